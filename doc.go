@@ -1,0 +1,55 @@
+// Package s3secure is the front door of a library that makes the secure way
+// to use Amazon S3 the default way. This package holds documentation only;
+// the work is done by the packages below it.
+//
+// For most use cases, start with [github.com/s3secure/s3secure/securebucket]:
+// securebucket.Harden makes an existing bucket private and hardened in one
+// call (Block Public Access, ACLs disabled, default encryption with SSE-C
+// blocked, versioning, a TLS-only bucket policy merged with yours, an
+// abort-incomplete-uploads lifecycle rule), securebucket.Create makes a new
+// bucket that is hardened from its first moment, and securebucket.Audit and
+// securebucket.AuditAll report where buckets stand against the AWS Security
+// Hub and CIS controls for S3. Running Harden twice changes nothing the second
+// time, and it never drops a statement, lifecycle rule or setting of yours.
+//
+// To write or judge a policy, use [github.com/s3secure/s3secure/policy]:
+// typed documents that round-trip losslessly, a builder that derives
+// least-privilege statements from intent (it cannot put an object action on
+// a bucket ARN), ready-made statements, merge by Sid, Validate with IAM Access
+// Analyzer's issue codes, a compiled evaluator, and S3's rules for what is
+// public. Every other package writes and judges policies through it.
+//
+// To hand out temporary access to objects, use
+// [github.com/s3secure/s3secure/presign]: presigned URLs and POST forms whose
+// expiry is capped, whose keys are validated, and whose upload headers are
+// signed; presign.Verify checks them on the way in.
+//
+// To serve a private bucket through CloudFront, use
+// [github.com/s3secure/s3secure/cloudfront]: Origin Access Control wiring with
+// secure distribution defaults, the legacy Origin Access Identity and a safe
+// migration from it, and signed URLs and cookies.
+//
+// To learn who outside your account can reach a bucket, use
+// [github.com/s3secure/s3secure/analyzer]: IAM Access Analyzer findings for
+// S3 from Go, and an offline analyzer that computes the same kind of findings
+// from a bucket's policy, ACL, Block Public Access and access points without
+// Access Analyzer.
+//
+// The command-line tool in examples/s3secure exposes all of it, and
+// examples/quickstart tells the whole story against the embedded in-memory
+// S3 in a few dozen lines.
+//
+// # Security defaults
+//
+// The zero value of every options struct is the safe choice. Anything weaker
+// is a named, documented opt-in whose field name starts with Allow or
+// Insecure, so a single search finds every opt-out in a program.
+//
+// # Errors
+//
+// Each package exports Err… sentinel errors for the conditions callers branch
+// on and typed errors that carry context and unwrap to the cause. AWS API
+// errors are wrapped exactly once and can be reached with errors.As and
+// smithy.APIError. No error, log line or String method ever contains a secret
+// key, session token or signature.
+package s3secure
