@@ -1,0 +1,116 @@
+package s3controlfake
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+)
+
+type rawStatement struct {
+	Effect    string          `json:"Effect"`
+	Principal json.RawMessage `json:"Principal"`
+	Resource  json.RawMessage `json:"Resource"`
+	Condition json.RawMessage `json:"Condition"`
+}
+
+type rawPolicy struct {
+	Statement json.RawMessage `json:"Statement"`
+}
+
+func statements(doc string) ([]rawStatement, error) {
+	var p rawPolicy
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, errors.New("Policies must be valid JSON and the first byte must be '{'")
+	}
+	if len(p.Statement) == 0 {
+		return nil, errors.New("Missing required field Statement")
+	}
+	var list []rawStatement
+	if err := json.Unmarshal(p.Statement, &list); err != nil {
+		var one rawStatement
+		if err := json.Unmarshal(p.Statement, &one); err != nil {
+			return nil, errors.New("Statement is not valid")
+		}
+		list = []rawStatement{one}
+	}
+	return list, nil
+}
+
+func stringsOf(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var many []string
+	_ = json.Unmarshal(raw, &many)
+	return many
+}
+
+// checkAccessPointPolicy applies S3 Control's checks on PutAccessPointPolicy:
+// the 20 KB limit, JSON, and every resource naming this access point (the
+// access point ARN or its /object/… form).
+func checkAccessPointPolicy(doc, apARN string) error {
+	if len(doc) > maxAccessPointPolicyBytes {
+		return errors.New("Policy exceeds the maximum allowed document size.")
+	}
+	sts, err := statements(doc)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if st.Effect != "Allow" && st.Effect != "Deny" {
+			return errors.New("Invalid effect")
+		}
+		res := stringsOf(st.Resource)
+		if len(res) == 0 {
+			return errors.New("Policy has invalid resource")
+		}
+		for _, r := range res {
+			if r != apARN && !strings.HasPrefix(r, apARN+"/object/") {
+				return errors.New("Policy has invalid resource")
+			}
+		}
+	}
+	return nil
+}
+
+// minimalJudge is the default PolicyJudge: an Allow to everyone without a
+// condition is public; VPC access points are never public.
+func minimalJudge(doc string, vpc bool) (bool, error) {
+	if vpc {
+		return false, nil
+	}
+	sts, err := statements(doc)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range sts {
+		if st.Effect != "Allow" || len(st.Condition) > 0 && string(st.Condition) != "{}" {
+			continue
+		}
+		if isEveryone(st.Principal) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func isEveryone(raw json.RawMessage) bool {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s == "*"
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	for _, v := range stringsOf(m["AWS"]) {
+		if v == "*" {
+			return true
+		}
+	}
+	return false
+}

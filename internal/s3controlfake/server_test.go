@@ -1,0 +1,276 @@
+package s3controlfake_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3controlfake"
+)
+
+const acct = s3controlfake.DefaultAccountID
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func TestAccountPublicAccessBlock(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	ctx := t.Context()
+
+	_, err := c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
+	require.Error(t, err)
+	var nf *types.NoSuchPublicAccessBlockConfiguration
+	assert.ErrorAs(t, err, &nf, "unset configuration is the modeled NoSuchPublicAccessBlockConfiguration")
+	assert.Equal(t, acct+"."+strings.TrimPrefix(ts.URL, "http://"), ts.LastHost(), "the SDK prefixes the host with the account id")
+
+	_, err = c.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
+		AccountId: aws.String(acct),
+		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true),
+			// IgnorePublicAcls omitted: it must read back false.
+			RestrictPublicBuckets: aws.Bool(true),
+		},
+	})
+	require.NoError(t, err)
+	out, err := c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
+	require.NoError(t, err)
+	cfg := out.PublicAccessBlockConfiguration
+	require.NotNil(t, cfg)
+	assert.True(t, aws.ToBool(cfg.BlockPublicAcls))
+	assert.False(t, aws.ToBool(cfg.IgnorePublicAcls))
+	assert.True(t, aws.ToBool(cfg.BlockPublicPolicy))
+	assert.True(t, aws.ToBool(cfg.RestrictPublicBuckets))
+
+	_, err = c.DeletePublicAccessBlock(ctx, &s3control.DeletePublicAccessBlockInput{AccountId: aws.String(acct)})
+	require.NoError(t, err)
+	_, err = c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
+	assert.Equal(t, "NoSuchPublicAccessBlockConfiguration", apiCode(err))
+	assert.Equal(t, 2, ts.Count("GetPublicAccessBlock")-1)
+}
+
+type store struct {
+	cfg *s3controlfake.PublicAccessBlock
+}
+
+func (s *store) AccountPublicAccessBlock() (s3controlfake.PublicAccessBlock, bool) {
+	if s.cfg == nil {
+		return s3controlfake.PublicAccessBlock{}, false
+	}
+	return *s.cfg, true
+}
+func (s *store) SetAccountPublicAccessBlock(c *s3controlfake.PublicAccessBlock) { s.cfg = c }
+
+func TestAccountPublicAccessBlockStore(t *testing.T) {
+	st := &store{}
+	ts := s3controlfake.Start(t, &s3controlfake.Options{AccountBPA: st})
+	_, err := ts.Client().PutPublicAccessBlock(t.Context(), &s3control.PutPublicAccessBlockInput{
+		AccountId: aws.String(acct),
+		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
+		},
+	})
+	require.NoError(t, err)
+	require.NotNil(t, st.cfg, "the store receives the configuration")
+	assert.Equal(t, s3controlfake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, *st.cfg)
+}
+
+func TestRequestChecks(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	ctx := t.Context()
+	tests := []struct {
+		name string
+		do   func() error
+		code string
+	}{
+		{"other account", func() error {
+			_, err := ts.Client().GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String("999988887777")})
+			return err
+		}, "AccessDenied"},
+		{"unsigned", func() error {
+			_, err := ts.Client(func(o *s3control.Options) { o.Credentials = aws.AnonymousCredentials{} }).
+				GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
+			return err
+		}, "AccessDenied"},
+		{"bad access point name", func() error {
+			_, err := ts.Client().CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(acct), Name: aws.String("Bad_Name"), Bucket: aws.String("b")})
+			return err
+		}, "InvalidURI"},
+		{"missing access point", func() error {
+			_, err := ts.Client().GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: aws.String("nope")})
+			return err
+		}, "NoSuchAccessPoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.code, apiCode(tt.do()))
+		})
+	}
+
+	// A request without the account header (not something the SDK sends).
+	req, err := http.NewRequest(http.MethodGet, ts.URL+"/v20180820/configuration/publicAccessBlock", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+
+	// Unimplemented operations answer 501, never a wrong success.
+	_, err = ts.Client().GetBucket(ctx, &s3control.GetBucketInput{AccountId: aws.String(acct), Bucket: aws.String("b")})
+	assert.Equal(t, "NotImplemented", apiCode(err))
+}
+
+func TestFault(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	ts.SetFault("GetPublicAccessBlock", s3controlfake.Fault{Status: 403, Code: "AccessDenied", Times: 1})
+	get := func() error {
+		_, err := ts.Client().GetPublicAccessBlock(t.Context(), &s3control.GetPublicAccessBlockInput{AccountId: aws.String(acct)})
+		return err
+	}
+	assert.Equal(t, "AccessDenied", apiCode(get()))
+	assert.Equal(t, "NoSuchPublicAccessBlockConfiguration", apiCode(get()), "a one-time fault clears itself")
+}
+
+func TestAccessPoints(t *testing.T) {
+	ts := s3controlfake.Start(t, &s3controlfake.Options{Region: "eu-west-1"})
+	c := ts.Client()
+	ctx := t.Context()
+
+	out, err := c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{
+		AccountId: aws.String(acct), Name: aws.String("app-vpc"), Bucket: aws.String("data"),
+		VpcConfiguration: &types.VpcConfiguration{VpcId: aws.String("vpc-0123")},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:s3:eu-west-1:"+acct+":accesspoint/app-vpc", aws.ToString(out.AccessPointArn))
+	assert.True(t, strings.HasPrefix(aws.ToString(out.Alias), "app-vpc-") && strings.HasSuffix(aws.ToString(out.Alias), "-s3alias"))
+
+	_, err = c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{
+		AccountId: aws.String(acct), Name: aws.String("app-vpc"), Bucket: aws.String("data"),
+	})
+	assert.Equal(t, "AccessPointAlreadyOwnedByYou", apiCode(err))
+
+	_, err = c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{
+		AccountId: aws.String(acct), Name: aws.String("open"), Bucket: aws.String("data"),
+		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)},
+	})
+	require.NoError(t, err)
+
+	g, err := c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: aws.String("app-vpc")})
+	require.NoError(t, err)
+	assert.Equal(t, types.NetworkOriginVpc, g.NetworkOrigin)
+	assert.Equal(t, "vpc-0123", aws.ToString(g.VpcConfiguration.VpcId))
+	assert.True(t, aws.ToBool(g.PublicAccessBlockConfiguration.RestrictPublicBuckets), "new access points have all four settings on")
+	assert.NotNil(t, g.CreationDate)
+
+	g, err = c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: aws.String("open")})
+	require.NoError(t, err)
+	assert.Equal(t, types.NetworkOriginInternet, g.NetworkOrigin)
+	assert.Nil(t, g.VpcConfiguration)
+	assert.True(t, aws.ToBool(g.PublicAccessBlockConfiguration.BlockPublicAcls))
+	assert.False(t, aws.ToBool(g.PublicAccessBlockConfiguration.BlockPublicPolicy), "a configuration given at creation replaces the defaults")
+
+	// Policy: missing, invalid resource, public under BPA, fine.
+	_, err = c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("open")})
+	assert.Equal(t, "NoSuchAccessPointPolicy", apiCode(err))
+	apARN := "arn:aws:s3:eu-west-1:" + acct + ":accesspoint/open"
+	pol := func(principal, resource string) *string {
+		return aws.String(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":%s,"Action":"s3:GetObject","Resource":%q}]}`, principal, resource))
+	}
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("open"), Policy: pol(`"*"`, "arn:aws:s3:::data/*")})
+	assert.Equal(t, "MalformedPolicy", apiCode(err))
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("open"), Policy: pol(`"*"`, apARN+"/object/*")})
+	require.NoError(t, err, "BlockPublicPolicy is off on this access point, so a public policy is accepted")
+	st, err := c.GetAccessPointPolicyStatus(ctx, &s3control.GetAccessPointPolicyStatusInput{AccountId: aws.String(acct), Name: aws.String("open")})
+	require.NoError(t, err)
+	assert.True(t, st.PolicyStatus.IsPublic)
+
+	vpcARN := "arn:aws:s3:eu-west-1:" + acct + ":accesspoint/app-vpc"
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("app-vpc"), Policy: pol(`{"AWS":"arn:aws:iam::`+acct+`:role/app"}`, vpcARN+"/object/in/*")})
+	require.NoError(t, err)
+	gp, err := c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("app-vpc")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(gp.Policy), "role/app")
+	st, err = c.GetAccessPointPolicyStatus(ctx, &s3control.GetAccessPointPolicyStatusInput{AccountId: aws.String(acct), Name: aws.String("app-vpc")})
+	require.NoError(t, err)
+	assert.False(t, st.PolicyStatus.IsPublic)
+
+	_, err = c.DeleteAccessPointPolicy(ctx, &s3control.DeleteAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("app-vpc")})
+	require.NoError(t, err)
+	_, err = c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("app-vpc")})
+	assert.Equal(t, "NoSuchAccessPointPolicy", apiCode(err))
+
+	_, err = c.DeleteAccessPoint(ctx, &s3control.DeleteAccessPointInput{AccountId: aws.String(acct), Name: aws.String("open")})
+	require.NoError(t, err)
+	_, err = c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: aws.String("open")})
+	assert.Equal(t, "NoSuchAccessPoint", apiCode(err))
+}
+
+func TestPublicPolicyRefusedUnderBPA(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	ctx := t.Context()
+	_, err := c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(acct), Name: aws.String("ap1"), Bucket: aws.String("b")})
+	require.NoError(t, err)
+	arn := "arn:aws:s3:us-east-1:" + acct + ":accesspoint/ap1"
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("ap1"),
+		Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + arn + `/object/*"}]}`)})
+	assert.Equal(t, "AccessDenied", apiCode(err))
+}
+
+func TestListAccessPointsPagination(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	ctx := t.Context()
+	for i := range 7 {
+		b := "one"
+		if i%2 == 1 {
+			b = "two"
+		}
+		_, err := c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(acct), Name: aws.String(fmt.Sprintf("ap-%02d", i)), Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	tests := []struct {
+		bucket string
+		want   int
+	}{{"", 7}, {"one", 4}, {"two", 3}}
+	for _, tt := range tests {
+		t.Run("bucket="+tt.bucket, func(t *testing.T) {
+			in := &s3control.ListAccessPointsInput{AccountId: aws.String(acct), MaxResults: 2}
+			if tt.bucket != "" {
+				in.Bucket = aws.String(tt.bucket)
+			}
+			p := s3control.NewListAccessPointsPaginator(c, in)
+			var names []string
+			pages := 0
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				require.NoError(t, err)
+				pages++
+				for _, ap := range out.AccessPointList {
+					names = append(names, aws.ToString(ap.Name))
+					if tt.bucket != "" {
+						assert.Equal(t, tt.bucket, aws.ToString(ap.Bucket))
+					}
+				}
+			}
+			assert.Len(t, names, tt.want)
+			assert.Equal(t, (tt.want+1)/2, pages)
+			assert.IsNonDecreasing(t, names)
+		})
+	}
+}
