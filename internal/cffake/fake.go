@@ -1,0 +1,429 @@
+package cffake
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// APIVersion is the CloudFront API version the fake serves under.
+const APIVersion = "2020-05-31"
+
+// Namespace is the XML namespace of CloudFront API version 2020-05-31.
+const Namespace = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+
+// DefaultAccountID is the account the fake's ARNs are minted in when
+// Options.AccountID is empty.
+const DefaultAccountID = "111122223333"
+
+// Options configures a [Fake]. The zero value is usable.
+type Options struct {
+	// AccountID is the account in distribution ARNs. By default
+	// DefaultAccountID.
+	AccountID string
+	// Now is the fake's clock. By default time.Now.
+	Now func() time.Time
+	// DeployDelay is how long a created or updated distribution stays
+	// InProgress on the fake's clock. By default 0: the response to the write
+	// itself says InProgress and the next read says Deployed. Set it high and
+	// call [Fake.Deploy] to control the transition from a test.
+	DeployDelay time.Duration
+}
+
+// Fault is an error the fake returns instead of performing an operation.
+type Fault struct {
+	// Status is the HTTP status code, for example 500 or 503.
+	Status int
+	// Code is the CloudFront error code, for example "ServiceUnavailable".
+	Code string
+	// Message is the error message.
+	Message string
+	// Times is how many requests fail; 0 means every request until
+	// [Fake.ClearFaults].
+	Times int
+}
+
+// Fake is an in-memory CloudFront. It implements http.Handler. Its methods
+// are safe for concurrent use.
+type Fake struct {
+	opts Options
+
+	mu     sync.Mutex
+	seq    uint64
+	oacs   map[string]*oac
+	oais   map[string]*oai
+	dists  map[string]*distribution
+	tags   map[string][]tag // by ARN
+	counts map[string]int
+	faults map[string]*Fault
+}
+
+// New returns an empty fake. A nil opts means the defaults.
+func New(opts *Options) *Fake {
+	f := &Fake{
+		oacs:   map[string]*oac{},
+		oais:   map[string]*oai{},
+		dists:  map[string]*distribution{},
+		tags:   map[string][]tag{},
+		counts: map[string]int{},
+		faults: map[string]*Fault{},
+	}
+	if opts != nil {
+		f.opts = *opts
+	}
+	if f.opts.AccountID == "" {
+		f.opts.AccountID = DefaultAccountID
+	}
+	if f.opts.Now == nil {
+		f.opts.Now = time.Now
+	}
+	return f
+}
+
+// writeOps are the operations that change state; [Fake.Writes] sums them.
+var writeOps = map[string]bool{
+	"CreateOriginAccessControl":            true,
+	"UpdateOriginAccessControl":            true,
+	"DeleteOriginAccessControl":            true,
+	"CreateCloudFrontOriginAccessIdentity": true,
+	"UpdateCloudFrontOriginAccessIdentity": true,
+	"DeleteCloudFrontOriginAccessIdentity": true,
+	"CreateDistribution":                   true,
+	"CreateDistributionWithTags":           true,
+	"UpdateDistribution":                   true,
+	"DeleteDistribution":                   true,
+	"TagResource":                          true,
+	"UntagResource":                        true,
+}
+
+// Count returns how many requests for the operation (the SDK's operation
+// name, such as "UpdateDistribution") the fake has received, including ones
+// that failed.
+func (f *Fake) Count(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.counts[op]
+}
+
+// Counts returns a copy of the per-operation request counters.
+func (f *Fake) Counts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.counts))
+	for k, v := range f.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// Writes returns how many state-changing requests (create, update, delete,
+// tag, untag) the fake has received, including ones that failed.
+func (f *Fake) Writes() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for op, c := range f.counts {
+		if writeOps[op] {
+			n += c
+		}
+	}
+	return n
+}
+
+// ResetCounts sets every request counter to zero.
+func (f *Fake) ResetCounts() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.counts = map[string]int{}
+}
+
+// InjectFault makes the operation (the SDK's operation name) fail with the
+// fault. It replaces any fault already set for the operation.
+func (f *Fake) InjectFault(op string, fault Fault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fault.Status == 0 {
+		fault.Status = http.StatusInternalServerError
+	}
+	if fault.Code == "" {
+		fault.Code = "InternalError"
+	}
+	f.faults[op] = &fault
+}
+
+// ClearFaults removes every injected fault.
+func (f *Fake) ClearFaults() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = map[string]*Fault{}
+}
+
+// Deploy moves a distribution from InProgress to Deployed now, whatever the
+// clock says. It reports whether the distribution exists.
+func (f *Fake) Deploy(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.dists[id]
+	if ok {
+		d.deployAt = time.Time{}
+	}
+	return ok
+}
+
+// DistributionIDs returns the IDs of every distribution, in creation order.
+func (f *Fake) DistributionIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sortedDistIDs()
+}
+
+// apiError is an error answered in CloudFront's XML error shape.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func errorf(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// response is what an operation handler returns on success.
+type response struct {
+	status  int
+	etag    string
+	loc     string
+	body    []byte // XML document without the declaration, or nil
+	noBody  bool
+	headers map[string]string
+}
+
+type handlerFunc func(r *http.Request, body []byte, ids []string) (*response, *apiError)
+
+type route struct {
+	method  string
+	pattern []string // path segments after /2020-05-31/; "*" matches one id
+	query   string   // a query key that must be present ("" = none required)
+	op      string
+	h       func(f *Fake) handlerFunc
+}
+
+var routes = []route{
+	{"POST", []string{"origin-access-control"}, "", "CreateOriginAccessControl", func(f *Fake) handlerFunc { return f.createOAC }},
+	{"GET", []string{"origin-access-control"}, "", "ListOriginAccessControls", func(f *Fake) handlerFunc { return f.listOACs }},
+	{"GET", []string{"origin-access-control", "*"}, "", "GetOriginAccessControl", func(f *Fake) handlerFunc { return f.getOAC }},
+	{"DELETE", []string{"origin-access-control", "*"}, "", "DeleteOriginAccessControl", func(f *Fake) handlerFunc { return f.deleteOAC }},
+	{"GET", []string{"origin-access-control", "*", "config"}, "", "GetOriginAccessControlConfig", func(f *Fake) handlerFunc { return f.getOACConfig }},
+	{"PUT", []string{"origin-access-control", "*", "config"}, "", "UpdateOriginAccessControl", func(f *Fake) handlerFunc { return f.updateOAC }},
+
+	{"POST", []string{"origin-access-identity", "cloudfront"}, "", "CreateCloudFrontOriginAccessIdentity", func(f *Fake) handlerFunc { return f.createOAI }},
+	{"GET", []string{"origin-access-identity", "cloudfront"}, "", "ListCloudFrontOriginAccessIdentities", func(f *Fake) handlerFunc { return f.listOAIs }},
+	{"GET", []string{"origin-access-identity", "cloudfront", "*"}, "", "GetCloudFrontOriginAccessIdentity", func(f *Fake) handlerFunc { return f.getOAI }},
+	{"DELETE", []string{"origin-access-identity", "cloudfront", "*"}, "", "DeleteCloudFrontOriginAccessIdentity", func(f *Fake) handlerFunc { return f.deleteOAI }},
+	{"GET", []string{"origin-access-identity", "cloudfront", "*", "config"}, "", "GetCloudFrontOriginAccessIdentityConfig", func(f *Fake) handlerFunc { return f.getOAIConfig }},
+	{"PUT", []string{"origin-access-identity", "cloudfront", "*", "config"}, "", "UpdateCloudFrontOriginAccessIdentity", func(f *Fake) handlerFunc { return f.updateOAI }},
+
+	{"POST", []string{"distribution"}, "WithTags", "CreateDistributionWithTags", func(f *Fake) handlerFunc { return f.createDistributionWithTags }},
+	{"POST", []string{"distribution"}, "", "CreateDistribution", func(f *Fake) handlerFunc { return f.createDistribution }},
+	{"GET", []string{"distribution"}, "", "ListDistributions", func(f *Fake) handlerFunc { return f.listDistributions }},
+	{"GET", []string{"distribution", "*"}, "", "GetDistribution", func(f *Fake) handlerFunc { return f.getDistribution }},
+	{"DELETE", []string{"distribution", "*"}, "", "DeleteDistribution", func(f *Fake) handlerFunc { return f.deleteDistribution }},
+	{"GET", []string{"distribution", "*", "config"}, "", "GetDistributionConfig", func(f *Fake) handlerFunc { return f.getDistributionConfig }},
+	{"PUT", []string{"distribution", "*", "config"}, "", "UpdateDistribution", func(f *Fake) handlerFunc { return f.updateDistribution }},
+
+	{"GET", []string{"tagging"}, "", "ListTagsForResource", func(f *Fake) handlerFunc { return f.listTags }},
+	{"POST", []string{"tagging"}, "Operation", "", func(f *Fake) handlerFunc { return f.tagOrUntag }},
+}
+
+func match(r *http.Request) (route, []string, bool) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/"+APIVersion+"/")
+	if !ok {
+		return route{}, nil, false
+	}
+	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	q := r.URL.Query()
+	for _, rt := range routes {
+		if rt.method != r.Method || len(rt.pattern) != len(segs) {
+			continue
+		}
+		if rt.query != "" && !q.Has(rt.query) {
+			continue
+		}
+		var ids []string
+		ok := true
+		for i, p := range rt.pattern {
+			switch {
+			case p == "*":
+				if segs[i] == "" {
+					ok = false
+				}
+				ids = append(ids, segs[i])
+			case p != segs[i]:
+				ok = false
+			}
+		}
+		if ok {
+			return rt, ids, true
+		}
+	}
+	return route{}, nil, false
+}
+
+// ServeHTTP answers one CloudFront API request.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := f.requestID()
+	rt, ids, ok := match(r)
+	if !ok {
+		writeError(w, reqID, errorf(http.StatusNotImplemented, "NotImplemented",
+			"cffake does not implement %s %s", r.Method, r.URL.Path))
+		return
+	}
+	op := rt.op
+	if op == "" { // tagging: the query decides
+		switch r.URL.Query().Get("Operation") {
+		case "Tag":
+			op = "TagResource"
+		case "Untag":
+			op = "UntagResource"
+		default:
+			writeError(w, reqID, errorf(http.StatusBadRequest, "InvalidArgument", "unknown tagging operation"))
+			return
+		}
+	}
+	f.mu.Lock()
+	f.counts[op]++
+	fault := f.faults[op]
+	if fault != nil && fault.Times > 0 {
+		fault.Times--
+		if fault.Times == 0 {
+			delete(f.faults, op)
+		}
+	}
+	f.mu.Unlock()
+
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") ||
+		!strings.Contains(r.Header.Get("Authorization"), "/cloudfront/aws4_request") {
+		writeError(w, reqID, errorf(http.StatusForbidden, "AccessDenied",
+			"request is not signed with sigv4 for service cloudfront"))
+		return
+	}
+	if fault != nil {
+		writeError(w, reqID, &apiError{status: fault.Status, code: fault.Code, message: fault.Message})
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, reqID, errorf(http.StatusBadRequest, "MalformedInput", "reading body: %v", err))
+		return
+	}
+	f.mu.Lock()
+	resp, aerr := rt.h(f)(r, body, ids)
+	f.mu.Unlock()
+	if aerr != nil {
+		writeError(w, reqID, aerr)
+		return
+	}
+	h := w.Header()
+	h.Set("x-amzn-RequestId", reqID)
+	if resp.etag != "" {
+		h.Set("ETag", resp.etag)
+	}
+	if resp.loc != "" {
+		h.Set("Location", resp.loc)
+	}
+	for k, v := range resp.headers {
+		h.Set(k, v)
+	}
+	status := resp.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if resp.noBody || resp.body == nil {
+		if status == http.StatusOK && resp.noBody {
+			status = http.StatusNoContent
+		}
+		w.WriteHeader(status)
+		return
+	}
+	h.Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, xml.Header)
+	_, _ = w.Write(resp.body)
+}
+
+func writeError(w http.ResponseWriter, reqID string, e *apiError) {
+	typ := "Sender"
+	if e.status >= 500 {
+		typ = "Receiver"
+	}
+	var b strings.Builder
+	b.WriteString(xml.Header)
+	b.WriteString(`<ErrorResponse xmlns="` + Namespace + `"><Error><Type>` + typ + `</Type><Code>`)
+	_ = xml.EscapeText(&b, []byte(e.code))
+	b.WriteString(`</Code><Message>`)
+	_ = xml.EscapeText(&b, []byte(e.message))
+	b.WriteString(`</Message></Error><RequestId>` + reqID + `</RequestId></ErrorResponse>`)
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("x-amzn-RequestId", reqID)
+	w.WriteHeader(e.status)
+	_, _ = io.WriteString(w, b.String())
+}
+
+func (f *Fake) requestID() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	return fmt.Sprintf("cffake-%08d-0000-0000-0000-000000000000", f.seq)
+}
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// newID returns a CloudFront-style identifier: "E" and 13 upper-case
+// alphanumerics, deterministic per fake so test output is stable. The caller
+// holds f.mu.
+func (f *Fake) newID() string {
+	f.seq++
+	// A multiplicative hash spreads sequential numbers over the alphabet.
+	n := f.seq*0x9E3779B97F4A7C15 + 0x1234567
+	var b [14]byte
+	b[0] = 'E'
+	for i := 13; i >= 1; i-- {
+		b[i] = idAlphabet[n%uint64(len(idAlphabet))]
+		n /= uint64(len(idAlphabet))
+	}
+	return string(b[:])
+}
+
+// newETag returns a fresh ETag value. The caller holds f.mu.
+func (f *Fake) newETag() string { return f.newID() }
+
+// checkIfMatch enforces CloudFront's optimistic concurrency on updates and
+// deletes.
+func checkIfMatch(r *http.Request, current string) *apiError {
+	got := strings.TrimSpace(r.Header.Get("If-Match"))
+	if got == "" {
+		return errorf(http.StatusBadRequest, "InvalidIfMatchVersion",
+			"The If-Match version is missing or not valid for the resource.")
+	}
+	if got != current {
+		return errorf(http.StatusPreconditionFailed, "PreconditionFailed",
+			"The request failed because it didn't meet the preconditions in one or more request-header fields.")
+	}
+	return nil
+}
+
+func (f *Fake) sortedDistIDs() []string {
+	ids := make([]string, 0, len(f.dists))
+	for id := range f.dists {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return f.dists[ids[i]].created < f.dists[ids[j]].created })
+	return ids
+}

@@ -1,0 +1,49 @@
+package cffake
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+)
+
+// Test credentials the clients from [NewClient] sign with. They are not
+// secrets: the fake does not check them.
+const (
+	TestAccessKeyID     = "AKIACFFAKEEXAMPLE"
+	TestSecretAccessKey = "cffake-not-a-secret"
+)
+
+// Server is a [Fake] served over HTTP on a loopback address.
+type Server struct {
+	*Fake
+	// URL is the base endpoint, for cloudfront.Options.BaseEndpoint.
+	URL string
+}
+
+// Start runs a fake on an httptest server that is closed when the test ends.
+func Start(tb testing.TB, opts *Options) *Server {
+	tb.Helper()
+	f := New(opts)
+	srv := httptest.NewServer(f)
+	tb.Cleanup(srv.Close)
+	return &Server{Fake: f, URL: srv.URL}
+}
+
+// Client returns a real CloudFront client pointed at the server.
+func (s *Server) Client() *cloudfront.Client { return NewClient(s.URL) }
+
+// NewClient returns a real CloudFront client for endpoint (a fake or
+// moto_server), with static test credentials, region us-east-1 and no
+// retries, so every request the library makes reaches the server exactly
+// once.
+func NewClient(endpoint string) *cloudfront.Client {
+	return cloudfront.New(cloudfront.Options{
+		BaseEndpoint: aws.String(endpoint),
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
+		Retryer:      aws.NopRetryer{},
+	})
+}
