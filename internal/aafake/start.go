@@ -1,0 +1,47 @@
+package aafake
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+)
+
+// Fake is a running [Server] with its URL.
+type Fake struct {
+	*Server
+	// URL is the base endpoint of the fake.
+	URL string
+}
+
+// Start runs a Server on a loopback port for the duration of the test and
+// returns it with a real accessanalyzer client (static test credentials,
+// no retries) for the fake's default Region.
+func Start(t testing.TB, opts *Options) (*Fake, *accessanalyzer.Client) {
+	t.Helper()
+	s := New(opts)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	f := &Fake{Server: s, URL: ts.URL}
+	return f, f.Client(s.opts.Region)
+}
+
+// Client returns a real accessanalyzer client for the fake, signing for
+// the given Region (analyzers are Regional, so a client for another Region
+// sees other analyzers).
+func (f *Fake) Client(region string) *accessanalyzer.Client {
+	return NewClient(f.URL, region)
+}
+
+// NewClient returns an accessanalyzer client pointed at endpoint with
+// static test credentials and no retries.
+func NewClient(endpoint, region string) *accessanalyzer.Client {
+	return accessanalyzer.New(accessanalyzer.Options{
+		Region:       region,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAAAFAKEEXAMPLE", "aafake-secret", ""),
+		Retryer:      aws.NopRetryer{},
+	})
+}
