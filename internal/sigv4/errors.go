@@ -1,0 +1,75 @@
+package sigv4
+
+import (
+	"errors"
+	"net/http"
+)
+
+// Error is a verification failure with the S3 error code and HTTP status a
+// real S3 endpoint answers for it. Message never contains a secret key, a
+// session token or a signature.
+//
+// Compare with the sentinels using errors.Is: an *Error matches a sentinel
+// with the same Code.
+type Error struct {
+	// Code is the S3 error code, for example "SignatureDoesNotMatch".
+	Code string
+	// Message is the human-readable explanation (S3's wording where known).
+	Message string
+	// StatusCode is the HTTP status S3 uses for Code.
+	StatusCode int
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return "sigv4: " + e.Code
+	}
+	return "sigv4: " + e.Code + ": " + e.Message
+}
+
+// Is reports whether target is an *Error with the same Code, so that
+// errors.Is(err, ErrSignatureDoesNotMatch) works for any message.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	if !errors.As(target, &t) {
+		return false
+	}
+	return t.Code == e.Code
+}
+
+// Sentinels, one per S3 error code Verify can return. Use errors.Is.
+var (
+	// ErrUnsigned means the request carries no SigV4 authentication at all
+	// (no Authorization header, no X-Amz-* query authentication). Callers
+	// usually treat such a request as anonymous.
+	ErrUnsigned = errors.New("sigv4: request is not signed")
+
+	// ErrInvalidAccessKeyID: the access key is not known (403).
+	ErrInvalidAccessKeyID = &Error{Code: "InvalidAccessKeyId", StatusCode: http.StatusForbidden}
+	// ErrSignatureDoesNotMatch: the signature is wrong (403).
+	ErrSignatureDoesNotMatch = &Error{Code: "SignatureDoesNotMatch", StatusCode: http.StatusForbidden}
+	// ErrRequestTimeTooSkewed: a header-signed request's time is more than
+	// the allowed skew (15 minutes) away from the server clock (403).
+	ErrRequestTimeTooSkewed = &Error{Code: "RequestTimeTooSkewed", StatusCode: http.StatusForbidden}
+	// ErrAccessDenied: a presigned URL has expired or is not valid yet (403).
+	ErrAccessDenied = &Error{Code: "AccessDenied", StatusCode: http.StatusForbidden}
+	// ErrAuthorizationHeaderMalformed: the Authorization header cannot be
+	// parsed or names the wrong date, region or service (400).
+	ErrAuthorizationHeaderMalformed = &Error{Code: "AuthorizationHeaderMalformed", StatusCode: http.StatusBadRequest}
+	// ErrAuthorizationQueryParametersError: presigned query parameters are
+	// missing or malformed, or X-Amz-Expires exceeds 604800 (400).
+	ErrAuthorizationQueryParametersError = &Error{Code: "AuthorizationQueryParametersError", StatusCode: http.StatusBadRequest}
+	// ErrInvalidToken: the session token is missing, not expected, or does
+	// not belong to the access key (400).
+	ErrInvalidToken = &Error{Code: "InvalidToken", StatusCode: http.StatusBadRequest}
+	// ErrInvalidRequest: the request is missing something SigV4 for S3
+	// requires, such as x-amz-content-sha256 (400).
+	ErrInvalidRequest = &Error{Code: "InvalidRequest", StatusCode: http.StatusBadRequest}
+	// ErrInvalidArgument: more than one authentication mechanism was used (400).
+	ErrInvalidArgument = &Error{Code: "InvalidArgument", StatusCode: http.StatusBadRequest}
+)
+
+func newErr(sentinel *Error, msg string) *Error {
+	return &Error{Code: sentinel.Code, StatusCode: sentinel.StatusCode, Message: msg}
+}
