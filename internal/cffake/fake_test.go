@@ -1,0 +1,193 @@
+package cffake_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/cffake"
+)
+
+func TestUnsignedRequestIsRefusedWithCloudFrontErrorXML(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	resp, err := http.Get(srv.URL + "/2020-05-31/distribution/E123")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Regexp(t, `^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>[^<]+</Message></Error><RequestId>[^<]+</RequestId></ErrorResponse>$`, string(body))
+}
+
+func TestUnknownOperationIsNotImplemented(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	_, err := srv.Client().ListCachePolicies(t.Context(), &cloudfront.ListCachePoliciesInput{})
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "NotImplemented", ae.ErrorCode())
+}
+
+func TestElementsAreParsedByNameInAnyOrder(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	// Reverse-alphabetical order and a signing region other than us-east-1:
+	// the SDK writes alphabetically, other clients may not.
+	body := `<OriginAccessControlConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">` +
+		`<SigningProtocol>sigv4</SigningProtocol><SigningBehavior>always</SigningBehavior>` +
+		`<OriginAccessControlOriginType>s3</OriginAccessControlOriginType><Name>by-name</Name></OriginAccessControlConfig>`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/2020-05-31/origin-access-control", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/cloudfront/aws4_request, SignedHeaders=host, Signature=00")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	assert.NotEmpty(t, resp.Header.Get("ETag"))
+
+	list, err := srv.Client().ListOriginAccessControls(t.Context(), &cloudfront.ListOriginAccessControlsInput{})
+	require.NoError(t, err)
+	require.Len(t, list.OriginAccessControlList.Items, 1)
+	assert.Equal(t, "by-name", aws.ToString(list.OriginAccessControlList.Items[0].Name))
+	assert.Equal(t, types.OriginAccessControlSigningBehaviorsAlways, list.OriginAccessControlList.Items[0].SigningBehavior)
+}
+
+func TestCountersAndFaults(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	_, err := c.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.Count("ListDistributions"))
+	assert.Equal(t, 0, srv.Writes())
+
+	srv.InjectFault("CreateOriginAccessControl", cffake.Fault{Status: 503, Code: "ServiceUnavailable", Message: "injected", Times: 1})
+	_, err = c.CreateOriginAccessControl(ctx, &cloudfront.CreateOriginAccessControlInput{OriginAccessControlConfig: oacConfig("faulty")})
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "ServiceUnavailable", ae.ErrorCode())
+	_, err = c.CreateOriginAccessControl(ctx, &cloudfront.CreateOriginAccessControlInput{OriginAccessControlConfig: oacConfig("faulty")})
+	require.NoError(t, err, "a fault with Times 1 fails once")
+	assert.Equal(t, 2, srv.Count("CreateOriginAccessControl"))
+	assert.Equal(t, 2, srv.Writes())
+	assert.Equal(t, map[string]int{"ListDistributions": 1, "CreateOriginAccessControl": 2}, srv.Counts())
+
+	srv.InjectFault("ListDistributions", cffake.Fault{})
+	for range 2 {
+		_, err = c.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
+		assert.Equal(t, "InternalError", apiCode(err), "Times 0 fails every request")
+	}
+	srv.ClearFaults()
+	_, err = c.ListDistributions(ctx, &cloudfront.ListDistributionsInput{})
+	require.NoError(t, err)
+	srv.ResetCounts()
+	assert.Empty(t, srv.Counts())
+}
+
+func TestDeployFollowsTheClock(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	srv := cffake.Start(t, &cffake.Options{Now: func() time.Time { return now }, DeployDelay: 5 * time.Minute})
+	c := srv.Client()
+	ctx := t.Context()
+	created, err := c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: distConfig("ref", "", "")})
+	require.NoError(t, err)
+	id := created.Distribution.Id
+	status := func() string {
+		got, err := c.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: id})
+		require.NoError(t, err)
+		return aws.ToString(got.Distribution.Status)
+	}
+	assert.Equal(t, "InProgress", status())
+	now = now.Add(4 * time.Minute)
+	assert.Equal(t, "InProgress", status())
+	now = now.Add(time.Minute)
+	assert.Equal(t, "Deployed", status())
+	assert.Equal(t, []string{aws.ToString(id)}, srv.DistributionIDs())
+	assert.False(t, srv.Deploy("ENOSUCH"))
+}
+
+func TestListPagination(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	for i := range 5 {
+		_, err := c.CreateOriginAccessControl(ctx, &cloudfront.CreateOriginAccessControlInput{OriginAccessControlConfig: oacConfig(string(rune('a' + i)))})
+		require.NoError(t, err)
+	}
+	var names []string
+	p := cloudfront.NewListOriginAccessControlsPaginator(c, &cloudfront.ListOriginAccessControlsInput{MaxItems: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		require.NoError(t, err)
+		pages++
+		for _, s := range page.OriginAccessControlList.Items {
+			names = append(names, aws.ToString(s.Name))
+		}
+	}
+	assert.Equal(t, 3, pages)
+	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, names)
+}
+
+func TestConfigIsStoredVerbatim(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	cfg := distConfig("verbatim", "", "")
+	// Fields the fake does not interpret must survive a round trip.
+	cfg.Logging = &types.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String("logs.s3.amazonaws.com"), Prefix: aws.String("cf/"), IncludeCookies: aws.Bool(false)}
+	cfg.Aliases = &types.Aliases{Quantity: aws.Int32(1), Items: []string{"cdn.example.com"}}
+	cfg.CustomErrorResponses = &types.CustomErrorResponses{Quantity: aws.Int32(1), Items: []types.CustomErrorResponse{{ErrorCode: aws.Int32(404), ResponseCode: aws.String("404"), ResponsePagePath: aws.String("/404.html")}}}
+	created, err := c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+	got, err := c.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: created.Distribution.Id})
+	require.NoError(t, err)
+	assert.Equal(t, "cf/", aws.ToString(got.DistributionConfig.Logging.Prefix))
+	assert.Equal(t, []string{"cdn.example.com"}, got.DistributionConfig.Aliases.Items)
+	assert.Equal(t, "/404.html", aws.ToString(got.DistributionConfig.CustomErrorResponses.Items[0].ResponsePagePath))
+	assert.Equal(t, aws.ToString(created.ETag), aws.ToString(got.ETag))
+}
+
+func TestCreateDistributionChecks(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	_, err := c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: distConfig("dup", "", "")})
+	require.NoError(t, err)
+	cases := []struct {
+		name   string
+		mutate func(*types.DistributionConfig)
+		code   string
+	}{
+		{"caller reference reused", func(*types.DistributionConfig) {}, "DistributionAlreadyExists"},
+		{"unknown target origin", func(d *types.DistributionConfig) { d.DefaultCacheBehavior.TargetOriginId = aws.String("nope") }, "NoSuchOrigin"},
+		{"unknown response headers policy", func(d *types.DistributionConfig) {
+			d.DefaultCacheBehavior.ResponseHeadersPolicyId = aws.String("00000000-0000-0000-0000-000000000000")
+		}, "NoSuchResponseHeadersPolicy"},
+		{"no cache policy and no forwarded values", func(d *types.DistributionConfig) { d.DefaultCacheBehavior.CachePolicyId = nil }, "InvalidArgument"},
+		{"bad minimum protocol", func(d *types.DistributionConfig) {
+			d.ViewerCertificate = &types.ViewerCertificate{MinimumProtocolVersion: "TLSv9"}
+		}, "InvalidMinimumProtocolVersion"},
+		{"certificate without SNI method", func(d *types.DistributionConfig) {
+			d.ViewerCertificate = &types.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:111122223333:certificate/x")}
+		}, "InvalidViewerCertificate"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := distConfig("dup", "", "")
+			if tc.name != "caller reference reused" {
+				cfg.CallerReference = aws.String(tc.name)
+			}
+			tc.mutate(cfg)
+			_, err := c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: cfg})
+			assert.Equal(t, tc.code, apiCode(err), "%v", err)
+		})
+	}
+}
