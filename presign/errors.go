@@ -49,8 +49,12 @@ var (
 	ErrExpired = errors.New("presign: request has expired")
 	// ErrClockSkew reports a request dated too far from the verifier's clock.
 	ErrClockSkew = errors.New("presign: request time too skewed")
+	// ErrInvalidToken reports a session token that is missing, unexpected
+	// or does not belong to the access key.
+	ErrInvalidToken = errors.New("presign: invalid session token")
 	// ErrMissingSignedHeader reports a header the verifier requires to be
-	// signed that the request did not sign.
+	// signed that the request did not sign, or an x-amz-* header sent
+	// without being signed.
 	ErrMissingSignedHeader = errors.New("presign: required header not signed")
 	// ErrPolicyViolation reports a POST form that its policy does not allow.
 	ErrPolicyViolation = errors.New("presign: post form violates its policy")
@@ -113,6 +117,8 @@ type VerifyError struct {
 	Reason      string
 	Err         error // one of the Err… sentinels
 	cause       error
+	code        string
+	status      int
 }
 
 func (e *VerifyError) Error() string {
