@@ -1,0 +1,80 @@
+package cloudfront
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Callers branch on them with errors.Is.
+var (
+	// ErrInvalidBucket means the bucket name is not a valid S3 bucket name
+	// for a CloudFront S3 origin (dots are refused: they break the TLS
+	// certificate of the virtual-hosted REST endpoint).
+	ErrInvalidBucket = errors.New("cloudfront: invalid bucket name")
+	// ErrPublicAccessBlockOff means the bucket's Block Public Access settings
+	// are missing or not all on, and Options.AllowPublicAccessBlockOff was
+	// not set.
+	ErrPublicAccessBlockOff = errors.New("cloudfront: bucket block public access is not fully on")
+	// ErrAmbiguousDistribution means more than one distribution serves the
+	// bucket and no distribution ID was given.
+	ErrAmbiguousDistribution = errors.New("cloudfront: more than one distribution serves the bucket")
+	// ErrOriginNotFound means the given distribution has no S3 origin for the
+	// bucket.
+	ErrOriginNotFound = errors.New("cloudfront: distribution has no origin for the bucket")
+	// ErrNotDeployed means the distribution did not reach the Deployed state
+	// before the wait ended; the step that needs it was not done and running
+	// the same call again continues from there.
+	ErrNotDeployed = errors.New("cloudfront: distribution is not deployed yet")
+	// ErrInvalidOptions means an option value is out of range or two options
+	// contradict each other.
+	ErrInvalidOptions = errors.New("cloudfront: invalid options")
+	// ErrOACMisconfigured means an origin access control with the expected
+	// name exists but does not sign S3 requests with SigV4 always, and
+	// Options.AllowOACUpdate is false... see [Options].
+	ErrOACMisconfigured = errors.New("cloudfront: origin access control exists with an insecure configuration")
+
+	// ErrNoExpiry means a signed URL or cookie was requested without an
+	// expiry time.
+	ErrNoExpiry = errors.New("cloudfront: expiry is required")
+	// ErrExpired means the expiry time is not in the future.
+	ErrExpired = errors.New("cloudfront: expiry is in the past")
+	// ErrExpiryTooLong means the expiry is further away than the signer's
+	// maximum.
+	ErrExpiryTooLong = errors.New("cloudfront: expiry exceeds the maximum")
+	// ErrInvalidURL means the URL or policy resource cannot be signed as
+	// asked (not http(s), not ASCII, reserved query parameters, a wildcard
+	// host, or plain http without the opt-in).
+	ErrInvalidURL = errors.New("cloudfront: invalid url")
+	// ErrInvalidPolicy means a custom policy's conditions are invalid (bad
+	// IP range, start time after expiry).
+	ErrInvalidPolicy = errors.New("cloudfront: invalid signing policy")
+	// ErrInvalidKey means the private key cannot be used: not PEM, encrypted,
+	// not RSA, or shorter than 2048 bits. The error never contains key
+	// material.
+	ErrInvalidKey = errors.New("cloudfront: invalid private key")
+)
+
+// StepError reports which step of wiring, migration or OAI setup failed. It
+// wraps the cause (an SDK smithy.APIError, reachable with errors.As, or one
+// of this package's sentinels).
+type StepError struct {
+	// Bucket is the S3 bucket being served.
+	Bucket string
+	// Distribution is the distribution ID, when known.
+	Distribution string
+	// Step names the step, for example "update-distribution".
+	Step string
+	// Err is the cause.
+	Err error
+}
+
+func (e *StepError) Error() string {
+	where := "bucket " + e.Bucket
+	if e.Distribution != "" {
+		where += ", distribution " + e.Distribution
+	}
+	return fmt.Sprintf("cloudfront: %s (%s): %v", e.Step, where, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *StepError) Unwrap() error { return e.Err }
