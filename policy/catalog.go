@@ -225,46 +225,6 @@ func hasPrefixFold(s, prefix string) bool {
 // characters, ? one character), ASCII case-insensitively.
 func matchFold(pattern, name string) bool { return glob(pattern, name, true) }
 
-// glob matches name against pattern, where * matches any run of bytes
-// (including none) and ? exactly one character. It runs in
-// O(len(pattern)·len(name)) time at worst, without allocating, so hostile
-// patterns cannot make it hang.
-func glob(pattern, name string, fold bool) bool {
-	px, nx := 0, 0
-	nextPx, nextNx := 0, 0
-	for px < len(pattern) || nx < len(name) {
-		if px < len(pattern) {
-			c := pattern[px]
-			switch c {
-			case '*':
-				nextPx, nextNx = px, nx+1
-				px++
-				continue
-			case '?':
-				if nx < len(name) {
-					// ? matches one character: skip a whole UTF-8 sequence.
-					_, size := decodeRune(name[nx:])
-					px++
-					nx += size
-					continue
-				}
-			default:
-				if nx < len(name) && byteEq(c, name[nx], fold) {
-					px++
-					nx++
-					continue
-				}
-			}
-		}
-		if 0 < nextNx && nextNx <= len(name) {
-			px, nx = nextPx, nextNx
-			continue
-		}
-		return false
-	}
-	return true
-}
-
 func byteEq(a, b byte, fold bool) bool {
 	if a == b {
 		return true
@@ -279,22 +239,4 @@ func byteEq(a, b byte, fold bool) bool {
 		b += 'a' - 'A'
 	}
 	return a == b
-}
-
-// decodeRune returns the first rune of s and its size, 1 for invalid UTF-8.
-func decodeRune(s string) (rune, int) {
-	c := s[0]
-	if c < 0x80 {
-		return rune(c), 1
-	}
-	for i, r := range s {
-		if i == 0 {
-			if r == '\uFFFD' {
-				return r, 1
-			}
-			continue
-		}
-		return r, i
-	}
-	return rune(c), len(s)
 }

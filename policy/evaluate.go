@@ -1,0 +1,742 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrInvalidStatement is wrapped by the *[StatementError] that [Compile] and
+// [Evaluate] return for a statement IAM would refuse and that therefore has
+// no defined meaning: an effect other than Allow or Deny, no Action or
+// NotAction, both Action and NotAction, an unknown condition operator, a
+// condition value that does not parse for its operator.
+var ErrInvalidStatement = errors.New("policy: invalid statement")
+
+// StatementError describes a statement [Compile] cannot compile. It wraps
+// [ErrInvalidStatement].
+type StatementError struct {
+	// Index is the statement's index in the document, Sid its Sid.
+	Index int
+	Sid   string
+	// Reason says what is wrong.
+	Reason string
+}
+
+func (e *StatementError) Error() string {
+	if e.Sid != "" {
+		return fmt.Sprintf("policy: statement %d (%s): %s", e.Index, e.Sid, e.Reason)
+	}
+	return fmt.Sprintf("policy: statement %d: %s", e.Index, e.Reason)
+}
+
+func (e *StatementError) Unwrap() error { return ErrInvalidStatement }
+
+// Decision is the outcome of evaluating a request. The zero value is
+// [DecisionDeny], the implicit deny: nothing allowed the request.
+type Decision uint8
+
+// Decisions, in IAM's terms.
+const (
+	// DecisionDeny is the implicit deny: no statement allowed the request.
+	DecisionDeny Decision = iota
+	// DecisionAllow: a statement allowed the request and none denied it.
+	DecisionAllow
+	// DecisionExplicitDeny: a Deny statement matched; it overrides any Allow.
+	DecisionExplicitDeny
+)
+
+func (d Decision) String() string {
+	switch d {
+	case DecisionAllow:
+		return "Allow"
+	case DecisionExplicitDeny:
+		return "ExplicitDeny"
+	}
+	return "ImplicitDeny"
+}
+
+// StatementRef identifies a statement among the policies of an evaluation.
+type StatementRef struct {
+	// Policy is the index of the policy in the list passed to [Decide] or
+	// [Evaluate] (0 for [Compiled.Decide]).
+	Policy int
+	// Index is the statement's index in its document.
+	Index int
+	// Sid is the statement's Sid, if any.
+	Sid string
+}
+
+// Result is the answer to a request.
+type Result struct {
+	// Decision is Allow, ExplicitDeny or the implicit Deny.
+	Decision Decision
+	// By is the statement that decided: the first matching Deny statement
+	// for ExplicitDeny, the first matching Allow statement for Allow. It is
+	// meaningless for the implicit deny (Matched false).
+	By StatementRef
+	// Matched is true when a statement decided (Allow or ExplicitDeny).
+	Matched bool
+}
+
+// Allowed reports whether the request is allowed.
+func (r Result) Allowed() bool { return r.Decision == DecisionAllow }
+
+// Caller is who makes a request. The zero value is the anonymous caller (an
+// unsigned request), which only statements with Principal "*" match.
+type Caller struct {
+	// ARN is the caller's ARN: a user ("arn:aws:iam::111122223333:user/alice"),
+	// a role session ("arn:aws:sts::111122223333:assumed-role/Role/session"),
+	// or the account root ("arn:aws:iam::111122223333:root").
+	ARN string
+	// Account is the caller's 12-digit account ID.
+	Account string
+	// Service is set for an AWS service principal, for example
+	// "cloudfront.amazonaws.com"; ARN and Account are then usually empty.
+	Service string
+	// CanonicalUser is the caller's S3 canonical user ID, if known.
+	CanonicalUser string
+	// Federated is the identity provider for a federated caller, if any.
+	Federated string
+}
+
+// Anonymous reports whether c is the anonymous caller.
+func (c Caller) Anonymous() bool {
+	return c.ARN == "" && c.Account == "" && c.Service == "" && c.CanonicalUser == "" && c.Federated == ""
+}
+
+// Request is a request to decide: who, what action on which resource, and
+// the request's condition context.
+type Request struct {
+	Caller Caller
+	// Action is the action, for example "s3:GetObject" (case-insensitive).
+	Action string
+	// Resource is the resource ARN, for example "arn:aws:s3:::bucket/key";
+	// empty for actions without a resource (s3:ListAllMyBuckets).
+	Resource string
+	// Context holds the condition keys of the request. Keys derived from
+	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:userid and
+	// aws:username for IAM users, aws:PrincipalServiceName,
+	// aws:PrincipalIsAWSService) are supplied from Caller when Context does
+	// not set them.
+	Context Context
+}
+
+// Context is the condition context of a request: condition keys with one or
+// more values. Keys are case-insensitive. Values are parsed once, when set,
+// as numbers, dates, IP addresses and booleans, so that evaluating a
+// compiled policy does not allocate. The zero value is an empty context.
+type Context struct {
+	entries []contextEntry
+}
+
+type contextEntry struct {
+	key    string // lower-case
+	values []contextValue
+}
+
+// contextValue is one request value with its parsed forms.
+type contextValue struct {
+	s      string
+	num    float64
+	hasNum bool
+	date   int64 // Unix nanoseconds
+	hasDt  bool
+	ip     netip.Addr // valid when the value is an IP address
+}
+
+func newContextValue(s string) contextValue {
+	v := contextValue{s: s}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		v.num, v.hasNum = f, true
+	}
+	if t, ok := parseDate(s); ok {
+		v.date, v.hasDt = t, true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		v.ip = a.Unmap()
+	}
+	return v
+}
+
+// Set sets key to values, replacing any values it had. A key set with no
+// values is present but empty: ForAllValues conditions on it are true, and
+// other operators find no value.
+func (c *Context) Set(key string, values ...string) {
+	lk := strings.ToLower(key)
+	vs := make([]contextValue, len(values))
+	for i, s := range values {
+		vs[i] = newContextValue(s)
+	}
+	for i := range c.entries {
+		if c.entries[i].key == lk {
+			c.entries[i].values = vs
+			return
+		}
+	}
+	c.entries = append(c.entries, contextEntry{key: lk, values: vs})
+}
+
+// SetTime sets a Date key (aws:CurrentTime) to t, and aws:EpochTime too
+// when key is aws:CurrentTime.
+func (c *Context) SetTime(key string, t time.Time) {
+	c.Set(key, t.UTC().Format(time.RFC3339))
+	if strings.EqualFold(key, "aws:CurrentTime") {
+		c.Set("aws:EpochTime", strconv.FormatInt(t.Unix(), 10))
+	}
+}
+
+// SetBool sets a Bool key to "true" or "false".
+func (c *Context) SetBool(key string, b bool) { c.Set(key, strconv.FormatBool(b)) }
+
+// Delete removes key.
+func (c *Context) Delete(key string) {
+	for i := range c.entries {
+		if strings.EqualFold(c.entries[i].key, key) {
+			c.entries = append(c.entries[:i], c.entries[i+1:]...)
+			return
+		}
+	}
+}
+
+// Lookup returns the values of key and whether it is set.
+func (c *Context) Lookup(key string) ([]string, bool) {
+	vs, ok := c.lookup(strings.ToLower(key))
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.s
+	}
+	return out, true
+}
+
+// Keys returns the keys set, in lower case, in the order they were set.
+func (c *Context) Keys() []string {
+	out := make([]string, len(c.entries))
+	for i, e := range c.entries {
+		out[i] = e.key
+	}
+	return out
+}
+
+// lookup finds a lower-case key without allocating.
+func (c *Context) lookup(lk string) ([]contextValue, bool) {
+	for i := range c.entries {
+		if c.entries[i].key == lk {
+			return c.entries[i].values, true
+		}
+	}
+	return nil, false
+}
+
+// value returns the values of the lower-case key lk from the context, or
+// derived from the caller. one is scratch space for a derived value, so the
+// lookup does not allocate.
+func (r *Request) value(lk string, one *[1]contextValue) ([]contextValue, bool) {
+	if vs, ok := r.Context.lookup(lk); ok {
+		return vs, true
+	}
+	s, ok := r.derived(lk)
+	if !ok {
+		return nil, false
+	}
+	one[0] = contextValue{s: s}
+	return one[:], true
+}
+
+// variable returns the single value of a policy variable's key.
+func (r *Request) variable(lk string) (string, bool) {
+	if vs, ok := r.Context.lookup(lk); ok {
+		if len(vs) != 1 {
+			return "", false
+		}
+		return vs[0].s, true
+	}
+	return r.derived(lk)
+}
+
+// derived returns a principal key computed from the caller.
+func (r *Request) derived(lk string) (string, bool) {
+	c := &r.Caller
+	switch lk {
+	case "aws:principalarn":
+		if c.ARN != "" {
+			return principalARN(c.ARN), true
+		}
+	case "aws:principalaccount":
+		if c.Account != "" {
+			return c.Account, true
+		}
+	case "aws:principalservicename":
+		if c.Service != "" {
+			return c.Service, true
+		}
+	case "aws:principalisawsservice":
+		if c.Anonymous() {
+			return "", false
+		}
+		if c.Service != "" {
+			return "true", true
+		}
+		return "false", true
+	case "aws:username":
+		if name, ok := iamUserName(c.ARN); ok {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// principalARN returns the aws:PrincipalArn of a caller ARN: for a role
+// session, the role's ARN (without its path, which the session ARN lacks).
+// It slices its argument in the common cases and allocates only for role
+// sessions.
+func principalARN(arn string) string {
+	const p = ":assumed-role/"
+	i := strings.Index(arn, p)
+	if i < 0 || !strings.HasPrefix(arn, "arn:") {
+		return arn
+	}
+	// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION
+	rest := arn[i+len(p):]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 {
+		return arn
+	}
+	head := arn[:i]                            // arn:aws:sts::ACCOUNT
+	head = strings.Replace(head, ":sts:", ":iam:", 1)
+	return head + ":role/" + rest[:j]
+}
+
+// iamUserName returns the user name of an IAM user ARN.
+func iamUserName(arn string) (string, bool) {
+	i := strings.Index(arn, ":user/")
+	if i < 0 || !strings.HasPrefix(arn, "arn:") {
+		return "", false
+	}
+	name := arn[i+len(":user/"):]
+	if j := strings.LastIndexByte(name, '/'); j >= 0 {
+		name = name[j+1:]
+	}
+	return name, name != ""
+}
+
+// Compiled is a policy document prepared for fast evaluation. Compile a
+// document once with [Compile] and decide any number of requests with
+// [Compiled.Decide], from any number of goroutines: a Compiled is
+// immutable.
+type Compiled struct {
+	statements []cStatement
+}
+
+type cStatement struct {
+	index  int
+	sid    string
+	deny   bool
+	notAct bool
+	acts   []actionMatcher
+
+	hasRes bool // Resource or NotResource present
+	notRes bool
+	res    []template
+	resPat []pattern // compiled res, when no resource has a variable
+	resVar bool      // some resource has a variable
+
+	prin    *cPrincipal // nil: no Principal element (identity policy)
+	notPrin bool
+
+	conds []cCondition
+}
+
+// Compile prepares doc for evaluation. Statements without a Principal or
+// NotPrincipal element are taken as identity-policy statements that apply
+// to whoever the policy is attached to, so compile identity and resource
+// policies separately and combine the decisions as IAM does (see
+// [Decide]). Compile returns a *[StatementError] wrapping
+// [ErrInvalidStatement] for a statement IAM would refuse.
+func Compile(doc *Document) (*Compiled, error) {
+	if doc == nil {
+		return &Compiled{}, nil
+	}
+	vars := doc.Version == Version2012
+	c := &Compiled{statements: make([]cStatement, 0, len(doc.Statements))}
+	for i := range doc.Statements {
+		s := &doc.Statements[i]
+		cs, err := compileStatement(i, s, vars)
+		if err != nil {
+			return nil, err
+		}
+		c.statements = append(c.statements, cs)
+	}
+	return c, nil
+}
+
+func compileStatement(i int, s *Statement, vars bool) (cStatement, error) {
+	fail := func(format string, args ...any) (cStatement, error) {
+		return cStatement{}, &StatementError{Index: i, Sid: s.Sid, Reason: fmt.Sprintf(format, args...)}
+	}
+	cs := cStatement{index: i, sid: s.Sid}
+	switch s.Effect {
+	case Allow:
+	case Deny:
+		cs.deny = true
+	default:
+		return fail("effect %q is neither Allow nor Deny", string(s.Effect))
+	}
+	switch {
+	case s.Action != nil && s.NotAction != nil:
+		return fail("both Action and NotAction")
+	case s.Action == nil && s.NotAction == nil:
+		return fail("no Action or NotAction")
+	case s.NotAction != nil:
+		cs.notAct = true
+		cs.acts = compileActions(s.NotAction)
+	default:
+		cs.acts = compileActions(s.Action)
+	}
+	switch {
+	case s.Resource != nil && s.NotResource != nil:
+		return fail("both Resource and NotResource")
+	case s.Resource != nil || s.NotResource != nil:
+		cs.hasRes = true
+		list := s.Resource
+		if s.NotResource != nil {
+			cs.notRes = true
+			list = s.NotResource
+		}
+		for _, r := range list {
+			t := template{lit: r}
+			if vars {
+				t, _ = parseTemplate(r)
+			}
+			if t.parts != nil {
+				cs.resVar = true
+			}
+			cs.res = append(cs.res, t)
+			cs.resPat = append(cs.resPat, newPattern(t.lit, true))
+		}
+	}
+	switch {
+	case s.Principal != nil && s.NotPrincipal != nil:
+		return fail("both Principal and NotPrincipal")
+	case s.Principal != nil:
+		cs.prin = compilePrincipal(s.Principal)
+	case s.NotPrincipal != nil:
+		cs.prin = compilePrincipal(s.NotPrincipal)
+		cs.notPrin = true
+	}
+	for _, b := range s.Condition {
+		op, ok := lookupOperator(b.Operator)
+		if !ok {
+			return fail("unknown condition operator %q", b.Operator)
+		}
+		for _, e := range b.Entries {
+			cc, err := compileCondition(op, e, vars)
+			if err != nil {
+				return fail("condition %s %s: %v", b.Operator, e.Key, err)
+			}
+			cs.conds = append(cs.conds, cc)
+		}
+	}
+	return cs, nil
+}
+
+func compileActions(vs Values) []actionMatcher {
+	out := make([]actionMatcher, len(vs))
+	for i, a := range vs {
+		out[i] = newActionMatcher(a)
+	}
+	return out
+}
+
+// cPrincipal is a compiled Principal or NotPrincipal element.
+type cPrincipal struct {
+	everyone  bool
+	accounts  []string // 12-digit account IDs (also from :root ARNs)
+	arns      []string // other AWS principal ARNs, matched exactly
+	roles     []roleRef
+	services  []string
+	canonical []string
+	federated []string
+}
+
+// roleRef lets a role ARN in a policy match sessions of the role.
+type roleRef struct{ prefix string } // "arn:aws:sts::ACCOUNT:assumed-role/NAME/"
+
+func compilePrincipal(p *Principal) *cPrincipal {
+	cp := &cPrincipal{everyone: p.IsEveryone()}
+	for _, e := range p.Entries {
+		for _, v := range e.Values {
+			switch e.Type {
+			case PrincipalAWS:
+				if v == "*" {
+					continue
+				}
+				if acct, ok := accountOfRoot(v); ok {
+					cp.accounts = append(cp.accounts, acct)
+					continue
+				}
+				cp.arns = append(cp.arns, v)
+				if r, ok := roleSessionPrefix(v); ok {
+					cp.roles = append(cp.roles, r)
+				}
+			case PrincipalService:
+				cp.services = append(cp.services, v)
+			case PrincipalCanonicalUser:
+				cp.canonical = append(cp.canonical, v)
+			case PrincipalFederated:
+				cp.federated = append(cp.federated, v)
+			}
+		}
+	}
+	return cp
+}
+
+// accountOfRoot returns the account of a 12-digit account ID or of an
+// account root ARN (arn:aws:iam::111122223333:root).
+func accountOfRoot(v string) (string, bool) {
+	if isAccountID(v) {
+		return v, true
+	}
+	if strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") {
+		f := strings.SplitN(v, ":", 6)
+		if len(f) == 6 && f[2] == "iam" && f[5] == "root" && isAccountID(f[4]) {
+			return f[4], true
+		}
+	}
+	return "", false
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// roleSessionPrefix returns, for a role ARN, the prefix of its session ARNs.
+func roleSessionPrefix(arn string) (roleRef, bool) {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) != 6 || f[0] != "arn" || f[2] != "iam" || !strings.HasPrefix(f[5], "role/") {
+		return roleRef{}, false
+	}
+	name := f[5][len("role/"):]
+	if j := strings.LastIndexByte(name, '/'); j >= 0 {
+		name = name[j+1:]
+	}
+	if name == "" {
+		return roleRef{}, false
+	}
+	return roleRef{prefix: "arn:" + f[1] + ":sts::" + f[4] + ":assumed-role/" + name + "/"}, true
+}
+
+func (p *cPrincipal) match(c *Caller) bool {
+	if p.everyone {
+		return true
+	}
+	if c.Service != "" {
+		for _, s := range p.services {
+			if s == c.Service {
+				return true
+			}
+		}
+	}
+	if c.Account != "" && c.Service == "" {
+		for _, a := range p.accounts {
+			if a == c.Account {
+				return true
+			}
+		}
+	}
+	if c.ARN != "" {
+		for _, a := range p.arns {
+			if a == c.ARN {
+				return true
+			}
+		}
+		for _, r := range p.roles {
+			if strings.HasPrefix(c.ARN, r.prefix) {
+				return true
+			}
+		}
+	}
+	if c.CanonicalUser != "" {
+		for _, u := range p.canonical {
+			if u == c.CanonicalUser {
+				return true
+			}
+		}
+	}
+	if c.Federated != "" {
+		for _, f := range p.federated {
+			if f == c.Federated {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scratchSize is the stack buffer for rendering policy variables; longer
+// renderings spill to the heap.
+const scratchSize = 256
+
+// matches reports whether the statement applies to the request.
+func (s *cStatement) matches(req *Request) bool {
+	// Action first: it is the cheapest and most selective test.
+	hit := false
+	for i := range s.acts {
+		if s.acts[i].match(req.Action) {
+			hit = true
+			break
+		}
+	}
+	if hit == s.notAct {
+		return false
+	}
+	if s.hasRes && !s.matchResource(req) {
+		return false
+	}
+	if s.prin != nil && s.prin.match(&req.Caller) == s.notPrin {
+		return false
+	}
+	for i := range s.conds {
+		if !s.conds[i].eval(req) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *cStatement) matchResource(req *Request) bool {
+	hit := false
+	if !s.resVar {
+		for i := range s.resPat {
+			if s.resPat[i].match(req.Resource) {
+				hit = true
+				break
+			}
+		}
+	} else {
+		var buf [scratchSize]byte
+		for i := range s.res {
+			t := &s.res[i]
+			if t.parts == nil {
+				if arnGlob(t.lit, req.Resource, false) {
+					hit = true
+					break
+				}
+				continue
+			}
+			b, ok := t.render(buf[:0], req, true)
+			if ok && arnGlob(b, req.Resource, true) {
+				hit = true
+				break
+			}
+		}
+	}
+	return hit != s.notRes
+}
+
+// Decide evaluates req against the compiled policy: an explicit Deny
+// overrides an Allow, and without an Allow the request is implicitly
+// denied. It does not allocate.
+func (c *Compiled) Decide(req *Request) Result {
+	return decide(req, 0, c, Result{})
+}
+
+// decide folds one policy into an evaluation in progress.
+func decide(req *Request, policy int, c *Compiled, r Result) Result {
+	if c == nil {
+		return r
+	}
+	for i := range c.statements {
+		s := &c.statements[i]
+		if !s.deny && r.Matched {
+			continue // an Allow is already known; only a Deny can change it
+		}
+		if !s.matches(req) {
+			continue
+		}
+		ref := StatementRef{Policy: policy, Index: s.index, Sid: s.sid}
+		if s.deny {
+			return Result{Decision: DecisionExplicitDeny, By: ref, Matched: true}
+		}
+		r = Result{Decision: DecisionAllow, By: ref, Matched: true}
+	}
+	return r
+}
+
+// Decide evaluates req against several compiled policies together, as IAM
+// does for the policies that apply to one request in the same account (for
+// example the caller's identity policies and the bucket policy): an explicit
+// Deny in any of them wins, otherwise an Allow in any of them allows. A nil
+// policy is skipped. For a cross-account request, where both sides must
+// allow, decide each side separately and require both Allows.
+func Decide(req *Request, policies ...*Compiled) Result {
+	var r Result
+	for i, c := range policies {
+		r = decide(req, i, c, r)
+		if r.Decision == DecisionExplicitDeny {
+			return r
+		}
+	}
+	return r
+}
+
+// Match is a statement that applies to a request, with its effect.
+type Match struct {
+	StatementRef
+	Effect Effect
+}
+
+// Matches returns every statement of the policies that applies to req, in
+// order: the full explanation behind a [Decide] result.
+func Matches(req *Request, policies ...*Compiled) []Match {
+	var out []Match
+	for p, c := range policies {
+		if c == nil {
+			continue
+		}
+		for i := range c.statements {
+			s := &c.statements[i]
+			if s.matches(req) {
+				e := Allow
+				if s.deny {
+					e = Deny
+				}
+				out = append(out, Match{StatementRef: StatementRef{Policy: p, Index: s.index, Sid: s.sid}, Effect: e})
+			}
+		}
+	}
+	return out
+}
+
+// Evaluate compiles the documents and decides req against them together, as
+// [Decide] does. It is the convenient form for a single decision; to decide
+// many requests, [Compile] once and call [Compiled.Decide]. Errors are those
+// of [Compile].
+func Evaluate(req *Request, docs ...*Document) (Result, error) {
+	var r Result
+	for i, d := range docs {
+		c, err := Compile(d)
+		if err != nil {
+			return Result{}, err
+		}
+		r = decide(req, i, c, r)
+		if r.Decision == DecisionExplicitDeny {
+			return r, nil
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,379 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// opFamily is the family of a condition operator.
+type opFamily uint8
+
+const (
+	famString opFamily = iota + 1
+	famNumeric
+	famDate
+	famBool
+	famBinary
+	famIP
+	famARN
+	famNull
+)
+
+// opCmp is how an operator compares one request value with one policy value.
+type opCmp uint8
+
+const (
+	cmpEquals opCmp = iota
+	cmpEqualsFold
+	cmpLike
+	cmpLess
+	cmpLessEq
+	cmpGreater
+	cmpGreaterEq
+)
+
+// setQualifier is ForAnyValue, ForAllValues or neither.
+type setQualifier uint8
+
+const (
+	setNone setQualifier = iota
+	setAny
+	setAll
+)
+
+// operator is a parsed condition operator such as
+// "ForAllValues:StringLikeIfExists".
+type operator struct {
+	name     string // the base name, for example "StringLike"
+	family   opFamily
+	cmp      opCmp
+	negated  bool
+	ifExists bool
+	set      setQualifier
+}
+
+// baseOperators are IAM's condition operators without qualifiers, by lower-case name.
+var baseOperators = map[string]operator{
+	"stringequals":              {name: "StringEquals", family: famString, cmp: cmpEquals},
+	"stringnotequals":           {name: "StringNotEquals", family: famString, cmp: cmpEquals, negated: true},
+	"stringequalsignorecase":    {name: "StringEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold},
+	"stringnotequalsignorecase": {name: "StringNotEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold, negated: true},
+	"stringlike":                {name: "StringLike", family: famString, cmp: cmpLike},
+	"stringnotlike":             {name: "StringNotLike", family: famString, cmp: cmpLike, negated: true},
+	"numericequals":             {name: "NumericEquals", family: famNumeric, cmp: cmpEquals},
+	"numericnotequals":          {name: "NumericNotEquals", family: famNumeric, cmp: cmpEquals, negated: true},
+	"numericlessthan":           {name: "NumericLessThan", family: famNumeric, cmp: cmpLess},
+	"numericlessthanequals":     {name: "NumericLessThanEquals", family: famNumeric, cmp: cmpLessEq},
+	"numericgreaterthan":        {name: "NumericGreaterThan", family: famNumeric, cmp: cmpGreater},
+	"numericgreaterthanequals":  {name: "NumericGreaterThanEquals", family: famNumeric, cmp: cmpGreaterEq},
+	"dateequals":                {name: "DateEquals", family: famDate, cmp: cmpEquals},
+	"datenotequals":             {name: "DateNotEquals", family: famDate, cmp: cmpEquals, negated: true},
+	"datelessthan":              {name: "DateLessThan", family: famDate, cmp: cmpLess},
+	"datelessthanequals":        {name: "DateLessThanEquals", family: famDate, cmp: cmpLessEq},
+	"dategreaterthan":           {name: "DateGreaterThan", family: famDate, cmp: cmpGreater},
+	"dategreaterthanequals":     {name: "DateGreaterThanEquals", family: famDate, cmp: cmpGreaterEq},
+	"bool":                      {name: "Bool", family: famBool, cmp: cmpEqualsFold},
+	"binaryequals":              {name: "BinaryEquals", family: famBinary, cmp: cmpEquals},
+	"ipaddress":                 {name: "IpAddress", family: famIP, cmp: cmpEquals},
+	"notipaddress":              {name: "NotIpAddress", family: famIP, cmp: cmpEquals, negated: true},
+	"arnequals":                 {name: "ArnEquals", family: famARN, cmp: cmpLike},
+	"arnlike":                   {name: "ArnLike", family: famARN, cmp: cmpLike},
+	"arnnotequals":              {name: "ArnNotEquals", family: famARN, cmp: cmpLike, negated: true},
+	"arnnotlike":                {name: "ArnNotLike", family: famARN, cmp: cmpLike, negated: true},
+	"null":                      {name: "Null", family: famNull, cmp: cmpEquals},
+}
+
+// lookupOperator parses a condition operator with its optional
+// ForAnyValue:/ForAllValues: prefix and IfExists suffix. Operator names are
+// matched case-insensitively. Null takes neither IfExists nor a set
+// qualifier.
+func lookupOperator(s string) (operator, bool) {
+	var set setQualifier
+	rest := s
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		switch strings.ToLower(s[:i]) {
+		case "foranyvalue":
+			set = setAny
+		case "forallvalues":
+			set = setAll
+		default:
+			return operator{}, false
+		}
+		rest = s[i+1:]
+	}
+	ifExists := false
+	if len(rest) > len("IfExists") && strings.EqualFold(rest[len(rest)-len("IfExists"):], "IfExists") {
+		ifExists = true
+		rest = rest[:len(rest)-len("IfExists")]
+	}
+	op, ok := baseOperators[strings.ToLower(rest)]
+	if !ok {
+		return operator{}, false
+	}
+	if op.family == famNull && (ifExists || set != setNone) {
+		return operator{}, false
+	}
+	op.ifExists, op.set = ifExists, set
+	return op, true
+}
+
+// cCondition is one compiled condition key with its policy values.
+type cCondition struct {
+	op     operator
+	key    string // lower-case
+	values []cValue
+	hasVar bool
+}
+
+// cValue is a policy value parsed for its operator's family.
+type cValue struct {
+	t      template
+	pat    pattern // StringLike and Arn values without variables
+	num    float64
+	date   int64
+	prefix netip.Prefix
+	null   bool // for Null: true means "the key is absent"
+}
+
+var (
+	errNumber = errors.New("not a number")
+	errDate   = errors.New("not a date")
+	errIP     = errors.New("not an IP address or CIDR block")
+	errNull   = errors.New(`Null takes "true" or "false"`)
+	errEmpty  = errors.New("no values")
+)
+
+func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, error) {
+	cc := cCondition{op: op, key: strings.ToLower(e.Key)}
+	if len(e.Values) == 0 {
+		return cc, errEmpty
+	}
+	for _, v := range e.Values {
+		var cv cValue
+		switch op.family {
+		case famString, famARN:
+			cv.t = template{lit: v.Text}
+			if vars {
+				cv.t, _ = parseTemplate(v.Text)
+			}
+			if cv.t.parts != nil {
+				cc.hasVar = true
+			} else if op.cmp == cmpLike {
+				cv.pat = newPattern(v.Text, op.family == famARN)
+			}
+		case famNumeric:
+			f, err := strconv.ParseFloat(v.Text, 64)
+			if err != nil {
+				return cc, fmt.Errorf("%q: %w", v.Text, errNumber)
+			}
+			cv.num = f
+		case famDate:
+			d, ok := parseDate(v.Text)
+			if !ok {
+				return cc, fmt.Errorf("%q: %w", v.Text, errDate)
+			}
+			cv.date = d
+		case famIP:
+			p, ok := parseIPRange(v.Text)
+			if !ok {
+				return cc, fmt.Errorf("%q: %w", v.Text, errIP)
+			}
+			cv.prefix = p
+		case famNull:
+			switch strings.ToLower(v.Text) {
+			case "true":
+				cv.null = true
+			case "false":
+			default:
+				return cc, errNull
+			}
+		default: // Bool, Binary: compared as text
+			cv.t = template{lit: v.Text}
+		}
+		cc.values = append(cc.values, cv)
+	}
+	return cc, nil
+}
+
+// parseIPRange parses a CIDR block or a single address (a /32 or /128).
+func parseIPRange(s string) (netip.Prefix, bool) {
+	if strings.IndexByte(s, '/') >= 0 {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, false
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		return p.Masked(), true
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), true
+}
+
+// dateLayouts are the ISO 8601 forms IAM accepts in Date conditions.
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+	"2006-01-02T15:04:05.999999999Z0700",
+}
+
+// parseDate parses a Date condition value: ISO 8601 or seconds since the
+// Unix epoch. It returns Unix nanoseconds.
+func parseDate(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if s[0] >= '0' && s[0] <= '9' && !strings.ContainsAny(s, "-:T") {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n > 1<<33 || n < 0 {
+			return 0, false
+		}
+		return n * int64(time.Second), true
+	}
+	if len(s) < 10 || s[4] != '-' {
+		return 0, false
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UnixNano(), true
+		}
+	}
+	return 0, false
+}
+
+// eval evaluates the condition against the request.
+func (c *cCondition) eval(req *Request) bool {
+	var one [1]contextValue
+	vals, present := req.value(c.key, &one)
+	present = present && len(vals) > 0
+	if c.op.family == famNull {
+		for i := range c.values {
+			if c.values[i].null != present {
+				return true
+			}
+		}
+		return false
+	}
+	if !present {
+		switch {
+		case c.op.ifExists:
+			return true
+		case c.op.set == setAll:
+			return true // ForAllValues is true for an absent or empty key
+		case c.op.set == setAny:
+			return false
+		}
+		return c.op.negated // negated operators match a missing key
+	}
+	switch c.op.set {
+	case setAll:
+		// Every request value must satisfy the operator.
+		for i := range vals {
+			if c.anyPolicyValue(req, &vals[i]) == c.op.negated {
+				return false
+			}
+		}
+		return true
+	case setAny:
+		// At least one request value must satisfy the operator.
+		for i := range vals {
+			if c.anyPolicyValue(req, &vals[i]) != c.op.negated {
+				return true
+			}
+		}
+		return false
+	}
+	// No qualifier: a positive operator matches when any request value
+	// matches any policy value; a negated one when none does.
+	for i := range vals {
+		if c.anyPolicyValue(req, &vals[i]) {
+			return !c.op.negated
+		}
+	}
+	return c.op.negated
+}
+
+// anyPolicyValue reports whether the request value matches any of the
+// policy values under the operator's positive comparison.
+func (c *cCondition) anyPolicyValue(req *Request, v *contextValue) bool {
+	for i := range c.values {
+		if c.matchValue(req, &c.values[i], v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cCondition) matchValue(req *Request, p *cValue, v *contextValue) bool {
+	switch c.op.family {
+	case famString, famARN:
+		if p.t.parts != nil {
+			var buf [scratchSize]byte
+			switch {
+			case c.op.family == famARN:
+				b, ok := p.t.render(buf[:0], req, true)
+				return ok && arnGlob(b, v.s, true)
+			case c.op.cmp == cmpLike:
+				b, ok := p.t.render(buf[:0], req, true)
+				return ok && globT(b, v.s, false, true)
+			case c.op.cmp == cmpEqualsFold:
+				b, ok := p.t.render(buf[:0], req, false)
+				return ok && strings.EqualFold(string(b), v.s)
+			default:
+				b, ok := p.t.render(buf[:0], req, false)
+				return ok && string(b) == v.s
+			}
+		}
+		switch c.op.cmp {
+		case cmpLike:
+			return p.pat.match(v.s)
+		case cmpEqualsFold:
+			return strings.EqualFold(p.t.lit, v.s)
+		}
+		return p.t.lit == v.s
+	case famBool:
+		return strings.EqualFold(p.t.lit, v.s)
+	case famBinary:
+		return p.t.lit == v.s
+	case famNumeric:
+		if !v.hasNum {
+			return false
+		}
+		return compare(c.op.cmp, v.num, p.num)
+	case famDate:
+		if !v.hasDt {
+			return false
+		}
+		return compare(c.op.cmp, v.date, p.date)
+	case famIP:
+		return v.ip.IsValid() && p.prefix.Contains(v.ip)
+	}
+	return false
+}
+
+func compare[T int64 | float64](cmp opCmp, req, pol T) bool {
+	switch cmp {
+	case cmpLess:
+		return req < pol
+	case cmpLessEq:
+		return req <= pol
+	case cmpGreater:
+		return req > pol
+	case cmpGreaterEq:
+		return req >= pol
+	}
+	return req == pol
+}
