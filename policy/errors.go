@@ -47,6 +47,10 @@ var (
 	// principal and identity statements mixed in one document, …).
 	ErrInvalidGrant = errors.New("policy: invalid grant")
 
+	// ErrInvalidArgument: a bucket name, account ID, ARN or other argument is
+	// malformed or would put a wildcard where none is meant.
+	ErrInvalidArgument = errors.New("policy: invalid argument")
+
 	// ErrDuplicateSid: a Sid being merged or removed occurs more than once,
 	// so it is not clear which statement it means.
 	ErrDuplicateSid = errors.New("policy: duplicate sid")

@@ -383,3 +383,23 @@ func isJSONNumber(s string) bool {
 	_, err := p.number()
 	return err == nil && p.i == len(s)
 }
+
+// MarshalJSON implements [encoding/json.Marshaler]: the statement as a
+// minified JSON object, written as [Document.Marshal] writes statements.
+func (s Statement) MarshalJSON() ([]byte, error) {
+	w := &jsonWriter{buf: make([]byte, 0, 128)}
+	if err := w.statement(&s); err != nil {
+		return nil, err
+	}
+	return w.buf, nil
+}
+
+// UnmarshalJSON implements [encoding/json.Unmarshaler] with [ParseStatement].
+func (s *Statement) UnmarshalJSON(data []byte) error {
+	st, err := ParseStatement(data)
+	if err != nil {
+		return err
+	}
+	*s = st
+	return nil
+}

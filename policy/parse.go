@@ -734,3 +734,18 @@ func (b *docBuilder) conditionValue(n *jsonNode, path string) (ConditionValue, e
 	}
 	return ConditionValue{}, b.typeErr(n, path, "a string, number or boolean")
 }
+
+// ParseStatement reads one statement object with the rules of [Parse].
+// Errors name the statement "Statement[0]".
+func ParseStatement(data []byte) (Statement, error) {
+	p := &jsonParser{src: data}
+	root, err := p.parseDocument()
+	if err != nil {
+		return Statement{}, err
+	}
+	if root.kind != jsonObject {
+		return Statement{}, p.errAt(root.off, ErrWrongType, "Statement[0]", "a statement must be a JSON object, not %s", root.kind)
+	}
+	b := &docBuilder{p: p, pos: &positions{at: make(map[string]posPair, 16)}}
+	return b.statement(root, "Statement[0]")
+}
