@@ -308,7 +308,7 @@ func principalARN(arn string) string {
 	if j < 0 {
 		return arn
 	}
-	head := arn[:i]                            // arn:aws:sts::ACCOUNT
+	head := arn[:i] // arn:aws:sts::ACCOUNT
 	head = strings.Replace(head, ":sts:", ":iam:", 1)
 	return head + ":role/" + rest[:j]
 }
