@@ -14,3 +14,10 @@ func PresignRawGet(p *Presigner, creds aws.Credentials, t time.Time, bucket, key
 
 // DeriveSigningKey exposes the key derivation for the published vector.
 var DeriveSigningKey = deriveSigningKey
+
+// SignPolicy signs a base64 POST policy as Presigner.Post does.
+func SignPolicy(secret, day, region, policy string) string {
+	var d [8]byte
+	copy(d[:], day)
+	return string(deriveKey("AKID", secret, &d, region).sign(nil, []byte(policy)))
+}

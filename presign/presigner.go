@@ -340,31 +340,41 @@ func (p *Presigner) presign(ctx context.Context, s *spec, expires time.Duration)
 	if err != nil {
 		return nil, err
 	}
+	creds, now, exp, err := p.credentialsFor(ctx, exp)
+	if err != nil {
+		return nil, err
+	}
+	s.expires = int64(exp / time.Second)
+	u := p.presignURL(&creds, now, s)
+	return &Request{Method: s.method, URL: u, Header: s.header(), SignedAt: now, Expires: now.Add(exp)}, nil
+}
+
+// credentialsFor retrieves the credentials and the signing time, and
+// settles the expiry against temporary credentials' own expiry.
+func (p *Presigner) credentialsFor(ctx context.Context, exp time.Duration) (aws.Credentials, time.Time, time.Duration, error) {
 	creds, err := p.creds.Retrieve(ctx)
 	if err != nil {
 		// The provider's error is wrapped once; providers do not put
 		// secrets in their errors.
-		return nil, fmt.Errorf("%w: retrieving credentials: %w", ErrNoCredentials, err)
+		return aws.Credentials{}, time.Time{}, 0, fmt.Errorf("%w: retrieving credentials: %w", ErrNoCredentials, err)
 	}
 	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-		return nil, fmt.Errorf("%w: the provider returned an empty access key or secret", ErrNoCredentials)
+		return aws.Credentials{}, time.Time{}, 0, fmt.Errorf("%w: the provider returned an empty access key or secret", ErrNoCredentials)
 	}
 	now := p.now().UTC().Truncate(time.Second)
 	if creds.CanExpire {
 		until := now.Add(exp)
 		if until.After(creds.Expires) {
 			if !p.clamp {
-				return nil, &CredentialExpiryError{CredentialsExpire: creds.Expires, URLWouldExpire: until}
+				return aws.Credentials{}, time.Time{}, 0, &CredentialExpiryError{CredentialsExpire: creds.Expires, URLWouldExpire: until}
 			}
 			exp = creds.Expires.Sub(now).Truncate(time.Second)
 			if exp < MinExpiry {
-				return nil, &CredentialExpiryError{CredentialsExpire: creds.Expires, URLWouldExpire: now.Add(MinExpiry)}
+				return aws.Credentials{}, time.Time{}, 0, &CredentialExpiryError{CredentialsExpire: creds.Expires, URLWouldExpire: now.Add(MinExpiry)}
 			}
 		}
 	}
-	s.expires = int64(exp / time.Second)
-	u := p.presignURL(&creds, now, s)
-	return &Request{Method: s.method, URL: u, Header: s.header(), SignedAt: now, Expires: now.Add(exp)}, nil
+	return creds, now, exp, nil
 }
 
 // expiry applies the default and the caps to a requested expiry.

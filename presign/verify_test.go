@@ -131,7 +131,9 @@ func TestVerify(t *testing.T) {
 			lookup: lookupFor(aws.Credentials{AccessKeyID: temp.AccessKeyID, SecretAccessKey: testSecret, SessionToken: "other"}), wantErr: presign.ErrInvalidToken, code: "InvalidToken"},
 		{name: "expiry above verifier maximum", req: func() *http.Request { return requestFor(t, long) }, wantErr: presign.ErrExpiryTooLong},
 		{name: "expiry within raised maximum", req: func() *http.Request { return requestFor(t, long) }, opts: &presign.VerifyOptions{MaxExpiry: 2 * time.Hour}},
-		{name: "unsigned", req: func() *http.Request { return httptest.NewRequest("GET", "https://my-bucket.s3.eu-west-1.amazonaws.com/k", nil) }, wantErr: presign.ErrUnsigned},
+		{name: "unsigned", req: func() *http.Request {
+			return httptest.NewRequest("GET", "https://my-bucket.s3.eu-west-1.amazonaws.com/k", nil)
+		}, wantErr: presign.ErrUnsigned},
 		{name: "garbage credential", req: func() *http.Request {
 			return httptest.NewRequest("GET", "https://h/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=x&X-Amz-Date=1&X-Amz-Expires=1&X-Amz-SignedHeaders=host&X-Amz-Signature=00", nil)
 		}, wantErr: presign.ErrMalformed},

@@ -1,0 +1,241 @@
+package presign
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// VerifiedPost describes a POST upload form whose signature and policy
+// checked out. It holds no secret.
+type VerifiedPost struct {
+	AccessKeyID string
+	Region      string
+	// Key is the form's key field as sent (before S3 substitutes
+	// ${filename}).
+	Key string
+	// Fields are the form fields with lower-case names, except the
+	// signature, the policy and the session token.
+	Fields map[string]string
+	// SigningTime is x-amz-date; Expiration is the policy's expiration.
+	SigningTime time.Time
+	Expiration  time.Time
+}
+
+// VerifyPost checks a browser POST upload (S3 POST Object with a SigV4
+// policy) the way S3 does: the policy's signature in constant time, the
+// session token, the policy's expiration, and every condition against the
+// form fields, the bucket and the uploaded file's size; and it refuses form
+// fields no condition covers (other than x-amz-signature, policy, file and
+// x-ignore-*). It is stricter than S3 in two ways: the policy must name the
+// bucket, and its lifetime (expiration minus x-amz-date) must not exceed
+// opts.MaxExpiry. Field names are case-insensitive; fields holds the form
+// values without the file (multipart.Form.Value).
+//
+// Errors are *[VerifyError] values wrapping [ErrMalformed],
+// [ErrUnknownAccessKey], [ErrSignatureMismatch], [ErrInvalidToken],
+// [ErrExpired], [ErrClockSkew], [ErrExpiryTooLong] or [ErrPolicyViolation].
+func VerifyPost(bucket string, fields map[string][]string, fileSize int64, lookup Lookup, opts *VerifyOptions) (*VerifiedPost, error) {
+	var o VerifyOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxClockSkew <= 0 {
+		o.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if o.MaxExpiry <= 0 {
+		o.MaxExpiry = DefaultMaxExpiry
+	}
+	o.MaxExpiry = min(o.MaxExpiry, HardMaxExpiry)
+	malformed := func(reason string) error {
+		return &VerifyError{Err: ErrMalformed, Reason: reason, code: "InvalidArgument", status: http.StatusBadRequest}
+	}
+	form := make(map[string]string, len(fields))
+	for k, vs := range fields {
+		lk := strings.ToLower(k)
+		if _, dup := form[lk]; dup || len(vs) != 1 {
+			return nil, malformed("form field " + strconv.Quote(lk) + " must appear exactly once")
+		}
+		form[lk] = vs[0]
+	}
+	for _, k := range []string{"policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature", "key"} {
+		if form[k] == "" {
+			return nil, malformed("missing form field " + strconv.Quote(k))
+		}
+	}
+	if form["x-amz-algorithm"] != algorithm {
+		return nil, malformed("x-amz-algorithm must be " + algorithm)
+	}
+	parts := strings.Split(form["x-amz-credential"], "/")
+	if len(parts) != 5 || parts[0] == "" || parts[3] != serviceS3 || parts[4] != scopeTerminator || validateRegion(parts[2]) != nil {
+		return nil, malformed("x-amz-credential must be <access key>/<yyyymmdd>/<region>/s3/aws4_request")
+	}
+	akid, day, region := parts[0], parts[1], parts[2]
+	if len(akid) > 128 {
+		return nil, malformed("access key id too long")
+	}
+	signedAt, err := time.Parse("20060102T150405Z", form["x-amz-date"])
+	if err != nil || form["x-amz-date"][:8] != day {
+		return nil, malformed("x-amz-date must be yyyymmddTHHMMSSZ and match the credential date")
+	}
+	if o.Region != "" && region != o.Region {
+		return nil, &VerifyError{AccessKeyID: akid, Err: ErrMalformed, Reason: "credential region " + strconv.Quote(region) + " is not " + strconv.Quote(o.Region),
+			code: "AuthorizationQueryParametersError", status: http.StatusBadRequest}
+	}
+	creds, ok := lookup(akid)
+	if !ok || creds.SecretAccessKey == "" {
+		return nil, &VerifyError{AccessKeyID: akid, Err: ErrUnknownAccessKey, code: "InvalidAccessKeyId", status: http.StatusForbidden}
+	}
+	want := hmacSHA256(deriveSigningKey(creds.SecretAccessKey, day, region, serviceS3), []byte(form["policy"]))
+	got, err := hex.DecodeString(form["x-amz-signature"])
+	if err != nil || !hmac.Equal(want, got) {
+		return nil, &VerifyError{AccessKeyID: akid, Err: ErrSignatureMismatch, code: "SignatureDoesNotMatch", status: http.StatusForbidden}
+	}
+	if tok, has := form["x-amz-security-token"]; creds.SessionToken != "" || has {
+		if subtle.ConstantTimeCompare([]byte(tok), []byte(creds.SessionToken)) != 1 {
+			return nil, &VerifyError{AccessKeyID: akid, Err: ErrInvalidToken, code: "InvalidToken", status: http.StatusBadRequest}
+		}
+	}
+	denied := func(sentinel error, reason string) error {
+		return &VerifyError{AccessKeyID: akid, Err: sentinel, Reason: reason, code: "AccessDenied", status: http.StatusForbidden}
+	}
+	raw, err := base64.StdEncoding.DecodeString(form["policy"])
+	if err != nil {
+		return nil, malformed("policy is not base64")
+	}
+	var doc struct {
+		Expiration string            `json:"expiration"`
+		Conditions []json.RawMessage `json:"conditions"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, malformed("policy is not a JSON policy document")
+	}
+	expiration, err := time.Parse(time.RFC3339Nano, doc.Expiration)
+	if err != nil {
+		return nil, malformed("policy expiration is not an ISO 8601 UTC time")
+	}
+	now := o.Now()
+	if now.After(expiration) {
+		return nil, denied(ErrExpired, "Invalid according to Policy: Policy expired.")
+	}
+	if signedAt.Sub(now) > o.MaxClockSkew {
+		return nil, denied(ErrClockSkew, "x-amz-date is in the future")
+	}
+	if life := expiration.Sub(signedAt); life > o.MaxExpiry {
+		return nil, denied(ErrExpiryTooLong, "policy lifetime "+life.String()+" exceeds the "+o.MaxExpiry.String()+" maximum")
+	}
+	matched := map[string]bool{}
+	hasBucket := false
+	for _, rc := range doc.Conditions {
+		c, err := parseCondition(rc)
+		if err != nil {
+			return nil, malformed("policy condition: " + err.Error())
+		}
+		switch c.op {
+		case "content-length-range":
+			if fileSize < c.min || fileSize > c.max {
+				return nil, denied(ErrPolicyViolation, "Your proposed upload size is outside the policy's content-length-range")
+			}
+			continue
+		}
+		var value string
+		var present bool
+		if c.field == "bucket" {
+			value, present, hasBucket = bucket, true, true
+		} else {
+			value, present = form[c.field]
+		}
+		ok := present && (c.op == "eq" && value == c.value || c.op == "starts-with" && strings.HasPrefix(value, c.value))
+		if !ok {
+			return nil, denied(ErrPolicyViolation, "Invalid according to Policy: Policy Condition failed: "+c.op+" $"+c.field)
+		}
+		matched[c.field] = true
+	}
+	if !hasBucket {
+		return nil, denied(ErrPolicyViolation, "the policy does not name the bucket")
+	}
+	out := make(map[string]string, len(form))
+	for k, v := range form {
+		switch {
+		case k == "x-amz-signature" || k == "policy" || k == "file":
+			continue
+		case strings.HasPrefix(k, "x-ignore-"):
+		case !matched[k]:
+			return nil, denied(ErrPolicyViolation, "Invalid according to Policy: Extra input fields: "+k)
+		}
+		if k != "x-amz-security-token" {
+			out[k] = v
+		}
+	}
+	return &VerifiedPost{AccessKeyID: akid, Region: region, Key: form["key"], Fields: out, SigningTime: signedAt, Expiration: expiration}, nil
+}
+
+type condition struct {
+	op       string // eq, starts-with, content-length-range
+	field    string // lower case, without '$'
+	value    string
+	min, max int64
+}
+
+func parseCondition(raw json.RawMessage) (condition, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '{' {
+		var m map[string]string
+		if err := json.Unmarshal(raw, &m); err != nil || len(m) != 1 {
+			return condition{}, fmt.Errorf("an object condition must have exactly one string field")
+		}
+		for k, v := range m {
+			return condition{op: "eq", field: strings.ToLower(k), value: v}, nil
+		}
+	}
+	var arr []json.RawMessage
+	if err := json.Unmarshal(raw, &arr); err != nil || len(arr) != 3 {
+		return condition{}, fmt.Errorf("an array condition must have three elements")
+	}
+	var op string
+	if err := json.Unmarshal(arr[0], &op); err != nil {
+		return condition{}, fmt.Errorf("the operator must be a string")
+	}
+	op = strings.ToLower(op)
+	switch op {
+	case "content-length-range":
+		lo, err1 := jsonInt(arr[1])
+		hi, err2 := jsonInt(arr[2])
+		if err1 != nil || err2 != nil || lo < 0 || hi < lo {
+			return condition{}, fmt.Errorf("content-length-range needs 0 <= min <= max")
+		}
+		return condition{op: op, min: lo, max: hi}, nil
+	case "eq", "starts-with":
+		var field, value string
+		if json.Unmarshal(arr[1], &field) != nil || json.Unmarshal(arr[2], &value) != nil || !strings.HasPrefix(field, "$") {
+			return condition{}, fmt.Errorf("%s needs a $field and a string value", op)
+		}
+		return condition{op: op, field: strings.ToLower(field[1:]), value: value}, nil
+	default:
+		return condition{}, fmt.Errorf("unknown operator %q", op)
+	}
+}
+
+// jsonInt accepts a JSON number or a numeric string.
+func jsonInt(raw json.RawMessage) (int64, error) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strconv.ParseInt(s, 10, 64)
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return 0, err
+	}
+	return n.Int64()
+}
