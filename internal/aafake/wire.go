@@ -125,7 +125,7 @@ type wireFindingSummaryV2 struct {
 
 type wireAccessDetails struct {
 	Action    []string          `json:"action,omitempty"`
-	Condition map[string]string `json:"condition,omitempty"`
+	Condition map[string]string `json:"condition"`
 	IsPublic  *bool             `json:"isPublic,omitempty"`
 	Principal map[string]string `json:"principal,omitempty"`
 	Sources   []wireSource      `json:"sources,omitempty"`

@@ -1,0 +1,198 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"regexp"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+)
+
+// ArchiveRule is an Access Analyzer archive rule: findings that match the
+// filter are archived, which records that the access is expected.
+type ArchiveRule struct {
+	// Name is the rule's name (1–255 characters).
+	Name string
+	// Filter is Access Analyzer's filter (keys such as "principal.AWS",
+	// "condition.aws:PrincipalOrgID", "resource", "isPublic").
+	Filter map[string]types.Criterion
+}
+
+var ruleName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,254}$`)
+
+// ExpectedAccountsRule returns a rule that archives S3 findings whose AWS
+// principal is in one of the given accounts (an account id, or any role or
+// user ARN in it): for example the accounts of your own organization when
+// the analyzer's zone of trust is a single account. At most
+// MaxFilterValues accounts fit in one rule.
+//
+// Errors: [ErrInvalidInput] for a bad name, a value that is not a 12-digit
+// account id, or too many accounts.
+func ExpectedAccountsRule(name string, accounts ...string) (ArchiveRule, error) {
+	if !ruleName.MatchString(name) {
+		return ArchiveRule{}, invalid("bad archive rule name %q", name)
+	}
+	if len(accounts) == 0 || len(accounts) > MaxFilterValues {
+		return ArchiveRule{}, invalid("an archive rule takes 1 to %d accounts, got %d", MaxFilterValues, len(accounts))
+	}
+	for _, a := range accounts {
+		if !twelveDigits.MatchString(a) {
+			return ArchiveRule{}, invalid("%q is not a 12-digit account id", a)
+		}
+	}
+	acc := slices.Clone(accounts)
+	slices.Sort(acc)
+	return ArchiveRule{Name: name, Filter: map[string]types.Criterion{
+		"resourceType": {Eq: []string{string(types.ResourceTypeAwsS3Bucket)}},
+		// contains, not eq: Access Analyzer reports either the account id
+		// or a role/user ARN that embeds it.
+		"principal.AWS": {Contains: acc},
+		"isPublic":      {Eq: []string{"false"}},
+	}}, nil
+}
+
+var (
+	twelveDigits = regexp.MustCompile(`^\d{12}$`)
+	orgID        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+)
+
+// OrganizationRule returns a rule that archives S3 findings for access
+// limited to the organization orgID by aws:PrincipalOrgID.
+//
+// Errors: [ErrInvalidInput] for a bad name or organization id.
+func OrganizationRule(name, org string) (ArchiveRule, error) {
+	if !ruleName.MatchString(name) {
+		return ArchiveRule{}, invalid("bad archive rule name %q", name)
+	}
+	if !orgID.MatchString(org) {
+		return ArchiveRule{}, invalid("%q is not an organization id (o-…)", org)
+	}
+	return ArchiveRule{Name: name, Filter: map[string]types.Criterion{
+		"resourceType":                 {Eq: []string{string(types.ResourceTypeAwsS3Bucket)}},
+		"condition.aws:PrincipalOrgID": {Eq: []string{org}},
+		"isPublic":                     {Eq: []string{"false"}},
+	}}, nil
+}
+
+// ArchiveRuleOptions configures [EnsureArchiveRule]. nil means the
+// defaults.
+type ArchiveRuleOptions struct {
+	// NewFindingsOnly leaves existing findings alone. By default the rule
+	// is also applied to existing findings (ApplyArchiveRule), as the
+	// console does, so that expected access stops showing at once.
+	NewFindingsOnly bool
+}
+
+// EnsureArchiveRule creates the archive rule unless a rule of that name
+// with the same filter exists, and (by default) applies it to existing
+// findings. It reports whether it created the rule. Calling it again with
+// the same rule changes nothing.
+//
+// Errors: [ErrArchiveRuleConflict] when a rule of that name has another
+// filter (it is not overwritten); [ErrInvalidInput]; [*WrongRegionError];
+// [*Error] for a failed call.
+func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule ArchiveRule, opts *ArchiveRuleOptions) (bool, error) {
+	if err := checkAnalyzer(client, a); err != nil {
+		return false, err
+	}
+	if !ruleName.MatchString(rule.Name) || len(rule.Filter) == 0 {
+		return false, invalid("archive rule needs a name and a filter")
+	}
+	p := accessanalyzer.NewListArchiveRulesPaginator(client, &accessanalyzer.ListArchiveRulesInput{AnalyzerName: aws.String(a.Name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, wrap("ListArchiveRules", a.Name, err)
+		}
+		for _, r := range page.ArchiveRules {
+			if aws.ToString(r.RuleName) != rule.Name {
+				continue
+			}
+			if sameFilter(r.Filter, rule.Filter) {
+				return false, nil
+			}
+			return false, &Error{Op: "CreateArchiveRule", Resource: rule.Name, Err: ErrArchiveRuleConflict}
+		}
+	}
+	_, err := client.CreateArchiveRule(ctx, &accessanalyzer.CreateArchiveRuleInput{
+		AnalyzerName: aws.String(a.Name), RuleName: aws.String(rule.Name), Filter: rule.Filter,
+	})
+	var ce *types.ConflictException
+	if errors.As(err, &ce) {
+		// Created concurrently by someone else; report the conflict rather
+		// than guess whether the filters agree.
+		return false, &Error{Op: "CreateArchiveRule", Resource: rule.Name, Err: errors.Join(ErrArchiveRuleConflict, err)}
+	}
+	if err != nil {
+		return false, wrap("CreateArchiveRule", rule.Name, err)
+	}
+	if opts == nil || !opts.NewFindingsOnly {
+		if _, err := client.ApplyArchiveRule(ctx, &accessanalyzer.ApplyArchiveRuleInput{
+			AnalyzerArn: aws.String(a.ARN), RuleName: aws.String(rule.Name),
+		}); err != nil {
+			return true, wrap("ApplyArchiveRule", rule.Name, err)
+		}
+	}
+	return true, nil
+}
+
+func sameFilter(a, b map[string]types.Criterion) bool {
+	return maps.EqualFunc(a, b, func(x, y types.Criterion) bool {
+		norm := func(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+		return slices.Equal(norm(x.Eq), norm(y.Eq)) && slices.Equal(norm(x.Neq), norm(y.Neq)) &&
+			slices.Equal(norm(x.Contains), norm(y.Contains)) &&
+			(x.Exists == nil) == (y.Exists == nil) && (x.Exists == nil || *x.Exists == *y.Exists)
+	})
+}
+
+// Archive marks findings ARCHIVED (expected access).
+//
+// Errors: [ErrInvalidInput] for no ids; [*WrongRegionError]; [*Error].
+func Archive(ctx context.Context, client API, a *Analyzer, ids ...string) error {
+	return updateFindings(ctx, client, a, types.FindingStatusUpdateArchived, ids)
+}
+
+// Unarchive marks archived findings ACTIVE again.
+//
+// Errors: as [Archive].
+func Unarchive(ctx context.Context, client API, a *Analyzer, ids ...string) error {
+	return updateFindings(ctx, client, a, types.FindingStatusUpdateActive, ids)
+}
+
+func updateFindings(ctx context.Context, client API, a *Analyzer, status types.FindingStatusUpdate, ids []string) error {
+	if err := checkAnalyzer(client, a); err != nil {
+		return err
+	}
+	if len(ids) == 0 || slices.Contains(ids, "") {
+		return invalid("finding ids are required")
+	}
+	_, err := client.UpdateFindings(ctx, &accessanalyzer.UpdateFindingsInput{
+		AnalyzerArn: aws.String(a.ARN), Ids: ids, Status: status,
+	})
+	return wrap("UpdateFindings", a.ARN, err)
+}
+
+// Rescan asks Access Analyzer to analyze a bucket again now
+// (StartResourceScan) instead of waiting for the next periodic scan.
+//
+// Errors: [ErrInvalidInput]; [*WrongRegionError]; [*Error].
+func Rescan(ctx context.Context, client API, a *Analyzer, bucket string) error {
+	if err := checkAnalyzer(client, a); err != nil {
+		return err
+	}
+	if !validBucketName(bucket) {
+		return invalid("bad bucket name %q", bucket)
+	}
+	_, err := client.StartResourceScan(ctx, &accessanalyzer.StartResourceScanInput{
+		AnalyzerArn: aws.String(a.ARN), ResourceArn: aws.String("arn:aws:s3:::" + bucket),
+	})
+	return wrap("StartResourceScan", bucket, err)
+}
+
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+func validBucketName(b string) bool { return bucketName.MatchString(b) }

@@ -1,0 +1,40 @@
+package analyzer
+
+import "time"
+
+// Defaults. Each is pinned by a test.
+const (
+	// DefaultAnalyzerName is the name [EnsureAnalyzer] gives an analyzer it
+	// creates: recognisable in the console as ours.
+	DefaultAnalyzerName = "s3secure"
+	// DefaultKeyMaxAge is the access-key age beyond which [KeyHygiene]
+	// reports a key: 90 days, the rotation period of CIS AWS Foundations
+	// 1.14 and Security Hub IAM.3.
+	DefaultKeyMaxAge = 90 * 24 * time.Hour
+	// DefaultConcurrency is how many buckets [AnalyzeAll] reads at once:
+	// enough to hide latency, few enough to stay under S3's per-account
+	// control-plane throttling.
+	DefaultConcurrency = 8
+	// DefaultPageSize is the maxResults sent to list calls: the largest
+	// page Access Analyzer's ListFindings accepts, so fewer round trips.
+	DefaultPageSize = 100
+	// MaxFilterValues is the most values Access Analyzer accepts in one
+	// filter criterion; bucket lists longer than this are queried in
+	// batches.
+	MaxFilterValues = 20
+)
+
+// DefaultGateActions returns the actions [Gate] asks CheckAccessNotGranted
+// about when GateOptions.Actions is empty: granting any of them through a
+// bucket policy hands over control of the bucket's own protection (its
+// policy, ACL and Block Public Access) or lets others delete it. It returns
+// a new slice on each call.
+func DefaultGateActions() []string {
+	return []string{
+		"s3:PutBucketPolicy",
+		"s3:DeleteBucketPolicy",
+		"s3:PutBucketAcl",
+		"s3:PutBucketPublicAccessBlock",
+		"s3:DeleteBucket",
+	}
+}

@@ -1,0 +1,151 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// IAMAPI is the part of the IAM client [KeyHygiene] uses: read-only calls.
+type IAMAPI interface {
+	ListUsers(ctx context.Context, in *iam.ListUsersInput, optFns ...func(*iam.Options)) (*iam.ListUsersOutput, error)
+	ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput, optFns ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
+	GetAccessKeyLastUsed(ctx context.Context, in *iam.GetAccessKeyLastUsedInput, optFns ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+}
+
+var _ IAMAPI = (*iam.Client)(nil)
+
+// KeyOptions configures [KeyHygiene]. nil means the defaults.
+type KeyOptions struct {
+	// MaxAge is the age beyond which an active key is reported;
+	// DefaultKeyMaxAge (90 days) when zero.
+	MaxAge time.Duration
+	// IncludeInactive also reports inactive keys. By default only active
+	// keys are reported: an inactive key cannot sign requests.
+	IncludeInactive bool
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// KeyProblem is why a key is reported.
+type KeyProblem string
+
+// Key problems.
+const (
+	// KeyTooOld: created longer ago than MaxAge; rotate it.
+	KeyTooOld KeyProblem = "too-old"
+	// KeyNeverUsed: never used to sign a request; delete it if unneeded.
+	KeyNeverUsed KeyProblem = "never-used"
+)
+
+// KeyFinding is an access key that needs attention. It holds the key id
+// (not secret: it appears in CloudTrail and request logs) and never a
+// secret access key, which IAM does not return after creation anyway.
+type KeyFinding struct {
+	User, KeyID string
+	Active      bool
+	Created     time.Time
+	// Age is how old the key is at the time of the check.
+	Age time.Duration
+	// LastUsed is when the key last signed a request; zero if never.
+	LastUsed time.Time
+	// LastService and LastRegion are where it was last used.
+	LastService, LastRegion string
+	// Problems are the reasons, in a fixed order.
+	Problems []KeyProblem
+}
+
+// KeyHygiene lists every IAM user's access keys (all pages of ListUsers
+// and ListAccessKeys) and reports active keys older than opts.MaxAge and
+// keys that were never used, sorted by user and key id.
+//
+// Errors: [ErrInvalidInput] for a negative MaxAge; [*Error] for a failed
+// call (matching [ErrAccessDenied] without iam:ListUsers,
+// iam:ListAccessKeys or iam:GetAccessKeyLastUsed).
+func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFinding, error) {
+	var o KeyOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.MaxAge < 0 {
+		return nil, invalid("negative key age %v", o.MaxAge)
+	}
+	if o.MaxAge == 0 {
+		o.MaxAge = DefaultKeyMaxAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	now := o.Now()
+	var out []KeyFinding
+	users := iam.NewListUsersPaginator(client, &iam.ListUsersInput{})
+	for users.HasMorePages() {
+		page, err := users.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListUsers", "", err)
+		}
+		for _, u := range page.Users {
+			name := aws.ToString(u.UserName)
+			keys := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{UserName: u.UserName})
+			for keys.HasMorePages() {
+				kp, err := keys.NextPage(ctx)
+				var nse *iamtypes.NoSuchEntityException
+				if errors.As(err, &nse) {
+					break // the user was deleted while we listed
+				}
+				if err != nil {
+					return nil, wrap("ListAccessKeys", name, err)
+				}
+				for _, k := range kp.AccessKeyMetadata {
+					f, err := checkKey(ctx, client, name, k, now, o)
+					if err != nil {
+						return nil, err
+					}
+					if f != nil {
+						out = append(out, *f)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].User != out[j].User {
+			return out[i].User < out[j].User
+		}
+		return out[i].KeyID < out[j].KeyID
+	})
+	return out, nil
+}
+
+func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.AccessKeyMetadata, now time.Time, o KeyOptions) (*KeyFinding, error) {
+	active := k.Status == iamtypes.StatusTypeActive
+	if !active && !o.IncludeInactive {
+		return nil, nil
+	}
+	id := aws.ToString(k.AccessKeyId)
+	f := &KeyFinding{User: user, KeyID: id, Active: active, Created: aws.ToTime(k.CreateDate)}
+	f.Age = now.Sub(f.Created)
+	lu, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+	if err != nil {
+		return nil, wrap("GetAccessKeyLastUsed", id, err)
+	}
+	if l := lu.AccessKeyLastUsed; l != nil {
+		f.LastUsed = aws.ToTime(l.LastUsedDate)
+		f.LastService, f.LastRegion = aws.ToString(l.ServiceName), aws.ToString(l.Region)
+	}
+	if f.Age > o.MaxAge {
+		f.Problems = append(f.Problems, KeyTooOld)
+	}
+	if f.LastUsed.IsZero() {
+		f.Problems = append(f.Problems, KeyNeverUsed)
+	}
+	if len(f.Problems) == 0 {
+		return nil, nil
+	}
+	return f, nil
+}

@@ -1,0 +1,123 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// ValidateOptions configures [Validate]. nil means a bucket policy.
+type ValidateOptions struct {
+	// ResourceType is the resource the policy is for; AWS::S3::Bucket when
+	// empty (so the S3-specific checks run).
+	ResourceType types.ValidatePolicyResourceType
+	// PolicyType is RESOURCE_POLICY when empty.
+	PolicyType types.PolicyType
+	// Locale is the language of the messages; English when empty.
+	Locale types.Locale
+}
+
+// Validate runs Access Analyzer's ValidatePolicy on a policy (by default
+// as an S3 bucket policy), reading every page, and returns the findings as
+// [policy.Finding] values, the type [policy.Validate] returns, so the two
+// can be compared. Severity is the finding type, Code the issue code, Path,
+// Statement, Line and Column come from the finding's first location
+// (Access Analyzer's 0-based column is made 1-based), Sid from the policy.
+// ValidatePolicy is free of charge.
+//
+// Errors: [ErrInvalidInput] for an empty document; [*Error] for a failed
+// call.
+func Validate(ctx context.Context, client ValidateAPI, policyJSON string, opts *ValidateOptions) ([]policy.Finding, error) {
+	var o ValidateOptions
+	if opts != nil {
+		o = *opts
+	}
+	if strings.TrimSpace(policyJSON) == "" {
+		return nil, invalid("policy document is empty")
+	}
+	if o.ResourceType == "" && (o.PolicyType == "" || o.PolicyType == types.PolicyTypeResourcePolicy) {
+		o.ResourceType = types.ValidatePolicyResourceTypeS3Bucket
+	}
+	if o.PolicyType == "" {
+		o.PolicyType = types.PolicyTypeResourcePolicy
+	}
+	var sids []string
+	if doc, err := policy.Parse([]byte(policyJSON)); err == nil {
+		for _, s := range doc.Statements {
+			sids = append(sids, s.Sid)
+		}
+	}
+	var out []policy.Finding
+	p := accessanalyzer.NewValidatePolicyPaginator(client, &accessanalyzer.ValidatePolicyInput{
+		PolicyDocument: aws.String(policyJSON), PolicyType: o.PolicyType,
+		ValidatePolicyResourceType: o.ResourceType, Locale: o.Locale,
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ValidatePolicy", "", err)
+		}
+		for _, f := range page.Findings {
+			out = append(out, toPolicyFinding(f, sids))
+		}
+	}
+	return out, nil
+}
+
+func toPolicyFinding(f types.ValidatePolicyFinding, sids []string) policy.Finding {
+	pf := policy.Finding{
+		Severity:      policy.Severity(f.FindingType),
+		Code:          aws.ToString(f.IssueCode),
+		Statement:     -1,
+		Message:       aws.ToString(f.FindingDetails),
+		LearnMoreLink: aws.ToString(f.LearnMoreLink),
+	}
+	if len(f.Locations) == 0 {
+		return pf
+	}
+	loc := f.Locations[0]
+	var b strings.Builder
+	afterStatement := false
+	for _, e := range loc.Path {
+		switch v := e.(type) {
+		case *types.PathElementMemberIndex:
+			fmt.Fprintf(&b, "[%d]", v.Value)
+			if afterStatement && pf.Statement < 0 {
+				pf.Statement = int(v.Value)
+			}
+		case *types.PathElementMemberValue:
+			name(&b, v.Value)
+		case *types.PathElementMemberKey:
+			name(&b, v.Value)
+		case *types.PathElementMemberSubstring:
+			// A substring points inside the previous value; the path
+			// already names that value.
+		}
+		afterStatement = false
+		if v, ok := e.(*types.PathElementMemberValue); ok && v.Value == "Statement" && b.Len() == len("Statement") {
+			afterStatement = true
+		}
+	}
+	pf.Path = b.String()
+	if pf.Statement >= 0 && pf.Statement < len(sids) {
+		pf.Sid = sids[pf.Statement]
+	}
+	if loc.Span != nil && loc.Span.Start != nil {
+		pf.Line = int(aws.ToInt32(loc.Span.Start.Line))
+		pf.Column = int(aws.ToInt32(loc.Span.Start.Column)) + 1
+	}
+	return pf
+}
+
+func name(b *strings.Builder, s string) {
+	if b.Len() > 0 {
+		b.WriteByte('.')
+	}
+	b.WriteString(s)
+}

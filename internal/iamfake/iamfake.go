@@ -1,0 +1,336 @@
+// Package iamfake is an in-memory IAM for tests, speaking IAM's awsQuery
+// protocol (form-encoded POST with Action and Version, XML responses in the
+// 2010-05-08 namespace, <ErrorResponse> errors), so the real aws-sdk-go-v2
+// iam client talks to it unchanged. It implements the read operations the
+// key-hygiene checks use: ListUsers, ListAccessKeys and
+// GetAccessKeyLastUsed, each paginated with Marker/MaxItems where IAM is.
+package iamfake
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// DefaultAccount is the account the fake's users live in.
+const DefaultAccount = "111122223333"
+
+// DefaultMaxItems is IAM's default page size.
+const DefaultMaxItems = 100
+
+// Key is an access key as the fake stores it. There is no secret: the fake
+// never needs one, and so cannot leak one.
+type Key struct {
+	// ID is the access key id, for example "AKIA…".
+	ID string
+	// Created is the key's CreateDate.
+	Created time.Time
+	// Inactive marks the key Inactive (default Active).
+	Inactive bool
+	// LastUsed is when the key was last used; zero means never.
+	LastUsed time.Time
+	// Service and Region are where it was last used ("N/A" when never).
+	Service, Region string
+}
+
+type user struct {
+	name, id string
+	created  time.Time
+	keys     []Key
+}
+
+// Server is the fake IAM. It is safe for concurrent use.
+type Server struct {
+	mu    sync.Mutex
+	users map[string]*user
+	calls map[string]int
+	deny  map[string]bool
+	seq   int
+	// PageSize overrides IAM's default page size (100) when > 0.
+	PageSize int
+}
+
+// New returns an empty fake IAM.
+func New() *Server {
+	return &Server{users: map[string]*user{}, calls: map[string]int{}, deny: map[string]bool{}}
+}
+
+// AddUser adds a user (created at the given time) with its keys.
+func (s *Server) AddUser(name string, created time.Time, keys ...Key) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	s.users[name] = &user{name: name, id: fmt.Sprintf("AIDAFAKE%012d", s.seq), created: created, keys: keys}
+}
+
+// Deny makes every later call of the operation fail with 403 AccessDenied.
+func (s *Server) Deny(op string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deny[op] = true
+}
+
+// Calls returns how many requests the operation has received.
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// Start serves the fake on a loopback port for the test and returns it with
+// a real iam client (static test credentials, no retries).
+func Start(t testing.TB) (*Server, *iam.Client) {
+	t.Helper()
+	s := New()
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ts.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
+		Retryer:      aws.NopRetryer{},
+	})
+}
+
+const ns = "https://iam.amazonaws.com/doc/2010-05-08/"
+
+
+type respMeta struct {
+	RequestID string `xml:"RequestId"`
+}
+
+type xmlUser struct {
+	Path       string `xml:"Path"`
+	UserName   string `xml:"UserName"`
+	UserID     string `xml:"UserId"`
+	Arn        string `xml:"Arn"`
+	CreateDate string `xml:"CreateDate"`
+}
+
+type xmlKey struct {
+	UserName    string `xml:"UserName"`
+	AccessKeyID string `xml:"AccessKeyId"`
+	Status      string `xml:"Status"`
+	CreateDate  string `xml:"CreateDate"`
+}
+
+type apiErr struct {
+	status      int
+	code, msg   string
+	senderFault bool
+}
+
+func iso(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := fmt.Sprintf("iamfake-%d", time.Now().UnixNano())
+	if r.Method != http.MethodPost {
+		writeErr(w, reqID, apiErr{405, "InvalidAction", "iamfake: only POST is supported", true})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		writeErr(w, reqID, apiErr{400, "MalformedInput", err.Error(), true})
+		return
+	}
+	action := r.PostForm.Get("Action")
+	if r.PostForm.Get("Version") != "2010-05-08" {
+		writeErr(w, reqID, apiErr{400, "InvalidParameterValue", "iamfake: Version must be 2010-05-08", true})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[action]++
+	if s.deny[action] {
+		writeErr(w, reqID, apiErr{403, "AccessDenied", "User: arn:aws:iam::" + DefaultAccount + ":user/caller is not authorized to perform: iam:" + action, true})
+		return
+	}
+	var result any
+	var e *apiErr
+	switch action {
+	case "ListUsers":
+		result, e = s.listUsers(r)
+	case "ListAccessKeys":
+		result, e = s.listAccessKeys(r)
+	case "GetAccessKeyLastUsed":
+		result, e = s.lastUsed(r)
+	default:
+		e = &apiErr{400, "InvalidAction", "iamfake: action not implemented: " + action, true}
+	}
+	if e != nil {
+		writeErr(w, reqID, *e)
+		return
+	}
+	body, err := xml.Marshal(result)
+	if err != nil {
+		writeErr(w, reqID, apiErr{500, "ServiceFailure", err.Error(), false})
+		return
+	}
+	out := fmt.Sprintf(`<%sResponse xmlns="%s">%s<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>`,
+		action, ns, body, reqID, action)
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	_, _ = w.Write([]byte(out))
+}
+
+func writeErr(w http.ResponseWriter, reqID string, e apiErr) {
+	typ := "Receiver"
+	if e.senderFault {
+		typ = "Sender"
+	}
+	var msg struct {
+		XMLName xml.Name `xml:"ErrorResponse"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Error   struct {
+			Type    string `xml:"Type"`
+			Code    string `xml:"Code"`
+			Message string `xml:"Message"`
+		} `xml:"Error"`
+		RequestID string `xml:"RequestId"`
+	}
+	msg.Xmlns = ns
+	msg.Error.Type, msg.Error.Code, msg.Error.Message = typ, e.code, e.msg
+	msg.RequestID = reqID
+	b, _ := xml.Marshal(msg)
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	w.WriteHeader(e.status)
+	_, _ = w.Write(b)
+}
+
+// paginate returns [start, end) of n items and the next marker.
+func (s *Server) paginate(r *http.Request, n int) (int, int, string, *apiErr) {
+	start := 0
+	if m := r.PostForm.Get("Marker"); m != "" {
+		v, err := strconv.Atoi(m)
+		if err != nil || v < 0 || v > n {
+			return 0, 0, "", &apiErr{400, "InvalidInput", "Invalid Marker", true}
+		}
+		start = v
+	}
+	size := DefaultMaxItems
+	if s.PageSize > 0 {
+		size = s.PageSize
+	}
+	if m := r.PostForm.Get("MaxItems"); m != "" {
+		v, err := strconv.Atoi(m)
+		if err != nil || v < 1 || v > 1000 {
+			return 0, 0, "", &apiErr{400, "ValidationError", "MaxItems must be between 1 and 1000", true}
+		}
+		size = v
+	}
+	end := min(start+size, n)
+	next := ""
+	if end < n {
+		next = strconv.Itoa(end)
+	}
+	return start, end, next, nil
+}
+
+type listUsersResult struct {
+	XMLName     xml.Name  `xml:"ListUsersResult"`
+	Users       []xmlUser `xml:"Users>member"`
+	IsTruncated bool      `xml:"IsTruncated"`
+	Marker      string    `xml:"Marker,omitempty"`
+}
+
+func (s *Server) sortedUsers() []*user {
+	list := make([]*user, 0, len(s.users))
+	for _, u := range s.users {
+		list = append(list, u)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
+	return list
+}
+
+func (s *Server) listUsers(r *http.Request) (any, *apiErr) {
+	users := s.sortedUsers()
+	start, end, next, e := s.paginate(r, len(users))
+	if e != nil {
+		return nil, e
+	}
+	res := listUsersResult{Users: []xmlUser{}, IsTruncated: next != "", Marker: next}
+	for _, u := range users[start:end] {
+		res.Users = append(res.Users, xmlUser{Path: "/", UserName: u.name, UserID: u.id,
+			Arn: "arn:aws:iam::" + DefaultAccount + ":user/" + u.name, CreateDate: iso(u.created)})
+	}
+	return res, nil
+}
+
+type listKeysResult struct {
+	XMLName     xml.Name `xml:"ListAccessKeysResult"`
+	UserName    string   `xml:"UserName"`
+	Keys        []xmlKey `xml:"AccessKeyMetadata>member"`
+	IsTruncated bool     `xml:"IsTruncated"`
+	Marker      string   `xml:"Marker,omitempty"`
+}
+
+func (s *Server) listAccessKeys(r *http.Request) (any, *apiErr) {
+	name := r.PostForm.Get("UserName")
+	if name == "" {
+		// Without UserName IAM lists the caller's keys; the fake's caller
+		// has none.
+		return listKeysResult{Keys: []xmlKey{}}, nil
+	}
+	u, ok := s.users[name]
+	if !ok {
+		return nil, &apiErr{404, "NoSuchEntity", "The user with name " + name + " cannot be found.", true}
+	}
+	start, end, next, e := s.paginate(r, len(u.keys))
+	if e != nil {
+		return nil, e
+	}
+	res := listKeysResult{UserName: name, Keys: []xmlKey{}, IsTruncated: next != "", Marker: next}
+	for _, k := range u.keys[start:end] {
+		status := "Active"
+		if k.Inactive {
+			status = "Inactive"
+		}
+		res.Keys = append(res.Keys, xmlKey{UserName: name, AccessKeyID: k.ID, Status: status, CreateDate: iso(k.Created)})
+	}
+	return res, nil
+}
+
+type lastUsedResult struct {
+	XMLName  xml.Name `xml:"GetAccessKeyLastUsedResult"`
+	UserName string   `xml:"UserName"`
+	LastUsed struct {
+		LastUsedDate string `xml:"LastUsedDate,omitempty"`
+		ServiceName  string `xml:"ServiceName"`
+		Region       string `xml:"Region"`
+	} `xml:"AccessKeyLastUsed"`
+}
+
+func (s *Server) lastUsed(r *http.Request) (any, *apiErr) {
+	id := r.PostForm.Get("AccessKeyId")
+	for _, u := range s.users {
+		for _, k := range u.keys {
+			if k.ID != id {
+				continue
+			}
+			res := lastUsedResult{UserName: u.name}
+			// A key that was never used has no LastUsedDate and "N/A" for
+			// service and Region (IAM API reference, AccessKeyLastUsed).
+			res.LastUsed.ServiceName, res.LastUsed.Region = "N/A", "N/A"
+			if !k.LastUsed.IsZero() {
+				res.LastUsed.LastUsedDate = iso(k.LastUsed)
+				res.LastUsed.ServiceName, res.LastUsed.Region = k.Service, k.Region
+			}
+			return res, nil
+		}
+	}
+	// The fake's choice (not verified against IAM): an unknown key id is
+	// NoSuchEntity.
+	return nil, &apiErr{404, "NoSuchEntity", "The Access Key with id " + id + " cannot be found.", true}
+}
+
