@@ -104,7 +104,6 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 
 const ns = "https://iam.amazonaws.com/doc/2010-05-08/"
 
-
 type respMeta struct {
 	RequestID string `xml:"RequestId"`
 }
@@ -333,4 +332,3 @@ func (s *Server) lastUsed(r *http.Request) (any, *apiErr) {
 	// NoSuchEntity.
 	return nil, &apiErr{404, "NoSuchEntity", "The Access Key with id " + id + " cannot be found.", true}
 }
-
