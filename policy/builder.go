@@ -1,0 +1,466 @@
+package policy
+
+import (
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Intent is what a [Grant] is for. The builder turns it into the smallest
+// set of actions that does the job (see [Intent.Actions]).
+type Intent string
+
+// Intents a grant can have.
+const (
+	// ListOnly lists keys: s3:ListBucket.
+	ListOnly Intent = "list"
+	// ReadOnly lists and reads objects: s3:ListBucket, s3:GetObject.
+	ReadOnly Intent = "read-only"
+	// WriteOnly uploads objects, including multipart uploads, without
+	// reading or listing: s3:PutObject, s3:AbortMultipartUpload.
+	WriteOnly Intent = "write-only"
+	// ReadWrite lists, reads, uploads and deletes objects: s3:ListBucket,
+	// s3:GetObject, s3:PutObject, s3:DeleteObject, s3:AbortMultipartUpload.
+	ReadWrite Intent = "read-write"
+)
+
+// Actions returns the actions the intent grants (nil for an unknown intent).
+func (i Intent) Actions() []string {
+	switch i {
+	case ListOnly:
+		return []string{"s3:ListBucket"}
+	case ReadOnly:
+		return []string{"s3:ListBucket", "s3:GetObject"}
+	case WriteOnly:
+		return []string{"s3:PutObject", "s3:AbortMultipartUpload"}
+	case ReadWrite:
+		return []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+	}
+	return nil
+}
+
+// Grant describes access by intent. The builder derives the statements:
+// bucket-level actions on "arn:aws:s3:::bucket", object-level actions on
+// "arn:aws:s3:::bucket/prefix*", and, when Prefix is set, an s3:prefix
+// condition on s3:ListBucket only. Which resource an action applies to comes
+// from AWS's Service Authorization Reference ([LookupAction]), so an object
+// action cannot end up on a bucket ARN.
+type Grant struct {
+	// Sid, if set, names the statements: Sid+"List" (s3:ListBucket under
+	// a prefix), Sid+"Bucket" (other bucket-level actions), Sid+"Objects",
+	// Sid+"Any" (actions without a resource type, which need
+	// AllowWildcardResources). Letters and digits only.
+	Sid string
+	// Intent is the access to grant. It may be empty when Actions is set.
+	Intent Intent
+	// Actions are further s3: actions to grant, by name ("s3:GetObjectTagging").
+	// Patterns with wildcards need BuildOptions.AllowWildcardActions.
+	Actions []string
+	// Bucket is the bucket's name. Required.
+	Bucket string
+	// Prefix limits object access (and listing) to keys starting with it,
+	// for example "reports/". Empty means the whole bucket. Policy variables
+	// such as "home/${aws:username}/" are allowed; wildcards are not.
+	Prefix string
+	// Principal is who gets access, for a bucket policy. Leave it nil for an
+	// identity policy (attached to a user, group or role). Everyone
+	// ([AnyPrincipal]) needs a limiting Condition or AllowPublic.
+	Principal *Principal
+	// Condition is added to every statement of the grant, for example
+	// NewCondition("StringEquals", "aws:SourceVpce", "vpce-1a2b3c4d").
+	Condition Condition
+}
+
+// BuildOptions weakens the [Builder]'s refusals. The zero value (and nil)
+// refuses everything listed; each field allows one kind of broad statement
+// and says what it risks.
+type BuildOptions struct {
+	// AllowWildcardActions allows Allow statements with action patterns
+	// ("*", "s3:*", "s3:Get*"). Risk: they grant every action that matches,
+	// including actions AWS adds later.
+	AllowWildcardActions bool
+	// AllowWildcardResources allows Allow statements on "*" or on ARNs with
+	// a wildcard in the bucket name, region or account. Risk: access to
+	// every bucket the principal can reach, including ones created later.
+	AllowWildcardResources bool
+	// AllowPublic allows an Allow to everyone ("*" or {"AWS": "*"}) without
+	// a condition S3 counts as limiting (fixed values of aws:SourceIp,
+	// aws:SourceVpce, aws:PrincipalOrgID, …). Risk: the data is public; and
+	// with Block Public Access on, S3 refuses the policy.
+	AllowPublic bool
+	// AllowNotPrincipal allows Allow with NotPrincipal. Risk: it grants
+	// everyone except the listed principals, anonymous users included.
+	AllowNotPrincipal bool
+	// AllowNotActionOrNotResource allows Allow with NotAction or
+	// NotResource. Risk: it grants everything not listed, including actions
+	// and resources added later.
+	AllowNotActionOrNotResource bool
+	// AllowPermissionsManagement allows Permissions-management actions
+	// (s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl, …) in Allow
+	// statements. Risk: whoever holds them can grant themselves, or anyone,
+	// everything else.
+	AllowPermissionsManagement bool
+}
+
+// Builder collects statements into a policy document and refuses any that
+// is broader than its [BuildOptions] allow. Use [Builder.Grant] to grant by
+// intent and [Builder.Add] for a statement written by hand (also checked).
+// A Builder is not safe for concurrent use.
+type Builder struct {
+	opts       BuildOptions
+	statements []Statement
+}
+
+// NewBuilder returns a builder. A nil opts refuses every broad statement.
+func NewBuilder(opts *BuildOptions) *Builder {
+	b := &Builder{}
+	if opts != nil {
+		b.opts = *opts
+	}
+	return b
+}
+
+// Build is NewBuilder(opts), Grant for each grant, then Document.
+func Build(grants []Grant, opts *BuildOptions) (*Document, error) {
+	b := NewBuilder(opts)
+	for _, g := range grants {
+		if err := b.Grant(g); err != nil {
+			return nil, err
+		}
+	}
+	return b.Document()
+}
+
+var sidRe = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+
+// Grant derives the statements for g, checks them and adds them. On error
+// nothing is added. Errors are [*BuildError]s wrapping [ErrInvalidGrant]
+// (no bucket, unknown intent or action, an action that applies to no
+// bucket or object, a bad Sid or prefix), [ErrWildcardAction],
+// [ErrWildcardResource], [ErrPublicGrant] or [ErrPermissionsManagement].
+func (b *Builder) Grant(g Grant) error {
+	stmts, err := b.derive(g)
+	if err != nil {
+		return err
+	}
+	for i := range stmts {
+		if err := b.check(&stmts[i], len(b.statements)+i); err != nil {
+			return err
+		}
+	}
+	b.statements = append(b.statements, stmts...)
+	return nil
+}
+
+// Add checks a hand-written statement and adds it. Deny statements are
+// never refused. Allow statements are refused, unless an option allows it,
+// for: action patterns ([ErrWildcardAction]), "*" or wildcard ARNs
+// ([ErrWildcardResource]), everyone without a limiting condition
+// ([ErrPublicGrant]), NotPrincipal ([ErrNotPrincipalAllow]), NotAction or
+// NotResource ([ErrNotActionOrResourceAllow]) and Permissions-management
+// actions ([ErrPermissionsManagement]). Errors are [*BuildError]s.
+//
+// The ready-made [DelegateToAccessPoints] grants "*" (limited to access
+// points by its condition), so Add refuses it without
+// AllowWildcardActions; add it with [Merge] instead.
+func (b *Builder) Add(s Statement) error {
+	s = s.Clone()
+	if err := b.check(&s, len(b.statements)); err != nil {
+		return err
+	}
+	b.statements = append(b.statements, s)
+	return nil
+}
+
+// Document returns the policy document (Version [Version2012]) of the
+// statements added so far. It fails with a [*BuildError] wrapping
+// [ErrInvalidGrant] when no statement was added or when statements with
+// and without a principal are mixed (a document is either a resource
+// policy or an identity policy), and [ErrDuplicateSid] when two statements
+// share a Sid.
+func (b *Builder) Document() (*Document, error) {
+	if len(b.statements) == 0 {
+		return nil, &BuildError{Statement: "(none)", Reason: "no statements", Err: ErrInvalidGrant}
+	}
+	withPrincipal := 0
+	seen := map[string]bool{}
+	for i, s := range b.statements {
+		if s.Principal != nil || s.NotPrincipal != nil {
+			withPrincipal++
+		}
+		if s.Sid != "" {
+			if seen[s.Sid] {
+				return nil, &BuildError{Statement: stmtName(s, i), Reason: "sid used twice", Err: ErrDuplicateSid}
+			}
+			seen[s.Sid] = true
+		}
+	}
+	if withPrincipal != 0 && withPrincipal != len(b.statements) {
+		return nil, &BuildError{Statement: "(document)", Reason: "statements with and without a principal are mixed: a bucket policy needs a principal in every statement, an identity policy in none", Err: ErrInvalidGrant}
+	}
+	d := &Document{Version: Version2012, Statements: make([]Statement, len(b.statements))}
+	for i, s := range b.statements {
+		d.Statements[i] = s.Clone()
+	}
+	return d, nil
+}
+
+func stmtName(s Statement, i int) string {
+	if s.Sid != "" {
+		return s.Sid
+	}
+	return "#" + strconv.Itoa(i)
+}
+
+func (b *Builder) derive(g Grant) ([]Statement, error) {
+	name := g.Sid
+	if name == "" {
+		name = "#" + strconv.Itoa(len(b.statements))
+	}
+	fail := func(err error, value, reason string) ([]Statement, error) {
+		return nil, &BuildError{Statement: name, Value: value, Reason: reason, Err: err}
+	}
+	if !sidRe.MatchString(g.Sid) {
+		return fail(ErrInvalidGrant, g.Sid, "sid must contain only letters and digits")
+	}
+	if g.Bucket == "" {
+		return fail(ErrInvalidGrant, "", "no bucket")
+	}
+	if strings.ContainsAny(g.Bucket, "*?") {
+		if !b.opts.AllowWildcardResources {
+			return nil, &BuildError{Statement: name, Value: g.Bucket, Reason: "wildcard in bucket name", Option: "AllowWildcardResources", Err: ErrWildcardResource}
+		}
+	} else if err := CheckBucketName(g.Bucket); err != nil {
+		return fail(ErrInvalidGrant, g.Bucket, err.Error())
+	}
+	if strings.ContainsAny(g.Prefix, "*?") {
+		if !b.opts.AllowWildcardResources {
+			return nil, &BuildError{Statement: name, Value: g.Prefix, Reason: "wildcard in key prefix", Option: "AllowWildcardResources", Err: ErrWildcardResource}
+		}
+	} else if err := CheckKeyPrefix(strings.ReplaceAll(g.Prefix, "${", "")); err != nil {
+		return fail(ErrInvalidGrant, g.Prefix, err.Error())
+	}
+	actions := g.Intent.Actions()
+	if g.Intent != "" && actions == nil {
+		return fail(ErrInvalidGrant, string(g.Intent), "unknown intent")
+	}
+	actions = append(actions, g.Actions...)
+	if len(actions) == 0 {
+		return fail(ErrInvalidGrant, "", "no intent and no actions")
+	}
+
+	var bucketActs, objectActs, anyActs []string
+	add := func(list *[]string, a string) {
+		if !slices.ContainsFunc(*list, func(x string) bool { return strings.EqualFold(x, a) }) {
+			*list = append(*list, a)
+		}
+	}
+	for _, a := range actions {
+		var matched []Action
+		if strings.ContainsAny(a, "*?") {
+			if !b.opts.AllowWildcardActions {
+				return nil, &BuildError{Statement: name, Value: a, Reason: "wildcard action", Option: "AllowWildcardActions", Err: ErrWildcardAction}
+			}
+			matched = ExpandActions(a)
+		} else if act, ok := LookupAction(a); ok {
+			matched = []Action{act}
+			a = act.Name
+		}
+		if len(matched) == 0 {
+			return fail(ErrInvalidGrant, a, "unknown S3 action")
+		}
+		onBucket, onObject, onNothing := false, false, false
+		for _, m := range matched {
+			onBucket = onBucket || m.AppliesTo("bucket")
+			onObject = onObject || m.AppliesTo("object")
+			onNothing = onNothing || len(m.Resources) == 0
+		}
+		switch {
+		case onBucket || onObject:
+			if onBucket {
+				add(&bucketActs, a)
+			}
+			if onObject {
+				add(&objectActs, a)
+			}
+		case onNothing:
+			if !b.opts.AllowWildcardResources {
+				return nil, &BuildError{Statement: name, Value: a, Reason: `action applies to no resource type and needs Resource "*"`, Option: "AllowWildcardResources", Err: ErrWildcardResource}
+			}
+			add(&anyActs, a)
+		default:
+			return fail(ErrInvalidGrant, a, "action applies to neither buckets nor objects (access points, jobs, … are not supported by the builder; write the statement and use Add)")
+		}
+	}
+
+	sid := func(suffix string) string {
+		if g.Sid == "" {
+			return ""
+		}
+		return g.Sid + suffix
+	}
+	mk := func(suffix string, acts []string, res string, cond Condition) Statement {
+		return Statement{
+			Sid: sid(suffix), Effect: Allow, Principal: g.Principal.Clone(),
+			Action: Values(slices.Clone(acts)), Resource: Values{res}, Condition: cond,
+		}
+	}
+	var out []Statement
+	if len(bucketActs) > 0 {
+		list := slices.ContainsFunc(bucketActs, func(a string) bool { return strings.EqualFold(a, "s3:ListBucket") })
+		if g.Prefix != "" && list {
+			cond := g.Condition.Clone().With("StringLike", "s3:prefix", g.Prefix+"*")
+			out = append(out, mk("List", []string{"s3:ListBucket"}, BucketARN(g.Bucket), cond))
+			bucketActs = slices.DeleteFunc(bucketActs, func(a string) bool { return strings.EqualFold(a, "s3:ListBucket") })
+		}
+		if len(bucketActs) > 0 {
+			out = append(out, mk("Bucket", bucketActs, BucketARN(g.Bucket), g.Condition.Clone()))
+		}
+	}
+	if len(objectActs) > 0 {
+		out = append(out, mk("Objects", objectActs, ObjectARN(g.Bucket, g.Prefix), g.Condition.Clone()))
+	}
+	if len(anyActs) > 0 {
+		out = append(out, mk("Any", anyActs, "*", g.Condition.Clone()))
+	}
+	return out, nil
+}
+
+// check refuses an Allow statement broader than the options allow.
+func (b *Builder) check(s *Statement, index int) error {
+	if s.Effect != Allow {
+		return nil
+	}
+	name := stmtName(*s, index)
+	refuse := func(err error, value, reason, option string) error {
+		return &BuildError{Statement: name, Value: value, Reason: reason, Option: option, Err: err}
+	}
+	if s.NotPrincipal != nil && !b.opts.AllowNotPrincipal {
+		return refuse(ErrNotPrincipalAllow, "", "Allow with NotPrincipal grants everyone except the listed principals", "AllowNotPrincipal")
+	}
+	if (s.NotAction != nil || s.NotResource != nil) && !b.opts.AllowNotActionOrNotResource {
+		return refuse(ErrNotActionOrResourceAllow, "", "Allow with NotAction or NotResource grants everything not listed", "AllowNotActionOrNotResource")
+	}
+	for _, a := range append(slices.Clone(s.Action), s.NotAction...) {
+		if strings.ContainsAny(a, "*?") && !b.opts.AllowWildcardActions {
+			return refuse(ErrWildcardAction, a, "wildcard action", "AllowWildcardActions")
+		}
+		if !b.opts.AllowPermissionsManagement {
+			for _, m := range ExpandActions(a) {
+				if m.AccessLevel == AccessPermissionsManagement {
+					return refuse(ErrPermissionsManagement, m.Name, "permissions-management action", "AllowPermissionsManagement")
+				}
+			}
+		}
+	}
+	for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
+		if wildcardResource(r) && !b.opts.AllowWildcardResources {
+			return refuse(ErrWildcardResource, r, "wildcard resource", "AllowWildcardResources")
+		}
+	}
+	if everyone(s.Principal) && !b.opts.AllowPublic && !limitsPublicAccess(s.Condition) {
+		return refuse(ErrPublicGrant, "*", "Allow to everyone without a condition that limits it (fixed aws:SourceIp, aws:SourceVpce, aws:SourceArn, aws:PrincipalOrgID, …)", "AllowPublic")
+	}
+	return nil
+}
+
+// everyone reports whether a principal includes everyone: "*" or a "*"
+// value of any type.
+func everyone(p *Principal) bool {
+	if p == nil {
+		return false
+	}
+	if p.Wildcard {
+		return true
+	}
+	for _, e := range p.Entries {
+		for _, v := range e.Values {
+			if strings.Contains(v, "*") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wildcardResource reports whether an ARN reaches beyond one bucket: "*",
+// or a wildcard in the service-specific part before the first '/' (bucket
+// name, region, account). Wildcards in the key part ("bucket/*") are fine.
+func wildcardResource(r string) bool {
+	head, _, _ := strings.Cut(r, "/")
+	return strings.ContainsAny(head, "*?")
+}
+
+// The keys whose fixed values S3 counts as limiting a policy to non-public
+// access (S3 Block Public Access, "The meaning of public";
+// global-condition-keys.tsv, column limits_public_access_when_fixed).
+var publicLimitingKeys = map[string]bool{
+	"aws:principalaccount": true, "aws:principalarn": true, "aws:principalorgid": true,
+	"aws:sourceaccount": true, "aws:sourcearn": true, "aws:sourceip": true,
+	"aws:sourceowner": true, "aws:sourcevpc": true, "aws:sourcevpce": true, "aws:userid": true,
+	"s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
+	"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
+}
+
+var accessPointAnyNameRe = regexp.MustCompile(`^arn:aws[a-z-]*:s3:[a-z0-9-]+:[0-9]{12}:accesspoint/\*$`)
+
+// limitsPublicAccess reports whether a condition limits an Allow to
+// everyone the way S3 requires for the statement not to be public: some
+// key S3 lists has only fixed values (no wildcard, no policy variable)
+// under a positive, non-IfExists operator; aws:SourceIp ranges no wider
+// than /8 (IPv4) or /32 (IPv6). This is the builder's own conservative
+// check; the package's public-access analysis is the authority.
+func limitsPublicAccess(c Condition) bool {
+	for _, blk := range c {
+		op := blk.Operator
+		if strings.Contains(op, ":") || strings.HasSuffix(op, "IfExists") {
+			continue // set qualifiers and IfExists let requests without the key through
+		}
+		for _, e := range blk.Entries {
+			key := strings.ToLower(e.Key)
+			if !publicLimitingKeys[key] || len(e.Values) == 0 {
+				continue
+			}
+			if limitingValues(op, key, e.Values) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func limitingValues(op, key string, values []ConditionValue) bool {
+	if key == "aws:sourceip" {
+		if op != "IpAddress" {
+			return false
+		}
+		for _, v := range values {
+			p, err := netip.ParsePrefix(v.Text)
+			if err != nil {
+				a, aerr := netip.ParseAddr(v.Text)
+				if aerr != nil {
+					return false
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			if (p.Addr().Is4() && p.Bits() < 8) || (!p.Addr().Is4() && p.Bits() < 32) {
+				return false
+			}
+		}
+		return true
+	}
+	switch op {
+	case "StringEquals", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike", "StringLike":
+	default:
+		return false
+	}
+	for _, v := range values {
+		fixed := v.Text != "" && !strings.ContainsAny(v.Text, "*?") && !strings.Contains(v.Text, "${")
+		if !fixed && !(key == "s3:dataaccesspointarn" && accessPointAnyNameRe.MatchString(v.Text)) {
+			return false
+		}
+	}
+	return true
+}
