@@ -36,7 +36,7 @@ func ValidateBucket(name string) error {
 	if strings.Contains(name, "..") {
 		return bad("must not contain two adjacent periods")
 	}
-	if net.ParseIP(name) != nil {
+	if looksNumeric(name) && net.ParseIP(name) != nil {
 		return bad("must not be formatted as an IP address")
 	}
 	for _, p := range [...]string{"xn--", "sthree-", "amzn-s3-demo-"} {
@@ -50,6 +50,18 @@ func ValidateBucket(name string) error {
 		}
 	}
 	return nil
+}
+
+// looksNumeric reports whether s has only digits and dots, the only way a
+// name of bucket characters can parse as an IP address; it spares
+// net.ParseIP's allocation on the signing path.
+func looksNumeric(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
