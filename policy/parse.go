@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -29,10 +31,25 @@ func (p Position) String() string {
 	return fmt.Sprintf("line %d, column %d", p.Line, p.Column)
 }
 
-// positions maps JSON paths of a parsed document to source positions.
+// positions maps JSON paths of a parsed document to source positions. The
+// map is built on first use from the parse tree, so Parse does not pay for
+// it when nobody asks.
 type positions struct {
+	once  sync.Once
+	p     *jsonParser
+	root  *jsonNode
 	paths []string // in source order
 	at    map[string]posPair
+}
+
+func (ps *positions) get() *positions {
+	ps.once.Do(func() {
+		ps.at = make(map[string]posPair, 256)
+		b := &docBuilder{p: ps.p, pos: ps}
+		_, _ = b.document(ps.root) // the tree parsed once already; it cannot fail
+		ps.p, ps.root = nil, nil
+	})
+	return ps
 }
 
 type posPair struct{ key, val Position }
@@ -62,7 +79,7 @@ func (d *Document) Pos(path string) Position {
 	if d == nil || d.pos == nil {
 		return Position{}
 	}
-	return d.pos.at[path].val
+	return d.pos.get().at[path].val
 }
 
 // KeyPos returns the position of the member name (the quoted key) for a path
@@ -72,7 +89,7 @@ func (d *Document) KeyPos(path string) Position {
 	if d == nil || d.pos == nil {
 		return Position{}
 	}
-	return d.pos.at[path].key
+	return d.pos.get().at[path].key
 }
 
 // Paths returns every path [Document.Pos] knows, in source order.
@@ -80,7 +97,7 @@ func (d *Document) Paths() []string {
 	if d == nil || d.pos == nil {
 		return nil
 	}
-	return slices.Clone(d.pos.paths)
+	return slices.Clone(d.pos.get().paths)
 }
 
 // Parse reads a policy document. It accepts what IAM and S3 accept: Statement
@@ -97,17 +114,19 @@ func (d *Document) Paths() []string {
 // level and Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource,
 // NotResource and Condition in a statement, and values of the wrong JSON type.
 func Parse(data []byte) (*Document, error) {
-	p := &jsonParser{src: data}
+	// A copy, so that positions (computed on first use) do not change if the
+	// caller reuses data.
+	p := &jsonParser{src: bytes.Clone(data)}
 	root, err := p.parseDocument()
 	if err != nil {
 		return nil, err
 	}
-	b := &docBuilder{p: p, pos: &positions{at: make(map[string]posPair, 64)}}
+	b := &docBuilder{p: p}
 	doc, err := b.document(root)
 	if err != nil {
 		return nil, err
 	}
-	doc.pos = b.pos
+	doc.pos = &positions{p: p, root: root}
 	return doc, nil
 }
 
@@ -165,9 +184,51 @@ type jsonParser struct {
 	i     int
 	depth int
 	lines []int // byte offsets of line starts, built lazily
+	last  Position
+	nodes []jsonNode // slab for newNode
+
+	// Scratch stacks: members and elements are collected here and copied
+	// out at exact size when their object or list ends.
+	memberStack []jsonMember
+	elemStack   []*jsonNode
 }
 
+// newNode allocates nodes in chunks: a policy has thousands of them.
+func (p *jsonParser) newNode(kind jsonKind, off int) *jsonNode {
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]jsonNode, 0, 128)
+	}
+	p.nodes = append(p.nodes, jsonNode{kind: kind, off: off})
+	return &p.nodes[len(p.nodes)-1]
+}
+
+// position returns the position of byte offset off. Offsets asked for in
+// increasing order (as when walking the tree) cost only the distance from
+// the previous one.
 func (p *jsonParser) position(off int) Position {
+	off = min(max(off, 0), len(p.src))
+	if p.last.Line > 0 && off >= p.last.Offset {
+		pos := p.last
+		for _, c := range p.src[pos.Offset:off] {
+			if c == '\n' {
+				pos.Line++
+				pos.Column = 1
+			} else if !utf8.RuneStart(c) {
+				continue
+			} else {
+				pos.Column++
+			}
+		}
+		pos.Offset = off
+		p.last = pos
+		return pos
+	}
+	pos := p.positionSlow(off)
+	p.last = pos
+	return pos
+}
+
+func (p *jsonParser) positionSlow(off int) Position {
 	if p.lines == nil {
 		p.lines = append(p.lines, 0)
 		for i, c := range p.src {
@@ -176,7 +237,6 @@ func (p *jsonParser) position(off int) Position {
 			}
 		}
 	}
-	off = min(max(off, 0), len(p.src))
 	ln := sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off }) - 1
 	start := p.lines[ln]
 	return Position{Offset: off, Line: ln + 1, Column: utf8.RuneCount(p.src[start:off]) + 1}
@@ -248,7 +308,9 @@ func (p *jsonParser) value() (*jsonNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &jsonNode{kind: jsonString, off: off, text: s}, nil
+		n := p.newNode(jsonString, off)
+		n.text = s
+		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -266,7 +328,8 @@ func (p *jsonParser) literal(word string, kind jsonKind) (*jsonNode, error) {
 	if !strings.HasPrefix(string(p.src[p.i:min(len(p.src), p.i+len(word))]), word) {
 		return nil, p.syntaxErr("unexpected %s, expected a value", p.describe())
 	}
-	n := &jsonNode{kind: kind, off: p.i, text: word}
+	n := p.newNode(kind, p.i)
+	n.text = word
 	p.i += len(word)
 	return n, nil
 }
@@ -304,7 +367,9 @@ func (p *jsonParser) number() (*jsonNode, error) {
 			return nil, p.syntaxErr("invalid number")
 		}
 	}
-	return &jsonNode{kind: jsonNumber, off: start, text: string(p.src[start:p.i])}, nil
+	n := p.newNode(jsonNumber, start)
+	n.text = string(p.src[start:p.i])
+	return n, nil
 }
 
 // str reads a JSON string at the cursor and returns its content.
@@ -391,6 +456,69 @@ func (p *jsonParser) str() (string, error) {
 	}
 }
 
+// key reads an object key, returning the policy grammar's common names
+// without allocating.
+func (p *jsonParser) key() (string, error) {
+	if end := p.i + 1; end < len(p.src) {
+		for j := end; j < len(p.src) && j < end+32; j++ {
+			c := p.src[j]
+			if c == '\\' || c < 0x20 {
+				break
+			}
+			if c == '"' {
+				if k, ok := commonKey(p.src[end:j]); ok {
+					p.i = j + 1
+					return k, nil
+				}
+				break
+			}
+		}
+	}
+	return p.str()
+}
+
+func commonKey(b []byte) (string, bool) {
+	switch string(b) {
+	case keyVersion:
+		return keyVersion, true
+	case keyID:
+		return keyID, true
+	case keyStatement:
+		return keyStatement, true
+	case keySid:
+		return keySid, true
+	case keyEffect:
+		return keyEffect, true
+	case keyPrincipal:
+		return keyPrincipal, true
+	case keyNotPrincipal:
+		return keyNotPrincipal, true
+	case keyAction:
+		return keyAction, true
+	case keyNotAction:
+		return keyNotAction, true
+	case keyResource:
+		return keyResource, true
+	case keyNotResource:
+		return keyNotResource, true
+	case keyCondition:
+		return keyCondition, true
+	case "AWS":
+		return "AWS", true
+	case "Service":
+		return "Service", true
+	case "StringEquals":
+		return "StringEquals", true
+	case "StringLike":
+		return "StringLike", true
+	case "Bool":
+		return "Bool", true
+	case "aws:SecureTransport":
+		return "aws:SecureTransport", true
+	}
+	return "", false
+}
+
 func (p *jsonParser) hex4(at int) (rune, bool) {
 	if at+4 > len(p.src) {
 		return 0, false
@@ -415,13 +543,15 @@ func (p *jsonParser) object() (*jsonNode, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	n := &jsonNode{kind: jsonObject, off: p.i}
+	n := p.newNode(jsonObject, p.i)
 	p.i++ // {
 	p.skipSpace()
 	if p.i < len(p.src) && p.src[p.i] == '}' {
 		p.i++
 		return n, nil
 	}
+	base := len(p.memberStack)
+	defer func() { p.memberStack = p.memberStack[:base] }()
 	for {
 		p.skipSpace()
 		if p.i >= len(p.src) {
@@ -434,11 +564,11 @@ func (p *jsonParser) object() (*jsonNode, error) {
 			return nil, p.syntaxErr("unexpected %s, expected a quoted key", p.describe())
 		}
 		keyOff := p.i
-		key, err := p.str()
+		key, err := p.key()
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range n.members {
+		for _, m := range p.memberStack[base:] {
 			if m.key == key {
 				return nil, p.errAt(keyOff, ErrDuplicateKey, "", "duplicate key %q (first at %s)", key, p.position(m.keyOff))
 			}
@@ -453,7 +583,7 @@ func (p *jsonParser) object() (*jsonNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.members = append(n.members, jsonMember{key: key, keyOff: keyOff, val: v})
+		p.memberStack = append(p.memberStack, jsonMember{key: key, keyOff: keyOff, val: v})
 		p.skipSpace()
 		if p.i >= len(p.src) {
 			return nil, p.syntaxErr("unexpected end of input in object")
@@ -463,6 +593,7 @@ func (p *jsonParser) object() (*jsonNode, error) {
 			p.i++
 		case '}':
 			p.i++
+			n.members = slices.Clone(p.memberStack[base:])
 			return n, nil
 		default:
 			return nil, p.syntaxErr("unexpected %s, expected ',' or '}'", p.describe())
@@ -475,7 +606,7 @@ func (p *jsonParser) array() (*jsonNode, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	n := &jsonNode{kind: jsonArray, off: p.i}
+	n := p.newNode(jsonArray, p.i)
 	p.i++ // [
 	p.skipSpace()
 	if p.i < len(p.src) && p.src[p.i] == ']' {
@@ -483,6 +614,8 @@ func (p *jsonParser) array() (*jsonNode, error) {
 		n.elems = []*jsonNode{}
 		return n, nil
 	}
+	base := len(p.elemStack)
+	defer func() { p.elemStack = p.elemStack[:base] }()
 	for {
 		p.skipSpace()
 		if p.i < len(p.src) && p.src[p.i] == ']' {
@@ -492,7 +625,7 @@ func (p *jsonParser) array() (*jsonNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.elems = append(n.elems, v)
+		p.elemStack = append(p.elemStack, v)
 		p.skipSpace()
 		if p.i >= len(p.src) {
 			return nil, p.syntaxErr("unexpected end of input in list")
@@ -502,6 +635,7 @@ func (p *jsonParser) array() (*jsonNode, error) {
 			p.i++
 		case ']':
 			p.i++
+			n.elems = slices.Clone(p.elemStack[base:])
 			return n, nil
 		default:
 			return nil, p.syntaxErr("unexpected %s, expected ',' or ']'", p.describe())
@@ -517,6 +651,9 @@ type docBuilder struct {
 }
 
 func (b *docBuilder) record(path string, keyOff, valOff int) {
+	if b.pos == nil {
+		return
+	}
 	b.pos.paths = append(b.pos.paths, path)
 	b.pos.at[path] = posPair{key: b.p.position(keyOff), val: b.p.position(valOff)}
 }
@@ -536,7 +673,7 @@ func (b *docBuilder) document(root *jsonNode) (*Document, error) {
 	if root.kind != jsonObject {
 		return nil, b.p.errAt(root.off, ErrWrongType, "", "a policy document must be a JSON object, not %s", root.kind)
 	}
-	doc := &Document{layout: &docLayout{}}
+	doc := &Document{layout: &docLayout{keys: make([]string, 0, len(root.members))}}
 	for _, m := range root.members {
 		path := m.key
 		b.record(path, m.keyOff, m.val.off)
@@ -585,7 +722,7 @@ func (b *docBuilder) document(root *jsonNode) (*Document, error) {
 }
 
 func (b *docBuilder) statement(n *jsonNode, sp string) (Statement, error) {
-	s := Statement{layout: &stmtLayout{}}
+	s := Statement{layout: &stmtLayout{keys: make([]string, 0, len(n.members))}}
 	for _, m := range n.members {
 		path := sp + "." + m.key
 		b.record(path, m.keyOff, m.val.off)
@@ -746,6 +883,6 @@ func ParseStatement(data []byte) (Statement, error) {
 	if root.kind != jsonObject {
 		return Statement{}, p.errAt(root.off, ErrWrongType, "Statement[0]", "a statement must be a JSON object, not %s", root.kind)
 	}
-	b := &docBuilder{p: p, pos: &positions{at: make(map[string]posPair, 16)}}
+	b := &docBuilder{p: p}
 	return b.statement(root, "Statement[0]")
 }
