@@ -1,0 +1,72 @@
+// Package s3fake is an in-memory Amazon S3 that tells the truth about bucket
+// configuration. It puts an http.Handler in front of gofakes3 (s3mem backend,
+// which stores the objects) and owns everything gofakes3 gets wrong: every
+// bucket configuration sub-resource, object ACLs and tags, SigV4
+// verification, principals, authorization, a clock, fault injection and
+// request counters.
+//
+// In tests, start with [Start] (or [StartTLS]) and talk to it through the real
+// aws-sdk-go-v2 client from [Fake.OwnerClient] or [Fake.Client]:
+//
+//	f := s3fake.Start(t, nil)
+//	_ = f.CreateBucket("legacy-bucket", s3fake.StateLegacy)
+//	c := f.OwnerClient()
+//	_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("legacy-bucket")})
+//	// err has code NoSuchPublicAccessBlockConfiguration, as on AWS.
+//
+// Outside tests (the CLI's serve command, examples/quickstart) use [New],
+// which returns a [*Server] (an http.Handler), and [Server.OwnerCredential].
+//
+// # What it serves
+//
+// Bucket sub-resources, stored and answered with S3's XML, status codes and
+// error codes: policy (JSON kept verbatim; 20 KB minified limit; malformed →
+// MalformedPolicy; public policy under BlockPublicPolicy → AccessDenied),
+// policyStatus, publicAccessBlock, ownershipControls, encryption (with
+// BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
+// versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML
+// body; AccessControlListNotSupported under BucketOwnerEnforced; public ACLs
+// refused under BlockPublicAcls), lifecycle, object-lock, tagging, location;
+// object-level acl and tagging, stored beside the object and never touching
+// its bytes. Any other sub-resource (cors, website, replication,
+// notification, retention, legal-hold, …) answers 501 NotImplemented. Objects,
+// listings, versions and multipart uploads are gofakes3's.
+//
+// Buckets start in one of two states ([BucketState]): [StateAWSDefault] (all
+// Block Public Access flags on, BucketOwnerEnforced, SSE-S3 with SSE-C
+// blocked), which is also what CreateBucket through the API gives unless
+// [Options].CreateBucketState says otherwise, or [StateLegacy] (nothing
+// configured, and GetBucketEncryption answers
+// ServerSideEncryptionConfigurationNotFoundError as before 2023).
+//
+// CreateBucket honours LocationConstraint, x-amz-object-ownership,
+// x-amz-bucket-object-lock-enabled and ACL headers; re-creating a bucket you
+// own answers 200 in us-east-1 (S3's legacy behaviour) and
+// BucketAlreadyOwnedByYou elsewhere; another account gets BucketAlreadyExists.
+// x-amz-expected-bucket-owner is checked on every request.
+//
+// # Security defaults
+//
+//   - Every request's SigV4 signature is verified (package internal/sigv4):
+//     header-signed and presigned, with expiry and the 15-minute skew.
+//     Unsigned requests are anonymous.
+//   - The default authorizer ([DefaultAuthorize]) allows only principals of
+//     the bucket owner's account and refuses anonymous requests. Replace it
+//     with [Server.SetAuthorizer] or [Options].Authorize to evaluate policies;
+//     [AccessRequest] carries everything a policy evaluator needs.
+//   - Session tokens, secrets and the x-amz-mfa header are stripped before
+//     gofakes3 sees a request, so they are never stored as object metadata.
+//
+// # Errors
+//
+// The fake answers S3's XML error document. [Error] is that answer as a Go
+// value; an authorizer may return one to choose the exact response. [New]
+// fails only on inconsistent [Options].
+//
+// # Known gaps
+//
+// Bucket-policy conditions are not evaluated by the default authorizer;
+// object ACLs and tags are kept per key, not per version; STREAMING chunk
+// signatures are not checked (the seed signature is); browser POST uploads
+// answer 501.
+package s3fake

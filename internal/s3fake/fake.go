@@ -1,0 +1,93 @@
+package s3fake
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// Fake is a Server running on an httptest server, for tests. It embeds the
+// *Server, so every Server method (AddUser, CreateBucket, InjectFault,
+// Count, Advance, …) is available on it.
+type Fake struct {
+	*Server
+	// URL is the base URL, e.g. "http://127.0.0.1:41234".
+	URL string
+	// HTTPServer is the running httptest server.
+	HTTPServer *httptest.Server
+}
+
+// Start runs a fake S3 over plain HTTP for the duration of tb (closed by
+// tb.Cleanup). opts nil means the defaults; invalid opts fail tb.
+func Start(tb testing.TB, opts *Options) *Fake {
+	tb.Helper()
+	return start(tb, opts, false)
+}
+
+// StartTLS is Start over HTTPS (httptest's self-signed certificate; the
+// clients from Client and OwnerClient trust it), so requests carry
+// aws:SecureTransport=true and s3:TlsVersion.
+func StartTLS(tb testing.TB, opts *Options) *Fake {
+	tb.Helper()
+	return start(tb, opts, true)
+}
+
+func start(tb testing.TB, opts *Options, tls bool) *Fake {
+	tb.Helper()
+	s, err := New(opts)
+	if err != nil {
+		tb.Fatalf("s3fake: %v", err)
+	}
+	var hs *httptest.Server
+	if tls {
+		hs = httptest.NewTLSServer(s)
+	} else {
+		hs = httptest.NewServer(s)
+	}
+	tb.Cleanup(hs.Close)
+	return &Fake{Server: s, URL: hs.URL, HTTPServer: hs}
+}
+
+// HTTPClient returns an *http.Client that reaches the fake (and trusts its
+// certificate under StartTLS).
+func (f *Fake) HTTPClient() *http.Client { return f.HTTPServer.Client() }
+
+// OwnerClient returns an S3 client signed with the owner root's credentials.
+func (f *Fake) OwnerClient() *s3.Client { return f.Client(f.OwnerCredential()) }
+
+// Client returns an S3 client for cred, configured as tests should be:
+// static credentials, path-style, checksums only when required, no retries,
+// the server's region.
+func (f *Fake) Client(cred Credential, optFns ...func(*s3.Options)) *s3.Client {
+	return NewClient(f.URL, f.Region(), f.HTTPClient(),
+		credentials.NewStaticCredentialsProvider(cred.AccessKeyID, cred.SecretAccessKey, cred.SessionToken), optFns...)
+}
+
+// AnonymousClient returns an S3 client that sends unsigned requests.
+func (f *Fake) AnonymousClient(optFns ...func(*s3.Options)) *s3.Client {
+	return NewClient(f.URL, f.Region(), f.HTTPClient(), aws.AnonymousCredentials{}, optFns...)
+}
+
+// NewClient builds an S3 client for any endpoint the way tests against fakes
+// (and moto) need it: BaseEndpoint, UsePathStyle, RequestChecksumCalculation
+// and ResponseChecksumValidation WhenRequired, NopRetryer. httpClient may be
+// nil.
+func NewClient(endpoint, region string, httpClient *http.Client, creds aws.CredentialsProvider, optFns ...func(*s3.Options)) *s3.Client {
+	o := s3.Options{
+		Region:                     region,
+		BaseEndpoint:               aws.String(endpoint),
+		UsePathStyle:               true,
+		Credentials:                creds,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+		Retryer:                    aws.NopRetryer{},
+	}
+	if httpClient != nil {
+		o.HTTPClient = httpClient
+	}
+	return s3.New(o, optFns...)
+}

@@ -1,0 +1,204 @@
+package s3fake
+
+import (
+	"math/rand"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Fault codes with their S3 statuses.
+const (
+	FaultSlowDown           = "SlowDown"           // 503
+	FaultInternalError      = "InternalError"      // 500
+	FaultOperationAborted   = "OperationAborted"   // 409
+	FaultServiceUnavailable = "ServiceUnavailable" // 503
+)
+
+// AnyOperation matches every operation in InjectFault.
+const AnyOperation = "*"
+
+// Fault is an injected failure or delay for one operation.
+type Fault struct {
+	// Code is the S3 error code to answer with (FaultSlowDown,
+	// FaultInternalError, FaultOperationAborted, or any other code). Empty
+	// means no error: only Latency applies.
+	Code string
+	// StatusCode overrides the status derived from Code (503 for SlowDown
+	// and ServiceUnavailable, 409 for OperationAborted, 500 otherwise).
+	StatusCode int
+	// Latency is added to every matching request (whether or not it fails),
+	// without holding any lock.
+	Latency time.Duration
+	// Count, when positive, makes the next Count matching requests fail and
+	// then removes the error (latency stays).
+	Count int
+	// Rate, when Count is zero, is the probability in (0,1] that a matching
+	// request fails, drawn from a RNG seeded with Options.FaultSeed. Zero
+	// Rate and zero Count mean every matching request fails.
+	Rate float64
+}
+
+func (f Fault) status() int {
+	if f.StatusCode != 0 {
+		return f.StatusCode
+	}
+	switch f.Code {
+	case FaultSlowDown, FaultServiceUnavailable:
+		return http.StatusServiceUnavailable
+	case FaultOperationAborted:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+func (f Fault) message() string {
+	switch f.Code {
+	case FaultSlowDown:
+		return "Please reduce your request rate."
+	case FaultOperationAborted:
+		return "A conflicting conditional operation is currently in progress against this resource. Please try again."
+	case FaultServiceUnavailable:
+		return "Service is unable to handle request."
+	}
+	return "We encountered an internal error. Please try again."
+}
+
+type faultTable struct {
+	mu     sync.Mutex
+	faults map[string]*Fault
+	rng    *rand.Rand
+}
+
+func newFaultTable(seed int64) *faultTable {
+	return &faultTable{faults: map[string]*Fault{}, rng: rand.New(rand.NewSource(seed))}
+}
+
+// pick returns the latency to add and the error to answer for op.
+func (t *faultTable) pick(op string) (time.Duration, *Error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.faults) == 0 {
+		return 0, nil
+	}
+	var latency time.Duration
+	var err *Error
+	for _, key := range []string{op, AnyOperation} {
+		f := t.faults[key]
+		if f == nil {
+			continue
+		}
+		latency += f.Latency
+		if err != nil || f.Code == "" {
+			continue
+		}
+		fail := false
+		code := f.Code
+		switch {
+		case f.Count > 0:
+			f.Count--
+			fail = true
+			if f.Count == 0 {
+				f.Code = "" // spent: only the latency stays
+			}
+		case f.Rate > 0:
+			fail = t.rng.Float64() < f.Rate
+		default:
+			fail = true
+		}
+		if fail {
+			g := *f
+			g.Code = code
+			err = errf(g.status(), g.Code, g.message())
+		}
+	}
+	return latency, err
+}
+
+type counters struct {
+	mu     sync.Mutex
+	ops    map[string]int
+	writes int
+	total  int
+}
+
+func (c *counters) add(op, method string) {
+	c.mu.Lock()
+	c.ops[op]++
+	c.total++
+	if method != http.MethodGet && method != http.MethodHead {
+		c.writes++
+	}
+	c.mu.Unlock()
+}
+
+// InjectFault installs f for operation op (an SDK operation name such as
+// "PutBucketPolicy", or AnyOperation), replacing any earlier fault for op.
+func (s *Server) InjectFault(op string, f Fault) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.faults[op] = &f
+}
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.faults = map[string]*Fault{}
+}
+
+// Count returns how many requests for op the fake has received (including
+// refused and failed ones) since the last ResetCounts.
+func (s *Server) Count(op string) int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return s.counts.ops[op]
+}
+
+// Counts returns a copy of the per-operation request counts.
+func (s *Server) Counts() map[string]int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	out := make(map[string]int, len(s.counts.ops))
+	for k, v := range s.counts.ops {
+		out[k] = v
+	}
+	return out
+}
+
+// Operations returns the names of the operations counted so far, sorted.
+func (s *Server) Operations() []string {
+	c := s.Counts()
+	out := make([]string, 0, len(c))
+	for k := range c {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WriteCount returns how many requests with a method other than GET and HEAD
+// the fake has received since the last ResetCounts.
+func (s *Server) WriteCount() int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return s.counts.writes
+}
+
+// TotalCount returns how many requests the fake has received since the last
+// ResetCounts.
+func (s *Server) TotalCount() int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return s.counts.total
+}
+
+// ResetCounts zeroes every counter.
+func (s *Server) ResetCounts() {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	s.counts.ops = map[string]int{}
+	s.counts.writes = 0
+	s.counts.total = 0
+}

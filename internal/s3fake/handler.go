@@ -1,0 +1,387 @@
+package s3fake
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/s3secure/s3secure/internal/sigv4"
+)
+
+const s3ns = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// maxConfigBody bounds configuration request bodies.
+const maxConfigBody = 1 << 20
+
+// ServeHTTP answers one S3 request: it classifies the operation, counts it,
+// verifies the signature, applies injected faults, looks up the bucket,
+// checks x-amz-expected-bucket-owner, asks the Authorizer, and only then
+// serves it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := s.reqID.Add(1)
+	rid := fmt.Sprintf("%016X", id)
+	h := w.Header()
+	h.Set("x-amz-request-id", rid)
+	h.Set("x-amz-id-2", base64.StdEncoding.EncodeToString([]byte(rid+rid+rid)))
+	h.Set("Server", "AmazonS3")
+
+	q := r.URL.Query()
+	rt := classify(r, q)
+	s.counts.add(rt.op, r.Method)
+
+	now := s.Now()
+	res, err := sigv4.Verify(r, s.lookup, &sigv4.VerifyOptions{Now: func() time.Time { return now }})
+	var p Principal
+	switch {
+	case errors.Is(err, sigv4.ErrUnsigned):
+	case err != nil:
+		var se *sigv4.Error
+		if !errors.As(err, &se) {
+			writeError(w, r, errAccessDenied())
+			return
+		}
+		writeError(w, r, errf(se.StatusCode, se.Code, se.Message))
+		return
+	default:
+		p = s.principal(res.AccessKeyID)
+	}
+
+	if latency, ferr := s.faults.pick(rt.op); latency > 0 || ferr != nil {
+		if latency > 0 {
+			t := time.NewTimer(latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		if ferr != nil {
+			writeError(w, r, ferr)
+			return
+		}
+	}
+	if rt.op == "MethodNotAllowed" {
+		writeError(w, r, errf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource."))
+		return
+	}
+
+	req := &AccessRequest{
+		Operation: rt.op, Action: rt.action, Resource: rt.resource(), Bucket: rt.bucket, Key: rt.key,
+		Principal: p, SecureTransport: r.TLS != nil, SourceIP: sourceIP(r.RemoteAddr),
+		Header: r.Header, Query: q, Now: now,
+	}
+	if r.TLS != nil {
+		req.TLSVersion = tlsVersionName(r.TLS.Version)
+	}
+	if res != nil {
+		req.AuthType = res.AuthType
+		req.SignatureAge = now.Sub(res.SigningTime)
+	}
+
+	if rt.bucket != "" {
+		s.mu.RLock()
+		b := s.buckets[rt.bucket]
+		if b != nil && rt.op != "CreateBucket" {
+			cfg := b.cfg
+			req.BucketConfig = &cfg
+			req.AccountPublicAccessBlock = s.accountBPA[cfg.OwnerAccountID]
+			if m := b.objects[rt.key]; rt.key != "" && m != nil {
+				acl := m.acl
+				req.ObjectACL = &acl
+			}
+		}
+		s.mu.RUnlock()
+		if req.BucketConfig == nil && rt.op != "CreateBucket" {
+			writeError(w, r, errNoSuchBucket(rt.bucket))
+			return
+		}
+	} else {
+		s.mu.RLock()
+		req.AccountPublicAccessBlock = s.accountBPA[p.AccountID]
+		s.mu.RUnlock()
+	}
+	if cfg := req.BucketConfig; cfg != nil {
+		exp := r.Header.Get("X-Amz-Expected-Bucket-Owner")
+		if exp == "" {
+			exp = q.Get("x-amz-expected-bucket-owner")
+		}
+		if exp != "" && exp != cfg.OwnerAccountID {
+			writeError(w, r, errAccessDenied())
+			return
+		}
+		if res != nil && res.Region != cfg.Region && rt.op != "CreateBucket" {
+			code := "AuthorizationHeaderMalformed"
+			if res.Presigned {
+				code = "AuthorizationQueryParametersError"
+			}
+			writeError(w, r, errf(http.StatusBadRequest, code, "The authorization header is malformed; the region '"+res.Region+"' is wrong; expecting '"+cfg.Region+"'", [2]string{"Region", cfg.Region}))
+			return
+		}
+	}
+	if e := s.decide(r.Context(), req); e != nil {
+		writeError(w, r, e)
+		return
+	}
+	if rt.unsupported {
+		writeError(w, r, errNotImplemented())
+		return
+	}
+	var signingRegion string
+	if res != nil {
+		signingRegion = res.Region
+	}
+	s.dispatch(w, r, rt, req, signingRegion)
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req *AccessRequest, signingRegion string) {
+	var e *Error
+	switch rt.op {
+	case "ListBuckets":
+		s.listBuckets(w, req.Principal)
+		return
+	case "CreateBucket":
+		e = s.createBucketAPI(w, r, rt, req.Principal, signingRegion)
+	case "HeadBucket":
+		w.Header().Set("x-amz-bucket-region", req.BucketConfig.Region)
+		w.WriteHeader(http.StatusOK)
+		return
+	case "GetBucketLocation":
+		loc := req.BucketConfig.Region
+		if loc == "us-east-1" {
+			loc = ""
+		}
+		writeXML(w, []byte(`<LocationConstraint xmlns="`+s3ns+`">`+escapeXML(loc)+`</LocationConstraint>`))
+		return
+	case "DeleteBucket":
+		if s.passThrough(w, r) == http.StatusNoContent {
+			s.mu.Lock()
+			delete(s.buckets, rt.bucket)
+			s.mu.Unlock()
+		}
+		return
+	case "PostObject":
+		e = errf(http.StatusNotImplemented, "NotImplemented", "POST object uploads are not implemented by this fake")
+	case "GetBucketVersioning", "PutBucketVersioning":
+		e = s.versioning(w, r, rt, req)
+	case "DeleteObject":
+		if rt.versionID != "" {
+			if e = s.checkMFADelete(r, req, false); e != nil {
+				break
+			}
+		}
+		if st := s.passThrough(w, r); st == http.StatusNoContent || st == http.StatusOK {
+			if rt.versionID == "" {
+				s.mu.Lock()
+				if b := s.buckets[rt.bucket]; b != nil {
+					delete(b.objects, rt.key)
+				}
+				s.mu.Unlock()
+			}
+		}
+		return
+	case "DeleteObjects":
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		if err != nil {
+			e = errMalformedXML()
+			break
+		}
+		if e = s.checkMFADelete(r, req, bytes.Contains(body, []byte("<VersionId>"))); e != nil {
+			break
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.passThrough(w, r)
+		return
+	case "PutObject", "CopyObject", "CreateMultipartUpload":
+		e = s.putObject(w, r, rt, req)
+	case "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging":
+		e = s.objectSub(w, r, rt, req)
+	default:
+		if rt.sub != "" && rt.key == "" && rt.sub != "versions" && rt.sub != "uploads" && rt.sub != "delete" {
+			e = s.bucketSub(w, r, rt, req)
+			break
+		}
+		s.passThrough(w, r)
+		return
+	}
+	if e != nil {
+		writeError(w, r, e)
+	}
+}
+
+// statusWriter records the status gofakes3 answers with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (sw *statusWriter) WriteHeader(code int) {
+	if sw.status == 0 {
+		sw.status = code
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *statusWriter) Write(b []byte) (int, error) {
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	return sw.ResponseWriter.Write(b)
+}
+
+// passThrough hands the request to gofakes3 without the headers that carry
+// secrets or that gofakes3 would store as object metadata by mistake, and
+// returns the status it answered.
+func (s *Server) passThrough(w http.ResponseWriter, r *http.Request) int {
+	for _, h := range []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Mfa", "X-Amz-Date", "X-Amz-Expected-Bucket-Owner"} {
+		r.Header.Del(h)
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.objects.ServeHTTP(sw, r)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	return sw.status
+}
+
+func writeXML(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(xml.Header))
+	_, _ = w.Write(body)
+}
+
+func marshalXML(w http.ResponseWriter, v any) {
+	b, err := xml.Marshal(v)
+	if err != nil {
+		writeError(w, &http.Request{Method: http.MethodGet}, errf(http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again."))
+		return
+	}
+	writeXML(w, b)
+}
+
+func (s *Server) listBuckets(w http.ResponseWriter, p Principal) {
+	type xb struct {
+		Name         string `xml:"Name"`
+		CreationDate string `xml:"CreationDate"`
+		BucketRegion string `xml:"BucketRegion"`
+	}
+	type out struct {
+		XMLName xml.Name `xml:"ListAllMyBucketsResult"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		OwnerID string   `xml:"Owner>ID"`
+		Buckets []xb     `xml:"Buckets>Bucket"`
+	}
+	o := out{Xmlns: s3ns, OwnerID: CanonicalUserID(p.AccountID)}
+	s.mu.RLock()
+	for _, b := range s.buckets {
+		if b.cfg.OwnerAccountID == p.AccountID {
+			o.Buckets = append(o.Buckets, xb{b.cfg.Name, b.cfg.CreationDate.UTC().Format("2006-01-02T15:04:05.000Z"), b.cfg.Region})
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(o.Buckets, func(i, j int) bool { return o.Buckets[i].Name < o.Buckets[j].Name })
+	marshalXML(w, o)
+}
+
+func readBody(r *http.Request) ([]byte, *Error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxConfigBody+1))
+	if err != nil {
+		return nil, errf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	if len(b) > maxConfigBody {
+		return nil, errf(http.StatusBadRequest, "MaxMessageLengthExceeded", "Your request was too big.")
+	}
+	return b, nil
+}
+
+// createBucketAPI implements CreateBucket.
+func (s *Server) createBucketAPI(w http.ResponseWriter, r *http.Request, rt route, p Principal, signingRegion string) *Error {
+	body, e := readBody(r)
+	if e != nil {
+		return e
+	}
+	var loc string
+	if len(bytes.TrimSpace(body)) > 0 {
+		var cfg struct {
+			XMLName            xml.Name `xml:"CreateBucketConfiguration"`
+			LocationConstraint string   `xml:"LocationConstraint"`
+		}
+		if err := xml.Unmarshal(body, &cfg); err != nil {
+			return errMalformedXML()
+		}
+		loc = cfg.LocationConstraint
+	}
+	region := loc
+	switch {
+	case loc == "us-east-1":
+		return errf(http.StatusBadRequest, "InvalidLocationConstraint", "The specified location-constraint is not valid", [2]string{"LocationConstraint", loc})
+	case loc == "" && signingRegion != "" && signingRegion != "us-east-1":
+		return errf(http.StatusBadRequest, "IllegalLocationConstraintException", "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+	case loc != "" && signingRegion != "" && signingRegion != "us-east-1" && signingRegion != loc:
+		return errf(http.StatusBadRequest, "IllegalLocationConstraintException", "The "+loc+" location constraint is incompatible for the region specific endpoint this request was sent to.")
+	case loc == "":
+		region = "us-east-1"
+		if signingRegion == "" {
+			region = s.region
+		}
+	}
+	ownership := r.Header.Get("X-Amz-Object-Ownership")
+	switch ownership {
+	case "", OwnershipBucketOwnerEnforced, OwnershipBucketOwnerPreferred, OwnershipObjectWriter:
+	default:
+		return errInvalidArgument("Invalid x-amz-object-ownership header", "x-amz-object-ownership", ownership)
+	}
+	lock := strings.EqualFold(r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled"), "true")
+	state := s.createAs
+	effOwnership := ownership
+	if effOwnership == "" && state == StateAWSDefault {
+		effOwnership = OwnershipBucketOwnerEnforced
+	}
+	ownerID := CanonicalUserID(p.AccountID)
+	acl, hasACL, e := aclFromHeaders(r.Header, ownerID, ownerID)
+	if e != nil {
+		return e
+	}
+	if hasACL && effOwnership == OwnershipBucketOwnerEnforced && !acl.onlyOwner() {
+		return errf(http.StatusBadRequest, "InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+	}
+	if err := validBucketName(rt.bucket); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b, ok := s.buckets[rt.bucket]; ok {
+		if b.cfg.OwnerAccountID != p.AccountID {
+			return errf(http.StatusConflict, "BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", [2]string{"BucketName", rt.bucket})
+		}
+		if b.cfg.Region == "us-east-1" {
+			// S3 keeps a legacy quirk in us-east-1: re-creating a bucket you
+			// own answers 200 OK (see the CreateBucket API reference).
+			w.Header().Set("Location", "/"+rt.bucket)
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		return errf(http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", [2]string{"BucketName", rt.bucket})
+	}
+	if err := s.createLocked(rt.bucket, BucketOptions{State: state, AccountID: p.AccountID, Region: region, ObjectLock: lock}, ownership); err != nil {
+		var fe *Error
+		if errors.As(err, &fe) {
+			return fe
+		}
+		return errf(http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+	}
+	if hasACL {
+		s.buckets[rt.bucket].cfg.ACL = acl
+	}
+	w.Header().Set("Location", "/"+rt.bucket)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

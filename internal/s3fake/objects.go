@@ -1,0 +1,183 @@
+package s3fake
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// objectExists checks the object (or the version) in the backend.
+func (s *Server) objectExists(rt route) bool {
+	var obj *gofakes3.Object
+	var err error
+	if rt.versionID != "" {
+		obj, err = s.backend.HeadObjectVersion(rt.bucket, rt.key, gofakes3.VersionID(rt.versionID))
+	} else {
+		obj, err = s.backend.HeadObject(rt.bucket, rt.key)
+	}
+	if err != nil || obj == nil {
+		return false
+	}
+	if obj.Contents != nil {
+		_ = obj.Contents.Close()
+	}
+	return !obj.IsDeleteMarker
+}
+
+// objectSub serves object ?acl and ?tagging. It never touches the object's
+// bytes: ACLs and tags are stored beside the object.
+func (s *Server) objectSub(w http.ResponseWriter, r *http.Request, rt route, req *AccessRequest) *Error {
+	if !s.objectExists(rt) {
+		return errNoSuchKey(rt.key)
+	}
+	cfg := req.BucketConfig
+	bucketOwner := cfg.ACL.OwnerID
+	var body []byte
+	if r.Method == http.MethodPut {
+		var e *Error
+		if body, e = readBody(r); e != nil {
+			return e
+		}
+	}
+	if rt.versionID != "" {
+		w.Header().Set("x-amz-version-id", rt.versionID)
+	}
+	switch rt.op {
+	case "GetObjectAcl":
+		acl := privateACL(bucketOwner)
+		if req.ObjectACL != nil {
+			acl = *req.ObjectACL
+		}
+		writeXML(w, aclXML(acl))
+		return nil
+	case "GetObjectTagging":
+		s.mu.RLock()
+		var tags []Tag
+		if m := s.buckets[rt.bucket].objects[rt.key]; m != nil {
+			tags = m.tags
+		}
+		s.mu.RUnlock()
+		writeXML(w, tagsXML(tags))
+		return nil
+	case "PutObjectAcl":
+		if cfg.ObjectOwnership == OwnershipBucketOwnerEnforced {
+			return errACLNotSupported()
+		}
+		owner := bucketOwner
+		if req.ObjectACL != nil {
+			owner = req.ObjectACL.OwnerID
+		}
+		acl, ok, e := aclFromHeaders(r.Header, owner, bucketOwner)
+		if e != nil {
+			return e
+		}
+		if !ok {
+			if acl, e = aclFromXML(body, owner); e != nil {
+				return e
+			}
+		}
+		eff := cfg.PublicAccessBlock.Merge(req.AccountPublicAccessBlock)
+		if eff.BlockPublicAcls && acl.IsPublic() {
+			return errAccessDenied()
+		}
+		s.updateObject(rt, func(m *objectMeta) { m.acl = acl })
+	case "PutObjectTagging":
+		tags, e := parseTags(body, MaxObjectTags, false)
+		if e != nil {
+			return e
+		}
+		s.updateObject(rt, func(m *objectMeta) { m.tags = tags })
+	case "DeleteObjectTagging":
+		s.updateObject(rt, func(m *objectMeta) { m.tags = nil })
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// updateObject replaces an object's metadata record via f.
+func (s *Server) updateObject(rt route, f func(m *objectMeta)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[rt.bucket]
+	if b == nil {
+		return
+	}
+	m := objectMeta{acl: privateACL(b.cfg.ACL.OwnerID)}
+	if old := b.objects[rt.key]; old != nil {
+		m = *old
+	}
+	f(&m)
+	b.objects[rt.key] = &m
+}
+
+// putObject applies S3's write-time rules (ACLs under Object Ownership and
+// Block Public Access, SSE-C blocking, default encryption) before handing the
+// upload to gofakes3, then records the object's ACL and tags.
+func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req *AccessRequest) *Error {
+	cfg := req.BucketConfig
+	bucketOwner := cfg.ACL.OwnerID
+	writer := CanonicalUserID(req.Principal.AccountID)
+	if req.Principal.IsAnonymous() {
+		writer = bucketOwner
+	}
+	acl, hasACL, e := aclFromHeaders(r.Header, writer, bucketOwner)
+	if e != nil {
+		return e
+	}
+	canned := r.Header.Get("X-Amz-Acl")
+	switch cfg.ObjectOwnership {
+	case OwnershipBucketOwnerEnforced:
+		if hasACL && canned != "bucket-owner-full-control" {
+			return errACLNotSupported()
+		}
+		acl, hasACL = privateACL(bucketOwner), false
+	case OwnershipBucketOwnerPreferred:
+		if canned == "bucket-owner-full-control" {
+			acl = privateACL(bucketOwner)
+		}
+	}
+	if hasACL {
+		eff := cfg.PublicAccessBlock.Merge(req.AccountPublicAccessBlock)
+		if eff.BlockPublicAcls && acl.IsPublic() {
+			return errAccessDenied()
+		}
+	} else if cfg.ObjectOwnership != OwnershipBucketOwnerEnforced {
+		owner := writer
+		if cfg.ObjectOwnership == OwnershipBucketOwnerPreferred && canned == "bucket-owner-full-control" {
+			owner = bucketOwner
+		}
+		acl = privateACL(owner)
+	}
+	if r.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" && cfg.Encryption.BlocksSSEC() {
+		return errf(http.StatusForbidden, "AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket")
+	}
+	if cfg.Encryption != nil && r.Header.Get("X-Amz-Server-Side-Encryption") == "" && r.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") == "" && rt.op != "CopyObject" {
+		r.Header.Set("X-Amz-Server-Side-Encryption", cfg.Encryption.SSEAlgorithm)
+		if cfg.Encryption.KMSMasterKeyID != "" {
+			r.Header.Set("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", cfg.Encryption.KMSMasterKeyID)
+		}
+	}
+	var tags []Tag
+	if t := r.Header.Get("X-Amz-Tagging"); t != "" {
+		vals, err := url.ParseQuery(t)
+		if err != nil {
+			return errf(http.StatusBadRequest, "InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		}
+		for k, vs := range vals {
+			for _, v := range vs {
+				tags = append(tags, Tag{Key: k, Value: v})
+			}
+		}
+		if len(tags) > MaxObjectTags {
+			return errf(http.StatusBadRequest, "BadRequest", "Object tags cannot be greater than 10")
+		}
+	}
+	status := s.passThrough(w, r)
+	if status == http.StatusOK && rt.op != "CreateMultipartUpload" {
+		s.updateObject(rt, func(m *objectMeta) { m.acl, m.tags = acl, tags })
+	}
+	return nil
+}

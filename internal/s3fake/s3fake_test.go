@@ -1,0 +1,763 @@
+package s3fake_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+func code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	if err != nil {
+		return "non-API error: " + err.Error()
+	}
+	return ""
+}
+
+func status(err error) int {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+func requireCode(t *testing.T, err error, want string) {
+	t.Helper()
+	require.Error(t, err)
+	assert.Equal(t, want, code(err), "error: %v", err)
+}
+
+func TestDefaults(t *testing.T) {
+	assert.Equal(t, "111122223333", s3fake.DefaultAccountID)
+	assert.Equal(t, "us-east-1", s3fake.DefaultRegion)
+	assert.Equal(t, 15*time.Minute, s3fake.DefaultMaxSkew)
+	assert.Equal(t, 20480, s3fake.MaxPolicySize)
+	assert.Equal(t, 50, s3fake.MaxBucketTags)
+	assert.Equal(t, 10, s3fake.MaxObjectTags)
+	s, err := s3fake.New(nil)
+	require.NoError(t, err)
+	assert.Equal(t, s3fake.DefaultAccountID, s.AccountID())
+	assert.Equal(t, s3fake.DefaultRegion, s.Region())
+	assert.Equal(t, s3fake.DefaultOwnerAccessKeyID, s.OwnerCredential().AccessKeyID)
+	assert.Equal(t, "arn:aws:iam::111122223333:root", s.OwnerCredential().Principal.ARN)
+	_, err = s3fake.New(&s3fake.Options{OwnerAccessKeyID: "only-half"})
+	require.Error(t, err)
+}
+
+func TestCreateBucketAWSDefaultState(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	c := f.OwnerClient()
+	ctx := t.Context()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+
+	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+	p := pab.PublicAccessBlockConfiguration
+	assert.True(t, *p.BlockPublicAcls && *p.IgnorePublicAcls && *p.BlockPublicPolicy && *p.RestrictPublicBuckets)
+
+	own, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectOwnershipBucketOwnerEnforced, own.OwnershipControls.Rules[0].ObjectOwnership)
+
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+	rule := enc.ServerSideEncryptionConfiguration.Rules[0]
+	assert.Equal(t, types.ServerSideEncryptionAes256, rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+	require.NotNil(t, rule.BlockedEncryptionTypes)
+	assert.Equal(t, []types.EncryptionType{types.EncryptionTypeSseC}, rule.BlockedEncryptionTypes.EncryptionType)
+
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("fresh")})
+	requireCode(t, err, "NoSuchBucketPolicy")
+
+	loc, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketLocationConstraint(""), loc.LocationConstraint, "us-east-1 answers an empty LocationConstraint")
+
+	// Re-creating your own bucket in us-east-1 is S3's legacy 200 OK.
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fresh")})
+	require.NoError(t, err)
+	// Another account's attempt is BucketAlreadyExists.
+	other := f.Client(f.AddAccountRoot("444455556666"))
+	_, err = other.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fresh")})
+	requireCode(t, err, "BucketAlreadyExists")
+	assert.Equal(t, http.StatusConflict, status(err))
+}
+
+func TestCreateBucketOptions(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	c := f.OwnerClient()
+	ctx := t.Context()
+
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{
+		Bucket:                    aws.String("euro"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1},
+		ObjectOwnership:           types.ObjectOwnershipObjectWriter,
+	})
+	require.NoError(t, err)
+	eu := f.Client(f.OwnerCredential(), func(o *s3.Options) { o.Region = "eu-west-1" })
+	loc, err := eu.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("euro")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketLocationConstraintEuWest1, loc.LocationConstraint)
+	own, err := eu.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String("euro")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectOwnershipObjectWriter, own.OwnershipControls.Rules[0].ObjectOwnership)
+
+	// Signing for the wrong region is refused, naming the right one.
+	_, err = c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("euro")})
+	requireCode(t, err, "AuthorizationHeaderMalformed")
+
+	// Outside us-east-1, re-creating your own bucket is BucketAlreadyOwnedByYou.
+	_, err = eu.CreateBucket(ctx, &s3.CreateBucketInput{
+		Bucket:                    aws.String("euro"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1},
+	})
+	requireCode(t, err, "BucketAlreadyOwnedByYou")
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{
+		Bucket:                    aws.String("bad-loc"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-east-1"},
+	})
+	requireCode(t, err, "InvalidLocationConstraint")
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("locked"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("locked")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketVersioningStatusEnabled, v.Status)
+	lock, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("locked")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockEnabledEnabled, lock.ObjectLockConfiguration.ObjectLockEnabled)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("locked"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
+	requireCode(t, err, "InvalidBucketState")
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-enforced"), ACL: types.BucketCannedACLPublicRead})
+	requireCode(t, err, "InvalidBucketAclWithObjectOwnership")
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("x")})
+	requireCode(t, err, "InvalidBucketName")
+
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("fresh-missing")})
+	require.Error(t, err)
+	assert.Equal(t, http.StatusNotFound, status(err))
+}
+
+func TestLegacyBucket(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("old", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b := aws.String("old")
+
+	_, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	requireCode(t, err, "NoSuchPublicAccessBlockConfiguration")
+	assert.Equal(t, http.StatusNotFound, status(err))
+	_, err = c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+	requireCode(t, err, "OwnershipControlsNotFoundError")
+	_, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+	requireCode(t, err, "ServerSideEncryptionConfigurationNotFoundError")
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	requireCode(t, err, "NoSuchBucketPolicy")
+	_, err = c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
+	requireCode(t, err, "NoSuchBucketPolicy")
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	requireCode(t, err, "NoSuchLifecycleConfiguration")
+	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+	requireCode(t, err, "NoSuchTagSet")
+	_, err = c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b})
+	requireCode(t, err, "ObjectLockConfigurationNotFoundError")
+	logging, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Nil(t, logging.LoggingEnabled)
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Empty(t, v.Status)
+	assert.Empty(t, v.MFADelete)
+
+	// ACLs work on a legacy bucket.
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, acl.Grants, 2)
+	assert.Equal(t, s3fake.CanonicalUserID(f.AccountID()), *acl.Owner.ID)
+	assert.Equal(t, types.TypeGroup, acl.Grants[1].Grantee.Type)
+	assert.Equal(t, s3fake.AllUsersURI, *acl.Grants[1].Grantee.URI)
+
+	// Enforcing ownership with a public ACL in place is refused until the
+	// ACL is reset.
+	_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+		Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	requireCode(t, err, "InvalidBucketAclWithObjectOwnership")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate})
+	require.NoError(t, err)
+	_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+		Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	require.NoError(t, err)
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	requireCode(t, err, "AccessControlListNotSupported")
+	// Reading ACLs still works under BucketOwnerEnforced.
+	_, err = c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	require.NoError(t, err)
+
+	// Delete resets encryption to SSE-S3.
+	_, err = c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: b})
+	require.NoError(t, err)
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, types.ServerSideEncryptionAes256, enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+}
+
+const policyTmpl = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+
+func TestBucketSubresourceRoundTrips(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateLegacy))
+	require.NoError(t, f.CreateBucket("logs", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b := aws.String("bkt")
+
+	policy := strings.ReplaceAll(policyTmpl, "arn:aws:s3:::B", "arn:aws:s3:::bkt")
+	policy = strings.Replace(policy, `"Version"`, "\n  \"Version\"", 1) // verbatim, whitespace included
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(policy)})
+	require.NoError(t, err)
+	got, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, policy, *got.Policy)
+	st, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b})
+	require.NoError(t, err)
+	assert.False(t, *st.PolicyStatus.IsPublic)
+	_, err = c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	requireCode(t, err, "NoSuchBucketPolicy")
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b})
+	require.NoError(t, err, "DeleteBucketPolicy must not delete the bucket")
+
+	_, err = c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true)}})
+	require.NoError(t, err)
+	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	require.NoError(t, err)
+	assert.True(t, *pab.PublicAccessBlockConfiguration.BlockPublicAcls)
+	assert.False(t, *pab.PublicAccessBlockConfiguration.IgnorePublicAcls, "omitted flag is false")
+	assert.True(t, *pab.PublicAccessBlockConfiguration.BlockPublicPolicy)
+	assert.False(t, *pab.PublicAccessBlockConfiguration.RestrictPublicBuckets)
+
+	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: b, ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+		Rules: []types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:111122223333:key/1234")},
+			BucketKeyEnabled:                   aws.Bool(true),
+			BlockedEncryptionTypes:             &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeSseC}},
+		}}}})
+	require.NoError(t, err)
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: b})
+	require.NoError(t, err)
+	r := enc.ServerSideEncryptionConfiguration.Rules[0]
+	assert.Equal(t, types.ServerSideEncryptionAwsKms, r.ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+	assert.Equal(t, "arn:aws:kms:us-east-1:111122223333:key/1234", *r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
+	assert.True(t, *r.BucketKeyEnabled)
+	assert.Equal(t, []types.EncryptionType{types.EncryptionTypeSseC}, r.BlockedEncryptionTypes.EncryptionType)
+
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs"), TargetPrefix: aws.String("b/")}}})
+	require.NoError(t, err)
+	lg, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+	require.NoError(t, err)
+	require.NotNil(t, lg.LoggingEnabled)
+	assert.Equal(t, "logs", *lg.LoggingEnabled.TargetBucket)
+	assert.Equal(t, "b/", *lg.LoggingEnabled.TargetPrefix)
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("nope"), TargetPrefix: aws.String("b/")}}})
+	requireCode(t, err, "InvalidTargetBucketForLogging")
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{}})
+	require.NoError(t, err)
+	lg, err = c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Nil(t, lg.LoggingEnabled)
+
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b, LifecycleConfiguration: &types.BucketLifecycleConfiguration{
+		Rules: []types.LifecycleRule{{ID: aws.String("abort-mpu"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+			AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(7)}}}}})
+	require.NoError(t, err)
+	lc, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, lc.Rules, 1)
+	assert.Equal(t, "abort-mpu", *lc.Rules[0].ID)
+	assert.Equal(t, int32(7), *lc.Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation)
+	_, err = c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	requireCode(t, err, "NoSuchLifecycleConfiguration")
+
+	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("team"), Value: aws.String("sec & ops")}}}})
+	require.NoError(t, err)
+	tg, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, tg.TagSet, 1)
+	assert.Equal(t, "sec & ops", *tg.TagSet[0].Value)
+	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}}})
+	requireCode(t, err, "InvalidTag")
+	_, err = c.DeleteBucketTagging(ctx, &s3.DeleteBucketTaggingInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+	requireCode(t, err, "NoSuchTagSet")
+
+	// Object Lock needs versioning first.
+	lockCfg := &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled, Rule: &types.ObjectLockRule{
+		DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(30)}}}
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b, ObjectLockConfiguration: lockCfg})
+	requireCode(t, err, "InvalidBucketState")
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b, VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b, ObjectLockConfiguration: lockCfg})
+	require.NoError(t, err)
+	lk, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockRetentionModeGovernance, lk.ObjectLockConfiguration.Rule.DefaultRetention.Mode)
+	assert.Equal(t, int32(30), *lk.ObjectLockConfiguration.Rule.DefaultRetention.Days)
+
+	// Ownership round trip and delete.
+	_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+		Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred}}}})
+	require.NoError(t, err)
+	own, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectOwnershipBucketOwnerPreferred, own.OwnershipControls.Rules[0].ObjectOwnership)
+	_, err = c.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: b})
+	requireCode(t, err, "OwnershipControlsNotFoundError")
+
+	_, err = c.DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	requireCode(t, err, "NoSuchPublicAccessBlockConfiguration")
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b})
+	require.NoError(t, err, "DeletePublicAccessBlock must not delete the bucket")
+}
+
+func TestPolicyValidation(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}]}`
+	big := `{"Version":"2012-10-17","Statement":[` + strings.Repeat(`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},`, 200) +
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/x"}]}`
+	tests := []struct {
+		name, policy, code string
+	}{
+		{"not json", "Version: 1", "MalformedPolicy"},
+		{"no statement", `{"Version":"2012-10-17"}`, "MalformedPolicy"},
+		{"bad effect", `{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt"}]}`, "MalformedPolicy"},
+		{"other bucket", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::other/*"}]}`, "MalformedPolicy"},
+		{"non-s3 action", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"iam:*","Resource":"arn:aws:s3:::bkt"}]}`, "MalformedPolicy"},
+		{"too large", big, "MalformedPolicy"},
+		{"public under BlockPublicPolicy", public, "AccessDenied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(tt.policy)})
+			requireCode(t, err, tt.code)
+			_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+			requireCode(t, err, "NoSuchBucketPolicy")
+		})
+	}
+	// Whitespace does not count towards the 20 KB limit.
+	padded := strings.ReplaceAll(policyTmpl, "arn:aws:s3:::B", "arn:aws:s3:::bkt") + strings.Repeat(" ", 30000)
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(padded)})
+	require.NoError(t, err)
+
+	// With BlockPublicPolicy off the public policy is accepted and reported.
+	_, err = c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("bkt"), PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(true)}})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(public)})
+	require.NoError(t, err)
+	st, err := c.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.True(t, *st.PolicyStatus.IsPublic)
+
+	// Account-level BlockPublicPolicy applies too.
+	f.SetAccountPublicAccessBlock(f.AccountID(), &s3fake.PublicAccessBlock{BlockPublicPolicy: true})
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(public)})
+	requireCode(t, err, "AccessDenied")
+	assert.Equal(t, &s3fake.PublicAccessBlock{BlockPublicPolicy: true}, f.AccountPublicAccessBlock(f.AccountID()))
+	f.SetAccountPublicAccessBlock(f.AccountID(), nil)
+	assert.Nil(t, f.AccountPublicAccessBlock(f.AccountID()))
+}
+
+func getBody(t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	require.NoError(t, err)
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestObjectACLAndTaggingKeepBody(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("legacy", s3fake.StateLegacy))
+	require.NoError(t, f.CreateBucket("modern", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	for _, bkt := range []string{"legacy", "modern"} {
+		t.Run(bkt, func(t *testing.T) {
+			b := aws.String(bkt)
+			k := aws.String("dir/a b+c.txt")
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("hello world"), Tagging: aws.String("a=1&b=2")})
+			require.NoError(t, err)
+
+			tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+			require.NoError(t, err)
+			assert.Len(t, tags.TagSet, 2)
+			_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}})
+			require.NoError(t, err)
+			tags, err = c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+			require.NoError(t, err)
+			require.Len(t, tags.TagSet, 1)
+			assert.Equal(t, "k", *tags.TagSet[0].Key)
+			assert.Equal(t, "hello world", getBody(t, c, bkt, *k))
+
+			_, err = c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: b, Key: k})
+			require.NoError(t, err)
+			tags, err = c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+			require.NoError(t, err)
+			assert.Empty(t, tags.TagSet)
+			assert.Equal(t, "hello world", getBody(t, c, bkt, *k), "DeleteObjectTagging must not delete the object")
+
+			_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: k, ACL: types.ObjectCannedACLAuthenticatedRead})
+			if bkt == "modern" {
+				requireCode(t, err, "AccessControlListNotSupported")
+			} else {
+				require.NoError(t, err)
+				acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+				require.NoError(t, err)
+				require.Len(t, acl.Grants, 2)
+				assert.Equal(t, s3fake.AuthenticatedUsersURI, *acl.Grants[1].Grantee.URI)
+			}
+			acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+			require.NoError(t, err)
+			assert.Equal(t, s3fake.CanonicalUserID(f.AccountID()), *acl.Owner.ID)
+			assert.Equal(t, "hello world", getBody(t, c, bkt, *k), "PutObjectAcl must not touch the body")
+
+			_, err = c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("missing")})
+			requireCode(t, err, "NoSuchKey")
+			_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: aws.String("missing"), Tagging: &types.Tagging{TagSet: []types.Tag{}}})
+			requireCode(t, err, "NoSuchKey")
+			_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("missing")})
+			require.Error(t, err, "tagging a missing key must not create it")
+		})
+	}
+
+	// Under BucketOwnerEnforced only bucket-owner-full-control is accepted on PUT.
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("modern"), Key: aws.String("p"), Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPublicRead})
+	requireCode(t, err, "AccessControlListNotSupported")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("modern"), Key: aws.String("p"), Body: strings.NewReader("x"), ACL: types.ObjectCannedACLBucketOwnerFullControl})
+	require.NoError(t, err)
+	// SSE-S3 default encryption is applied; SSE-C is blocked.
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("modern"), Key: aws.String("p")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ServerSideEncryptionAes256, head.ServerSideEncryption)
+
+	// Public ACLs under BlockPublicAcls are refused.
+	_, err = c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("legacy"), PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy"), Key: aws.String("p"), Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPublicRead})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), ACL: types.BucketCannedACLPublicReadWrite})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), GrantRead: aws.String(`uri="` + s3fake.AllUsersURI + `"`)})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("legacy"), GrantRead: aws.String(`id="` + s3fake.CanonicalUserID("444455556666") + `"`)})
+	require.NoError(t, err)
+}
+
+func TestUnsupportedSubresources(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: strings.NewReader("body")})
+	require.NoError(t, err)
+	calls := map[string]func() error{
+		"PutBucketCors": func() error {
+			_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("bkt"), CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}}}}})
+			return err
+		},
+		"GetBucketWebsite": func() error {
+			_, err := c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("bkt")})
+			return err
+		},
+		"GetBucketReplication": func() error {
+			_, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("bkt")})
+			return err
+		},
+		"GetBucketNotificationConfiguration": func() error {
+			_, err := c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: aws.String("bkt")})
+			return err
+		},
+		"DeleteBucketCors": func() error {
+			_, err := c.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: aws.String("bkt")})
+			return err
+		},
+		"PutObjectRetention": func() error {
+			_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("bkt"), Key: aws.String("k"),
+				Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(time.Now().Add(time.Hour))}})
+			return err
+		},
+		"GetObjectLegalHold": func() error {
+			_, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			err := call()
+			requireCode(t, err, "NotImplemented")
+			assert.Equal(t, http.StatusNotImplemented, status(err))
+		})
+	}
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.Equal(t, "body", getBody(t, c, "bkt", "k"))
+}
+
+func TestMFADelete(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	const serial = "arn:aws:iam::111122223333:mfa/root-account-mfa-device"
+	f.SetMFADevice(serial, "123456")
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	enable := &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled}
+
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: enable})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: enable, MFA: aws.String(serial + " 000000")})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: enable, MFA: aws.String("no-space")})
+	requireCode(t, err, "InvalidArgument")
+	user := f.Client(f.AddUser("", "admin"))
+	_, err = user.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: enable, MFA: aws.String(serial + " 123456")})
+	requireCode(t, err, "AccessDenied")
+
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: enable, MFA: aws.String(serial + " 123456")})
+	require.NoError(t, err)
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketVersioningStatusEnabled, v.Status)
+	assert.Equal(t, types.MFADeleteStatusEnabled, v.MFADelete)
+
+	// Suspending now needs MFA too.
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
+	requireCode(t, err, "AccessDenied")
+
+	// Permanently deleting a version needs MFA; a simple delete does not.
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: strings.NewReader("v1")})
+	require.NoError(t, err)
+	require.NotNil(t, put.VersionId)
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: put.VersionId})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: put.VersionId, MFA: aws.String(serial + " 123456")})
+	require.NoError(t, err)
+}
+
+func TestAuthentication(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	ctx := t.Context()
+	_, err := f.OwnerClient().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: strings.NewReader("secret data")})
+	require.NoError(t, err)
+
+	wrong := f.OwnerCredential()
+	wrong.SecretAccessKey = "not-the-secret"
+	_, err = f.Client(wrong).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "SignatureDoesNotMatch")
+	assert.NotContains(t, err.Error(), wrong.SecretAccessKey)
+
+	unknown := s3fake.Credential{AccessKeyID: "AKIAUNKNOWN000000000", SecretAccessKey: "x"}
+	_, err = f.Client(unknown).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "InvalidAccessKeyId")
+
+	_, err = f.AnonymousClient().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "AccessDenied")
+
+	role := f.AddRole("", "deployer", "ci")
+	assert.NotEmpty(t, role.SessionToken)
+	assert.Equal(t, "arn:aws:sts::111122223333:assumed-role/deployer/ci", role.Principal.ARN)
+	assert.Equal(t, "secret data", getBody(t, f.Client(role), "bkt", "k"))
+	noToken := role
+	noToken.SessionToken = ""
+	_, err = f.Client(noToken).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "InvalidToken")
+
+	other := f.Client(f.AddUser("444455556666", "mallory"))
+	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "AccessDenied")
+	_, err = other.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+	requireCode(t, err, "MethodNotAllowed")
+	assert.Equal(t, http.StatusMethodNotAllowed, status(err))
+
+	_, err = f.OwnerClient().GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt"), ExpectedBucketOwner: aws.String("999999999999")})
+	requireCode(t, err, "AccessDenied")
+	_, err = f.OwnerClient().GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt"), ExpectedBucketOwner: aws.String(f.AccountID())})
+	requireCode(t, err, "NoSuchBucketPolicy")
+
+	// Clock skew beyond 15 minutes.
+	f.Advance(16 * time.Minute)
+	_, err = f.OwnerClient().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "RequestTimeTooSkewed")
+}
+
+func TestPresigned(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	ctx := t.Context()
+	role := f.AddRole("", "uploader", "s1")
+	pc := s3.NewPresignClient(f.Client(role))
+	key := "uploads/ünï cødé+plus.txt"
+
+	put, err := pc.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key), ContentType: aws.String("text/plain")},
+		s3.WithPresignExpires(5*time.Minute))
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(ctx, put.Method, put.URL, strings.NewReader("presigned body"))
+	require.NoError(t, err)
+	req.Header = put.SignedHeader.Clone()
+	resp, err := f.HTTPClient().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	get, err := pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key)}, s3.WithPresignExpires(5*time.Minute))
+	require.NoError(t, err)
+	fetch := func(u string) (int, string) {
+		resp, err := f.HTTPClient().Get(u)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	st, body := fetch(get.URL)
+	assert.Equal(t, http.StatusOK, st)
+	assert.Equal(t, "presigned body", body)
+
+	st, body = fetch(strings.Replace(get.URL, "X-Amz-Expires=300", "X-Amz-Expires=301", 1))
+	assert.Equal(t, http.StatusForbidden, st)
+	assert.Contains(t, body, "<Code>SignatureDoesNotMatch</Code>")
+	assert.NotContains(t, body, role.SecretAccessKey)
+
+	f.Advance(5*time.Minute + time.Second)
+	st, body = fetch(get.URL)
+	assert.Equal(t, http.StatusForbidden, st)
+	assert.Contains(t, body, "<Code>AccessDenied</Code>")
+	assert.Contains(t, body, "Request has expired")
+}
+
+func TestFaultsAndCounters(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{FaultSeed: 42})
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+
+	f.InjectFault("PutBucketPolicy", s3fake.Fault{Code: s3fake.FaultOperationAborted, Count: 2})
+	pol := strings.ReplaceAll(policyTmpl, "arn:aws:s3:::B", "arn:aws:s3:::bkt")
+	for range 2 {
+		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(pol)})
+		requireCode(t, err, "OperationAborted")
+		assert.Equal(t, http.StatusConflict, status(err))
+	}
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(pol)})
+	require.NoError(t, err)
+	assert.Equal(t, 3, f.Count("PutBucketPolicy"))
+
+	f.InjectFault("GetBucketPolicy", s3fake.Fault{Code: s3fake.FaultSlowDown})
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+	requireCode(t, err, "SlowDown")
+	assert.Equal(t, http.StatusServiceUnavailable, status(err))
+
+	f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultInternalError, Rate: 0.5})
+	fails := 0
+	for range 200 {
+		if _, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("bkt")}); err != nil {
+			requireCode(t, err, "InternalError")
+			fails++
+		}
+	}
+	assert.InDelta(t, 100, fails, 30)
+	f.ClearFaults()
+
+	f.InjectFault("HeadBucket", s3fake.Fault{Latency: 30 * time.Millisecond})
+	start := time.Now()
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
+
+	f.ResetCounts()
+	_, _ = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+	_, _ = c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("bkt")})
+	assert.Equal(t, 0, f.WriteCount())
+	assert.Equal(t, 2, f.TotalCount())
+	_, _ = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("bkt"), Tagging: &types.Tagging{TagSet: []types.Tag{}}})
+	assert.Equal(t, 1, f.WriteCount())
+	assert.Equal(t, []string{"GetBucketPolicy", "GetPublicAccessBlock", "PutBucketTagging"}, f.Operations())
+}
+
+func TestAuthorizerSeam(t *testing.T) {
+	f := s3fake.StartTLS(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	var seen []s3fake.AccessRequest
+	f.SetAuthorizer(func(_ context.Context, req *s3fake.AccessRequest) error {
+		seen = append(seen, *req)
+		return s3fake.DefaultAuthorize(t.Context(), req)
+	})
+	ctx := t.Context()
+	_, err := f.OwnerClient().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	_, err = f.OwnerClient().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("x/y")})
+	require.Error(t, err)
+	require.Len(t, seen, 2)
+	assert.Equal(t, "ListObjectsV2", seen[0].Operation)
+	assert.Equal(t, "s3:ListBucket", seen[0].Action)
+	assert.Equal(t, "arn:aws:s3:::bkt", seen[0].Resource)
+	assert.True(t, seen[0].SecureTransport)
+	assert.Contains(t, []string{"1.2", "1.3"}, seen[0].TLSVersion)
+	assert.Equal(t, "127.0.0.1", seen[0].SourceIP)
+	assert.Equal(t, "REST-HEADER", seen[0].AuthType)
+	assert.Equal(t, "arn:aws:iam::111122223333:root", seen[0].Principal.ARN)
+	require.NotNil(t, seen[0].BucketConfig)
+	assert.Equal(t, s3fake.OwnershipBucketOwnerEnforced, seen[0].BucketConfig.ObjectOwnership)
+	assert.Equal(t, "HeadObject", seen[1].Operation)
+	assert.Equal(t, "s3:GetObject", seen[1].Action)
+	assert.Equal(t, "arn:aws:s3:::bkt/x/y", seen[1].Resource)
+
+	// An authorizer's *Error is answered verbatim.
+	f.SetAuthorizer(func(context.Context, *s3fake.AccessRequest) error {
+		return &s3fake.Error{StatusCode: http.StatusForbidden, Code: "AccessDenied", Message: "explicit deny in a resource-based policy"}
+	})
+	_, err = f.OwnerClient().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	requireCode(t, err, "AccessDenied")
+	assert.Contains(t, err.Error(), "explicit deny")
+}
