@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -309,4 +311,33 @@ func TestMarshalInvalidValues(t *testing.T) {
 	var nilDoc *policy.Document
 	_, err := nilDoc.Marshal()
 	assert.ErrorIs(t, err, policy.ErrInvalidValue)
+}
+
+func TestPositionsConcurrentAndMinified(t *testing.T) {
+	// Positions are computed on first use; concurrent readers are safe, and
+	// a minified 20 KB document (one line) gets character columns.
+	src := compact(t, largePolicy(t, policy.BucketPolicyMaxBytes))
+	doc, err := policy.Parse(src)
+	require.NoError(t, err)
+	n := len(doc.Statements)
+	last := fmt.Sprintf("Statement[%d]", n-1)
+	done := make(chan policy.Position)
+	for range 4 {
+		go func() { done <- doc.Pos(last) }()
+	}
+	for range 4 {
+		p := <-done
+		assert.Equal(t, 1, p.Line)
+		assert.Equal(t, byte('{'), src[p.Offset])
+		assert.Equal(t, utf8.RuneCount(src[:p.Offset])+1, p.Column)
+	}
+	// Reusing the input buffer before positions are first asked for does
+	// not move them.
+	buf := slices.Clone(src)
+	doc2, err := policy.Parse(buf)
+	require.NoError(t, err)
+	for i := range buf {
+		buf[i] = '\n'
+	}
+	assert.Equal(t, doc.Pos("Statement[3].Resource"), doc2.Pos("Statement[3].Resource"))
 }
