@@ -213,11 +213,11 @@ func TestPutSignsHeaders(t *testing.T) {
 	assert.Contains(t, r.URL, "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-checksum-crc32%3Bx-amz-checksum-sha256%3Bx-amz-server-side-encryption%3Bx-amz-server-side-encryption-aws-kms-key-id&")
 	assert.NotContains(t, r.URL, "Checksum-Algorithm", "never an algorithm without a value")
 	assert.Equal(t, map[string][]string{
-		"Content-Length":               {"42"},
-		"Content-Type":                 {"image/png"},
-		"X-Amz-Checksum-Crc32":         {"DUoRhQ=="},
-		"X-Amz-Checksum-Sha256":        {"LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="},
-		"X-Amz-Server-Side-Encryption": {"aws:kms"},
+		"Content-Length":                              {"42"},
+		"Content-Type":                                {"image/png"},
+		"X-Amz-Checksum-Crc32":                        {"DUoRhQ=="},
+		"X-Amz-Checksum-Sha256":                       {"LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="},
+		"X-Amz-Server-Side-Encryption":                {"aws:kms"},
 		"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": {"alias/uploads"},
 	}, map[string][]string(r.Header))
 }
