@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/presign"
+)
+
+func TestPresignCommand(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIACLITEST000000001")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "cli/secret+key")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	lookup := func(id string) (aws.Credentials, bool) {
+		return aws.Credentials{AccessKeyID: id, SecretAccessKey: "cli/secret+key"}, id == "AKIACLITEST000000001"
+	}
+	verify := func(method, rawURL string, header http.Header) error {
+		r, err := http.NewRequest(method, rawURL, nil)
+		require.NoError(t, err)
+		r.Header = header
+		_, err = presign.Verify(r, lookup, &presign.VerifyOptions{MaxExpiry: presign.HardMaxExpiry})
+		return err
+	}
+
+	code, stdout, stderr := runCLI(t, "", "-endpoint", "http://127.0.0.1:9000", "-region", "eu-west-1", "presign", "-bucket", "my-bucket", "-key", "a b.txt")
+	require.Equal(t, exitOK, code, stderr)
+	url := strings.TrimSpace(stdout)
+	assert.True(t, strings.HasPrefix(url, "http://127.0.0.1:9000/my-bucket/a%20b.txt?"), url)
+	assert.Contains(t, url, "X-Amz-Expires=900&")
+	assert.NoError(t, verify("GET", url, http.Header{}))
+
+	code, stdout, stderr = runCLI(t, "", "-endpoint", "http://127.0.0.1:9000", "-format", "json", "presign",
+		"-bucket", "my-bucket", "-key", "up.png", "-method", "put", "-content-type", "image/png", "-expires", "48h")
+	require.Equal(t, exitOK, code, stderr)
+	var out struct {
+		Method  string            `json:"method"`
+		URL     string            `json:"url"`
+		Expires string            `json:"expires"`
+		Headers map[string]string `json:"headers"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	assert.Equal(t, "PUT", out.Method)
+	assert.Equal(t, map[string]string{"Content-Type": "image/png"}, out.Headers)
+	exp, err := time.Parse(time.RFC3339, out.Expires)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(48*time.Hour), exp, time.Minute)
+	assert.NoError(t, verify("PUT", out.URL, http.Header{"Content-Type": {"image/png"}}))
+
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"presign", "-key", "k"}, "-bucket and -key are required"},
+		{[]string{"presign", "-bucket", "my-bucket", "-key", "k", "-method", "DELETE"}, "-method must be GET, PUT or HEAD"},
+		{[]string{"presign", "-bucket", "my-bucket", "-key", "k", "-method", "PUT"}, "content type is required"},
+		{[]string{"presign", "-bucket", "my-bucket", "-key", "k", "-expires", "200h"}, "exceeds"},
+		{[]string{"presign", "-bucket", "my-bucket", "-key", "../k"}, "invalid object key"},
+		{[]string{"presign", "-bucket", "My_Bucket", "-key", "k"}, "invalid bucket name"},
+	} {
+		code, _, stderr := runCLI(t, "", append([]string{"-endpoint", "http://127.0.0.1:9000"}, tc.args...)...)
+		assert.Equal(t, exitUsage, code, tc.args)
+		assert.Contains(t, stderr, tc.stderr, tc.args)
+		assert.NotContains(t, stderr, "cli/secret+key")
+	}
+}
