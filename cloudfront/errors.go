@@ -21,6 +21,9 @@ var (
 	// ErrOriginNotFound means the given distribution has no S3 origin for the
 	// bucket.
 	ErrOriginNotFound = errors.New("cloudfront: distribution has no origin for the bucket")
+	// ErrUsesOAI means the bucket's origin still uses a legacy origin access
+	// identity; [Migrate] moves it to origin access control.
+	ErrUsesOAI = errors.New("cloudfront: origin uses a legacy origin access identity")
 	// ErrNotDeployed means the distribution did not reach the Deployed state
 	// before the wait ended; the step that needs it was not done and running
 	// the same call again continues from there.
@@ -29,8 +32,9 @@ var (
 	// contradict each other.
 	ErrInvalidOptions = errors.New("cloudfront: invalid options")
 	// ErrOACMisconfigured means an origin access control with the expected
-	// name exists but does not sign S3 requests with SigV4 always, and
-	// Options.AllowOACUpdate is false... see [Options].
+	// name exists but is not for S3 origins, so it cannot be reused or fixed
+	// in place. (One for S3 that signs with other settings is updated to
+	// SigV4, always.)
 	ErrOACMisconfigured = errors.New("cloudfront: origin access control exists with an insecure configuration")
 
 	// ErrNoExpiry means a signed URL or cookie was requested without an

@@ -1,0 +1,188 @@
+package cloudfront
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// bucketNameRe is a DNS-compatible S3 bucket name: the only kind that has a
+// virtual-hosted REST endpoint, which a CloudFront S3 origin needs.
+var (
+	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	regionRe     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+)
+
+func checkBucket(bucket string) error {
+	if !bucketNameRe.MatchString(bucket) || strings.Contains(bucket, "..") {
+		return fmt.Errorf("%w: %q (3-63 lower-case letters, digits, '.' and '-')", ErrInvalidBucket, bucket)
+	}
+	return nil
+}
+
+// RESTEndpoint returns the regional S3 REST endpoint of a bucket, the
+// domain name a CloudFront S3 origin must use: "BUCKET.s3.REGION.amazonaws.com".
+// Never the website endpoint (s3-website), which cannot use OAC or OAI.
+func RESTEndpoint(bucket, region string) string {
+	return bucket + ".s3." + region + ".amazonaws.com"
+}
+
+// isBucketDomain reports whether an origin domain is one of the bucket's S3
+// REST endpoints (regional, legacy global, or legacy dash-region form).
+func isBucketDomain(domain, bucket string) bool {
+	d := strings.ToLower(strings.TrimSuffix(domain, "."))
+	rest, ok := strings.CutPrefix(d, bucket+".")
+	if !ok {
+		return false
+	}
+	if rest == "s3.amazonaws.com" {
+		return true
+	}
+	if r, ok := strings.CutPrefix(rest, "s3."); ok {
+		r, ok = strings.CutSuffix(r, ".amazonaws.com")
+		return ok && regionRe.MatchString(r)
+	}
+	if r, ok := strings.CutPrefix(rest, "s3-"); ok {
+		r, ok = strings.CutSuffix(r, ".amazonaws.com")
+		return ok && regionRe.MatchString(r)
+	}
+	return false
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// bucketRegion returns the bucket's region from GetBucketLocation.
+func bucketRegion(ctx context.Context, c S3API, bucket string) (string, error) {
+	out, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return "", err
+	}
+	switch r := string(out.LocationConstraint); r {
+	case "":
+		return "us-east-1", nil
+	case "EU":
+		return "eu-west-1", nil
+	default:
+		return r, nil
+	}
+}
+
+// publicAccessBlockOn reports whether all four bucket-level Block Public
+// Access settings are on.
+func publicAccessBlockOn(ctx context.Context, c S3API, bucket string) (bool, error) {
+	out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if apiCode(err) == "NoSuchPublicAccessBlockConfiguration" {
+			return false, nil
+		}
+		return false, err
+	}
+	p := out.PublicAccessBlockConfiguration
+	return p != nil && aws.ToBool(p.BlockPublicAcls) && aws.ToBool(p.IgnorePublicAcls) &&
+		aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.RestrictPublicBuckets), nil
+}
+
+// bucketKMSKey returns the KMS key of the bucket's default SSE-KMS (or
+// DSSE-KMS) encryption, or "" when the bucket does not use KMS.
+func bucketKMSKey(ctx context.Context, c S3API, bucket string) (string, error) {
+	out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if apiCode(err) == "ServerSideEncryptionConfigurationNotFoundError" {
+			return "", nil
+		}
+		return "", err
+	}
+	if out.ServerSideEncryptionConfiguration == nil {
+		return "", nil
+	}
+	for _, r := range out.ServerSideEncryptionConfiguration.Rules {
+		d := r.ApplyServerSideEncryptionByDefault
+		if d == nil {
+			continue
+		}
+		if d.SSEAlgorithm == s3types.ServerSideEncryptionAwsKms || d.SSEAlgorithm == s3types.ServerSideEncryptionAwsKmsDsse {
+			if k := aws.ToString(d.KMSMasterKeyID); k != "" {
+				return k, nil
+			}
+			return "aws/s3", nil
+		}
+	}
+	return "", nil
+}
+
+// getBucketPolicy returns the bucket's policy, or nil when it has none.
+func getBucketPolicy(ctx context.Context, c S3API, bucket string) (*policy.Document, error) {
+	out, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if apiCode(err) == "NoSuchBucketPolicy" {
+			return nil, nil
+		}
+		return nil, err
+	}
+	doc, err := policy.Parse([]byte(aws.ToString(out.Policy)))
+	if err != nil {
+		return nil, fmt.Errorf("cloudfront: the bucket policy does not parse: %w", err)
+	}
+	return doc, nil
+}
+
+// putBucketPolicy writes doc, or deletes the policy when doc has no
+// statements left (S3 refuses an empty policy).
+func putBucketPolicy(ctx context.Context, c S3API, bucket string, doc *policy.Document) error {
+	if doc == nil || len(doc.Statements) == 0 {
+		_, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
+		return err
+	}
+	b, err := doc.Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(b))})
+	return err
+}
+
+// oacStatement returns the OAC statement for distARN, keeping any other
+// distributions the existing statement with our Sid already allows, so that
+// serving a bucket from a second distribution does not cut off the first.
+func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Statement, []string, error) {
+	arns := []string{distARN}
+	var others []string
+	if existing != nil {
+		if s, ok := existing.Statement(OACStatementSid); ok {
+			if e, ok := s.Condition.Get("StringEquals", "AWS:SourceArn"); ok {
+				for _, a := range e.Strings() {
+					if a != distARN && !containsString(arns, a) {
+						arns = append(arns, a)
+						others = append(others, a)
+					}
+				}
+			}
+		}
+	}
+	st, err := policy.AllowCloudFrontOAC(bucket, arns...)
+	return st, others, err
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

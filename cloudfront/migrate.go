@@ -1,0 +1,363 @@
+package cloudfront
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// MigrateOptions configures [Migrate]. A nil *MigrateOptions means the
+// defaults.
+type MigrateOptions struct {
+	// Region is the bucket's region. By default it is read with
+	// GetBucketLocation.
+	Region string
+	// OriginAccessControlName is the OAC to find or create. By default
+	// OACName(bucket).
+	OriginAccessControlName string
+	// PollInterval is how often the distribution's status is read while
+	// waiting for Deployed. By default DefaultDeployPollInterval.
+	PollInterval time.Duration
+	// DeployTimeout bounds the wait for Deployed. By default
+	// DefaultDeployTimeout. When it passes, Migrate returns ErrNotDeployed
+	// with the OAI statement still in place; run Migrate again to finish.
+	DeployTimeout time.Duration
+	// DeleteOAI deletes the origin access identity once no distribution
+	// uses it for the bucket any more and its statement is gone. By default
+	// the identity is kept (it is harmless without a statement, and other
+	// buckets may trust it).
+	DeleteOAI bool
+	// OriginAccessIdentityID names the OAI being replaced. It is needed
+	// only to finish a migration whose origin was already switched (by an
+	// earlier run that stopped, or by hand) when the OAI's bucket policy
+	// statement does not have Sid OAIStatementSid. By default the OAI is
+	// read from the origin, or from the OAIStatementSid statement.
+	OriginAccessIdentityID string
+}
+
+// Migrate moves a distribution's origin for the bucket from a legacy origin
+// access identity to origin access control, without a moment where the
+// bucket refuses the distribution or trusts anyone new:
+//
+//  1. find or create the OAC (as [ServeBucket] does);
+//  2. add the OAC statement for this distribution to the bucket policy,
+//     keeping the OAI statement: both paths work;
+//  3. switch the origin: set OriginAccessControlId, empty
+//     OriginAccessIdentity (UpdateDistribution with If-Match);
+//  4. wait until the distribution is Deployed, so no edge location still
+//     signs as the OAI;
+//  5. remove the bucket policy statements that exist only for the OAI, if
+//     no other distribution still uses that OAI for this bucket;
+//  6. with DeleteOAI, delete the identity.
+//
+// A failure at any step leaves the old path working: until step 3 succeeds
+// the distribution still uses the OAI, and the OAI statement stays until
+// the new path is deployed. Running Migrate again continues where it
+// stopped; on a migrated distribution it changes nothing.
+//
+// Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
+// otherwise a [*StepError] wrapping [ErrOriginNotFound], [ErrNotDeployed],
+// ErrOACMisconfigured, or the SDK's error. The Result lists what was done.
+func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distributionID string, opts *MigrateOptions) (*Result, error) {
+	var o MigrateOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := checkBucket(bucket); err != nil {
+		return nil, err
+	}
+	if distributionID == "" {
+		return nil, fmt.Errorf("%w: a distribution ID is required", ErrInvalidOptions)
+	}
+	if o.PollInterval < 0 || o.DeployTimeout < 0 {
+		return nil, fmt.Errorf("%w: negative PollInterval or DeployTimeout", ErrInvalidOptions)
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = DefaultDeployPollInterval
+	}
+	if o.DeployTimeout == 0 {
+		o.DeployTimeout = DefaultDeployTimeout
+	}
+	res := &Result{Bucket: bucket, Region: o.Region, DistributionID: distributionID}
+	fail := func(step string, err error) (*Result, error) {
+		return res, &StepError{Bucket: bucket, Distribution: distributionID, Step: step, Err: err}
+	}
+
+	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	if err != nil {
+		return fail(StepCheckBucket, err)
+	}
+	if !on {
+		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
+	}
+	if res.Region == "" {
+		if res.Region, err = bucketRegion(ctx, s3c, bucket); err != nil {
+			return fail(StepCheckBucket, err)
+		}
+	}
+
+	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(distributionID)})
+	if err != nil {
+		return fail(StepFindDistribution, err)
+	}
+	setDistribution(res, got.Distribution)
+	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distributionID)})
+	if err != nil {
+		return fail(StepFindDistribution, err)
+	}
+	cfg := cfgOut.DistributionConfig
+	i := bucketOrigin(cfg, bucket)
+	if i < 0 {
+		return fail(StepFindDistribution, ErrOriginNotFound)
+	}
+	origin := &cfg.Origins.Items[i]
+	if origin.CustomOriginConfig != nil {
+		return fail(StepFindDistribution, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id)))
+	}
+	oldOAI := oaiIDOf(origin)
+
+	// 1. OAC.
+	name := o.OriginAccessControlName
+	if name == "" {
+		name = OACName(bucket)
+	}
+	oacID, act, err := ensureOAC(ctx, cf, name, bucket)
+	if err != nil {
+		return fail(StepOriginAccessControl, err)
+	}
+	res.OriginAccessControlID = oacID
+	res.add(act)
+
+	// 2. Both statements.
+	if err := grantDistribution(ctx, s3c, res); err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+
+	// 3. Switch the origin.
+	if oldOAI != "" || aws.ToString(origin.OriginAccessControlId) != oacID {
+		origin.OriginAccessControlId = aws.String(oacID)
+		origin.S3OriginConfig = &types.S3OriginConfig{
+			OriginAccessIdentity: aws.String(""),
+			OriginReadTimeout:    originReadTimeout(origin),
+		}
+		out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{
+			Id: aws.String(distributionID), IfMatch: cfgOut.ETag, DistributionConfig: cfg,
+		})
+		if err != nil {
+			return fail(StepUpdateDistribution, err)
+		}
+		setDistribution(res, out.Distribution)
+		detail := fmt.Sprintf("origin %s -> OAC %s", aws.ToString(origin.Id), oacID)
+		if oldOAI != "" {
+			detail = fmt.Sprintf("origin %s: %s -> OAC %s", aws.ToString(origin.Id), describeOAI(oldOAI), oacID)
+		}
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: detail})
+	} else {
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("origin %s already uses OAC %s", aws.ToString(origin.Id), oacID)})
+	}
+
+	// 5 needs the OAIs whose statements may go: the origin's, the one
+	// named in the options, and the one of our own OAI statement (a
+	// previous run may have switched the origin already). Statements for
+	// other OAIs are never touched: they may serve distributions this
+	// account cannot see.
+	doc, err := getBucketPolicy(ctx, s3c, bucket)
+	if err != nil {
+		return fail(StepRemoveOAIStatement, err)
+	}
+	var candidates []string
+	for _, id := range append([]string{oldOAI, o.OriginAccessIdentityID}, ourOAIStatement(doc)...) {
+		if id != "" && !containsString(candidates, id) {
+			candidates = append(candidates, id)
+		}
+	}
+	if len(candidates) == 0 {
+		return res, nil
+	}
+
+	// 4. Wait for the new path to be live everywhere.
+	if res.Status != "Deployed" {
+		if err := waitDeployed(ctx, cf, res, o.PollInterval, o.DeployTimeout); err != nil {
+			return fail(StepWaitDeployed, err)
+		}
+	}
+
+	// 5. Remove what only the OAI needed.
+	inUse, err := oaisInUse(ctx, cf, bucket)
+	if err != nil {
+		return fail(StepRemoveOAIStatement, err)
+	}
+	var removable []string
+	for _, id := range candidates {
+		if inUse[id] != "" {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is still used by distribution %s for this bucket: its statement was kept", describeOAI(id), inUse[id]))
+			continue
+		}
+		removable = append(removable, id)
+	}
+	canonical := map[string]string{}
+	for _, id := range removable {
+		out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+		switch {
+		case err == nil:
+			canonical[id] = aws.ToString(out.CloudFrontOriginAccessIdentity.S3CanonicalUserId)
+		case apiCode(err) != "NoSuchCloudFrontOriginAccessIdentity":
+			return fail(StepRemoveOAIStatement, err)
+		}
+	}
+	if doc != nil && len(removable) > 0 {
+		next := doc.Clone()
+		next.Statements = next.Statements[:0]
+		var removed []string
+		for _, s := range doc.Statements {
+			drop := false
+			for _, id := range removable {
+				if isOAIOnlyStatement(s, id, canonical[id]) {
+					drop = true
+				} else if mentionsOAI(s, id, canonical[id]) {
+					res.Warnings = append(res.Warnings, fmt.Sprintf("statement %q grants %s together with other principals: kept, edit it by hand", s.Sid, describeOAI(id)))
+				}
+			}
+			if drop {
+				removed = append(removed, fmt.Sprintf("%q", s.Sid))
+				continue
+			}
+			next.Statements = append(next.Statements, s)
+		}
+		if len(removed) > 0 {
+			if err := putBucketPolicy(ctx, s3c, bucket, next); err != nil {
+				return fail(StepRemoveOAIStatement, err)
+			}
+			res.add(Action{Step: StepRemoveOAIStatement, Change: ChangeRemoved, Detail: fmt.Sprintf("statements %s for %s", strings.Join(removed, ", "), strings.Join(removable, ", "))})
+		}
+	}
+
+	// 6. The identity itself.
+	if o.DeleteOAI {
+		for _, id := range removable {
+			if err := deleteOAI(ctx, cf, id, res); err != nil {
+				return fail(StepDeleteOAI, err)
+			}
+		}
+	}
+	return res, nil
+}
+
+func originReadTimeout(o *types.Origin) *int32 {
+	if o.S3OriginConfig == nil {
+		return nil
+	}
+	return o.S3OriginConfig.OriginReadTimeout
+}
+
+// ourOAIStatement returns the OAI that the OAIStatementSid statement
+// grants by ARN, if any.
+func ourOAIStatement(doc *policy.Document) []string {
+	st, ok := statementBySid(doc, OAIStatementSid)
+	if !ok || st.Principal == nil {
+		return nil
+	}
+	var ids []string
+	for _, v := range st.Principal.Get(policy.PrincipalAWS) {
+		if id, ok := strings.CutPrefix(v, policy.OAIPrincipalARN("")); ok && isOAIOnlyStatement(st, id, "") {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func mentionsOAI(s policy.Statement, id, canonical string) bool {
+	if s.Principal == nil {
+		return false
+	}
+	if s.Principal.Get(policy.PrincipalAWS).Contains(policy.OAIPrincipalARN(id)) {
+		return true
+	}
+	for _, v := range s.Principal.Get(policy.PrincipalCanonicalUser) {
+		if canonical != "" && strings.EqualFold(v, canonical) {
+			return true
+		}
+	}
+	return false
+}
+
+// oaisInUse maps each OAI that some distribution uses for an origin of the
+// bucket to that distribution's ID.
+func oaisInUse(ctx context.Context, cf CloudFrontAPI, bucket string) (map[string]string, error) {
+	used := map[string]string{}
+	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if page.DistributionList == nil {
+			break
+		}
+		for _, s := range page.DistributionList.Items {
+			if s.Origins == nil {
+				continue
+			}
+			for i := range s.Origins.Items {
+				org := &s.Origins.Items[i]
+				if id := oaiIDOf(org); id != "" && isBucketDomain(aws.ToString(org.DomainName), bucket) {
+					used[id] = aws.ToString(s.Id)
+				}
+			}
+		}
+	}
+	return used, nil
+}
+
+// waitDeployed polls the distribution until it is Deployed.
+func waitDeployed(ctx context.Context, cf CloudFrontAPI, res *Result, every, timeout time.Duration) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(res.DistributionID)})
+		if err != nil {
+			return err
+		}
+		res.Status = aws.ToString(got.Distribution.Status)
+		if res.Status == "Deployed" {
+			res.add(Action{Step: StepWaitDeployed, Change: ChangeNone, Detail: "distribution " + res.DistributionID + " is Deployed"})
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return fmt.Errorf("%w: still %s after %v; the OAI statement was kept, run Migrate again", ErrNotDeployed, res.Status, timeout)
+		case <-tick.C:
+		}
+	}
+}
+
+func deleteOAI(ctx context.Context, cf CloudFrontAPI, id string, res *Result) error {
+	got, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+	if err != nil {
+		if apiCode(err) == "NoSuchCloudFrontOriginAccessIdentity" {
+			return nil
+		}
+		return err
+	}
+	_, err = cf.DeleteCloudFrontOriginAccessIdentity(ctx, &cfsdk.DeleteCloudFrontOriginAccessIdentityInput{Id: aws.String(id), IfMatch: got.ETag})
+	if err != nil {
+		if apiCode(err) == "CloudFrontOriginAccessIdentityInUse" {
+			res.Warnings = append(res.Warnings, describeOAI(id)+" is still used by another distribution: not deleted")
+			return nil
+		}
+		return err
+	}
+	res.add(Action{Step: StepDeleteOAI, Change: ChangeRemoved, Detail: describeOAI(id)})
+	return nil
+}

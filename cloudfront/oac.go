@@ -1,0 +1,90 @@
+package cloudfront
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+)
+
+// OACName returns the name of the origin access control this package uses
+// for a bucket: DefaultOACNamePrefix + bucket, shortened with a hash to
+// CloudFront's 64-character limit.
+func OACName(bucket string) string {
+	name := DefaultOACNamePrefix + bucket
+	if len(name) <= 64 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(bucket))
+	return name[:64-9] + "-" + hex.EncodeToString(sum[:4])
+}
+
+// ensureOAC finds the origin access control called name or creates it, and
+// makes sure it signs S3 requests with SigV4 always. It returns the OAC ID
+// and the action taken.
+func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (string, Action, error) {
+	act := Action{Step: StepOriginAccessControl, Change: ChangeNone}
+	var found *types.OriginAccessControlSummary
+	p := cfsdk.NewListOriginAccessControlsPaginator(c, &cfsdk.ListOriginAccessControlsInput{})
+	for p.HasMorePages() && found == nil {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", act, err
+		}
+		if page.OriginAccessControlList == nil {
+			break
+		}
+		for i := range page.OriginAccessControlList.Items {
+			s := &page.OriginAccessControlList.Items[i]
+			if aws.ToString(s.Name) == name {
+				found = s
+				break
+			}
+		}
+	}
+	want := types.OriginAccessControlConfig{
+		Name:                          aws.String(name),
+		Description:                   aws.String("s3secure: CloudFront to S3 bucket " + bucket),
+		OriginAccessControlOriginType: types.OriginAccessControlOriginTypesS3,
+		SigningBehavior:               types.OriginAccessControlSigningBehaviorsAlways,
+		SigningProtocol:               types.OriginAccessControlSigningProtocolsSigv4,
+	}
+	if found == nil {
+		out, err := c.CreateOriginAccessControl(ctx, &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &want})
+		if err != nil {
+			return "", act, err
+		}
+		id := aws.ToString(out.OriginAccessControl.Id)
+		act.Change, act.Detail = ChangeCreated, fmt.Sprintf("origin access control %s (%s): s3, sigv4, always", id, name)
+		return id, act, nil
+	}
+	id := aws.ToString(found.Id)
+	if found.OriginAccessControlOriginType != types.OriginAccessControlOriginTypesS3 {
+		return "", act, fmt.Errorf("%w: %s (%s) is for origin type %q, not s3", ErrOACMisconfigured, name, id, found.OriginAccessControlOriginType)
+	}
+	if found.SigningBehavior == types.OriginAccessControlSigningBehaviorsAlways &&
+		found.SigningProtocol == types.OriginAccessControlSigningProtocolsSigv4 {
+		act.Detail = fmt.Sprintf("origin access control %s (%s): s3, sigv4, always", id, name)
+		return id, act, nil
+	}
+	// "never" turns signing off for every origin using the OAC and
+	// "no-override" lets a viewer's Authorization header through; both
+	// break the bucket policy's OAC grant. Fix it in place.
+	got, err := c.GetOriginAccessControl(ctx, &cfsdk.GetOriginAccessControlInput{Id: aws.String(id)})
+	if err != nil {
+		return "", act, err
+	}
+	want.Description = got.OriginAccessControl.OriginAccessControlConfig.Description
+	if _, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
+		Id: aws.String(id), IfMatch: got.ETag, OriginAccessControlConfig: &want,
+	}); err != nil {
+		return "", act, err
+	}
+	act.Change = ChangeUpdated
+	act.Detail = fmt.Sprintf("origin access control %s (%s): signing %s/%s -> sigv4/always", id, name, found.SigningProtocol, found.SigningBehavior)
+	return id, act, nil
+}

@@ -1,0 +1,191 @@
+package cloudfront
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// OAIOriginPrefix is how an S3 origin names a legacy origin access identity
+// in S3OriginConfig.OriginAccessIdentity ("origin-access-identity/cloudfront/ID").
+const OAIOriginPrefix = "origin-access-identity/cloudfront/"
+
+// LegacyOAI is a legacy origin access identity and how to use it.
+type LegacyOAI struct {
+	// ID is the identity's ID, for example "E2QWRUHEXAMPLE".
+	ID string
+	// S3CanonicalUserID is the identity's S3 canonical user ID.
+	S3CanonicalUserID string
+	// OriginValue is the value for an origin's
+	// S3OriginConfig.OriginAccessIdentity.
+	OriginValue string
+	// Actions lists the steps taken.
+	Actions []Action
+}
+
+// CreateLegacyOAI creates (or, when run again, finds) a legacy CloudFront
+// origin access identity for the bucket and merges into the bucket policy
+// the statement that lets it read objects (Sid OAIStatementSid, s3:GetObject
+// on "bucket/*"). Put LegacyOAI.OriginValue in the origin's
+// S3OriginConfig.OriginAccessIdentity.
+//
+// Legacy: AWS recommends origin access control ([ServeBucket]) instead. An
+// OAI cannot read SSE-KMS objects, does not work in Regions opened after
+// December 2022 and cannot sign PUT or DELETE. Use it only for set-ups that
+// still need it, and plan a [Migrate].
+//
+// The identity is found again by its comment ("s3secure legacy OAI for
+// bucket B"), so a second call creates nothing and writes nothing.
+//
+// Errors: [ErrInvalidBucket]; otherwise a [*StepError] wrapping
+// [ErrPublicAccessBlockOff] (Block Public Access must be on, as for
+// ServeBucket) or the SDK's error.
+func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string) (*LegacyOAI, error) {
+	if err := checkBucket(bucket); err != nil {
+		return nil, err
+	}
+	res := &LegacyOAI{}
+	fail := func(step string, err error) (*LegacyOAI, error) {
+		return res, &StepError{Bucket: bucket, Step: step, Err: err}
+	}
+	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	if err != nil {
+		return fail(StepCheckBucket, err)
+	}
+	if !on {
+		return fail(StepCheckBucket, ErrPublicAccessBlockOff)
+	}
+	comment := "s3secure legacy OAI for bucket " + bucket
+	found, err := findOAIByComment(ctx, cf, comment)
+	if err != nil {
+		return fail(StepOriginAccessID, err)
+	}
+	if found != nil {
+		res.ID, res.S3CanonicalUserID = aws.ToString(found.Id), aws.ToString(found.S3CanonicalUserId)
+		res.Actions = append(res.Actions, Action{Step: StepOriginAccessID, Change: ChangeNone, Detail: describeOAI(res.ID) + " (legacy)"})
+	} else {
+		out, err := cf.CreateCloudFrontOriginAccessIdentity(ctx, &cfsdk.CreateCloudFrontOriginAccessIdentityInput{
+			CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
+				CallerReference: aws.String(DefaultCallerReferencePrefix + "oai-" + bucket),
+				Comment:         aws.String(comment),
+			},
+		})
+		if err != nil {
+			return fail(StepOriginAccessID, err)
+		}
+		o := out.CloudFrontOriginAccessIdentity
+		res.ID, res.S3CanonicalUserID = aws.ToString(o.Id), aws.ToString(o.S3CanonicalUserId)
+		res.Actions = append(res.Actions, Action{Step: StepOriginAccessID, Change: ChangeCreated, Detail: describeOAI(res.ID) + " (legacy)"})
+	}
+	res.OriginValue = OAIOriginPrefix + res.ID
+
+	doc, err := getBucketPolicy(ctx, s3c, bucket)
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	st, err := policy.AllowCloudFrontOAI(bucket, res.ID)
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: OAIStatementSid + " allows s3:GetObject on " + policy.ObjectARN(bucket, "") + " to OAI " + res.ID}
+	if existing, ok := statementBySid(doc, OAIStatementSid); !ok || !oaiOfStatement(existing, res.ID, res.S3CanonicalUserID) {
+		merged, err := policy.Merge(doc, st)
+		if err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+		if err := putBucketPolicy(ctx, s3c, bucket, merged.Document); err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+		act.Change = ChangeUpdated
+	}
+	res.Actions = append(res.Actions, act)
+	return res, nil
+}
+
+func findOAIByComment(ctx context.Context, cf CloudFrontAPI, comment string) (*types.CloudFrontOriginAccessIdentitySummary, error) {
+	p := cfsdk.NewListCloudFrontOriginAccessIdentitiesPaginator(cf, &cfsdk.ListCloudFrontOriginAccessIdentitiesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if page.CloudFrontOriginAccessIdentityList == nil {
+			break
+		}
+		for i := range page.CloudFrontOriginAccessIdentityList.Items {
+			s := &page.CloudFrontOriginAccessIdentityList.Items[i]
+			if aws.ToString(s.Comment) == comment {
+				return s, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// oaiOfStatement reports whether s grants s3:GetObject to exactly this OAI,
+// in either principal form (S3 may store the ARN form as the canonical ID
+// or the other way round).
+func oaiOfStatement(s policy.Statement, oaiID, canonicalID string) bool {
+	if s.Effect != policy.Allow || s.Principal == nil || s.Principal.Wildcard || len(s.Principal.Entries) != 1 {
+		return false
+	}
+	e := s.Principal.Entries[0]
+	if len(e.Values) != 1 {
+		return false
+	}
+	v := e.Values[0]
+	switch e.Type {
+	case policy.PrincipalAWS:
+		return v == policy.OAIPrincipalARN(oaiID)
+	case policy.PrincipalCanonicalUser:
+		return canonicalID != "" && strings.EqualFold(v, canonicalID)
+	}
+	return false
+}
+
+// isOAIOnlyStatement reports whether every principal of s is the OAI (in
+// either form): a statement that exists only for the OAI.
+func isOAIOnlyStatement(s policy.Statement, oaiID, canonicalID string) bool {
+	if s.Principal == nil || s.Principal.Wildcard || len(s.Principal.Entries) == 0 {
+		return false
+	}
+	for _, e := range s.Principal.Entries {
+		for _, v := range e.Values {
+			switch {
+			case e.Type == policy.PrincipalAWS && v == policy.OAIPrincipalARN(oaiID):
+			case e.Type == policy.PrincipalCanonicalUser && canonicalID != "" && strings.EqualFold(v, canonicalID):
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func oaiIDOf(origin *types.Origin) string {
+	if origin.S3OriginConfig == nil {
+		return ""
+	}
+	v := aws.ToString(origin.S3OriginConfig.OriginAccessIdentity)
+	if v == "" {
+		return ""
+	}
+	id, _ := strings.CutPrefix(v, OAIOriginPrefix)
+	return id
+}
+
+func describeOAI(id string) string { return fmt.Sprintf("origin access identity %s", id) }
+
+// statementBySid is doc.Statement that accepts a nil document (no policy).
+func statementBySid(doc *policy.Document, sid string) (policy.Statement, bool) {
+	if doc == nil {
+		return policy.Statement{}, false
+	}
+	return doc.Statement(sid)
+}

@@ -1,0 +1,505 @@
+package cloudfront
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Options configures [ServeBucket]. A nil *Options means the defaults, which
+// are the secure choices listed in the package documentation. Fields named
+// Allow… or Insecure… weaken them; each says how.
+type Options struct {
+	// DistributionID is the distribution to put in front of the bucket. It
+	// must already have an S3 origin for the bucket. By default the
+	// distribution whose origin is the bucket is found by listing
+	// distributions, and one is created when there is none.
+	DistributionID string
+	// Region is the bucket's region. By default it is read with
+	// GetBucketLocation.
+	Region string
+	// OriginAccessControlName is the name of the origin access control to
+	// find or create. By default OACName(bucket).
+	OriginAccessControlName string
+	// Comment is the comment of a created distribution. By default it names
+	// the bucket.
+	Comment string
+	// Aliases are alternate domain names (CNAMEs) for a created
+	// distribution. They need CertificateARN.
+	Aliases []string
+	// CertificateARN is an ACM certificate in us-east-1 for the aliases. With
+	// it the distribution uses SNI and DefaultMinimumProtocolVersion.
+	CertificateARN string
+	// HTTPSOnly refuses plain HTTP viewers instead of redirecting them.
+	HTTPSOnly bool
+	// DefaultRootObject is served for "/". By default DefaultRootObject.
+	DefaultRootObject string
+	// CachePolicyID replaces the managed CachingOptimized cache policy.
+	CachePolicyID string
+	// ResponseHeadersPolicyID replaces the managed SecurityHeadersPolicy.
+	ResponseHeadersPolicyID string
+	// HTTPVersion replaces DefaultHTTPVersion on a created distribution.
+	HTTPVersion types.HttpVersion
+	// PriceClass replaces DefaultPriceClass on a created distribution.
+	PriceClass types.PriceClass
+	// DisableIPv6 turns IPv6 off on a created distribution.
+	DisableIPv6 bool
+	// WebACLID attaches an AWS WAF web ACL (WAFv2: the web ACL's ARN) to a
+	// created distribution.
+	WebACLID string
+	// Tags are added to a created distribution, next to the
+	// "s3secure-bucket" tag.
+	Tags map[string]string
+
+	// KMS is used, with ApplyKeyPolicy, to add the CloudFront statement to
+	// the policy of the bucket's SSE-KMS key.
+	KMS KMSAPI
+	// ApplyKeyPolicy adds Result.KeyPolicyStatement to the key's policy
+	// through KMS. By default the statement is only returned, for the key's
+	// owner to add.
+	ApplyKeyPolicy bool
+
+	// InsecureAllowHTTPViewers serves viewers over plain HTTP as well
+	// (viewer protocol policy allow-all): content and any signed URL or
+	// cookie travel in clear text and can be read or altered on the way.
+	InsecureAllowHTTPViewers bool
+	// InsecureMinimumProtocolVersion replaces DefaultMinimumProtocolVersion
+	// for a custom certificate, for example TLSv1.2_2019 for old clients.
+	// Older policies allow TLS 1.0/1.1 or ciphers without forward secrecy.
+	InsecureMinimumProtocolVersion types.MinimumProtocolVersion
+	// AllowNoResponseHeadersPolicy leaves behaviors without a response
+	// headers policy: no HSTS, no X-Content-Type-Options, no frame
+	// protection on the distribution's responses.
+	AllowNoResponseHeadersPolicy bool
+	// AllowNoDefaultRootObject leaves the default root object unset, so a
+	// request for "/" goes to the bucket itself (403 with OAC, a key listing
+	// if s3:ListBucket is ever granted).
+	AllowNoDefaultRootObject bool
+	// AllowPublicAccessBlockOff wires a bucket whose Block Public Access
+	// settings are not all on. Such a bucket can be made public by a policy
+	// or ACL change, bypassing CloudFront entirely; the result then carries
+	// a warning. By default ServeBucket refuses with ErrPublicAccessBlockOff
+	// before changing anything.
+	AllowPublicAccessBlockOff bool
+}
+
+// Change is what a step did.
+type Change string
+
+// Changes a step reports.
+const (
+	ChangeNone    Change = "none"
+	ChangeCreated Change = "create"
+	ChangeUpdated Change = "update"
+	ChangeRemoved Change = "remove"
+)
+
+// Steps, as reported in Action.Step and StepError.Step.
+const (
+	StepCheckBucket         = "check-bucket"
+	StepOriginAccessControl = "origin-access-control"
+	StepOriginAccessID      = "origin-access-identity"
+	StepFindDistribution    = "find-distribution"
+	StepCreateDistribution  = "create-distribution"
+	StepUpdateDistribution  = "update-distribution"
+	StepBucketPolicy        = "bucket-policy"
+	StepKeyPolicy           = "kms-key-policy"
+	StepWaitDeployed        = "wait-deployed"
+	StepRemoveOAIStatement  = "remove-oai-statement"
+	StepDeleteOAI           = "delete-origin-access-identity"
+)
+
+// Action is one step taken, for people and scripts to read.
+type Action struct {
+	Step   string
+	Change Change
+	Detail string
+}
+
+// String formats the action as "step: change: detail".
+func (a Action) String() string { return a.Step + ": " + string(a.Change) + ": " + a.Detail }
+
+// Result describes the distribution serving the bucket and what was done.
+type Result struct {
+	Bucket string
+	Region string
+	// DistributionID, DistributionARN and DomainName identify the
+	// distribution; viewers use https://DomainName/.
+	DistributionID  string
+	DistributionARN string
+	DomainName      string
+	// Status is the distribution's status after the last step (InProgress
+	// or Deployed).
+	Status string
+	// OriginAccessControlID is the OAC the origin uses.
+	OriginAccessControlID string
+	// KMSKeyID is the bucket's default SSE-KMS key, "" without SSE-KMS.
+	KMSKeyID string
+	// KeyPolicyStatement is the statement the KMS key's policy needs so
+	// the distribution can decrypt objects (kms:Decrypt for
+	// cloudfront.amazonaws.com, only for this distribution). Nil without
+	// SSE-KMS.
+	KeyPolicyStatement *policy.Statement
+	// Actions lists every step, including the ones that changed nothing.
+	Actions []Action
+	// Warnings are conditions that did not stop the wiring but deserve
+	// attention.
+	Warnings []string
+}
+
+// Changed reports whether any step changed anything.
+func (r *Result) Changed() bool {
+	for _, a := range r.Actions {
+		if a.Change != ChangeNone {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
+
+// ServeBucket puts an existing private bucket behind a CloudFront
+// distribution with Origin Access Control, and keeps it private:
+//
+//  1. it checks the bucket: valid name, Block Public Access fully on (else
+//     ErrPublicAccessBlockOff), region, default encryption;
+//  2. it finds the origin access control OACName(bucket) or creates it
+//     (origin type s3, SigV4, signing always), fixing its signing settings
+//     if they were changed;
+//  3. it creates a distribution with the bucket's regional REST endpoint as
+//     origin and the secure defaults, or, for an existing distribution (the
+//     given one or the one found), switches the bucket's origin to the OAC
+//     and enforces the secure defaults on the behaviors that target it,
+//     with GetDistributionConfig and UpdateDistribution with If-Match;
+//  4. it merges into the bucket policy the statement that lets CloudFront
+//     read objects for this distribution only, keeping every other
+//     statement; for an existing distribution this happens before the
+//     origin switch, so reads never fail on the way;
+//  5. with SSE-KMS it returns the key policy statement, and adds it to the
+//     key's policy when Options.ApplyKeyPolicy is set.
+//
+// Running it again with the same options changes nothing and writes
+// nothing. An origin that still uses a legacy origin access identity is
+// refused with ErrUsesOAI: use [Migrate].
+//
+// Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
+// otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
+// [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrUsesOAI],
+// [ErrOACMisconfigured] or the SDK's error. The Result holds the actions
+// done before a failure.
+func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *Options) (*Result, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if err := checkBucket(bucket); err != nil {
+		return nil, err
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	res := &Result{Bucket: bucket, Region: o.Region}
+	fail := func(step string, err error) (*Result, error) {
+		return res, &StepError{Bucket: bucket, Distribution: res.DistributionID, Step: step, Err: err}
+	}
+
+	// 1. The bucket.
+	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	if err != nil {
+		return fail(StepCheckBucket, err)
+	}
+	if !on {
+		if !o.AllowPublicAccessBlockOff {
+			return fail(StepCheckBucket, ErrPublicAccessBlockOff)
+		}
+		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
+	}
+	if res.Region == "" {
+		if res.Region, err = bucketRegion(ctx, s3c, bucket); err != nil {
+			return fail(StepCheckBucket, err)
+		}
+	}
+	if res.KMSKeyID, err = bucketKMSKey(ctx, s3c, bucket); err != nil {
+		return fail(StepCheckBucket, err)
+	}
+
+	// 2. The origin access control.
+	name := o.OriginAccessControlName
+	if name == "" {
+		name = OACName(bucket)
+	}
+	oacID, act, err := ensureOAC(ctx, cf, name, bucket)
+	if err != nil {
+		return fail(StepOriginAccessControl, err)
+	}
+	res.OriginAccessControlID = oacID
+	res.add(act)
+
+	// 3 and 4. The distribution and the bucket policy.
+	distID := o.DistributionID
+	if distID == "" {
+		summary, err := findDistribution(ctx, cf, bucket)
+		if err != nil {
+			return fail(StepFindDistribution, err)
+		}
+		if summary != nil {
+			distID = aws.ToString(summary.Id)
+		}
+	}
+	if distID == "" {
+		if err := createDistribution(ctx, cf, &o, res); err != nil {
+			return fail(StepCreateDistribution, err)
+		}
+		if err := grantDistribution(ctx, s3c, res); err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+	} else {
+		if err := updateDistribution(ctx, cf, s3c, &o, res, distID); err != nil {
+			var se *StepError
+			if errors.As(err, &se) {
+				se.Bucket, se.Distribution = bucket, res.DistributionID
+				return res, se
+			}
+			return fail(StepUpdateDistribution, err)
+		}
+	}
+
+	// 5. SSE-KMS.
+	if res.KMSKeyID != "" {
+		if err := keyPolicy(ctx, &o, res); err != nil {
+			return fail(StepKeyPolicy, err)
+		}
+	}
+	return res, nil
+}
+
+// findDistribution returns the one distribution with an origin for the
+// bucket, nil when there is none.
+func findDistribution(ctx context.Context, cf CloudFrontAPI, bucket string) (*types.DistributionSummary, error) {
+	var found []types.DistributionSummary
+	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if page.DistributionList == nil {
+			break
+		}
+		for _, s := range page.DistributionList.Items {
+			if s.Origins == nil {
+				continue
+			}
+			for _, org := range s.Origins.Items {
+				if isBucketDomain(aws.ToString(org.DomainName), bucket) {
+					found = append(found, s)
+					break
+				}
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, s := range found {
+		ids[i] = aws.ToString(s.Id)
+	}
+	sort.Strings(ids)
+	return nil, fmt.Errorf("%w: %v; pass Options.DistributionID", ErrAmbiguousDistribution, ids)
+}
+
+func createDistribution(ctx context.Context, cf CloudFrontAPI, o *Options, res *Result) error {
+	ref := DefaultCallerReferencePrefix + res.Bucket + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	cfg := newDistributionConfig(o, res.Bucket, res.Region, res.OriginAccessControlID, ref)
+	tags := []types.Tag{{Key: aws.String("s3secure-bucket"), Value: aws.String(res.Bucket)}}
+	keys := make([]string, 0, len(o.Tags))
+	for k := range o.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(o.Tags[k])})
+	}
+	out, err := cf.CreateDistributionWithTags(ctx, &cfsdk.CreateDistributionWithTagsInput{
+		DistributionConfigWithTags: &types.DistributionConfigWithTags{DistributionConfig: cfg, Tags: &types.Tags{Items: tags}},
+	})
+	if err != nil {
+		return err
+	}
+	setDistribution(res, out.Distribution)
+	res.add(Action{Step: StepCreateDistribution, Change: ChangeCreated, Detail: fmt.Sprintf(
+		"distribution %s (%s): origin %s via OAC %s, %s, GET/HEAD only, TLS floor %s with a custom certificate",
+		res.DistributionID, res.DomainName, RESTEndpoint(res.Bucket, res.Region), res.OriginAccessControlID,
+		o.viewerProtocol(), o.minTLS())})
+	return nil
+}
+
+func setDistribution(res *Result, d *types.Distribution) {
+	if d == nil {
+		return
+	}
+	res.DistributionID = aws.ToString(d.Id)
+	res.DistributionARN = aws.ToString(d.ARN)
+	res.DomainName = aws.ToString(d.DomainName)
+	res.Status = aws.ToString(d.Status)
+}
+
+// grantDistribution merges the OAC statement for res.DistributionARN into
+// the bucket policy.
+func grantDistribution(ctx context.Context, s3c S3API, res *Result) error {
+	doc, err := getBucketPolicy(ctx, s3c, res.Bucket)
+	if err != nil {
+		return err
+	}
+	st, others, err := oacStatement(doc, res.Bucket, res.DistributionARN)
+	if err != nil {
+		return err
+	}
+	if len(others) > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the bucket policy statement %s also allows %v; they were kept", OACStatementSid, others))
+	}
+	merged, err := policy.Merge(doc, st)
+	if err != nil {
+		return err
+	}
+	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, policy.ObjectARN(res.Bucket, ""), res.DistributionARN)}
+	if merged.Changed() {
+		if err := putBucketPolicy(ctx, s3c, res.Bucket, merged.Document); err != nil {
+			return err
+		}
+		act.Change = ChangeUpdated
+		if doc == nil {
+			act.Change = ChangeCreated
+		}
+	}
+	res.add(act)
+	return nil
+}
+
+func updateDistribution(ctx context.Context, cf CloudFrontAPI, s3c S3API, o *Options, res *Result, id string) error {
+	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)})
+	if err != nil {
+		return &StepError{Step: StepFindDistribution, Err: err}
+	}
+	setDistribution(res, got.Distribution)
+	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	if err != nil {
+		return &StepError{Step: StepFindDistribution, Err: err}
+	}
+	cfg := cfgOut.DistributionConfig
+	changes, err := secureExisting(o, cfg, res.Bucket, res.Region, res.OriginAccessControlID)
+	if err != nil {
+		return &StepError{Step: StepUpdateDistribution, Err: err}
+	}
+	// Grant before switching: the distribution never signs with an OAC the
+	// bucket does not yet trust.
+	if err := grantDistribution(ctx, s3c, res); err != nil {
+		return &StepError{Step: StepBucketPolicy, Err: err}
+	}
+	if len(changes) == 0 {
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("distribution %s already serves %s through OAC %s with the secure defaults", id, res.Bucket, res.OriginAccessControlID)})
+		return nil
+	}
+	out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: cfgOut.ETag, DistributionConfig: cfg})
+	if err != nil {
+		return &StepError{Step: StepUpdateDistribution, Err: err}
+	}
+	setDistribution(res, out.Distribution)
+	res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: fmt.Sprintf("distribution %s: %s", id, joinChanges(changes))})
+	return nil
+}
+
+func joinChanges(c []string) string {
+	out := ""
+	for i, s := range c {
+		if i > 0 {
+			out += "; "
+		}
+		out += s
+	}
+	return out
+}
+
+// bucketOrigin returns the index of the distribution's origin for the
+// bucket, or -1.
+func bucketOrigin(cfg *types.DistributionConfig, bucket string) int {
+	if cfg.Origins == nil {
+		return -1
+	}
+	for i, org := range cfg.Origins.Items {
+		if isBucketDomain(aws.ToString(org.DomainName), bucket) {
+			return i
+		}
+	}
+	return -1
+}
+
+// secureExisting switches the bucket's origin in cfg to the OAC and applies
+// the secure defaults to the behaviors that target it. It returns what it
+// changed.
+func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, oacID string) ([]string, error) {
+	i := bucketOrigin(cfg, bucket)
+	if i < 0 {
+		return nil, ErrOriginNotFound
+	}
+	org := &cfg.Origins.Items[i]
+	var changes []string
+	if org.CustomOriginConfig != nil {
+		return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
+	}
+	if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
+		return nil, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+	}
+	if want := RESTEndpoint(bucket, region); aws.ToString(org.DomainName) != want {
+		changes = append(changes, fmt.Sprintf("origin domain %s -> %s", aws.ToString(org.DomainName), want))
+		org.DomainName = aws.String(want)
+	}
+	if aws.ToString(org.OriginAccessControlId) != oacID {
+		changes = append(changes, fmt.Sprintf("origin %s -> OAC %s", aws.ToString(org.Id), oacID))
+		org.OriginAccessControlId = aws.String(oacID)
+	}
+	if org.S3OriginConfig == nil {
+		org.S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String("")}
+	}
+	originID := aws.ToString(org.Id)
+	if cfg.DefaultCacheBehavior != nil && aws.ToString(cfg.DefaultCacheBehavior.TargetOriginId) == originID {
+		changes = append(changes, prefixed("default behavior: ", applyBehavior(o, cfg.DefaultCacheBehavior))...)
+	}
+	if cfg.CacheBehaviors != nil {
+		for j := range cfg.CacheBehaviors.Items {
+			cb := &cfg.CacheBehaviors.Items[j]
+			if aws.ToString(cb.TargetOriginId) == originID {
+				changes = append(changes, prefixed("behavior "+aws.ToString(cb.PathPattern)+": ", applyCacheBehavior(o, cb))...)
+			}
+		}
+	}
+	changes = append(changes, applyViewerCertificate(o, cfg)...)
+	if aws.ToString(cfg.DefaultRootObject) == "" {
+		if root := o.rootObject(); root != "" {
+			changes = append(changes, "default root object -> "+root)
+			cfg.DefaultRootObject = aws.String(root)
+		}
+	}
+	return changes, nil
+}
+
+func prefixed(p string, list []string) []string {
+	for i := range list {
+		list[i] = p + list[i]
+	}
+	return list
+}
