@@ -129,7 +129,8 @@ func (f *Finding) classify() {
 		switch strings.ToLower(k) {
 		case "aws:principalorgid":
 			f.Organization = v
-		case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner", "s3:dataaccesspointaccount":
+		case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner", "s3:dataaccesspointaccount",
+			"aws:principalarn", "s3:dataaccesspointarn":
 			for _, x := range strings.Split(v, ",") {
 				if a := accountOf(strings.TrimSpace(x)); a != "" {
 					accounts[a] = true

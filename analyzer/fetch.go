@@ -1,0 +1,333 @@
+package analyzer
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// S3API is the part of the S3 client the offline analysis reads with. All
+// calls are reads.
+type S3API interface {
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketAcl(ctx context.Context, in *s3.GetBucketAclInput, optFns ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketOwnershipControls(ctx context.Context, in *s3.GetBucketOwnershipControlsInput, optFns ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error)
+}
+
+// S3ControlAPI is the part of the S3 Control client used for the
+// account-level Block Public Access and the access points.
+type S3ControlAPI interface {
+	GetPublicAccessBlock(ctx context.Context, in *s3control.GetPublicAccessBlockInput, optFns ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+	ListAccessPoints(ctx context.Context, in *s3control.ListAccessPointsInput, optFns ...func(*s3control.Options)) (*s3control.ListAccessPointsOutput, error)
+	GetAccessPoint(ctx context.Context, in *s3control.GetAccessPointInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointOutput, error)
+	GetAccessPointPolicy(ctx context.Context, in *s3control.GetAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyOutput, error)
+}
+
+var (
+	_ S3API        = (*s3.Client)(nil)
+	_ S3ControlAPI = (*s3control.Client)(nil)
+)
+
+// AccessPointLister supplies a bucket's access points. [S3Control] reads
+// them from AWS; [AccessPoints] is a fixed list.
+type AccessPointLister interface {
+	AccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error)
+}
+
+// AccessPoints is a fixed list of access points; it implements
+// [AccessPointLister] by filtering on the bucket.
+type AccessPoints []AccessPoint
+
+// AccessPoints returns the access points of bucket.
+func (l AccessPoints) AccessPoints(_ context.Context, bucket string) ([]AccessPoint, error) {
+	var out []AccessPoint
+	for _, a := range l {
+		if a.Bucket == bucket {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// S3Control reads account-level settings through S3 Control: the
+// account's Block Public Access and the access points. It implements
+// [AccessPointLister].
+type S3Control struct {
+	Client S3ControlAPI
+	// Account is the 12-digit account id (S3 Control calls need it).
+	Account string
+}
+
+// AccountBlock returns the account's Block Public Access; all off when none
+// is configured (NoSuchPublicAccessBlockConfiguration).
+func (c S3Control) AccountBlock(ctx context.Context) (policy.BlockPublicAccess, error) {
+	out, err := c.Client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(c.Account)})
+	if isCode(err, "NoSuchPublicAccessBlockConfiguration") {
+		return policy.BlockPublicAccess{}, nil
+	}
+	if err != nil {
+		return policy.BlockPublicAccess{}, wrap("GetPublicAccessBlock", c.Account, err)
+	}
+	return controlBPA(out.PublicAccessBlockConfiguration), nil
+}
+
+// AccessPoints lists the bucket's access points with their policies.
+func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error) {
+	var out []AccessPoint
+	p := s3control.NewListAccessPointsPaginator(c.Client, &s3control.ListAccessPointsInput{AccountId: aws.String(c.Account), Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListAccessPoints", bucket, err)
+		}
+		for _, ap := range page.AccessPointList {
+			name := aws.ToString(ap.Name)
+			got, err := c.Client.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(c.Account), Name: ap.Name})
+			if err != nil {
+				return nil, wrap("GetAccessPoint", name, err)
+			}
+			a := AccessPoint{
+				Name: name, ARN: aws.ToString(ap.AccessPointArn), Account: c.Account, Bucket: bucket,
+				NetworkOrigin:     string(got.NetworkOrigin),
+				BlockPublicAccess: controlBPA(got.PublicAccessBlockConfiguration),
+			}
+			pol, err := c.Client.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: ap.Name})
+			switch {
+			case isCode(err, "NoSuchAccessPointPolicy"):
+			case err != nil:
+				return nil, wrap("GetAccessPointPolicy", name, err)
+			default:
+				a.Policy = aws.ToString(pol.Policy)
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func controlBPA(c *s3controltypes.PublicAccessBlockConfiguration) policy.BlockPublicAccess {
+	if c == nil {
+		return policy.BlockPublicAccess{}
+	}
+	return policy.BlockPublicAccess{
+		BlockPublicAcls: aws.ToBool(c.BlockPublicAcls), IgnorePublicAcls: aws.ToBool(c.IgnorePublicAcls),
+		BlockPublicPolicy: aws.ToBool(c.BlockPublicPolicy), RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
+	}
+}
+
+// FetchOptions configures [Fetch], [AnalyzeBucket] and [AnalyzeAll]. Owner
+// is required.
+type FetchOptions struct {
+	// Owner is the 12-digit account that owns the buckets.
+	Owner string
+	// Control, when set, supplies the account's Block Public Access and the
+	// access points through S3 Control. Without it the account setting is
+	// taken as AccountBlock and access points from AccessPoints.
+	Control *S3Control
+	// AccountBlock is the account-level Block Public Access when Control is
+	// nil (all off when nil: the conservative reading for an analysis,
+	// since it reports more, never less).
+	AccountBlock *policy.BlockPublicAccess
+	// AccessPoints lists access points when Control is nil.
+	AccessPoints AccessPointLister
+	// Analyze sets the zone of trust.
+	Analyze *AnalyzeOptions
+	// Concurrency bounds how many buckets [AnalyzeAll] reads at once;
+	// DefaultConcurrency when zero.
+	Concurrency int
+}
+
+// Fetch reads a bucket's state for [Analyze]: policy, ACL, ownership
+// controls, Block Public Access (bucket and account) and access points.
+// Settings that are not configured (NoSuchBucketPolicy,
+// NoSuchPublicAccessBlockConfiguration, OwnershipControlsNotFoundError)
+// read as absent.
+//
+// Errors: [ErrInvalidInput] for a bad bucket name or owner; [*Error] for a
+// failed call (matching [ErrAccessDenied]).
+func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions) (*BucketState, error) {
+	var o FetchOptions
+	if opts != nil {
+		o = *opts
+	}
+	if !validBucketName(bucket) {
+		return nil, invalid("bad bucket name %q", bucket)
+	}
+	if !twelveDigits.MatchString(o.Owner) {
+		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	}
+	b := &BucketState{Name: bucket, Owner: o.Owner}
+	pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	switch {
+	case isCode(err, "NoSuchBucketPolicy"):
+	case err != nil:
+		return nil, wrap("GetBucketPolicy", bucket, err)
+	default:
+		b.Policy = aws.ToString(pol.Policy)
+	}
+	own, err := client.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)})
+	switch {
+	case isCode(err, "OwnershipControlsNotFoundError"):
+	case err != nil:
+		return nil, wrap("GetBucketOwnershipControls", bucket, err)
+	case own.OwnershipControls != nil:
+		for _, r := range own.OwnershipControls.Rules {
+			if r.ObjectOwnership == s3types.ObjectOwnershipBucketOwnerEnforced {
+				b.ACLsDisabled = true
+			}
+		}
+	}
+	acl, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return nil, wrap("GetBucketAcl", bucket, err)
+	}
+	if acl.Owner != nil {
+		b.OwnerCanonicalID = aws.ToString(acl.Owner.ID)
+	}
+	for _, g := range acl.Grants {
+		if g.Grantee == nil {
+			continue
+		}
+		b.ACL = append(b.ACL, policy.ACLGrant{GranteeURI: aws.ToString(g.Grantee.URI), GranteeID: aws.ToString(g.Grantee.ID), Permission: string(g.Permission)})
+	}
+	bpa, err := client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	switch {
+	case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
+	case err != nil:
+		return nil, wrap("GetPublicAccessBlock", bucket, err)
+	default:
+		b.BlockPublicAccess = fromS3(bpa.PublicAccessBlockConfiguration)
+	}
+	lister := o.AccessPoints
+	switch {
+	case o.Control != nil:
+		if b.AccountBlock, err = o.Control.AccountBlock(ctx); err != nil {
+			return nil, err
+		}
+		lister = o.Control
+	case o.AccountBlock != nil:
+		b.AccountBlock = *o.AccountBlock
+	}
+	if lister != nil {
+		if b.AccessPoints, err = lister.AccessPoints(ctx, bucket); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// AnalyzeBucket is [Fetch] followed by [Analyze].
+func AnalyzeBucket(ctx context.Context, client S3API, bucket string, opts *FetchOptions) ([]Finding, error) {
+	b, err := Fetch(ctx, client, bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	var ao *AnalyzeOptions
+	if opts != nil {
+		ao = opts.Analyze
+	}
+	return Analyze(b, ao)
+}
+
+// BucketResult is the offline analysis of one bucket by [AnalyzeAll].
+type BucketResult struct {
+	Bucket   string
+	Findings []Finding
+	// Err is set when the bucket could not be read or analyzed; the other
+	// buckets are still analyzed.
+	Err error
+}
+
+// AnalyzeAll lists every bucket (ListBuckets, all pages) and analyzes each,
+// at most opts.Concurrency at a time. Results are in bucket-name order; a
+// bucket that fails has its Err set and does not stop the others.
+//
+// Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
+// [*Error] when ListBuckets fails; ctx's error when it is cancelled.
+func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]BucketResult, error) {
+	var o FetchOptions
+	if opts != nil {
+		o = *opts
+	}
+	if !twelveDigits.MatchString(o.Owner) {
+		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	}
+	if o.Concurrency < 0 {
+		return nil, invalid("negative concurrency %d", o.Concurrency)
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	var names []string
+	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("ListBuckets", "", err)
+		}
+		for _, b := range page.Buckets {
+			names = append(names, aws.ToString(b.Name))
+		}
+	}
+	sort.Strings(names)
+	if o.Control != nil {
+		// Read the account setting once, not once per bucket.
+		bpa, err := o.Control.AccountBlock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		o.AccountBlock = &bpa
+		o.AccessPoints = o.Control
+		o.Control = nil
+	}
+	results := make([]BucketResult, len(names))
+	sem := make(chan struct{}, o.Concurrency)
+	var wg sync.WaitGroup
+	for i, name := range names {
+		results[i].Bucket = name
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return nil, ctx.Err()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i].Findings, results[i].Err = AnalyzeBucket(ctx, client, name, &o)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func isCode(err error, code string) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == code
+}
+
+func fromS3(c *s3types.PublicAccessBlockConfiguration) policy.BlockPublicAccess {
+	if c == nil {
+		return policy.BlockPublicAccess{}
+	}
+	return policy.BlockPublicAccess{
+		BlockPublicAcls: aws.ToBool(c.BlockPublicAcls), IgnorePublicAcls: aws.ToBool(c.IgnorePublicAcls),
+		BlockPublicPolicy: aws.ToBool(c.BlockPublicPolicy), RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
+	}
+}

@@ -1,0 +1,642 @@
+package analyzer
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// BucketState is what the offline analysis looks at: the bucket's policy,
+// ACL, Block Public Access (bucket and account) and access points. [Fetch]
+// reads it from S3; tests and callers may also fill it in directly.
+type BucketState struct {
+	// Name is the bucket's name; Region its Region (informational).
+	Name, Region string
+	// Owner is the 12-digit account that owns the bucket (the zone of
+	// trust). Required.
+	Owner string
+	// OwnerCanonicalID is the owner's S3 canonical user id, from the ACL;
+	// grants and principals naming it are the owner.
+	OwnerCanonicalID string
+	// Policy is the bucket policy JSON; empty when there is none.
+	Policy string
+	// ACL is the bucket ACL's grants.
+	ACL []policy.ACLGrant
+	// ACLsDisabled is true when Object Ownership is BucketOwnerEnforced:
+	// S3 then ignores ACLs entirely.
+	ACLsDisabled bool
+	// BlockPublicAccess is the bucket's own setting and AccountBlock the
+	// account's; S3 applies the most restrictive combination.
+	BlockPublicAccess, AccountBlock policy.BlockPublicAccess
+	// AccessPoints are the bucket's access points.
+	AccessPoints []AccessPoint
+}
+
+// AccessPoint is an S3 access point of a bucket.
+type AccessPoint struct {
+	// Name, ARN and Account identify the access point; Bucket is the bucket
+	// it serves.
+	Name, ARN, Account, Bucket string
+	// NetworkOrigin is "Internet" or "VPC". VPC access points are never
+	// public.
+	NetworkOrigin string
+	// Policy is the access point policy JSON; empty when none.
+	Policy string
+	// BlockPublicAccess is the access point's own setting (all four on for
+	// every access point created since 2019, and unchangeable).
+	BlockPublicAccess policy.BlockPublicAccess
+}
+
+// AnalyzeOptions sets the zone of trust for [Analyze]. nil means the
+// bucket owner's account alone, as an ACCOUNT analyzer.
+type AnalyzeOptions struct {
+	// TrustedAccounts are accounts inside the zone of trust besides the
+	// owner (for example the organization's accounts): access by them is
+	// not reported.
+	TrustedAccounts []string
+	// Organization is an organization id (o-…) inside the zone of trust,
+	// as with an ORGANIZATION analyzer: access limited to it by
+	// aws:PrincipalOrgID is not reported.
+	Organization string
+}
+
+// ErrBadPolicy means a bucket or access point policy could not be parsed;
+// the offline analysis cannot judge it (Access Analyzer reports such a
+// resource with an error too).
+var ErrBadPolicy = errors.New("analyzer: unreadable policy")
+
+// Analyze computes, without Access Analyzer, the findings Access Analyzer
+// would report for a bucket: one per principal outside the zone of trust
+// that a statement of the bucket policy, a grant of the ACL or an access
+// point policy gives access to, with the actions and the conditions that
+// limit it. It uses the policy package's S3 public-access rules
+// ([policy.IsPublic]) to tell public from limited access, its evaluator
+// to drop access that a Deny statement takes away (and to read limits
+// written as Deny statements, such as a Deny unless aws:PrincipalOrgID),
+// and Block Public Access: IgnorePublicAcls drops public ACL grants,
+// RestrictPublicBuckets cuts a public policy down to AWS services and the
+// owner's account (also for access points); BlockPublicAcls and
+// BlockPublicPolicy only refuse new public settings and change no
+// existing access.
+//
+// Findings are sorted by source, then statement, then principal.
+//
+// Errors: [ErrInvalidInput] for a state without a valid bucket name or
+// owner; [ErrBadPolicy] (wrapping the parse error) for a policy that is
+// not a valid policy document.
+func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
+	if b == nil || !validBucketName(b.Name) {
+		return nil, invalid("bucket state needs a valid bucket name")
+	}
+	if !twelveDigits.MatchString(b.Owner) {
+		return nil, invalid("bucket %s: owner %q is not a 12-digit account id", b.Name, b.Owner)
+	}
+	var o AnalyzeOptions
+	if opts != nil {
+		o = *opts
+	}
+	z := zone{owner: b.Owner, ownerCanonical: b.OwnerCanonicalID, org: o.Organization, trusted: map[string]bool{b.Owner: true}}
+	for _, a := range o.TrustedAccounts {
+		z.trusted[a] = true
+	}
+	bucketARN := "arn:aws:s3:::" + b.Name
+	bpa := policy.Effective(b.AccountBlock, b.BlockPublicAccess)
+	var out []Finding
+
+	var bucketDoc *policy.Document
+	if strings.TrimSpace(b.Policy) != "" {
+		doc, err := policy.Parse([]byte(b.Policy))
+		if err != nil {
+			return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
+		}
+		bucketDoc = doc
+		fs := analyzePolicy(doc, policy.KindBucket, bucketARN, []string{bucketARN, bucketARN + "/s3secure-probe"}, z, bpa, nil)
+		out = append(out, fs...)
+	}
+	if !b.ACLsDisabled {
+		out = append(out, analyzeACL(bpa.EffectiveACL(b.ACL), z)...)
+	}
+	for _, ap := range b.AccessPoints {
+		if ap.Policy == "" || bucketDoc == nil || !delegates(bucketDoc, bucketARN, ap) {
+			continue
+		}
+		doc, err := policy.Parse([]byte(ap.Policy))
+		if err != nil {
+			return nil, fmt.Errorf("%w: access point %s: %w", ErrBadPolicy, ap.ARN, err)
+		}
+		apBPA := policy.Effective(b.AccountBlock, b.BlockPublicAccess, ap.BlockPublicAccess)
+		src := &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}
+		fs := analyzePolicy(doc, policy.KindAccessPoint, bucketARN, []string{ap.ARN, ap.ARN + "/object/s3secure-probe"}, z, apBPA, src)
+		for i := range fs {
+			if strings.EqualFold(ap.NetworkOrigin, "VPC") && fs[i].Public {
+				// S3: an access point with network origin VPC is never
+				// public; its access is limited to the VPC.
+				fs[i].Public = false
+				fs[i].Conditions = withCondition(fs[i].Conditions, "s3:AccessPointNetworkOrigin", "VPC")
+				fs[i].classify()
+			}
+		}
+		out = append(out, fs...)
+	}
+	for i := range out {
+		out[i].Bucket, out[i].Resource, out[i].ResourceType, out[i].Owner = b.Name, bucketARN, "AWS::S3::Bucket", b.Owner
+		out[i].Status = "ACTIVE"
+		out[i].classify()
+		z.trim(&out[i])
+	}
+	out = slices.DeleteFunc(out, func(f Finding) bool { return !z.reportable(&f) })
+	sort.SliceStable(out, func(i, j int) bool {
+		si, sj := sourceRank(out[i]), sourceRank(out[j])
+		if si != sj {
+			return si < sj
+		}
+		if out[i].Statement != out[j].Statement {
+			return out[i].Statement < out[j].Statement
+		}
+		return principalKey(out[i].Principal) < principalKey(out[j].Principal)
+	})
+	return out, nil
+}
+
+func sourceRank(f Finding) string {
+	if len(f.Sources) == 0 {
+		return ""
+	}
+	return string(f.Sources[0].Type) + f.Sources[0].AccessPointARN
+}
+
+func principalKey(p map[string]string) string {
+	keys := make([]string, 0, len(p))
+	for k, v := range p {
+		keys = append(keys, k+"="+v)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ";")
+}
+
+// zone is the zone of trust.
+type zone struct {
+	owner, ownerCanonical, org string
+	trusted                    map[string]bool
+}
+
+// trim removes trusted accounts from a finding's accounts.
+func (z zone) trim(f *Finding) {
+	f.Accounts = slices.DeleteFunc(f.Accounts, func(a string) bool { return z.trusted[a] })
+	if len(f.Accounts) == 0 {
+		f.Accounts = nil
+	}
+}
+
+// reportable reports whether the finding reaches outside the zone.
+func (z zone) reportable(f *Finding) bool {
+	switch f.Kind {
+	case KindPublic, KindConditional:
+		return true
+	case KindService:
+		// A service principal limited to the owner's own resources
+		// (aws:SourceAccount, aws:SourceOwner or an aws:SourceArn in a
+		// trusted account) cannot be used from outside: the confused
+		// deputy protection AWS recommends.
+		limited := false
+		for k, v := range f.Conditions {
+			switch strings.ToLower(k) {
+			case "aws:sourceaccount", "aws:sourceowner", "aws:sourcearn":
+				for _, x := range strings.Split(v, ",") {
+					if a := accountOf(x); a == "" || !z.trusted[a] {
+						return true
+					}
+				}
+				limited = true
+			}
+		}
+		return !limited
+	case KindOrganization:
+		return z.org == "" || f.Organization != z.org
+	case KindCrossAccount:
+		if cu := f.Principal["CanonicalUser"]; cu != "" {
+			return cu != z.ownerCanonical
+		}
+		return len(f.Accounts) > 0
+	}
+	return false
+}
+
+func withCondition(m map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for a, b := range m {
+		out[a] = b
+	}
+	out[k] = v
+	return out
+}
+
+// analyzePolicy returns the findings of one bucket or access point policy.
+func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, probeResources []string, z zone, bpa policy.BlockPublicAccess, src *Source) []Finding {
+	compiled, err := policy.Compile(doc)
+	if err != nil {
+		compiled = nil // the evaluator cannot judge it; keep the statement-level findings
+	}
+	status := policy.IsPublic(doc, kind)
+	var out []Finding
+	for i, s := range doc.Statements {
+		if s.Effect != policy.Allow {
+			continue
+		}
+		for _, c := range candidates(s, kind, z) {
+			f := Finding{
+				Principal: c.principal, Public: c.public, Actions: actionsOf(s), Conditions: conditionsOf(s),
+				Statement: i, Sid: s.Sid,
+			}
+			if compiled != nil {
+				ok, extra := effective(doc, compiled, i, s, c, probeResources)
+				if !ok {
+					continue
+				}
+				for k, v := range extra {
+					f.Conditions = withCondition(f.Conditions, k, v)
+					f.Public = false
+				}
+			}
+			if len(f.Conditions) == 0 {
+				f.Conditions = nil
+			}
+			f.Sources = []Source{sourceFor(src, f.Conditions)}
+			f.Owner = z.owner
+			f.classify()
+			// RestrictPublicBuckets: a public policy reaches only AWS
+			// services and the owner's account.
+			caller := policy.Caller{Service: c.principal["Service"]}
+			if len(f.Accounts) > 0 {
+				caller.Account = f.Accounts[0]
+			}
+			if !bpa.PolicyReaches(status.IsPublic, caller, z.owner) {
+				continue
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func sourceFor(src *Source, cond map[string]string) Source {
+	if src != nil {
+		return *src
+	}
+	for k, v := range cond {
+		switch strings.ToLower(k) {
+		case "s3:dataaccesspointaccount":
+			return Source{Type: SourceAccessPointAccount, AccessPointAccount: v}
+		case "s3:dataaccesspointarn":
+			return Source{Type: SourceAccessPointAccount, AccessPointAccount: accountOf(v)}
+		}
+	}
+	return Source{Type: SourcePolicy}
+}
+
+// candidate is one principal a statement grants to.
+type candidate struct {
+	principal map[string]string
+	public    bool
+	caller    policy.Caller
+}
+
+const probeAccount = "999999999999"
+
+// candidates lists the principals of an Allow statement outside the zone
+// of trust: one public (or condition-limited) candidate for "*", NotPrincipal
+// and wildcard or federated principals; one per named account, canonical
+// user or service otherwise.
+func candidates(s policy.Statement, kind policy.Kind, z zone) []candidate {
+	_, public := policy.StatementIsPublic(s, kind)
+	everyone := s.NotPrincipal != nil || (s.Principal != nil && (s.Principal.IsEveryone() || hasWildcardPrincipal(s.Principal)))
+	var out []candidate
+	if everyone {
+		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public,
+			caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}})
+		if public {
+			out[0].caller = policy.Caller{}
+		}
+		return out
+	}
+	if s.Principal == nil {
+		return nil
+	}
+	for _, e := range s.Principal.Entries {
+		for _, v := range e.Values {
+			switch e.Type {
+			case policy.PrincipalAWS:
+				acct := accountOf(v)
+				if acct == "" || z.trusted[acct] {
+					continue
+				}
+				arn := v
+				if !strings.HasPrefix(v, "arn:") {
+					arn = "arn:aws:iam::" + acct + ":root"
+				}
+				out = append(out, candidate{principal: map[string]string{"AWS": v}, caller: policy.Caller{Account: acct, ARN: arn}})
+			case policy.PrincipalCanonicalUser:
+				if v == z.ownerCanonical {
+					continue
+				}
+				out = append(out, candidate{principal: map[string]string{"CanonicalUser": v}, caller: policy.Caller{CanonicalUser: v}})
+			case policy.PrincipalService:
+				out = append(out, candidate{principal: map[string]string{"Service": v}, caller: policy.Caller{Service: v}})
+			case policy.PrincipalFederated:
+				out = append(out, candidate{principal: map[string]string{"Federated": v}, public: public, caller: policy.Caller{Federated: v}})
+			}
+		}
+	}
+	return out
+}
+
+func hasWildcardPrincipal(p *policy.Principal) bool {
+	for _, e := range p.Entries {
+		if e.Type != policy.PrincipalAWS {
+			continue
+		}
+		for _, v := range e.Values {
+			if strings.ContainsAny(v, "*?") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func actionsOf(s policy.Statement) []string {
+	var out []string
+	if s.NotAction != nil {
+		// Allow with NotAction grants every action except those listed.
+		out = []string{"*"}
+	} else {
+		out = slices.Clone([]string(s.Action))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// positiveOperator reports whether a condition operator requires the key
+// to be present with a matching value (so the statement is limited to those
+// values): not negated, not IfExists, not ForAllValues.
+func positiveOperator(op string) bool {
+	l := strings.ToLower(op)
+	if strings.HasPrefix(l, "forallvalues:") || strings.HasSuffix(l, "ifexists") {
+		return false
+	}
+	l = strings.TrimPrefix(l, "foranyvalue:")
+	switch l {
+	case "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress", "bool":
+		return true
+	}
+	return false
+}
+
+// negatedOperator reports whether a Deny with this operator denies every
+// value except the listed ones (so it limits the grant to them).
+func negatedOperator(op string) bool {
+	l := strings.ToLower(op)
+	if strings.HasPrefix(l, "forallvalues:") || strings.HasPrefix(l, "foranyvalue:") {
+		return false
+	}
+	switch l {
+	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress":
+		return true
+	}
+	return false
+}
+
+// conditionsOf flattens the statement's positive conditions to key →
+// comma-separated values, as Access Analyzer reports them.
+func conditionsOf(s policy.Statement) map[string]string {
+	out := map[string]string{}
+	for _, b := range s.Condition {
+		if !positiveOperator(b.Operator) || strings.EqualFold(b.Operator, "Bool") {
+			continue
+		}
+		for _, e := range b.Entries {
+			out[e.Key] = strings.Join(e.Strings(), ",")
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// effective asks the evaluator whether the statement's grant to the
+// candidate survives the rest of the policy. It builds requests that the
+// statement allows (an action and resource it names, the candidate as
+// caller, its own condition values in the context, over TLS) and decides
+// them against the whole policy. An explicit Deny whose condition denies
+// every value but a fixed set of a limiting key (StringNotEquals
+// aws:PrincipalOrgID …) becomes a limit: the grant is re-tried with those
+// values and, if allowed then, reported with the extra condition. It
+// returns false when a Deny removes the access, and true (with no extra
+// limits) when no request could exercise the statement, so that the
+// finding is kept rather than lost.
+func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, cand candidate, resources []string) (bool, map[string]string) {
+	extra := map[string]string{}
+	ctx := probeContext(s)
+	for range 3 {
+		req, ok := exercise(c, index, s, cand.caller, ctx, resources)
+		if !ok {
+			return true, nil
+		}
+		res := c.Decide(req)
+		if res.Decision != policy.DecisionExplicitDeny {
+			if len(extra) == 0 {
+				return true, nil
+			}
+			return true, extra
+		}
+		limits := denyLimits(doc, c, req)
+		if len(limits) == 0 {
+			return false, nil
+		}
+		for k, vs := range limits {
+			extra[k] = strings.Join(vs, ",")
+			ctx[k] = sample(k, vs[0])
+		}
+	}
+	return false, nil
+}
+
+// exercise finds a request that statement index allows.
+func exercise(c *policy.Compiled, index int, s policy.Statement, caller policy.Caller, ctx map[string]string, resources []string) (*policy.Request, bool) {
+	var actions []string
+	patterns := []string(s.Action)
+	if s.NotAction != nil {
+		patterns = []string{"s3:*"}
+	}
+	for _, p := range patterns {
+		if !strings.ContainsAny(p, "*?") {
+			actions = append(actions, p)
+			continue
+		}
+		for i, a := range policy.ExpandActions(p) {
+			if i >= 40 {
+				break
+			}
+			actions = append(actions, a.Name)
+		}
+	}
+	for _, a := range actions {
+		for _, r := range resources {
+			req := &policy.Request{Caller: caller, Action: a, Resource: r}
+			for k, v := range ctx {
+				req.Context.Set(k, v)
+			}
+			for _, m := range policy.Matches(req, c) {
+				if m.Index == index && m.Effect == policy.Allow {
+					return req, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// denyLimits returns, for the Deny statements that match req, the values of
+// limiting keys they require through negated operators.
+func denyLimits(doc *policy.Document, c *policy.Compiled, req *policy.Request) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range policy.Matches(req, c) {
+		if m.Effect != policy.Deny {
+			continue
+		}
+		if m.Index < 0 || m.Index >= len(doc.Statements) {
+			continue
+		}
+		for _, b := range doc.Statements[m.Index].Condition {
+			if !negatedOperator(b.Operator) {
+				continue
+			}
+			for _, e := range b.Entries {
+				if k, ok := policy.LookupConditionKey(e.Key); ok && k.LimitsPublicAccess && len(e.Values) > 0 {
+					if _, seen := req.Context.Lookup(e.Key); seen {
+						continue // already set and still denied: not a limit we can satisfy
+					}
+					out[e.Key] = e.Strings()
+				}
+			}
+		}
+	}
+	return out
+}
+
+// probeContext returns request values that satisfy the statement's
+// positive conditions, and aws:SecureTransport true.
+func probeContext(s policy.Statement) map[string]string {
+	ctx := map[string]string{"aws:SecureTransport": "true"}
+	for _, b := range s.Condition {
+		if !positiveOperator(b.Operator) {
+			continue
+		}
+		for _, e := range b.Entries {
+			if vs := e.Strings(); len(vs) > 0 {
+				ctx[e.Key] = sample(e.Key, vs[0])
+			}
+		}
+	}
+	return ctx
+}
+
+// sample turns a condition value into a request value it matches.
+func sample(key, v string) string {
+	if strings.EqualFold(key, "aws:SourceIp") {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			return p.Masked().Addr().String()
+		}
+		return v
+	}
+	return strings.NewReplacer("*", "probe", "?", "x").Replace(v)
+}
+
+// delegates reports whether the bucket policy lets requests through the
+// access point: both policies must allow a request made through an access
+// point, and the usual bucket policy delegates with
+// s3:DataAccessPointAccount or s3:DataAccessPointArn.
+func delegates(bucket *policy.Document, bucketARN string, ap AccessPoint) bool {
+	c, err := policy.Compile(bucket)
+	if err != nil {
+		return false
+	}
+	for _, action := range []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket"} {
+		res := bucketARN + "/s3secure-probe"
+		if action == "s3:ListBucket" {
+			res = bucketARN
+		}
+		req := &policy.Request{Caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}, Action: action, Resource: res}
+		req.Context.Set("s3:DataAccessPointAccount", ap.Account)
+		req.Context.Set("s3:DataAccessPointArn", ap.ARN)
+		req.Context.Set("aws:SecureTransport", "true")
+		if c.Decide(req).Allowed() {
+			return true
+		}
+	}
+	return false
+}
+
+// ACL permissions and the S3 actions they allow on a bucket ("Mapping of
+// ACL permissions and access policy permissions", S3 User Guide).
+var aclActions = map[string][]string{
+	"READ":      {"s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"},
+	"WRITE":     {"s3:DeleteObject", "s3:PutObject"},
+	"READ_ACP":  {"s3:GetBucketAcl"},
+	"WRITE_ACP": {"s3:PutBucketAcl"},
+}
+
+func analyzeACL(grants []policy.ACLGrant, z zone) []Finding {
+	type key struct {
+		public    bool
+		principal string
+	}
+	acts := map[key]map[string]bool{}
+	var order []key
+	for _, g := range grants {
+		var k key
+		switch {
+		case g.Public():
+			k = key{true, "*"}
+		case g.GranteeID != "" && g.GranteeID != z.ownerCanonical:
+			k = key{false, g.GranteeID}
+		default:
+			// The owner, and groups such as LogDelivery, are not reported.
+			continue
+		}
+		if acts[k] == nil {
+			acts[k] = map[string]bool{}
+			order = append(order, k)
+		}
+		perms := []string{g.Permission}
+		if g.Permission == "FULL_CONTROL" {
+			perms = []string{"READ", "WRITE", "READ_ACP", "WRITE_ACP"}
+		}
+		for _, p := range perms {
+			for _, a := range aclActions[p] {
+				acts[k][a] = true
+			}
+		}
+	}
+	var out []Finding
+	for _, k := range order {
+		f := Finding{Public: k.public, Statement: -1, Sources: []Source{{Type: SourceACL}}, Owner: z.owner}
+		if k.public {
+			f.Principal = map[string]string{"AWS": "*"}
+		} else {
+			f.Principal = map[string]string{"CanonicalUser": k.principal}
+		}
+		for a := range acts[k] {
+			f.Actions = append(f.Actions, a)
+		}
+		sort.Strings(f.Actions)
+		out = append(out, f)
+	}
+	return out
+}
