@@ -62,7 +62,7 @@ type apSpec struct {
 	// restrictOnly sets only RestrictPublicBuckets on the access point
 	// (so that a public policy can be put, then is restricted).
 	restrictOnly bool
-	policy string // %[1]s = access point ARN
+	policy       string // %[1]s = access point ARN
 }
 
 type scenario struct {
@@ -147,15 +147,15 @@ var scenarios = []scenario{
 	// Access points.
 	{name: "access-point-public",
 		policy: stmts(`{"Sid":"Delegate","Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`),
-		aps: []apSpec{{name: "open", bpaOff: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
-		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceAccessPoint, AP: "open", Actions: getOnly}}},
+		aps:    []apSpec{{name: "open", bpaOff: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
+		want:   []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceAccessPoint, AP: "open", Actions: getOnly}}},
 	{name: "access-point-restricted-by-its-bpa",
 		policy: stmts(`{"Sid":"Delegate","Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`),
-		aps: []apSpec{{name: "closed", restrictOnly: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}}},
+		aps:    []apSpec{{name: "closed", restrictOnly: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}}},
 	{name: "access-point-partner",
 		policy: stmts(`{"Sid":"Delegate","Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`),
-		aps: []apSpec{{name: "partner", policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
-		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": partner}, Accounts: []string{partner}, Source: analyzer.SourceAccessPoint, AP: "partner", Actions: getOnly}}},
+		aps:    []apSpec{{name: "partner", policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
+		want:   []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": partner}, Accounts: []string{partner}, Source: analyzer.SourceAccessPoint, AP: "partner", Actions: getOnly}}},
 	{name: "access-point-not-delegated", policy: stmts(partnerGet),
 		aps: []apSpec{{name: "ignored", bpaOff: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, Accounts: []string{partner},
