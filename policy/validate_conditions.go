@@ -1,0 +1,299 @@
+package policy
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+func (v *validator) conditions(i int, s *Statement, sp string, actions []Action) {
+	if s.Condition == nil {
+		return
+	}
+	cp := sp + ".Condition"
+	if len(s.Condition) == 0 {
+		v.add("EMPTY_OBJECT_CONDITION", i, cp, "the Condition object is empty")
+		return
+	}
+	for _, b := range s.Condition {
+		bp := cp + "." + b.Operator
+		op, ok := lookupOperator(b.Operator)
+		if !ok {
+			v.badOperator(i, bp, b.Operator)
+			continue
+		}
+		if len(b.Entries) == 0 {
+			v.add("EMPTY_OBJECT_CONDITION", i, bp, "the %s block is empty", b.Operator)
+			continue
+		}
+		for ei, e := range b.Entries {
+			for _, other := range b.Entries[:ei] {
+				if other.Key != e.Key && strings.EqualFold(other.Key, e.Key) {
+					v.add("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", i, bp+"."+e.Key, "condition keys %q and %q are the same key (names are case-insensitive)", other.Key, e.Key)
+				}
+			}
+			v.conditionEntry(i, s, bp+"."+e.Key, op, e, actions)
+		}
+	}
+}
+
+// badOperator reports an operator lookupOperator refused.
+func (v *validator) badOperator(i int, path, name string) {
+	base := name
+	qualified := false
+	if j := strings.IndexByte(base, ':'); j >= 0 {
+		base, qualified = base[j+1:], true
+	}
+	switch {
+	case strings.EqualFold(base, "NullIfExists"):
+		v.add("NULL_WITH_IF_EXISTS", i, path, "Null cannot be used with IfExists: Null already tests whether the key exists")
+	case strings.EqualFold(base, "Null") && qualified:
+		v.add("NULL_WITH_QUALIFIER", i, path, "Null cannot be used with ForAnyValue or ForAllValues")
+	default:
+		v.add("INVALID_CONDITION_OPERATOR", i, path, "%q is not a condition operator", name)
+	}
+}
+
+// familyAccepts reports whether an operator family suits a key type.
+func familyAccepts(f opFamily, keyType string) bool {
+	t := strings.TrimPrefix(keyType, "ArrayOf")
+	switch f {
+	case famString:
+		return t == "String" || t == "ARN"
+	case famARN:
+		return t == "ARN"
+	case famNumeric:
+		return t == "Numeric"
+	case famDate:
+		return t == "Date"
+	case famBool:
+		return t == "Bool"
+	case famIP:
+		return t == "IPAddress"
+	case famBinary:
+		return t == "Binary"
+	}
+	return true // Null
+}
+
+func (v *validator) conditionEntry(i int, s *Statement, path string, op operator, e ConditionEntry, actions []Action) {
+	key := e.Key
+	var known *ConditionKey
+	prefix, rest, hasColon := strings.Cut(key, ":")
+	switch {
+	case !hasColon || prefix == "" || rest == "":
+		v.add("INVALID_CONDITION_KEY_FORMAT", i, path, "condition key %q is not of the form service:key", key)
+	case strings.EqualFold(prefix, "aws"), strings.EqualFold(prefix, "s3"):
+		if j := strings.IndexByte(key, '/'); j >= 0 && j == len(key)-1 {
+			v.add("MISSING_TAG_KEY_IN_CONDITION", i, path, "condition key %q has no tag key after the slash", key)
+			break
+		}
+		if k, ok := LookupConditionKey(key); ok {
+			known = &k
+			break
+		}
+		code := "INVALID_SERVICE_CONDITION_KEY"
+		if strings.EqualFold(prefix, "aws") {
+			code = "INVALID_GLOBAL_CONDITION_KEY"
+		}
+		v.add(code, i, path, "%q is not a condition key of %s", key, strings.ToLower(prefix))
+	}
+
+	if known != nil {
+		if !familyAccepts(op.family, known.Type) {
+			v.add("TYPE_MISMATCH", i, path, "%s compares %s values, but %s is of type %s", op.name, familyName(op.family), known.Name, known.Type)
+		}
+		if op.set == setAll && !known.MultiValued() {
+			v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", i, path, "ForAllValues with the single-valued key %s is also true when the key is absent; use %s without ForAllValues", known.Name, op.name)
+		}
+		if !known.Global() && len(actions) > 0 && s.Action != nil && !anySupports(actions, key) {
+			v.add("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", i, path, "none of the statement's actions supports %s, so the condition never sees the key", known.Name)
+		}
+	}
+	if s.Effect == Allow && op.ifExists && !op.negated {
+		v.add(CodeAllowIfExists, i, path, "%sIfExists in an Allow also allows requests that do not have %s; drop IfExists unless that is intended", op.name, key)
+	}
+
+	if len(e.Values) == 0 {
+		code := "EMPTY_ARRAY_CONDITION"
+		switch {
+		case op.set == setAll:
+			code = "EMPTY_ARRAY_CONDITION_FORALLVALUES"
+		case op.set == setAny:
+			code = "EMPTY_ARRAY_CONDITION_FORANYVALUE"
+		case op.ifExists:
+			code = "EMPTY_ARRAY_CONDITION_IF_EXISTS"
+		}
+		v.add(code, i, path, "condition key %s has no values", key)
+		return
+	}
+	if op.family == famBool && len(e.Values) > 1 {
+		v.add("INVALID_CONDITION_MULTIPLE_BOOLEAN", i, path, "Bool takes one value, not %d", len(e.Values))
+	}
+	sourceIP := strings.EqualFold(key, "aws:SourceIp")
+	for j, val := range e.Values {
+		vp := path + "[" + strconv.Itoa(j) + "]"
+		t := val.Text
+		if strings.Contains(t, "${") {
+			v.variables(i, vp, t, op.family == famString || op.family == famARN)
+			if op.family != famString && op.family != famARN {
+				continue
+			}
+		}
+		if isPlaceholder(t) {
+			v.add(CodePlaceholder, i, vp, "condition value %q contains placeholder text", t)
+			continue
+		}
+		switch op.family {
+		case famString:
+			if op.cmp != cmpLike && hasWildcard(t) {
+				v.add("WILDCARD_WITHOUT_LIKE_OPERATOR", i, vp, "%s does not expand wildcards in %q; use StringLike", op.name, t)
+			}
+		case famNumeric:
+			if _, err := strconv.ParseFloat(t, 64); err != nil {
+				v.add("TYPE_MISMATCH_NUMBER", i, vp, "%s needs a number, not %q", op.name, t)
+			}
+		case famDate:
+			if _, ok := parseDate(t); !ok {
+				v.add("TYPE_MISMATCH_DATE", i, vp, "%s needs an ISO 8601 date or epoch seconds, not %q", op.name, t)
+			}
+		case famBool, famNull:
+			if !strings.EqualFold(t, "true") && !strings.EqualFold(t, "false") {
+				v.add("TYPE_MISMATCH_BOOLEAN", i, vp, "%s needs true or false, not %q", op.name, t)
+			}
+		case famIP:
+			p, ok := parseIPRange(t)
+			if !ok {
+				v.add("TYPE_MISMATCH_IP_RANGE", i, vp, "%q is not an IP address or CIDR block", t)
+				continue
+			}
+			if strings.Contains(t, "/") {
+				if exact, err := netip.ParsePrefix(t); err == nil && exact.Masked() != exact {
+					v.add("IMPROVE_IP_RANGE", i, vp, "%q has host bits set; it means %s", t, p)
+				}
+			}
+			if sourceIP {
+				v.privateIP(i, vp, op, p)
+			}
+		}
+	}
+}
+
+func (v *validator) privateIP(i int, path string, op operator, p netip.Prefix) {
+	all, some := privateOverlap(p)
+	switch {
+	case all && op.negated:
+		v.add("PRIVATE_NOT_IP_ADDRESS", i, path, "%s is a private range: requests to S3's public endpoints never come from it, so NotIpAddress always matches it; for VPC traffic use aws:VpcSourceIp or aws:SourceVpce", p)
+	case all:
+		v.add("PRIVATE_IP_ADDRESS", i, path, "%s is a private range: requests to S3's public endpoints never come from it, so this never matches; for VPC traffic use aws:VpcSourceIp or aws:SourceVpce", p)
+	case some && op.negated:
+		v.add("PRIVATE_NOT_IP_ADDRESS_SUBSET", i, path, "%s includes private ranges, which aws:SourceIp never has", p)
+	case some:
+		v.add("PRIVATE_IP_ADDRESS_SUBSET", i, path, "%s includes private ranges, which aws:SourceIp never has", p)
+	}
+}
+
+func familyName(f opFamily) string {
+	switch f {
+	case famString:
+		return "String"
+	case famARN:
+		return "ARN"
+	case famNumeric:
+		return "Numeric"
+	case famDate:
+		return "Date"
+	case famBool:
+		return "Bool"
+	case famIP:
+		return "IPAddress"
+	case famBinary:
+		return "Binary"
+	}
+	return "any"
+}
+
+// anySupports reports whether some action supports the condition key,
+// directly or through one of its resource types.
+func anySupports(actions []Action, key string) bool {
+	for _, a := range actions {
+		if a.SupportsConditionKey(key) {
+			return true
+		}
+		for _, r := range a.Resources {
+			for ri := range catalogResourceTypes {
+				rt := &catalogResourceTypes[ri]
+				if rt.Name != r.ResourceType {
+					continue
+				}
+				for _, k := range rt.ConditionKeys {
+					if conditionKeyMatches(k, key) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// security reports the S3-specific security findings of a statement.
+func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
+	kind := v.opts.Kind
+	if isIdentity(kind) || s.Effect != Allow {
+		return
+	}
+	prinPath := sp + ".Principal"
+	if s.NotPrincipal != nil {
+		prinPath = sp + ".NotPrincipal"
+	}
+	if reason, public := statementPublic(s, kind); public {
+		v.add(CodePublicAccess, i, prinPath, "the statement is public: %s", reason)
+		var writes []string
+		if s.NotAction != nil {
+			writes = append(writes, "every action not in NotAction")
+		}
+		for _, a := range actions {
+			if a.AccessLevel != AccessRead && a.AccessLevel != AccessList {
+				writes = append(writes, a.Name)
+			}
+		}
+		if len(writes) > 0 {
+			if len(writes) > 3 {
+				writes = append(writes[:3], "…")
+			}
+			v.add(CodePublicWrite, i, prinPath, "the statement grants write access to everyone (%s)", strings.Join(writes, ", "))
+		}
+		return
+	}
+	// Permissions management to another account.
+	var pm []string
+	for _, a := range actions {
+		if a.AccessLevel == AccessPermissionsManagement {
+			pm = append(pm, a.Name)
+		}
+	}
+	if len(pm) == 0 || s.Principal == nil {
+		return
+	}
+	for _, val := range s.Principal.Get(PrincipalAWS) {
+		acct, ok := accountOfRoot(val)
+		if !ok {
+			if f := strings.SplitN(val, ":", 6); len(f) == 6 && isAccountID(f[4]) {
+				acct, ok = f[4], true
+			}
+		}
+		if !ok || acct == v.opts.Account {
+			continue
+		}
+		if len(pm) > 3 {
+			pm = append(pm[:3], "…")
+		}
+		owner := "outside the owner's account"
+		if v.opts.Account == "" {
+			owner = "in account " + acct + " (set the owner's account to exclude it)"
+		}
+		v.add(CodeCrossAccountPermissionsManagement, i, prinPath, "the statement grants permissions-management actions (%s) to %s %s, who can then change the bucket's access control", strings.Join(pm, ", "), val, owner)
+		return
+	}
+}

@@ -1,0 +1,564 @@
+package policy
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func (v *validator) principal(i int, p *Principal, path string) {
+	if p.Wildcard {
+		return
+	}
+	if len(p.Entries) == 0 {
+		v.add("EMPTY_OBJECT_PRINCIPAL", i, path, "the principal object is empty")
+		return
+	}
+	for _, e := range p.Entries {
+		ep := path + "." + string(e.Type)
+		switch e.Type {
+		case PrincipalAWS, PrincipalService, PrincipalFederated, PrincipalCanonicalUser:
+		default:
+			v.add("INVALID_PRINCIPAL_KEY", i, ep, "principal type %q must be AWS, Service, Federated or CanonicalUser (case-sensitive)", string(e.Type))
+			continue
+		}
+		if len(e.Values) == 0 {
+			v.add("EMPTY_ARRAY_PRINCIPAL", i, ep, "the %s principal list is empty", string(e.Type))
+		}
+		for j, val := range e.Values {
+			vp := ep + "[" + strconv.Itoa(j) + "]"
+			switch {
+			case strings.Contains(val, "${"):
+				v.add("VARIABLE_UNSUPPORTED_IN_ELEMENT", i, vp, "policy variables are not allowed in principals (%q)", val)
+			case isPlaceholder(val):
+				v.add(CodePlaceholder, i, vp, "principal %q looks like a placeholder; put the real value", val)
+			case e.Type == PrincipalAWS:
+				v.awsPrincipal(i, vp, val)
+			case e.Type == PrincipalService:
+				if hasWildcard(val) {
+					v.add("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", i, vp, "service principal %q cannot contain a wildcard", val)
+				} else if !validServicePrincipal(val) {
+					v.add("INVALID_SERVICE_PRINCIPAL_FORMAT", i, vp, "service principal %q is not of the form service.amazonaws.com", val)
+				}
+			case e.Type == PrincipalCanonicalUser:
+				if !isHex(val, 64) {
+					v.add("INVALID_PRINCIPAL_FORMAT", i, vp, "canonical user ID %q must be 64 hexadecimal characters", val)
+				}
+			}
+		}
+	}
+}
+
+func (v *validator) awsPrincipal(i int, path, val string) {
+	if val == "*" || isAccountID(val) {
+		return
+	}
+	if !strings.HasPrefix(val, "arn:") {
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "AWS principal %q must be \"*\", a 12-digit account ID or an IAM ARN", val)
+		return
+	}
+	if hasWildcard(val) {
+		v.add("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", i, path, "AWS principal %q cannot contain a wildcard; use \"*\" with a condition such as aws:PrincipalArn", val)
+		return
+	}
+	f := strings.SplitN(val, ":", 6)
+	switch {
+	case len(f) == 6 && f[4] == "cloudfront" && strings.HasPrefix(f[5], "user/CloudFront Origin Access Identity "):
+		// The legacy CloudFront origin access identity principal.
+	case len(f) < 6:
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has fewer than six fields", val)
+	case !validPartition(f[1]):
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has an unknown partition %q", val, f[1])
+	case f[2] != "iam" && f[2] != "sts":
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must be an iam or sts ARN", val)
+	case f[3] != "":
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must not have a region", val)
+	case !isAccountID(f[4]):
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must have a 12-digit account ID", val)
+	case f[5] == "":
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has no resource", val)
+	}
+}
+
+func validServicePrincipal(s string) bool {
+	if s == "" || strings.ContainsAny(s, " /:") || s != strings.ToLower(s) {
+		return false
+	}
+	return strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn") || strings.HasSuffix(s, ".amazon.com")
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func validPartition(p string) bool {
+	switch p {
+	case "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc":
+		return true
+	}
+	return false
+}
+
+// placeholderWords are words that, in an all-capitals token joined by _ or
+// - (BUCKET_NAME, YOUR-ACCOUNT-ID), mark a value copied from documentation
+// and never filled in.
+var placeholderWords = []string{"BUCKET", "ACCOUNT", "REGION", "YOUR", "PLACEHOLDER", "NAME", "PREFIX", "DISTRIBUTION", "ROLE", "USER"}
+
+// isPlaceholder reports whether s contains placeholder text: <...>, {{...}},
+// or an all-capitals token such as BUCKET_NAME, YOUR-BUCKET or ACCOUNT_ID.
+func isPlaceholder(s string) bool {
+	if strings.ContainsAny(s, "<>") || strings.Contains(s, "{{") {
+		return true
+	}
+	// Policy variables are not placeholders.
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		s = s[:i] + s[i+j+1:]
+	}
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return r == ':' || r == '/' || r == '*' || r == '.' }) {
+		if tok != strings.ToUpper(tok) || strings.ToLower(tok) == tok {
+			continue // not all capitals
+		}
+		joined := strings.ContainsAny(tok, "_-")
+		for _, w := range placeholderWords {
+			if tok == w || (joined && strings.Contains(tok, w)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// actions checks an Action or NotAction list and returns the s3 actions it
+// covers.
+func (v *validator) actions(i int, vals Values, path string) []Action {
+	if len(vals) == 0 {
+		v.add("EMPTY_ARRAY_ACTION", i, path, "the action list is empty")
+		return nil
+	}
+	resourcePolicy := !isIdentity(v.opts.Kind)
+	exp := make([][]Action, len(vals))
+	for j, a := range vals {
+		ap := path + "[" + strconv.Itoa(j) + "]"
+		if strings.Contains(a, "${") {
+			v.add("VARIABLE_UNSUPPORTED_IN_ELEMENT", i, ap, "policy variables are not allowed in actions (%q)", a)
+			continue
+		}
+		if a == "*" {
+			exp[j] = ExpandActions("*")
+			continue
+		}
+		svc, name, ok := strings.Cut(a, ":")
+		switch {
+		case !ok || svc == "" || name == "":
+			v.add("INVALID_ACTION", i, ap, "action %q is not of the form service:action", a)
+			continue
+		case hasWildcard(svc):
+			v.add("WILDCARD_IN_SERVICE_NAME", i, ap, "action %q has a wildcard in the service name; name the service", a)
+			continue
+		case !strings.EqualFold(svc, "s3"):
+			if resourcePolicy {
+				v.add("INVALID_SERVICE_IN_ACTION", i, ap, "action %q is not an s3 action; a %s can only grant s3 actions", a, v.opts.Kind)
+			}
+			continue
+		}
+		if !hasWildcard(name) {
+			act, ok := LookupAction(a)
+			if !ok {
+				v.add("INVALID_ACTION", i, ap, "%q is not an S3 action", a)
+				continue
+			}
+			exp[j] = []Action{act}
+			continue
+		}
+		exp[j] = ExpandActions(a)
+		if len(exp[j]) == 0 {
+			v.add("INVALID_ACTION", i, ap, "action pattern %q matches no S3 action", a)
+		}
+	}
+	// Redundant values: one whose actions another value already covers.
+	for j := range vals {
+		if len(exp[j]) == 0 {
+			continue
+		}
+		for k := range vals {
+			if k == j || len(exp[k]) == 0 || !covers(exp[k], exp[j]) {
+				continue
+			}
+			if len(exp[k]) == len(exp[j]) && k > j {
+				continue // equal sets: report the later one only
+			}
+			v.add("REDUNDANT_ACTION", i, path+"["+strconv.Itoa(j)+"]", "%q is already covered by %q", vals[j], vals[k])
+			break
+		}
+	}
+	var out []Action
+	seen := map[string]bool{}
+	for _, e := range exp {
+		for _, a := range e {
+			if !seen[a.Name] {
+				seen[a.Name] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// covers reports whether every action of sub is in super.
+func covers(super, sub []Action) bool {
+	for _, a := range sub {
+		if !slices.ContainsFunc(super, func(b Action) bool { return b.Name == a.Name }) {
+			return false
+		}
+	}
+	return true
+}
+
+func (v *validator) resources(i int, vals Values, path string) {
+	if len(vals) == 0 {
+		v.add("EMPTY_ARRAY_RESOURCE", i, path, "the resource list is empty")
+		return
+	}
+	for j, r := range vals {
+		rp := path + "[" + strconv.Itoa(j) + "]"
+		if r == "*" {
+			continue
+		}
+		if isPlaceholder(r) {
+			v.add(CodePlaceholder, i, rp, "resource %q contains placeholder text; put the real bucket name, region or account", r)
+			continue
+		}
+		if strings.Contains(r, "${") {
+			v.variables(i, rp, r, true)
+		}
+		v.arn(i, rp, r)
+	}
+	for j := range vals {
+		for k := range vals {
+			if k == j || !arnGlob(vals[k], vals[j], false) || (vals[k] == vals[j] && k > j) {
+				continue
+			}
+			v.add("REDUNDANT_RESOURCE", i, path+"["+strconv.Itoa(j)+"]", "%q is already covered by %q", vals[j], vals[k])
+			break
+		}
+	}
+}
+
+// arn checks a Resource ARN.
+func (v *validator) arn(i int, path, r string) {
+	if !strings.HasPrefix(r, "arn:") {
+		v.add("INVALID_ARN_PREFIX", i, path, "resource %q must be an ARN starting with \"arn:\" (for a bucket: arn:aws:s3:::bucket-name)", r)
+		return
+	}
+	f := strings.SplitN(r, ":", 6)
+	if len(f) < 6 {
+		v.add("MISSING_ARN_FIELD", i, path, "resource ARN %q has fewer than six colon-separated fields (arn:partition:service:region:account:resource)", r)
+		return
+	}
+	part, svc, region, account, res := f[1], f[2], f[3], f[4], f[5]
+	if !hasWildcard(part) && !validPartition(part) {
+		v.add("INVALID_PARTITION", i, path, "resource ARN %q has an unknown partition %q", r, part)
+	}
+	switch {
+	case hasWildcard(svc):
+		v.add("INVALID_SERVICE", i, path, "the service of resource ARN %q cannot be a wildcard", r)
+		return
+	case strings.EqualFold(svc, "s3") && svc != "s3":
+		v.add("INVALID_ARN_SERVICE_CASE", i, path, "the service of resource ARN %q must be lower-case \"s3\"", r)
+		return
+	case svc != "s3" && svc != "s3-object-lambda":
+		if !isIdentity(v.opts.Kind) {
+			v.add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", i, path, "resource %q is not an S3 resource; a %s can only name S3 resources", r, v.opts.Kind)
+		}
+		return
+	}
+	if res == "" {
+		v.add("MISSING_ARN_FIELD", i, path, "resource ARN %q has no resource part", r)
+		return
+	}
+	if region != "" && !hasWildcard(region) && !strings.Contains(region, "${") && !validRegion(region) {
+		v.add("INVALID_ARN_REGION", i, path, "resource ARN %q has an invalid region %q", r, region)
+	}
+	if account != "" && !hasWildcard(account) && !strings.Contains(account, "${") && !isAccountID(account) {
+		v.add("INVALID_ARN_ACCOUNT", i, path, "resource ARN %q has an invalid account %q (12 digits)", r, account)
+	}
+	if svc != "s3" || s3ResourcePrefix(res) != "" {
+		if region == "" && !(strings.HasPrefix(res, "accesspoint/") && account != "") {
+			v.add("MISSING_ARN_REGION", i, path, "resource ARN %q needs a region", r)
+		}
+		return
+	}
+	// A bucket or object ARN: arn:aws:s3:::bucket[/key].
+	if region != "" {
+		v.add("ARN_REGION_NOT_ALLOWED", i, path, "bucket and object ARNs have no region: arn:aws:s3:::bucket-name, not %q", r)
+	}
+	if account != "" {
+		v.add("ARN_ACCOUNT_NOT_ALLOWED", i, path, "bucket and object ARNs have no account: arn:aws:s3:::bucket-name, not %q", r)
+	}
+	bucket, _, _ := strings.Cut(res, "/")
+	if !hasWildcard(bucket) && !strings.Contains(bucket, "${") && !validBucketName(bucket) {
+		v.add(CodeInvalidBucketName, i, path, "%q is not a valid bucket name (3 to 63 lower-case letters, digits, dots and hyphens)", bucket)
+	}
+}
+
+func validRegion(s string) bool {
+	// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4, …
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	if _, err := strconv.Atoi(parts[len(parts)-1]); err != nil {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" || strings.ToLower(p) != p {
+			return false
+		}
+	}
+	return true
+}
+
+func validBucketName(b string) bool {
+	if len(b) < 3 || len(b) > 63 {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return b[0] != '.' && b[0] != '-' && b[len(b)-1] != '.' && b[len(b)-1] != '-'
+}
+
+// s3ResourcePrefix returns the resource-type prefix of the resource part of
+// an s3 ARN ("accesspoint/", "job/", …), or "" for a bucket or object.
+func s3ResourcePrefix(res string) string {
+	for _, p := range []string{"accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/"} {
+		if strings.HasPrefix(res, p) {
+			return p
+		}
+	}
+	if res == "access-grants" {
+		return res
+	}
+	return ""
+}
+
+// resourceTypes returns the S3 resource types an ARN pattern can name; ok is
+// false when it can name any type ("*", a wildcard service, …).
+func resourceTypes(r string) (types []string, ok bool) {
+	f := strings.SplitN(r, ":", 6)
+	if r == "*" || len(f) < 6 || hasWildcard(f[2]) {
+		return nil, false
+	}
+	svc, account, res := f[2], f[4], f[5]
+	if svc == "s3-object-lambda" {
+		return []string{"objectlambdaaccesspoint"}, true
+	}
+	if svc != "s3" || res == "" || res[0] == '*' || res[0] == '?' {
+		return nil, false
+	}
+	switch prefix := s3ResourcePrefix(res); prefix {
+	case "":
+		bucket, _, slash := strings.Cut(res, "/")
+		switch {
+		case slash:
+			return []string{"object"}, true
+		case hasWildcard(bucket):
+			return []string{"bucket", "object"}, true
+		}
+		return []string{"bucket"}, true
+	case "accesspoint/":
+		rest := res[len(prefix):]
+		switch {
+		case f[3] == "" && account != "":
+			return []string{"multiregionaccesspoint"}, true
+		case strings.Contains(rest, "/object/"):
+			return []string{"accesspointobject"}, true
+		case hasWildcard(rest):
+			return []string{"accesspoint", "accesspointobject"}, true
+		}
+		return []string{"accesspoint"}, true
+	case "job/":
+		return []string{"job"}, true
+	case "storage-lens/":
+		return []string{"storagelensconfiguration"}, true
+	case "storage-lens-group/":
+		return []string{"storagelensgroup"}, true
+	case "async-request/":
+		return []string{"multiregionaccesspointrequestarn"}, true
+	default: // access-grants
+		switch {
+		case strings.Contains(res, "/location/"):
+			return []string{"accessgrantslocation"}, true
+		case strings.Contains(res, "/grant/"):
+			return []string{"accessgrant"}, true
+		case hasWildcard(res):
+			return nil, false
+		}
+		return []string{"accessgrantsinstance"}, true
+	}
+}
+
+// actionResourceMatch reports actions none of whose resource types the
+// statement's resources can name.
+func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
+	var types []string
+	star := false
+	for _, r := range s.Resource {
+		if r == "*" {
+			star = true
+		}
+		ts, ok := resourceTypes(r)
+		if !ok {
+			return // some resource can be anything: nothing to report
+		}
+		types = append(types, ts...)
+	}
+	applies := func(a Action) bool {
+		if len(a.Resources) == 0 {
+			return star
+		}
+		for _, r := range a.Resources {
+			if slices.Contains(types, r.ResourceType) {
+				return true
+			}
+		}
+		return false
+	}
+	for j, name := range s.Action {
+		if name == "*" || !hasPrefixFold(name, "s3:") {
+			continue
+		}
+		var acts []Action
+		if hasWildcard(name) {
+			acts = ExpandActions(name)
+		} else if a, ok := LookupAction(name); ok {
+			acts = []Action{a}
+		}
+		if len(acts) == 0 || slices.ContainsFunc(acts, applies) {
+			continue
+		}
+		ap := sp + ".Action[" + strconv.Itoa(j) + "]"
+		if len(acts) > 1 {
+			v.add(CodeActionResourceMismatch, i, ap, "no action matched by %q applies to the statement's resources (%s)", name, strings.Join(types, ", "))
+			continue
+		}
+		v.add(CodeActionResourceMismatch, i, ap, "%s applies to %s, but the statement's resources are %s: the statement has no effect for it", acts[0].Name, describeTypes(acts[0]), strings.Join(uniq(types), ", "))
+	}
+}
+
+func describeTypes(a Action) string {
+	if len(a.Resources) == 0 {
+		return `Resource "*" only`
+	}
+	var out []string
+	for _, r := range a.Resources {
+		if rt, ok := LookupResourceType(r.ResourceType); ok {
+			out = append(out, r.ResourceType+" ("+rt.ARNFormat+")")
+		}
+	}
+	return strings.Join(out, " and ")
+}
+
+func uniq(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// variables checks the policy variables in a Resource or condition value.
+func (v *validator) variables(i int, path, val string, allowed bool) {
+	if !allowed {
+		v.add("INVALID_VARIABLE_FOR_OPERATOR", i, path, "policy variables are only substituted in string and ARN conditions (%q)", val)
+		return
+	}
+	if v.doc.Version != Version2012 {
+		v.add("VARIABLE_UNSUPPORTED_IN_VERSION", i, path, "policy variables need \"Version\": \"2012-10-17\"; %q is taken literally", val)
+	}
+	rest := val
+	for {
+		k := strings.Index(rest, "${")
+		if k < 0 {
+			return
+		}
+		end := strings.IndexByte(rest[k:], '}')
+		if end < 0 {
+			v.add("MISSING_BRACE_IN_VARIABLE", i, path, "policy variable in %q has no closing brace", val)
+			return
+		}
+		body := rest[k+2 : k+end]
+		rest = rest[k+end+1:]
+		name, def, hasDef := strings.Cut(body, ",")
+		name = strings.TrimSpace(name)
+		switch {
+		case strings.TrimSpace(body) == "":
+			v.add("EMPTY_VARIABLE", i, path, "empty policy variable ${} in %q", val)
+		case name == "*" || name == "?" || name == "$":
+		case strings.ContainsAny(name, " \t"):
+			v.add("UNSUPPORTED_SPACE_IN_VARIABLE", i, path, "policy variable ${%s} contains a space", body)
+		case hasDef:
+			d := strings.TrimSpace(def)
+			if len(d) < 2 || d[0] != '\'' || d[len(d)-1] != '\'' {
+				v.add("MISSING_QUOTE_IN_VARIABLE", i, path, "the default value of ${%s} must be in single quotes", body)
+			}
+		}
+		if name != "*" && name != "?" && name != "$" && name != "" && !strings.ContainsAny(name, " \t") {
+			if _, ok := LookupConditionKey(name); !ok && (hasPrefixFold(name, "aws:") || hasPrefixFold(name, "s3:")) {
+				code := "INVALID_SERVICE_CONDITION_KEY"
+				if hasPrefixFold(name, "aws:") {
+					code = "INVALID_GLOBAL_CONDITION_KEY"
+				}
+				v.add(code, i, path, "policy variable ${%s} names an unknown condition key", name)
+			}
+		}
+	}
+}
+
+// privateRanges are ranges requests to S3's public endpoints never come
+// from: RFC 1918, loopback, link-local, carrier-grade NAT, IPv6 ULA and
+// link-local.
+var privateRanges = [...]netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("fc00::/7"),
+	netip.MustParsePrefix("fe80::/10"),
+	netip.MustParsePrefix("::1/128"),
+}
+
+// privateOverlap returns whether p lies within a private range (all) or
+// contains one (some).
+func privateOverlap(p netip.Prefix) (all, some bool) {
+	for _, r := range privateRanges {
+		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+			return true, true
+		}
+		if p.Bits() < r.Bits() && p.Contains(r.Addr()) {
+			some = true
+		}
+	}
+	return false, some
+}
