@@ -1,0 +1,619 @@
+package securebucket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// ControlResult is the outcome of one control for one bucket (or, for S3.1,
+// for the account).
+type ControlResult struct {
+	// Bucket is the bucket checked; "" for an account-level control.
+	Bucket string
+	// Control is the Security Hub control id or s3secure id.
+	Control Control
+	// CIS is the CIS AWS Foundations Benchmark recommendation, if any.
+	CIS string
+	// Title says what the control checks.
+	Title string
+	// Status is PASS, FAIL, UNKNOWN or NOT_APPLICABLE.
+	Status Status
+	// Severity is Security Hub's severity for the control.
+	Severity string
+	// Message explains the status and, for FAIL, what to change.
+	Message string
+	// Err is the read error behind an UNKNOWN status.
+	Err error
+}
+
+// Blocking reports whether the result should fail a run: FAIL or UNKNOWN.
+func (r ControlResult) Blocking() bool { return r.Status == StatusFail || r.Status == StatusUnknown }
+
+// Report is the audit of one bucket.
+type Report struct {
+	Bucket string
+	// Region is the bucket's Region when known (from ListBuckets in
+	// AuditAll), else "".
+	Region string
+	// Results has one entry per control audited, in the order of
+	// AuditOptions.Controls, S3.1 first when audited.
+	Results []ControlResult
+	// Err is set by AuditAll when the bucket could not be audited at all
+	// (for example it was deleted during the run); Results is then empty.
+	Err error
+
+	logTarget string // where the bucket's access logs go, if read
+}
+
+// Failed reports whether any result is FAIL or UNKNOWN, or the bucket could
+// not be audited.
+func (r *Report) Failed() bool {
+	if r.Err != nil {
+		return true
+	}
+	for _, c := range r.Results {
+		if c.Blocking() {
+			return true
+		}
+	}
+	return false
+}
+
+// Result returns the result for control c.
+func (r *Report) Result(c Control) (ControlResult, bool) {
+	for _, x := range r.Results {
+		if x.Control == c {
+			return x, true
+		}
+	}
+	return ControlResult{}, false
+}
+
+// AuditOptions changes what [Audit] and [AuditAll] check. nil means the
+// defaults.
+type AuditOptions struct {
+	// AccountID is the 12-digit id of the account that owns the buckets.
+	// When set, every request carries it as ExpectedBucketOwner, and S3.6
+	// can tell the account's own principals from other accounts'; without
+	// it every named AWS principal in a permission-changing grant counts as
+	// another account's.
+	AccountID string
+
+	// AccountControl, with AccountID, makes the audit read the account's
+	// Block Public Access settings (one request per run): S3.1 is
+	// reported, and S3.2/S3.3 judge the bucket with the effective
+	// settings (account and bucket combined). A *s3control.Client satisfies
+	// it. When the settings cannot be read, S3.1 is UNKNOWN and only the
+	// bucket's own settings are counted.
+	AccountControl AccountControlAPI
+
+	// Controls are the bucket controls to check. By default,
+	// DefaultControls(); AllControls() adds the optional ones.
+	Controls []Control
+
+	// Concurrency is how many buckets AuditAll audits at once. By default,
+	// DefaultConcurrency.
+	Concurrency int
+
+	// Progress, when set, is called by AuditAll after each bucket, never
+	// concurrently.
+	Progress func(Progress)
+
+	// Retry controls retries of failed reads. The zero value means the
+	// defaults.
+	Retry Retry
+}
+
+// Progress reports AuditAll's progress after one bucket.
+type Progress struct {
+	// Done of Total buckets are audited.
+	Done, Total int
+	// Bucket is the bucket just audited, and Err its Report.Err.
+	Bucket string
+	Err    error
+}
+
+func (o *AuditOptions) validate() error {
+	if o.AccountID != "" && !accountIDRe.MatchString(o.AccountID) {
+		return fmt.Errorf("%w: AccountID %q is not a 12-digit account id", ErrInvalidOptions, o.AccountID)
+	}
+	if o.AccountControl != nil && o.AccountID == "" {
+		return fmt.Errorf("%w: AccountControl needs AccountID", ErrInvalidOptions)
+	}
+	for _, c := range o.Controls {
+		if _, ok := controlTable[c]; !ok || c == ControlAccountBPA {
+			return fmt.Errorf("%w: unknown bucket control %q", ErrInvalidOptions, c)
+		}
+	}
+	if o.Concurrency < 0 || o.Concurrency > 1024 {
+		return fmt.Errorf("%w: Concurrency %d is not between 1 and 1024", ErrInvalidOptions, o.Concurrency)
+	}
+	return o.Retry.validate()
+}
+
+// auditor holds one Audit or AuditAll run.
+type auditor struct {
+	client   ReadAPI
+	o        AuditOptions
+	controls []Control
+	needs    part
+	// account is the account's BPA, read once; nil when not read or not
+	// readable.
+	account *AccountPublicAccessBlock
+	// accountResult is S3.1, when audited.
+	accountResult *ControlResult
+	// logTargets are buckets that receive other buckets' access logs
+	// (AuditAll only), for which S3.9 is not applicable.
+	logTargets map[string]bool
+}
+
+func newAuditor(client ReadAPI, opts *AuditOptions) (*auditor, error) {
+	a := &auditor{client: client}
+	if opts != nil {
+		a.o = *opts
+	}
+	if err := a.o.validate(); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
+	}
+	a.o.Retry = a.o.Retry.withDefaults()
+	a.controls = a.o.Controls
+	if a.controls == nil {
+		a.controls = DefaultControls()
+	}
+	for _, c := range a.controls {
+		a.needs |= controlTable[c].needs
+	}
+	return a, nil
+}
+
+// readAccount reads the account's Block Public Access once, when asked.
+func (a *auditor) readAccount(ctx context.Context) {
+	if a.o.AccountControl == nil {
+		return
+	}
+	info := controlTable[ControlAccountBPA]
+	r := ControlResult{Control: ControlAccountBPA, CIS: info.cis, Title: info.title, Severity: info.severity}
+	bpa, err := ReadAccountPublicAccessBlock(ctx, a.o.AccountControl, a.o.AccountID)
+	switch {
+	case err != nil:
+		r.Status, r.Err = StatusUnknown, err
+		r.Message = "account Block Public Access could not be read: " + trimPrefix(err)
+	case !bpa.Configured:
+		a.account = bpa
+		r.Status = StatusFail
+		r.Message = "the account has no Block Public Access configuration; turn on all four settings"
+	case !bpa.Settings.AllOn():
+		a.account = bpa
+		r.Status = StatusFail
+		r.Message = "account Block Public Access settings off: " + strings.Join(bpa.Settings.Off(), ", ")
+	default:
+		a.account = bpa
+		r.Status = StatusPass
+		r.Message = "all four account Block Public Access settings are on"
+	}
+	a.accountResult = &r
+}
+
+// Audit reads bucket's configuration and returns one result per control
+// (see [AuditOptions.Controls]). A setting that cannot be read makes the
+// controls that need it UNKNOWN, with the SDK error in ControlResult.Err;
+// "not configured" answers count as unset, not as failures to read.
+//
+// Audit returns an error wrapping [ErrInvalidBucketName] or
+// [ErrInvalidOptions] before any request; ctx's error if ctx ends; and a
+// [*StepError] wrapping the SDK's *types.NoSuchBucket when the bucket does
+// not exist.
+func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOptions) (*Report, error) {
+	if err := validateBucketName(bucket, false); err != nil {
+		return nil, err
+	}
+	a, err := newAuditor(client, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.readAccount(ctx)
+	return a.audit(ctx, bucket, "", nil)
+}
+
+// audit audits one bucket; region, when known and different from the
+// client's, is used for the requests.
+func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []func(*s3.Options)) (*Report, error) {
+	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: optFns}
+	st, err := r.readState(ctx, bucket, a.needs)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range st.errs {
+		var nsb *types.NoSuchBucket
+		if errors.As(e, &nsb) || hasCode(e, "NoSuchBucket") {
+			return nil, &StepError{Bucket: bucket, Step: "audit", Err: e}
+		}
+	}
+	// The ACL matters only while ACLs are enabled.
+	wantsACL := slices.Contains(a.controls, ControlPublicRead) || slices.Contains(a.controls, ControlPublicWrite) || slices.Contains(a.controls, ControlACLs)
+	if wantsACL && (st.err(partOwnership) != nil || st.ownership != types.ObjectOwnershipBucketOwnerEnforced) {
+		if err := r.readPart(ctx, st, partACL); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			st.errs[partACL] = err
+		}
+		st.read |= partACL
+	}
+	rep := &Report{Bucket: bucket, Region: region}
+	if st.ok(partLogging) && st.logging != nil {
+		rep.logTarget = aws.ToString(st.logging.TargetBucket)
+	}
+	if a.accountResult != nil {
+		ar := *a.accountResult
+		rep.Results = append(rep.Results, ar)
+	}
+	c := &checker{a: a, st: st, bucketARN: "arn:" + arnPartition(region) + ":s3:::" + bucket}
+	if slices.Contains(a.controls, ControlLogging) && st.ok(partLogging) && st.logging != nil {
+		c.checkLogTargetRegion(ctx, &r, region)
+	}
+	for _, ctl := range a.controls {
+		res := c.check(ctl)
+		info := controlTable[ctl]
+		res.Bucket, res.Control, res.CIS, res.Title, res.Severity = bucket, ctl, info.cis, info.title, info.severity
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+// checker evaluates controls on a read state.
+type checker struct {
+	a         *auditor
+	st        *state
+	bucketARN string
+	doc       *policy.Document
+	docErr    error
+	parsed    bool
+	// logRegionMsg is a problem with the logging target's Region, if any.
+	logRegionMsg string
+	logRegionErr error
+}
+
+func pass(msg string) ControlResult { return ControlResult{Status: StatusPass, Message: msg} }
+func fail(msg string) ControlResult { return ControlResult{Status: StatusFail, Message: msg} }
+func notApplicable(msg string) ControlResult {
+	return ControlResult{Status: StatusNotApplicable, Message: msg}
+}
+
+// unknown reports that p could not be read.
+func unknown(p part, err error) ControlResult {
+	code := errorCode(err)
+	if code == "" {
+		code = err.Error()
+	}
+	return ControlResult{Status: StatusUnknown, Message: fmt.Sprintf("could not read the %s: %s", partNames[p], code), Err: err}
+}
+
+// missing returns the first part of need that failed to read, with its error.
+func (c *checker) missing(need part) (part, error) {
+	for p := partPolicy; p <= partLocation; p <<= 1 {
+		if need&p != 0 {
+			if err := c.st.err(p); err != nil {
+				return p, err
+			}
+		}
+	}
+	return 0, nil
+}
+
+// policy returns the parsed bucket policy (nil when there is none).
+func (c *checker) policy() (*policy.Document, error) {
+	if !c.parsed {
+		c.parsed = true
+		if c.st.policy != "" {
+			c.doc, c.docErr = policy.Parse([]byte(c.st.policy))
+		}
+	}
+	return c.doc, c.docErr
+}
+
+func (c *checker) check(ctl Control) ControlResult {
+	if p, err := c.missing(controlTable[ctl].needs &^ partOwnership); err != nil && ctl != ControlPublicRead && ctl != ControlPublicWrite {
+		return unknown(p, err)
+	}
+	switch ctl {
+	case ControlPublicRead:
+		return c.public(false)
+	case ControlPublicWrite:
+		return c.public(true)
+	case ControlTLSOnly:
+		return c.policyHas("requests over plain HTTP", deniesInsecureTransport,
+			"add a statement denying s3:* on the bucket and its objects when aws:SecureTransport is false")
+	case ControlOutdatedTLS:
+		return c.policyHas("TLS older than 1.2", deniesOutdatedTLS,
+			"add a statement denying s3:* on the bucket and its objects when s3:TlsVersion is less than 1.2")
+	case ControlCrossAccount:
+		return c.crossAccount()
+	case ControlBucketBPA:
+		if allBPA(c.st.bpa) {
+			return pass("all four bucket Block Public Access settings are on")
+		}
+		if c.st.bpa == nil {
+			return fail("the bucket has no Block Public Access configuration")
+		}
+		return fail("bucket Block Public Access settings off: " + strings.Join(bpaOff(c.st.bpa), ", "))
+	case ControlACLs:
+		if err := c.st.err(partOwnership); err != nil {
+			return unknown(partOwnership, err)
+		}
+		if c.st.ownership == types.ObjectOwnershipBucketOwnerEnforced {
+			return pass("ACLs are disabled (Object Ownership BucketOwnerEnforced)")
+		}
+		msg := "ACLs are enabled (Object Ownership " + ownershipName(c.st.ownership) + "); set BucketOwnerEnforced"
+		if c.st.ok(partACL) {
+			if g := foreignGrants(c.st.aclOwner, c.st.aclGrants); len(g) > 0 {
+				msg += fmt.Sprintf("; the bucket ACL grants %d others: %s", len(g), joinGrants(g))
+			}
+		}
+		return fail(msg)
+	case ControlSSECBlocked:
+		if c.st.encryption == nil {
+			return fail("no default encryption configuration, so SSE-C is not blocked")
+		}
+		for _, r := range c.st.encryption.Rules {
+			if blocksSSEC(r.BlockedEncryptionTypes) {
+				return pass("SSE-C is blocked (BlockedEncryptionTypes)")
+			}
+		}
+		return fail("SSE-C is allowed; set BlockedEncryptionTypes to [SSE-C]")
+	case ControlKMS:
+		if c.st.encryption == nil {
+			return fail("no default encryption configuration")
+		}
+		d := describeRule(c.st.encryption.Rules[0])
+		if a := c.st.encryption.Rules[0].ApplyServerSideEncryptionByDefault; a != nil &&
+			(a.SSEAlgorithm == types.ServerSideEncryptionAwsKms || a.SSEAlgorithm == types.ServerSideEncryptionAwsKmsDsse) {
+			return pass("default encryption is " + d)
+		}
+		return fail("default encryption is " + d + ", not SSE-KMS or DSSE-KMS")
+	case ControlVersioning:
+		if c.st.versioning == types.BucketVersioningStatusEnabled {
+			return pass("versioning is enabled")
+		}
+		return fail("versioning is " + versioningState(c.st.versioning))
+	case ControlLifecycle:
+		if n := enabledRules(c.st.lifecycle); n > 0 {
+			return pass(fmt.Sprintf("%d enabled lifecycle rules", n))
+		}
+		return fail("no enabled lifecycle rule")
+	case ControlVersionedLifecycle:
+		if c.st.versioning != types.BucketVersioningStatusEnabled {
+			return notApplicable("versioning is " + versioningState(c.st.versioning))
+		}
+		if n := enabledRules(c.st.lifecycle); n > 0 {
+			return pass(fmt.Sprintf("versioned, with %d enabled lifecycle rules", n))
+		}
+		return fail("versioned, but no enabled lifecycle rule (noncurrent versions accumulate)")
+	case ControlObjectLock:
+		if ol := c.st.objectLock; ol != nil && ol.ObjectLockEnabled == types.ObjectLockEnabledEnabled {
+			var dr *types.DefaultRetention
+			if ol.Rule != nil {
+				dr = ol.Rule.DefaultRetention
+			}
+			return pass("Object Lock is enabled (" + describeRetention(dr) + ")")
+		}
+		return fail("Object Lock is not enabled")
+	case ControlMFADelete:
+		if c.st.mfaDelete == types.MFADeleteStatusEnabled {
+			return pass("MFA delete is enabled")
+		}
+		if len(c.st.lifecycle) > 0 {
+			return notApplicable("the bucket has lifecycle rules, which MFA delete cannot be combined with")
+		}
+		return fail("MFA delete is not enabled (only the root user can enable it)")
+	case ControlLogging:
+		if c.a.logTargets[c.st.bucket] {
+			return notApplicable("the bucket receives other buckets' access logs")
+		}
+		l := c.st.logging
+		if l == nil {
+			return fail("server access logging is off")
+		}
+		if c.logRegionErr != nil {
+			return ControlResult{Status: StatusUnknown, Message: c.logRegionMsg, Err: c.logRegionErr}
+		}
+		if c.logRegionMsg != "" {
+			return fail(c.logRegionMsg)
+		}
+		return pass(fmt.Sprintf("logging to s3://%s/%s", aws.ToString(l.TargetBucket), aws.ToString(l.TargetPrefix)))
+	}
+	return ControlResult{Status: StatusUnknown, Message: "unknown control"}
+}
+
+func ownershipName(o types.ObjectOwnership) string {
+	if o == "" {
+		return "not set, ObjectWriter"
+	}
+	return string(o)
+}
+
+func joinGrants(g []Grant) string {
+	s := make([]string, len(g))
+	for i, x := range g {
+		s[i] = x.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+func enabledRules(rules []types.LifecycleRule) int {
+	n := 0
+	for _, r := range rules {
+		if r.Status == types.ExpirationStatusEnabled {
+			n++
+		}
+	}
+	return n
+}
+
+// policyHas checks that some statement of the policy satisfies ok.
+func (c *checker) policyHas(what string, ok func(policy.Statement, string) bool, fix string) ControlResult {
+	doc, err := c.policy()
+	if err != nil {
+		return ControlResult{Status: StatusUnknown, Message: "the bucket policy does not parse: " + err.Error(), Err: err}
+	}
+	if doc == nil {
+		return fail("no bucket policy; " + fix)
+	}
+	for i, s := range doc.Statements {
+		if ok(s, c.bucketARN) {
+			return pass(fmt.Sprintf("statement %s denies %s", statementName(s, i), what))
+		}
+	}
+	return fail("no statement denies " + what + " to the bucket and its objects; " + fix)
+}
+
+// crossAccount is Security Hub S3.6: no Allow statement may grant
+// DeleteBucketPolicy, PutBucketAcl, PutBucketPolicy,
+// PutEncryptionConfiguration or PutObjectAcl to another account's
+// principal. Conditions are not considered, as in the config rule.
+func (c *checker) crossAccount() ControlResult {
+	doc, err := c.policy()
+	if err != nil {
+		return ControlResult{Status: StatusUnknown, Message: "the bucket policy does not parse: " + err.Error(), Err: err}
+	}
+	if doc == nil {
+		return pass("no bucket policy")
+	}
+	var bad []string
+	for i, s := range doc.Statements {
+		if s.Effect != policy.Allow {
+			continue
+		}
+		acts := grantedActions(s, crossAccountActions)
+		if len(acts) == 0 {
+			continue
+		}
+		if others := otherAccountPrincipals(s, c.a.o.AccountID); len(others) > 0 {
+			bad = append(bad, fmt.Sprintf("statement %s grants %s to %s", statementName(s, i), strings.Join(acts, ", "), strings.Join(others, ", ")))
+		}
+	}
+	if len(bad) == 0 {
+		return pass("no permission-changing action is granted to other accounts")
+	}
+	msg := strings.Join(bad, "; ")
+	if c.a.o.AccountID == "" {
+		msg += " (AccountID not set: every named principal counts as another account)"
+	}
+	return fail(msg)
+}
+
+// readActions and writeActions are what S3.2 and S3.3 look for in a
+// public grant.
+var (
+	readActions  = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObjectAcl", "s3:GetBucketAcl", "s3:GetBucketPolicy", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"}
+	writeActions = []string{"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:AbortMultipartUpload", "s3:RestoreObject", "s3:PutLifecycleConfiguration"}
+)
+
+// public is S3.2 (write false) and S3.3 (write true): is the bucket
+// publicly readable (writable) through its policy or its ACL, after the
+// effective Block Public Access settings (bucket and, when read, account)?
+func (c *checker) public(write bool) ControlResult {
+	st := c.st
+	kind, actions, aclPerms := "read", readActions, []types.Permission{types.PermissionRead, types.PermissionReadAcp, types.PermissionFullControl}
+	if write {
+		kind, actions, aclPerms = "write", writeActions, []types.Permission{types.PermissionWrite, types.PermissionWriteAcp, types.PermissionFullControl}
+	}
+	var unknownErr error
+	var unknownMsg []string
+	eff := PublicAccessBlockSettings{}
+	if st.ok(partBPA) {
+		eff = PublicAccessBlockFromS3(st.bpa)
+	} else {
+		unknownErr = st.err(partBPA)
+		unknownMsg = append(unknownMsg, "bucket Block Public Access could not be read")
+	}
+	if c.a.account != nil {
+		eff = eff.Union(c.a.account.Settings)
+	}
+	var reasons []string
+	// Policy.
+	if !eff.RestrictPublicBuckets {
+		if err := st.err(partPolicy); err != nil {
+			unknownErr = err
+			unknownMsg = append(unknownMsg, "bucket policy could not be read")
+		} else if doc, err := c.policy(); err != nil {
+			unknownErr = err
+			unknownMsg = append(unknownMsg, "bucket policy does not parse")
+		} else if doc != nil {
+			for i, s := range doc.Statements {
+				if !publicStatement(s) {
+					continue
+				}
+				if acts := grantedActions(s, actions); len(acts) > 0 {
+					reasons = append(reasons, fmt.Sprintf("policy statement %s grants %s to everyone", statementName(s, i), strings.Join(acts, ", ")))
+				}
+			}
+		}
+	}
+	// ACL: ignored when ACLs are disabled or IgnorePublicAcls is on.
+	aclsOn := !(st.ok(partOwnership) && st.ownership == types.ObjectOwnershipBucketOwnerEnforced)
+	if aclsOn && !eff.IgnorePublicAcls {
+		if err := st.err(partACL); err != nil || st.read&partACL == 0 {
+			if err == nil {
+				err = st.err(partOwnership)
+			}
+			unknownErr = err
+			unknownMsg = append(unknownMsg, "bucket ACL could not be read")
+		} else {
+			for _, g := range st.aclGrants {
+				if g.Grantee == nil || !slices.Contains(aclPerms, g.Permission) {
+					continue
+				}
+				switch uri := aws.ToString(g.Grantee.URI); uri {
+				case policy.AllUsersURI, policy.AuthenticatedUsersURI:
+					reasons = append(reasons, fmt.Sprintf("bucket ACL grants %s to %s", g.Permission, uri[strings.LastIndexByte(uri, '/')+1:]))
+				}
+			}
+		}
+	}
+	if len(reasons) > 0 {
+		msg := "public " + kind + " access: " + strings.Join(reasons, "; ")
+		if c.a.account == nil && c.a.o.AccountControl == nil {
+			msg += " (account-level Block Public Access not checked)"
+		}
+		return fail(msg)
+	}
+	if unknownErr != nil {
+		return ControlResult{Status: StatusUnknown, Message: strings.Join(unknownMsg, "; "), Err: unknownErr}
+	}
+	return pass("no public " + kind + " access through the bucket policy or ACL")
+}
+
+// checkLogTargetRegion checks that the logging target is in the bucket's
+// Region (Security Hub S3.9 requires it).
+func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region string) {
+	target := aws.ToString(c.st.logging.TargetBucket)
+	if region == "" {
+		reg, err := r.location(ctx, c.st.bucket)
+		if err != nil {
+			c.logRegionMsg, c.logRegionErr = "could not read the bucket's Region: "+errorCode(err), err
+			return
+		}
+		region = reg
+	}
+	treg, err := r.location(ctx, target)
+	if err != nil {
+		c.logRegionMsg, c.logRegionErr = "could not read the logging target's Region: "+errorCode(err), err
+		return
+	}
+	if treg != region {
+		c.logRegionMsg = fmt.Sprintf("logging target %s is in %s, not %s", target, treg, region)
+	}
+}

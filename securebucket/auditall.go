@@ -1,0 +1,169 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// FleetReport is the audit of every bucket the caller can list.
+type FleetReport struct {
+	// Account holds the account-level results (S3.1) when
+	// AuditOptions.AccountControl is set.
+	Account []ControlResult
+	// Buckets has one report per bucket, sorted by name. A bucket that
+	// could not be audited has Report.Err set.
+	Buckets []*Report
+}
+
+// Failed reports whether any account or bucket result is FAIL or UNKNOWN,
+// or a bucket could not be audited.
+func (f *FleetReport) Failed() bool {
+	for _, r := range f.Account {
+		if r.Blocking() {
+			return true
+		}
+	}
+	for _, b := range f.Buckets {
+		if b.Failed() {
+			return true
+		}
+	}
+	return false
+}
+
+// AuditAll audits every bucket ListBuckets returns, Concurrency buckets at
+// a time, each in its own Region (from ListBuckets' BucketRegion). The
+// account's Block Public Access is read once. A bucket that cannot be
+// audited gets a Report with Err set and does not stop the run.
+//
+// AuditAll returns an error wrapping [ErrInvalidOptions] before any
+// request, a [*StepError] when the buckets cannot be listed, or ctx's
+// error if ctx ends (with the reports finished so far).
+func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetReport, error) {
+	a, err := newAuditor(client, opts)
+	if err != nil {
+		return nil, err
+	}
+	buckets, err := listBuckets(ctx, client, a.o.Retry)
+	if err != nil {
+		return nil, &StepError{Bucket: "*", Step: "list-buckets", Err: err}
+	}
+	a.readAccount(ctx)
+	fleet := &FleetReport{}
+	if a.accountResult != nil {
+		fleet.Account = []ControlResult{*a.accountResult}
+		a.accountResult = nil // reported once, not per bucket
+	}
+	clientRegion := ""
+	if c, ok := client.(interface{ Options() s3.Options }); ok {
+		clientRegion = c.Options().Region
+	}
+	// Buckets that receive logs are found as the run goes; S3.9 of a target
+	// audited before its source is fixed up at the end.
+	var mu sync.Mutex
+	a.logTargets = map[string]bool{}
+
+	n := len(buckets)
+	reports := make([]*Report, n)
+	conc := a.o.Concurrency
+	if conc == 0 {
+		conc = DefaultConcurrency
+	}
+	conc = min(conc, max(n, 1))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var progMu sync.Mutex
+	done := 0
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				b := buckets[i]
+				name, region := aws.ToString(b.Name), aws.ToString(b.BucketRegion)
+				var optFns []func(*s3.Options)
+				if region != "" && region != clientRegion && clientRegion != "" {
+					optFns = append(optFns, func(o *s3.Options) { o.Region = region })
+				}
+				rep, err := a.audit(ctx, name, region, optFns)
+				if err != nil {
+					rep = &Report{Bucket: name, Region: region, Err: err}
+				}
+				reports[i] = rep
+				if st := rep.loggingTarget(); st != "" {
+					mu.Lock()
+					a.logTargets[st] = true
+					mu.Unlock()
+				}
+				if a.o.Progress != nil {
+					progMu.Lock()
+					done++
+					a.o.Progress(Progress{Done: done, Total: n, Bucket: name, Err: rep.Err})
+					progMu.Unlock()
+				}
+			}
+		}()
+	}
+feed:
+	for i := range buckets {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	for _, r := range reports {
+		if r == nil {
+			continue
+		}
+		if a.logTargets[r.Bucket] {
+			for i, res := range r.Results {
+				if res.Control == ControlLogging && res.Status != StatusNotApplicable {
+					r.Results[i].Status = StatusNotApplicable
+					r.Results[i].Message = "the bucket receives other buckets' access logs"
+					r.Results[i].Err = nil
+				}
+			}
+		}
+		fleet.Buckets = append(fleet.Buckets, r)
+	}
+	sort.Slice(fleet.Buckets, func(i, j int) bool { return fleet.Buckets[i].Bucket < fleet.Buckets[j].Bucket })
+	return fleet, ctx.Err()
+}
+
+// loggingTarget returns the bucket this report's bucket logs into, from
+// its S3.9 result.
+func (r *Report) loggingTarget() string { return r.logTarget }
+
+// listBuckets lists every bucket, following continuation tokens.
+func listBuckets(ctx context.Context, client ReadAPI, rt Retry) ([]types.Bucket, error) {
+	var out []types.Bucket
+	var token *string
+	seen := map[string]bool{}
+	for {
+		page, err := call(ctx, rt, func(ctx context.Context) (*s3.ListBucketsOutput, error) {
+			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token})
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Buckets...)
+		next := aws.ToString(page.ContinuationToken)
+		if next == "" {
+			return out, nil
+		}
+		if seen[next] {
+			return nil, fmt.Errorf("%w: ListBuckets repeated continuation token", ErrConflict)
+		}
+		seen[next] = true
+		token = aws.String(next)
+	}
+}

@@ -1,0 +1,86 @@
+package securebucket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Create makes a new bucket that is hardened before Create returns: it is
+// created with ACLs disabled (ObjectOwnership BucketOwnerEnforced), Object
+// Lock when opts.ObjectLock asks for it (S3 can enable it at creation
+// without a versioning step), in opts.Region (LocationConstraint; by
+// default the client's Region), and then [Harden] applies every other
+// setting. The Result's first step is StepCreate.
+//
+// Create uses the strict naming rules for new buckets. It returns an error
+// wrapping [ErrInvalidBucketName] or [ErrInvalidOptions] before any request;
+// a [*StepError] for StepCreate wrapping [ErrBucketAlreadyExists] (another
+// account has the name) or [ErrBucketAlreadyOwnedByYou] (you have it; use
+// Harden), each also wrapping the SDK's typed error; or Harden's errors,
+// in which case the bucket exists and a later Harden finishes the job.
+//
+// In us-east-1, S3 answers CreateBucket for a bucket you already own with
+// success rather than BucketAlreadyOwnedByYou; Create then hardens that
+// existing bucket.
+func Create(ctx context.Context, client API, bucket string, opts *Options) (*Result, error) {
+	if err := validateBucketName(bucket, true); err != nil {
+		return nil, err
+	}
+	h, err := newHardener(client, client, bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	region := h.o.Region
+	if region == "" {
+		if c, ok := client.(interface{ Options() s3.Options }); ok {
+			region = c.Options().Region
+		}
+	}
+	in := &s3.CreateBucketInput{
+		Bucket:          aws.String(bucket),
+		ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced,
+	}
+	if h.o.AllowACLs {
+		in.ObjectOwnership = ""
+	}
+	// us-east-1 is the one Region that must not be named.
+	if region != "" && region != "us-east-1" {
+		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(region)}
+	}
+	if h.o.ObjectLock != nil {
+		in.ObjectLockEnabledForBucket = aws.Bool(true)
+	}
+	_, err = call(ctx, h.r.retry, func(ctx context.Context) (*s3.CreateBucketOutput, error) {
+		return client.CreateBucket(ctx, in, h.r.optFns...)
+	})
+	if err != nil {
+		var exists *types.BucketAlreadyExists
+		var owned *types.BucketAlreadyOwnedByYou
+		switch {
+		case errors.As(err, &owned) || hasCode(err, "BucketAlreadyOwnedByYou"):
+			err = &existsError{sentinel: ErrBucketAlreadyOwnedByYou, cause: err}
+		case errors.As(err, &exists) || hasCode(err, "BucketAlreadyExists"):
+			err = &existsError{sentinel: ErrBucketAlreadyExists, cause: err}
+		}
+		return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: err}
+	}
+	where := region
+	if where == "" {
+		where = "the client's Region"
+	}
+	created := Step{Name: StepCreate, Action: ActionCreate, Applied: true, Detail: fmt.Sprintf("create bucket in %s with ACLs disabled", where)}
+	if h.o.ObjectLock != nil {
+		created.Detail += " and Object Lock enabled"
+	}
+	res, err := h.harden(ctx)
+	if res == nil {
+		res = &Result{Bucket: bucket}
+	}
+	res.Steps = append([]Step{created}, res.Steps...)
+	return res, err
+}

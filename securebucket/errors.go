@@ -1,0 +1,140 @@
+package securebucket
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go"
+)
+
+// Sentinel errors. Match them with [errors.Is]; the errors returned carry
+// more context ([*StepError], [*ACLGrantsError]) and wrap these.
+var (
+	// ErrInvalidBucketName means the bucket name breaks S3's naming rules.
+	// No request was sent.
+	ErrInvalidBucketName = errors.New("securebucket: invalid bucket name")
+
+	// ErrInvalidOptions means an option value is out of range or two options
+	// contradict each other. No request was sent.
+	ErrInvalidOptions = errors.New("securebucket: invalid options")
+
+	// ErrACLGrants means the bucket ACL grants access to someone other than
+	// the bucket owner, so disabling ACLs would silently revoke that access.
+	// Harden stops before any write; see [Options.AllowACLGrantRemoval].
+	ErrACLGrants = errors.New("securebucket: bucket ACL grants access to others")
+
+	// ErrPublicPolicyBlocked means the bucket policy is public and Block
+	// Public Access already refuses public policies, so the merged policy
+	// cannot be written until the public statements go; see
+	// [Options.AllowPublicStatementRemoval].
+	ErrPublicPolicyBlocked = errors.New("securebucket: public bucket policy refused by BlockPublicPolicy")
+
+	// ErrConflict means another writer kept changing the same bucket
+	// setting while Harden tried to merge into it, and Harden gave up
+	// rather than overwrite the other writer's change.
+	ErrConflict = errors.New("securebucket: concurrent modification did not settle")
+
+	// ErrIncompatible means the bucket's current state rules out a requested
+	// change (for example MFA delete on a bucket with lifecycle rules, or
+	// Object Lock when versioning is disabled by option).
+	ErrIncompatible = errors.New("securebucket: requested setting is incompatible with the bucket")
+
+	// ErrBucketAlreadyExists means Create's bucket name is taken by another
+	// account (S3 names are global). It wraps the SDK's
+	// *types.BucketAlreadyExists.
+	ErrBucketAlreadyExists = errors.New("securebucket: bucket name is owned by another account")
+
+	// ErrBucketAlreadyOwnedByYou means Create's bucket already exists in
+	// the caller's account. It wraps the SDK's *types.BucketAlreadyOwnedByYou.
+	// Use [Harden] to harden an existing bucket.
+	ErrBucketAlreadyOwnedByYou = errors.New("securebucket: bucket already exists and is owned by you")
+)
+
+// StepError reports the step that failed, for which bucket, and why. The
+// cause is an SDK error (a smithy.APIError, reachable with [errors.As]) or
+// one of this package's sentinels.
+type StepError struct {
+	Bucket string
+	Step   StepName
+	Err    error
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("securebucket: bucket %s: step %s: %s", e.Bucket, e.Step, trimPrefix(e.Err))
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// trimPrefix drops a leading "securebucket: " from a wrapped error's text so
+// the package prefix appears once in a message.
+func trimPrefix(err error) string {
+	return strings.TrimPrefix(err.Error(), "securebucket: ")
+}
+
+// ACLGrantsError lists the ACL grants that disabling ACLs would remove. It
+// matches [ErrACLGrants] with [errors.Is].
+type ACLGrantsError struct {
+	Bucket string
+	Grants []Grant
+}
+
+// Grant is one ACL grant to someone other than the bucket owner.
+type Grant struct {
+	// Grantee names who is granted: a canonical user id, an e-mail address
+	// or a group URI (for example
+	// "http://acs.amazonaws.com/groups/global/AllUsers").
+	Grantee string
+	// Permission is READ, WRITE, READ_ACP, WRITE_ACP or FULL_CONTROL.
+	Permission string
+}
+
+func (g Grant) String() string { return g.Permission + " to " + g.Grantee }
+
+func (e *ACLGrantsError) Error() string {
+	parts := make([]string, len(e.Grants))
+	hint := "move these grants to the bucket policy, or set AllowACLGrantRemoval"
+	for i, g := range e.Grants {
+		parts[i] = g.String()
+		if g.Grantee == logDeliveryURI {
+			hint = "server access logs are delivered through the ACL: grant logging.s3.amazonaws.com in this bucket's policy instead (Options.Logging on each source bucket does), then set AllowACLGrantRemoval"
+		}
+	}
+	return fmt.Sprintf("securebucket: bucket %s: ACL grants access to others (%s); disabling ACLs would revoke it: %s", e.Bucket, strings.Join(parts, ", "), hint)
+}
+
+func (e *ACLGrantsError) Is(target error) bool { return target == ErrACLGrants }
+
+// existsError joins a Create sentinel with the SDK error that caused it, so
+// both errors.Is(err, ErrBucketAlreadyExists) and errors.As(err,
+// *types.BucketAlreadyExists) work.
+type existsError struct {
+	sentinel error
+	cause    error
+}
+
+func (e *existsError) Error() string   { return e.sentinel.Error() + ": " + e.cause.Error() }
+func (e *existsError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+
+// errorCode returns the API error code of err, or "".
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// hasCode reports whether err is an API error with one of the codes.
+func hasCode(err error, codes ...string) bool {
+	c := errorCode(err)
+	if c == "" {
+		return false
+	}
+	for _, want := range codes {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}

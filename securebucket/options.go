@@ -1,0 +1,233 @@
+package securebucket
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Options changes what [Plan], [Harden] and [Create] do. A nil *Options,
+// or the zero value, means every secure default (see the package
+// documentation, "Security defaults"). Fields named Allow… leave a default
+// out; their comments say what that exposes. Harden never weakens a setting
+// it finds, whatever the options say: an opt-out only means "leave this as
+// it is".
+type Options struct {
+	// ExpectedBucketOwner is the 12-digit account id that must own the
+	// bucket. When set, it is sent with every request, and S3 refuses the
+	// request with 403 if someone else owns the bucket (for example a bucket
+	// of the same name that an attacker created after yours was deleted).
+	// It is required with Logging, whose policy statement names the account.
+	ExpectedBucketOwner string
+
+	// Region is the bucket's Region: Create's LocationConstraint and the
+	// Region the logging target must be in. By default, the client's Region.
+	Region string
+
+	// KMSKeyARN, when set, makes the default encryption SSE-KMS with this
+	// key and S3 Bucket Keys on (fewer KMS calls, lower cost). Give the
+	// full key ARN: S3 does not check the key id, and an alias resolves in
+	// the account of whoever writes the object. By default, SSE-S3. An
+	// existing SSE-KMS or DSSE-KMS configuration is kept either way.
+	KMSKeyARN string
+
+	// Logging, when set, turns on server access logging into another bucket
+	// of the same account and Region.
+	Logging *Logging
+
+	// ObjectLock, when set, enables S3 Object Lock (optionally with a
+	// default retention). It cannot be undone: objects under retention
+	// cannot be deleted or overwritten by anyone, and versioning can never
+	// be suspended again.
+	ObjectLock *ObjectLock
+
+	// MFADelete, when set, enables MFA delete. Only the bucket owner's
+	// root user can do this (S3 refuses IAM users and roles), and MFA
+	// delete cannot be used with lifecycle rules, so it requires
+	// DisableLifecycleRule.
+	MFADelete *MFADelete
+
+	// AbortIncompleteMultipartDays is the age in days after which the
+	// lifecycle rule aborts unfinished multipart uploads. By default,
+	// DefaultAbortIncompleteMultipartDays.
+	AbortIncompleteMultipartDays int32
+
+	// DisableLifecycleRule leaves the lifecycle configuration alone: no
+	// rule aborts unfinished multipart uploads, whose parts are billed and
+	// invisible to ordinary listings.
+	DisableLifecycleRule bool
+
+	// AllowPublicAccess leaves the bucket's Block Public Access settings as
+	// they are (Harden never turns them off). Without Block Public Access a
+	// single public policy statement or ACL grant exposes the bucket's
+	// objects to the internet.
+	AllowPublicAccess bool
+
+	// AllowACLs leaves Object Ownership as it is, so ACLs keep granting
+	// access. ACLs are a second, easily overlooked way to make objects public
+	// or give other accounts access; AWS recommends disabling them.
+	AllowACLs bool
+
+	// AllowUnversioned leaves versioning as it is (Harden never suspends
+	// it). Without versioning an overwrite or a delete destroys the only
+	// copy of an object. Object Lock and MFA delete need versioning, so
+	// they cannot be combined with this.
+	AllowUnversioned bool
+
+	// AllowSSEC leaves SSE-C (encryption with customer-provided keys)
+	// usable. Anyone with write access can then re-encrypt objects with a
+	// key only they hold, which ransomware campaigns have done.
+	AllowSSEC bool
+
+	// AllowInsecureTransport leaves out the policy statement that denies
+	// requests over plain HTTP, so credentials' signatures, data and
+	// presigned URLs can travel unencrypted.
+	AllowInsecureTransport bool
+
+	// AllowOutdatedTLS leaves out the policy statement that denies TLS
+	// versions older than 1.2, which have known weaknesses.
+	AllowOutdatedTLS bool
+
+	// AllowPublicStatementRemoval lets Harden remove the statements that
+	// make the existing bucket policy public. By default they are kept and
+	// reported in the plan (Block Public Access neutralises them), because
+	// removing someone's policy statements is not undoable by Harden.
+	AllowPublicStatementRemoval bool
+
+	// AllowACLGrantRemoval lets Harden disable ACLs on a bucket whose ACL
+	// grants access to someone other than the owner, which revokes those
+	// grants (the bucket ACL is reset to private first, as S3 requires). By
+	// default Harden stops with an [*ACLGrantsError] listing the grants.
+	AllowACLGrantRemoval bool
+
+	// Retry controls retries of failed requests. The zero value means
+	// the defaults.
+	Retry Retry
+}
+
+// Logging names where server access logs go.
+type Logging struct {
+	// TargetBucket receives the logs. It must be another bucket of the same
+	// account and Region, without a default Object Lock retention. Its
+	// bucket policy gets a statement that lets logging.s3.amazonaws.com
+	// write under TargetPrefix for this bucket only (scoped by
+	// aws:SourceArn and aws:SourceAccount); no ACL grant is used.
+	TargetBucket string
+	// TargetPrefix is the key prefix of the log objects, for example
+	// "logs/mybucket/". It may be empty.
+	TargetPrefix string
+}
+
+// ObjectLock is the Object Lock setting to enable. Mode empty enables Object
+// Lock without a default retention period.
+type ObjectLock struct {
+	// Mode is GOVERNANCE (users with s3:BypassGovernanceRetention can still
+	// delete) or COMPLIANCE (nobody can, not even the root user, until the
+	// period ends).
+	Mode types.ObjectLockRetentionMode
+	// Days or Years (not both) is the default retention period.
+	Days, Years int32
+}
+
+// MFADelete carries the root user's MFA device and a current code.
+type MFADelete struct {
+	// SerialNumber is the MFA device's serial number, or its ARN for a
+	// virtual device (arn:aws:iam::ACCOUNT:mfa/NAME).
+	SerialNumber string
+	// Code is the 6-digit code the device shows now.
+	Code string
+}
+
+// String hides the code.
+func (m MFADelete) String() string {
+	return "MFADelete{SerialNumber: " + m.SerialNumber + ", Code: <redacted>}"
+}
+
+// GoString hides the code from %#v too.
+func (m MFADelete) GoString() string { return m.String() }
+
+var (
+	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
+	kmsARNRe    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_+=,.@-]+)$`)
+	mfaCodeRe   = regexp.MustCompile(`^[0-9]{6}$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
+
+// validate checks the options for bucket. o is never nil.
+func (o *Options) validate(bucket string) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, a...)...)
+	}
+	if o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner) {
+		return bad("ExpectedBucketOwner %q is not a 12-digit account id", o.ExpectedBucketOwner)
+	}
+	if o.Region != "" && !regionRe.MatchString(o.Region) {
+		return bad("Region %q is not a Region name", o.Region)
+	}
+	if o.KMSKeyARN != "" && !kmsARNRe.MatchString(o.KMSKeyARN) {
+		return bad("KMSKeyARN %q is not a KMS key or alias ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); a bare key id or alias name resolves in the writer's account", o.KMSKeyARN)
+	}
+	if o.AbortIncompleteMultipartDays < 0 || o.AbortIncompleteMultipartDays > 36500 {
+		return bad("AbortIncompleteMultipartDays %d is not between 1 and 36500", o.AbortIncompleteMultipartDays)
+	}
+	if err := o.Retry.validate(); err != nil {
+		return err
+	}
+	if l := o.Logging; l != nil {
+		if err := validateBucketName(l.TargetBucket, false); err != nil {
+			return bad("Logging.TargetBucket: %v", trimPrefix(err))
+		}
+		if l.TargetBucket == bucket {
+			return bad("Logging.TargetBucket must not be the bucket itself (its own log deliveries would be logged, without end)")
+		}
+		if len(l.TargetPrefix) > 1024 {
+			return bad("Logging.TargetPrefix is longer than 1024 bytes")
+		}
+		if o.ExpectedBucketOwner == "" {
+			return bad("Logging needs ExpectedBucketOwner: the log-delivery statement is scoped to the account by aws:SourceAccount")
+		}
+	}
+	if ol := o.ObjectLock; ol != nil {
+		switch ol.Mode {
+		case "":
+			if ol.Days != 0 || ol.Years != 0 {
+				return bad("ObjectLock.Days or Years needs a Mode (GOVERNANCE or COMPLIANCE)")
+			}
+		case types.ObjectLockRetentionModeGovernance, types.ObjectLockRetentionModeCompliance:
+			if (ol.Days == 0) == (ol.Years == 0) {
+				return bad("ObjectLock needs exactly one of Days and Years")
+			}
+			if ol.Days < 0 || ol.Years < 0 || ol.Days > 36500 || ol.Years > 100 {
+				return bad("ObjectLock retention period out of range")
+			}
+		default:
+			return bad("ObjectLock.Mode %q is not GOVERNANCE or COMPLIANCE", ol.Mode)
+		}
+		if o.AllowUnversioned {
+			return bad("ObjectLock needs versioning, which AllowUnversioned leaves alone")
+		}
+	}
+	if m := o.MFADelete; m != nil {
+		if m.SerialNumber == "" || len(m.SerialNumber) > 256 {
+			return bad("MFADelete.SerialNumber is empty or too long")
+		}
+		if !mfaCodeRe.MatchString(m.Code) {
+			return bad("MFADelete.Code is not 6 digits")
+		}
+		if !o.DisableLifecycleRule {
+			return bad("MFADelete cannot be used with lifecycle rules: set DisableLifecycleRule")
+		}
+		if o.AllowUnversioned {
+			return bad("MFADelete needs versioning, which AllowUnversioned leaves alone")
+		}
+	}
+	return nil
+}
+
+func (o *Options) abortDays() int32 {
+	if o.AbortIncompleteMultipartDays == 0 {
+		return DefaultAbortIncompleteMultipartDays
+	}
+	return o.AbortIncompleteMultipartDays
+}

@@ -1,0 +1,292 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// StepName names one hardening step. Steps run in the order listed here,
+// which is the order in which S3 accepts them: ACLs are disabled first;
+// the merged bucket policy is written before Block Public Access is switched
+// on, because BlockPublicPolicy refuses a policy that is still public; Object
+// Lock follows versioning, which it needs.
+type StepName string
+
+// The steps of [Plan] and [Harden], and [Create]'s own step.
+const (
+	StepCreate            StepName = "create"
+	StepOwnership         StepName = "ownership-controls"
+	StepEncryption        StepName = "encryption"
+	StepVersioning        StepName = "versioning"
+	StepMFADelete         StepName = "mfa-delete"
+	StepLifecycle         StepName = "lifecycle"
+	StepPolicy            StepName = "bucket-policy"
+	StepBlockPublicAccess StepName = "public-access-block"
+	StepObjectLock        StepName = "object-lock"
+	StepLogging           StepName = "logging"
+)
+
+// Action says what a step changes.
+type Action string
+
+// Actions of a step.
+const (
+	// ActionNone: the setting is already as wanted (or left alone by an
+	// option); no request is made.
+	ActionNone Action = "none"
+	// ActionCreate: the setting does not exist yet and is created.
+	ActionCreate Action = "create"
+	// ActionUpdate: the setting exists and is changed (merged where it is a
+	// list: policy statements, lifecycle rules).
+	ActionUpdate Action = "update"
+)
+
+// Step is one step of a [Plan] or a [Result].
+type Step struct {
+	Name   StepName
+	Action Action
+	// Detail says what the step changes, or why it changes nothing.
+	Detail string
+	// Notes are things kept on purpose that the caller should know about,
+	// for example the Sids of public statements left in the policy.
+	Notes []string
+	// Applied is set in a [Result] when the step's write was made.
+	Applied bool
+}
+
+// String formats the step on one line.
+func (s Step) String() string {
+	out := fmt.Sprintf("%s: %s: %s", s.Name, s.Action, s.Detail)
+	if len(s.Notes) > 0 {
+		out += " (" + strings.Join(s.Notes, "; ") + ")"
+	}
+	return out
+}
+
+// HardenPlan is what [Harden] would change on a bucket, as [Plan] read it
+// from the bucket's current state. Steps are in the order Harden applies
+// them; steps for optional settings that were not asked for are left out.
+// (The type cannot be called Plan: that is the function's name.)
+type HardenPlan struct {
+	Bucket string
+	Steps  []Step
+}
+
+// Changes returns the steps that would write something.
+func (p *HardenPlan) Changes() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.Action != ActionNone {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Result is what [Harden] did. Steps are those of the plan, with Applied set
+// on each step whose change was written. When Harden returns an error,
+// Result still lists the steps, and Applied tells which ones took effect
+// before the failure.
+type Result struct {
+	Bucket string
+	Steps  []Step
+}
+
+// Changed reports whether Harden wrote anything.
+func (r *Result) Changed() bool {
+	for _, s := range r.Steps {
+		if s.Applied {
+			return true
+		}
+	}
+	return false
+}
+
+// planned is a step with the write that carries it out.
+type planned struct {
+	Step
+	// apply makes the change; it reports whether it wrote (false when a
+	// fresh read found the change already made). nil for ActionNone.
+	apply func(ctx context.Context) (bool, error)
+}
+
+// hardener holds one Plan or Harden run.
+type hardener struct {
+	api    API // nil for Plan
+	r      reader
+	bucket string
+	o      *Options
+	st     *state
+}
+
+// stepDef is one kind of step: whether it runs for the options, what it
+// must read, and how it decides.
+type stepDef struct {
+	name    StepName
+	enabled func(o *Options) bool
+	needs   func(o *Options) part
+	plan    func(ctx context.Context, h *hardener) (planned, error)
+}
+
+// steps lists the steps in the order they are applied.
+var steps = []stepDef{
+	{StepOwnership, always, needsOwnership, planOwnership},
+	{StepEncryption, always, func(*Options) part { return partEncryption }, planEncryption},
+	{StepVersioning, always, func(*Options) part { return partVersioning }, planVersioning},
+	{StepMFADelete, func(o *Options) bool { return o.MFADelete != nil }, func(*Options) part { return partVersioning | partLifecycle }, planMFADelete},
+	{StepLifecycle, always, func(*Options) part { return partLifecycle }, planLifecycle},
+	{StepPolicy, always, func(*Options) part { return partPolicy | partBPA }, planPolicy},
+	{StepBlockPublicAccess, always, func(*Options) part { return partBPA }, planBPA},
+	{StepObjectLock, func(o *Options) bool { return o.ObjectLock != nil }, func(*Options) part { return partObjectLock | partVersioning }, planObjectLock},
+	{StepLogging, func(o *Options) bool { return o.Logging != nil }, func(*Options) part { return partLogging }, planLogging},
+}
+
+func always(*Options) bool { return true }
+
+// Plan reads bucket's configuration and returns the changes [Harden] would
+// make with opts (nil means the defaults). It only reads.
+//
+// Plan returns an error wrapping [ErrInvalidBucketName] or
+// [ErrInvalidOptions] before any request; a [*StepError] when a setting
+// cannot be read (the SDK error inside, for example AccessDenied) or a
+// change cannot be made safely ([*ACLGrantsError], [ErrPublicPolicyBlocked],
+// [ErrPolicyTooLarge], [ErrIncompatible]). Even with an error, the returned
+// Plan lists the steps decided so far.
+func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*HardenPlan, error) {
+	h, err := newHardener(client, nil, bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := h.plan(ctx)
+	p := &HardenPlan{Bucket: bucket, Steps: make([]Step, len(ps))}
+	for i, s := range ps {
+		p.Steps[i] = s.Step
+	}
+	return p, err
+}
+
+// Harden makes bucket private and hardened: it reads the configuration,
+// decides each step as [Plan] does, and applies the steps that change
+// something, in order. See the package documentation for the defaults and
+// their opt-outs. A second Harden with the same options makes no write
+// requests.
+//
+// Harden writes nothing if any step cannot be planned (the errors of
+// [Plan]). When a write fails after retries it stops and returns a
+// [*StepError] naming the step, with a Result whose Applied flags say which
+// steps took effect. Calling Harden again is safe and continues where it
+// stopped.
+func Harden(ctx context.Context, client API, bucket string, opts *Options) (*Result, error) {
+	h, err := newHardener(client, client, bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	return h.harden(ctx)
+}
+
+func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*hardener, error) {
+	if err := validateBucketName(bucket, false); err != nil {
+		return nil, err
+	}
+	o := &Options{}
+	if opts != nil {
+		c := *opts
+		o = &c
+	}
+	if err := o.validate(bucket); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
+	}
+	return &hardener{
+		api:    api,
+		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner)},
+		bucket: bucket,
+		o:      o,
+	}, nil
+}
+
+func (h *hardener) harden(ctx context.Context) (*Result, error) {
+	ps, err := h.plan(ctx)
+	res := &Result{Bucket: h.bucket, Steps: make([]Step, len(ps))}
+	for i, s := range ps {
+		res.Steps[i] = s.Step
+	}
+	if err != nil {
+		return res, err
+	}
+	for i, s := range ps {
+		if s.apply == nil {
+			continue
+		}
+		wrote, err := s.apply(ctx)
+		res.Steps[i].Applied = wrote
+		if err != nil {
+			return res, &StepError{Bucket: h.bucket, Step: s.Name, Err: err}
+		}
+		if !wrote {
+			res.Steps[i].Notes = append(res.Steps[i].Notes, "already done when applied (another writer made the change)")
+		}
+	}
+	return res, nil
+}
+
+// plan reads what the enabled steps need and decides each step. It stops
+// at the first step that cannot be planned.
+func (h *hardener) plan(ctx context.Context) ([]planned, error) {
+	var want part
+	var defs []stepDef
+	for _, d := range steps {
+		if d.enabled(h.o) {
+			defs = append(defs, d)
+			want |= d.needs(h.o)
+		}
+	}
+	st, err := h.r.readState(ctx, h.bucket, want)
+	if err != nil {
+		return nil, err
+	}
+	h.st = st
+	var out []planned
+	for _, d := range defs {
+		for p := partPolicy; p <= partLocation; p <<= 1 {
+			if d.needs(h.o)&p != 0 && st.err(p) != nil {
+				return out, &StepError{Bucket: h.bucket, Step: d.name, Err: fmt.Errorf("read %s: %w", partNames[p], st.err(p))}
+			}
+		}
+		ps, err := d.plan(ctx, h)
+		if err != nil {
+			var se *StepError
+			if !asStepError(err, &se) {
+				err = &StepError{Bucket: h.bucket, Step: d.name, Err: err}
+			}
+			return out, err
+		}
+		ps.Name = d.name
+		if h.api == nil || ps.Action == ActionNone {
+			ps.apply = nil
+		}
+		out = append(out, ps)
+	}
+	return out, nil
+}
+
+func asStepError(err error, target **StepError) bool {
+	se, ok := err.(*StepError)
+	if ok {
+		*target = se
+	}
+	return ok
+}
+
+// none returns a step that changes nothing.
+func none(detail string, notes ...string) planned {
+	return planned{Step: Step{Action: ActionNone, Detail: detail, Notes: notes}}
+}
+
+// change returns a step that writes with apply.
+func change(action Action, detail string, apply func(ctx context.Context) (bool, error), notes ...string) planned {
+	return planned{Step: Step{Action: action, Detail: detail, Notes: notes}, apply: apply}
+}

@@ -1,0 +1,226 @@
+package securebucket
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Semantic checks of bucket policy statements, written to accept every form
+// real policies use: "*" or {"AWS": "*"}; false or "false"; 1.2 or "1.2";
+// action and key names in any case; wildcard resources that cover the
+// bucket and its objects.
+
+// arnPartition returns the ARN partition of a Region.
+func arnPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "eu-isoe-"):
+		return "aws-iso-e"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	}
+	return "aws"
+}
+
+// everyone reports whether a statement applies to every caller: Principal
+// "*" or {"AWS": "*"} (a NotPrincipal statement is never counted).
+func everyone(s policy.Statement) bool {
+	return s.NotPrincipal == nil && s.Principal.IsEveryone()
+}
+
+// allS3Actions reports whether the statement's Action covers every S3
+// action ("*", "s3:*", in any case).
+func allS3Actions(s policy.Statement) bool {
+	if s.NotAction != nil {
+		return false
+	}
+	for _, a := range s.Action {
+		switch strings.ToLower(a) {
+		case "*", "s3:*":
+			return true
+		}
+	}
+	return false
+}
+
+// coversBucketAndObjects reports whether the statement's Resource covers
+// the bucket ARN and every object ARN of the bucket.
+func coversBucketAndObjects(s policy.Statement, bucketARN string) bool {
+	if s.NotResource != nil {
+		return false
+	}
+	// A pattern covers all objects if it matches an object key that could
+	// be anything: test with a key that no literal pattern would name.
+	const probe = "/\x00any/key"
+	var bucket, objects bool
+	for _, r := range s.Resource {
+		if globMatch(r, bucketARN) {
+			bucket = true
+		}
+		if strings.HasSuffix(r, "*") && globMatch(r, bucketARN+probe) {
+			objects = true
+		}
+	}
+	return bucket && objects
+}
+
+// globMatch matches IAM wildcards: '*' any run of characters (including
+// '/'), '?' any one character; everything else literally.
+func globMatch(pattern, s string) bool {
+	px, sx := 0, 0
+	starP, starS := -1, 0
+	for sx < len(s) {
+		switch {
+		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
+			px++
+			sx++
+		case px < len(pattern) && pattern[px] == '*':
+			starP, starS = px, sx
+			px++
+		case starP >= 0:
+			starS++
+			px, sx = starP+1, starS
+		default:
+			return false
+		}
+	}
+	for px < len(pattern) && pattern[px] == '*' {
+		px++
+	}
+	return px == len(pattern)
+}
+
+// onlyCondition returns the single operator/key/values of a condition with
+// exactly one operator and one key; ok is false otherwise (more conditions
+// would narrow a deny).
+func onlyCondition(c policy.Condition) (op, key string, values []string, ok bool) {
+	if len(c) != 1 || len(c[0].Entries) != 1 {
+		return "", "", nil, false
+	}
+	e := c[0].Entries[0]
+	return c[0].Operator, strings.ToLower(e.Key), e.Strings(), true
+}
+
+// deniesInsecureTransport reports whether s denies every S3 request to the
+// bucket and its objects that is not made over TLS (Security Hub S3.5).
+func deniesInsecureTransport(s policy.Statement, bucketARN string) bool {
+	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
+		return false
+	}
+	op, key, vals, ok := onlyCondition(s.Condition)
+	if !ok || key != "aws:securetransport" {
+		return false
+	}
+	switch op {
+	case "Bool", "BoolIfExists":
+		return len(vals) == 1 && strings.EqualFold(vals[0], "false")
+	}
+	return false
+}
+
+// deniesOutdatedTLS reports whether s denies every S3 request to the bucket
+// and its objects made with a TLS version below 1.2 (or a higher minimum).
+func deniesOutdatedTLS(s policy.Statement, bucketARN string) bool {
+	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
+		return false
+	}
+	op, key, vals, ok := onlyCondition(s.Condition)
+	if !ok || key != "s3:tlsversion" || op != "NumericLessThan" || len(vals) != 1 {
+		return false
+	}
+	v, err := strconv.ParseFloat(vals[0], 64)
+	return err == nil && v >= 1.2
+}
+
+// crossAccountActions are the actions Security Hub S3.6 (config rule
+// s3-bucket-blacklisted-actions-prohibited) forbids granting to other
+// accounts.
+var crossAccountActions = []string{
+	"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl",
+}
+
+// grantedActions returns which of actions an Allow statement grants
+// (matching wildcards, case-insensitively). A NotAction statement grants
+// every action it does not list.
+func grantedActions(s policy.Statement, actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		la := strings.ToLower(a)
+		if s.NotAction != nil {
+			matched := false
+			for _, p := range s.NotAction {
+				if globMatch(strings.ToLower(p), la) {
+					matched = true
+				}
+			}
+			if !matched {
+				out = append(out, a)
+			}
+			continue
+		}
+		for _, p := range s.Action {
+			if globMatch(strings.ToLower(p), la) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// otherAccountPrincipals returns the principals of an Allow statement that
+// are outside account (every AWS principal when account is ""; "*" always).
+// Service principals are not accounts. ok is false when a principal's
+// account cannot be told (a canonical user id, a federated principal).
+func otherAccountPrincipals(s policy.Statement, account string) (others []string) {
+	if s.NotPrincipal != nil {
+		return []string{"NotPrincipal (everyone else)"}
+	}
+	p := s.Principal
+	if p == nil {
+		return nil
+	}
+	if p.Wildcard {
+		return []string{"*"}
+	}
+	for _, e := range p.Entries {
+		switch e.Type {
+		case policy.PrincipalAWS:
+			for _, v := range e.Values {
+				if v == "*" || account == "" || principalAccount(v) != account {
+					others = append(others, v)
+				}
+			}
+		case policy.PrincipalCanonicalUser, policy.PrincipalFederated:
+			others = append(others, e.Values...)
+		}
+	}
+	return others
+}
+
+// principalAccount returns the account id of an AWS principal: a bare
+// account id or an IAM ARN ("arn:aws:iam::111122223333:role/x").
+func principalAccount(v string) string {
+	if accountIDRe.MatchString(v) {
+		return v
+	}
+	parts := strings.SplitN(v, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" && (parts[2] == "iam" || parts[2] == "sts") {
+		return parts[4]
+	}
+	return ""
+}
+
+// publicStatement reports whether a statement is public by S3's
+// definition (policy.StatementIsPublic for a bucket policy).
+func publicStatement(s policy.Statement) bool {
+	_, public := policy.StatementIsPublic(s, policy.KindBucket)
+	return public
+}

@@ -1,0 +1,154 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// planEncryption sets default encryption: SSE-S3, or SSE-KMS with
+// Options.KMSKeyARN and Bucket Keys, and blocks SSE-C. It never
+// downgrades: SSE-KMS and DSSE-KMS stay, with their key. The configuration
+// is replaced whole by PutBucketEncryption, so every rule and every field
+// read (BucketKeyEnabled, BlockedEncryptionTypes) is carried through.
+func planEncryption(_ context.Context, h *hardener) (planned, error) {
+	cur := h.st.encryption
+	var (
+		rules  []types.ServerSideEncryptionRule
+		what   []string
+		notes  []string
+		action = ActionUpdate
+	)
+	if cur == nil {
+		action = ActionCreate
+		rules = []types.ServerSideEncryptionRule{h.newEncryptionRule()}
+		what = append(what, "set default encryption to "+describeRule(rules[0]))
+	} else {
+		rules = make([]types.ServerSideEncryptionRule, len(cur.Rules))
+		for i, r := range cur.Rules {
+			rules[i] = cloneRule(r)
+		}
+		for i := range rules {
+			r := &rules[i]
+			alg := types.ServerSideEncryption("")
+			if r.ApplyServerSideEncryptionByDefault != nil {
+				alg = r.ApplyServerSideEncryptionByDefault.SSEAlgorithm
+			}
+			switch alg {
+			case types.ServerSideEncryptionAwsKms, types.ServerSideEncryptionAwsKmsDsse:
+				key := aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
+				if h.o.KMSKeyARN != "" && key != h.o.KMSKeyARN {
+					notes = append(notes, fmt.Sprintf("kept the existing %s key %q instead of KMSKeyARN: changing keys can cut off readers", alg, keyOrDefault(key)))
+				}
+			default: // AES256, or a rule without a default
+				if h.o.KMSKeyARN != "" {
+					old := describeRule(*r)
+					r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{
+						SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(h.o.KMSKeyARN),
+					}
+					r.BucketKeyEnabled = aws.Bool(true)
+					what = append(what, fmt.Sprintf("upgrade default encryption from %s to %s", old, describeRule(*r)))
+				} else if alg == "" {
+					r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256}
+					what = append(what, "set default encryption to SSE-S3")
+				}
+			}
+			if !h.o.AllowSSEC && !blocksSSEC(r.BlockedEncryptionTypes) {
+				r.BlockedEncryptionTypes = &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeSseC}}
+				what = append(what, "block SSE-C")
+			}
+		}
+	}
+	if len(what) == 0 {
+		detail := "default encryption " + describeRule(rules[0])
+		if h.o.AllowSSEC && !blocksSSEC(rules[0].BlockedEncryptionTypes) {
+			notes = append(notes, "SSE-C left allowed (AllowSSEC)")
+		}
+		return none(detail, notes...), nil
+	}
+	if action == ActionCreate && !h.o.AllowSSEC {
+		what = append(what, "block SSE-C")
+	}
+	apply := func(ctx context.Context) (bool, error) {
+		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketEncryptionOutput, error) {
+			return h.api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
+				Bucket:                            aws.String(h.bucket),
+				ExpectedBucketOwner:               h.r.owner,
+				ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: rules},
+			}, h.r.optFns...)
+		})
+		if err != nil {
+			return false, fmt.Errorf("put bucket encryption: %w", err)
+		}
+		return true, nil
+	}
+	return change(action, strings.Join(what, "; "), apply, notes...), nil
+}
+
+func (h *hardener) newEncryptionRule() types.ServerSideEncryptionRule {
+	r := types.ServerSideEncryptionRule{
+		ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256},
+	}
+	if h.o.KMSKeyARN != "" {
+		r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{
+			SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(h.o.KMSKeyARN),
+		}
+		r.BucketKeyEnabled = aws.Bool(true)
+	}
+	if !h.o.AllowSSEC {
+		r.BlockedEncryptionTypes = &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeSseC}}
+	}
+	return r
+}
+
+// blocksSSEC reports whether b blocks SSE-C. ["NONE"] or no setting
+// allows it.
+func blocksSSEC(b *types.BlockedEncryptionTypes) bool {
+	return b != nil && slices.Contains(b.EncryptionType, types.EncryptionTypeSseC)
+}
+
+func keyOrDefault(key string) string {
+	if key == "" {
+		return "aws/s3 (AWS managed)"
+	}
+	return key
+}
+
+func describeRule(r types.ServerSideEncryptionRule) string {
+	d := r.ApplyServerSideEncryptionByDefault
+	if d == nil {
+		return "none"
+	}
+	switch d.SSEAlgorithm {
+	case types.ServerSideEncryptionAes256:
+		return "SSE-S3"
+	case types.ServerSideEncryptionAwsKms, types.ServerSideEncryptionAwsKmsDsse:
+		name := "SSE-KMS"
+		if d.SSEAlgorithm == types.ServerSideEncryptionAwsKmsDsse {
+			name = "DSSE-KMS"
+		}
+		s := name + " with key " + keyOrDefault(aws.ToString(d.KMSMasterKeyID))
+		if aws.ToBool(r.BucketKeyEnabled) {
+			s += " and Bucket Key"
+		}
+		return s
+	}
+	return string(d.SSEAlgorithm)
+}
+
+func cloneRule(r types.ServerSideEncryptionRule) types.ServerSideEncryptionRule {
+	c := types.ServerSideEncryptionRule{BucketKeyEnabled: r.BucketKeyEnabled}
+	if d := r.ApplyServerSideEncryptionByDefault; d != nil {
+		dc := *d
+		c.ApplyServerSideEncryptionByDefault = &dc
+	}
+	if b := r.BlockedEncryptionTypes; b != nil {
+		c.BlockedEncryptionTypes = &types.BlockedEncryptionTypes{EncryptionType: slices.Clone(b.EncryptionType)}
+	}
+	return c
+}

@@ -1,0 +1,144 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// planLifecycle adds the rule that aborts unfinished multipart uploads,
+// merged by rule ID: PutBucketLifecycleConfiguration replaces the whole
+// configuration, so the current rules are read, ours is added or replaced
+// in place, and every other rule is written back unchanged. An enabled rule
+// of someone else's that already aborts uploads bucket-wide as soon or
+// sooner counts as ours.
+func planLifecycle(_ context.Context, h *hardener) (planned, error) {
+	if h.o.DisableLifecycleRule {
+		return none("left as is (DisableLifecycleRule)"), nil
+	}
+	days := h.o.abortDays()
+	merged, state := mergeLifecycle(h.st.lifecycle, days)
+	switch state {
+	case lcOurs:
+		return none(fmt.Sprintf("rule %s aborts incomplete multipart uploads after %d days", LifecycleRuleID, days)), nil
+	case lcEquivalent:
+		return none("an existing rule already aborts incomplete multipart uploads for the whole bucket"), nil
+	}
+	action := ActionUpdate
+	detail := fmt.Sprintf("add rule %s (abort incomplete multipart uploads after %d days), keeping %d existing rules", LifecycleRuleID, days, len(merged)-1)
+	if len(h.st.lifecycle) == 0 {
+		action = ActionCreate
+		detail = fmt.Sprintf("add rule %s (abort incomplete multipart uploads after %d days)", LifecycleRuleID, days)
+	} else if state == lcReplace {
+		detail = fmt.Sprintf("update rule %s to abort incomplete multipart uploads after %d days, keeping %d other rules", LifecycleRuleID, days, len(merged)-1)
+	}
+	first := true
+	apply := func(ctx context.Context) (bool, error) {
+		wrote := false
+		for round := 0; round < verifyRounds; round++ {
+			// The first round merges into what Plan read; later rounds
+			// re-read, because another writer replaced the configuration.
+			cur, minSize := h.st.lifecycle, h.st.lifecycleMinSize
+			if !first {
+				s, err := h.r.readState(ctx, h.bucket, partLifecycle)
+				if err != nil {
+					return wrote, err
+				}
+				if err := s.err(partLifecycle); err != nil {
+					return wrote, fmt.Errorf("re-read lifecycle configuration: %w", err)
+				}
+				cur, minSize = s.lifecycle, s.lifecycleMinSize
+			}
+			first = false
+			rules, st := mergeLifecycle(cur, days)
+			if st == lcOurs || st == lcEquivalent {
+				return wrote, nil
+			}
+			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketLifecycleConfigurationOutput, error) {
+				return h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
+					Bucket:                             aws.String(h.bucket),
+					ExpectedBucketOwner:                h.r.owner,
+					LifecycleConfiguration:             &types.BucketLifecycleConfiguration{Rules: rules},
+					TransitionDefaultMinimumObjectSize: minSize,
+				}, h.r.optFns...)
+			})
+			if err != nil {
+				return wrote, fmt.Errorf("put lifecycle configuration: %w", err)
+			}
+			wrote = true
+			// Loop: the next round re-reads and verifies our rule is there.
+		}
+		return wrote, fmt.Errorf("%w: lifecycle rule %s kept disappearing after %d writes", ErrConflict, LifecycleRuleID, verifyRounds)
+	}
+	return change(action, detail, apply), nil
+}
+
+type lcState int
+
+const (
+	lcAdd        lcState = iota // our rule is missing: appended
+	lcReplace                   // our rule is there but different: replaced in place
+	lcOurs                      // our rule is there as wanted
+	lcEquivalent                // another rule does the same job
+)
+
+// mergeLifecycle returns rules with our rule added or replaced, and what it
+// found. The input is not modified.
+func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleRule, lcState) {
+	legacy := false
+	for _, r := range rules {
+		if aws.ToString(r.ID) == LifecycleRuleID {
+			if r.Status == types.ExpirationStatusEnabled && wholeBucket(r) && r.AbortIncompleteMultipartUpload != nil &&
+				aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) == days {
+				return rules, lcOurs
+			}
+		} else if r.Status == types.ExpirationStatusEnabled && wholeBucket(r) && r.AbortIncompleteMultipartUpload != nil &&
+			aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) > 0 &&
+			aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) <= days {
+			return rules, lcEquivalent
+		}
+		if r.Filter == nil && r.Prefix != nil {
+			legacy = true
+		}
+	}
+	ours := types.LifecycleRule{
+		ID:                             aws.String(LifecycleRuleID),
+		Status:                         types.ExpirationStatusEnabled,
+		AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(days)},
+	}
+	// S3 refuses a configuration that mixes the deprecated rule-level
+	// Prefix with Filter, so our rule takes the form the others use.
+	if legacy {
+		ours.Prefix = aws.String("")
+	} else {
+		ours.Filter = &types.LifecycleRuleFilter{Prefix: aws.String("")}
+	}
+	out := make([]types.LifecycleRule, 0, len(rules)+1)
+	state := lcAdd
+	for _, r := range rules {
+		if aws.ToString(r.ID) == LifecycleRuleID {
+			if state == lcAdd {
+				out = append(out, ours)
+				state = lcReplace
+			}
+			continue // a duplicate of ours is dropped
+		}
+		out = append(out, r)
+	}
+	if state == lcAdd {
+		out = append(out, ours)
+	}
+	return out, state
+}
+
+// wholeBucket reports whether a rule applies to every object.
+func wholeBucket(r types.LifecycleRule) bool {
+	if r.Filter == nil {
+		return aws.ToString(r.Prefix) == ""
+	}
+	f := r.Filter
+	return aws.ToString(f.Prefix) == "" && f.Tag == nil && f.And == nil && f.ObjectSizeGreaterThan == nil && f.ObjectSizeLessThan == nil
+}

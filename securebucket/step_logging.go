@@ -1,0 +1,170 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// logDeliveryStatement returns the statement for the target's policy. Its
+// Sid carries a hash of the source bucket and prefix, so buckets that log
+// into the same target each have their own statement.
+func (h *hardener) logDeliveryStatement() (policy.Statement, error) {
+	l := h.o.Logging
+	s, err := policy.ServerAccessLogsDelivery(l.TargetBucket, l.TargetPrefix, h.bucket, h.o.ExpectedBucketOwner)
+	if err != nil {
+		return policy.Statement{}, err
+	}
+	f := fnv.New64a()
+	f.Write([]byte(h.bucket + "\x00" + l.TargetPrefix))
+	s.Sid = fmt.Sprintf("%s%016x", policy.SidServerAccessLogsDelivery, f.Sum64())
+	return h.partitioned(s), nil
+}
+
+// mergeTargetPolicy merges the log-delivery statement into the target's
+// policy text; the target's other statements are never touched.
+func mergeTargetPolicy(cur string, stmt policy.Statement) (*policyMerge, error) {
+	var doc *policy.Document
+	m := &policyMerge{}
+	if cur != "" {
+		d, err := policy.Parse([]byte(cur))
+		if err != nil {
+			return nil, fmt.Errorf("parse the logging target's bucket policy: %w", err)
+		}
+		doc = d
+		for i, s := range d.Statements {
+			if publicStatement(s) {
+				m.public = append(m.public, statementName(s, i))
+			}
+		}
+	}
+	res, err := policy.Merge(doc, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("merge the logging target's bucket policy: %w", err)
+	}
+	m.doc, m.changed = res.Document, res.Changed()
+	for _, c := range res.Changes {
+		if c.Kind == policy.ChangeKeptEquivalent {
+			m.notes = append(m.notes, "target policy: "+c.String())
+		}
+	}
+	return m, nil
+}
+
+// planLogging turns on server access logging into Options.Logging's
+// target. Delivery is authorised by a statement in the target's bucket
+// policy for logging.s3.amazonaws.com, scoped to this bucket
+// (aws:SourceArn) and account (aws:SourceAccount); TargetGrants (ACLs) are
+// never used, as S3 refuses them under BucketOwnerEnforced.
+func planLogging(ctx context.Context, h *hardener) (planned, error) {
+	l := h.o.Logging
+	stmt, err := h.logDeliveryStatement()
+	if err != nil {
+		return planned{}, fmt.Errorf("%w: %v", ErrInvalidOptions, err)
+	}
+	ts, err := h.r.readState(ctx, l.TargetBucket, partPolicy)
+	if err != nil {
+		return planned{}, err
+	}
+	if err := ts.err(partPolicy); err != nil {
+		return planned{}, fmt.Errorf("read the bucket policy of logging target %s: %w", l.TargetBucket, err)
+	}
+	tm, err := mergeTargetPolicy(ts.policy, stmt)
+	if err != nil {
+		return planned{}, err
+	}
+	cur := h.st.logging
+	sameTarget := cur != nil && aws.ToString(cur.TargetBucket) == l.TargetBucket && aws.ToString(cur.TargetPrefix) == l.TargetPrefix
+	if sameTarget && !tm.changed {
+		return none(fmt.Sprintf("logging to s3://%s/%s", l.TargetBucket, l.TargetPrefix), tm.notes...), nil
+	}
+	// Something changes: check the target's suitability first.
+	if err := h.checkLogTarget(ctx); err != nil {
+		return planned{}, err
+	}
+	if tm.changed {
+		if err := tm.doc.CheckSize(policy.KindBucket); err != nil {
+			return planned{}, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
+		}
+	}
+	var what []string
+	if tm.changed {
+		what = append(what, fmt.Sprintf("add %s to the bucket policy of %s", stmt.Sid, l.TargetBucket))
+	}
+	action := ActionUpdate
+	switch {
+	case cur == nil:
+		action = ActionCreate
+		what = append(what, fmt.Sprintf("log to s3://%s/%s", l.TargetBucket, l.TargetPrefix))
+	case !sameTarget:
+		what = append(what, fmt.Sprintf("log to s3://%s/%s (was s3://%s/%s)", l.TargetBucket, l.TargetPrefix, aws.ToString(cur.TargetBucket), aws.ToString(cur.TargetPrefix)))
+	}
+	apply := func(ctx context.Context) (bool, error) {
+		wrote := false
+		if tm.changed {
+			w, err := h.writePolicy(ctx, l.TargetBucket, tm, func(cur string) (*policyMerge, error) {
+				return mergeTargetPolicy(cur, stmt)
+			})
+			wrote = w
+			if err != nil {
+				return wrote, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
+			}
+		}
+		if !sameTarget {
+			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketLoggingOutput, error) {
+				return h.api.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{
+					Bucket:              aws.String(h.bucket),
+					ExpectedBucketOwner: h.r.owner,
+					BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: &types.LoggingEnabled{
+						TargetBucket: aws.String(l.TargetBucket), TargetPrefix: aws.String(l.TargetPrefix),
+					}},
+				}, h.r.optFns...)
+			})
+			if err != nil {
+				return wrote, fmt.Errorf("put bucket logging: %w", err)
+			}
+			wrote = true
+		}
+		return wrote, nil
+	}
+	return change(action, strings.Join(what, "; "), apply, tm.notes...), nil
+}
+
+// checkLogTarget checks what S3 requires of a log target: the same Region
+// as the source (and, through ExpectedBucketOwner on every request, the
+// same account), and no default Object Lock retention.
+func (h *hardener) checkLogTarget(ctx context.Context) error {
+	target := h.o.Logging.TargetBucket
+	src := h.o.Region
+	if src == "" {
+		r, err := h.r.location(ctx, h.bucket)
+		if err != nil {
+			return fmt.Errorf("read the bucket's Region: %w", err)
+		}
+		src = r
+	}
+	ts, err := h.r.readState(ctx, target, partLocation|partObjectLock)
+	if err != nil {
+		return err
+	}
+	if err := ts.err(partLocation); err != nil {
+		return fmt.Errorf("read the Region of logging target %s: %w", target, err)
+	}
+	if ts.location != src {
+		return fmt.Errorf("%w: logging target %s is in %s, the bucket in %s; S3 delivers logs only within a Region", ErrIncompatible, target, ts.location, src)
+	}
+	if err := ts.err(partObjectLock); err != nil {
+		return fmt.Errorf("read the Object Lock configuration of logging target %s: %w", target, err)
+	}
+	if ol := ts.objectLock; ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
+		return fmt.Errorf("%w: logging target %s has a default Object Lock retention, which S3 log delivery does not support", ErrIncompatible, target)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+func needsOwnership(o *Options) part {
+	if o.AllowACLs {
+		return 0
+	}
+	return partOwnership
+}
+
+// planOwnership disables ACLs (Object Ownership BucketOwnerEnforced). S3
+// refuses BucketOwnerEnforced while the bucket ACL grants to anyone but the
+// owner (InvalidBucketAclWithObjectOwnership), and those grants are access
+// someone relies on, so they stop Harden unless AllowACLGrantRemoval.
+func planOwnership(ctx context.Context, h *hardener) (planned, error) {
+	if h.o.AllowACLs {
+		return none("left as is (AllowACLs)"), nil
+	}
+	st := h.st
+	if st.ownership == types.ObjectOwnershipBucketOwnerEnforced {
+		return none("BucketOwnerEnforced: ACLs are disabled"), nil
+	}
+	// The ACL is read only when it still matters.
+	if err := h.r.readPart(ctx, st, partACL); err != nil {
+		return planned{}, fmt.Errorf("read %s: %w", partNames[partACL], err)
+	}
+	st.read |= partACL
+	foreign := foreignGrants(st.aclOwner, st.aclGrants)
+	if len(foreign) > 0 && !h.o.AllowACLGrantRemoval {
+		return planned{}, &ACLGrantsError{Bucket: h.bucket, Grants: foreign}
+	}
+	was := string(st.ownership)
+	action := ActionUpdate
+	if was == "" {
+		was, action = "not set, ACLs enabled", ActionCreate
+	}
+	detail := fmt.Sprintf("set Object Ownership to BucketOwnerEnforced (was %s)", was)
+	var notes []string
+	if len(foreign) > 0 {
+		detail += fmt.Sprintf("; reset the bucket ACL to private, removing %d grants", len(foreign))
+		for _, g := range foreign {
+			notes = append(notes, "removes ACL grant "+g.String())
+		}
+	}
+	apply := func(ctx context.Context) (bool, error) {
+		b := aws.String(h.bucket)
+		if len(foreign) > 0 {
+			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketAclOutput, error) {
+				return h.api.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate, ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
+			})
+			if err != nil {
+				return false, fmt.Errorf("reset bucket ACL: %w", err)
+			}
+		}
+		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketOwnershipControlsOutput, error) {
+			return h.api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{
+				Bucket:              b,
+				ExpectedBucketOwner: h.r.owner,
+				OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{
+					{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced},
+				}},
+			}, h.r.optFns...)
+		})
+		if err != nil {
+			return true, fmt.Errorf("put ownership controls: %w", err)
+		}
+		return true, nil
+	}
+	return change(action, detail, apply, notes...), nil
+}
+
+// logDeliveryURI is the ACL group that server access logging used before
+// bucket policies could grant it.
+const logDeliveryURI = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+
+// foreignGrants returns the grants to anyone but the owner.
+func foreignGrants(owner *types.Owner, grants []types.Grant) []Grant {
+	ownerID := ""
+	if owner != nil {
+		ownerID = aws.ToString(owner.ID)
+	}
+	var out []Grant
+	for _, g := range grants {
+		if g.Grantee == nil {
+			continue
+		}
+		ge := g.Grantee
+		if ge.Type == types.TypeCanonicalUser && ownerID != "" && aws.ToString(ge.ID) == ownerID {
+			continue
+		}
+		out = append(out, Grant{Grantee: granteeName(ge), Permission: string(g.Permission)})
+	}
+	return out
+}
+
+func granteeName(g *types.Grantee) string {
+	switch {
+	case g.URI != nil:
+		return aws.ToString(g.URI)
+	case g.EmailAddress != nil:
+		return aws.ToString(g.EmailAddress)
+	case g.ID != nil:
+		return "canonical user " + aws.ToString(g.ID)
+	}
+	return "unknown grantee"
+}

@@ -1,0 +1,224 @@
+package securebucket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// ErrPolicyTooLarge is policy.ErrPolicyTooLarge: the merged bucket policy
+// would exceed S3's 20 KB limit (20,480 bytes without whitespace), so
+// nothing was written.
+var ErrPolicyTooLarge = policy.ErrPolicyTooLarge
+
+// requiredStatements returns the statements the options want in the bucket
+// policy.
+func (h *hardener) requiredStatements() ([]policy.Statement, error) {
+	var out []policy.Statement
+	if !h.o.AllowInsecureTransport {
+		s, err := policy.DenyInsecureTransport(h.bucket)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h.partitioned(s))
+	}
+	if !h.o.AllowOutdatedTLS {
+		s, err := policy.DenyOutdatedTLS(h.bucket)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h.partitioned(s))
+	}
+	return out, nil
+}
+
+// partitioned rewrites the "aws" ARN partition of s's resources for buckets
+// in China or GovCloud Regions.
+func (h *hardener) partitioned(s policy.Statement) policy.Statement {
+	p := arnPartition(h.o.Region)
+	if p == "aws" {
+		return s
+	}
+	s = s.Clone()
+	for i, r := range s.Resource {
+		s.Resource[i] = strings.Replace(r, "arn:aws:", "arn:"+p+":", 1)
+	}
+	for bi := range s.Condition {
+		for ei := range s.Condition[bi].Entries {
+			for vi, v := range s.Condition[bi].Entries[ei].Values {
+				v.Text = strings.Replace(v.Text, "arn:aws:s3:", "arn:"+p+":s3:", 1)
+				s.Condition[bi].Entries[ei].Values[vi] = v
+			}
+		}
+	}
+	return s
+}
+
+// policyMerge is the outcome of merging our statements into a policy.
+type policyMerge struct {
+	doc     *policy.Document
+	changed bool
+	detail  []string // what changes
+	notes   []string // what is kept on purpose
+	public  []string // statements that keep the policy public
+}
+
+// mergePolicy merges required into the policy text cur ("" for none) and,
+// with AllowPublicStatementRemoval, drops the public statements.
+func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policyMerge, error) {
+	var doc *policy.Document
+	if cur != "" {
+		d, err := policy.Parse([]byte(cur))
+		if err != nil {
+			return nil, fmt.Errorf("parse the current bucket policy: %w", err)
+		}
+		doc = d
+	}
+	m := &policyMerge{}
+	if doc != nil {
+		var pub []string
+		for i, s := range doc.Statements {
+			if publicStatement(s) {
+				pub = append(pub, statementName(s, i))
+			}
+		}
+		if len(pub) > 0 && h.o.AllowPublicStatementRemoval {
+			kept := &policy.Document{Version: doc.Version, ID: doc.ID}
+			for _, s := range doc.Statements {
+				if !publicStatement(s) {
+					kept.Statements = append(kept.Statements, s)
+				}
+			}
+			doc = kept
+			m.changed = true
+			m.detail = append(m.detail, "remove public statements "+strings.Join(pub, ", "))
+		} else if len(pub) > 0 {
+			m.public = pub
+			m.notes = append(m.notes, "kept public statements "+strings.Join(pub, ", ")+": Block Public Access neutralises them; AllowPublicStatementRemoval removes them")
+		}
+	}
+	res, err := policy.Merge(doc, required...)
+	if err != nil {
+		return nil, fmt.Errorf("merge the bucket policy: %w", err)
+	}
+	m.doc = res.Document
+	for _, c := range res.Changes {
+		switch c.Kind {
+		case policy.ChangeAdded:
+			m.detail = append(m.detail, "add "+c.Sid)
+		case policy.ChangeReplaced:
+			m.detail = append(m.detail, "update "+c.Sid)
+		case policy.ChangeKeptEquivalent:
+			m.notes = append(m.notes, c.String())
+		}
+	}
+	if res.Changed() {
+		m.changed = true
+	}
+	if m.changed && len(m.doc.Statements) == 0 {
+		// S3 refuses an empty policy; this only happens when every statement
+		// was public and nothing is required.
+		return nil, fmt.Errorf("%w: removing the public statements would leave an empty policy; delete the policy instead", ErrIncompatible)
+	}
+	return m, nil
+}
+
+func statementName(s policy.Statement, i int) string {
+	if s.Sid != "" {
+		return fmt.Sprintf("%q", s.Sid)
+	}
+	return fmt.Sprintf("#%d", i)
+}
+
+// planPolicy merges the TLS statements into the bucket policy. It runs
+// before Block Public Access is switched on, because BlockPublicPolicy
+// refuses to store a policy that is still public.
+func planPolicy(_ context.Context, h *hardener) (planned, error) {
+	required, err := h.requiredStatements()
+	if err != nil {
+		return planned{}, err
+	}
+	if len(required) == 0 && !h.o.AllowPublicStatementRemoval {
+		return none("left as is (AllowInsecureTransport, AllowOutdatedTLS)"), nil
+	}
+	m, err := h.mergePolicy(h.st.policy, required)
+	if err != nil {
+		return planned{}, err
+	}
+	if !m.changed {
+		return none("bucket policy has the required statements", m.notes...), nil
+	}
+	if err := m.doc.CheckSize(policy.KindBucket); err != nil {
+		return planned{}, err
+	}
+	if len(m.public) > 0 && h.st.bpa != nil && aws.ToBool(h.st.bpa.BlockPublicPolicy) {
+		return planned{}, fmt.Errorf("%w: statements %s are public and the bucket's BlockPublicPolicy is on, so S3 would refuse the merged policy; set AllowPublicStatementRemoval or remove them",
+			ErrPublicPolicyBlocked, strings.Join(m.public, ", "))
+	}
+	action := ActionUpdate
+	if h.st.policy == "" {
+		action = ActionCreate
+	}
+	first := m
+	apply := func(ctx context.Context) (bool, error) {
+		return h.writePolicy(ctx, h.bucket, first, func(cur string) (*policyMerge, error) {
+			return h.mergePolicy(cur, required)
+		})
+	}
+	return change(action, strings.Join(m.detail, "; "), apply, m.notes...), nil
+}
+
+// writePolicy writes a merged policy and verifies it: S3 has no conditional
+// write for policies, so after each PUT the policy is read back and merged
+// again; if another writer replaced it in between, our statements are
+// merged into theirs and written again, up to verifyRounds times.
+func (h *hardener) writePolicy(ctx context.Context, bucket string, first *policyMerge, merge func(cur string) (*policyMerge, error)) (bool, error) {
+	m := first
+	wrote := false
+	for round := 0; round < verifyRounds; round++ {
+		if m == nil {
+			s, err := h.r.readState(ctx, bucket, partPolicy)
+			if err != nil {
+				return wrote, err
+			}
+			if err := s.err(partPolicy); err != nil {
+				return wrote, fmt.Errorf("re-read bucket policy: %w", err)
+			}
+			if m, err = merge(s.policy); err != nil {
+				return wrote, err
+			}
+			if !m.changed {
+				return wrote, nil
+			}
+		}
+		if err := m.doc.CheckSize(policy.KindBucket); err != nil {
+			return wrote, err
+		}
+		body, err := m.doc.Marshal()
+		if err != nil {
+			return wrote, fmt.Errorf("marshal the bucket policy: %w", err)
+		}
+		// ConfirmRemoveSelfBucketAccess is never set: the caller must not
+		// lock themselves out of the policy.
+		_, err = call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketPolicyOutput, error) {
+			return h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
+				Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
+			}, h.r.optFns...)
+		})
+		if err != nil {
+			if hasCode(err, "AccessDenied") && len(m.public) > 0 {
+				return wrote, fmt.Errorf("put bucket policy: %w", errors.Join(ErrPublicPolicyBlocked, err))
+			}
+			return wrote, fmt.Errorf("put bucket policy: %w", err)
+		}
+		wrote = true
+		m = nil // verify by reading back
+	}
+	return wrote, fmt.Errorf("%w: bucket policy of %s kept losing our statements after %d writes", ErrConflict, bucket, verifyRounds)
+}
