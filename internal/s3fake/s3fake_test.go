@@ -226,6 +226,13 @@ func TestLegacyBucket(t *testing.T) {
 	assert.Equal(t, types.ServerSideEncryptionAes256, enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm)
 }
 
+// logDeliveryPolicy is REFERENCE.md's server access log delivery statement.
+func logDeliveryPolicy(target, prefix, source, account string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Sid":"S3SecureServerAccessLogsPolicy","Effect":"Allow",` +
+		`"Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::` + target + `/` + prefix + `*",` +
+		`"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::` + source + `"},"StringEquals":{"aws:SourceAccount":"` + account + `"}}}]}`
+}
+
 const policyTmpl = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 
 func TestBucketSubresourceRoundTrips(t *testing.T) {
@@ -278,6 +285,13 @@ func TestBucketSubresourceRoundTrips(t *testing.T) {
 	assert.True(t, *r.BucketKeyEnabled)
 	assert.Equal(t, []types.EncryptionType{types.EncryptionTypeSseC}, r.BlockedEncryptionTypes.EncryptionType)
 
+	// Without a policy (or ACL) letting the logging service write, the
+	// target is refused.
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs"), TargetPrefix: aws.String("b/")}}})
+	requireCode(t, err, "InvalidTargetBucketForLogging")
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("logs"), Policy: aws.String(logDeliveryPolicy("logs", "b/", "bkt", f.AccountID()))})
+	require.NoError(t, err)
 	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: b, BucketLoggingStatus: &types.BucketLoggingStatus{
 		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs"), TargetPrefix: aws.String("b/")}}})
 	require.NoError(t, err)

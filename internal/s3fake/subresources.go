@@ -433,6 +433,8 @@ func (s *Server) putLogging(b *bucket, body []byte) *Error {
 		return errf(http.StatusForbidden, "CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", [2]string{"TargetBucketLocation", t.cfg.Region})
 	case len(in.Enabled.Grants) > 0 && t.cfg.ObjectOwnership == OwnershipBucketOwnerEnforced:
 		return errACLNotSupported()
+	case !allowsLogDelivery(t.cfg.Policy, t.cfg.Name, in.Enabled.TargetPrefix) && !(t.cfg.ACLsEnabled() && aclAllowsLogDelivery(t.cfg.ACL)):
+		return invalid("You must either provide the necessary permissions to the logging service using a bucket policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket")
 	}
 	b.logging = append([]byte(nil), body...)
 	b.cfg.LoggingTargetBucket = in.Enabled.TargetBucket
@@ -606,4 +608,80 @@ func tagsXML(tags []Tag) []byte {
 	}
 	b.WriteString(`</TagSet></Tagging>`)
 	return []byte(b.String())
+}
+
+// logDeliveryPrincipal is the service principal of server access logging.
+const logDeliveryPrincipal = "logging.s3.amazonaws.com"
+
+// allowsLogDelivery reports whether a target bucket's policy lets the
+// logging service put objects under prefix, as S3 checks on PutBucketLogging.
+func allowsLogDelivery(policy, target, prefix string) bool {
+	if policy == "" {
+		return false
+	}
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(policy), &doc) != nil {
+		return false
+	}
+	var stmts []map[string]json.RawMessage
+	if json.Unmarshal(doc.Statement, &stmts) != nil {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(doc.Statement, &one) != nil {
+			return false
+		}
+		stmts = []map[string]json.RawMessage{one}
+	}
+	arn := "arn:aws:s3:::" + target
+	okResources := map[string]bool{arn: true, arn + "/*": true, arn + "/" + prefix + "*": true}
+	for _, st := range stmts {
+		var effect string
+		_ = json.Unmarshal(st["Effect"], &effect)
+		if effect != "Allow" {
+			continue
+		}
+		var principal struct{ Service json.RawMessage }
+		if json.Unmarshal(st["Principal"], &principal) != nil {
+			continue
+		}
+		services, _ := stringList(principal.Service)
+		actions, _ := stringList(st["Action"])
+		resources, _ := stringList(st["Resource"])
+		if !containsFold(services, logDeliveryPrincipal) {
+			continue
+		}
+		if !containsFold(actions, "s3:PutObject") && !containsFold(actions, "s3:*") && !containsFold(actions, "*") {
+			continue
+		}
+		for _, r := range resources {
+			if okResources[r] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// aclAllowsLogDelivery reports whether the ACL grants the LogDelivery group
+// WRITE and READ_ACP (FULL_CONTROL counts for both).
+func aclAllowsLogDelivery(a ACL) bool {
+	var write, readACP bool
+	for _, g := range a.Grants {
+		if g.GranteeType != GranteeGroup || g.URI != LogDeliveryURI {
+			continue
+		}
+		write = write || g.Permission == PermWrite || g.Permission == PermFullControl
+		readACP = readACP || g.Permission == PermReadACP || g.Permission == PermFullControl
+	}
+	return write && readACP
 }
