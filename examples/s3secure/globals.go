@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
 // globals carries the global flags and what commands share: the streams,
@@ -25,8 +27,9 @@ type globals struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 
-	cfg    *aws.Config
-	closer []func()
+	cfg         *aws.Config
+	closer      []func()
+	localServer *s3fake.Server // with -local: the embedded fake
 }
 
 // json reports whether output is JSON lines.

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+// startServe runs "s3secure serve" in the background and returns the
+// key=value lines it printed before "serving".
+func startServe(t *testing.T, args ...string) map[string]string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+		done <- code
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			assert.Equal(t, exitOK, code)
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	vals := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	first := true
+	for sc.Scan() {
+		line := sc.Text()
+		if first {
+			require.True(t, strings.HasPrefix(line, "endpoint="), "first line must be endpoint=URL, got %q", line)
+			first = false
+		}
+		if line == "serving; stop with Ctrl-C" {
+			go io.Copy(io.Discard, pr)
+			return vals
+		}
+		k, v, ok := strings.Cut(line, "=")
+		require.True(t, ok, "unexpected line %q", line)
+		vals[k] = v
+	}
+	t.Fatal("serve ended before serving")
+	return nil
+}
+
+// exerciseS3 uses an ordinary SDK client, configured only with what serve
+// printed, for buckets, objects and bucket settings.
+func exerciseS3(t *testing.T, c *s3.Client) {
+	ctx := t.Context()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("demo")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("demo"), Key: aws.String("a/b.txt"), Body: strings.NewReader("hello")})
+	require.NoError(t, err)
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("demo"), Key: aws.String("a/b.txt")})
+	require.NoError(t, err)
+	body, _ := io.ReadAll(got.Body)
+	got.Body.Close()
+	assert.Equal(t, "hello", string(body))
+
+	// Buckets made through the API have today's AWS defaults.
+	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("demo")})
+	require.NoError(t, err)
+	assert.True(t, aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy))
+
+	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyHTTP","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::demo","arn:aws:s3:::demo/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("demo"), Policy: aws.String(policy)})
+	require.NoError(t, err)
+	gp, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("demo")})
+	require.NoError(t, err)
+	assert.JSONEq(t, policy, aws.ToString(gp.Policy))
+
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("demo"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("demo")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketVersioningStatusEnabled, v.Status)
+}
+
+func TestServeGeneratedCredentials(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	vals := startServe(t)
+	require.True(t, strings.HasPrefix(vals["endpoint"], "http://127.0.0.1:"))
+	assert.Equal(t, s3fake.DefaultRegion, vals["region"])
+	assert.Regexp(t, `^AKIA[A-Z2-7]{16}$`, vals["AWS_ACCESS_KEY_ID"])
+	assert.Len(t, vals["AWS_SECRET_ACCESS_KEY"], 40)
+
+	creds := credentials.NewStaticCredentialsProvider(vals["AWS_ACCESS_KEY_ID"], vals["AWS_SECRET_ACCESS_KEY"], "")
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], nil, creds))
+
+	// A wrong secret is refused: the server checks signatures.
+	bad := s3fake.NewClient(vals["endpoint"], vals["region"], nil,
+		credentials.NewStaticCredentialsProvider(vals["AWS_ACCESS_KEY_ID"], "wrong"+vals["AWS_SECRET_ACCESS_KEY"][5:], ""))
+	_, err := bad.ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	var apiErr smithy.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "SignatureDoesNotMatch", apiErr.ErrorCode())
+}
+
+func TestServeTLSWithEnvironmentCredentials(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENTKEY01")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret-value-that-is-never-printed")
+	vals := startServe(t, "-tls")
+	require.True(t, strings.HasPrefix(vals["endpoint"], "https://127.0.0.1:"))
+	assert.Equal(t, "AKIAENVIRONMENTKEY01", vals["AWS_ACCESS_KEY_ID"])
+	assert.Equal(t, "(from the environment)", vals["AWS_SECRET_ACCESS_KEY"])
+
+	pemBytes, err := os.ReadFile(vals["ca_bundle"])
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(pemBytes))
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	creds := credentials.NewStaticCredentialsProvider("AKIAENVIRONMENTKEY01", "env-secret-value-that-is-never-printed", "")
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], hc, creds))
+}
+
+func TestServeUsage(t *testing.T) {
+	code, _, stderr := runCLI(t, "", "serve", "extra")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `unexpected argument "extra"`)
+	code, _, stderr = runCLI(t, "", "serve", "-addr", "256.0.0.1:99999")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "listen on")
+}
+
+func TestLocalConfigUsesEmbeddedFake(t *testing.T) {
+	g := &globals{local: true, format: "text", stdout: io.Discard, stderr: io.Discard}
+	defer g.close()
+	c, err := g.s3Client(t.Context())
+	require.NoError(t, err)
+	_, err = c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("local-bucket")})
+	require.NoError(t, err)
+	out, err := c.ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Buckets, 1)
+	assert.Equal(t, "local-bucket", aws.ToString(out.Buckets[0].Name))
+	_, ok := g.localServer.Bucket("local-bucket")
+	assert.True(t, ok)
+}
