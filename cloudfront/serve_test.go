@@ -252,8 +252,15 @@ func TestServeBucketWithCertificateAndWeakerOptions(t *testing.T) {
 // global S3 endpoint, plus settings of the user's own.
 func legacyDistribution(t *testing.T, e *env, oai string) (string, *types.DistributionConfig) {
 	t.Helper()
-	cfg := &types.DistributionConfig{
-		CallerReference: aws.String("by-hand"),
+	cfg := legacyConfig("by-hand", oai)
+	out, err := e.cfc.CreateDistribution(t.Context(), &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+	return aws.ToString(out.Distribution.Id), cfg
+}
+
+func legacyConfig(ref, oai string) *types.DistributionConfig {
+	return &types.DistributionConfig{
+		CallerReference: aws.String(ref),
 		Comment:         aws.String("my site"),
 		Enabled:         aws.Bool(true),
 		Logging:         &types.LoggingConfig{Enabled: aws.Bool(true), Bucket: aws.String("logs.s3.amazonaws.com"), Prefix: aws.String("cf/"), IncludeCookies: aws.Bool(false)},
@@ -270,9 +277,6 @@ func legacyDistribution(t *testing.T, e *env, oai string) (string, *types.Distri
 			MinTTL:          aws.Int64(0),
 		},
 	}
-	out, err := e.cfc.CreateDistribution(t.Context(), &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
-	require.NoError(t, err)
-	return aws.ToString(out.Distribution.Id), cfg
 }
 
 func TestServeBucketSecuresExistingDistribution(t *testing.T) {
