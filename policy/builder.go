@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -360,29 +359,13 @@ func (b *Builder) check(s *Statement, index int) error {
 			return refuse(ErrWildcardResource, r, "wildcard resource", "AllowWildcardResources")
 		}
 	}
-	if everyone(s.Principal) && !b.opts.AllowPublic && !limitsPublicAccess(s.Condition) {
-		return refuse(ErrPublicGrant, "*", "Allow to everyone without a condition that limits it (fixed aws:SourceIp, aws:SourceVpce, aws:SourceArn, aws:PrincipalOrgID, …)", "AllowPublic")
+	// S3's definition of public, as Block Public Access applies it
+	// (StatementIsPublic); a document from the builder is a bucket policy
+	// or an identity policy, never an access point policy.
+	if reason, public := StatementIsPublic(*s, KindBucket); public && !b.opts.AllowPublic {
+		return refuse(ErrPublicGrant, "", "public: "+reason+" (for example aws:SourceVpce, aws:SourceIp, aws:PrincipalOrgID)", "AllowPublic")
 	}
 	return nil
-}
-
-// everyone reports whether a principal includes everyone: "*" or a "*"
-// value of any type.
-func everyone(p *Principal) bool {
-	if p == nil {
-		return false
-	}
-	if p.Wildcard {
-		return true
-	}
-	for _, e := range p.Entries {
-		for _, v := range e.Values {
-			if strings.Contains(v, "*") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // wildcardResource reports whether an ARN reaches beyond one bucket: "*",
@@ -391,76 +374,4 @@ func everyone(p *Principal) bool {
 func wildcardResource(r string) bool {
 	head, _, _ := strings.Cut(r, "/")
 	return strings.ContainsAny(head, "*?")
-}
-
-// The keys whose fixed values S3 counts as limiting a policy to non-public
-// access (S3 Block Public Access, "The meaning of public";
-// global-condition-keys.tsv, column limits_public_access_when_fixed).
-var publicLimitingKeys = map[string]bool{
-	"aws:principalaccount": true, "aws:principalarn": true, "aws:principalorgid": true,
-	"aws:sourceaccount": true, "aws:sourcearn": true, "aws:sourceip": true,
-	"aws:sourceowner": true, "aws:sourcevpc": true, "aws:sourcevpce": true, "aws:userid": true,
-	"s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
-	"s3:x-amz-server-side-encryption-aws-kms-key-id": true,
-}
-
-var accessPointAnyNameRe = regexp.MustCompile(`^arn:aws[a-z-]*:s3:[a-z0-9-]+:[0-9]{12}:accesspoint/\*$`)
-
-// limitsPublicAccess reports whether a condition limits an Allow to
-// everyone the way S3 requires for the statement not to be public: some
-// key S3 lists has only fixed values (no wildcard, no policy variable)
-// under a positive, non-IfExists operator; aws:SourceIp ranges no wider
-// than /8 (IPv4) or /32 (IPv6). This is the builder's own conservative
-// check; the package's public-access analysis is the authority.
-func limitsPublicAccess(c Condition) bool {
-	for _, blk := range c {
-		op := blk.Operator
-		if strings.Contains(op, ":") || strings.HasSuffix(op, "IfExists") {
-			continue // set qualifiers and IfExists let requests without the key through
-		}
-		for _, e := range blk.Entries {
-			key := strings.ToLower(e.Key)
-			if !publicLimitingKeys[key] || len(e.Values) == 0 {
-				continue
-			}
-			if limitingValues(op, key, e.Values) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func limitingValues(op, key string, values []ConditionValue) bool {
-	if key == "aws:sourceip" {
-		if op != "IpAddress" {
-			return false
-		}
-		for _, v := range values {
-			p, err := netip.ParsePrefix(v.Text)
-			if err != nil {
-				a, aerr := netip.ParseAddr(v.Text)
-				if aerr != nil {
-					return false
-				}
-				p = netip.PrefixFrom(a, a.BitLen())
-			}
-			if (p.Addr().Is4() && p.Bits() < 8) || (!p.Addr().Is4() && p.Bits() < 32) {
-				return false
-			}
-		}
-		return true
-	}
-	switch op {
-	case "StringEquals", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike", "StringLike":
-	default:
-		return false
-	}
-	for _, v := range values {
-		fixed := v.Text != "" && !strings.ContainsAny(v.Text, "*?") && !strings.Contains(v.Text, "${")
-		if !fixed && !(key == "s3:dataaccesspointarn" && accessPointAnyNameRe.MatchString(v.Text)) {
-			return false
-		}
-	}
-	return true
 }

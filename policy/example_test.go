@@ -66,7 +66,7 @@ func ExampleBuild_refused() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// policy: statement #0: Allow to everyone without a condition that limits it (fixed aws:SourceIp, aws:SourceVpce, aws:SourceArn, aws:PrincipalOrgID, …) (*); set BuildOptions.AllowPublic to allow it
+	// policy: statement #0: public: Principal "*" without a condition that limits it to fixed values (for example aws:SourceVpce, aws:SourceIp, aws:PrincipalOrgID); set BuildOptions.AllowPublic to allow it
 }
 
 // Merging our statements into a bucket policy someone else wrote: their
