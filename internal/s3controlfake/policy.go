@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 type rawStatement struct {
@@ -77,40 +79,15 @@ func checkAccessPointPolicy(doc, apARN string) error {
 	return nil
 }
 
-// minimalJudge is the default PolicyJudge: an Allow to everyone without a
-// condition is public; VPC access points are never public.
-func minimalJudge(doc string, vpc bool) (bool, error) {
+// policyJudge is the default PolicyJudge: the policy package's rule for
+// access point policies. A VPC access point is never public.
+func policyJudge(doc string, vpc bool) (bool, error) {
 	if vpc {
 		return false, nil
 	}
-	sts, err := statements(doc)
+	d, err := policy.Parse([]byte(doc))
 	if err != nil {
 		return false, err
 	}
-	for _, st := range sts {
-		if st.Effect != "Allow" || len(st.Condition) > 0 && string(st.Condition) != "{}" {
-			continue
-		}
-		if isEveryone(st.Principal) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-func isEveryone(raw json.RawMessage) bool {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s == "*"
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return false
-	}
-	for _, v := range stringsOf(m["AWS"]) {
-		if v == "*" {
-			return true
-		}
-	}
-	return false
+	return policy.IsPublic(d, policy.KindAccessPoint).IsPublic, nil
 }

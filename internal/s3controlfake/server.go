@@ -29,6 +29,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
 // DefaultAccountID is the account the fake serves when Options.AccountID is empty.
@@ -76,15 +78,22 @@ type Options struct {
 	AccountID string
 	// Region appears in access point ARNs.
 	Region string
-	// AccountBPA, when set, stores the account-level Block Public Access
-	// configuration (for example the S3 fake, so it enforces it).
+	// S3, when set, is the in-memory S3 fake of the same account: the
+	// account-level Block Public Access configuration is kept there (so
+	// PutPublicAccessBlock through s3control changes what the S3 fake
+	// enforces), access points need an existing bucket of it, and AccountID
+	// and Region default to its own.
+	S3 *s3fake.Server
+	// AccountBPA, when set (and S3 is not), stores the account-level Block
+	// Public Access configuration.
 	AccountBPA AccountBPAStore
-	// Buckets, when set, is asked whether an access point's bucket exists.
+	// Buckets, when set (and S3 is not), is asked whether an access
+	// point's bucket exists.
 	Buckets BucketChecker
 	// PolicyIsPublic judges access point policies for
-	// GetAccessPointPolicyStatus. By default a minimal judge is used: a
-	// policy is public when an Allow statement grants to "*" (or {"AWS":"*"})
-	// without conditions, and never for a VPC access point.
+	// GetAccessPointPolicyStatus and BlockPublicPolicy. By default it is the
+	// policy package's rule for access point policies (policy.IsPublic with
+	// KindAccessPoint), and a VPC access point is never public.
 	PolicyIsPublic PolicyJudge
 	// AllowUnsigned accepts requests without a SigV4 Authorization header.
 	// By default they are refused with 403 AccessDenied, as S3 Control does.
@@ -146,6 +155,16 @@ func New(opts *Options) *Server {
 		counts:  map[string]int{},
 		now:     time.Now,
 	}
+	if opts.S3 != nil {
+		if s.account == "" {
+			s.account = opts.S3.AccountID()
+		}
+		if s.region == "" {
+			s.region = opts.S3.Region()
+		}
+		s.store = s3Store{opts.S3, s.account}
+		s.buckets = s3Store{opts.S3, s.account}
+	}
 	if s.account == "" {
 		s.account = DefaultAccountID
 	}
@@ -153,9 +172,39 @@ func New(opts *Options) *Server {
 		s.region = DefaultRegion
 	}
 	if s.judge == nil {
-		s.judge = minimalJudge
+		s.judge = policyJudge
 	}
 	return s
+}
+
+// s3Store adapts the S3 fake to AccountBPAStore and BucketChecker.
+type s3Store struct {
+	srv     *s3fake.Server
+	account string
+}
+
+func (a s3Store) AccountPublicAccessBlock() (PublicAccessBlock, bool) {
+	p := a.srv.AccountPublicAccessBlock(a.account)
+	if p == nil {
+		return PublicAccessBlock{}, false
+	}
+	return PublicAccessBlock{p.BlockPublicAcls, p.IgnorePublicAcls, p.BlockPublicPolicy, p.RestrictPublicBuckets}, true
+}
+
+func (a s3Store) SetAccountPublicAccessBlock(c *PublicAccessBlock) {
+	if c == nil {
+		a.srv.SetAccountPublicAccessBlock(a.account, nil)
+		return
+	}
+	a.srv.SetAccountPublicAccessBlock(a.account, &s3fake.PublicAccessBlock{
+		BlockPublicAcls: c.BlockPublicAcls, IgnorePublicAcls: c.IgnorePublicAcls,
+		BlockPublicPolicy: c.BlockPublicPolicy, RestrictPublicBuckets: c.RestrictPublicBuckets,
+	})
+}
+
+func (a s3Store) BucketExists(name string) bool {
+	_, ok := a.srv.Bucket(name)
+	return ok
 }
 
 // AccountID returns the account the fake serves.
