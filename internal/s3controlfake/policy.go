@@ -2,7 +2,6 @@ package s3controlfake
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/s3secure/s3secure/policy"
@@ -19,23 +18,23 @@ type rawPolicy struct {
 	Statement json.RawMessage `json:"Statement"`
 }
 
-func statements(doc string) ([]rawStatement, error) {
+func statements(doc string) ([]rawStatement, string) {
 	var p rawPolicy
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
-		return nil, errors.New("Policies must be valid JSON and the first byte must be '{'")
+		return nil, "Policies must be valid JSON and the first byte must be '{'"
 	}
 	if len(p.Statement) == 0 {
-		return nil, errors.New("Missing required field Statement")
+		return nil, "Missing required field Statement"
 	}
 	var list []rawStatement
 	if err := json.Unmarshal(p.Statement, &list); err != nil {
 		var one rawStatement
 		if err := json.Unmarshal(p.Statement, &one); err != nil {
-			return nil, errors.New("Statement is not valid")
+			return nil, "Statement is not valid"
 		}
 		list = []rawStatement{one}
 	}
-	return list, nil
+	return list, ""
 }
 
 func stringsOf(raw json.RawMessage) []string {
@@ -53,30 +52,31 @@ func stringsOf(raw json.RawMessage) []string {
 
 // checkAccessPointPolicy applies S3 Control's checks on PutAccessPointPolicy:
 // the 20 KB limit, JSON, and every resource naming this access point (the
-// access point ARN or its /object/… form).
-func checkAccessPointPolicy(doc, apARN string) error {
+// access point ARN or its /object/… form). It returns S3's MalformedPolicy
+// message, or "" when the policy is acceptable.
+func checkAccessPointPolicy(doc, apARN string) string {
 	if len(doc) > maxAccessPointPolicyBytes {
-		return errors.New("Policy exceeds the maximum allowed document size.")
+		return "Policy exceeds the maximum allowed document size."
 	}
-	sts, err := statements(doc)
-	if err != nil {
-		return err
+	sts, msg := statements(doc)
+	if msg != "" {
+		return msg
 	}
 	for _, st := range sts {
 		if st.Effect != "Allow" && st.Effect != "Deny" {
-			return errors.New("Invalid effect")
+			return "Invalid effect"
 		}
 		res := stringsOf(st.Resource)
 		if len(res) == 0 {
-			return errors.New("Policy has invalid resource")
+			return "Policy has invalid resource"
 		}
 		for _, r := range res {
 			if r != apARN && !strings.HasPrefix(r, apARN+"/object/") {
-				return errors.New("Policy has invalid resource")
+				return "Policy has invalid resource"
 			}
 		}
 	}
-	return nil
+	return ""
 }
 
 // policyJudge is the default PolicyJudge: the policy package's rule for

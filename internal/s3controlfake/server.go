@@ -625,8 +625,8 @@ func (s *Server) putAccessPointPolicy(w http.ResponseWriter, r *http.Request, na
 	if s.lookup(w, name) == nil {
 		return
 	}
-	if err := checkAccessPointPolicy(req.Policy, s.arn(name)); err != nil {
-		writeError(w, http.StatusBadRequest, "MalformedPolicy", err.Error())
+	if msg := checkAccessPointPolicy(req.Policy, s.arn(name)); msg != "" {
+		writeError(w, http.StatusBadRequest, "MalformedPolicy", msg)
 		return
 	}
 	ap := s.aps[name]
