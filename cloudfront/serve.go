@@ -341,10 +341,14 @@ func createDistribution(ctx context.Context, cf CloudFrontAPI, o *Options, res *
 		return err
 	}
 	setDistribution(res, out.Distribution)
+	tls := "default *.cloudfront.net certificate"
+	if o.CertificateARN != "" {
+		tls = "certificate " + o.CertificateARN + ", " + string(o.minTLS())
+	}
 	res.add(Action{Step: StepCreateDistribution, Change: ChangeCreated, Detail: fmt.Sprintf(
-		"distribution %s (%s): origin %s via OAC %s, %s, GET/HEAD only, TLS floor %s with a custom certificate",
+		"distribution %s (%s): origin %s via OAC %s, %s, GET/HEAD only, %s",
 		res.DistributionID, res.DomainName, RESTEndpoint(res.Bucket, res.Region), res.OriginAccessControlID,
-		o.viewerProtocol(), o.minTLS())})
+		o.viewerProtocol(), tls)})
 	return nil
 }
 
