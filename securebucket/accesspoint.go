@@ -1,0 +1,609 @@
+package securebucket
+
+// Access points: create one per application with secure defaults, delegate
+// the bucket's access control to the account's access points, and audit
+// access points (Security Hub S3.19, network origin, policy).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// AccessPointAPI is the part of the S3 Control API that [CreateAccessPoint]
+// and [AuditAccessPoints] use. A *s3control.Client satisfies it.
+type AccessPointAPI interface {
+	CreateAccessPoint(ctx context.Context, in *s3control.CreateAccessPointInput, optFns ...func(*s3control.Options)) (*s3control.CreateAccessPointOutput, error)
+	GetAccessPoint(ctx context.Context, in *s3control.GetAccessPointInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointOutput, error)
+	ListAccessPoints(ctx context.Context, in *s3control.ListAccessPointsInput, optFns ...func(*s3control.Options)) (*s3control.ListAccessPointsOutput, error)
+	GetAccessPointPolicy(ctx context.Context, in *s3control.GetAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyOutput, error)
+	PutAccessPointPolicy(ctx context.Context, in *s3control.PutAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.PutAccessPointPolicyOutput, error)
+}
+
+// AccessPointBucketAPI is the part of the S3 API that
+// [DelegateToAccessPoints] uses. A *s3.Client satisfies it.
+type AccessPointBucketAPI interface {
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
+}
+
+var (
+	_ AccessPointAPI       = (*s3control.Client)(nil)
+	_ AccessPointBucketAPI = (*s3.Client)(nil)
+)
+
+// Access point sentinel errors.
+var (
+	// ErrInvalidAccessPoint means an access point argument or option is not
+	// valid (name, Region, VPC id, principal, prefix, access). No request
+	// was sent.
+	ErrInvalidAccessPoint = errors.New("securebucket: invalid access point request")
+
+	// ErrAccessPointOrigin means neither a VPC id nor
+	// AllowInternetOrigin was given: an access point's network origin cannot
+	// be changed after creation, so this package does not pick Internet
+	// silently. No request was sent.
+	ErrAccessPointOrigin = errors.New("securebucket: access point needs a VPC id or AllowInternetOrigin")
+
+	// ErrAccessPointMismatch means an access point of that name already
+	// exists with settings that differ from the request (another bucket,
+	// another network origin or VPC, Block Public Access not all on). Those
+	// settings cannot be changed after creation: delete the access point and
+	// create it again.
+	ErrAccessPointMismatch = errors.New("securebucket: existing access point differs and cannot be changed")
+)
+
+// AccessPointAccess is what an access point's policy grants its principal.
+type AccessPointAccess string
+
+// Access levels. The zero value means [AccessPointRead].
+const (
+	// AccessPointRead grants s3:GetObject on the objects (under the prefix)
+	// and s3:ListBucket (limited to the prefix) through the access point.
+	AccessPointRead AccessPointAccess = "read"
+	// AccessPointWrite grants s3:PutObject and s3:AbortMultipartUpload.
+	AccessPointWrite AccessPointAccess = "write"
+	// AccessPointReadWrite grants both. Deletion is never granted.
+	AccessPointReadWrite AccessPointAccess = "readwrite"
+)
+
+// AccessPointOptions configure [CreateAccessPoint]. nil means the
+// defaults, which need a VPC id: see AllowInternetOrigin.
+type AccessPointOptions struct {
+	// VPCID restricts the access point to requests from that VPC (network
+	// origin VPC). It cannot be changed after creation.
+	VPCID string
+
+	// AllowInternetOrigin creates the access point with network origin
+	// Internet when VPCID is empty: requests from any network can then use
+	// it, limited only by its policy, the bucket policy and IAM. By default
+	// a VPC id is required ([ErrAccessPointOrigin]).
+	AllowInternetOrigin bool
+
+	// Principal is the IAM role or user ARN (or 12-digit account id) that
+	// the access point policy grants Access to. Empty means no access point
+	// policy: access is then governed by identity policies alone.
+	Principal string
+
+	// Access is what the policy grants. By default, AccessPointRead.
+	Access AccessPointAccess
+
+	// Prefix limits the grant to keys that start with it (for example
+	// "app/"). Empty means every key.
+	Prefix string
+
+	// DisableBucketDelegation leaves the bucket policy alone. By default the
+	// statement S3SecureDelegateToAccessPoints is merged into it, so that
+	// access through the account's access points is decided by their
+	// policies (the bucket policy must allow a request too).
+	DisableBucketDelegation bool
+}
+
+// AccessPointResult says what [CreateAccessPoint] found and did.
+type AccessPointResult struct {
+	// ARN is the access point ARN (arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME).
+	ARN string
+	// Alias is the access point alias, usable where a bucket name is expected.
+	Alias string
+	// Created is false when a matching access point already existed.
+	Created bool
+	// NetworkOrigin is "VPC" or "Internet".
+	NetworkOrigin string
+	// Policy is the access point policy after the call (nil without Principal).
+	Policy *policy.Document
+	// PolicyChanged reports whether the access point policy was written.
+	PolicyChanged bool
+	// BucketPolicyChanged reports whether the bucket policy was written.
+	BucketPolicyChanged bool
+}
+
+// Sids of the statements this package owns in access point policies, and
+// the delegation statement in bucket policies.
+const (
+	// AccessPointSidPrefix starts every Sid this package owns in an access
+	// point policy; statements with other Sids are never changed.
+	AccessPointSidPrefix = "S3SecureAccessPoint"
+
+	apSidRead  = AccessPointSidPrefix + "Read"
+	apSidList  = AccessPointSidPrefix + "List"
+	apSidWrite = AccessPointSidPrefix + "Write"
+)
+
+var (
+	apNameRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$`)
+	apRegionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	apVPCRE    = regexp.MustCompile(`^vpc-[0-9a-f]{1,17}$`)
+	apBucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	apIAMRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
+)
+
+// AccessPointARN returns arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME.
+func AccessPointARN(region, accountID, name string) string {
+	return "arn:aws:s3:" + region + ":" + accountID + ":accesspoint/" + name
+}
+
+func apValidate(accountID, region, bucket, name string, o *AccessPointOptions) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidAccessPoint}, args...)...)
+	}
+	if err := acctCheckID(accountID); err != nil {
+		return err
+	}
+	switch {
+	case !apRegionRE.MatchString(region):
+		return bad("region %q is not an AWS Region name", region)
+	case !apBucketRE.MatchString(bucket) || strings.Contains(bucket, ".."):
+		return bad("bucket name %q is not valid", bucket)
+	case !apNameRE.MatchString(name) || strings.Contains(name, "--") || strings.HasPrefix(name, "xn--") || strings.HasSuffix(name, "-s3alias"):
+		return bad("access point name %q must be 3-50 lowercase letters, digits and single hyphens, starting and ending with a letter or digit", name)
+	}
+	if o.VPCID != "" && !apVPCRE.MatchString(o.VPCID) {
+		return bad("VPC id %q is not valid (vpc-…)", o.VPCID)
+	}
+	if o.VPCID == "" && !o.AllowInternetOrigin {
+		return fmt.Errorf("%w (access point %s)", ErrAccessPointOrigin, name)
+	}
+	if o.Principal != "" && !apIAMRE.MatchString(o.Principal) && !acctIDRE.MatchString(o.Principal) {
+		return bad("principal %q must be an IAM role or user ARN, an account root ARN or a 12-digit account id (no wildcards)", o.Principal)
+	}
+	switch o.Access {
+	case "", AccessPointRead, AccessPointWrite, AccessPointReadWrite:
+	default:
+		return bad("access %q must be read, write or readwrite", o.Access)
+	}
+	if strings.ContainsAny(o.Prefix, "*?$") || strings.HasPrefix(o.Prefix, "/") {
+		return bad("prefix %q must not contain *, ? or $ nor start with /", o.Prefix)
+	}
+	return nil
+}
+
+// AccessPointPolicy returns the statements this package writes into the
+// policy of access point name for opts (principal, access, prefix), as a
+// document. Every statement is checked by the policy package's
+// [policy.Builder] (no wildcard action or resource, no public grant, no
+// permissions-management action). It sends no request and fails with
+// [ErrInvalidAccessPoint] for invalid input or when opts has no Principal.
+func AccessPointPolicy(region, accountID, name string, opts *AccessPointOptions) (*policy.Document, error) {
+	if opts == nil || opts.Principal == "" {
+		return nil, fmt.Errorf("%w: a principal is needed for an access point policy", ErrInvalidAccessPoint)
+	}
+	o := *opts
+	o.AllowInternetOrigin = true // the origin does not matter here
+	if err := apValidate(accountID, region, "placeholder-bucket", name, &o); err != nil {
+		return nil, err
+	}
+	return apPolicy(region, accountID, name, &o)
+}
+
+// apPolicy derives the access point statements. The builder's Grant works
+// on bucket ARNs only, so the statements are written here with access
+// point ARNs and checked with Builder.Add.
+func apPolicy(region, accountID, name string, o *AccessPointOptions) (*policy.Document, error) {
+	arn := AccessPointARN(region, accountID, name)
+	objects := arn + "/object/" + o.Prefix + "*"
+	principal := policy.AWSPrincipal(o.Principal)
+	access := o.Access
+	if access == "" {
+		access = AccessPointRead
+	}
+	var stmts []policy.Statement
+	if access == AccessPointRead || access == AccessPointReadWrite {
+		stmts = append(stmts, policy.Statement{
+			Sid: apSidRead, Effect: policy.Allow, Principal: principal.Clone(),
+			Action: policy.Strings("s3:GetObject"), Resource: policy.Strings(objects),
+		})
+		list := policy.Statement{
+			Sid: apSidList, Effect: policy.Allow, Principal: principal.Clone(),
+			Action: policy.Strings("s3:ListBucket"), Resource: policy.Strings(arn),
+		}
+		if o.Prefix != "" {
+			list.Condition = policy.NewCondition("StringLike", "s3:prefix", o.Prefix+"*")
+		}
+		stmts = append(stmts, list)
+	}
+	if access == AccessPointWrite || access == AccessPointReadWrite {
+		stmts = append(stmts, policy.Statement{
+			Sid: apSidWrite, Effect: policy.Allow, Principal: principal.Clone(),
+			Action: policy.Strings("s3:PutObject", "s3:AbortMultipartUpload"), Resource: policy.Strings(objects),
+		})
+	}
+	b := policy.NewBuilder(nil)
+	for _, st := range stmts {
+		if err := b.Add(st); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+		}
+	}
+	return b.Document()
+}
+
+// CreateAccessPoint creates access point name on bucket for one
+// application, with secure defaults, and returns what it did:
+//
+//   - network origin VPC when opts.VPCID is set; Internet only with
+//     opts.AllowInternetOrigin ([ErrAccessPointOrigin] otherwise);
+//   - all four Block Public Access settings on (they cannot be changed
+//     later);
+//   - when opts.Principal is set, an access point policy granting it
+//     opts.Access on the objects under opts.Prefix, merged by Sid
+//     ([AccessPointSidPrefix]) with any statements already there;
+//   - unless opts.DisableBucketDelegation, the bucket policy statement
+//     [policy.DelegateToAccessPoints] merged into the bucket policy,
+//     keeping every other statement.
+//
+// An existing access point with the same bucket, origin and Block Public
+// Access is reused (Created false); one that differs gives
+// [ErrAccessPointMismatch]. Calling it again with the same arguments writes
+// nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
+// a failed request is an [*AccountError] wrapping the SDK error. The bucket
+// must be in accountID's account (ExpectedBucketOwner is sent).
+func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
+	if opts == nil {
+		opts = &AccessPointOptions{}
+	}
+	if err := apValidate(accountID, region, bucket, name, opts); err != nil {
+		return nil, err
+	}
+	var want *policy.Document
+	if opts.Principal != "" {
+		var err error
+		if want, err = apPolicy(region, accountID, name, opts); err != nil {
+			return nil, err
+		}
+	}
+	if control == nil || buckets == nil && !opts.DisableBucketDelegation {
+		return nil, &AccountError{AccountID: accountID, Operation: "CreateAccessPoint", Err: acctErrNoClient}
+	}
+	fail := func(op string, err error) (*AccessPointResult, error) {
+		return nil, &AccountError{AccountID: accountID, Operation: op, Err: err}
+	}
+	res := &AccessPointResult{ARN: AccessPointARN(region, accountID, name), NetworkOrigin: string(s3ctltypes.NetworkOriginInternet)}
+	if opts.VPCID != "" {
+		res.NetworkOrigin = string(s3ctltypes.NetworkOriginVpc)
+	}
+
+	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+	switch {
+	case err == nil:
+		if err := apMatches(got, bucket, opts.VPCID); err != nil {
+			return nil, err
+		}
+		res.Alias = aws.ToString(got.Alias)
+		if a := aws.ToString(got.AccessPointArn); a != "" {
+			res.ARN = a
+		}
+	case acctHasCode(err, "NoSuchAccessPoint"):
+		in := &s3control.CreateAccessPointInput{
+			AccountId: aws.String(accountID), Name: aws.String(name), Bucket: aws.String(bucket),
+			BucketAccountId:                aws.String(accountID),
+			PublicAccessBlockConfiguration: AllPublicAccessBlocked.s3control(),
+		}
+		if opts.VPCID != "" {
+			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(opts.VPCID)}
+		}
+		out, err := control.CreateAccessPoint(ctx, in)
+		if err != nil {
+			return fail("CreateAccessPoint", err)
+		}
+		res.Created = true
+		res.Alias = aws.ToString(out.Alias)
+		if a := aws.ToString(out.AccessPointArn); a != "" {
+			res.ARN = a
+		}
+	default:
+		return fail("GetAccessPoint", err)
+	}
+
+	if want != nil {
+		var cur *policy.Document // nil: no policy yet
+		pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+		switch {
+		case err == nil:
+			if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
+				return fail("GetAccessPointPolicy", err)
+			}
+		case acctHasCode(err, "NoSuchAccessPointPolicy"):
+		default:
+			return fail("GetAccessPointPolicy", err)
+		}
+		merged, changed, err := apMergeOwned(cur, want.Statements)
+		if err != nil {
+			return fail("PutAccessPointPolicy", err)
+		}
+		res.Policy = merged
+		if changed {
+			if err := merged.CheckSize(policy.KindAccessPoint); err != nil {
+				return fail("PutAccessPointPolicy", err)
+			}
+			body, err := merged.Marshal()
+			if err != nil {
+				return fail("PutAccessPointPolicy", err)
+			}
+			if _, err := control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}); err != nil {
+				return fail("PutAccessPointPolicy", err)
+			}
+			res.PolicyChanged = true
+		}
+	}
+
+	if !opts.DisableBucketDelegation {
+		changed, err := DelegateToAccessPoints(ctx, buckets, bucket, accountID)
+		if err != nil {
+			return nil, err
+		}
+		res.BucketPolicyChanged = changed
+	}
+	return res, nil
+}
+
+// apMatches checks that an existing access point is the one asked for.
+func apMatches(got *s3control.GetAccessPointOutput, bucket, vpcID string) error {
+	var diffs []string
+	if b := aws.ToString(got.Bucket); b != bucket {
+		diffs = append(diffs, fmt.Sprintf("bucket %s, not %s", b, bucket))
+	}
+	gotVPC := ""
+	if got.VpcConfiguration != nil {
+		gotVPC = aws.ToString(got.VpcConfiguration.VpcId)
+	}
+	switch {
+	case vpcID == "" && gotVPC != "":
+		diffs = append(diffs, "network origin VPC ("+gotVPC+"), not Internet")
+	case vpcID != "" && gotVPC != vpcID:
+		diffs = append(diffs, fmt.Sprintf("network origin %s %s, not VPC %s", got.NetworkOrigin, gotVPC, vpcID))
+	}
+	if off := PublicAccessBlockFromS3Control(got.PublicAccessBlockConfiguration).Off(); len(off) > 0 {
+		diffs = append(diffs, "Block Public Access off: "+strings.Join(off, ", "))
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%w: access point %s has %s", ErrAccessPointMismatch, aws.ToString(got.Name), strings.Join(diffs, "; "))
+	}
+	return nil
+}
+
+// DelegateToAccessPoints merges the policy package's
+// [policy.DelegateToAccessPoints] statement (Sid
+// S3SecureDelegateToAccessPoints: any principal, any action, but only
+// through an access point of accountID, by s3:DataAccessPointAccount) into
+// the bucket policy, creating the policy if there is none, and reports
+// whether it wrote anything. Every other statement is kept byte for byte;
+// an equivalent statement under another Sid is recognised (nothing is
+// written). ConfirmRemoveSelfBucketAccess is never set; ExpectedBucketOwner
+// is accountID. A merged policy over 20 KB fails with
+// policy.ErrPolicyTooLarge before any write; a failed request is an
+// [*AccountError].
+func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return false, err
+	}
+	want, err := policy.DelegateToAccessPoints(bucket, accountID)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+	}
+	if client == nil {
+		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: acctErrNoClient}
+	}
+	fail := func(op string, err error) (bool, error) {
+		return false, &AccountError{AccountID: accountID, Operation: op + " " + bucket, Err: err}
+	}
+	var cur *policy.Document // nil: no policy yet
+	out, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)})
+	switch {
+	case err == nil:
+		if cur, err = policy.Parse([]byte(aws.ToString(out.Policy))); err != nil {
+			return fail("GetBucketPolicy", err)
+		}
+	case acctHasCode(err, "NoSuchBucketPolicy"):
+	default:
+		return fail("GetBucketPolicy", err)
+	}
+	merged, err := policy.Merge(cur, want)
+	if err != nil {
+		return fail("PutBucketPolicy", err)
+	}
+	if !merged.Changed() {
+		return false, nil
+	}
+	if err := merged.Document.CheckSize(policy.KindBucket); err != nil {
+		return fail("PutBucketPolicy", err)
+	}
+	body, err := merged.Document.Marshal()
+	if err != nil {
+		return fail("PutBucketPolicy", err)
+	}
+	if _, err := client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)}); err != nil {
+		return fail("PutBucketPolicy", err)
+	}
+	return true, nil
+}
+
+// apMergeOwned merges want into doc (nil: no policy yet) with the policy
+// package's Merge and removes statements of ours (Sid prefix
+// AccessPointSidPrefix) that want no longer has, for example the write
+// statement when access goes from readwrite to read. Other statements are
+// kept byte for byte. It reports whether the document changed.
+func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Document, bool, error) {
+	res, err := policy.Merge(doc, want...)
+	if err != nil {
+		return nil, false, err
+	}
+	var stale []string
+	for _, st := range res.Document.Statements {
+		if strings.HasPrefix(st.Sid, AccessPointSidPrefix) && !slices.ContainsFunc(want, func(w policy.Statement) bool { return w.Sid == st.Sid }) {
+			stale = append(stale, st.Sid)
+		}
+	}
+	if len(stale) == 0 {
+		return res.Document, res.Changed(), nil
+	}
+	rm, err := policy.Remove(res.Document, stale...)
+	if err != nil {
+		return nil, false, err
+	}
+	return rm.Document, true, nil
+}
+
+const apTitleBPA = "Access points should have Block Public Access settings enabled"
+
+// AccessPointAuditOptions configure [AuditAccessPoints]. nil means every
+// access point of the account.
+type AccessPointAuditOptions struct {
+	// Bucket limits the audit to the access points of one bucket.
+	Bucket string
+}
+
+// AuditAccessPoints checks every access point of the account (or of
+// opts.Bucket) and returns three results per access point:
+//
+//   - S3.19: all four Block Public Access settings must be on (they cannot
+//     be changed after creation: a failing access point must be replaced);
+//   - S3Secure.AccessPointNetworkOrigin: VPC passes, Internet fails (Low);
+//   - S3Secure.AccessPointPolicy: the access point policy must not be
+//     public under S3's access point rules (which differ from the bucket
+//     rules: s3:DataAccessPointArn does not make it non-public, and a VPC
+//     access point is never public).
+//
+// A read that fails gives UNKNOWN for the checks that needed it; a listing
+// that fails gives one UNKNOWN S3.19 result for the account. An account
+// without access points gives one PASS S3.19 result. The only error is
+// [ErrInvalidAccountID] for a bad account id.
+func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID string, opts *AccessPointAuditOptions) ([]AccountResult, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &AccessPointAuditOptions{}
+	}
+	base := acctResult(ControlAccessPointBPA, "", apTitleBPA, SeverityCritical, accountID)
+	if control == nil {
+		base.Status, base.Err = StatusUnknown, acctErrNoClient
+		base.Message = "access points could not be listed: no S3 Control client"
+		return []AccountResult{base}, nil
+	}
+	in := &s3control.ListAccessPointsInput{AccountId: aws.String(accountID)}
+	if opts.Bucket != "" {
+		in.Bucket = aws.String(opts.Bucket)
+	}
+	var aps []s3ctltypes.AccessPoint
+	pg := s3control.NewListAccessPointsPaginator(control, in)
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(ctx)
+		if err != nil {
+			base.Status, base.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
+			base.Message = "access points could not be listed: " + acctTrim(base.Err)
+			return []AccountResult{base}, nil
+		}
+		aps = append(aps, out.AccessPointList...)
+	}
+	if len(aps) == 0 {
+		base.Status = StatusPass
+		base.Message = "no access points"
+		if opts.Bucket != "" {
+			base.Message = "no access points for bucket " + opts.Bucket
+		}
+		return []AccountResult{base}, nil
+	}
+	var results []AccountResult
+	for _, ap := range aps {
+		results = append(results, auditAccessPoint(ctx, control, accountID, ap)...)
+	}
+	return results, nil
+}
+
+func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID string, ap s3ctltypes.AccessPoint) []AccountResult {
+	name := aws.ToString(ap.Name)
+	arn := aws.ToString(ap.AccessPointArn)
+	if arn == "" {
+		arn = name
+	}
+	bpa := acctResult(ControlAccessPointBPA, "", apTitleBPA, SeverityCritical, arn)
+	origin := acctResult(ControlAccessPointOrigin, "", "Access points should only accept requests from a VPC", SeverityLow, arn)
+	pol := acctResult(ControlAccessPointPolicy, "", "Access point policies should not grant public access", SeverityCritical, arn)
+
+	vpc := ap.NetworkOrigin == s3ctltypes.NetworkOriginVpc
+	if vpc {
+		origin.Status, origin.Message = StatusPass, "network origin VPC"
+		if ap.VpcConfiguration != nil {
+			origin.Message += " (" + aws.ToString(ap.VpcConfiguration.VpcId) + ")"
+		}
+	} else {
+		origin.Status = StatusFail
+		origin.Message = "network origin Internet: requests from any network may use it; the origin cannot be changed, so create a VPC access point to replace it if only VPC clients need it"
+	}
+
+	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: ap.Name})
+	switch {
+	case err != nil:
+		bpa.Status, bpa.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "GetAccessPoint " + name, Err: err}
+		bpa.Message = "access point could not be read: " + acctTrim(bpa.Err)
+	case got.PublicAccessBlockConfiguration == nil:
+		bpa.Status, bpa.Message = StatusUnknown, "access point has no Block Public Access configuration in the response"
+	default:
+		if off := PublicAccessBlockFromS3Control(got.PublicAccessBlockConfiguration).Off(); len(off) > 0 {
+			bpa.Status = StatusFail
+			bpa.Message = "Block Public Access off: " + strings.Join(off, ", ") + "; it cannot be changed after creation: replace the access point"
+		} else {
+			bpa.Status, bpa.Message = StatusPass, "all four Block Public Access settings are on"
+		}
+	}
+
+	p, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: ap.Name})
+	switch {
+	case acctHasCode(err, "NoSuchAccessPointPolicy"):
+		pol.Status, pol.Message = StatusPass, "no access point policy"
+	case err != nil:
+		pol.Status, pol.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "GetAccessPointPolicy " + name, Err: err}
+		pol.Message = "access point policy could not be read: " + acctTrim(pol.Err)
+	default:
+		doc, perr := policy.Parse([]byte(aws.ToString(p.Policy)))
+		switch {
+		case perr != nil:
+			pol.Status, pol.Err = StatusUnknown, perr
+			pol.Message = "access point policy could not be parsed: " + perr.Error()
+		case vpc:
+			// S3: access points with VPC network origin are always non-public.
+			pol.Status, pol.Message = StatusPass, "VPC access point: its policy cannot make it public"
+		default:
+			if st := policy.IsPublic(doc, policy.KindAccessPoint); st.IsPublic {
+				reasons := make([]string, len(st.Statements))
+				for i, ps := range st.Statements {
+					reasons[i] = acctStatementLabel(ps) + ": " + ps.Reason
+				}
+				pol.Status = StatusFail
+				pol.Message = "access point policy is public: " + strings.Join(reasons, "; ")
+			} else {
+				pol.Status, pol.Message = StatusPass, "access point policy is not public"
+			}
+		}
+	}
+	return []AccountResult{bpa, origin, pol}
+}

@@ -1,0 +1,615 @@
+package securebucket
+
+// Account-level controls: account Block Public Access (Security Hub S3.1),
+// and the result type shared by every account-level audit in this package
+// (access points in accesspoint.go, CloudTrail data events in cloudtrail.go).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Security Hub severity labels used in [ControlResult.Severity].
+const (
+	SeverityCritical = "CRITICAL"
+	SeverityHigh     = "HIGH"
+	SeverityMedium   = "MEDIUM"
+	SeverityLow      = "LOW"
+)
+
+// Account-level controls besides [ControlAccountBPA] (S3.1).
+const (
+	// ControlAccessPointBPA is Security Hub S3.19: access points have all
+	// four Block Public Access settings on.
+	ControlAccessPointBPA Control = "S3.19"
+	// ControlAccessPointOrigin: access points have network origin VPC.
+	ControlAccessPointOrigin Control = "S3Secure.AccessPointNetworkOrigin"
+	// ControlAccessPointPolicy: access point policies are not public.
+	ControlAccessPointPolicy Control = "S3Secure.AccessPointPolicy"
+	// ControlDataEventsWrite is Security Hub S3.22: a multi-Region trail
+	// logs S3 object-level write events (CIS 3.8).
+	ControlDataEventsWrite Control = "S3.22"
+	// ControlDataEventsRead is Security Hub S3.23: a multi-Region trail
+	// logs S3 object-level read events (CIS 3.9).
+	ControlDataEventsRead Control = "S3.23"
+)
+
+// AccountResult is the result of one account-level control: S3.1 (account
+// Block Public Access), S3.19 and the access point checks (one result per
+// access point), S3.22 and S3.23 (CloudTrail data events). It is a
+// [ControlResult] (Bucket set only for a bucket-scoped check) plus the
+// resource that was checked. Status is PASS, FAIL or UNKNOWN: a setting
+// that cannot be read (access denied, an endpoint without the API, a
+// network error) is UNKNOWN, never PASS.
+type AccountResult struct {
+	ControlResult
+	// Resource is what was checked: the account id, an access point ARN,
+	// "arn:aws:s3:::BUCKET" for a bucket-scoped data events check.
+	Resource string
+}
+
+func acctResult(c Control, cis, title, severity, resource string) AccountResult {
+	return AccountResult{ControlResult: ControlResult{Control: c, CIS: cis, Title: title, Severity: severity}, Resource: resource}
+}
+
+// Account-level sentinel errors.
+var (
+	// ErrInvalidAccountID means an account id is not 12 digits. No request
+	// was sent.
+	ErrInvalidAccountID = errors.New("securebucket: invalid account id")
+
+	// ErrBucketsRelyOnPublicAccess means turning on account Block Public
+	// Access would cut off buckets that are public today (or that could not
+	// be checked). The error is a [*PublicBucketsError] listing them; see
+	// [AccountPublicAccessBlockOptions.AllowBlockingPublicBuckets].
+	ErrBucketsRelyOnPublicAccess = errors.New("securebucket: buckets rely on public access")
+)
+
+// AccountError reports an account-level request that failed: which account,
+// which operation, and the SDK error (reachable with errors.As as a
+// smithy.APIError).
+type AccountError struct {
+	AccountID string
+	Operation string
+	Err       error
+}
+
+func (e *AccountError) Error() string {
+	return fmt.Sprintf("securebucket: account %s: %s: %v", e.AccountID, e.Operation, e.Err)
+}
+
+func (e *AccountError) Unwrap() error { return e.Err }
+
+var acctIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+func acctCheckID(id string) error {
+	if !acctIDRE.MatchString(id) {
+		return fmt.Errorf("%w: %q is not 12 digits", ErrInvalidAccountID, id)
+	}
+	return nil
+}
+
+// PublicAccessBlockSettings are the four Block Public Access settings, at
+// account, bucket or access point level. The zero value has all four off.
+// [PublicAccessBlockSettings.Policy] converts them for the policy package's
+// evaluation.
+type PublicAccessBlockSettings struct {
+	// BlockPublicAcls refuses requests that set a public ACL.
+	BlockPublicAcls bool
+	// IgnorePublicAcls makes S3 ignore public ACLs on buckets and objects.
+	IgnorePublicAcls bool
+	// BlockPublicPolicy refuses bucket and access point policies that are public.
+	BlockPublicPolicy bool
+	// RestrictPublicBuckets limits buckets with a public policy to AWS
+	// service principals and the owner's account.
+	RestrictPublicBuckets bool
+}
+
+// AllPublicAccessBlocked is the setting this package applies: all four on.
+var AllPublicAccessBlocked = PublicAccessBlockSettings{true, true, true, true}
+
+// AllOn reports whether all four settings are on.
+func (s PublicAccessBlockSettings) AllOn() bool { return s == AllPublicAccessBlocked }
+
+// Union returns the effective settings when both s and o apply (account and
+// bucket, for example): S3 uses the most restrictive combination, so each
+// setting is on when it is on in either.
+func (s PublicAccessBlockSettings) Union(o PublicAccessBlockSettings) PublicAccessBlockSettings {
+	return PublicAccessBlockSettings{
+		s.BlockPublicAcls || o.BlockPublicAcls, s.IgnorePublicAcls || o.IgnorePublicAcls,
+		s.BlockPublicPolicy || o.BlockPublicPolicy, s.RestrictPublicBuckets || o.RestrictPublicBuckets,
+	}
+}
+
+// Off returns the names of the settings that are off, in API order.
+func (s PublicAccessBlockSettings) Off() []string {
+	var off []string
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{{"BlockPublicAcls", s.BlockPublicAcls}, {"IgnorePublicAcls", s.IgnorePublicAcls}, {"BlockPublicPolicy", s.BlockPublicPolicy}, {"RestrictPublicBuckets", s.RestrictPublicBuckets}} {
+		if !f.on {
+			off = append(off, f.name)
+		}
+	}
+	return off
+}
+
+// Policy returns the settings as the policy package's type.
+func (s PublicAccessBlockSettings) Policy() policy.BlockPublicAccess {
+	return policy.BlockPublicAccess{BlockPublicAcls: s.BlockPublicAcls, IgnorePublicAcls: s.IgnorePublicAcls, BlockPublicPolicy: s.BlockPublicPolicy, RestrictPublicBuckets: s.RestrictPublicBuckets}
+}
+
+// PublicAccessBlockFromS3 converts an S3 (bucket-level) configuration; nil
+// means nothing set (all off). An unset flag is off.
+func PublicAccessBlockFromS3(c *s3types.PublicAccessBlockConfiguration) PublicAccessBlockSettings {
+	if c == nil {
+		return PublicAccessBlockSettings{}
+	}
+	return PublicAccessBlockSettings{aws.ToBool(c.BlockPublicAcls), aws.ToBool(c.IgnorePublicAcls), aws.ToBool(c.BlockPublicPolicy), aws.ToBool(c.RestrictPublicBuckets)}
+}
+
+// PublicAccessBlockFromS3Control converts an S3 Control (account or access
+// point) configuration; nil means nothing set (all off).
+func PublicAccessBlockFromS3Control(c *s3ctltypes.PublicAccessBlockConfiguration) PublicAccessBlockSettings {
+	if c == nil {
+		return PublicAccessBlockSettings{}
+	}
+	return PublicAccessBlockSettings{aws.ToBool(c.BlockPublicAcls), aws.ToBool(c.IgnorePublicAcls), aws.ToBool(c.BlockPublicPolicy), aws.ToBool(c.RestrictPublicBuckets)}
+}
+
+// s3control returns the S3 Control form. All four flags are always sent:
+// PutPublicAccessBlock replaces the whole configuration and an omitted flag
+// becomes false.
+func (s PublicAccessBlockSettings) s3control() *s3ctltypes.PublicAccessBlockConfiguration {
+	return &s3ctltypes.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(s.BlockPublicAcls), IgnorePublicAcls: aws.Bool(s.IgnorePublicAcls),
+		BlockPublicPolicy: aws.Bool(s.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(s.RestrictPublicBuckets),
+	}
+}
+
+// AccountControlAPI is the part of the S3 Control API that reads and sets
+// the account's Block Public Access. A *s3control.Client satisfies it.
+type AccountControlAPI interface {
+	GetPublicAccessBlock(ctx context.Context, in *s3control.GetPublicAccessBlockInput, optFns ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+	PutPublicAccessBlock(ctx context.Context, in *s3control.PutPublicAccessBlockInput, optFns ...func(*s3control.Options)) (*s3control.PutPublicAccessBlockOutput, error)
+}
+
+// AccountBucketsAPI is the part of the S3 API that
+// [PlanAccountPublicAccessBlock] uses to find buckets that rely on public
+// access. A *s3.Client satisfies it.
+type AccountBucketsAPI interface {
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+	GetBucketAcl(ctx context.Context, in *s3.GetBucketAclInput, optFns ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+}
+
+var (
+	_ AccountControlAPI = (*s3control.Client)(nil)
+	_ AccountBucketsAPI = (*s3.Client)(nil)
+)
+
+// AccountPublicAccessBlock is the account's Block Public Access
+// configuration as read from S3 Control.
+type AccountPublicAccessBlock struct {
+	AccountID string
+	// Configured is false when the account has no configuration at all
+	// (NoSuchPublicAccessBlockConfiguration): every setting is then off.
+	Configured bool
+	Settings   PublicAccessBlockSettings
+}
+
+// ReadAccountPublicAccessBlock reads the account's Block Public Access
+// settings. An account without a configuration is not an error: Configured
+// is false. Any other failure (access denied, an endpoint without S3
+// Control) is an [*AccountError] wrapping the SDK error; the settings are
+// then unknown, not off.
+func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string) (*AccountPublicAccessBlock, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: acctErrNoClient}
+	}
+	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
+	if err != nil {
+		var nf *s3ctltypes.NoSuchPublicAccessBlockConfiguration
+		if errors.As(err, &nf) || acctHasCode(err, "NoSuchPublicAccessBlockConfiguration") {
+			return &AccountPublicAccessBlock{AccountID: accountID}, nil
+		}
+		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: err}
+	}
+	return &AccountPublicAccessBlock{AccountID: accountID, Configured: true, Settings: PublicAccessBlockFromS3Control(out.PublicAccessBlockConfiguration)}, nil
+}
+
+// acctErrNoClient stands for a client the caller did not provide.
+var acctErrNoClient = errors.New("securebucket: no client for this service")
+
+// acctCISBPA is S3.1's CIS AWS Foundations Benchmark recommendation
+// (v3.0.0 2.1.4; v1.4.0 2.1.5).
+const acctCISBPA = "2.1.4"
+
+// AuditAccountPublicAccessBlock checks Security Hub S3.1: all four account
+// Block Public Access settings must be on. The result is UNKNOWN (never
+// PASS) when the settings cannot be read. An invalid account id gives
+// UNKNOWN with [ErrInvalidAccountID].
+func AuditAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string) AccountResult {
+	r := acctResult(ControlAccountBPA, acctCISBPA, "Block Public Access settings should be enabled at the account level", SeverityMedium, accountID)
+	bpa, err := ReadAccountPublicAccessBlock(ctx, client, accountID)
+	switch {
+	case err != nil:
+		r.Status, r.Err = StatusUnknown, err
+		r.Message = "account Block Public Access could not be read: " + acctTrim(err)
+	case !bpa.Configured:
+		r.Status = StatusFail
+		r.Message = "account has no Block Public Access configuration; turn on all four settings (securebucket.SetAccountPublicAccessBlock)"
+	case !bpa.Settings.AllOn():
+		r.Status = StatusFail
+		r.Message = "account Block Public Access settings off: " + strings.Join(bpa.Settings.Off(), ", ")
+	default:
+		r.Status = StatusPass
+		r.Message = "all four account Block Public Access settings are on"
+	}
+	return r
+}
+
+// AccountPublicAccessBlockOptions configure [PlanAccountPublicAccessBlock]
+// and [ApplyAccountPublicAccessBlock]. nil means the defaults.
+type AccountPublicAccessBlockOptions struct {
+	// AllowBlockingPublicBuckets applies the account settings even though
+	// the plan lists buckets that are public today (their policy or ACL
+	// grants public access) or that could not be checked. Those buckets
+	// stop being reachable publicly at once, in every Region: a public
+	// website or download bucket goes dark. By default,
+	// ApplyAccountPublicAccessBlock refuses with ErrBucketsRelyOnPublicAccess.
+	AllowBlockingPublicBuckets bool
+
+	// Concurrency is how many buckets the plan inspects at once. By
+	// default, DefaultAccountScanConcurrency.
+	Concurrency int
+}
+
+// DefaultAccountScanConcurrency is how many buckets
+// [PlanAccountPublicAccessBlock] inspects at once: enough to hide request
+// latency on accounts with thousands of buckets, well under S3's
+// control-plane throttling.
+const DefaultAccountScanConcurrency = 16
+
+// PublicBucket is a bucket that relies on public access today, or that
+// could not be checked.
+type PublicBucket struct {
+	Bucket string
+	// Reasons say what makes it public, for example "bucket policy is
+	// public (statement 0 \"PublicRead\")" or "ACL grants READ to AllUsers".
+	Reasons []string
+	// Err is set when the bucket could not be checked; it may be public.
+	Err error
+}
+
+// AccountPublicAccessBlockPlan is what [ApplyAccountPublicAccessBlock] will
+// do, and whom it affects.
+type AccountPublicAccessBlockPlan struct {
+	AccountID string
+	// Current is the account's configuration now.
+	Current AccountPublicAccessBlock
+	// Target is the configuration that will be written: all four on.
+	Target PublicAccessBlockSettings
+	// TurnOn lists the settings that change from off to on. Empty means
+	// nothing to do.
+	TurnOn []string
+	// PublicBuckets are the buckets that are public today through a
+	// mechanism the change neutralises (a public policy while
+	// RestrictPublicBuckets turns on, a public ACL while IgnorePublicAcls
+	// turns on), or that could not be checked. Objects with public ACLs are
+	// not inspected one by one; IgnorePublicAcls neutralises them too.
+	PublicBuckets []PublicBucket
+	// BucketsChecked is how many buckets were inspected.
+	BucketsChecked int
+}
+
+// NoChange reports whether the account already has all four settings on.
+func (p *AccountPublicAccessBlockPlan) NoChange() bool { return len(p.TurnOn) == 0 }
+
+// String summarises the plan in a few lines.
+func (p *AccountPublicAccessBlockPlan) String() string {
+	if p.NoChange() {
+		return fmt.Sprintf("account %s: Block Public Access already on (all four settings); nothing to do", p.AccountID)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "account %s: turn on %s (applies to every bucket in every Region)", p.AccountID, strings.Join(p.TurnOn, ", "))
+	for _, pb := range p.PublicBuckets {
+		if pb.Err != nil {
+			fmt.Fprintf(&b, "\n  bucket %s: could not be checked (%s); it may rely on public access", pb.Bucket, acctTrim(pb.Err))
+			continue
+		}
+		fmt.Fprintf(&b, "\n  bucket %s relies on public access: %s", pb.Bucket, strings.Join(pb.Reasons, "; "))
+	}
+	return b.String()
+}
+
+// PublicBucketsError lists the buckets that applying account Block Public
+// Access would cut off. It matches [ErrBucketsRelyOnPublicAccess].
+type PublicBucketsError struct {
+	AccountID string
+	Buckets   []PublicBucket
+}
+
+func (e *PublicBucketsError) Error() string {
+	names := make([]string, len(e.Buckets))
+	for i, b := range e.Buckets {
+		names[i] = b.Bucket
+	}
+	return fmt.Sprintf("securebucket: account %s: %d bucket(s) rely on public access or could not be checked (%s); make them private first, or set AllowBlockingPublicBuckets", e.AccountID, len(names), strings.Join(names, ", "))
+}
+
+func (e *PublicBucketsError) Is(target error) bool { return target == ErrBucketsRelyOnPublicAccess }
+
+// PlanAccountPublicAccessBlock reads the account's Block Public Access
+// settings and, when turning them on would neutralise public policies or
+// ACLs, inspects every bucket the caller can list (bucket Block Public
+// Access, policy, ACL) to name the buckets that rely on public access
+// today. It writes nothing.
+//
+// buckets may be nil when the account already has IgnorePublicAcls and
+// RestrictPublicBuckets on (no bucket can be affected). Errors: a read of
+// the account settings or of the bucket list that fails is an
+// [*AccountError]; a bucket that cannot be inspected is listed in
+// PublicBuckets with its error rather than failing the plan.
+func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
+	if opts == nil {
+		opts = &AccountPublicAccessBlockOptions{}
+	}
+	if opts.Concurrency < 0 {
+		return nil, fmt.Errorf("%w: Concurrency %d is negative", ErrInvalidOptions, opts.Concurrency)
+	}
+	cur, err := ReadAccountPublicAccessBlock(ctx, control, accountID)
+	if err != nil {
+		return nil, err
+	}
+	p := &AccountPublicAccessBlockPlan{AccountID: accountID, Current: *cur, Target: cur.Settings.Union(AllPublicAccessBlocked)}
+	p.TurnOn = cur.Settings.Off()
+	newlyRestricts := !cur.Settings.RestrictPublicBuckets
+	newlyIgnoresACLs := !cur.Settings.IgnorePublicAcls
+	if !newlyRestricts && !newlyIgnoresACLs {
+		return p, nil
+	}
+	if buckets == nil {
+		return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: acctErrNoClient}
+	}
+	var list []s3types.Bucket
+	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{})
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(ctx)
+		if err != nil {
+			return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: err}
+		}
+		list = append(list, out.Buckets...)
+	}
+	n := opts.Concurrency
+	if n == 0 {
+		n = DefaultAccountScanConcurrency
+	}
+	results := make([]*PublicBucket, len(list))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, b := range list {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i] = acctInspectBucket(ctx, buckets, b, newlyRestricts, newlyIgnoresACLs)
+		}()
+	}
+	wg.Wait()
+	p.BucketsChecked = len(list)
+	for _, r := range results {
+		if r != nil {
+			p.PublicBuckets = append(p.PublicBuckets, *r)
+		}
+	}
+	sort.Slice(p.PublicBuckets, func(i, j int) bool { return p.PublicBuckets[i].Bucket < p.PublicBuckets[j].Bucket })
+	return p, ctx.Err()
+}
+
+// acctInspectBucket returns the bucket if it is effectively public today
+// through a policy (when restricts) or an ACL (when ignoresACLs), or if it
+// could not be checked; nil otherwise.
+func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool) *PublicBucket {
+	name := aws.ToString(b.Name)
+	var optFns []func(*s3.Options)
+	if r := aws.ToString(b.BucketRegion); r != "" {
+		optFns = append(optFns, func(o *s3.Options) { o.Region = r })
+	}
+	pb := &PublicBucket{Bucket: name}
+	fail := func(op string, err error) *PublicBucket {
+		pb.Err = fmt.Errorf("%s: %w", op, err)
+		return pb
+	}
+	var bucketBPA PublicAccessBlockSettings
+	out, err := client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b.Name}, optFns...)
+	switch {
+	case err == nil:
+		bucketBPA = PublicAccessBlockFromS3(out.PublicAccessBlockConfiguration)
+	case acctHasCode(err, "NoSuchPublicAccessBlockConfiguration"):
+	default:
+		return fail("GetPublicAccessBlock", err)
+	}
+	if restricts && !bucketBPA.RestrictPublicBuckets {
+		pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b.Name}, optFns...)
+		switch {
+		case err == nil:
+			doc, perr := policy.Parse([]byte(aws.ToString(pol.Policy)))
+			if perr != nil {
+				return fail("GetBucketPolicy", perr)
+			}
+			for _, ps := range policy.IsPublic(doc, policy.KindBucket).Statements {
+				pb.Reasons = append(pb.Reasons, acctStatementLabel(ps)+": "+ps.Reason)
+			}
+		case acctHasCode(err, "NoSuchBucketPolicy"):
+		default:
+			return fail("GetBucketPolicy", err)
+		}
+	}
+	if ignoresACLs && !bucketBPA.IgnorePublicAcls {
+		acl, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b.Name}, optFns...)
+		if err != nil {
+			return fail("GetBucketAcl", err)
+		}
+		for _, g := range acl.Grants {
+			if g.Grantee == nil {
+				continue
+			}
+			if uri := aws.ToString(g.Grantee.URI); policy.IsPublicGrantee(uri) {
+				pb.Reasons = append(pb.Reasons, fmt.Sprintf("ACL grants %s to %s", g.Permission, uri[strings.LastIndexByte(uri, '/')+1:]))
+			}
+		}
+	}
+	if len(pb.Reasons) == 0 {
+		return nil
+	}
+	return pb
+}
+
+// ApplyAccountPublicAccessBlock writes plan.Target (all four settings on)
+// for the plan's account. It refuses with a [*PublicBucketsError] (matching
+// [ErrBucketsRelyOnPublicAccess]) when the plan lists buckets that rely on
+// public access, unless opts.AllowBlockingPublicBuckets is set. A plan with
+// nothing to change sends no request. A failed write is an [*AccountError].
+//
+// AWS applies the change to every Region; it may take a while to
+// propagate.
+func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, plan *AccountPublicAccessBlockPlan, opts *AccountPublicAccessBlockOptions) error {
+	if plan == nil {
+		return fmt.Errorf("%w: nil plan", ErrInvalidOptions)
+	}
+	if err := acctCheckID(plan.AccountID); err != nil {
+		return err
+	}
+	if opts == nil {
+		opts = &AccountPublicAccessBlockOptions{}
+	}
+	if plan.NoChange() {
+		return nil
+	}
+	if len(plan.PublicBuckets) > 0 && !opts.AllowBlockingPublicBuckets {
+		return &PublicBucketsError{AccountID: plan.AccountID, Buckets: plan.PublicBuckets}
+	}
+	// Never weaker: whatever the plan says, settings already on stay on.
+	target := plan.Target.Union(plan.Current.Settings).Union(AllPublicAccessBlocked)
+	if control == nil {
+		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: acctErrNoClient}
+	}
+	_, err := control.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
+		AccountId: aws.String(plan.AccountID), PublicAccessBlockConfiguration: target.s3control(),
+	})
+	if err != nil {
+		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: err}
+	}
+	return nil
+}
+
+// SetAccountPublicAccessBlock plans and applies account Block Public Access
+// in one call, and returns the plan it applied. It fails like
+// [ApplyAccountPublicAccessBlock], in particular with
+// [ErrBucketsRelyOnPublicAccess] (and the plan) when buckets would be cut off.
+func SetAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
+	plan, err := PlanAccountPublicAccessBlock(ctx, control, buckets, accountID, opts)
+	if err != nil {
+		return nil, err
+	}
+	return plan, ApplyAccountPublicAccessBlock(ctx, control, plan, opts)
+}
+
+// acctErrorCode returns the API error code of err, or "".
+func acctErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// acctHasCode reports whether err is an API error with code.
+func acctHasCode(err error, code string) bool { return err != nil && acctErrorCode(err) == code }
+
+// acctTrim drops a leading "securebucket: " from err's text so the package
+// prefix appears once in a message.
+func acctTrim(err error) string { return strings.TrimPrefix(err.Error(), "securebucket: ") }
+
+// AccountAuditControlAPI is the S3 Control API that [AuditAccount] uses:
+// account Block Public Access and access points. A *s3control.Client
+// satisfies it.
+type AccountAuditControlAPI interface {
+	AccountControlAPI
+	AccessPointAPI
+}
+
+var _ AccountAuditControlAPI = (*s3control.Client)(nil)
+
+// AccountAuditOptions configure [AuditAccount]. nil means every check for
+// the whole account.
+type AccountAuditOptions struct {
+	// Bucket limits the access point audit to that bucket's access points
+	// and checks CloudTrail data events for that bucket instead of all
+	// buckets. Account Block Public Access is checked either way.
+	Bucket string
+}
+
+// AuditAccount runs every account-level check and returns the results in
+// a stable order: S3.1 (account Block Public Access), the access point
+// checks (S3.19 and the network origin and policy checks, per access
+// point), then S3.22 and S3.23 (CloudTrail data events).
+//
+// control or trails may be nil (an untyped nil, not a nil *Client) when the
+// endpoint has no such service: the checks that need it are UNKNOWN, never
+// PASS. The only errors are [ErrInvalidAccountID] and invalid options.
+func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails TrailsAPI, accountID string, opts *AccountAuditOptions) ([]AccountResult, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &AccountAuditOptions{}
+	}
+	if opts.Bucket != "" && !apBucketRE.MatchString(opts.Bucket) {
+		return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidOptions, opts.Bucket)
+	}
+	var ctl AccountControlAPI
+	var aps AccessPointAPI
+	if control != nil {
+		ctl, aps = control, control
+	}
+	results := []AccountResult{AuditAccountPublicAccessBlock(ctx, ctl, accountID)}
+	apResults, err := AuditAccessPoints(ctx, aps, accountID, &AccessPointAuditOptions{Bucket: opts.Bucket})
+	if err != nil {
+		return nil, err
+	}
+	results = append(results, apResults...)
+	ctResults, err := AuditDataEvents(ctx, trails, &DataEventsAuditOptions{Bucket: opts.Bucket})
+	if err != nil {
+		return nil, err
+	}
+	return append(results, ctResults...), nil
+}
+
+// acctStatementLabel names a statement in messages: its index and Sid.
+func acctStatementLabel(ps policy.PublicStatement) string {
+	if ps.Sid != "" {
+		return fmt.Sprintf("policy statement %d %q", ps.Index, ps.Sid)
+	}
+	return fmt.Sprintf("policy statement %d", ps.Index)
+}

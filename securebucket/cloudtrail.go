@@ -1,0 +1,595 @@
+package securebucket
+
+// CloudTrail data events for S3 objects: audit Security Hub S3.22 (write)
+// and S3.23 (read), and set up event selectors on an existing trail.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+)
+
+// TrailsAPI is the part of the CloudTrail API that [AuditDataEvents],
+// [PlanDataEvents] and [ApplyDataEvents] use. A *cloudtrail.Client
+// satisfies it.
+type TrailsAPI interface {
+	DescribeTrails(ctx context.Context, in *cloudtrail.DescribeTrailsInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error)
+	GetTrailStatus(ctx context.Context, in *cloudtrail.GetTrailStatusInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error)
+	GetEventSelectors(ctx context.Context, in *cloudtrail.GetEventSelectorsInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error)
+	PutEventSelectors(ctx context.Context, in *cloudtrail.PutEventSelectorsInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.PutEventSelectorsOutput, error)
+}
+
+var _ TrailsAPI = (*cloudtrail.Client)(nil)
+
+// CloudTrail sentinel errors.
+var (
+	// ErrInvalidDataEvents means a trail name or bucket name given to
+	// [PlanDataEvents] or [AuditDataEvents] is not valid. No request was sent.
+	ErrInvalidDataEvents = errors.New("securebucket: invalid data events request")
+
+	// ErrDataEventsSelectorLimit means the trail already has the maximum of
+	// five basic event selectors, none of which the S3 data resources can
+	// join. Nothing was written.
+	ErrDataEventsSelectorLimit = errors.New("securebucket: trail has no room for another event selector")
+
+	// ErrDataEventsChanged means the trail's event selectors changed between
+	// PlanDataEvents and ApplyDataEvents; nothing was written. Plan again.
+	ErrDataEventsChanged = errors.New("securebucket: trail event selectors changed since the plan")
+)
+
+// Control ids and CIS recommendations for S3 data events.
+const (
+	ctCISWrite = "3.8" // CIS AWS Foundations Benchmark v5.0.0
+	ctCISRead  = "3.9"
+
+	// DataEventsSelectorName names the advanced event selector this package
+	// writes; a selector with this name is merged into, never duplicated.
+	DataEventsSelectorName = "S3SecureDataEvents"
+
+	ctS3Object = "AWS::S3::Object"
+)
+
+// DataEventsCoverage says which S3 object-level data events a set of event
+// selectors records for a bucket (or for all buckets).
+type DataEventsCoverage struct {
+	Read, Write bool
+}
+
+// s3ObjectsPrefix is the resource ARN prefix of bucket's objects, or of all
+// objects when bucket is "".
+func s3ObjectsPrefix(bucket string) string {
+	if bucket == "" {
+		return "arn:aws:s3:::"
+	}
+	return "arn:aws:s3:::" + bucket + "/"
+}
+
+// ctAllBucketsValue reports whether a basic data resource value selects the
+// objects of every bucket ("arn:aws:s3" in the API reference, "arn:aws:s3:::"
+// in older documentation and CIS remediation).
+func ctAllBucketsValue(v string) bool {
+	rest, ok := strings.CutPrefix(v, "arn:")
+	if !ok {
+		return false
+	}
+	i := strings.IndexByte(rest, ':')
+	if i <= 0 {
+		return false
+	}
+	rest = rest[i+1:]
+	return rest == "s3" || rest == "s3:::"
+}
+
+// SelectorsCoverage returns which S3 object data events the selectors
+// record for bucket ("" means: for every bucket). Basic selectors count
+// when a data resource of type AWS::S3::Object selects all buckets or the
+// whole bucket ("arn:aws:s3:::bucket/"). Advanced selectors count when they
+// select eventCategory Data and resources.type AWS::S3::Object, without
+// filters that drop some of the bucket's events (eventName,
+// userIdentity.arn, Not… operators on resources.ARN, …); readOnly narrows
+// them to read or write, and resources.ARN StartsWith must cover the
+// bucket's objects.
+func SelectorsCoverage(basic []cttypes.EventSelector, advanced []cttypes.AdvancedEventSelector, bucket string) DataEventsCoverage {
+	var c DataEventsCoverage
+	target := s3ObjectsPrefix(bucket)
+	for _, sel := range basic {
+		covered := false
+		for _, dr := range sel.DataResources {
+			if aws.ToString(dr.Type) != ctS3Object {
+				continue
+			}
+			for _, v := range dr.Values {
+				if ctAllBucketsValue(v) || bucket != "" && v == target {
+					covered = true
+				}
+			}
+		}
+		if !covered {
+			continue
+		}
+		switch sel.ReadWriteType {
+		case cttypes.ReadWriteTypeReadOnly:
+			c.Read = true
+		case cttypes.ReadWriteTypeWriteOnly:
+			c.Write = true
+		default: // All, or empty (the API's default is All)
+			c.Read, c.Write = true, true
+		}
+	}
+	for _, sel := range advanced {
+		r, w := advancedCoverage(sel, target)
+		c.Read = c.Read || r
+		c.Write = c.Write || w
+	}
+	return c
+}
+
+func advancedCoverage(sel cttypes.AdvancedEventSelector, target string) (read, write bool) {
+	fields := map[string]cttypes.AdvancedFieldSelector{}
+	for _, f := range sel.FieldSelectors {
+		fields[aws.ToString(f.Field)] = f
+	}
+	onlyEquals := func(f cttypes.AdvancedFieldSelector) bool {
+		return len(f.StartsWith)+len(f.EndsWith)+len(f.NotEquals)+len(f.NotStartsWith)+len(f.NotEndsWith) == 0
+	}
+	cat, ok := fields["eventCategory"]
+	if !ok || !onlyEquals(cat) || !slices.Contains(cat.Equals, "Data") {
+		return false, false
+	}
+	typ, ok := fields["resources.type"]
+	if !ok || !onlyEquals(typ) || !slices.Contains(typ.Equals, ctS3Object) {
+		return false, false
+	}
+	read, write = true, true
+	if ro, ok := fields["readOnly"]; ok {
+		if !onlyEquals(ro) {
+			return false, false
+		}
+		read, write = slices.Contains(ro.Equals, "true"), slices.Contains(ro.Equals, "false")
+	}
+	if arn, ok := fields["resources.ARN"]; ok {
+		if len(arn.NotEquals)+len(arn.NotStartsWith)+len(arn.NotEndsWith) > 0 {
+			return false, false
+		}
+		covered := false
+		for _, v := range arn.StartsWith {
+			if strings.HasPrefix(target, v) {
+				covered = true
+			}
+		}
+		if !covered {
+			return false, false
+		}
+	}
+	for name, f := range fields {
+		switch name {
+		case "eventCategory", "resources.type", "readOnly", "resources.ARN":
+		case "eventSource":
+			if !onlyEquals(f) || !slices.Contains(f.Equals, "s3.amazonaws.com") {
+				return false, false
+			}
+		default:
+			// eventName, userIdentity.arn, errorCode, eventType, … drop events.
+			return false, false
+		}
+	}
+	return read, write
+}
+
+// DataEventsAuditOptions configure [AuditDataEvents]. nil means: for all
+// buckets, as Security Hub checks.
+type DataEventsAuditOptions struct {
+	// Bucket checks that the bucket's object events are recorded (a trail
+	// for all buckets or one selecting this bucket passes). Empty means all
+	// buckets, as Security Hub S3.22 and S3.23 require.
+	Bucket string
+}
+
+type trailFinding struct {
+	arn, name string
+	multi     bool
+	logging   bool
+	coverage  DataEventsCoverage
+	err       error
+}
+
+// AuditDataEvents checks Security Hub S3.22 (object-level write events)
+// and S3.23 (read events): at least one multi-Region trail that is logging
+// must record the events for every bucket (or, with opts.Bucket, for that
+// bucket), through basic or advanced event selectors. It returns two
+// results, S3.22 then S3.23. Each is PASS when such a trail exists; UNKNOWN
+// when none was found but a read failed (trails could not be listed, a
+// trail's status or selectors could not be read: the missing trail could be
+// the one that passes); FAIL otherwise, saying what each trail lacks.
+//
+// The only error is [ErrInvalidDataEvents] for an invalid bucket name.
+func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAuditOptions) ([]AccountResult, error) {
+	if opts == nil {
+		opts = &DataEventsAuditOptions{}
+	}
+	if opts.Bucket != "" && !apBucketRE.MatchString(opts.Bucket) {
+		return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidDataEvents, opts.Bucket)
+	}
+	scope := "all buckets"
+	resource := "account"
+	if opts.Bucket != "" {
+		scope = "bucket " + opts.Bucket
+		resource = "arn:aws:s3:::" + opts.Bucket
+	}
+	write := acctResult(ControlDataEventsWrite, ctCISWrite, "S3 buckets should log object-level write events (CloudTrail data events)", SeverityMedium, resource)
+	read := acctResult(ControlDataEventsRead, ctCISRead, "S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, resource)
+	write.Bucket, read.Bucket = opts.Bucket, opts.Bucket
+
+	if client == nil {
+		for _, r := range []*AccountResult{&write, &read} {
+			r.Status, r.Err, r.Message = StatusUnknown, acctErrNoClient, "trails could not be read: no CloudTrail client"
+		}
+		return []AccountResult{write, read}, nil
+	}
+	trails, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+	if err != nil {
+		err = &TrailError{Operation: "DescribeTrails", Err: err}
+		for _, r := range []*AccountResult{&write, &read} {
+			r.Status, r.Err, r.Message = StatusUnknown, err, "trails could not be listed: "+acctTrim(err)
+		}
+		return []AccountResult{write, read}, nil
+	}
+	var findings []trailFinding
+	for _, t := range trails.TrailList {
+		f := trailFinding{arn: aws.ToString(t.TrailARN), name: aws.ToString(t.Name), multi: aws.ToBool(t.IsMultiRegionTrail)}
+		id := f.arn
+		if id == "" {
+			id = f.name
+		}
+		if !f.multi {
+			findings = append(findings, f)
+			continue
+		}
+		st, err := client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)})
+		if err != nil {
+			f.err = &TrailError{Trail: id, Operation: "GetTrailStatus", Err: err}
+			findings = append(findings, f)
+			continue
+		}
+		f.logging = aws.ToBool(st.IsLogging)
+		sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)})
+		if err != nil {
+			f.err = &TrailError{Trail: id, Operation: "GetEventSelectors", Err: err}
+			findings = append(findings, f)
+			continue
+		}
+		f.coverage = SelectorsCoverage(sel.EventSelectors, sel.AdvancedEventSelectors, opts.Bucket)
+		findings = append(findings, f)
+	}
+	judge := func(r *AccountResult, kind string, covers func(DataEventsCoverage) bool) {
+		var notes []string
+		var errs []error
+		for _, f := range findings {
+			switch {
+			case f.multi && f.err == nil && f.logging && covers(f.coverage):
+				r.Status = StatusPass
+				r.Message = fmt.Sprintf("multi-Region trail %s logs S3 object-level %s events for %s", f.name, kind, scope)
+				return
+			case !f.multi:
+				notes = append(notes, "trail "+f.name+" is not multi-Region")
+			case f.err != nil:
+				errs = append(errs, f.err)
+				notes = append(notes, "trail "+f.name+" could not be read: "+acctTrim(f.err))
+			case !covers(f.coverage):
+				notes = append(notes, "trail "+f.name+" does not select S3 object-level "+kind+" events for "+scope)
+			case !f.logging:
+				notes = append(notes, "trail "+f.name+" selects them but is not logging")
+			}
+		}
+		if len(findings) == 0 {
+			notes = append(notes, "no trails")
+		}
+		if len(errs) > 0 {
+			r.Status, r.Err = StatusUnknown, errors.Join(errs...)
+		} else {
+			r.Status = StatusFail
+		}
+		r.Message = strings.Join(notes, "; ") + "; set up data events with securebucket.PlanDataEvents (they are billed per event)"
+	}
+	judge(&write, "write", func(c DataEventsCoverage) bool { return c.Write })
+	judge(&read, "read", func(c DataEventsCoverage) bool { return c.Read })
+	return []AccountResult{write, read}, nil
+}
+
+// TrailError reports a CloudTrail request that failed: the trail (if any),
+// the operation, and the SDK error (a smithy.APIError, reachable with
+// errors.As).
+type TrailError struct {
+	Trail     string
+	Operation string
+	Err       error
+}
+
+func (e *TrailError) Error() string {
+	if e.Trail == "" {
+		return fmt.Sprintf("securebucket: cloudtrail %s: %v", e.Operation, e.Err)
+	}
+	return fmt.Sprintf("securebucket: trail %s: %s: %v", e.Trail, e.Operation, e.Err)
+}
+
+func (e *TrailError) Unwrap() error { return e.Err }
+
+// DataEventsOptions configure [PlanDataEvents]. nil means: read and write
+// events for all buckets.
+type DataEventsOptions struct {
+	// Buckets limits the logging to these buckets. Empty means every bucket
+	// in the account, which is what Security Hub S3.22 and S3.23 check.
+	Buckets []string
+
+	// AllowWriteOnly logs only write events (PutObject, DeleteObject, …),
+	// not read events (GetObject, …), which are usually far more numerous
+	// and so cost more. Reads of sensitive data then leave no trace, and
+	// S3.23 fails. By default both are logged.
+	AllowWriteOnly bool
+}
+
+// DataEventsPlan is what [ApplyDataEvents] will write to a trail. Nothing
+// is written by planning.
+type DataEventsPlan struct {
+	// Trail is the trail's ARN (or name, if the trail reported no ARN).
+	Trail string
+	// UsesAdvanced is true when the trail uses advanced event selectors
+	// (and the plan writes advanced selectors); false for basic selectors.
+	UsesAdvanced bool
+	// CurrentBasic and CurrentAdvanced are the selectors read from the trail.
+	CurrentBasic    []cttypes.EventSelector
+	CurrentAdvanced []cttypes.AdvancedEventSelector
+	// NewBasic or NewAdvanced (per UsesAdvanced) are the full selectors
+	// that will be written: the current ones, unchanged, plus what this
+	// plan adds.
+	NewBasic    []cttypes.EventSelector
+	NewAdvanced []cttypes.AdvancedEventSelector
+	// Logs says, one line each, which new events will be logged. Empty
+	// when the trail already records everything asked for.
+	Logs []string
+}
+
+// NoChange reports whether the trail already records what was asked.
+func (p *DataEventsPlan) NoChange() bool { return len(p.Logs) == 0 }
+
+// String describes the plan, including that data events are charged.
+func (p *DataEventsPlan) String() string {
+	if p.NoChange() {
+		return "trail " + p.Trail + ": already logs the requested S3 data events; nothing to do"
+	}
+	return "trail " + p.Trail + ": will log " + strings.Join(p.Logs, "; ") +
+		". CloudTrail charges for data events per event delivered (see https://aws.amazon.com/cloudtrail/pricing/); busy buckets produce many events."
+}
+
+// PlanDataEvents reads trail (a name or ARN) and plans the event selectors
+// that make it record S3 object-level data events (read and write unless
+// opts.AllowWriteOnly) for every bucket or for opts.Buckets. The user's
+// selectors are kept: with basic selectors, the S3 data resource joins an
+// existing selector of the same read/write type or a new selector is added
+// (management events off in it, so management logging is unchanged); with
+// advanced selectors, the selector named [DataEventsSelectorName] is added
+// or extended. Buckets already covered are left out. It writes nothing.
+//
+// Errors: [ErrInvalidDataEvents] for invalid names (no request sent);
+// [ErrDataEventsSelectorLimit] when five basic selectors leave no room; a
+// [*TrailError] wrapping the SDK error when the selectors cannot be read.
+func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *DataEventsOptions) (*DataEventsPlan, error) {
+	if opts == nil {
+		opts = &DataEventsOptions{}
+	}
+	if trail == "" || len(trail) > 2048 {
+		return nil, fmt.Errorf("%w: trail name or ARN %q", ErrInvalidDataEvents, trail)
+	}
+	for _, b := range opts.Buckets {
+		if !apBucketRE.MatchString(b) || strings.Contains(b, "..") {
+			return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidDataEvents, b)
+		}
+	}
+	if client == nil {
+		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: acctErrNoClient}
+	}
+	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
+	if err != nil {
+		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: err}
+	}
+	p := &DataEventsPlan{Trail: trail, CurrentBasic: sel.EventSelectors, CurrentAdvanced: sel.AdvancedEventSelectors}
+	if a := aws.ToString(sel.TrailARN); a != "" {
+		p.Trail = a
+	}
+	p.UsesAdvanced = len(sel.AdvancedEventSelectors) > 0
+
+	wantRead := !opts.AllowWriteOnly
+	targets := opts.Buckets
+	if len(targets) == 0 {
+		targets = []string{""}
+	}
+	// Which targets are not yet covered?
+	var missing []string
+	for _, b := range targets {
+		c := SelectorsCoverage(sel.EventSelectors, sel.AdvancedEventSelectors, b)
+		if !c.Write || wantRead && !c.Read {
+			missing = append(missing, b)
+		}
+	}
+	if len(missing) == 0 {
+		p.NewBasic, p.NewAdvanced = sel.EventSelectors, sel.AdvancedEventSelectors
+		return p, nil
+	}
+	kind := "read and write"
+	if !wantRead {
+		kind = "write"
+	}
+	for _, b := range missing {
+		if b == "" {
+			p.Logs = append(p.Logs, "S3 object-level "+kind+" data events for all buckets in the account")
+		} else {
+			p.Logs = append(p.Logs, "S3 object-level "+kind+" data events for bucket "+b)
+		}
+	}
+	if p.UsesAdvanced {
+		p.NewAdvanced = ctMergeAdvanced(sel.AdvancedEventSelectors, missing, wantRead)
+		return p, nil
+	}
+	basic, err := ctMergeBasic(sel.EventSelectors, missing, wantRead)
+	if err != nil {
+		return nil, fmt.Errorf("%w (trail %s)", err, p.Trail)
+	}
+	p.NewBasic = basic
+	return p, nil
+}
+
+func ctValues(buckets []string) []string {
+	var vs []string
+	for _, b := range buckets {
+		if b == "" {
+			return []string{"arn:aws:s3"}
+		}
+		vs = append(vs, s3ObjectsPrefix(b))
+	}
+	return vs
+}
+
+func ctMergeBasic(cur []cttypes.EventSelector, buckets []string, read bool) ([]cttypes.EventSelector, error) {
+	rw := cttypes.ReadWriteTypeAll
+	if !read {
+		rw = cttypes.ReadWriteTypeWriteOnly
+	}
+	values := ctValues(buckets)
+	out := make([]cttypes.EventSelector, len(cur))
+	for i, s := range cur {
+		out[i] = s
+		out[i].DataResources = slices.Clone(s.DataResources)
+	}
+	for i := range out {
+		if out[i].ReadWriteType != rw && !(rw == cttypes.ReadWriteTypeAll && out[i].ReadWriteType == "") {
+			continue
+		}
+		for j := range out[i].DataResources {
+			dr := &out[i].DataResources[j]
+			if aws.ToString(dr.Type) == ctS3Object {
+				vs := slices.Clone(dr.Values)
+				for _, v := range values {
+					if !slices.Contains(vs, v) {
+						vs = append(vs, v)
+					}
+				}
+				dr.Values = vs
+				return out, nil
+			}
+		}
+		out[i].DataResources = append(out[i].DataResources, cttypes.DataResource{Type: aws.String(ctS3Object), Values: values})
+		return out, nil
+	}
+	if len(out) >= 5 {
+		return nil, ErrDataEventsSelectorLimit
+	}
+	return append(out, cttypes.EventSelector{
+		ReadWriteType: rw, IncludeManagementEvents: aws.Bool(false),
+		DataResources: []cttypes.DataResource{{Type: aws.String(ctS3Object), Values: values}},
+	}), nil
+}
+
+func ctMergeAdvanced(cur []cttypes.AdvancedEventSelector, buckets []string, read bool) []cttypes.AdvancedEventSelector {
+	out := slices.Clone(cur)
+	var prefixes []string
+	all := false
+	for _, b := range buckets {
+		if b == "" {
+			all = true
+		}
+		prefixes = append(prefixes, s3ObjectsPrefix(b))
+	}
+	idx := slices.IndexFunc(out, func(s cttypes.AdvancedEventSelector) bool { return aws.ToString(s.Name) == DataEventsSelectorName })
+	if idx >= 0 {
+		// Extend our own selector: keep the buckets it already had.
+		for _, f := range out[idx].FieldSelectors {
+			if aws.ToString(f.Field) == "resources.ARN" {
+				for _, v := range f.StartsWith {
+					if !slices.Contains(prefixes, v) {
+						prefixes = append(prefixes, v)
+					}
+				}
+			}
+		}
+		if !slices.ContainsFunc(out[idx].FieldSelectors, func(f cttypes.AdvancedFieldSelector) bool { return aws.ToString(f.Field) == "resources.ARN" }) {
+			all = true
+		}
+	}
+	fs := []cttypes.AdvancedFieldSelector{
+		{Field: aws.String("eventCategory"), Equals: []string{"Data"}},
+		{Field: aws.String("resources.type"), Equals: []string{ctS3Object}},
+	}
+	if !read {
+		fs = append(fs, cttypes.AdvancedFieldSelector{Field: aws.String("readOnly"), Equals: []string{"false"}})
+	}
+	if !all {
+		fs = append(fs, cttypes.AdvancedFieldSelector{Field: aws.String("resources.ARN"), StartsWith: prefixes})
+	}
+	sel := cttypes.AdvancedEventSelector{Name: aws.String(DataEventsSelectorName), FieldSelectors: fs}
+	if idx >= 0 {
+		out[idx] = sel
+	} else {
+		out = append(out, sel)
+	}
+	return out
+}
+
+// ApplyDataEvents writes the plan's event selectors to its trail. It first
+// re-reads the selectors and refuses with [ErrDataEventsChanged] if they
+// differ from those the plan was made from, so that a concurrent change is
+// never overwritten. A plan with nothing to change sends no request. A
+// failed request is a [*TrailError].
+func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan) error {
+	if plan == nil || plan.Trail == "" {
+		return fmt.Errorf("%w: nil or empty plan", ErrInvalidDataEvents)
+	}
+	if plan.NoChange() {
+		return nil
+	}
+	if client == nil {
+		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: acctErrNoClient}
+	}
+	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)})
+	if err != nil {
+		return &TrailError{Trail: plan.Trail, Operation: "GetEventSelectors", Err: err}
+	}
+	if !ctSameBasic(sel.EventSelectors, plan.CurrentBasic) || !ctSameAdvanced(sel.AdvancedEventSelectors, plan.CurrentAdvanced) {
+		return fmt.Errorf("%w (trail %s)", ErrDataEventsChanged, plan.Trail)
+	}
+	in := &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(plan.Trail)}
+	if plan.UsesAdvanced {
+		in.AdvancedEventSelectors = plan.NewAdvanced
+	} else {
+		in.EventSelectors = plan.NewBasic
+	}
+	if _, err := client.PutEventSelectors(ctx, in); err != nil {
+		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: err}
+	}
+	return nil
+}
+
+func ctSameBasic(a, b []cttypes.EventSelector) bool {
+	return slices.EqualFunc(a, b, func(x, y cttypes.EventSelector) bool {
+		return x.ReadWriteType == y.ReadWriteType && aws.ToBool(x.IncludeManagementEvents) == aws.ToBool(y.IncludeManagementEvents) &&
+			slices.Equal(x.ExcludeManagementEventSources, y.ExcludeManagementEventSources) &&
+			slices.EqualFunc(x.DataResources, y.DataResources, func(p, q cttypes.DataResource) bool {
+				return aws.ToString(p.Type) == aws.ToString(q.Type) && slices.Equal(p.Values, q.Values)
+			})
+	})
+}
+
+func ctSameAdvanced(a, b []cttypes.AdvancedEventSelector) bool {
+	return slices.EqualFunc(a, b, func(x, y cttypes.AdvancedEventSelector) bool {
+		return aws.ToString(x.Name) == aws.ToString(y.Name) && slices.EqualFunc(x.FieldSelectors, y.FieldSelectors, func(p, q cttypes.AdvancedFieldSelector) bool {
+			return aws.ToString(p.Field) == aws.ToString(q.Field) && slices.Equal(p.Equals, q.Equals) && slices.Equal(p.StartsWith, q.StartsWith) &&
+				slices.Equal(p.EndsWith, q.EndsWith) && slices.Equal(p.NotEquals, q.NotEquals) && slices.Equal(p.NotStartsWith, q.NotStartsWith) &&
+				slices.Equal(p.NotEndsWith, q.NotEndsWith)
+		})
+	})
+}
