@@ -1,0 +1,281 @@
+package s3fake
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// NewPolicyAuthorizer returns an AuthorizeFunc that decides requests the way
+// S3 does, with package policy's evaluator:
+//
+//   - The bucket policy is evaluated with the request's condition context:
+//     aws:SecureTransport and s3:TlsVersion from the connection, aws:SourceIp
+//     from the peer, aws:CurrentTime and aws:EpochTime from the fake clock,
+//     s3:authType, s3:signatureAge, s3:signatureversion, the principal keys
+//     (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
+//     aws:username), s3:ResourceAccount, and the request keys S3 defines from
+//     headers and query (s3:prefix, s3:delimiter, s3:max-keys, s3:versionid,
+//     s3:x-amz-acl, s3:x-amz-server-side-encryption, …).
+//   - An explicit Deny refuses the request for everyone, the owner account
+//     included. The owner account's root user can still read, replace and
+//     delete the bucket policy, as in S3, so it cannot lock itself out.
+//   - Principals of the bucket owner's account are treated as having full
+//     identity-policy permissions (the fake has no IAM): they are allowed
+//     unless a Deny applies. Other principals, anonymous ones included, need
+//     an Allow in the bucket policy or an ACL grant.
+//   - Block Public Access (the most restrictive of account and bucket
+//     settings): RestrictPublicBuckets makes a public policy grant only AWS
+//     service principals and the owner's account; IgnorePublicAcls ignores
+//     grants to AllUsers and AuthenticatedUsers.
+//   - ACLs count only when the bucket's Object Ownership is not
+//     BucketOwnerEnforced.
+//   - Bucket-policy operations from another account get 405
+//     MethodNotAllowed, as S3 answers.
+//
+// Cross-account principals are not checked against identity policies in
+// their own account (the fake has none): the bucket policy alone decides.
+func NewPolicyAuthorizer() AuthorizeFunc {
+	a := &policyAuthorizer{cache: map[string]*compiledPolicy{}}
+	return a.authorize
+}
+
+// PolicyIsPublic is a PublicPolicyFunc that applies S3's definition of a
+// public bucket policy (package policy's IsPublic). It fails for a policy
+// that does not parse.
+func PolicyIsPublic(p string) (bool, error) {
+	doc, err := policy.Parse([]byte(p))
+	if err != nil {
+		return false, err
+	}
+	return policy.IsPublic(doc, policy.KindBucket).IsPublic, nil
+}
+
+type compiledPolicy struct {
+	compiled *policy.Compiled // nil when the policy does not compile
+	public   bool
+}
+
+type policyAuthorizer struct {
+	mu    sync.Mutex
+	cache map[string]*compiledPolicy // by policy text
+}
+
+// maxCachedPolicies bounds the cache; it is cleared when full.
+const maxCachedPolicies = 256
+
+func (a *policyAuthorizer) compile(text string) *compiledPolicy {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.cache[text]; ok {
+		return c
+	}
+	c := &compiledPolicy{}
+	if doc, err := policy.Parse([]byte(text)); err == nil {
+		c.public = policy.IsPublic(doc, policy.KindBucket).IsPublic
+		c.compiled, _ = policy.Compile(doc)
+	}
+	if len(a.cache) >= maxCachedPolicies {
+		clear(a.cache)
+	}
+	a.cache[text] = c
+	return c
+}
+
+func (a *policyAuthorizer) authorize(_ context.Context, req *AccessRequest) error {
+	p := req.Principal
+	cfg := req.BucketConfig
+	if cfg == nil {
+		// ListBuckets, CreateBucket: any signed principal.
+		if p.IsAnonymous() {
+			return errAccessDenied()
+		}
+		return nil
+	}
+	owner := !p.IsAnonymous() && p.AccountID == cfg.OwnerAccountID
+	policyOp := false
+	switch req.Operation {
+	case "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy":
+		policyOp = true
+		if !owner {
+			return errf(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+		}
+	}
+
+	preq := policyRequest(req)
+	var cp *compiledPolicy
+	if cfg.Policy != "" {
+		cp = a.compile(cfg.Policy)
+	}
+	var decision policy.Result
+	if cp != nil && cp.compiled != nil {
+		decision = cp.compiled.Decide(preq)
+	}
+	if decision.Decision == policy.DecisionExplicitDeny && !(policyOp && p.Type == AccountRoot) {
+		return errf(http.StatusForbidden, "AccessDenied", "User: "+principalName(p)+" is not authorized to perform: "+req.Action+
+			" on resource: \""+req.Resource+"\" with an explicit deny in a resource-based policy")
+	}
+	if owner {
+		return nil
+	}
+	bpa := req.AccountPublicAccessBlock.Merge(cfg.PublicAccessBlock)
+	if decision.Decision == policy.DecisionAllow {
+		eff := policy.BlockPublicAccess{RestrictPublicBuckets: bpa.RestrictPublicBuckets}
+		if eff.PolicyReaches(cp.public, preq.Caller, cfg.OwnerAccountID) {
+			return nil
+		}
+	}
+	if cfg.ACLsEnabled() && aclAllows(req, bpa.IgnorePublicAcls) {
+		return nil
+	}
+	return errAccessDenied()
+}
+
+func principalName(p Principal) string {
+	if p.IsAnonymous() {
+		return "anonymous"
+	}
+	return p.ARN
+}
+
+// policyRequest builds the evaluator's request from the fake's.
+func policyRequest(req *AccessRequest) *policy.Request {
+	p := req.Principal
+	r := &policy.Request{Action: req.Action, Resource: req.Resource}
+	if !p.IsAnonymous() {
+		r.Caller = policy.Caller{ARN: p.ARN, Account: p.AccountID, CanonicalUser: CanonicalUserID(p.AccountID)}
+	}
+	c := &r.Context
+	c.SetBool("aws:SecureTransport", req.SecureTransport)
+	if req.TLSVersion != "" {
+		c.Set("s3:TlsVersion", req.TLSVersion)
+	}
+	if req.SourceIP != "" {
+		c.Set("aws:SourceIp", req.SourceIP)
+	}
+	if !req.Now.IsZero() {
+		c.SetTime("aws:CurrentTime", req.Now)
+	}
+	if req.AuthType != "" {
+		c.Set("s3:authType", req.AuthType)
+		c.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+		c.Set("s3:signatureAge", strconv.FormatInt(req.SignatureAge.Milliseconds(), 10))
+	}
+	switch p.Type {
+	case AccountRoot:
+		c.Set("aws:PrincipalType", "Account")
+		c.Set("aws:userid", p.AccountID)
+	case IAMUser:
+		// aws:userid is IAM's unique ID (AIDA…/AROA…), which the fake does
+		// not have, so it is absent for users and role sessions.
+		c.Set("aws:PrincipalType", "User")
+	case AssumedRole:
+		c.Set("aws:PrincipalType", "AssumedRole")
+	default:
+		c.Set("aws:PrincipalType", "Anonymous")
+		c.Set("aws:userid", "anonymous")
+	}
+	if req.BucketConfig != nil {
+		c.Set("s3:ResourceAccount", req.BucketConfig.OwnerAccountID)
+		c.Set("aws:ResourceAccount", req.BucketConfig.OwnerAccountID)
+	}
+	if ua := req.Header.Get("User-Agent"); ua != "" {
+		c.Set("aws:UserAgent", ua)
+	}
+	if ref := req.Header.Get("Referer"); ref != "" {
+		c.Set("aws:Referer", ref)
+	}
+	for _, h := range requestHeaderKeys {
+		if v := req.Header.Get(h); v != "" {
+			c.Set("s3:"+strings.ToLower(h), v)
+		}
+	}
+	if req.Action == "s3:ListBucket" || req.Action == "s3:ListBucketVersions" {
+		// S3 sets s3:prefix (empty when absent) for list requests.
+		c.Set("s3:prefix", req.Query.Get("prefix"))
+		if d := req.Query.Get("delimiter"); d != "" {
+			c.Set("s3:delimiter", d)
+		}
+		if m := req.Query.Get("max-keys"); m != "" {
+			c.Set("s3:max-keys", m)
+		}
+	}
+	if v := req.Query.Get("versionId"); v != "" {
+		c.Set("s3:versionid", v)
+	}
+	return r
+}
+
+// requestHeaderKeys are the headers S3 exposes as s3: condition keys of the
+// same (lower-case) name.
+var requestHeaderKeys = []string{
+	"x-amz-acl", "x-amz-content-sha256", "x-amz-copy-source", "x-amz-grant-full-control", "x-amz-grant-read",
+	"x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp", "x-amz-metadata-directive",
+	"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+	"x-amz-server-side-encryption-customer-algorithm", "x-amz-storage-class", "x-amz-website-redirect-location",
+	"x-amz-object-ownership", "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+}
+
+// aclPermission is the ACL permission an action needs, and whether the
+// object's ACL (rather than the bucket's) decides it. "" means ACLs cannot
+// grant the action.
+func aclPermission(action string) (perm string, objectACL bool) {
+	switch action {
+	case "s3:GetObject", "s3:GetObjectVersion":
+		return PermRead, true
+	case "s3:GetObjectAcl", "s3:GetObjectVersionAcl":
+		return PermReadACP, true
+	case "s3:PutObjectAcl", "s3:PutObjectVersionAcl":
+		return PermWriteACP, true
+	case "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads":
+		return PermRead, false
+	case "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload":
+		return PermWrite, false
+	case "s3:GetBucketAcl":
+		return PermReadACP, false
+	case "s3:PutBucketAcl":
+		return PermWriteACP, false
+	}
+	return "", false
+}
+
+// aclAllows reports whether the bucket or object ACL grants the request.
+func aclAllows(req *AccessRequest, ignorePublic bool) bool {
+	perm, onObject := aclPermission(req.Action)
+	if perm == "" {
+		return false
+	}
+	acl := req.BucketConfig.ACL
+	if onObject {
+		if req.ObjectACL == nil {
+			return false
+		}
+		acl = *req.ObjectACL
+	}
+	var id string
+	if !req.Principal.IsAnonymous() {
+		id = CanonicalUserID(req.Principal.AccountID)
+	}
+	for _, g := range acl.Grants {
+		if g.Permission != perm && g.Permission != PermFullControl {
+			continue
+		}
+		switch {
+		case g.GranteeType == GranteeGroup && g.URI == AllUsersURI:
+			if !ignorePublic {
+				return true
+			}
+		case g.GranteeType == GranteeGroup && g.URI == AuthenticatedUsersURI:
+			if !ignorePublic && id != "" {
+				return true
+			}
+		case g.GranteeType == GranteeCanonicalUser && id != "" && g.ID == id:
+			return true
+		}
+	}
+	return false
+}
