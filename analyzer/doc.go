@@ -1,0 +1,96 @@
+// Package analyzer answers "who outside my account can reach this bucket,
+// and how?" in two ways that give the same kind of answer: online, by
+// querying IAM Access Analyzer, and offline, by reading the bucket's own
+// settings and judging them with the policy package, with no Access
+// Analyzer at all.
+//
+// For most uses:
+//
+//   - [EnsureAnalyzer] then [ListFindings] for the active S3 findings of
+//     the Region's analyzer (public, cross-account, organization, service),
+//     [EnsureArchiveRule] with [ExpectedAccountsRule] or [OrganizationRule]
+//     to mark expected access, [Archive] and [Unarchive] for single
+//     findings;
+//   - [AnalyzeBucket] or [AnalyzeAll] for the offline analysis of one or
+//     every bucket, or [Analyze] on a [BucketState] you already hold;
+//   - [Validate] to run Access Analyzer's ValidatePolicy on a bucket policy
+//     with findings of type [policy.Finding], like [policy.Validate];
+//   - [Gate] as a pre-flight check before a bucket policy is written
+//     (CheckNoPublicAccess and CheckAccessNotGranted);
+//   - [KeyHygiene] for IAM users' access keys older than 90 days or never
+//     used.
+//
+// Both paths return [Finding] values with the same fields (kind, public,
+// principal, accounts, organization, actions, limiting conditions,
+// sources), so results can be compared; the package's tests check both
+// against one table of scenarios taken from Access Analyzer's
+// documentation.
+//
+// # How the offline analysis decides
+//
+// For each Allow statement of the bucket policy, each grant of the bucket
+// ACL and each statement of a delegated access point policy, the analysis
+// reports a principal outside the zone of trust (the owner's account, plus
+// AnalyzeOptions.TrustedAccounts and AnalyzeOptions.Organization):
+//
+//   - public when S3 counts the statement public ([policy.IsPublic]: "*",
+//     NotPrincipal, wildcard or federated principals without a condition
+//     that fixes a limiting key) or the ACL grants to AllUsers or
+//     AuthenticatedUsers;
+//   - organization for a "*" principal limited by aws:PrincipalOrgID (not
+//     public, although "*" appears), cross-account for named accounts or
+//     accounts fixed by aws:PrincipalAccount, aws:SourceAccount or
+//     s3:DataAccessPointAccount, service for AWS service principals not
+//     limited to the owner's resources, conditional for "*" limited by
+//     network conditions (aws:SourceVpc, aws:SourceVpce, aws:SourceIp);
+//   - the policy evaluator then drops access a Deny statement removes, and
+//     turns a Deny such as "StringNotEquals aws:PrincipalOrgID" into the
+//     limit it is;
+//   - Block Public Access (bucket and account, most restrictive wins):
+//     IgnorePublicAcls removes public ACL grants; RestrictPublicBuckets
+//     leaves a public policy only AWS services and the owner's account;
+//     BlockPublicAcls and BlockPublicPolicy refuse new public settings and
+//     change no existing access, so they change no finding;
+//   - access points: an access point policy counts only when the bucket
+//     policy delegates to it (s3:DataAccessPointAccount or
+//     s3:DataAccessPointArn); its own Block Public Access applies, and an
+//     access point with network origin VPC is never public.
+//
+// It is a model of Access Analyzer, not Access Analyzer: it does not
+// expand every action a wildcard grants, and it reports one finding per
+// statement and principal where Access Analyzer may merge or split them.
+//
+// # Security defaults
+//
+//   - Nothing is created or changed unless asked: [EnsureAnalyzer] creates
+//     an analyzer only with EnsureOptions.AllowCreate; every offline call
+//     is read-only.
+//   - [ListFindings] lists ACTIVE findings; archived and resolved ones
+//     only with ListOptions.IncludeArchived / IncludeResolved.
+//   - [EnsureArchiveRule] never overwrites a rule of the same name with a
+//     different filter ([ErrArchiveRuleConflict]).
+//   - [Gate] checks both public access and the DefaultGateActions() that
+//     would hand over control of the bucket.
+//   - [KeyHygiene] reports keys older than DefaultKeyMaxAge (90 days) and
+//     keys never used; it handles key ids, never secrets.
+//   - Unknown account-level Block Public Access reads as all off, which
+//     reports more, never less.
+//
+// # Errors
+//
+// Failed AWS calls are [*Error] values (operation, resource, the SDK's
+// smithy.APIError wrapped once); errors.Is(err, [ErrAccessDenied]) holds
+// when permission is missing. [*WrongRegionError] ([ErrWrongRegion]) is
+// returned before any request when an analyzer belongs to another Region
+// than the client: Access Analyzer is Regional, and a bucket is analyzed
+// only by an analyzer in its own Region. [ErrNoAnalyzer] means no active
+// analyzer exists. Arguments are checked before anything is sent
+// ([ErrInvalidInput]). [*GateError] ([ErrPublicAccess],
+// [ErrAccessGranted]) is a refused policy, distinct from a check that
+// could not run. [ErrBadPolicy] is a policy the offline analysis cannot
+// parse.
+//
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html
+// and https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status.
+package analyzer

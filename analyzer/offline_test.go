@@ -1,0 +1,267 @@
+package analyzer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
+)
+
+func state(pol string) *analyzer.BucketState {
+	return &analyzer.BucketState{Name: "bkt", Owner: owner, Policy: pol}
+}
+
+func TestAnalyzeZoneOfTrust(t *testing.T) {
+	pol := stmts(
+		`{"Sid":"Org","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`,
+		`{"Sid":"Sister","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`,
+		`{"Sid":"Stranger","Effect":"Allow","Principal":{"AWS":"777788889999"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`,
+	)
+	cases := []struct {
+		name string
+		opts *analyzer.AnalyzeOptions
+		want []string
+	}{
+		{"account", nil, []string{"Org", "Sister", "Stranger"}},
+		{"trusted account", &analyzer.AnalyzeOptions{TrustedAccounts: []string{partner}}, []string{"Org", "Stranger"}},
+		{"organization", &analyzer.AnalyzeOptions{Organization: org, TrustedAccounts: []string{partner}}, []string{"Stranger"}},
+		{"other organization", &analyzer.AnalyzeOptions{Organization: "o-zzzzzzzzzz"}, []string{"Org", "Sister", "Stranger"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(pol), tc.opts)
+			require.NoError(t, err)
+			var sids []string
+			for _, f := range got {
+				sids = append(sids, f.Sid)
+			}
+			assert.Equal(t, tc.want, sids)
+		})
+	}
+}
+
+func TestAnalyzeDetails(t *testing.T) {
+	t.Run("NotPrincipal and NotAction are public", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(`{"Effect":"Allow","NotPrincipal":{"AWS":"444455556666"},"NotAction":"s3:DeleteObject","Resource":"arn:aws:s3:::bkt/*"}`)), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.True(t, got[0].Public)
+		assert.Equal(t, []string{"*"}, got[0].Actions)
+		assert.Equal(t, 0, got[0].Statement)
+	})
+	t.Run("federated principal is public", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(`{"Effect":"Allow","Principal":{"Federated":"graph.facebook.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`)), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		assert.Equal(t, map[string]string{"Federated": "graph.facebook.com"}, got[0].Principal)
+	})
+	t.Run("a deny that cannot be satisfied removes public access", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(publicReadBkt, `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`)), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+	t.Run("the usual deny of plain HTTP does not hide public access", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`)), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.True(t, got[0].Public)
+	})
+	t.Run("VPC access point is never public", func(t *testing.T) {
+		s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`))
+		s.AccessPoints = []analyzer.AccessPoint{{Name: "inside", ARN: apARN("inside"), Account: owner, Bucket: "bkt", NetworkOrigin: "VPC",
+			Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("inside"))}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.False(t, got[0].Public)
+		assert.Equal(t, analyzer.KindConditional, got[0].Kind)
+		assert.Equal(t, "VPC", got[0].Conditions["s3:AccessPointNetworkOrigin"])
+		assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
+	})
+	t.Run("ACLs disabled by BucketOwnerEnforced", func(t *testing.T) {
+		s := state("")
+		s.ACL = []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "FULL_CONTROL"}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Len(t, got[0].Actions, 7, "FULL_CONTROL maps to every bucket ACL action")
+		s.ACLsDisabled = true
+		got, err = analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+	t.Run("owner grants are not findings", func(t *testing.T) {
+		s := state("")
+		s.OwnerCanonicalID = "owner-canonical"
+		s.ACL = []policy.ACLGrant{{GranteeID: "owner-canonical", Permission: "FULL_CONTROL"},
+			{GranteeURI: "http://acs.amazonaws.com/groups/s3/LogDelivery", Permission: "WRITE"}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+}
+
+const publicReadBkt = `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`
+
+func TestAnalyzeErrors(t *testing.T) {
+	_, err := analyzer.Analyze(nil, nil)
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.Analyze(&analyzer.BucketState{Name: "bkt", Owner: "1"}, nil)
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.Analyze(state(`{"Statement":[`), nil)
+	require.ErrorIs(t, err, analyzer.ErrBadPolicy)
+	var pe *policy.ParseError
+	assert.ErrorAs(t, err, &pe, "the parse error is kept")
+}
+
+// countingS3 counts concurrent calls and adds latency.
+type countingS3 struct {
+	analyzer.S3API
+	delay          time.Duration
+	inFlight, peak atomic.Int32
+	failBucket     string
+}
+
+func (c *countingS3) enter() func() {
+	n := c.inFlight.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	time.Sleep(c.delay)
+	return func() { c.inFlight.Add(-1) }
+}
+
+func (c *countingS3) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, o ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	defer c.enter()()
+	if aws.ToString(in.Bucket) == c.failBucket {
+		return nil, errors.New("boom")
+	}
+	return c.S3API.GetBucketPolicy(ctx, in, o...)
+}
+
+func fleet(t testing.TB, n int) *s3.Client {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, CreateBucketState: s3fake.StateLegacy})
+	c := sf.OwnerClient()
+	for i := range n {
+		b := fmt.Sprintf("fleet-%03d", i)
+		_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		if i%3 == 0 {
+			_, err = c.PutBucketPolicy(context.Background(), &s3.PutBucketPolicyInput{Bucket: aws.String(b),
+				Policy: aws.String(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}`, b))})
+			require.NoError(t, err)
+		}
+	}
+	return c
+}
+
+func TestAnalyzeAll(t *testing.T) {
+	c := fleet(t, 12)
+	wrapped := &countingS3{S3API: c, delay: 5 * time.Millisecond, failBucket: "fleet-005"}
+	got, err := analyzer.AnalyzeAll(t.Context(), wrapped, &analyzer.FetchOptions{Owner: owner, Concurrency: 3})
+	require.NoError(t, err)
+	require.Len(t, got, 12)
+	assert.LessOrEqual(t, wrapped.peak.Load(), int32(3), "bounded concurrency")
+	assert.Greater(t, wrapped.peak.Load(), int32(1), "buckets are read in parallel")
+	public := 0
+	for i, r := range got {
+		assert.Equal(t, fmt.Sprintf("fleet-%03d", i), r.Bucket, "sorted by name")
+		if r.Bucket == "fleet-005" {
+			assert.Error(t, r.Err, "one failing bucket is reported")
+			continue
+		}
+		require.NoError(t, r.Err)
+		if len(r.Findings) > 0 {
+			public++
+			assert.Equal(t, analyzer.KindPublic, r.Findings[0].Kind)
+		}
+	}
+	assert.Equal(t, 4, public)
+
+	_, err = analyzer.AnalyzeAll(t.Context(), c, &analyzer.FetchOptions{Owner: "x"})
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = analyzer.AnalyzeAll(ctx, c, &analyzer.FetchOptions{Owner: owner})
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestFetchErrors(t *testing.T) {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner})
+	c := sf.OwnerClient()
+	_, err := analyzer.Fetch(t.Context(), c, "missing-bucket", &analyzer.FetchOptions{Owner: owner})
+	var ae *analyzer.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "missing-bucket", ae.Resource)
+	_, err = analyzer.Fetch(t.Context(), c, "Bad_Name", &analyzer.FetchOptions{Owner: owner})
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+
+	stranger := sf.Client(sf.AddAccountRoot(other))
+	_, err = stranger.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("mine-only")})
+	require.NoError(t, err)
+	_, err = analyzer.Fetch(t.Context(), c, "mine-only", &analyzer.FetchOptions{Owner: owner})
+	var api smithy.APIError
+	require.ErrorAs(t, err, &api)
+	assert.Equal(t, "MethodNotAllowed", api.ErrorCode(), "S3 serves a bucket policy only to the owner account")
+
+	_, err = c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("denied-acl")})
+	require.NoError(t, err)
+	sf.InjectFault("GetBucketAcl", s3fake.Fault{Code: "AccessDenied", StatusCode: 403})
+	_, err = analyzer.Fetch(t.Context(), c, "denied-acl", &analyzer.FetchOptions{Owner: owner})
+	require.ErrorIs(t, err, analyzer.ErrAccessDenied)
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "GetBucketAcl", ae.Op)
+}
+
+func TestAccessPointsList(t *testing.T) {
+	l := analyzer.AccessPoints{{Name: "a", Bucket: "x"}, {Name: "b", Bucket: "y"}, {Name: "c", Bucket: "x"}}
+	got, err := l.AccessPoints(t.Context(), "x")
+	require.NoError(t, err)
+	assert.Len(t, got, 2)
+}
+
+// BenchmarkAnalyzeAll compares bounded-parallel fleet analysis with the
+// obvious sequential loop, with 2 ms of latency per S3 call.
+func BenchmarkAnalyzeAll(b *testing.B) {
+	c := fleet(b, 24)
+	for _, n := range []int{1, analyzer.DefaultConcurrency} {
+		b.Run(fmt.Sprintf("concurrency=%d", n), func(b *testing.B) {
+			wrapped := &countingS3{S3API: c, delay: 2 * time.Millisecond}
+			for b.Loop() {
+				if _, err := analyzer.AnalyzeAll(context.Background(), wrapped, &analyzer.FetchOptions{Owner: owner, Concurrency: n}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyze measures the pure offline analysis of one policy.
+func BenchmarkAnalyze(b *testing.B) {
+	s := state(stmts(publicReadBkt,
+		`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`))
+	for b.Loop() {
+		if _, err := analyzer.Analyze(s, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
