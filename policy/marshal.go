@@ -20,7 +20,7 @@ import (
 // valid UTF-8, a [NumberValue] is not a JSON number or a bool value is not
 // "true" or "false".
 func (d *Document) Marshal() ([]byte, error) {
-	w := &jsonWriter{buf: make([]byte, 0, 256)}
+	w := &jsonWriter{buf: make([]byte, 0, sizeHint(d))}
 	if err := w.document(d); err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (d *Document) Marshal() ([]byte, error) {
 // [encoding/json.MarshalIndent]: each element on a new line starting with
 // prefix followed by one or more copies of indent.
 func (d *Document) MarshalIndent(prefix, indent string) ([]byte, error) {
-	w := &jsonWriter{buf: make([]byte, 0, 512), prefix: prefix, indent: indent, pretty: true}
+	w := &jsonWriter{buf: make([]byte, 0, 2*sizeHint(d)), prefix: prefix, indent: indent, pretty: true}
 	if err := w.document(d); err != nil {
 		return nil, err
 	}
@@ -58,6 +58,14 @@ func (d *Document) String() string {
 		return err.Error()
 	}
 	return string(b)
+}
+
+// sizeHint guesses the minified size, to allocate the output once.
+func sizeHint(d *Document) int {
+	if d == nil {
+		return 0
+	}
+	return 64 + 256*len(d.Statements)
 }
 
 type jsonWriter struct {
@@ -375,19 +383,47 @@ func (w *jsonWriter) conditionValue(v ConditionValue) error {
 	return nil
 }
 
+// isJSONNumber reports whether s is a number in JSON's grammar.
 func isJSONNumber(s string) bool {
-	p := &jsonParser{src: []byte(s)}
-	if len(s) == 0 || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if i < len(s) && s[i] == '0' {
+		i++
+	} else if digits() == 0 {
 		return false
 	}
-	_, err := p.number()
-	return err == nil && p.i == len(s)
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // MarshalJSON implements [encoding/json.Marshaler]: the statement as a
 // minified JSON object, written as [Document.Marshal] writes statements.
 func (s Statement) MarshalJSON() ([]byte, error) {
-	w := &jsonWriter{buf: make([]byte, 0, 128)}
+	w := &jsonWriter{buf: make([]byte, 0, 256)}
 	if err := w.statement(&s); err != nil {
 		return nil, err
 	}

@@ -341,3 +341,19 @@ func TestPositionsConcurrentAndMinified(t *testing.T) {
 	}
 	assert.Equal(t, doc.Pos("Statement[3].Resource"), doc2.Pos("Statement[3].Resource"))
 }
+
+func TestNumberValues(t *testing.T) {
+	for text, ok := range map[string]bool{
+		"0": true, "-0": true, "1.2": true, "-1.5e3": true, "1E+2": true, "12": true,
+		"": false, "-": false, "01": false, "1.": false, ".5": false, "1e": false, "+1": false, "1.2.3": false, "0x1": false, " 1": false, "NaN": false,
+	} {
+		d := &policy.Document{Statements: []policy.Statement{{Condition: policy.Condition{}.WithValues("NumericEquals", "k", policy.NumberValue(text))}}}
+		out, err := d.Marshal()
+		if ok {
+			require.NoError(t, err, text)
+			assert.Contains(t, string(out), `"k":`+text+`}`)
+		} else {
+			assert.ErrorIs(t, err, policy.ErrInvalidValue, text)
+		}
+	}
+}
