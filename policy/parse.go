@@ -552,6 +552,7 @@ func (p *jsonParser) object() (*jsonNode, error) {
 	}
 	base := len(p.memberStack)
 	defer func() { p.memberStack = p.memberStack[:base] }()
+	var seen map[string]int // key → index in members, once there are many
 	for {
 		p.skipSpace()
 		if p.i >= len(p.src) {
@@ -568,10 +569,31 @@ func (p *jsonParser) object() (*jsonNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range p.memberStack[base:] {
-			if m.key == key {
-				return nil, p.errAt(keyOff, ErrDuplicateKey, "", "duplicate key %q (first at %s)", key, p.position(m.keyOff))
+		// Small objects (all of a real policy's) are scanned; large ones
+		// get an index so a hostile document cannot make this quadratic.
+		members := p.memberStack[base:]
+		if len(members) == 16 {
+			seen = make(map[string]int, 32)
+			for i, m := range members {
+				seen[m.key] = i
 			}
+		}
+		first := -1
+		if seen != nil {
+			if i, ok := seen[key]; ok {
+				first = i
+			}
+			seen[key] = len(members)
+		} else {
+			for i, m := range members {
+				if m.key == key {
+					first = i
+					break
+				}
+			}
+		}
+		if first >= 0 {
+			return nil, p.errAt(keyOff, ErrDuplicateKey, "", "duplicate key %q (first at %s)", key, p.position(members[first].keyOff))
 		}
 		p.skipSpace()
 		if p.i >= len(p.src) || p.src[p.i] != ':' {

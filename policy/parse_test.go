@@ -357,3 +357,27 @@ func TestNumberValues(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLargeObjects(t *testing.T) {
+	// Many keys: duplicates are still found (in both the scanned and the
+	// indexed range), and parsing stays linear.
+	var b strings.Builder
+	b.WriteString(`{"Statement":{"Condition":{"StringEquals":{`)
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":"v"`, i)
+	}
+	ok := b.String() + `}}}}`
+	doc, err := policy.Parse([]byte(ok))
+	require.NoError(t, err)
+	assert.Len(t, doc.Statements[0].Condition[0].Entries, 20000)
+	for _, dup := range []string{"k3", "k15000"} {
+		_, err = policy.Parse([]byte(b.String() + `,"` + dup + `":"w"}}}}`))
+		assert.ErrorIs(t, err, policy.ErrDuplicateKey, dup)
+		assert.Contains(t, err.Error(), `duplicate key "`+dup+`"`)
+	}
+	_, err = policy.Parse([]byte(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"a":18}`))
+	assert.ErrorIs(t, err, policy.ErrDuplicateKey)
+}
