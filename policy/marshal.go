@@ -39,7 +39,9 @@ func (d *Document) MarshalIndent(prefix, indent string) ([]byte, error) {
 }
 
 // MarshalJSON implements [encoding/json.Marshaler] with [Document.Marshal].
-func (d *Document) MarshalJSON() ([]byte, error) { return d.Marshal() }
+// It has a value receiver so that a Document held by value in another
+// struct marshals the same way.
+func (d Document) MarshalJSON() ([]byte, error) { return d.Marshal() }
 
 // UnmarshalJSON implements [encoding/json.Unmarshaler] with [Parse].
 func (d *Document) UnmarshalJSON(data []byte) error {

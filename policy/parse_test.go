@@ -59,6 +59,9 @@ func TestRoundTripFiles(t *testing.T) {
 			out, err := json.Marshal(viaJSON)
 			require.NoError(t, err)
 			assert.Equal(t, `{"Policy":`+string(want)+`}`, string(out))
+			byValue, err := json.Marshal(struct{ Policy policy.Document }{*doc})
+			require.NoError(t, err)
+			assert.Equal(t, `{"Policy":`+string(want)+`}`, string(byValue))
 		})
 	}
 }
