@@ -76,7 +76,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &AccessRequest{
 		Operation: rt.op, Action: rt.action, Resource: rt.resource(), Bucket: rt.bucket, Key: rt.key,
 		Principal: p, SecureTransport: r.TLS != nil, SourceIP: sourceIP(r.RemoteAddr),
-		Header: r.Header, Query: q, Now: now,
+		Header: r.Header.Clone(), Query: q, Now: now,
 	}
 	if r.TLS != nil {
 		req.TLSVersion = tlsVersionName(r.TLS.Version)
