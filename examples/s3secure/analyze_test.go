@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/aafake"
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+func cliEnv(t *testing.T, key, secret string) {
+	t.Setenv("AWS_ACCESS_KEY_ID", key)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_CA_BUNDLE", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+}
+
+type analyzeRow struct {
+	Bucket    string            `json:"bucket"`
+	Kind      string            `json:"kind"`
+	Public    bool              `json:"public"`
+	Principal map[string]string `json:"principal"`
+	Accounts  []string          `json:"accounts"`
+	Status    string            `json:"status"`
+	ID        string            `json:"id"`
+}
+
+func rows(t *testing.T, out string) []analyzeRow {
+	var rs []analyzeRow
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var r analyzeRow
+		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func TestAnalyzeOffline(t *testing.T) {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
+	owner := sf.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	c := sf.OwnerClient()
+	for _, b := range []string{"open-bucket", "quiet-bucket", "partner-bucket"} {
+		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("open-bucket"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::open-bucket/*"}]}`)})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("partner-bucket"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::partner-bucket/*"}]}`)})
+	require.NoError(t, err)
+
+	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account", "111122223333"}
+	code, stdout, stderr := runCLI(t, "", append(base, "-all")...)
+	require.Equal(t, exitFindings, code, stderr)
+	got := rows(t, stdout)
+	require.Len(t, got, 2)
+	assert.Equal(t, "open-bucket", got[0].Bucket)
+	assert.Equal(t, "public", got[0].Kind)
+	assert.True(t, got[0].Public)
+	assert.Equal(t, "partner-bucket", got[1].Bucket)
+	assert.Equal(t, []string{"444455556666"}, got[1].Accounts)
+	assert.NotContains(t, stdout+stderr, owner.SecretAccessKey)
+
+	code, stdout, _ = runCLI(t, "", append(base, "-bucket", "quiet-bucket")...)
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, strings.TrimSpace(stdout))
+
+	code, _, _ = runCLI(t, "", append(base, "-bucket", "partner-bucket", "-trust", "444455556666")...)
+	assert.Equal(t, exitOK, code, "a trusted account is inside the zone of trust")
+
+	code, stdout, _ = runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-offline", "-account", "111122223333", "-bucket", "open-bucket")
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, "BUCKET")
+	assert.Regexp(t, `open-bucket\s+public\s+true\s+AWS=\*`, stdout)
+}
+
+func TestAnalyzeOnline(t *testing.T) {
+	cliEnv(t, "AKIACLITEST000000001", "cli/secret+key")
+	f, _ := aafake.Start(t, nil)
+	arn := f.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
+	public, err := f.SeedFinding(arn, aatypes.Finding{Resource: aws.String("arn:aws:s3:::open-bucket"), IsPublic: aws.Bool(true),
+		Principal: map[string]string{"AWS": "*"}, Action: []string{"s3:GetObject"}, Sources: []aatypes.FindingSource{{Type: aatypes.FindingSourceTypePolicy}}})
+	require.NoError(t, err)
+
+	base := []string{"-region", "us-east-1", "-format", "json", "analyze", "-analyzer-endpoint", f.URL}
+	code, stdout, stderr := runCLI(t, "", append(base, "-all")...)
+	require.Equal(t, exitFindings, code, stderr)
+	got := rows(t, stdout)
+	require.Len(t, got, 1)
+	assert.Equal(t, public, got[0].ID)
+	assert.Equal(t, "ACTIVE", got[0].Status)
+
+	// Archived findings are expected access: they are listed on request and
+	// never fail the run.
+	_, err = f.Client("us-east-1").UpdateFindings(t.Context(), archiveInput(arn, public))
+	require.NoError(t, err)
+	code, stdout, _ = runCLI(t, "", append(base, "-all", "-include-archived")...)
+	assert.Equal(t, exitOK, code)
+	assert.Len(t, rows(t, stdout), 1)
+
+	code, _, stderr = runCLI(t, "", "-region", "eu-west-1", "analyze", "-all", "-analyzer-endpoint", f.URL)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "no active analyzer in the region eu-west-1")
+	assert.Contains(t, stderr, "-create-analyzer")
+	assert.NotContains(t, stderr, "cli/secret+key")
+}
+
+func TestAnalyzeUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"analyze"}, "exactly one of -bucket B and -all"},
+		{[]string{"analyze", "-all", "-bucket", "b"}, "exactly one of -bucket B and -all"},
+		{[]string{"analyze", "-all", "-trust", "444455556666"}, "-trust and -org apply to -offline"},
+		{[]string{"analyze", "-all", "-offline", "-create-analyzer"}, "apply to the online analysis"},
+		{[]string{"-local", "analyze", "-all"}, "add -offline"},
+		{[]string{"-local", "analyze", "-all", "-offline", "-trust", "12"}, "not a 12-digit account id"},
+	} {
+		code, _, stderr := runCLI(t, "", tc.args...)
+		assert.Equal(t, exitUsage, code, tc.args)
+		assert.Contains(t, stderr, tc.stderr, tc.args)
+	}
+	code, _, stderr := runCLI(t, "", "-local", "analyze", "-all", "-offline")
+	assert.Equal(t, exitOK, code, stderr)
+}
+
+func archiveInput(arn, id string) *accessanalyzer.UpdateFindingsInput {
+	return &accessanalyzer.UpdateFindingsInput{AnalyzerArn: aws.String(arn), Ids: []string{id}, Status: aatypes.FindingStatusUpdateArchived}
+}
