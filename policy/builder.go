@@ -342,7 +342,9 @@ func (b *Builder) check(s *Statement, index int) error {
 	if (s.NotAction != nil || s.NotResource != nil) && !b.opts.AllowNotActionOrNotResource {
 		return refuse(ErrNotActionOrResourceAllow, "", "Allow with NotAction or NotResource grants everything not listed", "AllowNotActionOrNotResource")
 	}
-	for _, a := range append(slices.Clone(s.Action), s.NotAction...) {
+	// NotAction lists what is not granted; with AllowNotActionOrNotResource
+	// it is the caller's choice, so only Action is checked here.
+	for _, a := range s.Action {
 		if strings.ContainsAny(a, "*?") && !b.opts.AllowWildcardActions {
 			return refuse(ErrWildcardAction, a, "wildcard action", "AllowWildcardActions")
 		}

@@ -177,13 +177,17 @@ func newPrincipal(t PrincipalType, ids []string) *Principal {
 }
 
 // With returns a copy of p with ids added under type t (appended to an
-// existing entry of that type, or as a new entry).
+// existing entry of that type, or as a new entry). A wildcard "*" becomes
+// {"AWS": "*"} first, so the result still names everyone.
 func (p *Principal) With(t PrincipalType, ids ...string) *Principal {
 	c := p.Clone()
 	if c == nil {
 		c = &Principal{}
 	}
-	c.Wildcard = false
+	if c.Wildcard {
+		c.Wildcard = false
+		c.Entries = append([]PrincipalEntry{{Type: PrincipalAWS, Values: Values{"*"}}}, c.Entries...)
+	}
 	for i := range c.Entries {
 		if c.Entries[i].Type == t {
 			c.Entries[i].Values = append(c.Entries[i].Values, ids...)

@@ -28,6 +28,10 @@ func TestPrincipalHelpers(t *testing.T) {
 	assert.Equal(t, policy.PrincipalFederated, policy.FederatedPrincipal("cognito-identity.amazonaws.com").Entries[0].Type)
 	assert.Equal(t, policy.PrincipalCanonicalUser, policy.CanonicalUserPrincipal("abc").Entries[0].Type)
 
+	w := policy.AnyPrincipal().With(policy.PrincipalService, "cloudfront.amazonaws.com")
+	assert.True(t, w.IsEveryone(), "adding to everyone still names everyone")
+	assert.Equal(t, policy.Values{"*"}, w.Get(policy.PrincipalAWS))
+
 	ids := []string{"111122223333"}
 	q := policy.AWSPrincipal(ids...)
 	ids[0] = "changed"
