@@ -250,8 +250,8 @@ func ourPresign(ctx context.Context, p *presign.Presigner, c diffCase) (*presign
 // byte, over generated inputs.
 func TestDifferential(t *testing.T) {
 	n := 10000
-	if testing.Short() {
-		n = 1000
+	if testing.Short() || raceEnabled {
+		n = 1500
 	}
 	ctx := t.Context()
 	r := rand.New(rand.NewPCG(20240601, 6))

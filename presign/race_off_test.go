@@ -1,0 +1,5 @@
+//go:build !race
+
+package presign_test
+
+const raceEnabled = false
