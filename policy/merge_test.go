@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -235,4 +237,48 @@ func TestEquivalent(t *testing.T) {
 	assert.True(t, policy.Equivalent(acct, root))
 	emptyCond := policy.Statement{Effect: policy.Allow, Condition: policy.Condition{}}
 	assert.True(t, policy.Equivalent(emptyCond, policy.Statement{Effect: policy.Allow}))
+}
+
+// TestMergeAllReadyMadeIntoEveryShape merges every ready-made statement into
+// every round-trip document: their statements keep their bytes, and a
+// second merge (after a round trip through JSON) changes nothing.
+func TestMergeAllReadyMadeIntoEveryShape(t *testing.T) {
+	ms := must(t)
+	ours := []policy.Statement{
+		ms(policy.DenyInsecureTransport(bucketB)),
+		ms(policy.DenyOutdatedTLS(bucketB)),
+		ms(policy.AllowCloudFrontOAC(bucketB, testDistARN)),
+		ms(policy.AllowCloudFrontOAI(bucketB, "E2QWRUHEXAMPLE")),
+		ms(policy.ServerAccessLogsDelivery(bucketB, "logs/", "amzn-s3-demo-source", testAccount)),
+		ms(policy.DenyOutsideVPCEndpoint(bucketB, "vpce-1a2b3c4d")),
+		ms(policy.DenyOutsideOrganization(bucketB, "o-a1b2c3d4e5")),
+		ms(policy.DelegateToAccessPoints(bucketB, testAccount)),
+		ms(policy.RequireMFAForDeletes(bucketB)),
+	}
+	files, err := filepath.Glob("testdata/roundtrip/*.json")
+	require.NoError(t, err)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			require.NoError(t, err)
+			existing := parse(t, string(src))
+			res, err := policy.Merge(existing, ours...)
+			require.NoError(t, err)
+			require.Len(t, res.Changes, len(ours))
+			out := marshal(t, res.Document)
+			for i, s := range existing.Statements {
+				assert.Contains(t, out, stmtJSON(t, s), "statement %d kept", i)
+				assert.Equal(t, stmtJSON(t, s), stmtJSON(t, res.Document.Statements[i]), "statement %d in place", i)
+			}
+			again, err := policy.Merge(parse(t, out), ours...)
+			require.NoError(t, err)
+			assert.False(t, again.Changed(), "%v", again.Changes)
+			assert.Equal(t, out, marshal(t, again.Document))
+			rm, err := policy.Remove(again.Document, res.Document.Sids()...)
+			require.NoError(t, err)
+			for _, s := range rm.Document.Statements {
+				assert.Empty(t, s.Sid)
+			}
+		})
+	}
 }
