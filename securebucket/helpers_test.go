@@ -43,3 +43,5 @@ func putPolicy(t testing.TB, c *s3.Client, bucket, doc string) {
 }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+func withRegion(r string) func(*s3.Options) { return func(o *s3.Options) { o.Region = r } }

@@ -2,6 +2,10 @@ package securebucket
 
 import (
 	"context"
+	"errors"
+	"regexp"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -215,6 +219,12 @@ func (r *reader) location(ctx context.Context, bucket string) (string, error) {
 		return r.client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket), ExpectedBucketOwner: r.owner}, r.optFns...)
 	})
 	if err != nil {
+		// Asked through another Region's endpoint, S3 refuses but names the
+		// bucket's Region (x-amz-bucket-region, or the message of
+		// AuthorizationHeaderMalformed: "… expecting 'eu-west-1'").
+		if r := regionHint(err); r != "" {
+			return r, nil
+		}
 		return "", err
 	}
 	switch c := string(out.LocationConstraint); c {
@@ -225,4 +235,22 @@ func (r *reader) location(ctx context.Context, bucket string) (string, error) {
 	default:
 		return c, nil
 	}
+}
+
+var expectingRegionRe = regexp.MustCompile(`expecting '([a-z0-9-]+)'`)
+
+// regionHint returns the bucket Region S3 names in a wrong-Region error, or "".
+func regionHint(err error) string {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" && regionRe.MatchString(r) {
+			return r
+		}
+	}
+	if hasCode(err, "AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException") {
+		if m := expectingRegionRe.FindStringSubmatch(err.Error()); m != nil && regionRe.MatchString(m[1]) {
+			return m[1]
+		}
+	}
+	return ""
 }

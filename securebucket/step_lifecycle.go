@@ -35,43 +35,32 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	} else if state == lcReplace {
 		detail = fmt.Sprintf("update rule %s to abort incomplete multipart uploads after %d days, keeping %d other rules", LifecycleRuleID, days, len(merged)-1)
 	}
-	first := true
-	apply := func(ctx context.Context) (bool, error) {
-		wrote := false
-		for round := 0; round < verifyRounds; round++ {
-			// The first round merges into what Plan read; later rounds
-			// re-read, because another writer replaced the configuration.
-			cur, minSize := h.st.lifecycle, h.st.lifecycleMinSize
-			if !first {
-				s, err := h.r.readState(ctx, h.bucket, partLifecycle)
-				if err != nil {
-					return wrote, err
-				}
-				if err := s.err(partLifecycle); err != nil {
-					return wrote, fmt.Errorf("re-read lifecycle configuration: %w", err)
-				}
-				cur, minSize = s.lifecycle, s.lifecycleMinSize
-			}
-			first = false
-			rules, st := mergeLifecycle(cur, days)
-			if st == lcOurs || st == lcEquivalent {
-				return wrote, nil
-			}
-			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketLifecycleConfigurationOutput, error) {
-				return h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
-					Bucket:                             aws.String(h.bucket),
-					ExpectedBucketOwner:                h.r.owner,
-					LifecycleConfiguration:             &types.BucketLifecycleConfiguration{Rules: rules},
-					TransitionDefaultMinimumObjectSize: minSize,
-				}, h.r.optFns...)
-			})
-			if err != nil {
-				return wrote, fmt.Errorf("put lifecycle configuration: %w", err)
-			}
-			wrote = true
-			// Loop: the next round re-reads and verifies our rule is there.
+	type current struct {
+		rules   []types.LifecycleRule
+		minSize types.TransitionDefaultMinimumObjectSize
+	}
+	read := func(ctx context.Context) (current, error) {
+		s, err := h.r.readState(ctx, h.bucket, partLifecycle)
+		if err != nil {
+			return current{}, err
 		}
-		return wrote, fmt.Errorf("%w: lifecycle rule %s kept disappearing after %d writes", ErrConflict, LifecycleRuleID, verifyRounds)
+		return current{s.lifecycle, s.lifecycleMinSize}, s.err(partLifecycle)
+	}
+	merge := func(cur current) (current, bool, error) {
+		rules, st := mergeLifecycle(cur.rules, days)
+		return current{rules, cur.minSize}, st == lcAdd || st == lcReplace, nil
+	}
+	write := func(ctx context.Context, next current) error {
+		_, err := h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
+			Bucket:                             aws.String(h.bucket),
+			ExpectedBucketOwner:                h.r.owner,
+			LifecycleConfiguration:             &types.BucketLifecycleConfiguration{Rules: next.rules},
+			TransitionDefaultMinimumObjectSize: next.minSize,
+		}, h.r.optFns...)
+		return err
+	}
+	apply := func(ctx context.Context) (bool, error) {
+		return readMergeWrite(ctx, h.r.retry, h.bucket+"\x00lifecycle", "lifecycle configuration", read, merge, write)
 	}
 	return change(action, detail, apply), nil
 }

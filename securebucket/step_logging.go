@@ -69,6 +69,11 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	if err != nil {
 		return planned{}, fmt.Errorf("%w: %v", ErrInvalidOptions, err)
 	}
+	// The Region comes first: a target in another Region cannot even be
+	// read with this client (S3 answers with a redirect or a signing error).
+	if err := h.checkLogTargetRegion(ctx); err != nil {
+		return planned{}, err
+	}
 	ts, err := h.r.readState(ctx, l.TargetBucket, partPolicy)
 	if err != nil {
 		return planned{}, err
@@ -85,8 +90,8 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	if sameTarget && !tm.changed {
 		return none(fmt.Sprintf("logging to s3://%s/%s", l.TargetBucket, l.TargetPrefix), tm.notes...), nil
 	}
-	// Something changes: check the target's suitability first.
-	if err := h.checkLogTarget(ctx); err != nil {
+	// Something changes: check the target's Object Lock first.
+	if err := h.checkLogTargetLock(ctx); err != nil {
 		return planned{}, err
 	}
 	if tm.changed {
@@ -109,7 +114,7 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	apply := func(ctx context.Context) (bool, error) {
 		wrote := false
 		if tm.changed {
-			w, err := h.writePolicy(ctx, l.TargetBucket, tm, func(cur string) (*policyMerge, error) {
+			w, err := h.writePolicy(ctx, l.TargetBucket, func(cur string) (*policyMerge, error) {
 				return mergeTargetPolicy(cur, stmt)
 			})
 			wrote = w
@@ -137,10 +142,10 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	return change(action, strings.Join(what, "; "), apply, tm.notes...), nil
 }
 
-// checkLogTarget checks what S3 requires of a log target: the same Region
-// as the source (and, through ExpectedBucketOwner on every request, the
-// same account), and no default Object Lock retention.
-func (h *hardener) checkLogTarget(ctx context.Context) error {
+// checkLogTargetRegion checks that the log target is in the bucket's
+// Region, as S3 requires (the same account is enforced by
+// ExpectedBucketOwner on every request to the target).
+func (h *hardener) checkLogTargetRegion(ctx context.Context) error {
 	target := h.o.Logging.TargetBucket
 	src := h.o.Region
 	if src == "" {
@@ -150,15 +155,23 @@ func (h *hardener) checkLogTarget(ctx context.Context) error {
 		}
 		src = r
 	}
-	ts, err := h.r.readState(ctx, target, partLocation|partObjectLock)
+	tr, err := h.r.location(ctx, target)
 	if err != nil {
-		return err
-	}
-	if err := ts.err(partLocation); err != nil {
 		return fmt.Errorf("read the Region of logging target %s: %w", target, err)
 	}
-	if ts.location != src {
-		return fmt.Errorf("%w: logging target %s is in %s, the bucket in %s; S3 delivers logs only within a Region", ErrIncompatible, target, ts.location, src)
+	if tr != src {
+		return fmt.Errorf("%w: logging target %s is in %s, the bucket in %s; S3 delivers logs only within a Region", ErrIncompatible, target, tr, src)
+	}
+	return nil
+}
+
+// checkLogTargetLock checks that the target has no default Object Lock
+// retention, which S3 log delivery does not support.
+func (h *hardener) checkLogTargetLock(ctx context.Context) error {
+	target := h.o.Logging.TargetBucket
+	ts, err := h.r.readState(ctx, target, partObjectLock)
+	if err != nil {
+		return err
 	}
 	if err := ts.err(partObjectLock); err != nil {
 		return fmt.Errorf("read the Object Lock configuration of logging target %s: %w", target, err)

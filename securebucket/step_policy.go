@@ -165,60 +165,50 @@ func planPolicy(_ context.Context, h *hardener) (planned, error) {
 	if h.st.policy == "" {
 		action = ActionCreate
 	}
-	first := m
 	apply := func(ctx context.Context) (bool, error) {
-		return h.writePolicy(ctx, h.bucket, first, func(cur string) (*policyMerge, error) {
+		return h.writePolicy(ctx, h.bucket, func(cur string) (*policyMerge, error) {
 			return h.mergePolicy(cur, required)
 		})
 	}
 	return change(action, strings.Join(m.detail, "; "), apply, m.notes...), nil
 }
 
-// writePolicy writes a merged policy and verifies it: S3 has no conditional
-// write for policies, so after each PUT the policy is read back and merged
-// again; if another writer replaced it in between, our statements are
-// merged into theirs and written again, up to verifyRounds times.
-func (h *hardener) writePolicy(ctx context.Context, bucket string, first *policyMerge, merge func(cur string) (*policyMerge, error)) (bool, error) {
-	m := first
-	wrote := false
-	for round := 0; round < verifyRounds; round++ {
-		if m == nil {
-			s, err := h.r.readState(ctx, bucket, partPolicy)
-			if err != nil {
-				return wrote, err
-			}
-			if err := s.err(partPolicy); err != nil {
-				return wrote, fmt.Errorf("re-read bucket policy: %w", err)
-			}
-			if m, err = merge(s.policy); err != nil {
-				return wrote, err
-			}
-			if !m.changed {
-				return wrote, nil
+// writePolicy merges into bucket's policy and writes it with
+// [readMergeWrite]: S3 has no conditional write for policies. The size is
+// checked before every PUT, and ConfirmRemoveSelfBucketAccess is never set,
+// so the caller cannot lock themselves out of the policy.
+func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cur string) (*policyMerge, error)) (bool, error) {
+	read := func(ctx context.Context) (string, error) {
+		s, err := h.r.readState(ctx, bucket, partPolicy)
+		if err != nil {
+			return "", err
+		}
+		return s.policy, s.err(partPolicy)
+	}
+	mergeFn := func(cur string) (*policyMerge, bool, error) {
+		m, err := merge(cur)
+		if err != nil {
+			return nil, false, err
+		}
+		if m.changed {
+			if err := m.doc.CheckSize(policy.KindBucket); err != nil {
+				return nil, false, err
 			}
 		}
-		if err := m.doc.CheckSize(policy.KindBucket); err != nil {
-			return wrote, err
-		}
+		return m, m.changed, nil
+	}
+	write := func(ctx context.Context, m *policyMerge) error {
 		body, err := m.doc.Marshal()
 		if err != nil {
-			return wrote, fmt.Errorf("marshal the bucket policy: %w", err)
+			return fmt.Errorf("marshal: %w", err)
 		}
-		// ConfirmRemoveSelfBucketAccess is never set: the caller must not
-		// lock themselves out of the policy.
-		_, err = call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketPolicyOutput, error) {
-			return h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
-				Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
-			}, h.r.optFns...)
-		})
-		if err != nil {
-			if hasCode(err, "AccessDenied") && len(m.public) > 0 {
-				return wrote, fmt.Errorf("put bucket policy: %w", errors.Join(ErrPublicPolicyBlocked, err))
-			}
-			return wrote, fmt.Errorf("put bucket policy: %w", err)
+		_, err = h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
+			Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
+		}, h.r.optFns...)
+		if err != nil && hasCode(err, "AccessDenied") && len(m.public) > 0 {
+			return errors.Join(ErrPublicPolicyBlocked, err)
 		}
-		wrote = true
-		m = nil // verify by reading back
+		return err
 	}
-	return wrote, fmt.Errorf("%w: bucket policy of %s kept losing our statements after %d writes", ErrConflict, bucket, verifyRounds)
+	return readMergeWrite(ctx, h.r.retry, bucket+"\x00policy", "bucket policy of "+bucket, read, mergeFn, write)
 }

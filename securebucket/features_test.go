@@ -1,0 +1,163 @@
+package securebucket_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+func TestHardenLogging(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "app-data", s3fake.StateAWSDefault)
+	bucketIn(t, f, "app-logs", s3fake.StateAWSDefault)
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "app-logs", TargetPrefix: "s3/app-data/"}
+	res, err := securebucket.Harden(t.Context(), c, "app-data", o)
+	require.NoError(t, err)
+	st := stepOf(t, res.Steps, securebucket.StepLogging)
+	assert.Equal(t, securebucket.ActionCreate, st.Action)
+	assert.True(t, st.Applied)
+	src, _ := f.Bucket("app-data")
+	assert.Equal(t, "app-logs", src.LoggingTargetBucket)
+	tgt, _ := f.Bucket("app-logs")
+	doc, err := policy.Parse([]byte(tgt.Policy))
+	require.NoError(t, err)
+	require.Len(t, doc.Statements, 1)
+	s := doc.Statements[0]
+	assert.Equal(t, policy.Allow, s.Effect)
+	assert.Equal(t, policy.Values{"logging.s3.amazonaws.com"}, s.Principal.Get(policy.PrincipalService))
+	assert.Equal(t, policy.Values{"arn:aws:s3:::app-logs/s3/app-data/*"}, s.Resource)
+	e, ok := s.Condition.Get("StringEquals", "aws:SourceAccount")
+	require.True(t, ok)
+	assert.Equal(t, []string{account}, e.Strings())
+	e, ok = s.Condition.Get("ArnLike", "aws:SourceArn")
+	require.True(t, ok)
+	assert.Equal(t, []string{"arn:aws:s3:::app-data"}, e.Strings())
+	assert.Equal(t, s3fake.ACL{}, s3fake.ACL{}) // no ACL grant is ever used: checked below
+	assert.Len(t, tgt.ACL.Grants, 1, "target ACL still only the owner's grant")
+
+	f.ResetCounts()
+	_, err = securebucket.Harden(t.Context(), c, "app-data", o)
+	require.NoError(t, err)
+	assert.Zero(t, f.WriteCount())
+}
+
+func TestHardenLoggingTargetChecks(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "src-bucket", s3fake.StateAWSDefault)
+	require.NoError(t, f.CreateBucketWith("far-logs", &s3fake.BucketOptions{Region: "eu-west-1"}))
+	require.NoError(t, f.CreateBucketWith("locked-logs", &s3fake.BucketOptions{ObjectLock: true}))
+	_, err := c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("locked-logs"),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+	require.NoError(t, err)
+	for target, want := range map[string]string{"far-logs": "eu-west-1", "locked-logs": "Object Lock"} {
+		f.ResetCounts()
+		o := opts()
+		o.Logging = &securebucket.Logging{TargetBucket: target}
+		_, err := securebucket.Harden(t.Context(), c, "src-bucket", o)
+		require.ErrorIs(t, err, securebucket.ErrIncompatible, target)
+		assert.Contains(t, err.Error(), want)
+		assert.Zero(t, f.WriteCount(), "nothing written when the plan fails")
+	}
+}
+
+func TestHardenObjectLockOnExistingBucket(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "vault-bucket", s3fake.StateLegacy)
+	o := opts()
+	o.ObjectLock = &securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Years: 1}
+	res, err := securebucket.Harden(t.Context(), c, "vault-bucket", o)
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.ActionCreate, stepOf(t, res.Steps, securebucket.StepObjectLock).Action)
+	cfg, _ := f.Bucket("vault-bucket")
+	assert.True(t, cfg.ObjectLockEnabled)
+	// A weaker request later does not shorten the retention.
+	o.ObjectLock = &securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeGovernance, Days: 1}
+	f.ResetCounts()
+	res, err = securebucket.Harden(t.Context(), c, "vault-bucket", o)
+	require.NoError(t, err)
+	st := stepOf(t, res.Steps, securebucket.StepObjectLock)
+	assert.Equal(t, securebucket.ActionNone, st.Action)
+	require.NotEmpty(t, st.Notes)
+	assert.Contains(t, st.Notes[0], "weaker")
+	assert.Zero(t, f.WriteCount())
+	out, err := c.GetObjectLockConfiguration(t.Context(), &s3.GetObjectLockConfigurationInput{Bucket: aws.String("vault-bucket")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockRetentionModeCompliance, out.ObjectLockConfiguration.Rule.DefaultRetention.Mode)
+}
+
+func TestHardenMFADelete(t *testing.T) {
+	f, c := startFake(t)
+	const serial = "arn:aws:iam::111122223333:mfa/root-account-mfa-device"
+	f.SetMFADevice(serial, "123456")
+	bucketIn(t, f, "mfa-bucket", s3fake.StateAWSDefault)
+	o := opts()
+	o.DisableLifecycleRule = true
+	o.MFADelete = &securebucket.MFADelete{SerialNumber: serial, Code: "999999"}
+	_, err := securebucket.Harden(t.Context(), c, "mfa-bucket", o)
+	require.Error(t, err, "wrong code refused by S3")
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepMFADelete, se.Step)
+	assert.NotContains(t, err.Error(), "999999", "the MFA code is not echoed")
+
+	o.MFADelete.Code = "123456"
+	_, err = securebucket.Harden(t.Context(), c, "mfa-bucket", o)
+	require.NoError(t, err)
+	cfg, _ := f.Bucket("mfa-bucket")
+	assert.Equal(t, "Enabled", cfg.MFADelete)
+}
+
+func TestHardenWrongOwnerRefused(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "sniped-bucket", s3fake.StateLegacy)
+	o := opts()
+	o.ExpectedBucketOwner = "444455556666"
+	f.ResetCounts()
+	_, err := securebucket.Harden(t.Context(), c, "sniped-bucket", o)
+	require.Error(t, err)
+	assert.Equal(t, 0, f.WriteCount(), "no write to a bucket of another owner")
+}
+
+// overwritingClient simulates another process that read the policy before
+// our write and writes its own version (without our statements) right
+// after it, once.
+type overwritingClient struct {
+	*s3.Client
+	done bool
+}
+
+func (o *overwritingClient) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
+	out, err := o.Client.PutBucketPolicy(ctx, in, optFns...)
+	if err == nil && !o.done {
+		o.done = true
+		_, err2 := o.Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: in.Bucket,
+			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Other","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::` + aws.ToString(in.Bucket) + `"}]}`)})
+		if err2 != nil {
+			return nil, err2
+		}
+	}
+	return out, err
+}
+
+func TestHardenPolicyVerifiedAfterWrite(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "raced-bucket", s3fake.StateAWSDefault)
+	oc := &overwritingClient{Client: c}
+	_, err := securebucket.Harden(t.Context(), oc, "raced-bucket", opts())
+	require.NoError(t, err)
+	require.True(t, oc.done)
+	cfg, _ := f.Bucket("raced-bucket")
+	assert.Equal(t, map[string]int{"Other": 1, policy.SidDenyInsecureTransport: 1, policy.SidDenyOutdatedTLS: 1}, countSids(t, cfg.Policy),
+		"the other writer's statement kept and ours merged back in")
+}
