@@ -16,7 +16,7 @@ import (
 	"github.com/s3secure/s3secure/securebucket"
 )
 
-func basic(rw cttypes.ReadWriteType, values ...string) cttypes.EventSelector {
+func ctBasic(rw cttypes.ReadWriteType, values ...string) cttypes.EventSelector {
 	s := cttypes.EventSelector{ReadWriteType: rw, IncludeManagementEvents: aws.Bool(true)}
 	if len(values) > 0 {
 		s.DataResources = []cttypes.DataResource{{Type: aws.String("AWS::S3::Object"), Values: values}}
@@ -24,7 +24,7 @@ func basic(rw cttypes.ReadWriteType, values ...string) cttypes.EventSelector {
 	return s
 }
 
-func field(name string, op string, values ...string) cttypes.AdvancedFieldSelector {
+func ctField(name string, op string, values ...string) cttypes.AdvancedFieldSelector {
 	f := cttypes.AdvancedFieldSelector{Field: aws.String(name)}
 	switch op {
 	case "Equals":
@@ -39,9 +39,9 @@ func field(name string, op string, values ...string) cttypes.AdvancedFieldSelect
 	return f
 }
 
-func adv(fields ...cttypes.AdvancedFieldSelector) cttypes.AdvancedEventSelector {
+func ctAdv(fields ...cttypes.AdvancedFieldSelector) cttypes.AdvancedEventSelector {
 	return cttypes.AdvancedEventSelector{Name: aws.String("user"), FieldSelectors: append([]cttypes.AdvancedFieldSelector{
-		field("eventCategory", "Equals", "Data"), field("resources.type", "Equals", "AWS::S3::Object"),
+		ctField("eventCategory", "Equals", "Data"), ctField("resources.type", "Equals", "AWS::S3::Object"),
 	}, fields...)}
 }
 
@@ -55,27 +55,27 @@ func TestSelectorsCoverage(t *testing.T) {
 		bucket   string
 		want     securebucket.DataEventsCoverage
 	}{
-		{"default selector: management only", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll)}, nil, "", none},
-		{"basic all buckets arn:aws:s3", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}, nil, "", rw},
-		{"basic all buckets arn:aws:s3:::", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::")}, nil, "data", rw},
-		{"basic write only", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeWriteOnly, "arn:aws:s3")}, nil, "", securebucket.DataEventsCoverage{Write: true}},
-		{"basic read only + write only", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeReadOnly, "arn:aws:s3"), basic(cttypes.ReadWriteTypeWriteOnly, "arn:aws:s3")}, nil, "", rw},
-		{"basic one bucket covers it", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/")}, nil, "data", rw},
-		{"basic one bucket is not all", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/")}, nil, "", none},
-		{"basic prefix is partial", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/logs/")}, nil, "data", none},
-		{"basic other bucket", []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::other/")}, nil, "data", none},
+		{"default selector: management only", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll)}, nil, "", none},
+		{"basic all buckets arn:aws:s3", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}, nil, "", rw},
+		{"basic all buckets arn:aws:s3:::", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::")}, nil, "data", rw},
+		{"basic write only", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeWriteOnly, "arn:aws:s3")}, nil, "", securebucket.DataEventsCoverage{Write: true}},
+		{"basic read only + write only", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeReadOnly, "arn:aws:s3"), ctBasic(cttypes.ReadWriteTypeWriteOnly, "arn:aws:s3")}, nil, "", rw},
+		{"basic one bucket covers it", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/")}, nil, "data", rw},
+		{"basic one bucket is not all", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/")}, nil, "", none},
+		{"basic prefix is partial", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::data/logs/")}, nil, "data", none},
+		{"basic other bucket", []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3:::other/")}, nil, "data", none},
 		{"basic lambda only", []cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeAll, DataResources: []cttypes.DataResource{{Type: aws.String("AWS::Lambda::Function"), Values: []string{"arn:aws:lambda"}}}}}, nil, "", none},
-		{"advanced all", nil, []cttypes.AdvancedEventSelector{adv()}, "", rw},
-		{"advanced write", nil, []cttypes.AdvancedEventSelector{adv(field("readOnly", "Equals", "false"))}, "", securebucket.DataEventsCoverage{Write: true}},
-		{"advanced read", nil, []cttypes.AdvancedEventSelector{adv(field("readOnly", "Equals", "true"))}, "", securebucket.DataEventsCoverage{Read: true}},
-		{"advanced bucket prefix", nil, []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}, "data", rw},
-		{"advanced bucket prefix is not all", nil, []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}, "", none},
-		{"advanced key prefix is partial", nil, []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "StartsWith", "arn:aws:s3:::data/logs/"))}, "data", none},
-		{"advanced NotStartsWith drops events", nil, []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "NotStartsWith", "arn:aws:s3:::data/tmp/"))}, "data", none},
-		{"advanced eventName filter", nil, []cttypes.AdvancedEventSelector{adv(field("eventName", "Equals", "PutObject"))}, "", none},
-		{"advanced eventSource s3 is harmless", nil, []cttypes.AdvancedEventSelector{adv(field("eventSource", "Equals", "s3.amazonaws.com"))}, "", rw},
-		{"advanced management", nil, []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{field("eventCategory", "Equals", "Management")}}}, "", none},
-		{"advanced dynamodb", nil, []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{field("eventCategory", "Equals", "Data"), field("resources.type", "Equals", "AWS::DynamoDB::Table")}}}, "", none},
+		{"advanced all", nil, []cttypes.AdvancedEventSelector{ctAdv()}, "", rw},
+		{"advanced write", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("readOnly", "Equals", "false"))}, "", securebucket.DataEventsCoverage{Write: true}},
+		{"advanced read", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("readOnly", "Equals", "true"))}, "", securebucket.DataEventsCoverage{Read: true}},
+		{"advanced bucket prefix", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}, "data", rw},
+		{"advanced bucket prefix is not all", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}, "", none},
+		{"advanced key prefix is partial", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/logs/"))}, "data", none},
+		{"advanced NotStartsWith drops events", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "NotStartsWith", "arn:aws:s3:::data/tmp/"))}, "data", none},
+		{"advanced eventName filter", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("eventName", "Equals", "PutObject"))}, "", none},
+		{"advanced eventSource s3 is harmless", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("eventSource", "Equals", "s3.amazonaws.com"))}, "", rw},
+		{"advanced management", nil, []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{ctField("eventCategory", "Equals", "Management")}}}, "", none},
+		{"advanced dynamodb", nil, []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{ctField("eventCategory", "Equals", "Data"), ctField("resources.type", "Equals", "AWS::DynamoDB::Table")}}}, "", none},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,18 +84,18 @@ func TestSelectorsCoverage(t *testing.T) {
 	}
 }
 
-type trailEnv struct {
+type ctTrailEnv struct {
 	fake   *cloudtrailfake.TestServer
 	client *cloudtrail.Client
 }
 
-func newTrailEnv(t *testing.T) trailEnv {
+func newCtTrailEnv(t *testing.T) ctTrailEnv {
 	t.Helper()
 	ts := cloudtrailfake.Start(t, nil)
-	return trailEnv{ts, ts.Client()}
+	return ctTrailEnv{ts, ts.Client()}
 }
 
-func (e trailEnv) trail(t *testing.T, name string, multi, logging bool) {
+func (e ctTrailEnv) trail(t *testing.T, name string, multi, logging bool) {
 	t.Helper()
 	ctx := t.Context()
 	_, err := e.client.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String("trail-logs"), IsMultiRegionTrail: aws.Bool(multi)})
@@ -106,14 +106,14 @@ func (e trailEnv) trail(t *testing.T, name string, multi, logging bool) {
 	}
 }
 
-func (e trailEnv) put(t *testing.T, name string, in cloudtrail.PutEventSelectorsInput) {
+func (e ctTrailEnv) put(t *testing.T, name string, in cloudtrail.PutEventSelectorsInput) {
 	t.Helper()
 	in.TrailName = aws.String(name)
 	_, err := e.client.PutEventSelectors(t.Context(), &in)
 	require.NoError(t, err)
 }
 
-func statuses(rs []securebucket.AccountResult) map[string]securebucket.Status {
+func acctStatuses(rs []securebucket.AccountResult) map[string]securebucket.Status {
 	m := map[string]securebucket.Status{}
 	for _, r := range rs {
 		m[string(r.Control)] = r.Status
@@ -129,55 +129,55 @@ func TestAuditDataEvents(t *testing.T) {
 	)
 	tests := []struct {
 		name        string
-		setup       func(t *testing.T, e trailEnv)
+		setup       func(t *testing.T, e ctTrailEnv)
 		bucket      string
 		write, read securebucket.Status
 		msg         string
 	}{
-		{"no trails", func(*testing.T, trailEnv) {}, "", fail, fail, "no trails"},
-		{"management only", func(t *testing.T, e trailEnv) { e.trail(t, "main", true, true) }, "", fail, fail, "does not select"},
-		{"basic all buckets", func(t *testing.T, e trailEnv) {
+		{"no trails", func(*testing.T, ctTrailEnv) {}, "", fail, fail, "no trails"},
+		{"management only", func(t *testing.T, e ctTrailEnv) { e.trail(t, "main", true, true) }, "", fail, fail, "does not select"},
+		{"basic all buckets", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)
-			e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
 		}, "", pass, pass, "main"},
-		{"not logging", func(t *testing.T, e trailEnv) {
+		{"not logging", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, false)
-			e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
 		}, "", fail, fail, "not logging"},
-		{"single region", func(t *testing.T, e trailEnv) {
+		{"single region", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "regional", false, true)
-			e.put(t, "regional", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
+			e.put(t, "regional", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
 		}, "", fail, fail, "not multi-Region"},
-		{"advanced write only", func(t *testing.T, e trailEnv) {
+		{"advanced write only", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)
-			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{adv(field("readOnly", "Equals", "false"))}})
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{ctAdv(ctField("readOnly", "Equals", "false"))}})
 		}, "", pass, fail, ""},
-		{"advanced one bucket, audited for that bucket", func(t *testing.T, e trailEnv) {
+		{"advanced one bucket, audited for that bucket", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)
-			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}})
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}})
 		}, "data", pass, pass, ""},
-		{"advanced one bucket, audited for all", func(t *testing.T, e trailEnv) {
+		{"advanced one bucket, audited for all", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)
-			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{adv(field("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}})
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}})
 		}, "", fail, fail, ""},
-		{"listing denied", func(t *testing.T, e trailEnv) {
+		{"listing denied", func(t *testing.T, e ctTrailEnv) {
 			e.fake.SetFault("DescribeTrails", cloudtrailfake.Fault{Status: 400, Code: "AccessDeniedException", Message: "denied"})
 		}, "", unknown, unknown, "could not be listed"},
-		{"selectors denied on the only trail", func(t *testing.T, e trailEnv) {
+		{"selectors denied on the only trail", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)
 			e.fake.SetFault("GetEventSelectors", cloudtrailfake.Fault{Status: 400, Code: "AccessDeniedException", Message: "denied"})
 		}, "", unknown, unknown, "could not be read"},
-		{"one trail passes although another is unreadable", func(t *testing.T, e trailEnv) {
+		{"one trail passes although another is unreadable", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "a-other", true, true)
 			e.trail(t, "b-good", true, true)
-			e.put(t, "b-good", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
+			e.put(t, "b-good", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeAll, "arn:aws:s3")}})
 			// Trails are described in name order: the one-time fault hits a-other.
 			e.fake.SetFault("GetTrailStatus", cloudtrailfake.Fault{Status: 400, Code: "AccessDeniedException", Times: 1})
 		}, "", pass, pass, "b-good"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newTrailEnv(t)
+			e := newCtTrailEnv(t)
 			tt.setup(t, e)
 			rs, err := securebucket.AuditDataEvents(t.Context(), e.client, &securebucket.DataEventsAuditOptions{Bucket: tt.bucket})
 			require.NoError(t, err)
@@ -198,18 +198,18 @@ func TestAuditDataEvents(t *testing.T) {
 func TestAuditDataEventsNilClientAndBadBucket(t *testing.T) {
 	rs, err := securebucket.AuditDataEvents(t.Context(), nil, nil)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusUnknown, "S3.23": securebucket.StatusUnknown}, statuses(rs))
+	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusUnknown, "S3.23": securebucket.StatusUnknown}, acctStatuses(rs))
 	_, err = securebucket.AuditDataEvents(t.Context(), nil, &securebucket.DataEventsAuditOptions{Bucket: "Bad_Bucket"})
 	assert.ErrorIs(t, err, securebucket.ErrInvalidDataEvents)
 }
 
 func TestPlanApplyDataEventsBasic(t *testing.T) {
-	e := newTrailEnv(t)
+	e := newCtTrailEnv(t)
 	ctx := t.Context()
 	e.trail(t, "main", true, true)
 	// The user's own selectors: management events, and Lambda data events.
 	user := []cttypes.EventSelector{
-		basic(cttypes.ReadWriteTypeAll),
+		ctBasic(cttypes.ReadWriteTypeAll),
 		{ReadWriteType: cttypes.ReadWriteTypeWriteOnly, IncludeManagementEvents: aws.Bool(false), DataResources: []cttypes.DataResource{{Type: aws.String("AWS::Lambda::Function"), Values: []string{"arn:aws:lambda"}}}},
 	}
 	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: user})
@@ -231,7 +231,7 @@ func TestPlanApplyDataEventsBasic(t *testing.T) {
 
 	rs, err := securebucket.AuditDataEvents(ctx, e.client, nil)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, statuses(rs))
+	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs))
 
 	again, err := securebucket.PlanDataEvents(ctx, e.client, "main", nil)
 	require.NoError(t, err)
@@ -242,10 +242,10 @@ func TestPlanApplyDataEventsBasic(t *testing.T) {
 }
 
 func TestPlanDataEventsBasicNewSelectorAndLimit(t *testing.T) {
-	e := newTrailEnv(t)
+	e := newCtTrailEnv(t)
 	ctx := t.Context()
 	e.trail(t, "main", true, true)
-	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeReadOnly)}})
+	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeReadOnly)}})
 
 	plan, err := securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"data", "more"}, AllowWriteOnly: true})
 	require.NoError(t, err)
@@ -257,11 +257,11 @@ func TestPlanDataEventsBasicNewSelectorAndLimit(t *testing.T) {
 	require.NoError(t, securebucket.ApplyDataEvents(ctx, e.client, plan))
 	rs, err := securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "more"})
 	require.NoError(t, err)
-	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusFail}, statuses(rs))
+	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusFail}, acctStatuses(rs))
 
 	full := make([]cttypes.EventSelector, 5)
 	for i := range full {
-		full[i] = basic(cttypes.ReadWriteTypeReadOnly)
+		full[i] = ctBasic(cttypes.ReadWriteTypeReadOnly)
 	}
 	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: full})
 	_, err = securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{AllowWriteOnly: true})
@@ -269,10 +269,10 @@ func TestPlanDataEventsBasicNewSelectorAndLimit(t *testing.T) {
 }
 
 func TestPlanApplyDataEventsAdvanced(t *testing.T) {
-	e := newTrailEnv(t)
+	e := newCtTrailEnv(t)
 	ctx := t.Context()
 	e.trail(t, "main", true, true)
-	mgmt := cttypes.AdvancedEventSelector{Name: aws.String("mgmt"), FieldSelectors: []cttypes.AdvancedFieldSelector{field("eventCategory", "Equals", "Management")}}
+	mgmt := cttypes.AdvancedEventSelector{Name: aws.String("mgmt"), FieldSelectors: []cttypes.AdvancedFieldSelector{ctField("eventCategory", "Equals", "Management")}}
 	e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{mgmt}})
 
 	plan, err := securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"data"}})
@@ -307,17 +307,17 @@ func TestPlanApplyDataEventsAdvanced(t *testing.T) {
 	require.NoError(t, securebucket.ApplyDataEvents(ctx, e.client, plan))
 	rs, err := securebucket.AuditDataEvents(ctx, e.client, nil)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, statuses(rs))
+	assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs))
 }
 
 func TestApplyDataEventsRefusesConcurrentChange(t *testing.T) {
-	e := newTrailEnv(t)
+	e := newCtTrailEnv(t)
 	ctx := t.Context()
 	e.trail(t, "main", true, true)
 	plan, err := securebucket.PlanDataEvents(ctx, e.client, "main", nil)
 	require.NoError(t, err)
 	// Someone else changes the selectors after the plan.
-	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{basic(cttypes.ReadWriteTypeReadOnly)}})
+	e.put(t, "main", cloudtrail.PutEventSelectorsInput{EventSelectors: []cttypes.EventSelector{ctBasic(cttypes.ReadWriteTypeReadOnly)}})
 	err = securebucket.ApplyDataEvents(ctx, e.client, plan)
 	require.ErrorIs(t, err, securebucket.ErrDataEventsChanged)
 	got, err := e.client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String("main")})
@@ -326,7 +326,7 @@ func TestApplyDataEventsRefusesConcurrentChange(t *testing.T) {
 }
 
 func TestPlanDataEventsErrors(t *testing.T) {
-	e := newTrailEnv(t)
+	e := newCtTrailEnv(t)
 	ctx := t.Context()
 	_, err := securebucket.PlanDataEvents(ctx, e.client, "", nil)
 	assert.ErrorIs(t, err, securebucket.ErrInvalidDataEvents)

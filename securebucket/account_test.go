@@ -1,0 +1,274 @@
+package securebucket_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3controlfake"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// acctEnv is an S3 fake and an S3 Control fake of the same account,
+// wired so that account Block Public Access set through s3control is what
+// the S3 fake holds.
+type acctEnv struct {
+	s3f     *s3fake.Fake
+	ctl     *s3controlfake.TestServer
+	s3      *s3.Client
+	control *s3control.Client
+	account string
+}
+
+func newAcctEnv(t *testing.T) acctEnv {
+	t.Helper()
+	s3f := s3fake.Start(t, nil)
+	ctl := s3controlfake.Start(t, &s3controlfake.Options{S3: s3f.Server})
+	return acctEnv{s3f: s3f, ctl: ctl, s3: s3f.OwnerClient(), control: ctl.Client(), account: s3f.AccountID()}
+}
+
+func (e acctEnv) setAccountBPA(t *testing.T, s securebucket.PublicAccessBlockSettings) {
+	t.Helper()
+	_, err := e.control.PutPublicAccessBlock(t.Context(), &s3control.PutPublicAccessBlockInput{AccountId: aws.String(e.account),
+		PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(s.BlockPublicAcls), IgnorePublicAcls: aws.Bool(s.IgnorePublicAcls),
+			BlockPublicPolicy: aws.Bool(s.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(s.RestrictPublicBuckets)}})
+	require.NoError(t, err)
+}
+
+const acctPublicReadPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}`
+
+func (e acctEnv) publicPolicyBucket(t *testing.T, name string) {
+	t.Helper()
+	require.NoError(t, e.s3f.CreateBucket(name, s3fake.StateLegacy))
+	_, err := e.s3.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String(name), Policy: aws.String(strings.ReplaceAll(acctPublicReadPolicy, "%s", name))})
+	require.NoError(t, err)
+}
+
+func (e acctEnv) publicACLBucket(t *testing.T, name string) {
+	t.Helper()
+	require.NoError(t, e.s3f.CreateBucket(name, s3fake.StateLegacy))
+	_, err := e.s3.PutBucketAcl(t.Context(), &s3.PutBucketAclInput{Bucket: aws.String(name), ACL: s3types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+}
+
+func TestPublicAccessBlockSettings(t *testing.T) {
+	s := securebucket.PublicAccessBlockSettings{BlockPublicAcls: true}
+	assert.False(t, s.AllOn())
+	assert.Equal(t, []string{"IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}, s.Off())
+	u := s.Union(securebucket.PublicAccessBlockSettings{RestrictPublicBuckets: true})
+	assert.Equal(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, RestrictPublicBuckets: true}, u)
+	assert.True(t, u.Union(securebucket.AllPublicAccessBlocked).AllOn())
+	assert.Empty(t, securebucket.AllPublicAccessBlocked.Off())
+	assert.True(t, u.Policy().RestrictPublicBuckets)
+	assert.Equal(t, securebucket.PublicAccessBlockSettings{}, securebucket.PublicAccessBlockFromS3(nil))
+	assert.Equal(t, securebucket.PublicAccessBlockSettings{IgnorePublicAcls: true},
+		securebucket.PublicAccessBlockFromS3(&s3types.PublicAccessBlockConfiguration{IgnorePublicAcls: aws.Bool(true), BlockPublicAcls: aws.Bool(false)}))
+}
+
+func TestAuditAccountPublicAccessBlock(t *testing.T) {
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T, e acctEnv)
+		status securebucket.Status
+		msg    string
+		apiErr string
+	}{
+		{"unset", func(*testing.T, acctEnv) {}, securebucket.StatusFail, "no Block Public Access configuration", ""},
+		{"partly on", func(t *testing.T, e acctEnv) {
+			e.setAccountBPA(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, BlockPublicPolicy: true})
+		}, securebucket.StatusFail, "IgnorePublicAcls, RestrictPublicBuckets", ""},
+		{"all on", func(t *testing.T, e acctEnv) { e.setAccountBPA(t, securebucket.AllPublicAccessBlocked) }, securebucket.StatusPass, "all four", ""},
+		{"denied", func(t *testing.T, e acctEnv) {
+			e.setAccountBPA(t, securebucket.AllPublicAccessBlocked)
+			e.ctl.SetFault("GetPublicAccessBlock", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})
+		}, securebucket.StatusUnknown, "could not be read", "AccessDenied"},
+		{"endpoint without s3control", func(t *testing.T, e acctEnv) {
+			e.ctl.SetFault("GetPublicAccessBlock", s3controlfake.Fault{Status: 501, Code: "NotImplemented"})
+		}, securebucket.StatusUnknown, "could not be read", "NotImplemented"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAcctEnv(t)
+			tt.setup(t, e)
+			r := securebucket.AuditAccountPublicAccessBlock(t.Context(), e.control, e.account)
+			assert.Equal(t, securebucket.ControlAccountBPA, r.Control)
+			assert.Equal(t, e.account, r.Resource)
+			assert.Equal(t, "2.1.4", r.CIS)
+			assert.Equal(t, tt.status, r.Status, r.Message)
+			assert.Contains(t, r.Message, tt.msg)
+			if tt.apiErr != "" {
+				var ae smithy.APIError
+				require.ErrorAs(t, r.Err, &ae)
+				assert.Equal(t, tt.apiErr, ae.ErrorCode())
+				var accErr *securebucket.AccountError
+				assert.ErrorAs(t, r.Err, &accErr)
+				assert.True(t, r.Blocking(), "UNKNOWN blocks")
+			}
+		})
+	}
+
+	r := securebucket.AuditAccountPublicAccessBlock(t.Context(), nil, "111122223333")
+	assert.Equal(t, securebucket.StatusUnknown, r.Status, "no client: UNKNOWN, never PASS")
+	r = securebucket.AuditAccountPublicAccessBlock(t.Context(), nil, "12345")
+	assert.Equal(t, securebucket.StatusUnknown, r.Status)
+	assert.ErrorIs(t, r.Err, securebucket.ErrInvalidAccountID)
+}
+
+func TestPlanApplyAccountPublicAccessBlock(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	e.publicPolicyBucket(t, "website")
+	e.publicACLBucket(t, "downloads")
+	// Public policy, but the bucket's own RestrictPublicBuckets already
+	// neutralises it: not affected.
+	e.publicPolicyBucket(t, "restricted")
+	_, err := e.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("restricted"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}})
+	require.NoError(t, err)
+	require.NoError(t, e.s3f.CreateBucket("private", s3fake.StateAWSDefault))
+	require.NoError(t, e.s3f.CreateBucket("legacy-private", s3fake.StateLegacy))
+
+	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}, plan.TurnOn)
+	assert.False(t, plan.Current.Configured)
+	assert.Equal(t, 5, plan.BucketsChecked)
+	require.Len(t, plan.PublicBuckets, 2, plan.String())
+	assert.Equal(t, "downloads", plan.PublicBuckets[0].Bucket)
+	assert.Contains(t, plan.PublicBuckets[0].Reasons[0], "ACL grants READ to AllUsers")
+	assert.Equal(t, "website", plan.PublicBuckets[1].Bucket)
+	assert.Contains(t, plan.PublicBuckets[1].Reasons[0], `"PublicRead"`)
+	assert.Contains(t, plan.String(), "bucket website relies on public access")
+	assert.Zero(t, e.ctl.Count("PutPublicAccessBlock"), "planning writes nothing")
+
+	err = securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, nil)
+	require.ErrorIs(t, err, securebucket.ErrBucketsRelyOnPublicAccess)
+	var pbe *securebucket.PublicBucketsError
+	require.ErrorAs(t, err, &pbe)
+	assert.Len(t, pbe.Buckets, 2)
+	assert.Contains(t, err.Error(), "downloads, website")
+	assert.Zero(t, e.ctl.Count("PutPublicAccessBlock"), "refused before any write")
+	assert.Nil(t, e.s3f.AccountPublicAccessBlock(e.account))
+
+	// Danger: this cuts off the public website and downloads buckets.
+	require.NoError(t, securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: true}))
+	got := e.s3f.AccountPublicAccessBlock(e.account)
+	require.NotNil(t, got, "the S3 fake now holds the account settings")
+	assert.Equal(t, s3fake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, *got)
+	assert.Equal(t, securebucket.StatusPass, securebucket.AuditAccountPublicAccessBlock(ctx, e.control, e.account).Status)
+
+	// Second run: nothing to do, no bucket scanned, nothing written.
+	gets := e.s3f.Count("GetBucketPolicy")
+	plan, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	assert.True(t, plan.NoChange(), plan.String())
+	assert.Zero(t, plan.BucketsChecked)
+	assert.Equal(t, gets, e.s3f.Count("GetBucketPolicy"))
+	puts := e.ctl.Count("PutPublicAccessBlock")
+	require.NoError(t, securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, nil))
+	assert.Equal(t, puts, e.ctl.Count("PutPublicAccessBlock"))
+}
+
+func TestSetAccountPublicAccessBlockNoPublicBuckets(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("private", s3fake.StateAWSDefault))
+	e.publicPolicyBucket(t, "policy-already-restricted")
+	// Partly on already: the plan only turns on what is off, and only
+	// inspects buckets for the settings that change (here: ACLs only).
+	e.setAccountBPA(t, securebucket.PublicAccessBlockSettings{BlockPublicPolicy: true, RestrictPublicBuckets: true})
+	plan, err := securebucket.SetAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"BlockPublicAcls", "IgnorePublicAcls"}, plan.TurnOn)
+	assert.Empty(t, plan.PublicBuckets, "the public policy is already neutralised by the account's RestrictPublicBuckets")
+	assert.True(t, e.s3f.AccountPublicAccessBlock(e.account).IgnorePublicAcls)
+}
+
+func TestPlanAccountPublicAccessBlockUncheckable(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("locked", s3fake.StateLegacy))
+	e.s3f.SetAuthorizer(func(ctx context.Context, req *s3fake.AccessRequest) error {
+		if req.Operation == "GetBucketPolicy" {
+			return errors.New("denied")
+		}
+		return s3fake.DefaultAuthorize(ctx, req)
+	})
+	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.PublicBuckets, 1)
+	assert.Error(t, plan.PublicBuckets[0].Err, "a bucket that cannot be checked may be public")
+	assert.Contains(t, plan.String(), "could not be checked")
+	err = securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, nil)
+	assert.ErrorIs(t, err, securebucket.ErrBucketsRelyOnPublicAccess)
+}
+
+func TestPlanAccountPublicAccessBlockErrors(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	_, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, "abc", nil)
+	require.ErrorIs(t, err, securebucket.ErrInvalidAccountID)
+	assert.Zero(t, e.ctl.Count("GetPublicAccessBlock"), "invalid input sends no request")
+	_, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, &securebucket.AccountPublicAccessBlockOptions{Concurrency: -1})
+	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+
+	e.ctl.SetFault("GetPublicAccessBlock", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})
+	_, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	var accErr *securebucket.AccountError
+	require.ErrorAs(t, err, &accErr)
+	assert.Equal(t, "GetPublicAccessBlock", accErr.Operation)
+	assert.True(t, strings.HasPrefix(err.Error(), "securebucket: account "+e.account+": GetPublicAccessBlock:"), err.Error())
+	e.ctl.SetFault("GetPublicAccessBlock", s3controlfake.Fault{})
+
+	e.s3f.InjectFault("ListBuckets", s3fake.Fault{StatusCode: 403, Code: "AccessDenied"})
+	_, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.ErrorAs(t, err, &accErr)
+	assert.Equal(t, "ListBuckets", accErr.Operation)
+
+	err = securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, nil, nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+}
+
+func TestAuditAccount(t *testing.T) {
+	e := newAcctEnv(t)
+	tr := newCtTrailEnv(t)
+	ctx := t.Context()
+	e.setAccountBPA(t, securebucket.AllPublicAccessBlocked)
+	rs, err := securebucket.AuditAccount(ctx, e.control, tr.client, e.account, nil)
+	require.NoError(t, err)
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, string(r.Control)+"="+string(r.Status))
+	}
+	assert.Equal(t, []string{"S3.1=PASS", "S3.19=PASS", "S3.22=FAIL", "S3.23=FAIL"}, ids)
+
+	// No clients at all (an S3-compatible endpoint): UNKNOWN, never PASS.
+	rs, err = securebucket.AuditAccount(ctx, nil, nil, e.account, nil)
+	require.NoError(t, err)
+	for _, r := range rs {
+		assert.Equal(t, securebucket.StatusUnknown, r.Status, "%s: %s", r.Control, r.Message)
+	}
+	_, err = securebucket.AuditAccount(ctx, nil, nil, "1", nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidAccountID)
+}
+
+// apiCodeOf returns the SDK API error code inside err, or "".
+func apiCodeOf(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
