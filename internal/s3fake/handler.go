@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -200,7 +201,21 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 		s.passThrough(w, r)
 		return
 	case "PutObject", "CopyObject", "CreateMultipartUpload":
+		if rt.op == "CopyObject" {
+			if e = s.authorizeCopySource(r, req); e != nil {
+				break
+			}
+		}
+		if e = dechunkTrailer(r); e != nil {
+			break
+		}
 		e = s.putObject(w, r, rt, req)
+	case "UploadPart":
+		if e = dechunkTrailer(r); e != nil {
+			break
+		}
+		s.passThrough(w, r)
+		return
 	case "GetObjectAcl", "PutObjectAcl", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging":
 		e = s.objectSub(w, r, rt, req)
 	default:
@@ -384,4 +399,52 @@ func (s *Server) createBucketAPI(w http.ResponseWriter, r *http.Request, rt rout
 	w.Header().Set("Location", "/"+rt.bucket)
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// authorizeCopySource asks the authorizer whether the caller may read the
+// copy source (s3:GetObject on it), as S3 does for CopyObject.
+func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error {
+	src := r.Header.Get("X-Amz-Copy-Source")
+	path, query, _ := strings.Cut(src, "?")
+	if p, err := url.PathUnescape(path); err == nil {
+		path = p
+	}
+	path = strings.TrimPrefix(path, "/")
+	bucketName, key, ok := strings.Cut(path, "/")
+	if !ok || bucketName == "" || key == "" {
+		return errInvalidArgument("Invalid copy source object key", "x-amz-copy-source", src)
+	}
+	versionID := ""
+	if q, err := url.ParseQuery(query); err == nil {
+		versionID = q.Get("versionId")
+	}
+	s.mu.RLock()
+	b := s.buckets[bucketName]
+	var cfg BucketConfig
+	var objACL *ACL
+	var acct *PublicAccessBlock
+	if b != nil {
+		cfg = b.cfg
+		acct = s.accountBPA[cfg.OwnerAccountID]
+		if m := b.objects[key]; m != nil {
+			a := m.acl
+			objACL = &a
+		}
+	}
+	s.mu.RUnlock()
+	if b == nil {
+		return errNoSuchBucket(bucketName)
+	}
+	if exp := r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"); exp != "" && exp != cfg.OwnerAccountID {
+		return errAccessDenied()
+	}
+	srcReq := *req
+	srcReq.Operation, srcReq.Action = "CopyObject", "s3:GetObject"
+	if versionID != "" {
+		srcReq.Action = "s3:GetObjectVersion"
+	}
+	srcReq.Bucket, srcReq.Key = bucketName, key
+	srcReq.Resource = "arn:aws:s3:::" + bucketName + "/" + key
+	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.AccountPublicAccessBlock = &cfg, objACL, acct
+	return s.decide(r.Context(), &srcReq)
 }

@@ -775,3 +775,39 @@ func TestAuthorizerSeam(t *testing.T) {
 	requireCode(t, err, "AccessDenied")
 	assert.Contains(t, err.Error(), "explicit deny")
 }
+
+// TestTrailingChecksumUpload uses the SDK's default checksum behaviour over
+// TLS (aws-chunked body with a trailing CRC32), which bare gofakes3 stores
+// framed.
+func TestTrailingChecksumUpload(t *testing.T) {
+	f := s3fake.StartTLS(t, nil)
+	require.NoError(t, f.CreateBucket("chunky", s3fake.StateAWSDefault))
+	c := f.Client(f.OwnerCredential(), func(o *s3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
+	})
+	body := strings.Repeat("hello world ", 1000)
+	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("chunky"), Key: aws.String("k"), Body: io.NopCloser(strings.NewReader(body))})
+	require.NoError(t, err)
+	assert.Equal(t, body, getBody(t, c, "chunky", "k"))
+	assert.Equal(t, body, getBody(t, f.OwnerClient(), "chunky", "k"))
+}
+
+func TestCopyObjectSourceIsAuthorized(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("victim-bucket", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucketWith("attacker-bucket", &s3fake.BucketOptions{AccountID: "444455556666"}))
+	ctx := t.Context()
+	_, err := f.OwnerClient().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("victim-bucket"), Key: aws.String("secret.txt"), Body: strings.NewReader("secret")})
+	require.NoError(t, err)
+	attacker := f.Client(f.AddAccountRoot("444455556666"))
+	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("attacker-bucket"), Key: aws.String("loot.txt"), CopySource: aws.String("victim-bucket/secret.txt")})
+	requireCode(t, err, "AccessDenied")
+	_, err = attacker.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("attacker-bucket"), Key: aws.String("loot.txt")})
+	require.Error(t, err)
+
+	// The owner can copy within its account.
+	_, err = f.OwnerClient().CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("victim-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String("victim-bucket/secret.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, "secret", getBody(t, f.OwnerClient(), "victim-bucket", "copy.txt"))
+}
