@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Distribution defaults. Each is the secure choice; the option that weakens
@@ -69,9 +71,9 @@ const (
 const (
 	// OACStatementSid names the bucket policy statement that lets the
 	// distribution read objects through its OAC.
-	OACStatementSid = "S3SecureAllowCloudFrontOAC"
+	OACStatementSid = policy.SidAllowCloudFrontOAC
 	// OAIStatementSid names the legacy OAI bucket policy statement.
-	OAIStatementSid = "S3SecureAllowCloudFrontOAI"
+	OAIStatementSid = policy.SidAllowCloudFrontOAI
 	// KMSStatementSidPrefix prefixes the KMS key policy statement for a
 	// distribution (the distribution ID follows), so several distributions
 	// can share one key.

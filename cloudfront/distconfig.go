@@ -182,10 +182,12 @@ type behavior struct {
 }
 
 func applyBehavior(o *Options, d *types.DefaultCacheBehavior) []string {
+	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
 	return enforce(o, behavior{&d.ViewerProtocolPolicy, &d.AllowedMethods, &d.CachePolicyId, &d.ResponseHeadersPolicyId, &d.ForwardedValues, &d.MinTTL, &d.DefaultTTL, &d.MaxTTL})
 }
 
 func applyCacheBehavior(o *Options, c *types.CacheBehavior) []string {
+	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
 	return enforce(o, behavior{&c.ViewerProtocolPolicy, &c.AllowedMethods, &c.CachePolicyId, &c.ResponseHeadersPolicyId, &c.ForwardedValues, &c.MinTTL, &c.DefaultTTL, &c.MaxTTL})
 }
 

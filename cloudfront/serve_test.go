@@ -314,7 +314,9 @@ func TestServeBucketSecuresExistingDistribution(t *testing.T) {
 	b := cfg.DefaultCacheBehavior
 	assert.Equal(t, types.ViewerProtocolPolicyRedirectToHttps, b.ViewerProtocolPolicy)
 	assert.ElementsMatch(t, []types.Method{"GET", "HEAD"}, b.AllowedMethods.Items)
+	//lint:ignore SA1019 checking that the legacy settings are gone
 	assert.Nil(t, b.ForwardedValues, "a cache policy replaces the legacy settings")
+	//lint:ignore SA1019 checking that the legacy settings are gone
 	assert.Nil(t, b.MinTTL)
 	assert.Equal(t, cloudfront.DefaultCachePolicyID, aws.ToString(b.CachePolicyId))
 	assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)

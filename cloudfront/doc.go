@@ -1,0 +1,91 @@
+// Package cloudfront serves a private S3 bucket through Amazon CloudFront
+// while the bucket stays private, and signs CloudFront URLs and cookies.
+//
+// For most uses, call [ServeBucket]: it finds or creates an origin access
+// control (OAC) for the bucket, creates a distribution with secure defaults
+// (or secures an existing one), and adds to the bucket policy the one
+// statement that lets that distribution, and nothing else, read objects.
+// It is idempotent: run it again and nothing is written.
+//
+//	res, err := cloudfront.ServeBucket(ctx, cfClient, s3Client, "my-bucket", nil)
+//	// res.DomainName serves the bucket's objects over HTTPS.
+//
+// Distributions that still use a legacy origin access identity (OAI) move
+// to OAC with [Migrate], which never leaves the bucket unreadable for the
+// distribution or readable for anyone new, and can be re-run after a
+// failure. [CreateLegacyOAI] exists for set-ups that still need an OAI; AWS
+// recommends OAC for everything new
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
+//
+// To hand out time-limited access to the distribution's content, create a
+// [Signer] with the private key of a public key in the distribution's
+// trusted key group ([ParsePrivateKeyPEM] loads it) and call
+// [Signer.SignURL], [Signer.SignURLWithPolicy] or [Signer.SignCookies].
+//
+// The package declares the narrow client interfaces it needs
+// ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client
+// and *kms.Client from aws-sdk-go-v2.
+//
+// # Security defaults
+//
+// [ServeBucket] and [Options]:
+//   - the bucket's Block Public Access settings must all be on, or it
+//     refuses before changing anything ([ErrPublicAccessBlockOff]; opt out
+//     with Options.AllowPublicAccessBlockOff). It never changes them;
+//   - the origin is the bucket's regional REST endpoint
+//     ("BUCKET.s3.REGION.amazonaws.com"), never the website endpoint, with
+//     an OAC of origin type s3 that signs every request with SigV4
+//     ("always"), and an empty OriginAccessIdentity;
+//   - the bucket policy grants s3:GetObject on "BUCKET/*" to
+//     cloudfront.amazonaws.com only when AWS:SourceArn is this distribution
+//     (statement Sid [OACStatementSid], merged with policy.Merge so every
+//     other statement is kept byte for byte). No s3:ListBucket: missing keys
+//     answer 403, and the root cannot list keys;
+//   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
+//     out with Options.InsecureAllowHTTPViewers, or go stricter with
+//     Options.HTTPSOnly); with a custom certificate the TLS floor is
+//     [DefaultMinimumProtocolVersion] (Options.InsecureMinimumProtocolVersion
+//     lowers it). With the default *.cloudfront.net certificate CloudFront
+//     itself chooses the TLS policy;
+//   - only GET and HEAD are allowed and cached;
+//   - the managed CachingOptimized cache policy ([DefaultCachePolicyID]) and
+//     no origin request policy, so no viewer header, cookie or query string
+//     reaches S3; the managed SecurityHeadersPolicy response headers policy
+//     ([DefaultResponseHeadersPolicyID]; Options.AllowNoResponseHeadersPolicy
+//     drops it);
+//   - a default root object ([DefaultRootObject]; Options.AllowNoDefaultRootObject);
+//   - HTTP/2 and HTTP/3 and IPv6 (performance, not security: plain options).
+//
+// With SSE-KMS, objects are unreadable through CloudFront until the key
+// policy allows the distribution to decrypt. [ServeBucket] returns that
+// statement ([KeyPolicyStatement]: kms:Decrypt only, for this distribution
+// only) and adds it to the key policy only when asked
+// (Options.ApplyKeyPolicy with Options.KMS).
+//
+// [Signer]:
+//   - an expiry is required ([ErrNoExpiry]), must be in the future
+//     ([ErrExpired]) and within [DefaultMaxSignedExpiry] (1 hour;
+//     SignerOptions.AllowExpiryUpTo raises it up to
+//     [AbsoluteMaxSignedExpiry]), else [ErrExpiryTooLong];
+//   - only https:// URLs are signed (SignerOptions.InsecureAllowHTTP);
+//     wildcards are refused in the host;
+//   - cookies are Secure, HttpOnly and SameSite=Lax
+//     (CookieOptions.InsecureAllowNonSecureCookie,
+//     CookieOptions.AllowSameSiteNone);
+//   - keys are RSA of at least [MinRSAKeyBits] bits; no error or String
+//     output contains key material.
+//
+// # Errors
+//
+// Bad input is refused before any request with [ErrInvalidBucket] or
+// [ErrInvalidOptions]. Failures of [ServeBucket], [Migrate] and
+// [CreateLegacyOAI] are a [*StepError] naming the bucket, the distribution
+// and the step, wrapping either one of this package's sentinels
+// ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
+// [ErrOriginNotFound], [ErrUsesOAI], [ErrNotDeployed],
+// [ErrOACMisconfigured]) or the SDK's error, which errors.As reaches as a
+// smithy.APIError or a typed error such as *types.PreconditionFailed. The
+// partial Result is returned with the error. Signing errors wrap
+// [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
+// [ErrInvalidPolicy], [ErrInvalidKey] or [ErrInvalidOptions].
+package cloudfront

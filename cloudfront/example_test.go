@@ -1,0 +1,125 @@
+package cloudfront_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/cloudfront"
+	"github.com/s3secure/s3secure/internal/cffake"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Serve a private bucket through CloudFront with origin access control,
+// here against the in-memory fakes of S3 and CloudFront. Against AWS, pass
+// cloudfront.NewFromConfig(cfg) and s3.NewFromConfig(cfg).
+func ExampleServeBucket() {
+	ctx := context.Background()
+	s3srv, _ := s3fake.New(&s3fake.Options{Region: "eu-west-1"})
+	_ = s3srv.CreateBucket("my-private-bucket", s3fake.StateAWSDefault) // Block Public Access on
+	s3hs := httptest.NewServer(s3srv)
+	defer s3hs.Close()
+	owner := s3srv.OwnerCredential()
+	s3c := s3fake.NewClient(s3hs.URL, "eu-west-1", nil, credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
+	cfhs := httptest.NewServer(cffake.New(nil))
+	defer cfhs.Close()
+	cf := cffake.NewClient(cfhs.URL)
+
+	res, err := cloudfront.ServeBucket(ctx, cf, s3c, "my-private-bucket", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range res.Actions {
+		fmt.Println(a.Step, a.Change)
+	}
+
+	// The bucket policy lets this distribution read objects, and nobody else.
+	out, _ := s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("my-private-bucket")})
+	doc, _ := policy.Parse([]byte(aws.ToString(out.Policy)))
+	read := func(c policy.Caller, sourceARN string) bool {
+		req := &policy.Request{Caller: c, Action: "s3:GetObject", Resource: "arn:aws:s3:::my-private-bucket/index.html"}
+		if sourceARN != "" {
+			req.Context.Set("aws:SourceArn", sourceARN)
+		}
+		r, _ := policy.Evaluate(req, doc)
+		return r.Allowed()
+	}
+	cloudFront := policy.Caller{Service: "cloudfront.amazonaws.com"}
+	fmt.Println("this distribution reads:", read(cloudFront, res.DistributionARN))
+	fmt.Println("another distribution reads:", read(cloudFront, "arn:aws:cloudfront::111122223333:distribution/EOTHER"))
+	fmt.Println("anonymous reads:", read(policy.Caller{}, ""))
+
+	// Running it again changes nothing.
+	again, _ := cloudfront.ServeBucket(ctx, cf, s3c, "my-private-bucket", nil)
+	fmt.Println("changed on the second run:", again.Changed())
+	// Output:
+	// origin-access-control create
+	// create-distribution create
+	// bucket-policy create
+	// this distribution reads: true
+	// another distribution reads: false
+	// anonymous reads: false
+	// changed on the second run: false
+}
+
+// Sign a URL that works for 10 minutes.
+func ExampleSigner_SignURL() {
+	// DO NOT generate or hardcode keys in code: load the private key of the
+	// public key in your distribution's trusted key group from a secret
+	// store, with cloudfront.ParsePrivateKeyPEM.
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	signer, err := cloudfront.NewSigner("K2JCJMDEHXQW5F", key, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	signed, err := signer.SignURL("https://d111111abcdef8.cloudfront.net/reports/q3.pdf", time.Now().Add(10*time.Minute))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := url.Parse(signed)
+	fmt.Println(u.Host + u.Path)
+	fmt.Println(u.Query().Has("Expires"), u.Query().Has("Signature"), u.Query().Get("Key-Pair-Id"))
+
+	// A day is more than the default one-hour cap.
+	_, err = signer.SignURL("https://d111111abcdef8.cloudfront.net/reports/q3.pdf", time.Now().Add(24*time.Hour))
+	fmt.Println(err != nil)
+	// Output:
+	// d111111abcdef8.cloudfront.net/reports/q3.pdf
+	// true true K2JCJMDEHXQW5F
+	// true
+}
+
+// Signed cookies give access to many objects under a path for a session.
+func ExampleSigner_SignCookies() {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048) // DO NOT: load your key instead
+	signer, _ := cloudfront.NewSigner("K2JCJMDEHXQW5F", key, nil)
+	cookies, err := signer.SignCookies(cloudfront.Policy{
+		Resource: "https://d111111abcdef8.cloudfront.net/members/*",
+		Expires:  time.Now().Add(30 * time.Minute),
+		SourceIP: "192.0.2.0/24",
+	}, &cloudfront.CookieOptions{Domain: "d111111abcdef8.cloudfront.net"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cookies {
+		fmt.Println(c.Name, c.Secure, c.HttpOnly, c.SameSite == http.SameSiteLaxMode)
+	}
+	// Output:
+	// CloudFront-Policy true true true
+	// CloudFront-Signature true true true
+	// CloudFront-Key-Pair-Id true true true
+}
