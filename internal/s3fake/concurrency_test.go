@@ -166,3 +166,26 @@ func BenchmarkRequest(b *testing.B) {
 		})
 	}
 }
+
+func TestListBucketsPaginated(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	for i := range 25 {
+		require.NoError(t, f.CreateBucket(fmt.Sprintf("page-%02d", i), s3fake.StateAWSDefault))
+	}
+	require.NoError(t, f.CreateBucket("other-prefix", s3fake.StateAWSDefault))
+	p := s3.NewListBucketsPaginator(f.OwnerClient(), &s3.ListBucketsInput{Prefix: aws.String("page-"), MaxBuckets: aws.Int32(10)})
+	var names []string
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(t.Context())
+		require.NoError(t, err)
+		pages++
+		for _, b := range out.Buckets {
+			names = append(names, *b.Name)
+		}
+	}
+	assert.Equal(t, 3, pages)
+	require.Len(t, names, 25)
+	assert.Equal(t, "page-00", names[0])
+	assert.Equal(t, "page-24", names[24])
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +94,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if b != nil && rt.op != "CreateBucket" {
 			cfg := b.cfg
 			req.BucketConfig = &cfg
-			req.AccountPublicAccessBlock = s.accountBPA[cfg.OwnerAccountID]
+			if a := s.accountBPA[cfg.OwnerAccountID]; a != nil {
+				c := *a
+				req.AccountPublicAccessBlock = &c
+			}
 			if m := b.objects[rt.key]; rt.key != "" && m != nil {
 				acl := m.acl
 				req.ObjectACL = &acl
@@ -106,7 +110,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		s.mu.RLock()
-		req.AccountPublicAccessBlock = s.accountBPA[p.AccountID]
+		if a := s.accountBPA[p.AccountID]; a != nil {
+			c := *a
+			req.AccountPublicAccessBlock = &c
+		}
 		s.mu.RUnlock()
 	}
 	if cfg := req.BucketConfig; cfg != nil {
@@ -146,7 +153,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 	var e *Error
 	switch rt.op {
 	case "ListBuckets":
-		s.listBuckets(w, req.Principal)
+		s.listBuckets(w, req.Principal, req.Query)
 		return
 	case "CreateBucket":
 		e = s.createBucketAPI(w, r, rt, req.Principal, signingRegion)
@@ -282,27 +289,44 @@ func marshalXML(w http.ResponseWriter, v any) {
 	writeXML(w, b)
 }
 
-func (s *Server) listBuckets(w http.ResponseWriter, p Principal) {
+func (s *Server) listBuckets(w http.ResponseWriter, p Principal, q url.Values) {
 	type xb struct {
 		Name         string `xml:"Name"`
 		CreationDate string `xml:"CreationDate"`
 		BucketRegion string `xml:"BucketRegion"`
 	}
 	type out struct {
-		XMLName xml.Name `xml:"ListAllMyBucketsResult"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		OwnerID string   `xml:"Owner>ID"`
-		Buckets []xb     `xml:"Buckets>Bucket"`
+		XMLName           xml.Name `xml:"ListAllMyBucketsResult"`
+		Xmlns             string   `xml:"xmlns,attr"`
+		OwnerID           string   `xml:"Owner>ID"`
+		Buckets           []xb     `xml:"Buckets>Bucket"`
+		ContinuationToken string   `xml:"ContinuationToken,omitempty"`
+		Prefix            string   `xml:"Prefix,omitempty"`
 	}
-	o := out{Xmlns: s3ns, OwnerID: CanonicalUserID(p.AccountID)}
+	prefix, region, after := q.Get("prefix"), q.Get("bucket-region"), q.Get("continuation-token")
+	limit := 10000
+	if v := q.Get("max-buckets"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			writeError(w, &http.Request{Method: http.MethodGet}, errInvalidArgument("Invalid max-buckets value", "max-buckets", v))
+			return
+		}
+		limit = n
+	}
+	o := out{Xmlns: s3ns, OwnerID: CanonicalUserID(p.AccountID), Prefix: prefix}
 	s.mu.RLock()
 	for _, b := range s.buckets {
-		if b.cfg.OwnerAccountID == p.AccountID {
-			o.Buckets = append(o.Buckets, xb{b.cfg.Name, b.cfg.CreationDate.UTC().Format("2006-01-02T15:04:05.000Z"), b.cfg.Region})
+		c := &b.cfg
+		if c.OwnerAccountID == p.AccountID && strings.HasPrefix(c.Name, prefix) && (region == "" || c.Region == region) && c.Name > after {
+			o.Buckets = append(o.Buckets, xb{c.Name, c.CreationDate.UTC().Format("2006-01-02T15:04:05.000Z"), c.Region})
 		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(o.Buckets, func(i, j int) bool { return o.Buckets[i].Name < o.Buckets[j].Name })
+	if len(o.Buckets) > limit {
+		o.Buckets = o.Buckets[:limit]
+		o.ContinuationToken = o.Buckets[limit-1].Name
+	}
 	marshalXML(w, o)
 }
 

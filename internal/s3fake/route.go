@@ -24,7 +24,7 @@ var valueParams = map[string]bool{
 	"max-parts": true, "part-number-marker": true, "versionId": true, "partNumber": true,
 	"uploadId": true, "x-id": true, "response-cache-control": true, "response-content-disposition": true,
 	"response-content-encoding": true, "response-content-language": true, "response-content-type": true,
-	"response-expires": true, "bucket-region": true, "continuation": true,
+	"response-expires": true, "bucket-region": true, "max-buckets": true,
 }
 
 // bucketSubs and objectSubs are the sub-resources the fake implements.

@@ -595,7 +595,12 @@ func TestMFADelete(t *testing.T) {
 	require.NotNil(t, put.VersionId)
 	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: put.VersionId})
 	requireCode(t, err, "AccessDenied")
+	// DeleteObjects naming a version needs MFA too; without versions it does not.
+	_, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k"), VersionId: put.VersionId}}}})
+	requireCode(t, err, "AccessDenied")
 	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: put.VersionId, MFA: aws.String(serial + " 123456")})
+	require.NoError(t, err)
+	_, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("other")}}}})
 	require.NoError(t, err)
 }
 
@@ -639,6 +644,10 @@ func TestAuthentication(t *testing.T) {
 	requireCode(t, err, "AccessDenied")
 	_, err = f.OwnerClient().GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt"), ExpectedBucketOwner: aws.String(f.AccountID())})
 	requireCode(t, err, "NoSuchBucketPolicy")
+
+	f.RemoveCredential(role.AccessKeyID)
+	_, err = f.Client(role).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
+	requireCode(t, err, "InvalidAccessKeyId")
 
 	// Clock skew beyond 15 minutes.
 	f.Advance(16 * time.Minute)
