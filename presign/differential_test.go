@@ -152,6 +152,9 @@ func generateCase(r *rand.Rand) diffCase {
 		}
 	case 1:
 		c.op = "HEAD"
+		if r.IntN(3) == 0 {
+			c.get.ResponseContentType = ctPieces[r.IntN(len(ctPieces))]
+		}
 	case 2:
 		c.op = "PUT"
 		c.ct = ctPieces[r.IntN(len(ctPieces))]
@@ -213,7 +216,7 @@ func sdkPresign(ctx context.Context, client *s3.Client, c diffCase) (*v4.Presign
 		return pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: &c.bucket, Key: &c.key,
 			ResponseContentDisposition: optStr(c.get.ResponseContentDisposition), ResponseContentType: optStr(c.get.ResponseContentType)})
 	case "HEAD":
-		return pc.PresignHeadObject(ctx, &s3.HeadObjectInput{Bucket: &c.bucket, Key: &c.key})
+		return pc.PresignHeadObject(ctx, &s3.HeadObjectInput{Bucket: &c.bucket, Key: &c.key, ResponseContentType: optStr(c.get.ResponseContentType)})
 	case "PUT":
 		return pc.PresignPutObject(ctx, &s3.PutObjectInput{Bucket: &c.bucket, Key: &c.key, ContentType: &c.ct,
 			ContentLength: optLen(c.put.ContentLength), ChecksumSHA256: optStr(c.put.ChecksumSHA256), ChecksumCRC32: optStr(c.put.ChecksumCRC32),
@@ -233,7 +236,7 @@ func ourPresign(ctx context.Context, p *presign.Presigner, c diffCase) (*presign
 		o.Expires = c.expires
 		return p.Get(ctx, c.bucket, c.key, &o)
 	case "HEAD":
-		return p.Head(ctx, c.bucket, c.key, &presign.GetOptions{Expires: c.expires})
+		return p.Head(ctx, c.bucket, c.key, &presign.GetOptions{Expires: c.expires, ResponseContentType: c.get.ResponseContentType})
 	case "PUT":
 		o := c.put
 		o.Expires = c.expires
