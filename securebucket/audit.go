@@ -213,8 +213,8 @@ func (a *auditor) readAccount(ctx context.Context) {
 //
 // Audit returns an error wrapping [ErrInvalidBucketName] or
 // [ErrInvalidOptions] before any request; ctx's error if ctx ends; and a
-// [*StepError] wrapping the SDK's *types.NoSuchBucket when the bucket does
-// not exist.
+// [*StepError] wrapping the SDK error (code NoSuchBucket) when the bucket
+// does not exist.
 func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOptions) (*Report, error) {
 	if err := validateBucketName(bucket, false); err != nil {
 		return nil, err
