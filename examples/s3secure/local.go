@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -22,11 +23,21 @@ func (g *globals) startLocal(ctx context.Context) (aws.Config, error) {
 	if region == "" {
 		region = s3fake.DefaultRegion
 	}
-	srv, err := s3fake.New(&s3fake.Options{Region: region})
+	srv, err := s3fake.New(&s3fake.Options{
+		Region:         region,
+		Authorize:      s3fake.NewPolicyAuthorizer(),
+		IsPublicPolicy: s3fake.PolicyIsPublic,
+	})
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("start the embedded S3: %w", err)
 	}
-	endpoint, stop, err := listenAndServe(ctx, "127.0.0.1:0", srv, nil)
+	// HTTPS, so that bucket policies denying plain HTTP (which Harden
+	// writes) behave as on AWS.
+	tcfg, err := newSelfSignedTLS()
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("start the embedded S3: %w", err)
+	}
+	endpoint, stop, err := listenAndServe(ctx, "127.0.0.1:0", srv, tcfg)
 	if err != nil {
 		return aws.Config{}, err
 	}
@@ -38,6 +49,9 @@ func (g *globals) startLocal(ctx context.Context) (aws.Config, error) {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient: &http.Client{Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: tcfg.pool, MinVersion: tls.VersionTLS12},
+		}},
 	}, nil
 }
 

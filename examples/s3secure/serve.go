@@ -64,6 +64,8 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	if *legacy {
 		opts.CreateBucketState = s3fake.StateLegacy
 	}
+	opts.Authorize = s3fake.NewPolicyAuthorizer()
+	opts.IsPublicPolicy = s3fake.PolicyIsPublic
 	srv, err := s3fake.New(opts)
 	if err != nil {
 		return g.fail(fmt.Errorf("serve: %w", err))
@@ -71,6 +73,9 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	var tcfg *tlsConfig
 	if *useTLS {
 		tcfg, err = newSelfSignedTLS()
+		if err == nil {
+			err = tcfg.writeCAFile()
+		}
 		if err != nil {
 			return g.fail(fmt.Errorf("serve: %w", err))
 		}
@@ -115,11 +120,28 @@ func newAccessKey() (id, secret string, err error) {
 	return sb.String(), base64.StdEncoding.EncodeToString(b[16:]), nil
 }
 
-// tlsConfig is a self-signed server certificate for loopback names and the
-// PEM file a client can trust (AWS_CA_BUNDLE, --ca-bundle).
+// tlsConfig is a self-signed server certificate for loopback names, the
+// pool a Go client trusts it with, and (after writeCAFile) the PEM file
+// another client can trust (AWS_CA_BUNDLE, aws --ca-bundle).
 type tlsConfig struct {
 	server *tls.Config
+	pool   *x509.CertPool
+	pem    []byte
 	caFile string
+}
+
+// writeCAFile writes the certificate to a new temporary directory.
+func (c *tlsConfig) writeCAFile() error {
+	dir, err := os.MkdirTemp("", "s3secure-serve-")
+	if err != nil {
+		return err
+	}
+	c.caFile = filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(c.caFile, c.pem, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return err
+	}
+	return nil
 }
 
 func newSelfSignedTLS() (*tlsConfig, error) {
@@ -148,18 +170,16 @@ func newSelfSignedTLS() (*tlsConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "s3secure-serve-")
+	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, err
 	}
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 	return &tlsConfig{
 		server: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		caFile: caFile,
+		pool:   pool,
+		pem:    pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 	}, nil
 }

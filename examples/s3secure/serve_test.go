@@ -67,7 +67,7 @@ func startServe(t *testing.T, args ...string) map[string]string {
 
 // exerciseS3 uses an ordinary SDK client, configured only with what serve
 // printed, for buckets, objects and bucket settings.
-func exerciseS3(t *testing.T, c *s3.Client) {
+func exerciseS3(t *testing.T, c *s3.Client, overTLS bool) {
 	ctx := t.Context()
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("demo")})
 	require.NoError(t, err)
@@ -84,6 +84,13 @@ func exerciseS3(t *testing.T, c *s3.Client) {
 	require.NoError(t, err)
 	assert.True(t, aws.ToBool(pab.PublicAccessBlockConfiguration.BlockPublicPolicy))
 
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("demo"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("demo")})
+	require.NoError(t, err)
+	assert.Equal(t, types.BucketVersioningStatusEnabled, v.Status)
+
 	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyHTTP","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::demo","arn:aws:s3:::demo/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
 	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("demo"), Policy: aws.String(policy)})
 	require.NoError(t, err)
@@ -91,12 +98,6 @@ func exerciseS3(t *testing.T, c *s3.Client) {
 	require.NoError(t, err)
 	assert.JSONEq(t, policy, aws.ToString(gp.Policy))
 
-	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("demo"),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
-	require.NoError(t, err)
-	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("demo")})
-	require.NoError(t, err)
-	assert.Equal(t, types.BucketVersioningStatusEnabled, v.Status)
 }
 
 func TestServeGeneratedCredentials(t *testing.T) {
@@ -109,7 +110,7 @@ func TestServeGeneratedCredentials(t *testing.T) {
 	assert.Len(t, vals["AWS_SECRET_ACCESS_KEY"], 40)
 
 	creds := credentials.NewStaticCredentialsProvider(vals["AWS_ACCESS_KEY_ID"], vals["AWS_SECRET_ACCESS_KEY"], "")
-	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], nil, creds))
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], nil, creds), false)
 
 	// A wrong secret is refused: the server checks signatures.
 	bad := s3fake.NewClient(vals["endpoint"], vals["region"], nil,
@@ -134,7 +135,7 @@ func TestServeTLSWithEnvironmentCredentials(t *testing.T) {
 	require.True(t, pool.AppendCertsFromPEM(pemBytes))
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	creds := credentials.NewStaticCredentialsProvider("AKIAENVIRONMENTKEY01", "env-secret-value-that-is-never-printed", "")
-	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], hc, creds))
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], hc, creds), true)
 }
 
 func TestServeUsage(t *testing.T) {
