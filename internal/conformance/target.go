@@ -76,4 +76,3 @@ func Each(t *testing.T, fn func(t *testing.T, tgt *Target)) {
 	t.Run(TargetFake, func(t *testing.T) { fn(t, FakeTarget(t)) })
 	t.Run(TargetMoto, func(t *testing.T) { fn(t, MotoTarget(t)) })
 }
-
