@@ -52,7 +52,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errf(se.StatusCode, se.Code, se.Message))
 		return
 	default:
-		p = s.principal(res.AccessKeyID)
+		cred := s.credential(res.AccessKeyID)
+		if !cred.Expires.IsZero() && now.After(cred.Expires) {
+			writeError(w, r, errf(http.StatusBadRequest, "ExpiredToken", "The provided token has expired."))
+			return
+		}
+		p = cred.Principal
 	}
 
 	if latency, ferr := s.faults.pick(rt.op); latency > 0 || ferr != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // PrincipalType says what kind of identity made a request.
@@ -82,6 +83,10 @@ type Credential struct {
 	// present it.
 	SessionToken string
 	Principal    Principal
+	// Expires, when set, is when temporary credentials stop working:
+	// requests signed with them afterwards get 400 ExpiredToken, including
+	// presigned URLs whose own expiry is later (as on AWS).
+	Expires time.Time
 }
 
 // String returns the access key ID and principal only.

@@ -692,7 +692,18 @@ func TestPresigned(t *testing.T) {
 	assert.Contains(t, body, "<Code>SignatureDoesNotMatch</Code>")
 	assert.NotContains(t, body, role.SecretAccessKey)
 
+	// A URL signed with temporary credentials dies with them, even when the
+	// URL's own expiry is later.
+	short := f.AddRoleUntil("", "uploader", "short", f.Now().Add(time.Minute))
+	long, err := s3.NewPresignClient(f.Client(short)).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key)}, s3.WithPresignExpires(time.Hour))
+	require.NoError(t, err)
+	st, _ = fetch(long.URL)
+	assert.Equal(t, http.StatusOK, st)
+
 	f.Advance(5*time.Minute + time.Second)
+	st, body = fetch(long.URL)
+	assert.Equal(t, http.StatusBadRequest, st)
+	assert.Contains(t, body, "<Code>ExpiredToken</Code>")
 	st, body = fetch(get.URL)
 	assert.Equal(t, http.StatusForbidden, st)
 	assert.Contains(t, body, "<Code>AccessDenied</Code>")

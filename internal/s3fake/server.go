@@ -234,6 +234,17 @@ func (s *Server) AddRole(accountID, role, session string) Credential {
 	return s.newCredential("ASIA", RolePrincipal(accountID, role, session), true)
 }
 
+// AddRoleUntil is AddRole with credentials that expire at expires (on the
+// fake clock).
+func (s *Server) AddRoleUntil(accountID, role, session string, expires time.Time) Credential {
+	c := s.AddRole(accountID, role, session)
+	c.Expires = expires
+	s.credMu.Lock()
+	s.creds[c.AccessKeyID] = c
+	s.credMu.Unlock()
+	return c
+}
+
 // AddAccountRoot returns new root credentials for another account.
 func (s *Server) AddAccountRoot(accountID string) Credential {
 	return s.newCredential("AKIA", RootPrincipal(accountID), false)
@@ -254,10 +265,10 @@ func (s *Server) lookup(id string) (sigv4.Credentials, bool) {
 	return sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, ok
 }
 
-func (s *Server) principal(id string) Principal {
+func (s *Server) credential(id string) Credential {
 	s.credMu.RLock()
 	defer s.credMu.RUnlock()
-	return s.creds[id].Principal
+	return s.creds[id]
 }
 
 // SetMFADevice configures an MFA device: serial (the device ARN) and the
