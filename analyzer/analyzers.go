@@ -78,6 +78,7 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	}
 	region := clientRegion(client)
 	var inactive []string
+	var creating []*Analyzer
 	for _, typ := range want {
 		p := accessanalyzer.NewListAnalyzersPaginator(client, &accessanalyzer.ListAnalyzersInput{Type: typ})
 		for p.HasMorePages() {
@@ -89,6 +90,9 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 				a := fromSummary(s)
 				if a.Status != types.AnalyzerStatusActive {
 					inactive = append(inactive, fmt.Sprintf("%s (%s)", a.Name, a.Status))
+					if a.Status == types.AnalyzerStatusCreating && a.Name == o.Name {
+						creating = append(creating, a)
+					}
 					continue
 				}
 				if region != "" && a.Region != region {
@@ -97,6 +101,11 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 				return a, nil
 			}
 		}
+	}
+	if o.AllowCreate && len(creating) > 0 {
+		// Created by an earlier call and still starting: return it rather
+		// than fail on the name.
+		return creating[0], nil
 	}
 	if !o.AllowCreate {
 		if len(inactive) > 0 {

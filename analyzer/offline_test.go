@@ -270,3 +270,28 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
+
+// FuzzAnalyze checks that no bucket policy makes the offline analysis
+// panic or report a finding without a kind.
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range scenarios {
+		if s.policy != "" {
+			f.Add(fmt.Sprintf(s.policy, "bkt"))
+		}
+	}
+	f.Add(`{"Statement":{"Effect":"Allow","NotPrincipal":"*","NotAction":"*","Resource":"*"}}`)
+	f.Fuzz(func(t *testing.T, pol string) {
+		got, err := analyzer.Analyze(state(pol), nil)
+		if err != nil {
+			if !errors.Is(err, analyzer.ErrBadPolicy) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		for _, x := range got {
+			if x.Kind == "" || len(x.Sources) == 0 || x.Bucket != "bkt" {
+				t.Fatalf("incomplete finding %+v", x)
+			}
+		}
+	})
+}

@@ -86,6 +86,7 @@ type finding struct {
 type analyzer struct {
 	arn, name, region string
 	typ               types.Type
+	status            types.AnalyzerStatus
 	created           time.Time
 	tags              map[string]string
 	config            map[string]any
@@ -235,10 +236,25 @@ func (s *Server) newAnalyzer(region, name string, typ types.Type) *analyzer {
 		name:    name,
 		region:  region,
 		typ:     typ,
+		status:  types.AnalyzerStatusActive,
 		created: s.opts.Now().UTC(),
 	}
 	s.analyzers[region+"/"+name] = a
 	return a
+}
+
+// SetAnalyzerStatus sets an analyzer's status (ACTIVE, CREATING, DISABLED
+// or FAILED); analyzers start ACTIVE. It reports whether the analyzer
+// exists.
+func (s *Server) SetAnalyzerStatus(arn string, status types.AnalyzerStatus) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.byArn(arn)
+	if a == nil {
+		return false
+	}
+	a.status = status
+	return true
 }
 
 // SeedFinding adds a finding to the analyzer with the given ARN, as if the
@@ -495,7 +511,7 @@ func (s *Server) createAnalyzer(q *request) (any, error) {
 }
 
 func toWireAnalyzer(a *analyzer) wireAnalyzer {
-	return wireAnalyzer{Arn: a.arn, Name: a.name, Type: string(a.typ), Status: string(types.AnalyzerStatusActive),
+	return wireAnalyzer{Arn: a.arn, Name: a.name, Type: string(a.typ), Status: string(a.status),
 		CreatedAt: ts(a.created), LastResourceAnalyzed: a.lastResource, LastResourceAnalyzedAt: ts(a.lastAt),
 		Tags: a.tags, Configuration: a.config}
 }
@@ -939,7 +955,7 @@ func (s *Server) startResourceScan(q *request) (any, error) {
 		s.mu.Unlock()
 		return nil, err
 	}
-	s.scans = append(s.scans, Scan{in.AnalyzerArn, in.ResourceArn, in.ResourceOwnerAccount})
+	s.scans = append(s.scans, Scan(in))
 	scan := s.opts.Scan
 	s.mu.Unlock()
 	if scan == nil {

@@ -104,10 +104,6 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 
 const ns = "https://iam.amazonaws.com/doc/2010-05-08/"
 
-type respMeta struct {
-	RequestID string `xml:"RequestId"`
-}
-
 type xmlUser struct {
 	Path       string `xml:"Path"`
 	UserName   string `xml:"UserName"`
