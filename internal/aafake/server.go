@@ -56,8 +56,9 @@ type Options struct {
 	Now func() time.Time
 	// PageSize is the default page size; DefaultPageSize when zero.
 	PageSize int
-	// ValidatePolicy produces ValidatePolicy findings. When nil the fake
-	// returns no findings for a document that is valid JSON.
+	// ValidatePolicy produces ValidatePolicy findings for a document that
+	// is valid JSON. When nil there are none. Malformed JSON always gets
+	// one ERROR finding, JSON_SYNTAX_ERROR, as from Access Analyzer.
 	ValidatePolicy func(ValidateInput) []types.ValidatePolicyFinding
 	// CheckNoPublicAccess decides CheckNoPublicAccess. When nil the call
 	// fails with InternalServerException (the fake does not guess).
@@ -1043,7 +1044,16 @@ func (s *Server) validatePolicy(q *request) (any, error) {
 		return nil, validation("fieldValidationFailed", "invalid policyType "+in.PolicyType)
 	}
 	var found []types.ValidatePolicyFinding
-	if s.opts.ValidatePolicy != nil {
+	switch {
+	case !json.Valid([]byte(in.PolicyDocument)):
+		// Access Analyzer reports malformed JSON as a finding, not as a
+		// request error.
+		found = []types.ValidatePolicyFinding{{
+			FindingType: types.ValidatePolicyFindingTypeError, IssueCode: aws.String("JSON_SYNTAX_ERROR"),
+			FindingDetails: aws.String("Fix the JSON syntax error in the policy."),
+			LearnMoreLink:  aws.String("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-json-syntax-error"),
+		}}
+	case s.opts.ValidatePolicy != nil:
 		found = s.opts.ValidatePolicy(ValidateInput{in.PolicyDocument, in.PolicyType, in.ValidatePolicyResourceType, in.Locale})
 	}
 	list := make([]wireValidateFinding, 0, len(found))

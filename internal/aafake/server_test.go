@@ -275,6 +275,12 @@ func TestPolicyChecks(t *testing.T) {
 	assert.Equal(t, types.CheckNoPublicAccessResultFail, fail.Result)
 	assert.Equal(t, int32(0), aws.ToInt32(fail.Reasons[0].StatementIndex))
 
+	bad, err := c.ValidatePolicy(ctx, &accessanalyzer.ValidatePolicyInput{PolicyDocument: aws.String(`{"Statement":[`), PolicyType: types.PolicyTypeResourcePolicy})
+	require.NoError(t, err)
+	require.Len(t, bad.Findings, 1)
+	assert.Equal(t, "JSON_SYNTAX_ERROR", aws.ToString(bad.Findings[0].IssueCode))
+	assert.Equal(t, types.ValidatePolicyFindingTypeError, bad.Findings[0].FindingType)
+
 	_, err = c.CheckAccessNotGranted(ctx, &accessanalyzer.CheckAccessNotGrantedInput{PolicyDocument: aws.String("{}"), PolicyType: types.AccessCheckPolicyTypeResourcePolicy, Access: []types.Access{{Actions: []string{"s3:GetObject"}}}})
 	var ie *types.InternalServerException
 	require.ErrorAs(t, err, &ie, "no injected function: the fake refuses to guess")
