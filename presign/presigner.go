@@ -90,7 +90,8 @@ type Presigner struct {
 	allowPart     bool
 	now           func() time.Time
 
-	keys keyCache
+	keys  keyCache
+	dates dateCache
 }
 
 // New returns a Presigner that signs with cfg.Credentials for cfg.Region

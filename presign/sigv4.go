@@ -55,6 +55,28 @@ func (c *keyCache) get(creds *aws.Credentials, day *[8]byte, region string) *sig
 	return k
 }
 
+// dateCache remembers the X-Amz-Date of the last second signed: URLs come
+// in bursts, and formatting a time costs more than the atomic load.
+type dateCache struct {
+	cur atomic.Pointer[cachedDate]
+}
+
+type cachedDate struct {
+	unix int64
+	text [16]byte
+}
+
+func (c *dateCache) format(t time.Time) [16]byte {
+	u := t.Unix()
+	if d := c.cur.Load(); d != nil && d.unix == u {
+		return d.text
+	}
+	d := &cachedDate{unix: u}
+	appendAmzDate(d.text[:0], t.UTC())
+	c.cur.Store(d)
+	return d.text
+}
+
 func hmacSHA256(key, data []byte) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write(data)
@@ -83,12 +105,12 @@ func deriveKey(akid, secret string, day *[8]byte, region string) *signingKey {
 	return k
 }
 
-// sign returns hex(HMAC-SHA256(key, msg)) appended to dst, without
-// allocating for messages up to ~400 bytes.
+// sign returns hex(HMAC-SHA256(key, msg)) appended to dst. It does not
+// allocate for messages up to 192 bytes (a string to sign is at most 187).
 func (k *signingKey) sign(dst, msg []byte) []byte {
-	var buf [512]byte
-	in := append(buf[:0], k.ipad[:]...)
-	in = append(in, msg...)
+	var buf [64 + 192]byte
+	copy(buf[:64], k.ipad[:])
+	in := append(buf[:64], msg...)
 	inner := sha256.Sum256(in)
 	var ob [96]byte
 	copy(ob[:64], k.opad[:])
@@ -212,9 +234,7 @@ type address struct {
 
 // presignURL builds the presigned URL for s, signed at t with creds.
 func (p *Presigner) presignURL(creds *aws.Credentials, t time.Time, s *spec) string {
-	t = t.UTC()
-	var amzDate [16]byte
-	appendAmzDate(amzDate[:0], t)
+	amzDate := p.dates.format(t)
 	var day [8]byte
 	copy(day[:], amzDate[:8])
 
