@@ -53,6 +53,9 @@ type Verified struct {
 	// Presigned is true for query-string (presigned URL) authentication,
 	// false for a signed Authorization header.
 	Presigned bool
+	// AuthType is the value of the s3:authType condition key:
+	// "REST-QUERY-STRING" for presigned URLs, "REST-HEADER" otherwise.
+	AuthType string
 	// SignedHeaders are the lower-case header names the signature covers.
 	SignedHeaders []string
 	// SigningTime is X-Amz-Date.
@@ -120,6 +123,7 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 		AccessKeyID:     res.AccessKeyID,
 		Region:          res.Region,
 		Presigned:       res.Presigned,
+		AuthType:        res.AuthType,
 		SignedHeaders:   res.SignedHeaders,
 		SigningTime:     res.SigningTime,
 		ExpiresAt:       res.ExpiresAt,

@@ -155,6 +155,7 @@ func TestVerify(t *testing.T) {
 			if tc.wantErr == nil {
 				require.NoError(t, err)
 				assert.True(t, v.Presigned)
+				assert.Equal(t, "REST-QUERY-STRING", v.AuthType)
 				assert.Contains(t, v.SignedHeaders, "host")
 				assert.Equal(t, "eu-west-1", v.Region)
 				return
@@ -185,6 +186,7 @@ func TestVerifyHeaderSigned(t *testing.T) {
 	v, err := presign.Verify(r, lookupFor(creds), &presign.VerifyOptions{Now: func() time.Time { return verifyNow.Add(time.Minute) }})
 	require.NoError(t, err)
 	assert.False(t, v.Presigned)
+	assert.Equal(t, "REST-HEADER", v.AuthType)
 	assert.Equal(t, testAKID, v.AccessKeyID)
 
 	_, err = presign.Verify(r, lookupFor(creds), &presign.VerifyOptions{Now: func() time.Time { return verifyNow.Add(16 * time.Minute) }})
