@@ -1,0 +1,104 @@
+// Package securebucket makes an S3 bucket private and hardened in one call,
+// and tells you where a bucket, or every bucket, stands against the checks
+// of AWS Security Hub and the CIS AWS Foundations Benchmark.
+//
+// For most uses, call [Harden] on an existing bucket or [Create] for a new
+// one, with a *s3.Client and nil options:
+//
+//	res, err := securebucket.Harden(ctx, client, "my-bucket", nil)
+//
+// [Plan] shows what Harden would change without changing anything (it
+// needs only read permissions). [Audit] checks one bucket and [AuditAll]
+// every bucket the caller can list, returning PASS, FAIL, UNKNOWN or
+// NOT_APPLICABLE per control with its Security Hub id, severity and CIS
+// recommendation. Account-wide controls (account Block Public Access,
+// access points, CloudTrail data events) are in the same package:
+// [SetAccountPublicAccessBlock], [CreateAccessPoint], [AuditAccessPoints],
+// [AuditDataEvents].
+//
+// Harden is idempotent: it reads each setting, changes only what differs,
+// and a second call on a hardened bucket makes no write request. It never
+// weakens what it finds and never drops what others wrote: foreign bucket
+// policy statements and lifecycle rules are kept in order, an existing
+// SSE-KMS or DSSE-KMS configuration and its key are kept, versioning is
+// never suspended, and fields it does not manage (Bucket Key,
+// BlockedEncryptionTypes, the lifecycle's TransitionDefaultMinimumObjectSize)
+// are carried through the whole-replace PUTs. An infrastructure-as-code
+// tool that owns the bucket policy or lifecycle configuration (Terraform,
+// CloudFormation, CDK) will remove merged additions on its next apply: add
+// them there too.
+//
+// # Security defaults
+//
+// Each default and the field that leaves it out (a field never makes
+// Harden turn a setting off; it only leaves the setting as it is):
+//
+//   - Block Public Access: all four bucket settings on. Opt-out:
+//     [Options].AllowPublicAccess.
+//   - Object Ownership BucketOwnerEnforced (ACLs disabled). If the bucket ACL
+//     grants anyone but the owner, Harden stops with an [*ACLGrantsError]
+//     listing the grants, before writing anything; [Options].AllowACLGrantRemoval
+//     accepts their removal. Opt-out: [Options].AllowACLs.
+//   - Default encryption SSE-S3, or SSE-KMS with [Options].KMSKeyARN and S3
+//     Bucket Keys; never downgraded. SSE-C blocked with
+//     BlockedEncryptionTypes. Opt-out: [Options].AllowSSEC.
+//   - Versioning enabled. Opt-out: [Options].AllowUnversioned.
+//   - Bucket policy statements that deny requests without TLS
+//     (aws:SecureTransport false, Security Hub S3.5) and with TLS older
+//     than 1.2 (s3:TlsVersion), on the bucket and its objects, merged with
+//     policy.Merge, which recognises an equivalent statement someone else
+//     wrote. The merged policy is checked against the 20 KB limit before it
+//     is sent; ConfirmRemoveSelfBucketAccess is never set. Statements that
+//     make the existing policy public are kept (Block Public Access
+//     neutralises them) and reported in the step's Notes;
+//     [Options].AllowPublicStatementRemoval removes them. Opt-outs:
+//     [Options].AllowInsecureTransport, [Options].AllowOutdatedTLS.
+//   - A lifecycle rule ([LifecycleRuleID]) that aborts incomplete multipart
+//     uploads after [DefaultAbortIncompleteMultipartDays] days, merged by
+//     rule ID. Opt-out: [Options].DisableLifecycleRule.
+//   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
+//     a bucket of the same name owned by someone else is refused with 403.
+//
+// Optional settings, only when asked for: server access logging
+// ([Options].Logging: same-Region target; a log-delivery statement for
+// logging.s3.amazonaws.com scoped by aws:SourceArn and aws:SourceAccount is
+// merged into the target's policy; ACL grants are never used), Object Lock
+// ([Options].ObjectLock; it cannot be undone), and MFA delete
+// ([Options].MFADelete; only the bucket owner's root user can enable it,
+// and it cannot be combined with lifecycle rules).
+//
+// The writes are ordered so that S3 accepts each: ACLs are disabled
+// first, then encryption, versioning, lifecycle, the merged policy, and
+// only then Block Public Access, because BlockPublicPolicy refuses to store
+// a policy that is still public. Settings that S3 replaces whole and cannot
+// write conditionally (policy, lifecycle) are merged on a fresh read one
+// request before the write and read back afterwards; if another writer
+// replaced them, Harden merges again.
+//
+// 409 OperationAborted, throttling (503 SlowDown), 5xx responses and
+// dropped connections are retried with exponential backoff and jitter
+// ([Retry]).
+//
+// # Errors
+//
+// Invalid input is refused before any request with an error wrapping
+// [ErrInvalidBucketName] or [ErrInvalidOptions]. A step that cannot be
+// planned or applied is a [*StepError] (bucket, step, cause) that wraps the
+// SDK's error (reach it with errors.As and smithy.APIError) or one of
+// [ErrACLGrants] ([*ACLGrantsError]), [ErrPublicPolicyBlocked],
+// [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict]. Harden's Result
+// says which steps were applied before a failure; calling Harden again
+// continues. [Create] reports a taken name as [ErrBucketAlreadyExists] or
+// [ErrBucketAlreadyOwnedByYou]. [Audit] does not fail on unreadable
+// settings: the controls that need them are UNKNOWN, with the cause in
+// [ControlResult].Err.
+//
+// AWS documentation:
+//   - Block Public Access: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+//   - Object Ownership: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+//   - Default encryption and SSE-C blocking: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html
+//   - Security Hub S3 controls: https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html
+//   - Server access logging: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+//   - MFA delete: https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
+//   - Object Lock: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+package securebucket

@@ -1,0 +1,153 @@
+package securebucket_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// exampleS3 starts the in-memory S3 and returns a client for its owner. In
+// real code, use s3.NewFromConfig with your AWS configuration instead.
+func exampleS3() (*s3fake.Server, *s3.Client, func()) {
+	srv := s3fake.MustNew(nil)
+	hs := httptest.NewServer(srv)
+	owner := srv.OwnerCredential()
+	client := s3fake.NewClient(hs.URL, srv.Region(), nil,
+		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
+	return srv, client, hs.Close
+}
+
+func ExampleHarden() {
+	ctx := context.Background()
+	srv, client, stop := exampleS3()
+	defer stop()
+	// A bucket from before 2023 that nobody configured.
+	_ = srv.CreateBucket("example-legacy", s3fake.StateLegacy)
+
+	res, err := securebucket.Harden(ctx, client, "example-legacy", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range res.Steps {
+		fmt.Printf("%-20s %-7s %s\n", s.Name, s.Action, s.Detail)
+	}
+
+	// Harden again: nothing left to change.
+	res, _ = securebucket.Harden(ctx, client, "example-legacy", nil)
+	fmt.Println("changed on the second run:", res.Changed())
+	// Output:
+	// ownership-controls   create  set Object Ownership to BucketOwnerEnforced (was not set, ACLs enabled)
+	// encryption           create  set default encryption to SSE-S3; block SSE-C
+	// versioning           create  enable versioning (was never enabled)
+	// lifecycle            create  add rule S3SecureAbortIncompleteMultipartUploads (abort incomplete multipart uploads after 7 days)
+	// bucket-policy        create  add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
+	// public-access-block  create  turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
+	// changed on the second run: false
+}
+
+func ExamplePlan() {
+	ctx := context.Background()
+	srv, client, stop := exampleS3()
+	defer stop()
+	_ = srv.CreateBucket("example-site", s3fake.StateLegacy)
+	_, _ = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("example-site"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-site/*"}]}`)})
+
+	// Plan only reads. The public statement is kept by default and
+	// reported: Block Public Access will neutralise it.
+	plan, err := securebucket.Plan(ctx, client, "example-site", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range plan.Steps {
+		if s.Name == securebucket.StepPolicy {
+			fmt.Println(s.Action, s.Detail)
+			fmt.Println(s.Notes[0])
+		}
+	}
+	fmt.Println("changes:", len(plan.Changes()))
+	// Output:
+	// update add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
+	// kept public statements "PublicRead": Block Public Access neutralises them; AllowPublicStatementRemoval removes them
+	// changes: 6
+}
+
+func ExampleAudit() {
+	ctx := context.Background()
+	srv, client, stop := exampleS3()
+	defer stop()
+	_ = srv.CreateBucket("example-audit", s3fake.StateLegacy)
+
+	show := func() {
+		rep, err := securebucket.Audit(ctx, client, "example-audit", nil)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, r := range rep.Results {
+			fmt.Printf("%-25s %-14s %s\n", r.Control, r.Status, r.Severity)
+		}
+	}
+	show()
+	_, _ = securebucket.Harden(ctx, client, "example-audit", nil)
+	fmt.Println("after Harden:")
+	show()
+	// Output:
+	// S3.2                      PASS           CRITICAL
+	// S3.3                      PASS           CRITICAL
+	// S3.5                      FAIL           MEDIUM
+	// S3Secure.DenyOutdatedTLS  FAIL           MEDIUM
+	// S3.6                      PASS           HIGH
+	// S3.8                      FAIL           HIGH
+	// S3.12                     FAIL           MEDIUM
+	// S3Secure.SSECBlocked      FAIL           MEDIUM
+	// S3.14                     FAIL           LOW
+	// S3.13                     FAIL           LOW
+	// S3.10                     NOT_APPLICABLE MEDIUM
+	// after Harden:
+	// S3.2                      PASS           CRITICAL
+	// S3.3                      PASS           CRITICAL
+	// S3.5                      PASS           MEDIUM
+	// S3Secure.DenyOutdatedTLS  PASS           MEDIUM
+	// S3.6                      PASS           HIGH
+	// S3.8                      PASS           HIGH
+	// S3.12                     PASS           MEDIUM
+	// S3Secure.SSECBlocked      PASS           MEDIUM
+	// S3.14                     PASS           LOW
+	// S3.13                     PASS           LOW
+	// S3.10                     PASS           MEDIUM
+}
+
+func ExampleOptions_allowPublicAccess() {
+	ctx := context.Background()
+	srv, client, stop := exampleS3()
+	defer stop()
+	_ = srv.CreateBucket("example-website", s3fake.StateLegacy)
+
+	// DANGER: AllowPublicAccess leaves Block Public Access off, so a public
+	// policy statement or ACL grant exposes the objects to the internet.
+	// Use it only for a bucket that must serve the public directly, and
+	// prefer CloudFront with Origin Access Control instead.
+	o := &securebucket.Options{AllowPublicAccess: true}
+	res, err := securebucket.Harden(ctx, client, "example-website", o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range res.Steps {
+		if s.Name == securebucket.StepBlockPublicAccess {
+			fmt.Println(s.Action, s.Detail)
+		}
+	}
+	// Output:
+	// none left as is (AllowPublicAccess); off: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
+}
