@@ -154,7 +154,9 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 		return nil
 	}
 	resourcePolicy := !isIdentity(v.opts.Kind)
-	exp := make([][]Action, len(vals))
+	// exp[j] is the set of catalog actions value j covers, as a bit set, so
+	// that finding redundant values stays cheap for long lists.
+	exp := make([]actionSet, len(vals))
 	for j, a := range vals {
 		ap := path + "[" + strconv.Itoa(j) + "]"
 		if strings.Contains(a, "${") {
@@ -162,7 +164,7 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			continue
 		}
 		if a == "*" {
-			exp[j] = ExpandActions("*")
+			exp[j] = expandSet("*")
 			continue
 		}
 		svc, name, ok := strings.Cut(a, ":")
@@ -179,30 +181,28 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			}
 			continue
 		}
-		if !hasWildcard(name) {
-			act, ok := LookupAction(a)
-			if !ok {
-				v.add("INVALID_ACTION", i, ap, "%q is not an S3 action", a)
-				continue
-			}
-			exp[j] = []Action{act}
+		exp[j] = expandSet(a)
+		if !exp[j].empty() {
 			continue
 		}
-		exp[j] = ExpandActions(a)
-		if len(exp[j]) == 0 {
+		if hasWildcard(name) {
 			v.add("INVALID_ACTION", i, ap, "action pattern %q matches no S3 action", a)
+		} else {
+			v.add("INVALID_ACTION", i, ap, "%q is not an S3 action", a)
 		}
 	}
 	// Redundant values: one whose actions another value already covers.
+	var all actionSet
 	for j := range vals {
-		if len(exp[j]) == 0 {
+		all = all.union(exp[j])
+		if exp[j].empty() {
 			continue
 		}
 		for k := range vals {
-			if k == j || len(exp[k]) == 0 || !covers(exp[k], exp[j]) {
+			if k == j || exp[k].empty() || !exp[k].covers(exp[j]) {
 				continue
 			}
-			if len(exp[k]) == len(exp[j]) && k > j {
+			if exp[k] == exp[j] && k > j {
 				continue // equal sets: report the later one only
 			}
 			v.add("REDUNDANT_ACTION", i, path+"["+strconv.Itoa(j)+"]", "%q is already covered by %q", vals[j], vals[k])
@@ -210,22 +210,43 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 		}
 	}
 	var out []Action
-	seen := map[string]bool{}
-	for _, e := range exp {
-		for _, a := range e {
-			if !seen[a.Name] {
-				seen[a.Name] = true
-				out = append(out, a)
-			}
+	for idx := range catalogActions {
+		if all.has(idx) {
+			out = append(out, catalogActions[idx])
 		}
 	}
 	return out
 }
 
-// covers reports whether every action of sub is in super.
-func covers(super, sub []Action) bool {
-	for _, a := range sub {
-		if !slices.ContainsFunc(super, func(b Action) bool { return b.Name == a.Name }) {
+// actionSet is a set of catalog actions by index.
+type actionSet [(len(catalogActions) + 63) / 64]uint64
+
+// expandSet returns the catalog actions an action pattern matches.
+func expandSet(pattern string) actionSet {
+	var s actionSet
+	for idx := range catalogActions {
+		if matchFold(pattern, catalogActions[idx].Name) {
+			s[idx/64] |= 1 << (idx % 64)
+		}
+	}
+	return s
+}
+
+func (s actionSet) has(idx int) bool { return s[idx/64]&(1<<(idx%64)) != 0 }
+
+func (s actionSet) empty() bool { return s == actionSet{} }
+
+func (s actionSet) union(o actionSet) actionSet {
+	for i := range s {
+		s[i] |= o[i]
+	}
+	return s
+}
+
+// covers reports whether every action of sub is in s.
+func (s actionSet) covers(sub actionSet) bool {
+	for i := range s {
+		if sub[i]&^s[i] != 0 {
 			return false
 		}
 	}
@@ -251,6 +272,9 @@ func (v *validator) resources(i int, vals Values, path string) {
 		}
 		v.arn(i, rp, r)
 	}
+	if len(vals) > maxRedundancyCheck {
+		return // quadratic; skip for very long lists
+	}
 	for j := range vals {
 		for k := range vals {
 			if k == j || !arnGlob(vals[k], vals[j], false) || (vals[k] == vals[j] && k > j) {
@@ -261,6 +285,9 @@ func (v *validator) resources(i int, vals Values, path string) {
 		}
 	}
 }
+
+// maxRedundancyCheck bounds the quadratic REDUNDANT_RESOURCE check.
+const maxRedundancyCheck = 256
 
 // arn checks a Resource ARN.
 func (v *validator) arn(i int, path, r string) {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -271,4 +272,19 @@ func TestValidateCodesAreKnown(t *testing.T) {
 	}
 	_, ok := policy.CodeSeverity("NOT_A_CODE")
 	assert.False(t, ok)
+}
+
+// TestValidateLargePolicyIsFast guards against quadratic blow-ups: a
+// 20 KB policy with hundreds of wildcard actions and resources.
+func TestValidateLargePolicyIsFast(t *testing.T) {
+	var acts, res []string
+	for i := 0; i < 400; i++ {
+		acts = append(acts, `"s3:*"`, `"s3:Get*"`)
+		res = append(res, `"arn:aws:s3:::b-1/*a*b*c*d*e*f*"`)
+	}
+	src := wrap(`{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":[` + strings.Join(acts, ",") + `],"Resource":[` + strings.Join(res, ",") + `]}`)
+	start := time.Now()
+	fs := policy.Validate([]byte(src), nil)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Contains(t, codes(fs), "REDUNDANT_ACTION")
 }
