@@ -245,3 +245,32 @@ func sortedFieldNames(m map[string]string) []string {
 	sort.Strings(names)
 	return names
 }
+
+// UploadPart (and Delete) are opt-ins. A presigned part upload lets whoever
+// holds the URL write up to 5 GiB into your unfinished multipart upload
+// until it expires: hand such URLs only to the uploader, keep them short,
+// and pin each part's size and checksum.
+func ExamplePresigner_UploadPart() {
+	p, err := presign.New(exampleConfig(), &presign.Options{Now: exampleClock, AllowUploadPart: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	req, err := p.UploadPart(context.Background(), "examplebucket", "videos/big.mp4", "upload-id-from-CreateMultipartUpload", 3,
+		&presign.UploadPartOptions{ContentLength: 8 << 20, Expires: 10 * time.Minute})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(req.Method, presign.Redact(req.URL))
+	fmt.Println("Content-Length:", req.Header.Get("Content-Length"))
+
+	// Without the opt-in the method is refused.
+	strict, _ := presign.New(exampleConfig(), nil)
+	_, err = strict.UploadPart(context.Background(), "examplebucket", "videos/big.mp4", "id", 3, nil)
+	fmt.Println(err)
+	// Output:
+	// PUT https://examplebucket.s3.us-east-1.amazonaws.com/videos/big.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260524T120000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=content-length%3Bhost&partNumber=3&uploadId=upload-id-from-CreateMultipartUpload&x-id=UploadPart&X-Amz-Signature=REDACTED
+	// Content-Length: 8388608
+	// presign: method not allowed by options: UploadPart needs Options.AllowUploadPart
+}
