@@ -70,6 +70,7 @@ type ValidationError struct {
 	Err    error // one of the Err… sentinels
 }
 
+// Error implements error.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.Err.Error(), e.Field, e.Reason)
 }
@@ -84,6 +85,7 @@ type ExpiryError struct {
 	Err       error         // ErrExpiryTooLong or ErrExpiryTooShort
 }
 
+// Error implements error.
 func (e *ExpiryError) Error() string {
 	if errors.Is(e.Err, ErrExpiryTooShort) {
 		return fmt.Sprintf("presign: expiry %s is under the 1s minimum", e.Requested)
@@ -101,6 +103,7 @@ type CredentialExpiryError struct {
 	URLWouldExpire    time.Time
 }
 
+// Error implements error; it names the times, never the credentials.
 func (e *CredentialExpiryError) Error() string {
 	return fmt.Sprintf("presign: credentials expire at %s, before the url would (%s); shorten the expiry or set ClampToCredentials",
 		e.CredentialsExpire.UTC().Format(time.RFC3339), e.URLWouldExpire.UTC().Format(time.RFC3339))
@@ -121,6 +124,7 @@ type VerifyError struct {
 	status      int
 }
 
+// Error implements error.
 func (e *VerifyError) Error() string {
 	s := e.Err.Error()
 	if e.Reason != "" {
