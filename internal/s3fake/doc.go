@@ -51,9 +51,12 @@
 //     header-signed and presigned, with expiry and the 15-minute skew.
 //     Unsigned requests are anonymous.
 //   - The default authorizer ([DefaultAuthorize]) allows only principals of
-//     the bucket owner's account and refuses anonymous requests. Replace it
-//     with [Server.SetAuthorizer] or [Options].Authorize to evaluate policies;
-//     [AccessRequest] carries everything a policy evaluator needs.
+//     the bucket owner's account and refuses anonymous requests. To enforce
+//     bucket policies, Block Public Access and ACLs as S3 does, set
+//     [Options].Authorize to [NewPolicyAuthorizer]() and
+//     [Options].IsPublicPolicy to [PolicyIsPublic] (package policy's
+//     evaluator), or plug in your own with [Server.SetAuthorizer];
+//     [AccessRequest] carries everything an evaluator needs.
 //   - Session tokens, secrets and the x-amz-mfa header are stripped before
 //     gofakes3 sees a request, so they are never stored as object metadata.
 //
