@@ -143,7 +143,7 @@ var (
 	errNumber = errors.New("not a number")
 	errDate   = errors.New("not a date")
 	errIP     = errors.New("not an IP address or CIDR block")
-	errNull   = errors.New(`Null takes "true" or "false"`)
+	errNull   = errors.New(`the Null operator takes "true" or "false"`)
 	errEmpty  = errors.New("no values")
 )
 
