@@ -280,8 +280,8 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 			return nil, err
 		}
 	}
-	if control == nil || buckets == nil && !opts.DisableBucketDelegation {
-		return nil, &AccountError{AccountID: accountID, Operation: "CreateAccessPoint", Err: acctErrNoClient}
+	if acctIsNil(control) || acctIsNil(buckets) && !opts.DisableBucketDelegation {
+		return nil, &AccountError{AccountID: accountID, Operation: "CreateAccessPoint", Err: errAcctNoClient}
 	}
 	fail := func(op string, err error) (*AccessPointResult, error) {
 		return nil, &AccountError{AccountID: accountID, Operation: op, Err: err}
@@ -409,8 +409,8 @@ func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bu
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
 	}
-	if client == nil {
-		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: acctErrNoClient}
+	if acctIsNil(client) {
+		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
 	}
 	fail := func(op string, err error) (bool, error) {
 		return false, &AccountError{AccountID: accountID, Operation: op + " " + bucket, Err: err}
@@ -504,8 +504,8 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 		opts = &AccessPointAuditOptions{}
 	}
 	base := acctResult(ControlAccessPointBPA, "", apTitleBPA, SeverityCritical, accountID)
-	if control == nil {
-		base.Status, base.Err = StatusUnknown, acctErrNoClient
+	if acctIsNil(control) {
+		base.Status, base.Err = StatusUnknown, errAcctNoClient
 		base.Message = "access points could not be listed: no S3 Control client"
 		return []AccountResult{base}, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -223,8 +224,8 @@ func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI,
 	if err := acctCheckID(accountID); err != nil {
 		return nil, err
 	}
-	if client == nil {
-		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: acctErrNoClient}
+	if acctIsNil(client) {
+		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: errAcctNoClient}
 	}
 	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
 	if err != nil {
@@ -237,8 +238,8 @@ func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI,
 	return &AccountPublicAccessBlock{AccountID: accountID, Configured: true, Settings: PublicAccessBlockFromS3Control(out.PublicAccessBlockConfiguration)}, nil
 }
 
-// acctErrNoClient stands for a client the caller did not provide.
-var acctErrNoClient = errors.New("securebucket: no client for this service")
+// errAcctNoClient stands for a client the caller did not provide.
+var errAcctNoClient = errors.New("securebucket: no client for this service")
 
 // acctCISBPA is S3.1's CIS AWS Foundations Benchmark recommendation
 // (v3.0.0 2.1.4; v1.4.0 2.1.5).
@@ -388,8 +389,8 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	if !newlyRestricts && !newlyIgnoresACLs {
 		return p, nil
 	}
-	if buckets == nil {
-		return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: acctErrNoClient}
+	if acctIsNil(buckets) {
+		return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: errAcctNoClient}
 	}
 	var list []s3types.Bucket
 	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{})
@@ -511,8 +512,8 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 	}
 	// Never weaker: whatever the plan says, settings already on stay on.
 	target := plan.Target.Union(plan.Current.Settings).Union(AllPublicAccessBlocked)
-	if control == nil {
-		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: acctErrNoClient}
+	if acctIsNil(control) {
+		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: errAcctNoClient}
 	}
 	_, err := control.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
 		AccountId: aws.String(plan.AccountID), PublicAccessBlockConfiguration: target.s3control(),
@@ -533,6 +534,17 @@ func SetAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI,
 		return nil, err
 	}
 	return plan, ApplyAccountPublicAccessBlock(ctx, control, plan, opts)
+}
+
+// acctIsNil reports whether a client interface is nil or holds a nil
+// pointer (a nil *s3control.Client passed by a caller without that
+// service), so that such a client gives UNKNOWN or an error, never a panic.
+func acctIsNil(c any) bool {
+	if c == nil {
+		return true
+	}
+	v := reflect.ValueOf(c)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // acctErrorCode returns the API error code of err, or "".
@@ -575,9 +587,8 @@ type AccountAuditOptions struct {
 // checks (S3.19 and the network origin and policy checks, per access
 // point), then S3.22 and S3.23 (CloudTrail data events).
 //
-// control or trails may be nil (an untyped nil, not a nil *Client) when the
-// endpoint has no such service: the checks that need it are UNKNOWN, never
-// PASS. The only errors are [ErrInvalidAccountID] and invalid options.
+// control or trails may be nil (or a nil *Client) when the endpoint has no
+// such service: the checks that need it are UNKNOWN, never PASS. The only errors are [ErrInvalidAccountID] and invalid options.
 func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails TrailsAPI, accountID string, opts *AccountAuditOptions) ([]AccountResult, error) {
 	if err := acctCheckID(accountID); err != nil {
 		return nil, err
@@ -590,7 +601,7 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 	}
 	var ctl AccountControlAPI
 	var aps AccessPointAPI
-	if control != nil {
+	if !acctIsNil(control) {
 		ctl, aps = control, control
 	}
 	results := []AccountResult{AuditAccountPublicAccessBlock(ctx, ctl, accountID)}

@@ -477,3 +477,20 @@ func acctHost(t *testing.T, c *s3control.Client) string {
 	require.NoError(t, err)
 	return u.Host
 }
+
+func TestAccountNilClientsDoNotPanic(t *testing.T) {
+	var ctl *s3control.Client
+	var ct *cloudtrail.Client
+	var s3c *s3.Client
+	rs, err := securebucket.AuditAccount(t.Context(), ctl, ct, "111122223333", nil)
+	require.NoError(t, err)
+	for _, r := range rs {
+		assert.Equal(t, securebucket.StatusUnknown, r.Status, string(r.Control))
+	}
+	_, err = securebucket.PlanAccountPublicAccessBlock(t.Context(), ctl, s3c, "111122223333", nil)
+	assert.Error(t, err)
+	_, err = securebucket.CreateAccessPoint(t.Context(), ctl, s3c, "111122223333", "us-east-1", "data", "app", &securebucket.AccessPointOptions{VPCID: "vpc-1"})
+	assert.Error(t, err)
+	_, err = securebucket.PlanDataEvents(t.Context(), ct, "main", nil)
+	assert.Error(t, err)
+}

@@ -226,9 +226,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 	read := acctResult(ControlDataEventsRead, ctCISRead, "S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, resource)
 	write.Bucket, read.Bucket = opts.Bucket, opts.Bucket
 
-	if client == nil {
+	if acctIsNil(client) {
 		for _, r := range []*AccountResult{&write, &read} {
-			r.Status, r.Err, r.Message = StatusUnknown, acctErrNoClient, "trails could not be read: no CloudTrail client"
+			r.Status, r.Err, r.Message = StatusUnknown, errAcctNoClient, "trails could not be read: no CloudTrail client"
 		}
 		return []AccountResult{write, read}, nil
 	}
@@ -391,8 +391,8 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 			return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidDataEvents, b)
 		}
 	}
-	if client == nil {
-		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: acctErrNoClient}
+	if acctIsNil(client) {
+		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: errAcctNoClient}
 	}
 	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
 	if err != nil {
@@ -552,8 +552,8 @@ func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan
 	if plan.NoChange() {
 		return nil
 	}
-	if client == nil {
-		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: acctErrNoClient}
+	if acctIsNil(client) {
+		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: errAcctNoClient}
 	}
 	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)})
 	if err != nil {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+func TestAccessPointCreateLocal(t *testing.T) {
+	role := "arn:aws:iam::" + s3fake.DefaultAccountID + ":role/app"
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "accesspoint", "create",
+		"-bucket", "data", "-name", "app-ap", "-vpc", "vpc-0abc", "-principal", role, "-prefix", "in/", "-actions", "readwrite")
+	require.Equal(t, exitOK, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.Len(t, lines, 4, stdout)
+	var rows []map[string]string
+	for _, l := range lines {
+		var m map[string]string
+		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
+		rows = append(rows, m)
+	}
+	assert.Equal(t, map[string]string{"accesspoint": "app-ap", "step": "access-point", "action": "create",
+		"detail": "arn:aws:s3:" + s3fake.DefaultRegion + ":" + s3fake.DefaultAccountID + ":accesspoint/app-ap on bucket data, network origin VPC vpc-0abc, Block Public Access all on"}, rows[0])
+	assert.Equal(t, "update", rows[1]["action"])
+	assert.Equal(t, "readwrite for "+role+", keys under in/", rows[1]["detail"])
+	assert.Equal(t, "bucket-policy", rows[2]["step"])
+	assert.Equal(t, "update", rows[2]["action"])
+	assert.Equal(t, "alias", rows[3]["step"])
+	assert.True(t, strings.HasSuffix(rows[3]["detail"], "-s3alias"))
+}
+
+func TestAccessPointUsageErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no subcommand", []string{"accesspoint"}, "usage: s3secure accesspoint create"},
+		{"unknown subcommand", []string{"accesspoint", "delete"}, "usage: s3secure accesspoint create"},
+		{"no bucket", []string{"accesspoint", "create", "-name", "app"}, "-bucket and -name are required"},
+		{"vpc and internet", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-allow-internet"}, "cannot be used together"},
+		{"bad actions", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-principal", "111122223333", "-actions", "admin"}, "-actions must be read, write or readwrite"},
+		{"prefix without principal", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-prefix", "x/"}, "need -principal"},
+		{"no origin", []string{"-local", "accesspoint", "create", "-bucket", "data", "-name", "app"}, "give -vpc, or -allow-internet"},
+		{"bad name", []string{"-local", "accesspoint", "create", "-bucket", "data", "-name", "A", "-vpc", "vpc-1"}, "access point name"},
+		{"extra argument", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", tt.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.stderr)
+		})
+	}
+}
