@@ -19,8 +19,9 @@ import (
 type VerifiedPost struct {
 	AccessKeyID string
 	Region      string
-	// Key is the form's key field as sent (before S3 substitutes
-	// ${filename}).
+	// Key is the form's key field as sent, before ${filename} is
+	// substituted; a server that substitutes must validate the result
+	// (for example with [ValidateKey]).
 	Key string
 	// Fields are the form fields with lower-case names, except the
 	// signature, the policy and the session token.
@@ -73,6 +74,9 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		if form[k] == "" {
 			return nil, malformed("missing form field " + strconv.Quote(k))
 		}
+	}
+	if len(form["policy"]) > maxPolicySize {
+		return nil, malformed("policy is larger than 20 KB")
 	}
 	if form["x-amz-algorithm"] != algorithm {
 		return nil, malformed("x-amz-algorithm must be " + algorithm)
@@ -180,6 +184,10 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	}
 	return &VerifiedPost{AccessKeyID: akid, Region: region, Key: form["key"], Fields: out, SigningTime: signedAt, Expiration: expiration}, nil
 }
+
+// maxPolicySize bounds the base64 policy, as S3 bounds the form fields
+// before the file (20 KB).
+const maxPolicySize = 20 << 10
 
 type condition struct {
 	op       string // eq, starts-with, content-length-range
