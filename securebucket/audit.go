@@ -387,7 +387,7 @@ func (c *checker) check(ctl Control) ControlResult {
 		if c.st.versioning == types.BucketVersioningStatusEnabled {
 			return pass("versioning is enabled")
 		}
-		return fail("versioning is " + versioningState(c.st.versioning))
+		return fail(versioningMessage(c.st.versioning))
 	case ControlLifecycle:
 		if n := enabledRules(c.st.lifecycle); n > 0 {
 			return pass(fmt.Sprintf("%d enabled lifecycle rules", n))
@@ -395,7 +395,7 @@ func (c *checker) check(ctl Control) ControlResult {
 		return fail("no enabled lifecycle rule")
 	case ControlVersionedLifecycle:
 		if c.st.versioning != types.BucketVersioningStatusEnabled {
-			return notApplicable("versioning is " + versioningState(c.st.versioning))
+			return notApplicable(versioningMessage(c.st.versioning))
 		}
 		if n := enabledRules(c.st.lifecycle); n > 0 {
 			return pass(fmt.Sprintf("versioned, with %d enabled lifecycle rules", n))
@@ -616,4 +616,11 @@ func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region st
 	if treg != region {
 		c.logRegionMsg = fmt.Sprintf("logging target %s is in %s, not %s", target, treg, region)
 	}
+}
+
+func versioningMessage(s types.BucketVersioningStatus) string {
+	if s == "" {
+		return "versioning has never been enabled"
+	}
+	return "versioning is " + versioningState(s)
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+func init() {
+	register(&command{
+		name:    "harden",
+		usage:   "harden -bucket B [-dry-run] [-create] [-owner ID] [-kms-key ARN] [-log-bucket L [-log-prefix P]] [-remove-public-statements] [-remove-acl-grants]",
+		summary: "make a bucket private and hardened (Block Public Access, no ACLs, encryption, TLS-only policy, versioning, lifecycle); -dry-run prints the plan",
+		run:     runHarden,
+	})
+}
+
+// runHarden plans (-dry-run) or applies securebucket's hardening and prints
+// one line per step: bucket, step, action (create|update|none), detail.
+// Exit 1 when Harden refuses a change that needs the caller's decision
+// (ACL grants to others, a public policy under BlockPublicPolicy, a policy
+// too large, an incompatible setting), 2 for other errors.
+func runHarden(ctx context.Context, g *globals, args []string) int {
+	c := registry["harden"]
+	fs := g.newFlagSet(c)
+	bucket := fs.String("bucket", "", "bucket to harden (required)")
+	dryRun := fs.Bool("dry-run", false, "print the plan without changing anything")
+	create := fs.Bool("create", false, "create the bucket, hardened from the start (in -region)")
+	owner := fs.String("owner", "", "12-digit account id that must own the bucket (sent as ExpectedBucketOwner; needed with -log-bucket)")
+	kmsKey := fs.String("kms-key", "", "default encryption SSE-KMS with this key ARN and Bucket Keys (default SSE-S3; existing SSE-KMS is kept)")
+	logBucket := fs.String("log-bucket", "", "turn on server access logging into this bucket (same account and Region)")
+	logPrefix := fs.String("log-prefix", "", "key prefix for the access logs")
+	removePublic := fs.Bool("remove-public-statements", false, "remove the statements that make the bucket policy public (default: keep and report them)")
+	removeGrants := fs.Bool("remove-acl-grants", false, "disable ACLs even though the bucket ACL grants access to others, revoking those grants")
+	if code, ok := g.parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return g.fail(fmt.Errorf("harden: unexpected argument %q", fs.Arg(0)))
+	}
+	if *bucket == "" {
+		return g.fail(errors.New("harden: -bucket is required"))
+	}
+	if *create && *dryRun {
+		return g.fail(errors.New("harden: -create and -dry-run cannot be used together"))
+	}
+	client, err := g.s3Client(ctx)
+	if err != nil {
+		return g.fail(err)
+	}
+	if g.local && !*create {
+		// The embedded S3 starts empty: give it the bucket as an old,
+		// unconfigured one, so the command has something to show.
+		if err := g.localServer.CreateBucket(*bucket, s3fake.StateLegacy); err != nil && !isBucketExists(err) {
+			return g.fail(err)
+		}
+	}
+	if *owner == "" && g.localServer != nil {
+		*owner = g.localServer.AccountID()
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return g.fail(err)
+	}
+	opts := &securebucket.Options{
+		ExpectedBucketOwner:         *owner,
+		Region:                      cfg.Region,
+		KMSKeyARN:                   *kmsKey,
+		AllowPublicStatementRemoval: *removePublic,
+		AllowACLGrantRemoval:        *removeGrants,
+	}
+	if *logBucket != "" {
+		opts.Logging = &securebucket.Logging{TargetBucket: *logBucket, TargetPrefix: *logPrefix}
+	} else if *logPrefix != "" {
+		return g.fail(errors.New("harden: -log-prefix needs -log-bucket"))
+	}
+
+	p := g.newPrinter("bucket", "step", "action", "detail")
+	print := func(steps []securebucket.Step) {
+		for _, s := range steps {
+			detail := s.Detail
+			if len(s.Notes) > 0 {
+				detail += " (" + strings.Join(s.Notes, "; ") + ")"
+			}
+			p.Row(*bucket, string(s.Name), string(s.Action), detail)
+		}
+		p.Flush()
+	}
+	var steps []securebucket.Step
+	switch {
+	case *dryRun:
+		var plan *securebucket.HardenPlan
+		plan, err = securebucket.Plan(ctx, client, *bucket, opts)
+		if plan != nil {
+			steps = plan.Steps
+		}
+	case *create:
+		var res *securebucket.Result
+		res, err = securebucket.Create(ctx, client, *bucket, opts)
+		if res != nil {
+			steps = res.Steps
+		}
+	default:
+		var res *securebucket.Result
+		res, err = securebucket.Harden(ctx, client, *bucket, opts)
+		if res != nil {
+			steps = res.Steps
+		}
+	}
+	print(steps)
+	if err != nil {
+		code := g.fail(err)
+		if errors.Is(err, securebucket.ErrACLGrants) || errors.Is(err, securebucket.ErrPublicPolicyBlocked) ||
+			errors.Is(err, securebucket.ErrPolicyTooLarge) || errors.Is(err, securebucket.ErrIncompatible) {
+			return exitFindings
+		}
+		return code
+	}
+	return exitOK
+}

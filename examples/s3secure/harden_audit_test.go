@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+func jsonRows(t *testing.T, out string) []map[string]string {
+	t.Helper()
+	var rows []map[string]string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]string
+		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+func TestHardenLocal(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "harden", "-bucket", "demo-bucket")
+	require.Equal(t, exitOK, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 6, stdout)
+	for _, r := range rows {
+		assert.Equal(t, "demo-bucket", r["bucket"])
+		assert.Equal(t, "create", r["action"], r["step"])
+		assert.NotEmpty(t, r["detail"])
+	}
+	assert.Equal(t, "ownership-controls", rows[0]["step"])
+	assert.Equal(t, "public-access-block", rows[5]["step"])
+
+	code, stdout, stderr = runCLI(t, "", "-local", "harden", "-bucket", "demo-bucket", "-dry-run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "BUCKET")
+	assert.Contains(t, stdout, "bucket-policy")
+}
+
+func TestHardenThenAuditEndpoint(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	owner := f.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	require.NoError(t, f.CreateBucket("cli-legacy", s3fake.StateLegacy))
+	require.NoError(t, f.CreateBucket("cli-new", s3fake.StateAWSDefault))
+	base := []string{"-endpoint", f.URL, "-region", "us-east-1", "-format", "json"}
+
+	code, stdout, stderr := runCLI(t, "", append(base, "audit", "-all")...)
+	assert.Equal(t, exitFindings, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 22, stdout) // 11 default controls × 2 buckets
+	fails := 0
+	for _, r := range rows {
+		assert.Contains(t, []string{"cli-legacy", "cli-new"}, r["bucket"])
+		assert.Contains(t, []string{"PASS", "FAIL", "NOT_APPLICABLE"}, r["status"])
+		if r["status"] == "FAIL" {
+			fails++
+		}
+	}
+	assert.Positive(t, fails)
+
+	for _, b := range []string{"cli-legacy", "cli-new"} {
+		code, stdout, stderr = runCLI(t, "", append(base, "harden", "-bucket", b, "-owner", s3fake.DefaultAccountID)...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.NotEmpty(t, jsonRows(t, stdout))
+	}
+	f.ResetCounts()
+	code, stdout, stderr = runCLI(t, "", append(base, "harden", "-bucket", "cli-legacy")...)
+	require.Equal(t, exitOK, code, stderr)
+	for _, r := range jsonRows(t, stdout) {
+		assert.Equal(t, "none", r["action"], r["step"])
+	}
+	assert.Zero(t, f.WriteCount())
+
+	code, stdout, stderr = runCLI(t, "", append(base, "audit", "-all")...)
+	assert.Equal(t, exitOK, code, stderr+stdout)
+	for _, r := range jsonRows(t, stdout) {
+		assert.Equal(t, "PASS", r["status"], "%s %s: %s", r["bucket"], r["control"], r["message"])
+	}
+	code, stdout, _ = runCLI(t, "", append(base, "audit", "-bucket", "cli-new", "-controls", "all")...)
+	assert.Equal(t, exitFindings, code, "optional controls (logging, Object Lock, KMS) fail")
+	assert.Contains(t, stdout, `"control":"S3.17"`)
+}
+
+func TestHardenRefusesACLGrants(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	owner := f.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	require.NoError(t, f.CreateBucket("cli-shared", s3fake.StateLegacy))
+	_, err := f.OwnerClient().PutBucketAcl(t.Context(), &s3.PutBucketAclInput{Bucket: aws.String("cli-shared"), GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/global/AllUsers"`)})
+	require.NoError(t, err)
+	base := []string{"-endpoint", f.URL, "-region", "us-east-1"}
+	code, _, stderr := runCLI(t, "", append(base, "harden", "-bucket", "cli-shared")...)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, "READ to http://acs.amazonaws.com/groups/global/AllUsers")
+	code, _, stderr = runCLI(t, "", append(base, "harden", "-bucket", "cli-shared", "-remove-acl-grants")...)
+	assert.Equal(t, exitOK, code, stderr)
+}
+
+func TestAuditLocalAccount(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-bucket", "acct-demo", "-account")
+	assert.Equal(t, exitFindings, code, stderr)
+	rows := jsonRows(t, stdout)
+	controls := map[string]string{}
+	for _, r := range rows {
+		controls[r["control"]] = r["status"]
+	}
+	assert.Equal(t, "FAIL", controls["S3.1"], "the embedded account has no account-level Block Public Access")
+	assert.Equal(t, "FAIL", controls["S3.8"])
+	assert.Contains(t, controls, "S3.22")
+}
+
+func TestHardenAuditUsageErrors(t *testing.T) {
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"harden"}, "-bucket is required"},
+		{[]string{"harden", "-bucket", "b", "extra"}, `unexpected argument "extra"`},
+		{[]string{"harden", "-bucket", "b", "-create", "-dry-run"}, "cannot be used together"},
+		{[]string{"audit"}, "give -bucket B or -all"},
+		{[]string{"audit", "-bucket", "b", "-all"}, "give -bucket B or -all"},
+		{[]string{"-local", "harden", "-bucket", "demo-bucket", "-kms-key", "alias/x"}, "KMSKeyARN"},
+		{[]string{"-local", "audit", "-bucket", "demo-bucket", "-controls", "S3.99"}, "unknown bucket control"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, "", tt.args...)
+		assert.Equal(t, exitUsage, code, tt.args)
+		assert.Contains(t, stderr, tt.stderr, tt.args)
+	}
+}
