@@ -230,6 +230,9 @@ func (s *Signer) checkExpiry(expires time.Time) error {
 	return nil
 }
 
+// unsafeURLChars may not appear unescaped in a URL to sign.
+const unsafeURLChars = "\"<>\\^`{|}#"
+
 // reservedParams are the query parameters CloudFront reads the signature
 // from; a URL that already has them cannot be signed.
 var reservedParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id"}
@@ -241,7 +244,7 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 	if !ok {
 		return fmt.Errorf("%w: %q has no scheme", ErrInvalidURL, raw)
 	}
-	switch strings.ToLower(scheme) {
+	switch scheme {
 	case "https":
 	case "http", "http*":
 		if scheme == "http*" && !wildcards {
@@ -251,17 +254,23 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 			return fmt.Errorf("%w: %s:// exposes the signature on the network; use https or SignerOptions.InsecureAllowHTTP", ErrInvalidURL, scheme)
 		}
 	default:
-		return fmt.Errorf("%w: scheme %q is not https", ErrInvalidURL, scheme)
+		return fmt.Errorf("%w: scheme %q is not https (lower case)", ErrInvalidURL, scheme)
 	}
+	// CloudFront checks the signature against the URL the browser sends,
+	// which escapes these characters, drops the fragment and lower-cases
+	// the host: a URL that differs would be signed but never work.
 	for _, r := range raw {
-		if r > 0x7e || r < 0x21 {
-			return fmt.Errorf("%w: %q must be ASCII without spaces (escape it first)", ErrInvalidURL, raw)
+		if r > 0x7e || r < 0x21 || strings.ContainsRune(unsafeURLChars, r) {
+			return fmt.Errorf("%w: %q must be printable ASCII without spaces, fragments or %s (escape it first)", ErrInvalidURL, raw, unsafeURLChars)
 		}
 	}
 	host, _, _ := strings.Cut(rest, "/")
 	host, _, _ = strings.Cut(host, "?")
 	if host == "" {
 		return fmt.Errorf("%w: %q has no host", ErrInvalidURL, raw)
+	}
+	if strings.ToLower(host) != host {
+		return fmt.Errorf("%w: host %q must be lower case", ErrInvalidURL, host)
 	}
 	if strings.ContainsAny(host, "*?") {
 		return fmt.Errorf("%w: wildcard in host %q would let the signature work on other distributions", ErrInvalidURL, host)

@@ -3,6 +3,7 @@ package cffake_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +191,38 @@ func TestCreateDistributionChecks(t *testing.T) {
 			assert.Equal(t, tc.code, apiCode(err), "%v", err)
 		})
 	}
+}
+
+// FuzzDistributionConfig: whatever the body, the fake answers
+// CreateDistribution with 201 or a 4xx CloudFront error, never a panic or a
+// 5xx, and a created configuration can be read back.
+func FuzzDistributionConfig(f *testing.F) {
+	f.Add(`<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>r</CallerReference><Comment></Comment><Enabled>true</Enabled><Origins><Items><Origin><Id>o</Id><DomainName>b.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig></Origin></Items><Quantity>1</Quantity></Origins><DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>https-only</ViewerProtocolPolicy><CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior></DistributionConfig>`)
+	f.Add(`<DistributionConfig><Origins><Quantity>2</Quantity></Origins></DistributionConfig>`)
+	f.Add(`<DistributionConfig><CallerReference>`)
+	f.Add(``)
+	f.Fuzz(func(t *testing.T, body string) {
+		fake := cffake.New(nil)
+		req := httptest.NewRequest(http.MethodPost, "/2020-05-31/distribution", strings.NewReader(body))
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/cloudfront/aws4_request, SignedHeaders=host, Signature=00")
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, req)
+		switch {
+		case rec.Code == http.StatusCreated:
+			id := fake.DistributionIDs()[0]
+			get := httptest.NewRequest(http.MethodGet, "/2020-05-31/distribution/"+id+"/config", nil)
+			get.Header = req.Header
+			rec2 := httptest.NewRecorder()
+			fake.ServeHTTP(rec2, get)
+			if rec2.Code != http.StatusOK {
+				t.Fatalf("get config: %d %s", rec2.Code, rec2.Body)
+			}
+		case rec.Code >= 400 && rec.Code < 500:
+			if !strings.Contains(rec.Body.String(), "<ErrorResponse") {
+				t.Fatalf("error without CloudFront's error document: %s", rec.Body)
+			}
+		default:
+			t.Fatalf("status %d for %q", rec.Code, body)
+		}
+	})
 }
