@@ -494,3 +494,46 @@ func TestAccountNilClientsDoNotPanic(t *testing.T) {
 	_, err = securebucket.PlanDataEvents(t.Context(), ct, "main", nil)
 	assert.Error(t, err)
 }
+
+func TestAccountDefaults(t *testing.T) {
+	assert.Equal(t, 16, securebucket.DefaultAccountScanConcurrency)
+	assert.Equal(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, securebucket.AllPublicAccessBlocked)
+	assert.Equal(t, "S3SecureAccessPoint", securebucket.AccessPointSidPrefix)
+	assert.Equal(t, "S3SecureDataEvents", securebucket.DataEventsSelectorName)
+	// The zero options are the safe ones.
+	assert.False(t, securebucket.AccountPublicAccessBlockOptions{}.AllowBlockingPublicBuckets)
+	assert.False(t, securebucket.AccessPointOptions{}.AllowInternetOrigin)
+	assert.False(t, securebucket.DataEventsOptions{}.AllowWriteOnly)
+}
+
+// BenchmarkPlanAccountPublicAccessBlock scans 100 legacy buckets (three
+// reads each) with 2 ms of injected latency per read, one bucket at a time
+// (the obvious loop) and with the default concurrency.
+func BenchmarkPlanAccountPublicAccessBlock(b *testing.B) {
+	const buckets, latency = 100, 2 * time.Millisecond
+	for _, conc := range []int{1, securebucket.DefaultAccountScanConcurrency} {
+		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+			s3f := s3fake.Start(b, nil)
+			ctl := s3controlfake.Start(b, &s3controlfake.Options{S3: s3f.Server})
+			for i := range buckets {
+				require.NoError(b, s3f.CreateBucket(fmt.Sprintf("bucket-%03d", i), s3fake.StateLegacy))
+			}
+			for _, op := range []string{"GetPublicAccessBlock", "GetBucketPolicy", "GetBucketAcl"} {
+				s3f.InjectFault(op, s3fake.Fault{Latency: latency})
+			}
+			s3c, control := s3f.OwnerClient(), ctl.Client()
+			opts := &securebucket.AccountPublicAccessBlockOptions{Concurrency: conc}
+			before := s3f.Count("GetBucketAcl") + s3f.Count("GetBucketPolicy") + s3f.Count("GetPublicAccessBlock")
+			n := 0
+			for b.Loop() {
+				plan, err := securebucket.PlanAccountPublicAccessBlock(context.Background(), control, s3c, s3f.AccountID(), opts)
+				if err != nil || plan.BucketsChecked != buckets {
+					b.Fatalf("plan: %v", err)
+				}
+				n++
+			}
+			reads := s3f.Count("GetBucketAcl") + s3f.Count("GetBucketPolicy") + s3f.Count("GetPublicAccessBlock") - before
+			b.ReportMetric(float64(reads)/float64(n*buckets), "reads/bucket")
+		})
+	}
+}
