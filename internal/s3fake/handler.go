@@ -2,7 +2,9 @@ package s3fake
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -58,6 +60,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p = cred.Principal
+		if e := verifyPayload(r, res.PayloadHash); e != nil {
+			writeError(w, r, e)
+			return
+		}
 	}
 
 	if latency, ferr := s.faults.pick(rt.op); latency > 0 || ferr != nil {
@@ -180,6 +186,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 			s.mu.Unlock()
 		}
 		return
+	case "UploadPartCopy":
+		e = errf(http.StatusNotImplemented, "NotImplemented", "UploadPartCopy is not implemented by this fake")
 	case "PostObject":
 		e = errf(http.StatusNotImplemented, "NotImplemented", "POST object uploads are not implemented by this fake")
 	case "GetBucketVersioning", "PutBucketVersioning":
@@ -476,4 +484,27 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 	srcReq.Resource = "arn:aws:s3:::" + bucketName + "/" + key
 	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.AccountPublicAccessBlock = &cfg, objACL, acct
 	return s.decide(r.Context(), &srcReq)
+}
+
+// verifyPayload checks a signed hex SHA-256 payload hash against the body,
+// as S3 does (XAmzContentSHA256Mismatch), so a body changed in transit is
+// refused. The body is buffered (the backend keeps objects in memory anyway).
+func verifyPayload(r *http.Request, payloadHash string) *Error {
+	if len(payloadHash) != 64 || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxObjectBody+1))
+	if err != nil {
+		return errf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	if len(body) > maxObjectBody {
+		return errf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size of this fake")
+	}
+	sum := sha256.Sum256(body)
+	if !strings.EqualFold(hex.EncodeToString(sum[:]), payloadHash) {
+		return errf(http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.",
+			[2]string{"ClientComputedContentSHA256", payloadHash}, [2]string{"S3ComputedContentSHA256", hex.EncodeToString(sum[:])})
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
 }

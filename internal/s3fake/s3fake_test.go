@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -830,4 +832,30 @@ func TestCopyObjectSourceIsAuthorized(t *testing.T) {
 	_, err = f.OwnerClient().CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("victim-bucket"), Key: aws.String("copy.txt"), CopySource: aws.String("victim-bucket/secret.txt")})
 	require.NoError(t, err)
 	assert.Equal(t, "secret", getBody(t, f.OwnerClient(), "victim-bucket", "copy.txt"))
+}
+
+// TestPayloadHashVerified sends a header-signed PUT whose body was changed
+// after signing: S3 refuses it with XAmzContentSHA256Mismatch.
+func TestPayloadHashVerified(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("hashed", s3fake.StateAWSDefault))
+	tamper := func(stack *middleware.Stack) error {
+		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("tamper", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if req, ok := in.Request.(*smithyhttp.Request); ok {
+				changed, err := req.SetStream(strings.NewReader("HELLO WORLD"))
+				if err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
+				in.Request = changed
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
+	}
+	_, err := f.OwnerClient().PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("hashed"), Key: aws.String("k"), Body: strings.NewReader("hello world")},
+		func(o *s3.Options) { o.APIOptions = append(o.APIOptions, tamper) })
+	requireCode(t, err, "XAmzContentSHA256Mismatch")
+	_, err = f.OwnerClient().HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("hashed"), Key: aws.String("k")})
+	require.Error(t, err, "the tampered upload must not be stored")
+	_, err = f.OwnerClient().PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("hashed"), Key: aws.String("k"), Body: strings.NewReader("hello world")})
+	require.NoError(t, err)
 }
