@@ -69,6 +69,22 @@ func BenchmarkEvaluate(b *testing.B) {
 				}
 			}
 		})
+		// The worst case: nothing matches, so every statement is tested.
+		miss := benchRequest()
+		miss.Caller = policy.Caller{ARN: "arn:aws:iam::444455556666:user/x", Account: "444455556666"}
+		miss.Action = "s3:PutObject"
+		miss.Resource = "arn:aws:s3:::bench/team4/net6/k"
+		if got := c.Decide(miss); got.Decision != policy.DecisionDeny {
+			b.Fatalf("%d statements: miss %+v", n, got)
+		}
+		b.Run(fmt.Sprintf("statements=%d/compiled-nomatch", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if c.Decide(miss).Decision != policy.DecisionDeny {
+					b.Fatal("allowed")
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("statements=%d/uncompiled", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -167,6 +167,9 @@ const (
 )
 
 func newActionMatcher(p string) actionMatcher {
+	// Patterns are kept in ASCII lower case, so matching folds only the
+	// request's side.
+	p = asciiLower(p)
 	switch {
 	case p == "*":
 		return actionMatcher{kind: matchAll}
@@ -183,11 +186,32 @@ func (m *actionMatcher) match(action string) bool {
 	case matchAll:
 		return true
 	case matchExact:
-		return len(m.pattern) == len(action) && strings.EqualFold(m.pattern, action)
+		return len(m.pattern) == len(action) && lowerEq(m.pattern, action)
 	case matchPrefix:
-		return hasPrefixFold(action, m.pattern)
+		return len(action) >= len(m.pattern) && lowerEq(m.pattern, action[:len(m.pattern)])
 	}
 	return glob(m.pattern, action, true)
+}
+
+// lowerEq reports whether s, folded to ASCII lower case, equals the
+// lower-case lower. They must have the same length.
+func lowerEq(lower, s string) bool {
+	for i := len(s) - 1; i >= 0; i-- { // action names differ most at the end
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases ASCII letters only, like IAM's case-insensitive
+// action matching.
+func asciiLower(s string) string {
+	return string(appendLower(make([]byte, 0, len(s)), s))
 }
 
 // template is a Resource or condition value that may contain policy

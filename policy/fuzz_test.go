@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -112,6 +114,36 @@ func FuzzEvaluate(f *testing.F) {
 			if len(ms) != 0 || got.Matched {
 				t.Fatalf("implicit deny but statements match: %+v %+v", got, ms)
 			}
+		}
+	})
+}
+
+// FuzzParse checks that Parse never panics and that a parse error points
+// inside the input: its offset, line and column exist in the source. (The
+// round-trip properties of what Parse accepts are FuzzParseRoundTrip's.)
+// Seed corpus: testdata/fuzz/FuzzParse, plus the documents under testdata.
+func FuzzParse(f *testing.F) {
+	addTestdata(f, func(b []byte) { f.Add(b) })
+	f.Add([]byte("{\n \"Version\": \"2012-10-17\",\n \"Statement\": [,]\n}"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, err := policy.Parse(src)
+		if err == nil {
+			return
+		}
+		var pe *policy.ParseError
+		if !errors.As(err, &pe) {
+			t.Fatalf("not a *ParseError: %v", err)
+		}
+		if pe.Offset < 0 || pe.Offset > len(src) {
+			t.Fatalf("offset %d outside the %d-byte input", pe.Offset, len(src))
+		}
+		lines := 1 + bytes.Count(src, []byte("\n"))
+		if pe.Line < 1 || pe.Line > lines || pe.Column < 1 {
+			t.Fatalf("line %d column %d outside the %d-line input: %v", pe.Line, pe.Column, lines, err)
+		}
+		if !errors.Is(err, policy.ErrSyntax) && !errors.Is(err, policy.ErrDuplicateKey) &&
+			!errors.Is(err, policy.ErrUnknownField) && !errors.Is(err, policy.ErrWrongType) {
+			t.Fatalf("error wraps no documented sentinel: %v", err)
 		}
 	})
 }
