@@ -40,6 +40,10 @@ var (
 	// Object Lock when versioning is disabled by option).
 	ErrIncompatible = errors.New("securebucket: requested setting is incompatible with the bucket")
 
+	// ErrPolicyCheck means Options.PolicyCheck refused a bucket policy
+	// Harden was about to write; the checker's error is wrapped too.
+	ErrPolicyCheck = errors.New("securebucket: policy check refused the policy")
+
 	// ErrBucketAlreadyExists means Create's bucket name is taken by another
 	// account (S3 names are global). It wraps the SDK's
 	// *types.BucketAlreadyExists.

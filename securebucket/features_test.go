@@ -2,14 +2,19 @@ package securebucket_test
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
@@ -160,4 +165,75 @@ func TestHardenPolicyVerifiedAfterWrite(t *testing.T) {
 	cfg, _ := f.Bucket("raced-bucket")
 	assert.Equal(t, map[string]int{"Other": 1, policy.SidDenyInsecureTransport: 1, policy.SidDenyOutdatedTLS: 1}, countSids(t, cfg.Policy),
 		"the other writer's statement kept and ours merged back in")
+}
+
+func TestHardenPolicyCheckGate(t *testing.T) {
+	var checks atomic.Int32
+	aa, aaClient := aafake.Start(t, &aafake.Options{
+		CheckNoPublicAccess: func(doc, _ string) aafake.CheckResult {
+			checks.Add(1)
+			d, err := policy.Parse([]byte(doc))
+			if err != nil || policy.IsPublic(d, policy.KindBucket).IsPublic {
+				return aafake.CheckResult{Pass: false, Message: "The policy grants public access."}
+			}
+			return aafake.CheckResult{Pass: true}
+		},
+	})
+	_ = aa
+	gate := analyzer.NewGate(aaClient, &analyzer.GateOptions{SkipAccessNotGranted: true})
+
+	f, c := startFake(t)
+	bucketIn(t, f, "gated-site", s3fake.StateLegacy)
+	putPolicy(t, c, "gated-site", fmtPolicy(publicReadPolicy, "gated-site"))
+	o := opts()
+	o.PolicyCheck = gate
+	f.ResetCounts()
+	_, err := securebucket.Harden(t.Context(), c, "gated-site", o)
+	require.ErrorIs(t, err, securebucket.ErrPolicyCheck)
+	assert.ErrorIs(t, err, analyzer.ErrPublicAccess)
+	assert.Zero(t, f.WriteCount(), "refused before any write")
+
+	// Plan never calls the (billed) check.
+	before := checks.Load()
+	_, err = securebucket.Plan(t.Context(), c, "gated-site", o)
+	require.NoError(t, err)
+	assert.Equal(t, before, checks.Load())
+
+	o.AllowPublicStatementRemoval = true
+	_, err = securebucket.Harden(t.Context(), c, "gated-site", o)
+	require.NoError(t, err)
+	assertHardened(t, f, "gated-site")
+}
+
+// TestHardenStopsAnonymousRead is the quickstart's story on a fake that
+// enforces policies, ACLs and Block Public Access with the policy
+// evaluator: a public-read bucket serves anonymous readers until Harden,
+// and keeps its owner's statement afterwards.
+func TestHardenStopsAnonymousRead(t *testing.T) {
+	f := s3fake.StartTLS(t, &s3fake.Options{Authorize: s3fake.NewPolicyAuthorizer(), IsPublicPolicy: s3fake.PolicyIsPublic})
+	c := f.OwnerClient()
+	bucketIn(t, f, "public-site", s3fake.StateLegacy)
+	putPolicy(t, c, "public-site", fmtPolicy(publicReadPolicy, "public-site"))
+	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("public-site"), Key: aws.String("index.html"), Body: strings.NewReader("<h1>hi</h1>")})
+	require.NoError(t, err)
+	anon := f.AnonymousClient()
+	get := func() error {
+		_, err := anon.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("public-site"), Key: aws.String("index.html")})
+		return err
+	}
+	require.NoError(t, get(), "public before hardening")
+
+	_, err = securebucket.Harden(t.Context(), c, "public-site", opts())
+	require.NoError(t, err)
+	err = get()
+	require.Error(t, err, "anonymous read refused after hardening")
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "AccessDenied", ae.ErrorCode())
+	cfg, _ := f.Bucket("public-site")
+	assert.Contains(t, cfg.Policy, `"Sid":"PublicRead"`, "the owner's statement is still there")
+
+	rep, err := securebucket.Audit(t.Context(), c, "public-site", &securebucket.AuditOptions{AccountID: account})
+	require.NoError(t, err)
+	assert.False(t, rep.Failed())
 }

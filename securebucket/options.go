@@ -1,6 +1,7 @@
 package securebucket
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 
@@ -101,9 +102,25 @@ type Options struct {
 	// default Harden stops with an [*ACLGrantsError] listing the grants.
 	AllowACLGrantRemoval bool
 
+	// PolicyCheck, when set, judges every bucket policy before Harden
+	// writes it (the bucket's own and a logging target's); an error stops
+	// Harden before the write, wrapped in a [*StepError]. The analyzer
+	// package's Gate (Access Analyzer's CheckNoPublicAccess and
+	// CheckAccessNotGranted, billed per call) is one. Note that a public
+	// statement Harden keeps by default fails such a check: combine it with
+	// AllowPublicStatementRemoval. By default, no check beyond this
+	// package's own.
+	PolicyCheck PolicyChecker
+
 	// Retry controls retries of failed requests. The zero value means
 	// the defaults.
 	Retry Retry
+}
+
+// PolicyChecker judges a bucket policy before it is written: nil means it
+// may be written. analyzer.Gate implements it.
+type PolicyChecker interface {
+	CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 }
 
 // Logging names where server access logs go.

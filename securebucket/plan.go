@@ -118,6 +118,8 @@ type hardener struct {
 	bucket string
 	o      *Options
 	st     *state
+	// checked holds the policies Options.PolicyCheck accepted.
+	checked map[string]bool
 }
 
 // stepDef is one kind of step: whether it runs for the options, what it

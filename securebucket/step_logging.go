@@ -98,6 +98,9 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 		if err := tm.doc.CheckSize(policy.KindBucket); err != nil {
 			return planned{}, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
 		}
+		if err := h.checkPolicy(ctx, l.TargetBucket, tm.doc); err != nil {
+			return planned{}, err
+		}
 	}
 	var what []string
 	if tm.changed {

@@ -139,7 +139,7 @@ func statementName(s policy.Statement, i int) string {
 // planPolicy merges the TLS statements into the bucket policy. It runs
 // before Block Public Access is switched on, because BlockPublicPolicy
 // refuses to store a policy that is still public.
-func planPolicy(_ context.Context, h *hardener) (planned, error) {
+func planPolicy(ctx context.Context, h *hardener) (planned, error) {
 	required, err := h.requiredStatements()
 	if err != nil {
 		return planned{}, err
@@ -160,6 +160,9 @@ func planPolicy(_ context.Context, h *hardener) (planned, error) {
 	if len(m.public) > 0 && h.st.bpa != nil && aws.ToBool(h.st.bpa.BlockPublicPolicy) {
 		return planned{}, fmt.Errorf("%w: statements %s are public and the bucket's BlockPublicPolicy is on, so S3 would refuse the merged policy; set AllowPublicStatementRemoval or remove them",
 			ErrPublicPolicyBlocked, strings.Join(m.public, ", "))
+	}
+	if err := h.checkPolicy(ctx, h.bucket, m.doc); err != nil {
+		return planned{}, err
 	}
 	action := ActionUpdate
 	if h.st.policy == "" {
@@ -202,6 +205,9 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 		if err != nil {
 			return fmt.Errorf("marshal: %w", err)
 		}
+		if err := h.checkPolicy(ctx, bucket, m.doc); err != nil {
+			return err
+		}
 		_, err = h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
 			Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
 		}, h.r.optFns...)
@@ -211,4 +217,30 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 		return err
 	}
 	return readMergeWrite(ctx, h.r.retry, bucket+"\x00policy", "bucket policy of "+bucket, read, mergeFn, write)
+}
+
+// checkPolicy runs Options.PolicyCheck on a policy Harden is about to
+// write (during Harden's planning, and again before a write whose merge
+// differs from the one checked). Plan does not call it: each check may be
+// billed.
+func (h *hardener) checkPolicy(ctx context.Context, bucket string, doc *policy.Document) error {
+	if h.o.PolicyCheck == nil || h.api == nil {
+		return nil
+	}
+	body, err := doc.Marshal()
+	if err != nil {
+		return fmt.Errorf("marshal the bucket policy: %w", err)
+	}
+	key := bucket + "\x00" + string(body)
+	if h.checked[key] {
+		return nil
+	}
+	if err := h.o.PolicyCheck.CheckPolicy(ctx, bucket, string(body)); err != nil {
+		return fmt.Errorf("%w: bucket policy of %s: %w", ErrPolicyCheck, bucket, err)
+	}
+	if h.checked == nil {
+		h.checked = map[string]bool{}
+	}
+	h.checked[key] = true
+	return nil
 }
