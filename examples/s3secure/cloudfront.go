@@ -83,10 +83,11 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 	cf := cfsdk.NewFromConfig(cfg, func(o *cfsdk.Options) {
-		// -endpoint is for S3; CloudFront has its own.
-		o.BaseEndpoint = nil
-		if endpoint != "" {
+		switch {
+		case endpoint != "":
 			o.BaseEndpoint = aws.String(endpoint)
+		case g.endpoint != "":
+			o.BaseEndpoint = nil // -endpoint is for S3; CloudFront has its own
 		}
 	})
 
