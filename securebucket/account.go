@@ -370,7 +370,8 @@ func (e *PublicBucketsError) Is(target error) bool { return target == ErrBuckets
 // RestrictPublicBuckets on (no bucket can be affected). Errors: a read of
 // the account settings or of the bucket list that fails is an
 // [*AccountError]; a bucket that cannot be inspected is listed in
-// PublicBuckets with its error rather than failing the plan.
+// PublicBuckets with its error rather than failing the plan. If ctx ends
+// during the scan, the plan is nil and the error is ctx.Err().
 func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
 	if opts == nil {
 		opts = &AccountPublicAccessBlockOptions{}
@@ -423,8 +424,11 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 			p.PublicBuckets = append(p.PublicBuckets, *r)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	sort.Slice(p.PublicBuckets, func(i, j int) bool { return p.PublicBuckets[i].Bucket < p.PublicBuckets[j].Bucket })
-	return p, ctx.Err()
+	return p, nil
 }
 
 // acctInspectBucket returns the bucket if it is effectively public today
@@ -613,6 +617,11 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 	ctResults, err := AuditDataEvents(ctx, trails, &DataEventsAuditOptions{Bucket: opts.Bucket})
 	if err != nil {
 		return nil, err
+	}
+	for i := range ctResults {
+		if ctResults[i].Resource == ctAccountResource {
+			ctResults[i].Resource = accountID
+		}
 	}
 	return append(results, ctResults...), nil
 }

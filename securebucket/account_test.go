@@ -259,6 +259,9 @@ func TestAuditAccount(t *testing.T) {
 		ids = append(ids, string(r.Control)+"="+string(r.Status))
 	}
 	assert.Equal(t, []string{"S3.1=PASS", "S3.19=PASS", "S3.22=FAIL", "S3.23=FAIL"}, ids)
+	for _, r := range rs {
+		assert.Equal(t, e.account, r.Resource, "account-wide results name the account")
+	}
 
 	// No clients at all (an S3-compatible endpoint): UNKNOWN, never PASS.
 	rs, err = securebucket.AuditAccount(ctx, nil, nil, e.account, nil)

@@ -53,6 +53,10 @@ const (
 	DataEventsSelectorName = "S3SecureDataEvents"
 
 	ctS3Object = "AWS::S3::Object"
+
+	// ctAccountResource is the Resource of an account-wide data events
+	// result ([AuditAccount] replaces it with the account id).
+	ctAccountResource = "account"
 )
 
 // DataEventsCoverage says which S3 object-level data events a set of event
@@ -217,7 +221,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidDataEvents, opts.Bucket)
 	}
 	scope := "all buckets"
-	resource := "account"
+	resource := ctAccountResource
 	if opts.Bucket != "" {
 		scope = "bucket " + opts.Bucket
 		resource = "arn:aws:s3:::" + opts.Bucket
