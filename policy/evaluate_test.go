@@ -176,6 +176,8 @@ func TestEvaluateNumericDateBoolBinaryIP(t *testing.T) {
 		{"old TLS denied", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "aws:SecureTransport", "true", "s3:TlsVersion", "1.1"), policy.DecisionExplicitDeny, "TLS"},
 		{"plain HTTP denied", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "aws:SecureTransport", "false"), policy.DecisionExplicitDeny, "Plain"},
 		{"bool case-insensitive", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "aws:SecureTransport", "FALSE"), policy.DecisionExplicitDeny, "Plain"},
+		// Bool (not IfExists) is false when the key is absent, so the Deny does not apply.
+		{"bool key absent", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "s3:TlsVersion", "1.3", "aws:CurrentTime", "2025-01-15T10:00:00Z"), policy.DecisionAllow, "Window"},
 		{"numeric range", req(anonymous, "s3:ListBucket", "arn:aws:s3:::b", with("s3:max-keys", "10")...), policy.DecisionAllow, "MaxKeys"},
 		{"numeric out of range", req(anonymous, "s3:ListBucket", "arn:aws:s3:::b", with("s3:max-keys", "11")...), policy.DecisionDeny, ""},
 		{"numeric not a number", req(anonymous, "s3:ListBucket", "arn:aws:s3:::b", with("s3:max-keys", "ten")...), policy.DecisionDeny, ""},
@@ -204,7 +206,8 @@ func TestEvaluateArnAndNullAndIfExists(t *testing.T) {
 	 {"Sid":"NeedTag","Effect":"Deny","Principal":"*","Action":"s3:PutObjectTagging","Resource":"*","Condition":{"Null":{"s3:RequestObjectTag/team":"true"}}},
 	 {"Sid":"HasMFA","Effect":"Allow","Principal":"*","Action":"s3:DeleteObject","Resource":"*","Condition":{"Null":{"aws:MultiFactorAuthAge":"false"}}},
 	 {"Sid":"MaybeVpc","Effect":"Allow","Principal":"*","Action":"s3:GetObjectTagging","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}},
-	 {"Sid":"MaybeAge","Effect":"Deny","Principal":"*","Action":"s3:DeleteObjectVersion","Resource":"*","Condition":{"NumericGreaterThanIfExists":{"aws:MultiFactorAuthAge":"3600"}}}]}`
+	 {"Sid":"MaybeAge","Effect":"Deny","Principal":"*","Action":"s3:DeleteObjectVersion","Resource":"*","Condition":{"NumericGreaterThanIfExists":{"aws:MultiFactorAuthAge":"3600"}}},
+	 {"Sid":"OnlyVpce","Effect":"Deny","Principal":"*","Action":"s3:PutObjectAcl","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`
 	writer := policy.Caller{ARN: "arn:aws:sts::111122223333:assumed-role/WriterApp/s", Account: "111122223333"}
 	runEval(t, src, []evalCase{
 		{"arn like", req(cloudfrnt, "s3:GetObject", "arn:aws:s3:::b/k", "aws:SourceArn", "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"), policy.DecisionAllow, "OAC"},
@@ -221,6 +224,9 @@ func TestEvaluateArnAndNullAndIfExists(t *testing.T) {
 		{"if exists present wrong", req(alice, "s3:GetObjectTagging", "arn:aws:s3:::b/k", "aws:SourceVpc", "vpc-2"), policy.DecisionDeny, ""},
 		{"if exists deny absent", req(alice, "s3:DeleteObjectVersion", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "MaybeAge"},
 		{"if exists deny present ok", req(alice, "s3:DeleteObjectVersion", "arn:aws:s3:::b/k", "aws:MultiFactorAuthAge", "60"), policy.DecisionDeny, ""},
+		{"negated if exists absent", req(alice, "s3:PutObjectAcl", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "OnlyVpce"},
+		{"negated if exists other", req(alice, "s3:PutObjectAcl", "arn:aws:s3:::b/k", "aws:SourceVpce", "vpce-2"), policy.DecisionExplicitDeny, "OnlyVpce"},
+		{"negated if exists listed", req(alice, "s3:PutObjectAcl", "arn:aws:s3:::b/k", "aws:SourceVpce", "vpce-1"), policy.DecisionDeny, ""},
 	})
 }
 

@@ -288,3 +288,38 @@ func TestValidateLargePolicyIsFast(t *testing.T) {
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.Contains(t, codes(fs), "REDUNDANT_ACTION")
 }
+
+// TestValidateAcceptsBuilderOutput checks the builder and the ready-made
+// statements against the validator: what s3secure writes must not block.
+func TestValidateAcceptsBuilderOutput(t *testing.T) {
+	var grants []policy.Grant
+	for _, in := range []policy.Intent{policy.ListOnly, policy.ReadOnly, policy.WriteOnly, policy.ReadWrite} {
+		grants = append(grants, policy.Grant{Intent: in, Bucket: "amzn-s3-demo-bucket", Prefix: "data/" + string(in) + "/",
+			Principal: policy.AWSPrincipal("arn:aws:iam::111122223333:role/app-" + string(in))})
+	}
+	doc, err := policy.Build(grants, nil)
+	require.NoError(t, err)
+	for _, mk := range []func() (policy.Statement, error){
+		func() (policy.Statement, error) { return policy.DenyInsecureTransport("amzn-s3-demo-bucket") },
+		func() (policy.Statement, error) { return policy.DenyOutdatedTLS("amzn-s3-demo-bucket") },
+		func() (policy.Statement, error) {
+			return policy.AllowCloudFrontOAC("amzn-s3-demo-bucket", "arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQZL")
+		},
+		func() (policy.Statement, error) { return policy.AllowCloudFrontOAI("amzn-s3-demo-bucket", "E2QWRUHAPOMQZL") },
+		func() (policy.Statement, error) { return policy.DenyOutsideVPCEndpoint("amzn-s3-demo-bucket", "vpce-1a2b3c4d") },
+		func() (policy.Statement, error) { return policy.DenyOutsideOrganization("amzn-s3-demo-bucket", "o-a1b2c3d4e5") },
+		func() (policy.Statement, error) { return policy.DelegateToAccessPoints("amzn-s3-demo-bucket", "111122223333") },
+		func() (policy.Statement, error) { return policy.RequireMFAForDeletes("amzn-s3-demo-bucket") },
+	} {
+		s, err := mk()
+		require.NoError(t, err)
+		doc.Statements = append(doc.Statements, s)
+	}
+	logs := &policy.Document{Version: policy.Version2012}
+	s, err := policy.ServerAccessLogsDelivery("amzn-s3-demo-logs", "logs/", "amzn-s3-demo-bucket", "111122223333")
+	require.NoError(t, err)
+	logs.Statements = append(logs.Statements, s)
+	for _, d := range []*policy.Document{doc, logs} {
+		assert.Empty(t, policy.ValidateDocument(d, &policy.ValidateOptions{Account: "111122223333"}))
+	}
+}
