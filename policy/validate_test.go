@@ -305,10 +305,18 @@ func TestValidateAcceptsBuilderOutput(t *testing.T) {
 		func() (policy.Statement, error) {
 			return policy.AllowCloudFrontOAC("amzn-s3-demo-bucket", "arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQZL")
 		},
-		func() (policy.Statement, error) { return policy.AllowCloudFrontOAI("amzn-s3-demo-bucket", "E2QWRUHAPOMQZL") },
-		func() (policy.Statement, error) { return policy.DenyOutsideVPCEndpoint("amzn-s3-demo-bucket", "vpce-1a2b3c4d") },
-		func() (policy.Statement, error) { return policy.DenyOutsideOrganization("amzn-s3-demo-bucket", "o-a1b2c3d4e5") },
-		func() (policy.Statement, error) { return policy.DelegateToAccessPoints("amzn-s3-demo-bucket", "111122223333") },
+		func() (policy.Statement, error) {
+			return policy.AllowCloudFrontOAI("amzn-s3-demo-bucket", "E2QWRUHAPOMQZL")
+		},
+		func() (policy.Statement, error) {
+			return policy.DenyOutsideVPCEndpoint("amzn-s3-demo-bucket", "vpce-1a2b3c4d")
+		},
+		func() (policy.Statement, error) {
+			return policy.DenyOutsideOrganization("amzn-s3-demo-bucket", "o-a1b2c3d4e5")
+		},
+		func() (policy.Statement, error) {
+			return policy.DelegateToAccessPoints("amzn-s3-demo-bucket", "111122223333")
+		},
 		func() (policy.Statement, error) { return policy.RequireMFAForDeletes("amzn-s3-demo-bucket") },
 	} {
 		s, err := mk()
