@@ -66,10 +66,16 @@
 // value; an authorizer may return one to choose the exact response. [New]
 // fails only on inconsistent [Options].
 //
-// # Known gaps
+// # Known gaps and unverified choices
 //
-// Bucket-policy conditions are not evaluated by the default authorizer;
-// object ACLs and tags are kept per key, not per version; STREAMING chunk
-// signatures are not checked (the seed signature is); browser POST uploads
-// answer 501.
+// The default authorizer does not evaluate bucket policies (use
+// NewPolicyAuthorizer). Object ACLs and tags are kept per key, not per
+// version. STREAMING chunk signatures are not checked (the seed signature
+// and, for hex payload hashes, the body are). Browser POST uploads and
+// UploadPartCopy answer 501. Only path-style addressing is served. Choices
+// where AWS's answer is not documented: an oversize policy answers 400
+// MalformedPolicy; a PutBucketEncryption without BlockedEncryptionTypes
+// clears the SSE-C block, and DeleteBucketEncryption resets to plain SSE-S3
+// without it; MfaDelete changes without a valid x-amz-mfa answer 403
+// AccessDenied.
 package s3fake
