@@ -487,10 +487,10 @@ func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
 		}
 		ap := sp + ".Action[" + strconv.Itoa(j) + "]"
 		if len(acts) > 1 {
-			v.add(CodeActionResourceMismatch, i, ap, "no action matched by %q applies to the statement's resources (%s)", name, strings.Join(types, ", "))
+			v.add(CodeActionResourceMismatch, i, ap, "no action matched by %q applies to the statement's resources (of type %s)", name, strings.Join(uniq(types), ", "))
 			continue
 		}
-		v.add(CodeActionResourceMismatch, i, ap, "%s applies to %s, but the statement's resources are %s: the statement has no effect for it", acts[0].Name, describeTypes(acts[0]), strings.Join(uniq(types), ", "))
+		v.add(CodeActionResourceMismatch, i, ap, "%s applies to %s, but the statement only names resources of type %s: the statement has no effect for it", acts[0].Name, describeTypes(acts[0]), strings.Join(uniq(types), ", "))
 	}
 }
 
