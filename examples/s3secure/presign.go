@@ -31,6 +31,7 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	expires := fs.Duration("expires", presign.DefaultExpiry, "lifetime of the URL, at most 168h (SigV4's limit)")
 	contentType := fs.String("content-type", "", "content type the upload must declare (required for PUT)")
 	contentLength := fs.Int64("content-length", 0, "exact upload size in bytes to sign (PUT, optional)")
+	insecureHTTP := fs.Bool("insecure-allow-http", false, "accept a plain-HTTP -endpoint on a non-loopback host; the URL and its signature then cross the network in clear text")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -51,7 +52,7 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	// The person at the terminal chose -expires explicitly, so the CLI
 	// allows up to SigV4's 7 days instead of the library's 1-hour default
 	// cap; the default lifetime stays 15 minutes.
-	p, err := presign.New(cfg, &presign.Options{UsePathStyle: cfg.BaseEndpoint != nil, MaxExpiry: presign.HardMaxExpiry})
+	p, err := presign.New(cfg, &presign.Options{UsePathStyle: cfg.BaseEndpoint != nil, MaxExpiry: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
 	if err != nil {
 		return g.fail(err)
 	}

@@ -57,6 +57,10 @@ func TestPresignCommand(t *testing.T) {
 	assert.WithinDuration(t, time.Now().Add(48*time.Hour), exp, time.Minute)
 	assert.NoError(t, verify("PUT", out.URL, http.Header{"Content-Type": {"image/png"}}))
 
+	code, stdout, stderr = runCLI(t, "", "-endpoint", "http://10.1.2.3:9000", "presign", "-insecure-allow-http", "-bucket", "my-bucket", "-key", "k")
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "http://10.1.2.3:9000/my-bucket/k?"), stdout)
+
 	for _, tc := range []struct {
 		args   []string
 		stderr string
@@ -67,8 +71,13 @@ func TestPresignCommand(t *testing.T) {
 		{[]string{"presign", "-bucket", "my-bucket", "-key", "k", "-expires", "200h"}, "exceeds"},
 		{[]string{"presign", "-bucket", "my-bucket", "-key", "../k"}, "invalid object key"},
 		{[]string{"presign", "-bucket", "My_Bucket", "-key", "k"}, "invalid bucket name"},
+		{[]string{"-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k"}, "plain HTTP is allowed only for loopback hosts"},
 	} {
-		code, _, stderr := runCLI(t, "", append([]string{"-endpoint", "http://127.0.0.1:9000"}, tc.args...)...)
+		args := tc.args
+		if args[0] != "-endpoint" {
+			args = append([]string{"-endpoint", "http://127.0.0.1:9000"}, args...)
+		}
+		code, _, stderr := runCLI(t, "", args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.stderr, tc.args)
 		assert.NotContains(t, stderr, "cli/secret+key")
