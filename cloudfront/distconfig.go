@@ -82,6 +82,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: ApplyKeyPolicy needs a KMS client", ErrInvalidOptions)
 	case o.AllowNoDefaultRootObject && o.DefaultRootObject != "":
 		return fmt.Errorf("%w: DefaultRootObject and AllowNoDefaultRootObject contradict each other", ErrInvalidOptions)
+	case slices.Contains(o.TrustedKeyGroupIDs, ""):
+		return fmt.Errorf("%w: empty key group ID in TrustedKeyGroupIDs", ErrInvalidOptions)
 	case strings.HasPrefix(o.DefaultRootObject, "/"):
 		return fmt.Errorf("%w: DefaultRootObject %q must not start with '/'", ErrInvalidOptions, o.DefaultRootObject)
 	}
@@ -179,16 +181,17 @@ type behavior struct {
 	minTTL          **int64
 	defaultTTL      **int64
 	maxTTL          **int64
+	keyGroups       **types.TrustedKeyGroups
 }
 
 func applyBehavior(o *Options, d *types.DefaultCacheBehavior) []string {
 	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
-	return enforce(o, behavior{&d.ViewerProtocolPolicy, &d.AllowedMethods, &d.CachePolicyId, &d.ResponseHeadersPolicyId, &d.ForwardedValues, &d.MinTTL, &d.DefaultTTL, &d.MaxTTL})
+	return enforce(o, behavior{&d.ViewerProtocolPolicy, &d.AllowedMethods, &d.CachePolicyId, &d.ResponseHeadersPolicyId, &d.ForwardedValues, &d.MinTTL, &d.DefaultTTL, &d.MaxTTL, &d.TrustedKeyGroups})
 }
 
 func applyCacheBehavior(o *Options, c *types.CacheBehavior) []string {
 	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
-	return enforce(o, behavior{&c.ViewerProtocolPolicy, &c.AllowedMethods, &c.CachePolicyId, &c.ResponseHeadersPolicyId, &c.ForwardedValues, &c.MinTTL, &c.DefaultTTL, &c.MaxTTL})
+	return enforce(o, behavior{&c.ViewerProtocolPolicy, &c.AllowedMethods, &c.CachePolicyId, &c.ResponseHeadersPolicyId, &c.ForwardedValues, &c.MinTTL, &c.DefaultTTL, &c.MaxTTL, &c.TrustedKeyGroups})
 }
 
 // enforce applies the secure defaults to one cache behavior and says what
@@ -215,6 +218,12 @@ func enforce(o *Options, b behavior) []string {
 		*b.cachePolicy = aws.String(o.cachePolicy())
 		// A cache policy replaces the legacy cache settings.
 		*b.forwarded, *b.minTTL, *b.defaultTTL, *b.maxTTL = nil, nil, nil, nil
+	}
+	if ids := o.TrustedKeyGroupIDs; len(ids) > 0 {
+		if cur := *b.keyGroups; cur == nil || !aws.ToBool(cur.Enabled) || !slices.Equal(cur.Items, ids) {
+			changes = append(changes, fmt.Sprintf("trusted key groups -> %v (signed URLs or cookies required)", ids))
+			*b.keyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(int32(len(ids))), Items: slices.Clone(ids)}
+		}
 	}
 	rh := o.responseHeadersPolicy()
 	if cur := aws.ToString(*b.responseHeaders); cur == "" && rh != "" || o.ResponseHeadersPolicyID != "" && cur != rh {

@@ -17,10 +17,12 @@
 // recommends OAC for everything new
 // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
 //
-// To hand out time-limited access to the distribution's content, create a
-// [Signer] with the private key of a public key in the distribution's
-// trusted key group ([ParsePrivateKeyPEM] loads it) and call
-// [Signer.SignURL], [Signer.SignURLWithPolicy] or [Signer.SignCookies].
+// To hand out time-limited access to the distribution's content, upload a
+// public key with [CreateKeyGroup], pass the key group in
+// Options.TrustedKeyGroupIDs so that the distribution refuses unsigned
+// requests, and create a [Signer] with the matching private key
+// ([ParsePrivateKeyPEM] loads it); then call [Signer.SignURL],
+// [Signer.SignURLWithPolicy] or [Signer.SignCookies].
 //
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client

@@ -56,6 +56,12 @@ type Options struct {
 	// WebACLID attaches an AWS WAF web ACL (WAFv2: the web ACL's ARN) to a
 	// created distribution.
 	WebACLID string
+	// TrustedKeyGroupIDs, when set, makes the behaviors that serve the
+	// bucket accept only requests with a valid signed URL or signed cookies
+	// from a key in one of these key groups (see [CreateKeyGroup] and
+	// [Signer]). By default requests need no signature, and an existing
+	// requirement is kept.
+	TrustedKeyGroupIDs []string
 	// Tags are added to a created distribution, next to the
 	// "s3secure-bucket" tag.
 	Tags map[string]string

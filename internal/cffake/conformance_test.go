@@ -1,6 +1,10 @@
 package cffake_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -80,6 +84,7 @@ var scenarios = []struct {
 	{"DistributionLifecycle", scenarioDistributionLifecycle},
 	{"OriginAccessRules", scenarioOriginAccessRules},
 	{"OriginAccessIdentity", scenarioOAI},
+	{"KeyGroups", scenarioKeyGroups},
 }
 
 // TestConformance runs every scenario against cffake and, unless -short,
@@ -450,4 +455,49 @@ func scenarioOAI(t *testing.T, tg target) {
 	_, err = c.GetCloudFrontOriginAccessIdentity(ctx, &cloudfront.GetCloudFrontOriginAccessIdentityInput{Id: o.Id})
 	var nf *types.NoSuchCloudFrontOriginAccessIdentity
 	assert.ErrorAs(t, err, &nf)
+}
+
+func scenarioKeyGroups(t *testing.T, tg target) {
+	ctx := t.Context()
+	c := tg.client
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	name := unique("key")
+	pk, err := c.CreatePublicKey(ctx, &cloudfront.CreatePublicKeyInput{PublicKeyConfig: &types.PublicKeyConfig{
+		CallerReference: aws.String(name), Name: aws.String(name),
+		EncodedKey: aws.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))),
+	}})
+	require.NoError(t, err)
+	pkID := aws.ToString(pk.PublicKey.Id)
+	assert.NotEmpty(t, pkID)
+	assert.NotEmpty(t, aws.ToString(pk.ETag))
+
+	kg, err := c.CreateKeyGroup(ctx, &cloudfront.CreateKeyGroupInput{KeyGroupConfig: &types.KeyGroupConfig{Name: aws.String(name), Items: []string{pkID}}})
+	require.NoError(t, err)
+	kgID := aws.ToString(kg.KeyGroup.Id)
+	got, err := c.GetKeyGroup(ctx, &cloudfront.GetKeyGroupInput{Id: aws.String(kgID)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{pkID}, got.KeyGroup.KeyGroupConfig.Items)
+
+	cfg := distConfig(unique("ref"), "", "")
+	cfg.DefaultCacheBehavior.TrustedKeyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{kgID}}
+	created, err := c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+	tkg := created.Distribution.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups
+	require.NotNil(t, tkg)
+	assert.Equal(t, []string{kgID}, tkg.Items)
+
+	if !tg.quirks.noReferenceChecks {
+		bad := distConfig(unique("ref"), "", "")
+		bad.DefaultCacheBehavior.TrustedKeyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{"E0000000000000"}}
+		_, err = c.CreateDistribution(ctx, &cloudfront.CreateDistributionInput{DistributionConfig: bad})
+		var nk *types.TrustedKeyGroupDoesNotExist
+		assert.ErrorAs(t, err, &nk)
+		_, err = c.CreatePublicKey(ctx, &cloudfront.CreatePublicKeyInput{PublicKeyConfig: &types.PublicKeyConfig{
+			CallerReference: aws.String(unique("bad")), Name: aws.String(unique("bad")), EncodedKey: aws.String("not a key"),
+		}})
+		assert.Equal(t, "InvalidArgument", apiCode(err))
+	}
 }

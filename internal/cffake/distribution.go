@@ -59,6 +59,10 @@ type cacheBehaviorView struct {
 	OriginRequestPolicyID   string    `xml:"OriginRequestPolicyId"`
 	ResponseHeadersPolicyID string    `xml:"ResponseHeadersPolicyId"`
 	ForwardedValues         *struct{} `xml:"ForwardedValues"`
+	TrustedKeyGroups        *struct {
+		Enabled bool     `xml:"Enabled"`
+		Items   []string `xml:"Items>KeyGroup"`
+	} `xml:"TrustedKeyGroups"`
 }
 
 // distView is the part of a DistributionConfig the fake interprets; the
@@ -170,6 +174,13 @@ func (f *Fake) parseDistributionConfig(inner []byte) (*distView, []element, *api
 	for _, b := range behaviors {
 		if aerr := checkBehavior(&b, origins); aerr != nil {
 			return nil, nil, aerr
+		}
+		if b.TrustedKeyGroups != nil {
+			for _, id := range b.TrustedKeyGroups.Items {
+				if _, ok := f.keyGroups[id]; !ok {
+					return nil, nil, errorf(http.StatusBadRequest, "TrustedKeyGroupDoesNotExist", "The specified key group does not exist.")
+				}
+			}
 		}
 	}
 	if vc := v.ViewerCertificate; vc != nil {

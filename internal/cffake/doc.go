@@ -6,7 +6,8 @@
 // s3secure uses: origin access controls (create, get, get config, list,
 // update, delete), legacy origin access identities (create, get, get config,
 // list, delete), distributions (create, create with tags, get, get config,
-// list, update, delete) and resource tagging.
+// list, update, delete), public keys and key groups (create, get) for
+// signed URLs, and resource tagging.
 //
 // It tells the truth where the library depends on it:
 //   - every read and write returns an ETag; updates and deletes require
@@ -24,9 +25,9 @@
 //   - OAC names are unique, an OAC or OAI used by a distribution cannot be
 //     deleted, a distribution must be disabled and deployed before deletion,
 //     CallerReference cannot change, an origin cannot carry both an OAC and a
-//     non-empty OAI, references to unknown OACs, OAIs, origins, cache policies
-//     and response headers policies are refused, and list Quantity must match
-//     Items.
+//     non-empty OAI, references to unknown OACs, OAIs, origins, key groups,
+//     cache policies and response headers policies are refused, and list
+//     Quantity must match Items.
 //
 // Any signing region is accepted (with a custom endpoint the SDK signs with
 // the configured region); an unsigned request is refused with 403

@@ -53,25 +53,29 @@ type Fault struct {
 type Fake struct {
 	opts Options
 
-	mu     sync.Mutex
-	seq    uint64
-	oacs   map[string]*oac
-	oais   map[string]*oai
-	dists  map[string]*distribution
-	tags   map[string][]tag // by ARN
-	counts map[string]int
-	faults map[string]*Fault
+	mu         sync.Mutex
+	seq        uint64
+	oacs       map[string]*oac
+	oais       map[string]*oai
+	dists      map[string]*distribution
+	tags       map[string][]tag // by ARN
+	publicKeys map[string]*publicKey
+	keyGroups  map[string]*keyGroup
+	counts     map[string]int
+	faults     map[string]*Fault
 }
 
 // New returns an empty fake. A nil opts means the defaults.
 func New(opts *Options) *Fake {
 	f := &Fake{
-		oacs:   map[string]*oac{},
-		oais:   map[string]*oai{},
-		dists:  map[string]*distribution{},
-		tags:   map[string][]tag{},
-		counts: map[string]int{},
-		faults: map[string]*Fault{},
+		oacs:       map[string]*oac{},
+		oais:       map[string]*oai{},
+		dists:      map[string]*distribution{},
+		tags:       map[string][]tag{},
+		publicKeys: map[string]*publicKey{},
+		keyGroups:  map[string]*keyGroup{},
+		counts:     map[string]int{},
+		faults:     map[string]*Fault{},
 	}
 	if opts != nil {
 		f.opts = *opts
@@ -237,6 +241,11 @@ var routes = []route{
 	{"DELETE", []string{"distribution", "*"}, "", "DeleteDistribution", func(f *Fake) handlerFunc { return f.deleteDistribution }},
 	{"GET", []string{"distribution", "*", "config"}, "", "GetDistributionConfig", func(f *Fake) handlerFunc { return f.getDistributionConfig }},
 	{"PUT", []string{"distribution", "*", "config"}, "", "UpdateDistribution", func(f *Fake) handlerFunc { return f.updateDistribution }},
+
+	{"POST", []string{"public-key"}, "", "CreatePublicKey", func(f *Fake) handlerFunc { return f.createPublicKey }},
+	{"GET", []string{"public-key", "*"}, "", "GetPublicKey", func(f *Fake) handlerFunc { return f.getPublicKey }},
+	{"POST", []string{"key-group"}, "", "CreateKeyGroup", func(f *Fake) handlerFunc { return f.createKeyGroup }},
+	{"GET", []string{"key-group", "*"}, "", "GetKeyGroup", func(f *Fake) handlerFunc { return f.getKeyGroup }},
 
 	{"GET", []string{"tagging"}, "", "ListTagsForResource", func(f *Fake) handlerFunc { return f.listTags }},
 	{"POST", []string{"tagging"}, "Operation", "", func(f *Fake) handlerFunc { return f.tagOrUntag }},

@@ -1,0 +1,77 @@
+package cloudfront_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/cloudfront"
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+// TestSignedDistribution wires a bucket whose objects need signed URLs:
+// key group, distribution trusting it, and a URL signed for the
+// distribution's domain with the key group's key.
+func TestSignedDistribution(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	kg, err := cloudfront.CreateKeyGroup(ctx, e.cfc, "media-signers", &rsaKey(t).PublicKey)
+	require.NoError(t, err)
+	assert.Regexp(t, `^K[A-Z0-9]{13}$`, kg.PublicKeyID)
+
+	res, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{TrustedKeyGroupIDs: []string{kg.KeyGroupID}})
+	require.NoError(t, err)
+	got, err := e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(res.DistributionID)})
+	require.NoError(t, err)
+	tkg := got.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups
+	require.NotNil(t, tkg)
+	assert.True(t, aws.ToBool(tkg.Enabled))
+	assert.Equal(t, []string{kg.KeyGroupID}, tkg.Items)
+
+	s, err := cloudfront.NewSigner(kg.PublicKeyID, rsaKey(t), &cloudfront.SignerOptions{Now: func() time.Time { return signNow }})
+	require.NoError(t, err)
+	raw := "https://" + res.DomainName + "/reports/q3.pdf"
+	signed, err := s.SignURL(raw, signNow.Add(time.Minute))
+	require.NoError(t, err)
+	u, err := url.Parse(signed)
+	require.NoError(t, err)
+	assert.Equal(t, kg.PublicKeyID, u.Query().Get("Key-Pair-Id"))
+	verify(t, []byte(`{"Statement":[{"Resource":"`+raw+`","Condition":{"DateLessThan":{"AWS:EpochTime":1767268860}}}]}`), u.Query().Get("Signature"))
+
+	e.resetCounts()
+	again, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{TrustedKeyGroupIDs: []string{kg.KeyGroupID}})
+	require.NoError(t, err)
+	assert.False(t, again.Changed())
+	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
+
+	e2 := newEnv(t, s3fake.StateAWSDefault)
+	_, err = cloudfront.ServeBucket(ctx, e2.cfc, e2.s3c, testBucket, &cloudfront.Options{TrustedKeyGroupIDs: []string{"ENOSUCHGROUP00"}})
+	assert.Equal(t, "TrustedKeyGroupDoesNotExist", apiErrorCode(err))
+	_, err = cloudfront.ServeBucket(ctx, e2.cfc, e2.s3c, testBucket, &cloudfront.Options{TrustedKeyGroupIDs: []string{""}})
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
+}
+
+func TestCreateKeyGroupRefusesBadInput(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "g", &small.PublicKey)
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidKey)
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "g", nil)
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidKey)
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "", &rsaKey(t).PublicKey)
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
+	assert.Empty(t, e.cf.Counts())
+
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &rsaKey(t).PublicKey)
+	require.NoError(t, err)
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &rsaKey(t).PublicKey)
+	assert.Equal(t, "PublicKeyAlreadyExists", apiErrorCode(err))
+}
