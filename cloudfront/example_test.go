@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3secure/s3secure/cloudfront"
@@ -122,4 +124,51 @@ func ExampleSigner_SignCookies() {
 	// CloudFront-Policy true true true
 	// CloudFront-Signature true true true
 	// CloudFront-Key-Pair-Id true true true
+}
+
+// Move a distribution from a legacy origin access identity to origin
+// access control. The OAI keeps working until the switch is deployed.
+func ExampleMigrate() {
+	ctx := context.Background()
+	s3srv, _ := s3fake.New(&s3fake.Options{Region: "eu-west-1"})
+	_ = s3srv.CreateBucket("legacy-site", s3fake.StateAWSDefault)
+	s3hs := httptest.NewServer(s3srv)
+	defer s3hs.Close()
+	owner := s3srv.OwnerCredential()
+	s3c := s3fake.NewClient(s3hs.URL, "eu-west-1", nil, credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
+	cfhs := httptest.NewServer(cffake.New(nil))
+	defer cfhs.Close()
+	cf := cffake.NewClient(cfhs.URL)
+
+	// The legacy set-up: an OAI, its bucket statement, a distribution using it.
+	oai, _ := cloudfront.CreateLegacyOAI(ctx, cf, s3c, "legacy-site")
+	dist, err := cf.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: &types.DistributionConfig{
+		CallerReference: aws.String("2019-site"), Comment: aws.String("site"), Enabled: aws.Bool(true),
+		Origins: &types.Origins{Quantity: aws.Int32(1), Items: []types.Origin{{
+			Id: aws.String("s3"), DomainName: aws.String("legacy-site.s3.eu-west-1.amazonaws.com"),
+			S3OriginConfig: &types.S3OriginConfig{OriginAccessIdentity: aws.String(oai.OriginValue)},
+		}}},
+		DefaultCacheBehavior: &types.DefaultCacheBehavior{TargetOriginId: aws.String("s3"),
+			ViewerProtocolPolicy: types.ViewerProtocolPolicyRedirectToHttps, CachePolicyId: aws.String(cloudfront.DefaultCachePolicyID)},
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	res, err := cloudfront.Migrate(ctx, cf, s3c, "legacy-site", aws.ToString(dist.Distribution.Id),
+		&cloudfront.MigrateOptions{PollInterval: time.Millisecond})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range res.Actions {
+		fmt.Println(a.Step, a.Change)
+	}
+	// Output:
+	// origin-access-control create
+	// bucket-policy update
+	// update-distribution update
+	// wait-deployed none
+	// remove-oai-statement remove
 }

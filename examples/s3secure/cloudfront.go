@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "cloudfront",
-		usage:   "cloudfront -bucket B [-distribution ID] [-migrate [-delete-oai]] [-https-only] [-certificate ARN -alias D,...] [-apply-key-policy] [-cloudfront-endpoint URL]",
+		usage:   "cloudfront -bucket B [-distribution ID] [-migrate [-delete-oai]] [-https-only] [-certificate ARN -alias D,...] [-trusted-key-group ID,...] [-apply-key-policy] [-cloudfront-endpoint URL]",
 		summary: "serve a private bucket through CloudFront with origin access control (or migrate a distribution from OAI)",
 		run:     runCloudFront,
 	})
@@ -43,6 +43,7 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	httpsOnly := fs.Bool("https-only", false, "refuse plain HTTP viewers instead of redirecting them")
 	cert := fs.String("certificate", "", "ACM certificate ARN (us-east-1) for -alias")
 	aliases := fs.String("alias", "", "comma-separated alternate domain names")
+	keyGroups := fs.String("trusted-key-group", "", "comma-separated key group IDs: require signed URLs or cookies")
 	applyKey := fs.Bool("apply-key-policy", false, "add the CloudFront statement to the bucket's SSE-KMS key policy")
 	cfEndpoint := fs.String("cloudfront-endpoint", "", "CloudFront endpoint URL (default: AWS; with -local: the embedded fake)")
 	if code, ok := g.parseFlags(fs, args); !ok {
@@ -56,6 +57,9 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	}
 	if *migrate && *dist == "" {
 		return g.fail(errors.New("cloudfront: -migrate needs -distribution"))
+	}
+	if *migrate && (*httpsOnly || *cert != "" || *aliases != "" || *keyGroups != "" || *applyKey) {
+		return g.fail(errors.New("cloudfront: -migrate only switches the origin; run without -migrate for the other settings"))
 	}
 	if !*migrate && *deleteOAI {
 		return g.fail(errors.New("cloudfront: -delete-oai applies to -migrate only"))
@@ -100,6 +104,9 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		opts := &cloudfront.Options{DistributionID: *dist, HTTPSOnly: *httpsOnly, CertificateARN: *cert}
 		if *aliases != "" {
 			opts.Aliases = strings.Split(*aliases, ",")
+		}
+		if *keyGroups != "" {
+			opts.TrustedKeyGroupIDs = strings.Split(*keyGroups, ",")
 		}
 		if *applyKey {
 			opts.KMS, opts.ApplyKeyPolicy = kms.NewFromConfig(cfg), true

@@ -35,6 +35,7 @@ func TestCloudFrontCommandUsage(t *testing.T) {
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate"}, "-migrate needs -distribution"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-delete-oai"}, "-delete-oai applies to -migrate only"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "extra"}, "unexpected argument"},
+		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-https-only"}, "-migrate only switches the origin"},
 	} {
 		code, _, stderr := runCLI(t, "", tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
