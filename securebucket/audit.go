@@ -151,9 +151,6 @@ type auditor struct {
 	account *AccountPublicAccessBlock
 	// accountResult is S3.1, when audited.
 	accountResult *ControlResult
-	// logTargets are buckets that receive other buckets' access logs
-	// (AuditAll only), for which S3.9 is not applicable.
-	logTargets map[string]bool
 }
 
 func newAuditor(client ReadAPI, opts *AuditOptions) (*auditor, error) {
@@ -419,9 +416,7 @@ func (c *checker) check(ctl Control) ControlResult {
 		}
 		return fail("MFA delete is not enabled (only the root user can enable it)")
 	case ControlLogging:
-		if c.a.logTargets[c.st.bucket] {
-			return notApplicable("the bucket receives other buckets' access logs")
-		}
+		// AuditAll marks log targets NOT_APPLICABLE once every bucket is read.
 		l := c.st.logging
 		if l == nil {
 			return fail("server access logging is off")

@@ -64,10 +64,10 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	if c, ok := client.(interface{ Options() s3.Options }); ok {
 		clientRegion = c.Options().Region
 	}
-	// Buckets that receive logs are found as the run goes; S3.9 of a target
-	// audited before its source is fixed up at the end.
+	// Buckets that receive logs are found as the run goes; their S3.9 is
+	// marked not applicable at the end (Security Hub suppresses it).
 	var mu sync.Mutex
-	a.logTargets = map[string]bool{}
+	logTargets := map[string]bool{}
 
 	n := len(buckets)
 	reports := make([]*Report, n)
@@ -98,7 +98,7 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 				reports[i] = rep
 				if st := rep.loggingTarget(); st != "" {
 					mu.Lock()
-					a.logTargets[st] = true
+					logTargets[st] = true
 					mu.Unlock()
 				}
 				if a.o.Progress != nil {
@@ -124,7 +124,7 @@ feed:
 		if r == nil {
 			continue
 		}
-		if a.logTargets[r.Bucket] {
+		if logTargets[r.Bucket] {
 			for i, res := range r.Results {
 				if res.Control == ControlLogging && res.Status != StatusNotApplicable {
 					r.Results[i].Status = StatusNotApplicable

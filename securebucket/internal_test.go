@@ -168,6 +168,7 @@ func TestMergeLifecycle(t *testing.T) {
 	rules, _ = mergeLifecycle([]types.LifecycleRule{legacy}, 7)
 	require.Len(t, rules, 2)
 	assert.Nil(t, rules[1].Filter)
+	//lint:ignore SA1019 checking the legacy form on purpose
 	assert.Equal(t, "", aws.ToString(rules[1].Prefix))
 }
 

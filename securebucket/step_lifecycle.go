@@ -89,6 +89,7 @@ func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleR
 			aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) <= days {
 			return rules, lcEquivalent
 		}
+		//lint:ignore SA1019 existing rules may use the deprecated rule-level Prefix; we must recognise it
 		if r.Filter == nil && r.Prefix != nil {
 			legacy = true
 		}
@@ -101,6 +102,7 @@ func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleR
 	// S3 refuses a configuration that mixes the deprecated rule-level
 	// Prefix with Filter, so our rule takes the form the others use.
 	if legacy {
+		//lint:ignore SA1019 S3 refuses mixing rule-level Prefix with Filter, so ours follows the others
 		ours.Prefix = aws.String("")
 	} else {
 		ours.Filter = &types.LifecycleRuleFilter{Prefix: aws.String("")}
@@ -126,6 +128,7 @@ func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleR
 // wholeBucket reports whether a rule applies to every object.
 func wholeBucket(r types.LifecycleRule) bool {
 	if r.Filter == nil {
+		//lint:ignore SA1019 a legacy rule's scope is its deprecated rule-level Prefix
 		return aws.ToString(r.Prefix) == ""
 	}
 	f := r.Filter
