@@ -141,7 +141,50 @@ type bucket struct {
 	objects   map[string]*objectMeta
 }
 
+// objectMeta is what the fake keeps beside an object: its ACL and tags.
+// bucket.objects holds the latest version under the key and every version
+// under versionKey(key, id).
 type objectMeta struct {
-	acl  ACL
-	tags []Tag
+	acl     ACL
+	tags    []Tag
+	version string
+}
+
+func versionKey(key, version string) string { return key + "\x00" + version }
+
+// meta returns the record for key, or for one version of it.
+func (b *bucket) meta(key, version string) *objectMeta {
+	if version != "" {
+		if m := b.objects[versionKey(key, version)]; m != nil {
+			return m
+		}
+		if m := b.objects[key]; m != nil && (m.version == version || m.version == "") {
+			return m
+		}
+		return nil
+	}
+	return b.objects[key]
+}
+
+// setMeta stores m for key (and its version); latest says whether it is
+// the current version.
+func (b *bucket) setMeta(key string, m *objectMeta, latest bool) {
+	if m.version != "" {
+		b.objects[versionKey(key, m.version)] = m
+	}
+	if latest {
+		b.objects[key] = m
+	}
+}
+
+// dropMeta forgets key's record (the latest only) or one version's.
+func (b *bucket) dropMeta(key, version string) {
+	if version == "" {
+		delete(b.objects, key)
+		return
+	}
+	delete(b.objects, versionKey(key, version))
+	if m := b.objects[key]; m != nil && m.version == version {
+		delete(b.objects, key)
+	}
 }

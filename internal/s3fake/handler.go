@@ -109,7 +109,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				c := *a
 				req.AccountPublicAccessBlock = &c
 			}
-			if m := b.objects[rt.key]; rt.key != "" && m != nil {
+			if m := b.meta(rt.key, rt.versionID); rt.key != "" && m != nil {
 				acl := m.acl
 				req.ObjectACL = &acl
 			}
@@ -199,13 +199,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 			}
 		}
 		if st := s.passThrough(w, r); st == http.StatusNoContent || st == http.StatusOK {
-			if rt.versionID == "" {
-				s.mu.Lock()
-				if b := s.buckets[rt.bucket]; b != nil {
-					delete(b.objects, rt.key)
-				}
-				s.mu.Unlock()
+			s.mu.Lock()
+			if b := s.buckets[rt.bucket]; b != nil {
+				b.dropMeta(rt.key, rt.versionID)
 			}
+			s.mu.Unlock()
 		}
 		return
 	case "DeleteObjects":
@@ -260,13 +258,28 @@ type statusWriter struct {
 func (sw *statusWriter) WriteHeader(code int) {
 	if sw.status == 0 {
 		sw.status = code
+		lowerMetaHeaders(sw.Header())
 	}
 	sw.ResponseWriter.WriteHeader(code)
+}
+
+// lowerMetaHeaders writes user metadata header names in lower case, as S3
+// does (Go would canonicalise x-amz-meta-foo to X-Amz-Meta-Foo).
+func lowerMetaHeaders(h http.Header) {
+	for k, v := range h {
+		if len(k) > len("X-Amz-Meta-") && strings.EqualFold(k[:len("X-Amz-Meta-")], "X-Amz-Meta-") {
+			if lk := strings.ToLower(k); lk != k {
+				delete(h, k)
+				h[lk] = v
+			}
+		}
+	}
 }
 
 func (sw *statusWriter) Write(b []byte) (int, error) {
 	if sw.status == 0 {
 		sw.status = http.StatusOK
+		lowerMetaHeaders(sw.Header())
 	}
 	return sw.ResponseWriter.Write(b)
 }
@@ -281,6 +294,8 @@ func (s *Server) passThrough(w http.ResponseWriter, r *http.Request) int {
 	sw := &statusWriter{ResponseWriter: w}
 	s.objects.ServeHTTP(sw, r)
 	if sw.status == 0 {
+		// Nothing written yet (HEAD): net/http sends the headers after we return.
+		lowerMetaHeaders(w.Header())
 		sw.status = http.StatusOK
 	}
 	return sw.status
@@ -463,7 +478,7 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 	if b != nil {
 		cfg = b.cfg
 		acct = s.accountBPA[cfg.OwnerAccountID]
-		if m := b.objects[key]; m != nil {
+		if m := b.meta(key, versionID); m != nil {
 			a := m.acl
 			objACL = &a
 		}

@@ -54,8 +54,10 @@ func (s *Server) objectSub(w http.ResponseWriter, r *http.Request, rt route, req
 	case "GetObjectTagging":
 		s.mu.RLock()
 		var tags []Tag
-		if m := s.buckets[rt.bucket].objects[rt.key]; m != nil {
-			tags = m.tags
+		if b := s.buckets[rt.bucket]; b != nil {
+			if m := b.meta(rt.key, rt.versionID); m != nil {
+				tags = m.tags
+			}
 		}
 		s.mu.RUnlock()
 		writeXML(w, tagsXML(tags))
@@ -97,7 +99,8 @@ func (s *Server) objectSub(w http.ResponseWriter, r *http.Request, rt route, req
 	return nil
 }
 
-// updateObject replaces an object's metadata record via f.
+// updateObject replaces the metadata record of an object (or of the version
+// rt names) via f.
 func (s *Server) updateObject(rt route, f func(m *objectMeta)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,12 +108,16 @@ func (s *Server) updateObject(rt route, f func(m *objectMeta)) {
 	if b == nil {
 		return
 	}
-	m := objectMeta{acl: privateACL(b.cfg.ACL.OwnerID)}
-	if old := b.objects[rt.key]; old != nil {
+	m := objectMeta{acl: privateACL(b.cfg.ACL.OwnerID), version: rt.versionID}
+	if old := b.meta(rt.key, rt.versionID); old != nil {
 		m = *old
 	}
 	f(&m)
-	b.objects[rt.key] = &m
+	latest := rt.versionID == ""
+	if cur := b.objects[rt.key]; cur != nil && m.version != "" && cur.version == m.version {
+		latest = true
+	}
+	b.setMeta(rt.key, &m, latest)
 }
 
 // putObject applies S3's write-time rules (ACLs under Object Ownership and
@@ -177,7 +184,12 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req
 	}
 	status := s.passThrough(w, r)
 	if status == http.StatusOK && rt.op != "CreateMultipartUpload" {
-		s.updateObject(rt, func(m *objectMeta) { m.acl, m.tags = acl, tags })
+		m := &objectMeta{acl: acl, tags: tags, version: w.Header().Get("x-amz-version-id")}
+		s.mu.Lock()
+		if b := s.buckets[rt.bucket]; b != nil {
+			b.setMeta(rt.key, m, true)
+		}
+		s.mu.Unlock()
 	}
 	return nil
 }

@@ -859,3 +859,46 @@ func TestPayloadHashVerified(t *testing.T) {
 	_, err = f.OwnerClient().PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("hashed"), Key: aws.String("k"), Body: strings.NewReader("hello world")})
 	require.NoError(t, err)
 }
+
+func TestObjectMetadataPerVersion(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("versions", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b, k := aws.String("versions"), aws.String("doc.txt")
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b, VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	v1, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("one"), Tagging: aws.String("v=1"), ACL: types.ObjectCannedACLPublicRead,
+		Metadata: map[string]string{"Owner-Team": "sec"}})
+	require.NoError(t, err)
+	v2, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("two"), Tagging: aws.String("v=2")})
+	require.NoError(t, err)
+	require.NotEqual(t, aws.ToString(v1.VersionId), aws.ToString(v2.VersionId))
+
+	tagOf := func(version *string) string {
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k, VersionId: version})
+		require.NoError(t, err)
+		require.Len(t, out.TagSet, 1)
+		return *out.TagSet[0].Value
+	}
+	assert.Equal(t, "2", tagOf(nil))
+	assert.Equal(t, "2", tagOf(v2.VersionId))
+	assert.Equal(t, "1", tagOf(v1.VersionId))
+	acl1, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k, VersionId: v1.VersionId})
+	require.NoError(t, err)
+	assert.Len(t, acl1.Grants, 2, "v1 was public-read")
+	acl2, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.Len(t, acl2.Grants, 1, "v2 is private")
+
+	// Tagging an old version leaves the latest alone.
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, VersionId: v1.VersionId, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("v"), Value: aws.String("old")}}}})
+	require.NoError(t, err)
+	assert.Equal(t, "old", tagOf(v1.VersionId))
+	assert.Equal(t, "2", tagOf(nil))
+
+	// User metadata comes back lower-cased, as S3 sends it.
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k, VersionId: v1.VersionId})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"owner-team": "sec"}, head.Metadata)
+}

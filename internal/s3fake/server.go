@@ -407,10 +407,10 @@ func (s *Server) ObjectACL(bucketName, key string) (ACL, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	b, ok := s.buckets[bucketName]
-	if !ok || b.objects[key] == nil {
+	if !ok || b.meta(key, "") == nil {
 		return ACL{}, false
 	}
-	return b.objects[key].acl, true
+	return b.meta(key, "").acl, true
 }
 
 // decide runs the authorizer and maps its answer to an S3 error.
