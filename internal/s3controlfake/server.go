@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // DefaultAccountID is the account the fake serves when Options.AccountID is empty.
@@ -627,6 +628,12 @@ func (s *Server) putAccessPointPolicy(w http.ResponseWriter, r *http.Request, na
 	}
 	if msg := checkAccessPointPolicy(req.Policy, s.arn(name)); msg != "" {
 		writeError(w, http.StatusBadRequest, "MalformedPolicy", msg)
+		return
+	}
+	// What the policy grammar refuses (duplicate keys, unknown elements,
+	// wrong types), S3 refuses too.
+	if _, err := policy.Parse([]byte(req.Policy)); err != nil {
+		writeError(w, http.StatusBadRequest, "MalformedPolicy", "Policy has an invalid condition key or element")
 		return
 	}
 	ap := s.aps[name]
