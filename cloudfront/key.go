@@ -77,7 +77,7 @@ func LoadPrivateKeyFile(path string) (*rsa.PrivateKey, error) {
 	key, err := ParsePrivateKeyPEM(data)
 	clear(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return key, nil
 }

@@ -460,3 +460,25 @@ func TestServeBucketSSEKMSAliasIsNotApplied(t *testing.T) {
 	require.Len(t, res.Warnings, 1)
 	assert.Contains(t, res.Warnings[0], "alias")
 }
+
+func TestServeBucketSecondDistributionKeepsTheFirst(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	first, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	cfg := legacyConfig("second", "")
+	cfg.Origins.Items[0].DomainName = aws.String(testBucket + ".s3.eu-west-1.amazonaws.com")
+	out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+
+	second, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: aws.ToString(out.Distribution.Id)})
+	require.NoError(t, err)
+	require.Len(t, second.Warnings, 1)
+	assert.Contains(t, second.Warnings[0], first.DistributionARN)
+	doc := e.bucketPolicy(t)
+	require.Len(t, doc.Statements, 1, "one statement, both distributions")
+	object := "arn:aws:s3:::" + testBucket + "/a.jpg"
+	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, second.DistributionARN))
+	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, "arn:aws:cloudfront::111122223333:distribution/EOTHERDIST0000"))
+}
