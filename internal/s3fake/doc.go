@@ -69,8 +69,7 @@
 // # Known gaps and unverified choices
 //
 // The default authorizer does not evaluate bucket policies (use
-// NewPolicyAuthorizer). Object ACLs and tags are kept per key, not per
-// version. STREAMING chunk signatures are not checked (the seed signature
+// NewPolicyAuthorizer). STREAMING chunk signatures are not checked (the seed signature
 // and, for hex payload hashes, the body are). Browser POST uploads and
 // UploadPartCopy answer 501. Only path-style addressing is served. Choices
 // where AWS's answer is not documented: an oversize policy answers 400
