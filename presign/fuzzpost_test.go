@@ -12,14 +12,14 @@ import (
 	"github.com/s3secure/s3secure/presign"
 )
 
-// FuzzVerifyPost feeds arbitrary policies and form fields to VerifyPost.
+// FuzzPostPolicy feeds arbitrary policies and form fields to VerifyPost.
 // It must never panic, must return a result or a *VerifyError without the
 // secret in it, and a form it accepts must carry a signature that does not
 // verify under another secret. The policy argument is raw JSON; the form
 // carries it base64-encoded, signed with the right key (so the policy
 // parser and condition checks are reached), and extra is "name=value"
-// lines added to the form. Seed corpus: testdata/fuzz/FuzzVerifyPost.
-func FuzzVerifyPost(f *testing.F) {
+// lines added to the form. Seed corpus: testdata/fuzz/FuzzPostPolicy.
+func FuzzPostPolicy(f *testing.F) {
 	f.Add(`{"expiration":"2026-03-14T15:24:26.000Z","conditions":[{"bucket":"b-ok"},["starts-with","$key","u/"],["content-length-range",0,10],{"x-amz-algorithm":"AWS4-HMAC-SHA256"},{"x-amz-credential":"AKIAS3SECURETEST0001/20260314/eu-west-1/s3/aws4_request"},{"x-amz-date":"20260314T150926Z"}]}`, "key=u/a", int64(5))
 	f.Add(`{"expiration":"2026-03-14T15:24:26Z","conditions":[["eq","$bucket","b-ok"],["eq","$key","k"],["content-length-range","1","2"]]}`, "key=k\nacl=private", int64(1))
 	f.Add(`{"expiration":1,"conditions":{}}`, "", int64(-1))
