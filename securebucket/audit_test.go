@@ -324,3 +324,17 @@ func TestAuditAllLoggingTargetNotApplicable(t *testing.T) {
 	assert.Equal(t, securebucket.StatusNotApplicable, fleet.Buckets[0].Results[0].Status, "aa-logs receives logs")
 	assert.Equal(t, securebucket.StatusPass, fleet.Buckets[1].Results[0].Status, fleet.Buckets[1].Results[0].Message)
 }
+
+func TestAuditBucketInAnotherRegion(t *testing.T) {
+	f, c := startFake(t)
+	require.NoError(t, f.CreateBucketWith("far-bucket", &s3fake.BucketOptions{Region: "eu-west-1", State: s3fake.StateAWSDefault}))
+	_, err := securebucket.Harden(t.Context(), c, "far-bucket", opts())
+	require.NoError(t, err, "Harden follows S3 to the bucket's Region")
+	rep, err := securebucket.Audit(t.Context(), c, "far-bucket", auditOpts())
+	require.NoError(t, err)
+	assert.False(t, rep.Failed(), "%+v", rep.Results)
+	fleet, err := securebucket.AuditAll(t.Context(), c, auditOpts())
+	require.NoError(t, err)
+	require.Len(t, fleet.Buckets, 1)
+	assert.False(t, fleet.Buckets[0].Failed(), "%+v", fleet.Buckets[0].Results)
+}

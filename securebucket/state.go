@@ -71,6 +71,9 @@ type reader struct {
 	retry  Retry
 	owner  *string // ExpectedBucketOwner, nil when unknown
 	optFns []func(*s3.Options)
+	// rerouted is set once requests were redirected to the bucket's
+	// Region after S3 named it in a wrong-Region error.
+	rerouted bool
 }
 
 func ownerPtr(id string) *string {
@@ -89,7 +92,15 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 		if want&p == 0 {
 			continue
 		}
-		if err := r.readPart(ctx, s, p); err != nil {
+		err := r.readPart(ctx, s, p)
+		if hint := regionHint(err); hint != "" && !r.rerouted && p != partLocation {
+			// The bucket lives in another Region than the client's: S3
+			// says which. Send this and every later request there.
+			r.rerouted = true
+			r.optFns = append(r.optFns[:len(r.optFns):len(r.optFns)], func(o *s3.Options) { o.Region = hint })
+			err = r.readPart(ctx, s, p)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
