@@ -8,6 +8,7 @@ import (
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -481,4 +482,22 @@ func TestServeBucketSecondDistributionKeepsTheFirst(t *testing.T) {
 	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
 	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, second.DistributionARN))
 	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, "arn:aws:cloudfront::111122223333:distribution/EOTHERDIST0000"))
+}
+
+func TestServeBucketSSEKMSWithTheAWSManagedKey(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	_, err := e.s3c.PutBucketEncryption(t.Context(), &s3.PutBucketEncryptionInput{
+		Bucket: aws.String(testBucket),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms},
+		}}},
+	})
+	require.NoError(t, err)
+	kf, kc := startKMS(t, map[string]string{})
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{KMS: kc, ApplyKeyPolicy: true})
+	require.NoError(t, err)
+	assert.Equal(t, "aws/s3", res.KMSKeyID)
+	require.Len(t, res.Warnings, 1)
+	assert.Contains(t, res.Warnings[0], "customer managed key")
+	assert.Equal(t, 0, kf.count("GetKeyPolicy")+kf.count("PutKeyPolicy"))
 }
