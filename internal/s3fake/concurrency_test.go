@@ -128,6 +128,12 @@ func TestListBucketsPerAccountAndDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "us-east-1", *head.BucketRegion)
 
+	_, err = f.OwnerClient().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mine"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = f.OwnerClient().DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("mine")})
+	requireCode(t, err, "BucketNotEmpty")
+	_, err = f.OwnerClient().DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("mine"), Key: aws.String("k")})
+	require.NoError(t, err)
 	_, err = f.OwnerClient().DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("mine")})
 	require.NoError(t, err)
 	_, ok := f.Bucket("mine")

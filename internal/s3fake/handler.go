@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+
 	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
@@ -180,12 +182,25 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 		writeXML(w, []byte(`<LocationConstraint xmlns="`+s3ns+`">`+escapeXML(loc)+`</LocationConstraint>`))
 		return
 	case "DeleteBucket":
-		if s.passThrough(w, r) == http.StatusNoContent {
-			s.mu.Lock()
+		// Under the lock, so a concurrent CreateBucket sees either the old
+		// bucket or none, never a half-deleted one.
+		s.mu.Lock()
+		err := s.backend.DeleteBucket(rt.bucket)
+		if err == nil {
 			delete(s.buckets, rt.bucket)
-			s.mu.Unlock()
 		}
-		return
+		s.mu.Unlock()
+		switch {
+		case err == nil:
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case gofakes3.HasErrorCode(err, gofakes3.ErrBucketNotEmpty):
+			e = errf(http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty", [2]string{"BucketName", rt.bucket})
+		case gofakes3.HasErrorCode(err, gofakes3.ErrNoSuchBucket):
+			e = errNoSuchBucket(rt.bucket)
+		default:
+			e = errf(http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+		}
 	case "UploadPartCopy":
 		e = errf(http.StatusNotImplemented, "NotImplemented", "UploadPartCopy is not implemented by this fake")
 	case "PostObject":
