@@ -82,6 +82,10 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: ApplyKeyPolicy needs a KMS client", ErrInvalidOptions)
 	case o.AllowNoDefaultRootObject && o.DefaultRootObject != "":
 		return fmt.Errorf("%w: DefaultRootObject and AllowNoDefaultRootObject contradict each other", ErrInvalidOptions)
+	case o.Region != "" && !regionRe.MatchString(o.Region):
+		return fmt.Errorf("%w: Region %q is not an AWS Region name", ErrInvalidOptions, o.Region)
+	case len(o.OriginAccessControlName) > 64:
+		return fmt.Errorf("%w: OriginAccessControlName is longer than 64 characters", ErrInvalidOptions)
 	case slices.Contains(o.TrustedKeyGroupIDs, ""):
 		return fmt.Errorf("%w: empty key group ID in TrustedKeyGroupIDs", ErrInvalidOptions)
 	case strings.HasPrefix(o.DefaultRootObject, "/"):

@@ -202,6 +202,8 @@ func TestServeBucketRejectsBadInputBeforeAnyRequest(t *testing.T) {
 		{"unknown TLS policy", testBucket, &cloudfront.Options{InsecureMinimumProtocolVersion: "TLSv9"}, cloudfront.ErrInvalidOptions},
 		{"apply key policy without KMS", testBucket, &cloudfront.Options{ApplyKeyPolicy: true}, cloudfront.ErrInvalidOptions},
 		{"root object with slash", testBucket, &cloudfront.Options{DefaultRootObject: "/index.html"}, cloudfront.ErrInvalidOptions},
+		{"bad region", testBucket, &cloudfront.Options{Region: "evil.example/x"}, cloudfront.ErrInvalidOptions},
+		{"long OAC name", testBucket, &cloudfront.Options{OriginAccessControlName: strings.Repeat("n", 65)}, cloudfront.ErrInvalidOptions},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
