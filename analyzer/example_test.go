@@ -68,7 +68,8 @@ func ExampleAnalyzeBucket() {
 	defer srv.Close()
 	owner := fake.OwnerCredential()
 	client := s3fake.NewClient(srv.URL, fake.Region(), nil,
-		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
+		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
+		func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
 
 	_, _ = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("team-data")})
 	_, _ = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("team-data"), Policy: aws.String(`{

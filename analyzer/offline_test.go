@@ -163,7 +163,7 @@ func fleet(t testing.TB, n int) *s3.Client {
 
 func fleetFake(t testing.TB, n int) (*s3.Client, *s3fake.Fake) {
 	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, CreateBucketState: s3fake.StateLegacy})
-	c := sf.OwnerClient()
+	c := ownerClient(sf)
 	for i := range n {
 		b := fmt.Sprintf("fleet-%03d", i)
 		_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(b)})
@@ -210,7 +210,7 @@ func TestAnalyzeAll(t *testing.T) {
 
 func TestFetchErrors(t *testing.T) {
 	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner})
-	c := sf.OwnerClient()
+	c := ownerClient(sf)
 	_, err := analyzer.Fetch(t.Context(), c, "missing-bucket", &analyzer.FetchOptions{Owner: owner})
 	var ae *analyzer.Error
 	require.ErrorAs(t, err, &ae)

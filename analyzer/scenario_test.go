@@ -315,8 +315,8 @@ func TestScenariosOffline(t *testing.T) {
 			// account-wide.
 			sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, CreateBucketState: s3fake.StateLegacy})
 			cf := s3controlfake.Start(t, &s3controlfake.Options{AccountID: owner})
-			ctl := cf.Client()
-			setUp(t, sf.OwnerClient(), ctl, s)
+			ctl := cf.Client(func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+			setUp(t, ownerClient(sf), ctl, s)
 			if s.accountBPA != nil {
 				_, err := ctl.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String(owner),
 					PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
@@ -325,11 +325,17 @@ func TestScenariosOffline(t *testing.T) {
 					}})
 				require.NoError(t, err)
 			}
-			got, err := analyzer.AnalyzeBucket(ctx, sf.OwnerClient(), bucketOf(s), &analyzer.FetchOptions{
+			got, err := analyzer.AnalyzeBucket(ctx, ownerClient(sf), bucketOf(s), &analyzer.FetchOptions{
 				Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner},
 			})
 			require.NoError(t, err)
 			assert.ElementsMatch(t, expected(s), project(got))
 		})
 	}
+}
+
+// ownerClient is the s3fake owner's client with the retryer for the SDK's
+// closed-connection race (see aafake.ClosedConnRetryer).
+func ownerClient(sf *s3fake.Fake) *s3.Client {
+	return sf.Client(sf.OwnerCredential(), func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
 }

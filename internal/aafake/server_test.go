@@ -2,6 +2,8 @@ package aafake_test
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -330,4 +332,14 @@ func TestInjectedErrors(t *testing.T) {
 
 	_, err = f.SeedFinding("arn:nope", types.Finding{})
 	assert.True(t, errors.Is(err, aafake.ErrNoAnalyzer))
+}
+
+func TestClosedConnRetryer(t *testing.T) {
+	r := aafake.ClosedConnRetryer{}
+	assert.True(t, r.IsErrorRetryable(fmt.Errorf("decode: %w", &net.OpError{Op: "read", Err: net.ErrClosed})))
+	assert.False(t, r.IsErrorRetryable(&types.ThrottlingException{Message: aws.String("slow down")}))
+	assert.Equal(t, 3, r.MaxAttempts())
+	d, err := r.RetryDelay(1, nil)
+	require.NoError(t, err)
+	assert.Zero(t, d)
 }

@@ -36,12 +36,12 @@ func (f *Fake) Client(region string) *accessanalyzer.Client {
 }
 
 // NewClient returns an accessanalyzer client pointed at endpoint with
-// static test credentials and no retries.
+// static test credentials and no retries of service errors ([ClosedConnRetryer]).
 func NewClient(endpoint, region string) *accessanalyzer.Client {
 	return accessanalyzer.New(accessanalyzer.Options{
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAAAFAKEEXAMPLE", "aafake-secret", ""),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      ClosedConnRetryer{},
 	})
 }

@@ -7,8 +7,11 @@
 package iamfake
 
 import (
+	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -88,7 +91,7 @@ func (s *Server) Calls(op string) int {
 }
 
 // Start serves the fake on a loopback port for the test and returns it with
-// a real iam client (static test credentials, no retries).
+// a real iam client (static test credentials, no retries of service errors).
 func Start(t testing.TB) (*Server, *iam.Client) {
 	t.Helper()
 	s := New()
@@ -98,8 +101,19 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
-		Retryer:      aws.NopRetryer{},
+		// No retries of service errors; see aafake.ClosedConnRetryer for
+		// why a closed connection is retried.
+		Retryer: retryClosed{},
 	})
+}
+
+type retryClosed struct{ aws.NopRetryer }
+
+func (retryClosed) IsErrorRetryable(err error) bool              { return errors.Is(err, net.ErrClosed) }
+func (retryClosed) MaxAttempts() int                             { return 3 }
+func (retryClosed) RetryDelay(int, error) (time.Duration, error) { return 0, nil }
+func (retryClosed) GetRetryToken(context.Context, error) (func(error) error, error) {
+	return func(error) error { return nil }, nil
 }
 
 const ns = "https://iam.amazonaws.com/doc/2010-05-08/"
