@@ -340,6 +340,10 @@ type cStatement struct {
 	deny   bool
 	notAct bool
 	acts   []actionMatcher
+	// actSet is the set of catalog actions acts matches, so a request for a
+	// catalog action is matched with one bit test.
+	actSet actionSet
+	hasSet bool // actSet is computed (Compile; not Evaluate)
 
 	hasRes bool // Resource or NotResource present
 	notRes bool
@@ -360,6 +364,10 @@ type cStatement struct {
 // [Decide]). Compile returns a *[StatementError] wrapping
 // [ErrInvalidStatement] for a statement IAM would refuse.
 func Compile(doc *Document) (*Compiled, error) {
+	return compile(doc, true)
+}
+
+func compile(doc *Document, sets bool) (*Compiled, error) {
 	if doc == nil {
 		return &Compiled{}, nil
 	}
@@ -367,7 +375,7 @@ func Compile(doc *Document) (*Compiled, error) {
 	c := &Compiled{statements: make([]cStatement, 0, len(doc.Statements))}
 	for i := range doc.Statements {
 		s := &doc.Statements[i]
-		cs, err := compileStatement(i, s, vars)
+		cs, err := compileStatement(i, s, vars, sets)
 		if err != nil {
 			return nil, err
 		}
@@ -376,7 +384,10 @@ func Compile(doc *Document) (*Compiled, error) {
 	return c, nil
 }
 
-func compileStatement(i int, s *Statement, vars bool) (cStatement, error) {
+// compileStatement compiles one statement. With sets, it also expands the
+// actions into a catalog bit set: that costs a pass over the catalog per
+// wildcard pattern, which pays off only when the result is reused.
+func compileStatement(i int, s *Statement, vars, sets bool) (cStatement, error) {
 	fail := func(format string, args ...any) (cStatement, error) {
 		return cStatement{}, &StatementError{Index: i, Sid: s.Sid, Reason: fmt.Sprintf(format, args...)}
 	}
@@ -396,8 +407,14 @@ func compileStatement(i int, s *Statement, vars bool) (cStatement, error) {
 	case s.NotAction != nil:
 		cs.notAct = true
 		cs.acts = compileActions(s.NotAction)
+		if sets {
+			cs.actSet, cs.hasSet = expandValues(s.NotAction), true
+		}
 	default:
 		cs.acts = compileActions(s.Action)
+		if sets {
+			cs.actSet, cs.hasSet = expandValues(s.Action), true
+		}
 	}
 	switch {
 	case s.Resource != nil && s.NotResource != nil:
@@ -444,6 +461,34 @@ func compileStatement(i int, s *Statement, vars bool) (cStatement, error) {
 		}
 	}
 	return cs, nil
+}
+
+// expandValues returns the catalog actions any of the patterns matches.
+func expandValues(vs Values) actionSet {
+	var set actionSet
+	for _, a := range vs {
+		if !hasWildcard(a) {
+			if i, ok := catalogActionIndex[strings.ToLower(a)]; ok {
+				set[i/64] |= 1 << (i % 64)
+			}
+			continue
+		}
+		set = set.union(expandSet(a))
+	}
+	return set
+}
+
+// actionIndex returns the catalog index of an action, compared
+// case-insensitively, or -1. It does not allocate.
+func actionIndex(action string) int {
+	var buf [64]byte
+	if len(action) > len(buf) {
+		return -1
+	}
+	if i, ok := catalogActionIndex[string(appendLower(buf[:0], action))]; ok {
+		return i
+	}
+	return -1
 }
 
 func compileActions(vs Values) []actionMatcher {
@@ -592,13 +637,19 @@ func (p *cPrincipal) match(c *Caller) bool {
 const scratchSize = 256
 
 // matches reports whether the statement applies to the request.
-func (s *cStatement) matches(req *Request) bool {
-	// Action first: it is the cheapest and most selective test.
+func (s *cStatement) matches(req *Request, action int) bool {
+	// Action first: it is the cheapest and most selective test. action is
+	// the request action's catalog index, or -1 for an action outside the
+	// catalog, which is matched against the patterns.
 	hit := false
-	for i := range s.acts {
-		if s.acts[i].match(req.Action) {
-			hit = true
-			break
+	if action >= 0 && s.hasSet {
+		hit = s.actSet.has(action)
+	} else {
+		for i := range s.acts {
+			if s.acts[i].match(req.Action) {
+				hit = true
+				break
+			}
 		}
 	}
 	if hit == s.notAct {
@@ -660,12 +711,13 @@ func decide(req *Request, policy int, c *Compiled, r Result) Result {
 	if c == nil {
 		return r
 	}
+	action := actionIndex(req.Action)
 	for i := range c.statements {
 		s := &c.statements[i]
 		if !s.deny && r.Matched {
 			continue // an Allow is already known; only a Deny can change it
 		}
-		if !s.matches(req) {
+		if !s.matches(req, action) {
 			continue
 		}
 		ref := StatementRef{Policy: policy, Index: s.index, Sid: s.sid}
@@ -704,13 +756,14 @@ type Match struct {
 // order: the full explanation behind a [Decide] result.
 func Matches(req *Request, policies ...*Compiled) []Match {
 	var out []Match
+	action := actionIndex(req.Action)
 	for p, c := range policies {
 		if c == nil {
 			continue
 		}
 		for i := range c.statements {
 			s := &c.statements[i]
-			if s.matches(req) {
+			if s.matches(req, action) {
 				e := Allow
 				if s.deny {
 					e = Deny
@@ -729,7 +782,8 @@ func Matches(req *Request, policies ...*Compiled) []Match {
 func Evaluate(req *Request, docs ...*Document) (Result, error) {
 	var r Result
 	for i, d := range docs {
-		c, err := Compile(d)
+		// A single use: skip the precomputation that speeds up reuse.
+		c, err := compile(d, false)
 		if err != nil {
 			return Result{}, err
 		}

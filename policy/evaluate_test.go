@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -378,4 +379,37 @@ func TestContext(t *testing.T) {
 	assert.Equal(t, "ExplicitDeny", policy.DecisionExplicitDeny.String())
 	assert.Equal(t, "ImplicitDeny", policy.DecisionDeny.String())
 	assert.Equal(t, "Allow", policy.DecisionAllow.String())
+}
+
+// TestEvaluateActionPatternsAgreeWithCatalog checks that a compiled
+// statement matches exactly the actions ExpandActions lists for its pattern,
+// whatever the request's case, and still matches actions the catalog does
+// not know by pattern.
+func TestEvaluateActionPatternsAgreeWithCatalog(t *testing.T) {
+	for _, pattern := range []string{"*", "s3:*", "s3:Get*", "S3:get*", "s3:?et*", "s3:*Object*Tagging", "s3:GetObject", "s3:listbucket", "s3:Put*Acl", "ec2:*"} {
+		doc := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"`+pattern+`","Resource":"*"}]}`)
+		c, err := policy.Compile(doc)
+		require.NoError(t, err)
+		want := map[string]bool{}
+		for _, a := range policy.ExpandActions(pattern) {
+			want[a.Name] = true
+		}
+		for _, a := range policy.Actions() {
+			for _, name := range []string{a.Name, strings.ToUpper(a.Name), strings.ToLower(a.Name)} {
+				r := &policy.Request{Action: name, Resource: "arn:aws:s3:::b"}
+				got := c.Decide(r).Allowed()
+				assert.Equalf(t, want[a.Name], got, "pattern %s, action %s", pattern, name)
+				// Evaluate matches by pattern, without the catalog bit set.
+				un, err := policy.Evaluate(r, doc)
+				require.NoError(t, err)
+				assert.Equalf(t, want[a.Name], un.Allowed(), "uncompiled: pattern %s, action %s", pattern, name)
+			}
+		}
+	}
+	// Actions outside the catalog match by pattern.
+	c := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:Get*","ec2:Describe*"],"Resource":"*"}]}`)
+	assert.True(t, c.Decide(&policy.Request{Action: "s3:GetFutureThing", Resource: "x"}).Allowed())
+	assert.True(t, c.Decide(&policy.Request{Action: "EC2:DescribeInstances", Resource: "x"}).Allowed())
+	assert.False(t, c.Decide(&policy.Request{Action: "ec2:RunInstances", Resource: "x"}).Allowed())
+	assert.False(t, c.Decide(&policy.Request{Action: "s3:" + strings.Repeat("x", 100), Resource: "x"}).Allowed())
 }
