@@ -77,7 +77,12 @@
 //
 // 409 OperationAborted, throttling (503 SlowDown), 5xx responses and
 // dropped connections are retried with exponential backoff and jitter
-// ([Retry]).
+// ([Retry]). When a bucket lives in another Region than the client's, the
+// requests follow the Region S3 names in its error.
+//
+// [Options].PolicyCheck adds a pre-flight check of every policy Harden
+// writes; analyzer.Gate (IAM Access Analyzer's custom policy checks) is
+// one. It is off by default because each check is a billed call.
 //
 // # Errors
 //
@@ -86,7 +91,7 @@
 // planned or applied is a [*StepError] (bucket, step, cause) that wraps the
 // SDK's error (reach it with errors.As and smithy.APIError) or one of
 // [ErrACLGrants] ([*ACLGrantsError]), [ErrPublicPolicyBlocked],
-// [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict]. Harden's Result
+// [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict], [ErrPolicyCheck]. Harden's Result
 // says which steps were applied before a failure; calling Harden again
 // continues. [Create] reports a taken name as [ErrBucketAlreadyExists] or
 // [ErrBucketAlreadyOwnedByYou]. [Audit] does not fail on unreadable

@@ -2,6 +2,7 @@ package securebucket_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 
@@ -150,4 +151,33 @@ func ExampleOptions_allowPublicAccess() {
 	}
 	// Output:
 	// none left as is (AllowPublicAccess); off: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
+}
+
+func ExampleCreate() {
+	ctx := context.Background()
+	srv, client, stop := exampleS3()
+	defer stop()
+
+	res, err := securebucket.Create(ctx, client, "example-new-bucket", &securebucket.Options{Region: "us-east-1"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range res.Steps {
+		fmt.Printf("%-20s %-7s %s\n", s.Name, s.Action, s.Detail)
+	}
+
+	// Bucket names are global: another account already has this one.
+	_ = srv.CreateBucketWith("example-taken", &s3fake.BucketOptions{AccountID: "444455556666"})
+	_, err = securebucket.Create(ctx, client, "example-taken", nil)
+	fmt.Println(errors.Is(err, securebucket.ErrBucketAlreadyExists))
+	// Output:
+	// create               create  create bucket in us-east-1 with ACLs disabled
+	// ownership-controls   none    BucketOwnerEnforced: ACLs are disabled
+	// encryption           none    default encryption SSE-S3
+	// versioning           create  enable versioning (was never enabled)
+	// lifecycle            create  add rule S3SecureAbortIncompleteMultipartUploads (abort incomplete multipart uploads after 7 days)
+	// bucket-policy        create  add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
+	// public-access-block  none    all four Block Public Access settings are on
+	// true
 }

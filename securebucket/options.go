@@ -22,8 +22,11 @@ type Options struct {
 	// It is required with Logging, whose policy statement names the account.
 	ExpectedBucketOwner string
 
-	// Region is the bucket's Region: Create's LocationConstraint and the
-	// Region the logging target must be in. By default, the client's Region.
+	// Region is where Create makes the bucket (its LocationConstraint), and
+	// it selects the ARN partition of policy statements (aws-cn for cn-*,
+	// aws-us-gov for us-gov-*). By default, the client's Region for Create
+	// and the aws partition. Harden reads an existing bucket's Region from
+	// S3 where it matters (the logging target check).
 	Region string
 
 	// KMSKeyARN, when set, makes the default encryption SSE-KMS with this

@@ -150,13 +150,11 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 // ExpectedBucketOwner on every request to the target).
 func (h *hardener) checkLogTargetRegion(ctx context.Context) error {
 	target := h.o.Logging.TargetBucket
-	src := h.o.Region
-	if src == "" {
-		r, err := h.r.location(ctx, h.bucket)
-		if err != nil {
-			return fmt.Errorf("read the bucket's Region: %w", err)
-		}
-		src = r
+	// Both Regions are read from S3, not taken from Options.Region: a
+	// client configured for one Region can reach buckets of another.
+	src, err := h.r.location(ctx, h.bucket)
+	if err != nil {
+		return fmt.Errorf("read the bucket's Region: %w", err)
 	}
 	tr, err := h.r.location(ctx, target)
 	if err != nil {

@@ -68,7 +68,7 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 	}
 	opts := &securebucket.Options{
 		ExpectedBucketOwner:         *owner,
-		Region:                      cfg.Region,
+		Region:                      partitionRegion(cfg.Region),
 		KMSKeyARN:                   *kmsKey,
 		AllowPublicStatementRemoval: *removePublic,
 		AllowACLGrantRemoval:        *removeGrants,
@@ -121,4 +121,13 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	return exitOK
+}
+
+// partitionRegion passes the configured Region on to securebucket (Create's
+// LocationConstraint and the ARN partition) when it is a real Region name.
+func partitionRegion(r string) string {
+	if strings.Count(r, "-") >= 2 {
+		return r
+	}
+	return ""
 }
