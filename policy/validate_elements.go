@@ -224,8 +224,15 @@ type actionSet [(len(catalogActions) + 63) / 64]uint64
 // expandSet returns the catalog actions an action pattern matches.
 func expandSet(pattern string) actionSet {
 	var s actionSet
+	m := newActionMatcher(pattern)
+	if m.kind == matchAll || (m.kind == matchPrefix && m.pattern == "s3:") {
+		for idx := range catalogActions {
+			s[idx/64] |= 1 << (idx % 64)
+		}
+		return s
+	}
 	for idx := range catalogActions {
-		if matchFold(pattern, catalogActions[idx].Name) {
+		if m.match(catalogActions[idx].Name) {
 			s[idx/64] |= 1 << (idx % 64)
 		}
 	}
