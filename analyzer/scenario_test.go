@@ -129,6 +129,8 @@ var scenarios = []scenario{
 	{name: "deny-removes-grant", policy: stmts(partnerGet, `{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"]}`)},
 	{name: "public-acl", publicACL: allUsers,
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
+	{name: "authenticated-users-acl", publicACL: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
 	{name: "cross-account-acl", aclUser: partner,
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"CanonicalUser": s3fake.CanonicalUserID(partner)}, Source: analyzer.SourceACL, Actions: listACL}}},
 	// Block Public Access, one setting at a time.
