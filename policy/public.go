@@ -44,8 +44,8 @@ type PublicStatement struct {
 //     limit, RFC 1918 private ranges excepted;
 //   - in a bucket policy, s3:DataAccessPointArn may wildcard the access
 //     point name when region and account are fixed; in an access point
-//     policy, a set of access points by s3:DataAccessPointArn does not
-//     limit, so such a policy is public;
+//     policy, a set of access points by s3:DataAccessPointArn (a wildcard)
+//     does not limit, so such a policy is public;
 //   - only the positive equality operators limit (StringEquals,
 //     StringEqualsIgnoreCase, StringLike with a fixed value, ArnEquals,
 //     ArnLike, IpAddress, ForAnyValue: forms of these); negated, IfExists
@@ -146,16 +146,11 @@ func limitingEntry(op operator, e ConditionEntry, kind Kind) bool {
 		return false
 	}
 	name := strings.ToLower(k.Name)
-	if name == "s3:dataaccesspointarn" && kind == KindAccessPoint {
-		// An access point policy granting by s3:DataAccessPointArn is
-		// public (S3: "differs from bucket policies").
-		return false
-	}
 	if (name == "aws:sourceip") != (op.family == famIP) {
 		return false // IpAddress only limits aws:SourceIp, and aws:SourceIp only by IpAddress
 	}
 	for _, v := range e.Values {
-		if !fixedValue(name, v.Text) {
+		if !fixedValue(name, v.Text, kind) {
 			return false
 		}
 	}
@@ -163,8 +158,8 @@ func limitingEntry(op operator, e ConditionEntry, kind Kind) bool {
 }
 
 // fixedValue reports whether v is a fixed value of the lower-case limiting
-// key name in S3's sense.
-func fixedValue(name, v string) bool {
+// key name in S3's sense, in a policy of the given kind.
+func fixedValue(name, v string, kind Kind) bool {
 	if v == "" || strings.Contains(v, "${") {
 		return false
 	}
@@ -181,7 +176,12 @@ func fixedValue(name, v string) bool {
 	case "s3:dataaccesspointarn":
 		// In a bucket policy the access point name may be a wildcard when
 		// the region and account are fixed:
-		// arn:aws:s3:us-west-2:123456789012:accesspoint/*.
+		// arn:aws:s3:us-west-2:123456789012:accesspoint/*. In an access
+		// point policy such a set of access points is public (S3: this
+		// "differs from bucket policies"); only a fixed ARN limits.
+		if kind == KindAccessPoint {
+			break
+		}
 		f := strings.SplitN(v, ":", 6)
 		if len(f) == 6 && f[0] == "arn" && !hasWildcard(strings.Join(f[:5], ":")) && isAccountID(f[4]) && f[3] != "" &&
 			strings.HasPrefix(f[5], "accesspoint/") {

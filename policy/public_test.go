@@ -133,6 +133,8 @@ func TestIsPublicAccessPointRules(t *testing.T) {
 	apSet := stmt(`"*"`, cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3:us-west-2:111122223333:accesspoint/*"`))
 	assert.False(t, policy.IsPublic(mustParse(t, apSet), policy.KindBucket).IsPublic)
 	assert.True(t, policy.IsPublic(mustParse(t, apSet), policy.KindAccessPoint).IsPublic, "a set of access points is public in an access point policy")
+	one := stmt(`"*"`, cond("ArnEquals", "s3:DataAccessPointArn", `"arn:aws:s3:us-west-2:111122223333:accesspoint/ap1"`))
+	assert.False(t, policy.IsPublic(mustParse(t, one), policy.KindAccessPoint).IsPublic, "one fixed access point limits")
 	acct := stmt(`"*"`, cond("StringEquals", "s3:DataAccessPointAccount", `"111122223333"`))
 	assert.False(t, policy.IsPublic(mustParse(t, acct), policy.KindAccessPoint).IsPublic)
 }
