@@ -1,0 +1,119 @@
+package securebucket_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+func TestHardenReadDeniedWritesNothing(t *testing.T) {
+	f, _ := startFake(t)
+	bucketIn(t, f, "denied-bucket", s3fake.StateLegacy)
+	cred := f.AddUser(account, "operator")
+	f.SetAuthorizer(denyingAuthorizer("operator", "GetBucketPolicy"))
+	c := f.Client(cred)
+	f.ResetCounts()
+	res, err := securebucket.Harden(t.Context(), c, "denied-bucket", opts())
+	require.Error(t, err)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepPolicy, se.Step)
+	assert.Equal(t, "denied-bucket", se.Bucket)
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "AccessDenied", ae.ErrorCode())
+	assert.Zero(t, f.WriteCount(), "a setting that cannot be read is never overwritten blind")
+	require.NotNil(t, res)
+	assert.False(t, res.Changed())
+}
+
+func TestHardenStepFailureReportsApplied(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "half-bucket", s3fake.StateLegacy)
+	f.InjectFault("PutPublicAccessBlock", s3fake.Fault{Code: s3fake.FaultSlowDown})
+	o := opts()
+	o.Retry.MaxAttempts = 3
+	res, err := securebucket.Harden(t.Context(), c, "half-bucket", o)
+	require.Error(t, err)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepBlockPublicAccess, se.Step)
+	assert.Equal(t, 3, f.Count("PutPublicAccessBlock"), "retried up to MaxAttempts")
+	assert.Contains(t, err.Error(), "securebucket: bucket half-bucket: step public-access-block: put public access block:")
+	for _, s := range res.Steps {
+		assert.Equal(t, s.Name != securebucket.StepBlockPublicAccess, s.Applied, s.Name)
+	}
+	// Harden again continues where it stopped.
+	f.ClearFaults()
+	f.ResetCounts()
+	res, err = securebucket.Harden(t.Context(), c, "half-bucket", o)
+	require.NoError(t, err)
+	assert.True(t, stepOf(t, res.Steps, securebucket.StepBlockPublicAccess).Applied)
+	assert.Equal(t, 1, f.WriteCount())
+}
+
+// alwaysOverwriting replaces the policy after every one of our writes.
+type alwaysOverwriting struct{ *s3.Client }
+
+func (o alwaysOverwriting) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
+	out, err := o.Client.PutBucketPolicy(ctx, in, optFns...)
+	if err == nil {
+		_, err = o.Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: in.Bucket,
+			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Mine","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::` + aws.ToString(in.Bucket) + `"}]}`)})
+	}
+	return out, err
+}
+
+func TestHardenGivesUpOnAFightingWriter(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "fought-bucket", s3fake.StateAWSDefault)
+	_, err := securebucket.Harden(t.Context(), alwaysOverwriting{c}, "fought-bucket", opts())
+	require.ErrorIs(t, err, securebucket.ErrConflict)
+	cfg, _ := f.Bucket("fought-bucket")
+	assert.Contains(t, cfg.Policy, `"Sid":"Mine"`, "the other writer's policy is not clobbered in the end")
+}
+
+// recorder records the headers of every request.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []*http.Request
+	next http.RoundTripper
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, req.Clone(req.Context()))
+	r.mu.Unlock()
+	return r.next.RoundTrip(req)
+}
+
+func TestEveryRequestCarriesExpectedBucketOwner(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	rec := &recorder{next: f.HTTPClient().Transport}
+	c := f.Client(f.OwnerCredential(), func(o *s3.Options) { o.HTTPClient = &http.Client{Transport: rec} })
+	bucketIn(t, f, "owned-bucket", s3fake.StateLegacy)
+	bucketIn(t, f, "owned-logs", s3fake.StateAWSDefault)
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "owned-logs"}
+	_, err := securebucket.Harden(t.Context(), c, "owned-bucket", o)
+	require.NoError(t, err)
+	_, err = securebucket.Audit(t.Context(), c, "owned-bucket", &securebucket.AuditOptions{AccountID: account, Controls: securebucket.AllControls()})
+	require.NoError(t, err)
+	require.NotEmpty(t, rec.reqs)
+	for _, r := range rec.reqs {
+		assert.Equal(t, account, r.Header.Get("X-Amz-Expected-Bucket-Owner"), "%s %s", r.Method, r.URL)
+		if r.Method == http.MethodPut && r.URL.Query().Has("policy") {
+			assert.Empty(t, r.Header.Get("X-Amz-Confirm-Remove-Self-Bucket-Access"), "never set")
+		}
+	}
+}
