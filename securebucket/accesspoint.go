@@ -119,7 +119,8 @@ type AccessPointResult struct {
 	Created bool
 	// NetworkOrigin is "VPC" or "Internet".
 	NetworkOrigin string
-	// Policy is the access point policy after the call (nil without Principal).
+	// Policy is the access point policy that was written, nil when it was
+	// already right or no principal was given.
 	Policy *policy.Document
 	// PolicyChanged reports whether the access point policy was written.
 	PolicyChanged bool
@@ -246,27 +247,72 @@ func apPolicy(region, accountID, name string, o *AccessPointOptions) (*policy.Do
 	return b.Document()
 }
 
-// CreateAccessPoint creates access point name on bucket for one
-// application, with secure defaults, and returns what it did:
-//
-//   - network origin VPC when opts.VPCID is set; Internet only with
-//     opts.AllowInternetOrigin ([ErrAccessPointOrigin] otherwise);
-//   - all four Block Public Access settings on (they cannot be changed
-//     later);
-//   - when opts.Principal is set, an access point policy granting it
-//     opts.Access on the objects under opts.Prefix, merged by Sid
-//     ([AccessPointSidPrefix]) with any statements already there;
-//   - unless opts.DisableBucketDelegation, the bucket policy statement
-//     [policy.DelegateToAccessPoints] merged into the bucket policy,
-//     keeping every other statement.
-//
-// An existing access point with the same bucket, origin and Block Public
-// Access is reused (Created false); one that differs gives
-// [ErrAccessPointMismatch]. Calling it again with the same arguments writes
-// nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
-// a failed request is an [*AccountError] wrapping the SDK error. The bucket
-// must be in accountID's account (ExpectedBucketOwner is sent).
-func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
+// AccessPointPlan is what [CreateAccessPoint] will do for one access point,
+// as found by [PlanAccessPoint]. Nothing is written by planning.
+type AccessPointPlan struct {
+	AccountID, Region, Bucket, Name string
+	// ARN is the access point ARN.
+	ARN string
+	// Create is true when the access point does not exist yet.
+	Create bool
+	// VPCID is the VPC of a VPC access point; "" for Internet origin.
+	VPCID string
+	// Policy is the access point policy to write (the merged document), nil
+	// when it is already right or no principal was given.
+	Policy *policy.Document
+	// PolicyChanges says, per statement of ours, what the write changes.
+	PolicyChanges []policy.Change
+	// BucketPolicy is the bucket policy to write (with the delegation
+	// statement merged), nil when it already delegates or delegation is off.
+	BucketPolicy *policy.Document
+	// BucketPolicyChanges says what the bucket policy write changes.
+	BucketPolicyChanges []policy.Change
+}
+
+// NoChange reports whether the access point exists as asked and no policy
+// needs writing.
+func (p *AccessPointPlan) NoChange() bool {
+	return !p.Create && p.Policy == nil && p.BucketPolicy == nil
+}
+
+// String describes the plan, one line per write.
+func (p *AccessPointPlan) String() string {
+	if p.NoChange() {
+		return "access point " + p.ARN + ": exists as asked; nothing to do"
+	}
+	var lines []string
+	if p.Create {
+		origin := "Internet"
+		if p.VPCID != "" {
+			origin = "VPC " + p.VPCID
+		}
+		lines = append(lines, fmt.Sprintf("create access point %s on bucket %s, network origin %s, Block Public Access all on", p.ARN, p.Bucket, origin))
+	}
+	if p.Policy != nil {
+		lines = append(lines, "write the access point policy: "+apChanges(p.PolicyChanges))
+	}
+	if p.BucketPolicy != nil {
+		lines = append(lines, "write the policy of bucket "+p.Bucket+": "+apChanges(p.BucketPolicyChanges))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func apChanges(cs []policy.Change) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// PlanAccessPoint reads the access point, its policy and the bucket policy
+// and returns what [CreateAccessPoint] would do with the same arguments,
+// without writing anything. It fails like CreateAccessPoint:
+// [ErrInvalidAccessPoint], [ErrAccessPointOrigin] or [ErrInvalidAccountID]
+// before any request, [ErrAccessPointMismatch] when an existing access point
+// differs, an [*AccountError] when a read fails, and policy.ErrPolicyTooLarge
+// when a merged policy would exceed 20 KB.
+func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointPlan, error) {
 	if opts == nil {
 		opts = &AccessPointOptions{}
 	}
@@ -281,15 +327,13 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		}
 	}
 	if acctIsNil(control) || acctIsNil(buckets) && !opts.DisableBucketDelegation {
-		return nil, &AccountError{AccountID: accountID, Operation: "CreateAccessPoint", Err: errAcctNoClient}
+		return nil, &AccountError{AccountID: accountID, Operation: "GetAccessPoint", Err: errAcctNoClient}
 	}
-	fail := func(op string, err error) (*AccessPointResult, error) {
+	fail := func(op string, err error) (*AccessPointPlan, error) {
 		return nil, &AccountError{AccountID: accountID, Operation: op, Err: err}
 	}
-	res := &AccessPointResult{ARN: AccessPointARN(region, accountID, name), NetworkOrigin: string(s3ctltypes.NetworkOriginInternet)}
-	if opts.VPCID != "" {
-		res.NetworkOrigin = string(s3ctltypes.NetworkOriginVpc)
-	}
+	p := &AccessPointPlan{AccountID: accountID, Region: region, Bucket: bucket, Name: name,
+		ARN: AccessPointARN(region, accountID, name), VPCID: opts.VPCID}
 
 	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
 	switch {
@@ -297,18 +341,96 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if err := apMatches(got, bucket, opts.VPCID); err != nil {
 			return nil, err
 		}
-		res.Alias = aws.ToString(got.Alias)
 		if a := aws.ToString(got.AccessPointArn); a != "" {
-			res.ARN = a
+			p.ARN = a
 		}
 	case acctHasCode(err, "NoSuchAccessPoint"):
+		p.Create = true
+	default:
+		return fail("GetAccessPoint", err)
+	}
+
+	if want != nil {
+		var cur *policy.Document // nil: no policy yet
+		if !p.Create {
+			pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+			switch {
+			case err == nil:
+				if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
+					return fail("GetAccessPointPolicy", err)
+				}
+			case acctHasCode(err, "NoSuchAccessPointPolicy"):
+			default:
+				return fail("GetAccessPointPolicy", err)
+			}
+		}
+		merged, changes, changed, err := apMergeOwned(cur, want.Statements)
+		if err != nil {
+			return fail("GetAccessPointPolicy", err)
+		}
+		if changed {
+			if err := merged.CheckSize(policy.KindAccessPoint); err != nil {
+				return fail("PutAccessPointPolicy", err)
+			}
+			p.Policy, p.PolicyChanges = merged, changes
+		}
+	}
+
+	if !opts.DisableBucketDelegation {
+		res, err := apPlanDelegation(ctx, buckets, bucket, accountID)
+		if err != nil {
+			return nil, err
+		}
+		if res.Changed() {
+			p.BucketPolicy, p.BucketPolicyChanges = res.Document, res.Changes
+		}
+	}
+	return p, nil
+}
+
+// CreateAccessPoint creates access point name on bucket for one
+// application, with secure defaults, and returns what it did:
+//
+//   - network origin VPC when opts.VPCID is set; Internet only with
+//     opts.AllowInternetOrigin ([ErrAccessPointOrigin] otherwise);
+//   - all four Block Public Access settings on (they cannot be changed
+//     later);
+//   - when opts.Principal is set, an access point policy granting it
+//     opts.Access on the objects under opts.Prefix, merged by Sid
+//     ([AccessPointSidPrefix]) with any statements already there (ours
+//     that no longer apply are removed, others are kept);
+//   - unless opts.DisableBucketDelegation, the bucket policy statement
+//     [policy.DelegateToAccessPoints] merged into the bucket policy,
+//     keeping every other statement.
+//
+// It plans first ([PlanAccessPoint]) and writes only what differs, in that
+// order. An existing access point with the same bucket, origin and Block
+// Public Access is reused (Created false); one that differs gives
+// [ErrAccessPointMismatch]. Calling it again with the same arguments writes
+// nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
+// a failed request is an [*AccountError] wrapping the SDK error, and the
+// result says what was done before it. The bucket must be in accountID's
+// account (ExpectedBucketOwner is sent).
+func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
+	plan, err := PlanAccessPoint(ctx, control, buckets, accountID, region, bucket, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &AccessPointResult{ARN: plan.ARN, NetworkOrigin: string(s3ctltypes.NetworkOriginInternet), Policy: plan.Policy}
+	if plan.VPCID != "" {
+		res.NetworkOrigin = string(s3ctltypes.NetworkOriginVpc)
+	}
+	fail := func(op string, err error) (*AccessPointResult, error) {
+		return res, &AccountError{AccountID: accountID, Operation: op, Err: err}
+	}
+	if plan.Create {
 		in := &s3control.CreateAccessPointInput{
 			AccountId: aws.String(accountID), Name: aws.String(name), Bucket: aws.String(bucket),
 			BucketAccountId:                aws.String(accountID),
 			PublicAccessBlockConfiguration: AllPublicAccessBlocked.s3control(),
 		}
-		if opts.VPCID != "" {
-			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(opts.VPCID)}
+		if plan.VPCID != "" {
+			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(plan.VPCID)}
 		}
 		out, err := control.CreateAccessPoint(ctx, in)
 		if err != nil {
@@ -319,48 +441,28 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if a := aws.ToString(out.AccessPointArn); a != "" {
 			res.ARN = a
 		}
-	default:
-		return fail("GetAccessPoint", err)
-	}
-
-	if want != nil {
-		var cur *policy.Document // nil: no policy yet
-		pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
-		switch {
-		case err == nil:
-			if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
-				return fail("GetAccessPointPolicy", err)
-			}
-		case acctHasCode(err, "NoSuchAccessPointPolicy"):
-		default:
-			return fail("GetAccessPointPolicy", err)
+	} else {
+		got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+		if err != nil {
+			return fail("GetAccessPoint", err)
 		}
-		merged, changed, err := apMergeOwned(cur, want.Statements)
+		res.Alias = aws.ToString(got.Alias)
+	}
+	if plan.Policy != nil {
+		body, err := plan.Policy.Marshal()
 		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
-		res.Policy = merged
-		if changed {
-			if err := merged.CheckSize(policy.KindAccessPoint); err != nil {
-				return fail("PutAccessPointPolicy", err)
-			}
-			body, err := merged.Marshal()
-			if err != nil {
-				return fail("PutAccessPointPolicy", err)
-			}
-			if _, err := control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}); err != nil {
-				return fail("PutAccessPointPolicy", err)
-			}
-			res.PolicyChanged = true
+		if _, err := control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}); err != nil {
+			return fail("PutAccessPointPolicy", err)
 		}
+		res.PolicyChanged = true
 	}
-
-	if !opts.DisableBucketDelegation {
-		changed, err := DelegateToAccessPoints(ctx, buckets, bucket, accountID)
-		if err != nil {
-			return nil, err
+	if plan.BucketPolicy != nil {
+		if err := apPutBucketPolicy(ctx, buckets, bucket, accountID, plan.BucketPolicy); err != nil {
+			return res, err
 		}
-		res.BucketPolicyChanged = changed
+		res.BucketPolicyChanged = true
 	}
 	return res, nil
 }
@@ -402,18 +504,31 @@ func apMatches(got *s3control.GetAccessPointOutput, bucket, vpcID string) error 
 // policy.ErrPolicyTooLarge before any write; a failed request is an
 // [*AccountError].
 func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
-	if err := acctCheckID(accountID); err != nil {
+	res, err := apPlanDelegation(ctx, client, bucket, accountID)
+	if err != nil || !res.Changed() {
 		return false, err
+	}
+	if err := apPutBucketPolicy(ctx, client, bucket, accountID, res.Document); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// apPlanDelegation reads the bucket policy and merges the delegation
+// statement into it, checking the size of the result.
+func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (*policy.MergeResult, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return nil, err
 	}
 	want, err := policy.DelegateToAccessPoints(bucket, accountID)
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
 	}
 	if acctIsNil(client) {
-		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
+		return nil, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
 	}
-	fail := func(op string, err error) (bool, error) {
-		return false, &AccountError{AccountID: accountID, Operation: op + " " + bucket, Err: err}
+	fail := func(op string, err error) (*policy.MergeResult, error) {
+		return nil, &AccountError{AccountID: accountID, Operation: op + " " + bucket, Err: err}
 	}
 	var cur *policy.Document // nil: no policy yet
 	out, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)})
@@ -428,33 +543,37 @@ func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bu
 	}
 	merged, err := policy.Merge(cur, want)
 	if err != nil {
-		return fail("PutBucketPolicy", err)
+		return fail("GetBucketPolicy", err)
 	}
-	if !merged.Changed() {
-		return false, nil
+	if merged.Changed() {
+		if err := merged.Document.CheckSize(policy.KindBucket); err != nil {
+			return fail("PutBucketPolicy", err)
+		}
 	}
-	if err := merged.Document.CheckSize(policy.KindBucket); err != nil {
-		return fail("PutBucketPolicy", err)
+	return merged, nil
+}
+
+func apPutBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string, doc *policy.Document) error {
+	body, err := doc.Marshal()
+	if err == nil {
+		_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)})
 	}
-	body, err := merged.Document.Marshal()
 	if err != nil {
-		return fail("PutBucketPolicy", err)
+		return &AccountError{AccountID: accountID, Operation: "PutBucketPolicy " + bucket, Err: err}
 	}
-	if _, err := client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)}); err != nil {
-		return fail("PutBucketPolicy", err)
-	}
-	return true, nil
+	return nil
 }
 
 // apMergeOwned merges want into doc (nil: no policy yet) with the policy
 // package's Merge and removes statements of ours (Sid prefix
 // AccessPointSidPrefix) that want no longer has, for example the write
 // statement when access goes from readwrite to read. Other statements are
-// kept byte for byte. It reports whether the document changed.
-func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Document, bool, error) {
+// kept byte for byte. It returns the document, what changed, and whether
+// anything did.
+func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Document, []policy.Change, bool, error) {
 	res, err := policy.Merge(doc, want...)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	var stale []string
 	for _, st := range res.Document.Statements {
@@ -463,13 +582,13 @@ func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Docume
 		}
 	}
 	if len(stale) == 0 {
-		return res.Document, res.Changed(), nil
+		return res.Document, res.Changes, res.Changed(), nil
 	}
 	rm, err := policy.Remove(res.Document, stale...)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	return rm.Document, true, nil
+	return rm.Document, append(res.Changes, rm.Changes...), true, nil
 }
 
 const apTitleBPA = "Access points should have Block Public Access settings enabled"

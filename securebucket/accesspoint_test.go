@@ -271,3 +271,26 @@ func TestAccessPointPolicy(t *testing.T) {
 	_, err = securebucket.AccessPointPolicy("eu-west-1", "111122223333", "writer", nil)
 	assert.ErrorIs(t, err, securebucket.ErrInvalidAccessPoint)
 }
+
+func TestPlanAccessPoint(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateAWSDefault))
+	opts := &securebucket.AccessPointOptions{VPCID: "vpc-0abc123", Principal: "arn:aws:iam::111122223333:role/app"}
+	plan, err := securebucket.PlanAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+	require.NoError(t, err)
+	assert.True(t, plan.Create)
+	require.NotNil(t, plan.Policy)
+	require.NotNil(t, plan.BucketPolicy)
+	assert.Equal(t, "create access point "+securebucket.AccessPointARN(e.region(), e.account, "app-ap")+" on bucket data, network origin VPC vpc-0abc123, Block Public Access all on\n"+
+		"write the access point policy: S3SecureAccessPointRead: added, S3SecureAccessPointList: added\n"+
+		"write the policy of bucket data: S3SecureDelegateToAccessPoints: added", plan.String())
+	assert.Zero(t, e.ctl.Count("CreateAccessPoint")+e.ctl.Count("PutAccessPointPolicy")+e.s3f.Count("PutBucketPolicy"), "planning writes nothing")
+
+	_, err = securebucket.CreateAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+	require.NoError(t, err)
+	plan, err = securebucket.PlanAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+	require.NoError(t, err)
+	assert.True(t, plan.NoChange(), plan.String())
+	assert.Contains(t, plan.String(), "nothing to do")
+}

@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "accesspoint",
-		usage:   "accesspoint create -bucket B -name N [-vpc VPC | -allow-internet] [-principal ARN] [-prefix P] [-actions read|write|readwrite] [-no-delegate] [-account ID]",
+		usage:   "accesspoint create -bucket B -name N [-vpc VPC | -allow-internet] [-principal ARN] [-prefix P] [-actions read|write|readwrite] [-no-delegate] [-account ID] [-dry-run]",
 		summary: "create an access point for one application: VPC origin, Block Public Access on, least-privilege policy, bucket delegation",
 		run:     runAccessPoint,
 	})
@@ -47,6 +47,7 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	actions := fs.String("actions", "read", "what the principal may do: read, write or readwrite")
 	noDelegate := fs.Bool("no-delegate", false, "do not add the S3SecureDelegateToAccessPoints statement to the bucket policy")
 	account := fs.String("account", "", "account id (default: from STS GetCallerIdentity)")
+	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
 	if code, ok := g.parseFlags(fs, args[1:]); !ok {
 		return code
 	}
@@ -93,15 +94,32 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	if err != nil {
 		return g.fail(err)
 	}
-	res, err := securebucket.CreateAccessPoint(ctx, control, s3c, acct, cfg.Region, *bucket, *name, &securebucket.AccessPointOptions{
+	opts := &securebucket.AccessPointOptions{
 		VPCID: *vpc, AllowInternetOrigin: *internet, Principal: *principal, Access: access, Prefix: *prefix,
 		DisableBucketDelegation: *noDelegate,
-	})
-	if err != nil {
+	}
+	explain := func(err error) int {
 		if errors.Is(err, securebucket.ErrAccessPointOrigin) {
 			return g.fail(fmt.Errorf("%w: give -vpc, or -allow-internet to accept Internet origin", err))
 		}
 		return g.fail(err)
+	}
+	var (
+		arn, alias                        string
+		created, policyDone, bucketPolicy bool
+	)
+	if *dryRun {
+		plan, err := securebucket.PlanAccessPoint(ctx, control, s3c, acct, cfg.Region, *bucket, *name, opts)
+		if err != nil {
+			return explain(err)
+		}
+		arn, created, policyDone, bucketPolicy = plan.ARN, plan.Create, plan.Policy != nil, plan.BucketPolicy != nil
+	} else {
+		res, err := securebucket.CreateAccessPoint(ctx, control, s3c, acct, cfg.Region, *bucket, *name, opts)
+		if err != nil {
+			return explain(err)
+		}
+		arn, alias, created, policyDone, bucketPolicy = res.ARN, res.Alias, res.Created, res.PolicyChanged, res.BucketPolicyChanged
 	}
 	p := g.newPrinter("accesspoint", "step", "action", "detail")
 	action := func(changed bool, kind string) string {
@@ -110,18 +128,20 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 		}
 		return "none"
 	}
-	origin := res.NetworkOrigin
+	origin := "Internet"
 	if *vpc != "" {
-		origin += " " + *vpc
+		origin = "VPC " + *vpc
 	}
-	p.Row(*name, "access-point", action(res.Created, "create"), fmt.Sprintf("%s on bucket %s, network origin %s, Block Public Access all on", res.ARN, *bucket, origin))
+	p.Row(*name, "access-point", action(created, "create"), fmt.Sprintf("%s on bucket %s, network origin %s, Block Public Access all on", arn, *bucket, origin))
 	if *principal != "" {
-		p.Row(*name, "access-point-policy", action(res.PolicyChanged, "update"), fmt.Sprintf("%s for %s%s", access, *principal, prefixDetail(*prefix)))
+		p.Row(*name, "access-point-policy", action(policyDone, "update"), fmt.Sprintf("%s for %s%s", access, *principal, prefixDetail(*prefix)))
 	}
 	if !*noDelegate {
-		p.Row(*name, "bucket-policy", action(res.BucketPolicyChanged, "update"), "statement S3SecureDelegateToAccessPoints (s3:DataAccessPointAccount "+acct+")")
+		p.Row(*name, "bucket-policy", action(bucketPolicy, "update"), "statement S3SecureDelegateToAccessPoints (s3:DataAccessPointAccount "+acct+")")
 	}
-	p.Row(*name, "alias", "none", res.Alias)
+	if !*dryRun {
+		p.Row(*name, "alias", "none", alias)
+	}
 	p.Flush()
 	return exitOK
 }

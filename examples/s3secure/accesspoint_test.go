@@ -34,6 +34,15 @@ func TestAccessPointCreateLocal(t *testing.T) {
 	assert.True(t, strings.HasSuffix(rows[3]["detail"], "-s3alias"))
 }
 
+func TestAccessPointDryRunLocal(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-local", "accesspoint", "create", "-bucket", "data", "-name", "app-ap", "-allow-internet", "-dry-run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `access-point +create`, stdout)
+	assert.Contains(t, stdout, "network origin Internet")
+	assert.Regexp(t, `bucket-policy +update`, stdout)
+	assert.NotContains(t, stdout, "alias", "nothing was created, so there is no alias yet")
+}
+
 func TestAccessPointUsageErrors(t *testing.T) {
 	tests := []struct {
 		name   string
