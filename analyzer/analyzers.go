@@ -65,6 +65,9 @@ type EnsureOptions struct {
 // [*Error] for a failed call, matching [ErrAccessDenied] when permission is
 // missing.
 func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Analyzer, error) {
+	if client == nil {
+		return nil, invalid("nil client")
+	}
 	var o EnsureOptions
 	if opts != nil {
 		o = *opts
@@ -161,6 +164,9 @@ func arnRegionAccount(arn string) (string, string) {
 
 // checkAnalyzer validates a and that it is in the client's Region.
 func checkAnalyzer(client any, a *Analyzer) error {
+	if client == nil {
+		return invalid("nil client")
+	}
 	if a == nil || a.ARN == "" {
 		return invalid("analyzer is required")
 	}

@@ -158,6 +158,9 @@ type FetchOptions struct {
 // Errors: [ErrInvalidInput] for a bad bucket name or owner; [*Error] for a
 // failed call (matching [ErrAccessDenied]).
 func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions) (*BucketState, error) {
+	if client == nil {
+		return nil, invalid("nil client")
+	}
 	var o FetchOptions
 	if opts != nil {
 		o = *opts
@@ -257,6 +260,9 @@ type BucketResult struct {
 // Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
 // [*Error] when ListBuckets fails; ctx's error when it is cancelled.
 func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]BucketResult, error) {
+	if client == nil {
+		return nil, invalid("nil client")
+	}
 	var o FetchOptions
 	if opts != nil {
 		o = *opts

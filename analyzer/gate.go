@@ -107,6 +107,9 @@ func (e *GateError) Unwrap() error { return e.err }
 // the access-analyzer:Check* permissions), so a caller can tell "refused"
 // from "could not check".
 func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error {
+	if g == nil || g.client == nil {
+		return invalid("gate has no client")
+	}
 	if !validBucketName(bucket) {
 		return invalid("bad bucket name %q", bucket)
 	}

@@ -62,12 +62,17 @@ type KeyFinding struct {
 
 // KeyHygiene lists every IAM user's access keys (all pages of ListUsers
 // and ListAccessKeys) and reports active keys older than opts.MaxAge and
-// keys that were never used, sorted by user and key id.
+// keys that were never used, sorted by user and key id. The root user's
+// keys are not IAM users' keys and are not listed; the IAM credential
+// report and Security Hub IAM.4 cover them.
 //
 // Errors: [ErrInvalidInput] for a negative MaxAge; [*Error] for a failed
 // call (matching [ErrAccessDenied] without iam:ListUsers,
 // iam:ListAccessKeys or iam:GetAccessKeyLastUsed).
 func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFinding, error) {
+	if client == nil {
+		return nil, invalid("nil client")
+	}
 	var o KeyOptions
 	if opts != nil {
 		o = *opts

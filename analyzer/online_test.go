@@ -391,3 +391,21 @@ func TestGate(t *testing.T) {
 	require.ErrorIs(t, err, analyzer.ErrAccessDenied)
 	assert.NotErrorIs(t, err, analyzer.ErrPublicAccess, "could not check is not refused")
 }
+
+func TestNilClients(t *testing.T) {
+	ctx := t.Context()
+	a := &analyzer.Analyzer{Name: "x", ARN: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/x"}
+	_, err := analyzer.EnsureAnalyzer(ctx, nil, nil)
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.ListFindings(ctx, nil, a, nil)
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.Validate(ctx, nil, sample, nil)
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	assert.ErrorIs(t, analyzer.NewGate(nil, nil).CheckPolicy(ctx, "bkt", sample), analyzer.ErrInvalidInput)
+	_, err = analyzer.KeyHygiene(ctx, nil, nil)
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.Fetch(ctx, nil, "bkt", &analyzer.FetchOptions{Owner: owner})
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.AnalyzeAll(ctx, nil, &analyzer.FetchOptions{Owner: owner})
+	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
+}

@@ -34,6 +34,9 @@ type ValidateOptions struct {
 // Errors: [ErrInvalidInput] for an empty document; [*Error] for a failed
 // call.
 func Validate(ctx context.Context, client ValidateAPI, policyJSON string, opts *ValidateOptions) ([]policy.Finding, error) {
+	if client == nil {
+		return nil, invalid("nil client")
+	}
 	var o ValidateOptions
 	if opts != nil {
 		o = *opts
