@@ -1,12 +1,17 @@
 package analyzer_test
 
 import (
+	"context"
 	"fmt"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -17,6 +22,7 @@ import (
 
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/aafake"
+	"github.com/s3secure/s3secure/internal/conformance"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
@@ -269,7 +275,11 @@ func setUp(t *testing.T, s3c *s3.Client, ctl *s3control.Client, s scenario) {
 		require.NoError(t, err)
 	}
 	if s.publicACL != "" || s.aclUser != "" {
-		grants := []s3types.Grant{{Grantee: &s3types.Grantee{Type: s3types.TypeCanonicalUser, ID: aws.String(s3fake.CanonicalUserID(owner))}, Permission: s3types.PermissionFullControl}}
+		// The owner's canonical id is the target's own (S3 computes it).
+		cur, err := s3c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+		require.NoError(t, err)
+		ownerID := cur.Owner.ID
+		grants := []s3types.Grant{{Grantee: &s3types.Grantee{Type: s3types.TypeCanonicalUser, ID: ownerID}, Permission: s3types.PermissionFullControl}}
 		if s.publicACL != "" {
 			grants = append(grants, s3types.Grant{Grantee: &s3types.Grantee{Type: s3types.TypeGroup, URI: aws.String(s.publicACL)}, Permission: s3types.PermissionRead})
 		}
@@ -277,7 +287,7 @@ func setUp(t *testing.T, s3c *s3.Client, ctl *s3control.Client, s scenario) {
 			grants = append(grants, s3types.Grant{Grantee: &s3types.Grantee{Type: s3types.TypeCanonicalUser, ID: aws.String(s3fake.CanonicalUserID(s.aclUser))}, Permission: s3types.PermissionRead})
 		}
 		_, err = s3c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, AccessControlPolicy: &s3types.AccessControlPolicy{
-			Owner: &s3types.Owner{ID: aws.String(s3fake.CanonicalUserID(owner))}, Grants: grants,
+			Owner: &s3types.Owner{ID: ownerID}, Grants: grants,
 		}})
 		require.NoError(t, err)
 	}
@@ -340,4 +350,49 @@ func TestScenariosOffline(t *testing.T) {
 // closed-connection race (see aafake.ClosedConnRetryer).
 func ownerClient(sf *s3fake.Fake) *s3.Client {
 	return sf.Client(sf.OwnerCredential(), func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+}
+
+// TestScenariosOfflineMoto runs the bucket-level rows of the table against
+// moto_server's S3 (and S3 Control for the account setting), so that Fetch
+// reads another implementation's wire format. Rows that need access points
+// or another account's canonical user are fake-only.
+func TestScenariosOfflineMoto(t *testing.T) {
+	ctx := t.Context()
+	ep := conformance.StartMoto(t)
+	u, err := url.Parse(ep)
+	require.NoError(t, err)
+	acct := conformance.MotoAccountID
+	swap := func(s string) string { return strings.ReplaceAll(s, owner, acct) }
+	for _, s := range scenarios {
+		if len(s.aps) > 0 || s.aclUser != "" {
+			continue
+		}
+		t.Run(s.name, func(t *testing.T) {
+			s := s
+			s.name = "moto-" + s.name + "-" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
+			s.policy = swap(s.policy)
+			s3c := s3fake.NewClient(ep, "us-east-1", nil, credentials.NewStaticCredentialsProvider("AKIAMOTOOWNER0000001", "moto-secret", ""),
+				func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+			ctl := s3controlfake.NewClient(ep, u.Host, "us-east-1", func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+			// moto keeps state across tests: reset the account setting.
+			_, _ = ctl.DeletePublicAccessBlock(ctx, &s3control.DeletePublicAccessBlockInput{AccountId: aws.String(acct)})
+			setUp(t, s3c, ctl, s)
+			if s.accountBPA != nil {
+				_, err := ctl.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String(acct),
+					PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
+						BlockPublicAcls: aws.Bool(s.accountBPA.BlockPublicAcls), IgnorePublicAcls: aws.Bool(s.accountBPA.IgnorePublicAcls),
+						BlockPublicPolicy: aws.Bool(s.accountBPA.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(s.accountBPA.RestrictPublicBuckets),
+					}})
+				require.NoError(t, err)
+				t.Cleanup(func() {
+					_, _ = ctl.DeletePublicAccessBlock(context.Background(), &s3control.DeletePublicAccessBlockInput{AccountId: aws.String(acct)})
+				})
+			}
+			got, err := analyzer.AnalyzeBucket(ctx, s3c, bucketOf(s), &analyzer.FetchOptions{
+				Owner: acct, Control: &analyzer.S3Control{Client: ctl, Account: acct},
+			})
+			require.NoError(t, err)
+			assert.ElementsMatch(t, expected(s), project(got))
+		})
+	}
 }
