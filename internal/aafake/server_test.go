@@ -343,3 +343,47 @@ func TestClosedConnRetryer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, d)
 }
+
+func TestArchiveRuleCRUDAndAnalyzerTypes(t *testing.T) {
+	ctx := t.Context()
+	f, c := aafake.Start(t, nil)
+	unused := f.AddAnalyzer("us-east-1", "unused", types.TypeAccountUnusedAccess)
+	_, err := c.ListFindings(ctx, &accessanalyzer.ListFindingsInput{AnalyzerArn: &unused})
+	var ve *types.ValidationException
+	require.ErrorAs(t, err, &ve, "ListFindings serves only external-access analyzers")
+	assert.Equal(t, types.ValidationExceptionReasonNotSupported, ve.Reason)
+	_, err = c.ListFindingsV2(ctx, &accessanalyzer.ListFindingsV2Input{AnalyzerArn: &unused})
+	require.NoError(t, err)
+
+	_, err = c.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("acct"), Type: types.TypeAccount,
+		ArchiveRules: []types.InlineArchiveRule{{RuleName: aws.String("inline"), Filter: map[string]types.Criterion{"isPublic": {Eq: []string{"false"}}}}}})
+	require.NoError(t, err)
+	got, err := c.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("inline")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"false"}, got.ArchiveRule.Filter["isPublic"].Eq)
+	assert.False(t, aws.ToTime(got.ArchiveRule.CreatedAt).IsZero())
+
+	_, err = c.UpdateArchiveRule(ctx, &accessanalyzer.UpdateArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("inline"),
+		Filter: map[string]types.Criterion{"isPublic": {Eq: []string{"true"}}}})
+	require.NoError(t, err)
+	got, err = c.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("inline")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"true"}, got.ArchiveRule.Filter["isPublic"].Eq)
+
+	_, err = c.CreateArchiveRule(ctx, &accessanalyzer.CreateArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("empty"), Filter: map[string]types.Criterion{}})
+	require.ErrorAs(t, err, &ve, "an empty filter is refused")
+
+	_, err = c.DeleteArchiveRule(ctx, &accessanalyzer.DeleteArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("inline")})
+	require.NoError(t, err)
+	_, err = c.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String("acct"), RuleName: aws.String("inline")})
+	var nf *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &nf)
+
+	_, err = c.DeleteAnalyzer(ctx, &accessanalyzer.DeleteAnalyzerInput{AnalyzerName: aws.String("acct")})
+	require.NoError(t, err)
+	_, err = c.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String("acct")})
+	require.ErrorAs(t, err, &nf)
+
+	_, err = c.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("9bad"), Type: types.TypeAccount})
+	require.ErrorAs(t, err, &ve)
+}
