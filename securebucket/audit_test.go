@@ -338,3 +338,35 @@ func TestAuditBucketInAnotherRegion(t *testing.T) {
 	require.Len(t, fleet.Buckets, 1)
 	assert.False(t, fleet.Buckets[0].Failed(), "%+v", fleet.Buckets[0].Results)
 }
+
+// pagingClient serves ListBuckets in pages of two, as S3 does with
+// max-buckets.
+type pagingClient struct{ *s3.Client }
+
+func (p pagingClient) ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
+	out, err := p.Client.ListBuckets(ctx, &s3.ListBucketsInput{}, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if in.ContinuationToken != nil {
+		_, _ = fmt.Sscanf(*in.ContinuationToken, "page-%d", &start)
+	}
+	end := min(start+2, len(out.Buckets))
+	page := &s3.ListBucketsOutput{Buckets: out.Buckets[start:end]}
+	if end < len(out.Buckets) {
+		page.ContinuationToken = aws.String(fmt.Sprintf("page-%d", end))
+	}
+	return page, nil
+}
+
+func TestAuditAllFollowsPages(t *testing.T) {
+	f, c := startFake(t)
+	for i := 0; i < 5; i++ {
+		bucketIn(t, f, fmt.Sprintf("page-bucket-%d", i), s3fake.StateAWSDefault)
+	}
+	fleet, err := securebucket.AuditAll(t.Context(), pagingClient{c}, auditOpts())
+	require.NoError(t, err)
+	assert.Len(t, fleet.Buckets, 5)
+	assert.Equal(t, 3, f.Count("ListBuckets"))
+}

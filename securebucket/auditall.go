@@ -150,7 +150,9 @@ func listBuckets(ctx context.Context, client ReadAPI, rt Retry) ([]types.Bucket,
 	seen := map[string]bool{}
 	for {
 		page, err := call(ctx, rt, func(ctx context.Context) (*s3.ListBucketsOutput, error) {
-			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token})
+			// max-buckets makes S3 paginate (accounts may have more than
+			// 10,000 buckets); servers without pagination ignore it.
+			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token, MaxBuckets: aws.Int32(10000)})
 		})
 		if err != nil {
 			return nil, err

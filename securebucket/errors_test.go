@@ -117,3 +117,20 @@ func TestEveryRequestCarriesExpectedBucketOwner(t *testing.T) {
 		}
 	}
 }
+
+func TestHardenAccountBlockPublicPolicyRefusesKeptPublicStatement(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "acct-blocked", s3fake.StateLegacy)
+	putPolicy(t, c, "acct-blocked", fmtPolicy(publicReadPolicy, "acct-blocked"))
+	f.SetAccountPublicAccessBlock(account, &s3fake.PublicAccessBlock{BlockPublicPolicy: true})
+	_, err := securebucket.Harden(t.Context(), c, "acct-blocked", opts())
+	require.ErrorIs(t, err, securebucket.ErrPublicPolicyBlocked, "S3 refuses the merged, still public policy")
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae, "the SDK error is wrapped too")
+	assert.Equal(t, "AccessDenied", ae.ErrorCode())
+
+	o := opts()
+	o.AllowPublicStatementRemoval = true
+	_, err = securebucket.Harden(t.Context(), c, "acct-blocked", o)
+	require.NoError(t, err)
+}
