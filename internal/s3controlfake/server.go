@@ -8,10 +8,10 @@
 // s3control client can be pointed at it. Because the SDK prefixes the
 // endpoint host with the account id (111122223333.127.0.0.1:PORT), a client
 // needs a transport that dials the fake's address whatever the host: use
-// [Server.Client] or [LoopbackHTTPClient].
+// [TestServer.Client], [NewClient] or [LoopbackHTTPClient].
 //
 // Account-level Block Public Access can be kept by the fake itself or in an
-// [AccountBPAStore] (the in-memory S3 fake), so that PutPublicAccessBlock
+// [AccountBPAStore]; with Options.S3 it is the in-memory S3 fake, so that PutPublicAccessBlock
 // through s3control changes what the S3 fake enforces.
 package s3controlfake
 
