@@ -524,6 +524,12 @@ func ctMergeAdvanced(cur []cttypes.AdvancedEventSelector, buckets []string, read
 		if !slices.ContainsFunc(out[idx].FieldSelectors, func(f cttypes.AdvancedFieldSelector) bool { return aws.ToString(f.Field) == "resources.ARN" }) {
 			all = true
 		}
+		// Never narrower than before: if our selector logged reads, it
+		// still does.
+		ro := slices.IndexFunc(out[idx].FieldSelectors, func(f cttypes.AdvancedFieldSelector) bool { return aws.ToString(f.Field) == "readOnly" })
+		if ro < 0 || slices.Contains(out[idx].FieldSelectors[ro].Equals, "true") {
+			read = true
+		}
 	}
 	fs := []cttypes.AdvancedFieldSelector{
 		{Field: aws.String("eventCategory"), Equals: []string{"Data"}},

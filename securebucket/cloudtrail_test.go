@@ -350,3 +350,25 @@ func TestPlanDataEventsErrors(t *testing.T) {
 	var hr *cttypes.InvalidHomeRegionException
 	assert.ErrorAs(t, err, &hr)
 }
+
+func TestPlanDataEventsNeverNarrower(t *testing.T) {
+	e := newCtTrailEnv(t)
+	ctx := t.Context()
+	e.trail(t, "main", true, true)
+	mgmt := cttypes.AdvancedEventSelector{Name: aws.String("mgmt"), FieldSelectors: []cttypes.AdvancedFieldSelector{ctField("eventCategory", "Equals", "Management")}}
+	e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{mgmt}})
+	plan, err := securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"data"}})
+	require.NoError(t, err)
+	require.NoError(t, securebucket.ApplyDataEvents(ctx, e.client, plan))
+
+	// A later write-only request for another bucket must not stop the read
+	// logging of the first.
+	plan, err = securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"more"}, AllowWriteOnly: true})
+	require.NoError(t, err)
+	require.NoError(t, securebucket.ApplyDataEvents(ctx, e.client, plan))
+	for _, b := range []string{"data", "more"} {
+		rs, err := securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: b})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs), b)
+	}
+}
