@@ -3,10 +3,12 @@ package analyzer
 import (
 	"context"
 	"errors"
+	"regexp"
 	"sort"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -147,6 +149,11 @@ type FetchOptions struct {
 	// Concurrency bounds how many buckets [AnalyzeAll] reads at once;
 	// DefaultConcurrency when zero.
 	Concurrency int
+	// Region is the bucket's Region for [Fetch] and [AnalyzeBucket]; the
+	// S3 calls are signed for it. When empty the client's Region is used,
+	// and a bucket S3 says is elsewhere is followed there once.
+	// [AnalyzeAll] sets it per bucket from ListBuckets.
+	Region string
 }
 
 // Fetch reads a bucket's state for [Analyze]: policy, ACL, ownership
@@ -171,8 +178,14 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	if !twelveDigits.MatchString(o.Owner) {
 		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
 	}
-	b := &BucketState{Name: bucket, Owner: o.Owner}
-	pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	b := &BucketState{Name: bucket, Owner: o.Owner, Region: o.Region}
+	optFns := regionOpt(o.Region)
+	pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, optFns...)
+	if r := regionHint(err); o.Region == "" && r != "" {
+		// Asked through another Region, S3 names the bucket's own.
+		b.Region, optFns = r, regionOpt(r)
+		pol, err = client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, optFns...)
+	}
 	switch {
 	case isCode(err, "NoSuchBucketPolicy"):
 	case err != nil:
@@ -180,7 +193,7 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	default:
 		b.Policy = aws.ToString(pol.Policy)
 	}
-	own, err := client.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)})
+	own, err := client.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)}, optFns...)
 	switch {
 	case isCode(err, "OwnershipControlsNotFoundError"):
 	case err != nil:
@@ -192,7 +205,7 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 			}
 		}
 	}
-	acl, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
+	acl, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)}, optFns...)
 	if err != nil {
 		return nil, wrap("GetBucketAcl", bucket, err)
 	}
@@ -205,7 +218,7 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 		}
 		b.ACL = append(b.ACL, policy.ACLGrant{GranteeURI: aws.ToString(g.Grantee.URI), GranteeID: aws.ToString(g.Grantee.ID), Permission: string(g.Permission)})
 	}
-	bpa, err := client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	bpa, err := client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)}, optFns...)
 	switch {
 	case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
 	case err != nil:
@@ -277,6 +290,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		o.Concurrency = DefaultConcurrency
 	}
 	var names []string
+	regions := map[string]string{}
 	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -285,6 +299,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		}
 		for _, b := range page.Buckets {
 			names = append(names, aws.ToString(b.Name))
+			regions[aws.ToString(b.Name)] = aws.ToString(b.BucketRegion)
 		}
 	}
 	sort.Strings(names)
@@ -310,10 +325,12 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			return nil, ctx.Err()
 		}
 		wg.Add(1)
+		bo := o
+		bo.Region = regions[name]
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i].Findings, results[i].Err = AnalyzeBucket(ctx, client, name, &o)
+			results[i].Findings, results[i].Err = AnalyzeBucket(ctx, client, name, &bo)
 		}()
 	}
 	wg.Wait()
@@ -321,6 +338,39 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		return nil, err
 	}
 	return results, nil
+}
+
+func regionOpt(region string) []func(*s3.Options) {
+	if region == "" {
+		return nil
+	}
+	return []func(*s3.Options){func(o *s3.Options) { o.Region = region }}
+}
+
+var (
+	regionRE    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	expectingRE = regexp.MustCompile(`expecting '([a-z0-9-]+)'`)
+)
+
+// regionHint returns the Region S3 names in a wrong-Region error (the
+// x-amz-bucket-region header, or the message of
+// AuthorizationHeaderMalformed: "… expecting 'eu-west-1'"), or "".
+func regionHint(err error) string {
+	if err == nil {
+		return ""
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); regionRE.MatchString(r) {
+			return r
+		}
+	}
+	if isCode(err, "AuthorizationHeaderMalformed") || isCode(err, "PermanentRedirect") {
+		if m := expectingRE.FindStringSubmatch(err.Error()); m != nil && regionRE.MatchString(m[1]) {
+			return m[1]
+		}
+	}
+	return ""
 }
 
 func isCode(err error, code string) bool {

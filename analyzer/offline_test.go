@@ -10,11 +10,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
 )
@@ -294,4 +296,35 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestMultiRegionFleet(t *testing.T) {
+	ctx := t.Context()
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, CreateBucketState: s3fake.StateLegacy})
+	east := ownerClient(sf)
+	west := sf.Client(sf.OwnerCredential(), func(o *s3.Options) { o.Region = "eu-west-1"; o.Retryer = aafake.ClosedConnRetryer{} })
+	_, err := east.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("home-bucket")})
+	require.NoError(t, err)
+	_, err = west.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
+	require.NoError(t, err)
+	_, err = west.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("away-bucket"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::away-bucket/*"}]}`)})
+	require.NoError(t, err)
+
+	all, err := analyzer.AnalyzeAll(ctx, east, &analyzer.FetchOptions{Owner: owner})
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	for _, r := range all {
+		require.NoError(t, r.Err, r.Bucket)
+	}
+	assert.Equal(t, "away-bucket", all[0].Bucket)
+	require.Len(t, all[0].Findings, 1, "the eu-west-1 bucket is read in its own Region")
+	assert.True(t, all[0].Findings[0].Public)
+
+	// A single bucket in another Region is followed there.
+	b, err := analyzer.Fetch(ctx, east, "away-bucket", &analyzer.FetchOptions{Owner: owner})
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1", b.Region)
+	assert.NotEmpty(t, b.Policy)
 }
