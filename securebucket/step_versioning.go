@@ -206,8 +206,9 @@ func describeRetention(r *types.DefaultRetention) string {
 	if r == nil || r.Mode == "" {
 		return "no default retention"
 	}
-	if r.Years != nil {
-		return fmt.Sprintf("%s for %d years", r.Mode, aws.ToInt32(r.Years))
+	// Some servers send both fields, one of them 0.
+	if y := aws.ToInt32(r.Years); y > 0 {
+		return fmt.Sprintf("%s for %d years", r.Mode, y)
 	}
 	return fmt.Sprintf("%s for %d days", r.Mode, aws.ToInt32(r.Days))
 }
