@@ -18,7 +18,9 @@
 //   - [Gate] as a pre-flight check before a bucket policy is written
 //     (CheckNoPublicAccess and CheckAccessNotGranted);
 //   - [KeyHygiene] for IAM users' access keys older than 90 days or never
-//     used.
+//     used;
+//   - [CheckBucketRegions] before asking about particular buckets: Access
+//     Analyzer only knows the buckets of its own Region.
 //
 // Both paths return [Finding] values with the same fields (kind, public,
 // principal, accounts, organization, actions, limiting conditions,

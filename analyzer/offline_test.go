@@ -328,3 +328,36 @@ func TestMultiRegionFleet(t *testing.T) {
 	assert.Equal(t, "eu-west-1", b.Region)
 	assert.NotEmpty(t, b.Policy)
 }
+
+func TestCheckBucketRegions(t *testing.T) {
+	ctx := t.Context()
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, CreateBucketState: s3fake.StateLegacy})
+	east := ownerClient(sf)
+	west := sf.Client(sf.OwnerCredential(), func(o *s3.Options) { o.Region = "eu-west-1"; o.Retryer = aafake.ClosedConnRetryer{} })
+	_, err := east.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("home-bucket")})
+	require.NoError(t, err)
+	_, err = west.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
+	require.NoError(t, err)
+
+	r, err := analyzer.BucketRegion(ctx, east, "home-bucket")
+	require.NoError(t, err)
+	assert.Equal(t, "us-east-1", r)
+	r, err = analyzer.BucketRegion(ctx, east, "away-bucket")
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1", r)
+
+	a := &analyzer.Analyzer{Name: "x", ARN: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/x", Region: "us-east-1"}
+	require.NoError(t, analyzer.CheckBucketRegions(ctx, east, a, "home-bucket"))
+	err = analyzer.CheckBucketRegions(ctx, east, a, "home-bucket", "away-bucket")
+	var wr *analyzer.WrongRegionError
+	require.ErrorAs(t, err, &wr)
+	assert.Equal(t, "bucket away-bucket", wr.What)
+	assert.Equal(t, "eu-west-1", wr.Region)
+	assert.ErrorIs(t, err, analyzer.ErrWrongRegion)
+	assert.Equal(t, "analyzer: bucket away-bucket is in region eu-west-1, not us-east-1 (access analyzer is regional)", err.Error())
+
+	_, err = analyzer.BucketRegion(ctx, east, "no-such-bucket-here")
+	var ae *analyzer.Error
+	require.ErrorAs(t, err, &ae)
+}

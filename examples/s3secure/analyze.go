@@ -157,6 +157,17 @@ func analyzeOnline(ctx context.Context, g *globals, cfg aws.Config, buckets []st
 	if a.Created {
 		fmt.Fprintf(g.stderr, "s3secure: created analyzer %s; its first scan takes a few minutes\n", a.ARN)
 	}
+	if len(buckets) > 0 {
+		// A bucket in another Region has no findings here; say so instead
+		// of printing nothing.
+		s3c, err := g.s3Client(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := analyzer.CheckBucketRegions(ctx, s3c, a, buckets...); err != nil {
+			return nil, err
+		}
+	}
 	return analyzer.ListFindings(ctx, client, a, &analyzer.ListOptions{Buckets: buckets, IncludeArchived: archived})
 }
 

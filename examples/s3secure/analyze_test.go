@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -143,4 +144,20 @@ func TestAnalyzeUsage(t *testing.T) {
 
 func archiveInput(arn, id string) *accessanalyzer.UpdateFindingsInput {
 	return &accessanalyzer.UpdateFindingsInput{AnalyzerArn: aws.String(arn), Ids: []string{id}, Status: aatypes.FindingStatusUpdateArchived}
+}
+
+func TestAnalyzeOnlineWrongRegion(t *testing.T) {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333"})
+	owner := sf.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	west := sf.Client(owner, func(o *s3.Options) { o.Region = "eu-west-1" })
+	_, err := west.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
+	require.NoError(t, err)
+	f, _ := aafake.Start(t, nil)
+	f.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
+
+	code, _, stderr := runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-bucket", "away-bucket", "-analyzer-endpoint", f.URL)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "bucket away-bucket is in region eu-west-1, not us-east-1")
 }
