@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -310,23 +312,50 @@ func acctFakeTarget(t *testing.T) *acctTarget {
 // header ACCOUNT.s3-control.REGION.amazonaws.com: the s3control client gets
 // that endpoint and a transport that dials moto's loopback address for
 // every host.
+//
+// moto may be shared (S3SECURE_MOTO_ENDPOINT in CI) with other packages'
+// tests that set the account's Block Public Access, so every request
+// carries moto's x-moto-account-id header with an account of this run's
+// own: its settings, buckets and trails are invisible to the others.
 func acctMotoTarget(t *testing.T) *acctTarget {
-	tgt := conformance.MotoTarget(t)
-	u, err := url.Parse(tgt.Endpoint)
+	ep := conformance.StartMoto(t)
+	u, err := url.Parse(ep)
 	require.NoError(t, err)
-	control := s3controlfake.NewClient("http://s3-control."+tgt.Region+".amazonaws.com", u.Host, tgt.Region)
-	return &acctTarget{name: "moto", account: tgt.AccountID, region: tgt.Region, s3: tgt.Owner, control: control,
-		trails: cloudtrailfake.NewClient(tgt.Endpoint, tgt.Region),
+	account := fmt.Sprintf("9%011d", time.Now().UnixNano()%100_000_000_000)
+	region := "us-east-1"
+	withAccount := func(c *http.Client) *http.Client {
+		return &http.Client{Timeout: 30 * time.Second, Transport: acctHeaderTransport{account: account, next: c.Transport}}
+	}
+	creds := credentials.NewStaticCredentialsProvider("AKIAMOTOOWNER0000001", "moto-secret", "")
+	s3c := s3fake.NewClient(ep, region, withAccount(&http.Client{Transport: http.DefaultTransport}), creds)
+	control := s3controlfake.NewClient("http://s3-control."+region+".amazonaws.com", u.Host, region,
+		func(o *s3control.Options) { o.HTTPClient = withAccount(s3controlfake.LoopbackHTTPClient(u.Host)) })
+	trails := cloudtrailfake.NewClient(ep, region, func(o *cloudtrail.Options) {
+		o.HTTPClient = withAccount(&http.Client{Transport: http.DefaultTransport})
+	})
+	return &acctTarget{name: "moto", account: account, region: region, s3: s3c, control: control, trails: trails,
 		createBucket: func(t *testing.T, name string) {
-			_, err := tgt.Owner.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(name)})
+			_, err := s3c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(name)})
 			require.NoError(t, err)
 		}}
 }
 
+// acctHeaderTransport adds moto's x-moto-account-id header to every request.
+type acctHeaderTransport struct {
+	account string
+	next    http.RoundTripper
+}
+
+func (a acctHeaderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("x-moto-account-id", a.account)
+	return a.next.RoundTrip(r)
+}
+
 // TestAccountConformance runs the account-level scenarios against the
-// fakes and, when available, moto_server (one instance for all scenarios:
-// moto keeps state, so names are unique and account Block Public Access is
-// removed at the end of its scenario).
+// fakes and, when available, moto_server (one instance for all scenarios,
+// in an account of this run's own: moto keeps state, so names are unique
+// and account Block Public Access is removed at the end of its scenario).
 //
 // Where moto and AWS differ, the scenarios follow AWS and skip the check on
 // moto, saying why: moto grants every request (so "denied" cannot be

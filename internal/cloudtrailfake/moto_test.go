@@ -2,6 +2,7 @@ package cloudtrailfake_test
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -35,11 +36,15 @@ func TestWireConformance(t *testing.T) {
 		}},
 		{"moto", func(t *testing.T) (*cloudtrail.Client, string) {
 			ep := conformance.StartMoto(t)
+			// moto may be shared with other packages' tests (CI): an account
+			// of this run's own, through moto's x-moto-account-id header.
+			acct := fmt.Sprintf("7%011d", time.Now().UnixNano()%100_000_000_000)
+			hc := &http.Client{Timeout: 30 * time.Second, Transport: motoAccount{acct, http.DefaultTransport}}
 			// moto's CreateTrail needs the log bucket to exist.
-			s3c := s3fake.NewClient(ep, "us-east-1", nil, credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto-secret", ""))
+			s3c := s3fake.NewClient(ep, "us-east-1", hc, credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto-secret", ""))
 			_, err := s3c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("wire-trail-logs")})
 			require.NoError(t, err)
-			return cloudtrailfake.NewClient(ep, "us-east-1"), conformance.MotoAccountID
+			return cloudtrailfake.NewClient(ep, "us-east-1", func(o *cloudtrail.Options) { o.HTTPClient = hc }), acct
 		}},
 	}
 	for _, tgt := range targets {
@@ -102,4 +107,16 @@ func TestWireConformance(t *testing.T) {
 			assert.ErrorAs(t, err, &nf)
 		})
 	}
+}
+
+// motoAccount adds moto's x-moto-account-id header to every request.
+type motoAccount struct {
+	account string
+	next    http.RoundTripper
+}
+
+func (m motoAccount) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("x-moto-account-id", m.account)
+	return m.next.RoundTrip(r)
 }

@@ -2,6 +2,7 @@ package s3controlfake_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -40,7 +41,14 @@ func TestWireConformance(t *testing.T) {
 		{"moto", func(t *testing.T) (*s3control.Client, string) {
 			u, err := url.Parse(conformance.StartMoto(t))
 			require.NoError(t, err)
-			return s3controlfake.NewClient("http://s3-control.us-east-1.amazonaws.com", u.Host, "us-east-1"), conformance.MotoAccountID
+			// moto may be shared with other packages' tests (CI): an account
+			// of this run's own, through moto's x-moto-account-id header,
+			// keeps the account setting changed here out of their way.
+			acct := fmt.Sprintf("8%011d", time.Now().UnixNano()%100_000_000_000)
+			hc := s3controlfake.LoopbackHTTPClient(u.Host)
+			hc.Transport = motoAccount{acct, hc.Transport}
+			return s3controlfake.NewClient("http://s3-control.us-east-1.amazonaws.com", u.Host, "us-east-1",
+				func(o *s3control.Options) { o.HTTPClient = hc }), acct
 		}},
 	}
 	for _, tgt := range targets {
@@ -100,4 +108,16 @@ func TestWireConformance(t *testing.T) {
 			assert.Equal(t, "NoSuchAccessPoint", apiCode(err))
 		})
 	}
+}
+
+// motoAccount adds moto's x-moto-account-id header to every request.
+type motoAccount struct {
+	account string
+	next    http.RoundTripper
+}
+
+func (m motoAccount) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("x-moto-account-id", m.account)
+	return m.next.RoundTrip(r)
 }
