@@ -38,11 +38,14 @@
 //   - Object Ownership BucketOwnerEnforced (ACLs disabled). If the bucket ACL
 //     grants anyone but the owner, Harden stops with an [*ACLGrantsError]
 //     listing the grants, before writing anything; [Options].AllowACLGrantRemoval
-//     accepts their removal. Opt-out: [Options].AllowACLs.
+//     accepts their removal. Object ACLs stop applying too, and Harden
+//     cannot check every object's ACL: move object-ACL sharing to the
+//     bucket policy first. Opt-out: [Options].AllowACLs.
 //   - Default encryption SSE-S3, or SSE-KMS with [Options].KMSKeyARN and S3
 //     Bucket Keys; never downgraded. SSE-C blocked with
 //     BlockedEncryptionTypes. Opt-out: [Options].AllowSSEC.
-//   - Versioning enabled. Opt-out: [Options].AllowUnversioned.
+//   - Versioning enabled (noncurrent versions are kept until a lifecycle
+//     rule of the owner's expires them). Opt-out: [Options].AllowUnversioned.
 //   - Bucket policy statements that deny requests without TLS
 //     (aws:SecureTransport false, Security Hub S3.5) and with TLS older
 //     than 1.2 (s3:TlsVersion), on the bucket and its objects, merged with

@@ -71,12 +71,23 @@ type Options struct {
 	// AllowACLs leaves Object Ownership as it is, so ACLs keep granting
 	// access. ACLs are a second, easily overlooked way to make objects public
 	// or give other accounts access; AWS recommends disabling them.
+	//
+	// Disabling ACLs also makes every object ACL ineffective. Harden checks
+	// the bucket ACL but cannot read the ACL of every object: if objects
+	// were shared through object ACLs (public-read objects of a website,
+	// objects granted to another account), move that access to the bucket
+	// policy first, or set AllowACLs.
 	AllowACLs bool
 
 	// AllowUnversioned leaves versioning as it is (Harden never suspends
 	// it). Without versioning an overwrite or a delete destroys the only
 	// copy of an object. Object Lock and MFA delete need versioning, so
 	// they cannot be combined with this.
+	//
+	// With versioning, overwritten and deleted objects are kept (and
+	// billed) as noncurrent versions until a lifecycle rule expires them;
+	// Harden does not add such a rule, because how long to keep them is the
+	// owner's decision.
 	AllowUnversioned bool
 
 	// AllowSSEC leaves SSE-C (encryption with customer-provided keys)
