@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // startLocal starts the embedded in-memory S3 on a loopback address for the
@@ -48,7 +49,7 @@ func (g *globals) startLocal(ctx context.Context) (aws.Config, error) {
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		Retryer:      func() aws.Retryer { return testretry.ClosedConn{} },
 		HTTPClient: &http.Client{Transport: &http.Transport{
 			TLSClientConfig: &tls.Config{RootCAs: tcfg.pool, MinVersion: tls.VersionTLS12},
 		}},

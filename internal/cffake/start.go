@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // Test credentials the clients from [NewClient] sign with. They are not
@@ -44,6 +46,6 @@ func NewClient(endpoint string) *cloudfront.Client {
 		BaseEndpoint: aws.String(endpoint),
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      testretry.ClosedConn{},
 	})
 }

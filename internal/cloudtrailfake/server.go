@@ -29,6 +29,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // DefaultAccountID is the account in trail ARNs when Options.AccountID is empty.
@@ -715,7 +717,7 @@ func NewClient(endpoint, region string, optFns ...func(*cloudtrail.Options)) *cl
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIACLOUDTRAILFAKE", "cloudtrailfake-secret", ""),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      testretry.ClosedConn{},
 	}
 	for _, fn := range optFns {
 		fn(&o)

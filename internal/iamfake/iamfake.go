@@ -7,11 +7,8 @@
 package iamfake
 
 import (
-	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -23,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // DefaultAccount is the account the fake's users live in.
@@ -103,17 +102,8 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
 		// No retries of service errors; see aafake.ClosedConnRetryer for
 		// why a closed connection is retried.
-		Retryer: retryClosed{},
+		Retryer: testretry.ClosedConn{},
 	})
-}
-
-type retryClosed struct{ aws.NopRetryer }
-
-func (retryClosed) IsErrorRetryable(err error) bool              { return errors.Is(err, net.ErrClosed) }
-func (retryClosed) MaxAttempts() int                             { return 3 }
-func (retryClosed) RetryDelay(int, error) (time.Duration, error) { return 0, nil }
-func (retryClosed) GetRetryToken(context.Context, error) (func(error) error, error) {
-	return func(error) error { return nil }, nil
 }
 
 const ns = "https://iam.amazonaws.com/doc/2010-05-08/"

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // TestServer is a running fake: the handler, its URL and its loopback address.
@@ -48,7 +50,7 @@ func NewClient(endpoint, addr, region string, optFns ...func(*s3control.Options)
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAS3CONTROLFAKE", "s3controlfake-secret", ""),
 		HTTPClient:   LoopbackHTTPClient(addr),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      testretry.ClosedConn{},
 	}
 	for _, fn := range optFns {
 		fn(&o)

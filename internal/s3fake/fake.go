@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // Fake is a Server running on an httptest server, for tests. It embeds the
@@ -84,7 +86,7 @@ func NewClient(endpoint, region string, httpClient *http.Client, creds aws.Crede
 		Credentials:                creds,
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-		Retryer:                    aws.NopRetryer{},
+		Retryer:                    testretry.ClosedConn{},
 	}
 	if httpClient != nil {
 		o.HTTPClient = httpClient
