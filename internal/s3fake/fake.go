@@ -76,7 +76,7 @@ func (f *Fake) AnonymousClient(optFns ...func(*s3.Options)) *s3.Client {
 
 // NewClient builds an S3 client for any endpoint the way tests against fakes
 // (and moto) need it: BaseEndpoint, UsePathStyle, RequestChecksumCalculation
-// and ResponseChecksumValidation WhenRequired, NopRetryer. httpClient may be
+// and ResponseChecksumValidation WhenRequired, testretry.ClosedConn (no retries of service errors). httpClient may be
 // nil.
 func NewClient(endpoint, region string, httpClient *http.Client, creds aws.CredentialsProvider, optFns ...func(*s3.Options)) *s3.Client {
 	o := s3.Options{
