@@ -43,4 +43,11 @@ const (
 	// writer can replace ours; re-reading and re-merging converges unless
 	// the other writer keeps removing our statements.
 	verifyRounds = 5
+
+	// staleReadBudget is how long, in all, Harden re-reads a setting that
+	// still shows its value from before our write (S3's bucket
+	// configuration is eventually consistent; the lag is normally well
+	// under a second) before it takes the value as another writer's and
+	// merges again.
+	staleReadBudget = 5 * time.Second
 )

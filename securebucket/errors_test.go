@@ -2,8 +2,10 @@ package securebucket_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -62,14 +65,18 @@ func TestHardenStepFailureReportsApplied(t *testing.T) {
 	assert.Equal(t, 1, f.WriteCount())
 }
 
-// alwaysOverwriting replaces the policy after every one of our writes.
-type alwaysOverwriting struct{ *s3.Client }
+// alwaysOverwriting replaces the policy after every one of our writes, each
+// time with a new version of its own.
+type alwaysOverwriting struct {
+	*s3.Client
+	n *atomic.Int32
+}
 
 func (o alwaysOverwriting) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
 	out, err := o.Client.PutBucketPolicy(ctx, in, optFns...)
 	if err == nil {
 		_, err = o.Client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: in.Bucket,
-			Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"Mine","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::` + aws.ToString(in.Bucket) + `"}]}`)})
+			Policy: aws.String(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"Mine%d","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::%s"}]}`, o.n.Add(1), aws.ToString(in.Bucket)))})
 	}
 	return out, err
 }
@@ -77,10 +84,56 @@ func (o alwaysOverwriting) PutBucketPolicy(ctx context.Context, in *s3.PutBucket
 func TestHardenGivesUpOnAFightingWriter(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "fought-bucket", s3fake.StateAWSDefault)
-	_, err := securebucket.Harden(t.Context(), alwaysOverwriting{c}, "fought-bucket", opts())
+	_, err := securebucket.Harden(t.Context(), alwaysOverwriting{c, new(atomic.Int32)}, "fought-bucket", opts())
 	require.ErrorIs(t, err, securebucket.ErrConflict)
 	cfg, _ := f.Bucket("fought-bucket")
-	assert.Contains(t, cfg.Policy, `"Sid":"Mine"`, "the other writer's policy is not clobbered in the end")
+	assert.Contains(t, cfg.Policy, `"Sid":"Mine`, "the other writer's policy is not clobbered in the end")
+}
+
+// staleReads answers GetBucketPolicy with the policy from before the last
+// PutBucketPolicy for the next few reads, as S3's eventually consistent
+// bucket configuration may.
+type staleReads struct {
+	*s3.Client
+	mu    sync.Mutex
+	old   *s3.GetBucketPolicyOutput
+	oldEr error
+	left  int
+	puts  int
+}
+
+func (s *staleReads) PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
+	old, oldErr := s.Client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: in.Bucket})
+	out, err := s.Client.PutBucketPolicy(ctx, in, optFns...)
+	s.mu.Lock()
+	s.old, s.oldEr, s.left = old, oldErr, 3
+	s.puts++
+	s.mu.Unlock()
+	return out, err
+}
+
+func (s *staleReads) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	s.mu.Lock()
+	if s.left > 0 {
+		s.left--
+		old, oldErr := s.old, s.oldEr
+		s.mu.Unlock()
+		return old, oldErr
+	}
+	s.mu.Unlock()
+	return s.Client.GetBucketPolicy(ctx, in, optFns...)
+}
+
+func TestHardenWaitsOutStaleReads(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "stale-bucket", s3fake.StateAWSDefault)
+	putPolicy(t, c, "stale-bucket", `{"Version":"2012-10-17","Statement":[{"Sid":"Keep","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::stale-bucket"}]}`)
+	sc := &staleReads{Client: c}
+	_, err := securebucket.Harden(t.Context(), sc, "stale-bucket", opts())
+	require.NoError(t, err)
+	assert.Equal(t, 1, sc.puts, "a stale read is waited out, not answered with another write")
+	cfg, _ := f.Bucket("stale-bucket")
+	assert.Equal(t, map[string]int{"Keep": 1, policy.SidDenyInsecureTransport: 1, policy.SidDenyOutdatedTLS: 1}, countSids(t, cfg.Policy))
 }
 
 // recorder records the headers of every request.

@@ -65,16 +65,26 @@ func (k *keyedMutex) lock(key string) func() {
 //
 // Within this process the cycles on one setting (key) are serialised.
 //
-// merge returns changed=false when cur already holds our part. It returns
-// whether anything was written.
+// S3's bucket configuration is eventually consistent: a read right after a
+// write may still show the old value. A verifying read that shows exactly
+// what the last write was merged into is taken as such a stale read, not
+// as another writer: it is read again after a growing delay, for up to
+// staleReadBudget in all, before it counts as a conflict.
+//
+// merge returns changed=false when cur already holds our part; fingerprint
+// identifies a read value. It returns whether anything was written.
 func readMergeWrite[C, N any](ctx context.Context, rt Retry, key, what string,
 	read func(context.Context) (C, error),
+	fingerprint func(C) string,
 	merge func(C) (N, bool, error),
 	write func(context.Context, N) error,
 ) (bool, error) {
 	defer settingLocks.lock(key)()
 	wrote := false
 	failures, rounds := 0, 0
+	var base string // fingerprint of what the last write was merged into
+	staleWaited := time.Duration(0)
+	staleDelay := time.Duration(0)
 	for {
 		start := time.Now()
 		cur, err := read(ctx)
@@ -86,6 +96,16 @@ func readMergeWrite[C, N any](ctx context.Context, rt Retry, key, what string,
 			return wrote, err
 		}
 		if wrote {
+			fp := fingerprint(cur)
+			if fp == base && staleWaited < staleReadBudget {
+				// Probably our write is not visible yet.
+				staleDelay = min(max(2*staleDelay, 50*time.Millisecond), 2*time.Second)
+				if err := sleep(ctx, staleDelay); err != nil {
+					return wrote, err
+				}
+				staleWaited += staleDelay
+				continue
+			}
 			rounds++
 			if rounds >= verifyRounds {
 				return wrote, fmt.Errorf("%w: another writer kept replacing the %s (%d writes)", ErrConflict, what, rounds)
@@ -102,6 +122,7 @@ func readMergeWrite[C, N any](ctx context.Context, rt Retry, key, what string,
 			return wrote, fmt.Errorf("put %s: %w", what, err)
 		}
 		wrote = true
+		base = fingerprint(cur)
 		window := time.Since(start)
 		settle := 2*window + time.Duration(rand.Int64N(int64(window)+1))
 		if err := sleep(ctx, settle); err != nil {

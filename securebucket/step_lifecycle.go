@@ -2,6 +2,7 @@ package securebucket
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,8 +60,15 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 		}, h.r.optFns...)
 		return err
 	}
+	fingerprint := func(cur current) string {
+		b, err := json.Marshal(cur.rules)
+		if err != nil {
+			return fmt.Sprint(len(cur.rules)) // never equal by accident to a marshalled list
+		}
+		return string(b) + "\x00" + string(cur.minSize)
+	}
 	apply := func(ctx context.Context) (bool, error) {
-		return readMergeWrite(ctx, h.r.retry, h.bucket+"\x00lifecycle", "lifecycle configuration", read, merge, write)
+		return readMergeWrite(ctx, h.r.retry, h.bucket+"\x00lifecycle", "lifecycle configuration", read, fingerprint, merge, write)
 	}
 	return change(action, detail, apply), nil
 }

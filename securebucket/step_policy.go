@@ -216,7 +216,8 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 		}
 		return err
 	}
-	return readMergeWrite(ctx, h.r.retry, bucket+"\x00policy", "bucket policy of "+bucket, read, mergeFn, write)
+	fingerprint := func(cur string) string { return cur }
+	return readMergeWrite(ctx, h.r.retry, bucket+"\x00policy", "bucket policy of "+bucket, read, fingerprint, mergeFn, write)
 }
 
 // checkPolicy runs Options.PolicyCheck on a policy Harden is about to
