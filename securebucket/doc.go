@@ -13,8 +13,11 @@
 // NOT_APPLICABLE per control with its Security Hub id, severity and CIS
 // recommendation. Account-wide controls (account Block Public Access,
 // access points, CloudTrail data events) are in the same package:
-// [SetAccountPublicAccessBlock], [CreateAccessPoint], [AuditAccessPoints],
-// [AuditDataEvents].
+// [AuditAccount] checks them all, [SetAccountPublicAccessBlock],
+// [CreateAccessPoint] and [PlanDataEvents] change them. With
+// [AuditOptions].AccountControl, Audit and AuditAll also report S3.1 and
+// judge public access with the account's Block Public Access settings
+// combined with the bucket's, as S3 does.
 //
 // Harden is idempotent: it reads each setting, changes only what differs,
 // and a second call on a hardened bucket makes no write request. It never
