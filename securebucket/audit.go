@@ -235,7 +235,7 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 	for _, e := range st.errs {
 		var nsb *types.NoSuchBucket
 		if errors.As(e, &nsb) || hasCode(e, "NoSuchBucket") {
-			return nil, &StepError{Bucket: bucket, Step: "audit", Err: e}
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: e}
 		}
 	}
 	// The ACL matters only while ACLs are enabled.

@@ -52,7 +52,7 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	}
 	buckets, err := listBuckets(ctx, client, a.o.Retry)
 	if err != nil {
-		return nil, &StepError{Bucket: "*", Step: "list-buckets", Err: err}
+		return nil, &StepError{Bucket: "*", Step: StepListBuckets, Err: err}
 	}
 	a.readAccount(ctx)
 	fleet := &FleetReport{}

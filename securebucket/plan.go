@@ -13,7 +13,8 @@ import (
 // Lock follows versioning, which it needs.
 type StepName string
 
-// The steps of [Plan] and [Harden], and [Create]'s own step.
+// The steps of [Plan] and [Harden], [Create]'s own step, and the steps
+// named in [Audit]'s and [AuditAll]'s errors.
 const (
 	StepCreate            StepName = "create"
 	StepOwnership         StepName = "ownership-controls"
@@ -25,6 +26,11 @@ const (
 	StepBlockPublicAccess StepName = "public-access-block"
 	StepObjectLock        StepName = "object-lock"
 	StepLogging           StepName = "logging"
+
+	// StepAudit and StepListBuckets name what failed in the errors of
+	// Audit and AuditAll.
+	StepAudit       StepName = "audit"
+	StepListBuckets StepName = "list-buckets"
 )
 
 // Action says what a step changes.
