@@ -370,3 +370,32 @@ func TestAuditAllFollowsPages(t *testing.T) {
 	assert.Len(t, fleet.Buckets, 5)
 	assert.Equal(t, 3, f.Count("ListBuckets"))
 }
+
+func TestAuditAllListFailsAndCancel(t *testing.T) {
+	f, c := startFake(t)
+	for i := 0; i < 20; i++ {
+		bucketIn(t, f, fmt.Sprintf("cancel-%02d", i), s3fake.StateAWSDefault)
+	}
+	f.InjectFault("ListBuckets", s3fake.Fault{Code: "AccessDenied", StatusCode: 403})
+	_, err := securebucket.AuditAll(t.Context(), c, auditOpts())
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepListBuckets, se.Step)
+	f.ClearFaults()
+
+	// Cancelling after the first bucket stops the run with ctx's error and
+	// the reports finished so far.
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ao := auditOpts()
+	ao.Concurrency = 1
+	ao.Progress = func(p securebucket.Progress) {
+		if p.Done == 1 {
+			cancel()
+		}
+	}
+	fleet, err := securebucket.AuditAll(ctx, c, ao)
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotNil(t, fleet)
+	assert.Less(t, len(fleet.Buckets), 20)
+}
