@@ -35,11 +35,17 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	if err != nil {
 		return nil, err
 	}
+	clientRegion := ""
+	if c, ok := client.(interface{ Options() s3.Options }); ok {
+		clientRegion = c.Options().Region
+	}
 	region := h.o.Region
 	if region == "" {
-		if c, ok := client.(interface{ Options() s3.Options }); ok {
-			region = c.Options().Region
-		}
+		region = clientRegion
+	} else if clientRegion != "" && region != clientRegion {
+		// Create in, and then talk to, the bucket's own Region.
+		h.r.optFns = append(h.r.optFns, func(o *s3.Options) { o.Region = region })
+		h.r.rerouted = true
 	}
 	in := &s3.CreateBucketInput{
 		Bucket:          aws.String(bucket),

@@ -71,3 +71,13 @@ func TestCreateValidatesNameStrictly(t *testing.T) {
 	}
 	assert.Zero(t, f.TotalCount(), "no request for invalid names")
 }
+
+func TestCreateInAnotherRegionThanTheClient(t *testing.T) {
+	f, c := startFake(t) // client in us-east-1
+	o := opts()
+	o.Region = "eu-central-1"
+	_, err := securebucket.Create(t.Context(), c, "central-bucket", o)
+	require.NoError(t, err)
+	cfg := assertHardened(t, f, "central-bucket")
+	assert.Equal(t, "eu-central-1", cfg.Region)
+}
