@@ -161,7 +161,7 @@ func newAuditor(client ReadAPI, opts *AuditOptions) (*auditor, error) {
 	if err := a.o.validate(); err != nil {
 		return nil, err
 	}
-	if client == nil {
+	if isNilClient(client) {
 		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
 	}
 	a.o.Retry = a.o.Retry.withDefaults()

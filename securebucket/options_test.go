@@ -3,6 +3,7 @@ package securebucket_test
 import (
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,4 +71,18 @@ func TestMFADeleteRedacted(t *testing.T) {
 	for _, s := range []string{m.String(), sprintf("%v", m), sprintf("%+v", m), sprintf("%#v", m)} {
 		assert.NotContains(t, s, "654321")
 	}
+}
+
+func TestNilClientRefused(t *testing.T) {
+	var nilClient *s3.Client
+	_, err := securebucket.Harden(t.Context(), nilClient, "some-bucket", nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	_, err = securebucket.Create(t.Context(), nil, "some-bucket", nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	_, err = securebucket.Plan(t.Context(), nil, "some-bucket", nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	_, err = securebucket.Audit(t.Context(), nilClient, "some-bucket", nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	_, err = securebucket.AuditAll(t.Context(), nil, nil)
+	assert.ErrorIs(t, err, securebucket.ErrInvalidOptions)
 }

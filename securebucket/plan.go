@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // StepName names one hardening step. Steps run in the order listed here,
@@ -205,7 +207,7 @@ func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*harden
 	if err := o.validate(bucket); err != nil {
 		return nil, err
 	}
-	if client == nil {
+	if isNilClient(client) {
 		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
 	}
 	return &hardener{
@@ -297,4 +299,14 @@ func none(detail string, notes ...string) planned {
 // change returns a step that writes with apply.
 func change(action Action, detail string, apply func(ctx context.Context) (bool, error), notes ...string) planned {
 	return planned{Step: Step{Action: action, Detail: detail, Notes: notes}, apply: apply}
+}
+
+// isNilClient reports a nil client, including a nil *s3.Client inside the
+// interface (which would otherwise panic in the SDK).
+func isNilClient(c ReadAPI) bool {
+	if c == nil {
+		return true
+	}
+	sc, ok := c.(*s3.Client)
+	return ok && sc == nil
 }
