@@ -122,3 +122,48 @@ func TestSecureBucketCreateWithObjectLock(t *testing.T) {
 		assert.Equal(t, int32(1), aws.ToInt32(out.ObjectLockConfiguration.Rule.DefaultRetention.Days))
 	})
 }
+
+// TestSecureBucketPublicBucket: a bucket made public through its ACL and
+// its policy fails S3.2 (and not S3.3, which is about writes); Harden stops
+// on the ACL grant until the caller accepts its removal, and the bucket
+// then passes.
+func TestSecureBucketPublicBucket(t *testing.T) {
+	Each(t, func(t *testing.T, tgt *Target) {
+		ctx := t.Context()
+		c := tgt.Owner
+		bucket := fmt.Sprintf("sb-public-%d", time.Now().UnixNano()%1_000_000_000)
+		if tgt.Fake != nil {
+			require.NoError(t, tgt.Fake.CreateBucket(bucket, s3fake.StateLegacy))
+		} else {
+			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+			require.NoError(t, err)
+		}
+		_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACLPublicRead})
+		require.NoError(t, err)
+		pub := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%s/*"}]}`, bucket)
+		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(pub)})
+		require.NoError(t, err)
+
+		ao := &securebucket.AuditOptions{AccountID: tgt.AccountID, Controls: []securebucket.Control{securebucket.ControlPublicRead, securebucket.ControlPublicWrite, securebucket.ControlACLs}}
+		rep, err := securebucket.Audit(ctx, c, bucket, ao)
+		require.NoError(t, err)
+		r, _ := rep.Result(securebucket.ControlPublicRead)
+		assert.Equal(t, securebucket.StatusFail, r.Status)
+		assert.Contains(t, r.Message, `"PublicRead"`)
+		assert.Contains(t, r.Message, "READ to AllUsers")
+		r, _ = rep.Result(securebucket.ControlPublicWrite)
+		assert.Equal(t, securebucket.StatusPass, r.Status, r.Message)
+
+		opts := &securebucket.Options{ExpectedBucketOwner: tgt.AccountID, Retry: securebucket.Retry{BaseDelay: 10 * time.Millisecond}}
+		_, err = securebucket.Harden(ctx, c, bucket, opts)
+		require.ErrorIs(t, err, securebucket.ErrACLGrants)
+		opts.AllowACLGrantRemoval = true
+		_, err = securebucket.Harden(ctx, c, bucket, opts)
+		require.NoError(t, err)
+		rep, err = securebucket.Audit(ctx, c, bucket, ao)
+		require.NoError(t, err)
+		for _, r := range rep.Results {
+			assert.Equal(t, securebucket.StatusPass, r.Status, "%s %s: %s", tgt.Name, r.Control, r.Message)
+		}
+	})
+}
