@@ -237,3 +237,18 @@ func TestHardenStopsAnonymousRead(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, rep.Failed())
 }
+
+func TestHardenMFADeleteRefusedWithLifecycleRules(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "mfa-lc-bucket", s3fake.StateAWSDefault)
+	_, err := securebucket.Harden(t.Context(), c, "mfa-lc-bucket", opts()) // adds our lifecycle rule
+	require.NoError(t, err)
+	o := opts()
+	o.DisableLifecycleRule = true
+	o.MFADelete = &securebucket.MFADelete{SerialNumber: "arn:aws:iam::111122223333:mfa/root", Code: "123456"}
+	f.ResetCounts()
+	_, err = securebucket.Harden(t.Context(), c, "mfa-lc-bucket", o)
+	require.ErrorIs(t, err, securebucket.ErrIncompatible)
+	assert.Contains(t, err.Error(), "lifecycle")
+	assert.Zero(t, f.WriteCount())
+}
