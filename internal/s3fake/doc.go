@@ -47,9 +47,14 @@
 //
 // # Security defaults
 //
-//   - Every request's SigV4 signature is verified (package internal/sigv4):
-//     header-signed and presigned, with expiry and the 15-minute skew.
-//     Unsigned requests are anonymous.
+//   - Every request's SigV4 signature is verified with presign.Verify, the
+//     project's one SigV4 verifier (built on internal/sigv4): header-signed
+//     and presigned (up to S3's 7-day limit), with expiry and the 15-minute
+//     skew. Browser POST uploads are checked with presign.VerifyPost: the
+//     policy's signature, expiration and every condition, then served as the
+//     PutObject they ask for (success_action_status and
+//     success_action_redirect as S3 answers them). Unsigned requests are
+//     anonymous.
 //   - The default authorizer ([DefaultAuthorize]) allows only principals of
 //     the bucket owner's account and refuses anonymous requests. To enforce
 //     bucket policies, Block Public Access and ACLs as S3 does, set
@@ -70,8 +75,9 @@
 //
 // The default authorizer does not evaluate bucket policies (use
 // NewPolicyAuthorizer). STREAMING chunk signatures are not checked (the seed signature
-// and, for hex payload hashes, the body are). Browser POST uploads and
-// UploadPartCopy answer 501. Only path-style addressing is served. Choices
+// and, for hex payload hashes, the body are). Unsigned browser POST uploads
+// are refused, even into a bucket whose policy lets everyone write, and
+// UploadPartCopy answers 501. Only path-style addressing is served. Choices
 // where AWS's answer is not documented: an oversize policy answers 400
 // MalformedPolicy; a PutBucketEncryption without BlockedEncryptionTypes
 // clears the SSE-C block, and DeleteBucketEncryption resets to plain SSE-S3

@@ -18,7 +18,7 @@ import (
 
 	"github.com/johannesboyne/gofakes3"
 
-	"github.com/s3secure/s3secure/internal/sigv4"
+	"github.com/s3secure/s3secure/presign"
 )
 
 const s3ns = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -43,28 +43,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.counts.add(rt.op, r.Method)
 
 	now := s.Now()
-	res, err := sigv4.Verify(r, s.lookup, &sigv4.VerifyOptions{Now: func() time.Time { return now }})
-	var p Principal
-	switch {
-	case errors.Is(err, sigv4.ErrUnsigned):
-	case err != nil:
-		var se *sigv4.Error
-		if !errors.As(err, &se) {
-			writeError(w, r, errAccessDenied())
+	var (
+		res  *presign.Verified
+		post *postUpload
+		p    Principal
+	)
+	if rt.op == "PostObject" {
+		// A browser upload: the signature is over the form's policy, and
+		// the request becomes the PutObject it asks for.
+		var e *Error
+		if post, e = s.preparePost(r, rt, now); e != nil {
+			writeError(w, r, e)
 			return
 		}
-		writeError(w, r, errf(se.StatusCode, se.Code, se.Message))
-		return
-	default:
+		r, rt, res = post.put, post.route, post.verified
+	} else {
+		v, err := presign.Verify(r, s.lookup, &presign.VerifyOptions{
+			Now:       func() time.Time { return now },
+			MaxExpiry: presign.HardMaxExpiry, // S3 accepts presigned URLs of up to 7 days
+		})
+		switch {
+		case errors.Is(err, presign.ErrUnsigned):
+		case err != nil:
+			writeError(w, r, verifyError(err))
+			return
+		default:
+			res = v
+		}
+	}
+	if res != nil {
 		cred := s.credential(res.AccessKeyID)
 		if !cred.Expires.IsZero() && now.After(cred.Expires) {
 			writeError(w, r, errf(http.StatusBadRequest, "ExpiredToken", "The provided token has expired."))
 			return
 		}
 		p = cred.Principal
-		if e := verifyPayload(r, res.PayloadHash); e != nil {
-			writeError(w, r, e)
-			return
+		if post == nil {
+			if e := verifyPayload(r, res.PayloadHash); e != nil {
+				writeError(w, r, e)
+				return
+			}
 		}
 	}
 
@@ -159,6 +177,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if res != nil {
 		signingRegion = res.Region
 	}
+	if post != nil {
+		post.respond(w, r, func(w http.ResponseWriter) { s.dispatch(w, r, rt, req, signingRegion) })
+		return
+	}
 	s.dispatch(w, r, rt, req, signingRegion)
 }
 
@@ -203,8 +225,6 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 		}
 	case "UploadPartCopy":
 		e = errf(http.StatusNotImplemented, "NotImplemented", "UploadPartCopy is not implemented by this fake")
-	case "PostObject":
-		e = errf(http.StatusNotImplemented, "NotImplemented", "POST object uploads are not implemented by this fake")
 	case "GetBucketVersioning", "PutBucketVersioning":
 		e = s.versioning(w, r, rt, req)
 	case "DeleteObject":

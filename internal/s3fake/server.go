@@ -13,7 +13,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
-	"github.com/s3secure/s3secure/internal/sigv4"
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Options configure a Server. The nil value means the defaults.
@@ -134,7 +134,7 @@ func New(opts *Options) (*Server, error) {
 	s.backend = s3mem.New(s3mem.WithTimeSource(ts))
 	s.objects = gofakes3.New(s.backend,
 		gofakes3.WithTimeSource(ts),
-		gofakes3.WithTimeSkewLimit(0), // the fake checks skew itself, in sigv4
+		gofakes3.WithTimeSkewLimit(0), // the fake checks skew itself, in presign.Verify
 	).Server()
 	return s, nil
 }
@@ -258,11 +258,11 @@ func (s *Server) RemoveCredential(accessKeyID string) {
 	delete(s.creds, accessKeyID)
 }
 
-func (s *Server) lookup(id string) (sigv4.Credentials, bool) {
+func (s *Server) lookup(id string) (aws.Credentials, bool) {
 	s.credMu.RLock()
 	c, ok := s.creds[id]
 	s.credMu.RUnlock()
-	return sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, ok
+	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, ok
 }
 
 func (s *Server) credential(id string) Credential {
