@@ -212,7 +212,7 @@ func TestPlanAccountPublicAccessBlockUncheckable(t *testing.T) {
 		if req.Operation == "GetBucketPolicy" {
 			return errors.New("denied")
 		}
-		return s3fake.DefaultAuthorize(ctx, req)
+		return s3fake.OwnerOnlyAuthorize(ctx, req)
 	})
 	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
 	require.NoError(t, err)

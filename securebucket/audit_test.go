@@ -196,7 +196,7 @@ func denyingAuthorizer(user string, ops ...string) s3fake.AuthorizeFunc {
 				}
 			}
 		}
-		return s3fake.DefaultAuthorize(ctx, req)
+		return s3fake.OwnerOnlyAuthorize(ctx, req)
 	}
 }
 

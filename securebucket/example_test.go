@@ -18,9 +18,9 @@ import (
 // real code, use s3.NewFromConfig with your AWS configuration instead.
 func exampleS3() (*s3fake.Server, *s3.Client, func()) {
 	srv := s3fake.MustNew(nil)
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewTLSServer(srv) // HTTPS, as AWS: Harden's policy denies plain HTTP
 	owner := srv.OwnerCredential()
-	client := s3fake.NewClient(hs.URL, srv.Region(), nil,
+	client := s3fake.NewClient(hs.URL, srv.Region(), hs.Client(),
 		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
 	return srv, client, hs.Close
 }

@@ -85,8 +85,6 @@ func runLocal(ctx context.Context, w io.Writer) error {
 	// created through the API start "legacy": nothing configured.
 	srv, err := s3fake.New(&s3fake.Options{
 		CreateBucketState: s3fake.StateLegacy,
-		Authorize:         s3fake.NewPolicyAuthorizer(),
-		IsPublicPolicy:    s3fake.PolicyIsPublic,
 	})
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ func TestAnalyzeOffline(t *testing.T) {
 	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
 	owner := sf.OwnerCredential()
 	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, sf)
 	c := sf.OwnerClient()
 	for _, b := range []string{"open-bucket", "quiet-bucket", "partner-bucket"} {
 		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})
@@ -150,6 +151,7 @@ func TestAnalyzeOnlineWrongRegion(t *testing.T) {
 	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333"})
 	owner := sf.OwnerCredential()
 	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, sf)
 	west := sf.Client(owner, func(o *s3.Options) { o.Region = "eu-west-1" })
 	_, err := west.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})

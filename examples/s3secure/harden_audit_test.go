@@ -50,6 +50,7 @@ func TestHardenThenAuditEndpoint(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	owner := f.OwnerCredential()
 	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, f)
 	require.NoError(t, f.CreateBucket("cli-legacy", s3fake.StateLegacy))
 	require.NoError(t, f.CreateBucket("cli-new", s3fake.StateAWSDefault))
 	base := []string{"-endpoint", f.URL, "-region", "us-east-1", "-format", "json"}
@@ -95,6 +96,7 @@ func TestHardenRefusesACLGrants(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	owner := f.OwnerCredential()
 	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, f)
 	require.NoError(t, f.CreateBucket("cli-shared", s3fake.StateLegacy))
 	_, err := f.OwnerClient().PutBucketAcl(t.Context(), &s3.PutBucketAclInput{Bucket: aws.String("cli-shared"), GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/global/AllUsers"`)})
 	require.NoError(t, err)

@@ -25,9 +25,7 @@ func (g *globals) startLocal(ctx context.Context) (aws.Config, error) {
 		region = s3fake.DefaultRegion
 	}
 	srv, err := s3fake.New(&s3fake.Options{
-		Region:         region,
-		Authorize:      s3fake.NewPolicyAuthorizer(),
-		IsPublicPolicy: s3fake.PolicyIsPublic,
+		Region: region,
 	})
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("start the embedded S3: %w", err)

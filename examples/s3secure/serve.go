@@ -64,8 +64,6 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	if *legacy {
 		opts.CreateBucketState = s3fake.StateLegacy
 	}
-	opts.Authorize = s3fake.NewPolicyAuthorizer()
-	opts.IsPublicPolicy = s3fake.PolicyIsPublic
 	srv, err := s3fake.New(opts)
 	if err != nil {
 		return g.fail(fmt.Errorf("serve: %w", err))

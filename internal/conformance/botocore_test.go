@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,10 +28,12 @@ func TestBotocoreInterop(t *testing.T) {
 	if exec.Command(py, "-c", "import boto3").Run() != nil {
 		t.Skip("boto3 not installed")
 	}
-	f := s3fake.Start(t, nil)
+	f := s3fake.Start(t, nil) // HTTPS: botocore trusts the test certificate through AWS_CA_BUNDLE
 	owner := f.OwnerCredential()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.HTTPServer.Certificate().Raw}), 0o600))
 	cmd := exec.CommandContext(t.Context(), py, "testdata/botocore_client.py", f.URL, owner.AccessKeyID, owner.SecretAccessKey)
-	cmd.Env = append(cmd.Environ(), "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_CA_BUNDLE=")
+	cmd.Env = append(cmd.Environ(), "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_CA_BUNDLE="+caFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

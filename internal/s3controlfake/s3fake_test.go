@@ -29,12 +29,12 @@ func TestAccountBPAEnforcedByS3Fake(t *testing.T) {
 	// passes them) does not restrict public buckets.
 	s3f.SetAuthorizer(func(ctx context.Context, req *s3fake.AccessRequest) error {
 		if !req.Principal.IsAnonymous() {
-			return s3fake.DefaultAuthorize(ctx, req)
+			return s3fake.OwnerOnlyAuthorize(ctx, req)
 		}
 		if req.BucketConfig == nil || req.Operation != "GetObject" {
 			return errors.New("denied")
 		}
-		public, err := s3fake.DefaultIsPublicPolicy(req.BucketConfig.Policy)
+		public, err := s3fake.SimpleIsPublicPolicy(req.BucketConfig.Policy)
 		eff := req.BucketConfig.PublicAccessBlock.Merge(req.AccountPublicAccessBlock)
 		if err != nil || !public || eff.RestrictPublicBuckets {
 			return errors.New("denied")

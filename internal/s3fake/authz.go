@@ -61,16 +61,17 @@ type AuthorizeFunc func(ctx context.Context, req *AccessRequest) error
 // It decides GetBucketPolicyStatus and BlockPublicPolicy.
 type PublicPolicyFunc func(policy string) (bool, error)
 
-// DefaultAuthorize is the authorizer used when Options.Authorize is nil:
+// OwnerOnlyAuthorize is a simpler authorizer than the default
+// ([NewPolicyAuthorizer]), for tests that want to take policies out of the
+// picture:
 //   - anonymous requests are refused (403 AccessDenied);
 //   - ListBuckets and CreateBucket are allowed to any signed principal;
 //   - bucket and object operations are allowed to principals of the bucket
 //     owner's account; bucket-policy operations from another account get
 //     405 MethodNotAllowed (as S3 answers), everything else 403 AccessDenied.
 //
-// It ignores policies and ACLs: plug the policy evaluator in with
-// Server.SetAuthorizer for that.
-func DefaultAuthorize(_ context.Context, req *AccessRequest) error {
+// It ignores policies, ACLs and Block Public Access.
+func OwnerOnlyAuthorize(_ context.Context, req *AccessRequest) error {
 	if req.Principal.IsAnonymous() {
 		return errAccessDenied()
 	}
@@ -87,13 +88,13 @@ func DefaultAuthorize(_ context.Context, req *AccessRequest) error {
 	return errAccessDenied()
 }
 
-// DefaultIsPublicPolicy is the PublicPolicyFunc used when
-// Options.IsPublicPolicy is nil. It is deliberately simple: a policy is
+// SimpleIsPublicPolicy is a PublicPolicyFunc simpler than the default
+// ([PolicyIsPublic]), for tests that need a predictable judge: a policy is
 // public when some Allow statement has Principal "*" (or {"AWS": "*"}, or a
 // list containing "*") and no Condition. Real S3 is stricter (conditions on
 // non-fixed keys, such as StringLike aws:SourceVpc "vpc-*", are still
-// public); the policy package's analysis replaces this.
-func DefaultIsPublicPolicy(policy string) (bool, error) {
+// public); [PolicyIsPublic] applies S3's definition.
+func SimpleIsPublicPolicy(policy string) (bool, error) {
 	var doc struct {
 		Statement json.RawMessage
 	}

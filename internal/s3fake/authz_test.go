@@ -9,7 +9,7 @@ import (
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
-func TestDefaultIsPublicPolicy(t *testing.T) {
+func TestSimpleIsPublicPolicy(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy string
@@ -25,12 +25,12 @@ func TestDefaultIsPublicPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s3fake.DefaultIsPublicPolicy(tt.policy)
+			got, err := s3fake.SimpleIsPublicPolicy(tt.policy)
 			require.NoError(t, err)
 			assert.Equal(t, tt.public, got)
 		})
 	}
-	_, err := s3fake.DefaultIsPublicPolicy("not json")
+	_, err := s3fake.SimpleIsPublicPolicy("not json")
 	assert.Error(t, err)
 }
 

@@ -5,7 +5,7 @@
 // verification, principals, authorization, a clock, fault injection and
 // request counters.
 //
-// In tests, start with [Start] (or [StartTLS]) and talk to it through the real
+// In tests, start with [Start] (HTTPS) or [StartHTTP] and talk to it through the real
 // aws-sdk-go-v2 client from [Fake.OwnerClient] or [Fake.Client]:
 //
 //	f := s3fake.Start(t, nil)
@@ -55,13 +55,17 @@
 //     PutObject they ask for (success_action_status and
 //     success_action_redirect as S3 answers them). Unsigned requests are
 //     anonymous.
-//   - The default authorizer ([DefaultAuthorize]) allows only principals of
-//     the bucket owner's account and refuses anonymous requests. To enforce
-//     bucket policies, Block Public Access and ACLs as S3 does, set
-//     [Options].Authorize to [NewPolicyAuthorizer]() and
-//     [Options].IsPublicPolicy to [PolicyIsPublic] (package policy's
-//     evaluator), or plug in your own with [Server.SetAuthorizer];
-//     [AccessRequest] carries everything an evaluator needs.
+//   - Bucket policies, ACLs and Block Public Access (bucket and account
+//     level) decide every request as in S3, with package policy's evaluator
+//     ([NewPolicyAuthorizer], the default) and S3's definition of a public
+//     policy ([PolicyIsPublic], which also drives GetBucketPolicyStatus and
+//     BlockPublicPolicy). Principals of the bucket owner's account are
+//     treated as having full identity-policy permissions (the fake has no
+//     IAM). [OwnerOnlyAuthorize] is a simpler authorizer for tests that take
+//     policies out of the picture; [AccessRequest] carries everything an
+//     evaluator of your own needs ([Server.SetAuthorizer]).
+//   - [Start] serves HTTPS, like AWS's endpoints, so aws:SecureTransport
+//     and s3:TlsVersion are true to life; [StartHTTP] serves plain HTTP.
 //   - Session tokens, secrets and the x-amz-mfa header are stripped before
 //     gofakes3 sees a request, so they are never stored as object metadata.
 //
@@ -73,8 +77,9 @@
 //
 // # Known gaps and unverified choices
 //
-// The default authorizer does not evaluate bucket policies (use
-// NewPolicyAuthorizer). STREAMING chunk signatures are not checked (the seed signature
+// Identity policies, SCPs and cross-account identity permissions are not
+// modelled: another account's principal is decided by the bucket policy and
+// ACLs alone. STREAMING chunk signatures are not checked (the seed signature
 // and, for hex payload hashes, the body are). Unsigned browser POST uploads
 // are refused, even into a bucket whose policy lets everyone write, and
 // UploadPartCopy answers 501. Only path-style addressing is served. Choices

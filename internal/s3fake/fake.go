@@ -17,25 +17,35 @@ import (
 // Count, Advance, …) is available on it.
 type Fake struct {
 	*Server
-	// URL is the base URL, e.g. "http://127.0.0.1:41234".
+	// URL is the base URL, e.g. "https://127.0.0.1:41234".
 	URL string
 	// HTTPServer is the running httptest server.
 	HTTPServer *httptest.Server
 }
 
-// Start runs a fake S3 over plain HTTP for the duration of tb (closed by
-// tb.Cleanup). opts nil means the defaults; invalid opts fail tb.
+// Start runs a fake S3 over HTTPS for the duration of tb (closed by
+// tb.Cleanup), as AWS's endpoints are: requests carry
+// aws:SecureTransport=true and s3:TlsVersion, so a bucket policy that denies
+// plain HTTP (which securebucket.Harden writes) behaves as on AWS. The
+// certificate is httptest's self-signed one; the clients from Client,
+// OwnerClient and HTTPClient trust it. opts nil means the defaults; invalid
+// opts fail tb.
 func Start(tb testing.TB, opts *Options) *Fake {
 	tb.Helper()
-	return start(tb, opts, false)
+	return start(tb, opts, true)
 }
 
-// StartTLS is Start over HTTPS (httptest's self-signed certificate; the
-// clients from Client and OwnerClient trust it), so requests carry
-// aws:SecureTransport=true and s3:TlsVersion.
+// StartTLS is Start; the name says so where HTTPS matters to a test.
 func StartTLS(tb testing.TB, opts *Options) *Fake {
 	tb.Helper()
 	return start(tb, opts, true)
+}
+
+// StartHTTP runs the fake over plain HTTP, for tests of what happens to
+// requests without TLS (aws:SecureTransport=false).
+func StartHTTP(tb testing.TB, opts *Options) *Fake {
+	tb.Helper()
+	return start(tb, opts, false)
 }
 
 func start(tb testing.TB, opts *Options, tls bool) *Fake {

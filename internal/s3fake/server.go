@@ -34,11 +34,12 @@ type Options struct {
 	// CreateBucketState is the state of buckets created through the API
 	// (CreateBucket). By default, StateAWSDefault, like AWS today.
 	CreateBucketState BucketState
-	// Authorize decides every request. By default, DefaultAuthorize (owner
-	// account allowed, everyone else refused).
+	// Authorize decides every request. By default, NewPolicyAuthorizer():
+	// bucket policies, ACLs and Block Public Access decide as in S3.
+	// OwnerOnlyAuthorize takes policies out of the picture.
 	Authorize AuthorizeFunc
 	// IsPublicPolicy decides whether a bucket policy is public. By default,
-	// DefaultIsPublicPolicy.
+	// PolicyIsPublic (S3's definition, from package policy).
 	IsPublicPolicy PublicPolicyFunc
 	// FaultSeed seeds the RNG of rate-based faults. By default, 1.
 	FaultSeed int64
@@ -105,10 +106,10 @@ func New(opts *Options) (*Server, error) {
 		o.Now = time.Now
 	}
 	if o.Authorize == nil {
-		o.Authorize = DefaultAuthorize
+		o.Authorize = NewPolicyAuthorizer()
 	}
 	if o.IsPublicPolicy == nil {
-		o.IsPublicPolicy = DefaultIsPublicPolicy
+		o.IsPublicPolicy = PolicyIsPublic
 	}
 	if o.FaultSeed == 0 {
 		o.FaultSeed = 1
@@ -166,21 +167,22 @@ func (s *Server) Now() time.Time {
 // presigned URL).
 func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
-// SetAuthorizer replaces the authorizer (nil restores DefaultAuthorize).
+// SetAuthorizer replaces the authorizer (nil restores the default, a new
+// NewPolicyAuthorizer()).
 func (s *Server) SetAuthorizer(f AuthorizeFunc) {
 	if f == nil {
-		f = DefaultAuthorize
+		f = NewPolicyAuthorizer()
 	}
 	s.mu.Lock()
 	s.authorize = f
 	s.mu.Unlock()
 }
 
-// SetPublicPolicyFunc replaces the public-policy judge (nil restores
-// DefaultIsPublicPolicy).
+// SetPublicPolicyFunc replaces the public-policy judge (nil restores the
+// default, PolicyIsPublic).
 func (s *Server) SetPublicPolicyFunc(f PublicPolicyFunc) {
 	if f == nil {
-		f = DefaultIsPublicPolicy
+		f = PolicyIsPublic
 	}
 	s.mu.Lock()
 	s.isPublic = f

@@ -2,6 +2,8 @@
 one JSON object per step. Used by TestBotocoreInterop."""
 import io
 import json
+import os
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -29,7 +31,8 @@ def step(name, fn):
 
 def fetch(url):
     try:
-        return urllib.request.urlopen(url).read().decode()
+        ctx = ssl.create_default_context(cafile=os.environ.get("AWS_CA_BUNDLE") or None)
+        return urllib.request.urlopen(url, context=ctx).read().decode()
     except urllib.error.HTTPError as e:
         return "HTTP %d %s" % (e.code, "SignatureDoesNotMatch" if b"SignatureDoesNotMatch" in e.read() else "")
 
