@@ -16,6 +16,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/cloudtrailfake"
 	"github.com/s3secure/s3secure/internal/conformance"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -38,8 +39,8 @@ func TestWireConformance(t *testing.T) {
 			ep := conformance.StartMoto(t)
 			// moto may be shared with other packages' tests (CI): an account
 			// of this run's own, through moto's x-moto-account-id header.
-			acct := fmt.Sprintf("7%011d", time.Now().UnixNano()%100_000_000_000)
-			hc := &http.Client{Timeout: 30 * time.Second, Transport: motoAccount{acct, http.DefaultTransport}}
+			acct := fakeutil.MotoAccountID(7)
+			hc := &http.Client{Timeout: 30 * time.Second, Transport: fakeutil.MotoAccount(acct, http.DefaultTransport)}
 			// moto's CreateTrail needs the log bucket to exist.
 			s3c := s3fake.NewClient(ep, "us-east-1", hc, credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto-secret", ""))
 			_, err := s3c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("wire-trail-logs")})
@@ -107,16 +108,4 @@ func TestWireConformance(t *testing.T) {
 			assert.ErrorAs(t, err, &nf)
 		})
 	}
-}
-
-// motoAccount adds moto's x-moto-account-id header to every request.
-type motoAccount struct {
-	account string
-	next    http.RoundTripper
-}
-
-func (m motoAccount) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("x-moto-account-id", m.account)
-	return m.next.RoundTrip(r)
 }

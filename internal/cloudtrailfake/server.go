@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
@@ -30,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
@@ -59,13 +59,7 @@ type Options struct {
 }
 
 // Fault is an error the fake returns instead of performing an operation.
-type Fault struct {
-	Status  int
-	Code    string
-	Message string
-	// Times is how many requests fail; 0 means every request until cleared.
-	Times int
-}
+type Fault = fakeutil.Fault
 
 // DataResource is a basic selector's data resource.
 type DataResource struct {
@@ -120,10 +114,10 @@ type Server struct {
 	account, region string
 	unsigned        bool
 
+	ops fakeutil.Ops
+
 	mu     sync.Mutex
 	trails map[string]*Trail // by name
-	faults map[string]*Fault
-	counts map[string]int
 	now    func() time.Time
 }
 
@@ -133,7 +127,7 @@ func New(opts *Options) *Server {
 		opts = &Options{}
 	}
 	s := &Server{account: opts.AccountID, region: opts.Region, unsigned: opts.AllowUnsigned,
-		trails: map[string]*Trail{}, faults: map[string]*Fault{}, counts: map[string]int{}, now: time.Now}
+		trails: map[string]*Trail{}, now: time.Now}
 	if s.account == "" {
 		s.account = DefaultAccountID
 	}
@@ -147,22 +141,10 @@ func New(opts *Options) *Server {
 func (s *Server) AccountID() string { return s.account }
 
 // SetFault makes operation op fail with f; a zero Fault clears it.
-func (s *Server) SetFault(op string, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Status == 0 {
-		delete(s.faults, op)
-		return
-	}
-	s.faults[op] = &f
-}
+func (s *Server) SetFault(op string, f Fault) { s.ops.SetFault(op, f) }
 
 // Count returns how many requests for op the fake received.
-func (s *Server) Count(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[op]
-}
+func (s *Server) Count(op string) int { return s.ops.Count(op) }
 
 // AddTrail stores t as is (HomeRegion defaults to the fake's region; a new
 // trail's default selector is added when it has none).
@@ -201,18 +183,7 @@ func errorf(status int, code, format string, args ...any) *apiError {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	op := strings.TrimPrefix(target, targetPrefix)
-	s.mu.Lock()
-	s.counts[op]++
-	var fault *Fault
-	if f, ok := s.faults[op]; ok {
-		fault = f
-		if f.Times > 0 {
-			if f.Times--; f.Times == 0 {
-				delete(s.faults, op)
-			}
-		}
-	}
-	s.mu.Unlock()
+	fault, faulted := s.ops.Hit(op)
 
 	if r.Method != http.MethodPost || r.URL.Path != "/" || !strings.HasPrefix(target, targetPrefix) {
 		writeError(w, &apiError{http.StatusBadRequest, "UnknownOperationException", ""})
@@ -226,12 +197,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusBadRequest, "MissingAuthenticationTokenException", "Request is missing Authentication Token"))
 		return
 	}
-	if fault != nil {
-		msg := fault.Message
-		if msg == "" {
-			msg = http.StatusText(fault.Status)
-		}
-		writeError(w, &apiError{fault.Status, fault.Code, msg})
+	if faulted {
+		writeError(w, &apiError{fault.Status, fault.Code, fault.MessageOrStatus()})
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -371,23 +338,54 @@ func (s *Server) createTrail(body []byte) (any, *apiError) {
 	return s.view(t), nil
 }
 
+// trailInput is a request that names one trail (by name or ARN).
+type trailInput interface{ trail() string }
+
+// nameInput is the input of the operations that name the trail Name.
 type nameInput struct {
 	Name string `json:"Name"`
 }
 
-func (s *Server) deleteTrail(body []byte) (any, *apiError) {
-	var in nameInput
+func (in nameInput) trail() string { return in.Name }
+
+// trailNameInput is the input of the operations that name it TrailName.
+type trailNameInput struct {
+	TrailName string `json:"TrailName"`
+}
+
+func (in trailNameInput) trail() string { return in.TrailName }
+
+// onTrail decodes body into an In and runs fn, with s.mu held, on the
+// trail In names. When the body does not decode or the trail is not found,
+// fn is not called and that error is returned.
+func onTrail[In trailInput](s *Server, body []byte, fn func(t *Trail, in *In) (any, *apiError)) (any, *apiError) {
+	var in In
 	if e := decode(body, &in); e != nil {
 		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, e := s.find(in.Name)
+	t, e := s.find(in.trail())
 	if e != nil {
 		return nil, e
 	}
-	delete(s.trails, t.Name)
-	return struct{}{}, nil
+	return fn(t, &in)
+}
+
+// checkHome refuses a change to a trail from outside its home region (a
+// shadow trail), as CloudTrail does.
+func (s *Server) checkHome(t *Trail) *apiError {
+	if t.HomeRegion != s.region {
+		return errorf(http.StatusBadRequest, "InvalidHomeRegionException", "This operation must be called from the trail's home region")
+	}
+	return nil
+}
+
+func (s *Server) deleteTrail(body []byte) (any, *apiError) {
+	return onTrail(s, body, func(t *Trail, _ *nameInput) (any, *apiError) {
+		delete(s.trails, t.Name)
+		return struct{}{}, nil
+	})
 }
 
 func (s *Server) describeTrails(body []byte) (any, *apiError) {
@@ -431,17 +429,9 @@ func (s *Server) sortedNames() []string {
 }
 
 func (s *Server) getTrail(body []byte) (any, *apiError) {
-	var in nameInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, e := s.find(in.Name)
-	if e != nil {
-		return nil, e
-	}
-	return map[string]any{"Trail": s.view(t)}, nil
+	return onTrail(s, body, func(t *Trail, _ *nameInput) (any, *apiError) {
+		return map[string]any{"Trail": s.view(t)}, nil
+	})
 }
 
 func (s *Server) listTrails(body []byte) (any, *apiError) {
@@ -464,47 +454,31 @@ func (s *Server) listTrails(body []byte) (any, *apiError) {
 }
 
 func (s *Server) getTrailStatus(body []byte) (any, *apiError) {
-	var in nameInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, e := s.find(in.Name)
-	if e != nil {
-		return nil, e
-	}
-	out := map[string]any{"IsLogging": t.Logging}
-	if !t.started.IsZero() {
-		out["StartLoggingTime"] = float64(t.started.UnixMilli()) / 1000
-	}
-	if !t.stopped.IsZero() {
-		out["StopLoggingTime"] = float64(t.stopped.UnixMilli()) / 1000
-	}
-	return out, nil
+	return onTrail(s, body, func(t *Trail, _ *nameInput) (any, *apiError) {
+		out := map[string]any{"IsLogging": t.Logging}
+		if !t.started.IsZero() {
+			out["StartLoggingTime"] = float64(t.started.UnixMilli()) / 1000
+		}
+		if !t.stopped.IsZero() {
+			out["StopLoggingTime"] = float64(t.stopped.UnixMilli()) / 1000
+		}
+		return out, nil
+	})
 }
 
 func (s *Server) setLogging(body []byte, on bool) (any, *apiError) {
-	var in nameInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, e := s.find(in.Name)
-	if e != nil {
-		return nil, e
-	}
-	if t.HomeRegion != s.region {
-		return nil, errorf(http.StatusBadRequest, "InvalidHomeRegionException", "This operation must be called from the trail's home region")
-	}
-	t.Logging = on
-	if on {
-		t.started = s.now()
-	} else {
-		t.stopped = s.now()
-	}
-	return struct{}{}, nil
+	return onTrail(s, body, func(t *Trail, _ *nameInput) (any, *apiError) {
+		if e := s.checkHome(t); e != nil {
+			return nil, e
+		}
+		t.Logging = on
+		if on {
+			t.started = s.now()
+		} else {
+			t.stopped = s.now()
+		}
+		return struct{}{}, nil
+	})
 }
 
 func (s *Server) startLogging(body []byte) (any, *apiError) { return s.setLogging(body, true) }
@@ -521,36 +495,24 @@ func (s *Server) selectorsOut(t *Trail) map[string]any {
 }
 
 func (s *Server) getEventSelectors(body []byte) (any, *apiError) {
-	var in struct{ TrailName string }
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, e := s.find(in.TrailName)
-	if e != nil {
-		return nil, e
-	}
-	return s.selectorsOut(t), nil
+	return onTrail(s, body, func(t *Trail, _ *trailNameInput) (any, *apiError) {
+		return s.selectorsOut(t), nil
+	})
+}
+
+type putSelectorsInput struct {
+	trailNameInput
+	EventSelectors         []EventSelector
+	AdvancedEventSelectors []AdvancedEventSelector
 }
 
 func (s *Server) putEventSelectors(body []byte) (any, *apiError) {
-	var in struct {
-		TrailName              string
-		EventSelectors         []EventSelector
-		AdvancedEventSelectors []AdvancedEventSelector
-	}
-	if e := decode(body, &in); e != nil {
+	return onTrail(s, body, s.putSelectors)
+}
+
+func (s *Server) putSelectors(t *Trail, in *putSelectorsInput) (any, *apiError) {
+	if e := s.checkHome(t); e != nil {
 		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, e := s.find(in.TrailName)
-	if e != nil {
-		return nil, e
-	}
-	if t.HomeRegion != s.region {
-		return nil, errorf(http.StatusBadRequest, "InvalidHomeRegionException", "This operation must be called from the trail's home region")
 	}
 	switch {
 	case in.EventSelectors != nil && in.AdvancedEventSelectors != nil:
@@ -700,9 +662,7 @@ type TestServer struct {
 func Start(tb testing.TB, opts *Options) *TestServer {
 	tb.Helper()
 	s := New(opts)
-	hs := httptest.NewServer(s)
-	tb.Cleanup(hs.Close)
-	return &TestServer{Server: s, URL: hs.URL}
+	return &TestServer{Server: s, URL: fakeutil.Serve(tb, s).URL}
 }
 
 // Client returns the real cloudtrail client pointed at the fake (static

@@ -1,7 +1,6 @@
 package cloudtrailfake_test
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,20 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/cloudtrailfake"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
-func code(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+var code = fakeutil.ErrorCode
 
 func TestTrailLifecycle(t *testing.T) {
 	ts := cloudtrailfake.Start(t, nil)
