@@ -65,7 +65,7 @@ type EnsureOptions struct {
 // [*Error] for a failed call, matching [ErrAccessDenied] when permission is
 // missing.
 func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Analyzer, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, invalid("nil client")
 	}
 	var o EnsureOptions
@@ -164,7 +164,7 @@ func arnRegionAccount(arn string) (string, string) {
 
 // checkAnalyzer validates a and that it is in the client's Region.
 func checkAnalyzer(client any, a *Analyzer) error {
-	if client == nil {
+	if isNil(client) {
 		return invalid("nil client")
 	}
 	if a == nil || a.ARN == "" {

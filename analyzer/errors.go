@@ -3,6 +3,7 @@ package analyzer
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 )
@@ -105,3 +106,14 @@ func invalid(format string, args ...any) error {
 // ErrNoDetails means Access Analyzer returned a finding without the access
 // details the call needs.
 var ErrNoDetails = errors.New("analyzer: finding has no access details")
+
+// isNil reports a nil client, including a typed nil pointer inside the
+// interface (a nil *accessanalyzer.Client, *s3.Client, *iam.Client, or a
+// caller's own nil test double), which would otherwise panic on first use.
+func isNil(client any) bool {
+	if client == nil {
+		return true
+	}
+	v := reflect.ValueOf(client)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}

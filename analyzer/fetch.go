@@ -72,6 +72,18 @@ type S3Control struct {
 	Account string
 }
 
+// checkClients refuses a Control without a client and an AccessPoints
+// lister that is a nil pointer, before any request is sent.
+func (o *FetchOptions) checkClients() error {
+	if o.Control != nil && isNil(o.Control.Client) {
+		return invalid("Control has a nil client")
+	}
+	if o.AccessPoints != nil && isNil(o.AccessPoints) {
+		return invalid("nil AccessPoints lister")
+	}
+	return nil
+}
+
 // AccountBlock returns the account's Block Public Access; all off when none
 // is configured (NoSuchPublicAccessBlockConfiguration).
 func (c S3Control) AccountBlock(ctx context.Context) (policy.BlockPublicAccess, error) {
@@ -165,7 +177,7 @@ type FetchOptions struct {
 // Errors: [ErrInvalidInput] for a bad bucket name or owner; [*Error] for a
 // failed call (matching [ErrAccessDenied]).
 func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions) (*BucketState, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, invalid("nil client")
 	}
 	var o FetchOptions
@@ -177,6 +189,9 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	}
 	if !twelveDigits.MatchString(o.Owner) {
 		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	}
+	if err := o.checkClients(); err != nil {
+		return nil, err
 	}
 	b := &BucketState{Name: bucket, Owner: o.Owner, Region: o.Region}
 	optFns := regionOpt(o.Region)
@@ -273,7 +288,7 @@ type BucketResult struct {
 // Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
 // [*Error] when ListBuckets fails; ctx's error when it is cancelled.
 func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]BucketResult, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, invalid("nil client")
 	}
 	var o FetchOptions
@@ -282,6 +297,9 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	}
 	if !twelveDigits.MatchString(o.Owner) {
 		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	}
+	if err := o.checkClients(); err != nil {
+		return nil, err
 	}
 	if o.Concurrency < 0 {
 		return nil, invalid("negative concurrency %d", o.Concurrency)

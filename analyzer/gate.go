@@ -107,7 +107,7 @@ func (e *GateError) Unwrap() error { return e.err }
 // the access-analyzer:Check* permissions), so a caller can tell "refused"
 // from "could not check".
 func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error {
-	if g == nil || g.client == nil {
+	if g == nil || isNil(g.client) {
 		return invalid("gate has no client")
 	}
 	if !validBucketName(bucket) {

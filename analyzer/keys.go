@@ -70,7 +70,7 @@ type KeyFinding struct {
 // call (matching [ErrAccessDenied] without iam:ListUsers,
 // iam:ListAccessKeys or iam:GetAccessKeyLastUsed).
 func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFinding, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, invalid("nil client")
 	}
 	var o KeyOptions

@@ -21,7 +21,7 @@ var _ LocationAPI = (*s3.Client)(nil)
 // Errors: [ErrInvalidInput] for a bad bucket name; [*Error] for a failed
 // call.
 func BucketRegion(ctx context.Context, client LocationAPI, bucket string) (string, error) {
-	if client == nil {
+	if isNil(client) {
 		return "", invalid("nil client")
 	}
 	if !validBucketName(bucket) {

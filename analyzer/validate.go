@@ -34,7 +34,7 @@ type ValidateOptions struct {
 // Errors: [ErrInvalidInput] for an empty document; [*Error] for a failed
 // call.
 func Validate(ctx context.Context, client ValidateAPI, policyJSON string, opts *ValidateOptions) ([]policy.Finding, error) {
-	if client == nil {
+	if isNil(client) {
 		return nil, invalid("nil client")
 	}
 	var o ValidateOptions
