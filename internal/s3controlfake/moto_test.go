@@ -2,7 +2,6 @@ package s3controlfake_test
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/conformance"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 )
 
@@ -44,9 +44,9 @@ func TestWireConformance(t *testing.T) {
 			// moto may be shared with other packages' tests (CI): an account
 			// of this run's own, through moto's x-moto-account-id header,
 			// keeps the account setting changed here out of their way.
-			acct := fmt.Sprintf("8%011d", time.Now().UnixNano()%100_000_000_000)
+			acct := fakeutil.MotoAccountID(8)
 			hc := s3controlfake.LoopbackHTTPClient(u.Host)
-			hc.Transport = motoAccount{acct, hc.Transport}
+			hc.Transport = fakeutil.MotoAccount(acct, hc.Transport)
 			return s3controlfake.NewClient("http://s3-control.us-east-1.amazonaws.com", u.Host, "us-east-1",
 				func(o *s3control.Options) { o.HTTPClient = hc }), acct
 		}},
@@ -108,16 +108,4 @@ func TestWireConformance(t *testing.T) {
 			assert.Equal(t, "NoSuchAccessPoint", apiCode(err))
 		})
 	}
-}
-
-// motoAccount adds moto's x-moto-account-id header to every request.
-type motoAccount struct {
-	account string
-	next    http.RoundTripper
-}
-
-func (m motoAccount) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("x-moto-account-id", m.account)
-	return m.next.RoundTrip(r)
 }

@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
 )
@@ -102,13 +103,7 @@ type Options struct {
 }
 
 // Fault is an error the fake returns instead of performing an operation.
-type Fault struct {
-	Status  int
-	Code    string
-	Message string
-	// Times is how many requests fail; 0 means every request until cleared.
-	Times int
-}
+type Fault = fakeutil.Fault
 
 type accessPoint struct {
 	name      string
@@ -130,11 +125,11 @@ type Server struct {
 	judge   PolicyJudge
 	unsign  bool
 
+	ops fakeutil.Ops
+
 	mu       sync.Mutex
 	ownBPA   *PublicAccessBlock
 	aps      map[string]*accessPoint
-	faults   map[string]*Fault
-	counts   map[string]int
 	now      func() time.Time
 	lastHost string
 }
@@ -152,8 +147,6 @@ func New(opts *Options) *Server {
 		judge:   opts.PolicyIsPublic,
 		unsign:  opts.AllowUnsigned,
 		aps:     map[string]*accessPoint{},
-		faults:  map[string]*Fault{},
-		counts:  map[string]int{},
 		now:     time.Now,
 	}
 	if opts.S3 != nil {
@@ -216,23 +209,11 @@ func (s *Server) Region() string { return s.region }
 
 // SetFault makes operation op (for example "GetPublicAccessBlock") fail
 // with f. A zero Fault clears it.
-func (s *Server) SetFault(op string, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f.Status == 0 {
-		delete(s.faults, op)
-		return
-	}
-	s.faults[op] = &f
-}
+func (s *Server) SetFault(op string, f Fault) { s.ops.SetFault(op, f) }
 
 // Count returns how many requests for operation op the fake has received
 // (including those that failed).
-func (s *Server) Count(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[op]
-}
+func (s *Server) Count(op string) int { return s.ops.Count(op) }
 
 // LastHost returns the Host header of the last request, so tests can check
 // the SDK's account-prefixed host.
@@ -276,19 +257,9 @@ var (
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, name := route(r)
+	fault, faulted := s.ops.Hit(op)
 	s.mu.Lock()
-	s.counts[op]++
 	s.lastHost = r.Host
-	var fault *Fault
-	if f, ok := s.faults[op]; ok {
-		fault = f
-		if f.Times > 0 {
-			f.Times--
-			if f.Times == 0 {
-				delete(s.faults, op)
-			}
-		}
-	}
 	s.mu.Unlock()
 
 	if op == "" {
@@ -317,12 +288,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
-	if fault != nil {
-		msg := fault.Message
-		if msg == "" {
-			msg = http.StatusText(fault.Status)
-		}
-		writeError(w, fault.Status, fault.Code, msg)
+	if faulted {
+		writeError(w, fault.Status, fault.Code, fault.MessageOrStatus())
 		return
 	}
 	switch op {
@@ -520,12 +487,37 @@ func (s *Server) alias(name string) string {
 	return name + "-" + hex.EncodeToString(sum[:])[:30] + "-s3alias"
 }
 
+// lookup returns the access point, or writes NoSuchAccessPoint and returns
+// nil. Call with s.mu held.
 func (s *Server) lookup(w http.ResponseWriter, name string) *accessPoint {
 	ap := s.aps[name]
 	if ap == nil {
 		writeError(w, http.StatusNotFound, "NoSuchAccessPoint", "The specified accesspoint does not exist")
 	}
 	return ap
+}
+
+// snapshot returns a copy of the access point taken under s.mu, or writes
+// NoSuchAccessPoint and returns false.
+func (s *Server) snapshot(w http.ResponseWriter, name string) (accessPoint, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ap := s.lookup(w, name)
+	if ap == nil {
+		return accessPoint{}, false
+	}
+	return *ap, true
+}
+
+// withPolicy is snapshot for an access point that must have a policy: one
+// without gets NoSuchAccessPointPolicy.
+func (s *Server) withPolicy(w http.ResponseWriter, name string) (accessPoint, bool) {
+	ap, ok := s.snapshot(w, name)
+	if ok && !ap.hasPolicy {
+		writeError(w, http.StatusNotFound, "NoSuchAccessPointPolicy", "The specified accesspoint does not have an accesspoint policy")
+		return accessPoint{}, false
+	}
+	return ap, ok
 }
 
 func origin(ap *accessPoint) (string, string) {
@@ -536,14 +528,10 @@ func origin(ap *accessPoint) (string, string) {
 }
 
 func (s *Server) getAccessPoint(w http.ResponseWriter, name string) {
-	s.mu.Lock()
-	ap := s.lookup(w, name)
-	if ap == nil {
-		s.mu.Unlock()
+	cp, ok := s.snapshot(w, name)
+	if !ok {
 		return
 	}
-	cp := *ap
-	s.mu.Unlock()
 	no, vpc := origin(&cp)
 	writeXML(w, http.StatusOK, `<GetAccessPointResult xmlns="`+xmlns+`"><Name>`+esc(cp.name)+`</Name><Bucket>`+esc(cp.bucket)+`</Bucket><NetworkOrigin>`+no+`</NetworkOrigin>`+vpc+
 		`<PublicAccessBlockConfiguration>`+bpaXML(cp.bpa)+`</PublicAccessBlockConfiguration><CreationDate>`+cp.created.Format(time.RFC3339)+`</CreationDate><Alias>`+esc(s.alias(cp.name))+`</Alias><AccessPointArn>`+esc(s.arn(cp.name))+`</AccessPointArn><BucketAccountId>`+esc(cp.bucketAcc)+`</BucketAccountId></GetAccessPointResult>`)
@@ -656,19 +644,11 @@ func (s *Server) putAccessPointPolicy(w http.ResponseWriter, r *http.Request, na
 }
 
 func (s *Server) getAccessPointPolicy(w http.ResponseWriter, name string) {
-	s.mu.Lock()
-	ap := s.lookup(w, name)
-	if ap == nil {
-		s.mu.Unlock()
+	ap, ok := s.withPolicy(w, name)
+	if !ok {
 		return
 	}
-	pol, has := ap.policy, ap.hasPolicy
-	s.mu.Unlock()
-	if !has {
-		writeError(w, http.StatusNotFound, "NoSuchAccessPointPolicy", "The specified accesspoint does not have an accesspoint policy")
-		return
-	}
-	writeXML(w, http.StatusOK, `<GetAccessPointPolicyResult xmlns="`+xmlns+`"><Policy>`+esc(pol)+`</Policy></GetAccessPointPolicyResult>`)
+	writeXML(w, http.StatusOK, `<GetAccessPointPolicyResult xmlns="`+xmlns+`"><Policy>`+esc(ap.policy)+`</Policy></GetAccessPointPolicyResult>`)
 }
 
 func (s *Server) deleteAccessPointPolicy(w http.ResponseWriter, name string) {
@@ -683,19 +663,11 @@ func (s *Server) deleteAccessPointPolicy(w http.ResponseWriter, name string) {
 }
 
 func (s *Server) getAccessPointPolicyStatus(w http.ResponseWriter, name string) {
-	s.mu.Lock()
-	ap := s.lookup(w, name)
-	if ap == nil {
-		s.mu.Unlock()
+	ap, ok := s.withPolicy(w, name)
+	if !ok {
 		return
 	}
-	pol, has, vpc := ap.policy, ap.hasPolicy, ap.vpcID != ""
-	s.mu.Unlock()
-	if !has {
-		writeError(w, http.StatusNotFound, "NoSuchAccessPointPolicy", "The specified accesspoint does not have an accesspoint policy")
-		return
-	}
-	public, err := s.judge(pol, vpc)
+	public, err := s.judge(ap.policy, ap.vpcID != "")
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 		return

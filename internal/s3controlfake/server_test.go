@@ -1,7 +1,6 @@
 package s3controlfake_test
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,22 +9,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 )
 
 const acct = s3controlfake.DefaultAccountID
 
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+var apiCode = fakeutil.ErrorCode
 
 func TestAccountPublicAccessBlock(t *testing.T) {
 	ts := s3controlfake.Start(t, nil)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
@@ -28,8 +28,7 @@ type TestServer struct {
 func Start(tb testing.TB, opts *Options) *TestServer {
 	tb.Helper()
 	s := New(opts)
-	hs := httptest.NewServer(s)
-	tb.Cleanup(hs.Close)
+	hs := fakeutil.Serve(tb, s)
 	return &TestServer{Server: s, URL: hs.URL, Addr: hs.Listener.Addr().String()}
 }
 
