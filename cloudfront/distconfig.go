@@ -78,7 +78,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: CloudFront only uses ACM certificates from us-east-1, not %q", ErrInvalidOptions, o.CertificateARN)
 	case o.InsecureMinimumProtocolVersion != "" && !slices.Contains(types.MinimumProtocolVersion("").Values(), o.InsecureMinimumProtocolVersion):
 		return fmt.Errorf("%w: unknown InsecureMinimumProtocolVersion %q", ErrInvalidOptions, o.InsecureMinimumProtocolVersion)
-	case o.ApplyKeyPolicy && o.KMS == nil:
+	case o.ApplyKeyPolicy && isNil(o.KMS):
 		return fmt.Errorf("%w: ApplyKeyPolicy needs a KMS client", ErrInvalidOptions)
 	case o.AllowNoDefaultRootObject && o.DefaultRootObject != "":
 		return fmt.Errorf("%w: DefaultRootObject and AllowNoDefaultRootObject contradict each other", ErrInvalidOptions)

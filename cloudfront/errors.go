@@ -3,6 +3,7 @@ package cloudfront
 import (
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // Sentinel errors. Callers branch on them with errors.Is.
@@ -72,6 +73,7 @@ type StepError struct {
 	Err error
 }
 
+// Error implements error: the step, the bucket and distribution, the cause.
 func (e *StepError) Error() string {
 	where := "bucket " + e.Bucket
 	if e.Distribution != "" {
@@ -82,3 +84,25 @@ func (e *StepError) Error() string {
 
 // Unwrap returns the cause.
 func (e *StepError) Unwrap() error { return e.Err }
+
+// isNil reports a nil client, including a typed nil pointer inside the
+// interface (a nil *cloudfront.Client or *s3.Client), which would otherwise
+// panic in the SDK on the first request.
+func isNil(client any) bool {
+	if client == nil {
+		return true
+	}
+	v := reflect.ValueOf(client)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// checkClients refuses nil clients before any request.
+func checkClients(cf CloudFrontAPI, s3c S3API) error {
+	if isNil(cf) {
+		return fmt.Errorf("%w: nil CloudFront client", ErrInvalidOptions)
+	}
+	if isNil(s3c) {
+		return fmt.Errorf("%w: nil S3 client", ErrInvalidOptions)
+	}
+	return nil
+}

@@ -33,7 +33,7 @@ type KeyGroup struct {
 // public key leaves the process. Names must be unique in the account.
 //
 // Errors: [ErrInvalidKey] for a key that is not RSA 2048 and
-// [ErrInvalidOptions] for an empty name, before any request; otherwise the
+// [ErrInvalidOptions] for an empty name or a nil client, before any request; otherwise the
 // SDK's error (for example *types.PublicKeyAlreadyExists).
 func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.PublicKey) (*KeyGroup, error) {
 	if name == "" || len(name) > 128 {
@@ -42,6 +42,9 @@ func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.Pu
 	// CloudFront accepts RSA 2048 public keys for signed URLs.
 	if key == nil || key.N == nil || key.N.BitLen() != 2048 {
 		return nil, fmt.Errorf("%w: CloudFront needs an RSA 2048 public key", ErrInvalidKey)
+	}
+	if isNil(c) {
+		return nil, fmt.Errorf("%w: nil CloudFront client", ErrInvalidOptions)
 	}
 	der, err := x509.MarshalPKIXPublicKey(key)
 	if err != nil {

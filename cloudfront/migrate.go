@@ -76,6 +76,9 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	if distributionID == "" {
 		return nil, fmt.Errorf("%w: a distribution ID is required", ErrInvalidOptions)
 	}
+	if err := checkClients(cf, s3c); err != nil {
+		return nil, err
+	}
 	switch {
 	case o.PollInterval < 0 || o.DeployTimeout < 0:
 		return nil, fmt.Errorf("%w: negative PollInterval or DeployTimeout", ErrInvalidOptions)

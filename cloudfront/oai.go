@@ -43,11 +43,15 @@ type LegacyOAI struct {
 // The identity is found again by its comment ("s3secure legacy OAI for
 // bucket B"), so a second call creates nothing and writes nothing.
 //
-// Errors: [ErrInvalidBucket]; otherwise a [*StepError] wrapping
+// Errors: [ErrInvalidBucket], and [ErrInvalidOptions] for a nil client,
+// before any request; otherwise a [*StepError] wrapping
 // [ErrPublicAccessBlockOff] (Block Public Access must be on, as for
 // ServeBucket) or the SDK's error.
 func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string) (*LegacyOAI, error) {
 	if err := checkBucket(bucket); err != nil {
+		return nil, err
+	}
+	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
 	}
 	res := &LegacyOAI{}

@@ -214,6 +214,9 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	if err := checkClients(cf, s3c); err != nil {
+		return nil, err
+	}
 	res := &Result{Bucket: bucket, Region: o.Region}
 	fail := func(step string, err error) (*Result, error) {
 		return res, &StepError{Bucket: bucket, Distribution: res.DistributionID, Step: step, Err: err}

@@ -3,6 +3,7 @@ package cloudfront
 import (
 	"crypto/rsa"
 	"fmt"
+	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -84,12 +85,43 @@ func NewSigner(keyID string, key *rsa.PrivateKey, opts *SignerOptions) (*Signer,
 	}, nil
 }
 
-// KeyID returns the public key ID the signer signs for.
-func (s *Signer) KeyID() string { return s.keyID }
+// KeyID returns the public key ID the signer signs for ("" for a nil
+// Signer).
+func (s *Signer) KeyID() string {
+	if s == nil {
+		return ""
+	}
+	return s.keyID
+}
 
 // String describes the signer without key material.
 func (s *Signer) String() string {
+	if s == nil {
+		return "cloudfront.Signer(nil)"
+	}
 	return fmt.Sprintf("cloudfront.Signer{KeyID: %s, MaxExpiry: %v}", s.keyID, s.maxExpiry)
+}
+
+// GoString is like String, so that %#v prints no key material either.
+func (s *Signer) GoString() string { return s.String() }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, %q, %x, ...), so
+// that no verb walks the struct and reaches the private key.
+func (s *Signer) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'q':
+		fmt.Fprintf(f, "%q", s.String())
+	default:
+		io.WriteString(f, s.String())
+	}
+}
+
+// ready refuses a nil or zero Signer (one not made by [NewSigner]).
+func (s *Signer) ready() error {
+	if s == nil || s.key == nil || s.urls == nil || s.cookies == nil || s.now == nil {
+		return fmt.Errorf("%w: the Signer is nil or zero; use NewSigner", ErrInvalidKey)
+	}
+	return nil
 }
 
 // Policy is a CloudFront custom policy: what a signed URL or cookie allows,
@@ -116,6 +148,9 @@ type Policy struct {
 //
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL].
 func (s *Signer) SignURL(rawURL string, expires time.Time) (string, error) {
+	if err := s.ready(); err != nil {
+		return "", err
+	}
 	if err := s.checkExpiry(expires); err != nil {
 		return "", err
 	}
@@ -134,6 +169,9 @@ func (s *Signer) SignURL(rawURL string, expires time.Time) (string, error) {
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
 // [ErrInvalidPolicy].
 func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
+	if err := s.ready(); err != nil {
+		return "", err
+	}
 	if err := s.checkURL(rawURL, false); err != nil {
 		return "", err
 	}
@@ -183,6 +221,9 @@ type CookieOptions struct {
 // Errors: as for [Signer.SignURLWithPolicy], plus [ErrInvalidOptions] for
 // SameSite=None without AllowSameSiteNone.
 func (s *Signer) SignCookies(p Policy, opts *CookieOptions) ([]*http.Cookie, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
 	var o CookieOptions
 	if opts != nil {
 		o = *opts
