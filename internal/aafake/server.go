@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
 // Defaults of the fake.
@@ -103,12 +105,14 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 
+	// ops counts calls and holds the Deny faults; faults are FailNext's
+	// one-shot queue.
+	ops fakeutil.Ops
+
 	mu        sync.Mutex
 	analyzers map[string]*analyzer // key: region + "/" + name
 	tokens    map[string]string    // CreateAnalyzer clientToken → arn
 	seq       int
-	calls     map[string]int
-	deny      map[string]bool
 	faults    map[string][]fault
 	scans     []Scan
 }
@@ -128,8 +132,6 @@ func New(opts *Options) *Server {
 	s := &Server{
 		analyzers: map[string]*analyzer{},
 		tokens:    map[string]string{},
-		calls:     map[string]int{},
-		deny:      map[string]bool{},
 		faults:    map[string][]fault{},
 	}
 	if opts != nil {
@@ -191,9 +193,8 @@ func (s *Server) Account() string { return s.opts.Account }
 // Deny makes every later call of the operation (for example
 // "CreateAnalyzer") fail with 403 AccessDeniedException.
 func (s *Server) Deny(op string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.deny[op] = true
+	s.ops.SetFault(op, fakeutil.Fault{Status: http.StatusForbidden, Code: "AccessDeniedException",
+		Message: "User is not authorized to perform: access-analyzer:" + op})
 }
 
 // FailNext makes the next call of the operation fail with the given HTTP
@@ -205,11 +206,7 @@ func (s *Server) FailNext(op string, status int, code string) {
 }
 
 // Calls returns how many requests the operation has received.
-func (s *Server) Calls(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[op]
-}
+func (s *Server) Calls(op string) int { return s.ops.Count(op) }
 
 // Scans returns the StartResourceScan calls received so far.
 func (s *Server) Scans() []Scan {
@@ -372,9 +369,8 @@ var credentialScope = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)
 func (s *Server) wrap(op string, h func(*request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("aafake-%d", time.Now().UnixNano()))
+		deny, denied := s.ops.Hit(op)
 		s.mu.Lock()
-		s.calls[op]++
-		denied := s.deny[op]
 		var f *fault
 		if q := s.faults[op]; len(q) > 0 {
 			f = &q[0]
@@ -382,7 +378,7 @@ func (s *Server) wrap(op string, h func(*request) (any, error)) http.HandlerFunc
 		}
 		s.mu.Unlock()
 		if denied {
-			writeErr(w, &apiError{status: 403, code: "AccessDeniedException", msg: "User is not authorized to perform: access-analyzer:" + op})
+			writeErr(w, &apiError{status: deny.Status, code: deny.Code, msg: deny.Message})
 			return
 		}
 		if f != nil {
@@ -455,23 +451,35 @@ func page[T any](items []T, maxResults *int, token *string, def int) ([]T, strin
 	return items[start:end], next, nil
 }
 
-func queryInt(r *http.Request, name string) (*int, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return nil, nil
+// pageQuery returns the paging parameters of an operation that takes them
+// in the query string: maxResults and nextToken, nil when absent.
+func (q *request) pageQuery() (maxResults *int, token *string, err error) {
+	query := q.r.URL.Query()
+	if v := query.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, nil, validation("fieldValidationFailed", "maxResults must be an integer")
+		}
+		maxResults = &n
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return nil, validation("fieldValidationFailed", name+" must be an integer")
+	if v := query.Get("nextToken"); v != "" {
+		token = &v
 	}
-	return &n, nil
+	return maxResults, token, nil
 }
 
-func queryStr(r *http.Request, name string) *string {
-	if v := r.URL.Query().Get(name); v != "" {
-		return &v
+// pageOut answers a list operation: one page of items under key, and
+// nextToken except on the last page (AWS leaves the key out there).
+func pageOut[T any](key string, items []T, maxResults *int, token *string, def int) (any, error) {
+	pg, next, err := page(items, maxResults, token, def)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	out := map[string]any{key: nonNil(pg)}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out, nil
 }
 
 // ---- analyzers ----
@@ -518,7 +526,7 @@ func toWireAnalyzer(a *analyzer) wireAnalyzer {
 }
 
 func (s *Server) listAnalyzers(q *request) (any, error) {
-	maxResults, err := queryInt(q.r, "maxResults")
+	maxResults, token, err := q.pageQuery()
 	if err != nil {
 		return nil, err
 	}
@@ -532,11 +540,7 @@ func (s *Server) listAnalyzers(q *request) (any, error) {
 		}
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	pg, next, err := page(list, maxResults, queryStr(q.r, "nextToken"), s.opts.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return withNext(map[string]any{"analyzers": nonNil(pg)}, next), nil
+	return pageOut("analyzers", list, maxResults, token, s.opts.PageSize)
 }
 
 func nonNil[T any](s []T) []T {
@@ -546,22 +550,18 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// withNext adds nextToken to a response, leaving the key out on the last
-// page as AWS does.
-func withNext(m map[string]any, next string) map[string]any {
-	if next != "" {
-		m["nextToken"] = next
-	}
-	return m
-}
-
-func (s *Server) analyzerByName(q *request) (*analyzer, error) {
+// inAnalyzer runs fn, with s.mu held, on the analyzer the path names
+// (analyzerName, in the request's Region); ResourceNotFoundException when
+// there is none.
+func (s *Server) inAnalyzer(q *request, fn func(a *analyzer) (any, error)) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	name := q.r.PathValue("analyzerName")
 	a, ok := s.analyzers[q.region+"/"+name]
 	if !ok {
 		return nil, notFound("Analyzer", name)
 	}
-	return a, nil
+	return fn(a)
 }
 
 func (s *Server) analyzerByArn(q *request, arn string) (*analyzer, error) {
@@ -576,32 +576,23 @@ func (s *Server) analyzerByArn(q *request, arn string) (*analyzer, error) {
 }
 
 func (s *Server) getAnalyzer(q *request) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"analyzer": toWireAnalyzer(a)}, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		return map[string]any{"analyzer": toWireAnalyzer(a)}, nil
+	})
 }
 
 func (s *Server) deleteAnalyzer(q *request) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	delete(s.analyzers, a.region+"/"+a.name)
-	return nil, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		delete(s.analyzers, a.region+"/"+a.name)
+		return nil, nil
+	})
 }
 
 // ---- archive rules ----
 
-func checkFilter(f map[string]wireCriterion) error {
-	if len(f) == 0 {
-		return validation("fieldValidationFailed", "filter must not be empty")
-	}
+// checkCriteria checks what a ListFindings filter and an archive rule's
+// filter have in common: known keys, each with at least one condition.
+func checkCriteria(f map[string]wireCriterion) error {
 	for k, c := range f {
 		if !knownKey(k) {
 			return validation("fieldValidationFailed", "unsupported filter key "+k)
@@ -609,6 +600,20 @@ func checkFilter(f map[string]wireCriterion) error {
 		if c.Eq == nil && c.Neq == nil && c.Contains == nil && c.Exists == nil {
 			return validation("fieldValidationFailed", "criterion for "+k+" is empty")
 		}
+	}
+	return nil
+}
+
+// checkFilter checks an archive rule's filter: not empty, and at most 20
+// values per condition, besides checkCriteria.
+func checkFilter(f map[string]wireCriterion) error {
+	if len(f) == 0 {
+		return validation("fieldValidationFailed", "filter must not be empty")
+	}
+	if err := checkCriteria(f); err != nil {
+		return err
+	}
+	for k, c := range f {
 		for _, l := range [][]string{c.Eq, c.Neq, c.Contains} {
 			if len(l) > 20 {
 				return validation("fieldValidationFailed", "criterion for "+k+" has more than 20 values")
@@ -629,18 +634,14 @@ func (s *Server) createArchiveRule(q *request) (any, error) {
 	if err := checkFilter(in.Filter); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	if a.rule(in.RuleName) != nil {
-		return nil, conflict("ArchiveRule", in.RuleName)
-	}
-	now := s.opts.Now().UTC()
-	a.rules = append(a.rules, &rule{name: in.RuleName, filter: fromWireCriteria(in.Filter), created: now, updated: now})
-	return nil, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		if a.rule(in.RuleName) != nil {
+			return nil, conflict("ArchiveRule", in.RuleName)
+		}
+		now := s.opts.Now().UTC()
+		a.rules = append(a.rules, &rule{name: in.RuleName, filter: fromWireCriteria(in.Filter), created: now, updated: now})
+		return nil, nil
+	})
 }
 
 func (a *analyzer) rule(name string) *rule {
@@ -652,44 +653,43 @@ func (a *analyzer) rule(name string) *rule {
 	return nil
 }
 
+// pathRule returns the archive rule the path names (ruleName), or
+// ResourceNotFoundException.
+func (a *analyzer) pathRule(q *request) (*rule, error) {
+	name := q.r.PathValue("ruleName")
+	r := a.rule(name)
+	if r == nil {
+		return nil, notFound("ArchiveRule", name)
+	}
+	return r, nil
+}
+
 func toWireRule(r *rule) wireArchiveRule {
 	return wireArchiveRule{RuleName: r.name, Filter: toWireCriteria(r.filter), CreatedAt: ts(r.created), UpdatedAt: ts(r.updated)}
 }
 
 func (s *Server) listArchiveRules(q *request) (any, error) {
-	maxResults, err := queryInt(q.r, "maxResults")
+	maxResults, token, err := q.pageQuery()
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	var list []wireArchiveRule
-	for _, r := range a.rules {
-		list = append(list, toWireRule(r))
-	}
-	pg, next, err := page(list, maxResults, queryStr(q.r, "nextToken"), s.opts.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return withNext(map[string]any{"archiveRules": nonNil(pg)}, next), nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		var list []wireArchiveRule
+		for _, r := range a.rules {
+			list = append(list, toWireRule(r))
+		}
+		return pageOut("archiveRules", list, maxResults, token, s.opts.PageSize)
+	})
 }
 
 func (s *Server) getArchiveRule(q *request) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	r := a.rule(q.r.PathValue("ruleName"))
-	if r == nil {
-		return nil, notFound("ArchiveRule", q.r.PathValue("ruleName"))
-	}
-	return map[string]any{"archiveRule": toWireRule(r)}, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		r, err := a.pathRule(q)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"archiveRule": toWireRule(r)}, nil
+	})
 }
 
 func (s *Server) updateArchiveRule(q *request) (any, error) {
@@ -700,34 +700,25 @@ func (s *Server) updateArchiveRule(q *request) (any, error) {
 	if err := checkFilter(in.Filter); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	r := a.rule(q.r.PathValue("ruleName"))
-	if r == nil {
-		return nil, notFound("ArchiveRule", q.r.PathValue("ruleName"))
-	}
-	r.filter, r.updated = fromWireCriteria(in.Filter), s.opts.Now().UTC()
-	return nil, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		r, err := a.pathRule(q)
+		if err != nil {
+			return nil, err
+		}
+		r.filter, r.updated = fromWireCriteria(in.Filter), s.opts.Now().UTC()
+		return nil, nil
+	})
 }
 
 func (s *Server) deleteArchiveRule(q *request) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByName(q)
-	if err != nil {
-		return nil, err
-	}
-	name := q.r.PathValue("ruleName")
-	i := slices.IndexFunc(a.rules, func(r *rule) bool { return r.name == name })
-	if i < 0 {
-		return nil, notFound("ArchiveRule", name)
-	}
-	a.rules = slices.Delete(a.rules, i, i+1)
-	return nil, nil
+	return s.inAnalyzer(q, func(a *analyzer) (any, error) {
+		r, err := a.pathRule(q)
+		if err != nil {
+			return nil, err
+		}
+		a.rules = slices.DeleteFunc(a.rules, func(x *rule) bool { return x == r })
+		return nil, nil
+	})
 }
 
 // applyArchiveRule archives the existing ACTIVE findings that match the rule
@@ -760,13 +751,8 @@ func (s *Server) applyArchiveRule(q *request) (any, error) {
 // ---- findings ----
 
 func (s *Server) selectFindings(a *analyzer, in wireListFindings) ([]*finding, error) {
-	for k, c := range in.Filter {
-		if !knownKey(k) {
-			return nil, validation("fieldValidationFailed", "unsupported filter key "+k)
-		}
-		if c.Eq == nil && c.Neq == nil && c.Contains == nil && c.Exists == nil {
-			return nil, validation("fieldValidationFailed", "criterion for "+k+" is empty")
-		}
+	if err := checkCriteria(in.Filter); err != nil {
+		return nil, err
 	}
 	filter := fromWireCriteria(in.Filter)
 	var out []*finding
@@ -791,6 +777,17 @@ func (s *Server) selectFindings(a *analyzer, in wireListFindings) ([]*finding, e
 }
 
 func (s *Server) listFindings(q *request) (any, error) {
+	return listFindingsAs(s, q, true, toWireFinding)
+}
+
+func (s *Server) listFindingsV2(q *request) (any, error) {
+	return listFindingsAs(s, q, false, toWireSummaryV2)
+}
+
+// listFindingsAs serves ListFindings (externalOnly: it refuses internal
+// access analyzers) and ListFindingsV2, which differ in that and in the
+// shape of a finding on the wire.
+func listFindingsAs[T any](s *Server, q *request, externalOnly bool, wire func(*finding) T) (any, error) {
 	var in wireListFindings
 	if err := q.decode(&in); err != nil {
 		return nil, err
@@ -801,48 +798,18 @@ func (s *Server) listFindings(q *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.typ != types.TypeAccount && a.typ != types.TypeOrganization {
+	if externalOnly && a.typ != types.TypeAccount && a.typ != types.TypeOrganization {
 		return nil, validation("notSupported", "ListFindings supports only external access analyzers; use ListFindingsV2")
 	}
 	sel, err := s.selectFindings(a, in)
 	if err != nil {
 		return nil, err
 	}
-	pg, next, err := page(sel, in.MaxResults, in.NextToken, s.opts.PageSize)
-	if err != nil {
-		return nil, err
+	list := make([]T, 0, len(sel))
+	for _, f := range sel {
+		list = append(list, wire(f))
 	}
-	list := []wireFinding{}
-	for _, f := range pg {
-		list = append(list, toWireFinding(f))
-	}
-	return withNext(map[string]any{"findings": list}, next), nil
-}
-
-func (s *Server) listFindingsV2(q *request) (any, error) {
-	var in wireListFindings
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByArn(q, in.AnalyzerArn)
-	if err != nil {
-		return nil, err
-	}
-	sel, err := s.selectFindings(a, in)
-	if err != nil {
-		return nil, err
-	}
-	pg, next, err := page(sel, in.MaxResults, in.NextToken, s.opts.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	list := []wireFindingSummaryV2{}
-	for _, f := range pg {
-		list = append(list, toWireSummaryV2(f))
-	}
-	return withNext(map[string]any{"findings": list}, next), nil
+	return pageOut("findings", list, in.MaxResults, in.NextToken, s.opts.PageSize)
 }
 
 func (a *analyzer) finding(id string) *finding {
@@ -854,34 +821,42 @@ func (a *analyzer) finding(id string) *finding {
 	return nil
 }
 
-func (s *Server) getFinding(q *request) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// pathFinding returns the finding GetFinding and GetFindingV2 name: the
+// path's id, in the analyzer of the query's analyzerArn. Call with s.mu
+// held.
+func (s *Server) pathFinding(q *request) (*finding, error) {
 	a, err := s.analyzerByArn(q, q.r.URL.Query().Get("analyzerArn"))
 	if err != nil {
 		return nil, err
 	}
-	f := a.finding(q.r.PathValue("id"))
+	id := q.r.PathValue("id")
+	f := a.finding(id)
 	if f == nil {
-		return nil, notFound("Finding", q.r.PathValue("id"))
+		return nil, notFound("Finding", id)
+	}
+	return f, nil
+}
+
+func (s *Server) getFinding(q *request) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.pathFinding(q)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"finding": toWireFinding(f)}, nil
 }
 
 func (s *Server) getFindingV2(q *request) (any, error) {
-	maxResults, err := queryInt(q.r, "maxResults")
+	maxResults, token, err := q.pageQuery()
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, err := s.analyzerByArn(q, q.r.URL.Query().Get("analyzerArn"))
+	f, err := s.pathFinding(q)
 	if err != nil {
 		return nil, err
-	}
-	f := a.finding(q.r.PathValue("id"))
-	if f == nil {
-		return nil, notFound("Finding", q.r.PathValue("id"))
 	}
 	key := "externalAccessDetails"
 	if f.findingType == types.FindingTypeInternalAccess {
@@ -891,7 +866,7 @@ func (s *Server) getFindingV2(q *request) (any, error) {
 		Action: f.f.Action, Condition: f.f.Condition, IsPublic: f.f.IsPublic,
 		Principal: f.f.Principal, Sources: toWireSources(f.f.Sources),
 	}}}
-	pg, next, err := page(details, maxResults, queryStr(q.r, "nextToken"), s.opts.PageSize)
+	pg, next, err := page(details, maxResults, token, s.opts.PageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -1029,7 +1004,7 @@ func toWireSummaryV2(fd *finding) wireFindingSummaryV2 {
 // ---- policy checks ----
 
 func (s *Server) validatePolicy(q *request) (any, error) {
-	maxResults, err := queryInt(q.r, "maxResults")
+	maxResults, token, err := q.pageQuery()
 	if err != nil {
 		return nil, err
 	}
@@ -1060,11 +1035,21 @@ func (s *Server) validatePolicy(q *request) (any, error) {
 	for _, f := range found {
 		list = append(list, toWireValidate(f))
 	}
-	pg, next, err := page(list, maxResults, queryStr(q.r, "nextToken"), s.opts.PageSize)
-	if err != nil {
-		return nil, err
+	return pageOut("findings", list, maxResults, token, s.opts.PageSize)
+}
+
+// checkPolicyJSON is what CheckNoPublicAccess and CheckAccessNotGranted
+// share once their required members are there: a policy that is not JSON is
+// InvalidParameterException, and without the test's decision function (name)
+// the fake answers InternalServerException rather than guess.
+func checkPolicyJSON(doc string, configured bool, name string) error {
+	if !json.Valid([]byte(doc)) {
+		return &apiError{status: 400, code: "InvalidParameterException", msg: "policyDocument is not valid JSON"}
 	}
-	return withNext(map[string]any{"findings": nonNil(pg)}, next), nil
+	if !configured {
+		return &apiError{status: 500, code: "InternalServerException", msg: "aafake: no " + name + " function configured"}
+	}
+	return nil
 }
 
 func checkResult(r CheckResult) wireCheckResult {
@@ -1086,11 +1071,8 @@ func (s *Server) checkNoPublicAccess(q *request) (any, error) {
 	if in.PolicyDocument == "" || in.ResourceType == "" {
 		return nil, validation("fieldValidationFailed", "policyDocument and resourceType are required")
 	}
-	if !json.Valid([]byte(in.PolicyDocument)) {
-		return nil, &apiError{status: 400, code: "InvalidParameterException", msg: "policyDocument is not valid JSON"}
-	}
-	if s.opts.CheckNoPublicAccess == nil {
-		return nil, &apiError{status: 500, code: "InternalServerException", msg: "aafake: no CheckNoPublicAccess function configured"}
+	if err := checkPolicyJSON(in.PolicyDocument, s.opts.CheckNoPublicAccess != nil, "CheckNoPublicAccess"); err != nil {
+		return nil, err
 	}
 	return checkResult(s.opts.CheckNoPublicAccess(in.PolicyDocument, in.ResourceType)), nil
 }
@@ -1103,11 +1085,8 @@ func (s *Server) checkAccessNotGranted(q *request) (any, error) {
 	if in.PolicyDocument == "" || in.PolicyType == "" || len(in.Access) == 0 {
 		return nil, validation("fieldValidationFailed", "policyDocument, policyType and access are required")
 	}
-	if !json.Valid([]byte(in.PolicyDocument)) {
-		return nil, &apiError{status: 400, code: "InvalidParameterException", msg: "policyDocument is not valid JSON"}
-	}
-	if s.opts.CheckAccessNotGranted == nil {
-		return nil, &apiError{status: 500, code: "InternalServerException", msg: "aafake: no CheckAccessNotGranted function configured"}
+	if err := checkPolicyJSON(in.PolicyDocument, s.opts.CheckAccessNotGranted != nil, "CheckAccessNotGranted"); err != nil {
+		return nil, err
 	}
 	access := make([]types.Access, 0, len(in.Access))
 	for _, a := range in.Access {

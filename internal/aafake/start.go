@@ -1,12 +1,13 @@
 package aafake
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
 // Fake is a running [Server] with its URL.
@@ -22,9 +23,7 @@ type Fake struct {
 func Start(t testing.TB, opts *Options) (*Fake, *accessanalyzer.Client) {
 	t.Helper()
 	s := New(opts)
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	f := &Fake{Server: s, URL: ts.URL}
+	f := &Fake{Server: s, URL: fakeutil.Serve(t, s).URL}
 	return f, f.Client(s.opts.Region)
 }
 

@@ -3,6 +3,7 @@ package aafake
 import (
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 )
 
@@ -265,33 +266,15 @@ func pathElement(p types.PathElement) map[string]any {
 }
 
 func position(p *types.Position) wirePosition {
-	var w wirePosition
 	if p == nil {
-		return w
+		return wirePosition{}
 	}
-	if p.Line != nil {
-		w.Line = *p.Line
-	}
-	if p.Column != nil {
-		w.Column = *p.Column
-	}
-	if p.Offset != nil {
-		w.Offset = *p.Offset
-	}
-	return w
+	return wirePosition{Line: aws.ToInt32(p.Line), Column: aws.ToInt32(p.Column), Offset: aws.ToInt32(p.Offset)}
 }
 
 func toWireValidate(f types.ValidatePolicyFinding) wireValidateFinding {
-	w := wireValidateFinding{FindingType: string(f.FindingType), Locations: []wireLocation{}}
-	if f.IssueCode != nil {
-		w.IssueCode = *f.IssueCode
-	}
-	if f.FindingDetails != nil {
-		w.FindingDetails = *f.FindingDetails
-	}
-	if f.LearnMoreLink != nil {
-		w.LearnMoreLink = *f.LearnMoreLink
-	}
+	w := wireValidateFinding{FindingType: string(f.FindingType), Locations: []wireLocation{},
+		IssueCode: aws.ToString(f.IssueCode), FindingDetails: aws.ToString(f.FindingDetails), LearnMoreLink: aws.ToString(f.LearnMoreLink)}
 	for _, l := range f.Locations {
 		wl := wireLocation{Path: []map[string]any{}}
 		for _, p := range l.Path {
