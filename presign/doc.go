@@ -46,8 +46,9 @@
 //     [Request].Header lists what the uploader must send.
 //   - POST policies always carry content-length-range (10 MiB by default),
 //     the bucket, the key or a non-empty key prefix, and the content type.
-//   - Signatures, secrets and session tokens never appear in errors or in
-//     the String/GoString of [Request] and [Post]; use [Redact] for URLs.
+//   - Signatures, secrets and session tokens never appear in errors, nor in
+//     any fmt verb's output for [Presigner], [Request] and [Post]; use
+//     [Redact] for URLs.
 //   - [Verify] compares signatures in constant time, refuses expired URLs,
 //     URLs dated more than 15 minutes ahead, URLs minted with a longer
 //     lifetime than VerifyOptions.MaxExpiry (1 hour by default), unsigned
@@ -61,8 +62,8 @@
 // [ErrMissingContentType]. Expiry problems are [*ExpiryError] values
 // ([ErrExpiryTooLong], [ErrExpiryTooShort]) or a [*CredentialExpiryError]
 // ([ErrCredentialsExpireFirst]). Disabled methods return
-// [ErrMethodNotAllowed]; credentials that cannot be retrieved
-// [ErrNoCredentials]. [Verify] and [VerifyPost] return [*VerifyError],
+// [ErrMethodNotAllowed]; credentials that cannot be retrieved, and a nil or
+// zero [Presigner], [ErrNoCredentials]. [Verify] and [VerifyPost] return [*VerifyError],
 // wrapping one of [ErrUnsigned], [ErrMalformed], [ErrUnknownAccessKey],
 // [ErrSignatureMismatch], [ErrInvalidToken], [ErrExpired], [ErrClockSkew],
 // [ErrExpiryTooLong], [ErrMissingSignedHeader] or [ErrPolicyViolation], with

@@ -86,6 +86,9 @@ const maxPostSize = 5 << 30
 // Errors are those of [Presigner.Put] plus *[ValidationError] wrapping
 // [ErrInvalidOption] for inconsistent options.
 func (p *Presigner) Post(ctx context.Context, bucket string, opts *PostOptions) (*Post, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	var o PostOptions
 	if opts != nil {
 		o = *opts

@@ -3,6 +3,8 @@ package presign
 import (
 	"context"
 	"encoding/base64"
+	"io"
+	"reflect"
 
 	"fmt"
 	"net/http"
@@ -36,7 +38,10 @@ type Options struct {
 
 	// MaxExpiry refuses any longer expiry with [ErrExpiryTooLong]. By
 	// default, [DefaultMaxExpiry] (1 hour). It cannot exceed
-	// [HardMaxExpiry] (7 days, the SigV4 limit).
+	// [HardMaxExpiry] (7 days, the SigV4 limit). Raising it is a
+	// weakening: a presigned URL is a bearer credential that cannot be
+	// revoked short of revoking the signing credentials, so a leaked URL
+	// (in a log, a referrer header, a chat message) works until it expires.
 	MaxExpiry time.Duration
 
 	// ClampToCredentials shortens a URL's expiry to the expiry of the
@@ -106,6 +111,9 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	if cfg.Credentials == nil {
 		return nil, fmt.Errorf("%w: aws.Config.Credentials is nil", ErrNoCredentials)
 	}
+	if v := reflect.ValueOf(cfg.Credentials); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, fmt.Errorf("%w: aws.Config.Credentials is a nil %T", ErrNoCredentials, cfg.Credentials)
+	}
 	region := o.Region
 	if region == "" {
 		region = cfg.Region
@@ -159,6 +167,39 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// String describes the Presigner (region, endpoint, expiry caps) without
+// its credentials or derived signing keys.
+func (p *Presigner) String() string {
+	if p == nil {
+		return "presign.Presigner(nil)"
+	}
+	host := p.path.host
+	return fmt.Sprintf("presign.Presigner{Region: %s, Endpoint: %s://%s, DefaultExpiry: %s, MaxExpiry: %s}",
+		p.signingRegion, p.scheme, host, p.defaultExpiry, p.maxExpiry)
+}
+
+// GoString is like String, so that %#v does not print the credentials.
+func (p *Presigner) GoString() string { return p.String() }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, %q, %x, ...):
+// without it, fmt walks the struct and prints the credentials provider's
+// secret access key and session token.
+func (p *Presigner) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", p.String())
+		return
+	}
+	io.WriteString(f, p.String())
+}
+
+// ready refuses a nil or zero Presigner (one not made by [New]).
+func (p *Presigner) ready() error {
+	if p == nil || p.creds == nil || p.now == nil {
+		return fmt.Errorf("%w: the Presigner is nil or zero; use New", ErrNoCredentials)
+	}
+	return nil
 }
 
 // Request is a presigned request: what to send, and until when.
@@ -241,6 +282,9 @@ type UploadPartOptions struct {
 // key, option), *[ExpiryError], *[CredentialExpiryError], and the
 // credentials provider's error wrapped with [ErrNoCredentials].
 func (p *Presigner) Get(ctx context.Context, bucket, key string, opts *GetOptions) (*Request, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	var o GetOptions
 	if opts != nil {
 		o = *opts
@@ -255,6 +299,9 @@ func (p *Presigner) Get(ctx context.Context, bucket, key string, opts *GetOption
 
 // Head presigns a HeadObject request. Errors as for [Presigner.Get].
 func (p *Presigner) Head(ctx context.Context, bucket, key string, opts *GetOptions) (*Request, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	var o GetOptions
 	if opts != nil {
 		o = *opts
@@ -272,6 +319,9 @@ func (p *Presigner) Head(ctx context.Context, bucket, key string, opts *GetOptio
 // [ErrMissingContentType] and *[ValidationError] for malformed checksums
 // or encryption settings.
 func (p *Presigner) Put(ctx context.Context, bucket, key, contentType string, opts *PutOptions) (*Request, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	var o PutOptions
 	if opts != nil {
 		o = *opts
@@ -293,6 +343,9 @@ func (p *Presigner) Put(ctx context.Context, bucket, key, contentType string, op
 // [ErrMethodNotAllowed] unless Options.AllowDelete is set; otherwise
 // errors as for [Presigner.Get].
 func (p *Presigner) Delete(ctx context.Context, bucket, key string, opts *DeleteOptions) (*Request, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	if !p.allowDelete {
 		return nil, fmt.Errorf("%w: DELETE needs Options.AllowDelete", ErrMethodNotAllowed)
 	}
@@ -309,6 +362,9 @@ func (p *Presigner) Delete(ctx context.Context, bucket, key string, opts *Delete
 // *[ValidationError] for an empty uploadID or a part number outside
 // 1..10000; otherwise errors as for [Presigner.Put].
 func (p *Presigner) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int32, opts *UploadPartOptions) (*Request, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	if !p.allowPart {
 		return nil, fmt.Errorf("%w: UploadPart needs Options.AllowUploadPart", ErrMethodNotAllowed)
 	}

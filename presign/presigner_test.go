@@ -284,6 +284,7 @@ func TestRedact(t *testing.T) {
 		{"https://h/k", "https://h/k"},
 		{"https://h/k?a=1&X-Amz-Signature=abc#frag", "https://h/k?a=1&X-Amz-Signature=REDACTED"},
 		{"not a url ?X-Amz-Signature=s3cr3t", "not a url ?X-Amz-Signature=REDACTED"},
+		{"https://h/k?%58-Amz-Signature=s3cr3t&X-Amz-Security%2dToken=t0k", "https://h/k?%58-Amz-Signature=REDACTED&X-Amz-Security%2dToken=REDACTED"},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, presign.Redact(tc.in))

@@ -1,6 +1,9 @@
 package presign
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // redacted replaces secret query values in [Redact].
 const redacted = "REDACTED"
@@ -39,9 +42,12 @@ func Redact(rawURL string) string {
 }
 
 func isSecretParam(escapedName string) bool {
-	n := strings.ToLower(escapedName)
-	// Names are compared after decoding the one escape that can appear in
-	// them ('-' as %2D); anything else is not a SigV4 parameter.
-	n = strings.ReplaceAll(n, "%2d", "-")
+	// Names are compared after percent-decoding, as S3 decodes them: a
+	// name spelled %58-Amz-Signature is still the signature.
+	n := escapedName
+	if u, err := url.QueryUnescape(n); err == nil {
+		n = u
+	}
+	n = strings.ToLower(n)
 	return n == "x-amz-signature" || n == "x-amz-security-token"
 }
