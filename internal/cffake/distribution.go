@@ -213,8 +213,8 @@ func (f *Fake) checkOrigin(o *originView) *apiError {
 			return errorf(http.StatusBadRequest, "IllegalOriginAccessConfiguration",
 				"An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI).")
 		}
-		if _, ok := f.oacs[o.OriginAccessControlID]; !ok {
-			return errorf(http.StatusNotFound, "NoSuchOriginAccessControl", "The origin access control does not exist.")
+		if _, err := f.lookupOAC(o.OriginAccessControlID); err != nil {
+			return err
 		}
 	}
 	if oaiValue != "" {
@@ -341,16 +341,12 @@ func (f *Fake) create(inner []byte, tags []tag) (*response, *apiError) {
 		f.tags[d.arn] = mergeTags(nil, tags)
 	}
 	resp := f.distResponse(d, http.StatusCreated, true)
-	resp.loc = "https://cloudfront.amazonaws.com/" + APIVersion + "/distribution/" + d.id
+	resp.loc = location("distribution", d.id)
 	return resp, nil
 }
 
 func (f *Fake) lookupDist(id string) (*distribution, *apiError) {
-	d, ok := f.dists[id]
-	if !ok {
-		return nil, errorf(http.StatusNotFound, "NoSuchDistribution", "The specified distribution does not exist.")
-	}
-	return d, nil
+	return lookup(f.dists, id, "NoSuchDistribution", "The specified distribution does not exist.")
 }
 
 func (f *Fake) getDistribution(_ *http.Request, _ []byte, ids []string) (*response, *apiError) {
@@ -468,12 +464,11 @@ type distListDoc struct {
 }
 
 func (f *Fake) listDistributions(r *http.Request, _ []byte, _ []string) (*response, *apiError) {
-	q := r.URL.Query()
-	page, next, limit, err := paginate(f.sortedDistIDs(), q.Get("Marker"), q.Get("MaxItems"))
+	page, hdr, err := listPage(r, f.sortedDistIDs())
 	if err != nil {
 		return nil, err
 	}
-	doc := distListDoc{Xmlns: Namespace, listHeader: newListHeader(q.Get("Marker"), next, limit, len(page))}
+	doc := distListDoc{Xmlns: Namespace, listHeader: hdr}
 	if len(page) > 0 {
 		var items []byte
 		for _, id := range page {

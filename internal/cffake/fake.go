@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
 // APIVersion is the CloudFront API version the fake serves under.
@@ -35,23 +37,15 @@ type Options struct {
 	DeployDelay time.Duration
 }
 
-// Fault is an error the fake returns instead of performing an operation.
-type Fault struct {
-	// Status is the HTTP status code, for example 500 or 503.
-	Status int
-	// Code is the CloudFront error code, for example "ServiceUnavailable".
-	Code string
-	// Message is the error message.
-	Message string
-	// Times is how many requests fail; 0 means every request until
-	// [Fake.ClearFaults].
-	Times int
-}
+// Fault is an error the fake returns instead of performing an operation
+// (Times 0: every request until [Fake.ClearFaults]).
+type Fault = fakeutil.Fault
 
 // Fake is an in-memory CloudFront. It implements http.Handler. Its methods
 // are safe for concurrent use.
 type Fake struct {
 	opts Options
+	ops  fakeutil.Ops
 
 	mu         sync.Mutex
 	seq        uint64
@@ -61,8 +55,6 @@ type Fake struct {
 	tags       map[string][]tag // by ARN
 	publicKeys map[string]*publicKey
 	keyGroups  map[string]*keyGroup
-	counts     map[string]int
-	faults     map[string]*Fault
 }
 
 // New returns an empty fake. A nil opts means the defaults.
@@ -74,8 +66,6 @@ func New(opts *Options) *Fake {
 		tags:       map[string][]tag{},
 		publicKeys: map[string]*publicKey{},
 		keyGroups:  map[string]*keyGroup{},
-		counts:     map[string]int{},
-		faults:     map[string]*Fault{},
 	}
 	if opts != nil {
 		f.opts = *opts
@@ -108,30 +98,16 @@ var writeOps = map[string]bool{
 // Count returns how many requests for the operation (the SDK's operation
 // name, such as "UpdateDistribution") the fake has received, including ones
 // that failed.
-func (f *Fake) Count(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.counts[op]
-}
+func (f *Fake) Count(op string) int { return f.ops.Count(op) }
 
 // Counts returns a copy of the per-operation request counters.
-func (f *Fake) Counts() map[string]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make(map[string]int, len(f.counts))
-	for k, v := range f.counts {
-		out[k] = v
-	}
-	return out
-}
+func (f *Fake) Counts() map[string]int { return f.ops.Counts() }
 
 // Writes returns how many state-changing requests (create, update, delete,
 // tag, untag) the fake has received, including ones that failed.
 func (f *Fake) Writes() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	n := 0
-	for op, c := range f.counts {
+	for op, c := range f.ops.Counts() {
 		if writeOps[op] {
 			n += c
 		}
@@ -140,32 +116,23 @@ func (f *Fake) Writes() int {
 }
 
 // ResetCounts sets every request counter to zero.
-func (f *Fake) ResetCounts() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.counts = map[string]int{}
-}
+func (f *Fake) ResetCounts() { f.ops.ResetCounts() }
 
 // InjectFault makes the operation (the SDK's operation name) fail with the
 // fault. It replaces any fault already set for the operation.
+// A zero Status is 500 and an empty Code "InternalError".
 func (f *Fake) InjectFault(op string, fault Fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if fault.Status == 0 {
 		fault.Status = http.StatusInternalServerError
 	}
 	if fault.Code == "" {
 		fault.Code = "InternalError"
 	}
-	f.faults[op] = &fault
+	f.ops.SetFault(op, fault)
 }
 
 // ClearFaults removes every injected fault.
-func (f *Fake) ClearFaults() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.faults = map[string]*Fault{}
-}
+func (f *Fake) ClearFaults() { f.ops.ClearFaults() }
 
 // Deploy moves a distribution from InProgress to Deployed now, whatever the
 // clock says. It reports whether the distribution exists.
@@ -306,16 +273,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f.mu.Lock()
-	f.counts[op]++
-	fault := f.faults[op]
-	if fault != nil && fault.Times > 0 {
-		fault.Times--
-		if fault.Times == 0 {
-			delete(f.faults, op)
-		}
-	}
-	f.mu.Unlock()
+	fault, faulted := f.ops.Hit(op)
 
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") ||
 		!strings.Contains(r.Header.Get("Authorization"), "/cloudfront/aws4_request") {
@@ -323,7 +281,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"request is not signed with sigv4 for service cloudfront"))
 		return
 	}
-	if fault != nil {
+	if faulted {
 		writeError(w, reqID, &apiError{status: fault.Status, code: fault.Code, message: fault.Message})
 		return
 	}
@@ -429,10 +387,32 @@ func checkIfMatch(r *http.Request, current string) *apiError {
 }
 
 func (f *Fake) sortedDistIDs() []string {
-	ids := make([]string, 0, len(f.dists))
-	for id := range f.dists {
+	return byCreation(f.dists, func(d *distribution) uint64 { return d.created })
+}
+
+// byCreation returns the ids of m in creation order (created is the fake's
+// sequence number when the resource was created).
+func byCreation[T any](m map[string]T, created func(T) uint64) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return f.dists[ids[i]].created < f.dists[ids[j]].created })
+	sort.Slice(ids, func(i, j int) bool { return created(m[ids[i]]) < created(m[ids[j]]) })
 	return ids
+}
+
+// lookup returns the resource of m with the id, or CloudFront's 404 with
+// the resource's own code and message.
+func lookup[T any](m map[string]*T, id, code, message string) (*T, *apiError) {
+	r, ok := m[id]
+	if !ok {
+		return nil, errorf(http.StatusNotFound, code, "%s", message)
+	}
+	return r, nil
+}
+
+// location is the Location header of a created resource: its URL under
+// the API version, path being its collection ("key-group").
+func location(path, id string) string {
+	return "https://cloudfront.amazonaws.com/" + APIVersion + "/" + path + "/" + id
 }

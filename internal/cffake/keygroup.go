@@ -111,7 +111,7 @@ func (f *Fake) createPublicKey(_ *http.Request, body []byte, _ []string) (*respo
 	k := &publicKey{id: "K" + f.newID()[1:], etag: f.newETag(), created: f.opts.Now(), config: c}
 	f.publicKeys[k.id] = k
 	resp := f.publicKeyResponse(k, http.StatusCreated)
-	resp.loc = "https://cloudfront.amazonaws.com/" + APIVersion + "/public-key/" + k.id
+	resp.loc = location("public-key", k.id)
 	return resp, nil
 }
 
@@ -122,9 +122,9 @@ func (f *Fake) publicKeyResponse(k *publicKey, status int) *response {
 }
 
 func (f *Fake) getPublicKey(_ *http.Request, _ []byte, ids []string) (*response, *apiError) {
-	k, ok := f.publicKeys[ids[0]]
-	if !ok {
-		return nil, errorf(http.StatusNotFound, "NoSuchPublicKey", "The specified public key does not exist.")
+	k, err := lookup(f.publicKeys, ids[0], "NoSuchPublicKey", "The specified public key does not exist.")
+	if err != nil {
+		return nil, err
 	}
 	return f.publicKeyResponse(k, 0), nil
 }
@@ -156,7 +156,7 @@ func (f *Fake) createKeyGroup(_ *http.Request, body []byte, _ []string) (*respon
 	g := &keyGroup{id: f.newID(), etag: f.newETag(), modified: f.opts.Now(), config: c}
 	f.keyGroups[g.id] = g
 	resp := f.keyGroupResponse(g, http.StatusCreated)
-	resp.loc = "https://cloudfront.amazonaws.com/" + APIVersion + "/key-group/" + g.id
+	resp.loc = location("key-group", g.id)
 	return resp, nil
 }
 
@@ -167,9 +167,9 @@ func (f *Fake) keyGroupResponse(g *keyGroup, status int) *response {
 }
 
 func (f *Fake) getKeyGroup(_ *http.Request, _ []byte, ids []string) (*response, *apiError) {
-	g, ok := f.keyGroups[ids[0]]
-	if !ok {
-		return nil, errorf(http.StatusNotFound, "NoSuchResource", "The specified key group does not exist.")
+	g, err := lookup(f.keyGroups, ids[0], "NoSuchResource", "The specified key group does not exist.")
+	if err != nil {
+		return nil, err
 	}
 	return f.keyGroupResponse(g, 0), nil
 }

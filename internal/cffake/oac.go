@@ -3,7 +3,6 @@ package cffake
 import (
 	"encoding/xml"
 	"net/http"
-	"sort"
 )
 
 type oacConfig struct {
@@ -99,16 +98,12 @@ func (f *Fake) createOAC(r *http.Request, body []byte, _ []string) (*response, *
 	o.created = f.seq
 	f.oacs[o.id] = o
 	resp := f.oacResponse(o, http.StatusCreated)
-	resp.loc = "https://cloudfront.amazonaws.com/" + APIVersion + "/origin-access-control/" + o.id
+	resp.loc = location("origin-access-control", o.id)
 	return resp, nil
 }
 
 func (f *Fake) lookupOAC(id string) (*oac, *apiError) {
-	o, ok := f.oacs[id]
-	if !ok {
-		return nil, errorf(http.StatusNotFound, "NoSuchOriginAccessControl", "The origin access control does not exist.")
-	}
-	return o, nil
+	return lookup(f.oacs, id, "NoSuchOriginAccessControl", "The origin access control does not exist.")
 }
 
 func (f *Fake) getOAC(_ *http.Request, _ []byte, ids []string) (*response, *apiError) {
@@ -170,17 +165,11 @@ func (f *Fake) deleteOAC(r *http.Request, _ []byte, ids []string) (*response, *a
 }
 
 func (f *Fake) listOACs(r *http.Request, _ []byte, _ []string) (*response, *apiError) {
-	ids := make([]string, 0, len(f.oacs))
-	for id := range f.oacs {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return f.oacs[ids[i]].created < f.oacs[ids[j]].created })
-	q := r.URL.Query()
-	page, next, limit, err := paginate(ids, q.Get("Marker"), q.Get("MaxItems"))
+	page, hdr, err := listPage(r, byCreation(f.oacs, func(o *oac) uint64 { return o.created }))
 	if err != nil {
 		return nil, err
 	}
-	doc := oacListDoc{Xmlns: Namespace, listHeader: newListHeader(q.Get("Marker"), next, limit, len(page))}
+	doc := oacListDoc{Xmlns: Namespace, listHeader: hdr}
 	for _, id := range page {
 		o := f.oacs[id]
 		doc.Items = append(doc.Items, oacSummary{ID: o.id, oacConfig: o.config})

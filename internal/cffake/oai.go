@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -94,16 +93,12 @@ func (f *Fake) createOAI(_ *http.Request, body []byte, _ []string) (*response, *
 	o.canonicalID = hex.EncodeToString(sum[:]) + hex.EncodeToString(sum[:16])
 	f.oais[o.id] = o
 	resp := f.oaiResponse(o, http.StatusCreated)
-	resp.loc = "https://cloudfront.amazonaws.com/" + APIVersion + "/origin-access-identity/cloudfront/" + o.id
+	resp.loc = location("origin-access-identity/cloudfront", o.id)
 	return resp, nil
 }
 
 func (f *Fake) lookupOAI(id string) (*oai, *apiError) {
-	o, ok := f.oais[id]
-	if !ok {
-		return nil, errorf(http.StatusNotFound, "NoSuchCloudFrontOriginAccessIdentity", "The specified origin access identity does not exist.")
-	}
-	return o, nil
+	return lookup(f.oais, id, "NoSuchCloudFrontOriginAccessIdentity", "The specified origin access identity does not exist.")
 }
 
 func (f *Fake) getOAI(_ *http.Request, _ []byte, ids []string) (*response, *apiError) {
@@ -164,17 +159,11 @@ func (f *Fake) deleteOAI(r *http.Request, _ []byte, ids []string) (*response, *a
 }
 
 func (f *Fake) listOAIs(r *http.Request, _ []byte, _ []string) (*response, *apiError) {
-	ids := make([]string, 0, len(f.oais))
-	for id := range f.oais {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return f.oais[ids[i]].created < f.oais[ids[j]].created })
-	q := r.URL.Query()
-	page, next, limit, err := paginate(ids, q.Get("Marker"), q.Get("MaxItems"))
+	page, hdr, err := listPage(r, byCreation(f.oais, func(o *oai) uint64 { return o.created }))
 	if err != nil {
 		return nil, err
 	}
-	doc := oaiListDoc{Xmlns: Namespace, listHeader: newListHeader(q.Get("Marker"), next, limit, len(page))}
+	doc := oaiListDoc{Xmlns: Namespace, listHeader: hdr}
 	for _, id := range page {
 		o := f.oais[id]
 		doc.Items = append(doc.Items, oaiSummary{ID: o.id, CanonicalID: o.canonicalID, Comment: o.config.Comment})

@@ -1,13 +1,13 @@
 package cffake
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
@@ -29,9 +29,7 @@ type Server struct {
 func Start(tb testing.TB, opts *Options) *Server {
 	tb.Helper()
 	f := New(opts)
-	srv := httptest.NewServer(f)
-	tb.Cleanup(srv.Close)
-	return &Server{Fake: f, URL: srv.URL}
+	return &Server{Fake: f, URL: fakeutil.Serve(tb, f).URL}
 }
 
 // Client returns a real CloudFront client pointed at the server.

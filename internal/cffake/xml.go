@@ -114,6 +114,18 @@ func checkQuantities(n *node, path string) *apiError {
 	return nil
 }
 
+// listPage applies CloudFront's Marker/MaxItems paging, from the request's
+// query, to ordered ids: the page and the list response's paging part.
+func listPage(r *http.Request, ids []string) ([]string, listHeader, *apiError) {
+	q := r.URL.Query()
+	marker := q.Get("Marker")
+	page, next, limit, err := paginate(ids, marker, q.Get("MaxItems"))
+	if err != nil {
+		return nil, listHeader{}, err
+	}
+	return page, listHeader{Marker: marker, NextMarker: next, MaxItems: limit, IsTruncated: next != "", Quantity: len(page)}, nil
+}
+
 // paginate applies CloudFront's Marker/MaxItems paging to ordered ids. The
 // marker is the first id of the page, as returned in NextMarker.
 func paginate(ids []string, marker, maxItems string) (page []string, next string, limit int, aerr *apiError) {
@@ -150,10 +162,6 @@ type listHeader struct {
 	MaxItems    int    `xml:"MaxItems"`
 	IsTruncated bool   `xml:"IsTruncated"`
 	Quantity    int    `xml:"Quantity"`
-}
-
-func newListHeader(marker, next string, limit, n int) listHeader {
-	return listHeader{Marker: marker, NextMarker: next, MaxItems: limit, IsTruncated: next != "", Quantity: n}
 }
 
 // rawXML is pre-rendered XML embedded in a marshalled document.
