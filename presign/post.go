@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"strings"
 	"time"
@@ -75,6 +76,16 @@ func (p Post) String() string {
 
 // GoString is like String.
 func (p Post) GoString() string { return "presign.Post{" + p.String() + "}" }
+
+// Format prints String for every verb (%d and %x included, which would
+// otherwise print the fields), and GoString for %#v.
+func (p Post) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, p.GoString())
+		return
+	}
+	writeFormatted(f, verb, p.String())
+}
 
 const maxPostSize = 5 << 30
 

@@ -186,13 +186,7 @@ func (p *Presigner) GoString() string { return p.String() }
 // Format prints String for every verb (%v, %+v, %#v, %s, %q, %x, ...):
 // without it, fmt walks the struct and prints the credentials provider's
 // secret access key and session token.
-func (p *Presigner) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", p.String())
-		return
-	}
-	io.WriteString(f, p.String())
-}
+func (p *Presigner) Format(f fmt.State, verb rune) { writeFormatted(f, verb, p.String()) }
 
 // ready refuses a nil or zero Presigner (one not made by [New]).
 func (p *Presigner) ready() error {
@@ -227,6 +221,25 @@ func (r Request) String() string { return r.Method + " " + Redact(r.URL) }
 
 // GoString is like String, so that %#v does not print the signature.
 func (r Request) GoString() string { return "presign.Request{" + r.String() + "}" }
+
+// Format prints String for every verb (%d and %x included, which would
+// otherwise print the URL's fields), and GoString for %#v.
+func (r Request) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, r.GoString())
+		return
+	}
+	writeFormatted(f, verb, r.String())
+}
+
+// writeFormatted writes s for any verb, quoted for %q.
+func writeFormatted(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s)
+		return
+	}
+	io.WriteString(f, s)
+}
 
 // GetOptions are the per-request options of [Presigner.Get] and
 // [Presigner.Head]. Nil means defaults.

@@ -26,7 +26,7 @@ func secretForms(s string) []string {
 // none of the secrets appears in any form.
 func assertFormattedNoSecrets(t *testing.T, values map[string]any, secrets map[string]string) {
 	t.Helper()
-	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%T"}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"}
 	for vname, v := range values {
 		for _, verb := range verbs {
 			out := strings.ToLower(fmt.Sprintf(verb, v))
