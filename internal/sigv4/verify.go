@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -51,6 +53,16 @@ func (c Credentials) String() string {
 
 // GoString is like String, so %#v does not print the secret either.
 func (c Credentials) GoString() string { return c.String() }
+
+// Format prints String for every verb (%d would otherwise print the
+// fields, secret included).
+func (c Credentials) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
 
 // LookupFunc returns the credentials for an access key ID, or false when the
 // key is unknown.
