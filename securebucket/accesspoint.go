@@ -427,7 +427,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		in := &s3control.CreateAccessPointInput{
 			AccountId: aws.String(accountID), Name: aws.String(name), Bucket: aws.String(bucket),
 			BucketAccountId:                aws.String(accountID),
-			PublicAccessBlockConfiguration: AllPublicAccessBlocked.s3control(),
+			PublicAccessBlockConfiguration: AllPublicAccessBlocked().s3control(),
 		}
 		if plan.VPCID != "" {
 			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(plan.VPCID)}

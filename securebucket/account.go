@@ -120,11 +120,14 @@ type PublicAccessBlockSettings struct {
 	RestrictPublicBuckets bool
 }
 
-// AllPublicAccessBlocked is the setting this package applies: all four on.
-var AllPublicAccessBlocked = PublicAccessBlockSettings{true, true, true, true}
+// AllPublicAccessBlocked returns the setting this package applies: all
+// four on. (A function, not a variable, so no caller can change it.)
+func AllPublicAccessBlocked() PublicAccessBlockSettings {
+	return PublicAccessBlockSettings{true, true, true, true}
+}
 
 // AllOn reports whether all four settings are on.
-func (s PublicAccessBlockSettings) AllOn() bool { return s == AllPublicAccessBlocked }
+func (s PublicAccessBlockSettings) AllOn() bool { return s == AllPublicAccessBlocked() }
 
 // Union returns the effective settings when both s and o apply (account and
 // bucket, for example): S3 uses the most restrictive combination, so each
@@ -383,7 +386,7 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	if err != nil {
 		return nil, err
 	}
-	p := &AccountPublicAccessBlockPlan{AccountID: accountID, Current: *cur, Target: cur.Settings.Union(AllPublicAccessBlocked)}
+	p := &AccountPublicAccessBlockPlan{AccountID: accountID, Current: *cur, Target: cur.Settings.Union(AllPublicAccessBlocked())}
 	p.TurnOn = cur.Settings.Off()
 	newlyRestricts := !cur.Settings.RestrictPublicBuckets
 	newlyIgnoresACLs := !cur.Settings.IgnorePublicAcls
@@ -515,7 +518,7 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 		return &PublicBucketsError{AccountID: plan.AccountID, Buckets: plan.PublicBuckets}
 	}
 	// Never weaker: whatever the plan says, settings already on stay on.
-	target := plan.Target.Union(plan.Current.Settings).Union(AllPublicAccessBlocked)
+	target := plan.Target.Union(plan.Current.Settings).Union(AllPublicAccessBlocked())
 	if acctIsNil(control) {
 		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: errAcctNoClient}
 	}

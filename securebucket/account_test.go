@@ -77,8 +77,8 @@ func TestPublicAccessBlockSettings(t *testing.T) {
 	assert.Equal(t, []string{"IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}, s.Off())
 	u := s.Union(securebucket.PublicAccessBlockSettings{RestrictPublicBuckets: true})
 	assert.Equal(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, RestrictPublicBuckets: true}, u)
-	assert.True(t, u.Union(securebucket.AllPublicAccessBlocked).AllOn())
-	assert.Empty(t, securebucket.AllPublicAccessBlocked.Off())
+	assert.True(t, u.Union(securebucket.AllPublicAccessBlocked()).AllOn())
+	assert.Empty(t, securebucket.AllPublicAccessBlocked().Off())
 	assert.True(t, u.Policy().RestrictPublicBuckets)
 	assert.Equal(t, securebucket.PublicAccessBlockSettings{}, securebucket.PublicAccessBlockFromS3(nil))
 	assert.Equal(t, securebucket.PublicAccessBlockSettings{IgnorePublicAcls: true},
@@ -97,9 +97,9 @@ func TestAuditAccountPublicAccessBlock(t *testing.T) {
 		{"partly on", func(t *testing.T, e acctEnv) {
 			e.setAccountBPA(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, BlockPublicPolicy: true})
 		}, securebucket.StatusFail, "IgnorePublicAcls, RestrictPublicBuckets", ""},
-		{"all on", func(t *testing.T, e acctEnv) { e.setAccountBPA(t, securebucket.AllPublicAccessBlocked) }, securebucket.StatusPass, "all four", ""},
+		{"all on", func(t *testing.T, e acctEnv) { e.setAccountBPA(t, securebucket.AllPublicAccessBlocked()) }, securebucket.StatusPass, "all four", ""},
 		{"denied", func(t *testing.T, e acctEnv) {
-			e.setAccountBPA(t, securebucket.AllPublicAccessBlocked)
+			e.setAccountBPA(t, securebucket.AllPublicAccessBlocked())
 			e.ctl.SetFault("GetPublicAccessBlock", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})
 		}, securebucket.StatusUnknown, "could not be read", "AccessDenied"},
 		{"endpoint without s3control", func(t *testing.T, e acctEnv) {
@@ -253,7 +253,7 @@ func TestAuditAccount(t *testing.T) {
 	e := newAcctEnv(t)
 	tr := newCtTrailEnv(t)
 	ctx := t.Context()
-	e.setAccountBPA(t, securebucket.AllPublicAccessBlocked)
+	e.setAccountBPA(t, securebucket.AllPublicAccessBlocked())
 	rs, err := securebucket.AuditAccount(ctx, e.control, tr.client, e.account, nil)
 	require.NoError(t, err)
 	var ids []string
@@ -529,7 +529,7 @@ func TestAccountNilClientsDoNotPanic(t *testing.T) {
 
 func TestAccountDefaults(t *testing.T) {
 	assert.Equal(t, 16, securebucket.DefaultAccountScanConcurrency)
-	assert.Equal(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, securebucket.AllPublicAccessBlocked)
+	assert.Equal(t, securebucket.PublicAccessBlockSettings{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, securebucket.AllPublicAccessBlocked())
 	assert.Equal(t, "S3SecureAccessPoint", securebucket.AccessPointSidPrefix)
 	assert.Equal(t, "S3SecureDataEvents", securebucket.DataEventsSelectorName)
 	// The zero options are the safe ones.
