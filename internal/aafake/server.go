@@ -564,6 +564,30 @@ func (s *Server) inAnalyzer(q *request, fn func(a *analyzer) (any, error)) (any,
 	return fn(a)
 }
 
+// arnInput is a request body that names its analyzer by analyzerArn.
+type arnInput interface{ analyzerARN() string }
+
+func (in wireApplyArchiveRule) analyzerARN() string { return in.AnalyzerArn }
+func (in wireListFindings) analyzerARN() string     { return in.AnalyzerArn }
+
+// inAnalyzerArn decodes the body into an In and runs fn, with s.mu held, on
+// the analyzer it names. When the body does not decode or there is no such
+// analyzer in the request's Region, fn is not called and that error is
+// returned.
+func inAnalyzerArn[In arnInput](s *Server, q *request, fn func(a *analyzer, in *In) (any, error)) (any, error) {
+	var in In
+	if err := q.decode(&in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.analyzerByArn(q, in.analyzerARN())
+	if err != nil {
+		return nil, err
+	}
+	return fn(a, &in)
+}
+
 func (s *Server) analyzerByArn(q *request, arn string) (*analyzer, error) {
 	if arn == "" {
 		return nil, validation("fieldValidationFailed", "analyzerArn is required")
@@ -653,15 +677,19 @@ func (a *analyzer) rule(name string) *rule {
 	return nil
 }
 
-// pathRule returns the archive rule the path names (ruleName), or
-// ResourceNotFoundException.
-func (a *analyzer) pathRule(q *request) (*rule, error) {
-	name := q.r.PathValue("ruleName")
+// existingRule returns the named archive rule, or ResourceNotFoundException.
+func (a *analyzer) existingRule(name string) (*rule, error) {
 	r := a.rule(name)
 	if r == nil {
 		return nil, notFound("ArchiveRule", name)
 	}
 	return r, nil
+}
+
+// pathRule returns the archive rule the path names (ruleName), or
+// ResourceNotFoundException.
+func (a *analyzer) pathRule(q *request) (*rule, error) {
+	return a.existingRule(q.r.PathValue("ruleName"))
 }
 
 func toWireRule(r *rule) wireArchiveRule {
@@ -724,28 +752,20 @@ func (s *Server) deleteArchiveRule(q *request) (any, error) {
 // applyArchiveRule archives the existing ACTIVE findings that match the rule
 // (AWS: "Retroactively applies the archive rule to existing findings").
 func (s *Server) applyArchiveRule(q *request) (any, error) {
-	var in wireApplyArchiveRule
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByArn(q, in.AnalyzerArn)
-	if err != nil {
-		return nil, err
-	}
-	r := a.rule(in.RuleName)
-	if r == nil {
-		return nil, notFound("ArchiveRule", in.RuleName)
-	}
-	now := s.opts.Now().UTC()
-	for _, f := range a.findings {
-		if f.f.Status == types.FindingStatusActive && matches(f, r.filter) {
-			f.f.Status = types.FindingStatusArchived
-			f.f.UpdatedAt = aws.Time(now)
+	return inAnalyzerArn(s, q, func(a *analyzer, in *wireApplyArchiveRule) (any, error) {
+		r, err := a.existingRule(in.RuleName)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return nil, nil
+		now := s.opts.Now().UTC()
+		for _, f := range a.findings {
+			if f.f.Status == types.FindingStatusActive && matches(f, r.filter) {
+				f.f.Status = types.FindingStatusArchived
+				f.f.UpdatedAt = aws.Time(now)
+			}
+		}
+		return nil, nil
+	})
 }
 
 // ---- findings ----
@@ -788,28 +808,20 @@ func (s *Server) listFindingsV2(q *request) (any, error) {
 // access analyzers) and ListFindingsV2, which differ in that and in the
 // shape of a finding on the wire.
 func listFindingsAs[T any](s *Server, q *request, externalOnly bool, wire func(*finding) T) (any, error) {
-	var in wireListFindings
-	if err := q.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, err := s.analyzerByArn(q, in.AnalyzerArn)
-	if err != nil {
-		return nil, err
-	}
-	if externalOnly && a.typ != types.TypeAccount && a.typ != types.TypeOrganization {
-		return nil, validation("notSupported", "ListFindings supports only external access analyzers; use ListFindingsV2")
-	}
-	sel, err := s.selectFindings(a, in)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]T, 0, len(sel))
-	for _, f := range sel {
-		list = append(list, wire(f))
-	}
-	return pageOut("findings", list, in.MaxResults, in.NextToken, s.opts.PageSize)
+	return inAnalyzerArn(s, q, func(a *analyzer, in *wireListFindings) (any, error) {
+		if externalOnly && a.typ != types.TypeAccount && a.typ != types.TypeOrganization {
+			return nil, validation("notSupported", "ListFindings supports only external access analyzers; use ListFindingsV2")
+		}
+		sel, err := s.selectFindings(a, *in)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]T, 0, len(sel))
+		for _, f := range sel {
+			list = append(list, wire(f))
+		}
+		return pageOut("findings", list, in.MaxResults, in.NextToken, s.opts.PageSize)
+	})
 }
 
 func (a *analyzer) finding(id string) *finding {

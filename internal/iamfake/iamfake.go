@@ -10,7 +10,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
@@ -53,10 +53,10 @@ type user struct {
 
 // Server is the fake IAM. It is safe for concurrent use.
 type Server struct {
+	ops fakeutil.Ops // calls, and Deny's faults
+
 	mu    sync.Mutex
 	users map[string]*user
-	calls map[string]int
-	deny  map[string]bool
 	seq   int
 	// PageSize overrides IAM's default page size (100) when > 0.
 	PageSize int
@@ -64,7 +64,7 @@ type Server struct {
 
 // New returns an empty fake IAM.
 func New() *Server {
-	return &Server{users: map[string]*user{}, calls: map[string]int{}, deny: map[string]bool{}}
+	return &Server{users: map[string]*user{}}
 }
 
 // AddUser adds a user (created at the given time) with its keys.
@@ -77,28 +77,21 @@ func (s *Server) AddUser(name string, created time.Time, keys ...Key) {
 
 // Deny makes every later call of the operation fail with 403 AccessDenied.
 func (s *Server) Deny(op string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.deny[op] = true
+	s.ops.SetFault(op, fakeutil.Fault{Status: http.StatusForbidden, Code: "AccessDenied",
+		Message: "User: arn:aws:iam::" + DefaultAccount + ":user/caller is not authorized to perform: iam:" + op})
 }
 
 // Calls returns how many requests the operation has received.
-func (s *Server) Calls(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[op]
-}
+func (s *Server) Calls(op string) int { return s.ops.Count(op) }
 
 // Start serves the fake on a loopback port for the test and returns it with
 // a real iam client (static test credentials, no retries of service errors).
 func Start(t testing.TB) (*Server, *iam.Client) {
 	t.Helper()
 	s := New()
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
 	return s, iam.New(iam.Options{
 		Region:       "us-east-1",
-		BaseEndpoint: aws.String(ts.URL),
+		BaseEndpoint: aws.String(fakeutil.Serve(t, s).URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
 		// No retries of service errors; see aafake.ClosedConnRetryer for
 		// why a closed connection is retried.
@@ -147,13 +140,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, reqID, apiErr{400, "InvalidParameterValue", "iamfake: Version must be 2010-05-08", true})
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls[action]++
-	if s.deny[action] {
-		writeErr(w, reqID, apiErr{403, "AccessDenied", "User: arn:aws:iam::" + DefaultAccount + ":user/caller is not authorized to perform: iam:" + action, true})
+	if deny, denied := s.ops.Hit(action); denied {
+		writeErr(w, reqID, apiErr{deny.Status, deny.Code, deny.Message, true})
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var result any
 	var e *apiErr
 	switch action {
