@@ -90,7 +90,9 @@
 // ([ErrInvalidInput]). [*GateError] ([ErrPublicAccess],
 // [ErrAccessGranted]) is a refused policy, distinct from a check that
 // could not run. [ErrBadPolicy] is a policy the offline analysis cannot
-// parse.
+// parse. [GetFinding] returns an [*Error] wrapping [ErrNoDetails] when
+// Access Analyzer answers with a finding that carries no access details.
+// A nil client, including a nil *Client pointer, is [ErrInvalidInput].
 //
 // See https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html

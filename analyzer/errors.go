@@ -47,6 +47,7 @@ type Error struct {
 	Err error
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	if e.Resource != "" {
 		return fmt.Sprintf("analyzer: %s %s: %v", e.Op, e.Resource, e.Err)
@@ -92,6 +93,7 @@ type WrongRegionError struct {
 	Region, Want string
 }
 
+// Error implements error.
 func (e *WrongRegionError) Error() string {
 	return fmt.Sprintf("analyzer: %s is in region %s, not %s (access analyzer is regional)", e.What, e.Region, e.Want)
 }

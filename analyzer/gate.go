@@ -28,7 +28,11 @@ type GateOptions struct {
 	// (CheckAccessNotGranted); DefaultGateActions() when empty.
 	Actions []string
 	// SkipAccessNotGranted runs only CheckNoPublicAccess, halving the
-	// billed calls. The default runs both checks.
+	// billed calls. It weakens the gate: a policy that grants Actions
+	// (for example s3:DeleteBucket or s3:PutBucketPolicy) to a named
+	// non-public principal, such as another account, then passes. The
+	// default runs both checks. (It predates the Allow…/Insecure… naming
+	// rule and is kept for compatibility.)
 	SkipAccessNotGranted bool
 }
 
@@ -79,6 +83,7 @@ type Reason struct {
 	StatementID    string
 }
 
+// Error implements error.
 func (e *GateError) Error() string {
 	var parts []string
 	for _, r := range e.Reasons {

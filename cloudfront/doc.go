@@ -80,7 +80,7 @@
 // # Errors
 //
 // Bad input is refused before any request with [ErrInvalidBucket] or
-// [ErrInvalidOptions]. Failures of [ServeBucket], [Migrate] and
+// [ErrInvalidOptions] (including a nil client or a nil *Client pointer). Failures of [ServeBucket], [Migrate] and
 // [CreateLegacyOAI] are a [*StepError] naming the bucket, the distribution
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
@@ -89,5 +89,6 @@
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The
 // partial Result is returned with the error. Signing errors wrap
 // [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
-// [ErrInvalidPolicy], [ErrInvalidKey] or [ErrInvalidOptions].
+// [ErrInvalidPolicy], [ErrInvalidKey] (also for a nil or zero [Signer]) or
+// [ErrInvalidOptions].
 package cloudfront

@@ -72,10 +72,12 @@ type ParseError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("policy: line %d, column %d: %s", e.Line, e.Column, e.Msg)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // SizeError is returned by [Document.CheckSize] when a document is over the
@@ -86,10 +88,12 @@ type SizeError struct {
 	Limit int
 }
 
+// Error implements error.
 func (e *SizeError) Error() string {
 	return fmt.Sprintf("policy: %s is %d %s, over the limit of %d", e.Kind, e.Size, e.Kind.unit(), e.Limit)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *SizeError) Unwrap() error { return ErrPolicyTooLarge }
 
 // BuildError is returned by the [Builder] when a statement would be broader
@@ -105,6 +109,7 @@ type BuildError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *BuildError) Error() string {
 	msg := "policy: statement " + e.Statement + ": " + e.Reason
 	if e.Value != "" {
@@ -116,6 +121,7 @@ func (e *BuildError) Error() string {
 	return msg
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *BuildError) Unwrap() error { return e.Err }
 
 // MergeError is returned by [Merge] and [Remove] for a statement that cannot
@@ -125,6 +131,7 @@ type MergeError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *MergeError) Error() string {
 	if e.Sid == "" {
 		return e.Err.Error()
@@ -132,4 +139,5 @@ func (e *MergeError) Error() string {
 	return fmt.Sprintf("%v: %q", e.Err, e.Sid)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *MergeError) Unwrap() error { return e.Err }

@@ -26,6 +26,7 @@ type StatementError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *StatementError) Error() string {
 	if e.Sid != "" {
 		return fmt.Sprintf("policy: statement %d (%s): %s", e.Index, e.Sid, e.Reason)
@@ -33,6 +34,7 @@ func (e *StatementError) Error() string {
 	return fmt.Sprintf("policy: statement %d: %s", e.Index, e.Reason)
 }
 
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *StatementError) Unwrap() error { return ErrInvalidStatement }
 
 // Decision is the outcome of evaluating a request. The zero value is
@@ -49,6 +51,7 @@ const (
 	DecisionExplicitDeny
 )
 
+// String returns the name of the decision.
 func (d Decision) String() string {
 	switch d {
 	case DecisionAllow:
