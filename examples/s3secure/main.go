@@ -150,7 +150,7 @@ func (g *globals) parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool
 
 // fail prints err on one line on stderr and returns exitUsage.
 func (g *globals) fail(err error) int {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := redactSecrets(strings.ReplaceAll(err.Error(), "\n", " "))
 	fmt.Fprintf(g.stderr, "s3secure: %s\n", msg)
 	return exitUsage
 }
