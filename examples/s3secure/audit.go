@@ -108,7 +108,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	}
 	for _, rep := range reports {
 		if rep.Err != nil {
-			p.Row(rep.Bucket, "-", string(securebucket.StatusUnknown), "", "could not audit the bucket: "+strings.ReplaceAll(rep.Err.Error(), "\n", " "))
+			p.Row(rep.Bucket, "-", string(securebucket.StatusUnknown), "", "could not audit the bucket: "+redactSecrets(strings.ReplaceAll(rep.Err.Error(), "\n", " ")))
 			blocking = true
 			continue
 		}

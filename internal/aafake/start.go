@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // Fake is a running [Server] with its URL.
@@ -42,5 +43,6 @@ func NewClient(endpoint, region string) *accessanalyzer.Client {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAAAFAKEEXAMPLE", "aafake-secret", ""),
 		Retryer:      ClosedConnRetryer{},
+		HTTPClient:   testretry.FreshConnClient(),
 	})
 }

@@ -45,5 +45,6 @@ func NewClient(endpoint string) *cloudfront.Client {
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		Retryer:      testretry.ClosedConn{},
+		HTTPClient:   testretry.FreshConnClient(),
 	})
 }

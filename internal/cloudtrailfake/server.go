@@ -678,6 +678,7 @@ func NewClient(endpoint, region string, optFns ...func(*cloudtrail.Options)) *cl
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIACLOUDTRAILFAKE", "cloudtrailfake-secret", ""),
 		Retryer:      testretry.ClosedConn{},
+		HTTPClient:   testretry.FreshConnClient(),
 	}
 	for _, fn := range optFns {
 		fn(&o)

@@ -95,7 +95,8 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
 		// No retries of service errors; see aafake.ClosedConnRetryer for
 		// why a closed connection is retried.
-		Retryer: testretry.ClosedConn{},
+		Retryer:    testretry.ClosedConn{},
+		HTTPClient: testretry.FreshConnClient(),
 	})
 }
 

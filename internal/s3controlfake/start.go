@@ -67,8 +67,8 @@ func LoopbackHTTPClient(addr string) *http.Client {
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, network, addr)
 		},
-		MaxIdleConnsPerHost: 16,
-		IdleConnTimeout:     30 * time.Second,
+		// A new connection per request: see testretry.FreshConnClient.
+		DisableKeepAlives: true,
 	}
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,4 +36,13 @@ func (ClosedConn) RetryDelay(int, error) (time.Duration, error) { return 0, nil 
 // GetRetryToken grants every retry (there are at most two).
 func (ClosedConn) GetRetryToken(context.Context, error) (func(error) error, error) {
 	return func(error) error { return nil }, nil
+}
+
+// FreshConnClient returns an HTTP client that opens a new connection for
+// every request (no keep-alive), for SDK clients talking to plain-HTTP
+// fakes. Reusing a kept-alive connection that the test server is closing is
+// the other source of "use of closed network connection" seen under heavy
+// parallel test load; on loopback a new connection costs microseconds.
+func FreshConnClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}}
 }
