@@ -241,8 +241,9 @@ func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI,
 	return &AccountPublicAccessBlock{AccountID: accountID, Configured: true, Settings: PublicAccessBlockFromS3Control(out.PublicAccessBlockConfiguration)}, nil
 }
 
-// errAcctNoClient stands for a client the caller did not provide.
-var errAcctNoClient = errors.New("securebucket: no client for this service")
+// errAcctNoClient stands for a client the caller did not provide (nil, or a
+// nil pointer such as a nil *s3control.Client). It is an ErrInvalidOptions.
+var errAcctNoClient = fmt.Errorf("%w: no client for this service", ErrInvalidOptions)
 
 // acctCISBPA is S3.1's CIS AWS Foundations Benchmark recommendation
 // (v3.0.0 2.1.4; v1.4.0 2.1.5).

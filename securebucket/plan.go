@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // StepName names one hardening step. Steps run in the order listed here,
@@ -303,10 +301,4 @@ func change(action Action, detail string, apply func(ctx context.Context) (bool,
 
 // isNilClient reports a nil client, including a nil *s3.Client inside the
 // interface (which would otherwise panic in the SDK).
-func isNilClient(c ReadAPI) bool {
-	if c == nil {
-		return true
-	}
-	sc, ok := c.(*s3.Client)
-	return ok && sc == nil
-}
+func isNilClient(c ReadAPI) bool { return acctIsNil(c) }
