@@ -1,0 +1,149 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3controlfake"
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+func TestAccountBPALocal(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "account-bpa")
+	require.Equal(t, exitOK, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 5, stdout)
+	for i, name := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
+		assert.Equal(t, map[string]string{"account": s3fake.DefaultAccountID, "kind": "setting", "name": name, "current": "off", "target": "on",
+			"detail": "turn on (the account has no Block Public Access configuration)"}, rows[i])
+	}
+	assert.Equal(t, "result", rows[4]["kind"])
+	assert.Equal(t, "planned", rows[4]["target"])
+	assert.Contains(t, rows[4]["detail"], "nothing written; run with -apply")
+
+	code, stdout, stderr = runCLI(t, "", "-local", "account-bpa", "-apply")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `(?m)^ACCOUNT +KIND +NAME +CURRENT +TARGET +DETAIL$`, stdout)
+	assert.Regexp(t, `RestrictPublicBuckets +off +on +turn on`, stdout)
+	assert.Regexp(t, `account-block-public-access +applied +turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
+}
+
+// accountBPAEnv is an S3 fake (HTTPS, trusted through AWS_CA_BUNDLE) with a
+// public bucket and a private one, and an S3 Control fake that keeps the
+// account's Block Public Access in it.
+func accountBPAEnv(t *testing.T) (*s3fake.Fake, *s3controlfake.TestServer, []string) {
+	t.Helper()
+	sf := s3fake.Start(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy})
+	owner := sf.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, sf)
+	c := sf.OwnerClient()
+	for _, b := range []string{"public-site", "quiet-data"} {
+		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("public-site"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public-site/*"}]}`)})
+	require.NoError(t, err)
+	ctl := s3controlfake.Start(t, &s3controlfake.Options{S3: sf.Server})
+	base := []string{"-endpoint", sf.URL, "-region", "us-east-1"}
+	return sf, ctl, base
+}
+
+func TestAccountBPARefusesPublicBuckets(t *testing.T) {
+	sf, ctl, base := accountBPAEnv(t)
+	acct := sf.AccountID()
+	cmd := []string{"account-bpa", "-control-endpoint", ctl.URL, "-account", acct}
+
+	// The plan alone: blocked, exit 1, nothing written.
+	code, stdout, stderr := runCLI(t, "", append(append(base, "-format", "json"), cmd...)...)
+	require.Equal(t, exitFindings, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 6, stdout)
+	assert.Equal(t, acct, rows[4]["account"])
+	assert.Equal(t, "bucket", rows[4]["kind"])
+	assert.Equal(t, "public-site", rows[4]["name"])
+	assert.Equal(t, "public", rows[4]["current"])
+	assert.Equal(t, "not public", rows[4]["target"])
+	assert.Contains(t, rows[4]["detail"], `relies on public access: policy statement 0 "PublicRead": Principal "*"`)
+	assert.Equal(t, "blocked", rows[5]["target"])
+	assert.Contains(t, rows[5]["detail"], "1 bucket(s) would be cut off")
+	assert.NotContains(t, stdout, "quiet-data", "a private bucket is not listed")
+
+	// -apply refuses: exit 1, no PutPublicAccessBlock sent.
+	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
+	require.Equal(t, exitFindings, code, stderr)
+	assert.Regexp(t, `public-site +public +not public +relies on public access`, stdout)
+	assert.Regexp(t, `account-block-public-access +refused +nothing written`, stdout)
+	assert.Zero(t, ctl.Count("PutPublicAccessBlock"))
+	_, set := ctl.AccountPublicAccessBlock()
+	assert.False(t, set, "the refusal wrote nothing")
+
+	// The named opt-in applies it.
+	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply", "-allow-blocking-public-buckets")...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `account-block-public-access +applied`, stdout)
+	got, set := ctl.AccountPublicAccessBlock()
+	require.True(t, set)
+	assert.Equal(t, s3controlfake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, got)
+
+	// Then there is nothing left to do, and no bucket is inspected.
+	sf.ResetCounts()
+	code, stdout, stderr = runCLI(t, "", append(base, cmd...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `BlockPublicAcls +on +on +already on`, stdout)
+	assert.Regexp(t, `account-block-public-access +none +all four settings are already on`, stdout)
+	assert.Zero(t, sf.Count("ListBuckets"))
+	assert.NotContains(t, stdout+stderr, sf.OwnerCredential().SecretAccessKey)
+}
+
+func TestAccountBPAUncheckableBucket(t *testing.T) {
+	sf, ctl, base := accountBPAEnv(t)
+	sf.InjectFault("GetBucketAcl", s3fake.Fault{Code: "AccessDenied", StatusCode: 403})
+	code, stdout, stderr := runCLI(t, "", append(base, "-format", "json", "account-bpa", "-control-endpoint", ctl.URL, "-account", sf.AccountID())...)
+	require.Equal(t, exitFindings, code, stderr)
+	rows := jsonRows(t, stdout)
+	var unknown []string
+	for _, r := range rows {
+		if r["kind"] == "bucket" && r["current"] == "unknown" {
+			unknown = append(unknown, r["name"])
+			assert.Contains(t, r["detail"], "could not be checked")
+			assert.Contains(t, r["detail"], "AccessDenied")
+		}
+	}
+	assert.ElementsMatch(t, []string{"public-site", "quiet-data"}, unknown, "a bucket that could not be checked may be public")
+	assert.Equal(t, "blocked", rows[len(rows)-1]["target"])
+}
+
+func TestAccountBPAUsageErrors(t *testing.T) {
+	sf := s3fake.Start(t, nil)
+	owner := sf.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, sf)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"allow without apply", []string{"account-bpa", "-allow-blocking-public-buckets"}, "only applies with -apply"},
+		{"bad concurrency", []string{"account-bpa", "-concurrency", "0"}, "-concurrency must be at least 1"},
+		{"bad account", []string{"account-bpa", "-account", "12345"}, "not a 12-digit account id"},
+		{"extra argument", []string{"account-bpa", "extra"}, `unexpected argument "extra"`},
+		{"unknown flag", []string{"account-bpa", "-nope"}, "flag provided but not defined"},
+		{"endpoint without control endpoint", []string{"-endpoint", sf.URL, "account-bpa", "-account", s3fake.DefaultAccountID}, "give -control-endpoint"},
+		{"endpoint without account", []string{"-endpoint", sf.URL, "account-bpa", "-control-endpoint", "http://127.0.0.1:1"}, "give -account"},
+		{"bad control endpoint", []string{"-endpoint", sf.URL, "account-bpa", "-control-endpoint", "ftp://x", "-account", s3fake.DefaultAccountID}, "not an http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.stderr)
+			assert.Empty(t, stdout)
+		})
+	}
+}
