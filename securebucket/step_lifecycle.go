@@ -15,7 +15,9 @@ import (
 // configuration, so the current rules are read, ours is added or replaced
 // in place, and every other rule is written back unchanged. An enabled rule
 // of someone else's that already aborts uploads bucket-wide as soon or
-// sooner counts as ours.
+// sooner counts as ours. A rule that carries our ID but does more than ours
+// (an expiration, transitions, a narrower filter) is not replaced: the step
+// fails with ErrIncompatible.
 func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	if h.o.DisableLifecycleRule {
 		return none("left as is (DisableLifecycleRule)"), nil
@@ -23,6 +25,8 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	days := h.o.abortDays()
 	merged, state := mergeLifecycle(h.st.lifecycle, days)
 	switch state {
+	case lcForeign:
+		return planned{}, errForeignRuleUnderOurID()
 	case lcOurs:
 		return none(fmt.Sprintf("rule %s aborts incomplete multipart uploads after %d days", LifecycleRuleID, days)), nil
 	case lcEquivalent:
@@ -49,6 +53,9 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	}
 	merge := func(cur current) (current, bool, error) {
 		rules, st := mergeLifecycle(cur.rules, days)
+		if st == lcForeign {
+			return current{}, false, errForeignRuleUnderOurID()
+		}
 		return current{rules, cur.minSize}, st == lcAdd || st == lcReplace, nil
 	}
 	write := func(ctx context.Context, next current) error {
@@ -80,12 +87,33 @@ const (
 	lcReplace                   // our rule is there but different: replaced in place
 	lcOurs                      // our rule is there as wanted
 	lcEquivalent                // another rule does the same job
+	lcForeign                   // a rule with our ID does more than ours: not ours to replace
 )
+
+// errForeignRuleUnderOurID reports a rule that carries our ID but does more
+// than abort uploads for the whole bucket (an expiration, transitions, a
+// narrower filter): replacing it would delete someone's settings.
+func errForeignRuleUnderOurID() error {
+	return fmt.Errorf("%w: lifecycle rule %s has settings of its own (expiration, transitions or a filter) that Harden would overwrite; give it another ID or set DisableLifecycleRule", ErrIncompatible, LifecycleRuleID)
+}
+
+// oursOnly reports whether a rule with our ID holds nothing but what our
+// rule holds, so that replacing it loses nothing (an earlier run's rule
+// with another period, or disabled).
+func oursOnly(r types.LifecycleRule) bool {
+	return wholeBucket(r) && r.Expiration == nil && len(r.Transitions) == 0 &&
+		r.NoncurrentVersionExpiration == nil && len(r.NoncurrentVersionTransitions) == 0
+}
 
 // mergeLifecycle returns rules with our rule added or replaced, and what it
 // found. The input is not modified.
 func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleRule, lcState) {
 	legacy := false
+	for _, r := range rules {
+		if aws.ToString(r.ID) == LifecycleRuleID && !oursOnly(r) {
+			return rules, lcForeign
+		}
+	}
 	for _, r := range rules {
 		if aws.ToString(r.ID) == LifecycleRuleID {
 			if r.Status == types.ExpirationStatusEnabled && wholeBucket(r) && r.AbortIncompleteMultipartUpload != nil &&

@@ -1,0 +1,76 @@
+package securebucket_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// opLog records the operation names a client sends, in order.
+type opLog struct {
+	mu  sync.Mutex
+	ops []string
+}
+
+func (l *opLog) record(o *s3.Options) {
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("opLog", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			l.mu.Lock()
+			l.ops = append(l.ops, awsmiddleware.GetOperationName(ctx))
+			l.mu.Unlock()
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
+	})
+}
+
+func (l *opLog) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.ops...)
+}
+
+func TestHardenLifecycleForeignRuleUnderOurID(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "lc-clash", s3fake.StateAWSDefault)
+	theirs := types.LifecycleRule{
+		ID: aws.String(securebucket.LifecycleRuleID), Status: types.ExpirationStatusEnabled,
+		Filter:     &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")},
+		Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)},
+	}
+	_, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("lc-clash"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{theirs}}})
+	require.NoError(t, err)
+	f.ResetCounts()
+	_, herr := securebucket.Harden(t.Context(), c, "lc-clash", opts())
+	require.ErrorIs(t, herr, securebucket.ErrIncompatible)
+	var se *securebucket.StepError
+	require.ErrorAs(t, herr, &se)
+	assert.Equal(t, securebucket.StepLifecycle, se.Step)
+	assert.Zero(t, f.WriteCount(), "Harden writes nothing when a step cannot be planned")
+	out, err := c.GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("lc-clash")})
+	require.NoError(t, err)
+	found := false
+	for _, r := range out.Rules {
+		if r.Expiration != nil && aws.ToInt32(r.Expiration.Days) == 30 && r.Filter != nil && aws.ToString(r.Filter.Prefix) == "tmp/" {
+			found = true
+		}
+	}
+	assert.True(t, found, "the expiration rule stored under our ID was lost: %+v", out.Rules)
+
+	// With DisableLifecycleRule the rest of Harden goes ahead.
+	o := opts()
+	o.DisableLifecycleRule = true
+	_, err = securebucket.Harden(t.Context(), c, "lc-clash", o)
+	require.NoError(t, err)
+}
