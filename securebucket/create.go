@@ -14,8 +14,9 @@ import (
 // created with ACLs disabled (ObjectOwnership BucketOwnerEnforced), Object
 // Lock when opts.ObjectLock asks for it (S3 can enable it at creation
 // without a versioning step), in opts.Region (LocationConstraint; by
-// default the client's Region), and then [Harden] applies every other
-// setting. The Result's first step is StepCreate.
+// default the client's Region); the next request switches all four Block
+// Public Access settings on (unless AllowPublicAccess), and then [Harden]
+// applies every other setting. The Result's first step is StepCreate.
 //
 // Create uses the strict naming rules for new buckets. It returns an error
 // wrapping [ErrInvalidBucketName] or [ErrInvalidOptions] before any request;
@@ -82,6 +83,26 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	created := Step{Name: StepCreate, Action: ActionCreate, Applied: true, Detail: fmt.Sprintf("create bucket in %s with ACLs disabled", where)}
 	if h.o.ObjectLock != nil {
 		created.Detail += " and Object Lock enabled"
+	}
+	if !h.o.AllowPublicAccess {
+		// Block Public Access is the very next request, so there is no
+		// window in which the bucket exists without it, whatever the
+		// endpoint's default for new buckets (AWS turns it on since April
+		// 2023; other S3-compatible stores and older setups do not). A new
+		// bucket has no policy yet, so BlockPublicPolicy refuses nothing
+		// here.
+		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutPublicAccessBlockOutput, error) {
+			return client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
+				Bucket:                         aws.String(bucket),
+				ExpectedBucketOwner:            h.r.owner,
+				PublicAccessBlockConfiguration: allBPAConfig(),
+			}, h.r.optFns...)
+		})
+		if err != nil {
+			res := &Result{Bucket: bucket, Steps: []Step{created}}
+			return res, &StepError{Bucket: bucket, Step: StepBlockPublicAccess, Err: fmt.Errorf("put public access block: %w", err)}
+		}
+		created.Detail += ", then Block Public Access switched on"
 	}
 	res, err := h.harden(ctx)
 	if res == nil {

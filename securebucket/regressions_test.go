@@ -40,6 +40,35 @@ func (l *opLog) list() []string {
 	return append([]string(nil), l.ops...)
 }
 
+func TestCreateBlocksPublicAccessFirst(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy})
+	var log opLog
+	c := f.Client(f.OwnerCredential(), log.record)
+	_, err := securebucket.Create(t.Context(), c, "first-moment", opts())
+	require.NoError(t, err)
+	ops := log.list()
+	require.NotEmpty(t, ops)
+	require.Equal(t, "CreateBucket", ops[0])
+	require.GreaterOrEqual(t, len(ops), 2)
+	assert.Equal(t, "PutPublicAccessBlock", ops[1], "the first request after CreateBucket must switch Block Public Access on: %v", ops)
+	assertHardened(t, f, "first-moment")
+
+	// When that request fails, Create says so, and that the bucket exists.
+	f.InjectFault("PutPublicAccessBlock", s3fake.Fault{Code: s3fake.FaultInternalError})
+	res, err := securebucket.Create(t.Context(), c, "second-moment", opts())
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepBlockPublicAccess, se.Step)
+	require.NotNil(t, res)
+	require.Len(t, res.Steps, 1)
+	assert.Equal(t, securebucket.StepCreate, res.Steps[0].Name)
+	assert.True(t, res.Steps[0].Applied)
+	f.ClearFaults()
+	_, err = securebucket.Harden(t.Context(), c, "second-moment", opts())
+	require.NoError(t, err)
+	assertHardened(t, f, "second-moment")
+}
+
 func TestHardenLifecycleForeignRuleUnderOurID(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "lc-clash", s3fake.StateAWSDefault)

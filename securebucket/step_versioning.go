@@ -107,10 +107,7 @@ func planBPA(_ context.Context, h *hardener) (planned, error) {
 			return h.api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
 				Bucket:              aws.String(h.bucket),
 				ExpectedBucketOwner: h.r.owner,
-				PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
-					BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true),
-					BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
-				},
+				PublicAccessBlockConfiguration: allBPAConfig(),
 			}, h.r.optFns...)
 		})
 		if err != nil {
@@ -119,6 +116,14 @@ func planBPA(_ context.Context, h *hardener) (planned, error) {
 		return true, nil
 	}
 	return change(action, "turn on "+strings.Join(bpaOff(cur), ", "), apply), nil
+}
+
+// allBPAConfig returns a configuration with all four settings on.
+func allBPAConfig() *types.PublicAccessBlockConfiguration {
+	return &types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true),
+		BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
+	}
 }
 
 func allBPA(c *types.PublicAccessBlockConfiguration) bool {
