@@ -1,0 +1,162 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/cloudtrailfake"
+)
+
+const (
+	ctTestKey    = "AKIACLITRAILTEST0001"
+	ctTestSecret = "cli-trail-test-secret-do-not-print"
+)
+
+// trailEnv starts a CloudTrail fake with one multi-region trail "main"
+// (CloudTrail's default selectors: management events only) and returns the
+// fake and the global flags that reach it.
+func trailEnv(t *testing.T, trail *cloudtrailfake.Trail) (*cloudtrailfake.TestServer, []string) {
+	t.Helper()
+	cliEnv(t, ctTestKey, ctTestSecret)
+	ct := cloudtrailfake.Start(t, &cloudtrailfake.Options{Region: "us-east-1"})
+	if trail == nil {
+		trail = &cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true, Logging: true}
+	}
+	ct.AddTrail(*trail)
+	return ct, []string{"-region", "us-east-1"}
+}
+
+func selectors(t *testing.T, ct *cloudtrailfake.TestServer, trail string) *cloudtrail.GetEventSelectorsOutput {
+	t.Helper()
+	out, err := ct.Client().GetEventSelectors(t.Context(), &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
+	require.NoError(t, err)
+	return out
+}
+
+func TestDataEventsPlanThenApply(t *testing.T) {
+	ct, base := trailEnv(t, nil)
+	before := selectors(t, ct, "main")
+	cmd := []string{"data-events", "-trail", "main", "-cloudtrail-endpoint", ct.URL}
+	arn := "arn:aws:cloudtrail:us-east-1:" + ct.AccountID() + ":trail/main"
+
+	code, stdout, stderr := runCLI(t, "", append(append(base, "-format", "json"), cmd...)...)
+	require.Equal(t, exitOK, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 4, stdout)
+	assert.Equal(t, map[string]string{"trail": arn, "step": "log", "status": "planned",
+		"detail": "S3 object-level read and write data events for all buckets in the account"}, rows[0])
+	assert.Equal(t, "billing", rows[1]["step"])
+	assert.Contains(t, rows[1]["detail"], "bills data events per event")
+	assert.Equal(t, "selectors", rows[2]["step"])
+	assert.Contains(t, rows[2]["detail"], "basic event selectors: 1 before, 1 after; S3 object data resources added")
+	assert.Equal(t, map[string]string{"trail": arn, "step": "result", "status": "planned",
+		"detail": "nothing written; run with -apply to write the event selectors"}, rows[3])
+	assert.Zero(t, ct.Count("PutEventSelectors"), "a plan writes nothing")
+	assert.Equal(t, before.EventSelectors, selectors(t, ct, "main").EventSelectors)
+
+	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `(?m)^TRAIL +STEP +STATUS +DETAIL$`, stdout)
+	assert.Regexp(t, `log +applied +S3 object-level read and write data events for all buckets`, stdout)
+	assert.Regexp(t, `billing +note +CloudTrail bills data events per event`, stdout)
+	assert.Regexp(t, `result +applied +event selectors written`, stdout)
+	assert.Equal(t, 1, ct.Count("PutEventSelectors"))
+	after := selectors(t, ct, "main").EventSelectors
+	require.Len(t, after, 1, "the data resource joins the trail's read-and-write selector")
+	assert.Equal(t, cttypes.ReadWriteTypeAll, after[0].ReadWriteType)
+	assert.True(t, aws.ToBool(after[0].IncludeManagementEvents), "management events are still logged")
+	require.Len(t, after[0].DataResources, 1)
+	assert.Equal(t, "AWS::S3::Object", aws.ToString(after[0].DataResources[0].Type))
+	assert.Equal(t, []string{"arn:aws:s3"}, after[0].DataResources[0].Values)
+
+	// Applied once, there is nothing left to do.
+	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `result +none +the trail already logs the requested S3 data events`, stdout)
+	assert.Equal(t, 1, ct.Count("PutEventSelectors"))
+	assert.NotContains(t, stdout+stderr, ctTestSecret)
+}
+
+func TestDataEventsAdvancedWriteOnlyBuckets(t *testing.T) {
+	user := cloudtrailfake.AdvancedEventSelector{Name: "Management", FieldSelectors: []cloudtrailfake.FieldSelector{
+		{Field: "eventCategory", Equals: []string{"Management"}},
+	}}
+	ct, base := trailEnv(t, &cloudtrailfake.Trail{Name: "adv", S3BucketName: "trail-logs", IsMultiRegionTrail: true,
+		AdvancedEventSelectors: []cloudtrailfake.AdvancedEventSelector{user}})
+	code, stdout, stderr := runCLI(t, "", append(base, "data-events", "-trail", "adv", "-cloudtrail-endpoint", ct.URL,
+		"-bucket", "alpha-data, beta-data", "-allow-write-only", "-apply")...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `log +applied +S3 object-level write data events for bucket alpha-data`, stdout)
+	assert.Regexp(t, `log +applied +S3 object-level write data events for bucket beta-data`, stdout)
+	assert.Regexp(t, `selectors +applied +advanced event selector S3SecureDataEvents \(the trail's other 1 advanced selector\(s\) kept\)`, stdout)
+
+	adv := selectors(t, ct, "adv").AdvancedEventSelectors
+	require.Len(t, adv, 2)
+	assert.Equal(t, "Management", aws.ToString(adv[0].Name), "the user's selector is kept")
+	assert.Equal(t, "S3SecureDataEvents", aws.ToString(adv[1].Name))
+	fields := map[string][]string{}
+	for _, f := range adv[1].FieldSelectors {
+		fields[aws.ToString(f.Field)] = append(f.Equals, f.StartsWith...)
+	}
+	assert.Equal(t, []string{"false"}, fields["readOnly"], "write events only")
+	assert.Equal(t, []string{"arn:aws:s3:::alpha-data/", "arn:aws:s3:::beta-data/"}, fields["resources.ARN"])
+}
+
+func TestDataEventsRefusals(t *testing.T) {
+	full := make([]cloudtrailfake.EventSelector, 5)
+	for i := range full {
+		full[i] = cloudtrailfake.EventSelector{ReadWriteType: "ReadOnly", IncludeManagementEvents: aws.Bool(i == 0)}
+	}
+	ct, base := trailEnv(t, &cloudtrailfake.Trail{Name: "full", S3BucketName: "trail-logs", IsMultiRegionTrail: true, EventSelectors: full})
+	ct.AddTrail(cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true})
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no room for a selector", []string{"-trail", "full", "-apply"}, "trail has no room for another event selector"},
+		{"unknown trail", []string{"-trail", "nope", "-apply"}, "TrailNotFoundException"},
+		{"invalid bucket, no request", []string{"-trail", "main", "-bucket", "Bad_Bucket", "-apply"}, `bucket name "Bad_Bucket" is not valid`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(append(base, "data-events", "-cloudtrail-endpoint", ct.URL), tt.args...)
+			code, stdout, stderr := runCLI(t, "", args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.stderr)
+			assert.Empty(t, stdout)
+		})
+	}
+	assert.Zero(t, ct.Count("PutEventSelectors"), "nothing was written")
+	assert.Equal(t, 2, ct.Count("GetEventSelectors"), "the invalid bucket name sent no request")
+}
+
+func TestDataEventsUsageErrors(t *testing.T) {
+	cliEnv(t, ctTestKey, ctTestSecret)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no trail", []string{"data-events"}, "-trail is required"},
+		{"extra argument", []string{"data-events", "-trail", "t", "extra"}, `unexpected argument "extra"`},
+		{"empty bucket", []string{"data-events", "-trail", "t", "-bucket", "a,,b"}, "has an empty bucket name"},
+		{"bad endpoint", []string{"data-events", "-trail", "t", "-cloudtrail-endpoint", "not a url"}, "is not an http(s) URL"},
+		{"unknown flag", []string{"data-events", "-nope"}, "flag provided but not defined"},
+		{"endpoint without cloudtrail endpoint", []string{"-endpoint", "http://127.0.0.1:1", "-region", "us-east-1", "data-events", "-trail", "t"}, "give -cloudtrail-endpoint"},
+		{"local has no such trail", []string{"-local", "data-events", "-trail", "no-such-trail"}, "TrailNotFoundException"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr, tt.stderr)
+			assert.Empty(t, stdout)
+		})
+	}
+}
