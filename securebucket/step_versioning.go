@@ -105,8 +105,8 @@ func planBPA(_ context.Context, h *hardener) (planned, error) {
 	apply := func(ctx context.Context) (bool, error) {
 		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutPublicAccessBlockOutput, error) {
 			return h.api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
-				Bucket:              aws.String(h.bucket),
-				ExpectedBucketOwner: h.r.owner,
+				Bucket:                         aws.String(h.bucket),
+				ExpectedBucketOwner:            h.r.owner,
 				PublicAccessBlockConfiguration: allBPAConfig(),
 			}, h.r.optFns...)
 		})
