@@ -4,12 +4,17 @@
 // for every request, and the public presign.Verify is built on it.
 //
 // Use [Verify] with a [LookupFunc] that maps access key IDs to
-// [Credentials]. It implements the canonical request with S3's rules (the
-// path is encoded once, never normalised; the payload hash comes from
-// x-amz-content-sha256, UNSIGNED-PAYLOAD for presigned URLs; the
-// STREAMING-AWS4-HMAC-SHA256-PAYLOAD seed signature is accepted) and is
-// tested against the official vectors and against requests produced by
-// aws-sdk-go-v2's own signer.
+// [Credentials]. By default it implements the canonical request with S3's
+// rules (the path is encoded once, never normalised; the payload hash comes
+// from x-amz-content-sha256, UNSIGNED-PAYLOAD for presigned URLs; the
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD seed signature is accepted). With
+// VerifyOptions.Service set to another signing name (cloudfront, iam,
+// access-analyzer, …) it uses the generic rules: the path as sent on the
+// wire is URI-encoded again (each segment encoded twice) and the payload
+// hash is the body's SHA-256 ([VerifyOptions].PayloadHash). Query
+// parameters are sorted after encoding for every service. It is tested
+// against the official vectors and against requests produced by
+// aws-sdk-go-v2's own signer for each of those services.
 //
 // # Security defaults
 //

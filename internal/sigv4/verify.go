@@ -77,9 +77,20 @@ type VerifyOptions struct {
 	// By default, 15 minutes (S3's limit).
 	MaxSkew time.Duration
 	// Service is the service name the credential scope must name.
-	// By default, "s3". Any other value switches to generic SigV4 rules for
-	// the payload hash (empty body hash instead of UNSIGNED-PAYLOAD).
+	// By default, "s3". Any other value switches to the generic SigV4 rules:
+	// the canonical URI is the path as sent on the wire, URI-encoded again
+	// (each segment encoded twice), where S3 encodes the decoded path once;
+	// and the payload hash is the body's SHA-256 (PayloadHash), not
+	// UNSIGNED-PAYLOAD. Query and header rules are the same for every
+	// service. S3 Control signs as "s3" with S3's rules.
 	Service string
+	// PayloadHash is the hex SHA-256 of the request body, for services
+	// other than s3: they sign the body's hash without sending it. When it
+	// is set, it is the payload hash verified, whatever an
+	// x-amz-content-sha256 header claims. By default, the header's value
+	// is used when present, else the hash of an empty body (and a request
+	// with a body and no header is refused).
+	PayloadHash string
 	// Region, when set, is the only region the credential scope may name.
 	// By default any region is accepted and reported in Result.Region.
 	Region string
@@ -153,10 +164,11 @@ func Verify(r *http.Request, lookup LookupFunc, opts *VerifyOptions) (*Result, e
 }
 
 type resolved struct {
-	now     func() time.Time
-	maxSkew time.Duration
-	service string
-	region  string
+	now         func() time.Time
+	maxSkew     time.Duration
+	service     string
+	region      string
+	payloadHash string
 }
 
 func resolve(opts *VerifyOptions) resolved {
@@ -174,6 +186,9 @@ func resolve(opts *VerifyOptions) resolved {
 		o.service = opts.Service
 	}
 	o.region = opts.Region
+	if o.service != "s3" {
+		o.payloadHash = opts.PayloadHash
+	}
 	return o
 }
 
@@ -269,7 +284,9 @@ func verifyHeader(r *http.Request, authz string, lookup LookupFunc, o resolved) 
 		return nil, e
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
-	if payload == "" {
+	if o.payloadHash != "" {
+		payload = o.payloadHash
+	} else if payload == "" {
 		if o.service == "s3" {
 			return nil, newErr(ErrInvalidRequest, "Missing required header for this request: x-amz-content-sha256")
 		}
@@ -280,7 +297,7 @@ func verifyHeader(r *http.Request, authz string, lookup LookupFunc, o resolved) 
 	} else if !validPayloadHash(payload) {
 		return nil, newErr(ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD or a valid sha256 value.")
 	}
-	canon := canonicalRequest(r, r.URL.Query(), false, headers, signed, payload)
+	canon := canonicalRequest(r, r.URL.Query(), false, headers, signed, payload, o.service)
 	want := signature(creds.SecretAccessKey, sc, amzDate, canon)
 	if !equalSig(want, sig) {
 		return nil, newErr(ErrSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
@@ -367,7 +384,10 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 	} else if h := q.Get("X-Amz-Content-Sha256"); h != "" {
 		payload = h
 	}
-	canon := canonicalRequest(r, q, true, headers, signed, payload)
+	if o.payloadHash != "" {
+		payload = o.payloadHash
+	}
+	canon := canonicalRequest(r, q, true, headers, signed, payload, o.service)
 	want := signature(creds.SecretAccessKey, sc, amzDate, canon)
 	if !equalSig(want, q.Get("X-Amz-Signature")) {
 		return nil, newErr(ErrSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
@@ -461,18 +481,16 @@ func equalSig(want []byte, got string) bool {
 	return hmac.Equal(want, g)
 }
 
-// canonicalRequest builds the SigV4 canonical request with S3's rules: the
-// path is URI-encoded once (no double encoding, no dot-segment removal).
-func canonicalRequest(r *http.Request, q url.Values, presigned bool, headers []string, signed, payload string) string {
+// canonicalRequest builds the SigV4 canonical request. For s3 the decoded
+// path is URI-encoded once; for every other service the path as sent on the
+// wire (already encoded) is URI-encoded again, as aws-sdk-go-v2's signer
+// does. Neither removes dot segments or empty segments.
+func canonicalRequest(r *http.Request, q url.Values, presigned bool, headers []string, signed, payload, service string) string {
 	var b strings.Builder
 	b.Grow(512)
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
-	path := r.URL.Path
-	if path == "" {
-		path = "/"
-	}
-	b.WriteString(uriEncode(path, false))
+	b.WriteString(canonicalURI(r, service))
 	b.WriteByte('\n')
 	b.WriteString(canonicalQuery(q, presigned))
 	b.WriteByte('\n')
@@ -487,6 +505,34 @@ func canonicalRequest(r *http.Request, q url.Values, presigned bool, headers []s
 	b.WriteByte('\n')
 	b.WriteString(payload)
 	return b.String()
+}
+
+// canonicalURI is the canonical URI of r for service.
+func canonicalURI(r *http.Request, service string) string {
+	if service == "s3" {
+		path := r.URL.Path
+		if path == "" {
+			path = "/"
+		}
+		return uriEncode(path, false)
+	}
+	return uriEncode(wirePath(r), false)
+}
+
+// wirePath is r's path as the client sent it (still percent-encoded): the
+// path of the request target when r came from a server, else the URL's
+// escaped path.
+func wirePath(r *http.Request) string {
+	p := ""
+	if strings.HasPrefix(r.RequestURI, "/") {
+		p, _, _ = strings.Cut(r.RequestURI, "?")
+	} else {
+		p = r.URL.EscapedPath()
+	}
+	if p == "" {
+		return "/"
+	}
+	return p
 }
 
 func headerValue(r *http.Request, h string) string {
@@ -540,31 +586,38 @@ func trimSpaces(s string) string {
 	return b.String()
 }
 
+// canonicalQuery encodes every name and value, then sorts the pairs by
+// encoded name and encoded value: SigV4 sorts after encoding, and the two
+// orders differ ("a/b" < "a-b" once encoded as "a%2Fb").
 func canonicalQuery(q url.Values, presigned bool) string {
 	if len(q) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
+	type pair struct{ k, v string }
+	pairs := make([]pair, 0, len(q))
+	for k, vals := range q {
 		if presigned && k == "X-Amz-Signature" {
 			continue
 		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		vals := append([]string(nil), q[k]...)
-		sort.Strings(vals)
 		ek := uriEncode(k, true)
 		for _, v := range vals {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(ek)
-			b.WriteByte('=')
-			b.WriteString(uriEncode(v, true))
+			pairs = append(pairs, pair{ek, uriEncode(v, true)})
 		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].k != pairs[j].k {
+			return pairs[i].k < pairs[j].k
+		}
+		return pairs[i].v < pairs[j].v
+	})
+	var b strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.k)
+		b.WriteByte('=')
+		b.WriteString(p.v)
 	}
 	return b.String()
 }
