@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/s3secure/s3secure/analyzer"
+)
+
+func init() {
+	register(&command{
+		name:    "keys",
+		usage:   "keys [-max-age 90d] [-include-inactive] [-iam-endpoint URL]",
+		summary: "IAM users' access keys older than -max-age or never used (key ids only, never secrets)",
+		run:     runKeys,
+	})
+}
+
+// runKeys prints one line per access key that needs attention: user,
+// key_id, status, created, age_days, last_used, last_service, problems.
+// It exits 1 when an active key is too old or was never used. Inactive
+// keys (listed with -include-inactive) cannot sign requests and do not fail
+// the run.
+func runKeys(ctx context.Context, g *globals, args []string) int {
+	c := registry["keys"]
+	fs := g.newFlagSet(c)
+	maxAge := fs.String("max-age", "90d", "report active keys created longer ago than this: days (90d) or a Go duration (2160h)")
+	inactive := fs.Bool("include-inactive", false, "also list inactive keys (they cannot sign requests and never fail the run)")
+	iamEndpoint := fs.String("iam-endpoint", "", "IAM endpoint URL (a test fake); the global -endpoint names S3, not IAM")
+	if code, ok := g.parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return g.fail(fmt.Errorf("keys: unexpected argument %q", fs.Arg(0)))
+	}
+	age, err := parseAge(*maxAge)
+	if err != nil {
+		return g.fail(fmt.Errorf("keys: -max-age: %w", err))
+	}
+	if *iamEndpoint != "" {
+		if u, err := url.Parse(*iamEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return g.fail(fmt.Errorf("keys: -iam-endpoint %q is not an http(s) URL", *iamEndpoint))
+		}
+	}
+	if g.local && *iamEndpoint == "" {
+		return g.fail(errors.New("keys: the embedded S3 has no IAM; give -iam-endpoint"))
+	}
+	cfg, err := g.awsConfig(ctx)
+	if err != nil {
+		return g.fail(err)
+	}
+	client := iam.NewFromConfig(cfg, func(o *iam.Options) {
+		// The global -endpoint names an S3-compatible server, not IAM.
+		o.BaseEndpoint = nil
+		if *iamEndpoint != "" {
+			o.BaseEndpoint = aws.String(*iamEndpoint)
+		}
+	})
+	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, IncludeInactive: *inactive})
+	if err != nil {
+		return g.fail(err)
+	}
+	p := g.newPrinter("user", "key_id", "status", "created", "age_days", "last_used", "last_service", "problems")
+	blocking := false
+	for _, f := range findings {
+		status := "inactive"
+		if f.Active {
+			status = "active"
+			blocking = true
+		}
+		problems := make([]string, len(f.Problems))
+		for i, pr := range f.Problems {
+			problems[i] = string(pr)
+		}
+		days := int(f.Age / (24 * time.Hour))
+		created := f.Created.UTC().Format(time.RFC3339)
+		if g.json() {
+			var lastUsed, service any
+			if !f.LastUsed.IsZero() {
+				lastUsed, service = f.LastUsed.UTC().Format(time.RFC3339), f.LastService
+			}
+			p.Row(f.User, f.KeyID, status, created, days, lastUsed, service, problems)
+			continue
+		}
+		lastUsed, service := "never", "-"
+		if !f.LastUsed.IsZero() {
+			lastUsed, service = f.LastUsed.UTC().Format(time.RFC3339), f.LastService
+		}
+		p.Row(f.User, f.KeyID, status, created, days, lastUsed, service, strings.Join(problems, ","))
+	}
+	p.Flush()
+	if blocking {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// parseAge reads a positive age: whole days ("90d") or a Go duration
+// ("2160h").
+func parseAge(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days > 100000 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is neither days (90d) nor a duration (2160h)", s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q must be positive", s)
+	}
+	return d, nil
+}
