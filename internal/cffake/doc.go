@@ -29,9 +29,14 @@
 //     cache policies and response headers policies are refused, and list
 //     Quantity must match Items.
 //
-// Any signing region is accepted (with a custom endpoint the SDK signs with
-// the configured region); an unsigned request is refused with 403
-// AccessDenied. Signatures themselves are not verified.
+// Every request's SigV4 signature (signing name cloudfront) is verified with
+// presign.Verify against [TestAccessKeyID], the fake account owner's key
+// (fakeutil.OwnerAccessKeyID) and keys added with [Fake.AddCredential]. Any
+// signing region is accepted (with a custom endpoint the SDK signs with the
+// configured region). Refusals are CloudFront's error XML, HTTP 403:
+// MissingAuthenticationToken (unsigned), InvalidClientTokenId (unknown key),
+// SignatureDoesNotMatch (wrong secret, expired or skewed signature) and
+// IncompleteSignature (malformed authentication).
 //
 // Tests count requests per operation ([Fake.Count], [Fake.Writes]) and
 // inject faults per operation ([Fake.InjectFault]). [Start] runs the fake on a

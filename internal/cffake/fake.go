@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
@@ -46,6 +48,7 @@ type Fault = fakeutil.Fault
 type Fake struct {
 	opts Options
 	ops  fakeutil.Ops
+	auth fakeutil.Auth
 
 	mu         sync.Mutex
 	seq        uint64
@@ -76,8 +79,17 @@ func New(opts *Options) *Fake {
 	if f.opts.Now == nil {
 		f.opts.Now = time.Now
 	}
+	f.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth,
+		Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}
 	return f
 }
+
+// SigningName is CloudFront's SigV4 signing name.
+const SigningName = "cloudfront"
+
+// AddCredential makes the fake accept requests signed with c, besides
+// [TestAccessKeyID] and the fake account owner's (fakeutil.OwnerAccessKeyID).
+func (f *Fake) AddCredential(c aws.Credentials) { f.auth.Credentials.Add(c) }
 
 // writeOps are the operations that change state; [Fake.Writes] sums them.
 var writeOps = map[string]bool{
@@ -275,10 +287,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	fault, faulted := f.ops.Hit(op)
 
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") ||
-		!strings.Contains(r.Header.Get("Authorization"), "/cloudfront/aws4_request") {
-		writeError(w, reqID, errorf(http.StatusForbidden, "AccessDenied",
-			"request is not signed with sigv4 for service cloudfront"))
+	if ae := f.auth.Check(r); ae != nil {
+		writeError(w, reqID, &apiError{status: ae.Status, code: ae.Code, message: ae.Message})
 		return
 	}
 	if faulted {

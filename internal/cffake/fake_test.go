@@ -1,6 +1,8 @@
 package cffake_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/smithy-go"
@@ -26,7 +29,7 @@ func TestUnsignedRequestIsRefusedWithCloudFrontErrorXML(t *testing.T) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
-	assert.Regexp(t, `^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>[^<]+</Message></Error><RequestId>[^<]+</RequestId></ErrorResponse>$`, string(body))
+	assert.Regexp(t, `^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>[^<]+</Message></Error><RequestId>[^<]+</RequestId></ErrorResponse>$`, string(body))
 }
 
 func TestUnknownOperationIsNotImplemented(t *testing.T) {
@@ -46,7 +49,9 @@ func TestElementsAreParsedByNameInAnyOrder(t *testing.T) {
 		`<OriginAccessControlOriginType>s3</OriginAccessControlOriginType><Name>by-name</Name></OriginAccessControlConfig>`
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/2020-05-31/origin-access-control", strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/cloudfront/aws4_request, SignedHeaders=host, Signature=00")
+	sum := sha256.Sum256([]byte(body))
+	require.NoError(t, v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: cffake.TestAccessKeyID, SecretAccessKey: cffake.TestSecretAccessKey},
+		req, hex.EncodeToString(sum[:]), cffake.SigningName, "eu-west-1", time.Now()))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	_ = resp.Body.Close()

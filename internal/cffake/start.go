@@ -11,8 +11,10 @@ import (
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
-// Test credentials the clients from [NewClient] sign with. They are not
-// secrets: the fake does not check them.
+// Test credentials the clients from [NewClient] sign with. The fake
+// verifies every request's SigV4 signature against them (and the fake
+// account owner's, fakeutil.OwnerAccessKeyID, and any [Fake.AddCredential]
+// registers). They are not secrets.
 const (
 	TestAccessKeyID     = "AKIACFFAKEEXAMPLE"
 	TestSecretAccessKey = "cffake-not-a-secret"

@@ -10,6 +10,13 @@
 // needs a transport that dials the fake's address whatever the host: use
 // [TestServer.Client], [NewClient] or [LoopbackHTTPClient].
 //
+// Every request's SigV4 signature is verified with presign.Verify (signing
+// name s3, any region) against [TestAccessKeyID], the fake account owner's
+// key, the S3 fake's owner (with Options.S3) and keys added with
+// [Server.AddCredential]; refusals are S3's codes in S3 Control's error
+// document: 403 AccessDenied (unsigned), SignatureDoesNotMatch,
+// InvalidAccessKeyId, RequestTimeTooSkewed; 400 AuthorizationHeaderMalformed.
+//
 // Account-level Block Public Access can be kept by the fake itself or in an
 // [AccountBPAStore]; with Options.S3 it is the in-memory S3 fake, so that PutPublicAccessBlock
 // through s3control changes what the S3 fake enforces.
@@ -29,6 +36,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
@@ -97,13 +106,24 @@ type Options struct {
 	// policy package's rule for access point policies (policy.IsPublic with
 	// KindAccessPoint), and a VPC access point is never public.
 	PolicyIsPublic PolicyJudge
-	// AllowUnsigned accepts requests without a SigV4 Authorization header.
-	// By default they are refused with 403 AccessDenied, as S3 Control does.
+	// AllowUnsigned accepts requests without any SigV4 authentication
+	// (signed requests are still verified). It lets anyone call the fake:
+	// for tests of unsigned clients only. By default they are refused with
+	// 403 AccessDenied, as S3 Control does.
 	AllowUnsigned bool
 }
 
 // Fault is an error the fake returns instead of performing an operation.
 type Fault = fakeutil.Fault
+
+// SigningName is S3 Control's SigV4 signing name: S3's, with S3's
+// canonical request rules (its endpoint rules disable double encoding).
+const SigningName = "s3"
+
+// AddCredential makes the fake accept requests signed with c, besides
+// [TestAccessKeyID], the fake account owner's (fakeutil.OwnerAccessKeyID)
+// and, with Options.S3, the S3 fake's owner.
+func (s *Server) AddCredential(c aws.Credentials) { s.auth.Credentials.Add(c) }
 
 type accessPoint struct {
 	name      string
@@ -123,7 +143,7 @@ type Server struct {
 	store   AccountBPAStore
 	buckets BucketChecker
 	judge   PolicyJudge
-	unsign  bool
+	auth    fakeutil.Auth
 
 	ops fakeutil.Ops
 
@@ -145,9 +165,10 @@ func New(opts *Options) *Server {
 		store:   opts.AccountBPA,
 		buckets: opts.Buckets,
 		judge:   opts.PolicyIsPublic,
-		unsign:  opts.AllowUnsigned,
-		aps:     map[string]*accessPoint{},
-		now:     time.Now,
+		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.S3Auth, AllowUnsigned: opts.AllowUnsigned,
+			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})},
+		aps: map[string]*accessPoint{},
+		now: time.Now,
 	}
 	if opts.S3 != nil {
 		if s.account == "" {
@@ -156,6 +177,9 @@ func New(opts *Options) *Server {
 		if s.region == "" {
 			s.region = opts.S3.Region()
 		}
+		// The S3 fake's owner may call S3 Control of the same account.
+		owner := opts.S3.OwnerCredential()
+		s.auth.Credentials.Add(aws.Credentials{AccessKeyID: owner.AccessKeyID, SecretAccessKey: owner.SecretAccessKey, SessionToken: owner.SessionToken})
 		s.store = s3Store{opts.S3, s.account}
 		s.buckets = s3Store{opts.S3, s.account}
 	}
@@ -266,8 +290,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, "NotImplemented", "A header or query you provided implies functionality that is not implemented.")
 		return
 	}
-	if !s.unsign && !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+	if ae := s.auth.Check(r); ae != nil {
+		writeError(w, ae.Status, ae.Code, ae.Message)
 		return
 	}
 	acct := r.Header.Get("x-amz-account-id")

@@ -2,11 +2,14 @@ package s3controlfake_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
@@ -117,11 +120,16 @@ func TestRequestChecks(t *testing.T) {
 	// A request without the account header (not something the SDK sends).
 	req, err := http.NewRequest(http.MethodGet, ts.URL+"/v20180820/configuration/publicAccessBlock", nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+	req.Host = acct + ".s3-control.us-east-1.amazonaws.com"
+	req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
+	require.NoError(t, v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: s3controlfake.TestAccessKeyID, SecretAccessKey: s3controlfake.TestSecretAccessKey},
+		req, emptySHA256, s3controlfake.SigningName, "us-east-1", time.Now()))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, string(body), "<Code>InvalidRequest</Code>")
 
 	// Unimplemented operations answer 501, never a wrong success.
 	_, err = ts.Client().GetBucket(ctx, &s3control.GetBucketInput{AccountId: aws.String(acct), Bucket: aws.String("b")})

@@ -15,6 +15,14 @@ import (
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
+// Test credentials the clients from [NewClient] sign with. The fake
+// verifies every request's SigV4 signature against them (and the others
+// [Server.AddCredential] documents). They are not secrets.
+const (
+	TestAccessKeyID     = "AKIAS3CONTROLFAKE"
+	TestSecretAccessKey = "s3controlfake-secret"
+)
+
 // TestServer is a running fake: the handler, its URL and its loopback address.
 type TestServer struct {
 	*Server
@@ -47,7 +55,7 @@ func NewClient(endpoint, addr, region string, optFns ...func(*s3control.Options)
 	o := s3control.Options{
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIAS3CONTROLFAKE", "s3controlfake-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		HTTPClient:   LoopbackHTTPClient(addr),
 		Retryer:      testretry.ClosedConn{},
 	}
