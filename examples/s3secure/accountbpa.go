@@ -125,23 +125,35 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 			"or accept that with -allow-blocking-public-buckets", len(plan.PublicBuckets))
 	case *apply:
 		status = "applied"
-		detail = fmt.Sprintf("turned on %s for every bucket in every Region (%d bucket(s) checked); AWS may take a while to propagate it",
-			strings.Join(plan.TurnOn, ", "), plan.BucketsChecked)
+		detail = fmt.Sprintf("turned on %s for every bucket in every Region (%s); AWS may take a while to propagate it",
+			strings.Join(plan.TurnOn, ", "), scanNote(plan))
 	case blocked:
 		status = "blocked"
 		detail = fmt.Sprintf("nothing written: %d bucket(s) would be cut off from public access; make them private first, "+
 			"or run with -apply -allow-blocking-public-buckets", len(plan.PublicBuckets))
 	default:
 		status = "planned"
-		detail = fmt.Sprintf("nothing written; run with -apply to turn on %s for every bucket in every Region (%d bucket(s) checked)",
-			strings.Join(plan.TurnOn, ", "), plan.BucketsChecked)
+		detail = fmt.Sprintf("nothing written; run with -apply to turn on %s for every bucket in every Region (%s)",
+			strings.Join(plan.TurnOn, ", "), scanNote(plan))
 	}
-	p.Row(acct, "result", "account-block-public-access", "", status, detail)
+	p.Row(acct, "result", status, "", "", detail)
 	p.Flush()
 	if blocked {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// scanNote says how many buckets the plan inspected, or why it inspected
+// none.
+func scanNote(plan *securebucket.AccountPublicAccessBlockPlan) string {
+	if cur := plan.Current.Settings; cur.IgnorePublicAcls && cur.RestrictPublicBuckets {
+		return "no bucket inspected: IgnorePublicAcls and RestrictPublicBuckets are already on, so no bucket loses public access"
+	}
+	if n := len(plan.PublicBuckets); n > 0 {
+		return fmt.Sprintf("%d bucket(s) checked, %d of them rely on public access or could not be checked", plan.BucketsChecked, n)
+	}
+	return fmt.Sprintf("%d bucket(s) checked, none relies on public access", plan.BucketsChecked)
 }
 
 // oneLine is an error's message on one line with secrets redacted.

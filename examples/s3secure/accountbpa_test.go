@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,14 +24,16 @@ func TestAccountBPALocal(t *testing.T) {
 			"detail": "turn on (the account has no Block Public Access configuration)"}, rows[i])
 	}
 	assert.Equal(t, "result", rows[4]["kind"])
-	assert.Equal(t, "planned", rows[4]["target"])
+	assert.Equal(t, "planned", rows[4]["name"])
+	assert.Equal(t, "", rows[4]["current"]+rows[4]["target"])
 	assert.Contains(t, rows[4]["detail"], "nothing written; run with -apply")
+	assert.Contains(t, rows[4]["detail"], "0 bucket(s) checked, none relies on public access")
 
 	code, stdout, stderr = runCLI(t, "", "-local", "account-bpa", "-apply")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `(?m)^ACCOUNT +KIND +NAME +CURRENT +TARGET +DETAIL$`, stdout)
 	assert.Regexp(t, `RestrictPublicBuckets +off +on +turn on`, stdout)
-	assert.Regexp(t, `account-block-public-access +applied +turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
+	assert.Regexp(t, `result +applied +turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
 }
 
 // accountBPAEnv is an S3 fake (HTTPS, trusted through AWS_CA_BUNDLE) with a
@@ -70,7 +74,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	assert.Equal(t, "public", rows[4]["current"])
 	assert.Equal(t, "not public", rows[4]["target"])
 	assert.Contains(t, rows[4]["detail"], `relies on public access: policy statement 0 "PublicRead": Principal "*"`)
-	assert.Equal(t, "blocked", rows[5]["target"])
+	assert.Equal(t, "blocked", rows[5]["name"])
 	assert.Contains(t, rows[5]["detail"], "1 bucket(s) would be cut off")
 	assert.NotContains(t, stdout, "quiet-data", "a private bucket is not listed")
 
@@ -78,7 +82,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
 	require.Equal(t, exitFindings, code, stderr)
 	assert.Regexp(t, `public-site +public +not public +relies on public access`, stdout)
-	assert.Regexp(t, `account-block-public-access +refused +nothing written`, stdout)
+	assert.Regexp(t, `result +refused +nothing written`, stdout)
 	assert.Zero(t, ctl.Count("PutPublicAccessBlock"))
 	_, set := ctl.AccountPublicAccessBlock()
 	assert.False(t, set, "the refusal wrote nothing")
@@ -86,7 +90,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	// The named opt-in applies it.
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply", "-allow-blocking-public-buckets")...)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `account-block-public-access +applied`, stdout)
+	assert.Regexp(t, `result +applied +turned on .*2 bucket\(s\) checked, 1 of them rely on public access`, stdout)
 	got, set := ctl.AccountPublicAccessBlock()
 	require.True(t, set)
 	assert.Equal(t, s3controlfake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, got)
@@ -96,7 +100,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", append(base, cmd...)...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `BlockPublicAcls +on +on +already on`, stdout)
-	assert.Regexp(t, `account-block-public-access +none +all four settings are already on`, stdout)
+	assert.Regexp(t, `result +none +all four settings are already on`, stdout)
 	assert.Zero(t, sf.Count("ListBuckets"))
 	assert.NotContains(t, stdout+stderr, sf.OwnerCredential().SecretAccessKey)
 }
@@ -116,7 +120,24 @@ func TestAccountBPAUncheckableBucket(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, []string{"public-site", "quiet-data"}, unknown, "a bucket that could not be checked may be public")
-	assert.Equal(t, "blocked", rows[len(rows)-1]["target"])
+	assert.Equal(t, "blocked", rows[len(rows)-1]["name"])
+}
+
+func TestAccountBPANoBucketAffected(t *testing.T) {
+	sf, ctl, base := accountBPAEnv(t)
+	_, err := ctl.Client().PutPublicAccessBlock(t.Context(), &s3control.PutPublicAccessBlockInput{AccountId: aws.String(sf.AccountID()),
+		PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
+	require.NoError(t, err)
+	sf.ResetCounts()
+	code, stdout, stderr := runCLI(t, "", append(base, "account-bpa", "-control-endpoint", ctl.URL, "-account", sf.AccountID(), "-apply")...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `BlockPublicAcls +off +on +turn on\n`, stdout)
+	assert.Regexp(t, `IgnorePublicAcls +on +on +already on\n`, stdout)
+	assert.Regexp(t, `result +applied +turned on BlockPublicAcls, BlockPublicPolicy for every bucket in every Region \(no bucket inspected`, stdout)
+	assert.NotContains(t, stdout, "public-site", "a public policy is already neutralised by RestrictPublicBuckets")
+	assert.Zero(t, sf.Count("ListBuckets"))
+	got, _ := ctl.AccountPublicAccessBlock()
+	assert.Equal(t, s3controlfake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, got)
 }
 
 func TestAccountBPAUsageErrors(t *testing.T) {
