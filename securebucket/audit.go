@@ -527,12 +527,14 @@ func (c *checker) public(write bool) ControlResult {
 	}
 	var unknownErr error
 	var unknownMsg []string
+	// Block Public Access only ever takes access away. When the bucket's
+	// settings cannot be read, the policy and the ACL are judged as if they
+	// were off: if nothing is public even so, the bucket is not public; if
+	// something is, the unread settings might neutralise it (UNKNOWN).
 	eff := PublicAccessBlockSettings{}
-	if st.ok(partBPA) {
+	bpaErr := st.err(partBPA)
+	if bpaErr == nil {
 		eff = PublicAccessBlockFromS3(st.bpa)
-	} else {
-		unknownErr = st.err(partBPA)
-		unknownMsg = append(unknownMsg, "bucket Block Public Access could not be read")
 	}
 	if c.a.account != nil {
 		eff = eff.Union(c.a.account.Settings)
@@ -580,6 +582,10 @@ func (c *checker) public(write bool) ControlResult {
 	}
 	if len(reasons) > 0 {
 		msg := "public " + kind + " access: " + strings.Join(reasons, "; ")
+		if bpaErr != nil {
+			return ControlResult{Status: StatusUnknown, Err: bpaErr,
+				Message: msg + ", unless the bucket's Block Public Access settings, which could not be read (" + errorCode(bpaErr) + "), block it"}
+		}
 		if c.a.account == nil && c.a.o.AccountControl == nil {
 			msg += " (account-level Block Public Access not checked)"
 		}
