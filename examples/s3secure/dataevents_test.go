@@ -10,11 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/cloudtrailfake"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
+// The fake account owner's credentials, which every fake accepts (the
+// fakes verify SigV4 signatures against the keys they know).
 const (
-	ctTestKey    = "AKIACLITRAILTEST0001"
-	ctTestSecret = "cli-trail-test-secret-do-not-print"
+	ctTestKey    = fakeutil.OwnerAccessKeyID
+	ctTestSecret = fakeutil.OwnerSecretAccessKey
 )
 
 // trailEnv starts a CloudTrail fake with one multi-region trail "main"

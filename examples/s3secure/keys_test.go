@@ -10,12 +10,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/iamfake"
 )
 
+// The fake account owner's credentials, which every fake accepts (the
+// fakes verify SigV4 signatures against the keys they know).
 const (
-	keysTestKey    = "AKIACLIKEYSTEST00001"
-	keysTestSecret = "cli-keys-test-secret-do-not-print"
+	keysTestKey    = fakeutil.OwnerAccessKeyID
+	keysTestSecret = fakeutil.OwnerSecretAccessKey
 )
 
 // iamEnv starts an IAM fake and returns it with the global and command
