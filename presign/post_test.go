@@ -82,15 +82,16 @@ func TestPost(t *testing.T) {
 		return f
 	}
 	tests := []struct {
-		name    string
-		form    map[string][]string
-		size    int64
-		opts    *presign.VerifyOptions
-		wantErr error
+		name     string
+		form     map[string][]string
+		size     int64
+		opts     *presign.VerifyOptions
+		wantErr  error
+		wantCode string // the S3 error code, when the case pins it
 	}{
 		{name: "valid", form: form(nil), size: 1000},
-		{name: "too large", form: form(nil), size: 1001, wantErr: presign.ErrPolicyViolation},
-		{name: "key outside prefix", form: form(func(f map[string][]string) { f["key"] = []string{"user/43/x"} }), size: 1, wantErr: presign.ErrPolicyViolation},
+		{name: "too large", form: form(nil), size: 1001, wantErr: presign.ErrPolicyViolation, wantCode: "EntityTooLarge"},
+		{name: "key outside prefix", form: form(func(f map[string][]string) { f["key"] = []string{"user/43/x"} }), size: 1, wantErr: presign.ErrPolicyViolation, wantCode: "AccessDenied"},
 		{name: "wrong content type", form: form(func(f map[string][]string) { f["Content-Type"] = []string{"text/html"} }), size: 1, wantErr: presign.ErrPolicyViolation},
 		{name: "extra field", form: form(func(f map[string][]string) { f["acl"] = []string{"public-read"} }), size: 1, wantErr: presign.ErrPolicyViolation},
 		{name: "ignored extra field", form: form(func(f map[string][]string) { f["x-ignore-me"] = []string{"1"} }), size: 1},
@@ -116,6 +117,11 @@ func TestPost(t *testing.T) {
 			}
 			require.ErrorIs(t, err, tc.wantErr)
 			assertNoSecrets(t, err.Error())
+			if tc.wantCode != "" {
+				var ve *presign.VerifyError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, tc.wantCode, ve.S3Code())
+			}
 		})
 	}
 }

@@ -148,8 +148,15 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		}
 		switch c.op {
 		case "content-length-range":
-			if fileSize < c.min || fileSize > c.max {
-				return nil, denied(ErrPolicyViolation, "Your proposed upload size is outside the policy's content-length-range")
+			// S3 answers a size outside the range with 400 EntityTooLarge
+			// or EntityTooSmall, not AccessDenied.
+			if fileSize > c.max {
+				return nil, &VerifyError{AccessKeyID: akid, Err: ErrPolicyViolation, code: "EntityTooLarge", status: http.StatusBadRequest,
+					Reason: "Your proposed upload exceeds the maximum allowed size"}
+			}
+			if fileSize < c.min {
+				return nil, &VerifyError{AccessKeyID: akid, Err: ErrPolicyViolation, code: "EntityTooSmall", status: http.StatusBadRequest,
+					Reason: "Your proposed upload is smaller than the minimum allowed size"}
 			}
 			continue
 		}

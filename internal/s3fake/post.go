@@ -203,7 +203,7 @@ func verifyError(err error) *Error {
 	}
 	msg := ve.Reason
 	switch {
-	case errors.Is(err, presign.ErrPolicyViolation):
+	case errors.Is(err, presign.ErrPolicyViolation) && ve.S3Code() == "AccessDenied" && !strings.HasPrefix(msg, "Invalid according to Policy"):
 		msg = "Invalid according to Policy: " + ve.Reason
 	case msg == "":
 		msg = "Access Denied"

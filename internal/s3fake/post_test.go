@@ -112,9 +112,8 @@ func TestPostUpload(t *testing.T) {
 	t.Run("too large", func(t *testing.T) {
 		body, ct := multipartForm(t, form(), "big.png", bytes.Repeat([]byte("x"), 17))
 		resp, msg := postTo(t, f.HTTPClient(), post.URL, ct, body)
-		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
-		assert.Contains(t, msg, "<Code>AccessDenied</Code>")
-		assert.Contains(t, msg, "Invalid according to Policy")
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "S3 answers a size outside content-length-range with 400")
+		assert.Contains(t, msg, "<Code>EntityTooLarge</Code>")
 	})
 	t.Run("field the policy does not cover", func(t *testing.T) {
 		body, ct := multipartForm(t, append(form(), [2]string{"acl", "public-read"}), "a.png", []byte("x"))
