@@ -26,8 +26,11 @@ import (
 // in which case the bucket exists and a later Harden finishes the job.
 //
 // In us-east-1, S3 answers CreateBucket for a bucket you already own with
-// success rather than BucketAlreadyOwnedByYou; Create then hardens that
-// existing bucket.
+// success (and resets its ACL) rather than BucketAlreadyOwnedByYou. There,
+// Create first reads the bucket's location: when that succeeds it returns
+// ErrBucketAlreadyOwnedByYou (without an SDK error inside) and sends no
+// CreateBucket. Without ExpectedBucketOwner, another account's bucket that
+// lets you read its location counts as yours here.
 func Create(ctx context.Context, client API, bucket string, opts *Options) (*Result, error) {
 	if err := validateBucketName(bucket, true); err != nil {
 		return nil, err
@@ -47,6 +50,23 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 		// Create in, and then talk to, the bucket's own Region.
 		h.r.optFns = append(h.r.optFns, func(o *s3.Options) { o.Region = region })
 		h.r.rerouted = true
+	}
+	if region == "" || region == "us-east-1" {
+		// In us-east-1, S3 answers CreateBucket for a bucket you already
+		// own with 200 OK (and resets its ACL) instead of
+		// BucketAlreadyOwnedByYou, so look first. A bucket that is not
+		// there, or not readable by us (another account's), is left to
+		// CreateBucket to judge.
+		_, lerr := call(ctx, h.r.retry, func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
+			return client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
+		})
+		if lerr == nil {
+			return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
+				"%w (it answers GetBucketLocation; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 	}
 	in := &s3.CreateBucketInput{
 		Bucket:          aws.String(bucket),

@@ -2,6 +2,7 @@ package securebucket_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -47,10 +48,11 @@ func TestCreateBlocksPublicAccessFirst(t *testing.T) {
 	_, err := securebucket.Create(t.Context(), c, "first-moment", opts())
 	require.NoError(t, err)
 	ops := log.list()
-	require.NotEmpty(t, ops)
-	require.Equal(t, "CreateBucket", ops[0])
-	require.GreaterOrEqual(t, len(ops), 2)
-	assert.Equal(t, "PutPublicAccessBlock", ops[1], "the first request after CreateBucket must switch Block Public Access on: %v", ops)
+	i := slices.Index(ops, "CreateBucket")
+	require.GreaterOrEqual(t, i, 0, "%v", ops)
+	require.Greater(t, len(ops), i+1)
+	assert.Equal(t, "PutPublicAccessBlock", ops[i+1], "the first request after CreateBucket must switch Block Public Access on: %v", ops)
+	assert.NotContains(t, ops[:i], "PutPublicAccessBlock")
 	assertHardened(t, f, "first-moment")
 
 	// When that request fails, Create says so, and that the bucket exists.
@@ -102,4 +104,35 @@ func TestHardenLifecycleForeignRuleUnderOurID(t *testing.T) {
 	o.DisableLifecycleRule = true
 	_, err = securebucket.Harden(t.Context(), c, "lc-clash", o)
 	require.NoError(t, err)
+}
+
+// In us-east-1 S3 answers CreateBucket for a bucket you already own with
+// 200 OK (and resets its ACL): Create must still report
+// ErrBucketAlreadyOwnedByYou, and send no CreateBucket.
+func TestCreateAlreadyOwnedInUSEast1(t *testing.T) {
+	f, c := startFake(t) // us-east-1
+	bucketIn(t, f, "mine-already", s3fake.StateLegacy)
+	f.ResetCounts()
+	res, err := securebucket.Create(t.Context(), c, "mine-already", opts())
+	require.ErrorIs(t, err, securebucket.ErrBucketAlreadyOwnedByYou)
+	assert.NotErrorIs(t, err, securebucket.ErrBucketAlreadyExists)
+	assert.Nil(t, res)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepCreate, se.Step)
+	assert.Zero(t, f.Count("CreateBucket"))
+	assert.Zero(t, f.WriteCount(), "nothing is changed on the existing bucket: %v", f.Counts())
+
+	// Another account's bucket of that name is still BucketAlreadyExists.
+	other := f.AddAccountRoot("444455556666")
+	_, err = f.Client(other).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("theirs-already")})
+	require.NoError(t, err)
+	_, err = securebucket.Create(t.Context(), c, "theirs-already", opts())
+	require.ErrorIs(t, err, securebucket.ErrBucketAlreadyExists)
+	assert.NotErrorIs(t, err, securebucket.ErrBucketAlreadyOwnedByYou)
+
+	// A new name is created.
+	_, err = securebucket.Create(t.Context(), c, "new-name-east", opts())
+	require.NoError(t, err)
+	assertHardened(t, f, "new-name-east")
 }
