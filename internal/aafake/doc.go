@@ -12,5 +12,15 @@
 // StartResourceScan are driven by functions the test injects through
 // [Options]: the fake does not pretend to be Zelkova.
 //
+// Every request's SigV4 signature (signing name access-analyzer, any
+// region; ARNs in paths are encoded twice, as SigV4 requires) is verified
+// with presign.Verify against [TestAccessKeyID], the fake account owner's
+// key (fakeutil.OwnerAccessKeyID) and keys added with
+// [Server.AddCredential]. Refusals are HTTP 403 with X-Amzn-ErrorType:
+// MissingAuthenticationTokenException (unsigned),
+// UnrecognizedClientException (unknown key or token),
+// InvalidSignatureException (wrong secret, expired or skewed signature),
+// IncompleteSignatureException (malformed authentication).
+//
 // Use [Start] in tests; [Server.Deny] and [Server.FailNext] inject errors.
 package aafake

@@ -50,8 +50,9 @@ type ValidateInput struct {
 type Options struct {
 	// Account is the account id of the caller; DefaultAccount when empty.
 	Account string
-	// Region is used for requests that carry no SigV4 credential scope;
-	// DefaultRegion when empty. Signed requests use their signing Region,
+	// Region is used for requests whose SigV4 credential scope is not in
+	// an Authorization header (presigned requests); DefaultRegion when
+	// empty. Signed requests use their signing Region,
 	// and analyzers are Regional, as in AWS.
 	Region string
 	// Now is the clock; time.Now when nil.
@@ -104,6 +105,7 @@ type analyzer struct {
 type Server struct {
 	opts Options
 	mux  *http.ServeMux
+	auth fakeutil.Auth
 
 	// ops counts calls and holds the Deny faults; faults are FailNext's
 	// one-shot queue.
@@ -149,6 +151,8 @@ func New(opts *Options) *Server {
 	if s.opts.PageSize <= 0 {
 		s.opts.PageSize = DefaultPageSize
 	}
+	s.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.RESTJSONAuth,
+		Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}
 	m := http.NewServeMux()
 	routes := []struct {
 		pattern, op string
@@ -178,6 +182,10 @@ func New(opts *Options) *Server {
 		m.HandleFunc(r.pattern, s.wrap(r.op, r.h))
 	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if ae := s.auth.Check(r); ae != nil {
+			writeErr(w, &apiError{status: ae.Status, code: ae.Code, msg: ae.Message})
+			return
+		}
 		writeErr(w, &apiError{status: 400, code: "ValidationException", msg: "aafake: operation not implemented: " + r.Method + " " + r.URL.Path, extra: map[string]any{"reason": "unknownOperation"}})
 	})
 	s.mux = m
@@ -186,6 +194,13 @@ func New(opts *Options) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// SigningName is Access Analyzer's SigV4 signing name.
+const SigningName = "access-analyzer"
+
+// AddCredential makes the fake accept requests signed with c, besides
+// [TestAccessKeyID] and the fake account owner's (fakeutil.OwnerAccessKeyID).
+func (s *Server) AddCredential(c aws.Credentials) { s.auth.Credentials.Add(c) }
 
 // Account returns the account id the fake answers for.
 func (s *Server) Account() string { return s.opts.Account }
@@ -377,6 +392,10 @@ func (s *Server) wrap(op string, h func(*request) (any, error)) http.HandlerFunc
 			s.faults[op] = q[1:]
 		}
 		s.mu.Unlock()
+		if ae := s.auth.Check(r); ae != nil {
+			writeErr(w, &apiError{status: ae.Status, code: ae.Code, msg: ae.Message})
+			return
+		}
 		if denied {
 			writeErr(w, &apiError{status: deny.Status, code: deny.Code, msg: deny.Message})
 			return

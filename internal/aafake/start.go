@@ -11,6 +11,14 @@ import (
 	"github.com/s3secure/s3secure/internal/testretry"
 )
 
+// Test credentials the clients from [NewClient] sign with. The fake
+// verifies every request's SigV4 signature against them (and the others
+// [Server.AddCredential] documents). They are not secrets.
+const (
+	TestAccessKeyID     = "AKIAAAFAKEEXAMPLE"
+	TestSecretAccessKey = "aafake-secret"
+)
+
 // Fake is a running [Server] with its URL.
 type Fake struct {
 	*Server
@@ -41,7 +49,7 @@ func NewClient(endpoint, region string) *accessanalyzer.Client {
 	return accessanalyzer.New(accessanalyzer.Options{
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIAAAFAKEEXAMPLE", "aafake-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		Retryer:      ClosedConnRetryer{},
 		HTTPClient:   testretry.FreshConnClient(),
 	})

@@ -11,6 +11,15 @@
 // CloudTrail does (limits, field names, basic and advanced selectors are
 // mutually exclusive) and answers operations it does not implement with
 // UnknownOperationException, never a wrong success.
+//
+// Every request's SigV4 signature (signing name cloudtrail, any region) is
+// verified with presign.Verify against [TestAccessKeyID], the fake account
+// owner's key and keys added with [Server.AddCredential]. Refusals are
+// CloudTrail's (coral JSON) answers, HTTP 400 with __type:
+// MissingAuthenticationTokenException (unsigned),
+// UnrecognizedClientException (unknown key or token),
+// InvalidSignatureException (wrong secret, expired or skewed signature),
+// IncompleteSignatureException (malformed authentication).
 package cloudtrailfake
 
 import (
@@ -53,10 +62,24 @@ const (
 type Options struct {
 	AccountID string
 	Region    string
-	// AllowUnsigned accepts requests without a SigV4 Authorization header.
-	// By default they are refused with AccessDeniedException.
+	// AllowUnsigned accepts requests without any SigV4 authentication
+	// (signed requests are still verified). It lets anyone call the fake:
+	// for tests of unsigned clients only. By default they are refused with
+	// 400 MissingAuthenticationTokenException.
 	AllowUnsigned bool
 }
+
+// SigningName is CloudTrail's SigV4 signing name.
+const SigningName = "cloudtrail"
+
+// Test credentials the clients from [NewClient] sign with. The fake
+// verifies every request's SigV4 signature against them, the fake account
+// owner's (fakeutil.OwnerAccessKeyID) and keys added with
+// [Server.AddCredential]. They are not secrets.
+const (
+	TestAccessKeyID     = "AKIACLOUDTRAILFAKE"
+	TestSecretAccessKey = "cloudtrailfake-secret"
+)
 
 // Fault is an error the fake returns instead of performing an operation.
 type Fault = fakeutil.Fault
@@ -112,7 +135,7 @@ type Trail struct {
 // Server is the fake; it is an http.Handler. Use [Start] in tests.
 type Server struct {
 	account, region string
-	unsigned        bool
+	auth            fakeutil.Auth
 
 	ops fakeutil.Ops
 
@@ -126,7 +149,9 @@ func New(opts *Options) *Server {
 	if opts == nil {
 		opts = &Options{}
 	}
-	s := &Server{account: opts.AccountID, region: opts.Region, unsigned: opts.AllowUnsigned,
+	s := &Server{account: opts.AccountID, region: opts.Region,
+		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.JSONAuth, AllowUnsigned: opts.AllowUnsigned,
+			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})},
 		trails: map[string]*Trail{}, now: time.Now}
 	if s.account == "" {
 		s.account = DefaultAccountID
@@ -136,6 +161,9 @@ func New(opts *Options) *Server {
 	}
 	return s
 }
+
+// AddCredential makes the fake accept requests signed with c.
+func (s *Server) AddCredential(c aws.Credentials) { s.auth.Credentials.Add(c) }
 
 // AccountID returns the account in trail ARNs.
 func (s *Server) AccountID() string { return s.account }
@@ -193,8 +221,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusBadRequest, "SerializationException", "unexpected content type %q", ct))
 		return
 	}
-	if !s.unsigned && !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-		writeError(w, errorf(http.StatusBadRequest, "MissingAuthenticationTokenException", "Request is missing Authentication Token"))
+	if ae := s.auth.Check(r); ae != nil {
+		writeError(w, &apiError{ae.Status, ae.Code, ae.Message})
 		return
 	}
 	if faulted {
@@ -676,7 +704,7 @@ func NewClient(endpoint, region string, optFns ...func(*cloudtrail.Options)) *cl
 	o := cloudtrail.Options{
 		Region:       region,
 		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIACLOUDTRAILFAKE", "cloudtrailfake-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		Retryer:      testretry.ClosedConn{},
 		HTTPClient:   testretry.FreshConnClient(),
 	}

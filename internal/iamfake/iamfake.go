@@ -4,6 +4,15 @@
 // iam client talks to it unchanged. It implements the read operations the
 // key-hygiene checks use: ListUsers, ListAccessKeys and
 // GetAccessKeyLastUsed, each paginated with Marker/MaxItems where IAM is.
+//
+// Every request's SigV4 signature (signing name iam, any region, the form
+// body hashed into it) is verified with presign.Verify against
+// [TestAccessKeyID], the fake account owner's key
+// (fakeutil.OwnerAccessKeyID) and keys added with [Server.AddCredential].
+// Refusals are IAM's <ErrorResponse>, HTTP 403: MissingAuthenticationToken
+// (unsigned), InvalidClientTokenId (unknown key or token),
+// SignatureDoesNotMatch (wrong secret, expired or skewed signature),
+// IncompleteSignature (malformed authentication).
 package iamfake
 
 import (
@@ -53,7 +62,8 @@ type user struct {
 
 // Server is the fake IAM. It is safe for concurrent use.
 type Server struct {
-	ops fakeutil.Ops // calls, and Deny's faults
+	ops  fakeutil.Ops // calls, and Deny's faults
+	auth fakeutil.Auth
 
 	mu    sync.Mutex
 	users map[string]*user
@@ -64,8 +74,25 @@ type Server struct {
 
 // New returns an empty fake IAM.
 func New() *Server {
-	return &Server{users: map[string]*user{}}
+	return &Server{users: map[string]*user{},
+		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth,
+			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}}
 }
+
+// SigningName is IAM's SigV4 signing name.
+const SigningName = "iam"
+
+// Test credentials the client from [Start] signs with. The fake verifies
+// every request's SigV4 signature against them, the fake account owner's
+// (fakeutil.OwnerAccessKeyID) and keys added with [Server.AddCredential].
+// They are not secrets.
+const (
+	TestAccessKeyID     = "AKIAIAMFAKEEXAMPLE"
+	TestSecretAccessKey = "iamfake-secret"
+)
+
+// AddCredential makes the fake accept requests signed with c.
+func (s *Server) AddCredential(c aws.Credentials) { s.auth.Credentials.Add(c) }
 
 // AddUser adds a user (created at the given time) with its keys.
 func (s *Server) AddUser(name string, created time.Time, keys ...Key) {
@@ -92,7 +119,7 @@ func Start(t testing.TB) (*Server, *iam.Client) {
 	return s, iam.New(iam.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(fakeutil.Serve(t, s).URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIAMFAKEEXAMPLE", "iamfake-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		// No retries of service errors; see aafake.ClosedConnRetryer for
 		// why a closed connection is retried.
 		Retryer:    testretry.ClosedConn{},
@@ -128,6 +155,10 @@ func iso(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := fmt.Sprintf("iamfake-%d", time.Now().UnixNano())
+	if ae := s.auth.Check(r); ae != nil {
+		writeErr(w, reqID, apiErr{ae.Status, ae.Code, ae.Message, true})
+		return
+	}
 	if r.Method != http.MethodPost {
 		writeErr(w, reqID, apiErr{405, "InvalidAction", "iamfake: only POST is supported", true})
 		return
