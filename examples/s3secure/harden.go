@@ -80,11 +80,18 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 	}
 
 	p := g.newPrinter("bucket", "step", "action", "detail")
+	// stopped is set when Harden or Create failed part-way: a step it
+	// meant to change but did not is marked, so the output never claims a
+	// change that was not made.
+	stopped := false
 	print := func(steps []securebucket.Step) {
 		for _, s := range steps {
 			detail := s.Detail
 			if len(s.Notes) > 0 {
 				detail += " (" + strings.Join(s.Notes, "; ") + ")"
+			}
+			if stopped && s.Action != securebucket.ActionNone && !s.Applied {
+				detail += " [not applied]"
 			}
 			p.Row(*bucket, string(s.Name), string(s.Action), detail)
 		}
@@ -111,6 +118,7 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			steps = res.Steps
 		}
 	}
+	stopped = err != nil && !*dryRun
 	print(steps)
 	if err != nil {
 		code := g.fail(err)
