@@ -95,6 +95,8 @@ func TestAnalyzeOffline(t *testing.T) {
 func TestAnalyzeOnline(t *testing.T) {
 	cliEnv(t, "AKIACLITEST000000001", "cli/secret+key")
 	f, _ := aafake.Start(t, nil)
+	// The fake verifies signatures: it must know the CLI's credentials.
+	f.AddCredential(aws.Credentials{AccessKeyID: "AKIACLITEST000000001", SecretAccessKey: "cli/secret+key"})
 	arn := f.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
 	public, err := f.SeedFinding(arn, aatypes.Finding{Resource: aws.String("arn:aws:s3:::open-bucket"), IsPublic: aws.Bool(true),
 		Principal: map[string]string{"AWS": "*"}, Action: []string{"s3:GetObject"}, Sources: []aatypes.FindingSource{{Type: aatypes.FindingSourceTypePolicy}}})
