@@ -136,3 +136,19 @@ func TestCreateAlreadyOwnedInUSEast1(t *testing.T) {
 	require.NoError(t, err)
 	assertHardened(t, f, "new-name-east")
 }
+
+// Names that cannot be a general purpose bucket, old or new, are refused by
+// Harden, Plan and Audit before any request: access point and Object
+// Lambda aliases, directory and table buckets, and names shorter than 3.
+func TestHardenRefusesNamesOfOtherResources(t *testing.T) {
+	f, c := startFake(t)
+	for _, name := range []string{"ab", "my-ap-abcdefghijklmnopqrstuvwxyz1234-s3alias", "my-olap-abcdefghijklmnop--ol-s3", "dir-bucket--use1-az4--x-s3", "tables--table-s3"} {
+		_, err := securebucket.Harden(t.Context(), c, name, nil)
+		assert.ErrorIs(t, err, securebucket.ErrInvalidBucketName, name)
+		_, err = securebucket.Plan(t.Context(), c, name, nil)
+		assert.ErrorIs(t, err, securebucket.ErrInvalidBucketName, name)
+		_, err = securebucket.Audit(t.Context(), c, name, nil)
+		assert.ErrorIs(t, err, securebucket.ErrInvalidBucketName, name)
+	}
+	assert.Zero(t, f.TotalCount())
+}

@@ -18,9 +18,17 @@ func validateBucketName(name string, strict bool) error {
 	if name == "" {
 		return bad("empty")
 	}
+	// These suffixes name other resources, which take no bucket
+	// configuration: access point and Object Lambda access point aliases,
+	// directory buckets and table buckets. Whatever the age of the bucket.
+	for _, s := range []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return bad("must not end with the reserved suffix " + s + " (an alias, directory bucket or table bucket, not a general purpose bucket)")
+		}
+	}
 	if !strict {
-		if len(name) > 255 {
-			return bad("longer than 255 characters")
+		if len(name) < 3 || len(name) > 255 {
+			return bad("must be 3 to 255 characters long")
 		}
 		for _, r := range name {
 			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
@@ -52,7 +60,7 @@ func validateBucketName(name string, strict bool) error {
 			return bad("must not start with the reserved prefix " + p)
 		}
 	}
-	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+	for _, s := range []string{".mrap"} {
 		if strings.HasSuffix(name, s) {
 			return bad("must not end with the reserved suffix " + s)
 		}
