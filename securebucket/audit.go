@@ -598,7 +598,8 @@ func (c *checker) public(write bool) ControlResult {
 }
 
 // checkLogTargetRegion checks that the logging target is in the bucket's
-// Region (Security Hub S3.9 requires it).
+// Region and has no default Object Lock retention (Security Hub S3.9
+// requires both; S3 delivers no logs otherwise).
 func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region string) {
 	target := aws.ToString(c.st.logging.TargetBucket)
 	if region == "" {
@@ -616,6 +617,20 @@ func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region st
 	}
 	if treg != region {
 		c.logRegionMsg = fmt.Sprintf("logging target %s is in %s, not %s", target, treg, region)
+		return
+	}
+	// S3 does not deliver logs into a bucket with a default Object Lock
+	// retention (Security Hub S3.9 requires none).
+	ts, err := r.readState(ctx, target, partObjectLock)
+	if err == nil {
+		err = ts.err(partObjectLock)
+	}
+	if err != nil {
+		c.logRegionMsg, c.logRegionErr = "could not read the logging target's Object Lock configuration: "+errorCode(err), err
+		return
+	}
+	if ol := ts.objectLock; ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
+		c.logRegionMsg = fmt.Sprintf("logging target %s has a default Object Lock retention (%s), so S3 does not deliver logs into it", target, describeRetention(ol.Rule.DefaultRetention))
 	}
 }
 

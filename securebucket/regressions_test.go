@@ -152,3 +152,37 @@ func TestHardenRefusesNamesOfOtherResources(t *testing.T) {
 	}
 	assert.Zero(t, f.TotalCount())
 }
+
+// S3.9: logs into a target that has a default Object Lock retention are
+// not delivered (Security Hub: the target must have no default retention
+// period), so logging there does not pass.
+func TestAuditLoggingTargetWithDefaultRetention(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "src-logged", s3fake.StateAWSDefault)
+	require.NoError(t, f.CreateBucketWith("locked-logs", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, ObjectLock: true}))
+	// Logging was set up first, the retention added later.
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "locked-logs", TargetPrefix: "src/"}
+	_, err := securebucket.Harden(t.Context(), c, "src-logged", o)
+	require.NoError(t, err)
+	ao := &securebucket.AuditOptions{AccountID: account, Retry: fastRetry, Controls: []securebucket.Control{securebucket.ControlLogging}}
+	rep, err := securebucket.Audit(t.Context(), c, "src-logged", ao)
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.StatusPass, rep.Results[0].Status, rep.Results[0].Message)
+
+	_, err = c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("locked-logs"),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+	require.NoError(t, err)
+	rep, err = securebucket.Audit(t.Context(), c, "src-logged", ao)
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.StatusFail, rep.Results[0].Status, rep.Results[0].Message)
+	assert.Contains(t, rep.Results[0].Message, "retention")
+
+	// Unreadable: UNKNOWN, not PASS.
+	cred := f.AddUser(account, "auditor")
+	f.SetAuthorizer(denyingAuthorizer("auditor", "GetObjectLockConfiguration"))
+	rep, err = securebucket.Audit(t.Context(), f.Client(cred), "src-logged", ao)
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.StatusUnknown, rep.Results[0].Status, rep.Results[0].Message)
+}
