@@ -172,7 +172,7 @@ func ExampleCreate() {
 	_, err = securebucket.Create(ctx, client, "example-taken", nil)
 	fmt.Println(errors.Is(err, securebucket.ErrBucketAlreadyExists))
 	// Output:
-	// create               create  create bucket in us-east-1 with ACLs disabled
+	// create               create  create bucket in us-east-1 with ACLs disabled, then Block Public Access switched on
 	// ownership-controls   none    BucketOwnerEnforced: ACLs are disabled
 	// encryption           none    default encryption SSE-S3
 	// versioning           create  enable versioning (was never enabled)
