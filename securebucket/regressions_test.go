@@ -3,6 +3,7 @@ package securebucket_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -185,4 +186,39 @@ func TestAuditLoggingTargetWithDefaultRetention(t *testing.T) {
 	rep, err = securebucket.Audit(t.Context(), f.Client(cred), "src-logged", ao)
 	require.NoError(t, err)
 	assert.Equal(t, securebucket.StatusUnknown, rep.Results[0].Status, rep.Results[0].Message)
+}
+
+// A public policy on a bucket without Block Public Access: the merged
+// policy (public statement kept) is written before BlockPublicPolicy is
+// switched on, which would refuse it; afterwards anonymous reads are
+// refused. With AllowPublicStatementRemoval the statement goes.
+func TestHardenPublicPolicyOrder(t *testing.T) {
+	for _, remove := range []bool{false, true} {
+		f := s3fake.Start(t, nil)
+		var log opLog
+		c := f.Client(f.OwnerCredential(), log.record)
+		bucketIn(t, f, "pub-order", s3fake.StateLegacy)
+		putPolicy(t, c, "pub-order", fmtPolicy(publicReadPolicy, "pub-order"))
+		_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k"), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+		_, err = f.AnonymousClient().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k")})
+		require.NoError(t, err, "public before")
+		o := opts()
+		o.AllowPublicStatementRemoval = remove
+		_, err = securebucket.Harden(t.Context(), c, "pub-order", o)
+		require.NoError(t, err)
+		ops := log.list()
+		pp, pab := slices.Index(ops, "PutBucketPolicy"), slices.Index(ops, "PutPublicAccessBlock")
+		require.True(t, pp >= 0 && pab >= 0, "%v", ops)
+		assert.Less(t, pp, pab, "policy before Block Public Access: %v", ops)
+		_, err = f.AnonymousClient().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k")})
+		assert.Error(t, err, "anonymous read refused after Harden")
+		cfg, _ := f.Bucket("pub-order")
+		assert.Contains(t, cfg.Policy, "PartnerList")
+		if remove {
+			assert.NotContains(t, cfg.Policy, `"PublicRead"`)
+		} else {
+			assert.Contains(t, cfg.Policy, `"PublicRead"`)
+		}
+	}
 }
