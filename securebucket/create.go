@@ -51,6 +51,9 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 		h.r.optFns = append(h.r.optFns, func(o *s3.Options) { o.Region = region })
 		h.r.rerouted = true
 	}
+	if h.o.KMSKeyARN != "" && region != "" && kmsKeyRegion(h.o.KMSKeyARN) != region {
+		return nil, fmt.Errorf("%w: KMSKeyARN is a key in %s, the bucket would be in %s; SSE-KMS needs a key in the bucket's Region", ErrInvalidOptions, kmsKeyRegion(h.o.KMSKeyARN), region)
+	}
 	if region == "" || region == "us-east-1" {
 		// In us-east-1, S3 answers CreateBucket for a bucket you already
 		// own with 200 OK (and resets its ACL) instead of

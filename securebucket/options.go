@@ -32,7 +32,10 @@ type Options struct {
 	// KMSKeyARN, when set, makes the default encryption SSE-KMS with this
 	// key and S3 Bucket Keys on (fewer KMS calls, lower cost). Give the
 	// full key ARN: S3 does not check the key id, and an alias resolves in
-	// the account of whoever writes the object. By default, SSE-S3. An
+	// the account of whoever writes the object. The key must be in the
+	// bucket's Region (Create checks it against the Region it creates the
+	// bucket in, Harden against the bucket's location before the key is
+	// written). By default, SSE-S3. An
 	// existing SSE-KMS or DSSE-KMS configuration is kept either way.
 	KMSKeyARN string
 

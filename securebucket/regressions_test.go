@@ -222,3 +222,35 @@ func TestHardenPublicPolicyOrder(t *testing.T) {
 		}
 	}
 }
+
+// S3 does not check the key of PutBucketEncryption, but SSE-KMS needs a key
+// in the bucket's Region: a key from another Region would make every
+// upload fail. Harden refuses before writing.
+func TestHardenKMSKeyInAnotherRegion(t *testing.T) {
+	f, c := startFake(t) // buckets in us-east-1
+	bucketIn(t, f, "kms-region", s3fake.StateAWSDefault)
+	o := opts()
+	o.KMSKeyARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	f.ResetCounts()
+	_, err := securebucket.Harden(t.Context(), c, "kms-region", o)
+	require.ErrorIs(t, err, securebucket.ErrIncompatible)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepEncryption, se.Step)
+	assert.Zero(t, f.WriteCount())
+
+	// Create knows the Region before any request.
+	f.ResetCounts()
+	_, err = securebucket.Create(t.Context(), c, "kms-region-new", o)
+	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	assert.Zero(t, f.TotalCount())
+
+	// A key in the bucket's Region is accepted.
+	o.KMSKeyARN = kmsKey
+	_, err = securebucket.Harden(t.Context(), c, "kms-region", o)
+	require.NoError(t, err)
+	f.ResetCounts()
+	_, err = securebucket.Harden(t.Context(), c, "kms-region", o)
+	require.NoError(t, err)
+	assert.Zero(t, f.WriteCount())
+}

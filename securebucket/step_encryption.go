@@ -16,7 +16,7 @@ import (
 // downgrades: SSE-KMS and DSSE-KMS stay, with their key. The configuration
 // is replaced whole by PutBucketEncryption, so every rule and every field
 // read (BucketKeyEnabled, BlockedEncryptionTypes) is carried through.
-func planEncryption(_ context.Context, h *hardener) (planned, error) {
+func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 	cur := h.st.encryption
 	var (
 		rules  []types.ServerSideEncryptionRule
@@ -74,6 +74,11 @@ func planEncryption(_ context.Context, h *hardener) (planned, error) {
 	if action == ActionCreate && !h.o.AllowSSEC {
 		what = append(what, "block SSE-C")
 	}
+	if h.o.KMSKeyARN != "" && writesKey(rules, h.o.KMSKeyARN) {
+		if err := h.checkKeyRegion(ctx); err != nil {
+			return planned{}, err
+		}
+	}
 	apply := func(ctx context.Context) (bool, error) {
 		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketEncryptionOutput, error) {
 			return h.api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
@@ -88,6 +93,39 @@ func planEncryption(_ context.Context, h *hardener) (planned, error) {
 		return true, nil
 	}
 	return change(action, strings.Join(what, "; "), apply, notes...), nil
+}
+
+// writesKey reports whether a rule would set key as the default key.
+func writesKey(rules []types.ServerSideEncryptionRule, key string) bool {
+	for _, r := range rules {
+		if d := r.ApplyServerSideEncryptionByDefault; d != nil && aws.ToString(d.KMSMasterKeyID) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKeyRegion checks that Options.KMSKeyARN is in the bucket's Region.
+// S3 does not check the key when it is set, but SSE-KMS only works with a
+// key of the bucket's Region: every upload would fail.
+func (h *hardener) checkKeyRegion(ctx context.Context) error {
+	region, err := h.r.location(ctx, h.bucket)
+	if err != nil {
+		return fmt.Errorf("read the bucket's Region: %w", err)
+	}
+	if kr := kmsKeyRegion(h.o.KMSKeyARN); kr != region {
+		return fmt.Errorf("%w: KMSKeyARN is a key in %s, the bucket is in %s; SSE-KMS needs a key in the bucket's Region", ErrIncompatible, kr, region)
+	}
+	return nil
+}
+
+// kmsKeyRegion returns the Region field of a KMS key or alias ARN.
+func kmsKeyRegion(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[3]
 }
 
 func (h *hardener) newEncryptionRule() types.ServerSideEncryptionRule {
