@@ -45,8 +45,10 @@
 //     cannot check every object's ACL: move object-ACL sharing to the
 //     bucket policy first. Opt-out: [Options].AllowACLs.
 //   - Default encryption SSE-S3, or SSE-KMS with [Options].KMSKeyARN and S3
-//     Bucket Keys; never downgraded. SSE-C blocked with
-//     BlockedEncryptionTypes. Opt-out: [Options].AllowSSEC.
+//     Bucket Keys; never downgraded. The key must be in the bucket's Region
+//     (S3 accepts any key here, and uploads then fail), which is checked
+//     before it is written. SSE-C blocked with BlockedEncryptionTypes.
+//     Opt-out: [Options].AllowSSEC.
 //   - Versioning enabled (noncurrent versions are kept until a lifecycle
 //     rule of the owner's expires them). Opt-out: [Options].AllowUnversioned.
 //   - Bucket policy statements that deny requests without TLS
@@ -61,7 +63,9 @@
 //     [Options].AllowInsecureTransport, [Options].AllowOutdatedTLS.
 //   - A lifecycle rule ([LifecycleRuleID]) that aborts incomplete multipart
 //     uploads after [DefaultAbortIncompleteMultipartDays] days, merged by
-//     rule ID. Opt-out: [Options].DisableLifecycleRule.
+//     rule ID. A rule that carries that ID but has settings of its own
+//     (expiration, transitions, a filter) is never overwritten: Harden stops
+//     with [ErrIncompatible]. Opt-out: [Options].DisableLifecycleRule.
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.
 //
@@ -76,7 +80,9 @@
 // The writes are ordered so that S3 accepts each: ACLs are disabled
 // first, then encryption, versioning, lifecycle, the merged policy, and
 // only then Block Public Access, because BlockPublicPolicy refuses to store
-// a policy that is still public. Settings that S3 replaces whole and cannot
+// a policy that is still public. [Create] is the exception: a new bucket has
+// no policy, so the request right after CreateBucket switches Block Public
+// Access on, and the bucket never exists without it. Settings that S3 replaces whole and cannot
 // write conditionally (policy, lifecycle) are merged on a fresh read one
 // request before the write and read back afterwards; if another writer
 // replaced them, Harden merges again.
@@ -100,7 +106,8 @@
 // [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict], [ErrPolicyCheck]. Harden's Result
 // says which steps were applied before a failure; calling Harden again
 // continues. [Create] reports a taken name as [ErrBucketAlreadyExists] or
-// [ErrBucketAlreadyOwnedByYou]. [Audit] does not fail on unreadable
+// [ErrBucketAlreadyOwnedByYou] (in us-east-1, where S3 answers a re-create
+// by the owner with 200 OK, Create looks for the bucket first). [Audit] does not fail on unreadable
 // settings: the controls that need them are UNKNOWN, with the cause in
 // [ControlResult].Err.
 //
