@@ -70,7 +70,9 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 			}, h.r.optFns...)
 		})
 		if err != nil {
-			return true, fmt.Errorf("put ownership controls: %w", err)
+			// Applied only if the ACL reset above was written: then the
+			// grants are already gone, though ACLs are not yet disabled.
+			return len(foreign) > 0, fmt.Errorf("put ownership controls: %w", err)
 		}
 		return true, nil
 	}
