@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -103,6 +104,7 @@ func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policy
 			m.notes = append(m.notes, "kept public statements "+strings.Join(pub, ", ")+": Block Public Access neutralises them; AllowPublicStatementRemoval removes them")
 		}
 	}
+	required = h.dropCovered(doc, required, m)
 	res, err := policy.Merge(doc, required...)
 	if err != nil {
 		return nil, fmt.Errorf("merge the bucket policy: %w", err)
@@ -127,6 +129,41 @@ func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policy
 		return nil, fmt.Errorf("%w: removing the public statements would leave an empty policy; delete the policy instead", ErrIncompatible)
 	}
 	return m, nil
+}
+
+// dropCovered leaves out of required the TLS statements whose job a
+// foreign statement of doc already does by [Audit]'s judgement (S3.5 and
+// the TLS-version check), which accepts more forms than policy.Merge's
+// equivalence (BoolIfExists, "*" as the action, a wildcard resource that
+// covers the bucket and its objects): Harden and Audit then agree, and no
+// second deny is added. Our own statement, when present, stays required,
+// so an outdated version of it is still updated.
+func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement, m *policyMerge) []policy.Statement {
+	if doc == nil {
+		return required
+	}
+	bucketARN := "arn:" + arnPartition(h.o.Region) + ":s3:::" + h.bucket
+	covers := map[string]func(policy.Statement, string) bool{
+		policy.SidDenyInsecureTransport: deniesInsecureTransport,
+		policy.SidDenyOutdatedTLS:       deniesOutdatedTLS,
+	}
+	out := make([]policy.Statement, 0, len(required))
+next:
+	for _, r := range required {
+		check := covers[r.Sid]
+		if check == nil || slices.Contains(doc.Sids(), r.Sid) {
+			out = append(out, r)
+			continue
+		}
+		for i, s := range doc.Statements {
+			if check(s, bucketARN) {
+				m.notes = append(m.notes, fmt.Sprintf("%s: %s (statement %s)", r.Sid, policy.ChangeKeptEquivalent, statementName(s, i)))
+				continue next
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func statementName(s policy.Statement, i int) string {
