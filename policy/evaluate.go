@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -635,6 +636,61 @@ func (p *cPrincipal) match(c *Caller) bool {
 	return false
 }
 
+// exempts reports whether a NotPrincipal element leaves the caller out of
+// its statement. It is stricter than [cPrincipal.match], as IAM is: AWS
+// checks every principal of the caller's chain (the account, then the role,
+// then the role session, or the account, then the user) against the list,
+// so a caller is exempt only when each of them is listed (IAM user guide,
+// "AWS JSON policy elements: NotPrincipal": "include both the ARN for a
+// role and the ARN for the account containing that role"; "you cannot use
+// a wildcard to mean all sessions. Principals must always name a specific
+// session"). A role ARN therefore does not exempt its sessions, and an
+// account does not exempt its users and roles. AWS says a missing account
+// ARN "might" deny; we take the conservative reading and require it. The
+// anonymous caller is never exempt (unless NotPrincipal is "*").
+func (p *cPrincipal) exempts(c *Caller) bool {
+	if p.everyone {
+		return true
+	}
+	if c.Service != "" {
+		return slices.Contains(p.services, c.Service)
+	}
+	if c.CanonicalUser != "" && slices.Contains(p.canonical, c.CanonicalUser) {
+		return true
+	}
+	if c.Federated != "" && slices.Contains(p.federated, c.Federated) {
+		return true
+	}
+	acct := c.Account
+	if acct == "" && c.ARN != "" {
+		if f := strings.SplitN(c.ARN, ":", 6); len(f) == 6 {
+			acct = f[4]
+		}
+	}
+	if acct == "" || !slices.Contains(p.accounts, acct) {
+		return false // anonymous, or the caller's account is not listed
+	}
+	if c.ARN == "" {
+		return true // the account itself
+	}
+	if a, ok := accountOfRoot(c.ARN); ok {
+		return a == acct // the account root: the account is listed
+	}
+	if !slices.Contains(p.arns, c.ARN) {
+		return false // the user or the role session itself must be listed
+	}
+	if strings.Contains(c.ARN, ":assumed-role/") {
+		// A role session: its role must be listed too.
+		for _, r := range p.roles {
+			if strings.HasPrefix(c.ARN, r.prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
 // scratchSize is the stack buffer for rendering policy variables; longer
 // renderings spill to the heap.
 const scratchSize = 256
@@ -661,8 +717,14 @@ func (s *cStatement) matches(req *Request, action int) bool {
 	if s.hasRes && !s.matchResource(req) {
 		return false
 	}
-	if s.prin != nil && s.prin.match(&req.Caller) == s.notPrin {
-		return false
+	if s.prin != nil {
+		if s.notPrin {
+			if s.prin.exempts(&req.Caller) {
+				return false
+			}
+		} else if !s.prin.match(&req.Caller) {
+			return false
+		}
 	}
 	for i := range s.conds {
 		if !s.conds[i].eval(req) {

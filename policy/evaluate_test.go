@@ -120,16 +120,41 @@ func TestEvaluateNotElements(t *testing.T) {
 	// with NotResource denies everything outside the listed resources.
 	src := `{"Version":"2012-10-17","Statement":[
 	 {"Sid":"AllButDelete","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"NotAction":"s3:Delete*","Resource":"arn:aws:s3:::b/*"},
-	 {"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:role/Reader"]},"Action":"s3:*","Resource":"arn:aws:s3:::b/private/*"},
+	 {"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","arn:aws:sts::111122223333:assumed-role/Reader/i-0abc","arn:aws:iam::111122223333:role/Reader","arn:aws:iam::111122223333:root"]},"Action":"s3:*","Resource":"arn:aws:s3:::b/private/*"},
 	 {"Sid":"OutsideB","Effect":"Deny","Principal":"*","Action":"s3:GetObject","NotResource":["arn:aws:s3:::b/*","arn:aws:s3:::b"]}]}`
 	runEval(t, src, []evalCase{
 		{"not action grants others", req(alice, "s3:PutObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "AllButDelete"},
 		{"not action excludes listed", req(alice, "s3:DeleteObject", "arn:aws:s3:::b/k"), policy.DecisionDeny, ""},
 		{"not principal exempts alice", req(alice, "s3:GetObject", "arn:aws:s3:::b/private/k"), policy.DecisionAllow, "AllButDelete"},
-		{"not principal exempts role sessions", req(session, "s3:GetObject", "arn:aws:s3:::b/private/k"), policy.DecisionAllow, "AllButDelete"},
+		{"not principal exempts the listed role session", req(session, "s3:GetObject", "arn:aws:s3:::b/private/k"), policy.DecisionAllow, "AllButDelete"},
 		{"not principal denies others", req(policy.Caller{ARN: "arn:aws:iam::111122223333:user/mallory", Account: "111122223333"}, "s3:GetObject", "arn:aws:s3:::b/private/k"), policy.DecisionExplicitDeny, "OnlyAlice"},
 		{"not principal denies anonymous", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/private/k"), policy.DecisionExplicitDeny, "OnlyAlice"},
 		{"not resource", req(alice, "s3:GetObject", "arn:aws:s3:::c/k"), policy.DecisionExplicitDeny, "OutsideB"},
+	})
+}
+
+func TestEvaluateNotPrincipalNeedsWholeChain(t *testing.T) {
+	// IAM user guide, "AWS JSON policy elements: NotPrincipal": with Deny,
+	// AWS may check the account, then the role, then the role session, so
+	// each must be listed for the caller to be exempt; a role ARN does not
+	// stand for its sessions ("Principals must always name a specific
+	// session").
+	src := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"RoleOnly","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:role/Reader","arn:aws:iam::111122223333:root"]},"Action":"s3:GetObject","Resource":"*"},
+	 {"Sid":"UserNoAccount","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:PutObject","Resource":"*"},
+	 {"Sid":"AccountOnly","Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:DeleteObject","Resource":"*"},
+	 {"Sid":"SessionNoRole","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:sts::111122223333:assumed-role/Reader/i-0abc","arn:aws:iam::111122223333:root"]},"Action":"s3:GetObjectAcl","Resource":"*"},
+	 {"Sid":"Service","Effect":"Deny","NotPrincipal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObjectTagging","Resource":"*"},
+	 {"Sid":"Everything","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`
+	root := policy.Caller{ARN: "arn:aws:iam::111122223333:root", Account: "111122223333"}
+	runEval(t, src, []evalCase{
+		{"role arn does not exempt its sessions", req(session, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "RoleOnly"},
+		{"user without its account is denied", req(alice, "s3:PutObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "UserNoAccount"},
+		{"account does not exempt its users", req(alice, "s3:DeleteObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "AccountOnly"},
+		{"account exempts its root", req(root, "s3:DeleteObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Everything"},
+		{"session without its role is denied", req(session, "s3:GetObjectAcl", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "SessionNoRole"},
+		{"service exempt", req(cloudfrnt, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Everything"},
+		{"anonymous denied", req(anonymous, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "Service"},
 	})
 }
 
