@@ -58,6 +58,20 @@ func isBucketDomain(domain, bucket string) bool {
 	return false
 }
 
+// isWebsiteDomain reports whether an origin domain is one of the bucket's
+// S3 website endpoints ("BUCKET.s3-website-REGION.amazonaws.com" or
+// "BUCKET.s3-website.REGION.amazonaws.com"), which are plain-HTTP custom
+// origins that cannot use OAC or OAI.
+func isWebsiteDomain(domain, bucket string) bool {
+	d := strings.ToLower(strings.TrimSuffix(domain, "."))
+	rest, ok := strings.CutPrefix(d, bucket+".s3-website")
+	if !ok || rest == "" || (rest[0] != '-' && rest[0] != '.') {
+		return false
+	}
+	r, ok := strings.CutSuffix(rest[1:], ".amazonaws.com")
+	return ok && regionRe.MatchString(r)
+}
+
 func apiCode(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -160,22 +174,50 @@ func putBucketPolicy(ctx context.Context, c S3API, bucket string, doc *policy.Do
 // distributions the existing statement with our Sid already allows, so that
 // serving a bucket from a second distribution does not cut off the first.
 func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Statement, []string, error) {
+	kept, err := grantedSourceARNs(existing)
+	if err != nil {
+		return policy.Statement{}, nil, err
+	}
 	arns := []string{distARN}
 	var others []string
-	if existing != nil {
-		if s, ok := existing.Statement(OACStatementSid); ok {
-			if e, ok := s.Condition.Get("StringEquals", "AWS:SourceArn"); ok {
-				for _, a := range e.Strings() {
-					if a != distARN && !containsString(arns, a) {
-						arns = append(arns, a)
-						others = append(others, a)
-					}
-				}
-			}
+	for _, a := range kept {
+		if a != distARN && !containsString(arns, a) {
+			arns = append(arns, a)
+			others = append(others, a)
 		}
 	}
 	st, err := policy.AllowCloudFrontOAC(bucket, arns...)
 	return st, others, err
+}
+
+// grantedSourceARNs returns the distribution ARNs the OACStatementSid
+// statement of existing allows. Merging by Sid replaces that statement, so
+// anything in it that cannot be carried over into a StringEquals
+// AWS:SourceArn condition (another condition, or an ARN pattern with
+// wildcards) is refused with ErrPolicyConflict instead of being dropped.
+func grantedSourceARNs(existing *policy.Document) ([]string, error) {
+	s, ok := statementBySid(existing, OACStatementSid)
+	if !ok {
+		return nil, nil
+	}
+	var arns []string
+	for _, b := range s.Condition {
+		for _, e := range b.Entries {
+			exact := b.Operator == "StringEquals" || b.Operator == "ArnEquals" || b.Operator == "ArnLike"
+			if !exact || !strings.EqualFold(e.Key, "AWS:SourceArn") {
+				return nil, fmt.Errorf("%w: statement %s has the condition %s %s, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, b.Operator, e.Key)
+			}
+			for _, v := range e.Strings() {
+				if strings.ContainsAny(v, "*?") {
+					return nil, fmt.Errorf("%w: statement %s allows the ARN pattern %q, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, v)
+				}
+				if !containsString(arns, v) {
+					arns = append(arns, v)
+				}
+			}
+		}
+	}
+	return arns, nil
 }
 
 func containsString(list []string, s string) bool {

@@ -35,13 +35,19 @@
 //     refuses before changing anything ([ErrPublicAccessBlockOff]; opt out
 //     with Options.AllowPublicAccessBlockOff). It never changes them;
 //   - the origin is the bucket's regional REST endpoint
-//     ("BUCKET.s3.REGION.amazonaws.com"), never the website endpoint, with
+//     ("BUCKET.s3.REGION.amazonaws.com", us-east-1 included), never the
+//     website endpoint (an existing website-endpoint origin is refused with
+//     [ErrWebsiteEndpoint]), with
 //     an OAC of origin type s3 that signs every request with SigV4
 //     ("always"), and an empty OriginAccessIdentity;
 //   - the bucket policy grants s3:GetObject on "BUCKET/*" to
 //     cloudfront.amazonaws.com only when AWS:SourceArn is this distribution
 //     (statement Sid [OACStatementSid], merged with policy.Merge so every
-//     other statement is kept byte for byte). No s3:ListBucket: missing keys
+//     other statement is kept byte for byte). A second distribution for the
+//     same bucket is added to that one statement's AWS:SourceArn list, so
+//     the first keeps reading; a statement under that Sid with anything the
+//     rewrite would drop (another condition, an ARN pattern) is refused
+//     with [ErrPolicyConflict]. No s3:ListBucket: missing keys
 //     answer 403, and the root cannot list keys;
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
@@ -52,7 +58,9 @@
 //   - only GET and HEAD are allowed and cached;
 //   - the managed CachingOptimized cache policy ([DefaultCachePolicyID]) and
 //     no origin request policy, so no viewer header, cookie or query string
-//     reaches S3; the managed SecurityHeadersPolicy response headers policy
+//     reaches S3 (an existing behavior for the bucket with the managed
+//     AllViewer origin request policy, which forwards Host, is refused with
+//     [ErrForwardsHost]); the managed SecurityHeadersPolicy response headers policy
 //     ([DefaultResponseHeadersPolicyID]; Options.AllowNoResponseHeadersPolicy
 //     drops it);
 //   - a default root object ([DefaultRootObject]; Options.AllowNoDefaultRootObject);
@@ -84,7 +92,8 @@
 // [CreateLegacyOAI] are a [*StepError] naming the bucket, the distribution
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
-// [ErrOriginNotFound], [ErrUsesOAI], [ErrNotDeployed],
+// [ErrOriginNotFound], [ErrWebsiteEndpoint], [ErrUsesOAI],
+// [ErrForwardsHost], [ErrPolicyConflict], [ErrNotDeployed],
 // [ErrOACMisconfigured]) or the SDK's error, which errors.As reaches as a
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The
 // partial Result is returned with the error. Signing errors wrap

@@ -37,6 +37,27 @@ var (
 	// in place. (One for S3 that signs with other settings is updated to
 	// SigV4, always.)
 	ErrOACMisconfigured = errors.New("cloudfront: origin access control exists with an insecure configuration")
+	// ErrWebsiteEndpoint means the distribution's origin for the bucket is
+	// the S3 website endpoint ("BUCKET.s3-website-REGION.amazonaws.com" or
+	// "BUCKET.s3-website.REGION.amazonaws.com"), a plain-HTTP custom origin
+	// that works only for a public bucket and cannot use origin access
+	// control. Replace the origin with the REST endpoint ([RESTEndpoint]) by
+	// hand: the wiring does not switch it, since website features (index
+	// documents in folders, redirection rules) would stop working.
+	ErrWebsiteEndpoint = errors.New("cloudfront: origin is the bucket's website endpoint, which cannot use origin access control")
+	// ErrForwardsHost means a cache behavior that serves the bucket uses the
+	// managed AllViewer origin request policy, which forwards the viewer's
+	// Host header to S3: S3 then looks for a bucket named after the
+	// distribution's domain and the OAC signature does not match. Replace
+	// it by hand (AllViewerExceptHostHeader, CORS-S3Origin, or none).
+	// Legacy forwarded headers need no such step: the cache policy the
+	// wiring sets replaces them.
+	ErrForwardsHost = errors.New("cloudfront: a cache behavior for the bucket forwards the viewer's Host header to S3")
+	// ErrPolicyConflict means the bucket policy already has a statement
+	// with Sid OACStatementSid holding something the wiring would drop when
+	// it rewrites that statement (a condition other than AWS:SourceArn, or
+	// an ARN pattern with wildcards). Nothing was written.
+	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
 
 	// ErrNoExpiry means a signed URL or cookie was requested without an
 	// expiry time.

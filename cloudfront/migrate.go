@@ -123,7 +123,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	cfg := cfgOut.DistributionConfig
 	i := bucketOrigin(cfg, bucket)
 	if i < 0 {
-		return fail(StepFindDistribution, ErrOriginNotFound)
+		return fail(StepFindDistribution, noOrigin(cfg, bucket, res.Region))
 	}
 	origin := &cfg.Origins.Items[i]
 	if origin.CustomOriginConfig != nil {

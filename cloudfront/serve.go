@@ -200,8 +200,12 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 //
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
-// [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrUsesOAI],
-// [ErrOACMisconfigured] or the SDK's error. The Result holds the actions
+// [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
+// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict],
+// [ErrOACMisconfigured] or the SDK's error. The refusals of an existing
+// distribution (website endpoint, custom origin, OAI, AllViewer origin
+// request policy) and of an OAC statement it cannot keep come before any
+// write. The Result holds the actions
 // done before a failure.
 func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *Options) (*Result, error) {
 	var o Options
@@ -242,6 +246,29 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		return fail(StepCheckBucket, err)
 	}
 
+	// The distribution, checked before anything is written: an origin
+	// that cannot be wired is refused without leaving an OAC behind.
+	distID := o.DistributionID
+	if distID == "" {
+		summary, err := findDistribution(ctx, cf, bucket)
+		if err != nil {
+			return fail(StepFindDistribution, err)
+		}
+		if summary != nil {
+			distID = aws.ToString(summary.Id)
+		}
+	}
+	var current *cfsdk.GetDistributionConfigOutput
+	if distID != "" {
+		res.DistributionID = distID
+		if current, err = cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distID)}); err != nil {
+			return fail(StepFindDistribution, err)
+		}
+		if _, err := checkExisting(current.DistributionConfig, bucket, res.Region); err != nil {
+			return fail(StepUpdateDistribution, err)
+		}
+	}
+
 	// 2. The origin access control.
 	name := o.OriginAccessControlName
 	if name == "" {
@@ -255,17 +282,16 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	res.add(act)
 
 	// 3 and 4. The distribution and the bucket policy.
-	distID := o.DistributionID
 	if distID == "" {
-		summary, err := findDistribution(ctx, cf, bucket)
+		// A bucket policy the grant would have to refuse is refused before
+		// the distribution exists.
+		doc, err := getBucketPolicy(ctx, s3c, bucket)
 		if err != nil {
-			return fail(StepFindDistribution, err)
+			return fail(StepBucketPolicy, err)
 		}
-		if summary != nil {
-			distID = aws.ToString(summary.Id)
+		if _, err := grantedSourceARNs(doc); err != nil {
+			return fail(StepBucketPolicy, err)
 		}
-	}
-	if distID == "" {
 		if err := createDistribution(ctx, cf, &o, res); err != nil {
 			return fail(StepCreateDistribution, err)
 		}
@@ -310,7 +336,10 @@ func findDistribution(ctx context.Context, cf CloudFrontAPI, bucket string) (*ty
 				continue
 			}
 			for _, org := range s.Origins.Items {
-				if isBucketDomain(aws.ToString(org.DomainName), bucket) {
+				// A website-endpoint origin is found too, so that the
+				// update refuses it with ErrWebsiteEndpoint instead of a
+				// second distribution being created beside it.
+				if d := aws.ToString(org.DomainName); isBucketDomain(d, bucket) || isWebsiteDomain(d, bucket) {
 					found = append(found, s)
 					break
 				}
@@ -465,18 +494,12 @@ func bucketOrigin(cfg *types.DistributionConfig, bucket string) int {
 // the secure defaults to the behaviors that target it. It returns what it
 // changed.
 func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, oacID string) ([]string, error) {
-	i := bucketOrigin(cfg, bucket)
-	if i < 0 {
-		return nil, ErrOriginNotFound
+	i, err := checkExisting(cfg, bucket, region)
+	if err != nil {
+		return nil, err
 	}
 	org := &cfg.Origins.Items[i]
 	var changes []string
-	if org.CustomOriginConfig != nil {
-		return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
-	}
-	if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
-		return nil, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
-	}
 	if want := RESTEndpoint(bucket, region); aws.ToString(org.DomainName) != want {
 		changes = append(changes, fmt.Sprintf("origin domain %s -> %s", aws.ToString(org.DomainName), want))
 		org.DomainName = aws.String(want)
@@ -508,6 +531,63 @@ func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, o
 		}
 	}
 	return changes, nil
+}
+
+// checkExisting returns the index of the bucket's origin in cfg, or the
+// reason the wiring refuses the distribution: no origin for the bucket (or
+// only its website endpoint), a custom origin, a legacy OAI, or a behavior
+// that forwards Host to S3. It changes nothing.
+func checkExisting(cfg *types.DistributionConfig, bucket, region string) (int, error) {
+	i := bucketOrigin(cfg, bucket)
+	if i < 0 {
+		return -1, noOrigin(cfg, bucket, region)
+	}
+	org := &cfg.Origins.Items[i]
+	if org.CustomOriginConfig != nil {
+		return -1, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
+	}
+	if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
+		return -1, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+	}
+	if err := checkOriginRequestPolicies(cfg, aws.ToString(org.Id)); err != nil {
+		return -1, err
+	}
+	return i, nil
+}
+
+// allViewerOriginRequestPolicyID is the managed AllViewer origin request
+// policy, which forwards every viewer header including Host.
+const allViewerOriginRequestPolicyID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+// checkOriginRequestPolicies refuses a behavior for the bucket's origin that
+// forwards the viewer's Host header to S3.
+func checkOriginRequestPolicies(cfg *types.DistributionConfig, originID string) error {
+	if d := cfg.DefaultCacheBehavior; d != nil && aws.ToString(d.TargetOriginId) == originID &&
+		aws.ToString(d.OriginRequestPolicyId) == allViewerOriginRequestPolicyID {
+		return fmt.Errorf("%w: the default behavior uses the AllViewer origin request policy %s", ErrForwardsHost, allViewerOriginRequestPolicyID)
+	}
+	if cfg.CacheBehaviors != nil {
+		for _, cb := range cfg.CacheBehaviors.Items {
+			if aws.ToString(cb.TargetOriginId) == originID && aws.ToString(cb.OriginRequestPolicyId) == allViewerOriginRequestPolicyID {
+				return fmt.Errorf("%w: behavior %s uses the AllViewer origin request policy %s", ErrForwardsHost, aws.ToString(cb.PathPattern), allViewerOriginRequestPolicyID)
+			}
+		}
+	}
+	return nil
+}
+
+// noOrigin is the error for a distribution without a REST origin for the
+// bucket: ErrWebsiteEndpoint when it serves the bucket's website endpoint,
+// else ErrOriginNotFound.
+func noOrigin(cfg *types.DistributionConfig, bucket, region string) error {
+	if cfg.Origins != nil {
+		for _, org := range cfg.Origins.Items {
+			if d := aws.ToString(org.DomainName); isWebsiteDomain(d, bucket) {
+				return fmt.Errorf("%w: origin %s is %s; point it at the REST endpoint %s by hand", ErrWebsiteEndpoint, aws.ToString(org.Id), d, RESTEndpoint(bucket, region))
+			}
+		}
+	}
+	return ErrOriginNotFound
 }
 
 func prefixed(p string, list []string) []string {
