@@ -356,6 +356,22 @@ func (b *Builder) check(s *Statement, index int) error {
 			}
 		}
 	}
+	// NotAction grants every action it does not list, Permissions-management
+	// ones included, so it needs AllowPermissionsManagement too unless it
+	// lists all of them.
+	if s.NotAction != nil && !b.opts.AllowPermissionsManagement {
+		excluded := map[string]bool{}
+		for _, a := range s.NotAction {
+			for _, m := range ExpandActions(a) {
+				excluded[m.Name] = true
+			}
+		}
+		for _, m := range ExpandActions("s3:*") {
+			if m.AccessLevel == AccessPermissionsManagement && !excluded[m.Name] {
+				return refuse(ErrPermissionsManagement, m.Name, "permissions-management action granted by NotAction (it is not listed there)", "AllowPermissionsManagement")
+			}
+		}
+	}
 	for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
 		if wildcardResource(r) && !b.opts.AllowWildcardResources {
 			return refuse(ErrWildcardResource, r, "wildcard resource", "AllowWildcardResources")

@@ -137,7 +137,11 @@ func TestBuilderRefusals(t *testing.T) {
 		{name: "NotResource with Allow", add: &policy.Statement{Effect: policy.Allow, Action: policy.Values{"s3:GetObject"}, NotResource: policy.Values{"arn:aws:s3:::b-1/private/*"}}, err: policy.ErrNotActionOrResourceAllow, option: "AllowNotActionOrNotResource",
 			allow: policy.BuildOptions{AllowNotActionOrNotResource: true}},
 		{name: "NotAction with Allow", add: &policy.Statement{Effect: policy.Allow, NotAction: policy.Values{"s3:DeleteObject"}, Resource: policy.Values{"arn:aws:s3:::b-1/*"}}, err: policy.ErrNotActionOrResourceAllow, option: "AllowNotActionOrNotResource",
-			allow: policy.BuildOptions{AllowNotActionOrNotResource: true}},
+			// NotAction "s3:DeleteObject" also grants PutBucketPolicy & co.
+			allow: policy.BuildOptions{AllowNotActionOrNotResource: true, AllowPermissionsManagement: true}},
+		{name: "permissions management through NotAction", add: &policy.Statement{Effect: policy.Allow, NotAction: policy.Values{"s3:DeleteObject"}, Resource: policy.Values{"arn:aws:s3:::b-1/*"}},
+			base: &policy.BuildOptions{AllowNotActionOrNotResource: true}, err: policy.ErrPermissionsManagement, option: "AllowPermissionsManagement",
+			allow: policy.BuildOptions{AllowNotActionOrNotResource: true, AllowPermissionsManagement: true}},
 		{name: "permissions management in a grant", grant: &policy.Grant{Intent: policy.ReadWrite, Actions: []string{"s3:PutObjectAcl"}, Bucket: "b-1"}, err: policy.ErrPermissionsManagement, option: "AllowPermissionsManagement",
 			allow: policy.BuildOptions{AllowPermissionsManagement: true}},
 		{name: "permissions management added", add: &policy.Statement{Effect: policy.Allow, Action: policy.Values{"s3:PutBucketAcl"}, Resource: policy.Values{"arn:aws:s3:::b-1"}}, err: policy.ErrPermissionsManagement, option: "AllowPermissionsManagement",
