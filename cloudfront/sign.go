@@ -127,10 +127,12 @@ func (s *Signer) ready() error {
 // Policy is a CloudFront custom policy: what a signed URL or cookie allows,
 // until when, from where.
 type Policy struct {
-	// Resource is the URL the policy covers. It may contain "*" wildcards in
-	// the path and query ("https://d111111abcdef8.cloudfront.net/videos/*"),
-	// not in the scheme or host. For [Signer.SignURLWithPolicy] an empty
-	// Resource means the URL being signed.
+	// Resource is the URL the policy covers. It may contain "*" (any run of
+	// characters) and "?" (one character) wildcards in the path and query
+	// ("https://d111111abcdef8.cloudfront.net/videos/*"), not in the scheme
+	// or host. For [Signer.SignURLWithPolicy] an empty Resource means the URL
+	// being signed, and a Resource that does not match the URL is refused
+	// with ErrInvalidPolicy (CloudFront would answer 403).
 	Resource string
 	// Expires is when access ends. Required, in the future and within the
 	// signer's maximum lifetime.
@@ -167,7 +169,7 @@ func (s *Signer) SignURL(rawURL string, expires time.Time) (string, error) {
 // SignURLWithPolicy returns rawURL signed with the custom policy p.
 //
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
-// [ErrInvalidPolicy].
+// [ErrInvalidPolicy] (also when p.Resource does not match rawURL).
 func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 	if err := s.ready(); err != nil {
 		return "", err
@@ -181,6 +183,11 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 	sp, err := s.policy(p)
 	if err != nil {
 		return "", err
+	}
+	// CloudFront refuses a signed URL whose policy resource does not match
+	// it: say so now rather than hand out a URL that answers 403.
+	if !resourceMatches(p.Resource, rawURL) {
+		return "", fmt.Errorf("%w: resource %q does not cover %q", ErrInvalidPolicy, p.Resource, rawURL)
 	}
 	signed, err := s.urls.SignWithPolicy(rawURL, sp)
 	if err != nil {
@@ -355,6 +362,33 @@ func (s *Signer) policy(p Policy) (*sign.Policy, error) {
 		cond.IPAddress = &sign.IPAddress{SourceIP: prefix}
 	}
 	return &sign.Policy{Statements: []sign.Statement{{Resource: p.Resource, Condition: cond}}}, nil
+}
+
+// resourceMatches reports whether a policy resource matches a URL the way
+// CloudFront matches it: "*" is any run of characters (none included), "?"
+// exactly one, everything else itself.
+func resourceMatches(pattern, s string) bool {
+	// Iterative glob with single-star backtracking: linear in practice.
+	p, i, starP, starI := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			starP, starI = p, i
+			p++
+		case starP >= 0:
+			starI++
+			p, i = starP+1, starI
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 func parseSourceIP(v string) (string, error) {
