@@ -45,9 +45,11 @@
 //     s3:DataAccessPointAccount, service for AWS service principals not
 //     limited to the owner's resources, conditional for "*" limited by
 //     network conditions (aws:SourceVpc, aws:SourceVpce, aws:SourceIp);
-//   - the policy evaluator then drops access a Deny statement removes, and
-//     turns a Deny such as "StringNotEquals aws:PrincipalOrgID" into the
-//     limit it is;
+//   - the policy evaluator then judges each action of the statement on its
+//     own: it drops the actions a Deny statement removes, and turns a Deny
+//     such as "StringNotEquals aws:PrincipalOrgID" into the limit it is
+//     for the actions it covers (so one statement may give two findings:
+//     s3:GetObject public, s3:PutObject limited to the organization);
 //   - Block Public Access (bucket and account, most restrictive wins):
 //     IgnorePublicAcls removes public ACL grants; RestrictPublicBuckets
 //     leaves a public policy only AWS services and the owner's account;

@@ -249,36 +249,32 @@ func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, pro
 			continue
 		}
 		for _, c := range candidates(s, kind, z) {
-			f := Finding{
-				Principal: c.principal, Public: c.public, Actions: actionsOf(s), Conditions: conditionsOf(s),
-				Statement: i, Sid: s.Sid,
-			}
-			if compiled != nil {
-				ok, extra := effective(doc, compiled, i, s, c, probeResources)
-				if !ok {
-					continue
+			for _, g := range grantsOf(doc, compiled, i, s, c, probeResources) {
+				f := Finding{
+					Principal: c.principal, Public: c.public, Actions: g.actions, Conditions: conditionsOf(s),
+					Statement: i, Sid: s.Sid,
 				}
-				for k, v := range extra {
+				for k, v := range g.extra {
 					f.Conditions = withCondition(f.Conditions, k, v)
 					f.Public = false
 				}
+				if len(f.Conditions) == 0 {
+					f.Conditions = nil
+				}
+				f.Sources = []Source{sourceFor(src, f.Conditions)}
+				f.Owner = z.owner
+				f.classify()
+				// RestrictPublicBuckets: a public policy reaches only AWS
+				// services and the owner's account.
+				caller := policy.Caller{Service: c.principal["Service"]}
+				if len(f.Accounts) > 0 {
+					caller.Account = f.Accounts[0]
+				}
+				if !bpa.PolicyReaches(status.IsPublic, caller, z.owner) {
+					continue
+				}
+				out = append(out, f)
 			}
-			if len(f.Conditions) == 0 {
-				f.Conditions = nil
-			}
-			f.Sources = []Source{sourceFor(src, f.Conditions)}
-			f.Owner = z.owner
-			f.classify()
-			// RestrictPublicBuckets: a public policy reaches only AWS
-			// services and the owner's account.
-			caller := policy.Caller{Service: c.principal["Service"]}
-			if len(f.Accounts) > 0 {
-				caller.Account = f.Accounts[0]
-			}
-			if !bpa.PolicyReaches(status.IsPublic, caller, z.owner) {
-				continue
-			}
-			out = append(out, f)
 		}
 	}
 	return out
@@ -429,75 +425,155 @@ func conditionsOf(s policy.Statement) map[string]string {
 	return out
 }
 
-// effective asks the evaluator whether the statement's grant to the
-// candidate survives the rest of the policy. It builds requests that the
-// statement allows (an action and resource it names, the candidate as
-// caller, its own condition values in the context, over TLS) and decides
-// them against the whole policy. An explicit Deny whose condition denies
-// every value but a fixed set of a limiting key (StringNotEquals
-// aws:PrincipalOrgID …) becomes a limit: the grant is re-tried with those
-// values and, if allowed then, reported with the extra condition. It
-// returns false when a Deny removes the access, and true (with no extra
-// limits) when no request could exercise the statement, so that the
-// finding is kept rather than lost.
-func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, cand candidate, resources []string) (bool, map[string]string) {
-	extra := map[string]string{}
-	ctx := probeContext(s)
-	for range 3 {
-		req, ok := exercise(c, index, s, cand.caller, ctx, resources)
+// grant is the part of a statement's grant to one candidate that survives
+// the rest of the policy: the action patterns (as written in the
+// statement) that keep some access, and the limits that Deny statements
+// add to them.
+type grant struct {
+	actions []string
+	extra   map[string]string
+}
+
+// grantsOf returns the grants of statement index to the candidate, one per
+// set of extra limits, in the order of the statement's actions. Each
+// action pattern is judged on its own, so that a Deny of one action
+// removes that action only, and a Deny that limits one action (to an
+// organization, say) limits that action only. Without an evaluator (a
+// policy the policy package cannot compile) the whole statement is kept.
+func grantsOf(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, cand candidate, resources []string) []grant {
+	all := actionsOf(s)
+	if c == nil {
+		return []grant{{actions: all}}
+	}
+	patterns := []string(s.Action)
+	if s.NotAction != nil {
+		// Allow with NotAction: every action except those listed, judged
+		// as one.
+		patterns = []string{"s3:*"}
+	}
+	var out []grant
+	byLimit := map[string]int{}
+	for _, p := range patterns {
+		ok, extra := effective(doc, c, index, s, p, cand, resources)
 		if !ok {
-			return true, nil
+			continue
 		}
-		res := c.Decide(req)
-		if res.Decision != policy.DecisionExplicitDeny {
-			if len(extra) == 0 {
-				return true, nil
+		name := p
+		if s.NotAction != nil {
+			name = all[0]
+		}
+		key := principalKey(extra)
+		if k, seen := byLimit[key]; seen {
+			out[k].actions = append(out[k].actions, name)
+			continue
+		}
+		byLimit[key] = len(out)
+		out = append(out, grant{actions: []string{name}, extra: extra})
+	}
+	for i := range out {
+		sort.Strings(out[i].actions)
+		out[i].actions = slices.Compact(out[i].actions)
+	}
+	return out
+}
+
+// effective asks the evaluator whether the statement's grant of the action
+// pattern to the candidate survives the rest of the policy. It builds the
+// requests that the statement allows for the pattern (the actions it
+// covers, the resources it names, the candidate as caller, its own
+// condition values in the context, over TLS) and decides them against the
+// whole policy; the pattern survives when one of them is allowed. An
+// explicit Deny whose condition denies every value but a fixed set of a
+// limiting key (StringNotEquals aws:PrincipalOrgID …) becomes a limit: the
+// request is re-tried with those values and, if allowed then, the grant is
+// reported with the extra condition. It returns false when Deny statements
+// remove every such request, and true (with no extra limits) when no
+// request could exercise the statement, so that the finding is kept rather
+// than lost.
+func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, pattern string, cand candidate, resources []string) (bool, map[string]string) {
+	ctx := probeContext(s)
+	tried := 0
+	var limited map[string]string
+	unlimited := false
+	try := func(req *policy.Request) bool {
+		tried++
+		extra := map[string]string{}
+		for range 3 {
+			if c.Decide(req).Decision != policy.DecisionExplicitDeny {
+				if len(extra) == 0 {
+					unlimited = true
+					return false // unlimited access: the widest answer, stop
+				}
+				if limited == nil {
+					limited = extra
+				}
+				return tried < maxProbeRequests
 			}
-			return true, extra
+			limits := denyLimits(doc, c, req)
+			if len(limits) == 0 {
+				break
+			}
+			for k, vs := range limits {
+				extra[k] = strings.Join(vs, ",")
+				req.Context.Set(k, sample(k, vs[0]))
+			}
 		}
-		limits := denyLimits(doc, c, req)
-		if len(limits) == 0 {
-			return false, nil
-		}
-		for k, vs := range limits {
-			extra[k] = strings.Join(vs, ",")
-			ctx[k] = sample(k, vs[0])
-		}
+		return tried < maxProbeRequests
+	}
+	// The common actions first; the catalog only when none of them gives
+	// the answer (expanding a wildcard over the whole catalog is the
+	// expensive part of the analysis).
+	if exercise(c, index, probeSet(pattern), cand.caller, ctx, resources, try) && !unlimited && limited == nil && tried < maxProbeRequests {
+		exercise(c, index, catalogSet(pattern), cand.caller, ctx, resources, try)
+	}
+	switch {
+	case tried == 0, unlimited:
+		return true, nil
+	case limited != nil:
+		return true, limited
 	}
 	return false, nil
 }
 
-// exercise finds a request that statement index allows.
-func exercise(c *policy.Compiled, index int, s policy.Statement, caller policy.Caller, ctx map[string]string, resources []string) (*policy.Request, bool) {
-	var actions []string
-	patterns := []string(s.Action)
-	if s.NotAction != nil {
-		patterns = []string{"s3:*"}
+// maxProbeRequests bounds the requests tried per action pattern.
+const maxProbeRequests = 24
+
+// probeSet returns the actions tried first for a pattern: the pattern
+// itself when it has no wildcard, else the common actions it covers.
+func probeSet(pattern string) []string {
+	if !strings.ContainsAny(pattern, "*?") {
+		return []string{pattern}
 	}
-	for _, p := range patterns {
-		if !strings.ContainsAny(p, "*?") {
-			actions = append(actions, p)
-			continue
-		}
-		// Common actions first: expanding a wildcard over the whole
-		// catalog is the expensive part of the analysis.
-		found := false
-		for _, a := range probeActions {
-			if globFold(p, a) {
-				actions = append(actions, a)
-				found = true
-			}
-		}
-		if found {
-			continue
-		}
-		for i, a := range policy.ExpandActions(p) {
-			if i >= 40 {
-				break
-			}
-			actions = append(actions, a.Name)
+	var out []string
+	for _, a := range probeActions {
+		if globFold(pattern, a) {
+			out = append(out, a)
 		}
 	}
+	return out
+}
+
+// catalogSet returns up to 40 more actions of the catalog that a wildcard
+// pattern covers.
+func catalogSet(pattern string) []string {
+	if !strings.ContainsAny(pattern, "*?") {
+		return nil
+	}
+	var out []string
+	for _, a := range policy.ExpandActions(pattern) {
+		if len(out) >= 40 {
+			break
+		}
+		if !slices.Contains(probeActions[:], a.Name) {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// exercise calls try with each request for the actions that statement
+// index allows, until try returns false; it returns false when stopped.
+func exercise(c *policy.Compiled, index int, actions []string, caller policy.Caller, ctx map[string]string, resources []string, try func(*policy.Request) bool) bool {
 	for _, a := range actions {
 		for _, r := range resources {
 			req := &policy.Request{Caller: caller, Action: a, Resource: r}
@@ -506,12 +582,15 @@ func exercise(c *policy.Compiled, index int, s policy.Statement, caller policy.C
 			}
 			for _, m := range policy.Matches(req, c) {
 				if m.Index == index && m.Effect == policy.Allow {
-					return req, true
+					if !try(req) {
+						return false
+					}
+					break
 				}
 			}
 		}
 	}
-	return nil, false
+	return true
 }
 
 // probeActions are tried first for a wildcard action: object and bucket

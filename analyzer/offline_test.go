@@ -361,3 +361,51 @@ func TestCheckBucketRegions(t *testing.T) {
 	var ae *analyzer.Error
 	require.ErrorAs(t, err, &ae)
 }
+
+// TestAnalyzeDenyNarrowsActions: Access Analyzer reports the actions a
+// principal outside the zone of trust can actually use, so a Deny that
+// removes one action of a grant, or limits one action to the organization,
+// changes that action only.
+func TestAnalyzeDenyNarrowsActions(t *testing.T) {
+	type out struct {
+		Kind       analyzer.Kind
+		Actions    []string
+		Conditions map[string]string
+	}
+	cases := []struct {
+		name string
+		pol  string
+		want []out
+	}{
+		{"deny removes one action", stmts(
+			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
+			`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`),
+			[]out{{Kind: analyzer.KindCrossAccount, Actions: []string{"s3:GetObject"}}}},
+		{"deny limits one action to the organization", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`),
+			[]out{
+				{Kind: analyzer.KindPublic, Actions: []string{"s3:GetObject"}},
+				{Kind: analyzer.KindOrganization, Actions: []string{"s3:PutObject"}, Conditions: map[string]string{"aws:PrincipalOrgID": org}},
+			}},
+		{"a wildcard survives a deny of one action it covers", stmts(
+			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:Get*","Resource":"arn:aws:s3:::bkt/*"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`),
+			[]out{{Kind: analyzer.KindCrossAccount, Actions: []string{"s3:Get*"}}}},
+		{"deny of every action removes the grant", stmts(
+			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
+			`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`),
+			nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(tc.pol), nil)
+			require.NoError(t, err)
+			var outs []out
+			for _, f := range got {
+				outs = append(outs, out{Kind: f.Kind, Actions: f.Actions, Conditions: f.Conditions})
+			}
+			assert.ElementsMatch(t, tc.want, outs)
+		})
+	}
+}
