@@ -109,13 +109,25 @@ func validPartition(p string) bool {
 	return false
 }
 
-// placeholderWords are words that, in an all-capitals token joined by _ or
-// - (BUCKET_NAME, YOUR-ACCOUNT-ID), mark a value copied from documentation
-// and never filled in.
-var placeholderWords = []string{"BUCKET", "ACCOUNT", "REGION", "YOUR", "PLACEHOLDER", "NAME", "PREFIX", "DISTRIBUTION", "ROLE", "USER"}
+// placeholderWords are the words a placeholder copied from documentation
+// and never filled in is made of (BUCKET_NAME, ACCOUNT-ID, DISTRIBUTION_ID).
+// One of them alone (BUCKET, REGION) is a placeholder too, except the
+// generic ID, KEY, ARN and NUMBER.
+var placeholderWords = map[string]bool{
+	"BUCKET": true, "ACCOUNT": true, "REGION": true, "NAME": true, "PREFIX": true,
+	"DISTRIBUTION": true, "ROLE": true, "USER": true, "ORG": true, "VPC": true, "VPCE": true,
+	"ID": false, "KEY": false, "ARN": false, "NUMBER": false,
+}
+
+// placeholderMarkers mark a placeholder wherever they appear as a word of an
+// all-capitals token (YOUR-BUCKET, EXAMPLE-LOGGING-PREFIX).
+var placeholderMarkers = map[string]bool{"YOUR": true, "EXAMPLE": true, "PLACEHOLDER": true, "REPLACE": true, "CHANGEME": true}
 
 // isPlaceholder reports whether s contains placeholder text: <...>, {{...}},
-// or an all-capitals token such as BUCKET_NAME, YOUR-BUCKET or ACCOUNT_ID.
+// or an all-capitals token that is made only of placeholder words
+// (BUCKET_NAME, ACCOUNT-ID, REGION) or has a marker word (YOUR-BUCKET,
+// EXAMPLE-PREFIX). Other all-capitals tokens are left alone: object keys
+// and tag values are case-sensitive and USER_UPLOADS/ is a real prefix.
 func isPlaceholder(s string) bool {
 	if strings.ContainsAny(s, "<>") || strings.Contains(s, "{{") {
 		return true
@@ -136,11 +148,18 @@ func isPlaceholder(s string) bool {
 		if tok != strings.ToUpper(tok) || strings.ToLower(tok) == tok {
 			continue // not all capitals
 		}
-		joined := strings.ContainsAny(tok, "_-")
-		for _, w := range placeholderWords {
-			if tok == w || (joined && strings.Contains(tok, w)) {
+		words := strings.FieldsFunc(tok, func(r rune) bool { return r == '_' || r == '-' })
+		all, core := len(words) > 0, false
+		for _, w := range words {
+			if placeholderMarkers[w] {
 				return true
 			}
+			c, ok := placeholderWords[w]
+			all = all && ok
+			core = core || c
+		}
+		if all && core {
+			return true
 		}
 	}
 	return false

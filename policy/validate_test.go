@@ -331,3 +331,33 @@ func TestValidateAcceptsBuilderOutput(t *testing.T) {
 		assert.Empty(t, policy.ValidateDocument(d, &policy.ValidateOptions{Account: "111122223333"}))
 	}
 }
+
+func TestValidatePlaceholderIsNotEveryCapitalWord(t *testing.T) {
+	// Object keys are case-sensitive: an upper-case prefix is real, while
+	// words copied from documentation are placeholders.
+	owner := `"Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"}`
+	tests := []struct {
+		resource    string
+		placeholder bool
+	}{
+		{"arn:aws:s3:::my-bucket/USER_UPLOADS/*", false},
+		{"arn:aws:s3:::my-bucket/ROLE-DATA/*", false},
+		{"arn:aws:s3:::my-bucket/AWSLogs/111122223333/*", false},
+		{"arn:aws:s3:::my-bucket/REPORTS/*", false},
+		{"arn:aws:s3:::my-bucket/EXAMPLE-LOGGING-PREFIX*", true},
+		{"arn:aws:s3:::my-bucket/PREFIX/*", true},
+		{"arn:aws:s3:::BUCKET_NAME/*", true},
+		{"arn:aws:s3:::YOUR-BUCKET/*", true},
+		{"arn:aws:s3:::my-bucket/ACCOUNT-ID/*", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource, func(t *testing.T) {
+			fs := policy.Validate([]byte(wrap(`{"Effect":"Allow",`+owner+`,"Action":"s3:GetObject","Resource":"`+tt.resource+`"}`)), nil)
+			if tt.placeholder {
+				assert.Contains(t, codes(fs), policy.CodePlaceholder)
+			} else {
+				assert.NotContains(t, codes(fs), policy.CodePlaceholder)
+			}
+		})
+	}
+}
