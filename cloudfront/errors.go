@@ -9,8 +9,9 @@ import (
 // Sentinel errors. Callers branch on them with errors.Is.
 var (
 	// ErrInvalidBucket means the bucket name is not a valid S3 bucket name
-	// for a CloudFront S3 origin (dots are refused: they break the TLS
-	// certificate of the virtual-hosted REST endpoint).
+	// for a CloudFront S3 origin: 3 to 63 lower-case letters, digits, '.'
+	// and '-', starting and ending with a letter or digit, no "..". (Dots
+	// are accepted: CloudFront's S3 origin constraints allow them.)
 	ErrInvalidBucket = errors.New("cloudfront: invalid bucket name")
 	// ErrPublicAccessBlockOff means the bucket's Block Public Access settings
 	// are missing or not all on, and Options.AllowPublicAccessBlockOff was

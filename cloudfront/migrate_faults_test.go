@@ -43,7 +43,9 @@ func assertOnePathWorks(t *testing.T, e *env, id string, oai *cloudfront.LegacyO
 func TestMigrateFaultAtEachStepKeepsAPathAndReRunCompletes(t *testing.T) {
 	type inject func(e *env)
 	cfFault := func(op string) inject {
-		return func(e *env) { e.cf.InjectFault(op, cffake.Fault{Status: 500, Code: "InternalError", Message: "injected", Times: 1}) }
+		return func(e *env) {
+			e.cf.InjectFault(op, cffake.Fault{Status: 500, Code: "InternalError", Message: "injected", Times: 1})
+		}
 	}
 	s3Fault := func(op string) inject {
 		return func(e *env) { e.s3.InjectFault(op, s3fake.Fault{Code: s3fake.FaultInternalError, Count: 1}) }
