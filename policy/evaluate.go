@@ -154,7 +154,7 @@ type contextValue struct {
 
 func newContextValue(s string) contextValue {
 	v := contextValue{s: s}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
+	if f, err := parseNumber(s); err == nil {
 		v.num, v.hasNum = f, true
 	}
 	if t, ok := parseDate(s); ok {

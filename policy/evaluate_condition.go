@@ -166,7 +166,7 @@ func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, err
 				cv.pat = newPattern(v.Text, op.family == famARN)
 			}
 		case famNumeric:
-			f, err := strconv.ParseFloat(v.Text, 64)
+			f, err := parseNumber(v.Text)
 			if err != nil {
 				return cc, fmt.Errorf("%q: %w", v.Text, errNumber)
 			}
@@ -197,6 +197,21 @@ func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, err
 		cc.values = append(cc.values, cv)
 	}
 	return cc, nil
+}
+
+// parseNumber parses a Numeric condition value: a decimal number, with an
+// optional sign, fraction and exponent. strconv.ParseFloat alone also takes
+// "NaN", "Inf", hexadecimal and underscores, which are not IAM numbers (a
+// NaN policy value would make NumericNotEquals always true).
+func parseNumber(s string) (float64, error) {
+	if s == "" || strings.Trim(s, "0123456789+-.eE") != "" {
+		return 0, errNumber
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, errNumber
+	}
+	return f, nil
 }
 
 // parseIPRange parses a CIDR block or a single address (a /32 or /128).

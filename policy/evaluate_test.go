@@ -358,6 +358,8 @@ func TestCompileErrors(t *testing.T) {
 		"operator":        `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringSorta":{"aws:SourceVpc":"v"}}}]}`,
 		"null if exists":  `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NullIfExists":{"aws:SourceVpc":"true"}}}]}`,
 		"numeric value":   `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:TlsVersion":"one"}}}]}`,
+		"numeric NaN":     `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"NumericNotEquals":{"s3:max-keys":"NaN"}}}]}`,
+		"numeric hex":     `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"NumericEquals":{"s3:max-keys":"0x1p4"}}}]}`,
 		"date value":      `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"yesterday"}}}]}`,
 		"cidr value":      `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`,
 		"set qualifier":   `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"aws:TagKeys":"a"}}}]}`,

@@ -150,7 +150,7 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 				v.add("WILDCARD_WITHOUT_LIKE_OPERATOR", i, vp, "%s does not expand wildcards in %q; use StringLike", op.name, t)
 			}
 		case famNumeric:
-			if _, err := strconv.ParseFloat(t, 64); err != nil {
+			if _, err := parseNumber(t); err != nil {
 				v.add("TYPE_MISMATCH_NUMBER", i, vp, "%s needs a number, not %q", op.name, t)
 			}
 		case famDate:

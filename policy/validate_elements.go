@@ -78,6 +78,10 @@ func (v *validator) awsPrincipal(i int, path, val string) {
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must have a 12-digit account ID", val)
 	case f[5] == "":
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has no resource", val)
+	case f[2] == "iam" && (strings.HasPrefix(f[5], "group/") || strings.HasPrefix(f[5], "instance-profile/")):
+		// IAM user guide, "Principal": "You cannot identify a user group as
+		// a principal"; S3 refuses the policy ("Invalid principal").
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal %q is an IAM group or instance profile, which cannot be a principal; name its users or roles", val)
 	}
 }
 

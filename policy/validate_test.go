@@ -121,6 +121,8 @@ func TestValidateFindsEachClass(t *testing.T) {
 		{"placeholder bucket", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::<<bucket_name>>/*"}`), 0, policy.CodePlaceholder, "Statement[0].Resource[0]"},
 		{"placeholder account", wrap(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<account_id>:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, policy.CodePlaceholder, "Statement[0].Principal.AWS[0]"},
 		{"placeholder capitals", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::YOUR-BUCKET-NAME/*"}`), 0, policy.CodePlaceholder, "Statement[0].Resource[0]"},
+		{"numeric NaN", wrap(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b-1/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"NaN"}}}`), 0, "TYPE_MISMATCH_NUMBER", "Statement[0].Condition.NumericLessThan.s3:TlsVersion[0]"},
+		{"group principal", wrap(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:group/devs"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_PRINCIPAL_FORMAT", "Statement[0].Principal.AWS[0]"},
 		{"region in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1::b-1/*"}`), 0, "ARN_REGION_NOT_ALLOWED", "Statement[0].Resource[0]"},
 		{"account in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3::111122223333:b-1/*"}`), 0, "ARN_ACCOUNT_NOT_ALLOWED", "Statement[0].Resource[0]"},
 		{"bucket name", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::My_Bucket/*"}`), 0, policy.CodeInvalidBucketName, "Statement[0].Resource[0]"},
