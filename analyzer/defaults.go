@@ -11,6 +11,10 @@ const (
 	// reports a key: 90 days, the rotation period of CIS AWS Foundations
 	// 1.14 and Security Hub IAM.3.
 	DefaultKeyMaxAge = 90 * 24 * time.Hour
+	// DefaultKeyUnusedAge is how long a key may go unused before
+	// [KeyHygiene] reports it: 45 days, CIS AWS Foundations 1.12 and
+	// Security Hub IAM.22.
+	DefaultKeyUnusedAge = 45 * 24 * time.Hour
 	// DefaultConcurrency is how many buckets [AnalyzeAll] reads at once:
 	// enough to hide latency, few enough to stay under S3's per-account
 	// control-plane throttling.

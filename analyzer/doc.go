@@ -17,8 +17,8 @@
 //     with findings of type [policy.Finding], like [policy.Validate];
 //   - [Gate] as a pre-flight check before a bucket policy is written
 //     (CheckNoPublicAccess and CheckAccessNotGranted);
-//   - [KeyHygiene] for IAM users' access keys older than 90 days or never
-//     used;
+//   - [KeyHygiene] for IAM users' access keys older than 90 days, never
+//     used, unused for more than 45 days, or a second active key;
 //   - [CheckBucketRegions] before asking about particular buckets: Access
 //     Analyzer only knows the buckets of its own Region.
 //
@@ -75,8 +75,11 @@
 //     different filter ([ErrArchiveRuleConflict]).
 //   - [Gate] checks both public access and the DefaultGateActions() that
 //     would hand over control of the bucket.
-//   - [KeyHygiene] reports keys older than DefaultKeyMaxAge (90 days) and
-//     keys never used; it handles key ids, never secrets.
+//   - [KeyHygiene] reports keys older than DefaultKeyMaxAge (90 days; a
+//     key exactly that old passes, as in CIS 1.14 "every 90 days or
+//     less"), keys never used, keys last used more than
+//     DefaultKeyUnusedAge (45 days, CIS 1.12) ago, and every active key of
+//     a user with two (CIS 1.13); it handles key ids, never secrets.
 //   - Unknown account-level Block Public Access reads as all off, which
 //     reports more, never less.
 //

@@ -23,8 +23,13 @@ var _ IAMAPI = (*iam.Client)(nil)
 // KeyOptions configures [KeyHygiene]. nil means the defaults.
 type KeyOptions struct {
 	// MaxAge is the age beyond which an active key is reported;
-	// DefaultKeyMaxAge (90 days) when zero.
+	// DefaultKeyMaxAge (90 days) when zero. A key exactly MaxAge old is
+	// not reported (CIS 1.14: rotated "every 90 days or less").
 	MaxAge time.Duration
+	// UnusedAge is how long since its last use a key may go unused before
+	// it is reported; DefaultKeyUnusedAge (45 days) when zero. Keys never
+	// used are reported as [KeyNeverUsed] whatever their age.
+	UnusedAge time.Duration
 	// IncludeInactive also reports inactive keys. By default only active
 	// keys are reported: an inactive key cannot sign requests.
 	IncludeInactive bool
@@ -41,6 +46,13 @@ const (
 	KeyTooOld KeyProblem = "too-old"
 	// KeyNeverUsed: never used to sign a request; delete it if unneeded.
 	KeyNeverUsed KeyProblem = "never-used"
+	// KeyUnused: used once, but not for longer than UnusedAge (CIS 1.12:
+	// credentials unused for 45 days or more should be disabled).
+	KeyUnused KeyProblem = "unused"
+	// KeyMultipleActive: the user has more than one active key (CIS 1.13:
+	// one active access key per user). Every active key of such a user is
+	// reported, since only the owner knows which one to keep.
+	KeyMultipleActive KeyProblem = "multiple-active"
 )
 
 // KeyFinding is an access key that needs attention. It holds the key id
@@ -61,8 +73,10 @@ type KeyFinding struct {
 }
 
 // KeyHygiene lists every IAM user's access keys (all pages of ListUsers
-// and ListAccessKeys) and reports active keys older than opts.MaxAge and
-// keys that were never used, sorted by user and key id. The root user's
+// and ListAccessKeys) and reports active keys older than opts.MaxAge,
+// keys never used, keys not used for longer than opts.UnusedAge and the
+// active keys of users with more than one, sorted by user and key id
+// (CIS AWS Foundations 1.12–1.14, Security Hub IAM.3 and IAM.22). The root user's
 // keys are not IAM users' keys and are not listed; the IAM credential
 // report and Security Hub IAM.4 cover them.
 //
@@ -80,6 +94,12 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 	if o.MaxAge < 0 {
 		return nil, invalid("negative key age %v", o.MaxAge)
 	}
+	if o.UnusedAge < 0 {
+		return nil, invalid("negative unused age %v", o.UnusedAge)
+	}
+	if o.UnusedAge == 0 {
+		o.UnusedAge = DefaultKeyUnusedAge
+	}
 	if o.MaxAge == 0 {
 		o.MaxAge = DefaultKeyMaxAge
 	}
@@ -96,6 +116,7 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 		}
 		for _, u := range page.Users {
 			name := aws.ToString(u.UserName)
+			var metas []iamtypes.AccessKeyMetadata
 			keys := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{UserName: u.UserName})
 			for keys.HasMorePages() {
 				kp, err := keys.NextPage(ctx)
@@ -106,14 +127,21 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 				if err != nil {
 					return nil, wrap("ListAccessKeys", name, err)
 				}
-				for _, k := range kp.AccessKeyMetadata {
-					f, err := checkKey(ctx, client, name, k, now, o)
-					if err != nil {
-						return nil, err
-					}
-					if f != nil {
-						out = append(out, *f)
-					}
+				metas = append(metas, kp.AccessKeyMetadata...)
+			}
+			active := 0
+			for _, k := range metas {
+				if k.Status == iamtypes.StatusTypeActive {
+					active++
+				}
+			}
+			for _, k := range metas {
+				f, err := checkKey(ctx, client, name, k, now, o, active > 1)
+				if err != nil {
+					return nil, err
+				}
+				if f != nil {
+					out = append(out, *f)
 				}
 			}
 		}
@@ -127,7 +155,7 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 	return out, nil
 }
 
-func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.AccessKeyMetadata, now time.Time, o KeyOptions) (*KeyFinding, error) {
+func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.AccessKeyMetadata, now time.Time, o KeyOptions, multipleActive bool) (*KeyFinding, error) {
 	active := k.Status == iamtypes.StatusTypeActive
 	if !active && !o.IncludeInactive {
 		return nil, nil
@@ -148,6 +176,11 @@ func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.Access
 	}
 	if f.LastUsed.IsZero() {
 		f.Problems = append(f.Problems, KeyNeverUsed)
+	} else if now.Sub(f.LastUsed) > o.UnusedAge {
+		f.Problems = append(f.Problems, KeyUnused)
+	}
+	if active && multipleActive {
+		f.Problems = append(f.Problems, KeyMultipleActive)
 	}
 	if len(f.Problems) == 0 {
 		return nil, nil
