@@ -61,6 +61,11 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	if *migrate && (*httpsOnly || *cert != "" || *aliases != "" || *keyGroups != "" || *applyKey) {
 		return g.fail(errors.New("cloudfront: -migrate only switches the origin; run without -migrate for the other settings"))
 	}
+	if *wait <= 0 {
+		// 0 would mean the 25-minute default while polling every
+		// millisecond: refuse it rather than hammer the CloudFront API.
+		return g.fail(fmt.Errorf("cloudfront: -wait must be positive, not %v", *wait))
+	}
 	if !*migrate && *deleteOAI {
 		return g.fail(errors.New("cloudfront: -delete-oai applies to -migrate only"))
 	}

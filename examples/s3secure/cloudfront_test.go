@@ -36,6 +36,8 @@ func TestCloudFrontCommandUsage(t *testing.T) {
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-delete-oai"}, "-delete-oai applies to -migrate only"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "extra"}, "unexpected argument"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-https-only"}, "-migrate only switches the origin"},
+		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-wait", "0"}, "-wait must be positive"},
+		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-wait", "-1s"}, "-wait must be positive"},
 	} {
 		code, _, stderr := runCLI(t, "", tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
