@@ -18,7 +18,9 @@ const (
 	DefaultViewerProtocolPolicy = types.ViewerProtocolPolicyRedirectToHttps
 	// DefaultMinimumProtocolVersion is the viewer TLS policy with a custom
 	// certificate: TLS 1.2 or later with forward-secret ciphers only
-	// (Options.InsecureMinimumProtocolVersion weakens it).
+	// (Options.InsecureMinimumProtocolVersion weakens it). With the default
+	// *.cloudfront.net certificate CloudFront always uses TLSv1, whatever is
+	// set.
 	DefaultMinimumProtocolVersion = types.MinimumProtocolVersionTLSv122021
 	// DefaultHTTPVersion enables HTTP/2 and HTTP/3 for viewers (faster, and
 	// HTTP/3 is TLS 1.3 only).

@@ -53,8 +53,12 @@
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is
 //     [DefaultMinimumProtocolVersion] (Options.InsecureMinimumProtocolVersion
-//     lowers it). With the default *.cloudfront.net certificate CloudFront
-//     itself chooses the TLS policy;
+//     lowers it). With the default *.cloudfront.net certificate (no
+//     Options.CertificateARN) CloudFront uses its TLSv1 security policy
+//     whatever MinimumProtocolVersion says (API reference,
+//     ViewerCertificate.MinimumProtocolVersion), so the package sets none
+//     there: only a custom certificate (ACM in us-east-1, SNI) enforces
+//     TLS 1.2;
 //   - only GET and HEAD are allowed and cached;
 //   - the managed CachingOptimized cache policy ([DefaultCachePolicyID]) and
 //     no origin request policy, so no viewer header, cookie or query string
