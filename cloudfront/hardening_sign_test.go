@@ -3,6 +3,7 @@ package cloudfront_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,5 +91,21 @@ func TestSignURLWithPolicyResourceMustCoverTheURL(t *testing.T) {
 				assert.ErrorIs(t, err, cloudfront.ErrInvalidPolicy)
 			}
 		})
+	}
+}
+
+func TestSignerValueAndErrorsHaveNoKeyMaterial(t *testing.T) {
+	key := rsaKey(t)
+	s, err := cloudfront.NewSigner("K2JCJMDEHXQW5F", key, nil)
+	require.NoError(t, err)
+	secrets := []string{key.D.String(), key.D.Text(16), key.Primes[0].String(), key.Primes[0].Text(16)}
+	outs := []string{fmt.Sprintf("%v|%+v|%#v|%s", *s, *s, *s, s)}
+	_, err = s.SignURL("https://d111111abcdef8.cloudfront.net/a.jpg", time.Now().Add(48*time.Hour))
+	require.Error(t, err)
+	outs = append(outs, fmt.Sprintf("%v|%+v|%#v", err, err, err))
+	for _, o := range outs {
+		for _, secret := range secrets {
+			assert.NotContains(t, o, secret)
+		}
 	}
 }
