@@ -307,13 +307,64 @@ func (v *validator) resources(i int, vals Values, path string) {
 	}
 	for j := range vals {
 		for k := range vals {
-			if k == j || !arnGlob(vals[k], vals[j], false) || (vals[k] == vals[j] && k > j) {
+			if k == j || !patternCovers(vals[k], vals[j]) || (vals[k] == vals[j] && k > j) {
 				continue
 			}
 			v.add("REDUNDANT_RESOURCE", i, path+"["+strconv.Itoa(j)+"]", "%q is already covered by %q", vals[j], vals[k])
 			break
 		}
 	}
+}
+
+// patternCovers reports whether every resource the ARN pattern j names is
+// also named by the ARN pattern k, so that j is redundant next to k. Matching
+// j as a literal ARN against k is not enough: "b/?" matches the text "b/*"
+// but names far less. Fields are compared one by one, as IAM matches them;
+// the answer errs on "no" (the check only suggests removing a value).
+func patternCovers(k, j string) bool {
+	if k == "*" {
+		return true
+	}
+	if !hasWildcard(j) {
+		return arnGlob(k, j, false)
+	}
+	fk, fj := strings.SplitN(k, ":", 6), strings.SplitN(j, ":", 6)
+	if len(fk) != 6 || len(fj) != 6 {
+		return k == j
+	}
+	for i := range fk {
+		if !globCovers([]rune(fk[i]), []rune(fj[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// globCovers reports whether the wildcard pattern k matches every string the
+// pattern j matches, treating j's wildcards as symbols: k's * takes any run
+// of j (wildcards included), k's ? one literal character or ?, and a
+// literal only the same literal. It is sound, not complete.
+func globCovers(k, j []rune) bool {
+	// next[b] is whether k[a+1:] covers j[b:]; cur[b] is for k[a:].
+	next := make([]bool, len(j)+1)
+	cur := make([]bool, len(j)+1)
+	next[len(j)] = true // the empty pattern covers only the empty pattern
+	for a := len(k) - 1; a >= 0; a-- {
+		for b := len(j); b >= 0; b-- {
+			switch {
+			case k[a] == '*':
+				cur[b] = next[b] || (b < len(j) && cur[b+1])
+			case b == len(j):
+				cur[b] = false
+			case k[a] == '?':
+				cur[b] = j[b] != '*' && next[b+1]
+			default:
+				cur[b] = j[b] == k[a] && next[b+1]
+			}
+		}
+		next, cur = cur, next
+	}
+	return next[0]
 }
 
 // maxRedundancyCheck bounds the quadratic REDUNDANT_RESOURCE check.

@@ -363,3 +363,32 @@ func TestValidatePlaceholderIsNotEveryCapitalWord(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateRedundantResourceComparesPatterns(t *testing.T) {
+	owner := `"Principal":{"AWS":"111122223333"}`
+	tests := []struct {
+		resources string
+		redundant []string // paths reported
+	}{
+		// "b-1/?" matches the text "b-1/*" but names one-character keys only.
+		{`["arn:aws:s3:::b-1/?","arn:aws:s3:::b-1/*"]`, []string{"Statement[0].Resource[0]"}},
+		{`["arn:aws:s3:::b-1/a*","arn:aws:s3:::b-1/*"]`, []string{"Statement[0].Resource[0]"}},
+		{`["arn:aws:s3:::b-1/a?c","arn:aws:s3:::b-1/???"]`, []string{"Statement[0].Resource[0]"}},
+		{`["arn:aws:s3:::b-1/a*","arn:aws:s3:::b-1/*b"]`, nil},
+		{`["arn:aws:s3:::b-1/x/*","arn:aws:s3:::b-1/*/*"]`, []string{"Statement[0].Resource[0]"}},
+		{`["arn:aws:s3:::b-1/*/*","arn:aws:s3:::b-1/x/*"]`, []string{"Statement[0].Resource[1]"}},
+		{`["arn:aws:s3:::b-1/k","arn:aws:s3:::b-1/k"]`, []string{"Statement[0].Resource[1]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resources, func(t *testing.T) {
+			fs := policy.Validate([]byte(wrap(`{"Effect":"Allow",`+owner+`,"Action":"s3:GetObject","Resource":`+tt.resources+`}`)), nil)
+			var got []string
+			for _, f := range fs {
+				if f.Code == "REDUNDANT_RESOURCE" {
+					got = append(got, f.Path)
+				}
+			}
+			assert.Equal(t, tt.redundant, got)
+		})
+	}
+}
