@@ -60,9 +60,14 @@
 //     s3:DataAccessPointArn); its own Block Public Access applies, and an
 //     access point with network origin VPC is never public.
 //
-// It is a model of Access Analyzer, not Access Analyzer: it does not
-// expand every action a wildcard grants, and it reports one finding per
-// statement and principal where Access Analyzer may merge or split them.
+// It is a model of Access Analyzer, not Access Analyzer. Actions are
+// reported as the statement writes them: "s3:*" and "s3:Get*" stay
+// wildcards, not the list of actions they expand to (which grows as S3
+// adds actions); Allow with NotAction is reported as "*". Access Analyzer
+// may list actions one by one, so compare findings with
+// [Finding.Allows], which reads both forms. The analysis reports one
+// finding per statement, principal and set of limits where Access
+// Analyzer may merge or split them.
 //
 // # Security defaults
 //

@@ -107,6 +107,19 @@ type Finding struct {
 	CreatedAt, UpdatedAt, AnalyzedAt time.Time
 }
 
+// Allows reports whether the finding's actions include action (for
+// example "s3:GetObject"), whether they are listed one by one or as
+// wildcards such as "s3:Get*", "s3:*" or "*". Action names are compared
+// case-insensitively, as IAM does.
+func (f *Finding) Allows(action string) bool {
+	for _, a := range f.Actions {
+		if globFold(a, action) {
+			return true
+		}
+	}
+	return false
+}
+
 // Shared reports whether the finding is access from outside the account
 // (every kind is; a finding with only an Error is not).
 func (f *Finding) Shared() bool { return f.Kind != "" }

@@ -409,3 +409,18 @@ func TestAnalyzeDenyNarrowsActions(t *testing.T) {
 		})
 	}
 }
+
+func TestFindingAllows(t *testing.T) {
+	pol := stmts(`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`)
+	got, err := analyzer.Analyze(state(pol), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, []string{"s3:Get*", "s3:ListBucket"}, got[0].Actions, "as written, not expanded")
+	for action, want := range map[string]bool{"s3:GetObject": true, "S3:getobjectversion": true, "s3:ListBucket": true, "s3:PutObject": false, "s3:ListBucketVersions": false} {
+		assert.Equal(t, want, got[0].Allows(action), action)
+	}
+	expanded := analyzer.Finding{Actions: []string{"s3:GetObject", "s3:ListBucket"}}
+	assert.True(t, expanded.Allows("s3:getobject"))
+	assert.False(t, expanded.Allows("s3:GetObjectAcl"))
+	assert.True(t, (&analyzer.Finding{Actions: []string{"*"}}).Allows("s3:DeleteBucket"))
+}

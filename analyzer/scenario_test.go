@@ -139,6 +139,26 @@ var scenarios = []scenario{
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
 	{name: "cross-account-acl", aclUser: partner,
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"CanonicalUser": s3fake.CanonicalUserID(partner)}, Source: analyzer.SourceACL, Actions: listACL}}},
+	// Actions are reported as the statement writes them: a wildcard is not
+	// expanded (see the package documentation); both paths agree on it.
+	{name: "cross-account-s3-star", policy: stmts(`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"]}`),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": partner}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: []string{"s3:*"}}}},
+	{name: "cross-account-get-star", policy: stmts(`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"]}`),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": partner}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: []string{"s3:Get*", "s3:ListBucket"}}}},
+	{name: "assumed-role-session", policy: stmts(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::444455556666:assumed-role/etl/job-42"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*"}`),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:sts::444455556666:assumed-role/etl/job-42"}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: getOnly}}},
+	{name: "principal-account-owner", policy: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`)},
+	{name: "service-other-source-account", policy: stmts(`{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}}`),
+		want: []want{{Kind: analyzer.KindService, Principal: map[string]string{"Service": "logging.s3.amazonaws.com"}, Accounts: []string{partner},
+			Conditions: map[string]string{"aws:SourceAccount": partner}, Source: analyzer.SourcePolicy, Actions: []string{"s3:PutObject"}}}},
+	{name: "deny-outside-account", policy: stmts(publicRead,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}`)},
+	{name: "deny-one-action-outside-org", policy: stmts(`{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::%[1]s/*"}`,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`),
+		want: []want{
+			{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly},
+			{Kind: analyzer.KindOrganization, Principal: everyone, Conditions: map[string]string{"aws:PrincipalOrgID": org}, Source: analyzer.SourcePolicy, Actions: []string{"s3:PutObject"}},
+		}},
 	// Block Public Access, one setting at a time.
 	{name: "bpa-block-public-acls", publicACL: allUsers, bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.BlockPublicAcls = true }),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
@@ -152,6 +172,11 @@ var scenarios = []scenario{
 	{name: "account-block-public-policy", policy: stmts(partnerGet), accountBPA: bpa(func(b *policy.BlockPublicAccess) { *b = policy.AllBlocked() }),
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, Accounts: []string{partner},
 			Source: analyzer.SourcePolicy, Actions: []string{"s3:GetObject", "s3:ListBucket"}}}},
+	{name: "restrict-public-buckets-cuts-organization", policy: stmts(publicRead,
+		`{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`),
+		bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.RestrictPublicBuckets = true })},
+	{name: "ignore-public-acls-keeps-account-grant", publicACL: allUsers, aclUser: partner, accountBPA: bpa(func(b *policy.BlockPublicAccess) { b.IgnorePublicAcls = true }),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"CanonicalUser": s3fake.CanonicalUserID(partner)}, Source: analyzer.SourceACL, Actions: listACL}}},
 	// Access points.
 	{name: "access-point-public",
 		policy: stmts(`{"Sid":"Delegate","Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`),
