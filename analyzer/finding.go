@@ -35,6 +35,10 @@ const (
 	// aws:SourceIp…). S3 does not count it as public, but it is not
 	// limited to known accounts either.
 	KindConditional Kind = "conditional"
+	// KindInternal: access from inside the zone of trust, reported by an
+	// internal-access analyzer (ListFindingsV2 only). It is not shared
+	// outside the account or organization: [Finding.Shared] is false.
+	KindInternal Kind = "internal"
 )
 
 // SourceType is where the access comes from; the values are Access
@@ -120,9 +124,10 @@ func (f *Finding) Allows(action string) bool {
 	return false
 }
 
-// Shared reports whether the finding is access from outside the account
-// (every kind is; a finding with only an Error is not).
-func (f *Finding) Shared() bool { return f.Kind != "" }
+// Shared reports whether the finding is access from outside the zone of
+// trust (every kind is but [KindInternal]; a finding with only an Error is
+// not).
+func (f *Finding) Shared() bool { return f.Kind != "" && f.Kind != KindInternal }
 
 var accountID = regexp.MustCompile(`(?:^|:)(\d{12})(?::|$)`)
 
@@ -226,6 +231,8 @@ type access struct {
 	condition map[string]string
 	public    *bool
 	sources   []types.FindingSource
+	// internal marks internal-access details (inside the zone of trust).
+	internal bool
 }
 
 func newFinding(id, resource string, rt types.ResourceType, owner string, status types.FindingStatus, errMsg string,
@@ -240,7 +247,10 @@ func newFinding(id, resource string, rt types.ResourceType, owner string, status
 	if len(f.Conditions) == 0 {
 		f.Conditions = nil
 	}
-	if errMsg == "" || len(a.principal) > 0 {
+	switch {
+	case a.internal:
+		f.Kind = KindInternal
+	case errMsg == "" || len(a.principal) > 0:
 		f.classify()
 	}
 	return f

@@ -170,7 +170,7 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 					condition: v.Value.Condition, public: v.Value.IsPublic, sources: v.Value.Sources}))
 			case *types.FindingDetailsMemberInternalAccessDetails:
 				out = append(out, mk(access{principal: v.Value.Principal, action: v.Value.Action,
-					condition: v.Value.Condition, public: aws.Bool(false), sources: v.Value.Sources}))
+					condition: v.Value.Condition, public: aws.Bool(false), sources: v.Value.Sources, internal: true}))
 			}
 		}
 		if len(g.FindingDetails) == 0 && g.Error != nil {

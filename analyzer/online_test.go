@@ -409,3 +409,17 @@ func TestNilClients(t *testing.T) {
 	_, err = analyzer.AnalyzeAll(ctx, nil, &analyzer.FetchOptions{Owner: owner})
 	assert.ErrorIs(t, err, analyzer.ErrInvalidInput)
 }
+
+// TestListFindingsInternalAccessIsNotShared: internal-access findings
+// report access from inside the zone of trust; they are not access from
+// outside the account and must not read as cross-account.
+func TestListFindingsInternalAccessIsNotShared(t *testing.T) {
+	f, a, seed := seedAnalyzer(t, types.TypeAccountInternalAccess)
+	seed(s3Finding("data-bucket", false, map[string]string{"AWS": "arn:aws:iam::111122223333:role/app"}, nil, types.FindingSourceTypePolicy))
+	got, err := analyzer.ListFindings(t.Context(), f.Client("us-east-1"), a, nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, analyzer.KindInternal, got[0].Kind)
+	assert.False(t, got[0].Shared(), "internal access is not shared outside the account")
+	assert.Empty(t, got[0].Accounts)
+}
