@@ -200,7 +200,12 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			continue
 		case !strings.EqualFold(svc, "s3"):
 			if resourcePolicy {
-				v.add("INVALID_SERVICE_IN_ACTION", i, ap, "action %q is not an s3 action; a %s can only grant s3 actions", a, v.opts.Kind)
+				// Access Analyzer's code for an action of an existing service
+				// that the resource's policy cannot grant ("The action
+				// kms:Decrypt is not supported for the resource-based policy
+				// attached to the resource type S3 Bucket");
+				// INVALID_SERVICE_IN_ACTION is for a service that does not exist.
+				v.add("UNSUPPORTED_ACTION_IN_POLICY", i, ap, "action %q is not supported in a %s, which can only grant s3 actions", a, v.opts.Kind)
 			}
 			continue
 		}

@@ -104,7 +104,7 @@ func TestValidateFindsEachClass(t *testing.T) {
 		// Actions.
 		{"unknown action", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObjects","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_ACTION", "Statement[0].Action[0]"},
 		{"malformed action", wrap(`{"Effect":"Allow",` + owner + `,"Action":"GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_ACTION", "Statement[0].Action[0]"},
-		{"other service in bucket policy", wrap(`{"Effect":"Allow",` + owner + `,"Action":["s3:GetObject","ec2:RunInstances"],"Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_SERVICE_IN_ACTION", "Statement[0].Action[1]"},
+		{"other service in bucket policy", wrap(`{"Effect":"Allow",` + owner + `,"Action":["s3:GetObject","ec2:RunInstances"],"Resource":"arn:aws:s3:::b-1/*"}`), 0, "UNSUPPORTED_ACTION_IN_POLICY", "Statement[0].Action[1]"},
 		{"wildcard matching nothing", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:Frob*","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_ACTION", "Statement[0].Action[0]"},
 		{"wildcard in service", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s*:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "WILDCARD_IN_SERVICE_NAME", "Statement[0].Action[0]"},
 		{"redundant action", wrap(`{"Effect":"Allow",` + owner + `,"Action":["s3:GetObject","s3:Get*"],"Resource":"arn:aws:s3:::b-1/*"}`), 0, "REDUNDANT_ACTION", "Statement[0].Action[0]"},
