@@ -59,7 +59,9 @@ type EnsureOptions struct {
 // client's Region, creating one when opts.AllowCreate is set and none
 // exists.
 //
-// Errors: [ErrNoAnalyzer] when none is active and creation is not allowed;
+// Errors: [ErrNoAnalyzer] when none is active and creation is not allowed,
+// or when the name to create is taken by an analyzer that cannot serve
+// (FAILED, DISABLED, or not an external-access one);
 // [*WrongRegionError] when the analyzer found is in another Region than the
 // client (possible only with a client configured with a custom endpoint);
 // [*Error] for a failed call, matching [ErrAccessDenied] when permission is
@@ -115,6 +117,19 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 			return nil, fmt.Errorf("%w %s (inactive: %s)", ErrNoAnalyzer, region, strings.Join(inactive, ", "))
 		}
 		return nil, fmt.Errorf("%w %s", ErrNoAnalyzer, region)
+	}
+	// Names are unique per Region across every analyzer type: one that
+	// cannot serve (FAILED, DISABLED, or an unused-access analyzer) would
+	// make CreateAnalyzer fail with a ConflictException.
+	taken, err := client.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String(o.Name)})
+	var nf *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &nf):
+	case err != nil:
+		return nil, wrap("GetAnalyzer", o.Name, err)
+	case taken.Analyzer != nil:
+		return nil, fmt.Errorf("%w %s: the name %q is taken by an analyzer of type %s with status %s (delete it, or set EnsureOptions.Name)",
+			ErrNoAnalyzer, region, o.Name, taken.Analyzer.Type, taken.Analyzer.Status)
 	}
 	typ := types.TypeAccount
 	if o.Organization {

@@ -15,7 +15,8 @@ var (
 	// IAM).
 	ErrAccessDenied = errors.New("analyzer: access denied")
 	// ErrNoAnalyzer means no active external-access analyzer exists in the
-	// Region and creating one was not allowed.
+	// Region and creating one was not allowed, or its name is taken by an
+	// analyzer that cannot serve.
 	ErrNoAnalyzer = errors.New("analyzer: no active analyzer in the region")
 	// ErrWrongRegion means an analyzer, finding or bucket belongs to another
 	// Region than the client's. Access Analyzer is Regional: a bucket is

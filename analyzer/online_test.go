@@ -423,3 +423,31 @@ func TestListFindingsInternalAccessIsNotShared(t *testing.T) {
 	assert.False(t, got[0].Shared(), "internal access is not shared outside the account")
 	assert.Empty(t, got[0].Accounts)
 }
+
+// TestEnsureAnalyzerNameTaken: with AllowCreate, an analyzer that already
+// has the name but cannot serve (FAILED, or of an unused-access type) is
+// reported as such, with ErrNoAnalyzer, instead of a CreateAnalyzer
+// ConflictException.
+func TestEnsureAnalyzerNameTaken(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		typ    types.Type
+		status types.AnalyzerStatus
+		want   string
+	}{
+		{"failed", types.TypeAccount, types.AnalyzerStatusFailed, "FAILED"},
+		{"disabled", types.TypeAccount, types.AnalyzerStatusDisabled, "DISABLED"},
+		{"unused-access type", types.TypeAccountUnusedAccess, types.AnalyzerStatusActive, "ACCOUNT_UNUSED_ACCESS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := aafake.Start(t, nil)
+			arn := f.AddAnalyzer("us-east-1", analyzer.DefaultAnalyzerName, tc.typ)
+			require.True(t, f.SetAnalyzerStatus(arn, tc.status))
+			_, err := analyzer.EnsureAnalyzer(t.Context(), c, &analyzer.EnsureOptions{AllowCreate: true})
+			require.ErrorIs(t, err, analyzer.ErrNoAnalyzer)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), "EnsureOptions.Name")
+			assert.Zero(t, f.Calls("CreateAnalyzer"), "nothing sent that must fail")
+		})
+	}
+}
