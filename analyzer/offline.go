@@ -87,7 +87,8 @@ var ErrBadPolicy = errors.New("analyzer: unreadable policy")
 // Findings are sorted by source, then statement, then principal.
 //
 // Errors: [ErrInvalidInput] for a state without a valid bucket name or
-// owner; [ErrBadPolicy] (wrapping the parse error) for a policy that is
+// owner, or options with an organization id or trusted account that is
+// not well formed; [ErrBadPolicy] (wrapping the parse error) for a policy that is
 // not a valid policy document.
 func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 	if b == nil || !validBucketName(b.Name) {
@@ -99,6 +100,14 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 	var o AnalyzeOptions
 	if opts != nil {
 		o = *opts
+	}
+	if o.Organization != "" && !orgID.MatchString(o.Organization) {
+		return nil, invalid("organization %q is not an organization id (o-…)", o.Organization)
+	}
+	for _, a := range o.TrustedAccounts {
+		if !twelveDigits.MatchString(a) {
+			return nil, invalid("trusted account %q is not a 12-digit account id", a)
+		}
 	}
 	z := zone{owner: b.Owner, ownerCanonical: b.OwnerCanonicalID, org: o.Organization, trusted: map[string]bool{b.Owner: true}}
 	for _, a := range o.TrustedAccounts {

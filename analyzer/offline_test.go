@@ -424,3 +424,16 @@ func TestFindingAllows(t *testing.T) {
 	assert.False(t, expanded.Allows("s3:GetObjectAcl"))
 	assert.True(t, (&analyzer.Finding{Actions: []string{"*"}}).Allows("s3:DeleteBucket"))
 }
+
+// TestAnalyzeZoneOptionsChecked: a zone of trust that cannot match
+// anything (a misspelt organization id or account) is refused, not
+// silently ignored.
+func TestAnalyzeZoneOptionsChecked(t *testing.T) {
+	for name, o := range map[string]*analyzer.AnalyzeOptions{
+		"organization":    {Organization: "a1b2c3d4e5"},
+		"trusted account": {TrustedAccounts: []string{"4444-5555-6666"}},
+	} {
+		_, err := analyzer.Analyze(state(stmts(publicReadBkt)), o)
+		assert.ErrorIs(t, err, analyzer.ErrInvalidInput, name)
+	}
+}

@@ -165,3 +165,36 @@ func TestAnalyzeOnlineWrongRegion(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "bucket away-bucket is in region eu-west-1, not us-east-1")
 }
+
+// TestAnalyzeOfflineOrganization: a "*" principal limited by
+// aws:PrincipalOrgID is an organization finding (not public) and fails
+// the run; with -org naming that organization it is inside the zone of
+// trust. A malformed -org is refused.
+func TestAnalyzeOfflineOrganization(t *testing.T) {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
+	owner := sf.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, sf)
+	c := sf.OwnerClient()
+	_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("org-bucket")})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("org-bucket"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-bucket/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`)})
+	require.NoError(t, err)
+
+	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account", "111122223333", "-bucket", "org-bucket"}
+	code, stdout, stderr := runCLI(t, "", base...)
+	require.Equal(t, exitFindings, code, stderr)
+	got := rows(t, stdout)
+	require.Len(t, got, 1)
+	assert.Equal(t, "organization", got[0].Kind)
+	assert.False(t, got[0].Public)
+
+	code, stdout, stderr = runCLI(t, "", append(base, "-org", "o-a1b2c3d4e5")...)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, strings.TrimSpace(stdout))
+
+	code, _, stderr = runCLI(t, "", append(base, "-org", "a1b2c3d4e5")...)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "not an organization id")
+}
