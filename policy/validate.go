@@ -27,7 +27,10 @@ const (
 	// CodeCrossAccountPermissionsManagement (SECURITY_WARNING): a resource
 	// policy grants permissions-management actions (PutBucketPolicy,
 	// PutBucketAcl, …) to a principal outside the owner's account, who can
-	// then grant themselves anything.
+	// then grant themselves anything; also to Principal "*" limited by a
+	// condition (an organization, a VPC endpoint, an IP range) unless the
+	// condition pins aws:PrincipalAccount or s3:DataAccessPointAccount to
+	// the owner's account.
 	CodeCrossAccountPermissionsManagement = "S3SECURE_CROSS_ACCOUNT_PERMISSIONS_MANAGEMENT"
 	// CodeActionResourceMismatch (ERROR): none of the statement's resources
 	// is of a type the action applies to (an object action on a bucket ARN,

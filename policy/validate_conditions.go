@@ -273,7 +273,32 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 			pm = append(pm, a.Name)
 		}
 	}
-	if len(pm) == 0 || s.Principal == nil {
+	if len(pm) == 0 {
+		return
+	}
+	if s.NotPrincipal != nil || s.Principal.IsEveryone() {
+		// Everyone, limited by a condition (it is not public): the grant
+		// reaches other accounts unless the condition pins the caller's
+		// account to the owner's (an organization, a VPC endpoint or an IP
+		// range admits any account in it).
+		// Pinned to one account while the owner is unknown is not reported:
+		// it is AWS's recommended delegation to the owner's access points
+		// (s3:DataAccessPointAccount).
+		acct, pinned := pinnedAccount(s.Condition)
+		if pinned && (v.opts.Account == "" || acct == v.opts.Account) {
+			return
+		}
+		if len(pm) > 3 {
+			pm = append(pm[:3], "…")
+		}
+		who := "every principal its condition admits, whatever their account"
+		if pinned {
+			who = "principals of account " + acct + ", outside the owner's account"
+		}
+		v.add(CodeCrossAccountPermissionsManagement, i, prinPath, "the statement grants permissions-management actions (%s) to %s, who can then change the bucket's access control", strings.Join(pm, ", "), who)
+		return
+	}
+	if s.Principal == nil {
 		return
 	}
 	for _, val := range s.Principal.Get(PrincipalAWS) {
@@ -296,4 +321,26 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 		v.add(CodeCrossAccountPermissionsManagement, i, prinPath, "the statement grants permissions-management actions (%s) to %s %s, who can then change the bucket's access control", strings.Join(pm, ", "), val, owner)
 		return
 	}
+}
+
+// pinnedAccount returns the single account a condition limits the caller
+// to, by a fixed value of aws:PrincipalAccount or s3:DataAccessPointAccount
+// under a positive String operator (not IfExists, not ForAllValues, which
+// hold when the key is absent).
+func pinnedAccount(c Condition) (string, bool) {
+	for _, b := range c {
+		op, ok := lookupOperator(b.Operator)
+		if !ok || op.family != famString || op.negated || op.ifExists || op.set == setAll {
+			continue
+		}
+		for _, e := range b.Entries {
+			if !strings.EqualFold(e.Key, "aws:PrincipalAccount") && !strings.EqualFold(e.Key, "s3:DataAccessPointAccount") {
+				continue
+			}
+			if len(e.Values) == 1 && isAccountID(e.Values[0].Text) {
+				return e.Values[0].Text, true
+			}
+		}
+	}
+	return "", false
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -389,6 +390,31 @@ func TestValidateRedundantResourceComparesPatterns(t *testing.T) {
 				}
 			}
 			assert.Equal(t, tt.redundant, got)
+		})
+	}
+}
+
+func TestValidatePermissionsManagementToEveryoneLimited(t *testing.T) {
+	// Principal "*" limited to an organization is not public, but every
+	// account of the organization may then rewrite the bucket policy.
+	pm := func(cond string) string {
+		return wrap(`{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutBucketPolicy"],"Resource":["arn:aws:s3:::b-1","arn:aws:s3:::b-1/*"],"Condition":` + cond + `}`)
+	}
+	tests := []struct {
+		name, doc string
+		want      bool
+	}{
+		{"organization", pm(`{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`), true},
+		{"vpc endpoint", pm(`{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`), true},
+		{"other account", pm(`{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}`), true},
+		{"owner account", pm(`{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}`), false},
+		{"owner account if exists", pm(`{"StringEqualsIfExists":{"aws:PrincipalAccount":"111122223333"},"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`), true},
+		{"read only", wrap(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := policy.Validate([]byte(tt.doc), &policy.ValidateOptions{Account: "111122223333"})
+			assert.Equal(t, tt.want, slices.Contains(codes(fs), policy.CodeCrossAccountPermissionsManagement), codes(fs))
 		})
 	}
 }
