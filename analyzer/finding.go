@@ -147,6 +147,12 @@ func (f *Finding) classify() {
 		switch strings.ToLower(k) {
 		case "aws:principalorgid":
 			f.Organization = v
+		case "aws:principalorgpaths":
+			// o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/…: the organization
+			// is the first element (of every path, or none is named).
+			if f.Organization == "" {
+				f.Organization = orgOfPaths(v)
+			}
 		case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner", "s3:dataaccesspointaccount",
 			"aws:principalarn", "s3:dataaccesspointarn":
 			for _, x := range strings.Split(v, ",") {
@@ -189,6 +195,20 @@ func (f *Finding) classify() {
 		f.Accounts = append(f.Accounts, a)
 	}
 	sort.Strings(f.Accounts)
+}
+
+// orgOfPaths returns the organization id that every comma-separated
+// aws:PrincipalOrgPaths value starts with, or "".
+func orgOfPaths(v string) string {
+	org := ""
+	for _, p := range strings.Split(v, ",") {
+		first, _, _ := strings.Cut(strings.TrimSpace(p), "/")
+		if !orgID.MatchString(first) || (org != "" && first != org) {
+			return ""
+		}
+		org = first
+	}
+	return org
 }
 
 func hasKey(m map[string]string, key string) bool {

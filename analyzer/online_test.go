@@ -451,3 +451,17 @@ func TestEnsureAnalyzerNameTaken(t *testing.T) {
 		})
 	}
 }
+
+// TestListFindingsOrgPaths: a "*" principal limited by
+// aws:PrincipalOrgPaths is organization access, and the organization is
+// the path's first element.
+func TestListFindingsOrgPaths(t *testing.T) {
+	f, a, seed := seedAnalyzer(t, types.TypeAccount)
+	seed(s3Finding("ou-bucket", false, map[string]string{"AWS": "*"},
+		map[string]string{"aws:PrincipalOrgPaths": "o-abcdef1234/r-ab12/ou-ab12-11111111/*"}, types.FindingSourceTypePolicy))
+	got, err := analyzer.ListFindings(t.Context(), f.Client("us-east-1"), a, nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, analyzer.KindOrganization, got[0].Kind)
+	assert.Equal(t, "o-abcdef1234", got[0].Organization)
+}
