@@ -154,7 +154,8 @@ func (b *Builder) Grant(g Grant) error {
 }
 
 // Add checks a hand-written statement and adds it. Deny statements are
-// never refused. Allow statements are refused, unless an option allows it,
+// never refused; an Effect other than "Allow" or "Deny" (IAM's values are
+// case-sensitive) is refused with [ErrInvalidGrant]. Allow statements are refused, unless an option allows it,
 // for: action patterns ([ErrWildcardAction]), "*" or wildcard ARNs
 // ([ErrWildcardResource]), everyone without a limiting condition
 // ([ErrPublicGrant]), NotPrincipal ([ErrNotPrincipalAllow]), NotAction or
@@ -329,12 +330,18 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 
 // check refuses an Allow statement broader than the options allow.
 func (b *Builder) check(s *Statement, index int) error {
-	if s.Effect != Allow {
-		return nil
-	}
 	name := stmtName(*s, index)
 	refuse := func(err error, value, reason, option string) error {
 		return &BuildError{Statement: name, Value: value, Reason: reason, Option: option, Err: err}
+	}
+	switch s.Effect {
+	case Deny:
+		return nil
+	case Allow:
+	default:
+		// IAM's Effect is case-sensitive; anything else is not a Deny, and
+		// must not slip past the checks below either.
+		return refuse(ErrInvalidGrant, string(s.Effect), `effect must be "Allow" or "Deny"`, "")
 	}
 	if s.NotPrincipal != nil && !b.opts.AllowNotPrincipal {
 		return refuse(ErrNotPrincipalAllow, "", "Allow with NotPrincipal grants everyone except the listed principals", "AllowNotPrincipal")

@@ -150,6 +150,8 @@ func TestBuilderRefusals(t *testing.T) {
 			s := must(t)(policy.DelegateToAccessPoints("b-1", testAccount))
 			return &s
 		}(), err: policy.ErrWildcardAction, option: "AllowWildcardActions", allow: policy.BuildOptions{AllowWildcardActions: true, AllowPermissionsManagement: true}},
+		{name: "lower-case effect", add: &policy.Statement{Effect: "allow", Principal: policy.AnyPrincipal(), Action: policy.Values{"s3:*"}, Resource: policy.Values{"*"}}, err: policy.ErrInvalidGrant},
+		{name: "no effect", add: &policy.Statement{Principal: policy.AnyPrincipal(), Action: policy.Values{"s3:GetObject"}, Resource: policy.Values{"arn:aws:s3:::b-1/*"}}, err: policy.ErrInvalidGrant},
 		{name: "no bucket", grant: &policy.Grant{Intent: policy.ReadOnly}, err: policy.ErrInvalidGrant},
 		{name: "bad bucket", grant: &policy.Grant{Intent: policy.ReadOnly, Bucket: "a/b"}, err: policy.ErrInvalidGrant},
 		{name: "bad sid", grant: &policy.Grant{Sid: "a-b", Intent: policy.ReadOnly, Bucket: "b-1"}, err: policy.ErrInvalidGrant},
