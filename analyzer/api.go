@@ -17,6 +17,7 @@ type API interface {
 	GetFinding(ctx context.Context, in *accessanalyzer.GetFindingInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.GetFindingOutput, error)
 	GetFindingV2(ctx context.Context, in *accessanalyzer.GetFindingV2Input, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.GetFindingV2Output, error)
 	ListArchiveRules(ctx context.Context, in *accessanalyzer.ListArchiveRulesInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.ListArchiveRulesOutput, error)
+	GetArchiveRule(ctx context.Context, in *accessanalyzer.GetArchiveRuleInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.GetArchiveRuleOutput, error)
 	CreateArchiveRule(ctx context.Context, in *accessanalyzer.CreateArchiveRuleInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.CreateArchiveRuleOutput, error)
 	ApplyArchiveRule(ctx context.Context, in *accessanalyzer.ApplyArchiveRuleInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.ApplyArchiveRuleOutput, error)
 	UpdateFindings(ctx context.Context, in *accessanalyzer.UpdateFindingsInput, optFns ...func(*accessanalyzer.Options)) (*accessanalyzer.UpdateFindingsOutput, error)

@@ -92,6 +92,10 @@ type ArchiveRuleOptions struct {
 // findings. It reports whether it created the rule. Calling it again with
 // the same rule changes nothing.
 //
+// A rule created by someone else between the look-up and the creation
+// (CreateArchiveRule's ConflictException) is read back with
+// GetArchiveRule and accepted when its filter is the same.
+//
 // Errors: [ErrArchiveRuleConflict] when a rule of that name has another
 // filter (it is not overwritten); [ErrInvalidInput]; [*WrongRegionError];
 // [*Error] for a failed call.
@@ -123,8 +127,12 @@ func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule Archiv
 	})
 	var ce *types.ConflictException
 	if errors.As(err, &ce) {
-		// Created concurrently by someone else; report the conflict rather
-		// than guess whether the filters agree.
+		// Created concurrently by someone else: read it back, and succeed
+		// when it is the same rule, as if we had found it first.
+		got, gerr := client.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String(a.Name), RuleName: aws.String(rule.Name)})
+		if gerr == nil && got.ArchiveRule != nil && sameFilter(got.ArchiveRule.Filter, rule.Filter) {
+			return false, nil
+		}
 		return false, &Error{Op: "CreateArchiveRule", Resource: rule.Name, Err: errors.Join(ErrArchiveRuleConflict, err)}
 	}
 	if err != nil {

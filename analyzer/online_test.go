@@ -1,10 +1,12 @@
 package analyzer_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
@@ -464,4 +466,48 @@ func TestListFindingsOrgPaths(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, analyzer.KindOrganization, got[0].Kind)
 	assert.Equal(t, "o-abcdef1234", got[0].Organization)
+}
+
+// racingRules creates the rule (through the real client) right after the
+// first ListArchiveRules has answered, as a concurrent EnsureArchiveRule
+// would.
+type racingRules struct {
+	*accessanalyzer.Client
+	rule analyzer.ArchiveRule
+	done bool
+}
+
+func (r *racingRules) ListArchiveRules(ctx context.Context, in *accessanalyzer.ListArchiveRulesInput, o ...func(*accessanalyzer.Options)) (*accessanalyzer.ListArchiveRulesOutput, error) {
+	out, err := r.Client.ListArchiveRules(ctx, in, o...)
+	if err == nil && !r.done {
+		r.done = true
+		_, err = r.Client.CreateArchiveRule(ctx, &accessanalyzer.CreateArchiveRuleInput{AnalyzerName: in.AnalyzerName, RuleName: aws.String(r.rule.Name), Filter: r.rule.Filter})
+	}
+	return out, err
+}
+
+// TestEnsureArchiveRuleRace: a rule created concurrently with the same
+// filter is success (idempotent), with another filter a conflict.
+func TestEnsureArchiveRuleRace(t *testing.T) {
+	same, err := analyzer.OrganizationRule("our-org", "o-abcdef1234")
+	require.NoError(t, err)
+	other, err := analyzer.OrganizationRule("our-org", "o-zzzzzzzzzz")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		racing   analyzer.ArchiveRule
+		conflict bool
+	}{{"same filter", same, false}, {"other filter", other, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, a, _ := seedAnalyzer(t, types.TypeAccount)
+			c := &racingRules{Client: f.Client("us-east-1"), rule: tc.racing}
+			created, err := analyzer.EnsureArchiveRule(t.Context(), c, a, same, nil)
+			assert.False(t, created)
+			if tc.conflict {
+				require.ErrorIs(t, err, analyzer.ErrArchiveRuleConflict)
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
 }
