@@ -164,6 +164,10 @@ func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.Access
 	f := &KeyFinding{User: user, KeyID: id, Active: active, Created: aws.ToTime(k.CreateDate)}
 	f.Age = now.Sub(f.Created)
 	lu, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+	var nse *iamtypes.NoSuchEntityException
+	if errors.As(err, &nse) {
+		return nil, nil // deleted since it was listed: nothing to report
+	}
 	if err != nil {
 		return nil, wrap("GetAccessKeyLastUsed", id, err)
 	}

@@ -1,10 +1,13 @@
 package analyzer_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,4 +156,33 @@ func TestKeyHygieneCIS(t *testing.T) {
 
 	_, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{UnusedAge: -time.Hour})
 	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+}
+
+// deletingIAM deletes bob's keys right after ListAccessKeys has listed
+// them, as an administrator rotating keys during the scan would.
+type deletingIAM struct {
+	*iam.Client
+	fake *iamfake.Server
+}
+
+func (d deletingIAM) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput, o ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
+	out, err := d.Client.ListAccessKeys(ctx, in, o...)
+	if aws.ToString(in.UserName) == "bob" {
+		d.fake.AddUser("bob", time.Now()) // same user, no keys any more
+	}
+	return out, err
+}
+
+// TestKeyHygieneKeyDeletedWhileListing: a key deleted between
+// ListAccessKeys and GetAccessKeyLastUsed (NoSuchEntity) is gone, not an
+// error that loses every other finding.
+func TestKeyHygieneKeyDeletedWhileListing(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	fake, client := iamfake.Start(t)
+	fake.AddUser("alice", now, iamfake.Key{ID: "AKIAALICEOLD00000001", Created: now.Add(-200 * 24 * time.Hour), LastUsed: now, Service: "s3", Region: "us-east-1"})
+	fake.AddUser("bob", now, iamfake.Key{ID: "AKIABOBGONE000000001", Created: now.Add(-200 * 24 * time.Hour)})
+	got, err := analyzer.KeyHygiene(t.Context(), deletingIAM{Client: client, fake: fake}, &analyzer.KeyOptions{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "AKIAALICEOLD00000001", got[0].KeyID)
 }
