@@ -266,6 +266,13 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 		}
 		return
 	}
+	// A service principal without aws:SourceArn, aws:SourceAccount,
+	// aws:SourceOrgID or aws:SourceOrgPaths acts for any AWS customer: the
+	// confused-deputy problem Access Analyzer reports as
+	// RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL.
+	if s.Principal != nil && len(s.Principal.Get(PrincipalService)) > 0 && !limitsSource(s.Condition) {
+		v.add("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", i, prinPath, "the service principal %s may act for any AWS customer; limit it with aws:SourceArn or aws:SourceAccount (confused deputy)", strings.Join(s.Principal.Get(PrincipalService), ", "))
+	}
 	// Permissions management to another account.
 	var pm []string
 	for _, a := range actions {
@@ -343,4 +350,22 @@ func pinnedAccount(c Condition) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// limitsSource reports whether a condition names the source of a service
+// principal's request with a positive operator.
+func limitsSource(c Condition) bool {
+	for _, b := range c {
+		op, ok := lookupOperator(b.Operator)
+		if !ok || op.negated {
+			continue
+		}
+		for _, e := range b.Entries {
+			switch strings.ToLower(e.Key) {
+			case "aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths":
+				return true
+			}
+		}
+	}
+	return false
 }
