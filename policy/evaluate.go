@@ -662,10 +662,8 @@ func (p *cPrincipal) exempts(c *Caller) bool {
 		return true
 	}
 	acct := c.Account
-	if acct == "" && c.ARN != "" {
-		if f := strings.SplitN(c.ARN, ":", 6); len(f) == 6 {
-			acct = f[4]
-		}
+	if acct == "" {
+		acct = arnAccount(c.ARN)
 	}
 	if acct == "" || !slices.Contains(p.accounts, acct) {
 		return false // anonymous, or the caller's account is not listed
@@ -689,6 +687,23 @@ func (p *cPrincipal) exempts(c *Caller) bool {
 		return false
 	}
 	return true
+}
+
+// arnAccount returns the account field of an ARN, or "", without
+// allocating.
+func arnAccount(arn string) string {
+	rest := arn
+	for range 4 {
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i+1:]
+	}
+	if i := strings.IndexByte(rest, ':'); i >= 0 {
+		return rest[:i]
+	}
+	return ""
 }
 
 // scratchSize is the stack buffer for rendering policy variables; longer

@@ -110,4 +110,22 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { c.Decide(req) }); n != 0 {
 		t.Errorf("Decide allocates %v times per call", n)
 	}
+
+	// NotPrincipal checks the caller's whole chain (account from the ARN
+	// when Caller.Account is empty) without allocating either.
+	np, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:sts::111122223333:assumed-role/R/s","arn:aws:iam::111122223333:role/R","111122223333"]},"Action":"s3:*","Resource":"*"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnp, err := policy.Compile(np)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := &policy.Request{Caller: policy.Caller{ARN: "arn:aws:sts::111122223333:assumed-role/R/s"}, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+	if got := cnp.Decide(sess).Decision; got != policy.DecisionDeny {
+		t.Errorf("listed session: got %v, want the implicit deny", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { cnp.Decide(sess) }); n != 0 {
+		t.Errorf("Decide with NotPrincipal allocates %v times per call", n)
+	}
 }
