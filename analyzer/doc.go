@@ -49,7 +49,9 @@
 //     own: it drops the actions a Deny statement removes, and turns a Deny
 //     such as "StringNotEquals aws:PrincipalOrgID" into the limit it is
 //     for the actions it covers (so one statement may give two findings:
-//     s3:GetObject public, s3:PutObject limited to the organization);
+//     s3:GetObject public, s3:PutObject limited to the organization); a
+//     Deny with NotPrincipal that spares an outside account leaves that
+//     account's access, reported as cross-account;
 //   - Block Public Access (bucket and account, most restrictive wins):
 //     IgnorePublicAcls removes public ACL grants; RestrictPublicBuckets
 //     leaves a public policy only AWS services and the owner's account;

@@ -168,6 +168,13 @@ func (f *Finding) classify() {
 		}
 	}
 	aws := f.Principal["AWS"]
+	if aws != "" && aws != "*" {
+		for _, x := range strings.Split(aws, ",") {
+			if a := accountOf(strings.TrimSpace(x)); a != "" {
+				accounts[a] = true
+			}
+		}
+	}
 	switch {
 	case f.Public:
 		f.Kind = KindPublic
@@ -177,11 +184,6 @@ func (f *Finding) classify() {
 		f.Kind = KindOrganization
 	case aws != "" && aws != "*":
 		f.Kind = KindCrossAccount
-		for _, x := range strings.Split(aws, ",") {
-			if a := accountOf(strings.TrimSpace(x)); a != "" {
-				accounts[a] = true
-			}
-		}
 	case f.Principal["CanonicalUser"] != "":
 		f.Kind = KindCrossAccount
 	case len(accounts) > 0:

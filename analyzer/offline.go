@@ -258,9 +258,24 @@ func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, pro
 			continue
 		}
 		for _, c := range candidates(s, kind, z) {
-			for _, g := range grantsOf(doc, compiled, i, s, c, probeResources) {
+			gs := grantsOf(doc, compiled, i, s, c, probeResources)
+			if len(gs) == 0 && c.everyone {
+				// Denied to everyone, but perhaps not to the principals a
+				// Deny with NotPrincipal spares: their access remains.
+				for _, nc := range spared(doc, z) {
+					for _, g := range grantsOf(doc, compiled, i, s, nc, probeResources) {
+						g.principal = nc.principal
+						gs = append(gs, g)
+					}
+				}
+			}
+			for _, g := range gs {
+				principal, public := c.principal, c.public
+				if g.principal != nil {
+					principal, public = g.principal, false
+				}
 				f := Finding{
-					Principal: c.principal, Public: c.public, Actions: g.actions, Conditions: conditionsOf(s),
+					Principal: principal, Public: public, Actions: g.actions, Conditions: conditionsOf(s),
 					Statement: i, Sid: s.Sid,
 				}
 				for k, v := range g.extra {
@@ -275,7 +290,7 @@ func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, pro
 				f.classify()
 				// RestrictPublicBuckets: a public policy reaches only AWS
 				// services and the owner's account.
-				caller := policy.Caller{Service: c.principal["Service"]}
+				caller := policy.Caller{Service: principal["Service"]}
 				if len(f.Accounts) > 0 {
 					caller.Account = f.Accounts[0]
 				}
@@ -309,6 +324,38 @@ type candidate struct {
 	principal map[string]string
 	public    bool
 	caller    policy.Caller
+	// everyone is set for the "*" (or NotPrincipal) candidate.
+	everyone bool
+}
+
+// spared returns a candidate for each AWS principal outside the zone of
+// trust that a Deny statement with NotPrincipal leaves out of its Deny.
+func spared(doc *policy.Document, z zone) []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	for _, s := range doc.Statements {
+		if s.Effect != policy.Deny || s.NotPrincipal == nil {
+			continue
+		}
+		for _, e := range s.NotPrincipal.Entries {
+			if e.Type != policy.PrincipalAWS {
+				continue
+			}
+			for _, v := range e.Values {
+				acct := accountOf(v)
+				if acct == "" || z.trusted[acct] || seen[v] {
+					continue
+				}
+				seen[v] = true
+				arn := v
+				if !strings.HasPrefix(v, "arn:") {
+					arn = "arn:aws:iam::" + acct + ":root"
+				}
+				out = append(out, candidate{principal: map[string]string{"AWS": v}, caller: policy.Caller{Account: acct, ARN: arn}})
+			}
+		}
+	}
+	return out
 }
 
 const probeAccount = "999999999999"
@@ -322,7 +369,7 @@ func candidates(s policy.Statement, kind policy.Kind, z zone) []candidate {
 	everyone := s.NotPrincipal != nil || (s.Principal != nil && (s.Principal.IsEveryone() || hasWildcardPrincipal(s.Principal)))
 	var out []candidate
 	if everyone {
-		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public,
+		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public, everyone: true,
 			caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}})
 		if public {
 			out[0].caller = policy.Caller{}
@@ -441,6 +488,9 @@ func conditionsOf(s policy.Statement) map[string]string {
 type grant struct {
 	actions []string
 	extra   map[string]string
+	// principal, when set, replaces the candidate's (a principal spared
+	// by a Deny with NotPrincipal).
+	principal map[string]string
 }
 
 // grantsOf returns the grants of statement index to the candidate, one per

@@ -437,3 +437,31 @@ func TestAnalyzeZoneOptionsChecked(t *testing.T) {
 		assert.ErrorIs(t, err, analyzer.ErrInvalidInput, name)
 	}
 }
+
+// TestAnalyzeDenyNotPrincipal: a public grant with a Deny for everyone
+// but one outside account leaves that account's access, which must be
+// reported (it was dropped with the public access). A named account
+// limited by a Deny outside the organization keeps its account id.
+func TestAnalyzeDenyNotPrincipal(t *testing.T) {
+	got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+		`{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, analyzer.KindCrossAccount, got[0].Kind)
+	assert.False(t, got[0].Public)
+	assert.Equal(t, map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, got[0].Principal)
+	assert.Equal(t, []string{partner}, got[0].Accounts)
+	assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
+
+	got, err = analyzer.Analyze(state(stmts(publicReadBkt,
+		`{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`)), nil)
+	require.NoError(t, err)
+	assert.Empty(t, got, "only the owner's account is left")
+
+	got, err = analyzer.Analyze(state(stmts(`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, []string{partner}, got[0].Accounts, "the named account is kept")
+	assert.Equal(t, org, got[0].Organization)
+}
