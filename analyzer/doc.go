@@ -51,7 +51,9 @@
 //     for the actions it covers (so one statement may give two findings:
 //     s3:GetObject public, s3:PutObject limited to the organization); a
 //     Deny with NotPrincipal that spares an outside account leaves that
-//     account's access, reported as cross-account;
+//     account's access, reported as cross-account; a Deny that only
+//     demands a request shape the caller chooses (an encryption header,
+//     the bucket-owner-full-control ACL) removes no access;
 //   - Block Public Access (bucket and account, most restrictive wins):
 //     IgnorePublicAcls removes public ACL grants; RestrictPublicBuckets
 //     leaves a public policy only AWS services and the owner's account;

@@ -557,7 +557,7 @@ func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Sta
 	try := func(req *policy.Request) bool {
 		tried++
 		extra := map[string]string{}
-		for range 3 {
+		for range 4 {
 			if c.Decide(req).Decision != policy.DecisionExplicitDeny {
 				if len(extra) == 0 {
 					unlimited = true
@@ -569,12 +569,16 @@ func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Sta
 				return tried < maxProbeRequests
 			}
 			limits := denyLimits(doc, c, req)
-			if len(limits) == 0 {
+			shape := denyShape(doc, c, req)
+			if len(limits) == 0 && len(shape) == 0 {
 				break
 			}
 			for k, vs := range limits {
 				extra[k] = strings.Join(vs, ",")
 				req.Context.Set(k, sample(k, vs[0]))
+			}
+			for k, v := range shape {
+				req.Context.Set(k, v)
 			}
 		}
 		return tried < maxProbeRequests
@@ -718,6 +722,62 @@ func denyLimits(doc *policy.Document, c *policy.Compiled, req *policy.Request) m
 		}
 	}
 	return out
+}
+
+// denyShape returns, for the Deny statements that match req, request
+// values that the caller chooses and that take the request out of the
+// Deny: a Deny of uploads without an encryption header or without the
+// bucket-owner-full-control ACL (StringNotEquals, …IfExists, Null "true"
+// on such a key) only says how to ask, not who may. Keys about who the
+// caller is or where the request comes from are not the caller's choice
+// and are left alone.
+func denyShape(doc *policy.Document, c *policy.Compiled, req *policy.Request) map[string]string {
+	out := map[string]string{}
+	for _, m := range policy.Matches(req, c) {
+		if m.Effect != policy.Deny || m.Index < 0 || m.Index >= len(doc.Statements) {
+			continue
+		}
+		for _, b := range doc.Statements[m.Index].Condition {
+			op := strings.ToLower(b.Operator)
+			for _, e := range b.Entries {
+				if !callerChosen(e.Key) {
+					continue
+				}
+				if _, set := req.Context.Lookup(e.Key); set {
+					continue // already chosen (by the Allow's own conditions)
+				}
+				vs := e.Strings()
+				switch {
+				case op == "null" && len(vs) == 1 && strings.EqualFold(vs[0], "true"):
+					out[e.Key] = "s3secure-probe"
+				case negatedOperator(strings.TrimSuffix(op, "ifexists")) && len(vs) > 0:
+					out[e.Key] = sample(e.Key, vs[0])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// callerChosen reports whether a condition key is a request parameter the
+// caller sets (S3 request headers and parameters, request tags), as opposed
+// to who the caller is, where the request comes from or what the resource
+// already is.
+func callerChosen(key string) bool {
+	l := strings.ToLower(key)
+	switch {
+	case strings.HasPrefix(l, "aws:requesttag/"), l == "aws:tagkeys":
+		return true
+	case !strings.HasPrefix(l, "s3:"):
+		return false
+	case strings.HasPrefix(l, "s3:dataaccesspoint"), l == "s3:accesspointnetworkorigin",
+		strings.HasPrefix(l, "s3:existingobjecttag/"), strings.HasPrefix(l, "s3:resourceaccount"):
+		return false
+	}
+	if k, ok := policy.LookupConditionKey(key); ok && k.LimitsPublicAccess {
+		return false
+	}
+	return true
 }
 
 // probeContext returns request values that satisfy the statement's

@@ -465,3 +465,31 @@ func TestAnalyzeDenyNotPrincipal(t *testing.T) {
 	assert.Equal(t, []string{partner}, got[0].Accounts, "the named account is kept")
 	assert.Equal(t, org, got[0].Organization)
 }
+
+// TestAnalyzeDenyOfRequestShape: a Deny that only demands a request shape
+// the caller chooses (an encryption header, a canned ACL) does not remove
+// the access; the grant was hidden before.
+func TestAnalyzeDenyOfRequestShape(t *testing.T) {
+	grant := `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`
+	for name, deny := range map[string]string{
+		"StringNotEquals encryption": `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`,
+		"Null encryption":            `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"Null":{"s3:x-amz-server-side-encryption":"true"}}}`,
+		"IfExists encryption":        `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`,
+		"bucket-owner-full-control":  `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}`,
+		"both":                       `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"Null":{"s3:x-amz-server-side-encryption":"true"}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(grant, deny)), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindCrossAccount, got[0].Kind)
+			assert.Equal(t, []string{"s3:PutObject"}, got[0].Actions)
+		})
+	}
+	t.Run("a deny on who the caller is still holds", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:PrincipalServiceName":"cloudtrail.amazonaws.com"}}}`)), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+}

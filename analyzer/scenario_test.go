@@ -159,6 +159,12 @@ var scenarios = []scenario{
 			{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly},
 			{Kind: analyzer.KindOrganization, Principal: everyone, Conditions: map[string]string{"aws:PrincipalOrgID": org}, Source: analyzer.SourcePolicy, Actions: []string{"s3:PutObject"}},
 		}},
+	{name: "cross-account-upload-encryption-required", policy: stmts(`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/*"}`,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": partner}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: []string{"s3:PutObject"}}}},
+	{name: "public-read-spared-account", policy: stmts(publicRead,
+		`{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*"}`),
+		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: getOnly}}},
 	// Block Public Access, one setting at a time.
 	{name: "bpa-block-public-acls", publicACL: allUsers, bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.BlockPublicAcls = true }),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
