@@ -708,7 +708,8 @@ func denyLimits(doc *policy.Document, c *policy.Compiled, req *policy.Request) m
 			continue
 		}
 		for _, b := range doc.Statements[m.Index].Condition {
-			if !negatedOperator(b.Operator) {
+			// …IfExists denies an absent key too: the same limit.
+			if !negatedOperator(strings.TrimSuffix(strings.ToLower(b.Operator), "ifexists")) {
 				continue
 			}
 			for _, e := range b.Entries {

@@ -493,3 +493,16 @@ func TestAnalyzeDenyOfRequestShape(t *testing.T) {
 		assert.Empty(t, got)
 	})
 }
+
+// TestAnalyzeDenyIfExistsLimit: StringNotEqualsIfExists in a Deny limits
+// access like StringNotEquals (an absent key is denied too), so the grant
+// is organization access, not nothing.
+func TestAnalyzeDenyIfExistsLimit(t *testing.T) {
+	got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, analyzer.KindOrganization, got[0].Kind)
+	assert.Equal(t, org, got[0].Organization)
+	assert.False(t, got[0].Public)
+}
