@@ -78,11 +78,32 @@ func (v *validator) awsPrincipal(i int, path, val string) {
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must have a 12-digit account ID", val)
 	case f[5] == "":
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has no resource", val)
+	case !validPrincipalResource(f[2], f[5]):
+		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q names no principal: use an account root (:root), user/NAME or role/NAME in iam, or assumed-role/ROLE/SESSION or federated-user/NAME in sts", val)
 	case f[2] == "iam" && (strings.HasPrefix(f[5], "group/") || strings.HasPrefix(f[5], "instance-profile/")):
 		// IAM user guide, "Principal": "You cannot identify a user group as
 		// a principal"; S3 refuses the policy ("Invalid principal").
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal %q is an IAM group or instance profile, which cannot be a principal; name its users or roles", val)
 	}
+}
+
+// validPrincipalResource reports whether the resource part of an iam or
+// sts principal ARN has a principal's shape: "root", "user/[path/]NAME",
+// "role/[path/]NAME", "assumed-role/ROLE/SESSION", "federated-user/NAME".
+// IAM groups and instance profiles have the shape but are refused
+// separately.
+func validPrincipalResource(svc, res string) bool {
+	named := func(prefix string) bool {
+		rest, ok := strings.CutPrefix(res, prefix)
+		return ok && rest != "" && !strings.HasSuffix(rest, "/") && !strings.Contains(rest, "//")
+	}
+	if svc == "iam" {
+		return res == "root" || named("user/") || named("role/") || named("group/") || named("instance-profile/")
+	}
+	if named("assumed-role/") {
+		return strings.Count(res, "/") == 2
+	}
+	return named("federated-user/")
 }
 
 func validServicePrincipal(s string) bool {
