@@ -124,7 +124,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 			return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
 		}
 		bucketDoc = doc
-		fs := analyzePolicy(doc, policy.KindBucket, bucketARN, []string{bucketARN, bucketARN + "/s3secure-probe"}, z, bpa, nil)
+		fs := analyzePolicy(doc, policy.KindBucket, bucketARN, probeResources(doc, bucketARN, bucketARN+"/s3secure-probe"), z, bpa, nil)
 		out = append(out, fs...)
 	}
 	if !b.ACLsDisabled {
@@ -140,7 +140,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		}
 		apBPA := policy.Effective(b.AccountBlock, b.BlockPublicAccess, ap.BlockPublicAccess)
 		src := &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}
-		fs := analyzePolicy(doc, policy.KindAccessPoint, bucketARN, []string{ap.ARN, ap.ARN + "/object/s3secure-probe"}, z, apBPA, src)
+		fs := analyzePolicy(doc, policy.KindAccessPoint, bucketARN, probeResources(doc, ap.ARN, ap.ARN+"/object/s3secure-probe"), z, apBPA, src)
 		for i := range fs {
 			if strings.EqualFold(ap.NetworkOrigin, "VPC") && fs[i].Public {
 				// S3: an access point with network origin VPC is never
@@ -170,6 +170,30 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		return principalKey(out[i].Principal) < principalKey(out[j].Principal)
 	})
 	return out, nil
+}
+
+// maxProbeResources bounds the resources the analysis tries per action.
+const maxProbeResources = 16
+
+// probeResources returns the resources requests are tried on: the
+// resource itself, one object, and one instance of every Resource and
+// NotResource pattern of the policy under it, so that access a Deny
+// leaves to one prefix (NotResource, or a Deny of other prefixes) is
+// found.
+func probeResources(doc *policy.Document, resource, object string) []string {
+	out := []string{resource, object}
+	fill := strings.NewReplacer("*", "s3secure-any", "?", "x")
+	for _, s := range doc.Statements {
+		for _, v := range append(slices.Clone([]string(s.Resource)), s.NotResource...) {
+			if !strings.HasPrefix(v, resource) || len(out) >= maxProbeResources {
+				continue
+			}
+			if r := fill.Replace(v); !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 func sourceRank(f Finding) string {

@@ -506,3 +506,22 @@ func TestAnalyzeDenyIfExistsLimit(t *testing.T) {
 	assert.Equal(t, org, got[0].Organization)
 	assert.False(t, got[0].Public)
 }
+
+// TestAnalyzeDenyCarveOut: access left by a Deny with NotResource (or a
+// grant to one prefix only) is found by probing the policy's own resource
+// patterns, not only one object name.
+func TestAnalyzeDenyCarveOut(t *testing.T) {
+	for name, pol := range map[string]string{
+		"deny NotResource": stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","NotResource":"arn:aws:s3:::bkt/public/*"}`),
+		"deny of other prefixes": stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::bkt/s3secure-probe","arn:aws:s3:::bkt/private/*"]}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(pol), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		})
+	}
+}
