@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -172,6 +173,35 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 	return out, nil
 }
 
+// fixedLimits reports whether the limits a Deny adds make a public grant
+// non-public in S3's sense: the same limits written as the grant's own
+// condition would (fixed values of limiting keys, no wildcard).
+func fixedLimits(extra map[string]string, kind policy.Kind) bool {
+	cond := map[string]map[string][]string{}
+	for k, v := range extra {
+		op := "StringLike"
+		if strings.EqualFold(k, "aws:SourceIp") {
+			op = "IpAddress"
+		}
+		if cond[op] == nil {
+			cond[op] = map[string][]string{}
+		}
+		cond[op][k] = strings.Split(v, ",")
+	}
+	raw, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": cond,
+	}}})
+	if err != nil {
+		return false
+	}
+	doc, err := policy.Parse(raw)
+	if err != nil || len(doc.Statements) != 1 {
+		return false
+	}
+	_, public := policy.StatementIsPublic(doc.Statements[0], kind)
+	return !public
+}
+
 // maxProbeResources bounds the resources the analysis tries per action.
 const maxProbeResources = 16
 
@@ -304,6 +334,8 @@ func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, pro
 				}
 				for k, v := range g.extra {
 					f.Conditions = withCondition(f.Conditions, k, v)
+				}
+				if f.Public && len(g.extra) > 0 && fixedLimits(g.extra, kind) {
 					f.Public = false
 				}
 				if len(f.Conditions) == 0 {

@@ -525,3 +525,23 @@ func TestAnalyzeDenyCarveOut(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDenyLimitWithWildcardStaysPublic: a Deny limit is only a
+// limit in S3's sense when its values are fixed; "any account's Reader
+// role" is still public.
+func TestAnalyzeDenyLimitWithWildcardStaysPublic(t *testing.T) {
+	got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Reader"}}}`)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.True(t, got[0].Public)
+	assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+	assert.Equal(t, "arn:aws:iam::*:role/Reader", got[0].Conditions["aws:PrincipalArn"], "the limit is still shown")
+
+	got, err = analyzer.Analyze(state(stmts(publicReadBkt,
+		`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/Reader"}}}`)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.False(t, got[0].Public, "a fixed role limits")
+	assert.Equal(t, []string{partner}, got[0].Accounts)
+}
