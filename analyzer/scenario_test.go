@@ -41,7 +41,10 @@ import (
 // limited by aws:PrincipalAccount is reported with principal {"AWS":"*"}
 // and the accounts taken from the condition; a service principal limited
 // to the owner's own resources (aws:SourceArn/aws:SourceAccount of the
-// owner) is not reported.
+// owner) is not reported; actions are reported as the statement writes
+// them ("s3:*", "s3:Get*"), not expanded; an account spared by a Deny with
+// NotPrincipal is reported with that account as the principal; a Deny that
+// only demands a request shape (encryption header) removes no access.
 
 const (
 	owner   = "111122223333"
