@@ -132,7 +132,11 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		out = append(out, analyzeACL(bpa.EffectiveACL(b.ACL), z)...)
 	}
 	for _, ap := range b.AccessPoints {
-		if ap.Policy == "" || bucketDoc == nil || !delegates(bucketDoc, bucketARN, ap) {
+		if ap.Policy == "" || bucketDoc == nil {
+			continue
+		}
+		ok, limits := delegates(bucketDoc, bucketARN, ap)
+		if !ok {
 			continue
 		}
 		doc, err := policy.Parse([]byte(ap.Policy))
@@ -143,6 +147,12 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		src := &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}
 		fs := analyzePolicy(doc, policy.KindAccessPoint, bucketARN, probeResources(doc, ap.ARN, ap.ARN+"/object/s3secure-probe"), z, apBPA, src)
 		for i := range fs {
+			for k, v := range limits {
+				fs[i].Conditions = withCondition(fs[i].Conditions, k, v)
+			}
+			if fs[i].Public && len(limits) > 0 && fixedLimits(limits, policy.KindBucket) {
+				fs[i].Public = false
+			}
 			if strings.EqualFold(ap.NetworkOrigin, "VPC") && fs[i].Public {
 				// S3: an access point with network origin VPC is never
 				// public; its access is limited to the VPC.
@@ -868,26 +878,54 @@ func sample(key, v string) string {
 // delegates reports whether the bucket policy lets requests through the
 // access point: both policies must allow a request made through an access
 // point, and the usual bucket policy delegates with
-// s3:DataAccessPointAccount or s3:DataAccessPointArn.
-func delegates(bucket *policy.Document, bucketARN string, ap AccessPoint) bool {
+// s3:DataAccessPointAccount or s3:DataAccessPointArn. A delegation that
+// holds only under conditions of its own (for the organization, say) is
+// tried with values that satisfy them; its limiting conditions are
+// returned, for they limit what the access point grants too.
+func delegates(bucket *policy.Document, bucketARN string, ap AccessPoint) (bool, map[string]string) {
 	c, err := policy.Compile(bucket)
 	if err != nil {
+		return false, nil
+	}
+	allows := func(ctx map[string]string) bool {
+		for _, action := range []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket"} {
+			res := bucketARN + "/s3secure-probe"
+			if action == "s3:ListBucket" {
+				res = bucketARN
+			}
+			req := &policy.Request{Caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}, Action: action, Resource: res}
+			for k, v := range ctx {
+				req.Context.Set(k, v)
+			}
+			req.Context.Set("s3:DataAccessPointAccount", ap.Account)
+			req.Context.Set("s3:DataAccessPointArn", ap.ARN)
+			req.Context.Set("aws:SecureTransport", "true")
+			if c.Decide(req).Allowed() {
+				return true
+			}
+		}
 		return false
 	}
-	for _, action := range []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket"} {
-		res := bucketARN + "/s3secure-probe"
-		if action == "s3:ListBucket" {
-			res = bucketARN
-		}
-		req := &policy.Request{Caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}, Action: action, Resource: res}
-		req.Context.Set("s3:DataAccessPointAccount", ap.Account)
-		req.Context.Set("s3:DataAccessPointArn", ap.ARN)
-		req.Context.Set("aws:SecureTransport", "true")
-		if c.Decide(req).Allowed() {
-			return true
-		}
+	if allows(nil) {
+		return true, nil
 	}
-	return false
+	for _, s := range bucket.Statements {
+		if s.Effect != policy.Allow || len(s.Condition) == 0 || !allows(probeContext(s)) {
+			continue
+		}
+		limits := map[string]string{}
+		for k, v := range conditionsOf(s) {
+			lk := strings.ToLower(k)
+			if strings.HasPrefix(lk, "s3:dataaccesspoint") {
+				continue
+			}
+			if key, ok := policy.LookupConditionKey(k); ok && key.LimitsPublicAccess {
+				limits[k] = v
+			}
+		}
+		return true, limits
+	}
+	return false, nil
 }
 
 // ACL permissions and the S3 actions they allow on a bucket ("Mapping of

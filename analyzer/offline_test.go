@@ -545,3 +545,29 @@ func TestAnalyzeDenyLimitWithWildcardStaysPublic(t *testing.T) {
 	assert.False(t, got[0].Public, "a fixed role limits")
 	assert.Equal(t, []string{partner}, got[0].Accounts)
 }
+
+// TestAnalyzeAccessPointDelegationUnderCondition: a bucket policy that
+// delegates to the owner's access points only for the organization still
+// delegates; the access point's grant to another account is reported,
+// carrying the bucket policy's limit.
+func TestAnalyzeAccessPointDelegationUnderCondition(t *testing.T) {
+	s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333","aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`))
+	s.AccessPoints = []analyzer.AccessPoint{{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet", BlockPublicAccess: policy.AllBlocked(),
+		Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("ap1"))}}
+	got, err := analyzer.Analyze(s, nil)
+	require.NoError(t, err)
+	var viaAP []analyzer.Finding
+	for _, f := range got {
+		if f.Sources[0].Type == analyzer.SourceAccessPoint {
+			viaAP = append(viaAP, f)
+		}
+	}
+	require.Len(t, viaAP, 1)
+	assert.Equal(t, map[string]string{"AWS": partner}, viaAP[0].Principal)
+	assert.Equal(t, []string{partner}, viaAP[0].Accounts)
+	assert.Equal(t, org, viaAP[0].Conditions["aws:PrincipalOrgID"])
+
+	got, err = analyzer.Analyze(s, &analyzer.AnalyzeOptions{Organization: org})
+	require.NoError(t, err)
+	assert.Empty(t, got, "inside the trusted organization")
+}
