@@ -28,7 +28,11 @@ var ruleName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,254}$`)
 // principal is in one of the given accounts (an account id, or any role or
 // user ARN in it): for example the accounts of your own organization when
 // the analyzer's zone of trust is a single account. At most
-// MaxFilterValues accounts fit in one rule.
+// MaxFilterValues accounts fit in one rule. It matches on the principal
+// only: access granted to Principal "*" and limited by an
+// aws:PrincipalAccount condition is reported with principal "*" and is
+// not archived by it (a rule on "condition.aws:PrincipalAccount" is
+// needed for that).
 //
 // Errors: [ErrInvalidInput] for a bad name, a value that is not a 12-digit
 // account id, or too many accounts.
