@@ -96,6 +96,25 @@
 // writes; analyzer.Gate (IAM Access Analyzer's custom policy checks) is
 // one. It is off by default because each check is a billed call.
 //
+// The account-level calls have secure defaults of their own, each with the
+// field that weakens it:
+//
+//   - [ApplyAccountPublicAccessBlock] and [SetAccountPublicAccessBlock]
+//     refuse, with a [*PublicBucketsError], to switch on account Block
+//     Public Access while the plan lists buckets that are public today (or
+//     could not be checked). Opt-in:
+//     [AccountPublicAccessBlockOptions].AllowBlockingPublicBuckets.
+//   - [CreateAccessPoint] needs a VPC id (network origin VPC) and turns on
+//     all four Block Public Access settings, which cannot change after
+//     creation. Opt-in: [AccessPointOptions].AllowInternetOrigin. It also
+//     merges the S3SecureDelegateToAccessPoints statement into the bucket
+//     policy; [AccessPointOptions].DisableBucketDelegation leaves the bucket
+//     policy alone.
+//   - [PlanDataEvents] logs both read and write S3 data events, and its
+//     plan says what will be logged before [ApplyDataEvents] writes it.
+//     Opt-in: [DataEventsOptions].AllowWriteOnly (reads then leave no trace
+//     and S3.23 fails).
+//
 // # Errors
 //
 // Invalid input is refused before any request with an error wrapping
@@ -110,6 +129,18 @@
 // by the owner with 200 OK, Create looks for the bucket first). [Audit] does not fail on unreadable
 // settings: the controls that need them are UNKNOWN, with the cause in
 // [ControlResult].Err.
+//
+// The account-level calls refuse invalid input before any request:
+// [ErrInvalidAccountID], [ErrInvalidAccessPoint], [ErrAccessPointOrigin]
+// and [ErrInvalidDataEvents]. A failed S3 Control request is an
+// [*AccountError] and a failed CloudTrail request a [*TrailError]; both
+// wrap the SDK's error. [ErrBucketsRelyOnPublicAccess] ([*PublicBucketsError])
+// lists the buckets that account Block Public Access would cut off;
+// [ErrAccessPointMismatch] means an existing access point differs in a
+// setting that cannot change after creation; [ErrDataEventsSelectorLimit]
+// means the trail has no room for another event selector and
+// [ErrDataEventsChanged] that its selectors changed since the plan.
+// [AuditAccount] reports a setting it cannot read as UNKNOWN, never PASS.
 //
 // AWS documentation:
 //   - Block Public Access: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
