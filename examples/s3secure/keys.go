@@ -18,21 +18,24 @@ import (
 func init() {
 	register(&command{
 		name:    "keys",
-		usage:   "keys [-max-age 90d] [-include-inactive] [-iam-endpoint URL]",
-		summary: "IAM users' access keys older than -max-age or never used (key ids only, never secrets)",
+		usage:   "keys [-max-age 90d] [-max-unused 45d] [-include-inactive] [-iam-endpoint URL]",
+		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
 	})
 }
 
 // runKeys prints one line per access key that needs attention: user,
 // key_id, status, created, age_days, last_used, last_service, problems.
-// It exits 1 when an active key is too old or was never used. Inactive
+// It exits 1 when an active key is too old (CIS 1.14), unused for longer
+// than -max-unused (CIS 1.12), never used, or one of a user's two active
+// keys (CIS 1.13). Inactive
 // keys (listed with -include-inactive) cannot sign requests and do not fail
 // the run.
 func runKeys(ctx context.Context, g *globals, args []string) int {
 	c := registry["keys"]
 	fs := g.newFlagSet(c)
 	maxAge := fs.String("max-age", "90d", "report active keys created longer ago than this: days (90d) or a Go duration (2160h)")
+	maxUnused := fs.String("max-unused", "45d", "report active keys not used for longer than this (CIS 1.12): days (45d) or a Go duration")
 	inactive := fs.Bool("include-inactive", false, "also list inactive keys (they cannot sign requests and never fail the run)")
 	iamEndpoint := fs.String("iam-endpoint", "", "IAM endpoint URL (a test fake); the global -endpoint names S3, not IAM")
 	if code, ok := g.parseFlags(fs, args); !ok {
@@ -44,6 +47,10 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 	age, err := parseAge(*maxAge)
 	if err != nil {
 		return g.fail(fmt.Errorf("keys: -max-age: %w", err))
+	}
+	unused, err := parseAge(*maxUnused)
+	if err != nil {
+		return g.fail(fmt.Errorf("keys: -max-unused: %w", err))
 	}
 	if *iamEndpoint != "" {
 		if u, err := url.Parse(*iamEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -64,7 +71,7 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 			o.BaseEndpoint = aws.String(*iamEndpoint)
 		}
 	})
-	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, IncludeInactive: *inactive})
+	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive})
 	if err != nil {
 		return g.fail(err)
 	}

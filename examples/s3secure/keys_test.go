@@ -103,6 +103,31 @@ func TestKeysFindings(t *testing.T) {
 	assert.NotContains(t, stdout+stderr, keysTestSecret)
 }
 
+func TestKeysMaxUnused(t *testing.T) {
+	srv, args := iamEnv(t)
+	now := time.Now()
+	day := 24 * time.Hour
+	srv.AddUser("erin", now.Add(-100*day), iamfake.Key{ID: "AKIAERINIDLEKEY00001", Created: now.Add(-60 * day),
+		LastUsed: now.Add(-50 * day), Service: "s3", Region: "us-east-1"})
+
+	// Last used 50 days ago: over the CIS 1.12 default of 45 days.
+	code, stdout, stderr := runCLI(t, "", append([]string{"-format", "json"}, args...)...)
+	require.Equal(t, exitFindings, code, stderr)
+	rows := keyRows(t, stdout)
+	require.Len(t, rows, 1, stdout)
+	assert.Equal(t, "AKIAERINIDLEKEY00001", rows[0].KeyID)
+	assert.Equal(t, []string{"unused"}, rows[0].Problems)
+
+	// A longer -max-unused accepts it.
+	code, stdout, stderr = runCLI(t, "", append(args, "-max-unused", "60d")...)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, strings.TrimSpace(stdout))
+
+	code, _, stderr = runCLI(t, "", append(args, "-max-unused", "0d")...)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-max-unused")
+}
+
 func TestKeysClean(t *testing.T) {
 	srv, args := iamEnv(t)
 	now := time.Now()
