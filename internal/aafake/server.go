@@ -384,7 +384,7 @@ var credentialScope = regexp.MustCompile(`Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)
 func (s *Server) wrap(op string, h func(*request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("aafake-%d", time.Now().UnixNano()))
-		deny, denied := s.ops.Hit(op)
+		deny, denied := s.ops.Hit(op, r)
 		s.mu.Lock()
 		var f *fault
 		if q := s.faults[op]; len(q) > 0 {

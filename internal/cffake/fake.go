@@ -285,7 +285,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fault, faulted := f.ops.Hit(op)
+	fault, faulted := f.ops.Hit(op, r)
 
 	if ae := f.auth.Check(r); ae != nil {
 		writeError(w, reqID, &apiError{status: ae.Status, code: ae.Code, message: ae.Message})

@@ -211,7 +211,7 @@ func errorf(status int, code, format string, args ...any) *apiError {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	op := strings.TrimPrefix(target, targetPrefix)
-	fault, faulted := s.ops.Hit(op)
+	fault, faulted := s.ops.Hit(op, r)
 
 	if r.Method != http.MethodPost || r.URL.Path != "/" || !strings.HasPrefix(target, targetPrefix) {
 		writeError(w, &apiError{http.StatusBadRequest, "UnknownOperationException", ""})

@@ -3,6 +3,7 @@ package fakeutil_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -28,7 +29,7 @@ func TestOpsFaultTimes(t *testing.T) {
 			var o fakeutil.Ops
 			o.SetFault("Op", tt.fault)
 			for i, want := range tt.hits {
-				f, failed := o.Hit("Op")
+				f, failed := o.Hit("Op", nil)
 				require.Equal(t, want, failed, "request %d", i)
 				if failed {
 					assert.Equal(t, tt.fault.Status, f.Status)
@@ -36,7 +37,7 @@ func TestOpsFaultTimes(t *testing.T) {
 				}
 			}
 			assert.Equal(t, len(tt.hits), o.Count("Op"))
-			_, failed := o.Hit("Other")
+			_, failed := o.Hit("Other", nil)
 			assert.False(t, failed, "a fault is per operation")
 		})
 	}
@@ -47,14 +48,14 @@ func TestOpsClearAndCounts(t *testing.T) {
 	assert.Equal(t, map[string]int{}, o.Counts(), "zero value counts nothing")
 	o.SetFault("A", fakeutil.Fault{Status: 500, Code: "InternalError"})
 	o.SetFault("A", fakeutil.Fault{})
-	_, failed := o.Hit("A")
+	_, failed := o.Hit("A", nil)
 	assert.False(t, failed, "a zero Fault clears the operation's fault")
 
 	o.SetFault("A", fakeutil.Fault{Status: 500, Code: "InternalError"})
 	o.SetFault("B", fakeutil.Fault{Status: 500, Code: "InternalError"})
 	o.ClearFaults()
-	_, failedA := o.Hit("A")
-	_, failedB := o.Hit("B")
+	_, failedA := o.Hit("A", nil)
+	_, failedB := o.Hit("B", nil)
 	assert.False(t, failedA || failedB, "ClearFaults removes every fault")
 
 	counts := o.Counts()
@@ -63,7 +64,7 @@ func TestOpsClearAndCounts(t *testing.T) {
 	assert.Equal(t, 2, o.Count("A"), "Counts returns a copy")
 	o.ResetCounts()
 	assert.Equal(t, 0, o.Count("A"))
-	o.Hit("A")
+	o.Hit("A", nil)
 	assert.Equal(t, 1, o.Count("A"))
 }
 
@@ -95,4 +96,28 @@ func TestErrorCode(t *testing.T) {
 func TestFaultMessageOrStatus(t *testing.T) {
 	assert.Equal(t, "denied", fakeutil.Fault{Status: 403, Message: "denied"}.MessageOrStatus())
 	assert.Equal(t, "Forbidden", fakeutil.Fault{Status: 403}.MessageOrStatus())
+}
+
+func TestResentRequestsAreNotCountedAgain(t *testing.T) {
+	req := func(header string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		if header != "" {
+			r.Header.Set("Amz-Sdk-Request", header)
+		}
+		return r
+	}
+	assert.False(t, fakeutil.Resent(nil))
+	assert.False(t, fakeutil.Resent(req("")), "no header: another client's request")
+	assert.False(t, fakeutil.Resent(req("attempt=1; max=3")))
+	assert.True(t, fakeutil.Resent(req("attempt=2; max=3")))
+	assert.True(t, fakeutil.Resent(req("ttl=20260101T000000Z; attempt=3; max=3")))
+	assert.False(t, fakeutil.Resent(req("attempt=x")))
+
+	var o fakeutil.Ops
+	o.SetFault("Op", fakeutil.Fault{Status: 500, Code: "InternalError", Times: 2})
+	_, failed1 := o.Hit("Op", req("attempt=1; max=3"))
+	_, failed2 := o.Hit("Op", req("attempt=2; max=3"))
+	assert.True(t, failed1)
+	assert.True(t, failed2, "a resend still meets the injected fault")
+	assert.Equal(t, 1, o.Count("Op"), "the resend is the same operation")
 }

@@ -3,6 +3,8 @@ package fakeutil
 import (
 	"maps"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -37,14 +39,18 @@ type Ops struct {
 }
 
 // Hit records one request for op and returns the fault it must fail with,
-// if any, using up one of the fault's Times.
-func (o *Ops) Hit(op string) (Fault, bool) {
+// if any, using up one of the fault's Times. A request the SDK resent
+// ([Resent]) is not counted again: counts are operations the client asked
+// for, not transport attempts.
+func (o *Ops) Hit(op string, r *http.Request) (Fault, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.counts == nil {
 		o.counts = map[string]int{}
 	}
-	o.counts[op]++
+	if !Resent(r) {
+		o.counts[op]++
+	}
 	f, ok := o.faults[op]
 	if !ok {
 		return Fault{}, false
@@ -101,4 +107,23 @@ func (o *Ops) ResetCounts() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.counts = nil
+}
+
+// Resent reports whether r is an AWS SDK's second or later attempt at one
+// operation: its Amz-Sdk-Request header says "attempt=N" with N > 1. Test
+// clients resend only when the client's transport closed the connection
+// under itself after the fake had answered (see internal/testretry), so a
+// fake that counts requests must not count such a resend twice. Requests
+// from other clients (no header) are first attempts.
+func Resent(r *http.Request) bool {
+	if r == nil {
+		return false
+	}
+	for _, part := range strings.Split(r.Header.Get("Amz-Sdk-Request"), ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "attempt="); ok {
+			n, err := strconv.Atoi(v)
+			return err == nil && n > 1
+		}
+	}
+	return false
 }

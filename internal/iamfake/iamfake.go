@@ -172,7 +172,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, reqID, apiErr{400, "InvalidParameterValue", "iamfake: Version must be 2010-05-08", true})
 		return
 	}
-	if deny, denied := s.ops.Hit(action); denied {
+	if deny, denied := s.ops.Hit(action, r); denied {
 		writeErr(w, reqID, apiErr{deny.Status, deny.Code, deny.Message, true})
 		return
 	}

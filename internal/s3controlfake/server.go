@@ -281,7 +281,7 @@ var (
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, name := route(r)
-	fault, faulted := s.ops.Hit(op)
+	fault, faulted := s.ops.Hit(op, r)
 	s.mu.Lock()
 	s.lastHost = r.Host
 	s.mu.Unlock()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/johannesboyne/gofakes3"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/presign"
 )
 
@@ -40,7 +41,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	q := r.URL.Query()
 	rt := classify(r, q)
-	s.counts.add(rt.op, r.Method)
+	if !fakeutil.Resent(r) { // count operations, not the SDK's resends
+		s.counts.add(rt.op, r.Method)
+	}
 
 	now := s.Now()
 	var (

@@ -182,3 +182,24 @@ func TestPostUploadSuccessActions(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, msg)
 	assert.Contains(t, msg, "AccessControlListNotSupported")
 }
+
+// TestResendsAreNotCounted: the counters count operations, so an SDK's
+// resend of the same operation (Amz-Sdk-Request attempt=2) is not counted
+// again, while other clients' requests (no header) always are.
+func TestResendsAreNotCounted(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	send := func(attempt string) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, f.URL+"/", nil)
+		require.NoError(t, err)
+		if attempt != "" {
+			req.Header.Set("Amz-Sdk-Request", attempt)
+		}
+		resp, err := f.HTTPClient().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	send("attempt=1; max=3")
+	send("attempt=2; max=3")
+	send("")
+	assert.Equal(t, 2, f.Count("ListBuckets"))
+}
