@@ -18,8 +18,10 @@ import (
 // retrying), but it retries, at once and up to twice, a request whose
 // connection the client's transport closed under it ("use of closed network
 // connection", aws/aws-sdk-go-v2#1825 and #2737; the SDK's standard retryer
-// retries net.ErrClosed too). Under the race detector that client-side race
-// shows up in a few percent of runs with large responses.
+// retries net.ErrClosed too). Reproduced here under load with -race: a 200
+// response whose body read fails because the transport's write loop closed
+// the connection after the server had already answered (#2737's trace shows
+// the same). The fakes do not count such a resend twice (fakeutil.Resent).
 type ClosedConn struct{ aws.NopRetryer }
 
 var _ aws.Retryer = ClosedConn{}
@@ -40,9 +42,9 @@ func (ClosedConn) GetRetryToken(context.Context, error) (func(error) error, erro
 
 // FreshConnClient returns an HTTP client that opens a new connection for
 // every request (no keep-alive), for SDK clients talking to plain-HTTP
-// fakes. Reusing a kept-alive connection that the test server is closing is
-// the other source of "use of closed network connection" seen under heavy
-// parallel test load; on loopback a new connection costs microseconds.
+// fakes, so that no request can meet a kept-alive connection a test server
+// is closing. On loopback a new connection costs microseconds. (It does not
+// prevent the write-loop race ClosedConn retries.)
 func FreshConnClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}}
 }
