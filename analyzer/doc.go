@@ -83,7 +83,10 @@
 //   - [EnsureArchiveRule] never overwrites a rule of the same name with a
 //     different filter ([ErrArchiveRuleConflict]).
 //   - [Gate] checks both public access and the DefaultGateActions() that
-//     would hand over control of the bucket.
+//     would hand over control of the bucket. GateOptions.SkipAccessNotGranted
+//     is the one opt-out not named Allow…: it drops the second check, so a
+//     policy that lets another account rewrite the bucket policy or ACLs
+//     passes the gate.
 //   - [KeyHygiene] reports keys older than DefaultKeyMaxAge (90 days; a
 //     key exactly that old passes, as in CIS 1.14 "every 90 days or
 //     less"), keys never used, keys last used more than
