@@ -344,7 +344,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 		if a := aws.ToString(got.AccessPointArn); a != "" {
 			p.ARN = a
 		}
-	case acctHasCode(err, "NoSuchAccessPoint"):
+	case hasCode(err, "NoSuchAccessPoint"):
 		p.Create = true
 	default:
 		return fail("GetAccessPoint", err)
@@ -359,7 +359,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 				if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
 					return fail("GetAccessPointPolicy", err)
 				}
-			case acctHasCode(err, "NoSuchAccessPointPolicy"):
+			case hasCode(err, "NoSuchAccessPointPolicy"):
 			default:
 				return fail("GetAccessPointPolicy", err)
 			}
@@ -537,7 +537,7 @@ func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, 
 		if cur, err = policy.Parse([]byte(aws.ToString(out.Policy))); err != nil {
 			return fail("GetBucketPolicy", err)
 		}
-	case acctHasCode(err, "NoSuchBucketPolicy"):
+	case hasCode(err, "NoSuchBucketPolicy"):
 	default:
 		return fail("GetBucketPolicy", err)
 	}
@@ -697,7 +697,7 @@ func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID str
 
 	p, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: ap.Name})
 	switch {
-	case acctHasCode(err, "NoSuchAccessPointPolicy"):
+	case hasCode(err, "NoSuchAccessPointPolicy"):
 		pol.Status, pol.Message = StatusPass, "no access point policy"
 	case err != nil:
 		pol.Status, pol.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "GetAccessPointPolicy " + name, Err: err}

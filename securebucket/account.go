@@ -19,7 +19,6 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/policy"
 )
@@ -233,7 +232,7 @@ func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI,
 	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
 	if err != nil {
 		var nf *s3ctltypes.NoSuchPublicAccessBlockConfiguration
-		if errors.As(err, &nf) || acctHasCode(err, "NoSuchPublicAccessBlockConfiguration") {
+		if errors.As(err, &nf) || hasCode(err, "NoSuchPublicAccessBlockConfiguration") {
 			return &AccountPublicAccessBlock{AccountID: accountID}, nil
 		}
 		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: err}
@@ -454,7 +453,7 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 	switch {
 	case err == nil:
 		bucketBPA = PublicAccessBlockFromS3(out.PublicAccessBlockConfiguration)
-	case acctHasCode(err, "NoSuchPublicAccessBlockConfiguration"):
+	case hasCode(err, "NoSuchPublicAccessBlockConfiguration"):
 	default:
 		return fail("GetPublicAccessBlock", err)
 	}
@@ -469,7 +468,7 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 			for _, ps := range policy.IsPublic(doc, policy.KindBucket).Statements {
 				pb.Reasons = append(pb.Reasons, acctStatementLabel(ps)+": "+ps.Reason)
 			}
-		case acctHasCode(err, "NoSuchBucketPolicy"):
+		case hasCode(err, "NoSuchBucketPolicy"):
 		default:
 			return fail("GetBucketPolicy", err)
 		}
@@ -554,18 +553,6 @@ func acctIsNil(c any) bool {
 	v := reflect.ValueOf(c)
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
-
-// acctErrorCode returns the API error code of err, or "".
-func acctErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-// acctHasCode reports whether err is an API error with code.
-func acctHasCode(err error, code string) bool { return err != nil && acctErrorCode(err) == code }
 
 // acctTrim drops a leading "securebucket: " from err's text so the package
 // prefix appears once in a message.
