@@ -110,20 +110,7 @@ type Verified struct {
 // This is the project's one SigV4 verifier: it is built on
 // internal/sigv4, which the S3 fake uses.
 func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, error) {
-	var o VerifyOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.MaxClockSkew <= 0 {
-		o.MaxClockSkew = DefaultMaxClockSkew
-	}
-	if o.MaxExpiry <= 0 {
-		o.MaxExpiry = DefaultMaxExpiry
-	}
-	o.MaxExpiry = min(o.MaxExpiry, HardMaxExpiry)
+	o := opts.withDefaults()
 	if r == nil || r.URL == nil {
 		return nil, &VerifyError{Err: ErrMalformed, Reason: "nil request"}
 	}
@@ -206,6 +193,26 @@ func hashBody(r *http.Request) (string, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// withDefaults returns a copy of opts (nil means none) with every unset
+// field at its default and MaxExpiry capped at HardMaxExpiry.
+func (opts *VerifyOptions) withDefaults() VerifyOptions {
+	var o VerifyOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxClockSkew <= 0 {
+		o.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if o.MaxExpiry <= 0 {
+		o.MaxExpiry = DefaultMaxExpiry
+	}
+	o.MaxExpiry = min(o.MaxExpiry, HardMaxExpiry)
+	return o
 }
 
 // mapSigV4Error turns internal/sigv4's S3-coded errors into ours, keeping

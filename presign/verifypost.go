@@ -45,20 +45,7 @@ type VerifiedPost struct {
 // [ErrUnknownAccessKey], [ErrSignatureMismatch], [ErrInvalidToken],
 // [ErrExpired], [ErrClockSkew], [ErrExpiryTooLong] or [ErrPolicyViolation].
 func VerifyPost(bucket string, fields map[string][]string, fileSize int64, lookup Lookup, opts *VerifyOptions) (*VerifiedPost, error) {
-	var o VerifyOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.MaxClockSkew <= 0 {
-		o.MaxClockSkew = DefaultMaxClockSkew
-	}
-	if o.MaxExpiry <= 0 {
-		o.MaxExpiry = DefaultMaxExpiry
-	}
-	o.MaxExpiry = min(o.MaxExpiry, HardMaxExpiry)
+	o := opts.withDefaults()
 	malformed := func(reason string) error {
 		return &VerifyError{Err: ErrMalformed, Reason: reason, code: "InvalidArgument", status: http.StatusBadRequest}
 	}
