@@ -300,24 +300,15 @@ func mentionsOAI(s policy.Statement, id, canonical string) bool {
 // bucket to that distribution's ID.
 func oaisInUse(ctx context.Context, cf CloudFrontAPI, bucket string) (map[string]string, error) {
 	used := map[string]string{}
-	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if page.DistributionList == nil {
-			break
-		}
-		for _, s := range page.DistributionList.Items {
-			if s.Origins == nil {
-				continue
-			}
-			for i := range s.Origins.Items {
-				org := &s.Origins.Items[i]
-				if id := oaiIDOf(org); id != "" && isBucketDomain(aws.ToString(org.DomainName), bucket) {
-					used[id] = aws.ToString(s.Id)
-				}
+	dists, err := listDistributions(ctx, cf)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range dists {
+		for i := range s.Origins.Items {
+			org := &s.Origins.Items[i]
+			if id := oaiIDOf(org); id != "" && isBucketDomain(aws.ToString(org.DomainName), bucket) {
+				used[id] = aws.ToString(s.Id)
 			}
 		}
 	}

@@ -318,10 +318,10 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	return res, nil
 }
 
-// findDistribution returns the one distribution with an origin for the
-// bucket, nil when there is none.
-func findDistribution(ctx context.Context, cf CloudFrontAPI, bucket string) (*types.DistributionSummary, error) {
-	var found []types.DistributionSummary
+// listDistributions returns the summaries of every distribution (all
+// pages) that has origins.
+func listDistributions(ctx context.Context, cf CloudFrontAPI) ([]types.DistributionSummary, error) {
+	var out []types.DistributionSummary
 	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -332,17 +332,30 @@ func findDistribution(ctx context.Context, cf CloudFrontAPI, bucket string) (*ty
 			break
 		}
 		for _, s := range page.DistributionList.Items {
-			if s.Origins == nil {
-				continue
+			if s.Origins != nil {
+				out = append(out, s)
 			}
-			for _, org := range s.Origins.Items {
-				// A website-endpoint origin is found too, so that the
-				// update refuses it with ErrWebsiteEndpoint instead of a
-				// second distribution being created beside it.
-				if d := aws.ToString(org.DomainName); isBucketDomain(d, bucket) || isWebsiteDomain(d, bucket) {
-					found = append(found, s)
-					break
-				}
+		}
+	}
+	return out, nil
+}
+
+// findDistribution returns the one distribution with an origin for the
+// bucket, nil when there is none.
+func findDistribution(ctx context.Context, cf CloudFrontAPI, bucket string) (*types.DistributionSummary, error) {
+	dists, err := listDistributions(ctx, cf)
+	if err != nil {
+		return nil, err
+	}
+	var found []types.DistributionSummary
+	for _, s := range dists {
+		for _, org := range s.Origins.Items {
+			// A website-endpoint origin is found too, so that the update
+			// refuses it with ErrWebsiteEndpoint instead of a second
+			// distribution being created beside it.
+			if d := aws.ToString(org.DomainName); isBucketDomain(d, bucket) || isWebsiteDomain(d, bucket) {
+				found = append(found, s)
+				break
 			}
 		}
 	}
