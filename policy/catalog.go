@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ./internal/gen/catalog -data ../../shared/data -out .
+//go:generate go run ./internal/gen/catalog -data internal/gen/data -out .
 
 // AccessLevel is the access level AWS's Service Authorization Reference gives
 // an action.

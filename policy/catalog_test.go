@@ -14,13 +14,16 @@ import (
 	"github.com/s3secure/s3secure/policy/internal/gen"
 )
 
-// dataDir is ../shared/data relative to the repository root.
-const dataDir = "../../shared/data"
+// dataDir is the repository's copy of the reference data, from which the
+// catalog is generated; sharedDataDir is the project's shared reference data
+// (../shared/data relative to the repository root), present on development
+// machines and in CI, of which dataDir must be an exact copy.
+const (
+	dataDir       = "internal/gen/data"
+	sharedDataDir = "../../shared/data"
+)
 
 func TestCatalogGeneratedFilesAreFresh(t *testing.T) {
-	if _, err := os.Stat(dataDir); err != nil {
-		t.Skipf("reference data not found at %s (%v); cannot check generated files", dataDir, err)
-	}
 	files, err := gen.Generate(dataDir)
 	require.NoError(t, err)
 	require.Contains(t, files, gen.CatalogFile)
@@ -32,8 +35,32 @@ func TestCatalogGeneratedFilesAreFresh(t *testing.T) {
 	}
 }
 
+// TestReferenceDataCopyIsFresh fails when the shared reference data has
+// changed and the repository's copy (and so the catalog) has not been
+// refreshed: copy ../shared/data/* to policy/internal/gen/data and run
+// go generate ./policy/...
+func TestReferenceDataCopyIsFresh(t *testing.T) {
+	entries, err := os.ReadDir(sharedDataDir)
+	if err != nil {
+		t.Skipf("shared reference data not found at %s (%v); the repository copy is used as is", sharedDataDir, err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join(sharedDataDir, e.Name()))
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join(dataDir, e.Name()))
+		if !assert.NoErrorf(t, err, "%s is missing from %s: copy it from %s", e.Name(), dataDir, sharedDataDir) {
+			continue
+		}
+		assert.Truef(t, bytes.Equal(want, got), "%s/%s differs from %s: copy it and run go generate ./policy/...", dataDir, e.Name(), sharedDataDir)
+	}
+}
+
 func TestCatalogCounts(t *testing.T) {
-	assert.Len(t, policy.Actions(), 168)
+	// 168 actions in the 2026-02-13 service reference, 12 added later.
+	assert.Len(t, policy.Actions(), 180)
 	assert.Len(t, policy.ResourceTypes(), 13)
 	// 46 global keys from the TSV plus the s3: keys (aws:RequestTag etc. are in both).
 	assert.Greater(t, len(policy.ConditionKeys()), 90)
@@ -109,9 +136,9 @@ func TestExpandActions(t *testing.T) {
 		}
 		return out
 	}
-	assert.Len(t, policy.ExpandActions("*"), 168)
-	assert.Len(t, policy.ExpandActions("s3:*"), 168)
-	assert.Len(t, policy.ExpandActions("S3:*"), 168)
+	assert.Len(t, policy.ExpandActions("*"), 180)
+	assert.Len(t, policy.ExpandActions("s3:*"), 180)
+	assert.Len(t, policy.ExpandActions("S3:*"), 180)
 
 	get := names(policy.ExpandActions("s3:Get*"))
 	require.NotEmpty(t, get)
@@ -216,16 +243,13 @@ func TestLookupConditionKey(t *testing.T) {
 }
 
 func TestGeneratorRejectsBadData(t *testing.T) {
-	if _, err := os.Stat(dataDir); err != nil {
-		t.Skipf("reference data not found at %s", dataDir)
-	}
 	_, err := gen.Generate(t.TempDir())
 	require.Error(t, err)
 
 	// A supplement that disagrees with the access-level flags is an error,
 	// not a silently different catalog.
 	dir := t.TempDir()
-	for _, f := range []string{"aws-service-reference-s3.json", "global-condition-keys.tsv", "access-analyzer-checks.tsv"} {
+	for _, f := range []string{"aws-service-reference-s3.json", "aws-service-reference-s3.additions.json", "global-condition-keys.tsv", "access-analyzer-checks.tsv"} {
 		b, err := os.ReadFile(filepath.Join(dataDir, f))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o600))
@@ -236,4 +260,23 @@ func TestGeneratorRejectsBadData(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "aws-service-reference-s3.supplement.json"), sup, 0o600))
 	_, err = gen.Generate(dir)
 	assert.ErrorContains(t, err, "access level")
+}
+
+// TestCatalogHasLaterActions pins the merge of the additions file: the
+// actions AWS added after the main snapshot are in the catalog with their
+// access level, resource types and condition keys.
+func TestCatalogHasLaterActions(t *testing.T) {
+	a, ok := policy.LookupAction("s3:AllowVendedLogDeliveryForResource")
+	require.True(t, ok)
+	assert.Equal(t, policy.AccessRead, a.AccessLevel)
+	assert.Equal(t, []policy.ActionResource{{ResourceType: "bucket", Required: true}}, a.Resources)
+	assert.Contains(t, a.ConditionKeys, "s3:logType")
+	a, ok = policy.LookupAction("s3:PutObjectAnnotation")
+	require.True(t, ok)
+	assert.Equal(t, policy.AccessWrite, a.AccessLevel)
+	assert.Contains(t, a.ConditionKeys, "s3:x-amz-object-if-match")
+	for _, k := range []string{"s3:annotation-prefix", "s3:max-annotation-results", "aws:SourceVpcArn", "aws:IsMcpServiceAction"} {
+		_, ok := policy.LookupConditionKey(k)
+		assert.Truef(t, ok, "LookupConditionKey(%q)", k)
+	}
 }

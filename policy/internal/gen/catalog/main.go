@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	data := flag.String("data", "../../shared/data", "directory holding the AWS reference data")
+	data := flag.String("data", "internal/gen/data", "directory holding the AWS reference data")
 	out := flag.String("out", ".", "directory to write the generated files to")
 	flag.Parse()
 	files, err := gen.Generate(*data)
