@@ -69,7 +69,7 @@ func lowerAll(v Values) []string {
 	}
 	out := make([]string, len(v))
 	for i, s := range v {
-		out[i] = strings.ToLower(s)
+		out[i] = asciiLower(s) // as IAM folds: ASCII only
 	}
 	return out
 }
@@ -93,31 +93,40 @@ func canonicalPrincipal(p *Principal) []string {
 	return out
 }
 
+// canonicalCondition returns one item per condition entry: its operator,
+// its key and its set of values. Values stay with their entry, because the
+// values of one key are ORed while two entries (the same key written twice
+// in another case, or under an operator written in another case) are ANDed:
+// {k: [a, b]} is not {k: a, K: b}. Repeated entries collapse, as a AND a
+// is a.
 func canonicalCondition(c Condition) []string {
 	if len(c) == 0 {
 		return nil // an empty Condition is no condition
 	}
 	out := []string{}
 	for _, blk := range c {
-		op := strings.ToLower(blk.Operator)
+		op := asciiLower(blk.Operator)
 		base := op
 		if i := strings.LastIndexByte(base, ':'); i >= 0 {
 			base = base[i+1:]
 		}
 		for _, e := range blk.Entries {
-			key := strings.ToLower(e.Key)
+			vals := make([]string, 0, len(e.Values))
 			for _, v := range e.Values {
 				text := v.Text
 				switch {
 				case strings.HasPrefix(base, "bool"):
-					text = strings.ToLower(text)
+					text = asciiLower(text)
 				case strings.HasPrefix(base, "numeric"):
 					if f, err := strconv.ParseFloat(text, 64); err == nil {
 						text = strconv.FormatFloat(f, 'g', -1, 64)
 					}
 				}
-				out = append(out, op+"\x03"+key+"\x03"+text)
+				vals = append(vals, strconv.Quote(text))
 			}
+			slices.Sort(vals)
+			vals = slices.Compact(vals)
+			out = append(out, op+"\x03"+asciiLower(e.Key)+"\x03"+strings.Join(vals, ","))
 		}
 	}
 	return out

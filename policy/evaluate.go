@@ -170,7 +170,7 @@ func newContextValue(s string) contextValue {
 // values is present but empty: ForAllValues conditions on it are true, and
 // other operators find no value.
 func (c *Context) Set(key string, values ...string) {
-	lk := strings.ToLower(key)
+	lk := asciiLower(key)
 	vs := make([]contextValue, len(values))
 	for i, s := range values {
 		vs[i] = newContextValue(s)
@@ -198,8 +198,9 @@ func (c *Context) SetBool(key string, b bool) { c.Set(key, strconv.FormatBool(b)
 
 // Delete removes key.
 func (c *Context) Delete(key string) {
+	lk := asciiLower(key)
 	for i := range c.entries {
-		if strings.EqualFold(c.entries[i].key, key) {
+		if c.entries[i].key == lk {
 			c.entries = append(c.entries[:i], c.entries[i+1:]...)
 			return
 		}
@@ -208,7 +209,7 @@ func (c *Context) Delete(key string) {
 
 // Lookup returns the values of key and whether it is set.
 func (c *Context) Lookup(key string) ([]string, bool) {
-	vs, ok := c.lookup(strings.ToLower(key))
+	vs, ok := c.lookup(asciiLower(key))
 	if !ok {
 		return nil, false
 	}
@@ -472,7 +473,9 @@ func expandValues(vs Values) actionSet {
 	var set actionSet
 	for _, a := range vs {
 		if !hasWildcard(a) {
-			if i, ok := catalogActionIndex[strings.ToLower(a)]; ok {
+			// ASCII folding, as the matchers and IAM: strings.ToLower would
+			// turn the Kelvin sign (U+212A) into "k".
+			if i, ok := catalogActionIndex[asciiLower(a)]; ok {
 				set[i/64] |= 1 << (i % 64)
 			}
 			continue
@@ -759,6 +762,16 @@ func (s *cStatement) matchResource(req *Request) bool {
 			}
 		}
 	} else {
+		// A variable without a value makes the whole statement invalid for
+		// this request, so it matches nothing, with Resource and with
+		// NotResource alike (IAM user guide, "Variables and tags": "If AWS
+		// cannot resolve a variable this might cause the entire statement
+		// to be invalid").
+		for i := range s.res {
+			if !s.res[i].resolves(req) {
+				return false
+			}
+		}
 		var buf [scratchSize]byte
 		for i := range s.res {
 			t := &s.res[i]

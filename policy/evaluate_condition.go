@@ -148,7 +148,7 @@ var (
 )
 
 func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, error) {
-	cc := cCondition{op: op, key: strings.ToLower(e.Key)}
+	cc := cCondition{op: op, key: asciiLower(e.Key)}
 	if len(e.Values) == 0 {
 		return cc, errEmpty
 	}
@@ -274,6 +274,14 @@ func (c *cCondition) eval(req *Request) bool {
 	var one [1]contextValue
 	vals, present := req.value(c.key, &one)
 	present = present && len(vals) > 0
+	if c.hasVar && (present || !c.op.ifExists) && !c.varsResolve(req) {
+		// A policy variable without a value makes the statement invalid:
+		// the condition is false whatever the operator, so a negated
+		// operator does not turn the missing value into a match. IfExists
+		// on an absent key holds before any value is looked at, which is
+		// how the IAM user guide says to keep such statements valid.
+		return false
+	}
 	if c.op.family == famNull {
 		for i := range c.values {
 			if c.values[i].null != present {
@@ -319,6 +327,17 @@ func (c *cCondition) eval(req *Request) bool {
 		}
 	}
 	return c.op.negated
+}
+
+// varsResolve reports whether every policy variable in the condition's
+// values has a value in the request (or a default).
+func (c *cCondition) varsResolve(req *Request) bool {
+	for i := range c.values {
+		if !c.values[i].t.resolves(req) {
+			return false
+		}
+	}
+	return true
 }
 
 // anyPolicyValue reports whether the request value matches any of the

@@ -276,10 +276,25 @@ func parseTemplate(s string) (template, bool) {
 		if body == "" || strings.ContainsAny(body, " \t'") {
 			return template{lit: s}, false
 		}
-		p.key = strings.ToLower(body)
+		p.key = asciiLower(body)
 		parts = append(parts, p)
 	}
 	return template{lit: s, parts: parts}, true
+}
+
+// resolves reports whether every variable of the template has a value in
+// the request, or a default. It does not allocate.
+func (t *template) resolves(req *Request) bool {
+	for i := range t.parts {
+		p := &t.parts[i]
+		if p.key == "" || p.hasDef {
+			continue
+		}
+		if _, ok := req.variable(p.key); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // render writes the template into dst with each variable replaced by its

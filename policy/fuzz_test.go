@@ -72,6 +72,16 @@ func FuzzEvaluate(f *testing.F) {
 		"s3:PutObject", "arn:aws:s3:::b/alice/k", "aws:TagKeys", "a1", false)
 	f.Add([]byte(`{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"NotAction":"s3:Get*","NotResource":"arn:*:s3:::b*","Condition":{"DateLessThanIfExists":{"aws:CurrentTime":"2030-01-01"},"Null":{"aws:SourceVpce":"true"}}}]}`),
 		"s3:DeleteObject", "arn:aws:s3:::c/k", "aws:CurrentTime", "2025-01-01T00:00:00Z", true)
+	// IAM folds action names in ASCII only: the Kelvin sign is not a k,
+	// compiled or not.
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:DeleteBuc\u212Aet","s3:\u212A*"],"Resource":"*"}]}`),
+		"s3:DeleteBucket", "arn:aws:s3:::b", "k", "v", false)
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:DeleteBucket","Resource":"*"}]}`),
+		"s3:DeleteBuc\u212Aet", "arn:aws:s3:::b", "k", "v", false)
+	// A variable without a value makes the statement invalid, NotResource
+	// and negated operators included.
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"StringNotLike":{"s3:prefix":"${aws:PrincipalTag/team}/*"}}},{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`),
+		"s3:ListBucket", "arn:aws:s3:::b", "s3:prefix", "x/", true)
 	f.Fuzz(func(t *testing.T, src []byte, action, resource, key, value string, anon bool) {
 		doc, err := policy.Parse(src)
 		if err != nil {
