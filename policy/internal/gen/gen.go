@@ -136,7 +136,7 @@ type check struct {
 }
 
 // Generate reads the reference data in dataDir and returns the generated Go
-// source files by name (CatalogFile, CodesFile), gofmt-ed.
+// source files by name (CatalogFile, CodesFile, OperationsFile), gofmt-ed.
 func Generate(dataDir string) (map[string][]byte, error) {
 	var ref serviceRef
 	if err := readJSON(filepath.Join(dataDir, serviceRefFile), &ref); err != nil {
@@ -337,7 +337,11 @@ func Generate(dataDir string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{CatalogFile: catalog, CodesFile: codes}, nil
+	ops, err := generateOperations(dataDir, actions)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{CatalogFile: catalog, CodesFile: codes, OperationsFile: ops}, nil
 }
 
 func writeCatalog(actions []action, resTypes []resType, keys []condKey) ([]byte, error) {
