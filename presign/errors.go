@@ -39,6 +39,12 @@ var (
 
 	// ErrMalformed reports a request whose signature parameters cannot be parsed.
 	ErrMalformed = errors.New("presign: malformed signed request")
+	// ErrMalformedQuery reports a query string that does not parse strictly:
+	// a pair holding ';', a bad '%' escape, or a pair without a name. Such
+	// text would otherwise be dropped before the signature is compared,
+	// while S3 (which splits only on '&') would act on it. It wraps
+	// ErrMalformed.
+	ErrMalformedQuery = fmt.Errorf("%w: the query string does not parse", ErrMalformed)
 	// ErrUnsigned reports a request that carries no SigV4 signature at all.
 	ErrUnsigned = errors.New("presign: request is not signed")
 	// ErrUnknownAccessKey reports an access key the lookup does not know.

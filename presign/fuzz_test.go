@@ -18,8 +18,10 @@ import (
 // never panic, must return either a result or a *VerifyError, must not
 // leak the secret, token or signature in errors, and must accept only
 // requests whose signature really is the one for the lookup's secret (checked
-// by verifying again with a different secret).
-// Seed corpus: testdata/fuzz/FuzzVerify.
+// by verifying again with a different secret) and whose raw query parses
+// strictly (nothing was dropped unsigned). Seed corpus:
+// testdata/fuzz/FuzzVerify, including valid URLs with query text that
+// url.Query would drop (query-*).
 func FuzzVerify(f *testing.F) {
 	p := newTestPresigner(f, aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}, nil)
 	for _, k := range []string{"k", "dir/a b+c.txt", "日本"} {
@@ -69,6 +71,11 @@ func FuzzVerify(f *testing.F) {
 				t.Fatalf("error leaks the signature: %s", msg)
 			}
 			return
+		}
+		// Nothing in the query was dropped before the signature was
+		// compared: what verified parses strictly, with no nameless pair.
+		if q, err := url.ParseQuery(r.URL.RawQuery); err != nil || q.Has("") {
+			t.Fatalf("verified a query that does not parse strictly (%v): %q", err, r.URL.RawQuery)
 		}
 		if v.Presigned && !v.ExpiresAt.After(v.SigningTime.Add(-time.Second)) {
 			t.Fatalf("inconsistent expiry %v before %v", v.ExpiresAt, v.SigningTime)

@@ -101,8 +101,14 @@ type Verified struct {
 // header sent must be signed, plus opts.RequiredSignedHeaders). Verify does
 // not read the body.
 //
+// The raw query string is parsed strictly, for signed and unsigned requests
+// alike: a pair holding ';', a bad '%' escape or a pair without a name is
+// refused with [ErrMalformedQuery] (400 InvalidArgument). url.Query would
+// drop such text silently, so it would never be compared with the
+// signature, while S3, which splits the query on '&' only, acts on it.
+//
 // Errors are *[VerifyError] values wrapping one of [ErrUnsigned],
-// [ErrMalformed], [ErrUnknownAccessKey], [ErrSignatureMismatch],
+// [ErrMalformed] (or [ErrMalformedQuery], which wraps it), [ErrUnknownAccessKey], [ErrSignatureMismatch],
 // [ErrInvalidToken], [ErrExpired], [ErrClockSkew], [ErrExpiryTooLong] or
 // [ErrMissingSignedHeader]; [VerifyError.S3Code] and
 // [VerifyError.HTTPStatus] give what S3 would answer.
@@ -227,6 +233,10 @@ func mapSigV4Error(r *http.Request, err error, now time.Time, skew time.Duration
 	}
 	ve := &VerifyError{AccessKeyID: accessKeyOf(r), cause: err, code: se.Code, status: se.StatusCode}
 	switch {
+	case errors.Is(err, sigv4.ErrMalformedQuery):
+		ve.Err, ve.AccessKeyID = ErrMalformedQuery, ""
+		ve.Reason = strings.TrimPrefix(se.Message, sigv4.MalformedQueryPrefix)
+		return ve
 	case errors.Is(err, sigv4.ErrInvalidAccessKeyID):
 		ve.Err = ErrUnknownAccessKey
 	case errors.Is(err, sigv4.ErrSignatureDoesNotMatch):

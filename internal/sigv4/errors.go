@@ -18,7 +18,12 @@ type Error struct {
 	Message string
 	// StatusCode is the HTTP status S3 uses for Code.
 	StatusCode int
+	// cause is a more specific sentinel (ErrMalformedQuery), or nil.
+	cause error
 }
+
+// Unwrap returns the more specific sentinel the error carries, if any.
+func (e *Error) Unwrap() error { return e.cause }
 
 // Error implements error.
 func (e *Error) Error() string {
@@ -44,6 +49,14 @@ var (
 	// (no Authorization header, no X-Amz-* query authentication). Callers
 	// usually treat such a request as anonymous.
 	ErrUnsigned = errors.New("sigv4: request is not signed")
+
+	// ErrMalformedQuery means the raw query string does not parse strictly:
+	// a pair holding ';', a bad '%' escape, or a pair without a name. The
+	// lenient url.Query drops such pairs, so they would never be compared
+	// with the signature, while S3 splits the query on '&' only and would
+	// act on them. It comes inside an *Error with code InvalidArgument
+	// (400), whether or not the request is signed.
+	ErrMalformedQuery = errors.New("sigv4: malformed query string")
 
 	// ErrInvalidAccessKeyID: the access key is not known (403).
 	ErrInvalidAccessKeyID = &Error{Code: "InvalidAccessKeyId", StatusCode: http.StatusForbidden}

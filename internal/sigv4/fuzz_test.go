@@ -21,6 +21,11 @@ func FuzzVerify(f *testing.F) {
 	f.Add("PUT", "https://h/b/k?X-Amz-Expires=604801&X-Amz-Algorithm=AWS4-HMAC-SHA256", "", "", "")
 	f.Add("GET", "https://h/", "AWS4-HMAC-SHA256 Credential=a/b/c/d/e", "x", "UNSIGNED-PAYLOAD")
 	f.Add("GET", "https://h/?AWSAccessKeyId=x&Signature=y", "AWS x:y", "", "")
+	// Query text url.Query drops: refused, never skipped unsigned.
+	const vector = "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+	for _, extra := range []string{"&response-content-type=text/html;x=1", "&a=%zz", "&a=%4", "&%zz=1", "&=x", "&="} {
+		f.Add("GET", vector+extra, "", "", "")
+	}
 	known := map[string]bool{
 		"InvalidAccessKeyId": true, "SignatureDoesNotMatch": true, "RequestTimeTooSkewed": true, "AccessDenied": true,
 		"AuthorizationHeaderMalformed": true, "AuthorizationQueryParametersError": true, "InvalidToken": true,
@@ -47,6 +52,9 @@ func FuzzVerify(f *testing.F) {
 		if err == nil {
 			if res == nil || res.AccessKeyID != "AKIAIOSFODNN7EXAMPLE" {
 				t.Fatalf("success without a known key: %+v", res)
+			}
+			if q, perr := url.ParseQuery(u.RawQuery); perr != nil || q.Has("") {
+				t.Fatalf("verified a query that does not parse strictly: %q", u.RawQuery)
 			}
 			return
 		}

@@ -141,19 +141,28 @@ const amzDateFormat = "20060102T150405Z"
 // AuthorizationHeaderMalformed, AuthorizationQueryParametersError,
 // InvalidToken, InvalidRequest, InvalidArgument).
 //
+// The query string is parsed with ParseQuery, before anything else: query
+// text that does not parse strictly (a pair holding ';', a bad '%' escape,
+// a pair without a name) is refused with an InvalidArgument *Error
+// wrapping ErrMalformedQuery, signed or not, instead of being dropped
+// unsigned.
+//
 // Verify does not read the body. STREAMING-AWS4-HMAC-SHA256-PAYLOAD requests
 // are accepted on their seed signature; chunk signatures are not checked.
 func Verify(r *http.Request, lookup LookupFunc, opts *VerifyOptions) (*Result, error) {
 	o := resolve(opts)
 	authz := r.Header.Get("Authorization")
-	q := r.URL.Query()
+	q, err := ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, err
+	}
 	hasQueryAuth := q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature")
 	hasV2Query := q.Has("AWSAccessKeyId") && q.Has("Signature")
 	switch {
 	case authz != "" && (hasQueryAuth || hasV2Query):
 		return nil, newErr(ErrInvalidArgument, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
 	case authz != "":
-		return verifyHeader(r, authz, lookup, o)
+		return verifyHeader(r, q, authz, lookup, o)
 	case hasQueryAuth:
 		return verifyQuery(r, q, lookup, o)
 	case hasV2Query:
@@ -224,7 +233,7 @@ func (o resolved) checkScope(sc scope, base *Error) *Error {
 	return nil
 }
 
-func verifyHeader(r *http.Request, authz string, lookup LookupFunc, o resolved) (*Result, error) {
+func verifyHeader(r *http.Request, q url.Values, authz string, lookup LookupFunc, o resolved) (*Result, error) {
 	alg, rest, _ := strings.Cut(authz, " ")
 	if alg != Algorithm {
 		if alg == "AWS" {
@@ -297,7 +306,7 @@ func verifyHeader(r *http.Request, authz string, lookup LookupFunc, o resolved) 
 	} else if !validPayloadHash(payload) {
 		return nil, newErr(ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD or a valid sha256 value.")
 	}
-	canon := canonicalRequest(r, r.URL.Query(), false, headers, signed, payload, o.service)
+	canon := canonicalRequest(r, q, false, headers, signed, payload, o.service)
 	want := signature(creds.SecretAccessKey, sc, amzDate, canon)
 	if !equalSig(want, sig) {
 		return nil, newErr(ErrSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
@@ -405,6 +414,37 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 		PayloadHash:     payload,
 		HasSessionToken: token != "",
 	}, nil
+}
+
+// ParseQuery parses a raw query string the way Verify does: strictly. It
+// is url.ParseQuery (pairs split on '&', names and values unescaped, '+'
+// read as a space; empty segments, as in "a=1&&b=2", carry nothing and are
+// skipped) except that it refuses what url.ParseQuery drops or keeps under
+// an empty name: a pair holding ';', a bad '%' escape, a pair without a
+// name ("=x"). The error is an *Error with code InvalidArgument that
+// wraps ErrMalformedQuery; it quotes no part of the query, which may hold
+// a signature or a session token.
+func ParseQuery(raw string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		reason := "a pair holds a bad '%' escape"
+		if strings.IndexByte(raw, ';') >= 0 {
+			reason = "a pair holds a ';' (S3 splits the query on '&' only)"
+		}
+		return nil, malformedQuery(reason)
+	}
+	if _, ok := q[""]; ok {
+		return nil, malformedQuery("a pair has no name")
+	}
+	return q, nil
+}
+
+// MalformedQueryPrefix starts the Message of every ErrMalformedQuery error.
+const MalformedQueryPrefix = "the query string does not parse: "
+
+func malformedQuery(reason string) *Error {
+	return &Error{Code: ErrInvalidArgument.Code, StatusCode: ErrInvalidArgument.StatusCode, cause: ErrMalformedQuery,
+		Message: MalformedQueryPrefix + reason}
 }
 
 func contains(list []string, s string) bool {

@@ -328,3 +328,29 @@ func TestCredentialsRedacted(t *testing.T) {
 		assert.Contains(t, s, "AKID")
 	}
 }
+
+// TestParseQueryIsStrict pins ParseQuery against url.ParseQuery: the same
+// values where both succeed, an InvalidArgument ErrMalformedQuery where
+// url.ParseQuery reports an error or keeps a pair under an empty name.
+func TestParseQueryIsStrict(t *testing.T) {
+	for _, raw := range []string{"", "a=1", "a=1&&b=2&", "uploads", "a=&b", "a+b=c+d&x-id=GetObject", "k=%2F%20%3B"} {
+		got, err := sigv4.ParseQuery(raw)
+		require.NoError(t, err, raw)
+		want, _ := url.ParseQuery(raw)
+		assert.Equal(t, want, got, raw)
+	}
+	for _, raw := range []string{"a=1;b=2", "a=1&b=x;y", "a=%zz", "a=%4", "%g0=1", "=x", "a=1&=", "="} {
+		_, err := sigv4.ParseQuery(raw)
+		require.ErrorIs(t, err, sigv4.ErrMalformedQuery, raw)
+		require.ErrorIs(t, err, sigv4.ErrInvalidArgument, raw)
+		var e *sigv4.Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, http.StatusBadRequest, e.StatusCode)
+		assert.NotContains(t, err.Error(), raw, "the query may hold secrets: never quoted")
+	}
+	// Unsigned requests are refused too: a server must not act on query
+	// text it parsed differently from S3.
+	r := httptest.NewRequest(http.MethodGet, "https://h/b/k?a=1;b=2", nil)
+	_, err := sigv4.Verify(r, lookupOf(), nil)
+	assert.ErrorIs(t, err, sigv4.ErrMalformedQuery)
+}
