@@ -18,7 +18,8 @@ import (
 // verify under another secret. The policy argument is raw JSON; the form
 // carries it base64-encoded, signed with the right key (so the policy
 // parser and condition checks are reached), and extra is "name=value"
-// lines added to the form. Seed corpus: testdata/fuzz/FuzzPostPolicy.
+// lines added to the form. A form it accepts never has a bucket field that
+// names another bucket. Seed corpus: testdata/fuzz/FuzzPostPolicy.
 func FuzzPostPolicy(f *testing.F) {
 	f.Add(`{"expiration":"2026-03-14T15:24:26.000Z","conditions":[{"bucket":"b-ok"},["starts-with","$key","u/"],["content-length-range",0,10],{"x-amz-algorithm":"AWS4-HMAC-SHA256"},{"x-amz-credential":"AKIAS3SECURETEST0001/20260314/eu-west-1/s3/aws4_request"},{"x-amz-date":"20260314T150926Z"}]}`, "key=u/a", int64(5))
 	f.Add(`{"expiration":"2026-03-14T15:24:26Z","conditions":[["eq","$bucket","b-ok"],["eq","$key","k"],["content-length-range","1","2"]]}`, "key=k\nacl=private", int64(1))
@@ -56,6 +57,11 @@ func FuzzPostPolicy(f *testing.F) {
 		}
 		if v.Key == "" {
 			t.Fatal("accepted a form without a key")
+		}
+		for k, vs := range form {
+			if strings.EqualFold(k, "bucket") && vs[0] != "b-ok" {
+				t.Fatalf("accepted a bucket field naming %q for bucket b-ok", vs[0])
+			}
 		}
 		if _, err := presign.VerifyPost("b-ok", form, size, wrong, opts); !errors.Is(err, presign.ErrSignatureMismatch) {
 			t.Fatalf("form verified under another secret too: %v", err)

@@ -95,6 +95,16 @@ func TestPost(t *testing.T) {
 		{name: "wrong content type", form: form(func(f map[string][]string) { f["Content-Type"] = []string{"text/html"} }), size: 1, wantErr: presign.ErrPolicyViolation},
 		{name: "extra field", form: form(func(f map[string][]string) { f["acl"] = []string{"public-read"} }), size: 1, wantErr: presign.ErrPolicyViolation},
 		{name: "ignored extra field", form: form(func(f map[string][]string) { f["x-ignore-me"] = []string{"1"} }), size: 1},
+		// The policy's bucket condition covers a form field named bucket,
+		// so that field's value must meet it too ("The form field value
+		// must match the value specified", S3 API reference, POST Policy).
+		{name: "bucket field naming another bucket", form: form(func(f map[string][]string) { f["bucket"] = []string{"other-bucket"} }), size: 1,
+			wantErr: presign.ErrPolicyViolation, wantCode: "AccessDenied"},
+		{name: "Bucket field naming another bucket", form: form(func(f map[string][]string) { f["Bucket"] = []string{"uploads-bucket-2"} }), size: 1,
+			wantErr: presign.ErrPolicyViolation, wantCode: "AccessDenied"},
+		{name: "empty bucket field", form: form(func(f map[string][]string) { f["bucket"] = []string{""} }), size: 1,
+			wantErr: presign.ErrPolicyViolation, wantCode: "AccessDenied"},
+		{name: "bucket field naming this bucket", form: form(func(f map[string][]string) { f["bucket"] = []string{"uploads-bucket"} }), size: 1},
 		{name: "encryption dropped", form: form(func(f map[string][]string) { delete(f, "x-amz-server-side-encryption") }), size: 1, wantErr: presign.ErrPolicyViolation},
 		{name: "tampered policy", form: form(func(f map[string][]string) {
 			f["policy"] = []string{base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(raw), "1000", "9999999", 1)))}
@@ -113,6 +123,8 @@ func TestPost(t *testing.T) {
 			if tc.wantErr == nil {
 				require.NoError(t, err)
 				assert.Equal(t, "user/42/${filename}", v.Key)
+				assert.NotContains(t, v.Fields, "bucket", "the bucket is the caller's argument, not an object setting")
+				assert.Equal(t, "image/png", v.Fields["content-type"])
 				return
 			}
 			require.ErrorIs(t, err, tc.wantErr)

@@ -24,7 +24,8 @@ type VerifiedPost struct {
 	// (for example with [ValidateKey]).
 	Key string
 	// Fields are the form fields with lower-case names, except the
-	// signature, the policy and the session token.
+	// signature, the policy, the session token and a bucket field (which
+	// VerifyPost requires to name the bucket it was given).
 	Fields map[string]string
 	// SigningTime is x-amz-date; Expiration is the policy's expiration.
 	SigningTime time.Time
@@ -36,9 +37,10 @@ type VerifiedPost struct {
 // session token, the policy's expiration, and every condition against the
 // form fields, the bucket and the uploaded file's size; and it refuses form
 // fields no condition covers (other than x-amz-signature, policy, file and
-// x-ignore-*). It is stricter than S3 in two ways: the policy must name the
-// bucket, and its lifetime (expiration minus x-amz-date) must not exceed
-// opts.MaxExpiry. Field names are case-insensitive; fields holds the form
+// x-ignore-*); a form field named bucket must name bucket, the bucket the
+// policy's bucket conditions are checked against. It is stricter than S3
+// in two ways: the policy must name the bucket, and its lifetime
+// (expiration minus x-amz-date) must not exceed opts.MaxExpiry. Field names are case-insensitive; fields holds the form
 // values without the file (multipart.Form.Value).
 //
 // Errors are *[VerifyError] values wrapping [ErrMalformed],
@@ -126,6 +128,14 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if life := expiration.Sub(signedAt); life > o.MaxExpiry {
 		return nil, denied(ErrExpiryTooLong, "policy lifetime "+life.String()+" exceeds the "+o.MaxExpiry.String()+" maximum")
 	}
+	// A form field named bucket is held to the policy's bucket conditions
+	// like any field ("The form field value must match the value
+	// specified", S3 API reference, POST Policy): the conditions below
+	// are checked against the request's bucket, so the field must name
+	// that same bucket.
+	if fb, ok := form["bucket"]; ok && fb != bucket {
+		return nil, denied(ErrPolicyViolation, "Invalid according to Policy: the bucket field does not name the request's bucket")
+	}
 	matched := map[string]bool{}
 	hasBucket := false
 	for _, rc := range doc.Conditions {
@@ -172,7 +182,7 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		case !matched[k]:
 			return nil, denied(ErrPolicyViolation, "Invalid according to Policy: Extra input fields: "+k)
 		}
-		if k != "x-amz-security-token" {
+		if k != "x-amz-security-token" && k != "bucket" {
 			out[k] = v
 		}
 	}
