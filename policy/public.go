@@ -16,13 +16,26 @@ type PublicStatus struct {
 	Statements []PublicStatement
 }
 
-// PublicStatement is one public statement and why it is public.
+// PublicStatement is one public statement, why it is public, and what it
+// grants to everyone.
 type PublicStatement struct {
 	Index int
 	Sid   string
 	// Reason says what grants access to everyone, for example
 	// `Principal "*" without a condition that limits it to fixed values`.
 	Reason string
+	// Read are the s3 actions of access level List or Read that the
+	// statement grants to everyone, and Write those of access level Write,
+	// Permissions management or Tagging, in name order. Only actions that
+	// apply to a resource the statement names are counted (s3:GetObject on
+	// a bucket ARN grants nothing); Action "*", wildcards and NotAction are
+	// expanded with the catalog. Every catalog action is in one of the two,
+	// so a public statement that grants anything grants read or write.
+	Read, Write []string
+	// Unknown are the statement's s3: action names the catalog does not
+	// know (an action newer than this library): their access level, and so
+	// whether they read or write, cannot be told.
+	Unknown []string
 }
 
 // IsPublic reports whether doc, used as a bucket policy (kind [KindBucket])
@@ -59,9 +72,12 @@ func IsPublic(doc *Document, kind Kind) PublicStatus {
 		return st
 	}
 	for i := range doc.Statements {
-		if reason, public := statementPublic(&doc.Statements[i], kind); public {
+		s := &doc.Statements[i]
+		if reason, public := statementPublic(s, kind); public {
 			st.IsPublic = true
-			st.Statements = append(st.Statements, PublicStatement{Index: i, Sid: doc.Statements[i].Sid, Reason: reason})
+			ps := PublicStatement{Index: i, Sid: s.Sid, Reason: reason}
+			ps.Read, ps.Write, ps.Unknown = grantsByLevel(s)
+			st.Statements = append(st.Statements, ps)
 		}
 	}
 	return st
@@ -71,6 +87,46 @@ func IsPublic(doc *Document, kind Kind) PublicStatus {
 // policy is public by the rules of [IsPublic], and why.
 func StatementIsPublic(s Statement, kind Kind) (reason string, public bool) {
 	return statementPublic(&s, kind)
+}
+
+// IsReadLevel reports whether an access level reads (List or Read), in the
+// sense of Security Hub's S3.2 ("should block public read access"). Every
+// other level (Write, Permissions management, Tagging) changes the bucket,
+// its objects or who may access them: S3.3, public write.
+func IsReadLevel(l AccessLevel) bool { return l == AccessRead || l == AccessList }
+
+// grantsByLevel returns the s3 actions an Allow statement grants on the
+// resources it names, split by [IsReadLevel], and its s3: action names the
+// catalog does not know.
+func grantsByLevel(s *Statement) (read, write, unknown []string) {
+	var set actionSet
+	if s.NotAction != nil {
+		set = expandSet("*")
+		for _, p := range s.NotAction {
+			set = set.minus(expandSet(p))
+		}
+	} else {
+		for _, p := range s.Action {
+			e := expandSet(p)
+			if e.empty() && hasPrefixFold(p, "s3:") {
+				unknown = append(unknown, p)
+			}
+			set = set.union(e)
+		}
+	}
+	scope := statementScope(s)
+	for idx := range catalogActions {
+		a := &catalogActions[idx]
+		if !set.has(idx) || !scope.applies(a) {
+			continue
+		}
+		if IsReadLevel(a.AccessLevel) {
+			read = append(read, a.Name)
+		} else {
+			write = append(write, a.Name)
+		}
+	}
+	return read, write, unknown
 }
 
 func statementPublic(s *Statement, kind Kind) (string, bool) {

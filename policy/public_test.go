@@ -223,3 +223,67 @@ func TestBlockPublicAccessSettings(t *testing.T) {
 		assert.Equal(t, policy.BlockPublicAccess{}, policy.Effective())
 	})
 }
+
+func TestIsPublicGrantsByAccessLevel(t *testing.T) {
+	doc := func(actions, resources string) *policy.Document {
+		return mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":`+actions+`,"Resource":`+resources+`}]}`)
+	}
+	both := `["arn:aws:s3:::b","arn:aws:s3:::b/*"]`
+	tests := []struct {
+		name, actions, resources string
+		read, write, unknown     []string
+	}{
+		{"read", `"s3:GetObjectVersionAcl"`, both, []string{"s3:GetObjectVersionAcl"}, nil, nil},
+		{"list", `"s3:ListBucketVersions"`, both, []string{"s3:ListBucketVersions"}, nil, nil},
+		{"write", `"s3:ReplicateObject"`, both, nil, []string{"s3:ReplicateObject"}, nil},
+		{"permissions management", `"s3:PutBucketPublicAccessBlock"`, both, nil, []string{"s3:PutBucketPublicAccessBlock"}, nil},
+		{"tagging", `"s3:PutObjectTagging"`, both, nil, []string{"s3:PutObjectTagging"}, nil},
+		{"case and wildcard", `"S3:putobjectret*"`, both, nil, []string{"s3:PutObjectRetention"}, nil},
+		{"object action on the bucket ARN grants nothing", `["s3:GetObject","s3:PutObject"]`, `"arn:aws:s3:::b"`, nil, nil, nil},
+		{"bucket action on objects grants nothing", `"s3:PutBucketVersioning"`, `"arn:aws:s3:::b/*"`, nil, nil, nil},
+		{"unknown action", `["s3:GetObject","s3:FrobnicateObject"]`, both, []string{"s3:GetObject"}, nil, []string{"s3:FrobnicateObject"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := policy.IsPublic(doc(tt.actions, tt.resources), policy.KindBucket)
+			require.True(t, st.IsPublic)
+			ps := st.Statements[0]
+			assert.Equal(t, tt.read, ps.Read)
+			assert.Equal(t, tt.write, ps.Write)
+			assert.Equal(t, tt.unknown, ps.Unknown)
+		})
+	}
+
+	// Everything, by "*", "s3:*" or NotAction of a non-s3 action: every
+	// catalog action that applies to a bucket or object is read or write.
+	var wantRead, wantWrite []string
+	for _, a := range policy.Actions() {
+		if !a.AppliesTo("bucket") && !a.AppliesTo("object") {
+			continue
+		}
+		if policy.IsReadLevel(a.AccessLevel) {
+			wantRead = append(wantRead, a.Name)
+		} else {
+			wantWrite = append(wantWrite, a.Name)
+		}
+	}
+	for _, d := range []*policy.Document{
+		doc(`"*"`, both), doc(`"s3:*"`, both),
+		mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotAction":"sqs:*","Resource":`+both+`}]}`),
+	} {
+		ps := policy.IsPublic(d, policy.KindBucket).Statements[0]
+		assert.Equal(t, wantRead, ps.Read)
+		assert.Equal(t, wantWrite, ps.Write)
+	}
+	ps := policy.IsPublic(mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotAction":["s3:Get*","s3:List*"],"Resource":`+both+`}]}`), policy.KindBucket).Statements[0]
+	assert.NotContains(t, ps.Read, "s3:GetObject")
+	assert.Contains(t, ps.Write, "s3:PutObject")
+}
+
+func TestIsReadLevel(t *testing.T) {
+	assert.True(t, policy.IsReadLevel(policy.AccessRead))
+	assert.True(t, policy.IsReadLevel(policy.AccessList))
+	assert.False(t, policy.IsReadLevel(policy.AccessWrite))
+	assert.False(t, policy.IsReadLevel(policy.AccessPermissionsManagement))
+	assert.False(t, policy.IsReadLevel(policy.AccessTagging))
+}

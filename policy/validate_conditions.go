@@ -249,16 +249,7 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 	}
 	if reason, public := statementPublic(s, kind); public {
 		v.add(CodePublicAccess, i, prinPath, "the statement is public: %s", reason)
-		var writes []string
-		if s.NotAction != nil {
-			writes = append(writes, "every action not in NotAction")
-		}
-		for _, a := range actions {
-			if a.AccessLevel != AccessRead && a.AccessLevel != AccessList {
-				writes = append(writes, a.Name)
-			}
-		}
-		if len(writes) > 0 {
+		if _, writes, _ := grantsByLevel(s); len(writes) > 0 {
 			if len(writes) > 3 {
 				writes = append(writes[:3], "…")
 			}

@@ -299,6 +299,14 @@ func (s actionSet) union(o actionSet) actionSet {
 	return s
 }
 
+// minus returns the actions of s that are not in o.
+func (s actionSet) minus(o actionSet) actionSet {
+	for i := range s {
+		s[i] &^= o[i]
+	}
+	return s
+}
+
 // covers reports whether every action of sub is in s.
 func (s actionSet) covers(sub actionSet) bool {
 	for i := range s {
@@ -553,32 +561,54 @@ func resourceTypes(r string) (types []string, ok bool) {
 	}
 }
 
+// resourceScope is what the resources of a statement can name, to tell
+// whether an action can apply to them.
+type resourceScope struct {
+	any   bool     // some resource can be of any type ("*", NotResource, a wildcard service)
+	types []string // the S3 resource types the resources can be
+}
+
+// statementScope returns what the statement's Resource can name.
+func statementScope(s *Statement) resourceScope {
+	var sc resourceScope
+	if s.Resource == nil {
+		sc.any = true // NotResource, or nothing: any resource
+		return sc
+	}
+	for _, r := range s.Resource {
+		ts, ok := resourceTypes(r)
+		if !ok {
+			sc.any = true
+		}
+		sc.types = append(sc.types, ts...)
+	}
+	return sc
+}
+
+// applies reports whether the action applies to some resource of the
+// scope. An action that takes no resource (s3:ListAllMyBuckets) applies
+// only to Resource "*".
+func (sc *resourceScope) applies(a *Action) bool {
+	if sc.any {
+		return true
+	}
+	for _, r := range a.Resources {
+		if slices.Contains(sc.types, r.ResourceType) {
+			return true
+		}
+	}
+	return false
+}
+
 // actionResourceMatch reports actions none of whose resource types the
 // statement's resources can name.
 func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
-	var types []string
-	star := false
-	for _, r := range s.Resource {
-		if r == "*" {
-			star = true
-		}
-		ts, ok := resourceTypes(r)
-		if !ok {
-			return // some resource can be anything: nothing to report
-		}
-		types = append(types, ts...)
+	scope := statementScope(s)
+	if scope.any {
+		return // some resource can be anything: nothing to report
 	}
-	applies := func(a Action) bool {
-		if len(a.Resources) == 0 {
-			return star
-		}
-		for _, r := range a.Resources {
-			if slices.Contains(types, r.ResourceType) {
-				return true
-			}
-		}
-		return false
-	}
+	types := scope.types
+	applies := func(a Action) bool { return scope.applies(&a) }
 	for j, name := range s.Action {
 		if name == "*" || !hasPrefixFold(name, "s3:") {
 			continue

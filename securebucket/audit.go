@@ -509,21 +509,28 @@ func (c *checker) crossAccount() ControlResult {
 	return fail(msg)
 }
 
-// readActions and writeActions are what S3.2 and S3.3 look for in a
-// public grant.
-var (
-	readActions  = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObjectAcl", "s3:GetBucketAcl", "s3:GetBucketPolicy", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"}
-	writeActions = []string{"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:AbortMultipartUpload", "s3:RestoreObject", "s3:PutLifecycleConfiguration"}
-)
-
 // public is S3.2 (write false) and S3.3 (write true): is the bucket
 // publicly readable (writable) through its policy or its ACL, after the
 // effective Block Public Access settings (bucket and, when read, account)?
+//
+// A policy statement is public by S3's definition (policy.IsPublic, the
+// rule Block Public Access and policy.Validate apply); what it grants is
+// read or write by the access level AWS's Service Authorization Reference
+// gives each action (policy.IsReadLevel): List and Read are public read;
+// Write, Permissions management and Tagging change the bucket, its objects
+// or who may access them, and are public write. Security Hub's controls
+// (AWS Config's s3-bucket-public-read-prohibited and
+// s3-bucket-public-write-prohibited) evaluate "the Block Public Access
+// settings, the bucket policy, and the bucket access control list" and
+// count a policy non-public only when it "grant[s] access only to fixed
+// values"; they name no list of actions, so every action S3 can grant
+// counts as one or the other. An action the catalog does not know cannot
+// be told apart: it makes both controls UNKNOWN, never PASS.
 func (c *checker) public(write bool) ControlResult {
 	st := c.st
-	kind, actions, aclPerms := "read", readActions, []types.Permission{types.PermissionRead, types.PermissionReadAcp, types.PermissionFullControl}
+	kind, aclPerms := "read", []types.Permission{types.PermissionRead, types.PermissionReadAcp, types.PermissionFullControl}
 	if write {
-		kind, actions, aclPerms = "write", writeActions, []types.Permission{types.PermissionWrite, types.PermissionWriteAcp, types.PermissionFullControl}
+		kind, aclPerms = "write", []types.Permission{types.PermissionWrite, types.PermissionWriteAcp, types.PermissionFullControl}
 	}
 	var unknownErr error
 	var unknownMsg []string
@@ -549,12 +556,18 @@ func (c *checker) public(write bool) ControlResult {
 			unknownErr = err
 			unknownMsg = append(unknownMsg, "bucket policy does not parse")
 		} else if doc != nil {
-			for i, s := range doc.Statements {
-				if !publicStatement(s) {
-					continue
+			for _, ps := range policy.IsPublic(doc, policy.KindBucket).Statements {
+				acts := ps.Read
+				if write {
+					acts = ps.Write
 				}
-				if acts := grantedActions(s, actions); len(acts) > 0 {
-					reasons = append(reasons, fmt.Sprintf("policy statement %s grants %s to everyone", statementName(s, i), strings.Join(acts, ", ")))
+				name := statementName(doc.Statements[ps.Index], ps.Index)
+				if len(acts) > 0 {
+					reasons = append(reasons, fmt.Sprintf("policy statement %s grants %s to everyone", name, listActions(acts)))
+				}
+				if len(ps.Unknown) > 0 {
+					unknownErr = errUnknownAction
+					unknownMsg = append(unknownMsg, fmt.Sprintf("policy statement %s grants %s to everyone, which this version of s3secure does not know (read or write?)", name, strings.Join(ps.Unknown, ", ")))
 				}
 			}
 		}
@@ -595,6 +608,19 @@ func (c *checker) public(write bool) ControlResult {
 		return ControlResult{Status: StatusUnknown, Message: strings.Join(unknownMsg, "; "), Err: unknownErr}
 	}
 	return pass("no public " + kind + " access through the bucket policy or ACL")
+}
+
+// errUnknownAction is the Err of an S3.2/S3.3 result left UNKNOWN because a
+// public statement grants an action the catalog does not know.
+var errUnknownAction = errors.New("securebucket: a public statement grants an s3 action this version does not know")
+
+// listActions names a few actions and counts the rest.
+func listActions(acts []string) string {
+	const show = 4
+	if len(acts) <= show {
+		return strings.Join(acts, ", ")
+	}
+	return fmt.Sprintf("%s, … (%d actions)", strings.Join(acts[:show-1], ", "), len(acts))
 }
 
 // checkLogTargetRegion checks that the logging target is in the bucket's
