@@ -337,6 +337,10 @@ func iamUserName(arn string) (string, bool) {
 // immutable.
 type Compiled struct {
 	statements []cStatement
+	// public and apPublic say whether the document is public in S3's
+	// sense as a bucket policy and as an access point policy ([IsPublic]),
+	// for Block Public Access in [Authorize]. Set by Compile only.
+	public, apPublic bool
 }
 
 type cStatement struct {
@@ -385,6 +389,10 @@ func compile(doc *Document, sets bool) (*Compiled, error) {
 			return nil, err
 		}
 		c.statements = append(c.statements, cs)
+	}
+	if sets {
+		c.public = IsPublic(doc, KindBucket).IsPublic
+		c.apPublic = IsPublic(doc, KindAccessPoint).IsPublic
 	}
 	return c, nil
 }
@@ -592,55 +600,75 @@ func roleSessionPrefix(arn string) (roleRef, bool) {
 	return roleRef{prefix: "arn:" + f[1] + ":sts::" + f[4] + ":assumed-role/" + name + "/"}, true
 }
 
-func (p *cPrincipal) match(c *Caller) bool {
+// principalHit says how a Principal element names the caller. The
+// authorization chain needs it: in the same account a resource policy that
+// names the caller itself allows on its own, while one that names only the
+// caller's account delegates to the account's identity policies.
+type principalHit uint8
+
+const (
+	hitNone principalHit = iota
+	// hitAccount: the caller's account is named (an account ID, its root
+	// ARN, or the account's canonical user ID).
+	hitAccount
+	// hitRole: a role ARN names the caller, a session of that role.
+	hitRole
+	// hitDirect: the caller itself is named (its ARN, "*", its service,
+	// its identity provider), or the statement has no Principal.
+	hitDirect
+)
+
+func (p *cPrincipal) hit(c *Caller) principalHit {
 	if p.everyone {
-		return true
+		return hitDirect
 	}
 	if c.Service != "" {
 		for _, s := range p.services {
 			if s == c.Service {
-				return true
-			}
-		}
-	}
-	if c.Account != "" && c.Service == "" {
-		for _, a := range p.accounts {
-			if a == c.Account {
-				return true
+				return hitDirect
 			}
 		}
 	}
 	if c.ARN != "" {
 		for _, a := range p.arns {
 			if a == c.ARN {
-				return true
-			}
-		}
-		for _, r := range p.roles {
-			if strings.HasPrefix(c.ARN, r.prefix) {
-				return true
-			}
-		}
-	}
-	if c.CanonicalUser != "" {
-		for _, u := range p.canonical {
-			if u == c.CanonicalUser {
-				return true
+				return hitDirect
 			}
 		}
 	}
 	if c.Federated != "" {
 		for _, f := range p.federated {
 			if f == c.Federated {
-				return true
+				return hitDirect
 			}
 		}
 	}
-	return false
+	if c.ARN != "" {
+		for _, r := range p.roles {
+			if strings.HasPrefix(c.ARN, r.prefix) {
+				return hitRole
+			}
+		}
+	}
+	if c.Account != "" && c.Service == "" {
+		for _, a := range p.accounts {
+			if a == c.Account {
+				return hitAccount
+			}
+		}
+	}
+	if c.CanonicalUser != "" {
+		for _, u := range p.canonical {
+			if u == c.CanonicalUser {
+				return hitAccount
+			}
+		}
+	}
+	return hitNone
 }
 
 // exempts reports whether a NotPrincipal element leaves the caller out of
-// its statement. It is stricter than [cPrincipal.match], as IAM is: AWS
+// its statement. It is stricter than [cPrincipal.hit], as IAM is: AWS
 // checks every principal of the caller's chain (the account, then the role,
 // then the role session, or the account, then the user) against the list,
 // so a caller is exempt only when each of them is listed (IAM user guide,
@@ -715,6 +743,12 @@ const scratchSize = 256
 
 // matches reports whether the statement applies to the request.
 func (s *cStatement) matches(req *Request, action int) bool {
+	return s.matchHit(req, action) != hitNone
+}
+
+// matchHit is matches, saying how the statement's Principal names the
+// caller (hitDirect for a statement without Principal).
+func (s *cStatement) matchHit(req *Request, action int) principalHit {
 	// Action first: it is the cheapest and most selective test. action is
 	// the request action's catalog index, or -1 for an action outside the
 	// catalog, which is matched against the patterns.
@@ -730,26 +764,27 @@ func (s *cStatement) matches(req *Request, action int) bool {
 		}
 	}
 	if hit == s.notAct {
-		return false
+		return hitNone
 	}
 	if s.hasRes && !s.matchResource(req) {
-		return false
+		return hitNone
 	}
+	who := hitDirect
 	if s.prin != nil {
 		if s.notPrin {
 			if s.prin.exempts(&req.Caller) {
-				return false
+				return hitNone
 			}
-		} else if !s.prin.match(&req.Caller) {
-			return false
+		} else if who = s.prin.hit(&req.Caller); who == hitNone {
+			return hitNone
 		}
 	}
 	for i := range s.conds {
 		if !s.conds[i].eval(req) {
-			return false
+			return hitNone
 		}
 	}
-	return true
+	return who
 }
 
 func (s *cStatement) matchResource(req *Request) bool {

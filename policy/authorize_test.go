@@ -1,0 +1,210 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+const owner = "111122223333"
+
+func allowAll(t testing.TB) *policy.Compiled {
+	return mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"}]}`)
+}
+
+func bucketPolicy(t testing.TB, principal, action string) *policy.Compiled {
+	return mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Grant","Effect":"Allow","Principal":`+principal+`,"Action":"`+action+`","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}`)
+}
+
+func accessReq(c policy.Caller, action, resource string) *policy.AccessRequest {
+	r := &policy.AccessRequest{BucketOwner: owner}
+	r.Caller, r.Action, r.Resource = c, action, resource
+	return r
+}
+
+// TestAuthorizeChain pins the rules of Authorize, each with the sentence of
+// the AWS documentation that decides it (see authorize.go for the pages).
+func TestAuthorizeChain(t *testing.T) {
+	roleSession := policy.Caller{ARN: "arn:aws:sts::111122223333:assumed-role/Reader/s1", Account: owner}
+	root := policy.Caller{ARN: "arn:aws:iam::111122223333:root", Account: owner}
+	deny := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"No","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`)
+	onlyList := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"List","Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`)
+	get := "arn:aws:s3:::b/k"
+	tests := []struct {
+		name   string
+		req    *policy.AccessRequest
+		chain  *policy.Chain
+		want   policy.Decision
+		by     policy.Layer
+		reason policy.Reason
+	}{
+		{"same account, identity allows, no bucket policy", accessReq(alice, "s3:GetObject", get), &policy.Chain{Identity: []*policy.Compiled{allowAll(t)}},
+			policy.DecisionAllow, policy.LayerIdentity, policy.ReasonIdentityGrant},
+		{"same account, nothing grants", accessReq(alice, "s3:GetObject", get), &policy.Chain{},
+			policy.DecisionDeny, policy.LayerIdentity, policy.ReasonNotGranted},
+		// "Within the same account, resource-based policies that grant
+		// permissions to an IAM user ARN ... are not limited by an implicit
+		// deny in an identity-based policy, permissions boundary, or session
+		// policy."
+		{"user named in bucket policy, boundary without allow", accessReq(alice, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::111122223333:user/alice"}`, "s3:GetObject"), Boundary: onlyList},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		// "Resource-based policies that grant permissions to an IAM role ARN
+		// are limited by an implicit deny in a permissions boundary or
+		// session policy."
+		{"role named in bucket policy, boundary without allow", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::111122223333:role/Reader"}`, "s3:GetObject"), Boundary: onlyList},
+			policy.DecisionDeny, policy.LayerBoundary, policy.ReasonGuardrail},
+		{"role named in bucket policy, no identity policy", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::111122223333:role/Reader"}`, "s3:GetObject")},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"role named in bucket policy, session policy without allow", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::111122223333:role/Reader"}`, "s3:GetObject"), Session: onlyList},
+			policy.DecisionDeny, policy.LayerSession, policy.ReasonGuardrail},
+		{"session named in bucket policy, session policy without allow", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:sts::111122223333:assumed-role/Reader/s1"}`, "s3:GetObject"), Session: onlyList},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"account named, identity allows, boundary without allow", accessReq(alice, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"111122223333"}`, "s3:GetObject"), Identity: []*policy.Compiled{allowAll(t)}, Boundary: onlyList},
+			policy.DecisionDeny, policy.LayerBoundary, policy.ReasonGuardrail},
+		{"account root ARN named, no identity policy", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::111122223333:root"}`, "s3:GetObject")},
+			policy.DecisionDeny, policy.LayerIdentity, policy.ReasonAccountDelegation},
+		{"explicit deny in the bucket policy beats identity", accessReq(alice, "s3:GetObject", get),
+			&policy.Chain{Bucket: mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"No","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`), Identity: []*policy.Compiled{allowAll(t)}},
+			policy.DecisionExplicitDeny, policy.LayerBucketPolicy, policy.ReasonExplicitDeny},
+		{"explicit deny in the session policy", accessReq(roleSession, "s3:GetObject", get),
+			&policy.Chain{Identity: []*policy.Compiled{allowAll(t)}, Session: deny},
+			policy.DecisionExplicitDeny, policy.LayerSession, policy.ReasonExplicitDeny},
+		{"RCP denies an anonymous caller", accessReq(anonymous, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `"*"`, "s3:GetObject"), RCPs: []policy.OrgLevel{{allowAll(t), deny}}},
+			policy.DecisionExplicitDeny, policy.LayerRCP, policy.ReasonExplicitDeny},
+		{"SCPs do not apply to an anonymous caller", accessReq(anonymous, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `"*"`, "s3:GetObject"), SCPs: []policy.OrgLevel{{deny}}},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"SCPs do not apply to an AWS service", accessReq(cloudfrnt, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"Service":"cloudfront.amazonaws.com"}`, "s3:GetObject"), SCPs: []policy.OrgLevel{{deny}}},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"the owner's root user needs no identity policy", accessReq(root, "s3:PutBucketTagging", "arn:aws:s3:::b"), &policy.Chain{},
+			policy.DecisionAllow, policy.LayerNone, policy.ReasonRootUser},
+		{"the owner's root user is limited by SCPs", accessReq(root, "s3:PutBucketTagging", "arn:aws:s3:::b"), &policy.Chain{SCPs: []policy.OrgLevel{{onlyList}}},
+			policy.DecisionDeny, policy.LayerSCP, policy.ReasonGuardrail},
+		{"cross-account, account named, identity allows", accessReq(bob, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"444455556666"}`, "s3:GetObject"), Identity: []*policy.Compiled{allowAll(t)}},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"cross-account, user named, no identity policy", accessReq(bob, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `{"AWS":"arn:aws:iam::444455556666:user/bob"}`, "s3:GetObject")},
+			policy.DecisionDeny, policy.LayerIdentity, policy.ReasonCrossAccount},
+		// RestrictPublicBuckets: "Only AWS service principals and
+		// authorized users within the bucket owner's account" keep access;
+		// it also cuts off accounts the same public policy names.
+		{"RestrictPublicBuckets cuts off a named account of a public policy", accessReq(bob, "s3:GetObject", get),
+			&policy.Chain{Bucket: mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"},{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`),
+				Identity: []*policy.Compiled{allowAll(t)}, BucketBlock: policy.BlockPublicAccess{RestrictPublicBuckets: true}},
+			policy.DecisionDeny, policy.LayerBlockPublicAccess, policy.ReasonBlockedPublic},
+		{"RestrictPublicBuckets keeps the owner's account", accessReq(alice, "s3:GetObject", get),
+			&policy.Chain{Bucket: bucketPolicy(t, `"*"`, "s3:GetObject"), BucketBlock: policy.BlockPublicAccess{RestrictPublicBuckets: true}},
+			policy.DecisionAllow, policy.LayerBucketPolicy, policy.ReasonResourceGrant},
+		{"ACLs count only when enabled", aclReq(anonymous, "READ", true), &policy.Chain{ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "READ"}}},
+			policy.DecisionDeny, policy.LayerBucketPolicy, policy.ReasonNotGranted},
+		{"public-read object ACL", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "READ"}}},
+			policy.DecisionAllow, policy.LayerACL, policy.ReasonResourceGrant},
+		{"IgnorePublicAcls", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "READ"}}, AccountBlock: policy.BlockPublicAccess{IgnorePublicAcls: true}},
+			policy.DecisionDeny, policy.LayerBlockPublicAccess, policy.ReasonBlockedPublic},
+		{"AuthenticatedUsers does not include anonymous callers", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AuthenticatedUsersURI, Permission: "READ"}}},
+			policy.DecisionDeny, policy.LayerBucketPolicy, policy.ReasonNotGranted},
+		{"ACL grant to another account needs its identity policy", aclReq(bobCanonical, "WRITE", false), &policy.Chain{ACLsEnabled: true, BucketACL: []policy.ACLGrant{{GranteeID: "bob-canonical", Permission: "FULL_CONTROL"}}},
+			policy.DecisionDeny, policy.LayerIdentity, policy.ReasonCrossAccount},
+		{"ACL grant to another account with its identity policy", aclReq(bobCanonical, "WRITE", false), &policy.Chain{ACLsEnabled: true, BucketACL: []policy.ACLGrant{{GranteeID: "bob-canonical", Permission: "FULL_CONTROL"}}, Identity: []*policy.Compiled{allowAll(t)}},
+			policy.DecisionAllow, policy.LayerACL, policy.ReasonResourceGrant},
+		{"object owned by another account: the bucket policy cannot grant it", objectOwnedBy(aclReq(alice, "READ", true), "444455556666"),
+			&policy.Chain{ACLsEnabled: true, Bucket: bucketPolicy(t, `"*"`, "s3:GetObject")},
+			policy.DecisionDeny, policy.LayerACL, policy.ReasonCrossAccount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := policy.Authorize(tt.req, tt.chain)
+			assert.Equal(t, tt.want, a.Decision, "%v", a)
+			assert.Equal(t, tt.by, a.DecidedBy, "%v", a)
+			assert.Equal(t, tt.reason, a.Reason, "%v", a)
+		})
+	}
+}
+
+var bobCanonical = policy.Caller{ARN: "arn:aws:iam::444455556666:user/bob", Account: "444455556666", CanonicalUser: "bob-canonical"}
+
+func aclReq(c policy.Caller, perm string, object bool) *policy.AccessRequest {
+	r := accessReq(c, "s3:PutObject", "arn:aws:s3:::b/k")
+	if object {
+		r.Action = "s3:GetObject"
+	}
+	r.ACLPermission, r.ACLOnObject = perm, object
+	return r
+}
+
+func objectOwnedBy(r *policy.AccessRequest, acct string) *policy.AccessRequest {
+	r.ObjectOwner = acct
+	return r
+}
+
+func TestAuthorizeAccessPoint(t *testing.T) {
+	apARN := "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"
+	apPolicy := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:user/bob"},"Action":"s3:GetObject","Resource":"`+apARN+`/object/*"}]}`)
+	identity := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"AP","Effect":"Allow","Action":"s3:GetObject","Resource":"`+apARN+`/object/*"}]}`)
+
+	r := accessReq(bob, "s3:GetObject", "arn:aws:s3:::b/k")
+	r.SetAccessPoint(apARN, owner)
+	vs, ok := r.Context.Lookup("s3:DataAccessPointArn")
+	require.True(t, ok)
+	assert.Equal(t, []string{apARN}, vs)
+
+	// Without delegation from the bucket policy, the access point policy
+	// is not enough for another account.
+	a := policy.Authorize(r, &policy.Chain{AccessPoint: apPolicy, Identity: []*policy.Compiled{identity}})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "%v", a)
+	assert.Equal(t, policy.ReasonAccessPointNotDelegated, a.Reason)
+	assert.Equal(t, policy.OutcomeAllow, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+
+	// The bucket owner's own principals need no delegation.
+	ra := accessReq(alice, "s3:GetObject", "arn:aws:s3:::b/k")
+	ra.SetAccessPoint(apARN, owner)
+	a = policy.Authorize(ra, &policy.Chain{Identity: []*policy.Compiled{identity}})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
+
+	// A Deny in the bucket policy applies through the access point.
+	denyAP := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"NoAP","Effect":"Deny","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}]}`)
+	a = policy.Authorize(ra, &policy.Chain{Bucket: denyAP, Identity: []*policy.Compiled{identity}})
+	assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, "%v", a)
+	assert.Equal(t, policy.LayerBucketPolicy, a.DecidedBy)
+
+	// A public access point policy under RestrictPublicBuckets (on for
+	// every access point) grants no other account.
+	public := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"`+apARN+`/object/*"}]}`)
+	delegate := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"D","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}]}`)
+	a = policy.Authorize(r, &policy.Chain{Bucket: delegate, AccessPoint: public, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "%v", a)
+	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+}
+
+func TestAuthorizeDoesNotAllocate(t *testing.T) {
+	chain := &policy.Chain{
+		SCPs:     []policy.OrgLevel{{allowAll(t)}},
+		RCPs:     []policy.OrgLevel{{allowAll(t)}},
+		Bucket:   mustCompile(t, benchPolicy(20)),
+		Identity: []*policy.Compiled{allowAll(t)},
+		Boundary: allowAll(t),
+	}
+	r := &policy.AccessRequest{Request: *benchRequest(), BucketOwner: owner}
+	r.Caller = session
+	assert.Equal(t, policy.DecisionAllow, policy.Authorize(r, chain).Decision)
+	if n := testing.AllocsPerRun(100, func() { policy.Authorize(r, chain) }); n != 0 {
+		t.Errorf("Authorize allocates %v times per call", n)
+	}
+	r.SetAccessPoint("arn:aws:s3:us-east-1:111122223333:accesspoint/ap", owner)
+	if n := testing.AllocsPerRun(100, func() { policy.Authorize(r, chain) }); n != 0 {
+		t.Errorf("Authorize through an access point allocates %v times per call", n)
+	}
+}
