@@ -74,6 +74,11 @@ type Options struct {
 	// (unchanged ones keep their id and status, vanished ones become
 	// RESOLVED, new ones go through the archive rules).
 	Scan func(analyzerArn, resourceArn string) []types.Finding
+	// Credentials, when set, are the only access keys the fake accepts
+	// (a table shared by the fakes of one local AWS, internal/localaws).
+	// By default, a table of [TestAccessKeyID] and the fake account
+	// owner's key.
+	Credentials *fakeutil.Credentials
 }
 
 type rule struct {
@@ -151,8 +156,10 @@ func New(opts *Options) *Server {
 	if s.opts.PageSize <= 0 {
 		s.opts.PageSize = DefaultPageSize
 	}
-	s.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.RESTJSONAuth,
-		Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}
+	s.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.RESTJSONAuth, Credentials: s.opts.Credentials}
+	if s.auth.Credentials == nil {
+		s.auth.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
+	}
 	m := http.NewServeMux()
 	routes := []struct {
 		pattern, op string
@@ -222,6 +229,10 @@ func (s *Server) FailNext(op string, status int, code string) {
 
 // Calls returns how many requests the operation has received.
 func (s *Server) Calls(op string) int { return s.ops.Count(op) }
+
+// SetFault makes calls of the operation fail with f (f.Times of them, or
+// every one until cleared); a zero Fault clears it.
+func (s *Server) SetFault(op string, f fakeutil.Fault) { s.ops.SetFault(op, f) }
 
 // Scans returns the StartResourceScan calls received so far.
 func (s *Server) Scans() []Scan {

@@ -37,6 +37,11 @@ type Options struct {
 	// itself says InProgress and the next read says Deployed. Set it high and
 	// call [Fake.Deploy] to control the transition from a test.
 	DeployDelay time.Duration
+	// Credentials, when set, are the only access keys the fake accepts
+	// (a table shared by the fakes of one local AWS, internal/localaws).
+	// By default, a table of [TestAccessKeyID] and the fake account
+	// owner's key.
+	Credentials *fakeutil.Credentials
 }
 
 // Fault is an error the fake returns instead of performing an operation
@@ -79,8 +84,10 @@ func New(opts *Options) *Fake {
 	if f.opts.Now == nil {
 		f.opts.Now = time.Now
 	}
-	f.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth,
-		Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}
+	f.auth = fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth, Credentials: f.opts.Credentials}
+	if f.auth.Credentials == nil {
+		f.auth.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
+	}
 	return f
 }
 
@@ -145,6 +152,10 @@ func (f *Fake) InjectFault(op string, fault Fault) {
 
 // ClearFaults removes every injected fault.
 func (f *Fake) ClearFaults() { f.ops.ClearFaults() }
+
+// SetFault makes requests for op fail with fault as given (no defaults); a
+// zero Fault clears op's fault.
+func (f *Fake) SetFault(op string, fault Fault) { f.ops.SetFault(op, fault) }
 
 // Deploy moves a distribution from InProgress to Deployed now, whatever the
 // clock says. It reports whether the distribution exists.

@@ -67,6 +67,11 @@ type Options struct {
 	// for tests of unsigned clients only. By default they are refused with
 	// 400 MissingAuthenticationTokenException.
 	AllowUnsigned bool
+	// Credentials, when set, are the only access keys the fake accepts
+	// (a table shared by the fakes of one local AWS, internal/localaws).
+	// By default, a table of [TestAccessKeyID] and the fake account
+	// owner's key.
+	Credentials *fakeutil.Credentials
 }
 
 // SigningName is CloudTrail's SigV4 signing name.
@@ -151,8 +156,11 @@ func New(opts *Options) *Server {
 	}
 	s := &Server{account: opts.AccountID, region: opts.Region,
 		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.JSONAuth, AllowUnsigned: opts.AllowUnsigned,
-			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})},
+			Credentials: opts.Credentials},
 		trails: map[string]*Trail{}, now: time.Now}
+	if s.auth.Credentials == nil {
+		s.auth.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
+	}
 	if s.account == "" {
 		s.account = DefaultAccountID
 	}

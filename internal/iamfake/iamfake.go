@@ -62,8 +62,9 @@ type user struct {
 
 // Server is the fake IAM. It is safe for concurrent use.
 type Server struct {
-	ops  fakeutil.Ops // calls, and Deny's faults
-	auth fakeutil.Auth
+	ops     fakeutil.Ops // calls, and Deny's faults
+	auth    fakeutil.Auth
+	account string
 
 	mu    sync.Mutex
 	users map[string]*user
@@ -72,11 +73,36 @@ type Server struct {
 	PageSize int
 }
 
+// Options configure a [Server] made with [NewWith]. The zero value is
+// what [New] makes.
+type Options struct {
+	// AccountID is the account the users live in. By default,
+	// DefaultAccount.
+	AccountID string
+	// Credentials, when set, are the only access keys the fake accepts
+	// (shared with other fakes of one local AWS). By default, a table of
+	// [TestAccessKeyID] and the fake account owner's key.
+	Credentials *fakeutil.Credentials
+}
+
 // New returns an empty fake IAM.
-func New() *Server {
-	return &Server{users: map[string]*user{},
-		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth,
-			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})}}
+func New() *Server { return NewWith(nil) }
+
+// NewWith returns an empty fake IAM configured by opts (nil means the
+// defaults).
+func NewWith(opts *Options) *Server {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.AccountID == "" {
+		o.AccountID = DefaultAccount
+	}
+	if o.Credentials == nil {
+		o.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
+	}
+	return &Server{users: map[string]*user{}, account: o.AccountID,
+		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth, Credentials: o.Credentials}}
 }
 
 // SigningName is IAM's SigV4 signing name.
@@ -105,11 +131,15 @@ func (s *Server) AddUser(name string, created time.Time, keys ...Key) {
 // Deny makes every later call of the operation fail with 403 AccessDenied.
 func (s *Server) Deny(op string) {
 	s.ops.SetFault(op, fakeutil.Fault{Status: http.StatusForbidden, Code: "AccessDenied",
-		Message: "User: arn:aws:iam::" + DefaultAccount + ":user/caller is not authorized to perform: iam:" + op})
+		Message: "User: arn:aws:iam::" + s.account + ":user/caller is not authorized to perform: iam:" + op})
 }
 
 // Calls returns how many requests the operation has received.
 func (s *Server) Calls(op string) int { return s.ops.Count(op) }
+
+// SetFault makes calls of the operation fail with f (f.Times of them, or
+// every one until cleared); a zero Fault clears it.
+func (s *Server) SetFault(op string, f fakeutil.Fault) { s.ops.SetFault(op, f) }
 
 // Start serves the fake on a loopback port for the test and returns it with
 // a real iam client (static test credentials, no retries of service errors).
@@ -194,41 +224,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, reqID, *e)
 		return
 	}
-	body, err := xml.Marshal(result)
-	if err != nil {
-		writeErr(w, reqID, apiErr{500, "ServiceFailure", err.Error(), false})
-		return
-	}
-	out := fmt.Sprintf(`<%sResponse xmlns="%s">%s<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>`,
-		action, ns, body, reqID, action)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-Requestid", reqID)
-	_, _ = w.Write([]byte(out))
+	fakeutil.WriteQueryResult(w, ns, action, reqID, result)
 }
 
 func writeErr(w http.ResponseWriter, reqID string, e apiErr) {
-	typ := "Receiver"
-	if e.senderFault {
-		typ = "Sender"
-	}
-	var msg struct {
-		XMLName xml.Name `xml:"ErrorResponse"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Error   struct {
-			Type    string `xml:"Type"`
-			Code    string `xml:"Code"`
-			Message string `xml:"Message"`
-		} `xml:"Error"`
-		RequestID string `xml:"RequestId"`
-	}
-	msg.Xmlns = ns
-	msg.Error.Type, msg.Error.Code, msg.Error.Message = typ, e.code, e.msg
-	msg.RequestID = reqID
-	b, _ := xml.Marshal(msg)
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-Requestid", reqID)
-	w.WriteHeader(e.status)
-	_, _ = w.Write(b)
+	fakeutil.WriteQueryError(w, ns, reqID, fakeutil.QueryError{Status: e.status, Code: e.code, Message: e.msg, Receiver: !e.senderFault})
 }
 
 // paginate returns [start, end) of n items and the next marker.
@@ -285,7 +285,7 @@ func (s *Server) listUsers(r *http.Request) (any, *apiErr) {
 	res := listUsersResult{Users: []xmlUser{}, IsTruncated: next != "", Marker: next}
 	for _, u := range users[start:end] {
 		res.Users = append(res.Users, xmlUser{Path: "/", UserName: u.name, UserID: u.id,
-			Arn: "arn:aws:iam::" + DefaultAccount + ":user/" + u.name, CreateDate: iso(u.created)})
+			Arn: "arn:aws:iam::" + s.account + ":user/" + u.name, CreateDate: iso(u.created)})
 	}
 	return res, nil
 }

@@ -111,6 +111,11 @@ type Options struct {
 	// for tests of unsigned clients only. By default they are refused with
 	// 403 AccessDenied, as S3 Control does.
 	AllowUnsigned bool
+	// Credentials, when set, are the only access keys the fake accepts
+	// (a table shared by the fakes of one local AWS, internal/localaws).
+	// By default, a table of [TestAccessKeyID] and the fake account
+	// owner's key.
+	Credentials *fakeutil.Credentials
 }
 
 // Fault is an error the fake returns instead of performing an operation.
@@ -166,9 +171,12 @@ func New(opts *Options) *Server {
 		buckets: opts.Buckets,
 		judge:   opts.PolicyIsPublic,
 		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.S3Auth, AllowUnsigned: opts.AllowUnsigned,
-			Credentials: fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})},
+			Credentials: opts.Credentials},
 		aps: map[string]*accessPoint{},
 		now: time.Now,
+	}
+	if s.auth.Credentials == nil {
+		s.auth.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
 	}
 	if opts.S3 != nil {
 		if s.account == "" {
