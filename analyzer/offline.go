@@ -83,7 +83,8 @@ var ErrBadPolicy = errors.New("analyzer: unreadable policy")
 // RestrictPublicBuckets cuts a public policy down to AWS services and the
 // owner's account (also for access points); BlockPublicAcls and
 // BlockPublicPolicy only refuse new public settings and change no
-// existing access.
+// existing access. Whether the bucket policy lets an access point's grants
+// through (access point delegation) is decided by [policy.Authorize].
 //
 // Findings are sorted by source, then statement, then principal.
 //
@@ -135,7 +136,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		if ap.Policy == "" || bucketDoc == nil {
 			continue
 		}
-		ok, limits := delegates(bucketDoc, bucketARN, ap)
+		ok, limits := delegates(bucketDoc, bucketARN, b.Owner, ap)
 		if !ok {
 			continue
 		}
@@ -882,25 +883,32 @@ func sample(key, v string) string {
 // holds only under conditions of its own (for the organization, say) is
 // tried with values that satisfy them; its limiting conditions are
 // returned, for they limit what the access point grants too.
-func delegates(bucket *policy.Document, bucketARN string, ap AccessPoint) (bool, map[string]string) {
+func delegates(bucket *policy.Document, bucketARN, owner string, ap AccessPoint) (bool, map[string]string) {
 	c, err := policy.Compile(bucket)
 	if err != nil {
 		return false, nil
 	}
+	// The access point policy and the caller's identity policies allow
+	// everything here: the question is the bucket's side of the chain,
+	// which policy.Authorize answers for a request through the access
+	// point from an account outside the bucket owner's.
+	all := allowEverything()
+	chain := &policy.Chain{Bucket: c, AccessPoint: all, Identity: []*policy.Compiled{all}}
 	allows := func(ctx map[string]string) bool {
 		for _, action := range []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket"} {
 			res := bucketARN + "/s3secure-probe"
 			if action == "s3:ListBucket" {
 				res = bucketARN
 			}
-			req := &policy.Request{Caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}, Action: action, Resource: res}
+			req := &policy.AccessRequest{BucketOwner: owner}
+			req.Caller = policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":user/s3secure-probe"}
+			req.Action, req.Resource = action, res
 			for k, v := range ctx {
 				req.Context.Set(k, v)
 			}
-			req.Context.Set("s3:DataAccessPointAccount", ap.Account)
-			req.Context.Set("s3:DataAccessPointArn", ap.ARN)
 			req.Context.Set("aws:SecureTransport", "true")
-			if c.Decide(req).Allowed() {
+			req.SetAccessPoint(ap.ARN, ap.Account)
+			if policy.Authorize(req, chain).Allowed() {
 				return true
 			}
 		}
@@ -926,6 +934,17 @@ func delegates(bucket *policy.Document, bucketARN string, ap AccessPoint) (bool,
 		return true, limits
 	}
 	return false, nil
+}
+
+// allowEverything returns a policy that allows every request.
+func allowEverything() *policy.Compiled {
+	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
+		Effect: policy.Allow, Principal: policy.AnyPrincipal(), Action: policy.Strings("*"), Resource: policy.Strings("*"),
+	}}})
+	if err != nil {
+		panic(err) // a constant policy
+	}
+	return c
 }
 
 // ACL permissions and the S3 actions they allow on a bucket ("Mapping of

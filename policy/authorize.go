@@ -290,10 +290,10 @@ type Authorization struct {
 }
 
 // Allowed reports whether the request is allowed.
-func (a *Authorization) Allowed() bool { return a.Decision == DecisionAllow }
+func (a Authorization) Allowed() bool { return a.Decision == DecisionAllow }
 
 // Layer returns the result of one layer.
-func (a *Authorization) Layer(l Layer) LayerResult {
+func (a Authorization) Layer(l Layer) LayerResult {
 	if l < numLayers {
 		return a.Layers[l]
 	}
@@ -301,7 +301,7 @@ func (a *Authorization) Layer(l Layer) LayerResult {
 }
 
 // Deciding returns the deciding layer's result.
-func (a *Authorization) Deciding() LayerResult { return a.Layer(a.DecidedBy) }
+func (a Authorization) Deciding() LayerResult { return a.Layer(a.DecidedBy) }
 
 // String describes the decision, for example
 // `ExplicitDeny by SCP statement 0 "DenyDeleteBucket" (explicit deny)`.
@@ -441,11 +441,11 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	}
 	blocked := false
 	if bpa.RestrictPublicBuckets {
-		if bucketHit != hitNone && ch.Bucket.public && !reachedDespitePublic(&r.Caller, req.BucketOwner) {
+		if bucketHit != hitNone && !bpa.PolicyReaches(ch.Bucket.public, r.Caller, req.BucketOwner) {
 			a.Layers[LayerBucketPolicy].Outcome = OutcomeBlockedPublic
 			bucketHit, blocked = hitNone, true
 		}
-		if viaAP && apHit != hitNone && ch.AccessPoint.apPublic && !reachedDespitePublic(&r.Caller, req.AccessPointAccount) {
+		if viaAP && apHit != hitNone && !bpa.PolicyReaches(ch.AccessPoint.apPublic, r.Caller, req.AccessPointAccount) {
 			a.Layers[LayerAccessPointPolicy].Outcome = OutcomeBlockedPublic
 			apHit, blocked = hitNone, true
 		}
@@ -559,20 +559,6 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 func (a *Authorization) decide(d Decision, l Layer, why Reason) Authorization {
 	a.Decision, a.DecidedBy, a.Reason = d, l, why
 	return *a
-}
-
-// reachedDespitePublic reports whether a public policy still grants the
-// caller under RestrictPublicBuckets: AWS services and principals of the
-// owner's account.
-func reachedDespitePublic(c *Caller, owner string) bool {
-	if c.Service != "" {
-		return true
-	}
-	acct := c.Account
-	if acct == "" {
-		acct = arnAccount(c.ARN)
-	}
-	return acct != "" && acct == owner
 }
 
 // orgLayer evaluates SCP or RCP levels: a Deny at any level denies, and

@@ -11,7 +11,7 @@ import (
 )
 
 // NewPolicyAuthorizer returns an AuthorizeFunc that decides requests the way
-// S3 does, with package policy's evaluator:
+// S3 does, with package policy's authorization chain ([policy.Authorize]):
 //
 //   - The bucket policy is evaluated with the request's condition context:
 //     aws:SecureTransport and s3:TlsVersion from the connection, aws:SourceIp
@@ -24,23 +24,26 @@ import (
 //   - An explicit Deny refuses the request for everyone, the owner account
 //     included. The owner account's root user can still read, replace and
 //     delete the bucket policy, as in S3, so it cannot lock itself out.
-//   - Principals of the bucket owner's account are treated as having full
-//     identity-policy permissions (the fake has no IAM): they are allowed
-//     unless a Deny applies. Other principals, anonymous ones included, need
-//     an Allow in the bucket policy or an ACL grant.
-//   - Block Public Access (the most restrictive of account and bucket
-//     settings): RestrictPublicBuckets makes a public policy grant only AWS
-//     service principals and the owner's account; IgnorePublicAcls ignores
-//     grants to AllUsers and AuthenticatedUsers.
+//   - The fake has no IAM: every signed principal is taken to have an
+//     identity policy that allows everything. So principals of the bucket
+//     owner's account are allowed unless a Deny applies, and principals of
+//     other accounts need an Allow in the bucket policy (naming them or
+//     their account) or an ACL grant, as the chain's cross-account rule
+//     requires. Anonymous callers need an Allow for everyone.
+//   - Block Public Access (account and bucket): RestrictPublicBuckets makes a
+//     public policy grant only AWS service principals and the owner's
+//     account; IgnorePublicAcls ignores grants to AllUsers and
+//     AuthenticatedUsers.
 //   - ACLs count only when the bucket's Object Ownership is not
 //     BucketOwnerEnforced.
 //   - Bucket-policy operations from another account get 405
 //     MethodNotAllowed, as S3 answers.
-//
-// Cross-account principals are not checked against identity policies in
-// their own account (the fake has none): the bucket policy alone decides.
 func NewPolicyAuthorizer() AuthorizeFunc {
 	a := &policyAuthorizer{cache: map[string]*compiledPolicy{}}
+	doc := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
+		Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*"),
+	}}}
+	a.identity, _ = policy.Compile(doc)
 	return a.authorize
 }
 
@@ -56,11 +59,14 @@ func PolicyIsPublic(p string) (bool, error) {
 }
 
 type compiledPolicy struct {
-	compiled *policy.Compiled // nil when the policy does not compile
-	public   bool
+	compiled *policy.Compiled // nil when the policy does not parse or compile
 }
 
 type policyAuthorizer struct {
+	// identity stands for the identity policies the fake does not have:
+	// it allows everything.
+	identity *policy.Compiled
+
 	mu    sync.Mutex
 	cache map[string]*compiledPolicy // by policy text
 }
@@ -76,7 +82,6 @@ func (a *policyAuthorizer) compile(text string) *compiledPolicy {
 	}
 	c := &compiledPolicy{}
 	if doc, err := policy.Parse([]byte(text)); err == nil {
-		c.public = policy.IsPublic(doc, policy.KindBucket).IsPublic
 		c.compiled, _ = policy.Compile(doc)
 	}
 	if len(a.cache) >= maxCachedPolicies {
@@ -106,33 +111,53 @@ func (a *policyAuthorizer) authorize(_ context.Context, req *AccessRequest) erro
 		}
 	}
 
-	preq := policyRequest(req)
-	var cp *compiledPolicy
+	areq := &policy.AccessRequest{Request: *policyRequest(req), BucketOwner: cfg.OwnerAccountID}
+	areq.ACLPermission, areq.ACLOnObject = aclPermission(req.Action)
+	bpa := req.AccountPublicAccessBlock.Merge(cfg.PublicAccessBlock)
+	chain := &policy.Chain{
+		BucketBlock: policy.BlockPublicAccess{
+			BlockPublicAcls: bpa.BlockPublicAcls, IgnorePublicAcls: bpa.IgnorePublicAcls,
+			BlockPublicPolicy: bpa.BlockPublicPolicy, RestrictPublicBuckets: bpa.RestrictPublicBuckets,
+		},
+		ACLsEnabled: cfg.ACLsEnabled(),
+		BucketACL:   aclGrants(&cfg.ACL),
+		ObjectACL:   aclGrants(req.ObjectACL),
+	}
+	if !p.IsAnonymous() {
+		chain.Identity = []*policy.Compiled{a.identity}
+	}
 	if cfg.Policy != "" {
-		cp = a.compile(cfg.Policy)
+		chain.Bucket = a.compile(cfg.Policy).compiled
 	}
-	var decision policy.Result
-	if cp != nil && cp.compiled != nil {
-		decision = cp.compiled.Decide(preq)
-	}
-	if decision.Decision == policy.DecisionExplicitDeny && !(policyOp && p.Type == AccountRoot) {
+	az := policy.Authorize(areq, chain)
+	switch {
+	case az.Allowed():
+		return nil
+	case az.Decision == policy.DecisionExplicitDeny && policyOp && p.Type == AccountRoot:
+		// The owner's root user can always manage the bucket policy.
+		return nil
+	case az.Decision == policy.DecisionExplicitDeny && az.DecidedBy == policy.LayerBucketPolicy:
 		return errf(http.StatusForbidden, "AccessDenied", "User: "+principalName(p)+" is not authorized to perform: "+req.Action+
 			" on resource: \""+req.Resource+"\" with an explicit deny in a resource-based policy")
 	}
-	if owner {
+	return errAccessDenied()
+}
+
+// aclGrants converts the fake's ACL to policy's grants (nil for nil).
+func aclGrants(acl *ACL) []policy.ACLGrant {
+	if acl == nil {
 		return nil
 	}
-	bpa := req.AccountPublicAccessBlock.Merge(cfg.PublicAccessBlock)
-	if decision.Decision == policy.DecisionAllow {
-		eff := policy.BlockPublicAccess{RestrictPublicBuckets: bpa.RestrictPublicBuckets}
-		if eff.PolicyReaches(cp.public, preq.Caller, cfg.OwnerAccountID) {
-			return nil
+	out := make([]policy.ACLGrant, 0, len(acl.Grants))
+	for _, g := range acl.Grants {
+		switch g.GranteeType {
+		case GranteeGroup:
+			out = append(out, policy.ACLGrant{GranteeURI: g.URI, Permission: g.Permission})
+		case GranteeCanonicalUser:
+			out = append(out, policy.ACLGrant{GranteeID: g.ID, Permission: g.Permission})
 		}
 	}
-	if cfg.ACLsEnabled() && aclAllows(req, bpa.IgnorePublicAcls) {
-		return nil
-	}
-	return errAccessDenied()
+	return out
 }
 
 func principalName(p Principal) string {
@@ -241,41 +266,4 @@ func aclPermission(action string) (perm string, objectACL bool) {
 		return PermWriteACP, false
 	}
 	return "", false
-}
-
-// aclAllows reports whether the bucket or object ACL grants the request.
-func aclAllows(req *AccessRequest, ignorePublic bool) bool {
-	perm, onObject := aclPermission(req.Action)
-	if perm == "" {
-		return false
-	}
-	acl := req.BucketConfig.ACL
-	if onObject {
-		if req.ObjectACL == nil {
-			return false
-		}
-		acl = *req.ObjectACL
-	}
-	var id string
-	if !req.Principal.IsAnonymous() {
-		id = CanonicalUserID(req.Principal.AccountID)
-	}
-	for _, g := range acl.Grants {
-		if g.Permission != perm && g.Permission != PermFullControl {
-			continue
-		}
-		switch {
-		case g.GranteeType == GranteeGroup && g.URI == AllUsersURI:
-			if !ignorePublic {
-				return true
-			}
-		case g.GranteeType == GranteeGroup && g.URI == AuthenticatedUsersURI:
-			if !ignorePublic && id != "" {
-				return true
-			}
-		case g.GranteeType == GranteeCanonicalUser && id != "" && g.ID == id:
-			return true
-		}
-	}
-	return false
 }
