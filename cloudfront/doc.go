@@ -82,7 +82,9 @@
 //     SignerOptions.AllowExpiryUpTo raises it up to
 //     [AbsoluteMaxSignedExpiry]), else [ErrExpiryTooLong];
 //   - only https:// URLs are signed (SignerOptions.InsecureAllowHTTP);
-//     wildcards are refused in the host;
+//     a policy resource may hold wildcards ("*", "?") only after the "/"
+//     that ends its host, and an empty resource never turns a "*" or "?"
+//     of the URL into a wildcard;
 //   - cookies are Secure, HttpOnly and SameSite=Lax
 //     (CookieOptions.InsecureAllowNonSecureCookie,
 //     CookieOptions.AllowSameSiteNone);

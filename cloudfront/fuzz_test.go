@@ -85,3 +85,38 @@ func FuzzSignURL(f *testing.F) {
 		verify(t, []byte(`{"Statement":[{"Resource":"`+raw+`","Condition":{"DateLessThan":{"AWS:EpochTime":1767268860}}}]}`), q.Get("Signature"))
 	})
 }
+
+// FuzzPolicyResource: a custom policy resource the Signer accepts never
+// covers a URL of another scheme or host: whatever URL it matches (the way
+// CloudFront matches, "*" and "?" anywhere), that URL starts with the
+// resource's own "scheme://host/" (or is the resource's "scheme://host").
+func FuzzPolicyResource(f *testing.F) {
+	for _, s := range [][2]string{
+		{"https://d111111abcdef8.cloudfront.net/*", "https://d111111abcdef8.cloudfront.net/a.jpg"},
+		{"https://d?*", "https://d222222abcdef8.cloudfront.net/a.jpg"},
+		{"https://d111111abcdef8.cloudfront.net?*", "https://d111111abcdef8.cloudfront.net.example.com/a"},
+		{"http*://d111111abcdef8.cloudfront.net/x", "https://d2.cloudfront.net/?=://d111111abcdef8.cloudfront.net/x"},
+		{"https://d111111abcdef8.cloudfront.net", "https://d111111abcdef8.cloudfront.net"},
+		{"https://d111111abcdef8.cloudfront.net/a?b*", "https://d111111abcdef8.cloudfront.net/a/b"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	s, err := cloudfront.NewSigner("K2JCJMDEHXQW5F", rsaKey(f), &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureAllowHTTP: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, resource, target string) {
+		if _, err := s.SignCookies(cloudfront.Policy{Resource: resource, Expires: signNow.Add(time.Minute)}, nil); err != nil {
+			return
+		}
+		if !cloudfront.ResourceMatches(resource, target) {
+			return
+		}
+		scheme, rest, _ := strings.Cut(resource, "://")
+		host, _, _ := strings.Cut(rest, "/")
+		origin := scheme + "://" + host
+		if target != origin && !strings.HasPrefix(target, origin+"/") {
+			t.Fatalf("accepted resource %q covers %q, outside %s", resource, target, origin)
+		}
+	})
+}

@@ -24,8 +24,7 @@ type SignerOptions struct {
 	// keeps working. By default 0: DefaultMaxSignedExpiry.
 	AllowExpiryUpTo time.Duration
 
-	// InsecureAllowHTTP allows signing http:// (and http*://) URLs and
-	// resources. The signature travels in the query string or a cookie, so on
+	// InsecureAllowHTTP allows signing http:// URLs and resources. The signature travels in the query string or a cookie, so on
 	// plain HTTP anyone on the network path can copy it and replay it until
 	// it expires. By default only https:// is signed.
 	InsecureAllowHTTP bool
@@ -127,12 +126,25 @@ func (s *Signer) ready() error {
 // Policy is a CloudFront custom policy: what a signed URL or cookie allows,
 // until when, from where.
 type Policy struct {
-	// Resource is the URL the policy covers. It may contain "*" (any run of
-	// characters) and "?" (one character) wildcards in the path and query
-	// ("https://d111111abcdef8.cloudfront.net/videos/*"), not in the scheme
-	// or host. For [Signer.SignURLWithPolicy] an empty Resource means the URL
-	// being signed, and a Resource that does not match the URL is refused
-	// with ErrInvalidPolicy (CloudFront would answer 403).
+	// Resource is the URL the policy covers. CloudFront reads every "*" in
+	// it as any run of characters and every "?" as any one character,
+	// wherever they stand, and has no way to escape them (CloudFront
+	// developer guide, "Create a signed URL using a custom policy": "You
+	// can use the wildcard character that matches zero or more characters
+	// (*) or the wild-card character that matches exactly one character
+	// (?) anywhere in the string"). So wildcards are accepted only after
+	// the "/" that ends the host
+	// ("https://d111111abcdef8.cloudfront.net/videos/*"): one in the
+	// scheme or the host, or a "?" before the path, would let the
+	// signature work for other hosts, and is refused with ErrInvalidURL.
+	//
+	// For [Signer.SignURLWithPolicy] an empty Resource means exactly the URL
+	// being signed; a URL holding "*" or "?" (a query string included)
+	// would be read as a pattern, so it is refused with ErrInvalidPolicy:
+	// set Resource to that pattern on purpose, or use [Signer.SignURL],
+	// whose canned policy matches the URL exactly. A Resource that does not
+	// match the URL is refused with ErrInvalidPolicy (CloudFront would
+	// answer 403).
 	Resource string
 	// Expires is when access ends. Required, in the future and within the
 	// signer's maximum lifetime.
@@ -166,10 +178,12 @@ func (s *Signer) SignURL(rawURL string, expires time.Time) (string, error) {
 	return signed, nil
 }
 
-// SignURLWithPolicy returns rawURL signed with the custom policy p.
+// SignURLWithPolicy returns rawURL signed with the custom policy p. An
+// empty p.Resource means rawURL exactly (see [Policy].Resource).
 //
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
-// [ErrInvalidPolicy] (also when p.Resource does not match rawURL).
+// [ErrInvalidPolicy] (also when p.Resource does not match rawURL, or is
+// empty and rawURL holds a wildcard character).
 func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 	if err := s.ready(); err != nil {
 		return "", err
@@ -178,6 +192,9 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 		return "", err
 	}
 	if p.Resource == "" {
+		if strings.ContainsAny(rawURL, "*?") {
+			return "", fmt.Errorf("%w: %q holds '*' or '?', which CloudFront reads as wildcards in a policy Resource (they cannot be escaped there), so it would cover other URLs; set Policy.Resource to sign that pattern on purpose, or use SignURL for this exact URL", ErrInvalidPolicy, rawURL)
+		}
 		p.Resource = rawURL
 	}
 	sp, err := s.policy(p)
@@ -292,12 +309,13 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 	if !ok {
 		return fmt.Errorf("%w: %q has no scheme", ErrInvalidURL, raw)
 	}
+	if strings.ContainsAny(scheme, "*?") {
+		// "http*://H/x" also matches "https://OTHER/?=://H/x".
+		return fmt.Errorf("%w: a wildcard in the scheme of %q runs on into the host and would let the signature work on other distributions", ErrInvalidURL, raw)
+	}
 	switch scheme {
 	case "https":
-	case "http", "http*":
-		if scheme == "http*" && !wildcards {
-			return fmt.Errorf("%w: the scheme wildcard is for policy resources only", ErrInvalidURL)
-		}
+	case "http":
 		if !s.allowHTTP {
 			return fmt.Errorf("%w: %s:// exposes the signature on the network; use https or SignerOptions.InsecureAllowHTTP", ErrInvalidURL, scheme)
 		}
@@ -312,8 +330,12 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 			return fmt.Errorf("%w: %q must be printable ASCII without spaces, fragments or %s (escape it first)", ErrInvalidURL, raw, unsafeURLChars)
 		}
 	}
+	// In a URL the host ends at "/" or "?"; in a policy resource, where "?"
+	// is a wildcard, only at "/".
 	host, _, _ := strings.Cut(rest, "/")
-	host, _, _ = strings.Cut(host, "?")
+	if !wildcards {
+		host, _, _ = strings.Cut(host, "?")
+	}
 	if host == "" {
 		return fmt.Errorf("%w: %q has no host", ErrInvalidURL, raw)
 	}
@@ -321,7 +343,7 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 		return fmt.Errorf("%w: host %q must be lower case", ErrInvalidURL, host)
 	}
 	if strings.ContainsAny(host, "*?") {
-		return fmt.Errorf("%w: wildcard in host %q would let the signature work on other distributions", ErrInvalidURL, host)
+		return fmt.Errorf("%w: wildcard in host %q would let the signature work on other distributions (in a policy resource the host ends at the first '/', and '?' is a wildcard too)", ErrInvalidURL, host)
 	}
 	if !wildcards {
 		u, err := url.Parse(raw)

@@ -1,0 +1,6 @@
+package cloudfront
+
+// ResourceMatches exposes the matcher the Signer uses to check that a
+// custom policy's Resource covers the URL, so tests can show a pattern
+// really reaches another host or object.
+var ResourceMatches = resourceMatches
