@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Kind is what sort of access a finding reports, in the terms of IAM Access
@@ -117,7 +119,7 @@ type Finding struct {
 // case-insensitively, as IAM does.
 func (f *Finding) Allows(action string) bool {
 	for _, a := range f.Actions {
-		if globFold(a, action) {
+		if policy.MatchAction(a, action) {
 			return true
 		}
 	}

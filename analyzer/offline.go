@@ -676,7 +676,7 @@ func probeSet(pattern string) []string {
 	}
 	var out []string
 	for _, a := range probeActions {
-		if globFold(pattern, a) {
+		if policy.MatchAction(pattern, a) {
 			out = append(out, a)
 		}
 	}
@@ -726,42 +726,6 @@ func exercise(c *policy.Compiled, index int, actions []string, caller policy.Cal
 // probeActions are tried first for a wildcard action: object and bucket
 // reads and writes, which most grants include.
 var probeActions = [...]string{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:GetBucketAcl", "s3:PutBucketAcl"}
-
-// globFold matches s against an IAM action pattern with * and ?,
-// case-insensitively.
-func globFold(pattern, s string) bool {
-	pattern, s = strings.ToLower(pattern), strings.ToLower(s)
-	px, sx := 0, 0
-	nextPx, nextSx := -1, -1
-	for px < len(pattern) || sx < len(s) {
-		if px < len(pattern) {
-			switch c := pattern[px]; c {
-			case '*':
-				nextPx, nextSx = px, sx+1
-				px++
-				continue
-			case '?':
-				if sx < len(s) {
-					px++
-					sx++
-					continue
-				}
-			default:
-				if sx < len(s) && s[sx] == c {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if nextSx > 0 && nextSx <= len(s) {
-			px, sx = nextPx, nextSx
-			continue
-		}
-		return false
-	}
-	return true
-}
 
 // denyLimits returns, for the Deny statements that match req, the values of
 // limiting keys they require through negated operators.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // SignerOptions configures a [Signer]. A nil *SignerOptions means the
@@ -203,7 +205,7 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 	}
 	// CloudFront refuses a signed URL whose policy resource does not match
 	// it: say so now rather than hand out a URL that answers 403.
-	if !resourceMatches(p.Resource, rawURL) {
+	if !policy.MatchString(p.Resource, rawURL) {
 		return "", fmt.Errorf("%w: resource %q does not cover %q", ErrInvalidPolicy, p.Resource, rawURL)
 	}
 	signed, err := s.urls.SignWithPolicy(rawURL, sp)
@@ -384,33 +386,6 @@ func (s *Signer) policy(p Policy) (*sign.Policy, error) {
 		cond.IPAddress = &sign.IPAddress{SourceIP: prefix}
 	}
 	return &sign.Policy{Statements: []sign.Statement{{Resource: p.Resource, Condition: cond}}}, nil
-}
-
-// resourceMatches reports whether a policy resource matches a URL the way
-// CloudFront matches it: "*" is any run of characters (none included), "?"
-// exactly one, everything else itself.
-func resourceMatches(pattern, s string) bool {
-	// Iterative glob with single-star backtracking: linear in practice.
-	p, i, starP, starI := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			starP, starI = p, i
-			p++
-		case starP >= 0:
-			starI++
-			p, i = starP+1, starI
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 func parseSourceIP(v string) (string, error) {

@@ -115,19 +115,6 @@ func TestCrossAccountHelpers(t *testing.T) {
 	assert.Contains(t, grantedActions(na, crossAccountActions), "s3:PutBucketPolicy")
 }
 
-func TestGlobMatch(t *testing.T) {
-	for _, c := range []struct {
-		p, s string
-		want bool
-	}{
-		{"*", "anything", true}, {"a*c", "abbbc", true}, {"a*c", "abbb", false}, {"a?c", "abc", true},
-		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", true}, {"arn:aws:s3:::b/*", "arn:aws:s3:::b", false},
-		{"", "", true}, {"", "a", false}, {"**", "", true},
-	} {
-		assert.Equal(t, c.want, globMatch(c.p, c.s), "%q ~ %q", c.p, c.s)
-	}
-}
-
 func TestMergeLifecycle(t *testing.T) {
 	foreign := types.LifecycleRule{ID: aws.String("expire-logs"), Status: types.ExpirationStatusEnabled,
 		Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}}

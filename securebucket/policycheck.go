@@ -1,6 +1,7 @@
 package securebucket
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,40 +62,14 @@ func coversBucketAndObjects(s policy.Statement, bucketARN string) bool {
 	const probe = "/\x00any/key"
 	var bucket, objects bool
 	for _, r := range s.Resource {
-		if globMatch(r, bucketARN) {
+		if policy.MatchARN(r, bucketARN) {
 			bucket = true
 		}
-		if strings.HasSuffix(r, "*") && globMatch(r, bucketARN+probe) {
+		if strings.HasSuffix(r, "*") && policy.MatchARN(r, bucketARN+probe) {
 			objects = true
 		}
 	}
 	return bucket && objects
-}
-
-// globMatch matches IAM wildcards: '*' any run of characters (including
-// '/'), '?' any one character; everything else literally.
-func globMatch(pattern, s string) bool {
-	px, sx := 0, 0
-	starP, starS := -1, 0
-	for sx < len(s) {
-		switch {
-		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
-			px++
-			sx++
-		case px < len(pattern) && pattern[px] == '*':
-			starP, starS = px, sx
-			px++
-		case starP >= 0:
-			starS++
-			px, sx = starP+1, starS
-		default:
-			return false
-		}
-	}
-	for px < len(pattern) && pattern[px] == '*' {
-		px++
-	}
-	return px == len(pattern)
 }
 
 // onlyCondition returns the single operator/key/values of a condition with
@@ -152,24 +127,15 @@ var crossAccountActions = []string{
 func grantedActions(s policy.Statement, actions []string) []string {
 	var out []string
 	for _, a := range actions {
-		la := strings.ToLower(a)
+		matches := func(p string) bool { return policy.MatchAction(p, a) }
 		if s.NotAction != nil {
-			matched := false
-			for _, p := range s.NotAction {
-				if globMatch(strings.ToLower(p), la) {
-					matched = true
-				}
-			}
-			if !matched {
+			if !slices.ContainsFunc(s.NotAction, matches) {
 				out = append(out, a)
 			}
 			continue
 		}
-		for _, p := range s.Action {
-			if globMatch(strings.ToLower(p), la) {
-				out = append(out, a)
-				break
-			}
+		if slices.ContainsFunc(s.Action, matches) {
+			out = append(out, a)
 		}
 	}
 	return out
