@@ -1,0 +1,497 @@
+package iac
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// cfnPolicies says where each CloudFormation resource type keeps its
+// policies: a property holding one document, or a list property whose
+// items hold one each (AWS::IAM::Role's Policies[].PolicyDocument).
+var cfnPolicies = map[string]struct {
+	prop, list string // the document's property; the list it is in, if any
+	kind       policy.Kind
+}{
+	"AWS::S3::BucketPolicy":   {prop: "PolicyDocument", kind: policy.KindBucket},
+	"AWS::S3::AccessPoint":    {prop: "Policy", kind: policy.KindAccessPoint},
+	"AWS::IAM::ManagedPolicy": {prop: "PolicyDocument", kind: policy.KindManaged},
+	"AWS::IAM::Policy":        {prop: "PolicyDocument", kind: policy.KindInlineRole}, // see iamPolicyKind
+	"AWS::IAM::RolePolicy":    {prop: "PolicyDocument", kind: policy.KindInlineRole},
+	"AWS::IAM::UserPolicy":    {prop: "PolicyDocument", kind: policy.KindInlineUser},
+	"AWS::IAM::GroupPolicy":   {prop: "PolicyDocument", kind: policy.KindInlineGroup},
+	"AWS::IAM::Role":          {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineRole},
+	"AWS::IAM::User":          {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineUser},
+	"AWS::IAM::Group":         {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineGroup},
+}
+
+// CloudFormation returns the policies of a CloudFormation template, in
+// JSON or YAML (with the short-form intrinsic functions !Sub, !Ref,
+// !GetAtt, !Join, !If, ...), in the order of the template's resources:
+// AWS::S3::BucketPolicy, AWS::S3::AccessPoint, AWS::IAM::ManagedPolicy,
+// AWS::IAM::Policy (and RolePolicy, UserPolicy, GroupPolicy), and the
+// inline Policies of AWS::IAM::Role, User and Group. Role trust policies
+// (AssumeRolePolicyDocument) grant no S3 access and are not returned.
+//
+// A policy given by a function whose value is known only at deployment
+// (!Ref a parameter, !GetAtt, !ImportValue) is skipped. Inside a policy,
+// such values are placeholders (see the package documentation); !Sub
+// substitutes its variables where they are known, and its ${!Literal}
+// escape is the literal text ${Literal}, so IAM policy variables such as
+// ${aws:username} are written ${!aws:username} in a !Sub and plainly
+// elsewhere.
+//
+// The error is a *SyntaxError when data is neither JSON nor YAML, or has
+// no Resources mapping.
+func CloudFormation(data []byte) ([]Policy, error) {
+	root, err := parseTemplate(data)
+	if err != nil {
+		return nil, err
+	}
+	resources := mapGet(root, "Resources")
+	if resources == nil || resources.Kind != yaml.MappingNode {
+		return nil, &SyntaxError{Line: root.Line, Column: root.Column, Msg: "not a CloudFormation template: no Resources mapping"}
+	}
+	e := &evaluator{budget: evalBudget}
+	var out []Policy
+	for i := 0; i+1 < len(resources.Content); i += 2 {
+		id, res := resources.Content[i].Value, deref(resources.Content[i+1])
+		typ := scalar(mapGet(res, "Type"))
+		where, ok := cfnPolicies[typ]
+		if !ok {
+			continue
+		}
+		props := deref(mapGet(res, "Properties"))
+		if where.list == "" {
+			kind := where.kind
+			if typ == "AWS::IAM::Policy" {
+				kind = iamPolicyKind(props)
+			}
+			if p, ok := e.policy(id, typ, where.prop, kind, mapGet(props, where.prop)); ok {
+				out = append(out, p)
+			}
+			continue
+		}
+		list := e.eval(mapGet(props, where.list), 0).pick()
+		if list == nil || list.kind != vArray {
+			continue
+		}
+		for j, item := range list.vals {
+			item = item.pick()
+			if item.kind != vObject {
+				continue
+			}
+			for k, key := range item.keys {
+				if name, _ := key.literal(); name == where.prop {
+					prop := fmt.Sprintf("%s[%d].%s", where.list, j, where.prop)
+					if p, ok := policyFromValue(id, typ, prop, where.kind, item.vals[k]); ok {
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// iamPolicyKind tells which inline policy an AWS::IAM::Policy is: a role's,
+// a user's or a group's, by what it is attached to (a role's when several).
+func iamPolicyKind(props *yaml.Node) policy.Kind {
+	switch {
+	case mapGet(props, "Roles") != nil:
+		return policy.KindInlineRole
+	case mapGet(props, "Users") != nil:
+		return policy.KindInlineUser
+	case mapGet(props, "Groups") != nil:
+		return policy.KindInlineGroup
+	}
+	return policy.KindInlineRole
+}
+
+func (e *evaluator) policy(id, typ, prop string, kind policy.Kind, n *yaml.Node) (Policy, bool) {
+	if n == nil {
+		return Policy{}, false
+	}
+	return policyFromValue(id, typ, prop, kind, e.eval(n, 0))
+}
+
+func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, bool) {
+	v = v.pick()
+	if v == nil {
+		return Policy{}, false
+	}
+	if v.kind == vString {
+		// A document given as a JSON string: its findings point at the
+		// string.
+		s, ok := v.literal()
+		if !ok {
+			return Policy{}, false // known only at deployment
+		}
+		n, err := parseJSON([]byte(s))
+		if err != nil {
+			p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, Document: []byte(s)}
+			return p, true // Validate reports the syntax error at the string
+		}
+		v = fromJSON(n, v.line, v.col)
+	}
+	if v.kind != vObject {
+		return Policy{}, false
+	}
+	p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
+	p.Document = render(v, "").buf.Bytes()
+	return p, true
+}
+
+// fromJSON turns a JSON value into a template value placed at (line, col).
+func fromJSON(n *jnode, line, col int) *value {
+	v := &value{line: line, col: col}
+	switch n.kind {
+	case 'o':
+		v.kind = vObject
+		for i, k := range n.keys {
+			v.keys = append(v.keys, &value{kind: vString, line: line, col: col, parts: []part{{text: k.str}}})
+			v.vals = append(v.vals, fromJSON(n.vals[i], line, col))
+		}
+	case 'a':
+		v.kind = vArray
+		for _, it := range n.vals {
+			v.vals = append(v.vals, fromJSON(it, line, col))
+		}
+	case 's':
+		v.kind, v.parts = vString, []part{{text: n.str}}
+	case 'n':
+		v.kind, v.text = vNumber, n.str
+	case 'b':
+		v.kind, v.text = vBool, n.str
+	}
+	return v
+}
+
+// parseTemplate reads a JSON or YAML template into a YAML node tree.
+func parseTemplate(data []byte) (*yaml.Node, error) {
+	if isJSON(data) {
+		j, err := parseJSON(data)
+		if err != nil {
+			return nil, err
+		}
+		return toYAML(j), nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, &SyntaxError{Msg: "empty template"}
+	}
+	root := deref(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return nil, &SyntaxError{Line: root.Line, Column: root.Column, Msg: "not a CloudFormation template: the top level is not a mapping"}
+	}
+	return root, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// yamlError turns a yaml.v3 error into a *SyntaxError with its line.
+func yamlError(err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	se := &SyntaxError{Msg: msg}
+	if m := yamlLineRE.FindStringSubmatch(strings.SplitN(msg, "\n", 2)[0]); m != nil {
+		se.Msg = m[2]
+		if m[1] != "" {
+			se.Line, _ = strconv.Atoi(m[1])
+			se.Column = 1
+		}
+	}
+	return se
+}
+
+// isJSON reports whether data starts like a JSON object.
+func isJSON(data []byte) bool {
+	d := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	return len(d) > 0 && d[0] == '{'
+}
+
+// toYAML turns a JSON value into YAML nodes, so JSON and YAML templates
+// share one walker.
+func toYAML(j *jnode) *yaml.Node {
+	n := &yaml.Node{Line: j.line, Column: j.col}
+	switch j.kind {
+	case 'o':
+		n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		for i, k := range j.keys {
+			n.Content = append(n.Content, toYAML(k), toYAML(j.vals[i]))
+		}
+	case 'a':
+		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		for _, it := range j.vals {
+			n.Content = append(n.Content, toYAML(it))
+		}
+	case 's':
+		n.Kind, n.Tag, n.Value, n.Style = yaml.ScalarNode, "!!str", j.str, yaml.DoubleQuotedStyle
+	case 'n':
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!float", j.str
+	case 'b':
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!bool", j.str
+	default:
+		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!null", "null"
+	}
+	return n
+}
+
+// deref follows YAML aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapGet returns the value of key in a mapping, or nil.
+func mapGet(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var found *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			found = n.Content[i+1]
+		}
+	}
+	return deref(found)
+}
+
+// scalar returns a scalar node's text, or "".
+func scalar(n *yaml.Node) string {
+	if n = deref(n); n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// evalBudget bounds the nodes evaluated in one template, so that YAML
+// aliases nested in each other (a "billion laughs" file) cannot make a
+// small template expand without end; what is past it is unknown. AWS's
+// largest policy, 20 KB, has a few thousand nodes.
+const evalBudget = 100_000
+
+// evaluator evaluates template nodes: intrinsic functions whose value is
+// known before deployment are applied, the others become unknown parts.
+type evaluator struct{ budget int }
+
+func (e *evaluator) eval(n *yaml.Node, depth int) *value {
+	n = deref(n)
+	if n == nil {
+		return &value{kind: vNull}
+	}
+	e.budget--
+	if depth > maxDepth || e.budget < 0 {
+		return unknown(n, "")
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		// Short form: !Ref X, !Sub ..., !GetAtt A.B
+		arg := *n
+		arg.Tag = ""
+		switch n.Kind {
+		case yaml.ScalarNode:
+			arg.Tag = "!!str"
+		case yaml.SequenceNode:
+			arg.Tag = "!!seq"
+		case yaml.MappingNode:
+			arg.Tag = "!!map"
+		}
+		name := strings.TrimPrefix(n.Tag, "!")
+		if name != "Ref" && name != "Condition" {
+			name = "Fn::" + name
+		}
+		return e.intrinsic(n, name, &arg, depth)
+	}
+	v := &value{line: n.Line, col: n.Column}
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) == 2 {
+			if k := n.Content[0].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") {
+				return e.intrinsic(n, k, deref(n.Content[1]), depth)
+			}
+		}
+		v.kind = vObject
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			v.keys = append(v.keys, &value{kind: vString, line: k.Line, col: k.Column, parts: []part{{text: k.Value}}})
+			v.vals = append(v.vals, e.eval(n.Content[i+1], depth+1))
+		}
+	case yaml.SequenceNode:
+		v.kind = vArray
+		for _, it := range n.Content {
+			v.vals = append(v.vals, e.eval(it, depth+1))
+		}
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int", "!!float":
+			if validNumber(n.Value) {
+				v.kind, v.text = vNumber, n.Value
+				return v
+			}
+		case "!!bool":
+			if b := strings.ToLower(n.Value); b == "true" || b == "false" {
+				v.kind, v.text = vBool, b
+				return v
+			}
+		case "!!null":
+			v.kind = vNull
+			return v
+		}
+		v.kind, v.parts = vString, []part{{text: n.Value}}
+	}
+	return v
+}
+
+// unknown is a string known only at deployment.
+func unknown(n *yaml.Node, pseudo string) *value {
+	return &value{kind: vString, line: n.Line, col: n.Column, parts: []part{{unknown: true, pseudo: pseudo}}}
+}
+
+// intrinsic evaluates the function name applied to arg; n is the call.
+func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth int) *value {
+	switch name {
+	case "Ref":
+		ref := scalar(arg)
+		if ref == "AWS::NoValue" {
+			return &value{kind: vAbsent, line: n.Line, col: n.Column}
+		}
+		if strings.HasPrefix(ref, "AWS::") {
+			return unknown(n, ref)
+		}
+		return unknown(n, "")
+	case "Fn::Sub":
+		return e.sub(n, arg, depth)
+	case "Fn::Join":
+		return e.join(n, arg, depth)
+	case "Fn::If":
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 3 {
+			return &value{kind: vChoice, line: n.Line, col: n.Column,
+				vals: []*value{e.eval(arg.Content[1], depth+1), e.eval(arg.Content[2], depth+1)}}
+		}
+	}
+	// Fn::GetAtt, Fn::ImportValue, Fn::Select, Fn::FindInMap, ...: known
+	// only at deployment.
+	return unknown(n, "")
+}
+
+// sub evaluates Fn::Sub: "template" or [template, {name: value}].
+func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
+	tmpl := arg
+	var vars *yaml.Node
+	if arg.Kind == yaml.SequenceNode && len(arg.Content) >= 1 {
+		tmpl = deref(arg.Content[0])
+		if len(arg.Content) > 1 {
+			vars = deref(arg.Content[1])
+		}
+	}
+	if tmpl == nil || tmpl.Kind != yaml.ScalarNode {
+		return unknown(n, "")
+	}
+	v := &value{kind: vString, line: n.Line, col: n.Column}
+	s := tmpl.Value
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			v.parts = append(v.parts, part{text: lit.String()})
+			lit.Reset()
+		}
+	}
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			lit.WriteString(s)
+			break
+		}
+		lit.WriteString(s[:i])
+		s = s[i:]
+		if strings.HasPrefix(s, "${!") {
+			// ${!Literal} is the text ${Literal}.
+			lit.WriteString("${")
+			s = s[3:]
+			continue
+		}
+		end := strings.IndexByte(s, '}')
+		if end < 0 {
+			lit.WriteString(s)
+			break
+		}
+		name := strings.TrimSpace(s[2:end])
+		s = s[end+1:]
+		if vn := mapGet(vars, name); vn != nil {
+			if val := e.eval(vn, depth+1).pick(); val != nil && val.kind == vString {
+				for _, p := range val.parts {
+					if p.unknown {
+						flush()
+						v.parts = append(v.parts, p)
+					} else {
+						lit.WriteString(p.text)
+					}
+				}
+				continue
+			}
+		}
+		flush()
+		pseudo := ""
+		if strings.HasPrefix(name, "AWS::") {
+			pseudo = name
+		}
+		v.parts = append(v.parts, part{unknown: true, pseudo: pseudo})
+	}
+	flush()
+	if len(v.parts) == 0 {
+		v.parts = []part{{}}
+	}
+	return v
+}
+
+// join evaluates Fn::Join [delimiter, [values]].
+func (e *evaluator) join(n, arg *yaml.Node, depth int) *value {
+	if arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
+		return unknown(n, "")
+	}
+	delim := scalar(arg.Content[0])
+	list := e.eval(arg.Content[1], depth+1).pick()
+	if list == nil || list.kind != vArray {
+		return unknown(n, "")
+	}
+	v := &value{kind: vString, line: n.Line, col: n.Column}
+	first := true
+	for _, it := range list.vals {
+		it = it.pick()
+		if it.kind == vAbsent {
+			continue
+		}
+		if !first && delim != "" {
+			v.parts = append(v.parts, part{text: delim})
+		}
+		first = false
+		switch it.kind {
+		case vString:
+			v.parts = append(v.parts, it.parts...)
+		case vNumber, vBool:
+			v.parts = append(v.parts, part{text: it.text})
+		default:
+			v.parts = append(v.parts, part{unknown: true})
+		}
+	}
+	if len(v.parts) == 0 {
+		v.parts = []part{{}}
+	}
+	return v
+}

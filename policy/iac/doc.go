@@ -1,0 +1,59 @@
+// Package iac finds IAM and S3 policies where they are written, in
+// infrastructure code, and validates them with the line and column of the
+// original file.
+//
+// [Find] tells the format of a file ([Detect]) and returns its policies:
+// [CloudFormation] reads templates in JSON or YAML, short-form intrinsic
+// functions included; [TerraformPlan] reads the JSON of terraform show
+// -json. Each [Policy] names its resource (a CloudFormation logical id or a
+// Terraform address), its type and property, and the [policy.Kind] it is
+// used as; [Policy.Validate] runs [policy.Validate] on it and places every
+// finding in the original file:
+//
+//	_, policies, err := iac.Find(data)
+//	for _, p := range policies {
+//		for _, f := range p.Validate(nil) {
+//			fmt.Printf("%s:%d:%d: %s %s\n", p.Resource, f.Line, f.Column, f.Severity, f.Message)
+//		}
+//	}
+//
+// # Values known only at deployment
+//
+// A template's policy often holds values CloudFormation fills in at
+// deployment: !Ref of a parameter or resource, !GetAtt, !ImportValue,
+// pseudo parameters such as ${AWS::AccountId} in a !Sub. A Terraform plan
+// marks values known only after apply as after_unknown. Such a value is a
+// placeholder that may be anything: it is never reported as an error, and
+// it does not make a statement look broader than it will be.
+//
+//   - In Resource and NotResource it matches anything (it is checked as
+//     "*"), so !Sub "${Bucket.Arn}/*" neither fails as a bad ARN nor hides
+//     the literal text around it.
+//   - Elsewhere (principals, condition values, actions) it is a fixed
+//     value: a public statement limited by aws:SourceVpce: !Ref VpceId is
+//     limited, as it will be once deployed. Findings about the value itself
+//     (its format, its type) are left out.
+//   - ${AWS::AccountId} is the owner's account when
+//     [policy.ValidateOptions].Account is set.
+//   - !Sub substitutes the variables it is given literal values for;
+//     ${!Literal} is the literal text ${Literal}. An IAM policy variable
+//     is therefore written ${!aws:username} inside a !Sub and
+//     ${aws:username} in a plain string, and both are checked as the
+//     variable. A Terraform plan holds rendered strings, where ${...} is
+//     always text (a policy variable), never an interpolation.
+//   - !Join joins what is known around the unknown parts; !If in a list of
+//     statements checks both branches; elsewhere it takes the first branch
+//     that is present. !Ref AWS::NoValue removes the element.
+//   - A whole policy known only at deployment (PolicyDocument:
+//     !ImportValue x, policy after_unknown) is not returned.
+//
+// Role trust policies (AssumeRolePolicyDocument, assume_role_policy) grant
+// no S3 access and are not returned.
+//
+// # Errors
+//
+// A file that is not JSON or YAML, or not shaped like a template or plan,
+// gives a [*SyntaxError] with the line and column of the problem; a policy
+// that is not valid JSON is a finding of [Policy.Validate], like any other
+// problem in a policy.
+package iac

@@ -1,0 +1,73 @@
+package iac_test
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/policy/iac"
+)
+
+// checkPolicies validates every policy found and checks that each finding
+// points inside the file.
+func checkPolicies(t *testing.T, data []byte, ps []iac.Policy) {
+	lines := bytes.Count(data, []byte("\n")) + 1
+	for _, p := range ps {
+		if p.Line < 1 || p.Line > lines {
+			t.Fatalf("policy %s at line %d of %d", p.Resource, p.Line, lines)
+		}
+		for _, f := range p.Validate(&policy.ValidateOptions{Account: "111122223333"}) {
+			if f.Line < 1 || f.Line > lines || f.Column < 1 {
+				t.Fatalf("finding %v of %s outside the file (%d lines)", f, p.Resource, lines)
+			}
+		}
+	}
+}
+
+func seed(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+func FuzzCloudFormation(f *testing.F) {
+	seed(f, "testdata/template.yaml", "testdata/template.json")
+	f.Add(tmpl("          - {Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: !Join ['', [s3, ':', !Ref P]], Resource: !If [C, '*', !Ref AWS::NoValue]}\n"))
+	f.Add([]byte("Resources:\n  A: &a\n    Type: AWS::IAM::ManagedPolicy\n    Properties: {PolicyDocument: '{\"Statement\": []}'}\n  B: *a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := iac.CloudFormation(data)
+		if err != nil {
+			return
+		}
+		checkPolicies(t, data, ps)
+	})
+}
+
+func FuzzTerraformPlan(f *testing.F) {
+	seed(f, "testdata/plan.json")
+	f.Add([]byte(`{"values":{"root_module":{"resources":[{"address":"a","mode":"managed","type":"aws_iam_policy","values":{"policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:Get\u00e9\",\"Resource\":\"*\"}]}\n"}}]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := iac.TerraformPlan(data)
+		if err != nil {
+			return
+		}
+		checkPolicies(t, data, ps)
+	})
+}
+
+func FuzzFind(f *testing.F) {
+	seed(f, "testdata/template.yaml", "testdata/plan.json")
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, ps, err := iac.Find(data)
+		if err != nil {
+			return
+		}
+		checkPolicies(t, data, ps)
+	})
+}

@@ -1,0 +1,405 @@
+package iac
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Policy is one policy document found in a template or plan.
+type Policy struct {
+	// Resource names the resource the policy belongs to: a CloudFormation
+	// logical id ("AppBucketPolicy") or a Terraform address
+	// ("module.app.aws_s3_bucket_policy.this").
+	Resource string
+	// Type is the resource's type ("AWS::S3::BucketPolicy",
+	// "aws_s3_bucket_policy").
+	Type string
+	// Property is where in the resource the policy is ("PolicyDocument",
+	// "Policies[1].PolicyDocument", "policy", "inline_policy[0].policy").
+	Property string
+	// Kind is how AWS uses the policy (bucket, access point, managed or
+	// inline identity policy); [Policy.Validate] validates it as such.
+	Kind policy.Kind
+	// Line and Column locate the policy in the file (1-based).
+	Line, Column int
+	// Document is the policy as JSON, with every value unknown until
+	// deployment replaced as the package documentation describes.
+	Document []byte
+
+	doc      *value     // CloudFormation: the policy as evaluated
+	trace    *textTrace // Terraform: where each byte of Document came from
+	verbatim bool       // a policy file: Document is the file
+}
+
+// Validate validates the policy as its Kind ([policy.Validate]; opts gives
+// the rest, such as the owner's account) and returns the findings with the
+// line and column in the original file. Findings about a value unknown
+// until deployment are left out: such a value may be anything, and is
+// never reported as an error.
+func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
+	var o policy.ValidateOptions
+	if opts != nil {
+		o = *opts
+	}
+	if p.Kind != 0 {
+		o.Kind = p.Kind
+	}
+	if p.doc == nil {
+		fs := policy.Validate(p.Document, &o)
+		for i := range fs {
+			fs[i].Line, fs[i].Column = p.place(fs[i].Line, fs[i].Column)
+		}
+		return fs
+	}
+	r := render(p.doc, o.Account)
+	fs := policy.Validate(r.buf.Bytes(), &o)
+	unknown := r.unknownPaths()
+	out := fs[:0]
+	for _, f := range fs {
+		if covered(f.Path, unknown) {
+			continue
+		}
+		f.Line, f.Column = r.place(f.Line, f.Column, p.Line, p.Column)
+		out = append(out, f)
+	}
+	return out
+}
+
+// place maps a position in Document to the file.
+func (p *Policy) place(line, col int) (int, int) {
+	switch {
+	case p.verbatim:
+		return line, col
+	case p.trace == nil || line <= 0:
+		return p.Line, p.Column
+	}
+	return p.trace.place(p.Document, line, col)
+}
+
+// covered reports whether a finding at path is about an unknown value:
+// the value itself or something inside it.
+func covered(path string, unknown []string) bool {
+	if path == "" {
+		return false
+	}
+	for _, u := range unknown {
+		if path == u || strings.HasPrefix(path, u+".") || strings.HasPrefix(path, u+"[") {
+			return true
+		}
+		// A single value may be addressed as the element or as its first
+		// item.
+		if strings.TrimSuffix(path, "[0]") == strings.TrimSuffix(u, "[0]") {
+			return true
+		}
+	}
+	return false
+}
+
+// Unknown values: in Resource and NotResource an unknown part is written
+// as "*", which matches anything; elsewhere (principals, condition values,
+// actions) as unknownText, a fixed value that limits a public statement
+// as the deployed value will, and findings at those values are dropped.
+const unknownText = "s3secure-unknown-value"
+
+// vkind is the kind of an evaluated template value.
+type vkind uint8
+
+const (
+	vNull vkind = iota
+	vString
+	vNumber
+	vBool
+	vObject
+	vArray
+	vAbsent // AWS::NoValue: the element is left out
+	vChoice // Fn::If: one of two values, known at deployment
+)
+
+// value is a template value after intrinsic functions are evaluated as far
+// as they can be before deployment.
+type value struct {
+	kind      vkind
+	line, col int
+	text      string   // number or boolean literal
+	parts     []part   // a string: literal text and unknown pieces
+	keys      []*value // object member names (strings)
+	vals      []*value // object member values, array items, or the two choices
+}
+
+// part is a piece of a string: literal text, or a value unknown until
+// deployment (pseudo names a pseudo parameter such as AWS::AccountId).
+type part struct {
+	text    string
+	unknown bool
+	pseudo  string
+}
+
+func (v *value) literal() (string, bool) {
+	if v == nil || v.kind != vString {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range v.parts {
+		if p.unknown {
+			return "", false
+		}
+		b.WriteString(p.text)
+	}
+	return b.String(), true
+}
+
+// pick resolves a choice to its first branch that is present.
+func (v *value) pick() *value {
+	for v != nil && v.kind == vChoice {
+		if v.vals[0].kind != vAbsent {
+			v = v.vals[0]
+		} else {
+			v = v.vals[1]
+		}
+	}
+	return v
+}
+
+// seg maps generated text from column col of a line onward to a place in
+// the file.
+type seg struct{ col, line, ocol int }
+
+// rendered is a policy written out as JSON, one element a line, with the
+// place in the file of everything on each line.
+type rendered struct {
+	buf     bytes.Buffer
+	line    int // current line, 1-based
+	col     int // next column, 1-based
+	segs    map[int][]seg
+	holes   map[[2]int]bool // line/column of strings with unknown parts
+	account string
+}
+
+func render(v *value, account string) *rendered {
+	r := &rendered{line: 1, col: 1, segs: map[int][]seg{}, holes: map[[2]int]bool{}, account: account}
+	r.mark(v)
+	r.value(v, false)
+	return r
+}
+
+func (r *rendered) write(s string) {
+	r.buf.WriteString(s)
+	r.col += utf8.RuneCountInString(s)
+}
+
+func (r *rendered) newline() {
+	r.buf.WriteByte('\n')
+	r.line++
+	r.col = 1
+}
+
+// mark records that what is written next comes from v's place.
+func (r *rendered) mark(v *value) {
+	if v == nil || v.line == 0 {
+		return
+	}
+	r.segs[r.line] = append(r.segs[r.line], seg{col: r.col, line: v.line, ocol: v.col})
+}
+
+func present(vs []*value) []*value {
+	out := make([]*value, 0, len(vs))
+	for _, v := range vs {
+		if v.pick().kind != vAbsent {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (r *rendered) value(v *value, wild bool) {
+	v = v.pick()
+	switch v.kind {
+	case vObject:
+		r.write("{")
+		n := 0
+		for i, k := range v.keys {
+			if v.vals[i].pick().kind == vAbsent {
+				continue
+			}
+			if n > 0 {
+				r.write(",")
+			}
+			n++
+			r.newline()
+			r.mark(k)
+			name, _ := k.literal()
+			r.write(quote(name) + ": ")
+			r.mark(v.vals[i].pick())
+			r.value(v.vals[i], wild || name == "Resource" || name == "NotResource")
+		}
+		r.newline()
+		r.mark(v)
+		r.write("}")
+	case vArray:
+		r.write("[")
+		var items []*value
+		for _, it := range v.vals {
+			// Fn::If in a list: both branches are linted.
+			if it.kind == vChoice {
+				items = append(items, present(it.vals)...)
+			} else if it.pick().kind != vAbsent {
+				items = append(items, it)
+			}
+		}
+		for i, it := range items {
+			if i > 0 {
+				r.write(",")
+			}
+			r.newline()
+			r.mark(it.pick())
+			r.value(it, wild)
+		}
+		r.newline()
+		r.mark(v)
+		r.write("]")
+	case vString:
+		var b strings.Builder
+		hole := false
+		for _, p := range v.parts {
+			switch {
+			case !p.unknown:
+				b.WriteString(p.text)
+			case p.pseudo == "AWS::AccountId" && r.account != "":
+				b.WriteString(r.account)
+			case wild:
+				b.WriteString("*")
+				hole = true
+			default:
+				b.WriteString(unknownText)
+				hole = true
+			}
+		}
+		if hole {
+			r.holes[[2]int{r.line, r.col}] = true
+		}
+		r.write(quote(b.String()))
+	case vNumber, vBool:
+		r.write(v.text)
+	default:
+		r.write("null")
+	}
+}
+
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// unknownPaths returns the JSON paths (as policy.Finding.Path writes
+// them) of the strings that hold unknown values.
+func (r *rendered) unknownPaths() []string {
+	if len(r.holes) == 0 {
+		return nil
+	}
+	doc, err := policy.Parse(r.buf.Bytes())
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range doc.Paths() {
+		pos := doc.Pos(p)
+		if r.holes[[2]int{pos.Line, pos.Column}] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// place maps a position in the rendered text to the file; a finding with
+// no position gets the policy's.
+func (r *rendered) place(line, col, pline, pcol int) (int, int) {
+	segs := r.segs[line]
+	if line <= 0 || len(segs) == 0 {
+		return pline, pcol
+	}
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].col > col })
+	if i == 0 {
+		i = 1
+	}
+	return segs[i-1].line, segs[i-1].ocol
+}
+
+// textTrace maps the bytes of a policy that was a JSON string in the file
+// (a Terraform plan's attribute) back to the file.
+type textTrace struct {
+	offs  []int // file offset of each byte of the document
+	lines *lineIndex
+}
+
+func (t *textTrace) place(doc []byte, line, col int) (int, int) {
+	// The document offset of (line, col), col in runes.
+	off, l := 0, 1
+	for l < line && off < len(doc) {
+		if i := bytes.IndexByte(doc[off:], '\n'); i >= 0 {
+			off += i + 1
+			l++
+		} else {
+			off = len(doc)
+		}
+	}
+	for c := 1; c < col && off < len(doc) && doc[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(doc[off:])
+		off += size
+	}
+	if len(t.offs) == 0 {
+		return t.lines.pos(0)
+	}
+	if off >= len(t.offs) {
+		off = len(t.offs) - 1
+	}
+	return t.lines.pos(t.offs[off])
+}
+
+// lineIndex turns byte offsets of a file into lines and columns.
+type lineIndex struct {
+	src    []byte
+	starts []int
+	ascii  map[int]bool
+}
+
+func newLineIndex(src []byte) *lineIndex {
+	x := &lineIndex{src: src, starts: []int{0}, ascii: map[int]bool{}}
+	for i, c := range src {
+		if c == '\n' {
+			x.starts = append(x.starts, i+1)
+		}
+	}
+	return x
+}
+
+func (x *lineIndex) pos(off int) (int, int) {
+	i := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	start := x.starts[i]
+	end := len(x.src)
+	if i+1 < len(x.starts) {
+		end = x.starts[i+1]
+	}
+	ascii, ok := x.ascii[i]
+	if !ok {
+		ascii = true
+		for _, c := range x.src[start:end] {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		x.ascii[i] = ascii
+	}
+	if ascii {
+		return i + 1, off - start + 1
+	}
+	return i + 1, utf8.RuneCount(x.src[start:off]) + 1
+}

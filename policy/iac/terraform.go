@@ -1,0 +1,199 @@
+package iac
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// tfPolicies says which attributes of which Terraform (AWS provider)
+// resource types hold a policy document as a JSON string.
+var tfPolicies = map[string]struct {
+	attr string // "policy", or "inline_policy[].policy" for a list of blocks
+	kind policy.Kind
+}{
+	"aws_s3_bucket_policy":              {attr: "policy", kind: policy.KindBucket},
+	"aws_s3_bucket":                     {attr: "policy", kind: policy.KindBucket}, // provider 3.x
+	"aws_s3_access_point":               {attr: "policy", kind: policy.KindAccessPoint},
+	"aws_s3control_access_point_policy": {attr: "policy", kind: policy.KindAccessPoint},
+	"aws_iam_policy":                    {attr: "policy", kind: policy.KindManaged},
+	"aws_iam_role_policy":               {attr: "policy", kind: policy.KindInlineRole},
+	"aws_iam_user_policy":               {attr: "policy", kind: policy.KindInlineUser},
+	"aws_iam_group_policy":              {attr: "policy", kind: policy.KindInlineGroup},
+	"aws_iam_role":                      {attr: "inline_policy[].policy", kind: policy.KindInlineRole},
+}
+
+// policyDocumentData is the data source that renders a policy document;
+// its "json" attribute is the document.
+const policyDocumentData = "aws_iam_policy_document"
+
+// TerraformPlan returns the policies of a Terraform plan in JSON (the
+// output of terraform show -json PLANFILE; the state's terraform show
+// -json works too), in the order of the plan: the "policy" of
+// aws_s3_bucket_policy, aws_s3_access_point,
+// aws_s3control_access_point_policy, aws_iam_policy, aws_iam_role_policy,
+// aws_iam_user_policy, aws_iam_group_policy (and the provider 3.x
+// aws_s3_bucket), the inline_policy blocks of aws_iam_role, and the "json"
+// of the aws_iam_policy_document data source when no resource above holds
+// the same document (it is then validated as a resource policy when it
+// names principals, else as a managed policy; a role trust policy, which
+// grants sts: actions, is skipped). Modules are searched too; Resource is
+// the full address.
+//
+// A policy that is unknown until apply (after_unknown) is skipped; a
+// resource being deleted has none. Findings point into the JSON string in
+// the plan, character by character.
+//
+// The error is a *SyntaxError when data is not JSON.
+func TerraformPlan(data []byte) ([]Policy, error) {
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	if root.kind != 'o' {
+		return nil, &SyntaxError{Line: root.line, Column: root.col, Msg: "not a Terraform plan: the top level is not an object"}
+	}
+	t := &tfWalker{src: data, lines: newLineIndex(data), seen: map[string]bool{}}
+	if rc := root.get("resource_changes"); rc != nil && rc.kind == 'a' {
+		for _, ch := range rc.vals {
+			c := ch.get("change")
+			t.resource(str(ch.get("address")), str(ch.get("type")), str(ch.get("mode")), c.get("after"))
+		}
+	} else {
+		t.module(root.get("planned_values").get("root_module"))
+		t.module(root.get("values").get("root_module"))
+	}
+	// Data sources read while planning are in the prior state.
+	t.module(root.get("prior_state").get("values").get("root_module"))
+	// A rendered document that a resource also holds is linted there, with
+	// the resource's kind.
+	var out []Policy
+	for _, p := range t.data {
+		if !t.seen[string(p.Document)] {
+			t.seen[string(p.Document)] = true
+			out = append(out, p)
+		}
+	}
+	return append(t.out, out...), nil
+}
+
+func str(n *jnode) string {
+	if n == nil || n.kind != 's' {
+		return ""
+	}
+	return n.str
+}
+
+type tfWalker struct {
+	src   []byte
+	lines *lineIndex
+	out   []Policy
+	data  []Policy        // from aws_iam_policy_document
+	seen  map[string]bool // documents already returned
+	addrs map[string]bool
+}
+
+// module walks a module of planned_values, values or prior_state.
+func (t *tfWalker) module(m *jnode) {
+	if m == nil || m.kind != 'o' {
+		return
+	}
+	if rs := m.get("resources"); rs != nil && rs.kind == 'a' {
+		for _, r := range rs.vals {
+			t.resource(str(r.get("address")), str(r.get("type")), str(r.get("mode")), r.get("values"))
+		}
+	}
+	if cm := m.get("child_modules"); cm != nil && cm.kind == 'a' {
+		for _, c := range cm.vals {
+			t.module(c)
+		}
+	}
+}
+
+// resource records the policies in one resource's values.
+func (t *tfWalker) resource(addr, typ, mode string, vals *jnode) {
+	if vals == nil || vals.kind != 'o' {
+		return // deleted, or not yet known
+	}
+	if t.addrs == nil {
+		t.addrs = map[string]bool{}
+	}
+	if mode == "data" {
+		if typ != policyDocumentData || t.addrs[addr] {
+			return
+		}
+		t.addrs[addr] = true
+		if p, ok := t.policy(addr, typ, "json", 0, vals.get("json")); ok {
+			if kind, ok := dataKind(p.Document); ok {
+				p.Kind = kind
+				t.data = append(t.data, p)
+			}
+		}
+		return
+	}
+	where, ok := tfPolicies[typ]
+	if !ok {
+		return
+	}
+	if block, attr, ok := strings.Cut(where.attr, "[]."); ok {
+		list := vals.get(block)
+		if list == nil || list.kind != 'a' {
+			return
+		}
+		for i, b := range list.vals {
+			prop := fmt.Sprintf("%s[%d].%s", block, i, attr)
+			if p, ok := t.policy(addr, typ, prop, where.kind, b.get(attr)); ok {
+				t.add(p)
+			}
+		}
+		return
+	}
+	if p, ok := t.policy(addr, typ, where.attr, where.kind, vals.get(where.attr)); ok {
+		t.add(p)
+	}
+}
+
+func (t *tfWalker) add(p Policy) {
+	t.seen[string(p.Document)] = true
+	t.out = append(t.out, p)
+}
+
+// policy makes a Policy of a JSON string attribute, tracing each byte of
+// the document to the file.
+func (t *tfWalker) policy(addr, typ, prop string, kind policy.Kind, n *jnode) (Policy, bool) {
+	if n == nil || n.kind != 's' || strings.TrimSpace(n.str) == "" {
+		return Policy{}, false
+	}
+	doc, offs, _, err := decodeString(t.src, n.off, true)
+	if err != nil {
+		return Policy{}, false
+	}
+	return Policy{
+		Resource: addr, Type: typ, Property: prop, Kind: kind,
+		Line: n.line, Column: n.col, Document: doc,
+		trace: &textTrace{offs: offs, lines: t.lines},
+	}, true
+}
+
+// dataKind guesses how a rendered policy document is used: a resource
+// policy when it names principals, an identity policy otherwise; ok is
+// false for a role trust policy (sts: actions), which grants no S3 access.
+func dataKind(doc []byte) (policy.Kind, bool) {
+	d, err := policy.Parse(doc)
+	if err != nil {
+		return policy.KindManaged, true // Validate reports it
+	}
+	kind := policy.KindManaged
+	for _, s := range d.Statements {
+		if s.Principal != nil || s.NotPrincipal != nil {
+			kind = policy.KindBucket
+		}
+		for _, a := range append(append([]string{}, s.Action...), s.NotAction...) {
+			if strings.HasPrefix(strings.ToLower(a), "sts:") {
+				return 0, false
+			}
+		}
+	}
+	return kind, true
+}
