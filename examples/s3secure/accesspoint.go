@@ -4,40 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/s3secure/s3secure/internal/cloudtrailfake"
-	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
 func init() {
 	register(&command{
-		name:    "accesspoint",
-		usage:   "accesspoint create -bucket B -name N [-vpc VPC | -allow-internet] [-principal ARN] [-prefix P] [-actions read|write|readwrite] [-no-delegate] [-account ID] [-dry-run]",
+		name: "accesspoint",
+		usage: "accesspoint create -bucket B -name N [-vpc VPC | -allow-internet] [-principal ARN] [-prefix P] " +
+			"[-actions read|write|readwrite] [-no-delegate] [-account-id ID] [-dry-run]",
 		summary: "create an access point for one application: VPC origin, Block Public Access on, least-privilege policy, bucket delegation",
 		run:     runAccessPoint,
+		flagFor: map[string]string{"AllowInternetOrigin": "-allow-internet", "VPCID": "-vpc", "DisableBucketDelegation": "-no-delegate"},
 	})
 }
-
-var apCLIAccountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // runAccessPoint runs "accesspoint create" with securebucket.CreateAccessPoint
 // and prints one line per step: access point, step, action (create|update|none),
 // detail.
 func runAccessPoint(ctx context.Context, g *globals, args []string) int {
-	c := registry["accesspoint"]
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintf(g.stderr, "usage: s3secure %s\n", c.usage)
-		return exitUsage
-	}
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket the access point serves (required)")
 	name := fs.String("name", "", "access point name (required; 3-50 lowercase letters, digits, hyphens)")
 	vpc := fs.String("vpc", "", "VPC id: only requests from this VPC can use the access point (network origin VPC)")
@@ -46,10 +34,18 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	prefix := fs.String("prefix", "", "limit the grant to keys under this prefix")
 	actions := fs.String("actions", "read", "what the principal may do: read, write or readwrite")
 	noDelegate := fs.Bool("no-delegate", false, "do not add the S3SecureDelegateToAccessPoints statement to the bucket policy")
-	account := fs.String("account", "", "account id (default: from STS GetCallerIdentity)")
+	account := accountIDFlag(fs, "the account's"+accountIDUsage)
 	dryRun := fs.Bool("dry-run", false, "print what would be done and change nothing")
-	if code, ok := g.parseFlags(fs, args[1:]); !ok {
+	// The one subcommand, create, comes first; -h works with or without it.
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
+	}
+	if sub != "create" {
+		return g.fail(fmt.Errorf("accesspoint: give the subcommand create, not %q (run \"s3secure help accesspoint\")", sub))
 	}
 	if fs.NArg() > 0 {
 		return g.fail(fmt.Errorf("accesspoint: unexpected argument %q", fs.Arg(0)))
@@ -83,12 +79,13 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 	}
-	control, _, acct, err := g.accountServices(ctx, *account)
+	acct, err := g.accountID(ctx, *account)
 	if err != nil {
 		return g.fail(err)
 	}
-	if control == nil {
-		return g.fail(errors.New("accesspoint: S3 Control is not available with -endpoint (an S3-compatible endpoint has no access points)"))
+	control, err := clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
+	if err != nil {
+		return g.fail(err)
 	}
 	cfg, err := g.awsConfig(ctx)
 	if err != nil {
@@ -151,55 +148,4 @@ func prefixDetail(prefix string) string {
 		return ", every key"
 	}
 	return ", keys under " + prefix
-}
-
-// accountServices returns what account-level commands (accesspoint, audit
-// -account) need: an S3 Control client, a CloudTrail client and the account
-// id (accountFlag, else the embedded fake's with -local, else STS
-// GetCallerIdentity). With -local, embedded S3 Control and CloudTrail fakes
-// are started next to the embedded S3 (account Block Public Access set
-// through S3 Control is enforced by it). With -endpoint (an S3-compatible
-// server) there is no S3 Control or CloudTrail: both are returned as
-// untyped nil, which securebucket's account audits report as UNKNOWN.
-func (g *globals) accountServices(ctx context.Context, accountFlag string) (securebucket.AccountAuditControlAPI, securebucket.TrailsAPI, string, error) {
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	acct := accountFlag
-	if acct == "" && g.localServer != nil {
-		acct = g.localServer.AccountID()
-	}
-	if g.local {
-		ctlFake := s3controlfake.New(&s3controlfake.Options{S3: g.localServer})
-		ctlEP, stop, err := listenAndServe(ctx, "127.0.0.1:0", ctlFake, nil)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		g.closer = append(g.closer, stop)
-		ctFake := cloudtrailfake.New(&cloudtrailfake.Options{AccountID: g.localServer.AccountID(), Region: cfg.Region})
-		ctEP, stop, err := listenAndServe(ctx, "127.0.0.1:0", ctFake, nil)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		g.closer = append(g.closer, stop)
-		control := s3controlfake.NewClient(ctlEP, ctlEP[len("http://"):], cfg.Region)
-		return control, cloudtrailfake.NewClient(ctEP, cfg.Region), acct, nil
-	}
-	if cfg.BaseEndpoint != nil {
-		// -endpoint: an S3-compatible server; S3 Control and CloudTrail
-		// are AWS services it does not have.
-		return nil, nil, acct, nil
-	}
-	if acct == "" {
-		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return nil, nil, "", fmt.Errorf("find the account (or give -account): %w", err)
-		}
-		acct = aws.ToString(id.Account)
-	}
-	if !apCLIAccountRE.MatchString(acct) {
-		return nil, nil, "", fmt.Errorf("-account %q is not a 12-digit account id", acct)
-	}
-	return s3control.NewFromConfig(cfg), cloudtrail.NewFromConfig(cfg), acct, nil
 }

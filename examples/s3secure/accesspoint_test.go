@@ -49,8 +49,9 @@ func TestAccessPointUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"no subcommand", []string{"accesspoint"}, "usage: s3secure accesspoint create"},
-		{"unknown subcommand", []string{"accesspoint", "delete"}, "usage: s3secure accesspoint create"},
+		{"no subcommand", []string{"accesspoint"}, `give the subcommand create, not ""`},
+		{"unknown subcommand", []string{"accesspoint", "delete"}, `give the subcommand create, not "delete"`},
+		{"bad account id", []string{"accesspoint", "create", "-bucket", "data", "-name", "app", "-vpc", "vpc-1", "-account-id", "12"}, `invalid value "12" for flag -account-id: "12" is not a 12-digit account id`},
 		{"no bucket", []string{"accesspoint", "create", "-name", "app"}, "-bucket and -name are required"},
 		{"vpc and internet", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-allow-internet"}, "cannot be used together"},
 		{"bad actions", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-principal", "111122223333", "-actions", "admin"}, "-actions must be read, write or readwrite"},

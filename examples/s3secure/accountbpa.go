@@ -4,24 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
 func init() {
 	register(&command{
 		name:    "account-bpa",
-		usage:   "account-bpa [-account ID] [-apply] [-allow-blocking-public-buckets] [-concurrency N] [-control-endpoint URL]",
+		usage:   "account-bpa [-account-id ID] [-apply] [-allow-blocking-public-buckets] [-concurrency N]",
 		summary: "plan (and with -apply, turn on) the account's four Block Public Access settings, naming the buckets that would be cut off",
 		run:     runAccountBPA,
+		flagFor: map[string]string{
+			"AllowBlockingPublicBuckets": "-allow-blocking-public-buckets", "Concurrency": "-concurrency", "AccountID": "-account-id",
+		},
 	})
 }
 
@@ -32,15 +28,13 @@ func init() {
 // blocked: buckets rely on public access (or could not be checked) and
 // -allow-blocking-public-buckets was not given.
 func runAccountBPA(ctx context.Context, g *globals, args []string) int {
-	c := registry["account-bpa"]
-	fs := g.newFlagSet(c)
-	account := fs.String("account", "", "account id (default: the embedded fake's with -local, else STS GetCallerIdentity)")
+	fs := g.newFlagSet(g.cmd)
+	account := accountIDFlag(fs, "the account's"+accountIDUsage)
 	apply := fs.Bool("apply", false, "turn the four settings on (default: only print the plan)")
 	allow := fs.Bool("allow-blocking-public-buckets", false,
 		"with -apply, apply even though buckets rely on public access or could not be checked: they stop being publicly reachable at once, "+
 			"in every Region (a public website or download bucket goes dark)")
 	concurrency := fs.Int("concurrency", securebucket.DefaultAccountScanConcurrency, "buckets inspected at once")
-	controlEndpoint := fs.String("control-endpoint", "", "S3 Control endpoint URL (a VPC endpoint, or a test fake); the global -endpoint names S3, not S3 Control")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -53,16 +47,17 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 	if *concurrency < 1 {
 		return g.fail(fmt.Errorf("account-bpa: -concurrency must be at least 1, not %d", *concurrency))
 	}
-	if *account != "" && !apCLIAccountRE.MatchString(*account) {
-		return g.fail(fmt.Errorf("account-bpa: -account %q is not a 12-digit account id", *account))
-	}
 	s3c, err := g.s3Client(ctx)
 	if err != nil {
 		return g.fail(err)
 	}
-	control, acct, err := g.controlClient(ctx, *account, *controlEndpoint)
+	acct, err := g.accountID(ctx, *account)
 	if err != nil {
-		return g.fail(fmt.Errorf("account-bpa: %w", err))
+		return g.fail(err)
+	}
+	control, err := clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
+	if err != nil {
+		return g.fail(err)
 	}
 	opts := &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: *allow, Concurrency: *concurrency}
 	var plan *securebucket.AccountPublicAccessBlockPlan
@@ -154,78 +149,4 @@ func scanNote(plan *securebucket.AccountPublicAccessBlockPlan) string {
 		return fmt.Sprintf("%d bucket(s) checked, %d of them rely on public access or could not be checked", plan.BucketsChecked, n)
 	}
 	return fmt.Sprintf("%d bucket(s) checked, none relies on public access", plan.BucketsChecked)
-}
-
-// oneLine is an error's message on one line with secrets redacted.
-func oneLine(err error) string {
-	return redactSecrets(strings.ReplaceAll(err.Error(), "\n", " "))
-}
-
-// controlClient returns the S3 Control client and account id for account
-// commands. Without endpoint it is g.accountServices (the embedded fake with
-// -local, AWS otherwise, none with -endpoint). With endpoint (a VPC
-// endpoint, a fake or moto_server) the client is built from the
-// command's AWS configuration with that base endpoint; the account is
-// accountFlag, else the embedded fake's, else STS GetCallerIdentity (not
-// with -endpoint, whose server is not AWS).
-func (g *globals) controlClient(ctx context.Context, accountFlag, endpoint string) (securebucket.AccountControlAPI, string, error) {
-	if endpoint == "" {
-		control, _, acct, err := g.accountServices(ctx, accountFlag)
-		if err != nil {
-			return nil, "", err
-		}
-		if control == nil {
-			return nil, "", errors.New("S3 Control is not available with -endpoint (an S3-compatible endpoint has no account settings); give -control-endpoint")
-		}
-		return control, acct, nil
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, "", fmt.Errorf("-control-endpoint %q is not an http(s) URL", endpoint)
-	}
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	acct := accountFlag
-	if acct == "" && g.localServer != nil {
-		acct = g.localServer.AccountID()
-	}
-	if acct == "" {
-		if cfg.BaseEndpoint != nil {
-			return nil, "", errors.New("give -account: with -endpoint there is no STS to ask for it")
-		}
-		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return nil, "", fmt.Errorf("find the account (or give -account): %w", err)
-		}
-		acct = aws.ToString(id.Account)
-	}
-	if !apCLIAccountRE.MatchString(acct) {
-		return nil, "", fmt.Errorf("-account %q is not a 12-digit account id", acct)
-	}
-	client := s3control.NewFromConfig(cfg, func(o *s3control.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-		if isLoopbackHost(u.Hostname()) {
-			// The SDK sends S3 Control requests to ACCOUNT.<endpoint
-			// host>, which does not resolve for a loopback address (a
-			// local fake or moto_server): connect to the endpoint's
-			// address whatever the host; the Host header keeps the
-			// account prefix.
-			addr := u.Host
-			if u.Port() == "" {
-				addr = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
-			}
-			o.HTTPClient = s3controlfake.LoopbackHTTPClient(addr)
-		}
-	})
-	return client, acct, nil
-}
-
-func isLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }

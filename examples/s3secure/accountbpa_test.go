@@ -5,8 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,15 +34,12 @@ func TestAccountBPALocal(t *testing.T) {
 	assert.Regexp(t, `result +applied +turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
 }
 
-// accountBPAEnv is an S3 fake (HTTPS, trusted through AWS_CA_BUNDLE) with a
-// public bucket and a private one, and an S3 Control fake that keeps the
-// account's Block Public Access in it.
-func accountBPAEnv(t *testing.T) (*s3fake.Fake, *s3controlfake.TestServer, []string) {
+// accountBPAEnv is the test AWS (one HTTPS endpoint, trusted through
+// AWS_CA_BUNDLE) with a public bucket and a private one; its S3 Control
+// keeps the account's Block Public Access in the S3 fake.
+func accountBPAEnv(t *testing.T) (*testAWS, *s3controlfake.Server, []string) {
 	t.Helper()
-	sf := s3fake.Start(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy})
-	owner := sf.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
-	trustFake(t, sf)
+	sf := startAWS(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy})
 	c := sf.OwnerClient()
 	for _, b := range []string{"public-site", "quiet-data"} {
 		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})
@@ -53,15 +48,14 @@ func accountBPAEnv(t *testing.T) (*s3fake.Fake, *s3controlfake.TestServer, []str
 	_, err := c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("public-site"), Policy: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public-site/*"}]}`)})
 	require.NoError(t, err)
-	ctl := s3controlfake.Start(t, &s3controlfake.Options{S3: sf.Server})
 	base := []string{"-endpoint", sf.URL, "-region", "us-east-1"}
-	return sf, ctl, base
+	return sf, sf.Control, base
 }
 
 func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	sf, ctl, base := accountBPAEnv(t)
 	acct := sf.AccountID()
-	cmd := []string{"account-bpa", "-control-endpoint", ctl.URL, "-account", acct}
+	cmd := []string{"account-bpa", "-account-id", acct}
 
 	// The plan alone: blocked, exit 1, nothing written.
 	code, stdout, stderr := runCLI(t, "", append(append(base, "-format", "json"), cmd...)...)
@@ -106,9 +100,9 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 }
 
 func TestAccountBPAUncheckableBucket(t *testing.T) {
-	sf, ctl, base := accountBPAEnv(t)
+	sf, _, base := accountBPAEnv(t)
 	sf.InjectFault("GetBucketAcl", s3fake.Fault{Code: "AccessDenied", StatusCode: 403})
-	code, stdout, stderr := runCLI(t, "", append(base, "-format", "json", "account-bpa", "-control-endpoint", ctl.URL, "-account", sf.AccountID())...)
+	code, stdout, stderr := runCLI(t, "", append(base, "-format", "json", "account-bpa")...)
 	require.Equal(t, exitFindings, code, stderr)
 	rows := jsonRows(t, stdout)
 	var unknown []string
@@ -125,11 +119,9 @@ func TestAccountBPAUncheckableBucket(t *testing.T) {
 
 func TestAccountBPANoBucketAffected(t *testing.T) {
 	sf, ctl, base := accountBPAEnv(t)
-	_, err := ctl.Client().PutPublicAccessBlock(t.Context(), &s3control.PutPublicAccessBlockInput{AccountId: aws.String(sf.AccountID()),
-		PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
-	require.NoError(t, err)
+	sf.SetAccountPublicAccessBlock(sf.AccountID(), &s3fake.PublicAccessBlock{IgnorePublicAcls: true, RestrictPublicBuckets: true})
 	sf.ResetCounts()
-	code, stdout, stderr := runCLI(t, "", append(base, "account-bpa", "-control-endpoint", ctl.URL, "-account", sf.AccountID(), "-apply")...)
+	code, stdout, stderr := runCLI(t, "", append(base, "account-bpa", "-apply")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `BlockPublicAcls +off +on +turn on\n`, stdout)
 	assert.Regexp(t, `IgnorePublicAcls +on +on +already on\n`, stdout)
@@ -141,10 +133,7 @@ func TestAccountBPANoBucketAffected(t *testing.T) {
 }
 
 func TestAccountBPAUsageErrors(t *testing.T) {
-	sf := s3fake.Start(t, nil)
-	owner := sf.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
-	trustFake(t, sf)
+	sf := startAWS(t, nil)
 	tests := []struct {
 		name   string
 		args   []string
@@ -152,12 +141,10 @@ func TestAccountBPAUsageErrors(t *testing.T) {
 	}{
 		{"allow without apply", []string{"account-bpa", "-allow-blocking-public-buckets"}, "only applies with -apply"},
 		{"bad concurrency", []string{"account-bpa", "-concurrency", "0"}, "-concurrency must be at least 1"},
-		{"bad account", []string{"account-bpa", "-account", "12345"}, "not a 12-digit account id"},
+		{"bad account", []string{"-endpoint", sf.URL, "account-bpa", "-account-id", "12345"}, "not a 12-digit account id"},
 		{"extra argument", []string{"account-bpa", "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", []string{"account-bpa", "-nope"}, "flag provided but not defined"},
-		{"endpoint without control endpoint", []string{"-endpoint", sf.URL, "account-bpa", "-account", s3fake.DefaultAccountID}, "give -control-endpoint"},
-		{"endpoint without account", []string{"-endpoint", sf.URL, "account-bpa", "-control-endpoint", "http://127.0.0.1:1"}, "give -account"},
-		{"bad control endpoint", []string{"-endpoint", sf.URL, "account-bpa", "-control-endpoint", "ftp://x", "-account", s3fake.DefaultAccountID}, "not an http(s) URL"},
+		{"bad endpoint", []string{"-endpoint", "ftp://x", "account-bpa"}, `-endpoint "ftp://x" is not an endpoint URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/analyzer"
 )
@@ -19,14 +17,13 @@ import (
 func init() {
 	register(&command{
 		name: "analyze",
-		usage: "analyze [-bucket B | -all] [-offline] [-region R] [-account ID] [-trust ID,...] [-org o-...] " +
-			"[-create-analyzer] [-include-archived] [-analyzer-endpoint URL]",
+		usage: "analyze -bucket B | -all [-offline [-account-id ID] [-trust ID,...] [-org o-...]] " +
+			"[-create-analyzer] [-include-archived]",
 		summary: "who outside the account can reach buckets: Access Analyzer findings, or -offline from the buckets' own settings",
 		run:     runAnalyze,
+		flagFor: map[string]string{"AllowCreate": "-create-analyzer"},
 	})
 }
-
-var accountRE = regexp.MustCompile(`^\d{12}$`)
 
 // runAnalyze prints one line per finding: bucket, kind, public, principal,
 // accounts, actions, conditions, source, status, id. It exits 1 when a
@@ -34,18 +31,15 @@ var accountRE = regexp.MustCompile(`^\d{12}$`)
 // archived (online: archived by an archive rule or by hand; offline: not
 // covered by -trust or -org).
 func runAnalyze(ctx context.Context, g *globals, args []string) int {
-	c := registry["analyze"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "analyze this bucket")
 	all := fs.Bool("all", false, "analyze every bucket")
 	offline := fs.Bool("offline", false, "compute findings from the buckets' policy, ACL, Block Public Access and access points instead of asking Access Analyzer")
-	region := fs.String("region", "", "Region of the analyzer and buckets (overrides the global -region)")
-	account := fs.String("account", "", "owner account id for -offline (default: from STS GetCallerIdentity)")
+	account := accountIDFlag(fs, "-offline: the owner account's"+accountIDUsage)
 	trust := fs.String("trust", "", "-offline: comma-separated accounts inside the zone of trust besides the owner")
 	orgID := fs.String("org", "", "-offline: organization id (o-…) inside the zone of trust")
 	create := fs.Bool("create-analyzer", false, "create an account analyzer when the Region has none (a write; needs access-analyzer:CreateAnalyzer)")
 	archived := fs.Bool("include-archived", false, "also list archived findings (they never fail the run)")
-	aaEndpoint := fs.String("analyzer-endpoint", "", "Access Analyzer endpoint URL (a VPC endpoint, or a test fake)")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -58,31 +52,29 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 	if !*offline && (*trust != "" || *orgID != "") {
 		return g.fail(errors.New("analyze: -trust and -org apply to -offline; online, use archive rules"))
 	}
-	if *offline && (*create || *aaEndpoint != "") {
-		return g.fail(errors.New("analyze: -create-analyzer and -analyzer-endpoint apply to the online analysis"))
+	if *offline && *create {
+		return g.fail(errors.New("analyze: -create-analyzer applies to the online analysis"))
+	}
+	if !*offline && *account != "" {
+		return g.fail(errors.New("analyze: -account-id applies to -offline; online, the analyzer knows its account"))
 	}
 	if g.local && !*offline {
-		return g.fail(errors.New("analyze: the embedded S3 has no Access Analyzer; add -offline"))
+		return g.fail(errors.New("analyze: -local has no Access Analyzer (it would find nothing); add -offline"))
 	}
-	if *region != "" {
-		if g.cfg != nil {
-			return g.fail(errors.New("analyze: -region given after the configuration was loaded"))
-		}
-		g.region = *region
-	}
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return g.fail(err)
+	if g.local && *bucket != "" {
+		return g.fail(errors.New("analyze: -local starts an empty in-memory AWS for this one run, which has no bucket to analyze; " +
+			"run s3secure serve, create and configure the bucket there, and give -endpoint"))
 	}
 	var buckets []string
 	if *bucket != "" {
 		buckets = []string{*bucket}
 	}
 	var findings []analyzer.Finding
+	var err error
 	if *offline {
-		findings, err = analyzeOffline(ctx, g, cfg, buckets, *account, *trust, *orgID)
+		findings, err = analyzeOffline(ctx, g, buckets, *account, *trust, *orgID)
 	} else {
-		findings, err = analyzeOnline(ctx, g, cfg, buckets, *create, *archived, *aaEndpoint)
+		findings, err = analyzeOnline(ctx, g, buckets, *create, *archived)
 	}
 	// A partial failure of -all -offline still prints what was analyzed,
 	// then reports the failure (exit 2).
@@ -138,15 +130,11 @@ func kvText(m map[string]string) string {
 	return strings.Join(parts, ";")
 }
 
-func analyzeOnline(ctx context.Context, g *globals, cfg aws.Config, buckets []string, create, archived bool, endpoint string) ([]analyzer.Finding, error) {
-	client := accessanalyzer.NewFromConfig(cfg, func(o *accessanalyzer.Options) {
-		// The global -endpoint names an S3-compatible server, not Access
-		// Analyzer.
-		o.BaseEndpoint = nil
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
+func analyzeOnline(ctx context.Context, g *globals, buckets []string, create, archived bool) ([]analyzer.Finding, error) {
+	client, err := clientFor(ctx, g, svcAccessAnalyzer, (*globals).newAccessAnalyzer)
+	if err != nil {
+		return nil, err
+	}
 	a, err := analyzer.EnsureAnalyzer(ctx, client, &analyzer.EnsureOptions{AllowCreate: create})
 	if err != nil {
 		if errors.Is(err, analyzer.ErrNoAnalyzer) {
@@ -171,24 +159,11 @@ func analyzeOnline(ctx context.Context, g *globals, cfg aws.Config, buckets []st
 	return analyzer.ListFindings(ctx, client, a, &analyzer.ListOptions{Buckets: buckets, IncludeArchived: archived})
 }
 
-func analyzeOffline(ctx context.Context, g *globals, cfg aws.Config, buckets []string, account, trust, org string) ([]analyzer.Finding, error) {
-	if account == "" && g.localServer != nil {
-		account = g.localServer.AccountID()
-	}
-	if account == "" {
-		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return nil, fmt.Errorf("analyze: find the account (or give -account): %w", err)
-		}
-		account = aws.ToString(id.Account)
-	}
-	if !accountRE.MatchString(account) {
-		return nil, fmt.Errorf("analyze: -account %q is not a 12-digit account id", account)
-	}
+func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFlag, trust, org string) ([]analyzer.Finding, error) {
 	ao := &analyzer.AnalyzeOptions{Organization: org}
 	for _, t := range strings.Split(trust, ",") {
 		if t = strings.TrimSpace(t); t != "" {
-			if !accountRE.MatchString(t) {
+			if !accountIDRe.MatchString(t) {
 				return nil, fmt.Errorf("analyze: -trust %q is not a 12-digit account id", t)
 			}
 			ao.TrustedAccounts = append(ao.TrustedAccounts, t)
@@ -198,12 +173,29 @@ func analyzeOffline(ctx context.Context, g *globals, cfg aws.Config, buckets []s
 	if err != nil {
 		return nil, err
 	}
+	if err := g.preflight(ctx, s3c); err != nil {
+		return nil, err
+	}
+	account, err := g.accountID(ctx, accountFlag)
+	if err != nil {
+		return nil, err
+	}
+	control, err := clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
+	if err != nil {
+		return nil, err
+	}
 	opts := &analyzer.FetchOptions{Owner: account, Analyze: ao}
-	if cfg.BaseEndpoint == nil {
-		// Real AWS: the account's Block Public Access and the access points
-		// come from S3 Control. A custom endpoint has none; the account
-		// setting then reads as all off, which reports more, never less.
-		opts.Control = &analyzer.S3Control{Client: s3control.NewFromConfig(cfg), Account: account}
+	// The account's Block Public Access and the access points come from
+	// S3 Control. An endpoint without it (an S3-compatible store) leaves
+	// the account setting read as all off, which reports more, never less.
+	if _, err := control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(account)}); err == nil ||
+		hasCode(err, "NoSuchPublicAccessBlockConfiguration") {
+		opts.Control = &analyzer.S3Control{Client: control, Account: account}
+	} else if isSetupError(err) {
+		return nil, err
+	} else {
+		fmt.Fprintf(g.stderr, "s3secure: note: S3 Control could not be read (%s): the account's Block Public Access is taken as off "+
+			"(this reports more, never less) and access points are not listed\n", oneLine(err))
 	}
 	if len(buckets) == 1 {
 		return analyzer.AnalyzeBucket(ctx, s3c, buckets[0], opts)
@@ -225,4 +217,10 @@ func analyzeOffline(ctx context.Context, g *globals, cfg aws.Config, buckets []s
 		return out, fmt.Errorf("analyze: %d of %d buckets could not be analyzed: %w", len(errs), len(results), errors.Join(errs...))
 	}
 	return out, nil
+}
+
+// hasCode reports whether err is an AWS error with this code.
+func hasCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -13,19 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
-
-func cliEnv(t *testing.T, key, secret string) {
-	t.Setenv("AWS_ACCESS_KEY_ID", key)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_CA_BUNDLE", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-}
 
 type analyzeRow struct {
 	Bucket    string            `json:"bucket"`
@@ -51,10 +41,8 @@ func rows(t *testing.T, out string) []analyzeRow {
 }
 
 func TestAnalyzeOffline(t *testing.T) {
-	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
+	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
 	owner := sf.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
-	trustFake(t, sf)
 	c := sf.OwnerClient()
 	for _, b := range []string{"open-bucket", "quiet-bucket", "partner-bucket"} {
 		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})
@@ -67,7 +55,7 @@ func TestAnalyzeOffline(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::partner-bucket/*"}]}`)})
 	require.NoError(t, err)
 
-	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account", "111122223333"}
+	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account-id", "111122223333"}
 	code, stdout, stderr := runCLI(t, "", append(base, "-all")...)
 	require.Equal(t, exitFindings, code, stderr)
 	got := rows(t, stdout)
@@ -86,23 +74,29 @@ func TestAnalyzeOffline(t *testing.T) {
 	code, _, _ = runCLI(t, "", append(base, "-bucket", "partner-bucket", "-trust", "444455556666")...)
 	assert.Equal(t, exitOK, code, "a trusted account is inside the zone of trust")
 
-	code, stdout, _ = runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-offline", "-account", "111122223333", "-bucket", "open-bucket")
+	code, stdout, _ = runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-offline", "-bucket", "open-bucket")
 	assert.Equal(t, exitFindings, code)
 	assert.Contains(t, stdout, "BUCKET")
 	assert.Regexp(t, `open-bucket\s+public\s+true\s+AWS=\*`, stdout)
 }
 
+// analyzerClient is an Access Analyzer client of the test AWS, as the
+// account owner.
+func analyzerClient(a *testAWS) *accessanalyzer.Client {
+	owner := a.OwnerCredential()
+	return accessanalyzer.New(accessanalyzer.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), HTTPClient: a.HTTPClient(),
+		Credentials: credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, "")})
+}
+
 func TestAnalyzeOnline(t *testing.T) {
-	cliEnv(t, "AKIACLITEST000000001", "cli/secret+key")
-	f, _ := aafake.Start(t, nil)
-	// The fake verifies signatures: it must know the CLI's credentials.
-	f.AddCredential(aws.Credentials{AccessKeyID: "AKIACLITEST000000001", SecretAccessKey: "cli/secret+key"})
+	a := startAWS(t, nil)
+	f := a.Analyzer
 	arn := f.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
 	public, err := f.SeedFinding(arn, aatypes.Finding{Resource: aws.String("arn:aws:s3:::open-bucket"), IsPublic: aws.Bool(true),
 		Principal: map[string]string{"AWS": "*"}, Action: []string{"s3:GetObject"}, Sources: []aatypes.FindingSource{{Type: aatypes.FindingSourceTypePolicy}}})
 	require.NoError(t, err)
 
-	base := []string{"-region", "us-east-1", "-format", "json", "analyze", "-analyzer-endpoint", f.URL}
+	base := []string{"-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "analyze"}
 	code, stdout, stderr := runCLI(t, "", append(base, "-all")...)
 	require.Equal(t, exitFindings, code, stderr)
 	got := rows(t, stdout)
@@ -112,17 +106,18 @@ func TestAnalyzeOnline(t *testing.T) {
 
 	// Archived findings are expected access: they are listed on request and
 	// never fail the run.
-	_, err = f.Client("us-east-1").UpdateFindings(t.Context(), archiveInput(arn, public))
+	_, err = analyzerClient(a).UpdateFindings(t.Context(), archiveInput(arn, public))
 	require.NoError(t, err)
 	code, stdout, _ = runCLI(t, "", append(base, "-all", "-include-archived")...)
 	assert.Equal(t, exitOK, code)
 	assert.Len(t, rows(t, stdout), 1)
 
-	code, _, stderr = runCLI(t, "", "-region", "eu-west-1", "analyze", "-all", "-analyzer-endpoint", f.URL)
+	code, _, stderr = runCLI(t, "", "-endpoint", a.URL, "-region", "eu-west-1", "analyze", "-all")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "no active analyzer in the region eu-west-1")
 	assert.Contains(t, stderr, "-create-analyzer")
-	assert.NotContains(t, stderr, "cli/secret+key")
+	assert.NotContains(t, stderr, a.OwnerCredential().SecretAccessKey)
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 }
 
 func TestAnalyzeUsage(t *testing.T) {
@@ -133,8 +128,10 @@ func TestAnalyzeUsage(t *testing.T) {
 		{[]string{"analyze"}, "exactly one of -bucket B and -all"},
 		{[]string{"analyze", "-all", "-bucket", "b"}, "exactly one of -bucket B and -all"},
 		{[]string{"analyze", "-all", "-trust", "444455556666"}, "-trust and -org apply to -offline"},
-		{[]string{"analyze", "-all", "-offline", "-create-analyzer"}, "apply to the online analysis"},
+		{[]string{"analyze", "-all", "-offline", "-create-analyzer"}, "-create-analyzer applies to the online analysis"},
+		{[]string{"analyze", "-all", "-account-id", "111122223333"}, "-account-id applies to -offline"},
 		{[]string{"-local", "analyze", "-all"}, "add -offline"},
+		{[]string{"-local", "analyze", "-bucket", "data", "-offline"}, "run s3secure serve"},
 		{[]string{"-local", "analyze", "-all", "-offline", "-trust", "12"}, "not a 12-digit account id"},
 	} {
 		code, _, stderr := runCLI(t, "", tc.args...)
@@ -150,18 +147,15 @@ func archiveInput(arn, id string) *accessanalyzer.UpdateFindingsInput {
 }
 
 func TestAnalyzeOnlineWrongRegion(t *testing.T) {
-	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333"})
+	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333"})
 	owner := sf.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
-	trustFake(t, sf)
 	west := sf.Client(owner, func(o *s3.Options) { o.Region = "eu-west-1" })
 	_, err := west.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
 	require.NoError(t, err)
-	f, _ := aafake.Start(t, nil)
-	f.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
+	sf.Analyzer.AddAnalyzer("us-east-1", "main", aatypes.TypeAccount)
 
-	code, _, stderr := runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-bucket", "away-bucket", "-analyzer-endpoint", f.URL)
+	code, _, stderr := runCLI(t, "", "-endpoint", sf.URL, "-region", "us-east-1", "analyze", "-bucket", "away-bucket")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "bucket away-bucket is in region eu-west-1, not us-east-1")
 }
@@ -171,10 +165,7 @@ func TestAnalyzeOnlineWrongRegion(t *testing.T) {
 // the run; with -org naming that organization it is inside the zone of
 // trust. A malformed -org is refused.
 func TestAnalyzeOfflineOrganization(t *testing.T) {
-	sf := s3fake.Start(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
-	owner := sf.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
-	trustFake(t, sf)
+	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
 	c := sf.OwnerClient()
 	_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("org-bucket")})
 	require.NoError(t, err)
@@ -182,7 +173,7 @@ func TestAnalyzeOfflineOrganization(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org-bucket/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}`)})
 	require.NoError(t, err)
 
-	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account", "111122223333", "-bucket", "org-bucket"}
+	base := []string{"-endpoint", sf.URL, "-region", "us-east-1", "-format", "json", "analyze", "-offline", "-account-id", "111122223333", "-bucket", "org-bucket"}
 	code, stdout, stderr := runCLI(t, "", base...)
 	require.Equal(t, exitFindings, code, stderr)
 	got := rows(t, stdout)

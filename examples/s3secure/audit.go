@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
@@ -12,10 +13,13 @@ import (
 
 func init() {
 	register(&command{
-		name:    "audit",
-		usage:   "audit -bucket B | -all [-account] [-controls default|all|S3.5,S3.8,...] [-concurrency N]",
-		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN or NOT_APPLICABLE per control",
+		name: "audit",
+		usage: "audit -bucket B | -all [-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] " +
+			"[-concurrency N]",
+		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
+			"or NOT_APPLICABLE per control",
 		run:     runAudit,
+		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency"},
 	})
 }
 
@@ -25,13 +29,14 @@ func init() {
 // could not be read is never taken as passing) or a bucket could not be
 // audited.
 func runAudit(ctx context.Context, g *globals, args []string) int {
-	c := registry["audit"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to audit")
 	all := fs.Bool("all", false, "audit every bucket the credentials can list")
-	account := fs.Bool("account", false, "add the account-level controls (S3.1 account Block Public Access, S3.19 access points, S3.22/S3.23 CloudTrail data events) and judge public access with the account's settings")
-	accountID := fs.String("account-id", "", "account id for -account (default: the embedded fake's with -local, else STS GetCallerIdentity)")
-	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated list of ids")
+	accountControls := fs.Bool("account-controls", false,
+		"add the account-level controls (S3.1 account Block Public Access, S3.19 access points, S3.22/S3.23 CloudTrail data events) "+
+			"and judge public access with the account's settings")
+	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
+	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
 	concurrency := fs.Int("concurrency", securebucket.DefaultConcurrency, "buckets audited at once with -all")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
@@ -42,18 +47,20 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	if (*bucket == "") == !*all {
 		return g.fail(errors.New("audit: give -bucket B or -all"))
 	}
-	opts := &securebucket.AuditOptions{Concurrency: *concurrency}
-	switch *controls {
-	case "default":
-	case "all":
-		opts.Controls = securebucket.AllControls()
-	default:
-		for _, id := range strings.Split(*controls, ",") {
-			opts.Controls = append(opts.Controls, securebucket.Control(strings.TrimSpace(id)))
-		}
+	if *concurrency < 1 || *concurrency > 1024 {
+		return g.fail(fmt.Errorf("audit: -concurrency must be between 1 and 1024, not %d", *concurrency))
 	}
+	opts := &securebucket.AuditOptions{Concurrency: *concurrency}
+	ids, err := parseControls(*controls)
+	if err != nil {
+		return g.fail(err)
+	}
+	opts.Controls = ids
 	client, err := g.s3Client(ctx)
 	if err != nil {
+		return g.fail(err)
+	}
+	if err := g.preflight(ctx, client); err != nil {
 		return g.fail(err)
 	}
 	if g.local && *bucket != "" {
@@ -64,22 +71,27 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 	var accountRows []securebucket.AccountResult
-	if *account {
-		control, trails, acct, err := g.accountServices(ctx, *accountID)
+	if *accountControls || *accountID != "" || g.local {
+		acct, err := g.accountID(ctx, *accountID)
 		if err != nil {
 			return g.fail(err)
 		}
 		opts.AccountID = acct
-		if control != nil {
-			opts.AccountControl = control
-		}
-		ao := &securebucket.AccountAuditOptions{Bucket: *bucket}
-		accountRows, err = securebucket.AuditAccount(ctx, control, trails, acct, ao)
+	}
+	if *accountControls {
+		control, err := clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
 		if err != nil {
 			return g.fail(err)
 		}
-	} else if g.localServer != nil {
-		opts.AccountID = g.localServer.AccountID()
+		trails, err := clientFor(ctx, g, svcCloudTrail, (*globals).newCloudTrail)
+		if err != nil {
+			return g.fail(err)
+		}
+		opts.AccountControl = control
+		accountRows, err = securebucket.AuditAccount(ctx, control, trails, opts.AccountID, &securebucket.AccountAuditOptions{Bucket: *bucket})
+		if err != nil {
+			return g.fail(err)
+		}
 	}
 
 	var reports []*securebucket.Report
@@ -125,4 +137,29 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// parseControls reads -controls: default, all, or a list of control ids,
+// each one a bucket control that securebucket knows.
+func parseControls(v string) ([]securebucket.Control, error) {
+	switch v {
+	case "default":
+		return nil, nil
+	case "all":
+		return securebucket.AllControls(), nil
+	}
+	valid := securebucket.AllControls()
+	var out []securebucket.Control
+	for _, id := range strings.Split(v, ",") {
+		c := securebucket.Control(strings.TrimSpace(id))
+		if !slices.Contains(valid, c) {
+			names := make([]string, len(valid))
+			for i, v := range valid {
+				names[i] = string(v)
+			}
+			return nil, fmt.Errorf("audit: -controls: unknown control %q; the bucket controls are %s (or default, or all)", id, strings.Join(names, ", "))
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -12,12 +12,12 @@ import (
 // accountControls are the account-level rows "audit -account" adds.
 var accountControls = []string{"S3.1", "S3.19", "S3.22", "S3.23"}
 
-// TestAuditAllWithAccountLocal: "audit -all -account" on the embedded fake
+// TestAuditAllWithAccountLocal: "audit -all -account-controls" on the embedded fake
 // prints the account-level results (S3.1 account Block Public Access, S3.19
 // access points, S3.22/S3.23 CloudTrail data events) beside every bucket's,
 // and the embedded account's missing account Block Public Access fails.
 func TestAuditAllWithAccountLocal(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-all", "-account")
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-all", "-account-controls")
 	assert.Equal(t, exitFindings, code, stderr)
 	status := map[string]string{}
 	for _, r := range jsonRows(t, stdout) {
@@ -30,7 +30,7 @@ func TestAuditAllWithAccountLocal(t *testing.T) {
 }
 
 // TestAuditAllWithAccountUnreadable: against a plain S3-compatible endpoint
-// there is no S3 Control or CloudTrail, so "audit -all -account" reports
+// there is no S3 Control or CloudTrail, so "audit -all -account-controls" reports
 // every account-level control as UNKNOWN (never PASS) next to the buckets'
 // results, and exits 1.
 func TestAuditAllWithAccountUnreadable(t *testing.T) {
@@ -42,7 +42,7 @@ func TestAuditAllWithAccountUnreadable(t *testing.T) {
 	require.NoError(t, f.CreateBucket("cli-acct-b", s3fake.StateLegacy))
 
 	code, stdout, stderr := runCLI(t, "", "-endpoint", f.URL, "-region", "us-east-1", "-format", "json",
-		"audit", "-all", "-account", "-account-id", f.AccountID())
+		"audit", "-all", "-account-controls", "-account-id", f.AccountID())
 	assert.Equal(t, exitFindings, code, stderr)
 	account := map[string]string{}
 	buckets := map[string]int{}

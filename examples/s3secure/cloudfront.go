@@ -8,21 +8,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/s3secure/s3secure/cloudfront"
-	"github.com/s3secure/s3secure/internal/cffake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
 func init() {
 	register(&command{
-		name:    "cloudfront",
-		usage:   "cloudfront -bucket B [-distribution ID] [-migrate [-delete-oai]] [-https-only] [-certificate ARN -alias D,...] [-trusted-key-group ID,...] [-apply-key-policy] [-cloudfront-endpoint URL]",
+		name: "cloudfront",
+		usage: "cloudfront -bucket B [-distribution ID] [-migrate [-delete-oai] [-wait 25m]] [-https-only] [-certificate ARN -alias D,...] " +
+			"[-trusted-key-group ID,...] [-apply-key-policy]",
 		summary: "serve a private bucket through CloudFront with origin access control (or migrate a distribution from OAI)",
 		run:     runCloudFront,
+		flagFor: map[string]string{
+			"CertificateARN": "-certificate", "TrustedKeyGroupIDs": "-trusted-key-group", "DistributionID": "-distribution",
+			"Aliases": "-alias", "DeployTimeout": "-wait", "HTTPSOnly": "-https-only", "ApplyKeyPolicy": "-apply-key-policy", "DeleteOAI": "-delete-oai",
+		},
 	})
 }
 
@@ -33,8 +33,7 @@ func init() {
 // serves next to the embedded S3, and the bucket is created there if
 // missing (today's AWS defaults: Block Public Access on).
 func runCloudFront(ctx context.Context, g *globals, args []string) int {
-	c := registry["cloudfront"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to serve (required)")
 	dist := fs.String("distribution", "", "distribution ID to update or migrate (default: the one whose origin is the bucket, else a new one)")
 	migrate := fs.Bool("migrate", false, "migrate -distribution from a legacy origin access identity to origin access control")
@@ -45,7 +44,6 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	aliases := fs.String("alias", "", "comma-separated alternate domain names")
 	keyGroups := fs.String("trusted-key-group", "", "comma-separated key group IDs: require signed URLs or cookies")
 	applyKey := fs.Bool("apply-key-policy", false, "add the CloudFront statement to the bucket's SSE-KMS key policy")
-	cfEndpoint := fs.String("cloudfront-endpoint", "", "CloudFront endpoint URL (default: AWS; with -local: the embedded fake)")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -69,36 +67,19 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	if !*migrate && *deleteOAI {
 		return g.fail(errors.New("cloudfront: -delete-oai applies to -migrate only"))
 	}
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return g.fail(err)
-	}
 	s3c, err := g.s3Client(ctx)
 	if err != nil {
 		return g.fail(err)
 	}
-	endpoint := *cfEndpoint
+	cf, err := clientFor(ctx, g, svcCloudFront, (*globals).newCloudFront)
+	if err != nil {
+		return g.fail(err)
+	}
 	if g.local {
-		if endpoint == "" {
-			ep, stop, err := listenAndServe(ctx, "127.0.0.1:0", cffake.New(nil), nil)
-			if err != nil {
-				return g.fail(err)
-			}
-			g.closer = append(g.closer, stop)
-			endpoint = ep
-		}
 		if err := g.localServer.CreateBucket(*bucket, s3fake.StateAWSDefault); err != nil && !isBucketExists(err) {
 			return g.fail(err)
 		}
 	}
-	cf := cfsdk.NewFromConfig(cfg, func(o *cfsdk.Options) {
-		switch {
-		case endpoint != "":
-			o.BaseEndpoint = aws.String(endpoint)
-		case g.endpoint != "":
-			o.BaseEndpoint = nil // -endpoint is for S3; CloudFront has its own
-		}
-	})
 
 	var res *cloudfront.Result
 	if *migrate {
@@ -114,7 +95,11 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 			opts.TrustedKeyGroupIDs = strings.Split(*keyGroups, ",")
 		}
 		if *applyKey {
-			opts.KMS, opts.ApplyKeyPolicy = kms.NewFromConfig(cfg), true
+			kmsc, err := clientFor(ctx, g, svcKMS, (*globals).newKMS)
+			if err != nil {
+				return g.fail(err)
+			}
+			opts.KMS, opts.ApplyKeyPolicy = kmsc, true
 		}
 		res, err = cloudfront.ServeBucket(ctx, cf, s3c, *bucket, opts)
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
 	"github.com/s3secure/s3secure/securebucket"
 )
@@ -16,9 +14,10 @@ import (
 func init() {
 	register(&command{
 		name:    "data-events",
-		usage:   "data-events -trail NAME [-bucket B,...] [-apply] [-allow-write-only] [-cloudtrail-endpoint URL]",
+		usage:   "data-events -trail NAME [-bucket B,...] [-apply] [-allow-write-only]",
 		summary: "plan (and with -apply, write) a trail's event selectors so it logs S3 object-level data events (S3.22, S3.23); data events are billed per event",
 		run:     runDataEvents,
+		flagFor: map[string]string{"AllowWriteOnly": "-allow-write-only"},
 	})
 }
 
@@ -32,14 +31,12 @@ const dataEventsBilling = "CloudTrail bills data events per event delivered (htt
 // (securebucket.ApplyDataEvents, which refuses if they changed since the
 // plan). The user's own selectors are kept.
 func runDataEvents(ctx context.Context, g *globals, args []string) int {
-	c := registry["data-events"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	trail := fs.String("trail", "", "name or ARN of an existing trail (required); a multi-region trail covers every Region")
 	buckets := fs.String("bucket", "", "comma-separated buckets to log (default: every bucket in the account, which is what S3.22 and S3.23 check)")
 	apply := fs.Bool("apply", false, "write the event selectors (default: only print the plan)")
 	writeOnly := fs.Bool("allow-write-only", false,
 		"log only write events (PutObject, DeleteObject, …), which costs less: reads of objects then leave no trace in CloudTrail, and S3.23 fails")
-	ctEndpoint := fs.String("cloudtrail-endpoint", "", "CloudTrail endpoint URL (a VPC endpoint, or a test fake); the global -endpoint names S3, not CloudTrail")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -59,14 +56,13 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 			opts.Buckets = append(opts.Buckets, b)
 		}
 	}
-	if *ctEndpoint != "" {
-		if u, err := url.Parse(*ctEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return g.fail(fmt.Errorf("data-events: -cloudtrail-endpoint %q is not an http(s) URL", *ctEndpoint))
-		}
+	if g.local {
+		return g.fail(errors.New("data-events: -local starts an empty in-memory AWS for this one run, which has no trail; " +
+			"run s3secure serve, create the trail there, and give -endpoint"))
 	}
-	client, err := g.trailsClient(ctx, *ctEndpoint)
+	client, err := clientFor(ctx, g, svcCloudTrail, (*globals).newCloudTrail)
 	if err != nil {
-		return g.fail(fmt.Errorf("data-events: %w", err))
+		return g.fail(err)
 	}
 	plan, err := securebucket.PlanDataEvents(ctx, client, *trail, opts)
 	if err != nil {
@@ -121,28 +117,4 @@ func countOther(plan *securebucket.DataEventsPlan) int {
 		}
 	}
 	return n
-}
-
-// trailsClient returns the CloudTrail client for data-events: endpoint when
-// given; else the embedded fake with -local; none with -endpoint (an
-// S3-compatible server has no CloudTrail); else AWS CloudTrail in the
-// configured Region.
-func (g *globals) trailsClient(ctx context.Context, endpoint string) (securebucket.TrailsAPI, error) {
-	if g.local && endpoint == "" {
-		_, trails, _, err := g.accountServices(ctx, "")
-		return trails, err
-	}
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if endpoint == "" && cfg.BaseEndpoint != nil {
-		return nil, errors.New("CloudTrail is not available with -endpoint (an S3-compatible endpoint has no trails); give -cloudtrail-endpoint")
-	}
-	return cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
-		o.BaseEndpoint = nil
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	}), nil
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/stretchr/testify/assert"
@@ -20,23 +21,24 @@ const (
 	ctTestSecret = fakeutil.OwnerSecretAccessKey
 )
 
-// trailEnv starts a CloudTrail fake with one multi-region trail "main"
-// (CloudTrail's default selectors: management events only) and returns the
-// fake and the global flags that reach it.
-func trailEnv(t *testing.T, trail *cloudtrailfake.Trail) (*cloudtrailfake.TestServer, []string) {
+// trailEnv starts the test AWS with one multi-region trail "main"
+// (CloudTrail's default selectors: management events only) and returns it
+// with the global flags that reach it.
+func trailEnv(t *testing.T, trail *cloudtrailfake.Trail) (*testAWS, []string) {
 	t.Helper()
-	cliEnv(t, ctTestKey, ctTestSecret)
-	ct := cloudtrailfake.Start(t, &cloudtrailfake.Options{Region: "us-east-1"})
+	a := startAWS(t, nil)
 	if trail == nil {
 		trail = &cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true, Logging: true}
 	}
-	ct.AddTrail(*trail)
-	return ct, []string{"-region", "us-east-1"}
+	a.Trails.AddTrail(*trail)
+	return a, []string{"-endpoint", a.URL, "-region", "us-east-1"}
 }
 
-func selectors(t *testing.T, ct *cloudtrailfake.TestServer, trail string) *cloudtrail.GetEventSelectorsOutput {
+func selectors(t *testing.T, a *testAWS, trail string) *cloudtrail.GetEventSelectorsOutput {
 	t.Helper()
-	out, err := ct.Client().GetEventSelectors(t.Context(), &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
+	client := cloudtrail.New(cloudtrail.Options{Region: "us-east-1", BaseEndpoint: aws.String(a.URL), HTTPClient: a.HTTPClient(),
+		Credentials: credentials.NewStaticCredentialsProvider(ctTestKey, ctTestSecret, "")})
+	out, err := client.GetEventSelectors(t.Context(), &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
 	require.NoError(t, err)
 	return out
 }
@@ -44,7 +46,7 @@ func selectors(t *testing.T, ct *cloudtrailfake.TestServer, trail string) *cloud
 func TestDataEventsPlanThenApply(t *testing.T) {
 	ct, base := trailEnv(t, nil)
 	before := selectors(t, ct, "main")
-	cmd := []string{"data-events", "-trail", "main", "-cloudtrail-endpoint", ct.URL}
+	cmd := []string{"data-events", "-trail", "main"}
 	arn := "arn:aws:cloudtrail:us-east-1:" + ct.AccountID() + ":trail/main"
 
 	code, stdout, stderr := runCLI(t, "", append(append(base, "-format", "json"), cmd...)...)
@@ -59,7 +61,7 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	assert.Contains(t, rows[2]["detail"], "basic event selectors: 1 before, 1 after; S3 object data resources added")
 	assert.Equal(t, map[string]string{"trail": arn, "step": "result", "status": "planned",
 		"detail": "nothing written; run with -apply to write the event selectors"}, rows[3])
-	assert.Zero(t, ct.Count("PutEventSelectors"), "a plan writes nothing")
+	assert.Zero(t, ct.Trails.Count("PutEventSelectors"), "a plan writes nothing")
 	assert.Equal(t, before.EventSelectors, selectors(t, ct, "main").EventSelectors)
 
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
@@ -68,7 +70,7 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	assert.Regexp(t, `log +applied +S3 object-level read and write data events for all buckets`, stdout)
 	assert.Regexp(t, `billing +note +CloudTrail bills data events per event`, stdout)
 	assert.Regexp(t, `result +applied +event selectors written`, stdout)
-	assert.Equal(t, 1, ct.Count("PutEventSelectors"))
+	assert.Equal(t, 1, ct.Trails.Count("PutEventSelectors"))
 	after := selectors(t, ct, "main").EventSelectors
 	require.Len(t, after, 1, "the data resource joins the trail's read-and-write selector")
 	assert.Equal(t, cttypes.ReadWriteTypeAll, after[0].ReadWriteType)
@@ -81,7 +83,7 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `result +none +the trail already logs the requested S3 data events`, stdout)
-	assert.Equal(t, 1, ct.Count("PutEventSelectors"))
+	assert.Equal(t, 1, ct.Trails.Count("PutEventSelectors"))
 	assert.NotContains(t, stdout+stderr, ctTestSecret)
 }
 
@@ -91,7 +93,7 @@ func TestDataEventsAdvancedWriteOnlyBuckets(t *testing.T) {
 	}}
 	ct, base := trailEnv(t, &cloudtrailfake.Trail{Name: "adv", S3BucketName: "trail-logs", IsMultiRegionTrail: true,
 		AdvancedEventSelectors: []cloudtrailfake.AdvancedEventSelector{user}})
-	code, stdout, stderr := runCLI(t, "", append(base, "data-events", "-trail", "adv", "-cloudtrail-endpoint", ct.URL,
+	code, stdout, stderr := runCLI(t, "", append(base, "data-events", "-trail", "adv",
 		"-bucket", "alpha-data, beta-data", "-allow-write-only", "-apply")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `log +applied +S3 object-level write data events for bucket alpha-data`, stdout)
@@ -116,7 +118,7 @@ func TestDataEventsRefusals(t *testing.T) {
 		full[i] = cloudtrailfake.EventSelector{ReadWriteType: "ReadOnly", IncludeManagementEvents: aws.Bool(i == 0)}
 	}
 	ct, base := trailEnv(t, &cloudtrailfake.Trail{Name: "full", S3BucketName: "trail-logs", IsMultiRegionTrail: true, EventSelectors: full})
-	ct.AddTrail(cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true})
+	ct.Trails.AddTrail(cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true})
 	tests := []struct {
 		name   string
 		args   []string
@@ -128,15 +130,15 @@ func TestDataEventsRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append(append(base, "data-events", "-cloudtrail-endpoint", ct.URL), tt.args...)
+			args := append(append(base, "data-events"), tt.args...)
 			code, stdout, stderr := runCLI(t, "", args...)
 			assert.Equal(t, exitUsage, code)
 			assert.Contains(t, stderr, tt.stderr)
 			assert.Empty(t, stdout)
 		})
 	}
-	assert.Zero(t, ct.Count("PutEventSelectors"), "nothing was written")
-	assert.Equal(t, 2, ct.Count("GetEventSelectors"), "the invalid bucket name sent no request")
+	assert.Zero(t, ct.Trails.Count("PutEventSelectors"), "nothing was written")
+	assert.Equal(t, 2, ct.Trails.Count("GetEventSelectors"), "the invalid bucket name sent no request")
 }
 
 func TestDataEventsUsageErrors(t *testing.T) {
@@ -149,10 +151,9 @@ func TestDataEventsUsageErrors(t *testing.T) {
 		{"no trail", []string{"data-events"}, "-trail is required"},
 		{"extra argument", []string{"data-events", "-trail", "t", "extra"}, `unexpected argument "extra"`},
 		{"empty bucket", []string{"data-events", "-trail", "t", "-bucket", "a,,b"}, "has an empty bucket name"},
-		{"bad endpoint", []string{"data-events", "-trail", "t", "-cloudtrail-endpoint", "not a url"}, "is not an http(s) URL"},
+		{"bad endpoint", []string{"data-events", "-trail", "t", "-endpoint", "not a url"}, `-endpoint "not a url" is not an endpoint URL`},
 		{"unknown flag", []string{"data-events", "-nope"}, "flag provided but not defined"},
-		{"endpoint without cloudtrail endpoint", []string{"-endpoint", "http://127.0.0.1:1", "-region", "us-east-1", "data-events", "-trail", "t"}, "give -cloudtrail-endpoint"},
-		{"local has no such trail", []string{"-local", "data-events", "-trail", "no-such-trail"}, "TrailNotFoundException"},
+		{"local has no trail", []string{"-local", "data-events", "-trail", "no-such-trail"}, "run s3secure serve, create the trail there"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

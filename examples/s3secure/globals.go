@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
@@ -26,10 +28,21 @@ type globals struct {
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// progressTo is stderr when it is a terminal (progress of long runs
+	// goes there), else nil.
+	progressTo io.Writer
 
+	cmd         *command // the command being run
 	cfg         *aws.Config
 	closer      []func()
 	localServer *s3fake.Server // with -local: the embedded fake
+	// localEndpoints are, with -local, the embedded services started so far.
+	localEndpoints map[string]string
+
+	// endpoints is the endpoint each AWS service resolves to in this run
+	// (nil: AWS's own); custom is set when any of them is not an AWS host.
+	endpoints map[string]*string
+	custom    bool
 }
 
 // json reports whether output is JSON lines.
@@ -43,60 +56,73 @@ func (g *globals) close() {
 	g.closer = nil
 }
 
+// checkGlobals validates the global flags once they are all parsed
+// (before or after the command).
+func (g *globals) checkGlobals() error {
+	if formats := g.cmd.outputFormats(); !slices.Contains(formats, g.format) {
+		return fmt.Errorf("-format %s: %s writes %s", g.format, g.cmd.name, strings.Join(formats, " or "))
+	}
+	if g.local && g.endpoint != "" {
+		return errors.New("-local and -endpoint cannot be used together")
+	}
+	if g.endpoint != "" {
+		if err := checkEndpointURL("-endpoint", g.endpoint); err != nil {
+			return err
+		}
+	}
+	if g.region != "" {
+		if err := checkRegion("-region", g.region, g.endpoint != "" || g.local); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // awsConfig returns the AWS configuration for the command: the SDK's default
 // chain, or the embedded fake's endpoint and owner credentials with -local.
-// It is loaded once per run.
+// It is loaded once per run. Every endpoint the services resolve to is
+// checked, and the credentials are retrieved, so that a setup problem is
+// one clear error before any request.
 func (g *globals) awsConfig(ctx context.Context) (aws.Config, error) {
 	if g.cfg != nil {
 		return *g.cfg, nil
 	}
-	var cfg aws.Config
 	if g.local {
-		c, err := g.startLocal(ctx)
+		cfg, err := g.startLocal(ctx)
 		if err != nil {
 			return aws.Config{}, err
 		}
-		cfg = c
-	} else {
-		var opts []func(*config.LoadOptions) error
-		if g.region != "" {
-			opts = append(opts, config.WithRegion(g.region))
-		}
-		c, err := config.LoadDefaultConfig(ctx, opts...)
-		if err != nil {
-			return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		if c.Region == "" {
-			c.Region = "us-east-1"
-		}
-		if g.endpoint != "" {
-			c.BaseEndpoint = aws.String(g.endpoint)
-		}
-		cfg = c
+		g.cfg = &cfg
+		return cfg, nil
+	}
+	// The SDK's own log lines (warnings about response bodies and
+	// checksums) would break the one-line stderr contract.
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer), config.WithLogger(logging.Nop{})}
+	if g.region != "" {
+		opts = append(opts, config.WithRegion(g.region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, &hintError{err: fmt.Errorf("load the AWS configuration: %w", err),
+			hint: "check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config"}
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if g.endpoint != "" {
+		cfg.BaseEndpoint = aws.String(g.endpoint)
+	}
+	if err := g.resolveEndpoints(cfg); err != nil {
+		return aws.Config{}, err
+	}
+	if err := checkRegion("the configured Region", cfg.Region, g.custom); err != nil {
+		return aws.Config{}, err
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return aws.Config{}, fmt.Errorf("%w: %w", errNoCredentials, err)
 	}
 	g.cfg = &cfg
 	return cfg, nil
-}
-
-// s3Client returns an S3 client for the command. A custom endpoint (or the
-// embedded fake) gets path-style addressing, which every S3-compatible
-// server understands.
-func (g *globals) s3Client(ctx context.Context) (*s3.Client, error) {
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	custom := cfg.BaseEndpoint != nil
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if custom {
-			o.UsePathStyle = true
-			// S3-compatible servers (and moto) do not all understand
-			// aws-chunked trailing checksums; send checksums only when an
-			// operation requires them.
-			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-		}
-	}), nil
 }
 
 // printer writes records either as JSON lines (one object per record, keys
@@ -107,11 +133,12 @@ type printer struct {
 	tw      *tabwriter.Writer
 	columns []string
 	header  bool
+	text    func(string) string // applied to string values
 }
 
 // newPrinter returns a printer for records with these columns.
 func (g *globals) newPrinter(columns ...string) *printer {
-	p := &printer{json: g.json(), w: g.stdout, columns: columns}
+	p := &printer{json: g.json(), w: g.stdout, columns: columns, text: g.cliText}
 	if !p.json {
 		p.tw = tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 	}
@@ -130,7 +157,7 @@ func (p *printer) Row(values ...any) {
 			k, _ := json.Marshal(c)
 			var v any
 			if i < len(values) {
-				v = values[i]
+				v = p.cell(values[i])
 			}
 			vb, err := json.Marshal(v)
 			if err != nil {
@@ -151,10 +178,18 @@ func (p *printer) Row(values ...any) {
 	cells := make([]string, len(p.columns))
 	for i := range p.columns {
 		if i < len(values) {
-			cells[i] = strings.ReplaceAll(fmt.Sprint(values[i]), "\t", " ")
+			cells[i] = strings.ReplaceAll(fmt.Sprint(p.cell(values[i])), "\t", " ")
 		}
 	}
 	fmt.Fprintln(p.tw, strings.Join(cells, "\t"))
+}
+
+// cell passes string values through p.text.
+func (p *printer) cell(v any) any {
+	if s, ok := v.(string); ok && p.text != nil {
+		return p.text(s)
+	}
+	return v
 }
 
 // Flush writes out a buffered text table.
@@ -170,4 +205,17 @@ func (g *globals) readInput(name string) ([]byte, error) {
 		return io.ReadAll(g.stdin)
 	}
 	return os.ReadFile(name)
+}
+
+// terminal returns w when it is a terminal, else nil.
+func terminal(w io.Writer) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return w
 }

@@ -12,10 +12,15 @@ import (
 
 func init() {
 	register(&command{
-		name:    "harden",
-		usage:   "harden -bucket B [-dry-run] [-create] [-owner ID] [-kms-key ARN] [-log-bucket L [-log-prefix P]] [-remove-public-statements] [-remove-acl-grants]",
+		name: "harden",
+		usage: "harden -bucket B [-dry-run] [-create] [-account-id ID] [-kms-key ARN] [-log-bucket L [-log-prefix P]] " +
+			"[-remove-public-statements] [-remove-acl-grants]",
 		summary: "make a bucket private and hardened (Block Public Access, no ACLs, encryption, TLS-only policy, versioning, lifecycle); -dry-run prints the plan",
 		run:     runHarden,
+		flagFor: map[string]string{
+			"KMSKeyARN": "-kms-key", "AllowPublicStatementRemoval": "-remove-public-statements", "AllowACLGrantRemoval": "-remove-acl-grants",
+			"ExpectedBucketOwner": "-account-id", "TargetBucket": "-log-bucket", "TargetPrefix": "-log-prefix",
+		},
 	})
 }
 
@@ -25,12 +30,12 @@ func init() {
 // (ACL grants to others, a public policy under BlockPublicPolicy, a policy
 // too large, an incompatible setting), 2 for other errors.
 func runHarden(ctx context.Context, g *globals, args []string) int {
-	c := registry["harden"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to harden (required)")
 	dryRun := fs.Bool("dry-run", false, "print the plan without changing anything")
 	create := fs.Bool("create", false, "create the bucket, hardened from the start (in -region)")
-	owner := fs.String("owner", "", "12-digit account id that must own the bucket (sent as ExpectedBucketOwner; needed with -log-bucket)")
+	owner := accountIDFlag(fs, "the 12-digit `ID` of the account that must own the bucket, sent with every request "+
+		"(default: the embedded fake's with -local; with -log-bucket, STS GetCallerIdentity; else none)")
 	kmsKey := fs.String("kms-key", "", "default encryption SSE-KMS with this key ARN and Bucket Keys (default SSE-S3; existing SSE-KMS is kept)")
 	logBucket := fs.String("log-bucket", "", "turn on server access logging into this bucket (same account and Region)")
 	logPrefix := fs.String("log-prefix", "", "key prefix for the access logs")
@@ -59,8 +64,12 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 	}
-	if *owner == "" && g.localServer != nil {
-		*owner = g.localServer.AccountID()
+	if *owner != "" || g.local || *logBucket != "" {
+		// Log delivery needs the owner; elsewhere it is a guard sent
+		// when known.
+		if *owner, err = g.accountID(ctx, *owner); err != nil {
+			return g.fail(err)
+		}
 	}
 	cfg, err := g.awsConfig(ctx)
 	if err != nil {

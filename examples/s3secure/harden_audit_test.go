@@ -70,7 +70,7 @@ func TestHardenThenAuditEndpoint(t *testing.T) {
 	assert.Positive(t, fails)
 
 	for _, b := range []string{"cli-legacy", "cli-new"} {
-		code, stdout, stderr = runCLI(t, "", append(base, "harden", "-bucket", b, "-owner", s3fake.DefaultAccountID)...)
+		code, stdout, stderr = runCLI(t, "", append(base, "harden", "-bucket", b, "-account-id", s3fake.DefaultAccountID)...)
 		require.Equal(t, exitOK, code, stderr)
 		assert.NotEmpty(t, jsonRows(t, stdout))
 	}
@@ -109,7 +109,7 @@ func TestHardenRefusesACLGrants(t *testing.T) {
 }
 
 func TestAuditLocalAccount(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-bucket", "acct-demo", "-account")
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-bucket", "acct-demo", "-account-controls")
 	assert.Equal(t, exitFindings, code, stderr)
 	rows := jsonRows(t, stdout)
 	controls := map[string]string{}
@@ -131,8 +131,8 @@ func TestHardenAuditUsageErrors(t *testing.T) {
 		{[]string{"harden", "-bucket", "b", "-create", "-dry-run"}, "cannot be used together"},
 		{[]string{"audit"}, "give -bucket B or -all"},
 		{[]string{"audit", "-bucket", "b", "-all"}, "give -bucket B or -all"},
-		{[]string{"-local", "harden", "-bucket", "demo-bucket", "-kms-key", "alias/x"}, "KMSKeyARN"},
-		{[]string{"-local", "audit", "-bucket", "demo-bucket", "-controls", "S3.99"}, "unknown bucket control"},
+		{[]string{"-local", "harden", "-bucket", "demo-bucket", "-kms-key", "alias/x"}, `invalid options: -kms-key "alias/x" is not a KMS key or alias ARN`},
+		{[]string{"-local", "audit", "-bucket", "demo-bucket", "-controls", "S3.99"}, `unknown control "S3.99"; the bucket controls are S3.2, S3.3,`},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", tt.args...)

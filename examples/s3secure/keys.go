@@ -2,15 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3secure/s3secure/analyzer"
 )
@@ -18,7 +13,7 @@ import (
 func init() {
 	register(&command{
 		name:    "keys",
-		usage:   "keys [-max-age 90d] [-max-unused 45d] [-include-inactive] [-iam-endpoint URL]",
+		usage:   "keys [-max-age 90d] [-max-unused 45d] [-include-inactive]",
 		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
 	})
@@ -32,12 +27,10 @@ func init() {
 // keys (listed with -include-inactive) cannot sign requests and do not fail
 // the run.
 func runKeys(ctx context.Context, g *globals, args []string) int {
-	c := registry["keys"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	maxAge := fs.String("max-age", "90d", "report active keys created longer ago than this: days (90d) or a Go duration (2160h)")
 	maxUnused := fs.String("max-unused", "45d", "report active keys not used for longer than this (CIS 1.12): days (45d) or a Go duration")
 	inactive := fs.Bool("include-inactive", false, "also list inactive keys (they cannot sign requests and never fail the run)")
-	iamEndpoint := fs.String("iam-endpoint", "", "IAM endpoint URL (a test fake); the global -endpoint names S3, not IAM")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -52,25 +45,10 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 	if err != nil {
 		return g.fail(fmt.Errorf("keys: -max-unused: %w", err))
 	}
-	if *iamEndpoint != "" {
-		if u, err := url.Parse(*iamEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return g.fail(fmt.Errorf("keys: -iam-endpoint %q is not an http(s) URL", *iamEndpoint))
-		}
-	}
-	if g.local && *iamEndpoint == "" {
-		return g.fail(errors.New("keys: the embedded S3 has no IAM; give -iam-endpoint"))
-	}
-	cfg, err := g.awsConfig(ctx)
+	client, err := clientFor(ctx, g, svcIAM, (*globals).newIAM)
 	if err != nil {
 		return g.fail(err)
 	}
-	client := iam.NewFromConfig(cfg, func(o *iam.Options) {
-		// The global -endpoint names an S3-compatible server, not IAM.
-		o.BaseEndpoint = nil
-		if *iamEndpoint != "" {
-			o.BaseEndpoint = aws.String(*iamEndpoint)
-		}
-	})
 	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive})
 	if err != nil {
 		return g.fail(err)

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,13 +20,12 @@ const (
 	keysTestSecret = fakeutil.OwnerSecretAccessKey
 )
 
-// iamEnv starts an IAM fake and returns it with the global and command
-// arguments that reach it.
+// iamEnv starts the test AWS and returns its IAM fake with the global and
+// command arguments that reach it.
 func iamEnv(t *testing.T) (*iamfake.Server, []string) {
 	t.Helper()
-	cliEnv(t, keysTestKey, keysTestSecret)
-	srv, client := iamfake.Start(t)
-	return srv, []string{"-region", "us-east-1", "keys", "-iam-endpoint", aws.ToString(client.Options().BaseEndpoint)}
+	a := startAWS(t, nil)
+	return a.IAM, []string{"-endpoint", a.URL, "-region", "us-east-1", "keys"}
 }
 
 type keyRow struct {
@@ -174,8 +172,7 @@ func TestKeysUsageErrors(t *testing.T) {
 		{"not a duration", []string{"keys", "-max-age", "90 days"}, "neither days (90d) nor a duration"},
 		{"extra argument", []string{"keys", "extra"}, `unexpected argument "extra"`},
 		{"unknown flag", []string{"keys", "-nope"}, "flag provided but not defined"},
-		{"bad endpoint", []string{"keys", "-iam-endpoint", "iam.local"}, "is not an http(s) URL"},
-		{"local without iam", []string{"-local", "keys"}, "the embedded S3 has no IAM"},
+		{"bad endpoint", []string{"keys", "-endpoint", "iam.local"}, `-endpoint "iam.local" is not an endpoint URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "lint [-type resource|identity|access-point] [-account ID] FILE... (- = stdin)",
+		usage:   "lint [-type resource|identity|access-point] [-account-id ID] FILE... (- = stdin)",
 		summary: "validate policy documents offline, with IAM Access Analyzer's issue codes",
 		run:     runLint,
 	})
@@ -29,10 +29,9 @@ var lintKinds = map[string]policy.Kind{
 // statement's index, -1 for the document), line, column, message. It exits 1
 // when a finding is ERROR or SECURITY_WARNING, 2 when a file cannot be read.
 func runLint(_ context.Context, g *globals, args []string) int {
-	c := registry["lint"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	typ := fs.String("type", "resource", "how the policies are used: resource (a bucket policy), access-point, or identity (an IAM policy)")
-	account := fs.String("account", "", "the owning account's 12-digit ID, so grants to it are not reported as cross-account")
+	account := fs.String("account-id", "", "the owning account's 12-digit ID, so grants to it are not reported as cross-account")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}

@@ -12,6 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/s3secure/s3secure/internal/cffake"
+	"github.com/s3secure/s3secure/internal/cloudtrailfake"
+	"github.com/s3secure/s3secure/internal/iamfake"
+	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
@@ -42,16 +46,44 @@ func (g *globals) startLocal(ctx context.Context) (aws.Config, error) {
 	}
 	g.closer = append(g.closer, stop)
 	g.localServer = srv
+	g.localEndpoints = map[string]string{svcS3: endpoint}
 	owner := srv.OwnerCredential()
 	return aws.Config{
-		Region:       region,
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
-		Retryer:      func() aws.Retryer { return testretry.ClosedConn{} },
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
+		Retryer:     func() aws.Retryer { return testretry.ClosedConn{} },
 		HTTPClient: &http.Client{Transport: &http.Transport{
 			TLSClientConfig: &tls.Config{RootCAs: tcfg.pool, MinVersion: tls.VersionTLS12},
 		}},
 	}, nil
+}
+
+// startLocalService starts, with -local, the embedded fake of service id
+// (once per run) and records its endpoint for the service's client.
+func (g *globals) startLocalService(ctx context.Context, id string) error {
+	if _, ok := g.localEndpoints[id]; ok {
+		return nil
+	}
+	var h http.Handler
+	switch id {
+	case svcS3Control:
+		h = s3controlfake.New(&s3controlfake.Options{S3: g.localServer})
+	case svcCloudTrail:
+		h = cloudtrailfake.New(&cloudtrailfake.Options{AccountID: g.localServer.AccountID(), Region: g.cfg.Region})
+	case svcCloudFront:
+		h = cffake.New(nil)
+	case svcIAM:
+		h = iamfake.New()
+	default:
+		return fmt.Errorf("-local has no %s: run the command against AWS, or against s3secure serve with -endpoint", id)
+	}
+	ep, stop, err := listenAndServe(ctx, "127.0.0.1:0", h, nil)
+	if err != nil {
+		return err
+	}
+	g.closer = append(g.closer, stop)
+	g.localEndpoints[id] = ep
+	return nil
 }
 
 // listenAndServe serves h on addr (TLS when cfg is not nil) until stop is

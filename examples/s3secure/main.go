@@ -1,21 +1,29 @@
 // Command s3secure audits, hardens and inspects S3 buckets, lints policies,
-// presigns URLs and runs a local S3 that enforces policies.
+// presigns URLs and runs a local AWS (S3 and the other services s3secure
+// uses) that verifies signatures and enforces policies.
 //
 // Usage:
 //
 //	s3secure [global flags] <command> [command flags] [arguments]
+//	s3secure help [command]
 //
-// Global flags (before the command):
+// Global flags, accepted before or after the command:
 //
-//	-endpoint URL   any S3-compatible endpoint (path-style addressing)
+//	-endpoint URL   send every AWS request of the command there (moto,
+//	                LocalStack, "s3secure serve"; path-style for S3)
 //	-region R       the AWS Region (default: from the environment, else us-east-1)
-//	-local          run against an embedded in-memory S3 (no AWS account needed)
-//	-format F       json (one JSON object per line) or text (a table); default text
+//	-local          run against an in-memory AWS started in this process for
+//	                this one run (no AWS account needed; it ends with the run)
+//	-format F       text (a table ending with a summary line) or json (one
+//	                JSON object per line); some commands add sarif or ocsf
 //
 // Credentials come from the AWS SDK's default chain (environment, shared
-// config, SSO, instance roles). Exit codes: 0 success and nothing blocking
-// found; 1 findings that block (FAIL, ERROR, SECURITY_WARNING); 2 usage,
-// input or I/O error, with a one-line message on stderr.
+// config, SSO, instance roles); the SDK's endpoint settings
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, endpoint_url in a profile)
+// are honoured, and -endpoint overrides them. Exit codes: 0 success and
+// nothing blocking found; 1 findings that block (FAIL, UNKNOWN, ERROR,
+// SECURITY_WARNING); 2 usage, input, setup (credentials, TLS, endpoint,
+// Region) or I/O error, with a one-line message and a hint on stderr.
 //
 // Run "s3secure help" for the list of commands.
 package main
@@ -28,6 +36,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -35,20 +45,41 @@ import (
 // Exit codes shared by every command.
 const (
 	exitOK       = 0 // success, nothing blocking found
-	exitFindings = 1 // findings that block: FAIL, ERROR, SECURITY_WARNING
-	exitUsage    = 2 // usage, input or I/O error
+	exitFindings = 1 // findings that block: FAIL, UNKNOWN, ERROR, SECURITY_WARNING
+	exitUsage    = 2 // usage, input, setup or I/O error
 )
+
+// exitCodesHelp is the exit code line every help text ends with.
+const exitCodesHelp = "exit codes: 0 ok; 1 blocking findings (FAIL, UNKNOWN, ERROR, SECURITY_WARNING); " +
+	"2 usage, input, setup (credentials, TLS, endpoint, Region) or I/O error"
 
 // command is one subcommand. Each lives in its own file and registers itself
 // from an init function with [register].
 type command struct {
 	name    string
-	usage   string // one line: "audit -bucket B | -all"
+	usage   string // one line listing every flag: "audit -bucket B | -all [-controls LIST] ..."
 	summary string // one line: what it does
+	// formats are the -format values the command writes; nil means text
+	// and json. A command that writes another format (sarif, ocsf) lists
+	// all of its formats here.
+	formats []string
+	// flagFor maps the library identifiers (options fields) that messages
+	// of the command's library calls may name to the flag that sets each,
+	// so that output names flags, never Go identifiers.
+	flagFor map[string]string
 	// run executes the command with the arguments after its name and returns
-	// the exit code. Errors are reported through g.fail, which prints one
-	// line on stderr and returns exitUsage.
+	// the exit code. It defines its flags on g.newFlagSet(c) (which adds the
+	// global flags) and parses them with g.parseFlags. Errors are reported
+	// through g.fail, which prints one line on stderr and returns exitUsage.
 	run func(ctx context.Context, g *globals, args []string) int
+}
+
+// outputFormats returns the -format values c accepts.
+func (c *command) outputFormats() []string {
+	if c.formats == nil {
+		return []string{"text", "json"}
+	}
+	return c.formats
 }
 
 // registry holds the commands; it is filled by init functions before main
@@ -71,25 +102,16 @@ func main() {
 
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", progressTo: terminal(stderr)}
 	fs := flag.NewFlagSet("s3secure", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&g.endpoint, "endpoint", "", "any S3-compatible endpoint URL (path-style addressing)")
-	fs.StringVar(&g.region, "region", "", "AWS Region (default: from the environment, else us-east-1)")
-	fs.BoolVar(&g.local, "local", false, "run against an embedded in-memory S3 (no AWS account needed)")
-	fs.StringVar(&g.format, "format", "text", "output format: json (one object per line) or text")
-	fs.Usage = func() { printUsage(stderr) }
+	fs.SetOutput(io.Discard)
+	g.globalFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
 			return exitOK
 		}
-		return exitUsage
-	}
-	if g.format != "json" && g.format != "text" {
-		return g.fail(fmt.Errorf("-format must be json or text, not %q", g.format))
-	}
-	if g.local && g.endpoint != "" {
-		return g.fail(errors.New("-local and -endpoint cannot be used together"))
+		return g.fail(fmt.Errorf("%v (run \"s3secure help\")", err))
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -97,60 +119,165 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	name := rest[0]
-	if name == "help" || name == "-h" || name == "--help" {
-		printUsage(stdout)
-		return exitOK
+	if name == "help" {
+		return g.help(ctx, rest[1:])
 	}
 	c, ok := registry[name]
 	if !ok {
-		return g.fail(fmt.Errorf("unknown command %q (run \"s3secure help\")", name))
+		return g.fail(fmt.Errorf("unknown command %q; commands: %s (run \"s3secure help\")", name, strings.Join(commandNames(), ", ")))
 	}
+	g.cmd = c
 	defer g.close()
 	return c.run(ctx, g, rest[1:])
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: s3secure [-endpoint URL] [-region R] [-local] [-format json|text] <command> [flags]")
-	fmt.Fprintln(w, "\ncommands:")
+// help prints the list of commands, or one command's help, on stdout.
+func (g *globals) help(ctx context.Context, args []string) int {
+	switch len(args) {
+	case 0:
+		printUsage(g.stdout)
+		return exitOK
+	case 1:
+		c, ok := registry[args[0]]
+		if !ok {
+			return g.fail(fmt.Errorf("help: unknown command %q; commands: %s", args[0], strings.Join(commandNames(), ", ")))
+		}
+		// Every command prints its help on -h before doing anything.
+		g.cmd = c
+		return c.run(ctx, g, []string{"-h"})
+	default:
+		return g.fail(errors.New("help: give at most one command"))
+	}
+}
+
+func commandNames() []string {
 	names := make([]string, 0, len(registry))
 	for n := range registry {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		c := registry[n]
-		fmt.Fprintf(w, "  %-12s %s\n      %s\n", n, c.summary, c.usage)
-	}
-	fmt.Fprintln(w, "\nexit codes: 0 ok, 1 blocking findings, 2 usage/input/I/O error")
+	return names
 }
 
-// newFlagSet returns a flag set for a subcommand that reports errors on the
-// command's stderr and prints the command's usage line.
-func (g *globals) newFlagSet(c *command) *flag.FlagSet {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(g.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(g.stderr, "usage: s3secure %s\n", c.usage)
-		fs.PrintDefaults()
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: s3secure [global flags] <command> [flags]")
+	fmt.Fprintln(w, "       s3secure help <command>")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, n := range commandNames() {
+		c := registry[n]
+		fmt.Fprintf(w, "  %-12s %s\n      s3secure %s\n", n, c.summary, c.usage)
 	}
+	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
+	printFlags(w, globalFlagSet(), nil)
+	fmt.Fprintln(w, "\n"+exitCodesHelp)
+}
+
+// globalFlagNames are the flags every command accepts.
+var globalFlagNames = []string{"endpoint", "region", "local", "format"}
+
+// globalFlags defines the global flags on fs, bound to g. A flag's default
+// is g's current value, so that a command's flag set (which defines them
+// again) keeps what was given before the command.
+func (g *globals) globalFlags(fs *flag.FlagSet) {
+	fs.StringVar(&g.endpoint, "endpoint", g.endpoint,
+		"send every AWS request of the command to this `URL` (moto, LocalStack, s3secure serve; path-style for S3); "+
+			"overrides AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>")
+	fs.StringVar(&g.region, "region", g.region, "the AWS `Region` (default: from the environment or profile, else us-east-1)")
+	fs.BoolVar(&g.local, "local", g.local,
+		"run against an in-memory AWS started in this process for this one run (no AWS account needed; "+
+			"it starts empty and ends with the run: use s3secure serve to keep state between commands)")
+	fs.StringVar(&g.format, "format", g.format, "output `format`: text (a table ending with a summary line) or json (one object per line)")
+}
+
+// globalFlagSet is the global flags with their defaults, for help texts.
+func globalFlagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("s3secure", flag.ContinueOnError)
+	(&globals{format: "text"}).globalFlags(fs)
 	return fs
 }
 
-// parseFlags parses a subcommand's flags; ok is false when the command should
-// return code at once (usage error, or -h).
+// printFlags prints fs's flags like flag.PrintDefaults, leaving out the
+// names in skip.
+func printFlags(w io.Writer, fs *flag.FlagSet, skip []string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if slices.Contains(skip, f.Name) {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintln(w, line)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "    \t%s\n", strings.ReplaceAll(usage, "\n", "\n    \t"))
+	})
+}
+
+// newFlagSet returns a flag set for a subcommand with the global flags
+// defined on it, so that they are accepted after the command name too.
+func (g *globals) newFlagSet(c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.globalFlags(fs)
+	return fs
+}
+
+// parseFlags parses a subcommand's flags and checks the global ones; ok is
+// false when the command should return code at once: -h (the command's
+// help on stdout, exit 0) or a usage error (one line on stderr, exit 2).
 func (g *globals) parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	c := g.cmd
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			g.printHelp(c, fs)
 			return exitOK, false
 		}
-		return exitUsage, false
+		return g.fail(fmt.Errorf("%s: %v (run \"s3secure help %s\")", c.name, err, c.name)), false
+	}
+	if err := g.checkGlobals(); err != nil {
+		return g.fail(err), false
 	}
 	return exitOK, true
 }
 
-// fail prints err on one line on stderr and returns exitUsage.
+// printHelp prints c's help on stdout: usage line, summary, flags, the
+// global flags and the exit codes.
+func (g *globals) printHelp(c *command, fs *flag.FlagSet) {
+	w := g.stdout
+	fmt.Fprintf(w, "usage: s3secure %s\n\n%s\n\nflags:\n", c.usage, c.summary)
+	printFlags(w, fs, globalFlagNames)
+	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
+	gfs := globalFlagSet()
+	if f := gfs.Lookup("format"); f != nil {
+		f.Usage = "output `format`: " + strings.Join(c.outputFormats(), ", ")
+	}
+	printFlags(w, gfs, nil)
+	fmt.Fprintln(w, "\n"+exitCodesHelp)
+}
+
+// fail prints err on one line on stderr, with the service's error code and
+// message and a hint when it is an AWS error, and returns exitUsage.
 func (g *globals) fail(err error) int {
-	msg := redactSecrets(strings.ReplaceAll(err.Error(), "\n", " "))
-	fmt.Fprintf(g.stderr, "s3secure: %s\n", msg)
+	fmt.Fprintf(g.stderr, "s3secure: %s\n", g.cliText(describe(err)))
 	return exitUsage
+}
+
+// cliText replaces, in a library message, the identifiers the command's
+// flagFor names (also as Options.X) with their flags.
+func (g *globals) cliText(s string) string {
+	if g.cmd == nil || len(g.cmd.flagFor) == 0 {
+		return s
+	}
+	names := make([]string, 0, len(g.cmd.flagFor))
+	for k := range g.cmd.flagFor {
+		names = append(names, regexp.QuoteMeta(k))
+	}
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	re := regexp.MustCompile(`\b(?:[A-Za-z]*Options\.)?(` + strings.Join(names, "|") + `)\b`)
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		return g.cmd.flagFor[re.FindStringSubmatch(m)[1]]
+	})
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // runCLI runs the command line in-process and returns the exit code and
@@ -19,33 +21,115 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		code    int
-		stderr  string
-		noStdio bool
+		name   string
+		args   []string
+		stderr string
 	}{
-		{name: "no command", args: nil, code: exitUsage, stderr: "usage: s3secure"},
-		{name: "unknown command", args: []string{"frobnicate"}, code: exitUsage, stderr: `unknown command "frobnicate"`},
-		{name: "bad format", args: []string{"-format", "yaml", "help"}, code: exitUsage, stderr: "-format must be json or text"},
-		{name: "local with endpoint", args: []string{"-local", "-endpoint", "http://127.0.0.1:1", "help"}, code: exitUsage, stderr: "cannot be used together"},
-		{name: "unknown global flag", args: []string{"-nope"}, code: exitUsage, stderr: "flag provided but not defined"},
+		{name: "no command", args: nil, stderr: "usage: s3secure"},
+		{name: "unknown command", args: []string{"frobnicate"}, stderr: `unknown command "frobnicate"; commands: accesspoint, account-bpa, analyze, audit,`},
+		{name: "bad format", args: []string{"-format", "yaml", "audit", "-all"}, stderr: "-format yaml: audit writes text or json"},
+		{name: "bad format after the command", args: []string{"audit", "-all", "-format", "yaml"}, stderr: "-format yaml: audit writes text or json"},
+		{name: "json for serve", args: []string{"serve", "-format", "json"}, stderr: "-format json: serve writes text"},
+		{name: "local with endpoint", args: []string{"-local", "audit", "-all", "-endpoint", "http://127.0.0.1:1"}, stderr: "cannot be used together"},
+		{name: "unknown global flag", args: []string{"-nope"}, stderr: "flag provided but not defined: -nope"},
+		{name: "unknown command flag", args: []string{"audit", "-nope"}, stderr: `audit: flag provided but not defined: -nope (run "s3secure help audit")`},
+		{name: "help for an unknown command", args: []string{"help", "nope"}, stderr: `help: unknown command "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := runCLI(t, "", tt.args...)
-			assert.Equal(t, tt.code, code)
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			assert.Equal(t, exitUsage, code)
 			assert.Contains(t, stderr, tt.stderr)
+			assert.Empty(t, stdout)
+			if tt.args != nil {
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+			}
 		})
 	}
 }
 
+// TestGlobalFlagsAnywhere: the global flags are accepted before the
+// command, after it, or both, with the same result.
+func TestGlobalFlagsAnywhere(t *testing.T) {
+	want := -1
+	for _, args := range [][]string{
+		{"-local", "-format", "json", "audit", "-bucket", "b-anywhere"},
+		{"audit", "-bucket", "b-anywhere", "-local", "-format", "json"},
+		{"-format", "json", "audit", "-local", "-bucket", "b-anywhere"},
+	} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		assert.Equal(t, exitFindings, code, "%v: %s", args, stderr)
+		rows := jsonRows(t, stdout)
+		if want < 0 {
+			want = len(rows)
+			require.Positive(t, want)
+		}
+		assert.Len(t, rows, want, args)
+	}
+}
+
 func TestHelpListsEveryCommand(t *testing.T) {
-	code, stdout, _ := runCLI(t, "", "help")
-	assert.Equal(t, exitOK, code)
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		assert.Equal(t, exitOK, code)
+		assert.Empty(t, stderr)
+		for name, c := range registry {
+			assert.Contains(t, stdout, name)
+			assert.Contains(t, stdout, c.usage)
+		}
+		for _, f := range globalFlagNames {
+			assert.Contains(t, stdout, "  -"+f)
+		}
+		assert.Contains(t, stdout, "1 blocking findings (FAIL, UNKNOWN, ERROR, SECURITY_WARNING)")
+	}
+}
+
+var flagLineRe = regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
+
+// commandFlags returns the flags a command's help lists under "flags:",
+// and the whole help text.
+func commandFlags(t *testing.T, name string) ([]string, string) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, "", "help", name)
+	require.Equal(t, exitOK, code, stderr)
+	own, _, ok := strings.Cut(stdout, "\nglobal flags")
+	require.True(t, ok, stdout)
+	var flags []string
+	for _, m := range flagLineRe.FindAllStringSubmatch(own, -1) {
+		flags = append(flags, m[1])
+	}
+	return flags, stdout
+}
+
+// TestCommandHelp: "s3secure help CMD" and "s3secure CMD -h" print the same
+// help on stdout and exit 0; it has the usage line, the summary, the
+// command's flags, the global flags and the exit codes; and the usage
+// line names every flag the command has.
+func TestCommandHelp(t *testing.T) {
 	for name, c := range registry {
-		assert.Contains(t, stdout, name)
-		assert.Contains(t, stdout, c.usage)
+		t.Run(name, func(t *testing.T) {
+			flags, help := commandFlags(t, name)
+			assert.True(t, strings.HasPrefix(help, "usage: s3secure "+c.usage+"\n"), help)
+			assert.Contains(t, help, c.summary)
+			assert.Contains(t, help, exitCodesHelp)
+			for _, f := range globalFlagNames {
+				assert.Contains(t, help, "\n  -"+f)
+			}
+			assert.Contains(t, help, "output format: "+strings.Join(c.outputFormats(), ", "))
+			for _, f := range flags {
+				assert.Regexp(t, `(^|[ \[|])-`+regexp.QuoteMeta(f)+`([ \]=|]|$)`, c.usage, "the usage line of %s does not name -%s", name, f)
+				assert.NotContains(t, globalFlagNames, f)
+			}
+			for ident, flag := range c.flagFor {
+				assert.Contains(t, flags, strings.TrimPrefix(flag, "-"), "flagFor maps %s to %s, which %s does not have", ident, flag, name)
+			}
+			for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {"-format", "text", name, "-h"}} {
+				code, stdout, stderr := runCLI(t, "", args...)
+				assert.Equal(t, exitOK, code, args)
+				assert.Empty(t, stderr, args)
+				assert.Equal(t, help, stdout, args)
+			}
+		})
 	}
 }
 

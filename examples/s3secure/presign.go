@@ -7,15 +7,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/s3secure/s3secure/presign"
 )
 
 func init() {
 	register(&command{
-		name:    "presign",
-		usage:   "presign -bucket B -key K [-method GET|PUT|HEAD] [-expires 15m] [-content-type T] [-content-length N]",
+		name: "presign",
+		usage: "presign -bucket B -key K [-method GET|PUT|HEAD] [-expires 15m] [-content-type T] [-content-length N] " +
+			"[-insecure-allow-http]",
 		summary: "print a presigned URL (for PUT, with the headers the uploader must send)",
 		run:     runPresign,
+		flagFor: map[string]string{"InsecureAllowHTTP": "-insecure-allow-http", "ContentLength": "-content-length"},
 	})
 }
 
@@ -23,8 +26,7 @@ func init() {
 // line (for PUT followed by the signed headers as "Name: value" lines);
 // JSON output is one object with method, url, expires and headers.
 func runPresign(ctx context.Context, g *globals, args []string) int {
-	c := registry["presign"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket name (required)")
 	key := fs.String("key", "", "object key (required)")
 	method := fs.String("method", "GET", "GET, PUT or HEAD")
@@ -41,6 +43,10 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	if *bucket == "" || *key == "" {
 		return g.fail(errors.New("presign: -bucket and -key are required"))
 	}
+	if g.local {
+		return g.fail(errors.New("presign: -local's in-memory AWS ends with this run, so the URL would point at nothing; " +
+			"run s3secure serve and give its endpoint with -endpoint"))
+	}
 	m := strings.ToUpper(*method)
 	if m != "PUT" && (*contentType != "" || *contentLength != 0) {
 		return g.fail(errors.New("presign: -content-type and -content-length apply to PUT only"))
@@ -52,7 +58,12 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	// The person at the terminal chose -expires explicitly, so the CLI
 	// allows up to SigV4's 7 days instead of the library's 1-hour default
 	// cap; the default lifetime stays 15 minutes.
-	p, err := presign.New(cfg, &presign.Options{UsePathStyle: cfg.BaseEndpoint != nil, MaxExpiry: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
+	// The S3 endpoint as the S3 client would use it (-endpoint,
+	// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile), path-style
+	// when it is not AWS's.
+	endpoint := aws.ToString(g.endpoints[svcS3])
+	p, err := presign.New(cfg, &presign.Options{Endpoint: endpoint, UsePathStyle: endpoint != "" && !isAWSEndpoint(endpoint),
+		MaxExpiry: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
 	if err != nil {
 		return g.fail(err)
 	}

@@ -24,19 +24,22 @@ import (
 
 func init() {
 	register(&command{
-		name:    "serve",
-		usage:   "serve [-addr 127.0.0.1:9000] [-tls] [-legacy]",
-		summary: "run the in-memory S3 (it verifies signatures and enforces policies) as a local server",
+		name:  "serve",
+		usage: "serve [-addr 127.0.0.1:9000] [-tls] [-legacy]",
+		summary: "run the in-memory AWS (it verifies signatures and enforces policies) as a local server until Ctrl-C; " +
+			"prints endpoint=URL, then export lines to paste into another shell",
+		formats: []string{"text"},
 		run:     runServe,
 	})
 }
 
 // runServe runs the fake until the context ends (Ctrl-C). It prints
-// endpoint=URL first, then the owner's access key (and, when it generated
-// them, the secret: these are throwaway credentials for a local server).
+// endpoint=URL first, then export lines for a shell (endpoint, Region,
+// the owner's access key and, when serve generated them, the secret:
+// throwaway credentials for a local server; with -tls the CA bundle),
+// then a comment naming the account.
 func runServe(ctx context.Context, g *globals, args []string) int {
-	c := registry["serve"]
-	fs := g.newFlagSet(c)
+	fs := g.newFlagSet(g.cmd)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (use port 0 for any free port)")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate (its PEM path is printed as ca_bundle=)")
 	legacy := fs.Bool("legacy", false, "buckets created through the API start with nothing configured, like pre-2023 buckets (default: today's AWS defaults)")
@@ -47,7 +50,7 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 		return g.fail(fmt.Errorf("serve: unexpected argument %q", fs.Arg(0)))
 	}
 	if g.local || g.endpoint != "" {
-		return g.fail(errors.New("serve: -local and -endpoint do not apply"))
+		return g.fail(errors.New("serve: -local and -endpoint do not apply: serve is the local server"))
 	}
 	opts := &s3fake.Options{Region: g.region}
 	generated := false
@@ -85,20 +88,22 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	}
 	defer stop()
 	owner := srv.OwnerCredential()
-	fmt.Fprintf(g.stdout, "endpoint=%s\n", endpoint)
-	fmt.Fprintf(g.stdout, "region=%s\n", srv.Region())
-	fmt.Fprintf(g.stdout, "account=%s\n", srv.AccountID())
-	fmt.Fprintf(g.stdout, "AWS_ACCESS_KEY_ID=%s\n", owner.AccessKeyID)
+	w := g.stdout
+	fmt.Fprintf(w, "endpoint=%s\n", endpoint)
+	fmt.Fprintf(w, "export AWS_ENDPOINT_URL=%s\n", endpoint)
+	fmt.Fprintf(w, "export AWS_REGION=%s\n", srv.Region())
+	fmt.Fprintf(w, "export AWS_ACCESS_KEY_ID=%s\n", owner.AccessKeyID)
 	if generated {
 		// Generated for this run only, so the user can configure a client.
-		fmt.Fprintf(g.stdout, "AWS_SECRET_ACCESS_KEY=%s\n", owner.SecretAccessKey)
+		fmt.Fprintf(w, "export AWS_SECRET_ACCESS_KEY=%s\n", owner.SecretAccessKey)
 	} else {
-		fmt.Fprintln(g.stdout, "AWS_SECRET_ACCESS_KEY=(from the environment)")
+		fmt.Fprintln(w, "# AWS_SECRET_ACCESS_KEY: the one in serve's environment")
 	}
+	fmt.Fprintln(w, "unset AWS_SESSION_TOKEN")
 	if tcfg != nil {
-		fmt.Fprintf(g.stdout, "ca_bundle=%s\n", tcfg.caFile)
+		fmt.Fprintf(w, "export AWS_CA_BUNDLE=%s\n", tcfg.caFile)
 	}
-	fmt.Fprintln(g.stdout, "serving; stop with Ctrl-C")
+	fmt.Fprintf(w, "# account %s; serving until Ctrl-C\n", srv.AccountID())
 	<-ctx.Done()
 	return exitOK
 }

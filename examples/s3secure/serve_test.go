@@ -23,8 +23,9 @@ import (
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
-// startServe runs "s3secure serve" in the background and returns the
-// key=value lines it printed before "serving".
+// startServe runs "s3secure serve" in the background and returns what it
+// printed before serving: "endpoint" (from the first line, endpoint=URL)
+// and the variables of its export lines; unset lines map to "".
 func startServe(t *testing.T, args ...string) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -50,16 +51,31 @@ func startServe(t *testing.T, args ...string) map[string]string {
 	for sc.Scan() {
 		line := sc.Text()
 		if first {
-			require.True(t, strings.HasPrefix(line, "endpoint="), "first line must be endpoint=URL, got %q", line)
+			ep, ok := strings.CutPrefix(line, "endpoint=")
+			require.True(t, ok, "first line must be endpoint=URL, got %q", line)
+			vals["endpoint"] = ep
 			first = false
+			continue
 		}
-		if line == "serving; stop with Ctrl-C" {
+		if strings.HasPrefix(line, "# account ") {
+			require.Contains(t, line, "serving until Ctrl-C")
 			go io.Copy(io.Discard, pr)
 			return vals
 		}
-		k, v, ok := strings.Cut(line, "=")
-		require.True(t, ok, "unexpected line %q", line)
-		vals[k] = v
+		switch {
+		case strings.HasPrefix(line, "export "):
+			k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+			require.True(t, ok, "unexpected line %q", line)
+			require.Regexp(t, `^[A-Z_]+$`, k)
+			require.NotContains(t, v, " ", "values are pasted unquoted")
+			vals[k] = v
+		case strings.HasPrefix(line, "unset "):
+			for _, k := range strings.Fields(strings.TrimPrefix(line, "unset ")) {
+				vals[k] = ""
+			}
+		default:
+			require.True(t, strings.HasPrefix(line, "# "), "unexpected line %q", line)
+		}
 	}
 	t.Fatal("serve ended before serving")
 	return nil
@@ -105,15 +121,17 @@ func TestServeGeneratedCredentials(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	vals := startServe(t)
 	require.True(t, strings.HasPrefix(vals["endpoint"], "http://127.0.0.1:"))
-	assert.Equal(t, s3fake.DefaultRegion, vals["region"])
+	assert.Equal(t, vals["endpoint"], vals["AWS_ENDPOINT_URL"])
+	assert.Equal(t, s3fake.DefaultRegion, vals["AWS_REGION"])
+	assert.Contains(t, vals, "AWS_SESSION_TOKEN", "a session token of the user's would not match the server's keys")
 	assert.Regexp(t, `^AKIA[A-Z2-7]{16}$`, vals["AWS_ACCESS_KEY_ID"])
 	assert.Len(t, vals["AWS_SECRET_ACCESS_KEY"], 40)
 
 	creds := credentials.NewStaticCredentialsProvider(vals["AWS_ACCESS_KEY_ID"], vals["AWS_SECRET_ACCESS_KEY"], "")
-	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], nil, creds), false)
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["AWS_REGION"], nil, creds), false)
 
 	// A wrong secret is refused: the server checks signatures.
-	bad := s3fake.NewClient(vals["endpoint"], vals["region"], nil,
+	bad := s3fake.NewClient(vals["endpoint"], vals["AWS_REGION"], nil,
 		credentials.NewStaticCredentialsProvider(vals["AWS_ACCESS_KEY_ID"], "wrong"+vals["AWS_SECRET_ACCESS_KEY"][5:], ""))
 	_, err := bad.ListBuckets(t.Context(), &s3.ListBucketsInput{})
 	var apiErr smithy.APIError
@@ -127,15 +145,15 @@ func TestServeTLSWithEnvironmentCredentials(t *testing.T) {
 	vals := startServe(t, "-tls")
 	require.True(t, strings.HasPrefix(vals["endpoint"], "https://127.0.0.1:"))
 	assert.Equal(t, "AKIAENVIRONMENTKEY01", vals["AWS_ACCESS_KEY_ID"])
-	assert.Equal(t, "(from the environment)", vals["AWS_SECRET_ACCESS_KEY"])
+	assert.NotContains(t, vals, "AWS_SECRET_ACCESS_KEY", "a secret from the environment is never printed")
 
-	pemBytes, err := os.ReadFile(vals["ca_bundle"])
+	pemBytes, err := os.ReadFile(vals["AWS_CA_BUNDLE"])
 	require.NoError(t, err)
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(pemBytes))
 	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	creds := credentials.NewStaticCredentialsProvider("AKIAENVIRONMENTKEY01", "env-secret-value-that-is-never-printed", "")
-	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["region"], hc, creds), true)
+	exerciseS3(t, s3fake.NewClient(vals["endpoint"], vals["AWS_REGION"], hc, creds), true)
 }
 
 func TestServeUsage(t *testing.T) {
