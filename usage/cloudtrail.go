@@ -1,0 +1,371 @@
+package usage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ctRecord is the part of a CloudTrail record the parser reads (CloudTrail
+// user guide, "CloudTrail record contents"; S3's data events in the S3 user
+// guide, "Logging Amazon S3 API calls using AWS CloudTrail").
+type ctRecord struct {
+	EventTime    looseString `json:"eventTime"`
+	EventSource  looseString `json:"eventSource"`
+	EventName    looseString `json:"eventName"`
+	UserIdentity struct {
+		Type           looseString `json:"type"`
+		PrincipalID    looseString `json:"principalId"`
+		ARN            looseString `json:"arn"`
+		AccountID      looseString `json:"accountId"`
+		InvokedBy      looseString `json:"invokedBy"`
+		SessionContext struct {
+			SessionIssuer struct {
+				Type looseString `json:"type"`
+				ARN  looseString `json:"arn"`
+			} `json:"sessionIssuer"`
+		} `json:"sessionContext"`
+	} `json:"userIdentity"`
+	SourceIPAddress   looseString `json:"sourceIPAddress"`
+	UserAgent         looseString `json:"userAgent"`
+	ErrorCode         looseString `json:"errorCode"`
+	RequestID         looseString `json:"requestID"`
+	RequestParameters *struct {
+		BucketName looseString  `json:"bucketName"`
+		Key        looseString  `json:"key"`
+		VersionID  looseString  `json:"versionId"`
+		Prefix     *looseString `json:"prefix"`
+		CopySource looseString  `json:"x-amz-copy-source"`
+	} `json:"requestParameters"`
+	AdditionalEventData struct {
+		SignatureVersion     looseString `json:"SignatureVersion"`
+		CipherSuite          looseString `json:"CipherSuite"`
+		AuthenticationMethod looseString `json:"AuthenticationMethod"`
+	} `json:"additionalEventData"`
+	TLSDetails struct {
+		TLSVersion               looseString `json:"tlsVersion"`
+		CipherSuite              looseString `json:"cipherSuite"`
+		ClientProvidedHostHeader looseString `json:"clientProvidedHostHeader"`
+	} `json:"tlsDetails"`
+	Resources []struct {
+		Type looseString `json:"type"`
+		ARN  looseString `json:"ARN"`
+	} `json:"resources"`
+}
+
+// looseString is a JSON string; a value of another type (CloudTrail writes
+// some fields as a string in one event and a list in another) reads as "",
+// so an unexpected shape costs the field, not the record.
+type looseString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *looseString) UnmarshalJSON(b []byte) error {
+	var s string
+	if len(b) > 0 && b[0] == '"' && json.Unmarshal(b, &s) == nil {
+		*l = looseString(s)
+	}
+	return nil
+}
+
+// ParseCloudTrail reads a CloudTrail log file from r (a JSON object with a
+// "Records" array; gzip-compressed, as CloudTrail delivers it, or plain) and
+// calls fn for each record of an S3 event (eventSource s3.amazonaws.com), in
+// order. It decodes the file as a stream of tokens, one record at a time, so
+// a large file is never held in memory. file names r in errors and in each Record.
+//
+// A record is mapped to a [Record]: the principal from userIdentity (an
+// assumed role's session is collapsed to sessionContext.sessionIssuer, the
+// role, path included; AWSAccount "ANONYMOUS_PRINCIPAL" is anonymous;
+// another AWSAccount is that account's root, the most CloudTrail says;
+// AWSService is the service in invokedBy), the bucket, key, versionId,
+// prefix and x-amz-copy-source from requestParameters, Status 200 without
+// an errorCode, 403 for AccessDenied and AllAccessDisabled, 400 for other
+// errors. An event that names no key but lists object resources
+// (DeleteObjects) gives one Record per object.
+//
+// A record that cannot be read (a field of the wrong type, no eventName, a
+// bad eventTime) is counted in the returned stats, with its file and line,
+// and skipped. Broken JSON ends the file: the rest cannot be told apart, so
+// it is counted once, as malformed, at the line where it breaks. Records of
+// other services are counted as Skipped. The record passed to fn is reused
+// for the next one.
+//
+// Errors: a read error (wrapped, with the file), or fn's error, returned as
+// is. The stats are valid in every case.
+func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
+	stats := &ParseStats{}
+	r, err := maybeGunzip(r)
+	if err != nil {
+		return stats, fmt.Errorf("usage: %s: %w", file, err)
+	}
+	lc := &lineCounter{r: r}
+	dec := json.NewDecoder(lc)
+	broken := func(err error) (*ParseStats, error) {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			stats.Lines++
+			stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file or truncated: "+jsonReason(err))
+			return stats, nil
+		}
+		if lc.err != nil {
+			return stats, fmt.Errorf("usage: reading %s: %w", file, lc.err)
+		}
+		stats.Lines++
+		stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file: "+jsonReason(err))
+		return stats, nil
+	}
+	if tok, err := dec.Token(); err != nil {
+		if err == io.EOF && lc.off == 0 {
+			return stats, nil // an empty file
+		}
+		return broken(err)
+	} else if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return broken(errors.New("want a JSON object"))
+	}
+	var ct ctRecord
+	var raw json.RawMessage
+	p := &ctParser{file: file}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return broken(err)
+		}
+		if tok != "Records" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return broken(err)
+			}
+			continue
+		}
+		if tok, err := dec.Token(); err != nil {
+			return broken(err)
+		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return broken(errors.New(`"Records" is not an array`))
+		}
+		for dec.More() {
+			if err := dec.Decode(&raw); err != nil {
+				return broken(err)
+			}
+			stats.Lines++
+			// The line the record starts on: the line it ends on, less the
+			// newlines inside it.
+			line := lc.line(dec.InputOffset()) - bytes.Count(raw, []byte{'\n'})
+			ct = ctRecord{}
+			if err := json.Unmarshal(raw, &ct); err != nil {
+				var te *json.UnmarshalTypeError
+				if errors.As(err, &te) {
+					stats.malformed(file, line, "field "+te.Field+": "+te.Value+" is the wrong type")
+				} else {
+					stats.malformed(file, line, jsonReason(err))
+				}
+				continue
+			}
+			if ferr := p.emit(&ct, line, stats, fn); ferr != nil {
+				return stats, ferr
+			}
+		}
+		if _, err := dec.Token(); err != nil { // ']'
+			return broken(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return broken(err)
+	}
+	return stats, nil
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return se.Error()
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "unexpected end of file"
+	}
+	return err.Error()
+}
+
+type ctParser struct {
+	file string
+	rec  Record
+}
+
+// emit maps one CloudTrail record to Records and passes them to fn.
+func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Record) error) error {
+	if string(ct.EventSource) != "s3.amazonaws.com" {
+		if string(ct.EventSource) == "" || string(ct.EventName) == "" {
+			stats.malformed(p.file, line, "no eventSource or eventName")
+			return nil
+		}
+		stats.Skipped++
+		return nil
+	}
+	if string(ct.EventName) == "" {
+		stats.malformed(p.file, line, "no eventName")
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, string(ct.EventTime))
+	if err != nil {
+		stats.malformed(p.file, line, "bad eventTime "+quoteShort(string(ct.EventTime)))
+		return nil
+	}
+	r := &p.rec
+	*r = Record{File: p.file, Line: line, Time: t.UTC(), Operation: string(ct.EventName), RequestID: string(ct.RequestID), ErrorCode: string(ct.ErrorCode)}
+	r.Requester, r.Principal = ctPrincipal(ct)
+	if ip := net.ParseIP(string(ct.SourceIPAddress)); ip != nil {
+		r.SourceIP = string(ct.SourceIPAddress)
+	}
+	switch string(ct.ErrorCode) {
+	case "":
+		r.Status = 200
+	case "AccessDenied", "AllAccessDisabled":
+		r.Status = 403
+	default:
+		r.Status = 400
+	}
+	host := string(ct.TLSDetails.ClientProvidedHostHeader)
+	if rp := ct.RequestParameters; rp != nil {
+		r.Bucket, r.Key, r.VersionID = string(rp.BucketName), string(rp.Key), string(rp.VersionID)
+		if rp.Prefix != nil {
+			r.ListPrefix, r.HasListPrefix = string(*rp.Prefix), true
+		}
+		if string(rp.CopySource) != "" {
+			r.CopySource = copySource(string(rp.CopySource))
+		}
+	}
+	cipher := string(ct.TLSDetails.CipherSuite)
+	if cipher == "" {
+		cipher = string(ct.AdditionalEventData.CipherSuite)
+	}
+	r.SetDetail(Detail{
+		UserAgent: string(ct.UserAgent), SignatureVersion: string(ct.AdditionalEventData.SignatureVersion), CipherSuite: cipher,
+		AuthType: string(ct.AdditionalEventData.AuthenticationMethod), HostHeader: host, TLSVersion: string(ct.TLSDetails.TLSVersion),
+	})
+	stats.Records++
+	if r.Key == "" && r.Bucket != "" {
+		// DeleteObjects names its keys only as resources.
+		prefix := "arn:aws:s3:::" + r.Bucket + "/"
+		var keys []string
+		for _, res := range ct.Resources {
+			if string(res.Type) == "AWS::S3::Object" && strings.HasPrefix(string(res.ARN), prefix) {
+				keys = append(keys, string(res.ARN)[len(prefix):])
+			}
+		}
+		if len(keys) > 0 {
+			for _, k := range keys {
+				r.Key = k
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return fn(r)
+}
+
+// ctPrincipal maps userIdentity to the requester and the principal.
+func ctPrincipal(ct *ctRecord) (string, Principal) {
+	u := &ct.UserIdentity
+	switch string(u.Type) {
+	case "Root", "IAMUser", "FederatedUser":
+		p := parseARNPrincipal(string(u.ARN))
+		if p.Kind != Unknown {
+			return string(u.ARN), p
+		}
+	case "AssumedRole":
+		if iss := u.SessionContext.SessionIssuer; string(iss.Type) == "Role" {
+			if p := parseARNPrincipal(string(iss.ARN)); p.Kind == Role {
+				return string(u.ARN), p
+			}
+		}
+		if p := parseARNPrincipal(string(u.ARN)); p.Kind == Role {
+			return string(u.ARN), p
+		}
+	case "AWSAccount":
+		if string(u.AccountID) == "ANONYMOUS_PRINCIPAL" {
+			return "", Principal{Kind: Anonymous}
+		}
+		if isAccountID(string(u.AccountID)) {
+			arn := "arn:aws:iam::" + string(u.AccountID) + ":root"
+			return arn, Principal{Kind: Root, ARN: arn, Account: string(u.AccountID)}
+		}
+	case "AWSService":
+		if string(u.InvokedBy) != "" {
+			return string(u.InvokedBy), Principal{Kind: Service, Service: string(u.InvokedBy)}
+		}
+	}
+	raw := string(u.ARN)
+	if raw == "" {
+		raw = string(u.Type) + ":" + string(u.PrincipalID)
+	}
+	return raw, Principal{Kind: Unknown, ID: raw}
+}
+
+// copySource turns x-amz-copy-source ("/bucket/key?versionId=v", URL-encoded)
+// into "bucket/key".
+func copySource(s string) string {
+	s, _, _ = strings.Cut(s, "?")
+	if d, err := url.PathUnescape(s); err == nil {
+		s = d
+	}
+	return strings.TrimPrefix(s, "/")
+}
+
+// lineCounter keeps the bytes the JSON decoder has read but not yet passed,
+// so that a decoder position (the decoder reads ahead) can be given as a
+// line. It holds about one decoder buffer, never the file.
+type lineCounter struct {
+	r      io.Reader
+	off    int64  // bytes read
+	base   int64  // offset of win[0]
+	win    []byte // bytes from base to off
+	before int    // newlines before base
+	err    error
+}
+
+func (c *lineCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.win = append(c.win, p[:n]...)
+	c.off += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
+}
+
+// line returns the line of the byte at offset; offsets must not go back.
+func (c *lineCounter) line(offset int64) int {
+	k := int(offset - c.base)
+	if k > len(c.win) {
+		k = len(c.win)
+	}
+	if k > 0 {
+		c.before += bytes.Count(c.win[:k], []byte{'\n'})
+		c.win = c.win[k:]
+		c.base += int64(k)
+	}
+	return c.before + 1
+}
+
+// valueLine returns the line of the first byte at or after offset that is
+// not a separator (space, comma): where the next JSON value starts.
+func (c *lineCounter) valueLine(offset int64) int {
+	n := c.line(offset)
+	for _, b := range c.win {
+		switch b {
+		case '\n':
+			n++
+		case ' ', '\t', '\r', ',':
+		default:
+			return n
+		}
+	}
+	return n
+}

@@ -1,0 +1,155 @@
+package usage_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/usage"
+)
+
+func parseTrail(t *testing.T, input string) ([]usage.Record, *usage.ParseStats) {
+	t.Helper()
+	return collect(t, usage.ParseCloudTrail, input, "trail.json")
+}
+
+func TestParseCloudTrail(t *testing.T) {
+	b, err := os.ReadFile("testdata/cloudtrail-s3.json")
+	require.NoError(t, err)
+	recs, stats := parseTrail(t, string(b))
+	assert.Zero(t, stats.Malformed, "%v", stats.Errors)
+	assert.Equal(t, 1, stats.Skipped, "the EC2 event")
+	require.Len(t, recs, 8, "7 S3 events, DeleteObjects giving one record per key")
+
+	get := recs[0]
+	assert.Equal(t, "GetObject", get.Operation)
+	assert.Equal(t, "data-bucket", get.Bucket)
+	assert.Equal(t, "reports/2024/q1.csv", get.Key)
+	assert.Equal(t, "3HL4kqtJvjVBH40Nrjfkd", get.VersionID)
+	assert.Equal(t, time.Date(2024, 3, 1, 10, 20, 30, 0, time.UTC), get.Time)
+	assert.Equal(t, usage.Principal{Kind: usage.Role, ARN: "arn:aws:iam::111122223333:role/service/etl", Account: "111122223333"}, get.Principal,
+		"a session is collapsed to its issuer, the role with its path")
+	assert.Equal(t, "arn:aws:sts::111122223333:assumed-role/etl/etl-run-42", get.Requester)
+	assert.Equal(t, 200, get.Status)
+	assert.Equal(t, "203.0.113.7", get.SourceIP)
+	d := get.Detail()
+	assert.Equal(t, "TLSv1.3", d.TLSVersion)
+	assert.Equal(t, "SigV4", d.SignatureVersion)
+	assert.Equal(t, "AuthHeader", d.AuthType)
+	assert.Equal(t, "TLS_AES_128_GCM_SHA256", d.CipherSuite)
+	assert.Equal(t, "data-bucket.s3.eu-west-1.amazonaws.com", d.HostHeader)
+	assert.Equal(t, 3, get.Line, "the line the record starts on")
+
+	list := recs[1]
+	assert.True(t, list.HasListPrefix)
+	assert.Equal(t, "reports/", list.ListPrefix)
+	assert.Equal(t, usage.User, list.Principal.Kind)
+	assert.Equal(t, "QueryString", list.Detail().AuthType)
+
+	anon := recs[2]
+	assert.Equal(t, usage.Anonymous, anon.Principal.Kind)
+	assert.True(t, anon.Denied())
+	assert.Equal(t, "AccessDenied", anon.ErrorCode)
+
+	other := recs[3]
+	assert.Equal(t, usage.Principal{Kind: usage.Root, ARN: "arn:aws:iam::444455556666:root", Account: "444455556666"}, other.Principal)
+	assert.Empty(t, other.SourceIP)
+
+	svc := recs[4]
+	assert.Equal(t, usage.Principal{Kind: usage.Service, Service: "cloudtrail.amazonaws.com"}, svc.Principal)
+	assert.Empty(t, svc.SourceIP, "a service name is not an IP address")
+
+	assert.Equal(t, "DeleteObjects", recs[5].Operation)
+	assert.Equal(t, "tmp/a", recs[5].Key)
+	assert.Equal(t, "tmp/b", recs[6].Key)
+
+	assert.Equal(t, "data-bucket/reports/2024/q1 final.csv", recs[7].CopySource)
+}
+
+func TestParseCloudTrailMalformedRecordsAreCounted(t *testing.T) {
+	good := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a"},"requestParameters":{"bucketName":"b","key":"k"}}`
+	input := "{\"Records\": [\n" + strings.Join([]string{
+		good,
+		`{"eventTime":"yesterday","eventSource":"s3.amazonaws.com","eventName":"GetObject"}`,
+		`{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com"}`,
+		`42`,
+		good,
+	}, ",\n") + "\n]}"
+	recs, stats := parseTrail(t, input)
+	assert.Len(t, recs, 2)
+	assert.Equal(t, 3, stats.Malformed)
+	require.Len(t, stats.Errors, 3)
+	assert.Equal(t, 3, stats.Errors[0].Line)
+	assert.Contains(t, stats.Errors[0].Reason, "eventTime")
+	assert.Equal(t, 4, stats.Errors[1].Line)
+	assert.Equal(t, 5, stats.Errors[2].Line)
+	assert.Equal(t, 6, recs[1].Line)
+}
+
+func TestParseCloudTrailTruncatedFileKeepsWhatCameBefore(t *testing.T) {
+	good := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"k"}}`
+	full := `{"Records":[` + good + ",\n" + good + ",\n" + good + `]}`
+	for cut := 1; cut < len(full); cut += 7 {
+		recs, stats := parseTrail(t, full[:cut])
+		assert.LessOrEqual(t, len(recs), 3)
+		assert.Equal(t, 1, stats.Malformed, "cut at %d: the break is reported once", cut)
+	}
+	recs, stats := parseTrail(t, full[:strings.LastIndex(full, good)+10])
+	assert.Len(t, recs, 2, "the records before the break are read")
+	assert.Equal(t, 3, stats.Errors[0].Line)
+
+	recs, stats = parseTrail(t, "")
+	assert.Empty(t, recs)
+	assert.Zero(t, stats.Malformed, "an empty file is empty, not broken")
+	_, stats = parseTrail(t, `["not", "cloudtrail"]`)
+	assert.Equal(t, 1, stats.Malformed)
+}
+
+func TestParseCloudTrailGzipAndOtherKeys(t *testing.T) {
+	good := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"HeadObject","requestParameters":{"bucketName":"b","key":"k"}}`
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	fmt.Fprintf(zw, `{"Version":"1.0","Other":{"a":[1,2]},"Records":[%s,%s],"Digest":"x"}`, good, good)
+	require.NoError(t, zw.Close())
+	n := 0
+	stats, err := usage.ParseCloudTrail(&buf, "x.json.gz", func(r *usage.Record) error {
+		n++
+		assert.Equal(t, "HeadObject", r.Operation)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	assert.Zero(t, stats.Malformed)
+}
+
+// A CloudTrail file is decoded as a stream: a file far larger than the
+// decoder's buffer is read through a generator without being held.
+func TestParseCloudTrailStreams(t *testing.T) {
+	const n = 20000
+	rec := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a"},"requestParameters":{"bucketName":"b","key":"k"}}`
+	pr, pw := io.Pipe()
+	go func() {
+		_, _ = pw.Write([]byte(`{"Records":[`))
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				_, _ = pw.Write([]byte(","))
+			}
+			_, _ = pw.Write([]byte(rec))
+		}
+		_, _ = pw.Write([]byte(`]}`))
+		_ = pw.Close()
+	}()
+	count := 0
+	stats, err := usage.ParseCloudTrail(pr, "big.json", func(*usage.Record) error { count++; return nil })
+	require.NoError(t, err)
+	assert.Equal(t, n, count)
+	assert.Equal(t, n, stats.Records)
+}

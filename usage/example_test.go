@@ -1,0 +1,40 @@
+package usage_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/s3secure/s3secure/usage"
+)
+
+func ExampleParseServerAccessLog() {
+	log := `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports [06/Feb/2024:00:00:38 +0000] 192.0.2.3 arn:aws:sts::111122223333:assumed-role/reader/i-0abc 3E57427F3EXAMPLE REST.GET.OBJECT 2024/q1.csv "GET /reports/2024/q1.csv HTTP/1.1" 200 - 113 113 7 - "-" "aws-sdk-go-v2/1.36.0" - s9lzHYrFp76ZVxRcpX9= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader reports.s3.eu-west-1.amazonaws.com TLSv1.3 - -
+this line is not a log record
+`
+	stats, err := usage.ParseServerAccessLog(strings.NewReader(log), "access.log", func(r *usage.Record) error {
+		fmt.Println(r.Time, r.Principal, r.Operation, r.Bucket, r.Key, r.Status, r.Detail().TLSVersion)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(stats.Records, "records,", stats.Malformed, "malformed:", stats.Errors[0])
+	// Output:
+	// 2024-02-06 00:00:38 +0000 UTC arn:aws:iam::111122223333:role/reader REST.GET.OBJECT reports 2024/q1.csv 200 TLSv1.3
+	// 1 records, 1 malformed: usage: access.log:2: bad time
+}
+
+func ExampleParseCloudTrail() {
+	trail := `{"Records":[{"eventTime":"2024-02-06T00:00:38Z","eventSource":"s3.amazonaws.com","eventName":"PutObject",
+	"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"},
+	"requestParameters":{"bucketName":"reports","key":"2024/q2.csv"}}]}`
+	_, err := usage.ParseCloudTrail(strings.NewReader(trail), "trail.json", func(r *usage.Record) error {
+		fmt.Println(r.Principal.Kind, r.Principal, r.Operation, r.Bucket+"/"+r.Key)
+		return nil
+	})
+	fmt.Println(err)
+	// Output:
+	// user arn:aws:iam::111122223333:user/alice PutObject reports/2024/q2.csv
+	// <nil>
+}

@@ -1,0 +1,81 @@
+package usage_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/s3secure/s3secure/usage"
+)
+
+// FuzzParseServerAccessLog checks that the parser never panics or fails on
+// any input held in memory, counts every non-empty line exactly once (as a
+// record or as malformed), reports lines in order, and gives only records
+// with a bucket, an operation and an HTTP status. Seeds: testdata/fuzz.
+func FuzzParseServerAccessLog(f *testing.F) {
+	f.Add([]byte(line("arn:aws:sts::111122223333:assumed-role/r/s", "REST.GET.BUCKET", "-", "GET /b?prefix=a%2F&versionId=x HTTP/1.1", 200)))
+	f.Add([]byte(line("-", "REST.COPY.OBJECT_GET", "k%20x", "PUT /b/k HTTP/1.1", 403) + "\r\n\n" + oldest(line("-", "REST.HEAD.OBJECT", "z", "HEAD /b/z HTTP/1.1", 200))))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if bytes.HasPrefix(in, []byte{0x1f, 0x8b}) {
+			return // gzip: a corrupt stream is a read error by design
+		}
+		last := 0
+		stats, err := usage.ParseServerAccessLog(bytes.NewReader(in), "fuzz.log", func(r *usage.Record) error {
+			if r.Line <= last {
+				t.Fatalf("line %d after line %d", r.Line, last)
+			}
+			last = r.Line
+			if r.Bucket == "" || r.Operation == "" || r.Status < 100 || r.Status > 599 {
+				t.Fatalf("record without bucket, operation or status: %+v", r)
+			}
+			_ = r.Detail()
+			_ = r.Principal.String()
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("error on an in-memory input: %v", err)
+		}
+		want := 0
+		for _, l := range strings.Split(string(in), "\n") {
+			if strings.TrimSuffix(l, "\r") != "" {
+				want++
+			}
+		}
+		if stats.Lines != want || stats.Records+stats.Malformed != stats.Lines {
+			t.Fatalf("%d non-empty lines; stats %d lines, %d records, %d malformed", want, stats.Lines, stats.Records, stats.Malformed)
+		}
+		prev := 0
+		for _, e := range stats.Errors {
+			if e.Line <= prev || e.File != "fuzz.log" || e.Reason == "" {
+				t.Fatalf("bad line error %+v after line %d", e, prev)
+			}
+			prev = e.Line
+		}
+	})
+}
+
+// FuzzParseCloudTrail checks that the CloudTrail parser never panics or
+// fails on any input held in memory, and passes on only records with an
+// operation, a time and a line.
+func FuzzParseCloudTrail(f *testing.F) {
+	f.Add([]byte(`{"Records":[{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"DeleteObjects","requestParameters":{"bucketName":"b"},"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"}]}]}`))
+	f.Add([]byte("{\"Records\":[\n{\"eventTime\":\"2024-03-01T10:20:30Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/r/s\"}},\n42,"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if bytes.HasPrefix(in, []byte{0x1f, 0x8b}) {
+			return
+		}
+		stats, err := usage.ParseCloudTrail(bytes.NewReader(in), "fuzz.json", func(r *usage.Record) error {
+			if r.Operation == "" || r.Time.IsZero() || r.Line < 1 {
+				t.Fatalf("record without operation, time or line: %+v", r)
+			}
+			_ = r.Detail()
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("error on an in-memory input: %v", err)
+		}
+		if stats.Malformed > stats.Lines+1 {
+			t.Fatalf("%d malformed of %d records", stats.Malformed, stats.Lines)
+		}
+	})
+}
