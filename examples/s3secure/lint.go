@@ -4,20 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/policy/iac"
+	"github.com/s3secure/s3secure/report/sarif"
 )
 
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "lint [-type resource|identity|access-point] [-account-id ID] FILE... (- = stdin)",
-		summary: "validate policy documents offline, with IAM Access Analyzer's issue codes",
+		usage:   "lint [-type resource|access-point|identity] [-account-id ID] FILE... (- = stdin; policy JSON, CloudFormation JSON/YAML, Terraform plan JSON)",
+		summary: "validate policies offline, in policy files, CloudFormation templates and Terraform plans, with IAM Access Analyzer's issue codes",
+		formats: []string{"text", "json", "sarif"},
 		run:     runLint,
 	})
 }
 
-// lintKinds maps -type values to policy kinds.
+// Input size limits. lint reads at most maxLintInput bytes of a file and
+// refuses a larger one before reading the rest (a policy file of tens of
+// megabytes, or /dev/zero, would otherwise take gigabytes of memory), then
+// applies the limit of the format it finds.
+const (
+	// maxPolicyFile: AWS's largest policy is a bucket or access point
+	// policy of 20 KB (IAM managed policies: 6,144 characters); 1 MiB
+	// leaves room for any indentation.
+	maxPolicyFile = 1 << 20
+	// maxTemplateFile: CloudFormation accepts a template of at most 1 MB
+	// (from S3; 51,200 bytes inline); 4 MiB leaves room for comments and
+	// templates that a tool preprocesses.
+	maxTemplateFile = 4 << 20
+	// maxPlanFile: a Terraform plan in JSON holds every resource's
+	// attributes twice (before and after) and grows with the
+	// infrastructure; 64 MiB covers thousands of resources, and the
+	// plan parser is linear in time and memory.
+	maxPlanFile = 64 << 20
+	// maxLintInput is the most lint reads of any file.
+	maxLintInput = maxPlanFile
+)
+
+// lintKinds maps -type values to policy kinds (for policy files; a
+// template's or plan's policies have the kind of their resource).
 var lintKinds = map[string]policy.Kind{
 	"resource":     policy.KindBucket,
 	"bucket":       policy.KindBucket,
@@ -25,13 +53,26 @@ var lintKinds = map[string]policy.Kind{
 	"identity":     policy.KindManaged,
 }
 
-// runLint prints one line per finding: file, severity, code, statement (the
-// statement's index, -1 for the document), line, column, message. It exits 1
-// when a finding is ERROR or SECURITY_WARNING, 2 when a file cannot be read.
+// lintInput is one file argument, read and split into policies.
+type lintInput struct {
+	name     string // as printed: the argument, or <stdin>
+	sarifURI string // the file for SARIF; empty for standard input
+	format   iac.Format
+	policies []iac.Policy
+	err      *iac.SyntaxError // a template or plan that could not be read
+}
+
+// runLint prints one line per finding: file, resource (the CloudFormation
+// logical id or Terraform address; empty for a policy file), severity,
+// code, statement (the statement's index, -1 for the document), line,
+// column (in the file given), message; in text, a summary line follows.
+// With -format sarif it writes one SARIF 2.1.0 log instead. It exits 1
+// when a finding is ERROR or SECURITY_WARNING, 2 when a file cannot be
+// read or is too large.
 func runLint(_ context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
-	typ := fs.String("type", "resource", "how the policies are used: resource (a bucket policy), access-point, or identity (an IAM policy)")
-	account := fs.String("account-id", "", "the owning account's 12-digit ID, so grants to it are not reported as cross-account")
+	typ := fs.String("type", "resource", "how the policies of policy files are used: resource (a bucket policy), access-point, or identity (an IAM policy); templates and plans say it themselves")
+	account := accountIDFlag(fs, "the owning account's 12-digit `ID`, so grants to it are not reported as cross-account (templates' ${AWS::AccountId} is this account)")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -43,36 +84,117 @@ func runLint(_ context.Context, g *globals, args []string) int {
 		return g.fail(errors.New("lint: no files (give FILE... or - for standard input)"))
 	}
 	opts := &policy.ValidateOptions{Kind: kind, Account: *account}
-	// Read everything first, so an unreadable file fails the run before
-	// any output.
-	inputs := make([][]byte, fs.NArg())
+	// Read everything first, so an unreadable or oversized file fails the
+	// run before any output.
+	var inputs []lintInput
 	stdinUsed := false
-	for i, name := range fs.Args() {
+	for _, name := range fs.Args() {
 		if name == "-" {
 			if stdinUsed {
 				return g.fail(errors.New("lint: standard input (-) given twice"))
 			}
 			stdinUsed = true
 		}
-		b, err := g.readInput(name)
+		in, err := g.readLintInput(name)
 		if err != nil {
-			return g.fail(fmt.Errorf("lint: %w", err))
+			return g.fail(err)
 		}
-		inputs[i] = b
+		inputs = append(inputs, in)
 	}
-	p := g.newPrinter("file", "severity", "code", "statement", "line", "column", "message")
+
+	var log *sarif.Log
+	var p *printer
+	if g.format == "sarif" {
+		log = sarif.NewLog(sarif.Tool{Name: "s3secure", InformationURI: "https://github.com/s3secure/s3secure"})
+	} else {
+		p = g.newPrinter("file", "resource", "severity", "code", "statement", "line", "column", "message")
+	}
 	code := exitOK
-	for i, name := range fs.Args() {
-		if name == "-" {
-			name = "<stdin>"
+	var nPolicies, nFindings, nBlocking int
+	emit := func(in lintInput, resource string, f policy.Finding) {
+		nFindings++
+		if f.Severity.Blocking() {
+			nBlocking++
+			code = exitFindings
 		}
-		for _, f := range policy.Validate(inputs[i], opts) {
-			p.Row(name, string(f.Severity), f.Code, f.Statement, f.Line, f.Column, f.Message)
-			if f.Severity.Blocking() {
-				code = exitFindings
+		if log != nil {
+			log.Add(sarif.Location{File: in.sarifURI, Resource: resource}, f)
+			return
+		}
+		p.Row(in.name, resource, string(f.Severity), f.Code, f.Statement, f.Line, f.Column, f.Message)
+	}
+	for _, in := range inputs {
+		if in.err != nil {
+			emit(in, "", syntaxFinding(in.err))
+			continue
+		}
+		for _, pol := range in.policies {
+			nPolicies++
+			for _, f := range pol.Validate(opts) {
+				emit(in, pol.Resource, f)
 			}
 		}
 	}
+	if log != nil {
+		if _, err := log.WriteTo(g.stdout); err != nil {
+			return g.fail(fmt.Errorf("lint: write the SARIF log: %w", err))
+		}
+		return code
+	}
 	p.Flush()
+	if !g.json() {
+		fmt.Fprintf(g.stdout, "%d files, %d policies: %d findings, %d blocking\n", len(inputs), nPolicies, nFindings, nBlocking)
+	}
 	return code
+}
+
+// readLintInput reads a file argument ("-" is standard input) up to the
+// size limits and finds its policies.
+func (g *globals) readLintInput(name string) (lintInput, error) {
+	in := lintInput{name: name, sarifURI: name}
+	var r io.Reader
+	if name == "-" {
+		in.name, in.sarifURI = "<stdin>", ""
+		r = g.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return in, fmt.Errorf("lint: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxLintInput+1))
+	if err != nil {
+		return in, fmt.Errorf("lint: read %s: %w", in.name, err)
+	}
+	if len(data) > maxLintInput {
+		return in, fmt.Errorf("lint: %s is larger than %d MiB, the most lint reads (a Terraform plan's limit; a template's is %d MiB, a policy file's %d MiB)",
+			in.name, maxLintInput>>20, maxTemplateFile>>20, maxPolicyFile>>20)
+	}
+	in.format = iac.Detect(data)
+	limit := map[iac.Format]int{iac.FormatPolicy: maxPolicyFile, iac.FormatCloudFormation: maxTemplateFile, iac.FormatTerraformPlan: maxPlanFile}[in.format]
+	if len(data) > limit {
+		return in, fmt.Errorf("lint: %s (%s) is larger than %d MiB, the limit for its kind of file", in.name, in.format, limit>>20)
+	}
+	_, in.policies, err = iac.Find(data)
+	var se *iac.SyntaxError
+	if errors.As(err, &se) {
+		in.err = se
+	} else if err != nil {
+		return in, fmt.Errorf("lint: %s: %w", in.name, err)
+	}
+	for _, p := range in.policies {
+		if len(p.Document) > maxPolicyFile {
+			return in, fmt.Errorf("lint: %s: the policy of %s is larger than %d MiB", in.name, p.Resource, maxPolicyFile>>20)
+		}
+	}
+	return in, nil
+}
+
+// syntaxFinding reports a template or plan that could not be read like a
+// policy that does not parse.
+func syntaxFinding(e *iac.SyntaxError) policy.Finding {
+	sev, _ := policy.CodeSeverity("JSON_SYNTAX_ERROR")
+	return policy.Finding{Severity: sev, Code: "JSON_SYNTAX_ERROR", Statement: -1, Line: e.Line, Column: e.Column, Message: e.Msg}
 }

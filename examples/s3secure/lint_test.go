@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,6 +33,7 @@ func writeFile(t *testing.T, name, content string) string {
 
 type lintLine struct {
 	File      string `json:"file"`
+	Resource  string `json:"resource"`
 	Severity  string `json:"severity"`
 	Code      string `json:"code"`
 	Statement int    `json:"statement"`
@@ -65,7 +67,7 @@ func TestLintJSON(t *testing.T) {
 		Message: lines[0].Message}, lines[0])
 	assert.Contains(t, lines[0].Message, "public")
 	// Keys come in the documented order.
-	assert.True(t, strings.HasPrefix(stdout, `{"file":`))
+	assert.True(t, strings.HasPrefix(stdout, `{"file":`+strconvQuote(public)+`,"resource":"","severity":`))
 	assert.Contains(t, stdout, `"statement":0,"line":4,"column":59,"message":`)
 }
 
@@ -74,7 +76,7 @@ func TestLintExitCodes(t *testing.T) {
 	sugg := writeFile(t, "sugg.json", lintSuggestion)
 	code, stdout, _ := runCLI(t, "", "lint", good)
 	assert.Equal(t, exitOK, code)
-	assert.Empty(t, stdout)
+	assert.Equal(t, "1 files, 1 policies: 0 findings, 0 blocking\n", stdout, "text ends with a summary, even when nothing was found")
 
 	code, stdout, _ = runCLI(t, "", "lint", sugg)
 	assert.Equal(t, exitOK, code, "a SUGGESTION does not block")
@@ -111,4 +113,173 @@ func TestLintStdinAndTypes(t *testing.T) {
 	assert.Equal(t, "JSON_SYNTAX_ERROR", lines[0].Code)
 	assert.Equal(t, -1, lines[0].Statement)
 	assert.Equal(t, 2, lines[0].Line)
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func TestLintTemplatesAndPlans(t *testing.T) {
+	tmpl := filepath.Join("..", "..", "policy", "iac", "testdata", "template.yaml")
+	plan := filepath.Join("..", "..", "policy", "iac", "testdata", "plan.json")
+	code, stdout, stderr := runCLI(t, "", "-format", "json", "lint", "-account-id", "111122223333", tmpl, plan)
+	assert.Equal(t, exitFindings, code, stderr)
+	lines := parseLines(t, stdout)
+	type key struct {
+		file, resource, code string
+		line                 int
+	}
+	var got []key
+	for _, l := range lines {
+		got = append(got, key{l.File, l.Resource, l.Code, l.Line})
+		assert.Positive(t, l.Column)
+	}
+	assert.Equal(t, []key{
+		{tmpl, "BucketPolicy", "S3SECURE_PUBLIC_ACCESS", 36},
+		{tmpl, "Reader", "REDUNDANT_ACTION", 54},
+		{tmpl, "Reader", "INVALID_ACTION", 57},
+		{plan, "aws_s3_bucket_policy.this", "S3SECURE_PUBLIC_ACCESS", 1},
+		{plan, "module.app.aws_iam_role.reader", "REDUNDANT_ACTION", 1},
+		{plan, "data.aws_iam_policy_document.logs", "EMPTY_SID_VALUE", 1},
+	}, got)
+
+	// Text: one line per finding with the resource, then the summary.
+	code, stdout, _ = runCLI(t, "", "lint", tmpl)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, "RESOURCE")
+	assert.Regexp(t, `template\.yaml\s+BucketPolicy\s+SECURITY_WARNING\s+S3SECURE_PUBLIC_ACCESS\s+2\s+36\s+24\s+the statement is public`, stdout)
+	assert.True(t, strings.HasSuffix(stdout, "1 files, 2 policies: 3 findings, 2 blocking\n"), stdout)
+
+	// A template on standard input.
+	yaml := "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - {Effect: Allow, Action: !Sub 's3:${Op}', Resource: !GetAtt B.Arn}\n"
+	code, stdout, _ = runCLI(t, yaml, "-format", "json", "lint", "-")
+	assert.Equal(t, exitOK, code, "placeholders are never errors: %s", stdout)
+	assert.Empty(t, stdout)
+
+	// A template that does not parse is one finding at the error.
+	code, stdout, _ = runCLI(t, "{\"Resources\": {\n  \"A\": }", "-format", "json", "lint", "-")
+	assert.Equal(t, exitFindings, code)
+	lines = parseLines(t, stdout)
+	require.Len(t, lines, 1)
+	assert.Equal(t, lintLine{File: "<stdin>", Severity: "ERROR", Code: "JSON_SYNTAX_ERROR", Statement: -1, Line: 2, Column: 8, Message: lines[0].Message}, lines[0])
+}
+
+func TestLintSARIF(t *testing.T) {
+	tmpl := filepath.Join("..", "..", "policy", "iac", "testdata", "template.yaml")
+	public := writeFile(t, "public.json", lintPublic)
+	code, stdout, stderr := runCLI(t, "", "-format", "sarif", "lint", tmpl, public)
+	assert.Equal(t, exitFindings, code, stderr)
+
+	// The official schema accepts the log (the report/sarif tests say where
+	// it comes from).
+	f, err := os.Open(filepath.Join("..", "..", "report", "sarif", "testdata", "sarif-schema-2.1.0.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	schemaDoc, err := jsonschema.UnmarshalJSON(f)
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("sarif.json", schemaDoc))
+	schema, err := c.Compile("sarif.json")
+	require.NoError(t, err)
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+	require.NoError(t, err)
+	require.NoError(t, schema.Validate(inst))
+
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Name  string
+					Rules []struct{ ID string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				Level     string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+					LogicalLocations []struct{ Name string }
+				}
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &log))
+	require.Len(t, log.Runs, 1)
+	run := log.Runs[0]
+	assert.Equal(t, "s3secure", run.Tool.Driver.Name)
+	require.Len(t, run.Results, 4)
+	r := run.Results[0]
+	assert.Equal(t, "S3SECURE_PUBLIC_ACCESS", r.RuleID)
+	assert.Equal(t, "error", r.Level)
+	assert.Equal(t, filepath.ToSlash(tmpl), r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	assert.Equal(t, 36, r.Locations[0].PhysicalLocation.Region.StartLine)
+	assert.Equal(t, 24, r.Locations[0].PhysicalLocation.Region.StartColumn)
+	assert.Equal(t, "BucketPolicy", r.Locations[0].LogicalLocations[0].Name)
+	last := run.Results[3]
+	assert.Equal(t, "S3SECURE_PUBLIC_ACCESS", last.RuleID)
+	assert.Empty(t, last.Locations[0].LogicalLocations)
+	var ids []string
+	for _, rule := range run.Tool.Driver.Rules {
+		ids = append(ids, rule.ID)
+	}
+	assert.ElementsMatch(t, []string{"S3SECURE_PUBLIC_ACCESS", "REDUNDANT_ACTION", "INVALID_ACTION"}, ids)
+
+	// A clean run is a valid log with no results, exit 0.
+	good := writeFile(t, "good.json", lintGood)
+	code, stdout, _ = runCLI(t, "", "-format", "sarif", "lint", good)
+	assert.Equal(t, exitOK, code)
+	inst, err = jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+	require.NoError(t, err)
+	require.NoError(t, schema.Validate(inst))
+	assert.Contains(t, stdout, `"results": []`)
+}
+
+// Oversized input is refused with exit 2 before it is all read.
+func TestLintSizeLimits(t *testing.T) {
+	big := `{"Version":"2012-10-17","Statement":[` + strings.Repeat(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},`, 12_000) + `{}]}`
+	require.Greater(t, len(big), maxPolicyFile)
+	path := writeFile(t, "big.json", big)
+	code, stdout, stderr := runCLI(t, "", "lint", path)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "is larger than 1 MiB, the limit for its kind of file")
+	assert.Equal(t, 1, strings.Count(stderr, "\n"))
+
+	// The same bytes on standard input.
+	code, _, stderr = runCLI(t, big, "lint", "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "<stdin> (policy) is larger than 1 MiB")
+
+	// An endless file stops at the most lint reads.
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		code, _, stderr = runCLI(t, "", "lint", "/dev/zero")
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "/dev/zero is larger than 64 MiB, the most lint reads")
+	}
+
+	// A template may be bigger than a policy file.
+	tmpl := "Resources:\n" + strings.Repeat("  # "+strings.Repeat("x", 100)+"\n", 15_000) +
+		"  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties: {PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:GetObjectt, Resource: '*'}]}}\n"
+	require.Greater(t, len(tmpl), maxPolicyFile)
+	code, stdout, stderr = runCLI(t, tmpl, "-format", "json", "lint", "-")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, "INVALID_ACTION")
+}
+
+func TestLintAccountID(t *testing.T) {
+	good := writeFile(t, "good.json", lintGood)
+	code, _, stderr := runCLI(t, "", "lint", "-account-id", "12345", good)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-account-id")
+	pm := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:PutBucketPolicy","Resource":"arn:aws:s3:::my-bucket"}]}`
+	path := writeFile(t, "pm.json", pm)
+	code, stdout, _ := runCLI(t, "", "-format", "json", "lint", "-account-id", "444455556666", path)
+	assert.Equal(t, exitOK, code, stdout)
+	code, stdout, _ = runCLI(t, "", "-format", "json", "lint", "-account-id", "111122223333", path)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, "S3SECURE_CROSS_ACCOUNT_PERMISSIONS_MANAGEMENT")
 }
