@@ -199,14 +199,6 @@ func (p *printer) Flush() {
 	}
 }
 
-// readInput reads a file argument; "-" means standard input.
-func (g *globals) readInput(name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(g.stdin)
-	}
-	return os.ReadFile(name)
-}
-
 // terminal returns w when it is a terminal, else nil.
 func terminal(w io.Writer) io.Writer {
 	f, ok := w.(*os.File)
