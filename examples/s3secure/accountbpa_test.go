@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
@@ -39,7 +40,7 @@ func TestAccountBPALocal(t *testing.T) {
 // keeps the account's Block Public Access in the S3 fake.
 func accountBPAEnv(t *testing.T) (*testAWS, *s3controlfake.Server, []string) {
 	t.Helper()
-	sf := startAWS(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy})
+	sf := startAWS(t, &localaws.Options{LegacyBuckets: true})
 	c := sf.OwnerClient()
 	for _, b := range []string{"public-site", "quiet-data"} {
 		_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(b)})

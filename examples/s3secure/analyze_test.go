@@ -11,10 +11,9 @@ import (
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
 type analyzeRow struct {
@@ -41,7 +40,7 @@ func rows(t *testing.T, out string) []analyzeRow {
 }
 
 func TestAnalyzeOffline(t *testing.T) {
-	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
+	sf := startAWS(t, &localaws.Options{AccountID: "111122223333", LegacyBuckets: true})
 	owner := sf.OwnerCredential()
 	c := sf.OwnerClient()
 	for _, b := range []string{"open-bucket", "quiet-bucket", "partner-bucket"} {
@@ -147,7 +146,7 @@ func archiveInput(arn, id string) *accessanalyzer.UpdateFindingsInput {
 }
 
 func TestAnalyzeOnlineWrongRegion(t *testing.T) {
-	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333"})
+	sf := startAWS(t, &localaws.Options{AccountID: "111122223333"})
 	owner := sf.OwnerCredential()
 	west := sf.Client(owner, func(o *s3.Options) { o.Region = "eu-west-1" })
 	_, err := west.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("away-bucket"),
@@ -165,7 +164,7 @@ func TestAnalyzeOnlineWrongRegion(t *testing.T) {
 // the run; with -org naming that organization it is inside the zone of
 // trust. A malformed -org is refused.
 func TestAnalyzeOfflineOrganization(t *testing.T) {
-	sf := startAWS(t, &s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
+	sf := startAWS(t, &localaws.Options{AccountID: "111122223333", LegacyBuckets: true})
 	c := sf.OwnerClient()
 	_, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("org-bucket")})
 	require.NoError(t, err)

@@ -2,13 +2,10 @@ package main
 
 import (
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -18,19 +15,21 @@ import (
 	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/cffake"
 	"github.com/s3secure/s3secure/internal/cloudtrailfake"
-	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/iamfake"
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
-// testAWS is every fake the CLI talks to behind one HTTPS endpoint, routed
-// by the service in the request's SigV4 credential scope (S3 Control,
-// which signs as s3, by its /v20180820/ path), as "s3secure serve" and
-// moto are reached: one -endpoint for every service. STS answers
-// GetCallerIdentity with the S3 fake's account.
+// testAWS is the in-memory AWS (internal/localaws: every fake behind one
+// HTTPS endpoint, routed by the service in each request's SigV4 scope), as
+// "s3secure serve" runs it, with a count of the requests per service. It
+// embeds the S3 fake (as an s3fake.Fake whose URL is the endpoint) and
+// exposes the owner account's other fakes for seeding and inspection.
 type testAWS struct {
 	*s3fake.Fake
+	AWS        *localaws.Server
 	Control    *s3controlfake.Server
 	Trails     *cloudtrailfake.Server
 	CloudFront *cffake.Fake
@@ -39,95 +38,41 @@ type testAWS struct {
 
 	mu       sync.Mutex
 	services map[string]int
-	sts      fakeutil.Auth
 }
 
-// startAWS starts a testAWS with s3opts for the S3 fake, sets the
-// environment of a CLI run that signs as the account owner and trusts the
-// endpoint's certificate, and fails t if any request goes to real AWS.
-func startAWS(t *testing.T, s3opts *s3fake.Options) *testAWS {
+// startAWS starts a testAWS, sets the environment of a CLI run that signs
+// as the owner account's root and trusts the endpoint's certificate, and
+// fails t if any request goes to real AWS.
+func startAWS(t *testing.T, opts *localaws.Options) *testAWS {
 	t.Helper()
-	s3srv, err := s3fake.New(s3opts)
+	srv, err := localaws.New(opts)
 	require.NoError(t, err)
-	a := &testAWS{
-		Control:    s3controlfake.New(&s3controlfake.Options{AccountID: s3srv.AccountID(), Region: s3srv.Region(), S3: s3srv}),
-		Trails:     cloudtrailfake.New(&cloudtrailfake.Options{AccountID: s3srv.AccountID(), Region: s3srv.Region()}),
-		CloudFront: cffake.New(&cffake.Options{AccountID: s3srv.AccountID()}),
-		Analyzer:   aafake.New(&aafake.Options{Account: s3srv.AccountID()}),
-		IAM:        iamfake.New(),
-		services:   map[string]int{},
-		sts:        fakeutil.Auth{Service: "sts", Codes: fakeutil.QueryAuth, Credentials: fakeutil.NewCredentials()},
-	}
+	owner := srv.Owner()
+	a := &testAWS{AWS: srv, Control: owner.S3Control, Trails: owner.CloudTrail, CloudFront: owner.CloudFront,
+		Analyzer: owner.AccessAnalyzer, IAM: owner.IAM, services: map[string]int{}}
 	hs := httptest.NewTLSServer(a)
 	t.Cleanup(hs.Close)
-	a.Fake = &s3fake.Fake{Server: s3srv, URL: hs.URL, HTTPServer: hs}
-	owner := s3srv.OwnerCredential()
-	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	a.Fake = &s3fake.Fake{Server: srv.S3(), URL: hs.URL, HTTPServer: hs}
+	root := owner.Root()
+	cliEnv(t, root.AccessKeyID, root.SecretAccessKey)
 	trustFake(t, a.Fake)
 	return a
 }
 
-var scopeRe = regexp.MustCompile(`Credential=[^/,]+/[^/]+/[^/]+/([^/]+)/aws4_request`)
-
-// service returns the SigV4 signing name of r ("" when unsigned).
-func service(r *http.Request) string {
-	if m := scopeRe.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		return m[1]
-	}
-	if c := r.URL.Query().Get("X-Amz-Credential"); c != "" {
-		if parts := strings.Split(c, "/"); len(parts) == 5 {
-			return parts[3]
-		}
-	}
-	return ""
-}
-
+// ServeHTTP counts the request by its SigV4 signing name (s3control for S3
+// Control, which signs as s3) and serves it.
 func (a *testAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	svc := service(r)
+	svc := ""
+	if sc, ok := sigv4.RequestScope(r); ok {
+		svc = sc.Service
+	}
 	if svc == "s3" && strings.HasPrefix(r.URL.Path, "/v20180820/") {
 		svc = "s3control"
 	}
 	a.mu.Lock()
 	a.services[svc]++
 	a.mu.Unlock()
-	switch svc {
-	case "", "s3":
-		a.Server.ServeHTTP(w, r)
-	case "s3control":
-		a.Control.ServeHTTP(w, r)
-	case "cloudtrail":
-		a.Trails.ServeHTTP(w, r)
-	case "cloudfront":
-		a.CloudFront.ServeHTTP(w, r)
-	case "access-analyzer":
-		a.Analyzer.ServeHTTP(w, r)
-	case "iam":
-		a.IAM.ServeHTTP(w, r)
-	case "sts":
-		a.serveSTS(w, r)
-	default:
-		http.Error(w, "no fake for "+svc, http.StatusNotImplemented)
-	}
-}
-
-// serveSTS answers GetCallerIdentity for the account owner.
-func (a *testAWS) serveSTS(w http.ResponseWriter, r *http.Request) {
-	if ae := a.sts.Check(r); ae != nil {
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(ae.Status)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>r</RequestId></ErrorResponse>`, ae.Code, ae.Message)
-		return
-	}
-	_ = r.ParseForm()
-	if r.Form.Get("Action") != "GetCallerIdentity" {
-		http.Error(w, "not implemented", http.StatusNotImplemented)
-		return
-	}
-	acct := a.AccountID()
-	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>`+
-		`<Arn>arn:aws:iam::%s:root</Arn><UserId>%s</UserId><Account>%s</Account></GetCallerIdentityResult>`+
-		`<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`, acct, acct, acct)
+	a.AWS.ServeHTTP(w, r)
 }
 
 // Requests returns how many requests each service (SigV4 signing name;
@@ -163,5 +108,3 @@ func trustFake(t *testing.T, f *s3fake.Fake) {
 	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
 	t.Setenv("AWS_CA_BUNDLE", path)
 }
-
-var _ = url.Parse

@@ -68,9 +68,7 @@ func envName(id string) string {
 func (g *globals) override(id string, base **string) {
 	switch {
 	case g.local:
-		if ep, ok := g.localEndpoints[id]; ok {
-			*base = aws.String(ep)
-		}
+		*base = aws.String(g.localURL)
 	case g.endpoint != "":
 		*base = aws.String(g.endpoint)
 	}
@@ -139,11 +137,9 @@ func clientFor[C any](ctx context.Context, g *globals, id string, mk func(*globa
 	if err != nil {
 		return zero, err
 	}
-	if g.local {
-		if err := g.startLocalService(ctx, id); err != nil {
-			return zero, err
-		}
-	} else if g.custom && g.endpoints[id] == nil {
+	if g.local && !localServices[id] {
+		return zero, fmt.Errorf("-local has no %s: run the command against AWS, or an endpoint that has it", id)
+	} else if !g.local && g.custom && g.endpoints[id] == nil {
 		return zero, fmt.Errorf("an endpoint is configured for %s but not for %s, whose requests would go to AWS: "+
 			"give -endpoint, or set AWS_ENDPOINT_URL or %s", strings.Join(g.customServices(), ", "), id, envName(id))
 	}

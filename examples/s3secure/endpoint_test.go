@@ -195,3 +195,18 @@ func TestEndpointValidation(t *testing.T) {
 	assert.Contains(t, stderr, `the configured Region "moon-1" is not an AWS Region name`)
 	assert.Equal(t, 1, strings.Count(stderr, "\n"))
 }
+
+// TestLocalHasEveryService: -local is one in-memory AWS for the run with
+// every service on one endpoint (IAM, S3 Control, CloudTrail, CloudFront
+// beside S3); a service it lacks is refused by name.
+func TestLocalHasEveryService(t *testing.T) {
+	expectNoAWS(t)
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "keys")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, jsonRows(t, stdout), "the in-memory account has no IAM users")
+	code, _, stderr = runCLI(t, "", "-local", "audit", "-bucket", "local-acct", "-account-controls")
+	assert.Equal(t, exitFindings, code, stderr)
+	code, _, stderr = runCLI(t, "", "-local", "cloudfront", "-bucket", "local-site", "-apply-key-policy")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-local has no KMS")
+}

@@ -36,8 +36,7 @@ type globals struct {
 	cfg         *aws.Config
 	closer      []func()
 	localServer *s3fake.Server // with -local: the embedded fake
-	// localEndpoints are, with -local, the embedded services started so far.
-	localEndpoints map[string]string
+	localURL    string         // with -local: the in-memory AWS's endpoint
 
 	// endpoints is the endpoint each AWS service resolves to in this run
 	// (nil: AWS's own); custom is set when any of them is not an AWS host.
