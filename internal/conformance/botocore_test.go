@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -33,7 +34,7 @@ func TestBotocoreInterop(t *testing.T) {
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.HTTPServer.Certificate().Raw}), 0o600))
 	cmd := exec.CommandContext(t.Context(), py, "testdata/botocore_client.py", f.URL, owner.AccessKeyID, owner.SecretAccessKey)
-	cmd.Env = append(cmd.Environ(), "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_CA_BUNDLE="+caFile)
+	cmd.Env = fakeutil.ProcessEnv("AWS_CA_BUNDLE=" + caFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

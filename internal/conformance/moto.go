@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
 // MotoEndpointEnv names the environment variable that points the suite at an
@@ -46,6 +48,9 @@ func StartMoto(tb testing.TB) string {
 	}
 	var out bytes.Buffer
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto is botocore underneath: the user's AWS settings (a profile that
+	// does not exist, a region, an endpoint) would change its answers.
+	cmd.Env = fakeutil.ProcessEnv()
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go"
@@ -120,4 +123,51 @@ func TestResentRequestsAreNotCountedAgain(t *testing.T) {
 	assert.True(t, failed1)
 	assert.True(t, failed2, "a resend still meets the injected fault")
 	assert.Equal(t, 1, o.Count("Op"), "the resend is the same operation")
+}
+
+// TestProcessEnv: a started process sees none of the user's AWS or proxy
+// settings, and what the test sets wins.
+func TestProcessEnv(t *testing.T) {
+	t.Setenv("AWS_PROFILE", "nonexistent")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+	t.Setenv("aws_region", "mars-1")
+	t.Setenv("BOTO_CONFIG", "/nonexistent")
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:1")
+	t.Setenv("S3SECURE_KEPT", "yes")
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	cmd := exec.Command(sh, "-c", "env")
+	cmd.Env = fakeutil.ProcessEnv("AWS_REGION=us-east-1", "AWS_CONFIG_FILE=/etc/test-config")
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			got[k] = v
+		}
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "aws_region", "BOTO_CONFIG", "HTTPS_PROXY"} {
+		assert.NotContains(t, got, k)
+	}
+	assert.Equal(t, "yes", got["S3SECURE_KEPT"], "the rest of the environment is kept")
+	assert.Equal(t, "us-east-1", got["AWS_REGION"])
+	assert.Equal(t, "/etc/test-config", got["AWS_CONFIG_FILE"], "what the test sets wins")
+	assert.Equal(t, "/dev/null", got["AWS_SHARED_CREDENTIALS_FILE"])
+	assert.Equal(t, "true", got["AWS_EC2_METADATA_DISABLED"])
+}
+
+func TestIsolateAWSEnv(t *testing.T) {
+	t.Setenv("AWS_USE_FIPS_ENDPOINT", "true")
+	t.Setenv("Https_Proxy", "http://127.0.0.1:1")
+	t.Setenv("S3SECURE_KEPT", "yes")
+	fakeutil.IsolateAWSEnv()
+	for _, k := range []string{"AWS_USE_FIPS_ENDPOINT", "Https_Proxy"} {
+		_, set := os.LookupEnv(k)
+		assert.False(t, set, k)
+	}
+	assert.Equal(t, "yes", os.Getenv("S3SECURE_KEPT"))
+	assert.Equal(t, "/dev/null", os.Getenv("AWS_CONFIG_FILE"))
+	assert.Equal(t, "/dev/null", os.Getenv("AWS_SHARED_CREDENTIALS_FILE"))
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,4 +55,63 @@ func (m motoAccount) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("x-moto-account-id", m.account)
 	return m.next.RoundTrip(r)
+}
+
+// ProcessEnv returns the environment for a process a test starts
+// (moto_server, a boto3 script, the command-line tool): this process's
+// environment without any of the user's AWS settings (every AWS_* and
+// BOTO_* variable: profiles, endpoints, regions, keys, CA bundles, config
+// files) or proxy settings, and with shared configuration and credential
+// files and instance metadata switched off, then set (KEY=VALUE entries)
+// on top. The process sees only the AWS environment the test gives it.
+func ProcessEnv(set ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !userAWSSetting(k) {
+			env = append(env, kv)
+		}
+	}
+	for k, v := range isolatedAWSEnv {
+		env = append(env, k+"="+v)
+	}
+	return append(env, set...)
+}
+
+// isolatedAWSEnv is the AWS environment ProcessEnv and IsolateAWSEnv
+// give: no shared configuration or credential files, no instance
+// metadata.
+var isolatedAWSEnv = map[string]string{
+	"AWS_CONFIG_FILE":             "/dev/null",
+	"AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+	"AWS_EC2_METADATA_DISABLED":   "true",
+}
+
+// IsolateAWSEnv removes the user's AWS and proxy settings from this
+// process's environment and switches off shared files and instance
+// metadata, as ProcessEnv does for a child, for the tests of a program
+// that reads the environment by design (the command-line tool): call it
+// from an init function of the package's tests, before any test runs;
+// tests then t.Setenv what they need. It panics if the environment cannot
+// be changed.
+func IsolateAWSEnv() {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); userAWSSetting(k) {
+			if err := os.Unsetenv(k); err != nil {
+				panic(err)
+			}
+		}
+	}
+	for k, v := range isolatedAWSEnv {
+		if err := os.Setenv(k, v); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// userAWSSetting reports whether an environment variable is an AWS SDK,
+// botocore or proxy setting.
+func userAWSSetting(k string) bool {
+	u := strings.ToUpper(k)
+	return strings.HasPrefix(u, "AWS_") || strings.HasPrefix(u, "BOTO_") ||
+		u == "HTTP_PROXY" || u == "HTTPS_PROXY" || u == "ALL_PROXY" || u == "NO_PROXY"
 }
