@@ -20,6 +20,7 @@ func init() {
 		usage: "analyze -bucket B | -all [-offline [-account-id ID] [-trust ID,...] [-org o-...]] " +
 			"[-create-analyzer] [-include-archived]",
 		summary: "who outside the account can reach buckets: Access Analyzer findings, or -offline from the buckets' own settings",
+		formats: []string{"text", "json", "ocsf"},
 		run:     runAnalyze,
 		flagFor: map[string]string{"AllowCreate": "-create-analyzer"},
 	})
@@ -83,6 +84,9 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 	}
 	partial := err
 	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Bucket < findings[j].Bucket })
+	if g.format == "ocsf" {
+		return g.analyzeOCSF(findings, partial)
+	}
 	p := g.newPrinter("bucket", "kind", "public", "principal", "accounts", "actions", "conditions", "source", "status", "id")
 	blocking := false
 	for _, f := range findings {

@@ -18,6 +18,7 @@ func init() {
 			"[-concurrency N]",
 		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
 			"or NOT_APPLICABLE per control",
+		formats: []string{"text", "json", "ocsf"},
 		run:     runAudit,
 		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency"},
 	})
@@ -109,6 +110,9 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		reports = []*securebucket.Report{rep}
 	}
 
+	if g.format == "ocsf" {
+		return g.auditOCSF(opts.AccountID, accountRows, reports)
+	}
 	p := g.newPrinter("bucket", "control", "status", "severity", "message")
 	blocking := false
 	// S3.1 comes from AuditAccount when -account is given; the bucket

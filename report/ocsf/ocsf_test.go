@@ -9,8 +9,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/ocsfcheck"
 	"github.com/s3secure/s3secure/report/ocsf"
 )
+
+// schemaDir is the committed OCSF 1.6.0 excerpt (testdata/README.md).
+const schemaDir = "testdata/ocsf-schema-1.6.0"
+
+func loadSchema(t *testing.T, profiles ...string) *ocsfcheck.Schema {
+	return ocsfcheck.Load(t, schemaDir, profiles...)
+}
 
 var product = ocsf.Product{Name: "s3secure", UID: "s3secure", VendorName: "s3secure", Version: "1.2.3"}
 
@@ -41,7 +49,7 @@ func TestRecordsFollowTheSchema(t *testing.T) {
 		{},
 	} {
 		rec := record(t, ocsf.NewDetectionFinding(product, c))
-		assert.Empty(t, s.checkRecord(rec), "%+v", rec)
+		assert.Empty(t, s.CheckRecord(rec), "%+v", rec)
 	}
 }
 
@@ -68,24 +76,24 @@ func TestSchemaCheckCatchesMistakes(t *testing.T) {
 		"resources not array":  func(m map[string]any) { m["resources"] = map[string]any{"uid": "x"} },
 	} {
 		rec := record(t, good)
-		require.Empty(t, s.checkRecord(rec))
+		require.Empty(t, s.CheckRecord(rec))
 		breakIt(rec)
-		assert.NotEmpty(t, s.checkRecord(rec), name)
+		assert.NotEmpty(t, s.CheckRecord(rec), name)
 	}
 	// Without the cloud profile, cloud is not an attribute of the class.
 	noCloud := loadSchema(t, "datetime")
-	assert.NotEmpty(t, noCloud.checkRecord(record(t, good)))
+	assert.NotEmpty(t, noCloud.CheckRecord(record(t, good)))
 }
 
 // The Go constants carry the schema's ids and captions.
 func TestConstantsMatchSchema(t *testing.T) {
 	s := loadSchema(t, "cloud", "datetime")
-	attrs := s.attributes("detection_finding", true)
+	attrs := s.Attributes("detection_finding", true)
 	enumMatches(t, attrs["severity_id"]["enum"].(map[string]any), []ocsf.SeverityID{ocsf.SeverityUnknown, ocsf.SeverityInformational,
 		ocsf.SeverityLow, ocsf.SeverityMedium, ocsf.SeverityHigh, ocsf.SeverityCritical, ocsf.SeverityFatal, ocsf.SeverityOther})
 	enumMatches(t, attrs["status_id"]["enum"].(map[string]any), []ocsf.StatusID{ocsf.StatusUnknown, ocsf.StatusNew,
 		ocsf.StatusInProgress, ocsf.StatusSuppressed, ocsf.StatusResolved, ocsf.StatusArchived, ocsf.StatusDeleted, ocsf.StatusOther})
-	assert.Equal(t, s.version, ocsf.Version)
+	assert.Equal(t, s.Version(), ocsf.Version)
 }
 
 // enumMatches checks that the schema's enum has exactly these values, each

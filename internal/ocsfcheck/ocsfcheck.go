@@ -1,4 +1,7 @@
-package ocsf_test
+// Package ocsfcheck checks OCSF records against the source files of the
+// OCSF schema (an excerpt is committed under report/ocsf/testdata), the way
+// the OCSF server compiles them. It is for tests.
+package ocsfcheck
 
 import (
 	"encoding/json"
@@ -13,16 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// schemaDir is the committed OCSF 1.6.0 excerpt (testdata/README.md).
-const schemaDir = "testdata/ocsf-schema-1.6.0"
-
-// ocsfSchema resolves the OCSF source files the way the OCSF server
+// Schema resolves the OCSF source files the way the OCSF server
 // compiles them: an event class or object is its "extends" chain merged
 // from the root down, each attribute the dictionary's definition merged
 // with the class's, and an included profile counts only when the record
 // lists it in metadata.profiles.
-type ocsfSchema struct {
-	t          *testing.T
+type Schema struct {
+	t          testing.TB
+	dir        string
 	dict       map[string]map[string]any // attribute name → definition
 	types      map[string]map[string]any // scalar type name → definition
 	events     map[string]map[string]any // by name
@@ -32,7 +33,7 @@ type ocsfSchema struct {
 	profiles   map[string]bool // applied
 }
 
-func readJSON(t *testing.T, path string) map[string]any {
+func readJSON(t testing.TB, path string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -41,8 +42,10 @@ func readJSON(t *testing.T, path string) map[string]any {
 	return m
 }
 
-func loadSchema(t *testing.T, profiles ...string) *ocsfSchema {
-	s := &ocsfSchema{t: t, dict: map[string]map[string]any{}, types: map[string]map[string]any{},
+// Load reads the schema files under dir, with these profiles applied.
+func Load(t testing.TB, dir string, profiles ...string) *Schema {
+	schemaDir := dir
+	s := &Schema{t: t, dir: dir, dict: map[string]map[string]any{}, types: map[string]map[string]any{},
 		events: map[string]map[string]any{}, objects: map[string]map[string]any{}, profiles: map[string]bool{}}
 	d := readJSON(t, filepath.Join(schemaDir, "dictionary.json"))
 	for k, v := range d["attributes"].(map[string]any) {
@@ -90,7 +93,15 @@ func merge(a, b map[string]any) map[string]any {
 }
 
 // attributes resolves the attributes of an event class or object by name.
-func (s *ocsfSchema) attributes(name string, event bool) map[string]map[string]any {
+// Attributes resolves the attributes of an event class or object by name.
+func (s *Schema) Attributes(name string, event bool) map[string]map[string]any {
+	return s.attributes(name, event)
+}
+
+// Version is the schema's version.
+func (s *Schema) Version() string { return s.version }
+
+func (s *Schema) attributes(name string, event bool) map[string]map[string]any {
 	table := s.objects
 	if event {
 		table = s.events
@@ -110,7 +121,7 @@ func (s *ocsfSchema) attributes(name string, event bool) map[string]map[string]a
 			if !s.profiles[pname] {
 				continue
 			}
-			pm := readJSON(s.t, filepath.Join(schemaDir, p.(string)))
+			pm := readJSON(s.t, filepath.Join(s.dir, p.(string)))
 			for k, v := range pm["attributes"].(map[string]any) {
 				attrs[k] = merge(attrs[k], v.(map[string]any))
 			}
@@ -131,7 +142,7 @@ func (s *ocsfSchema) attributes(name string, event bool) map[string]map[string]a
 }
 
 // baseType follows a scalar type to its base (timestamp_t → long_t).
-func (s *ocsfSchema) baseType(t string) string {
+func (s *Schema) baseType(t string) string {
 	for {
 		def, ok := s.types[t]
 		if !ok {
@@ -146,7 +157,7 @@ func (s *ocsfSchema) baseType(t string) string {
 }
 
 // check reports every way a record (or object) differs from its schema.
-func (s *ocsfSchema) check(path string, value map[string]any, attrs map[string]map[string]any) []string {
+func (s *Schema) check(path string, value map[string]any, attrs map[string]map[string]any) []string {
 	var errs []string
 	for name, a := range attrs {
 		if a["requirement"] == "required" {
@@ -190,7 +201,7 @@ func (s *ocsfSchema) check(path string, value map[string]any, attrs map[string]m
 	return errs
 }
 
-func (s *ocsfSchema) checkValue(path string, v any, a map[string]any) []string {
+func (s *Schema) checkValue(path string, v any, a map[string]any) []string {
 	if a["is_array"] == true {
 		arr, ok := v.([]any)
 		if !ok {
@@ -238,7 +249,11 @@ func (s *ocsfSchema) checkValue(path string, v any, a map[string]any) []string {
 // checkRecord checks a Detection Finding record, including what the
 // attribute table cannot say: the classification ids agree with the
 // category and class files, and the version is the schema's.
-func (s *ocsfSchema) checkRecord(rec map[string]any) []string {
+// CheckRecord returns every way a Detection Finding record differs from
+// the schema; none means it follows it.
+func (s *Schema) CheckRecord(rec map[string]any) []string { return s.checkRecord(rec) }
+
+func (s *Schema) checkRecord(rec map[string]any) []string {
 	attrs := s.attributes("detection_finding", true)
 	// The compiler fills the enums of class_uid and category_uid from the
 	// class and category files (the source lists only 0); they are
