@@ -1,0 +1,243 @@
+package s3securetest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
+	"github.com/s3secure/s3secure/internal/localaws"
+)
+
+// Services the server answers, by the names [Server.InjectFault] and
+// [Server.Count] take. They are the services' SigV4 signing names, except
+// S3 Control, which signs as s3.
+const (
+	ServiceS3             = localaws.ServiceS3
+	ServiceS3Control      = localaws.ServiceS3Control
+	ServiceSTS            = localaws.ServiceSTS
+	ServiceCloudFront     = localaws.ServiceCloudFront
+	ServiceCloudTrail     = localaws.ServiceCloudTrail
+	ServiceAccessAnalyzer = localaws.ServiceAccessAnalyzer
+	ServiceIAM            = localaws.ServiceIAM
+)
+
+// DefaultAccountID and DefaultRegion are the owner account and the Region
+// of a server started without Options: AWS's documentation example account
+// and us-east-1.
+const (
+	DefaultAccountID = localaws.DefaultAccountID
+	DefaultRegion    = localaws.DefaultRegion
+)
+
+// Options configure a [Server]. The nil value means the defaults: HTTPS,
+// account DefaultAccountID in DefaultRegion, new buckets as AWS creates
+// them today, the wall clock, no added latency.
+type Options struct {
+	// AccountID is the owner account's 12-digit id. By default,
+	// DefaultAccountID.
+	AccountID string
+	// Region is the Config's Region and the Region of the server's
+	// services (trails, analyzers, access point ARNs). As on S3, a bucket
+	// created outside us-east-1 names its Region in CreateBucket's
+	// LocationConstraint. By default, DefaultRegion.
+	Region string
+	// LegacyBuckets makes buckets created through the API start with
+	// nothing configured, like buckets from before 2023: no Block Public
+	// Access, ACLs enabled (Object Ownership not set), no default
+	// encryption configuration. By default a new bucket has what AWS gives
+	// one today: all four Block Public Access settings, Object Ownership
+	// BucketOwnerEnforced, SSE-S3 with SSE-C blocked.
+	LegacyBuckets bool
+	// InsecureHTTP serves plain HTTP instead of HTTPS. Requests then carry
+	// aws:SecureTransport=false, so a bucket policy that denies insecure
+	// transport (securebucket.Harden writes one) refuses them all, as on
+	// AWS. Use it only to test exactly that.
+	InsecureHTTP bool
+	// Now is the server's clock: presigned URL and temporary credential
+	// expiry, creation and modification times. By default, time.Now.
+	// Header-signed S3 requests are checked against it with S3's
+	// 15-minute clock skew, and the SDK signs with the wall clock, so keep
+	// it within minutes of the wall clock ([Server.Advance] by minutes).
+	Now func() time.Time
+	// Latency is added to every request, whatever the service, as a round
+	// trip to AWS would. By default, none.
+	Latency time.Duration
+}
+
+// Server is a running in-memory AWS. Use [NewServer] in tests and [Start]
+// elsewhere.
+type Server struct {
+	// URL is the endpoint, for example "https://127.0.0.1:41234".
+	URL string
+	// Config is an aws.Config for the owner account's root user that every
+	// service client accepts: s3, s3control, sts, cloudfront, cloudtrail,
+	// accessanalyzer and iam (X.NewFromConfig(srv.Config)). It reads
+	// nothing from the environment or shared files, and it retries no
+	// service error, so an injected fault reaches the code under test.
+	Config aws.Config
+	// AccountID is the owner account's id.
+	AccountID string
+	// CAFile is the path of the PEM certificate of the server's own
+	// certificate authority, for clients outside this process
+	// (AWS_CA_BUNDLE, aws --ca-bundle); "" with Options.InsecureHTTP.
+	// Close removes it.
+	CAFile string
+
+	ep *localaws.Endpoint
+}
+
+// NewServer starts a server for the duration of tb: tb's cleanup closes
+// it. opts nil means the defaults. It fails tb when the server cannot
+// start (invalid Options, no free port).
+func NewServer(tb testing.TB, opts *Options) *Server {
+	tb.Helper()
+	s, err := Start(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return s
+}
+
+// Start starts a server outside a test (a program, an example); the caller
+// must Close it. opts nil means the defaults.
+//
+// Errors: an AccountID that is not 12 digits; a port, certificate or CA
+// file that cannot be had.
+func Start(opts *Options) (*Server, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	srv, err := localaws.New(&localaws.Options{AccountID: o.AccountID, Region: o.Region, Now: o.Now,
+		LegacyBuckets: o.LegacyBuckets, Latency: o.Latency})
+	if err != nil {
+		return nil, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	ep, err := srv.Listen(&localaws.ListenOptions{InsecureHTTP: o.InsecureHTTP, WriteCAFile: true})
+	if err != nil {
+		return nil, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	return &Server{URL: ep.URL, Config: ep.Config(srv.Owner().Root()), AccountID: srv.Owner().ID, CAFile: ep.CAFile, ep: ep}, nil
+}
+
+// trimPrefix drops localaws's own prefix from an error message.
+func trimPrefix(err error) string {
+	const p = "localaws: "
+	m := err.Error()
+	if len(m) > len(p) && m[:len(p)] == p {
+		return m[len(p):]
+	}
+	return m
+}
+
+// Close stops the server, closes its connections and removes the CA file.
+// It is safe to call more than once.
+func (s *Server) Close() error { return s.ep.Close() }
+
+// Client returns an *http.Client for plain HTTP requests to the server
+// (a presigned URL, an anonymous GET): it trusts the server's certificate
+// and reaches only the server.
+func (s *Server) Client() *http.Client { return s.ep.HTTPClient() }
+
+// Region returns the server's Region.
+func (s *Server) Region() string { return s.ep.Server().Region() }
+
+// Now returns the server's clock: Options.Now plus every Advance.
+func (s *Server) Now() time.Time { return s.ep.Server().Now() }
+
+// Advance moves the server's clock forward by d, for example past a
+// presigned URL's expiry.
+func (s *Server) Advance(d time.Duration) { s.ep.Server().Advance(d) }
+
+// AddAccount adds an AWS account with its own services and returns a
+// Config for its root user. Its buckets share the one S3 (bucket names
+// are global, as on AWS): its principals reach another account's buckets
+// only as that bucket's policy and ACLs allow.
+//
+// Errors: an id that is not 12 digits, or an account that exists.
+func (s *Server) AddAccount(accountID string) (aws.Config, error) {
+	a, err := s.ep.Server().AddAccount(accountID)
+	if err != nil {
+		return aws.Config{}, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	return s.ep.Config(a.Root()), nil
+}
+
+// AddUser issues an access key for an IAM user of the account ("" means
+// the owner account) and returns a Config signed with it. The server
+// models no identity policies: a principal of the bucket owner's account
+// may do what the bucket's policy does not deny, one of another account
+// what the bucket's policy or ACL grants.
+//
+// Errors: an account the server does not have.
+func (s *Server) AddUser(accountID, userName string) (aws.Config, error) {
+	if accountID == "" {
+		accountID = s.AccountID
+	}
+	a, ok := s.ep.Server().Account(accountID)
+	if !ok {
+		return aws.Config{}, fmt.Errorf("s3securetest: no account %s", accountID)
+	}
+	c, err := a.AddUser(userName)
+	if err != nil {
+		return aws.Config{}, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	return s.ep.Config(c), nil
+}
+
+// Fault is an error the server answers instead of performing an
+// operation.
+type Fault struct {
+	// Code is the service's error code, for example "SlowDown" (S3),
+	// "ThrottlingException" (Access Analyzer, CloudTrail) or "Throttling"
+	// (STS, IAM). An empty Code clears the operation's fault.
+	Code string
+	// Status is the HTTP status. By default, S3's for the code
+	// (503 SlowDown, 409 OperationAborted, else 500) for S3, and 500
+	// for the other services.
+	Status int
+	// Message is the error message (S3 answers its own for the code).
+	Message string
+	// Times is how many requests fail; 0 means every request until the
+	// fault is cleared.
+	Times int
+}
+
+// InjectFault makes requests for operation (the SDK's operation name, for
+// example "PutBucketPolicy" or "ListDistributions") to service (a Service
+// constant) fail with f, replacing any fault set for it. Faults apply to
+// the owner account's services, and to every account's requests to S3 and
+// STS, which all accounts share.
+//
+// Errors: a service the server does not answer.
+func (s *Server) InjectFault(service, operation string, f Fault) error {
+	ff := fakeutil.Fault{Status: f.Status, Code: f.Code, Message: f.Message, Times: f.Times}
+	switch {
+	case f.Code == "":
+		ff = fakeutil.Fault{}
+	case ff.Status == 0 && service != ServiceS3:
+		ff.Status = http.StatusInternalServerError
+	}
+	if err := s.ep.Server().Owner().SetFault(service, operation, ff); err != nil {
+		return errors.New("s3securetest: " + trimPrefix(err))
+	}
+	return nil
+}
+
+// Count returns how many requests for operation service has received,
+// failed and refused ones included (a resend of one operation by the SDK
+// counts once): for S3 and STS from every account, for the other services
+// the owner account's. It is 0 for a service the server does not answer.
+func (s *Server) Count(service, operation string) int {
+	return s.ep.Server().Owner().Count(service, operation)
+}
