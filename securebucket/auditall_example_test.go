@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -13,10 +12,14 @@ import (
 // audited has Report.Err set and does not stop the run.
 func ExampleAuditAll() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
-	_ = srv.CreateBucket("fleet-legacy", s3fake.StateLegacy)
-	_ = srv.CreateBucket("fleet-new", s3fake.StateAWSDefault)
+	srv, client, err := startAWS(true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	createBucket(ctx, client, "fleet-legacy")
+	createBucket(ctx, client, "fleet-new")
 	_, _ = securebucket.Harden(ctx, client, "fleet-new", nil)
 
 	done := 0

@@ -4,33 +4,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/s3securetest"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
-// exampleS3 starts the in-memory S3 and returns a client for its owner. In
-// real code, use s3.NewFromConfig with your AWS configuration instead.
-func exampleS3() (*s3fake.Server, *s3.Client, func()) {
-	srv := s3fake.MustNew(nil)
-	hs := httptest.NewTLSServer(srv) // HTTPS, as AWS: Harden's policy denies plain HTTP
-	owner := srv.OwnerCredential()
-	client := s3fake.NewClient(hs.URL, srv.Region(), hs.Client(),
-		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
-	return srv, client, hs.Close
+// startAWS starts the in-memory AWS of package s3securetest and returns a
+// client for its owner account. With legacy, buckets created through the
+// API start with nothing configured, as buckets from before 2023 do. In a
+// test, use s3securetest.NewServer(t, opts); against AWS, use
+// s3.NewFromConfig with the configuration from config.LoadDefaultConfig.
+func startAWS(legacy bool) (*s3securetest.Server, *s3.Client, error) {
+	srv, err := s3securetest.Start(&s3securetest.Options{LegacyBuckets: legacy})
+	if err != nil {
+		return nil, nil, err
+	}
+	return srv, s3.NewFromConfig(srv.Config), nil
+}
+
+// createBucket creates a bucket through the API.
+func createBucket(ctx context.Context, client *s3.Client, name string) {
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		panic(err)
+	}
 }
 
 func ExampleHarden() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
+	srv, client, err := startAWS(true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
 	// A bucket from before 2023 that nobody configured.
-	_ = srv.CreateBucket("example-legacy", s3fake.StateLegacy)
+	createBucket(ctx, client, "example-legacy")
 
 	res, err := securebucket.Harden(ctx, client, "example-legacy", nil)
 	if err != nil {
@@ -56,9 +67,13 @@ func ExampleHarden() {
 
 func ExamplePlan() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
-	_ = srv.CreateBucket("example-site", s3fake.StateLegacy)
+	srv, client, err := startAWS(true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	createBucket(ctx, client, "example-site") // nothing configured, as before 2023
 	_, _ = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("example-site"), Policy: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-site/*"}]}`)})
 
@@ -84,9 +99,13 @@ func ExamplePlan() {
 
 func ExampleAudit() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
-	_ = srv.CreateBucket("example-audit", s3fake.StateLegacy)
+	srv, client, err := startAWS(true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	createBucket(ctx, client, "example-audit") // nothing configured, as before 2023
 
 	show := func() {
 		rep, err := securebucket.Audit(ctx, client, "example-audit", nil)
@@ -130,9 +149,13 @@ func ExampleAudit() {
 
 func ExampleOptions_allowPublicAccess() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
-	_ = srv.CreateBucket("example-website", s3fake.StateLegacy)
+	srv, client, err := startAWS(true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	createBucket(ctx, client, "example-website") // nothing configured, as before 2023
 
 	// DANGER: AllowPublicAccess leaves Block Public Access off, so a public
 	// policy statement or ACL grant exposes the objects to the internet.
@@ -155,8 +178,12 @@ func ExampleOptions_allowPublicAccess() {
 
 func ExampleCreate() {
 	ctx := context.Background()
-	srv, client, stop := exampleS3()
-	defer stop()
+	srv, client, err := startAWS(false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
 
 	res, err := securebucket.Create(ctx, client, "example-new-bucket", &securebucket.Options{Region: "us-east-1"})
 	if err != nil {
@@ -168,7 +195,8 @@ func ExampleCreate() {
 	}
 
 	// Bucket names are global: another account already has this one.
-	_ = srv.CreateBucketWith("example-taken", &s3fake.BucketOptions{AccountID: "444455556666"})
+	other, _ := srv.AddAccount("444455556666")
+	createBucket(ctx, s3.NewFromConfig(other), "example-taken")
 	_, err = securebucket.Create(ctx, client, "example-taken", nil)
 	fmt.Println(errors.Is(err, securebucket.ErrBucketAlreadyExists))
 	// Output:
