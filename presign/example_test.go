@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"time"
@@ -15,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/presign"
+	"github.com/s3secure/s3secure/s3securetest"
 )
 
 // exampleConfig returns the AWS documentation's example credentials. DO NOT
@@ -133,18 +132,19 @@ func ExampleRedact() {
 	// https://b.s3.amazonaws.com/k?X-Amz-Security-Token=REDACTED&X-Amz-Signature=REDACTED
 }
 
-// Example runs a presigned download against the embedded S3 fake, which
-// checks SigV4 like S3 (with internal/sigv4, the verifier under [Verify]):
-// the URL works, and stops working once it is altered or has expired.
+// Example runs a presigned download against the in-memory AWS of package
+// s3securetest, whose S3 checks SigV4 like S3 (with the verifier under
+// [Verify]): the URL works, and stops working once it is altered or has
+// expired.
 func Example() {
 	ctx := context.Background()
-	fake := s3fake.MustNew(nil)
-	srv := httptest.NewServer(fake)
+	srv, err := s3securetest.Start(nil) // in a test: s3securetest.NewServer(t, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
-	owner := fake.OwnerCredential()
-	creds := credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, "")
-
-	client := s3fake.NewClient(srv.URL, fake.Region(), nil, creds)
+	client := s3.NewFromConfig(srv.Config)
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("reports")}); err != nil {
 		fmt.Println(err)
 		return
@@ -154,9 +154,9 @@ func Example() {
 		return
 	}
 
-	// A loopback endpoint may be plain HTTP; anything else must be HTTPS.
-	p, err := presign.New(aws.Config{Region: fake.Region(), Credentials: creds},
-		&presign.Options{Endpoint: srv.URL, UsePathStyle: true, Now: fake.Now})
+	// The server's clock, so that Advance below can expire the URL. Leave
+	// Options.Now unset in real code.
+	p, err := presign.New(srv.Config, &presign.Options{Now: srv.Now})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -167,7 +167,7 @@ func Example() {
 		return
 	}
 	get := func(url string) {
-		resp, err := http.Get(url)
+		resp, err := srv.Client().Get(url) // trusts the server's certificate
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -186,7 +186,7 @@ func Example() {
 	}
 	get(req.URL)
 	get(strings.Replace(req.URL, "q3.txt", "q4.txt", 1))
-	fake.Advance(61 * time.Second)
+	srv.Advance(61 * time.Second)
 	get(req.URL)
 	// Output:
 	// 200 revenue up
