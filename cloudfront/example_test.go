@@ -6,36 +6,50 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3secure/s3secure/cloudfront"
-	"github.com/s3secure/s3secure/internal/cffake"
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/s3securetest"
 )
 
-// Serve a private bucket through CloudFront with origin access control,
-// here against the in-memory fakes of S3 and CloudFront. Against AWS, pass
+// startAWS starts the in-memory AWS of package s3securetest in eu-west-1
+// with one bucket, and returns clients for S3 and CloudFront. In a test,
+// use s3securetest.NewServer(t, opts); against AWS, pass
 // cloudfront.NewFromConfig(cfg) and s3.NewFromConfig(cfg).
+func startAWS(ctx context.Context, bucket string) (*s3securetest.Server, *s3.Client, *cfsdk.Client, error) {
+	srv, err := s3securetest.Start(&s3securetest.Options{Region: "eu-west-1"})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s3c := s3.NewFromConfig(srv.Config)
+	// Block Public Access on, as AWS creates buckets today.
+	_, err = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintEuWest1}})
+	if err != nil {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	return srv, s3c, cfsdk.NewFromConfig(srv.Config), nil
+}
+
+// Serve a private bucket through CloudFront with origin access control,
+// here against the in-memory AWS of package s3securetest.
 func ExampleServeBucket() {
 	ctx := context.Background()
-	s3srv, _ := s3fake.New(&s3fake.Options{Region: "eu-west-1"})
-	_ = s3srv.CreateBucket("my-private-bucket", s3fake.StateAWSDefault) // Block Public Access on
-	s3hs := httptest.NewServer(s3srv)
-	defer s3hs.Close()
-	owner := s3srv.OwnerCredential()
-	s3c := s3fake.NewClient(s3hs.URL, "eu-west-1", nil, credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
-	cfhs := httptest.NewServer(cffake.New(nil))
-	defer cfhs.Close()
-	cf := cffake.NewClient(cfhs.URL)
+	srv, s3c, cf, err := startAWS(ctx, "my-private-bucket")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
 
 	res, err := cloudfront.ServeBucket(ctx, cf, s3c, "my-private-bucket", nil)
 	if err != nil {
@@ -130,15 +144,12 @@ func ExampleSigner_SignCookies() {
 // access control. The OAI keeps working until the switch is deployed.
 func ExampleMigrate() {
 	ctx := context.Background()
-	s3srv, _ := s3fake.New(&s3fake.Options{Region: "eu-west-1"})
-	_ = s3srv.CreateBucket("legacy-site", s3fake.StateAWSDefault)
-	s3hs := httptest.NewServer(s3srv)
-	defer s3hs.Close()
-	owner := s3srv.OwnerCredential()
-	s3c := s3fake.NewClient(s3hs.URL, "eu-west-1", nil, credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
-	cfhs := httptest.NewServer(cffake.New(nil))
-	defer cfhs.Close()
-	cf := cffake.NewClient(cfhs.URL)
+	srv, s3c, cf, err := startAWS(ctx, "legacy-site")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
 
 	// The legacy set-up: an OAI, its bucket statement, a distribution using it.
 	oai, _ := cloudfront.CreateLegacyOAI(ctx, cf, s3c, "legacy-site")
