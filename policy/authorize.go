@@ -414,10 +414,10 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	if kind == callerIAM {
 		a.Layers[LayerIdentity] = identityLayer(ch.Identity, idReq, action)
 		if ch.Boundary != nil {
-			a.Layers[LayerBoundary] = singleLayer(ch.Boundary, idReq)
+			a.Layers[LayerBoundary] = singleLayer(ch.Boundary, idReq, action)
 		}
 		if ch.Session != nil {
-			a.Layers[LayerSession] = singleLayer(ch.Session, idReq)
+			a.Layers[LayerSession] = singleLayer(ch.Session, idReq, action)
 		}
 	}
 
@@ -571,7 +571,7 @@ func orgLayer(levels []OrgLevel, r *Request, action int) LayerResult {
 	for li, level := range levels {
 		var res Result
 		for pi, c := range level {
-			res = decide(r, pi, c, res)
+			res = decide(r, action, pi, c, res)
 			if res.Decision == DecisionExplicitDeny {
 				return LayerResult{Outcome: OutcomeExplicitDeny, By: res.By, Matched: true, Level: li}
 			}
@@ -582,7 +582,7 @@ func orgLayer(levels []OrgLevel, r *Request, action int) LayerResult {
 			for lj := li + 1; lj < len(levels); lj++ {
 				var deny Result
 				for pi, c := range levels[lj] {
-					if deny = decide(r, pi, c, deny); deny.Decision == DecisionExplicitDeny {
+					if deny = decide(r, action, pi, c, deny); deny.Decision == DecisionExplicitDeny {
 						return LayerResult{Outcome: OutcomeExplicitDeny, By: deny.By, Matched: true, Level: lj}
 					}
 				}
@@ -598,7 +598,7 @@ func orgLayer(levels []OrgLevel, r *Request, action int) LayerResult {
 func identityLayer(ps []*Compiled, r *Request, action int) LayerResult {
 	var res Result
 	for i, c := range ps {
-		if res = decide(r, i, c, res); res.Decision == DecisionExplicitDeny {
+		if res = decide(r, action, i, c, res); res.Decision == DecisionExplicitDeny {
 			break
 		}
 	}
@@ -606,8 +606,8 @@ func identityLayer(ps []*Compiled, r *Request, action int) LayerResult {
 }
 
 // singleLayer evaluates a permissions boundary or a session policy.
-func singleLayer(c *Compiled, r *Request) LayerResult {
-	return layerOf(decide(r, 0, c, Result{}))
+func singleLayer(c *Compiled, r *Request, action int) LayerResult {
+	return layerOf(decide(r, action, 0, c, Result{}))
 }
 
 func layerOf(res Result) LayerResult {
@@ -627,21 +627,40 @@ func resourceLayer(c *Compiled, r *Request, action int) (LayerResult, principalH
 		return LayerResult{}, hitNone
 	}
 	best, ref := hitNone, StatementRef{}
-	for i := range c.statements {
-		s := &c.statements[i]
-		if !s.deny && best == hitDirect {
-			continue
-		}
-		h := s.matchHit(r, action)
+	try := func(s *cStatement, h principalHit) (LayerResult, bool) {
 		if h == hitNone {
-			continue
+			return LayerResult{}, false
 		}
 		sr := StatementRef{Index: s.index, Sid: s.sid}
 		if s.deny {
-			return LayerResult{Outcome: OutcomeExplicitDeny, By: sr, Matched: true}, hitNone
+			return LayerResult{Outcome: OutcomeExplicitDeny, By: sr, Matched: true}, true
 		}
 		if h > best {
 			best, ref = h, sr
+		}
+		return LayerResult{}, false
+	}
+	if denies, allows, ok := c.byAction(action); ok {
+		for _, i := range denies {
+			if res, done := try(&c.statements[i], c.statements[i].matchRest(r)); done {
+				return res, hitNone
+			}
+		}
+		for _, i := range allows {
+			if best == hitDirect {
+				break
+			}
+			try(&c.statements[i], c.statements[i].matchRest(r))
+		}
+	} else {
+		for i := range c.statements {
+			s := &c.statements[i]
+			if !s.deny && best == hitDirect {
+				continue
+			}
+			if res, done := try(s, s.matchHit(r, action)); done {
+				return res, hitNone
+			}
 		}
 	}
 	switch best {

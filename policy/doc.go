@@ -32,7 +32,9 @@
 // for each [Request] (a [Caller], an action, a resource and a [Context] of
 // condition keys): explicit Deny beats Allow beats the implicit deny, with
 // every condition operator family, IfExists, ForAnyValue and ForAllValues,
-// and policy variables. A compiled decision does not allocate. [Evaluate]
+// and policy variables. A compiled decision does not allocate, and visits
+// only the statements whose Action or NotAction can match the request's
+// action (Compile indexes them by action), Denies first. [Evaluate]
 // does the same from parsed documents in one call. The [Result] names the
 // statements that decided. A Principal role ARN matches the role's
 // sessions, but NotPrincipal exempts a caller only when its whole chain is

@@ -337,6 +337,13 @@ func iamUserName(arn string) (string, bool) {
 // immutable.
 type Compiled struct {
 	statements []cStatement
+	// ix indexes the statements by catalog action (Compile only): for the
+	// action of catalog index a, ix[ixOff[2a]:ixOff[2a+1]] are the Deny
+	// statements that can match it and ix[ixOff[2a+1]:ixOff[2a+2]] the
+	// Allow statements, each in document order. A decision visits only
+	// those, the Denies first, and stops at the first Allow that matches.
+	ix    []uint32
+	ixOff []uint32
 	// public and apPublic say whether the document is public in S3's
 	// sense as a bucket policy and as an access point policy ([IsPublic]),
 	// for Block Public Access in [Authorize]. Set by Compile only.
@@ -391,10 +398,29 @@ func compile(doc *Document, sets bool) (*Compiled, error) {
 		c.statements = append(c.statements, cs)
 	}
 	if sets {
+		c.index()
 		c.public = IsPublic(doc, KindBucket).IsPublic
 		c.apPublic = IsPublic(doc, KindAccessPoint).IsPublic
 	}
 	return c, nil
+}
+
+// index builds ix and ixOff from the statements' action sets.
+func (c *Compiled) index() {
+	n := len(catalogActions)
+	c.ixOff = make([]uint32, 0, 2*n+1)
+	c.ixOff = append(c.ixOff, 0)
+	for a := range n {
+		for _, deny := range [2]bool{true, false} {
+			for i := range c.statements {
+				st := &c.statements[i]
+				if st.deny == deny && st.actSet.has(a) != st.notAct {
+					c.ix = append(c.ix, uint32(i))
+				}
+			}
+			c.ixOff = append(c.ixOff, uint32(len(c.ix)))
+		}
+	}
 }
 
 // compileStatement compiles one statement. With sets, it also expands the
@@ -749,9 +775,16 @@ func (s *cStatement) matches(req *Request, action int) bool {
 // matchHit is matches, saying how the statement's Principal names the
 // caller (hitDirect for a statement without Principal).
 func (s *cStatement) matchHit(req *Request, action int) principalHit {
-	// Action first: it is the cheapest and most selective test. action is
-	// the request action's catalog index, or -1 for an action outside the
-	// catalog, which is matched against the patterns.
+	if !s.matchAction(req, action) {
+		return hitNone
+	}
+	return s.matchRest(req)
+}
+
+// matchAction tests the Action or NotAction element. action is the
+// request action's catalog index, or -1 for an action outside the catalog,
+// which is matched against the patterns.
+func (s *cStatement) matchAction(req *Request, action int) bool {
 	hit := false
 	if action >= 0 && s.hasSet {
 		hit = s.actSet.has(action)
@@ -763,9 +796,12 @@ func (s *cStatement) matchHit(req *Request, action int) principalHit {
 			}
 		}
 	}
-	if hit == s.notAct {
-		return hitNone
-	}
+	return hit != s.notAct
+}
+
+// matchRest tests everything but the action: resource, principal,
+// conditions.
+func (s *cStatement) matchRest(req *Request) principalHit {
 	if s.hasRes && !s.matchResource(req) {
 		return hitNone
 	}
@@ -831,15 +867,42 @@ func (s *cStatement) matchResource(req *Request) bool {
 // overrides an Allow, and without an Allow the request is implicitly
 // denied. It does not allocate.
 func (c *Compiled) Decide(req *Request) Result {
-	return decide(req, 0, c, Result{})
+	return decide(req, actionIndex(req.Action), 0, c, Result{})
 }
 
-// decide folds one policy into an evaluation in progress.
-func decide(req *Request, policy int, c *Compiled, r Result) Result {
+// byAction returns the indexed Deny and Allow statements for a catalog
+// action, and false when c has no index or the action is not in the
+// catalog.
+func (c *Compiled) byAction(action int) (denies, allows []uint32, ok bool) {
+	if action < 0 || c.ixOff == nil {
+		return nil, nil, false
+	}
+	o := c.ixOff[2*action : 2*action+3]
+	return c.ix[o[0]:o[1]], c.ix[o[1]:o[2]], true
+}
+
+// decide folds one policy into an evaluation in progress. action is
+// actionIndex(req.Action).
+func decide(req *Request, action, policy int, c *Compiled, r Result) Result {
 	if c == nil {
 		return r
 	}
-	action := actionIndex(req.Action)
+	if denies, allows, ok := c.byAction(action); ok {
+		for _, i := range denies {
+			if s := &c.statements[i]; s.matchRest(req) != hitNone {
+				return Result{Decision: DecisionExplicitDeny, By: StatementRef{Policy: policy, Index: s.index, Sid: s.sid}, Matched: true}
+			}
+		}
+		if r.Matched {
+			return r
+		}
+		for _, i := range allows {
+			if s := &c.statements[i]; s.matchRest(req) != hitNone {
+				return Result{Decision: DecisionAllow, By: StatementRef{Policy: policy, Index: s.index, Sid: s.sid}, Matched: true}
+			}
+		}
+		return r
+	}
 	for i := range c.statements {
 		s := &c.statements[i]
 		if !s.deny && r.Matched {
@@ -865,8 +928,9 @@ func decide(req *Request, policy int, c *Compiled, r Result) Result {
 // allow, decide each side separately and require both Allows.
 func Decide(req *Request, policies ...*Compiled) Result {
 	var r Result
+	action := actionIndex(req.Action)
 	for i, c := range policies {
-		r = decide(req, i, c, r)
+		r = decide(req, action, i, c, r)
 		if r.Decision == DecisionExplicitDeny {
 			return r
 		}
@@ -909,13 +973,14 @@ func Matches(req *Request, policies ...*Compiled) []Match {
 // of [Compile].
 func Evaluate(req *Request, docs ...*Document) (Result, error) {
 	var r Result
+	action := actionIndex(req.Action)
 	for i, d := range docs {
 		// A single use: skip the precomputation that speeds up reuse.
 		c, err := compile(d, false)
 		if err != nil {
 			return Result{}, err
 		}
-		r = decide(req, i, c, r)
+		r = decide(req, action, i, c, r)
 		if r.Decision == DecisionExplicitDeny {
 			return r, nil
 		}
