@@ -375,6 +375,14 @@ func TestFind(t *testing.T) {
 	assert.Equal(t, 2, fs[0].Line)
 	assert.True(t, strings.HasPrefix(at(src, fs[0].Line, fs[0].Column), `"s3:GetObjectt"`))
 
+	// A finding without a position (an empty document) points at the
+	// start of the file, never at line 0.
+	_, ps, err = iac.Find([]byte("{}"))
+	require.NoError(t, err)
+	for _, f := range ps[0].Validate(nil) {
+		assert.Equal(t, [2]int{1, 1}, [2]int{f.Line, f.Column}, f.Code)
+	}
+
 	f, ps, err = iac.Find(read(t, "testdata/template.yaml"))
 	require.NoError(t, err)
 	assert.Equal(t, iac.FormatCloudFormation, f)

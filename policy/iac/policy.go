@@ -73,10 +73,10 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 // place maps a position in Document to the file.
 func (p *Policy) place(line, col int) (int, int) {
 	switch {
+	case line <= 0 || p.trace == nil && !p.verbatim:
+		return p.Line, p.Column
 	case p.verbatim:
 		return line, col
-	case p.trace == nil || line <= 0:
-		return p.Line, p.Column
 	}
 	return p.trace.place(p.Document, line, col)
 }
