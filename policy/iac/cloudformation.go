@@ -144,6 +144,11 @@ func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, 
 	if v.kind != vObject {
 		return Policy{}, false
 	}
+	for i, k := range v.keys {
+		if name, _ := k.literal(); name == "Statement" && v.vals[i].pick().wholly() {
+			return Policy{}, false // all its statements are known only at deployment
+		}
+	}
 	p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
 	p.Document = render(v, "").buf.Bytes()
 	return p, true

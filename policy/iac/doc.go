@@ -33,6 +33,10 @@
 //     value: a public statement limited by aws:SourceVpce: !Ref VpceId is
 //     limited, as it will be once deployed. Findings about the value itself
 //     (its format, its type) are left out.
+//   - Where an object must be, a wholly unknown value is read as one of
+//     the same effect: a principal as an unknown AWS principal, a
+//     condition as a fixed (limiting) one; a statement known only at
+//     deployment is left out, and the others are still checked.
 //   - ${AWS::AccountId} is the owner's account when
 //     [policy.ValidateOptions].Account is set.
 //   - !Sub substitutes the variables it is given literal values for;

@@ -437,3 +437,33 @@ func TestAliasBomb(t *testing.T) {
 	require.Len(t, ps, 1)
 	assert.Less(t, len(ps[0].Document), 20_000_000)
 }
+
+// An element that must be an object but is known only at deployment is
+// no error either.
+func TestUnknownObjects(t *testing.T) {
+	for name, stmt := range map[string]string{
+		"principal":      "          - {Effect: Allow, Principal: !Ref P, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n",
+		"not principal":  "          - {Effect: Deny, NotPrincipal: !GetAtt R.Arn, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n",
+		"condition":      "          - {Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*, Condition: !Ref P}\n",
+		"operator block": "          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*, Condition: {StringEquals: !Ref P, Bool: {aws:SecureTransport: 'true'}}}\n",
+		"statement":      "          - !ImportValue shared-statement\n          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			ps, err := iac.CloudFormation(tmpl(stmt))
+			require.NoError(t, err)
+			require.Len(t, ps, 1)
+			assert.Empty(t, ps[0].Validate(nil), string(ps[0].Document))
+		})
+	}
+	// The whole statement list: nothing to check.
+	ps, err := iac.CloudFormation([]byte("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: !Ref S}\n"))
+	require.NoError(t, err)
+	assert.Empty(t, ps)
+	// What is known next to an unknown statement is still checked.
+	ps, err = iac.CloudFormation(tmpl("          - !ImportValue shared-statement\n          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObjectt, Resource: arn:aws:s3:::my-bucket/*}\n"))
+	require.NoError(t, err)
+	fs := ps[0].Validate(nil)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "INVALID_ACTION", fs[0].Code)
+	assert.Equal(t, 12, fs[0].Line)
+}

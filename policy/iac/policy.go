@@ -183,7 +183,7 @@ type rendered struct {
 func render(v *value, account string) *rendered {
 	r := &rendered{line: 1, col: 1, segs: map[int][]seg{}, holes: map[[2]int]bool{}, account: account}
 	r.mark(v)
-	r.value(v, false)
+	r.value(v, false, "")
 	return r
 }
 
@@ -216,14 +216,54 @@ func present(vs []*value) []*value {
 	return out
 }
 
-func (r *rendered) value(v *value, wild bool) {
+// member writes the value of an object member named name. An element
+// that must be an object but is wholly unknown is written as an object
+// of the same effect: a principal as {"AWS": unknown}, a condition as one
+// fixed (limiting) value of aws:SourceVpce.
+func (r *rendered) member(name string, v *value, wild bool) {
+	if v.wholly() {
+		switch name {
+		case "Principal", "NotPrincipal":
+			r.write(`{"AWS": `)
+			r.value(v, false, name)
+			r.write("}")
+			return
+		case "Condition":
+			r.write(`{"StringEquals": {"aws:SourceVpce": `)
+			r.value(v, false, name)
+			r.write("}}")
+			return
+		}
+	}
+	r.value(v, wild, name)
+}
+
+// wholly reports whether v is a string known only at deployment.
+func (v *value) wholly() bool {
+	if v == nil || v.kind != vString || len(v.parts) == 0 {
+		return false
+	}
+	for _, p := range v.parts {
+		if !p.unknown {
+			return false
+		}
+	}
+	return true
+}
+
+// value writes v; parent is the name of the member it is the value of
+// (or an item of).
+func (r *rendered) value(v *value, wild bool, parent string) {
 	v = v.pick()
 	switch v.kind {
 	case vObject:
 		r.write("{")
 		n := 0
 		for i, k := range v.keys {
-			if v.vals[i].pick().kind == vAbsent {
+			name, _ := k.literal()
+			val := v.vals[i].pick()
+			if val.kind == vAbsent || parent == "Condition" && val.wholly() {
+				// A condition operator whose keys are all unknown: left out.
 				continue
 			}
 			if n > 0 {
@@ -232,10 +272,9 @@ func (r *rendered) value(v *value, wild bool) {
 			n++
 			r.newline()
 			r.mark(k)
-			name, _ := k.literal()
 			r.write(quote(name) + ": ")
-			r.mark(v.vals[i].pick())
-			r.value(v.vals[i], wild || name == "Resource" || name == "NotResource")
+			r.mark(val)
+			r.member(name, val, wild || name == "Resource" || name == "NotResource")
 		}
 		r.newline()
 		r.mark(v)
@@ -247,7 +286,8 @@ func (r *rendered) value(v *value, wild bool) {
 			// Fn::If in a list: both branches are linted.
 			if it.kind == vChoice {
 				items = append(items, present(it.vals)...)
-			} else if it.pick().kind != vAbsent {
+			} else if p := it.pick(); p.kind != vAbsent && !(parent == "Statement" && p.wholly()) {
+				// A statement known only at deployment is left out.
 				items = append(items, it)
 			}
 		}
@@ -257,7 +297,7 @@ func (r *rendered) value(v *value, wild bool) {
 			}
 			r.newline()
 			r.mark(it.pick())
-			r.value(it, wild)
+			r.value(it, wild, parent)
 		}
 		r.newline()
 		r.mark(v)
