@@ -20,6 +20,7 @@ import (
 var (
 	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	regionRe     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	accountIDRe  = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
 func checkBucket(bucket string) error {
@@ -80,9 +81,39 @@ func apiCode(err error) string {
 	return ""
 }
 
-// bucketRegion returns the bucket's region from GetBucketLocation.
-func bucketRegion(ctx context.Context, c S3API, bucket string) (string, error) {
-	out, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+// bucketAPI makes the S3 calls for one bucket. Every call carries
+// ExpectedBucketOwner once the owner is known ([Options].ExpectedBucketOwner,
+// else the account of the distribution), so that S3 refuses with 403 a
+// bucket of the same name that another account owns.
+type bucketAPI struct {
+	c     S3API
+	name  string
+	owner *string
+}
+
+func newBucketAPI(c S3API, bucket, owner string) *bucketAPI {
+	b := &bucketAPI{c: c, name: bucket}
+	if owner != "" {
+		b.owner = aws.String(owner)
+	}
+	return b
+}
+
+// pinOwner makes the account of distributionARN the expected owner, unless
+// one is set already.
+func (b *bucketAPI) pinOwner(distributionARN string) {
+	if b.owner != nil {
+		return
+	}
+	// arn:PARTITION:cloudfront::ACCOUNT:distribution/ID
+	if parts := strings.SplitN(distributionARN, ":", 6); len(parts) == 6 && accountIDRe.MatchString(parts[4]) {
+		b.owner = aws.String(parts[4])
+	}
+}
+
+// region returns the bucket's region from GetBucketLocation.
+func (b *bucketAPI) region(ctx context.Context) (string, error) {
+	out, err := b.c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
 	if err != nil {
 		return "", err
 	}
@@ -98,8 +129,8 @@ func bucketRegion(ctx context.Context, c S3API, bucket string) (string, error) {
 
 // publicAccessBlockOn reports whether all four bucket-level Block Public
 // Access settings are on.
-func publicAccessBlockOn(ctx context.Context, c S3API, bucket string) (bool, error) {
-	out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+func (b *bucketAPI) publicAccessBlockOn(ctx context.Context) (bool, error) {
+	out, err := b.c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
 	if err != nil {
 		if apiCode(err) == "NoSuchPublicAccessBlockConfiguration" {
 			return false, nil
@@ -111,10 +142,10 @@ func publicAccessBlockOn(ctx context.Context, c S3API, bucket string) (bool, err
 		aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.RestrictPublicBuckets), nil
 }
 
-// bucketKMSKey returns the KMS key of the bucket's default SSE-KMS (or
-// DSSE-KMS) encryption, or "" when the bucket does not use KMS.
-func bucketKMSKey(ctx context.Context, c S3API, bucket string) (string, error) {
-	out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
+// kmsKey returns the KMS key of the bucket's default SSE-KMS (or DSSE-KMS)
+// encryption, or "" when the bucket does not use KMS.
+func (b *bucketAPI) kmsKey(ctx context.Context) (string, error) {
+	out, err := b.c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
 	if err != nil {
 		if apiCode(err) == "ServerSideEncryptionConfigurationNotFoundError" {
 			return "", nil
@@ -139,35 +170,52 @@ func bucketKMSKey(ctx context.Context, c S3API, bucket string) (string, error) {
 	return "", nil
 }
 
-// getBucketPolicy returns the bucket's policy, or nil when it has none.
-func getBucketPolicy(ctx context.Context, c S3API, bucket string) (*policy.Document, error) {
-	out, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
-	if err != nil {
-		if apiCode(err) == "NoSuchBucketPolicy" {
-			return nil, nil
-		}
-		return nil, err
-	}
-	doc, err := policy.Parse([]byte(aws.ToString(out.Policy)))
-	if err != nil {
-		return nil, fmt.Errorf("cloudfront: the bucket policy does not parse: %w", err)
-	}
-	return doc, nil
+// policy returns the bucket's policy, or nil when it has none.
+func (b *bucketAPI) policy(ctx context.Context) (*policy.Document, error) {
+	doc, _, err := b.readPolicy(ctx)
+	return doc, err
 }
 
-// putBucketPolicy writes doc, or deletes the policy when doc has no
-// statements left (S3 refuses an empty policy).
-func putBucketPolicy(ctx context.Context, c S3API, bucket string, doc *policy.Document) error {
+// readPolicy returns the bucket's policy (nil when it has none) and its
+// text as read.
+func (b *bucketAPI) readPolicy(ctx context.Context) (*policy.Document, string, error) {
+	out, err := b.c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+	if err != nil {
+		if apiCode(err) == "NoSuchBucketPolicy" {
+			return nil, "", nil
+		}
+		return nil, "", err
+	}
+	raw := aws.ToString(out.Policy)
+	doc, err := policy.Parse([]byte(raw))
+	if err != nil {
+		return nil, "", fmt.Errorf("cloudfront: the bucket policy does not parse: %w", err)
+	}
+	return doc, raw, nil
+}
+
+// writePolicy writes doc, or deletes the policy when doc has no statements
+// left (S3 refuses an empty policy). ConfirmRemoveSelfBucketAccess is never
+// set.
+func (b *bucketAPI) writePolicy(ctx context.Context, doc *policy.Document) error {
 	if doc == nil || len(doc.Statements) == 0 {
-		_, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
+		_, err := b.c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
 		return err
 	}
-	b, err := doc.Marshal()
+	if err := doc.CheckSize(policy.KindBucket); err != nil {
+		return err
+	}
+	body, err := doc.Marshal()
 	if err != nil {
 		return err
 	}
-	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(b))})
+	_, err = b.c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b.name), Policy: aws.String(string(body)), ExpectedBucketOwner: b.owner})
 	return err
+}
+
+// changePolicy changes the bucket policy with [changeDocument].
+func (b *bucketAPI) changePolicy(ctx context.Context, edit documentEdit) (bool, error) {
+	return changeDocument(ctx, "bucket policy of "+b.name, b.readPolicy, b.writePolicy, edit)
 }
 
 // oacStatement returns the OAC statement for distARN, keeping any other

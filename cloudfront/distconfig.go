@@ -90,6 +90,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: empty key group ID in TrustedKeyGroupIDs", ErrInvalidOptions)
 	case strings.HasPrefix(o.DefaultRootObject, "/"):
 		return fmt.Errorf("%w: DefaultRootObject %q must not start with '/'", ErrInvalidOptions, o.DefaultRootObject)
+	case o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner):
+		return fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
 	}
 	return nil
 }

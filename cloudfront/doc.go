@@ -24,6 +24,23 @@
 // ([ParsePrivateKeyPEM] loads it); then call [Signer.SignURL],
 // [Signer.SignURLWithPolicy] or [Signer.SignCookies].
 //
+// # Writes
+//
+// S3 replaces a bucket policy whole and has no conditional write (KMS
+// neither, for a key policy), and other tools write the same policy. Every
+// policy change here ([ServeBucket]'s grant, [Migrate]'s grant and its
+// removal of the OAI statements, [CreateLegacyOAI]'s statement, the
+// SSE-KMS key statement) therefore follows one discipline: the policy is
+// read just before the write (never a copy taken earlier; Migrate reads
+// again after waiting for the deployment), our statements are merged in
+// with policy.Merge and retired ones removed, every other statement is kept
+// as read, the result is written, and the policy is read again to verify.
+// When another writer replaced it in between, the change is merged into
+// what they wrote and written again, a few times at most ([ErrConflict]).
+// Distribution configurations are written with UpdateDistribution and
+// If-Match, so a concurrent change fails with PreconditionFailed instead of
+// being overwritten.
+//
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client
 // and *kms.Client from aws-sdk-go-v2.
@@ -31,6 +48,11 @@
 // # Security defaults
 //
 // [ServeBucket] and [Options]:
+//   - every S3 request names the account that must own the bucket
+//     (ExpectedBucketOwner): Options.ExpectedBucketOwner, else the
+//     distribution's account, so S3 refuses with 403 a bucket of the same
+//     name that someone else owns and no distribution is wired to it
+//     ([MigrateOptions] and [LegacyOAIOptions] have the same field);
 //   - the bucket's Block Public Access settings must all be on, or it
 //     refuses before changing anything ([ErrPublicAccessBlockOff]; opt out
 //     with Options.AllowPublicAccessBlockOff). It never changes them;
@@ -99,7 +121,7 @@
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
 // [ErrOriginNotFound], [ErrWebsiteEndpoint], [ErrUsesOAI],
-// [ErrForwardsHost], [ErrPolicyConflict], [ErrNotDeployed],
+// [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict], [ErrNotDeployed],
 // [ErrOACMisconfigured]) or the SDK's error, which errors.As reaches as a
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The
 // partial Result is returned with the error. Signing errors wrap

@@ -152,7 +152,7 @@ func ExampleMigrate() {
 	defer srv.Close()
 
 	// The legacy set-up: an OAI, its bucket statement, a distribution using it.
-	oai, _ := cloudfront.CreateLegacyOAI(ctx, cf, s3c, "legacy-site")
+	oai, _ := cloudfront.CreateLegacyOAI(ctx, cf, s3c, "legacy-site", nil)
 	dist, err := cf.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: &types.DistributionConfig{
 		CallerReference: aws.String("2019-site"), Comment: aws.String("site"), Enabled: aws.Bool(true),
 		Origins: &types.Origins{Quantity: aws.Int32(1), Items: []types.Origin{{

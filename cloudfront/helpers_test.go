@@ -85,6 +85,10 @@ type kmsFake struct {
 	mu       sync.Mutex
 	policies map[string]string // key ARN or ID -> policy
 	counts   map[string]int
+	// afterPut, when set, runs once after the first PutKeyPolicy, with
+	// f.mu held, given the policy before that write: another writer who
+	// read before it lands their own write.
+	afterPut func(before string) string
 }
 
 func startKMS(t *testing.T, keys map[string]string) (*kmsFake, *kms.Client) {
@@ -141,6 +145,10 @@ func (f *kmsFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.policies[in.KeyId] = in.Policy
+		if f.afterPut != nil {
+			f.policies[in.KeyId] = f.afterPut(cur)
+			f.afterPut = nil
+		}
 		_, _ = io.WriteString(w, "{}")
 	default:
 		fail("UnknownOperationException", op)

@@ -68,27 +68,41 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 		res.add(act)
 		return nil
 	}
-	out, err := o.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(res.KMSKeyID), PolicyName: aws.String("default")})
-	if err != nil {
-		return err
-	}
-	doc, err := policy.Parse([]byte(aws.ToString(out.Policy)))
-	if err != nil {
-		return fmt.Errorf("cloudfront: the key policy of %s does not parse: %w", res.KMSKeyID, err)
-	}
-	merged, err := policy.Merge(doc, st)
-	if err != nil {
-		return err
-	}
 	act.Detail = fmt.Sprintf("key %s: %s allows kms:Decrypt to cloudfront.amazonaws.com for %s only", res.KMSKeyID, st.Sid, res.DistributionARN)
-	if merged.Changed() {
-		b, err := merged.Document.Marshal()
+	key := aws.String(res.KMSKeyID)
+	read := func(ctx context.Context) (*policy.Document, string, error) {
+		out, err := o.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: key, PolicyName: aws.String("default")})
+		if err != nil {
+			return nil, "", err
+		}
+		raw := aws.ToString(out.Policy)
+		doc, err := policy.Parse([]byte(raw))
+		if err != nil {
+			return nil, "", fmt.Errorf("cloudfront: the key policy of %s does not parse: %w", res.KMSKeyID, err)
+		}
+		return doc, raw, nil
+	}
+	write := func(ctx context.Context, doc *policy.Document) error {
+		b, err := doc.Marshal()
 		if err != nil {
 			return err
 		}
-		if _, err := o.KMS.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(res.KMSKeyID), PolicyName: aws.String("default"), Policy: aws.String(string(b))}); err != nil {
-			return err
+		_, err = o.KMS.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: key, PolicyName: aws.String("default"), Policy: aws.String(string(b))})
+		return err
+	}
+	// A key policy is replaced whole too: the same write discipline as the
+	// bucket policy (see changeDocument).
+	wrote, err := changeDocument(ctx, "key policy of "+res.KMSKeyID, read, write, func(cur *policy.Document) (*policy.Document, bool, error) {
+		merged, err := policy.Merge(cur, st)
+		if err != nil {
+			return nil, false, err
 		}
+		return merged.Document, merged.Changed(), nil
+	})
+	if err != nil {
+		return err
+	}
+	if wrote {
 		act.Change = ChangeUpdated
 	}
 	res.add(act)

@@ -34,6 +34,11 @@ type MigrateOptions struct {
 	// the identity is kept (it is harmless without a statement, and other
 	// buckets may trust it).
 	DeleteOAI bool
+	// ExpectedBucketOwner is the 12-digit account id that must own the
+	// bucket; it is sent with every S3 request, so S3 refuses with 403
+	// AccessDenied a bucket of the same name that someone else owns. By
+	// default, the account of the distribution.
+	ExpectedBucketOwner string
 	// OriginAccessIdentityID names the OAI being replaced. It is needed
 	// only to finish a migration whose origin was already switched (by an
 	// earlier run that stopped, or by hand) when the OAI's bucket policy
@@ -54,7 +59,11 @@ type MigrateOptions struct {
 //  4. wait until the distribution is Deployed, so no edge location still
 //     signs as the OAI;
 //  5. remove the bucket policy statements that exist only for the OAI, if
-//     no other distribution still uses that OAI for this bucket;
+//     no other distribution still uses that OAI for this bucket: merged
+//     into the policy as read after the wait, written and verified (see
+//     "Writes" in the package documentation), so statements others added
+//     meanwhile stay, and the OAC statement is put back if it went
+//     missing;
 //  6. with DeleteOAI, delete the identity.
 //
 // A failure at any step leaves the old path working: until step 3 succeeds
@@ -64,7 +73,10 @@ type MigrateOptions struct {
 //
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrOriginNotFound], [ErrNotDeployed],
-// ErrOACMisconfigured, or the SDK's error. The Result lists what was done.
+// [ErrOACMisconfigured], [ErrConflict], or the SDK's error (AccessDenied
+// when the bucket belongs to an account other than the expected owner).
+// Every S3 request carries ExpectedBucketOwner: MigrateOptions'
+// ExpectedBucketOwner, else the distribution's account. The Result lists what was done.
 func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distributionID string, opts *MigrateOptions) (*Result, error) {
 	var o MigrateOptions
 	if opts != nil {
@@ -86,6 +98,8 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return nil, fmt.Errorf("%w: Region %q is not an AWS Region name", ErrInvalidOptions, o.Region)
 	case len(o.OriginAccessControlName) > 64:
 		return nil, fmt.Errorf("%w: OriginAccessControlName is longer than 64 characters", ErrInvalidOptions)
+	case o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner):
+		return nil, fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
 	}
 	if o.PollInterval == 0 {
 		o.PollInterval = DefaultDeployPollInterval
@@ -98,7 +112,17 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return res, &StepError{Bucket: bucket, Distribution: distributionID, Step: step, Err: err}
 	}
 
-	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	// The distribution first: its account is the bucket's expected owner
+	// for every S3 call.
+	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(distributionID)})
+	if err != nil {
+		return fail(StepFindDistribution, err)
+	}
+	setDistribution(res, got.Distribution)
+	bkt := newBucketAPI(s3c, bucket, o.ExpectedBucketOwner)
+	bkt.pinOwner(res.DistributionARN)
+
+	on, err := bkt.publicAccessBlockOn(ctx)
 	if err != nil {
 		return fail(StepCheckBucket, err)
 	}
@@ -106,16 +130,11 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
 	}
 	if res.Region == "" {
-		if res.Region, err = bucketRegion(ctx, s3c, bucket); err != nil {
+		if res.Region, err = bkt.region(ctx); err != nil {
 			return fail(StepCheckBucket, err)
 		}
 	}
 
-	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(distributionID)})
-	if err != nil {
-		return fail(StepFindDistribution, err)
-	}
-	setDistribution(res, got.Distribution)
 	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distributionID)})
 	if err != nil {
 		return fail(StepFindDistribution, err)
@@ -144,7 +163,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	res.add(act)
 
 	// 2. Both statements.
-	if err := grantDistribution(ctx, s3c, res); err != nil {
+	if err := grantDistribution(ctx, bkt, res); err != nil {
 		return fail(StepBucketPolicy, err)
 	}
 
@@ -176,7 +195,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	// previous run may have switched the origin already). Statements for
 	// other OAIs are never touched: they may serve distributions this
 	// account cannot see.
-	doc, err := getBucketPolicy(ctx, s3c, bucket)
+	doc, err := bkt.policy(ctx)
 	if err != nil {
 		return fail(StepRemoveOAIStatement, err)
 	}
@@ -220,30 +239,37 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 			return fail(StepRemoveOAIStatement, err)
 		}
 	}
-	if doc != nil && len(removable) > 0 {
-		next := doc.Clone()
-		next.Statements = next.Statements[:0]
-		var removed []string
-		for _, s := range doc.Statements {
-			drop := false
-			for _, id := range removable {
-				if isOAIOnlyStatement(s, id, canonical[id]) {
-					drop = true
-				} else if mentionsOAI(s, id, canonical[id]) {
-					res.Warnings = append(res.Warnings, fmt.Sprintf("statement %q grants %s together with other principals: kept, edit it by hand", s.Sid, describeOAI(id)))
-				}
+	if len(removable) > 0 {
+		// The policy is read again now, after the wait, and the removal is
+		// merged into that read (see changeDocument): statements written
+		// meanwhile by anyone else are kept, and the statement the
+		// distribution now depends on is put back if it went missing.
+		var removed, warnings []string
+		var regranted bool
+		wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
+			merged, _, err := mergeGrant(cur, bucket, res.DistributionARN)
+			if err != nil {
+				return nil, false, err
 			}
-			if drop {
-				removed = append(removed, fmt.Sprintf("%q", s.Sid))
-				continue
+			next, gone, warned := withoutOAIStatements(merged.Document, removable, canonical)
+			warnings = warned
+			if changed := merged.Changed() || len(gone) > 0; changed {
+				removed, regranted = gone, merged.Changed()
+				return next, true, nil
 			}
-			next.Statements = append(next.Statements, s)
+			return next, false, nil
+		})
+		res.Warnings = append(res.Warnings, warnings...)
+		if err != nil {
+			return fail(StepRemoveOAIStatement, err)
 		}
-		if len(removed) > 0 {
-			if err := putBucketPolicy(ctx, s3c, bucket, next); err != nil {
-				return fail(StepRemoveOAIStatement, err)
+		if wrote {
+			if regranted {
+				res.add(Action{Step: StepBucketPolicy, Change: ChangeUpdated, Detail: OACStatementSid + " was missing after the wait and was put back for " + res.DistributionARN})
 			}
-			res.add(Action{Step: StepRemoveOAIStatement, Change: ChangeRemoved, Detail: fmt.Sprintf("statements %s for %s", strings.Join(removed, ", "), strings.Join(removable, ", "))})
+			if len(removed) > 0 {
+				res.add(Action{Step: StepRemoveOAIStatement, Change: ChangeRemoved, Detail: fmt.Sprintf("statements %s for %s", strings.Join(removed, ", "), strings.Join(removable, ", "))})
+			}
 		}
 	}
 
@@ -256,6 +282,46 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		}
 	}
 	return res, nil
+}
+
+// withoutOAIStatements returns doc without the statements that exist only
+// for one of the OAIs in ids (canonical maps an OAI to its S3 canonical
+// user ID), the quoted Sids (or indexes) of the statements removed, and a
+// warning for each statement that names such an OAI among other
+// principals (kept: it is not only the OAI's). Statements are matched by
+// their principals, not by Sid: an OAI statement written by hand or by
+// the console has a Sid of its own, or none.
+func withoutOAIStatements(doc *policy.Document, ids []string, canonical map[string]string) (*policy.Document, []string, []string) {
+	if doc == nil {
+		return nil, nil, nil
+	}
+	next := doc.Clone()
+	next.Statements = next.Statements[:0]
+	var removed, warnings []string
+	for i, s := range doc.Statements {
+		drop := false
+		for _, id := range ids {
+			if isOAIOnlyStatement(s, id, canonical[id]) {
+				drop = true
+			} else if mentionsOAI(s, id, canonical[id]) {
+				warnings = append(warnings, fmt.Sprintf("statement %s grants %s together with other principals: kept, edit it by hand", statementName(s, i), describeOAI(id)))
+			}
+		}
+		if drop {
+			removed = append(removed, statementName(s, i))
+			continue
+		}
+		next.Statements = append(next.Statements, s)
+	}
+	return next, removed, warnings
+}
+
+// statementName is a statement's quoted Sid, or "#index" without one.
+func statementName(s policy.Statement, i int) string {
+	if s.Sid != "" {
+		return fmt.Sprintf("%q", s.Sid)
+	}
+	return fmt.Sprintf("#%d", i)
 }
 
 func originReadTimeout(o *types.Origin) *int32 {

@@ -27,7 +27,7 @@ func oaiAllowed(t *testing.T, doc *policy.Document, oaiID string) bool {
 func TestCreateLegacyOAI(t *testing.T) {
 	e := newEnv(t, s3fake.StateAWSDefault)
 	ctx := t.Context()
-	oai, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket)
+	oai, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket, nil)
 	require.NoError(t, err)
 	assert.Regexp(t, `^E[A-Z0-9]{13}$`, oai.ID)
 	assert.NotEmpty(t, oai.S3CanonicalUserID)
@@ -42,7 +42,7 @@ func TestCreateLegacyOAI(t *testing.T) {
 	assert.False(t, allowed(t, doc, policy.Caller{}, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a.jpg", ""))
 
 	e.resetCounts()
-	again, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket)
+	again, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket, nil)
 	require.NoError(t, err)
 	assert.Equal(t, oai.ID, again.ID)
 	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "second run writes nothing")
@@ -51,9 +51,9 @@ func TestCreateLegacyOAI(t *testing.T) {
 	}
 
 	legacy := newEnv(t, s3fake.StateLegacy)
-	_, err = cloudfront.CreateLegacyOAI(ctx, legacy.cfc, legacy.s3c, testBucket)
+	_, err = cloudfront.CreateLegacyOAI(ctx, legacy.cfc, legacy.s3c, testBucket, nil)
 	assert.ErrorIs(t, err, cloudfront.ErrPublicAccessBlockOff)
-	_, err = cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, "Bad_Bucket")
+	_, err = cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, "Bad_Bucket", nil)
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidBucket)
 }
 
@@ -62,7 +62,7 @@ func TestCreateLegacyOAI(t *testing.T) {
 func legacySetup(t *testing.T, e *env) (*cloudfront.LegacyOAI, string) {
 	t.Helper()
 	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"KeepMe","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::media-example-bucket","arn:aws:s3:::media-example-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`)
-	oai, err := cloudfront.CreateLegacyOAI(t.Context(), e.cfc, e.s3c, testBucket)
+	oai, err := cloudfront.CreateLegacyOAI(t.Context(), e.cfc, e.s3c, testBucket, nil)
 	require.NoError(t, err)
 	id, _ := legacyDistribution(t, e, oai.OriginValue)
 	e.cf.Deploy(id)
@@ -198,6 +198,10 @@ func TestMigrateInputErrors(t *testing.T) {
 	_, err = cloudfront.Migrate(t.Context(), e.cfc, e.s3c, "no", "E1", nil)
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidBucket)
 	_, err = cloudfront.Migrate(t.Context(), e.cfc, e.s3c, testBucket, "E1", &cloudfront.MigrateOptions{PollInterval: -1})
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
+	_, err = cloudfront.Migrate(t.Context(), e.cfc, e.s3c, testBucket, "E1", &cloudfront.MigrateOptions{ExpectedBucketOwner: "11112222333"})
+	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
+	_, err = cloudfront.CreateLegacyOAI(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.LegacyOAIOptions{ExpectedBucketOwner: "x"})
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
 	assert.Empty(t, e.cf.Counts())
 }

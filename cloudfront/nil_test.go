@@ -59,11 +59,11 @@ func TestNilClients(t *testing.T) {
 			return err
 		}},
 		{"CreateLegacyOAI typed nil cf", func(ctx context.Context) error {
-			_, err := cloudfront.CreateLegacyOAI(ctx, nilCF, e.s3c, testBucket)
+			_, err := cloudfront.CreateLegacyOAI(ctx, nilCF, e.s3c, testBucket, nil)
 			return err
 		}},
 		{"CreateLegacyOAI typed nil s3", func(ctx context.Context) error {
-			_, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, nilS3, testBucket)
+			_, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, nilS3, testBucket, nil)
 			return err
 		}},
 		{"CreateKeyGroup typed nil", func(ctx context.Context) error {

@@ -29,6 +29,19 @@ type LegacyOAI struct {
 	Actions []Action
 }
 
+// LegacyOAIOptions configures [CreateLegacyOAI]. A nil *LegacyOAIOptions
+// means the defaults.
+type LegacyOAIOptions struct {
+	// ExpectedBucketOwner is the 12-digit account id that must own the
+	// bucket; it is sent with every S3 request, so S3 refuses with 403
+	// AccessDenied a bucket of the same name that someone else owns. By
+	// default none is sent (no distribution names an account here); the
+	// bucket policy, which the identity's statement is merged into, is
+	// then still read and written only for the bucket owner's account, as
+	// S3 allows nothing else.
+	ExpectedBucketOwner string
+}
+
 // CreateLegacyOAI creates (or, when run again, finds) a legacy CloudFront
 // origin access identity for the bucket and merges into the bucket policy
 // the statement that lets it read objects (Sid OAIStatementSid, s3:GetObject
@@ -43,22 +56,34 @@ type LegacyOAI struct {
 // The identity is found again by its comment ("s3secure legacy OAI for
 // bucket B"), so a second call creates nothing and writes nothing.
 //
-// Errors: [ErrInvalidBucket], and [ErrInvalidOptions] for a nil client,
-// before any request; otherwise a [*StepError] wrapping
-// [ErrPublicAccessBlockOff] (Block Public Access must be on, as for
-// ServeBucket) or the SDK's error.
-func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string) (*LegacyOAI, error) {
+// The statement is merged into the bucket policy with the package's write
+// discipline (read just before the write, merged, written, verified; see
+// [ServeBucket]).
+//
+// Errors: [ErrInvalidBucket], and [ErrInvalidOptions] for a nil client or a
+// malformed ExpectedBucketOwner, before any request; otherwise a
+// [*StepError] wrapping [ErrPublicAccessBlockOff] (Block Public Access must
+// be on, as for ServeBucket), [ErrConflict] or the SDK's error.
+func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *LegacyOAIOptions) (*LegacyOAI, error) {
+	var o LegacyOAIOptions
+	if opts != nil {
+		o = *opts
+	}
 	if err := checkBucket(bucket); err != nil {
 		return nil, err
 	}
 	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
 	}
+	if o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner) {
+		return nil, fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
+	}
+	bkt := newBucketAPI(s3c, bucket, o.ExpectedBucketOwner)
 	res := &LegacyOAI{}
 	fail := func(step string, err error) (*LegacyOAI, error) {
 		return res, &StepError{Bucket: bucket, Step: step, Err: err}
 	}
-	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	on, err := bkt.publicAccessBlockOn(ctx)
 	if err != nil {
 		return fail(StepCheckBucket, err)
 	}
@@ -89,23 +114,25 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	}
 	res.OriginValue = OAIOriginPrefix + res.ID
 
-	doc, err := getBucketPolicy(ctx, s3c, bucket)
-	if err != nil {
-		return fail(StepBucketPolicy, err)
-	}
 	st, err := policy.AllowCloudFrontOAI(bucket, res.ID)
 	if err != nil {
 		return fail(StepBucketPolicy, err)
 	}
 	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: OAIStatementSid + " allows s3:GetObject on " + policy.ObjectARN(bucket, "") + " to OAI " + res.ID}
-	if existing, ok := statementBySid(doc, OAIStatementSid); !ok || !oaiOfStatement(existing, res.ID, res.S3CanonicalUserID) {
-		merged, err := policy.Merge(doc, st)
+	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
+		if existing, ok := statementBySid(cur, OAIStatementSid); ok && oaiOfStatement(existing, res.ID, res.S3CanonicalUserID) {
+			return cur, false, nil
+		}
+		merged, err := policy.Merge(cur, st)
 		if err != nil {
-			return fail(StepBucketPolicy, err)
+			return nil, false, err
 		}
-		if err := putBucketPolicy(ctx, s3c, bucket, merged.Document); err != nil {
-			return fail(StepBucketPolicy, err)
-		}
+		return merged.Document, merged.Changed(), nil
+	})
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	if wrote {
 		act.Change = ChangeUpdated
 	}
 	res.Actions = append(res.Actions, act)

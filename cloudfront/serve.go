@@ -90,6 +90,20 @@ type Options struct {
 	// request for "/" goes to the bucket itself (403 with OAC, a key listing
 	// if s3:ListBucket is ever granted).
 	AllowNoDefaultRootObject bool
+	// ExpectedBucketOwner is the 12-digit account id that must own the
+	// bucket. It is sent with every S3 request, and S3 refuses the request
+	// with 403 AccessDenied when someone else owns the bucket (a bucket of
+	// the same name created after yours was deleted), so no distribution is
+	// ever wired to it. By default, the account of the distribution (the
+	// given one, or the one found): the bucket must then be in the
+	// distribution's account; set this for a bucket in another account.
+	// Before a distribution is created its account is unknown, and the
+	// checks made before creating it go without ExpectedBucketOwner; among
+	// them is a read of the bucket policy, which S3 answers only to the
+	// bucket owner's account, so a bucket someone else owns is still
+	// refused before the distribution exists.
+	ExpectedBucketOwner string
+
 	// AllowPublicAccessBlockOff wires a bucket whose Block Public Access
 	// settings are not all on. Such a bucket can be made public by a policy
 	// or ACL change, bypassing CloudFront entirely; the result then carries
@@ -189,8 +203,9 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 //     with GetDistributionConfig and UpdateDistribution with If-Match;
 //  4. it merges into the bucket policy the statement that lets CloudFront
 //     read objects for this distribution only, keeping every other
-//     statement; for an existing distribution this happens before the
-//     origin switch, so reads never fail on the way;
+//     statement, with the package's write discipline (see "Writes" in the
+//     package documentation); for an existing distribution this happens
+//     before the origin switch, so reads never fail on the way;
 //  5. with SSE-KMS it returns the key policy statement, and adds it to the
 //     key's policy when Options.ApplyKeyPolicy is set.
 //
@@ -201,8 +216,9 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
-// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict],
-// [ErrOACMisconfigured] or the SDK's error. The refusals of an existing
+// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
+// [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
+// belongs to an account other than the expected owner). The refusals of an existing
 // distribution (website endpoint, custom origin, OAI, AllViewer origin
 // request policy) and of an OAC statement it cannot keep come before any
 // write. The Result holds the actions
@@ -225,9 +241,23 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	fail := func(step string, err error) (*Result, error) {
 		return res, &StepError{Bucket: bucket, Distribution: res.DistributionID, Step: step, Err: err}
 	}
+	bkt := newBucketAPI(s3c, bucket, o.ExpectedBucketOwner)
+
+	// A given distribution is read first: its account is the bucket's
+	// expected owner for every S3 call.
+	var dist *cfsdk.GetDistributionOutput
+	if o.DistributionID != "" {
+		res.DistributionID = o.DistributionID
+		var err error
+		if dist, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(o.DistributionID)}); err != nil {
+			return fail(StepFindDistribution, err)
+		}
+		setDistribution(res, dist.Distribution)
+		bkt.pinOwner(res.DistributionARN)
+	}
 
 	// 1. The bucket.
-	on, err := publicAccessBlockOn(ctx, s3c, bucket)
+	on, err := bkt.publicAccessBlockOn(ctx)
 	if err != nil {
 		return fail(StepCheckBucket, err)
 	}
@@ -238,11 +268,11 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
 	}
 	if res.Region == "" {
-		if res.Region, err = bucketRegion(ctx, s3c, bucket); err != nil {
+		if res.Region, err = bkt.region(ctx); err != nil {
 			return fail(StepCheckBucket, err)
 		}
 	}
-	if res.KMSKeyID, err = bucketKMSKey(ctx, s3c, bucket); err != nil {
+	if res.KMSKeyID, err = bkt.kmsKey(ctx); err != nil {
 		return fail(StepCheckBucket, err)
 	}
 
@@ -256,6 +286,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		}
 		if summary != nil {
 			distID = aws.ToString(summary.Id)
+			bkt.pinOwner(aws.ToString(summary.ARN))
 		}
 	}
 	var current *cfsdk.GetDistributionConfigOutput
@@ -285,7 +316,10 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if distID == "" {
 		// A bucket policy the grant would have to refuse is refused before
 		// the distribution exists.
-		doc, err := getBucketPolicy(ctx, s3c, bucket)
+		// S3 answers a bucket policy read only to the bucket owner's
+		// account, so this read also stops a bucket someone else owns
+		// before a distribution points at it.
+		doc, err := bkt.policy(ctx)
 		if err != nil {
 			return fail(StepBucketPolicy, err)
 		}
@@ -295,11 +329,12 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		if err := createDistribution(ctx, cf, &o, res); err != nil {
 			return fail(StepCreateDistribution, err)
 		}
-		if err := grantDistribution(ctx, s3c, res); err != nil {
+		bkt.pinOwner(res.DistributionARN)
+		if err := grantDistribution(ctx, bkt, res); err != nil {
 			return fail(StepBucketPolicy, err)
 		}
 	} else {
-		if err := updateDistribution(ctx, cf, s3c, &o, res, distID); err != nil {
+		if err := updateDistribution(ctx, cf, bkt, &o, res, distID, dist); err != nil {
 			var se *StepError
 			if errors.As(err, &se) {
 				se.Bucket, se.Distribution = bucket, res.DistributionID
@@ -414,30 +449,32 @@ func setDistribution(res *Result, d *types.Distribution) {
 }
 
 // grantDistribution merges the OAC statement for res.DistributionARN into
-// the bucket policy.
-func grantDistribution(ctx context.Context, s3c S3API, res *Result) error {
-	doc, err := getBucketPolicy(ctx, s3c, res.Bucket)
-	if err != nil {
-		return err
-	}
-	st, others, err := oacStatement(doc, res.Bucket, res.DistributionARN)
+// the bucket policy, with the package's write discipline (see
+// changeDocument): merged into a fresh read, written, verified.
+func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result) error {
+	var others []string
+	created := false
+	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
+		merged, o, err := mergeGrant(cur, res.Bucket, res.DistributionARN)
+		if err != nil {
+			return nil, false, err
+		}
+		others = o
+		if merged.Changed() {
+			created = cur == nil
+		}
+		return merged.Document, merged.Changed(), nil
+	})
 	if err != nil {
 		return err
 	}
 	if len(others) > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the bucket policy statement %s also allows %v; they were kept", OACStatementSid, others))
 	}
-	merged, err := policy.Merge(doc, st)
-	if err != nil {
-		return err
-	}
 	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, policy.ObjectARN(res.Bucket, ""), res.DistributionARN)}
-	if merged.Changed() {
-		if err := putBucketPolicy(ctx, s3c, res.Bucket, merged.Document); err != nil {
-			return err
-		}
+	if wrote {
 		act.Change = ChangeUpdated
-		if doc == nil {
+		if created {
 			act.Change = ChangeCreated
 		}
 	}
@@ -445,12 +482,29 @@ func grantDistribution(ctx context.Context, s3c S3API, res *Result) error {
 	return nil
 }
 
-func updateDistribution(ctx context.Context, cf CloudFrontAPI, s3c S3API, o *Options, res *Result, id string) error {
-	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)})
+// mergeGrant merges the OAC statement for distARN into doc (nil: no
+// policy), keeping the other distributions the statement already allows
+// (returned).
+func mergeGrant(doc *policy.Document, bucket, distARN string) (*policy.MergeResult, []string, error) {
+	st, others, err := oacStatement(doc, bucket, distARN)
 	if err != nil {
-		return &StepError{Step: StepFindDistribution, Err: err}
+		return nil, nil, err
+	}
+	merged, err := policy.Merge(doc, st)
+	return merged, others, err
+}
+
+// updateDistribution secures the existing distribution id (got is its
+// GetDistribution output when already read, else nil).
+func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o *Options, res *Result, id string, got *cfsdk.GetDistributionOutput) error {
+	if got == nil {
+		var err error
+		if got, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)}); err != nil {
+			return &StepError{Step: StepFindDistribution, Err: err}
+		}
 	}
 	setDistribution(res, got.Distribution)
+	bkt.pinOwner(res.DistributionARN)
 	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
 	if err != nil {
 		return &StepError{Step: StepFindDistribution, Err: err}
@@ -462,7 +516,7 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, s3c S3API, o *Opt
 	}
 	// Grant before switching: the distribution never signs with an OAC the
 	// bucket does not yet trust.
-	if err := grantDistribution(ctx, s3c, res); err != nil {
+	if err := grantDistribution(ctx, bkt, res); err != nil {
 		return &StepError{Step: StepBucketPolicy, Err: err}
 	}
 	if len(changes) == 0 {

@@ -204,6 +204,7 @@ func TestServeBucketRejectsBadInputBeforeAnyRequest(t *testing.T) {
 		{"root object with slash", testBucket, &cloudfront.Options{DefaultRootObject: "/index.html"}, cloudfront.ErrInvalidOptions},
 		{"bad region", testBucket, &cloudfront.Options{Region: "evil.example/x"}, cloudfront.ErrInvalidOptions},
 		{"long OAC name", testBucket, &cloudfront.Options{OriginAccessControlName: strings.Repeat("n", 65)}, cloudfront.ErrInvalidOptions},
+		{"bad expected owner", testBucket, &cloudfront.Options{ExpectedBucketOwner: "1111-2222-3333"}, cloudfront.ErrInvalidOptions},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -402,7 +403,7 @@ func TestServeBucketFixesOACSigning(t *testing.T) {
 
 func TestServeBucketRefusesOAIOrigin(t *testing.T) {
 	e := newEnv(t, s3fake.StateAWSDefault)
-	oai, err := cloudfront.CreateLegacyOAI(t.Context(), e.cfc, e.s3c, testBucket)
+	oai, err := cloudfront.CreateLegacyOAI(t.Context(), e.cfc, e.s3c, testBucket, nil)
 	require.NoError(t, err)
 	id, _ := legacyDistribution(t, e, oai.OriginValue)
 	_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
