@@ -3,45 +3,46 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3secure/s3secure/analyzer"
-	"github.com/s3secure/s3secure/internal/aafake"
-	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/s3securetest"
 )
 
 // The online path: find the Region's analyzer and list the S3 findings
-// that are still active. Here the client talks to the embedded fake, which
-// plays an account with one analyzer and two findings; in production pass
-// accessanalyzer.NewFromConfig(cfg).
+// that are still active. Here the client talks to the in-memory AWS of
+// package s3securetest, whose Access Analyzer analyzes a bucket when asked
+// to (Rescan); in production pass accessanalyzer.NewFromConfig(cfg).
 func ExampleListFindings() {
 	ctx := context.Background()
-	fake := aafake.New(nil)
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	client := aafake.NewClient(srv.URL, "us-east-1")
-
-	arn := fake.AddAnalyzer("us-east-1", "console-analyzer", aatypes.TypeAccount)
-	_, _ = fake.SeedFinding(arn, aatypes.Finding{
-		Resource: aws.String("arn:aws:s3:::website-assets"), IsPublic: aws.Bool(true),
-		Principal: map[string]string{"AWS": "*"}, Action: []string{"s3:GetObject"},
-		Sources: []aatypes.FindingSource{{Type: aatypes.FindingSourceTypePolicy}},
-	})
-	_, _ = fake.SeedFinding(arn, aatypes.Finding{
-		Resource: aws.String("arn:aws:s3:::shared-reports"), IsPublic: aws.Bool(false),
-		Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:role/reader"}, Action: []string{"s3:GetObject"},
-		Sources: []aatypes.FindingSource{{Type: aatypes.FindingSourceTypePolicy}},
-	})
-
-	a, err := analyzer.EnsureAnalyzer(ctx, client, nil) // finds; never creates unless AllowCreate
+	srv, err := s3securetest.Start(&s3securetest.Options{LegacyBuckets: true}) // in a test: s3securetest.NewServer(t, opts)
 	if err != nil {
 		fmt.Println(err)
 		return
+	}
+	defer srv.Close()
+	s3c, client := s3.NewFromConfig(srv.Config), accessanalyzer.NewFromConfig(srv.Config)
+	for bucket, principal := range map[string]string{"website-assets": `"*"`, "shared-reports": `{"AWS":"arn:aws:iam::444455556666:role/reader"}`} {
+		_, _ = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+		_, _ = s3c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + bucket + `/*"}]}`)})
+	}
+
+	// DANGER: AllowCreate changes the account. Without it EnsureAnalyzer
+	// only finds an analyzer.
+	a, err := analyzer.EnsureAnalyzer(ctx, client, &analyzer.EnsureOptions{AllowCreate: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, bucket := range []string{"website-assets", "shared-reports"} {
+		if err := analyzer.Rescan(ctx, client, a, bucket); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	findings, err := analyzer.ListFindings(ctx, client, a, nil)
 	if err != nil {
@@ -58,18 +59,19 @@ func ExampleListFindings() {
 
 // The offline path: the same kind of findings computed from the bucket's
 // own settings, without Access Analyzer. Here the bucket lives in the
-// embedded S3 fake; in production pass s3.NewFromConfig(cfg) and, for the
+// in-memory AWS of package s3securetest; in production pass
+// s3.NewFromConfig(cfg) and, for the
 // account-level Block Public Access and access points, an
 // [analyzer.S3Control].
 func ExampleAnalyzeBucket() {
 	ctx := context.Background()
-	fake, _ := s3fake.New(&s3fake.Options{AccountID: "111122223333", CreateBucketState: s3fake.StateLegacy})
-	srv := httptest.NewServer(fake)
+	srv, err := s3securetest.Start(&s3securetest.Options{LegacyBuckets: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
-	owner := fake.OwnerCredential()
-	client := s3fake.NewClient(srv.URL, fake.Region(), nil,
-		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
-		func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+	client := s3.NewFromConfig(srv.Config)
 
 	_, _ = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("team-data")})
 	_, _ = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("team-data"), Policy: aws.String(`{
@@ -97,22 +99,21 @@ func ExampleAnalyzeBucket() {
 }
 
 // A pre-flight gate for bucket policies: Access Analyzer's custom policy
-// checks run before the policy is written. The fake's check function
-// stands in for Access Analyzer's reasoning.
+// checks run before the policy is written. The in-memory AWS of package
+// s3securetest judges public access with S3's definition (package policy);
+// in production pass accessanalyzer.NewFromConfig(cfg).
 func ExampleGate() {
-	fake := aafake.New(&aafake.Options{
-		CheckNoPublicAccess: func(policy, _ string) aafake.CheckResult {
-			return aafake.CheckResult{Pass: false, Message: "The policy grants public access.",
-				Reasons: []aatypes.ReasonSummary{{Description: aws.String("Principal is *"), StatementIndex: aws.Int32(0)}}}
-		},
-	})
-	srv := httptest.NewServer(fake)
+	srv, err := s3securetest.Start(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer srv.Close()
-	gate := analyzer.NewGate(aafake.NewClient(srv.URL, "us-east-1"), nil)
+	gate := analyzer.NewGate(accessanalyzer.NewFromConfig(srv.Config), nil)
 
-	err := gate.CheckPolicy(context.Background(), "team-data",
+	err = gate.CheckPolicy(context.Background(), "team-data",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::team-data/*"}]}`)
 	fmt.Println(err)
 	// Output:
-	// analyzer: policy allows public access (bucket team-data, CheckNoPublicAccess): statement 0: Principal is *
+	// analyzer: policy allows public access (bucket team-data, CheckNoPublicAccess): statement 0: Principal "*" without a condition that limits it to fixed values
 }

@@ -19,7 +19,11 @@
 // encryption, versioning, lifecycle, logging, tagging, object lock) with
 // S3's own XML and error codes. Unsigned requests are anonymous. STS
 // GetCallerIdentity names the caller's account and ARN; the other services
-// keep their state per account ([Server.AddAccount]).
+// keep their state per account ([Server.AddAccount]). Access Analyzer
+// applies s3secure's own analysis, not AWS's: a bucket's findings are what
+// package analyzer's offline analysis finds when the bucket is rescanned
+// (analyzer.Rescan, StartResourceScan), and CheckNoPublicAccess uses S3's
+// definition of public (package policy).
 //
 // # NewServer and Start
 //

@@ -40,14 +40,16 @@ type Account struct {
 // the server's one credential table (the router only sends them requests
 // signed with this account's keys, and unknown keys).
 func (s *Server) newAccount(id string) *Account {
+	scan, check := s.accessAnalyzerOptions(id)
 	return &Account{
-		ID:             id,
-		srv:            s,
-		S3Control:      s3controlfake.New(&s3controlfake.Options{AccountID: id, Region: s.region, S3: s.s3, Credentials: s.creds}),
-		CloudFront:     cffake.New(&cffake.Options{AccountID: id, Now: s.Now, Credentials: s.creds}),
-		CloudTrail:     cloudtrailfake.New(&cloudtrailfake.Options{AccountID: id, Region: s.region, Credentials: s.creds}),
-		AccessAnalyzer: aafake.New(&aafake.Options{Account: id, Region: s.region, Now: s.Now, Credentials: s.creds}),
-		IAM:            iamfake.NewWith(&iamfake.Options{AccountID: id, Credentials: s.creds}),
+		ID:         id,
+		srv:        s,
+		S3Control:  s3controlfake.New(&s3controlfake.Options{AccountID: id, Region: s.region, S3: s.s3, Credentials: s.creds}),
+		CloudFront: cffake.New(&cffake.Options{AccountID: id, Now: s.Now, Credentials: s.creds}),
+		CloudTrail: cloudtrailfake.New(&cloudtrailfake.Options{AccountID: id, Region: s.region, Credentials: s.creds}),
+		AccessAnalyzer: aafake.New(&aafake.Options{Account: id, Region: s.region, Now: s.Now, Credentials: s.creds,
+			Scan: scan, CheckNoPublicAccess: check}),
+		IAM: iamfake.NewWith(&iamfake.Options{AccountID: id, Credentials: s.creds}),
 	}
 }
 

@@ -61,6 +61,17 @@
 // S3 decides them with the bucket's owner, policy, ACLs and Block Public
 // Access, and STS names the account. [Server.Revoke] withdraws a key.
 //
+// # Access Analyzer
+//
+// Each account's Access Analyzer reasons with s3secure's own rules, not
+// with Zelkova: StartResourceScan on one of the account's buckets replaces
+// its findings with what the offline analysis (analyzer.Analyze) finds in
+// the bucket's state in the S3 fake (policy, ACL, Block Public Access of
+// bucket and account; access points are not read yet), and
+// CheckNoPublicAccess judges a policy with S3's definition of public
+// (policy.IsPublic). An analyzer has no findings until a bucket is
+// rescanned; seeded findings (aafake.Server.SeedFinding) work as before.
+//
 // # Adding Organizations and STS AssumeRole (issue #15)
 //
 // The seams are in place; neither service exists yet.

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -379,4 +380,75 @@ func TestConfigIgnoresEnvironment(t *testing.T) {
 	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(t.Context(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, srv.Owner().ID, aws.ToString(id.Account))
+}
+
+// TestAccessAnalyzer: the account's analyzer finds what the offline
+// analysis finds in the bucket's state when asked to rescan it, only for
+// the account's own buckets; CheckNoPublicAccess uses S3's definition of
+// public.
+func TestAccessAnalyzer(t *testing.T) {
+	srv, ep := start(t, &localaws.Options{LegacyBuckets: true}, nil)
+	ctx := t.Context()
+	member, err := srv.AddAccount("444455556666")
+	require.NoError(t, err)
+	cfg := ep.Config(srv.Owner().Root())
+	s3c, aa := s3.NewFromConfig(cfg), accessanalyzer.NewFromConfig(cfg)
+	put := func(c *s3.Client, bucket, principal string) {
+		t.Helper()
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+		require.NoError(t, err)
+		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + bucket + `/*"}]}`)})
+		require.NoError(t, err)
+	}
+	put(s3c, "open-bucket", `"*"`)
+	put(s3.NewFromConfig(ep.Config(member.Root())), "member-open", `"*"`)
+	created, err := aa.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("acct"), Type: aatypes.TypeAccount})
+	require.NoError(t, err)
+	scan := func(bucket string) {
+		t.Helper()
+		_, err := aa.StartResourceScan(ctx, &accessanalyzer.StartResourceScanInput{AnalyzerArn: created.Arn, ResourceArn: aws.String("arn:aws:s3:::" + bucket)})
+		require.NoError(t, err)
+	}
+	list := func() []aatypes.FindingSummary {
+		t.Helper()
+		out, err := aa.ListFindings(ctx, &accessanalyzer.ListFindingsInput{AnalyzerArn: created.Arn,
+			Filter: map[string]aatypes.Criterion{"status": {Eq: []string{"ACTIVE"}}}})
+		require.NoError(t, err)
+		return out.Findings
+	}
+	scan("open-bucket")
+	scan("member-open")
+	fs := list()
+	require.Len(t, fs, 1, "another account's bucket is not this analyzer's")
+	assert.Equal(t, "arn:aws:s3:::open-bucket", aws.ToString(fs[0].Resource))
+	assert.True(t, aws.ToBool(fs[0].IsPublic))
+	assert.Equal(t, map[string]string{"AWS": "*"}, fs[0].Principal)
+	assert.Equal(t, []string{"s3:GetObject"}, fs[0].Action)
+
+	// Block Public Access on: the public policy no longer reaches anyone
+	// outside, and the rescan resolves the finding.
+	_, err = s3c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("open-bucket"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}})
+	require.NoError(t, err)
+	scan("open-bucket")
+	assert.Empty(t, list())
+
+	check := func(doc string) *accessanalyzer.CheckNoPublicAccessOutput {
+		t.Helper()
+		out, err := aa.CheckNoPublicAccess(ctx, &accessanalyzer.CheckNoPublicAccessInput{PolicyDocument: aws.String(doc), ResourceType: aatypes.AccessCheckResourceTypeS3Bucket})
+		require.NoError(t, err)
+		return out
+	}
+	pass := check(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	assert.Equal(t, aatypes.CheckNoPublicAccessResultPass, pass.Result)
+	assert.Equal(t, "The resource policy does not grant public access for the given resource type.", aws.ToString(pass.Message))
+	fail := check(`{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	assert.Equal(t, aatypes.CheckNoPublicAccessResultFail, fail.Result)
+	require.Len(t, fail.Reasons, 1)
+	assert.Equal(t, "Open", aws.ToString(fail.Reasons[0].StatementId))
+	assert.Equal(t, int32(0), aws.ToInt32(fail.Reasons[0].StatementIndex))
+	unreadable := check(`{"Version":"2012-10-17","Statement":"nothing"}`)
+	assert.Equal(t, aatypes.CheckNoPublicAccessResultFail, unreadable.Result, "a policy that cannot be read is not judged safe")
+	assert.Contains(t, aws.ToString(unreadable.Message), "could not be read")
 }

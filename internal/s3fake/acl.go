@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Group URIs S3 uses in ACL grants.
@@ -45,6 +47,11 @@ type ACL struct {
 	OwnerID string
 	Grants  []Grant
 }
+
+// PolicyGrants returns the ACL's grants as package policy reads them
+// (canonical user and group grants; e-mail grants carry no canonical id
+// and are left out).
+func (a ACL) PolicyGrants() []policy.ACLGrant { return aclGrants(&a) }
 
 // IsPublic reports whether the ACL grants anything to AllUsers or
 // AuthenticatedUsers, which is S3's definition of a public ACL.
