@@ -118,7 +118,6 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 		}
 		arn, alias, created, policyDone, bucketPolicy = res.ARN, res.Alias, res.Created, res.PolicyChanged, res.BucketPolicyChanged
 	}
-	p := g.newPrinter("accesspoint", "step", "action", "detail")
 	action := func(changed bool, kind string) string {
 		if changed {
 			return kind
@@ -129,18 +128,43 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	if *vpc != "" {
 		origin = "VPC " + *vpc
 	}
-	p.Row(*name, "access-point", action(created, "create"), fmt.Sprintf("%s on bucket %s, network origin %s, Block Public Access all on", arn, *bucket, origin))
+	var records []accessPointRecord
+	changes := 0
+	add := func(step, act, detail string) {
+		records = append(records, accessPointRecord{AccessPoint: *name, ARN: arn, Alias: alias, Bucket: *bucket, AccountID: acct,
+			Step: step, Action: act, Detail: detail})
+		if act != "none" {
+			changes++
+		}
+	}
+	add("access-point", action(created, "create"), fmt.Sprintf("%s on bucket %s, network origin %s, Block Public Access all on", arn, *bucket, origin))
 	if *principal != "" {
-		p.Row(*name, "access-point-policy", action(policyDone, "update"), fmt.Sprintf("%s for %s%s", access, *principal, prefixDetail(*prefix)))
+		add("access-point-policy", action(policyDone, "update"), fmt.Sprintf("%s for %s%s", access, *principal, prefixDetail(*prefix)))
 	}
 	if !*noDelegate {
-		p.Row(*name, "bucket-policy", action(bucketPolicy, "update"), "statement S3SecureDelegateToAccessPoints (s3:DataAccessPointAccount "+acct+")")
+		add("bucket-policy", action(bucketPolicy, "update"), "statement S3SecureDelegateToAccessPoints (s3:DataAccessPointAccount "+acct+")")
 	}
-	if !*dryRun {
-		p.Row(*name, "alias", "none", alias)
+	summary := fmt.Sprintf("access point %s (%s, alias %s): %s", *name, arn, alias, plural(changes, "change"))
+	if *dryRun {
+		summary = fmt.Sprintf("plan for access point %s (%s): %s; nothing written (run without -dry-run to apply)", *name, arn, plural(changes, "change"))
 	}
-	p.Flush()
+	writeRecords(g, records, []string{"access_point", "step", "action", "detail"},
+		func(r accessPointRecord) []any { return []any{r.AccessPoint, r.Step, r.Action, r.Detail} }, summary)
 	return exitOK
+}
+
+// accessPointRecord is one step of accesspoint create, in JSON: the
+// access point's name, ARN and alias ("" for -dry-run), its bucket and
+// account, the step, its action (create, update or none) and detail.
+type accessPointRecord struct {
+	AccessPoint string `json:"access_point"`
+	ARN         string `json:"arn"`
+	Alias       string `json:"alias"`
+	Bucket      string `json:"bucket"`
+	AccountID   string `json:"account_id"`
+	Step        string `json:"step"`
+	Action      string `json:"action"`
+	Detail      string `json:"detail"`
 }
 
 func prefixDetail(prefix string) string {

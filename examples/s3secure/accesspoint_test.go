@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,22 +15,17 @@ func TestAccessPointCreateLocal(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "accesspoint", "create",
 		"-bucket", "data", "-name", "app-ap", "-vpc", "vpc-0abc", "-principal", role, "-prefix", "in/", "-actions", "readwrite")
 	require.Equal(t, exitOK, code, stderr)
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	require.Len(t, lines, 4, stdout)
-	var rows []map[string]string
-	for _, l := range lines {
-		var m map[string]string
-		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
-		rows = append(rows, m)
-	}
-	assert.Equal(t, map[string]string{"accesspoint": "app-ap", "step": "access-point", "action": "create",
-		"detail": "arn:aws:s3:" + s3fake.DefaultRegion + ":" + s3fake.DefaultAccountID + ":accesspoint/app-ap on bucket data, network origin VPC vpc-0abc, Block Public Access all on"}, rows[0])
+	rows := jsonRows(t, stdout)
+	require.Len(t, rows, 3, stdout)
+	arn := "arn:aws:s3:" + s3fake.DefaultRegion + ":" + s3fake.DefaultAccountID + ":accesspoint/app-ap"
+	alias := rows[0]["alias"]
+	assert.True(t, strings.HasPrefix(alias, "app-ap-") && strings.HasSuffix(alias, "-s3alias"), alias)
+	assert.Equal(t, map[string]string{"access_point": "app-ap", "arn": arn, "alias": alias, "bucket": "data", "account_id": s3fake.DefaultAccountID,
+		"step": "access-point", "action": "create", "detail": arn + " on bucket data, network origin VPC vpc-0abc, Block Public Access all on"}, rows[0])
 	assert.Equal(t, "update", rows[1]["action"])
 	assert.Equal(t, "readwrite for "+role+", keys under in/", rows[1]["detail"])
 	assert.Equal(t, "bucket-policy", rows[2]["step"])
 	assert.Equal(t, "update", rows[2]["action"])
-	assert.Equal(t, "alias", rows[3]["step"])
-	assert.True(t, strings.HasSuffix(rows[3]["detail"], "-s3alias"))
 }
 
 func TestAccessPointDryRunLocal(t *testing.T) {

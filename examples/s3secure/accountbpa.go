@@ -74,7 +74,10 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 		return g.fail(err)
 	}
 
-	p := g.newPrinter("account", "kind", "name", "current", "target", "detail")
+	var records []accountBPARecord
+	row := func(kind, name, current, target, detail string) {
+		records = append(records, accountBPARecord{AccountID: acct, Kind: kind, Name: name, Current: current, Target: target, Detail: g.cliText(detail)})
+	}
 	onOff := func(on bool) string {
 		if on {
 			return "on"
@@ -99,15 +102,15 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 				detail = "turn on (the account has no Block Public Access configuration)"
 			}
 		}
-		p.Row(acct, "setting", s.name, onOff(s.cur), onOff(s.tgt), detail)
+		row("setting", s.name, onOff(s.cur), onOff(s.tgt), detail)
 	}
 	for _, b := range plan.PublicBuckets {
 		if b.Err != nil {
-			p.Row(acct, "bucket", b.Bucket, "unknown", "not public",
+			row("bucket", b.Bucket, "unknown", "not public",
 				"could not be checked ("+oneLine(b.Err)+"); it may rely on public access")
 			continue
 		}
-		p.Row(acct, "bucket", b.Bucket, "public", "not public", "relies on public access: "+strings.Join(b.Reasons, "; "))
+		row("bucket", b.Bucket, "public", "not public", "relies on public access: "+strings.Join(b.Reasons, "; "))
 	}
 	blocked := len(plan.PublicBuckets) > 0 && !*allow
 	var status, detail string
@@ -131,12 +134,34 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 		detail = fmt.Sprintf("nothing written; run with -apply to turn on %s for every bucket in every Region (%s)",
 			strings.Join(plan.TurnOn, ", "), scanNote(plan))
 	}
-	p.Row(acct, "result", status, "", "", detail)
-	p.Flush()
+	row("result", status, "", "", detail)
+	// In text, the result is the summary line under the table.
+	writeRecords(g, records[:len(records)-1], []string{"account_id", "kind", "name", "current", "target", "detail"},
+		func(r accountBPARecord) []any {
+			return []any{r.AccountID, r.Kind, r.Name, r.Current, r.Target, r.Detail}
+		},
+		fmt.Sprintf("account %s: %s: %s", acct, status, detail))
+	if g.json() {
+		writeRecords(g, records[len(records)-1:], nil, nil, "")
+	}
 	if blocked {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// accountBPARecord is one line of account-bpa, in JSON: the account id,
+// the kind of line (setting: one of the four settings; bucket: a bucket
+// that relies on public access or could not be checked; result: the
+// outcome, last, with its status in name: planned, applied, refused,
+// blocked or none), its name, current and target values, and detail.
+type accountBPARecord struct {
+	AccountID string `json:"account_id"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Current   string `json:"current"`
+	Target    string `json:"target"`
+	Detail    string `json:"detail"`
 }
 
 // scanNote says how many buckets the plan inspected, or why it inspected

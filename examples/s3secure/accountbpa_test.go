@@ -19,7 +19,7 @@ func TestAccountBPALocal(t *testing.T) {
 	rows := jsonRows(t, stdout)
 	require.Len(t, rows, 5, stdout)
 	for i, name := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
-		assert.Equal(t, map[string]string{"account": s3fake.DefaultAccountID, "kind": "setting", "name": name, "current": "off", "target": "on",
+		assert.Equal(t, map[string]string{"account_id": s3fake.DefaultAccountID, "kind": "setting", "name": name, "current": "off", "target": "on",
 			"detail": "turn on (the account has no Block Public Access configuration)"}, rows[i])
 	}
 	assert.Equal(t, "result", rows[4]["kind"])
@@ -30,9 +30,9 @@ func TestAccountBPALocal(t *testing.T) {
 
 	code, stdout, stderr = runCLI(t, "", "-local", "account-bpa", "-apply")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `(?m)^ACCOUNT +KIND +NAME +CURRENT +TARGET +DETAIL$`, stdout)
+	assert.Regexp(t, `(?m)^ACCOUNT_ID +KIND +NAME +CURRENT +TARGET +DETAIL$`, stdout)
 	assert.Regexp(t, `RestrictPublicBuckets +off +on +turn on`, stdout)
-	assert.Regexp(t, `result +applied +turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
+	assert.Regexp(t, `account \d{12}: applied: turned on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets`, stdout)
 }
 
 // accountBPAEnv is the test AWS (one HTTPS endpoint, trusted through
@@ -63,7 +63,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	require.Equal(t, exitFindings, code, stderr)
 	rows := jsonRows(t, stdout)
 	require.Len(t, rows, 6, stdout)
-	assert.Equal(t, acct, rows[4]["account"])
+	assert.Equal(t, acct, rows[4]["account_id"])
 	assert.Equal(t, "bucket", rows[4]["kind"])
 	assert.Equal(t, "public-site", rows[4]["name"])
 	assert.Equal(t, "public", rows[4]["current"])
@@ -77,7 +77,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
 	require.Equal(t, exitFindings, code, stderr)
 	assert.Regexp(t, `public-site +public +not public +relies on public access`, stdout)
-	assert.Regexp(t, `result +refused +nothing written`, stdout)
+	assert.Regexp(t, `account \d{12}: refused: nothing written`, stdout)
 	assert.Zero(t, ctl.Count("PutPublicAccessBlock"))
 	_, set := ctl.AccountPublicAccessBlock()
 	assert.False(t, set, "the refusal wrote nothing")
@@ -85,7 +85,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	// The named opt-in applies it.
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply", "-allow-blocking-public-buckets")...)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `result +applied +turned on .*2 bucket\(s\) checked, 1 of them rely on public access`, stdout)
+	assert.Regexp(t, `account \d{12}: applied: turned on .*2 bucket\(s\) checked, 1 of them rely on public access`, stdout)
 	got, set := ctl.AccountPublicAccessBlock()
 	require.True(t, set)
 	assert.Equal(t, s3controlfake.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}, got)
@@ -95,7 +95,7 @@ func TestAccountBPARefusesPublicBuckets(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", append(base, cmd...)...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `BlockPublicAcls +on +on +already on`, stdout)
-	assert.Regexp(t, `result +none +all four settings are already on`, stdout)
+	assert.Regexp(t, `account \d{12}: none: all four settings are already on`, stdout)
 	assert.Zero(t, sf.Count("ListBuckets"))
 	assert.NotContains(t, stdout+stderr, sf.OwnerCredential().SecretAccessKey)
 }
@@ -126,7 +126,7 @@ func TestAccountBPANoBucketAffected(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Regexp(t, `BlockPublicAcls +off +on +turn on\n`, stdout)
 	assert.Regexp(t, `IgnorePublicAcls +on +on +already on\n`, stdout)
-	assert.Regexp(t, `result +applied +turned on BlockPublicAcls, BlockPublicPolicy for every bucket in every Region \(no bucket inspected`, stdout)
+	assert.Regexp(t, `account \d{12}: applied: turned on BlockPublicAcls, BlockPublicPolicy for every bucket in every Region \(no bucket inspected`, stdout)
 	assert.NotContains(t, stdout, "public-site", "a public policy is already neutralised by RestrictPublicBuckets")
 	assert.Zero(t, sf.Count("ListBuckets"))
 	got, _ := ctl.AccountPublicAccessBlock()

@@ -87,42 +87,68 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 	if g.format == "ocsf" {
 		return g.analyzeOCSF(findings, partial)
 	}
-	p := g.newPrinter("bucket", "kind", "public", "principal", "accounts", "actions", "conditions", "source", "status", "id")
-	blocking := false
-	for _, f := range findings {
-		if f.Status == "ACTIVE" && f.Shared() {
-			blocking = true
-		}
-		var src []string
+	records := make([]findingRecord, len(findings))
+	nActive, nArchived := 0, 0
+	for i, f := range findings {
+		r := findingRecord{Bucket: f.Bucket, Kind: string(f.Kind), Public: f.Public, Principal: orEmptyMap(f.Principal),
+			Accounts: orEmpty(f.Accounts), Actions: orEmpty(f.Actions), Conditions: orEmptyMap(f.Conditions),
+			Sources: []findingSource{}, Status: string(f.Status), ID: f.ID}
 		for _, s := range f.Sources {
-			x := string(s.Type)
-			if s.AccessPointARN != "" {
-				x += " " + s.AccessPointARN
-			}
-			src = append(src, x)
+			r.Sources = append(r.Sources, findingSource{Type: string(s.Type), AccessPointARN: s.AccessPointARN})
 		}
-		if g.json() {
-			p.Row(f.Bucket, f.Kind, f.Public, f.Principal, nonNil(f.Accounts), nonNil(f.Actions), f.Conditions, src, f.Status, f.ID)
-			continue
+		records[i] = r
+		switch {
+		case f.Status == "ACTIVE" && f.Shared():
+			nActive++
+		case f.Status == "ARCHIVED":
+			nArchived++
 		}
-		p.Row(f.Bucket, f.Kind, f.Public, kvText(f.Principal), strings.Join(f.Accounts, ","), strings.Join(f.Actions, ","),
-			kvText(f.Conditions), strings.Join(src, ","), f.Status, f.ID)
 	}
-	p.Flush()
+	summary := fmt.Sprintf("%s: %d active (blocking), %d archived", plural(len(records), "finding"), nActive, nArchived)
+	if *offline {
+		summary = fmt.Sprintf("%s (offline analysis of the buckets' own settings)", summary)
+	}
+	writeRecords(g, records, []string{"bucket", "kind", "public", "principal", "accounts", "actions", "conditions", "source", "status", "id"},
+		func(r findingRecord) []any {
+			src := make([]string, len(r.Sources))
+			for i, s := range r.Sources {
+				src[i] = strings.TrimSpace(s.Type + " " + s.AccessPointARN)
+			}
+			return []any{r.Bucket, r.Kind, r.Public, kvText(r.Principal), strings.Join(r.Accounts, ","), strings.Join(r.Actions, ","),
+				kvText(r.Conditions), strings.Join(src, ","), r.Status, r.ID}
+		}, summary)
 	if partial != nil {
 		return g.fail(partial)
 	}
-	if blocking {
+	if nActive > 0 {
 		return exitFindings
 	}
 	return exitOK
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// findingRecord is one finding of analyze, in JSON: the bucket, the kind
+// of access (public, cross-account, organization, service, ...), whether
+// it is public, the principal and the accounts it names, the actions and
+// conditions granted, where the grant comes from (sources), the status
+// (ACTIVE or ARCHIVED) and, online, the finding's id.
+type findingRecord struct {
+	Bucket     string            `json:"bucket"`
+	Kind       string            `json:"kind"`
+	Public     bool              `json:"public"`
+	Principal  map[string]string `json:"principal"`
+	Accounts   []string          `json:"accounts"`
+	Actions    []string          `json:"actions"`
+	Conditions map[string]string `json:"conditions"`
+	Sources    []findingSource   `json:"sources"`
+	Status     string            `json:"status"`
+	ID         string            `json:"id"`
+}
+
+// findingSource is where a grant comes from: POLICY, BUCKET_ACL,
+// S3_ACCESS_POINT, ... and the access point's ARN for access point grants.
+type findingSource struct {
+	Type           string `json:"type"`
+	AccessPointARN string `json:"access_point_arn"`
 }
 
 func kvText(m map[string]string) string {

@@ -113,34 +113,93 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	if g.format == "ocsf" {
 		return g.auditOCSF(opts.AccountID, accountRows, reports)
 	}
-	p := g.newPrinter("bucket", "control", "status", "severity", "message")
-	blocking := false
-	// S3.1 comes from AuditAccount when -account is given; the bucket
-	// audit's own S3.1 (read to judge public access with the effective
-	// settings; in FleetReport.Account with -all) is not repeated.
-	for _, r := range accountRows {
-		p.Row(r.Resource, r.Control, string(r.Status), r.Severity, r.Message)
-		blocking = blocking || r.Blocking()
-	}
-	for _, rep := range reports {
-		if rep.Err != nil {
-			p.Row(rep.Bucket, "-", string(securebucket.StatusUnknown), "", "could not audit the bucket: "+redactSecrets(strings.ReplaceAll(rep.Err.Error(), "\n", " ")))
-			blocking = true
-			continue
-		}
-		for _, r := range rep.Results {
-			if r.Control == securebucket.ControlAccountBPA {
-				continue
-			}
-			p.Row(rep.Bucket, string(r.Control), string(r.Status), r.Severity, r.Message)
-			blocking = blocking || r.Blocking()
-		}
-	}
-	p.Flush()
+	records, blocking := auditRecords(accountRows, reports, opts.AccountID)
+	writeRecords(g, records, []string{"resource", "control", "status", "severity", "message"},
+		func(r auditRecord) []any {
+			return []any{r.Resource, orDash(r.Control), r.Status, orDash(r.Severity), r.Message}
+		},
+		auditSummary(records, len(reports), len(accountRows) > 0))
 	if blocking {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// auditRecord is one result of audit, in JSON: what was checked
+// (resource: the bucket name, the account id, or an access point or
+// bucket ARN), the bucket it concerns ("" for account-wide results), the
+// account ("" when not known), and the control's id, CIS recommendation,
+// title, status, severity and message.
+type auditRecord struct {
+	Resource  string `json:"resource"`
+	Bucket    string `json:"bucket"`
+	AccountID string `json:"account_id"`
+	Control   string `json:"control"`
+	CIS       string `json:"cis"`
+	Title     string `json:"title"`
+	Status    string `json:"status"`
+	Severity  string `json:"severity"`
+	Message   string `json:"message"`
+}
+
+// auditRecords turns the account results (first) and the bucket reports
+// into records, and says whether any blocks. S3.1 comes from AuditAccount
+// with -account-controls; the bucket audit's own S3.1 (read to judge
+// public access with the effective settings) is not repeated.
+func auditRecords(account []securebucket.AccountResult, reports []*securebucket.Report, accountID string) ([]auditRecord, bool) {
+	records := []auditRecord{}
+	blocking := false
+	add := func(resource, bucket string, r securebucket.ControlResult) {
+		records = append(records, auditRecord{Resource: resource, Bucket: bucket, AccountID: accountID, Control: string(r.Control),
+			CIS: r.CIS, Title: r.Title, Status: string(r.Status), Severity: r.Severity, Message: r.Message})
+		blocking = blocking || r.Blocking()
+	}
+	for _, r := range account {
+		add(r.Resource, "", r.ControlResult)
+	}
+	for _, rep := range reports {
+		if rep.Err != nil {
+			records = append(records, auditRecord{Resource: rep.Bucket, Bucket: rep.Bucket, AccountID: accountID,
+				Status: string(securebucket.StatusUnknown), Message: "could not audit the bucket: " + oneLine(rep.Err)})
+			blocking = true
+			continue
+		}
+		for _, r := range rep.Results {
+			if r.Control != securebucket.ControlAccountBPA {
+				add(rep.Bucket, rep.Bucket, r)
+			}
+		}
+	}
+	return records, blocking
+}
+
+// auditSummary counts the results by status.
+func auditSummary(records []auditRecord, buckets int, account bool) string {
+	counts := map[string]int{}
+	blocking := 0
+	for _, r := range records {
+		counts[r.Status]++
+		if r.Status == string(securebucket.StatusFail) || r.Status == string(securebucket.StatusUnknown) {
+			blocking++
+		}
+	}
+	what := plural(buckets, "bucket")
+	if account {
+		what = "the account and " + what
+	}
+	var parts []string
+	for _, st := range []securebucket.Status{securebucket.StatusPass, securebucket.StatusFail, securebucket.StatusUnknown, securebucket.StatusNotApplicable} {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[string(st)], st))
+	}
+	return fmt.Sprintf("audited %s: %s (%d blocking)", what, strings.Join(parts, ", "), blocking)
+}
+
+// orDash shows an empty cell as "-".
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // parseControls reads -controls: default, all, or a list of control ids,

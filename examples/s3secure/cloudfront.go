@@ -103,31 +103,58 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		}
 		res, err = cloudfront.ServeBucket(ctx, cf, s3c, *bucket, opts)
 	}
-	p := g.newPrinter("bucket", "step", "action", "detail")
+	var records []cloudFrontRecord
+	summary := "no distribution was wired"
 	if res != nil {
-		for _, a := range res.Actions {
-			p.Row(*bucket, a.Step, string(a.Change), a.Detail)
+		add := func(step, change, detail string) {
+			records = append(records, cloudFrontRecord{Bucket: *bucket, DistributionID: res.DistributionID, DomainName: res.DomainName,
+				DistributionARN: res.DistributionARN, Status: res.Status, Step: step, Action: change, Detail: g.cliText(detail)})
 		}
-		if res.DistributionID != "" {
-			p.Row(*bucket, "distribution", "none", fmt.Sprintf("%s https://%s/ %s %s", res.DistributionID, res.DomainName, res.DistributionARN, res.Status))
+		changes := 0
+		for _, a := range res.Actions {
+			add(a.Step, string(a.Change), a.Detail)
+			if a.Change != cloudfront.ChangeNone {
+				changes++
+			}
 		}
 		if res.KeyPolicyStatement != nil && !*applyKey {
 			b, _ := res.KeyPolicyStatement.MarshalJSON()
-			p.Row(*bucket, "kms-key-policy-statement", "none", string(b))
+			add("kms-key-policy-statement", "none", "add to the KMS key's policy (or rerun with -apply-key-policy): "+string(b))
 		}
 		for _, w := range res.Warnings {
-			p.Row(*bucket, "warning", "none", w)
+			add("warning", "none", w)
+		}
+		if res.DistributionID != "" {
+			summary = fmt.Sprintf("distribution %s (https://%s/, %s): %s, %s; status %s", res.DistributionID, res.DomainName,
+				res.DistributionARN, plural(changes, "change"), plural(len(res.Warnings), "warning"), res.Status)
 		}
 	}
-	p.Flush()
+	writeRecords(g, records, []string{"bucket", "step", "action", "detail"},
+		func(r cloudFrontRecord) []any { return []any{r.Bucket, r.Step, r.Action, r.Detail} }, summary)
 	if err != nil {
 		if errors.Is(err, cloudfront.ErrPublicAccessBlockOff) {
-			fmt.Fprintf(g.stderr, "s3secure: %s (harden the bucket first)\n", err)
+			g.fail(&hintError{err: err, hint: "harden the bucket first: s3secure harden -bucket " + *bucket})
 			return exitFindings
 		}
 		return g.fail(err)
 	}
 	return exitOK
+}
+
+// cloudFrontRecord is one step of cloudfront, in JSON: the bucket, the
+// distribution (id, domain name, ARN and status after the run), the step,
+// its action (create, update, remove or none; warnings and the KMS key
+// policy statement to add are steps "warning" and
+// "kms-key-policy-statement" with action none) and what it did.
+type cloudFrontRecord struct {
+	Bucket          string `json:"bucket"`
+	DistributionID  string `json:"distribution_id"`
+	DomainName      string `json:"domain_name"`
+	DistributionARN string `json:"distribution_arn"`
+	Status          string `json:"status"`
+	Step            string `json:"step"`
+	Action          string `json:"action"`
+	Detail          string `json:"detail"`
 }
 
 func isBucketExists(err error) bool {

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
+	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,17 +12,28 @@ func TestCloudFrontCommandLocal(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "cloudfront", "-bucket", "site-bucket", "-https-only")
 	require.Equal(t, exitOK, code, stderr)
 	var steps []string
-	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
-		var row struct{ Bucket, Step, Action, Detail string }
-		require.NoError(t, json.Unmarshal([]byte(line), &row), line)
-		assert.Equal(t, "site-bucket", row.Bucket)
-		steps = append(steps, row.Step+":"+row.Action)
-		if row.Step == "create-distribution" {
-			assert.Contains(t, row.Detail, "https-only")
-			assert.Contains(t, row.Detail, "site-bucket.s3.us-east-1.amazonaws.com")
+	rows := jsonRows(t, stdout)
+	require.NotEmpty(t, rows)
+	id := rows[0]["distribution_id"]
+	assert.Regexp(t, `^E[A-Z0-9]+$`, id)
+	for _, row := range rows {
+		assert.Equal(t, "site-bucket", row["bucket"])
+		assert.Equal(t, id, row["distribution_id"], "every row names the distribution")
+		assert.Regexp(t, `^[a-z0-9]+\.cloudfront\.net$`, row["domain_name"])
+		assert.Equal(t, "arn:aws:cloudfront::"+s3fake.DefaultAccountID+":distribution/"+id, row["distribution_arn"])
+		assert.Equal(t, "InProgress", row["status"])
+		steps = append(steps, row["step"]+":"+row["action"])
+		if row["step"] == "create-distribution" {
+			assert.Contains(t, row["detail"], "https-only")
+			assert.Contains(t, row["detail"], "site-bucket.s3.us-east-1.amazonaws.com")
 		}
 	}
-	assert.Equal(t, []string{"origin-access-control:create", "create-distribution:create", "bucket-policy:create", "distribution:none"}, steps)
+	assert.Equal(t, []string{"origin-access-control:create", "create-distribution:create", "bucket-policy:create"}, steps)
+
+	code, stdout, stderr = runCLI(t, "", "-local", "cloudfront", "-bucket", "site-bucket")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `(?m)^distribution E[A-Z0-9]+ \(https://[a-z0-9]+\.cloudfront\.net/, arn:aws:cloudfront::\d{12}:distribution/E[A-Z0-9]+\): `+
+		`3 changes, 0 warnings; status InProgress\n\z`, stdout, "the summary line ends the text output")
 }
 
 func TestCloudFrontCommandUsage(t *testing.T) {

@@ -77,34 +77,53 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 
-	p := g.newPrinter("trail", "step", "status", "detail")
+	var records []dataEventsRecord
+	row := func(step, status, detail string) {
+		records = append(records, dataEventsRecord{Trail: plan.Trail, Step: step, Status: status, Detail: detail})
+	}
 	if plan.NoChange() {
-		p.Row(plan.Trail, "result", "none", "the trail already logs the requested S3 data events; nothing to do")
-		p.Flush()
-		return exitOK
-	}
-	status := "planned"
-	if *apply {
-		status = "applied"
-	}
-	for _, l := range plan.Logs {
-		p.Row(plan.Trail, "log", status, l)
-	}
-	p.Row(plan.Trail, "billing", "note", dataEventsBilling)
-	if plan.UsesAdvanced {
-		p.Row(plan.Trail, "selectors", status, fmt.Sprintf("advanced event selector %s (the trail's other %d advanced selector(s) kept)",
-			securebucket.DataEventsSelectorName, countOther(plan)))
+		row("result", "none", "the trail already logs the requested S3 data events; nothing to do")
 	} else {
-		p.Row(plan.Trail, "selectors", status, fmt.Sprintf("basic event selectors: %d before, %d after; S3 object data resources added, "+
-			"the trail's other selectors and its management event logging unchanged", len(plan.CurrentBasic), len(plan.NewBasic)))
+		status := "planned"
+		if *apply {
+			status = "applied"
+		}
+		for _, l := range plan.Logs {
+			row("log", status, l)
+		}
+		row("billing", "note", dataEventsBilling)
+		if plan.UsesAdvanced {
+			row("selectors", status, fmt.Sprintf("advanced event selector %s (the trail's other %d advanced selector(s) kept)",
+				securebucket.DataEventsSelectorName, countOther(plan)))
+		} else {
+			row("selectors", status, fmt.Sprintf("basic event selectors: %d before, %d after; S3 object data resources added, "+
+				"the trail's other selectors and its management event logging unchanged", len(plan.CurrentBasic), len(plan.NewBasic)))
+		}
+		if *apply {
+			row("result", "applied", "event selectors written")
+		} else {
+			row("result", "planned", "nothing written; run with -apply to write the event selectors")
+		}
 	}
-	if *apply {
-		p.Row(plan.Trail, "result", "applied", "event selectors written")
-	} else {
-		p.Row(plan.Trail, "result", "planned", "nothing written; run with -apply to write the event selectors")
+	// In text, the result is the summary line under the table.
+	last := records[len(records)-1]
+	writeRecords(g, records[:len(records)-1], []string{"trail", "step", "status", "detail"},
+		func(r dataEventsRecord) []any { return []any{r.Trail, r.Step, r.Status, r.Detail} },
+		fmt.Sprintf("trail %s: %s: %s", last.Trail, last.Status, last.Detail))
+	if g.json() {
+		writeRecords(g, records[len(records)-1:], nil, nil, "")
 	}
-	p.Flush()
 	return exitOK
+}
+
+// dataEventsRecord is one line of data-events, in JSON: the trail's ARN,
+// the step (log: what will be logged; billing; selectors; result, last),
+// its status (planned, applied, note, none) and detail.
+type dataEventsRecord struct {
+	Trail  string `json:"trail"`
+	Step   string `json:"step"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
 }
 
 // countOther counts the trail's advanced selectors other than the one

@@ -69,7 +69,7 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	assert.Regexp(t, `(?m)^TRAIL +STEP +STATUS +DETAIL$`, stdout)
 	assert.Regexp(t, `log +applied +S3 object-level read and write data events for all buckets`, stdout)
 	assert.Regexp(t, `billing +note +CloudTrail bills data events per event`, stdout)
-	assert.Regexp(t, `result +applied +event selectors written`, stdout)
+	assert.Regexp(t, `(?m)^trail arn:aws:cloudtrail:us-east-1:\d{12}:trail/main: applied: event selectors written$`, stdout)
 	assert.Equal(t, 1, ct.Trails.Count("PutEventSelectors"))
 	after := selectors(t, ct, "main").EventSelectors
 	require.Len(t, after, 1, "the data resource joins the trail's read-and-write selector")
@@ -82,7 +82,7 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	// Applied once, there is nothing left to do.
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `result +none +the trail already logs the requested S3 data events`, stdout)
+	assert.Regexp(t, `(?m)^trail arn:[^ ]+: none: the trail already logs the requested S3 data events; nothing to do$`, stdout)
 	assert.Equal(t, 1, ct.Trails.Count("PutEventSelectors"))
 	assert.NotContains(t, stdout+stderr, ctTestSecret)
 }

@@ -88,24 +88,6 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 		return g.fail(errors.New("harden: -log-prefix needs -log-bucket"))
 	}
 
-	p := g.newPrinter("bucket", "step", "action", "detail")
-	// stopped is set when Harden or Create failed part-way: a step it
-	// meant to change but did not is marked, so the output never claims a
-	// change that was not made.
-	stopped := false
-	print := func(steps []securebucket.Step) {
-		for _, s := range steps {
-			detail := s.Detail
-			if len(s.Notes) > 0 {
-				detail += " (" + strings.Join(s.Notes, "; ") + ")"
-			}
-			if stopped && s.Action != securebucket.ActionNone && !s.Applied {
-				detail += " [not applied]"
-			}
-			p.Row(*bucket, string(s.Name), string(s.Action), detail)
-		}
-		p.Flush()
-	}
 	var steps []securebucket.Step
 	switch {
 	case *dryRun:
@@ -127,8 +109,35 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			steps = res.Steps
 		}
 	}
-	stopped = err != nil && !*dryRun
-	print(steps)
+	// When Harden or Create failed part-way, a step it meant to change but
+	// did not is marked, so the output never claims a change that was not
+	// made.
+	stopped := err != nil && !*dryRun
+	records := make([]hardenRecord, len(steps))
+	changes, applied := 0, 0
+	for i, st := range steps {
+		records[i] = hardenRecord{Bucket: *bucket, Step: string(st.Name), Action: string(st.Action), Detail: g.cliText(st.Detail),
+			Notes: []string{}, Applied: st.Applied}
+		for _, n := range st.Notes {
+			records[i].Notes = append(records[i].Notes, g.cliText(n))
+		}
+		if st.Action != securebucket.ActionNone {
+			changes++
+			if st.Applied {
+				applied++
+			}
+		}
+	}
+	writeRecords(g, records, []string{"bucket", "step", "action", "detail"}, func(r hardenRecord) []any {
+		detail := r.Detail
+		if len(r.Notes) > 0 {
+			detail += " (" + strings.Join(r.Notes, "; ") + ")"
+		}
+		if stopped && r.Action != string(securebucket.ActionNone) && !r.Applied {
+			detail += " [not applied]"
+		}
+		return []any{r.Bucket, r.Step, r.Action, detail}
+	}, hardenSummary(*bucket, *dryRun, *create, stopped, len(steps), changes, applied))
 	if err != nil {
 		code := g.fail(err)
 		if errors.Is(err, securebucket.ErrACLGrants) || errors.Is(err, securebucket.ErrPublicPolicyBlocked) ||
@@ -138,6 +147,38 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 		return code
 	}
 	return exitOK
+}
+
+// hardenRecord is one step of harden, in JSON: the bucket, the step, its
+// action (create, update or none), what it changes (detail), the notes
+// about what was kept on purpose, and whether the change was written
+// (false for -dry-run, for none, and for a step a failure stopped).
+type hardenRecord struct {
+	Bucket  string   `json:"bucket"`
+	Step    string   `json:"step"`
+	Action  string   `json:"action"`
+	Detail  string   `json:"detail"`
+	Notes   []string `json:"notes"`
+	Applied bool     `json:"applied"`
+}
+
+// hardenSummary says what harden did, or would do.
+func hardenSummary(bucket string, dryRun, create, stopped bool, steps, changes, applied int) string {
+	same := steps - changes
+	switch {
+	case dryRun && changes == 0:
+		return fmt.Sprintf("plan for %s: nothing to change (%s already as wanted)", bucket, plural(same, "step"))
+	case dryRun:
+		return fmt.Sprintf("plan for %s: %s, %s already as wanted; nothing written (run without -dry-run to apply)",
+			bucket, plural(changes, "change"), plural(same, "step"))
+	case stopped:
+		return fmt.Sprintf("%s: stopped part-way: %d of %s applied (run again once the error is fixed)", bucket, applied, plural(changes, "change"))
+	case create:
+		return fmt.Sprintf("%s: created hardened (%s)", bucket, plural(applied, "change"))
+	case changes == 0:
+		return fmt.Sprintf("%s: nothing to change (%s already as wanted)", bucket, plural(same, "step"))
+	}
+	return fmt.Sprintf("%s: hardened: %s applied, %s already as wanted", bucket, plural(applied, "change"), plural(same, "step"))
 }
 
 // partitionRegion passes the configured Region on to securebucket (Create's

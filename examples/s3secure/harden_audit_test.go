@@ -13,6 +13,8 @@ import (
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
+// jsonRows parses JSON lines into maps of field to value: a string as
+// itself, anything else as its JSON text ("true", "[]", "3").
 func jsonRows(t *testing.T, out string) []map[string]string {
 	t.Helper()
 	var rows []map[string]string
@@ -20,8 +22,17 @@ func jsonRows(t *testing.T, out string) []map[string]string {
 		if l == "" {
 			continue
 		}
-		var m map[string]string
-		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
+		var raw map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(l), &raw), l)
+		m := map[string]string{}
+		for k, v := range raw {
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				m[k] = s
+			} else {
+				m[k] = string(v)
+			}
+		}
 		rows = append(rows, m)
 	}
 	return rows

@@ -53,39 +53,52 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 	if err != nil {
 		return g.fail(err)
 	}
-	p := g.newPrinter("user", "key_id", "status", "created", "age_days", "last_used", "last_service", "problems")
-	blocking := false
-	for _, f := range findings {
-		status := "inactive"
+	records := make([]keyRecord, len(findings))
+	nActive := 0
+	for i, f := range findings {
+		r := keyRecord{User: f.User, KeyID: f.KeyID, Status: "inactive", Created: f.Created.UTC().Format(time.RFC3339),
+			AgeDays: int(f.Age / (24 * time.Hour)), Problems: []string{}}
 		if f.Active {
-			status = "active"
-			blocking = true
+			r.Status = "active"
+			nActive++
 		}
-		problems := make([]string, len(f.Problems))
-		for i, pr := range f.Problems {
-			problems[i] = string(pr)
-		}
-		days := int(f.Age / (24 * time.Hour))
-		created := f.Created.UTC().Format(time.RFC3339)
-		if g.json() {
-			var lastUsed, service any
-			if !f.LastUsed.IsZero() {
-				lastUsed, service = f.LastUsed.UTC().Format(time.RFC3339), f.LastService
-			}
-			p.Row(f.User, f.KeyID, status, created, days, lastUsed, service, problems)
-			continue
-		}
-		lastUsed, service := "never", "-"
 		if !f.LastUsed.IsZero() {
-			lastUsed, service = f.LastUsed.UTC().Format(time.RFC3339), f.LastService
+			lu, svc := f.LastUsed.UTC().Format(time.RFC3339), f.LastService
+			r.LastUsed, r.LastService = &lu, &svc
 		}
-		p.Row(f.User, f.KeyID, status, created, days, lastUsed, service, strings.Join(problems, ","))
+		for _, pr := range f.Problems {
+			r.Problems = append(r.Problems, string(pr))
+		}
+		records[i] = r
 	}
-	p.Flush()
-	if blocking {
+	writeRecords(g, records, []string{"user", "key_id", "status", "created", "age_days", "last_used", "last_service", "problems"},
+		func(r keyRecord) []any {
+			lastUsed, service := "never", "-"
+			if r.LastUsed != nil {
+				lastUsed, service = *r.LastUsed, *r.LastService
+			}
+			return []any{r.User, r.KeyID, r.Status, r.Created, r.AgeDays, lastUsed, service, strings.Join(r.Problems, ",")}
+		}, fmt.Sprintf("%s needing attention: %d active (blocking), %d inactive", plural(len(records), "access key"), nActive, len(records)-nActive))
+	if nActive > 0 {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// keyRecord is one access key of keys, in JSON: the IAM user, the key id
+// (never the secret), active or inactive, when it was created (RFC 3339)
+// and its age in whole days, when it was last used and by which service
+// (null when never), and its problems (too-old, unused, never-used,
+// second-active-key, ...).
+type keyRecord struct {
+	User        string   `json:"user"`
+	KeyID       string   `json:"key_id"`
+	Status      string   `json:"status"`
+	Created     string   `json:"created"`
+	AgeDays     int      `json:"age_days"`
+	LastUsed    *string  `json:"last_used"`
+	LastService *string  `json:"last_service"`
+	Problems    []string `json:"problems"`
 }
 
 // parseAge reads a positive age: whole days ("90d") or a Go duration

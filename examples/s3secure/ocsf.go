@@ -129,7 +129,7 @@ func (g *globals) analyzeOCSF(findings []analyzer.Finding, partial error) int {
 			Account:  f.Owner,
 			Types:    []string{string(f.Kind)},
 			Time:     now,
-			Unmapped: map[string]any{"principal": f.Principal, "accounts": nonNil(f.Accounts), "actions": nonNil(f.Actions),
+			Unmapped: map[string]any{"principal": f.Principal, "accounts": orEmpty(f.Accounts), "actions": orEmpty(f.Actions),
 				"conditions": f.Conditions, "public": f.Public},
 		}
 		switch {

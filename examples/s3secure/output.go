@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+)
+
+// writeRecords writes a command's records. With -format json: one JSON
+// object per line, json.Marshal of the record (a struct whose json tags
+// are the field names the README documents; lists are [] and maps {},
+// never null). With text: an aligned table whose header and cells come
+// from header and cells (a table with no record prints nothing), then the
+// summary line, printed even when nothing was found. Text cells and the
+// summary name flags, never library identifiers (globals.cliText).
+func writeRecords[R any](g *globals, records []R, header []string, cells func(R) []any, summary string) {
+	if g.json() {
+		for _, r := range records {
+			b, err := json.Marshal(r)
+			if err != nil {
+				panic("s3secure: record does not marshal: " + err.Error()) // programming error: records are plain data
+			}
+			g.stdout.Write(append(b, '\n'))
+		}
+		return
+	}
+	if len(records) > 0 {
+		tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
+		for _, r := range records {
+			vals := cells(r)
+			texts := make([]string, len(vals))
+			for i, v := range vals {
+				texts[i] = strings.ReplaceAll(g.cliText(fmt.Sprint(v)), "\t", " ")
+			}
+			fmt.Fprintln(tw, strings.Join(texts, "\t"))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(g.stdout, g.cliText(summary))
+}
+
+// orEmpty returns s, or an empty (not nil) slice.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// orEmptyMap returns m, or an empty (not nil) map.
+func orEmptyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// plural is "1 bucket" or "2 buckets".
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
