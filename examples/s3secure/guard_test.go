@@ -53,21 +53,11 @@ func expectNoAWS(t *testing.T) {
 	})
 }
 
-// TestMain runs the tests with none of the user's AWS settings (every
-// AWS_* variable is removed; the shared config files are empty; IMDS is
-// off) and with every non-loopback request sent to awsGuard, which
-// refuses it. It fails the run if any request reached the guard.
+// TestMain runs the tests (whose environment env_test.go's init has
+// cleared of the user's AWS and proxy settings) with every non-loopback
+// request sent to awsGuard, which refuses it. It fails the run if any
+// request reached the guard.
 func TestMain(m *testing.M) {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(strings.ToUpper(k), "AWS_") {
-			os.Unsetenv(k)
-		}
-	}
-	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull, "AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		os.Setenv(k, v)
-	}
 	proxy := httptest.NewServer(awsGuard)
 	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
 		os.Setenv(k, proxy.URL)
