@@ -35,7 +35,8 @@ func TestChecksDescribeEveryCode(t *testing.T) {
 	// from the code.
 	for _, code := range []string{policy.CodePublicAccess, policy.CodePublicWrite, policy.CodeAllowWithNotAction,
 		policy.CodeAllowWithNotResource, policy.CodeCrossAccountPermissionsManagement, policy.CodeActionResourceMismatch,
-		policy.CodePlaceholder, policy.CodeAllowIfExists, policy.CodeOldVersion, policy.CodeInvalidBucketName} {
+		policy.CodePlaceholder, policy.CodeAllowIfExists, policy.CodeOldVersion, policy.CodeInvalidBucketName,
+		policy.CodeDeadAction, policy.CodeBucketARNWildcardField} {
 		assert.True(t, seen[code], code)
 		c, _ := policy.LookupCheck(code)
 		assert.Contains(t, c.HelpURL, "pkg.go.dev", code)

@@ -23,8 +23,14 @@
 // To judge a policy before AWS sees it, [Validate] it: findings carry
 // IAM Access Analyzer's issue codes and severities (ERROR, SECURITY_WARNING,
 // WARNING, SUGGESTION), the statement, a JSON path, and the line and column,
-// so they line up with Access Analyzer's ValidatePolicy. [IsPublic] applies
-// S3's definition of a public bucket or access point policy, and
+// so they line up with Access Analyzer's ValidatePolicy. An ERROR means the
+// policy is broken (AWS's own managed policies pass, except where they name
+// an action that does not exist); what works but is unclean is a WARNING.
+// AWS adds S3 actions after every release: [LoadServiceReference] reads a
+// newer service reference file for [ValidateOptions].ServiceReference.
+// [IsPublic] applies S3's definition of a public bucket or access point
+// policy and says what each public statement grants, read or write by the
+// action's access level ([IsReadLevel]), and
 // [BlockPublicAccess] models the four Block Public Access settings at bucket
 // and account level ([Effective] combines them).
 //
@@ -139,4 +145,6 @@
 // [*MergeError]s wrapping [ErrMissingSid] or [ErrDuplicateSid]. Ready-made
 // statements return errors wrapping [ErrInvalidArgument]; marshalling a
 // value that cannot be JSON returns [ErrInvalidValue].
+// [LoadServiceReference] returns errors wrapping
+// [ErrInvalidServiceReference].
 package policy

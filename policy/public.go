@@ -76,7 +76,7 @@ func IsPublic(doc *Document, kind Kind) PublicStatus {
 		if reason, public := statementPublic(s, kind); public {
 			st.IsPublic = true
 			ps := PublicStatement{Index: i, Sid: s.Sid, Reason: reason}
-			ps.Read, ps.Write, ps.Unknown = grantsByLevel(s)
+			ps.Read, ps.Write, ps.Unknown = builtinCatalog.grantsByLevel(s)
 			st.Statements = append(st.Statements, ps)
 		}
 	}
@@ -95,31 +95,26 @@ func StatementIsPublic(s Statement, kind Kind) (reason string, public bool) {
 // its objects or who may access them: S3.3, public write.
 func IsReadLevel(l AccessLevel) bool { return l == AccessRead || l == AccessList }
 
-// grantsByLevel returns the s3 actions an Allow statement grants on the
-// resources it names, split by [IsReadLevel], and its s3: action names the
-// catalog does not know.
-func grantsByLevel(s *Statement) (read, write, unknown []string) {
-	var set actionSet
+// grantsByLevel returns the s3 actions of the catalog an Allow statement
+// grants on the resources it names, split by [IsReadLevel], and its s3:
+// action names the catalog does not know.
+func (c *catalog) grantsByLevel(s *Statement) (read, write, unknown []string) {
+	var set aset
 	if s.NotAction != nil {
-		set = expandSet("*")
+		set = c.all()
 		for _, p := range s.NotAction {
-			set = set.minus(expandSet(p))
+			set = set.minus(c.expand(p))
 		}
 	} else {
 		for _, p := range s.Action {
-			e := expandSet(p)
+			e := c.expand(p)
 			if e.empty() && hasPrefixFold(p, "s3:") {
 				unknown = append(unknown, p)
 			}
 			set = set.union(e)
 		}
 	}
-	scope := statementScope(s)
-	for idx := range catalogActions {
-		a := &catalogActions[idx]
-		if !set.has(idx) || !scope.applies(a) {
-			continue
-		}
+	for _, a := range c.applicable(set, statementScope(s)) {
 		if IsReadLevel(a.AccessLevel) {
 			read = append(read, a.Name)
 		} else {

@@ -32,10 +32,20 @@ const (
 	// condition pins aws:PrincipalAccount or s3:DataAccessPointAccount to
 	// the owner's account.
 	CodeCrossAccountPermissionsManagement = "S3SECURE_CROSS_ACCOUNT_PERMISSIONS_MANAGEMENT"
-	// CodeActionResourceMismatch (ERROR): none of the statement's resources
-	// is of a type the action applies to (an object action on a bucket ARN,
-	// a bucket action on bucket/*), so the statement has no effect for it.
+	// CodeActionResourceMismatch (ERROR): no action of the statement applies
+	// to a resource it names (object actions on a bucket ARN only, bucket
+	// actions on bucket/* only), so the statement has no effect at all.
 	CodeActionResourceMismatch = "S3SECURE_ACTION_RESOURCE_MISMATCH"
+	// CodeDeadAction (WARNING): one action of the statement applies to none
+	// of its resources (s3:ListAllMyBuckets beside bucket actions on a
+	// bucket ARN) and grants nothing there, while its other actions apply.
+	CodeDeadAction = "S3SECURE_DEAD_ACTION"
+	// CodeBucketARNWildcardField (WARNING): a bucket or object ARN has only
+	// "*" in its region or account field ("arn:aws:s3::*:name-*"). Bucket
+	// ARNs leave both fields empty and "*" matches the empty field, so the
+	// ARN works (AWS's own managed policies use it), but
+	// "arn:aws:s3:::name-*" says the same plainly.
+	CodeBucketARNWildcardField = "S3SECURE_BUCKET_ARN_WILDCARD_FIELD"
 	// CodePlaceholder (ERROR): a placeholder left in an ARN, account ID or
 	// condition value ("<<bucket_name>>", "<account_id>", "YOUR-BUCKET").
 	CodePlaceholder = "S3SECURE_PLACEHOLDER"
@@ -62,6 +72,8 @@ var s3secureCodes = map[string]Severity{
 	CodeAllowWithNotResource:              SeveritySecurityWarning,
 	CodeCrossAccountPermissionsManagement: SeveritySecurityWarning,
 	CodeActionResourceMismatch:            SeverityError,
+	CodeDeadAction:                        SeverityWarning,
+	CodeBucketARNWildcardField:            SeverityWarning,
 	CodePlaceholder:                       SeverityError,
 	CodeAllowIfExists:                     SeverityWarning,
 	CodeOldVersion:                        SeverityWarning,
@@ -92,6 +104,13 @@ type ValidateOptions struct {
 	// other accounts are reported; when empty, such grants to any account
 	// are reported.
 	Account string
+	// ServiceReference, when set, is a newer AWS service reference file for
+	// S3 (see [LoadServiceReference]): an action the built-in snapshot does
+	// not know but the file does is accepted, and its resource types and
+	// condition keys are checked as the snapshot's are. By default, only the
+	// built-in snapshot is known, and an action AWS added after it is
+	// reported as INVALID_ACTION.
+	ServiceReference *ServiceReference
 }
 
 // isIdentity reports whether k is an IAM identity-policy kind.
@@ -142,6 +161,10 @@ func ValidateDocument(doc *Document, opts *ValidateOptions) []Finding {
 	if v.opts.Kind == 0 {
 		v.opts.Kind = KindBucket
 	}
+	v.cat = builtinCatalog
+	if v.opts.ServiceReference != nil {
+		v.cat = v.opts.ServiceReference.cat
+	}
 	if doc == nil {
 		v.add("MISSING_STATEMENT", -1, "Statement", "the policy is empty")
 		return v.findings
@@ -163,6 +186,7 @@ func ValidateDocument(doc *Document, opts *ValidateOptions) []Finding {
 type validator struct {
 	doc      *Document
 	opts     ValidateOptions
+	cat      *catalog // the built-in catalog, or merged with opts.ServiceReference
 	findings []Finding
 }
 
@@ -334,20 +358,23 @@ func (v *validator) statement(i int, s *Statement, sp string) {
 	}
 
 	// Actions.
-	var actions []Action // the s3 actions the statement's Action covers
+	var covered aset // the catalog actions the statement's Action or NotAction covers
 	switch {
 	case s.Action != nil && s.NotAction != nil:
 		v.add("UNSUPPORTED_ELEMENT_COMBINATION", i, sp+".NotAction", "a statement cannot have both Action and NotAction")
 	case s.Action == nil && s.NotAction == nil:
 		v.add("MISSING_ACTION", i, sp, "the statement has no Action or NotAction")
 	case s.Action != nil:
-		actions = v.actions(i, s.Action, sp+".Action")
+		covered = v.actions(i, s.Action, sp+".Action")
 	default:
-		v.actions(i, s.NotAction, sp+".NotAction")
+		covered = v.cat.all().minus(v.actions(i, s.NotAction, sp+".NotAction"))
 		if s.Effect == Allow {
 			v.add(CodeAllowWithNotAction, i, sp+".NotAction", "Allow with NotAction grants every action not listed, including actions AWS adds later; list the actions to allow in Action")
 		}
 	}
+	// The s3 actions of the statement that can apply to one of its
+	// resources: what it really allows or denies.
+	actions := v.cat.applicable(covered, statementScope(s))
 
 	// Resources.
 	switch {
@@ -357,7 +384,7 @@ func (v *validator) statement(i int, s *Statement, sp string) {
 		v.add("MISSING_RESOURCE", i, sp, "the statement has no Resource or NotResource")
 	case s.Resource != nil:
 		v.resources(i, s.Resource, sp+".Resource")
-		if len(actions) > 0 {
+		if s.Action != nil {
 			v.actionResourceMatch(i, s, sp)
 		}
 	default:

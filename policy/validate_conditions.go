@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -88,7 +89,7 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 			v.add("MISSING_TAG_KEY_IN_CONDITION", i, path, "condition key %q has no tag key after the slash", key)
 			break
 		}
-		if k, ok := LookupConditionKey(key); ok {
+		if k, ok := v.cat.lookupConditionKey(key); ok {
 			known = &k
 			break
 		}
@@ -106,8 +107,8 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 		if op.set == setAll && !known.MultiValued() {
 			v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", i, path, "ForAllValues with the single-valued key %s is also true when the key is absent; use %s without ForAllValues", known.Name, op.name)
 		}
-		if !known.Global() && len(actions) > 0 && s.Action != nil && !anySupports(actions, key) {
-			v.add("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", i, path, "none of the statement's actions supports %s, so the condition never sees the key", known.Name)
+		if !known.Global() && len(actions) > 0 && !v.cat.anySupports(actions, key) {
+			v.add("UNSUPPORTED_ACTION_FOR_CONDITION_KEY", i, path, "none of the statement's actions that apply to its resources supports %s, so the condition never sees the key", known.Name)
 		}
 	}
 	if s.Effect == Allow && op.ifExists && !op.negated {
@@ -215,22 +216,15 @@ func familyName(f opFamily) string {
 
 // anySupports reports whether some action supports the condition key,
 // directly or through one of its resource types.
-func anySupports(actions []Action, key string) bool {
+func (c *catalog) anySupports(actions []Action, key string) bool {
 	for _, a := range actions {
 		if a.SupportsConditionKey(key) {
 			return true
 		}
 		for _, r := range a.Resources {
-			for ri := range catalogResourceTypes {
-				rt := &catalogResourceTypes[ri]
-				if rt.Name != r.ResourceType {
-					continue
-				}
-				for _, k := range rt.ConditionKeys {
-					if conditionKeyMatches(k, key) {
-						return true
-					}
-				}
+			rt := c.resourceType(r.ResourceType)
+			if rt != nil && slices.ContainsFunc(rt.ConditionKeys, func(k string) bool { return conditionKeyMatches(k, key) }) {
+				return true
 			}
 		}
 	}
@@ -249,7 +243,7 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 	}
 	if reason, public := statementPublic(s, kind); public {
 		v.add(CodePublicAccess, i, prinPath, "the statement is public: %s", reason)
-		if _, writes, _ := grantsByLevel(s); len(writes) > 0 {
+		if _, writes, _ := v.cat.grantsByLevel(s); len(writes) > 0 {
 			if len(writes) > 3 {
 				writes = append(writes[:3], "…")
 			}

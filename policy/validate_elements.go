@@ -190,17 +190,18 @@ func isPlaceholder(s string) bool {
 	return false
 }
 
-// actions checks an Action or NotAction list and returns the s3 actions it
-// covers.
-func (v *validator) actions(i int, vals Values, path string) []Action {
+// actions checks an Action or NotAction list and returns the set of
+// catalog actions it covers.
+func (v *validator) actions(i int, vals Values, path string) aset {
+	var all aset
 	if len(vals) == 0 {
 		v.add("EMPTY_ARRAY_ACTION", i, path, "the action list is empty")
-		return nil
+		return all
 	}
 	resourcePolicy := !isIdentity(v.opts.Kind)
 	// exp[j] is the set of catalog actions value j covers, as a bit set, so
 	// that finding redundant values stays cheap for long lists.
-	exp := make([]actionSet, len(vals))
+	exp := make([]aset, len(vals))
 	for j, a := range vals {
 		ap := path + "[" + strconv.Itoa(j) + "]"
 		if strings.Contains(a, "${") {
@@ -208,7 +209,7 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			continue
 		}
 		if a == "*" {
-			exp[j] = expandSet("*")
+			exp[j] = v.cat.all()
 			continue
 		}
 		svc, name, ok := strings.Cut(a, ":")
@@ -230,7 +231,7 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			}
 			continue
 		}
-		exp[j] = expandSet(a)
+		exp[j] = v.cat.expand(a)
 		if !exp[j].empty() {
 			continue
 		}
@@ -241,7 +242,6 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 		}
 	}
 	// Redundant values: one whose actions another value already covers.
-	var all actionSet
 	for j := range vals {
 		all = all.union(exp[j])
 		if exp[j].empty() {
@@ -251,20 +251,14 @@ func (v *validator) actions(i int, vals Values, path string) []Action {
 			if k == j || exp[k].empty() || !exp[k].covers(exp[j]) {
 				continue
 			}
-			if exp[k] == exp[j] && k > j {
+			if exp[k].equal(exp[j]) && k > j {
 				continue // equal sets: report the later one only
 			}
 			v.add("REDUNDANT_ACTION", i, path+"["+strconv.Itoa(j)+"]", "%q is already covered by %q", vals[j], vals[k])
 			break
 		}
 	}
-	var out []Action
-	for idx := range catalogActions {
-		if all.has(idx) {
-			out = append(out, catalogActions[idx])
-		}
-	}
-	return out
+	return all
 }
 
 // actionSet is a set of catalog actions by index.
@@ -448,12 +442,16 @@ func (v *validator) arn(i int, path, r string) {
 		}
 		return
 	}
-	// A bucket or object ARN: arn:aws:s3:::bucket[/key].
-	if region != "" {
+	// A bucket or object ARN: arn:aws:s3:::bucket[/key]. A field of only
+	// "*" matches the empty field, so it works; anything else (a region, an
+	// account, "?", a variable) never matches a bucket ARN.
+	switch {
+	case region != "" && !onlyStars(region):
 		v.add("ARN_REGION_NOT_ALLOWED", i, path, "bucket and object ARNs have no region: arn:aws:s3:::bucket-name, not %q", r)
-	}
-	if account != "" {
+	case account != "" && !onlyStars(account):
 		v.add("ARN_ACCOUNT_NOT_ALLOWED", i, path, "bucket and object ARNs have no account: arn:aws:s3:::bucket-name, not %q", r)
+	case region != "" || account != "":
+		v.add(CodeBucketARNWildcardField, i, path, "bucket and object ARNs leave the region and account empty; %q works because * matches the empty field, but %q says the same plainly", r, "arn:"+part+":s3:::"+res)
 	}
 	bucket, _, _ := strings.Cut(res, "/")
 	if !hasWildcard(bucket) && !strings.Contains(bucket, "${") && !validBucketName(bucket) {
@@ -505,22 +503,34 @@ func s3ResourcePrefix(res string) string {
 	return ""
 }
 
+// onlyStars reports whether s is made of "*" alone (one or more).
+func onlyStars(s string) bool { return s != "" && strings.Trim(s, "*") == "" }
+
 // resourceTypes returns the S3 resource types an ARN pattern can name; ok is
-// false when it can name any type ("*", a wildcard service, …).
+// false when it can name any type ("*", a wildcard service, an ARN of a
+// shape not known here, …). A policy variable can stand for any text, a
+// slash included, so it counts as a wildcard.
 func resourceTypes(r string) (types []string, ok bool) {
+	r = variablesAsWildcards(r)
 	f := strings.SplitN(r, ":", 6)
 	if r == "*" || len(f) < 6 || hasWildcard(f[2]) {
 		return nil, false
 	}
-	svc, account, res := f[2], f[4], f[5]
+	svc, region, account, res := f[2], f[3], f[4], f[5]
 	if svc == "s3-object-lambda" {
 		return []string{"objectlambdaaccesspoint"}, true
 	}
-	if svc != "s3" || res == "" || res[0] == '*' || res[0] == '?' {
+	if svc != "s3" || res == "" {
 		return nil, false
+	}
+	if (res[0] == '*' || res[0] == '?') && (region != "" || account != "") {
+		return nil, false // may be an access point, a job, …: any type
 	}
 	switch prefix := s3ResourcePrefix(res); prefix {
 	case "":
+		if (region != "" && !onlyStars(region)) || (account != "" && !onlyStars(account)) {
+			return nil, false // not a bucket or object ARN; maybe a newer resource type
+		}
 		bucket, _, slash := strings.Cut(res, "/")
 		switch {
 		case slash:
@@ -566,6 +576,10 @@ func resourceTypes(r string) (types []string, ok bool) {
 type resourceScope struct {
 	any   bool     // some resource can be of any type ("*", NotResource, a wildcard service)
 	types []string // the S3 resource types the resources can be
+	// typeless is true when some resource matches "arn:aws:s3:::*", the
+	// resource AWS's examples give actions that take none
+	// (s3:ListAllMyBuckets).
+	typeless bool
 }
 
 // statementScope returns what the statement's Resource can name.
@@ -581,15 +595,18 @@ func statementScope(s *Statement) resourceScope {
 			sc.any = true
 		}
 		sc.types = append(sc.types, ts...)
+		if f := strings.SplitN(r, ":", 3); len(f) == 3 && MatchARN(r, "arn:"+f[1]+":s3:::*") {
+			sc.typeless = true
+		}
 	}
 	return sc
 }
 
 // applies reports whether the action applies to some resource of the
 // scope. An action that takes no resource (s3:ListAllMyBuckets) applies
-// only to Resource "*".
+// only to Resource "*" or "arn:aws:s3:::*".
 func (sc *resourceScope) applies(a *Action) bool {
-	if sc.any {
+	if sc.any || (len(a.Resources) == 0 && sc.typeless) {
 		return true
 	}
 	for _, r := range a.Resources {
@@ -600,45 +617,104 @@ func (sc *resourceScope) applies(a *Action) bool {
 	return false
 }
 
-// actionResourceMatch reports actions none of whose resource types the
-// statement's resources can name.
+// applicable returns the actions of set that apply to a resource of the
+// scope, in catalog order.
+func (c *catalog) applicable(set aset, scope resourceScope) []Action {
+	var out []Action
+	for idx := range c.actions {
+		if set.has(idx) && scope.applies(&c.actions[idx]) {
+			out = append(out, c.actions[idx])
+		}
+	}
+	return out
+}
+
+// variablesAsWildcards replaces each policy variable (${...}) in s with "*".
+func variablesAsWildcards(s string) string {
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return s
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + "*" + s[i+j+1:]
+	}
+}
+
+// actionResourceMatch reports the Action values none of whose actions
+// applies to a resource the statement names. When no action of the
+// statement applies to any of its resources, the statement has no effect:
+// an ERROR on each value. When others still apply, the dead value is a
+// WARNING: AWS's own managed policies list s3:ListAllMyBuckets beside
+// bucket actions on bucket ARNs, and the statement works for the rest.
 func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
 	scope := statementScope(s)
 	if scope.any {
 		return // some resource can be anything: nothing to report
 	}
-	types := scope.types
-	applies := func(a Action) bool { return scope.applies(&a) }
+	type dead struct {
+		j    int
+		acts []*Action
+	}
+	var deads []dead
+	live := false
 	for j, name := range s.Action {
 		if name == "*" || !hasPrefixFold(name, "s3:") {
+			live = true // another service's actions: their resources are not known here
 			continue
 		}
-		var acts []Action
+		var acts []*Action
 		if hasWildcard(name) {
-			acts = ExpandActions(name)
-		} else if a, ok := LookupAction(name); ok {
-			acts = []Action{a}
+			for idx := range v.cat.actions {
+				if MatchAction(name, v.cat.actions[idx].Name) {
+					acts = append(acts, &v.cat.actions[idx])
+				}
+			}
+		} else if a := v.cat.lookupAction(name); a != nil {
+			acts = []*Action{a}
 		}
-		if len(acts) == 0 || slices.ContainsFunc(acts, applies) {
+		switch {
+		case len(acts) == 0:
+			// Unknown: INVALID_ACTION says so.
+		case slices.ContainsFunc(acts, scope.applies):
+			live = true
+		default:
+			deads = append(deads, dead{j, acts})
+		}
+	}
+	types := strings.Join(uniq(scope.types), ", ")
+	for _, d := range deads {
+		ap := sp + ".Action[" + strconv.Itoa(d.j) + "]"
+		name := s.Action[d.j]
+		if live {
+			if len(d.acts) > 1 {
+				v.add(CodeDeadAction, i, ap, "no action matched by %q applies to the statement's resources (of type %s): it grants nothing here, while the statement's other actions do", name, types)
+			} else {
+				v.add(CodeDeadAction, i, ap, "%s applies to %s, not to the statement's resources (of type %s): it grants nothing here, while the statement's other actions do; move it to a statement with such a resource", d.acts[0].Name, v.describeTypes(d.acts[0]), types)
+			}
 			continue
 		}
-		ap := sp + ".Action[" + strconv.Itoa(j) + "]"
-		if len(acts) > 1 {
-			v.add(CodeActionResourceMismatch, i, ap, "no action matched by %q applies to the statement's resources (of type %s)", name, strings.Join(uniq(types), ", "))
+		if len(d.acts) > 1 {
+			v.add(CodeActionResourceMismatch, i, ap, "no action matched by %q applies to the statement's resources (of type %s)", name, types)
 			continue
 		}
-		v.add(CodeActionResourceMismatch, i, ap, "%s applies to %s, but the statement only names resources of type %s: the statement has no effect for it", acts[0].Name, describeTypes(acts[0]), strings.Join(uniq(types), ", "))
+		v.add(CodeActionResourceMismatch, i, ap, "%s applies to %s, but the statement only names resources of type %s: the statement has no effect for it", d.acts[0].Name, v.describeTypes(d.acts[0]), types)
 	}
 }
 
-func describeTypes(a Action) string {
+func (v *validator) describeTypes(a *Action) string {
 	if len(a.Resources) == 0 {
 		return `Resource "*" only`
 	}
 	var out []string
 	for _, r := range a.Resources {
-		if rt, ok := LookupResourceType(r.ResourceType); ok {
+		if rt := v.cat.resourceType(r.ResourceType); rt != nil && rt.ARNFormat != "" {
 			out = append(out, r.ResourceType+" ("+rt.ARNFormat+")")
+		} else {
+			out = append(out, r.ResourceType)
 		}
 	}
 	return strings.Join(out, " and ")
@@ -687,7 +763,7 @@ func (v *validator) variables(i int, path, val string, allowed bool) {
 			}
 		}
 		if name != "*" && name != "?" && name != "$" && name != "" && !strings.ContainsAny(name, " \t") {
-			if _, ok := LookupConditionKey(name); !ok && (hasPrefixFold(name, "aws:") || hasPrefixFold(name, "s3:")) {
+			if _, ok := v.cat.lookupConditionKey(name); !ok && (hasPrefixFold(name, "aws:") || hasPrefixFold(name, "s3:")) {
 				code := "INVALID_SERVICE_CONDITION_KEY"
 				if hasPrefixFold(name, "aws:") {
 					code = "INVALID_GLOBAL_CONDITION_KEY"

@@ -1,0 +1,161 @@
+package policy_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// identity validates an identity policy (what lint -type identity does).
+func identity(doc string) []policy.Finding {
+	return policy.Validate([]byte(doc), &policy.ValidateOptions{Kind: policy.KindManaged})
+}
+
+// findingsWith returns the findings with the code.
+func findingsWith(fs []policy.Finding, code string) []policy.Finding {
+	var out []policy.Finding
+	for _, f := range fs {
+		if f.Code == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func errorsOf(fs []policy.Finding) []policy.Finding {
+	var out []policy.Finding
+	for _, f := range fs {
+		if f.Severity == policy.SeverityError {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// An action that applies to none of the statement's resources is a WARNING
+// naming it when the statement's other actions apply (AWS's
+// ServerMigrationServiceRole lists s3:ListAllMyBuckets beside bucket
+// actions on arn:aws:s3:::sms-app-*), and an ERROR only when no action of
+// the statement applies: then the statement does nothing.
+func TestValidateDeadAction(t *testing.T) {
+	fs := identity(wrap(`{"Effect":"Allow","Action":["s3:CreateBucket","s3:GetObject","s3:ListAllMyBuckets"],"Resource":"arn:aws:s3:::sms-app-*"}`))
+	assert.Empty(t, errorsOf(fs))
+	dead := findingsWith(fs, policy.CodeDeadAction)
+	require.Len(t, dead, 1)
+	assert.Equal(t, policy.SeverityWarning, dead[0].Severity)
+	assert.Equal(t, "Statement[0].Action[2]", dead[0].Path)
+	assert.Contains(t, dead[0].Message, "s3:ListAllMyBuckets")
+
+	// AWS's examples give s3:ListAllMyBuckets the resource arn:aws:s3:::*.
+	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::*"}`))
+	assert.Empty(t, findingsWith(fs, policy.CodeDeadAction), fs)
+	assert.Empty(t, errorsOf(fs), fs)
+
+	// A wildcard that matches only dead actions.
+	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:GetObject","s3:ListAllMy*"],"Resource":"arn:aws:s3:::b-1/*"}`))
+	require.Len(t, findingsWith(fs, policy.CodeDeadAction), 1)
+	assert.Contains(t, findingsWith(fs, policy.CodeDeadAction)[0].Message, "s3:ListAllMyBuckets")
+
+	// Every action dead: the statement is broken.
+	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketAcl"],"Resource":"arn:aws:s3:::b-1/*"}`))
+	assert.Len(t, findingsWith(fs, policy.CodeActionResourceMismatch), 2)
+	assert.Empty(t, findingsWith(fs, policy.CodeDeadAction))
+	for _, f := range findingsWith(fs, policy.CodeActionResourceMismatch) {
+		assert.Equal(t, policy.SeverityError, f.Severity)
+	}
+
+	// Another service's action may apply: not certain enough for an ERROR.
+	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:ListBucket","kms:Decrypt"],"Resource":"arn:aws:s3:::b-1/*"}`))
+	assert.Empty(t, errorsOf(fs))
+	assert.Len(t, findingsWith(fs, policy.CodeDeadAction), 1)
+}
+
+// A policy variable in a bucket ARN stands for any text: the ARN may name a
+// bucket, so bucket actions are not dead (AWS's SageMaker Studio policies
+// use arn:aws:s3:::${aws:PrincipalTag/DomainBucketName}, whose tag key has
+// a slash).
+func TestValidateVariableBucketARN(t *testing.T) {
+	fs := identity(wrap(`{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketAcl"],"Resource":"arn:aws:s3:::${aws:PrincipalTag/DomainBucketName}"}`))
+	assert.Empty(t, errorsOf(fs), fs)
+	assert.Empty(t, findingsWith(fs, policy.CodeDeadAction))
+	// A literal slash after the variable still makes it an object ARN.
+	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::${aws:PrincipalTag/Bucket}/*"}`))
+	assert.Len(t, findingsWith(fs, policy.CodeActionResourceMismatch), 1)
+}
+
+// "*" in the region or account field of a bucket ARN matches the empty
+// field, so the ARN works (AWS's AWSCodePipeline_FullAccess grants on
+// arn:aws:s3::*:codepipeline-*): a WARNING giving the plain spelling. A
+// value that cannot match the empty field is an ERROR.
+func TestValidateBucketARNWildcardField(t *testing.T) {
+	for _, tc := range []struct {
+		arn, code, plain string
+	}{
+		{"arn:aws:s3::*:codepipeline-*", policy.CodeBucketARNWildcardField, "arn:aws:s3:::codepipeline-*"},
+		{"arn:aws:s3:*:*:b-1/*", policy.CodeBucketARNWildcardField, "arn:aws:s3:::b-1/*"},
+		{"arn:aws:s3:**::b-1", policy.CodeBucketARNWildcardField, "arn:aws:s3:::b-1"},
+		{"arn:aws-cn:s3::*:b-1", policy.CodeBucketARNWildcardField, "arn:aws-cn:s3:::b-1"},
+		{"arn:aws:s3::111122223333:b-1", "ARN_ACCOUNT_NOT_ALLOWED", ""},
+		{"arn:aws:s3::?:b-1", "ARN_ACCOUNT_NOT_ALLOWED", ""},
+		{"arn:aws:s3::1111*:b-1", "ARN_ACCOUNT_NOT_ALLOWED", ""},
+		{"arn:aws:s3:us-east-1::b-1", "ARN_REGION_NOT_ALLOWED", ""},
+	} {
+		t.Run(tc.arn, func(t *testing.T) {
+			fs := identity(wrap(`{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"` + tc.arn + `"}`))
+			got := findingsWith(fs, tc.code)
+			require.Len(t, got, 1, fs)
+			if tc.plain != "" {
+				assert.Equal(t, policy.SeverityWarning, got[0].Severity)
+				assert.Contains(t, got[0].Message, tc.plain)
+				assert.Empty(t, errorsOf(fs), fs)
+				assert.True(t, policy.MatchARN(tc.arn, strings.Replace(tc.plain, "*", "x", -1)), "the ARN really matches what its plain spelling names")
+			} else {
+				assert.Equal(t, policy.SeverityError, got[0].Severity)
+			}
+		})
+	}
+}
+
+// A condition key none of the actions that can apply to the statement's
+// resources supports is reported, also when the statement says s3:* or
+// uses NotAction: s3:prefix on an object ARN never reaches an action that
+// has it.
+func TestValidateConditionKeyOfApplicableActions(t *testing.T) {
+	for _, tc := range []struct {
+		name, stmt string
+		want       bool
+	}{
+		{"s3:* on objects", `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, true},
+		{"* on objects", `{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, true},
+		{"NotAction on objects", `{"Effect":"Allow","NotAction":"s3:Delete*","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, true},
+		{"GetObject", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, true},
+		{"s3:* on the bucket", `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b-1","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, false},
+		{"ListBucket", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b-1","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, false},
+		{"s3:* anywhere", `{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}`, false},
+		{"object key on objects", `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringEquals":{"s3:x-amz-acl":"private"}}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := identity(wrap(tc.stmt))
+			got := findingsWith(fs, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY")
+			assert.Equal(t, tc.want, len(got) == 1, fs)
+			if tc.want {
+				assert.Equal(t, policy.SeverityError, got[0].Severity)
+				assert.Contains(t, got[0].Message, "s3:prefix")
+			}
+		})
+	}
+}
+
+func codesOf(fs []policy.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	slices.Sort(out)
+	return out
+}
