@@ -467,3 +467,27 @@ func TestUnknownObjects(t *testing.T) {
 	assert.Equal(t, "INVALID_ACTION", fs[0].Code)
 	assert.Equal(t, 12, fs[0].Line)
 }
+
+// Policies may be validated at the same time (go test -race).
+func TestValidateConcurrently(t *testing.T) {
+	ps, err := iac.TerraformPlan(read(t, "testdata/plan.json"))
+	require.NoError(t, err)
+	want := make([][]policy.Finding, len(ps))
+	for i := range ps {
+		want[i] = ps[i].Validate(nil)
+	}
+	ps, err = iac.TerraformPlan(read(t, "testdata/plan.json"))
+	require.NoError(t, err)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range ps {
+				assert.Equal(t, want[i], ps[i].Validate(nil))
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/s3secure/s3secure/policy"
@@ -40,7 +41,8 @@ type Policy struct {
 // the rest, such as the owner's account) and returns the findings with the
 // line and column in the original file. Findings about a value unknown
 // until deployment are left out: such a value may be anything, and is
-// never reported as an error.
+// never reported as an error. Validate may be called from several
+// goroutines at once, on one policy or on several of one file.
 func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 	var o policy.ValidateOptions
 	if opts != nil {
@@ -373,10 +375,14 @@ func (r *rendered) place(line, col, pline, pcol int) (int, int) {
 }
 
 // textTrace maps the bytes of a policy that was a JSON string in the file
-// (a Terraform plan's attribute) back to the file.
+// (a Terraform plan's attribute) back to the file. The offset of each
+// byte is worked out again when a finding needs it, so that a plan with
+// many clean policies costs nothing more.
 type textTrace struct {
-	offs  []int // file offset of each byte of the document
+	start int // offset of the string literal's opening quote
 	lines *lineIndex
+	once  sync.Once
+	offs  []int // file offset of each byte of the document, once needed
 }
 
 func (t *textTrace) place(doc []byte, line, col int) (int, int) {
@@ -394,20 +400,19 @@ func (t *textTrace) place(doc []byte, line, col int) (int, int) {
 		_, size := utf8.DecodeRune(doc[off:])
 		off += size
 	}
+	t.once.Do(func() { _, t.offs, _, _ = decodeString(t.lines.src, t.start, true) })
 	if len(t.offs) == 0 {
-		return t.lines.pos(0)
+		return t.lines.pos(t.start)
 	}
-	if off >= len(t.offs) {
-		off = len(t.offs) - 1
-	}
-	return t.lines.pos(t.offs[off])
+	return t.lines.pos(t.offs[min(off, len(t.offs)-1)])
 }
 
 // lineIndex turns byte offsets of a file into lines and columns.
 type lineIndex struct {
 	src    []byte
 	starts []int
-	ascii  map[int]bool
+	mu     sync.Mutex
+	ascii  map[int]bool // lines known to be ASCII or not
 }
 
 func newLineIndex(src []byte) *lineIndex {
@@ -427,7 +432,9 @@ func (x *lineIndex) pos(off int) (int, int) {
 	if i+1 < len(x.starts) {
 		end = x.starts[i+1]
 	}
+	x.mu.Lock()
 	ascii, ok := x.ascii[i]
+	x.mu.Unlock()
 	if !ok {
 		ascii = true
 		for _, c := range x.src[start:end] {
@@ -436,7 +443,9 @@ func (x *lineIndex) pos(off int) (int, int) {
 				break
 			}
 		}
+		x.mu.Lock()
 		x.ascii[i] = ascii
+		x.mu.Unlock()
 	}
 	if ascii {
 		return i + 1, off - start + 1

@@ -165,14 +165,10 @@ func (t *tfWalker) policy(addr, typ, prop string, kind policy.Kind, n *jnode) (P
 	if n == nil || n.kind != 's' || strings.TrimSpace(n.str) == "" {
 		return Policy{}, false
 	}
-	doc, offs, _, err := decodeString(t.src, n.off, true)
-	if err != nil {
-		return Policy{}, false
-	}
 	return Policy{
 		Resource: addr, Type: typ, Property: prop, Kind: kind,
-		Line: n.line, Column: n.col, Document: doc,
-		trace: &textTrace{offs: offs, lines: t.lines},
+		Line: n.line, Column: n.col, Document: []byte(n.str),
+		trace: &textTrace{start: n.off, lines: t.lines},
 	}, true
 }
 
