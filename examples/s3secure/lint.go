@@ -74,14 +74,28 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	typ := fs.String("type", "resource", "how the policies of policy files are used: resource (a bucket policy), access-point, or identity (an IAM policy); templates and plans say it themselves")
 	account := accountIDFlag(fs, "the owning account's 12-digit `ID`, so grants to it are not reported as cross-account (templates' ${AWS::AccountId} is this account)")
-	if code, ok := g.parseFlags(fs, args); !ok {
-		return code
+	// Flags may come after files too (lint a.json -format json); "--"
+	// ends the flags, for a file whose name starts with "-".
+	var files []string
+	for rest := args; ; {
+		if code, ok := g.parseFlags(fs, rest); !ok {
+			return code
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if i := len(rest) - len(left); i > 0 && rest[i-1] == "--" {
+			files = append(files, left...)
+			break
+		}
+		files, rest = append(files, left[0]), left[1:]
 	}
 	kind, ok := lintKinds[*typ]
 	if !ok {
 		return g.fail(fmt.Errorf("lint: -type must be resource, access-point or identity, not %q", *typ))
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return g.fail(errors.New("lint: no files (give FILE... or - for standard input)"))
 	}
 	opts := &policy.ValidateOptions{Kind: kind, Account: *account}
@@ -89,7 +103,7 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	// run before any output.
 	var inputs []lintInput
 	stdinUsed := false
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		if name == "-" {
 			if stdinUsed {
 				return g.fail(errors.New("lint: standard input (-) given twice"))

@@ -283,3 +283,21 @@ func TestLintAccountID(t *testing.T) {
 	assert.Equal(t, exitFindings, code)
 	assert.Contains(t, stdout, "S3SECURE_CROSS_ACCOUNT_PERMISSIONS_MANAGEMENT")
 }
+
+// Flags may follow the files; "--" ends them.
+func TestLintFlagsAfterFiles(t *testing.T) {
+	public := writeFile(t, "public.json", lintPublic)
+	code, stdout, stderr := runCLI(t, "", "lint", public, "-format", "json", "-type", "identity")
+	assert.Equal(t, exitFindings, code, stderr)
+	lines := parseLines(t, stdout)
+	require.NotEmpty(t, lines)
+	assert.Equal(t, "UNSUPPORTED_PRINCIPAL", lines[0].Code, "-type after the file applies")
+
+	dir := t.TempDir()
+	dash := filepath.Join(dir, "-p.json")
+	require.NoError(t, os.WriteFile(dash, []byte(lintPublic), 0o600))
+	t.Chdir(dir)
+	code, stdout, stderr = runCLI(t, "", "-format", "json", "lint", "--", "-p.json")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Equal(t, "-p.json", parseLines(t, stdout)[0].File)
+}
