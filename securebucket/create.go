@@ -63,6 +63,9 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 		_, lerr := call(ctx, h.r.retry, func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
 			return client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
 		})
+		if ph := plainHTTP(lerr); ph != nil {
+			return nil, ph
+		}
 		if lerr == nil {
 			return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
 				"%w (it answers GetBucketLocation; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
@@ -88,6 +91,9 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	_, err = call(ctx, h.r.retry, func(ctx context.Context) (*s3.CreateBucketOutput, error) {
 		return client.CreateBucket(ctx, in, h.r.optFns...)
 	})
+	if ph := plainHTTP(err); ph != nil {
+		return nil, ph
+	}
 	if err != nil {
 		var exists *types.BucketAlreadyExists
 		var owned *types.BucketAlreadyOwnedByYou
@@ -118,7 +124,7 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 			return client.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
 				Bucket:                         aws.String(bucket),
 				ExpectedBucketOwner:            h.r.owner,
-				PublicAccessBlockConfiguration: allBPAConfig(),
+				PublicAccessBlockConfiguration: AllPublicAccessBlocked().s3(),
 			}, h.r.optFns...)
 		})
 		if err != nil {

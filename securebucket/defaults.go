@@ -37,17 +37,17 @@ const (
 	// bytes with whitespace removed.
 	MaxPolicySize = 20480
 
-	// verifyRounds is how many read-merge-write-verify rounds a merged
-	// setting (bucket policy, lifecycle rules) gets before Harden reports
-	// ErrConflict. S3 has no conditional write for these, so a concurrent
+	// verifyRounds is how many read-merge-write-verify rounds a
+	// whole-replace setting (bucket policy, lifecycle rules, encryption, …)
+	// gets before Harden reports ErrConflict. S3 has no conditional write for these, so a concurrent
 	// writer can replace ours; re-reading and re-merging converges unless
 	// the other writer keeps removing our statements.
 	verifyRounds = 5
 
-	// staleReadBudget is how long, in all, Harden re-reads a setting that
-	// still shows its value from before our write (S3's bucket
+	// staleReadBudget caps how long, in all, Harden re-reads a setting
+	// that still shows its value from before our write (S3's bucket
 	// configuration is eventually consistent; the lag is normally well
-	// under a second) before it takes the value as another writer's and
-	// merges again.
+	// under a second) before it concludes that the endpoint did not keep
+	// the write. Retry.BaseDelay scales it down (50 × BaseDelay).
 	staleReadBudget = 5 * time.Second
 )

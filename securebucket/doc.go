@@ -24,19 +24,21 @@
 // weakens what it finds and never drops what others wrote: foreign bucket
 // policy statements and lifecycle rules are kept in order, an existing
 // SSE-KMS or DSSE-KMS configuration and its key are kept, versioning is
-// never suspended, and fields it does not manage (Bucket Key,
-// BlockedEncryptionTypes, the lifecycle's TransitionDefaultMinimumObjectSize)
-// are carried through the whole-replace PUTs. An infrastructure-as-code
-// tool that owns the bucket policy or lifecycle configuration (Terraform,
-// CloudFormation, CDK) will remove merged additions on its next apply: add
-// them there too.
+// never suspended, Block Public Access settings are never turned off, and
+// fields it does not manage (Bucket Key, BlockedEncryptionTypes, the
+// lifecycle's TransitionDefaultMinimumObjectSize, the server access log key
+// format) are carried through the whole-replace PUTs (see [Writes]). An
+// infrastructure-as-code tool that owns the bucket policy or lifecycle
+// configuration (Terraform, CloudFormation, CDK) will remove merged
+// additions on its next apply: add them there too.
 //
 // # Security defaults
 //
 // Each default and the field that leaves it out (a field never makes
 // Harden turn a setting off; it only leaves the setting as it is):
 //
-//   - Block Public Access: all four bucket settings on. Opt-out:
+//   - Block Public Access: all four bucket settings on, written first (see
+//     "Protection first" under [Writes]). Opt-out:
 //     [Options].AllowPublicAccess.
 //   - Object Ownership BucketOwnerEnforced (ACLs disabled). If the bucket ACL
 //     grants anyone but the owner, Harden stops with an [*ACLGrantsError]
@@ -59,13 +61,21 @@
 //     is sent; ConfirmRemoveSelfBucketAccess is never set. Statements that
 //     make the existing policy public are kept (Block Public Access
 //     neutralises them) and reported in the step's Notes;
-//     [Options].AllowPublicStatementRemoval removes them. Opt-outs:
-//     [Options].AllowInsecureTransport, [Options].AllowOutdatedTLS.
+//     [Options].AllowPublicStatementRemoval removes them. Our own statement,
+//     made stricter since (S3SecureDenyOutdatedTLS with NumericLessThan
+//     "1.3"), is kept as it is (see "Ours, made stricter" under [Writes]).
+//     Because that statement refuses plain HTTP, Plan, Harden and Create
+//     refuse a client whose endpoint is plain HTTP with a
+//     [*PlainHTTPError] before sending anything: the statement would lock
+//     the caller out half way. Opt-outs: [Options].AllowInsecureTransport
+//     (which also lets them run over plain HTTP, for a local test server),
+//     [Options].AllowOutdatedTLS.
 //   - A lifecycle rule ([LifecycleRuleID]) that aborts incomplete multipart
 //     uploads after [DefaultAbortIncompleteMultipartDays] days, merged by
 //     rule ID. A rule that carries that ID but has settings of its own
 //     (expiration, transitions, a filter) is never overwritten: Harden stops
-//     with [ErrIncompatible]. Opt-out: [Options].DisableLifecycleRule.
+//     with [ErrIncompatible]; one that aborts sooner is kept. Opt-out:
+//     [Options].DisableLifecycleRule.
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.
 //
@@ -77,15 +87,75 @@
 // ([Options].MFADelete; only the bucket owner's root user can enable it,
 // and it cannot be combined with lifecycle rules).
 //
-// The writes are ordered so that S3 accepts each: ACLs are disabled
-// first, then encryption, versioning, lifecycle, the merged policy, and
-// only then Block Public Access, because BlockPublicPolicy refuses to store
-// a policy that is still public. [Create] is the exception: a new bucket has
-// no policy, so the request right after CreateBucket switches Block Public
-// Access on, and the bucket never exists without it. Settings that S3 replaces whole and cannot
-// write conditionally (policy, lifecycle) are merged on a fresh read one
-// request before the write and read back afterwards; if another writer
-// replaced them, Harden merges again.
+// # Writes
+//
+// Every setting Harden writes is one that S3 replaces whole and cannot
+// write conditionally (no ETag, no If-Match): Block Public Access, Object
+// Ownership, default encryption, versioning, lifecycle, the bucket policy
+// (and a logging target's), Object Lock and server access logging. Each is
+// written with one discipline, at the moment of the write, not from the
+// plan's read:
+//
+//  1. Fresh read: the setting is read again one request before the write.
+//  2. Merge: the step's decision is taken again on that read, with the same
+//     rules as the plan (ours added or replaced, everything else carried
+//     through; never weaker than what was read). If the read already holds
+//     our part, nothing is written.
+//  3. Write: the merged value, with all its fields. A retryable failure
+//     goes back to 1, never resends an old merge.
+//  4. Verify: after about twice the read-to-write time, the setting is
+//     read again. If another writer replaced it, Harden merges again (up to
+//     5 rounds, then [ErrConflict]); it never overwrites what it has not
+//     read. A read that still shows the value from before the write is
+//     re-read for a while (S3's bucket configuration is eventually
+//     consistent). If the endpoint does not keep part of the write (the
+//     merge would send the same request again), the step ends with
+//     [ActionNotKept] naming what was dropped, rather than an endless
+//     update.
+//
+// Within one process, cycles on the same setting of the same bucket are
+// serialised. Between processes the window in which a concurrent change
+// can be lost is the one round trip between 1 and 3, which S3's API
+// cannot close; verification catches every later change.
+//
+// Protection first. The writes are ordered so that a failure at any point
+// leaves the bucket more protected than before and S3 accepts each write:
+// Block Public Access comes first (BlockPublicAcls, IgnorePublicAcls and
+// RestrictPublicBuckets neutralise public ACLs and public policies at once
+// and refuse none of Harden's writes), then ACLs are disabled, then
+// encryption, versioning, lifecycle and the merged policy. BlockPublicPolicy
+// is written with the others, unless the merged policy keeps a public
+// statement, which S3 would refuse to store once it is on: then
+// [StepBlockPublicPolicy] turns it on right after the policy. [Create] has
+// no policy to wait for: the request right after CreateBucket switches all
+// four settings on, and the bucket never exists without them.
+//
+// Ours, made stricter. A statement or rule under the library's own Sid or
+// ID is Harden's, but its owner may have tightened it since; Harden never
+// replaces it with something weaker. "At least as strict" is, per setting:
+//
+//   - S3SecureDenyInsecureTransport: a Deny of every S3 action for every
+//     principal on the bucket and its objects whose only condition is Bool
+//     or BoolIfExists aws:SecureTransport false;
+//   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan
+//     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter);
+//   - the log-delivery statement in a logging target's policy: an Allow
+//     that grants nothing ours does not (the same or fewer principals,
+//     actions and resources, and our conditions with the same or fewer
+//     values; conditions of its own only narrow it);
+//   - the [LifecycleRuleID] rule: enabled, for the whole bucket, aborting
+//     incomplete multipart uploads after 1 to AbortIncompleteMultipartDays
+//     days (fewer days is stricter);
+//   - Object Lock default retention: a mode at least as strict
+//     (COMPLIANCE over GOVERNANCE) and a period at least as long;
+//   - default encryption: SSE-KMS and DSSE-KMS over SSE-S3, any key kept;
+//     SSE-C blocked stays blocked;
+//   - Block Public Access: a setting that is on stays on; versioning that
+//     is enabled stays enabled.
+//
+// Anything under our Sid or ID that is weaker is replaced with ours; a
+// lifecycle rule under our ID that does more than ours stops Harden with
+// [ErrIncompatible].
 //
 // 409 OperationAborted, throttling (503 SlowDown), 5xx responses and
 // dropped connections are retried with exponential backoff and jitter
@@ -124,7 +194,10 @@
 // [ErrACLGrants] ([*ACLGrantsError]), [ErrPublicPolicyBlocked],
 // [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict], [ErrPolicyCheck]. Harden's Result
 // says which steps were applied before a failure; calling Harden again
-// continues. [Create] reports a taken name as [ErrBucketAlreadyExists] or
+// continues. A client whose endpoint is plain HTTP is refused with a
+// [*PlainHTTPError] ([ErrPlainHTTPEndpoint]) before any request, unless
+// AllowInsecureTransport. A setting the endpoint did not keep is not an
+// error: its step in the Result has [ActionNotKept]. [Create] reports a taken name as [ErrBucketAlreadyExists] or
 // [ErrBucketAlreadyOwnedByYou] (in us-east-1, where S3 answers a re-create
 // by the owner with 200 OK, Create looks for the bucket first). [Audit] does not fail on unreadable
 // settings: the controls that need them are UNKNOWN, with the cause in
@@ -150,4 +223,6 @@
 //   - Server access logging: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
 //   - MFA delete: https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
 //   - Object Lock: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+//
+// [Writes]: https://pkg.go.dev/github.com/s3secure/s3secure/securebucket#hdr-Writes
 package securebucket

@@ -43,26 +43,27 @@ func TestHardenReadDeniedWritesNothing(t *testing.T) {
 func TestHardenStepFailureReportsApplied(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "half-bucket", s3fake.StateLegacy)
-	f.InjectFault("PutPublicAccessBlock", s3fake.Fault{Code: s3fake.FaultSlowDown})
+	f.InjectFault("PutBucketVersioning", s3fake.Fault{Code: s3fake.FaultSlowDown})
 	o := opts()
 	o.Retry.MaxAttempts = 3
 	res, err := securebucket.Harden(t.Context(), c, "half-bucket", o)
 	require.Error(t, err)
 	var se *securebucket.StepError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, securebucket.StepBlockPublicAccess, se.Step)
-	assert.Equal(t, 3, f.Count("PutPublicAccessBlock"), "retried up to MaxAttempts")
-	assert.Contains(t, err.Error(), "securebucket: bucket half-bucket: step public-access-block: put public access block:")
+	assert.Equal(t, securebucket.StepVersioning, se.Step)
+	assert.Equal(t, 3, f.Count("PutBucketVersioning"), "retried up to MaxAttempts")
+	assert.Contains(t, err.Error(), "securebucket: bucket half-bucket: step versioning: put bucket versioning:")
+	before := map[securebucket.StepName]bool{securebucket.StepBlockPublicAccess: true, securebucket.StepOwnership: true, securebucket.StepEncryption: true}
 	for _, s := range res.Steps {
-		assert.Equal(t, s.Name != securebucket.StepBlockPublicAccess, s.Applied, s.Name)
+		assert.Equal(t, before[s.Name], s.Applied, s.Name)
 	}
 	// Harden again continues where it stopped.
 	f.ClearFaults()
 	f.ResetCounts()
 	res, err = securebucket.Harden(t.Context(), c, "half-bucket", o)
 	require.NoError(t, err)
-	assert.True(t, stepOf(t, res.Steps, securebucket.StepBlockPublicAccess).Applied)
-	assert.Equal(t, 1, f.WriteCount())
+	assert.True(t, stepOf(t, res.Steps, securebucket.StepVersioning).Applied)
+	assert.Equal(t, 3, f.WriteCount(), "versioning, lifecycle and the policy: %v", f.Counts())
 }
 
 // alwaysOverwriting replaces the policy after every one of our writes, each

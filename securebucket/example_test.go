@@ -56,12 +56,12 @@ func ExampleHarden() {
 	res, _ = securebucket.Harden(ctx, client, "example-legacy", nil)
 	fmt.Println("changed on the second run:", res.Changed())
 	// Output:
+	// public-access-block  create  turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
 	// ownership-controls   create  set Object Ownership to BucketOwnerEnforced (was not set, ACLs enabled)
 	// encryption           create  set default encryption to SSE-S3; block SSE-C
 	// versioning           create  enable versioning (was never enabled)
 	// lifecycle            create  add rule S3SecureAbortIncompleteMultipartUploads (abort incomplete multipart uploads after 7 days)
 	// bucket-policy        create  add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
-	// public-access-block  create  turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets
 	// changed on the second run: false
 }
 
@@ -78,23 +78,30 @@ func ExamplePlan() {
 		`{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-site/*"}]}`)})
 
 	// Plan only reads. The public statement is kept by default and
-	// reported: Block Public Access will neutralise it.
+	// reported: Block Public Access neutralises it from the first step on,
+	// and BlockPublicPolicy follows the policy, which S3 would otherwise
+	// refuse to store.
 	plan, err := securebucket.Plan(ctx, client, "example-site", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, s := range plan.Steps {
-		if s.Name == securebucket.StepPolicy {
-			fmt.Println(s.Action, s.Detail)
+		switch s.Name {
+		case securebucket.StepBlockPublicAccess, securebucket.StepBlockPublicPolicy:
+			fmt.Println(s.Name, s.Action, s.Detail)
+		case securebucket.StepPolicy:
+			fmt.Println(s.Name, s.Action, s.Detail)
 			fmt.Println(s.Notes[0])
 		}
 	}
 	fmt.Println("changes:", len(plan.Changes()))
 	// Output:
-	// update add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
+	// public-access-block create turn on BlockPublicAcls, IgnorePublicAcls, RestrictPublicBuckets
+	// bucket-policy update add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
 	// kept public statements "PublicRead": Block Public Access neutralises them; AllowPublicStatementRemoval removes them
-	// changes: 6
+	// block-public-policy update turn on BlockPublicPolicy (after the bucket policy)
+	// changes: 7
 }
 
 func ExampleAudit() {
@@ -201,11 +208,11 @@ func ExampleCreate() {
 	fmt.Println(errors.Is(err, securebucket.ErrBucketAlreadyExists))
 	// Output:
 	// create               create  create bucket in us-east-1 with ACLs disabled, then Block Public Access switched on
+	// public-access-block  none    all four Block Public Access settings are on
 	// ownership-controls   none    BucketOwnerEnforced: ACLs are disabled
 	// encryption           none    default encryption SSE-S3
 	// versioning           create  enable versioning (was never enabled)
 	// lifecycle            create  add rule S3SecureAbortIncompleteMultipartUploads (abort incomplete multipart uploads after 7 days)
 	// bucket-policy        create  add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
-	// public-access-block  none    all four Block Public Access settings are on
 	// true
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -119,40 +120,50 @@ func TestMergeLifecycle(t *testing.T) {
 	foreign := types.LifecycleRule{ID: aws.String("expire-logs"), Status: types.ExpirationStatusEnabled,
 		Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}}
 
-	rules, st := mergeLifecycle(nil, 7)
+	rules, st, _ := mergeLifecycle(nil, 7)
 	assert.Equal(t, lcAdd, st)
 	require.Len(t, rules, 1)
 	assert.Equal(t, LifecycleRuleID, aws.ToString(rules[0].ID))
 
-	rules, st = mergeLifecycle([]types.LifecycleRule{foreign}, 7)
+	rules, st, _ = mergeLifecycle([]types.LifecycleRule{foreign}, 7)
 	assert.Equal(t, lcAdd, st)
 	require.Len(t, rules, 2)
 	assert.Equal(t, foreign, rules[0], "foreign rule kept unchanged and first")
 
-	again, st := mergeLifecycle(rules, 7)
+	again, st, _ := mergeLifecycle(rules, 7)
 	assert.Equal(t, lcOurs, st)
 	assert.Equal(t, rules, again)
 
-	changed, st := mergeLifecycle(rules, 3)
-	assert.Equal(t, lcReplace, st)
+	changed, st, _ := mergeLifecycle(rules, 3)
+	assert.Equal(t, lcReplace, st, "ours at 7 days is weaker than 3")
 	require.Len(t, changed, 2)
 	assert.Equal(t, int32(3), aws.ToInt32(changed[1].AbortIncompleteMultipartUpload.DaysAfterInitiation))
 
+	// Ours made stricter (1 day) is kept; ours disabled is replaced.
+	kept, st, days := mergeLifecycle(changed, 7)
+	assert.Equal(t, lcOurs, st, "3 days is stricter than 7")
+	assert.Equal(t, int32(3), days)
+	assert.Equal(t, changed, kept)
+	disabled := slices.Clone(changed)
+	disabled[1].Status = types.ExpirationStatusDisabled
+	_, st, _ = mergeLifecycle(disabled, 7)
+	assert.Equal(t, lcReplace, st, "a disabled rule aborts nothing")
+
 	equiv := types.LifecycleRule{ID: aws.String("cdk-abort"), Status: types.ExpirationStatusEnabled,
 		Filter: &types.LifecycleRuleFilter{}, AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}}
-	_, st = mergeLifecycle([]types.LifecycleRule{equiv}, 7)
+	_, st, _ = mergeLifecycle([]types.LifecycleRule{equiv}, 7)
 	assert.Equal(t, lcEquivalent, st)
 
 	// A rule on a prefix only does not count.
 	partial := equiv
 	partial.Filter = &types.LifecycleRuleFilter{Prefix: aws.String("tmp/")}
-	_, st = mergeLifecycle([]types.LifecycleRule{partial}, 7)
+	_, st, _ = mergeLifecycle([]types.LifecycleRule{partial}, 7)
 	assert.Equal(t, lcAdd, st)
 
 	// Legacy rule-level Prefix: ours takes the same form.
 	legacy := types.LifecycleRule{ID: aws.String("old"), Status: types.ExpirationStatusEnabled, Prefix: aws.String("tmp/"),
 		Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)}}
-	rules, _ = mergeLifecycle([]types.LifecycleRule{legacy}, 7)
+	rules, _, _ = mergeLifecycle([]types.LifecycleRule{legacy}, 7)
 	require.Len(t, rules, 2)
 	assert.Nil(t, rules[1].Filter)
 	//lint:ignore SA1019 checking the legacy form on purpose
@@ -220,5 +231,38 @@ func TestBackoffBounded(t *testing.T) {
 		d := backoff(r, attempt)
 		assert.GreaterOrEqual(t, d, time.Duration(0))
 		assert.LessOrEqual(t, d, DefaultRetryMaxDelay)
+	}
+}
+
+func TestAllowsNoMoreThan(t *testing.T) {
+	ours, err := policy.ServerAccessLogsDelivery("logs", "p/", "src", "111122223333")
+	require.NoError(t, err)
+	mod := func(f func(s *policy.Statement)) policy.Statement {
+		s := ours.Clone()
+		f(&s)
+		return s
+	}
+	cases := []struct {
+		name string
+		s    policy.Statement
+		want bool
+	}{
+		{"ours", ours, true},
+		{"a narrower resource", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/2026/*"} }), true},
+		{"a literal object", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/x"} }), true},
+		{"a broader resource", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/*"} }), false},
+		{"a wildcard action", mod(func(s *policy.Statement) { s.Action = policy.Values{"s3:Put*"} }), false},
+		{"the action in another case", mod(func(s *policy.Statement) { s.Action = policy.Values{"S3:PUTOBJECT"} }), true},
+		{"another principal", mod(func(s *policy.Statement) { s.Principal = policy.AWSPrincipal("444455556666") }), false},
+		{"everyone", mod(func(s *policy.Statement) { s.Principal = policy.AnyPrincipal() }), false},
+		{"a condition dropped", mod(func(s *policy.Statement) { s.Condition = s.Condition[:1] }), false},
+		{"a condition of its own", mod(func(s *policy.Statement) {
+			s.Condition = append(s.Condition, policy.ConditionBlock{Operator: "Bool", Entries: []policy.ConditionEntry{{Key: "aws:SecureTransport", Values: []policy.ConditionValue{{Text: "true"}}}}})
+		}), true},
+		{"NotResource", mod(func(s *policy.Statement) { s.Resource, s.NotResource = nil, policy.Values{"arn:aws:s3:::other/*"} }), false},
+		{"a Deny", mod(func(s *policy.Statement) { s.Effect = policy.Deny }), false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, allowsNoMoreThan(c.s, ours), c.name)
 	}
 }

@@ -4,26 +4,45 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // StepName names one hardening step. Steps run in the order listed here,
-// which is the order in which S3 accepts them: ACLs are disabled first;
-// the merged bucket policy is written before Block Public Access is switched
-// on, because BlockPublicPolicy refuses a policy that is still public; Object
-// Lock follows versioning, which it needs.
+// which puts protection first and is the order in which S3 accepts them:
+// Block Public Access comes first (BlockPublicAcls, IgnorePublicAcls and
+// RestrictPublicBuckets neutralise public ACLs and public policies at once,
+// and refuse none of Harden's writes), then ACLs are disabled, and
+// BlockPublicPolicy comes right after the bucket policy when the policy
+// keeps a public statement (S3 would refuse to store it); Object Lock
+// follows versioning, which it needs.
 type StepName string
 
 // The steps of [Plan] and [Harden], [Create]'s own step, and the steps
-// named in [Audit]'s and [AuditAll]'s errors.
+// named in [Audit]'s and [AuditAll]'s errors. Each step but StepCreate
+// writes a setting that S3 replaces whole (PutPublicAccessBlock,
+// PutBucketOwnershipControls, PutBucketEncryption, PutBucketVersioning,
+// PutBucketLifecycleConfiguration, PutBucketPolicy,
+// PutObjectLockConfiguration, PutBucketLogging), so each is written as
+// described under [Writes]: fresh read, merge, write, verify.
+//
+// [Writes]: https://pkg.go.dev/github.com/s3secure/s3secure/securebucket#hdr-Writes
 const (
-	StepCreate            StepName = "create"
+	StepCreate StepName = "create"
+	// StepBlockPublicAccess comes first: see "Protection first" under
+	// Writes in the package documentation.
+	StepBlockPublicAccess StepName = "public-access-block"
 	StepOwnership         StepName = "ownership-controls"
 	StepEncryption        StepName = "encryption"
 	StepVersioning        StepName = "versioning"
 	StepMFADelete         StepName = "mfa-delete"
 	StepLifecycle         StepName = "lifecycle"
 	StepPolicy            StepName = "bucket-policy"
-	StepBlockPublicAccess StepName = "public-access-block"
+	// StepBlockPublicPolicy turns BlockPublicPolicy on after the bucket
+	// policy was written. It is in the plan only when StepBlockPublicAccess
+	// left BlockPublicPolicy for later: the merged policy keeps a public
+	// statement, which S3 refuses to store once BlockPublicPolicy is on.
+	StepBlockPublicPolicy StepName = "block-public-policy"
 	StepObjectLock        StepName = "object-lock"
 	StepLogging           StepName = "logging"
 
@@ -46,6 +65,13 @@ const (
 	// ActionUpdate: the setting exists and is changed (merged where it is a
 	// list: policy statements, lifecycle rules).
 	ActionUpdate Action = "update"
+	// ActionNotKept appears only in a [Result]: the change was written,
+	// but reading the setting back showed (part of) it missing, and
+	// writing it again would send the same request. The endpoint does not
+	// support the setting (moto 5.2.1 drops BlockedEncryptionTypes), or
+	// another writer puts the old value back each time. Step.Detail names
+	// what was not kept. Harden does not fail and does not retry it.
+	ActionNotKept Action = "not-kept"
 )
 
 // Step is one step of a [Plan] or a [Result].
@@ -57,7 +83,8 @@ type Step struct {
 	// Notes are things kept on purpose that the caller should know about,
 	// for example the Sids of public statements left in the policy.
 	Notes []string
-	// Applied is set in a [Result] when the step's write was made.
+	// Applied is set in a [Result] when a write of the step succeeded
+	// (with ActionNotKept too: the request was accepted).
 	Applied bool
 }
 
@@ -112,9 +139,14 @@ func (r *Result) Changed() bool {
 // planned is a step with the write that carries it out.
 type planned struct {
 	Step
-	// apply makes the change; it reports whether it wrote (false when a
-	// fresh read found the change already made). nil for ActionNone.
-	apply func(ctx context.Context) (bool, error)
+	// apply makes the change with the write discipline of [rmw]: it
+	// reads the setting again, merges, writes and verifies. It reports
+	// whether it wrote (nothing when the fresh read found the change made)
+	// and what the endpoint did not keep. nil for ActionNone.
+	apply func(ctx context.Context) (outcome, error)
+	// omit leaves the step out of the plan (a step that only exists in
+	// some states, StepBlockPublicPolicy).
+	omit bool
 }
 
 // hardener holds one Plan or Harden run.
@@ -126,6 +158,8 @@ type hardener struct {
 	st     *state
 	// checked holds the policies Options.PolicyCheck accepted.
 	checked map[string]bool
+	// keyChecked is set once Options.KMSKeyARN's Region was checked.
+	keyChecked bool
 }
 
 // stepDef is one kind of step: whether it runs for the options, what it
@@ -139,13 +173,14 @@ type stepDef struct {
 
 // steps lists the steps in the order they are applied.
 var steps = []stepDef{
+	{StepBlockPublicAccess, always, func(*Options) part { return partBPA }, planBPA},
 	{StepOwnership, always, needsOwnership, planOwnership},
 	{StepEncryption, always, func(*Options) part { return partEncryption }, planEncryption},
 	{StepVersioning, always, func(*Options) part { return partVersioning }, planVersioning},
 	{StepMFADelete, func(o *Options) bool { return o.MFADelete != nil }, func(*Options) part { return partVersioning | partLifecycle }, planMFADelete},
 	{StepLifecycle, always, func(*Options) part { return partLifecycle }, planLifecycle},
 	{StepPolicy, always, func(*Options) part { return partPolicy | partBPA }, planPolicy},
-	{StepBlockPublicAccess, always, func(*Options) part { return partBPA }, planBPA},
+	{StepBlockPublicPolicy, always, func(*Options) part { return partBPA | partPolicy }, planBlockPublicPolicy},
 	{StepObjectLock, func(o *Options) bool { return o.ObjectLock != nil }, func(*Options) part { return partObjectLock | partVersioning }, planObjectLock},
 	{StepLogging, func(o *Options) bool { return o.Logging != nil }, func(*Options) part { return partLogging }, planLogging},
 }
@@ -208,12 +243,16 @@ func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*harden
 	if isNilClient(client) {
 		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
 	}
-	return &hardener{
+	h := &hardener{
 		api:    api,
 		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner)},
 		bucket: bucket,
 		o:      o,
-	}, nil
+	}
+	if !o.AllowInsecureTransport {
+		h.r.optFns = []func(*s3.Options){refusePlainHTTP(bucket)}
+	}
+	return h, nil
 }
 
 func (h *hardener) harden(ctx context.Context) (*Result, error) {
@@ -229,13 +268,20 @@ func (h *hardener) harden(ctx context.Context) (*Result, error) {
 		if s.apply == nil {
 			continue
 		}
-		wrote, err := s.apply(ctx)
-		res.Steps[i].Applied = wrote
+		out, err := s.apply(ctx)
+		st := &res.Steps[i]
+		st.Applied = out.wrote
 		if err != nil {
 			return res, &StepError{Bucket: h.bucket, Step: s.Name, Err: err}
 		}
-		if !wrote {
-			res.Steps[i].Notes = append(res.Steps[i].Notes, "already done when applied (another writer made the change)")
+		switch {
+		case len(out.notKept) > 0:
+			st.Notes = append(st.Notes, "wrote: "+st.Detail)
+			st.Action = ActionNotKept
+			st.Detail = "the endpoint did not keep: " + strings.Join(out.notKept, "; ") +
+				" (read back after the write; it does not support this, or another writer puts the old value back)"
+		case !out.wrote:
+			st.Notes = append(st.Notes, "already done when applied (another writer made the change)")
 		}
 	}
 	return res, nil
@@ -272,6 +318,9 @@ func (h *hardener) plan(ctx context.Context) ([]planned, error) {
 			}
 			return out, err
 		}
+		if ps.omit {
+			continue
+		}
 		ps.Name = d.name
 		if h.api == nil || ps.Action == ActionNone {
 			ps.apply = nil
@@ -295,7 +344,7 @@ func none(detail string, notes ...string) planned {
 }
 
 // change returns a step that writes with apply.
-func change(action Action, detail string, apply func(ctx context.Context) (bool, error), notes ...string) planned {
+func change(action Action, detail string, apply func(ctx context.Context) (outcome, error), notes ...string) planned {
 	return planned{Step: Step{Action: action, Detail: detail, Notes: notes}, apply: apply}
 }
 

@@ -188,32 +188,44 @@ func TestAuditLoggingTargetWithDefaultRetention(t *testing.T) {
 	assert.Equal(t, securebucket.StatusUnknown, rep.Results[0].Status, rep.Results[0].Message)
 }
 
-// A public policy on a bucket without Block Public Access: the merged
-// policy (public statement kept) is written before BlockPublicPolicy is
-// switched on, which would refuse it; afterwards anonymous reads are
-// refused. With AllowPublicStatementRemoval the statement goes.
+// A public policy on a bucket without Block Public Access: Block Public
+// Access is written first, without BlockPublicPolicy while the merged
+// policy keeps the public statement (S3 would refuse to store it); the
+// policy follows, and BlockPublicPolicy after it. With
+// AllowPublicStatementRemoval the statement goes, and all four settings are
+// on from the first write. Anonymous reads are refused afterwards.
 func TestHardenPublicPolicyOrder(t *testing.T) {
 	for _, remove := range []bool{false, true} {
-		f := s3fake.Start(t, nil)
-		var log opLog
-		c := f.Client(f.OwnerCredential(), log.record)
+		f, c := startFake(t)
 		bucketIn(t, f, "pub-order", s3fake.StateLegacy)
 		putPolicy(t, c, "pub-order", fmtPolicy(publicReadPolicy, "pub-order"))
 		_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k"), Body: strings.NewReader("x")})
 		require.NoError(t, err)
 		_, err = f.AnonymousClient().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k")})
 		require.NoError(t, err, "public before")
+		var log opLog
 		o := opts()
 		o.AllowPublicStatementRemoval = remove
-		_, err = securebucket.Harden(t.Context(), c, "pub-order", o)
+		_, err = securebucket.Harden(t.Context(), f.Client(f.OwnerCredential(), log.record), "pub-order", o)
 		require.NoError(t, err)
-		ops := log.list()
-		pp, pab := slices.Index(ops, "PutBucketPolicy"), slices.Index(ops, "PutPublicAccessBlock")
-		require.True(t, pp >= 0 && pab >= 0, "%v", ops)
-		assert.Less(t, pp, pab, "policy before Block Public Access: %v", ops)
+		var writes []string
+		for _, op := range log.list() {
+			if strings.HasPrefix(op, "Put") {
+				writes = append(writes, op)
+			}
+		}
+		require.NotEmpty(t, writes)
+		assert.Equal(t, "PutPublicAccessBlock", writes[0], "protection first: %v", writes)
+		pp := slices.Index(writes, "PutBucketPolicy")
+		require.Positive(t, pp, "%v", writes)
+		if remove {
+			assert.Equal(t, 1, strings.Count(strings.Join(writes, " "), "PutPublicAccessBlock"), "%v", writes)
+		} else {
+			assert.Equal(t, "PutPublicAccessBlock", writes[pp+1], "BlockPublicPolicy right after the policy: %v", writes)
+		}
 		_, err = f.AnonymousClient().GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("pub-order"), Key: aws.String("k")})
 		assert.Error(t, err, "anonymous read refused after Harden")
-		cfg, _ := f.Bucket("pub-order")
+		cfg := assertHardened(t, f, "pub-order")
 		assert.Contains(t, cfg.Policy, "PartnerList")
 		if remove {
 			assert.NotContains(t, cfg.Policy, `"PublicRead"`)

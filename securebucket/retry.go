@@ -18,6 +18,11 @@ import (
 //
 // These retries come on top of the client's own retryer, which does not
 // retry OperationAborted.
+//
+// BaseDelay and MaxDelay also pace the re-reads with which Harden waits for
+// its own write to become visible when it verifies it (S3's bucket
+// configuration is eventually consistent), for up to 50 times BaseDelay in
+// all (5 seconds by default).
 type Retry struct {
 	// MaxAttempts is how many times a request is tried in all. By default,
 	// DefaultMaxAttempts. 1 means no retries.
@@ -52,6 +57,13 @@ func (r Retry) withDefaults() Retry {
 		r.MaxDelay = r.BaseDelay
 	}
 	return r
+}
+
+// staleBudget is how long, in all, a write's verification re-reads a
+// setting that still shows its value from before the write: 50 times
+// BaseDelay, at most staleReadBudget.
+func (r Retry) staleBudget() time.Duration {
+	return min(staleReadBudget, 50*r.BaseDelay)
 }
 
 // retryables are the SDK's own retryable classes plus OperationAborted,

@@ -104,6 +104,9 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
+			if ph := plainHTTP(err); ph != nil {
+				return nil, ph
+			}
 			s.errs[p] = err
 		}
 		s.read |= p

@@ -14,85 +14,141 @@ import (
 // planEncryption sets default encryption: SSE-S3, or SSE-KMS with
 // Options.KMSKeyARN and Bucket Keys, and blocks SSE-C. It never
 // downgrades: SSE-KMS and DSSE-KMS stay, with their key. The configuration
-// is replaced whole by PutBucketEncryption, so every rule and every field
-// read (BucketKeyEnabled, BlockedEncryptionTypes) is carried through.
+// is replaced whole by PutBucketEncryption, so it is written with the
+// package's write discipline, and every rule and every field read
+// (BucketKeyEnabled, BlockedEncryptionTypes) is carried through: a switch
+// to SSE-KMS that another writer made after the plan's read is kept.
 func planEncryption(ctx context.Context, h *hardener) (planned, error) {
-	cur := h.st.encryption
-	var (
-		rules  []types.ServerSideEncryptionRule
-		what   []string
-		notes  []string
-		action = ActionUpdate
-	)
-	if cur == nil {
+	d := h.decideEncryption(h.st.encryption)
+	if len(d.what) == 0 {
+		return none(d.detail, d.notes...), nil
+	}
+	action := ActionUpdate
+	if h.st.encryption == nil {
 		action = ActionCreate
+	}
+	if err := h.checkKeyFor(ctx, d.next); err != nil {
+		return planned{}, err
+	}
+	apply := func(ctx context.Context) (outcome, error) {
+		return rmw[*types.ServerSideEncryptionConfiguration, []types.ServerSideEncryptionRule]{
+			key: h.bucket + "\x00encryption", what: "bucket encryption",
+			read: freshRead(h, h.bucket, partEncryption, func(st *state) *types.ServerSideEncryptionConfiguration { return st.encryption }),
+			merge: func(cur *types.ServerSideEncryptionConfiguration) ([]types.ServerSideEncryptionRule, []string, error) {
+				d := h.decideEncryption(cur)
+				if len(d.what) > 0 {
+					if err := h.checkKeyFor(ctx, d.next); err != nil {
+						return nil, nil, err
+					}
+				}
+				return d.next, d.what, nil
+			},
+			write: func(ctx context.Context, rules []types.ServerSideEncryptionRule) error {
+				_, err := h.api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
+					Bucket:                            aws.String(h.bucket),
+					ExpectedBucketOwner:               h.r.owner,
+					ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: rules},
+				}, h.r.optFns...)
+				return err
+			},
+			readFP: func(c *types.ServerSideEncryptionConfiguration) string {
+				if c == nil {
+					return "none"
+				}
+				return encryptionFP(c.Rules)
+			},
+			writeFP: encryptionFP,
+		}.run(ctx, h.r.retry)
+	}
+	return change(action, strings.Join(d.what, "; "), apply, d.notes...), nil
+}
+
+// decideEncryption decides the encryption rules to write on top of cur.
+func (h *hardener) decideEncryption(cur *types.ServerSideEncryptionConfiguration) decision[[]types.ServerSideEncryptionRule] {
+	var (
+		rules []types.ServerSideEncryptionRule
+		what  []string
+		notes []string
+	)
+	if cur == nil || len(cur.Rules) == 0 {
 		rules = []types.ServerSideEncryptionRule{h.newEncryptionRule()}
 		what = append(what, "set default encryption to "+describeRule(rules[0]))
-	} else {
-		rules = make([]types.ServerSideEncryptionRule, len(cur.Rules))
-		for i, r := range cur.Rules {
-			rules[i] = cloneRule(r)
+		if !h.o.AllowSSEC {
+			what = append(what, "block SSE-C")
 		}
-		for i := range rules {
-			r := &rules[i]
-			alg := types.ServerSideEncryption("")
-			if r.ApplyServerSideEncryptionByDefault != nil {
-				alg = r.ApplyServerSideEncryptionByDefault.SSEAlgorithm
+		return decision[[]types.ServerSideEncryptionRule]{next: rules, what: what}
+	}
+	rules = make([]types.ServerSideEncryptionRule, len(cur.Rules))
+	for i, r := range cur.Rules {
+		rules[i] = cloneRule(r)
+	}
+	for i := range rules {
+		r := &rules[i]
+		alg := types.ServerSideEncryption("")
+		if r.ApplyServerSideEncryptionByDefault != nil {
+			alg = r.ApplyServerSideEncryptionByDefault.SSEAlgorithm
+		}
+		switch alg {
+		case types.ServerSideEncryptionAwsKms, types.ServerSideEncryptionAwsKmsDsse:
+			key := aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
+			if h.o.KMSKeyARN != "" && key != h.o.KMSKeyARN {
+				notes = append(notes, fmt.Sprintf("kept the existing %s key %q instead of KMSKeyARN: changing keys can cut off readers", alg, keyOrDefault(key)))
 			}
-			switch alg {
-			case types.ServerSideEncryptionAwsKms, types.ServerSideEncryptionAwsKmsDsse:
-				key := aws.ToString(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
-				if h.o.KMSKeyARN != "" && key != h.o.KMSKeyARN {
-					notes = append(notes, fmt.Sprintf("kept the existing %s key %q instead of KMSKeyARN: changing keys can cut off readers", alg, keyOrDefault(key)))
+		default: // AES256, or a rule without a default
+			if h.o.KMSKeyARN != "" {
+				old := describeRule(*r)
+				r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{
+					SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(h.o.KMSKeyARN),
 				}
-			default: // AES256, or a rule without a default
-				if h.o.KMSKeyARN != "" {
-					old := describeRule(*r)
-					r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{
-						SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(h.o.KMSKeyARN),
-					}
-					r.BucketKeyEnabled = aws.Bool(true)
-					what = append(what, fmt.Sprintf("upgrade default encryption from %s to %s", old, describeRule(*r)))
-				} else if alg == "" {
-					r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256}
-					what = append(what, "set default encryption to SSE-S3")
-				}
+				r.BucketKeyEnabled = aws.Bool(true)
+				what = append(what, fmt.Sprintf("upgrade default encryption from %s to %s", old, describeRule(*r)))
+			} else if alg == "" {
+				r.ApplyServerSideEncryptionByDefault = &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256}
+				what = append(what, "set default encryption to SSE-S3")
 			}
-			if !h.o.AllowSSEC && !blocksSSEC(r.BlockedEncryptionTypes) {
-				r.BlockedEncryptionTypes = &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeSseC}}
-				what = append(what, "block SSE-C")
-			}
+		}
+		if !h.o.AllowSSEC && !blocksSSEC(r.BlockedEncryptionTypes) {
+			r.BlockedEncryptionTypes = &types.BlockedEncryptionTypes{EncryptionType: []types.EncryptionType{types.EncryptionTypeSseC}}
+			what = append(what, "block SSE-C")
 		}
 	}
+	d := decision[[]types.ServerSideEncryptionRule]{next: rules, what: what, notes: notes}
 	if len(what) == 0 {
-		detail := "default encryption " + describeRule(rules[0])
+		d.detail = "default encryption " + describeRule(rules[0])
 		if h.o.AllowSSEC && !blocksSSEC(rules[0].BlockedEncryptionTypes) {
-			notes = append(notes, "SSE-C left allowed (AllowSSEC)")
-		}
-		return none(detail, notes...), nil
-	}
-	if action == ActionCreate && !h.o.AllowSSEC {
-		what = append(what, "block SSE-C")
-	}
-	if h.o.KMSKeyARN != "" && writesKey(rules, h.o.KMSKeyARN) {
-		if err := h.checkKeyRegion(ctx); err != nil {
-			return planned{}, err
+			d.notes = append(d.notes, "SSE-C left allowed (AllowSSEC)")
 		}
 	}
-	apply := func(ctx context.Context) (bool, error) {
-		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketEncryptionOutput, error) {
-			return h.api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
-				Bucket:                            aws.String(h.bucket),
-				ExpectedBucketOwner:               h.r.owner,
-				ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: rules},
-			}, h.r.optFns...)
-		})
-		if err != nil {
-			return false, fmt.Errorf("put bucket encryption: %w", err)
-		}
-		return true, nil
+	return d
+}
+
+// checkKeyFor checks Options.KMSKeyARN's Region once, before rules that
+// set it as the default key are first written.
+func (h *hardener) checkKeyFor(ctx context.Context, rules []types.ServerSideEncryptionRule) error {
+	if h.o.KMSKeyARN == "" || h.keyChecked || !writesKey(rules, h.o.KMSKeyARN) {
+		return nil
 	}
-	return change(action, strings.Join(what, "; "), apply, notes...), nil
+	if err := h.checkKeyRegion(ctx); err != nil {
+		return err
+	}
+	h.keyChecked = true
+	return nil
+}
+
+// encryptionFP identifies encryption rules.
+func encryptionFP(rules []types.ServerSideEncryptionRule) string {
+	var b strings.Builder
+	for _, r := range rules {
+		if d := r.ApplyServerSideEncryptionByDefault; d != nil {
+			b.WriteString(string(d.SSEAlgorithm) + "/" + aws.ToString(d.KMSMasterKeyID))
+		}
+		fmt.Fprintf(&b, "/%v/", aws.ToBool(r.BucketKeyEnabled))
+		if bt := r.BlockedEncryptionTypes; bt != nil {
+			fmt.Fprint(&b, bt.EncryptionType)
+		}
+		b.WriteString(";")
+	}
+	return b.String()
 }
 
 // writesKey reports whether a rule would set key as the default key.

@@ -11,23 +11,29 @@ import (
 )
 
 // planLifecycle adds the rule that aborts unfinished multipart uploads,
-// merged by rule ID: PutBucketLifecycleConfiguration replaces the whole
-// configuration, so the current rules are read, ours is added or replaced
-// in place, and every other rule is written back unchanged. An enabled rule
-// of someone else's that already aborts uploads bucket-wide as soon or
-// sooner counts as ours. A rule that carries our ID but does more than ours
-// (an expiration, transitions, a narrower filter) is not replaced: the step
+// merged by rule ID with the package's write discipline:
+// PutBucketLifecycleConfiguration replaces the whole configuration, so the
+// current rules are read again just before the write, ours is added or
+// replaced in place, and every other rule is written back unchanged. An
+// enabled rule of someone else's that already aborts uploads bucket-wide
+// as soon or sooner counts as ours, and so does our own rule made stricter
+// (fewer days). A rule that carries our ID but does more than ours (an
+// expiration, transitions, a narrower filter) is not replaced: the step
 // fails with ErrIncompatible.
 func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	if h.o.DisableLifecycleRule {
 		return none("left as is (DisableLifecycleRule)"), nil
 	}
 	days := h.o.abortDays()
-	merged, state := mergeLifecycle(h.st.lifecycle, days)
-	switch state {
+	merged, found, ourDays := mergeLifecycle(h.st.lifecycle, days)
+	switch found {
 	case lcForeign:
 		return planned{}, errForeignRuleUnderOurID()
 	case lcOurs:
+		if ourDays < days {
+			return none(fmt.Sprintf("rule %s aborts incomplete multipart uploads after %d days", LifecycleRuleID, ourDays),
+				fmt.Sprintf("kept: %d days is stricter than the %d Harden would set", ourDays, days)), nil
+		}
 		return none(fmt.Sprintf("rule %s aborts incomplete multipart uploads after %d days", LifecycleRuleID, days)), nil
 	case lcEquivalent:
 		return none("an existing rule already aborts incomplete multipart uploads for the whole bucket"), nil
@@ -37,35 +43,12 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	if len(h.st.lifecycle) == 0 {
 		action = ActionCreate
 		detail = fmt.Sprintf("add rule %s (abort incomplete multipart uploads after %d days)", LifecycleRuleID, days)
-	} else if state == lcReplace {
+	} else if found == lcReplace {
 		detail = fmt.Sprintf("update rule %s to abort incomplete multipart uploads after %d days, keeping %d other rules", LifecycleRuleID, days, len(merged)-1)
 	}
 	type current struct {
 		rules   []types.LifecycleRule
 		minSize types.TransitionDefaultMinimumObjectSize
-	}
-	read := func(ctx context.Context) (current, error) {
-		s, err := h.r.readState(ctx, h.bucket, partLifecycle)
-		if err != nil {
-			return current{}, err
-		}
-		return current{s.lifecycle, s.lifecycleMinSize}, s.err(partLifecycle)
-	}
-	merge := func(cur current) (current, bool, error) {
-		rules, st := mergeLifecycle(cur.rules, days)
-		if st == lcForeign {
-			return current{}, false, errForeignRuleUnderOurID()
-		}
-		return current{rules, cur.minSize}, st == lcAdd || st == lcReplace, nil
-	}
-	write := func(ctx context.Context, next current) error {
-		_, err := h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
-			Bucket:                             aws.String(h.bucket),
-			ExpectedBucketOwner:                h.r.owner,
-			LifecycleConfiguration:             &types.BucketLifecycleConfiguration{Rules: next.rules},
-			TransitionDefaultMinimumObjectSize: next.minSize,
-		}, h.r.optFns...)
-		return err
 	}
 	fingerprint := func(cur current) string {
 		b, err := json.Marshal(cur.rules)
@@ -74,8 +57,34 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 		}
 		return string(b) + "\x00" + string(cur.minSize)
 	}
-	apply := func(ctx context.Context) (bool, error) {
-		return readMergeWrite(ctx, h.r.retry, h.bucket+"\x00lifecycle", "lifecycle configuration", read, fingerprint, merge, write)
+	apply := func(ctx context.Context) (outcome, error) {
+		return rmw[current, current]{
+			key: h.bucket + "\x00lifecycle", what: "lifecycle configuration",
+			read: freshRead(h, h.bucket, partLifecycle, func(st *state) current { return current{st.lifecycle, st.lifecycleMinSize} }),
+			merge: func(cur current) (current, []string, error) {
+				rules, st, _ := mergeLifecycle(cur.rules, days)
+				switch st {
+				case lcForeign:
+					return current{}, nil, errForeignRuleUnderOurID()
+				case lcAdd:
+					return current{rules, cur.minSize}, []string{"add rule " + LifecycleRuleID}, nil
+				case lcReplace:
+					return current{rules, cur.minSize}, []string{"update rule " + LifecycleRuleID}, nil
+				}
+				return cur, nil, nil
+			},
+			write: func(ctx context.Context, next current) error {
+				_, err := h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
+					Bucket:                             aws.String(h.bucket),
+					ExpectedBucketOwner:                h.r.owner,
+					LifecycleConfiguration:             &types.BucketLifecycleConfiguration{Rules: next.rules},
+					TransitionDefaultMinimumObjectSize: next.minSize,
+				}, h.r.optFns...)
+				return err
+			},
+			readFP:  fingerprint,
+			writeFP: fingerprint,
+		}.run(ctx, h.r.retry)
 	}
 	return change(action, detail, apply), nil
 }
@@ -85,7 +94,7 @@ type lcState int
 const (
 	lcAdd        lcState = iota // our rule is missing: appended
 	lcReplace                   // our rule is there but different: replaced in place
-	lcOurs                      // our rule is there as wanted
+	lcOurs                      // our rule is there as wanted, or stricter (fewer days)
 	lcEquivalent                // another rule does the same job
 	lcForeign                   // a rule with our ID does more than ours: not ours to replace
 )
@@ -105,25 +114,36 @@ func oursOnly(r types.LifecycleRule) bool {
 		r.NoncurrentVersionExpiration == nil && len(r.NoncurrentVersionTransitions) == 0
 }
 
-// mergeLifecycle returns rules with our rule added or replaced, and what it
-// found. The input is not modified.
-func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleRule, lcState) {
+// abortsWithin reports whether r is enabled and aborts every incomplete
+// multipart upload in the bucket after at most days days: the rule is at
+// least as strict as ours (a rule that aborts sooner is stricter). It
+// returns the rule's days.
+func abortsWithin(r types.LifecycleRule, days int32) (int32, bool) {
+	if r.Status != types.ExpirationStatusEnabled || !wholeBucket(r) || r.AbortIncompleteMultipartUpload == nil {
+		return 0, false
+	}
+	d := aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation)
+	return d, d > 0 && d <= days
+}
+
+// mergeLifecycle returns rules with our rule added or replaced, what it
+// found, and with lcOurs the days of our rule. Our rule is kept when it is
+// at least as strict as the one Harden would write ([abortsWithin]). The
+// input is not modified.
+func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleRule, lcState, int32) {
 	legacy := false
 	for _, r := range rules {
 		if aws.ToString(r.ID) == LifecycleRuleID && !oursOnly(r) {
-			return rules, lcForeign
+			return rules, lcForeign, 0
 		}
 	}
 	for _, r := range rules {
 		if aws.ToString(r.ID) == LifecycleRuleID {
-			if r.Status == types.ExpirationStatusEnabled && wholeBucket(r) && r.AbortIncompleteMultipartUpload != nil &&
-				aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) == days {
-				return rules, lcOurs
+			if d, ok := abortsWithin(r, days); ok {
+				return rules, lcOurs, d
 			}
-		} else if r.Status == types.ExpirationStatusEnabled && wholeBucket(r) && r.AbortIncompleteMultipartUpload != nil &&
-			aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) > 0 &&
-			aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) <= days {
-			return rules, lcEquivalent
+		} else if _, ok := abortsWithin(r, days); ok {
+			return rules, lcEquivalent, 0
 		}
 		//lint:ignore SA1019 existing rules may use the deprecated rule-level Prefix; we must recognise it
 		if r.Filter == nil && r.Prefix != nil {
@@ -158,7 +178,7 @@ func mergeLifecycle(rules []types.LifecycleRule, days int32) ([]types.LifecycleR
 	if state == lcAdd {
 		out = append(out, ours)
 	}
-	return out, state
+	return out, state, 0
 }
 
 // wholeBucket reports whether a rule applies to every object.

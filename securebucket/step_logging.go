@@ -29,7 +29,9 @@ func (h *hardener) logDeliveryStatement() (policy.Statement, error) {
 }
 
 // mergeTargetPolicy merges the log-delivery statement into the target's
-// policy text; the target's other statements are never touched.
+// policy text; the target's other statements are never touched, and a
+// log-delivery statement of ours that grants no more than stmt (its owner
+// narrowed it) is kept as it is.
 func mergeTargetPolicy(cur string, stmt policy.Statement) (*policyMerge, error) {
 	var doc *policy.Document
 	m := &policyMerge{}
@@ -45,14 +47,23 @@ func mergeTargetPolicy(cur string, stmt policy.Statement) (*policyMerge, error) 
 			}
 		}
 	}
-	res, err := policy.Merge(doc, stmt)
+	required := []policy.Statement{stmt}
+	if doc != nil {
+		required = dropCoveredIn(doc, required, "", m)
+	}
+	res, err := policy.Merge(doc, required...)
 	if err != nil {
 		return nil, fmt.Errorf("merge the logging target's bucket policy: %w", err)
 	}
 	m.doc, m.changed = res.Document, res.Changed()
 	for _, c := range res.Changes {
-		if c.Kind == policy.ChangeKeptEquivalent {
+		switch c.Kind {
+		case policy.ChangeKeptEquivalent:
 			m.notes = append(m.notes, "target policy: "+c.String())
+		case policy.ChangeAdded:
+			m.detail = append(m.detail, "add "+c.Sid)
+		case policy.ChangeReplaced:
+			m.detail = append(m.detail, "update "+c.Sid)
 		}
 	}
 	return m, nil
@@ -114,35 +125,79 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	case !sameTarget:
 		what = append(what, fmt.Sprintf("log to s3://%s/%s (was s3://%s/%s)", l.TargetBucket, l.TargetPrefix, aws.ToString(cur.TargetBucket), aws.ToString(cur.TargetPrefix)))
 	}
-	apply := func(ctx context.Context) (bool, error) {
-		wrote := false
+	apply := func(ctx context.Context) (outcome, error) {
+		var out outcome
 		if tm.changed {
-			w, err := h.writePolicy(ctx, l.TargetBucket, func(cur string) (*policyMerge, error) {
+			o, err := h.writePolicy(ctx, l.TargetBucket, func(cur string) (*policyMerge, error) {
 				return mergeTargetPolicy(cur, stmt)
 			})
-			wrote = w
+			out.add(o)
 			if err != nil {
-				return wrote, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
+				return out, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
 			}
 		}
 		if !sameTarget {
-			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketLoggingOutput, error) {
-				return h.api.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{
-					Bucket:              aws.String(h.bucket),
-					ExpectedBucketOwner: h.r.owner,
-					BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: &types.LoggingEnabled{
-						TargetBucket: aws.String(l.TargetBucket), TargetPrefix: aws.String(l.TargetPrefix),
-					}},
-				}, h.r.optFns...)
-			})
+			o, err := h.applyLogging(ctx)
+			out.add(o)
 			if err != nil {
-				return wrote, fmt.Errorf("put bucket logging: %w", err)
+				return out, err
 			}
-			wrote = true
 		}
-		return wrote, nil
+		return out, nil
 	}
 	return change(action, strings.Join(what, "; "), apply, tm.notes...), nil
+}
+
+// applyLogging points server access logging at Options.Logging's target
+// with the package's write discipline. PutBucketLogging replaces the
+// whole configuration: the key format (TargetObjectKeyFormat) read is
+// carried over, and so are ACL grants (TargetGrants) with AllowACLs (S3
+// refuses them on a bucket with ACLs disabled).
+func (h *hardener) applyLogging(ctx context.Context) (outcome, error) {
+	l := h.o.Logging
+	return rmw[*types.LoggingEnabled, *types.LoggingEnabled]{
+		key: h.bucket + "\x00logging", what: "bucket logging",
+		read: freshRead(h, h.bucket, partLogging, func(st *state) *types.LoggingEnabled { return st.logging }),
+		merge: func(cur *types.LoggingEnabled) (*types.LoggingEnabled, []string, error) {
+			if cur != nil && aws.ToString(cur.TargetBucket) == l.TargetBucket && aws.ToString(cur.TargetPrefix) == l.TargetPrefix {
+				return cur, nil, nil
+			}
+			next := &types.LoggingEnabled{TargetBucket: aws.String(l.TargetBucket), TargetPrefix: aws.String(l.TargetPrefix)}
+			if cur != nil {
+				next.TargetObjectKeyFormat = cur.TargetObjectKeyFormat
+				if h.o.AllowACLs {
+					next.TargetGrants = cur.TargetGrants
+				}
+			}
+			return next, []string{fmt.Sprintf("log to s3://%s/%s", l.TargetBucket, l.TargetPrefix)}, nil
+		},
+		write: func(ctx context.Context, next *types.LoggingEnabled) error {
+			_, err := h.api.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{
+				Bucket:              aws.String(h.bucket),
+				ExpectedBucketOwner: h.r.owner,
+				BucketLoggingStatus: &types.BucketLoggingStatus{LoggingEnabled: next},
+			}, h.r.optFns...)
+			return err
+		},
+		readFP:  loggingFP,
+		writeFP: loggingFP,
+	}.run(ctx, h.r.retry)
+}
+
+func loggingFP(l *types.LoggingEnabled) string {
+	if l == nil {
+		return "off"
+	}
+	f := ""
+	if k := l.TargetObjectKeyFormat; k != nil {
+		switch {
+		case k.PartitionedPrefix != nil:
+			f = "partitioned/" + string(k.PartitionedPrefix.PartitionDateSource)
+		case k.SimplePrefix != nil:
+			f = "simple"
+		}
+	}
+	return aws.ToString(l.TargetBucket) + "\x00" + aws.ToString(l.TargetPrefix) + "\x00" + f + "\x00" + fmt.Sprint(len(l.TargetGrants))
 }
 
 // checkLogTargetRegion checks that the log target is in the bucket's

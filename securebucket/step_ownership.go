@@ -19,7 +19,9 @@ func needsOwnership(o *Options) part {
 // planOwnership disables ACLs (Object Ownership BucketOwnerEnforced). S3
 // refuses BucketOwnerEnforced while the bucket ACL grants to anyone but the
 // owner (InvalidBucketAclWithObjectOwnership), and those grants are access
-// someone relies on, so they stop Harden unless AllowACLGrantRemoval.
+// someone relies on, so they stop Harden unless AllowACLGrantRemoval. The
+// write reads the ownership controls and the ACL again: a grant added since
+// the plan stops it the same way, and is never removed unseen.
 func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 	if h.o.AllowACLs {
 		return none("left as is (AllowACLs)"), nil
@@ -33,9 +35,9 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 		return planned{}, fmt.Errorf("read %s: %w", partNames[partACL], err)
 	}
 	st.read |= partACL
-	foreign := foreignGrants(st.aclOwner, st.aclGrants)
-	if len(foreign) > 0 && !h.o.AllowACLGrantRemoval {
-		return planned{}, &ACLGrantsError{Bucket: h.bucket, Grants: foreign}
+	foreign, err := h.aclGrantsToRemove(st)
+	if err != nil {
+		return planned{}, err
 	}
 	was := string(st.ownership)
 	action := ActionUpdate
@@ -50,33 +52,58 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 			notes = append(notes, "removes ACL grant "+g.String())
 		}
 	}
-	apply := func(ctx context.Context) (bool, error) {
-		b := aws.String(h.bucket)
-		if len(foreign) > 0 {
-			_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketAclOutput, error) {
-				return h.api.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate, ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
-			})
-			if err != nil {
-				return false, fmt.Errorf("reset bucket ACL: %w", err)
-			}
-		}
-		_, err := call(ctx, h.r.retry, func(ctx context.Context) (*s3.PutBucketOwnershipControlsOutput, error) {
-			return h.api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{
-				Bucket:              b,
-				ExpectedBucketOwner: h.r.owner,
-				OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{
-					{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced},
-				}},
-			}, h.r.optFns...)
-		})
-		if err != nil {
-			// Applied only if the ACL reset above was written: then the
-			// grants are already gone, though ACLs are not yet disabled.
-			return len(foreign) > 0, fmt.Errorf("put ownership controls: %w", err)
-		}
-		return true, nil
+	apply := func(ctx context.Context) (outcome, error) {
+		return rmw[*state, *state]{
+			key: h.bucket + "\x00ownership", what: "ownership controls",
+			read: func(ctx context.Context) (*state, error) {
+				return h.fresh(ctx, h.bucket, partOwnership|partACL)
+			},
+			merge: func(cur *state) (*state, []string, error) {
+				if cur.ownership == types.ObjectOwnershipBucketOwnerEnforced {
+					return cur, nil, nil
+				}
+				if _, err := h.aclGrantsToRemove(cur); err != nil {
+					return nil, nil, err
+				}
+				return cur, []string{"set Object Ownership to BucketOwnerEnforced"}, nil
+			},
+			write:   h.writeOwnership,
+			readFP:  func(s *state) string { return string(s.ownership) },
+			writeFP: func(*state) string { return string(types.ObjectOwnershipBucketOwnerEnforced) },
+		}.run(ctx, h.r.retry)
 	}
 	return change(action, detail, apply, notes...), nil
+}
+
+// aclGrantsToRemove returns the bucket ACL's grants to others in st, or
+// an [*ACLGrantsError] when there are some and AllowACLGrantRemoval is off.
+func (h *hardener) aclGrantsToRemove(st *state) ([]Grant, error) {
+	foreign := foreignGrants(st.aclOwner, st.aclGrants)
+	if len(foreign) > 0 && !h.o.AllowACLGrantRemoval {
+		return nil, &ACLGrantsError{Bucket: h.bucket, Grants: foreign}
+	}
+	return foreign, nil
+}
+
+// writeOwnership resets the bucket ACL read in cur to private when it
+// grants to others (the merge allowed it: AllowACLGrantRemoval), and writes
+// BucketOwnerEnforced.
+func (h *hardener) writeOwnership(ctx context.Context, cur *state) error {
+	b := aws.String(h.bucket)
+	if len(foreignGrants(cur.aclOwner, cur.aclGrants)) > 0 {
+		_, err := h.api.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate, ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
+		if err != nil {
+			return fmt.Errorf("reset bucket ACL: %w", err)
+		}
+	}
+	_, err := h.api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{
+		Bucket:              b,
+		ExpectedBucketOwner: h.r.owner,
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{
+			{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced},
+		}},
+	}, h.r.optFns...)
+	return err
 }
 
 // logDeliveryURI is the ACL group that server access logging used before

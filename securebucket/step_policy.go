@@ -131,18 +131,29 @@ func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policy
 	return m, nil
 }
 
-// dropCovered leaves out of required the TLS statements whose job a
-// foreign statement of doc already does by [Audit]'s judgement (S3.5 and
-// the TLS-version check), which accepts more forms than policy.Merge's
-// equivalence (BoolIfExists, "*" as the action, a wildcard resource that
-// covers the bucket and its objects): Harden and Audit then agree, and no
-// second deny is added. Our own statement, when present, stays required,
-// so an outdated version of it is still updated.
+// dropCovered leaves out of required the statements whose job doc already
+// does:
+//
+//   - our own statement (same Sid) made at least as strict as ours since
+//     it was written ([atLeastAsStrict]): it is kept as it is, never
+//     replaced with a weaker one; a weaker statement under our Sid is
+//     replaced;
+//   - a foreign TLS statement that does the job by [Audit]'s judgement
+//     (S3.5 and the TLS-version check), which accepts more forms than
+//     policy.Merge's equivalence (BoolIfExists, "*" as the action, a
+//     wildcard resource that covers the bucket and its objects): Harden and
+//     Audit then agree, and no second deny is added.
 func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement, m *policyMerge) []policy.Statement {
 	if doc == nil {
 		return required
 	}
 	bucketARN := "arn:" + arnPartition(h.o.Region) + ":s3:::" + h.bucket
+	return dropCoveredIn(doc, required, bucketARN, m)
+}
+
+// dropCoveredIn is dropCovered for any bucket's policy (the bucket's own,
+// a logging target's).
+func dropCoveredIn(doc *policy.Document, required []policy.Statement, bucketARN string, m *policyMerge) []policy.Statement {
 	covers := map[string]func(policy.Statement, string) bool{
 		policy.SidDenyInsecureTransport: deniesInsecureTransport,
 		policy.SidDenyOutdatedTLS:       deniesOutdatedTLS,
@@ -150,8 +161,16 @@ func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement
 	out := make([]policy.Statement, 0, len(required))
 next:
 	for _, r := range required {
+		if i := slices.IndexFunc(doc.Statements, func(s policy.Statement) bool { return s.Sid == r.Sid }); i >= 0 {
+			if atLeastAsStrict(doc.Statements[i], r, bucketARN) && !policy.Equivalent(doc.Statements[i], r) {
+				m.notes = append(m.notes, fmt.Sprintf("kept %s as it is: at least as strict as Harden's", r.Sid))
+				continue
+			}
+			out = append(out, r)
+			continue
+		}
 		check := covers[r.Sid]
-		if check == nil || slices.Contains(doc.Sids(), r.Sid) {
+		if check == nil {
 			out = append(out, r)
 			continue
 		}
@@ -205,7 +224,7 @@ func planPolicy(ctx context.Context, h *hardener) (planned, error) {
 	if h.st.policy == "" {
 		action = ActionCreate
 	}
-	apply := func(ctx context.Context) (bool, error) {
+	apply := func(ctx context.Context) (outcome, error) {
 		return h.writePolicy(ctx, h.bucket, func(cur string) (*policyMerge, error) {
 			return h.mergePolicy(cur, required)
 		})
@@ -213,48 +232,54 @@ func planPolicy(ctx context.Context, h *hardener) (planned, error) {
 	return change(action, strings.Join(m.detail, "; "), apply, m.notes...), nil
 }
 
-// writePolicy merges into bucket's policy and writes it with
-// [readMergeWrite]: S3 has no conditional write for policies. The size is
-// checked before every PUT, and ConfirmRemoveSelfBucketAccess is never set,
-// so the caller cannot lock themselves out of the policy.
-func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cur string) (*policyMerge, error)) (bool, error) {
-	read := func(ctx context.Context) (string, error) {
-		s, err := h.r.readState(ctx, bucket, partPolicy)
-		if err != nil {
-			return "", err
-		}
-		return s.policy, s.err(partPolicy)
-	}
-	mergeFn := func(cur string) (*policyMerge, bool, error) {
-		m, err := merge(cur)
-		if err != nil {
-			return nil, false, err
-		}
-		if m.changed {
-			if err := m.doc.CheckSize(policy.KindBucket); err != nil {
-				return nil, false, err
+// writePolicy merges into bucket's policy and writes it with the
+// package's write discipline ([rmw]): S3 has no conditional write for
+// policies. The size is checked before every PUT, and
+// ConfirmRemoveSelfBucketAccess is never set, so the caller cannot lock
+// themselves out of the policy.
+func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cur string) (*policyMerge, error)) (outcome, error) {
+	return rmw[string, *policyMerge]{
+		key: bucket + "\x00policy", what: "bucket policy of " + bucket,
+		read: freshRead(h, bucket, partPolicy, func(st *state) string { return st.policy }),
+		merge: func(cur string) (*policyMerge, []string, error) {
+			m, err := merge(cur)
+			if err != nil || !m.changed {
+				return nil, nil, err
 			}
-		}
-		return m, m.changed, nil
-	}
-	write := func(ctx context.Context, m *policyMerge) error {
-		body, err := m.doc.Marshal()
-		if err != nil {
-			return fmt.Errorf("marshal: %w", err)
-		}
-		if err := h.checkPolicy(ctx, bucket, m.doc); err != nil {
+			if err := m.doc.CheckSize(policy.KindBucket); err != nil {
+				return nil, nil, err
+			}
+			what := m.detail
+			if len(what) == 0 {
+				what = []string{"merge the bucket policy"}
+			}
+			return m, what, nil
+		},
+		write: func(ctx context.Context, m *policyMerge) error {
+			body, err := m.doc.Marshal()
+			if err != nil {
+				return fmt.Errorf("marshal: %w", err)
+			}
+			if err := h.checkPolicy(ctx, bucket, m.doc); err != nil {
+				return err
+			}
+			_, err = h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
+				Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
+			}, h.r.optFns...)
+			if err != nil && hasCode(err, "AccessDenied") && len(m.public) > 0 {
+				return errors.Join(ErrPublicPolicyBlocked, err)
+			}
 			return err
-		}
-		_, err = h.api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
-			Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner, Policy: aws.String(string(body)),
-		}, h.r.optFns...)
-		if err != nil && hasCode(err, "AccessDenied") && len(m.public) > 0 {
-			return errors.Join(ErrPublicPolicyBlocked, err)
-		}
-		return err
-	}
-	fingerprint := func(cur string) string { return cur }
-	return readMergeWrite(ctx, h.r.retry, bucket+"\x00policy", "bucket policy of "+bucket, read, fingerprint, mergeFn, write)
+		},
+		readFP: func(cur string) string { return cur },
+		writeFP: func(m *policyMerge) string {
+			b, err := m.doc.Marshal()
+			if err != nil {
+				return "unmarshalable"
+			}
+			return string(b)
+		},
+	}.run(ctx, h.r.retry)
 }
 
 // checkPolicy runs Options.PolicyCheck on a policy Harden is about to

@@ -48,8 +48,8 @@ func TestHardenLocal(t *testing.T) {
 		assert.Equal(t, "create", r["action"], r["step"])
 		assert.NotEmpty(t, r["detail"])
 	}
-	assert.Equal(t, "ownership-controls", rows[0]["step"])
-	assert.Equal(t, "public-access-block", rows[5]["step"])
+	assert.Equal(t, "public-access-block", rows[0]["step"], "protection first")
+	assert.Equal(t, "bucket-policy", rows[5]["step"])
 
 	code, stdout, stderr = runCLI(t, "", "-local", "harden", "-bucket", "demo-bucket", "-dry-run")
 	require.Equal(t, exitOK, code, stderr)

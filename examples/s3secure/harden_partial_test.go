@@ -26,7 +26,7 @@ func TestHardenFailsPartWay(t *testing.T) {
 	require.Len(t, rows, 6, stdout)
 	for _, r := range rows {
 		switch r["step"] {
-		case "ownership-controls", "encryption":
+		case "public-access-block", "ownership-controls", "encryption":
 			assert.Equal(t, "true", r["applied"], r["step"])
 		default:
 			assert.Equal(t, "false", r["applied"], r["step"])
@@ -35,8 +35,8 @@ func TestHardenFailsPartWay(t *testing.T) {
 	f.ResetCounts()
 	code, stdout, _ = runCLI(t, "", "-endpoint", f.URL, "-region", "us-east-1", "harden", "-bucket", "cli-partial")
 	assert.Equal(t, exitUsage, code)
-	assert.Regexp(t, `public-access-block +create +turn on .* \[not applied\]\n`, stdout, "text marks the steps not applied")
-	assert.Regexp(t, `(?m)^cli-partial: stopped part-way: 0 of 4 changes applied \(run again once the error is fixed\)$`, stdout)
+	assert.Regexp(t, `bucket-policy +create +add .* \[not applied\]\n`, stdout, "text marks the steps not applied")
+	assert.Regexp(t, `(?m)^cli-partial: stopped part-way: 0 of 3 changes applied \(run again once the error is fixed\)$`, stdout)
 	f.ClearFaults()
 	code, stdout, stderr = runCLI(t, "", append(base, "harden", "-bucket", "cli-partial")...)
 	require.Equal(t, exitOK, code, stderr)

@@ -1,0 +1,146 @@
+package securebucket_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// TestHardenKeepsOurStatementsMadeStricter: a statement under one of our
+// Sids that its owner made stricter is kept as it is; one made weaker is
+// replaced with ours. Each row is one definition of "stricter" in the
+// package documentation.
+func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
+	const both = `["arn:aws:s3:::ours-b","arn:aws:s3:::ours-b/*"]`
+	cases := []struct {
+		name, stmt string
+		kept       bool
+	}{
+		{"TLS 1.3 is stricter than 1.2", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, true},
+		{"TLS 1.1 is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, false},
+		{"TLS deny on objects only is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, false},
+		{"TLS deny with a narrowing condition is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},
+		{"BoolIfExists denies more", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`, true},
+		{"a deny of some actions is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":` + both + `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"an Allow under our Sid is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := startFake(t)
+			bucketIn(t, f, "ours-b", s3fake.StateAWSDefault)
+			before := `{"Version":"2012-10-17","Statement":[` + tc.stmt + `]}`
+			putPolicy(t, c, "ours-b", before)
+			orig, err := policy.Parse([]byte(before))
+			require.NoError(t, err)
+			_, err = securebucket.Harden(t.Context(), c, "ours-b", opts())
+			require.NoError(t, err)
+			cfg := assertHardened(t, f, "ours-b")
+			doc, err := policy.Parse([]byte(cfg.Policy))
+			require.NoError(t, err)
+			sid := orig.Statements[0].Sid
+			var got policy.Statement
+			for _, s := range doc.Statements {
+				if s.Sid == sid {
+					got = s
+				}
+			}
+			want, err := map[string]func(string) (policy.Statement, error){
+				policy.SidDenyOutdatedTLS: policy.DenyOutdatedTLS, policy.SidDenyInsecureTransport: policy.DenyInsecureTransport,
+			}[sid]("ours-b")
+			require.NoError(t, err)
+			if tc.kept {
+				assert.True(t, policy.Equivalent(orig.Statements[0], got), "kept as it was: %+v", got)
+			} else {
+				assert.True(t, policy.Equivalent(want, got), "replaced with ours: %+v", got)
+			}
+			// Either way a second run writes nothing.
+			f.ResetCounts()
+			_, err = securebucket.Harden(t.Context(), c, "ours-b", opts())
+			require.NoError(t, err)
+			assert.Zero(t, f.WriteCount())
+		})
+	}
+}
+
+// TestHardenKeepsOurLifecycleRuleMadeStricter: our rule at 1 day aborts
+// sooner than the default 7 and is kept; at 30 days, or disabled, it is
+// replaced.
+func TestHardenKeepsOurLifecycleRuleMadeStricter(t *testing.T) {
+	for _, tc := range []struct {
+		days     int32
+		status   types.ExpirationStatus
+		wantDays int32
+	}{
+		{1, types.ExpirationStatusEnabled, 1},
+		{7, types.ExpirationStatusEnabled, 7},
+		{30, types.ExpirationStatusEnabled, 7},
+		{1, types.ExpirationStatusDisabled, 7},
+	} {
+		f, c := startFake(t)
+		bucketIn(t, f, "ours-lc", s3fake.StateAWSDefault)
+		_, err := c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("ours-lc"),
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String(securebucket.LifecycleRuleID), Status: tc.status,
+				Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")}, AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(tc.days)}}}}})
+		require.NoError(t, err)
+		res, err := securebucket.Harden(t.Context(), c, "ours-lc", opts())
+		require.NoError(t, err)
+		out, err := c.GetBucketLifecycleConfiguration(t.Context(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("ours-lc")})
+		require.NoError(t, err)
+		require.Len(t, out.Rules, 1)
+		assert.Equal(t, tc.wantDays, aws.ToInt32(out.Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation), "%d days %s", tc.days, tc.status)
+		assert.Equal(t, types.ExpirationStatusEnabled, out.Rules[0].Status)
+		step := stepOf(t, res.Steps, securebucket.StepLifecycle)
+		assert.Equal(t, tc.wantDays != tc.days || tc.status != types.ExpirationStatusEnabled, step.Action == securebucket.ActionUpdate, "%s", step)
+	}
+}
+
+// TestHardenKeepsOurLogDeliveryStatementMadeStricter: the log-delivery
+// statement in the target's policy, narrowed by its owner with a condition
+// of its own, is kept; broadened (the whole bucket instead of the prefix), it is replaced.
+func TestHardenKeepsOurLogDeliveryStatementMadeStricter(t *testing.T) {
+	for _, narrowed := range []bool{true, false} {
+		f, c := startFake(t)
+		bucketIn(t, f, "ld-src", s3fake.StateAWSDefault)
+		bucketIn(t, f, "ld-logs", s3fake.StateAWSDefault)
+		o := opts()
+		o.Logging = &securebucket.Logging{TargetBucket: "ld-logs", TargetPrefix: "logs/"}
+		_, err := securebucket.Harden(t.Context(), c, "ld-src", o)
+		require.NoError(t, err)
+		cfg, _ := f.Bucket("ld-logs")
+		doc, err := policy.Parse([]byte(cfg.Policy))
+		require.NoError(t, err)
+		require.Len(t, doc.Statements, 1)
+		ours := doc.Statements[0].Clone()
+		changed := doc.Statements[0].Clone()
+		if narrowed {
+			changed.Condition = append(changed.Condition, policy.ConditionBlock{Operator: "StringLike",
+				Entries: []policy.ConditionEntry{{Key: "s3:x-amz-server-side-encryption", Values: []policy.ConditionValue{{Text: "AES256"}}}}})
+		} else {
+			changed.Resource = policy.Values{"arn:aws:s3:::ld-logs/*"}
+		}
+		doc.Statements[0] = changed
+		body, err := doc.Marshal()
+		require.NoError(t, err)
+		putPolicy(t, c, "ld-logs", string(body))
+
+		_, err = securebucket.Harden(t.Context(), c, "ld-src", o)
+		require.NoError(t, err)
+		cfg, _ = f.Bucket("ld-logs")
+		after, err := policy.Parse([]byte(cfg.Policy))
+		require.NoError(t, err)
+		require.Len(t, after.Statements, 1)
+		if narrowed {
+			assert.True(t, policy.Equivalent(changed, after.Statements[0]), "narrowed statement kept")
+		} else {
+			assert.True(t, policy.Equivalent(ours, after.Statements[0]), "broadened statement replaced with ours")
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package securebucket
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// planObjectLock enables Object Lock (versioning is enabled by the
+// versioning step before). An existing default retention is only replaced
+// by one at least as strong ([atLeastAsStrong]): the same or a stricter
+// mode and at least as long a period. PutObjectLockConfiguration replaces
+// the whole configuration: it is written with the package's write
+// discipline, so a retention someone made stronger since the plan's read
+// is kept.
+func planObjectLock(_ context.Context, h *hardener) (planned, error) {
+	d := h.decideObjectLock(h.st.objectLock)
+	if len(d.what) == 0 {
+		return none(d.detail, d.notes...), nil
+	}
+	action := ActionCreate
+	if enabled(h.st.objectLock) {
+		action = ActionUpdate
+	}
+	apply := func(ctx context.Context) (outcome, error) {
+		return rmw[*types.ObjectLockConfiguration, *types.ObjectLockConfiguration]{
+			key: h.bucket + "\x00objectlock", what: "Object Lock configuration",
+			read: freshRead(h, h.bucket, partObjectLock, func(st *state) *types.ObjectLockConfiguration { return st.objectLock }),
+			merge: func(cur *types.ObjectLockConfiguration) (*types.ObjectLockConfiguration, []string, error) {
+				d := h.decideObjectLock(cur)
+				return d.next, d.what, nil
+			},
+			write: func(ctx context.Context, next *types.ObjectLockConfiguration) error {
+				_, err := h.api.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{
+					Bucket:                  aws.String(h.bucket),
+					ExpectedBucketOwner:     h.r.owner,
+					ObjectLockConfiguration: next,
+				}, h.r.optFns...)
+				return err
+			},
+			readFP:  objectLockFP,
+			writeFP: objectLockFP,
+		}.run(ctx, h.r.retry)
+	}
+	return change(action, d.what[0], apply, d.notes...), nil
+}
+
+// decision is what a step decides from one read of its setting.
+type decision[N any] struct {
+	next N
+	// what says what next changes; empty when nothing is to be written.
+	what []string
+	// detail says why nothing changes when what is empty.
+	detail string
+	notes  []string
+}
+
+func enabled(c *types.ObjectLockConfiguration) bool {
+	return c != nil && c.ObjectLockEnabled == types.ObjectLockEnabledEnabled
+}
+
+// decideObjectLock decides the Object Lock configuration from cur.
+func (h *hardener) decideObjectLock(cur *types.ObjectLockConfiguration) decision[*types.ObjectLockConfiguration] {
+	want := h.o.ObjectLock
+	on := enabled(cur)
+	var curRet *types.DefaultRetention
+	if on && cur.Rule != nil && cur.Rule.DefaultRetention != nil && cur.Rule.DefaultRetention.Mode != "" {
+		curRet = cur.Rule.DefaultRetention
+	}
+	var wantRule *types.ObjectLockRule
+	if want.Mode != "" {
+		dr := &types.DefaultRetention{Mode: want.Mode}
+		if want.Days > 0 {
+			dr.Days = aws.Int32(want.Days)
+		} else {
+			dr.Years = aws.Int32(want.Years)
+		}
+		wantRule = &types.ObjectLockRule{DefaultRetention: dr}
+	}
+	enabledDetail := "Object Lock is enabled (" + describeRetention(curRet) + ")"
+	switch {
+	case on && wantRule == nil:
+		return decision[*types.ObjectLockConfiguration]{detail: enabledDetail}
+	case on && curRet != nil && sameRetention(curRet, wantRule.DefaultRetention):
+		return decision[*types.ObjectLockConfiguration]{detail: enabledDetail}
+	case on && curRet != nil && !atLeastAsStrong(wantRule.DefaultRetention, curRet):
+		return decision[*types.ObjectLockConfiguration]{detail: enabledDetail,
+			notes: []string{"kept the existing default retention: the requested " + describeRetention(wantRule.DefaultRetention) + " is weaker"}}
+	}
+	what := "enable Object Lock (cannot be undone)"
+	if on {
+		what = "set Object Lock default retention"
+	}
+	if wantRule != nil {
+		what += " with default retention " + describeRetention(wantRule.DefaultRetention)
+	}
+	return decision[*types.ObjectLockConfiguration]{
+		next: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled, Rule: wantRule},
+		what: []string{what},
+	}
+}
+
+func objectLockFP(c *types.ObjectLockConfiguration) string {
+	if c == nil {
+		return "none"
+	}
+	var r *types.DefaultRetention
+	if c.Rule != nil {
+		r = c.Rule.DefaultRetention
+	}
+	if r == nil {
+		return string(c.ObjectLockEnabled)
+	}
+	return fmt.Sprintf("%s/%s/%d/%d", c.ObjectLockEnabled, r.Mode, aws.ToInt32(r.Days), aws.ToInt32(r.Years))
+}
+
+func describeRetention(r *types.DefaultRetention) string {
+	if r == nil || r.Mode == "" {
+		return "no default retention"
+	}
+	// Some servers send both fields, one of them 0.
+	if y := aws.ToInt32(r.Years); y > 0 {
+		return fmt.Sprintf("%s for %d years", r.Mode, y)
+	}
+	return fmt.Sprintf("%s for %d days", r.Mode, aws.ToInt32(r.Days))
+}
+
+func retentionDays(r *types.DefaultRetention) int64 {
+	return int64(aws.ToInt32(r.Days)) + 365*int64(aws.ToInt32(r.Years))
+}
+
+func sameRetention(a, b *types.DefaultRetention) bool {
+	return a.Mode == b.Mode && aws.ToInt32(a.Days) == aws.ToInt32(b.Days) && aws.ToInt32(a.Years) == aws.ToInt32(b.Years)
+}
+
+// atLeastAsStrong reports whether retention a protects at least as much as
+// b: a mode at least as strict (COMPLIANCE > GOVERNANCE) and a period at
+// least as long (a year counts 365 days).
+func atLeastAsStrong(a, b *types.DefaultRetention) bool {
+	rank := func(m types.ObjectLockRetentionMode) int {
+		switch m {
+		case types.ObjectLockRetentionModeCompliance:
+			return 2
+		case types.ObjectLockRetentionModeGovernance:
+			return 1
+		}
+		return 0
+	}
+	return rank(a.Mode) >= rank(b.Mode) && retentionDays(a) >= retentionDays(b)
+}
