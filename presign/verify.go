@@ -98,7 +98,9 @@ type Verified struct {
 // signed in the Authorization header, against the secret lookup returns:
 // the signature in constant time, the session token, the expiry, the
 // maximum expiry, the clock skew and the signed headers (every x-amz-*
-// header sent must be signed, plus opts.RequiredSignedHeaders). Verify does
+// header sent must be signed, and Content-Type too when the request is
+// signed in the Authorization header, as S3's SigV4 rules say; plus
+// opts.RequiredSignedHeaders). Verify does
 // not read the body.
 //
 // The raw query string is parsed strictly, for signed and unsigned requests

@@ -81,3 +81,30 @@ func requireMalformedQuery(t *testing.T, err error) {
 	assert.Equal(t, "InvalidArgument", ve.S3Code())
 	assertNoSecrets(t, err.Error())
 }
+
+// TestVerifyHeaderSignedRefusesUnsignedContentType: for a request signed
+// in the Authorization header, S3's SigV4 rules say "If the Content-Type
+// header is present in the request, you must add it to the
+// CanonicalHeaders list" (S3 API reference, Signature Calculations for the
+// Authorization Header). A Content-Type the signature does not cover would
+// otherwise become the stored object's type (text/html, say) unsigned.
+// Presigned URLs are not held to it: S3 documents only host and x-amz-*
+// headers there (RequiredSignedHeaders asks for more).
+func TestVerifyHeaderSignedRefusesUnsignedContentType(t *testing.T) {
+	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
+	opts := &presign.VerifyOptions{Now: func() time.Time { return verifyNow.Add(time.Minute) }}
+	r := httptest.NewRequest(http.MethodPut, "https://s3.eu-west-1.amazonaws.com/my-bucket/k?x-id=PutObject", strings.NewReader("<p>hi</p>"))
+	r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	require.NoError(t, signer.SignHTTP(t.Context(), creds, r, "UNSIGNED-PAYLOAD", "s3", "eu-west-1", verifyNow))
+	_, err := presign.Verify(r, lookupFor(creds), opts)
+	require.NoError(t, err, "no Content-Type, nothing to sign")
+
+	r.Header.Set("Content-Type", "text/html")
+	_, err = presign.Verify(r, lookupFor(creds), opts)
+	require.ErrorIs(t, err, presign.ErrMissingSignedHeader)
+	var ve *presign.VerifyError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "AccessDenied", ve.S3Code())
+	assert.Contains(t, err.Error(), "content-type")
+}

@@ -141,6 +141,10 @@ const amzDateFormat = "20060102T150405Z"
 // AuthorizationHeaderMalformed, AuthorizationQueryParametersError,
 // InvalidToken, InvalidRequest, InvalidArgument).
 //
+// Every x-amz-* header sent must be signed, and so must Content-Type when
+// the request is signed in the Authorization header (S3's rule; presigned
+// URLs need only host), else AccessDenied.
+//
 // The query string is parsed with ParseQuery, before anything else: query
 // text that does not parse strictly (a pair holding ';', a bad '%' escape,
 // a pair without a name) is refused with an InvalidArgument *Error
@@ -291,6 +295,13 @@ func verifyHeader(r *http.Request, q url.Values, authz string, lookup LookupFunc
 	}
 	if e := checkUnsignedAmzHeaders(r, headers); e != nil {
 		return nil, e
+	}
+	// "If the Content-Type header is present in the request, you must add
+	// it to the CanonicalHeaders list" (S3 API reference, Signature
+	// Calculations for the Authorization Header). Presigned URLs are not
+	// held to it.
+	if _, ok := r.Header["Content-Type"]; ok && !contains(headers, "content-type") {
+		return nil, newErr(ErrAccessDenied, "There were headers present in the request which were not signed: content-type")
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if o.payloadHash != "" {
