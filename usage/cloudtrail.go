@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
+
 	"io"
 	"net"
 	"net/url"
@@ -96,13 +96,13 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // other services are counted as Skipped. The record passed to fn is reused
 // for the next one.
 //
-// Errors: a read error (wrapped, with the file), or fn's error, returned as
+// Errors: a [*ReadError] for a failed read (or a broken gzip stream), or fn's error, returned as
 // is. The stats are valid in every case.
 func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
 	stats := &ParseStats{}
 	r, err := maybeGunzip(r)
 	if err != nil {
-		return stats, fmt.Errorf("usage: %s: %w", file, err)
+		return stats, &ReadError{Object: file, Err: err}
 	}
 	lc := &lineCounter{r: r}
 	dec := json.NewDecoder(lc)
@@ -114,7 +114,7 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 			return stats, nil
 		}
 		if lc.err != nil {
-			return stats, fmt.Errorf("usage: reading %s: %w", file, lc.err)
+			return stats, &ReadError{Object: file, Err: lc.err}
 		}
 		stats.Lines++
 		stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file: "+jsonReason(err))

@@ -3,34 +3,85 @@
 // policy, and proves that the narrowed policy still allows everything that
 // was done.
 //
-// This first part reads the logs. [ParseServerAccessLog] reads S3 server
-// access logs in the documented format, [ParseCloudTrail] CloudTrail log
-// files; both stream (a huge file is never held in memory), read gzip as
-// S3 and CloudTrail deliver it, and give one [Record] per request: who (a
-// [Principal]: user, role with its sessions collapsed to it, root, anonymous,
-// AWS service), what (the logged operation), on which bucket and key, when,
-// and whether it succeeded or was denied. A malformed line is counted and
+// Use [Suggest]: give it the bucket, its logs as [Source]s ([Files] for
+// local files and folders, [S3Location] for "s3://bucket/prefix", [Location]
+// for either, [Stream] for anything else) and the bucket owner's account,
+// and it returns a [Report]:
+//
+//   - what each principal used within the window (Options.Since, 90 days by
+//     default): per action, per resource, keys merged into prefixes; and,
+//     apart, what S3 denied;
+//   - a proposed bucket policy and, per user and role, the S3 part of an
+//     identity policy, built with [policy.Builder] and validated;
+//   - the grants of the policies in force never used in the window, and the
+//     grants the proposal adds to them;
+//   - the proof: every request that succeeded is decided again with
+//     [policy.Authorize] against the proposal, and the report says how many
+//     are allowed, or lists those that would break and why.
+//
+// Principals are users, roles (a session, arn:aws:sts::…:assumed-role/R/S,
+// counts as its role), root users, anonymous callers and AWS services. The
+// actions a logged request needed come from the S3 API operation it names,
+// through policy's catalog ([policy.LookupOperation], generated from AWS's
+// Service Authorization Reference); a server access log's operation names
+// (REST.GET.OBJECT, …) map to API operations through a table generated from
+// internal/s3log/data. Memory is bounded by the number of (principal,
+// action) pairs and Options.MaxTrackedKeys, never by the size of the logs,
+// which are streamed, several objects at a time.
+//
+// To read logs without proposing anything, use [ParseServerAccessLog] and
+// [ParseCloudTrail]: both stream, read gzip as S3 and CloudTrail deliver
+// it, and give one [Record] per request. A malformed line is counted and
 // described, with its file and line, in the [ParseStats]; it never stops a
 // run.
 //
 // It is a package of its own, beside policy and analyzer rather than in
-// either: it reads logs and S3 objects (policy depends on no AWS client)
-// and proposes policies from observed use (analyzer judges the policies in
-// force, with Access Analyzer or offline).
+// either: it reads logs and S3 objects (policy depends on no AWS client),
+// and it proposes policies from observed use (analyzer judges the policies
+// in force, with Access Analyzer or offline).
 //
 // # Security defaults
 //
+//   - Nothing is proposed that was not used: every grant of the proposal is
+//     checked against the requests behind it (Report.Unbacked, empty), and
+//     denied requests are never proposed.
+//   - Keys become prefixes only to stay under Options.MaxResources per
+//     statement, the deepest common folder first; the whole bucket only
+//     when the use spans it. A key's *, ? and $ are escaped (${*}, ${?},
+//     ${$}) so that a grant of one key is not a wildcard.
+//   - Anonymous use is not proposed (it would make the bucket public)
+//     unless Options.AllowPublic; permissions-management actions
+//     (s3:PutBucketPolicy, …) are not proposed unless
+//     Options.AllowPermissionsManagement. Both are reported as withheld and
+//     their requests as broken by the proof. The bucket owner's root user
+//     is never granted anything: S3 allows it whatever the policies say.
+//   - The proposal keeps the Deny statements of the bucket policy in force
+//     (a narrowing never drops a protection) and its grants to AWS
+//     services only (they act without appearing in the logs).
+//   - A log that cannot be read stops the run ([*ReadError]): a proposal
+//     from part of the logs could take away access the rest shows was used.
 //   - Log content is data, never trusted: a line longer than 1 MiB is
 //     refused, and a requester the parser does not recognise is [Unknown]
-//     rather than guessed.
+//     and granted nothing.
+//
+// The replay sets the condition keys a log records (aws:SecureTransport,
+// s3:TlsVersion, aws:SourceIp, s3:signatureversion, s3:authType,
+// aws:CurrentTime, s3:prefix, s3:versionid); a kept Deny that tests a key
+// the logs do not record (aws:SourceVpce, …) makes its requests
+// Unverifiable rather than broken. Access point policies, ACLs and Block
+// Public Access are not part of the proof.
 //
 // See the S3 user guide, "Amazon S3 server access log format"
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html),
-// and the CloudTrail user guide, "CloudTrail record contents".
+// "Logging Amazon S3 API calls using AWS CloudTrail", and the IAM user
+// guide, "Policy evaluation logic".
 //
 // # Errors
 //
-// A malformed line is a [*LineError] wrapping [ErrMalformed], kept in
-// [ParseStats]; the parsers return an error only for a failed read (the
-// file named) or the error of the caller's function.
+// [Suggest] returns errors wrapping [ErrInvalidInput] before reading
+// anything, a [*ReadError] for a log that cannot be listed or read, an
+// [*Error] (wrapping the SDK error) when the bucket policy cannot be read,
+// and the context's error. A malformed line is a [*LineError] wrapping
+// [ErrMalformed], kept in [ParseStats]; the parsers return an error only
+// for a failed read ([*ReadError]) or the error of the caller's function.
 package usage

@@ -1,8 +1,11 @@
 package usage_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/s3secure/s3secure/usage"
 )
@@ -37,4 +40,32 @@ func ExampleParseCloudTrail() {
 	// Output:
 	// user arn:aws:iam::111122223333:user/alice PutObject reports/2024/q2.csv
 	// <nil>
+}
+
+func ExampleSuggest() {
+	log := strings.Join([]string{
+		`79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports [06/Feb/2024:10:00:00 +0000] 192.0.2.3 arn:aws:sts::111122223333:assumed-role/reader/i-0abc R1 REST.GET.OBJECT 2024/q1.csv "GET /reports/2024/q1.csv HTTP/1.1" 200 - 113 113 7 - "-" "sdk" - H= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader reports.s3.amazonaws.com TLSv1.3 - -`,
+		`79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports [07/Feb/2024:10:00:00 +0000] 192.0.2.3 arn:aws:sts::111122223333:assumed-role/reader/i-0def R2 REST.GET.OBJECT 2024/q2.csv "GET /reports/2024/q2.csv HTTP/1.1" 200 - 113 113 7 - "-" "sdk" - H= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader reports.s3.amazonaws.com TLSv1.3 - -`,
+	}, "\n")
+	src := usage.Stream("access.log", func(context.Context) (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(log)), nil
+	})
+	rep, err := usage.Suggest(context.Background(), "reports", usage.Input{
+		ServerAccessLogs: []usage.Source{src},
+		BucketOwner:      "111122223333",
+	}, &usage.Options{Now: time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC), MaxResources: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, u := range rep.Used {
+		fmt.Println(u.Principal, u.Action, u.Resources, u.Requests)
+	}
+	js, _ := rep.BucketPolicy.Marshal()
+	fmt.Println(string(js))
+	fmt.Printf("replayed %d, allowed %d, broken %d\n", rep.Replay.Requests, rep.Replay.Allowed, rep.Replay.Broken)
+	// Output:
+	// arn:aws:iam::111122223333:role/reader s3:GetObject [arn:aws:s3:::reports/2024/*] 2
+	// {"Version":"2012-10-17","Statement":[{"Sid":"RoleReaderObjects","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2024/*"}]}
+	// replayed 2, allowed 2, broken 0
 }

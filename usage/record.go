@@ -17,6 +17,9 @@ type Record struct {
 	// Bucket is the bucket the request was for ("" when it names none, such
 	// as ListBuckets).
 	Bucket string
+	// BucketOwner is the bucket owner's canonical user ID (server access
+	// logs; "" in CloudTrail).
+	BucketOwner string
 	// Key is the object key, decoded ("" for a request on the bucket).
 	Key string
 	// Operation is the operation as logged: "REST.GET.OBJECT" in a server

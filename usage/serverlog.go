@@ -34,13 +34,13 @@ const maxLineLength = 1 << 20
 // passed to fn is reused for the next line: copy what you keep (its strings
 // may be kept as they are).
 //
-// Errors: a read error (wrapped, with the file), or fn's error, returned as
+// Errors: a [*ReadError] for a failed read (or a broken gzip stream), or fn's error, returned as
 // is. The stats are valid in every case.
 func ParseServerAccessLog(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
 	stats := &ParseStats{}
 	r, err := maybeGunzip(r)
 	if err != nil {
-		return stats, fmt.Errorf("usage: %s: %w", file, err)
+		return stats, &ReadError{Object: file, Err: err}
 	}
 	p := &salParser{file: file, principals: map[string]Principal{}}
 	lr := lineReader{r: r}
@@ -66,7 +66,7 @@ func ParseServerAccessLog(r io.Reader, file string, fn func(*Record) error) (*Pa
 			return stats, nil
 		}
 		if err != nil {
-			return stats, fmt.Errorf("usage: reading %s: %w", file, err)
+			return stats, &ReadError{Object: file, Err: err}
 		}
 	}
 }
@@ -161,7 +161,7 @@ type salParser struct {
 	lastQuery, lastPrefix, lastVersion string
 	lastHasPrefix                      bool
 	// head is "owner bucket " of the last line, which the next shares.
-	head, bucket string
+	head, owner, bucket string
 	// principals caches requester → principal; a log has few requesters,
 	// and runs of the same one.
 	principals    map[string]Principal
@@ -182,17 +182,19 @@ func (p *salParser) parse(s string, line int) string {
 	i := 0
 	// Bucket owner and bucket: the same on every line of a log file.
 	if p.head != "" && strings.HasPrefix(s, p.head) {
-		r.Bucket, i = p.bucket, len(p.head)
+		r.BucketOwner, r.Bucket, i = p.owner, p.bucket, len(p.head)
 	} else {
-		if _, ok := plainField(s, &i); !ok {
+		owner, ok := plainField(s, &i)
+		if !ok {
 			return "no bucket"
 		}
+		r.BucketOwner = dash(owner)
 		b, ok := plainField(s, &i)
 		if !ok || b == "-" {
 			return "no bucket"
 		}
 		r.Bucket = b
-		p.head, p.bucket = "", b
+		p.head, p.owner, p.bucket = "", r.BucketOwner, b
 		if i < len(s) && s[i] == ' ' {
 			p.head = s[:i+1]
 		}

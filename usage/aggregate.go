@@ -1,0 +1,427 @@
+package usage
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/s3secure/s3secure/internal/s3log"
+	"github.com/s3secure/s3secure/policy"
+)
+
+// needLevel is what an action of a request acts on.
+type needLevel uint8
+
+const (
+	onObject  needLevel = iota // the request's object
+	onBucket                   // the bucket
+	onNothing                  // no bucket or object resource (s3:ListAllMyBuckets)
+)
+
+// actionInfo is what the proposal needs to know of an action.
+type actionInfo struct {
+	name              string
+	object, bucket    bool // applies to the object / bucket resource type
+	permissionsManage bool
+}
+
+// opNeeds is the actions one logged operation needs.
+type opNeeds struct {
+	api     string // the API operation; "" when unknown
+	known   bool   // the operation is in the table
+	actions []actionInfo
+}
+
+// need is one action one request needed, on one resource.
+type need struct {
+	action actionInfo
+	level  needLevel
+	key    string
+}
+
+type opKey struct {
+	op      string
+	kind    logKind
+	object  bool
+	version bool
+}
+
+// mapper turns records into the actions they needed. It caches per
+// operation; one per worker (not safe for concurrent use).
+type mapper struct {
+	cache map[opKey]*opNeeds
+	buf   []need
+}
+
+func newMapper() *mapper { return &mapper{cache: map[opKey]*opNeeds{}} }
+
+func (m *mapper) lookup(r *Record, kind logKind) *opNeeds {
+	k := opKey{op: r.Operation, kind: kind, object: r.Key != "", version: r.VersionID != ""}
+	if n, ok := m.cache[k]; ok {
+		return n
+	}
+	n := &opNeeds{}
+	api := r.Operation
+	if kind == serverAccessLog {
+		level := s3log.Bucket
+		if k.object {
+			level = s3log.Object
+		}
+		lo, ok := s3log.Lookup(r.Operation, level)
+		api = ""
+		if ok {
+			n.known = true
+			if len(lo.APIOperations) > 0 {
+				api = lo.APIOperations[0]
+			}
+		}
+	}
+	if api != "" {
+		if op, ok := policy.LookupOperation(api); ok {
+			n.known, n.api = true, api
+			acts := op.Required
+			if k.version && len(op.VersionRequired) > 0 {
+				acts = op.VersionRequired
+			}
+			for _, a := range acts {
+				n.actions = append(n.actions, infoOf(a))
+			}
+		}
+	}
+	k.op = strings.Clone(k.op)
+	m.cache[k] = n
+	return n
+}
+
+func infoOf(name string) actionInfo {
+	a, _ := policy.LookupAction(name)
+	return actionInfo{name: a.Name, object: a.AppliesTo("object"), bucket: a.AppliesTo("bucket"),
+		permissionsManage: a.AccessLevel == policy.AccessPermissionsManagement}
+}
+
+// needs returns the actions r needed on bucket: its own operation's, and for
+// a CloudTrail copy whose source is in bucket, s3:GetObject on the source
+// (a server access log records that read as a REST.COPY.OBJECT_GET record
+// of its own). ok is false for an operation the table does not know. The
+// result is reused by the next call.
+func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, known bool) {
+	m.buf = m.buf[:0]
+	if r.Bucket == bucket {
+		n := m.lookup(r, kind)
+		if !n.known {
+			return nil, false
+		}
+		for _, a := range n.actions {
+			switch {
+			case a.object && r.Key != "":
+				m.buf = append(m.buf, need{action: a, level: onObject, key: r.Key})
+			case a.bucket:
+				m.buf = append(m.buf, need{action: a, level: onBucket})
+			case !a.object:
+				m.buf = append(m.buf, need{action: a, level: onNothing})
+			}
+			// An object action logged without a key (the DeleteObjects
+			// request itself) is carried by its per-key records.
+		}
+	}
+	if kind == cloudTrailLog && r.CopySource != "" && (r.Operation == "CopyObject" || r.Operation == "UploadPartCopy") {
+		if b, k, ok := strings.Cut(r.CopySource, "/"); ok && b == bucket && k != "" {
+			if op, ok := policy.LookupOperation("GetObject"); ok {
+				for _, a := range op.Required {
+					m.buf = append(m.buf, need{action: infoOf(a), level: onObject, key: k})
+				}
+			}
+		}
+	}
+	return m.buf, true
+}
+
+// sampleRequest is the context of one request, kept to compare a use with
+// the policies in force.
+type sampleRequest struct {
+	caller policy.Caller
+	ctx    requestContext
+}
+
+// requestContext is what a log says of a request's condition context.
+type requestContext struct {
+	time                          time.Time
+	sourceIP, tls, cipher         string
+	sigVersion, authType, apARN   string
+	listPrefix                    string
+	hasListPrefix, knownTransport bool
+	secure                        bool
+	versionID                     string
+	operation                     string
+}
+
+// use is what one principal did with one action on the bucket.
+type use struct {
+	principal Principal
+	action    actionInfo
+	level     needLevel
+	keys      *keySet // object keys (onObject)
+	lists     *keySet // listing prefixes (s3:ListBucket)
+	listAll   bool    // a listing without a prefix (or HeadBucket)
+	requests  int
+	first     time.Time
+	last      time.Time
+	sample    sampleRequest
+}
+
+type useKey struct {
+	principal string
+	action    string
+	denied    bool
+}
+
+// aggregator is one worker's tally of pass 1.
+type aggregator struct {
+	s     *suggester
+	m     *mapper
+	uses  map[useKey]*use
+	count Counts
+	// unmapped counts requests of operations the table does not know.
+	unmapped map[string]int
+}
+
+func (c *Counts) add(o Counts) {
+	c.Requests += o.Requests
+	c.OtherBuckets += o.OtherBuckets
+	c.OutsideWindow += o.OutsideWindow
+	c.Succeeded += o.Succeeded
+	c.Denied += o.Denied
+	c.OtherErrors += o.OtherErrors
+	c.Unmapped += o.Unmapped
+	c.NoPermission += o.NoPermission
+}
+
+func (s *suggester) newAggregator() *aggregator {
+	return &aggregator{s: s, m: newMapper(), uses: map[useKey]*use{}, unmapped: map[string]int{}}
+}
+
+// principalOf returns who made r, with the bucket owner's canonical user
+// (as a server access log names the root user of the owner account) made
+// the owner's root.
+func (s *suggester) principalOf(r *Record) Principal {
+	p := r.Principal
+	if p.Kind == CanonicalUser && r.BucketOwner != "" && p.ID == r.BucketOwner {
+		return Principal{Kind: Root, ARN: "arn:aws:iam::" + s.owner + ":root", Account: s.owner}
+	}
+	return p
+}
+
+// callerOf is the policy caller of r: a role session keeps its session ARN,
+// which policies naming the role match.
+func callerOf(r *Record, p Principal) policy.Caller {
+	switch p.Kind {
+	case Anonymous:
+		return policy.Caller{}
+	case Service:
+		return policy.Caller{Service: p.Service}
+	case CanonicalUser:
+		return policy.Caller{CanonicalUser: p.ID}
+	case Role:
+		if strings.HasPrefix(r.Requester, "arn:") && strings.Contains(r.Requester, ":assumed-role/") {
+			return policy.Caller{ARN: r.Requester, Account: p.Account}
+		}
+	case Unknown:
+		return policy.Caller{ARN: p.ID}
+	}
+	return policy.Caller{ARN: p.ARN, Account: p.Account}
+}
+
+func contextOf(r *Record, kind logKind) requestContext {
+	c := requestContext{time: r.Time, sourceIP: r.SourceIP, listPrefix: r.ListPrefix, hasListPrefix: r.HasListPrefix,
+		versionID: r.VersionID, operation: r.Operation}
+	d := r.Detail()
+	c.tls, c.cipher, c.sigVersion, c.authType, c.apARN = d.TLSVersion, d.CipherSuite, d.SignatureVersion, d.AuthType, d.AccessPointARN
+	switch {
+	case kind == serverAccessLog:
+		// The Cipher Suite field is "-" for HTTP (S3 user guide).
+		c.knownTransport, c.secure = true, d.CipherSuite != "" || d.TLSVersion != ""
+	case d.TLSVersion != "":
+		c.knownTransport, c.secure = true, true
+	}
+	return c
+}
+
+func (c requestContext) clone() requestContext {
+	c.sourceIP, c.tls, c.cipher = strings.Clone(c.sourceIP), strings.Clone(c.tls), strings.Clone(c.cipher)
+	c.sigVersion, c.authType, c.apARN = strings.Clone(c.sigVersion), strings.Clone(c.authType), strings.Clone(c.apARN)
+	c.listPrefix, c.versionID, c.operation = strings.Clone(c.listPrefix), strings.Clone(c.versionID), strings.Clone(c.operation)
+	return c
+}
+
+func cloneCaller(c policy.Caller) policy.Caller {
+	c.ARN, c.Account, c.Service, c.CanonicalUser = strings.Clone(c.ARN), strings.Clone(c.Account), strings.Clone(c.Service), strings.Clone(c.CanonicalUser)
+	return c
+}
+
+func clonePrincipal(p Principal) Principal {
+	p.ARN, p.Account, p.Service, p.ID = strings.Clone(p.ARN), strings.Clone(p.Account), strings.Clone(p.Service), strings.Clone(p.ID)
+	return p
+}
+
+// add tallies one record.
+func (a *aggregator) add(r *Record, kind logKind) error {
+	c := &a.count
+	c.Requests++
+	if r.Bucket != a.s.bucket && r.CopySource == "" {
+		c.OtherBuckets++
+		return nil
+	}
+	if r.Time.Before(a.s.since) || r.Time.After(a.s.until) {
+		c.OutsideWindow++
+		return nil
+	}
+	denied := r.Denied()
+	switch {
+	case r.Succeeded():
+	case denied:
+	default:
+		c.OtherErrors++
+		return nil
+	}
+	needs, known := a.m.needs(r, kind, a.s.bucket)
+	switch {
+	case !known:
+		c.Unmapped++
+		if len(a.unmapped) < 1000 || a.unmapped[r.Operation] > 0 {
+			a.unmapped[strings.Clone(r.Operation)]++
+		}
+		return nil
+	case len(needs) == 0 && r.Bucket != a.s.bucket:
+		c.OtherBuckets++
+		return nil
+	case len(needs) == 0:
+		c.NoPermission++
+		return nil
+	}
+	if denied {
+		c.Denied++
+	} else {
+		c.Succeeded++
+	}
+	p := a.s.principalOf(r)
+	pk := p.String()
+	for _, n := range needs {
+		k := useKey{principal: pk, action: n.action.name, denied: denied}
+		u := a.uses[k]
+		if u == nil {
+			k.principal = strings.Clone(pk)
+			u = &use{principal: clonePrincipal(p), action: n.action, level: n.level, first: r.Time,
+				sample: sampleRequest{caller: cloneCaller(callerOf(r, p)), ctx: contextOf(r, kind).clone()}}
+			a.uses[k] = u
+		}
+		u.requests++
+		if r.Time.Before(u.first) {
+			u.first = r.Time
+		}
+		if r.Time.After(u.last) {
+			u.last = r.Time
+		}
+		switch n.level {
+		case onObject:
+			if u.keys == nil {
+				u.keys = newKeySet(a.s.opts.MaxTrackedKeys)
+			}
+			u.keys.add(n.key)
+		case onBucket:
+			if n.action.name == "s3:ListBucket" {
+				if r.HasListPrefix && r.ListPrefix != "" {
+					if u.lists == nil {
+						u.lists = newKeySet(a.s.opts.MaxTrackedKeys)
+					}
+					u.lists.add(r.ListPrefix)
+				} else {
+					u.listAll = true
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// merge folds another worker's tally into a.
+func (a *aggregator) merge(b *aggregator) {
+	a.count.add(b.count)
+	for op, n := range b.unmapped {
+		a.unmapped[op] += n
+	}
+	for k, ub := range b.uses {
+		ua := a.uses[k]
+		if ua == nil {
+			a.uses[k] = ub
+			continue
+		}
+		ua.requests += ub.requests
+		if ub.first.Before(ua.first) {
+			ua.first, ua.sample = ub.first, ub.sample
+		}
+		if ub.last.After(ua.last) {
+			ua.last = ub.last
+		}
+		ua.listAll = ua.listAll || ub.listAll
+		ua.keys = mergeKeySets(ua.keys, ub.keys, a.s.opts.MaxTrackedKeys)
+		ua.lists = mergeKeySets(ua.lists, ub.lists, a.s.opts.MaxTrackedKeys)
+	}
+}
+
+func mergeKeySets(a, b *keySet, limit int) *keySet {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	es := foldEntries(append(a.entries(), b.entries()...))
+	out := newKeySet(limit)
+	for _, e := range generalize(es, limit) {
+		if e.prefix {
+			out.prefixes = append(out.prefixes, e)
+		} else {
+			out.exact[e.pattern] = e
+		}
+	}
+	return out
+}
+
+// foldEntries sorts entries and folds each into an equal exact entry or a
+// prefix that covers it.
+func foldEntries(es []*keyEntry) []*keyEntry {
+	sortEntries(es)
+	var out []*keyEntry
+	for _, e := range es {
+		if n := len(out); n > 0 {
+			last := out[n-1]
+			if (last.prefix && strings.HasPrefix(e.pattern, last.pattern)) || (!last.prefix && !e.prefix && last.pattern == e.pattern) {
+				last.requests += e.requests
+				continue
+			}
+		}
+		c := *e
+		out = append(out, &c)
+	}
+	return out
+}
+
+// learn is pass 1: it reads every log and tallies the uses.
+func (s *suggester) learn(ctx context.Context, rep *Report) (*aggregator, error) {
+	var workers []*aggregator
+	objects, stats, err := s.readAll(ctx, func() (func(*Record, logKind) error, func()) {
+		a := s.newAggregator()
+		workers = append(workers, a)
+		return a.add, nil
+	})
+	rep.Objects = objects
+	rep.ServerAccessLogs, rep.CloudTrail = stats[serverAccessLog], stats[cloudTrailLog]
+	if err != nil {
+		return nil, err
+	}
+	all := s.newAggregator()
+	for _, w := range workers {
+		all.merge(w)
+	}
+	return all, nil
+}

@@ -1,0 +1,303 @@
+package usage
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// compare fills in the unused grants of the policies in force, the grants
+// the proposal adds to them, and the grants of the proposal no request
+// backs.
+func (s *suggester) compare(a *aggregator, current *policy.Document, prop *proposal, rep *Report) {
+	used := sortedUses(a.uses, false)
+	byAction := map[string][]*use{}
+	for _, u := range used {
+		byAction[u.action.name] = append(byAction[u.action.name], u)
+	}
+
+	// Grants of the bucket policy in force that nobody used.
+	if current != nil {
+		for i, st := range current.Statements {
+			if st.Effect != policy.Allow {
+				continue
+			}
+			for _, one := range splitPrincipals(st) {
+				c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{one.stmt}})
+				if err != nil {
+					continue
+				}
+				if unused := s.unusedActions(c, st, byAction, nil); len(unused) > 0 {
+					rep.Unused = append(rep.Unused, UnusedGrant{Policy: "bucket policy", Statement: i, Sid: st.Sid, Principal: one.name, Actions: unused})
+				}
+			}
+		}
+	}
+
+	// Grants of the identity policies in force, on this bucket, that their
+	// user or role did not use.
+	arns := make([]string, 0, len(s.in.IdentityPolicies))
+	for arn := range s.in.IdentityPolicies {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	for _, arn := range arns {
+		for j, doc := range s.in.IdentityPolicies[arn] {
+			if doc == nil {
+				continue
+			}
+			for i, st := range doc.Statements {
+				if st.Effect != policy.Allow || !s.reachesBucket(st) {
+					continue
+				}
+				one := st.Clone()
+				one.Condition = nil
+				c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{one}})
+				if err != nil {
+					continue
+				}
+				who := func(u *use) bool { return sameIdentity(arn, u.principal) }
+				if unused := s.unusedActions(c, st, byAction, who); len(unused) > 0 {
+					rep.Unused = append(rep.Unused, UnusedGrant{Policy: fmt.Sprintf("identity policy %d of %s", j, arn), Statement: i, Sid: st.Sid, Principal: arn, Actions: unused})
+				}
+			}
+		}
+	}
+
+	// Grants the proposal adds to what is in force.
+	var currentC *policy.Compiled
+	if current != nil {
+		currentC, _ = policy.Compile(current)
+	}
+	currentID := s.currentIdentity()
+	seen := map[[2]string]bool{}
+	for _, st := range prop.ours {
+		if st.identity {
+			continue
+		}
+		for _, u := range st.uses {
+			k := [2]string{u.principal.String(), u.action.name}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			ids, known := currentID(u.principal)
+			for _, req := range s.samples(u) {
+				az := policy.Authorize(req, &policy.Chain{Bucket: currentC, Identity: ids})
+				if az.Allowed() {
+					continue
+				}
+				why := az.String()
+				if !known && (u.principal.Kind == User || u.principal.Kind == Role) {
+					why += "; no identity policy of this principal was given"
+				}
+				rep.Added = append(rep.Added, AddedGrant{Principal: k[0], Action: k[1], Resource: req.Resource, Why: why})
+				break
+			}
+		}
+	}
+
+	// Grants of the proposal that no request backs.
+	for _, st := range prop.ours {
+		rep.Unbacked = append(rep.Unbacked, s.unbacked(st)...)
+	}
+}
+
+type namedStatement struct {
+	name string
+	stmt policy.Statement
+}
+
+// splitPrincipals returns one copy of st per principal it names, without
+// its condition (a use counts whatever the condition said then): "*",
+// "AWS:arn…", "Service:…". A NotPrincipal statement stays whole.
+func splitPrincipals(st policy.Statement) []namedStatement {
+	base := st.Clone()
+	base.Condition = nil
+	if st.Principal == nil || st.Principal.Wildcard {
+		name := "*"
+		if st.Principal == nil {
+			name = "NotPrincipal"
+		}
+		return []namedStatement{{name, base}}
+	}
+	var out []namedStatement
+	for _, e := range st.Principal.Entries {
+		for _, v := range e.Values {
+			one := base.Clone()
+			one.Principal = &policy.Principal{Entries: []policy.PrincipalEntry{{Type: e.Type, Values: policy.Values{v}}}}
+			name := v
+			if e.Type != policy.PrincipalAWS {
+				name = string(e.Type) + ":" + v
+			}
+			out = append(out, namedStatement{name, one})
+		}
+	}
+	return out
+}
+
+// grantedActions expands a statement's Action (or its NotAction's
+// complement) into catalog actions.
+func grantedActions(st policy.Statement) []string {
+	set := map[string]bool{}
+	if st.NotAction != nil {
+		for _, a := range policy.Actions() {
+			excluded := false
+			for _, p := range st.NotAction {
+				excluded = excluded || policy.MatchAction(p, a.Name)
+			}
+			if !excluded {
+				set[a.Name] = true
+			}
+		}
+	}
+	for _, p := range st.Action {
+		for _, a := range policy.ExpandActions(p) {
+			set[a.Name] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unusedActions returns the actions c's statement grants that no use (of
+// the principals who accepts) needed on a resource the statement covers.
+func (s *suggester) unusedActions(c *policy.Compiled, st policy.Statement, byAction map[string][]*use, who func(*use) bool) []string {
+	var out []string
+	for _, a := range grantedActions(st) {
+		usedIt := false
+		for _, u := range byAction[a] {
+			if who != nil && !who(u) {
+				continue
+			}
+			for _, req := range s.samples(u) {
+				if c.Decide(&req.Request).Allowed() {
+					usedIt = true
+					break
+				}
+			}
+			if usedIt {
+				break
+			}
+		}
+		if !usedIt {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// reachesBucket reports whether an identity statement's resources can name
+// the bucket or its objects.
+func (s *suggester) reachesBucket(st policy.Statement) bool {
+	if st.NotResource != nil {
+		return true
+	}
+	arn := policy.BucketARN(s.bucket)
+	for _, r := range st.Resource {
+		head, _, _ := strings.Cut(r, "/")
+		if policy.MatchARN(head, arn) || r == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// sameIdentity reports whether the identity policy owner arn is p. A role
+// seen in a server access log has no path (the session ARN does not carry
+// it), so roles compare by account and name.
+func sameIdentity(arn string, p Principal) bool {
+	if p.ARN == arn {
+		return true
+	}
+	if p.Kind != Role {
+		return false
+	}
+	q := parseARNPrincipal(arn)
+	return q.Kind == Role && q.Account == p.Account && roleName(q.ARN) == roleName(p.ARN)
+}
+
+func roleName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
+
+// currentIdentity returns, for a principal, its identity policies in force
+// compiled, and whether any were given.
+func (s *suggester) currentIdentity() func(Principal) ([]*policy.Compiled, bool) {
+	compiled := map[string][]*policy.Compiled{}
+	for arn, docs := range s.in.IdentityPolicies {
+		for _, d := range docs {
+			if d == nil {
+				continue
+			}
+			if c, err := policy.Compile(d); err == nil {
+				compiled[arn] = append(compiled[arn], c)
+			}
+		}
+	}
+	return func(p Principal) ([]*policy.Compiled, bool) {
+		var out []*policy.Compiled
+		known := false
+		for arn, cs := range compiled {
+			if sameIdentity(arn, p) {
+				out, known = append(out, cs...), true
+			}
+		}
+		return out, known
+	}
+}
+
+// unbacked returns the grants of one proposed statement that no use backs:
+// each action on each resource (and each s3:prefix value) must allow at
+// least one request that was made.
+func (s *suggester) unbacked(st ourStatement) []Grant {
+	var out []Grant
+	var prefixes []string
+	for _, b := range st.stmt.Condition {
+		for _, e := range b.Entries {
+			if strings.EqualFold(e.Key, "s3:prefix") {
+				prefixes = e.Strings()
+			}
+		}
+	}
+	for _, a := range st.stmt.Action {
+		for _, r := range st.stmt.Resource {
+			variants := []policy.Condition{st.stmt.Condition}
+			if prefixes != nil {
+				variants = nil
+				for _, v := range prefixes {
+					variants = append(variants, policy.NewCondition("StringLike", "s3:prefix", v))
+				}
+			}
+			for _, cond := range variants {
+				one := st.stmt.Clone()
+				one.Action, one.Resource, one.Condition = policy.Values{a}, policy.Values{r}, cond
+				c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{one}})
+				backed := false
+				for _, u := range st.uses {
+					if err != nil || u.action.name != a {
+						continue
+					}
+					for _, req := range s.samples(u) {
+						if c.Decide(&req.Request).Allowed() {
+							backed = true
+							break
+						}
+					}
+				}
+				if !backed {
+					res := r
+					if cond != nil {
+						res += " (s3:prefix " + cond[0].Entries[0].Strings()[0] + ")"
+					}
+					out = append(out, Grant{Principal: st.principal.String(), Action: a, Resource: res})
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,321 @@
+package usage
+
+import (
+	"sort"
+	"time"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// Report is what [Suggest] found and proposes.
+type Report struct {
+	// Bucket and BucketOwner are the bucket analysed and its account.
+	Bucket      string
+	BucketOwner string
+	// Since and Until bound the window of observed use.
+	Since, Until time.Time
+	// Objects is the number of log objects read (in each pass).
+	Objects int
+	// ServerAccessLogs and CloudTrail count the lines and records read
+	// and describe the first malformed ones.
+	ServerAccessLogs ParseStats
+	CloudTrail       ParseStats
+	// Counts say what became of the requests read.
+	Counts Counts
+	// Unmapped are the operations, in no table, of requests that were not
+	// learnt from, with their counts, most frequent first.
+	Unmapped []OperationCount
+
+	// Used is what succeeded within the window: one entry per principal
+	// and action, in principal then action order. Denied is what S3
+	// refused (403), kept apart: it was never allowed, so it is never
+	// proposed.
+	Used   []Use
+	Denied []Use
+	// Withheld are used grants the proposal leaves out, and why.
+	Withheld []Withheld
+
+	// BucketPolicy is the proposed bucket policy (nil when nothing is left
+	// to grant in one): the statements of the policy in force that it
+	// keeps (Kept), then one group of statements per principal.
+	// BucketPolicyFindings are what policy.ValidateDocument (and the size
+	// check) say of it.
+	BucketPolicy         *policy.Document
+	BucketPolicyFindings []policy.Finding
+	// Kept are the indexes, in the bucket policy in force, of the
+	// statements kept in the proposal as they are: Deny statements (a
+	// narrowing never drops a protection) and grants to AWS services only
+	// (services such as S3 log delivery act without appearing in the
+	// logs).
+	Kept []int
+	// IdentityPolicies are the proposed identity policies (the S3 part,
+	// for this bucket), one per user and role that used the bucket.
+	IdentityPolicies []IdentityPolicy
+
+	// Unused are grants of the policies in force that no request used
+	// within the window: candidates to remove.
+	Unused []UnusedGrant
+	// Added are grants of the proposal that the policies in force, as
+	// given, do not make: the requests behind them were allowed by
+	// something not given (an identity policy, an ACL, a group).
+	Added []AddedGrant
+	// Unbacked are grants of the proposal that no observed request used;
+	// the proposal is built from use, so this is empty unless something is
+	// wrong, and a test says so.
+	Unbacked []Grant
+
+	// Replay is the proof: every request that succeeded, decided again
+	// against the proposal.
+	Replay Replay
+}
+
+// Proved reports whether every request that succeeded is allowed by the
+// proposal (nothing broken) and every grant of the proposal was used.
+func (r *Report) Proved() bool { return r.Replay.Broken == 0 && len(r.Unbacked) == 0 }
+
+// Counts say what became of the requests read.
+type Counts struct {
+	// Requests is every record read.
+	Requests int
+	// OtherBuckets are records of other buckets (the logs of several
+	// buckets often share a target prefix).
+	OtherBuckets int
+	// OutsideWindow are records before Since or after Until.
+	OutsideWindow int
+	// Succeeded and Denied (403) are the requests learnt from.
+	Succeeded int
+	Denied    int
+	// OtherErrors failed for another reason (404, 5xx, a bad request):
+	// they say nothing of permissions.
+	OtherErrors int
+	// Unmapped are requests of an operation no table knows.
+	Unmapped int
+	// NoPermission need no permission of their own: a CORS preflight, or
+	// the DeleteObjects request whose keys are logged one by one.
+	NoPermission int
+}
+
+// OperationCount is an operation and how many requests had it.
+type OperationCount struct {
+	Operation string
+	Requests  int
+}
+
+// Use is what one principal did with one action on the bucket.
+type Use struct {
+	Principal Principal
+	// Action is the s3: action the requests needed.
+	Action string
+	// Resources are the bucket ARN (bucket actions) or the object ARNs
+	// and prefixes ("arn:aws:s3:::b/reports/*") the requests touched, keys
+	// merged into prefixes to at most Options.MaxResources.
+	Resources []string
+	// Prefixes are, for s3:ListBucket, the listing prefixes asked for, as
+	// s3:prefix patterns; empty when a listing named none (or for
+	// HeadBucket), which needs the whole listing.
+	Prefixes []string
+	// Requests is how many requests; First and Last when.
+	Requests    int
+	First, Last time.Time
+}
+
+// Withheld is a used grant the proposal leaves out.
+type Withheld struct {
+	Principal Principal
+	Action    string
+	Requests  int
+	// Reason says why, and which option would propose it, if any.
+	Reason string
+}
+
+// IdentityPolicy is the proposed S3 part, for the bucket, of a user's or
+// role's identity policy.
+type IdentityPolicy struct {
+	Principal Principal
+	Document  *policy.Document
+	// Findings are what policy.ValidateDocument (KindManaged, and the
+	// size check) say of it.
+	Findings []policy.Finding
+}
+
+// UnusedGrant is a grant of a policy in force that no request used within
+// the window.
+type UnusedGrant struct {
+	// Policy is "bucket policy", or "identity policy N of ARN".
+	Policy string
+	// Statement is the statement's index in it, Sid its Sid.
+	Statement int
+	Sid       string
+	// Principal is the principal the statement names (for an identity
+	// policy, the user or role it is attached to).
+	Principal string
+	// Actions are the statement's s3: actions (patterns expanded) that
+	// nobody it names used on the bucket.
+	Actions []string
+}
+
+// AddedGrant is a grant of the proposal that the policies in force, as
+// given, do not make.
+type AddedGrant struct {
+	Principal string
+	Action    string
+	Resource  string
+	// Why says what the policies in force decided, for example
+	// "ImplicitDeny (no policy grants it)".
+	Why string
+}
+
+// Grant is one principal, action and resource of a proposal.
+type Grant struct {
+	Principal string
+	Action    string
+	Resource  string
+}
+
+// Replay is the proof: every request that succeeded within the window,
+// decided again with policy.Authorize against the proposal.
+type Replay struct {
+	// Requests is the number of requests replayed, Decisions the number
+	// of (request, action) decisions made (CopyObject needs two).
+	Requests  int
+	Decisions int
+	// Allowed decisions allowed by the bucket policy proposed (with the
+	// caller's proposed identity policy for another account's principal).
+	Allowed int
+	// IdentityAllowed decisions, for the owner account's users and roles,
+	// allowed by their proposed identity policy alone (with the bucket
+	// policy's kept Deny statements); IdentityDecisions is how many were
+	// made.
+	IdentityDecisions int
+	IdentityAllowed   int
+	// Broken decisions were denied; Breaks lists the first MaxBreaks.
+	Broken int
+	Breaks []Break
+	// Unverifiable decisions were denied by a kept statement whose
+	// condition tests keys the logs do not record (aws:SourceVpce,
+	// aws:PrincipalOrgID, …): the log cannot say whether it applied.
+	Unverifiable int
+}
+
+// Break is a request that succeeded and the proposal would deny.
+type Break struct {
+	File      string
+	Line      int
+	Time      time.Time
+	Principal string
+	Action    string
+	Resource  string
+	// Proof is "bucket policy" or "identity policy".
+	Proof string
+	// Decision is policy.Authorization's description; Reason adds why the
+	// proposal does not grant it, when it was withheld.
+	Decision string
+	Reason   string
+}
+
+// sortedUses returns the uses in principal, action order.
+func sortedUses(m map[useKey]*use, denied bool) []*use {
+	var out []*use
+	for k, u := range m {
+		if k.denied == denied {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		pi, pj := out[i].principal.String(), out[j].principal.String()
+		if pi != pj {
+			return pi < pj
+		}
+		return out[i].action.name < out[j].action.name
+	})
+	return out
+}
+
+// report fills in what pass 1 learnt.
+func (s *suggester) report(a *aggregator, rep *Report) {
+	rep.Counts = a.count
+	for op, n := range a.unmapped {
+		rep.Unmapped = append(rep.Unmapped, OperationCount{Operation: op, Requests: n})
+	}
+	sort.Slice(rep.Unmapped, func(i, j int) bool {
+		if rep.Unmapped[i].Requests != rep.Unmapped[j].Requests {
+			return rep.Unmapped[i].Requests > rep.Unmapped[j].Requests
+		}
+		return rep.Unmapped[i].Operation < rep.Unmapped[j].Operation
+	})
+	for _, denied := range []bool{false, true} {
+		for _, u := range sortedUses(a.uses, denied) {
+			out := Use{Principal: u.principal, Action: u.action.name, Requests: u.requests, First: u.first, Last: u.last}
+			out.Resources, out.Prefixes = s.resourcesOf(u)
+			if denied {
+				rep.Denied = append(rep.Denied, out)
+			} else {
+				rep.Used = append(rep.Used, out)
+			}
+		}
+	}
+}
+
+// resourcesOf returns a use's resources and, for s3:ListBucket, its
+// s3:prefix patterns, generalized to at most MaxResources each.
+func (s *suggester) resourcesOf(u *use) (resources, prefixes []string) {
+	switch u.level {
+	case onNothing:
+		return []string{"*"}, nil
+	case onBucket:
+		if u.lists != nil && !u.listAll {
+			for _, e := range generalize(u.lists.entries(), s.opts.MaxResources) {
+				prefixes = append(prefixes, stringLikeOf(e))
+			}
+		}
+		return []string{policy.BucketARN(s.bucket)}, prefixes
+	}
+	if u.keys == nil {
+		return nil, nil
+	}
+	for _, e := range generalize(u.keys.entries(), s.opts.MaxResources) {
+		resources = append(resources, s.objectARN(e))
+	}
+	return resources, nil
+}
+
+// objectARN is an entry's resource: the object, or every object under the
+// prefix. '*', '?' and '$' in a key are escaped as IAM's ${*}, ${?}, ${$}
+// so that they match only themselves.
+func (s *suggester) objectARN(e *keyEntry) string {
+	arn := "arn:aws:s3:::" + s.bucket + "/" + escapePattern(e.pattern)
+	if e.prefix {
+		arn += "*"
+	}
+	return arn
+}
+
+// stringLikeOf is an entry as an s3:prefix StringLike value.
+func stringLikeOf(e *keyEntry) string {
+	v := escapePattern(e.pattern)
+	if e.prefix {
+		v += "*"
+	}
+	return v
+}
+
+func escapePattern(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '*', '?', '$':
+			if b == nil {
+				b = append(make([]byte, 0, len(s)+8), s[:i]...)
+			}
+			b = append(b, '$', '{', c, '}')
+		default:
+			if b != nil {
+				b = append(b, c)
+			}
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}

@@ -1,0 +1,127 @@
+package usage
+
+import (
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// contexts caches built condition contexts: building one parses every
+// value, and consecutive requests of a log mostly share theirs. Not safe
+// for concurrent use; a Context, once built, is only read.
+type contexts map[contextKey]policy.Context
+
+type contextKey struct {
+	c      requestContext
+	prefix bool // the action is s3:ListBucket, which s3:prefix is for
+}
+
+// accessRequest builds the policy request for one action of a logged
+// request: the caller, the resource, and the condition keys the log
+// records (aws:SecureTransport, s3:TlsVersion, aws:SourceIp,
+// s3:signatureversion, s3:authType, aws:CurrentTime, s3:prefix,
+// s3:versionid, s3:DataAccessPointArn).
+func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContext, cache contexts) *policy.AccessRequest {
+	req := &policy.AccessRequest{BucketOwner: s.owner}
+	req.Caller, req.Action = caller, n.action.name
+	switch n.level {
+	case onObject:
+		req.Resource = "arn:aws:s3:::" + s.bucket + "/" + n.key
+	case onBucket:
+		req.Resource = policy.BucketARN(s.bucket)
+	default:
+		req.Resource = "*"
+	}
+	k := contextKey{c: *c, prefix: n.action.name == "s3:ListBucket"}
+	if !k.prefix {
+		k.c.listPrefix, k.c.hasListPrefix = "", false
+	}
+	if k.c.operation != "REST.POST.OBJECT" {
+		k.c.operation = ""
+	}
+	if ctx, ok := cache[k]; ok {
+		req.Context = ctx
+		return req
+	}
+	ctx := &req.Context
+	if c.knownTransport {
+		ctx.SetBool("aws:SecureTransport", c.secure)
+	}
+	if v := tlsNumber(c.tls); v != "" {
+		ctx.Set("s3:TlsVersion", v)
+	}
+	if c.sourceIP != "" {
+		ctx.Set("aws:SourceIp", c.sourceIP)
+	}
+	switch c.sigVersion {
+	case "SigV4":
+		ctx.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+	case "SigV2":
+		ctx.Set("s3:signatureversion", "AWS")
+	}
+	switch {
+	case c.operation == "REST.POST.OBJECT":
+		ctx.Set("s3:authType", "POST")
+	case c.authType == "AuthHeader":
+		ctx.Set("s3:authType", "REST-HEADER")
+	case c.authType == "QueryString":
+		ctx.Set("s3:authType", "REST-QUERY-STRING")
+	}
+	if !c.time.IsZero() {
+		ctx.SetTime("aws:CurrentTime", c.time)
+	}
+	if k.prefix && c.hasListPrefix && c.listPrefix != "" {
+		ctx.Set("s3:prefix", c.listPrefix)
+	}
+	if c.versionID != "" {
+		ctx.Set("s3:versionid", c.versionID)
+	}
+	if c.apARN != "" {
+		ctx.Set("s3:DataAccessPointArn", c.apARN)
+	}
+	if len(cache) >= 256 {
+		clear(cache)
+	}
+	k.c = k.c.clone()
+	cache[k] = req.Context
+	return req
+}
+
+// tlsNumber turns "TLSv1.2" (or "TLSV1.2", as in the S3 user guide's
+// examples) into s3:TlsVersion's number, "1.2".
+func tlsNumber(v string) string {
+	if len(v) > 4 && strings.EqualFold(v[:4], "tlsv") {
+		return v[4:]
+	}
+	return ""
+}
+
+// samples returns requests standing for a use: one per key or prefix
+// remembered (its first key), per listing prefix, or the bucket.
+func (s *suggester) samples(u *use) []*policy.AccessRequest {
+	var out []*policy.AccessRequest
+	cache := contexts{}
+	n := need{action: u.action, level: u.level}
+	c := u.sample.ctx
+	switch {
+	case u.level == onObject && u.keys != nil:
+		for _, e := range u.keys.entries() {
+			n.key = e.sample
+			out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
+		}
+	case u.level == onBucket && u.action.name == "s3:ListBucket":
+		if u.lists != nil {
+			for _, e := range u.lists.entries() {
+				c.hasListPrefix, c.listPrefix = true, e.sample
+				out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
+			}
+		}
+		if u.listAll || u.lists == nil {
+			c.hasListPrefix, c.listPrefix = false, ""
+			out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
+		}
+	default:
+		out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
+	}
+	return out
+}
