@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "lint [-type resource|access-point|identity] [-account-id ID] FILE... (- = stdin; policy JSON, CloudFormation JSON/YAML, Terraform plan JSON)",
+		usage:   "lint [-type resource|access-point|identity] [-account-id ID] [-service-reference FILE] FILE... (- = stdin; policy JSON, CloudFormation JSON/YAML, Terraform plan JSON)",
 		summary: "validate policies offline, in policy files, CloudFormation templates and Terraform plans, with IAM Access Analyzer's issue codes",
 		formats: []string{"text", "json", "sarif"},
 		run:     runLint,
@@ -74,6 +74,7 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	typ := fs.String("type", "resource", "how the policies of policy files are used: resource (a bucket policy), access-point, or identity (an IAM policy); templates and plans say it themselves")
 	account := accountIDFlag(fs, "the owning account's 12-digit `ID`, so grants to it are not reported as cross-account (templates' ${AWS::AccountId} is this account)")
+	refFile := fs.String("service-reference", "", "a newer AWS service reference `FILE` for S3 (https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json): actions, resource types and condition keys AWS added after this build are then known")
 	// Flags may come after files too (lint a.json -format json); "--"
 	// ends the flags, for a file whose name starts with "-".
 	var files []string
@@ -99,6 +100,13 @@ func runLint(_ context.Context, g *globals, args []string) int {
 		return g.fail(errors.New("lint: no files (give FILE... or - for standard input)"))
 	}
 	opts := &policy.ValidateOptions{Kind: kind, Account: *account}
+	if *refFile != "" {
+		ref, err := loadServiceReference(*refFile)
+		if err != nil {
+			return g.fail(err)
+		}
+		opts.ServiceReference = ref
+	}
 	// Read everything first, so an unreadable or oversized file fails the
 	// run before any output.
 	var inputs []lintInput
@@ -205,6 +213,21 @@ func (g *globals) readLintInput(name string) (lintInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// loadServiceReference reads -service-reference (policy.LoadServiceReference
+// stops at its size limit).
+func loadServiceReference(name string) (*policy.ServiceReference, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("lint: -service-reference: %w", err)
+	}
+	defer f.Close()
+	ref, err := policy.LoadServiceReference(f)
+	if err != nil {
+		return nil, fmt.Errorf("lint: -service-reference %s: %w", name, err)
+	}
+	return ref, nil
 }
 
 // syntaxFinding reports a template or plan that could not be read like a

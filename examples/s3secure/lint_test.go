@@ -301,3 +301,39 @@ func TestLintFlagsAfterFiles(t *testing.T) {
 	assert.Equal(t, exitFindings, code, stderr)
 	assert.Equal(t, "-p.json", parseLines(t, stdout)[0].File)
 }
+
+// -service-reference makes an action AWS added after this build known.
+func TestLintServiceReference(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "policy", "internal", "gen", "data", "aws-service-reference-s3.json"))
+	require.NoError(t, err)
+	var ref map[string]any
+	require.NoError(t, json.Unmarshal(raw, &ref))
+	ref["Actions"] = append(ref["Actions"].([]any), map[string]any{
+		"Name": "ExampleActionAddedLater", "Annotations": map[string]any{"Properties": map[string]bool{"IsWrite": true}},
+		"Resources": []map[string]string{{"Name": "bucket"}},
+	})
+	b, err := json.Marshal(ref)
+	require.NoError(t, err)
+	refFile := writeFile(t, "s3.json", string(b))
+	pol := writeFile(t, "p.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ExampleActionAddedLater","Resource":"arn:aws:s3:::my-bucket"}]}`)
+
+	code, stdout, _ := runCLI(t, "", "-format", "json", "lint", "-type", "identity", pol)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, "INVALID_ACTION")
+
+	code, stdout, stderr := runCLI(t, "", "-format", "json", "lint", "-type", "identity", "-service-reference", refFile, pol)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Empty(t, stdout)
+
+	// In a template too.
+	tmpl := writeFile(t, "t.yaml", "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:ExampleActionAddedLater, Resource: !GetAtt B.Arn}]}\n")
+	code, _, stderr = runCLI(t, "", "lint", "-service-reference", refFile, tmpl)
+	assert.Equal(t, exitOK, code, stderr)
+
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing.json"), writeFile(t, "other.json", `{"Name":"ec2"}`)} {
+		code, _, stderr = runCLI(t, "", "lint", "-service-reference", bad, pol)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "-service-reference")
+		assert.Equal(t, 1, strings.Count(stderr, "\n"))
+	}
+}
