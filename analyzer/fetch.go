@@ -166,6 +166,18 @@ type FetchOptions struct {
 	// and a bucket S3 says is elsewhere is followed there once.
 	// [AnalyzeAll] sets it per bucket from ListBuckets.
 	Region string
+	// Progress, when set, is called by [AnalyzeAll] after each bucket,
+	// never concurrently.
+	Progress func(Progress)
+}
+
+// Progress reports [AnalyzeAll]'s progress after one bucket.
+type Progress struct {
+	// Done of Total buckets are analyzed.
+	Done, Total int
+	// Bucket is the bucket just analyzed, and Err its BucketResult.Err.
+	Bucket string
+	Err    error
 }
 
 // Fetch reads a bucket's state for [Analyze]: policy, ACL, ownership
@@ -334,6 +346,8 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	results := make([]BucketResult, len(names))
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
+	var progressMu sync.Mutex
+	done := 0
 	for i, name := range names {
 		results[i].Bucket = name
 		select {
@@ -349,6 +363,12 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i].Findings, results[i].Err = AnalyzeBucket(ctx, client, name, &bo)
+			if o.Progress != nil {
+				progressMu.Lock()
+				defer progressMu.Unlock()
+				done++
+				o.Progress(Progress{Done: done, Total: len(names), Bucket: name, Err: results[i].Err})
+			}
 		}()
 	}
 	wg.Wait()

@@ -182,9 +182,24 @@ func fleetFake(t testing.TB, n int) (*s3.Client, *s3fake.Fake) {
 func TestAnalyzeAll(t *testing.T) {
 	c := fleet(t, 12)
 	wrapped := &countingS3{S3API: c, delay: 5 * time.Millisecond, failBucket: "fleet-005"}
-	got, err := analyzer.AnalyzeAll(t.Context(), wrapped, &analyzer.FetchOptions{Owner: owner, Concurrency: 3})
+	var progress []analyzer.Progress
+	inside := false
+	got, err := analyzer.AnalyzeAll(t.Context(), wrapped, &analyzer.FetchOptions{Owner: owner, Concurrency: 3,
+		Progress: func(p analyzer.Progress) {
+			assert.False(t, inside, "Progress is never called concurrently")
+			inside = true
+			progress = append(progress, p)
+			time.Sleep(time.Millisecond)
+			inside = false
+		}})
 	require.NoError(t, err)
 	require.Len(t, got, 12)
+	require.Len(t, progress, 12, "Progress after each bucket")
+	for i, p := range progress {
+		assert.Equal(t, i+1, p.Done)
+		assert.Equal(t, 12, p.Total)
+		assert.Equal(t, p.Bucket == "fleet-005", p.Err != nil, p.Bucket)
+	}
 	assert.LessOrEqual(t, wrapped.peak.Load(), int32(3), "bounded concurrency")
 	assert.Greater(t, wrapped.peak.Load(), int32(1), "buckets are read in parallel")
 	public := 0

@@ -286,6 +286,11 @@ type AccountPublicAccessBlockOptions struct {
 	// Concurrency is how many buckets the plan inspects at once. By
 	// default, DefaultAccountScanConcurrency.
 	Concurrency int
+
+	// Progress, when set, is called by [PlanAccountPublicAccessBlock] (and
+	// [SetAccountPublicAccessBlock]) after each bucket it inspects, never
+	// concurrently; Err is set when the bucket could not be checked.
+	Progress func(Progress)
 }
 
 // DefaultAccountScanConcurrency is how many buckets
@@ -412,12 +417,24 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	results := make([]*PublicBucket, len(list))
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
+	var progressMu sync.Mutex
+	done := 0
 	for i, b := range list {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			results[i] = acctInspectBucket(ctx, buckets, b, newlyRestricts, newlyIgnoresACLs)
+			if opts.Progress != nil {
+				progressMu.Lock()
+				defer progressMu.Unlock()
+				done++
+				pr := Progress{Done: done, Total: len(list), Bucket: aws.ToString(b.Name)}
+				if results[i] != nil {
+					pr.Err = results[i].Err
+				}
+				opts.Progress(pr)
+			}
 		}()
 	}
 	wg.Wait()

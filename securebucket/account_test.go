@@ -204,6 +204,44 @@ func TestSetAccountPublicAccessBlockNoPublicBuckets(t *testing.T) {
 	assert.True(t, e.s3f.AccountPublicAccessBlock(e.account).IgnorePublicAcls)
 }
 
+// TestPlanAccountPublicAccessBlockProgress: Progress is called once per
+// inspected bucket, never concurrently, counting up to the total, with the
+// error of a bucket that could not be checked.
+func TestPlanAccountPublicAccessBlockProgress(t *testing.T) {
+	e := newAcctEnv(t)
+	for _, b := range []string{"p-a", "p-b", "p-c", "p-locked"} {
+		require.NoError(t, e.s3f.CreateBucket(b, s3fake.StateLegacy))
+	}
+	e.s3f.SetAuthorizer(func(ctx context.Context, req *s3fake.AccessRequest) error {
+		if req.Operation == "GetBucketPolicy" && req.Bucket == "p-locked" {
+			return errors.New("denied")
+		}
+		return s3fake.OwnerOnlyAuthorize(ctx, req)
+	})
+	var calls []securebucket.Progress
+	inside := false
+	_, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), e.control, e.s3, e.account, &securebucket.AccountPublicAccessBlockOptions{
+		Concurrency: 4,
+		Progress: func(p securebucket.Progress) {
+			assert.False(t, inside, "called concurrently")
+			inside = true
+			calls = append(calls, p)
+			time.Sleep(time.Millisecond)
+			inside = false
+		},
+	})
+	require.NoError(t, err)
+	require.Len(t, calls, 4)
+	var names []string
+	for i, c := range calls {
+		assert.Equal(t, i+1, c.Done)
+		assert.Equal(t, 4, c.Total)
+		names = append(names, c.Bucket)
+		assert.Equal(t, c.Bucket == "p-locked", c.Err != nil, c.Bucket)
+	}
+	assert.ElementsMatch(t, []string{"p-a", "p-b", "p-c", "p-locked"}, names)
+}
+
 func TestPlanAccountPublicAccessBlockUncheckable(t *testing.T) {
 	e := newAcctEnv(t)
 	ctx := t.Context()

@@ -59,7 +59,9 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 	if err != nil {
 		return g.fail(err)
 	}
-	opts := &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: *allow, Concurrency: *concurrency}
+	report, finish := g.progress("account-bpa")
+	opts := &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: *allow, Concurrency: *concurrency,
+		Progress: func(p securebucket.Progress) { report(p.Done, p.Total, p.Bucket) }}
 	var plan *securebucket.AccountPublicAccessBlockPlan
 	refused := false
 	if *apply {
@@ -70,6 +72,7 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 	} else {
 		plan, err = securebucket.PlanAccountPublicAccessBlock(ctx, control, s3c, acct, opts)
 	}
+	finish()
 	if err != nil {
 		return g.fail(err)
 	}

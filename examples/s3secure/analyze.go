@@ -230,7 +230,10 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 	if len(buckets) == 1 {
 		return analyzer.AnalyzeBucket(ctx, s3c, buckets[0], opts)
 	}
+	report, finish := g.progress("analyze")
+	opts.Progress = func(p analyzer.Progress) { report(p.Done, p.Total, p.Bucket) }
 	results, err := analyzer.AnalyzeAll(ctx, s3c, opts)
+	finish()
 	if err != nil {
 		return nil, err
 	}

@@ -97,7 +97,10 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 
 	var reports []*securebucket.Report
 	if *all {
+		report, finish := g.progress("audit")
+		opts.Progress = func(p securebucket.Progress) { report(p.Done, p.Total, p.Bucket) }
 		fleet, err := securebucket.AuditAll(ctx, client, opts)
+		finish()
 		if err != nil {
 			return g.fail(err)
 		}

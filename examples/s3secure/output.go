@@ -64,3 +64,25 @@ func plural(n int, one string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, one)
 }
+
+// progress returns a callback that shows "what: done/total buckets (last
+// bucket)" on one line of stderr, rewriting it in place, when stderr is a
+// terminal and the output is text, and a finish function that clears the
+// line; both are no-ops otherwise (JSON output, a pipe or a file never
+// gets progress lines).
+func (g *globals) progress(what string) (report func(done, total int, bucket string), finish func()) {
+	if g.progressTo == nil || g.format != "text" {
+		return func(int, int, string) {}, func() {}
+	}
+	shown := false
+	report = func(done, total int, bucket string) {
+		shown = true
+		fmt.Fprintf(g.progressTo, "\r\x1b[K%s: %d/%d buckets (%s)", what, done, total, bucket)
+	}
+	finish = func() {
+		if shown {
+			fmt.Fprint(g.progressTo, "\r\x1b[K")
+		}
+	}
+	return report, finish
+}
