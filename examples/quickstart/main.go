@@ -24,18 +24,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/s3securetest"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -80,22 +78,18 @@ func main() {
 
 // runLocal tells the whole story on the embedded fake.
 func runLocal(ctx context.Context, w io.Writer) error {
-	// An in-memory S3 that enforces policies, over HTTPS (the TLS-only
-	// policy that Harden writes refuses plain HTTP, as on AWS). Buckets
-	// created through the API start "legacy": nothing configured.
-	srv, err := s3fake.New(&s3fake.Options{
-		CreateBucketState: s3fake.StateLegacy,
-	})
+	// The in-memory AWS of package s3securetest: its S3 enforces policies,
+	// over HTTPS (the TLS-only policy that Harden writes refuses plain
+	// HTTP, as on AWS). Buckets created through the API start "legacy":
+	// nothing configured. In your own tests, s3securetest.NewServer(t, opts).
+	srv, err := s3securetest.Start(&s3securetest.Options{LegacyBuckets: true})
 	if err != nil {
 		return err
 	}
-	ts := httptest.NewTLSServer(srv)
-	defer ts.Close()
-	owner := srv.OwnerCredential()
-	client := s3fake.NewClient(ts.URL, srv.Region(), ts.Client(),
-		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
-	anonymous := ts.Client() // no credentials: requests are unsigned
-	fmt.Fprintf(w, "An in-memory S3 at %s (no AWS account used).\n\n", ts.URL)
+	defer srv.Close()
+	client := s3.NewFromConfig(srv.Config) // with AWS: s3.NewFromConfig(cfg), as runAWS does
+	anonymous := srv.Client()              // no credentials: requests are unsigned
+	fmt.Fprintf(w, "An in-memory S3 at %s (no AWS account used).\n\n", srv.URL)
 
 	fmt.Fprintf(w, "1. Create bucket %q as many old buckets look: no Block Public Access, ACLs on, a public-read policy.\n", demoBucket)
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(demoBucket)}); err != nil {
@@ -114,7 +108,7 @@ func runLocal(ctx context.Context, w io.Writer) error {
 	}
 
 	fmt.Fprintln(w, "\n3. Read an object with no credentials at all.")
-	objectURL := ts.URL + "/" + demoBucket + "/" + demoKey
+	objectURL := srv.URL + "/" + demoBucket + "/" + demoKey
 	if err := anonymousGet(ctx, w, anonymous, objectURL); err != nil {
 		return err
 	}
