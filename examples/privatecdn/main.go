@@ -1,5 +1,5 @@
 // Command privatecdn serves a private S3 bucket through Amazon CloudFront
-// with Origin Access Control, on in-memory fakes of S3 and CloudFront (no
+// with Origin Access Control, on the in-memory AWS of package s3securetest (no
 // AWS account is needed):
 //
 //	go run ./examples/privatecdn
@@ -35,7 +35,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -43,15 +42,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/cloudfront"
-	"github.com/s3secure/s3secure/internal/cffake"
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/s3securetest"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -78,23 +75,18 @@ func main() {
 
 // run tells the whole story on the embedded fakes.
 func run(ctx context.Context, w io.Writer) error {
-	// An in-memory S3 that verifies signatures and enforces bucket
-	// policies and Block Public Access, over HTTPS like AWS (the TLS-only
-	// statement Create writes refuses plain HTTP).
-	s3srv, err := s3fake.New(&s3fake.Options{Region: region})
+	// The in-memory AWS of package s3securetest: an S3 that verifies
+	// signatures and enforces bucket policies and Block Public Access, over
+	// HTTPS like AWS (the TLS-only statement Create writes refuses plain
+	// HTTP), and a CloudFront speaking the real REST-XML API, on one
+	// endpoint. With AWS, build both clients from config.LoadDefaultConfig.
+	srv, err := s3securetest.Start(&s3securetest.Options{Region: region})
 	if err != nil {
 		return err
 	}
-	s3hs := httptest.NewTLSServer(s3srv)
-	defer s3hs.Close()
-	owner := s3srv.OwnerCredential()
-	s3c := s3fake.NewClient(s3hs.URL, region, s3hs.Client(),
-		credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
-
-	// An in-memory CloudFront speaking the real REST-XML API.
-	cfhs := httptest.NewServer(cffake.New(nil))
-	defer cfhs.Close()
-	cf := cffake.NewClient(cfhs.URL)
+	defer srv.Close()
+	s3c := s3.NewFromConfig(srv.Config)
+	cf := cfsdk.NewFromConfig(srv.Config)
 
 	fmt.Fprintln(w, "In-memory S3 and CloudFront (no AWS account used).")
 
@@ -150,12 +142,14 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	fmt.Fprintln(w, "\n5. Read the page straight from S3, bypassing CloudFront: with no credentials, then as another account.")
-	if err := anonymousGet(ctx, w, s3hs.Client(), s3hs.URL, "/"+bucket+"/"+pageKey); err != nil {
+	if err := anonymousGet(ctx, w, srv.Client(), srv.URL, "/"+bucket+"/"+pageKey); err != nil {
 		return err
 	}
-	stranger := s3srv.AddAccountRoot(otherAccount)
-	strangerClient := s3fake.NewClient(s3hs.URL, region, s3hs.Client(),
-		credentials.NewStaticCredentialsProvider(stranger.AccessKeyID, stranger.SecretAccessKey, ""))
+	stranger, err := srv.AddAccount(otherAccount)
+	if err != nil {
+		return err
+	}
+	strangerClient := s3.NewFromConfig(stranger)
 	_, err = strangerClient.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(pageKey)})
 	var apiErr smithy.APIError
 	switch {
