@@ -72,26 +72,26 @@
 // (policy.IsPublic). An analyzer has no findings until a bucket is
 // rescanned; seeded findings (aafake.Server.SeedFinding) work as before.
 //
-// # Adding Organizations and STS AssumeRole (issue #15)
+// # Organizations, roles and Regions (issue #15)
 //
-// The seams are in place; neither service exists yet.
-//
-//   - Organizations is one service for the whole organization: write
-//     internal/orgfake (awsJson1_1, X-Amz-Target
-//     AWSOrganizationsV20161128.ListAccounts, signing name
-//     "organizations", errors in __type as fakeutil.JSONAuth codes), build
-//     it on [Server.Accounts] (or its own member list, with the management
-//     account the owner) and verify signatures with a fakeutil.Auth over
-//     [Server.Credentials], then register it with
-//     srv.Handle("organizations", org). [CallerFrom] tells the handler the
-//     calling principal (for AccessDenied outside the management account).
-//   - AssumeRole belongs in internal/stsfake: add the action there, and a
-//     method to stsfake.Directory that localaws's directory implements
-//     with [Account.AddRoleSession] on the target account (after checking
-//     that the role exists and trusts the caller: a role registry on
-//     [Account], or IAM roles in iamfake), answering AccessDenied for a
-//     missing role or account. The returned credentials then act as the
-//     assumed account everywhere, as above.
+//   - [Server.CreateOrganization] makes the owner the management account
+//     of an organization served by internal/orgfake (signing name
+//     organizations: DescribeOrganization, ListAccounts paginated,
+//     DescribeAccount; AccessDeniedException for members that are not
+//     delegated administrators, AWSOrganizationsNotInUseException outside
+//     it); add members (accounts of this server) and suspend them there.
+//   - [Account.AddRole] creates a role with a trust policy ([TrustPolicy]
+//     trusts another account, optionally with an ExternalId). STS
+//     AssumeRole (internal/stsfake) evaluates the trust policy with the
+//     policy package for the caller and sts:ExternalId and answers
+//     AccessDenied for a missing role or account, as AWS does; the
+//     credentials it returns are [Account.AddRoleSession]'s, so they act
+//     as the assumed account everywhere.
+//   - [Server.Regions] is the Account Management API's ListRegions
+//     (internal/accountfake, signing name account): each account's
+//     Regions with their opt-in status.
+//   - [Account.SetS3Fault] fails one account's S3 and S3 Control requests
+//     (503 SlowDown, say), leaving every other account's alone.
 //
 // # Security defaults
 //

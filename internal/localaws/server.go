@@ -97,6 +97,8 @@ type Server struct {
 	accounts map[string]*Account
 	keys     map[string]s3fake.Credential // by access key id
 	services map[string]http.Handler      // added with Handle
+
+	org *orgState // roles, the organization, Regions, per-account S3 faults (org.go)
 }
 
 // New returns a Server with the owner account (opts nil means the
@@ -148,7 +150,9 @@ func New(opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localaws: %w", err)
 	}
-	s.sts = stsfake.New(stsfake.Options{Credentials: s.creds, Directory: directory{s}})
+	s.sts = stsfake.New(stsfake.Options{Credentials: s.creds, Directory: directory{s}, Roles: directory{s}})
+	s.org = newOrgState(s)
+	s.services[ServiceAccount] = s.org.regions
 	s.owner = s.newAccount(o.AccountID)
 	s.owner.root = s.s3.OwnerCredential() // already in the S3 fake's table
 	s.remember(s.owner.root)
@@ -316,6 +320,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if service == ServiceS3 && isS3Control(r) {
 		service = ServiceS3Control
+	}
+	if _, known := CallerFrom(r.Context()); known && (service == ServiceS3 || service == ServiceS3Control) {
+		if f, failed := s.org.s3Fault(acct.ID); failed {
+			writeS3Fault(w, f)
+			return
+		}
 	}
 	s.mu.RLock()
 	h := s.services[service]

@@ -41,6 +41,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/internal/sigv4"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -605,10 +606,14 @@ func (s *Server) listAccessPoints(w http.ResponseWriter, r *http.Request) {
 		}
 		after = strings.TrimPrefix(string(b), "ap:")
 	}
+	// Access points live in one Region (the fake's); AWS lists those of
+	// the Region the request is sent to.
+	sc, signed := sigv4.RequestScope(r)
+	otherRegion := signed && sc.Region != "" && sc.Region != s.region
 	s.mu.Lock()
 	var names []string
 	for n, ap := range s.aps {
-		if (bucket == "" || ap.bucket == bucket) && n > after {
+		if (bucket == "" || ap.bucket == bucket) && n > after && !otherRegion {
 			names = append(names, n)
 		}
 	}

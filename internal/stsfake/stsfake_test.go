@@ -119,8 +119,8 @@ func TestWire(t *testing.T) {
 	creds.Add(aws.Credentials{AccessKeyID: root.id, SecretAccessKey: root.secret})
 	c := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(root.id, root.secret, ""), Retryer: testretry.ClosedConn{}})
-	_, err = c.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::111122223333:role/x"), RoleSessionName: aws.String("s")})
+	_, err = c.GetSessionToken(t.Context(), &sts.GetSessionTokenInput{})
 	require.Error(t, err)
 	assert.Equal(t, "InvalidAction", fakeutil.ErrorCode(err))
-	assert.True(t, strings.Contains(err.Error(), "AssumeRole"), err.Error())
+	assert.True(t, strings.Contains(err.Error(), "GetSessionToken"), err.Error())
 }
