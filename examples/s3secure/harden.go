@@ -128,16 +128,27 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			}
 		}
 	}
-	writeRecords(g, records, []string{"bucket", "step", "action", "detail"}, func(r hardenRecord) []any {
-		detail := r.Detail
-		if len(r.Notes) > 0 {
-			detail += " (" + strings.Join(r.Notes, "; ") + ")"
-		}
-		if stopped && r.Action != string(securebucket.ActionNone) && !r.Applied {
-			detail += " [not applied]"
-		}
-		return []any{r.Bucket, r.Step, r.Action, detail}
-	}, hardenSummary(*bucket, *dryRun, *create, stopped, len(steps), changes, applied))
+	if err != nil && len(steps) == 0 {
+		records = nil // refused before any step: the error says it all
+	}
+	if records != nil {
+		writeRecords(g, records, []string{"bucket", "step", "action", "detail"}, func(r hardenRecord) []any {
+			detail := r.Detail
+			if len(r.Notes) > 0 {
+				detail += " (" + strings.Join(r.Notes, "; ") + ")"
+			}
+			if stopped && r.Action != string(securebucket.ActionNone) && !r.Applied {
+				detail += " [not applied]"
+			}
+			return []any{r.Bucket, r.Step, r.Action, detail}
+		}, hardenSummary(*bucket, *dryRun, *create, stopped, len(steps), changes, applied))
+	}
+	var plain *securebucket.PlainHTTPError
+	if errors.As(err, &plain) {
+		return g.fail(&hintError{err: fmt.Errorf("harden: %s is plain HTTP, and the bucket policy harden writes denies every request "+
+			"without TLS: its own next request would be refused and the bucket locked; nothing was sent", plain.Endpoint),
+			hint: "use the endpoint's https:// URL (s3secure serve -tls prints one, with AWS_CA_BUNDLE)"})
+	}
 	if err != nil {
 		code := g.fail(err)
 		if errors.Is(err, securebucket.ErrACLGrants) || errors.Is(err, securebucket.ErrPublicPolicyBlocked) ||

@@ -151,3 +151,23 @@ func TestHardenAuditUsageErrors(t *testing.T) {
 		assert.Contains(t, stderr, tt.stderr, tt.args)
 	}
 }
+
+// TestOutputNamesFlags: what the library says about its options reaches
+// the user as the flags that set them, in errors and in step notes.
+func TestOutputNamesFlags(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("flags-public", s3fake.StateLegacy))
+	_, err := a.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("flags-public"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::flags-public/*"}]}`)})
+	require.NoError(t, err)
+	for _, format := range []string{"text", "json"} {
+		_, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-format", format, "harden", "-bucket", "flags-public", "-dry-run")
+		out := stdout + stderr
+		assert.Contains(t, out, "-remove-public-statements", format)
+		assert.NotContains(t, out, "AllowPublicStatementRemoval", format)
+		assert.NotContains(t, out, "Options.", format)
+	}
+	_, _, stderr := runCLI(t, "", "-endpoint", a.URL, "harden", "-bucket", "flags-public", "-kms-key", "alias/x")
+	assert.Contains(t, stderr, `-kms-key "alias/x" is not a KMS key or alias ARN`)
+	assert.NotContains(t, stderr, "KMSKeyARN")
+}
