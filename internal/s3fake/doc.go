@@ -32,6 +32,16 @@
 // notification, retention, legal-hold, …) answers 501 NotImplemented. Objects,
 // listings, versions and multipart uploads are gofakes3's.
 //
+// Server access logs: a bucket with logging on (PutBucketLogging, as
+// securebucket.Harden's Logging option sets it) has every request recorded
+// in S3's documented log format (the operation names of
+// internal/s3log/data, the requester as S3 writes it: an ARN, a root
+// user's canonical ID, "-" when anonymous) and delivered to the target
+// bucket and prefix as log objects named as S3 names them (simple or
+// partitioned key format), when a batch is [AccessLogDelivery] old on the
+// fake's clock or on [Server.FlushAccessLogs]. [SignWithClock] signs a
+// client's requests with the fake's clock, for traffic after Advance.
+//
 // Buckets start in one of two states ([BucketState]): [StateAWSDefault] (all
 // Block Public Access flags on, BucketOwnerEnforced, SSE-S3 with SSE-C
 // blocked), which is also what CreateBucket through the API gives unless

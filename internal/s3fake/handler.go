@@ -51,6 +51,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		post *postUpload
 		p    Principal
 	)
+	al, w := s.accessLogStart(w, r, rid)
+	defer func() { s.accessLogFinish(al, rt, p, res) }()
 	if rt.op == "PostObject" {
 		// A browser upload: the signature is over the form's policy, and
 		// the request becomes the PutObject it asks for.

@@ -75,6 +75,7 @@ type Server struct {
 	faults *faultTable
 	counts *counters
 	reqID  atomic.Uint64
+	logs   accessLogs // server access logs awaiting delivery (accesslog.go)
 }
 
 type timeSource struct{ s *Server }
