@@ -1,6 +1,10 @@
 package analyzer
 
-import "time"
+import (
+	"time"
+
+	"github.com/s3secure/s3secure/policy"
+)
 
 // Defaults. Each is pinned by a test.
 const (
@@ -30,15 +34,18 @@ const (
 
 // DefaultGateActions returns the actions [Gate] asks CheckAccessNotGranted
 // about when GateOptions.Actions is empty: granting any of them through a
-// bucket policy hands over control of the bucket's own protection (its
-// policy, ACL and Block Public Access) or lets others delete it. It returns
-// a new slice on each call.
+// bucket policy hands over control of the bucket's own protection or lets
+// others delete it. They come from AWS's Service Authorization Reference:
+// every action of access level Permissions management that applies to a
+// bucket (its policy, its ACL, the ownership controls that turn ACLs on,
+// Block Public Access), in name order, then what DeleteBucket needs. It
+// returns a new slice on each call.
 func DefaultGateActions() []string {
-	return []string{
-		"s3:PutBucketPolicy",
-		"s3:DeleteBucketPolicy",
-		"s3:PutBucketAcl",
-		"s3:PutBucketPublicAccessBlock",
-		"s3:DeleteBucket",
+	var out []string
+	for _, a := range policy.Actions() {
+		if a.AccessLevel == policy.AccessPermissionsManagement && a.AppliesTo("bucket") {
+			out = append(out, a.Name)
+		}
 	}
+	return append(out, policy.RequiredActions(false, "DeleteBucket")...)
 }

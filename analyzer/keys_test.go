@@ -103,10 +103,10 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 8, analyzer.DefaultConcurrency)
 	assert.Equal(t, 100, analyzer.DefaultPageSize)
 	assert.Equal(t, 20, analyzer.MaxFilterValues)
-	assert.Equal(t, []string{"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucket"}, analyzer.DefaultGateActions())
+	assert.Equal(t, []string{"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucket"}, analyzer.DefaultGateActions())
 	a := analyzer.DefaultGateActions()
 	a[0] = "changed"
-	assert.Equal(t, "s3:PutBucketPolicy", analyzer.DefaultGateActions()[0], "callers cannot change the default")
+	assert.Equal(t, "s3:DeleteBucketPolicy", analyzer.DefaultGateActions()[0], "callers cannot change the default")
 }
 
 // TestKeyHygieneCIS pins the rules against CIS AWS Foundations: 1.14

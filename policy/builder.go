@@ -25,17 +25,23 @@ const (
 	ReadWrite Intent = "read-write"
 )
 
-// Actions returns the actions the intent grants (nil for an unknown intent).
+// Actions returns the actions the intent grants (nil for an unknown intent):
+// the actions AWS's Service Authorization Reference requires for the API
+// operations the intent serves ([RequiredActions]). Listing is
+// ListObjectsV2; reading GetObject (HeadObject needs the same); uploading
+// PutObject, with multipart uploads (CreateMultipartUpload, UploadPart and
+// CompleteMultipartUpload need s3:PutObject too) and AbortMultipartUpload;
+// deleting DeleteObject.
 func (i Intent) Actions() []string {
 	switch i {
 	case ListOnly:
-		return []string{"s3:ListBucket"}
+		return RequiredActions(false, "ListObjectsV2")
 	case ReadOnly:
-		return []string{"s3:ListBucket", "s3:GetObject"}
+		return RequiredActions(false, "ListObjectsV2", "GetObject")
 	case WriteOnly:
-		return []string{"s3:PutObject", "s3:AbortMultipartUpload"}
+		return RequiredActions(false, "PutObject", "AbortMultipartUpload")
 	case ReadWrite:
-		return []string{"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+		return RequiredActions(false, "ListObjectsV2", "GetObject", "PutObject", "DeleteObject", "AbortMultipartUpload")
 	}
 	return nil
 }

@@ -57,6 +57,33 @@ func Operations() []Operation {
 	return out
 }
 
+// RequiredActions returns the s3 actions every call of the named API
+// operations needs (each [Operation]'s Required), and with versions also
+// those a call naming an object version needs (VersionRequired), in the
+// order the operations are named, each once. It is how code that needs the
+// actions of a task (read objects, upload, delete versions) says so by the
+// API operations the task calls, rather than by a list of action names. An
+// operation the catalog does not know adds nothing.
+func RequiredActions(versions bool, operations ...string) []string {
+	var out []string
+	add := func(as []string) {
+		for _, a := range as {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	for _, name := range operations {
+		if op, ok := LookupOperation(name); ok {
+			add(op.Required)
+			if versions {
+				add(op.VersionRequired)
+			}
+		}
+	}
+	return out
+}
+
 func (o Operation) clone() Operation {
 	o.Actions = slices.Clone(o.Actions)
 	o.Required = slices.Clone(o.Required)

@@ -294,7 +294,7 @@ func RequireMFAForDeletes(bucket string) (Statement, error) {
 	}
 	return Statement{
 		Sid: SidRequireMFAForDeletes, Effect: Deny, Principal: AnyPrincipal(),
-		Action: Values{"s3:DeleteObject", "s3:DeleteObjectVersion"}, Resource: Values{ObjectARN(bucket, "")},
+		Action: RequiredActions(true, "DeleteObject"), Resource: Values{ObjectARN(bucket, "")},
 		Condition: NewCondition("Null", "aws:MultiFactorAuthAge", "true"),
 	}, nil
 }

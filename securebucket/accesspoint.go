@@ -217,15 +217,22 @@ func apPolicy(region, accountID, name string, o *AccessPointOptions) (*policy.Do
 	if access == "" {
 		access = AccessPointRead
 	}
+	// The actions come from the builder's intents; those that apply to an
+	// access point's objects go on its object ARNs, the others (listing) on
+	// the access point.
+	onObjects := func(a string) bool { act, _ := policy.LookupAction(a); return act.AppliesTo("accesspointobject") }
+	readActs := policy.ReadOnly.Actions()
+	listActs := slices.DeleteFunc(slices.Clone(readActs), onObjects)
+	readActs = slices.DeleteFunc(readActs, func(a string) bool { return !onObjects(a) })
 	var stmts []policy.Statement
 	if access == AccessPointRead || access == AccessPointReadWrite {
 		stmts = append(stmts, policy.Statement{
 			Sid: apSidRead, Effect: policy.Allow, Principal: principal.Clone(),
-			Action: policy.Strings("s3:GetObject"), Resource: policy.Strings(objects),
+			Action: readActs, Resource: policy.Strings(objects),
 		})
 		list := policy.Statement{
 			Sid: apSidList, Effect: policy.Allow, Principal: principal.Clone(),
-			Action: policy.Strings("s3:ListBucket"), Resource: policy.Strings(arn),
+			Action: listActs, Resource: policy.Strings(arn),
 		}
 		if o.Prefix != "" {
 			list.Condition = policy.NewCondition("StringLike", "s3:prefix", o.Prefix+"*")
@@ -235,7 +242,7 @@ func apPolicy(region, accountID, name string, o *AccessPointOptions) (*policy.Do
 	if access == AccessPointWrite || access == AccessPointReadWrite {
 		stmts = append(stmts, policy.Statement{
 			Sid: apSidWrite, Effect: policy.Allow, Principal: principal.Clone(),
-			Action: policy.Strings("s3:PutObject", "s3:AbortMultipartUpload"), Resource: policy.Strings(objects),
+			Action: policy.WriteOnly.Actions(), Resource: policy.Strings(objects),
 		})
 	}
 	b := policy.NewBuilder(nil)

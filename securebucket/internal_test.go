@@ -116,6 +116,15 @@ func TestCrossAccountHelpers(t *testing.T) {
 	assert.Contains(t, grantedActions(na, crossAccountActions), "s3:PutBucketPolicy")
 }
 
+func TestCrossAccountActionsAreCatalogActions(t *testing.T) {
+	require.Len(t, crossAccountActions, 5)
+	for _, a := range crossAccountActions {
+		act, ok := policy.LookupAction(a)
+		require.True(t, ok, a)
+		assert.Equal(t, act.Name, a, "spelled as the catalog spells it")
+	}
+}
+
 func TestMergeLifecycle(t *testing.T) {
 	foreign := types.LifecycleRule{ID: aws.String("expire-logs"), Status: types.ExpirationStatusEnabled,
 		Filter: &types.LifecycleRuleFilter{Prefix: aws.String("logs/")}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(30)}}

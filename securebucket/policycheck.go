@@ -114,12 +114,19 @@ func deniesOutdatedTLS(s policy.Statement, bucketARN string) bool {
 	return err == nil && v >= 1.2
 }
 
-// crossAccountActions are the actions Security Hub S3.6 (config rule
-// s3-bucket-blacklisted-actions-prohibited) forbids granting to other
-// accounts.
-var crossAccountActions = []string{
-	"s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl",
-}
+// securityHubS36Actions is the blacklistedactionpatterns parameter Security
+// Hub gives the AWS Config rule s3-bucket-blacklisted-actions-prohibited for
+// control S3.6, as the Security Hub user guide writes it ("[S3.6] S3
+// permissions granted to other AWS accounts in bucket policies should be
+// restricted"). It is Security Hub's choice, not a fact of S3 the action
+// catalog could give (it is neither every permissions-management action nor
+// only those); TestCrossAccountActionsAreCatalogActions checks that each is
+// an s3 action of the catalog.
+const securityHubS36Actions = "s3:DeleteBucketPolicy, s3:PutBucketAcl, s3:PutBucketPolicy, s3:PutEncryptionConfiguration, s3:PutObjectAcl"
+
+// crossAccountActions are the actions Security Hub S3.6 forbids granting to
+// other accounts.
+var crossAccountActions = strings.Split(securityHubS36Actions, ", ")
 
 // grantedActions returns which of actions an Allow statement grants
 // (matching wildcards, case-insensitively). A NotAction statement grants
