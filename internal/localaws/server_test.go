@@ -178,6 +178,16 @@ func TestAccounts(t *testing.T) {
 	_, err = ctl.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(srv.Owner().ID)})
 	assert.Equal(t, "AccessDenied", fakeutil.ErrorCode(err))
 
+	// IAM: the member's users, in the member's ARNs.
+	member.IAM.AddUser("carol", time.Now())
+	users, err := iam.NewFromConfig(other).ListUsers(ctx, &iam.ListUsersInput{})
+	require.NoError(t, err)
+	require.Len(t, users.Users, 1)
+	assert.Equal(t, "arn:aws:iam::444455556666:user/carol", aws.ToString(users.Users[0].Arn))
+	users, err = iam.NewFromConfig(owner).ListUsers(ctx, &iam.ListUsersInput{})
+	require.NoError(t, err)
+	assert.Empty(t, users.Users)
+
 	// Users and role sessions of the member.
 	alice, err := member.AddUser("alice")
 	require.NoError(t, err)
@@ -354,9 +364,22 @@ func TestListenOptions(t *testing.T) {
 	assert.True(t, os.IsNotExist(err), "Close removes the CA file")
 	assert.NoError(t, ep2.Close(), "Close twice")
 
-	// A client that does not trust the authority is refused.
 	_, err = http.Get(ep.URL)
 	require.NoError(t, err, "plain HTTP needs no trust")
+
+	// Each endpoint's authority is its own: neither the system roots nor
+	// another endpoint's authority trust it.
+	_, a := start(t, nil, nil)
+	_, b := start(t, nil, nil)
+	_, err = http.Get(a.URL)
+	assert.ErrorContains(t, err, "certificate")
+	cross := &http.Client{Transport: &http.Transport{TLSClientConfig: b.TLS.ClientConfig("127.0.0.1")}}
+	_, err = cross.Get(a.URL)
+	assert.ErrorContains(t, err, "certificate")
+	own := &http.Client{Transport: &http.Transport{TLSClientConfig: a.TLS.ClientConfig("127.0.0.1")}}
+	resp, err := own.Get(a.URL)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
 	_, err = localaws.New(&localaws.Options{OwnerAccessKeyID: "AKIAONLYID"})
 	assert.Error(t, err)
 	_, err = srv.Listen(&localaws.ListenOptions{Addr: "256.0.0.1:1"})

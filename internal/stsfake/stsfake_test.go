@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
@@ -108,7 +110,7 @@ func TestRefusals(t *testing.T) {
 // actions get STS's error document.
 func TestWire(t *testing.T) {
 	creds := fakeutil.NewCredentials()
-	hs := fakeutil.Serve(t, stsfake.New(stsfake.Options{Credentials: creds, Directory: directory{}}))
+	hs := fakeutil.Serve(t, stsfake.New(stsfake.Options{Credentials: creds, Directory: directory{root.id: s3fake.RootPrincipal("111122223333")}}))
 	resp, err := http.PostForm(hs.URL, url.Values{"Action": {"GetCallerIdentity"}, "Version": {stsfake.Version}})
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
@@ -117,6 +119,18 @@ func TestWire(t *testing.T) {
 	assert.Contains(t, string(body), `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>`)
 
 	creds.Add(aws.Credentials{AccessKeyID: root.id, SecretAccessKey: root.secret})
+
+	// The query protocol also takes GET with the parameters in the query.
+	get, err := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/?Action=GetCallerIdentity&Version="+stsfake.Version, nil)
+	require.NoError(t, err)
+	const emptySHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	require.NoError(t, v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: root.id, SecretAccessKey: root.secret}, get, emptySHA, "sts", "us-east-1", time.Now()))
+	resp, err = http.DefaultClient.Do(get)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.Contains(t, string(body), "<Account>111122223333</Account>")
 	c := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(root.id, root.secret, ""), Retryer: testretry.ClosedConn{}})
 	_, err = c.GetSessionToken(t.Context(), &sts.GetSessionTokenInput{})
