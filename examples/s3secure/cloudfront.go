@@ -129,8 +129,10 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 				res.DistributionARN, plural(changes, "change"), plural(len(res.Warnings), "warning"), res.Status)
 		}
 	}
-	writeRecords(g, records, []string{"bucket", "step", "action", "detail"},
-		func(r cloudFrontRecord) []any { return []any{r.Bucket, r.Step, r.Action, r.Detail} }, summary)
+	if res != nil || err == nil {
+		writeRecords(g, records, []string{"bucket", "step", "action", "detail"},
+			func(r cloudFrontRecord) []any { return []any{r.Bucket, r.Step, r.Action, r.Detail} }, summary)
+	}
 	if err != nil {
 		if errors.Is(err, cloudfront.ErrPublicAccessBlockOff) {
 			g.fail(&hintError{err: err, hint: "harden the bucket first: s3secure harden -bucket " + *bucket})

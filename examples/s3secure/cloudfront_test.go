@@ -53,7 +53,8 @@ func TestCloudFrontCommandUsage(t *testing.T) {
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.msg)
 	}
-	code, _, stderr := runCLI(t, "", "-local", "cloudfront", "-bucket", "Bad_Name")
+	code, stdout, stderr := runCLI(t, "", "-local", "cloudfront", "-bucket", "Bad_Name")
 	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout, "refused before any step: no summary of nothing")
 	assert.Regexp(t, `(?i)invalid ?bucket ?name`, stderr)
 }
