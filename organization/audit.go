@@ -1,0 +1,369 @@
+package organization
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// Options configure [Audit] and [Run]. Role is required; the zero value
+// of every other field is the default.
+type Options struct {
+	// Role is the name (with its path, if any: "audit/S3SecureAudit") of
+	// the role to assume in every member account. Required: there is no
+	// default role name, because one that exists by accident in some
+	// accounts (OrganizationAccountAccessRole has AdministratorAccess)
+	// would silently grant the audit far more than it needs, and one that
+	// does not would silently audit nothing. [RolePolicy] is the policy it
+	// needs.
+	Role string
+	// ExternalID is passed to AssumeRole when the role's trust policy
+	// requires one (sts:ExternalId). By default, none.
+	ExternalID string
+	// SessionName names the role sessions (CloudTrail shows it). By
+	// default, DefaultSessionName.
+	SessionName string
+
+	// Regions are the Regions whose access points and trails are audited
+	// (with AccountControls). By default, each account's enabled Regions
+	// (account:ListRegions, ENABLED and ENABLED_BY_DEFAULT). A Region given
+	// here that the account has not enabled yields UNKNOWN rows saying so.
+	// Buckets are audited in their own Region whatever this says.
+	Regions []string
+	// Controls are the bucket controls. By default,
+	// securebucket.DefaultControls().
+	Controls []securebucket.Control
+	// AccountControls adds the account-level controls: S3.1 (account Block
+	// Public Access, once per account; it also judges public access with
+	// the account's settings), and per Region S3.19 and the access point
+	// checks and S3.22/S3.23 (CloudTrail data events).
+	AccountControls bool
+
+	// Concurrency is how many requests the whole run has in flight at
+	// most. By default, DefaultConcurrency.
+	Concurrency int
+	// Accounts is how many accounts are audited at once. By default,
+	// Concurrency.
+	Accounts int
+	// BucketConcurrency is how many buckets of one account are audited at
+	// once. By default, DefaultBucketConcurrency.
+	BucketConcurrency int
+	// ThrottleBackoff and MaxThrottleBackoff set one account's pause after
+	// a throttling answer (SlowDown, Throttling, TooManyRequests, …). By
+	// default, DefaultThrottleBackoff and DefaultMaxThrottleBackoff.
+	ThrottleBackoff, MaxThrottleBackoff time.Duration
+
+	// Shard limits the run to one part of the organization. By default,
+	// the whole organization.
+	Shard Shard
+	// Checkpoint is a file that records finished accounts, so that a run
+	// interrupted (Ctrl-C, a crash) can be resumed by running it again
+	// with the same options. By default, none.
+	Checkpoint string
+
+	// Clients builds each account's service clients from its
+	// configuration. By default, the SDK's NewFromConfig.
+	Clients *Clients
+}
+
+// RegionsAPI is the Account Management API's Region listing. An
+// *account.Client satisfies it.
+type RegionsAPI interface {
+	ListRegions(ctx context.Context, in *account.ListRegionsInput, optFns ...func(*account.Options)) (*account.ListRegionsOutput, error)
+}
+
+var _ RegionsAPI = (*account.Client)(nil)
+
+// Clients builds an account's service clients from an aws.Config (the
+// account's, with the Region set for per-Region clients). A nil field
+// means the SDK's NewFromConfig. A tool sets them to apply its own client
+// options (endpoints, path-style addressing); the config's credentials and
+// APIOptions must be kept.
+type Clients struct {
+	S3         func(aws.Config) securebucket.ReadAPI
+	S3Control  func(aws.Config) securebucket.AccountAuditControlAPI
+	CloudTrail func(aws.Config) securebucket.TrailsAPI
+	Regions    func(aws.Config) RegionsAPI
+}
+
+func (c *Clients) s3(cfg aws.Config) securebucket.ReadAPI {
+	if c != nil && c.S3 != nil {
+		return c.S3(cfg)
+	}
+	return s3.NewFromConfig(cfg)
+}
+
+func (c *Clients) s3control(cfg aws.Config) securebucket.AccountAuditControlAPI {
+	if c != nil && c.S3Control != nil {
+		return c.S3Control(cfg)
+	}
+	return s3control.NewFromConfig(cfg)
+}
+
+func (c *Clients) cloudtrail(cfg aws.Config) securebucket.TrailsAPI {
+	if c != nil && c.CloudTrail != nil {
+		return c.CloudTrail(cfg)
+	}
+	return cloudtrail.NewFromConfig(cfg)
+}
+
+func (c *Clients) regions(cfg aws.Config) RegionsAPI {
+	if c != nil && c.Regions != nil {
+		return c.Regions(cfg)
+	}
+	return account.NewFromConfig(cfg)
+}
+
+// Row is one control's result in one account. Every row carries its
+// account.
+type Row struct {
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name"`
+	// Region is the bucket's Region for bucket controls, the Region
+	// audited for access points and trails, "" for account-wide rows.
+	Region string `json:"region"`
+	// Resource is what was checked: a bucket name, an access point ARN, or
+	// the account id.
+	Resource string               `json:"resource"`
+	Control  securebucket.Control `json:"control"`
+	Title    string               `json:"title"`
+	Status   securebucket.Status  `json:"status"`
+	Severity string               `json:"severity"`
+	Message  string               `json:"message"`
+}
+
+// Blocking reports whether the row should fail a run: FAIL or UNKNOWN.
+func (r Row) Blocking() bool {
+	return r.Status == securebucket.StatusFail || r.Status == securebucket.StatusUnknown
+}
+
+// Report is one account's audit.
+type Report = Result[Row]
+
+// ControlAccountAccess is the row that stands for what could not be
+// reached at all: an account whose role could not be assumed (UNKNOWN), a
+// suspended account (NOT_APPLICABLE), an account whose buckets could not be
+// listed (UNKNOWN), a Region that is not enabled (UNKNOWN).
+const ControlAccountAccess securebucket.Control = "S3Secure.AccountAccess"
+
+const accessTitle = "The audit can reach the account, its buckets and its Regions"
+
+// perRegion are the account controls audited per Region.
+var perRegion = []securebucket.Control{securebucket.ControlAccessPointBPA, securebucket.ControlDataEventsWrite, securebucket.ControlDataEventsRead}
+
+// Audit audits the buckets (securebucket.AuditAll, each bucket in its own
+// Region) and, with Options.AccountControls, the account-level controls of
+// every account of the organization, and calls report with each account's
+// [Report], in account id order (see [Run] for the order, concurrency,
+// checkpoint and shard). cfg is the management account's (or a delegated
+// administrator's) configuration; org and roles are its Organizations and
+// STS clients. An account whose role cannot be assumed, or whose buckets
+// cannot be listed, and a Region that is not enabled give UNKNOWN rows
+// with the reason, never silence and never PASS; a suspended account gives
+// one NOT_APPLICABLE row.
+//
+// Errors: as [Run]'s.
+func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI, report func(*Report) error, opts *Options) (*Summary, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	for _, c := range o.Controls {
+		if !slices.Contains(securebucket.AllControls(), c) {
+			return nil, fmt.Errorf("%w: unknown bucket control %q", ErrInvalidOptions, c)
+		}
+	}
+	if o.BucketConcurrency < 0 || o.BucketConcurrency > 1024 {
+		return nil, fmt.Errorf("%w: BucketConcurrency %d is not between 1 and 1024", ErrInvalidOptions, o.BucketConcurrency)
+	}
+	if o.BucketConcurrency == 0 {
+		o.BucketConcurrency = DefaultBucketConcurrency
+	}
+	work := Work[Row]{
+		Name:  "audit",
+		Audit: func(ctx context.Context, a *Account) ([]Row, error) { return auditAccount(ctx, a, &o) },
+		Unreachable: func(a AccountInfo, reason string) []Row {
+			rows := []Row{accessRow(a, "", securebucket.StatusUnknown, reason)}
+			if o.AccountControls {
+				for _, c := range append([]securebucket.Control{securebucket.ControlAccountBPA}, perRegion...) {
+					rows = append(rows, controlRow(a, "", a.ID, c, securebucket.StatusUnknown, "the account could not be audited: "+reason))
+				}
+			}
+			return rows
+		},
+		Skipped: func(a AccountInfo, reason string) []Row {
+			return []Row{accessRow(a, "", securebucket.StatusNotApplicable, reason)}
+		},
+	}
+	return Run(ctx, cfg, org, roles, work, report, &o)
+}
+
+func accessRow(a AccountInfo, region string, st securebucket.Status, msg string) Row {
+	return Row{AccountID: a.ID, AccountName: a.Name, Region: region, Resource: a.ID, Control: ControlAccountAccess,
+		Title: accessTitle, Status: st, Severity: securebucket.SeverityHigh, Message: msg}
+}
+
+func controlRow(a AccountInfo, region, resource string, c securebucket.Control, st securebucket.Status, msg string) Row {
+	return Row{AccountID: a.ID, AccountName: a.Name, Region: region, Resource: resource, Control: c,
+		Title: c.Title(), Status: st, Severity: c.Severity(), Message: msg}
+}
+
+func resultRow(a AccountInfo, region, resource string, r securebucket.ControlResult) Row {
+	return Row{AccountID: a.ID, AccountName: a.Name, Region: region, Resource: resource, Control: r.Control,
+		Title: r.Title, Status: r.Status, Severity: r.Severity, Message: r.Message}
+}
+
+// auditAccount audits one reachable account.
+func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
+	info := a.AccountInfo
+	var rows []Row
+	var control securebucket.AccountAuditControlAPI
+	if o.AccountControls {
+		control = o.Clients.s3control(a.Config)
+		rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID)))
+		regions, problems := accountRegions(ctx, a, o)
+		for _, p := range problems {
+			for _, c := range perRegion {
+				rows = append(rows, controlRow(info, p.region, info.ID, c, securebucket.StatusUnknown, p.reason))
+			}
+		}
+		for _, region := range regions {
+			rc := a.Config.Copy()
+			rc.Region = region
+			aps, err := securebucket.AuditAccessPoints(ctx, o.Clients.s3control(rc), info.ID, nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range aps {
+				rows = append(rows, accountResultRow(info, region, r))
+			}
+			trails, err := securebucket.AuditDataEvents(ctx, o.Clients.cloudtrail(rc), nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range trails {
+				r.Resource = info.ID
+				rows = append(rows, accountResultRow(info, region, r))
+			}
+		}
+	}
+	bo := &securebucket.AuditOptions{AccountID: info.ID, Controls: o.Controls, Concurrency: o.BucketConcurrency}
+	if control != nil {
+		bo.AccountControl = control
+	}
+	fleet, err := securebucket.AuditAll(ctx, o.Clients.s3(a.Config), bo)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err))), nil
+	}
+	for _, rep := range fleet.Buckets {
+		if rep.Err != nil {
+			rows = append(rows, Row{AccountID: info.ID, AccountName: info.Name, Region: rep.Region, Resource: rep.Bucket, Control: "-",
+				Title: "Bucket audit", Status: securebucket.StatusUnknown, Message: "could not audit the bucket: " + errorText(rep.Err)})
+			continue
+		}
+		for _, r := range rep.Results {
+			if r.Control == securebucket.ControlAccountBPA {
+				continue // reported once, above
+			}
+			rows = append(rows, resultRow(info, rep.Region, rep.Bucket, r))
+		}
+	}
+	return rows, nil
+}
+
+func accountResultRow(a AccountInfo, region string, r securebucket.AccountResult) Row {
+	return resultRow(a, region, r.Resource, r.ControlResult)
+}
+
+type regionProblem struct{ region, reason string }
+
+// accountRegions returns the Regions to audit access points and trails in,
+// and the Regions (or the listing) that could not be audited, with why.
+func accountRegions(ctx context.Context, a *Account, o *Options) ([]string, []regionProblem) {
+	status := map[string]accttypes.RegionOptStatus{}
+	client := o.Clients.regions(a.Config)
+	in := &account.ListRegionsInput{}
+	if len(o.Regions) == 0 {
+		in.RegionOptStatusContains = []accttypes.RegionOptStatus{accttypes.RegionOptStatusEnabled, accttypes.RegionOptStatusEnabledByDefault}
+	}
+	var listErr error
+	p := account.NewListRegionsPaginator(client, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			listErr = err
+			break
+		}
+		for _, r := range out.Regions {
+			status[aws.ToString(r.RegionName)] = r.RegionOptStatus
+		}
+	}
+	if len(o.Regions) == 0 {
+		if listErr != nil {
+			return nil, []regionProblem{{"", "the account's enabled Regions could not be listed (account:ListRegions: " + errorText(listErr) + "); give the Regions to audit"}}
+		}
+		var regions []string
+		for r := range status {
+			regions = append(regions, r)
+		}
+		slices.Sort(regions)
+		return regions, nil
+	}
+	var regions []string
+	var problems []regionProblem
+	for _, r := range o.Regions {
+		st, known := status[r]
+		switch {
+		case listErr != nil:
+			// Without the listing, audit the Region: one that is not
+			// enabled answers every request with an error (UNKNOWN rows).
+			regions = append(regions, r)
+		case !known:
+			problems = append(problems, regionProblem{r, "Region " + r + " is not a Region of this account"})
+		case st == accttypes.RegionOptStatusEnabled || st == accttypes.RegionOptStatusEnabledByDefault:
+			regions = append(regions, r)
+		default:
+			problems = append(problems, regionProblem{r, "Region " + r + " is not enabled in this account (" + string(st) + ")"})
+		}
+	}
+	return regions, problems
+}
+
+// errorText is err on one line: an SDK operation error as "Service
+// Operation: Code: message" (no request ids), without the package
+// prefixes.
+func errorText(err error) string {
+	msg := err.Error()
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		short := op.ServiceID + " " + op.OperationName + ": "
+		var ae smithy.APIError
+		if errors.As(op.Err, &ae) {
+			short += ae.ErrorCode()
+			if m := ae.ErrorMessage(); m != "" && m != ae.ErrorCode() {
+				short += ": " + m
+			}
+		} else {
+			short += op.Err.Error()
+		}
+		msg = strings.Replace(msg, op.Error(), short, 1)
+	}
+	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "securebucket: "), "organization: ")
+	return strings.Join(strings.Fields(msg), " ")
+}

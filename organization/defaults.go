@@ -1,0 +1,27 @@
+package organization
+
+import "time"
+
+// Defaults. Each is pinned by TestDefaults.
+const (
+	// DefaultConcurrency is how many requests the whole run has in flight
+	// at most, across every account and bucket: enough to hide AWS's
+	// latency, few enough that no account's request rate is a burst.
+	DefaultConcurrency = 64
+	// DefaultBucketConcurrency is how many buckets of one account are
+	// audited at once (securebucket.AuditOptions.Concurrency); the run's
+	// request bound applies on top.
+	DefaultBucketConcurrency = 8
+	// DefaultSessionName names every role session, so that CloudTrail in
+	// the member accounts shows s3secure as the caller.
+	DefaultSessionName = "s3secure-organization-audit"
+	// DefaultThrottleBackoff is how long an account's requests pause after
+	// its first throttling answer; each further one in a row doubles it,
+	// up to DefaultMaxThrottleBackoff, and a success resets it.
+	DefaultThrottleBackoff = 200 * time.Millisecond
+	// DefaultMaxThrottleBackoff caps one account's pause.
+	DefaultMaxThrottleBackoff = 20 * time.Second
+	// DefaultSessionDuration is the role sessions' lifetime; credentials
+	// are renewed before they expire, so a long run never fails on it.
+	DefaultSessionDuration = time.Hour
+)

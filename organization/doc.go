@@ -1,0 +1,86 @@
+// Package organization audits every account of an AWS Organization:
+// it lists the accounts (Organizations ListAccounts), assumes a role you
+// name in each member account (STS AssumeRole), and runs securebucket's
+// bucket audit and, when asked, its account-level controls there, with a
+// bound on the requests in flight, a throttling backoff shared per
+// account, a checkpoint to resume an interrupted run, and shards to split
+// an organization across machines.
+//
+// For most uses, call [Audit] with the management account's (or a
+// delegated administrator's) aws.Config and its Organizations and STS
+// clients, and a function that receives each account's [Report]:
+//
+//	sum, err := organization.Audit(ctx, cfg, organizations.NewFromConfig(cfg), sts.NewFromConfig(cfg),
+//		func(r *organization.Report) error { /* write r.Rows */ return nil },
+//		&organization.Options{Role: "S3SecureAudit", AccountControls: true, Checkpoint: "org.checkpoint"})
+//
+// [RolePolicy] is the least-privilege policy of that role. [Run] does any
+// per-account work the same way (the command-line tool's access-key report
+// uses it): an [Account] carries an aws.Config that acts in the account,
+// from which a tool builds its own clients.
+//
+// This is a package of its own, not part of securebucket: securebucket
+// works inside one account with the clients it is given, while this
+// package decides which accounts there are, how to act in each (roles,
+// sessions, credentials), and how a long run over many accounts behaves
+// (concurrency, throttling, checkpoints, shards); it needs the
+// Organizations, STS and Account Management clients that securebucket does
+// not.
+//
+// # Results
+//
+// Results are emitted per account, in account id order, as soon as every
+// account before them is done, never all at the end: memory does not grow
+// with the number of accounts audited. Every [Row] carries its account id.
+// An account whose role cannot be assumed is [Unreachable] and its rows
+// are UNKNOWN with the reason; a Region that is not enabled gives UNKNOWN
+// rows saying so; an account that is not ACTIVE (suspended, closing) is
+// [Skipped] with one NOT_APPLICABLE row. Nothing is ever silently left out
+// or reported as PASS without having been read. [Summary] counts the
+// accounts audited, unreachable and skipped.
+//
+// Buckets report their own Region. Access points and CloudTrail trails are
+// audited per Region: Options.Regions, or each account's enabled Regions
+// as account:ListRegions (the AWS Account Management API, which answers
+// for the caller's own account without any organization setting) lists
+// them; EC2 DescribeRegions would need the much larger EC2 client for the
+// same answer.
+//
+// # Checkpoints and shards
+//
+// With Options.Checkpoint, each finished account's whole result is
+// appended to the file as one JSON line and the file is fsync'd; a rerun
+// with the same options replays those results, in order, and audits only
+// the other accounts, so its output is the output of an uninterrupted run.
+// A checkpoint written with other options is refused ([ErrCheckpoint]).
+// Options.Shard ([ParseShard] "I/N") keeps the accounts whose id hashes to
+// I modulo N: N runs with 0/N … N-1/N cover every account exactly once,
+// and their outputs concatenate.
+//
+// # Security defaults
+//
+//   - There is no default role: Options.Role is required, because a
+//     default that happens to exist (OrganizationAccountAccessRole is an
+//     administrator) would give the audit more than it needs, and one that
+//     does not would audit nothing. [RolePolicy] is read-only.
+//   - Role sessions are named DefaultSessionName, so CloudTrail in every
+//     member account shows who read its configuration; credentials are
+//     never written anywhere (the checkpoint holds results and a
+//     fingerprint of the options, with the ExternalId hashed).
+//   - Options.ExternalID is sent when set, for roles whose trust policy
+//     requires sts:ExternalId.
+//   - What cannot be read is UNKNOWN, never PASS.
+//
+// # Errors
+//
+// [ErrInvalidOptions] before any request; [ErrCheckpoint] for a
+// checkpoint that cannot be used; the SDK's error, wrapped once, when the
+// caller's identity or the account list cannot be read (for example
+// AccessDeniedException from a member account); ctx's error when ctx
+// ends, with the [Summary] of what was emitted. Per-account failures are
+// rows, not errors.
+//
+// See https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html,
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html and
+// https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html.
+package organization
