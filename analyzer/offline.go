@@ -694,7 +694,7 @@ func catalogSet(pattern string) []string {
 		if len(out) >= 40 {
 			break
 		}
-		if !slices.Contains(probeActions[:], a.Name) {
+		if !slices.Contains(probeActions, a.Name) {
 			out = append(out, a.Name)
 		}
 	}
@@ -724,8 +724,9 @@ func exercise(c *policy.Compiled, index int, actions []string, caller policy.Cal
 }
 
 // probeActions are tried first for a wildcard action: object and bucket
-// reads and writes, which most grants include.
-var probeActions = [...]string{"s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:GetBucketAcl", "s3:PutBucketAcl"}
+// reads and writes, which most grants include (the actions of these API
+// operations).
+var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2", "DeleteObject", "GetBucketAcl", "PutBucketAcl")
 
 // denyLimits returns, for the Deny statements that match req, the values of
 // limiting keys they require through negated operators.
@@ -859,10 +860,10 @@ func delegates(bucket *policy.Document, bucketARN, owner string, ap AccessPoint)
 	all := allowEverything()
 	chain := &policy.Chain{Bucket: c, AccessPoint: all, Identity: []*policy.Compiled{all}}
 	allows := func(ctx map[string]string) bool {
-		for _, action := range []string{"s3:GetObject", "s3:PutObject", "s3:ListBucket"} {
-			res := bucketARN + "/s3secure-probe"
-			if action == "s3:ListBucket" {
-				res = bucketARN
+		for _, action := range policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2") {
+			res := bucketARN
+			if a, _ := policy.LookupAction(action); a.AppliesTo("object") {
+				res = bucketARN + "/s3secure-probe"
 			}
 			req := &policy.AccessRequest{BucketOwner: owner}
 			req.Caller = policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":user/s3secure-probe"}
@@ -911,15 +912,6 @@ func allowEverything() *policy.Compiled {
 	return c
 }
 
-// ACL permissions and the S3 actions they allow on a bucket ("Mapping of
-// ACL permissions and access policy permissions", S3 User Guide).
-var aclActions = map[string][]string{
-	"READ":      {"s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"},
-	"WRITE":     {"s3:DeleteObject", "s3:PutObject"},
-	"READ_ACP":  {"s3:GetBucketAcl"},
-	"WRITE_ACP": {"s3:PutBucketAcl"},
-}
-
 func analyzeACL(grants []policy.ACLGrant, z zone) []Finding {
 	type key struct {
 		public    bool
@@ -942,14 +934,8 @@ func analyzeACL(grants []policy.ACLGrant, z zone) []Finding {
 			acts[k] = map[string]bool{}
 			order = append(order, k)
 		}
-		perms := []string{g.Permission}
-		if g.Permission == "FULL_CONTROL" {
-			perms = []string{"READ", "WRITE", "READ_ACP", "WRITE_ACP"}
-		}
-		for _, p := range perms {
-			for _, a := range aclActions[p] {
-				acts[k][a] = true
-			}
+		for _, a := range policy.ACLPermissionActions(g.Permission, false) {
+			acts[k][a] = true
 		}
 	}
 	var out []Finding

@@ -288,6 +288,70 @@ type ACLGrant struct {
 	Permission string
 }
 
+// The permissions of an S3 access control list.
+const (
+	ACLRead        = "READ"
+	ACLWrite       = "WRITE"
+	ACLReadACP     = "READ_ACP"
+	ACLWriteACP    = "WRITE_ACP"
+	ACLFullControl = "FULL_CONTROL"
+)
+
+// aclOperations are the S3 API operations each ACL permission allows on a
+// bucket ([0]) and on an object ([1]), as the S3 user guide's "Access
+// control list (ACL) overview" describes the permissions: READ lists the
+// bucket's objects (and versions and multipart uploads) or reads the
+// object; WRITE creates, overwrites and deletes any object of the bucket
+// (multipart uploads included) and means nothing on an object; READ_ACP and
+// WRITE_ACP read and write the ACL itself. The actions come from the
+// operations ([RequiredActions], versions included), so that the mapping of
+// "ACL permissions and access policy permissions" the guide tabulates is
+// derived, not copied.
+var aclOperations = map[string][2][]string{
+	ACLRead:     {{"ListObjects", "ListObjectVersions", "ListMultipartUploads"}, {"GetObject", "GetObjectTorrent"}},
+	ACLWrite:    {{"PutObject", "DeleteObject", "AbortMultipartUpload"}, nil},
+	ACLReadACP:  {{"GetBucketAcl"}, {"GetObjectAcl"}},
+	ACLWriteACP: {{"PutBucketAcl"}, {"PutObjectAcl"}},
+}
+
+// ACLPermissionActions returns the s3 actions an ACL permission (ACLRead,
+// ACLWrite, ACLReadACP, ACLWriteACP, ACLFullControl) grants when it is in a
+// bucket's ACL, or in an object's when object is true. FULL_CONTROL grants
+// what the other four do. An unknown permission grants nothing.
+func ACLPermissionActions(permission string, object bool) []string {
+	perms := []string{permission}
+	if permission == ACLFullControl {
+		perms = []string{ACLRead, ACLWrite, ACLReadACP, ACLWriteACP}
+	}
+	var ops []string
+	for _, p := range perms {
+		o := aclOperations[p]
+		if object {
+			ops = append(ops, o[1]...)
+		} else {
+			ops = append(ops, o[0]...)
+		}
+	}
+	return RequiredActions(true, ops...)
+}
+
+// ACLPermissionFor returns the ACL permission that grants action (READ,
+// WRITE, READ_ACP or WRITE_ACP; FULL_CONTROL grants it too), and whether
+// the object's ACL, rather than the bucket's, holds it. permission is ""
+// when no ACL grants the action.
+func ACLPermissionFor(action string) (permission string, object bool) {
+	for _, p := range [...]string{ACLRead, ACLWrite, ACLReadACP, ACLWriteACP} {
+		for _, obj := range [...]bool{false, true} {
+			for _, a := range ACLPermissionActions(p, obj) {
+				if strings.EqualFold(a, action) {
+					return p, obj
+				}
+			}
+		}
+	}
+	return "", false
+}
+
 // Public reports whether the grant is to AllUsers or AuthenticatedUsers.
 func (g ACLGrant) Public() bool { return IsPublicGrantee(g.GranteeURI) }
 

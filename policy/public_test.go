@@ -287,3 +287,41 @@ func TestIsReadLevel(t *testing.T) {
 	assert.False(t, policy.IsReadLevel(policy.AccessPermissionsManagement))
 	assert.False(t, policy.IsReadLevel(policy.AccessTagging))
 }
+
+// The actions each ACL permission grants, derived from the API operations
+// it allows, are those of the S3 user guide's table "Mapping of ACL
+// permissions and access policy permissions" (WRITE also covers the
+// multipart upload actions of creating objects).
+func TestACLPermissionActions(t *testing.T) {
+	assert.Equal(t, []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, policy.ACLPermissionActions(policy.ACLRead, false))
+	// The reference gives the GetObjectTorrent operation s3:GetObject.
+	assert.Equal(t, []string{"s3:GetObject", "s3:GetObjectVersion"}, policy.ACLPermissionActions(policy.ACLRead, true))
+	assert.Equal(t, []string{"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload"}, policy.ACLPermissionActions(policy.ACLWrite, false))
+	assert.Empty(t, policy.ACLPermissionActions(policy.ACLWrite, true))
+	assert.Equal(t, []string{"s3:GetBucketAcl"}, policy.ACLPermissionActions(policy.ACLReadACP, false))
+	assert.Equal(t, []string{"s3:GetObjectAcl", "s3:GetObjectVersionAcl"}, policy.ACLPermissionActions(policy.ACLReadACP, true))
+	assert.Equal(t, []string{"s3:PutBucketAcl"}, policy.ACLPermissionActions(policy.ACLWriteACP, false))
+	assert.Equal(t, []string{"s3:PutObjectAcl", "s3:PutObjectVersionAcl"}, policy.ACLPermissionActions(policy.ACLWriteACP, true))
+	full := policy.ACLPermissionActions(policy.ACLFullControl, false)
+	assert.Len(t, full, 3+4+1+1)
+	assert.Empty(t, policy.ACLPermissionActions("READ_WRITE", false))
+
+	for _, tc := range []struct {
+		action string
+		perm   string
+		object bool
+	}{
+		{"s3:GetObject", policy.ACLRead, true},
+		{"s3:GetObjectVersion", policy.ACLRead, true},
+		{"S3:LISTBUCKET", policy.ACLRead, false},
+		{"s3:AbortMultipartUpload", policy.ACLWrite, false},
+		{"s3:DeleteObjectVersion", policy.ACLWrite, false},
+		{"s3:GetObjectVersionAcl", policy.ACLReadACP, true},
+		{"s3:PutBucketAcl", policy.ACLWriteACP, false},
+		{"s3:PutBucketPolicy", "", false},
+	} {
+		perm, object := policy.ACLPermissionFor(tc.action)
+		assert.Equal(t, tc.perm, perm, tc.action)
+		assert.Equal(t, tc.object, object, tc.action)
+	}
+}

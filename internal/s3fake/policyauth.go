@@ -249,21 +249,5 @@ var requestHeaderKeys = []string{
 // object's ACL (rather than the bucket's) decides it. "" means ACLs cannot
 // grant the action.
 func aclPermission(action string) (perm string, objectACL bool) {
-	switch action {
-	case "s3:GetObject", "s3:GetObjectVersion":
-		return PermRead, true
-	case "s3:GetObjectAcl", "s3:GetObjectVersionAcl":
-		return PermReadACP, true
-	case "s3:PutObjectAcl", "s3:PutObjectVersionAcl":
-		return PermWriteACP, true
-	case "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads":
-		return PermRead, false
-	case "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload":
-		return PermWrite, false
-	case "s3:GetBucketAcl":
-		return PermReadACP, false
-	case "s3:PutBucketAcl":
-		return PermWriteACP, false
-	}
-	return "", false
+	return policy.ACLPermissionFor(action)
 }
