@@ -193,11 +193,12 @@ func TestAuthorizeDoesNotAllocate(t *testing.T) {
 	chain := &policy.Chain{
 		SCPs:     []policy.OrgLevel{{allowAll(t)}},
 		RCPs:     []policy.OrgLevel{{allowAll(t)}},
-		Bucket:   mustCompile(t, benchPolicy(20)),
+		Bucket:   mustCompile(t, benchPolicy(t, 20)),
 		Identity: []*policy.Compiled{allowAll(t)},
 		Boundary: allowAll(t),
 	}
-	r := &policy.AccessRequest{Request: *benchRequest(), BucketOwner: owner}
+	req, _ := benchRequest(t, "allow")
+	r := &policy.AccessRequest{Request: *req, BucketOwner: owner}
 	r.Caller = session
 	assert.Equal(t, policy.DecisionAllow, policy.Authorize(r, chain).Decision)
 	if n := testing.AllocsPerRun(100, func() { policy.Authorize(r, chain) }); n != 0 {

@@ -1,65 +1,148 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"fmt"
-	"strings"
+	"os"
 	"testing"
 
 	"github.com/s3secure/s3secure/policy"
 )
 
-// benchPolicy returns a bucket policy of n statements with conditions, of
-// the kinds real bucket policies carry: TLS and TLS-version denies, an OAC
-// grant, VPC-endpoint and IP restrictions, prefix-scoped grants to roles.
-func benchPolicy(n int) string {
-	stmts := []string{
-		`{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bench","arn:aws:s3:::bench/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`,
-		`{"Sid":"DenyOldTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bench","arn:aws:s3:::bench/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}`,
-		`{"Sid":"AllowOAC","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bench/*","Condition":{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"}}}`,
+// The benchmark's policy and requests live in testdata/bench, shared with
+// the comparison against minio's evaluator in bench/minio (a module of its
+// own, see its README), so both measure the same statements and requests.
+// policy.json is a bucket policy of 20 statements with conditions, of the
+// kinds real bucket policies carry: TLS and signature-age denies, grants to
+// users, prefix-scoped listing, IP restrictions, referer- and tag-scoped
+// shared reads. It keeps to what minio's policy language expresses (no
+// service principals, only the condition keys minio knows), so the same
+// bytes mean the same thing to both evaluators.
+const (
+	benchPolicyFile   = "testdata/bench/policy.json"
+	benchRequestsFile = "testdata/bench/requests.json"
+)
+
+// benchPolicy returns the benchmark policy cut to its first n statements.
+func benchPolicy(tb testing.TB, n int) string {
+	tb.Helper()
+	src, err := os.ReadFile(benchPolicyFile)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for i := len(stmts); i < n; i++ {
-		switch i % 4 {
-		case 0:
-			stmts = append(stmts, fmt.Sprintf(`{"Sid":"Team%d","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team%d"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bench/team%d/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-%04d"}}}`, i, i, i, i))
-		case 1:
-			stmts = append(stmts, fmt.Sprintf(`{"Sid":"List%d","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team%d"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::bench","Condition":{"StringLike":{"s3:prefix":["team%d/*"]}}}`, i, i, i))
-		case 2:
-			stmts = append(stmts, fmt.Sprintf(`{"Sid":"Net%d","Effect":"Deny","Principal":"*","Action":"s3:PutObject*","Resource":"arn:aws:s3:::bench/net%d/*","Condition":{"NotIpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}}`, i, i))
-		case 3:
-			stmts = append(stmts, fmt.Sprintf(`{"Sid":"Org%d","Effect":"Allow","Principal":"*","Action":"s3:Get*","Resource":"arn:aws:s3:::bench/shared%d/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc%d"},"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-abc%d/r-1/*"]}}}`, i, i, i, i))
-		}
+	doc, err := policy.Parse(src)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts[:n], ",") + `]}`
+	if n > len(doc.Statements) {
+		tb.Fatalf("%s has %d statements, not %d", benchPolicyFile, len(doc.Statements), n)
+	}
+	doc.Statements = doc.Statements[:n]
+	b, err := doc.Marshal()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }
 
-// benchRequest is an allowed OAC read: every Deny is evaluated and must not
-// match, then the Allow decides.
-func benchRequest() *policy.Request {
-	r := &policy.Request{
-		Caller:   policy.Caller{Service: "cloudfront.amazonaws.com"},
-		Action:   "s3:GetObject",
-		Resource: "arn:aws:s3:::bench/index.html",
+// benchCase is one request of testdata/bench/requests.json with the
+// decision both evaluators must reach on the 20-statement policy.
+type benchCase struct {
+	Name   string `json:"name"`
+	Caller struct {
+		ARN     string `json:"arn"`
+		Account string `json:"account"`
+	} `json:"caller"`
+	Action   string `json:"action"`
+	Resource string `json:"resource"`
+	Context  []struct {
+		Key    string   `json:"key"`
+		Values []string `json:"values"`
+	} `json:"context"`
+	Decision string `json:"decision"`
+	Sid      string `json:"sid"`
+}
+
+// benchCases returns the requests of testdata/bench/requests.json.
+func benchCases(tb testing.TB) []benchCase {
+	tb.Helper()
+	src, err := os.ReadFile(benchRequestsFile)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	r.Context.Set("aws:SecureTransport", "true")
-	r.Context.Set("s3:TlsVersion", "1.3")
-	r.Context.Set("aws:SourceIp", "198.51.100.7")
-	r.Context.Set("aws:SourceArn", "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE")
+	var cases []benchCase
+	if err := json.Unmarshal(src, &cases); err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
+
+func (c *benchCase) request() *policy.Request {
+	r := &policy.Request{
+		Caller:   policy.Caller{ARN: c.Caller.ARN, Account: c.Caller.Account},
+		Action:   c.Action,
+		Resource: c.Resource,
+	}
+	for _, kv := range c.Context {
+		r.Context.Set(kv.Key, kv.Values...)
+	}
 	return r
+}
+
+// benchRequest returns the request named name in testdata/bench/requests.json
+// and the decision it must get.
+func benchRequest(tb testing.TB, name string) (*policy.Request, benchCase) {
+	tb.Helper()
+	for _, c := range benchCases(tb) {
+		if c.Name == name {
+			return c.request(), c
+		}
+	}
+	tb.Fatalf("%s has no request %q", benchRequestsFile, name)
+	return nil, benchCase{}
+}
+
+// TestBenchRequests holds the benchmark's policy to the decisions
+// testdata/bench/requests.json states, which bench/minio holds minio's
+// evaluator to as well: the two evaluators read the policy alike.
+func TestBenchRequests(t *testing.T) {
+	doc, err := policy.Parse([]byte(benchPolicy(t, 20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := policy.Compile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bc := range benchCases(t) {
+		t.Run(bc.Name, func(t *testing.T) {
+			req := bc.request()
+			got := c.Decide(req)
+			if got.Decision.String() != bc.Decision || got.Matched && got.By.Sid != bc.Sid {
+				t.Errorf("compiled: %v by %q, want %s by %q", got.Decision, got.By.Sid, bc.Decision, bc.Sid)
+			}
+			if u, err := policy.Evaluate(req, doc); err != nil || u != got {
+				t.Errorf("uncompiled: %+v, %v; compiled: %+v", u, err, got)
+			}
+		})
+	}
 }
 
 func BenchmarkEvaluate(b *testing.B) {
 	for _, n := range []int{3, 20} {
-		doc, err := policy.Parse([]byte(benchPolicy(n)))
+		doc, err := policy.Parse([]byte(benchPolicy(b, n)))
 		if err != nil {
 			b.Fatal(err)
 		}
-		req := benchRequest()
 		c, err := policy.Compile(doc)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if got := c.Decide(req); got.Decision != policy.DecisionAllow || got.By.Sid != "AllowOAC" {
-			b.Fatalf("%d statements: %+v", n, got)
+		// An allowed read: both Deny statements on s3:* are evaluated and
+		// must not match, then AllowReaders decides.
+		req, want := benchRequest(b, "allow")
+		if got := c.Decide(req); got.Decision.String() != want.Decision || got.By.Sid != want.Sid {
+			b.Fatalf("%d statements: %+v, want %s by %s", n, got, want.Decision, want.Sid)
 		}
 		b.Run(fmt.Sprintf("statements=%d/compiled", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -69,13 +152,11 @@ func BenchmarkEvaluate(b *testing.B) {
 				}
 			}
 		})
-		// The worst case: nothing matches, so every statement is tested.
-		miss := benchRequest()
-		miss.Caller = policy.Caller{ARN: "arn:aws:iam::444455556666:user/x", Account: "444455556666"}
-		miss.Action = "s3:PutObject"
-		miss.Resource = "arn:aws:s3:::bench/team4/net6/k"
-		if got := c.Decide(miss); got.Decision != policy.DecisionDeny {
-			b.Fatalf("%d statements: miss %+v", n, got)
+		// The worst case: nothing matches, so every statement that can
+		// apply to the action is tested.
+		miss, want := benchRequest(b, "nomatch")
+		if got := c.Decide(miss); got.Decision.String() != want.Decision {
+			b.Fatalf("%d statements: miss %+v, want %s", n, got, want.Decision)
 		}
 		b.Run(fmt.Sprintf("statements=%d/compiled-nomatch", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -98,7 +179,7 @@ func BenchmarkEvaluate(b *testing.B) {
 }
 
 func TestDecideDoesNotAllocate(t *testing.T) {
-	doc, err := policy.Parse([]byte(benchPolicy(20)))
+	doc, err := policy.Parse([]byte(benchPolicy(t, 20)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,9 +187,11 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := benchRequest()
-	if n := testing.AllocsPerRun(100, func() { c.Decide(req) }); n != 0 {
-		t.Errorf("Decide allocates %v times per call", n)
+	for _, name := range []string{"allow", "nomatch"} {
+		req, _ := benchRequest(t, name)
+		if n := testing.AllocsPerRun(100, func() { c.Decide(req) }); n != 0 {
+			t.Errorf("Decide (%s) allocates %v times per call", name, n)
+		}
 	}
 
 	// NotPrincipal checks the caller's whole chain (account from the ARN

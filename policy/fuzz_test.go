@@ -29,7 +29,7 @@ func addTestdata(f *testing.F, add func([]byte)) {
 func FuzzValidate(f *testing.F) {
 	addTestdata(f, func(b []byte) { f.Add(b, uint8(0)) })
 	f.Add([]byte(goodBucketPolicy), uint8(0))
-	f.Add([]byte(benchPolicy(20)), uint8(1))
+	f.Add([]byte(benchPolicy(f, 20)), uint8(1))
 	f.Fuzz(func(t *testing.T, src []byte, k uint8) {
 		kind := kinds[int(k)%len(kinds)]
 		fs := policy.Validate(src, &policy.ValidateOptions{Kind: kind, Account: "111122223333"})
@@ -66,7 +66,7 @@ func FuzzValidate(f *testing.F) {
 // that the decision agrees with the statements Matches reports. Seed corpus:
 // testdata/fuzz/FuzzEvaluate.
 func FuzzEvaluate(f *testing.F) {
-	f.Add([]byte(benchPolicy(20)), "s3:GetObject", "arn:aws:s3:::bench/index.html", "aws:SourceIp", "203.0.113.9", false)
+	f.Add([]byte(benchPolicy(f, 20)), "s3:GetObject", "arn:aws:s3:::bench/index.html", "aws:SourceIp", "203.0.113.9", false)
 	f.Add([]byte(goodBucketPolicy), "s3:ListBucket", "arn:aws:s3:::my-bucket", "s3:prefix", "team/x", true)
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*","${*}?"]}}}]}`),
 		"s3:PutObject", "arn:aws:s3:::b/alice/k", "aws:TagKeys", "a1", false)
