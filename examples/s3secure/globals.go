@@ -59,7 +59,11 @@ func (g *globals) close() {
 // (before or after the command).
 func (g *globals) checkGlobals() error {
 	if formats := g.cmd.outputFormats(); !slices.Contains(formats, g.format) {
-		return fmt.Errorf("-format %s: %s writes %s", g.format, g.cmd.name, strings.Join(formats, " or "))
+		list := formats[0]
+		if n := len(formats); n > 1 {
+			list = strings.Join(formats[:n-1], ", ") + " or " + formats[n-1]
+		}
+		return fmt.Errorf("-format %s: %s writes %s", g.format, g.cmd.name, list)
 	}
 	if g.local && g.endpoint != "" {
 		return errors.New("-local and -endpoint cannot be used together")

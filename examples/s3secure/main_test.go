@@ -27,8 +27,8 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{name: "no command", args: nil, stderr: "usage: s3secure"},
 		{name: "unknown command", args: []string{"frobnicate"}, stderr: `unknown command "frobnicate"; commands: accesspoint, account-bpa, analyze, audit,`},
-		{name: "bad format", args: []string{"-format", "yaml", "audit", "-all"}, stderr: "-format yaml: audit writes text or json"},
-		{name: "bad format after the command", args: []string{"audit", "-all", "-format", "yaml"}, stderr: "-format yaml: audit writes text or json"},
+		{name: "bad format", args: []string{"-format", "yaml", "audit", "-all"}, stderr: "-format yaml: audit writes text, json or ocsf"},
+		{name: "bad format after the command", args: []string{"keys", "-format", "sarif"}, stderr: "-format sarif: keys writes text or json"},
 		{name: "json for serve", args: []string{"serve", "-format", "json"}, stderr: "-format json: serve writes text"},
 		{name: "local with endpoint", args: []string{"-local", "audit", "-all", "-endpoint", "http://127.0.0.1:1"}, stderr: "cannot be used together"},
 		{name: "unknown global flag", args: []string{"-nope"}, stderr: "flag provided but not defined: -nope"},

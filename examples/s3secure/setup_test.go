@@ -1,12 +1,21 @@
 package main
 
 import (
+	"crypto/x509"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
@@ -88,4 +97,57 @@ func TestSetupErrors(t *testing.T) {
 			assert.LessOrEqual(t, total(a.Requests()), tt.maxReqs, "no retries: %v", a.Requests())
 		})
 	}
+}
+
+// TestDescribe pins the one-line form of the errors a run can meet: the
+// SDK's chain (request and host ids, retry counts) is shortened to the
+// service, operation, code and message, transport failures to what
+// happened and where, each with its hint; secrets are redacted.
+func TestDescribe(t *testing.T) {
+	op := func(err error) error {
+		return &smithy.OperationError{ServiceID: "S3", OperationName: "GetBucketPolicy", Err: err}
+	}
+	urlErr := func(err error) error {
+		return &smithyhttp.RequestSendError{Err: &url.Error{Op: "Get", URL: "https://s3.us-east-9.amazonaws.com/b?policy", Err: err}}
+	}
+	api := &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("securebucket: bucket b: read the policy: %w", op(&awshttp.ResponseError{
+			ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 403}}, Err: api},
+			RequestID:     "REQ123"})),
+			"securebucket: bucket b: read the policy: S3 GetBucketPolicy: AccessDenied: Access Denied " +
+				"(hint: the credentials lack a permission for this call, or a policy (bucket, SCP, permissions boundary) denies it)"},
+		{op(urlErr(&net.DNSError{Err: "no such host", Name: "s3.us-east-9.amazonaws.com", IsNotFound: true})),
+			"S3 GetBucketPolicy: cannot resolve host s3.us-east-9.amazonaws.com (hint: check -endpoint (or AWS_ENDPOINT_URL) and -region: " +
+				"a misspelt Region makes an AWS host name that does not exist)"},
+		{op(urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}})),
+			"S3 GetBucketPolicy: connection refused by s3.us-east-9.amazonaws.com (hint: nothing listens at the endpoint: " +
+				"is the server (s3secure serve, moto) running, on that port?)"},
+		{op(urlErr(x509.UnknownAuthorityError{})),
+			"S3 GetBucketPolicy: the TLS certificate of s3.us-east-9.amazonaws.com is not trusted " +
+				"(hint: set AWS_CA_BUNDLE to the server's CA certificate file (s3secure serve -tls prints it))"},
+		{op(urlErr(x509.HostnameError{Certificate: &x509.Certificate{}, Host: "h"})),
+			"S3 GetBucketPolicy: the TLS certificate of s3.us-east-9.amazonaws.com is for another host name " +
+				"(hint: use the host name the certificate names in -endpoint)"},
+		{fmt.Errorf("%w: %w", errNoCredentials, errors.New("failed to refresh cached credentials, the SSO session has expired")),
+			"no credentials: failed to refresh cached credentials, the SSO session has expired (hint: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use -local)"},
+		{errors.New("presign: GET https://b.s3.amazonaws.com/k?X-Amz-Signature=deadbeef\nfailed"),
+			"presign: GET https://b.s3.amazonaws.com/k?X-Amz-Signature=REDACTED failed"},
+	} {
+		assert.Equal(t, tc.want, describe(tc.err))
+	}
+}
+
+// TestBadProfile: a profile that does not exist is one line with a hint.
+func TestBadProfile(t *testing.T) {
+	cliEnv(t, "", "")
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	code, stdout, stderr := runCLI(t, "", "audit", "-all")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "s3secure: load the AWS configuration: failed to get shared config profile, no-such-profile "+
+		"(hint: check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config)\n", stderr)
 }
