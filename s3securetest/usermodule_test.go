@@ -3,7 +3,6 @@ package s3securetest_test
 import (
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
@@ -17,7 +16,12 @@ func TestUserModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds another module")
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// The go command that runs this test is the one on PATH (go test
+	// ./...); runtime.GOROOT is deprecated for finding it.
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH: %v", err)
+	}
 	cmd := exec.CommandContext(t.Context(), goTool, "test", "-count=1", "./...")
 	cmd.Dir = filepath.Join("..", "examples", "usertest")
 	cmd.Env = fakeutil.ProcessEnv()
