@@ -82,7 +82,7 @@ func (o alwaysOverwriting) PutBucketPolicy(ctx context.Context, in *s3.PutBucket
 	return out, err
 }
 
-func TestHardenGivesUpOnAFightingWriter(t *testing.T) {
+func TestConcurrentWriterThatNeverStops(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "fought-bucket", s3fake.StateAWSDefault)
 	_, err := securebucket.Harden(t.Context(), alwaysOverwriting{c, new(atomic.Int32)}, "fought-bucket", opts())
@@ -125,7 +125,7 @@ func (s *staleReads) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicy
 	return s.Client.GetBucketPolicy(ctx, in, optFns...)
 }
 
-func TestHardenWaitsOutStaleReads(t *testing.T) {
+func TestConcurrentStaleReadsWaitedOut(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "stale-bucket", s3fake.StateAWSDefault)
 	putPolicy(t, c, "stale-bucket", `{"Version":"2012-10-17","Statement":[{"Sid":"Keep","Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::stale-bucket"}]}`)

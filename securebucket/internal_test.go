@@ -197,6 +197,7 @@ func TestRetryable(t *testing.T) {
 		{apiErr("AccessDenied", 403), false},
 		{apiErr("NoSuchBucket", 404), false},
 		{apiErr("MalformedPolicy", 400), false},
+		{&smithyhttp.RequestSendError{Err: errors.New("read: connection reset by peer")}, true},
 		{context.Canceled, false},
 		{errors.New("plain"), false},
 	} {

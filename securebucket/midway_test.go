@@ -10,10 +10,10 @@ import (
 	"github.com/s3secure/s3secure/securebucket"
 )
 
-// TestHardenFailsAtEachWrite makes each write operation fail in turn
+// TestFaultsAtEachWrite makes each write operation fail in turn
 // (403, not retried): the StepError names the step, the Result says that
 // exactly the steps before it were applied, and a second Harden converges.
-func TestHardenFailsAtEachWrite(t *testing.T) {
+func TestFaultsAtEachWrite(t *testing.T) {
 	cases := []struct {
 		op   string
 		step securebucket.StepName

@@ -14,6 +14,10 @@ const (
 	FaultInternalError      = "InternalError"      // 500
 	FaultOperationAborted   = "OperationAborted"   // 409
 	FaultServiceUnavailable = "ServiceUnavailable" // 503
+	// FaultConnectionReset answers no status at all: the server resets the
+	// TCP connection before handling the request (the client sees
+	// "connection reset by peer" or EOF).
+	FaultConnectionReset = "ConnectionReset"
 )
 
 // AnyOperation matches every operation in InjectFault.
@@ -22,9 +26,13 @@ const AnyOperation = "*"
 // Fault is an injected failure or delay for one operation.
 type Fault struct {
 	// Code is the S3 error code to answer with (FaultSlowDown,
-	// FaultInternalError, FaultOperationAborted, or any other code). Empty
-	// means no error: only Latency applies.
+	// FaultInternalError, FaultOperationAborted, FaultConnectionReset, or
+	// any other code). Empty means no error: only Latency applies.
 	Code string
+	// Codes, when not empty, makes a failing request fail with one of them,
+	// drawn at random from the same RNG, so one fault mixes kinds of
+	// failure; Code then only needs to be non-empty.
+	Codes []string
 	// StatusCode overrides the status derived from Code (503 for SlowDown
 	// and ServiceUnavailable, 409 for OperationAborted, 500 otherwise).
 	StatusCode int
@@ -110,6 +118,9 @@ func (t *faultTable) pick(op string) (time.Duration, *Error) {
 		if fail {
 			g := *f
 			g.Code = code
+			if len(f.Codes) > 0 {
+				g.Code = f.Codes[t.rng.Intn(len(f.Codes))]
+			}
 			err = errf(g.status(), g.Code, g.message())
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -100,6 +101,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				t.Stop()
 				return
 			}
+		}
+		if ferr != nil && ferr.Code == FaultConnectionReset {
+			resetConnection(w)
+			return
 		}
 		if ferr != nil {
 			writeError(w, r, ferr)
@@ -562,4 +567,26 @@ func verifyPayload(r *http.Request, payloadHash string) *Error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return nil
+}
+
+// resetConnection closes the request's connection with a TCP reset (linger
+// 0), for FaultConnectionReset. Where the connection cannot be taken over
+// (HTTP/2), it panics with http.ErrAbortHandler, which aborts the stream.
+func resetConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	raw := conn
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		raw = tc.NetConn()
+	}
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = raw.Close()
 }

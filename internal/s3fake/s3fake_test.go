@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -759,6 +760,45 @@ func TestFaultsAndCounters(t *testing.T) {
 	_, _ = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("bkt"), Tagging: &types.Tagging{TagSet: []types.Tag{}}})
 	assert.Equal(t, 1, f.WriteCount())
 	assert.Equal(t, []string{"GetBucketPolicy", "GetPublicAccessBlock", "PutBucketTagging"}, f.Operations())
+}
+
+// TestFaultsConnectionResetAndMix: FaultConnectionReset resets the
+// connection (the SDK sees a connection error, no response), over HTTPS
+// and plain HTTP; Codes mixes kinds of failure in one fault.
+func TestFaultsConnectionResetAndMix(t *testing.T) {
+	for _, f := range []*s3fake.Fake{s3fake.Start(t, nil), s3fake.StartHTTP(t, nil)} {
+		require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+		c := f.OwnerClient()
+		f.InjectFault("GetBucketPolicy", s3fake.Fault{Code: s3fake.FaultConnectionReset, Count: 1})
+		_, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+		require.Error(t, err)
+		assert.Empty(t, fakeutil.ErrorCode(err), "no S3 error answered: %v", err)
+		var se *smithyhttp.RequestSendError
+		assert.ErrorAs(t, err, &se, "a connection error the SDK's retryers classify as retryable")
+		_, err = c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+		requireCode(t, err, "NoSuchBucketPolicy")
+	}
+
+	f := s3fake.Start(t, &s3fake.Options{FaultSeed: 7})
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: "mix", Codes: []string{s3fake.FaultSlowDown, s3fake.FaultOperationAborted, s3fake.FaultConnectionReset}, Rate: 0.5})
+	seen := map[string]int{}
+	for range 120 {
+		_, err := c.GetBucketVersioning(t.Context(), &s3.GetBucketVersioningInput{Bucket: aws.String("bkt")})
+		var se *smithyhttp.RequestSendError
+		switch {
+		case err == nil:
+			seen["ok"]++
+		case errors.As(err, &se):
+			seen["reset"]++
+		default:
+			seen[fakeutil.ErrorCode(err)]++
+		}
+	}
+	for _, k := range []string{"ok", "reset", "SlowDown", "OperationAborted"} {
+		assert.Positive(t, seen[k], "%s in %v", k, seen)
+	}
 }
 
 func TestAuthorizerSeam(t *testing.T) {
