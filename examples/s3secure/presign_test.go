@@ -71,10 +71,13 @@ func TestPresignCommand(t *testing.T) {
 		{[]string{"presign", "-bucket", "my-bucket", "-key", "k", "-expires", "200h"}, "exceeds"},
 		{[]string{"presign", "-bucket", "my-bucket", "-key", "../k"}, "invalid object key"},
 		{[]string{"presign", "-bucket", "My_Bucket", "-key", "k"}, "invalid bucket name"},
-		{[]string{"-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k"}, "plain HTTP is allowed only for loopback hosts"},
+		{[]string{"-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k"},
+			"plain HTTP is allowed only for loopback hosts (set -insecure-allow-http to override)"},
+		{[]string{"-local", "presign", "-bucket", "my-bucket", "-key", "k"},
+			"-local's in-memory AWS ends with this run, so the URL would point at nothing; run s3secure serve and give its endpoint with -endpoint"},
 	} {
 		args := tc.args
-		if args[0] != "-endpoint" {
+		if args[0] != "-endpoint" && args[0] != "-local" {
 			args = append([]string{"-endpoint", "http://127.0.0.1:9000"}, args...)
 		}
 		code, _, stderr := runCLI(t, "", args...)
@@ -82,4 +85,10 @@ func TestPresignCommand(t *testing.T) {
 		assert.Contains(t, stderr, tc.stderr, tc.args)
 		assert.NotContains(t, stderr, "cli/secret+key")
 	}
+
+	// The S3 endpoint from the SDK's settings is the URL's, path-style.
+	t.Setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9100")
+	code, stdout, stderr = runCLI(t, "", "presign", "-bucket", "my-bucket", "-key", "k")
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "http://127.0.0.1:9100/my-bucket/k?"), stdout)
 }
