@@ -536,10 +536,8 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 		return errAccessDenied()
 	}
 	srcReq := *req
-	srcReq.Operation, srcReq.Action = "CopyObject", "s3:GetObject"
-	if versionID != "" {
-		srcReq.Action = "s3:GetObjectVersion"
-	}
+	// The source of a copy is read as GetObject reads it.
+	srcReq.Operation, srcReq.Action = "CopyObject", operationAction("GetObject", versionID != "")
 	srcReq.Bucket, srcReq.Key = bucketName, key
 	srcReq.Resource = "arn:aws:s3:::" + bucketName + "/" + key
 	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.AccountPublicAccessBlock = &cfg, objACL, acct

@@ -124,7 +124,7 @@ func (s *Server) preparePost(r *http.Request, rt route, now time.Time) (*postUpl
 	}
 	return &postUpload{
 		put:   put,
-		route: route{op: "PutObject", action: "s3:PutObject", bucket: rt.bucket, key: key},
+		route: route{op: "PutObject", action: operationAction("PostObject", false), bucket: rt.bucket, key: key},
 		verified: &presign.Verified{
 			AccessKeyID: v.AccessKeyID, Region: v.Region, AuthType: "POST",
 			SigningTime: v.SigningTime, PayloadHash: "UNSIGNED-PAYLOAD",

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // route is what a request asks for.
@@ -37,67 +39,66 @@ var (
 	objectSubs = map[string]bool{"acl": true, "tagging": true, "uploads": true}
 )
 
-type opAction struct{ op, action string }
-
-// bucketOps maps sub-resource and method to operation and IAM action.
-var bucketOps = map[string]map[string]opAction{
+// bucketOps maps sub-resource and method to the API operation; the IAM
+// action comes from AWS's reference (operationAction).
+var bucketOps = map[string]map[string]string{
 	"": {
-		http.MethodHead:   {"HeadBucket", "s3:ListBucket"},
-		http.MethodPut:    {"CreateBucket", "s3:CreateBucket"},
-		http.MethodDelete: {"DeleteBucket", "s3:DeleteBucket"},
-		http.MethodPost:   {"PostObject", "s3:PutObject"},
+		http.MethodHead:   "HeadBucket",
+		http.MethodPut:    "CreateBucket",
+		http.MethodDelete: "DeleteBucket",
+		http.MethodPost:   "PostObject",
 	},
 	"policy": {
-		http.MethodGet:    {"GetBucketPolicy", "s3:GetBucketPolicy"},
-		http.MethodPut:    {"PutBucketPolicy", "s3:PutBucketPolicy"},
-		http.MethodDelete: {"DeleteBucketPolicy", "s3:DeleteBucketPolicy"},
+		http.MethodGet:    "GetBucketPolicy",
+		http.MethodPut:    "PutBucketPolicy",
+		http.MethodDelete: "DeleteBucketPolicy",
 	},
-	"policyStatus": {http.MethodGet: {"GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"}},
+	"policyStatus": {http.MethodGet: "GetBucketPolicyStatus"},
 	"publicAccessBlock": {
-		http.MethodGet:    {"GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
-		http.MethodPut:    {"PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
-		http.MethodDelete: {"DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+		http.MethodGet:    "GetPublicAccessBlock",
+		http.MethodPut:    "PutPublicAccessBlock",
+		http.MethodDelete: "DeletePublicAccessBlock",
 	},
 	"ownershipControls": {
-		http.MethodGet:    {"GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"},
-		http.MethodPut:    {"PutBucketOwnershipControls", "s3:PutBucketOwnershipControls"},
-		http.MethodDelete: {"DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls"},
+		http.MethodGet:    "GetBucketOwnershipControls",
+		http.MethodPut:    "PutBucketOwnershipControls",
+		http.MethodDelete: "DeleteBucketOwnershipControls",
 	},
 	"encryption": {
-		http.MethodGet:    {"GetBucketEncryption", "s3:GetEncryptionConfiguration"},
-		http.MethodPut:    {"PutBucketEncryption", "s3:PutEncryptionConfiguration"},
-		http.MethodDelete: {"DeleteBucketEncryption", "s3:PutEncryptionConfiguration"},
+		http.MethodGet:    "GetBucketEncryption",
+		http.MethodPut:    "PutBucketEncryption",
+		http.MethodDelete: "DeleteBucketEncryption",
 	},
 	"logging": {
-		http.MethodGet: {"GetBucketLogging", "s3:GetBucketLogging"},
-		http.MethodPut: {"PutBucketLogging", "s3:PutBucketLogging"},
+		http.MethodGet: "GetBucketLogging",
+		http.MethodPut: "PutBucketLogging",
 	},
 	"versioning": {
-		http.MethodGet: {"GetBucketVersioning", "s3:GetBucketVersioning"},
-		http.MethodPut: {"PutBucketVersioning", "s3:PutBucketVersioning"},
+		http.MethodGet: "GetBucketVersioning",
+		http.MethodPut: "PutBucketVersioning",
 	},
 	"acl": {
-		http.MethodGet: {"GetBucketAcl", "s3:GetBucketAcl"},
-		http.MethodPut: {"PutBucketAcl", "s3:PutBucketAcl"},
+		http.MethodGet: "GetBucketAcl",
+		http.MethodPut: "PutBucketAcl",
 	},
 	"lifecycle": {
-		http.MethodGet:    {"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
-		http.MethodPut:    {"PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration"},
-		http.MethodDelete: {"DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"},
+		http.MethodGet:    "GetBucketLifecycleConfiguration",
+		http.MethodPut:    "PutBucketLifecycleConfiguration",
+		http.MethodDelete: "DeleteBucketLifecycle",
 	},
 	"object-lock": {
-		http.MethodGet: {"GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
-		http.MethodPut: {"PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"},
+		http.MethodGet: "GetObjectLockConfiguration",
+		http.MethodPut: "PutObjectLockConfiguration",
 	},
 	"tagging": {
-		http.MethodGet:    {"GetBucketTagging", "s3:GetBucketTagging"},
-		http.MethodPut:    {"PutBucketTagging", "s3:PutBucketTagging"},
-		http.MethodDelete: {"DeleteBucketTagging", "s3:PutBucketTagging"},
+		http.MethodGet:    "GetBucketTagging",
+		http.MethodPut:    "PutBucketTagging",
+		http.MethodDelete: "DeleteBucketTagging",
 	},
-	"location": {http.MethodGet: {"GetBucketLocation", "s3:GetBucketLocation"}},
-	"versions": {http.MethodGet: {"ListObjectVersions", "s3:ListBucketVersions"}},
-	"uploads":  {http.MethodGet: {"ListMultipartUploads", "s3:ListBucketMultipartUploads"}},
-	"delete":   {http.MethodPost: {"DeleteObjects", "s3:DeleteObject"}},
+	"location": {http.MethodGet: "GetBucketLocation"},
+	"versions": {http.MethodGet: "ListObjectVersions"},
+	"uploads":  {http.MethodGet: "ListMultipartUploads"},
+	"delete":   {http.MethodPost: "DeleteObjects"},
 }
 
 func classify(r *http.Request, q url.Values) route {
@@ -128,71 +129,99 @@ func classify(r *http.Request, q url.Values) route {
 	switch {
 	case bucket == "":
 		if m == http.MethodGet {
-			rt.op, rt.action = "ListBuckets", "s3:ListAllMyBuckets"
+			rt.op = "ListBuckets"
 		}
 	case key == "":
 		if rt.sub == "" && m == http.MethodGet {
-			rt.op, rt.action = "ListObjects", "s3:ListBucket"
+			rt.op = "ListObjects"
 			if q.Get("list-type") == "2" {
 				rt.op = "ListObjectsV2"
 			}
 			break
 		}
-		if oa, ok := bucketOps[rt.sub][m]; ok {
-			rt.op, rt.action = oa.op, oa.action
+		if op, ok := bucketOps[rt.sub][m]; ok {
+			rt.op = op
 		}
 	case q.Has("uploadId"):
 		switch m {
 		case http.MethodPut:
-			rt.op, rt.action = "UploadPart", "s3:PutObject"
+			rt.op = "UploadPart"
 			if r.Header.Get("X-Amz-Copy-Source") != "" {
 				rt.op = "UploadPartCopy"
 			}
 		case http.MethodPost:
-			rt.op, rt.action = "CompleteMultipartUpload", "s3:PutObject"
+			rt.op = "CompleteMultipartUpload"
 		case http.MethodDelete:
-			rt.op, rt.action = "AbortMultipartUpload", "s3:AbortMultipartUpload"
+			rt.op = "AbortMultipartUpload"
 		case http.MethodGet:
-			rt.op, rt.action = "ListParts", "s3:ListMultipartUploadParts"
+			rt.op = "ListParts"
 		}
 	default:
-		ver := rt.versionID != ""
-		pick := func(op, action, versionAction string) {
-			rt.op, rt.action = op, action
-			if ver && versionAction != "" {
-				rt.action = versionAction
-			}
-		}
 		switch rt.sub + " " + m {
 		case "uploads POST":
-			pick("CreateMultipartUpload", "s3:PutObject", "")
+			rt.op = "CreateMultipartUpload"
 		case "acl GET":
-			pick("GetObjectAcl", "s3:GetObjectAcl", "s3:GetObjectVersionAcl")
+			rt.op = "GetObjectAcl"
 		case "acl PUT":
-			pick("PutObjectAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl")
+			rt.op = "PutObjectAcl"
 		case "tagging GET":
-			pick("GetObjectTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging")
+			rt.op = "GetObjectTagging"
 		case "tagging PUT":
-			pick("PutObjectTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging")
+			rt.op = "PutObjectTagging"
 		case "tagging DELETE":
-			pick("DeleteObjectTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging")
+			rt.op = "DeleteObjectTagging"
 		case " GET":
-			pick("GetObject", "s3:GetObject", "s3:GetObjectVersion")
+			rt.op = "GetObject"
 		case " HEAD":
-			pick("HeadObject", "s3:GetObject", "s3:GetObjectVersion")
+			rt.op = "HeadObject"
 		case " PUT":
-			pick("PutObject", "s3:PutObject", "")
+			rt.op = "PutObject"
 			if r.Header.Get("X-Amz-Copy-Source") != "" {
 				rt.op = "CopyObject"
 			}
 		case " DELETE":
-			pick("DeleteObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
+			rt.op = "DeleteObject"
 		}
 	}
+	rt.action = operationAction(rt.op, rt.versionID != "")
 	if rt.op == "" {
 		rt.op = "MethodNotAllowed"
 	}
 	return rt
+}
+
+// operationAliases name, for the operations whose entry in AWS's service
+// reference lists no action, the operation whose actions they need: the S3
+// API reference gives GetBucketLifecycleConfiguration and
+// PutBucketLifecycleConfiguration s3:GetLifecycleConfiguration and
+// s3:PutLifecycleConfiguration, as the older GetBucketLifecycle and
+// PutBucketLifecycle; a browser POST upload (PostObject, not an SDK
+// operation) needs what PutObject needs.
+var operationAliases = map[string]string{
+	"GetBucketLifecycleConfiguration": "GetBucketLifecycle",
+	"PutBucketLifecycleConfiguration": "PutBucketLifecycle",
+	"PostObject":                      "PutObject",
+}
+
+// operationAction is the IAM action that authorizes an API operation, from
+// AWS's Service Authorization Reference (policy.LookupOperation): the one
+// every call needs, or, for a request naming an object version, the
+// version form ("" for an operation the reference does not know).
+func operationAction(op string, version bool) string {
+	if alias, ok := operationAliases[op]; ok {
+		op = alias
+	}
+	o, ok := policy.LookupOperation(op)
+	if !ok {
+		return ""
+	}
+	if version && len(o.VersionRequired) > 0 {
+		return o.VersionRequired[0]
+	}
+	if len(o.Required) > 0 {
+		return o.Required[0]
+	}
+	return ""
 }
 
 func (rt route) resource() string {
