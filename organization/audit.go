@@ -271,6 +271,9 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		}
 		return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err))), nil
 	}
+	if len(fleet.Buckets) == 0 {
+		rows = append(rows, accessRow(info, "", securebucket.StatusNotApplicable, "the account has no buckets"))
+	}
 	for _, rep := range fleet.Buckets {
 		if rep.Err != nil {
 			rows = append(rows, Row{AccountID: info.ID, AccountName: info.Name, Region: rep.Region, Resource: rep.Bucket, Control: "-",
@@ -362,7 +365,7 @@ func errorText(err error) string {
 		} else {
 			short += op.Err.Error()
 		}
-		msg = strings.Replace(msg, op.Error(), short, 1)
+		msg = short // the layers above (credential caches, retries) add nothing
 	}
 	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "securebucket: "), "organization: ")
 	return strings.Join(strings.Fields(msg), " ")

@@ -14,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name: "audit",
-		usage: "audit -bucket B | -all [-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] " +
-			"[-concurrency N]",
+		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE] [-shard I/N] " +
+			"[-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] [-concurrency N] | -print-role-policy",
 		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
 			"or NOT_APPLICABLE per control",
 		formats: []string{"text", "json", "ocsf"},
@@ -38,12 +38,26 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 			"and judge public access with the account's settings")
 	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
 	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
-	concurrency := fs.Int("concurrency", securebucket.DefaultConcurrency, "buckets audited at once with -all")
+	concurrency := fs.Int("concurrency", securebucket.DefaultConcurrency, "buckets audited at once with -all; requests in flight with -organization")
+	org := addOrgFlags(fs, true)
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return g.fail(fmt.Errorf("audit: unexpected argument %q", fs.Arg(0)))
+	}
+	if *org.printPolicy {
+		return printRolePolicy(g)
+	}
+	if *org.on {
+		ids, err := parseControls(*controls)
+		if err != nil {
+			return g.fail(err)
+		}
+		if *concurrency < 1 || *concurrency > 1024 {
+			return g.fail(fmt.Errorf("audit: -concurrency must be between 1 and 1024, not %d", *concurrency))
+		}
+		return runAuditOrganization(ctx, g, org, *bucket, *accountControls, ids, *concurrency)
 	}
 	if (*bucket == "") == !*all {
 		return g.fail(errors.New("audit: give -bucket B or -all"))

@@ -55,6 +55,8 @@ var awsServices = []struct {
 	{svcIAM, func(g *globals, cfg aws.Config) *string { return g.newIAM(cfg).Options().BaseEndpoint }},
 	{svcSTS, func(g *globals, cfg aws.Config) *string { return g.newSTS(cfg).Options().BaseEndpoint }},
 	{svcKMS, func(g *globals, cfg aws.Config) *string { return g.newKMS(cfg).Options().BaseEndpoint }},
+	{svcOrganizations, func(g *globals, cfg aws.Config) *string { return g.newOrganizations(cfg).Options().BaseEndpoint }},
+	{svcAccount, func(g *globals, cfg aws.Config) *string { return g.newAccount(cfg).Options().BaseEndpoint }},
 }
 
 // envName is the environment variable that sets a service's endpoint.

@@ -13,7 +13,7 @@ import (
 func init() {
 	register(&command{
 		name:    "keys",
-		usage:   "keys [-max-age 90d] [-max-unused 45d] [-include-inactive]",
+		usage:   "keys [-max-age 90d] [-max-unused 45d] [-include-inactive] [-organization -role NAME [-external-id ID] [-checkpoint FILE] [-shard I/N]]",
 		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
 	})
@@ -31,6 +31,7 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 	maxAge := fs.String("max-age", "90d", "report active keys created longer ago than this: days (90d) or a Go duration (2160h)")
 	maxUnused := fs.String("max-unused", "45d", "report active keys not used for longer than this (CIS 1.12): days (45d) or a Go duration")
 	inactive := fs.Bool("include-inactive", false, "also list inactive keys (they cannot sign requests and never fail the run)")
+	org := addOrgFlags(fs, false)
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -44,6 +45,9 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 	unused, err := parseAge(*maxUnused)
 	if err != nil {
 		return g.fail(fmt.Errorf("keys: -max-unused: %w", err))
+	}
+	if *org.on {
+		return runKeysOrganization(ctx, g, org, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive})
 	}
 	client, err := clientFor(ctx, g, svcIAM, (*globals).newIAM)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // localaws's fakes, all on one endpoint.
 var localServices = map[string]bool{
 	svcS3: true, svcS3Control: true, svcSTS: true, svcCloudFront: true, svcCloudTrail: true, svcAccessAnalyzer: true, svcIAM: true,
+	svcOrganizations: true, svcAccount: true,
 }
 
 // startLocal starts, with -local, the in-memory AWS (internal/localaws:

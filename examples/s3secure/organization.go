@@ -1,0 +1,304 @@
+package main
+
+// audit -organization and keys -organization: every account of an AWS
+// Organization, through the organization package (roles, concurrency,
+// throttling, checkpoint, shards). audit.go and keys.go call in here with
+// one hook each.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/organization"
+	"github.com/s3secure/s3secure/report/ocsf"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+const (
+	svcOrganizations = "Organizations"
+	svcAccount       = "Account"
+)
+
+func (g *globals) newOrganizations(cfg aws.Config) *organizations.Client {
+	return organizations.NewFromConfig(cfg, func(o *organizations.Options) { g.override(svcOrganizations, &o.BaseEndpoint) })
+}
+
+func (g *globals) newAccount(cfg aws.Config) *account.Client {
+	return account.NewFromConfig(cfg, func(o *account.Options) { g.override(svcAccount, &o.BaseEndpoint) })
+}
+
+// orgFlags are the flags of a command's -organization mode.
+type orgFlags struct {
+	on          *bool
+	role        *string
+	externalID  *string
+	regions     *string
+	checkpoint  *string
+	shard       *string
+	printPolicy *bool
+}
+
+// addOrgFlags defines the -organization flags on fs; audit adds -regions
+// and -print-role-policy.
+func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
+	f := &orgFlags{
+		on: fs.Bool("organization", false, "every account of the AWS Organization (run with the management account's or a delegated "+
+			"administrator's credentials): assume -role in each member account"),
+		role: fs.String("role", "", "with -organization: the `NAME` of the role to assume in every member account (required; "+
+			"s3secure audit -print-role-policy prints the policy it needs)"),
+		externalID: fs.String("external-id", "", "with -organization: the `ID` the role's trust policy requires (sts:ExternalId)"),
+		checkpoint: fs.String("checkpoint", "", "with -organization: record finished accounts in `FILE`; running the same command "+
+			"again after a crash or Ctrl-C skips them and prints the same output"),
+		shard: fs.String("shard", "", "with -organization: audit only part `I/N` of the accounts (0 <= I < N, by account id); "+
+			"the N parts cover every account once and their outputs concatenate"),
+	}
+	if audit {
+		f.regions = fs.String("regions", "", "with -organization -account-controls: comma-separated `LIST` of Regions whose access "+
+			"points and trails are audited (default: each account's enabled Regions, from account:ListRegions)")
+		f.printPolicy = fs.Bool("print-role-policy", false, "print the least-privilege policy of the -role the organization audit assumes, and exit")
+	}
+	return f
+}
+
+// options checks the flags and returns the library's options.
+func (f *orgFlags) options() (*organization.Options, error) {
+	if *f.role == "" {
+		return nil, errors.New("-organization needs -role NAME: the role to assume in every member account (s3secure audit -print-role-policy prints its policy)")
+	}
+	o := &organization.Options{Role: *f.role, ExternalID: *f.externalID, Checkpoint: *f.checkpoint}
+	if *f.shard != "" {
+		s, err := organization.ParseShard(*f.shard)
+		if err != nil {
+			return nil, fmt.Errorf("-shard: %q is not I/N with 0 <= I < N", *f.shard)
+		}
+		o.Shard = s
+	}
+	if f.regions != nil && *f.regions != "" {
+		for _, r := range strings.Split(*f.regions, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				o.Regions = append(o.Regions, r)
+			}
+		}
+	}
+	return o, nil
+}
+
+// orgSetup returns what every -organization run needs: the configuration
+// and the Organizations and STS clients (all refused before any request
+// when an endpoint is configured for some services but not these).
+func (g *globals) orgSetup(ctx context.Context) (aws.Config, *organizations.Client, organization.STSAPI, error) {
+	org, err := clientFor(ctx, g, svcOrganizations, (*globals).newOrganizations)
+	if err != nil {
+		return aws.Config{}, nil, nil, err
+	}
+	roles, err := clientFor(ctx, g, svcSTS, (*globals).newSTS)
+	if err != nil {
+		return aws.Config{}, nil, nil, err
+	}
+	cfg, err := g.awsConfig(ctx)
+	return cfg, org, roles, err
+}
+
+// orgDone ends an -organization run: the summary, or how to resume.
+func (g *globals) orgDone(sum *organization.Summary, err error, checkpoint string, blocking bool) int {
+	if err != nil {
+		if errors.Is(err, context.Canceled) && sum != nil {
+			msg := fmt.Sprintf("interrupted after %d of %d accounts", sum.Done(), sum.Accounts)
+			if checkpoint != "" {
+				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again to resume"
+			} else {
+				msg += "; give -checkpoint FILE to make a run resumable"
+			}
+			fmt.Fprintln(g.stderr, "s3secure: "+msg)
+			return exitUsage
+		}
+		if errors.Is(err, organization.ErrInvalidOptions) {
+			return g.fail(errors.New(strings.TrimPrefix(err.Error(), "organization: invalid options: ")))
+		}
+		return g.fail(err)
+	}
+	if blocking {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func orgSummary(sum *organization.Summary, checkpoint string) string {
+	s := fmt.Sprintf("%d accounts: %d audited, %d unreachable, %d skipped", sum.Accounts, sum.Audited, sum.Unreachable, sum.Skipped)
+	if sum.Resumed > 0 {
+		s += fmt.Sprintf(" (%d from checkpoint %s)", sum.Resumed, checkpoint)
+	}
+	return s
+}
+
+// runAuditOrganization is audit -organization: one row per control per
+// account (account_id, account_name, region, resource, control, status,
+// severity, message), streamed account by account in account id order;
+// text adds a summary line per account and one for the run.
+func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket string, accountControls bool, controls []securebucket.Control, concurrency int) int {
+	if bucket != "" {
+		return g.fail(errors.New("audit: -organization audits every bucket of every account: leave out -bucket"))
+	}
+	opts, err := f.options()
+	if err != nil {
+		return g.fail(fmt.Errorf("audit: %w", err))
+	}
+	opts.AccountControls, opts.Controls, opts.Concurrency = accountControls, controls, concurrency
+	cfg, org, roles, err := g.orgSetup(ctx)
+	if err != nil {
+		return g.fail(err)
+	}
+	opts.Clients = &organization.Clients{
+		S3:         func(c aws.Config) securebucket.ReadAPI { return g.newS3(c) },
+		S3Control:  func(c aws.Config) securebucket.AccountAuditControlAPI { return g.newS3Control(c) },
+		CloudTrail: func(c aws.Config) securebucket.TrailsAPI { return g.newCloudTrail(c) },
+		Regions:    func(c aws.Config) organization.RegionsAPI { return g.newAccount(c) },
+	}
+	blocking := false
+	enc := json.NewEncoder(g.stdout)
+	product := ocsfProduct()
+	report := func(r *organization.Report) error {
+		counts := map[securebucket.Status]int{}
+		var p *printer
+		if g.format == "text" {
+			p = g.newPrinter("account", "region", "resource", "control", "status", "severity", "message")
+		}
+		for _, row := range r.Rows {
+			counts[row.Status]++
+			blocking = blocking || row.Blocking()
+			switch g.format {
+			case "json":
+				if err := enc.Encode(row); err != nil {
+					return err
+				}
+			case "ocsf":
+				c := controlCheck(securebucket.ControlResult{Control: row.Control, Title: row.Title, Status: row.Status, Severity: row.Severity, Message: row.Message},
+					row.Resource, row.AccountID, row.Region, r.Time)
+				if err := enc.Encode(ocsf.NewDetectionFinding(product, c)); err != nil {
+					return err
+				}
+			default:
+				p.Row(row.AccountID, row.Region, row.Resource, string(row.Control), string(row.Status), row.Severity, row.Message)
+			}
+		}
+		if p != nil {
+			p.Flush()
+			line := fmt.Sprintf("account %s (%s): %s: %d PASS, %d FAIL, %d UNKNOWN, %d NOT_APPLICABLE", r.Account.ID, r.Account.Name, r.Status,
+				counts[securebucket.StatusPass], counts[securebucket.StatusFail], counts[securebucket.StatusUnknown], counts[securebucket.StatusNotApplicable])
+			if r.Reason != "" {
+				line += "; " + r.Reason
+			}
+			if _, err := fmt.Fprintln(g.stdout, redactSecrets(line)+"\n"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	sum, err := organization.Audit(ctx, cfg, org, roles, report, opts)
+	if err == nil && g.format == "text" {
+		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
+	}
+	return g.orgDone(sum, err, opts.Checkpoint, blocking)
+}
+
+// printRolePolicy is audit -print-role-policy.
+func printRolePolicy(g *globals) int {
+	doc, err := organization.RolePolicy()
+	if err != nil {
+		return g.fail(err)
+	}
+	b, err := doc.MarshalIndent("", "  ")
+	if err != nil {
+		return g.fail(err)
+	}
+	fmt.Fprintln(g.stdout, string(b))
+	return exitOK
+}
+
+// orgKeyRow is one access key of keys -organization.
+type orgKeyRow struct {
+	AccountID   string   `json:"account_id"`
+	User        string   `json:"user"`
+	KeyID       string   `json:"key_id"`
+	Status      string   `json:"status"`
+	Created     string   `json:"created"`
+	AgeDays     int      `json:"age_days"`
+	LastUsed    *string  `json:"last_used"`
+	LastService *string  `json:"last_service"`
+	Problems    []string `json:"problems"`
+}
+
+// runKeysOrganization is keys -organization: the access-key report of
+// every account, with the account id first; an unreachable account is one
+// row of status "unknown" that fails the run.
+func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analyzer.KeyOptions) int {
+	opts, err := f.options()
+	if err != nil {
+		return g.fail(fmt.Errorf("keys: %w", err))
+	}
+	cfg, org, roles, err := g.orgSetup(ctx)
+	if err != nil {
+		return g.fail(err)
+	}
+	work := organization.Work[orgKeyRow]{
+		Name: "keys",
+		Audit: func(ctx context.Context, a *organization.Account) ([]orgKeyRow, error) {
+			found, err := analyzer.KeyHygiene(ctx, g.newIAM(a.Config), ko)
+			if err != nil {
+				return nil, err
+			}
+			rows := make([]orgKeyRow, len(found))
+			for i, k := range found {
+				rows[i] = orgKeyRow{AccountID: a.ID, User: k.User, KeyID: k.KeyID, Status: "inactive", Created: k.Created.UTC().Format(time.RFC3339),
+					AgeDays: int(k.Age / (24 * time.Hour)), Problems: []string{}}
+				if k.Active {
+					rows[i].Status = "active"
+				}
+				if !k.LastUsed.IsZero() {
+					lu := k.LastUsed.UTC().Format(time.RFC3339)
+					rows[i].LastUsed, rows[i].LastService = &lu, &k.LastService
+				}
+				for _, p := range k.Problems {
+					rows[i].Problems = append(rows[i].Problems, string(p))
+				}
+			}
+			return rows, nil
+		},
+		Unreachable: func(a organization.AccountInfo, reason string) []orgKeyRow {
+			return []orgKeyRow{{AccountID: a.ID, User: "-", KeyID: "-", Status: "unknown", Problems: []string{"unreachable: " + reason}}}
+		},
+	}
+	blocking := false
+	p := g.newPrinter("account_id", "user", "key_id", "status", "created", "age_days", "last_used", "last_service", "problems")
+	emit := func(r *organization.Result[orgKeyRow]) error {
+		for _, k := range r.Rows {
+			blocking = blocking || k.Status != "inactive"
+			if g.json() {
+				p.Row(k.AccountID, k.User, k.KeyID, k.Status, k.Created, k.AgeDays, k.LastUsed, k.LastService, k.Problems)
+				continue
+			}
+			lu, ls := "never", "-"
+			if k.LastUsed != nil {
+				lu, ls = *k.LastUsed, *k.LastService
+			}
+			p.Row(k.AccountID, k.User, k.KeyID, k.Status, k.Created, k.AgeDays, lu, ls, strings.Join(k.Problems, ","))
+		}
+		p.Flush()
+		return nil
+	}
+	sum, err := organization.Run(ctx, cfg, org, roles, work, emit, opts)
+	if err == nil && !g.json() {
+		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
+	}
+	return g.orgDone(sum, err, opts.Checkpoint, blocking)
+}
