@@ -415,6 +415,10 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 			if !ok {
 				break
 			}
+			if err := ctx.Err(); err != nil {
+				runErr = err // nothing more is emitted once ctx ends
+				break
+			}
 			delete(pending, next)
 			res := d.res
 			if res == nil {
