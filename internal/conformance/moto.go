@@ -35,6 +35,21 @@ func StartMoto(tb testing.TB) string {
 	if ep := os.Getenv(MotoEndpointEnv); ep != "" {
 		return ep
 	}
+	return startMoto(tb)
+}
+
+// StartPrivateMoto is StartMoto for a test whose verdict depends on the
+// account's state as a whole (every bucket of the account, the account's
+// Block Public Access): it always starts a moto_server of its own, even when
+// S3SECURE_MOTO_ENDPOINT names a shared one that other packages' tests fill
+// with public buckets at the same time.
+func StartPrivateMoto(tb testing.TB) string {
+	tb.Helper()
+	return startMoto(tb)
+}
+
+func startMoto(tb testing.TB) string {
+	tb.Helper()
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		if os.Getenv("CI") != "" {
