@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // maxLineLength bounds one log line; a longer one is reported malformed.
@@ -37,13 +38,21 @@ const maxLineLength = 1 << 20
 // Errors: a [*ReadError] for a failed read (or a broken gzip stream), or fn's error, returned as
 // is. The stats are valid in every case.
 func ParseServerAccessLog(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
+	return parseServerAccessLog(r, file, fn, false)
+}
+
+// parseServerAccessLog is ParseServerAccessLog; with reuse, the strings of
+// the record passed to fn share the reader's buffer and are valid only
+// until fn returns (Suggest's own reading, which copies what it keeps:
+// BenchmarkParseServerAccessLog measures both).
+func parseServerAccessLog(r io.Reader, file string, fn func(*Record) error, reuse bool) (*ParseStats, error) {
 	stats := &ParseStats{}
 	r, err := maybeGunzip(r)
 	if err != nil {
 		return stats, &ReadError{Object: file, Err: err}
 	}
-	p := &salParser{file: file, principals: map[string]Principal{}}
-	lr := lineReader{r: r}
+	p := &salParser{file: file, principals: map[string]*cachedPrincipal{}}
+	lr := lineReader{r: r, reuse: reuse}
 	for {
 		s, line, tooLong, err := lr.next()
 		if len(s) > 0 || tooLong {
@@ -82,9 +91,13 @@ type lineReader struct {
 	line  int    // the number of the last line returned
 	err   error  // the read error to return once the lines run out
 	skip  bool   // inside a line longer than maxLineLength
+	// reuse makes the lines share two buffers used in turn, instead of
+	// copies: a line is valid until the block after its own is read.
+	reuse bool
+	spare []byte
 }
 
-const lineBlock = 256 << 10
+const lineBlock = 32 << 10
 
 // next returns the next line and its number. err is io.EOF (or a read error)
 // with the last line, or alone once nothing is left.
@@ -142,19 +155,42 @@ func (lr *lineReader) next() (s string, line int, tooLong bool, err error) {
 	}
 }
 
-// seal returns buf[from:end] as a string (a copy: a record's strings are
-// its own) and moves the bytes after end to the front of the buffer.
+// seal returns buf[from:end] as a string and moves the bytes after end to
+// the front of the buffer: a copy (a record's strings are its own), or with
+// reuse the buffer's own bytes.
 func (lr *lineReader) seal(from, end int) string {
-	s := string(lr.buf[from:end])
-	lr.n = copy(lr.buf, lr.buf[end:lr.n])
-	return s
+	if !lr.reuse {
+		s := string(lr.buf[from:end])
+		lr.n = copy(lr.buf, lr.buf[end:lr.n])
+		return s
+	}
+	old := lr.buf
+	if len(lr.spare) != len(old) {
+		lr.spare = make([]byte, len(old))
+	}
+	lr.buf, lr.spare = lr.spare, old
+	lr.n = copy(lr.buf, old[end:lr.n])
+	if end == from {
+		return ""
+	}
+	// The next read fills the other buffer; this one is written again only
+	// after every line of this block has been handed out and used.
+	return unsafe.String(&old[from], end-from)
+}
+
+// cachedPrincipal is a requester (a copy, which the cache's key shares)
+// and who it is.
+type cachedPrincipal struct {
+	key string
+	p   Principal
 }
 
 type salParser struct {
 	file string
 	rec  Record
 	// The time of the previous line, which the next usually shares.
-	lastTime   string
+	lastTime   [26]byte
+	hasTime    bool
 	lastParsed time.Time
 	// The query of the last Request-URI with one, and what it says:
 	// listings repeat theirs.
@@ -164,7 +200,7 @@ type salParser struct {
 	head, owner, bucket string
 	// principals caches requester → principal; a log has few requesters,
 	// and runs of the same one.
-	principals    map[string]Principal
+	principals    map[string]*cachedPrincipal
 	lastRequester string
 	lastPrincipal Principal
 }
@@ -174,15 +210,25 @@ type salParser struct {
 // Referer and User-Agent follow; Record.Detail reads the rest when asked.
 func (p *salParser) parse(s string, line int) string {
 	r := &p.rec
-	// Every field is set below, or reset here: assigning a whole Record
-	// costs more than the rest of the line.
-	r.File, r.Line = p.file, line
-	r.VersionID, r.ListPrefix, r.HasListPrefix, r.CopySource = "", "", false, ""
+	// Every field is set below, or reset here. A field that holds what the
+	// previous line had is not written again: the record is reused, and
+	// writing strings into it (write barriers while the GC runs) costs
+	// more than reading the rest of the line.
+	if r.File != p.file {
+		r.File = p.file
+	}
+	r.Line = line
+	if r.VersionID != "" || r.ListPrefix != "" || r.HasListPrefix || r.CopySource != "" {
+		r.VersionID, r.ListPrefix, r.HasListPrefix, r.CopySource = "", "", false, ""
+	}
 	r.detailRead = false
 	i := 0
 	// Bucket owner and bucket: the same on every line of a log file.
 	if p.head != "" && strings.HasPrefix(s, p.head) {
-		r.BucketOwner, r.Bucket, i = p.owner, p.bucket, len(p.head)
+		if r.Bucket != p.bucket || r.BucketOwner != p.owner {
+			r.BucketOwner, r.Bucket = p.owner, p.bucket
+		}
+		i = len(p.head)
 	} else {
 		owner, ok := plainField(s, &i)
 		if !ok {
@@ -194,9 +240,11 @@ func (p *salParser) parse(s string, line int) string {
 			return "no bucket"
 		}
 		r.Bucket = b
-		p.head, p.owner, p.bucket = "", r.BucketOwner, b
+		// The caches outlive the line: they keep copies.
+		p.head, p.owner, p.bucket = "", strings.Clone(r.BucketOwner), strings.Clone(b)
+		r.BucketOwner, r.Bucket = p.owner, p.bucket
 		if i < len(s) && s[i] == ' ' {
-			p.head = s[:i+1]
+			p.head = strings.Clone(s[:i+1])
 		}
 	}
 	skipSpaces(s, &i)
@@ -207,14 +255,17 @@ func (p *salParser) parse(s string, line int) string {
 	} else {
 		return "bad time"
 	}
-	if ts != p.lastTime || p.lastTime == "" {
+	if !p.hasTime || ts != string(p.lastTime[:]) {
 		t, ok := parseLogTime(ts)
 		if !ok {
 			return "bad time " + quoteShort(ts)
 		}
-		p.lastTime, p.lastParsed = ts, t
+		copy(p.lastTime[:], ts)
+		p.hasTime, p.lastParsed = true, t
+		r.Time = t
+	} else if !r.Time.Equal(p.lastParsed) {
+		r.Time = p.lastParsed
 	}
-	r.Time = p.lastParsed
 	var f [5]string // remote IP, requester, request ID, operation, key
 	for n := range f {
 		v, ok := plainField(s, &i)
@@ -223,22 +274,29 @@ func (p *salParser) parse(s string, line int) string {
 		}
 		f[n] = v
 	}
-	r.SourceIP = dash(f[0])
-	r.Requester = dash(f[1])
+	if ip := dash(f[0]); ip != r.SourceIP {
+		r.SourceIP = ip
+	}
+	if rq := dash(f[1]); rq != r.Requester || rq == "" {
+		r.Requester = rq
+	}
 	if r.Requester == p.lastRequester && p.lastRequester != "" {
-		r.Principal = p.lastPrincipal
+		if r.Principal != p.lastPrincipal {
+			r.Principal = p.lastPrincipal
+		}
 	} else {
-		pr, ok := p.principals[r.Requester]
+		c, ok := p.principals[r.Requester]
 		if !ok {
 			key := strings.Clone(r.Requester)
-			pr = parseRequester(key)
+			c = &cachedPrincipal{key: key, p: parseRequester(key)}
 			if len(p.principals) >= 4096 {
 				clear(p.principals)
 			}
-			p.principals[key] = pr
+			p.principals[key] = c
 		}
+		pr := c.p
 		r.Principal = pr
-		p.lastRequester, p.lastPrincipal = r.Requester, pr
+		p.lastRequester, p.lastPrincipal = c.key, pr
 	}
 	r.RequestID = dash(f[2])
 	r.Operation = f[3]
@@ -280,9 +338,9 @@ func (p *salParser) parse(s string, line int) string {
 	if q := strings.IndexByte(r.RequestURI, '?'); q >= 0 {
 		query := r.RequestURI[q:]
 		if query != p.lastQuery {
-			p.lastQuery = query
-			p.lastPrefix, p.lastHasPrefix = queryParam(query, "prefix")
-			p.lastVersion, _ = queryParam(query, "versionId")
+			p.lastQuery = strings.Clone(query)
+			p.lastPrefix, p.lastHasPrefix = queryParam(p.lastQuery, "prefix")
+			p.lastVersion, _ = queryParam(p.lastQuery, "versionId")
 		}
 		if r.Key == "" {
 			r.ListPrefix, r.HasListPrefix = p.lastPrefix, p.lastHasPrefix

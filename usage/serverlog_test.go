@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -223,4 +224,36 @@ func TestParseServerAccessLogLongLine(t *testing.T) {
 	assert.Len(t, recs, 3, "a line longer than the read buffer but under 1 MiB is read")
 	assert.Equal(t, 1, stats.Malformed)
 	assert.Equal(t, 2, stats.Errors[0].Line)
+}
+
+// Suggest reads with strings that share the reader's buffer; that reading
+// must give exactly the records ParseServerAccessLog gives, across blocks
+// (a log larger than the buffer, with lines longer than it).
+func TestReusingParserMatchesCopying(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(scenario())
+	b.WriteString(string(benchLog(3000)))
+	b.WriteString(line("-", "REST.GET.OBJECT", strings.Repeat("k", 300<<10), "GET /x HTTP/1.1", 200) + "\n")
+	b.WriteString(string(benchLog(500)))
+	input := b.String()
+	snapshot := func(parse parseFunc) ([]string, *usage.ParseStats) {
+		var out []string
+		stats, err := parse(strings.NewReader(input), "f", func(r *usage.Record) error {
+			d := r.Detail()
+			out = append(out, fmt.Sprintf("%+v %+v", *r, d)) // a copy, made while the strings are valid
+			return nil
+		})
+		require.NoError(t, err)
+		return out, stats
+	}
+	want, wantStats := snapshot(usage.ParseServerAccessLog)
+	got, gotStats := snapshot(usage.ParseServerAccessLogReusing)
+	require.Greater(t, len(want), 3500)
+	assert.Equal(t, wantStats, gotStats)
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		if want[i] != got[i] {
+			t.Fatalf("record %d differs:\n%s\n%s", i, want[i], got[i])
+		}
+	}
 }

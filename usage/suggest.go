@@ -310,7 +310,9 @@ func readObject(ctx context.Context, o Object, kind logKind, fn func(*Record, lo
 	}
 	var st *ParseStats
 	if kind == serverAccessLog {
-		st, err = ParseServerAccessLog(r, o.Name, each)
+		// The records' strings share the reader's buffer: what Suggest
+		// keeps, it copies.
+		st, err = parseServerAccessLog(r, o.Name, each, true)
 	} else {
 		st, err = ParseCloudTrail(r, o.Name, each)
 	}
