@@ -124,7 +124,7 @@ func LookupAction(name string) (Action, bool) {
 func ExpandActions(pattern string) []Action {
 	var out []Action
 	for i := range catalogActions {
-		if matchFold(pattern, catalogActions[i].Name) {
+		if MatchAction(pattern, catalogActions[i].Name) {
 			out = append(out, catalogActions[i].clone())
 		}
 	}
@@ -220,10 +220,6 @@ func appendLower(dst []byte, s string) []byte {
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
-
-// matchFold reports whether name matches the glob pattern (* any run of
-// characters, ? one character), ASCII case-insensitively.
-func matchFold(pattern, name string) bool { return glob(pattern, name, true) }
 
 func byteEq(a, b byte, fold bool) bool {
 	if a == b {

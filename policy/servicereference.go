@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy/internal/svcref"
 )
 
 // MaxServiceReferenceSize is the largest service reference file
@@ -56,14 +58,14 @@ func LoadServiceReference(r io.Reader) (*ServiceReference, error) {
 	if len(data) > MaxServiceReferenceSize {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalidServiceReference, MaxServiceReferenceSize)
 	}
-	var f serviceReferenceFile
+	var f svcref.File
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidServiceReference, err)
 	}
 	if f.Name != "s3" {
 		return nil, fmt.Errorf("%w: the file is for service %q, not s3", ErrInvalidServiceReference, f.Name)
 	}
-	return f.merge()
+	return merge(&f)
 }
 
 // Version is the file's format version ("v1.4").
@@ -83,36 +85,8 @@ func (r *ServiceReference) LookupAction(name string) (Action, bool) {
 	return a.clone(), true
 }
 
-// serviceReferenceFile is the part of the service reference JSON that
-// validation uses.
-type serviceReferenceFile struct {
-	Name    string
-	Version string
-	Actions []struct {
-		Name                string
-		ActionConditionKeys []string
-		Annotations         struct {
-			Properties struct {
-				IsList                 bool
-				IsPermissionManagement bool
-				IsTaggingOnly          bool
-				IsWrite                bool
-			}
-		}
-		Resources []struct{ Name string }
-	}
-	ConditionKeys []struct {
-		Name  string
-		Types []string
-	}
-	Resources []struct {
-		Name          string
-		ARNFormats    []string
-		ConditionKeys []string
-	}
-}
-
-func (f *serviceReferenceFile) merge() (*ServiceReference, error) {
+// merge merges a service reference file over the built-in snapshot.
+func merge(f *svcref.File) (*ServiceReference, error) {
 	c := &catalog{
 		actions:       slices.Clone(catalogActions[:]),
 		resourceTypes: slices.Clone(catalogResourceTypes[:]),
@@ -167,18 +141,7 @@ func (f *serviceReferenceFile) merge() (*ServiceReference, error) {
 		if _, dup := c.extraIndex[strings.ToLower(name)]; dup {
 			continue
 		}
-		p := a.Annotations.Properties
-		level := AccessRead
-		switch {
-		case p.IsPermissionManagement:
-			level = AccessPermissionsManagement
-		case p.IsTaggingOnly:
-			level = AccessTagging
-		case p.IsWrite:
-			level = AccessWrite
-		case p.IsList:
-			level = AccessList
-		}
+		level := AccessLevel(a.Annotations.Properties.AccessLevel())
 		c.extraIndex[strings.ToLower(name)] = len(c.actions)
 		c.actions = append(c.actions, Action{Name: name, AccessLevel: level, Resources: res, ConditionKeys: union(nil, a.ActionConditionKeys)})
 		ref.added = append(ref.added, name)

@@ -20,6 +20,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy/internal/svcref"
 )
 
 // CatalogFile and CodesFile are the names of the generated files in package policy.
@@ -46,32 +48,6 @@ var serviceKeysLimitingPublic = []string{
 	"s3:DataAccessPointAccount",
 	"s3:DataAccessPointArn",
 	"s3:x-amz-server-side-encryption-aws-kms-key-id",
-}
-
-type serviceRef struct {
-	Name    string
-	Actions []struct {
-		Name                string
-		ActionConditionKeys []string
-		Annotations         struct {
-			Properties struct {
-				IsList                 bool
-				IsPermissionManagement bool
-				IsTaggingOnly          bool
-				IsWrite                bool
-			}
-		}
-		Resources []struct{ Name string }
-	}
-	ConditionKeys []struct {
-		Name  string
-		Types []string
-	}
-	Resources []struct {
-		Name          string
-		ARNFormats    []string
-		ConditionKeys []string
-	}
 }
 
 // additions lists the actions AWS added after the service reference snapshot,
@@ -138,7 +114,7 @@ type check struct {
 // Generate reads the reference data in dataDir and returns the generated Go
 // source files by name (CatalogFile, CodesFile, OperationsFile), gofmt-ed.
 func Generate(dataDir string) (map[string][]byte, error) {
-	var ref serviceRef
+	var ref svcref.File
 	if err := readJSON(filepath.Join(dataDir, serviceRefFile), &ref); err != nil {
 		return nil, err
 	}
@@ -164,20 +140,7 @@ func Generate(dataDir string) (map[string][]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("gen: action %s missing from the supplement", a.Name)
 		}
-		p := a.Annotations.Properties
-		// The service reference sets IsWrite on every permissions-management
-		// and tagging action too, so the order of these tests matters.
-		level := "Read"
-		switch {
-		case p.IsPermissionManagement:
-			level = "Permissions management"
-		case p.IsTaggingOnly:
-			level = "Tagging"
-		case p.IsWrite:
-			level = "Write"
-		case p.IsList:
-			level = "List"
-		}
+		level := a.Annotations.Properties.AccessLevel()
 		if s.AccessLevel != level {
 			return nil, fmt.Errorf("gen: action %s: access level %q from flags, %q in the supplement", a.Name, level, s.AccessLevel)
 		}
