@@ -411,7 +411,11 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 //     keeping every other statement.
 //
 // It plans first ([PlanAccessPoint]) and writes only what differs, in that
-// order. An existing access point with the same bucket, origin and Block
+// order. Both policies are replaced whole by S3 Control and S3, so each is
+// merged again on a fresh read at the moment of its write, written and
+// verified, as described under "Writes" in the package documentation: a
+// statement someone added since the plan (creating the access point can
+// take a while) is kept. An existing access point with the same bucket, origin and Block
 // Public Access is reused (Created false); one that differs gives
 // [ErrAccessPointMismatch]. Calling it again with the same arguments writes
 // nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
@@ -456,20 +460,24 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		res.Alias = aws.ToString(got.Alias)
 	}
 	if plan.Policy != nil {
-		body, err := plan.Policy.Marshal()
+		// Written from a fresh read, not from the plan's: creating the
+		// access point may have taken a while.
+		want, err := apPolicy(region, accountID, name, opts)
 		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
-		if _, err := control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}); err != nil {
+		out, err := apWritePolicy(ctx, control, accountID, name, want.Statements)
+		res.PolicyChanged = out.wrote
+		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
-		res.PolicyChanged = true
 	}
 	if plan.BucketPolicy != nil {
-		if err := apPutBucketPolicy(ctx, buckets, bucket, accountID, plan.BucketPolicy); err != nil {
+		wrote, err := apWriteDelegation(ctx, buckets, bucket, accountID)
+		res.BucketPolicyChanged = wrote
+		if err != nil {
 			return res, err
 		}
-		res.BucketPolicyChanged = true
 	}
 	return res, nil
 }
@@ -506,30 +514,22 @@ func apMatches(got *s3control.GetAccessPointOutput, bucket, vpcID string) error 
 // the bucket policy, creating the policy if there is none, and reports
 // whether it wrote anything. Every other statement is kept byte for byte;
 // an equivalent statement under another Sid is recognised (nothing is
-// written). ConfirmRemoveSelfBucketAccess is never set; ExpectedBucketOwner
+// written), and so is the statement under its own Sid made stricter (one
+// that grants no more). The policy is read, merged, written and verified
+// as described under "Writes" in the package documentation. ConfirmRemoveSelfBucketAccess is never set; ExpectedBucketOwner
 // is accountID. A merged policy over 20 KB fails with
 // policy.ErrPolicyTooLarge before any write; a failed request is an
 // [*AccountError].
 func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
-	res, err := apPlanDelegation(ctx, client, bucket, accountID)
-	if err != nil || !res.Changed() {
-		return false, err
-	}
-	if err := apPutBucketPolicy(ctx, client, bucket, accountID, res.Document); err != nil {
-		return false, err
-	}
-	return true, nil
+	return apWriteDelegation(ctx, client, bucket, accountID)
 }
 
 // apPlanDelegation reads the bucket policy and merges the delegation
 // statement into it, checking the size of the result.
 func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (*policy.MergeResult, error) {
-	if err := acctCheckID(accountID); err != nil {
-		return nil, err
-	}
-	want, err := policy.DelegateToAccessPoints(bucket, accountID)
+	want, err := apDelegation(bucket, accountID)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+		return nil, err
 	}
 	if acctIsNil(client) {
 		return nil, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
@@ -537,38 +537,160 @@ func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, 
 	fail := func(op string, err error) (*policy.MergeResult, error) {
 		return nil, &AccountError{AccountID: accountID, Operation: op + " " + bucket, Err: err}
 	}
-	var cur *policy.Document // nil: no policy yet
-	out, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)})
-	switch {
-	case err == nil:
-		if cur, err = policy.Parse([]byte(aws.ToString(out.Policy))); err != nil {
-			return fail("GetBucketPolicy", err)
-		}
-	case hasCode(err, "NoSuchBucketPolicy"):
-	default:
-		return fail("GetBucketPolicy", err)
-	}
-	merged, err := policy.Merge(cur, want)
+	cur, err := apReadBucketPolicy(ctx, client, bucket, accountID)
 	if err != nil {
 		return fail("GetBucketPolicy", err)
 	}
+	merged, err := apMergeDelegation(cur, want)
+	if err != nil {
+		return fail("PutBucketPolicy", err)
+	}
+	return merged, nil
+}
+
+func apDelegation(bucket, accountID string) (policy.Statement, error) {
+	if err := acctCheckID(accountID); err != nil {
+		return policy.Statement{}, err
+	}
+	want, err := policy.DelegateToAccessPoints(bucket, accountID)
+	if err != nil {
+		return policy.Statement{}, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+	}
+	return want, nil
+}
+
+func apReadBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (string, error) {
+	out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3.GetBucketPolicyOutput, error) {
+		return client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)})
+	})
+	if hasCode(err, "NoSuchBucketPolicy") {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.Policy), nil
+}
+
+// apMergeDelegation merges want into the policy text cur ("" for none),
+// keeping a statement under its Sid that grants no more than it
+// ([atLeastAsStrict]), and checks the size of a changed result.
+func apMergeDelegation(cur string, want policy.Statement) (*policy.MergeResult, error) {
+	var doc *policy.Document
+	required := []policy.Statement{want}
+	if cur != "" {
+		d, err := policy.Parse([]byte(cur))
+		if err != nil {
+			return nil, err
+		}
+		doc = d
+		required = dropCoveredIn(doc, required, "", &policyMerge{})
+	}
+	merged, err := policy.Merge(doc, required...)
+	if err != nil {
+		return nil, err
+	}
 	if merged.Changed() {
 		if err := merged.Document.CheckSize(policy.KindBucket); err != nil {
-			return fail("PutBucketPolicy", err)
+			return nil, err
 		}
 	}
 	return merged, nil
 }
 
-func apPutBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string, doc *policy.Document) error {
-	body, err := doc.Marshal()
-	if err == nil {
-		_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)})
-	}
+// apWriteDelegation merges the delegation statement into the bucket policy
+// with the package's write discipline (see "Writes" in the package
+// documentation) and reports whether it wrote.
+func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
+	want, err := apDelegation(bucket, accountID)
 	if err != nil {
-		return &AccountError{AccountID: accountID, Operation: "PutBucketPolicy " + bucket, Err: err}
+		return false, err
 	}
-	return nil
+	if acctIsNil(client) {
+		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
+	}
+	out, err := rmw[string, *policy.Document]{
+		key: bucket + "\x00policy", what: "bucket policy of " + bucket,
+		read: func(ctx context.Context) (string, error) { return apReadBucketPolicy(ctx, client, bucket, accountID) },
+		merge: func(cur string) (*policy.Document, []string, error) {
+			m, err := apMergeDelegation(cur, want)
+			if err != nil || !m.Changed() {
+				return nil, nil, err
+			}
+			return m.Document, []string{apChanges(m.Changes)}, nil
+		},
+		write: func(ctx context.Context, doc *policy.Document) error {
+			body, err := doc.Marshal()
+			if err != nil {
+				return err
+			}
+			_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)})
+			return err
+		},
+		readFP:  func(cur string) string { return cur },
+		writeFP: docFP,
+	}.run(ctx, Retry{}.withDefaults())
+	if err != nil {
+		return out.wrote, &AccountError{AccountID: accountID, Operation: "PutBucketPolicy " + bucket, Err: err}
+	}
+	return out.wrote, nil
+}
+
+// apWritePolicy merges want into the access point's policy with the
+// package's write discipline.
+func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want []policy.Statement) (outcome, error) {
+	return rmw[string, *policy.Document]{
+		key: accountID + "\x00accesspoint\x00" + name, what: "policy of access point " + name,
+		read: func(ctx context.Context) (string, error) {
+			out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3control.GetAccessPointPolicyOutput, error) {
+				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+			})
+			if hasCode(err, "NoSuchAccessPointPolicy") {
+				return "", nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return aws.ToString(out.Policy), nil
+		},
+		merge: func(cur string) (*policy.Document, []string, error) {
+			var doc *policy.Document
+			if cur != "" {
+				d, err := policy.Parse([]byte(cur))
+				if err != nil {
+					return nil, nil, err
+				}
+				doc = d
+			}
+			merged, changes, changed, err := apMergeOwned(doc, want)
+			if err != nil || !changed {
+				return nil, nil, err
+			}
+			if err := merged.CheckSize(policy.KindAccessPoint); err != nil {
+				return nil, nil, err
+			}
+			return merged, []string{apChanges(changes)}, nil
+		},
+		write: func(ctx context.Context, doc *policy.Document) error {
+			body, err := doc.Marshal()
+			if err != nil {
+				return err
+			}
+			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))})
+			return err
+		},
+		readFP:  func(cur string) string { return cur },
+		writeFP: docFP,
+	}.run(ctx, Retry{}.withDefaults())
+}
+
+// docFP identifies a policy document about to be written.
+func docFP(d *policy.Document) string {
+	b, err := d.Marshal()
+	if err != nil {
+		return "unmarshalable"
+	}
+	return string(b)
 }
 
 // apMergeOwned merges want into doc (nil: no policy yet) with the policy

@@ -1,6 +1,7 @@
 package securebucket_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -293,4 +294,66 @@ func TestPlanAccessPoint(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, plan.NoChange(), plan.String())
 	assert.Contains(t, plan.String(), "nothing to do")
+}
+
+// slowCreate is S3 Control whose CreateAccessPoint takes long enough for
+// someone else to change the bucket policy meanwhile.
+type slowCreate struct {
+	*s3control.Client
+	meanwhile func(ctx context.Context)
+}
+
+func (s slowCreate) CreateAccessPoint(ctx context.Context, in *s3control.CreateAccessPointInput, optFns ...func(*s3control.Options)) (*s3control.CreateAccessPointOutput, error) {
+	s.meanwhile(ctx)
+	return s.Client.CreateAccessPoint(ctx, in, optFns...)
+}
+
+// TestCreateAccessPointWritesFromFreshRead: a statement added to the bucket
+// policy after CreateAccessPoint planned (while the access point was being
+// created) is kept: the bucket policy is merged on a fresh read, not
+// written from the plan's.
+func TestCreateAccessPointWritesFromFreshRead(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateAWSDefault))
+	_, err := e.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` + apForeignStatement + `]}`)})
+	require.NoError(t, err)
+	late := `{"Sid":"AddedMeanwhile","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/late"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}`
+	control := slowCreate{Client: e.control, meanwhile: func(ctx context.Context) {
+		_, err := e.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` + apForeignStatement + `,` + late + `]}`)})
+		require.NoError(t, err)
+	}}
+	opts := &securebucket.AccessPointOptions{VPCID: "vpc-0abc123", Principal: "arn:aws:iam::111122223333:role/app"}
+	res, err := securebucket.CreateAccessPoint(ctx, control, e.s3, e.account, e.region(), "data", "late-ap", opts)
+	require.NoError(t, err)
+	assert.True(t, res.BucketPolicyChanged)
+	assert.Equal(t, []string{"TeamRead", "AddedMeanwhile", policy.SidDelegateToAccessPoints}, e.bucketPolicy(t, "data").Sids())
+}
+
+// TestDelegateToAccessPointsKeepsStricter: the delegation statement under
+// its own Sid, narrowed by its owner (an organisation condition of its
+// own), is kept; widened (no account condition), it is replaced.
+func TestDelegateToAccessPointsKeepsStricter(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateLegacy))
+	base := `{"Sid":"S3SecureDelegateToAccessPoints","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + e.account + `"`
+	for _, tc := range []struct {
+		stmt  string
+		wrote bool
+	}{
+		{base + `,"aws:PrincipalOrgID":"o-abc123"}}}`, false},
+		{base + `},"StringLike":{"aws:userid":"AROA*"}}}`, false},
+		{`{"Sid":"S3SecureDelegateToAccessPoints","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]}`, true},
+	} {
+		_, err := e.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` + tc.stmt + `]}`)})
+		require.NoError(t, err)
+		wrote, err := securebucket.DelegateToAccessPoints(ctx, e.s3, "data", e.account)
+		require.NoError(t, err)
+		assert.Equal(t, tc.wrote, wrote, tc.stmt)
+		want, err := policy.DelegateToAccessPoints("data", e.account)
+		require.NoError(t, err)
+		got := e.bucketPolicy(t, "data").Statements[0]
+		assert.Equal(t, tc.wrote, policy.Equivalent(want, got), "%s: %+v", tc.stmt, got)
+	}
 }

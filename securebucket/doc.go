@@ -113,6 +113,9 @@
 //     [ActionNotKept] naming what was dropped, rather than an endless
 //     update.
 //
+// [CreateAccessPoint] and [DelegateToAccessPoints] write the access point
+// policy and the bucket policy the same way.
+//
 // Within one process, cycles on the same setting of the same bucket are
 // serialised. Between processes the window in which a concurrent change
 // can be lost is the one round trip between 1 and 3, which S3's API
@@ -139,8 +142,9 @@
 //     or BoolIfExists aws:SecureTransport false;
 //   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan
 //     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter);
-//   - the log-delivery statement in a logging target's policy: an Allow
-//     that grants nothing ours does not (the same or fewer principals,
+//   - the log-delivery statement in a logging target's policy and
+//     S3SecureDelegateToAccessPoints ([DelegateToAccessPoints],
+//     [CreateAccessPoint]): an Allow that grants nothing ours does not (the same or fewer principals,
 //     actions and resources, and our conditions with the same or fewer
 //     values; conditions of its own only narrow it);
 //   - the [LifecycleRuleID] rule: enabled, for the whole bucket, aborting

@@ -209,8 +209,9 @@ func publicStatement(s policy.Statement) bool {
 //     principal and every S3 action on the bucket and its objects, with a
 //     single condition (Bool or BoolIfExists aws:SecureTransport false; or
 //     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter);
-//   - an Allow (the log-delivery statement in a logging target's policy):
-//     the statement grants nothing ours does not ([allowsNoMoreThan]).
+//   - an Allow (the log-delivery statement in a logging target's policy,
+//     the access point delegation statement): the statement grants nothing
+//     ours does not ([allowsNoMoreThan]).
 
 // atLeastAsStrict reports whether existing, a statement under the Sid of
 // ours, is at least as strict as ours for the bucket ARN.

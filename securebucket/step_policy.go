@@ -271,14 +271,8 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 			}
 			return err
 		},
-		readFP: func(cur string) string { return cur },
-		writeFP: func(m *policyMerge) string {
-			b, err := m.doc.Marshal()
-			if err != nil {
-				return "unmarshalable"
-			}
-			return string(b)
-		},
+		readFP:  func(cur string) string { return cur },
+		writeFP: func(m *policyMerge) string { return docFP(m.doc) },
 	}.run(ctx, h.r.retry)
 }
 
