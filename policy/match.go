@@ -17,7 +17,15 @@ package policy
 //   - An ARN pattern is matched field by field: the partition, service,
 //     region and account fields each on their own, so that a wildcard there
 //     never takes a colon; the resource field (the sixth, which may itself
-//     contain colons) takes the rest. "*" alone matches every ARN.
+//     contain colons) takes the rest. "*" alone matches every ARN. A
+//     pattern of fewer than six fields matches no ARN here. IAM is more
+//     lenient with those: the user guide says a * that ends a segment "can
+//     expand to match beyond the colon boundaries", and the
+//     @cloud-copilot/iam-simulate oracle pads a short ARN with "*" fields
+//     (in identity policies always, in resource policies when it has a
+//     wildcard), so that "arn:aws:s3:*" names every S3 resource. That
+//     depends on the kind of policy, which a matcher does not know; the
+//     evaluator has to decide it.
 //   - Policy variables (${aws:username}) are not substituted here: a
 //     pattern containing one matches it as literal text.
 
