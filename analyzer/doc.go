@@ -7,7 +7,7 @@
 // For most uses:
 //
 //   - [EnsureAnalyzer] then [ListFindings] for the active S3 findings of
-//     the Region's analyzer (public, cross-account, organization, service),
+//     the Region's analyzer (public, cross-account, organization),
 //     [EnsureArchiveRule] with [ExpectedAccountsRule] or [OrganizationRule]
 //     to mark expected access, [Archive] and [Unarchive] for single
 //     findings;
@@ -42,9 +42,14 @@
 //   - organization for a "*" principal limited by aws:PrincipalOrgID (not
 //     public, although "*" appears), cross-account for named accounts or
 //     accounts fixed by aws:PrincipalAccount, aws:SourceAccount or
-//     s3:DataAccessPointAccount, service for AWS service principals not
-//     limited to the owner's resources, conditional for "*" limited by
-//     network conditions (aws:SourceVpc, aws:SourceVpce, aws:SourceIp);
+//     s3:DataAccessPointAccount, conditional for "*" limited by network
+//     conditions (aws:SourceVpc, aws:SourceVpce, aws:SourceIp);
+//   - AWS service principals (cloudtrail.amazonaws.com, the
+//     logging.s3.amazonaws.com grant of server access logging, …) are not
+//     reported: "IAM Access Analyzer does not currently report findings
+//     from AWS service principals or internal service accounts" ("How IAM
+//     Access Analyzer findings work",
+//     https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html);
 //   - the policy evaluator then judges each action of the statement on its
 //     own: it drops the actions a Deny statement removes, and turns a Deny
 //     such as "StringNotEquals aws:PrincipalOrgID" into the limit it is

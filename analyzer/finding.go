@@ -30,7 +30,10 @@ const (
 	// It is not public.
 	KindOrganization Kind = "organization"
 	// KindService: an AWS service principal (for example
-	// cloudfront.amazonaws.com) not limited to the owner's resources.
+	// cloudfront.amazonaws.com). Access Analyzer's documentation says it
+	// "does not currently report findings from AWS service principals",
+	// so the offline analysis never reports one; a finding read from
+	// Access Analyzer that names one is classified so.
 	KindService Kind = "service"
 	// KindConditional: a "*" principal limited by conditions that fix a
 	// network origin or source (aws:SourceVpc, aws:SourceVpce,
