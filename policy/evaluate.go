@@ -399,8 +399,8 @@ func compile(doc *Document, sets bool) (*Compiled, error) {
 	}
 	if sets {
 		c.index()
-		c.public = IsPublic(doc, KindBucket).IsPublic
-		c.apPublic = IsPublic(doc, KindAccessPoint).IsPublic
+		c.public = isPublic(doc, KindBucket)
+		c.apPublic = isPublic(doc, KindAccessPoint)
 	}
 	return c, nil
 }

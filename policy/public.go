@@ -83,6 +83,20 @@ func IsPublic(doc *Document, kind Kind) PublicStatus {
 	return st
 }
 
+// isPublic is IsPublic(doc, kind).IsPublic without working out what the
+// public statements grant, for Compile.
+func isPublic(doc *Document, kind Kind) bool {
+	if doc == nil {
+		return false
+	}
+	for i := range doc.Statements {
+		if _, public := statementPublic(&doc.Statements[i], kind); public {
+			return true
+		}
+	}
+	return false
+}
+
 // StatementIsPublic reports whether one statement of a bucket or access point
 // policy is public by the rules of [IsPublic], and why.
 func StatementIsPublic(s Statement, kind Kind) (reason string, public bool) {
