@@ -52,7 +52,11 @@
 //   - [Verify] compares signatures in constant time, refuses expired URLs,
 //     URLs dated more than 15 minutes ahead, URLs minted with a longer
 //     lifetime than VerifyOptions.MaxExpiry (1 hour by default), unsigned
-//     x-amz-* headers and missing VerifyOptions.RequiredSignedHeaders.
+//     x-amz-* headers and missing VerifyOptions.RequiredSignedHeaders. For
+//     aws-chunked uploads it makes r.Body a reader that checks every chunk
+//     signature before yielding the chunk, and the final chunk, length,
+//     trailer signature and trailing checksum before io.EOF
+//     ([Verified].Chunked); SigV4a is refused, never accepted unchecked.
 //
 // # Errors
 //
@@ -66,12 +70,16 @@
 // zero [Presigner], [ErrNoCredentials]. [Verify] and [VerifyPost] return [*VerifyError],
 // wrapping one of [ErrUnsigned], [ErrMalformed], [ErrUnknownAccessKey],
 // [ErrSignatureMismatch], [ErrInvalidToken], [ErrExpired], [ErrClockSkew],
-// [ErrExpiryTooLong], [ErrMissingSignedHeader] or [ErrPolicyViolation], with
-// the S3 error code and HTTP status a server should answer. Branch with
-// errors.Is and errors.As.
+// [ErrExpiryTooLong], [ErrMissingSignedHeader], [ErrUnsupportedAlgorithm] or
+// [ErrPolicyViolation], with the S3 error code and HTTP status a server
+// should answer; so do reads of a chunked body Verify installed (also
+// [ErrChecksumMismatch]). Branch with errors.Is and errors.As.
 //
 // References: SigV4 query authentication
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
+// chunked uploads
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html and
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html,
 // POST policies
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html,
 // presigned URL lifetimes

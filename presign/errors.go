@@ -64,6 +64,13 @@ var (
 	ErrMissingSignedHeader = errors.New("presign: required header not signed")
 	// ErrPolicyViolation reports a POST form that its policy does not allow.
 	ErrPolicyViolation = errors.New("presign: post form violates its policy")
+	// ErrChecksumMismatch reports an aws-chunked body that does not match
+	// its trailing x-amz-checksum-* value (S3's BadDigest).
+	ErrChecksumMismatch = errors.New("presign: body does not match its checksum")
+	// ErrUnsupportedAlgorithm reports a request signed with SigV4a
+	// (AWS4-ECDSA-P256-SHA256), which [Verify] does not verify and so
+	// refuses (S3 code NotImplemented, 501).
+	ErrUnsupportedAlgorithm = errors.New("presign: signing algorithm not supported")
 )
 
 // ValidationError reports input refused before signing. Field names the

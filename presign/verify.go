@@ -92,6 +92,31 @@ type Verified struct {
 	PayloadHash string
 	// HasSessionToken reports whether the request presented a session token.
 	HasSessionToken bool
+	// Chunked reports an aws-chunked upload (PayloadHash is a STREAMING
+	// marker): [Verify] has replaced r.Body with a reader of the decoded
+	// payload that verifies every chunk as it is read, and set
+	// r.ContentLength to the payload's length.
+	Chunked bool
+}
+
+// chunkedBody is r.Body of an aws-chunked request: it reports read
+// failures as *VerifyError values.
+type chunkedBody struct {
+	*sigv4.ChunkedReader
+	r   *http.Request
+	err error
+}
+
+// Read implements io.Reader.
+func (b *chunkedBody) Read(p []byte) (int, error) {
+	n, err := b.ChunkedReader.Read(p)
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	if b.err == nil {
+		b.err = mapSigV4Error(b.r, err, time.Time{}, 0)
+	}
+	return n, b.err
 }
 
 // Verify checks the SigV4 signature of r, presigned (query string) or
@@ -100,8 +125,26 @@ type Verified struct {
 // maximum expiry, the clock skew and the signed headers (every x-amz-*
 // header sent must be signed, and Content-Type too when the request is
 // signed in the Authorization header, as S3's SigV4 rules say; plus
-// opts.RequiredSignedHeaders). Verify does
-// not read the body.
+// opts.RequiredSignedHeaders). Verify does not read an S3 body.
+//
+// An aws-chunked upload (x-amz-content-sha256
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD, its -TRAILER variant, or
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER) is verified as it is read: Verify
+// replaces r.Body with a reader of the decoded payload and sets
+// r.ContentLength to x-amz-decoded-content-length, also when it returns
+// [ErrUnsigned]. The reader checks each chunk's signature (chained from
+// the request's signature, as "Signature Calculations for the
+// Authorization Header: Transferring Payload in Multiple Chunks" in the S3
+// API reference describes) before it returns any byte of that chunk, and
+// returns io.EOF only once the final chunk, the payload length, the
+// trailer signature and the trailing checksum have verified; otherwise a
+// *[VerifyError] wrapping [ErrSignatureMismatch] (a chunk or trailer
+// signature), [ErrChecksumMismatch] (the trailing checksum) or
+// [ErrMalformed] (framing, chunk sizes, length, trailers). Keep nothing
+// of a body that did not end in io.EOF. SigV4a (AWS4-ECDSA-P256-SHA256
+// and its STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD chunks) is refused
+// with [ErrUnsupportedAlgorithm] (501 NotImplemented), never accepted
+// unchecked.
 //
 // The raw query string is parsed strictly, for signed and unsigned requests
 // alike: a pair holding ';', a bad '%' escape or a pair without a name is
@@ -111,8 +154,8 @@ type Verified struct {
 //
 // Errors are *[VerifyError] values wrapping one of [ErrUnsigned],
 // [ErrMalformed] (or [ErrMalformedQuery], which wraps it), [ErrUnknownAccessKey], [ErrSignatureMismatch],
-// [ErrInvalidToken], [ErrExpired], [ErrClockSkew], [ErrExpiryTooLong] or
-// [ErrMissingSignedHeader]; [VerifyError.S3Code] and
+// [ErrInvalidToken], [ErrExpired], [ErrClockSkew], [ErrExpiryTooLong],
+// [ErrMissingSignedHeader] or [ErrUnsupportedAlgorithm]; [VerifyError.S3Code] and
 // [VerifyError.HTTPStatus] give what S3 would answer.
 //
 // This is the project's one SigV4 verifier: it is built on
@@ -147,10 +190,15 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 		}
 		return sigv4.Credentials{AccessKeyID: akid, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, true
 	}, &sigv4.VerifyOptions{Now: func() time.Time { return now }, MaxSkew: o.MaxClockSkew, Region: o.Region, Service: service, PayloadHash: bodyHash})
+	if c, ok := r.Body.(*sigv4.ChunkedReader); ok {
+		// aws-chunked: reads verify the chunks; their errors are ours too.
+		r.Body = &chunkedBody{ChunkedReader: c, r: r}
+	}
 	if err != nil {
 		return nil, mapSigV4Error(r, err, now, o.MaxClockSkew)
 	}
 	v := &Verified{
+		Chunked:         res.Chunked,
 		AccessKeyID:     res.AccessKeyID,
 		Region:          res.Region,
 		Presigned:       res.Presigned,
@@ -243,6 +291,10 @@ func mapSigV4Error(r *http.Request, err error, now time.Time, skew time.Duration
 		ve.Err = ErrUnknownAccessKey
 	case errors.Is(err, sigv4.ErrSignatureDoesNotMatch):
 		ve.Err = ErrSignatureMismatch
+	case errors.Is(err, sigv4.ErrBadDigest):
+		ve.Err = ErrChecksumMismatch
+	case errors.Is(err, sigv4.ErrNotImplemented):
+		ve.Err = ErrUnsupportedAlgorithm
 	case errors.Is(err, sigv4.ErrRequestTimeTooSkewed):
 		ve.Err = ErrClockSkew
 	case errors.Is(err, sigv4.ErrInvalidToken):

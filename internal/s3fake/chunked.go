@@ -1,101 +1,78 @@
 package s3fake
 
 import (
-	"bufio"
-	"bytes"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base64"
-	"hash"
-	"hash/crc32"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
-// maxObjectBody bounds a de-chunked upload held in memory.
-const maxObjectBody = 256 << 20
+// aws-chunked uploads are verified by the project's one verifier:
+// presign.Verify (internal/sigv4) replaces r.Body of every request whose
+// x-amz-content-sha256 is a STREAMING marker with a reader that decodes the
+// chunks and checks each chunk's signature before yielding its bytes, and
+// the final chunk, the decoded length, the trailer signature and the
+// trailing checksum before it yields io.EOF. gofakes3 stores an object only
+// when its read reaches io.EOF, so nothing unverified is kept; the code here
+// makes the fake answer S3's error for a failed read (not gofakes3's
+// InternalError) and shows gofakes3 the plain upload the body decodes to.
 
-// dechunkTrailer decodes an aws-chunked body with trailing checksum
-// (x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER or
-// STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER), which the SDK sends by default
-// over TLS and gofakes3 would otherwise store framed. It verifies the
-// trailing checksum (CRC32, CRC32C, SHA1, SHA256) and rewrites the request as
-// a plain upload. Chunk signatures are not verified.
-func dechunkTrailer(r *http.Request) *Error {
-	mode := r.Header.Get("X-Amz-Content-Sha256")
-	if mode != "STREAMING-UNSIGNED-PAYLOAD-TRAILER" && mode != "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" {
+// bodyGuard remembers the first error reading the request body returned.
+type bodyGuard struct {
+	io.ReadCloser
+	err error
+}
+
+func (g *bodyGuard) Read(p []byte) (int, error) {
+	n, err := g.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && g.err == nil {
+		g.err = err
+	}
+	return n, err
+}
+
+// guardBody wraps r.Body in a bodyGuard (once).
+func guardBody(r *http.Request) {
+	if _, ok := r.Body.(*bodyGuard); !ok && r.Body != nil {
+		r.Body = &bodyGuard{ReadCloser: r.Body}
+	}
+}
+
+// bodyFailure is the S3 error for a failed read of r's body, or nil when
+// the body was read without a verification error.
+func bodyFailure(r *http.Request) *Error {
+	g, ok := r.Body.(*bodyGuard)
+	if !ok || g.err == nil {
 		return nil
 	}
-	incomplete := errf(http.StatusBadRequest, "IncompleteBody", "The request body terminated unexpectedly")
-	br := bufio.NewReader(io.LimitReader(r.Body, maxObjectBody))
-	var out bytes.Buffer
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			return incomplete
-		}
-		sizeHex, _, _ := strings.Cut(strings.TrimRight(line, "\r\n"), ";")
-		size, err := strconv.ParseInt(strings.TrimSpace(sizeHex), 16, 64)
-		if err != nil || size < 0 || int64(out.Len())+size > maxObjectBody {
-			return incomplete
-		}
-		if size == 0 {
-			break
-		}
-		if _, err := io.CopyN(&out, br, size); err != nil {
-			return incomplete
-		}
-		if crlf, err := br.ReadString('\n'); err != nil || strings.TrimRight(crlf, "\r\n") != "" {
-			return incomplete
-		}
+	return readError(g.err)
+}
+
+// readError is the S3 answer to an error reading a request body: the
+// verifier's own code (SignatureDoesNotMatch, IncompleteBody, BadDigest, …)
+// with S3's extra elements, else IncompleteBody.
+func readError(err error) *Error {
+	var se *sigv4.Error
+	if errors.As(err, &se) {
+		return errf(se.StatusCode, se.Code, se.Message, se.Extra...)
 	}
-	trailers := map[string]string{}
-	for {
-		line, err := br.ReadString('\n')
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			break
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			return incomplete
-		}
-		trailers[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
-		if err != nil {
-			break
-		}
+	return errf(http.StatusBadRequest, "IncompleteBody", "The request body terminated unexpectedly")
+}
+
+// chunkedForBackend shows gofakes3 an aws-chunked upload (whose body
+// Verify already decodes and verifies) as the plain upload it decodes to:
+// Content-Length is the decoded length, and the framing headers are
+// dropped so that gofakes3 neither de-chunks the body again nor stores them
+// as object metadata.
+func chunkedForBackend(r *http.Request) {
+	if !sigv4.IsStreaming(r.Header.Get("X-Amz-Content-Sha256")) {
+		return
 	}
-	if want, ok := r.Header["X-Amz-Decoded-Content-Length"]; ok && len(want) == 1 {
-		if n, err := strconv.Atoi(want[0]); err != nil || n != out.Len() {
-			return incomplete
-		}
-	}
-	for name, value := range trailers {
-		var h hash.Hash
-		switch name {
-		case "x-amz-checksum-crc32":
-			h = crc32.NewIEEE()
-		case "x-amz-checksum-crc32c":
-			h = crc32.New(crc32.MakeTable(crc32.Castagnoli))
-		case "x-amz-checksum-sha1":
-			h = sha1.New()
-		case "x-amz-checksum-sha256":
-			h = sha256.New()
-		default:
-			continue
-		}
-		h.Write(out.Bytes())
-		if base64.StdEncoding.EncodeToString(h.Sum(nil)) != value {
-			return errf(http.StatusBadRequest, "BadDigest", "The "+strings.TrimPrefix(name, "x-amz-checksum-")+" you specified did not match the calculated checksum.")
-		}
-		r.Header.Set(name, value)
-	}
-	r.Body = io.NopCloser(bytes.NewReader(out.Bytes()))
-	r.ContentLength = int64(out.Len())
-	r.Header.Set("Content-Length", strconv.Itoa(out.Len()))
-	r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	r.Header.Set("Content-Length", strconv.FormatInt(r.ContentLength, 10))
+	r.Header.Set("X-Amz-Content-Sha256", sigv4.UnsignedPayload)
 	r.Header.Del("X-Amz-Decoded-Content-Length")
 	r.Header.Del("X-Amz-Trailer")
 	if enc := r.Header.Get("Content-Encoding"); enc != "" {
@@ -111,5 +88,30 @@ func dechunkTrailer(r *http.Request) *Error {
 			r.Header.Set("Content-Encoding", strings.Join(keep, ","))
 		}
 	}
+}
+
+// checkUploadChecksum makes an upload's body (PutObject, UploadPart) match
+// its x-amz-checksum-* header, as S3 does (BadDigest): the SDK sends one,
+// over UNSIGNED-PAYLOAD when it is given a checksum value, and the header
+// is signed while the body is not. The check is made as gofakes3 reads the
+// body, which it keeps only if the read reaches io.EOF.
+func checkUploadChecksum(r *http.Request) *Error {
+	name, value, err := sigv4.ChecksumHeader(r.Header)
+	if err != nil {
+		return readError(err)
+	}
+	if name == "" || r.Body == nil {
+		return nil
+	}
+	body, err := sigv4.NewChecksumReader(r.Body, name, value)
+	if err != nil {
+		return readError(err)
+	}
+	r.Body = &bodyGuard{ReadCloser: readCloser{body, r.Body}}
 	return nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

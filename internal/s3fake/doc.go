@@ -60,7 +60,16 @@
 //   - Every request's SigV4 signature is verified with presign.Verify, the
 //     project's one SigV4 verifier (built on internal/sigv4): header-signed
 //     and presigned (up to S3's 7-day limit), with expiry and the 15-minute
-//     skew. Browser POST uploads are checked with presign.VerifyPost: the
+//     skew. aws-chunked uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD, its
+//     -TRAILER variant, STREAMING-UNSIGNED-PAYLOAD-TRAILER) are verified
+//     chunk by chunk as gofakes3 reads them (every chunk signature, the
+//     final chunk, x-amz-decoded-content-length, the trailer signature and
+//     the trailing checksum) and stored only if all of it holds, else
+//     answered with S3's error (SignatureDoesNotMatch, IncompleteBody,
+//     InvalidChunkSizeError, MalformedTrailerError, BadDigest). An upload's
+//     x-amz-checksum-* header is checked against its body (BadDigest), and a
+//     hex x-amz-content-sha256 too (XAmzContentSHA256Mismatch). SigV4a is
+//     answered 501 NotImplemented. Browser POST uploads are checked with presign.VerifyPost: the
 //     policy's signature, expiration and every condition, then served as the
 //     PutObject they ask for (success_action_status and
 //     success_action_redirect as S3 answers them). Unsigned requests are
@@ -89,13 +98,16 @@
 //
 // Identity policies, SCPs and cross-account identity permissions are not
 // modelled: another account's principal is decided by the bucket policy and
-// ACLs alone. STREAMING chunk signatures are not checked (the seed signature
-// and, for hex payload hashes, the body are). Unsigned browser POST uploads
+// ACLs alone. SigV4a signatures are not verified (501 NotImplemented).
+// Unsigned browser POST uploads
 // are refused, even into a bucket whose policy lets everyone write, and
 // UploadPartCopy answers 501. Only path-style addressing is served. Choices
 // where AWS's answer is not documented: an oversize policy answers 400
 // MalformedPolicy; a PutBucketEncryption without BlockedEncryptionTypes
 // clears the SSE-C block, and DeleteBucketEncryption resets to plain SSE-S3
 // without it; MfaDelete changes without a valid x-amz-mfa answer 403
-// AccessDenied.
+// AccessDenied; an aws-chunked upload without x-amz-decoded-content-length
+// answers 411 MissingContentLength (S3 answers the SDK's unknown-length
+// upload 501 NotImplemented, for its Transfer-Encoding); a signed chunk over
+// 16 MiB answers InvalidChunkSizeError (S3 documents no maximum).
 package s3fake

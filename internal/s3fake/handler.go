@@ -20,6 +20,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
+	"github.com/s3secure/s3secure/internal/sigv4"
 	"github.com/s3secure/s3secure/presign"
 )
 
@@ -27,6 +28,10 @@ const s3ns = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 // maxConfigBody bounds configuration request bodies.
 const maxConfigBody = 1 << 20
+
+// maxObjectBody bounds an upload body held in memory to check its hex
+// payload hash, and a browser POST upload.
+const maxObjectBody = 256 << 20
 
 // ServeHTTP answers one S3 request: it classifies the operation, counts it,
 // verifies the signature, applies injected faults, looks up the bucket,
@@ -75,6 +80,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		default:
 			res = v
+		}
+		if sigv4.IsStreaming(r.Header.Get("X-Amz-Content-Sha256")) {
+			guardBody(r) // aws-chunked: Verify made r.Body the verifying decoder
 		}
 	}
 	if res != nil {
@@ -254,7 +262,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 	case "DeleteObjects":
 		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 		if err != nil {
-			e = errMalformedXML()
+			e = readError(err)
 			break
 		}
 		if e = s.checkMFADelete(r, req, bytes.Contains(body, []byte("<VersionId>"))); e != nil {
@@ -269,12 +277,16 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 				break
 			}
 		}
-		if e = dechunkTrailer(r); e != nil {
-			break
+		chunkedForBackend(r)
+		if rt.op == "PutObject" {
+			if e = checkUploadChecksum(r); e != nil {
+				break
+			}
 		}
 		e = s.putObject(w, r, rt, req)
 	case "UploadPart":
-		if e = dechunkTrailer(r); e != nil {
+		chunkedForBackend(r)
+		if e = checkUploadChecksum(r); e != nil {
 			break
 		}
 		s.passThrough(w, r)
@@ -294,18 +306,35 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 	}
 }
 
-// statusWriter records the status gofakes3 answers with.
+// statusWriter records the status gofakes3 answers with. When reading the
+// request body failed verification (an aws-chunked or checksummed upload),
+// it answers S3's error for that instead of gofakes3's.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	r      *http.Request
+	failed bool // the answer is the body's error; gofakes3's is dropped
+}
+
+// start records the status of the first write, or answers the body's
+// verification failure instead.
+func (sw *statusWriter) start(code int) {
+	if e := bodyFailure(sw.r); e != nil {
+		sw.status, sw.failed = e.StatusCode, true
+		writeError(sw.ResponseWriter, sw.r, e)
+		return
+	}
+	sw.status = code
+	lowerMetaHeaders(sw.Header())
 }
 
 func (sw *statusWriter) WriteHeader(code int) {
 	if sw.status == 0 {
-		sw.status = code
-		lowerMetaHeaders(sw.Header())
+		sw.start(code)
 	}
-	sw.ResponseWriter.WriteHeader(code)
+	if !sw.failed {
+		sw.ResponseWriter.WriteHeader(code)
+	}
 }
 
 // lowerMetaHeaders writes user metadata header names in lower case, as S3
@@ -323,8 +352,10 @@ func lowerMetaHeaders(h http.Header) {
 
 func (sw *statusWriter) Write(b []byte) (int, error) {
 	if sw.status == 0 {
-		sw.status = http.StatusOK
-		lowerMetaHeaders(sw.Header())
+		sw.start(http.StatusOK)
+	}
+	if sw.failed {
+		return len(b), nil
 	}
 	return sw.ResponseWriter.Write(b)
 }
@@ -336,12 +367,11 @@ func (s *Server) passThrough(w http.ResponseWriter, r *http.Request) int {
 	for _, h := range []string{"Authorization", "X-Amz-Security-Token", "X-Amz-Mfa", "X-Amz-Date", "X-Amz-Expected-Bucket-Owner"} {
 		r.Header.Del(h)
 	}
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &statusWriter{ResponseWriter: w, r: r}
 	s.objects.ServeHTTP(sw, r)
 	if sw.status == 0 {
 		// Nothing written yet (HEAD): net/http sends the headers after we return.
-		lowerMetaHeaders(w.Header())
-		sw.status = http.StatusOK
+		sw.start(http.StatusOK)
 	}
 	return sw.status
 }
@@ -406,6 +436,10 @@ func (s *Server) listBuckets(w http.ResponseWriter, p Principal, q url.Values) {
 func readBody(r *http.Request) ([]byte, *Error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxConfigBody+1))
 	if err != nil {
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			return nil, readError(err)
+		}
 		return nil, errf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	}
 	if len(b) > maxConfigBody {

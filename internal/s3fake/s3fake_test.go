@@ -840,7 +840,9 @@ func TestAuthorizerSeam(t *testing.T) {
 
 // TestTrailingChecksumUpload uses the SDK's default checksum behaviour over
 // TLS (aws-chunked body with a trailing CRC32), which bare gofakes3 stores
-// framed.
+// framed, from an unseekable body of known length (the SDK then sends
+// x-amz-decoded-content-length, which S3 requires; see
+// TestSDKUploadChecksumsAndParts for an unknown length).
 func TestTrailingChecksumUpload(t *testing.T) {
 	f := s3fake.StartTLS(t, nil)
 	require.NoError(t, f.CreateBucket("chunky", s3fake.StateAWSDefault))
@@ -849,7 +851,7 @@ func TestTrailingChecksumUpload(t *testing.T) {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
 	})
 	body := strings.Repeat("hello world ", 1000)
-	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("chunky"), Key: aws.String("k"), Body: io.NopCloser(strings.NewReader(body))})
+	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("chunky"), Key: aws.String("k"), Body: io.NopCloser(strings.NewReader(body)), ContentLength: aws.Int64(int64(len(body)))})
 	require.NoError(t, err)
 	assert.Equal(t, body, getBody(t, c, "chunky", "k"))
 	assert.Equal(t, body, getBody(t, f.OwnerClient(), "chunky", "k"))

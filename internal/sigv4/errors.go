@@ -18,6 +18,10 @@ type Error struct {
 	Message string
 	// StatusCode is the HTTP status S3 uses for Code.
 	StatusCode int
+	// Extra holds the elements S3 adds to this error's XML document, in
+	// order (NumberBytesExpected and NumberBytesProvided for IncompleteBody,
+	// Chunk and BadChunkSize for InvalidChunkSizeError).
+	Extra [][2]string
 	// cause is a more specific sentinel (ErrMalformedQuery), or nil.
 	cause error
 }
@@ -81,6 +85,33 @@ var (
 	ErrInvalidRequest = &Error{Code: "InvalidRequest", StatusCode: http.StatusBadRequest}
 	// ErrInvalidArgument: more than one authentication mechanism was used (400).
 	ErrInvalidArgument = &Error{Code: "InvalidArgument", StatusCode: http.StatusBadRequest}
+	// ErrNotImplemented: the request is signed with SigV4a
+	// (AWS4-ECDSA-P256-SHA256, in the Authorization header or the
+	// STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD chunks), which is not
+	// verified here and so is refused rather than accepted unchecked (501).
+	ErrNotImplemented = &Error{Code: "NotImplemented", StatusCode: http.StatusNotImplemented}
+
+	// The errors below come from reading an aws-chunked body (ChunkedReader)
+	// or a body with a checksum header (NewChecksumReader), and from
+	// Verify when the headers cannot describe such a body.
+
+	// ErrIncompleteBody: the aws-chunked framing is malformed or cut short,
+	// or the payload is not x-amz-decoded-content-length bytes long (400).
+	ErrIncompleteBody = &Error{Code: "IncompleteBody", StatusCode: http.StatusBadRequest}
+	// ErrInvalidChunkSize: a chunk other than the last is under 8 KiB
+	// (MinChunkSize), or a signed chunk is over MaxSignedChunkSize (403, as
+	// S3 answers it).
+	ErrInvalidChunkSize = &Error{Code: "InvalidChunkSizeError", StatusCode: http.StatusForbidden}
+	// ErrMalformedTrailer: the trailing headers are not well formed, are not
+	// the one x-amz-trailer declared, or lack x-amz-trailer-signature on
+	// signed chunks (400).
+	ErrMalformedTrailer = &Error{Code: "MalformedTrailerError", StatusCode: http.StatusBadRequest}
+	// ErrBadDigest: the body does not match its x-amz-checksum-* header or
+	// trailer (400).
+	ErrBadDigest = &Error{Code: "BadDigest", StatusCode: http.StatusBadRequest}
+	// ErrMissingContentLength: an aws-chunked request without
+	// x-amz-decoded-content-length (411).
+	ErrMissingContentLength = &Error{Code: "MissingContentLength", StatusCode: http.StatusLengthRequired}
 )
 
 func newErr(sentinel *Error, msg string) *Error {

@@ -120,6 +120,11 @@ type Result struct {
 	PayloadHash string
 	// HasSessionToken reports whether the request presented a session token.
 	HasSessionToken bool
+	// Chunked reports that the payload is aws-chunked (PayloadHash is one
+	// of the STREAMING markers) and that Verify replaced r.Body with a
+	// *ChunkedReader, which yields the decoded payload and verifies it as
+	// it is read; r.ContentLength is then x-amz-decoded-content-length.
+	Chunked bool
 }
 
 // MaxPresignExpiry is the longest X-Amz-Expires SigV4 allows (7 days).
@@ -139,7 +144,8 @@ const amzDateFormat = "20060102T150405Z"
 // (InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed,
 // AccessDenied for expired or not-yet-valid presigned URLs,
 // AuthorizationHeaderMalformed, AuthorizationQueryParametersError,
-// InvalidToken, InvalidRequest, InvalidArgument).
+// InvalidToken, InvalidRequest, InvalidArgument, and for aws-chunked
+// requests MissingContentLength and NotImplemented).
 //
 // Every x-amz-* header sent must be signed, and so must Content-Type when
 // the request is signed in the Authorization header (S3's rule; presigned
@@ -151,8 +157,22 @@ const amzDateFormat = "20060102T150405Z"
 // wrapping ErrMalformedQuery, signed or not, instead of being dropped
 // unsigned.
 //
-// Verify does not read the body. STREAMING-AWS4-HMAC-SHA256-PAYLOAD requests
-// are accepted on their seed signature; chunk signatures are not checked.
+// Verify does not read the body. An S3 request whose x-amz-content-sha256
+// is an aws-chunked marker gets its body replaced by a *ChunkedReader (and
+// r.ContentLength set to x-amz-decoded-content-length), also when Verify
+// returns ErrUnsigned: reading r.Body then yields the decoded payload, each
+// signed chunk only after its signature (chained from the request's seed
+// signature) has verified, and io.EOF only after the final chunk, the
+// decoded length, the trailer signature and the trailing checksum have;
+// any failure is an *Error (SignatureDoesNotMatch, IncompleteBody,
+// InvalidChunkSizeError, MalformedTrailerError, BadDigest, InvalidRequest).
+// So a handler that keeps nothing unless it reads to io.EOF never keeps an
+// unverified byte. Headers that cannot describe such a body are refused by
+// Verify itself: no x-amz-decoded-content-length (MissingContentLength), an
+// x-amz-trailer naming anything but one checksum, or signed chunks on an
+// unsigned request (InvalidRequest). SigV4a (AWS4-ECDSA-P256-SHA256, and
+// the STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD markers) is not verified
+// and is refused with NotImplemented.
 func Verify(r *http.Request, lookup LookupFunc, opts *VerifyOptions) (*Result, error) {
 	o := resolve(opts)
 	authz := r.Header.Get("Authorization")
@@ -172,8 +192,24 @@ func Verify(r *http.Request, lookup LookupFunc, opts *VerifyOptions) (*Result, e
 	case hasV2Query:
 		return nil, newErr(ErrInvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
 	default:
+		if _, e := o.prepareBody(r, r.Header.Get("X-Amz-Content-Sha256"), nil); e != nil {
+			return nil, e
+		}
 		return nil, ErrUnsigned
 	}
+}
+
+// prepareBody installs the aws-chunked decoder for S3 requests whose
+// payload is a streaming marker (see ChunkedReader) and reports whether it
+// did. Other services sign the body's hash and never stream.
+func (o resolved) prepareBody(r *http.Request, payload string, sign *chunkSigning) (bool, *Error) {
+	if o.service != "s3" || o.payloadHash != "" || !IsStreaming(payload) {
+		return false, nil
+	}
+	if e := installChunkedBody(r, payload, sign); e != nil {
+		return false, e
+	}
+	return true, nil
 }
 
 type resolved struct {
@@ -240,6 +276,9 @@ func (o resolved) checkScope(sc scope, base *Error) *Error {
 func verifyHeader(r *http.Request, q url.Values, authz string, lookup LookupFunc, o resolved) (*Result, error) {
 	alg, rest, _ := strings.Cut(authz, " ")
 	if alg != Algorithm {
+		if alg == AlgorithmECDSA {
+			return nil, newErr(ErrNotImplemented, notImplementedSigV4aMessage)
+		}
 		if alg == "AWS" {
 			return nil, newErr(ErrInvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
 		}
@@ -314,15 +353,23 @@ func verifyHeader(r *http.Request, q url.Values, authz string, lookup LookupFunc
 			return nil, newErr(ErrInvalidRequest, "Missing required header for this request: x-amz-content-sha256")
 		}
 		payload = emptySHA256
+	} else if payload == StreamingECDSAPayload || payload == StreamingECDSAPayloadTrailer {
+		return nil, newErr(ErrNotImplemented, notImplementedSigV4aMessage)
 	} else if !validPayloadHash(payload) {
 		return nil, newErr(ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD or a valid sha256 value.")
 	}
 	canon := canonicalRequest(r, q, false, headers, signed, payload, o.service)
-	want := signature(creds.SecretAccessKey, sc, amzDate, canon)
+	key := SigningKey(creds.SecretAccessKey, sc.date, sc.region, sc.service)
+	want := hmacSHA256(key, StringToSign(amzDate, sc.String(), canon))
 	if !equalSig(want, sig) {
-		return nil, newErr(ErrSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
+		return nil, newErr(ErrSignatureDoesNotMatch, signatureDoesNotMatchMessage)
+	}
+	chunked, e := o.prepareBody(r, payload, &chunkSigning{key: key, seed: want, amzDate: amzDate, scope: sc.String()})
+	if e != nil {
+		return nil, e
 	}
 	return &Result{
+		Chunked:         chunked,
 		AccessKeyID:     sc.akid,
 		Region:          sc.region,
 		Service:         sc.service,
@@ -340,6 +387,9 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 		if len(q[k]) != 1 || q.Get(k) == "" {
 			return nil, newErr(ErrAuthorizationQueryParametersError, missing)
 		}
+	}
+	if q.Get("X-Amz-Algorithm") == AlgorithmECDSA {
+		return nil, newErr(ErrNotImplemented, notImplementedSigV4aMessage)
 	}
 	if q.Get("X-Amz-Algorithm") != Algorithm {
 		return nil, newErr(ErrAuthorizationQueryParametersError, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
@@ -407,12 +457,21 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 	if o.payloadHash != "" {
 		payload = o.payloadHash
 	}
+	if payload == StreamingECDSAPayload || payload == StreamingECDSAPayloadTrailer {
+		return nil, newErr(ErrNotImplemented, notImplementedSigV4aMessage)
+	}
 	canon := canonicalRequest(r, q, true, headers, signed, payload, o.service)
-	want := signature(creds.SecretAccessKey, sc, amzDate, canon)
+	key := SigningKey(creds.SecretAccessKey, sc.date, sc.region, sc.service)
+	want := hmacSHA256(key, StringToSign(amzDate, sc.String(), canon))
 	if !equalSig(want, q.Get("X-Amz-Signature")) {
-		return nil, newErr(ErrSignatureDoesNotMatch, "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
+		return nil, newErr(ErrSignatureDoesNotMatch, signatureDoesNotMatchMessage)
+	}
+	chunked, e := o.prepareBody(r, payload, &chunkSigning{key: key, seed: want, amzDate: amzDate, scope: sc.String()})
+	if e != nil {
+		return nil, e
 	}
 	return &Result{
+		Chunked:         chunked,
 		AccessKeyID:     sc.akid,
 		Region:          sc.region,
 		Service:         sc.service,
@@ -726,9 +785,4 @@ func SigningKey(secret, date, region, service string) []byte {
 func StringToSign(amzDate, credentialScope, canonicalRequest string) string {
 	sum := sha256.Sum256([]byte(canonicalRequest))
 	return Algorithm + "\n" + amzDate + "\n" + credentialScope + "\n" + hex.EncodeToString(sum[:])
-}
-
-func signature(secret string, sc scope, amzDate, canon string) []byte {
-	key := SigningKey(secret, sc.date, sc.region, sc.service)
-	return hmacSHA256(key, StringToSign(amzDate, sc.String(), canon))
 }
