@@ -38,13 +38,13 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 
 	// Grants of the identity policies in force, on this bucket, that their
 	// user or role did not use.
-	arns := make([]string, 0, len(s.in.IdentityPolicies))
-	for arn := range s.in.IdentityPolicies {
+	arns := make([]string, 0, len(s.identity))
+	for arn := range s.identity {
 		arns = append(arns, arn)
 	}
 	sort.Strings(arns)
 	for _, arn := range arns {
-		for j, doc := range s.in.IdentityPolicies[arn] {
+		for j, doc := range s.identity[arn] {
 			if doc == nil {
 				continue
 			}
@@ -229,7 +229,7 @@ func roleName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:
 // compiled, and whether any were given.
 func (s *suggester) currentIdentity() func(Principal) ([]*policy.Compiled, bool) {
 	compiled := map[string][]*policy.Compiled{}
-	for arn, docs := range s.in.IdentityPolicies {
+	for arn, docs := range s.identity {
 		for _, d := range docs {
 			if d == nil {
 				continue

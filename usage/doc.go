@@ -14,7 +14,9 @@
 //   - a proposed bucket policy and, per user and role, the S3 part of an
 //     identity policy, built with [policy.Builder] and validated;
 //   - the grants of the policies in force never used in the window, and the
-//     grants the proposal adds to them;
+//     grants the proposal adds to them (the bucket policy read from S3;
+//     identity policies given as documents, or read through IAM for the
+//     users and roles the logs show: Input.IAM);
 //   - the proof: every request that succeeded is decided again with
 //     [policy.Authorize] against the proposal, and the report says how many
 //     are allowed, or lists those that would break and why.
@@ -80,8 +82,8 @@
 //
 // [Suggest] returns errors wrapping [ErrInvalidInput] before reading
 // anything, a [*ReadError] for a log that cannot be listed or read, an
-// [*Error] (wrapping the SDK error) when the bucket policy cannot be read,
-// and the context's error. A malformed line is a [*LineError] wrapping
+// [*Error] (wrapping the SDK error) when the bucket policy or an identity
+// policy cannot be read, and the context's error. A malformed line is a [*LineError] wrapping
 // [ErrMalformed], kept in [ParseStats]; the parsers return an error only
 // for a failed read ([*ReadError]) or the error of the caller's function.
 package usage

@@ -73,6 +73,10 @@ type Input struct {
 	// the user or role they are attached to
 	// ("arn:aws:iam::111122223333:role/etl").
 	IdentityPolicies map[string][]*policy.Document
+	// IAM, when set, reads the inline and attached policies of every user
+	// and role of the bucket owner's account that the logs show, and adds
+	// them to IdentityPolicies (group policies are not read).
+	IAM IAMAPI
 }
 
 // Error is a failed AWS call: the operation, the resource and the SDK error
@@ -104,8 +108,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errors: [ErrInvalidInput] (no bucket, no logs, a bad BucketOwner or
 // option), a [*ReadError] for a log that cannot be listed or read (the run
 // stops: a proposal from part of the logs could take away access the rest
-// shows was used), an [*Error] when the bucket policy cannot be read, and the
-// context's error. Malformed lines are not errors: they are counted in the
+// shows was used), an [*Error] when the bucket policy or an identity policy
+// cannot be read, and the context's error. Malformed lines are not errors: they are counted in the
 // report.
 func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Report, error) {
 	o, err := resolve(bucket, &in, opts)
@@ -126,6 +130,9 @@ func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Repo
 		return nil, err
 	}
 	s.report(agg, rep)
+	if err := s.readIdentityPolicies(ctx, agg); err != nil {
+		return nil, err
+	}
 
 	// The proposal, and how it compares with what is in force.
 	prop, err := s.propose(agg, current, rep)
@@ -189,6 +196,9 @@ type suggester struct {
 	opts          Options
 	in            *Input
 	since, until  time.Time
+	// identity are the identity policies in force: Input.IdentityPolicies
+	// and what Input.IAM read.
+	identity map[string][]*policy.Document
 }
 
 // currentBucketPolicy reads the bucket policy in force (nil for none).

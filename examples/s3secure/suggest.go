@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name: "suggest",
 		usage: "suggest -bucket B [-server-logs LOC]... [-cloudtrail LOC]... [-since 90d] [-max-resources N] " +
-			"[-identity-policy ARN=FILE]... [-account-id ID] [-allow-public] [-allow-permissions-management] [-concurrency N]",
+			"[-identity-policy ARN=FILE]... [-iam] [-account-id ID] [-allow-public] [-allow-permissions-management] [-concurrency N]",
 		summary: "a least-privilege bucket policy (and per-user/role identity policies) from the requests the logs show, " +
 			"the grants never used, and the proof: every request that succeeded, replayed against the proposal",
 		formats: []string{"text", "json"},
@@ -56,6 +56,8 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 	since := fs.String("since", "90d", "the window of observed use, back from now: 90d, 36h, 30m")
 	maxResources := fs.Int("max-resources", usage.DefaultMaxResources, "the most resources (and s3:prefix values) a proposed statement lists; keys merge into prefixes to stay under it")
 	fs.Var(&identity, "identity-policy", "an identity policy in force, as `ARN=FILE`: the user or role it is attached to, and its JSON (repeatable)")
+	readIAM := fs.Bool("iam", false, "also read, through IAM, the inline and attached policies of the owner account's users and roles the logs show "+
+		"(needs iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, their User twins, iam:GetPolicy, iam:GetPolicyVersion)")
 	account := accountIDFlag(fs, "the bucket owner's"+accountIDUsage)
 	allowPublic := fs.Bool("allow-public", false, "propose grants to everyone for anonymous requests (risk: the data becomes public)")
 	allowPM := fs.Bool("allow-permissions-management", false,
@@ -99,6 +101,11 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 	in := usage.Input{Policy: client, IdentityPolicies: ids}
+	if *readIAM {
+		if in.IAM, err = clientFor(ctx, g, svcIAM, (*globals).newIAM); err != nil {
+			return g.fail(err)
+		}
+	}
 	for _, loc := range serverLogs {
 		src, err := usage.Location(client, loc)
 		if err != nil {

@@ -89,6 +89,12 @@ func TestSuggestCommand(t *testing.T) {
 	assert.Positive(t, kinds["withheld"], "Harden's own requests, by the owner's root user")
 	assert.Contains(t, bucketPolicy, `"Resource":["arn:aws:s3:::cli-data/in/a.csv","arn:aws:s3:::cli-data/in/b.csv"]`)
 
+	// -iam reads the role's policies through the one endpoint's IAM.
+	a.IAM.PutRolePolicy("etl", "wide", `{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::cli-data/*"}]}`)
+	code, stdout, stderr = runCLI(t, "", append([]string{"-format", "json"}, append(base, "-iam")...)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, `{"kind":"unused","principal":"arn:aws:iam::`+a.AccountID()+`:role/etl","action":"s3:DeleteObject","resources":[],"prefixes":[],"requests":0,"detail":"identity policy 0 of arn:aws:iam::`+a.AccountID()+`:role/etl, statement 0 (Wide)","policy":""}`)
+
 	code, stdout, stderr = runCLI(t, "", append(base, "-max-resources", "1")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "proposed bucket policy:")

@@ -3,7 +3,11 @@
 // 2010-05-08 namespace, <ErrorResponse> errors), so the real aws-sdk-go-v2
 // iam client talks to it unchanged. It implements the read operations the
 // key-hygiene checks use: ListUsers, ListAccessKeys and
-// GetAccessKeyLastUsed, each paginated with Marker/MaxItems where IAM is.
+// GetAccessKeyLastUsed; and those that read identity policies (usage
+// compares them with observed use): ListRolePolicies, GetRolePolicy,
+// ListAttachedRolePolicies, their User twins, GetPolicy and
+// GetPolicyVersion (policies.go). Lists are paginated with
+// Marker/MaxItems where IAM's are.
 //
 // Every request's SigV4 signature (signing name iam, any region, the form
 // body hashed into it) is verified with presign.Verify against
@@ -71,6 +75,7 @@ type Server struct {
 	seq   int
 	// PageSize overrides IAM's default page size (100) when > 0.
 	PageSize int
+	policies *policyStore // identity policies (policies.go)
 }
 
 // Options configure a [Server] made with [NewWith]. The zero value is
@@ -218,7 +223,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "GetAccessKeyLastUsed":
 		result, e = s.lastUsed(r)
 	default:
-		e = &apiErr{400, "InvalidAction", "iamfake: action not implemented: " + action, true}
+		var ok bool
+		if result, e, ok = s.policyAction(action, r); !ok {
+			e = &apiErr{400, "InvalidAction", "iamfake: action not implemented: " + action, true}
+		}
 	}
 	if e != nil {
 		writeErr(w, reqID, *e)
