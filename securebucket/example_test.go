@@ -216,3 +216,31 @@ func ExampleCreate() {
 	// bucket-policy        create  add S3SecureDenyInsecureTransport; add S3SecureDenyOutdatedTLS
 	// true
 }
+
+// Harden refuses a plain-HTTP endpoint before sending anything: the bucket
+// policy it writes denies requests without TLS, so its own next request
+// would be refused and the bucket left half hardened.
+func ExampleHarden_plainHTTP() {
+	ctx := context.Background()
+	// DANGER: InsecureHTTP serves plain HTTP; it is only for tests.
+	srv, err := s3securetest.Start(&s3securetest.Options{InsecureHTTP: true, LegacyBuckets: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	client := s3.NewFromConfig(srv.Config)
+	createBucket(ctx, client, "example-plain")
+
+	_, err = securebucket.Harden(ctx, client, "example-plain", nil)
+	fmt.Println(errors.Is(err, securebucket.ErrPlainHTTPEndpoint))
+
+	// DANGER: AllowInsecureTransport leaves the TLS-only statement out, so
+	// requests to the bucket may travel unencrypted. Use it for a local
+	// test server only, never against AWS.
+	_, err = securebucket.Harden(ctx, client, "example-plain", &securebucket.Options{AllowInsecureTransport: true})
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
+}

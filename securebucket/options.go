@@ -101,6 +101,14 @@ type Options struct {
 	// AllowInsecureTransport leaves out the policy statement that denies
 	// requests over plain HTTP, so credentials' signatures, data and
 	// presigned URLs can travel unencrypted.
+	//
+	// It is also the opt-in that lets Plan, Harden and Create run against
+	// a plain-HTTP endpoint (a local test server such as moto): without
+	// it they refuse one with a [*PlainHTTPError] before sending anything,
+	// because the statement would refuse their own next request. They
+	// learn the scheme from the URL each request resolves to (a middleware
+	// added through the per-request options, so a client wrapper that
+	// drops those options hides it).
 	AllowInsecureTransport bool
 
 	// AllowOutdatedTLS leaves out the policy statement that denies TLS
