@@ -124,3 +124,24 @@ func TestSuggestEndToEndOnTheFake(t *testing.T) {
 	_, err = bob.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("shared/z"), Body: strings.NewReader("x")})
 	assert.Error(t, err)
 }
+
+// An S3 location lists every object under its prefix, a page at a time,
+// and skips folder markers.
+func TestS3LocationSkipsFolderMarkers(t *testing.T) {
+	ctx := t.Context()
+	f := s3fake.Start(t, nil)
+	c := f.OwnerClient()
+	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
+	for _, k := range []string{"p/", "p/a", "p/sub/", "p/sub/b", "q/c"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("logs"), Key: aws.String(k), Body: strings.NewReader("")})
+		require.NoError(t, err)
+	}
+	src, err := usage.S3Location(c, "s3://logs/p/")
+	require.NoError(t, err)
+	var names []string
+	require.NoError(t, src.Objects(ctx, func(o usage.Object) error {
+		names = append(names, o.Name)
+		return nil
+	}))
+	assert.Equal(t, []string{"s3://logs/p/a", "s3://logs/p/sub/b"}, names)
+}
