@@ -50,24 +50,34 @@
 //     from AWS service principals or internal service accounts" ("How IAM
 //     Access Analyzer findings work",
 //     https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html);
-//   - the policy evaluator then judges each action of the statement on its
-//     own: it drops the actions a Deny statement removes, and turns a Deny
-//     such as "StringNotEquals aws:PrincipalOrgID" into the limit it is
-//     for the actions it covers (so one statement may give two findings:
-//     s3:GetObject public, s3:PutObject limited to the organization); a
-//     Deny with NotPrincipal that spares an outside account leaves that
-//     account's access, reported as cross-account; a Deny that only
-//     demands a request shape the caller chooses (an encryption header,
-//     the bucket-owner-full-control ACL) removes no access;
-//   - Block Public Access (bucket and account, most restrictive wins):
-//     IgnorePublicAcls removes public ACL grants; RestrictPublicBuckets
-//     leaves a public policy only AWS services and the owner's account;
-//     BlockPublicAcls and BlockPublicPolicy refuse new public settings and
-//     change no existing access, so they change no finding;
-//   - access points: an access point policy counts only when the bucket
-//     policy delegates to it (s3:DataAccessPointAccount or
-//     s3:DataAccessPointArn); its own Block Public Access applies, and an
-//     access point with network origin VPC is never public.
+//   - each action of the statement is then judged on its own, by
+//     authorizing requests that exercise it with [policy.Authorize] and
+//     the bucket's whole chain: bucket policy, access point policy, Block
+//     Public Access at account, bucket and access point level, the ACL
+//     when Object Ownership allows ACLs. The outside principal's own side
+//     (its identity policies, SCPs, permissions boundary) is taken as
+//     allowing, since Access Analyzer "does not consider the state of any
+//     external accounts" (same page). A Deny statement drops the actions
+//     it removes, and a Deny such as "StringNotEquals aws:PrincipalOrgID"
+//     becomes the limit it is for the actions it covers (so one statement
+//     may give two findings: s3:GetObject public, s3:PutObject limited to
+//     the organization); a Deny with NotPrincipal that spares an outside
+//     account leaves that account's access, reported as cross-account; a
+//     Deny that only demands a request shape the caller chooses (an
+//     encryption header, the bucket-owner-full-control ACL) removes no
+//     access;
+//   - Block Public Access, as Authorize applies it: IgnorePublicAcls
+//     removes public ACL grants; RestrictPublicBuckets leaves a public
+//     policy only AWS services and the owner's account; BlockPublicAcls
+//     and BlockPublicPolicy refuse new public settings and change no
+//     existing access, so they change no finding;
+//   - access points: a grant of an access point policy counts only when
+//     the bucket policy lets the request through (it delegates with
+//     s3:DataAccessPointAccount or s3:DataAccessPointArn, or allows it);
+//     a delegation that holds only under conditions of its own (the
+//     organization, say) adds them as limits; the access point's own Block
+//     Public Access applies, and an access point with network origin VPC
+//     is never public.
 //
 // It is a model of Access Analyzer, not Access Analyzer. Actions are
 // reported as the statement writes them: "s3:*" and "s3:Get*" stay

@@ -3,8 +3,6 @@ package analyzer
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net/netip"
 	"slices"
 	"sort"
 	"strings"
@@ -76,15 +74,24 @@ var ErrBadPolicy = errors.New("analyzer: unreadable policy")
 // that a statement of the bucket policy, a grant of the ACL or an access
 // point policy gives access to, with the actions and the conditions that
 // limit it. It uses the policy package's S3 public-access rules
-// ([policy.IsPublic]) to tell public from limited access, its evaluator
-// to drop access that a Deny statement takes away (and to read limits
-// written as Deny statements, such as a Deny unless aws:PrincipalOrgID),
-// and Block Public Access: IgnorePublicAcls drops public ACL grants,
-// RestrictPublicBuckets cuts a public policy down to AWS services and the
-// owner's account (also for access points); BlockPublicAcls and
-// BlockPublicPolicy only refuse new public settings and change no
-// existing access. Whether the bucket policy lets an access point's grants
-// through (access point delegation) is decided by [policy.Authorize].
+// ([policy.StatementIsPublic]) to tell public from limited access, and
+// decides every grant with the bucket's authorization chain
+// ([policy.Authorize]): requests that exercise the grant (probes) are
+// authorized with the bucket policy, the access point's policy for grants
+// made through an access point, Block Public Access at account, bucket and
+// access point level, and the ACL when Object Ownership allows ACLs. A
+// grant is reported when a probe is allowed through it. The outside
+// principal's own side of the chain is taken as allowing (identity
+// policies that allow everything, no SCP, RCP, permissions boundary or
+// session policy), because Access Analyzer reports what the resource
+// grants: it "does not consider the state of any external accounts",
+// "users, roles, service control policies (SCP), and other relevant
+// configurations in that account" (IAM user guide, "How IAM Access
+// Analyzer findings work",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html).
+// A statement no probe can exercise (conditions the analysis cannot
+// satisfy), or a policy the policy package cannot compile, is reported as
+// written, unjudged: more, never less.
 //
 // Findings are sorted by source, then statement, then principal.
 //
@@ -115,55 +122,36 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 	for _, a := range o.TrustedAccounts {
 		z.trusted[a] = true
 	}
-	bucketARN := "arn:aws:s3:::" + b.Name
-	bpa := policy.Effective(b.AccountBlock, b.BlockPublicAccess)
+	a, err := newAnalysis(b, z)
+	if err != nil {
+		return nil, err
+	}
 	var out []Finding
-
-	var bucketDoc *policy.Document
-	if strings.TrimSpace(b.Policy) != "" {
-		doc, err := policy.Parse([]byte(b.Policy))
-		if err != nil {
-			return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
-		}
-		bucketDoc = doc
-		fs := analyzePolicy(doc, policy.KindBucket, bucketARN, probeResources(doc, bucketARN, bucketARN+"/s3secure-probe"), z, bpa, nil)
-		out = append(out, fs...)
+	if a.bucket != nil {
+		out = append(out, a.bucket.findings()...)
 	}
-	if !b.ACLsDisabled {
-		out = append(out, analyzeACL(bpa.EffectiveACL(b.ACL), z)...)
-	}
-	for _, ap := range b.AccessPoints {
-		if ap.Policy == "" || bucketDoc == nil {
+	out = append(out, a.aclFindings(b.ACL)...)
+	for i := range b.AccessPoints {
+		ap := &b.AccessPoints[i]
+		if ap.Policy == "" {
 			continue
 		}
-		ok, limits := delegates(bucketDoc, bucketARN, b.Owner, ap)
-		if !ok {
-			continue
-		}
-		doc, err := policy.Parse([]byte(ap.Policy))
+		src, err := a.accessPointSource(ap)
 		if err != nil {
-			return nil, fmt.Errorf("%w: access point %s: %w", ErrBadPolicy, ap.ARN, err)
+			return nil, err
 		}
-		apBPA := policy.Effective(b.AccountBlock, b.BlockPublicAccess, ap.BlockPublicAccess)
-		src := &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}
-		fs := analyzePolicy(doc, policy.KindAccessPoint, bucketARN, probeResources(doc, ap.ARN, ap.ARN+"/object/s3secure-probe"), z, apBPA, src)
+		fs := src.findings()
 		for i := range fs {
-			for k, v := range limits {
-				fs[i].Conditions = withCondition(fs[i].Conditions, k, v)
-			}
-			if fs[i].Public && len(limits) > 0 && fixedLimits(limits, policy.KindBucket) {
-				fs[i].Public = false
-			}
 			if strings.EqualFold(ap.NetworkOrigin, "VPC") && fs[i].Public {
 				// S3: an access point with network origin VPC is never
 				// public; its access is limited to the VPC.
 				fs[i].Public = false
 				fs[i].Conditions = withCondition(fs[i].Conditions, "s3:AccessPointNetworkOrigin", "VPC")
-				fs[i].classify()
 			}
 		}
 		out = append(out, fs...)
 	}
+	bucketARN := a.bucketARN
 	for i := range out {
 		out[i].Bucket, out[i].Resource, out[i].ResourceType, out[i].Owner = b.Name, bucketARN, "AWS::S3::Bucket", b.Owner
 		out[i].Status = "ACTIVE"
@@ -289,67 +277,6 @@ func withCondition(m map[string]string, k, v string) map[string]string {
 		out[a] = b
 	}
 	out[k] = v
-	return out
-}
-
-// analyzePolicy returns the findings of one bucket or access point policy.
-func analyzePolicy(doc *policy.Document, kind policy.Kind, bucketARN string, probeResources []string, z zone, bpa policy.BlockPublicAccess, src *Source) []Finding {
-	compiled, err := policy.Compile(doc)
-	if err != nil {
-		compiled = nil // the evaluator cannot judge it; keep the statement-level findings
-	}
-	status := policy.IsPublic(doc, kind)
-	var out []Finding
-	for i, s := range doc.Statements {
-		if s.Effect != policy.Allow {
-			continue
-		}
-		for _, c := range candidates(s, kind, z) {
-			gs := grantsOf(doc, compiled, i, s, c, probeResources)
-			if len(gs) == 0 && c.everyone {
-				// Denied to everyone, but perhaps not to the principals a
-				// Deny with NotPrincipal spares: their access remains.
-				for _, nc := range spared(doc, z) {
-					for _, g := range grantsOf(doc, compiled, i, s, nc, probeResources) {
-						g.principal = nc.principal
-						gs = append(gs, g)
-					}
-				}
-			}
-			for _, g := range gs {
-				principal, public := c.principal, c.public
-				if g.principal != nil {
-					principal, public = g.principal, false
-				}
-				f := Finding{
-					Principal: principal, Public: public, Actions: g.actions, Conditions: conditionsOf(s),
-					Statement: i, Sid: s.Sid,
-				}
-				for k, v := range g.extra {
-					f.Conditions = withCondition(f.Conditions, k, v)
-				}
-				if f.Public && len(g.extra) > 0 && fixedLimits(g.extra, kind) {
-					f.Public = false
-				}
-				if len(f.Conditions) == 0 {
-					f.Conditions = nil
-				}
-				f.Sources = []Source{sourceFor(src, f.Conditions)}
-				f.Owner = z.owner
-				f.classify()
-				// RestrictPublicBuckets: a public policy reaches only AWS
-				// services and the owner's account.
-				caller := policy.Caller{Service: principal["Service"]}
-				if len(f.Accounts) > 0 {
-					caller.Account = f.Accounts[0]
-				}
-				if !bpa.PolicyReaches(status.IsPublic, caller, z.owner) {
-					continue
-				}
-				out = append(out, f)
-			}
-		}
-	}
 	return out
 }
 
@@ -528,413 +455,6 @@ func conditionsOf(s policy.Statement) map[string]string {
 	}
 	if len(out) == 0 {
 		return nil
-	}
-	return out
-}
-
-// grant is the part of a statement's grant to one candidate that survives
-// the rest of the policy: the action patterns (as written in the
-// statement) that keep some access, and the limits that Deny statements
-// add to them.
-type grant struct {
-	actions []string
-	extra   map[string]string
-	// principal, when set, replaces the candidate's (a principal spared
-	// by a Deny with NotPrincipal).
-	principal map[string]string
-}
-
-// grantsOf returns the grants of statement index to the candidate, one per
-// set of extra limits, in the order of the statement's actions. Each
-// action pattern is judged on its own, so that a Deny of one action
-// removes that action only, and a Deny that limits one action (to an
-// organization, say) limits that action only. Without an evaluator (a
-// policy the policy package cannot compile) the whole statement is kept.
-func grantsOf(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, cand candidate, resources []string) []grant {
-	all := actionsOf(s)
-	if c == nil {
-		return []grant{{actions: all}}
-	}
-	patterns := []string(s.Action)
-	if s.NotAction != nil {
-		// Allow with NotAction: every action except those listed, judged
-		// as one.
-		patterns = []string{"s3:*"}
-	}
-	var out []grant
-	byLimit := map[string]int{}
-	for _, p := range patterns {
-		ok, extra := effective(doc, c, index, s, p, cand, resources)
-		if !ok {
-			continue
-		}
-		name := p
-		if s.NotAction != nil {
-			name = all[0]
-		}
-		key := principalKey(extra)
-		if k, seen := byLimit[key]; seen {
-			out[k].actions = append(out[k].actions, name)
-			continue
-		}
-		byLimit[key] = len(out)
-		out = append(out, grant{actions: []string{name}, extra: extra})
-	}
-	for i := range out {
-		sort.Strings(out[i].actions)
-		out[i].actions = slices.Compact(out[i].actions)
-	}
-	return out
-}
-
-// effective asks the evaluator whether the statement's grant of the action
-// pattern to the candidate survives the rest of the policy. It builds the
-// requests that the statement allows for the pattern (the actions it
-// covers, the resources it names, the candidate as caller, its own
-// condition values in the context, over TLS) and decides them against the
-// whole policy; the pattern survives when one of them is allowed. An
-// explicit Deny whose condition denies every value but a fixed set of a
-// limiting key (StringNotEquals aws:PrincipalOrgID …) becomes a limit: the
-// request is re-tried with those values and, if allowed then, the grant is
-// reported with the extra condition. It returns false when Deny statements
-// remove every such request, and true (with no extra limits) when no
-// request could exercise the statement, so that the finding is kept rather
-// than lost.
-func effective(doc *policy.Document, c *policy.Compiled, index int, s policy.Statement, pattern string, cand candidate, resources []string) (bool, map[string]string) {
-	ctx := probeContext(s)
-	tried := 0
-	var limited map[string]string
-	unlimited := false
-	try := func(req *policy.Request) bool {
-		tried++
-		extra := map[string]string{}
-		for range 4 {
-			if c.Decide(req).Decision != policy.DecisionExplicitDeny {
-				if len(extra) == 0 {
-					unlimited = true
-					return false // unlimited access: the widest answer, stop
-				}
-				if limited == nil {
-					limited = extra
-				}
-				return tried < maxProbeRequests
-			}
-			limits := denyLimits(doc, c, req)
-			shape := denyShape(doc, c, req)
-			if len(limits) == 0 && len(shape) == 0 {
-				break
-			}
-			for k, vs := range limits {
-				extra[k] = strings.Join(vs, ",")
-				req.Context.Set(k, sample(k, vs[0]))
-			}
-			for k, v := range shape {
-				req.Context.Set(k, v)
-			}
-		}
-		return tried < maxProbeRequests
-	}
-	// The common actions first; the catalog only when none of them gives
-	// the answer (expanding a wildcard over the whole catalog is the
-	// expensive part of the analysis).
-	if exercise(c, index, probeSet(pattern), cand.caller, ctx, resources, try) && !unlimited && limited == nil && tried < maxProbeRequests {
-		exercise(c, index, catalogSet(pattern), cand.caller, ctx, resources, try)
-	}
-	switch {
-	case tried == 0, unlimited:
-		return true, nil
-	case limited != nil:
-		return true, limited
-	}
-	return false, nil
-}
-
-// maxProbeRequests bounds the requests tried per action pattern.
-const maxProbeRequests = 24
-
-// probeSet returns the actions tried first for a pattern: the pattern
-// itself when it has no wildcard, else the common actions it covers.
-func probeSet(pattern string) []string {
-	if !strings.ContainsAny(pattern, "*?") {
-		return []string{pattern}
-	}
-	var out []string
-	for _, a := range probeActions {
-		if policy.MatchAction(pattern, a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// catalogSet returns up to 40 more actions of the catalog that a wildcard
-// pattern covers.
-func catalogSet(pattern string) []string {
-	if !strings.ContainsAny(pattern, "*?") {
-		return nil
-	}
-	var out []string
-	for _, a := range policy.ExpandActions(pattern) {
-		if len(out) >= 40 {
-			break
-		}
-		if !slices.Contains(probeActions, a.Name) {
-			out = append(out, a.Name)
-		}
-	}
-	return out
-}
-
-// exercise calls try with each request for the actions that statement
-// index allows, until try returns false; it returns false when stopped.
-func exercise(c *policy.Compiled, index int, actions []string, caller policy.Caller, ctx map[string]string, resources []string, try func(*policy.Request) bool) bool {
-	for _, a := range actions {
-		for _, r := range resources {
-			req := &policy.Request{Caller: caller, Action: a, Resource: r}
-			for k, v := range ctx {
-				req.Context.Set(k, v)
-			}
-			for _, m := range policy.Matches(req, c) {
-				if m.Index == index && m.Effect == policy.Allow {
-					if !try(req) {
-						return false
-					}
-					break
-				}
-			}
-		}
-	}
-	return true
-}
-
-// probeActions are tried first for a wildcard action: object and bucket
-// reads and writes, which most grants include (the actions of these API
-// operations).
-var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2", "DeleteObject", "GetBucketAcl", "PutBucketAcl")
-
-// denyLimits returns, for the Deny statements that match req, the values of
-// limiting keys they require through negated operators.
-func denyLimits(doc *policy.Document, c *policy.Compiled, req *policy.Request) map[string][]string {
-	out := map[string][]string{}
-	for _, m := range policy.Matches(req, c) {
-		if m.Effect != policy.Deny {
-			continue
-		}
-		if m.Index < 0 || m.Index >= len(doc.Statements) {
-			continue
-		}
-		for _, b := range doc.Statements[m.Index].Condition {
-			// …IfExists denies an absent key too: the same limit.
-			if !negatedOperator(strings.TrimSuffix(strings.ToLower(b.Operator), "ifexists")) {
-				continue
-			}
-			for _, e := range b.Entries {
-				if k, ok := policy.LookupConditionKey(e.Key); ok && k.LimitsPublicAccess && len(e.Values) > 0 {
-					if _, seen := req.Context.Lookup(e.Key); seen {
-						continue // already set and still denied: not a limit we can satisfy
-					}
-					out[e.Key] = e.Strings()
-				}
-			}
-		}
-	}
-	return out
-}
-
-// denyShape returns, for the Deny statements that match req, request
-// values that the caller chooses and that take the request out of the
-// Deny: a Deny of uploads without an encryption header or without the
-// bucket-owner-full-control ACL (StringNotEquals, …IfExists, Null "true"
-// on such a key) only says how to ask, not who may. Keys about who the
-// caller is or where the request comes from are not the caller's choice
-// and are left alone.
-func denyShape(doc *policy.Document, c *policy.Compiled, req *policy.Request) map[string]string {
-	out := map[string]string{}
-	for _, m := range policy.Matches(req, c) {
-		if m.Effect != policy.Deny || m.Index < 0 || m.Index >= len(doc.Statements) {
-			continue
-		}
-		for _, b := range doc.Statements[m.Index].Condition {
-			op := strings.ToLower(b.Operator)
-			for _, e := range b.Entries {
-				if !callerChosen(e.Key) {
-					continue
-				}
-				if _, set := req.Context.Lookup(e.Key); set {
-					continue // already chosen (by the Allow's own conditions)
-				}
-				vs := e.Strings()
-				switch {
-				case op == "null" && len(vs) == 1 && strings.EqualFold(vs[0], "true"):
-					out[e.Key] = "s3secure-probe"
-				case negatedOperator(strings.TrimSuffix(op, "ifexists")) && len(vs) > 0:
-					out[e.Key] = sample(e.Key, vs[0])
-				}
-			}
-		}
-	}
-	return out
-}
-
-// callerChosen reports whether a condition key is a request parameter the
-// caller sets (S3 request headers and parameters, request tags), as opposed
-// to who the caller is, where the request comes from or what the resource
-// already is.
-func callerChosen(key string) bool {
-	l := strings.ToLower(key)
-	switch {
-	case strings.HasPrefix(l, "aws:requesttag/"), l == "aws:tagkeys":
-		return true
-	case !strings.HasPrefix(l, "s3:"):
-		return false
-	case strings.HasPrefix(l, "s3:dataaccesspoint"), l == "s3:accesspointnetworkorigin",
-		strings.HasPrefix(l, "s3:existingobjecttag/"), strings.HasPrefix(l, "s3:resourceaccount"):
-		return false
-	}
-	if k, ok := policy.LookupConditionKey(key); ok && k.LimitsPublicAccess {
-		return false
-	}
-	return true
-}
-
-// probeContext returns request values that satisfy the statement's
-// positive conditions, and aws:SecureTransport true.
-func probeContext(s policy.Statement) map[string]string {
-	ctx := map[string]string{"aws:SecureTransport": "true"}
-	for _, b := range s.Condition {
-		if !positiveOperator(b.Operator) {
-			continue
-		}
-		for _, e := range b.Entries {
-			if vs := e.Strings(); len(vs) > 0 {
-				ctx[e.Key] = sample(e.Key, vs[0])
-			}
-		}
-	}
-	return ctx
-}
-
-// sample turns a condition value into a request value it matches.
-func sample(key, v string) string {
-	if strings.EqualFold(key, "aws:SourceIp") {
-		if p, err := netip.ParsePrefix(v); err == nil {
-			return p.Masked().Addr().String()
-		}
-		return v
-	}
-	return strings.NewReplacer("*", "probe", "?", "x").Replace(v)
-}
-
-// delegates reports whether the bucket policy lets requests through the
-// access point: both policies must allow a request made through an access
-// point, and the usual bucket policy delegates with
-// s3:DataAccessPointAccount or s3:DataAccessPointArn. A delegation that
-// holds only under conditions of its own (for the organization, say) is
-// tried with values that satisfy them; its limiting conditions are
-// returned, for they limit what the access point grants too.
-func delegates(bucket *policy.Document, bucketARN, owner string, ap AccessPoint) (bool, map[string]string) {
-	c, err := policy.Compile(bucket)
-	if err != nil {
-		return false, nil
-	}
-	// The access point policy and the caller's identity policies allow
-	// everything here: the question is the bucket's side of the chain,
-	// which policy.Authorize answers for a request through the access
-	// point from an account outside the bucket owner's.
-	all := allowEverything()
-	chain := &policy.Chain{Bucket: c, AccessPoint: all, Identity: []*policy.Compiled{all}}
-	allows := func(ctx map[string]string) bool {
-		for _, action := range policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2") {
-			res := bucketARN
-			if a, _ := policy.LookupAction(action); a.AppliesTo("object") {
-				res = bucketARN + "/s3secure-probe"
-			}
-			req := &policy.AccessRequest{BucketOwner: owner}
-			req.Caller = policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":user/s3secure-probe"}
-			req.Action, req.Resource = action, res
-			for k, v := range ctx {
-				req.Context.Set(k, v)
-			}
-			req.Context.Set("aws:SecureTransport", "true")
-			req.SetAccessPoint(ap.ARN, ap.Account)
-			if policy.Authorize(req, chain).Allowed() {
-				return true
-			}
-		}
-		return false
-	}
-	if allows(nil) {
-		return true, nil
-	}
-	for _, s := range bucket.Statements {
-		if s.Effect != policy.Allow || len(s.Condition) == 0 || !allows(probeContext(s)) {
-			continue
-		}
-		limits := map[string]string{}
-		for k, v := range conditionsOf(s) {
-			lk := strings.ToLower(k)
-			if strings.HasPrefix(lk, "s3:dataaccesspoint") {
-				continue
-			}
-			if key, ok := policy.LookupConditionKey(k); ok && key.LimitsPublicAccess {
-				limits[k] = v
-			}
-		}
-		return true, limits
-	}
-	return false, nil
-}
-
-// allowEverything returns a policy that allows every request.
-func allowEverything() *policy.Compiled {
-	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
-		Effect: policy.Allow, Principal: policy.AnyPrincipal(), Action: policy.Strings("*"), Resource: policy.Strings("*"),
-	}}})
-	if err != nil {
-		panic(err) // a constant policy
-	}
-	return c
-}
-
-func analyzeACL(grants []policy.ACLGrant, z zone) []Finding {
-	type key struct {
-		public    bool
-		principal string
-	}
-	acts := map[key]map[string]bool{}
-	var order []key
-	for _, g := range grants {
-		var k key
-		switch {
-		case g.Public():
-			k = key{true, "*"}
-		case g.GranteeID != "" && g.GranteeID != z.ownerCanonical:
-			k = key{false, g.GranteeID}
-		default:
-			// The owner, and groups such as LogDelivery, are not reported.
-			continue
-		}
-		if acts[k] == nil {
-			acts[k] = map[string]bool{}
-			order = append(order, k)
-		}
-		for _, a := range policy.ACLPermissionActions(g.Permission, false) {
-			acts[k][a] = true
-		}
-	}
-	var out []Finding
-	for _, k := range order {
-		f := Finding{Public: k.public, Statement: -1, Sources: []Source{{Type: SourceACL}}, Owner: z.owner}
-		if k.public {
-			f.Principal = map[string]string{"AWS": "*"}
-		} else {
-			f.Principal = map[string]string{"CanonicalUser": k.principal}
-		}
-		for a := range acts[k] {
-			f.Actions = append(f.Actions, a)
-		}
-		sort.Strings(f.Actions)
-		out = append(out, f)
 	}
 	return out
 }

@@ -587,3 +587,51 @@ func TestAnalyzeAccessPointDelegationUnderCondition(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got, "inside the trusted organization")
 }
+
+// TestAnalyzeChainDenies: the offline analysis decides grants with the
+// bucket's whole authorization chain (policy.Authorize), so a bucket policy
+// Deny applies to ACL grants and to requests through an access point, as
+// S3 evaluates the bucket policy for both ("How Amazon S3 authorizes a
+// request"; "Delegating access control to access points"). Before, ACL
+// grants ignored the bucket policy and access point grants ignored its
+// Deny statements.
+func TestAnalyzeChainDenies(t *testing.T) {
+	denyListing := `{"Effect":"Deny","Principal":"*","Action":["s3:ListBucket","s3:ListBucketVersions","s3:ListBucketMultipartUploads"],"Resource":"arn:aws:s3:::bkt"}`
+	t.Run("a bucket policy Deny removes a public ACL grant", func(t *testing.T) {
+		s := state(stmts(denyListing))
+		s.ACL = []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: policy.ACLRead}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+	t.Run("a bucket policy Deny outside the organization limits an ACL grant", func(t *testing.T) {
+		s := state(stmts(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}`))
+		s.ACL = []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: policy.ACLRead}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.KindOrganization, got[0].Kind)
+		assert.False(t, got[0].Public)
+		assert.Equal(t, analyzer.SourceACL, got[0].Sources[0].Type)
+		assert.Equal(t, org, got[0].Conditions["aws:PrincipalOrgID"])
+	})
+	t.Run("a bucket policy Deny applies through an access point", func(t *testing.T) {
+		delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
+		ap := analyzer.AccessPoint{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet", BlockPublicAccess: policy.AllBlocked(),
+			Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"%s/object/*"}]}`, apARN("ap1"))}
+		s := state(stmts(delegate))
+		s.AccessPoints = []analyzer.AccessPoint{ap}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, []string{"s3:GetObject", "s3:PutObject"}, got[0].Actions, "delegated")
+
+		s = state(stmts(delegate, `{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`))
+		s.AccessPoints = []analyzer.AccessPoint{ap}
+		got, err = analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
+		assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions, "the bucket policy's Deny removes s3:PutObject")
+	})
+}

@@ -143,6 +143,10 @@ var scenarios = []scenario{
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
 	{name: "authenticated-users-acl", publicACL: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
+	// A bucket policy Deny applies to ACL grants too (the analysis decides
+	// them with policy.Authorize).
+	{name: "public-acl-denied-by-policy", publicACL: allUsers,
+		policy: stmts(`{"Effect":"Deny","Principal":"*","Action":["s3:ListBucket","s3:ListBucketVersions","s3:ListBucketMultipartUploads"],"Resource":"arn:aws:s3:::%[1]s"}`)},
 	{name: "cross-account-acl", aclUser: partner,
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"CanonicalUser": s3fake.CanonicalUserID(partner)}, Source: analyzer.SourceACL, Actions: listACL}}},
 	// Actions are reported as the statement writes them: a wildcard is not

@@ -1,0 +1,649 @@
+package analyzer
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// The offline analysis decides whether a grant reaches an outside principal
+// by asking policy.Authorize, with the bucket's whole authorization chain,
+// about requests that exercise the grant (probes). Authorize holds every
+// rule of the chain: Deny beats Allow, Block Public Access at account,
+// bucket and access point level, ACLs only when Object Ownership allows
+// them, and access point delegation by the bucket policy. This file only
+// chooses the probes and reads the answers.
+//
+// An outside principal's own side of the chain is taken as allowing: its
+// identity policies allow every request, and no SCP, RCP, permissions
+// boundary or session policy limits it. Access Analyzer "does not consider
+// the state of any external accounts when making its determination ... it
+// knows nothing about the state of users, roles, service control policies
+// (SCP), and other relevant configurations in that account" (IAM user
+// guide, "How IAM Access Analyzer findings work"): a finding is what the
+// bucket's side grants.
+
+// analysis is one bucket's offline analysis: the zone of trust and the
+// authorization chain every probe is decided against.
+type analysis struct {
+	z         zone
+	bucketARN string
+	owner     string
+	// bucket is the bucket policy as a source of grants, nil when the
+	// bucket has none.
+	bucket *source
+	// chain is the bucket's chain: its policy, Block Public Access (account
+	// and bucket), its ACL when ACLs are enabled, and an identity policy
+	// that allows everything for the caller.
+	chain policy.Chain
+	// aclPerms remembers the ACL permission each probed action needs.
+	aclPerms map[string]struct {
+		permission string
+		object     bool
+	}
+}
+
+// source is a policy that grants access, the bucket policy or an access
+// point's, with the chain its probes are decided against.
+type source struct {
+	*analysis
+	doc *policy.Document
+	// compiled is nil when the policy package cannot compile doc: its
+	// Allow statements are then reported as written, unjudged.
+	compiled *policy.Compiled
+	kind     policy.Kind
+	// layer is the source's layer of the chain: a probe exercises the
+	// source's grant when Authorize allows it and this layer allowed.
+	layer policy.Layer
+	chain *policy.Chain
+	// ap is the access point, nil for the bucket policy; src its finding
+	// source.
+	ap  *AccessPoint
+	src *Source
+	// resources are the resources probes are tried on, in the source's
+	// own terms (bucket or object ARNs; access point ARNs and
+	// ARN/object/KEY).
+	resources []string
+}
+
+func newAnalysis(b *BucketState, z zone) (*analysis, error) {
+	a := &analysis{z: z, bucketARN: "arn:aws:s3:::" + b.Name, owner: b.Owner}
+	a.aclPerms = map[string]struct {
+		permission string
+		object     bool
+	}{}
+	a.chain = policy.Chain{
+		Identity:     []*policy.Compiled{allowEverything()},
+		AccountBlock: b.AccountBlock, BucketBlock: b.BlockPublicAccess,
+		ACLsEnabled: !b.ACLsDisabled, BucketACL: b.ACL,
+	}
+	if strings.TrimSpace(b.Policy) == "" {
+		return a, nil
+	}
+	doc, err := policy.Parse([]byte(b.Policy))
+	if err != nil {
+		return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
+	}
+	if c, err := policy.Compile(doc); err == nil {
+		a.chain.Bucket = c
+	}
+	a.bucket = &source{analysis: a, doc: doc, compiled: a.chain.Bucket, kind: policy.KindBucket, layer: policy.LayerBucketPolicy,
+		chain: &a.chain, resources: probeResources(doc, a.bucketARN, a.bucketARN+"/s3secure-probe")}
+	return a, nil
+}
+
+// accessPointSource returns the access point's policy as a source of
+// grants: its probes go through the access point, so that the bucket
+// policy must allow them or delegate to the access point, and the access
+// point's own Block Public Access applies.
+func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
+	doc, err := policy.Parse([]byte(ap.Policy))
+	if err != nil {
+		return nil, fmt.Errorf("%w: access point %s: %w", ErrBadPolicy, ap.ARN, err)
+	}
+	ch := a.chain
+	ch.AccessPointBlock = ap.BlockPublicAccess
+	if c, err := policy.Compile(doc); err == nil {
+		ch.AccessPoint = c
+	}
+	return &source{analysis: a, doc: doc, compiled: ch.AccessPoint, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
+		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account},
+		resources: probeResources(doc, ap.ARN, ap.ARN+"/object/s3secure-probe")}, nil
+}
+
+// allowEverything returns a policy that allows every request: the
+// identity side of a caller outside the zone of trust. It is compiled once;
+// a compiled policy is immutable.
+var allowEverything = sync.OnceValue(func() *policy.Compiled {
+	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
+		Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*"),
+	}}})
+	if err != nil {
+		panic(err) // a constant policy
+	}
+	return c
+})
+
+// findings returns the findings of the source's Allow statements.
+func (s *source) findings() []Finding {
+	var out []Finding
+	for i, st := range s.doc.Statements {
+		if st.Effect != policy.Allow {
+			continue
+		}
+		for _, c := range candidates(st, s.kind, s.z) {
+			gs := s.grantsOf(i, st, c)
+			if len(gs) == 0 && c.everyone {
+				// Denied to everyone, but perhaps not to the principals a
+				// Deny with NotPrincipal spares: their access remains.
+				for _, nc := range spared(s.doc, s.z) {
+					for _, g := range s.grantsOf(i, st, nc) {
+						g.principal = nc.principal
+						gs = append(gs, g)
+					}
+				}
+			}
+			for _, g := range gs {
+				principal, public := c.principal, c.public
+				if g.principal != nil {
+					principal, public = g.principal, false
+				}
+				f := Finding{
+					Principal: principal, Public: public, Actions: g.actions, Conditions: conditionsOf(st),
+					Statement: i, Sid: st.Sid, Owner: s.owner,
+				}
+				for k, v := range g.extra {
+					f.Conditions = withCondition(f.Conditions, k, v)
+				}
+				if f.Public && len(g.extra) > 0 && fixedLimits(g.extra, s.kind) {
+					f.Public = false
+				}
+				if len(f.Conditions) == 0 {
+					f.Conditions = nil
+				}
+				f.Sources = []Source{sourceFor(s.src, f.Conditions)}
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// grant is the part of a statement's grant to one candidate that survives
+// the rest of the chain: the action patterns (as written in the
+// statement) that keep some access, and the limits that Deny statements
+// (or a delegation that holds only under conditions) add to them.
+type grant struct {
+	actions []string
+	extra   map[string]string
+	// principal, when set, replaces the candidate's (a principal spared
+	// by a Deny with NotPrincipal).
+	principal map[string]string
+}
+
+// grantsOf returns the grants of statement index to the candidate, one per
+// set of extra limits, in the order of the statement's actions. Each
+// action pattern is judged on its own, so that a Deny of one action
+// removes that action only, and a Deny that limits one action (to an
+// organization, say) limits that action only. Without a compiled policy
+// the whole statement is kept.
+func (s *source) grantsOf(index int, st policy.Statement, cand candidate) []grant {
+	all := actionsOf(st)
+	if s.compiled == nil {
+		return []grant{{actions: all}}
+	}
+	patterns := []string(st.Action)
+	if st.NotAction != nil {
+		// Allow with NotAction: every action except those listed, judged
+		// as one.
+		patterns = []string{"s3:*"}
+	}
+	var out []grant
+	byLimit := map[string]int{}
+	for _, p := range patterns {
+		ok, extra := s.effective(index, st, p, cand)
+		if !ok {
+			continue
+		}
+		name := p
+		if st.NotAction != nil {
+			name = all[0]
+		}
+		out = addGrant(out, byLimit, name, extra)
+	}
+	for i := range out {
+		sort.Strings(out[i].actions)
+		out[i].actions = slices.Compact(out[i].actions)
+	}
+	return out
+}
+
+// addGrant adds action to the grant with the same extra limits, or to a
+// new one.
+func addGrant(out []grant, byLimit map[string]int, action string, extra map[string]string) []grant {
+	key := principalKey(extra)
+	if k, seen := byLimit[key]; seen {
+		out[k].actions = append(out[k].actions, action)
+		return out
+	}
+	byLimit[key] = len(out)
+	return append(out, grant{actions: []string{action}, extra: extra})
+}
+
+// maxProbeRequests bounds the requests tried per action pattern.
+const maxProbeRequests = 24
+
+// effective asks Authorize whether the statement's grant of the action
+// pattern to the candidate survives the rest of the chain. It builds the
+// requests that the statement allows for the pattern (the actions it
+// covers, the resources it names, the candidate as caller, its own
+// condition values in the context, over TLS) and decides them; the
+// pattern survives when one of them is allowed through the source's layer
+// ([analysis.decide]). It returns false when the chain refuses every such
+// request, and true (with no extra limits) when no request could exercise
+// the statement, so that the finding is kept rather than lost.
+func (s *source) effective(index int, st policy.Statement, pattern string, cand candidate) (bool, map[string]string) {
+	ctx := probeContext(st)
+	tried := 0
+	var limited map[string]string
+	unlimited := false
+	try := func(req *policy.AccessRequest) bool {
+		tried++
+		ok, extra := s.decide(req, s.chain, s.layer, s.apDoc())
+		switch {
+		case ok && len(extra) == 0:
+			unlimited = true
+			return false // unlimited access: the widest answer, stop
+		case ok && limited == nil:
+			limited = extra
+		}
+		return tried < maxProbeRequests
+	}
+	// The common actions first; the catalog only when none of them gives
+	// the answer (expanding a wildcard over the whole catalog is the
+	// expensive part of the analysis).
+	if s.exercise(index, probeSet(pattern), cand.caller, ctx, try) && !unlimited && limited == nil && tried < maxProbeRequests {
+		s.exercise(index, catalogSet(pattern), cand.caller, ctx, try)
+	}
+	switch {
+	case tried == 0, unlimited:
+		return true, nil
+	case limited != nil:
+		return true, limited
+	}
+	return false, nil
+}
+
+func (s *source) apDoc() *policy.Document {
+	if s.ap == nil {
+		return nil
+	}
+	return s.doc
+}
+
+// exercise calls try with each request for the actions that statement
+// index allows, until try returns false; it returns false when stopped.
+func (s *source) exercise(index int, actions []string, caller policy.Caller, ctx map[string]string, try func(*policy.AccessRequest) bool) bool {
+	for _, a := range actions {
+		for _, r := range s.resources {
+			req := s.request(caller, a, r, ctx)
+			if s.allowedByStatement(req, index) && !try(req) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// request returns the probe request for action on res, a resource in the
+// source's terms. Through an access point, the request is made to the
+// bucket (or object) the access point resource stands for.
+func (s *source) request(caller policy.Caller, action, res string, ctx map[string]string) *policy.AccessRequest {
+	req := &policy.AccessRequest{BucketOwner: s.owner}
+	req.Caller, req.Action, req.Resource = caller, action, res
+	for k, v := range ctx {
+		req.Context.Set(k, v)
+	}
+	if s.ap != nil {
+		req.Resource = s.bucketARN
+		if key, ok := strings.CutPrefix(res, s.ap.ARN+"/object/"); ok {
+			req.Resource = s.bucketARN + "/" + key
+		}
+		req.SetAccessPoint(s.ap.ARN, s.ap.Account)
+	}
+	req.ACLPermission, req.ACLOnObject = s.aclPermission(action)
+	return req
+}
+
+// aclPermission is policy.ACLPermissionFor, remembered per action.
+func (a *analysis) aclPermission(action string) (string, bool) {
+	p, ok := a.aclPerms[action]
+	if !ok {
+		p.permission, p.object = policy.ACLPermissionFor(action)
+		a.aclPerms[action] = p
+	}
+	return p.permission, p.object
+}
+
+// allowedByStatement reports whether statement index of the source's
+// policy allows req (in the source's terms: the access point resource for
+// an access point policy). It only picks the probes that exercise a
+// statement; Authorize decides them.
+func (s *source) allowedByStatement(req *policy.AccessRequest, index int) bool {
+	r := req.Request
+	if s.ap != nil {
+		r.Resource = req.AccessPointResource
+	}
+	for _, m := range policy.Matches(&r, s.compiled) {
+		if m.Index == index && m.Effect == policy.Allow {
+			return true
+		}
+	}
+	return false
+}
+
+// maxSatisfyRounds bounds how often one probe is re-tried with values that
+// take it out of a Deny or into a conditional delegation.
+const maxSatisfyRounds = 8
+
+// decide authorizes req with ch and reports whether the chain allows it
+// through layer's grant (the source's: bucket policy, access point policy
+// or ACL). When the request is refused by an explicit Deny that denies
+// every value but a fixed set of a limiting key (StringNotEquals
+// aws:PrincipalOrgID …), the request is re-tried with those values and,
+// if allowed then, the grant is reported with the extra condition; a Deny
+// that only demands a request shape the caller chooses (an encryption
+// header, a canned ACL) is satisfied without a limit. A request through an
+// access point that the bucket policy delegates only under conditions of
+// its own (the organization, say) is re-tried with values that satisfy
+// them, and their limiting keys are extra conditions too. apDoc is the
+// access point policy for requests through an access point, nil
+// otherwise.
+func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document) (bool, map[string]string) {
+	extra := map[string]string{}
+	for range maxSatisfyRounds {
+		az := policy.Authorize(req, ch)
+		if az.Allowed() {
+			o := az.Layer(layer).Outcome
+			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra
+		}
+		changed := false
+		switch {
+		case az.Decision == policy.DecisionExplicitDeny:
+			var doc *policy.Document
+			switch az.DecidedBy {
+			case policy.LayerBucketPolicy:
+				if a.bucket != nil {
+					doc = a.bucket.doc
+				}
+			case policy.LayerAccessPointPolicy:
+				doc = apDoc
+			}
+			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
+				changed = satisfyDeny(doc.Statements[by.Index], &req.Context, extra)
+			}
+		case az.Reason == policy.ReasonAccessPointNotDelegated && a.bucket != nil:
+			changed = a.satisfyDelegation(req, ch, extra)
+		}
+		if !changed {
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+// satisfyDeny sets, in ctx, values that take a request out of the Deny
+// statement st: for a limiting key the Deny negates (StringNotEquals
+// aws:PrincipalOrgID, …IfExists too), one of the values it spares, also
+// recorded in extra as the limit it is; for a key the caller chooses
+// (Null "true", or a negated operator), a value that satisfies it. Keys
+// about who the caller is or where the request comes from that are not
+// limiting keys are not the caller's choice and are left alone. It
+// reports whether it set anything.
+func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
+	changed := false
+	for _, b := range st.Condition {
+		op := strings.ToLower(b.Operator)
+		negated := negatedOperator(strings.TrimSuffix(op, "ifexists"))
+		for _, e := range b.Entries {
+			if _, set := ctx.Lookup(e.Key); set {
+				continue // already set and still denied: not a limit we can satisfy
+			}
+			vs := e.Strings()
+			switch {
+			case negated && len(vs) > 0 && limitingKey(e.Key):
+				extra[e.Key] = strings.Join(vs, ",")
+				ctx.Set(e.Key, sample(e.Key, vs[0]))
+			case !callerChosen(e.Key):
+				continue
+			case op == "null" && len(vs) == 1 && strings.EqualFold(vs[0], "true"):
+				ctx.Set(e.Key, "s3secure-probe")
+			case negated && len(vs) > 0:
+				ctx.Set(e.Key, sample(e.Key, vs[0]))
+			default:
+				continue
+			}
+			changed = true
+		}
+	}
+	return changed
+}
+
+// satisfyDelegation re-tries a request through an access point that the
+// bucket policy does not let through with the values each conditional
+// Allow statement of the bucket policy asks for; the first that lets it
+// through is kept, its limiting keys recorded in extra.
+func (a *analysis) satisfyDelegation(req *policy.AccessRequest, ch *policy.Chain, extra map[string]string) bool {
+	for _, st := range a.bucket.doc.Statements {
+		if st.Effect != policy.Allow || len(st.Condition) == 0 {
+			continue
+		}
+		trial := *req
+		trial.Context = cloneContext(&req.Context)
+		added := map[string]string{}
+		for k, v := range probeContext(st) {
+			if _, set := trial.Context.Lookup(k); set {
+				continue
+			}
+			trial.Context.Set(k, v)
+			added[k] = v
+		}
+		if len(added) == 0 || policy.Authorize(&trial, ch).Reason == policy.ReasonAccessPointNotDelegated {
+			continue
+		}
+		*req = trial
+		cond := conditionsOf(st)
+		for k := range added {
+			if limitingKey(k) && !strings.HasPrefix(strings.ToLower(k), "s3:dataaccesspoint") {
+				extra[k] = cond[k]
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func cloneContext(c *policy.Context) policy.Context {
+	var out policy.Context
+	for _, k := range c.Keys() {
+		vs, _ := c.Lookup(k)
+		out.Set(k, vs...)
+	}
+	return out
+}
+
+// limitingKey reports whether S3 counts a fixed value of the key as
+// limiting a grant (aws:PrincipalOrgID, aws:SourceVpce, …).
+func limitingKey(key string) bool {
+	k, ok := policy.LookupConditionKey(key)
+	return ok && k.LimitsPublicAccess
+}
+
+// callerChosen reports whether a condition key is a request parameter the
+// caller sets (S3 request headers and parameters, request tags), as opposed
+// to who the caller is, where the request comes from or what the resource
+// already is.
+func callerChosen(key string) bool {
+	l := strings.ToLower(key)
+	switch {
+	case strings.HasPrefix(l, "aws:requesttag/"), l == "aws:tagkeys":
+		return true
+	case !strings.HasPrefix(l, "s3:"):
+		return false
+	case strings.HasPrefix(l, "s3:dataaccesspoint"), l == "s3:accesspointnetworkorigin",
+		strings.HasPrefix(l, "s3:existingobjecttag/"), strings.HasPrefix(l, "s3:resourceaccount"):
+		return false
+	}
+	return !limitingKey(key)
+}
+
+// probeSet returns the actions tried first for a pattern: the pattern
+// itself when it has no wildcard, else the common actions it covers.
+func probeSet(pattern string) []string {
+	if !strings.ContainsAny(pattern, "*?") {
+		return []string{pattern}
+	}
+	var out []string
+	for _, a := range probeActions {
+		if policy.MatchAction(pattern, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// catalogSet returns up to 40 more actions of the catalog that a wildcard
+// pattern covers.
+func catalogSet(pattern string) []string {
+	if !strings.ContainsAny(pattern, "*?") {
+		return nil
+	}
+	var out []string
+	for _, a := range policy.ExpandActions(pattern) {
+		if len(out) >= 40 {
+			break
+		}
+		if !slices.Contains(probeActions, a.Name) {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// probeActions are tried first for a wildcard action: object and bucket
+// reads and writes, which most grants include (the actions of these API
+// operations).
+var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2", "DeleteObject", "GetBucketAcl", "PutBucketAcl")
+
+// probeContext returns request values that satisfy the statement's
+// positive conditions, and aws:SecureTransport true.
+func probeContext(s policy.Statement) map[string]string {
+	ctx := map[string]string{"aws:SecureTransport": "true"}
+	for _, b := range s.Condition {
+		if !positiveOperator(b.Operator) {
+			continue
+		}
+		for _, e := range b.Entries {
+			if vs := e.Strings(); len(vs) > 0 {
+				ctx[e.Key] = sample(e.Key, vs[0])
+			}
+		}
+	}
+	return ctx
+}
+
+// sample turns a condition value into a request value it matches.
+func sample(key, v string) string {
+	if strings.EqualFold(key, "aws:SourceIp") {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			return p.Masked().Addr().String()
+		}
+		return v
+	}
+	return strings.NewReplacer("*", "probe", "?", "x").Replace(v)
+}
+
+// aclFindings returns the findings of the bucket ACL's grants to public
+// groups (AllUsers, AuthenticatedUsers) and to other accounts' canonical
+// users: each action the grant's permission gives is probed with Authorize
+// (so that ACLs count only when Object Ownership allows them,
+// IgnorePublicAcls ignores public grants, and a bucket policy Deny removes
+// or limits what a grant gives). The owner's grants and the S3 log
+// delivery group are not reported.
+func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
+	type entry struct {
+		public    bool
+		principal string
+		grants    []grant
+		byLimit   map[string]int
+	}
+	var order []*entry
+	byPrincipal := map[string]*entry{}
+	outsider := policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}
+	for _, g := range grants {
+		var callers []policy.Caller
+		key := "*"
+		switch {
+		case g.Public():
+			// AllUsers reaches anonymous callers, AuthenticatedUsers
+			// signed ones.
+			callers = []policy.Caller{{}, outsider}
+		case g.GranteeID != "" && g.GranteeID != a.z.ownerCanonical:
+			key = g.GranteeID
+			c := outsider
+			c.CanonicalUser = g.GranteeID
+			callers = []policy.Caller{c}
+		default:
+			continue
+		}
+		e := byPrincipal[key]
+		if e == nil {
+			e = &entry{public: key == "*", principal: key, byLimit: map[string]int{}}
+			byPrincipal[key] = e
+			order = append(order, e)
+		}
+		for _, action := range policy.ACLPermissionActions(g.Permission, false) {
+			res := a.bucketARN
+			if act, _ := policy.LookupAction(action); act.AppliesTo("object") {
+				res = a.bucketARN + "/s3secure-probe"
+			}
+			for _, caller := range callers {
+				req := &policy.AccessRequest{BucketOwner: a.owner}
+				req.Caller, req.Action, req.Resource = caller, action, res
+				req.Context.Set("aws:SecureTransport", "true")
+				req.ACLPermission, req.ACLOnObject = a.aclPermission(action)
+				if ok, extra := a.decide(req, &a.chain, policy.LayerACL, nil); ok {
+					e.grants = addGrant(e.grants, e.byLimit, action, extra)
+					break
+				}
+			}
+		}
+	}
+	var out []Finding
+	for _, e := range order {
+		for _, g := range e.grants {
+			f := Finding{Public: e.public, Statement: -1, Sources: []Source{{Type: SourceACL}}, Owner: a.owner}
+			if e.public {
+				f.Principal = map[string]string{"AWS": "*"}
+			} else {
+				f.Principal = map[string]string{"CanonicalUser": e.principal}
+			}
+			for k, v := range g.extra {
+				f.Conditions = withCondition(f.Conditions, k, v)
+			}
+			if f.Public && len(g.extra) > 0 && fixedLimits(g.extra, policy.KindBucket) {
+				f.Public = false
+			}
+			f.Actions = slices.Clone(g.actions)
+			sort.Strings(f.Actions)
+			f.Actions = slices.Compact(f.Actions)
+			out = append(out, f)
+		}
+	}
+	return out
+}
