@@ -1,7 +1,8 @@
 // Package s3securetest runs an in-memory AWS for tests, as net/http/httptest
 // runs an HTTP server: S3, S3 Control, STS, CloudFront, CloudTrail, Access
-// Analyzer and IAM on one HTTPS endpoint on the loopback interface, with
-// an aws.Config that every service client of aws-sdk-go-v2 accepts. It is
+// Analyzer, IAM, Organizations and the Account Management API on one HTTPS
+// endpoint on the loopback interface, with an aws.Config that every
+// service client of aws-sdk-go-v2 accepts. It is
 // what s3secure's own examples run against, so they can be copied into
 // your code.
 //
@@ -24,6 +25,24 @@
 // package analyzer's offline analysis finds when the bucket is rescanned
 // (analyzer.Rescan, StartResourceScan), and CheckNoPublicAccess uses S3's
 // definition of public (package policy).
+//
+// # Organizations
+//
+// With Options.Organization the owner account is the management account
+// of an AWS Organization. [Server.AddMember] adds member accounts, each
+// with its own services and credentials, optionally a role the owner
+// account may assume (with an ExternalId its trust policy requires),
+// suspended, or with its own enabled and disabled Regions. STS AssumeRole
+// evaluates the role's trust policy and returns credentials that act as
+// the role in the member account, so code that audits a whole
+// organization (package organization) runs against the server as it runs
+// against AWS:
+//
+//	srv := s3securetest.NewServer(t, &s3securetest.Options{Organization: true})
+//	member, _ := srv.AddMember("222233334444", &s3securetest.MemberOptions{Role: "S3SecureAudit"})
+//	// s3.NewFromConfig(member) creates the member's buckets; then
+//	// organization.Audit(ctx, srv.Config, organizations.NewFromConfig(srv.Config),
+//	//	sts.NewFromConfig(srv.Config), report, &organization.Options{Role: "S3SecureAudit"})
 //
 // # NewServer and Start
 //
@@ -63,8 +82,8 @@
 //
 // # Errors
 //
-// [Start], [Server.AddAccount], [Server.AddUser] and [Server.InjectFault]
-// return errors prefixed "s3securetest:"; the services answer their own
+// [Start], [Server.AddAccount], [Server.AddUser], [Server.AddMember] and
+// [Server.InjectFault] return errors prefixed "s3securetest:"; the services answer their own
 // error documents, which the SDK decodes into its usual smithy.APIError
 // values (AccessDenied, NoSuchBucketPolicy, …).
 //

@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/s3secure/s3secure/internal/accountfake"
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/localaws"
+	"github.com/s3secure/s3secure/internal/orgfake"
 )
 
 // Services the server answers, by the names [Server.InjectFault] and
@@ -24,6 +27,10 @@ const (
 	ServiceCloudTrail     = localaws.ServiceCloudTrail
 	ServiceAccessAnalyzer = localaws.ServiceAccessAnalyzer
 	ServiceIAM            = localaws.ServiceIAM
+	// ServiceOrganizations answers with Options.Organization only.
+	ServiceOrganizations = localaws.ServiceOrganizations
+	// ServiceAccount is the Account Management API (ListRegions).
+	ServiceAccount = localaws.ServiceAccount
 )
 
 // DefaultAccountID and DefaultRegion are the owner account and the Region
@@ -67,6 +74,14 @@ type Options struct {
 	// Latency is added to every request, whatever the service, as a round
 	// trip to AWS would. By default, none.
 	Latency time.Duration
+	// Organization makes the owner account the management account of an
+	// AWS Organization served on the endpoint (Organizations
+	// DescribeOrganization, ListAccounts and DescribeAccount; the Account
+	// Management API's ListRegions for any member): add its member
+	// accounts with [Server.AddMember]. By default the owner account is in
+	// no organization, and Organizations answers
+	// AWSOrganizationsNotInUseException.
+	Organization bool
 }
 
 // Server is a running in-memory AWS. Use [NewServer] in tests and [Start]
@@ -76,7 +91,8 @@ type Server struct {
 	URL string
 	// Config is an aws.Config for the owner account's root user that every
 	// service client accepts: s3, s3control, sts, cloudfront, cloudtrail,
-	// accessanalyzer and iam (X.NewFromConfig(srv.Config)). It reads
+	// accessanalyzer, iam, organizations and account
+	// (X.NewFromConfig(srv.Config)). It reads
 	// nothing from the environment or shared files, and it retries no
 	// service error, so an injected fault reaches the code under test.
 	Config aws.Config
@@ -122,6 +138,11 @@ func Start(opts *Options) (*Server, error) {
 		LegacyBuckets: o.LegacyBuckets, Latency: o.Latency})
 	if err != nil {
 		return nil, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	if o.Organization {
+		if _, err := srv.CreateOrganization(); err != nil {
+			return nil, errors.New("s3securetest: " + trimPrefix(err))
+		}
 	}
 	ep, err := srv.Listen(&localaws.ListenOptions{InsecureHTTP: o.InsecureHTTP, WriteCAFile: true})
 	if err != nil {
@@ -195,6 +216,80 @@ func (s *Server) AddUser(accountID, userName string) (aws.Config, error) {
 	return s.ep.Config(c), nil
 }
 
+// MemberOptions describe a member account of the organization
+// ([Server.AddMember]). The nil value means an active member named
+// "account-" and its id, with no role, whose only Region is the server's.
+type MemberOptions struct {
+	// Name is the account's name in the organization. By default,
+	// "account-" and its id.
+	Name string
+	// Role is the name of a role created in the account that the
+	// management (owner) account may assume with STS AssumeRole, as an
+	// organization-wide audit does: its trust policy allows sts:AssumeRole
+	// to the owner account's principals. The session's credentials act as
+	// the role in the member account in every service. By default the
+	// account has no role, and AssumeRole answers AccessDenied, as it
+	// does for a role that does not exist.
+	Role string
+	// ExternalID makes Role's trust policy require sts:ExternalId to equal
+	// it, as a role for a third party should. It needs Role. By default,
+	// none is required.
+	ExternalID string
+	// Suspended lists the account as SUSPENDED. By default, ACTIVE.
+	Suspended bool
+	// Regions are the account's enabled Regions, as the Account Management
+	// API's ListRegions lists them (ENABLED_BY_DEFAULT), and
+	// DisabledRegions its opt-in Regions that are not enabled (DISABLED).
+	// By default the account has one Region, the server's.
+	Regions, DisabledRegions []string
+}
+
+// AddMember adds an account to the organization of a server started with
+// Options.Organization, and returns a Config for the account's root user
+// (to create its buckets, say). The account is created as [Server.AddAccount]
+// does, unless the server has it already. The owner account is the
+// management account and lists the member with Organizations
+// ListAccounts.
+//
+// Errors: a server without Options.Organization; an id that is not 12
+// digits; an account already a member; an ExternalID without a Role; a
+// role name that IAM would refuse; a Region name that is not one.
+func (s *Server) AddMember(accountID string, opts *MemberOptions) (aws.Config, error) {
+	var o MemberOptions
+	if opts != nil {
+		o = *opts
+	}
+	m := localaws.Member{Name: o.Name, Role: o.Role, ExternalID: o.ExternalID}
+	if o.Suspended {
+		m.State = orgfake.StateSuspended
+	}
+	if len(o.Regions)+len(o.DisabledRegions) > 0 {
+		m.Regions = map[string]string{}
+		for _, list := range []struct {
+			names  []string
+			status string
+		}{{o.Regions, accountfake.EnabledByDefault}, {o.DisabledRegions, accountfake.Disabled}} {
+			for _, r := range list.names {
+				if !regionRE.MatchString(r) {
+					return aws.Config{}, fmt.Errorf("s3securetest: %q is not a Region name", r)
+				}
+				m.Regions[r] = list.status
+			}
+		}
+	}
+	if s.ep.Server().Organization() == nil {
+		return aws.Config{}, errors.New("s3securetest: no organization: start the server with Options.Organization")
+	}
+	a, err := s.ep.Server().AddMember(accountID, m)
+	if err != nil {
+		return aws.Config{}, errors.New("s3securetest: " + trimPrefix(err))
+	}
+	return s.ep.Config(a.Root()), nil
+}
+
+// regionRE is the shape of a Region name (us-east-1, eu-central-2, …).
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
 // Fault is an error the server answers instead of performing an
 // operation.
 type Fault struct {
@@ -216,10 +311,12 @@ type Fault struct {
 // InjectFault makes requests for operation (the SDK's operation name, for
 // example "PutBucketPolicy" or "ListDistributions") to service (a Service
 // constant) fail with f, replacing any fault set for it. Faults apply to
-// the owner account's services, and to every account's requests to S3 and
-// STS, which all accounts share.
+// the owner account's services, and to every account's requests to S3,
+// STS, Organizations and the Account Management API, which all accounts
+// share.
 //
-// Errors: a service the server does not answer.
+// Errors: a service the server does not answer (Organizations without
+// Options.Organization).
 func (s *Server) InjectFault(service, operation string, f Fault) error {
 	ff := fakeutil.Fault{Status: f.Status, Code: f.Code, Message: f.Message, Times: f.Times}
 	switch {
@@ -236,8 +333,8 @@ func (s *Server) InjectFault(service, operation string, f Fault) error {
 
 // Count returns how many requests for operation service has received,
 // failed and refused ones included (a resend of one operation by the SDK
-// counts once): for S3 and STS from every account, for the other services
-// the owner account's. It is 0 for a service the server does not answer.
+// counts once): for S3, STS, Organizations and the Account Management API
+// from every account, for the other services the owner account's. It is 0 for a service the server does not answer.
 func (s *Server) Count(service, operation string) int {
 	return s.ep.Server().Owner().Count(service, operation)
 }

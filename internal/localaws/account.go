@@ -3,6 +3,7 @@ package localaws
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -132,11 +133,13 @@ func NewAccessKey() (id, secret string) {
 // SetFault makes requests for op (an SDK operation name, such as
 // "GetBucketPolicy" or "ListDistributions") to service (a name from
 // [ServiceNames]) fail with f: f.Times of them, or every one until cleared
-// with a zero Fault. The fault is the account's, except for s3 and sts,
-// which every account shares. For s3, f.Status overrides the status S3
-// gives f.Code and f.Message is S3's own.
+// with a zero Fault. The fault is the account's, except for s3, sts,
+// organizations (the one organization) and account (the Account
+// Management API), which every account shares. For s3, f.Status
+// overrides the status S3 gives f.Code and f.Message is S3's own.
 //
-// Errors: for a service the endpoint does not serve.
+// Errors: for a service the endpoint does not serve, and for
+// organizations before [Server.CreateOrganization].
 func (a *Account) SetFault(service, op string, f fakeutil.Fault) error {
 	switch service {
 	case ServiceS3:
@@ -153,6 +156,14 @@ func (a *Account) SetFault(service, op string, f fakeutil.Fault) error {
 		a.AccessAnalyzer.SetFault(op, f)
 	case ServiceIAM:
 		a.IAM.SetFault(op, f)
+	case ServiceOrganizations:
+		org := a.srv.Organization()
+		if org == nil {
+			return errors.New("localaws: no organization")
+		}
+		org.SetFault(op, f)
+	case ServiceAccount:
+		a.srv.Regions().SetFault(op, f)
 	default:
 		return fmt.Errorf("localaws: no service %q", service)
 	}
@@ -160,8 +171,8 @@ func (a *Account) SetFault(service, op string, f fakeutil.Fault) error {
 }
 
 // Count returns how many requests for op service has received (the SDK's
-// resends of one operation count once); for s3 and sts, from every
-// account. It is 0 for a service the endpoint does not serve.
+// resends of one operation count once); for s3, sts, organizations and
+// account, from every account. It is 0 for a service the endpoint does not serve.
 func (a *Account) Count(service, op string) int {
 	switch service {
 	case ServiceS3:
@@ -178,6 +189,12 @@ func (a *Account) Count(service, op string) int {
 		return a.AccessAnalyzer.Calls(op)
 	case ServiceIAM:
 		return a.IAM.Calls(op)
+	case ServiceOrganizations:
+		if org := a.srv.Organization(); org != nil {
+			return org.Count(op)
+		}
+	case ServiceAccount:
+		return a.srv.Regions().Count(op)
 	}
 	return 0
 }

@@ -79,7 +79,9 @@
 //     organizations: DescribeOrganization, ListAccounts paginated,
 //     DescribeAccount; AccessDeniedException for members that are not
 //     delegated administrators, AWSOrganizationsNotInUseException outside
-//     it); add members (accounts of this server) and suspend them there.
+//     it); add members (accounts of this server) and suspend them there,
+//     or with [Server.AddMember], which also gives a member its role
+//     and Regions.
 //   - [Account.AddRole] creates a role with a trust policy ([TrustPolicy]
 //     trusts another account, optionally with an ExternalId). STS
 //     AssumeRole (internal/stsfake) evaluates the trust policy with the

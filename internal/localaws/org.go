@@ -148,7 +148,8 @@ func writeS3Fault(w http.ResponseWriter, f fakeutil.Fault) {
 
 // CreateOrganization makes the owner account the management account of a
 // new organization and serves AWS Organizations for it on the endpoint
-// (signing name organizations). Add member accounts with the returned
+// (signing name organizations; before, Organizations answers every
+// account AWSOrganizationsNotInUseException, as AWS does). Add member accounts with the returned
 // fake's AddAccount (each an account of this server, [Server.AddAccount]).
 // The account Regions API lets the management account ask for any
 // account's Regions.
@@ -163,8 +164,26 @@ func (s *Server) CreateOrganization() (*orgfake.Server, error) {
 	}
 	st.org = orgfake.New(orgfake.Options{Credentials: s.creds, Directory: directory{s}, ManagementAccountID: s.owner.ID, Now: s.Now})
 	st.regions.SetManagementAccount(s.owner.ID)
-	s.Handle(ServiceOrganizations, st.org)
 	return st.org, nil
+}
+
+// organizations serves Organizations: the organization's fake once
+// [Server.CreateOrganization] made one, before that AWS's answer to an
+// account in no organization.
+type organizations struct {
+	st       *orgState
+	notInUse http.Handler
+}
+
+func (o organizations) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	o.st.mu.Lock()
+	org := o.st.org
+	o.st.mu.Unlock()
+	if org != nil {
+		org.ServeHTTP(w, r)
+		return
+	}
+	o.notInUse.ServeHTTP(w, r)
 }
 
 // Organization returns the organization's fake, or nil before
@@ -204,4 +223,67 @@ func (d directory) AssumeRole(caller s3fake.Principal, req stsfake.AssumeRoleReq
 		return s3fake.Credential{}, stsfake.ErrAccessDenied
 	}
 	return acct.AddRoleSession(name, req.SessionName, d.s.Now().Add(req.Duration).Truncate(time.Second))
+}
+
+// Member describes an account that [Server.AddMember] adds to the
+// organization. The zero value is an active member with no role, whose
+// only Region is the server's.
+type Member struct {
+	// Name is the account's name in the organization. By default,
+	// "account-" and its id.
+	Name string
+	// Role, when set, is a role of the account that the management
+	// account may assume ([TrustPolicy] of the management account),
+	// requiring ExternalID when that is set.
+	Role, ExternalID string
+	// State is the account's state in the organization (an orgfake State
+	// constant). By default, ACTIVE.
+	State string
+	// Regions are the account's Regions and their opt-in statuses, as
+	// account:ListRegions lists them. By default, the server's Region,
+	// enabled by default.
+	Regions map[string]string
+}
+
+// AddMember adds the account id (as [Server.AddAccount] does, unless the
+// server has it) to the organization as m describes.
+//
+// Errors: no organization ([Server.CreateOrganization]); an id that is
+// not 12 digits; an account already a member; an ExternalID without a
+// Role; an invalid role name or state.
+func (s *Server) AddMember(id string, m Member) (*Account, error) {
+	org := s.Organization()
+	if org == nil {
+		return nil, errors.New("localaws: no organization: create it first")
+	}
+	if m.ExternalID != "" && m.Role == "" {
+		return nil, errors.New("localaws: an ExternalID needs a Role")
+	}
+	if m.Role != "" && !roleNameOK(m.Role) {
+		return nil, fmt.Errorf("localaws: role name %q is not valid (1-64 of letters, digits and +=,.@_-)", m.Role)
+	}
+	switch m.State {
+	case "", orgfake.StateActive, orgfake.StateSuspended, orgfake.StatePendingClosure, orgfake.StateClosed:
+	default:
+		return nil, fmt.Errorf("localaws: unknown account state %q", m.State)
+	}
+	a, ok := s.Account(id)
+	if !ok {
+		var err error
+		if a, err = s.AddAccount(id); err != nil {
+			return nil, err
+		}
+	}
+	if err := org.AddAccount(orgfake.Account{ID: id, Name: m.Name, State: m.State}); err != nil {
+		return nil, errors.New("localaws: " + strings.TrimPrefix(err.Error(), "orgfake: "))
+	}
+	if m.Role != "" {
+		if err := a.AddRole(m.Role, TrustPolicy(org.ManagementAccountID(), m.ExternalID)); err != nil {
+			return nil, err
+		}
+	}
+	if m.Regions != nil {
+		s.Regions().SetRegions(id, m.Regions)
+	}
+	return a, nil
 }

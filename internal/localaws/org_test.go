@@ -222,3 +222,76 @@ func TestSetS3Fault(t *testing.T) {
 	_, err = bc.ListBuckets(ctx, nil)
 	require.NoError(t, err)
 }
+
+// TestAddMember: a member joins the organization with its state, a role
+// the management account may assume (with the ExternalId it requires)
+// and its Regions; faults and counters reach Organizations and the
+// Account Management API.
+func TestAddMember(t *testing.T) {
+	srv, ep := start(t, nil, nil)
+	ctx := t.Context()
+	_, err := organizations.NewFromConfig(ep.Config(srv.Owner().Root())).DescribeOrganization(ctx, nil)
+	var notInUse *orgtypes.AWSOrganizationsNotInUseException
+	require.ErrorAs(t, err, &notInUse, "no organization yet")
+	forged := ep.Config(srv.Owner().Root())
+	forged.Credentials = credentials.NewStaticCredentialsProvider(srv.Owner().Root().AccessKeyID, "not-the-secret", "")
+	_, err = organizations.NewFromConfig(forged).DescribeOrganization(ctx, nil)
+	assert.Equal(t, "InvalidSignatureException", fakeutil.ErrorCode(err), "signatures are checked without an organization too")
+	_, err = srv.AddMember("222233334444", localaws.Member{})
+	require.ErrorContains(t, err, "no organization")
+	require.Error(t, srv.Owner().SetFault(localaws.ServiceOrganizations, "ListAccounts", fakeutil.Fault{Status: 500, Code: "X"}))
+	_, err = srv.CreateOrganization()
+	require.NoError(t, err)
+
+	_, err = srv.AddMember("222233334444", localaws.Member{Name: "prod", Role: "Audit", ExternalID: "ext-1234",
+		Regions: map[string]string{"us-east-1": accountfake.EnabledByDefault, "ap-east-1": accountfake.Disabled}})
+	require.NoError(t, err)
+	existing, err := srv.AddAccount("333344445555")
+	require.NoError(t, err)
+	joined, err := srv.AddMember("333344445555", localaws.Member{State: orgfake.StateSuspended})
+	require.NoError(t, err)
+	assert.Same(t, existing, joined, "an account the server has joins as it is")
+	for name, m := range map[string]localaws.Member{
+		"member twice":         {},
+		"external id, no role": {ExternalID: "x"},
+		"bad role":             {Role: "no spaces"},
+		"bad state":            {State: "SLEEPING"},
+	} {
+		id := "222233334444"
+		if name != "member twice" {
+			id = "444455556666"
+		}
+		_, err := srv.AddMember(id, m)
+		assert.Error(t, err, name)
+	}
+	_, ok := srv.Account("444455556666")
+	assert.False(t, ok, "a refused member is not added")
+
+	mgmt := ep.Config(srv.Owner().Root())
+	out, err := organizations.NewFromConfig(mgmt).ListAccounts(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, out.Accounts, 3)
+	assert.Equal(t, "prod", aws.ToString(out.Accounts[1].Name))
+	assert.Equal(t, orgtypes.AccountStateSuspended, out.Accounts[2].State)
+
+	stsc := sts.NewFromConfig(mgmt)
+	in := &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::222233334444:role/Audit"), RoleSessionName: aws.String("s3secure-test")}
+	_, err = stsc.AssumeRole(ctx, in)
+	assert.Equal(t, "AccessDenied", fakeutil.ErrorCode(err), "without the ExternalId")
+	in.ExternalId = aws.String("ext-1234")
+	_, err = stsc.AssumeRole(ctx, in)
+	require.NoError(t, err)
+
+	regions, err := account.NewFromConfig(mgmt).ListRegions(ctx, &account.ListRegionsInput{AccountId: aws.String("222233334444")})
+	require.NoError(t, err)
+	assert.Len(t, regions.Regions, 2)
+
+	require.NoError(t, srv.Owner().SetFault(localaws.ServiceOrganizations, "ListAccounts", fakeutil.Fault{Status: 400, Code: "TooManyRequestsException", Times: 1}))
+	_, err = organizations.NewFromConfig(mgmt).ListAccounts(ctx, nil)
+	assert.Equal(t, "TooManyRequestsException", fakeutil.ErrorCode(err))
+	assert.Equal(t, 2, srv.Owner().Count(localaws.ServiceOrganizations, "ListAccounts"))
+	require.NoError(t, srv.Owner().SetFault(localaws.ServiceAccount, "ListRegions", fakeutil.Fault{Status: 500, Code: "InternalServerException", Times: 1}))
+	_, err = account.NewFromConfig(mgmt).ListRegions(ctx, nil)
+	assert.Equal(t, "InternalServerException", fakeutil.ErrorCode(err))
+	assert.Equal(t, 2, srv.Owner().Count(localaws.ServiceAccount, "ListRegions"))
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/s3secure/s3secure/internal/cloudtrailfake"
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/iamfake"
+	"github.com/s3secure/s3secure/internal/orgfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/internal/sigv4"
 	"github.com/s3secure/s3secure/internal/stsfake"
@@ -153,6 +154,7 @@ func New(opts *Options) (*Server, error) {
 	s.sts = stsfake.New(stsfake.Options{Credentials: s.creds, Directory: directory{s}, Roles: directory{s}})
 	s.org = newOrgState(s)
 	s.services[ServiceAccount] = s.org.regions
+	s.services[ServiceOrganizations] = organizations{st: s.org, notInUse: orgfake.NotInUse(s.creds)}
 	s.owner = s.newAccount(o.AccountID)
 	s.owner.root = s.s3.OwnerCredential() // already in the S3 fake's table
 	s.remember(s.owner.root)

@@ -203,6 +203,27 @@ func writeError(w http.ResponseWriter, e apiError) {
 	_, _ = w.Write(b)
 }
 
+// NotInUse returns the Organizations of an endpoint whose accounts are in
+// no organization: it answers every request signed with a key of creds
+// AWSOrganizationsNotInUseException, as AWS answers an account outside any
+// organization, and refuses the others as [Server] does.
+func NotInUse(creds *fakeutil.Credentials) http.Handler {
+	auth := fakeutil.Auth{Service: SigningName, Codes: fakeutil.JSONAuth, Credentials: creds}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("X-Amz-Target"), targetPrefix) {
+			writeError(w, apiError{http.StatusBadRequest, "UnknownOperationException", ""})
+			return
+		}
+		if ae := auth.Check(r); ae != nil {
+			writeError(w, apiError{ae.Status, ae.Code, ae.Message})
+			return
+		}
+		writeError(w, notInUse)
+	})
+}
+
+var notInUse = apiError{http.StatusBadRequest, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
@@ -243,7 +264,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.member(caller.AccountID) {
-		writeError(w, apiError{http.StatusBadRequest, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."})
+		writeError(w, notInUse)
 		return
 	}
 	switch op {
