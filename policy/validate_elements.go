@@ -436,7 +436,7 @@ func (v *validator) arn(i int, path, r string) {
 	if account != "" && !hasWildcard(account) && !strings.Contains(account, "${") && !isAccountID(account) {
 		v.add("INVALID_ARN_ACCOUNT", i, path, "resource ARN %q has an invalid account %q (12 digits)", r, account)
 	}
-	if svc != "s3" || s3ResourcePrefix(res) != "" {
+	if svc != "s3" || (s3ResourcePrefix(res) != "" && !bucketOrObjectARN(region, account)) {
 		if region == "" && !(strings.HasPrefix(res, "accesspoint/") && account != "") {
 			v.add("MISSING_ARN_REGION", i, path, "resource ARN %q needs a region", r)
 		}
@@ -526,23 +526,52 @@ func resourceTypes(r string) (types []string, ok bool) {
 	if (res[0] == '*' || res[0] == '?') && (region != "" || account != "") {
 		return nil, false // may be an access point, a job, …: any type
 	}
-	switch prefix := s3ResourcePrefix(res); prefix {
-	case "":
-		if (region != "" && !onlyStars(region)) || (account != "" && !onlyStars(account)) {
-			return nil, false // not a bucket or object ARN; maybe a newer resource type
-		}
+	prefix := s3ResourcePrefix(res)
+	if bucketOrObjectARN(region, account) {
+		prefix = "" // bucket "job", "accesspoint", …: valid bucket names
+	}
+	var bucketTypes []string
+	if (region == "" || onlyStars(region)) && (account == "" || onlyStars(account)) {
+		// A field of only "*" matches the empty one: the pattern names
+		// buckets or objects too.
 		bucket, _, slash := strings.Cut(res, "/")
 		switch {
 		case slash:
-			return []string{"object"}, true
+			bucketTypes = []string{"object"}
 		case hasWildcard(bucket):
-			return []string{"bucket", "object"}, true
+			bucketTypes = []string{"bucket", "object"}
+		default:
+			bucketTypes = []string{"bucket"}
 		}
-		return []string{"bucket"}, true
+	}
+	switch prefix {
+	case "":
+		if bucketTypes == nil {
+			return nil, false // not a bucket or object ARN; maybe a newer resource type
+		}
+		return bucketTypes, true
+	}
+	types, ok = prefixedResourceTypes(prefix, region, account, res)
+	return append(types, bucketTypes...), ok
+}
+
+// bucketOrObjectARN reports whether an s3 ARN with these region and account
+// fields names a bucket or an object, whatever its resource part: S3's
+// bucket and object ARNs ("arn:${Partition}:s3:::${BucketName}" and
+// "arn:${Partition}:s3:::${BucketName}/${ObjectName}") have neither, every
+// other S3 resource type has a region or an account, and "job",
+// "accesspoint" or "storage-lens" are valid bucket names.
+func bucketOrObjectARN(region, account string) bool { return region == "" && account == "" }
+
+// prefixedResourceTypes returns the resource types of an s3 ARN whose
+// resource part starts with a resource-type prefix ("accesspoint/", "job/",
+// …; see s3ResourcePrefix).
+func prefixedResourceTypes(prefix, region, account, res string) (types []string, ok bool) {
+	switch prefix {
 	case "accesspoint/":
 		rest := res[len(prefix):]
 		switch {
-		case f[3] == "" && account != "":
+		case region == "" && account != "":
 			return []string{"multiregionaccesspoint"}, true
 		case strings.Contains(rest, "/object/"):
 			return []string{"accesspointobject"}, true

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,6 +68,27 @@ func TestValidateCleanPolicies(t *testing.T) {
 	assert.Empty(t, policy.Validate([]byte(identity), &policy.ValidateOptions{Kind: policy.KindManaged}))
 }
 
+// A bucket and object ARN has neither Region nor account
+// ("arn:${Partition}:s3:::${BucketName}/${ObjectName}", Service
+// Authorization Reference), and "job", "accesspoint" and "storage-lens" are
+// valid bucket names: such a bucket's policy is clean. It was an ERROR
+// (MISSING_ARN_REGION; s3:GetObject applying to no resource), and S3.2/S3.3
+// missed the public grants of such a bucket (see securebucket's
+// TestAuditPublicGrantOnBucketNamedLikeAResourceType).
+func TestValidateBucketNamedLikeAResourceType(t *testing.T) {
+	for _, b := range []string{"job", "accesspoint", "storage-lens", "storage-lens-group", "access-grants", "async-request"} {
+		doc := wrap(fmt.Sprintf(`{"Sid":"Team","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::%s","arn:aws:s3:::%s/ap/object/*"]}`, b, b))
+		assert.Empty(t, policy.Validate([]byte(doc), &policy.ValidateOptions{Account: "111122223333"}), b)
+		pub := wrap(fmt.Sprintf(`{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::%s/report.csv"}`, b))
+		d, err := policy.Parse([]byte(pub))
+		require.NoError(t, err)
+		st := policy.IsPublic(d, policy.KindBucket)
+		require.True(t, st.IsPublic, b)
+		assert.Equal(t, []string{"s3:GetObject"}, st.Statements[0].Read, b)
+		assert.Equal(t, []string{"s3:PutObject"}, st.Statements[0].Write, b)
+	}
+}
+
 // codes returns the codes of the findings.
 func codes(fs []policy.Finding) []string {
 	var out []string
@@ -130,7 +152,7 @@ func TestValidateFindsEachClass(t *testing.T) {
 		{"region in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1::b-1/*"}`), 0, "ARN_REGION_NOT_ALLOWED", "Statement[0].Resource[0]"},
 		{"account in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3::111122223333:b-1/*"}`), 0, "ARN_ACCOUNT_NOT_ALLOWED", "Statement[0].Resource[0]"},
 		{"bucket name", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::My_Bucket/*"}`), 0, policy.CodeInvalidBucketName, "Statement[0].Resource[0]"},
-		{"access point without region", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::accesspoint/ap/object/*"}`), 0, "MISSING_ARN_REGION", "Statement[0].Resource[0]"},
+		{"job without region", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:DescribeJob","Resource":"arn:aws:s3::111122223333:job/j-1"}`), 0, "MISSING_ARN_REGION", "Statement[0].Resource[0]"},
 		{"bad account in access point ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:1234:accesspoint/ap/object/*"}`), policy.KindAccessPoint, "INVALID_ARN_ACCOUNT", "Statement[0].Resource[0]"},
 		{"non-S3 resource in bucket policy", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:sqs:us-east-1:111122223333:q"}`), 0, "UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "Statement[0].Resource[0]"},
 		// Conditions.

@@ -144,3 +144,29 @@ func TestAuditPublicGrantCountsApplicableActions(t *testing.T) {
 	assert.Equal(t, securebucket.StatusFail, r.Status)
 	assert.Contains(t, r.Message, `"AllButRead"`)
 }
+
+// A bucket may be named like the resource paths of other S3 resource types
+// (job, accesspoint, storage-lens, storage-lens-group, access-grants,
+// async-request are valid bucket names): arn:aws:s3:::job/* names the
+// objects of bucket "job", since an ARN with neither Region nor account is
+// a bucket or object ARN ("arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+// in the Service Authorization Reference). Public reads and writes of
+// such a bucket's objects were reported PASS: the ARN was taken for a Batch
+// Operations job, an access point or a Storage Lens configuration, to
+// which s3:GetObject and s3:PutObject do not apply.
+func TestAuditPublicGrantOnBucketNamedLikeAResourceType(t *testing.T) {
+	f, c := startFake(t)
+	ao := auditOpts()
+	ao.Controls = []securebucket.Control{securebucket.ControlPublicRead, securebucket.ControlPublicWrite}
+	for _, bucket := range []string{"job", "accesspoint", "storage-lens", "storage-lens-group", "access-grants", "async-request"} {
+		t.Run(bucket, func(t *testing.T) {
+			bucketIn(t, f, bucket, s3fake.StateLegacy)
+			putPolicy(t, c, bucket, sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::%s/reports/2024.csv"}]}`, bucket))
+			rep, err := securebucket.Audit(t.Context(), c, bucket, ao)
+			require.NoError(t, err)
+			st := statuses(rep)
+			assert.Equal(t, securebucket.StatusFail, st[securebucket.ControlPublicRead], "S3.2")
+			assert.Equal(t, securebucket.StatusFail, st[securebucket.ControlPublicWrite], "S3.3")
+		})
+	}
+}
