@@ -1,7 +1,11 @@
-// Package gen generates policy's S3 action catalog and Access Analyzer
-// issue-code table from the AWS reference data in ./data, a copy of the
-// project's shared reference data (../shared/data relative to the repository
-// root) kept in the repository so that go generate works from a plain clone.
+// Package gen generates policy's S3 action catalog, API-operation table and
+// Access Analyzer issue-code table from the AWS reference data in ./data, a
+// copy of the project's shared reference data (../shared/data relative to the
+// repository root) kept in the repository so that go generate works from a
+// plain clone, and ./data/operations-supplement.tsv, which only the
+// repository has: the actions of the API operations the service reference
+// lists without any, or once for both the s3 and s3control SDKs, each with
+// the AWS documentation page it comes from.
 // It is used by the generator command in ./catalog (run by go generate in
 // package policy) and by policy's staleness tests, which regenerate into
 // memory and compare with the committed files, and compare ./data with the
@@ -113,6 +117,8 @@ type check struct {
 
 // Generate reads the reference data in dataDir and returns the generated Go
 // source files by name (CatalogFile, CodesFile, OperationsFile), gofmt-ed.
+// It fails on data it cannot place (see generateOperations for the API
+// operations).
 func Generate(dataDir string) (map[string][]byte, error) {
 	var ref svcref.File
 	if err := readJSON(filepath.Join(dataDir, serviceRefFile), &ref); err != nil {

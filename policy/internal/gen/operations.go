@@ -2,9 +2,14 @@ package gen
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"go/format"
+	"io"
+	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -12,6 +17,12 @@ import (
 // OperationsFile is the name of the generated API-operation table in package
 // policy.
 const OperationsFile = "operations_gen.go"
+
+// supplementOpsFile completes the service reference's API operations: the
+// actions of each operation it lists with none, and of the S3 Control side
+// of each operation it lists once for both SDK services (see the file's
+// header).
+const supplementOpsFile = "operations-supplement.tsv"
 
 // opsRef is the part of the service reference that lists API operations and
 // the actions each is authorized with.
@@ -23,16 +34,23 @@ type opsRef struct {
 	}
 }
 
+// sdkServices are the SDK services whose operations the table holds, in
+// table order.
+var sdkServices = []string{"s3", "s3control"}
+
 type operation struct {
-	Name                        string
+	Service, Name               string
 	Actions, Required, Versions []string
 }
 
-// generateOperations reads the service reference's Operations and derives,
-// for each operation that the s3 SDK serves, the actions every call needs
-// (Required) and the actions a call that names an object version needs
-// instead (Versions). The reference lists every action a call may need,
-// without saying which are conditional, so Required is derived, in order:
+type opKey struct{ service, name string }
+
+// generateOperations reads the service reference's Operations, completed by
+// the supplement, and derives, for each operation that the s3 or s3control
+// SDK serves, the actions every call needs (Required) and the actions a
+// call that names an object version needs instead (Versions). The
+// reference lists every action a call may need, without saying which are
+// conditional, so Required is derived, in order:
 //
 //  1. the action named like the operation (GetObject → s3:GetObject);
 //  2. else the only s3 action listed (HeadBucket → s3:ListBucket);
@@ -46,9 +64,12 @@ type operation struct {
 //     copy source's s3:GetObject is a separate request on another object).
 //
 // An operation that none of these resolves fails the generation, so a change
-// in AWS's data is looked at, not guessed. The version form of an action
-// replaces its first "Object" with "ObjectVersion" and must be in the
-// catalog (s3:GetObject → s3:GetObjectVersion, s3:DeleteObjectTagging →
+// in AWS's data is looked at, not guessed; so does an operation the
+// reference lists with no action, or for both SDK services (its one list is
+// the S3 operation's), that the supplement does not cover, and a supplement
+// row the reference does not match. The version form of an action replaces
+// its first "Object" with "ObjectVersion" and must be in the catalog
+// (s3:GetObject → s3:GetObjectVersion, s3:DeleteObjectTagging →
 // s3:DeleteObjectVersionTagging); the S3 API reference asks for it when a
 // request carries versionId.
 func generateOperations(dataDir string, actions []action) ([]byte, error) {
@@ -56,57 +77,157 @@ func generateOperations(dataDir string, actions []action) ([]byte, error) {
 	if err := readJSON(filepath.Join(dataDir, serviceRefFile), &ref); err != nil {
 		return nil, err
 	}
+	sup, err := readOperationsSupplement(filepath.Join(dataDir, supplementOpsFile))
+	if err != nil {
+		return nil, err
+	}
 	level := map[string]string{}
 	for _, a := range actions {
 		level[a.Name] = a.Level
 	}
+	known := func(op opKey, a string) error {
+		if _, ok := level[a]; !ok {
+			return fmt.Errorf("gen: operation %s (%s): action %s is not in the catalog", op.name, op.service, a)
+		}
+		return nil
+	}
 	var ops []operation
-	seen := map[string]bool{}
+	used, seen := map[opKey]bool{}, map[opKey]bool{}
 	for _, o := range ref.Operations {
-		s3SDK := false
+		served := map[string]bool{}
 		for _, s := range o.SDK {
-			s3SDK = s3SDK || s.Name == "s3"
+			served[s.Name] = true
 		}
-		if !s3SDK || seen[o.Name] {
-			continue
-		}
-		seen[o.Name] = true
-		var acts, lambda []string
-		for _, a := range o.AuthorizedActions {
-			switch a.Service {
-			case "s3":
-				name := "s3:" + a.Name
-				if _, ok := level[name]; !ok {
-					return nil, fmt.Errorf("gen: operation %s: action %s is not in the catalog", o.Name, name)
-				}
-				acts = append(acts, name)
-			case "s3-object-lambda":
-				lambda = append(lambda, "s3:"+a.Name)
+		for _, svc := range sdkServices {
+			if !served[svc] {
+				continue
 			}
-		}
-		acts = union(acts)
-		op := operation{Name: o.Name, Actions: acts}
-		if len(acts) > 0 {
-			req, err := requiredActions(o.Name, acts, lambda, level)
-			if err != nil {
-				return nil, err
+			key := opKey{svc, o.Name}
+			if seen[key] {
+				return nil, fmt.Errorf("gen: operation %s (%s) is listed twice in the service reference", o.Name, svc)
 			}
-			op.Required = req
-			for _, r := range req {
-				if v := versionForm(r); v != "" {
-					if _, ok := level[v]; ok {
-						op.Versions = append(op.Versions, v)
-						continue
+			seen[key] = true
+			var acts, lambda []string
+			if row, ok := sup[key]; ok {
+				used[key] = true
+				for _, a := range row {
+					if strings.HasPrefix(a, "s3:") {
+						if err := known(key, a); err != nil {
+							return nil, err
+						}
+						acts = append(acts, a)
 					}
 				}
-				op.Versions = nil
-				break
+			} else {
+				switch {
+				case len(o.AuthorizedActions) == 0:
+					return nil, fmt.Errorf("gen: operation %s (%s): the service reference lists no action; add its actions to %s", o.Name, svc, supplementOpsFile)
+				case svc != "s3" && served["s3"]:
+					return nil, fmt.Errorf("gen: operation %s (%s): the service reference lists one set of actions for the s3 and %s operations; add the %s operation's to %s", o.Name, svc, svc, svc, supplementOpsFile)
+				}
+				for _, a := range o.AuthorizedActions {
+					switch a.Service {
+					case "s3":
+						if err := known(key, "s3:"+a.Name); err != nil {
+							return nil, err
+						}
+						acts = append(acts, "s3:"+a.Name)
+					case "s3-object-lambda":
+						lambda = append(lambda, "s3:"+a.Name)
+					}
+				}
+			}
+			acts = union(acts)
+			op := operation{Service: svc, Name: o.Name, Actions: acts}
+			if len(acts) > 0 {
+				req, err := requiredActions(o.Name, acts, lambda, level)
+				if err != nil {
+					return nil, err
+				}
+				op.Required = req
+				for _, r := range req {
+					if v := versionForm(r); v != "" {
+						if _, ok := level[v]; ok {
+							op.Versions = append(op.Versions, v)
+							continue
+						}
+					}
+					op.Versions = nil
+					break
+				}
+			}
+			ops = append(ops, op)
+		}
+	}
+	for key := range sup {
+		if !used[key] {
+			return nil, fmt.Errorf("gen: %s: operation %s (%s) is not in the service reference", supplementOpsFile, key.name, key.service)
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Service != ops[j].Service {
+			return ops[i].Service < ops[j].Service
+		}
+		return ops[i].Name < ops[j].Name
+	})
+	return writeOperations(ops)
+}
+
+// actionName is the shape of an action the supplement names: a service
+// prefix and an action name without wildcards.
+var actionName = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
+
+// readOperationsSupplement reads the supplement: after comment lines (#) and
+// a header, rows of operation, SDK service, comma-separated actions and the
+// AWS documentation page they come from.
+func readOperationsSupplement(path string) (map[opKey][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("gen: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = '\t'
+	r.Comment = '#'
+	r.FieldsPerRecord = 4
+	rows := map[opKey][]string{}
+	for first := true; ; first = false {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("gen: %s: %w", path, err)
+		}
+		if first {
+			if strings.Join(rec, ",") != "operation,service,actions,source" {
+				return nil, fmt.Errorf("gen: %s: header %q, want operation, service, actions, source", path, rec)
+			}
+			continue
+		}
+		line, _ := r.FieldPos(0)
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("gen: %s:%d: %s", path, line, fmt.Sprintf(format, args...))
+		}
+		name, svc, list, source := rec[0], rec[1], rec[2], rec[3]
+		if !slices.Contains(sdkServices, svc) {
+			return nil, fail("service %q, want one of %v", svc, sdkServices)
+		}
+		key := opKey{svc, name}
+		if _, dup := rows[key]; dup {
+			return nil, fail("operation %s (%s) listed twice", name, svc)
+		}
+		acts := strings.Split(list, ",")
+		for _, a := range acts {
+			if !actionName.MatchString(a) {
+				return nil, fail("operation %s: action %q is not service:Name", name, a)
 			}
 		}
-		ops = append(ops, op)
+		if !strings.HasPrefix(source, "https://docs.aws.amazon.com/") {
+			return nil, fail("operation %s: source %q is not an AWS documentation page", name, source)
+		}
+		rows[key] = acts
 	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].Name < ops[j].Name })
-	return writeOperations(ops)
 }
 
 func requiredActions(op string, acts, lambda []string, level map[string]string) ([]string, error) {
@@ -174,10 +295,10 @@ func writeOperations(ops []operation) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(generatedHeader)
 	b.WriteString("package policy\n\n")
-	fmt.Fprintf(&b, "// catalogOperations holds the %d S3 API operations of the s3 SDK, sorted by name.\n", len(ops))
+	fmt.Fprintf(&b, "// catalogOperations holds the %d API operations of the s3 and s3control SDKs,\n// sorted by service and name.\n", len(ops))
 	b.WriteString("var catalogOperations = [...]Operation{\n")
 	for _, o := range ops {
-		fmt.Fprintf(&b, "{Name: %q", o.Name)
+		fmt.Fprintf(&b, "{Service: %q, Name: %q", o.Service, o.Name)
 		if len(o.Actions) > 0 {
 			fmt.Fprintf(&b, ", Actions: %s", strSlice(o.Actions))
 		}
