@@ -6,23 +6,16 @@ import (
 	"github.com/s3secure/s3secure/policy"
 )
 
-// auditOperations are the S3 API operations the audit calls in a member
-// account; the s3: actions they need come from AWS's Service Authorization
-// Reference (policy.LookupOperation). TestRolePolicyCoversEveryCall runs
-// the audit and fails when it calls an operation this list lacks.
+// auditOperations are the API operations the audit calls in a member
+// account, S3 Control's qualified by their SDK service; the s3: actions they
+// need come from AWS's Service Authorization Reference
+// (policy.LookupOperation). TestRolePolicyCoversEveryCall runs the audit and
+// fails when it calls an operation this list lacks.
 var auditOperations = []string{
 	"ListBuckets", "GetBucketPolicy", "GetPublicAccessBlock", "GetBucketOwnershipControls", "GetBucketEncryption",
 	"GetBucketLogging", "GetBucketVersioning", "GetBucketAcl", "GetObjectLockConfiguration", "GetBucketLocation",
 	"GetBucketLifecycleConfiguration",
-}
-
-// unmappedActions are the actions of the calls the reference's operation
-// list does not map: S3 Control's account Block Public Access and access
-// points, and GetBucketLifecycleConfiguration (listed without actions).
-// Each is checked against the catalog (policy.LookupAction) when the
-// policy is built.
-var unmappedActions = []string{
-	"s3:GetLifecycleConfiguration", "s3:GetAccountPublicAccessBlock", "s3:ListAccessPoints", "s3:GetAccessPoint", "s3:GetAccessPointPolicy",
+	"s3control:GetPublicAccessBlock", "s3control:ListAccessPoints", "s3control:GetAccessPoint", "s3control:GetAccessPointPolicy",
 }
 
 // RolePolicy returns the identity policy the member role (Options.Role)
@@ -40,29 +33,12 @@ var unmappedActions = []string{
 // Errors: none in practice; the error is the builder's, should the
 // catalog stop knowing an action.
 func RolePolicy() (*policy.Document, error) {
-	var s3Actions []string
-	seen := map[string]bool{}
-	add := func(a string) {
-		if !seen[a] {
-			seen[a] = true
-			s3Actions = append(s3Actions, a)
-		}
-	}
 	for _, op := range auditOperations {
-		o, ok := policy.LookupOperation(op)
-		if !ok {
-			return nil, fmt.Errorf("organization: the S3 catalog has no operation %s", op)
-		}
-		for _, a := range o.Required {
-			add(a)
+		if o, ok := policy.LookupOperation(op); !ok || len(o.Required) == 0 {
+			return nil, fmt.Errorf("organization: the S3 catalog has no action for operation %s", op)
 		}
 	}
-	for _, a := range unmappedActions {
-		if _, ok := policy.LookupAction(a); !ok {
-			return nil, fmt.Errorf("organization: the S3 catalog has no action %s", a)
-		}
-		add(a)
-	}
+	s3Actions := policy.RequiredActions(false, auditOperations...)
 	b := policy.NewBuilder(&policy.BuildOptions{AllowWildcardResources: true})
 	for _, st := range []policy.Statement{
 		{Sid: "S3ReadConfiguration", Effect: policy.Allow, Action: s3Actions, Resource: policy.Values{"*"}},

@@ -190,26 +190,15 @@ func classify(r *http.Request, q url.Values) route {
 	return rt
 }
 
-// operationAliases name, for the operations whose entry in AWS's service
-// reference lists no action, the operation whose actions they need: the S3
-// API reference gives GetBucketLifecycleConfiguration and
-// PutBucketLifecycleConfiguration s3:GetLifecycleConfiguration and
-// s3:PutLifecycleConfiguration, as the older GetBucketLifecycle and
-// PutBucketLifecycle; a browser POST upload (PostObject, not an SDK
-// operation) needs what PutObject needs.
-var operationAliases = map[string]string{
-	"GetBucketLifecycleConfiguration": "GetBucketLifecycle",
-	"PutBucketLifecycleConfiguration": "PutBucketLifecycle",
-	"PostObject":                      "PutObject",
-}
-
 // operationAction is the IAM action that authorizes an API operation, from
 // AWS's Service Authorization Reference (policy.LookupOperation): the one
 // every call needs, or, for a request naming an object version, the
-// version form ("" for an operation the reference does not know).
+// version form ("" for an operation the reference does not know). A
+// browser POST upload (PostObject, not an SDK operation) needs what
+// PutObject needs.
 func operationAction(op string, version bool) string {
-	if alias, ok := operationAliases[op]; ok {
-		op = alias
+	if op == "PostObject" {
+		op = "PutObject"
 	}
 	o, ok := policy.LookupOperation(op)
 	if !ok {
