@@ -49,12 +49,13 @@ func (i Intent) Actions() []string {
 // Grant describes access by intent. The builder derives the statements:
 // bucket-level actions on "arn:aws:s3:::bucket", object-level actions on
 // "arn:aws:s3:::bucket/prefix*", and, when Prefix is set, an s3:prefix
-// condition on s3:ListBucket only. Which resource an action applies to comes
+// condition on the listing actions (those the catalog says support it,
+// s3:ListBucket and s3:ListBucketVersions) only. Which resource an action applies to comes
 // from AWS's Service Authorization Reference ([LookupAction]), so an object
 // action cannot end up on a bucket ARN.
 type Grant struct {
-	// Sid, if set, names the statements: Sid+"List" (s3:ListBucket under
-	// a prefix), Sid+"Bucket" (other bucket-level actions), Sid+"Objects",
+	// Sid, if set, names the statements: Sid+"List" (the listing actions
+	// under a prefix), Sid+"Bucket" (other bucket-level actions), Sid+"Objects",
 	// Sid+"Any" (actions without a resource type, which need
 	// AllowWildcardResources). Letters and digits only.
 	Sid string
@@ -315,11 +316,16 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 	}
 	var out []Statement
 	if len(bucketActs) > 0 {
-		list := slices.ContainsFunc(bucketActs, func(a string) bool { return strings.EqualFold(a, "s3:ListBucket") })
-		if g.Prefix != "" && list {
+		// The listing actions (those that support s3:prefix: s3:ListBucket,
+		// s3:ListBucketVersions) list only under the prefix.
+		lists := func(a string) bool {
+			act, ok := LookupAction(a)
+			return ok && act.SupportsConditionKey("s3:prefix")
+		}
+		if listActs := slices.DeleteFunc(slices.Clone(bucketActs), func(a string) bool { return !lists(a) }); g.Prefix != "" && len(listActs) > 0 {
 			cond := g.Condition.Clone().With("StringLike", "s3:prefix", g.Prefix+"*")
-			out = append(out, mk("List", []string{"s3:ListBucket"}, BucketARN(g.Bucket), cond))
-			bucketActs = slices.DeleteFunc(bucketActs, func(a string) bool { return strings.EqualFold(a, "s3:ListBucket") })
+			out = append(out, mk("List", listActs, BucketARN(g.Bucket), cond))
+			bucketActs = slices.DeleteFunc(bucketActs, lists)
 		}
 		if len(bucketActs) > 0 {
 			out = append(out, mk("Bucket", bucketActs, BucketARN(g.Bucket), g.Condition.Clone()))

@@ -31,6 +31,14 @@ func TestBuilderDerivesStatements(t *testing.T) {
 		{"list only",
 			policy.Grant{Intent: policy.ListOnly, Bucket: "reports-1", Prefix: "a/"}, nil,
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::reports-1","Condition":{"StringLike":{"s3:prefix":"a/*"}}}]}`},
+		// Listing object versions under a prefix is limited like listing
+		// objects: s3:ListBucketVersions supports s3:prefix too.
+		{"list versions under a prefix",
+			policy.Grant{Sid: "Audit", Intent: policy.ReadOnly, Bucket: "reports-1", Prefix: "a/", Actions: []string{"s3:ListBucketVersions", "s3:GetBucketVersioning"}}, nil,
+			`{"Version":"2012-10-17","Statement":[` +
+				`{"Sid":"AuditList","Effect":"Allow","Action":["s3:ListBucket","s3:ListBucketVersions"],"Resource":"arn:aws:s3:::reports-1","Condition":{"StringLike":{"s3:prefix":"a/*"}}},` +
+				`{"Sid":"AuditBucket","Effect":"Allow","Action":"s3:GetBucketVersioning","Resource":"arn:aws:s3:::reports-1"},` +
+				`{"Sid":"AuditObjects","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports-1/a/*"}]}`},
 		{"write-only upload: no list, no read",
 			policy.Grant{Sid: "Upload", Intent: policy.WriteOnly, Bucket: "uploads-1", Prefix: "incoming/", Principal: policy.ServicePrincipal("lambda.amazonaws.com"),
 				Condition: policy.NewCondition("StringEquals", "aws:SourceAccount", "111122223333")}, nil,
@@ -77,7 +85,10 @@ func TestBuilderDerivesStatements(t *testing.T) {
 					}
 				}
 				if _, ok := s.Condition.Get("StringLike", "s3:prefix"); ok {
-					assert.Equal(t, policy.Values{"s3:ListBucket"}, s.Action, "s3:prefix only on ListBucket")
+					for _, a := range s.Action {
+						act, _ := policy.LookupAction(a)
+						assert.True(t, act.SupportsConditionKey("s3:prefix"), "s3:prefix only on the actions that support it, not %s", a)
+					}
 				}
 			}
 		})
