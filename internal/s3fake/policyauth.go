@@ -219,8 +219,9 @@ func policyRequest(req *AccessRequest) *policy.Request {
 			c.Set("s3:"+strings.ToLower(h), v)
 		}
 	}
-	if req.Action == "s3:ListBucket" || req.Action == "s3:ListBucketVersions" {
-		// S3 sets s3:prefix (empty when absent) for list requests.
+	if a, ok := policy.LookupAction(req.Action); ok && a.SupportsConditionKey("s3:prefix") {
+		// S3 sets s3:prefix (empty when absent) for the list requests whose
+		// action supports it (s3:ListBucket, s3:ListBucketVersions).
 		c.Set("s3:prefix", req.Query.Get("prefix"))
 		if d := req.Query.Get("delimiter"); d != "" {
 			c.Set("s3:delimiter", d)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // bucketSub serves the bucket-level configuration sub-resources.
@@ -615,14 +618,14 @@ const logDeliveryPrincipal = "logging.s3.amazonaws.com"
 
 // allowsLogDelivery reports whether a target bucket's policy lets the
 // logging service put objects under prefix, as S3 checks on PutBucketLogging.
-func allowsLogDelivery(policy, target, prefix string) bool {
-	if policy == "" {
+func allowsLogDelivery(bucketPolicy, target, prefix string) bool {
+	if bucketPolicy == "" {
 		return false
 	}
 	var doc struct {
 		Statement json.RawMessage
 	}
-	if json.Unmarshal([]byte(policy), &doc) != nil {
+	if json.Unmarshal([]byte(bucketPolicy), &doc) != nil {
 		return false
 	}
 	var stmts []map[string]json.RawMessage
@@ -651,7 +654,7 @@ func allowsLogDelivery(policy, target, prefix string) bool {
 		if !containsFold(services, logDeliveryPrincipal) {
 			continue
 		}
-		if !containsFold(actions, "s3:PutObject") && !containsFold(actions, "s3:*") && !containsFold(actions, "*") {
+		if !slices.ContainsFunc(actions, func(p string) bool { return policy.MatchAction(p, "s3:PutObject") }) {
 			continue
 		}
 		for _, r := range resources {
