@@ -139,6 +139,7 @@ type Context struct {
 
 type contextEntry struct {
 	key    string // lower-case
+	id     int32  // conditionKeyID(key)
 	values []contextValue
 }
 
@@ -149,7 +150,9 @@ type contextValue struct {
 	hasNum bool
 	date   int64 // Unix nanoseconds
 	hasDt  bool
-	ip     netip.Addr // valid when the value is an IP address
+	ip     ipBits // valid when the value is an IP address
+	// boolean is boolWord(s), for Bool.
+	boolean int8
 }
 
 func newContextValue(s string) contextValue {
@@ -161,8 +164,9 @@ func newContextValue(s string) contextValue {
 		v.date, v.hasDt = t, true
 	}
 	if a, err := netip.ParseAddr(s); err == nil {
-		v.ip = a.Unmap()
+		v.ip = newIPBits(a)
 	}
+	v.boolean = boolWord(s)
 	return v
 }
 
@@ -181,7 +185,7 @@ func (c *Context) Set(key string, values ...string) {
 			return
 		}
 	}
-	c.entries = append(c.entries, contextEntry{key: lk, values: vs})
+	c.entries = append(c.entries, contextEntry{key: lk, id: conditionKeyID(lk), values: vs})
 }
 
 // SetTime sets a Date key (aws:CurrentTime) to t, and aws:EpochTime too
@@ -239,49 +243,104 @@ func (c *Context) lookup(lk string) ([]contextValue, bool) {
 	return nil, false
 }
 
-// value returns the values of the lower-case key lk from the context, or
-// derived from the caller. one is scratch space for a derived value, so the
-// lookup does not allocate.
-func (r *Request) value(lk string, one *[1]contextValue) ([]contextValue, bool) {
-	if vs, ok := r.Context.lookup(lk); ok {
-		return vs, true
+// find is lookup for a compiled key: a catalog key is found by comparing
+// ids, not names.
+func (c *Context) find(k *condKey) ([]contextValue, bool) {
+	if k.id == 0 {
+		return c.lookup(k.name)
 	}
-	s, ok := r.derived(lk)
+	for i := range c.entries {
+		if c.entries[i].id == k.id {
+			return c.entries[i].values, true
+		}
+	}
+	return nil, false
+}
+
+// condKey is a condition key of a compiled policy (a condition's key, a
+// policy variable's), prepared for finding it in a request.
+type condKey struct {
+	name    string // lower-case
+	id      int32  // conditionKeyID(name)
+	derived derivedKey
+}
+
+func newCondKey(key string) condKey {
+	lk := asciiLower(key)
+	return condKey{name: lk, id: conditionKeyID(lk), derived: derivedKind(lk)}
+}
+
+// conditionKeyID returns 1 + the catalog index of the lower-case key lk
+// when lk is a catalog key's name (without placeholder), else 0. Two keys
+// with the same non-zero id therefore have the same name.
+func conditionKeyID(lk string) int32 {
+	i, ok := catalogConditionKeyIndex[lk]
 	if !ok {
-		return nil, false
+		return 0
 	}
-	one[0] = contextValue{s: s}
-	return one[:], true
+	if name := catalogConditionKeys[i].Name; len(name) != len(lk) || !lowerEq(lk, name) {
+		return 0 // indexed by a placeholder key's prefix
+	}
+	return int32(i + 1)
 }
 
 // variable returns the single value of a policy variable's key.
-func (r *Request) variable(lk string) (string, bool) {
-	if vs, ok := r.Context.lookup(lk); ok {
+func (r *Request) variable(k *condKey) (string, bool) {
+	if vs, ok := r.Context.find(k); ok {
 		if len(vs) != 1 {
 			return "", false
 		}
 		return vs[0].s, true
 	}
-	return r.derived(lk)
+	return r.derivedValue(k.derived)
 }
 
-// derived returns a principal key computed from the caller.
-func (r *Request) derived(lk string) (string, bool) {
-	c := &r.Caller
+// derivedKey names a principal key computed from the caller.
+type derivedKey uint8
+
+const (
+	derivedNone derivedKey = iota
+	derivedPrincipalARN
+	derivedPrincipalAccount
+	derivedPrincipalServiceName
+	derivedPrincipalIsAWSService
+	derivedUsername
+)
+
+// derivedKind says which principal key the lower-case key lk is, if any.
+func derivedKind(lk string) derivedKey {
 	switch lk {
 	case "aws:principalarn":
+		return derivedPrincipalARN
+	case "aws:principalaccount":
+		return derivedPrincipalAccount
+	case "aws:principalservicename":
+		return derivedPrincipalServiceName
+	case "aws:principalisawsservice":
+		return derivedPrincipalIsAWSService
+	case "aws:username":
+		return derivedUsername
+	}
+	return derivedNone
+}
+
+// derivedValue returns a principal key computed from the caller.
+func (r *Request) derivedValue(k derivedKey) (string, bool) {
+	c := &r.Caller
+	switch k {
+	case derivedPrincipalARN:
 		if c.ARN != "" {
 			return principalARN(c.ARN), true
 		}
-	case "aws:principalaccount":
+	case derivedPrincipalAccount:
 		if c.Account != "" {
 			return c.Account, true
 		}
-	case "aws:principalservicename":
+	case derivedPrincipalServiceName:
 		if c.Service != "" {
 			return c.Service, true
 		}
-	case "aws:principalisawsservice":
+	case derivedPrincipalIsAWSService:
 		if c.Anonymous() {
 			return "", false
 		}
@@ -289,7 +348,7 @@ func (r *Request) derived(lk string) (string, bool) {
 			return "true", true
 		}
 		return "false", true
-	case "aws:username":
+	case derivedUsername:
 		if name, ok := iamUserName(c.ARN); ok {
 			return name, true
 		}
@@ -370,7 +429,8 @@ type cStatement struct {
 	prin    *cPrincipal // nil: no Principal element (identity policy)
 	notPrin bool
 
-	conds []cCondition
+	conds     []cCondition
+	condFirst bool // conditionsDecide
 }
 
 // Compile prepares doc for evaluation. Statements without a Principal or
@@ -499,6 +559,7 @@ func compileStatement(i int, s *Statement, vars, sets bool) (cStatement, error) 
 			cs.conds = append(cs.conds, cc)
 		}
 	}
+	cs.condFirst = cs.conditionsDecide()
 	return cs, nil
 }
 
@@ -522,14 +583,7 @@ func expandValues(vs Values) actionSet {
 // actionIndex returns the catalog index of an action, compared
 // case-insensitively, or -1. It does not allocate.
 func actionIndex(action string) int {
-	var buf [64]byte
-	if len(action) > len(buf) {
-		return -1
-	}
-	if i, ok := catalogActionIndex[string(appendLower(buf[:0], action))]; ok {
-		return i
-	}
-	return -1
+	return catalogActionTable.index(action)
 }
 
 func compileActions(vs Values) []actionMatcher {
@@ -802,6 +856,11 @@ func (s *cStatement) matchAction(req *Request, action int) bool {
 // matchRest tests everything but the action: resource, principal,
 // conditions.
 func (s *cStatement) matchRest(req *Request) principalHit {
+	// The element tests are independent, so their order changes only the
+	// time a mismatch takes to find.
+	if s.condFirst && !s.matchConditions(req) {
+		return hitNone
+	}
 	if s.hasRes && !s.matchResource(req) {
 		return hitNone
 	}
@@ -815,20 +874,69 @@ func (s *cStatement) matchRest(req *Request) principalHit {
 			return hitNone
 		}
 	}
-	for i := range s.conds {
-		if !s.conds[i].eval(req) {
-			return hitNone
-		}
+	if !s.condFirst && !s.matchConditions(req) {
+		return hitNone
 	}
 	return who
+}
+
+func (s *cStatement) matchConditions(req *Request) bool {
+	for i := range s.conds {
+		if !s.conds[i].eval(req) {
+			return false
+		}
+	}
+	return true
+}
+
+// conditionsDecide reports whether the statement's conditions are what
+// usually decides whether it applies: it has conditions, names everyone
+// (or has no Principal) and covers whole buckets, as the guard statements
+// of bucket policies do ("Deny s3:* on the bucket and its objects unless
+// aws:SecureTransport"). Its conditions are then tested first.
+func (s *cStatement) conditionsDecide() bool {
+	if len(s.conds) == 0 || s.prin != nil && (s.notPrin || !s.prin.everyone) || s.notRes || s.resVar {
+		return false
+	}
+	for i := range s.resPat {
+		if !wholeBuckets(&s.resPat[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// wholeBuckets reports whether a Resource pattern is "*", a bucket's ARN
+// or all of a bucket's objects ("arn:aws:s3:::bucket/*").
+func wholeBuckets(p *pattern) bool {
+	switch p.kind {
+	case patAll:
+		return true
+	case patExact:
+		return strings.HasPrefix(p.s, "arn:") && !strings.Contains(p.s, "/")
+	case patPrefix:
+		return strings.HasPrefix(p.s, "arn:") && strings.IndexByte(p.s, '/') == len(p.s)-1
+	}
+	return false
 }
 
 func (s *cStatement) matchResource(req *Request) bool {
 	hit := false
 	if !s.resVar {
+		name := req.Resource
 		for i := range s.resPat {
-			if s.resPat[i].match(req.Resource) {
-				hit = true
+			p := &s.resPat[i]
+			// The shapes of nearly every Resource, tested here rather
+			// than in a call.
+			switch p.kind {
+			case patExact:
+				hit = p.s == name
+			case patPrefix:
+				hit = len(name) >= len(p.s) && name[:len(p.s)] == p.s
+			default:
+				hit = p.match(name)
+			}
+			if hit {
 				break
 			}
 		}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -124,19 +125,23 @@ func lookupOperator(s string) (operator, bool) {
 // cCondition is one compiled condition key with its policy values.
 type cCondition struct {
 	op     operator
-	key    string // lower-case
+	key    condKey
 	values []cValue
 	hasVar bool
+	// plain: no policy variable, no ForAnyValue/ForAllValues, not Null.
+	plain bool
 }
 
 // cValue is a policy value parsed for its operator's family.
 type cValue struct {
-	t      template
-	pat    pattern // StringLike and Arn values without variables
-	num    float64
-	date   int64
-	prefix netip.Prefix
-	null   bool // for Null: true means "the key is absent"
+	t    template
+	pat  pattern // StringLike and Arn values without variables
+	num  float64
+	date int64
+	ipr  ipRange
+	null bool // for Null: true means "the key is absent"
+	// boolean is boolWord(t.lit), for Bool.
+	boolean int8
 }
 
 var (
@@ -148,7 +153,7 @@ var (
 )
 
 func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, error) {
-	cc := cCondition{op: op, key: asciiLower(e.Key)}
+	cc := cCondition{op: op, key: newCondKey(e.Key)}
 	if len(e.Values) == 0 {
 		return cc, errEmpty
 	}
@@ -182,7 +187,7 @@ func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, err
 			if !ok {
 				return cc, fmt.Errorf("%q: %w", v.Text, errIP)
 			}
-			cv.prefix = p
+			cv.ipr = newIPRange(p)
 		case famNull:
 			switch strings.ToLower(v.Text) {
 			case "true":
@@ -193,9 +198,11 @@ func compileCondition(op operator, e ConditionEntry, vars bool) (cCondition, err
 			}
 		default: // Bool, Binary: compared as text
 			cv.t = template{lit: v.Text}
+			cv.boolean = boolWord(v.Text)
 		}
 		cc.values = append(cc.values, cv)
 	}
+	cc.plain = !cc.hasVar && op.set == setNone && op.family != famNull
 	return cc, nil
 }
 
@@ -271,8 +278,18 @@ func parseDate(s string) (int64, bool) {
 
 // eval evaluates the condition against the request.
 func (c *cCondition) eval(req *Request) bool {
-	var one [1]contextValue
-	vals, present := req.value(c.key, &one)
+	var one [1]contextValue // a principal key derived from the caller
+	vals, present := req.Context.find(&c.key)
+	if c.plain && len(vals) == 1 {
+		// The common case, the general one below made short.
+		return c.anyPolicyValue(req, &vals[0]) != c.op.negated
+	}
+	if !present && c.key.derived != derivedNone {
+		if s, ok := req.derivedValue(c.key.derived); ok {
+			one[0].s = s
+			vals, present = one[:], true
+		}
+	}
 	present = present && len(vals) > 0
 	if c.hasVar && (present || !c.op.ifExists) && !c.varsResolve(req) {
 		// A policy variable without a value makes the statement invalid:
@@ -343,6 +360,50 @@ func (c *cCondition) varsResolve(req *Request) bool {
 // anyPolicyValue reports whether the request value matches any of the
 // policy values under the operator's positive comparison.
 func (c *cCondition) anyPolicyValue(req *Request, v *contextValue) bool {
+	// The families that compare values parsed when the policy was compiled
+	// and the request's context set, with one switch per request value
+	// rather than one per pair.
+	switch c.op.family {
+	case famIP:
+		for i := range c.values {
+			if c.values[i].ipr.contains(&v.ip) {
+				return true
+			}
+		}
+		return false
+	case famNumeric:
+		if !v.hasNum {
+			return false
+		}
+		for i := range c.values {
+			if compare(c.op.cmp, v.num, c.values[i].num) {
+				return true
+			}
+		}
+		return false
+	case famDate:
+		if !v.hasDt {
+			return false
+		}
+		for i := range c.values {
+			if compare(c.op.cmp, v.date, c.values[i].date) {
+				return true
+			}
+		}
+		return false
+	case famBool:
+		for i := range c.values {
+			p := &c.values[i]
+			if p.boolean != 0 {
+				if p.boolean == v.boolean {
+					return true
+				}
+			} else if strings.EqualFold(p.t.lit, v.s) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := range c.values {
 		if c.matchValue(req, &c.values[i], v) {
 			return true
@@ -378,24 +439,10 @@ func (c *cCondition) matchValue(req *Request, p *cValue, v *contextValue) bool {
 			return strings.EqualFold(p.t.lit, v.s)
 		}
 		return p.t.lit == v.s
-	case famBool:
-		return strings.EqualFold(p.t.lit, v.s)
 	case famBinary:
 		return p.t.lit == v.s
-	case famNumeric:
-		if !v.hasNum {
-			return false
-		}
-		return compare(c.op.cmp, v.num, p.num)
-	case famDate:
-		if !v.hasDt {
-			return false
-		}
-		return compare(c.op.cmp, v.date, p.date)
-	case famIP:
-		return v.ip.IsValid() && p.prefix.Contains(v.ip)
 	}
-	return false
+	return false // numbers, dates, addresses and Bool: anyPolicyValue
 }
 
 func compare[T int64 | float64](cmp opCmp, req, pol T) bool {
@@ -410,4 +457,70 @@ func compare[T int64 | float64](cmp opCmp, req, pol T) bool {
 		return req >= pol
 	}
 	return req == pol
+}
+
+// ipBits is an IP address as 128 bits, an IPv4 address in its IPv4-mapped
+// form, with its family: what a CIDR test needs, precomputed so that the
+// test is two masked compares.
+type ipBits struct {
+	hi, lo uint64
+	fam    uint8 // 0 for no address (or one with a zone, which no range contains), 4 or 6
+}
+
+func newIPBits(a netip.Addr) ipBits {
+	a = a.Unmap()
+	if !a.IsValid() || a.Zone() != "" {
+		return ipBits{}
+	}
+	b := a.As16()
+	fam := uint8(6)
+	if a.Is4() {
+		fam = 4
+	}
+	return ipBits{hi: binary.BigEndian.Uint64(b[:8]), lo: binary.BigEndian.Uint64(b[8:]), fam: fam}
+}
+
+// ipRange is a CIDR block: the addresses whose bits under mask are net's.
+type ipRange struct {
+	net      ipBits
+	mHi, mLo uint64
+}
+
+// newIPRange converts p; it contains what p.Contains does: addresses of
+// its family (IPv4 and IPv6 never mix), none when p is invalid.
+func newIPRange(p netip.Prefix) ipRange {
+	if !p.IsValid() {
+		return ipRange{}
+	}
+	n := newIPBits(p.Addr())
+	bits := p.Bits()
+	if n.fam == 4 {
+		bits += 96
+	}
+	var r ipRange
+	if bits >= 64 {
+		r.mHi, r.mLo = ^uint64(0), ^uint64(0)<<(128-bits)
+	} else {
+		r.mHi = ^uint64(0) << (64 - bits)
+	}
+	r.net = ipBits{hi: n.hi & r.mHi, lo: n.lo & r.mLo, fam: n.fam}
+	return r
+}
+
+func (r *ipRange) contains(a *ipBits) bool {
+	return a.fam != 0 && a.fam == r.net.fam && a.hi&r.mHi == r.net.hi && a.lo&r.mLo == r.net.lo
+}
+
+// boolWord returns 1 for a string strings.EqualFold takes for "true", 2
+// for "false", else 0, so that Bool compares two such strings as
+// strings.EqualFold would (it is an equivalence) without folding them at
+// each decision.
+func boolWord(s string) int8 {
+	switch {
+	case strings.EqualFold(s, "true"):
+		return 1
+	case strings.EqualFold(s, "false"):
+		return 2
+	}
+	return 0
 }

@@ -223,10 +223,10 @@ type template struct {
 }
 
 type templatePart struct {
-	lit    string // literal text (when key is "")
-	single bool   // lit is ${*}, ${?} or ${$}: always a literal character
-	key    string // lower-case condition key of a variable
-	def    string // default value, ${key, 'default'}
+	lit    string  // literal text (when key is "")
+	single bool    // lit is ${*}, ${?} or ${$}: always a literal character
+	key    condKey // the condition key of a variable; key.name is "" for text
+	def    string  // default value, ${key, 'default'}
 	hasDef bool
 }
 
@@ -276,7 +276,7 @@ func parseTemplate(s string) (template, bool) {
 		if body == "" || strings.ContainsAny(body, " \t'") {
 			return template{lit: s}, false
 		}
-		p.key = asciiLower(body)
+		p.key = newCondKey(body)
 		parts = append(parts, p)
 	}
 	return template{lit: s, parts: parts}, true
@@ -287,10 +287,10 @@ func parseTemplate(s string) (template, bool) {
 func (t *template) resolves(req *Request) bool {
 	for i := range t.parts {
 		p := &t.parts[i]
-		if p.key == "" || p.hasDef {
+		if p.key.name == "" || p.hasDef {
 			continue
 		}
-		if _, ok := req.variable(p.key); !ok {
+		if _, ok := req.variable(&p.key); !ok {
 			return false
 		}
 	}
@@ -305,13 +305,14 @@ func (t *template) resolves(req *Request) bool {
 // substituted values and ${*}, ${?} are escaped with escByte so they match
 // literally. Without escape the result is plain text, for exact comparison.
 func (t *template) render(dst []byte, req *Request, escape bool) ([]byte, bool) {
-	for _, p := range t.parts {
+	for i := range t.parts {
+		p := &t.parts[i]
 		if !escape {
-			if p.key == "" {
+			if p.key.name == "" {
 				dst = append(dst, p.lit...)
 				continue
 			}
-			v, ok := req.variable(p.key)
+			v, ok := req.variable(&p.key)
 			if !ok {
 				if !p.hasDef {
 					return dst, false
@@ -321,7 +322,7 @@ func (t *template) render(dst []byte, req *Request, escape bool) ([]byte, bool) 
 			dst = append(dst, v...)
 			continue
 		}
-		if p.key == "" {
+		if p.key.name == "" {
 			for i := 0; i < len(p.lit); i++ {
 				if c := p.lit[i]; c == escByte || (p.single && (c == '*' || c == '?')) {
 					dst = append(dst, escByte)
@@ -330,7 +331,7 @@ func (t *template) render(dst []byte, req *Request, escape bool) ([]byte, bool) 
 			}
 			continue
 		}
-		v, ok := req.variable(p.key)
+		v, ok := req.variable(&p.key)
 		if !ok {
 			if !p.hasDef {
 				return dst, false
