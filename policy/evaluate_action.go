@@ -10,7 +10,7 @@ type actionTable struct {
 	slots []uint16 // catalog index + 1; 0 is an empty slot
 	mask  uint64
 	names []tableName // by catalog index
-	// words holds, for each name, its lower-case words (foldWords), then
+	// words holds, for each name, its lower-case words (wordAt), then
 	// as many masks with 0x20 in the bytes that are letters.
 	words []uint64
 }
