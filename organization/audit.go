@@ -77,6 +77,12 @@ type Options struct {
 	// Clients builds each account's service clients from its
 	// configuration. By default, the SDK's NewFromConfig.
 	Clients *Clients
+
+	// Progress, when set, is called with the run's counts so far: once
+	// the accounts are listed (nothing done yet), then after each
+	// account's result is emitted, from the goroutine that emits, never
+	// concurrently. By default, none.
+	Progress func(Summary)
 }
 
 // RegionsAPI is the Account Management API's Region listing. An

@@ -453,3 +453,30 @@ func TestNotManagementAccount(t *testing.T) {
 }
 
 var _ = s3fake.DefaultRegion
+
+// TestProgress: Progress is called once the accounts are listed and after
+// each account is emitted, never concurrently with emit, with the counts
+// so far; a resumed run counts its replayed accounts.
+func TestProgress(t *testing.T) {
+	f := newFixture(t, 0)
+	var seen []organization.Summary
+	emitted := 0
+	opts := &organization.Options{Role: role, Checkpoint: filepath.Join(t.TempDir(), "cp"), Progress: func(s organization.Summary) {
+		assert.Equal(t, emitted, s.Done(), "called after each emit, with what was emitted")
+		seen = append(seen, s)
+	}}
+	sum, err := organization.Audit(t.Context(), f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg),
+		func(*organization.Report) error { emitted++; return nil }, opts)
+	require.NoError(t, err)
+	require.Len(t, seen, 7, "once at the start, once per account")
+	assert.Equal(t, organization.Summary{Accounts: 6}, seen[0])
+	assert.Equal(t, *sum, seen[6])
+	assert.Equal(t, organization.Summary{Accounts: 6, Audited: 2, Unreachable: 1}, seen[3], "the owner, good, no-role")
+
+	seen, emitted = nil, 0
+	_, err = organization.Audit(t.Context(), f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg),
+		func(*organization.Report) error { emitted++; return nil }, opts)
+	require.NoError(t, err)
+	require.Len(t, seen, 7)
+	assert.Equal(t, organization.Summary{Accounts: 6, Audited: 3, Unreachable: 2, Skipped: 1, Resumed: 6}, seen[6])
+}

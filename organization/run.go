@@ -368,6 +368,12 @@ type done[R any] struct {
 
 func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*Result[R]) error) (*Summary, error) {
 	sum := &Summary{Accounts: len(accounts)}
+	progress := func() {
+		if r.o.Progress != nil {
+			r.o.Progress(*sum)
+		}
+	}
+	progress()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// window holds a token per account started and not yet emitted.
@@ -442,6 +448,7 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 			case Skipped:
 				sum.Skipped++
 			}
+			progress()
 			next++
 			<-window
 		}

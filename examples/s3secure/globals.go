@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -35,8 +36,9 @@ type globals struct {
 	cmd         *command // the command being run
 	cfg         *aws.Config
 	closer      []func()
-	localServer *s3fake.Server // with -local: the embedded fake
-	localURL    string         // with -local: the in-memory AWS's endpoint
+	localServer *s3fake.Server   // with -local: the embedded fake
+	localURL    string           // with -local: the in-memory AWS's endpoint
+	localAWS    *localaws.Server // with -local: the in-memory AWS
 
 	// endpoints is the endpoint each AWS service resolves to in this run
 	// (nil: AWS's own); custom is set when any of them is not an AWS host.

@@ -38,6 +38,7 @@ func (g *globals) startLocal(_ context.Context) (aws.Config, error) {
 	}
 	g.closer = append(g.closer, func() { _ = ep.Close() })
 	g.localServer = srv.S3()
+	g.localAWS = srv
 	g.localURL = ep.URL
 	cfg := ep.Config(srv.Owner().Root())
 	cfg.Logger = logging.Nop{}

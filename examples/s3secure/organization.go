@@ -11,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -19,6 +20,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/internal/iamfake"
+	"github.com/s3secure/s3secure/internal/localaws"
+	"github.com/s3secure/s3secure/internal/orgfake"
+	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/organization"
 	"github.com/s3secure/s3secure/report/ocsf"
 	"github.com/s3secure/s3secure/securebucket"
@@ -53,7 +58,7 @@ type orgFlags struct {
 func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
 	f := &orgFlags{
 		on: fs.Bool("organization", false, "every account of the AWS Organization (run with the management account's or a delegated "+
-			"administrator's credentials): assume -role in each member account"),
+			"administrator's credentials): assume -role in each member account; "+demoHelp),
 		role: fs.String("role", "", "with -organization: the `NAME` of the role to assume in every member account (required; "+
 			"s3secure audit -print-role-policy prints the policy it needs)"),
 		externalID: fs.String("external-id", "", "with -organization: the `ID` the role's trust policy requires (sts:ExternalId)"),
@@ -95,8 +100,10 @@ func (f *orgFlags) options() (*organization.Options, error) {
 
 // orgSetup returns what every -organization run needs: the configuration
 // and the Organizations and STS clients (all refused before any request
-// when an endpoint is configured for some services but not these).
-func (g *globals) orgSetup(ctx context.Context) (aws.Config, *organizations.Client, organization.STSAPI, error) {
+// when an endpoint is configured for some services but not these). With
+// -local, the in-process AWS becomes the demo organization, whose members
+// have the role the flags name.
+func (g *globals) orgSetup(ctx context.Context, f *orgFlags) (aws.Config, *organizations.Client, organization.STSAPI, error) {
 	org, err := clientFor(ctx, g, svcOrganizations, (*globals).newOrganizations)
 	if err != nil {
 		return aws.Config{}, nil, nil, err
@@ -106,7 +113,90 @@ func (g *globals) orgSetup(ctx context.Context) (aws.Config, *organizations.Clie
 		return aws.Config{}, nil, nil, err
 	}
 	cfg, err := g.awsConfig(ctx)
+	if err == nil && g.localAWS != nil && g.localAWS.Organization() == nil {
+		_, err = demoOrganization(g.localAWS, demoMembers, *f.role, *f.externalID)
+	}
 	return cfg, org, roles, err
+}
+
+// The demo organization that -local audits (and serve with
+// -organization-members N): the owner account is its management account
+// and has no buckets; members demoMemberID(1) … demoMemberID(N), named
+// member-1 …, each have the role, trusting the management account, and
+// one bucket, demo-ID: the odd members' left as old buckets are (nothing
+// configured), the even members' as AWS creates buckets today; member-1
+// also has an IAM user, ci-deploy, whose access key is 400 days
+// old and was never used; demoSuspendedID is suspended.
+const (
+	demoMembers     = 2
+	demoSuspendedID = "222299999999"
+	demoMaxMembers  = 9999
+)
+
+func demoMemberID(i int) string { return fmt.Sprintf("2222%08d", i) }
+
+// roleNameRE is IAM's role name (without a path).
+var roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+
+// demoHelp describes the demo organization, for -organization's help.
+const demoHelp = "with -local, the in-process AWS is a demo organization: the management account " + localaws.DefaultAccountID +
+	" (no buckets); members 222200000001 and 222200000002, which have the -role you name (requiring -external-id when given) " +
+	"and one bucket each (the first's unconfigured, the second's as AWS creates buckets today); and 222299999999, suspended"
+
+// demoOrganization makes srv the demo organization with members active
+// member accounts whose role (the last part of role, after any path) trusts
+// the management account, requiring externalID when it is not empty, and
+// returns a line saying what it made. A role name IAM would refuse is
+// left out: the organization package refuses it before any request.
+func demoOrganization(srv *localaws.Server, members int, role, externalID string) (string, error) {
+	if _, err := srv.CreateOrganization(); err != nil {
+		return "", err
+	}
+	role = role[strings.LastIndexByte(role, '/')+1:]
+	for i := 1; i <= members; i++ {
+		id := demoMemberID(i)
+		m := localaws.Member{Name: fmt.Sprintf("member-%d", i), Role: role, ExternalID: externalID}
+		a, err := srv.AddMember(id, m)
+		if err != nil && role != "" {
+			// A name IAM refuses: no role (the audit refuses the name).
+			m.Role, m.ExternalID = "", ""
+			a, err = srv.AddMember(id, m)
+		}
+		if err != nil {
+			return "", err
+		}
+		state := s3fake.StateLegacy
+		if i%2 == 0 {
+			state = s3fake.StateAWSDefault
+		}
+		if err := srv.S3().CreateBucketWith("demo-"+id, &s3fake.BucketOptions{State: state, AccountID: id}); err != nil {
+			return "", err
+		}
+		if i == 1 {
+			created := srv.Now().Add(-400 * 24 * time.Hour)
+			a.IAM.AddUser("ci-deploy", created, iamfake.Key{ID: "AKIADEMOCIDEPLOY0001", Created: created})
+		}
+	}
+	if _, err := srv.AddMember(demoSuspendedID, localaws.Member{Name: "suspended", State: orgfake.StateSuspended}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("organization: management account %s; members %s to %s, each with role %s and a bucket demo-ID; %s suspended",
+		srv.Owner().ID, demoMemberID(1), demoMemberID(members), role, demoSuspendedID), nil
+}
+
+// orgProgress sets opts.Progress to show "what: done/total accounts" (and
+// how many were unreachable or skipped) on stderr when it is a terminal
+// and the output is text, and returns the function that clears the line.
+func (g *globals) orgProgress(what string, opts *organization.Options) (finish func()) {
+	show, finish := g.statusLine()
+	opts.Progress = func(s organization.Summary) {
+		line := fmt.Sprintf("%s: %d/%d accounts", what, s.Done(), s.Accounts)
+		if s.Unreachable+s.Skipped > 0 {
+			line += fmt.Sprintf(" (%d unreachable, %d skipped)", s.Unreachable, s.Skipped)
+		}
+		show(line)
+	}
+	return finish
 }
 
 // orgDone ends an -organization run: the summary, or how to resume.
@@ -154,7 +244,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 		return g.fail(fmt.Errorf("audit: %w", err))
 	}
 	opts.AccountControls, opts.Controls, opts.Concurrency = accountControls, controls, concurrency
-	cfg, org, roles, err := g.orgSetup(ctx)
+	cfg, org, roles, err := g.orgSetup(ctx, f)
 	if err != nil {
 		return g.fail(err)
 	}
@@ -167,7 +257,9 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 	blocking := false
 	enc := json.NewEncoder(g.stdout)
 	product := ocsfProduct()
+	clearProgress := g.orgProgress("audit", opts)
 	report := func(r *organization.Report) error {
+		clearProgress() // stdout may be the same terminal
 		counts := map[securebucket.Status]int{}
 		var p *printer
 		if g.format == "text" {
@@ -205,6 +297,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 		return nil
 	}
 	sum, err := organization.Audit(ctx, cfg, org, roles, report, opts)
+	clearProgress()
 	if err == nil && g.format == "text" {
 		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
 	}
@@ -246,7 +339,7 @@ func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analy
 	if err != nil {
 		return g.fail(fmt.Errorf("keys: %w", err))
 	}
-	cfg, org, roles, err := g.orgSetup(ctx)
+	cfg, org, roles, err := g.orgSetup(ctx, f)
 	if err != nil {
 		return g.fail(err)
 	}
@@ -280,7 +373,9 @@ func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analy
 	}
 	blocking := false
 	p := g.newPrinter("account_id", "user", "key_id", "status", "created", "age_days", "last_used", "last_service", "problems")
+	clearProgress := g.orgProgress("keys", opts)
 	emit := func(r *organization.Result[orgKeyRow]) error {
+		clearProgress() // stdout may be the same terminal
 		for _, k := range r.Rows {
 			blocking = blocking || k.Status != "inactive"
 			if g.json() {
@@ -297,6 +392,7 @@ func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analy
 		return nil
 	}
 	sum, err := organization.Run(ctx, cfg, org, roles, work, emit, opts)
+	clearProgress()
 	if err == nil && !g.json() {
 		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
 	}

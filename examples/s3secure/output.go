@@ -71,18 +71,30 @@ func plural(n int, one string) string {
 // line; both are no-ops otherwise (JSON output, a pipe or a file never
 // gets progress lines).
 func (g *globals) progress(what string) (report func(done, total int, bucket string), finish func()) {
+	show, finish := g.statusLine()
+	return func(done, total int, bucket string) {
+		show(fmt.Sprintf("%s: %d/%d buckets (%s)", what, done, total, bucket))
+	}, finish
+}
+
+// statusLine returns a function that shows a line on stderr, rewriting it
+// in place, when stderr is a terminal and the output is text, and a finish
+// function that clears it (call it before writing to stdout, which may be
+// the same terminal, too); both are no-ops otherwise.
+func (g *globals) statusLine() (show func(string), finish func()) {
 	if g.progressTo == nil || g.format != "text" {
-		return func(int, int, string) {}, func() {}
+		return func(string) {}, func() {}
 	}
 	shown := false
-	report = func(done, total int, bucket string) {
+	show = func(line string) {
 		shown = true
-		fmt.Fprintf(g.progressTo, "\r\x1b[K%s: %d/%d buckets (%s)", what, done, total, bucket)
+		fmt.Fprint(g.progressTo, "\r\x1b[K"+line)
 	}
 	finish = func() {
 		if shown {
 			fmt.Fprint(g.progressTo, "\r\x1b[K")
+			shown = false
 		}
 	}
-	return report, finish
+	return show, finish
 }

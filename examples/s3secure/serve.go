@@ -12,8 +12,8 @@ import (
 func init() {
 	register(&command{
 		name:  "serve",
-		usage: "serve [-addr 127.0.0.1:9000] [-tls] [-legacy]",
-		summary: "run the in-memory AWS (S3, S3 Control, STS, CloudFront, CloudTrail, Access Analyzer, IAM on one endpoint; " +
+		usage: "serve [-addr 127.0.0.1:9000] [-tls] [-legacy] [-organization-members N [-member-role NAME]]",
+		summary: "run the in-memory AWS (S3, S3 Control, STS, CloudFront, CloudTrail, Access Analyzer, IAM, Organizations, Account on one endpoint; " +
 			"it verifies signatures and enforces policies) until Ctrl-C; prints endpoint=URL, then export lines to paste into another shell",
 		formats: []string{"text"},
 		run:     runServe,
@@ -31,6 +31,11 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a certificate authority generated for this run (its PEM file is printed as AWS_CA_BUNDLE); "+
 		"needed for harden, whose bucket policy denies plain HTTP")
 	legacy := fs.Bool("legacy", false, "buckets created through the API start with nothing configured, like pre-2023 buckets (default: today's AWS defaults)")
+	members := fs.Int("organization-members", 0, "make the owner account the management account of an AWS Organization with `N` active member "+
+		"accounts (222200000001 …, each with the -member-role and one bucket, demo-ID: the odd members' unconfigured, the even members' "+
+		"as AWS creates buckets today) and one suspended account (222299999999), for audit -organization and keys -organization")
+	memberRole := fs.String("member-role", "S3SecureAudit", "with -organization-members: the `NAME` of the role in every member account, "+
+		"which the management account may assume")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -39,6 +44,12 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	}
 	if g.local || g.endpoint != "" {
 		return g.fail(errors.New("serve: -local and -endpoint do not apply: serve is the local server"))
+	}
+	if *members < 0 || *members > demoMaxMembers {
+		return g.fail(fmt.Errorf("serve: -organization-members must be between 0 (no organization) and %d, not %d", demoMaxMembers, *members))
+	}
+	if !roleNameRE.MatchString(*memberRole) {
+		return g.fail(fmt.Errorf("serve: -member-role %q is not a role name (1 to 64 of letters, digits and +=,.@_-)", *memberRole))
 	}
 	opts := &localaws.Options{Region: g.region, LegacyBuckets: *legacy}
 	generated := false
@@ -51,6 +62,12 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	srv, err := localaws.New(opts)
 	if err != nil {
 		return g.fail(fmt.Errorf("serve: %w", err))
+	}
+	var orgLine string
+	if *members > 0 {
+		if orgLine, err = demoOrganization(srv, *members, *memberRole, ""); err != nil {
+			return g.fail(fmt.Errorf("serve: %w", err))
+		}
 	}
 	ep, err := srv.Listen(&localaws.ListenOptions{Addr: *addr, InsecureHTTP: !*useTLS, WriteCAFile: *useTLS})
 	if err != nil {
@@ -72,6 +89,9 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	fmt.Fprintln(w, "unset AWS_SESSION_TOKEN")
 	if ep.CAFile != "" {
 		fmt.Fprintf(w, "export AWS_CA_BUNDLE=%s\n", ep.CAFile)
+	}
+	if orgLine != "" {
+		fmt.Fprintf(w, "# %s\n", orgLine)
 	}
 	fmt.Fprintf(w, "# account %s; serving until Ctrl-C\n", srv.Owner().ID)
 	<-ctx.Done()
