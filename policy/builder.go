@@ -260,7 +260,7 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 
 	var bucketActs, objectActs, anyActs []string
 	add := func(list *[]string, a string) {
-		if !slices.ContainsFunc(*list, func(x string) bool { return strings.EqualFold(x, a) }) {
+		if !slices.ContainsFunc(*list, func(x string) bool { return equalFoldASCII(x, a) }) {
 			*list = append(*list, a)
 		}
 	}

@@ -110,7 +110,7 @@ func (k ConditionKey) MultiValued() bool { return strings.HasPrefix(k.Type, "Arr
 // case-insensitively ("s3:GetObject", "S3:getobject"). The returned value is a
 // copy that the caller may modify.
 func LookupAction(name string) (Action, bool) {
-	i, ok := catalogActionIndex[strings.ToLower(name)]
+	i, ok := catalogActionIndex[asciiLower(name)]
 	if !ok {
 		return Action{}, false
 	}
@@ -154,7 +154,7 @@ func ResourceTypes() []ResourceType {
 // "object", "accesspoint", …), compared case-insensitively.
 func LookupResourceType(name string) (ResourceType, bool) {
 	for _, r := range catalogResourceTypes {
-		if strings.EqualFold(r.Name, name) {
+		if equalFoldASCII(r.Name, name) {
 			r.ConditionKeys = slices.Clone(r.ConditionKeys)
 			return r, true
 		}
@@ -199,11 +199,11 @@ func (a Action) clone() Action {
 // conditionKeyMatches reports whether the catalog key name (possibly with a
 // placeholder after a slash) matches the concrete key, case-insensitively.
 func conditionKeyMatches(catalogName, key string) bool {
-	if strings.EqualFold(catalogName, key) {
+	if equalFoldASCII(catalogName, key) {
 		return true
 	}
 	i := strings.IndexByte(catalogName, '/')
-	return i >= 0 && len(key) > i+1 && strings.EqualFold(catalogName[:i+1], key[:i+1])
+	return i >= 0 && len(key) > i+1 && equalFoldASCII(catalogName[:i+1], key[:i+1])
 }
 
 func appendLower(dst []byte, s string) []byte {
@@ -218,7 +218,7 @@ func appendLower(dst []byte, s string) []byte {
 }
 
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && equalFoldASCII(s[:len(prefix)], prefix)
 }
 
 func byteEq(a, b byte, fold bool) bool {

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"slices"
-	"strings"
 )
 
 // Version2012 is the current policy language version. Policy variables such
@@ -330,7 +329,7 @@ func (c Condition) WithValues(operator, key string, values ...ConditionValue) Co
 	}
 	b := &out[bi]
 	for i := range b.Entries {
-		if strings.EqualFold(b.Entries[i].Key, key) {
+		if equalFoldASCII(b.Entries[i].Key, key) {
 			b.Entries[i].Values = append(b.Entries[i].Values, values...)
 			return out
 		}
@@ -347,7 +346,7 @@ func (c Condition) Get(operator, key string) (ConditionEntry, bool) {
 			continue
 		}
 		for _, e := range b.Entries {
-			if strings.EqualFold(e.Key, key) {
+			if equalFoldASCII(e.Key, key) {
 				return e, true
 			}
 		}

@@ -192,7 +192,7 @@ func (c *Context) Set(key string, values ...string) {
 // when key is aws:CurrentTime.
 func (c *Context) SetTime(key string, t time.Time) {
 	c.Set(key, t.UTC().Format(time.RFC3339))
-	if strings.EqualFold(key, "aws:CurrentTime") {
+	if equalFoldASCII(key, "aws:CurrentTime") {
 		c.Set("aws:EpochTime", strconv.FormatInt(t.Unix(), 10))
 	}
 }

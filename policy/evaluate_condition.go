@@ -96,7 +96,7 @@ func lookupOperator(s string) (operator, bool) {
 	var set setQualifier
 	rest := s
 	if i := strings.IndexByte(s, ':'); i >= 0 {
-		switch strings.ToLower(s[:i]) {
+		switch asciiLower(s[:i]) {
 		case "foranyvalue":
 			set = setAny
 		case "forallvalues":
@@ -107,11 +107,11 @@ func lookupOperator(s string) (operator, bool) {
 		rest = s[i+1:]
 	}
 	ifExists := false
-	if len(rest) > len("IfExists") && strings.EqualFold(rest[len(rest)-len("IfExists"):], "IfExists") {
+	if len(rest) > len("IfExists") && equalFoldASCII(rest[len(rest)-len("IfExists"):], "IfExists") {
 		ifExists = true
 		rest = rest[:len(rest)-len("IfExists")]
 	}
-	op, ok := baseOperators[strings.ToLower(rest)]
+	op, ok := baseOperators[asciiLower(rest)]
 	if !ok {
 		return operator{}, false
 	}

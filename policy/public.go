@@ -210,7 +210,7 @@ func limitingEntry(op operator, e ConditionEntry, kind Kind) bool {
 	if !ok || !k.LimitsPublicAccess || len(e.Values) == 0 {
 		return false
 	}
-	name := strings.ToLower(k.Name)
+	name := asciiLower(k.Name)
 	if (name == "aws:sourceip") != (op.family == famIP) {
 		return false // IpAddress only limits aws:SourceIp, and aws:SourceIp only by IpAddress
 	}
@@ -357,7 +357,7 @@ func ACLPermissionFor(action string) (permission string, object bool) {
 	for _, p := range [...]string{ACLRead, ACLWrite, ACLReadACP, ACLWriteACP} {
 		for _, obj := range [...]bool{false, true} {
 			for _, a := range ACLPermissionActions(p, obj) {
-				if strings.EqualFold(a, action) {
+				if equalFoldASCII(a, action) {
 					return p, obj
 				}
 			}
@@ -372,7 +372,7 @@ func (g ACLGrant) Public() bool { return IsPublicGrantee(g.GranteeURI) }
 // IsPublicGrantee reports whether a grantee group URI is AllUsers or
 // AuthenticatedUsers (compared case-insensitively, http or https).
 func IsPublicGrantee(uri string) bool {
-	u := strings.ToLower(uri)
+	u := asciiLower(uri)
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
 	return u == "acs.amazonaws.com/groups/global/allusers" || u == "acs.amazonaws.com/groups/global/authenticatedusers"
 }
@@ -392,7 +392,7 @@ func IsPublicACL(grants []ACLGrant) bool {
 // AllUsers or AuthenticatedUsers: public-read, public-read-write and
 // authenticated-read.
 func IsPublicCannedACL(acl string) bool {
-	switch strings.ToLower(acl) {
+	switch asciiLower(acl) {
 	case "public-read", "public-read-write", "authenticated-read":
 		return true
 	}

@@ -128,7 +128,7 @@ func merge(f *svcref.File) (*ServiceReference, error) {
 			res = append(res, ActionResource{ResourceType: r.Name})
 		}
 		name := "s3:" + a.Name
-		if i, ok := catalogActionIndex[strings.ToLower(name)]; ok {
+		if i, ok := catalogActionIndex[asciiLower(name)]; ok {
 			b := &c.actions[i]
 			b.ConditionKeys = union(b.ConditionKeys, a.ActionConditionKeys)
 			for _, r := range res {
@@ -138,11 +138,11 @@ func merge(f *svcref.File) (*ServiceReference, error) {
 			}
 			continue
 		}
-		if _, dup := c.extraIndex[strings.ToLower(name)]; dup {
+		if _, dup := c.extraIndex[asciiLower(name)]; dup {
 			continue
 		}
 		level := AccessLevel(a.Annotations.Properties.AccessLevel())
-		c.extraIndex[strings.ToLower(name)] = len(c.actions)
+		c.extraIndex[asciiLower(name)] = len(c.actions)
 		c.actions = append(c.actions, Action{Name: name, AccessLevel: level, Resources: res, ConditionKeys: union(nil, a.ActionConditionKeys)})
 		ref.added = append(ref.added, name)
 	}
@@ -162,7 +162,7 @@ func union(a, b []string) []string {
 // and including the slash for a key with a placeholder
 // ("aws:principaltag/"), as catalogConditionKeyIndex does.
 func keyIndexName(name string) string {
-	lk := strings.ToLower(name)
+	lk := asciiLower(name)
 	if j := strings.IndexByte(lk, '/'); j >= 0 {
 		lk = lk[:j+1]
 	}
@@ -208,7 +208,7 @@ func (c *catalog) lookupConditionKey(name string) (ConditionKey, bool) {
 	if len(c.keys) == 0 {
 		return ConditionKey{}, false
 	}
-	lower := strings.ToLower(name)
+	lower := asciiLower(name)
 	if i, ok := c.keyIndex[lower]; ok && !strings.Contains(c.keys[i].Name, "/") {
 		return c.keys[i], true
 	}

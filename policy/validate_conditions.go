@@ -29,7 +29,7 @@ func (v *validator) conditions(i int, s *Statement, sp string, actions []Action)
 		}
 		for ei, e := range b.Entries {
 			for _, other := range b.Entries[:ei] {
-				if other.Key != e.Key && strings.EqualFold(other.Key, e.Key) {
+				if other.Key != e.Key && equalFoldASCII(other.Key, e.Key) {
 					v.add("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", i, bp+"."+e.Key, "condition keys %q and %q are the same key (names are case-insensitive)", other.Key, e.Key)
 				}
 			}
@@ -46,9 +46,9 @@ func (v *validator) badOperator(i int, path, name string) {
 		base, qualified = base[j+1:], true
 	}
 	switch {
-	case strings.EqualFold(base, "NullIfExists"):
+	case equalFoldASCII(base, "NullIfExists"):
 		v.add("NULL_WITH_IF_EXISTS", i, path, "Null cannot be used with IfExists: Null already tests whether the key exists")
-	case strings.EqualFold(base, "Null") && qualified:
+	case equalFoldASCII(base, "Null") && qualified:
 		v.add("NULL_WITH_QUALIFIER", i, path, "Null cannot be used with ForAnyValue or ForAllValues")
 	default:
 		v.add("INVALID_CONDITION_OPERATOR", i, path, "%q is not a condition operator", name)
@@ -84,7 +84,7 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 	switch {
 	case !hasColon || prefix == "" || rest == "":
 		v.add("INVALID_CONDITION_KEY_FORMAT", i, path, "condition key %q is not of the form service:key", key)
-	case strings.EqualFold(prefix, "aws"), strings.EqualFold(prefix, "s3"):
+	case equalFoldASCII(prefix, "aws"), equalFoldASCII(prefix, "s3"):
 		if j := strings.IndexByte(key, '/'); j >= 0 && j == len(key)-1 {
 			v.add("MISSING_TAG_KEY_IN_CONDITION", i, path, "condition key %q has no tag key after the slash", key)
 			break
@@ -94,7 +94,7 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 			break
 		}
 		code := "INVALID_SERVICE_CONDITION_KEY"
-		if strings.EqualFold(prefix, "aws") {
+		if equalFoldASCII(prefix, "aws") {
 			code = "INVALID_GLOBAL_CONDITION_KEY"
 		}
 		v.add(code, i, path, "%q is not a condition key of %s", key, strings.ToLower(prefix))
@@ -131,7 +131,7 @@ func (v *validator) conditionEntry(i int, s *Statement, path string, op operator
 	if op.family == famBool && len(e.Values) > 1 {
 		v.add("INVALID_CONDITION_MULTIPLE_BOOLEAN", i, path, "Bool takes one value, not %d", len(e.Values))
 	}
-	sourceIP := strings.EqualFold(key, "aws:SourceIp")
+	sourceIP := equalFoldASCII(key, "aws:SourceIp")
 	for j, val := range e.Values {
 		vp := path + "[" + strconv.Itoa(j) + "]"
 		t := val.Text
@@ -326,7 +326,7 @@ func pinnedAccount(c Condition) (string, bool) {
 			continue
 		}
 		for _, e := range b.Entries {
-			if !strings.EqualFold(e.Key, "aws:PrincipalAccount") && !strings.EqualFold(e.Key, "s3:DataAccessPointAccount") {
+			if !equalFoldASCII(e.Key, "aws:PrincipalAccount") && !equalFoldASCII(e.Key, "s3:DataAccessPointAccount") {
 				continue
 			}
 			if len(e.Values) == 1 && isAccountID(e.Values[0].Text) {
@@ -346,7 +346,7 @@ func limitsSource(c Condition) bool {
 			continue
 		}
 		for _, e := range b.Entries {
-			switch strings.ToLower(e.Key) {
+			switch asciiLower(e.Key) {
 			case "aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths":
 				return true
 			}

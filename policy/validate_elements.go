@@ -220,7 +220,7 @@ func (v *validator) actions(i int, vals Values, path string) aset {
 		case hasWildcard(svc):
 			v.add("WILDCARD_IN_SERVICE_NAME", i, ap, "action %q has a wildcard in the service name; name the service", a)
 			continue
-		case !strings.EqualFold(svc, "s3"):
+		case !equalFoldASCII(svc, "s3"):
 			if resourcePolicy {
 				// Access Analyzer's code for an action of an existing service
 				// that the resource's policy cannot grant ("The action
@@ -417,7 +417,7 @@ func (v *validator) arn(i int, path, r string) {
 	case hasWildcard(svc):
 		v.add("INVALID_SERVICE", i, path, "the service of resource ARN %q cannot be a wildcard", r)
 		return
-	case strings.EqualFold(svc, "s3") && svc != "s3":
+	case equalFoldASCII(svc, "s3") && svc != "s3":
 		v.add("INVALID_ARN_SERVICE_CASE", i, path, "the service of resource ARN %q must be lower-case \"s3\"", r)
 		return
 	case svc != "s3" && svc != "s3-object-lambda":
