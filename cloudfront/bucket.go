@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -221,6 +222,12 @@ func (b *bucketAPI) changePolicy(ctx context.Context, edit documentEdit) (bool, 
 // oacStatement returns the OAC statement for distARN, keeping any other
 // distributions the existing statement with our Sid already allows, so that
 // serving a bucket from a second distribution does not cut off the first.
+//
+// The existing statement is ours, but its owner may have narrowed it since
+// (a prefix of the bucket, for example): when it grants no more than the
+// library's statement would ([policy.AllowsNoMoreThan]) once it names the
+// same distributions, it is kept as it is and only its list of
+// distributions grows; it is never replaced with the broader statement.
 func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Statement, []string, error) {
 	kept, err := grantedSourceARNs(existing)
 	if err != nil {
@@ -235,7 +242,37 @@ func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Sta
 		}
 	}
 	st, err := policy.AllowCloudFrontOAC(bucket, arns...)
-	return st, others, err
+	if err != nil {
+		return st, others, err
+	}
+	if cur, ok := statementBySid(existing, OACStatementSid); ok {
+		if narrowed := withSourceARNs(cur, arns); policy.AllowsNoMoreThan(narrowed, st) {
+			return narrowed, others, nil
+		}
+	}
+	return st, others, nil
+}
+
+// withSourceARNs returns s with the values of its AWS:SourceArn conditions
+// (the only conditions grantedSourceARNs lets through) set to arns.
+func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
+	s = s.Clone()
+	for bi := range s.Condition {
+		for ei := range s.Condition[bi].Entries {
+			e := &s.Condition[bi].Entries[ei]
+			if !strings.EqualFold(e.Key, "AWS:SourceArn") {
+				continue
+			}
+			if have := e.Strings(); len(have) == len(arns) && !slices.ContainsFunc(arns, func(a string) bool { return !containsString(have, a) }) {
+				continue // the same distributions: the statement as it was
+			}
+			e.Values = make([]policy.ConditionValue, len(arns))
+			for i, a := range arns {
+				e.Values[i] = policy.StringValue(a)
+			}
+		}
+	}
+	return s
 }
 
 // grantedSourceARNs returns the distribution ARNs the OACStatementSid

@@ -1,6 +1,7 @@
 package cloudfront_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/s3secure/s3secure/cloudfront"
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // allViewerPolicyID is the managed AllViewer origin request policy: it
@@ -195,4 +197,74 @@ func TestServeBucketKeepsDistributionsOfAnArnConditionUnderItsSid(t *testing.T) 
 	doc := e.bucketPolicy(t)
 	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a", res.DistributionARN))
 	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a", other), "the distribution the user had granted keeps reading")
+}
+
+// The OAC statement is ours (OACStatementSid), but its owner may have
+// narrowed it since ServeBucket wrote it: a distribution that should serve
+// only public/ of a bucket that also holds private files. Running
+// ServeBucket again, for the same distribution or for a second one, must
+// never widen it back to the whole bucket (issue #13: "Never replace ours
+// with something weaker"). It was replaced by the statement for
+// arn:aws:s3:::B/*: every private object became readable through the
+// distribution.
+func TestServeBucketKeepsANarrowedOACStatement(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	first, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	narrowed := `{"Version":"2012-10-17","Statement":[{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/public/*","Condition":{"StringEquals":{"AWS:SourceArn":"` + first.DistributionARN + `"}}}]}`
+	e.putBucketPolicy(t, narrowed)
+	private := "arn:aws:s3:::" + testBucket + "/private/payroll.csv"
+	public := "arn:aws:s3:::" + testBucket + "/public/logo.png"
+
+	_, err = cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: first.DistributionID})
+	require.NoError(t, err)
+	doc := e.bucketPolicy(t)
+	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", private, first.DistributionARN), "a re-run widened the narrowed statement: %s", mustMarshal(t, doc))
+	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", public, first.DistributionARN))
+
+	out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: legacyConfig("second", "")})
+	require.NoError(t, err)
+	second, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: aws.ToString(out.Distribution.Id)})
+	require.NoError(t, err)
+	doc = e.bucketPolicy(t)
+	for _, arn := range []string{first.DistributionARN, second.DistributionARN} {
+		assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", private, arn), "a second distribution widened the narrowed statement: %s", mustMarshal(t, doc))
+		assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", public, arn), "the second distribution is granted what the first is")
+	}
+}
+
+func mustMarshal(t *testing.T, doc *policy.Document) []byte {
+	t.Helper()
+	b, err := doc.Marshal()
+	require.NoError(t, err)
+	return b
+}
+
+// The key policy statement is ours too (KMSStatementSidPrefix + the
+// distribution ID). A key administrator who limited it to the objects
+// under public/ (kms:EncryptionContext:aws:s3:arn) made it stricter: a
+// re-run of ServeBucket must keep it, not put back the statement that lets
+// the distribution decrypt every object of the bucket.
+func TestServeBucketKeepsANarrowedKeyPolicyStatement(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	e.useKMS(t, keyARN)
+	kf, kc := startKMS(t, map[string]string{keyARN: defaultKeyPolicy})
+	opts := &cloudfront.Options{KMS: kc, ApplyKeyPolicy: true}
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	doc, err := policy.Parse([]byte(kf.policy(keyARN)))
+	require.NoError(t, err)
+	i := slices.IndexFunc(doc.Statements, func(s policy.Statement) bool { return s.Sid == res.KeyPolicyStatement.Sid })
+	require.GreaterOrEqual(t, i, 0)
+	doc.Statements[i].Condition = append(doc.Statements[i].Condition, policy.NewCondition("StringLike", "kms:EncryptionContext:aws:s3:arn", "arn:aws:s3:::"+testBucket+"/public/*")...)
+	narrowed := string(mustMarshal(t, doc))
+	kf.mu.Lock()
+	kf.policies[keyARN] = narrowed
+	kf.mu.Unlock()
+
+	opts.DistributionID = res.DistributionID
+	_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	assert.Equal(t, narrowed, kf.policy(keyARN), "the narrowed key statement was replaced")
 }

@@ -211,7 +211,7 @@ func publicStatement(s policy.Statement) bool {
 //     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter);
 //   - an Allow (the log-delivery statement in a logging target's policy,
 //     the access point delegation statement): the statement grants nothing
-//     ours does not ([allowsNoMoreThan]).
+//     ours does not ([policy.AllowsNoMoreThan]).
 
 // atLeastAsStrict reports whether existing, a statement under the Sid of
 // ours, is at least as strict as ours for the bucket ARN.
@@ -223,123 +223,7 @@ func atLeastAsStrict(existing, ours policy.Statement, bucketARN string) bool {
 		return deniesOutdatedTLS(existing, bucketARN)
 	}
 	if ours.Effect == policy.Allow {
-		return allowsNoMoreThan(existing, ours)
+		return policy.AllowsNoMoreThan(existing, ours)
 	}
 	return false
-}
-
-// allowsNoMoreThan reports whether the Allow statement s grants no request
-// that the Allow statement ours does not: the same or fewer principals,
-// actions and resources (each of s's matched by one of ours), and every
-// condition of ours also in s (the same operator and key, with the same or
-// fewer values; more values for a negated operator). s may have conditions
-// of its own, which only narrow it. Anything this check cannot compare
-// (NotPrincipal, NotAction, NotResource, a wildcard where ours has none)
-// counts as broader.
-func allowsNoMoreThan(s, ours policy.Statement) bool {
-	if s.Effect != policy.Allow || ours.Effect != policy.Allow ||
-		s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil ||
-		ours.NotPrincipal != nil || ours.NotAction != nil || ours.NotResource != nil {
-		return false
-	}
-	if !principalsWithin(s.Principal, ours.Principal) {
-		return false
-	}
-	for _, a := range s.Action {
-		if !slices.ContainsFunc(ours.Action, func(o string) bool { return patternWithin(strings.ToLower(a), strings.ToLower(o), policy.MatchAction) }) {
-			return false
-		}
-	}
-	for _, r := range s.Resource {
-		if !slices.ContainsFunc(ours.Resource, func(o string) bool { return patternWithin(r, o, policy.MatchARN) }) {
-			return false
-		}
-	}
-	for _, ob := range ours.Condition {
-		for _, oe := range ob.Entries {
-			if !conditionWithin(s.Condition, ob.Operator, oe) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// principalsWithin reports whether every principal of p is one of ours
-// (the same type and value; a wildcard only within a wildcard).
-func principalsWithin(p, ours *policy.Principal) bool {
-	if p == nil || ours == nil {
-		return p == nil && ours == nil
-	}
-	if ours.IsEveryone() {
-		return true
-	}
-	if p.Wildcard {
-		return false
-	}
-	for _, e := range p.Entries {
-		for _, v := range e.Values {
-			found := false
-			for _, oe := range ours.Entries {
-				if oe.Type == e.Type && slices.Contains(oe.Values, v) {
-					found = true
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// patternWithin reports whether everything the IAM pattern p matches, the
-// pattern q matches too: p without wildcards matched by q (with match, the
-// policy package's matcher for the element), p equal to q, or q a literal
-// prefix followed by one final '*' that p's literal prefix starts with.
-func patternWithin(p, q string, match func(pattern, s string) bool) bool {
-	if p == q {
-		return true
-	}
-	if !strings.ContainsAny(p, "*?") {
-		return match(q, p)
-	}
-	prefix, ok := strings.CutSuffix(q, "*")
-	if !ok || strings.ContainsAny(prefix, "*?") {
-		return false
-	}
-	lit := p[:strings.IndexAny(p, "*?")]
-	return strings.HasPrefix(lit, prefix)
-}
-
-// conditionWithin reports whether cond has op on entry's key with the same
-// values as entry or fewer (more for a negated operator, "…Not…").
-func conditionWithin(cond policy.Condition, op string, entry policy.ConditionEntry) bool {
-	want := entry.Strings()
-	for _, b := range cond {
-		if b.Operator != op {
-			continue
-		}
-		for _, e := range b.Entries {
-			if !strings.EqualFold(e.Key, entry.Key) {
-				continue
-			}
-			have := e.Strings()
-			if strings.Contains(op, "Not") {
-				return subset(want, have)
-			}
-			return len(have) > 0 && subset(have, want)
-		}
-	}
-	return false
-}
-
-// subset reports whether every value of a is in b.
-func subset(a, b []string) bool {
-	for _, v := range a {
-		if !slices.Contains(b, v) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,0 +1,127 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+)
+
+// AllowsNoMoreThan reports whether the Allow statement s grants no request
+// that the Allow statement than does not: the same or fewer principals,
+// actions and resources (each of s's matched by one of than's), and every
+// condition of than also in s (the same operator and key, with the same or
+// fewer values; more values for a negated operator). s may have
+// conditions of its own, which only narrow it. Anything this check cannot
+// compare (NotPrincipal, NotAction, NotResource, a wildcard where than has
+// none, a Deny) counts as broader, so a false answer means "maybe
+// broader", never "narrower".
+//
+// It is how a library statement under its own Sid is judged when its
+// owner may have narrowed it since it was written: such a statement is
+// kept as it is, never replaced with a broader one.
+func AllowsNoMoreThan(s, than Statement) bool {
+	if s.Effect != Allow || than.Effect != Allow ||
+		s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil ||
+		than.NotPrincipal != nil || than.NotAction != nil || than.NotResource != nil {
+		return false
+	}
+	if !principalsWithin(s.Principal, than.Principal) {
+		return false
+	}
+	for _, a := range s.Action {
+		if !slices.ContainsFunc(than.Action, func(o string) bool { return patternWithin(asciiLower(a), asciiLower(o), MatchAction) }) {
+			return false
+		}
+	}
+	for _, r := range s.Resource {
+		if !slices.ContainsFunc(than.Resource, func(o string) bool { return patternWithin(r, o, MatchARN) }) {
+			return false
+		}
+	}
+	for _, ob := range than.Condition {
+		for _, oe := range ob.Entries {
+			if !conditionWithin(s.Condition, ob.Operator, oe) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// principalsWithin reports whether every principal of p is one of than's
+// (the same type and value; a wildcard only within a wildcard).
+func principalsWithin(p, than *Principal) bool {
+	if p == nil || than == nil {
+		return p == nil && than == nil
+	}
+	if than.IsEveryone() {
+		return true
+	}
+	if p.Wildcard {
+		return false
+	}
+	for _, e := range p.Entries {
+		for _, v := range e.Values {
+			found := false
+			for _, oe := range than.Entries {
+				if oe.Type == e.Type && slices.Contains(oe.Values, v) {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// patternWithin reports whether everything the IAM pattern p matches, the
+// pattern q matches too: p without wildcards matched by q (with match, the
+// matcher for the element), p equal to q, or q a literal prefix followed
+// by one final '*' that p's literal prefix starts with.
+func patternWithin(p, q string, match func(pattern, s string) bool) bool {
+	if p == q {
+		return true
+	}
+	if !strings.ContainsAny(p, "*?") {
+		return match(q, p)
+	}
+	prefix, ok := strings.CutSuffix(q, "*")
+	if !ok || strings.ContainsAny(prefix, "*?") {
+		return false
+	}
+	lit := p[:strings.IndexAny(p, "*?")]
+	return strings.HasPrefix(lit, prefix)
+}
+
+// conditionWithin reports whether cond has op on entry's key with the same
+// values as entry or fewer (more for a negated operator, "…Not…").
+func conditionWithin(cond Condition, op string, entry ConditionEntry) bool {
+	want := entry.Strings()
+	for _, b := range cond {
+		if b.Operator != op {
+			continue
+		}
+		for _, e := range b.Entries {
+			if !strings.EqualFold(e.Key, entry.Key) {
+				continue
+			}
+			have := e.Strings()
+			if strings.Contains(op, "Not") {
+				return subset(want, have)
+			}
+			return len(have) > 0 && subset(have, want)
+		}
+	}
+	return false
+}
+
+// subset reports whether every value of a is in b.
+func subset(a, b []string) bool {
+	for _, v := range a {
+		if !slices.Contains(b, v) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,56 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+func TestAllowsNoMoreThan(t *testing.T) {
+	ours, err := policy.ServerAccessLogsDelivery("logs", "p/", "src", "111122223333")
+	require.NoError(t, err)
+	mod := func(f func(s *policy.Statement)) policy.Statement {
+		s := ours.Clone()
+		f(&s)
+		return s
+	}
+	cases := []struct {
+		name string
+		s    policy.Statement
+		want bool
+	}{
+		{"ours", ours, true},
+		{"a narrower resource", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/2026/*"} }), true},
+		{"a literal object", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/x"} }), true},
+		{"a broader resource", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/*"} }), false},
+		{"a wildcard action", mod(func(s *policy.Statement) { s.Action = policy.Values{"s3:Put*"} }), false},
+		{"the action in another case", mod(func(s *policy.Statement) { s.Action = policy.Values{"S3:PUTOBJECT"} }), true},
+		{"another principal", mod(func(s *policy.Statement) { s.Principal = policy.AWSPrincipal("444455556666") }), false},
+		{"everyone", mod(func(s *policy.Statement) { s.Principal = policy.AnyPrincipal() }), false},
+		{"a condition dropped", mod(func(s *policy.Statement) { s.Condition = s.Condition[:1] }), false},
+		{"a condition of its own", mod(func(s *policy.Statement) {
+			s.Condition = append(s.Condition, policy.ConditionBlock{Operator: "Bool", Entries: []policy.ConditionEntry{{Key: "aws:SecureTransport", Values: []policy.ConditionValue{{Text: "true"}}}}})
+		}), true},
+		{"NotResource", mod(func(s *policy.Statement) { s.Resource, s.NotResource = nil, policy.Values{"arn:aws:s3:::other/*"} }), false},
+		{"a Deny", mod(func(s *policy.Statement) { s.Effect = policy.Deny }), false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, policy.AllowsNoMoreThan(c.s, ours), c.name)
+	}
+}
+
+// A narrowed CloudFront OAC statement is within the library's: a prefix of
+// the bucket's objects, the same distribution.
+func TestAllowsNoMoreThanNarrowedOAC(t *testing.T) {
+	const dist = "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"
+	ours, err := policy.AllowCloudFrontOAC("media", dist, "arn:aws:cloudfront::111122223333:distribution/EOTHER")
+	require.NoError(t, err)
+	narrowed, err := policy.AllowCloudFrontOAC("media", dist)
+	require.NoError(t, err)
+	narrowed.Resource = policy.Values{"arn:aws:s3:::media/public/*"}
+	assert.True(t, policy.AllowsNoMoreThan(narrowed, ours))
+	assert.False(t, policy.AllowsNoMoreThan(ours, narrowed))
+}
