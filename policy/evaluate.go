@@ -122,10 +122,11 @@ type Request struct {
 	// empty for actions without a resource (s3:ListAllMyBuckets).
 	Resource string
 	// Context holds the condition keys of the request. Keys derived from
-	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:userid and
-	// aws:username for IAM users, aws:PrincipalServiceName,
-	// aws:PrincipalIsAWSService) are supplied from Caller when Context does
-	// not set them.
+	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:username for
+	// IAM users, aws:PrincipalServiceName, aws:PrincipalIsAWSService) are
+	// supplied from Caller when Context does not set them. aws:userid is
+	// the principal's unique ID (AIDA…, AROA…:session), which Caller does
+	// not hold: set it in Context when a policy tests it.
 	Context Context
 }
 

@@ -1,0 +1,31 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// TestCallerDerivedKeys pins Request's doc: aws:username comes from an IAM
+// user's Caller, aws:userid never does (Caller holds no unique ID), unless
+// Context sets it.
+func TestCallerDerivedKeys(t *testing.T) {
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"ByName","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/name/*","Condition":{"StringEquals":{"aws:username":"alice"}}},
+		{"Sid":"ById","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/id/*","Condition":{"StringEquals":{"aws:userid":"AIDAEXAMPLE"}}}]}`))
+	require.NoError(t, err)
+	c, err := policy.Compile(doc)
+	require.NoError(t, err)
+	alice := policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice", Account: "111122223333"}
+
+	req := &policy.Request{Caller: alice, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-1/name/k"}
+	assert.Equal(t, policy.DecisionAllow, c.Decide(req).Decision, "aws:username from the caller")
+
+	req = &policy.Request{Caller: alice, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-1/id/k"}
+	assert.NotEqual(t, policy.DecisionAllow, c.Decide(req).Decision, "aws:userid is not derived")
+	req.Context.Set("aws:userid", "AIDAEXAMPLE")
+	assert.Equal(t, policy.DecisionAllow, c.Decide(req).Decision, "aws:userid from Context")
+}
