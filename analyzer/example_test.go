@@ -14,8 +14,9 @@ import (
 
 // The online path: find the Region's analyzer and list the S3 findings
 // that are still active. Here the client talks to the in-memory AWS of
-// package s3securetest, whose Access Analyzer analyzes a bucket when asked
-// to (Rescan); in production pass accessanalyzer.NewFromConfig(cfg).
+// package s3securetest, whose Access Analyzer analyzes the account's
+// buckets as AWS does (when the analyzer is created, and after every
+// change); in production pass accessanalyzer.NewFromConfig(cfg).
 func ExampleListFindings() {
 	ctx := context.Background()
 	srv, err := s3securetest.Start(&s3securetest.Options{LegacyBuckets: true}) // in a test: s3securetest.NewServer(t, opts)
@@ -38,12 +39,6 @@ func ExampleListFindings() {
 		fmt.Println(err)
 		return
 	}
-	for _, bucket := range []string{"website-assets", "shared-reports"} {
-		if err := analyzer.Rescan(ctx, client, a, bucket); err != nil {
-			fmt.Println(err)
-			return
-		}
-	}
 	findings, err := analyzer.ListFindings(ctx, client, a, nil)
 	if err != nil {
 		fmt.Println(err)
@@ -53,8 +48,8 @@ func ExampleListFindings() {
 		fmt.Println(f.Bucket, f.Kind, f.Accounts, f.Actions)
 	}
 	// Output:
-	// website-assets public [] [s3:GetObject]
 	// shared-reports cross-account [444455556666] [s3:GetObject]
+	// website-assets public [] [s3:GetObject]
 }
 
 // The offline path: the same kind of findings computed from the bucket's

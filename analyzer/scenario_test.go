@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -23,6 +24,7 @@ import (
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/conformance"
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
@@ -381,6 +383,42 @@ func TestScenariosOffline(t *testing.T) {
 			got, err := analyzer.AnalyzeBucket(ctx, ownerClient(sf), bucketOf(s), &analyzer.FetchOptions{
 				Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner},
 			})
+			require.NoError(t, err)
+			assert.ElementsMatch(t, expected(s), project(got))
+		})
+	}
+}
+
+// TestScenariosLocalAccessAnalyzer runs the table through the local Access
+// Analyzer (internal/localaws, what s3securetest serves): the bucket is set
+// up through the real S3 and S3 Control clients, an analyzer is created,
+// and ListFindings must give the table's findings with no
+// StartResourceScan, as Access Analyzer analyzes the account's buckets on
+// its own.
+func TestScenariosLocalAccessAnalyzer(t *testing.T) {
+	ctx := t.Context()
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			srv, err := localaws.New(&localaws.Options{AccountID: owner, LegacyBuckets: true})
+			require.NoError(t, err)
+			ep, err := srv.Listen(nil)
+			require.NoError(t, err)
+			t.Cleanup(func() { assert.NoError(t, ep.Close()) })
+			cfg := ep.Config(srv.Owner().Root())
+			ctl := s3control.NewFromConfig(cfg)
+			setUp(t, s3.NewFromConfig(cfg), ctl, s)
+			if s.accountBPA != nil {
+				_, err := ctl.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: aws.String(owner),
+					PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{
+						BlockPublicAcls: aws.Bool(s.accountBPA.BlockPublicAcls), IgnorePublicAcls: aws.Bool(s.accountBPA.IgnorePublicAcls),
+						BlockPublicPolicy: aws.Bool(s.accountBPA.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(s.accountBPA.RestrictPublicBuckets),
+					}})
+				require.NoError(t, err)
+			}
+			aa := accessanalyzer.NewFromConfig(cfg)
+			a, err := analyzer.EnsureAnalyzer(ctx, aa, &analyzer.EnsureOptions{AllowCreate: true})
+			require.NoError(t, err)
+			got, err := analyzer.ListFindings(ctx, aa, a, &analyzer.ListOptions{Buckets: []string{bucketOf(s)}})
 			require.NoError(t, err)
 			assert.ElementsMatch(t, expected(s), project(got))
 		})

@@ -21,10 +21,12 @@
 // S3's own XML and error codes. Unsigned requests are anonymous. STS
 // GetCallerIdentity names the caller's account and ARN; the other services
 // keep their state per account ([Server.AddAccount]). Access Analyzer
-// applies s3secure's own analysis, not AWS's: a bucket's findings are what
-// package analyzer's offline analysis finds when the bucket is rescanned
-// (analyzer.Rescan, StartResourceScan), and CheckNoPublicAccess uses S3's
-// definition of public (package policy).
+// applies s3secure's own analysis, not AWS's: an analyzer's findings are
+// what package analyzer's offline analysis finds in the account's buckets
+// of its Region, analyzed when the analyzer is created and again whenever
+// findings are read, so they follow every change of a policy, ACL, Block
+// Public Access or access point at once (AWS takes up to 30 minutes); and
+// CheckNoPublicAccess uses S3's definition of public (package policy).
 //
 // # Organizations
 //

@@ -10,7 +10,9 @@
 // archives matching existing ones, as in AWS. The policy checks
 // (ValidatePolicy, CheckNoPublicAccess, CheckAccessNotGranted) and
 // StartResourceScan are driven by functions the test injects through
-// [Options]: the fake does not pretend to be Zelkova.
+// [Options]: the fake does not pretend to be Zelkova. With Options.Scan and
+// Options.Resources it also analyzes resources on its own, when an
+// analyzer is created and before findings are read.
 //
 // Every request's SigV4 signature (signing name access-analyzer, any
 // region; ARNs in paths are encoded twice, as SigV4 requires) is verified

@@ -74,6 +74,18 @@ type Options struct {
 	// (unchanged ones keep their id and status, vanished ones become
 	// RESOLVED, new ones go through the archive rules).
 	Scan func(analyzerArn, resourceArn string) []types.Finding
+	// Resources, with Scan, lists the resources (ARNs) an external-access
+	// analyzer of the Region analyzes. The fake then analyzes them on its
+	// own, as Access Analyzer does: all of them when an ACCOUNT or
+	// ORGANIZATION analyzer is created ([Server.AddAnalyzer] too), and
+	// again, with every resource Scan found access to before (a deleted
+	// bucket's findings are resolved), before each read of its findings
+	// (ListFindings, ListFindingsV2, GetFinding, GetFindingV2). So
+	// findings follow the resources' current state without
+	// StartResourceScan: AWS updates them within about 30 minutes of a
+	// change, the fake by the next read. Seeded findings of a resource
+	// that is not listed are left as they are.
+	Resources func(region string) []string
 	// Credentials, when set, are the only access keys the fake accepts
 	// (a table shared by the fakes of one local AWS, internal/localaws).
 	// By default, a table of [TestAccessKeyID] and the fake account
@@ -90,6 +102,8 @@ type rule struct {
 type finding struct {
 	f           types.Finding
 	findingType types.FindingType
+	// scanned is set for a finding made by Options.Scan (not seeded).
+	scanned bool
 }
 
 type analyzer struct {
@@ -175,11 +189,11 @@ func New(opts *Options) *Server {
 		{"PUT /analyzer/{analyzerName}/archive-rule/{ruleName}", "UpdateArchiveRule", s.updateArchiveRule},
 		{"DELETE /analyzer/{analyzerName}/archive-rule/{ruleName}", "DeleteArchiveRule", s.deleteArchiveRule},
 		{"PUT /archive-rule", "ApplyArchiveRule", s.applyArchiveRule},
-		{"POST /finding", "ListFindings", s.listFindings},
+		{"POST /finding", "ListFindings", s.refreshing(s.listFindings)},
 		{"PUT /finding", "UpdateFindings", s.updateFindings},
-		{"GET /finding/{id}", "GetFinding", s.getFinding},
-		{"POST /findingv2", "ListFindingsV2", s.listFindingsV2},
-		{"GET /findingv2/{id}", "GetFindingV2", s.getFindingV2},
+		{"GET /finding/{id}", "GetFinding", s.refreshing(s.getFinding)},
+		{"POST /findingv2", "ListFindingsV2", s.refreshing(s.listFindingsV2)},
+		{"GET /findingv2/{id}", "GetFindingV2", s.refreshing(s.getFindingV2)},
 		{"POST /resource/scan", "StartResourceScan", s.startResourceScan},
 		{"POST /policy/validation", "ValidatePolicy", s.validatePolicy},
 		{"POST /policy/check-no-public-access", "CheckNoPublicAccess", s.checkNoPublicAccess},
@@ -248,8 +262,9 @@ var ErrNoAnalyzer = errors.New("aafake: no such analyzer")
 // and returns its ARN.
 func (s *Server) AddAnalyzer(region, name string, typ types.Type) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	a := s.newAnalyzer(region, name, typ)
+	s.mu.Unlock()
+	s.refresh(region, a.arn)
 	return a.arn
 }
 
@@ -528,17 +543,32 @@ func (s *Server) createAnalyzer(q *request) (any, error) {
 	if !slices.Contains(types.Type("").Values(), typ) {
 		return nil, validation("fieldValidationFailed", "invalid type "+in.Type)
 	}
+	arn, created, err := s.addAnalyzer(q.region, in, typ)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		// Access Analyzer analyzes the zone of trust's resources once the
+		// analyzer exists.
+		s.refresh(q.region, arn)
+	}
+	return map[string]string{"arn": arn}, nil
+}
+
+// addAnalyzer creates the analyzer CreateAnalyzer asks for; created is
+// false when the client token names one created before.
+func (s *Server) addAnalyzer(region string, in wireCreateAnalyzer, typ types.Type) (arn string, created bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if in.ClientToken != "" {
 		if arn, ok := s.tokens[in.ClientToken]; ok {
-			return map[string]string{"arn": arn}, nil
+			return arn, false, nil
 		}
 	}
-	if _, ok := s.analyzers[q.region+"/"+in.AnalyzerName]; ok {
-		return nil, conflict("Analyzer", in.AnalyzerName)
+	if _, ok := s.analyzers[region+"/"+in.AnalyzerName]; ok {
+		return "", false, conflict("Analyzer", in.AnalyzerName)
 	}
-	a := s.newAnalyzer(q.region, in.AnalyzerName, typ)
+	a := s.newAnalyzer(region, in.AnalyzerName, typ)
 	a.tags, a.config = in.Tags, in.Configuration
 	for _, r := range in.ArchiveRules {
 		a.rules = append(a.rules, &rule{name: r.RuleName, filter: fromWireCriteria(r.Filter), created: a.created, updated: a.created})
@@ -546,7 +576,7 @@ func (s *Server) createAnalyzer(q *request) (any, error) {
 	if in.ClientToken != "" {
 		s.tokens[in.ClientToken] = a.arn
 	}
-	return map[string]string{"arn": a.arn}, nil
+	return a.arn, true, nil
 }
 
 func toWireAnalyzer(a *analyzer) wireAnalyzer {
@@ -982,13 +1012,21 @@ func (s *Server) startResourceScan(q *request) (any, error) {
 	fresh := scan(in.AnalyzerArn, in.ResourceArn)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.applyScan(a, in.ResourceArn, fresh)
+	return nil, nil
+}
+
+// applyScan replaces the findings of resource with fresh: unchanged ones
+// keep their id and status, vanished ones become RESOLVED, new ones go
+// through the archive rules. Call with s.mu held.
+func (s *Server) applyScan(a *analyzer, resource string, fresh []types.Finding) {
 	now := s.opts.Now().UTC()
 	kept := map[*finding]bool{}
 	for _, nf := range fresh {
-		nf.Resource = aws.String(in.ResourceArn)
+		nf.Resource = aws.String(resource)
 		var same *finding
 		for _, old := range a.findings {
-			if aws.ToString(old.f.Resource) == in.ResourceArn && old.f.Status != types.FindingStatusResolved && sameAccess(old.f, nf) && !kept[old] {
+			if aws.ToString(old.f.Resource) == resource && old.f.Status != types.FindingStatusResolved && sameAccess(old.f, nf) && !kept[old] {
 				same = old
 				break
 			}
@@ -998,17 +1036,83 @@ func (s *Server) startResourceScan(q *request) (any, error) {
 			same.f.AnalyzedAt = aws.Time(now)
 			continue
 		}
-		id := s.addFinding(a, nf)
-		kept[a.finding(id)] = true
+		fd := a.finding(s.addFinding(a, nf))
+		fd.scanned = true
+		kept[fd] = true
 	}
 	for _, old := range a.findings {
-		if aws.ToString(old.f.Resource) == in.ResourceArn && !kept[old] && old.f.Status != types.FindingStatusResolved {
+		if aws.ToString(old.f.Resource) == resource && !kept[old] && old.f.Status != types.FindingStatusResolved {
 			old.f.Status = types.FindingStatusResolved
 			old.f.UpdatedAt = aws.Time(now)
 		}
 	}
-	a.lastResource, a.lastAt = in.ResourceArn, now
-	return nil, nil
+	a.lastResource, a.lastAt = resource, now
+}
+
+// refresh analyzes again, with Options.Scan, every resource the
+// external-access analyzer arn of region analyzes (Options.Resources) or
+// has scanned findings for, when both options are set and the analyzer is
+// active.
+func (s *Server) refresh(region, arn string) {
+	scan, list := s.opts.Scan, s.opts.Resources
+	if scan == nil || list == nil {
+		return
+	}
+	s.mu.Lock()
+	a := s.byArn(arn)
+	if a == nil || a.region != region || a.status != types.AnalyzerStatusActive ||
+		(a.typ != types.TypeAccount && a.typ != types.TypeOrganization) {
+		s.mu.Unlock()
+		return
+	}
+	resources := map[string]bool{}
+	for _, f := range a.findings {
+		if f.scanned && f.f.Resource != nil && f.f.Status != types.FindingStatusResolved {
+			resources[*f.f.Resource] = true
+		}
+	}
+	s.mu.Unlock()
+	for _, r := range list(region) {
+		resources[r] = true
+	}
+	names := make([]string, 0, len(resources))
+	for r := range resources {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	fresh := make([][]types.Finding, len(names))
+	for i, r := range names {
+		fresh[i] = scan(arn, r)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byArn(arn) != a {
+		return // deleted meanwhile
+	}
+	for i, r := range names {
+		s.applyScan(a, r, fresh[i])
+	}
+}
+
+// refreshing wraps a findings read: the analyzer it names (analyzerArn in
+// the body or, for GetFinding and GetFindingV2, the query) is refreshed
+// first.
+func (s *Server) refreshing(h func(*request) (any, error)) func(*request) (any, error) {
+	return func(q *request) (any, error) {
+		arn := q.r.URL.Query().Get("analyzerArn")
+		if arn == "" {
+			var in struct {
+				AnalyzerArn string `json:"analyzerArn"`
+			}
+			if json.Unmarshal(q.body, &in) == nil {
+				arn = in.AnalyzerArn
+			}
+		}
+		if arn != "" {
+			s.refresh(q.region, arn)
+		}
+		return h(q)
+	}
 }
 
 func sameAccess(a, b types.Finding) bool {

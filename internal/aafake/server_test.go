@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,6 +312,101 @@ func TestStartResourceScanReplacesFindings(t *testing.T) {
 	assert.Len(t, got, 3)
 	assert.Equal(t, types.FindingStatusActive, got[keep])
 	assert.Equal(t, types.FindingStatusResolved, got[gone])
+}
+
+// TestResourcesAnalyzedOnTheirOwn: with Options.Resources the fake
+// analyzes the Region's resources when an external-access analyzer is
+// created, and again (with every resource that has findings) before each
+// read of findings; other analyzer types are left alone.
+func TestResourcesAnalyzedOnTheirOwn(t *testing.T) {
+	ctx := t.Context()
+	var mu sync.Mutex
+	state := map[string][]types.Finding{"arn:aws:s3:::b": {bucketFinding("b", true, "*")}}
+	buckets := []string{"arn:aws:s3:::b"}
+	f, c := aafake.Start(t, &aafake.Options{
+		Scan: func(_, r string) []types.Finding {
+			mu.Lock()
+			defer mu.Unlock()
+			return state[r]
+		},
+		Resources: func(region string) []string {
+			mu.Lock()
+			defer mu.Unlock()
+			if region != "us-east-1" {
+				return nil
+			}
+			return slices.Clone(buckets)
+		},
+	})
+	set := func(r string, fs ...types.Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		state[r] = fs
+	}
+	created, err := c.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("acct"), Type: types.TypeAccount})
+	require.NoError(t, err)
+	statuses := func() map[string]types.FindingStatus {
+		t.Helper()
+		out, err := c.ListFindings(ctx, &accessanalyzer.ListFindingsInput{AnalyzerArn: created.Arn})
+		require.NoError(t, err)
+		m := map[string]types.FindingStatus{}
+		for _, x := range out.Findings {
+			m[aws.ToString(x.Resource)+" "+x.Principal["AWS"]] = x.Status
+		}
+		return m
+	}
+	assert.Equal(t, map[string]types.FindingStatus{"arn:aws:s3:::b *": types.FindingStatusActive}, statuses(), "analyzed at creation")
+	assert.Empty(t, f.Scans(), "without StartResourceScan")
+	// A seeded finding of a resource that is not listed is a fixture: kept.
+	_, err = f.SeedFinding(aws.ToString(created.Arn), bucketFinding("seeded", true, "*"))
+	require.NoError(t, err)
+	assert.Equal(t, types.FindingStatusActive, statuses()["arn:aws:s3:::seeded *"])
+
+	// The resource changes; a resource that is no longer listed but has
+	// findings is analyzed too.
+	set("arn:aws:s3:::b", bucketFinding("b", false, "444455556666"))
+	mu.Lock()
+	buckets = nil
+	mu.Unlock()
+	assert.Equal(t, map[string]types.FindingStatus{"arn:aws:s3:::b *": types.FindingStatusResolved,
+		"arn:aws:s3:::b 444455556666": types.FindingStatusActive, "arn:aws:s3:::seeded *": types.FindingStatusActive}, statuses())
+
+	// GetFinding reads the current state.
+	out, err := c.ListFindings(ctx, &accessanalyzer.ListFindingsInput{AnalyzerArn: created.Arn,
+		Filter: map[string]types.Criterion{"status": {Eq: []string{"ACTIVE"}}, "resource": {Eq: []string{"arn:aws:s3:::b"}}}})
+	require.NoError(t, err)
+	require.Len(t, out.Findings, 1)
+	set("arn:aws:s3:::b")
+	got, err := c.GetFinding(ctx, &accessanalyzer.GetFindingInput{AnalyzerArn: created.Arn, Id: out.Findings[0].Id})
+	require.NoError(t, err)
+	assert.Equal(t, types.FindingStatusResolved, got.Finding.Status)
+
+	// So do ListFindingsV2 and GetFindingV2 (b is listed again).
+	set("arn:aws:s3:::b", bucketFinding("b", false, "121212121212"))
+	mu.Lock()
+	buckets = []string{"arn:aws:s3:::b"}
+	mu.Unlock()
+	v2, err := c.ListFindingsV2(ctx, &accessanalyzer.ListFindingsV2Input{AnalyzerArn: created.Arn,
+		Filter: map[string]types.Criterion{"status": {Eq: []string{"ACTIVE"}}, "resource": {Eq: []string{"arn:aws:s3:::b"}}}})
+	require.NoError(t, err)
+	require.Len(t, v2.Findings, 1)
+	set("arn:aws:s3:::b")
+	g2, err := c.GetFindingV2(ctx, &accessanalyzer.GetFindingV2Input{AnalyzerArn: created.Arn, Id: v2.Findings[0].Id})
+	require.NoError(t, err)
+	assert.Equal(t, types.FindingStatusResolved, g2.Status)
+
+	// An unused-access analyzer, and another Region's, analyze nothing.
+	set("arn:aws:s3:::b", bucketFinding("b", true, "*"))
+	unused := f.AddAnalyzer("us-east-1", "unused", types.TypeAccountUnusedAccess)
+	v2, err = c.ListFindingsV2(ctx, &accessanalyzer.ListFindingsV2Input{AnalyzerArn: &unused})
+	require.NoError(t, err)
+	assert.Empty(t, v2.Findings)
+	west := f.Client("eu-west-1")
+	wa, err := west.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{AnalyzerName: aws.String("acct"), Type: types.TypeAccount})
+	require.NoError(t, err)
+	wout, err := west.ListFindings(ctx, &accessanalyzer.ListFindingsInput{AnalyzerArn: wa.Arn})
+	require.NoError(t, err)
+	assert.Empty(t, wout.Findings)
 }
 
 func TestInjectedErrors(t *testing.T) {

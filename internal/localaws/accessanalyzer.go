@@ -14,22 +14,49 @@ import (
 
 // The local Access Analyzer reasons with s3secure's own rules, not with
 // Zelkova: an account's analyzer finds external access to the account's
-// buckets with the offline analysis (analyzer.Analyze) of the bucket's
-// state in the S3 fake when StartResourceScan asks for it, as Access
-// Analyzer re-analyzes a resource; CheckNoPublicAccess judges a policy with
-// S3's definition of public (policy.IsPublic).
+// buckets of its Region with the offline analysis (analyzer.Analyze) of
+// each bucket's state in the S3 fake (policy, ACL, Object Ownership, Block
+// Public Access of bucket and account, and the access points the S3
+// Control fakes hold for it). It analyzes them when the analyzer is
+// created, and again before each read of findings and on
+// StartResourceScan, so findings follow the buckets' current state (AWS
+// updates them within about 30 minutes of a change). CheckNoPublicAccess
+// judges a policy with S3's definition of public (policy.IsPublic).
 
 // accessAnalyzerOptions are the Access Analyzer fake's hooks for account.
 func (s *Server) accessAnalyzerOptions(account string) (scan func(analyzerArn, resourceArn string) []aatypes.Finding,
-	check func(policyDocument, resourceType string) aafake.CheckResult) {
-	scan = func(_, resourceArn string) []aatypes.Finding { return s.scanBucket(account, resourceArn) }
-	return scan, checkNoPublicAccess
+	resources func(region string) []string, check func(policyDocument, resourceType string) aafake.CheckResult) {
+	scan = func(analyzerArn, resourceArn string) []aatypes.Finding {
+		return s.scanBucket(account, analyzerArn, resourceArn)
+	}
+	resources = func(region string) []string { return s.bucketARNs(account, region) }
+	return scan, resources, checkNoPublicAccess
 }
 
-// scanBucket analyzes a bucket of account: its findings (nil for a bucket
-// that does not exist or belongs to another account, as an analyzer only
-// analyzes its own account's resources).
-func (s *Server) scanBucket(account, resourceArn string) []aatypes.Finding {
+// bucketARNs returns the ARNs of account's buckets in region: what an
+// analyzer of the account in that Region analyzes.
+func (s *Server) bucketARNs(account, region string) []string {
+	var out []string
+	for _, name := range s.s3.BucketNames() {
+		if cfg, ok := s.s3.Bucket(name); ok && cfg.OwnerAccountID == account && s.bucketRegion(cfg) == region {
+			out = append(out, "arn:aws:s3:::"+name)
+		}
+	}
+	return out
+}
+
+func (s *Server) bucketRegion(cfg s3fake.BucketConfig) string {
+	if cfg.Region == "" {
+		return s.s3.Region()
+	}
+	return cfg.Region
+}
+
+// scanBucket analyzes a bucket of account for the analyzer analyzerArn:
+// its findings (nil for a bucket that does not exist, belongs to another
+// account or lives in another Region than the analyzer's, as an analyzer
+// only analyzes its own account's resources of its Region).
+func (s *Server) scanBucket(account, analyzerArn, resourceArn string) []aatypes.Finding {
 	name, ok := strings.CutPrefix(resourceArn, "arn:aws:s3:::")
 	if !ok || name == "" || strings.Contains(name, "/") {
 		return nil
@@ -38,11 +65,27 @@ func (s *Server) scanBucket(account, resourceArn string) []aatypes.Finding {
 	if !ok || cfg.OwnerAccountID != account {
 		return nil
 	}
+	if parts := strings.SplitN(analyzerArn, ":", 5); len(parts) == 5 && parts[3] != s.bucketRegion(cfg) {
+		return nil
+	}
 	state := &analyzer.BucketState{
 		Name: name, Region: cfg.Region, Owner: account, OwnerCanonicalID: s3fake.CanonicalUserID(account),
 		Policy: cfg.Policy, ACL: cfg.ACL.PolicyGrants(), ACLsDisabled: !cfg.ACLsEnabled(),
 		BlockPublicAccess: blockPublicAccess(cfg.PublicAccessBlock),
 		AccountBlock:      blockPublicAccess(s.s3.AccountPublicAccessBlock(account)),
+	}
+	for _, a := range s.Accounts() {
+		for _, ap := range a.S3Control.AccessPoints(name) {
+			if ap.BucketAccount != "" && ap.BucketAccount != account {
+				continue
+			}
+			b := ap.PublicAccessBlock
+			state.AccessPoints = append(state.AccessPoints, analyzer.AccessPoint{
+				Name: ap.Name, ARN: ap.ARN, Account: a.ID, Bucket: name, NetworkOrigin: ap.NetworkOrigin, Policy: ap.Policy,
+				BlockPublicAccess: policy.BlockPublicAccess{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls,
+					BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets},
+			})
+		}
 	}
 	found, err := analyzer.Analyze(state, nil)
 	if err != nil {

@@ -41,7 +41,7 @@ type Account struct {
 // the server's one credential table (the router only sends them requests
 // signed with this account's keys, and unknown keys).
 func (s *Server) newAccount(id string) *Account {
-	scan, check := s.accessAnalyzerOptions(id)
+	scan, resources, check := s.accessAnalyzerOptions(id)
 	return &Account{
 		ID:         id,
 		srv:        s,
@@ -49,7 +49,7 @@ func (s *Server) newAccount(id string) *Account {
 		CloudFront: cffake.New(&cffake.Options{AccountID: id, Now: s.Now, Credentials: s.creds}),
 		CloudTrail: cloudtrailfake.New(&cloudtrailfake.Options{AccountID: id, Region: s.region, Credentials: s.creds}),
 		AccessAnalyzer: aafake.New(&aafake.Options{Account: id, Region: s.region, Now: s.Now, Credentials: s.creds,
-			Scan: scan, CheckNoPublicAccess: check}),
+			Scan: scan, Resources: resources, CheckNoPublicAccess: check}),
 		IAM: iamfake.NewWith(&iamfake.Options{AccountID: id, Credentials: s.creds}),
 	}
 }

@@ -64,13 +64,24 @@
 // # Access Analyzer
 //
 // Each account's Access Analyzer reasons with s3secure's own rules, not
-// with Zelkova: StartResourceScan on one of the account's buckets replaces
-// its findings with what the offline analysis (analyzer.Analyze) finds in
-// the bucket's state in the S3 fake (policy, ACL, Block Public Access of
-// bucket and account; access points are not read yet), and
-// CheckNoPublicAccess judges a policy with S3's definition of public
-// (policy.IsPublic). An analyzer has no findings until a bucket is
-// rescanned; seeded findings (aafake.Server.SeedFinding) work as before.
+// with Zelkova: an analyzer's findings are what the offline analysis
+// (analyzer.Analyze) finds in the state of each of the account's buckets
+// of the analyzer's Region in the S3 fake (policy, ACL, Object Ownership,
+// Block Public Access of bucket and account) and the access points the S3
+// Control fakes hold for them. The analyzer analyzes them when it is
+// created and again before every read of findings (ListFindings,
+// ListFindingsV2, GetFinding, GetFindingV2), so findings follow changes of
+// a policy, an ACL, Block Public Access or an access point with no
+// StartResourceScan: AWS updates findings within about 30 minutes of a
+// change, the local one by the next read (reading state on demand needs
+// no hooks in the S3 and S3 Control fakes, and catches every kind of
+// change). StartResourceScan analyzes one bucket at once, as before.
+// Access that vanished is RESOLVED; new access goes through the archive
+// rules. An ORGANIZATION analyzer's zone of trust is its account, as an
+// ACCOUNT analyzer's. CheckNoPublicAccess judges a policy with S3's
+// definition of public (policy.IsPublic). Seeded findings
+// (aafake.Server.SeedFinding) stay until their bucket, if it exists, is
+// analyzed.
 //
 // # Organizations, roles and Regions (issue #15)
 //

@@ -553,6 +553,36 @@ func (s *Server) withPolicy(w http.ResponseWriter, name string) (accessPoint, bo
 	return ap, ok
 }
 
+// AccessPoint is an access point as the fake holds it, for readers in the
+// same process (the local Access Analyzer).
+type AccessPoint struct {
+	// Name, ARN and Bucket identify it; BucketAccount owns the bucket.
+	Name, ARN, Bucket, BucketAccount string
+	// NetworkOrigin is "Internet" or "VPC".
+	NetworkOrigin string
+	// PublicAccessBlock is the access point's own setting.
+	PublicAccessBlock PublicAccessBlock
+	// Policy is the access point policy, "" when it has none.
+	Policy string
+}
+
+// AccessPoints returns the access points of bucket, sorted by name.
+func (s *Server) AccessPoints(bucket string) []AccessPoint {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []AccessPoint
+	for _, ap := range s.aps {
+		if ap.bucket != bucket {
+			continue
+		}
+		no, _ := origin(ap)
+		out = append(out, AccessPoint{Name: ap.name, ARN: s.arn(ap.name), Bucket: ap.bucket, BucketAccount: ap.bucketAcc,
+			NetworkOrigin: no, PublicAccessBlock: ap.bpa, Policy: ap.policy})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 func origin(ap *accessPoint) (string, string) {
 	if ap.vpcID != "" {
 		return "VPC", "<VpcConfiguration><VpcId>" + esc(ap.vpcID) + "</VpcId></VpcConfiguration>"
