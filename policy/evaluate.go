@@ -535,7 +535,7 @@ func compileStatement(i int, s *Statement, vars, sets bool) (cStatement, error) 
 				cs.resVar = true
 			}
 			cs.res = append(cs.res, t)
-			cs.resPat = append(cs.resPat, newPattern(t.lit, true))
+			cs.resPat = append(cs.resPat, newResourcePattern(t.lit))
 		}
 	}
 	switch {
@@ -956,14 +956,14 @@ func (s *cStatement) matchResource(req *Request) bool {
 		for i := range s.res {
 			t := &s.res[i]
 			if t.parts == nil {
-				if arnGlob(t.lit, req.Resource, false) {
+				if resourceGlob(t.lit, req.Resource, false) {
 					hit = true
 					break
 				}
 				continue
 			}
 			b, ok := t.render(buf[:0], req, true)
-			if ok && arnGlob(b, req.Resource, true) {
+			if ok && resourceGlob(b, req.Resource, true) {
 				hit = true
 				break
 			}

@@ -138,6 +138,138 @@ func arnGlobFields[P, N text](pattern P, arn N, esc bool) bool {
 	return true
 }
 
+// resourceGlob matches an ARN against a Resource or NotResource value the
+// way the IAM user guide describes it ("IAM JSON policy elements: Resource",
+// "Using wildcards in resource ARNs"): wildcards work "within the individual
+// segments of an ARN (the parts separated by colons)", and "If the *
+// wildcard is the last character of a resource ARN segment, it can expand
+// to match beyond the colon boundaries". So the pattern's segments before
+// the resource part (partition, service, region, account) match one field
+// of the ARN each, as arnGlob matches them, except that one ending in *
+// also takes any number of the ARN's following fields; the resource part
+// (after the fifth colon) takes the rest of the ARN, colons included. A
+// pattern of fewer than six segments whose last one ends in * therefore
+// names every ARN it is a prefix of: "arn:aws:s3:*" every S3 resource,
+// "arn:*" every resource. Without such a segment the match is arnGlob's.
+func resourceGlob[P, N text](pattern P, arn N, esc bool) bool {
+	if len(pattern) == 1 && pattern[0] == '*' {
+		return true
+	}
+	rp, spans := splitResourcePattern(pattern, esc)
+	if !spans {
+		return arnGlob(pattern, arn, esc)
+	}
+	return resourceMatch(&rp, arn, 0, 0, false)
+}
+
+// splitResourcePattern splits a Resource pattern into its segments before
+// the resource part, and reports whether one of them ends in a *.
+func splitResourcePattern[P text](pattern P, esc bool) (rp resourcePattern[P], spans bool) {
+	rp.p, rp.esc, rp.rest = pattern, esc, -1
+	for start := 0; ; {
+		end := indexColon(pattern, start, esc)
+		if end < 0 {
+			end = len(pattern)
+		}
+		rp.seg[rp.n] = [2]int{start, end}
+		spans = spans || rp.spans(rp.n)
+		rp.n++
+		if end == len(pattern) {
+			return rp, spans
+		}
+		start = end + 1
+		if rp.n == len(rp.seg) {
+			rp.rest = start
+			return rp, spans
+		}
+	}
+}
+
+// resourcePattern is a Resource pattern split into its segments before the
+// resource part.
+type resourcePattern[P text] struct {
+	p    P
+	esc  bool
+	seg  [5][2]int // start and end of each segment in p
+	n    int       // segments in seg
+	rest int       // start of the resource part in p, or -1 without one
+}
+
+// spans reports whether segment j ends in an unescaped *.
+func (rp *resourcePattern[P]) spans(j int) bool {
+	star := false
+	for i := rp.seg[j][0]; i < rp.seg[j][1]; i++ {
+		if rp.esc && rp.p[i] == escByte {
+			i++
+			star = false
+			continue
+		}
+		star = rp.p[i] == '*'
+	}
+	return star
+}
+
+// resourceMatch reports whether segments j on, then the resource part, match arn
+// from the field starting at from or, when free (a * before segment j
+// may take fields), from any later field. A field start past len(arn)
+// means no field is left.
+//
+// It does not backtrack more than once: a run of segments that do not end
+// in * matches consecutive fields, and when a segment ending in * follows
+// it, the earliest place the run and that segment match is the best, since
+// the * then takes whatever the later segments do not. Only a run that the
+// resource part or the end of the pattern follows is tried at every place.
+func resourceMatch[P, N text](rp *resourcePattern[P], arn N, j, from int, free bool) bool {
+	for q := from; q <= len(arn); q = fieldEnd(arn, q) + 1 {
+		t, ok := q, true
+		k := j
+		for ; k < rp.n && !rp.spans(k); k++ {
+			if t > len(arn) {
+				ok = false
+				break
+			}
+			e := fieldEnd(arn, t)
+			if !globT(rp.p[rp.seg[k][0]:rp.seg[k][1]], arn[t:e], false, rp.esc) {
+				ok = false
+				break
+			}
+			t = e + 1
+		}
+		switch {
+		case !ok:
+		case k == rp.n && rp.rest < 0:
+			if t == len(arn)+1 {
+				return true
+			}
+		case k == rp.n:
+			if t <= len(arn) && globT(rp.p[rp.rest:], arn[t:], false, rp.esc) {
+				return true
+			}
+		case t <= len(arn):
+			e := fieldEnd(arn, t)
+			if globT(rp.p[rp.seg[k][0]:rp.seg[k][1]], arn[t:e], false, rp.esc) {
+				if k+1 == rp.n && rp.rest < 0 {
+					return true // the last segment's * takes the rest
+				}
+				return resourceMatch(rp, arn, k+1, e+1, true)
+			}
+		}
+		if !free {
+			return false
+		}
+	}
+	return false
+}
+
+// fieldEnd returns the end of the ARN field starting at i: the index of the
+// next ':' or len(arn).
+func fieldEnd[N text](arn N, i int) int {
+	if e := indexColon(arn, i, false); e >= 0 {
+		return e
+	}
+	return len(arn)
+}
+
 // indexColon returns the index of the first unescaped ':' at or after i, or -1.
 func indexColon[T text](s T, i int, esc bool) int {
 	for ; i < len(s); i++ {
@@ -362,7 +494,8 @@ const (
 	patAll
 	patSuffix
 	patGlob
-	patARN // an ARN pattern with a wildcard in its first five fields
+	patARN      // an ArnLike value with a wildcard in its first five fields
+	patResource // a Resource value with a * ending one of its first five fields
 )
 
 // newPattern compiles p; with arn, wildcards match within ARN fields.
@@ -389,6 +522,16 @@ func newPattern(p string, arn bool) pattern {
 	return pattern{kind: patGlob, s: p}
 }
 
+// newResourcePattern compiles a Resource or NotResource value: an ARN
+// pattern matched as resourceGlob matches it.
+func newResourcePattern(p string) pattern {
+	pt := newPattern(p, true)
+	if _, spans := splitResourcePattern(p, false); pt.kind == patARN && spans {
+		pt.kind = patResource
+	}
+	return pt
+}
+
 func (p *pattern) match(name string) bool {
 	switch p.kind {
 	case patExact:
@@ -401,6 +544,8 @@ func (p *pattern) match(name string) bool {
 		return strings.HasSuffix(name, p.s)
 	case patARN:
 		return arnGlobFields(p.s, name, false)
+	case patResource:
+		return resourceGlob(p.s, name, false)
 	}
 	return glob(p.s, name, false)
 }

@@ -108,8 +108,12 @@ func TestEvaluateResourceMatching(t *testing.T) {
 		{"star spans slashes", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/logs/a/b/2024.txt"), policy.DecisionAllow, "Logs"},
 		{"question marks", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/logs/a/2024x.txt"), policy.DecisionDeny, ""},
 		{"region wildcard", req(anonymous, "s3:GetObject", "arn:aws:s3:eu-west-1:111122223333:accesspoint/ap1/object/k"), policy.DecisionAllow, "AP"},
-		// A wildcard in the region field must not swallow the account field.
-		{"wildcard stays in its field", req(anonymous, "s3:GetObject", "arn:aws:s3:eu-west-1:x:111122223333:accesspoint/a"), policy.DecisionDeny, ""},
+		// The region's * ends its segment, so it also takes the fields that
+		// follow, as far as the account field matches: "If the * wildcard is
+		// the last character of a resource ARN segment, it can expand to
+		// match beyond the colon boundaries" (IAM user guide, "IAM JSON
+		// policy elements: Resource"). See TestMatchARN.
+		{"segment-final wildcard spans colons", req(anonymous, "s3:GetObject", "arn:aws:s3:eu-west-1:x:111122223333:accesspoint/a"), policy.DecisionAllow, "AP"},
 		{"other account", req(anonymous, "s3:GetObject", "arn:aws:s3:eu-west-1:444455556666:accesspoint/a"), policy.DecisionDeny, ""},
 	})
 }

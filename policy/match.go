@@ -14,18 +14,29 @@ package policy
 //     ("S3:getobject" is s3:GetObject), folding ASCII letters only, as IAM
 //     does, so the Kelvin sign U+212A is not "k"; ARNs and StringLike
 //     values are case-sensitive.
-//   - An ARN pattern is matched field by field: the partition, service,
-//     region and account fields each on their own, so that a wildcard there
-//     never takes a colon; the resource field (the sixth, which may itself
-//     contain colons) takes the rest. "*" alone matches every ARN. A
-//     pattern of fewer than six fields matches no ARN here. IAM is more
-//     lenient with those: the user guide says a * that ends a segment "can
-//     expand to match beyond the colon boundaries", and the
-//     @cloud-copilot/iam-simulate oracle pads a short ARN with "*" fields
-//     (in identity policies always, in resource policies when it has a
-//     wildcard), so that "arn:aws:s3:*" names every S3 resource. That
-//     depends on the kind of policy, which a matcher does not know; the
-//     evaluator has to decide it.
+//   - A Resource or NotResource pattern is matched segment by segment (the
+//     parts separated by colons): "You can use wildcard characters (* and
+//     ?) within the individual segments of an ARN", so a * or ? in the
+//     partition, service, region or account segment stays in its field,
+//     except that "If the * wildcard is the last character of a resource
+//     ARN segment, it can expand to match beyond the colon boundaries" (IAM
+//     user guide, "IAM JSON policy elements: Resource"). The resource
+//     segment (the sixth, which may itself contain colons) takes the rest.
+//     "*" alone matches every ARN, "arn:aws:s3:::*" the bucket and object
+//     ARNs (their Region and account are empty), and a pattern of fewer
+//     than six segments whose last ends in * every ARN it starts:
+//     "arn:aws:s3:*" every S3 resource, "arn:*" every resource. Without
+//     such a segment a short pattern names no six-field ARN.
+//     @cloud-copilot/iam-simulate agrees on those (it pads a short pattern
+//     with "*" segments); it departs where it pads a short pattern without
+//     a wildcard (in identity policies), where more segments follow a
+//     segment-final * (it keeps that * in its field), and where a short
+//     NotResource pattern does not name the resource (it then neither
+//     matches nor excludes it).
+//   - The Arn condition operators compare "each of the six colon-delimited
+//     components of the ARN" separately (IAM user guide, "Condition
+//     operators"): there no wildcard crosses a colon and a short value
+//     matches no six-field ARN. MatchARN is not for them.
 //   - Policy variables (${aws:username}) are not substituted here: a
 //     pattern containing one matches it as literal text.
 
@@ -35,9 +46,11 @@ package policy
 func MatchAction(pattern, action string) bool { return glob(pattern, action, true) }
 
 // MatchARN reports whether arn matches pattern, a value of a Resource or
-// NotResource element or of an ArnLike condition, field by field and
-// case-sensitively ("arn:aws:s3:::bucket/*", "arn:aws:s3:*:111122223333:accesspoint/*").
-func MatchARN(pattern, arn string) bool { return arnGlob(pattern, arn, false) }
+// NotResource element, segment by segment and case-sensitively
+// ("arn:aws:s3:::bucket/*", "arn:aws:s3:*:111122223333:accesspoint/*"),
+// where a * that ends a segment also takes the following fields
+// ("arn:aws:s3:*" matches every S3 ARN).
+func MatchARN(pattern, arn string) bool { return resourceGlob(pattern, arn, false) }
 
 // MatchString reports whether s matches pattern case-sensitively, with the
 // wildcards of a StringLike condition value. It knows no ARN fields: "*"

@@ -58,6 +58,7 @@ var knownDisagreements = []knownDisagreement{
 	{"legacy-variables", `IAM user guide, "Variables and tags": "Policy variables were introduced in version 2012-10-17 ... in earlier versions ... variables such as ${aws:username} aren't recognized as variables and are instead treated as literal strings in the policy."`},
 	{"session-direct", `IAM user guide, "Session policies": "A resource-based policy can specify the ARN of the session as a principal. In that case, the permissions from the resource-based policy are added after the session is created. The resource-based policy permissions are not limited by the session policy." Principal "*" names every principal, the session's own ARN included (the simulator agrees for permissions boundaries but never lets a resource policy past a session policy).`},
 	{"principalarn-string", `S3 user guide, "Blocking public access", "The meaning of public": a policy is non-public when it grants only to "fixed values" of the limiting keys, aws:PrincipalArn among them; a fixed value is one without wildcards or policy variables, whichever string operator (StringEquals or ArnEquals) compares it.`},
+	{"notresource-short-arn", `IAM user guide, "IAM JSON policy elements: NotResource": "NotResource is an advanced policy element that explicitly matches every resource except those specified." A resource outside a short pattern such as "arn:aws-cn:s3:*" is not specified by it, so the statement applies to it; the simulator pads the pattern to six fields and then, "conservative", neither matches nor excludes the resource.`},
 	{"unresolved-variable", `IAM user guide, "Variables and tags": "If AWS cannot resolve a variable this might cause the entire statement to be invalid" — the statement neither allows nor denies, whatever its NotResource or negated operator.`},
 }
 
@@ -130,11 +131,24 @@ func (g *scenGen) action() string {
 	return `"Action":` + g.pick(`"s3:GetObject"`, `"s3:Get*"`, `"s3:*"`, `["s3:PutObject","s3:DeleteObject"]`, `"s3:ListBucket"`, `"*"`, `"S3:getobject"`, `"s3:*Object"`)
 }
 
-func (g *scenGen) resource() string {
+// resource returns a Resource or NotResource element. With short it may be
+// an ARN pattern of fewer than six fields whose last field ends in *, which
+// IAM's documentation and the simulator agree on (see MatchARN); resource
+// control policies get none (the simulator refuses short ARNs there).
+func (g *scenGen) resource(short bool) string {
 	v := g.pick(`"*"`, `"arn:aws:s3:::b/*"`, `"arn:aws:s3:::b"`, `["arn:aws:s3:::b","arn:aws:s3:::b/*"]`, `"arn:aws:s3:::b/home/${aws:username}/*"`,
 		`"arn:aws:s3:::b/public/*"`, `"arn:aws:s3:::*/home/*"`, `"arn:aws:s3:::b/team-?/*"`)
+	shortARN := false
+	if short && g.chance(0.15) {
+		v = g.pick(`"arn:aws:s3:*"`, `"arn:*"`, `"arn:aws:s3:::*"`, `"arn:aws:s3:::b*"`, `"arn:aws:*"`, `"arn:aws:s3:us-*"`,
+			`["arn:aws:s3:*","arn:aws:s3:::b"]`, `"arn:aws-cn:s3:*"`, `"arn:aws:s3::*"`)
+		shortARN = v != `"arn:aws:s3:::*"` && v != `"arn:aws:s3:::b*"`
+	}
 	g.variable(v)
 	if g.chance(0.12) {
+		if shortARN {
+			g.features["notresource-short-arn"] = true
+		}
 		return `"NotResource":` + v
 	}
 	return `"Resource":` + v
@@ -253,7 +267,7 @@ func (g *scenGen) document(resource bool, deny float64) string {
 			}
 			parts = append(parts, p)
 		}
-		parts = append(parts, g.action(), g.resource())
+		parts = append(parts, g.action(), g.resource(true))
 		if g.chance(0.5) {
 			parts = append(parts, g.condition())
 		}
@@ -449,7 +463,7 @@ func (g *scenGen) rcp() string {
 	stmts := make([]string, 0, n)
 	for i := range n {
 		parts := []string{`"Sid":"R` + strconv.Itoa(i) + `"`, `"Effect":"Deny"`, `"Principal":"*"`,
-			`"Action":` + g.pick(`"s3:GetObject"`, `"s3:*"`, `["s3:PutObject","s3:DeleteObject"]`, `"s3:ListBucket"`, `"s3:Get*"`), g.resource()}
+			`"Action":` + g.pick(`"s3:GetObject"`, `"s3:*"`, `["s3:PutObject","s3:DeleteObject"]`, `"s3:ListBucket"`, `"s3:Get*"`), g.resource(false)}
 		if g.chance(0.7) {
 			parts = append(parts, g.condition())
 		}

@@ -354,7 +354,7 @@ func patternCovers(k, j string) bool {
 		return true
 	}
 	if !hasWildcard(j) {
-		return arnGlob(k, j, false)
+		return resourceGlob(k, j, false)
 	}
 	fk, fj := strings.SplitN(k, ":", 6), strings.SplitN(j, ":", 6)
 	if len(fk) != 6 || len(fj) != 6 {
