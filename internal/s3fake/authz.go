@@ -14,7 +14,7 @@ import (
 type AccessRequest struct {
 	// Operation is the SDK operation name, e.g. "GetObject", "PutBucketPolicy".
 	Operation string
-	// Action is the IAM action, e.g. "s3:GetObject", "s3:ListBucket".
+	// Action is the IAM action, for example "s3:GetObject".
 	Action string
 	// Resource is the ARN, "arn:aws:s3:::bucket" or "arn:aws:s3:::bucket/key"
 	// ("*" for ListBuckets).
