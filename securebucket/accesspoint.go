@@ -56,8 +56,9 @@ var (
 	ErrAccessPointOrigin = errors.New("securebucket: access point needs a VPC id or AllowInternetOrigin")
 
 	// ErrAccessPointMismatch means an access point of that name already
-	// exists with settings that differ from the request (another bucket,
-	// another network origin or VPC, Block Public Access not all on). Those
+	// exists with settings that differ from the request (another bucket, or
+	// a bucket of another account, another network origin or VPC, Block
+	// Public Access not all on). Those
 	// settings cannot be changed after creation: delete the access point and
 	// create it again.
 	ErrAccessPointMismatch = errors.New("securebucket: existing access point differs and cannot be changed")
@@ -345,7 +346,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
 	switch {
 	case err == nil:
-		if err := apMatches(got, bucket, opts.VPCID); err != nil {
+		if err := apMatches(got, accountID, bucket, opts.VPCID); err != nil {
 			return nil, err
 		}
 		if a := aws.ToString(got.AccessPointArn); a != "" {
@@ -483,10 +484,16 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 }
 
 // apMatches checks that an existing access point is the one asked for.
-func apMatches(got *s3control.GetAccessPointOutput, bucket, vpcID string) error {
+func apMatches(got *s3control.GetAccessPointOutput, accountID, bucket, vpcID string) error {
 	var diffs []string
 	if b := aws.ToString(got.Bucket); b != bucket {
 		diffs = append(diffs, fmt.Sprintf("bucket %s, not %s", b, bucket))
+	}
+	// An access point may serve another account's bucket; the bucket asked
+	// for is accountID's (the same check ExpectedBucketOwner makes of every
+	// bucket request).
+	if ba := aws.ToString(got.BucketAccountId); ba != "" && ba != accountID {
+		diffs = append(diffs, fmt.Sprintf("a bucket of account %s, not %s", ba, accountID))
 	}
 	gotVPC := ""
 	if got.VpcConfiguration != nil {

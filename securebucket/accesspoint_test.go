@@ -357,3 +357,24 @@ func TestDelegateToAccessPointsKeepsStricter(t *testing.T) {
 		assert.Equal(t, tc.wrote, policy.Equivalent(want, got), "%s: %+v", tc.stmt, got)
 	}
 }
+
+// An access point of the account may serve a bucket of another account
+// (BucketAccountId). CreateAccessPoint promises that "the bucket must be in
+// accountID's account": an existing access point of the same name on
+// another account's bucket is not the one asked for. It was reused (bucket
+// names matched) and its policy written granting the principal access to
+// the other account's bucket, with DisableBucketDelegation without any
+// check of the bucket's owner at all.
+func TestCreateAccessPointRefusesAnotherAccountsBucket(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateAWSDefault))
+	_, err := e.control.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(e.account), Name: aws.String("partner-ap"),
+		Bucket: aws.String("data"), BucketAccountId: aws.String("444455556666"), VpcConfiguration: &s3ctltypes.VpcConfiguration{VpcId: aws.String("vpc-1")}})
+	require.NoError(t, err)
+	opts := &securebucket.AccessPointOptions{VPCID: "vpc-1", Principal: "arn:aws:iam::111122223333:role/app", DisableBucketDelegation: true}
+	_, err = securebucket.CreateAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "partner-ap", opts)
+	require.ErrorIs(t, err, securebucket.ErrAccessPointMismatch)
+	assert.Contains(t, err.Error(), "444455556666")
+	assert.Zero(t, e.ctl.Count("PutAccessPointPolicy"), "nothing written")
+}
