@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -121,4 +123,47 @@ func ExampleServer_InjectFault() {
 	// Output:
 	// <nil> 3
 	// true bucket-policy AccessDenied
+}
+
+// A server with Options.Organization is the management account of an AWS
+// Organization; members join with AddMember, here one with a role the
+// management account may assume and one suspended. The role's session acts
+// in the member account. (Package organization's examples audit such an
+// organization.)
+func ExampleServer_AddMember() {
+	ctx := context.Background()
+	srv, err := s3securetest.Start(&s3securetest.Options{Organization: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	prod, err := srv.AddMember("222233334444", &s3securetest.MemberOptions{Name: "prod", Role: "S3SecureAudit"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = srv.AddMember("333344445555", &s3securetest.MemberOptions{Name: "retired", Suspended: true})
+	_, _ = s3.NewFromConfig(prod).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("prod-data")})
+
+	list, _ := organizations.NewFromConfig(srv.Config).ListAccounts(ctx, &organizations.ListAccountsInput{})
+	for _, a := range list.Accounts {
+		fmt.Println(aws.ToString(a.Id), aws.ToString(a.Name), a.State)
+	}
+	out, err := sts.NewFromConfig(srv.Config).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::222233334444:role/S3SecureAudit"), RoleSessionName: aws.String("audit")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	session := srv.Config.Copy()
+	session.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(out.Credentials.AccessKeyId),
+		aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken))
+	buckets, _ := s3.NewFromConfig(session).ListBuckets(ctx, &s3.ListBucketsInput{})
+	fmt.Println(aws.ToString(out.AssumedRoleUser.Arn), "lists", aws.ToString(buckets.Buckets[0].Name))
+	// Output:
+	// 111122223333 management ACTIVE
+	// 222233334444 prod ACTIVE
+	// 333344445555 retired SUSPENDED
+	// arn:aws:sts::222233334444:assumed-role/S3SecureAudit/audit lists prod-data
 }
