@@ -29,3 +29,25 @@ func TestCallerDerivedKeys(t *testing.T) {
 	req.Context.Set("aws:userid", "AIDAEXAMPLE")
 	assert.Equal(t, policy.DecisionAllow, c.Decide(req).Decision, "aws:userid from Context")
 }
+
+// TestContextSetDoesNotParseNonDates: Context.Set tries every value as a
+// number, a date and an address; a value shaped like "logs-2026-..." must
+// not cost time.Parse's failures (seven allocated errors each, 57 MB over
+// the fakes' 3,544 requests of the organization benchmark).
+func TestContextSetDoesNotParseNonDates(t *testing.T) {
+	var c policy.Context
+	allocs := testing.AllocsPerRun(100, func() {
+		c.Set("s3:prefix", "logs-2026-12-07/part")
+	})
+	assert.LessOrEqual(t, allocs, 3.0, "Set allocates its values, not parse errors")
+	// Dates still parse: a DateLessThan on such a value decides by time.
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2026-12-08"}}}]}`))
+	require.NoError(t, err)
+	cp, err := policy.Compile(doc)
+	require.NoError(t, err)
+	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+	req.Context.Set("aws:CurrentTime", "2026-12-07T10:00:00Z")
+	assert.Equal(t, policy.DecisionAllow, cp.Decide(req).Decision)
+	req.Context.Set("aws:CurrentTime", "2026-12-09T10:00:00Z")
+	assert.NotEqual(t, policy.DecisionAllow, cp.Decide(req).Decision)
+}

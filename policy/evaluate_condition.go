@@ -265,7 +265,10 @@ func parseDate(s string) (int64, bool) {
 		}
 		return n * int64(time.Second), true
 	}
-	if len(s) < 10 || s[4] != '-' {
+	// Every ISO 8601 form starts YYYY-MM-DD: anything else (a bucket name
+	// like "logs-2026", a key) is refused here, before time.Parse, whose
+	// failures allocate; Context.Set tries every value as a date.
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' || !isDigits(s[:4]) || !isDigits(s[5:7]) || !isDigits(s[8:10]) {
 		return 0, false
 	}
 	for _, l := range dateLayouts {
@@ -274,6 +277,15 @@ func parseDate(s string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // eval evaluates the condition against the request.
