@@ -87,7 +87,7 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	for _, typ := range want {
 		p := accessanalyzer.NewListAnalyzersPaginator(client, &accessanalyzer.ListAnalyzersInput{Type: typ})
 		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
+			out, err := p.NextPage(ctx, noSetupRetryAA)
 			if err != nil {
 				return nil, wrap("ListAnalyzers", region, err)
 			}
@@ -121,7 +121,7 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	// Names are unique per Region across every analyzer type: one that
 	// cannot serve (FAILED, DISABLED, or an unused-access analyzer) would
 	// make CreateAnalyzer fail with a ConflictException.
-	taken, err := client.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String(o.Name)})
+	taken, err := client.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String(o.Name)}, noSetupRetryAA)
 	var nf *types.ResourceNotFoundException
 	switch {
 	case errors.As(err, &nf):
@@ -137,11 +137,11 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	}
 	out, err := client.CreateAnalyzer(ctx, &accessanalyzer.CreateAnalyzerInput{
 		AnalyzerName: aws.String(o.Name), Type: typ, Tags: o.Tags,
-	})
+	}, noSetupRetryAA)
 	if err != nil {
 		return nil, wrap("CreateAnalyzer", o.Name, err)
 	}
-	got, err := client.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String(o.Name)})
+	got, err := client.GetAnalyzer(ctx, &accessanalyzer.GetAnalyzerInput{AnalyzerName: aws.String(o.Name)}, noSetupRetryAA)
 	if err != nil {
 		return nil, wrap("GetAnalyzer", o.Name, err)
 	}

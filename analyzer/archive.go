@@ -112,7 +112,7 @@ func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule Archiv
 	}
 	p := accessanalyzer.NewListArchiveRulesPaginator(client, &accessanalyzer.ListArchiveRulesInput{AnalyzerName: aws.String(a.Name)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryAA)
 		if err != nil {
 			return false, wrap("ListArchiveRules", a.Name, err)
 		}
@@ -128,12 +128,12 @@ func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule Archiv
 	}
 	_, err := client.CreateArchiveRule(ctx, &accessanalyzer.CreateArchiveRuleInput{
 		AnalyzerName: aws.String(a.Name), RuleName: aws.String(rule.Name), Filter: rule.Filter,
-	})
+	}, noSetupRetryAA)
 	var ce *types.ConflictException
 	if errors.As(err, &ce) {
 		// Created concurrently by someone else: read it back, and succeed
 		// when it is the same rule, as if we had found it first.
-		got, gerr := client.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String(a.Name), RuleName: aws.String(rule.Name)})
+		got, gerr := client.GetArchiveRule(ctx, &accessanalyzer.GetArchiveRuleInput{AnalyzerName: aws.String(a.Name), RuleName: aws.String(rule.Name)}, noSetupRetryAA)
 		if gerr == nil && got.ArchiveRule != nil && sameFilter(got.ArchiveRule.Filter, rule.Filter) {
 			return false, nil
 		}
@@ -145,7 +145,7 @@ func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule Archiv
 	if opts == nil || !opts.NewFindingsOnly {
 		if _, err := client.ApplyArchiveRule(ctx, &accessanalyzer.ApplyArchiveRuleInput{
 			AnalyzerArn: aws.String(a.ARN), RuleName: aws.String(rule.Name),
-		}); err != nil {
+		}, noSetupRetryAA); err != nil {
 			return true, wrap("ApplyArchiveRule", rule.Name, err)
 		}
 	}
@@ -184,7 +184,7 @@ func updateFindings(ctx context.Context, client API, a *Analyzer, status types.F
 	}
 	_, err := client.UpdateFindings(ctx, &accessanalyzer.UpdateFindingsInput{
 		AnalyzerArn: aws.String(a.ARN), Ids: ids, Status: status,
-	})
+	}, noSetupRetryAA)
 	return wrap("UpdateFindings", a.ARN, err)
 }
 
@@ -201,7 +201,7 @@ func Rescan(ctx context.Context, client API, a *Analyzer, bucket string) error {
 	}
 	_, err := client.StartResourceScan(ctx, &accessanalyzer.StartResourceScanInput{
 		AnalyzerArn: aws.String(a.ARN), ResourceArn: aws.String("arn:aws:s3:::" + bucket),
-	})
+	}, noSetupRetryAA)
 	return wrap("StartResourceScan", bucket, err)
 }
 

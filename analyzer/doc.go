@@ -112,6 +112,16 @@
 //
 // # Errors
 //
+// No call is retried when it fails with a setup problem, whatever the
+// client's retryer would do (the SDK's standard retryer retries a refused
+// connection and an unreachable credential source): credentials that
+// cannot be retrieved or that AWS refuses (InvalidAccessKeyId,
+// SignatureDoesNotMatch, ExpiredToken, …), an untrusted TLS certificate or
+// one for another host, a host name that does not resolve, a refused
+// connection. Retrying cannot fix them, so the first error is returned at
+// once, and [AnalyzeAll] stops at the first bucket that meets one. Other
+// failures are retried as the client's retryer decides.
+//
 // Failed AWS calls are [*Error] values (operation, resource, the SDK's
 // smithy.APIError wrapped once); errors.Is(err, [ErrAccessDenied]) holds
 // when permission is missing. [*WrongRegionError] ([ErrWrongRegion]) is

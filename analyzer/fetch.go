@@ -15,6 +15,7 @@ import (
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -87,7 +88,7 @@ func (o *FetchOptions) checkClients() error {
 // AccountBlock returns the account's Block Public Access; all off when none
 // is configured (NoSuchPublicAccessBlockConfiguration).
 func (c S3Control) AccountBlock(ctx context.Context) (policy.BlockPublicAccess, error) {
-	out, err := c.Client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(c.Account)})
+	out, err := c.Client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(c.Account)}, noSetupRetryControl)
 	if isCode(err, "NoSuchPublicAccessBlockConfiguration") {
 		return policy.BlockPublicAccess{}, nil
 	}
@@ -102,13 +103,13 @@ func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoi
 	var out []AccessPoint
 	p := s3control.NewListAccessPointsPaginator(c.Client, &s3control.ListAccessPointsInput{AccountId: aws.String(c.Account), Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryControl)
 		if err != nil {
 			return nil, wrap("ListAccessPoints", bucket, err)
 		}
 		for _, ap := range page.AccessPointList {
 			name := aws.ToString(ap.Name)
-			got, err := c.Client.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(c.Account), Name: ap.Name})
+			got, err := c.Client.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(c.Account), Name: ap.Name}, noSetupRetryControl)
 			if err != nil {
 				return nil, wrap("GetAccessPoint", name, err)
 			}
@@ -117,7 +118,7 @@ func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoi
 				NetworkOrigin:     string(got.NetworkOrigin),
 				BlockPublicAccess: controlBPA(got.PublicAccessBlockConfiguration),
 			}
-			pol, err := c.Client.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: ap.Name})
+			pol, err := c.Client.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: ap.Name}, noSetupRetryControl)
 			switch {
 			case isCode(err, "NoSuchAccessPointPolicy"):
 			case err != nil:
@@ -295,10 +296,15 @@ type BucketResult struct {
 
 // AnalyzeAll lists every bucket (ListBuckets, all pages) and analyzes each,
 // at most opts.Concurrency at a time. Results are in bucket-name order; a
-// bucket that fails has its Err set and does not stop the others.
+// bucket that fails has its Err set and does not stop the others, unless
+// it fails with a setup problem (credentials that cannot be retrieved or
+// that AWS refuses, an untrusted TLS certificate, an endpoint that cannot
+// be reached): every other bucket would fail the same way, so AnalyzeAll
+// stops at once and returns that first error.
 //
 // Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
-// [*Error] when ListBuckets fails; ctx's error when it is cancelled.
+// [*Error] when ListBuckets fails or a bucket fails with a setup problem;
+// ctx's error when it is cancelled.
 func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]BucketResult, error) {
 	if isNil(client) {
 		return nil, invalid("nil client")
@@ -323,7 +329,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	regions := map[string]string{}
 	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryS3)
 		if err != nil {
 			return nil, wrap("ListBuckets", "", err)
 		}
@@ -348,13 +354,32 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	var wg sync.WaitGroup
 	var progressMu sync.Mutex
 	done := 0
+	// A setup problem stops the run: every other bucket would fail the
+	// same way.
+	run, stop := context.WithCancel(ctx)
+	defer stop()
+	var setupOnce sync.Once
+	var setupErr error
+	finish := func() ([]BucketResult, error) {
+		wg.Wait()
+		if setupErr != nil {
+			return nil, setupErr
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return results, nil
+	}
 	for i, name := range names {
 		results[i].Bucket = name
 		select {
 		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return nil, ctx.Err()
+		case <-run.Done():
+			return finish()
+		}
+		if run.Err() != nil {
+			<-sem
+			return finish()
 		}
 		wg.Add(1)
 		bo := o
@@ -362,7 +387,10 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i].Findings, results[i].Err = AnalyzeBucket(ctx, client, name, &bo)
+			results[i].Findings, results[i].Err = AnalyzeBucket(run, client, name, &bo)
+			if setuperr.Is(results[i].Err) {
+				setupOnce.Do(func() { setupErr = results[i].Err; stop() })
+			}
 			if o.Progress != nil {
 				progressMu.Lock()
 				defer progressMu.Unlock()
@@ -371,18 +399,16 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			}
 		}()
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return results, nil
+	return finish()
 }
 
+// regionOpt returns the options of Fetch's S3 calls: no retries of a
+// setup problem, and the bucket's Region when known.
 func regionOpt(region string) []func(*s3.Options) {
 	if region == "" {
-		return nil
+		return []func(*s3.Options){noSetupRetryS3}
 	}
-	return []func(*s3.Options){func(o *s3.Options) { o.Region = region }}
+	return []func(*s3.Options){noSetupRetryS3, func(o *s3.Options) { o.Region = region }}
 }
 
 var (

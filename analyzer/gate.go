@@ -123,7 +123,7 @@ func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 	}
 	pub, err := g.client.CheckNoPublicAccess(ctx, &accessanalyzer.CheckNoPublicAccessInput{
 		PolicyDocument: aws.String(policyJSON), ResourceType: g.opts.ResourceType,
-	})
+	}, noSetupRetryAA)
 	if err != nil {
 		return wrap("CheckNoPublicAccess", bucket, err)
 	}
@@ -137,7 +137,7 @@ func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 	ng, err := g.client.CheckAccessNotGranted(ctx, &accessanalyzer.CheckAccessNotGrantedInput{
 		PolicyDocument: aws.String(policyJSON), PolicyType: types.AccessCheckPolicyTypeResourcePolicy,
 		Access: []types.Access{{Actions: g.opts.Actions, Resources: res}},
-	})
+	}, noSetupRetryAA)
 	if err != nil {
 		return wrap("CheckAccessNotGranted", bucket, err)
 	}

@@ -110,7 +110,7 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 	var out []KeyFinding
 	users := iam.NewListUsersPaginator(client, &iam.ListUsersInput{})
 	for users.HasMorePages() {
-		page, err := users.NextPage(ctx)
+		page, err := users.NextPage(ctx, noSetupRetryIAM)
 		if err != nil {
 			return nil, wrap("ListUsers", "", err)
 		}
@@ -119,7 +119,7 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 			var metas []iamtypes.AccessKeyMetadata
 			keys := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{UserName: u.UserName})
 			for keys.HasMorePages() {
-				kp, err := keys.NextPage(ctx)
+				kp, err := keys.NextPage(ctx, noSetupRetryIAM)
 				var nse *iamtypes.NoSuchEntityException
 				if errors.As(err, &nse) {
 					break // the user was deleted while we listed
@@ -163,7 +163,7 @@ func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.Access
 	id := aws.ToString(k.AccessKeyId)
 	f := &KeyFinding{User: user, KeyID: id, Active: active, Created: aws.ToTime(k.CreateDate)}
 	f.Age = now.Sub(f.Created)
-	lu, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+	lu, err := client.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId}, noSetupRetryIAM)
 	var nse *iamtypes.NoSuchEntityException
 	if errors.As(err, &nse) {
 		return nil, nil // deleted since it was listed: nothing to report

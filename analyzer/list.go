@@ -113,7 +113,7 @@ func listV1(ctx context.Context, client API, a *Analyzer, filter map[string]type
 		AnalyzerArn: aws.String(a.ARN), Filter: filter, MaxResults: aws.Int32(DefaultPageSize),
 	})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryAA)
 		if err != nil {
 			return nil, wrap("ListFindings", a.ARN, err)
 		}
@@ -132,7 +132,7 @@ func listV2(ctx context.Context, client API, a *Analyzer, filter map[string]type
 		AnalyzerArn: aws.String(a.ARN), Filter: filter, MaxResults: aws.Int32(DefaultPageSize),
 	})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryAA)
 		if err != nil {
 			return nil, wrap("ListFindingsV2", a.ARN, err)
 		}
@@ -155,7 +155,7 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 		AnalyzerArn: aws.String(a.ARN), Id: aws.String(id),
 	})
 	for p.HasMorePages() {
-		g, err := p.NextPage(ctx)
+		g, err := p.NextPage(ctx, noSetupRetryAA)
 		if err != nil {
 			return nil, wrap("GetFindingV2", id, err)
 		}
@@ -203,7 +203,7 @@ func GetFinding(ctx context.Context, client API, a *Analyzer, id string) (*Findi
 		}
 		return &got[0], nil
 	}
-	g, err := client.GetFinding(ctx, &accessanalyzer.GetFindingInput{AnalyzerArn: aws.String(a.ARN), Id: aws.String(id)})
+	g, err := client.GetFinding(ctx, &accessanalyzer.GetFindingInput{AnalyzerArn: aws.String(a.ARN), Id: aws.String(id)}, noSetupRetryAA)
 	if err != nil {
 		return nil, wrap("GetFinding", id, err)
 	}

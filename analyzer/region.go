@@ -27,7 +27,7 @@ func BucketRegion(ctx context.Context, client LocationAPI, bucket string) (strin
 	if !validBucketName(bucket) {
 		return "", invalid("bad bucket name %q", bucket)
 	}
-	out, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	out, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)}, noSetupRetryS3)
 	if err != nil {
 		if r := regionHint(err); r != "" {
 			return r, nil

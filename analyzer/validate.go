@@ -62,7 +62,7 @@ func Validate(ctx context.Context, client ValidateAPI, policyJSON string, opts *
 		ValidatePolicyResourceType: o.ResourceType, Locale: o.Locale,
 	})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryAA)
 		if err != nil {
 			return nil, wrap("ValidatePolicy", "", err)
 		}

@@ -12,22 +12,17 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // errNoCredentials is a run without AWS credentials.
 var errNoCredentials = errors.New("no credentials")
 
-// setupCodes are AWS error codes that mean the credentials, their Region
-// or the signature are wrong: retrying cannot help, and no command should
-// go on after them.
-var setupCodes = map[string]bool{
-	"InvalidAccessKeyId": true, "InvalidClientTokenId": true, "UnrecognizedClientException": true,
-	"SignatureDoesNotMatch": true, "InvalidSignatureException": true,
-	"ExpiredToken": true, "ExpiredTokenException": true, "TokenRefreshRequired": true, "InvalidToken": true,
-	"IncompleteSignature": true, "IncompleteSignatureException": true,
-	"MissingAuthenticationToken": true, "MissingAuthenticationTokenException": true,
-	"AuthorizationHeaderMalformed": true, "InvalidRegion": true,
-}
+// regionCodes are AWS error codes that mean the request was signed for the
+// wrong Region: for the command line a setup problem (-region), for the
+// library a bucket's own.
+var regionCodes = map[string]bool{"AuthorizationHeaderMalformed": true, "InvalidRegion": true}
 
 // codeHints say what to do about an AWS error code.
 var codeHints = map[string]string{
@@ -63,26 +58,19 @@ var codeHints = map[string]string{
 }
 
 // isSetupError reports whether err is a setup problem: no credentials, no
-// such host, connection refused, a TLS failure, or credentials the
-// endpoint refuses. Retrying cannot fix any of them.
+// such host, connection refused, a TLS failure, credentials the endpoint
+// refuses (internal/setuperr, the library's rule), or a request signed for
+// the wrong Region. Retrying cannot fix any of them.
 func isSetupError(err error) bool {
-	if errors.Is(err, errNoCredentials) {
-		return true
-	}
-	if transportProblem(err) != "" {
+	if errors.Is(err, errNoCredentials) || setuperr.Is(err) {
 		return true
 	}
 	var ae smithy.APIError
-	return errors.As(err, &ae) && setupCodes[ae.ErrorCode()]
+	return errors.As(err, &ae) && regionCodes[ae.ErrorCode()]
 }
 
-// transportProblem describes, in a few words, why a request could not be
-// sent or answered (and with which hint), or returns "" for other errors.
-func transportProblem(err error) (problem string) {
-	p, _ := transportProblemHint(err)
-	return p
-}
-
+// transportProblemHint describes, in a few words, why a request could not
+// be sent or answered, with a hint, or returns "" for other errors.
 func transportProblemHint(err error) (problem, hint string) {
 	host := ""
 	var ue *url.Error
