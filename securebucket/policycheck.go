@@ -57,19 +57,46 @@ func coversBucketAndObjects(s policy.Statement, bucketARN string) bool {
 	if s.NotResource != nil {
 		return false
 	}
-	// A pattern covers all objects if it matches an object key that could
-	// be anything: test with a key that no literal pattern would name.
-	const probe = "/\x00any/key"
 	var bucket, objects bool
 	for _, r := range s.Resource {
 		if policy.MatchARN(r, bucketARN) {
 			bucket = true
 		}
-		if strings.HasSuffix(r, "*") && policy.MatchARN(r, bucketARN+probe) {
+		if coversEveryObject(r, bucketARN) {
 			objects = true
 		}
 	}
 	return bucket && objects
+}
+
+// coversEveryObject reports whether the Resource pattern r matches the ARN
+// of every object of the bucket: bucketARN + "/" + any key of one or more
+// characters (S3 keys are never empty).
+//
+// It tries keys made of a character that r does not contain, of every
+// length from 1 to len(r)+1. Such a character can only be matched by a
+// wildcard, so wherever r matches one of them, it matches any key of that
+// length too (a key's own characters, "/" and ":" included, take the same
+// wildcards); and a pattern that matches every length up to one more than
+// its own length has a * that takes the rest. One fixed probe key is not
+// enough: "B/*/*" matches "x/y" but leaves "report.csv" out.
+func coversEveryObject(r, bucketARN string) bool {
+	c := ""
+	for _, k := range []string{"k", "x", "q", "Z", "0", "~", "_"} {
+		if !strings.Contains(r, k) {
+			c = k
+			break
+		}
+	}
+	if c == "" {
+		return false // a pattern holding all of them is not a plain "every object" pattern
+	}
+	for n := 1; n <= len(r)+1; n++ {
+		if !policy.MatchARN(r, bucketARN+"/"+strings.Repeat(c, n)) {
+			return false
+		}
+	}
+	return true
 }
 
 // onlyCondition returns the single operator/key/values of a condition with

@@ -23,6 +23,16 @@ func TestTLSDenyForms(t *testing.T) {
 		{"if exists", `{"Effect":"Deny","Principal":"*","Action":"*","Resource":["arn:aws:s3:::B/*","arn:aws:s3:::B"],"Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`, true},
 		{"wildcard resource", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::B*","Condition":{"Bool":{"aws:SecureTransport":false}}}`, true},
 		{"narrowed by vpce", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"},"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}`, false},
+		// Object patterns that cover only some keys: the deny leaves plain
+		// HTTP open for "report.csv" (no slash) and "notes.txt" (no "y"
+		// at the end). They passed: the coverage test matched one probe key,
+		// "\x00any/key", which these patterns happen to match.
+		{"only keys with a slash", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"only keys ending in y", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*y"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"only keys holding an a", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::B*a*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"only keys of two characters or more", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/??*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"any non-empty key", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/?*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, true},
+		{"any bucket's objects", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::*/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, true},
 		{"some actions", `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
 	}
 	for _, tt := range tests {
