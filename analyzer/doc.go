@@ -77,7 +77,11 @@
 //     a delegation that holds only under conditions of its own (the
 //     organization, say) adds them as limits; the access point's own Block
 //     Public Access applies, and an access point with network origin VPC
-//     is never public.
+//     is never public. Delegation to another account's access points,
+//     whose policies Access Analyzer cannot read, is public unless
+//     RestrictPublicBuckets (bucket or account) limits it to that account,
+//     as "IAM Access Analyzer resource types" describes for Amazon S3
+//     buckets (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html).
 //
 // It is a model of Access Analyzer, not Access Analyzer. Actions are
 // reported as the statement writes them: "s3:*" and "s3:Get*" stay

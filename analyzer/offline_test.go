@@ -635,3 +635,34 @@ func TestAnalyzeChainDenies(t *testing.T) {
 		assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions, "the bucket policy's Deny removes s3:PutObject")
 	})
 }
+
+// TestAnalyzeForeignAccessPointDelegation: a bucket policy that delegates
+// to another account's access points is public unless Block Public Access
+// (RestrictPublicBuckets) is on, as Access Analyzer cannot read that
+// account's access point policies ("IAM Access Analyzer resource types",
+// Amazon S3 buckets); a delegation that also demands the organization is
+// not public.
+func TestAnalyzeForeignAccessPointDelegation(t *testing.T) {
+	for _, tc := range []struct {
+		name, cond string
+		restrict   bool
+		kind       analyzer.Kind
+	}{
+		{"account", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, false, analyzer.KindPublic},
+		{"access point ARN", `{"StringEquals":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:444455556666:accesspoint/reports"}}`, false, analyzer.KindPublic},
+		{"account, RestrictPublicBuckets", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, true, analyzer.KindCrossAccount},
+		{"account and organization", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666","aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`, false, analyzer.KindOrganization},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":` + tc.cond + `}`))
+			s.AccountBlock.RestrictPublicBuckets = tc.restrict
+			got, err := analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, tc.kind, got[0].Kind)
+			assert.Equal(t, tc.kind == analyzer.KindPublic, got[0].Public)
+			assert.Equal(t, analyzer.SourceAccessPointAccount, got[0].Sources[0].Type)
+			assert.Equal(t, partner, got[0].Sources[0].AccessPointAccount)
+		})
+	}
+}

@@ -120,14 +120,17 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 // identity side of a caller outside the zone of trust. It is compiled once;
 // a compiled policy is immutable.
 var allowEverything = sync.OnceValue(func() *policy.Compiled {
-	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
-		Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*"),
-	}}})
+	return compileConstant(policy.Statement{Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*")})
+})
+
+// compileConstant compiles a policy of one constant statement.
+func compileConstant(st policy.Statement) *policy.Compiled {
+	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{st}})
 	if err != nil {
 		panic(err) // a constant policy
 	}
 	return c
-})
+}
 
 // findings returns the findings of the source's Allow statements.
 func (s *source) findings() []Finding {
@@ -167,12 +170,68 @@ func (s *source) findings() []Finding {
 					f.Conditions = nil
 				}
 				f.Sources = []Source{sourceFor(s.src, f.Conditions)}
+				if src := f.Sources[0]; !f.Public && src.Type == SourceAccessPointAccount && !s.z.trusted[src.AccessPointAccount] {
+					f.Public = s.publicThroughForeignAccessPoint(st, g, src.AccessPointAccount, f.Conditions)
+				}
 				out = append(out, f)
 			}
 		}
 	}
 	return out
 }
+
+// publicThroughForeignAccessPoint reports whether a grant that the bucket
+// policy delegates to access points of another account (outside the zone
+// of trust) is public. Access Analyzer cannot read that account's access
+// point policies: it "generates a public finding when a bucket delegates
+// access to a cross-account access point and Block Public Access is not
+// enabled on the bucket or account. When you enable Block Public Access,
+// the public finding is resolved and IAM Access Analyzer generates a
+// cross-account finding for the cross-account access point" (IAM user
+// guide, "IAM Access Analyzer resource types", Amazon S3 buckets). So the
+// access point is taken to have a policy that allows everyone everything
+// and no Block Public Access of its own, and Authorize decides an
+// anonymous request through it: RestrictPublicBuckets on the bucket or
+// account leaves a public access point policy only its own account.
+func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, account string, cond map[string]string) bool {
+	if s.ap != nil || s.compiled == nil {
+		return false
+	}
+	apARN := "arn:aws:s3:us-east-1:" + account + ":accesspoint/s3secure-probe"
+	for k, v := range cond {
+		if strings.EqualFold(k, "s3:DataAccessPointArn") {
+			apARN = sample(k, strings.Split(v, ",")[0])
+		}
+	}
+	ch := *s.chain
+	ch.AccessPoint, ch.AccessPointBlock = openAccessPoint(), policy.BlockPublicAccess{}
+	// An anonymous caller brings none of the values that limit a grant
+	// (an organization, a VPC endpoint, …): only the delegation itself.
+	ctx := probeContext(st)
+	for k := range ctx {
+		if limitingKey(k) && !strings.HasPrefix(strings.ToLower(k), "s3:dataaccesspoint") {
+			delete(ctx, k)
+		}
+	}
+	for _, pattern := range g.actions {
+		for _, action := range probeSet(pattern) {
+			for _, r := range s.resources {
+				req := s.request(policy.Caller{}, action, r, ctx)
+				req.SetAccessPoint(apARN, accountOf(apARN))
+				if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
+					return true // allowed with no limit of the caller's
+				}
+			}
+		}
+	}
+	return false
+}
+
+// openAccessPoint is an access point policy that allows everyone
+// everything: the unknown policy of another account's access point.
+var openAccessPoint = sync.OnceValue(func() *policy.Compiled {
+	return compileConstant(policy.Statement{Effect: policy.Allow, Principal: policy.AnyPrincipal(), Action: policy.Strings("*"), Resource: policy.Strings("*")})
+})
 
 // grant is the part of a statement's grant to one candidate that survives
 // the rest of the chain: the action patterns (as written in the

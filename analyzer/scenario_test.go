@@ -211,7 +211,20 @@ var scenarios = []scenario{
 		aps: []apSpec{{name: "ignored", bpaOff: true, policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`}},
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, Accounts: []string{partner},
 			Source: analyzer.SourcePolicy, Actions: []string{"s3:GetObject", "s3:ListBucket"}}}},
+	// Delegation to another account's access points: "IAM Access Analyzer
+	// generates a public finding when a bucket delegates access to a
+	// cross-account access point and Block Public Access is not enabled on
+	// the bucket or account. When you enable Block Public Access, the
+	// public finding is resolved and IAM Access Analyzer generates a
+	// cross-account finding for the cross-account access point" (IAM user
+	// guide, "IAM Access Analyzer resource types", Amazon S3 buckets). The
+	// first row expected a cross-account finding without Block Public
+	// Access before.
 	{name: "cross-account-access-points", policy: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Accounts: []string{partner}, Conditions: map[string]string{"s3:DataAccessPointAccount": partner},
+			Source: analyzer.SourceAccessPointAccount, Actions: getOnly}}},
+	{name: "cross-account-access-points-bpa", policy: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}}`),
+		bucketBPA: bpa(func(b *policy.BlockPublicAccess) { *b = policy.AllBlocked() }),
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: everyone, Accounts: []string{partner}, Conditions: map[string]string{"s3:DataAccessPointAccount": partner},
 			Source: analyzer.SourceAccessPointAccount, Actions: getOnly}}},
 }
