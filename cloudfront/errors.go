@@ -57,7 +57,11 @@ var (
 	// ErrPolicyConflict means the bucket policy already has a statement
 	// with Sid OACStatementSid holding something the wiring would drop when
 	// it rewrites that statement (a condition other than AWS:SourceArn, or
-	// an ARN pattern with wildcards). Nothing was written.
+	// an ARN pattern with wildcards); or, for [Migrate], that the bucket
+	// policy limits the origin access identity in a way the OAC statement
+	// cannot carry over (a Deny naming the OAI, several partial grants), so
+	// the migration would widen what the distribution reads. Nothing was
+	// written.
 	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
 	// ErrConflict means another writer kept replacing the bucket policy (or
 	// the key policy) while the wiring merged its change in: after each of

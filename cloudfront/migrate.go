@@ -53,7 +53,11 @@ type MigrateOptions struct {
 //
 //  1. find or create the OAC (as [ServeBucket] does);
 //  2. add the OAC statement for this distribution to the bucket policy,
-//     keeping the OAI statement: both paths work;
+//     keeping the OAI statement: both paths work. The OAC statement grants
+//     what the bucket policy granted the OAI, never more: an OAI statement
+//     limited to part of the bucket (B/public/*, a condition) gives an OAC
+//     statement limited the same way, and a limit it cannot carry (a Deny
+//     naming the OAI) stops Migrate with ErrPolicyConflict before any write;
 //  3. switch the origin: set OriginAccessControlId, empty
 //     OriginAccessIdentity (UpdateDistribution with If-Match);
 //  4. wait until the distribution is Deployed, so no edge location still
@@ -162,8 +166,23 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	res.OriginAccessControlID = oacID
 	res.add(act)
 
-	// 2. Both statements.
-	if err := grantDistribution(ctx, bkt, res); err != nil {
+	// 2. Both statements. The OAC statement grants what the OAI was
+	// granted, never more.
+	var scope *policy.Statement
+	if oldOAI != "" {
+		cur, err := bkt.policy(ctx)
+		if err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+		canonical, err := oaiCanonicalID(ctx, cf, oldOAI)
+		if err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+		if scope, err = oaiScope(cur, bucket, res.DistributionARN, oldOAI, canonical); err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+	}
+	if err := grantDistribution(ctx, bkt, res, scope); err != nil {
 		return fail(StepBucketPolicy, err)
 	}
 
@@ -247,7 +266,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		var removed, warnings []string
 		var regranted bool
 		wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
-			merged, _, err := mergeGrant(cur, bucket, res.DistributionARN)
+			merged, _, err := mergeGrant(cur, bucket, res.DistributionARN, scope)
 			if err != nil {
 				return nil, false, err
 			}
@@ -425,4 +444,73 @@ func deleteOAI(ctx context.Context, cf CloudFrontAPI, id string, res *Result) er
 	}
 	res.add(Action{Step: StepDeleteOAI, Change: ChangeRemoved, Detail: describeOAI(id)})
 	return nil
+}
+
+// oaiCanonicalID returns the S3 canonical user ID of an OAI, "" when the
+// identity no longer exists.
+func oaiCanonicalID(ctx context.Context, cf CloudFrontAPI, id string) (string, error) {
+	out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+	switch {
+	case err == nil:
+		return aws.ToString(out.CloudFrontOriginAccessIdentity.S3CanonicalUserId), nil
+	case apiCode(err) == "NoSuchCloudFrontOriginAccessIdentity":
+		return "", nil
+	}
+	return "", err
+}
+
+// oaiScope returns the OAC statement that grants the distribution what the
+// bucket policy grants the OAI it replaces, when that is less than the OAC
+// statement for the whole bucket (an OAI statement on B/public/*, for
+// example), and nil when the OAI was granted at least that much. A
+// migration must not widen what the distribution reads. What cannot be
+// carried over to the OAC statement is refused with ErrPolicyConflict: a
+// Deny that names the OAI (Migrate removes the OAI's statements), or more
+// than one narrower grant, or NotAction/NotResource.
+func oaiScope(doc *policy.Document, bucket, distARN, oaiID, canonical string) (*policy.Statement, error) {
+	if doc == nil {
+		return nil, nil
+	}
+	whole, err := policy.AllowCloudFrontOAC(bucket, distARN)
+	if err != nil {
+		return nil, err
+	}
+	conflict := func(s policy.Statement, i int, why string) error {
+		return fmt.Errorf("%w: statement %s %s %s; grant the distribution the same access under Sid %s yourself, and Migrate keeps it", ErrPolicyConflict, statementName(s, i), why, describeOAI(oaiID), OACStatementSid)
+	}
+	var narrower []policy.Statement
+	whollyGranted, other := false, -1
+	for i, s := range doc.Statements {
+		if !mentionsOAI(s, oaiID, canonical) {
+			continue
+		}
+		switch {
+		case s.Effect != policy.Allow:
+			return nil, conflict(s, i, "denies")
+		case s.NotAction != nil || s.NotResource != nil:
+			return nil, conflict(s, i, "grants with NotAction or NotResource")
+		}
+		cand := whole.Clone()
+		cand.Action, cand.Resource = s.Action, s.Resource
+		cand.Condition = append(cand.Condition, s.Condition...)
+		switch {
+		case policy.AllowsNoMoreThan(whole, cand):
+			whollyGranted = true // the OAI could read the whole bucket
+		case policy.AllowsNoMoreThan(cand, whole):
+			narrower = append(narrower, cand)
+		default:
+			other = i // something else, or part of the bucket with more actions
+		}
+	}
+	switch {
+	case whollyGranted:
+		return nil, nil
+	case other >= 0:
+		return nil, conflict(doc.Statements[other], other, "grants what the OAC statement cannot express to")
+	case len(narrower) == 0:
+		return nil, nil
+	case len(narrower) == 1:
+		return &narrower[0], nil
+	}
+	return nil, fmt.Errorf("%w: several statements grant %s parts of the bucket; grant the distribution the same access under Sid %s yourself, and Migrate keeps it", ErrPolicyConflict, describeOAI(oaiID), OACStatementSid)
 }

@@ -64,7 +64,9 @@ func TestMigrateFaultAtEachStepKeepsAPathAndReRunCompletes(t *testing.T) {
 		{"grant OAC", nil, s3Fault("PutBucketPolicy"), cloudfront.StepBucketPolicy},
 		{"switch origin", nil, cfFault("UpdateDistribution"), cloudfront.StepUpdateDistribution},
 		{"list distributions", nil, cfFault("ListDistributions"), cloudfront.StepRemoveOAIStatement},
-		{"read OAI", nil, cfFault("GetCloudFrontOriginAccessIdentity"), cloudfront.StepRemoveOAIStatement},
+		// The OAI is first read for the OAC grant (its canonical user ID,
+		// to find the statements that name it: see oaiScope).
+		{"read OAI", nil, cfFault("GetCloudFrontOriginAccessIdentity"), cloudfront.StepBucketPolicy},
 		{"remove OAI statement", cfFault("ListDistributions"), s3Fault("PutBucketPolicy"), cloudfront.StepRemoveOAIStatement},
 	}
 	for _, tc := range cases {

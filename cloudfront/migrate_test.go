@@ -205,3 +205,60 @@ func TestMigrateInputErrors(t *testing.T) {
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
 	assert.Empty(t, e.cf.Counts())
 }
+
+// An OAI statement limited to part of the bucket (here public/, the way
+// many hand-written OAI statements were) is the distribution's whole
+// access. Migrate must not widen it: after the migration the distribution
+// reads what the OAI could read, and not the private objects beside it.
+// It granted the OAC statement for B/*, so every private object became
+// readable through the distribution.
+func TestMigrateKeepsTheOAIStatementsScope(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	oai, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"PublicOnly","Effect":"Allow","Principal":{"AWS":"`+policy.OAIPrincipalARN(oai.ID)+`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/public/*"}]}`)
+	id, _ := legacyDistribution(t, e, oai.OriginValue)
+	e.cf.Deploy(id)
+	private := "arn:aws:s3:::" + testBucket + "/private/payroll.csv"
+	public := "arn:aws:s3:::" + testBucket + "/public/logo.png"
+	before := e.bucketPolicy(t)
+	oaiCaller := policy.Caller{ARN: policy.OAIPrincipalARN(oai.ID)}
+	require.False(t, allowed(t, before, oaiCaller, "s3:GetObject", private, ""), "the distribution could not read private/ before")
+
+	res, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.NoError(t, err)
+	doc := e.bucketPolicy(t)
+	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", public, res.DistributionARN), "the distribution still reads public/")
+	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", private, res.DistributionARN), "the migration widened the distribution's access to private/: %s", mustMarshal(t, doc))
+	assert.False(t, allowed(t, doc, oaiCaller, "s3:GetObject", public, ""), "the OAI statement is gone")
+
+	e.resetCounts()
+	_, err = cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.NoError(t, err)
+	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "a re-run writes nothing")
+	_, err = cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
+	require.NoError(t, err)
+	doc = e.bucketPolicy(t)
+	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", private, res.DistributionARN), "ServeBucket afterwards keeps the narrowed statement: %s", mustMarshal(t, doc))
+}
+
+// A Deny that names the OAI limits what the distribution reads through it;
+// Migrate removes the OAI's statements and cannot carry a Deny over to the
+// OAC statement, so it refuses before writing anything.
+func TestMigrateRefusesWhatItCannotCarryOver(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	oai, id := legacySetup(t, e)
+	doc := e.bucketPolicy(t)
+	deny := `{"Sid":"NotPrivate","Effect":"Deny","Principal":{"AWS":"` + policy.OAIPrincipalARN(oai.ID) + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/private/*"}`
+	e.putBucketPolicy(t, withStatement(t, doc, deny))
+	before := string(mustMarshal(t, e.bucketPolicy(t)))
+	_, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
+	assert.Contains(t, err.Error(), `"NotPrivate"`)
+	assert.Equal(t, before, string(mustMarshal(t, e.bucketPolicy(t))), "nothing written")
+	got, err := e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	require.NoError(t, err)
+	assert.Equal(t, oai.OriginValue, aws.ToString(got.DistributionConfig.Origins.Items[0].S3OriginConfig.OriginAccessIdentity), "the origin still uses the OAI")
+}

@@ -330,7 +330,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 			return fail(StepCreateDistribution, err)
 		}
 		bkt.pinOwner(res.DistributionARN)
-		if err := grantDistribution(ctx, bkt, res); err != nil {
+		if err := grantDistribution(ctx, bkt, res, nil); err != nil {
 			return fail(StepBucketPolicy, err)
 		}
 	} else {
@@ -451,11 +451,11 @@ func setDistribution(res *Result, d *types.Distribution) {
 // grantDistribution merges the OAC statement for res.DistributionARN into
 // the bucket policy, with the package's write discipline (see
 // changeDocument): merged into a fresh read, written, verified.
-func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result) error {
+func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *policy.Statement) error {
 	var others []string
 	created := false
 	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
-		merged, o, err := mergeGrant(cur, res.Bucket, res.DistributionARN)
+		merged, o, err := mergeGrant(cur, res.Bucket, res.DistributionARN, scope)
 		if err != nil {
 			return nil, false, err
 		}
@@ -484,8 +484,14 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result) error {
 
 // mergeGrant merges the OAC statement for distARN into doc (nil: no
 // policy), keeping the other distributions the statement already allows
-// (returned).
-func mergeGrant(doc *policy.Document, bucket, distARN string) (*policy.MergeResult, []string, error) {
+// (returned). scope, when not nil, is the narrower statement to write when
+// doc has no OAC statement yet (see oaiScope); nil means the whole bucket.
+func mergeGrant(doc *policy.Document, bucket, distARN string, scope *policy.Statement) (*policy.MergeResult, []string, error) {
+	if _, ok := statementBySid(doc, OACStatementSid); !ok && scope != nil {
+		st := withSourceARNs(*scope, []string{distARN})
+		merged, err := policy.Merge(doc, st)
+		return merged, nil, err
+	}
 	st, others, err := oacStatement(doc, bucket, distARN)
 	if err != nil {
 		return nil, nil, err
@@ -516,7 +522,7 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o
 	}
 	// Grant before switching: the distribution never signs with an OAC the
 	// bucket does not yet trust.
-	if err := grantDistribution(ctx, bkt, res); err != nil {
+	if err := grantDistribution(ctx, bkt, res, nil); err != nil {
 		return &StepError{Step: StepBucketPolicy, Err: err}
 	}
 	if len(changes) == 0 {
