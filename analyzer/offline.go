@@ -205,24 +205,52 @@ func fixedLimits(extra map[string]string, kind policy.Kind) bool {
 const maxProbeResources = 16
 
 // probeResources returns the resources requests are tried on: the
-// resource itself, one object, and one instance of every Resource and
-// NotResource pattern of the policy under it, so that access a Deny
-// leaves to one prefix (NotResource, or a Deny of other prefixes) is
-// found.
-func probeResources(doc *policy.Document, resource, object string) []string {
-	out := []string{resource, object}
-	fill := strings.NewReplacer("*", "s3secure-any", "?", "x")
+// resource itself, objects under objects (the resource's object prefix)
+// with keys of one and of many characters, and one instance of every
+// Resource and NotResource pattern of the policy under it, so that access
+// a Deny leaves to one prefix (NotResource, or a Deny of other prefixes)
+// is found. Keys and the wildcards' fill are made of fill (probeFill).
+func probeResources(doc *policy.Document, resource, objects, fill string) []string {
+	out := []string{resource, objects + fill, objects + probeKey(fill)}
+	r := strings.NewReplacer("*", strings.Repeat(fill, 3), "?", fill)
 	for _, s := range doc.Statements {
-		for _, v := range append(slices.Clone([]string(s.Resource)), s.NotResource...) {
+		for _, v := range slices.Concat(s.Resource, s.NotResource) {
 			if !strings.HasPrefix(v, resource) || len(out) >= maxProbeResources {
 				continue
 			}
-			if r := fill.Replace(v); !slices.Contains(out, r) {
-				out = append(out, r)
+			if p := r.Replace(v); !slices.Contains(out, p) {
+				out = append(out, p)
 			}
 		}
 	}
 	return out
+}
+
+// probeKey is the object key most probes use: many fill characters.
+func probeKey(fill string) string { return strings.Repeat(fill, 24) }
+
+// probeFill returns the character probe keys are made of: one that no
+// Resource or NotResource of docs holds. A Deny can then cover a probe
+// key only with its wildcards, that is only when it covers every key of
+// that length there: a Deny of media/s* beside a public grant of media/*
+// leaves media/photo.jpg public, and must not hide the grant by covering
+// probe keys that happen to start with an s.
+func probeFill(docs ...*policy.Document) string {
+	const candidates = "kxqzjvwyKXQZJVWY0123456789~_"
+next:
+	for _, c := range candidates {
+		for _, d := range docs {
+			for _, s := range d.Statements {
+				for _, v := range slices.Concat(s.Resource, s.NotResource) {
+					if strings.ContainsRune(v, c) {
+						continue next
+					}
+				}
+			}
+		}
+		return string(c)
+	}
+	return "k"
 }
 
 func sourceRank(f Finding) string {

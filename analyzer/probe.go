@@ -34,6 +34,8 @@ type analysis struct {
 	z         zone
 	bucketARN string
 	owner     string
+	// fill is the character probe keys are made of (see probeFill).
+	fill string
 	// bucket is the bucket policy as a source of grants, nil when the
 	// bucket has none.
 	bucket *source
@@ -82,18 +84,26 @@ func newAnalysis(b *BucketState, z zone) (*analysis, error) {
 		AccountBlock: b.AccountBlock, BucketBlock: b.BlockPublicAccess,
 		ACLsEnabled: !b.ACLsDisabled, BucketACL: b.ACL,
 	}
+	var docs []*policy.Document
+	for _, ap := range b.AccessPoints {
+		if d, err := policy.Parse([]byte(ap.Policy)); err == nil {
+			docs = append(docs, d)
+		}
+	}
 	if strings.TrimSpace(b.Policy) == "" {
+		a.fill = probeFill(docs...)
 		return a, nil
 	}
 	doc, err := policy.Parse([]byte(b.Policy))
 	if err != nil {
 		return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
 	}
+	a.fill = probeFill(append(docs, doc)...)
 	if c, err := policy.Compile(doc); err == nil {
 		a.chain.Bucket = c
 	}
 	a.bucket = &source{analysis: a, doc: doc, compiled: a.chain.Bucket, kind: policy.KindBucket, layer: policy.LayerBucketPolicy,
-		chain: &a.chain, resources: probeResources(doc, a.bucketARN, a.bucketARN+"/s3secure-probe")}
+		chain: &a.chain, resources: probeResources(doc, a.bucketARN, a.bucketARN+"/", a.fill)}
 	return a, nil
 }
 
@@ -113,7 +123,7 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 	}
 	return &source{analysis: a, doc: doc, compiled: ch.AccessPoint, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
 		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account},
-		resources: probeResources(doc, ap.ARN, ap.ARN+"/object/s3secure-probe")}, nil
+		resources: probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill)}, nil
 }
 
 // allowEverything returns a policy that allows every request: the
@@ -669,7 +679,7 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 		for _, action := range policy.ACLPermissionActions(g.Permission, false) {
 			res := a.bucketARN
 			if act, _ := policy.LookupAction(action); act.AppliesTo("object") {
-				res = a.bucketARN + "/s3secure-probe"
+				res = a.bucketARN + "/" + probeKey(a.fill)
 			}
 			for _, caller := range callers {
 				req := &policy.AccessRequest{BucketOwner: a.owner}
