@@ -60,7 +60,8 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 		return g.fail(errors.New("analyze: -account-id applies to -offline; online, the analyzer knows its account"))
 	}
 	if g.local && !*offline {
-		return g.fail(errors.New("analyze: -local has no Access Analyzer (it would find nothing); add -offline"))
+		return g.fail(errors.New("analyze: -local starts an empty in-memory AWS for this one run, whose Access Analyzer would find nothing; " +
+			"run s3secure serve (its Access Analyzer analyzes the buckets you make there) and give -endpoint, or add -offline"))
 	}
 	if g.local && *bucket != "" {
 		return g.fail(errors.New("analyze: -local starts an empty in-memory AWS for this one run, which has no bucket to analyze; " +

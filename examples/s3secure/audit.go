@@ -20,7 +20,10 @@ func init() {
 			"or NOT_APPLICABLE per control",
 		formats: []string{"text", "json", "ocsf"},
 		run:     runAudit,
-		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency"},
+		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency",
+			// The account controls' remediations name the library calls.
+			"securebucket.SetAccountPublicAccessBlock": "s3secure account-bpa -apply",
+			"securebucket.PlanDataEvents":              "s3secure data-events -trail NAME -apply"},
 	})
 }
 
@@ -81,7 +84,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	if g.local && *bucket != "" {
 		// The embedded S3 starts empty: give it the bucket as an old,
 		// unconfigured one.
-		if err := g.localServer.CreateBucket(*bucket, s3fake.StateLegacy); err != nil && !isBucketExists(err) {
+		if err := g.localBucket(*bucket, s3fake.StateLegacy); err != nil {
 			return g.fail(err)
 		}
 	}
@@ -131,6 +134,9 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		return g.auditOCSF(opts.AccountID, accountRows, reports)
 	}
 	records, blocking := auditRecords(accountRows, reports, opts.AccountID)
+	for i := range records {
+		records[i].Message = g.cliText(records[i].Message)
+	}
 	writeRecords(g, records, []string{"resource", "control", "status", "severity", "message"},
 		func(r auditRecord) []any {
 			return []any{r.Resource, orDash(r.Control), r.Status, orDash(r.Severity), r.Message}
@@ -229,17 +235,32 @@ func parseControls(v string) ([]securebucket.Control, error) {
 		return securebucket.AllControls(), nil
 	}
 	valid := securebucket.AllControls()
+	names := make([]string, len(valid))
+	for i, v := range valid {
+		names[i] = string(v)
+	}
 	var out []securebucket.Control
 	for _, id := range strings.Split(v, ",") {
 		c := securebucket.Control(strings.TrimSpace(id))
-		if !slices.Contains(valid, c) {
-			names := make([]string, len(valid))
-			for i, v := range valid {
-				names[i] = string(v)
-			}
-			return nil, fmt.Errorf("audit: -controls: unknown control %q; the bucket controls are %s (or default, or all)", id, strings.Join(names, ", "))
+		if slices.Contains(valid, c) {
+			out = append(out, c)
+			continue
 		}
-		out = append(out, c)
+		if slices.Contains(accountControlIDs, c) {
+			return nil, fmt.Errorf("audit: -controls: %s is an account control, not a bucket control: -account-controls adds the account controls "+
+				"(S3.1, S3.19, S3.22, S3.23 and s3secure's access point checks)", c)
+		}
+		hint := ""
+		if near := closest(string(c), names); near != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", near)
+		}
+		return nil, fmt.Errorf("audit: -controls: unknown control %q%s; the bucket controls are %s (or default, or all)", id, hint, strings.Join(names, ", "))
 	}
 	return out, nil
 }
+
+// accountControlIDs are the controls AuditAccount reports, which
+// -account-controls adds (-controls selects among the bucket controls).
+var accountControlIDs = []securebucket.Control{securebucket.ControlAccountBPA, securebucket.ControlAccessPointBPA,
+	securebucket.ControlAccessPointOrigin, securebucket.ControlAccessPointPolicy, securebucket.ControlDataEventsWrite,
+	securebucket.ControlDataEventsRead}

@@ -29,6 +29,24 @@ func TestAuditAllWithAccountLocal(t *testing.T) {
 	assert.Equal(t, "FAIL", status["S3.1"], "the embedded account has no account-level Block Public Access")
 }
 
+// TestAuditRemediationsNameCommands: the account controls' remediations name
+// the commands that fix them, never the library functions, in every format.
+func TestAuditRemediationsNameCommands(t *testing.T) {
+	for _, format := range []string{"text", "json", "ocsf"} {
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", "-local", "-format", format, "audit", "-all", "-account-controls")
+			assert.Equal(t, exitFindings, code, stderr)
+			assert.Contains(t, stdout, "(s3secure account-bpa -apply)", "S3.1's remediation")
+			assert.Contains(t, stdout, "set up data events with s3secure data-events -trail NAME -apply", "S3.22's remediation")
+			assert.NotContains(t, stdout, "securebucket.")
+		})
+	}
+	code, stdout, stderr := runCLI(t, "", "-local", "audit", "-organization", "-role", "S3SecureAudit", "-account-controls")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, "s3secure account-bpa -apply")
+	assert.NotContains(t, stdout, "securebucket.")
+}
+
 // TestAuditAllWithAccountUnreadable: against a plain S3-compatible endpoint
 // there is no S3 Control or CloudTrail, so "audit -all -account-controls" reports
 // every account-level control as UNKNOWN (never PASS) next to the buckets'

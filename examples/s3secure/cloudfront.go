@@ -76,7 +76,7 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		return g.fail(err)
 	}
 	if g.local {
-		if err := g.localServer.CreateBucket(*bucket, s3fake.StateAWSDefault); err != nil && !isBucketExists(err) {
+		if err := g.localBucket(*bucket, s3fake.StateAWSDefault); err != nil {
 			return g.fail(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -33,7 +34,8 @@ type globals struct {
 	// goes there), else nil.
 	progressTo io.Writer
 
-	cmd         *command // the command being run
+	cmd         *command       // the command being run
+	cliRE       *regexp.Regexp // cmd.flagFor's identifiers, compiled once (cliText)
 	cfg         *aws.Config
 	closer      []func()
 	localServer *s3fake.Server   // with -local: the embedded fake
@@ -108,8 +110,13 @@ func (g *globals) awsConfig(ctx context.Context) (aws.Config, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return aws.Config{}, &hintError{err: fmt.Errorf("load the AWS configuration: %w", err),
-			hint: "check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config"}
+		hint := "check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config"
+		if ca := os.Getenv("AWS_CA_BUNDLE"); ca != "" && strings.Contains(err.Error(), ca) {
+			// Typically left from an earlier serve -tls, whose CA file is gone.
+			hint = "AWS_CA_BUNDLE names a file that cannot be read: point it at the server's CA certificate file " +
+				"(s3secure serve -tls prints it), or unset it"
+		}
+		return aws.Config{}, &hintError{err: fmt.Errorf("load the AWS configuration: %w", err), hint: hint}
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"

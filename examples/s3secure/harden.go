@@ -60,7 +60,7 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 	if g.local && !*create {
 		// The embedded S3 starts empty: give it the bucket as an old,
 		// unconfigured one, so the command has something to show.
-		if err := g.localServer.CreateBucket(*bucket, s3fake.StateLegacy); err != nil && !isBucketExists(err) {
+		if err := g.localBucket(*bucket, s3fake.StateLegacy); err != nil {
 			return g.fail(err)
 		}
 	}

@@ -143,7 +143,7 @@ func TestHardenAuditUsageErrors(t *testing.T) {
 		{[]string{"audit"}, "give -bucket B or -all"},
 		{[]string{"audit", "-bucket", "b", "-all"}, "give -bucket B or -all"},
 		{[]string{"-local", "harden", "-bucket", "demo-bucket", "-kms-key", "alias/x"}, `invalid options: -kms-key "alias/x" is not a KMS key or alias ARN`},
-		{[]string{"-local", "audit", "-bucket", "demo-bucket", "-controls", "S3.99"}, `unknown control "S3.99"; the bucket controls are S3.2, S3.3,`},
+		{[]string{"-local", "audit", "-bucket", "demo-bucket", "-controls", "S3.99"}, `unknown control "S3.99" (did you mean S3.9?); the bucket controls are S3.2, S3.3,`},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, "", tt.args...)

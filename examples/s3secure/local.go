@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/s3secure/s3secure/internal/localaws"
+	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
 // localServices are the services -local (and serve) have: every one of
@@ -43,4 +45,20 @@ func (g *globals) startLocal(_ context.Context) (aws.Config, error) {
 	cfg := ep.Config(srv.Owner().Root())
 	cfg.Logger = logging.Nop{}
 	return cfg, nil
+}
+
+// localBucket gives -local's empty S3 the bucket the command names, in
+// state, unless it has it already. A name S3 would refuse for a new bucket
+// is a usage error that names the flag.
+func (g *globals) localBucket(bucket string, state s3fake.BucketState) error {
+	err := g.localServer.CreateBucket(bucket, state)
+	var e *s3fake.Error
+	switch {
+	case err == nil || isBucketExists(err):
+		return nil
+	case errors.As(err, &e) && e.Code == "InvalidBucketName":
+		return fmt.Errorf("%s: -bucket: invalid bucket name %q: a new bucket's name is 3 to 63 lower-case letters, digits, dots and hyphens, "+
+			"starting and ending with a letter or digit", g.cmd.name, bucket)
+	}
+	return err
 }

@@ -124,7 +124,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	c, ok := registry[name]
 	if !ok {
-		return g.fail(fmt.Errorf("unknown command %q; commands: %s (run \"s3secure help\")", name, strings.Join(commandNames(), ", ")))
+		hint := ""
+		if near := closest(name, commandNames()); near != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", near)
+		}
+		return g.fail(fmt.Errorf("unknown command %q%s; commands: %s (run \"s3secure help\")", name, hint, strings.Join(commandNames(), ", ")))
 	}
 	g.cmd = c
 	defer g.close()
@@ -140,7 +144,11 @@ func (g *globals) help(ctx context.Context, args []string) int {
 	case 1:
 		c, ok := registry[args[0]]
 		if !ok {
-			return g.fail(fmt.Errorf("help: unknown command %q; commands: %s", args[0], strings.Join(commandNames(), ", ")))
+			hint := ""
+			if near := closest(args[0], commandNames()); near != "" {
+				hint = fmt.Sprintf(" (did you mean %s?)", near)
+			}
+			return g.fail(fmt.Errorf("help: unknown command %q%s; commands: %s", args[0], hint, strings.Join(commandNames(), ", ")))
 		}
 		// Every command prints its help on -h before doing anything.
 		g.cmd = c
@@ -168,8 +176,36 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n      s3secure %s\n", n, c.summary, c.usage)
 	}
 	fmt.Fprintln(w, "\nglobal flags (before or after the command):")
-	printFlags(w, globalFlagSet(), nil)
+	gfs := globalFlagSet()
+	if f := gfs.Lookup("format"); f != nil {
+		f.Usage += extraFormats()
+	}
+	printFlags(w, gfs, nil)
 	fmt.Fprintln(w, "\n"+exitCodesHelp)
+}
+
+// extraFormats names the formats besides text and json and the commands
+// that write them: "; sarif for lint; ocsf for analyze, audit".
+func extraFormats() string {
+	by := map[string][]string{}
+	var formats []string
+	for _, n := range commandNames() {
+		for _, f := range registry[n].outputFormats() {
+			if f == "text" || f == "json" {
+				continue
+			}
+			if by[f] == nil {
+				formats = append(formats, f)
+			}
+			by[f] = append(by[f], n)
+		}
+	}
+	sort.Strings(formats)
+	var b strings.Builder
+	for _, f := range formats {
+		fmt.Fprintf(&b, "; %s for %s", f, strings.Join(by[f], ", "))
+	}
+	return b.String()
 }
 
 // globalFlagNames are the flags every command accepts.
@@ -271,13 +307,63 @@ func (g *globals) cliText(s string) string {
 	if g.cmd == nil || len(g.cmd.flagFor) == 0 {
 		return s
 	}
-	names := make([]string, 0, len(g.cmd.flagFor))
-	for k := range g.cmd.flagFor {
-		names = append(names, regexp.QuoteMeta(k))
+	if g.cliRE == nil {
+		names := make([]string, 0, len(g.cmd.flagFor))
+		for k := range g.cmd.flagFor {
+			names = append(names, regexp.QuoteMeta(k))
+		}
+		sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+		g.cliRE = regexp.MustCompile(`\b(?:[A-Za-z]*Options\.)?(` + strings.Join(names, "|") + `)\b`)
 	}
-	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	re := regexp.MustCompile(`\b(?:[A-Za-z]*Options\.)?(` + strings.Join(names, "|") + `)\b`)
+	re := g.cliRE
 	return re.ReplaceAllStringFunc(s, func(m string) string {
 		return g.cmd.flagFor[re.FindStringSubmatch(m)[1]]
 	})
+}
+
+// closest returns the one candidate that name is a likely misspelling of:
+// the same but for letter case, or at most two edits away (and fewer than
+// half of name's letters); "" when there is none or more than one.
+func closest(name string, candidates []string) string {
+	best, bestDist, ties := "", 3, 0
+	for _, c := range candidates {
+		if strings.EqualFold(c, name) {
+			return c
+		}
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		switch {
+		case d < bestDist:
+			best, bestDist, ties = c, d, 0
+		case d == bestDist:
+			ties++
+		}
+	}
+	if best == "" || ties > 0 || 2*bestDist >= len(name) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes, with
+// a transposition of two neighbours counting as one edit.
+func editDistance(a, b string) int {
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }

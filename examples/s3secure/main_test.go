@@ -33,7 +33,20 @@ func TestUsageErrors(t *testing.T) {
 		{name: "local with endpoint", args: []string{"-local", "audit", "-all", "-endpoint", "http://127.0.0.1:1"}, stderr: "cannot be used together"},
 		{name: "unknown global flag", args: []string{"-nope"}, stderr: "flag provided but not defined: -nope"},
 		{name: "unknown command flag", args: []string{"audit", "-nope"}, stderr: `audit: flag provided but not defined: -nope (run "s3secure help audit")`},
-		{name: "help for an unknown command", args: []string{"help", "nope"}, stderr: `help: unknown command "nope"`},
+		{name: "help for an unknown command", args: []string{"help", "nope"}, stderr: `help: unknown command "nope"; commands: accesspoint,`},
+		{name: "misspelt command", args: []string{"audti", "-all"}, stderr: `unknown command "audti" (did you mean audit?); commands: accesspoint,`},
+		{name: "misspelt command in help", args: []string{"help", "hardn"}, stderr: `help: unknown command "hardn" (did you mean harden?)`},
+		{name: "command in capitals", args: []string{"LINT"}, stderr: `unknown command "LINT" (did you mean lint?)`},
+		{name: "control in lower case", args: []string{"-local", "audit", "-all", "-controls", "S3.2,s3.5"},
+			stderr: `audit: -controls: unknown control "s3.5" (did you mean S3.5?); the bucket controls are S3.2,`},
+		{name: "misspelt control", args: []string{"-local", "audit", "-all", "-controls", "S3Secure.SSECBlock"},
+			stderr: `unknown control "S3Secure.SSECBlock" (did you mean S3Secure.SSECBlocked?)`},
+		{name: "online analyze with -local", args: []string{"-local", "analyze", "-all"},
+			stderr: "analyze: -local starts an empty in-memory AWS for this one run, whose Access Analyzer would find nothing; run s3secure serve"},
+		{name: "invalid bucket name with -local", args: []string{"-local", "harden", "-bucket", "My_Bucket"},
+			stderr: `harden: -bucket: invalid bucket name "My_Bucket": a new bucket's name is 3 to 63 lower-case letters`},
+		{name: "account control in -controls", args: []string{"-local", "audit", "-all", "-controls", "S3.22"},
+			stderr: `audit: -controls: S3.22 is an account control, not a bucket control: -account-controls adds the account controls`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +94,14 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			assert.Contains(t, stdout, "  -"+f)
 		}
 		assert.Contains(t, stdout, "1 blocking findings (FAIL, UNKNOWN, ERROR, SECURITY_WARNING)")
+		// Every -format value some command writes is named, with the commands.
+		for name, c := range registry {
+			for _, f := range c.outputFormats() {
+				if f != "text" && f != "json" {
+					assert.Regexp(t, `(?m)^\s+output format: .*; `+f+` for [a-z, -]*\b`+name+`\b`, stdout)
+				}
+			}
+		}
 	}
 }
 
@@ -121,6 +142,18 @@ func TestCommandHelp(t *testing.T) {
 				assert.NotContains(t, globalFlagNames, f)
 			}
 			for ident, flag := range c.flagFor {
+				if line, ok := strings.CutPrefix(flag, "s3secure "); ok {
+					// Another command: it exists and has the flags named.
+					words := strings.Fields(line)
+					other, ok := registry[words[0]]
+					require.True(t, ok, "flagFor maps %s to %s, which is not a command", ident, flag)
+					for _, w := range words[1:] {
+						if strings.HasPrefix(w, "-") {
+							assert.Contains(t, other.usage, w, "flagFor maps %s to %s, whose usage lacks %s", ident, flag, w)
+						}
+					}
+					continue
+				}
 				assert.Contains(t, flags, strings.TrimPrefix(flag, "-"), "flagFor maps %s to %s, which %s does not have", ident, flag, name)
 			}
 			for _, args := range [][]string{{name, "-h"}, {name, "-help"}, {"-format", "text", name, "-h"}} {
@@ -149,4 +182,18 @@ func TestPrinterFormats(t *testing.T) {
 	p.Row("longer-bucket", "FAIL\tx")
 	p.Flush()
 	assert.Equal(t, "BUCKET         STATUS\nb1             PASS\nlonger-bucket  FAIL x\n", out.String())
+}
+
+func TestClosest(t *testing.T) {
+	commands := commandNames()
+	for name, want := range map[string]string{
+		"audti": "audit", "lnit": "lint", "serv": "serve", "Harden": "harden", "acount-bpa": "account-bpa",
+		"x": "", "frobnicate": "", "key": "keys", "data": "",
+	} {
+		assert.Equal(t, want, closest(name, commands), name)
+	}
+	assert.Equal(t, "", closest("ab", []string{"ac", "ad"}), "a tie suggests nothing")
+	assert.Equal(t, 0, editDistance("", ""))
+	assert.Equal(t, 3, editDistance("kitten", "sitting"))
+	assert.Equal(t, 1, editDistance("ab", "ba"))
 }

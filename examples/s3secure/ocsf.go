@@ -83,6 +83,7 @@ func (g *globals) auditOCSF(account string, accountRows []securebucket.AccountRe
 		}
 	}
 	for _, r := range accountRows {
+		r.Message = g.cliText(r.Message)
 		write(controlCheck(r.ControlResult, r.Resource, account, g.region, now))
 		blocking = blocking || r.Blocking()
 	}
@@ -98,6 +99,7 @@ func (g *globals) auditOCSF(account string, accountRows []securebucket.AccountRe
 			if r.Control == securebucket.ControlAccountBPA {
 				continue // as in the table
 			}
+			r.Message = g.cliText(r.Message)
 			write(controlCheck(r, rep.Bucket, account, rep.Region, now))
 			blocking = blocking || r.Blocking()
 		}

@@ -266,6 +266,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 			p = g.newPrinter("account", "region", "resource", "control", "status", "severity", "message")
 		}
 		for _, row := range r.Rows {
+			row.Message = g.cliText(row.Message)
 			counts[row.Status]++
 			blocking = blocking || row.Blocking()
 			switch g.format {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/s3secure/s3secure/internal/localaws"
 )
@@ -24,7 +26,9 @@ func init() {
 // ends (Ctrl-C). It prints endpoint=URL first, then export lines for a
 // shell (endpoint, Region, the owner's access key and, when serve
 // generated them, the secret: throwaway credentials for a local server;
-// with -tls the CA bundle), then a comment naming the account.
+// an unset line for the settings that would send clients elsewhere
+// (shadowingSettings); with -tls the CA bundle), then a comment naming the
+// account.
 func runServe(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (use port 0 for any free port)")
@@ -86,7 +90,8 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	} else {
 		fmt.Fprintln(w, "# AWS_SECRET_ACCESS_KEY: the one in serve's environment")
 	}
-	fmt.Fprintln(w, "unset AWS_SESSION_TOKEN")
+	fmt.Fprintf(w, "export AWS_DEFAULT_REGION=%s\n", srv.Region()) // the AWS CLI v1 reads only this one
+	fmt.Fprintf(w, "unset %s\n", strings.Join(shadowingSettings(os.Environ(), ep.CAFile == ""), " "))
 	if ep.CAFile != "" {
 		fmt.Fprintf(w, "export AWS_CA_BUNDLE=%s\n", ep.CAFile)
 	}
@@ -96,4 +101,29 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	fmt.Fprintf(w, "# account %s; serving until Ctrl-C\n", srv.Owner().ID)
 	<-ctx.Done()
 	return exitOK
+}
+
+// shadowingSettings are the variables serve's unset line names, because in
+// the shell the lines are pasted into they would send the SDK or the AWS
+// CLI elsewhere than the exported endpoint and keys: a session token (it
+// would not match the server's keys), a profile (one that does not exist
+// is an error even when keys are exported; one that does may carry
+// endpoint_url or services settings), the switch that ignores
+// AWS_ENDPOINT_URL, every service-specific AWS_ENDPOINT_URL_<SERVICE> of
+// environ (each beats AWS_ENDPOINT_URL), and, when the server is plain
+// HTTP (noCA), a CA bundle left from an earlier serve -tls: the SDK cannot
+// load its configuration once that file is gone.
+func shadowingSettings(environ []string, noCA bool) []string {
+	names := []string{"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"}
+	if noCA {
+		names = append(names, "AWS_CA_BUNDLE")
+	}
+	var perService []string
+	for _, kv := range environ {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_ENDPOINT_URL_") {
+			perService = append(perService, k)
+		}
+	}
+	slices.Sort(perService)
+	return append(names, slices.Compact(perService)...)
 }

@@ -62,6 +62,11 @@ func TestSetupErrors(t *testing.T) {
 		{"untrusted certificate", func(t *testing.T, a *testAWS) {
 			t.Setenv("AWS_CA_BUNDLE", "")
 		}, nil, "S3 ListBuckets: the TLS certificate of 127.0.0.1:", 0},
+		{"CA bundle file gone", func(t *testing.T, a *testAWS) {
+			t.Setenv("AWS_CA_BUNDLE", "/nonexistent/s3secure-ca.pem")
+		}, nil, "s3secure: load the AWS configuration: open /nonexistent/s3secure-ca.pem: no such file or directory " +
+			"(hint: AWS_CA_BUNDLE names a file that cannot be read: point it at the server's CA certificate file " +
+			"(s3secure serve -tls prints it), or unset it)\n", 0},
 		{"connection refused", nil, func(*testAWS) []string {
 			return []string{"-endpoint", refused, "audit", "-bucket", "setup-data"}
 		}, "S3 ListBuckets: connection refused by 127.0.0.1:", 0},

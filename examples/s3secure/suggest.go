@@ -96,7 +96,7 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 	}
 	if g.local {
 		// The embedded S3 starts empty: give it the bucket, with no policy.
-		if err := g.localServer.CreateBucket(*bucket, s3fake.StateAWSDefault); err != nil && !isBucketExists(err) {
+		if err := g.localBucket(*bucket, s3fake.StateAWSDefault); err != nil {
 			return g.fail(err)
 		}
 	}
