@@ -13,6 +13,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -216,7 +217,7 @@ func (b *bucketAPI) writePolicy(ctx context.Context, doc *policy.Document) error
 
 // changePolicy changes the bucket policy with [changeDocument].
 func (b *bucketAPI) changePolicy(ctx context.Context, edit documentEdit) (bool, error) {
-	return changeDocument(ctx, "bucket policy of "+b.name, b.readPolicy, b.writePolicy, edit)
+	return changeDocument(ctx, rmw.Key("s3", b.name, "policy"), "bucket policy of "+b.name, b.readPolicy, b.writePolicy, edit)
 }
 
 // oacStatement returns the OAC statement for distARN, keeping any other

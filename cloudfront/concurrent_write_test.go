@@ -195,3 +195,47 @@ func TestServeBucketVerifiesTheKeyPolicy(t *testing.T) {
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"Enable IAM User Permissions", "KeyAdmins", res.KeyPolicyStatement.Sid}, doc.Sids())
 }
+
+// TestServeBucketRetriesAbortedPolicyWrite: S3 answers 409
+// OperationAborted while another configuration change of the bucket runs,
+// and the SDK does not retry it. The grant is merged into a fresh read and
+// written again, as every write of the discipline is.
+func TestServeBucketRetriesAbortedPolicyWrite(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	e.s3.InjectFault("PutBucketPolicy", s3fake.Fault{Code: s3fake.FaultOperationAborted, Count: 1})
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, e.s3.Count("PutBucketPolicy"), "the aborted write and the one that took")
+	assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)
+}
+
+// dropsPolicyWrites accepts every PutBucketPolicy and keeps nothing, as an
+// S3-compatible endpoint without bucket policies may.
+type dropsPolicyWrites struct {
+	cloudfront.S3API
+	mu   sync.Mutex
+	puts int
+}
+
+func (d *dropsPolicyWrites) PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.puts++
+	return &s3.PutBucketPolicyOutput{}, nil
+}
+
+// TestServeBucketGrantNotKept: the endpoint accepts the grant and does not
+// keep it. Writing the same policy again would change nothing: ServeBucket
+// fails with ErrConflict after one write (it wrote the same request five
+// times before, waiting out a stale read after each).
+func TestServeBucketGrantNotKept(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	s3c := &dropsPolicyWrites{S3API: e.s3c}
+	_, err := cloudfront.ServeBucket(t.Context(), e.cfc, s3c, testBucket, nil)
+	require.ErrorIs(t, err, cloudfront.ErrConflict)
+	assert.Contains(t, err.Error(), "the endpoint did not keep the change to the bucket policy of "+testBucket)
+	var se *cloudfront.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, cloudfront.StepBucketPolicy, se.Step)
+	assert.Equal(t, 1, s3c.puts)
+}

@@ -30,13 +30,18 @@
 // neither, for a key policy), and other tools write the same policy. Every
 // policy change here ([ServeBucket]'s grant, [Migrate]'s grant and its
 // removal of the OAI statements, [CreateLegacyOAI]'s statement, the
-// SSE-KMS key statement) therefore follows one discipline: the policy is
-// read just before the write (never a copy taken earlier; Migrate reads
-// again after waiting for the deployment), our statements are merged in
-// with policy.Merge and retired ones removed, every other statement is kept
-// as read, the result is written, and the policy is read again to verify.
-// When another writer replaced it in between, the change is merged into
-// what they wrote and written again, a few times at most ([ErrConflict]).
+// SSE-KMS key statement) therefore follows the library's one write
+// discipline, described in full in
+// [github.com/s3secure/s3secure/internal/rmw]: the policy is read just
+// before the write (never a copy taken earlier; Migrate reads again after
+// waiting for the deployment), our statements are merged in with
+// policy.Merge and retired ones removed, every other statement is kept as
+// read, the result is written (again from a fresh read when S3 answers a
+// retryable error such as 409 OperationAborted), and the policy is read
+// again to verify. When another writer replaced it in between, the change
+// is merged into what they wrote and written again, 5 writes at most;
+// after that, or when the endpoint does not keep the change, the call
+// fails with [ErrConflict].
 // Distribution configurations are written with UpdateDistribution and
 // If-Match, so a concurrent change fails with PreconditionFailed instead of
 // being overwritten.

@@ -65,8 +65,10 @@ var (
 	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
 	// ErrConflict means another writer kept replacing the bucket policy (or
 	// the key policy) while the wiring merged its change in: after each of
-	// its writes the change was gone again. What the other writer wrote was
-	// kept; run the call again once they are done.
+	// its writes the change was gone again, or the endpoint accepted the
+	// write and did not keep it (it does not support bucket policies, or
+	// another writer puts the old policy back each time). What the other
+	// writer wrote was kept; run the call again once they are done.
 	ErrConflict = errors.New("cloudfront: another writer kept replacing the policy")
 
 	// ErrNoExpiry means a signed URL or cookie was requested without an

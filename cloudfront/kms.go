@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -92,7 +93,7 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 	}
 	// A key policy is replaced whole too: the same write discipline as the
 	// bucket policy (see changeDocument).
-	wrote, err := changeDocument(ctx, "key policy of "+res.KMSKeyID, read, write, func(cur *policy.Document) (*policy.Document, bool, error) {
+	wrote, err := changeDocument(ctx, rmw.Key("kms", res.KMSKeyID, "policy"), "key policy of "+res.KMSKeyID, read, write, func(cur *policy.Document) (*policy.Document, bool, error) {
 		if s, ok := statementBySid(cur, st.Sid); ok && policy.AllowsNoMoreThan(s, st) {
 			// Ours, made stricter since (a key administrator's extra
 			// condition): kept as it is, never replaced with a broader one.

@@ -50,6 +50,14 @@ func TestMigrateFaultAtEachStepKeepsAPathAndReRunCompletes(t *testing.T) {
 	s3Fault := func(op string) inject {
 		return func(e *env) { e.s3.InjectFault(op, s3fake.Fault{Code: s3fake.FaultInternalError, Count: 1}) }
 	}
+	// A policy write that fails with a retryable error is retried from a
+	// fresh read (TestServeBucketRetriesAbortedPolicyWrite): the write step
+	// fails on a refusal.
+	s3Refusal := func(op string) inject {
+		return func(e *env) {
+			e.s3.InjectFault(op, s3fake.Fault{Code: "AccessDenied", StatusCode: 403, Count: 1})
+		}
+	}
 	cases := []struct {
 		name string
 		// before runs a first, failing Migrate up to a later step.
@@ -61,13 +69,13 @@ func TestMigrateFaultAtEachStepKeepsAPathAndReRunCompletes(t *testing.T) {
 		{"list OACs", nil, cfFault("ListOriginAccessControls"), cloudfront.StepOriginAccessControl},
 		{"create OAC", nil, cfFault("CreateOriginAccessControl"), cloudfront.StepOriginAccessControl},
 		{"read bucket policy", nil, s3Fault("GetBucketPolicy"), cloudfront.StepBucketPolicy},
-		{"grant OAC", nil, s3Fault("PutBucketPolicy"), cloudfront.StepBucketPolicy},
+		{"grant OAC", nil, s3Refusal("PutBucketPolicy"), cloudfront.StepBucketPolicy},
 		{"switch origin", nil, cfFault("UpdateDistribution"), cloudfront.StepUpdateDistribution},
 		{"list distributions", nil, cfFault("ListDistributions"), cloudfront.StepRemoveOAIStatement},
 		// The OAI is first read for the OAC grant (its canonical user ID,
 		// to find the statements that name it: see oaiScope).
 		{"read OAI", nil, cfFault("GetCloudFrontOriginAccessIdentity"), cloudfront.StepBucketPolicy},
-		{"remove OAI statement", cfFault("ListDistributions"), s3Fault("PutBucketPolicy"), cloudfront.StepRemoveOAIStatement},
+		{"remove OAI statement", cfFault("ListDistributions"), s3Refusal("PutBucketPolicy"), cloudfront.StepRemoveOAIStatement},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -420,8 +421,9 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 // Public Access is reused (Created false); one that differs gives
 // [ErrAccessPointMismatch]. Calling it again with the same arguments writes
 // nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
-// a failed request is an [*AccountError] wrapping the SDK error, and the
-// result says what was done before it. The bucket must be in accountID's
+// a failed request is an [*AccountError] wrapping the SDK error (or
+// [ErrConflict], when another writer kept undoing a policy write or the
+// endpoint did not keep it), and the result says what was done before it. The bucket must be in accountID's
 // account (ExpectedBucketOwner is sent).
 func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
 	plan, err := PlanAccessPoint(ctx, control, buckets, accountID, region, bucket, name, opts)
@@ -468,7 +470,10 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 			return fail("PutAccessPointPolicy", err)
 		}
 		out, err := apWritePolicy(ctx, control, accountID, name, want.Statements)
-		res.PolicyChanged = out.wrote
+		res.PolicyChanged = out.Wrote
+		if err == nil && len(out.NotKept) > 0 {
+			err = notKeptError(out.NotKept)
+		}
 		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
@@ -526,7 +531,8 @@ func apMatches(got *s3control.GetAccessPointOutput, accountID, bucket, vpcID str
 // as described under "Writes" in the package documentation. ConfirmRemoveSelfBucketAccess is never set; ExpectedBucketOwner
 // is accountID. A merged policy over 20 KB fails with
 // policy.ErrPolicyTooLarge before any write; a failed request is an
-// [*AccountError].
+// [*AccountError], and so is a write another writer kept undoing or the
+// endpoint did not keep (wrapping [ErrConflict]).
 func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
 	return apWriteDelegation(ctx, client, bucket, accountID)
 }
@@ -616,17 +622,17 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 	if acctIsNil(client) {
 		return false, &AccountError{AccountID: accountID, Operation: "GetBucketPolicy " + bucket, Err: errAcctNoClient}
 	}
-	out, err := rmw[string, *policy.Document]{
-		key: bucket + "\x00policy", what: "bucket policy of " + bucket,
-		read: func(ctx context.Context) (string, error) { return apReadBucketPolicy(ctx, client, bucket, accountID) },
-		merge: func(cur string) (*policy.Document, []string, error) {
+	out, err := runCycle(ctx, Retry{}, rmw.Cycle[string, *policy.Document]{
+		Key: rmw.Key("s3", bucket, "policy"), What: "bucket policy of " + bucket,
+		Read: func(ctx context.Context) (string, error) { return apReadBucketPolicy(ctx, client, bucket, accountID) },
+		Merge: func(cur string) (*policy.Document, []string, error) {
 			m, err := apMergeDelegation(cur, want)
 			if err != nil || !m.Changed() {
 				return nil, nil, err
 			}
 			return m.Document, []string{apChanges(m.Changes)}, nil
 		},
-		write: func(ctx context.Context, doc *policy.Document) error {
+		Write: func(ctx context.Context, doc *policy.Document) error {
 			body, err := doc.Marshal()
 			if err != nil {
 				return err
@@ -634,21 +640,24 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 			_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)})
 			return err
 		},
-		readFP:  func(cur string) string { return cur },
-		writeFP: docFP,
-	}.run(ctx, Retry{}.withDefaults())
-	if err != nil {
-		return out.wrote, &AccountError{AccountID: accountID, Operation: "PutBucketPolicy " + bucket, Err: err}
+		ReadFP:  func(cur string) string { return cur },
+		WriteFP: docFP,
+	})
+	if err == nil && len(out.NotKept) > 0 {
+		err = notKeptError(out.NotKept)
 	}
-	return out.wrote, nil
+	if err != nil {
+		return out.Wrote, &AccountError{AccountID: accountID, Operation: "PutBucketPolicy " + bucket, Err: err}
+	}
+	return out.Wrote, nil
 }
 
 // apWritePolicy merges want into the access point's policy with the
 // package's write discipline.
-func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want []policy.Statement) (outcome, error) {
-	return rmw[string, *policy.Document]{
-		key: accountID + "\x00accesspoint\x00" + name, what: "policy of access point " + name,
-		read: func(ctx context.Context) (string, error) {
+func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want []policy.Statement) (rmw.Outcome, error) {
+	return runCycle(ctx, Retry{}, rmw.Cycle[string, *policy.Document]{
+		Key: rmw.Key("s3control", accountID, "accesspoint", name, "policy"), What: "policy of access point " + name,
+		Read: func(ctx context.Context) (string, error) {
 			out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3control.GetAccessPointPolicyOutput, error) {
 				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
 			})
@@ -660,7 +669,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 			}
 			return aws.ToString(out.Policy), nil
 		},
-		merge: func(cur string) (*policy.Document, []string, error) {
+		Merge: func(cur string) (*policy.Document, []string, error) {
 			var doc *policy.Document
 			if cur != "" {
 				d, err := policy.Parse([]byte(cur))
@@ -678,7 +687,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 			}
 			return merged, []string{apChanges(changes)}, nil
 		},
-		write: func(ctx context.Context, doc *policy.Document) error {
+		Write: func(ctx context.Context, doc *policy.Document) error {
 			body, err := doc.Marshal()
 			if err != nil {
 				return err
@@ -686,9 +695,9 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))})
 			return err
 		},
-		readFP:  func(cur string) string { return cur },
-		writeFP: docFP,
-	}.run(ctx, Retry{}.withDefaults())
+		ReadFP:  func(cur string) string { return cur },
+		WriteFP: docFP,
+	})
 }
 
 // docFP identifies a policy document about to be written.

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -514,7 +515,18 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 // for the plan's account. It refuses with a [*PublicBucketsError] (matching
 // [ErrBucketsRelyOnPublicAccess]) when the plan lists buckets that rely on
 // public access, unless opts.AllowBlockingPublicBuckets is set. A plan with
-// nothing to change sends no request. A failed write is an [*AccountError].
+// nothing to change sends no request.
+//
+// PutPublicAccessBlock replaces the whole configuration, so it is written
+// with the package's write discipline (see "Writes" in the package
+// documentation): the settings are read again just before the write (a
+// setting another writer turned on since the plan stays on, and nothing is
+// written when all four are on by then), and read back after it; a writer
+// who put back their older configuration in between is merged with again.
+// A failed request is an [*AccountError]. So is a write the endpoint did
+// not keep (the read-back misses a setting the write turned on), or one
+// another writer kept undoing: it wraps [ErrConflict] and names the
+// settings.
 //
 // AWS applies the change to every Region; it may take a while to
 // propagate.
@@ -539,13 +551,47 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 	if acctIsNil(control) {
 		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: errAcctNoClient}
 	}
-	_, err := control.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
-		AccountId: aws.String(plan.AccountID), PublicAccessBlockConfiguration: target.s3control(),
+	op := "GetPublicAccessBlock"
+	out, err := runCycle(ctx, Retry{}, rmw.Cycle[PublicAccessBlockSettings, PublicAccessBlockSettings]{
+		Key: rmw.Key("s3control", plan.AccountID, "publicAccessBlock"), What: "account Block Public Access",
+		Read: func(ctx context.Context) (PublicAccessBlockSettings, error) {
+			op = "GetPublicAccessBlock"
+			return acctReadBPA(ctx, control, plan.AccountID)
+		},
+		Merge: turnOn(target),
+		Write: func(ctx context.Context, next PublicAccessBlockSettings) error {
+			op = "PutPublicAccessBlock"
+			_, err := control.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
+				AccountId: aws.String(plan.AccountID), PublicAccessBlockConfiguration: next.s3control(),
+			})
+			return err
+		},
+		ReadFP:  PublicAccessBlockSettings.fp,
+		WriteFP: PublicAccessBlockSettings.fp,
 	})
+	if err == nil && len(out.NotKept) > 0 {
+		op, err = "PutPublicAccessBlock", notKeptError(out.NotKept)
+	}
 	if err != nil {
-		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: err}
+		return &AccountError{AccountID: plan.AccountID, Operation: op, Err: err}
 	}
 	return nil
+}
+
+// acctReadBPA reads the account's Block Public Access settings for a
+// write: all off when there is no configuration.
+func acctReadBPA(ctx context.Context, control AccountControlAPI, accountID string) (PublicAccessBlockSettings, error) {
+	out, err := call(ctx, Retry{}, func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
+		return control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
+	})
+	if err != nil {
+		var nf *s3ctltypes.NoSuchPublicAccessBlockConfiguration
+		if errors.As(err, &nf) || hasCode(err, "NoSuchPublicAccessBlockConfiguration") {
+			return PublicAccessBlockSettings{}, nil
+		}
+		return PublicAccessBlockSettings{}, err
+	}
+	return PublicAccessBlockFromS3Control(out.PublicAccessBlockConfiguration), nil
 }
 
 // SetAccountPublicAccessBlock plans and applies account Block Public Access

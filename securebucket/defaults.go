@@ -1,6 +1,6 @@
 package securebucket
 
-import "time"
+import "github.com/s3secure/s3secure/internal/rmw"
 
 // Defaults. Each is pinned by TestDefaults; change one only with a reason
 // written next to it.
@@ -24,30 +24,16 @@ const (
 	// retryable error (409 OperationAborted, throttling, 5xx, a dropped
 	// connection) is tried in all. S3 returns OperationAborted for seconds
 	// after a bucket is created or while another configuration change runs.
-	DefaultMaxAttempts = 8
+	DefaultMaxAttempts = rmw.DefaultMaxAttempts
 
 	// DefaultRetryBaseDelay is the first backoff delay; each retry doubles
 	// it (with full jitter) up to DefaultRetryMaxDelay.
-	DefaultRetryBaseDelay = 100 * time.Millisecond
+	DefaultRetryBaseDelay = rmw.DefaultBaseDelay
 
 	// DefaultRetryMaxDelay caps one backoff delay.
-	DefaultRetryMaxDelay = 5 * time.Second
+	DefaultRetryMaxDelay = rmw.DefaultMaxDelay
 
 	// MaxPolicySize is S3's bucket policy limit: 20 KB, measured as 20,480
 	// bytes with whitespace removed.
 	MaxPolicySize = 20480
-
-	// verifyRounds is how many read-merge-write-verify rounds a
-	// whole-replace setting (bucket policy, lifecycle rules, encryption, …)
-	// gets before Harden reports ErrConflict. S3 has no conditional write for these, so a concurrent
-	// writer can replace ours; re-reading and re-merging converges unless
-	// the other writer keeps removing our statements.
-	verifyRounds = 5
-
-	// staleReadBudget caps how long, in all, Harden re-reads a setting
-	// that still shows its value from before our write (S3's bucket
-	// configuration is eventually consistent; the lag is normally well
-	// under a second) before it concludes that the endpoint did not keep
-	// the write. Retry.BaseDelay scales it down (50 × BaseDelay).
-	staleReadBudget = 5 * time.Second
 )

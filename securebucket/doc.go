@@ -93,33 +93,32 @@
 // write conditionally (no ETag, no If-Match): Block Public Access, Object
 // Ownership, default encryption, versioning, lifecycle, the bucket policy
 // (and a logging target's), Object Lock and server access logging. Each is
-// written with one discipline, at the moment of the write, not from the
-// plan's read:
+// written at the moment of the write, not from the plan's read, with the
+// library's one write discipline, described in full in
+// [github.com/s3secure/s3secure/internal/rmw]:
 //
 //  1. Fresh read: the setting is read again one request before the write.
-//  2. Merge: the step's decision is taken again on that read, with the same
-//     rules as the plan (ours added or replaced, everything else carried
-//     through; never weaker than what was read). If the read already holds
-//     our part, nothing is written.
+//  2. Merge: the step's decision is taken again on that read, with the
+//     same rules as the plan (ours added or replaced, everything else
+//     carried through; never weaker than what was read). If the read
+//     already holds our part, nothing is written.
 //  3. Write: the merged value, with all its fields. A retryable failure
-//     goes back to 1, never resends an old merge.
-//  4. Verify: after about twice the read-to-write time, the setting is
-//     read again. If another writer replaced it, Harden merges again (up to
-//     5 rounds, then [ErrConflict]); it never overwrites what it has not
-//     read. A read that still shows the value from before the write is
-//     re-read for a while (S3's bucket configuration is eventually
-//     consistent). If the endpoint does not keep part of the write (the
-//     merge would send the same request again), the step ends with
-//     [ActionNotKept] naming what was dropped, rather than an endless
-//     update.
+//     goes back to 1 ([Retry]), never resends an old merge.
+//  4. Verify: the setting is read again. If another writer replaced it,
+//     Harden merges again (up to 5 writes, then [ErrConflict]); it never
+//     overwrites what it has not read. If the endpoint does not keep part
+//     of the write, the step ends with [ActionNotKept] naming what was
+//     dropped, rather than an endless update.
 //
 // [CreateAccessPoint] and [DelegateToAccessPoints] write the access point
-// policy and the bucket policy the same way.
+// policy and the bucket policy the same way, and
+// [ApplyAccountPublicAccessBlock] the account's Block Public Access; a
+// change the endpoint does not keep fails them with [ErrConflict].
 //
-// Within one process, cycles on the same setting of the same bucket are
-// serialised. Between processes the window in which a concurrent change
-// can be lost is the one round trip between 1 and 3, which S3's API
-// cannot close; verification catches every later change.
+// Within one process, writes to the same setting of the same bucket take
+// turns. Between processes the window in which a
+// concurrent change can be lost is the one round trip between 1 and 3,
+// which S3's API cannot close; verification catches every later change.
 //
 // Protection first. The writes are ordered so that a failure at any point
 // leaves the bucket more protected than before and S3 accepts each write:

@@ -32,7 +32,11 @@ var (
 
 	// ErrConflict means another writer kept changing the same bucket
 	// setting while Harden tried to merge into it, and Harden gave up
-	// rather than overwrite the other writer's change.
+	// rather than overwrite the other writer's change. The account-level
+	// writes ([ApplyAccountPublicAccessBlock], [CreateAccessPoint],
+	// [DelegateToAccessPoints]) also fail with it when the endpoint
+	// accepted a write and did not keep it (Harden reports that as
+	// [ActionNotKept] instead).
 	ErrConflict = errors.New("securebucket: concurrent modification did not settle")
 
 	// ErrIncompatible means the bucket's current state rules out a requested

@@ -1,21 +1,15 @@
 package securebucket
 
 // White-box tests of the pure helpers: policy statement recognition,
-// lifecycle merging, retry classification. Everything that talks to S3 is
+// lifecycle merging. Everything that talks to S3 is
 // tested black-box against internal/s3fake in the _test package.
 
 import (
-	"context"
-	"errors"
-	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -177,69 +171,4 @@ func TestMergeLifecycle(t *testing.T) {
 	assert.Nil(t, rules[1].Filter)
 	//lint:ignore SA1019 checking the legacy form on purpose
 	assert.Equal(t, "", aws.ToString(rules[1].Prefix))
-}
-
-func apiErr(code string, status int) error {
-	return &smithyhttp.ResponseError{
-		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
-		Err:      &smithy.GenericAPIError{Code: code, Message: "m"},
-	}
-}
-
-func TestRetryable(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want bool
-	}{
-		{apiErr("OperationAborted", 409), true},
-		{apiErr("SlowDown", 503), true},
-		{apiErr("InternalError", 500), true},
-		{apiErr("AccessDenied", 403), false},
-		{apiErr("NoSuchBucket", 404), false},
-		{apiErr("MalformedPolicy", 400), false},
-		{&smithyhttp.RequestSendError{Err: errors.New("read: connection reset by peer")}, true},
-		{context.Canceled, false},
-		{errors.New("plain"), false},
-	} {
-		assert.Equal(t, c.want, retryable(c.err), "%v", c.err)
-	}
-}
-
-func TestCallRetries(t *testing.T) {
-	r := Retry{MaxAttempts: 4, BaseDelay: time.Microsecond, MaxDelay: time.Millisecond}
-	n := 0
-	_, err := call(t.Context(), r, func(context.Context) (int, error) {
-		n++
-		return 0, apiErr("OperationAborted", 409)
-	})
-	assert.Equal(t, 4, n)
-	assert.Equal(t, "OperationAborted", errorCode(err))
-
-	n = 0
-	v, err := call(t.Context(), r, func(context.Context) (int, error) {
-		n++
-		if n < 3 {
-			return 0, apiErr("SlowDown", 503)
-		}
-		return 42, nil
-	})
-	require.NoError(t, err)
-	assert.Equal(t, 42, v)
-
-	n = 0
-	_, err = call(t.Context(), r, func(context.Context) (int, error) {
-		n++
-		return 0, apiErr("AccessDenied", 403)
-	})
-	assert.Equal(t, 1, n, "not retried")
-	assert.Error(t, err)
-}
-
-func TestBackoffBounded(t *testing.T) {
-	r := Retry{}.withDefaults()
-	for attempt := 0; attempt < 40; attempt++ {
-		d := backoff(r, attempt)
-		assert.GreaterOrEqual(t, d, time.Duration(0))
-		assert.LessOrEqual(t, d, DefaultRetryMaxDelay)
-	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // StepName names one hardening step. Steps run in the order listed here,
@@ -143,7 +145,7 @@ type planned struct {
 	// reads the setting again, merges, writes and verifies. It reports
 	// whether it wrote (nothing when the fresh read found the change made)
 	// and what the endpoint did not keep. nil for ActionNone.
-	apply func(ctx context.Context) (outcome, error)
+	apply func(ctx context.Context) (rmw.Outcome, error)
 	// omit leaves the step out of the plan (a step that only exists in
 	// some states, StepBlockPublicPolicy).
 	omit bool
@@ -270,17 +272,16 @@ func (h *hardener) harden(ctx context.Context) (*Result, error) {
 		}
 		out, err := s.apply(ctx)
 		st := &res.Steps[i]
-		st.Applied = out.wrote
+		st.Applied = out.Wrote
 		if err != nil {
 			return res, &StepError{Bucket: h.bucket, Step: s.Name, Err: err}
 		}
 		switch {
-		case len(out.notKept) > 0:
+		case len(out.NotKept) > 0:
 			st.Notes = append(st.Notes, "wrote: "+st.Detail)
 			st.Action = ActionNotKept
-			st.Detail = "the endpoint did not keep: " + strings.Join(out.notKept, "; ") +
-				" (read back after the write; it does not support this, or another writer puts the old value back)"
-		case !out.wrote:
+			st.Detail = notKeptDetail(out.NotKept)
+		case !out.Wrote:
 			st.Notes = append(st.Notes, "already done when applied (another writer made the change)")
 		}
 	}
@@ -344,7 +345,7 @@ func none(detail string, notes ...string) planned {
 }
 
 // change returns a step that writes with apply.
-func change(action Action, detail string, apply func(ctx context.Context) (outcome, error), notes ...string) planned {
+func change(action Action, detail string, apply func(ctx context.Context) (rmw.Outcome, error), notes ...string) planned {
 	return planned{Step: Step{Action: action, Detail: detail, Notes: notes}, apply: apply}
 }
 

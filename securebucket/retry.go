@@ -3,11 +3,9 @@ package securebucket
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // Retry says how requests that fail with a retryable error are retried:
@@ -43,83 +41,22 @@ func (r Retry) validate() error {
 	return nil
 }
 
+// policy returns r as the write discipline's retry policy, with the
+// defaults filled in.
+func (r Retry) policy() rmw.Policy {
+	return rmw.Policy{MaxAttempts: r.MaxAttempts, BaseDelay: r.BaseDelay, MaxDelay: r.MaxDelay}.WithDefaults()
+}
+
+// withDefaults returns r with its defaults filled in.
 func (r Retry) withDefaults() Retry {
-	if r.MaxAttempts == 0 {
-		r.MaxAttempts = DefaultMaxAttempts
-	}
-	if r.BaseDelay == 0 {
-		r.BaseDelay = DefaultRetryBaseDelay
-	}
-	if r.MaxDelay == 0 {
-		r.MaxDelay = DefaultRetryMaxDelay
-	}
-	if r.MaxDelay < r.BaseDelay {
-		r.MaxDelay = r.BaseDelay
-	}
-	return r
-}
-
-// staleBudget is how long, in all, a write's verification re-reads a
-// setting that still shows its value from before the write: 50 times
-// BaseDelay, at most staleReadBudget.
-func (r Retry) staleBudget() time.Duration {
-	return min(staleReadBudget, 50*r.BaseDelay)
-}
-
-// retryables are the SDK's own retryable classes plus OperationAborted,
-// which S3 documents as "please try again" but the SDK does not retry.
-var retryables = retry.IsErrorRetryables(append([]retry.IsErrorRetryable{
-	retry.RetryableErrorCode{Codes: map[string]struct{}{"OperationAborted": {}, "InternalError": {}, "ServiceUnavailable": {}}},
-}, retry.DefaultRetryables...))
-
-// retryable reports whether err is worth another attempt.
-func retryable(err error) bool {
-	return retryables.IsErrorRetryable(err) == aws.TrueTernary
+	p := r.policy()
+	return Retry{MaxAttempts: p.MaxAttempts, BaseDelay: p.BaseDelay, MaxDelay: p.MaxDelay}
 }
 
 // call runs fn until it succeeds, fails with an error that is not
-// retryable, runs out of attempts, or ctx ends. It returns fn's last error
-// unchanged, so the SDK error is wrapped only once, by the caller.
+// retryable, runs out of attempts, or ctx ends ([rmw.Do]). It returns fn's
+// last error unchanged, so the SDK error is wrapped only once, by the
+// caller.
 func call[T any](ctx context.Context, r Retry, fn func(context.Context) (T, error)) (T, error) {
-	var (
-		out T
-		err error
-	)
-	for attempt := 0; ; attempt++ {
-		out, err = fn(ctx)
-		if err == nil || !retryable(err) || attempt+1 >= r.MaxAttempts || ctx.Err() != nil {
-			return out, err
-		}
-		if werr := sleep(ctx, backoff(r, attempt)); werr != nil {
-			return out, err
-		}
-	}
-}
-
-// backoff is the delay before retry number attempt+1: uniformly random in
-// [0, min(MaxDelay, BaseDelay·2^attempt)] ("full jitter").
-func backoff(r Retry, attempt int) time.Duration {
-	d := r.BaseDelay
-	for i := 0; i < attempt && d < r.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, r.MaxDelay)
-	if d <= 0 {
-		return 0
-	}
-	return time.Duration(rand.Int64N(int64(d) + 1))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return rmw.Do(ctx, r.policy(), fn)
 }

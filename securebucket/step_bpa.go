@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // neutralising are the Block Public Access settings that Harden turns on
@@ -84,19 +86,13 @@ func planBlockPublicPolicy(_ context.Context, h *hardener) (planned, error) {
 }
 
 // applyBPA writes want on top of a fresh read of the bucket's settings.
-func (h *hardener) applyBPA(want PublicAccessBlockSettings) func(context.Context) (outcome, error) {
-	return func(ctx context.Context) (outcome, error) {
-		return rmw[PublicAccessBlockSettings, PublicAccessBlockSettings]{
-			key: h.bucket + "\x00bpa", what: "public access block",
-			read: freshRead(h, h.bucket, partBPA, func(st *state) PublicAccessBlockSettings { return PublicAccessBlockFromS3(st.bpa) }),
-			merge: func(cur PublicAccessBlockSettings) (PublicAccessBlockSettings, []string, error) {
-				next := cur.Union(want)
-				if next == cur {
-					return cur, nil, nil
-				}
-				return next, []string{"turn on " + strings.Join(onNames(subtract(next, cur)), ", ")}, nil
-			},
-			write: func(ctx context.Context, next PublicAccessBlockSettings) error {
+func (h *hardener) applyBPA(want PublicAccessBlockSettings) func(context.Context) (rmw.Outcome, error) {
+	return func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[PublicAccessBlockSettings, PublicAccessBlockSettings]{
+			Key: rmw.Key("s3", h.bucket, "publicAccessBlock"), What: "public access block",
+			Read:  freshRead(h, h.bucket, partBPA, func(st *state) PublicAccessBlockSettings { return PublicAccessBlockFromS3(st.bpa) }),
+			Merge: turnOn(want),
+			Write: func(ctx context.Context, next PublicAccessBlockSettings) error {
 				_, err := h.api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
 					Bucket:                         aws.String(h.bucket),
 					ExpectedBucketOwner:            h.r.owner,
@@ -104,11 +100,26 @@ func (h *hardener) applyBPA(want PublicAccessBlockSettings) func(context.Context
 				}, h.r.optFns...)
 				return err
 			},
-			readFP:  func(c PublicAccessBlockSettings) string { return fmt.Sprint(c) },
-			writeFP: func(c PublicAccessBlockSettings) string { return fmt.Sprint(c) },
-		}.run(ctx, h.r.retry)
+			ReadFP:  PublicAccessBlockSettings.fp,
+			WriteFP: PublicAccessBlockSettings.fp,
+		})
 	}
 }
+
+// turnOn is the merge of a Block Public Access write: the settings of want
+// turned on, every setting on in cur kept on.
+func turnOn(want PublicAccessBlockSettings) func(cur PublicAccessBlockSettings) (PublicAccessBlockSettings, []string, error) {
+	return func(cur PublicAccessBlockSettings) (PublicAccessBlockSettings, []string, error) {
+		next := cur.Union(want)
+		if next == cur {
+			return cur, nil, nil
+		}
+		return next, []string{"turn on " + strings.Join(onNames(subtract(next, cur)), ", ")}, nil
+	}
+}
+
+// fp identifies the settings in a write cycle.
+func (s PublicAccessBlockSettings) fp() string { return fmt.Sprint(s) }
 
 // s3 returns the S3 form. All four flags are always sent:
 // PutPublicAccessBlock replaces the whole configuration and an omitted flag

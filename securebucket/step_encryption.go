@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // planEncryption sets default encryption: SSE-S3, or SSE-KMS with
@@ -30,11 +32,11 @@ func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 	if err := h.checkKeyFor(ctx, d.next); err != nil {
 		return planned{}, err
 	}
-	apply := func(ctx context.Context) (outcome, error) {
-		return rmw[*types.ServerSideEncryptionConfiguration, []types.ServerSideEncryptionRule]{
-			key: h.bucket + "\x00encryption", what: "bucket encryption",
-			read: freshRead(h, h.bucket, partEncryption, func(st *state) *types.ServerSideEncryptionConfiguration { return st.encryption }),
-			merge: func(cur *types.ServerSideEncryptionConfiguration) ([]types.ServerSideEncryptionRule, []string, error) {
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[*types.ServerSideEncryptionConfiguration, []types.ServerSideEncryptionRule]{
+			Key: rmw.Key("s3", h.bucket, "encryption"), What: "bucket encryption",
+			Read: freshRead(h, h.bucket, partEncryption, func(st *state) *types.ServerSideEncryptionConfiguration { return st.encryption }),
+			Merge: func(cur *types.ServerSideEncryptionConfiguration) ([]types.ServerSideEncryptionRule, []string, error) {
 				d := h.decideEncryption(cur)
 				if len(d.what) > 0 {
 					if err := h.checkKeyFor(ctx, d.next); err != nil {
@@ -43,7 +45,7 @@ func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 				}
 				return d.next, d.what, nil
 			},
-			write: func(ctx context.Context, rules []types.ServerSideEncryptionRule) error {
+			Write: func(ctx context.Context, rules []types.ServerSideEncryptionRule) error {
 				_, err := h.api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{
 					Bucket:                            aws.String(h.bucket),
 					ExpectedBucketOwner:               h.r.owner,
@@ -51,14 +53,14 @@ func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 				}, h.r.optFns...)
 				return err
 			},
-			readFP: func(c *types.ServerSideEncryptionConfiguration) string {
+			ReadFP: func(c *types.ServerSideEncryptionConfiguration) string {
 				if c == nil {
 					return "none"
 				}
 				return encryptionFP(c.Rules)
 			},
-			writeFP: encryptionFP,
-		}.run(ctx, h.r.retry)
+			WriteFP: encryptionFP,
+		})
 	}
 	return change(action, strings.Join(d.what, "; "), apply, d.notes...), nil
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // planLifecycle adds the rule that aborts unfinished multipart uploads,
@@ -57,11 +59,11 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 		}
 		return string(b) + "\x00" + string(cur.minSize)
 	}
-	apply := func(ctx context.Context) (outcome, error) {
-		return rmw[current, current]{
-			key: h.bucket + "\x00lifecycle", what: "lifecycle configuration",
-			read: freshRead(h, h.bucket, partLifecycle, func(st *state) current { return current{st.lifecycle, st.lifecycleMinSize} }),
-			merge: func(cur current) (current, []string, error) {
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[current, current]{
+			Key: rmw.Key("s3", h.bucket, "lifecycle"), What: "lifecycle configuration",
+			Read: freshRead(h, h.bucket, partLifecycle, func(st *state) current { return current{st.lifecycle, st.lifecycleMinSize} }),
+			Merge: func(cur current) (current, []string, error) {
 				rules, st, _ := mergeLifecycle(cur.rules, days)
 				switch st {
 				case lcForeign:
@@ -73,7 +75,7 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 				}
 				return cur, nil, nil
 			},
-			write: func(ctx context.Context, next current) error {
+			Write: func(ctx context.Context, next current) error {
 				_, err := h.api.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
 					Bucket:                             aws.String(h.bucket),
 					ExpectedBucketOwner:                h.r.owner,
@@ -82,9 +84,9 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 				}, h.r.optFns...)
 				return err
 			},
-			readFP:  fingerprint,
-			writeFP: fingerprint,
-		}.run(ctx, h.r.retry)
+			ReadFP:  fingerprint,
+			WriteFP: fingerprint,
+		})
 	}
 	return change(action, detail, apply), nil
 }

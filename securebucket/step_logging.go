@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -125,20 +126,20 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	case !sameTarget:
 		what = append(what, fmt.Sprintf("log to s3://%s/%s (was s3://%s/%s)", l.TargetBucket, l.TargetPrefix, aws.ToString(cur.TargetBucket), aws.ToString(cur.TargetPrefix)))
 	}
-	apply := func(ctx context.Context) (outcome, error) {
-		var out outcome
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
+		var out rmw.Outcome
 		if tm.changed {
 			o, err := h.writePolicy(ctx, l.TargetBucket, func(cur string) (*policyMerge, error) {
 				return mergeTargetPolicy(cur, stmt)
 			})
-			out.add(o)
+			out.Add(o)
 			if err != nil {
 				return out, fmt.Errorf("logging target %s: %w", l.TargetBucket, err)
 			}
 		}
 		if !sameTarget {
 			o, err := h.applyLogging(ctx)
-			out.add(o)
+			out.Add(o)
 			if err != nil {
 				return out, err
 			}
@@ -153,12 +154,12 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 // whole configuration: the key format (TargetObjectKeyFormat) read is
 // carried over, and so are ACL grants (TargetGrants) with AllowACLs (S3
 // refuses them on a bucket with ACLs disabled).
-func (h *hardener) applyLogging(ctx context.Context) (outcome, error) {
+func (h *hardener) applyLogging(ctx context.Context) (rmw.Outcome, error) {
 	l := h.o.Logging
-	return rmw[*types.LoggingEnabled, *types.LoggingEnabled]{
-		key: h.bucket + "\x00logging", what: "bucket logging",
-		read: freshRead(h, h.bucket, partLogging, func(st *state) *types.LoggingEnabled { return st.logging }),
-		merge: func(cur *types.LoggingEnabled) (*types.LoggingEnabled, []string, error) {
+	return runCycle(ctx, h.r.retry, rmw.Cycle[*types.LoggingEnabled, *types.LoggingEnabled]{
+		Key: rmw.Key("s3", h.bucket, "logging"), What: "bucket logging",
+		Read: freshRead(h, h.bucket, partLogging, func(st *state) *types.LoggingEnabled { return st.logging }),
+		Merge: func(cur *types.LoggingEnabled) (*types.LoggingEnabled, []string, error) {
 			if cur != nil && aws.ToString(cur.TargetBucket) == l.TargetBucket && aws.ToString(cur.TargetPrefix) == l.TargetPrefix {
 				return cur, nil, nil
 			}
@@ -171,7 +172,7 @@ func (h *hardener) applyLogging(ctx context.Context) (outcome, error) {
 			}
 			return next, []string{fmt.Sprintf("log to s3://%s/%s", l.TargetBucket, l.TargetPrefix)}, nil
 		},
-		write: func(ctx context.Context, next *types.LoggingEnabled) error {
+		Write: func(ctx context.Context, next *types.LoggingEnabled) error {
 			_, err := h.api.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{
 				Bucket:              aws.String(h.bucket),
 				ExpectedBucketOwner: h.r.owner,
@@ -179,9 +180,9 @@ func (h *hardener) applyLogging(ctx context.Context) (outcome, error) {
 			}, h.r.optFns...)
 			return err
 		},
-		readFP:  loggingFP,
-		writeFP: loggingFP,
-	}.run(ctx, h.r.retry)
+		ReadFP:  loggingFP,
+		WriteFP: loggingFP,
+	})
 }
 
 func loggingFP(l *types.LoggingEnabled) string {

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // planObjectLock enables Object Lock (versioning is enabled by the
@@ -25,15 +27,15 @@ func planObjectLock(_ context.Context, h *hardener) (planned, error) {
 	if enabled(h.st.objectLock) {
 		action = ActionUpdate
 	}
-	apply := func(ctx context.Context) (outcome, error) {
-		return rmw[*types.ObjectLockConfiguration, *types.ObjectLockConfiguration]{
-			key: h.bucket + "\x00objectlock", what: "Object Lock configuration",
-			read: freshRead(h, h.bucket, partObjectLock, func(st *state) *types.ObjectLockConfiguration { return st.objectLock }),
-			merge: func(cur *types.ObjectLockConfiguration) (*types.ObjectLockConfiguration, []string, error) {
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[*types.ObjectLockConfiguration, *types.ObjectLockConfiguration]{
+			Key: rmw.Key("s3", h.bucket, "objectLock"), What: "Object Lock configuration",
+			Read: freshRead(h, h.bucket, partObjectLock, func(st *state) *types.ObjectLockConfiguration { return st.objectLock }),
+			Merge: func(cur *types.ObjectLockConfiguration) (*types.ObjectLockConfiguration, []string, error) {
 				d := h.decideObjectLock(cur)
 				return d.next, d.what, nil
 			},
-			write: func(ctx context.Context, next *types.ObjectLockConfiguration) error {
+			Write: func(ctx context.Context, next *types.ObjectLockConfiguration) error {
 				_, err := h.api.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{
 					Bucket:                  aws.String(h.bucket),
 					ExpectedBucketOwner:     h.r.owner,
@@ -41,9 +43,9 @@ func planObjectLock(_ context.Context, h *hardener) (planned, error) {
 				}, h.r.optFns...)
 				return err
 			},
-			readFP:  objectLockFP,
-			writeFP: objectLockFP,
-		}.run(ctx, h.r.retry)
+			ReadFP:  objectLockFP,
+			WriteFP: objectLockFP,
+		})
 	}
 	return change(action, d.what[0], apply, d.notes...), nil
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 func needsOwnership(o *Options) part {
@@ -52,13 +54,13 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 			notes = append(notes, "removes ACL grant "+g.String())
 		}
 	}
-	apply := func(ctx context.Context) (outcome, error) {
-		return rmw[*state, *state]{
-			key: h.bucket + "\x00ownership", what: "ownership controls",
-			read: func(ctx context.Context) (*state, error) {
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[*state, *state]{
+			Key: rmw.Key("s3", h.bucket, "ownershipControls"), What: "ownership controls",
+			Read: func(ctx context.Context) (*state, error) {
 				return h.fresh(ctx, h.bucket, partOwnership|partACL)
 			},
-			merge: func(cur *state) (*state, []string, error) {
+			Merge: func(cur *state) (*state, []string, error) {
 				if cur.ownership == types.ObjectOwnershipBucketOwnerEnforced {
 					return cur, nil, nil
 				}
@@ -67,10 +69,10 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 				}
 				return cur, []string{"set Object Ownership to BucketOwnerEnforced"}, nil
 			},
-			write:   h.writeOwnership,
-			readFP:  func(s *state) string { return string(s.ownership) },
-			writeFP: func(*state) string { return string(types.ObjectOwnershipBucketOwnerEnforced) },
-		}.run(ctx, h.r.retry)
+			Write:   h.writeOwnership,
+			ReadFP:  func(s *state) string { return string(s.ownership) },
+			WriteFP: func(*state) string { return string(types.ObjectOwnershipBucketOwnerEnforced) },
+		})
 	}
 	return change(action, detail, apply, notes...), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -224,7 +225,7 @@ func planPolicy(ctx context.Context, h *hardener) (planned, error) {
 	if h.st.policy == "" {
 		action = ActionCreate
 	}
-	apply := func(ctx context.Context) (outcome, error) {
+	apply := func(ctx context.Context) (rmw.Outcome, error) {
 		return h.writePolicy(ctx, h.bucket, func(cur string) (*policyMerge, error) {
 			return h.mergePolicy(cur, required)
 		})
@@ -237,11 +238,11 @@ func planPolicy(ctx context.Context, h *hardener) (planned, error) {
 // policies. The size is checked before every PUT, and
 // ConfirmRemoveSelfBucketAccess is never set, so the caller cannot lock
 // themselves out of the policy.
-func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cur string) (*policyMerge, error)) (outcome, error) {
-	return rmw[string, *policyMerge]{
-		key: bucket + "\x00policy", what: "bucket policy of " + bucket,
-		read: freshRead(h, bucket, partPolicy, func(st *state) string { return st.policy }),
-		merge: func(cur string) (*policyMerge, []string, error) {
+func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cur string) (*policyMerge, error)) (rmw.Outcome, error) {
+	return runCycle(ctx, h.r.retry, rmw.Cycle[string, *policyMerge]{
+		Key: rmw.Key("s3", bucket, "policy"), What: "bucket policy of " + bucket,
+		Read: freshRead(h, bucket, partPolicy, func(st *state) string { return st.policy }),
+		Merge: func(cur string) (*policyMerge, []string, error) {
 			m, err := merge(cur)
 			if err != nil || !m.changed {
 				return nil, nil, err
@@ -255,7 +256,7 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 			}
 			return m, what, nil
 		},
-		write: func(ctx context.Context, m *policyMerge) error {
+		Write: func(ctx context.Context, m *policyMerge) error {
 			body, err := m.doc.Marshal()
 			if err != nil {
 				return fmt.Errorf("marshal: %w", err)
@@ -271,9 +272,9 @@ func (h *hardener) writePolicy(ctx context.Context, bucket string, merge func(cu
 			}
 			return err
 		},
-		readFP:  func(cur string) string { return cur },
-		writeFP: func(m *policyMerge) string { return docFP(m.doc) },
-	}.run(ctx, h.r.retry)
+		ReadFP:  func(cur string) string { return cur },
+		WriteFP: func(m *policyMerge) string { return docFP(m.doc) },
+	})
 }
 
 // checkPolicy runs Options.PolicyCheck on a policy Harden is about to

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // versioning is the versioning sub-resource: its status and MFA delete.
@@ -62,13 +64,13 @@ func (h *hardener) decideVersioning(cur versioning, mfaDelete bool) (versioning,
 
 // applyVersioning writes versioning (and MFA delete with mfaDelete) with
 // the package's write discipline.
-func (h *hardener) applyVersioning(mfaDelete bool) func(context.Context) (outcome, error) {
-	return func(ctx context.Context) (outcome, error) {
-		return rmw[versioning, versioning]{
-			key: h.bucket + "\x00versioning", what: "bucket versioning",
-			read:  freshRead(h, h.bucket, partVersioning, func(st *state) versioning { return versioning{st.versioning, st.mfaDelete} }),
-			merge: func(cur versioning) (versioning, []string, error) { return h.decideVersioning(cur, mfaDelete) },
-			write: func(ctx context.Context, next versioning) error {
+func (h *hardener) applyVersioning(mfaDelete bool) func(context.Context) (rmw.Outcome, error) {
+	return func(ctx context.Context) (rmw.Outcome, error) {
+		return runCycle(ctx, h.r.retry, rmw.Cycle[versioning, versioning]{
+			Key: rmw.Key("s3", h.bucket, "versioning"), What: "bucket versioning",
+			Read:  freshRead(h, h.bucket, partVersioning, func(st *state) versioning { return versioning{st.versioning, st.mfaDelete} }),
+			Merge: func(cur versioning) (versioning, []string, error) { return h.decideVersioning(cur, mfaDelete) },
+			Write: func(ctx context.Context, next versioning) error {
 				in := &s3.PutBucketVersioningInput{
 					Bucket:                  aws.String(h.bucket),
 					ExpectedBucketOwner:     h.r.owner,
@@ -86,9 +88,9 @@ func (h *hardener) applyVersioning(mfaDelete bool) func(context.Context) (outcom
 				}
 				return err
 			},
-			readFP:  versioning.fp,
-			writeFP: versioning.fp,
-		}.run(ctx, h.r.retry)
+			ReadFP:  versioning.fp,
+			WriteFP: versioning.fp,
+		})
 	}
 }
 
