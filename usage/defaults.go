@@ -13,8 +13,8 @@ const (
 	// a bucket policy of dozens of principals to stay under S3's 20 KB.
 	DefaultMaxResources = 10
 	// DefaultConcurrency is how many log objects are read at once: enough
-	// to hide S3's first-byte latency; each reader holds one 256 KiB
-	// buffer.
+	// to hide S3's first-byte latency; each reader holds two 64 KiB
+	// buffers (and gzip's window).
 	DefaultConcurrency = 4
 	// DefaultMaxTrackedKeys is the most keys (or prefixes) remembered for
 	// one principal and action while reading; beyond it the closest are

@@ -35,7 +35,9 @@
 // [ParseCloudTrail]: both stream, read gzip as S3 and CloudTrail deliver
 // it, and give one [Record] per request. A malformed line is counted and
 // described, with its file and line, in the [ParseStats]; it never stops a
-// run.
+// run. [ServerAccessLogScanner] reads server access logs without copying
+// (a record is valid until the next Scan, like [bufio.Scanner.Bytes]), with
+// no allocation per line.
 //
 // It is a package of its own, beside policy and analyzer rather than in
 // either: it reads logs and S3 objects (policy depends on no AWS client),

@@ -28,6 +28,28 @@ this line is not a log record
 	// 1 records, 1 malformed: usage: access.log:2: bad time
 }
 
+func ExampleServerAccessLogScanner() {
+	log := `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports [06/Feb/2024:00:00:38 +0000] 192.0.2.3 arn:aws:iam::111122223333:user/alice R1 REST.GET.OBJECT 2024/q1.csv "GET /reports/2024/q1.csv HTTP/1.1" 200 - 113 113 7 - "-" "sdk" - H= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader reports.s3.amazonaws.com TLSv1.3 - -
+79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be reports [06/Feb/2024:00:01:02 +0000] 192.0.2.3 arn:aws:iam::111122223333:user/alice R2 REST.PUT.OBJECT 2024/q2.csv "PUT /reports/2024/q2.csv HTTP/1.1" 200 - - 113 9 - "-" "sdk" - H= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader reports.s3.amazonaws.com TLSv1.3 - -
+`
+	sc := usage.NewServerAccessLogScanner(strings.NewReader(log), "access.log")
+	var last *usage.Record
+	for sc.Scan() {
+		r := sc.Record() // valid until the next Scan
+		fmt.Println(r.Operation, r.Key)
+		last = r.Clone() // a copy that may be kept
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sc.Stats().Records, "records; the last at", last.Time.Format(time.TimeOnly))
+	// Output:
+	// REST.GET.OBJECT 2024/q1.csv
+	// REST.PUT.OBJECT 2024/q2.csv
+	// 2 records; the last at 00:01:02
+}
+
 func ExampleParseCloudTrail() {
 	trail := `{"Records":[{"eventTime":"2024-02-06T00:00:38Z","eventSource":"s3.amazonaws.com","eventName":"PutObject",
 	"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"},

@@ -2,8 +2,17 @@ package usage
 
 import "io"
 
-// ParseServerAccessLogReusing is the reading Suggest does: record strings
-// valid only during fn.
-func ParseServerAccessLogReusing(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
-	return parseServerAccessLog(r, file, fn, true)
+// ScanServerAccessLogBlocks reads r with a ServerAccessLogScanner whose
+// buffers are block bytes (for tests of lines across buffers), or with
+// ParseServerAccessLog's reading when copy is set, and calls fn for each
+// record.
+func ScanServerAccessLogBlocks(r io.Reader, file string, block int, copy bool, fn func(*Record) error) (*ParseStats, error) {
+	sc := newServerAccessLogScanner(r, file, !copy)
+	sc.lr.size = block
+	for sc.Scan() {
+		if err := fn(sc.Record()); err != nil {
+			return sc.Stats(), err
+		}
+	}
+	return sc.Stats(), sc.Err()
 }

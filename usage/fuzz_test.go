@@ -2,6 +2,8 @@ package usage_test
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -11,7 +13,10 @@ import (
 // FuzzParseServerAccessLog checks that the parser never panics or fails on
 // any input held in memory, counts every non-empty line exactly once (as a
 // record or as malformed), reports lines in order, and gives only records
-// with a bucket, an operation and an HTTP status. Seeds: testdata/fuzz.
+// with a bucket, an operation and an HTTP status; and that a
+// ServerAccessLogScanner, and both readings with buffers of a few bytes
+// (lines across buffers, buffers grown and shrunk), give the same records
+// and counts. Seeds: testdata/fuzz.
 func FuzzParseServerAccessLog(f *testing.F) {
 	f.Add([]byte(line("arn:aws:sts::111122223333:assumed-role/r/s", "REST.GET.BUCKET", "-", "GET /b?prefix=a%2F&versionId=x HTTP/1.1", 200)))
 	f.Add([]byte(line("-", "REST.COPY.OBJECT_GET", "k%20x", "PUT /b/k HTTP/1.1", 403) + "\r\n\n" + oldest(line("-", "REST.HEAD.OBJECT", "z", "HEAD /b/z HTTP/1.1", 200))))
@@ -35,14 +40,40 @@ func FuzzParseServerAccessLog(f *testing.F) {
 		if err != nil {
 			t.Fatalf("error on an in-memory input: %v", err)
 		}
-		want := 0
-		for _, l := range strings.Split(string(in), "\n") {
-			if strings.TrimSuffix(l, "\r") != "" {
-				want++
+		snapshot := func(read func(io.Reader, string, func(*usage.Record) error) (*usage.ParseStats, error)) string {
+			var b strings.Builder
+			st, err := read(bytes.NewReader(in), "fuzz.log", func(r *usage.Record) error {
+				fmt.Fprintf(&b, "%+v %+v\n", *r, r.Detail())
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("error on an in-memory input: %v", err)
+			}
+			fmt.Fprintf(&b, "%+v", *st)
+			return b.String()
+		}
+		want := snapshot(usage.ParseServerAccessLog)
+		for _, read := range []func(io.Reader, string, func(*usage.Record) error) (*usage.ParseStats, error){
+			scanAll,
+			func(r io.Reader, f string, fn func(*usage.Record) error) (*usage.ParseStats, error) {
+				return usage.ScanServerAccessLogBlocks(r, f, 7, false, fn)
+			},
+			func(r io.Reader, f string, fn func(*usage.Record) error) (*usage.ParseStats, error) {
+				return usage.ScanServerAccessLogBlocks(r, f, 5, true, fn)
+			},
+		} {
+			if got := snapshot(read); got != want {
+				t.Fatalf("readings differ:\n%s\n%s", want, got)
 			}
 		}
-		if stats.Lines != want || stats.Records+stats.Malformed != stats.Lines {
-			t.Fatalf("%d non-empty lines; stats %d lines, %d records, %d malformed", want, stats.Lines, stats.Records, stats.Malformed)
+		lines := 0
+		for _, l := range strings.Split(string(in), "\n") {
+			if strings.TrimSuffix(l, "\r") != "" {
+				lines++
+			}
+		}
+		if stats.Lines != lines || stats.Records+stats.Malformed != stats.Lines {
+			t.Fatalf("%d non-empty lines; stats %d lines, %d records, %d malformed", lines, stats.Lines, stats.Records, stats.Malformed)
 		}
 		prev := 0
 		for _, e := range stats.Errors {

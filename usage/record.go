@@ -97,6 +97,23 @@ func (r *Record) Detail() Detail {
 	return r.detail
 }
 
+// Clone returns a copy of r whose strings are its own. A record from a
+// [ServerAccessLogScanner] is valid only until the next Scan; its clone may
+// be kept.
+func (r *Record) Clone() *Record {
+	c := *r
+	for _, p := range []*string{&c.File, &c.Bucket, &c.BucketOwner, &c.Key, &c.Operation, &c.Requester,
+		&c.Principal.ARN, &c.Principal.Account, &c.Principal.Service, &c.Principal.ID,
+		&c.ErrorCode, &c.VersionID, &c.ListPrefix, &c.CopySource, &c.RequestURI, &c.SourceIP, &c.RequestID,
+		&c.detail.Referer, &c.detail.UserAgent, &c.detail.HostID, &c.detail.SignatureVersion, &c.detail.CipherSuite,
+		&c.detail.AuthType, &c.detail.HostHeader, &c.detail.TLSVersion, &c.detail.AccessPointARN, &c.detail.ACLRequired,
+		&c.detailRaw} {
+		*p = strings.Clone(*p)
+	}
+	c.Principal.Kind = PrincipalKind(strings.Clone(string(c.Principal.Kind)))
+	return &c
+}
+
 // SetDetail sets the record's [Detail], for records built by hand.
 func (r *Record) SetDetail(d Detail) {
 	r.detail, r.detailRaw, r.detailRead = d, "", true

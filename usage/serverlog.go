@@ -2,8 +2,10 @@ package usage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/url"
 	"strings"
 	"time"
@@ -33,56 +35,115 @@ const maxLineLength = 1 << 20
 // the Referer and User-Agent after the error code) is counted in the returned stats,
 // with its file and line, and skipped: it never stops the run. The record
 // passed to fn is reused for the next line: copy what you keep (its strings
-// may be kept as they are).
+// are its own and may be kept as they are). [ServerAccessLogScanner] reads
+// the same records without copying their strings.
 //
 // Errors: a [*ReadError] for a failed read (or a broken gzip stream), or fn's error, returned as
 // is. The stats are valid in every case.
 func ParseServerAccessLog(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
-	return parseServerAccessLog(r, file, fn, false)
+	sc := newServerAccessLogScanner(r, file, false)
+	for sc.Scan() {
+		if err := fn(&sc.p.rec); err != nil {
+			return &sc.stats, err
+		}
+	}
+	return &sc.stats, sc.Err()
 }
 
-// parseServerAccessLog is ParseServerAccessLog; with reuse, the strings of
-// the record passed to fn share the reader's buffer and are valid only
-// until fn returns (Suggest's own reading, which copies what it keeps:
-// BenchmarkParseServerAccessLog measures both).
-func parseServerAccessLog(r io.Reader, file string, fn func(*Record) error, reuse bool) (*ParseStats, error) {
-	stats := &ParseStats{}
-	r, err := maybeGunzip(r)
-	if err != nil {
-		return stats, &ReadError{Object: file, Err: err}
-	}
-	p := &salParser{file: file, principals: map[string]*cachedPrincipal{}}
-	lr := lineReader{r: r, reuse: reuse}
-	for {
-		s, line, tooLong, err := lr.next()
-		if len(s) > 0 || tooLong {
-			stats.Lines++
-			switch {
-			case tooLong:
-				stats.malformed(file, line, "line longer than 1 MiB")
-			default:
-				if reason := p.parse(s, line); reason != "" {
-					stats.malformed(file, line, reason)
-					break
-				}
-				stats.Records++
-				if ferr := fn(&p.rec); ferr != nil {
-					return stats, ferr
-				}
-			}
-		}
-		if err == io.EOF {
-			return stats, nil
-		}
-		if err != nil {
-			return stats, &ReadError{Object: file, Err: err}
-		}
-	}
+// ServerAccessLogScanner reads an Amazon S3 server access log one record at
+// a time, as [ParseServerAccessLog] does, but without copying: the record's
+// strings share the scanner's buffer, so reading costs no allocation per
+// line. Like [bufio.Scanner.Bytes], the record [ServerAccessLogScanner.Record]
+// returns and every string in it are valid only until the next call to
+// Scan, which overwrites them: copy what you keep ([Record.Clone]).
+//
+//	sc := usage.NewServerAccessLogScanner(r, "access.log")
+//	for sc.Scan() {
+//		rec := sc.Record()
+//		…
+//	}
+//	if err := sc.Err(); err != nil { … }
+//	stats := sc.Stats()
+type ServerAccessLogScanner struct {
+	src     io.Reader
+	started bool
+	lr      lineReader
+	p       salParser
+	stats   ParseStats
+	err     error
 }
+
+// NewServerAccessLogScanner returns a scanner of the server access log r
+// (plain or gzip-compressed, told by its first bytes). file names r in
+// errors and in each Record.
+func NewServerAccessLogScanner(r io.Reader, file string) *ServerAccessLogScanner {
+	return newServerAccessLogScanner(r, file, true)
+}
+
+func newServerAccessLogScanner(r io.Reader, file string, borrow bool) *ServerAccessLogScanner {
+	sc := &ServerAccessLogScanner{src: r}
+	sc.lr.borrow = borrow
+	sc.p.file, sc.p.own = file, !borrow
+	return sc
+}
+
+// Scan reads the next well-formed record, counting and skipping malformed
+// lines (see [ParseServerAccessLog]). It returns false at the end of the
+// input or on a read error, which Err then returns.
+func (sc *ServerAccessLogScanner) Scan() bool {
+	if !sc.started {
+		sc.started = true
+		r, err := maybeGunzip(sc.src)
+		if err != nil {
+			sc.err = &ReadError{Object: sc.p.file, Err: err}
+			return false
+		}
+		sc.lr.r = r
+	}
+	for sc.err == nil {
+		s, line, tooLong, err := sc.lr.next()
+		switch {
+		case err == io.EOF:
+			sc.err = err // after this line, if it is one
+		case err != nil:
+			sc.err = &ReadError{Object: sc.p.file, Err: err}
+		}
+		if len(s) == 0 && !tooLong {
+			continue
+		}
+		sc.stats.Lines++
+		if tooLong {
+			sc.stats.malformed(sc.p.file, line, "line longer than 1 MiB")
+		} else if reason := sc.p.parse(s, line); reason != "" {
+			sc.stats.malformed(sc.p.file, line, reason)
+		} else {
+			sc.stats.Records++
+			return true
+		}
+	}
+	return false
+}
+
+// Record returns the record the last Scan read. It and its strings are
+// valid only until the next call to Scan.
+func (sc *ServerAccessLogScanner) Record() *Record { return &sc.p.rec }
+
+// Err returns the error that ended the scan: a [*ReadError] for a failed
+// read (or a broken gzip stream), nil at the end of the input.
+func (sc *ServerAccessLogScanner) Err() error {
+	if sc.err == io.EOF {
+		return nil
+	}
+	return sc.err
+}
+
+// Stats returns the counts of the lines read so far, and the first
+// malformed ones.
+func (sc *ServerAccessLogScanner) Stats() *ParseStats { return &sc.stats }
 
 // lineReader splits its input into lines without their line endings. It
-// reads blocks and turns each block's complete lines into one string, so a
-// line costs no allocation of its own and the lines are substrings of it.
+// reads blocks and hands out each block's complete lines as substrings of
+// it, so a line costs no allocation or copy of its own.
 type lineReader struct {
 	r     io.Reader
 	buf   []byte // buf[:n] holds bytes read but not yet made into lines
@@ -91,13 +152,16 @@ type lineReader struct {
 	line  int    // the number of the last line returned
 	err   error  // the read error to return once the lines run out
 	skip  bool   // inside a line longer than maxLineLength
-	// reuse makes the lines share two buffers used in turn, instead of
-	// copies: a line is valid until the block after its own is read.
-	reuse bool
-	spare []byte
+	// borrow makes the lines share two buffers used in turn: a line is
+	// valid until the block after its own is read. Otherwise each block is
+	// memory of its own, never written again, and a line may be kept.
+	borrow bool
+	spare  []byte
+	// size is the usual size of a buffer (lineBlock; smaller in tests).
+	size int
 }
 
-const lineBlock = 32 << 10
+const lineBlock = 64 << 10
 
 // next returns the next line and its number. err is io.EOF (or a read error)
 // with the last line, or alone once nothing is left.
@@ -107,7 +171,10 @@ func (lr *lineReader) next() (s string, line int, tooLong bool, err error) {
 			i := strings.IndexByte(lr.block, '\n')
 			s, lr.block = lr.block[:i], lr.block[i+1:]
 			lr.line++
-			return strings.TrimSuffix(s, "\r"), lr.line, false, nil
+			if len(s) > 0 && s[len(s)-1] == '\r' {
+				s = s[:len(s)-1]
+			}
+			return s, lr.line, false, nil
 		}
 		if lr.err != nil {
 			if lr.skip { // an overlong last line
@@ -124,7 +191,10 @@ func (lr *lineReader) next() (s string, line int, tooLong bool, err error) {
 			return "", lr.line, false, lr.err
 		}
 		if lr.buf == nil {
-			lr.buf = make([]byte, lineBlock)
+			if lr.size == 0 {
+				lr.size = lineBlock
+			}
+			lr.buf = make([]byte, lr.size)
 		}
 		if lr.n == len(lr.buf) { // a line longer than the buffer
 			if len(lr.buf) < maxLineLength {
@@ -155,26 +225,31 @@ func (lr *lineReader) next() (s string, line int, tooLong bool, err error) {
 	}
 }
 
-// seal returns buf[from:end] as a string and moves the bytes after end to
-// the front of the buffer: a copy (a record's strings are its own), or with
-// reuse the buffer's own bytes.
+// seal returns buf[from:end] as a string, which shares the buffer's memory,
+// and moves the bytes after end to the front of a buffer for the next read:
+// with borrow the other of the two, otherwise a new one (so the string's
+// bytes are never written again).
 func (lr *lineReader) seal(from, end int) string {
-	if !lr.reuse {
-		s := string(lr.buf[from:end])
-		lr.n = copy(lr.buf, lr.buf[end:lr.n])
-		return s
-	}
 	old := lr.buf
-	if len(lr.spare) != len(old) {
-		lr.spare = make([]byte, len(old))
+	size := len(old)
+	if lr.n-end < lr.size/2 {
+		size = lr.size // back to the usual size after a long line
 	}
-	lr.buf, lr.spare = lr.spare, old
+	if lr.borrow {
+		if len(lr.spare) != size {
+			lr.spare = make([]byte, size)
+		}
+		lr.buf, lr.spare = lr.spare, old
+	} else {
+		lr.buf = make([]byte, size)
+	}
 	lr.n = copy(lr.buf, old[end:lr.n])
 	if end == from {
 		return ""
 	}
-	// The next read fills the other buffer; this one is written again only
-	// after every line of this block has been handed out and used.
+	// With borrow, the next read fills the other buffer; this one is
+	// written again only after every line of this block has been handed
+	// out and used.
 	return unsafe.String(&old[from], end-from)
 }
 
@@ -185,12 +260,19 @@ type cachedPrincipal struct {
 	p   Principal
 }
 
+// anonymous is the requester "-".
+var anonymous = &cachedPrincipal{p: Principal{Kind: Anonymous}}
+
+// maxCached bounds the parser's cache of principals; when it fills up it is
+// emptied.
+const maxCached = 4096
+
 type salParser struct {
 	file string
 	rec  Record
-	// The time of the previous line, which the next usually shares.
-	lastTime   [26]byte
-	hasTime    bool
+	// The time of the previous line (a copy), which the next usually
+	// shares, and its value.
+	lastTime   string
 	lastParsed time.Time
 	// The query of the last Request-URI with one, and what it says:
 	// listings repeat theirs.
@@ -198,22 +280,37 @@ type salParser struct {
 	lastHasPrefix                      bool
 	// head is "owner bucket " of the last line, which the next shares.
 	head, owner, bucket string
-	// principals caches requester → principal; a log has few requesters,
-	// and runs of the same one.
-	principals    map[string]*cachedPrincipal
-	lastRequester string
-	lastPrincipal Principal
+	// principals caches requester → principal: a log has few requesters.
+	// recent is a direct-mapped cache in front of it, indexed by a hash of
+	// the requester's length and last eight bytes.
+	principals map[string]*cachedPrincipal
+	recent     [64]*cachedPrincipal
+	// last is the principal of the previous line, in the record.
+	last *cachedPrincipal
+	// own is set when the record's strings are its own
+	// (ParseServerAccessLog): every block is new memory, so the collector
+	// runs while reading.
+	own bool
 }
 
 // parse reads one line into p.rec and returns why it is malformed, or "".
 // It reads the fields through the error code, and checks that the quoted
 // Referer and User-Agent follow; Record.Detail reads the rest when asked.
+//
+// It is the hot loop of reading a log (BenchmarkParseServerAccessLog
+// measures it): it finds the five fields before the Request-URI in one
+// pass, with a bitmap of spaces; compares what repeats from line to line
+// (owner and bucket, time, requester) with the previous line's copy rather
+// than reading it again; and calls strings.IndexByte (vectorised, but a
+// call) only for the long fields.
 func (p *salParser) parse(s string, line int) string {
 	r := &p.rec
 	// Every field is set below, or reset here. A field that holds what the
-	// previous line had is not written again: the record is reused, and
-	// writing strings into it (write barriers while the GC runs) costs
-	// more than reading the rest of the line.
+	// previous line had (the same text, wherever it is) is not written
+	// again: writing a string into the record while the garbage collector
+	// runs costs a write barrier, more than comparing. (A string left
+	// pointing into an older block holds the text compared: the record is
+	// valid until the next line, and no block is written before then.)
 	if r.File != p.file {
 		r.File = p.file
 	}
@@ -225,85 +322,86 @@ func (p *salParser) parse(s string, line int) string {
 	i := 0
 	// Bucket owner and bucket: the same on every line of a log file.
 	if p.head != "" && strings.HasPrefix(s, p.head) {
-		if r.Bucket != p.bucket || r.BucketOwner != p.owner {
-			r.BucketOwner, r.Bucket = p.owner, p.bucket
-		}
 		i = len(p.head)
 	} else {
-		owner, ok := plainField(s, &i)
+		a, b, ok := nextField(s, 0)
 		if !ok {
 			return "no bucket"
 		}
-		r.BucketOwner = dash(owner)
-		b, ok := plainField(s, &i)
-		if !ok || b == "-" {
+		owner := s[a:b]
+		a, i, ok = nextField(s, b)
+		if !ok || s[a:i] == "-" {
 			return "no bucket"
 		}
-		r.Bucket = b
 		// The caches outlive the line: they keep copies.
-		p.head, p.owner, p.bucket = "", strings.Clone(r.BucketOwner), strings.Clone(b)
-		r.BucketOwner, r.Bucket = p.owner, p.bucket
-		if i < len(s) && s[i] == ' ' {
+		p.head, p.owner, p.bucket = "", strings.Clone(dash(owner)), strings.Clone(s[a:i])
+		if i < len(s) {
 			p.head = strings.Clone(s[:i+1])
 		}
 	}
-	skipSpaces(s, &i)
+	if r.BucketOwner != p.owner || r.Bucket != p.bucket {
+		r.BucketOwner, r.Bucket = p.owner, p.bucket
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
 	// Time: "[06/Feb/2019:00:00:38 +0000]", 28 bytes.
-	var ts string
-	if i+28 <= len(s) && s[i] == '[' && s[i+27] == ']' {
-		ts, i = s[i+1:i+27], i+28
-	} else {
+	if i+28 > len(s) || s[i] != '[' || s[i+27] != ']' {
 		return "bad time"
 	}
-	if !p.hasTime || ts != string(p.lastTime[:]) {
+	if p.lastTime == "" || s[i+1:i+27] != p.lastTime {
+		ts := s[i+1 : i+27]
 		t, ok := parseLogTime(ts)
 		if !ok {
 			return "bad time " + quoteShort(ts)
 		}
-		copy(p.lastTime[:], ts)
-		p.hasTime, p.lastParsed = true, t
-		r.Time = t
-	} else if !r.Time.Equal(p.lastParsed) {
+		p.lastTime, p.lastParsed = strings.Clone(ts), t
+	}
+	if r.Time != p.lastParsed {
 		r.Time = p.lastParsed
 	}
-	var f [5]string // remote IP, requester, request ID, operation, key
-	for n := range f {
-		v, ok := plainField(s, &i)
-		if !ok {
-			return "line ends before the Request-URI"
-		}
-		f[n] = v
+	i += 28
+	for i < len(s) && s[i] == ' ' {
+		i++
 	}
-	if ip := dash(f[0]); ip != r.SourceIP {
-		r.SourceIP = ip
-	}
-	if rq := dash(f[1]); rq != r.Requester || rq == "" {
-		r.Requester = rq
-	}
-	if r.Requester == p.lastRequester && p.lastRequester != "" {
-		if r.Principal != p.lastPrincipal {
-			r.Principal = p.lastPrincipal
-		}
+	// Remote IP, requester, request ID, operation, key.
+	var f [5]string
+	var e [5]int
+	if fieldEnds(s, i, e[:]) && i < e[0] && e[0]+1 < e[1] && e[1]+1 < e[2] && e[2]+1 < e[3] && e[3]+1 < e[4] && e[4] <= len(s) {
+		f = [5]string{s[i:e[0]], s[e[0]+1 : e[1]], s[e[1]+1 : e[2]], s[e[2]+1 : e[3]], s[e[3]+1 : e[4]]}
+		i = e[4]
 	} else {
-		c, ok := p.principals[r.Requester]
-		if !ok {
-			key := strings.Clone(r.Requester)
-			c = &cachedPrincipal{key: key, p: parseRequester(key)}
-			if len(p.principals) >= 4096 {
-				clear(p.principals)
+		// The line ends early, or fields are apart by more than a space.
+		for n := range f {
+			a, b, ok := nextField(s, i)
+			if !ok {
+				return "line ends before the Request-URI"
 			}
-			p.principals[key] = c
+			f[n], i = s[a:b], b
 		}
-		pr := c.p
-		r.Principal = pr
-		p.lastRequester, p.lastPrincipal = c.key, pr
 	}
-	r.RequestID = dash(f[2])
-	r.Operation = f[3]
-	if r.Operation == "-" {
+	c := p.principal(dash(f[1]))
+	if c != p.last || r.Requester != c.key {
+		r.Requester, r.Principal, p.last = c.key, c.p, c
+	}
+	if f[3] == "-" {
 		return "no operation"
 	}
-	if k := dash(f[4]); strings.IndexByte(k, '%') < 0 {
+	if p.own {
+		// Only what changes is written (see above).
+		if ip := dash(f[0]); ip != r.SourceIP {
+			r.SourceIP = ip
+		}
+		if f[3] != r.Operation {
+			r.Operation = f[3]
+		}
+	} else {
+		// No collector runs while reading without allocating: writing
+		// costs less than comparing.
+		r.SourceIP, r.Operation = dash(f[0]), f[3]
+	}
+	r.RequestID = dash(f[2])
+	if k := dash(f[4]); !hasPercent(k) {
 		r.Key = k
 	} else {
 		dk, err := url.PathUnescape(k)
@@ -312,25 +410,42 @@ func (p *salParser) parse(s string, line int) string {
 		}
 		r.Key = dk
 	}
-	skipSpaces(s, &i)
-	uri, reason := quotedField(s, &i)
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	uri, i, reason := quotedField(s, i)
 	if reason != "" {
 		return reason
 	}
 	r.RequestURI = dash(uri)
-	st, ok := plainField(s, &i)
-	if !ok || len(st) != 3 || st[0] < '1' || st[0] > '5' || st[1] < '0' || st[1] > '9' || st[2] < '0' || st[2] > '9' {
-		return "bad HTTP status " + quoteShort(st)
+	// The HTTP status: three digits.
+	for i < len(s) && s[i] == ' ' {
+		i++
 	}
-	r.Status = int(st[0]-'0')*100 + int(st[1]-'0')*10 + int(st[2]-'0')
-	ec, ok := plainField(s, &i)
-	if !ok {
-		return "line ends after the HTTP status"
+	if i+3 > len(s) || (i+3 < len(s) && s[i+3] != ' ') || s[i] < '1' || s[i] > '5' || s[i+1] < '0' || s[i+1] > '9' || s[i+2] < '0' || s[i+2] > '9' {
+		a, b, _ := nextField(s, i)
+		return "bad HTTP status " + quoteShort(s[a:b])
 	}
-	r.ErrorCode = dash(ec)
+	r.Status = int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
+	// The error code, mostly "-".
+	var ec string
+	b := i + 5
+	if b < len(s) && s[i+3] == ' ' && s[i+4] == '-' && s[b] == ' ' {
+		ec = "-"
+	} else {
+		var a int
+		var ok bool
+		if a, b, ok = nextField(s, i+3); !ok {
+			return "line ends after the HTTP status"
+		}
+		ec = s[a:b]
+	}
+	if ec = dash(ec); !p.own || ec != r.ErrorCode {
+		r.ErrorCode = ec
+	}
 	// Four sizes and times, then the quoted Referer and User-Agent: a line
 	// cut before the User-Agent's closing quote has fewer than four quotes.
-	rest := s[i:]
+	rest := s[b:]
 	if strings.Count(rest, `"`) < 4 {
 		return "line ends before the User-Agent"
 	}
@@ -357,44 +472,138 @@ func (p *salParser) parse(s string, line int) string {
 	return ""
 }
 
-func skipSpaces(s string, i *int) {
-	for *i < len(s) && s[*i] == ' ' {
-		*i++
+// principal returns the cached principal of the requester field (after
+// dash), adding it to the caches when it is new.
+func (p *salParser) principal(rq string) *cachedPrincipal {
+	if rq == "" {
+		return anonymous
 	}
+	slot := -1
+	if len(rq) >= 8 {
+		h := (load64(rq, len(rq)-8) ^ uint64(len(rq))) * 0x9E3779B97F4A7C15
+		slot = int(h >> 58)
+		if c := p.recent[slot]; c != nil && c.key == rq {
+			return c
+		}
+	}
+	c := p.principals[rq]
+	if c == nil {
+		key := strings.Clone(rq)
+		c = &cachedPrincipal{key: key, p: parseRequester(key)}
+		if p.principals == nil || len(p.principals) >= maxCached {
+			p.principals = map[string]*cachedPrincipal{}
+		}
+		p.principals[key] = c
+	}
+	if slot >= 0 {
+		p.recent[slot] = c
+	}
+	return c
 }
 
-// plainField reads the run of non-spaces at s[*i] (after spaces).
-func plainField(s string, i *int) (string, bool) {
-	skipSpaces(s, i)
-	if *i >= len(s) {
-		return "", false
-	}
-	start := *i
-	k := strings.IndexByte(s[start:], ' ')
-	if k < 0 {
-		*i = len(s)
-		return s[start:], true
-	}
-	*i = start + k
-	return s[start:*i], true
+const (
+	swarOnes  = 0x0101010101010101
+	swarHighs = 0x8080808080808080
+)
+
+// load64 returns the eight bytes of s at i, the first in the low bits.
+func load64(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Pointer(unsafe.StringData(s[i : i+8])))[:])
 }
 
-// quotedField reads a double-quoted field at s[*i] (a backslash escapes a
-// quote inside it), or a plain one ("-").
-func quotedField(s string, i *int) (string, string) {
-	if *i >= len(s) {
-		return "", "line ends before the Request-URI"
+// fieldEnds sets ends to the indexes of the next len(ends) spaces from i,
+// and reports whether there are that many. It reads 64 bytes at a time
+// into a bitmap of their spaces, without a branch per byte or word (which
+// a CPU mispredicts at every field's end), then takes the spaces from the
+// bitmap.
+func fieldEnds(s string, i int, ends []int) bool {
+	k := 0
+	for ; i+64 <= len(s); i += 64 {
+		for m := spaces64(s, i); m != 0; m &= m - 1 {
+			ends[k] = i + bits.TrailingZeros64(m)
+			if k++; k == len(ends) {
+				return true
+			}
+		}
 	}
-	if s[*i] != '"' {
-		v, _ := plainField(s, i)
-		return v, ""
+	for ; i < len(s); i++ {
+		if s[i] == ' ' {
+			ends[k] = i
+			if k++; k == len(ends) {
+				return true
+			}
+		}
 	}
-	start := *i + 1
+	return false
+}
+
+// spaces64 returns the bitmap of the spaces of s[i:i+64], bit n for s[i+n].
+func spaces64(s string, i int) uint64 {
+	p := (*[64]byte)(unsafe.Pointer(unsafe.StringData(s[i : i+64])))
+	return spaces8(p[0:8]) | spaces8(p[8:16])<<8 | spaces8(p[16:24])<<16 | spaces8(p[24:32])<<24 |
+		spaces8(p[32:40])<<32 | spaces8(p[40:48])<<40 | spaces8(p[48:56])<<48 | spaces8(p[56:64])<<56
+}
+
+// spaces8 returns the bitmap of the spaces of b[:8]: a byte of w is zero
+// where b has a space; set the high bit of each zero byte, exactly (no
+// carry crosses bytes), and gather the eight high bits into one byte.
+func spaces8(b []byte) uint64 {
+	const lo7 = ^uint64(swarHighs)
+	w := binary.LittleEndian.Uint64(b) ^ (' ' * swarOnes)
+	m := ^((w&lo7 + lo7) | w) & swarHighs
+	return m >> 7 * 0x0102040810204080 >> 56
+}
+
+// hasPercent reports whether s has a '%', eight bytes at a time (a key is
+// short: cheaper than a call to strings.IndexByte).
+func hasPercent(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i) ^ ('%' * swarOnes)
+		if (w-swarOnes)&^w&swarHighs != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] == '%' {
+			return true
+		}
+	}
+	return false
+}
+
+// nextField returns the bounds of the run of non-spaces at or after i
+// (after spaces); ok is false when the line ends first.
+func nextField(s string, i int) (start, end int, ok bool) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i >= len(s) {
+		return i, i, false
+	}
+	if k := strings.IndexByte(s[i:], ' '); k >= 0 {
+		return i, i + k, true
+	}
+	return i, len(s), true
+}
+
+// quotedField reads a double-quoted field at s[i] (a backslash escapes a
+// quote inside it), or a plain one ("-"), and returns it and the index
+// after it.
+func quotedField(s string, i int) (string, int, string) {
+	if i >= len(s) {
+		return "", i, "line ends before the Request-URI"
+	}
+	if s[i] != '"' {
+		a, b, _ := nextField(s, i)
+		return s[a:b], b, ""
+	}
+	start := i + 1
 	j := start
 	for {
 		k := strings.IndexByte(s[j:], '"')
 		if k < 0 {
-			return "", "unterminated quoted field"
+			return "", i, "unterminated quoted field"
 		}
 		j += k
 		bs := 0
@@ -407,10 +616,9 @@ func quotedField(s string, i *int) (string, string) {
 		j++
 	}
 	if j+1 < len(s) && s[j+1] != ' ' {
-		return "", "text after a closing quote"
+		return "", i, "text after a closing quote"
 	}
-	*i = j + 1
-	return s[start:j], ""
+	return s[start:j], j + 1, ""
 }
 
 // Fields after the error code, as Detail reads them.
@@ -445,24 +653,27 @@ func parseDetail(raw string) Detail {
 }
 
 // splitFields splits s into its first len(f) fields: runs of non-spaces,
-// double-quoted strings and bracketed times, without their quotes or
-// brackets; it stops at the first damaged one.
+// double-quoted strings, without their quotes; it stops at the first
+// damaged one.
 func splitFields(s string, f []string) {
 	i := 0
 	for n := range f {
-		skipSpaces(s, &i)
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
 		if i >= len(s) {
 			return
 		}
 		if s[i] == '"' {
-			v, reason := quotedField(s, &i)
+			v, next, reason := quotedField(s, i)
 			if reason != "" {
 				return
 			}
-			f[n] = v
+			f[n], i = v, next
 			continue
 		}
-		f[n], _ = plainField(s, &i)
+		a, b, _ := nextField(s, i)
+		f[n], i = s[a:b], b
 	}
 }
 
@@ -473,10 +684,13 @@ func dash(s string) string {
 	return s
 }
 
-var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+var months = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 // parseLogTime parses "06/Feb/2019:00:00:38 +0000" (strftime
-// "%d/%b/%Y:%H:%M:%S %z") and returns it in UTC.
+// "%d/%b/%Y:%H:%M:%S %z") and returns it in UTC. It takes what time.Parse
+// takes with the layout "02/Jan/2006:15:04:05 -0700" and gives the same
+// time (TestParseLogTimeMatchesTimeParse, FuzzParseLogTime), at a fraction
+// of the cost: the fields are at fixed places.
 func parseLogTime(s string) (time.Time, bool) {
 	if len(s) != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-') {
 		return time.Time{}, false
@@ -503,12 +717,13 @@ func parseLogTime(s string) (time.Time, bool) {
 	}
 	mon := 0
 	for i, m := range months {
-		if s[3:6] == m {
+		if s[3]|0x20 == m[0] && s[4]|0x20 == m[1] && s[5]|0x20 == m[2] { // as time.Parse, any case
 			mon = i + 1
 			break
 		}
 	}
-	if mon == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60 || zh > 23 || zm > 59 {
+	// The bounds time.Parse checks (it takes a zone of +2400 or +0060).
+	if mon == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 || zh > 24 || zm > 60 {
 		return time.Time{}, false
 	}
 	t := time.Date(year, time.Month(mon), day, hour, minute, sec, 0, time.UTC)

@@ -226,34 +226,136 @@ func TestParseServerAccessLogLongLine(t *testing.T) {
 	assert.Equal(t, 2, stats.Errors[0].Line)
 }
 
-// Suggest reads with strings that share the reader's buffer; that reading
-// must give exactly the records ParseServerAccessLog gives, across blocks
-// (a log larger than the buffer, with lines longer than it).
-func TestReusingParserMatchesCopying(t *testing.T) {
+// scanAll reads input with a ServerAccessLogScanner and calls fn for each
+// record, as ParseServerAccessLog would.
+func scanAll(r io.Reader, file string, fn func(*usage.Record) error) (*usage.ParseStats, error) {
+	sc := usage.NewServerAccessLogScanner(r, file)
+	for sc.Scan() {
+		if err := fn(sc.Record()); err != nil {
+			return sc.Stats(), err
+		}
+	}
+	return sc.Stats(), sc.Err()
+}
+
+// multiBlockLog is larger than the readers' buffers, with lines longer than
+// them.
+func multiBlockLog() string {
 	var b strings.Builder
 	b.WriteString(scenario())
 	b.WriteString(string(benchLog(3000)))
 	b.WriteString(line("-", "REST.GET.OBJECT", strings.Repeat("k", 300<<10), "GET /x HTTP/1.1", 200) + "\n")
 	b.WriteString(string(benchLog(500)))
-	input := b.String()
-	snapshot := func(parse parseFunc) ([]string, *usage.ParseStats) {
+	return b.String()
+}
+
+// The scanner (strings sharing its buffer) gives exactly the records
+// ParseServerAccessLog gives, across blocks and overlong lines; and the
+// records ParseServerAccessLog passed on keep their strings after the whole
+// log is read.
+func TestScannerMatchesParse(t *testing.T) {
+	input := multiBlockLog()
+	snapshot := func(parse parseFunc, kept *[]usage.Record) ([]string, *usage.ParseStats) {
 		var out []string
 		stats, err := parse(strings.NewReader(input), "f", func(r *usage.Record) error {
 			d := r.Detail()
 			out = append(out, fmt.Sprintf("%+v %+v", *r, d)) // a copy, made while the strings are valid
+			if kept != nil {
+				*kept = append(*kept, *r)
+			}
 			return nil
 		})
 		require.NoError(t, err)
 		return out, stats
 	}
-	want, wantStats := snapshot(usage.ParseServerAccessLog)
-	got, gotStats := snapshot(usage.ParseServerAccessLogReusing)
+	var kept []usage.Record
+	want, wantStats := snapshot(usage.ParseServerAccessLog, &kept)
 	require.Greater(t, len(want), 3500)
-	assert.Equal(t, wantStats, gotStats)
-	require.Equal(t, len(want), len(got))
 	for i := range want {
-		if want[i] != got[i] {
-			t.Fatalf("record %d differs:\n%s\n%s", i, want[i], got[i])
+		if k := fmt.Sprintf("%+v %+v", kept[i], kept[i].Detail()); k != want[i] {
+			t.Fatalf("record %d kept from ParseServerAccessLog changed:\n%s\n%s", i, want[i], k)
 		}
 	}
+	small := func(copy bool) parseFunc {
+		return func(r io.Reader, file string, fn func(*usage.Record) error) (*usage.ParseStats, error) {
+			return usage.ScanServerAccessLogBlocks(r, file, 1000, copy, fn)
+		}
+	}
+	for name, read := range map[string]parseFunc{"scanner": scanAll, "scanner, small buffers": small(false), "parse, small buffers": small(true)} {
+		got, gotStats := snapshot(read, nil)
+		assert.Equal(t, wantStats, gotStats, name)
+		require.Equal(t, len(want), len(got), name)
+		for i := range want {
+			if want[i] != got[i] {
+				t.Fatalf("%s: record %d differs:\n%s\n%s", name, i, want[i], got[i])
+			}
+		}
+	}
+}
+
+// A scanner's record is valid until the next Scan; its Clone is valid for
+// good, and so are its Stats; Err is nil at the end of the input.
+func TestScannerCloneStatsErr(t *testing.T) {
+	input := multiBlockLog() + "a malformed line\n"
+	sc := usage.NewServerAccessLogScanner(strings.NewReader(input), "f")
+	var clones []*usage.Record
+	var want []string
+	for sc.Scan() {
+		c := sc.Record().Clone()
+		clones = append(clones, c)
+		want = append(want, fmt.Sprintf("%+v %+v", *c, c.Detail()))
+	}
+	require.NoError(t, sc.Err())
+	_, stats := parseAll(t, input, "f")
+	assert.Equal(t, stats, sc.Stats())
+	assert.Equal(t, 2, sc.Stats().Malformed, "the scenario's malformed line and the last one")
+	for i, c := range clones {
+		require.Equal(t, want[i], fmt.Sprintf("%+v %+v", *c, c.Detail()), "clone %d changed after later Scans", i)
+	}
+}
+
+// A failed read ends the scan with a *ReadError, after the records read
+// before it; a broken gzip stream is one too.
+func TestScannerReadError(t *testing.T) {
+	good := line("-", "REST.GET.OBJECT", "k", "GET /logs-bucket/k HTTP/1.1", 200) + "\n"
+	broken := errors.New("connection reset")
+	sc := usage.NewServerAccessLogScanner(io.MultiReader(strings.NewReader(good+good), iotestErr{broken}), "s3://logs/x")
+	n := 0
+	for sc.Scan() {
+		n++
+	}
+	assert.Equal(t, 2, n)
+	var re *usage.ReadError
+	require.ErrorAs(t, sc.Err(), &re)
+	assert.Equal(t, "s3://logs/x", re.Object)
+	assert.ErrorIs(t, sc.Err(), broken)
+	assert.False(t, sc.Scan(), "a scan that ended stays ended")
+
+	sc = usage.NewServerAccessLogScanner(bytes.NewReader([]byte{0x1f, 0x8b, 1, 2, 3}), "bad.gz")
+	assert.False(t, sc.Scan())
+	require.ErrorAs(t, sc.Err(), &re)
+}
+
+type iotestErr struct{ err error }
+
+func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }
+
+// Scanning costs no allocation per line: a log ten times longer allocates
+// no more.
+func TestScannerAllocatesNothingPerLine(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	short, long := benchLog(2000), benchLog(20000)
+	allocs := func(input []byte) float64 {
+		return testing.AllocsPerRun(5, func() {
+			sc := usage.NewServerAccessLogScanner(bytes.NewReader(input), "f")
+			for sc.Scan() {
+			}
+		})
+	}
+	a, b := allocs(short), allocs(long)
+	t.Logf("allocations: %.0f for 2,000 lines, %.0f for 20,000", a, b)
+	assert.LessOrEqual(t, b, a+2, "allocations grow with the lines")
+	assert.Less(t, b, 40.0)
 }

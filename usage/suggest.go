@@ -320,9 +320,16 @@ func readObject(ctx context.Context, o Object, kind logKind, fn func(*Record, lo
 	}
 	var st *ParseStats
 	if kind == serverAccessLog {
-		// The records' strings share the reader's buffer: what Suggest
+		// The records' strings share the scanner's buffer: what Suggest
 		// keeps, it copies.
-		st, err = parseServerAccessLog(r, o.Name, each, true)
+		sc := NewServerAccessLogScanner(r, o.Name)
+		for err == nil && sc.Scan() {
+			err = each(sc.Record())
+		}
+		if err == nil {
+			err = sc.Err()
+		}
+		st = sc.Stats()
 	} else {
 		st, err = ParseCloudTrail(r, o.Name, each)
 	}
