@@ -25,12 +25,16 @@ import (
 // Harden), each also wrapping the SDK's typed error; or Harden's errors,
 // in which case the bucket exists and a later Harden finishes the job.
 //
-// In us-east-1, S3 answers CreateBucket for a bucket you already own with
-// success (and resets its ACL) rather than BucketAlreadyOwnedByYou. There,
-// Create first reads the bucket's location: when that succeeds it returns
-// ErrBucketAlreadyOwnedByYou (without an SDK error inside) and sends no
-// CreateBucket. Without ExpectedBucketOwner, another account's bucket that
-// lets you read its location counts as yours here.
+// Create first reads the bucket's location. In us-east-1, S3 answers
+// CreateBucket for a bucket you already own with success (and resets its
+// ACL) rather than BucketAlreadyOwnedByYou: there, when the read succeeds,
+// Create returns ErrBucketAlreadyOwnedByYou (without an SDK error inside)
+// and sends no CreateBucket. Without ExpectedBucketOwner, another account's
+// bucket that lets you read its location counts as yours here. Elsewhere,
+// a bucket the read found missing (NoSuchBucket) that CreateBucket then
+// answers BucketAlreadyOwnedByYou for was made by this call (its first
+// request's response was lost and the request sent again): Create goes on
+// and hardens it.
 func Create(ctx context.Context, client API, bucket string, opts *Options) (*Result, error) {
 	if err := validateBucketName(bucket, true); err != nil {
 		return nil, err
@@ -54,25 +58,28 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	if h.o.KMSKeyARN != "" && region != "" && kmsKeyRegion(h.o.KMSKeyARN) != region {
 		return nil, fmt.Errorf("%w: KMSKeyARN is a key in %s, the bucket would be in %s; SSE-KMS needs a key in the bucket's Region", ErrInvalidOptions, kmsKeyRegion(h.o.KMSKeyARN), region)
 	}
-	if region == "" || region == "us-east-1" {
-		// In us-east-1, S3 answers CreateBucket for a bucket you already
-		// own with 200 OK (and resets its ACL) instead of
-		// BucketAlreadyOwnedByYou, so look first. A bucket that is not
-		// there, or not readable by us (another account's), is left to
-		// CreateBucket to judge.
-		_, lerr := call(ctx, h.r.retry, func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
-			return client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
-		})
-		if ph := plainHTTP(lerr); ph != nil {
-			return nil, ph
-		}
-		if lerr == nil {
-			return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
-				"%w (it answers GetBucketLocation; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	// Look first. In us-east-1, S3 answers CreateBucket for a bucket you
+	// already own with 200 OK (and resets its ACL) instead of
+	// BucketAlreadyOwnedByYou. Everywhere, a CreateBucket whose response
+	// is lost is sent again by the SDK's retryer (and by call), and the
+	// second request answers BucketAlreadyOwnedByYou for the bucket the
+	// first one made: knowing that the bucket was not there before tells
+	// that answer apart from a bucket the caller already had. A bucket
+	// that is not readable by us (another account's) is left to
+	// CreateBucket to judge.
+	_, lerr := call(ctx, h.r.retry, func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
+		return client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket), ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
+	})
+	if ph := plainHTTP(lerr); ph != nil {
+		return nil, ph
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	absent := hasCode(lerr, "NoSuchBucket")
+	if lerr == nil && (region == "" || region == "us-east-1") {
+		return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
+			"%w (it answers GetBucketLocation; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
 	}
 	in := &s3.CreateBucketInput{
 		Bucket:          aws.String(bucket),
@@ -94,11 +101,15 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	if ph := plainHTTP(err); ph != nil {
 		return nil, ph
 	}
+	if err != nil && absent && isOwnedByYou(err) {
+		// Not there before, ours now: this call made it, and the answer
+		// is to a request sent again after its response was lost.
+		err = nil
+	}
 	if err != nil {
 		var exists *types.BucketAlreadyExists
-		var owned *types.BucketAlreadyOwnedByYou
 		switch {
-		case errors.As(err, &owned) || hasCode(err, "BucketAlreadyOwnedByYou"):
+		case isOwnedByYou(err):
 			err = &existsError{sentinel: ErrBucketAlreadyOwnedByYou, cause: err}
 		case errors.As(err, &exists) || hasCode(err, "BucketAlreadyExists"):
 			err = &existsError{sentinel: ErrBucketAlreadyExists, cause: err}
@@ -139,4 +150,10 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	}
 	res.Steps = append([]Step{created}, res.Steps...)
 	return res, err
+}
+
+// isOwnedByYou reports S3's BucketAlreadyOwnedByYou answer.
+func isOwnedByYou(err error) bool {
+	var owned *types.BucketAlreadyOwnedByYou
+	return errors.As(err, &owned) || hasCode(err, "BucketAlreadyOwnedByYou")
 }

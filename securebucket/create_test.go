@@ -1,8 +1,10 @@
 package securebucket_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,4 +82,42 @@ func TestCreateInAnotherRegionThanTheClient(t *testing.T) {
 	require.NoError(t, err)
 	cfg := assertHardened(t, f, "central-bucket")
 	assert.Equal(t, "eu-central-1", cfg.Region)
+}
+
+// lostCreateResponse is a client whose first CreateBucket creates the
+// bucket and then, as when the response is lost and the SDK's retryer
+// sends the request again, answers what the second request gets.
+type lostCreateResponse struct {
+	*s3.Client
+	sent bool
+}
+
+func (c *lostCreateResponse) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, optFns ...func(*s3.Options)) (*s3.CreateBucketOutput, error) {
+	if !c.sent {
+		c.sent = true
+		if _, err := c.Client.CreateBucket(ctx, in, optFns...); err != nil {
+			return nil, err
+		}
+	}
+	return c.Client.CreateBucket(ctx, in, optFns...)
+}
+
+// A CreateBucket whose response is lost is sent again (the SDK retries
+// 5xx answers and broken connections), and outside us-east-1 the second
+// request answers BucketAlreadyOwnedByYou for the bucket the first one
+// made. Create returned ErrBucketAlreadyOwnedByYou ("you have it; use
+// Harden") for a bucket it had just created, without Block Public Access
+// or any other setting: a caller that takes "already yours" for success
+// never hardens it.
+func TestCreateWhoseResponseWasLost(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{CreateBucketState: s3fake.StateLegacy, Region: "eu-west-1"})
+	c := &lostCreateResponse{Client: f.Client(f.OwnerCredential(), withRegion("eu-west-1"))}
+	res, err := securebucket.Create(t.Context(), c, "lost-response", opts())
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.StepCreate, res.Steps[0].Name)
+	assertHardened(t, f, "lost-response")
+
+	// A bucket that was there before Create is still refused.
+	_, err = securebucket.Create(t.Context(), &lostCreateResponse{Client: c.Client}, "lost-response", opts())
+	require.ErrorIs(t, err, securebucket.ErrBucketAlreadyOwnedByYou)
 }
