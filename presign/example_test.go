@@ -1,11 +1,13 @@
 package presign_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"time"
@@ -273,4 +275,67 @@ func ExamplePresigner_UploadPart() {
 	// PUT https://examplebucket.s3.us-east-1.amazonaws.com/videos/big.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260524T120000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=content-length%3Bhost&partNumber=3&uploadId=upload-id-from-CreateMultipartUpload&x-id=UploadPart&X-Amz-Signature=REDACTED
 	// Content-Length: 8388608
 	// presign: method not allowed by options: UploadPart needs Options.AllowUploadPart
+}
+
+// ExampleVerify_chunked verifies the S3 API reference's chunked upload as a
+// server does: Verify checks the request's signature, and reading r.Body
+// checks each chunk's signature before handing over its bytes. A body
+// changed in transit fails the read; keep nothing of a body that did not
+// reach io.EOF.
+//
+// The request is "Example: PUT Object" of "Signature Calculations for the
+// Authorization Header: Transferring Payload in Multiple Chunks"
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html):
+// 66,560 bytes of 'a' in a 64 KiB and a 1 KiB chunk, signed with the
+// documentation's example key on 24 May 2013, with its published
+// signatures.
+func ExampleVerify_chunked() {
+	docKey := aws.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	chunkSignatures := []string{
+		"ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+		"0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+		"b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+	}
+	var body bytes.Buffer // aws-chunked: size;chunk-signature=SIG CRLF data CRLF, ending with an empty chunk
+	for i, size := range []int{64 * 1024, 1024, 0} {
+		fmt.Fprintf(&body, "%x;chunk-signature=%s\r\n%s\r\n", size, chunkSignatures[i], bytes.Repeat([]byte("a"), size))
+	}
+	newRequest := func(body []byte) *http.Request {
+		r := httptest.NewRequest(http.MethodPut, "https://s3.amazonaws.com/examplebucket/chunkObject.txt", bytes.NewReader(body))
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"+
+			"SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,"+
+			"Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9")
+		r.Header.Set("Content-Encoding", "aws-chunked")
+		r.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+		r.Header.Set("X-Amz-Date", "20130524T000000Z")
+		r.Header.Set("X-Amz-Decoded-Content-Length", "66560")
+		r.Header.Set("X-Amz-Storage-Class", "REDUCED_REDUNDANCY")
+		return r
+	}
+	// Your server looks the access key up in its own store of credentials.
+	lookup := func(accessKeyID string) (aws.Credentials, bool) {
+		return docKey, accessKeyID == docKey.AccessKeyID
+	}
+	// The request was signed in 2013; a server leaves Now unset.
+	opts := &presign.VerifyOptions{Now: func() time.Time { return time.Date(2013, 5, 24, 0, 0, 0, 0, time.UTC) }}
+
+	tampered := bytes.Replace(body.Bytes(), []byte("aaaa\r\n400;"), []byte("aaab\r\n400;"), 1) // the first chunk's last byte
+	for _, b := range [][]byte{body.Bytes(), tampered} {
+		r := newRequest(b)
+		v, err := presign.Verify(r, lookup, opts)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		n, err := io.Copy(io.Discard, r.Body) // your store, which must discard on error
+		var ve *presign.VerifyError
+		if errors.As(err, &ve) {
+			fmt.Println("refused after", n, "verified bytes:", ve.S3Code(), errors.Is(err, presign.ErrSignatureMismatch))
+			continue
+		}
+		fmt.Println("chunked:", v.Chunked, "bytes:", n, "of", r.ContentLength)
+	}
+	// Output:
+	// chunked: true bytes: 66560 of 66560
+	// refused after 0 verified bytes: SignatureDoesNotMatch true
 }

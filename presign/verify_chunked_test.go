@@ -2,8 +2,6 @@ package presign_test
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -105,37 +103,4 @@ func TestVerifyChunked(t *testing.T) {
 		_, err = io.ReadAll(r.Body)
 		require.ErrorIs(t, err, presign.ErrChecksumMismatch, "decoded and checked even when unsigned")
 	})
-}
-
-// ExampleVerify_chunked verifies the S3 API reference's chunked upload
-// (sigv4-streaming, "Example: PUT Object", with its published signatures)
-// as a server does: Verify checks the request's signature, and reading
-// r.Body checks each chunk's before handing over its bytes. A body changed
-// in transit fails the read; keep nothing of a body that did not reach
-// io.EOF.
-func ExampleVerify_chunked() {
-	doc := sigv4test.DocStreaming
-	lookup := func(accessKeyID string) (aws.Credentials, bool) {
-		return sigv4test.DocCredentials, accessKeyID == sigv4test.DocCredentials.AccessKeyID
-	}
-	opts := &presign.VerifyOptions{Now: func() time.Time { return sigv4test.DocTime }}
-	tampered := bytes.Replace(doc.Body(), []byte("aaaa\r\n400;"), []byte("aaab\r\n400;"), 1)
-	for _, body := range [][]byte{doc.Body(), tampered} {
-		r, _ := doc.Request("https://s3.amazonaws.com", body)
-		v, err := presign.Verify(r, lookup, opts)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		n, err := io.Copy(io.Discard, r.Body) // your store, which must discard on error
-		var ve *presign.VerifyError
-		if errors.As(err, &ve) {
-			fmt.Println("refused after", n, "verified bytes:", ve.S3Code(), errors.Is(err, presign.ErrSignatureMismatch))
-			continue
-		}
-		fmt.Println("chunked:", v.Chunked, "bytes:", n, "of", r.ContentLength)
-	}
-	// Output:
-	// chunked: true bytes: 66560 of 66560
-	// refused after 0 verified bytes: SignatureDoesNotMatch true
 }

@@ -1,6 +1,7 @@
 // Command uploads shows browser uploads with a presigned POST form and
-// downloads with a presigned GET URL, both capped, on an in-memory S3 that
-// checks every form and URL the way S3 does (no AWS account is needed):
+// downloads with a presigned GET URL, both capped, on the in-memory AWS of
+// package s3securetest, whose S3 checks every form and URL the way S3 does
+// (no AWS account is needed):
 //
 //	go run ./examples/uploads
 //
@@ -15,8 +16,11 @@
 // it, shows that an 8-day URL is refused with presign.ErrExpiryTooLong
 // before anything is signed, and prints URLs only through presign.Redact.
 //
-// The fake's clock starts at a fixed time, so the output is the same on
-// every run.
+// The server runs on the wall clock, as AWS does; to show an expired form
+// the story moves the server's clock forward (s3securetest's
+// Server.Advance), and the presigner signs with the server's clock
+// (presign.Options.Now), which real code leaves unset. Apart from the
+// times, the output is the same on every run.
 package main
 
 import (
@@ -30,7 +34,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"os"
 	"sort"
@@ -38,10 +41,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/presign"
+	"github.com/s3secure/s3secure/s3securetest"
 )
 
 const (
@@ -50,13 +53,10 @@ const (
 	maxUpload  = 1 << 20 // 1 MiB
 	formExpiry = 10 * time.Minute
 	getExpiry  = 5 * time.Minute
-	// endpointName stands for the fake's URL (a random loopback port) in
+	// endpointName stands for the server's URL (a random loopback port) in
 	// the output.
 	endpointName = "https://127.0.0.1:PORT"
 )
-
-// start is the fake S3's clock at the beginning of the story.
-var start = time.Date(2026, 5, 24, 12, 0, 0, 0, time.UTC)
 
 func main() {
 	if err := run(context.Background(), os.Stdout); err != nil {
@@ -65,36 +65,34 @@ func main() {
 	}
 }
 
-// run tells the whole story on the embedded fake.
+// run tells the whole story on the in-memory AWS.
 func run(ctx context.Context, w io.Writer) error {
-	// An in-memory S3 over HTTPS that verifies SigV4 URLs and POST forms
-	// (with presign.Verify and presign.VerifyPost) against its own clock.
-	srv, err := s3fake.New(&s3fake.Options{Now: func() time.Time { return start }})
+	// The in-memory AWS of package s3securetest, over HTTPS: its S3
+	// verifies SigV4 URLs and POST forms against its own clock. In your own
+	// tests, s3securetest.NewServer(t, nil).
+	srv, err := s3securetest.Start(nil)
 	if err != nil {
 		return err
 	}
-	ts := httptest.NewTLSServer(srv)
-	defer ts.Close()
-	// Today's AWS defaults: Block Public Access on, ACLs off, SSE-S3.
-	if err := srv.CreateBucket(bucket, s3fake.StateAWSDefault); err != nil {
+	defer srv.Close()
+	// A bucket as AWS creates one today: Block Public Access on, ACLs off,
+	// SSE-S3.
+	if _, err := s3.NewFromConfig(srv.Config).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		return err
 	}
-	browser := ts.Client() // no AWS credentials: everything it sends is presigned
+	browser := srv.Client() // no AWS credentials: everything it sends is presigned
 	fmt.Fprintf(w, "In-memory S3 at %s over HTTPS (no AWS account used); its clock reads %s.\n",
 		endpointName, srv.Now().Format(time.RFC3339))
 
-	// The application server's presigner. DO NOT hardcode credentials: in
-	// real code, pass the aws.Config from config.LoadDefaultConfig and leave
-	// Options.Endpoint, UsePathStyle and Now unset.
-	owner := srv.OwnerCredential()
-	p, err := presign.New(aws.Config{
-		Region:      srv.Region(),
-		Credentials: credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""),
-	}, &presign.Options{Endpoint: ts.URL, UsePathStyle: true, Now: srv.Now})
+	// The application server's presigner, from the same aws.Config its S3
+	// client uses. In real code that is config.LoadDefaultConfig's (DO NOT
+	// hardcode credentials), and Options.Now stays unset: here the
+	// presigner follows the server's clock, which the story moves forward.
+	p, err := presign.New(srv.Config, &presign.Options{Now: srv.Now})
 	if err != nil {
 		return err
 	}
-	show := func(u string) string { return strings.Replace(presign.Redact(u), ts.URL, endpointName, 1) }
+	show := func(u string) string { return strings.Replace(presign.Redact(u), srv.URL, endpointName, 1) }
 
 	fmt.Fprintf(w, "\n1. The server makes an upload form: key under %q, image/*, at most 1 MiB, valid %v.\n", keyPrefix, formExpiry)
 	form, err := p.Post(ctx, bucket, &presign.PostOptions{
