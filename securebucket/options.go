@@ -3,6 +3,7 @@ package securebucket
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -188,6 +189,16 @@ func (m MFADelete) String() string {
 
 // GoString hides the code from %#v too.
 func (m MFADelete) GoString() string { return m.String() }
+
+// Format prints String for every verb: %d, %x and the others would
+// otherwise print the fields, code included.
+func (m MFADelete) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", m.String())
+		return
+	}
+	_, _ = io.WriteString(f, m.String())
+}
 
 var (
 	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)

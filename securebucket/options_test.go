@@ -71,6 +71,13 @@ func TestMFADeleteRedacted(t *testing.T) {
 	for _, s := range []string{m.String(), sprintf("%v", m), sprintf("%+v", m), sprintf("%#v", m)} {
 		assert.NotContains(t, s, "654321")
 	}
+	// Every verb, alone and inside a slice: %d and %x printed the fields,
+	// code included.
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d", "%x", "%X", "%o"} {
+		assert.NotContains(t, sprintf(verb, m), "654321", verb)
+		assert.NotContains(t, sprintf(verb, []securebucket.MFADelete{m}), "654321", verb)
+		assert.NotContains(t, sprintf(verb, &m), "654321", verb)
+	}
 }
 
 func TestNilClientRefused(t *testing.T) {
