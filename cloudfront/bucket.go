@@ -261,7 +261,7 @@ func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
 	for bi := range s.Condition {
 		for ei := range s.Condition[bi].Entries {
 			e := &s.Condition[bi].Entries[ei]
-			if !strings.EqualFold(e.Key, "AWS:SourceArn") {
+			if !policy.EqualName(e.Key, "aws:SourceArn") {
 				continue
 			}
 			if have := e.Strings(); len(have) == len(arns) && !slices.ContainsFunc(arns, func(a string) bool { return !containsString(have, a) }) {
@@ -289,8 +289,8 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
-			exact := b.Operator == "StringEquals" || b.Operator == "ArnEquals" || b.Operator == "ArnLike"
-			if !exact || !strings.EqualFold(e.Key, "AWS:SourceArn") {
+			exact := policy.EqualName(b.Operator, "StringEquals") || policy.EqualName(b.Operator, "ArnEquals") || policy.EqualName(b.Operator, "ArnLike")
+			if !exact || !policy.EqualName(e.Key, "aws:SourceArn") {
 				return nil, fmt.Errorf("%w: statement %s has the condition %s %s, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, b.Operator, e.Key)
 			}
 			for _, v := range e.Strings() {

@@ -268,3 +268,47 @@ func TestServeBucketKeepsANarrowedKeyPolicyStatement(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, narrowed, kf.policy(keyARN), "the narrowed key statement was replaced")
 }
+
+// TestServeBucketConditionNamesFoldASCIIOnly: IAM ignores ASCII case in
+// condition keys and operators, nothing more. An OAC statement whose key
+// is "aws:\u017FourceArn" (long s) names another key, so it grants no
+// distribution anything; the wiring cannot carry it over and refuses with
+// ErrPolicyConflict. It read it as AWS:SourceArn (strings.EqualFold folds
+// ſ to s) and rewrote it with the real key, granting the distribution it
+// named. The same condition in other ASCII cases ("stringequals",
+// "aws:sourcearn") is carried over (it was refused).
+func TestServeBucketConditionNamesFoldASCIIOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name, op, key string
+		carried       bool
+	}{
+		{"long s", "StringEquals", "aws:\u017FourceArn", false},
+		{"ASCII case", "stringequals", "aws:sourcearn", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, s3fake.StateAWSDefault)
+			ctx := t.Context()
+			first, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, nil)
+			require.NoError(t, err)
+			e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"`+cloudfront.OACStatementSid+`","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"`+tc.op+`":{"`+tc.key+`":"`+first.DistributionARN+`"}}}]}`)
+			before := e.bucketPolicy(t)
+			object := "arn:aws:s3:::" + testBucket + "/a.jpg"
+			require.Equal(t, tc.carried, allowed(t, before, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+
+			out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: legacyConfig("second", "")})
+			require.NoError(t, err)
+			second, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: aws.ToString(out.Distribution.Id)})
+			doc := e.bucketPolicy(t)
+			if !tc.carried {
+				require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
+				assert.Equal(t, mustMarshal(t, before), mustMarshal(t, doc), "nothing written")
+				assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+				return
+			}
+			require.NoError(t, err)
+			for _, arn := range []string{first.DistributionARN, second.DistributionARN} {
+				assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, arn), mustMarshal(t, doc))
+			}
+		})
+	}
+}

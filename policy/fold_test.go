@@ -44,3 +44,30 @@ func TestNamesFoldASCIIOnly(t *testing.T) {
 	}
 	assert.Contains(t, codes, "ERROR INVALID_CONDITION_OPERATOR", "Validate: %v", codes)
 }
+
+func TestEqualName(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"s3:GetObject", "S3:GETOBJECT", true},
+		{"aws:SourceArn", "AWS:SourceArn", true},
+		{"BoolIfExists", "boolifexists", true},
+		{"s3:*", "S3:*", true},
+		{"s3:DeleteBuc\u212Aet", "s3:DeleteBucket", false},
+		{"aws:\u017FourceArn", "aws:SourceArn", false},
+		{"s3:TlsVers\u0130on", "s3:TlsVersion", false},
+		{"s3:Get*", "s3:GetObject", false},
+		{"s3:GetObject", "s3:GetObjects", false},
+	} {
+		assert.Equalf(t, c.want, policy.EqualName(c.a, c.b), "EqualName(%q, %q)", c.a, c.b)
+	}
+}
+
+func ExampleEqualName() {
+	fmt.Println(policy.EqualName("s3:GetObject", "S3:getobject"))
+	fmt.Println(policy.EqualName("aws:\u017FourceArn", "aws:SourceArn")) // long s: another key to IAM
+	// Output:
+	// true
+	// false
+}

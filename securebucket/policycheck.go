@@ -37,14 +37,13 @@ func everyone(s policy.Statement) bool {
 }
 
 // allS3Actions reports whether the statement's Action covers every S3
-// action ("*", "s3:*", in any case).
+// action ("*", "s3:*", in any ASCII case: [policy.EqualName]).
 func allS3Actions(s policy.Statement) bool {
 	if s.NotAction != nil {
 		return false
 	}
 	for _, a := range s.Action {
-		switch strings.ToLower(a) {
-		case "*", "s3:*":
+		if policy.EqualName(a, "*") || policy.EqualName(a, "s3:*") {
 			return true
 		}
 	}
@@ -100,14 +99,15 @@ func coversEveryObject(r, bucketARN string) bool {
 }
 
 // onlyCondition returns the single operator/key/values of a condition with
-// exactly one operator and one key; ok is false otherwise (more conditions
-// would narrow a deny).
+// exactly one operator and one key, as written (compare them with
+// [policy.EqualName]); ok is false otherwise (more conditions would narrow
+// a deny).
 func onlyCondition(c policy.Condition) (op, key string, values []string, ok bool) {
 	if len(c) != 1 || len(c[0].Entries) != 1 {
 		return "", "", nil, false
 	}
 	e := c[0].Entries[0]
-	return c[0].Operator, strings.ToLower(e.Key), e.Strings(), true
+	return c[0].Operator, e.Key, e.Strings(), true
 }
 
 // deniesInsecureTransport reports whether s denies every S3 request to the
@@ -117,11 +117,12 @@ func deniesInsecureTransport(s policy.Statement, bucketARN string) bool {
 		return false
 	}
 	op, key, vals, ok := onlyCondition(s.Condition)
-	if !ok || key != "aws:securetransport" {
+	if !ok || !policy.EqualName(key, "aws:SecureTransport") {
 		return false
 	}
-	switch op {
-	case "Bool", "BoolIfExists":
+	if policy.EqualName(op, "Bool") || policy.EqualName(op, "BoolIfExists") {
+		// A value, not a name: the evaluator compares Bool values with
+		// strings.EqualFold.
 		return len(vals) == 1 && strings.EqualFold(vals[0], "false")
 	}
 	return false
@@ -134,7 +135,7 @@ func deniesOutdatedTLS(s policy.Statement, bucketARN string) bool {
 		return false
 	}
 	op, key, vals, ok := onlyCondition(s.Condition)
-	if !ok || key != "s3:tlsversion" || op != "NumericLessThan" || len(vals) != 1 {
+	if !ok || !policy.EqualName(key, "s3:TlsVersion") || !policy.EqualName(op, "NumericLessThan") || len(vals) != 1 {
 		return false
 	}
 	v, err := strconv.ParseFloat(vals[0], 64)

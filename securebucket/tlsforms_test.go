@@ -1,12 +1,14 @@
 package securebucket_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -55,6 +57,64 @@ func TestTLSDenyForms(t *testing.T) {
 				assert.Equal(t, securebucket.StatusFail, r.Status, r.Message)
 				assert.Equal(t, securebucket.ActionUpdate, ps.Action, ps.Detail)
 			}
+		})
+	}
+}
+
+// TestTLSDenyNamesFoldASCIIOnly: IAM ignores ASCII case in condition keys
+// and operators, nothing more. "s3:TlsVers\u0130on" (a dotted capital I)
+// is another key to IAM, so a Deny on it denies nothing: it is not the TLS
+// deny, and Harden adds its own. It passed as one, and a statement under
+// our Sid with that key was kept as ours made stricter: strings.ToLower
+// turns U+0130 into "i". The long s row guards aws:SecureTransport the same
+// way. Operators and keys in other ASCII cases are the same names, as
+// policy's evaluator reads them (lower-case operators were not recognised).
+func TestTLSDenyNamesFoldASCIIOnly(t *testing.T) {
+	const deny = `{"Sid":"%s","Effect":"Deny","Principal":"*","Action":"S3:*","Resource":["arn:aws:s3:::B","arn:aws:s3:::B/*"],"Condition":{"%s":{"%s":"%s"}}}`
+	tests := []struct {
+		name, sid, op, key, value string
+		control                   securebucket.Control
+		// recognised: the statement is the control's TLS deny; a statement
+		// under our Sid is then kept as it is, else replaced with ours.
+		recognised bool
+	}{
+		{"dotted capital I in s3:TlsVersion", policy.SidDenyOutdatedTLS, "NumericLessThan", "s3:TlsVers\u0130on", "1.2", securebucket.ControlOutdatedTLS, false},
+		{"long s in aws:SecureTransport", policy.SidDenyInsecureTransport, "Bool", "aws:\u017FecureTransport", "false", securebucket.ControlTLSOnly, false},
+		{"ASCII case of operator and key", policy.SidDenyOutdatedTLS, "numericlessthan", "S3:TLSVERSION", "1.2", securebucket.ControlOutdatedTLS, true},
+		{"ASCII case of BoolIfExists", policy.SidDenyInsecureTransport, "boolifexists", "AWS:SECURETRANSPORT", "false", securebucket.ControlTLSOnly, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, c := startFake(t)
+			bucketIn(t, f, "names", s3fake.StateAWSDefault)
+			putPolicy(t, c, "names", replaceB(`{"Version":"2012-10-17","Statement":[`+fmt.Sprintf(deny, tt.sid, tt.op, tt.key, tt.value)+`]}`, "names"))
+			rep, err := securebucket.Audit(t.Context(), c, "names", auditOpts())
+			require.NoError(t, err)
+			r, _ := rep.Result(tt.control)
+			want := securebucket.StatusFail
+			if tt.recognised {
+				want = securebucket.StatusPass
+			}
+			assert.Equal(t, want, r.Status, r.Message)
+
+			_, err = securebucket.Harden(t.Context(), c, "names", opts())
+			require.NoError(t, err)
+			cfg, _ := f.Bucket("names")
+			doc, err := policy.Parse([]byte(cfg.Policy))
+			require.NoError(t, err)
+			st, ok := doc.Statement(tt.sid)
+			require.True(t, ok)
+			require.Len(t, st.Condition, 1)
+			require.Len(t, st.Condition[0].Entries, 1)
+			if tt.recognised {
+				assert.Equal(t, tt.key, st.Condition[0].Entries[0].Key, "kept as it is")
+			} else {
+				assert.NotEqual(t, tt.key, st.Condition[0].Entries[0].Key, "replaced with ours")
+			}
+			rep, err = securebucket.Audit(t.Context(), c, "names", auditOpts())
+			require.NoError(t, err)
+			r, _ = rep.Result(tt.control)
+			assert.Equal(t, securebucket.StatusPass, r.Status, "after Harden: %s", r.Message)
 		})
 	}
 }
