@@ -84,7 +84,7 @@ func canonicalPrincipal(p *Principal) []string {
 	out := []string{}
 	for _, e := range p.Entries {
 		for _, v := range e.Values {
-			if e.Type == PrincipalAWS && accountIDRe.MatchString(v) {
+			if e.Type == PrincipalAWS && IsAccountID(v) {
 				v = "arn:aws:iam::" + v + ":root"
 			}
 			out = append(out, string(e.Type)+"\x03"+v)

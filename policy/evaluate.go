@@ -641,28 +641,16 @@ func compilePrincipal(p *Principal) *cPrincipal {
 // accountOfRoot returns the account of a 12-digit account ID or of an
 // account root ARN (arn:aws:iam::111122223333:root).
 func accountOfRoot(v string) (string, bool) {
-	if isAccountID(v) {
+	if IsAccountID(v) {
 		return v, true
 	}
 	if strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") {
 		f := strings.SplitN(v, ":", 6)
-		if len(f) == 6 && f[2] == "iam" && f[5] == "root" && isAccountID(f[4]) {
+		if len(f) == 6 && f[2] == "iam" && f[5] == "root" && IsAccountID(f[4]) {
 			return f[4], true
 		}
 	}
 	return "", false
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // roleSessionPrefix returns, for a role ARN, the prefix of its session ARNs.

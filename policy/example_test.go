@@ -154,6 +154,11 @@ func ExampleMerge() {
 }
 
 // Parse errors and element positions carry line and column.
+func ExampleIsAccountID() {
+	fmt.Println(policy.IsAccountID("111122223333"), policy.IsAccountID("1111-2222-3333"))
+	// Output: true false
+}
+
 func ExampleParse() {
 	src := []byte(`{
   "Version": "2012-10-17",

@@ -248,7 +248,7 @@ func fixedValue(name, v string, kind Kind) bool {
 			break
 		}
 		f := strings.SplitN(v, ":", 6)
-		if len(f) == 6 && f[0] == "arn" && !hasWildcard(strings.Join(f[:5], ":")) && isAccountID(f[4]) && f[3] != "" &&
+		if len(f) == 6 && f[0] == "arn" && !hasWildcard(strings.Join(f[:5], ":")) && IsAccountID(f[4]) && f[3] != "" &&
 			strings.HasPrefix(f[5], "accesspoint/") {
 			return true
 		}

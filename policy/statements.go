@@ -21,7 +21,6 @@ const (
 )
 
 var (
-	accountIDRe       = regexp.MustCompile(`^[0-9]{12}$`)
 	distributionARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:cloudfront::[0-9]{12}:distribution/[A-Z0-9]+$`)
 	oaiIDRe           = regexp.MustCompile(`^[A-Z0-9]{1,64}$`)
 	vpceIDRe          = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
@@ -78,8 +77,22 @@ func BucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
 // check its arguments; see [CheckBucketName] and [CheckKeyPrefix].
 func ObjectARN(bucket, prefix string) string { return "arn:aws:s3:::" + bucket + "/" + prefix + "*" }
 
+// IsAccountID reports whether s is an AWS account ID: twelve digits, as a
+// policy names an account ("111122223333") and an ARN holds one.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func checkAccount(id string) error {
-	if !accountIDRe.MatchString(id) {
+	if !IsAccountID(id) {
 		return fmt.Errorf("%w: account ID %q must be 12 digits", ErrInvalidArgument, id)
 	}
 	return nil

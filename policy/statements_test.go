@@ -177,3 +177,12 @@ func TestReadyMadeMultipleValues(t *testing.T) {
 	s = must(t)(policy.ServerAccessLogsDelivery("l-1", "", "b-1", testAccount))
 	assert.Equal(t, policy.Values{"arn:aws:s3:::l-1/*"}, s.Resource)
 }
+
+func TestIsAccountID(t *testing.T) {
+	for _, s := range []string{"111122223333", "000000000000", "999999999999"} {
+		assert.True(t, policy.IsAccountID(s), s)
+	}
+	for _, s := range []string{"", "11112222333", "1111222233334", "11112222333a", "1111-2222-33", " 11122223333", "111122223333\n", "１11122223333", "*", "arn:aws:iam::111122223333:root"} {
+		assert.False(t, policy.IsAccountID(s), "%q", s)
+	}
+}

@@ -296,7 +296,7 @@ func (v *validator) security(i int, s *Statement, sp string, actions []Action) {
 	for _, val := range s.Principal.Get(PrincipalAWS) {
 		acct, ok := accountOfRoot(val)
 		if !ok {
-			if f := strings.SplitN(val, ":", 6); len(f) == 6 && isAccountID(f[4]) {
+			if f := strings.SplitN(val, ":", 6); len(f) == 6 && IsAccountID(f[4]) {
 				acct, ok = f[4], true
 			}
 		}
@@ -329,7 +329,7 @@ func pinnedAccount(c Condition) (string, bool) {
 			if !equalFoldASCII(e.Key, "aws:PrincipalAccount") && !equalFoldASCII(e.Key, "s3:DataAccessPointAccount") {
 				continue
 			}
-			if len(e.Values) == 1 && isAccountID(e.Values[0].Text) {
+			if len(e.Values) == 1 && IsAccountID(e.Values[0].Text) {
 				return e.Values[0].Text, true
 			}
 		}

@@ -51,7 +51,7 @@ func (v *validator) principal(i int, p *Principal, path string) {
 }
 
 func (v *validator) awsPrincipal(i int, path, val string) {
-	if val == "*" || isAccountID(val) {
+	if val == "*" || IsAccountID(val) {
 		return
 	}
 	if !strings.HasPrefix(val, "arn:") {
@@ -74,7 +74,7 @@ func (v *validator) awsPrincipal(i int, path, val string) {
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must be an iam or sts ARN", val)
 	case f[3] != "":
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must not have a region", val)
-	case !isAccountID(f[4]):
+	case !IsAccountID(f[4]):
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must have a 12-digit account ID", val)
 	case f[5] == "":
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has no resource", val)
@@ -433,7 +433,7 @@ func (v *validator) arn(i int, path, r string) {
 	if region != "" && !hasWildcard(region) && !strings.Contains(region, "${") && !validRegion(region) {
 		v.add("INVALID_ARN_REGION", i, path, "resource ARN %q has an invalid region %q", r, region)
 	}
-	if account != "" && !hasWildcard(account) && !strings.Contains(account, "${") && !isAccountID(account) {
+	if account != "" && !hasWildcard(account) && !strings.Contains(account, "${") && !IsAccountID(account) {
 		v.add("INVALID_ARN_ACCOUNT", i, path, "resource ARN %q has an invalid account %q (12 digits)", r, account)
 	}
 	if svc != "s3" || (s3ResourcePrefix(res) != "" && !bucketOrObjectARN(region, account)) {

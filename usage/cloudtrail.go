@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // ctRecord is the part of a CloudTrail record the parser reads (CloudTrail
@@ -292,7 +294,7 @@ func ctPrincipal(ct *ctRecord) (string, Principal) {
 		if string(u.AccountID) == "ANONYMOUS_PRINCIPAL" {
 			return "", Principal{Kind: Anonymous}
 		}
-		if isAccountID(string(u.AccountID)) {
+		if policy.IsAccountID(string(u.AccountID)) {
 			arn := "arn:aws:iam::" + string(u.AccountID) + ":root"
 			return arn, Principal{Kind: Root, ARN: arn, Account: string(u.AccountID)}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/policy"
@@ -67,62 +68,58 @@ func (s *suggester) readIdentityPolicies(ctx context.Context, a *aggregator) err
 
 // policiesOf reads one principal's inline and attached policies.
 func (s *suggester) policiesOf(ctx context.Context, p Principal) ([]*policy.Document, error) {
+	api := s.in.IAM
 	name := aws.String(p.ARN[strings.LastIndexByte(p.ARN, '/')+1:])
-	var texts []string
-	var attached []string
+	// The role and user calls differ only in their names.
+	var inline, attached []string
+	var get func(policyName string) (*string, error)
+	var err error
 	if p.Kind == Role {
-		for pg := iam.NewListRolePoliciesPaginator(s.in.IAM, &iam.ListRolePoliciesInput{RoleName: name}); pg.HasMorePages(); {
-			out, err := pg.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, pn := range out.PolicyNames {
-				got, err := s.in.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(pn)})
-				if err != nil {
-					return nil, err
-				}
-				texts = append(texts, aws.ToString(got.PolicyDocument))
-			}
+		inline, err = allPages(ctx, iam.NewListRolePoliciesPaginator(api, &iam.ListRolePoliciesInput{RoleName: name}),
+			func(o *iam.ListRolePoliciesOutput) []string { return o.PolicyNames })
+		if err == nil {
+			attached, err = allPages(ctx, iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: name}),
+				func(o *iam.ListAttachedRolePoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 		}
-		for pg := iam.NewListAttachedRolePoliciesPaginator(s.in.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name}); pg.HasMorePages(); {
-			out, err := pg.NextPage(ctx)
+		get = func(pn string) (*string, error) {
+			out, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(pn)})
 			if err != nil {
 				return nil, err
 			}
-			for _, ap := range out.AttachedPolicies {
-				attached = append(attached, aws.ToString(ap.PolicyArn))
-			}
+			return out.PolicyDocument, nil
 		}
 	} else {
-		for pg := iam.NewListUserPoliciesPaginator(s.in.IAM, &iam.ListUserPoliciesInput{UserName: name}); pg.HasMorePages(); {
-			out, err := pg.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, pn := range out.PolicyNames {
-				got, err := s.in.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(pn)})
-				if err != nil {
-					return nil, err
-				}
-				texts = append(texts, aws.ToString(got.PolicyDocument))
-			}
+		inline, err = allPages(ctx, iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: name}),
+			func(o *iam.ListUserPoliciesOutput) []string { return o.PolicyNames })
+		if err == nil {
+			attached, err = allPages(ctx, iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name}),
+				func(o *iam.ListAttachedUserPoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 		}
-		for pg := iam.NewListAttachedUserPoliciesPaginator(s.in.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name}); pg.HasMorePages(); {
-			out, err := pg.NextPage(ctx)
+		get = func(pn string) (*string, error) {
+			out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(pn)})
 			if err != nil {
 				return nil, err
 			}
-			for _, ap := range out.AttachedPolicies {
-				attached = append(attached, aws.ToString(ap.PolicyArn))
-			}
+			return out.PolicyDocument, nil
 		}
 	}
-	for _, arn := range attached {
-		pol, err := s.in.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	for _, pn := range inline {
+		doc, err := get(pn)
 		if err != nil {
 			return nil, err
 		}
-		ver, err := s.in.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: pol.Policy.DefaultVersionId})
+		texts = append(texts, aws.ToString(doc))
+	}
+	for _, arn := range attached {
+		pol, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+		if err != nil {
+			return nil, err
+		}
+		ver, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: pol.Policy.DefaultVersionId})
 		if err != nil {
 			return nil, err
 		}
@@ -142,4 +139,31 @@ func (s *suggester) policiesOf(ctx context.Context, p Principal) ([]*policy.Docu
 		docs = append(docs, doc)
 	}
 	return docs, nil
+}
+
+// pager is an IAM paginator whose pages are O.
+type pager[O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*iam.Options)) (O, error)
+}
+
+// allPages returns the items of every page.
+func allPages[O any](ctx context.Context, p pager[O], items func(O) []string) ([]string, error) {
+	var out []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items(page)...)
+	}
+	return out, nil
+}
+
+func policyARNs(ps []types.AttachedPolicy) []string {
+	out := make([]string, len(ps))
+	for i, ap := range ps {
+		out[i] = aws.ToString(ap.PolicyArn)
+	}
+	return out
 }

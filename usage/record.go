@@ -3,6 +3,8 @@ package usage
 import (
 	"strings"
 	"time"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Record is one request read from a log: a line of a server access log, or a
@@ -210,7 +212,7 @@ func parseRequester(s string) Principal {
 // :federated-user/NAME.
 func parseARNPrincipal(s string) Principal {
 	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[2] == "" || parts[3] != "" || !isAccountID(parts[4]) {
+	if len(parts) != 6 || parts[2] == "" || parts[3] != "" || !policy.IsAccountID(parts[4]) {
 		return Principal{Kind: Unknown, ID: s}
 	}
 	partition, service, account, res := parts[1], parts[2], parts[4], parts[5]
@@ -242,18 +244,6 @@ func parseARNPrincipal(s string) Principal {
 		}
 	}
 	return Principal{Kind: Unknown, ID: s}
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isCanonicalID(s string) bool {

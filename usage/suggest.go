@@ -159,7 +159,7 @@ func resolve(bucket string, in *Input, opts *Options) (Options, error) {
 	if len(in.ServerAccessLogs)+len(in.CloudTrail) == 0 {
 		return o, fmt.Errorf("%w: no logs to read", ErrInvalidInput)
 	}
-	if !isAccountID(in.BucketOwner) {
+	if !policy.IsAccountID(in.BucketOwner) {
 		return o, fmt.Errorf("%w: bucket owner %q is not a 12-digit account ID", ErrInvalidInput, in.BucketOwner)
 	}
 	for _, src := range append(append([]Source(nil), in.ServerAccessLogs...), in.CloudTrail...) {
