@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,24 +15,32 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestBinary runs the built program, where the process matters: exit
-// codes through os.Exit, help on stdout, global flags after the command,
-// and serve printing endpoint=URL first and stopping cleanly (its CA file
-// removed) on Ctrl-C (SIGINT).
-func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the program")
-	}
-	expectNoAWS(t)
-	bin := filepath.Join(t.TempDir(), "s3secure")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+// runAsProgramVar, set in a process's environment, makes this package's
+// test binary run main with its arguments instead of the tests (TestMain):
+// the program's own code in a process of its own, without building it
+// again.
+const runAsProgramVar = "S3SECURE_TEST_RUN_AS_PROGRAM"
 
+// program returns a command that runs the program (this test binary as
+// main) with args, in the test's environment.
+func program(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(self, args...)
+	cmd.Env = append(os.Environ(), runAsProgramVar+"=1")
+	return cmd
+}
+
+// TestBinary runs the program in a process of its own, where the process
+// matters: exit codes through os.Exit, help on stdout, global flags after
+// the command, and serve printing endpoint=URL first and stopping cleanly
+// (its CA file removed) on Ctrl-C (SIGINT).
+func TestBinary(t *testing.T) {
+	expectNoAWS(t)
 	runBin := func(args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, args...)
+		cmd := program(t, args...)
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		var ee *exec.ExitError
@@ -54,8 +61,8 @@ func TestBinary(t *testing.T) {
 	assert.Empty(t, stdout)
 	assert.Equal(t, "s3secure: harden: flag provided but not defined: -nope (run \"s3secure help harden\")\n", stderr)
 
-	serve := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-tls")
-	serve.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=")
+	serve := program(t, "serve", "-addr", "127.0.0.1:0", "-tls")
+	serve.Env = append(serve.Env, "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=")
 	pipe, err := serve.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, serve.Start())

@@ -58,6 +58,9 @@ func expectNoAWS(t *testing.T) {
 // request sent to awsGuard, which refuses it. It fails the run if any
 // request reached the guard.
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsProgramVar) != "" {
+		main() // the program itself: it exits
+	}
 	proxy := httptest.NewServer(awsGuard)
 	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
 		os.Setenv(k, proxy.URL)
