@@ -281,6 +281,12 @@ func dialEndpoint(hc aws.HTTPClient, endpoint string) aws.HTTPClient {
 		return c.WithTransportOptions(set)
 	case *http.Client:
 		tr, ok := c.Transport.(*http.Transport)
+		if !ok && c.Transport != nil {
+			// A transport of its own (the in-memory AWS's client under
+			// -local, which dials its endpoint whatever the host): a
+			// clone of the default one would drop it.
+			return hc
+		}
 		if !ok {
 			tr = http.DefaultTransport.(*http.Transport)
 		}

@@ -122,8 +122,10 @@ func (e *Endpoint) Server() *Server { return e.srv }
 // to ACCOUNT.<endpoint host>, which does not resolve for an IP address;
 // the Host header keeps the prefix, which S3 Control checks), trusts only
 // the endpoint's authority, ignores proxy settings, and never reaches
-// anything but the endpoint. Every call returns the same client; Close
-// closes its idle connections.
+// anything but the endpoint. Its transport is wrapped by
+// testretry.Transport (the SDK's early close of a request body would
+// otherwise fail some requests to an in-process server). Every call
+// returns the same client; Close closes its idle connections.
 func (e *Endpoint) HTTPClient() *http.Client { return e.client }
 
 func (e *Endpoint) newHTTPClient() *http.Client {
@@ -140,7 +142,7 @@ func (e *Endpoint) newHTTPClient() *http.Client {
 		host, _, _ := net.SplitHostPort(e.Addr)
 		tr.TLSClientConfig = e.TLS.ClientConfig(host)
 	}
-	return &http.Client{Transport: tr}
+	return testretry.Client(&http.Client{Transport: tr})
 }
 
 // Config returns an aws.Config for the endpoint signed with c, good for

@@ -78,5 +78,5 @@ func LoopbackHTTPClient(addr string) *http.Client {
 		// A new connection per request: see testretry.FreshConnClient.
 		DisableKeepAlives: true,
 	}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	return testretry.Client(&http.Client{Transport: tr, Timeout: 30 * time.Second})
 }

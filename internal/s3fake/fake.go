@@ -86,8 +86,9 @@ func (f *Fake) AnonymousClient(optFns ...func(*s3.Options)) *s3.Client {
 
 // NewClient builds an S3 client for any endpoint the way tests against fakes
 // (and moto) need it: BaseEndpoint, UsePathStyle, RequestChecksumCalculation
-// and ResponseChecksumValidation WhenRequired, testretry.ClosedConn (no retries of service errors). httpClient may be
-// nil.
+// and ResponseChecksumValidation WhenRequired, testretry.ClosedConn (no
+// retries of service errors), and httpClient (http.DefaultClient's settings
+// when nil) with its transport wrapped by testretry.Transport.
 func NewClient(endpoint, region string, httpClient *http.Client, creds aws.CredentialsProvider, optFns ...func(*s3.Options)) *s3.Client {
 	o := s3.Options{
 		Region:                     region,
@@ -98,8 +99,6 @@ func NewClient(endpoint, region string, httpClient *http.Client, creds aws.Crede
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 		Retryer:                    testretry.ClosedConn{},
 	}
-	if httpClient != nil {
-		o.HTTPClient = httpClient
-	}
+	o.HTTPClient = testretry.Client(httpClient)
 	return s3.New(o, optFns...)
 }

@@ -40,11 +40,11 @@ func (ClosedConn) GetRetryToken(context.Context, error) (func(error) error, erro
 	return func(error) error { return nil }, nil
 }
 
-// FreshConnClient returns an HTTP client that opens a new connection for
-// every request (no keep-alive), for SDK clients talking to plain-HTTP
-// fakes, so that no request can meet a kept-alive connection a test server
-// is closing. On loopback a new connection costs microseconds. (It does not
-// prevent the write-loop race ClosedConn retries.)
+// FreshConnClient returns an HTTP client for SDK clients talking to
+// plain-HTTP fakes: its transport is wrapped by [Transport], and it opens a
+// new connection for every request (no keep-alive), so that no request can
+// meet a kept-alive connection a test server is closing. On loopback a new
+// connection costs microseconds.
 func FreshConnClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}}
+	return Client(&http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}})
 }
