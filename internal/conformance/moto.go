@@ -2,12 +2,16 @@ package conformance
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,46 +61,120 @@ func startMoto(tb testing.TB) string {
 		}
 		tb.Skipf("conformance: moto_server not on PATH; install moto[server] or set %s to run the moto target", MotoEndpointEnv)
 	}
-	port, err := freePort()
-	if err != nil {
-		tb.Fatalf("conformance: no free port for moto: %v", err)
+	// The port is free when freePort returns, but another process (another
+	// package's test server) can take it before moto binds it: moto then
+	// exits with "Address already in use", and is started again on another
+	// port. The readiness probe checks that moto answers, so another server
+	// on the port is never taken for it.
+	const attempts = 5
+	var last string
+	for range attempts {
+		endpoint, out, err := startMotoOnce(tb, bin)
+		if err == nil {
+			return endpoint
+		}
+		if !errors.Is(err, errPortTaken) {
+			tb.Fatalf("conformance: %v: %s", err, out)
+		}
+		last = out
 	}
-	var out bytes.Buffer
+	tb.Fatalf("conformance: moto_server found its port taken %d times: %s", attempts, last)
+	return ""
+}
+
+// errPortTaken is startMotoOnce's error when moto could not bind its port.
+var errPortTaken = errors.New("moto_server's port was taken")
+
+// motoMarker is in the page moto_server serves at /moto-api/.
+const motoMarker = "<title>Moto"
+
+// startMotoOnce starts moto_server on a free port and waits until it
+// answers. On success moto is stopped at tb's cleanup; otherwise it is
+// stopped before returning, with what it printed.
+func startMotoOnce(tb testing.TB, bin string) (endpoint, output string, err error) {
+	tb.Helper()
+	port, err := pickPort()
+	if err != nil {
+		return "", "", fmt.Errorf("no free port for moto: %w", err)
+	}
+	out := &syncBuffer{}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	// moto is botocore underneath: the user's AWS settings (a profile that
 	// does not exist, a region, an endpoint) would change its answers.
 	cmd.Env = fakeutil.ProcessEnv()
-	cmd.Stdout = &out
-	cmd.Stderr = &out
+	cmd.Stdout = out
+	cmd.Stderr = out
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("conformance: start moto_server: %v", err)
+		return "", "", fmt.Errorf("start moto_server: %w", err)
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
-	tb.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Kill()
 		<-done
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	}
+	endpoint = fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(motoStartTimeout)
 	for {
 		select {
 		case <-done:
-			tb.Fatalf("conformance: moto_server exited early: %s", out.String())
+			if portTaken(out.String()) {
+				return "", out.String(), errPortTaken
+			}
+			return "", out.String(), errors.New("moto_server exited early")
 		default:
 		}
-		resp, err := client.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
+		if isMoto(client, endpoint) {
+			tb.Cleanup(stop)
+			return endpoint, "", nil
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("conformance: moto_server did not answer within %s", motoStartTimeout)
+			stop()
+			return "", out.String(), fmt.Errorf("moto_server did not answer within %s", motoStartTimeout)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// isMoto reports whether the server at endpoint is a moto_server: its
+// /moto-api/ page, not only an answer.
+func isMoto(client *http.Client, endpoint string) bool {
+	resp, err := client.Get(endpoint + "/moto-api/")
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return err == nil && resp.StatusCode == http.StatusOK && bytes.Contains(page, []byte(motoMarker))
+}
+
+// portTaken reports whether moto_server's output says its port was in use.
+func portTaken(out string) bool {
+	return strings.Contains(out, "Address already in use") || strings.Contains(out, "is in use by another program")
+}
+
+// syncBuffer is a bytes.Buffer that the process's output goroutines and
+// the test may use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// pickPort picks moto's port; a test replaces it to take the port first.
+var pickPort = freePort
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
