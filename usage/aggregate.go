@@ -23,7 +23,14 @@ type actionInfo struct {
 	name              string
 	object, bucket    bool // applies to the object / bucket resource type
 	permissionsManage bool
+	// lists: the action supports s3:prefix (the catalog's listing actions,
+	// s3:ListBucket and s3:ListBucketVersions), so its use is kept per
+	// listing prefix and proposed under those prefixes.
+	lists bool
 }
+
+// prefixKey is the condition key of a listing's prefix.
+const prefixKey = "s3:prefix"
 
 // opNeeds is the actions one logged operation needs.
 type opNeeds struct {
@@ -96,7 +103,7 @@ func (m *mapper) lookup(r *Record, kind logKind) *opNeeds {
 func infoOf(name string) actionInfo {
 	a, _ := policy.LookupAction(name)
 	return actionInfo{name: a.Name, object: a.AppliesTo("object"), bucket: a.AppliesTo("bucket"),
-		permissionsManage: a.AccessLevel == policy.AccessPermissionsManagement}
+		permissionsManage: a.AccessLevel == policy.AccessPermissionsManagement, lists: a.SupportsConditionKey(prefixKey)}
 }
 
 // needs returns the actions r needed on bucket: its own operation's, and for
@@ -161,7 +168,7 @@ type use struct {
 	action    actionInfo
 	level     needLevel
 	keys      *keySet // object keys (onObject)
-	lists     *keySet // listing prefixes (s3:ListBucket)
+	lists     *keySet // listing prefixes (actions that support s3:prefix)
 	listAll   bool    // a listing without a prefix (or HeadBucket)
 	requests  int
 	first     time.Time
@@ -328,7 +335,7 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 			}
 			u.keys.add(n.key)
 		case onBucket:
-			if n.action.name == "s3:ListBucket" {
+			if n.action.lists {
 				if r.HasListPrefix && r.ListPrefix != "" {
 					if u.lists == nil {
 						u.lists = newKeySet(a.s.opts.MaxTrackedKeys)

@@ -271,8 +271,9 @@ func unrecordedKeys(st policy.Statement) []string {
 }
 
 // statementsFor returns one principal's statements: object actions grouped
-// by the resources they share, bucket actions together, and s3:ListBucket
-// with its s3:prefix condition on its own.
+// by the resources they share, bucket actions together, and the listing
+// actions used under prefixes (those that support s3:prefix) grouped by the
+// s3:prefix values they share, each group under its condition.
 func (s *suggester) statementsFor(p Principal, uses []*use, sids map[string]bool) []ourStatement {
 	base := sidBase(p)
 	sid := func(suffix string) string {
@@ -291,14 +292,21 @@ func (s *suggester) statementsFor(p Principal, uses []*use, sids map[string]bool
 	var objects []*group
 	byRes := map[string]*group{}
 	var bucket group
-	var list *ourStatement
+	var lists []*group
+	byPrefixes := map[string]*group{}
 	for _, u := range uses {
 		res, prefixes := s.resourcesOf(u)
 		switch {
-		case u.level == onBucket && u.action.name == "s3:ListBucket" && len(prefixes) > 0:
-			st := policy.Statement{Effect: policy.Allow, Principal: principalElement(p), Action: policy.Strings(u.action.name),
-				Resource: policy.Strings(policy.BucketARN(s.bucket)), Condition: policy.NewCondition("StringLike", "s3:prefix", prefixes...)}
-			list = &ourStatement{stmt: st, principal: p, uses: []*use{u}}
+		case u.level == onBucket && len(prefixes) > 0:
+			k := strings.Join(prefixes, "\x00")
+			g := byPrefixes[k]
+			if g == nil {
+				g = &group{resources: prefixes}
+				byPrefixes[k] = g
+				lists = append(lists, g)
+			}
+			g.actions = append(g.actions, u.action.name)
+			g.uses = append(g.uses, u)
 		case u.level == onBucket:
 			bucket.actions = append(bucket.actions, u.action.name)
 			bucket.uses = append(bucket.uses, u)
@@ -315,9 +323,10 @@ func (s *suggester) statementsFor(p Principal, uses []*use, sids map[string]bool
 		}
 	}
 	var out []ourStatement
-	if list != nil {
-		list.stmt.Sid = sid("List")
-		out = append(out, *list)
+	for _, g := range lists {
+		out = append(out, ourStatement{stmt: policy.Statement{Sid: sid("List"), Effect: policy.Allow, Principal: principalElement(p),
+			Action: policy.Strings(g.actions...), Resource: policy.Strings(policy.BucketARN(s.bucket)),
+			Condition: policy.NewCondition("StringLike", prefixKey, g.resources...)}, principal: p, uses: g.uses})
 	}
 	if len(bucket.actions) > 0 {
 		out = append(out, ourStatement{stmt: policy.Statement{Sid: sid("Bucket"), Effect: policy.Allow, Principal: principalElement(p),

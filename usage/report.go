@@ -110,9 +110,10 @@ type Use struct {
 	// and prefixes ("arn:aws:s3:::b/reports/*") the requests touched, keys
 	// merged into prefixes to at most Options.MaxResources.
 	Resources []string
-	// Prefixes are, for s3:ListBucket, the listing prefixes asked for, as
-	// s3:prefix patterns; empty when a listing named none (or for
-	// HeadBucket), which needs the whole listing.
+	// Prefixes are, for a listing action that supports the s3:prefix
+	// condition key (s3:ListBucket, s3:ListBucketVersions), the listing
+	// prefixes asked for, as s3:prefix patterns; empty when a listing named
+	// none (or for HeadBucket), which needs the whole listing.
 	Prefixes []string
 	// Requests is how many requests; First and Last when.
 	Requests    int
@@ -256,7 +257,7 @@ func (s *suggester) report(a *aggregator, rep *Report) {
 	}
 }
 
-// resourcesOf returns a use's resources and, for s3:ListBucket, its
+// resourcesOf returns a use's resources and, for a listing action, its
 // s3:prefix patterns, generalized to at most MaxResources each.
 func (s *suggester) resourcesOf(u *use) (resources, prefixes []string) {
 	switch u.level {

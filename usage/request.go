@@ -13,7 +13,7 @@ type contexts map[contextKey]policy.Context
 
 type contextKey struct {
 	c      requestContext
-	prefix bool // the action is s3:ListBucket, which s3:prefix is for
+	prefix bool // the action supports s3:prefix
 }
 
 // accessRequest builds the policy request for one action of a logged
@@ -32,7 +32,7 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	default:
 		req.Resource = "*"
 	}
-	k := contextKey{c: *c, prefix: n.action.name == "s3:ListBucket"}
+	k := contextKey{c: *c, prefix: n.action.lists}
 	if !k.prefix {
 		k.c.listPrefix, k.c.hasListPrefix = "", false
 	}
@@ -71,7 +71,7 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 		ctx.SetTime("aws:CurrentTime", c.time)
 	}
 	if k.prefix && c.hasListPrefix && c.listPrefix != "" {
-		ctx.Set("s3:prefix", c.listPrefix)
+		ctx.Set(prefixKey, c.listPrefix)
 	}
 	if c.versionID != "" {
 		ctx.Set("s3:versionid", c.versionID)
@@ -109,7 +109,7 @@ func (s *suggester) samples(u *use) []*policy.AccessRequest {
 			n.key = e.sample
 			out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
 		}
-	case u.level == onBucket && u.action.name == "s3:ListBucket":
+	case u.level == onBucket && u.action.lists:
 		if u.lists != nil {
 			for _, e := range u.lists.entries() {
 				c.hasListPrefix, c.listPrefix = true, e.sample

@@ -216,3 +216,47 @@ func TestSuggestInvalidInputAndReadErrors(t *testing.T) {
 	_, err = usage.Suggest(cctx, "data-bucket", usage.Input{BucketOwner: owner, ServerAccessLogs: []usage.Source{stringSource("ok", scenario())}}, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// The listing actions that support s3:prefix (the catalog says which:
+// s3:ListBucket and s3:ListBucketVersions) are proposed under the prefixes
+// asked for, each with its own statement when the prefixes differ; a
+// listing of multipart uploads (s3:ListBucketMultipartUploads, which does
+// not support s3:prefix) keeps the bucket without a condition, whatever
+// prefix it named.
+func TestSuggestListingPrefixesFromTheCatalog(t *testing.T) {
+	at := now.Add(-time.Hour)
+	rep := suggest(t, logOf(
+		entry{at, "", etlSession1, "REST.GET.BUCKET", "", "GET /data-bucket?list-type=2&prefix=data%2F HTTP/1.1", 200},
+		entry{at, "", etlSession1, "REST.GET.BUCKETVERSIONS", "", "GET /data-bucket?versions&prefix=archive%2F HTTP/1.1", 200},
+		entry{at, "", etlSession1, "REST.GET.UPLOADS", "", "GET /data-bucket?uploads&prefix=tmp%2F HTTP/1.1", 200},
+	), usage.Input{}, nil)
+	versions := useOf(rep, etlRole, "s3:ListBucketVersions")
+	require.NotNil(t, versions)
+	assert.Equal(t, []string{"archive/"}, versions.Prefixes)
+	list := useOf(rep, etlRole, "s3:ListBucket")
+	require.NotNil(t, list)
+	assert.Equal(t, []string{"data/"}, list.Prefixes)
+	uploads := useOf(rep, etlRole, "s3:ListBucketMultipartUploads")
+	require.NotNil(t, uploads)
+	assert.Empty(t, uploads.Prefixes, "s3:ListBucketMultipartUploads does not support s3:prefix")
+
+	require.NotNil(t, rep.BucketPolicy)
+	conds := map[string]string{}
+	for _, st := range rep.BucketPolicy.Statements {
+		var c []string
+		for _, b := range st.Condition {
+			for _, e := range b.Entries {
+				c = append(c, b.Operator+" "+e.Key+" "+strings.Join(e.Strings(), ","))
+			}
+		}
+		for _, a := range st.Action {
+			conds[a] = strings.Join(c, "; ")
+		}
+	}
+	assert.Equal(t, "StringLike s3:prefix data/", conds["s3:ListBucket"])
+	assert.Equal(t, "StringLike s3:prefix archive/", conds["s3:ListBucketVersions"])
+	assert.Contains(t, conds, "s3:ListBucketMultipartUploads")
+	assert.Empty(t, conds["s3:ListBucketMultipartUploads"])
+	assert.True(t, rep.Proved(), "%+v", rep.Replay.Breaks)
+	assert.Equal(t, 3, rep.Replay.Allowed)
+}
