@@ -50,6 +50,8 @@ var s3secureChecks = map[string][2]string{
 		"One action of the statement applies to none of its resources (s3:ListAllMyBuckets beside bucket actions on a bucket ARN), so it grants or denies nothing there; the statement's other actions still apply. Move the action to a statement with a resource of the type it needs, or remove it."},
 	CodeBucketARNWildcardField: {"Wildcard in a bucket ARN's region or account",
 		"A bucket or object ARN has \"*\" in its region or account field (arn:aws:s3::*:name-*). Bucket ARNs leave both empty and \"*\" matches the empty field, so the ARN works, but arn:aws:s3:::name-* says the same plainly."},
+	CodeShortARNWildcard: {"Resource ARN of fewer than six fields",
+		"A resource ARN has fewer than six colon-separated fields and a segment that ends in * (arn:aws:s3:*). IAM lets a * that ends a segment match beyond the colons, so the ARN works (arn:aws:s3:* names every S3 resource), but IAM recommends wildcards within the segments: arn:aws:s3:*:*:* says the same in six fields."},
 	CodePlaceholder: {"Placeholder left in the policy",
 		"A placeholder from a template or an example (\"<<bucket_name>>\", \"<account_id>\", \"YOUR-BUCKET\") was left in an ARN, account ID or condition value. Replace it with the real value."},
 	CodeAllowIfExists: {"Allow with only an IfExists condition",

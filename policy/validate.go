@@ -46,6 +46,13 @@ const (
 	// ARN works (AWS's own managed policies use it), but
 	// "arn:aws:s3:::name-*" says the same plainly.
 	CodeBucketARNWildcardField = "S3SECURE_BUCKET_ARN_WILDCARD_FIELD"
+	// CodeShortARNWildcard (WARNING): a Resource or NotResource ARN has
+	// fewer than six fields and one of its segments ends in *
+	// ("arn:aws:s3:*"). IAM lets such a * "expand to match beyond the colon
+	// boundaries", so the pattern works ("arn:aws:s3:*" names every S3
+	// resource), but the IAM user guide recommends wildcards within the
+	// segments: "arn:aws:s3:*:*:*" says the same in six fields.
+	CodeShortARNWildcard = "S3SECURE_SHORT_ARN_WILDCARD"
 	// CodePlaceholder (ERROR): a placeholder left in an ARN, account ID or
 	// condition value ("<<bucket_name>>", "<account_id>", "YOUR-BUCKET").
 	CodePlaceholder = "S3SECURE_PLACEHOLDER"
@@ -74,6 +81,7 @@ var s3secureCodes = map[string]Severity{
 	CodeActionResourceMismatch:            SeverityError,
 	CodeDeadAction:                        SeverityWarning,
 	CodeBucketARNWildcardField:            SeverityWarning,
+	CodeShortARNWildcard:                  SeverityWarning,
 	CodePlaceholder:                       SeverityError,
 	CodeAllowIfExists:                     SeverityWarning,
 	CodeOldVersion:                        SeverityWarning,

@@ -121,6 +121,108 @@ func TestValidateBucketARNWildcardField(t *testing.T) {
 	}
 }
 
+// A Resource of fewer than six fields whose last segment ends in * works:
+// "If the * wildcard is the last character of a resource ARN segment, it
+// can expand to match beyond the colon boundaries" (IAM user guide, "IAM
+// JSON policy elements: Resource"), and the evaluator matches it so
+// (MatchARN). The same page recommends wildcards "within ARN segments
+// separated by colons", so Validate reports a WARNING with the six-field
+// spelling, never MISSING_ARN_FIELD (an ERROR: "this is broken"). A short
+// pattern without such a segment matches nothing and stays an ERROR.
+func TestValidateShortARNWildcard(t *testing.T) {
+	samples := []string{"arn:aws:s3:::b-1", "arn:aws:s3:::b-1/k:x", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
+		"arn:aws:s3:us-east-1:111122223333:job/j", "arn:aws:logs:us-east-1:111122223333:log-group:g"}
+	for _, tc := range []struct {
+		arn    string
+		kind   policy.Kind
+		code   string
+		sixish string // the six-field spelling the warning offers, if any
+	}{
+		{"arn:aws:s3:*", policy.KindManaged, policy.CodeShortARNWildcard, "arn:aws:s3:*:*:*"},
+		{"arn:aws:s3:*", policy.KindBucket, policy.CodeShortARNWildcard, "arn:aws:s3:*:*:*"},
+		{"arn:aws:s3:us-*", policy.KindManaged, policy.CodeShortARNWildcard, "arn:aws:s3:us-*:*:*"},
+		{"arn:aws:s3::*", policy.KindManaged, policy.CodeShortARNWildcard, "arn:aws:s3::*:*"},
+		{"arn:aws:s3:*:accesspoint/ap", policy.KindManaged, policy.CodeShortARNWildcard, ""},
+		{"arn:aws:logs:*", policy.KindManaged, policy.CodeShortARNWildcard, "arn:aws:logs:*:*:*"},
+		{"arn:aws:logs:*", policy.KindBucket, "UNSUPPORTED_RESOURCE_ARN_IN_POLICY", ""},
+		{"arn:aws:s3:b-1", policy.KindManaged, "MISSING_ARN_FIELD", ""},
+		{"arn:aws:s3:?", policy.KindManaged, "MISSING_ARN_FIELD", ""},
+		{"arn:aws:s3:*:b-1", policy.KindManaged, policy.CodeShortARNWildcard, ""},
+		{"arn:aws:*", policy.KindManaged, "INVALID_SERVICE", ""},
+		{"arn:*", policy.KindManaged, "INVALID_SERVICE", ""},
+	} {
+		t.Run(tc.arn+"/"+tc.kind.String(), func(t *testing.T) {
+			principal := ""
+			if tc.kind == policy.KindBucket {
+				principal = `"Principal":{"AWS":"111122223333"},`
+			}
+			fs := policy.Validate([]byte(wrap(`{"Effect":"Allow",`+principal+`"Action":"s3:GetObject","Resource":"`+tc.arn+`"}`)), &policy.ValidateOptions{Kind: tc.kind})
+			got := findingsWith(fs, tc.code)
+			require.Len(t, got, 1, fs)
+			assert.Equal(t, "Statement[0].Resource[0]", got[0].Path)
+			sev, _ := policy.CodeSeverity(tc.code)
+			assert.Equal(t, sev, got[0].Severity)
+			if tc.code != policy.CodeShortARNWildcard {
+				if tc.code == "MISSING_ARN_FIELD" {
+					// Broken: the evaluator matches it to nothing.
+					for _, s := range samples {
+						assert.False(t, policy.MatchARN(tc.arn, s), s)
+					}
+				}
+				return
+			}
+			assert.Equal(t, policy.SeverityWarning, got[0].Severity)
+			assert.Empty(t, errorsOf(fs), fs)
+			matched := false
+			for _, s := range samples {
+				m := policy.MatchARN(tc.arn, s)
+				matched = matched || m
+				if tc.sixish != "" {
+					assert.Contains(t, got[0].Message, tc.sixish)
+					assert.Equal(t, m, policy.MatchARN(tc.sixish, s), "the six-field spelling names the same resources: %s", s)
+				}
+			}
+			assert.True(t, matched, "the pattern works: the evaluator matches it to a resource")
+			if tc.sixish != "" {
+				// The spelling offered draws no warning of its own.
+				fs := policy.Validate([]byte(wrap(`{"Effect":"Allow",`+principal+`"Action":"s3:GetObject","Resource":"`+tc.sixish+`"}`)), &policy.ValidateOptions{Kind: tc.kind})
+				assert.Empty(t, errorsOf(fs), fs)
+				assert.Empty(t, findingsWith(fs, policy.CodeShortARNWildcard), fs)
+				assert.Empty(t, findingsWith(fs, policy.CodeBucketARNWildcardField), fs)
+			}
+		})
+	}
+}
+
+// A wildcard in the region or account field of an S3 ARN whose resource
+// part can also name an access point, a job or another resource with a
+// Region and account ("arn:aws:s3:*:*:*", "arn:aws:s3:*:*:a*") names those
+// too: it is not a bucket ARN spelled oddly, so advising "arn:aws:s3:::*"
+// would narrow it, and a Region or account there is no error
+// ("arn:aws:s3:us-east-1:111122223333:*" names that account's access points
+// and jobs in the Region).
+func TestValidateWildcardFieldsNamingMoreThanBuckets(t *testing.T) {
+	for _, tc := range []struct{ arn, names string }{
+		{"arn:aws:s3:*:*:*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
+		{"arn:aws:s3:*:*:a*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
+		{"arn:aws:s3:*:*:?ccesspoint/*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
+		{"arn:aws:s3:*:*:accesspoint*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
+		{"arn:aws:s3:*:*:j*", "arn:aws:s3:us-east-1:111122223333:job/j-1"},
+		{"arn:aws:s3:us-east-1:111122223333:*", "arn:aws:s3:us-east-1:111122223333:job/j-1"},
+		{"arn:aws:s3:*:111122223333:*", "arn:aws:s3:us-east-1:111122223333:storage-lens/l"},
+		{"arn:aws:s3::*:*", "arn:aws:s3::111122223333:accesspoint/m.mrap"},
+	} {
+		t.Run(tc.arn, func(t *testing.T) {
+			fs := identity(wrap(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + tc.arn + `"}`))
+			assert.Empty(t, findingsWith(fs, policy.CodeBucketARNWildcardField), fs)
+			assert.Empty(t, errorsOf(fs), fs)
+			res := strings.SplitN(tc.arn, ":", 6)[5]
+			assert.True(t, policy.MatchARN(tc.arn, tc.names), "the ARN names a resource with a Region or account")
+			assert.False(t, policy.MatchARN("arn:aws:s3:::"+res, tc.names), "which the bucket spelling does not")
+		})
+	}
+}
+
 // A condition key none of the actions that can apply to the statement's
 // resources supports is reported, also when the statement says s3:* or
 // uses NotAction: s3:prefix on an object ARN never reaches an action that

@@ -406,7 +406,7 @@ func (v *validator) arn(i int, path, r string) {
 	}
 	f := strings.SplitN(r, ":", 6)
 	if len(f) < 6 {
-		v.add("MISSING_ARN_FIELD", i, path, "resource ARN %q has fewer than six colon-separated fields (arn:partition:service:region:account:resource)", r)
+		v.shortARN(i, path, r, f)
 		return
 	}
 	part, svc, region, account, res := f[1], f[2], f[3], f[4], f[5]
@@ -442,6 +442,12 @@ func (v *validator) arn(i int, path, r string) {
 		}
 		return
 	}
+	if !bucketOrObjectARN(region, account) && mayNamePrefixed(res) {
+		// "arn:aws:s3:*:*:*", "arn:aws:s3:us-east-1:111122223333:*": the
+		// resource part can name an access point, a job, …, whose ARNs have
+		// a Region or an account, so this is no bucket ARN spelled oddly.
+		return
+	}
 	// A bucket or object ARN: arn:aws:s3:::bucket[/key]. A field of only
 	// "*" matches the empty field, so it works; anything else (a region, an
 	// account, "?", a variable) never matches a bucket ARN.
@@ -457,6 +463,46 @@ func (v *validator) arn(i int, path, r string) {
 	if !hasWildcard(bucket) && !strings.Contains(bucket, "${") && !validBucketName(bucket) {
 		v.add(CodeInvalidBucketName, i, path, "%q is not a valid bucket name (3 to 63 lower-case letters, digits, dots and hyphens)", bucket)
 	}
+}
+
+// shortARN checks a Resource ARN of fewer than six fields (f, split at its
+// colons). One whose segment ends in * works the way MatchARN matches it:
+// "If the * wildcard is the last character of a resource ARN segment, it
+// can expand to match beyond the colon boundaries" (IAM user guide, "IAM
+// JSON policy elements: Resource"), so "arn:aws:s3:*" names every S3
+// resource. The same page recommends wildcards "within ARN segments
+// separated by colons": a WARNING with the six-field spelling. Without such
+// a segment the ARN names nothing (MISSING_ARN_FIELD), and the service
+// segment may hold no wildcard ("You can't use a wildcard in the service
+// segment"), also when a * before it would span it.
+func (v *validator) shortARN(i int, path, r string, f []string) {
+	_, spans := splitResourcePattern(r, false)
+	switch {
+	case !spans:
+		v.add("MISSING_ARN_FIELD", i, path, "resource ARN %q has fewer than six colon-separated fields (arn:partition:service:region:account:resource)", r)
+		return
+	case len(f) < 3 || hasWildcard(f[1]) || hasWildcard(f[2]):
+		v.add("INVALID_SERVICE", i, path, "the service of resource ARN %q cannot be a wildcard", r)
+		return
+	}
+	part, svc := f[1], f[2]
+	if !validPartition(part) {
+		v.add("INVALID_PARTITION", i, path, "resource ARN %q has an unknown partition %q", r, part)
+	}
+	switch {
+	case equalFoldASCII(svc, "s3") && svc != "s3":
+		v.add("INVALID_ARN_SERVICE_CASE", i, path, "the service of resource ARN %q must be lower-case \"s3\"", r)
+		return
+	case svc != "s3" && svc != "s3-object-lambda" && !isIdentity(v.opts.Kind):
+		v.add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", i, path, "resource %q is not an S3 resource; a %s can only name S3 resources", r, v.opts.Kind)
+		return
+	}
+	if strings.HasSuffix(r, "*") {
+		six := r + strings.Repeat(":*", 6-len(f))
+		v.add(CodeShortARNWildcard, i, path, "resource ARN %q has fewer than six fields; it works because a * that ends a segment also matches the colons after it, but %q says the same with a wildcard in each field", r, six)
+		return
+	}
+	v.add(CodeShortARNWildcard, i, path, "resource ARN %q has fewer than six fields; it works because a * that ends a segment also matches the colons after it, but write all six (arn:partition:service:region:account:resource) with a wildcard in each field it should cover", r)
 }
 
 func validRegion(s string) bool {
@@ -492,7 +538,7 @@ func validBucketName(b string) bool {
 // s3ResourcePrefix returns the resource-type prefix of the resource part of
 // an s3 ARN ("accesspoint/", "job/", …), or "" for a bucket or object.
 func s3ResourcePrefix(res string) string {
-	for _, p := range []string{"accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/"} {
+	for _, p := range s3ResourcePrefixes {
 		if strings.HasPrefix(res, p) {
 			return p
 		}
@@ -501,6 +547,28 @@ func s3ResourcePrefix(res string) string {
 		return res
 	}
 	return ""
+}
+
+// s3ResourcePrefixes start the resource part of the S3 ARNs that are not
+// bucket or object ARNs (see s3ResourcePrefix).
+var s3ResourcePrefixes = [...]string{"accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/"}
+
+// mayNamePrefixed reports whether the resource part pattern res may match
+// the resource part of an S3 ARN that is not a bucket or object ARN (one
+// s3ResourcePrefix knows): its text before the first wildcard or policy
+// variable agrees with the start of such a resource part.
+func mayNamePrefixed(res string) bool {
+	i := strings.IndexAny(res, "*?$")
+	if i < 0 {
+		return s3ResourcePrefix(res) != ""
+	}
+	lit := res[:i]
+	for _, p := range s3ResourcePrefixes {
+		if strings.HasPrefix(p, lit) || strings.HasPrefix(lit, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyStars reports whether s is made of "*" alone (one or more).
