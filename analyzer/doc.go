@@ -102,7 +102,7 @@
 //   - [EnsureArchiveRule] never overwrites a rule of the same name with a
 //     different filter ([ErrArchiveRuleConflict]).
 //   - [Gate] checks both public access and the DefaultGateActions() that
-//     would hand over control of the bucket. GateOptions.SkipAccessNotGranted
+//     would hand over control of the bucket. GateOptions.AllowPublicCheckOnly
 //     is the one opt-out not named Allow…: it drops the second check, so a
 //     policy that lets another account rewrite the bucket policy or ACLs
 //     passes the gate.

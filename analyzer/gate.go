@@ -27,13 +27,12 @@ type GateOptions struct {
 	// Actions are the actions the policy must not grant to anyone
 	// (CheckAccessNotGranted); DefaultGateActions() when empty.
 	Actions []string
-	// SkipAccessNotGranted runs only CheckNoPublicAccess, halving the
+	// AllowPublicCheckOnly runs only CheckNoPublicAccess, halving the
 	// billed calls. It weakens the gate: a policy that grants Actions
 	// (for example s3:DeleteBucket or s3:PutBucketPolicy) to a named
 	// non-public principal, such as another account, then passes. The
-	// default runs both checks. (It predates the Allow…/Insecure… naming
-	// rule and is kept for compatibility.)
-	SkipAccessNotGranted bool
+	// default runs both checks.
+	AllowPublicCheckOnly bool
 }
 
 // Gate is a pre-flight check of bucket policies with Access Analyzer's
@@ -130,7 +129,7 @@ func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 	if pub.Result != types.CheckNoPublicAccessResultPass {
 		return &GateError{Bucket: bucket, Check: "CheckNoPublicAccess", Message: aws.ToString(pub.Message), Reasons: reasons(pub.Reasons), err: ErrPublicAccess}
 	}
-	if g.opts.SkipAccessNotGranted {
+	if g.opts.AllowPublicCheckOnly {
 		return nil
 	}
 	res := []string{"arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"}

@@ -24,7 +24,7 @@ func TestDefaults(t *testing.T) {
 	// The zero Options is the secure configuration: every opt-out off.
 	var o securebucket.Options
 	assert.False(t, o.AllowPublicAccess || o.AllowACLs || o.AllowUnversioned || o.AllowSSEC ||
-		o.AllowInsecureTransport || o.AllowOutdatedTLS || o.AllowPublicStatementRemoval || o.AllowACLGrantRemoval || o.DisableLifecycleRule)
+		o.AllowInsecureTransport || o.AllowOutdatedTLS || o.AllowPublicStatementRemoval || o.AllowACLGrantRemoval || o.AllowNoLifecycleRule)
 }
 
 func TestControlMetadata(t *testing.T) {

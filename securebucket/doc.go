@@ -75,7 +75,7 @@
 //     rule ID. A rule that carries that ID but has settings of its own
 //     (expiration, transitions, a filter) is never overwritten: Harden stops
 //     with [ErrIncompatible]; one that aborts sooner is kept. Opt-out:
-//     [Options].DisableLifecycleRule.
+//     [Options].AllowNoLifecycleRule.
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.
 //

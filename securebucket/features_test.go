@@ -107,7 +107,7 @@ func TestHardenMFADelete(t *testing.T) {
 	f.SetMFADevice(serial, "123456")
 	bucketIn(t, f, "mfa-bucket", s3fake.StateAWSDefault)
 	o := opts()
-	o.DisableLifecycleRule = true
+	o.AllowNoLifecycleRule = true
 	o.MFADelete = &securebucket.MFADelete{SerialNumber: serial, Code: "999999"}
 	_, err := securebucket.Harden(t.Context(), c, "mfa-bucket", o)
 	require.Error(t, err, "wrong code refused by S3")
@@ -180,7 +180,7 @@ func TestHardenPolicyCheckGate(t *testing.T) {
 		},
 	})
 	_ = aa
-	gate := analyzer.NewGate(aaClient, &analyzer.GateOptions{SkipAccessNotGranted: true})
+	gate := analyzer.NewGate(aaClient, &analyzer.GateOptions{AllowPublicCheckOnly: true})
 
 	f, c := startFake(t)
 	bucketIn(t, f, "gated-site", s3fake.StateLegacy)
@@ -244,7 +244,7 @@ func TestHardenMFADeleteRefusedWithLifecycleRules(t *testing.T) {
 	_, err := securebucket.Harden(t.Context(), c, "mfa-lc-bucket", opts()) // adds our lifecycle rule
 	require.NoError(t, err)
 	o := opts()
-	o.DisableLifecycleRule = true
+	o.AllowNoLifecycleRule = true
 	o.MFADelete = &securebucket.MFADelete{SerialNumber: "arn:aws:iam::111122223333:mfa/root", Code: "123456"}
 	f.ResetCounts()
 	_, err = securebucket.Harden(t.Context(), c, "mfa-lc-bucket", o)

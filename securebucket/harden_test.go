@@ -262,7 +262,7 @@ func TestHardenOptOuts(t *testing.T) {
 	bucketIn(t, f, "optout", s3fake.StateLegacy)
 	o := &securebucket.Options{
 		Retry: fastRetry, AllowPublicAccess: true, AllowACLs: true, AllowUnversioned: true, AllowSSEC: true,
-		AllowInsecureTransport: true, AllowOutdatedTLS: true, DisableLifecycleRule: true,
+		AllowInsecureTransport: true, AllowOutdatedTLS: true, AllowNoLifecycleRule: true,
 	}
 	res, err := securebucket.Harden(t.Context(), c, "optout", o)
 	require.NoError(t, err)

@@ -29,7 +29,7 @@ func TestSecondHardenWritesNothing(t *testing.T) {
 	}
 	withLockOnly := func(o *securebucket.Options) { o.ObjectLock = &securebucket.ObjectLock{} }
 	withOptOuts := func(o *securebucket.Options) {
-		o.AllowSSEC, o.AllowOutdatedTLS, o.AllowUnversioned, o.DisableLifecycleRule = true, true, true, true
+		o.AllowSSEC, o.AllowOutdatedTLS, o.AllowUnversioned, o.AllowNoLifecycleRule = true, true, true, true
 	}
 	withRemoval := func(o *securebucket.Options) { o.AllowPublicStatementRemoval, o.AllowACLGrantRemoval = true, true }
 	withDays := func(o *securebucket.Options) { o.AbortIncompleteMultipartDays = 2 }

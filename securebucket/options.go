@@ -53,7 +53,7 @@ type Options struct {
 	// MFADelete, when set, enables MFA delete. Only the bucket owner's
 	// root user can do this (S3 refuses IAM users and roles), and MFA
 	// delete cannot be used with lifecycle rules, so it requires
-	// DisableLifecycleRule.
+	// AllowNoLifecycleRule.
 	MFADelete *MFADelete
 
 	// AbortIncompleteMultipartDays is the age in days after which the
@@ -61,10 +61,10 @@ type Options struct {
 	// DefaultAbortIncompleteMultipartDays.
 	AbortIncompleteMultipartDays int32
 
-	// DisableLifecycleRule leaves the lifecycle configuration alone: no
+	// AllowNoLifecycleRule leaves the lifecycle configuration alone: no
 	// rule aborts unfinished multipart uploads, whose parts are billed and
 	// invisible to ordinary listings.
-	DisableLifecycleRule bool
+	AllowNoLifecycleRule bool
 
 	// AllowPublicAccess leaves the bucket's Block Public Access settings as
 	// they are (Harden never turns them off). Without Block Public Access a
@@ -268,8 +268,8 @@ func (o *Options) validate(bucket string) error {
 		if !mfaCodeRe.MatchString(m.Code) {
 			return bad("MFADelete.Code is not 6 digits")
 		}
-		if !o.DisableLifecycleRule {
-			return bad("MFADelete cannot be used with lifecycle rules: set DisableLifecycleRule")
+		if !o.AllowNoLifecycleRule {
+			return bad("MFADelete cannot be used with lifecycle rules: set AllowNoLifecycleRule")
 		}
 		if o.AllowUnversioned {
 			return bad("MFADelete needs versioning, which AllowUnversioned leaves alone")

@@ -31,7 +31,7 @@ func TestOptionsValidatedBeforeAnyRequest(t *testing.T) {
 		{"object lock days and years", securebucket.Options{ObjectLock: &securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 1, Years: 1}}},
 		{"object lock without versioning", securebucket.Options{AllowUnversioned: true, ObjectLock: &securebucket.ObjectLock{}}},
 		{"mfa delete with lifecycle", securebucket.Options{MFADelete: &securebucket.MFADelete{SerialNumber: "arn:aws:iam::111122223333:mfa/root", Code: "123456"}}},
-		{"mfa delete bad code", securebucket.Options{DisableLifecycleRule: true, MFADelete: &securebucket.MFADelete{SerialNumber: "s", Code: "12"}}},
+		{"mfa delete bad code", securebucket.Options{AllowNoLifecycleRule: true, MFADelete: &securebucket.MFADelete{SerialNumber: "s", Code: "12"}}},
 		{"negative retry", securebucket.Options{Retry: securebucket.Retry{MaxAttempts: -1}}},
 	}
 	for _, tt := range tests {

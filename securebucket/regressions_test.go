@@ -100,9 +100,9 @@ func TestHardenLifecycleForeignRuleUnderOurID(t *testing.T) {
 	}
 	assert.True(t, found, "the expiration rule stored under our ID was lost: %+v", out.Rules)
 
-	// With DisableLifecycleRule the rest of Harden goes ahead.
+	// With AllowNoLifecycleRule the rest of Harden goes ahead.
 	o := opts()
-	o.DisableLifecycleRule = true
+	o.AllowNoLifecycleRule = true
 	_, err = securebucket.Harden(t.Context(), c, "lc-clash", o)
 	require.NoError(t, err)
 }

@@ -23,8 +23,8 @@ import (
 // expiration, transitions, a narrower filter) is not replaced: the step
 // fails with ErrIncompatible.
 func planLifecycle(_ context.Context, h *hardener) (planned, error) {
-	if h.o.DisableLifecycleRule {
-		return none("left as is (DisableLifecycleRule)"), nil
+	if h.o.AllowNoLifecycleRule {
+		return none("left as is (AllowNoLifecycleRule)"), nil
 	}
 	days := h.o.abortDays()
 	merged, found, ourDays := mergeLifecycle(h.st.lifecycle, days)
@@ -105,7 +105,7 @@ const (
 // than abort uploads for the whole bucket (an expiration, transitions, a
 // narrower filter): replacing it would delete someone's settings.
 func errForeignRuleUnderOurID() error {
-	return fmt.Errorf("%w: lifecycle rule %s has settings of its own (expiration, transitions or a filter) that Harden would overwrite; give it another ID or set DisableLifecycleRule", ErrIncompatible, LifecycleRuleID)
+	return fmt.Errorf("%w: lifecycle rule %s has settings of its own (expiration, transitions or a filter) that Harden would overwrite; give it another ID or set AllowNoLifecycleRule", ErrIncompatible, LifecycleRuleID)
 }
 
 // oursOnly reports whether a rule with our ID holds nothing but what our
