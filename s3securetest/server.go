@@ -3,6 +3,7 @@ package s3securetest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"testing"
@@ -159,6 +160,29 @@ func trimPrefix(err error) string {
 		return m[len(p):]
 	}
 	return m
+}
+
+// String describes the server by URL, owner account and Region. No fmt
+// verb prints the secret access key of Config's credentials, whether it
+// formats the Server or the Config.
+func (s Server) String() string {
+	region := ""
+	if s.ep != nil {
+		region = s.Region()
+	}
+	return "s3securetest.Server{URL: " + s.URL + ", AccountID: " + s.AccountID + ", Region: " + region + "}"
+}
+
+// GoString is like String.
+func (s Server) GoString() string { return s.String() }
+
+// Format prints String for every verb.
+func (s Server) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s.String())
+		return
+	}
+	_, _ = io.WriteString(f, s.String())
 }
 
 // Close stops the server, closes its connections and removes the CA file.

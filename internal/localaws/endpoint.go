@@ -152,14 +152,16 @@ func (e *Endpoint) newHTTPClient() *http.Client {
 // a retryer that retries no service error (an injected fault reaches the
 // caller) but resends, at once and at most twice, a request whose
 // connection the client's own transport closed. It reads nothing from the
-// environment or shared configuration files.
+// environment or shared configuration files. No fmt verb prints the
+// Config's secret access key or session token.
 func (e *Endpoint) Config(c s3fake.Credential) aws.Config {
 	return aws.Config{
 		Region:       e.srv.region,
 		BaseEndpoint: aws.String(e.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
-		HTTPClient:   e.HTTPClient(),
-		Retryer:      func() aws.Retryer { return testretry.ClosedConn{} },
+		Credentials: staticCredentials{&aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+			SessionToken: c.SessionToken, Source: credentials.StaticCredentialsName}},
+		HTTPClient: e.HTTPClient(),
+		Retryer:    func() aws.Retryer { return testretry.ClosedConn{} },
 	}
 }
 
