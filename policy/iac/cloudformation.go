@@ -40,9 +40,13 @@ var cfnPolicies = map[string]struct {
 // inline Policies of AWS::IAM::Role, User and Group. Role trust policies
 // (AssumeRolePolicyDocument) grant no S3 access and are not returned.
 //
-// A policy given by a function whose value is known only at deployment
-// (!Ref a parameter, !GetAtt, !ImportValue) is skipped. Inside a policy,
-// such values are placeholders (see the package documentation); !Sub
+// A parameter with a Default (other than a Systems Manager parameter type)
+// is checked at its Default, which a deployment that gives no value uses;
+// findings in a statement that uses one name the parameter and its
+// Default. A policy given by a function whose value is known only at
+// deployment (!Ref a parameter without a Default, !GetAtt, !ImportValue)
+// is skipped. Inside a policy, such values are placeholders (see the
+// package documentation); !Sub
 // substitutes its variables where they are known, and its ${!Literal}
 // escape is the literal text ${Literal}, so IAM policy variables such as
 // ${aws:username} are written ${!aws:username} in a !Sub and plainly
@@ -59,7 +63,7 @@ func CloudFormation(data []byte) ([]Policy, error) {
 	if resources == nil || resources.Kind != yaml.MappingNode {
 		return nil, &SyntaxError{Line: root.Line, Column: root.Column, Msg: "not a CloudFormation template: no Resources mapping"}
 	}
-	e := &evaluator{budget: evalBudget}
+	e := &evaluator{budget: evalBudget, params: parameters(root)}
 	var out []Policy
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, res := resources.Content[i].Value, deref(resources.Content[i+1])
@@ -294,7 +298,61 @@ const evalBudget = 100_000
 
 // evaluator evaluates template nodes: intrinsic functions whose value is
 // known before deployment are applied, the others become unknown parts.
-type evaluator struct{ budget int }
+type evaluator struct {
+	budget int
+	params map[string]parameter
+}
+
+// parameter is a template parameter that has a Default.
+type parameter struct {
+	typ string
+	def string
+}
+
+// parameters returns the template's parameters that have a scalar
+// Default: a deployment that gives no value uses it, so a policy is
+// checked with it rather than with a placeholder.
+func parameters(root *yaml.Node) map[string]parameter {
+	ps := mapGet(root, "Parameters")
+	if ps == nil || ps.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := map[string]parameter{}
+	for i := 0; i+1 < len(ps.Content); i += 2 {
+		p := deref(ps.Content[i+1])
+		def := deref(mapGet(p, "Default"))
+		typ := scalar(mapGet(p, "Type"))
+		if def == nil || def.Kind != yaml.ScalarNode || def.Tag == "!!null" ||
+			strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") { // the Default names a parameter of Systems Manager, whose value is known at deployment
+			continue
+		}
+		out[ps.Content[i].Value] = parameter{typ: typ, def: def.Value}
+	}
+	return out
+}
+
+// list reports whether the parameter's value is a list.
+func (p parameter) list() bool {
+	return p.typ == "CommaDelimitedList" || strings.HasPrefix(p.typ, "List<")
+}
+
+// paramValue is the value of !Ref name for a parameter with a Default: a
+// string, or for a list type (CommaDelimitedList, List<...>) the list of
+// its comma-separated items.
+func paramValue(n *yaml.Node, name string, p parameter) *value {
+	d := &paramDefault{name: name, def: p.def}
+	str := func(s string) *value {
+		return &value{kind: vString, line: n.Line, col: n.Column, parts: []part{{text: s, param: d}}}
+	}
+	if !p.list() {
+		return str(p.def)
+	}
+	v := &value{kind: vArray, line: n.Line, col: n.Column}
+	for _, it := range strings.Split(p.def, ",") {
+		v.vals = append(v.vals, str(it))
+	}
+	return v
+}
 
 func (e *evaluator) eval(n *yaml.Node, depth int) *value {
 	n = deref(n)
@@ -379,6 +437,9 @@ func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth i
 		if strings.HasPrefix(ref, "AWS::") {
 			return unknown(n, ref)
 		}
+		if p, ok := e.params[ref]; ok {
+			return paramValue(n, ref, p)
+		}
 		return unknown(n, "")
 	case "Fn::Sub":
 		return e.sub(n, arg, depth)
@@ -452,6 +513,10 @@ func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
 			}
 		}
 		flush()
+		if p, ok := e.params[name]; ok && !p.list() {
+			v.parts = append(v.parts, part{text: p.def, param: &paramDefault{name: name, def: p.def}})
+			continue
+		}
 		pseudo := ""
 		if strings.HasPrefix(name, "AWS::") {
 			pseudo = name

@@ -60,12 +60,13 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 	}
 	r := render(p.doc, o.Account)
 	fs := policy.Validate(r.buf.Bytes(), &o)
-	unknown := r.unknownPaths()
+	unknown, params := r.unknownPaths()
 	out := fs[:0]
 	for _, f := range fs {
 		if covered(f.Path, unknown) {
 			continue
 		}
+		withDefaults(&f, params)
 		f.Line, f.Column = r.place(f.Line, f.Column, p.Line, p.Column)
 		out = append(out, f)
 	}
@@ -135,11 +136,17 @@ type value struct {
 
 // part is a piece of a string: literal text, or a value unknown until
 // deployment (pseudo names a pseudo parameter such as AWS::AccountId).
+// Literal text taken from a template parameter's Default names the
+// parameter.
 type part struct {
 	text    string
 	unknown bool
 	pseudo  string
+	param   *paramDefault
 }
+
+// paramDefault is a template parameter checked at its Default.
+type paramDefault struct{ name, def string }
 
 func (v *value) literal() (string, bool) {
 	if v == nil || v.kind != vString {
@@ -178,12 +185,14 @@ type rendered struct {
 	line    int // current line, 1-based
 	col     int // next column, 1-based
 	segs    map[int][]seg
-	holes   map[[2]int]bool // line/column of strings with unknown parts
+	holes   map[[2]int]bool            // line/column of strings with unknown parts
+	params  map[[2]int][]*paramDefault // line/column of strings with parameter Defaults
 	account string
 }
 
 func render(v *value, account string) *rendered {
-	r := &rendered{line: 1, col: 1, segs: map[int][]seg{}, holes: map[[2]int]bool{}, account: account}
+	r := &rendered{line: 1, col: 1, segs: map[int][]seg{}, holes: map[[2]int]bool{},
+		params: map[[2]int][]*paramDefault{}, account: account}
 	r.mark(v)
 	r.value(v, false, "")
 	return r
@@ -308,6 +317,10 @@ func (r *rendered) value(v *value, wild bool, parent string) {
 		var b strings.Builder
 		hole := false
 		for _, p := range v.parts {
+			if p.param != nil {
+				at := [2]int{r.line, r.col}
+				r.params[at] = append(r.params[at], p.param)
+			}
 			switch {
 			case !p.unknown:
 				b.WriteString(p.text)
@@ -341,23 +354,84 @@ func quote(s string) string {
 }
 
 // unknownPaths returns the JSON paths (as policy.Finding.Path writes
-// them) of the strings that hold unknown values.
-func (r *rendered) unknownPaths() []string {
-	if len(r.holes) == 0 {
-		return nil
+// them) of the strings that hold unknown values, and of those that hold
+// parameter Defaults with the parameters.
+func (r *rendered) unknownPaths() (unknown []string, params map[string][]*paramDefault) {
+	if len(r.holes) == 0 && len(r.params) == 0 {
+		return nil, nil
 	}
 	doc, err := policy.Parse(r.buf.Bytes())
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	var out []string
+	params = map[string][]*paramDefault{}
 	for _, p := range doc.Paths() {
 		pos := doc.Pos(p)
-		if r.holes[[2]int{pos.Line, pos.Column}] {
-			out = append(out, p)
+		at := [2]int{pos.Line, pos.Column}
+		if r.holes[at] {
+			unknown = append(unknown, p)
+		}
+		if ps := r.params[at]; len(ps) > 0 {
+			params[p] = ps
 		}
 	}
-	return out
+	return unknown, params
+}
+
+// statementCodes are the codes of findings about what a whole statement
+// grants: whether it is public, or names resources its actions apply to,
+// depends on every element of it.
+var statementCodes = map[string]bool{
+	policy.CodePublicAccess: true, policy.CodePublicWrite: true, policy.CodeActionResourceMismatch: true,
+	policy.CodeCrossAccountPermissionsManagement: true, policy.CodeDeadAction: true,
+	policy.CodeAllowWithNotAction: true, policy.CodeAllowWithNotResource: true,
+}
+
+// withDefaults adds to a finding's message the parameters whose Defaults
+// it was found with: for a finding about what a statement grants, those in
+// the statement; else those at its path, inside it or around it.
+func withDefaults(f *policy.Finding, params map[string][]*paramDefault) {
+	if f.Path == "" || len(params) == 0 {
+		return
+	}
+	base := f.Path
+	switch {
+	case !statementCodes[f.Code]:
+	case strings.HasPrefix(base, "Statement["):
+		base = base[:strings.IndexByte(base, ']')+1]
+	case strings.HasPrefix(base, "Statement."):
+		base = "Statement"
+	}
+	var notes []string
+	seen := map[string]bool{}
+	paths := make([]string, 0, len(params))
+	for p := range params {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if !within(p, base) && !within(base, p) {
+			continue
+		}
+		for _, d := range params[p] {
+			if !seen[d.name] {
+				seen[d.name] = true
+				notes = append(notes, "parameter "+d.name+" at its Default "+quote(d.def))
+			}
+		}
+	}
+	switch len(notes) {
+	case 0:
+	case 1:
+		f.Message += " (checked with " + notes[0] + "; a deployment may give it another value)"
+	default:
+		f.Message += " (checked with " + strings.Join(notes, ", ") + "; a deployment may give them other values)"
+	}
+}
+
+// within reports whether path is base or inside it.
+func within(path, base string) bool {
+	return path == base || strings.HasPrefix(path, base+".") || strings.HasPrefix(path, base+"[")
 }
 
 // place maps a position in the rendered text to the file; a finding with
