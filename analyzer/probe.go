@@ -226,16 +226,30 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	for _, pattern := range g.actions {
 		for _, action := range probeSet(pattern) {
 			for _, r := range s.resources {
-				req := s.request(policy.Caller{}, action, r, ctx)
-				req.SetAccessPoint(apARN, accountOf(apARN))
-				if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
-					return true // allowed with no limit of the caller's
+				for _, tls := range transports {
+					req := s.request(policy.Caller{}, action, r, ctx)
+					req.Context.Set(secureTransport, tls)
+					req.SetAccessPoint(apARN, accountOf(apARN))
+					if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
+						return true // allowed with no limit of the caller's
+					}
 				}
 			}
 		}
 	}
 	return false
 }
+
+// secureTransport is the condition key of the request's transport: "true"
+// over HTTPS, "false" over plain HTTP.
+const secureTransport = "aws:SecureTransport"
+
+// transports are the values of aws:SecureTransport every probe is made
+// with: a grant that holds over either transport is access (a public grant
+// over plain HTTP only, or one beside a Deny of HTTPS requests, is public
+// access all the same). HTTPS is tried first, so that a grant found over
+// both is reported from the request a careful caller makes.
+var transports = [...]string{"true", "false"}
 
 // openAccessPoint is an access point policy that allows everyone
 // everything: the unknown policy of another account's access point.
@@ -311,7 +325,8 @@ const maxProbeRequests = 24
 // pattern to the candidate survives the rest of the chain. It builds the
 // requests that the statement allows for the pattern (the actions it
 // covers, the resources it names, the candidate as caller, its own
-// condition values in the context, over TLS) and decides them; the
+// condition values in the context, over HTTPS and over plain HTTP) and
+// decides them; the
 // pattern survives when one of them is allowed through the source's layer
 // ([analysis.decide]). It returns false when the chain refuses every such
 // request, and true (with no extra limits) when no request could exercise
@@ -356,13 +371,17 @@ func (s *source) apDoc() *policy.Document {
 }
 
 // exercise calls try with each request for the actions that statement
-// index allows, until try returns false; it returns false when stopped.
+// index allows, over either transport, until try returns false; it returns
+// false when stopped.
 func (s *source) exercise(index int, actions []string, caller policy.Caller, ctx map[string]string, try func(*policy.AccessRequest) bool) bool {
 	for _, a := range actions {
 		for _, r := range s.resources {
-			req := s.request(caller, a, r, ctx)
-			if s.allowedByStatement(req, index) && !try(req) {
-				return false
+			for _, tls := range transports {
+				req := s.request(caller, a, r, ctx)
+				req.Context.Set(secureTransport, tls)
+				if s.allowedByStatement(req, index) && !try(req) {
+					return false
+				}
 			}
 		}
 	}
@@ -610,9 +629,10 @@ func catalogSet(pattern string) []string {
 var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "ListObjectsV2", "DeleteObject", "GetBucketAcl", "PutBucketAcl")
 
 // probeContext returns request values that satisfy the statement's
-// positive conditions, and aws:SecureTransport true.
+// positive conditions. The probes then set aws:SecureTransport to each of
+// transports in turn.
 func probeContext(s policy.Statement) map[string]string {
-	ctx := map[string]string{"aws:SecureTransport": "true"}
+	ctx := map[string]string{}
 	for _, b := range s.Condition {
 		if !positiveOperator(b.Operator) {
 			continue
@@ -681,14 +701,17 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 			if act, _ := policy.LookupAction(action); act.AppliesTo("object") {
 				res = a.bucketARN + "/" + probeKey(a.fill)
 			}
+		probes:
 			for _, caller := range callers {
-				req := &policy.AccessRequest{BucketOwner: a.owner}
-				req.Caller, req.Action, req.Resource = caller, action, res
-				req.Context.Set("aws:SecureTransport", "true")
-				req.ACLPermission, req.ACLOnObject = a.aclPermission(action)
-				if ok, extra := a.decide(req, &a.chain, policy.LayerACL, nil); ok {
-					e.grants = addGrant(e.grants, e.byLimit, action, extra)
-					break
+				for _, tls := range transports {
+					req := &policy.AccessRequest{BucketOwner: a.owner}
+					req.Caller, req.Action, req.Resource = caller, action, res
+					req.Context.Set(secureTransport, tls)
+					req.ACLPermission, req.ACLOnObject = a.aclPermission(action)
+					if ok, extra := a.decide(req, &a.chain, policy.LayerACL, nil); ok {
+						e.grants = addGrant(e.grants, e.byLimit, action, extra)
+						break probes
+					}
 				}
 			}
 		}
