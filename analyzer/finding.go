@@ -149,17 +149,17 @@ func accountOf(v string) string {
 func (f *Finding) classify() {
 	accounts := map[string]bool{}
 	for k, v := range f.Conditions {
-		switch strings.ToLower(k) {
-		case "aws:principalorgid":
+		switch {
+		case nameIs(k, "aws:PrincipalOrgID"):
 			f.Organization = v
-		case "aws:principalorgpaths":
+		case nameIs(k, "aws:PrincipalOrgPaths"):
 			// o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/…: the organization
 			// is the first element (of every path, or none is named).
 			if f.Organization == "" {
 				f.Organization = orgOfPaths(v)
 			}
-		case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner", "s3:dataaccesspointaccount",
-			"aws:principalarn", "s3:dataaccesspointarn":
+		case nameIs(k, "aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceOwner", "s3:DataAccessPointAccount",
+			"aws:PrincipalArn", "s3:DataAccessPointArn"):
 			for _, x := range strings.Split(v, ",") {
 				if a := accountOf(strings.TrimSpace(x)); a != "" {
 					accounts[a] = true
@@ -220,7 +220,7 @@ func orgOfPaths(v string) string {
 
 func hasKey(m map[string]string, key string) bool {
 	for k := range m {
-		if strings.EqualFold(k, key) {
+		if policy.EqualName(k, key) {
 			return true
 		}
 	}

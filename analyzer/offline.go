@@ -179,7 +179,7 @@ func fixedLimits(extra map[string]string, kind policy.Kind) bool {
 	cond := map[string]map[string][]string{}
 	for k, v := range extra {
 		op := "StringLike"
-		if strings.EqualFold(k, "aws:SourceIp") {
+		if policy.EqualName(k, "aws:SourceIp") {
 			op = "IpAddress"
 		}
 		if cond[op] == nil {
@@ -313,10 +313,10 @@ func sourceFor(src *Source, cond map[string]string) Source {
 		return *src
 	}
 	for k, v := range cond {
-		switch strings.ToLower(k) {
-		case "s3:dataaccesspointaccount":
+		switch {
+		case policy.EqualName(k, "s3:DataAccessPointAccount"):
 			return Source{Type: SourceAccessPointAccount, AccessPointAccount: v}
-		case "s3:dataaccesspointarn":
+		case policy.EqualName(k, "s3:DataAccessPointArn"):
 			return Source{Type: SourceAccessPointAccount, AccessPointAccount: accountOf(v)}
 		}
 	}
@@ -443,30 +443,19 @@ func actionsOf(s policy.Statement) []string {
 // to be present with a matching value (so the statement is limited to those
 // values): not negated, not IfExists, not ForAllValues.
 func positiveOperator(op string) bool {
-	l := strings.ToLower(op)
-	if strings.HasPrefix(l, "forallvalues:") || strings.HasSuffix(l, "ifexists") {
+	if _, ifExists := cutNameSuffix(op, "IfExists"); ifExists || hasNamePrefix(op, "ForAllValues:") {
 		return false
 	}
-	l = strings.TrimPrefix(l, "foranyvalue:")
-	switch l {
-	case "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress", "bool":
-		return true
+	if hasNamePrefix(op, "ForAnyValue:") {
+		op = op[len("ForAnyValue:"):]
 	}
-	return false
+	return nameIs(op, "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress", "Bool")
 }
 
 // negatedOperator reports whether a Deny with this operator denies every
 // value except the listed ones (so it limits the grant to them).
 func negatedOperator(op string) bool {
-	l := strings.ToLower(op)
-	if strings.HasPrefix(l, "forallvalues:") || strings.HasPrefix(l, "foranyvalue:") {
-		return false
-	}
-	switch l {
-	case "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress":
-		return true
-	}
-	return false
+	return nameIs(op, "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NotIpAddress")
 }
 
 // conditionsOf flattens the statement's positive conditions to key →
@@ -474,7 +463,7 @@ func negatedOperator(op string) bool {
 func conditionsOf(s policy.Statement) map[string]string {
 	out := map[string]string{}
 	for _, b := range s.Condition {
-		if !positiveOperator(b.Operator) || strings.EqualFold(b.Operator, "Bool") {
+		if !positiveOperator(b.Operator) || policy.EqualName(b.Operator, "Bool") {
 			continue
 		}
 		for _, e := range b.Entries {

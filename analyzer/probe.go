@@ -209,7 +209,7 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	}
 	apARN := "arn:aws:s3:us-east-1:" + account + ":accesspoint/s3secure-probe"
 	for k, v := range cond {
-		if strings.EqualFold(k, "s3:DataAccessPointArn") {
+		if policy.EqualName(k, "s3:DataAccessPointArn") {
 			apARN = sample(k, strings.Split(v, ",")[0])
 		}
 	}
@@ -219,7 +219,7 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	// (an organization, a VPC endpoint, …): only the delegation itself.
 	ctx := probeContext(st)
 	for k := range ctx {
-		if limitingKey(k) && !strings.HasPrefix(strings.ToLower(k), "s3:dataaccesspoint") {
+		if limitingKey(k) && !hasNamePrefix(k, "s3:DataAccessPoint") {
 			delete(ctx, k)
 		}
 	}
@@ -496,8 +496,9 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
 	changed := false
 	for _, b := range st.Condition {
-		op := strings.ToLower(b.Operator)
-		negated := negatedOperator(strings.TrimSuffix(op, "ifexists"))
+		base, _ := cutNameSuffix(b.Operator, "IfExists")
+		negated := negatedOperator(base)
+		null := policy.EqualName(b.Operator, "Null")
 		for _, e := range b.Entries {
 			if _, set := ctx.Lookup(e.Key); set {
 				continue // already set and still denied: not a limit we can satisfy
@@ -509,7 +510,7 @@ func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]stri
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
 			case !callerChosen(e.Key):
 				continue
-			case op == "null" && len(vs) == 1 && strings.EqualFold(vs[0], "true"):
+			case null && len(vs) == 1 && strings.EqualFold(vs[0], "true"): // a value, compared as the evaluator does
 				ctx.Set(e.Key, "s3secure-probe")
 			case negated && len(vs) > 0:
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
@@ -547,7 +548,7 @@ func (a *analysis) satisfyDelegation(req *policy.AccessRequest, ch *policy.Chain
 		*req = trial
 		cond := conditionsOf(st)
 		for k := range added {
-			if limitingKey(k) && !strings.HasPrefix(strings.ToLower(k), "s3:dataaccesspoint") {
+			if limitingKey(k) && !hasNamePrefix(k, "s3:DataAccessPoint") {
 				extra[k] = cond[k]
 			}
 		}
@@ -575,19 +576,22 @@ func limitingKey(key string) bool {
 // callerChosen reports whether a condition key is a request parameter the
 // caller sets (S3 request headers and parameters, request tags), as opposed
 // to who the caller is, where the request comes from or what the resource
-// already is.
+// already is. A key IAM does not know is in no request, so no caller can
+// set it.
 func callerChosen(key string) bool {
-	l := strings.ToLower(key)
+	k, known := policy.LookupConditionKey(key)
 	switch {
-	case strings.HasPrefix(l, "aws:requesttag/"), l == "aws:tagkeys":
-		return true
-	case !strings.HasPrefix(l, "s3:"):
+	case !known:
 		return false
-	case strings.HasPrefix(l, "s3:dataaccesspoint"), l == "s3:accesspointnetworkorigin",
-		strings.HasPrefix(l, "s3:existingobjecttag/"), strings.HasPrefix(l, "s3:resourceaccount"):
+	case hasNamePrefix(k.Name, "aws:RequestTag/"), nameIs(k.Name, "aws:TagKeys"):
+		return true
+	case !hasNamePrefix(k.Name, "s3:"):
+		return false
+	case hasNamePrefix(k.Name, "s3:DataAccessPoint"), nameIs(k.Name, "s3:AccessPointNetworkOrigin"),
+		hasNamePrefix(k.Name, "s3:ExistingObjectTag/"), hasNamePrefix(k.Name, "s3:ResourceAccount"):
 		return false
 	}
-	return !limitingKey(key)
+	return !k.LimitsPublicAccess
 }
 
 // probeSet returns the actions tried first for a pattern: the pattern
@@ -648,7 +652,7 @@ func probeContext(s policy.Statement) map[string]string {
 
 // sample turns a condition value into a request value it matches.
 func sample(key, v string) string {
-	if strings.EqualFold(key, "aws:SourceIp") {
+	if policy.EqualName(key, "aws:SourceIp") {
 		if p, err := netip.ParsePrefix(v); err == nil {
 			return p.Masked().Addr().String()
 		}

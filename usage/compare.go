@@ -259,7 +259,7 @@ func (s *suggester) unbacked(st ourStatement) []Grant {
 	var prefixes []string
 	for _, b := range st.stmt.Condition {
 		for _, e := range b.Entries {
-			if strings.EqualFold(e.Key, "s3:prefix") {
+			if policy.EqualName(e.Key, "s3:prefix") {
 				prefixes = e.Strings()
 			}
 		}

@@ -3,6 +3,7 @@ package usage
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,14 +246,15 @@ func keepStatement(st policy.Statement) bool {
 	return true
 }
 
-// recordedKeys are the condition keys the replay sets from a log, in lower
-// case; keys derived from the caller are set by policy itself.
-var recordedKeys = map[string]bool{
-	"aws:securetransport": true, "s3:tlsversion": true, "aws:sourceip": true, "s3:signatureversion": true,
-	"s3:authtype": true, "aws:currenttime": true, "aws:epochtime": true, "s3:prefix": true, "s3:versionid": true,
-	"aws:principalarn": true, "aws:principalaccount": true, "aws:userid": true, "aws:username": true,
-	"aws:principalservicename": true, "aws:principalisawsservice": true, "aws:principaltype": true,
-	"s3:dataaccesspointarn": true,
+// recordedKeys are the condition keys the replay sets from a log, compared
+// with policy.EqualName; keys derived from the caller are set by policy
+// itself.
+var recordedKeys = []string{
+	"aws:SecureTransport", "s3:TlsVersion", "aws:SourceIp", "s3:signatureversion",
+	"s3:authType", "aws:CurrentTime", "aws:EpochTime", "s3:prefix", "s3:VersionId",
+	"aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
+	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType",
+	"s3:DataAccessPointArn",
 }
 
 // unrecordedKeys returns the condition keys of st that the logs do not
@@ -261,7 +263,7 @@ func unrecordedKeys(st policy.Statement) []string {
 	var out []string
 	for _, b := range st.Condition {
 		for _, e := range b.Entries {
-			if !recordedKeys[strings.ToLower(e.Key)] {
+			if !slices.ContainsFunc(recordedKeys, func(k string) bool { return policy.EqualName(k, e.Key) }) {
 				out = append(out, e.Key)
 			}
 		}
