@@ -115,7 +115,7 @@ func (b *bucketAPI) pinOwner(distributionARN string) {
 
 // region returns the bucket's region from GetBucketLocation.
 func (b *bucketAPI) region(ctx context.Context) (string, error) {
-	out, err := b.c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+	out, err := b.c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +132,7 @@ func (b *bucketAPI) region(ctx context.Context) (string, error) {
 // publicAccessBlockOn reports whether all four bucket-level Block Public
 // Access settings are on.
 func (b *bucketAPI) publicAccessBlockOn(ctx context.Context) (bool, error) {
-	out, err := b.c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+	out, err := b.c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	if err != nil {
 		if apiCode(err) == "NoSuchPublicAccessBlockConfiguration" {
 			return false, nil
@@ -147,7 +147,7 @@ func (b *bucketAPI) publicAccessBlockOn(ctx context.Context) (bool, error) {
 // kmsKey returns the KMS key of the bucket's default SSE-KMS (or DSSE-KMS)
 // encryption, or "" when the bucket does not use KMS.
 func (b *bucketAPI) kmsKey(ctx context.Context) (string, error) {
-	out, err := b.c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+	out, err := b.c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	if err != nil {
 		if apiCode(err) == "ServerSideEncryptionConfigurationNotFoundError" {
 			return "", nil
@@ -181,7 +181,7 @@ func (b *bucketAPI) policy(ctx context.Context) (*policy.Document, error) {
 // readPolicy returns the bucket's policy (nil when it has none) and its
 // text as read.
 func (b *bucketAPI) readPolicy(ctx context.Context) (*policy.Document, string, error) {
-	out, err := b.c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+	out, err := b.c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	if err != nil {
 		if apiCode(err) == "NoSuchBucketPolicy" {
 			return nil, "", nil
@@ -201,7 +201,7 @@ func (b *bucketAPI) readPolicy(ctx context.Context) (*policy.Document, string, e
 // set.
 func (b *bucketAPI) writePolicy(ctx context.Context, doc *policy.Document) error {
 	if doc == nil || len(doc.Statements) == 0 {
-		_, err := b.c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner})
+		_, err := b.c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 		return err
 	}
 	if err := doc.CheckSize(policy.KindBucket); err != nil {
@@ -211,7 +211,7 @@ func (b *bucketAPI) writePolicy(ctx context.Context, doc *policy.Document) error
 	if err != nil {
 		return err
 	}
-	_, err = b.c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b.name), Policy: aws.String(string(body)), ExpectedBucketOwner: b.owner})
+	_, err = b.c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b.name), Policy: aws.String(string(body)), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	return err
 }
 

@@ -45,6 +45,10 @@
 // Distribution configurations are written with UpdateDistribution and
 // If-Match, so a concurrent change fails with PreconditionFailed instead of
 // being overwritten.
+// A setup problem (credentials that cannot be retrieved or that AWS
+// refuses, a refused connection, a host name that does not resolve, a TLS
+// failure) is never retried, by the write discipline or by the client's
+// retryer, which every request wraps to skip them: retrying cannot fix it.
 //
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client

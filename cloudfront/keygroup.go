@@ -56,7 +56,7 @@ func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.Pu
 		Name:            aws.String(name),
 		EncodedKey:      aws.String(encoded),
 		Comment:         aws.String("s3secure signing key for key group " + name),
-	}})
+	}}, noSetupRetryCF)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.Pu
 		Name:    aws.String(name),
 		Items:   []string{pkID},
 		Comment: aws.String("s3secure key group"),
-	}})
+	}}, noSetupRetryCF)
 	if err != nil {
 		return nil, err
 	}

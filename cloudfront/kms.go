@@ -72,7 +72,7 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 	act.Detail = fmt.Sprintf("key %s: %s allows kms:Decrypt to cloudfront.amazonaws.com for %s only", res.KMSKeyID, st.Sid, res.DistributionARN)
 	key := aws.String(res.KMSKeyID)
 	read := func(ctx context.Context) (*policy.Document, string, error) {
-		out, err := o.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: key, PolicyName: aws.String("default")})
+		out, err := o.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: key, PolicyName: aws.String("default")}, noSetupRetryKMS)
 		if err != nil {
 			return nil, "", err
 		}
@@ -88,7 +88,7 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 		if err != nil {
 			return err
 		}
-		_, err = o.KMS.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: key, PolicyName: aws.String("default"), Policy: aws.String(string(b))})
+		_, err = o.KMS.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: key, PolicyName: aws.String("default"), Policy: aws.String(string(b))}, noSetupRetryKMS)
 		return err
 	}
 	// A key policy is replaced whole too: the same write discipline as the

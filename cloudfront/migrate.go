@@ -118,7 +118,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 
 	// The distribution first: its account is the bucket's expected owner
 	// for every S3 call.
-	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(distributionID)})
+	got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(distributionID)}, noSetupRetryCF)
 	if err != nil {
 		return fail(StepFindDistribution, err)
 	}
@@ -139,7 +139,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		}
 	}
 
-	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distributionID)})
+	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distributionID)}, noSetupRetryCF)
 	if err != nil {
 		return fail(StepFindDistribution, err)
 	}
@@ -195,7 +195,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		}
 		out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{
 			Id: aws.String(distributionID), IfMatch: cfgOut.ETag, DistributionConfig: cfg,
-		})
+		}, noSetupRetryCF)
 		if err != nil {
 			return fail(StepUpdateDistribution, err)
 		}
@@ -250,7 +250,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	}
 	canonical := map[string]string{}
 	for _, id := range removable {
-		out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+		out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)}, noSetupRetryCF)
 		switch {
 		case err == nil:
 			canonical[id] = aws.ToString(out.CloudFrontOriginAccessIdentity.S3CanonicalUserId)
@@ -407,7 +407,7 @@ func waitDeployed(ctx context.Context, cf CloudFrontAPI, res *Result, every, tim
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(res.DistributionID)})
+		got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(res.DistributionID)}, noSetupRetryCF)
 		if err != nil {
 			return err
 		}
@@ -427,14 +427,14 @@ func waitDeployed(ctx context.Context, cf CloudFrontAPI, res *Result, every, tim
 }
 
 func deleteOAI(ctx context.Context, cf CloudFrontAPI, id string, res *Result) error {
-	got, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+	got, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)}, noSetupRetryCF)
 	if err != nil {
 		if apiCode(err) == "NoSuchCloudFrontOriginAccessIdentity" {
 			return nil
 		}
 		return err
 	}
-	_, err = cf.DeleteCloudFrontOriginAccessIdentity(ctx, &cfsdk.DeleteCloudFrontOriginAccessIdentityInput{Id: aws.String(id), IfMatch: got.ETag})
+	_, err = cf.DeleteCloudFrontOriginAccessIdentity(ctx, &cfsdk.DeleteCloudFrontOriginAccessIdentityInput{Id: aws.String(id), IfMatch: got.ETag}, noSetupRetryCF)
 	if err != nil {
 		if apiCode(err) == "CloudFrontOriginAccessIdentityInUse" {
 			res.Warnings = append(res.Warnings, describeOAI(id)+" is still used by another distribution: not deleted")
@@ -449,7 +449,7 @@ func deleteOAI(ctx context.Context, cf CloudFrontAPI, id string, res *Result) er
 // oaiCanonicalID returns the S3 canonical user ID of an OAI, "" when the
 // identity no longer exists.
 func oaiCanonicalID(ctx context.Context, cf CloudFrontAPI, id string) (string, error) {
-	out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)})
+	out, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(id)}, noSetupRetryCF)
 	switch {
 	case err == nil:
 		return aws.ToString(out.CloudFrontOriginAccessIdentity.S3CanonicalUserId), nil

@@ -31,7 +31,7 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 	var found *types.OriginAccessControlSummary
 	p := cfsdk.NewListOriginAccessControlsPaginator(c, &cfsdk.ListOriginAccessControlsInput{})
 	for p.HasMorePages() && found == nil {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
 			return "", act, err
 		}
@@ -54,7 +54,7 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 		SigningProtocol:               types.OriginAccessControlSigningProtocolsSigv4,
 	}
 	if found == nil {
-		out, err := c.CreateOriginAccessControl(ctx, &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &want})
+		out, err := c.CreateOriginAccessControl(ctx, &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &want}, noSetupRetryCF)
 		if err != nil {
 			return "", act, err
 		}
@@ -74,14 +74,14 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 	// "never" turns signing off for every origin using the OAC and
 	// "no-override" lets a viewer's Authorization header through; both
 	// break the bucket policy's OAC grant. Fix it in place.
-	got, err := c.GetOriginAccessControl(ctx, &cfsdk.GetOriginAccessControlInput{Id: aws.String(id)})
+	got, err := c.GetOriginAccessControl(ctx, &cfsdk.GetOriginAccessControlInput{Id: aws.String(id)}, noSetupRetryCF)
 	if err != nil {
 		return "", act, err
 	}
 	want.Description = got.OriginAccessControl.OriginAccessControlConfig.Description
 	if _, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
 		Id: aws.String(id), IfMatch: got.ETag, OriginAccessControlConfig: &want,
-	}); err != nil {
+	}, noSetupRetryCF); err != nil {
 		return "", act, err
 	}
 	act.Change = ChangeUpdated

@@ -104,7 +104,7 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 				CallerReference: aws.String(DefaultCallerReferencePrefix + "oai-" + bucket),
 				Comment:         aws.String(comment),
 			},
-		})
+		}, noSetupRetryCF)
 		if err != nil {
 			return fail(StepOriginAccessID, err)
 		}
@@ -142,7 +142,7 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 func findOAIByComment(ctx context.Context, cf CloudFrontAPI, comment string) (*types.CloudFrontOriginAccessIdentitySummary, error) {
 	p := cfsdk.NewListCloudFrontOriginAccessIdentitiesPaginator(cf, &cfsdk.ListCloudFrontOriginAccessIdentitiesInput{})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
 			return nil, err
 		}

@@ -249,7 +249,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if o.DistributionID != "" {
 		res.DistributionID = o.DistributionID
 		var err error
-		if dist, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(o.DistributionID)}); err != nil {
+		if dist, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(o.DistributionID)}, noSetupRetryCF); err != nil {
 			return fail(StepFindDistribution, err)
 		}
 		setDistribution(res, dist.Distribution)
@@ -292,7 +292,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	var current *cfsdk.GetDistributionConfigOutput
 	if distID != "" {
 		res.DistributionID = distID
-		if current, err = cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distID)}); err != nil {
+		if current, err = cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(distID)}, noSetupRetryCF); err != nil {
 			return fail(StepFindDistribution, err)
 		}
 		if _, err := checkExisting(current.DistributionConfig, bucket, res.Region); err != nil {
@@ -359,7 +359,7 @@ func listDistributions(ctx context.Context, cf CloudFrontAPI) ([]types.Distribut
 	var out []types.DistributionSummary
 	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +422,7 @@ func createDistribution(ctx context.Context, cf CloudFrontAPI, o *Options, res *
 	}
 	out, err := cf.CreateDistributionWithTags(ctx, &cfsdk.CreateDistributionWithTagsInput{
 		DistributionConfigWithTags: &types.DistributionConfigWithTags{DistributionConfig: cfg, Tags: &types.Tags{Items: tags}},
-	})
+	}, noSetupRetryCF)
 	if err != nil {
 		return err
 	}
@@ -505,13 +505,13 @@ func mergeGrant(doc *policy.Document, bucket, distARN string, scope *policy.Stat
 func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o *Options, res *Result, id string, got *cfsdk.GetDistributionOutput) error {
 	if got == nil {
 		var err error
-		if got, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)}); err != nil {
+		if got, err = cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)}, noSetupRetryCF); err != nil {
 			return &StepError{Step: StepFindDistribution, Err: err}
 		}
 	}
 	setDistribution(res, got.Distribution)
 	bkt.pinOwner(res.DistributionARN)
-	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	cfgOut, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)}, noSetupRetryCF)
 	if err != nil {
 		return &StepError{Step: StepFindDistribution, Err: err}
 	}
@@ -529,7 +529,7 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o
 		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("distribution %s already serves %s through OAC %s with the secure defaults", id, res.Bucket, res.OriginAccessControlID)})
 		return nil
 	}
-	out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: cfgOut.ETag, DistributionConfig: cfg})
+	out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: cfgOut.ETag, DistributionConfig: cfg}, noSetupRetryCF)
 	if err != nil {
 		return &StepError{Step: StepUpdateDistribution, Err: err}
 	}

@@ -344,7 +344,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 	p := &AccessPointPlan{AccountID: accountID, Region: region, Bucket: bucket, Name: name,
 		ARN: AccessPointARN(region, accountID, name), VPCID: opts.VPCID}
 
-	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
 	switch {
 	case err == nil:
 		if err := apMatches(got, accountID, bucket, opts.VPCID); err != nil {
@@ -362,7 +362,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 	if want != nil {
 		var cur *policy.Document // nil: no policy yet
 		if !p.Create {
-			pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+			pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
 			switch {
 			case err == nil:
 				if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
@@ -446,7 +446,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if plan.VPCID != "" {
 			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(plan.VPCID)}
 		}
-		out, err := control.CreateAccessPoint(ctx, in)
+		out, err := control.CreateAccessPoint(ctx, in, noSetupRetryControl)
 		if err != nil {
 			return fail("CreateAccessPoint", err)
 		}
@@ -456,7 +456,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 			res.ARN = a
 		}
 	} else {
-		got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+		got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
 		if err != nil {
 			return fail("GetAccessPoint", err)
 		}
@@ -574,7 +574,7 @@ func apDelegation(bucket, accountID string) (policy.Statement, error) {
 
 func apReadBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (string, error) {
 	out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3.GetBucketPolicyOutput, error) {
-		return client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)})
+		return client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket), ExpectedBucketOwner: aws.String(accountID)}, noSetupRetry)
 	})
 	if hasCode(err, "NoSuchBucketPolicy") {
 		return "", nil
@@ -637,7 +637,7 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 			if err != nil {
 				return err
 			}
-			_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)})
+			_, err = client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body)), ExpectedBucketOwner: aws.String(accountID)}, noSetupRetry)
 			return err
 		},
 		ReadFP:  func(cur string) string { return cur },
@@ -659,7 +659,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 		Key: rmw.Key("s3control", accountID, "accesspoint", name, "policy"), What: "policy of access point " + name,
 		Read: func(ctx context.Context) (string, error) {
 			out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3control.GetAccessPointPolicyOutput, error) {
-				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)})
+				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
 			})
 			if hasCode(err, "NoSuchAccessPointPolicy") {
 				return "", nil
@@ -692,7 +692,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 			if err != nil {
 				return err
 			}
-			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))})
+			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}, noSetupRetryControl)
 			return err
 		},
 		ReadFP:  func(cur string) string { return cur },
@@ -780,7 +780,7 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 	var aps []s3ctltypes.AccessPoint
 	pg := s3control.NewListAccessPointsPaginator(control, in)
 	for pg.HasMorePages() {
-		out, err := pg.NextPage(ctx)
+		out, err := pg.NextPage(ctx, noSetupRetryControl)
 		if err != nil {
 			base.Status, base.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
 			base.Message = "access points could not be listed: " + acctTrim(base.Err)
@@ -824,7 +824,7 @@ func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID str
 		origin.Message = "network origin Internet: requests from any network may use it; the origin cannot be changed, so create a VPC access point to replace it if only VPC clients need it"
 	}
 
-	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: ap.Name})
+	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: ap.Name}, noSetupRetryControl)
 	switch {
 	case err != nil:
 		bpa.Status, bpa.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "GetAccessPoint " + name, Err: err}
@@ -840,7 +840,7 @@ func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID str
 		}
 	}
 
-	p, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: ap.Name})
+	p, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: ap.Name}, noSetupRetryControl)
 	switch {
 	case hasCode(err, "NoSuchAccessPointPolicy"):
 		pol.Status, pol.Message = StatusPass, "no access point policy"

@@ -230,7 +230,7 @@ func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI,
 	if acctIsNil(client) {
 		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: errAcctNoClient}
 	}
-	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
+	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)}, noSetupRetryControl)
 	if err != nil {
 		var nf *s3ctltypes.NoSuchPublicAccessBlockConfiguration
 		if errors.As(err, &nf) || hasCode(err, "NoSuchPublicAccessBlockConfiguration") {
@@ -405,7 +405,7 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	var list []s3types.Bucket
 	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{})
 	for pg.HasMorePages() {
-		out, err := pg.NextPage(ctx)
+		out, err := pg.NextPage(ctx, noSetupRetry)
 		if err != nil {
 			return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: err}
 		}
@@ -457,7 +457,7 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 // could not be checked; nil otherwise.
 func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool) *PublicBucket {
 	name := aws.ToString(b.Name)
-	var optFns []func(*s3.Options)
+	optFns := []func(*s3.Options){noSetupRetry}
 	if r := aws.ToString(b.BucketRegion); r != "" {
 		optFns = append(optFns, func(o *s3.Options) { o.Region = r })
 	}
@@ -563,7 +563,7 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 			op = "PutPublicAccessBlock"
 			_, err := control.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
 				AccountId: aws.String(plan.AccountID), PublicAccessBlockConfiguration: next.s3control(),
-			})
+			}, noSetupRetryControl)
 			return err
 		},
 		ReadFP:  PublicAccessBlockSettings.fp,
@@ -582,7 +582,7 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 // write: all off when there is no configuration.
 func acctReadBPA(ctx context.Context, control AccountControlAPI, accountID string) (PublicAccessBlockSettings, error) {
 	out, err := call(ctx, Retry{}, func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
-		return control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)})
+		return control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)}, noSetupRetryControl)
 	})
 	if err != nil {
 		var nf *s3ctltypes.NoSuchPublicAccessBlockConfiguration

@@ -227,7 +227,7 @@ func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOption
 // audit audits one bucket; region, when known and different from the
 // client's, is used for the requests.
 func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []func(*s3.Options)) (*Report, error) {
-	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: optFns}
+	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: append([]func(*s3.Options){noSetupRetry}, optFns...)}
 	st, err := r.readState(ctx, bucket, a.needs)
 	if err != nil {
 		return nil, err

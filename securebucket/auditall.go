@@ -152,7 +152,7 @@ func listBuckets(ctx context.Context, client ReadAPI, rt Retry) ([]types.Bucket,
 		page, err := call(ctx, rt, func(ctx context.Context) (*s3.ListBucketsOutput, error) {
 			// max-buckets makes S3 paginate (accounts may have more than
 			// 10,000 buckets); servers without pagination ignore it.
-			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token, MaxBuckets: aws.Int32(10000)})
+			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token, MaxBuckets: aws.Int32(10000)}, noSetupRetry)
 		})
 		if err != nil {
 			return nil, err

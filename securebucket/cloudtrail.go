@@ -236,7 +236,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		}
 		return []AccountResult{write, read}, nil
 	}
-	trails, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+	trails, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)}, noSetupRetryTrail)
 	if err != nil {
 		err = &TrailError{Operation: "DescribeTrails", Err: err}
 		for _, r := range []*AccountResult{&write, &read} {
@@ -255,14 +255,14 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 			findings = append(findings, f)
 			continue
 		}
-		st, err := client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)})
+		st, err := client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)}, noSetupRetryTrail)
 		if err != nil {
 			f.err = &TrailError{Trail: id, Operation: "GetTrailStatus", Err: err}
 			findings = append(findings, f)
 			continue
 		}
 		f.logging = aws.ToBool(st.IsLogging)
-		sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)})
+		sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)}, noSetupRetryTrail)
 		if err != nil {
 			f.err = &TrailError{Trail: id, Operation: "GetEventSelectors", Err: err}
 			findings = append(findings, f)
@@ -398,7 +398,7 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	if acctIsNil(client) {
 		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: errAcctNoClient}
 	}
-	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)})
+	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)}, noSetupRetryTrail)
 	if err != nil {
 		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: err}
 	}
@@ -565,7 +565,7 @@ func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan
 	if acctIsNil(client) {
 		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: errAcctNoClient}
 	}
-	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)})
+	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)}, noSetupRetryTrail)
 	if err != nil {
 		return &TrailError{Trail: plan.Trail, Operation: "GetEventSelectors", Err: err}
 	}
@@ -578,7 +578,7 @@ func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan
 	} else {
 		in.EventSelectors = plan.NewBasic
 	}
-	if _, err := client.PutEventSelectors(ctx, in); err != nil {
+	if _, err := client.PutEventSelectors(ctx, in, noSetupRetryTrail); err != nil {
 		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: err}
 	}
 	return nil

@@ -251,8 +251,9 @@ func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*harden
 		bucket: bucket,
 		o:      o,
 	}
+	h.r.optFns = []func(*s3.Options){noSetupRetry}
 	if !o.AllowInsecureTransport {
-		h.r.optFns = []func(*s3.Options){refusePlainHTTP(bucket)}
+		h.r.optFns = append(h.r.optFns, refusePlainHTTP(bucket))
 	}
 	return h, nil
 }

@@ -15,7 +15,11 @@ import (
 // jitter. The zero value means the defaults.
 //
 // These retries come on top of the client's own retryer, which does not
-// retry OperationAborted.
+// retry OperationAborted. Neither retries a setup problem, which fails the
+// same way until someone changes the configuration: credentials that
+// cannot be retrieved or that AWS refuses, a refused connection, a host
+// name that does not resolve, a TLS failure (for every request this
+// package sends, the client's retryer is wrapped to skip them).
 //
 // BaseDelay and MaxDelay also pace the re-reads with which Harden waits for
 // its own write to become visible when it verifies it (S3's bucket

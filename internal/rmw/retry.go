@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // Defaults of [Policy].
@@ -85,9 +87,13 @@ var retryables = retry.IsErrorRetryables(append([]retry.IsErrorRetryable{
 // Retryable reports whether err is worth another attempt: 409
 // OperationAborted (a conflicting configuration change is in progress),
 // throttling (503 SlowDown and the SDK's throttle codes), 5xx responses,
-// timeouts and dropped connections. A canceled context is not.
+// timeouts and dropped connections. A canceled context is not, and
+// neither is a setup problem ([setuperr.Is]: credentials that cannot be
+// retrieved or are refused, a refused connection, a host that does not
+// resolve, a TLS failure), which the SDK's classes would retry but which
+// fails the same way until someone changes the configuration.
 func Retryable(err error) bool {
-	return retryables.IsErrorRetryable(err) == aws.TrueTernary
+	return !setuperr.Is(err) && retryables.IsErrorRetryable(err) == aws.TrueTernary
 }
 
 // Do runs fn until it succeeds, fails with an error that is not

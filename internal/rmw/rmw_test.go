@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -338,6 +341,11 @@ func TestRetryable(t *testing.T) {
 		{apiErr("NoSuchBucket", 404), false},
 		{apiErr("MalformedPolicy", 400), false},
 		{&smithyhttp.RequestSendError{Err: errors.New("read: connection reset by peer")}, true},
+		// Setup problems (internal/setuperr), which the SDK's classes
+		// retry: retrying cannot fix them.
+		{&smithyhttp.RequestSendError{Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}, false},
+		{&smithyhttp.RequestSendError{Err: &net.DNSError{Err: "no such host", Name: "nowhere.invalid", IsNotFound: true}}, false},
+		{apiErr("ExpiredToken", 400), false},
 		{context.Canceled, false},
 		{errors.New("plain"), false},
 	} {

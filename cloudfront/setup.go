@@ -1,0 +1,21 @@
+package cloudfront
+
+import (
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
+)
+
+// Every request this package sends passes one of these options: the
+// client's retryer, except that a setup problem (credentials that cannot
+// be retrieved or that AWS refuses, a refused connection, a host that does
+// not resolve, a TLS failure; see internal/setuperr) is not retried, since
+// retrying cannot fix it. The SDK's standard retryer retries refused
+// connections and unreachable credential sources; the write discipline's
+// own retries skip them too (rmw.Retryable).
+
+func noSetupRetryCF(o *cfsdk.Options) { o.Retryer = setuperr.Retryer(o.Retryer) }
+func noSetupRetryS3(o *s3.Options)    { o.Retryer = setuperr.Retryer(o.Retryer) }
+func noSetupRetryKMS(o *kms.Options)  { o.Retryer = setuperr.Retryer(o.Retryer) }
