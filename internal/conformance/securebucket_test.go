@@ -6,14 +6,19 @@ package conformance
 // changes nothing.
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -84,11 +89,14 @@ func TestSecureBucketHardenThenAudit(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, res.Changed())
 
-		// moto 5.2.1 does not know BlockedEncryptionTypes (S3 added it in
-		// 2025): it drops the setting, so SSE-C stays allowed there. Harden
-		// reads each write back and reports the part the endpoint did not
-		// keep as not-kept (not as an update to repeat). Real S3 (and
-		// s3fake) keep it.
+		// moto 5.2.1 (and 5.2.3) does not answer BlockedEncryptionTypes,
+		// which S3 added in 2025: PutBucketEncryption stores the rule it is
+		// sent, but GetBucketEncryption (get_bucket_encryption in
+		// moto/s3/responses.py) answers only ApplyServerSideEncryptionByDefault
+		// and BucketKeyEnabled, and PutObject never refuses SSE-C. So the
+		// block never shows there. Harden reads each write back and reports
+		// the part the endpoint did not keep as not-kept (not as an update
+		// to repeat). Real S3 (and s3fake) keep it.
 		motoNoSSECBlock := tgt.Name == TargetMoto
 		enc := stepOf(t, res.Steps, securebucket.StepEncryption)
 		if motoNoSSECBlock {
@@ -128,10 +136,26 @@ func TestSecureBucketHardenThenAudit(t *testing.T) {
 		}
 		assert.Equal(t, []string{"expire-tmp", securebucket.LifecycleRuleID}, ids)
 
-		// The second run changes nothing; on moto the encryption step is
-		// not-kept again, never an update.
-		res, err = securebucket.Harden(ctx, c, bucket, opts)
+		// The second run changes nothing. On moto the encryption step is
+		// not-kept again, never an update, and its one write request is the
+		// only one: a bucket whose block the endpoint dropped reads exactly
+		// like a bucket whose block someone removed, which Harden must put
+		// back, so with no memory between runs Harden sends the
+		// configuration once more, reads it back and reports not-kept.
+		counted, sent := countRequests(c)
+		res, err = securebucket.Harden(ctx, counted, bucket, opts)
 		require.NoError(t, err)
+		var writes []string
+		for op, n := range sent() {
+			if !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") && !strings.HasPrefix(op, "Head") {
+				writes = append(writes, fmt.Sprintf("%s×%d", op, n))
+			}
+		}
+		if motoNoSSECBlock {
+			assert.Equal(t, []string{"PutBucketEncryption×1"}, writes, "second Harden on moto")
+		} else {
+			assert.Empty(t, writes, "second Harden on %s", tgt.Name)
+		}
 		var changed []string
 		for _, s := range res.Steps {
 			if motoNoSSECBlock && s.Name == securebucket.StepEncryption && s.Action == securebucket.ActionNotKept {
@@ -236,4 +260,27 @@ func stepOf(t *testing.T, steps []securebucket.Step, name securebucket.StepName)
 	}
 	t.Fatalf("no step %s in %v", name, steps)
 	return securebucket.Step{}
+}
+
+// countRequests returns a copy of c that counts the requests it sends
+// (every attempt) by operation, and the function that reads the counts.
+func countRequests(c *s3.Client) (*s3.Client, func() map[string]int) {
+	var mu sync.Mutex
+	n := map[string]int{}
+	counter := middleware.FinalizeMiddlewareFunc("CountRequests", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		mu.Lock()
+		n[awsmiddleware.GetOperationName(ctx)]++
+		mu.Unlock()
+		return next.HandleFinalize(ctx, in)
+	})
+	counted := s3.New(c.Options(), func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions[:len(o.APIOptions):len(o.APIOptions)], func(st *middleware.Stack) error {
+			return st.Finalize.Add(counter, middleware.After)
+		})
+	})
+	return counted, func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(n)
+	}
 }
