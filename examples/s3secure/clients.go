@@ -385,7 +385,11 @@ func (g *globals) accountID(ctx context.Context, flagValue string) (string, erro
 	}
 	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", &hintError{err: fmt.Errorf("find the account id: %w", err), hint: "give -account-id"}
+		err = fmt.Errorf("find the account id: %w", err)
+		if isSetupError(err) {
+			return "", err // its own hint (credentials, TLS, endpoint) says what to fix
+		}
+		return "", &hintError{err: err, hint: "give -account-id"}
 	}
 	id := aws.ToString(out.Account)
 	if !accountIDRe.MatchString(id) {

@@ -111,9 +111,13 @@ func (g *globals) awsConfig(ctx context.Context) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		hint := "check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config"
-		if ca := os.Getenv("AWS_CA_BUNDLE"); ca != "" && strings.Contains(err.Error(), ca) {
+		switch ca := os.Getenv("AWS_CA_BUNDLE"); {
+		case ca != "" && strings.Contains(err.Error(), ca):
 			// Typically left from an earlier serve -tls, whose CA file is gone.
 			hint = "AWS_CA_BUNDLE names a file that cannot be read: point it at the server's CA certificate file " +
+				"(s3secure serve -tls prints it), or unset it"
+		case ca != "" && strings.Contains(err.Error(), "custom CA bundle"):
+			hint = "AWS_CA_BUNDLE names a file that is not a PEM certificate: point it at the server's CA certificate file " +
 				"(s3secure serve -tls prints it), or unset it"
 		}
 		return aws.Config{}, &hintError{err: fmt.Errorf("load the AWS configuration: %w", err), hint: hint}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/policy/iac"
@@ -188,7 +190,13 @@ func (g *globals) readLintInput(name string) (lintInput, error) {
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxLintInput+1))
-	if err != nil {
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe) && errors.Is(err, syscall.EISDIR):
+		return in, fmt.Errorf("lint: %s is a directory: give the files in it", in.name)
+	case errors.As(err, &pe):
+		return in, fmt.Errorf("lint: read %s: %w", in.name, pe.Err) // the path is in the message already
+	case err != nil:
 		return in, fmt.Errorf("lint: read %s: %w", in.name, err)
 	}
 	if len(data) > maxLintInput {

@@ -36,7 +36,8 @@ func (f Format) String() string {
 // Statement; a Terraform plan has format_version with resource_changes,
 // planned_values, values or terraform_version; a CloudFormation template
 // has Resources or AWSTemplateFormatVersion. JSON is told apart without
-// parsing it whole; anything else is read as YAML.
+// parsing it whole; anything else is read as YAML, and YAML that does not
+// parse is a template when a line starts with one of those two keys.
 func Detect(data []byte) Format {
 	if isJSON(data) {
 		keys := topKeys(data)
@@ -51,7 +52,16 @@ func Detect(data []byte) Format {
 		return FormatPolicy
 	}
 	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) > 0 {
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		// YAML that does not parse is a template when a line starts with
+		// one of a template's top-level keys, so the YAML error is
+		// reported, not a policy's JSON error.
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			if bytes.HasPrefix(line, []byte("Resources:")) || bytes.HasPrefix(line, []byte("AWSTemplateFormatVersion:")) {
+				return FormatCloudFormation
+			}
+		}
+	} else if len(doc.Content) > 0 {
 		if root := deref(doc.Content[0]); mapGet(root, "Resources") != nil || mapGet(root, "AWSTemplateFormatVersion") != nil {
 			return FormatCloudFormation
 		}
