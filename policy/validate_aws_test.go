@@ -202,23 +202,26 @@ func TestValidateShortARNWildcard(t *testing.T) {
 // ("arn:aws:s3:us-east-1:111122223333:*" names that account's access points
 // and jobs in the Region).
 func TestValidateWildcardFieldsNamingMoreThanBuckets(t *testing.T) {
-	for _, tc := range []struct{ arn, names string }{
-		{"arn:aws:s3:*:*:*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
-		{"arn:aws:s3:*:*:a*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
-		{"arn:aws:s3:*:*:?ccesspoint/*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
-		{"arn:aws:s3:*:*:accesspoint*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"},
-		{"arn:aws:s3:*:*:j*", "arn:aws:s3:us-east-1:111122223333:job/j-1"},
-		{"arn:aws:s3:us-east-1:111122223333:*", "arn:aws:s3:us-east-1:111122223333:job/j-1"},
-		{"arn:aws:s3:*:111122223333:*", "arn:aws:s3:us-east-1:111122223333:storage-lens/l"},
-		{"arn:aws:s3::*:*", "arn:aws:s3::111122223333:accesspoint/m.mrap"},
+	for _, tc := range []struct{ arn, names, action string }{
+		{"arn:aws:s3:*:*:*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "s3:GetAccessPointPolicy"},
+		{"arn:aws:s3:*:*:a*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "s3:GetAccessPointPolicy"},
+		{"arn:aws:s3:*:*:?ccesspoint/*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "s3:GetAccessPointPolicy"},
+		{"arn:aws:s3:*:*:accesspoint*", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", "s3:GetAccessPointPolicy"},
+		{"arn:aws:s3:*:*:j*", "arn:aws:s3:us-east-1:111122223333:job/j-1", "s3:DescribeJob"},
+		{"arn:aws:s3:us-east-1:111122223333:*", "arn:aws:s3:us-east-1:111122223333:job/j-1", "s3:DescribeJob"},
+		{"arn:aws:s3:*:111122223333:*", "arn:aws:s3:us-east-1:111122223333:storage-lens/l", "s3:GetStorageLensConfiguration"},
+		{"arn:aws:s3:*:111122223333:st*", "arn:aws:s3:us-east-1:111122223333:storage-lens/l", "s3:GetStorageLensConfiguration"},
+		{"arn:aws:s3::*:*", "arn:aws:s3::111122223333:accesspoint/m.mrap", "s3:GetMultiRegionAccessPoint"},
 	} {
 		t.Run(tc.arn, func(t *testing.T) {
-			fs := identity(wrap(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + tc.arn + `"}`))
-			assert.Empty(t, findingsWith(fs, policy.CodeBucketARNWildcardField), fs)
-			assert.Empty(t, errorsOf(fs), fs)
 			res := strings.SplitN(tc.arn, ":", 6)[5]
-			assert.True(t, policy.MatchARN(tc.arn, tc.names), "the ARN names a resource with a Region or account")
-			assert.False(t, policy.MatchARN("arn:aws:s3:::"+res, tc.names), "which the bucket spelling does not")
+			require.True(t, policy.MatchARN(tc.arn, tc.names), "the ARN names a resource with a Region or account")
+			require.False(t, policy.MatchARN("arn:aws:s3:::"+res, tc.names), "which the bucket spelling does not")
+			for _, action := range []string{"s3:GetObject", tc.action} {
+				fs := identity(wrap(`{"Effect":"Allow","Action":"` + action + `","Resource":"` + tc.arn + `"}`))
+				assert.Empty(t, findingsWith(fs, policy.CodeBucketARNWildcardField), fs)
+				assert.Empty(t, errorsOf(fs), "%s applies to %s: %v", action, tc.names, fs)
+			}
 		})
 	}
 }

@@ -591,8 +591,8 @@ func resourceTypes(r string) (types []string, ok bool) {
 	if svc != "s3" || res == "" {
 		return nil, false
 	}
-	if (res[0] == '*' || res[0] == '?') && (region != "" || account != "") {
-		return nil, false // may be an access point, a job, …: any type
+	if !bucketOrObjectARN(region, account) && s3ResourcePrefix(res) == "" && mayNamePrefixed(res) {
+		return nil, false // "*", "a*", "j*": may be an access point, a job, …: any type
 	}
 	prefix := s3ResourcePrefix(res)
 	if bucketOrObjectARN(region, account) {
