@@ -41,7 +41,8 @@ var cfnPolicies = map[string]struct {
 // (AssumeRolePolicyDocument) grant no S3 access and are not returned.
 //
 // A parameter with a Default (other than a Systems Manager parameter type)
-// is checked at its Default, which a deployment that gives no value uses;
+// is checked at its Default, which a deployment that gives no value uses,
+// and !FindInMap and !Select are applied when what they name is known;
 // findings in a statement that uses one name the parameter and its
 // Default. A policy given by a function whose value is known only at
 // deployment (!Ref a parameter without a Default, !GetAtt, !ImportValue)
@@ -63,7 +64,7 @@ func CloudFormation(data []byte) ([]Policy, error) {
 	if resources == nil || resources.Kind != yaml.MappingNode {
 		return nil, &SyntaxError{Line: root.Line, Column: root.Column, Msg: "not a CloudFormation template: no Resources mapping"}
 	}
-	e := &evaluator{budget: evalBudget, params: parameters(root)}
+	e := &evaluator{budget: evalBudget, params: parameters(root), mappings: mapGet(root, "Mappings")}
 	var out []Policy
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, res := resources.Content[i].Value, deref(resources.Content[i+1])
@@ -299,8 +300,9 @@ const evalBudget = 100_000
 // evaluator evaluates template nodes: intrinsic functions whose value is
 // known before deployment are applied, the others become unknown parts.
 type evaluator struct {
-	budget int
-	params map[string]parameter
+	budget   int
+	params   map[string]parameter
+	mappings *yaml.Node // the template's Mappings, for Fn::FindInMap
 }
 
 // parameter is a template parameter that has a Default.
@@ -450,10 +452,68 @@ func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth i
 			return &value{kind: vChoice, line: n.Line, col: n.Column,
 				vals: []*value{e.eval(arg.Content[1], depth+1), e.eval(arg.Content[2], depth+1)}}
 		}
+	case "Fn::FindInMap":
+		if v := e.findInMap(n, arg, depth); v != nil {
+			return v
+		}
+	case "Fn::Select":
+		if v := e.selectItem(n, arg, depth); v != nil {
+			return v
+		}
 	}
-	// Fn::GetAtt, Fn::ImportValue, Fn::Select, Fn::FindInMap, ...: known
-	// only at deployment.
+	// Fn::GetAtt, Fn::ImportValue, Fn::GetAZs, ...; Fn::FindInMap and
+	// Fn::Select of what is not known: known only at deployment.
 	return unknown(n, "")
+}
+
+// findInMap evaluates Fn::FindInMap [map, key, key] whose names are known
+// (literal, or parameter Defaults) and name an entry of the template's
+// Mappings, or returns nil. Mappings are fixed in the template, so the
+// value is known before deployment; it is placed at the call.
+func (e *evaluator) findInMap(n, arg *yaml.Node, depth int) *value {
+	if arg.Kind != yaml.SequenceNode || len(arg.Content) != 3 {
+		return nil
+	}
+	node := e.mappings
+	for _, k := range arg.Content {
+		name, ok := e.eval(k, depth+1).pick().literal()
+		if !ok {
+			return nil
+		}
+		if node = mapGet(node, name); node == nil {
+			return nil
+		}
+	}
+	return e.placed(n, node, depth)
+}
+
+// selectItem evaluates Fn::Select [index, list] when the index and the list
+// are known, or returns nil.
+func (e *evaluator) selectItem(n, arg *yaml.Node, depth int) *value {
+	if arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
+		return nil
+	}
+	iv := e.eval(arg.Content[0], depth+1).pick()
+	idx, ok := iv.literal()
+	if !ok && iv != nil && iv.kind == vNumber {
+		idx, ok = iv.text, true
+	}
+	i, err := strconv.Atoi(idx)
+	list := e.eval(arg.Content[1], depth+1).pick()
+	if !ok || err != nil || list == nil || list.kind != vArray || i < 0 || i >= len(list.vals) {
+		return nil
+	}
+	v := *list.vals[i]
+	v.line, v.col = n.Line, n.Column
+	return &v
+}
+
+// placed evaluates node as the value of the call n, at n's place.
+func (e *evaluator) placed(n, node *yaml.Node, depth int) *value {
+	v := e.eval(node, depth+1)
+	c := *v
+	c.line, c.col = n.Line, n.Column
+	return &c
 }
 
 // sub evaluates Fn::Sub: "template" or [template, {name: value}].

@@ -21,16 +21,20 @@
 //
 // A template's parameter with a Default is not such a value: a deployment
 // that gives the parameter no value uses the Default, so !Ref of it (and
-// ${Name} in a !Sub) is checked as the Default, and every finding in a
-// statement that uses one says so ("checked with parameter Reader at its
-// Default "*""). A Principal: !Ref Reader whose Default is "*" is public.
+// ${Name} in a !Sub) is checked as the Default, and a finding about what a
+// statement that uses one grants, or about the value itself, says so
+// ("checked with parameter Reader at its Default "*""). A Principal: !Ref Reader whose Default is "*" is public.
 // The Default of a Systems Manager parameter type
 // (AWS::SSM::Parameter::Value<...>) names the parameter, not the value,
 // and such a parameter is a placeholder like one without a Default.
+// !FindInMap of the template's Mappings and !Select of a list are applied
+// when their arguments are known (literal, or parameter Defaults): a
+// Principal: !FindInMap [Access, prod, Reader] whose entry is "*" is
+// public.
 //
 // A template's policy often holds values CloudFormation fills in at
 // deployment: !Ref of a parameter without a Default or of a resource,
-// !GetAtt, !ImportValue,
+// !GetAtt, !ImportValue, !FindInMap and !Select of what is not known,
 // pseudo parameters such as ${AWS::AccountId} in a !Sub. A Terraform plan
 // marks values known only after apply as after_unknown. Such a value is a
 // placeholder that may be anything: it is never reported as an error, and

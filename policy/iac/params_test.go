@@ -91,3 +91,55 @@ Resources:
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(ps[0].Document), `"Principal": "*"`), string(ps[0].Document))
 }
+
+// !FindInMap with literal keys and !Select of a known list are known
+// before deployment, and are checked: a Principal from a mapping whose
+// value is "*" linted clean.
+func TestMappingsAndSelectAreChecked(t *testing.T) {
+	const head = `Parameters:
+  Env: {Type: String, Default: prod}
+  Readers: {Type: CommaDelimitedList, Default: "*,111122223333"}
+  NoDefault: {Type: String}
+Mappings:
+  Access:
+    prod: {Reader: "*"}
+    dev: {Reader: "111122223333"}
+Resources:
+  BP:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+`
+	for name, tc := range map[string]struct {
+		stmt   string
+		public bool
+	}{
+		"FindInMap":                 {"          - {Effect: Allow, Principal: {AWS: !FindInMap [Access, prod, Reader]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", true},
+		"FindInMap long form":       {"          - {Effect: Allow, Principal: {AWS: {'Fn::FindInMap': [Access, prod, Reader]}}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", true},
+		"FindInMap private":         {"          - {Effect: Allow, Principal: {AWS: !FindInMap [Access, dev, Reader]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", false},
+		"FindInMap by Default":      {"          - {Effect: Allow, Principal: {AWS: !FindInMap [Access, !Ref Env, Reader]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", true},
+		"FindInMap unknown key":     {"          - {Effect: Allow, Principal: {AWS: !FindInMap [Access, !Ref NoDefault, Reader]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", false},
+		"FindInMap missing":         {"          - {Effect: Allow, Principal: {AWS: !FindInMap [Access, test, Reader]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", false},
+		"Select literal":            {"          - {Effect: Allow, Principal: {AWS: !Select [1, ['111122223333', '*']]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", true},
+		"Select of a list Default":  {"          - {Effect: Allow, Principal: {AWS: !Select [0, !Ref Readers]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", true},
+		"Select out of range":       {"          - {Effect: Allow, Principal: {AWS: !Select [5, ['*']]}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", false},
+		"Select of an unknown list": {"          - {Effect: Allow, Principal: {AWS: !Select [0, !GetAZs '']}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n", false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ps, err := iac.CloudFormation([]byte(head + tc.stmt))
+			require.NoError(t, err)
+			require.Len(t, ps, 1)
+			fs := ps[0].Validate(&policy.ValidateOptions{Account: "111122223333"})
+			if !tc.public {
+				assert.Empty(t, fs, string(ps[0].Document))
+				return
+			}
+			require.Len(t, fs, 1, "%s\n%v", ps[0].Document, fs)
+			assert.Equal(t, policy.CodePublicAccess, fs[0].Code)
+			assert.Equal(t, 17, fs[0].Line)
+		})
+	}
+}
