@@ -39,7 +39,9 @@ type VerifiedPost struct {
 // fields no condition covers (other than x-amz-signature, policy, file and
 // x-ignore-*); a form field named bucket must name bucket, the bucket the
 // policy's bucket conditions are checked against. It is stricter than S3
-// in two ways: the policy must name the bucket, and its lifetime
+// in two ways: the policy must name the bucket (an exact condition,
+// {"bucket": B} or ["eq", "$bucket", B]; a starts-with condition alone
+// would let it upload into other buckets too), and its lifetime
 // (expiration minus x-amz-date) must not exceed opts.MaxExpiry. Field names are case-insensitive; fields holds the form
 // values without the file (multipart.Form.Value).
 //
@@ -160,7 +162,10 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		var value string
 		var present bool
 		if c.field == "bucket" {
-			value, present, hasBucket = bucket, true, true
+			// Only an exact condition names the bucket: a starts-with
+			// one lets the policy upload into other buckets too.
+			value, present = bucket, true
+			hasBucket = hasBucket || c.op == "eq"
 		} else {
 			value, present = form[c.field]
 		}
@@ -171,7 +176,7 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		matched[c.field] = true
 	}
 	if !hasBucket {
-		return nil, denied(ErrPolicyViolation, "the policy does not name the bucket")
+		return nil, denied(ErrPolicyViolation, "the policy does not name the bucket (an exact bucket condition)")
 	}
 	out := make(map[string]string, len(form))
 	for k, v := range form {
