@@ -96,6 +96,9 @@ func TestAdversarialInputs(t *testing.T) {
 		{[]string{"-local", "keys", "-max-age", "-5d"}, "must be positive"},
 		{[]string{"-local", "presign", "-bucket", "b", "-key", "k"}, "run s3secure serve"},
 		{[]string{"-local", "audit", "-organization", "-role", "R", "-checkpoint", filepath.Join(file, "ckpt")}, "checkpoint"},
+		{[]string{"-local", "audit", "-organization", "-role", "R", "-account-controls", "-regions", "us-east-1,bad_region"},
+			`audit: -regions: "bad_region" is not an AWS Region name`},
+		{[]string{"-local", "audit", "-organization", "-role", "R", "-account-controls", "-regions", ",,"}, `audit: -regions: no Region in ",,"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", tc.args...)
@@ -123,4 +126,15 @@ func TestBrokenTemplateLint(t *testing.T) {
 	assert.Equal(t, "JSON_SYNTAX_ERROR", lines[0].Code)
 	assert.GreaterOrEqual(t, lines[0].Line, 4)
 	assert.NotContains(t, lines[0].Message, "unexpected 'R'")
+}
+
+// TestInvalidTrailNameHint: a trail name CloudTrail refuses gets CloudTrail's
+// naming rules as its hint (it had none).
+func TestInvalidTrailNameHint(t *testing.T) {
+	a := startAWS(t, nil)
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "data-events", "-trail", "t")
+	checkErrorLine(t, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "InvalidTrailNameException")
+	assert.Contains(t, stderr, "(hint: trail names are 3 to 128 ASCII letters, digits")
 }

@@ -91,8 +91,14 @@ func (f *orgFlags) options() (*organization.Options, error) {
 	if f.regions != nil && *f.regions != "" {
 		for _, r := range strings.Split(*f.regions, ",") {
 			if r = strings.TrimSpace(r); r != "" {
+				if err := checkRegion("-regions:", r, false); err != nil {
+					return nil, err
+				}
 				o.Regions = append(o.Regions, r)
 			}
+		}
+		if len(o.Regions) == 0 {
+			return nil, fmt.Errorf("-regions: no Region in %q: give a comma-separated list such as us-east-1,eu-west-1, or leave it out for each account's enabled Regions", *f.regions)
 		}
 	}
 	return o, nil
