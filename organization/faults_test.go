@@ -1,0 +1,153 @@
+package organization_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/fakeutil"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/organization"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// sessions records, per account, the role session names of the requests
+// signed with assumed-role credentials.
+type sessions struct {
+	next aws.HTTPClient
+	f    *fixture
+	mu   sync.Mutex
+	seen map[string]map[string]bool
+}
+
+func (s *sessions) Do(req *http.Request) (*http.Response, error) {
+	if sc := strings.SplitN(req.Header.Get("Authorization"), "Credential=", 2); len(sc) == 2 {
+		key, _, _ := strings.Cut(sc[1], "/")
+		if c, ok := s.f.srv.Identity(key); ok && c.Principal.Type == s3fake.AssumedRole {
+			s.mu.Lock()
+			if s.seen[c.Principal.AccountID] == nil {
+				s.seen[c.Principal.AccountID] = map[string]bool{}
+			}
+			s.seen[c.Principal.AccountID][c.Principal.SessionName] = true
+			s.mu.Unlock()
+		}
+	}
+	return s.next.Do(req)
+}
+
+// TestSessionNameIdentifiesS3Secure: the member accounts see the audit's
+// requests made by a role session named DefaultSessionName (CloudTrail
+// shows it), or Options.SessionName when set.
+func TestSessionNameIdentifiesS3Secure(t *testing.T) {
+	for _, name := range []string{"", "security-team-audit"} {
+		f := newFixture(t, 0)
+		rec := &sessions{next: f.cfg.HTTPClient, f: f, seen: map[string]map[string]bool{}}
+		f.cfg.HTTPClient = rec
+		_, _, err := f.audit(t.Context(), &organization.Options{Role: role, SessionName: name})
+		require.NoError(t, err)
+		want := name
+		if want == "" {
+			want = organization.DefaultSessionName
+		}
+		for _, id := range []string{acctGood, acctBusy} {
+			assert.Equal(t, map[string]bool{want: true}, rec.seen[id], "account %s", id)
+		}
+	}
+}
+
+// TestThrottlingCodes: each of the throttling answers the issue names
+// (S3's 503 SlowDown, the 400 Throttling of query services, and HTTP 429
+// TooManyRequests) pauses the account and is retried: an account that
+// throttles twice is audited in full, nothing UNKNOWN.
+func TestThrottlingCodes(t *testing.T) {
+	for _, fault := range []fakeutil.Fault{
+		{Status: 503, Code: "SlowDown", Times: 2},
+		{Status: 400, Code: "Throttling", Message: "Rate exceeded", Times: 2},
+		{Status: 429, Code: "TooManyRequests", Times: 2},
+	} {
+		t.Run(fault.Code, func(t *testing.T) {
+			f := newFixture(t, 0)
+			f.account(acctBusy).SetS3Fault(fault)
+			reports, _, err := f.audit(t.Context(), &organization.Options{Role: role, ThrottleBackoff: time.Millisecond})
+			require.NoError(t, err)
+			busy := byID(reports)[acctBusy]
+			require.Equal(t, organization.Audited, busy.Status, busy.Reason)
+			assert.Equal(t, 2, busy.Throttled)
+			assert.True(t, hasRow(busy, "busy-data", securebucket.ControlBucketBPA, securebucket.StatusFail))
+			for _, row := range busy.Rows {
+				assert.NotEqual(t, securebucket.StatusUnknown, row.Status, "%+v", row)
+			}
+		})
+	}
+}
+
+// slow holds every request for a moment, so that requests overlap, and
+// records the most in flight at once.
+type slow struct {
+	next          aws.HTTPClient
+	inFlight, max atomic.Int64
+}
+
+func (s *slow) Do(req *http.Request) (*http.Response, error) {
+	n := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	for m := s.max.Load(); n > m && !s.max.CompareAndSwap(m, n); m = s.max.Load() {
+	}
+	time.Sleep(3 * time.Millisecond)
+	return s.next.Do(req)
+}
+
+// TestConcurrencyBound: however many accounts and buckets run at once,
+// no more than Options.Concurrency requests are in flight, AssumeRole and
+// the management account's own requests included; and the bound is
+// reached, so the audit does use it.
+func TestConcurrencyBound(t *testing.T) {
+	f := newFixture(t, 6)
+	rec := &slow{next: f.cfg.HTTPClient}
+	f.cfg.HTTPClient = rec
+	_, sum, err := f.audit(t.Context(), &organization.Options{Role: role, Concurrency: 3, Accounts: 8, AccountControls: true})
+	require.NoError(t, err)
+	assert.Equal(t, 12, sum.Accounts)
+	assert.Equal(t, int64(3), rec.max.Load())
+}
+
+// TestBucketsReportTheirOwnRegion: a member's bucket in another Region is
+// audited there and its rows say so.
+func TestBucketsReportTheirOwnRegion(t *testing.T) {
+	f := newFixture(t, 0)
+	require.NoError(t, f.srv.S3().CreateBucketWith("good-eu", &s3fake.BucketOptions{State: s3fake.StateLegacy, AccountID: acctGood, Region: "eu-west-1"}))
+	reports, _, err := f.audit(t.Context(), &organization.Options{Role: role})
+	require.NoError(t, err)
+	good := byID(reports)[acctGood]
+	n := 0
+	for _, row := range good.Rows {
+		switch row.Resource {
+		case "good-eu":
+			n++
+			assert.Equal(t, "eu-west-1", row.Region, "%+v", row)
+			assert.NotEqual(t, securebucket.StatusUnknown, row.Status, "%+v", row)
+		case "good-data":
+			assert.Equal(t, "us-east-1", row.Region, "%+v", row)
+		}
+	}
+	assert.Positive(t, n)
+	assert.True(t, hasRow(good, "good-eu", securebucket.ControlBucketBPA, securebucket.StatusFail))
+}
+
+// TestListAccountsPages: an organization larger than one ListAccounts page
+// (20) is read page by page; every account is audited once.
+func TestListAccountsPages(t *testing.T) {
+	f := newFixture(t, 20)
+	reports, sum, err := f.audit(t.Context(), &organization.Options{Role: role, Controls: []securebucket.Control{securebucket.ControlBucketBPA}})
+	require.NoError(t, err)
+	assert.Equal(t, 26, sum.Accounts)
+	assert.Len(t, byID(reports), 26)
+	assert.Equal(t, 2, f.org.Count("ListAccounts"))
+}
