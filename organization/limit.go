@@ -127,6 +127,9 @@ func (l *limiter) middleware(g *gate) func(*middleware.Stack) error {
 						return middleware.DeserializeOutput{}, middleware.Metadata{}, err
 					}
 				}
+				if err := ctx.Err(); err != nil {
+					return middleware.DeserializeOutput{}, middleware.Metadata{}, err
+				}
 				select {
 				case l.slots <- struct{}{}:
 				case <-ctx.Done():

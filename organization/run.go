@@ -391,6 +391,9 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if ctx.Err() != nil {
+					continue // interrupted: start nothing more
+				}
 				res, err := r.account(ctx, accounts[i])
 				select {
 				case results <- done[R]{i, res, err}:
@@ -478,6 +481,11 @@ func (r *runner[R]) feed(ctx context.Context, accounts []AccountInfo, window cha
 		case <-ctx.Done():
 			return
 		}
+		// A select picks any ready case: once ctx has ended, a free window
+		// or an idle worker must not start one more account.
+		if ctx.Err() != nil {
+			return
+		}
 		if r.cp != nil && r.cp.done(a.ID) {
 			select {
 			case results <- done[R]{i: i}: // replayed when its turn comes
@@ -514,6 +522,9 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 		}
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if a.State != string(orgtypes.AccountStateActive) {
 		res.Status, res.Reason = Skipped, "the account is "+a.State+": not audited"
 		if r.work.Skipped != nil {
@@ -541,13 +552,18 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 				ao.ExternalID = aws.String(r.o.ExternalID)
 			}
 		})
-		acct.Config.Credentials = aws.NewCredentialsCache(prov)
-		if _, err := acct.Config.Credentials.Retrieve(ctx); err != nil {
+		// The first session is asked for with ctx, not through the cache:
+		// the cache retrieves with a context that cancellation does not
+		// reach, so an interrupted run would still send AssumeRole. The
+		// cache renews the session later.
+		creds, err := prov.Retrieve(ctx)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			return unreachable("could not assume role " + roleARN + ": " + errorText(err))
 		}
+		acct.Config.Credentials = aws.NewCredentialsCache(&primed{next: prov, first: &creds})
 	}
 	rows, err := r.work.Audit(ctx, acct)
 	if err != nil {
@@ -558,6 +574,25 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 	}
 	res.Status, res.Rows, res.Throttled = Audited, rows, g.count()
 	return finish()
+}
+
+// primed hands out credentials already retrieved once, then retrieves
+// from next.
+type primed struct {
+	next  aws.CredentialsProvider
+	mu    sync.Mutex
+	first *aws.Credentials
+}
+
+func (p *primed) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	p.mu.Lock()
+	first := p.first
+	p.first = nil
+	p.mu.Unlock()
+	if first != nil && !first.Expired() {
+		return *first, nil
+	}
+	return p.next.Retrieve(ctx)
 }
 
 // assumer puts AssumeRole through the run's limiter.
