@@ -14,6 +14,15 @@ import (
 	"github.com/s3secure/s3secure/policy"
 )
 
+// maxRecordSize bounds one value of a CloudTrail file (a record, or another
+// key's value): the decoder holds a value whole, so a larger one is
+// refused, and ends the file, rather than read into memory.
+const maxRecordSize = 1 << 20
+
+// errRecordTooLarge is lineCounter's refusal to read on into a value
+// larger than maxRecordSize.
+var errRecordTooLarge = errors.New("usage: CloudTrail value larger than 1 MiB")
+
 // ctRecord is the part of a CloudTrail record the parser reads (CloudTrail
 // user guide, "CloudTrail record contents"; S3's data events in the S3 user
 // guide, "Logging Amazon S3 API calls using AWS CloudTrail").
@@ -94,7 +103,9 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // A record that cannot be read (a field of the wrong type, no eventName, a
 // bad eventTime) is counted in the returned stats, with its file and line,
 // and skipped. Broken JSON ends the file: the rest cannot be told apart, so
-// it is counted once, as malformed, at the line where it breaks. Records of
+// it is counted once, as malformed, at the line where it breaks; so does a
+// value larger than 1 MiB (a record, or another key's), which is not read
+// into memory. Records of
 // other services are counted as Skipped. The record passed to fn is reused
 // for the next one.
 //
@@ -108,7 +119,17 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 	}
 	lc := &lineCounter{r: r}
 	dec := json.NewDecoder(lc)
+	// Each token and value read starts the bound afresh (maxRecordSize).
+	token := func() (json.Token, error) {
+		lc.start = dec.InputOffset()
+		return dec.Token()
+	}
 	broken := func(err error) (*ParseStats, error) {
+		if errors.Is(err, errRecordTooLarge) {
+			stats.Lines++
+			stats.malformed(file, lc.valueLine(dec.InputOffset()), "a value larger than 1 MiB: the rest of the file is not read")
+			return stats, nil
+		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			stats.Lines++
@@ -122,7 +143,7 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 		stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file: "+jsonReason(err))
 		return stats, nil
 	}
-	if tok, err := dec.Token(); err != nil {
+	if tok, err := token(); err != nil {
 		if err == io.EOF && lc.off == 0 {
 			return stats, nil // an empty file
 		}
@@ -134,23 +155,25 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 	var raw json.RawMessage
 	p := &ctParser{file: file}
 	for dec.More() {
-		tok, err := dec.Token()
+		tok, err := token()
 		if err != nil {
 			return broken(err)
 		}
 		if tok != "Records" {
 			var skip json.RawMessage
+			lc.start = dec.InputOffset()
 			if err := dec.Decode(&skip); err != nil {
 				return broken(err)
 			}
 			continue
 		}
-		if tok, err := dec.Token(); err != nil {
+		if tok, err := token(); err != nil {
 			return broken(err)
 		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
 			return broken(errors.New(`"Records" is not an array`))
 		}
 		for dec.More() {
+			lc.start = dec.InputOffset()
 			if err := dec.Decode(&raw); err != nil {
 				return broken(err)
 			}
@@ -172,11 +195,11 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 				return stats, ferr
 			}
 		}
-		if _, err := dec.Token(); err != nil { // ']'
+		if _, err := token(); err != nil { // ']'
 			return broken(err)
 		}
 	}
-	if _, err := dec.Token(); err != nil { // '}'
+	if _, err := token(); err != nil { // '}'
 		return broken(err)
 	}
 	return stats, nil
@@ -326,6 +349,7 @@ func copySource(s string) string {
 type lineCounter struct {
 	r      io.Reader
 	off    int64  // bytes read
+	start  int64  // offset where the value being decoded starts
 	base   int64  // offset of win[0]
 	win    []byte // bytes from base to off
 	before int    // newlines before base
@@ -333,6 +357,9 @@ type lineCounter struct {
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
+	if c.off-c.start > maxRecordSize {
+		return 0, errRecordTooLarge
+	}
 	n, err := c.r.Read(p)
 	c.win = append(c.win, p[:n]...)
 	c.off += int64(n)

@@ -153,3 +153,51 @@ func TestParseCloudTrailStreams(t *testing.T) {
 	assert.Equal(t, n, count)
 	assert.Equal(t, n, stats.Records)
 }
+
+// endless is an endless string value: `"aaaa…`, counting what was read.
+type endless struct{ read int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	e.read += int64(len(p))
+	return len(p), nil
+}
+
+// A record (or any value of the file) larger than 1 MiB is malformed, and
+// ends the file, after reading little more than the bound: log content is
+// data, never trusted, and a CloudTrail file someone else could write must
+// not make the reader hold a value of any size (a gzip bomb makes one out
+// of a few kilobytes). The records before it are read.
+func TestParseCloudTrailHugeRecordIsRefused(t *testing.T) {
+	good := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"k"}}`
+	for name, head := range map[string]string{
+		"record":         `{"Records":[` + good + ",\n" + `{"eventTime":"2024-03-01T10:20:30Z","userAgent":"`,
+		"other value":    `{"Records":[` + good + "],\n" + `"Other":"`,
+		"before records": `{"Other":"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := &endless{}
+			n := 0
+			stats, err := usage.ParseCloudTrail(io.MultiReader(strings.NewReader(head), io.LimitReader(e, 1<<30)), "huge.json",
+				func(*usage.Record) error { n++; return nil })
+			require.NoError(t, err)
+			assert.Equal(t, strings.Count(head, good), n, "the records before it")
+			assert.Equal(t, 1, stats.Malformed)
+			require.Len(t, stats.Errors, 1)
+			assert.Contains(t, stats.Errors[0].Reason, "larger than 1 MiB")
+			assert.Less(t, e.read, int64(3<<20), "read far beyond the bound")
+		})
+	}
+}
+
+// A record just under the bound is read, and so is what follows it.
+func TestParseCloudTrailLargeRecordUnderTheBound(t *testing.T) {
+	good := `{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"k"}}`
+	big := strings.Replace(good, `"eventName"`, `"userAgent":"`+strings.Repeat("a", 1<<20-len(good)-20)+`","eventName"`, 1)
+	require.Less(t, len(big), 1<<20)
+	recs, stats := parseTrail(t, `{"Records":[`+good+",\n"+big+",\n"+big+",\n"+good+`],"Digest":"`+strings.Repeat("d", 1<<20-10)+`"}`)
+	assert.Len(t, recs, 4)
+	assert.Zero(t, stats.Malformed, "%+v", stats.Errors)
+}

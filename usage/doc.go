@@ -64,9 +64,10 @@
 //     services only (they act without appearing in the logs).
 //   - A log that cannot be read stops the run ([*ReadError]): a proposal
 //     from part of the logs could take away access the rest shows was used.
-//   - Log content is data, never trusted: a line longer than 1 MiB is
-//     refused, and a requester the parser does not recognise is [Unknown]
-//     and granted nothing.
+//   - Log content is data, never trusted: a server access log line longer
+//     than 1 MiB is refused, and so is a CloudTrail record (or any value of
+//     the file) larger than 1 MiB, which ends its file; a requester the
+//     parser does not recognise is [Unknown] and granted nothing.
 //
 // The replay sets the condition keys a log records (aws:SecureTransport,
 // s3:TlsVersion, aws:SourceIp, s3:signatureversion, s3:authType,
