@@ -109,8 +109,10 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 // would not match the server's keys), a profile (one that does not exist
 // is an error even when keys are exported; one that does may carry
 // endpoint_url or services settings), the switch that ignores
-// AWS_ENDPOINT_URL, every service-specific AWS_ENDPOINT_URL_<SERVICE> of
-// environ (each beats AWS_ENDPOINT_URL), and, when the server is plain
+// AWS_ENDPOINT_URL, the service-specific AWS_ENDPOINT_URL_<SERVICE> of
+// every service the tool calls and any other of environ (each beats
+// AWS_ENDPOINT_URL; the shell the lines are pasted into may have one that
+// serve's does not), and, when the server is plain
 // HTTP (noCA), a CA bundle left from an earlier serve -tls: the SDK cannot
 // load its configuration once that file is gone.
 func shadowingSettings(environ []string, noCA bool) []string {
@@ -119,6 +121,9 @@ func shadowingSettings(environ []string, noCA bool) []string {
 		names = append(names, "AWS_CA_BUNDLE")
 	}
 	var perService []string
+	for _, s := range awsServices {
+		perService = append(perService, envName(s.id))
+	}
 	for _, kv := range environ {
 		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_ENDPOINT_URL_") {
 			perService = append(perService, k)
