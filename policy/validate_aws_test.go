@@ -264,3 +264,59 @@ func codesOf(fs []policy.Finding) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Validate and the evaluator agree on what a Resource names: when Validate
+// says an ARN names nothing (an ARN ERROR on the resource) or that an
+// action applies to none of the statement's resources
+// (S3SECURE_ACTION_RESOURCE_MISMATCH), MatchARN matches no real S3 ARN of a
+// type the action applies to. Tried on patterns made of the shapes that
+// meet in practice: empty, literal and wildcard Regions and accounts,
+// resource parts that can or cannot start a typed resource, short patterns.
+func TestValidateARNErrorsAgreeWithMatchARN(t *testing.T) {
+	samples := map[string]string{ // a real ARN of each type
+		"arn:aws:s3:::b-1":       "bucket",
+		"arn:aws:s3:::job":       "bucket",
+		"arn:aws:s3:::b-1/k":     "object",
+		"arn:aws:s3:::b-1/job/k": "object",
+		"arn:aws:s3:us-east-1:111122223333:accesspoint/ap":          "accesspoint",
+		"arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/k": "accesspointobject",
+		"arn:aws:s3:us-east-1:111122223333:job/j-1":                 "job",
+		"arn:aws:s3:us-east-1:111122223333:storage-lens/l":          "storagelensconfiguration",
+		"arn:aws:s3::111122223333:accesspoint/m.mrap":               "multiregionaccesspoint",
+	}
+	actions := []string{"s3:GetObject", "s3:ListBucket", "s3:GetAccessPointPolicy", "s3:DescribeJob",
+		"s3:GetStorageLensConfiguration", "s3:GetMultiRegionAccessPoint"}
+	var patterns []string
+	for _, region := range []string{"", "*", "us-*", "us-east-1", "?"} {
+		for _, account := range []string{"", "*", "111122223333", "1*"} {
+			for _, res := range []string{"b-1", "b-1/*", "*", "a*", "j*", "job*", "accesspoint/ap", "accesspoint/*", "job/*", "st*", "?*", "b*"} {
+				patterns = append(patterns, "arn:aws:s3:"+region+":"+account+":"+res)
+			}
+		}
+	}
+	patterns = append(patterns, "arn:aws:s3:*", "arn:aws:s3:us-*", "arn:aws:s3::*", "arn:aws:s3:*:b-1", "arn:aws:s3:b-1", "arn:aws:s3:?")
+	arnErrors := 0
+	for _, p := range patterns {
+		for _, action := range actions {
+			a, ok := policy.LookupAction(action)
+			require.True(t, ok, action)
+			fs := identity(wrap(`{"Effect":"Allow","Action":"` + action + `","Resource":"` + p + `"}`))
+			for _, f := range errorsOf(fs) {
+				resourceError := f.Path == "Statement[0].Resource[0]"
+				mismatch := f.Code == policy.CodeActionResourceMismatch
+				if !resourceError && !mismatch {
+					continue
+				}
+				if resourceError {
+					arnErrors++
+				}
+				for s, typ := range samples {
+					if resourceError || a.AppliesTo(typ) {
+						assert.False(t, policy.MatchARN(p, s), "%s on %s: Validate says %s (%s), but the pattern matches %s", action, p, f.Code, f.Message, s)
+					}
+				}
+			}
+		}
+	}
+	assert.Positive(t, arnErrors, "some patterns are broken")
+}

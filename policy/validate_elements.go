@@ -637,16 +637,26 @@ func bucketOrObjectARN(region, account string) bool { return region == "" && acc
 func prefixedResourceTypes(prefix, region, account, res string) (types []string, ok bool) {
 	switch prefix {
 	case "accesspoint/":
+		// A Multi-Region Access Point's ARN has an account and no Region;
+		// a Region of only "*" matches that empty field too.
+		if region == "" || onlyStars(region) {
+			if account != "" {
+				types = append(types, "multiregionaccesspoint")
+			}
+			if region == "" {
+				return types, true
+			}
+		}
 		rest := res[len(prefix):]
 		switch {
-		case region == "" && account != "":
-			return []string{"multiregionaccesspoint"}, true
 		case strings.Contains(rest, "/object/"):
-			return []string{"accesspointobject"}, true
+			types = append(types, "accesspointobject")
 		case hasWildcard(rest):
-			return []string{"accesspoint", "accesspointobject"}, true
+			types = append(types, "accesspoint", "accesspointobject")
+		default:
+			types = append(types, "accesspoint")
 		}
-		return []string{"accesspoint"}, true
+		return types, true
 	case "job/":
 		return []string{"job"}, true
 	case "storage-lens/":
