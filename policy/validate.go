@@ -320,7 +320,7 @@ func statementKey(s *Statement) string {
 	writeSet("NR", s.NotResource)
 	for _, blk := range s.Condition {
 		for _, e := range blk.Entries {
-			fmt.Fprintf(&b, "|C%s/%s%q", blk.Operator, strings.ToLower(e.Key), e.Strings())
+			fmt.Fprintf(&b, "|C%s/%s%q", blk.Operator, asciiLower(e.Key), e.Strings())
 		}
 	}
 	return b.String()

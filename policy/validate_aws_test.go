@@ -320,3 +320,15 @@ func TestValidateARNErrorsAgreeWithMatchARN(t *testing.T) {
 	}
 	assert.Positive(t, arnErrors, "some patterns are broken")
 }
+
+// Two statements that differ only in a condition key IAM tells apart
+// ("aws:Pr\u0130ncipalOrgID", with a dotted capital I, is not
+// aws:PrincipalOrgID) are not one statement written twice; the same key in
+// another ASCII case is.
+func TestRedundantStatementKeysFoldASCIIOnly(t *testing.T) {
+	st := func(sid, key string) string {
+		return `{"Sid":"` + sid + `","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringEquals":{"` + key + `":"o-a1b2c3d4e5"}}}`
+	}
+	assert.Len(t, findingsWith(identity(wrap(st("A", "aws:PrincipalOrgID"), st("B", "AWS:PRINCIPALORGID"))), "REDUNDANT_STATEMENT"), 1)
+	assert.Empty(t, findingsWith(identity(wrap(st("A", "aws:PrincipalOrgID"), st("B", "aws:Pr\u0130ncipalOrgID"))), "REDUNDANT_STATEMENT"))
+}

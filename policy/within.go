@@ -103,7 +103,7 @@ func conditionWithin(cond Condition, op string, entry ConditionEntry) bool {
 			continue
 		}
 		for _, e := range b.Entries {
-			if !strings.EqualFold(e.Key, entry.Key) {
+			if !equalFoldASCII(e.Key, entry.Key) {
 				continue
 			}
 			have := e.Strings()

@@ -54,3 +54,28 @@ func TestAllowsNoMoreThanNarrowedOAC(t *testing.T) {
 	assert.True(t, policy.AllowsNoMoreThan(narrowed, ours))
 	assert.False(t, policy.AllowsNoMoreThan(ours, narrowed))
 }
+
+// Condition keys are compared as IAM compares names (EqualName): a
+// negated condition on "aws:\u017FourceArn" (long s), a key IAM does not
+// know and so never in a request, limits nothing, so the statement is
+// broader than one negating aws:SourceArn. strings.EqualFold took the two
+// keys for one and called it no broader. The evaluator agrees.
+func TestAllowsNoMoreThanKeysFoldASCIIOnly(t *testing.T) {
+	stmt := func(key string) policy.Statement {
+		return policy.Statement{Effect: policy.Allow, Principal: policy.AWSPrincipal("444455556666"), Action: policy.Values{"s3:GetObject"},
+			Resource: policy.Values{"arn:aws:s3:::b/*"}, Condition: policy.NewCondition("StringNotEquals", key, "arn:aws:s3:::other")}
+	}
+	ours, theirs := stmt("aws:SourceArn"), stmt("aws:\u017FourceArn")
+	assert.True(t, policy.AllowsNoMoreThan(stmt("AWS:SOURCEARN"), ours))
+	assert.False(t, policy.AllowsNoMoreThan(theirs, ours))
+
+	decide := func(s policy.Statement) policy.Decision {
+		c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{s}})
+		require.NoError(t, err)
+		r := policy.Request{Caller: policy.Caller{Account: "444455556666", ARN: "arn:aws:iam::444455556666:root"}, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+		r.Context.Set("aws:SourceArn", "arn:aws:s3:::other")
+		return c.Decide(&r).Decision
+	}
+	assert.NotEqual(t, policy.DecisionAllow, decide(ours))
+	assert.Equal(t, policy.DecisionAllow, decide(theirs), "theirs allows what ours does not")
+}
