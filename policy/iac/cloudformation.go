@@ -155,7 +155,7 @@ func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, 
 		}
 	}
 	p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
-	p.Document = render(v, "").buf.Bytes()
+	p.Document = render(v, "", true).buf.Bytes()
 	return p, true
 }
 
@@ -305,10 +305,12 @@ type evaluator struct {
 	mappings *yaml.Node // the template's Mappings, for Fn::FindInMap
 }
 
-// parameter is a template parameter that has a Default.
+// parameter is a template parameter that has a Default. A NoEcho
+// parameter's value is a secret: its Default is checked, never printed.
 type parameter struct {
-	typ string
-	def string
+	typ    string
+	def    string
+	noEcho bool
 }
 
 // parameters returns the template's parameters that have a scalar
@@ -328,7 +330,7 @@ func parameters(root *yaml.Node) map[string]parameter {
 			strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") { // the Default names a parameter of Systems Manager, whose value is known at deployment
 			continue
 		}
-		out[ps.Content[i].Value] = parameter{typ: typ, def: def.Value}
+		out[ps.Content[i].Value] = parameter{typ: typ, def: def.Value, noEcho: strings.EqualFold(scalar(mapGet(p, "NoEcho")), "true")}
 	}
 	return out
 }
@@ -342,7 +344,7 @@ func (p parameter) list() bool {
 // string, or for a list type (CommaDelimitedList, List<...>) the list of
 // its comma-separated items.
 func paramValue(n *yaml.Node, name string, p parameter) *value {
-	d := &paramDefault{name: name, def: p.def}
+	d := &paramDefault{name: name, def: p.def, noEcho: p.noEcho}
 	str := func(s string) *value {
 		return &value{kind: vString, line: n.Line, col: n.Column, parts: []part{{text: s, param: d}}}
 	}
@@ -574,7 +576,7 @@ func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
 		}
 		flush()
 		if p, ok := e.params[name]; ok && !p.list() {
-			v.parts = append(v.parts, part{text: p.def, param: &paramDefault{name: name, def: p.def}})
+			v.parts = append(v.parts, part{text: p.def, param: &paramDefault{name: name, def: p.def, noEcho: p.noEcho}})
 			continue
 		}
 		pseudo := ""

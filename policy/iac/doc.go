@@ -23,7 +23,8 @@
 // that gives the parameter no value uses the Default, so !Ref of it (and
 // ${Name} in a !Sub) is checked as the Default, and a finding about what a
 // statement that uses one grants, or about the value itself, says so
-// ("checked with parameter Reader at its Default "*""). A Principal: !Ref Reader whose Default is "*" is public.
+// ("checked with parameter Reader at its Default "*""; the Default of a
+// NoEcho parameter is never printed). A Principal: !Ref Reader whose Default is "*" is public.
 // The Default of a Systems Manager parameter type
 // (AWS::SSM::Parameter::Value<...>) names the parameter, not the value,
 // and such a parameter is a placeholder like one without a Default.

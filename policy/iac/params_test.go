@@ -143,3 +143,53 @@ Resources:
 		})
 	}
 }
+
+// A NoEcho parameter's Default is a secret: a finding names the parameter
+// but never prints its Default.
+func TestNoEchoDefaultIsNotPrinted(t *testing.T) {
+	const secret = "s3cr3t-referer-value-0123456789"
+	ps, err := iac.CloudFormation([]byte(`Parameters:
+  Referer: {Type: String, NoEcho: true, Default: ` + secret + `}
+Resources:
+  BP:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: "*", Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*, Condition: {StringEquals: {aws:Referer: !Ref Referer}}}
+`))
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	fs := ps[0].Validate(nil)
+	require.NotEmpty(t, fs, string(ps[0].Document))
+	named := false
+	for _, f := range fs {
+		assert.NotContains(t, f.Message, secret)
+		named = named || strings.Contains(f.Message, "parameter Referer at its Default (NoEcho: not shown)")
+	}
+	assert.True(t, named, "%v", fs)
+	assert.NotContains(t, string(ps[0].Document), secret)
+
+	// A message that quotes the value itself shows the parameter instead.
+	ps, err = iac.CloudFormation([]byte(`Parameters:
+  Key: {Type: String, NoEcho: "true", Default: ` + secret + `}
+Resources:
+  BP:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: !Ref Key, Resource: arn:aws:s3:::my-bucket/*}
+`))
+	require.NoError(t, err)
+	fs = ps[0].Validate(nil)
+	require.NotEmpty(t, fs, "the action is not an action")
+	for _, f := range fs {
+		assert.NotContains(t, f.Message, secret)
+	}
+	assert.Contains(t, fs[0].Message, "(NoEcho parameter Key)")
+}

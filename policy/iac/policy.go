@@ -29,7 +29,8 @@ type Policy struct {
 	// Line and Column locate the policy in the file (1-based).
 	Line, Column int
 	// Document is the policy as JSON, with every value unknown until
-	// deployment replaced as the package documentation describes.
+	// deployment replaced as the package documentation describes, and the
+	// Default of a NoEcho parameter as "s3secure-noecho-value".
 	Document []byte
 
 	doc      *value     // CloudFormation: the policy as evaluated
@@ -58,7 +59,7 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		}
 		return fs
 	}
-	r := render(p.doc, o.Account)
+	r := render(p.doc, o.Account, false)
 	fs := policy.Validate(r.buf.Bytes(), &o)
 	unknown, params := r.unknownPaths()
 	out := fs[:0]
@@ -66,6 +67,7 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		if covered(f.Path, unknown) {
 			continue
 		}
+		hideNoEcho(&f, params)
 		withDefaults(&f, params)
 		f.Line, f.Column = r.place(f.Line, f.Column, p.Line, p.Column)
 		out = append(out, f)
@@ -145,8 +147,12 @@ type part struct {
 	param   *paramDefault
 }
 
-// paramDefault is a template parameter checked at its Default.
-type paramDefault struct{ name, def string }
+// paramDefault is a template parameter checked at its Default; noEcho
+// keeps the Default out of messages.
+type paramDefault struct {
+	name, def string
+	noEcho    bool
+}
 
 func (v *value) literal() (string, bool) {
 	if v == nil || v.kind != vString {
@@ -188,11 +194,15 @@ type rendered struct {
 	holes   map[[2]int]bool            // line/column of strings with unknown parts
 	params  map[[2]int][]*paramDefault // line/column of strings with parameter Defaults
 	account string
+	masked  bool // NoEcho Defaults are written as noEchoText (Policy.Document)
 }
 
-func render(v *value, account string) *rendered {
+// noEchoText stands for a NoEcho parameter's Default in Policy.Document.
+const noEchoText = "s3secure-noecho-value"
+
+func render(v *value, account string, masked bool) *rendered {
 	r := &rendered{line: 1, col: 1, segs: map[int][]seg{}, holes: map[[2]int]bool{},
-		params: map[[2]int][]*paramDefault{}, account: account}
+		params: map[[2]int][]*paramDefault{}, account: account, masked: masked}
 	r.mark(v)
 	r.value(v, false, "")
 	return r
@@ -322,6 +332,8 @@ func (r *rendered) value(v *value, wild bool, parent string) {
 				r.params[at] = append(r.params[at], p.param)
 			}
 			switch {
+			case r.masked && p.param != nil && p.param.noEcho:
+				b.WriteString(noEchoText)
 			case !p.unknown:
 				b.WriteString(p.text)
 			case p.pseudo == "AWS::AccountId" && r.account != "":
@@ -416,7 +428,11 @@ func withDefaults(f *policy.Finding, params map[string][]*paramDefault) {
 		for _, d := range params[p] {
 			if !seen[d.name] {
 				seen[d.name] = true
-				notes = append(notes, "parameter "+d.name+" at its Default "+quote(d.def))
+				def := quote(d.def)
+				if d.noEcho {
+					def = "(NoEcho: not shown)"
+				}
+				notes = append(notes, "parameter "+d.name+" at its Default "+def)
 			}
 		}
 	}
@@ -426,6 +442,19 @@ func withDefaults(f *policy.Finding, params map[string][]*paramDefault) {
 		f.Message += " (checked with " + notes[0] + "; a deployment may give it another value)"
 	default:
 		f.Message += " (checked with " + strings.Join(notes, ", ") + "; a deployment may give them other values)"
+	}
+}
+
+// hideNoEcho replaces in a finding's message the Default of every NoEcho
+// parameter the policy uses: a message may quote a value (a condition's,
+// a principal's), and that value is a secret.
+func hideNoEcho(f *policy.Finding, params map[string][]*paramDefault) {
+	for _, ds := range params {
+		for _, d := range ds {
+			if d.noEcho && d.def != "" {
+				f.Message = strings.ReplaceAll(f.Message, d.def, "(NoEcho parameter "+d.name+")")
+			}
+		}
 	}
 }
 
