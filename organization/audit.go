@@ -62,7 +62,8 @@ type Options struct {
 	// once. By default, DefaultBucketConcurrency.
 	BucketConcurrency int
 	// ThrottleBackoff and MaxThrottleBackoff set one account's pause after
-	// a throttling answer (SlowDown, Throttling, TooManyRequests, …). By
+	// a throttling answer (SlowDown, Throttling, TooManyRequests, …), and
+	// the management account's (listing accounts, assuming roles). By
 	// default, DefaultThrottleBackoff and DefaultMaxThrottleBackoff.
 	ThrottleBackoff, MaxThrottleBackoff time.Duration
 

@@ -201,3 +201,37 @@ func TestInterruptStartsNothingMore(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // a retrieval the cache let go on calls AssumeRole a moment later
 	assert.Zero(t, late.Load(), "AssumeRole calls after the interrupt, with a live context")
 }
+
+// TestManagementThrottling: Organizations throttles hard (its quotas are a
+// few requests a second per account, shared by everything the management
+// account runs): a ListAccounts or GetCallerIdentity answered with
+// throttling errors more times in a row than the SDK's three attempts is
+// waited out with the run's backoff, not the end of the run; so is a
+// throttled AssumeRole, not an unreachable account.
+func TestManagementThrottling(t *testing.T) {
+	f := newFixture(t, 20)
+	f.org.SetFault("ListAccounts", fakeutil.Fault{Status: 400, Code: "TooManyRequestsException",
+		Message: "AWS Organizations can't complete your request because another request is already in progress.", Times: 5})
+	f.srv.STS().SetFault("GetCallerIdentity", fakeutil.Fault{Status: 400, Code: "Throttling", Message: "Rate exceeded", Times: 4})
+	_, sum, err := f.audit(t.Context(), &organization.Options{Role: role, ThrottleBackoff: time.Millisecond,
+		Controls: []securebucket.Control{securebucket.ControlBucketBPA}})
+	require.NoError(t, err)
+	assert.Equal(t, 26, sum.Accounts)
+	assert.Equal(t, 26, sum.Done())
+	assert.Equal(t, 5+2, f.org.Count("ListAccounts"), "five throttled, then the two pages")
+
+	// AssumeRole counts against the management account's STS quota: a
+	// throttled AssumeRole is waited out too, the account audited.
+	f.srv.STS().SetFault("AssumeRole", fakeutil.Fault{Status: 400, Code: "Throttling", Message: "Rate exceeded", Times: 4})
+	reports, sum, err := f.audit(t.Context(), &organization.Options{Role: role, ThrottleBackoff: time.Millisecond, Accounts: 1,
+		Controls: []securebucket.Control{securebucket.ControlBucketBPA}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, sum.Unreachable, "only the accounts without the role: %+v", sum)
+	assert.Equal(t, organization.Audited, byID(reports)[acctGood].Status, byID(reports)[acctGood].Reason)
+
+	// An error that is not throttling still stops the run at once.
+	f.org.SetFault("ListAccounts", fakeutil.Fault{Status: 400, Code: "AccessDeniedException", Times: 1})
+	_, _, err = f.audit(t.Context(), &organization.Options{Role: role})
+	require.Error(t, err)
+	assert.Equal(t, "AccessDeniedException", fakeutil.ErrorCode(err))
+}

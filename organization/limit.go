@@ -102,6 +102,24 @@ var throttleCodes = func() map[string]bool {
 	return m
 }()
 
+// maxThrottledCalls is how many times a call of the management account
+// (GetCallerIdentity, a ListAccounts page, AssumeRole) is made while it is
+// answered with throttling; each call is the SDK's attempts, and each
+// attempt waits for the management gate.
+const maxThrottledCalls = 10
+
+// untilNotThrottled calls fn again while it fails with throttling (the
+// gate of its client's middleware paces the calls), up to
+// maxThrottledCalls times, and returns its last error.
+func untilNotThrottled(ctx context.Context, fn func() error) error {
+	for n := 1; ; n++ {
+		err := fn()
+		if err == nil || n == maxThrottledCalls || ctx.Err() != nil || !isThrottle(err) {
+			return err
+		}
+	}
+}
+
 // isThrottle reports whether err is a throttling answer (by code, or HTTP
 // 429).
 func isThrottle(err error) bool {

@@ -262,7 +262,11 @@ func (o *Options) fingerprint(work string) string {
 // Skipped; an account whose role cannot be assumed is Unreachable, with
 // the reason. At most Options.Accounts accounts run at once and at most
 // Options.Concurrency requests are in flight in all; a throttling answer
-// pauses that account's requests only (Options.ThrottleBackoff). Results
+// pauses that account's requests only (Options.ThrottleBackoff). The
+// calls made as the management account (who is calling, the account
+// listing, AssumeRole, which counts against its STS quota) share a pause
+// of their own, and one answered with throttling is made again, up to ten
+// times, rather than ending the run or making an account unreachable. Results
 // are emitted as soon as every account before them is; a window of
 // finished accounts waits for a slower one, and no new account starts
 // while 2×Options.Accounts are running or waiting, so memory stays
@@ -297,8 +301,15 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 		defer cp.close()
 	}
 	lim := newLimiter(o.Concurrency)
-	mgmtOpt := lim.middleware(nil)
-	id, err := roles.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) { so.APIOptions = append(so.APIOptions, mgmtOpt) })
+	// The management account's calls (and AssumeRole, which counts against
+	// its STS quota) share a gate of their own.
+	mgmt := newGate(o.ThrottleBackoff, o.MaxThrottleBackoff)
+	mgmtOpt := lim.middleware(mgmt)
+	var id *sts.GetCallerIdentityOutput
+	err := untilNotThrottled(ctx, func() (err error) {
+		id, err = roles.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) { so.APIOptions = append(so.APIOptions, mgmtOpt) })
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("organization: who is calling (STS GetCallerIdentity): %w", err)
 	}
@@ -323,8 +334,12 @@ func listAccounts(ctx context.Context, org OrganizationsAPI, opt func(*middlewar
 	seen := map[string]bool{}
 	var token *string
 	for {
-		page, err := org.ListAccounts(ctx, &organizations.ListAccountsInput{NextToken: token},
-			func(oo *organizations.Options) { oo.APIOptions = append(oo.APIOptions, opt) })
+		var page *organizations.ListAccountsOutput
+		err := untilNotThrottled(ctx, func() (err error) {
+			page, err = org.ListAccounts(ctx, &organizations.ListAccountsInput{NextToken: token},
+				func(oo *organizations.Options) { oo.APIOptions = append(oo.APIOptions, opt) })
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("organization: list the accounts (Organizations ListAccounts): %w", err)
 		}
@@ -545,7 +560,7 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 	}
 	if !acct.Caller {
 		roleARN := "arn:" + partition(r.cfg.Region) + ":iam::" + a.ID + ":role/" + r.o.Role
-		prov := stscreds.NewAssumeRoleProvider(assumer{r.roles, r.lim.middleware(nil)}, roleARN, func(ao *stscreds.AssumeRoleOptions) {
+		prov := stscreds.NewAssumeRoleProvider(assumer{r.roles, r.mgmtOpt}, roleARN, func(ao *stscreds.AssumeRoleOptions) {
 			ao.RoleSessionName = r.o.SessionName
 			ao.Duration = DefaultSessionDuration
 			if r.o.ExternalID != "" {
@@ -556,7 +571,11 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 		// the cache retrieves with a context that cancellation does not
 		// reach, so an interrupted run would still send AssumeRole. The
 		// cache renews the session later.
-		creds, err := prov.Retrieve(ctx)
+		var creds aws.Credentials
+		err := untilNotThrottled(ctx, func() (err error) {
+			creds, err = prov.Retrieve(ctx)
+			return err
+		})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
