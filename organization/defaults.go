@@ -24,4 +24,9 @@ const (
 	// DefaultSessionDuration is the role sessions' lifetime; credentials
 	// are renewed before they expire, so a long run never fails on it.
 	DefaultSessionDuration = time.Hour
+	// DefaultSessionRenewal is how long before its expiry a role session
+	// is renewed: a request signed just before expiry must not reach AWS
+	// (after a retry, or a throttling pause of up to
+	// DefaultMaxThrottleBackoff) with expired credentials.
+	DefaultSessionRenewal = 5 * time.Minute
 )

@@ -17,6 +17,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 200*time.Millisecond, organization.DefaultThrottleBackoff)
 	assert.Equal(t, 20*time.Second, organization.DefaultMaxThrottleBackoff)
 	assert.Equal(t, time.Hour, organization.DefaultSessionDuration)
+	assert.Equal(t, 5*time.Minute, organization.DefaultSessionRenewal)
 }
 
 // ExampleParseShard splits an organization in four; each account is in

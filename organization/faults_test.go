@@ -235,3 +235,46 @@ func TestManagementThrottling(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "AccessDeniedException", fakeutil.ErrorCode(err))
 }
+
+// shortSessions makes every role session expire a minute after it is
+// issued, and counts the sessions asked for per role.
+type shortSessions struct {
+	organization.STSAPI
+	mu    sync.Mutex
+	count map[string]int
+}
+
+func (s *shortSessions) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	out, err := s.STSAPI.AssumeRole(ctx, in, optFns...)
+	if err == nil {
+		out.Credentials.Expiration = aws.Time(time.Now().Add(time.Minute))
+		s.mu.Lock()
+		s.count[aws.ToString(in.RoleArn)]++
+		s.mu.Unlock()
+	}
+	return out, err
+}
+
+// TestSessionsRenewedBeforeExpiry: a role session is renewed
+// DefaultSessionRenewal before it expires, so that no request is signed
+// with credentials about to expire (and received after they have): a
+// session that expires in a minute is renewed for the account's next
+// requests, and the account is audited in full.
+func TestSessionsRenewedBeforeExpiry(t *testing.T) {
+	f := newFixture(t, 0)
+	roles := &shortSessions{STSAPI: sts.NewFromConfig(f.cfg), count: map[string]int{}}
+	var good *organization.Report
+	_, err := organization.Audit(t.Context(), f.cfg, organizations.NewFromConfig(f.cfg), roles, func(r *organization.Report) error {
+		if r.Account.ID == acctGood {
+			good = r
+		}
+		return nil
+	}, &organization.Options{Role: role})
+	require.NoError(t, err)
+	require.NotNil(t, good)
+	assert.Equal(t, organization.Audited, good.Status)
+	for _, row := range good.Rows {
+		assert.NotEqual(t, securebucket.StatusUnknown, row.Status, "%+v", row)
+	}
+	assert.Greater(t, roles.count["arn:aws:iam::"+acctGood+":role/"+role], 1, "the session about to expire is renewed")
+}

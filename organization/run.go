@@ -582,7 +582,9 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 			}
 			return unreachable("could not assume role " + roleARN + ": " + errorText(err))
 		}
-		acct.Config.Credentials = aws.NewCredentialsCache(&primed{next: prov, first: &creds})
+		acct.Config.Credentials = aws.NewCredentialsCache(&primed{next: prov, first: &creds}, func(co *aws.CredentialsCacheOptions) {
+			co.ExpiryWindow = DefaultSessionRenewal
+		})
 	}
 	rows, err := r.work.Audit(ctx, acct)
 	if err != nil {
