@@ -5,6 +5,7 @@ package securebucket
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
+	"github.com/s3secure/s3secure/internal/rmw"
 )
 
 // TrailsAPI is the part of the CloudTrail API that [AuditDataEvents],
@@ -39,7 +42,8 @@ var (
 	ErrDataEventsSelectorLimit = errors.New("securebucket: trail has no room for another event selector")
 
 	// ErrDataEventsChanged means the trail's event selectors changed between
-	// PlanDataEvents and ApplyDataEvents; nothing was written. Plan again.
+	// PlanDataEvents and ApplyDataEvents (nothing was written), or another
+	// writer replaced the selectors ApplyDataEvents wrote. Plan again.
 	ErrDataEventsChanged = errors.New("securebucket: trail event selectors changed since the plan")
 )
 
@@ -357,6 +361,11 @@ type DataEventsPlan struct {
 	// Logs says, one line each, which new events will be logged. Empty
 	// when the trail already records everything asked for.
 	Logs []string
+
+	// missing are the buckets ("" for all) whose events PlanDataEvents
+	// found not logged, and wantRead whether read events were asked for.
+	missing  []string
+	wantRead bool
 }
 
 // NoChange reports whether the trail already records what was asked.
@@ -436,6 +445,7 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 			p.Logs = append(p.Logs, "S3 object-level "+kind+" data events for bucket "+b)
 		}
 	}
+	p.missing, p.wantRead = missing, wantRead
 	if p.UsesAdvanced {
 		p.NewAdvanced = ctMergeAdvanced(sel.AdvancedEventSelectors, missing, wantRead)
 		return p, nil
@@ -550,11 +560,19 @@ func ctMergeAdvanced(cur []cttypes.AdvancedEventSelector, buckets []string, read
 	return out
 }
 
-// ApplyDataEvents writes the plan's event selectors to its trail. It first
-// re-reads the selectors and refuses with [ErrDataEventsChanged] if they
-// differ from those the plan was made from, so that a concurrent change is
-// never overwritten. A plan with nothing to change sends no request. A
-// failed request is a [*TrailError].
+// ApplyDataEvents writes the plan's event selectors to its trail.
+// PutEventSelectors replaces every selector of the trail, so the write
+// follows the package's write discipline (see "Writes" in the package
+// documentation): the selectors are read again just before the write and,
+// unless they already log what the plan adds, must be those the plan was
+// made from, or ApplyDataEvents refuses with [ErrDataEventsChanged] and a
+// concurrent change is never overwritten; the plan's selectors are
+// written (again from a fresh read after a retryable failure such as
+// throttling) and read back. Selectors another writer put in place of ours
+// after the write fail it with ErrDataEventsChanged too (plan again); a
+// write the endpoint did not keep fails it with [ErrConflict]. A plan with
+// nothing to change sends no request. A failed request is a
+// [*TrailError].
 func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan) error {
 	if plan == nil || plan.Trail == "" {
 		return fmt.Errorf("%w: nil or empty plan", ErrInvalidDataEvents)
@@ -565,23 +583,91 @@ func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan
 	if acctIsNil(client) {
 		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: errAcctNoClient}
 	}
-	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)}, noSetupRetryTrail)
-	if err != nil {
-		return &TrailError{Trail: plan.Trail, Operation: "GetEventSelectors", Err: err}
-	}
-	if !ctSameBasic(sel.EventSelectors, plan.CurrentBasic) || !ctSameAdvanced(sel.AdvancedEventSelectors, plan.CurrentAdvanced) {
-		return fmt.Errorf("%w (trail %s)", ErrDataEventsChanged, plan.Trail)
-	}
-	in := &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(plan.Trail)}
+	want := ctSelectors{basic: plan.NewBasic, advanced: plan.NewAdvanced}
 	if plan.UsesAdvanced {
-		in.AdvancedEventSelectors = plan.NewAdvanced
+		want.basic = nil
 	} else {
-		in.EventSelectors = plan.NewBasic
+		want.advanced = nil
 	}
-	if _, err := client.PutEventSelectors(ctx, in, noSetupRetryTrail); err != nil {
-		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: err}
+	op := "GetEventSelectors"
+	out, err := runCycle(ctx, Retry{}, rmw.Cycle[ctSelectors, ctSelectors]{
+		Key: rmw.Key("cloudtrail", plan.Trail, "eventSelectors"), What: "event selectors",
+		Read: func(ctx context.Context) (ctSelectors, error) {
+			op = "GetEventSelectors"
+			sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(plan.Trail)}, noSetupRetryTrail)
+			if err != nil {
+				return ctSelectors{}, err
+			}
+			return ctSelectors{basic: sel.EventSelectors, advanced: sel.AdvancedEventSelectors}, nil
+		},
+		Merge: func(cur ctSelectors) (ctSelectors, []string, error) {
+			if plan.loggedBy(cur) {
+				return cur, nil, nil
+			}
+			if !ctSameBasic(cur.basic, plan.CurrentBasic) || !ctSameAdvanced(cur.advanced, plan.CurrentAdvanced) {
+				return cur, nil, fmt.Errorf("%w (trail %s)", ErrDataEventsChanged, plan.Trail)
+			}
+			return want, plan.Logs, nil
+		},
+		Write: func(ctx context.Context, next ctSelectors) error {
+			op = "PutEventSelectors"
+			in := &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(plan.Trail)}
+			if plan.UsesAdvanced {
+				in.AdvancedEventSelectors = next.advanced
+			} else {
+				in.EventSelectors = next.basic
+			}
+			_, err := client.PutEventSelectors(ctx, in, noSetupRetryTrail)
+			return err
+		},
+		ReadFP:  ctSelectors.fp,
+		WriteFP: ctSelectors.fp,
+	})
+	if errors.Is(err, ErrDataEventsChanged) {
+		return err
+	}
+	if err == nil && len(out.NotKept) > 0 {
+		op, err = "PutEventSelectors", notKeptError(out.NotKept)
+	}
+	if err != nil {
+		return &TrailError{Trail: plan.Trail, Operation: op, Err: err}
 	}
 	return nil
+}
+
+// ctSelectors are a trail's event selectors, basic or advanced.
+type ctSelectors struct {
+	basic    []cttypes.EventSelector
+	advanced []cttypes.AdvancedEventSelector
+}
+
+// fp identifies s: equal selectors give equal fingerprints.
+func (s ctSelectors) fp() string {
+	b, err := json.Marshal(struct {
+		Basic    []cttypes.EventSelector
+		Advanced []cttypes.AdvancedEventSelector
+	}{s.basic, s.advanced})
+	if err != nil {
+		return "unmarshalable: " + err.Error()
+	}
+	return string(b)
+}
+
+// loggedBy reports whether s already logs what the plan adds: what
+// PlanDataEvents found missing (each target's write events, and read
+// events unless AllowWriteOnly), or, for a plan made by hand, exactly the
+// plan's new selectors.
+func (p *DataEventsPlan) loggedBy(s ctSelectors) bool {
+	if len(p.missing) == 0 {
+		return ctSameBasic(s.basic, p.NewBasic) && ctSameAdvanced(s.advanced, p.NewAdvanced)
+	}
+	for _, b := range p.missing {
+		c := SelectorsCoverage(s.basic, s.advanced, b)
+		if !c.Write || p.wantRead && !c.Read {
+			return false
+		}
+	}
+	return true
 }
 
 func ctSameBasic(a, b []cttypes.EventSelector) bool {

@@ -111,9 +111,10 @@
 //     dropped, rather than an endless update.
 //
 // [CreateAccessPoint] and [DelegateToAccessPoints] write the access point
-// policy and the bucket policy the same way, and
-// [ApplyAccountPublicAccessBlock] the account's Block Public Access; a
-// change the endpoint does not keep fails them with [ErrConflict].
+// policy and the bucket policy the same way,
+// [ApplyAccountPublicAccessBlock] the account's Block Public Access, and
+// [ApplyDataEvents] a trail's event selectors; a change the endpoint does
+// not keep fails them with [ErrConflict].
 //
 // Within one process, writes to the same setting of the same bucket take
 // turns. Between processes the window in which a

@@ -3,7 +3,8 @@
 // conditionally (no ETag, no If-Match): an S3 bucket policy, access point
 // policy, Block Public Access (bucket and account), Object Ownership,
 // default encryption, versioning, lifecycle, server access logging and
-// Object Lock configuration, and a KMS key policy. Another writer (a
+// Object Lock configuration, a KMS key policy and a CloudTrail trail's
+// event selectors. Another writer (a
 // person in the console, an infrastructure-as-code apply, another run of
 // the library) may change the same setting at any moment, and a write
 // made from an earlier read would silently undo that change.
