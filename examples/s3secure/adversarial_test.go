@@ -138,3 +138,16 @@ func TestInvalidTrailNameHint(t *testing.T) {
 	assert.Contains(t, stderr, "InvalidTrailNameException")
 	assert.Contains(t, stderr, "(hint: trail names are 3 to 128 ASCII letters, digits")
 }
+
+// TestHelpOfHelp: "s3secure help help" and "s3secure help -h" print the
+// general help and exit 0, as "s3secure help" does (they were unknown
+// commands, exit 2).
+func TestHelpOfHelp(t *testing.T) {
+	_, want, _ := runCLI(t, "", "help")
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		code, stdout, stderr := runCLI(t, "", "help", arg)
+		assert.Equal(t, exitOK, code, arg)
+		assert.Equal(t, want, stdout, arg)
+		assert.Empty(t, stderr, arg)
+	}
+}

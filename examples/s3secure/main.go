@@ -137,11 +137,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // help prints the list of commands, or one command's help, on stdout.
 func (g *globals) help(ctx context.Context, args []string) int {
-	switch len(args) {
-	case 0:
+	switch {
+	case len(args) == 0, len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
 		printUsage(g.stdout)
 		return exitOK
-	case 1:
+	case len(args) == 1:
 		c, ok := registry[args[0]]
 		if !ok {
 			hint := ""
