@@ -66,6 +66,13 @@
 //   - A whole policy known only at deployment (PolicyDocument:
 //     !ImportValue x, policy after_unknown) is not returned.
 //
+// # Secrets
+//
+// The Default of a CloudFormation NoEcho parameter is never printed, and
+// the findings of a policy a Terraform plan marks sensitive
+// (after_sensitive, sensitive_values) quote none of its values: findings
+// end up in CI logs and in SARIF uploaded to code scanning.
+//
 // Role trust policies (AssumeRolePolicyDocument, assume_role_policy) grant
 // no S3 access and are not returned.
 //

@@ -3,6 +3,7 @@ package iac
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -33,10 +34,14 @@ type Policy struct {
 	// Default of a NoEcho parameter as "s3secure-noecho-value".
 	Document []byte
 
-	doc      *value     // CloudFormation: the policy as evaluated
-	trace    *textTrace // Terraform: where each byte of Document came from
-	verbatim bool       // a policy file: Document is the file
+	doc       *value     // CloudFormation: the policy as evaluated
+	trace     *textTrace // Terraform: where each byte of Document came from
+	verbatim  bool       // a policy file: Document is the file
+	sensitive bool       // Terraform marks the policy sensitive: findings quote none of its values
 }
+
+// quoted matches a quoted value in a finding's message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // Validate validates the policy as its Kind ([policy.Validate]; opts gives
 // the rest, such as the owner's account) and returns the findings with the
@@ -56,6 +61,9 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		fs := policy.Validate(p.Document, &o)
 		for i := range fs {
 			fs[i].Line, fs[i].Column = p.place(fs[i].Line, fs[i].Column)
+			if p.sensitive {
+				fs[i].Message = quoted.ReplaceAllString(fs[i].Message, "(sensitive value)")
+			}
 		}
 		return fs
 	}

@@ -42,7 +42,9 @@ const policyDocumentData = "aws_iam_policy_document"
 // the full address.
 //
 // A policy that is unknown until apply (after_unknown) is skipped; a
-// resource being deleted has none. Findings point into the JSON string in
+// resource being deleted has none. A policy Terraform marks sensitive
+// (after_sensitive, sensitive_values) is checked, and its findings quote
+// none of its values. Findings point into the JSON string in
 // the plan, character by character.
 //
 // The error is a *SyntaxError when data is not JSON.
@@ -58,7 +60,7 @@ func TerraformPlan(data []byte) ([]Policy, error) {
 	if rc := root.get("resource_changes"); rc != nil && rc.kind == 'a' {
 		for _, ch := range rc.vals {
 			c := ch.get("change")
-			t.resource(str(ch.get("address")), str(ch.get("type")), str(ch.get("mode")), c.get("after"))
+			t.resource(str(ch.get("address")), str(ch.get("type")), str(ch.get("mode")), c.get("after"), c.get("after_sensitive"))
 		}
 	} else {
 		t.module(root.get("planned_values").get("root_module"))
@@ -101,7 +103,7 @@ func (t *tfWalker) module(m *jnode) {
 	}
 	if rs := m.get("resources"); rs != nil && rs.kind == 'a' {
 		for _, r := range rs.vals {
-			t.resource(str(r.get("address")), str(r.get("type")), str(r.get("mode")), r.get("values"))
+			t.resource(str(r.get("address")), str(r.get("type")), str(r.get("mode")), r.get("values"), r.get("sensitive_values"))
 		}
 	}
 	if cm := m.get("child_modules"); cm != nil && cm.kind == 'a' {
@@ -111,8 +113,30 @@ func (t *tfWalker) module(m *jnode) {
 	}
 }
 
-// resource records the policies in one resource's values.
-func (t *tfWalker) resource(addr, typ, mode string, vals *jnode) {
+// sensitive reports whether Terraform marks the value at path sensitive in
+// a resource's after_sensitive or sensitive_values (sens): true there, or
+// at a value that holds it.
+func sensitive(sens *jnode, path ...any) bool {
+	for _, p := range path {
+		if sens != nil && sens.kind == 'b' {
+			break
+		}
+		switch k := p.(type) {
+		case string:
+			sens = sens.get(k)
+		case int:
+			if sens == nil || sens.kind != 'a' || k >= len(sens.vals) {
+				return false
+			}
+			sens = sens.vals[k]
+		}
+	}
+	return sens != nil && sens.kind == 'b' && sens.str == "true"
+}
+
+// resource records the policies in one resource's values; sens is its
+// after_sensitive or sensitive_values.
+func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	if vals == nil || vals.kind != 'o' {
 		return // deleted, or not yet known
 	}
@@ -125,6 +149,7 @@ func (t *tfWalker) resource(addr, typ, mode string, vals *jnode) {
 		}
 		t.addrs[addr] = true
 		if p, ok := t.policy(addr, typ, "json", 0, vals.get("json")); ok {
+			p.sensitive = sensitive(sens, "json")
 			if kind, ok := dataKind(p.Document); ok {
 				p.Kind = kind
 				t.data = append(t.data, p)
@@ -144,12 +169,14 @@ func (t *tfWalker) resource(addr, typ, mode string, vals *jnode) {
 		for i, b := range list.vals {
 			prop := fmt.Sprintf("%s[%d].%s", block, i, attr)
 			if p, ok := t.policy(addr, typ, prop, where.kind, b.get(attr)); ok {
+				p.sensitive = sensitive(sens, block, i, attr)
 				t.add(p)
 			}
 		}
 		return
 	}
 	if p, ok := t.policy(addr, typ, where.attr, where.kind, vals.get(where.attr)); ok {
+		p.sensitive = sensitive(sens, where.attr)
 		t.add(p)
 	}
 }
