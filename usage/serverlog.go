@@ -31,9 +31,10 @@ const maxLineLength = 1 << 20
 // error code are read by [Record.Detail] when asked for.
 //
 // A line that cannot be read (too few fields, an unterminated quote, a bad
-// time or status, a bad escape in the key, fewer than the four quotes of
-// the Referer and User-Agent after the error code) is counted in the returned stats,
-// with its file and line, and skipped: it never stops the run. The record
+// time or status, a bad escape in the key, a Request-URI that is neither
+// "-" nor "METHOD TARGET HTTP/version", fewer than the four quotes of the
+// Referer and User-Agent after the error code) is counted in the returned
+// stats, with its file and line, and skipped: it never stops the run. The record
 // passed to fn is reused for the next line: copy what you keep (its strings
 // are its own and may be kept as they are). [ServerAccessLogScanner] reads
 // the same records without copying their strings.
@@ -417,6 +418,9 @@ func (p *salParser) parse(s string, line int) string {
 	if reason != "" {
 		return reason
 	}
+	if !requestLine(uri) {
+		return "Request-URI " + quoteShort(uri) + ` is not "-" or "METHOD TARGET HTTP/version"`
+	}
 	r.RequestURI = dash(uri)
 	// The HTTP status: three digits.
 	for i < len(s) && s[i] == ' ' {
@@ -590,6 +594,28 @@ func nextField(s string, i int) (start, end int, ok bool) {
 // quotedField reads a double-quoted field at s[i] (a backslash escapes a
 // quote inside it), or a plain one ("-"), and returns it and the index
 // after it.
+// requestLine reports whether a Request-URI is "-" (or empty) or an HTTP
+// request line, "METHOD TARGET HTTP/version": two spaces, none in the
+// target. The target is the caller's; a raw quote in it, were it logged as
+// is, would end the quoted field early and make the rest of the target
+// read as the fields that follow (the HTTP status among them), which this
+// refuses.
+func requestLine(u string) bool {
+	if u == "" || u == "-" {
+		return true
+	}
+	m := strings.IndexByte(u, ' ')
+	if m <= 0 {
+		return false
+	}
+	v := strings.IndexByte(u[m+1:], ' ')
+	if v <= 0 {
+		return false
+	}
+	proto := u[m+1+v+1:]
+	return strings.HasPrefix(proto, "HTTP/") && strings.IndexByte(proto, ' ') < 0
+}
+
 func quotedField(s string, i int) (string, int, string) {
 	if i >= len(s) {
 		return "", i, "line ends before the Request-URI"

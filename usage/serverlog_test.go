@@ -359,3 +359,42 @@ func TestScannerAllocatesNothingPerLine(t *testing.T) {
 	assert.LessOrEqual(t, b, a+2, "allocations grow with the lines")
 	assert.Less(t, b, 40.0)
 }
+
+// A request-target holds what the caller chose; were a raw quote of it
+// logged as is, the Request-URI would end early and the rest of the target
+// would be read as the fields after it. A caller denied a read could then
+// write the HTTP status (200) and error code of its own line, and Suggest
+// would propose the read it was denied. A Request-URI that is not "-" or
+// "METHOD TARGET HTTP/version" (a request line has exactly two spaces, and
+// the target none) makes the line malformed, never a record with fields
+// the caller wrote.
+func TestParseServerAccessLogRequestURIInjection(t *testing.T) {
+	alice := "arn:aws:iam::111122223333:user/alice"
+	injected := `GET /logs-bucket/secret/x" 200 - 100 100 10 5 "-" "x" - HOSTID= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader logs-bucket.s3.eu-west-1.amazonaws.com TLSv1.3 - - "a HTTP/1.1`
+	lines := []string{
+		line(alice, "REST.GET.OBJECT", "secret/x", injected, 403),
+		line(alice, "REST.GET.OBJECT", "k", "GET /logs-bucket/k", 200),
+		line(alice, "REST.GET.OBJECT", "k", "GET /logs-bucket/k HTTP/1.1 extra", 200),
+		line(alice, "REST.GET.OBJECT", "k", "GET /logs-bucket/k HTTP/1.1", 200),
+		line(alice, "REST.GET.OBJECT", "k", "-", 200),
+		line(alice, "REST.GET.OBJECT", "k", "GET /logs-bucket/k HTTP/2.0", 200),
+	}
+	recs, stats := parseAll(t, strings.Join(lines, "\n"), "i.log")
+	assert.Equal(t, 3, stats.Malformed, "%+v", stats.Errors)
+	require.Len(t, recs, 3)
+	for _, r := range recs {
+		assert.Equal(t, "k", r.Key)
+	}
+	require.NotEmpty(t, stats.Errors)
+	assert.Equal(t, 1, stats.Errors[0].Line)
+	assert.Contains(t, stats.Errors[0].Reason, "Request-URI")
+
+	// Through Suggest: nothing is proposed for the injected line.
+	rep, err := usage.Suggest(t.Context(), "logs-bucket", usage.Input{BucketOwner: "111122223333",
+		ServerAccessLogs: []usage.Source{stringSource("i.log", lines[0]+"\n")}},
+		&usage.Options{Now: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Zero(t, rep.Counts.Succeeded)
+	assert.Empty(t, rep.Used)
+	assert.Nil(t, rep.BucketPolicy)
+}
