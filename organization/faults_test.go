@@ -2,7 +2,10 @@ package organization_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -277,4 +280,41 @@ func TestSessionsRenewedBeforeExpiry(t *testing.T) {
 		assert.NotEqual(t, securebucket.StatusUnknown, row.Status, "%+v", row)
 	}
 	assert.Greater(t, roles.count["arn:aws:iam::"+acctGood+":role/"+role], 1, "the session about to expire is renewed")
+}
+
+// TestNoSecretsWritten: an Account printed with any verb, the rows, and
+// the checkpoint file hold neither the role session's secret key and
+// session token nor the ExternalId (the checkpoint keeps a hash of it).
+func TestNoSecretsWritten(t *testing.T) {
+	f := newFixture(t, 0)
+	cp := filepath.Join(t.TempDir(), "cp")
+	var secrets, printed []string
+	work := organization.Work[string]{Name: "secrets", Audit: func(ctx context.Context, a *organization.Account) ([]string, error) {
+		c, err := a.Config.Credentials.Retrieve(ctx)
+		if err != nil {
+			return nil, err
+		}
+		secrets = append(secrets, c.SecretAccessKey)
+		if c.SessionToken != "" {
+			secrets = append(secrets, c.SessionToken)
+		}
+		printed = append(printed, fmt.Sprintf("%v %+v %#v %v %+v %#v", a, a, a, *a, a.Config, a.Config))
+		return []string{a.ID}, nil
+	}}
+	_, err := organization.Run(t.Context(), f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg), work,
+		func(*organization.Result[string]) error { return nil },
+		&organization.Options{Role: role, ExternalID: "s3secure-ext-42", Checkpoint: cp, Accounts: 1})
+	require.NoError(t, err)
+	require.Len(t, secrets, 1+3*2, "the owner's secret key, and the key and token of the three members audited")
+	b, err := os.ReadFile(cp)
+	require.NoError(t, err)
+	for _, p := range printed {
+		require.Contains(t, p, "Credentials", "the configuration is printed")
+	}
+	written := append(printed, string(b))
+	for _, w := range written {
+		for _, s := range append(secrets, "s3secure-ext-42") {
+			assert.NotContains(t, w, s)
+		}
+	}
 }
