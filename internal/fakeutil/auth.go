@@ -154,7 +154,8 @@ type Auth struct {
 }
 
 // Check verifies r: nil when it is signed by a known key (or unsigned and
-// AllowUnsigned is set), else the refusal to write. Any signing region is
+// AllowUnsigned is set), else the refusal to write. With [S3Auth] it also
+// compares a signed x-amz-content-sha256 with the body ([CheckPayload]). Any signing region is
 // accepted (the SDK signs custom endpoints with the configured region), and
 // time is the wall clock the SDK signs with, whatever clock the fake keeps
 // for its resources. For services other than s3, Check reads the body and
@@ -166,15 +167,28 @@ func (a *Auth) Check(r *http.Request) *AuthError {
 	} else {
 		lookup = func(string) (aws.Credentials, bool) { return aws.Credentials{}, false }
 	}
-	_, err := presign.Verify(r, lookup, &presign.VerifyOptions{
+	v, err := presign.Verify(r, lookup, &presign.VerifyOptions{
 		Now:       time.Now,
 		MaxExpiry: presign.HardMaxExpiry,
 		Service:   a.Service,
 	})
+	c := a.Codes
 	if err == nil {
+		if !c.s3 {
+			return nil // presign.Verify hashed the body itself
+		}
+		// With the S3 signing name the signature covers the body only
+		// through x-amz-content-sha256 (presign.Verify does not read S3
+		// bodies): compare it with the body, as S3 and S3 Control do.
+		sum, err := CheckPayload(r, v.PayloadHash, presign.MaxVerifiedBody)
+		switch {
+		case err != nil:
+			return &AuthError{Status: http.StatusBadRequest, Code: "IncompleteBody", Message: "The request body could not be read whole.", Err: err}
+		case sum != "":
+			return &AuthError{Status: http.StatusBadRequest, Code: "XAmzContentSHA256Mismatch", Message: "The provided 'x-amz-content-sha256' header does not match what was computed."}
+		}
 		return nil
 	}
-	c := a.Codes
 	if errors.Is(err, presign.ErrUnsigned) {
 		if a.AllowUnsigned {
 			return nil

@@ -2,9 +2,7 @@ package s3fake
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -582,22 +580,16 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 // as S3 does (XAmzContentSHA256Mismatch), so a body changed in transit is
 // refused. The body is buffered (the backend keeps objects in memory anyway).
 func verifyPayload(r *http.Request, payloadHash string) *Error {
-	if len(payloadHash) != 64 || r.Body == nil || r.Body == http.NoBody {
-		return nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxObjectBody+1))
-	if err != nil {
-		return errf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
-	}
-	if len(body) > maxObjectBody {
+	sum, err := fakeutil.CheckPayload(r, payloadHash, maxObjectBody)
+	switch {
+	case errors.Is(err, fakeutil.ErrPayloadTooLarge):
 		return errf(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size of this fake")
-	}
-	sum := sha256.Sum256(body)
-	if !strings.EqualFold(hex.EncodeToString(sum[:]), payloadHash) {
+	case err != nil:
+		return errf(http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	case sum != "":
 		return errf(http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.",
-			[2]string{"ClientComputedContentSHA256", payloadHash}, [2]string{"S3ComputedContentSHA256", hex.EncodeToString(sum[:])})
+			[2]string{"ClientComputedContentSHA256", payloadHash}, [2]string{"S3ComputedContentSHA256", sum})
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	return nil
 }
 
