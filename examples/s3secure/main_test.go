@@ -45,6 +45,10 @@ func TestUsageErrors(t *testing.T) {
 			stderr: "analyze: -local starts an empty in-memory AWS for this one run, whose Access Analyzer would find nothing; run s3secure serve"},
 		{name: "invalid bucket name with -local", args: []string{"-local", "harden", "-bucket", "My_Bucket"},
 			stderr: `harden: -bucket: invalid bucket name "My_Bucket": a new bucket's name is 3 to 63 lower-case letters`},
+		{name: "presign lifetime zero", args: []string{"presign", "-bucket", "b", "-key", "k", "-expires", "0s"},
+			stderr: "presign: -expires 0s: the lifetime must be positive, at most 168h"},
+		{name: "presign lifetime negative", args: []string{"presign", "-bucket", "b", "-key", "k", "-expires", "-5m"},
+			stderr: "presign: -expires -5m0s: the lifetime must be positive"},
 		{name: "account control in -controls", args: []string{"-local", "audit", "-all", "-controls", "S3.22"},
 			stderr: `audit: -controls: S3.22 is an account control, not a bucket control: -account-controls adds the account controls`},
 	}

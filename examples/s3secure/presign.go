@@ -43,6 +43,11 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	if *bucket == "" || *key == "" {
 		return g.fail(errors.New("presign: -bucket and -key are required"))
 	}
+	if *expires <= 0 {
+		// presign's zero Expires means its default, which the person at
+		// the terminal did not ask for by writing -expires 0s.
+		return g.fail(fmt.Errorf("presign: -expires %s: the lifetime must be positive, at most 168h", *expires))
+	}
 	if g.local {
 		return g.fail(errors.New("presign: -local's in-memory AWS ends with this run, so the URL would point at nothing; " +
 			"run s3secure serve and give its endpoint with -endpoint"))
@@ -58,6 +63,7 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	// The person at the terminal chose -expires explicitly, so the CLI
 	// allows up to SigV4's 7 days instead of the library's 1-hour default
 	// cap; the default lifetime stays 15 minutes.
+	//
 	// The S3 endpoint as the S3 client would use it (-endpoint,
 	// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile), path-style
 	// when it is not AWS's.
