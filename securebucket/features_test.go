@@ -115,8 +115,18 @@ func TestHardenMFADelete(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, securebucket.StepMFADelete, se.Step)
 	assert.NotContains(t, err.Error(), "999999", "the MFA code is not echoed")
+	assert.Contains(t, err.Error(), "only the root user can enable MFA delete", "S3's AccessDenied gets the hint")
 
+	// Any other error is said as it is: the hint would send the caller
+	// looking for the root user over a malformed request or an outage.
+	f.InjectFault("PutBucketVersioning", s3fake.Fault{StatusCode: 400, Code: "MalformedXML"})
 	o.MFADelete.Code = "123456"
+	_, err = securebucket.Harden(t.Context(), c, "mfa-bucket", o)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "MalformedXML")
+	assert.NotContains(t, err.Error(), "root user")
+	f.ClearFaults()
+
 	_, err = securebucket.Harden(t.Context(), c, "mfa-bucket", o)
 	require.NoError(t, err)
 	cfg, _ := f.Bucket("mfa-bucket")

@@ -83,7 +83,10 @@ func (h *hardener) applyVersioning(mfaDelete bool) func(context.Context) (rmw.Ou
 					}
 				}
 				_, err := h.api.PutBucketVersioning(ctx, in, h.r.optFns...)
-				if err != nil && mfaDelete {
+				if err != nil && mfaDelete && errorCode(err) == "AccessDenied" {
+					// S3 answers AccessDenied to anyone but the bucket
+					// owner's root user; any other error (throttling, a
+					// lost connection) is said as it is.
 					return fmt.Errorf("only the root user can enable MFA delete: %w", err)
 				}
 				return err
