@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // ArchiveRule is an Access Analyzer archive rule: findings that match the
@@ -44,7 +46,7 @@ func ExpectedAccountsRule(name string, accounts ...string) (ArchiveRule, error) 
 		return ArchiveRule{}, invalid("an archive rule takes 1 to %d accounts, got %d", MaxFilterValues, len(accounts))
 	}
 	for _, a := range accounts {
-		if !twelveDigits.MatchString(a) {
+		if !policy.IsAccountID(a) {
 			return ArchiveRule{}, invalid("%q is not a 12-digit account id", a)
 		}
 	}
@@ -60,8 +62,7 @@ func ExpectedAccountsRule(name string, accounts ...string) (ArchiveRule, error) 
 }
 
 var (
-	twelveDigits = regexp.MustCompile(`^\d{12}$`)
-	orgID        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	orgID = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 )
 
 // OrganizationRule returns a rule that archives S3 findings for access

@@ -200,7 +200,7 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	if !validBucketName(bucket) {
 		return nil, invalid("bad bucket name %q", bucket)
 	}
-	if !twelveDigits.MatchString(o.Owner) {
+	if !policy.IsAccountID(o.Owner) {
 		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
 	}
 	if err := o.checkClients(); err != nil {
@@ -313,7 +313,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	if opts != nil {
 		o = *opts
 	}
-	if !twelveDigits.MatchString(o.Owner) {
+	if !policy.IsAccountID(o.Owner) {
 		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
 	}
 	if err := o.checkClients(); err != nil {

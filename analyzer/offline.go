@@ -103,7 +103,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 	if b == nil || !validBucketName(b.Name) {
 		return nil, invalid("bucket state needs a valid bucket name")
 	}
-	if !twelveDigits.MatchString(b.Owner) {
+	if !policy.IsAccountID(b.Owner) {
 		return nil, invalid("bucket %s: owner %q is not a 12-digit account id", b.Name, b.Owner)
 	}
 	var o AnalyzeOptions
@@ -114,7 +114,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		return nil, invalid("organization %q is not an organization id (o-…)", o.Organization)
 	}
 	for _, a := range o.TrustedAccounts {
-		if !twelveDigits.MatchString(a) {
+		if !policy.IsAccountID(a) {
 			return nil, invalid("trusted account %q is not a 12-digit account id", a)
 		}
 	}

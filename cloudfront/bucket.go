@@ -22,7 +22,6 @@ import (
 var (
 	bucketNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	regionRe     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
-	accountIDRe  = regexp.MustCompile(`^[0-9]{12}$`)
 )
 
 func checkBucket(bucket string) error {
@@ -108,7 +107,7 @@ func (b *bucketAPI) pinOwner(distributionARN string) {
 		return
 	}
 	// arn:PARTITION:cloudfront::ACCOUNT:distribution/ID
-	if parts := strings.SplitN(distributionARN, ":", 6); len(parts) == 6 && accountIDRe.MatchString(parts[4]) {
+	if parts := strings.SplitN(distributionARN, ":", 6); len(parts) == 6 && policy.IsAccountID(parts[4]) {
 		b.owner = aws.String(parts[4])
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // weakTLS are viewer security policies below DefaultMinimumProtocolVersion.
@@ -90,7 +92,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: empty key group ID in TrustedKeyGroupIDs", ErrInvalidOptions)
 	case strings.HasPrefix(o.DefaultRootObject, "/"):
 		return fmt.Errorf("%w: DefaultRootObject %q must not start with '/'", ErrInvalidOptions, o.DefaultRootObject)
-	case o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner):
+	case o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner):
 		return fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
 	}
 	return nil

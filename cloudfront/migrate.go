@@ -102,7 +102,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return nil, fmt.Errorf("%w: Region %q is not an AWS Region name", ErrInvalidOptions, o.Region)
 	case len(o.OriginAccessControlName) > 64:
 		return nil, fmt.Errorf("%w: OriginAccessControlName is longer than 64 characters", ErrInvalidOptions)
-	case o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner):
+	case o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner):
 		return nil, fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
 	}
 	if o.PollInterval == 0 {

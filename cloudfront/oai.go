@@ -75,7 +75,7 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
 	}
-	if o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner) {
+	if o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner) {
 		return nil, fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)
 	}
 	bkt := newBucketAPI(s3c, bucket, o.ExpectedBucketOwner)

@@ -176,7 +176,7 @@ func apValidate(accountID, region, bucket, name string, o *AccessPointOptions) e
 	if o.VPCID == "" && !o.AllowInternetOrigin {
 		return fmt.Errorf("%w (access point %s)", ErrAccessPointOrigin, name)
 	}
-	if o.Principal != "" && !apIAMRE.MatchString(o.Principal) && !acctIDRE.MatchString(o.Principal) {
+	if o.Principal != "" && !apIAMRE.MatchString(o.Principal) && !policy.IsAccountID(o.Principal) {
 		return bad("principal %q must be an IAM role or user ARN, an account root ARN or a 12-digit account id (no wildcards)", o.Principal)
 	}
 	switch o.Access {

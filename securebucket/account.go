@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -95,10 +94,8 @@ func (e *AccountError) Error() string {
 
 func (e *AccountError) Unwrap() error { return e.Err }
 
-var acctIDRE = regexp.MustCompile(`^[0-9]{12}$`)
-
 func acctCheckID(id string) error {
-	if !acctIDRE.MatchString(id) {
+	if !policy.IsAccountID(id) {
 		return fmt.Errorf("%w: %q is not 12 digits", ErrInvalidAccountID, id)
 	}
 	return nil

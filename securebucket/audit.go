@@ -123,7 +123,7 @@ type Progress struct {
 }
 
 func (o *AuditOptions) validate() error {
-	if o.AccountID != "" && !accountIDRe.MatchString(o.AccountID) {
+	if o.AccountID != "" && !policy.IsAccountID(o.AccountID) {
 		return fmt.Errorf("%w: AccountID %q is not a 12-digit account id", ErrInvalidOptions, o.AccountID)
 	}
 	if o.AccountControl != nil && o.AccountID == "" {

@@ -7,6 +7,8 @@ import (
 	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Options changes what [Plan], [Harden] and [Create] do. A nil *Options,
@@ -201,10 +203,9 @@ func (m MFADelete) Format(f fmt.State, verb rune) {
 }
 
 var (
-	accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
-	kmsARNRe    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_+=,.@-]+)$`)
-	mfaCodeRe   = regexp.MustCompile(`^[0-9]{6}$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	kmsARNRe  = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_+=,.@-]+)$`)
+	mfaCodeRe = regexp.MustCompile(`^[0-9]{6}$`)
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 )
 
 // validate checks the options for bucket. o is never nil.
@@ -212,7 +213,7 @@ func (o *Options) validate(bucket string) error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, a...)...)
 	}
-	if o.ExpectedBucketOwner != "" && !accountIDRe.MatchString(o.ExpectedBucketOwner) {
+	if o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner) {
 		return bad("ExpectedBucketOwner %q is not a 12-digit account id", o.ExpectedBucketOwner)
 	}
 	if o.Region != "" && !regionRe.MatchString(o.Region) {

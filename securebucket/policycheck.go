@@ -209,7 +209,7 @@ func otherAccountPrincipals(s policy.Statement, account string) (others []string
 // principalAccount returns the account id of an AWS principal: a bare
 // account id or an IAM ARN ("arn:aws:iam::111122223333:role/x").
 func principalAccount(v string) string {
-	if accountIDRe.MatchString(v) {
+	if policy.IsAccountID(v) {
 		return v
 	}
 	parts := strings.SplitN(v, ":", 6)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/policy"
 )
 
 func init() {
@@ -194,7 +195,7 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 	ao := &analyzer.AnalyzeOptions{Organization: org}
 	for _, t := range strings.Split(trust, ",") {
 		if t = strings.TrimSpace(t); t != "" {
-			if !accountIDRe.MatchString(t) {
+			if !policy.IsAccountID(t) {
 				return nil, fmt.Errorf("analyze: -trust %q is not a 12-digit account id", t)
 			}
 			ao.TrustedAccounts = append(ao.TrustedAccounts, t)

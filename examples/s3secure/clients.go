@@ -24,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // The AWS services the CLI calls, by the SDK's service id (the name in
@@ -334,16 +336,13 @@ func (g *globals) preflight(ctx context.Context, c *s3.Client) error {
 	return nil
 }
 
-// accountIDRe is a 12-digit AWS account id.
-var accountIDRe = regexp.MustCompile(`^[0-9]{12}$`)
-
 // accountIDValue is an -account-id flag: empty, or 12 digits.
 type accountIDValue string
 
 func (v *accountIDValue) String() string { return string(*v) }
 
 func (v *accountIDValue) Set(s string) error {
-	if !accountIDRe.MatchString(s) {
+	if !policy.IsAccountID(s) {
 		return fmt.Errorf("%q is not a 12-digit account id", s)
 	}
 	*v = accountIDValue(s)
@@ -368,7 +367,7 @@ func accountIDFlag(fs *flag.FlagSet, usage string) *string {
 // the run's endpoint, like every other request).
 func (g *globals) accountID(ctx context.Context, flagValue string) (string, error) {
 	if flagValue != "" {
-		if !accountIDRe.MatchString(flagValue) {
+		if !policy.IsAccountID(flagValue) {
 			return "", fmt.Errorf("-account-id %q is not a 12-digit account id", flagValue)
 		}
 		return flagValue, nil
@@ -392,7 +391,7 @@ func (g *globals) accountID(ctx context.Context, flagValue string) (string, erro
 		return "", &hintError{err: err, hint: "give -account-id"}
 	}
 	id := aws.ToString(out.Account)
-	if !accountIDRe.MatchString(id) {
+	if !policy.IsAccountID(id) {
 		return "", fmt.Errorf("STS GetCallerIdentity answered account %q, which is not a 12-digit account id; give -account-id", id)
 	}
 	return id, nil

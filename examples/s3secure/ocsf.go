@@ -36,7 +36,7 @@ func ocsfProduct() ocsf.Product {
 // access point (by ARN) or the account (by id).
 func ocsfResource(resource string) ocsf.Resource {
 	switch {
-	case accountIDRe.MatchString(resource):
+	case policy.IsAccountID(resource):
 		return ocsf.Resource{UID: "AWS::::Account:" + resource, Name: resource, Type: "AWS::::Account"}
 	case strings.Contains(resource, ":accesspoint/"):
 		return ocsf.Resource{UID: resource, Name: resource[strings.LastIndex(resource, "/")+1:], Type: "AWS::S3::AccessPoint"}
