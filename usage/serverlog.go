@@ -595,25 +595,20 @@ func nextField(s string, i int) (start, end int, ok bool) {
 // quote inside it), or a plain one ("-"), and returns it and the index
 // after it.
 // requestLine reports whether a Request-URI is "-" (or empty) or an HTTP
-// request line, "METHOD TARGET HTTP/version": two spaces, none in the
-// target. The target is the caller's; a raw quote in it, were it logged as
-// is, would end the quoted field early and make the rest of the target
-// read as the fields that follow (the HTTP status among them), which this
-// refuses.
+// request line, "METHOD TARGET HTTP/version". The target is the caller's;
+// a raw quote in it, were it logged as is, would end the quoted field early
+// and make the rest of the target read as the fields that follow (the HTTP
+// status among them), which this refuses: a request line has a space
+// between method and target and between target and version, and the target
+// none (HTTP does not allow one), so the caller cannot make what comes
+// before such a quote end in " HTTP/…". Only the method and the version are
+// scanned: the target is the long part.
 func requestLine(u string) bool {
 	if u == "" || u == "-" {
 		return true
 	}
-	m := strings.IndexByte(u, ' ')
-	if m <= 0 {
-		return false
-	}
-	v := strings.IndexByte(u[m+1:], ' ')
-	if v <= 0 {
-		return false
-	}
-	proto := u[m+1+v+1:]
-	return strings.HasPrefix(proto, "HTTP/") && strings.IndexByte(proto, ' ') < 0
+	last := strings.LastIndexByte(u, ' ')
+	return last > 0 && strings.HasPrefix(u[last+1:], "HTTP/") && strings.IndexByte(u[:last], ' ') > 0
 }
 
 func quotedField(s string, i int) (string, int, string) {
