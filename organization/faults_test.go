@@ -2,6 +2,7 @@ package organization_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -317,4 +318,52 @@ func TestNoSecretsWritten(t *testing.T) {
 			assert.NotContains(t, w, s)
 		}
 	}
+}
+
+// TestRoleWithoutPermissions: a member whose role can be assumed but is
+// refused every S3 read (a role without RolePolicy's permissions, or an
+// SCP that denies them) is never PASS: its bucket rows are UNKNOWN with
+// the refusal.
+func TestRoleWithoutPermissions(t *testing.T) {
+	f := newFixture(t, 0)
+	f.account(acctBusy).SetS3Fault(fakeutil.Fault{Status: 403, Code: "AccessDenied", Message: "Access Denied"})
+	reports, _, err := f.audit(t.Context(), &organization.Options{Role: role})
+	require.NoError(t, err)
+	busy := byID(reports)[acctBusy]
+	require.NotEmpty(t, busy.Rows)
+	for _, row := range busy.Rows {
+		assert.Equal(t, securebucket.StatusUnknown, row.Status, "%+v", row)
+		assert.Contains(t, row.Message, "AccessDenied")
+	}
+}
+
+// loopingOrg answers every ListAccounts page with the same NextToken, as a
+// broken proxy or endpoint could; it fails the test's run after 100 pages
+// rather than hang.
+type loopingOrg struct {
+	organization.OrganizationsAPI
+	pages int
+}
+
+func (l *loopingOrg) ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	if l.pages++; l.pages > 100 {
+		return nil, errors.New("test: ListAccounts called 100 times")
+	}
+	out, err := l.OrganizationsAPI.ListAccounts(ctx, &organizations.ListAccountsInput{}, optFns...)
+	if err == nil {
+		out.NextToken = aws.String("same-token")
+	}
+	return out, err
+}
+
+// TestListAccountsTokenRepeats: a listing whose NextToken comes back again
+// would never end; the run stops at once with an error saying so.
+func TestListAccountsTokenRepeats(t *testing.T) {
+	f := newFixture(t, 0)
+	org := &loopingOrg{OrganizationsAPI: organizations.NewFromConfig(f.cfg)}
+	_, err := organization.Audit(t.Context(), f.cfg, org, sts.NewFromConfig(f.cfg), func(*organization.Report) error { return nil },
+		&organization.Options{Role: role})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NextToken")
+	assert.Equal(t, 2, org.pages, "the token seen twice")
 }

@@ -332,6 +332,7 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 func listAccounts(ctx context.Context, org OrganizationsAPI, opt func(*middleware.Stack) error) ([]AccountInfo, error) {
 	var out []AccountInfo
 	seen := map[string]bool{}
+	tokens := map[string]bool{}
 	var token *string
 	for {
 		var page *organizations.ListAccountsOutput
@@ -358,6 +359,10 @@ func listAccounts(ctx context.Context, org OrganizationsAPI, opt func(*middlewar
 		if next == "" {
 			break
 		}
+		if tokens[next] {
+			return nil, errors.New("organization: list the accounts (Organizations ListAccounts): a NextToken came back again; the listing would never end")
+		}
+		tokens[next] = true
 		token = aws.String(next)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
