@@ -22,7 +22,11 @@
 //     are allowed, or lists those that would break and why.
 //
 // Principals are users, roles (a session, arn:aws:sts::…:assumed-role/R/S,
-// counts as its role), root users, anonymous callers and AWS services. The
+// counts as its role), root users, anonymous callers and AWS services. A
+// server access log names a session without its role's path, so the
+// proposal names arn:aws:iam::…:role/R, which is not the role when it lives
+// under a path (role/service/R: S3 refuses such a principal); CloudTrail's
+// sessionIssuer carries the path, so use CloudTrail for such roles. The
 // actions a logged request needed come from the S3 API operation it names,
 // through policy's catalog ([policy.LookupOperation], generated from AWS's
 // Service Authorization Reference); a server access log's operation names
