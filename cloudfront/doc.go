@@ -50,6 +50,21 @@
 // failure) is never retried, by the write discipline or by the client's
 // retryer, which every request wraps to skip them: retrying cannot fix it.
 //
+// The client's retryer sends a request again when its response is lost (a
+// connection reset after CloudFront acted on it). A create sent again does
+// not make a second resource; CloudFront refuses it, and [ServeBucket]
+// goes on with the one the first request made, as if it had answered. A
+// distribution is created with a CallerReference new to the call, which
+// CloudFront answers DistributionAlreadyExists when sent again; the
+// distribution is then found by listing the distributions whose origin is
+// the bucket through the call's OAC and reading each one's configuration,
+// and is wired (bucket policy statement included) only when it carries
+// that CallerReference with the bucket's REST endpoint and the OAC as
+// origin. Any other DistributionAlreadyExists stays the call's error, and
+// no distribution is adopted. An OAC name is unique, so an OAC create sent
+// again is answered OriginAccessControlAlreadyExists; the OAC of that name
+// is then found and checked as one found by listing is.
+//
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client
 // and *kms.Client from aws-sdk-go-v2.

@@ -28,23 +28,9 @@ func OACName(bucket string) string {
 // and the action taken.
 func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (string, Action, error) {
 	act := Action{Step: StepOriginAccessControl, Change: ChangeNone}
-	var found *types.OriginAccessControlSummary
-	p := cfsdk.NewListOriginAccessControlsPaginator(c, &cfsdk.ListOriginAccessControlsInput{})
-	for p.HasMorePages() && found == nil {
-		page, err := p.NextPage(ctx, noSetupRetryCF)
-		if err != nil {
-			return "", act, err
-		}
-		if page.OriginAccessControlList == nil {
-			break
-		}
-		for i := range page.OriginAccessControlList.Items {
-			s := &page.OriginAccessControlList.Items[i]
-			if aws.ToString(s.Name) == name {
-				found = s
-				break
-			}
-		}
+	found, err := findOAC(ctx, c, name)
+	if err != nil {
+		return "", act, err
 	}
 	want := types.OriginAccessControlConfig{
 		Name:                          aws.String(name),
@@ -53,14 +39,34 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 		SigningBehavior:               types.OriginAccessControlSigningBehaviorsAlways,
 		SigningProtocol:               types.OriginAccessControlSigningProtocolsSigv4,
 	}
+	lost := ""
 	if found == nil {
 		out, err := c.CreateOriginAccessControl(ctx, &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &want}, noSetupRetryCF)
-		if err != nil {
+		if err == nil {
+			id := aws.ToString(out.OriginAccessControl.Id)
+			act.Change, act.Detail = ChangeCreated, fmt.Sprintf("origin access control %s (%s): s3, sigv4, always", id, name)
+			return id, act, nil
+		}
+		if apiCode(err) != "OriginAccessControlAlreadyExists" {
 			return "", act, err
 		}
-		id := aws.ToString(out.OriginAccessControl.Id)
-		act.Change, act.Detail = ChangeCreated, fmt.Sprintf("origin access control %s (%s): s3, sigv4, always", id, name)
-		return id, act, nil
+		// OAC names are unique: the name was free when listed, so the OAC
+		// was made since, by this call's first request (whose response
+		// was lost before the SDK's retryer sent it again) or by another
+		// writer. Either way it is the OAC called name, checked below as
+		// one found by listing is.
+		again, ferr := findOAC(ctx, c, name)
+		if ferr != nil {
+			return "", act, fmt.Errorf("%w; listing origin access controls to find %s: %w", err, name, ferr)
+		}
+		if again == nil {
+			return "", act, err
+		}
+		found = again
+		// Most likely this call made it; a writer who did would report it
+		// made too.
+		act.Change = ChangeCreated
+		lost = " (made since the listing, by this call's request whose response was lost or by another writer: CreateOriginAccessControl answered OriginAccessControlAlreadyExists)"
 	}
 	id := aws.ToString(found.Id)
 	if found.OriginAccessControlOriginType != types.OriginAccessControlOriginTypesS3 {
@@ -68,7 +74,7 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 	}
 	if found.SigningBehavior == types.OriginAccessControlSigningBehaviorsAlways &&
 		found.SigningProtocol == types.OriginAccessControlSigningProtocolsSigv4 {
-		act.Detail = fmt.Sprintf("origin access control %s (%s): s3, sigv4, always", id, name)
+		act.Detail = fmt.Sprintf("origin access control %s (%s): s3, sigv4, always%s", id, name, lost)
 		return id, act, nil
 	}
 	// "never" turns signing off for every origin using the OAC and
@@ -85,6 +91,27 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 		return "", act, err
 	}
 	act.Change = ChangeUpdated
-	act.Detail = fmt.Sprintf("origin access control %s (%s): signing %s/%s -> sigv4/always", id, name, found.SigningProtocol, found.SigningBehavior)
+	act.Detail = fmt.Sprintf("origin access control %s (%s): signing %s/%s -> sigv4/always%s", id, name, found.SigningProtocol, found.SigningBehavior, lost)
 	return id, act, nil
+}
+
+// findOAC returns the summary of the origin access control called name,
+// nil when there is none.
+func findOAC(ctx context.Context, c CloudFrontAPI, name string) (*types.OriginAccessControlSummary, error) {
+	p := cfsdk.NewListOriginAccessControlsPaginator(c, &cfsdk.ListOriginAccessControlsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, noSetupRetryCF)
+		if err != nil {
+			return nil, err
+		}
+		if page.OriginAccessControlList == nil {
+			break
+		}
+		for i := range page.OriginAccessControlList.Items {
+			if s := &page.OriginAccessControlList.Items[i]; aws.ToString(s.Name) == name {
+				return s, nil
+			}
+		}
+	}
+	return nil, nil
 }

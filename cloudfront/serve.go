@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -209,6 +210,12 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 //  5. with SSE-KMS it returns the key policy statement, and adds it to the
 //     key's policy when Options.ApplyKeyPolicy is set.
 //
+// A create whose response was lost and that the client's retryer sent
+// again (DistributionAlreadyExists, OriginAccessControlAlreadyExists) goes
+// on with what the first request made, as "Writes" in the package
+// documentation describes; a distribution that does not carry this call's
+// CallerReference, origin and OAC is never adopted.
+//
 // Running it again with the same options changes nothing and writes
 // nothing. An origin that still uses a legacy origin access identity is
 // refused with ErrUsesOAI: use [Migrate].
@@ -218,7 +225,9 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
 // [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
 // [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
-// belongs to an account other than the expected owner). The refusals of an existing
+// belongs to an account other than the expected owner;
+// *types.DistributionAlreadyExists when no distribution this call asked
+// for carries its CallerReference). The refusals of an existing
 // distribution (website endpoint, custom origin, OAI, AllViewer origin
 // request policy) and of an OAC statement it cannot keep come before any
 // write. The Result holds the actions
@@ -423,19 +432,73 @@ func createDistribution(ctx context.Context, cf CloudFrontAPI, o *Options, res *
 	out, err := cf.CreateDistributionWithTags(ctx, &cfsdk.CreateDistributionWithTagsInput{
 		DistributionConfigWithTags: &types.DistributionConfigWithTags{DistributionConfig: cfg, Tags: &types.Tags{Items: tags}},
 	}, noSetupRetryCF)
-	if err != nil {
+	var (
+		made *types.Distribution
+		lost string
+	)
+	switch {
+	case err == nil:
+		made = out.Distribution
+	case apiCode(err) == "DistributionAlreadyExists":
+		// The reference is new to this call, so a distribution carrying
+		// it is the one this call's first request made, whose response
+		// was lost before the SDK's retryer sent the request again.
+		if made, err = createdDistribution(ctx, cf, res, ref, err); err != nil {
+			return err
+		}
+		lost = " (its response was lost and CloudFront answered the SDK's retry DistributionAlreadyExists; found by CallerReference " + ref + ")"
+	default:
 		return err
 	}
-	setDistribution(res, out.Distribution)
+	setDistribution(res, made)
 	tls := "default *.cloudfront.net certificate"
 	if o.CertificateARN != "" {
 		tls = "certificate " + o.CertificateARN + ", " + string(o.minTLS())
 	}
 	res.add(Action{Step: StepCreateDistribution, Change: ChangeCreated, Detail: fmt.Sprintf(
-		"distribution %s (%s): origin %s via OAC %s, %s, GET/HEAD only, %s",
+		"distribution %s (%s): origin %s via OAC %s, %s, GET/HEAD only, %s%s",
 		res.DistributionID, res.DomainName, RESTEndpoint(res.Bucket, res.Region), res.OriginAccessControlID,
-		o.viewerProtocol(), tls)})
+		o.viewerProtocol(), tls, lost)})
 	return nil
+}
+
+// createdDistribution returns the distribution that carries the
+// CallerReference ref this call sent, after CloudFront answered its create
+// with exists (DistributionAlreadyExists). It looks only at the
+// distributions whose summary has an origin for the bucket through this
+// call's OAC (one listing, then one GetDistribution each), and returns the
+// one whose configuration has ref, the bucket's REST endpoint and the OAC,
+// as this call asked. None, or one with ref that is not what this call
+// asked for, is exists with the reason: never adopted.
+func createdDistribution(ctx context.Context, cf CloudFrontAPI, res *Result, ref string, exists error) (*types.Distribution, error) {
+	dists, err := listDistributions(ctx, cf)
+	if err != nil {
+		return nil, fmt.Errorf("%w; listing distributions to find the one with CallerReference %s: %w", exists, ref, err)
+	}
+	origin := RESTEndpoint(res.Bucket, res.Region)
+	for _, s := range dists {
+		if !slices.ContainsFunc(s.Origins.Items, func(org types.Origin) bool {
+			return isBucketDomain(aws.ToString(org.DomainName), res.Bucket) && aws.ToString(org.OriginAccessControlId) == res.OriginAccessControlID
+		}) {
+			continue
+		}
+		id := aws.ToString(s.Id)
+		got, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)}, noSetupRetryCF)
+		if err != nil {
+			return nil, fmt.Errorf("%w; reading distribution %s to find the one with CallerReference %s: %w", exists, id, ref, err)
+		}
+		d := got.Distribution
+		if d == nil || d.DistributionConfig == nil || aws.ToString(d.DistributionConfig.CallerReference) != ref {
+			continue
+		}
+		i := bucketOrigin(d.DistributionConfig, res.Bucket)
+		if i < 0 || aws.ToString(d.DistributionConfig.Origins.Items[i].DomainName) != origin ||
+			aws.ToString(d.DistributionConfig.Origins.Items[i].OriginAccessControlId) != res.OriginAccessControlID {
+			return nil, fmt.Errorf("%w; distribution %s has CallerReference %s but not the origin %s through OAC %s this call asked for: not adopted", exists, id, ref, origin, res.OriginAccessControlID)
+		}
+		return d, nil
+	}
+	return nil, fmt.Errorf("%w; no distribution with an origin for the bucket through OAC %s has this call's CallerReference %s: not adopted", exists, res.OriginAccessControlID, ref)
 }
 
 func setDistribution(res *Result, d *types.Distribution) {
