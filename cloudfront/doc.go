@@ -62,8 +62,10 @@
 // that CallerReference with the bucket's REST endpoint and the OAC as
 // origin. Any other DistributionAlreadyExists stays the call's error, and
 // no distribution is adopted. An OAC name is unique, so an OAC create sent
-// again is answered OriginAccessControlAlreadyExists; the OAC of that name
-// is then found and checked as one found by listing is.
+// again (by [ServeBucket] or [Migrate]) is answered
+// OriginAccessControlAlreadyExists; the OAC of that name is then found and
+// checked as one found by listing is (one another writer made in the
+// meantime too).
 //
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client

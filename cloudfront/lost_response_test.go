@@ -252,3 +252,70 @@ func TestServeBucketDistributionAlreadyExistsNotOurs(t *testing.T) {
 		assert.Equal(t, []string{c.id}, e.cf.DistributionIDs())
 	})
 }
+
+// oacFirst is a CloudFront client whose first CreateOriginAccessControl is
+// preceded by another writer's OAC of the same name, with the given origin
+// type and signing behavior.
+type oacFirst struct {
+	*cfsdk.Client
+	originType types.OriginAccessControlOriginTypes
+	behavior   types.OriginAccessControlSigningBehaviors
+	id         string
+}
+
+func (f *oacFirst) CreateOriginAccessControl(ctx context.Context, in *cfsdk.CreateOriginAccessControlInput, optFns ...func(*cfsdk.Options)) (*cfsdk.CreateOriginAccessControlOutput, error) {
+	if f.id == "" {
+		out, err := f.Client.CreateOriginAccessControl(ctx, &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &types.OriginAccessControlConfig{
+			Name: in.OriginAccessControlConfig.Name, OriginAccessControlOriginType: f.originType,
+			SigningBehavior: f.behavior, SigningProtocol: types.OriginAccessControlSigningProtocolsSigv4,
+		}})
+		if err != nil {
+			return nil, err
+		}
+		f.id = aws.ToString(out.OriginAccessControl.Id)
+	}
+	return f.Client.CreateOriginAccessControl(ctx, in, optFns...)
+}
+
+// An OAC of the name made by another writer between the listing and the
+// create is checked as one found by listing is: one for another origin
+// type is refused with ErrOACMisconfigured before any distribution exists,
+// one that does not always sign is fixed in place.
+func TestServeBucketOACMadeSinceTheListing(t *testing.T) {
+	t.Run("another origin type", func(t *testing.T) {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		c := &oacFirst{Client: e.cfc, originType: types.OriginAccessControlOriginTypesMediastore, behavior: types.OriginAccessControlSigningBehaviorsAlways}
+		_, err := cloudfront.ServeBucket(t.Context(), c, e.s3c, testBucket, nil)
+		require.ErrorIs(t, err, cloudfront.ErrOACMisconfigured)
+		assert.Empty(t, e.cf.DistributionIDs())
+	})
+	t.Run("signing never", func(t *testing.T) {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		c := &oacFirst{Client: e.cfc, originType: types.OriginAccessControlOriginTypesS3, behavior: types.OriginAccessControlSigningBehaviorsNever}
+		res, err := cloudfront.ServeBucket(t.Context(), c, e.s3c, testBucket, nil)
+		require.NoError(t, err)
+		assert.Equal(t, c.id, res.OriginAccessControlID)
+		assert.Equal(t, cloudfront.ChangeUpdated, res.Actions[0].Change)
+		got, err := e.cfc.GetOriginAccessControl(t.Context(), &cfsdk.GetOriginAccessControlInput{Id: aws.String(c.id)})
+		require.NoError(t, err)
+		assert.Equal(t, types.OriginAccessControlSigningBehaviorsAlways, got.OriginAccessControl.OriginAccessControlConfig.SigningBehavior)
+		assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)
+	})
+}
+
+// Migrate finds or creates its OAC as ServeBucket does: an OAC create whose
+// response was lost goes on with the OAC the first request made.
+func TestMigrateCreateOACResponseLost(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	_, id := legacySetup(t, e)
+	cfc, lose := lossyClient(e.cf, "origin-access-control")
+	res, err := cloudfront.Migrate(t.Context(), cfc, e.s3c, testBucket, id, fastPoll)
+	require.NoError(t, err)
+	sent, lost := lose.counts()
+	require.Equal(t, 1, lost)
+	require.Equal(t, 2, sent)
+	got, err := e.cfc.GetDistributionConfig(t.Context(), &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	require.NoError(t, err)
+	assert.Equal(t, res.OriginAccessControlID, aws.ToString(got.DistributionConfig.Origins.Items[0].OriginAccessControlId))
+	assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)
+}

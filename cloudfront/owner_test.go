@@ -120,27 +120,43 @@ func TestEveryBucketCallNamesTheOwner(t *testing.T) {
 		require.NoError(t, err)
 		assertAllOwned(t, rec.recorded(), ourAccount)
 	})
-	t.Run("ServeBucket new distribution, by default", func(t *testing.T) {
-		e := newEnv(t, s3fake.StateAWSDefault)
-		rec := &ownerRecorder{S3API: e.s3c}
-		_, err := cloudfront.ServeBucket(ctx, e.cfc, rec, testBucket, nil)
-		require.NoError(t, err)
-		calls := rec.recorded()
-		// Before the distribution exists its account is unknown; the
-		// bucket policy, which S3 shows only to the bucket owner's account,
-		// is read before the distribution is created. From the creation on,
-		// every call names the distribution's account.
-		var after []ownedCall
-		for i, c := range calls {
-			if c.owner != "" {
-				after = calls[i:]
-				break
-			}
-			assert.Contains(t, []string{"GetPublicAccessBlock", "GetBucketLocation", "GetBucketEncryption", "GetBucketPolicy"}, c.op)
+	for _, lost := range []bool{false, true} {
+		name := "ServeBucket new distribution, by default"
+		if lost {
+			name = "ServeBucket new distribution whose create response was lost"
 		}
-		assertAllOwned(t, after, ourAccount)
-		assert.Contains(t, after, ownedCall{"PutBucketPolicy", ourAccount})
-	})
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, s3fake.StateAWSDefault)
+			cfc := e.cfc
+			if lost {
+				cfc, _ = lossyClient(e.cf, "distribution")
+			}
+			rec := &ownerRecorder{S3API: e.s3c}
+			_, err := cloudfront.ServeBucket(ctx, cfc, rec, testBucket, nil)
+			require.NoError(t, err)
+			assertOwnedFromCreation(t, rec.recorded())
+		})
+	}
+}
+
+// assertOwnedFromCreation checks the S3 calls of a ServeBucket that created
+// the distribution, without Options.ExpectedBucketOwner.
+func assertOwnedFromCreation(t *testing.T, calls []ownedCall) {
+	t.Helper()
+	// Before the distribution exists its account is unknown; the
+	// bucket policy, which S3 shows only to the bucket owner's account,
+	// is read before the distribution is created. From the creation on,
+	// every call names the distribution's account.
+	var after []ownedCall
+	for i, c := range calls {
+		if c.owner != "" {
+			after = calls[i:]
+			break
+		}
+		assert.Contains(t, []string{"GetPublicAccessBlock", "GetBucketLocation", "GetBucketEncryption", "GetBucketPolicy"}, c.op)
+	}
+	assertAllOwned(t, after, ourAccount)
+	assert.Contains(t, after, ownedCall{"PutBucketPolicy", ourAccount})
 }
 
 // foreignBucket makes testBucket belong to another account, which grants
