@@ -6,7 +6,8 @@
 // GetAccessKeyLastUsed; and those that read identity policies (usage
 // compares them with observed use): ListRolePolicies, GetRolePolicy,
 // ListAttachedRolePolicies, their User twins, GetPolicy and
-// GetPolicyVersion (policies.go). Lists are paginated with
+// GetPolicyVersion (policies.go); and GetRole, whose roles can live under
+// a path (roles.go). Lists are paginated with
 // Marker/MaxItems where IAM's are.
 //
 // Every request's SigV4 signature (signing name iam, any region, the form
@@ -75,7 +76,8 @@ type Server struct {
 	seq   int
 	// PageSize overrides IAM's default page size (100) when > 0.
 	PageSize int
-	policies *policyStore // identity policies (policies.go)
+	policies *policyStore     // identity policies (policies.go)
+	roles    map[string]*role // by name (roles.go)
 }
 
 // Options configure a [Server] made with [NewWith]. The zero value is
@@ -222,6 +224,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		result, e = s.listAccessKeys(r)
 	case "GetAccessKeyLastUsed":
 		result, e = s.lastUsed(r)
+	case "GetRole":
+		result, e = s.getRole(r)
 	default:
 		var ok bool
 		if result, e, ok = s.policyAction(action, r); !ok {

@@ -83,7 +83,7 @@ func (s *Server) policyAction(action string, r *http.Request) (result any, e *ap
 		key := kind + "/" + name
 		_, hasInline := st.inline[key]
 		_, isUser := s.users[name]
-		if name == "" || (!hasInline && !(kind == "user" && isUser)) {
+		if name == "" || (!hasInline && !(kind == "user" && isUser) && !(kind == "role" && s.hasRole(name))) {
 			return "", &apiErr{404, "NoSuchEntity", "The " + kind + " with name " + name + " cannot be found.", true}
 		}
 		return key, nil
