@@ -21,7 +21,9 @@
 //
 // Bucket sub-resources, stored and answered with S3's XML, status codes and
 // error codes: policy (JSON kept verbatim; 20 KB minified limit; malformed →
-// MalformedPolicy; public policy under BlockPublicPolicy → AccessDenied),
+// MalformedPolicy; an IAM user or role that Options.KnownPrincipal does not
+// know → MalformedPolicy "Invalid principal in policy"; public policy under
+// BlockPublicPolicy → AccessDenied),
 // policyStatus, publicAccessBlock, ownershipControls, encryption (with
 // BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
 // versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML

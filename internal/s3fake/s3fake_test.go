@@ -944,3 +944,36 @@ func TestObjectMetadataPerVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"owner-team": "sec"}, head.Metadata)
 }
+
+// With Options.KnownPrincipal, PutBucketPolicy refuses a policy naming an
+// IAM user or role that does not exist, as S3 does ("Invalid principal in
+// policy"); a role is known by its ARN with its path. Account roots, role
+// sessions and service principals are not checked.
+func TestPolicyUnknownPrincipal(t *testing.T) {
+	known := map[string]bool{"arn:aws:iam::111122223333:role/service/etl": true, "arn:aws:iam::111122223333:user/alice": true}
+	f := s3fake.Start(t, &s3fake.Options{KnownPrincipal: func(arn string) bool { return known[arn] }})
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	doc := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":` + principal +
+			`},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}]}`
+	}
+	for _, tt := range []struct{ principal, code string }{
+		{`"arn:aws:iam::111122223333:role/service/etl"`, ""},
+		{`["arn:aws:iam::111122223333:user/alice","arn:aws:iam::444455556666:root","111122223333"]`, ""},
+		{`"arn:aws:sts::111122223333:assumed-role/etl/s1"`, ""},
+		{`"arn:aws:iam::111122223333:role/etl"`, "MalformedPolicy"},
+		{`["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:user/bob"]`, "MalformedPolicy"},
+	} {
+		t.Run(tt.principal, func(t *testing.T) {
+			_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(doc(tt.principal))})
+			if tt.code == "" {
+				require.NoError(t, err)
+				return
+			}
+			requireCode(t, err, tt.code)
+			assert.Contains(t, err.Error(), "Invalid principal in policy")
+		})
+	}
+}

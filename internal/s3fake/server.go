@@ -43,6 +43,14 @@ type Options struct {
 	IsPublicPolicy PublicPolicyFunc
 	// FaultSeed seeds the RNG of rate-based faults. By default, 1.
 	FaultSeed int64
+	// KnownPrincipal, when set, says whether an IAM user or role ARN
+	// (arn:aws:iam::ACCOUNT:user/… or :role/…, path included) names a
+	// principal that exists: PutBucketPolicy refuses a policy naming one
+	// that does not with 400 MalformedPolicy "Invalid principal in
+	// policy", as S3 does (it resolves such ARNs to the principals' unique
+	// IDs when it stores the policy). iamfake.Server.HasPrincipal is one.
+	// By default no such check is made.
+	KnownPrincipal func(arn string) bool
 }
 
 // Server is the in-memory S3: an http.Handler that verifies SigV4, decides
@@ -67,6 +75,7 @@ type Server struct {
 	authorize  AuthorizeFunc
 	isPublic   PublicPolicyFunc
 	createAs   BucketState
+	known      func(arn string) bool // Options.KnownPrincipal
 
 	credMu  sync.RWMutex
 	creds   map[string]Credential
@@ -125,6 +134,7 @@ func New(opts *Options) (*Server, error) {
 		authorize:  o.Authorize,
 		isPublic:   o.IsPublicPolicy,
 		createAs:   o.CreateBucketState,
+		known:      o.KnownPrincipal,
 		creds:      map[string]Credential{},
 		faults:     newFaultTable(o.FaultSeed),
 		counts:     &counters{ops: map[string]int{}},

@@ -106,6 +106,9 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 		if e := validatePolicy(rt.bucket, body); e != nil {
 			return e
 		}
+		if e := s.checkPrincipals(body); e != nil {
+			return e
+		}
 		var err error
 		if public, err = s.publicPolicy(string(bytes.TrimSpace(body))); err != nil {
 			public = true // fail closed under BlockPublicPolicy
@@ -299,6 +302,37 @@ func validatePolicy(bucketName string, body []byte) *Error {
 		for _, res := range resources {
 			if !resourceInBucket(res, bucketName) {
 				return malformed("Policy has invalid resource")
+			}
+		}
+	}
+	return nil
+}
+
+// checkPrincipals refuses a policy that names an IAM user or role that
+// Options.KnownPrincipal does not know.
+func (s *Server) checkPrincipals(body []byte) *Error {
+	if s.known == nil {
+		return nil
+	}
+	doc, err := policy.Parse(body)
+	if err != nil {
+		return nil // validatePolicy has judged the shape
+	}
+	for _, st := range doc.Statements {
+		for _, p := range []*policy.Principal{st.Principal, st.NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for _, e := range p.Entries {
+				if e.Type != policy.PrincipalAWS {
+					continue
+				}
+				for _, v := range e.Values {
+					f := strings.SplitN(v, ":", 6)
+					if len(f) == 6 && f[0] == "arn" && f[2] == "iam" && (strings.HasPrefix(f[5], "user/") || strings.HasPrefix(f[5], "role/")) && !s.known(v) {
+						return errf(http.StatusBadRequest, "MalformedPolicy", "Invalid principal in policy")
+					}
+				}
 			}
 		}
 	}
