@@ -190,6 +190,12 @@ type aggregator struct {
 	count Counts
 	// unmapped counts requests of operations the table does not know.
 	unmapped map[string]int
+	// guessed counts the requests of each role (by principal key) named
+	// only through a session ARN, which has no role path; issuers are the
+	// role ARNs, path included, that CloudTrail's sessionIssuer gave, by
+	// account and role name (roles.go).
+	guessed map[string]int
+	issuers map[string]string
 }
 
 func (c *Counts) add(o Counts) {
@@ -204,16 +210,24 @@ func (c *Counts) add(o Counts) {
 }
 
 func (s *suggester) newAggregator() *aggregator {
-	return &aggregator{s: s, m: newMapper(), uses: map[useKey]*use{}, unmapped: map[string]int{}}
+	return &aggregator{s: s, m: newMapper(), uses: map[useKey]*use{}, unmapped: map[string]int{}, guessed: map[string]int{}, issuers: map[string]string{}}
 }
 
 // principalOf returns who made r, with the bucket owner's canonical user
 // (as a server access log names the root user of the owner account) made
 // the owner's root.
+//
+// A role whose ARN was guessed from a session ARN is named by the ARN
+// learnt for it after pass 1 (roles.go), if any.
 func (s *suggester) principalOf(r *Record) Principal {
 	p := r.Principal
 	if p.Kind == CanonicalUser && r.BucketOwner != "" && p.ID == r.BucketOwner {
 		return Principal{Kind: Root, ARN: "arn:aws:iam::" + s.owner + ":root", Account: s.owner}
+	}
+	if p.Kind == Role && s.roleARNs != nil {
+		if arn, ok := s.roleARNs[p.ARN]; ok {
+			p.ARN = arn
+		}
 	}
 	return p
 }
@@ -312,6 +326,9 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 	}
 	p := a.s.principalOf(r)
 	pk := p.String()
+	if p.Kind == Role {
+		a.noteRole(r, p, pk)
+	}
 	for _, n := range needs {
 		k := useKey{principal: pk, action: n.action.name, denied: denied}
 		u := a.uses[k]
@@ -356,23 +373,34 @@ func (a *aggregator) merge(b *aggregator) {
 	for op, n := range b.unmapped {
 		a.unmapped[op] += n
 	}
-	for k, ub := range b.uses {
-		ua := a.uses[k]
-		if ua == nil {
-			a.uses[k] = ub
-			continue
-		}
-		ua.requests += ub.requests
-		if ub.first.Before(ua.first) {
-			ua.first, ua.sample = ub.first, ub.sample
-		}
-		if ub.last.After(ua.last) {
-			ua.last = ub.last
-		}
-		ua.listAll = ua.listAll || ub.listAll
-		ua.keys = mergeKeySets(ua.keys, ub.keys, a.s.opts.MaxTrackedKeys)
-		ua.lists = mergeKeySets(ua.lists, ub.lists, a.s.opts.MaxTrackedKeys)
+	for k, n := range b.guessed {
+		a.guessed[k] += n
 	}
+	for k, arn := range b.issuers {
+		a.issuers[k] = arn
+	}
+	for k, ub := range b.uses {
+		a.mergeUse(k, ub)
+	}
+}
+
+// mergeUse folds ub into the use of key k.
+func (a *aggregator) mergeUse(k useKey, ub *use) {
+	ua := a.uses[k]
+	if ua == nil {
+		a.uses[k] = ub
+		return
+	}
+	ua.requests += ub.requests
+	if ub.first.Before(ua.first) {
+		ua.first, ua.sample = ub.first, ub.sample
+	}
+	if ub.last.After(ua.last) {
+		ua.last = ub.last
+	}
+	ua.listAll = ua.listAll || ub.listAll
+	ua.keys = mergeKeySets(ua.keys, ub.keys, a.s.opts.MaxTrackedKeys)
+	ua.lists = mergeKeySets(ua.lists, ub.lists, a.s.opts.MaxTrackedKeys)
 }
 
 func mergeKeySets(a, b *keySet, limit int) *keySet {

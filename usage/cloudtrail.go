@@ -243,6 +243,8 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 	r := &p.rec
 	*r = Record{File: p.file, Line: line, Time: t.UTC(), Operation: string(ct.EventName), RequestID: string(ct.RequestID), ErrorCode: string(ct.ErrorCode)}
 	r.Requester, r.Principal = ctPrincipal(ct)
+	// A session's role is named with its path only by sessionIssuer.
+	r.roleFromIssuer = r.Principal.Kind == Role && r.Principal.ARN == string(ct.UserIdentity.SessionContext.SessionIssuer.ARN)
 	if ip := net.ParseIP(string(ct.SourceIPAddress)); ip != nil {
 		r.SourceIP = string(ct.SourceIPAddress)
 	}

@@ -23,10 +23,19 @@
 //
 // Principals are users, roles (a session, arn:aws:sts::…:assumed-role/R/S,
 // counts as its role), root users, anonymous callers and AWS services. A
-// server access log names a session without its role's path, so the
-// proposal names arn:aws:iam::…:role/R, which is not the role when it lives
-// under a path (role/service/R: S3 refuses such a principal); CloudTrail's
-// sessionIssuer carries the path, so use CloudTrail for such roles. The
+// server access log names a session without its role's path, and a role
+// that lives under one (arn:aws:iam::…:role/service/R) is not
+// arn:aws:iam::…:role/R: S3 refuses a bucket policy naming the latter
+// ("Invalid principal in policy"). CloudTrail's sessionIssuer carries the
+// path, and Suggest uses it for the role's requests in every log of the
+// run; for the bucket owner's other roles it asks iam:GetRole (Input.IAM;
+// role names are unique in an account, whatever the path) and names the
+// role by the ARN IAM returns everywhere: uses, proposal, identity
+// policies read, diff and proof. A role whose ARN neither gives (no
+// Input.IAM, or another account's role) is proposed as role/R, which is
+// right for a role at the root path, and listed in Report.UnresolvedRoles
+// with how to learn its path; a role IAM does not have (NoSuchEntity) is
+// listed there and withheld. The
 // actions a logged request needed come from the S3 API operation it names,
 // through policy's catalog ([policy.LookupOperation], generated from AWS's
 // Service Authorization Reference); a server access log's operation names
@@ -89,8 +98,9 @@
 //
 // [Suggest] returns errors wrapping [ErrInvalidInput] before reading
 // anything, a [*ReadError] for a log that cannot be listed or read, an
-// [*Error] (wrapping the SDK error) when the bucket policy or an identity
-// policy cannot be read, and the context's error. A malformed line is a [*LineError] wrapping
+// [*Error] (wrapping the SDK error) when the bucket policy, an identity
+// policy or a role (iam:GetRole, other than NoSuchEntity) cannot be read,
+// and the context's error. A malformed line is a [*LineError] wrapping
 // [ErrMalformed], kept in [ParseStats]; the parsers return an error only
 // for a failed read ([*ReadError]) or the error of the caller's function.
 package usage

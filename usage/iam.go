@@ -15,9 +15,12 @@ import (
 	"github.com/s3secure/s3secure/policy"
 )
 
-// IAMAPI reads the identity policies of users and roles: inline policies,
-// and the default version of attached managed policies.
+// IAMAPI reads the identity policies of users and roles (inline policies,
+// and the default version of attached managed policies), and a role's ARN,
+// path included (GetRole), for the roles a server access log names only
+// through their sessions.
 type IAMAPI interface {
+	GetRole(ctx context.Context, params *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 	ListRolePolicies(ctx context.Context, params *iam.ListRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
 	GetRolePolicy(ctx context.Context, params *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 	ListAttachedRolePolicies(ctx context.Context, params *iam.ListAttachedRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)

@@ -53,6 +53,8 @@ func (s *suggester) withholdReason(u *use) string {
 		return reasonAnonymous
 	case p.Kind == Unknown:
 		return reasonUnknown
+	case p.Kind == Role && s.missingRoles[p.ARN]:
+		return reasonNoSuchRole
 	case u.level == onNothing:
 		return reasonNotOnBucket
 	case u.action.permissionsManage && !s.opts.AllowPermissionsManagement:

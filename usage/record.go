@@ -60,6 +60,9 @@ type Record struct {
 	detail     Detail
 	detailRaw  string
 	detailRead bool
+	// roleFromIssuer: Principal is a role named by CloudTrail's
+	// sessionIssuer, path included (not guessed from a session ARN).
+	roleFromIssuer bool
 }
 
 // Detail are the fields of a request that say how it was made, rather than
@@ -234,9 +237,10 @@ func parseARNPrincipal(s string) Principal {
 		case strings.HasPrefix(res, "assumed-role/"):
 			role, session, ok := strings.Cut(res[len("assumed-role/"):], "/")
 			if ok && role != "" && session != "" {
-				// The session ARN has no role path; a role under a path
-				// (role/service/name) is known by CloudTrail's
-				// sessionIssuer, not here.
+				// The session ARN has no role path: this is a guess, right
+				// for a role at the root path. Suggest learns the ARN of
+				// a role under a path (role/service/name) from CloudTrail's
+				// sessionIssuer or iam:GetRole (roles.go).
 				return Principal{Kind: Role, ARN: "arn:" + partition + ":iam::" + account + ":role/" + role, Account: account}
 			}
 		case strings.HasPrefix(res, "federated-user/") && len(res) > len("federated-user/"):

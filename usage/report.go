@@ -34,6 +34,19 @@ type Report struct {
 	Denied []Use
 	// Withheld are used grants the proposal leaves out, and why.
 	Withheld []Withheld
+	// UnresolvedRoles are the roles whose ARN the logs do not give and
+	// Suggest could not learn: a server access log names a role's session
+	// (arn:aws:sts::ACCOUNT:assumed-role/R/S), not the role's path, so such
+	// a role is named arn:aws:iam::ACCOUNT:role/R, which is not the role
+	// when it lives under a path (role/service/R), and S3 refuses a bucket
+	// policy naming it ("Invalid principal in policy"). Suggest learns the
+	// ARN from CloudTrail records of the same run (their sessionIssuer has
+	// the path) or, for the bucket owner's roles, from iam:GetRole
+	// (Input.IAM); the roles left are listed here, with why and how to
+	// learn it. Their grants are proposed under the guessed ARN, which is
+	// right for a role at the root path; a role IAM does not have
+	// (NoSuchEntity) is withheld instead.
+	UnresolvedRoles []UnresolvedRole
 
 	// BucketPolicy is the proposed bucket policy (nil when nothing is left
 	// to grant in one): the statements of the policy in force that it
@@ -126,6 +139,19 @@ type Withheld struct {
 	Action    string
 	Requests  int
 	// Reason says why, and which option would propose it, if any.
+	Reason string
+}
+
+// UnresolvedRole is a role seen only through its sessions whose ARN, path
+// included, is not known.
+type UnresolvedRole struct {
+	// Principal is the role as the proposal names it
+	// (arn:aws:iam::ACCOUNT:role/NAME).
+	Principal Principal
+	// Requests is how many requests its sessions made (succeeded or
+	// denied) within the window.
+	Requests int
+	// Reason says why the path is unknown and how to learn it.
 	Reason string
 }
 

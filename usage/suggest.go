@@ -75,7 +75,11 @@ type Input struct {
 	IdentityPolicies map[string][]*policy.Document
 	// IAM, when set, reads the inline and attached policies of every user
 	// and role of the bucket owner's account that the logs show, and adds
-	// them to IdentityPolicies (group policies are not read).
+	// them to IdentityPolicies (group policies are not read); and, with
+	// iam:GetRole, the ARN (path included) of each of the owner's roles
+	// that the logs name only through its sessions (a server access log
+	// does not give a role's path). Without it such a role is named
+	// arn:aws:iam::…:role/NAME and listed in Report.UnresolvedRoles.
 	IAM IAMAPI
 }
 
@@ -108,15 +112,16 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errors: [ErrInvalidInput] (no bucket, no logs, a bad BucketOwner or
 // option), a [*ReadError] for a log that cannot be listed or read (the run
 // stops: a proposal from part of the logs could take away access the rest
-// shows was used), an [*Error] when the bucket policy or an identity policy
-// cannot be read, and the context's error. Malformed lines are not errors: they are counted in the
+// shows was used), an [*Error] when the bucket policy, an identity policy
+// or a role (GetRole, other than NoSuchEntity) cannot be read, and the
+// context's error. Malformed lines are not errors: they are counted in the
 // report.
 func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Report, error) {
 	o, err := resolve(bucket, &in, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &suggester{bucket: bucket, owner: in.BucketOwner, opts: o, in: &in}
+	s := &suggester{bucket: bucket, owner: in.BucketOwner, opts: o, in: &in, missingRoles: map[string]bool{}}
 	s.since, s.until = o.Now.Add(-o.Since), o.Now
 	current, err := s.currentBucketPolicy(ctx)
 	if err != nil {
@@ -127,6 +132,9 @@ func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Repo
 	// Pass 1: learn what was used.
 	agg, err := s.learn(ctx, rep)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.resolveRoles(ctx, agg, rep); err != nil {
 		return nil, err
 	}
 	s.report(agg, rep)
@@ -199,6 +207,11 @@ type suggester struct {
 	// identity are the identity policies in force: Input.IdentityPolicies
 	// and what Input.IAM read.
 	identity map[string][]*policy.Document
+	// roleARNs are the ARNs, path included, learnt for roles named only
+	// through their sessions, by the ARN guessed from the session;
+	// missingRoles are the guessed ARNs IAM has no role for (roles.go).
+	roleARNs     map[string]string
+	missingRoles map[string]bool
 }
 
 // currentBucketPolicy reads the bucket policy in force (nil for none).

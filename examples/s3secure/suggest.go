@@ -30,6 +30,7 @@ func init() {
 		flagFor: map[string]string{
 			"AllowPublic": "-allow-public", "AllowPermissionsManagement": "-allow-permissions-management",
 			"MaxResources": "-max-resources", "Concurrency": "-concurrency", "Since": "-since", "BucketOwner": "-account-id",
+			"Input.IAM": "-iam",
 		},
 	})
 }
@@ -56,8 +57,9 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 	since := fs.String("since", "90d", "the window of observed use, back from now: 90d, 36h, 30m")
 	maxResources := fs.Int("max-resources", usage.DefaultMaxResources, "the most resources (and s3:prefix values) a proposed statement lists; keys merge into prefixes to stay under it")
 	fs.Var(&identity, "identity-policy", "an identity policy in force, as `ARN=FILE`: the user or role it is attached to, and its JSON (repeatable)")
-	readIAM := fs.Bool("iam", false, "also read, through IAM, the inline and attached policies of the owner account's users and roles the logs show "+
-		"(needs iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, their User twins, iam:GetPolicy, iam:GetPolicyVersion)")
+	readIAM := fs.Bool("iam", false, "also read, through IAM, the inline and attached policies of the owner account's users and roles the logs show, "+
+		"and the ARN (path included) of each role a server access log names only through its sessions "+
+		"(needs iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, their User twins, iam:GetPolicy, iam:GetPolicyVersion, iam:GetRole)")
 	account := accountIDFlag(fs, "the bucket owner's"+accountIDUsage)
 	allowPublic := fs.Bool("allow-public", false, "propose grants to everyone for anonymous requests (risk: the data becomes public)")
 	allowPM := fs.Bool("allow-permissions-management", false,
@@ -180,7 +182,10 @@ func readIdentityPolicies(vals []string) (map[string][]*policy.Document, error) 
 }
 
 // suggestRecord is one line of suggest's JSON output. kind says what it is:
-// used, denied, withheld, unused (a grant in force nobody used), added (a
+// used, denied, withheld, unresolved-role (a role seen only through its
+// sessions whose ARN, path included, is not known: the proposal names
+// role/NAME, which S3 refuses if the role lives under a path), unused (a
+// grant in force nobody used), added (a
 // grant the proposal makes that the policies given do not), unbacked,
 // bucket-policy and identity-policy (a proposed document, in policy),
 // break (a request the proposal would deny) and proof (the replay's
@@ -215,6 +220,9 @@ func suggestRecords(rep *usage.Report) ([]suggestRecord, bool) {
 	}
 	for _, w := range rep.Withheld {
 		add(suggestRecord{Kind: "withheld", Principal: w.Principal.String(), Action: w.Action, Requests: w.Requests, Detail: w.Reason})
+	}
+	for _, r := range rep.UnresolvedRoles {
+		add(suggestRecord{Kind: "unresolved-role", Principal: r.Principal.String(), Requests: r.Requests, Detail: r.Reason})
 	}
 	for _, u := range rep.Unused {
 		where := fmt.Sprintf("%s, statement %d", u.Policy, u.Statement)

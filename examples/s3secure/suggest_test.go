@@ -81,7 +81,12 @@ func TestSuggestCommand(t *testing.T) {
 		if r.Kind == "proof" {
 			assert.Contains(t, r.Detail, "nothing breaks")
 		}
+		if r.Kind == "unresolved-role" {
+			assert.Equal(t, "arn:aws:iam::"+a.AccountID()+":role/etl", r.Principal)
+			assert.Contains(t, r.Detail, "read CloudTrail, whose sessionIssuer names the role with its path")
+		}
 	}
+	assert.Equal(t, 1, kinds["unresolved-role"], "the role's path is unknown without -iam: %s", stdout)
 	assert.Equal(t, 1, kinds["denied"], stdout)
 	assert.Equal(t, 1, kinds["bucket-policy"])
 	assert.Equal(t, 1, kinds["identity-policy"])
@@ -93,12 +98,14 @@ func TestSuggestCommand(t *testing.T) {
 	a.IAM.PutRolePolicy("etl", "wide", `{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::cli-data/*"}]}`)
 	code, stdout, stderr = runCLI(t, "", append([]string{"-format", "json"}, append(base, "-iam")...)...)
 	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, stdout, "unresolved-role", "-iam asks GetRole for the role's ARN")
 	assert.Contains(t, stdout, `{"kind":"unused","principal":"arn:aws:iam::`+a.AccountID()+`:role/etl","action":"s3:DeleteObject","resources":[],"prefixes":[],"requests":0,"detail":"identity policy 0 of arn:aws:iam::`+a.AccountID()+`:role/etl, statement 0 (Wide)","policy":""}`)
 
 	code, stdout, stderr = runCLI(t, "", append(base, "-max-resources", "1")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "proposed bucket policy:")
 	assert.Contains(t, stdout, `"arn:aws:s3:::cli-data/in/*"`, "two keys merged to stay under -max-resources 1")
+	assert.Contains(t, stdout, "give -iam (iam:GetRole) or read CloudTrail", "the text names Input.IAM by its flag")
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
 	assert.Regexp(t, `^bucket cli-data, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: \d+ lines read \(0 malformed\) from 1 log object; \d+ requests used by 2 principals, 1 denied, \d+ withheld; 0 unused grants in force, \d+ added; \d+ requests replayed: .*; nothing breaks$`, lines[len(lines)-1])
 
