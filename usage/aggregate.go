@@ -160,6 +160,9 @@ type requestContext struct {
 	secure                        bool
 	versionID                     string
 	operation                     string
+	// principalARN is the caller's aws:PrincipalArn when its session ARN
+	// does not give it: a role that lives under a path (withRoleARN).
+	principalARN string
 }
 
 // use is what one principal did with one action on the bucket.
@@ -271,6 +274,7 @@ func (c requestContext) clone() requestContext {
 	c.sourceIP, c.tls, c.cipher = strings.Clone(c.sourceIP), strings.Clone(c.tls), strings.Clone(c.cipher)
 	c.sigVersion, c.authType, c.apARN = strings.Clone(c.sigVersion), strings.Clone(c.authType), strings.Clone(c.apARN)
 	c.listPrefix, c.versionID, c.operation = strings.Clone(c.listPrefix), strings.Clone(c.versionID), strings.Clone(c.operation)
+	c.principalARN = strings.Clone(c.principalARN)
 	return c
 }
 
@@ -334,8 +338,11 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 		u := a.uses[k]
 		if u == nil {
 			k.principal = strings.Clone(pk)
+			caller := callerOf(r, p)
+			c := contextOf(r, kind)
+			c.withRoleARN(caller, p)
 			u = &use{principal: clonePrincipal(p), action: n.action, level: n.level, first: r.Time,
-				sample: sampleRequest{caller: cloneCaller(callerOf(r, p)), ctx: contextOf(r, kind).clone()}}
+				sample: sampleRequest{caller: cloneCaller(caller), ctx: c.clone()}}
 			a.uses[k] = u
 		}
 		u.requests++

@@ -84,7 +84,8 @@
 //
 // The replay sets the condition keys a log records (aws:SecureTransport,
 // s3:TlsVersion, aws:SourceIp, s3:signatureversion, s3:authType,
-// aws:CurrentTime, s3:prefix, s3:versionid); a kept Deny that tests a key
+// aws:CurrentTime, s3:prefix, s3:versionid), and aws:PrincipalArn, path
+// included, for a session of a role whose ARN is known; a kept Deny that tests a key
 // the logs do not record (aws:SourceVpce, …) makes its requests
 // Unverifiable rather than broken. Access point policies, ACLs and Block
 // Public Access are not part of the proof.

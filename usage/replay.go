@@ -51,6 +51,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			p := s.principalOf(r)
 			caller := callerOf(r, p)
 			c := contextOf(r, kind)
+			c.withRoleARN(caller, p)
 			for _, n := range needs {
 				req := s.accessRequest(caller, n, &c, cache)
 				s.decide(prop, r, p, n, req, &local)

@@ -20,7 +20,8 @@ type contextKey struct {
 // request: the caller, the resource, and the condition keys the log
 // records (aws:SecureTransport, s3:TlsVersion, aws:SourceIp,
 // s3:signatureversion, s3:authType, aws:CurrentTime, s3:prefix,
-// s3:versionid, s3:DataAccessPointArn).
+// s3:versionid, s3:DataAccessPointArn), and aws:PrincipalArn for a role
+// session whose role lives under a path.
 func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContext, cache contexts) *policy.AccessRequest {
 	req := &policy.AccessRequest{BucketOwner: s.owner}
 	req.Caller, req.Action = caller, n.action.name
@@ -78,6 +79,9 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	}
 	if c.apARN != "" {
 		ctx.Set("s3:DataAccessPointArn", c.apARN)
+	}
+	if c.principalARN != "" {
+		ctx.Set("aws:PrincipalArn", c.principalARN)
 	}
 	if len(cache) >= 256 {
 		clear(cache)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/iamfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
 	"github.com/s3secure/s3secure/usage"
 )
@@ -199,4 +200,47 @@ func TestSuggestGetRoleRefused(t *testing.T) {
 	var ae smithy.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "AccessDenied", ae.ErrorCode())
+}
+
+// TestSuggestRolePathInConditions: the proof and the diff decide a role's
+// requests with its real ARN as aws:PrincipalArn once it is known, so a
+// kept Deny that allows only the roles under /service/ does not break the
+// role's requests (the session ARN alone gives role/etl, which the Deny
+// refuses).
+func TestSuggestRolePathInConditions(t *testing.T) {
+	iamSrv, ic := iamfake.Start(t)
+	iamSrv.AddRole("etl", "/service/")
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"OnlyServiceRoles","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::data-bucket/*",
+	  "Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::111122223333:role/service/*","arn:aws:iam::111122223333:root"]}}},
+	 {"Sid":"Etl","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/service/etl"},"Action":["s3:GetObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::data-bucket/*"}]}`))
+	require.NoError(t, err)
+	log := logOf(entry{at: now.Add(-time.Hour), requester: etlSession1, op: "REST.GET.OBJECT", key: "a", uri: "GET /data-bucket/a HTTP/1.1", status: 200})
+	for name, in := range map[string]usage.Input{
+		"iam":        {IAM: ic, BucketPolicy: cur},
+		"cloudtrail": {BucketPolicy: cur, CloudTrail: []usage.Source{stringSource("trail.json", trailOf(t))}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep := suggest(t, log, in, nil)
+			assert.Equal(t, []int{0}, rep.Kept)
+			assert.Zero(t, rep.Replay.Broken, "%+v", rep.Replay.Breaks)
+			assert.True(t, rep.Proved())
+			for _, a := range rep.Added {
+				assert.NotEqual(t, "s3:GetObject", a.Action, "the Allow in force grants it, the Deny does not apply: %+v", a)
+			}
+		})
+	}
+}
+
+// trailOf is a CloudTrail file of one GetObject by a session of
+// role/service/etl.
+func trailOf(t *testing.T) string {
+	t.Helper()
+	return `{"Records":[{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:run-9",
+	 "arn":"arn:aws:sts::111122223333:assumed-role/etl/run-9","accountId":"111122223333",
+	 "sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/service/etl","accountId":"111122223333","userName":"etl"}}},
+	 "eventTime":"` + now.Add(-2*time.Hour).Format(time.RFC3339) + `","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1",
+	 "sourceIPAddress":"203.0.113.7","requestParameters":{"bucketName":"data-bucket","key":"b"},
+	 "additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256"},"tlsDetails":{"tlsVersion":"TLSv1.3"},
+	 "requestID":"R9","eventID":"e9","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333"}]}`
 }

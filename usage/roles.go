@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Why a role's ARN is not known (Report.UnresolvedRoles), and why a role IAM
@@ -109,6 +111,7 @@ func (s *suggester) resolveRoles(ctx context.Context, a *aggregator, rep *Report
 		if arn, ok := alias[u.principal.ARN]; ok && u.principal.Kind == Role {
 			u.principal.ARN = arn
 			k.principal = u.principal.String()
+			u.sample.ctx.withRoleARN(u.sample.caller, u.principal)
 		}
 		a.mergeUse(k, u)
 	}
@@ -130,4 +133,20 @@ func (s *suggester) getRole(ctx context.Context, p Principal) (string, error) {
 		return "", &Error{Op: "GetRole", Resource: name, Err: fmt.Errorf("IAM answered the ARN %q, not a role %s of account %s", arn, name, p.Account)}
 	}
 	return arn, nil
+}
+
+// withRoleARN sets aws:PrincipalArn for a session of a role that lives
+// under a path: policy derives a session's aws:PrincipalArn from the
+// session ARN, which has no path (role/NAME), while for an assumed role
+// AWS gives the role's ARN (IAM user guide, "AWS global condition context
+// keys", aws:PrincipalArn: arn:aws:iam::ACCOUNT:role/role-name, not the
+// session's), which has it.
+func (c *requestContext) withRoleARN(caller policy.Caller, p Principal) {
+	if p.Kind != Role || !strings.Contains(caller.ARN, ":assumed-role/") {
+		return
+	}
+	i := strings.Index(p.ARN, ":role/")
+	if i >= 0 && strings.Contains(p.ARN[i+len(":role/"):], "/") {
+		c.principalARN = p.ARN
+	}
 }
