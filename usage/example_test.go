@@ -86,8 +86,14 @@ func ExampleSuggest() {
 	js, _ := rep.BucketPolicy.Marshal()
 	fmt.Println(string(js))
 	fmt.Printf("replayed %d, allowed %d, broken %d\n", rep.Replay.Requests, rep.Replay.Allowed, rep.Replay.Broken)
+	// The log names the role's sessions, not its path: without Input.IAM
+	// (or CloudTrail) the proposal's role/reader is a guess, and says so.
+	for _, r := range rep.UnresolvedRoles {
+		fmt.Println("path unknown:", r.Principal, r.Requests)
+	}
 	// Output:
 	// arn:aws:iam::111122223333:role/reader s3:GetObject [arn:aws:s3:::reports/2024/*] 2
 	// {"Version":"2012-10-17","Statement":[{"Sid":"RoleReaderObjects","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/reader"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/2024/*"}]}
 	// replayed 2, allowed 2, broken 0
+	// path unknown: arn:aws:iam::111122223333:role/reader 2
 }
