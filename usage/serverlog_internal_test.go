@@ -9,8 +9,6 @@ import (
 	"unsafe"
 )
 
-const logTimeLayout = "02/Jan/2006:15:04:05 -0700"
-
 // checkLogTime fails t unless parseLogTime and time.Parse agree on s.
 func checkLogTime(t *testing.T, s string) {
 	t.Helper()
@@ -59,6 +57,7 @@ func TestParseLogTimeMatchesTimeParse(t *testing.T) {
 		"06/Feb/2019:00:00:60 +0000", "06/Feb/2019:00:00:38 +2400", "06/Feb/2019:00:00:38 +2500",
 		"06/Feb/2019:00:00:38 +0060", "06/Feb/2019:00:00:38 +0061", "06/Feb/2019:00:00:38 -0000",
 		"01/feB/0000:0:00:00 +0000", "06/Feb/2019:7:00:38 +0000", "06/Feb/2019:x:00:38 +0000", "06/Feb/2019::00:38 +0000",
+		"01/feB/0000:0:00:00  +0000", "06/Feb/2019:00:00:38   +0000", " 06/Feb/2019:00:00:38 +0000",
 		"06/Fex/2019:00:00:38 +0000", "06/F\xc5b/2019:00:00:38 +0000", "6/Feb/2019:00:00:38 +00000",
 	} {
 		checkLogTime(t, s)
