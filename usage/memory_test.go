@@ -79,21 +79,21 @@ func (g *genLog) line(b []byte, i int) []byte {
 	return b
 }
 
-// TestSuggestMemoryIsFlat streams 500,000 generated lines (about 125 MB,
-// every key different) through Suggest, twice (learn and prove: a million
-// lines read), and measures the live heap after a GC every 20,000 lines:
-// once the key sets have filled up (by the third measure: each tuple
-// remembers at most DefaultMaxTrackedKeys keys), it must stay within 2 MiB
-// of that measure. Memory is bounded by the (principal, action, prefix)
+// TestSuggestMemoryIsFlat streams 1,500,000 generated lines (about 375 MB,
+// every key different) through Suggest, twice (learn and prove: three
+// million lines read), and measures the live heap after a GC every 60,000
+// lines: once the key sets have filled up (by the third measure: each
+// tuple remembers at most DefaultMaxTrackedKeys keys), it must stay within
+// 2 MiB of that measure. Memory is bounded by the (principal, action, prefix)
 // tuples, not by the size of the logs: anything kept per line read, even 5
-// bytes of it, would grow the heap past the bound over the 460,000 lines
+// bytes of it, would grow the heap past the bound over the 1,380,000 lines
 // that follow the base in the first pass alone. (Kept every key, as without
 // the bound on tracked keys, the heap reaches 54 MB.)
 func TestSuggestMemoryIsFlat(t *testing.T) {
 	if testing.Short() {
-		t.Skip("streams 500,000 lines twice")
+		t.Skip("streams 1,500,000 lines twice")
 	}
-	lines := 500_000
+	lines := 1_500_000
 	if raceEnabled {
 		lines = 100_000 // the race detector makes it slow
 	}
