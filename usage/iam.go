@@ -57,9 +57,8 @@ func (s *suggester) readIdentityPolicies(ctx context.Context, a *aggregator) err
 	sort.Slice(principals, func(i, j int) bool { return principals[i].ARN < principals[j].ARN })
 	for _, p := range principals {
 		docs, err := s.policiesOf(ctx, p)
-		var ae smithy.APIError
 		switch {
-		case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchEntity":
+		case isNoSuchEntity(err):
 			continue
 		case err != nil:
 			return &Error{Op: "reading identity policies of", Resource: p.ARN, Err: err}
@@ -169,4 +168,11 @@ func policyARNs(ps []types.AttachedPolicy) []string {
 		out[i] = aws.ToString(ap.PolicyArn)
 	}
 	return out
+}
+
+// isNoSuchEntity reports whether err is IAM's answer for a user, role or
+// policy it does not have.
+func isNoSuchEntity(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchEntity"
 }

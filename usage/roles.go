@@ -2,14 +2,12 @@ package usage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/policy"
 )
@@ -81,9 +79,8 @@ func (s *suggester) resolveRoles(ctx context.Context, a *aggregator, rep *Report
 		switch {
 		case s.in.IAM != nil && p.Account == s.owner:
 			arn, err := s.getRole(ctx, p)
-			var ae smithy.APIError
 			switch {
-			case errors.As(err, &ae) && ae.ErrorCode() == "NoSuchEntity":
+			case isNoSuchEntity(err):
 				s.missingRoles[guess] = true
 				reason = reasonPathNoSuchRole
 			case err != nil:
