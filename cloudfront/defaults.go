@@ -48,6 +48,15 @@ const (
 	// DefaultCallerReferencePrefix prefixes the CallerReference of created
 	// distributions.
 	DefaultCallerReferencePrefix = "s3secure-"
+	// MaxConfigWriteAttempts bounds the writes of one distribution or
+	// origin access control configuration change. Each write carries the
+	// ETag of the read it was merged into (If-Match); when another writer
+	// changed the configuration in between, CloudFront answers 412
+	// PreconditionFailed, and the configuration is read again, the change
+	// merged into what that writer left, and written again. After this many
+	// refused writes the call fails with ErrConcurrentUpdate: something
+	// keeps changing the configuration, and a person should look.
+	MaxConfigWriteAttempts = 3
 	// DefaultDeployPollInterval is how often Migrate polls the distribution
 	// status while waiting for Deployed.
 	DefaultDeployPollInterval = 20 * time.Second

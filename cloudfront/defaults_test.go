@@ -24,6 +24,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "s3secure-s3-origin", cloudfront.DefaultOriginID)
 	assert.Equal(t, "s3secure-", cloudfront.DefaultOACNamePrefix)
 	assert.Equal(t, "s3secure-", cloudfront.DefaultCallerReferencePrefix)
+	assert.Equal(t, 3, cloudfront.MaxConfigWriteAttempts)
 	assert.Equal(t, 20*time.Second, cloudfront.DefaultDeployPollInterval)
 	assert.Equal(t, 25*time.Minute, cloudfront.DefaultDeployTimeout)
 	assert.Equal(t, time.Hour, cloudfront.DefaultMaxSignedExpiry)

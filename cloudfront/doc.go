@@ -42,9 +42,16 @@
 // is merged into what they wrote and written again, 5 writes at most;
 // after that, or when the endpoint does not keep the change, the call
 // fails with [ErrConflict].
-// Distribution configurations are written with UpdateDistribution and
-// If-Match, so a concurrent change fails with PreconditionFailed instead of
-// being overwritten.
+// Distribution configurations (and an origin access control's, when its
+// signing is fixed) are written with If-Match on the ETag of the read the
+// change was merged into, so CloudFront refuses with 412
+// PreconditionFailed a write over a configuration someone changed since,
+// instead of overwriting it. The configuration is then read again, checked
+// and changed again from that read (what the other writer put there is
+// kept; a read that needs nothing any more is not written) and written
+// again, [MaxConfigWriteAttempts] writes at most; after that the call
+// fails with [ErrConcurrentUpdate], which also wraps CloudFront's last
+// *types.PreconditionFailed.
 // A setup problem (credentials that cannot be retrieved or that AWS
 // refuses, a refused connection, a host name that does not resolve, a TLS
 // failure) is never retried, by the write discipline or by the client's
@@ -147,8 +154,9 @@
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
 // [ErrOriginNotFound], [ErrWebsiteEndpoint], [ErrUsesOAI],
-// [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict], [ErrNotDeployed],
-// [ErrOACMisconfigured]) or the SDK's error, which errors.As reaches as a
+// [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
+// [ErrConcurrentUpdate], [ErrNotDeployed], [ErrOACMisconfigured]) or the
+// SDK's error, which errors.As reaches as a
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The
 // partial Result is returned with the error. Signing errors wrap
 // [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],

@@ -70,6 +70,15 @@ var (
 	// another writer puts the old policy back each time). What the other
 	// writer wrote was kept; run the call again once they are done.
 	ErrConflict = errors.New("cloudfront: another writer kept replacing the policy")
+	// ErrConcurrentUpdate means a distribution's (or an origin access
+	// control's) configuration changed between each of the wiring's reads
+	// and its write, MaxConfigWriteAttempts times in a row: CloudFront
+	// refused every write with 412 PreconditionFailed (If-Match on the
+	// read's ETag), so nothing the other writer put there was overwritten,
+	// and the change the wiring wanted is not made. The error also wraps
+	// the last *types.PreconditionFailed. Run the call again once the other
+	// writer is done.
+	ErrConcurrentUpdate = errors.New("cloudfront: the configuration kept changing while it was being written")
 
 	// ErrNoExpiry means a signed URL or cookie was requested without an
 	// expiry time.

@@ -59,7 +59,11 @@ type MigrateOptions struct {
 //     statement limited the same way, and a limit it cannot carry (a Deny
 //     naming the OAI) stops Migrate with ErrPolicyConflict before any write;
 //  3. switch the origin: set OriginAccessControlId, empty
-//     OriginAccessIdentity (UpdateDistribution with If-Match);
+//     OriginAccessIdentity (UpdateDistribution with If-Match; a
+//     configuration changed by someone else in between is read again and
+//     switched from that read, MaxConfigWriteAttempts writes at most, and
+//     an origin that names another OAI by then stops Migrate with
+//     ErrConcurrentUpdate);
 //  4. wait until the distribution is Deployed, so no edge location still
 //     signs as the OAI;
 //  5. remove the bucket policy statements that exist only for the OAI, if
@@ -77,7 +81,8 @@ type MigrateOptions struct {
 //
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrOriginNotFound], [ErrNotDeployed],
-// [ErrOACMisconfigured], [ErrConflict], or the SDK's error (AccessDenied
+// [ErrOACMisconfigured], [ErrConflict], [ErrConcurrentUpdate], or the
+// SDK's error (AccessDenied
 // when the bucket belongs to an account other than the expected owner).
 // Every S3 request carries ExpectedBucketOwner: MigrateOptions'
 // ExpectedBucketOwner, else the distribution's account. The Result lists what was done.
@@ -186,27 +191,33 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return fail(StepBucketPolicy, err)
 	}
 
-	// 3. Switch the origin.
-	if oldOAI != "" || aws.ToString(origin.OriginAccessControlId) != oacID {
-		origin.OriginAccessControlId = aws.String(oacID)
-		origin.S3OriginConfig = &types.S3OriginConfig{
-			OriginAccessIdentity: aws.String(""),
-			OriginReadTimeout:    originReadTimeout(origin),
-		}
-		out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{
-			Id: aws.String(distributionID), IfMatch: cfgOut.ETag, DistributionConfig: cfg,
-		}, noSetupRetryCF)
-		if err != nil {
-			return fail(StepUpdateDistribution, err)
-		}
-		setDistribution(res, out.Distribution)
-		detail := fmt.Sprintf("origin %s -> OAC %s", aws.ToString(origin.Id), oacID)
-		if oldOAI != "" {
-			detail = fmt.Sprintf("origin %s: %s -> OAC %s", aws.ToString(origin.Id), describeOAI(oldOAI), oacID)
-		}
-		res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: detail})
+	// 3. Switch the origin, with If-Match on the read's ETag; a
+	// configuration another writer changed since is read again and the
+	// switch merged into that read (see ifMatchWrite), so their change
+	// stays.
+	originID := aws.ToString(origin.Id)
+	switchOrigin := func(cfg *types.DistributionConfig) ([]string, error) {
+		return switchToOAC(cfg, bucket, res.Region, oldOAI, oacID)
+	}
+	changes, err := switchOrigin(cfg)
+	if err != nil {
+		return fail(StepFindDistribution, err)
+	}
+	written, err := distributionWrite(cf, distributionID, switchOrigin,
+		func(out *cfsdk.UpdateDistributionOutput) { setDistribution(res, out.Distribution) }).run(ctx, cfg, cfgOut.ETag, changes)
+	if err != nil {
+		return fail(StepUpdateDistribution, err)
+	}
+	if written != nil {
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: written[0]})
 	} else {
-		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("origin %s already uses OAC %s", aws.ToString(origin.Id), oacID)})
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("origin %s already uses OAC %s", originID, oacID)})
+		if len(changes) > 0 {
+			// Another writer made the switch since the first read: the
+			// status read then is stale, and the wait below must see
+			// their change deployed.
+			res.Status = ""
+		}
 	}
 
 	// 5 needs the OAIs whose statements may go: the origin's, the one
@@ -301,6 +312,40 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		}
 	}
 	return res, nil
+}
+
+// switchToOAC switches cfg's origin for the bucket to the OAC oacID, with
+// an empty OriginAccessIdentity, and says what it changed (nothing when
+// the origin already uses the OAC). oldOAI is the identity the origin
+// used when Migrate first read it ("" for none): an origin that names
+// another identity now was changed by someone else since, and the bucket
+// policy was checked against oldOAI's statements only, so it is refused
+// with ErrConcurrentUpdate and nothing is written.
+func switchToOAC(cfg *types.DistributionConfig, bucket, region, oldOAI, oacID string) ([]string, error) {
+	i := bucketOrigin(cfg, bucket)
+	if i < 0 {
+		return nil, noOrigin(cfg, bucket, region)
+	}
+	origin := &cfg.Origins.Items[i]
+	if origin.CustomOriginConfig != nil {
+		return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id))
+	}
+	cur := oaiIDOf(origin)
+	if cur != "" && cur != oldOAI {
+		return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), describeOAI(oldOAI))
+	}
+	if cur == "" && aws.ToString(origin.OriginAccessControlId) == oacID {
+		return nil, nil
+	}
+	origin.OriginAccessControlId = aws.String(oacID)
+	origin.S3OriginConfig = &types.S3OriginConfig{
+		OriginAccessIdentity: aws.String(""),
+		OriginReadTimeout:    originReadTimeout(origin),
+	}
+	if cur != "" {
+		return []string{fmt.Sprintf("origin %s: %s -> OAC %s", aws.ToString(origin.Id), describeOAI(cur), oacID)}, nil
+	}
+	return []string{fmt.Sprintf("origin %s -> OAC %s", aws.ToString(origin.Id), oacID)}, nil
 }
 
 // withoutOAIStatements returns doc without the statements that exist only

@@ -79,20 +79,69 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 	}
 	// "never" turns signing off for every origin using the OAC and
 	// "no-override" lets a viewer's Authorization header through; both
-	// break the bucket policy's OAC grant. Fix it in place.
-	got, err := c.GetOriginAccessControl(ctx, &cfsdk.GetOriginAccessControlInput{Id: aws.String(id)}, noSetupRetryCF)
+	// break the bucket policy's OAC grant. Fix it in place, with If-Match
+	// on the read's ETag: a configuration another writer changed since is
+	// read again and fixed from that read (see ifMatchWrite), keeping
+	// their name and description.
+	w := ifMatchWrite[*types.OriginAccessControlConfig]{
+		what: "origin access control " + id,
+		read: func(ctx context.Context) (*types.OriginAccessControlConfig, *string, error) {
+			got, err := c.GetOriginAccessControl(ctx, &cfsdk.GetOriginAccessControlInput{Id: aws.String(id)}, noSetupRetryCF)
+			if err != nil {
+				return nil, nil, err
+			}
+			if got.OriginAccessControl == nil || got.OriginAccessControl.OriginAccessControlConfig == nil {
+				return nil, nil, fmt.Errorf("%w: %s (%s) was read without a configuration", ErrOACMisconfigured, name, id)
+			}
+			return got.OriginAccessControl.OriginAccessControlConfig, got.ETag, nil
+		},
+		merge: func(cur *types.OriginAccessControlConfig) ([]string, error) {
+			return fixOACSigning(cur, name, id)
+		},
+		write: func(ctx context.Context, cur *types.OriginAccessControlConfig, etag *string) error {
+			_, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
+				Id: aws.String(id), IfMatch: etag, OriginAccessControlConfig: cur,
+			}, noSetupRetryCF)
+			return err
+		},
+	}
+	cur, etag, err := w.read(ctx)
 	if err != nil {
 		return "", act, err
 	}
-	want.Description = got.OriginAccessControl.OriginAccessControlConfig.Description
-	if _, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
-		Id: aws.String(id), IfMatch: got.ETag, OriginAccessControlConfig: &want,
-	}, noSetupRetryCF); err != nil {
+	changes, err := fixOACSigning(cur, name, id)
+	if err != nil {
 		return "", act, err
 	}
+	written, err := w.run(ctx, cur, etag, changes)
+	if err != nil {
+		return "", act, err
+	}
+	if written == nil {
+		act.Detail = fmt.Sprintf("origin access control %s (%s): s3, sigv4, always (fixed by another writer since it was listed)%s", id, name, lost)
+		return id, act, nil
+	}
 	act.Change = ChangeUpdated
-	act.Detail = fmt.Sprintf("origin access control %s (%s): signing %s/%s -> sigv4/always%s", id, name, found.SigningProtocol, found.SigningBehavior, lost)
+	act.Detail = fmt.Sprintf("origin access control %s (%s): signing %s%s", id, name, written[0], lost)
 	return id, act, nil
+}
+
+// fixOACSigning makes cur, the configuration of the OAC id called name,
+// sign every request with SigV4, and says what it changed (nothing when
+// it already does). Everything else is kept as read. An OAC for another
+// origin type is refused with ErrOACMisconfigured.
+func fixOACSigning(cur *types.OriginAccessControlConfig, name, id string) ([]string, error) {
+	if cur.OriginAccessControlOriginType != types.OriginAccessControlOriginTypesS3 {
+		return nil, fmt.Errorf("%w: %s (%s) is for origin type %q, not s3", ErrOACMisconfigured, name, id, cur.OriginAccessControlOriginType)
+	}
+	if cur.SigningBehavior == types.OriginAccessControlSigningBehaviorsAlways &&
+		cur.SigningProtocol == types.OriginAccessControlSigningProtocolsSigv4 {
+		return nil, nil
+	}
+	change := fmt.Sprintf("%s/%s -> sigv4/always", cur.SigningProtocol, cur.SigningBehavior)
+	cur.SigningBehavior = types.OriginAccessControlSigningBehaviorsAlways
+	cur.SigningProtocol = types.OriginAccessControlSigningProtocolsSigv4
+	return []string{change}, nil
 }
 
 // findOAC returns the summary of the origin access control called name,

@@ -201,7 +201,10 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 //     origin and the secure defaults, or, for an existing distribution (the
 //     given one or the one found), switches the bucket's origin to the OAC
 //     and enforces the secure defaults on the behaviors that target it,
-//     with GetDistributionConfig and UpdateDistribution with If-Match;
+//     with GetDistributionConfig and UpdateDistribution with If-Match (a
+//     configuration changed by someone else in between is read, checked
+//     and secured again, MaxConfigWriteAttempts writes at most; see
+//     "Writes" in the package documentation);
 //  4. it merges into the bucket policy the statement that lets CloudFront
 //     read objects for this distribution only, keeping every other
 //     statement, with the package's write discipline (see "Writes" in the
@@ -224,7 +227,7 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
 // [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
-// [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
+// [ErrConcurrentUpdate], [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
 // belongs to an account other than the expected owner;
 // *types.DistributionAlreadyExists when no distribution this call asked
 // for carries its CallerReference). The refusals of an existing
@@ -592,13 +595,45 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o
 		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("distribution %s already serves %s through OAC %s with the secure defaults", id, res.Bucket, res.OriginAccessControlID)})
 		return nil
 	}
-	out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: cfgOut.ETag, DistributionConfig: cfg}, noSetupRetryCF)
+	// Written with If-Match on the read's ETag; a configuration another
+	// writer changed since is read again and secured again from that read
+	// (see ifMatchWrite), so their change stays.
+	written, err := distributionWrite(cf, id, func(cfg *types.DistributionConfig) ([]string, error) {
+		return secureExisting(o, cfg, res.Bucket, res.Region, res.OriginAccessControlID)
+	}, func(out *cfsdk.UpdateDistributionOutput) { setDistribution(res, out.Distribution) }).run(ctx, cfg, cfgOut.ETag, changes)
 	if err != nil {
 		return &StepError{Step: StepUpdateDistribution, Err: err}
 	}
-	setDistribution(res, out.Distribution)
-	res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: fmt.Sprintf("distribution %s: %s", id, joinChanges(changes))})
+	if written == nil {
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("distribution %s already serves %s through OAC %s with the secure defaults (another writer changed it while it was being secured; read again, it needed nothing more)", id, res.Bucket, res.OriginAccessControlID)})
+		return nil
+	}
+	res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: fmt.Sprintf("distribution %s: %s", id, joinChanges(written))})
 	return nil
+}
+
+// distributionWrite is the If-Match write of distribution id's
+// configuration, merged with merge (see ifMatchWrite); done receives the
+// answer to the write that took.
+func distributionWrite(cf CloudFrontAPI, id string, merge func(*types.DistributionConfig) ([]string, error), done func(*cfsdk.UpdateDistributionOutput)) ifMatchWrite[*types.DistributionConfig] {
+	return ifMatchWrite[*types.DistributionConfig]{
+		what: "distribution " + id,
+		read: func(ctx context.Context) (*types.DistributionConfig, *string, error) {
+			out, err := cf.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)}, noSetupRetryCF)
+			if err != nil {
+				return nil, nil, err
+			}
+			return out.DistributionConfig, out.ETag, nil
+		},
+		merge: merge,
+		write: func(ctx context.Context, cfg *types.DistributionConfig, etag *string) error {
+			out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: etag, DistributionConfig: cfg}, noSetupRetryCF)
+			if err == nil {
+				done(out)
+			}
+			return err
+		},
+	}
 }
 
 func joinChanges(c []string) string {
