@@ -586,8 +586,10 @@ func (c *checker) public(write bool) ControlResult {
 				if g.Grantee == nil || !slices.Contains(aclPerms, g.Permission) {
 					continue
 				}
-				switch uri := aws.ToString(g.Grantee.URI); uri {
-				case policy.AllUsersURI, policy.AuthenticatedUsersURI:
+				// policy.IsPublicGrantee is the one rule for a public
+				// grantee (any case, http or https), as the account-level
+				// Block Public Access plan applies it.
+				if uri := aws.ToString(g.Grantee.URI); policy.IsPublicGrantee(uri) {
 					reasons = append(reasons, fmt.Sprintf("bucket ACL grants %s to %s", g.Permission, uri[strings.LastIndexByte(uri, '/')+1:]))
 				}
 			}
