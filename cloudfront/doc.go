@@ -72,7 +72,17 @@
 // again (by [ServeBucket] or [Migrate]) is answered
 // OriginAccessControlAlreadyExists; the OAC of that name is then found and
 // checked as one found by listing is (one another writer made in the
-// meantime too).
+// meantime too). [CreateLegacyOAI] creates its identity under the
+// bucket's CallerReference, which CloudFront answers, when sent again
+// with the same content, with the identity already made; an identity
+// with that CallerReference and other content
+// (CloudFrontOriginAccessIdentityAlreadyExists), or with the library's
+// comment and another CallerReference, is never used. [CreateKeyGroup]
+// uses a public key of its name that CloudFront says exists
+// (PublicKeyAlreadyExists) only when it carries the call's
+// CallerReference and exactly the call's key, and a key group of its name
+// (KeyGroupAlreadyExists) only when it trusts exactly that public key and
+// no other; anything else stays CloudFront's error.
 //
 // The package declares the narrow client interfaces it needs
 // ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client

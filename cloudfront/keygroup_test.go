@@ -70,8 +70,11 @@ func TestCreateKeyGroupRefusesBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions)
 	assert.Empty(t, e.cf.Counts())
 
+	// The same name with another key is refused; the same key again is
+	// TestCreateKeyGroupRunAgain.
 	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &rsaKey(t).PublicKey)
 	require.NoError(t, err)
-	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &rsaKey(t).PublicKey)
+	other, _ := otherKeyPEM(t)
+	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &other.PublicKey)
 	assert.Equal(t, "PublicKeyAlreadyExists", apiErrorCode(err))
 }

@@ -54,7 +54,16 @@ type LegacyOAIOptions struct {
 // still need it, and plan a [Migrate].
 //
 // The identity is found again by its comment ("s3secure legacy OAI for
-// bucket B"), so a second call creates nothing and writes nothing.
+// bucket B") and used only when it was made with the CallerReference
+// "s3secure-oai-B" (anyone can write a comment), so a second call creates
+// nothing and writes nothing. It is created with that CallerReference,
+// and CloudFront
+// answers a repeat of that request with the identity the first one made,
+// so neither a create whose response was lost and that the client's
+// retryer sent again, nor a run after someone changed the comment, makes
+// a second identity. An identity made with that CallerReference and
+// another comment is CloudFront's CloudFrontOriginAccessIdentityAlreadyExists
+// and is never adopted.
 //
 // The statement is merged into the bucket policy with the package's write
 // discipline (read just before the write, merged, written, verified; see
@@ -63,7 +72,8 @@ type LegacyOAIOptions struct {
 // Errors: [ErrInvalidBucket], and [ErrInvalidOptions] for a nil client or a
 // malformed ExpectedBucketOwner, before any request; otherwise a
 // [*StepError] wrapping [ErrPublicAccessBlockOff] (Block Public Access must
-// be on, as for ServeBucket), [ErrConflict] or the SDK's error.
+// be on, as for ServeBucket), [ErrConflict] or the SDK's error (for
+// example *types.CloudFrontOriginAccessIdentityAlreadyExists, above).
 func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *LegacyOAIOptions) (*LegacyOAI, error) {
 	var o LegacyOAIOptions
 	if opts != nil {
@@ -91,26 +101,65 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 		return fail(StepCheckBucket, ErrPublicAccessBlockOff)
 	}
 	comment := "s3secure legacy OAI for bucket " + bucket
+	ref := DefaultCallerReferencePrefix + "oai-" + bucket
 	found, err := findOAIByComment(ctx, cf, comment)
 	if err != nil {
 		return fail(StepOriginAccessID, err)
+	}
+	skipped := ""
+	if found != nil {
+		// Anyone can write a comment: the identity is this bucket's only
+		// when it was made with the bucket's CallerReference.
+		got, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: found.Id}, noSetupRetryCF)
+		if err != nil {
+			return fail(StepOriginAccessID, err)
+		}
+		if o := got.CloudFrontOriginAccessIdentity; o == nil || o.CloudFrontOriginAccessIdentityConfig == nil ||
+			aws.ToString(o.CloudFrontOriginAccessIdentityConfig.CallerReference) != ref {
+			got := ""
+			if o != nil && o.CloudFrontOriginAccessIdentityConfig != nil {
+				got = aws.ToString(o.CloudFrontOriginAccessIdentityConfig.CallerReference)
+			}
+			skipped = fmt.Sprintf("; %s has the comment but CallerReference %q, not %s: not used", describeOAI(aws.ToString(found.Id)), got, ref)
+			found = nil
+		}
 	}
 	if found != nil {
 		res.ID, res.S3CanonicalUserID = aws.ToString(found.Id), aws.ToString(found.S3CanonicalUserId)
 		res.Actions = append(res.Actions, Action{Step: StepOriginAccessID, Change: ChangeNone, Detail: describeOAI(res.ID) + " (legacy)"})
 	} else {
+		// The CallerReference is the bucket's, so a repeat of this
+		// request (the SDK's retry after a lost response, or a later run
+		// that no longer finds the identity by its comment) is answered
+		// by CloudFront with the identity the first one made, never a
+		// second one; the same reference with other content is
+		// CloudFrontOriginAccessIdentityAlreadyExists, and nothing is
+		// adopted (API reference, CloudFrontOriginAccessIdentityConfig).
 		out, err := cf.CreateCloudFrontOriginAccessIdentity(ctx, &cfsdk.CreateCloudFrontOriginAccessIdentityInput{
 			CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
-				CallerReference: aws.String(DefaultCallerReferencePrefix + "oai-" + bucket),
+				CallerReference: aws.String(ref),
 				Comment:         aws.String(comment),
 			},
 		}, noSetupRetryCF)
 		if err != nil {
+			if apiCode(err) == "CloudFrontOriginAccessIdentityAlreadyExists" {
+				err = fmt.Errorf("%w; an origin access identity was made with CallerReference %s and another comment than %q, so it is not provably this bucket's: not adopted", err, ref, comment)
+			}
 			return fail(StepOriginAccessID, err)
 		}
 		o := out.CloudFrontOriginAccessIdentity
 		res.ID, res.S3CanonicalUserID = aws.ToString(o.Id), aws.ToString(o.S3CanonicalUserId)
-		res.Actions = append(res.Actions, Action{Step: StepOriginAccessID, Change: ChangeCreated, Detail: describeOAI(res.ID) + " (legacy)"})
+		act := Action{Step: StepOriginAccessID, Change: ChangeCreated, Detail: describeOAI(res.ID) + " (legacy)"}
+		if o.CloudFrontOriginAccessIdentityConfig != nil {
+			if now := aws.ToString(o.CloudFrontOriginAccessIdentityConfig.Comment); now != comment {
+				// The identity CloudFront answered was made earlier by the
+				// same request; its comment was changed since.
+				act.Change = ChangeNone
+				act.Detail += fmt.Sprintf(", made earlier under CallerReference %s (its comment is now %q)", ref, now)
+			}
+		}
+		act.Detail += skipped
+		res.Actions = append(res.Actions, act)
 	}
 	res.OriginValue = OAIOriginPrefix + res.ID
 

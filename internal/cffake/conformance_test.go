@@ -434,9 +434,25 @@ func scenarioOAI(t *testing.T, tg target) {
 	assert.Regexp(t, `^[0-9a-f]{96}$`, aws.ToString(o.S3CanonicalUserId))
 	assert.Contains(t, aws.ToString(created.Location), "/origin-access-identity/cloudfront/"+aws.ToString(o.Id))
 
+	// "If the CallerReference is a value already sent in a previous
+	// identity request, and the content of the
+	// CloudFrontOriginAccessIdentityConfig is identical to the original
+	// request (ignoring white space), the response includes the same
+	// information returned to the original request." (API reference,
+	// CloudFrontOriginAccessIdentityConfig.CallerReference)
 	again, err := c.CreateCloudFrontOriginAccessIdentity(ctx, in)
 	require.NoError(t, err, "an identical request with the same CallerReference returns the existing identity")
 	assert.Equal(t, aws.ToString(o.Id), aws.ToString(again.CloudFrontOriginAccessIdentity.Id))
+	// "If the CallerReference is a value you already sent in a previous
+	// request to create an identity, but the content of the
+	// CloudFrontOriginAccessIdentityConfig is different from the original
+	// request, CloudFront returns a
+	// CloudFrontOriginAccessIdentityAlreadyExists error."
+	_, err = c.CreateCloudFrontOriginAccessIdentity(ctx, &cloudfront.CreateCloudFrontOriginAccessIdentityInput{CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
+		CallerReference: aws.String(ref), Comment: aws.String("another comment"),
+	}})
+	var oaiExists *types.CloudFrontOriginAccessIdentityAlreadyExists
+	assert.ErrorAs(t, err, &oaiExists)
 
 	got, err := c.GetCloudFrontOriginAccessIdentity(ctx, &cloudfront.GetCloudFrontOriginAccessIdentityInput{Id: o.Id})
 	require.NoError(t, err)
@@ -480,6 +496,50 @@ func scenarioKeyGroups(t *testing.T, tg target) {
 	got, err := c.GetKeyGroup(ctx, &cloudfront.GetKeyGroupInput{Id: aws.String(kgID)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{pkID}, got.KeyGroup.KeyGroupConfig.Items)
+
+	// Both lists name what was made: the public key by name and ID, the
+	// key group with its configuration (its keys).
+	keys, err := c.ListPublicKeys(ctx, &cloudfront.ListPublicKeysInput{})
+	require.NoError(t, err)
+	require.NotNil(t, keys.PublicKeyList)
+	var listedKey *types.PublicKeySummary
+	for i, k := range keys.PublicKeyList.Items {
+		if aws.ToString(k.Id) == pkID {
+			listedKey = &keys.PublicKeyList.Items[i]
+		}
+	}
+	require.NotNil(t, listedKey, "ListPublicKeys lists %s", pkID)
+	assert.Equal(t, name, aws.ToString(listedKey.Name))
+	assert.Equal(t, int32(len(keys.PublicKeyList.Items)), aws.ToInt32(keys.PublicKeyList.Quantity))
+	groups, err := c.ListKeyGroups(ctx, &cloudfront.ListKeyGroupsInput{})
+	require.NoError(t, err)
+	require.NotNil(t, groups.KeyGroupList)
+	var listedGroup *types.KeyGroup
+	for _, g := range groups.KeyGroupList.Items {
+		if g.KeyGroup != nil && aws.ToString(g.KeyGroup.Id) == kgID {
+			listedGroup = g.KeyGroup
+		}
+	}
+	require.NotNil(t, listedGroup, "ListKeyGroups lists %s", kgID)
+	assert.Equal(t, name, aws.ToString(listedGroup.KeyGroupConfig.Name))
+	assert.Equal(t, []string{pkID}, listedGroup.KeyGroupConfig.Items)
+
+	if !tg.quirks.noReferenceChecks {
+		// "A string included in the request to help make sure that the
+		// request can't be replayed" (PublicKeyConfig.CallerReference):
+		// the same request again is refused, "The specified public key
+		// already exists." And "A key group with this name already
+		// exists. You must provide a unique name." (KeyGroupAlreadyExists).
+		_, err = c.CreatePublicKey(ctx, &cloudfront.CreatePublicKeyInput{PublicKeyConfig: &types.PublicKeyConfig{
+			CallerReference: aws.String(name), Name: aws.String(name),
+			EncodedKey: aws.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))),
+		}})
+		var pkExists *types.PublicKeyAlreadyExists
+		assert.ErrorAs(t, err, &pkExists)
+		_, err = c.CreateKeyGroup(ctx, &cloudfront.CreateKeyGroupInput{KeyGroupConfig: &types.KeyGroupConfig{Name: aws.String(name), Items: []string{pkID}}})
+		var kgExists *types.KeyGroupAlreadyExists
+		assert.ErrorAs(t, err, &kgExists)
+	}
 
 	cfg := distConfig(unique("ref"), "", "")
 	cfg.DefaultCacheBehavior.TrustedKeyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{kgID}}

@@ -6,7 +6,7 @@
 // s3secure uses: origin access controls (create, get, get config, list,
 // update, delete), legacy origin access identities (create, get, get config,
 // list, delete), distributions (create, create with tags, get, get config,
-// list, update, delete), public keys and key groups (create, get) for
+// list, update, delete), public keys and key groups (create, get, list) for
 // signed URLs, and resource tagging.
 //
 // It tells the truth where the library depends on it:
@@ -22,6 +22,14 @@
 //     UpdateDistribution;
 //   - distributions move from InProgress to Deployed on the fake's clock
 //     (Options.DeployDelay) or when a test calls [Fake.Deploy];
+//   - a repeated CreateCloudFrontOriginAccessIdentity with the
+//     CallerReference and content of the request that made an identity is
+//     answered with that identity, with other content
+//     CloudFrontOriginAccessIdentityAlreadyExists (as the API reference
+//     documents); a repeated CreatePublicKey (same CallerReference or
+//     name) is PublicKeyAlreadyExists and a key group name already taken
+//     KeyGroupAlreadyExists, since the reference documents no replay
+//     answer for them;
 //   - OAC names are unique, an OAC or OAI used by a distribution cannot be
 //     deleted, a distribution must be disabled and deployed before deletion,
 //     CallerReference cannot change, an origin cannot carry both an OAC and a

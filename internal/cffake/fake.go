@@ -110,6 +110,8 @@ var writeOps = map[string]bool{
 	"CreateDistributionWithTags":           true,
 	"UpdateDistribution":                   true,
 	"DeleteDistribution":                   true,
+	"CreatePublicKey":                      true,
+	"CreateKeyGroup":                       true,
 	"TagResource":                          true,
 	"UntagResource":                        true,
 }
@@ -233,8 +235,10 @@ var routes = []route{
 	{"PUT", []string{"distribution", "*", "config"}, "", "UpdateDistribution", func(f *Fake) handlerFunc { return f.updateDistribution }},
 
 	{"POST", []string{"public-key"}, "", "CreatePublicKey", func(f *Fake) handlerFunc { return f.createPublicKey }},
+	{"GET", []string{"public-key"}, "", "ListPublicKeys", func(f *Fake) handlerFunc { return f.listPublicKeys }},
 	{"GET", []string{"public-key", "*"}, "", "GetPublicKey", func(f *Fake) handlerFunc { return f.getPublicKey }},
 	{"POST", []string{"key-group"}, "", "CreateKeyGroup", func(f *Fake) handlerFunc { return f.createKeyGroup }},
+	{"GET", []string{"key-group"}, "", "ListKeyGroups", func(f *Fake) handlerFunc { return f.listKeyGroups }},
 	{"GET", []string{"key-group", "*"}, "", "GetKeyGroup", func(f *Fake) handlerFunc { return f.getKeyGroup }},
 
 	{"GET", []string{"tagging"}, "", "ListTagsForResource", func(f *Fake) handlerFunc { return f.listTags }},

@@ -1,8 +1,12 @@
 package cffake_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -230,4 +234,88 @@ func FuzzDistributionConfig(f *testing.F) {
 			t.Fatalf("status %d for %q", rec.Code, body)
 		}
 	})
+}
+
+// TestOAIRepeatIsComparedWithTheOriginalRequest: CloudFront compares a
+// repeated CreateCloudFrontOriginAccessIdentity with "the original
+// request" (API reference, CloudFrontOriginAccessIdentityConfig), so an
+// identity whose comment was updated since is still answered to a repeat
+// of the request that made it, and a repeat with the new comment is
+// CloudFrontOriginAccessIdentityAlreadyExists.
+func TestOAIRepeatIsComparedWithTheOriginalRequest(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	in := &cloudfront.CreateCloudFrontOriginAccessIdentityInput{CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
+		CallerReference: aws.String("ref"), Comment: aws.String("first"),
+	}}
+	made, err := c.CreateCloudFrontOriginAccessIdentity(ctx, in)
+	require.NoError(t, err)
+	id := made.CloudFrontOriginAccessIdentity.Id
+	_, err = c.UpdateCloudFrontOriginAccessIdentity(ctx, &cloudfront.UpdateCloudFrontOriginAccessIdentityInput{Id: id, IfMatch: made.ETag,
+		CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{CallerReference: aws.String("ref"), Comment: aws.String("second")}})
+	require.NoError(t, err)
+
+	again, err := c.CreateCloudFrontOriginAccessIdentity(ctx, in)
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(id), aws.ToString(again.CloudFrontOriginAccessIdentity.Id))
+	_, err = c.CreateCloudFrontOriginAccessIdentity(ctx, &cloudfront.CreateCloudFrontOriginAccessIdentityInput{CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
+		CallerReference: aws.String("ref"), Comment: aws.String("second"),
+	}})
+	var exists *types.CloudFrontOriginAccessIdentityAlreadyExists
+	assert.ErrorAs(t, err, &exists)
+	list, err := c.ListCloudFrontOriginAccessIdentities(ctx, &cloudfront.ListCloudFrontOriginAccessIdentitiesInput{})
+	require.NoError(t, err)
+	assert.Len(t, list.CloudFrontOriginAccessIdentityList.Items, 1, "no second identity")
+}
+
+// TestKeyListsPage: ListPublicKeys and ListKeyGroups page with Marker and
+// MaxItems like the other lists, in creation order.
+func TestKeyListsPage(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	ctx := t.Context()
+	var keyIDs, groupIDs []string
+	for _, name := range []string{"a", "b", "c"} {
+		pk, err := c.CreatePublicKey(ctx, &cloudfront.CreatePublicKeyInput{PublicKeyConfig: &types.PublicKeyConfig{
+			CallerReference: aws.String(name), Name: aws.String(name), EncodedKey: aws.String(testPublicKeyPEM(t)),
+		}})
+		require.NoError(t, err)
+		keyIDs = append(keyIDs, aws.ToString(pk.PublicKey.Id))
+		kg, err := c.CreateKeyGroup(ctx, &cloudfront.CreateKeyGroupInput{KeyGroupConfig: &types.KeyGroupConfig{Name: aws.String(name), Items: []string{aws.ToString(pk.PublicKey.Id)}}})
+		require.NoError(t, err)
+		groupIDs = append(groupIDs, aws.ToString(kg.KeyGroup.Id))
+	}
+	var gotKeys, gotGroups []string
+	for marker := ""; ; {
+		page, err := c.ListPublicKeys(ctx, &cloudfront.ListPublicKeysInput{Marker: aws.String(marker), MaxItems: aws.Int32(2)})
+		require.NoError(t, err)
+		for _, k := range page.PublicKeyList.Items {
+			gotKeys = append(gotKeys, aws.ToString(k.Id))
+		}
+		if marker = aws.ToString(page.PublicKeyList.NextMarker); marker == "" {
+			break
+		}
+	}
+	for marker := ""; ; {
+		page, err := c.ListKeyGroups(ctx, &cloudfront.ListKeyGroupsInput{Marker: aws.String(marker), MaxItems: aws.Int32(2)})
+		require.NoError(t, err)
+		for _, g := range page.KeyGroupList.Items {
+			gotGroups = append(gotGroups, aws.ToString(g.KeyGroup.Id))
+		}
+		if marker = aws.ToString(page.KeyGroupList.NextMarker); marker == "" {
+			break
+		}
+	}
+	assert.Equal(t, keyIDs, gotKeys)
+	assert.Equal(t, groupIDs, gotGroups)
+}
+
+func testPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

@@ -22,6 +22,7 @@ type publicKeyConfig struct {
 type publicKey struct {
 	id      string
 	etag    string
+	seq     uint64 // the fake's sequence number at creation, for listing order
 	created time.Time
 	config  publicKeyConfig
 }
@@ -48,6 +49,7 @@ type keyGroupConfig struct {
 type keyGroup struct {
 	id       string
 	etag     string
+	seq      uint64 // the fake's sequence number at creation, for listing order
 	modified time.Time
 	config   keyGroupConfig
 }
@@ -103,12 +105,17 @@ func (f *Fake) createPublicKey(_ *http.Request, body []byte, _ []string) (*respo
 	if err := checkEncodedKey(c.EncodedKey); err != nil {
 		return nil, err
 	}
+	// The API reference promises no answer to a repeated request: the
+	// CallerReference is "a string included in the request to help make
+	// sure that the request can't be replayed", so a repeat (identical or
+	// not) is refused, as a key of the same name is: "The specified public
+	// key already exists." (PublicKeyAlreadyExists).
 	for _, k := range f.publicKeys {
 		if k.config.CallerReference == c.CallerReference || k.config.Name == c.Name {
 			return nil, errorf(http.StatusConflict, "PublicKeyAlreadyExists", "The specified public key already exists.")
 		}
 	}
-	k := &publicKey{id: "K" + f.newID()[1:], etag: f.newETag(), created: f.opts.Now(), config: c}
+	k := &publicKey{id: "K" + f.newID()[1:], etag: f.newETag(), seq: f.seq, created: f.opts.Now(), config: c}
 	f.publicKeys[k.id] = k
 	resp := f.publicKeyResponse(k, http.StatusCreated)
 	resp.loc = location("public-key", k.id)
@@ -153,7 +160,7 @@ func (f *Fake) createKeyGroup(_ *http.Request, body []byte, _ []string) (*respon
 			return nil, errorf(http.StatusConflict, "KeyGroupAlreadyExists", "A key group with this name already exists.")
 		}
 	}
-	g := &keyGroup{id: f.newID(), etag: f.newETag(), modified: f.opts.Now(), config: c}
+	g := &keyGroup{id: f.newID(), etag: f.newETag(), seq: f.seq, modified: f.opts.Now(), config: c}
 	f.keyGroups[g.id] = g
 	resp := f.keyGroupResponse(g, http.StatusCreated)
 	resp.loc = location("key-group", g.id)
@@ -172,4 +179,73 @@ func (f *Fake) getKeyGroup(_ *http.Request, _ []byte, ids []string) (*response, 
 		return nil, err
 	}
 	return f.keyGroupResponse(g, 0), nil
+}
+
+// shortListHeader is the paging part of the public key and key group
+// lists, which (unlike the distribution and OAC lists) carry no Marker and
+// no IsTruncated.
+type shortListHeader struct {
+	NextMarker string `xml:"NextMarker,omitempty"`
+	MaxItems   int    `xml:"MaxItems"`
+	Quantity   int    `xml:"Quantity"`
+}
+
+type publicKeySummary struct {
+	ID          string `xml:"Id"`
+	Name        string `xml:"Name"`
+	CreatedTime string `xml:"CreatedTime"`
+	EncodedKey  string `xml:"EncodedKey"`
+	Comment     string `xml:"Comment,omitempty"`
+}
+
+type publicKeyListDoc struct {
+	XMLName xml.Name `xml:"PublicKeyList"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	shortListHeader
+	Items []publicKeySummary `xml:"Items>PublicKeySummary"`
+}
+
+func (f *Fake) listPublicKeys(r *http.Request, _ []byte, _ []string) (*response, *apiError) {
+	page, hdr, err := listPage(r, byCreation(f.publicKeys, func(k *publicKey) uint64 { return k.seq }))
+	if err != nil {
+		return nil, err
+	}
+	doc := publicKeyListDoc{Xmlns: Namespace, shortListHeader: shortListHeader{NextMarker: hdr.NextMarker, MaxItems: hdr.MaxItems, Quantity: hdr.Quantity}}
+	for _, id := range page {
+		k := f.publicKeys[id]
+		doc.Items = append(doc.Items, publicKeySummary{ID: k.id, Name: k.config.Name, CreatedTime: timestamp(k.created), EncodedKey: k.config.EncodedKey, Comment: k.config.Comment})
+	}
+	return &response{body: marshal(doc)}, nil
+}
+
+type keyGroupListDoc struct {
+	XMLName xml.Name `xml:"KeyGroupList"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	shortListHeader
+	Items []keyGroupSummary `xml:"Items>KeyGroupSummary"`
+}
+
+// keyGroupSummary is one item of the key group list: the key group, as
+// GetKeyGroup answers it, in its own KeyGroupSummary element.
+type keyGroupSummary struct {
+	KeyGroup struct {
+		ID               string         `xml:"Id"`
+		LastModifiedTime string         `xml:"LastModifiedTime"`
+		Config           keyGroupConfig `xml:"KeyGroupConfig"`
+	} `xml:"KeyGroup"`
+}
+
+func (f *Fake) listKeyGroups(r *http.Request, _ []byte, _ []string) (*response, *apiError) {
+	page, hdr, err := listPage(r, byCreation(f.keyGroups, func(g *keyGroup) uint64 { return g.seq }))
+	if err != nil {
+		return nil, err
+	}
+	doc := keyGroupListDoc{Xmlns: Namespace, shortListHeader: shortListHeader{NextMarker: hdr.NextMarker, MaxItems: hdr.MaxItems, Quantity: hdr.Quantity}}
+	for _, id := range page {
+		g := f.keyGroups[id]
+		var item keyGroupSummary
+		item.KeyGroup.ID, item.KeyGroup.LastModifiedTime, item.KeyGroup.Config = g.id, timestamp(g.modified), g.config
+		doc.Items = append(doc.Items, item)
+	}
+	return &response{body: marshal(doc)}, nil
 }

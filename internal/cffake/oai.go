@@ -23,6 +23,10 @@ type oai struct {
 	created     uint64
 	canonicalID string
 	config      oaiConfig
+	// original is the configuration the identity was created with: a
+	// repeated create is compared with it, not with the configuration an
+	// update made since.
+	original oaiConfig
 }
 
 type oaiConfigDoc struct {
@@ -78,16 +82,22 @@ func (f *Fake) createOAI(_ *http.Request, body []byte, _ []string) (*response, *
 	}
 	for _, o := range f.oais {
 		if o.config.CallerReference == doc.CallerReference {
-			if o.config == doc.oaiConfig {
-				// CloudFront answers a repeated identical request with the
-				// existing identity.
+			if o.original == doc.oaiConfig {
+				// "If the CallerReference is a value already sent in a
+				// previous identity request, and the content of the
+				// CloudFrontOriginAccessIdentityConfig is identical to the
+				// original request (ignoring white space), the response
+				// includes the same information returned to the original
+				// request." (API reference,
+				// CloudFrontOriginAccessIdentityConfig). The identity is
+				// answered as it is now.
 				return f.oaiResponse(o, http.StatusCreated), nil
 			}
 			return nil, errorf(http.StatusConflict, "CloudFrontOriginAccessIdentityAlreadyExists",
 				"If the CallerReference is a value you already sent in a previous request to create an identity but the content of the CloudFrontOriginAccessIdentityConfig is different from the original request, CloudFront returns a CloudFrontOriginAccessIdentityAlreadyExists error.")
 		}
 	}
-	o := &oai{id: f.newID(), etag: f.newETag(), config: doc.oaiConfig}
+	o := &oai{id: f.newID(), etag: f.newETag(), config: doc.oaiConfig, original: doc.oaiConfig}
 	o.created = f.seq
 	sum := sha256.Sum256([]byte(f.opts.AccountID + "/" + o.id))
 	o.canonicalID = hex.EncodeToString(sum[:]) + hex.EncodeToString(sum[:16])
