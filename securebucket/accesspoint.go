@@ -18,6 +18,7 @@ import (
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/s3secure/s3secure/internal/rmw"
+	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -758,8 +759,14 @@ type AccessPointAuditOptions struct {
 //
 // A read that fails gives UNKNOWN for the checks that needed it; a listing
 // that fails gives one UNKNOWN S3.19 result for the account. An account
-// without access points gives one PASS S3.19 result. The only error is
-// [ErrInvalidAccountID] for a bad account id.
+// without access points gives one PASS S3.19 result.
+//
+// AuditAccessPoints returns [ErrInvalidAccountID] for a bad account id
+// before any request, and stops at the first read that meets a setup
+// problem (credentials that cannot be retrieved or that S3 Control
+// refuses, a refused connection, a host name that does not resolve, a TLS
+// failure), returning its [*AccountError] and no results: every other read
+// would fail the same way.
 func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID string, opts *AccessPointAuditOptions) ([]AccountResult, error) {
 	if err := acctCheckID(accountID); err != nil {
 		return nil, err
@@ -782,6 +789,9 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 	for pg.HasMorePages() {
 		out, err := pg.NextPage(ctx, noSetupRetryControl)
 		if err != nil {
+			if setuperr.Is(err) {
+				return nil, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
+			}
 			base.Status, base.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
 			base.Message = "access points could not be listed: " + acctTrim(base.Err)
 			return []AccountResult{base}, nil
@@ -798,7 +808,13 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 	}
 	var results []AccountResult
 	for _, ap := range aps {
-		results = append(results, auditAccessPoint(ctx, control, accountID, ap)...)
+		rs := auditAccessPoint(ctx, control, accountID, ap)
+		for _, r := range rs {
+			if setuperr.Is(r.Err) {
+				return nil, r.Err
+			}
+		}
+		results = append(results, rs...)
 	}
 	return results, nil
 }

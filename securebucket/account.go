@@ -20,6 +20,7 @@ import (
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/s3secure/s3secure/internal/rmw"
+	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -248,8 +249,10 @@ const acctCISBPA = "2.1.4"
 
 // AuditAccountPublicAccessBlock checks Security Hub S3.1: all four account
 // Block Public Access settings must be on. The result is UNKNOWN (never
-// PASS) when the settings cannot be read. An invalid account id gives
-// UNKNOWN with [ErrInvalidAccountID].
+// PASS) when the settings cannot be read, with the read's [*AccountError]
+// in Err, a setup problem included (this one-result form has no error to
+// return; [AuditAccount] returns a setup problem as its error). An invalid
+// account id gives UNKNOWN with [ErrInvalidAccountID].
 func AuditAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string) AccountResult {
 	r := acctResult(ControlAccountBPA, acctCISBPA, "Block Public Access settings should be enabled at the account level", SeverityMedium, accountID)
 	bpa, err := ReadAccountPublicAccessBlock(ctx, client, accountID)
@@ -643,7 +646,15 @@ type AccountAuditOptions struct {
 // point), then S3.22 and S3.23 (CloudTrail data events).
 //
 // control or trails may be nil (or a nil *Client) when the endpoint has no
-// such service: the checks that need it are UNKNOWN, never PASS. The only errors are [ErrInvalidAccountID] and invalid options.
+// such service: the checks that need it are UNKNOWN, never PASS.
+//
+// AuditAccount returns [ErrInvalidAccountID] or [ErrInvalidOptions] before
+// any request. It stops at the first read that meets a setup problem
+// (credentials that cannot be retrieved or that AWS refuses, a refused
+// connection, a host name that does not resolve, a TLS failure) and
+// returns that read's [*AccountError] (S3 Control) or [*TrailError]
+// (CloudTrail) with no results, instead of a list of UNKNOWN results that
+// all fail the same way.
 func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails TrailsAPI, accountID string, opts *AccountAuditOptions) ([]AccountResult, error) {
 	if err := acctCheckID(accountID); err != nil {
 		return nil, err
@@ -659,7 +670,11 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 	if !acctIsNil(control) {
 		ctl, aps = control, control
 	}
-	results := []AccountResult{AuditAccountPublicAccessBlock(ctx, ctl, accountID)}
+	bpa := AuditAccountPublicAccessBlock(ctx, ctl, accountID)
+	if setuperr.Is(bpa.Err) {
+		return nil, bpa.Err
+	}
+	results := []AccountResult{bpa}
 	apResults, err := AuditAccessPoints(ctx, aps, accountID, &AccessPointAuditOptions{Bucket: opts.Bucket})
 	if err != nil {
 		return nil, err

@@ -334,6 +334,8 @@ type acctTarget struct {
 	trails  *cloudtrail.Client
 	// s3f is the S3 fake, nil for moto.
 	s3f *s3fake.Fake
+	// ctf is the CloudTrail fake, nil for moto.
+	ctf *cloudtrailfake.Server
 	// createBucket makes a bucket in the legacy state (no BPA, ACLs on).
 	createBucket func(t *testing.T, name string)
 }
@@ -341,7 +343,7 @@ type acctTarget struct {
 func acctFakeTarget(t *testing.T) *acctTarget {
 	e := newAcctEnv(t)
 	ct := cloudtrailfake.Start(t, &cloudtrailfake.Options{AccountID: e.account, Region: e.region()})
-	return &acctTarget{name: "fakes", account: e.account, region: e.region(), s3: e.s3, control: e.control, trails: ct.Client(), s3f: e.s3f,
+	return &acctTarget{name: "fakes", account: e.account, region: e.region(), s3: e.s3, control: e.control, trails: ct.Client(), s3f: e.s3f, ctf: ct.Server,
 		createBucket: func(t *testing.T, name string) { require.NoError(t, e.s3f.CreateBucket(name, s3fake.StateLegacy)) }}
 }
 
@@ -526,19 +528,34 @@ func acctScenarioDenied(t *testing.T, tgt *acctTarget) {
 	if tgt.s3f == nil {
 		t.Skip("moto grants every request, so a denied read cannot be provoked; pinned on the fakes")
 	}
-	// The fake target's S3 Control and CloudTrail fakes are reachable only
-	// through their clients here, so deny with a client whose credentials
-	// the S3 Control fake refuses (unsigned) and a CloudTrail client
-	// likewise.
+	// Deny S3 Control with an unsigned client (S3 Control answers 403
+	// AccessDenied), and CloudTrail with the AccessDeniedException it
+	// answers a caller without cloudtrail:DescribeTrails.
 	anonCtl := s3controlfake.NewClient(aws.ToString(tgt.control.Options().BaseEndpoint), acctHost(t, tgt.control), tgt.region, func(o *s3control.Options) { o.Credentials = aws.AnonymousCredentials{} })
-	anonCT := cloudtrailfake.NewClient(aws.ToString(tgt.trails.Options().BaseEndpoint), tgt.region, func(o *cloudtrail.Options) { o.Credentials = aws.AnonymousCredentials{} })
-	rs, err := securebucket.AuditAccount(t.Context(), anonCtl, anonCT, tgt.account, nil)
+	tgt.ctf.SetFault("DescribeTrails", cloudtrailfake.Fault{Status: http.StatusBadRequest, Code: "AccessDeniedException",
+		Message: "User is not authorized to perform: cloudtrail:DescribeTrails"})
+	t.Cleanup(func() { tgt.ctf.SetFault("DescribeTrails", cloudtrailfake.Fault{}) })
+	rs, err := securebucket.AuditAccount(t.Context(), anonCtl, tgt.trails, tgt.account, nil)
 	require.NoError(t, err)
 	require.NotEmpty(t, rs)
 	for _, r := range rs {
 		assert.Equal(t, securebucket.StatusUnknown, r.Status, "%s: %s", r.Control, r.Message)
 		assert.Error(t, r.Err)
 	}
+
+	// An unsigned CloudTrail request is refused as a setup problem
+	// (MissingAuthenticationTokenException: no credentials at all): one
+	// error, not UNKNOWN results that all fail the same way. Before, it
+	// gave two UNKNOWN results and no error.
+	anonCT := cloudtrailfake.NewClient(aws.ToString(tgt.trails.Options().BaseEndpoint), tgt.region, func(o *cloudtrail.Options) { o.Credentials = aws.AnonymousCredentials{} })
+	rs, err = securebucket.AuditAccount(t.Context(), tgt.control, anonCT, tgt.account, nil)
+	assert.Nil(t, rs)
+	var te *securebucket.TrailError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "DescribeTrails", te.Operation)
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "MissingAuthenticationTokenException", ae.ErrorCode())
 }
 
 // acctHost returns host:port of the client's BaseEndpoint.

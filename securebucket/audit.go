@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -175,14 +176,19 @@ func newAuditor(client ReadAPI, opts *AuditOptions) (*auditor, error) {
 	return a, nil
 }
 
-// readAccount reads the account's Block Public Access once, when asked.
-func (a *auditor) readAccount(ctx context.Context) {
+// readAccount reads the account's Block Public Access once, when asked. It
+// returns the read's [*AccountError] when it meets a setup problem, and
+// ctx's error if ctx ended; any other failure makes S3.1 UNKNOWN.
+func (a *auditor) readAccount(ctx context.Context) error {
 	if a.o.AccountControl == nil {
-		return
+		return nil
 	}
 	info := controlTable[ControlAccountBPA]
 	r := ControlResult{Control: ControlAccountBPA, CIS: info.cis, Title: info.title, Severity: info.severity}
 	bpa, err := ReadAccountPublicAccessBlock(ctx, a.o.AccountControl, a.o.AccountID)
+	if setuperr.Is(err) {
+		return err
+	}
 	switch {
 	case err != nil:
 		r.Status, r.Err = StatusUnknown, err
@@ -201,12 +207,24 @@ func (a *auditor) readAccount(ctx context.Context) {
 		r.Message = "all four account Block Public Access settings are on"
 	}
 	a.accountResult = &r
+	return nil
 }
 
 // Audit reads bucket's configuration and returns one result per control
-// (see [AuditOptions.Controls]). A setting that cannot be read makes the
-// controls that need it UNKNOWN, with the SDK error in ControlResult.Err;
-// "not configured" answers count as unset, not as failures to read.
+// (see [AuditOptions.Controls]). A setting that cannot be read (access
+// denied, throttling past the retries, an endpoint without the API) makes
+// the controls that need it UNKNOWN, with the SDK error in
+// ControlResult.Err; "not configured" answers count as unset, not as
+// failures to read.
+//
+// A setup problem is not a setting that cannot be read: credentials that
+// cannot be retrieved or that S3 refuses (InvalidAccessKeyId,
+// SignatureDoesNotMatch, ExpiredToken, …), a refused connection, a host
+// name that does not resolve, a TLS failure. Every other read would fail
+// the same way, so Audit stops at the first read that meets one and
+// returns a [*StepError] (Step [StepAudit]) wrapping "read PART: " and the
+// SDK error, with no Report; with AuditOptions.AccountControl, the
+// account's Block Public Access read returns its [*AccountError] instead.
 //
 // Audit returns an error wrapping [ErrInvalidBucketName] or
 // [ErrInvalidOptions] before any request; ctx's error if ctx ends; and a
@@ -220,16 +238,22 @@ func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOption
 	if err != nil {
 		return nil, err
 	}
-	a.readAccount(ctx)
+	if err := a.readAccount(ctx); err != nil {
+		return nil, err
+	}
 	return a.audit(ctx, bucket, "", nil)
 }
 
 // audit audits one bucket; region, when known and different from the
 // client's, is used for the requests.
 func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []func(*s3.Options)) (*Report, error) {
-	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: append([]func(*s3.Options){noSetupRetry}, optFns...)}
+	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: append([]func(*s3.Options){noSetupRetry}, optFns...),
+		stopAtSetup: true}
 	st, err := r.readState(ctx, bucket, a.needs)
 	if err != nil {
+		if setuperr.Is(err) {
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: err}
+		}
 		return nil, err
 	}
 	for _, e := range st.errs {
@@ -244,6 +268,9 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		if err := r.readPart(ctx, st, partACL); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if setuperr.Is(err) {
+				return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("read %s: %w", partNames[partACL], err)}
 			}
 			st.errs[partACL] = err
 		}
@@ -260,6 +287,9 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 	c := &checker{a: a, st: st, bucketARN: "arn:" + arnPartition(region) + ":s3:::" + bucket}
 	if slices.Contains(a.controls, ControlLogging) && st.ok(partLogging) && st.logging != nil {
 		c.checkLogTargetRegion(ctx, &r, region)
+		if setuperr.Is(c.logRegionErr) {
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("check the logging target: %w", c.logRegionErr)}
+		}
 	}
 	for _, ctl := range a.controls {
 		res := c.check(ctl)

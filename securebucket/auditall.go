@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // FleetReport is the audit of every bucket the caller can list.
@@ -42,9 +44,20 @@ func (f *FleetReport) Failed() bool {
 // account's Block Public Access is read once. A bucket that cannot be
 // audited gets a Report with Err set and does not stop the run.
 //
+// A setup problem does stop it (credentials that cannot be retrieved or
+// that S3 refuses, for example a session that expires during the run; a
+// refused connection; a host name that does not resolve; a TLS failure):
+// every later bucket would fail the same way. AuditAll then starts no
+// other bucket, cancels the buckets in flight, and returns the first
+// [*StepError] (as [Audit] returns it) with the reports finished before
+// it: a bucket that met the problem or was in flight has no Report.
+// Progress is called for every bucket that was started, a stopped one with
+// its error.
+//
 // AuditAll returns an error wrapping [ErrInvalidOptions] before any
-// request, a [*StepError] when the buckets cannot be listed, or ctx's
-// error if ctx ends (with the reports finished so far).
+// request, a [*StepError] when the buckets cannot be listed, an
+// [*AccountError] when AccountControl meets a setup problem (before any
+// bucket), or ctx's error if ctx ends (with the reports finished so far).
 func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetReport, error) {
 	a, err := newAuditor(client, opts)
 	if err != nil {
@@ -54,7 +67,9 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	if err != nil {
 		return nil, &StepError{Bucket: "*", Step: StepListBuckets, Err: err}
 	}
-	a.readAccount(ctx)
+	if err := a.readAccount(ctx); err != nil {
+		return nil, err
+	}
 	fleet := &FleetReport{}
 	if a.accountResult != nil {
 		fleet.Account = []ControlResult{*a.accountResult}
@@ -80,22 +95,39 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	var wg sync.WaitGroup
 	var progMu sync.Mutex
 	done := 0
+	// A setup problem stops the run: every other bucket would fail the
+	// same way (as analyzer.AnalyzeAll does).
+	run, stop := context.WithCancel(ctx)
+	defer stop()
+	var setupOnce sync.Once
+	var setupErr error
 	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
+				if run.Err() != nil {
+					continue // stopped before this bucket started
+				}
 				b := buckets[i]
 				name, region := aws.ToString(b.Name), aws.ToString(b.BucketRegion)
 				var optFns []func(*s3.Options)
 				if region != "" && region != clientRegion && clientRegion != "" {
 					optFns = append(optFns, func(o *s3.Options) { o.Region = region })
 				}
-				rep, err := a.audit(ctx, name, region, optFns)
+				rep, err := a.audit(run, name, region, optFns)
 				if err != nil {
 					rep = &Report{Bucket: name, Region: region, Err: err}
 				}
-				reports[i] = rep
+				if setuperr.Is(err) {
+					setupOnce.Do(func() { setupErr = err; stop() })
+				}
+				// A bucket that met the setup problem, or was in flight when
+				// another met it (the stop may have cut its reads short),
+				// has no report; ctx's own end keeps the reports as before.
+				if !setuperr.Is(err) && (run.Err() == nil || ctx.Err() != nil) {
+					reports[i] = rep
+				}
 				if st := rep.loggingTarget(); st != "" {
 					mu.Lock()
 					logTargets[st] = true
@@ -114,7 +146,7 @@ feed:
 	for i := range buckets {
 		select {
 		case work <- i:
-		case <-ctx.Done():
+		case <-run.Done():
 			break feed
 		}
 	}
@@ -136,7 +168,13 @@ feed:
 		fleet.Buckets = append(fleet.Buckets, r)
 	}
 	sort.Slice(fleet.Buckets, func(i, j int) bool { return fleet.Buckets[i].Bucket < fleet.Buckets[j].Bucket })
-	return fleet, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return fleet, err
+	}
+	if setupErr != nil {
+		return fleet, setupErr
+	}
+	return fleet, nil
 }
 
 // loggingTarget returns the bucket this report's bucket logs into, from

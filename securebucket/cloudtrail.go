@@ -16,6 +16,7 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"github.com/s3secure/s3secure/internal/rmw"
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // TrailsAPI is the part of the CloudTrail API that [AuditDataEvents],
@@ -216,7 +217,11 @@ type trailFinding struct {
 // trail's status or selectors could not be read: the missing trail could be
 // the one that passes); FAIL otherwise, saying what each trail lacks.
 //
-// The only error is [ErrInvalidDataEvents] for an invalid bucket name.
+// AuditDataEvents returns [ErrInvalidDataEvents] for an invalid bucket name
+// before any request, and stops at the first read that meets a setup
+// problem (credentials that cannot be retrieved or that CloudTrail
+// refuses, a refused connection, a host name that does not resolve, a TLS
+// failure), returning its [*TrailError] and no results.
 func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAuditOptions) ([]AccountResult, error) {
 	if opts == nil {
 		opts = &DataEventsAuditOptions{}
@@ -243,6 +248,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 	trails, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)}, noSetupRetryTrail)
 	if err != nil {
 		err = &TrailError{Operation: "DescribeTrails", Err: err}
+		if setuperr.Is(err) {
+			return nil, err
+		}
 		for _, r := range []*AccountResult{&write, &read} {
 			r.Status, r.Err, r.Message = StatusUnknown, err, "trails could not be listed: "+acctTrim(err)
 		}
@@ -262,6 +270,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		st, err := client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)}, noSetupRetryTrail)
 		if err != nil {
 			f.err = &TrailError{Trail: id, Operation: "GetTrailStatus", Err: err}
+			if setuperr.Is(err) {
+				return nil, f.err
+			}
 			findings = append(findings, f)
 			continue
 		}
@@ -269,6 +280,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(id)}, noSetupRetryTrail)
 		if err != nil {
 			f.err = &TrailError{Trail: id, Operation: "GetEventSelectors", Err: err}
+			if setuperr.Is(err) {
+				return nil, f.err
+			}
 			findings = append(findings, f)
 			continue
 		}

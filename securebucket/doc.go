@@ -205,7 +205,15 @@
 // [ErrBucketAlreadyOwnedByYou] (in us-east-1, where S3 answers a re-create
 // by the owner with 200 OK, Create looks for the bucket first). [Audit] does not fail on unreadable
 // settings: the controls that need them are UNKNOWN, with the cause in
-// [ControlResult].Err.
+// [ControlResult].Err. A setup problem is not an unreadable setting:
+// credentials that cannot be retrieved or that AWS refuses
+// (InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken, …), a refused
+// connection, a host name that does not resolve, a TLS failure. Every
+// other request would fail the same way, so the audits stop at the first
+// read that meets one and return it as their error: [Audit] a [*StepError]
+// (Step [StepAudit]) and no Report; [AuditAll] the same error with the
+// reports finished before it, starting no other bucket (credentials that
+// expire during the run stop it there).
 //
 // The account-level calls refuse invalid input before any request:
 // [ErrInvalidAccountID], [ErrInvalidAccessPoint], [ErrAccessPointOrigin]
@@ -217,7 +225,9 @@
 // setting that cannot change after creation; [ErrDataEventsSelectorLimit]
 // means the trail has no room for another event selector and
 // [ErrDataEventsChanged] that its selectors changed since the plan.
-// [AuditAccount] reports a setting it cannot read as UNKNOWN, never PASS.
+// [AuditAccount] reports a setting it cannot read as UNKNOWN, never PASS;
+// it, [AuditAccessPoints] and [AuditDataEvents] return a setup problem as
+// their error ([*AccountError], [*TrailError]) with no results.
 //
 // AWS documentation:
 //   - Block Public Access: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html

@@ -3,6 +3,7 @@ package securebucket
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -10,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // part names one bucket sub-resource that can be read.
@@ -74,6 +77,12 @@ type reader struct {
 	// rerouted is set once requests were redirected to the bucket's
 	// Region after S3 named it in a wrong-Region error.
 	rerouted bool
+	// stopAtSetup makes readState return a setup problem
+	// (internal/setuperr) at once, as "read PART: cause", instead of
+	// recording it and reading on: every later read would fail the same
+	// way. The audit sets it; Harden's plan, which names the step a failed
+	// read belongs to, does not.
+	stopAtSetup bool
 }
 
 func ownerPtr(id string) *string {
@@ -85,7 +94,8 @@ func ownerPtr(id string) *string {
 
 // readState reads the parts of bucket in want, one request after another
 // (each read is independent; a failure is recorded, not returned). It
-// returns ctx's error if ctx ends.
+// returns ctx's error if ctx ends, a [*PlainHTTPError], and with
+// stopAtSetup the first setup problem.
 func (r *reader) readState(ctx context.Context, bucket string, want part) (*state, error) {
 	s := &state{bucket: bucket, errs: map[part]error{}}
 	for p := partPolicy; p <= partLocation; p <<= 1 {
@@ -106,6 +116,9 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 			}
 			if ph := plainHTTP(err); ph != nil {
 				return nil, ph
+			}
+			if r.stopAtSetup && setuperr.Is(err) {
+				return nil, fmt.Errorf("read %s: %w", partNames[p], err)
 			}
 			s.errs[p] = err
 		}

@@ -31,7 +31,9 @@ func init() {
 // message (account-level results name the account or access point in the
 // bucket column). Exit 1 when any result is FAIL or UNKNOWN (a setting that
 // could not be read is never taken as passing) or a bucket could not be
-// audited.
+// audited. A setup problem (credentials refused or expired, also during
+// -all; an unreachable endpoint; TLS) is one line on stderr and exit 2:
+// the library stops at it instead of reporting rows of UNKNOWN.
 func runAudit(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to audit")

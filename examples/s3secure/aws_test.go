@@ -38,6 +38,8 @@ type testAWS struct {
 
 	mu       sync.Mutex
 	services map[string]int
+	// before, when set, is called with each request before it is served.
+	before func(*http.Request)
 }
 
 // startAWS starts a testAWS, sets the environment of a CLI run that signs
@@ -71,7 +73,11 @@ func (a *testAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	a.services[svc]++
+	before := a.before
 	a.mu.Unlock()
+	if before != nil {
+		before(r)
+	}
 	a.AWS.ServeHTTP(w, r)
 }
 

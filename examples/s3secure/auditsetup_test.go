@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+// TestAuditAllSessionExpiresMidRun: credentials that expire during
+// "audit -all" (after the preflight and two buckets) are one line on
+// stderr with the hint, exit 2, and no rows; the run stops at the bucket
+// that met the expiry instead of starting the others. Before, every later
+// bucket was audited with the expired session: its rows were all UNKNOWN
+// (ExpiredToken), and the run exited 1.
+func TestAuditAllSessionExpiresMidRun(t *testing.T) {
+	a := startAWS(t, nil)
+	for i := range 6 {
+		require.NoError(t, a.CreateBucket(fmt.Sprintf("mid-run-%d", i), s3fake.StateLegacy))
+	}
+	// A session valid for ten more minutes; the clock moves eleven minutes
+	// on (within S3's 15-minute signature skew) just before the third
+	// bucket's first read.
+	sess, err := a.AWS.Owner().AddRoleSession("auditor", "cli", a.AWS.Now().Add(10*time.Minute))
+	require.NoError(t, err)
+	t.Setenv("AWS_ACCESS_KEY_ID", sess.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", sess.SecretAccessKey)
+	t.Setenv("AWS_SESSION_TOKEN", sess.SessionToken)
+	policyReads := 0
+	a.before = func(r *http.Request) {
+		if _, ok := r.URL.Query()["policy"]; ok && r.Method == http.MethodGet {
+			if policyReads++; policyReads == 3 {
+				a.AWS.Advance(11 * time.Minute)
+			}
+		}
+	}
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "audit", "-all", "-concurrency", "1")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Empty(t, stdout, "no rows")
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+	assert.Contains(t, stderr, "bucket mid-run-2: step audit: read bucket policy: S3 GetBucketPolicy: ExpiredToken: ")
+	assert.Contains(t, stderr, "(hint: the session has expired: refresh the credentials")
+	for _, junk := range []string{"RequestID", "HostID", "operation error", "https response error", sess.SecretAccessKey, sess.SessionToken} {
+		assert.NotContains(t, stderr, junk)
+	}
+	assert.Equal(t, 3, a.Count("GetBucketPolicy"), "buckets started: two audited, the third met the expiry")
+}
