@@ -178,9 +178,12 @@ var perRegion = []securebucket.Control{securebucket.ControlAccessPointBPA, secur
 // checkpoint and shard). cfg is the management account's (or a delegated
 // administrator's) configuration; org and roles are its Organizations and
 // STS clients. An account whose role cannot be assumed, or whose buckets
-// cannot be listed, and a Region that is not enabled give UNKNOWN rows
-// with the reason, never silence and never PASS; a suspended account gives
-// one NOT_APPLICABLE row.
+// cannot be listed, and a Region that is not enabled (or that refuses the
+// account's credentials) give UNKNOWN rows with the reason, never silence
+// and never PASS; so does a setup problem that stops an account's bucket
+// audit (securebucket.AuditAll stops at one), after the rows of the
+// buckets audited before it. A suspended account gives one NOT_APPLICABLE
+// row.
 //
 // Errors: as [Run]'s.
 func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI, report func(*Report) error, opts *Options) (*Summary, error) {
@@ -250,16 +253,28 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		for _, region := range regions {
 			rc := a.Config.Copy()
 			rc.Region = region
+			// A setup problem in one Region (a Region that is not
+			// enabled refuses the account's credentials) is that Region's
+			// UNKNOWN rows, not the whole account's failure.
 			aps, err := securebucket.AuditAccessPoints(ctx, o.Clients.s3control(rc), info.ID, nil)
 			if err != nil {
-				return nil, err
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				rows = append(rows, controlRow(info, region, info.ID, securebucket.ControlAccessPointBPA, securebucket.StatusUnknown,
+					"access points could not be audited: "+errorText(err)))
 			}
 			for _, r := range aps {
 				rows = append(rows, accountResultRow(info, region, r))
 			}
 			trails, err := securebucket.AuditDataEvents(ctx, o.Clients.cloudtrail(rc), nil)
 			if err != nil {
-				return nil, err
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				for _, c := range []securebucket.Control{securebucket.ControlDataEventsWrite, securebucket.ControlDataEventsRead} {
+					rows = append(rows, controlRow(info, region, info.ID, c, securebucket.StatusUnknown, "trails could not be audited: "+errorText(err)))
+				}
 			}
 			for _, r := range trails {
 				r.Resource = info.ID
@@ -276,9 +291,23 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err))), nil
+		var se *securebucket.StepError
+		switch {
+		case errors.As(err, &se) && se.Step == securebucket.StepListBuckets:
+			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err))), nil
+		case fleet == nil:
+			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not audit the account's buckets: "+errorText(err))), nil
+		}
+		// A setup problem stopped the bucket audit (the session's
+		// credentials refused, the endpoint unreachable): the buckets
+		// audited before it are reported, and the stop as UNKNOWN.
+		msg := "the bucket audit stopped"
+		if errors.As(err, &se) {
+			msg += " at bucket " + se.Bucket
+		}
+		rows = append(rows, accessRow(info, "", securebucket.StatusUnknown, msg+" (buckets not reported here were not audited): "+errorText(err)))
 	}
-	if len(fleet.Buckets) == 0 {
+	if len(fleet.Buckets) == 0 && err == nil {
 		rows = append(rows, accessRow(info, "", securebucket.StatusNotApplicable, "the account has no buckets"))
 	}
 	for _, rep := range fleet.Buckets {
