@@ -128,6 +128,7 @@ func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.Pu
 func ourPublicKey(ctx context.Context, c KeyGroupAPI, name, ref string, key *rsa.PublicKey, exists error) (string, error) {
 	var id string
 	p := cfsdk.NewListPublicKeysPaginator(c, &cfsdk.ListPublicKeysInput{})
+	seen := pageMarkers{}
 	for p.HasMorePages() && id == "" {
 		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
@@ -141,6 +142,9 @@ func ourPublicKey(ctx context.Context, c KeyGroupAPI, name, ref string, key *rsa
 				id = aws.ToString(s.Id)
 				break
 			}
+		}
+		if err := seen.check("public keys", page.PublicKeyList.NextMarker); err != nil && id == "" {
+			return "", fmt.Errorf("%w; %w", exists, err)
 		}
 	}
 	if id == "" {
@@ -184,9 +188,8 @@ func holdsKey(encoded string, key *rsa.PublicKey) bool {
 // (KeyGroupAlreadyExists), when it trusts exactly the public key pkID and
 // no other key. Anything else is exists with the reason: never adopted.
 func ourKeyGroup(ctx context.Context, c KeyGroupAPI, name, pkID string, exists error) (string, error) {
-	// ListKeyGroups has no paginator in the SDK; a marker that comes back
-	// again ends the listing rather than looping for ever.
-	seen := map[string]bool{}
+	// ListKeyGroups has no paginator in the SDK.
+	seen := pageMarkers{}
 	var marker *string
 	for {
 		page, err := c.ListKeyGroups(ctx, &cfsdk.ListKeyGroupsInput{Marker: marker}, noSetupRetryCF)
@@ -207,12 +210,13 @@ func ourKeyGroup(ctx context.Context, c KeyGroupAPI, name, pkID string, exists e
 			}
 			return id, nil
 		}
-		next := aws.ToString(page.KeyGroupList.NextMarker)
-		if next == "" || seen[next] {
+		if err := seen.check("key groups", page.KeyGroupList.NextMarker); err != nil {
+			return "", fmt.Errorf("%w; %w", exists, err)
+		}
+		if aws.ToString(page.KeyGroupList.NextMarker) == "" {
 			break
 		}
-		seen[next] = true
-		marker = aws.String(next)
+		marker = page.KeyGroupList.NextMarker
 	}
 	return "", fmt.Errorf("%w; no key group is called %s: not adopted", exists, name)
 }

@@ -1,7 +1,6 @@
 package cloudfront_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -214,30 +213,4 @@ func TestCreateKeyGroupNeverAdoptsWhatIsNotOurs(t *testing.T) {
 			assert.Equal(t, groupsBefore, groups, "no group made or changed")
 		})
 	}
-}
-
-// repeatingKeyGroupList answers every ListKeyGroups with an empty page
-// whose NextMarker is always the same.
-type repeatingKeyGroupList struct {
-	*cfsdk.Client
-	calls int
-}
-
-func (r *repeatingKeyGroupList) ListKeyGroups(_ context.Context, _ *cfsdk.ListKeyGroupsInput, _ ...func(*cfsdk.Options)) (*cfsdk.ListKeyGroupsOutput, error) {
-	r.calls++
-	return &cfsdk.ListKeyGroupsOutput{KeyGroupList: &types.KeyGroupList{NextMarker: aws.String("again"), Quantity: aws.Int32(0), MaxItems: aws.Int32(100)}}, nil
-}
-
-// TestCreateKeyGroupListingEnds: the key group listing after
-// KeyGroupAlreadyExists stops when a NextMarker comes back again, with
-// CloudFront's error, instead of listing for ever.
-func TestCreateKeyGroupListingEnds(t *testing.T) {
-	e := newEnv(t, s3fake.StateAWSDefault)
-	e.cf.InjectFault("CreateKeyGroup", cffake.Fault{Status: http.StatusConflict, Code: "KeyGroupAlreadyExists", Times: 1})
-	c := &repeatingKeyGroupList{Client: e.cfc}
-	_, err := cloudfront.CreateKeyGroup(t.Context(), c, "media-signers", &rsaKey(t).PublicKey)
-	var exists *types.KeyGroupAlreadyExists
-	require.ErrorAs(t, err, &exists)
-	assert.Contains(t, err.Error(), "no key group is called media-signers")
-	assert.Equal(t, 2, c.calls, "the first page and the one its marker named; the same marker again ends it")
 }

@@ -148,6 +148,7 @@ func fixOACSigning(cur *types.OriginAccessControlConfig, name, id string) ([]str
 // nil when there is none.
 func findOAC(ctx context.Context, c CloudFrontAPI, name string) (*types.OriginAccessControlSummary, error) {
 	p := cfsdk.NewListOriginAccessControlsPaginator(c, &cfsdk.ListOriginAccessControlsInput{})
+	seen := pageMarkers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
@@ -160,6 +161,9 @@ func findOAC(ctx context.Context, c CloudFrontAPI, name string) (*types.OriginAc
 			if s := &page.OriginAccessControlList.Items[i]; aws.ToString(s.Name) == name {
 				return s, nil
 			}
+		}
+		if err := seen.check("origin access controls", page.OriginAccessControlList.NextMarker); err != nil {
+			return nil, err
 		}
 	}
 	return nil, nil

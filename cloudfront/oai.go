@@ -190,6 +190,7 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 
 func findOAIByComment(ctx context.Context, cf CloudFrontAPI, comment string) (*types.CloudFrontOriginAccessIdentitySummary, error) {
 	p := cfsdk.NewListCloudFrontOriginAccessIdentitiesPaginator(cf, &cfsdk.ListCloudFrontOriginAccessIdentitiesInput{})
+	seen := pageMarkers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
@@ -203,6 +204,9 @@ func findOAIByComment(ctx context.Context, cf CloudFrontAPI, comment string) (*t
 			if aws.ToString(s.Comment) == comment {
 				return s, nil
 			}
+		}
+		if err := seen.check("origin access identities", page.CloudFrontOriginAccessIdentityList.NextMarker); err != nil {
+			return nil, err
 		}
 	}
 	return nil, nil

@@ -370,6 +370,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 func listDistributions(ctx context.Context, cf CloudFrontAPI) ([]types.DistributionSummary, error) {
 	var out []types.DistributionSummary
 	p := cfsdk.NewListDistributionsPaginator(cf, &cfsdk.ListDistributionsInput{})
+	seen := pageMarkers{}
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, noSetupRetryCF)
 		if err != nil {
@@ -377,6 +378,9 @@ func listDistributions(ctx context.Context, cf CloudFrontAPI) ([]types.Distribut
 		}
 		if page.DistributionList == nil {
 			break
+		}
+		if err := seen.check("distributions", page.DistributionList.NextMarker); err != nil {
+			return nil, err
 		}
 		for _, s := range page.DistributionList.Items {
 			if s.Origins != nil {
