@@ -176,6 +176,16 @@ func TestAuditAdversarialTLSDeny(t *testing.T) {
 		{"Allow with SecureTransport true is no deny", `{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:*",` + advResources + `,"Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, securebucket.StatusFail, securebucket.StatusFail},
 		{"TLS 1.2 minimum", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,` + oldTLS + `}`, securebucket.StatusFail, securebucket.StatusPass},
 		{"TLS 1.1 minimum", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, securebucket.StatusFail, securebucket.StatusFail},
+		// "Numeric condition operators let you construct Condition elements
+		// that restrict access based on comparing a key to an integer or
+		// decimal value" (IAM User Guide, Condition operators). These are
+		// neither: policy.Compile refuses them and the evaluator denies
+		// nothing with them (Validate: TYPE_MISMATCH_NUMBER), yet the audit
+		// read them with strconv.ParseFloat (+Inf, 1.25, 12) and passed.
+		{"TLS minimum Infinity", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"Infinity"}}}`, securebucket.StatusFail, securebucket.StatusFail},
+		{"TLS minimum hexadecimal", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"0x1.4p0"}}}`, securebucket.StatusFail, securebucket.StatusFail},
+		{"TLS minimum with an underscore", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1_2"}}}`, securebucket.StatusFail, securebucket.StatusFail},
+		{"TLS 1.3 minimum", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, securebucket.StatusFail, securebucket.StatusPass},
 		{"TLS LessThanEquals 1.1", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.1"}}}`, securebucket.StatusFail, securebucket.StatusFail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

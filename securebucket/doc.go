@@ -141,7 +141,8 @@
 //     principal on the bucket and its objects whose only condition is Bool
 //     or BoolIfExists aws:SecureTransport false;
 //   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan
-//     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter);
+//     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter; v must be a number IAM
+//     reads, so "Infinity" is weaker);
 //   - the log-delivery statement in a logging target's policy and
 //     S3SecureDelegateToAccessPoints ([DelegateToAccessPoints],
 //     [CreateAccessPoint]): an Allow that grants nothing ours does not (the same or fewer principals,

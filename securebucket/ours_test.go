@@ -25,6 +25,7 @@ func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 		kept       bool
 	}{
 		{"TLS 1.3 is stricter than 1.2", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, true},
+		{"TLS below Infinity, not a number IAM reads, is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"Infinity"}}}`, false},
 		{"TLS 1.1 is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, false},
 		{"TLS deny on objects only is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, false},
 		{"TLS deny with a narrowing condition is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},

@@ -110,10 +110,23 @@ func onlyCondition(c policy.Condition) (op, key string, values []string, ok bool
 	return c[0].Operator, e.Key, e.Strings(), true
 }
 
+// denyForEveryoneOnBucket reports whether s is a Deny for every principal
+// of every S3 action on the bucket and its objects that the evaluator can
+// decide: a statement policy.Compile refuses (a condition value IAM cannot
+// read, such as NumericLessThan "Infinity" or "0x1.4p0") denies nothing
+// there, so it is not counted as denying anything here either.
+func denyForEveryoneOnBucket(s policy.Statement, bucketARN string) bool {
+	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
+		return false
+	}
+	_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{s}})
+	return err == nil
+}
+
 // deniesInsecureTransport reports whether s denies every S3 request to the
 // bucket and its objects that is not made over TLS (Security Hub S3.5).
 func deniesInsecureTransport(s policy.Statement, bucketARN string) bool {
-	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
+	if !denyForEveryoneOnBucket(s, bucketARN) {
 		return false
 	}
 	op, key, vals, ok := onlyCondition(s.Condition)
@@ -130,8 +143,10 @@ func deniesInsecureTransport(s policy.Statement, bucketARN string) bool {
 
 // deniesOutdatedTLS reports whether s denies every S3 request to the bucket
 // and its objects made with a TLS version below 1.2 (or a higher minimum).
+// The value is a number as the evaluator reads it (denyForEveryoneOnBucket
+// compiles the statement), so ParseFloat below reads the same number.
 func deniesOutdatedTLS(s policy.Statement, bucketARN string) bool {
-	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
+	if !denyForEveryoneOnBucket(s, bucketARN) {
 		return false
 	}
 	op, key, vals, ok := onlyCondition(s.Condition)
@@ -236,7 +251,8 @@ func publicStatement(s policy.Statement) bool {
 //     ([deniesInsecureTransport], [deniesOutdatedTLS]): a Deny for every
 //     principal and every S3 action on the bucket and its objects, with a
 //     single condition (Bool or BoolIfExists aws:SecureTransport false; or
-//     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter);
+//     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter;
+//     and a statement policy.Compile accepts, so "Infinity" is not);
 //   - an Allow (the log-delivery statement in a logging target's policy,
 //     the access point delegation statement): the statement grants nothing
 //     ours does not ([policy.AllowsNoMoreThan]).
