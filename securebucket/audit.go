@@ -52,7 +52,7 @@ type Report struct {
 	// (for example it was deleted during the run); Results is then empty.
 	Err error
 
-	logTarget string // where the bucket's access logs go, if read
+	logTarget string // where S3 delivers the bucket's access logs (its S3.9 passed), or ""
 }
 
 // Failed reports whether any result is FAIL or UNKNOWN, or the bucket could
@@ -277,9 +277,6 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		st.read |= partACL
 	}
 	rep := &Report{Bucket: bucket, Region: region}
-	if st.ok(partLogging) && st.logging != nil {
-		rep.logTarget = aws.ToString(st.logging.TargetBucket)
-	}
 	if a.accountResult != nil {
 		ar := *a.accountResult
 		rep.Results = append(rep.Results, ar)
@@ -296,6 +293,12 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		info := controlTable[ctl]
 		res.Bucket, res.Control, res.CIS, res.Title, res.Severity = bucket, ctl, info.cis, info.title, info.severity
 		rep.Results = append(rep.Results, res)
+		// Only a target S3 delivers logs into (S3.9 passes: same Region,
+		// no default retention) receives them; naming a bucket does not
+		// exempt it from S3.9 in AuditAll.
+		if ctl == ControlLogging && res.Status == StatusPass {
+			rep.logTarget = aws.ToString(st.logging.TargetBucket)
+		}
 	}
 	return rep, nil
 }

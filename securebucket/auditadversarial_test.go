@@ -231,3 +231,43 @@ func TestAuditAdversarialCrossAccount(t *testing.T) {
 		})
 	}
 }
+
+// AuditAll exempts from S3.9 a bucket that receives other buckets' access
+// logs (Security Hub recommends suppressing the finding on the log bucket).
+// A bucket another bucket merely names as its target, while S3 delivers no
+// logs into it, is not a log bucket: a target with a default Object Lock
+// retention period gets no logs (S3 user guide, server access logging:
+// the destination bucket must have no default retention period; Security
+// Hub's S3.9 requires the same; ../shared/REFERENCE.md 3.1 and 5.1). Its
+// own S3.9 was NOT_APPLICABLE, which passes a gate, with logging off.
+func TestAuditAllNamedLogTargetNotExempt(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "src-logged", s3fake.StateAWSDefault)
+	require.NoError(t, f.CreateBucketWith("locked-data", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, ObjectLock: true}))
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "locked-data", TargetPrefix: "src/"}
+	_, err := securebucket.Harden(t.Context(), c, "src-logged", o)
+	require.NoError(t, err)
+	ao := &securebucket.AuditOptions{AccountID: account, Retry: fastRetry, Controls: []securebucket.Control{securebucket.ControlLogging}}
+	logging := func() map[string]securebucket.ControlResult {
+		fleet, err := securebucket.AuditAll(t.Context(), c, ao)
+		require.NoError(t, err)
+		out := map[string]securebucket.ControlResult{}
+		for _, b := range fleet.Buckets {
+			require.NoError(t, b.Err)
+			out[b.Bucket] = b.Results[0]
+		}
+		return out
+	}
+	got := logging()
+	assert.Equal(t, securebucket.StatusPass, got["src-logged"].Status, got["src-logged"].Message)
+	assert.Equal(t, securebucket.StatusNotApplicable, got["locked-data"].Status, "logs are delivered into it: %s", got["locked-data"].Message)
+
+	_, err = c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("locked-data"),
+		ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled,
+			Rule: &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+	require.NoError(t, err)
+	got = logging()
+	assert.Equal(t, securebucket.StatusFail, got["src-logged"].Status, got["src-logged"].Message)
+	assert.Equal(t, securebucket.StatusFail, got["locked-data"].Status, "no logs are delivered into it, and its own logging is off: %s", got["locked-data"].Message)
+}

@@ -79,8 +79,9 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	if c, ok := client.(interface{ Options() s3.Options }); ok {
 		clientRegion = c.Options().Region
 	}
-	// Buckets that receive logs are found as the run goes; their S3.9 is
-	// marked not applicable at the end (Security Hub suppresses it).
+	// Buckets that receive other buckets' logs (from a bucket whose own
+	// S3.9 passed, so S3 delivers them) are found as the run goes; their
+	// S3.9 is marked not applicable at the end (Security Hub suppresses it).
 	var mu sync.Mutex
 	logTargets := map[string]bool{}
 

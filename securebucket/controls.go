@@ -31,8 +31,10 @@ type Status string
 // Outcomes. UNKNOWN means a setting the control needs could not be read
 // (access denied, throttled, …): it is never turned into a PASS.
 // NOT_APPLICABLE is used where Security Hub produces no finding (S3.20 on a
-// bucket with lifecycle rules, S3.10 on an unversioned bucket, S3.9 on a
-// bucket that is itself a log target).
+// bucket with lifecycle rules, S3.10 on an unversioned bucket, S3.9 in
+// AuditAll on a bucket S3 delivers another bucket's access logs into: a
+// bucket named as a target whose logs are not delivered, for example one
+// with a default Object Lock retention, is not exempt).
 const (
 	StatusPass          Status = "PASS"
 	StatusFail          Status = "FAIL"
