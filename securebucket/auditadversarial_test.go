@@ -271,3 +271,42 @@ func TestAuditAllNamedLogTargetNotExempt(t *testing.T) {
 	assert.Equal(t, securebucket.StatusFail, got["src-logged"].Status, got["src-logged"].Message)
 	assert.Equal(t, securebucket.StatusFail, got["locked-data"].Status, "no logs are delivered into it, and its own logging is off: %s", got["locked-data"].Message)
 }
+
+// Settings a misconfiguration leaves behind, each judged as Security Hub's
+// control defines it.
+func TestAuditAdversarialSettings(t *testing.T) {
+	f, c := startFake(t)
+	ao := auditOpts()
+	ao.Controls = []securebucket.Control{securebucket.ControlVersioning, securebucket.ControlVersionedLifecycle, securebucket.ControlKMS, securebucket.ControlSSECBlocked}
+
+	// S3.14 "fails if versioning is Suspended"; S3.10 judges only buckets
+	// with versioning enabled.
+	bucketIn(t, f, "adv-suspended", s3fake.StateAWSDefault)
+	for _, st := range []s3types.BucketVersioningStatus{s3types.BucketVersioningStatusEnabled, s3types.BucketVersioningStatusSuspended} {
+		_, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("adv-suspended"), VersioningConfiguration: &s3types.VersioningConfiguration{Status: st}})
+		require.NoError(t, err)
+	}
+	rep, err := securebucket.Audit(t.Context(), c, "adv-suspended", ao)
+	require.NoError(t, err)
+	got := statuses(rep)
+	assert.Equal(t, securebucket.StatusFail, got[securebucket.ControlVersioning], "%v", rep.Results)
+	assert.Equal(t, securebucket.StatusNotApplicable, got[securebucket.ControlVersionedLifecycle], "%v", rep.Results)
+
+	// S3.17 passes SSE-KMS whatever the key's account: the config rule
+	// (s3-default-encryption-kms) checks the algorithm, and only its
+	// optional kmsKeyArns parameter names keys. SSE-C stays allowed here
+	// (BlockedEncryptionTypes not carried), which the s3secure control fails.
+	bucketIn(t, f, "adv-foreign-key", s3fake.StateLegacy)
+	_, err = c.PutBucketEncryption(t.Context(), &s3.PutBucketEncryptionInput{Bucket: aws.String("adv-foreign-key"), ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+		Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{
+			SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab")}}},
+	}})
+	require.NoError(t, err)
+	rep, err = securebucket.Audit(t.Context(), c, "adv-foreign-key", ao)
+	require.NoError(t, err)
+	got = statuses(rep)
+	assert.Equal(t, securebucket.StatusPass, got[securebucket.ControlKMS], "%v", rep.Results)
+	assert.Equal(t, securebucket.StatusFail, got[securebucket.ControlSSECBlocked], "%v", rep.Results)
+	r, _ := rep.Result(securebucket.ControlKMS)
+	assert.Contains(t, r.Message, "444455556666", "the key, and so its account, is named")
+}
