@@ -218,6 +218,8 @@ func TestAuditAdversarialCrossAccount(t *testing.T) {
 		{"everyone limited to own account", `{"Effect":"Allow","Principal":"*","Action":"s3:PutObjectAcl",` + advResources + `,"Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, securebucket.StatusFail},
 		{"NotPrincipal", `{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:DeleteBucketPolicy","Resource":"arn:aws:s3:::B"}`, securebucket.StatusFail},
 		{"any account's role", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:role/admin"},"Action":"s3:PutEncryptionConfiguration","Resource":"arn:aws:s3:::B"}`, securebucket.StatusFail},
+		{"Action * to another account", `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"*",` + advResources + `}`, securebucket.StatusFail},
+		{"action name in upper case", `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"S3:PUTBUCKETACL","Resource":"arn:aws:s3:::B"}`, securebucket.StatusFail},
 		{"own role", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"s3:*",` + advResources + `}`, securebucket.StatusPass},
 		{"other account reads only", `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject",` + advResources + `}`, securebucket.StatusPass},
 	} {
@@ -309,4 +311,38 @@ func TestAuditAdversarialSettings(t *testing.T) {
 	assert.Equal(t, securebucket.StatusFail, got[securebucket.ControlSSECBlocked], "%v", rep.Results)
 	r, _ := rep.Result(securebucket.ControlKMS)
 	assert.Contains(t, r.Message, "444455556666", "the key, and so its account, is named")
+}
+
+// Block Public Access partly on over a public policy already in place:
+// BlockPublicPolicy only refuses new public policies ("Enabling this
+// setting doesn't affect existing bucket policies"), so the bucket stays
+// public until RestrictPublicBuckets is on, which limits a public policy to
+// AWS service principals and the owner's account.
+func TestAuditAdversarialPartialBPA(t *testing.T) {
+	f, c := startFake(t)
+	ao := auditOpts()
+	ao.Controls = []securebucket.Control{securebucket.ControlPublicRead, securebucket.ControlPublicWrite, securebucket.ControlBucketBPA}
+	on := aws.Bool(true)
+	for i, tc := range []struct {
+		name string
+		bpa  s3types.PublicAccessBlockConfiguration
+		read securebucket.Status
+	}{
+		{"all but RestrictPublicBuckets", s3types.PublicAccessBlockConfiguration{BlockPublicAcls: on, IgnorePublicAcls: on, BlockPublicPolicy: on}, securebucket.StatusFail},
+		{"RestrictPublicBuckets only", s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: on}, securebucket.StatusPass},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bucket := sprintf("adv-bpa-%d", i)
+			bucketIn(t, f, bucket, s3fake.StateLegacy)
+			putPolicy(t, c, bucket, advPolicy(bucket, `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",`+advResources+`}`))
+			_, err := c.PutPublicAccessBlock(t.Context(), &s3.PutPublicAccessBlockInput{Bucket: aws.String(bucket), PublicAccessBlockConfiguration: &tc.bpa})
+			require.NoError(t, err)
+			rep, err := securebucket.Audit(t.Context(), c, bucket, ao)
+			require.NoError(t, err)
+			got := statuses(rep)
+			assert.Equal(t, tc.read, got[securebucket.ControlPublicRead], "S3.2: %v", rep.Results)
+			assert.Equal(t, securebucket.StatusPass, got[securebucket.ControlPublicWrite], "S3.3: %v", rep.Results)
+			assert.Equal(t, securebucket.StatusFail, got[securebucket.ControlBucketBPA], "S3.8: %v", rep.Results)
+		})
+	}
 }
