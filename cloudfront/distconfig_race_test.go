@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/cloudfront"
+	"github.com/s3secure/s3secure/internal/cffake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -344,4 +346,30 @@ func TestMigrateRereadNeedsNothing(t *testing.T) {
 	assert.Contains(t, stepChanges(res), "remove-oai-statement:remove")
 	assert.False(t, oaiAllowed(t, e.bucketPolicy(t), oai.ID))
 	assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)
+}
+
+// TestServeBucketRereadNeedsNothing: another ServeBucket run secured the
+// distribution between this run's read and its write. The fresh read
+// needs nothing, so nothing more is written, the step reports no change,
+// and Result.Status is read again: the other run's change is InProgress,
+// not the Deployed read before it.
+func TestServeBucketRereadNeedsNothing(t *testing.T) {
+	cf := cffake.Start(t, &cffake.Options{DeployDelay: time.Hour})
+	s3f := s3fake.Start(t, &s3fake.Options{Region: testRegion})
+	require.NoError(t, s3f.CreateBucket(testBucket, s3fake.StateAWSDefault))
+	e := &env{cf: cf, s3: s3f, cfc: cf.Client(), s3c: s3f.OwnerClient()}
+	id, _ := legacyDistribution(t, e, "")
+	require.True(t, e.cf.Deploy(id))
+	opts := &cloudfront.Options{DistributionID: id}
+	w := &beforeUpdate{CloudFrontAPI: e.cfc, times: 1, hook: func(ctx context.Context, _ string, _ int) {
+		other, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, opts)
+		require.NoError(t, err)
+		require.Contains(t, stepChanges(other), "update-distribution:update")
+	}}
+	res, err := cloudfront.ServeBucket(t.Context(), w, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	updates, _ := w.counts()
+	assert.Equal(t, 1, updates, "the refused write only")
+	assert.Contains(t, stepChanges(res), "update-distribution:none")
+	assert.Equal(t, "InProgress", res.Status, "read again after the other run's write")
 }

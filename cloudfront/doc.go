@@ -59,8 +59,9 @@
 //
 // The client's retryer sends a request again when its response is lost (a
 // connection reset after CloudFront acted on it). A create sent again does
-// not make a second resource; CloudFront refuses it, and [ServeBucket]
-// goes on with the one the first request made, as if it had answered. A
+// not make a second resource; CloudFront refuses it (or, for an origin
+// access identity, answers with the one already made), and the call goes
+// on with the one the first request made, as if it had answered. A
 // distribution is created with a CallerReference new to the call, which
 // CloudFront answers DistributionAlreadyExists when sent again; the
 // distribution is then found by listing the distributions whose origin is
@@ -84,9 +85,13 @@
 // (KeyGroupAlreadyExists) only when it trusts exactly that public key and
 // no other; anything else stays CloudFront's error.
 //
+// Every listing the package reads (distributions, OACs, OAIs, public keys,
+// key groups) fails with an error when a page names a NextMarker that an
+// earlier page named, instead of going round for ever or being cut short.
+//
 // The package declares the narrow client interfaces it needs
-// ([CloudFrontAPI], [S3API], [KMSAPI]); pass *cloudfront.Client, *s3.Client
-// and *kms.Client from aws-sdk-go-v2.
+// ([CloudFrontAPI], [S3API], [KMSAPI], [KeyGroupAPI]); pass
+// *cloudfront.Client, *s3.Client and *kms.Client from aws-sdk-go-v2.
 //
 // # Security defaults
 //

@@ -609,6 +609,13 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o
 		return &StepError{Step: StepUpdateDistribution, Err: err}
 	}
 	if written == nil {
+		// Another writer made the change since the first read: the
+		// status read before it is stale.
+		now, err := cf.GetDistribution(ctx, &cfsdk.GetDistributionInput{Id: aws.String(id)}, noSetupRetryCF)
+		if err != nil {
+			return &StepError{Step: StepFindDistribution, Err: err}
+		}
+		setDistribution(res, now.Distribution)
 		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("distribution %s already serves %s through OAC %s with the secure defaults (another writer changed it while it was being secured; read again, it needed nothing more)", id, res.Bucket, res.OriginAccessControlID)})
 		return nil
 	}
