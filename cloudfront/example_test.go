@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -182,4 +183,55 @@ func ExampleMigrate() {
 	// update-distribution update
 	// wait-deployed none
 	// remove-oai-statement remove
+}
+
+// Upload a signing key's public half and create a key group that trusts
+// it; a second run (or a create whose response was lost and that the
+// client sent again) uses what the first made.
+func ExampleCreateKeyGroup() {
+	ctx := context.Background()
+	srv, _, cf, err := startAWS(ctx, "my-private-bucket")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	// DO NOT generate a throw-away key in production: load the private key
+	// from a secret store (cloudfront.LoadPrivateKeyFile) and keep it there.
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	kg, err := cloudfront.CreateKeyGroup(ctx, cf, "media-signers", &key.PublicKey)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range kg.Actions {
+		fmt.Println(a.Step, a.Change)
+	}
+	again, err := cloudfront.CreateKeyGroup(ctx, cf, "media-signers", &key.PublicKey)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range again.Actions {
+		fmt.Println(a.Step, a.Change)
+	}
+	fmt.Println("same key group:", again.KeyGroupID == kg.KeyGroupID, "same key:", again.PublicKeyID == kg.PublicKeyID)
+
+	// Another key under the same name is refused: it is not this key.
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	_, err = cloudfront.CreateKeyGroup(ctx, cf, "media-signers", &other.PublicKey)
+	var exists *types.PublicKeyAlreadyExists
+	fmt.Println("another key refused:", errors.As(err, &exists))
+	// Output:
+	// public-key create
+	// key-group create
+	// public-key none
+	// key-group none
+	// same key group: true same key: true
+	// another key refused: true
 }
