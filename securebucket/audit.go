@@ -118,7 +118,8 @@ type AuditOptions struct {
 type Progress struct {
 	// Done of Total buckets are audited.
 	Done, Total int
-	// Bucket is the bucket just audited, and Err its Report.Err.
+	// Bucket is the bucket just audited, and Err its Report.Err, or the
+	// error of a bucket a setup problem stopped (which has no Report).
 	Bucket string
 	Err    error
 }

@@ -19,7 +19,9 @@ type FleetReport struct {
 	// AuditOptions.AccountControl is set.
 	Account []ControlResult
 	// Buckets has one report per bucket, sorted by name. A bucket that
-	// could not be audited has Report.Err set.
+	// could not be audited has Report.Err set. When AuditAll returns an
+	// error (ctx's, or a setup problem that stopped the run), Buckets holds
+	// only the reports finished before it.
 	Buckets []*Report
 }
 

@@ -1,6 +1,8 @@
 package securebucket_test
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,7 +41,8 @@ func requireSetupStepError(t *testing.T, err error, bucket, code string) {
 }
 
 // TestAuditSetupProblem: a read that meets a setup problem (credentials S3
-// refuses, an expired session, a refused connection) makes Audit stop at
+// refuses, an expired session, a refused connection, a certificate the
+// client does not trust) makes Audit stop at
 // that first read and return a *StepError wrapping it, not a Report whose
 // every row is UNKNOWN with a nil error (as before: eleven UNKNOWN rows,
 // one failed request each).
@@ -48,6 +51,7 @@ func TestAuditSetupProblem(t *testing.T) {
 	bucketIn(t, f, "setup-audit", s3fake.StateLegacy)
 	expired := f.AddRoleUntil("", "auditor", "s1", f.Now().Add(time.Hour))
 	closedPort := refusedAddr(t)
+	tlsFake := s3fake.StartTLS(t, nil)
 
 	for _, tc := range []struct {
 		name   string
@@ -65,6 +69,11 @@ func TestAuditSetupProblem(t *testing.T) {
 		{"refused connection", func() *s3.Client {
 			return s3fake.NewClient("http://"+closedPort, "us-east-1", nil, credentials.NewStaticCredentialsProvider("AKIAEXAMPLE000000001", "secret", ""))
 		}, ""},
+		{"untrusted certificate", func() *s3.Client {
+			owner := tlsFake.OwnerCredential()
+			return s3fake.NewClient(tlsFake.URL, "us-east-1", &http.Client{Transport: &http.Transport{Proxy: nil}},
+				credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""))
+		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.client()
@@ -72,9 +81,14 @@ func TestAuditSetupProblem(t *testing.T) {
 			rep, err := securebucket.Audit(t.Context(), c, "setup-audit", &securebucket.AuditOptions{Retry: fastRetry, Controls: securebucket.AllControls()})
 			assert.Nil(t, rep, "no report of UNKNOWN rows")
 			requireSetupStepError(t, err, "setup-audit", tc.code)
-			if tc.code == "" {
+			switch tc.name {
+			case "refused connection":
 				assert.ErrorIs(t, err, syscall.ECONNREFUSED)
-			} else {
+			case "untrusted certificate":
+				var ua x509.UnknownAuthorityError
+				var ve *tls.CertificateVerificationError
+				assert.True(t, errors.As(err, &ua) || errors.As(err, &ve), "%v", err)
+			default:
 				assert.Equal(t, 1, f.TotalCount(), "stopped at the first read: %v", f.Counts())
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
@@ -56,6 +57,15 @@ func TestSetupErrors(t *testing.T) {
 		{"unknown access key", func(t *testing.T, a *testAWS) {
 			t.Setenv("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000001")
 		}, nil, "S3 ListBuckets: InvalidAccessKeyId: ", 1},
+		{"expired session", func(t *testing.T, a *testAWS) {
+			sess, err := a.AWS.Owner().AddRoleSession("auditor", "expired", a.AWS.Now().Add(-time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("AWS_ACCESS_KEY_ID", sess.AccessKeyID)
+			t.Setenv("AWS_SECRET_ACCESS_KEY", sess.SecretAccessKey)
+			t.Setenv("AWS_SESSION_TOKEN", sess.SessionToken)
+		}, nil, "S3 ListBuckets: ExpiredToken: The provided token has expired. (hint: the session has expired: refresh the credentials", 1},
 		{"wrong secret", func(t *testing.T, a *testAWS) {
 			t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
 		}, nil, "S3 ListBuckets: SignatureDoesNotMatch: ", 1},
