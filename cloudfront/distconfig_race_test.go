@@ -373,3 +373,42 @@ func TestServeBucketRereadNeedsNothing(t *testing.T) {
 	assert.Contains(t, stepChanges(res), "update-distribution:none")
 	assert.Equal(t, "InProgress", res.Status, "read again after the other run's write")
 }
+
+// TestConcurrentServeBucketOnOneDistribution: four ServeBucket runs
+// secure one existing distribution at the same time. Each writes with
+// If-Match on its own read, so exactly one UpdateDistribution takes; the
+// others are refused, read again, find nothing left to do and succeed
+// without writing.
+func TestConcurrentServeBucketOnOneDistribution(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	id, _ := legacyDistribution(t, e, "")
+	e.resetCounts()
+	const runs = 4
+	results := make([]*cloudfront.Result, runs)
+	errs := make([]error, runs)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
+		}()
+	}
+	wg.Wait()
+	updated := 0
+	for i := range runs {
+		require.NoError(t, errs[i])
+		for _, a := range results[i].Actions {
+			if a.Step == cloudfront.StepUpdateDistribution && a.Change == cloudfront.ChangeUpdated {
+				updated++
+			}
+		}
+	}
+	assert.Equal(t, 1, updated, "one run's write took")
+	assert.LessOrEqual(t, e.cf.Count("UpdateDistribution"), runs, "every other run wrote at most once, and was refused")
+	got, err := e.cfc.GetDistributionConfig(t.Context(), &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	require.NoError(t, err)
+	assert.Equal(t, results[0].OriginAccessControlID, aws.ToString(got.DistributionConfig.Origins.Items[0].OriginAccessControlId))
+	assert.Equal(t, types.ViewerProtocolPolicyRedirectToHttps, got.DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy)
+	assertOnlyDistribution(t, e.bucketPolicy(t), results[0].DistributionARN)
+}
