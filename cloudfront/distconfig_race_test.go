@@ -412,3 +412,112 @@ func TestConcurrentServeBucketOnOneDistribution(t *testing.T) {
 	assert.Equal(t, types.ViewerProtocolPolicyRedirectToHttps, got.DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy)
 	assertOnlyDistribution(t, e.bucketPolicy(t), results[0].DistributionARN)
 }
+
+// dropsOriginAccessControl accepts every UpdateDistribution and keeps the
+// bucket origin's OriginAccessControlId out of what it stores, as moto
+// 5.2.1 does (cffake's conformance quirk dropsOriginAccess); with
+// noConfig its answer holds no configuration, so the library must read
+// it back.
+type dropsOriginAccessControl struct {
+	cloudfront.CloudFrontAPI
+	noConfig bool
+}
+
+func (d *dropsOriginAccessControl) UpdateDistribution(ctx context.Context, in *cfsdk.UpdateDistributionInput, optFns ...func(*cfsdk.Options)) (*cfsdk.UpdateDistributionOutput, error) {
+	stored := *in.DistributionConfig
+	origins := *stored.Origins
+	origins.Items = append([]types.Origin(nil), origins.Items...)
+	origins.Items[0].OriginAccessControlId = aws.String("")
+	stored.Origins = &origins
+	out, err := d.CloudFrontAPI.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: in.Id, IfMatch: in.IfMatch, DistributionConfig: &stored}, optFns...)
+	if err == nil && d.noConfig {
+		out.Distribution.DistributionConfig = nil
+	}
+	return out, err
+}
+
+// TestDistributionWriteIsVerified: the configuration a distribution write
+// leaves is checked against the change, from the write's answer or, when
+// the answer holds none, from a read after it. An endpoint that accepted
+// the write and did not keep the origin's OAC makes ServeBucket and
+// Migrate fail with ErrConflict naming what was not kept, instead of
+// reporting the distribution secured (and, for Migrate, before the OAI
+// statement, the path that still works, is removed).
+func TestDistributionWriteIsVerified(t *testing.T) {
+	for _, tc := range distributionWriters {
+		for _, noConfig := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/answer without config %v", tc.name, noConfig), func(t *testing.T) {
+				e := newEnv(t, s3fake.StateAWSDefault)
+				id := tc.setup(t, e)
+				e.resetCounts()
+				_, err := tc.run(t, e, &dropsOriginAccessControl{CloudFrontAPI: e.cfc, noConfig: noConfig}, id)
+				require.ErrorIs(t, err, cloudfront.ErrConflict)
+				var se *cloudfront.StepError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, cloudfront.StepUpdateDistribution, se.Step)
+				assert.Contains(t, err.Error(), "the endpoint accepted the write of distribution "+id+" and did not keep origin")
+				reads := map[string]int{"ServeBucket": 2, "Migrate": 1}[tc.name] // before the write
+				if noConfig {
+					reads++ // the read-back
+				}
+				assert.Equal(t, 1, e.cf.Count("UpdateDistribution"), "one write: writing it again would not help")
+				assert.Equal(t, reads, e.cf.Count("GetDistributionConfig"))
+				if tc.name == "Migrate" {
+					assert.Equal(t, 1, e.cf.Count("GetCloudFrontOriginAccessIdentity"), "stopped before reading the OAI again to remove its statement")
+					assert.Contains(t, e.bucketPolicy(t).Sids(), cloudfront.OAIStatementSid, "the OAI statement stays")
+				}
+			})
+		}
+	}
+	// The read-back after an answer without configuration passes when the
+	// change was kept.
+	e := newEnv(t, s3fake.StateAWSDefault)
+	id, _ := legacyDistribution(t, e, "")
+	res, err := cloudfront.ServeBucket(t.Context(), &answersWithoutConfig{CloudFrontAPI: e.cfc}, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
+	require.NoError(t, err)
+	assert.Contains(t, stepChanges(res), "update-distribution:update")
+}
+
+// answersWithoutConfig answers UpdateDistribution without the
+// configuration it stored.
+type answersWithoutConfig struct{ cloudfront.CloudFrontAPI }
+
+func (a *answersWithoutConfig) UpdateDistribution(ctx context.Context, in *cfsdk.UpdateDistributionInput, optFns ...func(*cfsdk.Options)) (*cfsdk.UpdateDistributionOutput, error) {
+	out, err := a.CloudFrontAPI.UpdateDistribution(ctx, in, optFns...)
+	if err == nil {
+		out.Distribution.DistributionConfig = nil
+	}
+	return out, err
+}
+
+// keepsOACSigning accepts UpdateOriginAccessControl and stores the
+// signing behavior the OAC had, whatever was asked.
+type keepsOACSigning struct {
+	cloudfront.CloudFrontAPI
+	behavior types.OriginAccessControlSigningBehaviors
+}
+
+func (k *keepsOACSigning) UpdateOriginAccessControl(ctx context.Context, in *cfsdk.UpdateOriginAccessControlInput, optFns ...func(*cfsdk.Options)) (*cfsdk.UpdateOriginAccessControlOutput, error) {
+	stored := *in.OriginAccessControlConfig
+	stored.SigningBehavior = k.behavior
+	return k.CloudFrontAPI.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{Id: in.Id, IfMatch: in.IfMatch, OriginAccessControlConfig: &stored}, optFns...)
+}
+
+// TestOACWriteIsVerified: an endpoint that accepts the fix of an OAC's
+// signing and keeps "never" makes ServeBucket fail with ErrConflict
+// before any distribution uses that OAC.
+func TestOACWriteIsVerified(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	_, err := e.cfc.CreateOriginAccessControl(t.Context(), &cfsdk.CreateOriginAccessControlInput{OriginAccessControlConfig: &types.OriginAccessControlConfig{
+		Name: aws.String(cloudfront.OACName(testBucket)), OriginAccessControlOriginType: types.OriginAccessControlOriginTypesS3,
+		SigningBehavior: types.OriginAccessControlSigningBehaviorsNever, SigningProtocol: types.OriginAccessControlSigningProtocolsSigv4,
+	}})
+	require.NoError(t, err)
+	_, err = cloudfront.ServeBucket(t.Context(), &keepsOACSigning{CloudFrontAPI: e.cfc, behavior: types.OriginAccessControlSigningBehaviorsNever}, e.s3c, testBucket, nil)
+	require.ErrorIs(t, err, cloudfront.ErrConflict)
+	var se *cloudfront.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, cloudfront.StepOriginAccessControl, se.Step)
+	assert.Contains(t, err.Error(), "did not keep sigv4/never -> sigv4/always")
+	assert.Empty(t, e.cf.DistributionIDs())
+}

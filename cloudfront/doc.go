@@ -51,7 +51,11 @@
 // kept; a read that needs nothing any more is not written) and written
 // again, [MaxConfigWriteAttempts] writes at most; after that the call
 // fails with [ErrConcurrentUpdate], which also wraps CloudFront's last
-// *types.PreconditionFailed.
+// *types.PreconditionFailed. The configuration a write leaves is then
+// checked against the change (in CloudFront's answer to the write, or read
+// again when the answer holds none): an endpoint that accepted the write
+// without keeping the change (moto 5.2.1 drops an origin's
+// OriginAccessControlId) fails the call with [ErrConflict].
 // A setup problem (credentials that cannot be retrieved or that AWS
 // refuses, a refused connection, a host name that does not resolve, a TLS
 // failure) is never retried, by the write discipline or by the client's

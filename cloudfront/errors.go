@@ -68,7 +68,10 @@ var (
 	// its writes the change was gone again, or the endpoint accepted the
 	// write and did not keep it (it does not support bucket policies, or
 	// another writer puts the old policy back each time). What the other
-	// writer wrote was kept; run the call again once they are done.
+	// writer wrote was kept; run the call again once they are done. It
+	// also means the endpoint accepted a distribution or origin access
+	// control configuration write and answered (or read back) a
+	// configuration without the change: the endpoint does not support it.
 	ErrConflict = errors.New("cloudfront: another writer kept replacing the policy")
 	// ErrConcurrentUpdate means a distribution's (or an origin access
 	// control's) configuration changed between each of the wiring's reads

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 )
@@ -23,8 +24,9 @@ type ifMatchWrite[C any] struct {
 	// none means the configuration needs nothing (any more). An error
 	// means it cannot be changed as asked: nothing is written.
 	merge func(cur C) ([]string, error)
-	// write writes cur with If-Match etag.
-	write func(ctx context.Context, cur C, etag *string) error
+	// write writes cur with If-Match etag, and returns the configuration
+	// as the endpoint answered it (ok false: the answer held none).
+	write func(ctx context.Context, cur C, etag *string) (answered C, ok bool, err error)
 }
 
 // run writes cur (read with etag, already merged: changes says what was
@@ -34,14 +36,20 @@ type ifMatchWrite[C any] struct {
 // took changed, or nil when a fresh read needed nothing (another writer
 // made the change). After the last refused write the error wraps
 // ErrConcurrentUpdate and the last *types.PreconditionFailed.
+//
+// The write that took is verified: the configuration the endpoint
+// answered (or, when the answer holds none, read again) must need nothing
+// more from merge. One that does (the endpoint accepted the write and did
+// not keep the change, as moto 5.2.1 drops an origin's
+// OriginAccessControlId) is an error wrapping ErrConflict.
 func (w ifMatchWrite[C]) run(ctx context.Context, cur C, etag *string, changes []string) ([]string, error) {
 	for attempt := 1; ; attempt++ {
 		if len(changes) == 0 {
 			return nil, nil
 		}
-		err := w.write(ctx, cur, etag)
+		answered, ok, err := w.write(ctx, cur, etag)
 		if err == nil {
-			return changes, nil
+			return changes, w.verify(ctx, answered, ok)
 		}
 		if !isPreconditionFailed(err) {
 			return nil, err
@@ -57,6 +65,25 @@ func (w ifMatchWrite[C]) run(ctx context.Context, cur C, etag *string, changes [
 			return nil, err
 		}
 	}
+}
+
+// verify checks that answered (ok false: none; the configuration is read
+// again) holds the change: merge finds nothing more to do in it.
+func (w ifMatchWrite[C]) verify(ctx context.Context, answered C, ok bool) error {
+	if !ok {
+		var err error
+		if answered, _, err = w.read(ctx); err != nil {
+			return fmt.Errorf("reading %s back after the write: %w", w.what, err)
+		}
+	}
+	left, err := w.merge(answered)
+	if err != nil {
+		return fmt.Errorf("%w: %s after the write: %w", ErrConflict, w.what, err)
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w: the endpoint accepted the write of %s and did not keep %s (read back after the write; it does not support it)", ErrConflict, w.what, strings.Join(left, "; "))
+	}
+	return nil
 }
 
 // isPreconditionFailed reports CloudFront's answer to a write whose

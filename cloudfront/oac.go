@@ -98,11 +98,17 @@ func ensureOAC(ctx context.Context, c CloudFrontAPI, name, bucket string) (strin
 		merge: func(cur *types.OriginAccessControlConfig) ([]string, error) {
 			return fixOACSigning(cur, name, id)
 		},
-		write: func(ctx context.Context, cur *types.OriginAccessControlConfig, etag *string) error {
-			_, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
+		write: func(ctx context.Context, cur *types.OriginAccessControlConfig, etag *string) (*types.OriginAccessControlConfig, bool, error) {
+			out, err := c.UpdateOriginAccessControl(ctx, &cfsdk.UpdateOriginAccessControlInput{
 				Id: aws.String(id), IfMatch: etag, OriginAccessControlConfig: cur,
 			}, noSetupRetryCF)
-			return err
+			if err != nil {
+				return nil, false, err
+			}
+			if out.OriginAccessControl == nil || out.OriginAccessControl.OriginAccessControlConfig == nil {
+				return nil, false, nil
+			}
+			return out.OriginAccessControl.OriginAccessControlConfig, true, nil
 		},
 	}
 	cur, etag, err := w.read(ctx)

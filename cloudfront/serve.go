@@ -637,12 +637,16 @@ func distributionWrite(cf CloudFrontAPI, id string, merge func(*types.Distributi
 			return out.DistributionConfig, out.ETag, nil
 		},
 		merge: merge,
-		write: func(ctx context.Context, cfg *types.DistributionConfig, etag *string) error {
+		write: func(ctx context.Context, cfg *types.DistributionConfig, etag *string) (*types.DistributionConfig, bool, error) {
 			out, err := cf.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(id), IfMatch: etag, DistributionConfig: cfg}, noSetupRetryCF)
-			if err == nil {
-				done(out)
+			if err != nil {
+				return nil, false, err
 			}
-			return err
+			done(out)
+			if out.Distribution == nil || out.Distribution.DistributionConfig == nil {
+				return nil, false, nil
+			}
+			return out.Distribution.DistributionConfig, true, nil
 		},
 	}
 }
