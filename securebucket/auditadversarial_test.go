@@ -75,6 +75,9 @@ func TestAuditAdversarialPublicPolicies(t *testing.T) {
 		{"NotResource", `{"Effect":"Allow","Principal":"*","Action":"s3:*","NotResource":"arn:aws:s3:::B/private/*"}`, securebucket.StatusFail, securebucket.StatusFail},
 		{"NotAction", `{"Effect":"Allow","Principal":"*","NotAction":"s3:GetObject",` + advResources + `}`, securebucket.StatusFail, securebucket.StatusFail},
 		{"bucket name wildcard", `{"Effect":"Allow","Principal":"*","Action":"s3:Get*","Resource":"arn:aws:s3:::B*"}`, securebucket.StatusFail, securebucket.StatusPass},
+		{"action in upper case", `{"Effect":"Allow","Principal":"*","Action":"S3:GETOBJECT",` + advResources + `}`, securebucket.StatusFail, securebucket.StatusPass},
+		{"action with ?", `{"Effect":"Allow","Principal":"*","Action":"s3:Put?bject",` + advResources + `}`, securebucket.StatusPass, securebucket.StatusFail},
+		{"NotAction s3:* grants no S3 action", `{"Effect":"Allow","Principal":"*","NotAction":"s3:*",` + advResources + `}`, securebucket.StatusPass, securebucket.StatusPass},
 		{"Action * short ARN", `{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:*"}`, securebucket.StatusFail, securebucket.StatusFail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,7 +85,10 @@ func TestAuditAdversarialPublicPolicies(t *testing.T) {
 			bucketIn(t, f, bucket, s3fake.StateLegacy)
 			doc := advPolicy(bucket, tc.stmt)
 			putPolicy(t, c, bucket, doc)
-			public := tc.read == securebucket.StatusFail || tc.write == securebucket.StatusFail
+			// A statement S3 counts public that grants no S3 action is still
+			// reported by Validate.
+			grantsNothing := tc.name == "NotAction s3:* grants no S3 action"
+			public := tc.read == securebucket.StatusFail || tc.write == securebucket.StatusFail || grantsNothing
 			assert.Equal(t, public, hasFinding(policy.Validate([]byte(doc), nil), policy.CodePublicAccess), "policy.Validate agrees")
 			rep, err := securebucket.Audit(t.Context(), c, bucket, ao)
 			require.NoError(t, err)
