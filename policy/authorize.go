@@ -691,8 +691,7 @@ func aclLayer(req *AccessRequest, ch *Chain) (res LayerResult, private, public p
 		}
 		switch {
 		case g.GranteeURI != "":
-			u := strings.TrimPrefix(strings.TrimPrefix(g.GranteeURI, "http://"), "https://")
-			if equalFoldASCII(u, "acs.amazonaws.com/groups/global/AllUsers") || (signed && equalFoldASCII(u, "acs.amazonaws.com/groups/global/AuthenticatedUsers")) {
+			if all, authenticated := publicGroup(g.GranteeURI); all || (signed && authenticated) {
 				public = hitDirect
 			}
 		case g.GranteeID != "" && c.CanonicalUser != "" && g.GranteeID == c.CanonicalUser:

@@ -112,6 +112,11 @@ func TestAuthorizeChain(t *testing.T) {
 			policy.DecisionDeny, policy.LayerBucketPolicy, policy.ReasonNotGranted},
 		{"public-read object ACL", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "READ"}}},
 			policy.DecisionAllow, policy.LayerACL, policy.ReasonResourceGrant},
+		// The scheme of a group URI in upper case: IsPublicGrantee (and so
+		// S3.2 and IgnorePublicAcls) counted this grant public, the ACL
+		// layer did not see it (it trimmed only a lower-case "http://").
+		{"public-read object ACL, URI in upper case", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: "HTTP://ACS.AMAZONAWS.COM/groups/global/AllUsers", Permission: "READ"}}},
+			policy.DecisionAllow, policy.LayerACL, policy.ReasonResourceGrant},
 		{"IgnorePublicAcls", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "READ"}}, AccountBlock: policy.BlockPublicAccess{IgnorePublicAcls: true}},
 			policy.DecisionDeny, policy.LayerBlockPublicAccess, policy.ReasonBlockedPublic},
 		{"AuthenticatedUsers does not include anonymous callers", aclReq(anonymous, "READ", true), &policy.Chain{ACLsEnabled: true, ObjectACL: []policy.ACLGrant{{GranteeURI: policy.AuthenticatedUsersURI, Permission: "READ"}}},

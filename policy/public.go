@@ -372,9 +372,18 @@ func (g ACLGrant) Public() bool { return IsPublicGrantee(g.GranteeURI) }
 // IsPublicGrantee reports whether a grantee group URI is AllUsers or
 // AuthenticatedUsers (compared case-insensitively, http or https).
 func IsPublicGrantee(uri string) bool {
+	all, authenticated := publicGroup(uri)
+	return all || authenticated
+}
+
+// publicGroup reports whether a grantee group URI names AllUsers or
+// AuthenticatedUsers, compared case-insensitively (scheme included), http
+// or https: the one reading of a public grantee, for IsPublicGrantee and
+// the ACL layer of Authorize.
+func publicGroup(uri string) (allUsers, authenticatedUsers bool) {
 	u := asciiLower(uri)
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
-	return u == "acs.amazonaws.com/groups/global/allusers" || u == "acs.amazonaws.com/groups/global/authenticatedusers"
+	return u == "acs.amazonaws.com/groups/global/allusers", u == "acs.amazonaws.com/groups/global/authenticatedusers"
 }
 
 // IsPublicACL reports whether an ACL is public in S3's sense: it grants any

@@ -163,6 +163,7 @@ func TestACLs(t *testing.T) {
 	assert.True(t, policy.IsPublicGrantee(policy.AllUsersURI))
 	assert.True(t, policy.IsPublicGrantee(policy.AuthenticatedUsersURI))
 	assert.True(t, policy.IsPublicGrantee("https://acs.amazonaws.com/groups/global/AllUsers"))
+	assert.True(t, policy.IsPublicGrantee("HTTP://ACS.AMAZONAWS.COM/groups/global/AllUsers"))
 	assert.False(t, policy.IsPublicGrantee("http://acs.amazonaws.com/groups/s3/LogDelivery"))
 	owner := policy.ACLGrant{GranteeID: "owner", Permission: "FULL_CONTROL"}
 	pub := policy.ACLGrant{GranteeURI: policy.AllUsersURI, Permission: "READ"}
