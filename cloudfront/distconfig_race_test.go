@@ -521,3 +521,20 @@ func TestOACWriteIsVerified(t *testing.T) {
 	assert.Contains(t, err.Error(), "did not keep sigv4/never -> sigv4/always")
 	assert.Empty(t, e.cf.DistributionIDs())
 }
+
+// TestMigrateRereadFindsAnOAIWhereNoneWas: Migrate on a distribution whose
+// origin used no OAI (only the OAC switch to make) stops with
+// ErrConcurrentUpdate when another writer put an OAI on the origin in the
+// meantime: no OAI statement was looked at, so nothing is written over it.
+func TestMigrateRereadFindsAnOAIWhereNoneWas(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	id, _ := legacyDistribution(t, e, "")
+	e.cf.Deploy(id)
+	oai := makeOAI(t, e, "someone-else", "someone else's")
+	value := cloudfront.OAIOriginPrefix + oai
+	cf := &beforeUpdate{CloudFrontAPI: e.cfc, times: 1, hook: setOriginOAI(t, e, value)}
+	_, err := cloudfront.Migrate(t.Context(), cf, e.s3c, testBucket, id, fastPoll)
+	require.ErrorIs(t, err, cloudfront.ErrConcurrentUpdate)
+	assert.Contains(t, err.Error(), "now uses origin access identity "+oai+", not none as first read")
+	assert.Equal(t, value, originOAI(t, e, id))
+}

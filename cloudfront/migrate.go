@@ -332,7 +332,11 @@ func switchToOAC(cfg *types.DistributionConfig, bucket, region, oldOAI, oacID st
 	}
 	cur := oaiIDOf(origin)
 	if cur != "" && cur != oldOAI {
-		return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), describeOAI(oldOAI))
+		was := "none"
+		if oldOAI != "" {
+			was = describeOAI(oldOAI)
+		}
+		return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), was)
 	}
 	if cur == "" && aws.ToString(origin.OriginAccessControlId) == oacID {
 		return nil, nil
