@@ -1,6 +1,7 @@
 package cloudfront
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,8 +214,8 @@ func enforce(o *Options, b behavior) []string {
 		changes = append(changes, fmt.Sprintf("viewer protocol %q -> %s", *b.viewer, want))
 		*b.viewer = want
 	}
-	if am := *b.allowed; am == nil || !sameMethods(am.Items, defaultAllowedMethods) ||
-		am.CachedMethods == nil || !sameMethods(am.CachedMethods.Items, defaultAllowedMethods) {
+	if am := *b.allowed; am == nil || !sameSet(am.Items, defaultAllowedMethods) ||
+		am.CachedMethods == nil || !sameSet(am.CachedMethods.Items, defaultAllowedMethods) {
 		changes = append(changes, "allowed methods -> GET, HEAD")
 		*b.allowed = &types.AllowedMethods{
 			Quantity: aws.Int32(2), Items: slices.Clone(defaultAllowedMethods),
@@ -228,7 +229,7 @@ func enforce(o *Options, b behavior) []string {
 		*b.forwarded, *b.minTTL, *b.defaultTTL, *b.maxTTL = nil, nil, nil, nil
 	}
 	if ids := o.TrustedKeyGroupIDs; len(ids) > 0 {
-		if cur := *b.keyGroups; cur == nil || !aws.ToBool(cur.Enabled) || !slices.Equal(cur.Items, ids) {
+		if cur := *b.keyGroups; cur == nil || !aws.ToBool(cur.Enabled) || !sameSet(cur.Items, ids) {
 			changes = append(changes, fmt.Sprintf("trusted key groups -> %v (signed URLs or cookies required)", ids))
 			*b.keyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(int32(len(ids))), Items: slices.Clone(ids)}
 		}
@@ -241,14 +242,14 @@ func enforce(o *Options, b behavior) []string {
 	return changes
 }
 
-func sameMethods(got, want []types.Method) bool {
+// sameSet reports whether got and want hold the same items, in any order:
+// CloudFront's lists of methods and of trusted key groups are sets.
+func sameSet[T cmp.Ordered](got, want []T) bool {
 	if len(got) != len(want) {
 		return false
 	}
-	for _, m := range want {
-		if !slices.Contains(got, m) {
-			return false
-		}
-	}
-	return true
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	return slices.Equal(g, w)
 }

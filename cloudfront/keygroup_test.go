@@ -78,3 +78,43 @@ func TestCreateKeyGroupRefusesBadInput(t *testing.T) {
 	_, err = cloudfront.CreateKeyGroup(t.Context(), e.cfc, "twice", &other.PublicKey)
 	assert.Equal(t, "PublicKeyAlreadyExists", apiErrorCode(err))
 }
+
+// Trusted key groups are a set: a distribution that trusts the groups asked
+// for, in another order, needs nothing (a second run wrote it again, and the
+// check after a write refused CloudFront's answer when it came back in
+// another order).
+func TestTrustedKeyGroupsAreASet(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	a, err := cloudfront.CreateKeyGroup(ctx, e.cfc, "signers-a", &rsaKey(t).PublicKey)
+	require.NoError(t, err)
+	b, err := cloudfront.CreateKeyGroup(ctx, e.cfc, "signers-b", &rsaKey(t).PublicKey)
+	require.NoError(t, err)
+	opts := &cloudfront.Options{TrustedKeyGroupIDs: []string{a.KeyGroupID, b.KeyGroupID}}
+	res, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+
+	// Another tool writes the same two groups the other way round.
+	got, err := e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(res.DistributionID)})
+	require.NoError(t, err)
+	tkg := got.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups
+	require.Equal(t, []string{a.KeyGroupID, b.KeyGroupID}, tkg.Items)
+	tkg.Items = []string{b.KeyGroupID, a.KeyGroupID}
+	_, err = e.cfc.UpdateDistribution(ctx, &cfsdk.UpdateDistributionInput{Id: aws.String(res.DistributionID), IfMatch: got.ETag, DistributionConfig: got.DistributionConfig})
+	require.NoError(t, err)
+
+	e.resetCounts()
+	again, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	assert.False(t, again.Changed(), "%+v", again.Actions)
+	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
+
+	// A group fewer is a change, and so is another group in its place.
+	e.resetCounts()
+	fewer, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{TrustedKeyGroupIDs: []string{a.KeyGroupID}})
+	require.NoError(t, err)
+	assert.True(t, fewer.Changed())
+	got, err = e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(res.DistributionID)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{a.KeyGroupID}, got.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups.Items)
+}
