@@ -107,7 +107,9 @@ func TestAuditAdversarialPublicACL(t *testing.T) {
 	ao := auditOpts()
 	ao.Controls = []securebucket.Control{securebucket.ControlPublicRead, securebucket.ControlPublicWrite, securebucket.ControlACLs}
 	const allUsers, authUsers = "http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
-	// The fake keeps a group URI as it is sent. policy.IsPublicGrantee,
+	// The fake keeps a group URI as it is sent (so does moto_server 5.2.1:
+	// https, lower case and upper case came back unchanged from
+	// GetBucketAcl when checked by hand). policy.IsPublicGrantee,
 	// the library's rule for a public grantee (and what
 	// PlanAccountPublicAccessBlock applies to the same ACL), compares
 	// case-insensitively, http or https: S3.2 and S3.3 reported these two
@@ -351,4 +353,38 @@ func TestAuditAdversarialPartialBPA(t *testing.T) {
 			assert.Equal(t, securebucket.StatusFail, got[securebucket.ControlBucketBPA], "S3.8: %v", rep.Results)
 		})
 	}
+}
+
+// S3.9 after the logging target is deleted and its name made again in
+// another Region: S3 delivers logs "only within a Region" (it refuses such
+// a PutBucketLogging with CrossLocationLoggingProhibitted, but a
+// configuration outlives its target), so the control fails and names both
+// Regions; the target taken by another account is never a PASS.
+func TestAuditLoggingTargetRecreatedElsewhere(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "moved-logs", s3fake.StateAWSDefault)
+	bucketIn(t, f, "moved-src", s3fake.StateAWSDefault)
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "moved-logs", TargetPrefix: "src/"}
+	_, err := securebucket.Harden(t.Context(), c, "moved-src", o)
+	require.NoError(t, err)
+	ao := &securebucket.AuditOptions{AccountID: account, Retry: fastRetry, Controls: []securebucket.Control{securebucket.ControlLogging}}
+	rep, err := securebucket.Audit(t.Context(), c, "moved-src", ao)
+	require.NoError(t, err)
+	require.Equal(t, securebucket.StatusPass, rep.Results[0].Status, rep.Results[0].Message)
+
+	_, err = c.DeleteBucket(t.Context(), &s3.DeleteBucketInput{Bucket: aws.String("moved-logs")})
+	require.NoError(t, err)
+	require.NoError(t, f.CreateBucketWith("moved-logs", &s3fake.BucketOptions{Region: "eu-west-1", State: s3fake.StateAWSDefault}))
+	rep, err = securebucket.Audit(t.Context(), c, "moved-src", ao)
+	require.NoError(t, err)
+	assert.Equal(t, securebucket.StatusFail, rep.Results[0].Status, rep.Results[0].Message)
+	assert.Contains(t, rep.Results[0].Message, "eu-west-1")
+
+	_, err = c.DeleteBucket(t.Context(), &s3.DeleteBucketInput{Bucket: aws.String("moved-logs")}, withRegion("eu-west-1"))
+	require.NoError(t, err)
+	require.NoError(t, f.CreateBucketWith("moved-logs", &s3fake.BucketOptions{AccountID: "444455556666", State: s3fake.StateAWSDefault}))
+	rep, err = securebucket.Audit(t.Context(), c, "moved-src", ao)
+	require.NoError(t, err)
+	assert.NotEqual(t, securebucket.StatusPass, rep.Results[0].Status, rep.Results[0].Message)
 }
