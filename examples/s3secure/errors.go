@@ -47,6 +47,7 @@ var codeHints = map[string]string{
 	"BucketAlreadyExists":                  "bucket names are global and this one belongs to another account: choose another name",
 	"MalformedPolicy":                      "the policy is not valid: check it with s3secure lint",
 	"OperationAborted":                     "another request is changing the bucket: run the command again",
+	"PreconditionFailed":                   "another writer changed the configuration between this command's read and its write (nothing of theirs was overwritten): run the command again once they are done",
 	"SlowDown":                             "S3 is throttling requests: run again later, or lower -concurrency",
 	"Throttling":                           "AWS is throttling requests: run again later, or lower -concurrency",
 	"ThrottlingException":                  "AWS is throttling requests: run again later, or lower -concurrency",

@@ -19,6 +19,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/s3secure/s3secure/cloudfront"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -149,6 +150,11 @@ func TestDescribe(t *testing.T) {
 				"(hint: use the host name the certificate names in -endpoint)"},
 		{fmt.Errorf("%w: %w", errNoCredentials, errors.New("failed to refresh cached credentials, the SSO session has expired")),
 			"no credentials: failed to refresh cached credentials, the SSO session has expired (hint: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use -local)"},
+		{fmt.Errorf("%w: distribution E1 changed between each of 3 reads and the write that followed it: %w", cloudfront.ErrConcurrentUpdate,
+			&smithy.OperationError{ServiceID: "CloudFront", OperationName: "UpdateDistribution", Err: &smithy.GenericAPIError{Code: "PreconditionFailed", Message: "The precondition given in one or more of the request-header fields evaluated to false."}}),
+			"cloudfront: the configuration kept changing while it was being written: distribution E1 changed between each of 3 reads and the write that followed it: " +
+				"CloudFront UpdateDistribution: PreconditionFailed: The precondition given in one or more of the request-header fields evaluated to false. " +
+				"(hint: another writer changed the configuration between this command's read and its write (nothing of theirs was overwritten): run the command again once they are done)"},
 		{errors.New("presign: GET https://b.s3.amazonaws.com/k?X-Amz-Signature=deadbeef\nfailed"),
 			"presign: GET https://b.s3.amazonaws.com/k?X-Amz-Signature=REDACTED failed"},
 	} {
