@@ -54,10 +54,12 @@ type ACL struct {
 func (a ACL) PolicyGrants() []policy.ACLGrant { return aclGrants(&a) }
 
 // IsPublic reports whether the ACL grants anything to AllUsers or
-// AuthenticatedUsers, which is S3's definition of a public ACL.
+// AuthenticatedUsers, which is S3's definition of a public ACL; a group URI
+// is read by policy.IsPublicGrantee (any case, http or https), the rule the
+// policy authorizer applies to the same grants.
 func (a ACL) IsPublic() bool {
 	for _, g := range a.Grants {
-		if g.GranteeType == GranteeGroup && (g.URI == AllUsersURI || g.URI == AuthenticatedUsersURI) {
+		if g.GranteeType == GranteeGroup && policy.IsPublicGrantee(g.URI) {
 			return true
 		}
 	}
