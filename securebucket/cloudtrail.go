@@ -100,8 +100,9 @@ func ctAllBucketsValue(v string) bool {
 // when a data resource of type AWS::S3::Object selects all buckets or the
 // whole bucket ("arn:aws:s3:::bucket/"). Advanced selectors count when they
 // select eventCategory Data and resources.type AWS::S3::Object, without
-// filters that drop some of the bucket's events (eventName,
-// userIdentity.arn, Not… operators on resources.ARN, …); readOnly narrows
+// filters that drop or may drop some of the bucket's events (eventName,
+// userIdentity.arn, any resources.ARN operator but StartsWith, a field
+// given twice, …); readOnly narrows
 // them to read or write, and resources.ARN StartsWith must cover the
 // bucket's objects.
 func SelectorsCoverage(basic []cttypes.EventSelector, advanced []cttypes.AdvancedEventSelector, bucket string) DataEventsCoverage {
@@ -140,9 +141,16 @@ func SelectorsCoverage(basic []cttypes.EventSelector, advanced []cttypes.Advance
 }
 
 func advancedCoverage(sel cttypes.AdvancedEventSelector, target string) (read, write bool) {
+	// Field selectors are ANDed. A field given twice (one selector
+	// NotStartsWith, another StartsWith) is not counted: a map keeping the
+	// last of them read such a selector as covering every object.
 	fields := map[string]cttypes.AdvancedFieldSelector{}
 	for _, f := range sel.FieldSelectors {
-		fields[aws.ToString(f.Field)] = f
+		name := aws.ToString(f.Field)
+		if _, twice := fields[name]; twice {
+			return false, false
+		}
+		fields[name] = f
 	}
 	onlyEquals := func(f cttypes.AdvancedFieldSelector) bool {
 		return len(f.StartsWith)+len(f.EndsWith)+len(f.NotEquals)+len(f.NotStartsWith)+len(f.NotEndsWith) == 0
@@ -163,7 +171,10 @@ func advancedCoverage(sel cttypes.AdvancedEventSelector, target string) (read, w
 		read, write = slices.Contains(ro.Equals, "true"), slices.Contains(ro.Equals, "false")
 	}
 	if arn, ok := fields["resources.ARN"]; ok {
-		if len(arn.NotEquals)+len(arn.NotStartsWith)+len(arn.NotEndsWith) > 0 {
+		// Equals or EndsWith beside StartsWith may narrow it (the API
+		// reference does not say how the operators of one field combine):
+		// not counted, like the Not… operators.
+		if len(arn.NotEquals)+len(arn.NotStartsWith)+len(arn.NotEndsWith)+len(arn.Equals)+len(arn.EndsWith) > 0 {
 			return false, false
 		}
 		covered := false

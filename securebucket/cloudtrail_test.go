@@ -72,6 +72,17 @@ func TestSelectorsCoverage(t *testing.T) {
 		{"advanced bucket prefix is not all", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}, "", none},
 		{"advanced key prefix is partial", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/logs/"))}, "data", none},
 		{"advanced NotStartsWith drops events", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "NotStartsWith", "arn:aws:s3:::data/tmp/"))}, "data", none},
+		// A resources.ARN field that may narrow, or a field given twice
+		// (CloudTrail, and cloudtrailfake, refuse that; SelectorsCoverage
+		// takes selectors from anywhere), is not counted: these read as
+		// covering every object.
+		{"advanced StartsWith with EndsWith may narrow", nil, []cttypes.AdvancedEventSelector{ctAdv(cttypes.AdvancedFieldSelector{Field: aws.String("resources.ARN"),
+			StartsWith: []string{"arn:aws:s3:::"}, EndsWith: []string{".csv"}})}, "", none},
+		{"advanced StartsWith with Equals may narrow", nil, []cttypes.AdvancedEventSelector{ctAdv(cttypes.AdvancedFieldSelector{Field: aws.String("resources.ARN"),
+			StartsWith: []string{"arn:aws:s3:::data/"}, Equals: []string{"arn:aws:s3:::data/one"}})}, "data", none},
+		{"advanced resources.ARN twice, NotStartsWith first", nil, []cttypes.AdvancedEventSelector{ctAdv(
+			ctField("resources.ARN", "NotStartsWith", "arn:aws:s3:::data/"), ctField("resources.ARN", "StartsWith", "arn:aws:s3:::"))}, "data", none},
+		{"advanced readOnly twice", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("readOnly", "Equals", "true"), ctField("readOnly", "Equals", "false"))}, "", none},
 		{"advanced eventName filter", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("eventName", "Equals", "PutObject"))}, "", none},
 		{"advanced eventSource s3 is harmless", nil, []cttypes.AdvancedEventSelector{ctAdv(ctField("eventSource", "Equals", "s3.amazonaws.com"))}, "", rw},
 		{"advanced management", nil, []cttypes.AdvancedEventSelector{{FieldSelectors: []cttypes.AdvancedFieldSelector{ctField("eventCategory", "Equals", "Management")}}}, "", none},
@@ -160,6 +171,11 @@ func TestAuditDataEvents(t *testing.T) {
 			e.trail(t, "main", true, true)
 			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{ctAdv(ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/"))}})
 		}, "", fail, fail, ""},
+		{"advanced resources.ARN StartsWith and EndsWith: may be only .csv objects", func(t *testing.T, e ctTrailEnv) {
+			e.trail(t, "main", true, true)
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{ctAdv(cttypes.AdvancedFieldSelector{Field: aws.String("resources.ARN"),
+				StartsWith: []string{"arn:aws:s3:::"}, EndsWith: []string{".csv"}})}})
+		}, "", fail, fail, "does not select"},
 		{"listing denied", func(t *testing.T, e ctTrailEnv) {
 			e.fake.SetFault("DescribeTrails", cloudtrailfake.Fault{Status: 400, Code: "AccessDeniedException", Message: "denied"})
 		}, "", unknown, unknown, "could not be listed"},
