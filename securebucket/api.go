@@ -10,6 +10,9 @@ import (
 // use: they only read. A *s3.Client satisfies it; a role with read-only
 // permissions (s3:GetBucket*, s3:GetEncryptionConfiguration,
 // s3:GetLifecycleConfiguration, s3:ListAllMyBuckets, …) is enough.
+// GetBucketRequestPayment (s3:GetBucketRequestPayment) is read only of a
+// server access logging target: S3 delivers no logs into a Requester Pays
+// bucket.
 type ReadAPI interface {
 	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
 	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
@@ -22,6 +25,7 @@ type ReadAPI interface {
 	GetBucketLifecycleConfiguration(ctx context.Context, in *s3.GetBucketLifecycleConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error)
 	GetBucketLogging(ctx context.Context, in *s3.GetBucketLoggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketLoggingOutput, error)
 	GetObjectLockConfiguration(ctx context.Context, in *s3.GetObjectLockConfigurationInput, optFns ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error)
+	GetBucketRequestPayment(ctx context.Context, in *s3.GetBucketRequestPaymentInput, optFns ...func(*s3.Options)) (*s3.GetBucketRequestPaymentOutput, error)
 }
 
 // API is the part of the S3 API that [Harden] and [Create] use: the reads

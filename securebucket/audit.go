@@ -295,8 +295,8 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		res.Bucket, res.Control, res.CIS, res.Title, res.Severity = bucket, ctl, info.cis, info.title, info.severity
 		rep.Results = append(rep.Results, res)
 		// Only a target S3 delivers logs into (S3.9 passes: same Region,
-		// no default retention) receives them; naming a bucket does not
-		// exempt it from S3.9 in AuditAll.
+		// no default retention, not Requester Pays) receives them; naming
+		// a bucket does not exempt it from S3.9 in AuditAll.
 		if ctl == ControlLogging && res.Status == StatusPass {
 			rep.logTarget = aws.ToString(st.logging.TargetBucket)
 		}
@@ -660,8 +660,8 @@ func listActions(acts []string) string {
 }
 
 // checkLogTargetRegion checks that the logging target is in the bucket's
-// Region and has no default Object Lock retention (Security Hub S3.9
-// requires both; S3 delivers no logs otherwise).
+// Region, has no default Object Lock retention (Security Hub S3.9 requires
+// both) and is not a Requester Pays bucket: S3 delivers no logs otherwise.
 func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region string) {
 	target := aws.ToString(c.st.logging.TargetBucket)
 	if region == "" {
@@ -682,17 +682,29 @@ func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region st
 		return
 	}
 	// S3 does not deliver logs into a bucket with a default Object Lock
-	// retention (Security Hub S3.9 requires none).
-	ts, err := r.readState(ctx, target, partObjectLock)
-	if err == nil {
-		err = ts.err(partObjectLock)
-	}
+	// retention (Security Hub S3.9 requires none), nor into a Requester
+	// Pays bucket (S3 user guide, "Using Requester Pays general purpose
+	// buckets": they do not support "Using a Requester Pays bucket as the
+	// target bucket for end-user logging").
+	// A reason read is a FAIL even when the other read was refused.
+	ts, err := r.readState(ctx, target, partObjectLock|partRequestPayment)
 	if err != nil {
-		c.logRegionMsg, c.logRegionErr = "could not read the logging target's Object Lock configuration: "+errorCode(err), err
+		c.logRegionMsg, c.logRegionErr = "could not read the logging target's configuration: "+errorCode(err), err
 		return
 	}
-	if ol := ts.objectLock; ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
+	if ol := ts.objectLock; ts.ok(partObjectLock) && ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
 		c.logRegionMsg = fmt.Sprintf("logging target %s has a default Object Lock retention (%s), so S3 does not deliver logs into it", target, describeRetention(ol.Rule.DefaultRetention))
+		return
+	}
+	if ts.ok(partRequestPayment) && ts.requesterPays {
+		c.logRegionMsg = fmt.Sprintf("logging target %s is a Requester Pays bucket, so S3 does not deliver logs into it", target)
+		return
+	}
+	for _, p := range []part{partObjectLock, partRequestPayment} {
+		if err := ts.err(p); err != nil {
+			c.logRegionMsg, c.logRegionErr = "could not read the logging target's "+partNames[p]+": "+errorCode(err), err
+			return
+		}
 	}
 }
 

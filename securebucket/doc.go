@@ -80,7 +80,9 @@
 //     a bucket of the same name owned by someone else is refused with 403.
 //
 // Optional settings, only when asked for: server access logging
-// ([Options].Logging: same-Region target; a log-delivery statement for
+// ([Options].Logging: a same-Region target without a default Object Lock
+// retention and not Requester Pays, as S3 delivers logs into no other; a
+// log-delivery statement for
 // logging.s3.amazonaws.com scoped by aws:SourceArn and aws:SourceAccount is
 // merged into the target's policy; ACL grants are never used), Object Lock
 // ([Options].ObjectLock; it cannot be undone), and MFA delete

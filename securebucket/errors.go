@@ -40,8 +40,10 @@ var (
 	ErrConflict = errors.New("securebucket: concurrent modification did not settle")
 
 	// ErrIncompatible means the bucket's current state rules out a requested
-	// change (for example MFA delete on a bucket with lifecycle rules, or
-	// Object Lock when versioning is disabled by option).
+	// change (for example MFA delete on a bucket with lifecycle rules,
+	// Object Lock when versioning is disabled by option, or a logging
+	// target S3 delivers no logs into: another Region, a default Object
+	// Lock retention, Requester Pays).
 	ErrIncompatible = errors.New("securebucket: requested setting is incompatible with the bucket")
 
 	// ErrPolicyCheck means Options.PolicyCheck refused a bucket policy

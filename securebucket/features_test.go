@@ -65,14 +65,25 @@ func TestHardenLoggingTargetChecks(t *testing.T) {
 		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
 			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
 	require.NoError(t, err)
-	for target, want := range map[string]string{"far-logs": "eu-west-1", "locked-logs": "Object Lock"} {
+	// S3 delivers no logs into a Requester Pays bucket (the user guide's
+	// sentence is quoted at TestAuditLoggingTargetRequesterPays).
+	bucketIn(t, f, "payer-logs", s3fake.StateAWSDefault)
+	_, err = c.PutBucketRequestPayment(t.Context(), &s3.PutBucketRequestPaymentInput{Bucket: aws.String("payer-logs"),
+		RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}})
+	require.NoError(t, err)
+	for target, want := range map[string]string{"far-logs": "eu-west-1", "locked-logs": "Object Lock", "payer-logs": "payer-logs is a Requester Pays bucket"} {
 		f.ResetCounts()
 		o := opts()
 		o.Logging = &securebucket.Logging{TargetBucket: target}
 		_, err := securebucket.Harden(t.Context(), c, "src-bucket", o)
 		require.ErrorIs(t, err, securebucket.ErrIncompatible, target)
+		var se *securebucket.StepError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, securebucket.StepLogging, se.Step)
 		assert.Contains(t, err.Error(), want)
 		assert.Zero(t, f.WriteCount(), "nothing written when the plan fails")
+		_, err = securebucket.Plan(t.Context(), c, "src-bucket", o)
+		require.ErrorIs(t, err, securebucket.ErrIncompatible, "the dry run refuses it too: %s", target)
 	}
 }
 

@@ -154,7 +154,9 @@ type PolicyChecker interface {
 // Logging names where server access logs go.
 type Logging struct {
 	// TargetBucket receives the logs. It must be another bucket of the same
-	// account and Region, without a default Object Lock retention. Its
+	// account and Region, without a default Object Lock retention and not
+	// a Requester Pays bucket (S3 delivers no logs into either; Harden
+	// refuses such a target with ErrIncompatible before any write). Its
 	// bucket policy gets a statement that lets logging.s3.amazonaws.com
 	// write under TargetPrefix for this bucket only (scoped by
 	// aws:SourceArn and aws:SourceAccount); no ACL grant is used.

@@ -11,6 +11,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -186,6 +187,98 @@ func TestAuditLoggingTargetWithDefaultRetention(t *testing.T) {
 	rep, err = securebucket.Audit(t.Context(), f.Client(cred), "src-logged", ao)
 	require.NoError(t, err)
 	assert.Equal(t, securebucket.StatusUnknown, rep.Results[0].Status, rep.Results[0].Message)
+}
+
+// S3.9: logs into a Requester Pays target are not delivered. The S3 user
+// guide, "Using Requester Pays general purpose buckets for storage
+// transfers and usage"
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html):
+// "Requester Pays buckets do not support the following: … Using a
+// Requester Pays bucket as the target bucket for end-user logging, or vice
+// versa. However, you can turn on end-user logging on a Requester Pays
+// bucket where the target bucket is not a Requester Pays bucket."
+// So logging there fails and names the target: the configuration outlives
+// Requester Pays turned on after it, and the fake, like S3, delivers
+// nothing. A Requester Pays source logging into an ordinary target passes.
+// The target's request payment configuration unreadable is UNKNOWN, not
+// PASS; a retention found with it unreadable is still a FAIL. In AuditAll
+// the target gets no log-bucket exemption. No moto row: moto_server 5.2.1
+// has no request payment (GetBucketRequestPayment answers without a Payer
+// and PutBucketRequestPayment keeps nothing; checked by hand).
+func TestAuditLoggingTargetRequesterPays(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "payer-src", s3fake.StateAWSDefault)
+	bucketIn(t, f, "payer-logs", s3fake.StateAWSDefault)
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "payer-logs", TargetPrefix: "src/"}
+	_, err := securebucket.Harden(t.Context(), c, "payer-src", o)
+	require.NoError(t, err)
+	payer := func(bucket string, p types.Payer) {
+		t.Helper()
+		_, err := c.PutBucketRequestPayment(t.Context(), &s3.PutBucketRequestPaymentInput{Bucket: aws.String(bucket),
+			RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: p}})
+		require.NoError(t, err)
+	}
+	ao := &securebucket.AuditOptions{AccountID: account, Retry: fastRetry, Controls: []securebucket.Control{securebucket.ControlLogging}}
+	s39 := func(c securebucket.ReadAPI) securebucket.ControlResult {
+		t.Helper()
+		rep, err := securebucket.Audit(t.Context(), c, "payer-src", ao)
+		require.NoError(t, err)
+		return rep.Results[0]
+	}
+	logObjects := func() int {
+		t.Helper()
+		require.NoError(t, f.FlushAccessLogs())
+		out, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("payer-logs"), Prefix: aws.String("src/")})
+		require.NoError(t, err)
+		return len(out.Contents)
+	}
+
+	payer("payer-src", types.PayerRequester)
+	f.ResetCounts()
+	r := s39(c)
+	assert.Equal(t, 1, f.Count("GetBucketRequestPayment"), "the target's, read once")
+	f.ResetCounts()
+	_, err = securebucket.Audit(t.Context(), c, "payer-logs", nil)
+	require.NoError(t, err)
+	assert.Zero(t, f.Count("GetBucketRequestPayment"), "read only of a logging target")
+	assert.Equal(t, securebucket.StatusPass, r.Status, "a Requester Pays source may log into an ordinary target: %s", r.Message)
+	delivered := logObjects()
+	require.Positive(t, delivered, "the fake delivers into an ordinary target")
+
+	payer("payer-logs", types.PayerRequester)
+	r = s39(c)
+	assert.Equal(t, securebucket.StatusFail, r.Status, r.Message)
+	assert.Contains(t, r.Message, "logging target payer-logs is a Requester Pays bucket")
+	assert.Equal(t, delivered, logObjects(), "and no log is delivered into it")
+	fleet, err := securebucket.AuditAll(t.Context(), c, ao)
+	require.NoError(t, err)
+	for _, b := range fleet.Buckets {
+		require.NoError(t, b.Err)
+		assert.Equal(t, securebucket.StatusFail, b.Results[0].Status, "%s: a target that gets no logs is not exempt: %s", b.Bucket, b.Results[0].Message)
+	}
+
+	cred := f.AddUser(account, "auditor")
+	f.SetAuthorizer(denyingAuthorizer("auditor", "GetBucketRequestPayment"))
+	r = s39(f.Client(cred))
+	assert.Equal(t, securebucket.StatusUnknown, r.Status, r.Message)
+	assert.Contains(t, r.Message, "could not read the logging target's request payment configuration: AccessDenied")
+	var ae smithy.APIError
+	require.ErrorAs(t, r.Err, &ae)
+	assert.Equal(t, "AccessDenied", ae.ErrorCode())
+
+	// A default retention read beside the refused read is still a FAIL.
+	require.NoError(t, f.CreateBucketWith("payer-locked", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, ObjectLock: true}))
+	o.Logging.TargetBucket = "payer-locked"
+	_, err = securebucket.Harden(t.Context(), c, "payer-src", o)
+	require.NoError(t, err)
+	_, err = c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("payer-locked"),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+	require.NoError(t, err)
+	r = s39(f.Client(cred))
+	assert.Equal(t, securebucket.StatusFail, r.Status, r.Message)
+	assert.Contains(t, r.Message, "retention")
 }
 
 // A public policy on a bucket without Block Public Access: Block Public

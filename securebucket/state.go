@@ -28,6 +28,7 @@ const (
 	partLifecycle
 	partLogging
 	partObjectLock
+	partRequestPayment
 	partLocation
 )
 
@@ -35,7 +36,8 @@ var partNames = map[part]string{
 	partPolicy: "bucket policy", partBPA: "public access block", partOwnership: "ownership controls",
 	partACL: "bucket ACL", partEncryption: "default encryption", partVersioning: "versioning",
 	partLifecycle: "lifecycle configuration", partLogging: "server access logging",
-	partObjectLock: "Object Lock configuration", partLocation: "bucket location",
+	partObjectLock: "Object Lock configuration", partRequestPayment: "request payment configuration",
+	partLocation: "bucket location",
 }
 
 // state is what was read about one bucket. A sub-resource that is not
@@ -59,6 +61,7 @@ type state struct {
 	lifecycleMinSize types.TransitionDefaultMinimumObjectSize
 	logging          *types.LoggingEnabled          // nil when off
 	objectLock       *types.ObjectLockConfiguration // nil when not configured
+	requesterPays    bool                           // Payer is Requester
 	location         string                         // the bucket's Region; "" before reading
 }
 
@@ -229,6 +232,14 @@ func (r *reader) readPart(ctx context.Context, s *state, p part) error {
 			return err
 		}
 		s.objectLock = out.ObjectLockConfiguration
+	case partRequestPayment:
+		out, err := call(ctx, r.retry, func(ctx context.Context) (*s3.GetBucketRequestPaymentOutput, error) {
+			return r.client.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: b, ExpectedBucketOwner: r.owner}, r.optFns...)
+		})
+		if err != nil {
+			return err
+		}
+		s.requesterPays = out.Payer == types.PayerRequester
 	case partLocation:
 		region, err := r.location(ctx, s.bucket)
 		if err != nil {

@@ -102,8 +102,8 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	if sameTarget && !tm.changed {
 		return none(fmt.Sprintf("logging to s3://%s/%s", l.TargetBucket, l.TargetPrefix), tm.notes...), nil
 	}
-	// Something changes: check the target's Object Lock first.
-	if err := h.checkLogTargetLock(ctx); err != nil {
+	// Something changes: check first that S3 would deliver into the target.
+	if err := h.checkLogTarget(ctx); err != nil {
 		return planned{}, err
 	}
 	if tm.changed {
@@ -222,19 +222,27 @@ func (h *hardener) checkLogTargetRegion(ctx context.Context) error {
 	return nil
 }
 
-// checkLogTargetLock checks that the target has no default Object Lock
-// retention, which S3 log delivery does not support.
-func (h *hardener) checkLogTargetLock(ctx context.Context) error {
+// checkLogTarget checks that S3 would deliver logs into the target: it
+// has no default Object Lock retention, which S3 log delivery does not
+// support, and is not a Requester Pays bucket (S3 user guide, "Using
+// Requester Pays general purpose buckets": they do not support "Using a
+// Requester Pays bucket as the target bucket for end-user logging").
+func (h *hardener) checkLogTarget(ctx context.Context) error {
 	target := h.o.Logging.TargetBucket
-	ts, err := h.r.readState(ctx, target, partObjectLock)
+	ts, err := h.r.readState(ctx, target, partObjectLock|partRequestPayment)
 	if err != nil {
 		return err
 	}
-	if err := ts.err(partObjectLock); err != nil {
-		return fmt.Errorf("read the Object Lock configuration of logging target %s: %w", target, err)
+	for _, p := range []part{partObjectLock, partRequestPayment} {
+		if err := ts.err(p); err != nil {
+			return fmt.Errorf("read the %s of logging target %s: %w", partNames[p], target, err)
+		}
 	}
 	if ol := ts.objectLock; ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
 		return fmt.Errorf("%w: logging target %s has a default Object Lock retention, which S3 log delivery does not support", ErrIncompatible, target)
+	}
+	if ts.requesterPays {
+		return fmt.Errorf("%w: logging target %s is a Requester Pays bucket, which S3 log delivery does not support", ErrIncompatible, target)
 	}
 	return nil
 }

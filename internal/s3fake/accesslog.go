@@ -182,7 +182,8 @@ type loggingTarget struct {
 //
 // The partitioned date is the first record's time (EventTime) or the
 // delivery's (DeliveryTime). A batch whose source no longer logs, or whose
-// target is gone, is dropped, as S3's best-effort delivery would.
+// target is gone or is a Requester Pays bucket, is dropped, as S3's
+// best-effort delivery would.
 func (s *Server) deliver(source string, bt *logBatch, now time.Time) error {
 	s.mu.RLock()
 	b := s.buckets[source]
@@ -211,11 +212,15 @@ func (s *Server) deliver(source string, bt *logBatch, now time.Time) error {
 	s.mu.RLock()
 	target := s.buckets[t.Bucket]
 	var owner string
+	var requesterPays bool
 	if target != nil {
-		owner = CanonicalUserID(target.cfg.OwnerAccountID)
+		owner, requesterPays = CanonicalUserID(target.cfg.OwnerAccountID), target.cfg.RequesterPays
 	}
 	s.mu.RUnlock()
-	if target == nil {
+	// Requester Pays buckets do not support "using a Requester Pays bucket
+	// as the target bucket for end-user logging" (S3 user guide, "Using
+	// Requester Pays general purpose buckets"): no log object lands there.
+	if target == nil || requesterPays {
 		return nil
 	}
 	if _, err := s.backend.PutObject(t.Bucket, key, map[string]string{"Content-Type": "text/plain"}, bytes.NewReader(bt.lines), int64(len(bt.lines)), nil); err != nil {

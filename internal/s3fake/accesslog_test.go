@@ -155,3 +155,41 @@ func TestServerAccessLogPartitionedKeys(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(want), keys[0], "S3's partitioned key format")
 	assert.Contains(t, readLog(t, c, keys[0]), " REST.HEAD.BUCKET - ")
 }
+
+// S3 delivers no server access logs into a Requester Pays bucket: Requester
+// Pays buckets do not support "Using a Requester Pays bucket as the target
+// bucket for end-user logging, or vice versa. However, you can turn on
+// end-user logging on a Requester Pays bucket where the target bucket is
+// not a Requester Pays bucket." (S3 user guide, "Using Requester Pays
+// general purpose buckets for storage transfers and usage"). The records of
+// that time are lost, as a best-effort delivery's are; delivery resumes once
+// the owner pays again. A Requester Pays source logs as any other.
+func TestServerAccessLogNotIntoRequesterPaysTarget(t *testing.T) {
+	ctx := t.Context()
+	f, c := startLogging(t, "src/", nil)
+	payer := func(bucket string, p types.Payer) {
+		t.Helper()
+		_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: aws.String(bucket),
+			RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: p}})
+		require.NoError(t, err)
+	}
+	put := func(key string) {
+		t.Helper()
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String(key), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	payer("logs", types.PayerRequester)
+	put("while-requester-pays")
+	require.NoError(t, f.FlushAccessLogs())
+	assert.Empty(t, logKeys(t, c, "src/"), "no log object in a Requester Pays target")
+
+	payer("logs", types.PayerBucketOwner)
+	payer("src", types.PayerRequester)
+	put("after")
+	require.NoError(t, f.FlushAccessLogs())
+	keys := logKeys(t, c, "src/")
+	require.Len(t, keys, 1, "delivered again once the target's owner pays; a Requester Pays source logs")
+	text := readLog(t, c, keys[0])
+	assert.Contains(t, text, "/src/after")
+	assert.NotContains(t, text, "while-requester-pays", "records of the Requester Pays time are not delivered later")
+}

@@ -92,6 +92,10 @@ type BucketConfig struct {
 	ObjectLockEnabled bool
 	// LoggingTargetBucket is the server access log target ("" when off).
 	LoggingTargetBucket string
+	// RequesterPays reports whether the request payment configuration
+	// names Requester as the payer (S3's default is BucketOwner). S3
+	// delivers no server access logs into such a bucket.
+	RequesterPays bool
 	// HasLifecycle reports whether a lifecycle configuration exists.
 	HasLifecycle bool
 	// Tags are the bucket tags (nil when none).

@@ -28,7 +28,8 @@
 // BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
 // versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML
 // body; AccessControlListNotSupported under BucketOwnerEnforced; public ACLs
-// refused under BlockPublicAcls), lifecycle, object-lock, tagging, location;
+// refused under BlockPublicAcls), lifecycle, object-lock, tagging,
+// requestPayment (Payer BucketOwner, the default, or Requester), location;
 // object-level acl and tagging, stored beside the object and never touching
 // its bytes. Any other sub-resource (cors, website, replication,
 // notification, retention, legal-hold, …) answers 501 NotImplemented. Objects,
@@ -41,7 +42,8 @@
 // user's canonical ID, "-" when anonymous) and delivered to the target
 // bucket and prefix as log objects named as S3 names them (simple or
 // partitioned key format), when a batch is [AccessLogDelivery] old on the
-// fake's clock or on [Server.FlushAccessLogs]. [SignWithClock] signs a
+// fake's clock or on [Server.FlushAccessLogs]; none is delivered into a
+// Requester Pays target, as S3 delivers none. [SignWithClock] signs a
 // client's requests with the fake's clock, for traffic after Advance.
 //
 // Buckets start in one of two states ([BucketState]): [StateAWSDefault] (all

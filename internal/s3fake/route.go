@@ -35,6 +35,7 @@ var (
 		"policy": true, "policyStatus": true, "publicAccessBlock": true, "ownershipControls": true,
 		"encryption": true, "logging": true, "versioning": true, "acl": true, "lifecycle": true,
 		"object-lock": true, "tagging": true, "location": true, "versions": true, "uploads": true, "delete": true,
+		"requestPayment": true,
 	}
 	objectSubs = map[string]bool{"acl": true, "tagging": true, "uploads": true}
 )
@@ -94,6 +95,10 @@ var bucketOps = map[string]map[string]string{
 		http.MethodGet:    "GetBucketTagging",
 		http.MethodPut:    "PutBucketTagging",
 		http.MethodDelete: "DeleteBucketTagging",
+	},
+	"requestPayment": {
+		http.MethodGet: "GetBucketRequestPayment",
+		http.MethodPut: "PutBucketRequestPayment",
 	},
 	"location": {http.MethodGet: "GetBucketLocation"},
 	"versions": {http.MethodGet: "ListObjectVersions"},

@@ -977,3 +977,40 @@ func TestPolicyUnknownPrincipal(t *testing.T) {
 		})
 	}
 }
+
+// PutBucketRequestPayment and GetBucketRequestPayment speak S3's
+// RequestPaymentConfiguration: Payer is BucketOwner until set, Requester or
+// BucketOwner after; any other Payer, or none, is MalformedXML.
+func TestRequestPayment(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("rp-bucket", s3fake.StateAWSDefault))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	get := func() types.Payer {
+		t.Helper()
+		out, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("rp-bucket")})
+		require.NoError(t, err)
+		return out.Payer
+	}
+	set := func(p types.Payer) error {
+		_, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: aws.String("rp-bucket"),
+			RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: p}})
+		return err
+	}
+	assert.Equal(t, types.PayerBucketOwner, get(), "S3's default")
+	require.NoError(t, set(types.PayerRequester))
+	assert.Equal(t, types.PayerRequester, get())
+	cfg, ok := f.Bucket("rp-bucket")
+	require.True(t, ok)
+	assert.True(t, cfg.RequesterPays)
+	requireCode(t, set("Everyone"), "MalformedXML")
+	assert.Equal(t, types.PayerRequester, get(), "a refused write changes nothing")
+	require.NoError(t, set(types.PayerBucketOwner))
+	assert.Equal(t, types.PayerBucketOwner, get())
+
+	_, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("missing")})
+	requireCode(t, err, "NoSuchBucket")
+	other := f.AddUser("444455556666", "mallory")
+	_, err = f.Client(other).GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("rp-bucket")})
+	requireCode(t, err, "AccessDenied")
+}

@@ -91,6 +91,13 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 		}
 		writeXML(w, lock.xml())
 		return nil
+	case "GetBucketRequestPayment":
+		payer := payerBucketOwner
+		if cfg.RequesterPays {
+			payer = payerRequester
+		}
+		writeXML(w, []byte(`<RequestPaymentConfiguration xmlns="`+s3ns+`"><Payer>`+payer+`</Payer></RequestPaymentConfiguration>`))
+		return nil
 	case "GetBucketTagging":
 		if cfg.Tags == nil {
 			return errf(http.StatusNotFound, "NoSuchTagSet", "The TagSet does not exist", [2]string{"BucketName", rt.bucket})
@@ -207,6 +214,8 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 	case "DeleteBucketTagging":
 		b.cfg.Tags = nil
 		status = http.StatusNoContent
+	case "PutBucketRequestPayment":
+		e = putRequestPayment(b, body)
 	default:
 		return errNotImplemented()
 	}
@@ -475,6 +484,34 @@ func (s *Server) putLogging(b *bucket, body []byte) *Error {
 	}
 	b.logging = append([]byte(nil), body...)
 	b.cfg.LoggingTargetBucket = in.Enabled.TargetBucket
+	return nil
+}
+
+// The payers of a request payment configuration (S3 API reference,
+// RequestPaymentConfiguration: "Valid Values: Requester | BucketOwner").
+const (
+	payerBucketOwner = "BucketOwner"
+	payerRequester   = "Requester"
+)
+
+// putRequestPayment implements PutBucketRequestPayment: the whole
+// configuration is one Payer. s.mu is held.
+func putRequestPayment(b *bucket, body []byte) *Error {
+	var in struct {
+		XMLName xml.Name `xml:"RequestPaymentConfiguration"`
+		Payer   *string  `xml:"Payer"`
+	}
+	if err := xml.Unmarshal(body, &in); err != nil || in.Payer == nil {
+		return errMalformedXML()
+	}
+	switch *in.Payer {
+	case payerBucketOwner:
+		b.cfg.RequesterPays = false
+	case payerRequester:
+		b.cfg.RequesterPays = true
+	default:
+		return errMalformedXML()
+	}
 	return nil
 }
 
