@@ -182,8 +182,8 @@ type loggingTarget struct {
 //
 // The partitioned date is the first record's time (EventTime) or the
 // delivery's (DeliveryTime). A batch whose source no longer logs, or whose
-// target is gone or is a Requester Pays bucket, is dropped, as S3's
-// best-effort delivery would.
+// target is gone, is a Requester Pays bucket or has a default Object Lock
+// retention period, is dropped, as S3's best-effort delivery would.
 func (s *Server) deliver(source string, bt *logBatch, now time.Time) error {
 	s.mu.RLock()
 	b := s.buckets[source]
@@ -212,15 +212,18 @@ func (s *Server) deliver(source string, bt *logBatch, now time.Time) error {
 	s.mu.RLock()
 	target := s.buckets[t.Bucket]
 	var owner string
-	var requesterPays bool
+	var requesterPays, retention bool
 	if target != nil {
 		owner, requesterPays = CanonicalUserID(target.cfg.OwnerAccountID), target.cfg.RequesterPays
+		retention = target.lock != nil && target.lock.mode != ""
 	}
 	s.mu.RUnlock()
 	// Requester Pays buckets do not support "using a Requester Pays bucket
 	// as the target bucket for end-user logging" (S3 user guide, "Using
-	// Requester Pays general purpose buckets"): no log object lands there.
-	if target == nil || requesterPays {
+	// Requester Pays general purpose buckets"), and the destination bucket
+	// must have no default Object Lock retention period (S3 user guide,
+	// server access logging): no log object lands in either.
+	if target == nil || requesterPays || retention {
 		return nil
 	}
 	if _, err := s.backend.PutObject(t.Bucket, key, map[string]string{"Content-Type": "text/plain"}, bytes.NewReader(bt.lines), int64(len(bt.lines)), nil); err != nil {

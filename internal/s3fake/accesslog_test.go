@@ -193,3 +193,37 @@ func TestServerAccessLogNotIntoRequesterPaysTarget(t *testing.T) {
 	assert.Contains(t, text, "/src/after")
 	assert.NotContains(t, text, "while-requester-pays", "records of the Requester Pays time are not delivered later")
 }
+
+// S3 delivers no log object into a target with a default Object Lock
+// retention period (S3 user guide, server access logging: the destination
+// bucket must have no default retention period; Security Hub's S3.9
+// requires the same; ../shared/REFERENCE.md 3.1 and 5.1). A target with
+// Object Lock on and no default retention receives them.
+func TestServerAccessLogNotIntoDefaultRetentionTarget(t *testing.T) {
+	ctx := t.Context()
+	f := s3fake.Start(t, nil)
+	c := f.OwnerClient()
+	require.NoError(t, f.CreateBucket("src", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucketWith("logs", &s3fake.BucketOptions{ObjectLock: true}))
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("logs"), Policy: aws.String(logDeliveryPolicy("logs", "src/", "src", f.AccountID()))})
+	require.NoError(t, err)
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("src"), BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("logs"), TargetPrefix: aws.String("src/")}}})
+	require.NoError(t, err)
+	put := func(key string) {
+		t.Helper()
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String(key), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	put("lock-without-retention")
+	require.NoError(t, f.FlushAccessLogs())
+	require.Len(t, logKeys(t, c, "src/"), 1, "Object Lock without a default retention is a fine target")
+
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("logs"),
+		ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+			Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+	require.NoError(t, err)
+	put("with-default-retention")
+	require.NoError(t, f.FlushAccessLogs())
+	assert.Len(t, logKeys(t, c, "src/"), 1, "no log object lands in a target with a default retention period")
+}

@@ -43,7 +43,8 @@
 // bucket and prefix as log objects named as S3 names them (simple or
 // partitioned key format), when a batch is [AccessLogDelivery] old on the
 // fake's clock or on [Server.FlushAccessLogs]; none is delivered into a
-// Requester Pays target, as S3 delivers none. [SignWithClock] signs a
+// Requester Pays target or one with a default Object Lock retention
+// period, as S3 delivers none. [SignWithClock] signs a
 // client's requests with the fake's clock, for traffic after Advance.
 //
 // Buckets start in one of two states ([BucketState]): [StateAWSDefault] (all
