@@ -81,7 +81,8 @@
 //
 // Optional settings, only when asked for: server access logging
 // ([Options].Logging: a same-Region target without a default Object Lock
-// retention and not Requester Pays, as S3 delivers logs into no other; a
+// retention and not Requester Pays, as S3 delivers logs into no other,
+// checked on every run, also when logging into it is already configured; a
 // log-delivery statement for
 // logging.s3.amazonaws.com scoped by aws:SourceArn and aws:SourceAccount is
 // merged into the target's policy; ACL grants are never used), Object Lock

@@ -87,6 +87,52 @@ func TestHardenLoggingTargetChecks(t *testing.T) {
 	}
 }
 
+// A target that stops receiving logs after Harden configured logging into
+// it (made Requester Pays, given a default retention) is refused on the
+// next run too: Harden said "none" while the audit failed S3.9.
+func TestHardenLoggingTargetBrokenLater(t *testing.T) {
+	for name, breakIt := range map[string]func(t *testing.T, c *s3.Client){
+		"requester pays": func(t *testing.T, c *s3.Client) {
+			_, err := c.PutBucketRequestPayment(t.Context(), &s3.PutBucketRequestPaymentInput{Bucket: aws.String("later-logs"),
+				RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}})
+			require.NoError(t, err)
+		},
+		"default retention": func(t *testing.T, c *s3.Client) {
+			_, err := c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("later-logs"),
+				ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+					Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1)}}}})
+			require.NoError(t, err)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, c := startFake(t)
+			bucketIn(t, f, "src-bucket", s3fake.StateAWSDefault)
+			require.NoError(t, f.CreateBucketWith("later-logs", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, ObjectLock: true}))
+			o := opts()
+			o.Logging = &securebucket.Logging{TargetBucket: "later-logs", TargetPrefix: "src/"}
+			_, err := securebucket.Harden(t.Context(), c, "src-bucket", o)
+			require.NoError(t, err)
+			res, err := securebucket.Harden(t.Context(), c, "src-bucket", o)
+			require.NoError(t, err)
+			assert.Equal(t, securebucket.ActionNone, stepOf(t, res.Steps, securebucket.StepLogging).Action, "a working target: nothing to do")
+
+			breakIt(t, c)
+			f.ResetCounts()
+			_, err = securebucket.Harden(t.Context(), c, "src-bucket", o)
+			require.ErrorIs(t, err, securebucket.ErrIncompatible)
+			var se *securebucket.StepError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, securebucket.StepLogging, se.Step)
+			assert.Zero(t, f.WriteCount())
+			ao := auditOpts()
+			ao.Controls = []securebucket.Control{securebucket.ControlLogging}
+			rep, err := securebucket.Audit(t.Context(), c, "src-bucket", ao)
+			require.NoError(t, err)
+			assert.Equal(t, securebucket.StatusFail, statuses(rep)[securebucket.ControlLogging], "the audit agrees")
+		})
+	}
+}
+
 func TestHardenObjectLockOnExistingBucket(t *testing.T) {
 	f, c := startFake(t)
 	bucketIn(t, f, "vault-bucket", s3fake.StateLegacy)

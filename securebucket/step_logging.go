@@ -97,14 +97,16 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	if err != nil {
 		return planned{}, err
 	}
+	// S3 must deliver into the target, also when logging into it is
+	// already configured: a target made Requester Pays or given a default
+	// retention since then receives no logs, and S3.9 fails it.
+	if err := h.checkLogTarget(ctx); err != nil {
+		return planned{}, err
+	}
 	cur := h.st.logging
 	sameTarget := cur != nil && aws.ToString(cur.TargetBucket) == l.TargetBucket && aws.ToString(cur.TargetPrefix) == l.TargetPrefix
 	if sameTarget && !tm.changed {
 		return none(fmt.Sprintf("logging to s3://%s/%s", l.TargetBucket, l.TargetPrefix), tm.notes...), nil
-	}
-	// Something changes: check first that S3 would deliver into the target.
-	if err := h.checkLogTarget(ctx); err != nil {
-		return planned{}, err
 	}
 	if tm.changed {
 		if err := tm.doc.CheckSize(policy.KindBucket); err != nil {
