@@ -355,7 +355,9 @@ func kindOf(c *Caller) callerKind {
 //
 //  1. An explicit Deny in any layer that applies denies (SCPs, RCPs, the
 //     access point and bucket policies, identity policies, boundary,
-//     session policy).
+//     session policy). A resource policy's Deny with NotPrincipal applies
+//     to every IAM principal with a permissions boundary, whatever it
+//     lists.
 //  2. Every level of the SCPs (for IAM principals and the root user of a
 //     member account) and of the RCPs (for every caller) must allow.
 //  3. Block Public Access: with RestrictPublicBuckets on at any level, a
@@ -386,9 +388,13 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	if ch == nil {
 		ch = &Chain{}
 	}
-	r := &req.Request
+	rq := req.Request // a copy: the caller's request is not changed
+	r := &rq
 	action := actionIndex(r.Action)
 	kind := kindOf(&r.Caller)
+	// A Deny with NotPrincipal exempts no IAM principal with a permissions
+	// boundary (IAM user guide, "Permissions boundaries for IAM entities").
+	r.boundary = kind == callerIAM && ch.Boundary != nil
 	viaAP := req.AccessPointARN != ""
 
 	// Each layer on its own.

@@ -214,3 +214,43 @@ func TestAuthorizeDoesNotAllocate(t *testing.T) {
 		t.Errorf("Authorize through an access point allocates %v times per call", n)
 	}
 }
+
+// TestAuthorizeNotPrincipalWithBoundary pins what the IAM user guide says
+// of a resource policy's Deny with NotPrincipal for a caller with a
+// permissions boundary ("Permissions boundaries for IAM entities", and the
+// key points of "AWS JSON policy elements: NotPrincipal"): "The
+// NotPrincipal element with a Deny effect will always deny any IAM
+// principal that has a permissions boundary policy attached, regardless of
+// the values specified in the NotPrincipal element." Authorize once
+// exempted a listed user whatever its boundary, and allowed a request AWS
+// denies.
+func TestAuthorizeNotPrincipalWithBoundary(t *testing.T) {
+	bucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Grant","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]},
+	 {"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:root"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	boundary := allowAll(t)
+	get := accessReq(alice, "s3:GetObject", "arn:aws:s3:::b/k")
+
+	// Without a boundary the listed user is exempt, and the grant allows.
+	a := policy.Authorize(get, &policy.Chain{Bucket: bucket})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, a.String())
+
+	// With one, even a boundary that allows everything, the Deny applies.
+	a = policy.Authorize(get, &policy.Chain{Bucket: bucket, Boundary: boundary, Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, a.String())
+	assert.Equal(t, policy.LayerBucketPolicy, a.DecidedBy)
+	assert.Equal(t, "OnlyAlice", a.Deciding().By.Sid)
+
+	// The statement still applies only to its actions and resources.
+	a = policy.Authorize(accessReq(alice, "s3:PutObject", "arn:aws:s3:::b/k"), &policy.Chain{Bucket: bucket, Boundary: boundary})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, a.String())
+
+	// A caller without a boundary in the same chain (the account root, to
+	// which no boundary attaches) is still exempt when listed.
+	root := policy.Caller{ARN: "arn:aws:iam::111122223333:root", Account: owner}
+	a = policy.Authorize(accessReq(root, "s3:GetObject", "arn:aws:s3:::b/k"), &policy.Chain{Bucket: bucket, Boundary: boundary})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, a.String())
+
+	// The caller's request is not changed by the evaluation.
+	assert.Equal(t, policy.DecisionAllow, policy.Authorize(get, &policy.Chain{Bucket: bucket}).Decision)
+}

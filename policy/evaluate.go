@@ -128,6 +128,10 @@ type Request struct {
 	// the principal's unique ID (AIDA…, AROA…:session), which Caller does
 	// not hold: set it in Context when a policy tests it.
 	Context Context
+
+	// boundary is set by Authorize for an IAM principal whose chain has a
+	// permissions boundary: a Deny with NotPrincipal then exempts no one.
+	boundary bool
 }
 
 // Context is the condition context of a request: condition keys with one or
@@ -856,7 +860,12 @@ func (s *cStatement) matchRest(req *Request) principalHit {
 	who := hitDirect
 	if s.prin != nil {
 		if s.notPrin {
-			if s.prin.exempts(&req.Caller) {
+			// "The NotPrincipal element with a Deny effect will always
+			// deny any IAM principal that has a permissions boundary
+			// policy attached, regardless of the values specified in the
+			// NotPrincipal element" (IAM user guide, "Permissions
+			// boundaries for IAM entities").
+			if !(req.boundary && s.deny) && s.prin.exempts(&req.Caller) {
 				return hitNone
 			}
 		} else if who = s.prin.hit(&req.Caller); who == hitNone {

@@ -57,7 +57,6 @@ type knownDisagreement struct {
 }
 
 var knownDisagreements = []knownDisagreement{
-	{"notprincipal-boundary", `IAM user guide, "AWS JSON policy elements: NotPrincipal": with Deny, "the actions specified in the policy statement are explicitly denied to all principals except for the ones specified"; a permissions boundary plays no part in whom the statement names. The simulator, given any permissions boundary (even one allowing everything), denies a user whose own ARN and account are both listed, whom it exempts without one.`, []policy.Decision{policy.DecisionAllow, policy.DecisionDeny}, "ExplicitlyDenied"},
 	{"notprincipal-account", `IAM user guide, "AWS JSON policy elements: NotPrincipal": "When you use NotPrincipal with Deny, you must also specify the account ARN of the not-denied principal" and "include both the ARN for a role and the ARN for the account containing that role" — listing only the account does not exempt the account's users and sessions, each part of the chain must be listed.`, []policy.Decision{policy.DecisionExplicitDeny}, ""},
 	{"ifexists-set", `IAM user guide, "Condition operators": "...IfExists ... If the policy key is present in the context of the request, process the key as specified in the policy. If the key is not present, evaluate the condition element as true." — with ForAnyValue/ForAllValues as with any operator.`, nil, ""},
 	{"ip-no-prefix", `IAM user guide, "Condition operators", IP address: the value is "the standard CIDR format"; an address without a prefix length is the single address (/32), so an IPv6 request address is outside an IPv4 address.`, nil, ""},
@@ -432,9 +431,6 @@ func (g *scenGen) scenario(t *testing.T, callers []caller) (*scenario, bool) {
 		case []string:
 			req.Context.Set(k, v...)
 		}
-	}
-	if boundaries != nil && resourcePolicy != nil && strings.Contains(string(resourcePolicy), "NotPrincipal") {
-		g.features["notprincipal-boundary"] = true
 	}
 	if c.session && sessionPolicy != nil && resourcePolicy != nil && (strings.Contains(string(resourcePolicy), "assumed-role/Reader/s1") ||
 		strings.Contains(string(resourcePolicy), `"*"`) || strings.Contains(string(resourcePolicy), "NotPrincipal")) {
