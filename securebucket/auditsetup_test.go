@@ -270,3 +270,43 @@ func TestAuditAccountLevelSetupProblem(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 }
+
+// TestHardenStopsAtSetupProblem: Harden's plan (and Plan, and Create's
+// hardening) stops at the first read that meets a setup problem, as the
+// audit does, and names the first step that needs that read; before, it
+// read every part (each once, all failing alike) and then returned the
+// first step's error.
+func TestHardenStopsAtSetupProblem(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	bucketIn(t, f, "setup-harden", s3fake.StateLegacy)
+	expired := f.AddRoleUntil("", "hardener", "s1", f.Now().Add(time.Hour))
+	f.Advance(2 * time.Hour)
+	c := f.Client(expired, s3fake.SignWithClock(f.Server))
+	o := opts()
+	o.Logging = &securebucket.Logging{TargetBucket: "setup-logs"}
+	for name, run := range map[string]func() error{
+		"Harden": func() error { _, err := securebucket.Harden(t.Context(), c, "setup-harden", o); return err },
+		"Plan":   func() error { _, err := securebucket.Plan(t.Context(), c, "setup-harden", o); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.ResetCounts()
+			err := run()
+			var se *securebucket.StepError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, "setup-harden", se.Bucket)
+			assert.Equal(t, securebucket.StepPolicy, se.Step, "the first step that needs the read that failed (the bucket policy, read first)")
+			var ae smithy.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, "ExpiredToken", ae.ErrorCode())
+			assert.Equal(t, 1, f.TotalCount(), "stopped at the first read: %v", f.Counts())
+			assert.Zero(t, f.WriteCount())
+		})
+	}
+	t.Run("refused connection", func(t *testing.T) {
+		c := s3fake.NewClient("https://"+refusedAddr(t), "us-east-1", nil, credentials.NewStaticCredentialsProvider("AKIAEXAMPLE000000001", "secret", ""))
+		_, err := securebucket.Harden(t.Context(), c, "setup-harden", o)
+		var se *securebucket.StepError
+		require.ErrorAs(t, err, &se)
+		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+	})
+}

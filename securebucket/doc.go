@@ -217,7 +217,9 @@
 // read that meets one and return it as their error: [Audit] a [*StepError]
 // (Step [StepAudit]) and no Report; [AuditAll] the same error with the
 // reports finished before it, starting no other bucket (credentials that
-// expire during the run stop it there).
+// expire during the run stop it there). [Harden], [Plan] and [Create]'s
+// hardening stop at that first read too: a [*StepError] naming the first
+// step that needs it, nothing written.
 //
 // The account-level calls refuse invalid input before any request:
 // [ErrInvalidAccountID], [ErrInvalidAccessPoint], [ErrAccessPointOrigin]

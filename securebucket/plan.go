@@ -2,6 +2,7 @@ package securebucket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -247,7 +248,7 @@ func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*harden
 	}
 	h := &hardener{
 		api:    api,
-		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner)},
+		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner), stopAtSetup: true},
 		bucket: bucket,
 		o:      o,
 	}
@@ -302,6 +303,16 @@ func (h *hardener) plan(ctx context.Context) ([]planned, error) {
 	}
 	st, err := h.r.readState(ctx, h.bucket, want)
 	if err != nil {
+		// A setup problem stops the reads at the first (every later one
+		// would fail alike); the error names the first step needing it.
+		var pe *partReadError
+		if errors.As(err, &pe) {
+			for _, d := range defs {
+				if d.needs(h.o)&pe.part != 0 {
+					return nil, &StepError{Bucket: h.bucket, Step: d.name, Err: err}
+				}
+			}
+		}
 		return nil, err
 	}
 	h.st = st

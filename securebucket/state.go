@@ -3,7 +3,6 @@ package securebucket
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -81,12 +80,22 @@ type reader struct {
 	// Region after S3 named it in a wrong-Region error.
 	rerouted bool
 	// stopAtSetup makes readState return a setup problem
-	// (internal/setuperr) at once, as "read PART: cause", instead of
-	// recording it and reading on: every later read would fail the same
-	// way. The audit sets it; Harden's plan, which names the step a failed
-	// read belongs to, does not.
+	// (internal/setuperr) at once, as a *partReadError ("read PART:
+	// cause"), instead of recording it and reading on: every later read
+	// would fail the same way. The audit and Harden set it; Harden's plan
+	// names the step that needs the part.
 	stopAtSetup bool
 }
+
+// partReadError is a setup problem met reading one part of a bucket (see
+// reader.stopAtSetup).
+type partReadError struct {
+	part part
+	err  error
+}
+
+func (e *partReadError) Error() string { return "read " + partNames[e.part] + ": " + e.err.Error() }
+func (e *partReadError) Unwrap() error { return e.err }
 
 func ownerPtr(id string) *string {
 	if id == "" {
@@ -121,7 +130,7 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 				return nil, ph
 			}
 			if r.stopAtSetup && setuperr.Is(err) {
-				return nil, fmt.Errorf("read %s: %w", partNames[p], err)
+				return nil, &partReadError{part: p, err: err}
 			}
 			s.errs[p] = err
 		}
