@@ -76,6 +76,9 @@ type Grant struct {
 	Principal *Principal
 	// Condition is added to every statement of the grant, for example
 	// NewCondition("StringEquals", "aws:SourceVpce", "vpce-1a2b3c4d").
+	// With Prefix and a listing action, a StringLike test of s3:prefix
+	// here is refused with ErrInvalidGrant: Prefix's value would join its
+	// values, which IAM ORs, and the listing would reach beyond Prefix.
 	Condition Condition
 }
 
@@ -323,6 +326,12 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 			return ok && act.SupportsConditionKey("s3:prefix")
 		}
 		if listActs := slices.DeleteFunc(slices.Clone(bucketActs), func(a string) bool { return !lists(a) }); g.Prefix != "" && len(listActs) > 0 {
+			if _, ok := g.Condition.Get("StringLike", "s3:prefix"); ok {
+				// With would add the prefix to the grant's values, and
+				// values of one key are ORed: the listing would reach
+				// beyond Prefix.
+				return fail(ErrInvalidGrant, g.Prefix, "Condition already tests s3:prefix with StringLike; Prefix would be one more value it may match (values of one key are ORed), widening the listing: give the prefix in one place")
+			}
 			cond := g.Condition.Clone().With("StringLike", "s3:prefix", g.Prefix+"*")
 			out = append(out, mk("List", listActs, BucketARN(g.Bucket), cond))
 			bucketActs = slices.DeleteFunc(bucketActs, lists)

@@ -311,3 +311,37 @@ func TestIntentActions(t *testing.T) {
 	assert.NotContains(t, policy.WriteOnly.Actions(), "s3:GetObject")
 	assert.NotContains(t, policy.WriteOnly.Actions(), "s3:ListBucket")
 }
+
+// TestBuilderPrefixDoesNotWidenAGrantsCondition pins that a grant's own
+// StringLike s3:prefix condition and its Prefix are not merged into one
+// list of values: values of one key under one operator are ORed ("If you
+// specify multiple values for a single condition key, AWS evaluates them
+// using a logical OR", IAM user guide, "Creating a condition with multiple
+// keys or values"), so the listing statement allowed listing under
+// "public/" as well as the Prefix "reports/" that its objects were limited
+// to. Such a grant is refused; StringEquals on s3:prefix beside Prefix is
+// ANDed, only narrows, and is kept.
+func TestBuilderPrefixDoesNotWidenAGrantsCondition(t *testing.T) {
+	for _, key := range []string{"s3:prefix", "S3:Prefix"} {
+		g := policy.Grant{Intent: policy.ReadOnly, Bucket: "b-1", Prefix: "reports/", Condition: policy.NewCondition("StringLike", key, "public/*")}
+		doc, err := policy.Build([]policy.Grant{g}, nil)
+		require.ErrorIs(t, err, policy.ErrInvalidGrant, "%s: %v", key, doc)
+		var be *policy.BuildError
+		require.ErrorAs(t, err, &be)
+		assert.Contains(t, be.Reason, "s3:prefix")
+	}
+
+	g := policy.Grant{Intent: policy.ReadOnly, Bucket: "b-1", Prefix: "reports/", Condition: policy.NewCondition("StringEquals", "s3:prefix", "reports/2026/")}
+	doc, err := policy.Build([]policy.Grant{g}, nil)
+	require.NoError(t, err)
+	c, err := policy.Compile(doc)
+	require.NoError(t, err)
+	list := func(prefix string) policy.Decision {
+		r := &policy.Request{Caller: alice, Action: "s3:ListBucket", Resource: "arn:aws:s3:::b-1"}
+		r.Context.Set("s3:prefix", prefix)
+		return c.Decide(r).Decision
+	}
+	assert.Equal(t, policy.DecisionAllow, list("reports/2026/"))
+	assert.Equal(t, policy.DecisionDeny, list("reports/2025/"))
+	assert.Equal(t, policy.DecisionDeny, list("public/"))
+}
