@@ -118,7 +118,7 @@ func canonicalCondition(c Condition) []string {
 				case strings.HasPrefix(base, "bool"):
 					text = asciiLower(text)
 				case strings.HasPrefix(base, "numeric"):
-					if f, err := strconv.ParseFloat(text, 64); err == nil {
+					if f, err := parseNumber(text); err == nil { // as the evaluator reads it
 						text = strconv.FormatFloat(f, 'g', -1, 64)
 					}
 				}

@@ -140,3 +140,23 @@ func TestUnresolvedVariableInvalidatesStatement(t *testing.T) {
 		{"session, default home", req(session, "s3:GetObject", "arn:aws:s3:::b/home/nobody/k"), policy.DecisionDeny, ""},
 	})
 }
+
+// TestEquivalentNumbersAsTheEvaluatorReadsThem pins that Equivalent reads a
+// Numeric condition value as the evaluator does (a decimal number, with
+// sign, fraction and exponent; IAM user guide, "Condition operators",
+// Numeric): "0x3e8", "1_000", "Inf" and "NaN" are not numbers there, so a
+// statement with one is not the statement with 1000. Equivalent once read
+// them with strconv.ParseFloat, so Merge took a Deny whose NumericGreaterThan
+// the evaluator refuses to compile for ours and left ours out.
+func TestEquivalentNumbersAsTheEvaluatorReadsThem(t *testing.T) {
+	stmt := func(v string) policy.Statement {
+		return policy.Statement{Effect: policy.Deny, Principal: policy.AnyPrincipal(), Action: policy.Strings("s3:ListBucket"),
+			Resource: policy.Strings("arn:aws:s3:::b"), Condition: policy.NewCondition("NumericGreaterThan", "s3:max-keys", v)}
+	}
+	for _, v := range []string{"0x3e8", "1_000", "1e3", "1000.0", "+1000", "01000"} {
+		_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{stmt(v)}})
+		assert.Equal(t, err == nil, policy.Equivalent(stmt("1000"), stmt(v)), "%s: compiles %v", v, err == nil)
+	}
+	assert.False(t, policy.Equivalent(stmt("NaN"), stmt("nan")))
+	assert.True(t, policy.Equivalent(stmt("1000"), stmt("1000")))
+}
