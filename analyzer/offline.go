@@ -364,6 +364,10 @@ func spared(doc *policy.Document, z zone) []candidate {
 
 const probeAccount = "999999999999"
 
+// outsiderCaller is a signed caller of an account outside every zone of
+// trust: the root of probeAccount.
+var outsiderCaller = policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}
+
 // candidates lists the principals of an Allow statement outside the zone
 // of trust: one public (or condition-limited) candidate for "*", NotPrincipal
 // and wildcard or federated principals; one per named account, canonical
@@ -373,8 +377,7 @@ func candidates(s policy.Statement, kind policy.Kind, z zone) []candidate {
 	everyone := s.NotPrincipal != nil || (s.Principal != nil && (s.Principal.IsEveryone() || hasWildcardPrincipal(s.Principal)))
 	var out []candidate
 	if everyone {
-		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public, everyone: true,
-			caller: policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}})
+		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public, everyone: true, caller: outsiderCaller})
 		if public {
 			out[0].caller = policy.Caller{}
 		}

@@ -151,6 +151,15 @@ func (s *source) findings() []Finding {
 		}
 		for _, c := range candidates(st, s.kind, s.z) {
 			gs := s.grantsOf(i, st, c)
+			if len(gs) == 0 && c.everyone && c.public {
+				// Refused to anonymous callers (a Deny of requests
+				// without aws:PrincipalAccount, say), but perhaps not to
+				// a signed caller of any other account: that is public
+				// access all the same.
+				signed := c
+				signed.caller = outsiderCaller
+				gs = s.grantsOf(i, st, signed)
+			}
 			if len(gs) == 0 && c.everyone {
 				// Denied to everyone, but perhaps not to the principals a
 				// Deny with NotPrincipal spares: their access remains.
@@ -677,7 +686,7 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 	}
 	var order []*entry
 	byPrincipal := map[string]*entry{}
-	outsider := policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}
+	outsider := outsiderCaller
 	for _, g := range grants {
 		var callers []policy.Caller
 		key := "*"

@@ -178,6 +178,19 @@ var scenarios = []scenario{
 	{name: "public-read-spared-account", policy: stmts(publicRead,
 		`{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*"}`),
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: map[string]string{"AWS": "arn:aws:iam::444455556666:root"}, Accounts: []string{partner}, Source: analyzer.SourcePolicy, Actions: getOnly}}},
+	// A Deny of anonymous requests (no aws:PrincipalAccount in an
+	// unsigned request) leaves the grant to every signed principal of
+	// every account: still public. S3 counts a "*" grant as public unless
+	// it is limited to fixed values of aws:PrincipalAccount (or another
+	// key of "The meaning of public", S3 user guide), and a Null
+	// condition fixes none; Access Analyzer's external principals include
+	// "another AWS account, a root user, an IAM user or role, ... or an
+	// anonymous user" (API reference, Welcome). The offline analysis
+	// probed the "*" grant with an anonymous caller only and reported
+	// nothing.
+	{name: "deny-anonymous-only", policy: stmts(publicRead,
+		`{"Sid":"SignedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"Null":{"aws:PrincipalAccount":"true"}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
 	// Block Public Access, one setting at a time.
 	{name: "bpa-block-public-acls", publicACL: allUsers, bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.BlockPublicAcls = true }),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
