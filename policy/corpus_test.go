@@ -22,8 +22,8 @@ var knownBad = map[string]struct {
 		"the S3 user guide's Storage Lens destination example writes three \"StringEquals\" keys in one Condition object: " +
 			"a JSON object has each key once, so two of the three conditions are lost (IAM keeps one)"},
 	"public-read-doc-example-bucket": {[]string{policy.CodePlaceholder},
-		"the 2023 user guide's examples name the bucket DOC-EXAMPLE-BUCKET, a placeholder and not a valid bucket name " +
-			"(upper case): filled in as written it names no bucket. The current guide writes amzn-s3-demo-bucket, as the other examples here do"},
+		"the 2023 user guide's examples name the bucket DOC-EXAMPLE-BUCKET, a placeholder " +
+			"(upper case, which only a bucket made before March 2018 can have): filled in as written it names nobody's bucket. The current guide writes amzn-s3-demo-bucket, as the other examples here do"},
 }
 
 // TestAWSPublishedPoliciesPass validates AWS-published policies that use s3:

@@ -63,7 +63,7 @@ const (
 	// variables; use "2012-10-17".
 	CodeOldVersion = "S3SECURE_OLD_VERSION"
 	// CodeInvalidBucketName (ERROR): the bucket name in an S3 ARN is not a
-	// valid bucket name.
+	// valid bucket name, legacy names included ([CheckBucketName]).
 	CodeInvalidBucketName = "S3SECURE_INVALID_BUCKET_NAME"
 )
 

@@ -460,8 +460,10 @@ func (v *validator) arn(i int, path, r string) {
 		v.add(CodeBucketARNWildcardField, i, path, "bucket and object ARNs leave the region and account empty; %q works because * matches the empty field, but %q says the same plainly", r, "arn:"+part+":s3:::"+res)
 	}
 	bucket, _, _ := strings.Cut(res, "/")
-	if !hasWildcard(bucket) && !strings.Contains(bucket, "${") && !validBucketName(bucket) {
-		v.add(CodeInvalidBucketName, i, path, "%q is not a valid bucket name (3 to 63 lower-case letters, digits, dots and hyphens)", bucket)
+	// Legacy us-east-1 names (upper case, '_', up to 255 characters) still
+	// name buckets: only a name no bucket can have matches none.
+	if !hasWildcard(bucket) && !strings.Contains(bucket, "${") && CheckBucketName(bucket) != nil {
+		v.add(CodeInvalidBucketName, i, path, "%q is not a valid bucket name (3 to 255 letters, digits, dots, hyphens and underscores, starting and ending with a letter or digit; 63 lower-case ones for buckets made since March 2018)", bucket)
 	}
 }
 
@@ -520,19 +522,6 @@ func validRegion(s string) bool {
 		}
 	}
 	return true
-}
-
-func validBucketName(b string) bool {
-	if len(b) < 3 || len(b) > 63 {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return b[0] != '.' && b[0] != '-' && b[len(b)-1] != '.' && b[len(b)-1] != '-'
 }
 
 // s3ResourcePrefix returns the resource-type prefix of the resource part of

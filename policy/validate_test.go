@@ -151,7 +151,7 @@ func TestValidateFindsEachClass(t *testing.T) {
 		{"group principal", wrap(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:group/devs"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_PRINCIPAL_FORMAT", "Statement[0].Principal.AWS[0]"},
 		{"region in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1::b-1/*"}`), 0, "ARN_REGION_NOT_ALLOWED", "Statement[0].Resource[0]"},
 		{"account in bucket ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3::111122223333:b-1/*"}`), 0, "ARN_ACCOUNT_NOT_ALLOWED", "Statement[0].Resource[0]"},
-		{"bucket name", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::My_Bucket/*"}`), 0, policy.CodeInvalidBucketName, "Statement[0].Resource[0]"},
+		{"bucket name", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::my!bucket/*"}`), 0, policy.CodeInvalidBucketName, "Statement[0].Resource[0]"},
 		{"job without region", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:DescribeJob","Resource":"arn:aws:s3::111122223333:job/j-1"}`), 0, "MISSING_ARN_REGION", "Statement[0].Resource[0]"},
 		{"bad account in access point ARN", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:1234:accesspoint/ap/object/*"}`), policy.KindAccessPoint, "INVALID_ARN_ACCOUNT", "Statement[0].Resource[0]"},
 		{"non-S3 resource in bucket policy", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:sqs:us-east-1:111122223333:q"}`), 0, "UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "Statement[0].Resource[0]"},
@@ -443,5 +443,32 @@ func TestValidatePermissionsManagementToEveryoneLimited(t *testing.T) {
 			fs := policy.Validate([]byte(tt.doc), &policy.ValidateOptions{Account: "111122223333"})
 			assert.Equal(t, tt.want, slices.Contains(codes(fs), policy.CodeCrossAccountPermissionsManagement), codes(fs))
 		})
+	}
+}
+
+// TestValidateLegacyBucketNames pins that a bucket name S3 once allowed is
+// no ERROR: "Before March 1, 2018, buckets created in the US East (N.
+// Virginia) Region could have names that were up to 255 characters long
+// and included uppercase letters and underscores" (S3 user guide, "Bucket
+// naming rules"). Such buckets still exist, and an ARN naming one matches
+// it; Validate called "My_Bucket" an invalid name that "matches no
+// bucket", a blocking finding on a policy IAM and S3 accept. The rule is
+// CheckBucketName's, the one the statement constructors apply.
+func TestValidateLegacyBucketNames(t *testing.T) {
+	codes := func(bucket string) []string {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + bucket + `/*"}]}`
+		var out []string
+		for _, f := range policy.Validate([]byte(src), &policy.ValidateOptions{Kind: policy.KindManaged}) {
+			out = append(out, f.Code)
+		}
+		return out
+	}
+	for _, legacy := range []string{"My_Bucket", "LOGS.2017", "a_b", strings.Repeat("a", 255)} {
+		assert.NotContains(t, codes(legacy), policy.CodeInvalidBucketName, legacy)
+		assert.NoError(t, policy.CheckBucketName(legacy))
+	}
+	for _, bad := range []string{"ab", "my!bucket", "-bucket", "bucket_", strings.Repeat("a", 256)} {
+		assert.Contains(t, codes(bad), policy.CodeInvalidBucketName, bad)
+		assert.Error(t, policy.CheckBucketName(bad))
 	}
 }

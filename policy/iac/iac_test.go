@@ -166,7 +166,7 @@ func TestKnownValuesAreChecked(t *testing.T) {
 	for name, tc := range map[string]struct {
 		stmt, code string
 	}{
-		"Sub variable": {"          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: !Sub ['arn:aws:s3:::${Name}/*', {Name: My_Bucket}]}\n",
+		"Sub variable": {"          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: !Sub ['arn:aws:s3:::${Name}/*', {Name: ab}]}\n",
 			policy.CodeInvalidBucketName},
 		"literal around unknown": {"          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObjectt, Resource: !Sub '${B.Arn}/*'}\n",
 			"INVALID_ACTION"},
