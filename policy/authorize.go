@@ -344,8 +344,8 @@ func kindOf(c *Caller) callerKind {
 		return callerService
 	case c.ARN == "" && c.Account == "" && c.CanonicalUser == "" && c.Federated == "":
 		return callerAnonymous
-	case c.ARN == "" || strings.HasSuffix(c.ARN, ":root"):
-		return callerRoot
+	case c.Federated == "" && (c.ARN == "" || strings.HasSuffix(c.ARN, ":root")):
+		return callerRoot // a federated identity is never the root user
 	}
 	return callerIAM
 }

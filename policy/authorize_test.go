@@ -254,3 +254,26 @@ func TestAuthorizeNotPrincipalWithBoundary(t *testing.T) {
 	// The caller's request is not changed by the evaluation.
 	assert.Equal(t, policy.DecisionAllow, policy.Authorize(get, &policy.Chain{Bucket: bucket}).Decision)
 }
+
+// TestAuthorizeFederatedCallerIsNotRoot pins that a federated caller given
+// without an ARN is not taken for the account's root user: only the root
+// user "has full access" without a policy (IAM user guide, "How AWS
+// enforcement code logic evaluates requests": "By default, all requests are
+// implicitly denied with the exception of the AWS account root user"), and
+// a federated identity is never it. Authorize read an empty ARN as the root
+// user's whatever else the Caller held, and allowed
+// Caller{Federated: …, Account: owner} s3:DeleteBucket with no policy at all.
+func TestAuthorizeFederatedCallerIsNotRoot(t *testing.T) {
+	fed := policy.Caller{Federated: "cognito-identity.amazonaws.com", Account: owner}
+	a := policy.Authorize(accessReq(fed, "s3:DeleteBucket", "arn:aws:s3:::b"), &policy.Chain{})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, a.String())
+	assert.NotEqual(t, policy.ReasonRootUser, a.Reason)
+
+	// An identity policy grants it, as it grants any IAM principal.
+	a = policy.Authorize(accessReq(fed, "s3:DeleteBucket", "arn:aws:s3:::b"), &policy.Chain{Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, a.String())
+
+	// The account given alone is still its root user.
+	a = policy.Authorize(accessReq(policy.Caller{Account: owner}, "s3:DeleteBucket", "arn:aws:s3:::b"), &policy.Chain{})
+	assert.Equal(t, policy.ReasonRootUser, a.Reason, a.String())
+}
