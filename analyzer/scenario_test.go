@@ -191,6 +191,14 @@ var scenarios = []scenario{
 	{name: "deny-anonymous-only", policy: stmts(publicRead,
 		`{"Sid":"SignedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"Null":{"aws:PrincipalAccount":"true"}}}`),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
+	// The same with a Deny of every aws:PrincipalType but the signed ones:
+	// the key "is included in the request context for all requests,
+	// including anonymous requests" (IAM user guide, "AWS global condition
+	// context keys"); the evaluator did not derive it, so StringNotEquals
+	// matched the absent key for every caller and the grant was lost.
+	{name: "deny-anonymous-by-principal-type", policy: stmts(publicRead,
+		`{"Sid":"SignedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"aws:PrincipalType":["Account","User","AssumedRole","FederatedUser"]}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
 	// Block Public Access, one setting at a time.
 	{name: "bpa-block-public-acls", publicACL: allUsers, bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.BlockPublicAcls = true }),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},

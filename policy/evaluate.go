@@ -122,8 +122,9 @@ type Request struct {
 	// empty for actions without a resource (s3:ListAllMyBuckets).
 	Resource string
 	// Context holds the condition keys of the request. Keys derived from
-	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:username for
-	// IAM users, aws:PrincipalServiceName, aws:PrincipalIsAWSService) are
+	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+	// aws:username for IAM users, aws:PrincipalServiceName,
+	// aws:PrincipalIsAWSService) are
 	// supplied from Caller when Context does not set them. aws:userid is
 	// the principal's unique ID (AIDA…, AROA…:session), which Caller does
 	// not hold: set it in Context when a policy tests it.
@@ -310,6 +311,7 @@ const (
 	derivedPrincipalServiceName
 	derivedPrincipalIsAWSService
 	derivedUsername
+	derivedPrincipalType
 )
 
 // derivedKind says which principal key the lower-case key lk is, if any.
@@ -325,6 +327,8 @@ func derivedKind(lk string) derivedKey {
 		return derivedPrincipalIsAWSService
 	case "aws:username":
 		return derivedUsername
+	case "aws:principaltype":
+		return derivedPrincipalType
 	}
 	return derivedNone
 }
@@ -356,6 +360,32 @@ func (r *Request) derivedValue(k derivedKey) (string, bool) {
 	case derivedUsername:
 		if name, ok := iamUserName(c.ARN); ok {
 			return name, true
+		}
+	case derivedPrincipalType:
+		return principalType(c)
+	}
+	return "", false
+}
+
+// principalType returns the caller's aws:PrincipalType, which "is included
+// in the request context for all requests, including anonymous requests"
+// (IAM user guide, "AWS global condition context keys"), with the values
+// of the guide's principal key values table: Account for an account's
+// root user, User for an IAM user, AssumedRole for a role session,
+// FederatedUser for a GetFederationToken session, Anonymous for an
+// anonymous request. A caller known by less than its ARN has none here.
+func principalType(c *Caller) (string, bool) {
+	if c.Anonymous() {
+		return "Anonymous", true
+	}
+	if !strings.HasPrefix(c.ARN, "arn:") {
+		return "", false
+	}
+	for _, t := range [...]struct{ part, typ string }{
+		{":root", "Account"}, {":user/", "User"}, {":assumed-role/", "AssumedRole"}, {":federated-user/", "FederatedUser"},
+	} {
+		if i := strings.Index(c.ARN, t.part); i >= 0 && (t.part != ":root" || i+len(t.part) == len(c.ARN)) {
+			return t.typ, true
 		}
 	}
 	return "", false
