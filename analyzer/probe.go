@@ -232,15 +232,19 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 			delete(ctx, k)
 		}
 	}
-	for _, pattern := range g.actions {
-		for _, action := range probeSet(pattern) {
-			for _, r := range s.resources {
-				for _, tls := range transports {
-					req := s.request(policy.Caller{}, action, r, ctx)
-					req.Context.Set(secureTransport, tls)
-					req.SetAccessPoint(apARN, accountOf(apARN))
-					if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
-						return true // allowed with no limit of the caller's
+	// Anonymous first, then a signed caller of any other account: a grant
+	// refused to anonymous callers alone is public all the same.
+	for _, caller := range [...]policy.Caller{{}, outsiderCaller} {
+		for _, pattern := range g.actions {
+			for _, action := range probeSet(pattern) {
+				for _, r := range s.resources {
+					for _, tls := range transports {
+						req := s.request(caller, action, r, ctx)
+						req.Context.Set(secureTransport, tls)
+						req.SetAccessPoint(apARN, accountOf(apARN))
+						if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
+							return true // allowed with no limit of the caller's
+						}
 					}
 				}
 			}

@@ -253,6 +253,15 @@ var scenarios = []scenario{
 		bucketBPA: bpa(func(b *policy.BlockPublicAccess) { *b = policy.AllBlocked() }),
 		want: []want{{Kind: analyzer.KindCrossAccount, Principal: everyone, Accounts: []string{partner}, Conditions: map[string]string{"s3:DataAccessPointAccount": partner},
 			Source: analyzer.SourceAccessPointAccount, Actions: getOnly}}},
+	// Delegation to another account's access points, with anonymous
+	// requests denied: every signed principal of any account may still
+	// come through that account's access point, so the finding stays
+	// public (the resource-types sentence above). It read as cross-account
+	// when only an anonymous request was tried through the access point.
+	{name: "cross-account-access-points-signed-only", policy: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}}`,
+		`{"Sid":"SignedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"Null":{"aws:PrincipalAccount":"true"}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Accounts: []string{partner}, Conditions: map[string]string{"s3:DataAccessPointAccount": partner},
+			Source: analyzer.SourceAccessPointAccount, Actions: getOnly}}},
 	// Red-team rows that were already right, kept for their verdicts.
 	// A default SSE-KMS key does not hide bucket access: Access Analyzer
 	// analyzes "the resource-based policies" of the bucket (IAM user guide,
