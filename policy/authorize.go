@@ -395,6 +395,12 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	// A Deny with NotPrincipal exempts no IAM principal with a permissions
 	// boundary (IAM user guide, "Permissions boundaries for IAM entities").
 	r.boundary = kind == callerIAM && ch.Boundary != nil
+	// The caller's account, from its ARN when Account is not set; ""
+	// (unknown) is no account's, so never the resource's.
+	acct := r.Caller.Account
+	if acct == "" {
+		acct = arnAccount(r.Caller.ARN)
+	}
 	viaAP := req.AccessPointARN != ""
 
 	// Each layer on its own.
@@ -478,7 +484,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 		resAccount, resHit, resLayer = req.AccessPointAccount, apHit, LayerAccessPointPolicy
 		// The bucket must allow the request too, or delegate to the
 		// access point, unless the caller is the bucket owner's.
-		if bucketHit == hitNone && aclHit == hitNone && !(kind != callerAnonymous && kind != callerService && r.Caller.Account == req.BucketOwner) {
+		if bucketHit == hitNone && aclHit == hitNone && !(kind != callerAnonymous && kind != callerService && acct != "" && acct == req.BucketOwner) {
 			if blocked && a.Layers[LayerBucketPolicy].Outcome == OutcomeBlockedPublic {
 				return a.decide(DecisionDeny, LayerBlockPublicAccess, ReasonBlockedPublic)
 			}
@@ -509,7 +515,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 		}
 		return a.decide(DecisionAllow, resLayer, ReasonResourceGrant)
 	case callerRoot:
-		if r.Caller.Account == resAccount || (r.Caller.Account == "" && arnAccount(r.Caller.ARN) == resAccount) {
+		if acct != "" && acct == resAccount {
 			return a.decide(DecisionAllow, LayerNone, ReasonRootUser)
 		}
 		if resHit == hitNone {
@@ -519,7 +525,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	}
 
 	// An IAM principal.
-	same := r.Caller.Account == resAccount
+	same := acct != "" && acct == resAccount
 	// limits checks the boundary and the session policy.
 	limits := func() (Layer, bool) {
 		for _, l := range [...]Layer{LayerBoundary, LayerSession} {

@@ -277,3 +277,36 @@ func TestAuthorizeFederatedCallerIsNotRoot(t *testing.T) {
 	a = policy.Authorize(accessReq(policy.Caller{Account: owner}, "s3:DeleteBucket", "arn:aws:s3:::b"), &policy.Chain{})
 	assert.Equal(t, policy.ReasonRootUser, a.Reason, a.String())
 }
+
+// TestAuthorizeRootNeedsAKnownAccount pins that the root user's
+// policy-free access is granted only when the caller's account is known
+// and owns the resource: a caller known only by its canonical user ID, or
+// a request whose BucketOwner is not set, compared "" with "" and was
+// allowed everything as "the owner's root user".
+func TestAuthorizeRootNeedsAKnownAccount(t *testing.T) {
+	r := accessReq(policy.Caller{CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}, "s3:DeleteBucket", "arn:aws:s3:::b")
+	r.BucketOwner = ""
+	a := policy.Authorize(r, &policy.Chain{})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, a.String())
+
+	r = accessReq(policy.Caller{ARN: "arn:aws:iam::111122223333:root"}, "s3:DeleteBucket", "arn:aws:s3:::b")
+	assert.Equal(t, policy.ReasonRootUser, policy.Authorize(r, &policy.Chain{}).Reason, "the account from the root ARN")
+}
+
+// TestAuthorizeSameAccountNeedsAKnownAccount pins that an IAM caller is in
+// the resource's account only when that account is known: with neither
+// the caller's account nor BucketOwner set, "" equalled "" and an identity
+// policy alone allowed, as it does only within one account; across
+// accounts "the identity-based policy and the resource-based policy must
+// both allow" (IAM user guide, "Cross-account policy evaluation logic").
+// The caller's account comes from its ARN when Account is not set.
+func TestAuthorizeSameAccountNeedsAKnownAccount(t *testing.T) {
+	noAccount := policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice"}
+	r := accessReq(noAccount, "s3:GetObject", "arn:aws:s3:::b/k")
+	r.BucketOwner = ""
+	a := policy.Authorize(r, &policy.Chain{Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, a.String())
+
+	a = policy.Authorize(accessReq(noAccount, "s3:GetObject", "arn:aws:s3:::b/k"), &policy.Chain{Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "the account from the ARN: %s", a)
+}
