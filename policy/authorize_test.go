@@ -310,3 +310,57 @@ func TestAuthorizeSameAccountNeedsAKnownAccount(t *testing.T) {
 	a = policy.Authorize(accessReq(noAccount, "s3:GetObject", "arn:aws:s3:::b/k"), &policy.Chain{Identity: []*policy.Compiled{allowAll(t)}})
 	assert.Equal(t, policy.DecisionAllow, a.Decision, "the account from the ARN: %s", a)
 }
+
+// TestAuthorizeAdversarialRows are the red-team rows of the chain that were
+// already right, each the decision of the IAM user guide's "Policy
+// evaluation logic" pages: an explicit Deny anywhere wins; SCP levels must
+// each allow (policies of one level are a union); a resource policy naming
+// an IAM user allows in its account past an identity policy, boundary or
+// session policy without an Allow; across accounts both sides must allow,
+// and the caller's boundary and SCPs still limit; RestrictPublicBuckets
+// leaves a public policy only to the owner's account and AWS services
+// (S3 user guide, "Blocking public access").
+func TestAuthorizeAdversarialRows(t *testing.T) {
+	bp := func(p string) *policy.Compiled { return bucketPolicy(t, p, "s3:*") }
+	deny := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"No","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`)
+	none := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"L","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`)
+	rootB := policy.Caller{ARN: "arn:aws:iam::444455556666:root", Account: "444455556666"}
+	id := []*policy.Compiled{allowAll(t)}
+	restrict := policy.BlockPublicAccess{RestrictPublicBuckets: true}
+	A, N, D := policy.DecisionAllow, policy.DecisionDeny, policy.DecisionExplicitDeny
+	rows := []struct {
+		name string
+		c    policy.Caller
+		ch   *policy.Chain
+		want policy.Decision
+	}{
+		{"other account's user named, identity allows", bob, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::444455556666:user/bob"}`), Identity: id}, A},
+		{"other account named, identity allows", bob, &policy.Chain{Bucket: bp(`{"AWS":"444455556666"}`), Identity: id}, A},
+		{"other account's user named, no identity policy", bob, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::444455556666:user/bob"}`)}, N},
+		{"other account, identity policy only", bob, &policy.Chain{Identity: id}, N},
+		{"other account, its SCP without an allow", bob, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::444455556666:user/bob"}`), Identity: id, SCPs: []policy.OrgLevel{{none}}}, N},
+		{"other account, the owner's RCP without an allow", bob, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::444455556666:user/bob"}`), Identity: id, RCPs: []policy.OrgLevel{{none}}}, N},
+		{"other account, its boundary without an allow", bob, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::444455556666:user/bob"}`), Identity: id, Boundary: none}, N},
+		{"anonymous, public policy", anonymous, &policy.Chain{Bucket: bp(`"*"`)}, A},
+		{"anonymous, public policy, RestrictPublicBuckets", anonymous, &policy.Chain{Bucket: bp(`"*"`), BucketBlock: restrict}, N},
+		{"owner's user, public policy, RestrictPublicBuckets", alice, &policy.Chain{Bucket: bp(`"*"`), BucketBlock: restrict}, A},
+		{"other account, public policy, account RestrictPublicBuckets", bob, &policy.Chain{Bucket: bp(`"*"`), Identity: id, AccountBlock: restrict}, N},
+		{"other account's root, its account named", rootB, &policy.Chain{Bucket: bp(`{"AWS":"444455556666"}`)}, A},
+		{"other account's root, nothing grants", rootB, &policy.Chain{}, N},
+		{"other account's root, its SCP denies", rootB, &policy.Chain{Bucket: bp(`{"AWS":"444455556666"}`), SCPs: []policy.OrgLevel{{deny}}}, D},
+		{"user named, SCP denies", alice, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::111122223333:user/alice"}`), SCPs: []policy.OrgLevel{{deny}}}, D},
+		{"session named, session policy denies", session, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:sts::111122223333:assumed-role/Reader/i-0abc"}`), Session: deny}, D},
+		{"user named, boundary denies", alice, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::111122223333:user/alice"}`), Boundary: deny}, D},
+		{"user named, boundary without an allow", alice, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::111122223333:user/alice"}`), Boundary: none}, A},
+		{"user named, identity policy denies", alice, &policy.Chain{Bucket: bp(`{"AWS":"arn:aws:iam::111122223333:user/alice"}`), Identity: []*policy.Compiled{deny}}, D},
+		{"service named, SCPs do not apply to it", cloudfrnt, &policy.Chain{Bucket: bp(`{"Service":"cloudfront.amazonaws.com"}`), SCPs: []policy.OrgLevel{{none}}}, A},
+		{"SCP: a level without an allow", alice, &policy.Chain{Identity: id, SCPs: []policy.OrgLevel{{allowAll(t)}, {none}}}, N},
+		{"SCP: a level's policies are a union", alice, &policy.Chain{Identity: id, SCPs: []policy.OrgLevel{{allowAll(t)}, {none, allowAll(t)}}}, A},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			a := policy.Authorize(accessReq(row.c, "s3:GetObject", "arn:aws:s3:::b/k"), row.ch)
+			assert.Equal(t, row.want, a.Decision, a.String())
+		})
+	}
+}
