@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -502,16 +503,18 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 // statement st: for a limiting key the Deny negates (StringNotEquals
 // aws:PrincipalOrgID, …IfExists too), one of the values it spares, also
 // recorded in extra as the limit it is; for a key the caller chooses
-// (Null "true", or a negated operator), a value that satisfies it. Keys
-// about who the caller is or where the request comes from that are not
-// limiting keys are not the caller's choice and are left alone. It
-// reports whether it set anything.
+// (Null "true", a negated operator, or Bool), a value that satisfies it.
+// Keys about who the caller is or where the request comes from that are
+// not limiting keys are not the caller's choice and are left alone, but
+// for its own principal's tags and MFA. It reports whether it set
+// anything.
 func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
 	changed := false
 	for _, b := range st.Condition {
 		base, _ := cutNameSuffix(b.Operator, "IfExists")
 		negated := negatedOperator(base)
 		null := policy.EqualName(b.Operator, "Null")
+		boolean := policy.EqualName(base, "Bool")
 		for _, e := range b.Entries {
 			if _, set := ctx.Lookup(e.Key); set {
 				continue // already set and still denied: not a limit we can satisfy
@@ -527,6 +530,10 @@ func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]stri
 				ctx.Set(e.Key, "s3secure-probe")
 			case negated && len(vs) > 0:
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
+			case boolean && len(vs) == 1:
+				// The other value (a session with MFA where a Deny
+				// refuses one without).
+				ctx.Set(e.Key, strconv.FormatBool(!strings.EqualFold(vs[0], "true")))
 			default:
 				continue
 			}
@@ -587,16 +594,22 @@ func limitingKey(key string) bool {
 }
 
 // callerChosen reports whether a condition key is a request parameter the
-// caller sets (S3 request headers and parameters, request tags), as opposed
-// to who the caller is, where the request comes from or what the resource
-// already is. A key IAM does not know is in no request, so no caller can
-// set it.
+// caller sets (S3 request headers and parameters, request tags) or a
+// property of its own principal that any account sets up for itself (its
+// principal tags, MFA on its session), as opposed to who the caller is,
+// where the request comes from or what the resource already is. A key IAM
+// does not know is in no request, so no caller can set it.
 func callerChosen(key string) bool {
 	k, known := policy.LookupConditionKey(key)
 	switch {
 	case !known:
 		return false
 	case hasNamePrefix(k.Name, "aws:RequestTag/"), nameIs(k.Name, "aws:TagKeys"):
+		return true
+	case hasNamePrefix(k.Name, "aws:PrincipalTag/"), nameIs(k.Name, "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"):
+		// About the caller's own principal, which an outside account
+		// sets up as it likes: tags on its own roles, MFA on its own
+		// sessions.
 		return true
 	case !hasNamePrefix(k.Name, "s3:"):
 		return false

@@ -204,6 +204,18 @@ var scenarios = []scenario{
 	{name: "deny-anonymous-by-principal-type", policy: stmts(publicRead,
 		`{"Sid":"SignedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"aws:PrincipalType":["Account","User","AssumedRole","FederatedUser"]}}}`),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
+	// A Deny of sessions without MFA, or of principals without a tag,
+	// leaves the grant to every principal of any account that uses MFA or
+	// tags its own role: still public, as neither key is one whose fixed
+	// value S3 counts as a limit ("The meaning of public"). The offline
+	// analysis took both keys as beyond the caller's reach and reported
+	// nothing.
+	{name: "deny-without-mfa", policy: stmts(publicRead,
+		`{"Sid":"MFAOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
+	{name: "deny-without-principal-tag", policy: stmts(publicRead,
+		`{"Sid":"TaggedOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":"data"}}}`),
+		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourcePolicy, Actions: getOnly}}},
 	// Block Public Access, one setting at a time.
 	{name: "bpa-block-public-acls", publicACL: allUsers, bucketBPA: bpa(func(b *policy.BlockPublicAccess) { b.BlockPublicAcls = true }),
 		want: []want{{Kind: analyzer.KindPublic, Public: true, Principal: everyone, Source: analyzer.SourceACL, Actions: listACL}}},
