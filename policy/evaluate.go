@@ -122,7 +122,8 @@ type Request struct {
 	// empty for actions without a resource (s3:ListAllMyBuckets).
 	Resource string
 	// Context holds the condition keys of the request. Keys derived from
-	// the caller (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+	// the caller (aws:PrincipalArn, aws:PrincipalAccount (Account, else the
+	// ARN's account), aws:PrincipalType,
 	// aws:username for IAM users, aws:PrincipalServiceName,
 	// aws:PrincipalIsAWSService) are
 	// supplied from Caller when Context does not set them. aws:userid is
@@ -344,6 +345,11 @@ func (r *Request) derivedValue(k derivedKey) (string, bool) {
 	case derivedPrincipalAccount:
 		if c.Account != "" {
 			return c.Account, true
+		}
+		if c.Service == "" {
+			if a := arnAccount(c.ARN); a != "" {
+				return a, true // every IAM ARN holds its account
+			}
 		}
 	case derivedPrincipalServiceName:
 		if c.Service != "" {

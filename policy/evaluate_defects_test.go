@@ -160,3 +160,21 @@ func TestEquivalentNumbersAsTheEvaluatorReadsThem(t *testing.T) {
 	assert.False(t, policy.Equivalent(stmt("NaN"), stmt("nan")))
 	assert.True(t, policy.Equivalent(stmt("1000"), stmt("1000")))
 }
+
+// TestPrincipalAccountFromTheARN pins that aws:PrincipalAccount is derived
+// from the caller's ARN when Caller.Account is not set, as Authorize reads
+// the caller's account: "the account to which the requesting principal
+// belongs" (IAM user guide, "AWS global condition context keys") is in
+// every IAM ARN. Without it the key was missing, so the data-perimeter
+// Deny "StringNotEquals aws:PrincipalAccount <owner>" denied the owner's
+// own user.
+func TestPrincipalAccountFromTheARN(t *testing.T) {
+	src := `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Action":"s3:*","Resource":"*"},
+	 {"Sid":"Perimeter","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`
+	runEval(t, src, []evalCase{
+		{"owner's user without Account", req(policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "All"},
+		{"owner's role session without Account", req(policy.Caller{ARN: "arn:aws:sts::111122223333:assumed-role/Reader/s"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "All"},
+		{"another account's user", req(policy.Caller{ARN: "arn:aws:iam::444455556666:user/bob"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "Perimeter"},
+		{"Account set wins", req(policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice", Account: "444455556666"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "Perimeter"},
+	})
+}
