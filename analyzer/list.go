@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -19,6 +18,9 @@ type ListOptions struct {
 	PublicOnly bool
 	// CrossAccountOnly keeps non-public findings only (access by named
 	// accounts, organizations, services or under conditions).
+	//
+	// Neither drops a finding with an Error (Access Analyzer could not
+	// analyze the bucket): it says nothing about public access either way.
 	CrossAccountOnly bool
 	// IncludeArchived and IncludeResolved add ARCHIVED and RESOLVED
 	// findings; by default only ACTIVE ones are listed, as in the console.
@@ -64,10 +66,11 @@ func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOption
 		"resourceType": {Eq: []string{string(types.ResourceTypeAwsS3Bucket)}},
 		"status":       {Eq: status},
 	}
+	// PublicOnly and CrossAccountOnly are applied here, not with an
+	// isPublic filter: a finding with an Error has no isPublic, so such a
+	// filter would drop it, and a public-only gate would read "could not
+	// analyze" as "not public".
 	v2 := o.UseV2 || !a.External()
-	if !v2 && (o.PublicOnly || o.CrossAccountOnly) {
-		base["isPublic"] = types.Criterion{Eq: []string{strconv.FormatBool(o.PublicOnly)}}
-	}
 	var filters []map[string]types.Criterion
 	if len(o.Buckets) == 0 {
 		filters = append(filters, base)
@@ -98,7 +101,7 @@ func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOption
 			return nil, err
 		}
 		for _, f := range got {
-			if v2 && ((o.PublicOnly && !f.Public) || (o.CrossAccountOnly && f.Public)) {
+			if f.Error == "" && ((o.PublicOnly && !f.Public) || (o.CrossAccountOnly && f.Public)) {
 				continue
 			}
 			out = append(out, f)
