@@ -134,6 +134,16 @@ func (f *Finding) Allows(action string) bool {
 // not).
 func (f *Finding) Shared() bool { return f.Kind != "" && f.Kind != KindInternal }
 
+// Blocking reports whether the finding should stop a deploy: an ACTIVE
+// finding of access from outside the zone of trust, or an ACTIVE finding
+// with an Error, for which Access Analyzer "couldn't complete the
+// analysis" of the bucket (IAM user guide, "IAM Access Analyzer error
+// findings"): its access is unknown, never taken as none. ARCHIVED and
+// RESOLVED findings and internal access do not block.
+func (f *Finding) Blocking() bool {
+	return f.Status == types.FindingStatusActive && (f.Shared() || f.Error != "")
+}
+
 var accountID = regexp.MustCompile(`(?:^|:)(\d{12})(?::|$)`)
 
 // accountOf returns the 12-digit account in an account id or IAM ARN.

@@ -42,3 +42,27 @@ func TestListFindingsErrorFindingIsNeverFilteredOut(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingBlocking: ACTIVE access from outside the zone blocks, and so
+// does an ACTIVE error finding (its access is unknown); archived,
+// resolved and internal findings do not.
+func TestFindingBlocking(t *testing.T) {
+	ctx := t.Context()
+	f, a, seed := seedAnalyzer(t, types.TypeAccount)
+	c := f.Client("us-east-1")
+	seed(types.Finding{Resource: aws.String("arn:aws:s3:::unknown-bkt"), Error: aws.String("INTERNAL_ERROR")})
+	seed(s3Finding("public-bkt", true, map[string]string{"AWS": "*"}, nil, types.FindingSourceTypePolicy))
+	archived := seed(s3Finding("old-bkt", true, map[string]string{"AWS": "*"}, nil, types.FindingSourceTypePolicy))
+	require.NoError(t, analyzer.Archive(ctx, c, a, archived))
+	got, err := analyzer.ListFindings(ctx, c, a, &analyzer.ListOptions{IncludeArchived: true})
+	require.NoError(t, err)
+	blocking := map[string]bool{}
+	for _, x := range got {
+		blocking[x.Bucket] = x.Blocking()
+	}
+	assert.Equal(t, map[string]bool{"unknown-bkt": true, "public-bkt": true, "old-bkt": false}, blocking)
+	internal := analyzer.Finding{Status: types.FindingStatusActive, Kind: analyzer.KindInternal}
+	assert.False(t, internal.Blocking())
+	resolved := analyzer.Finding{Status: types.FindingStatusResolved, Error: "INTERNAL_ERROR"}
+	assert.False(t, resolved.Blocking())
+}

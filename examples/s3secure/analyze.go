@@ -94,13 +94,13 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 	for i, f := range findings {
 		r := findingRecord{Bucket: f.Bucket, Kind: string(f.Kind), Public: f.Public, Principal: orEmptyMap(f.Principal),
 			Accounts: orEmpty(f.Accounts), Actions: orEmpty(f.Actions), Conditions: orEmptyMap(f.Conditions),
-			Sources: []findingSource{}, Status: string(f.Status), ID: f.ID}
+			Sources: []findingSource{}, Status: string(f.Status), ID: f.ID, Error: f.Error}
 		for _, s := range f.Sources {
 			r.Sources = append(r.Sources, findingSource{Type: string(s.Type), AccessPointARN: s.AccessPointARN})
 		}
 		records[i] = r
 		switch {
-		case f.Status == "ACTIVE" && f.Shared():
+		case f.Blocking():
 			nActive++
 		case f.Status == "ARCHIVED":
 			nArchived++
@@ -144,6 +144,9 @@ type findingRecord struct {
 	Sources    []findingSource   `json:"sources"`
 	Status     string            `json:"status"`
 	ID         string            `json:"id"`
+	// Error is set when Access Analyzer could not analyze the bucket (the
+	// finding blocks: its access is unknown).
+	Error string `json:"error,omitempty"`
 }
 
 // findingSource is where a grant comes from: POLICY, BUCKET_ACL,

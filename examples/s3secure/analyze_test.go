@@ -24,6 +24,7 @@ type analyzeRow struct {
 	Accounts  []string          `json:"accounts"`
 	Status    string            `json:"status"`
 	ID        string            `json:"id"`
+	Error     string            `json:"error"`
 }
 
 func rows(t *testing.T, out string) []analyzeRow {
@@ -110,6 +111,20 @@ func TestAnalyzeOnline(t *testing.T) {
 	code, stdout, _ = runCLI(t, "", append(base, "-all", "-include-archived")...)
 	assert.Equal(t, exitOK, code)
 	assert.Len(t, rows(t, stdout), 1)
+
+	// A finding Access Analyzer could not complete (an error finding)
+	// blocks: the bucket's access is unknown ("IAM Access Analyzer error
+	// findings"). It counted as no access before, and the run passed.
+	unknown, err := f.SeedFinding(arn, aatypes.Finding{Resource: aws.String("arn:aws:s3:::unread-bucket"), Error: aws.String("ACCESS_DENIED")})
+	require.NoError(t, err)
+	code, stdout, stderr = runCLI(t, "", append(base, "-all")...)
+	assert.Equal(t, exitFindings, code, stderr)
+	got = rows(t, stdout)
+	require.Len(t, got, 1)
+	assert.Equal(t, unknown, got[0].ID)
+	assert.Equal(t, "ACCESS_DENIED", got[0].Error)
+	code, _, _ = runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "ocsf", "analyze", "-all")
+	assert.Equal(t, exitFindings, code)
 
 	code, _, stderr = runCLI(t, "", "-endpoint", a.URL, "-region", "eu-west-1", "analyze", "-all")
 	assert.Equal(t, exitUsage, code)

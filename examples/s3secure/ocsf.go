@@ -117,7 +117,7 @@ func (g *globals) analyzeOCSF(findings []analyzer.Finding, partial error) int {
 	product, now := ocsfProduct(), time.Now()
 	blocking := false
 	for _, f := range findings {
-		if f.Status == "ACTIVE" && f.Shared() {
+		if f.Blocking() {
 			blocking = true
 		}
 		c := ocsf.Check{
