@@ -123,8 +123,11 @@ func TestAnalyzeOnline(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, unknown, got[0].ID)
 	assert.Equal(t, "ACCESS_DENIED", got[0].Error)
-	code, _, _ = runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "ocsf", "analyze", "-all")
+	code, stdout, _ = runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "ocsf", "analyze", "-all")
 	assert.Equal(t, exitFindings, code)
+	recs := ocsfRecords(t, stdout)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "High", recs[0]["severity"], "unknown access is not informational")
 
 	code, _, stderr = runCLI(t, "", "-endpoint", a.URL, "-region", "eu-west-1", "analyze", "-all")
 	assert.Equal(t, exitUsage, code)

@@ -137,7 +137,8 @@ func (g *globals) analyzeOCSF(findings []analyzer.Finding, partial error) int {
 		switch {
 		case f.Public:
 			c.Severity = ocsf.SeverityCritical
-		case !f.Shared():
+		case !f.Shared() && f.Error == "":
+			// An error finding's access is unknown: it keeps High.
 			c.Severity = ocsf.SeverityInformational
 		}
 		if c.Resource.UID == "" {
