@@ -271,7 +271,7 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 				return nil, ctx.Err()
 			}
 			if setuperr.Is(err) {
-				return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("read %s: %w", partNames[partACL], err)}
+				return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: &partReadError{part: partACL, err: err}}
 			}
 			st.errs[partACL] = err
 		}
@@ -692,8 +692,8 @@ func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region st
 		c.logRegionMsg, c.logRegionErr = "could not read the logging target's configuration: "+errorCode(err), err
 		return
 	}
-	if ol := ts.objectLock; ts.ok(partObjectLock) && ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
-		c.logRegionMsg = fmt.Sprintf("logging target %s has a default Object Lock retention (%s), so S3 does not deliver logs into it", target, describeRetention(ol.Rule.DefaultRetention))
+	if dr := defaultRetention(ts.objectLock); ts.ok(partObjectLock) && dr != nil {
+		c.logRegionMsg = fmt.Sprintf("logging target %s has a default Object Lock retention (%s), so S3 does not deliver logs into it", target, describeRetention(dr))
 		return
 	}
 	if ts.ok(partRequestPayment) && ts.requesterPays {

@@ -240,7 +240,7 @@ func (h *hardener) checkLogTarget(ctx context.Context) error {
 			return fmt.Errorf("read the %s of logging target %s: %w", partNames[p], target, err)
 		}
 	}
-	if ol := ts.objectLock; ol != nil && ol.Rule != nil && ol.Rule.DefaultRetention != nil && ol.Rule.DefaultRetention.Mode != "" {
+	if defaultRetention(ts.objectLock) != nil {
 		return fmt.Errorf("%w: logging target %s has a default Object Lock retention, which S3 log delivery does not support", ErrIncompatible, target)
 	}
 	if ts.requesterPays {

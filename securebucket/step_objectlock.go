@@ -64,13 +64,23 @@ func enabled(c *types.ObjectLockConfiguration) bool {
 	return c != nil && c.ObjectLockEnabled == types.ObjectLockEnabledEnabled
 }
 
+// defaultRetention returns c's default retention, or nil when c sets none
+// (a rule without a mode is none). S3 delivers no server access logs into
+// a bucket that has one.
+func defaultRetention(c *types.ObjectLockConfiguration) *types.DefaultRetention {
+	if c == nil || c.Rule == nil || c.Rule.DefaultRetention == nil || c.Rule.DefaultRetention.Mode == "" {
+		return nil
+	}
+	return c.Rule.DefaultRetention
+}
+
 // decideObjectLock decides the Object Lock configuration from cur.
 func (h *hardener) decideObjectLock(cur *types.ObjectLockConfiguration) decision[*types.ObjectLockConfiguration] {
 	want := h.o.ObjectLock
 	on := enabled(cur)
 	var curRet *types.DefaultRetention
-	if on && cur.Rule != nil && cur.Rule.DefaultRetention != nil && cur.Rule.DefaultRetention.Mode != "" {
-		curRet = cur.Rule.DefaultRetention
+	if on {
+		curRet = defaultRetention(cur)
 	}
 	var wantRule *types.ObjectLockRule
 	if want.Mode != "" {
