@@ -122,13 +122,14 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 				if err != nil {
 					rep = &Report{Bucket: name, Region: region, Err: err}
 				}
-				if setuperr.Is(err) {
+				setup := setuperr.Is(err)
+				if setup {
 					setupOnce.Do(func() { setupErr = err; stop() })
 				}
 				// A bucket that met the setup problem, or was in flight when
 				// another met it (the stop may have cut its reads short),
 				// has no report; ctx's own end keeps the reports as before.
-				if !setuperr.Is(err) && (run.Err() == nil || ctx.Err() != nil) {
+				if !setup && (run.Err() == nil || ctx.Err() != nil) {
 					reports[i] = rep
 				}
 				if st := rep.loggingTarget(); st != "" {
