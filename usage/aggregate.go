@@ -69,6 +69,16 @@ func (m *mapper) lookup(r *Record, kind logKind) *opNeeds {
 	}
 	n := &opNeeds{}
 	api := r.Operation
+	if kind == serverAccessLog && strings.HasPrefix(r.Operation, "S3.") {
+		// S3's own work (S3.EXPIRE.OBJECT, S3.TRANSITION_SIA.OBJECT, …):
+		// no caller's permission is involved. "You can't use a bucket
+		// policy to prevent deletions or transitions by an S3 Lifecycle
+		// rule" (S3 user guide, "Managing the lifecycle of objects").
+		n.known = true
+		k.op = strings.Clone(k.op)
+		m.cache[k] = n
+		return n
+	}
 	if kind == serverAccessLog {
 		level := s3log.Bucket
 		if k.object {

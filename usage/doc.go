@@ -19,7 +19,9 @@
 //     users and roles the logs show: Input.IAM);
 //   - the proof: every request that succeeded is decided again with
 //     [policy.Authorize] against the proposal, and the report says how many
-//     are allowed, or lists those that would break and why.
+//     are allowed, or lists those that would break and why. A request that
+//     may have succeeded unproved (an operation no table knows, a line that
+//     could not be read) keeps [Report.Proved] false.
 //
 // Principals are users, roles (a session, arn:aws:sts::…:assumed-role/R/S,
 // counts as its role), root users, anonymous callers and AWS services. A

@@ -31,6 +31,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			out.IdentityAllowed += local.IdentityAllowed
 			out.Broken += local.Broken
 			out.Unverifiable += local.Unverifiable
+			out.Unreplayed += local.Unreplayed
 			for _, b := range local.Breaks {
 				if len(out.Breaks) < MaxBreaks {
 					out.Breaks = append(out.Breaks, b)
@@ -44,7 +45,14 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 				return nil
 			}
 			needs, known := m.needs(r, kind, s.bucket)
-			if !known || len(needs) == 0 {
+			if !known {
+				// It succeeded, and what it needed is unknown: the
+				// proposal does not grant it, and the proof cannot say
+				// it is allowed.
+				local.Unreplayed++
+				return nil
+			}
+			if len(needs) == 0 {
 				return nil
 			}
 			local.Requests++
@@ -56,7 +64,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 				req := s.accessRequest(caller, n, &c, cache)
 				s.decide(prop, r, p, n, req, &local)
 			}
-			if local.Requests >= 1024 {
+			if local.Requests+local.Unreplayed >= 1024 {
 				flush()
 			}
 			return nil

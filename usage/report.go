@@ -83,8 +83,16 @@ type Report struct {
 }
 
 // Proved reports whether every request that succeeded is allowed by the
-// proposal (nothing broken) and every grant of the proposal was used.
-func (r *Report) Proved() bool { return r.Replay.Broken == 0 && len(r.Unbacked) == 0 }
+// proposal (nothing broken) and every grant of the proposal was used. It
+// is false while a request may have succeeded unproved: one of an
+// operation no table knows (Replay.Unreplayed), or a line or record that
+// could not be read (ServerAccessLogs.Malformed, CloudTrail.Malformed),
+// which may be one; an empty proposal would otherwise "allow every request
+// replayed" from a log none of whose lines were read.
+func (r *Report) Proved() bool {
+	return r.Replay.Broken == 0 && r.Replay.Unreplayed == 0 && len(r.Unbacked) == 0 &&
+		r.ServerAccessLogs.Malformed == 0 && r.CloudTrail.Malformed == 0
+}
 
 // Counts say what became of the requests read.
 type Counts struct {
@@ -218,6 +226,11 @@ type Replay struct {
 	// Broken decisions were denied; Breaks lists the first MaxBreaks.
 	Broken int
 	Breaks []Break
+	// Unreplayed are requests that succeeded within the window whose
+	// operation no table knows (Report.Unmapped names them): what they
+	// needed is unknown, so the proposal grants nothing for them and the
+	// proof cannot decide them. Proved is false while there are any.
+	Unreplayed int
 	// Unverifiable decisions were denied by a kept statement whose
 	// condition tests keys the logs do not record (aws:SourceVpce,
 	// aws:PrincipalOrgID, …): the log cannot say whether it applied.

@@ -46,8 +46,9 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // used, denied and withheld, the grants of the policies in force never
 // used, the grants the proposal adds, the proposed policies, and the
 // replay proof. It exits 1 when the proof does not hold (a request that
-// succeeded would be denied) or a proposed policy has an ERROR or
-// SECURITY_WARNING finding.
+// succeeded would be denied, or may have succeeded unproved: an operation
+// no table knows, a line that could not be read) or a proposed policy has
+// an ERROR or SECURITY_WARNING finding.
 func runSuggest(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "the bucket whose use is read")
@@ -239,7 +240,7 @@ func suggestRecords(rep *usage.Report) ([]suggestRecord, bool) {
 	for _, u := range rep.Unbacked {
 		add(suggestRecord{Kind: "unbacked", Principal: u.Principal, Action: u.Action, Resources: []string{u.Resource}, Detail: "no request used this grant"})
 	}
-	blocking := rep.Replay.Broken > 0 || len(rep.Unbacked) > 0
+	blocking := !rep.Proved()
 	policyRecord := func(kind, principal string, doc *policy.Document, findings []policy.Finding) {
 		js, err := doc.Marshal()
 		if err != nil {
@@ -292,10 +293,19 @@ func proofLine(rep *usage.Report) string {
 	if r.Unverifiable > 0 {
 		s += fmt.Sprintf(", %d unverifiable (a kept Deny tests keys the logs do not record)", r.Unverifiable)
 	}
-	if r.Broken == 0 {
-		return s + "; nothing breaks"
+	if r.Unreplayed > 0 {
+		s += fmt.Sprintf(", %d that succeeded not replayed (an operation no table knows)", r.Unreplayed)
 	}
-	return s + fmt.Sprintf("; %d would break", r.Broken)
+	if n := rep.ServerAccessLogs.Malformed + rep.CloudTrail.Malformed; n > 0 {
+		s += fmt.Sprintf(", %s not read (each may be a request that succeeded)", plural(n, "malformed line"))
+	}
+	switch {
+	case r.Broken > 0:
+		return s + fmt.Sprintf("; %d would break", r.Broken)
+	case !rep.Proved():
+		return s + "; nothing replayed breaks, but the proof does not hold"
+	}
+	return s + "; nothing breaks"
 }
 
 // writeSuggestText writes the records as a table (the policies after it,

@@ -131,3 +131,22 @@ func TestSuggestLocal(t *testing.T) {
 	assert.Contains(t, stdout, "arn:aws:iam::111122223333:user/alice")
 	assert.Contains(t, stdout, "nothing breaks")
 }
+
+// A request that may have succeeded unproved fails the run, though nothing
+// replayed breaks: a line that cannot be read, or an operation no table
+// knows (the proposal grants nothing for it).
+func TestSuggestLocalUnprovedExitsOne(t *testing.T) {
+	expectNoAWS(t)
+	line := `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be local-data [06/Feb/2024:00:00:38 +0000] 192.0.2.3 arn:aws:iam::111122223333:user/alice R1 OP k "GET /local-data/k HTTP/1.1" 200 - 1 1 1 1 "-" "ua" - H SigV4 C AuthHeader h TLSv1.3 - -` + "\n"
+	good := strings.Replace(line, "OP", "REST.GET.OBJECT", 1)
+	for _, tc := range []struct{ log, want string }{
+		{good + "not a log line\n", "1 malformed line not read (each may be a request that succeeded); nothing replayed breaks, but the proof does not hold"},
+		{good + strings.Replace(line, "OP", "REST.GET.SOMETHING_NEW", 1), "1 that succeeded not replayed (an operation no table knows); nothing replayed breaks, but the proof does not hold"},
+	} {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "log1"), []byte(tc.log), 0o600))
+		code, stdout, stderr := runCLI(t, "", "-local", "suggest", "-bucket", "local-data", "-server-logs", dir, "-since", "5000d", "-account-id", "111122223333")
+		assert.Equal(t, exitFindings, code, stderr)
+		assert.Contains(t, stdout, tc.want)
+	}
+}

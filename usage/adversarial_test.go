@@ -1,0 +1,78 @@
+package usage_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/usage"
+)
+
+// The red team's rows for the proof, the proposal and the diff: each a
+// case where a security team would gate on the answer.
+
+// A request that succeeded with an operation no table knows cannot be
+// replayed: the proposal grants nothing for it, so it would break, and the
+// proof must not say that nothing breaks.
+func TestAdversarialUnmappedSuccessIsNotProved(t *testing.T) {
+	at := now.Add(-time.Hour)
+	log := logOf(
+		entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
+		entry{at, "", alice, "REST.GET.SOMETHING_NEW", "", "GET /data-bucket?something-new HTTP/1.1", 200},
+	)
+	rep := suggest(t, log, usage.Input{}, nil)
+	assert.Equal(t, 1, rep.Counts.Unmapped)
+	assert.Equal(t, 1, rep.Replay.Unreplayed, "the request that succeeded and could not be replayed")
+	assert.False(t, rep.Proved(), "a request that succeeded was not replayed")
+
+	// A denied request of an unknown operation is not a request that
+	// succeeded: the proof is not about it.
+	log = logOf(
+		entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
+		entry{at, "", alice, "REST.GET.SOMETHING_NEW", "", "GET /data-bucket?something-new HTTP/1.1", 403},
+	)
+	rep = suggest(t, log, usage.Input{}, nil)
+	assert.Zero(t, rep.Replay.Unreplayed)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}
+
+// S3 Lifecycle's own work is logged (S3.EXPIRE.OBJECT, S3.TRANSITION…)
+// but needs no grant: "You can't use a bucket policy to prevent deletions
+// or transitions by an S3 Lifecycle rule" (S3 user guide, "Managing the
+// lifecycle of objects"). It neither breaks the proof nor is proposed.
+func TestAdversarialLifecycleRecordsNeedNoGrant(t *testing.T) {
+	at := now.Add(-time.Hour)
+	log := logOf(
+		entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
+		entry{at, "", "AmazonS3", "S3.EXPIRE.OBJECT", "reports/old.csv", "-", 200},
+		entry{at, "", "AmazonS3", "S3.TRANSITION_SIA.OBJECT", "reports/q0.csv", "-", 200},
+		entry{at, "", "AmazonS3", "S3.CREATE.DELETEMARKER", "reports/q0.csv", "-", 200},
+	)
+	rep := suggest(t, log, usage.Input{}, nil)
+	assert.Zero(t, rep.Counts.Unmapped)
+	assert.Equal(t, 3, rep.Counts.NoPermission)
+	assert.Zero(t, rep.Replay.Unreplayed)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+	assert.Len(t, rep.Used, 1)
+}
+
+// A log whose lines cannot be read proves nothing: an unread line may be a
+// request that succeeded, and an empty proposal "allows every request
+// replayed" when none was.
+func TestAdversarialMalformedLinesAreNotProved(t *testing.T) {
+	at := now.Add(-time.Hour)
+	good := logOf(entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200})
+	rep := suggest(t, good, usage.Input{}, nil)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	// Every line in a shape the parser does not read (a format S3 might
+	// change to, or the wrong file).
+	bad := strings.ReplaceAll(good, "[", "(")
+	rep = suggest(t, bad, usage.Input{}, nil)
+	require.Equal(t, 1, rep.ServerAccessLogs.Malformed)
+	assert.Zero(t, rep.Replay.Requests)
+	assert.False(t, rep.Proved(), "nothing was replayed: a line could not be read")
+}
