@@ -3,6 +3,7 @@ package s3controlfake_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,118 @@ func TestWireConformance(t *testing.T) {
 			require.NoError(t, err)
 			_, err = c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: a, Name: aws.String(name)})
 			assert.Equal(t, "NoSuchAccessPoint", apiCode(err))
+		})
+	}
+}
+
+// TestMRAPWireConformance runs one sequence of Multi-Region Access Point
+// calls against the fake and against moto_server (which has them since
+// moto 5.2) and expects the same answers.
+//
+// Where moto differs from AWS the sequence avoids the difference, and the
+// fake follows AWS (pinned in mrap_test.go):
+//   - moto serves these operations in every Region; AWS: "This action will
+//     always be routed to the US West (Oregon) Region" (API reference of
+//     each operation), so the calls here are sent to us-west-2;
+//   - moto's alias is the name plus random hex; AWS: "You can't determine
+//     the name of a Multi-Region Access Point from its alias" ("Rules for
+//     naming Amazon S3 Multi-Region Access Points"), so only the .mrap
+//     suffix is compared;
+//   - moto answers GetMultiRegionAccessPointPolicy on a Multi-Region Access
+//     Point without a policy with NoSuchMultiRegionAccessPointPolicy, a code
+//     S3's error code list does not have;
+//   - moto checks neither names nor buckets, and judges a policy public by
+//     looking for the text "Principal":"*".
+func TestMRAPWireConformance(t *testing.T) {
+	targets := []struct {
+		name string
+		mk   func(t *testing.T) (*s3control.Client, string)
+	}{
+		{"fake", func(t *testing.T) (*s3control.Client, string) {
+			ts := s3controlfake.Start(t, nil)
+			return ts.Client(), ts.AccountID()
+		}},
+		{"moto", func(t *testing.T) (*s3control.Client, string) {
+			u, err := url.Parse(conformance.StartMoto(t))
+			require.NoError(t, err)
+			acct := fakeutil.MotoAccountID(9)
+			hc := s3controlfake.LoopbackHTTPClient(u.Host)
+			hc.Transport = fakeutil.MotoAccount(acct, hc.Transport)
+			return s3controlfake.NewClient("http://s3-control.us-west-2.amazonaws.com", u.Host, "us-west-2",
+				func(o *s3control.Options) { o.HTTPClient = hc }), acct
+		}},
+	}
+	for _, tgt := range targets {
+		t.Run(tgt.name, func(t *testing.T) {
+			c, acct := tgt.mk(t)
+			ctx := t.Context()
+			a := aws.String(acct)
+			in := func(o *s3control.Options) { o.Region = s3controlfake.MRAPRegion }
+			describe := func(tok *string) *types.AsyncOperation {
+				d, err := c.DescribeMultiRegionAccessPointOperation(ctx, &s3control.DescribeMultiRegionAccessPointOperationInput{AccountId: a, RequestTokenARN: tok}, in)
+				require.NoError(t, err)
+				return d.AsyncOperation
+			}
+			name := fmt.Sprintf("wire-mrap-%d", time.Now().UnixNano()%1_000_000)
+			_, err := c.GetMultiRegionAccessPoint(ctx, &s3control.GetMultiRegionAccessPointInput{AccountId: a, Name: aws.String(name)}, in)
+			assert.Equal(t, "NoSuchMultiRegionAccessPoint", apiCode(err))
+
+			out, err := c.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: a, Details: &types.CreateMultiRegionAccessPointInput{
+				Name:              aws.String(name),
+				PublicAccessBlock: &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)},
+				Regions:           []types.Region{{Bucket: aws.String("wire-mrap-bucket")}},
+			}}, in)
+			require.NoError(t, err)
+			op := describe(out.RequestTokenARN)
+			assert.Equal(t, "SUCCEEDED", aws.ToString(op.RequestStatus))
+			assert.Equal(t, types.AsyncOperationNameCreateMultiRegionAccessPoint, op.Operation)
+			assert.Equal(t, aws.ToString(out.RequestTokenARN), aws.ToString(op.RequestTokenARN))
+
+			got, err := c.GetMultiRegionAccessPoint(ctx, &s3control.GetMultiRegionAccessPointInput{AccountId: a, Name: aws.String(name)}, in)
+			require.NoError(t, err)
+			ap := got.AccessPoint
+			assert.Equal(t, name, aws.ToString(ap.Name))
+			alias := aws.ToString(ap.Alias)
+			assert.True(t, strings.HasSuffix(alias, ".mrap"), alias)
+			assert.True(t, aws.ToBool(ap.PublicAccessBlock.BlockPublicAcls))
+			assert.False(t, aws.ToBool(ap.PublicAccessBlock.IgnorePublicAcls))
+			assert.False(t, aws.ToBool(ap.PublicAccessBlock.BlockPublicPolicy))
+			assert.False(t, aws.ToBool(ap.PublicAccessBlock.RestrictPublicBuckets))
+			require.Len(t, ap.Regions, 1)
+			assert.Equal(t, "wire-mrap-bucket", aws.ToString(ap.Regions[0].Bucket))
+
+			list, err := c.ListMultiRegionAccessPoints(ctx, &s3control.ListMultiRegionAccessPointsInput{AccountId: a}, in)
+			require.NoError(t, err)
+			var names []string
+			for _, m := range list.AccessPoints {
+				names = append(names, aws.ToString(m.Name))
+			}
+			assert.Contains(t, names, name)
+
+			arn := "arn:aws:s3::" + acct + ":accesspoint/" + alias
+			pol := `{"Version":"2012-10-17","Statement":[{"Sid":"App","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:role/app"},"Action":"s3:GetObject","Resource":"` + arn + `/object/*"}]}`
+			pout, err := c.PutMultiRegionAccessPointPolicy(ctx, &s3control.PutMultiRegionAccessPointPolicyInput{AccountId: a,
+				Details: &types.PutMultiRegionAccessPointPolicyInput{Name: aws.String(name), Policy: aws.String(pol)}}, in)
+			require.NoError(t, err)
+			pop := describe(pout.RequestTokenARN)
+			assert.Equal(t, "SUCCEEDED", aws.ToString(pop.RequestStatus))
+			assert.Equal(t, types.AsyncOperationNamePutMultiRegionAccessPointPolicy, pop.Operation)
+			gp, err := c.GetMultiRegionAccessPointPolicy(ctx, &s3control.GetMultiRegionAccessPointPolicyInput{AccountId: a, Name: aws.String(name)}, in)
+			require.NoError(t, err)
+			require.NotNil(t, gp.Policy)
+			require.NotNil(t, gp.Policy.Established)
+			assert.JSONEq(t, pol, aws.ToString(gp.Policy.Established.Policy))
+			st, err := c.GetMultiRegionAccessPointPolicyStatus(ctx, &s3control.GetMultiRegionAccessPointPolicyStatusInput{AccountId: a, Name: aws.String(name)}, in)
+			require.NoError(t, err)
+			require.NotNil(t, st.Established)
+			assert.False(t, st.Established.IsPublic, "one named role is not public")
+
+			dout, err := c.DeleteMultiRegionAccessPoint(ctx, &s3control.DeleteMultiRegionAccessPointInput{AccountId: a,
+				Details: &types.DeleteMultiRegionAccessPointInput{Name: aws.String(name)}}, in)
+			require.NoError(t, err)
+			assert.Equal(t, "SUCCEEDED", aws.ToString(describe(dout.RequestTokenARN).RequestStatus))
+			_, err = c.GetMultiRegionAccessPoint(ctx, &s3control.GetMultiRegionAccessPointInput{AccountId: a, Name: aws.String(name)}, in)
+			assert.Equal(t, "NoSuchMultiRegionAccessPoint", apiCode(err))
 		})
 	}
 }

@@ -1,6 +1,7 @@
 // Package s3controlfake is an in-memory fake of the S3 Control API
 // (service/s3control) for the operations s3secure uses: the account-level
-// Block Public Access configuration and access points with their policies.
+// Block Public Access configuration, access points with their policies,
+// and Multi-Region Access Points with theirs (see mrap.go).
 //
 // It speaks the real wire protocol (REST-XML under /v20180820/, the
 // x-amz-account-id header, the account-prefixed host, S3 Control's
@@ -156,6 +157,10 @@ type Server struct {
 	mu       sync.Mutex
 	ownBPA   *PublicAccessBlock
 	aps      map[string]*accessPoint
+	mraps    map[string]*mrap
+	asyncOps map[string]*asyncOp
+	aliasSeq int
+	opSeq    int
 	now      func() time.Time
 	lastHost string
 }
@@ -173,8 +178,10 @@ func New(opts *Options) *Server {
 		judge:   opts.PolicyIsPublic,
 		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.S3Auth, AllowUnsigned: opts.AllowUnsigned,
 			Credentials: opts.Credentials},
-		aps: map[string]*accessPoint{},
-		now: time.Now,
+		aps:      map[string]*accessPoint{},
+		mraps:    map[string]*mrap{},
+		asyncOps: map[string]*asyncOp{},
+		now:      time.Now,
 	}
 	if s.auth.Credentials == nil {
 		s.auth.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
@@ -321,8 +328,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
+	if isMRAPOp(op) && !mrapRegionOK(w, r) {
+		return
+	}
 	if faulted {
 		writeError(w, fault.Status, fault.Code, fault.MessageOrStatus())
+		return
+	}
+	if isMRAPOp(op) {
+		s.serveMRAP(w, r, op, name)
 		return
 	}
 	switch op {
@@ -371,6 +385,9 @@ func route(r *http.Request) (op, name string) {
 			return "DeletePublicAccessBlock", ""
 		}
 		return "", ""
+	}
+	if strings.HasPrefix(rest, "mrap/") || strings.HasPrefix(rest, "async-requests/mrap/") {
+		return routeMRAP(r, rest)
 	}
 	if rest == "accesspoint" {
 		if r.Method == http.MethodGet {
