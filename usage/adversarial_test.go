@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/usage"
 )
 
@@ -75,4 +76,47 @@ func TestAdversarialMalformedLinesAreNotProved(t *testing.T) {
 	require.Equal(t, 1, rep.ServerAccessLogs.Malformed)
 	assert.Zero(t, rep.Replay.Requests)
 	assert.False(t, rep.Proved(), "nothing was replayed: a line could not be read")
+}
+
+// Keys merged into a prefix to stay under MaxResources grant every key
+// under it: when the policy in force grants only some folders under that
+// prefix, the proposal adds access, and the diff must say so rather than
+// "no additions" (each key read was allowed by what is in force).
+func TestAdversarialWidenedPrefixIsAnAddition(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Folders","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":["arn:aws:s3:::data-bucket/data/a/*","arn:aws:s3:::data-bucket/data/b/*"]},
+	 {"Sid":"List","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::data-bucket","Condition":{"StringLike":{"s3:prefix":["data/a/*","data/b/*"]}}}]}`))
+	require.NoError(t, err)
+	at := now.Add(-time.Hour)
+	var es []entry
+	for _, k := range []string{"data/a/1", "data/a/2", "data/b/1"} {
+		es = append(es, entry{at, "", alice, "REST.GET.OBJECT", k, "GET /data-bucket/" + k + " HTTP/1.1", 200})
+	}
+	for _, p := range []string{"data%2Fa%2F", "data%2Fb%2F"} {
+		es = append(es, entry{at, "", alice, "REST.GET.BUCKET", "", "GET /data-bucket?list-type=2&prefix=" + p + " HTTP/1.1", 200})
+	}
+
+	// Under the bound, every grant is one the policy in force makes.
+	rep := suggest(t, logOf(es...), usage.Input{BucketPolicy: cur}, nil)
+	assert.Empty(t, rep.Added)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	// Merged into data/*: wider than data/a/* and data/b/*.
+	rep = suggest(t, logOf(es...), usage.Input{BucketPolicy: cur}, &usage.Options{MaxResources: 1})
+	require.Equal(t, []string{"arn:aws:s3:::data-bucket/data/*"}, useOf(rep, alice, "s3:GetObject").Resources)
+	require.Equal(t, []string{"data/*"}, useOf(rep, alice, "s3:ListBucket").Prefixes)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+	var added []string
+	for _, a := range rep.Added {
+		added = append(added, a.Action+" "+a.Resource)
+	}
+	assert.ElementsMatch(t, []string{"s3:GetObject arn:aws:s3:::data-bucket/data/*", "s3:ListBucket arn:aws:s3:::data-bucket (s3:prefix data/*)"}, added)
+
+	// A policy in force as wide as the merged prefix: nothing is added.
+	wide, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/data/*"},
+	 {"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::data-bucket","Condition":{"StringLike":{"s3:prefix":"data/*"}}}]}`))
+	require.NoError(t, err)
+	rep = suggest(t, logOf(es...), usage.Input{BucketPolicy: wide}, &usage.Options{MaxResources: 1})
+	assert.Empty(t, rep.Added)
 }

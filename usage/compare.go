@@ -84,7 +84,10 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 			}
 			seen[k] = true
 			ids, known := currentID(u.principal)
-			for _, req := range s.samples(u) {
+			probes := s.samples(u)
+			nSamples := len(probes)
+			probes = append(probes, s.widened(u)...)
+			for i, req := range probes {
 				az := policy.Authorize(req, &policy.Chain{Bucket: currentC, Identity: ids})
 				if az.Allowed() {
 					continue
@@ -93,7 +96,14 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 				if !known && (u.principal.Kind == User || u.principal.Kind == Role) {
 					why += "; no identity policy of this principal was given"
 				}
-				rep.Added = append(rep.Added, AddedGrant{Principal: k[0], Action: k[1], Resource: req.Resource, Why: why})
+				res := req.Resource
+				if i >= nSamples {
+					why += "; keys were merged into this prefix (Options.MaxResources), which grants keys the policies in force do not"
+					if v, ok := req.Context.Lookup(prefixKey); ok && len(v) == 1 {
+						res += " (s3:prefix " + v[0] + ")"
+					}
+				}
+				rep.Added = append(rep.Added, AddedGrant{Principal: k[0], Action: k[1], Resource: res, Why: why})
 				break
 			}
 		}

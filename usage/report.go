@@ -70,7 +70,9 @@ type Report struct {
 	Unused []UnusedGrant
 	// Added are grants of the proposal that the policies in force, as
 	// given, do not make: the requests behind them were allowed by
-	// something not given (an identity policy, an ACL, a group).
+	// something not given (an identity policy, an ACL, a group), or keys
+	// (listing prefixes) were merged into a prefix wider than the grants
+	// in force (Options.MaxResources).
 	Added []AddedGrant
 	// Unbacked are grants of the proposal that no observed request used;
 	// the proposal is built from use, so this is empty unless something is

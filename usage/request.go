@@ -129,3 +129,39 @@ func (s *suggester) samples(u *use) []*policy.AccessRequest {
 	}
 	return out
 }
+
+// widened returns a request for each prefix the proposal merges a use's
+// keys (or listing prefixes) into: the key, or s3:prefix, that is the
+// prefix followed by a literal "*". The proposal's PREFIX* allows it, and a
+// grant in force allows it only through a pattern at least as wide (a
+// narrower one, PREFIX/folder/* or PREFIX*.csv, does not match it), so it
+// tells the diff whether merging added access that each key read, allowed
+// by what is in force, does not show.
+func (s *suggester) widened(u *use) []*policy.AccessRequest {
+	set := u.keys
+	if u.level == onBucket {
+		if u.listAll {
+			return nil // the statement has no s3:prefix condition
+		}
+		set = u.lists
+	}
+	if set == nil {
+		return nil
+	}
+	var out []*policy.AccessRequest
+	cache := contexts{}
+	n := need{action: u.action, level: u.level}
+	c := u.sample.ctx
+	for _, e := range generalize(set.entries(), s.opts.MaxResources) {
+		if !e.prefix {
+			continue
+		}
+		if u.level == onObject {
+			n.key = e.pattern + "*"
+		} else {
+			c.hasListPrefix, c.listPrefix = true, e.pattern+"*"
+		}
+		out = append(out, s.accessRequest(u.sample.caller, n, &c, cache))
+	}
+	return out
+}
