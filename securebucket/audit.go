@@ -220,7 +220,9 @@ func (a *auditor) readAccount(ctx context.Context) error {
 //
 // A setup problem is not a setting that cannot be read: credentials that
 // cannot be retrieved or that S3 refuses (InvalidAccessKeyId,
-// SignatureDoesNotMatch, ExpiredToken, …), a refused connection, a host
+// SignatureDoesNotMatch, ExpiredToken, …), a machine clock S3 refuses
+// (RequestTimeTooSkewed) also after the SDK's clock skew correction, a
+// refused connection, a host
 // name that does not resolve, a TLS failure. Every other read would fail
 // the same way, so Audit stops at the first read that meets one and
 // returns a [*StepError] (Step [StepAudit]) wrapping "read PART: " and the

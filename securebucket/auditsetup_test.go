@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -309,4 +310,68 @@ func TestHardenStopsAtSetupProblem(t *testing.T) {
 		require.ErrorAs(t, err, &se)
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 	})
+}
+
+// attemptCounter counts every HTTP request an SDK client sends, the SDK's
+// own retries included (the fake counts operations, not resends).
+type attemptCounter struct {
+	n    *atomic.Int32
+	next interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+}
+
+func (c attemptCounter) Do(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.Do(r)
+}
+
+// TestAuditClockSkew: S3's clock is an hour ahead of this machine's, and
+// the client is configured as s3.NewFromConfig's is (the SDK's standard
+// retryer). S3 refuses the first request as RequestTimeTooSkewed with its
+// own time in Date; the SDK retries it signed with that time, and signs
+// every later request so: the report is the one a right clock gets, one
+// request more. When S3 refuses the corrected request too, every read
+// would be refused alike: Audit stops with one *StepError after those two
+// requests, not a report of UNKNOWN rows (as before: every row UNKNOWN,
+// RequestTimeTooSkewed).
+func TestAuditClockSkew(t *testing.T) {
+	ao := &securebucket.AuditOptions{Retry: fastRetry, Controls: securebucket.AllControls()}
+	f := s3fake.Start(t, nil)
+	bucketIn(t, f, "skewed", s3fake.StateLegacy)
+	want, err := securebucket.Audit(t.Context(), f.OwnerClient(), "skewed", ao)
+	require.NoError(t, err)
+
+	for _, refuseAll := range []bool{false, true} {
+		t.Run(fmt.Sprintf("refused after correction=%v", refuseAll), func(t *testing.T) {
+			f.Advance(time.Hour)
+			t.Cleanup(func() { f.Advance(-time.Hour) })
+			if refuseAll {
+				f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: "RequestTimeTooSkewed", StatusCode: http.StatusForbidden})
+				t.Cleanup(f.ClearFaults)
+			}
+			var attempts atomic.Int32
+			c := f.Client(f.OwnerCredential(), func(o *s3.Options) {
+				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+					so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+				})
+				o.HTTPClient = attemptCounter{n: &attempts, next: o.HTTPClient}
+			})
+			f.ResetCounts()
+			rep, err := securebucket.Audit(t.Context(), c, "skewed", ao)
+			if refuseAll {
+				assert.Nil(t, rep, "no report of UNKNOWN rows")
+				requireSetupStepError(t, err, "skewed", "RequestTimeTooSkewed")
+				assert.Equal(t, int32(2), attempts.Load(), "the first request and the SDK's corrected retry")
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, rep.Results, len(want.Results))
+			for i, r := range rep.Results {
+				assert.Equal(t, want.Results[i].Control, r.Control)
+				assert.Equal(t, want.Results[i].Status, r.Status, "%s: %s", r.Control, r.Message)
+			}
+			assert.Equal(t, int32(f.TotalCount()+1), attempts.Load(), "one refusal, then every read once: %v", f.Counts())
+		})
+	}
 }

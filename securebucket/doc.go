@@ -211,7 +211,9 @@
 // settings: the controls that need them are UNKNOWN, with the cause in
 // [ControlResult].Err. A setup problem is not an unreadable setting:
 // credentials that cannot be retrieved or that AWS refuses
-// (InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken, …), a refused
+// (InvalidAccessKeyId, SignatureDoesNotMatch, ExpiredToken, …), a
+// machine clock AWS refuses (RequestTimeTooSkewed, RequestExpired) after the
+// SDK's clock skew correction, a refused
 // connection, a host name that does not resolve, a TLS failure. Every
 // other request would fail the same way, so the audits stop at the first
 // read that meets one and return it as their error: [Audit] a [*StepError]

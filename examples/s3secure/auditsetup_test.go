@@ -51,3 +51,29 @@ func TestAuditAllSessionExpiresMidRun(t *testing.T) {
 	}
 	assert.Equal(t, 3, a.Count("GetBucketPolicy"), "buckets started: two audited, the third met the expiry")
 }
+
+// TestAuditClockSkew: with this machine's clock an hour behind the
+// endpoint's, audit gives the rows and exit code a right clock gives (the
+// SDK corrects the skew from the first refusal's Date). When the endpoint
+// refuses every request as skewed, the SDK's correction included, the run
+// is one line with the clock hint and exit 2, not rows of UNKNOWN (as
+// before: exit 1, every row UNKNOWN RequestTimeTooSkewed).
+func TestAuditClockSkew(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("skewed", s3fake.StateLegacy))
+	wantCode, wantOut, wantErr := runCLI(t, "", "-endpoint", a.URL, "audit", "-bucket", "skewed")
+	require.NotEmpty(t, wantOut, wantErr)
+
+	a.AWS.Advance(time.Hour)
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "audit", "-bucket", "skewed")
+	assert.Equal(t, wantCode, code, stderr)
+	assert.Equal(t, wantOut, stdout)
+
+	a.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: "RequestTimeTooSkewed", StatusCode: http.StatusForbidden})
+	code, stdout, stderr = runCLI(t, "", "-endpoint", a.URL, "audit", "-bucket", "skewed")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Empty(t, stdout, "no rows")
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+	assert.Contains(t, stderr, "RequestTimeTooSkewed")
+	assert.Contains(t, stderr, "(hint: this machine's clock is off: synchronise it)")
+}

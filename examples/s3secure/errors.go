@@ -40,6 +40,7 @@ var codeHints = map[string]string{
 	"TokenRefreshRequired":                 "the session has expired: refresh the credentials (aws sso login, or new temporary credentials)",
 	"InvalidToken":                         "the session token is not valid: refresh the credentials, or unset AWS_SESSION_TOKEN",
 	"RequestTimeTooSkewed":                 "this machine's clock is off: synchronise it",
+	"RequestExpired":                       "this machine's clock is off: synchronise it",
 	"AuthorizationHeaderMalformed":         "the request was signed for the wrong Region: give -region with the bucket's Region",
 	"PermanentRedirect":                    "the bucket is in another Region: give -region with the bucket's Region",
 	"MovedPermanently":                     "the bucket is in another Region: give -region with the bucket's Region",

@@ -303,6 +303,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Every AWS service's Date is its own clock's time, from which the SDK
+	// corrects a skewed machine clock; the fakes' clock is s.Now.
+	w.Header().Set("Date", s.Now().UTC().Format(http.TimeFormat))
 	service := ServiceS3
 	acct := s.owner
 	sc, signed := sigv4.RequestScope(r)

@@ -69,6 +69,8 @@ func (f Fault) message() string {
 		return "A conflicting conditional operation is currently in progress against this resource. Please try again."
 	case FaultServiceUnavailable:
 		return "Service is unable to handle request."
+	case "RequestTimeTooSkewed":
+		return "The difference between the request time and the current time is too large."
 	}
 	return "We encountered an internal error. Please try again."
 }

@@ -50,6 +50,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	now := s.Now()
+	// S3's Date is its own clock's time: the SDK corrects a skewed clock
+	// from it (it retries a RequestTimeTooSkewed signed with the Date's
+	// time), so the fake's must follow its clock, not the machine's.
+	h.Set("Date", now.UTC().Format(http.TimeFormat))
 	var (
 		res  *presign.Verified
 		post *postUpload

@@ -1,6 +1,7 @@
 // Package setuperr tells a setup problem from other failures of an AWS
 // call: no credentials (they cannot be retrieved), credentials the
-// endpoint refuses, an untrusted certificate or one for another host, an
+// endpoint refuses, a machine clock the endpoint refuses that the SDK
+// could not correct, an untrusted certificate or one for another host, an
 // endpoint that cannot be reached (no such host, connection refused) or
 // that does not speak TLS. Retrying cannot fix any of them: the same
 // request fails the same way until someone changes the configuration, so
@@ -31,13 +32,32 @@ var credentialCodes = map[string]bool{
 	"MissingAuthenticationToken": true, "MissingAuthenticationTokenException": true,
 }
 
+// clockCodes are AWS error codes that say the request's time, which the
+// SDK takes from this machine's clock, is too far from the service's:
+// S3's RequestTimeTooSkewed ("The difference between the request time and
+// the server's time is too large") and the common RequestExpired of the
+// other services ("the date stamp on the request is more than 15 minutes
+// in the future", or in the past; AWS API references, "Common Errors").
+// SignatureDoesNotMatch and InvalidSignatureException, which STS and the
+// JSON services answer for a skewed clock too, are in credentialCodes.
+var clockCodes = map[string]bool{"RequestTimeTooSkewed": true, "RequestExpired": true}
+
 // Is reports whether err is a setup problem: credentials that cannot be
 // retrieved (the SDK's identity or signing error), an AWS error code that refuses the
 // credentials or the signature (InvalidAccessKeyId, SignatureDoesNotMatch,
-// ExpiredToken, …), a host name that does not resolve, a refused
+// ExpiredToken, …) or the request's time (RequestTimeTooSkewed,
+// RequestExpired: this machine's clock), a host name that does not resolve, a refused
 // connection, a TLS certificate that is not trusted, not valid or for
 // another host, or a server that does not speak TLS. A cancelled or
 // expired context is not one.
+//
+// An error the SDK marks as probable clock skew is not one either: the
+// SDK has learnt the service's time from the response's Date header and
+// signs the next attempt, and every later request of that client, with
+// it (aws-sdk-go-v2's clock skew correction), so a retry can succeed.
+// The same code coming back from a request signed with the corrected
+// time, or with no Date to correct from, is one: every request of that
+// client will be refused alike.
 func Is(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -55,8 +75,10 @@ func Is(err error) bool {
 	switch {
 	case errors.As(err, &sign), credentialsUnavailable(err):
 		return true
+	case sdkCorrectsClock(err):
+		return false
 	case errors.As(err, &api):
-		return credentialCodes[api.ErrorCode()]
+		return credentialCodes[api.ErrorCode()] || clockCodes[api.ErrorCode()]
 	case errors.As(err, &dns):
 		return dns.IsNotFound
 	case errors.Is(err, syscall.ECONNREFUSED),
@@ -65,6 +87,17 @@ func Is(err error) bool {
 		return true
 	}
 	return false
+}
+
+// sdkCorrectsClock reports whether the SDK marked err as retryable clock
+// skew: its retry middleware wraps a skew error code in an error whose
+// RetryableError method says true when the response's Date is more than
+// its threshold away from the time the request was signed with (the only
+// error of aws-sdk-go-v2 or smithy-go with that method; TestIs pins it
+// with the SDK in go.mod).
+func sdkCorrectsClock(err error) bool {
+	var r interface{ RetryableError() bool }
+	return errors.As(err, &r) && r.RetryableError()
 }
 
 // credentialsUnavailable reports whether the SDK could not retrieve the

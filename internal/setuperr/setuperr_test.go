@@ -3,6 +3,7 @@ package setuperr_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -77,19 +79,28 @@ func TestIs(t *testing.T) {
 		return aws.Credentials{}, errors.New("no EC2 IMDS role found")
 	})
 
+	owner := sf.OwnerCredential()
+	good := credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, "")
+	// S3 refuses every request as skewed, and its Date agrees with this
+	// machine's clock: the SDK has no skew to correct from, and does not
+	// retry; every request would be refused alike.
+	sf.InjectFault("ListBuckets", s3fake.Fault{Code: "RequestTimeTooSkewed", StatusCode: http.StatusForbidden})
+	skewed := list(must(client(sf.URL, good, sf.HTTPClient(), false)))
+	sf.ClearFaults()
+
 	for name, err := range map[string]error{
-		"credentials not retrieved": list(must(client(sf.URL, noCreds, nil, false))),
-		"unknown access key":        list(must(client(sf.URL, static, sf.HTTPClient(), false))),
-		"connection refused":        list(must(client(refusedURL(t), static, nil, false))),
-		"untrusted certificate":     list(must(client(tlsSrv.URL, static, nil, false))),
-		"plain HTTP for https":      list(must(client("https://"+plain.Listener.Addr().String(), static, nil, false))),
-		"no such host":              &net.DNSError{Err: "no such host", Name: "s3.mars-1.amazonaws.com", IsNotFound: true},
+		"clock refused, nothing to correct": skewed,
+		"request expired":                   &smithy.GenericAPIError{Code: "RequestExpired", Message: "Request has expired."},
+		"credentials not retrieved":         list(must(client(sf.URL, noCreds, nil, false))),
+		"unknown access key":                list(must(client(sf.URL, static, sf.HTTPClient(), false))),
+		"connection refused":                list(must(client(refusedURL(t), static, nil, false))),
+		"untrusted certificate":             list(must(client(tlsSrv.URL, static, nil, false))),
+		"plain HTTP for https":              list(must(client("https://"+plain.Listener.Addr().String(), static, nil, false))),
+		"no such host":                      &net.DNSError{Err: "no such host", Name: "s3.mars-1.amazonaws.com", IsNotFound: true},
 	} {
 		assert.True(t, setuperr.Is(err), "%s: %v", name, err)
 	}
 
-	owner := sf.OwnerCredential()
-	good := credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, "")
 	_, err := must(client(sf.URL, good, sf.HTTPClient(), false)).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("missing")})
 	require.Error(t, err)
 	sf.InjectFault("ListBuckets", s3fake.Fault{Code: "SlowDown", StatusCode: 503})
@@ -97,8 +108,25 @@ func TestIs(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	_, cerr := must(client(refusedURL(t), static, nil, false)).ListBuckets(cancelled, &s3.ListBucketsInput{})
+	// S3's clock is an hour ahead of this machine's: the first request is
+	// refused as skewed with a Date the SDK corrects from. With no retries
+	// that error comes back, marked as probable skew, and the client's next
+	// request is signed with S3's time and succeeds.
+	sf.ClearFaults()
+	sf.Advance(time.Hour)
+	noRetry := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(sf.URL), UsePathStyle: true, Credentials: good,
+		HTTPClient: sf.HTTPClient(), Retryer: aws.NopRetryer{}})
+	_, correctable := noRetry.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.Error(t, correctable)
+	var ae smithy.APIError
+	require.ErrorAs(t, correctable, &ae)
+	require.Equal(t, "RequestTimeTooSkewed", ae.ErrorCode())
+	_, err2 := noRetry.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err2, "the SDK signs the next request with S3's time")
+	sf.Advance(-time.Hour)
 	for name, err := range map[string]error{
-		"no such bucket": err, "throttled": throttled, "cancelled": cerr, "closed connection": net.ErrClosed,
+		"clock skew the SDK corrects": correctable,
+		"no such bucket":              err, "throttled": throttled, "cancelled": cerr, "closed connection": net.ErrClosed,
 		"temporary DNS failure": &net.DNSError{Err: "server misbehaving", Name: "s3.amazonaws.com", IsTemporary: true},
 	} {
 		assert.False(t, setuperr.Is(err), "%s: %v", name, err)
@@ -144,4 +172,39 @@ func TestRetryer(t *testing.T) {
 	assert.Nil(t, setuperr.Retryer(nil))
 	r := setuperr.Retryer(aws.NopRetryer{})
 	assert.Equal(t, r, setuperr.Retryer(r), "not wrapped twice")
+}
+
+// skewedServer is an S3-like endpoint whose clock is an hour ahead of this
+// machine's, as STS answers a skewed request: 403 SignatureDoesNotMatch
+// ("Signature expired"), with its own time in Date. A request signed
+// within 15 minutes of its clock gets an empty bucket listing.
+func skewedServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now().Add(time.Hour)
+		w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+		signed, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+		if err != nil || signed.Sub(now).Abs() > 15*time.Minute {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `<Error><Code>SignatureDoesNotMatch</Code><Message>Signature expired</Message></Error>`)
+			return
+		}
+		_, _ = io.WriteString(w, `<ListAllMyBucketsResult><Buckets></Buckets></ListAllMyBucketsResult>`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestRetryerLetsTheSDKCorrectTheClock: a signature refused for a skewed
+// clock (SignatureDoesNotMatch, a setup problem when it stays) is retried
+// once by the SDK with the service's time, through the wrapped retryer as
+// through the plain one. Before, the wrapper took the first refusal for a
+// setup problem and stopped the SDK's correction: one attempt, an error.
+func TestRetryerLetsTheSDKCorrectTheClock(t *testing.T) {
+	for _, wrap := range []bool{false, true} {
+		srv := skewedServer(t)
+		c, n := client(srv.URL, static, nil, wrap)
+		_, err := c.ListBuckets(t.Context(), &s3.ListBucketsInput{})
+		require.NoError(t, err, "wrapped=%v", wrap)
+		assert.Equal(t, int32(2), n.n.Load(), "refused once, corrected once, wrapped=%v", wrap)
+	}
 }
