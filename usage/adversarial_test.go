@@ -120,3 +120,44 @@ func TestAdversarialWidenedPrefixIsAnAddition(t *testing.T) {
 	rep = suggest(t, logOf(es...), usage.Input{BucketPolicy: wide}, &usage.Options{MaxResources: 1})
 	assert.Empty(t, rep.Added)
 }
+
+// trailEvent is one CloudTrail S3 event by alice, an hour before now.
+func trailEvent(name, params, errorCode string) string {
+	ec := ""
+	if errorCode != "" {
+		ec = `"errorCode":"` + errorCode + `",`
+	}
+	return `{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"` + alice + `","accountId":"111122223333","userName":"alice"},
+	 "eventTime":"` + now.Add(-time.Hour).Format(time.RFC3339) + `","eventSource":"s3.amazonaws.com","eventName":"` + name + `","awsRegion":"eu-west-1",
+	 "sourceIPAddress":"203.0.113.7","requestParameters":` + params + `,` + ec + `
+	 "additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256"},"tlsDetails":{"tlsVersion":"TLSv1.3"},
+	 "requestID":"R1","eventID":"e1","readOnly":false,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333"}`
+}
+
+func trailOfEvents(events ...string) usage.Source {
+	return stringSource("trail.json", `{"Records":[`+strings.Join(events, ",\n")+`]}`)
+}
+
+// Copying a version of an object reads that version: GetObject's
+// VersionRequired in policy's catalog (s3:GetObjectVersion), as the server
+// access log's REST.COPY.OBJECT_GET with a Version Id already needs. From
+// CloudTrail, the versionId of x-amz-copy-source was dropped, so the
+// proposal granted s3:GetObject alone and the proof "allowed" a copy S3
+// refuses.
+func TestAdversarialCopyOfAVersionNeedsGetObjectVersion(t *testing.T) {
+	ct := trailOfEvents(trailEvent("CopyObject", `{"bucketName":"data-bucket","key":"dst/a.csv","x-amz-copy-source":"data-bucket/src/a%20b.csv?versionId=v1"}`, ""))
+	rep := suggest(t, "", usage.Input{CloudTrail: []usage.Source{ct}}, nil)
+	get := useOf(rep, alice, "s3:GetObjectVersion")
+	require.NotNil(t, get, "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/src/a b.csv"}, get.Resources)
+	assert.Nil(t, useOf(rep, alice, "s3:GetObject"))
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/dst/a.csv"}, useOf(rep, alice, "s3:PutObject").Resources)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	// The server access log of the same copy agrees.
+	line := entry{now.Add(-time.Hour), "", alice, "REST.COPY.OBJECT_GET", "src/a%20b.csv", "PUT /data-bucket/dst/a.csv HTTP/1.1", 200}.String()
+	line = strings.Replace(line, `"aws-sdk-go-v2" -`, `"aws-sdk-go-v2" v1`, 1)
+	rep = suggest(t, line+"\n", usage.Input{}, nil)
+	require.NotNil(t, useOf(rep, alice, "s3:GetObjectVersion"), "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/src/a b.csv"}, useOf(rep, alice, "s3:GetObjectVersion").Resources)
+}

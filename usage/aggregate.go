@@ -117,9 +117,9 @@ func infoOf(name string) actionInfo {
 }
 
 // needs returns the actions r needed on bucket: its own operation's, and for
-// a CloudTrail copy whose source is in bucket, s3:GetObject on the source
-// (a server access log records that read as a REST.COPY.OBJECT_GET record
-// of its own). ok is false for an operation the table does not know. The
+// a CloudTrail copy whose source is in bucket, the source's read
+// (s3:GetObject, s3:GetObjectVersion for a version; a server access log
+// records that read as a REST.COPY.OBJECT_GET record of its own). ok is false for an operation the table does not know. The
 // result is reused by the next call.
 func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, known bool) {
 	m.buf = m.buf[:0]
@@ -144,7 +144,11 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 	if kind == cloudTrailLog && r.CopySource != "" && (r.Operation == "CopyObject" || r.Operation == "UploadPartCopy") {
 		if b, k, ok := strings.Cut(r.CopySource, "/"); ok && b == bucket && k != "" {
 			if op, ok := policy.LookupOperation("GetObject"); ok {
-				for _, a := range op.Required {
+				acts := op.Required
+				if r.CopySourceVersionID != "" && len(op.VersionRequired) > 0 {
+					acts = op.VersionRequired
+				}
+				for _, a := range acts {
 					m.buf = append(m.buf, need{action: infoOf(a), level: onObject, key: k})
 				}
 			}

@@ -263,7 +263,7 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 			r.ListPrefix, r.HasListPrefix = string(*rp.Prefix), true
 		}
 		if string(rp.CopySource) != "" {
-			r.CopySource = copySource(string(rp.CopySource))
+			r.CopySource, r.CopySourceVersionID = copySource(string(rp.CopySource))
 		}
 	}
 	cipher := string(ct.TLSDetails.CipherSuite)
@@ -336,13 +336,16 @@ func ctPrincipal(ct *ctRecord) (string, Principal) {
 }
 
 // copySource turns x-amz-copy-source ("/bucket/key?versionId=v", URL-encoded)
-// into "bucket/key".
-func copySource(s string) string {
-	s, _, _ = strings.Cut(s, "?")
+// into "bucket/key" and the version, if any.
+func copySource(s string) (source, version string) {
+	s, query, _ := strings.Cut(s, "?")
 	if d, err := url.PathUnescape(s); err == nil {
 		s = d
 	}
-	return strings.TrimPrefix(s, "/")
+	if q, err := url.ParseQuery(query); err == nil {
+		version = q.Get("versionId")
+	}
+	return strings.TrimPrefix(s, "/"), version
 }
 
 // lineCounter keeps the bytes the JSON decoder has read but not yet passed,

@@ -72,6 +72,7 @@ func TestParseCloudTrail(t *testing.T) {
 	assert.Equal(t, "tmp/b", recs[6].Key)
 
 	assert.Equal(t, "data-bucket/reports/2024/q1 final.csv", recs[7].CopySource)
+	assert.Equal(t, "v1", recs[7].CopySourceVersionID)
 }
 
 func TestParseCloudTrailMalformedRecordsAreCounted(t *testing.T) {

@@ -46,6 +46,10 @@ type Record struct {
 	// UploadPartCopy (a server access log records the source's read as a
 	// REST.COPY.OBJECT_GET record of its own, in the source bucket's log).
 	CopySource string
+	// CopySourceVersionID is the versionId of a CloudTrail copy's source,
+	// if it named one (x-amz-copy-source "bucket/key?versionId=v"): the
+	// read then needs what reading a version needs (s3:GetObjectVersion).
+	CopySourceVersionID string
 	// RequestURI is the Request-URI field of a server access log ("GET
 	// /bucket/key?acl HTTP/1.1").
 	RequestURI string
@@ -109,7 +113,7 @@ func (r *Record) Clone() *Record {
 	c := *r
 	for _, p := range []*string{&c.File, &c.Bucket, &c.BucketOwner, &c.Key, &c.Operation, &c.Requester,
 		&c.Principal.ARN, &c.Principal.Account, &c.Principal.Service, &c.Principal.ID,
-		&c.ErrorCode, &c.VersionID, &c.ListPrefix, &c.CopySource, &c.RequestURI, &c.SourceIP, &c.RequestID,
+		&c.ErrorCode, &c.VersionID, &c.ListPrefix, &c.CopySource, &c.CopySourceVersionID, &c.RequestURI, &c.SourceIP, &c.RequestID,
 		&c.detail.Referer, &c.detail.UserAgent, &c.detail.HostID, &c.detail.SignatureVersion, &c.detail.CipherSuite,
 		&c.detail.AuthType, &c.detail.HostHeader, &c.detail.TLSVersion, &c.detail.AccessPointARN, &c.detail.ACLRequired,
 		&c.detailRaw} {
