@@ -111,7 +111,7 @@ func TestCloneCopiesEveryString(t *testing.T) {
 	r := sc.Record()
 	r.CopySource = r.RequestURI[4:10] // set by CloudTrail only
 	r.CopySourceVersionID = r.RequestURI[5:10]
-	r.ListPrefix = r.RequestURI[3:7]  // set for a listing only
+	r.ListPrefix = r.RequestURI[3:7] // set for a listing only
 	r.Principal.Service, r.Principal.ID = r.RequestURI[5:9], r.RequestURI[6:9]
 	_ = r.Detail()
 	c := r.Clone()
