@@ -161,3 +161,23 @@ func TestAdversarialCopyOfAVersionNeedsGetObjectVersion(t *testing.T) {
 	require.NotNil(t, useOf(rep, alice, "s3:GetObjectVersion"), "%+v", rep.Used)
 	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/src/a b.csv"}, useOf(rep, alice, "s3:GetObjectVersion").Resources)
 }
+
+// A CloudTrail DeleteObjects names its keys as object resources; one that
+// names none deleted keys the log does not say, so what it needed
+// (s3:DeleteObject on each) cannot be proposed or replayed. It was counted
+// as needing no permission, and the proof held though the proposal grants
+// no delete.
+func TestAdversarialDeleteObjectsWithoutKeysIsNotProved(t *testing.T) {
+	withKeys := trailEvent("DeleteObjects", `{"bucketName":"data-bucket","delete":""}`, "")
+	withKeys = strings.Replace(withKeys, `"requestID"`, `"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::data-bucket/tmp/a"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::data-bucket"}],"requestID"`, 1)
+	rep := suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(withKeys)}}, nil)
+	require.NotNil(t, useOf(rep, alice, "s3:DeleteObject"))
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	noKeys := trailEvent("DeleteObjects", `{"bucketName":"data-bucket","delete":""}`, "")
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(noKeys)}}, nil)
+	assert.Nil(t, useOf(rep, alice, "s3:DeleteObject"))
+	assert.Zero(t, rep.Counts.NoPermission)
+	assert.Equal(t, 1, rep.Replay.Unreplayed)
+	assert.False(t, rep.Proved())
+}

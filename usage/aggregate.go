@@ -119,8 +119,10 @@ func infoOf(name string) actionInfo {
 // needs returns the actions r needed on bucket: its own operation's, and for
 // a CloudTrail copy whose source is in bucket, the source's read
 // (s3:GetObject, s3:GetObjectVersion for a version; a server access log
-// records that read as a REST.COPY.OBJECT_GET record of its own). ok is false for an operation the table does not know. The
-// result is reused by the next call.
+// records that read as a REST.COPY.OBJECT_GET record of its own). known is
+// false for an operation the table does not know, and for a CloudTrail
+// object operation that names no key. The result is reused by the next
+// call.
 func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, known bool) {
 	m.buf = m.buf[:0]
 	if r.Bucket == bucket {
@@ -136,9 +138,15 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 				m.buf = append(m.buf, need{action: a, level: onBucket})
 			case !a.object:
 				m.buf = append(m.buf, need{action: a, level: onNothing})
+			case kind == cloudTrailLog:
+				// An object action without a key: CloudTrail names a
+				// DeleteObjects' keys as object resources (one Record
+				// each); without them the keys it needed are unknown.
+				return nil, false
 			}
-			// An object action logged without a key (the DeleteObjects
-			// request itself) is carried by its per-key records.
+			// An object action a server access log records without a key
+			// (the DeleteObjects request, REST.POST.MULTI_OBJECT_DELETE)
+			// is carried by its per-key records (BATCH.DELETE.OBJECT).
 		}
 	}
 	if kind == cloudTrailLog && r.CopySource != "" && (r.Operation == "CopyObject" || r.Operation == "UploadPartCopy") {

@@ -111,7 +111,9 @@ type Counts struct {
 	// OtherErrors failed for another reason (404, 5xx, a bad request):
 	// they say nothing of permissions.
 	OtherErrors int
-	// Unmapped are requests of an operation no table knows.
+	// Unmapped are requests of an operation no table knows, or whose
+	// keys the log does not name (a CloudTrail DeleteObjects without
+	// object resources): what they needed is unknown.
 	Unmapped int
 	// NoPermission need no permission of their own: a CORS preflight, or
 	// the DeleteObjects request whose keys are logged one by one.
@@ -229,7 +231,8 @@ type Replay struct {
 	Broken int
 	Breaks []Break
 	// Unreplayed are requests that succeeded within the window whose
-	// operation no table knows (Report.Unmapped names them): what they
+	// operation no table knows, or whose keys the log does not name
+	// (Counts.Unmapped; Report.Unmapped names the operations): what they
 	// needed is unknown, so the proposal grants nothing for them and the
 	// proof cannot decide them. Proved is false while there are any.
 	Unreplayed int
