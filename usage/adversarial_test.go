@@ -1,10 +1,20 @@
 package usage_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -180,4 +190,196 @@ func TestAdversarialDeleteObjectsWithoutKeysIsNotProved(t *testing.T) {
 	assert.Zero(t, rep.Counts.NoPermission)
 	assert.Equal(t, 1, rep.Replay.Unreplayed)
 	assert.False(t, rep.Proved())
+}
+
+// Rows the parsers already read right, kept as regression rows: what a
+// real log holds that a hand-made one may not.
+func TestAdversarialServerAccessLogRows(t *testing.T) {
+	at := now.Add(-time.Hour)
+	base := entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200}.String()
+	var gz1, gz2 strings.Builder
+	for _, p := range []struct {
+		b *strings.Builder
+		s string
+	}{{&gz1, base + "\n"}, {&gz2, base + "\n"}} {
+		p.b.WriteString(gzipString(t, p.s))
+	}
+	tests := []struct {
+		name             string
+		input            string
+		records, badRows int
+		check            func(t *testing.T, r usage.Record)
+	}{
+		{"CRLF line ends", base + "\r\n" + base + "\r\n", 2, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, "-", r.Detail().ACLRequired+"-", "no \\r left in the last field")
+		}},
+		{"a last line without a newline", base + "\n" + base, 2, 0, nil},
+		{"a last line cut inside the User-Agent", base + "\n" + base[:strings.Index(base, `"aws-sdk`)+5], 1, 1, nil},
+		{"fields added after ACL Required are ignored", strings.TrimSuffix(base, " -") + " - us-east-1 NEWFIELD \"quoted new\" 42", 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, "TLSv1.3", r.Detail().TLSVersion)
+		}},
+		{"the older format, without the trailing fields", base[:strings.Index(base, `"aws-sdk-go-v2"`)+len(`"aws-sdk-go-v2"`)], 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Empty(t, r.Detail().TLSVersion)
+			assert.Equal(t, "aws-sdk-go-v2", r.Detail().UserAgent)
+		}},
+		{"an escaped quote and spaces in the User-Agent", strings.Replace(base, `"aws-sdk-go-v2"`, `"evil \" 200 - ua"`, 1), 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, `evil \" 200 - ua`, r.Detail().UserAgent)
+			assert.Equal(t, "SigV4", r.Detail().SignatureVersion)
+		}},
+		{"Bytes Sent and Object Size -", strings.Replace(base, " 200 - - - 1 1 ", " 200 - - - - - ", 1), 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, 200, r.Status)
+		}},
+		{"a 3-digit status with an error code", strings.Replace(base, " 200 - ", " 200 InternalError ", 1), 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, "InternalError", r.ErrorCode)
+			assert.True(t, r.Succeeded(), "S3 served it: authorization passed")
+		}},
+		{"two gzip members, as concatenated deliveries", gz1.String() + gz2.String(), 2, 0, nil},
+		{"a key with an encoded slash, plus, space and unicode", strings.Replace(base, " reports/q1.csv ", " a%2Fb+c%20d%C3%A9 ", 1), 1, 0, func(t *testing.T, r usage.Record) {
+			assert.Equal(t, "a/b+c dé", r.Key, "the Key field is URL-encoded; + is a plus in a path")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, stats := parseAll(t, tc.input, "access.log")
+			assert.Len(t, recs, tc.records)
+			assert.Equal(t, tc.badRows, stats.Malformed, "%v", stats.Errors)
+			if tc.check != nil && len(recs) > 0 {
+				tc.check(t, recs[len(recs)-1])
+			}
+		})
+	}
+}
+
+// Which statuses are a request S3 served: 2xx and 304 are replayed; a
+// redirect (301, 307) and a 404 are not (they say nothing of what is
+// allowed), a 403 is denied.
+func TestAdversarialStatusesReplayed(t *testing.T) {
+	at := now.Add(-time.Hour)
+	var es []entry
+	for _, st := range []int{200, 204, 206, 304, 301, 307, 404, 403, 500} {
+		k := fmt.Sprintf("s/%d", st)
+		es = append(es, entry{at, "", alice, "REST.GET.OBJECT", k, "GET /data-bucket/" + k + " HTTP/1.1", st})
+	}
+	rep := suggest(t, logOf(es...), usage.Input{}, &usage.Options{MaxResources: 100})
+	assert.Equal(t, 4, rep.Counts.Succeeded)
+	assert.Equal(t, 1, rep.Counts.Denied)
+	assert.Equal(t, 4, rep.Counts.OtherErrors)
+	assert.Equal(t, 4, rep.Replay.Requests)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/s/200", "arn:aws:s3:::data-bucket/s/204", "arn:aws:s3:::data-bucket/s/206", "arn:aws:s3:::data-bucket/s/304"},
+		useOf(rep, alice, "s3:GetObject").Resources)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}
+
+func gzipString(t *testing.T, s string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write([]byte(s))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.String()
+}
+
+// CloudTrail's userIdentity types, each as the principal it is (CloudTrail
+// user guide, "CloudTrail userIdentity element"), and errorCode variants.
+func TestAdversarialCloudTrailIdentities(t *testing.T) {
+	ev := func(identity, errorCode string) string {
+		e := trailEvent("GetObject", `{"bucketName":"data-bucket","key":"k"}`, errorCode)
+		return strings.Replace(e, `{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"`+alice+`","accountId":"111122223333","userName":"alice"}`, identity, 1)
+	}
+	tests := []struct {
+		name, identity, errorCode string
+		want                      usage.Principal
+		status                    int
+	}{
+		{"Root", `{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"}`, "",
+			usage.Principal{Kind: usage.Root, ARN: "arn:aws:iam::111122223333:root", Account: "111122223333"}, 200},
+		{"IAMUser under a path", `{"type":"IAMUser","principalId":"AIDA","arn":"arn:aws:iam::111122223333:user/ops/alice","accountId":"111122223333"}`, "",
+			usage.Principal{Kind: usage.User, ARN: "arn:aws:iam::111122223333:user/ops/alice", Account: "111122223333"}, 200},
+		{"AssumedRole of a role under a path", `{"type":"AssumedRole","principalId":"AROA:s","arn":"arn:aws:sts::111122223333:assumed-role/etl/s","accountId":"111122223333",
+			"sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROA","arn":"arn:aws:iam::111122223333:role/jobs/etl","accountId":"111122223333","userName":"etl"}}}`, "",
+			usage.Principal{Kind: usage.Role, ARN: "arn:aws:iam::111122223333:role/jobs/etl", Account: "111122223333"}, 200},
+		{"FederatedUser", `{"type":"FederatedUser","principalId":"111122223333:bob","arn":"arn:aws:sts::111122223333:federated-user/bob","accountId":"111122223333",
+			"sessionContext":{"sessionIssuer":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/broker"}}}`, "",
+			usage.Principal{Kind: usage.FederatedUser, ARN: "arn:aws:sts::111122223333:federated-user/bob", Account: "111122223333"}, 200},
+		{"AWSService", `{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"}`, "",
+			usage.Principal{Kind: usage.Service, Service: "cloudtrail.amazonaws.com"}, 200},
+		{"AWSAccount of another account", `{"type":"AWSAccount","principalId":"AIDAOTHER","accountId":"444455556666"}`, "",
+			usage.Principal{Kind: usage.Root, ARN: "arn:aws:iam::444455556666:root", Account: "444455556666"}, 200},
+		{"anonymous", `{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}`, "AccessDenied",
+			usage.Principal{Kind: usage.Anonymous}, 403},
+		{"a type CloudTrail may add", `{"type":"SomethingNew","principalId":"X"}`, "",
+			usage.Principal{Kind: usage.Unknown, ID: "SomethingNew:X"}, 200},
+		{"another error", `{"type":"IAMUser","principalId":"AIDA","arn":"` + alice + `","accountId":"111122223333"}`, "NoSuchKey",
+			usage.Principal{Kind: usage.User, ARN: alice, Account: "111122223333"}, 400},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, stats := parseTrail(t, `{"Records":[`+ev(tc.identity, tc.errorCode)+`]}`)
+			require.Zero(t, stats.Malformed, "%v", stats.Errors)
+			require.Len(t, recs, 1)
+			assert.Equal(t, tc.want, recs[0].Principal)
+			assert.Equal(t, tc.status, recs[0].Status)
+			assert.Equal(t, tc.status == 403, recs[0].Denied())
+		})
+	}
+}
+
+// pagedS3 lists keys two to a page; lostToken drops the continuation token
+// of a truncated page, as a broken gateway might.
+type pagedS3 struct {
+	keys      []string
+	lostToken bool
+	failGetOf string
+}
+
+func (p *pagedS3) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input, _ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	start := 0
+	if in.ContinuationToken != nil {
+		start, _ = strconv.Atoi(*in.ContinuationToken)
+	}
+	end := min(start+2, len(p.keys))
+	out := &s3.ListObjectsV2Output{IsTruncated: aws.Bool(end < len(p.keys))}
+	for _, k := range p.keys[start:end] {
+		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k)})
+	}
+	if end < len(p.keys) && !p.lostToken {
+		out.NextContinuationToken = aws.String(strconv.Itoa(end))
+	}
+	return out, nil
+}
+
+func (p *pagedS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	if aws.ToString(in.Key) == p.failGetOf {
+		return nil, errors.New("connection reset")
+	}
+	line := entry{now.Add(-time.Hour), "", alice, "REST.GET.OBJECT", aws.ToString(in.Key), "GET /data-bucket/" + aws.ToString(in.Key) + " HTTP/1.1", 200}.String()
+	return &s3.GetObjectOutput{Body: io.NopCloser(strings.NewReader(line + "\n"))}, nil
+}
+
+// An S3 location is read to its last page; a listing that says there is
+// more but gives no way to ask for it, and an object that cannot be read,
+// stop the run: a proposal from part of the logs could take away access the
+// rest shows was used.
+func TestAdversarialS3LocationPagesAndFailures(t *testing.T) {
+	keys := []string{"logs/1", "logs/2", "logs/3", "logs/4", "logs/5"}
+	run := func(api *pagedS3) (*usage.Report, error) {
+		src, err := usage.S3Location(api, "s3://log-bucket/logs/")
+		require.NoError(t, err)
+		return usage.Suggest(t.Context(), "data-bucket", usage.Input{BucketOwner: owner, ServerAccessLogs: []usage.Source{src}},
+			&usage.Options{Now: now, MaxResources: 100})
+	}
+	rep, err := run(&pagedS3{keys: keys})
+	require.NoError(t, err)
+	assert.Equal(t, 5, rep.Objects)
+	assert.Len(t, useOf(rep, alice, "s3:GetObject").Resources, 5)
+
+	_, err = run(&pagedS3{keys: keys, lostToken: true})
+	var re *usage.ReadError
+	require.ErrorAs(t, err, &re, "a truncated page without a continuation token")
+	assert.Contains(t, err.Error(), "s3://log-bucket/logs/")
+
+	_, err = run(&pagedS3{keys: keys, failGetOf: "logs/4"})
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "s3://log-bucket/logs/4", re.Object)
 }

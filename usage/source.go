@@ -2,6 +2,7 @@ package usage
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"io"
@@ -111,6 +112,9 @@ var _ S3API = (*s3.Client)(nil)
 // key order. Folder markers (keys ending in "/") are skipped.
 //
 // Errors: [ErrInvalidInput] for a location that is not s3://bucket[/prefix].
+// Its Objects returns a [*ReadError] for a listing that fails, or a page
+// that says it is truncated but gives no continuation token (the rest of
+// the logs could not be read).
 func S3Location(client S3API, location string) (Source, error) {
 	rest, ok := strings.CutPrefix(location, "s3://")
 	bucket, prefix, _ := strings.Cut(rest, "/")
@@ -159,8 +163,13 @@ func (l s3Location) Objects(ctx context.Context, fn func(Object) error) error {
 				return err
 			}
 		}
-		if !aws.ToBool(out.IsTruncated) || aws.ToString(out.NextContinuationToken) == "" {
+		if !aws.ToBool(out.IsTruncated) {
 			return nil
+		}
+		if aws.ToString(out.NextContinuationToken) == "" {
+			// More objects, and no way to ask for them: the logs read
+			// would be part of the logs.
+			return &ReadError{Object: "s3://" + l.bucket + "/" + l.prefix, Err: errTruncatedListing}
 		}
 		in.ContinuationToken = out.NextContinuationToken
 	}
@@ -176,6 +185,10 @@ func (l s3Location) object(key string) Object {
 		return out.Body, nil
 	}}
 }
+
+// errTruncatedListing is a listing page that says there are more objects
+// but gives no continuation token.
+var errTruncatedListing = errors.New("the listing is truncated and gives no continuation token")
 
 // ReadError is a log object that could not be listed, opened or read. A run
 // stops on it: a proposal made without some of the logs could take away
