@@ -81,7 +81,19 @@
 //     whose policies Access Analyzer cannot read, is public unless
 //     RestrictPublicBuckets (bucket or account) limits it to that account,
 //     as "IAM Access Analyzer resource types" describes for Amazon S3
-//     buckets (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html).
+//     buckets (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html);
+//   - Multi-Region Access Points in front of the bucket: analyzed as access
+//     points, reported with source S3_ACCESS_POINT and their ARN
+//     (arn:aws:s3::ACCOUNT:accesspoint/ALIAS). A request through one
+//     carries s3:DataAccessPointArn and s3:DataAccessPointAccount, so a
+//     bucket policy that delegates to the account's access points
+//     delegates to its Multi-Region Access Points too, and S3 applies the
+//     Block Public Access of the Multi-Region Access Point, the bucket and
+//     the account ("Multi-Region Access Point permissions",
+//     https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointPermissions.html).
+//     [Fetch] reads them through S3 Control in us-west-2, the only Region
+//     that serves them. Access points and Multi-Region Access Points that
+//     FetchOptions gives no way to read are named in BucketState.Unread.
 //
 // It is a model of Access Analyzer, not Access Analyzer. Actions are
 // reported as the statement writes them: "s3:*" and "s3:Get*" stay

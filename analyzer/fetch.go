@@ -82,6 +82,9 @@ func (o *FetchOptions) checkClients() error {
 	if o.AccessPoints != nil && isNil(o.AccessPoints) {
 		return invalid("nil AccessPoints lister")
 	}
+	if o.MultiRegionAccessPoints != nil && isNil(o.MultiRegionAccessPoints) {
+		return invalid("nil MultiRegionAccessPoints lister")
+	}
 	return nil
 }
 
@@ -147,16 +150,23 @@ func controlBPA(c *s3controltypes.PublicAccessBlockConfiguration) policy.BlockPu
 type FetchOptions struct {
 	// Owner is the 12-digit account that owns the buckets.
 	Owner string
-	// Control, when set, supplies the account's Block Public Access and the
-	// access points through S3 Control. Without it the account setting is
-	// taken as AccountBlock and access points from AccessPoints.
+	// Control, when set, supplies the account's Block Public Access, the
+	// access points and the Multi-Region Access Points through S3 Control.
+	// Without it the account setting is taken as AccountBlock, access
+	// points from AccessPoints and Multi-Region Access Points from
+	// MultiRegionAccessPoints.
 	Control *S3Control
 	// AccountBlock is the account-level Block Public Access when Control is
 	// nil (all off when nil: the conservative reading for an analysis,
 	// since it reports more, never less).
 	AccountBlock *policy.BlockPublicAccess
-	// AccessPoints lists access points when Control is nil.
+	// AccessPoints lists access points when Control is nil. Without
+	// either, no access point is read and BucketState.Unread says so.
 	AccessPoints AccessPointLister
+	// MultiRegionAccessPoints lists the Multi-Region Access Points in front
+	// of the bucket when Control is nil. Without either, none is read and
+	// BucketState.Unread says so.
+	MultiRegionAccessPoints MultiRegionAccessPointLister
 	// Analyze sets the zone of trust.
 	Analyze *AnalyzeOptions
 	// Concurrency bounds how many buckets [AnalyzeAll] reads at once;
@@ -182,12 +192,16 @@ type Progress struct {
 }
 
 // Fetch reads a bucket's state for [Analyze]: policy, ACL, ownership
-// controls, Block Public Access (bucket and account) and access points.
-// Settings that are not configured (NoSuchBucketPolicy,
-// NoSuchPublicAccessBlockConfiguration, OwnershipControlsNotFoundError)
-// read as absent.
+// controls, Block Public Access (bucket and account), access points and
+// the Multi-Region Access Points in front of the bucket (read in
+// us-west-2, the only Region that serves them). Settings that are not
+// configured (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
+// OwnershipControlsNotFoundError) read as absent. Access points and
+// Multi-Region Access Points that opts gives no way to read are listed in
+// BucketState.Unread, never taken as none without saying so.
 //
-// Errors: [ErrInvalidInput] for a bad bucket name or owner; [*Error] for a
+// Errors: [ErrInvalidInput] for a bad bucket name or owner, or a Control
+// whose client cannot read Multi-Region Access Points; [*Error] for a
 // failed call (matching [ErrAccessDenied]).
 func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions) (*BucketState, error) {
 	if isNil(client) {
@@ -254,20 +268,25 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	default:
 		b.BlockPublicAccess = fromS3(bpa.PublicAccessBlockConfiguration)
 	}
-	lister := o.AccessPoints
+	lister, mrapLister := o.AccessPoints, o.MultiRegionAccessPoints
 	switch {
 	case o.Control != nil:
 		if b.AccountBlock, err = o.Control.AccountBlock(ctx); err != nil {
 			return nil, err
 		}
-		lister = o.Control
+		lister, mrapLister = o.Control, o.Control
 	case o.AccountBlock != nil:
 		b.AccountBlock = *o.AccountBlock
 	}
-	if lister != nil {
-		if b.AccessPoints, err = lister.AccessPoints(ctx, bucket); err != nil {
-			return nil, err
-		}
+	if lister == nil {
+		b.Unread = append(b.Unread, UnreadAccessPoints)
+	} else if b.AccessPoints, err = lister.AccessPoints(ctx, bucket); err != nil {
+		return nil, err
+	}
+	if mrapLister == nil {
+		b.Unread = append(b.Unread, UnreadMultiRegionAccessPoints)
+	} else if b.MultiRegionAccessPoints, err = mrapLister.MultiRegionAccessPoints(ctx, bucket); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -346,7 +365,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			return nil, err
 		}
 		o.AccountBlock = &bpa
-		o.AccessPoints = o.Control
+		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, o.Control
 		o.Control = nil
 	}
 	results := make([]BucketResult, len(names))

@@ -11,7 +11,8 @@ import (
 )
 
 // BucketState is what the offline analysis looks at: the bucket's policy,
-// ACL, Block Public Access (bucket and account) and access points. [Fetch]
+// ACL, Block Public Access (bucket and account), access points and
+// Multi-Region Access Points. [Fetch]
 // reads it from S3; tests and callers may also fill it in directly.
 type BucketState struct {
 	// Name is the bucket's name; Region its Region (informational).
@@ -34,7 +35,21 @@ type BucketState struct {
 	BlockPublicAccess, AccountBlock policy.BlockPublicAccess
 	// AccessPoints are the bucket's access points.
 	AccessPoints []AccessPoint
+	// MultiRegionAccessPoints are the Multi-Region Access Points in front
+	// of the bucket (ARN arn:aws:s3::ACCOUNT:accesspoint/ALIAS, network
+	// origin Internet). They are analyzed exactly as access points.
+	MultiRegionAccessPoints []AccessPoint
+	// Unread names what [Fetch] was given no way to read
+	// ([UnreadAccessPoints], [UnreadMultiRegionAccessPoints]): the
+	// analysis cannot report access through what it does not know.
+	Unread []string
 }
+
+// What [BucketState].Unread names.
+const (
+	UnreadAccessPoints            = "access points"
+	UnreadMultiRegionAccessPoints = "Multi-Region Access Points"
+)
 
 // AccessPoint is an S3 access point of a bucket.
 type AccessPoint struct {
@@ -72,15 +87,16 @@ var ErrBadPolicy = errors.New("analyzer: unreadable policy")
 // Analyze computes, without Access Analyzer, the findings Access Analyzer
 // would report for a bucket: one per principal outside the zone of trust
 // that a statement of the bucket policy, a grant of the ACL or an access
-// point policy gives access to, with the actions and the conditions that
-// limit it. It uses the policy package's S3 public-access rules
-// ([policy.StatementIsPublic]) to tell public from limited access, and
-// decides every grant with the bucket's authorization chain
-// ([policy.Authorize]): requests that exercise the grant (probes) are
-// authorized with the bucket policy, the access point's policy for grants
-// made through an access point, Block Public Access at account, bucket and
-// access point level, and the ACL when Object Ownership allows ACLs. A
-// grant is reported when a probe is allowed through it. The outside
+// point or Multi-Region Access Point policy gives access to, with the
+// actions and the conditions that limit it. It uses the policy package's
+// S3 public-access rules ([policy.StatementIsPublic]) to tell public from
+// limited access, and decides every grant with the bucket's authorization
+// chain ([policy.Authorize]): requests that exercise the grant (probes)
+// are authorized with the bucket policy, the access point's policy for
+// grants made through an access point (or a Multi-Region Access Point,
+// analyzed as one), Block Public Access at account, bucket and access
+// point level, and the ACL when Object Ownership allows ACLs. A grant is
+// reported when a probe is allowed through it. The outside
 // principal's own side of the chain is taken as allowing (identity
 // policies that allow everything, no SCP, RCP, permissions boundary or
 // session policy), because Access Analyzer reports what the resource
@@ -131,8 +147,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		out = append(out, a.bucket.findings()...)
 	}
 	out = append(out, a.aclFindings(b.ACL)...)
-	for i := range b.AccessPoints {
-		ap := &b.AccessPoints[i]
+	for _, ap := range b.accessPoints() {
 		if ap.Policy == "" {
 			continue
 		}
@@ -170,6 +185,23 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		return principalKey(out[i].Principal) < principalKey(out[j].Principal)
 	})
 	return out, nil
+}
+
+// accessPoints returns the access points and the Multi-Region Access
+// Points, each once (a fixed list may have given one to both), as
+// pointers the findings' sources may keep.
+func (b *BucketState) accessPoints() []*AccessPoint {
+	var out []*AccessPoint
+	seen := map[AccessPoint]bool{}
+	for _, list := range [][]AccessPoint{b.AccessPoints, b.MultiRegionAccessPoints} {
+		for i := range list {
+			if !seen[list[i]] {
+				seen[list[i]] = true
+				out = append(out, &list[i])
+			}
+		}
+	}
+	return out
 }
 
 // fixedLimits reports whether the limits a Deny adds make a public grant

@@ -86,7 +86,7 @@ func newAnalysis(b *BucketState, z zone) (*analysis, error) {
 		ACLsEnabled: !b.ACLsDisabled, BucketACL: b.ACL,
 	}
 	var docs []*policy.Document
-	for _, ap := range b.AccessPoints {
+	for _, ap := range b.accessPoints() {
 		if d, err := policy.Parse([]byte(ap.Policy)); err == nil {
 			docs = append(docs, d)
 		}

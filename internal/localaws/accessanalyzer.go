@@ -16,12 +16,13 @@ import (
 // Zelkova: an account's analyzer finds external access to the account's
 // buckets of its Region with the offline analysis (analyzer.Analyze) of
 // each bucket's state in the S3 fake (policy, ACL, Object Ownership, Block
-// Public Access of bucket and account, and the access points the S3
-// Control fakes hold for it). It analyzes them when the analyzer is
-// created, and again before each read of findings and on
-// StartResourceScan, so findings follow the buckets' current state (AWS
-// updates them within about 30 minutes of a change). CheckNoPublicAccess
-// judges a policy with S3's definition of public (policy.IsPublic).
+// Public Access of bucket and account, and the access points and the
+// Multi-Region Access Points the S3 Control fakes hold for it). It
+// analyzes them when the analyzer is created, and again before each read
+// of findings and on StartResourceScan, so findings follow the buckets'
+// current state (AWS updates them within about 30 minutes of a change).
+// CheckNoPublicAccess judges a policy with S3's definition of public
+// (policy.IsPublic).
 
 // accessAnalyzerOptions are the Access Analyzer fake's hooks for account.
 func (s *Server) accessAnalyzerOptions(account string) (scan func(analyzerArn, resourceArn string) []aatypes.Finding,
@@ -85,6 +86,23 @@ func (s *Server) scanBucket(account, analyzerArn, resourceArn string) []aatypes.
 				BlockPublicAccess: policy.BlockPublicAccess{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls,
 					BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets},
 			})
+		}
+	}
+	// Multi-Region Access Points in front of the bucket, of any account of
+	// the local AWS, are analyzed as access points.
+	for _, a := range s.Accounts() {
+		for _, m := range a.S3Control.MultiRegionAccessPoints() {
+			for _, mb := range m.Buckets {
+				if mb.Bucket != name || mb.BucketAccount != account {
+					continue
+				}
+				b := m.PublicAccessBlock
+				state.MultiRegionAccessPoints = append(state.MultiRegionAccessPoints, analyzer.AccessPoint{
+					Name: m.Name, ARN: m.ARN, Account: a.ID, Bucket: name, NetworkOrigin: "Internet", Policy: m.Policy,
+					BlockPublicAccess: policy.BlockPublicAccess{BlockPublicAcls: b.BlockPublicAcls, IgnorePublicAcls: b.IgnorePublicAcls,
+						BlockPublicPolicy: b.BlockPublicPolicy, RestrictPublicBuckets: b.RestrictPublicBuckets},
+				})
+			}
 		}
 	}
 	found, err := analyzer.Analyze(state, nil)

@@ -55,12 +55,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s3secure/s3secure/internal/mrap"
 	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
 // MRAPRegion is the only Region that serves the Multi-Region Access Point
 // control-plane operations.
-const MRAPRegion = "us-west-2"
+const MRAPRegion = mrap.Region
 
 const (
 	maxMRAPs       = 100
@@ -84,13 +85,17 @@ type mrapRegion struct {
 	bucket, bucketAccount, region string
 }
 
-type mrap struct {
+type mrapState struct {
 	name, alias string
 	bpa         PublicAccessBlock
 	regions     []mrapRegion
 	created     time.Time
 	policy      string
 	hasPolicy   bool
+	// proposed is a policy update still being applied (see
+	// ProposeMultiRegionAccessPointPolicy).
+	proposed    string
+	hasProposed bool
 }
 
 type asyncOp struct {
@@ -137,7 +142,7 @@ func (s *Server) MultiRegionAccessPoints() []MultiRegionAccessPoint {
 }
 
 func (s *Server) mrapARN(alias string) string {
-	return "arn:aws:s3::" + s.account + ":accesspoint/" + alias
+	return mrap.ARN(s.account, alias)
 }
 
 // mrapAlias returns a new alias: 13 lowercase base32 characters and
@@ -301,7 +306,7 @@ func (s *Server) createMRAP(w http.ResponseWriter, r *http.Request) {
 	case len(s.mraps) >= maxMRAPs:
 		op.fail("TooManyMultiRegionAccessPoints", "An account has at most 100 Multi-Region Access Points")
 	default:
-		s.mraps[d.Name] = &mrap{name: d.Name, alias: s.mrapAlias(), bpa: bpa, regions: regions, created: s.now().UTC()}
+		s.mraps[d.Name] = &mrapState{name: d.Name, alias: s.mrapAlias(), bpa: bpa, regions: regions, created: s.now().UTC()}
 		op.regions = regions
 	}
 	s.writeToken(w, "CreateMultiRegionAccessPointResult", op)
@@ -406,13 +411,14 @@ func (s *Server) putMRAPPolicy(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	m.policy, m.hasPolicy = doc, true
+	m.proposed, m.hasProposed = "", false
 	op := s.newOp("PutMultiRegionAccessPointPolicy", "<PutMultiRegionAccessPointPolicyRequest><Name>"+esc(name)+"</Name><Policy>"+esc(doc)+"</Policy></PutMultiRegionAccessPointPolicyRequest>")
 	s.writeToken(w, "PutMultiRegionAccessPointPolicyResult", op)
 }
 
 // lookupMRAP returns the Multi-Region Access Point, or writes
 // NoSuchMultiRegionAccessPoint and returns nil. Call with s.mu held.
-func (s *Server) lookupMRAP(w http.ResponseWriter, name string) *mrap {
+func (s *Server) lookupMRAP(w http.ResponseWriter, name string) *mrapState {
 	m := s.mraps[name]
 	if m == nil {
 		writeError(w, http.StatusNotFound, "NoSuchMultiRegionAccessPoint", "The specified Multi-Region Access Point does not exist.")
@@ -445,7 +451,7 @@ func (s *Server) describeMRAPOperation(w http.ResponseWriter, token string) {
 	writeXML(w, http.StatusOK, b.String())
 }
 
-func mrapReport(m *mrap) string {
+func mrapReport(m *mrapState) string {
 	var b strings.Builder
 	b.WriteString(`<Name>` + esc(m.name) + `</Name><Alias>` + esc(m.alias) + `</Alias><CreatedAt>` + m.created.Format(time.RFC3339) +
 		`</CreatedAt><PublicAccessBlock>` + bpaXML(m.bpa) + `</PublicAccessBlock><Status>READY</Status><Regions>`)
@@ -522,14 +528,37 @@ func (s *Server) getMRAPPolicy(w http.ResponseWriter, name string) {
 	if m == nil {
 		return
 	}
-	// The policy is in effect in every Region at once here: the
-	// established and the proposed policy are the same.
+	// A policy written through the API is in effect in every Region at
+	// once here: the established and the proposed policy are the same,
+	// unless a test proposed another.
 	pol := ""
 	if m.hasPolicy {
-		p := `<Policy>` + esc(m.policy) + `</Policy>`
-		pol = `<Established>` + p + `</Established><Proposed>` + p + `</Proposed>`
+		pol = `<Established><Policy>` + esc(m.policy) + `</Policy></Established>`
+	}
+	switch {
+	case m.hasProposed:
+		pol += `<Proposed><Policy>` + esc(m.proposed) + `</Policy></Proposed>`
+	case m.hasPolicy:
+		pol += `<Proposed><Policy>` + esc(m.policy) + `</Policy></Proposed>`
 	}
 	writeXML(w, http.StatusOK, `<GetMultiRegionAccessPointPolicyResult xmlns="`+xmlns+`"><Policy>`+pol+`</Policy></GetMultiRegionAccessPointPolicyResult>`)
+}
+
+// ProposeMultiRegionAccessPointPolicy makes doc the proposed policy of
+// the Multi-Region Access Point name, its established policy unchanged: an
+// update still being applied ("When you update the policy, the update is
+// first listed as the proposed policy. After the update is finished and
+// all Regions have been updated, the proposed policy is listed as the
+// established policy", API reference, MultiRegionAccessPointPolicyDocument).
+// It reports whether name exists.
+func (s *Server) ProposeMultiRegionAccessPointPolicy(name, doc string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.mraps[name]
+	if m != nil {
+		m.proposed, m.hasProposed = doc, true
+	}
+	return m != nil
 }
 
 func (s *Server) getMRAPPolicyStatus(w http.ResponseWriter, name string) {

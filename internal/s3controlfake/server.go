@@ -157,7 +157,7 @@ type Server struct {
 	mu       sync.Mutex
 	ownBPA   *PublicAccessBlock
 	aps      map[string]*accessPoint
-	mraps    map[string]*mrap
+	mraps    map[string]*mrapState
 	asyncOps map[string]*asyncOp
 	aliasSeq int
 	opSeq    int
@@ -179,7 +179,7 @@ func New(opts *Options) *Server {
 		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.S3Auth, AllowUnsigned: opts.AllowUnsigned,
 			Credentials: opts.Credentials},
 		aps:      map[string]*accessPoint{},
-		mraps:    map[string]*mrap{},
+		mraps:    map[string]*mrapState{},
 		asyncOps: map[string]*asyncOp{},
 		now:      time.Now,
 	}

@@ -1,0 +1,68 @@
+// Package mrap holds the facts about S3 Multi-Region Access Points that
+// more than one package needs: where their control-plane operations are
+// served, the form of their ARN, and which of them front a bucket.
+package mrap
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+)
+
+// Region is the only Region that serves the Multi-Region Access Point
+// control-plane operations: "This action will always be routed to the US
+// West (Oregon) Region" (API reference of each operation). aws-sdk-go-v2's
+// s3control client does not route them there by itself (v1.71.1 signs for
+// and sends to the client's Region, and AWS answers 301 PermanentRedirect),
+// so every call sets it with [InRegion].
+const Region = "us-west-2"
+
+// InRegion is the per-call option that sends a call to [Region].
+func InRegion(o *s3control.Options) { o.Region = Region }
+
+// ARN returns the Multi-Region Access Point's ARN,
+// arn:aws:s3::ACCOUNT:accesspoint/ALIAS ("Making requests through a
+// Multi-Region Access Point": no Region, the alias rather than the name).
+func ARN(account, alias string) string {
+	return "arn:aws:s3::" + account + ":accesspoint/" + alias
+}
+
+// Lister is the S3 Control operation that lists Multi-Region Access
+// Points. A *s3control.Client satisfies it.
+type Lister interface {
+	ListMultiRegionAccessPoints(ctx context.Context, in *s3control.ListMultiRegionAccessPointsInput, optFns ...func(*s3control.Options)) (*s3control.ListMultiRegionAccessPointsOutput, error)
+}
+
+var _ Lister = (*s3control.Client)(nil)
+
+// List returns every Multi-Region Access Point of account (all pages),
+// asked in [Region]; optFns are added to each call.
+func List(ctx context.Context, c Lister, account string, optFns ...func(*s3control.Options)) ([]types.MultiRegionAccessPointReport, error) {
+	fns := append([]func(*s3control.Options){InRegion}, optFns...)
+	var out []types.MultiRegionAccessPointReport
+	p := s3control.NewListMultiRegionAccessPointsPaginator(c, &s3control.ListMultiRegionAccessPointsInput{AccountId: aws.String(account)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, fns...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.AccessPoints...)
+	}
+	return out, nil
+}
+
+// Fronts reports whether the Multi-Region Access Point r routes requests to
+// bucket, a bucket of owner: one of its Regions names the bucket, with
+// owner as its account or no account (the Multi-Region Access Point's own).
+// Bucket names are unique in a partition, so the name decides; the
+// account is checked as well.
+func Fronts(r types.MultiRegionAccessPointReport, bucket, owner string) bool {
+	for _, reg := range r.Regions {
+		if aws.ToString(reg.Bucket) == bucket && (aws.ToString(reg.BucketAccountId) == "" || aws.ToString(reg.BucketAccountId) == owner) {
+			return true
+		}
+	}
+	return false
+}
