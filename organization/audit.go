@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -46,6 +47,11 @@ type Options struct {
 	// Controls are the bucket controls. By default,
 	// securebucket.DefaultControls().
 	Controls []securebucket.Control
+	// TrustedKMSKeyAccounts are accounts (an organization's central key
+	// account, for example) whose KMS keys S3Secure.KMSKeyAccount accepts as
+	// any member's bucket encryption key, besides the member's own
+	// (securebucket.AuditOptions.TrustedKMSKeyAccounts). By default none.
+	TrustedKMSKeyAccounts []string
 	// AccountControls adds the account-level controls: S3.1 (account Block
 	// Public Access, once per account; it also judges public access with
 	// the account's settings), and per Region S3.19 and the access point
@@ -196,6 +202,11 @@ func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSA
 			return nil, fmt.Errorf("%w: unknown bucket control %q", ErrInvalidOptions, c)
 		}
 	}
+	for _, id := range o.TrustedKMSKeyAccounts {
+		if !policy.IsAccountID(id) {
+			return nil, fmt.Errorf("%w: TrustedKMSKeyAccounts: %q is not a 12-digit account id", ErrInvalidOptions, id)
+		}
+	}
 	if o.BucketConcurrency < 0 || o.BucketConcurrency > 1024 {
 		return nil, fmt.Errorf("%w: BucketConcurrency %d is not between 1 and 1024", ErrInvalidOptions, o.BucketConcurrency)
 	}
@@ -282,7 +293,8 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 			}
 		}
 	}
-	bo := &securebucket.AuditOptions{AccountID: info.ID, Controls: o.Controls, Concurrency: o.BucketConcurrency}
+	bo := &securebucket.AuditOptions{AccountID: info.ID, Controls: o.Controls, Concurrency: o.BucketConcurrency,
+		TrustedKMSKeyAccounts: o.TrustedKMSKeyAccounts}
 	if control != nil {
 		bo.AccountControl = control
 	}

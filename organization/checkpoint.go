@@ -24,7 +24,8 @@ import (
 // finishes, in any order; a crash in the middle of a line leaves a torn
 // last line, which the rerun cuts off (that account is audited again).
 // Only the fingerprint of the options (role, ExternalId hashed, Regions,
-// controls, shard, what is run) is stored, never credentials.
+// controls, trusted KMS key accounts, shard, what is run) is stored, never
+// credentials.
 
 type checkpointHeader struct {
 	Version int    `json:"s3secure_checkpoint"`

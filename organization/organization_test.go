@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -430,6 +431,7 @@ func TestInvalidOptions(t *testing.T) {
 		"region":       {Role: role, Regions: []string{"Not A Region"}},
 		"control":      {Role: role, Controls: []securebucket.Control{"S3.999"}},
 		"bucket conc":  {Role: role, BucketConcurrency: 5000},
+		"key account":  {Role: role, TrustedKMSKeyAccounts: []string{"arn:aws:iam::222200000005:root"}},
 	} {
 		_, _, err := f.audit(t.Context(), o)
 		assert.ErrorIs(t, err, organization.ErrInvalidOptions, name)
@@ -479,4 +481,32 @@ func TestProgress(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, seen, 7)
 	assert.Equal(t, organization.Summary{Accounts: 6, Audited: 3, Unreachable: 2, Skipped: 1, Resumed: 6}, seen[6])
+}
+
+// TestAuditTrustedKMSKeyAccounts: a member's bucket encrypted with a key of
+// the organization's key account fails S3Secure.KMSKeyAccount (the member
+// is each bucket's owner), and passes once that account is trusted; a
+// checkpoint written without the trust is not resumed with it.
+func TestAuditTrustedKMSKeyAccounts(t *testing.T) {
+	f := newFixture(t, 0)
+	good := f.account(acctGood)
+	keyARN := "arn:aws:kms:us-east-1:" + acctBusy + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	_, err := s3.NewFromConfig(f.ep.Config(good.Root())).PutBucketEncryption(t.Context(), &s3.PutBucketEncryptionInput{Bucket: aws.String("good-data"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)}}}}})
+	require.NoError(t, err)
+	cp := filepath.Join(t.TempDir(), "org.ckpt")
+	o := &organization.Options{Role: role, Controls: []securebucket.Control{securebucket.ControlKMSKeyAccount}, Checkpoint: cp}
+	reports, _, err := f.audit(t.Context(), o)
+	require.NoError(t, err)
+	assert.True(t, hasRow(byID(reports)[acctGood], "good-data", securebucket.ControlKMSKeyAccount, securebucket.StatusFail), "%+v", byID(reports)[acctGood].Rows)
+	assert.True(t, hasRow(byID(reports)[acctGood], "good-public", securebucket.ControlKMSKeyAccount, securebucket.StatusNotApplicable))
+
+	o.TrustedKMSKeyAccounts = []string{acctBusy}
+	_, _, err = f.audit(t.Context(), o)
+	require.ErrorIs(t, err, organization.ErrCheckpoint, "another run's checkpoint")
+	o.Checkpoint = ""
+	reports, _, err = f.audit(t.Context(), o)
+	require.NoError(t, err)
+	assert.True(t, hasRow(byID(reports)[acctGood], "good-data", securebucket.ControlKMSKeyAccount, securebucket.StatusPass), "%+v", byID(reports)[acctGood].Rows)
 }

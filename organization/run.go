@@ -243,7 +243,13 @@ func (o *Options) fingerprint(work string) string {
 	for i, c := range o.Controls {
 		controls[i] = string(c)
 	}
-	b, _ := json.Marshal([]any{work, o.Role, ext, regions, controls, o.AccountControls, o.Shard.String()})
+	parts := []any{work, o.Role, ext, regions, controls, o.AccountControls, o.Shard.String()}
+	if len(o.TrustedKMSKeyAccounts) > 0 { // appended only when set: earlier checkpoints keep their fingerprint
+		trusted := append([]string(nil), o.TrustedKMSKeyAccounts...)
+		sort.Strings(trusted)
+		parts = append(parts, trusted)
+	}
+	b, _ := json.Marshal(parts)
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:12])
 }

@@ -32,7 +32,8 @@ type ControlResult struct {
 	Severity string
 	// Message explains the status and, for FAIL, what to change.
 	Message string
-	// Err is the read error behind an UNKNOWN status.
+	// Err is the read error behind an UNKNOWN status (nil when what was
+	// read could not decide the control).
 	Err error
 }
 
@@ -101,6 +102,15 @@ type AuditOptions struct {
 	// DefaultControls(); AllControls() adds the optional ones.
 	Controls []Control
 
+	// TrustedKMSKeyAccounts are 12-digit account ids, besides the bucket
+	// owner's (AccountID), whose KMS keys S3Secure.KMSKeyAccount accepts as
+	// a bucket's default encryption key: for example an organization's
+	// central key account. By default none: a key of any other account
+	// fails, because that account controls the key (it can stop the bucket
+	// owner's use of it, which leaves the objects unreadable, and let
+	// principals of its choice decrypt).
+	TrustedKMSKeyAccounts []string
+
 	// Concurrency is how many buckets AuditAll audits at once. By default,
 	// DefaultConcurrency.
 	Concurrency int
@@ -134,6 +144,11 @@ func (o *AuditOptions) validate() error {
 	for _, c := range o.Controls {
 		if _, ok := controlTable[c]; !ok || c == ControlAccountBPA {
 			return fmt.Errorf("%w: unknown bucket control %q", ErrInvalidOptions, c)
+		}
+	}
+	for _, id := range o.TrustedKMSKeyAccounts {
+		if !policy.IsAccountID(id) {
+			return fmt.Errorf("%w: TrustedKMSKeyAccounts: %q is not a 12-digit account id", ErrInvalidOptions, id)
 		}
 	}
 	if o.Concurrency < 0 || o.Concurrency > 1024 {
@@ -416,6 +431,8 @@ func (c *checker) check(ctl Control) ControlResult {
 			return pass("default encryption is " + d)
 		}
 		return fail("default encryption is " + d + ", not SSE-KMS or DSSE-KMS")
+	case ControlKMSKeyAccount:
+		return c.kmsKeyAccount()
 	case ControlVersioning:
 		if c.st.versioning == types.BucketVersioningStatusEnabled {
 			return pass("versioning is enabled")

@@ -19,7 +19,7 @@ func TestAuditUnknownForEachDeniedRead(t *testing.T) {
 		"GetBucketPolicy":                 {securebucket.ControlTLSOnly, securebucket.ControlOutdatedTLS, securebucket.ControlCrossAccount},
 		"GetPublicAccessBlock":            {securebucket.ControlBucketBPA},
 		"GetBucketOwnershipControls":      {securebucket.ControlACLs},
-		"GetBucketEncryption":             {securebucket.ControlSSECBlocked, securebucket.ControlKMS},
+		"GetBucketEncryption":             {securebucket.ControlSSECBlocked, securebucket.ControlKMS, securebucket.ControlKMSKeyAccount},
 		"GetBucketVersioning":             {securebucket.ControlVersioning, securebucket.ControlVersionedLifecycle, securebucket.ControlMFADelete},
 		"GetBucketLifecycleConfiguration": {securebucket.ControlLifecycle, securebucket.ControlVersionedLifecycle, securebucket.ControlMFADelete},
 		"GetBucketLogging":                {securebucket.ControlLogging},

@@ -23,13 +23,16 @@ const (
 	ControlMFADelete          Control = "S3.20" // MFA delete enabled
 	ControlSSECBlocked        Control = "S3Secure.SSECBlocked"
 	ControlOutdatedTLS        Control = "S3Secure.DenyOutdatedTLS"
+	ControlKMSKeyAccount      Control = "S3Secure.KMSKeyAccount" // the KMS key is the bucket owner's account's
 )
 
 // Status is the outcome of one control.
 type Status string
 
 // Outcomes. UNKNOWN means a setting the control needs could not be read
-// (access denied, throttled, …): it is never turned into a PASS.
+// (access denied, throttled, …), or that what was read cannot decide it
+// (S3Secure.KMSKeyAccount with a key given by bare id or alias): it is
+// never turned into a PASS.
 // NOT_APPLICABLE is used where Security Hub produces no finding (S3.20 on a
 // bucket with lifecycle rules, S3.10 on an unversioned bucket, S3.9 in
 // AuditAll on a bucket S3 delivers another bucket's access logs into: a
@@ -68,6 +71,7 @@ var controlTable = map[Control]controlInfo{
 	ControlMFADelete:          {"S3 general purpose buckets should have MFA delete enabled", SeverityLow, "2.1.2", partVersioning | partLifecycle},
 	ControlSSECBlocked:        {"S3 general purpose buckets should block SSE-C (customer-provided keys)", SeverityMedium, "", partEncryption},
 	ControlOutdatedTLS:        {"S3 general purpose buckets should deny TLS versions older than 1.2", SeverityMedium, "", partPolicy},
+	ControlKMSKeyAccount:      {"S3 general purpose buckets encrypted with SSE-KMS should use a KMS key of the bucket owner's account", SeverityMedium, "", partEncryption},
 }
 
 // DefaultControls returns the bucket controls [Audit] checks by default:
@@ -82,9 +86,10 @@ func DefaultControls() []Control {
 
 // AllControls returns every bucket control, adding to DefaultControls the
 // ones for optional settings: S3.9 logging, S3.15 Object Lock, S3.17 KMS
-// encryption and S3.20 MFA delete.
+// encryption, S3Secure.KMSKeyAccount (whose account the KMS key is) and
+// S3.20 MFA delete.
 func AllControls() []Control {
-	return append(DefaultControls(), ControlLogging, ControlObjectLock, ControlKMS, ControlMFADelete)
+	return append(DefaultControls(), ControlLogging, ControlObjectLock, ControlKMS, ControlKMSKeyAccount, ControlMFADelete)
 }
 
 // Title returns the control's title, or "" for an unknown control.

@@ -19,6 +19,20 @@
 // judge public access with the account's Block Public Access settings
 // combined with the bucket's, as S3 does.
 //
+// Security Hub's controls keep Security Hub's verdicts. Checks it does not
+// make have s3secure ids: S3Secure.SSECBlocked (SSE-C blocked) and
+// S3Secure.DenyOutdatedTLS (TLS older than 1.2 denied) among the
+// [DefaultControls], and S3Secure.KMSKeyAccount in [AllControls]: S3.17
+// passes SSE-KMS with any key, and this one fails a default encryption key
+// of another account than the bucket owner's ([AuditOptions].AccountID),
+// which that account can disable or stop sharing, leaving the objects
+// unreadable, and can let others decrypt. It passes the owner's key, the
+// AWS managed key aws/s3 and the keys of
+// [AuditOptions].TrustedKMSKeyAccounts; it is UNKNOWN when the key is a
+// bare key id or alias (its account cannot be known, and S3 resolves an
+// alias in each writer's account) or the owner's account is not given,
+// and NOT_APPLICABLE without SSE-KMS or DSSE-KMS.
+//
 // Harden is idempotent: it reads each setting, changes only what differs,
 // and a second call on a hardened bucket makes no write request. It never
 // weakens what it finds and never drops what others wrote: foreign bucket

@@ -15,12 +15,12 @@ func init() {
 	register(&command{
 		name: "audit",
 		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE] [-shard I/N] " +
-			"[-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] [-concurrency N] | -print-role-policy",
+			"[-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] [-trusted-kms-key-accounts LIST] [-concurrency N] | -print-role-policy",
 		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
 			"or NOT_APPLICABLE per control",
 		formats: []string{"text", "json", "ocsf"},
 		run:     runAudit,
-		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency",
+		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency", "TrustedKMSKeyAccounts": "-trusted-kms-key-accounts",
 			// The account controls' remediations name the library calls.
 			"securebucket.SetAccountPublicAccessBlock": "s3secure account-bpa -apply",
 			"securebucket.PlanDataEvents":              "s3secure data-events -trail NAME -apply"},
@@ -44,6 +44,8 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
 	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
 	concurrency := fs.Int("concurrency", securebucket.DefaultConcurrency, "buckets audited at once with -all; requests in flight with -organization")
+	trustedKeys := fs.String("trusted-kms-key-accounts", "",
+		"comma-separated `list` of account ids whose KMS keys S3Secure.KMSKeyAccount accepts besides the bucket owner's (a central key account)")
 	org := addOrgFlags(fs, true)
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
@@ -62,7 +64,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		if *concurrency < 1 || *concurrency > 1024 {
 			return g.fail(fmt.Errorf("audit: -concurrency must be between 1 and 1024, not %d", *concurrency))
 		}
-		return runAuditOrganization(ctx, g, org, *bucket, *accountControls, ids, *concurrency)
+		return runAuditOrganization(ctx, g, org, *bucket, *accountControls, ids, *concurrency, splitList(*trustedKeys))
 	}
 	if (*bucket == "") == !*all {
 		return g.fail(errors.New("audit: give -bucket B or -all"))
@@ -70,7 +72,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	if *concurrency < 1 || *concurrency > 1024 {
 		return g.fail(fmt.Errorf("audit: -concurrency must be between 1 and 1024, not %d", *concurrency))
 	}
-	opts := &securebucket.AuditOptions{Concurrency: *concurrency}
+	opts := &securebucket.AuditOptions{Concurrency: *concurrency, TrustedKMSKeyAccounts: splitList(*trustedKeys)}
 	ids, err := parseControls(*controls)
 	if err != nil {
 		return g.fail(err)
@@ -266,3 +268,11 @@ func parseControls(v string) ([]securebucket.Control, error) {
 var accountControlIDs = []securebucket.Control{securebucket.ControlAccountBPA, securebucket.ControlAccessPointBPA,
 	securebucket.ControlAccessPointOrigin, securebucket.ControlAccessPointPolicy, securebucket.ControlDataEventsWrite,
 	securebucket.ControlDataEventsRead}
+
+// splitList is a comma-separated flag value's items, none for "".
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}

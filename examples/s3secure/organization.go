@@ -241,7 +241,7 @@ func orgSummary(sum *organization.Summary, checkpoint string) string {
 // account (account_id, account_name, region, resource, control, status,
 // severity, message), streamed account by account in account id order;
 // text adds a summary line per account and one for the run.
-func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket string, accountControls bool, controls []securebucket.Control, concurrency int) int {
+func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket string, accountControls bool, controls []securebucket.Control, concurrency int, trustedKeys []string) int {
 	if bucket != "" {
 		return g.fail(errors.New("audit: -organization audits every bucket of every account: leave out -bucket"))
 	}
@@ -249,7 +249,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 	if err != nil {
 		return g.fail(fmt.Errorf("audit: %w", err))
 	}
-	opts.AccountControls, opts.Controls, opts.Concurrency = accountControls, controls, concurrency
+	opts.AccountControls, opts.Controls, opts.Concurrency, opts.TrustedKMSKeyAccounts = accountControls, controls, concurrency, trustedKeys
 	cfg, org, roles, err := g.orgSetup(ctx, f)
 	if err != nil {
 		return g.fail(err)
