@@ -383,3 +383,56 @@ func TestAdversarialS3LocationPagesAndFailures(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, "s3://log-bucket/logs/4", re.Object)
 }
+
+// A service principal acts for any AWS customer: a grant to it without
+// aws:SourceAccount or aws:SourceArn is a confused deputy (policy.Validate's
+// RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL), and the logs do not record the
+// account it acted for. The proposal made that grant from a logged
+// delivery, beside the policy in force's own grant under aws:SourceAccount,
+// and called it proved. A service's use is withheld; the policy in force's
+// grants to services are kept, and a request only such a grant's
+// unrecorded condition can decide is unverifiable, not broken.
+func TestAdversarialServiceUseIsNeverAnUnconditionedGrant(t *testing.T) {
+	at := now.Add(-time.Hour)
+	log := logOf(
+		entry{at, "", "svc:logging.s3.amazonaws.com", "REST.PUT.OBJECT", "logs/2024-03-31", "PUT /data-bucket/logs/2024-03-31 HTTP/1.1", 200},
+		entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
+	)
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::data-bucket/logs/*",
+	  "Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`))
+	require.NoError(t, err)
+	for name, in := range map[string]usage.Input{"with the grant in force": {BucketPolicy: cur}, "without": {}} {
+		t.Run(name, func(t *testing.T) {
+			rep := suggest(t, log, in, nil)
+			require.NotNil(t, rep.BucketPolicy)
+			for _, st := range rep.BucketPolicy.Statements {
+				if st.Principal != nil {
+					for _, e := range st.Principal.Entries {
+						if e.Type == policy.PrincipalService {
+							assert.NotEmpty(t, st.Condition, "a service grant without a condition: %+v", st)
+						}
+					}
+				}
+			}
+			for _, f := range rep.BucketPolicyFindings {
+				assert.NotEqual(t, policy.SeveritySecurityWarning, f.Severity, "%+v", f)
+			}
+			var withheld []string
+			for _, w := range rep.Withheld {
+				withheld = append(withheld, w.Principal.String()+" "+w.Action)
+			}
+			assert.Equal(t, []string{"service:logging.s3.amazonaws.com s3:PutObject"}, withheld)
+			if in.BucketPolicy != nil {
+				assert.Equal(t, 1, rep.Replay.Unverifiable, "%+v", rep.Replay)
+				assert.Zero(t, rep.Replay.Broken, "%+v", rep.Replay.Breaks)
+				assert.True(t, rep.Proved())
+			} else {
+				assert.Equal(t, 1, rep.Replay.Broken, "%+v", rep.Replay)
+				require.Len(t, rep.Replay.Breaks, 1)
+				assert.Contains(t, rep.Replay.Breaks[0].Reason, "aws:SourceAccount")
+				assert.False(t, rep.Proved())
+			}
+		})
+	}
+}

@@ -77,6 +77,11 @@
 //   - The proposal keeps the Deny statements of the bucket policy in force
 //     (a narrowing never drops a protection) and its grants to AWS
 //     services only (they act without appearing in the logs).
+//   - A service principal's use is never proposed: it acts for any AWS
+//     customer, so a grant needs aws:SourceAccount or aws:SourceArn (a
+//     confused deputy otherwise), and the logs do not record them. It is
+//     withheld; a request that a kept grant to the service allows but for
+//     such a key is unverifiable, one that none allows is broken.
 //   - A log that cannot be read stops the run ([*ReadError]): a proposal
 //     from part of the logs could take away access the rest shows was used.
 //   - Log content is data, never trusted: a server access log line longer

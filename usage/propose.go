@@ -26,6 +26,11 @@ type proposal struct {
 	// unverifiable are the kept statements whose condition tests keys the
 	// logs do not record, by index, with those keys.
 	unverifiable map[int][]string
+	// servicesRelaxed are the kept grants to services whose condition
+	// tests keys the logs do not record (aws:SourceAccount, …), those
+	// keys' entries left out: a service's request they allow is one the
+	// log cannot decide (nil when there is none).
+	servicesRelaxed *policy.Compiled
 }
 
 type ourStatement struct {
@@ -42,6 +47,7 @@ const (
 	reasonUnknown     = "a requester the logs do not identify: nothing is granted to it"
 	reasonPermissions = "a permissions-management action (Options.AllowPermissionsManagement)"
 	reasonNotOnBucket = "not a bucket or object action: it needs Resource \"*\", outside a bucket policy"
+	reasonService     = "an AWS service principal: it acts for any AWS customer, so a grant needs aws:SourceAccount or aws:SourceArn (confused deputy), which the logs do not record; the policy in force's grants to services are kept as they are"
 )
 
 func (s *suggester) withholdReason(u *use) string {
@@ -53,6 +59,8 @@ func (s *suggester) withholdReason(u *use) string {
 		return reasonAnonymous
 	case p.Kind == Unknown:
 		return reasonUnknown
+	case p.Kind == Service:
+		return reasonService
 	case p.Kind == Role && s.missingRoles[p.ARN]:
 		return reasonNoSuchRole
 	case u.level == onNothing:
@@ -113,6 +121,7 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 	bb := policy.NewBuilder(buildOpts)
 	keptB := policy.NewBuilder(buildOpts)
 	sids := map[string]bool{}
+	var relaxed []policy.Statement
 	if current != nil {
 		for i, st := range current.Statements {
 			if !keepStatement(st) {
@@ -128,6 +137,9 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 			}
 			if missing := unrecordedKeys(st); len(missing) > 0 {
 				prop.unverifiable[prop.kept] = missing
+				if st.Effect == policy.Allow {
+					relaxed = append(relaxed, withoutKeys(st, missing))
+				}
 			}
 			prop.kept++
 		}
@@ -192,6 +204,13 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 		prop.bucket, prop.bucketC = doc, c
 		rep.BucketPolicy = doc
 		rep.BucketPolicyFindings = findings(doc, policy.KindBucket, s.owner)
+	}
+	if len(relaxed) > 0 {
+		c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: relaxed})
+		if err != nil {
+			return nil, fmt.Errorf("usage: compiling the kept grants to services: %w", err)
+		}
+		prop.servicesRelaxed = c
 	}
 	if doc, err := keptB.Document(); err == nil {
 		if prop.keptC, err = policy.Compile(doc); err != nil {
@@ -271,6 +290,25 @@ func unrecordedKeys(st policy.Statement) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// withoutKeys returns a copy of st whose condition leaves out the entries
+// of keys.
+func withoutKeys(st policy.Statement, keys []string) policy.Statement {
+	out := st.Clone()
+	out.Condition = nil
+	for _, b := range st.Condition {
+		nb := policy.ConditionBlock{Operator: b.Operator}
+		for _, e := range b.Entries {
+			if !slices.ContainsFunc(keys, func(k string) bool { return policy.EqualName(k, e.Key) }) {
+				nb.Entries = append(nb.Entries, e)
+			}
+		}
+		if len(nb.Entries) > 0 {
+			out.Condition = append(out.Condition, nb)
+		}
+	}
 	return out
 }
 

@@ -151,7 +151,7 @@ func TestSuggestRolePathFromCloudTrail(t *testing.T) {
 	require.NoError(t, err)
 	log := logOf(entry{at: now.Add(-time.Hour), requester: etlSession1, op: "REST.PUT.OBJECT", key: "in/x.csv",
 		uri: "PUT /data-bucket/in/x.csv HTTP/1.1", status: 200})
-	rep := suggest(t, log, usage.Input{CloudTrail: []usage.Source{stringSource("trail.json", string(b))}}, nil)
+	rep := suggest(t, log, usage.Input{CloudTrail: []usage.Source{stringSource("trail.json", string(b))}, BucketPolicy: trailBucketPolicy(t)}, nil)
 	const role = "arn:aws:iam::111122223333:role/service/etl"
 	assert.Empty(t, rep.UnresolvedRoles)
 	require.NotNil(t, useOf(rep, role, "s3:PutObject"), "the server access log's use, under the issuer's ARN: %+v", rep.Used)

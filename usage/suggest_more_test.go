@@ -134,7 +134,7 @@ func TestSuggestAddedAndIdentityUnused(t *testing.T) {
 func TestSuggestCloudTrail(t *testing.T) {
 	b, err := os.ReadFile("testdata/cloudtrail-s3.json")
 	require.NoError(t, err)
-	in := usage.Input{BucketOwner: owner, CloudTrail: []usage.Source{stringSource("trail.json", string(b))}}
+	in := usage.Input{BucketOwner: owner, CloudTrail: []usage.Source{stringSource("trail.json", string(b))}, BucketPolicy: trailBucketPolicy(t)}
 	rep, err := usage.Suggest(t.Context(), "data-bucket", in, &usage.Options{Now: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	get := useOf(rep, "arn:aws:iam::111122223333:role/service/etl", "s3:GetObjectVersion")
@@ -154,6 +154,7 @@ func TestSuggestCloudTrail(t *testing.T) {
 	assert.NotNil(t, useOf(rep, "arn:aws:iam::111122223333:user/bob", "s3:PutObject"))
 	assert.Equal(t, 1, rep.Counts.Denied)
 	assert.Zero(t, rep.Replay.Broken, "%+v", rep.Replay.Breaks)
+	assert.Equal(t, 1, rep.Replay.Unverifiable, "CloudTrail's GetBucketAcl, allowed by the kept grant but for its aws:SourceArn")
 	// The other account's principal needs its side too: its identity
 	// proposal is not made (CloudTrail names only the account), so the
 	// bucket policy proof holds through the account grant.
@@ -265,4 +266,16 @@ func TestSuggestListingPrefixesFromTheCatalog(t *testing.T) {
 	assert.Empty(t, conds["s3:ListBucketMultipartUploads"])
 	assert.True(t, rep.Proved(), "%+v", rep.Replay.Breaks)
 	assert.Equal(t, 3, rep.Replay.Allowed)
+}
+
+// trailBucketPolicy is the grant a trail's bucket has for CloudTrail, under
+// aws:SourceArn as the CloudTrail user guide's bucket policy writes it
+// ("Amazon S3 bucket policy for CloudTrail").
+func trailBucketPolicy(t *testing.T) *policy.Document {
+	t.Helper()
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::data-bucket",
+	  "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:eu-west-1:111122223333:trail/main"}}}]}`))
+	require.NoError(t, err)
+	return doc
 }
