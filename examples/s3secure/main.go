@@ -23,7 +23,9 @@
 // are honoured, and -endpoint overrides them. Exit codes: 0 success and
 // nothing blocking found; 1 findings that block (FAIL, UNKNOWN, ERROR,
 // SECURITY_WARNING); 2 usage, input, setup (credentials, TLS, endpoint,
-// Region) or I/O error, with a one-line message and a hint on stderr.
+// Region) or I/O error, with a one-line message and a hint on stderr; 3 an
+// internal error (a bug in s3secure: a panic), one line on stderr, with the
+// stack trace only when S3SECURE_DEBUG is set.
 //
 // Run "s3secure help" for the list of commands.
 package main
@@ -37,6 +39,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -47,11 +50,17 @@ const (
 	exitOK       = 0 // success, nothing blocking found
 	exitFindings = 1 // findings that block: FAIL, UNKNOWN, ERROR, SECURITY_WARNING
 	exitUsage    = 2 // usage, input, setup or I/O error
+	exitInternal = 3 // an internal error: a panic, a bug in s3secure
 )
+
+// debugEnv, when set (to anything), makes an internal error print its
+// stack trace after the one line.
+const debugEnv = "S3SECURE_DEBUG"
 
 // exitCodesHelp is the exit code line every help text ends with.
 const exitCodesHelp = "exit codes: 0 ok; 1 blocking findings (FAIL, UNKNOWN, ERROR, SECURITY_WARNING); " +
-	"2 usage, input, setup (credentials, TLS, endpoint, Region) or I/O error"
+	"2 usage, input, setup (credentials, TLS, endpoint, Region) or I/O error; 3 internal error (a bug: please report it; " +
+	debugEnv + "=1 adds the stack trace)"
 
 // command is one subcommand. Each lives in its own file and registers itself
 // from an init function with [register].
@@ -100,8 +109,15 @@ func main() {
 	os.Exit(code)
 }
 
-// run is main without the process: tests call it directly.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// run is main without the process: tests call it directly. A panic in
+// the command's goroutine is one line on stderr and exitInternal, never a
+// trace (see internalError).
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			code = internalError(stderr, v, debug.Stack())
+		}
+	}()
 	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", progressTo: terminal(stderr)}
 	fs := flag.NewFlagSet("s3secure", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -366,4 +382,26 @@ func editDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// internalError reports a recovered panic: "s3secure: internal error:
+// VALUE (please report)" on one line, and the stack trace after it only
+// when debugEnv is set. The value and the trace pass through the redaction
+// every error message gets, and the secret key and session token of the
+// environment are cut out wherever they appear (a panic value can be any
+// value, credentials included).
+func internalError(stderr io.Writer, v any, stack []byte) int {
+	redact := func(s string) string {
+		for _, name := range []string{"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+			if secret := os.Getenv(name); len(secret) >= 8 {
+				s = strings.ReplaceAll(s, secret, "REDACTED")
+			}
+		}
+		return redactSecrets(s)
+	}
+	fmt.Fprintf(stderr, "s3secure: internal error: %s (please report)\n", redact(strings.Join(strings.Fields(fmt.Sprint(v)), " ")))
+	if os.Getenv(debugEnv) != "" {
+		fmt.Fprint(stderr, redact(string(stack)))
+	}
+	return exitInternal
 }
