@@ -436,3 +436,48 @@ func TestAdversarialServiceUseIsNeverAnUnconditionedGrant(t *testing.T) {
 		})
 	}
 }
+
+// cutReader returns its input, then err: a connection that drops.
+type cutReader struct {
+	r   io.Reader
+	err error
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err == io.EOF {
+		return n, c.err
+	}
+	return n, err
+}
+
+// A read that fails mid-file is a *ReadError, which stops the run, also
+// when the failure is io.ErrUnexpectedEOF (what a body cut short of its
+// Content-Length gives) and the JSON decoder, or gzip, reports it as a
+// truncated file: it was counted as one malformed line, and the run went on
+// with part of the logs. A file that is itself truncated stays a malformed
+// line.
+func TestAdversarialCloudTrailReadCutShortIsAReadError(t *testing.T) {
+	ev := trailEvent("GetObject", `{"bucketName":"data-bucket","key":"k"}`, "")
+	full := `{"Records":[` + ev + ",\n" + ev + `]}`
+	half := full[:len(full)/2]
+	for name, input := range map[string]string{"plain": half, "gzip": gzipString(t, full)[:len(gzipString(t, full))/2]} {
+		t.Run(name, func(t *testing.T) {
+			_, err := usage.ParseCloudTrail(&cutReader{strings.NewReader(input), io.ErrUnexpectedEOF}, "trail.json", func(*usage.Record) error { return nil })
+			var re *usage.ReadError
+			require.ErrorAs(t, err, &re)
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		})
+	}
+	stats, err := usage.ParseCloudTrail(strings.NewReader(half), "trail.json", func(*usage.Record) error { return nil })
+	require.NoError(t, err, "a truncated file, read whole")
+	assert.Equal(t, 1, stats.Malformed)
+
+	// Through Suggest: the run stops.
+	src := usage.Stream("trail.json", func(context.Context) (io.ReadCloser, error) {
+		return io.NopCloser(&cutReader{strings.NewReader(half), io.ErrUnexpectedEOF}), nil
+	})
+	_, err = usage.Suggest(t.Context(), "data-bucket", usage.Input{BucketOwner: owner, CloudTrail: []usage.Source{src}}, &usage.Options{Now: now})
+	var re *usage.ReadError
+	require.ErrorAs(t, err, &re)
+}

@@ -110,7 +110,8 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // for the next one.
 //
 // Errors: a [*ReadError] for a failed read (or a broken gzip stream), or fn's error, returned as
-// is. The stats are valid in every case.
+// is; a read that r fails, io.ErrUnexpectedEOF included (a body cut short),
+// is a failed read, not a truncated file. The stats are valid in every case.
 func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseStats, error) {
 	stats := &ParseStats{}
 	r, err := maybeGunzip(r)
@@ -125,6 +126,12 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 		return dec.Token()
 	}
 	broken := func(err error) (*ParseStats, error) {
+		if lc.err != nil {
+			// The read failed (a connection cut short gives
+			// io.ErrUnexpectedEOF, as the decoder does for a truncated
+			// file; so does a broken gzip stream): not the file's fault.
+			return stats, &ReadError{Object: file, Err: lc.err}
+		}
 		if errors.Is(err, errRecordTooLarge) {
 			stats.Lines++
 			stats.malformed(file, lc.valueLine(dec.InputOffset()), "a value larger than 1 MiB: the rest of the file is not read")
@@ -135,9 +142,6 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 			stats.Lines++
 			stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file or truncated: "+jsonReason(err))
 			return stats, nil
-		}
-		if lc.err != nil {
-			return stats, &ReadError{Object: file, Err: lc.err}
 		}
 		stats.Lines++
 		stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file: "+jsonReason(err))
