@@ -46,6 +46,9 @@
 // Requester Pays target or one with a default Object Lock retention
 // period, as S3 delivers none. [SignWithClock] signs a
 // client's requests with the fake's clock, for traffic after Advance.
+// Every response's Date is the fake clock's time, as S3's is S3's: an SDK
+// client that retries corrects its clock skew from a RequestTimeTooSkewed
+// answer, and every SDK client signs its later requests with that offset.
 //
 // Buckets start in one of two states ([BucketState]): [StateAWSDefault] (all
 // Block Public Access flags on, BucketOwnerEnforced, SSE-S3 with SSE-C
