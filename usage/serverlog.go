@@ -22,7 +22,7 @@ const maxLineLength = 1 << 20
 // The format is the documented one: space-separated fields, "-" for an
 // absent value, the time in brackets ("[06/Feb/2019:00:00:38 +0000]"), the
 // Request-URI, Referer and User-Agent in double quotes (a backslash escapes a
-// quote inside them); the trailing fields (Version Id, Host Id, Signature
+// quote inside them) or a bare "-"; the trailing fields (Version Id, Host Id, Signature
 // Version, Cipher Suite, Authentication Type, Host Header, TLS version,
 // Access Point ARN, ACL Required) may be missing, and fields S3 adds after
 // them are ignored. The Key is URL-decoded; VersionID and, for a listing,
@@ -32,8 +32,8 @@ const maxLineLength = 1 << 20
 //
 // A line that cannot be read (too few fields, an unterminated quote, a bad
 // time or status, a bad escape in the key, a Request-URI that is neither
-// "-" nor "METHOD TARGET HTTP/version", fewer than the four quotes of the
-// Referer and User-Agent after the error code) is counted in the returned
+// "-" nor "METHOD TARGET HTTP/version", a line that ends before the
+// User-Agent or inside it) is counted in the returned
 // stats, with its file and line, and skipped: it never stops the run. The record
 // passed to fn is reused for the next line: copy what you keep (its strings
 // are its own and may be kept as they are). [ServerAccessLogScanner] reads
@@ -449,8 +449,11 @@ func (p *salParser) parse(s string, line int) string {
 	}
 	// Four sizes and times, then the quoted Referer and User-Agent: a line
 	// cut before the User-Agent's closing quote has fewer than four quotes.
+	// S3 also writes either as a bare "-" (the per-key records of a
+	// DeleteObjects, BATCH.DELETE.OBJECT, have all three: Request-URI,
+	// Referer and User-Agent), which the fields themselves tell.
 	rest := s[b:]
-	if strings.Count(rest, `"`) < 4 {
+	if strings.Count(rest, `"`) < 4 && !throughUserAgent(rest) {
 		return "line ends before the User-Agent"
 	}
 	r.detailRaw = rest
@@ -474,6 +477,34 @@ func (p *salParser) parse(s string, line int) string {
 		r.VersionID = dash(f[detailVersionID])
 	}
 	return ""
+}
+
+// throughUserAgent reports whether rest, the line after the error code,
+// holds the four sizes and times and then the Referer and the User-Agent,
+// each quoted (and closed) or bare.
+func throughUserAgent(rest string) bool {
+	i := 0
+	for range 4 {
+		_, b, ok := nextField(rest, i)
+		if !ok {
+			return false
+		}
+		i = b
+	}
+	for range 2 {
+		for i < len(rest) && rest[i] == ' ' {
+			i++
+		}
+		if i >= len(rest) {
+			return false
+		}
+		_, next, reason := quotedField(rest, i)
+		if reason != "" {
+			return false
+		}
+		i = next
+	}
+	return true
 }
 
 // principal returns the cached principal of the requester field (after
