@@ -32,8 +32,8 @@
 // To learn who outside your account can reach a bucket, use
 // [github.com/s3secure/s3secure/analyzer]: IAM Access Analyzer findings for
 // S3 from Go, and an offline analyzer that computes the same kind of findings
-// from a bucket's policy, ACL, Block Public Access and access points without
-// Access Analyzer.
+// from a bucket's policy, ACL, Block Public Access, access points and
+// Multi-Region Access Points without Access Analyzer.
 //
 // The command-line tool in examples/s3secure exposes all of it, and
 // examples/quickstart tells the whole story against the embedded in-memory

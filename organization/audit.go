@@ -54,7 +54,8 @@ type Options struct {
 	TrustedKMSKeyAccounts []string
 	// AccountControls adds the account-level controls: S3.1 (account Block
 	// Public Access, once per account; it also judges public access with
-	// the account's settings), and per Region S3.19 and the access point
+	// the account's settings), S3.24 (Multi-Region Access Points, once per
+	// account: they are global), and per Region S3.19 and the access point
 	// checks and S3.22/S3.23 (CloudTrail data events).
 	AccountControls bool
 
@@ -219,7 +220,7 @@ func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSA
 		Unreachable: func(a AccountInfo, reason string) []Row {
 			rows := []Row{accessRow(a, "", securebucket.StatusUnknown, reason)}
 			if o.AccountControls {
-				for _, c := range append([]securebucket.Control{securebucket.ControlAccountBPA}, perRegion...) {
+				for _, c := range append([]securebucket.Control{securebucket.ControlAccountBPA, securebucket.ControlMultiRegionAccessPointBPA}, perRegion...) {
 					rows = append(rows, controlRow(a, "", a.ID, c, securebucket.StatusUnknown, "the account could not be audited: "+reason))
 				}
 			}
@@ -255,6 +256,20 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 	if o.AccountControls {
 		control = o.Clients.s3control(a.Config)
 		rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID)))
+		// Multi-Region Access Points are global (their control plane is in
+		// us-west-2 alone): S3.24 once per account.
+		mraps, _ := control.(securebucket.MultiRegionAccessPointAPI)
+		mr, err := securebucket.AuditMultiRegionAccessPoints(ctx, mraps, info.ID, nil)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			rows = append(rows, controlRow(info, "", info.ID, securebucket.ControlMultiRegionAccessPointBPA, securebucket.StatusUnknown,
+				"Multi-Region Access Points could not be audited: "+errorText(err)))
+		}
+		for _, r := range mr {
+			rows = append(rows, accountResultRow(info, "", r))
+		}
 		regions, problems := accountRegions(ctx, a, o)
 		for _, p := range problems {
 			for _, c := range perRegion {

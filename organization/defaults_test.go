@@ -52,7 +52,7 @@ func ExampleRolePolicy() {
 		fmt.Println(s.Sid, len(s.Action), "actions")
 	}
 	// Output:
-	// S3ReadConfiguration 15 actions
+	// S3ReadConfiguration 17 actions
 	// CloudTrailReadTrails 3 actions
 	// AccountListRegions 1 actions
 	// IAMReadAccessKeys 3 actions

@@ -44,7 +44,8 @@
 // as account:ListRegions (the AWS Account Management API, which answers
 // for the caller's own account without any organization setting) lists
 // them; EC2 DescribeRegions would need the much larger EC2 client for the
-// same answer.
+// same answer. Multi-Region Access Points are global (their control plane
+// is in us-west-2 alone): S3.24 is audited once per account.
 //
 // # Checkpoints and shards
 //

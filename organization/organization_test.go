@@ -141,6 +141,15 @@ func TestAudit(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"eu-west-1", "us-east-1"}, regions, "trails audited in each enabled Region, not the disabled one")
+	var s24 []organization.Row
+	for _, row := range good.Rows {
+		if row.Control == securebucket.ControlMultiRegionAccessPointBPA {
+			s24 = append(s24, row)
+		}
+	}
+	require.Len(t, s24, 1, "S3.24 once per account: Multi-Region Access Points are global")
+	assert.Equal(t, securebucket.StatusNotApplicable, s24[0].Status, s24[0].Message)
+	assert.Equal(t, securebucket.SeverityHigh, s24[0].Severity)
 
 	for _, id := range []string{acctNoRole, acctExternal} {
 		r := m[id]
@@ -152,6 +161,7 @@ func TestAudit(t *testing.T) {
 			assert.Contains(t, row.Message, "arn:aws:iam::"+id+":role/"+role)
 		}
 		assert.True(t, hasRow(r, id, securebucket.ControlAccountBPA, securebucket.StatusUnknown))
+		assert.True(t, hasRow(r, id, securebucket.ControlMultiRegionAccessPointBPA, securebucket.StatusUnknown))
 	}
 	sus := m[acctSuspended]
 	assert.Equal(t, organization.Skipped, sus.Status)

@@ -16,13 +16,14 @@ var auditOperations = []string{
 	"GetBucketLogging", "GetBucketVersioning", "GetBucketAcl", "GetObjectLockConfiguration", "GetBucketLocation",
 	"GetBucketLifecycleConfiguration",
 	"s3control:GetPublicAccessBlock", "s3control:ListAccessPoints", "s3control:GetAccessPoint", "s3control:GetAccessPointPolicy",
+	"s3control:ListMultiRegionAccessPoints", "s3control:GetMultiRegionAccessPoint",
 }
 
 // RolePolicy returns the identity policy the member role (Options.Role)
 // needs, and nothing more: read-only S3 configuration (the bucket controls,
-// account Block Public Access, access points), CloudTrail's trail
-// settings (S3.22/S3.23), account:ListRegions (the enabled Regions), and
-// the IAM listings of the access-key report. It is built with
+// account Block Public Access, access points, Multi-Region Access Points),
+// CloudTrail's trail settings (S3.22/S3.23), account:ListRegions (the
+// enabled Regions), and the IAM listings of the access-key report. It is built with
 // [policy.Builder], which refuses wildcard actions; Resource is "*"
 // (AllowWildcardResources) because the audit reads every bucket and
 // account-level setting, which no narrower ARN names. Attach it to a role

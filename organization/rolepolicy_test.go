@@ -73,7 +73,7 @@ func TestRolePolicyCoversEveryCall(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, controlCalled, 2, "the account's Block Public Access and its access points")
 	for _, a := range []string{"s3:GetLifecycleConfiguration", "s3:GetAccountPublicAccessBlock", "s3:ListAccessPoints", "s3:GetAccessPoint",
-		"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "account:ListRegions", "iam:ListAccessKeys"} {
+		"s3:ListMultiRegionAccessPoints", "s3:GetMultiRegionAccessPoint", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "account:ListRegions", "iam:ListAccessKeys"} {
 		assert.Contains(t, granted, a)
 	}
 }

@@ -51,15 +51,18 @@ const (
 
 // AccountResult is the result of one account-level control: S3.1 (account
 // Block Public Access), S3.19 and the access point checks (one result per
-// access point), S3.22 and S3.23 (CloudTrail data events). It is a
+// access point), S3.24 (one per Multi-Region Access Point), S3.22 and S3.23
+// (CloudTrail data events). It is a
 // [ControlResult] (Bucket set only for a bucket-scoped check) plus the
-// resource that was checked. Status is PASS, FAIL or UNKNOWN: a setting
-// that cannot be read (access denied, an endpoint without the API, a
-// network error) is UNKNOWN, never PASS.
+// resource that was checked. Status is PASS, FAIL or UNKNOWN (and
+// NOT_APPLICABLE for S3.24 in an account without Multi-Region Access
+// Points): a setting that cannot be read (access denied, an endpoint
+// without the API, a network error) is UNKNOWN, never PASS.
 type AccountResult struct {
 	ControlResult
-	// Resource is what was checked: the account id, an access point ARN,
-	// "arn:aws:s3:::BUCKET" for a bucket-scoped data events check.
+	// Resource is what was checked: the account id, an access point or
+	// Multi-Region Access Point ARN, "arn:aws:s3:::BUCKET" for a
+	// bucket-scoped data events check.
 	Resource string
 }
 
@@ -635,18 +638,23 @@ var _ AccountAuditControlAPI = (*s3control.Client)(nil)
 // the whole account.
 type AccountAuditOptions struct {
 	// Bucket limits the access point audit to that bucket's access points
-	// and checks CloudTrail data events for that bucket instead of all
-	// buckets. Account Block Public Access is checked either way.
+	// and Multi-Region Access Points, and checks CloudTrail data events for
+	// that bucket instead of all buckets. Account Block Public Access is
+	// checked either way.
 	Bucket string
 }
 
 // AuditAccount runs every account-level check and returns the results in
 // a stable order: S3.1 (account Block Public Access), the access point
 // checks (S3.19 and the network origin and policy checks, per access
-// point), then S3.22 and S3.23 (CloudTrail data events).
+// point), S3.24 (per Multi-Region Access Point, see
+// [AuditMultiRegionAccessPoints]), then S3.22 and S3.23 (CloudTrail data
+// events).
 //
 // control or trails may be nil (or a nil *Client) when the endpoint has no
-// such service: the checks that need it are UNKNOWN, never PASS.
+// such service: the checks that need it are UNKNOWN, never PASS. S3.24
+// needs control to be a [MultiRegionAccessPointAPI] too (a
+// *s3control.Client is); otherwise it is UNKNOWN.
 //
 // AuditAccount returns [ErrInvalidAccountID] or [ErrInvalidOptions] before
 // any request. It stops at the first read that meets a setup problem
@@ -680,6 +688,17 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 		return nil, err
 	}
 	results = append(results, apResults...)
+	// Multi-Region Access Points: a client without their operations (the
+	// interface predates them) gives UNKNOWN, never PASS.
+	var mraps MultiRegionAccessPointAPI
+	if m, ok := control.(MultiRegionAccessPointAPI); ok && !acctIsNil(control) {
+		mraps = m
+	}
+	mrapResults, err := AuditMultiRegionAccessPoints(ctx, mraps, accountID, &MultiRegionAccessPointAuditOptions{Bucket: opts.Bucket})
+	if err != nil {
+		return nil, err
+	}
+	results = append(results, mrapResults...)
 	ctResults, err := AuditDataEvents(ctx, trails, &DataEventsAuditOptions{Bucket: opts.Bucket})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/s3secure/s3secure/s3securetest"
 	"github.com/s3secure/s3secure/securebucket"
@@ -127,4 +128,40 @@ func ExamplePlanDataEvents() {
 	// trail arn:aws:cloudtrail:us-east-1:111122223333:trail/main: will log S3 object-level read and write data events for all buckets in the account. CloudTrail charges for data events per event delivered (see https://aws.amazon.com/cloudtrail/pricing/); busy buckets produce many events.
 	// S3.22 PASS multi-Region trail main logs S3 object-level write events for all buckets
 	// S3.23 PASS multi-Region trail main logs S3 object-level read events for all buckets
+}
+
+// Security Hub S3.24: one result per Multi-Region Access Point, FAIL when
+// any of its Block Public Access settings is off. The settings cannot be
+// changed after creation, so a failing one must be replaced. The calls go
+// to us-west-2, the only Region that serves Multi-Region Access Points,
+// whatever the client's Region.
+func ExampleAuditMultiRegionAccessPoints() {
+	ctx := context.Background()
+	srv, s3c, err := startAWS(false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	ctl := s3control.NewFromConfig(srv.Config) // against AWS: s3control.NewFromConfig(cfg)
+	account := srv.AccountID
+
+	rs, _ := securebucket.AuditMultiRegionAccessPoints(ctx, ctl, account, nil)
+	fmt.Println(rs[0].Status, rs[0].Message)
+
+	createBucket(ctx, s3c, "global-data")
+	// DANGER: a Multi-Region Access Point created with RestrictPublicBuckets
+	// off can never have it turned on.
+	_, _ = ctl.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: aws.String(account),
+		Details: &s3ctltypes.CreateMultiRegionAccessPointInput{Name: aws.String("global"), Regions: []s3ctltypes.Region{{Bucket: aws.String("global-data")}},
+			PublicAccessBlock: &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true),
+				BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(false)}}},
+		func(o *s3control.Options) { o.Region = "us-west-2" })
+	rs, _ = securebucket.AuditMultiRegionAccessPoints(ctx, ctl, account, nil)
+	for _, r := range rs {
+		fmt.Println(r.Control, r.Status, strings.HasSuffix(r.Resource, ".mrap"), r.Message)
+	}
+	// Output:
+	// NOT_APPLICABLE no Multi-Region Access Points (Security Hub reports S3.24 per Multi-Region Access Point)
+	// S3.24 FAIL true Block Public Access off: RestrictPublicBuckets; it cannot be changed after creation: replace the Multi-Region Access Point
 }

@@ -298,7 +298,7 @@ func TestAuditAccount(t *testing.T) {
 	for _, r := range rs {
 		ids = append(ids, string(r.Control)+"="+string(r.Status))
 	}
-	assert.Equal(t, []string{"S3.1=PASS", "S3.19=PASS", "S3.22=FAIL", "S3.23=FAIL"}, ids)
+	assert.Equal(t, []string{"S3.1=PASS", "S3.19=PASS", "S3.24=NOT_APPLICABLE", "S3.22=FAIL", "S3.23=FAIL"}, ids)
 	for _, r := range rs {
 		assert.Equal(t, e.account, r.Resource, "account-wide results name the account")
 	}

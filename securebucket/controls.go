@@ -92,13 +92,26 @@ func AllControls() []Control {
 	return append(DefaultControls(), ControlLogging, ControlObjectLock, ControlKMS, ControlKMSKeyAccount, ControlMFADelete)
 }
 
+// accountControlTable describes account controls that are not bucket
+// controls ([Audit] refuses them); it is immutable.
+var accountControlTable = map[Control]controlInfo{
+	ControlMultiRegionAccessPointBPA: {mrapTitleBPA, SeverityHigh, "", 0},
+}
+
+func infoOf(c Control) controlInfo {
+	if i, ok := controlTable[c]; ok {
+		return i
+	}
+	return accountControlTable[c]
+}
+
 // Title returns the control's title, or "" for an unknown control.
-func (c Control) Title() string { return controlTable[c].title }
+func (c Control) Title() string { return infoOf(c).title }
 
 // Severity returns the control's Security Hub severity (CRITICAL, HIGH,
 // MEDIUM or LOW), or "" for an unknown control.
-func (c Control) Severity() string { return controlTable[c].severity }
+func (c Control) Severity() string { return infoOf(c).severity }
 
 // CIS returns the CIS AWS Foundations Benchmark (v3.0.0) recommendation the
 // control maps to, or "".
-func (c Control) CIS() string { return controlTable[c].cis }
+func (c Control) CIS() string { return infoOf(c).cis }

@@ -12,9 +12,10 @@
 // every bucket the caller can list, returning PASS, FAIL, UNKNOWN or
 // NOT_APPLICABLE per control with its Security Hub id, severity and CIS
 // recommendation. Account-wide controls (account Block Public Access,
-// access points, CloudTrail data events) are in the same package:
-// [AuditAccount] checks them all, [SetAccountPublicAccessBlock],
-// [CreateAccessPoint] and [PlanDataEvents] change them. With
+// access points, Multi-Region Access Points, CloudTrail data events) are in
+// the same package: [AuditAccount] checks them all,
+// [SetAccountPublicAccessBlock], [CreateAccessPoint] and [PlanDataEvents]
+// change them. With
 // [AuditOptions].AccountControl, Audit and AuditAll also report S3.1 and
 // judge public access with the account's Block Public Access settings
 // combined with the bucket's, as S3 does.

@@ -220,8 +220,8 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 		return nil, err
 	}
 	opts := &analyzer.FetchOptions{Owner: account, Analyze: ao}
-	// The account's Block Public Access and the access points come from
-	// S3 Control. An endpoint without it (an S3-compatible store) leaves
+	// The account's Block Public Access, the access points and the
+	// Multi-Region Access Points come from S3 Control. An endpoint without it (an S3-compatible store) leaves
 	// the account setting read as all off, which reports more, never less.
 	if _, err := control.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(account)}); err == nil ||
 		hasCode(err, "NoSuchPublicAccessBlockConfiguration") {
@@ -230,7 +230,7 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 		return nil, err
 	} else {
 		fmt.Fprintf(g.stderr, "s3secure: note: S3 Control could not be read (%s): the account's Block Public Access is taken as off "+
-			"(this reports more, never less) and access points are not listed\n", oneLine(err))
+			"(this reports more, never less), and access points and Multi-Region Access Points are not listed: access through them is not reported\n", oneLine(err))
 	}
 	if len(buckets) == 1 {
 		return analyzer.AnalyzeBucket(ctx, s3c, buckets[0], opts)

@@ -39,7 +39,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	bucket := fs.String("bucket", "", "bucket to audit")
 	all := fs.Bool("all", false, "audit every bucket the credentials can list")
 	accountControls := fs.Bool("account-controls", false,
-		"add the account-level controls (S3.1 account Block Public Access, S3.19 access points, S3.22/S3.23 CloudTrail data events) "+
+		"add the account-level controls (S3.1 account Block Public Access, S3.19 access points, S3.24 Multi-Region Access Points, S3.22/S3.23 CloudTrail data events) "+
 			"and judge public access with the account's settings")
 	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
 	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
@@ -252,7 +252,7 @@ func parseControls(v string) ([]securebucket.Control, error) {
 		}
 		if slices.Contains(accountControlIDs, c) {
 			return nil, fmt.Errorf("audit: -controls: %s is an account control, not a bucket control: -account-controls adds the account controls "+
-				"(S3.1, S3.19, S3.22, S3.23 and s3secure's access point checks)", c)
+				"(S3.1, S3.19, S3.24, S3.22, S3.23 and s3secure's access point checks)", c)
 		}
 		hint := ""
 		if near := closest(string(c), names); near != "" {
@@ -266,8 +266,8 @@ func parseControls(v string) ([]securebucket.Control, error) {
 // accountControlIDs are the controls AuditAccount reports, which
 // -account-controls adds (-controls selects among the bucket controls).
 var accountControlIDs = []securebucket.Control{securebucket.ControlAccountBPA, securebucket.ControlAccessPointBPA,
-	securebucket.ControlAccessPointOrigin, securebucket.ControlAccessPointPolicy, securebucket.ControlDataEventsWrite,
-	securebucket.ControlDataEventsRead}
+	securebucket.ControlAccessPointOrigin, securebucket.ControlAccessPointPolicy, securebucket.ControlMultiRegionAccessPointBPA,
+	securebucket.ControlDataEventsWrite, securebucket.ControlDataEventsRead}
 
 // splitList is a comma-separated flag value's items, none for "".
 func splitList(s string) []string {

@@ -10,11 +10,12 @@ import (
 )
 
 // accountControls are the account-level rows "audit -account" adds.
-var accountControls = []string{"S3.1", "S3.19", "S3.22", "S3.23"}
+var accountControls = []string{"S3.1", "S3.19", "S3.24", "S3.22", "S3.23"}
 
 // TestAuditAllWithAccountLocal: "audit -all -account-controls" on the embedded fake
 // prints the account-level results (S3.1 account Block Public Access, S3.19
-// access points, S3.22/S3.23 CloudTrail data events) beside every bucket's,
+// access points, S3.24 Multi-Region Access Points, S3.22/S3.23 CloudTrail
+// data events) beside every bucket's,
 // and the embedded account's missing account Block Public Access fails.
 func TestAuditAllWithAccountLocal(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-all", "-account-controls")

@@ -33,11 +33,14 @@ func ocsfProduct() ocsf.Product {
 }
 
 // ocsfResource describes what an audit result is about: a bucket, an
-// access point (by ARN) or the account (by id).
+// access point or Multi-Region Access Point (by ARN; the latter's has no
+// Region: arn:aws:s3::ACCOUNT:accesspoint/ALIAS) or the account (by id).
 func ocsfResource(resource string) ocsf.Resource {
 	switch {
 	case policy.IsAccountID(resource):
 		return ocsf.Resource{UID: "AWS::::Account:" + resource, Name: resource, Type: "AWS::::Account"}
+	case strings.HasPrefix(resource, "arn:aws:s3::") && strings.Contains(resource, ":accesspoint/"):
+		return ocsf.Resource{UID: resource, Name: resource[strings.LastIndex(resource, "/")+1:], Type: "AWS::S3::MultiRegionAccessPoint"}
 	case strings.Contains(resource, ":accesspoint/"):
 		return ocsf.Resource{UID: resource, Name: resource[strings.LastIndex(resource, "/")+1:], Type: "AWS::S3::AccessPoint"}
 	case strings.HasPrefix(resource, "arn:"):
