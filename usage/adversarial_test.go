@@ -18,7 +18,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/securebucket"
 	"github.com/s3secure/s3secure/usage"
 )
 
@@ -532,5 +534,40 @@ func TestAdversarialBatchDeleteRecordsUnquotedDashes(t *testing.T) {
 	del2 := useOf(rep, alice, "s3:DeleteObject")
 	require.NotNil(t, del2, "%+v", rep.Used)
 	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/tmp/a", "arn:aws:s3:::data-bucket/tmp/b"}, del2.Resources)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}
+
+// End to end on the fake: a role's DeleteObjects is proposed, per key, from
+// the BATCH.DELETE.OBJECT records the fake writes as S3 does, and the
+// proof holds.
+func TestAdversarialDeleteObjectsEndToEnd(t *testing.T) {
+	ctx := t.Context()
+	f := s3fake.Start(t, nil)
+	c := f.OwnerClient()
+	for _, b := range []string{"data", "logs"} {
+		require.NoError(t, f.CreateBucket(b, s3fake.StateAWSDefault))
+	}
+	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{ExpectedBucketOwner: f.AccountID(),
+		Logging: &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"}})
+	require.NoError(t, err)
+	role := f.AddRole("", "cleaner", "run-1")
+	cleaner := f.Client(role)
+	for _, k := range []string{"tmp/a", "tmp/b"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String(k), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	_, err = cleaner.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("data"), Delete: &s3types.Delete{Objects: []s3types.ObjectIdentifier{
+		{Key: aws.String("tmp/a")}, {Key: aws.String("tmp/b")}}}})
+	require.NoError(t, err)
+	require.NoError(t, f.FlushAccessLogs())
+
+	src, err := usage.S3Location(c, "s3://logs/data/")
+	require.NoError(t, err)
+	rep, err := usage.Suggest(ctx, "data", usage.Input{BucketOwner: f.AccountID(), Policy: c, ServerAccessLogs: []usage.Source{src}}, nil)
+	require.NoError(t, err)
+	require.Zero(t, rep.ServerAccessLogs.Malformed, "%v", rep.ServerAccessLogs.Errors)
+	del := useOf(rep, "arn:aws:iam::"+f.AccountID()+":role/cleaner", "s3:DeleteObject")
+	require.NotNil(t, del, "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws:s3:::data/tmp/a", "arn:aws:s3:::data/tmp/b"}, del.Resources)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
 }

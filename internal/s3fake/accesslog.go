@@ -55,7 +55,13 @@ type logRecorder struct {
 	status int
 	bytes  int64
 	errDoc []byte
+	// batch are the keys a DeleteObjects deleted, each logged as a record
+	// of its own (BATCH.DELETE.OBJECT) after the request's.
+	batch []batchKey
 }
+
+// batchKey is one key (and version) of a DeleteObjects.
+type batchKey struct{ key, version string }
 
 func (l *logRecorder) WriteHeader(code int) {
 	if l.status == 0 {
@@ -106,6 +112,9 @@ func (s *Server) accessLogFinish(e *accessLogEntry, rt route, p Principal, res *
 	_ = s.deliverAccessLogs(false)
 	if logging {
 		line := s.accessLogLine(e, rt, p, res, owner)
+		for _, k := range e.rec.batch {
+			line = append(line, s.batchDeleteLine(e, rt, p, res, owner, k)...)
+		}
 		s.logs.mu.Lock()
 		if s.logs.batches == nil {
 			s.logs.batches = map[string]*logBatch{}
@@ -242,6 +251,40 @@ func (s *Server) deliver(source string, bt *logBatch, now time.Time) error {
 // value that does not apply, the time in brackets, the Request-URI,
 // Referer and User-Agent quoted.
 func (s *Server) accessLogLine(e *accessLogEntry, rt route, p Principal, res *presign.Verified, owner string) []byte {
+	return joinLogFields(s.accessLogFields(e, rt, p, res, owner))
+}
+
+// batchDeleteLine is the record of one key a DeleteObjects deleted, as S3
+// writes it: operation BATCH.DELETE.OBJECT, the key and version, status
+// 204, and the Request-URI, Referer and User-Agent a bare "-" (real logs,
+// as in noobaa-core's S3 log replication tests).
+func (s *Server) batchDeleteLine(e *accessLogEntry, rt route, p Principal, res *presign.Verified, owner string, k batchKey) []byte {
+	f := s.accessLogFields(e, rt, p, res, owner)
+	f[logOperation], f[logKeyField], f[logRequestURI] = "BATCH.DELETE.OBJECT", dashIfEmpty(logKey(k.key)), "-"
+	f[logStatus], f[logErrorCode], f[logBytesSent], f[logObjectSize], f[logTurnAround] = "204", "-", "-", "-", "-"
+	f[logReferer], f[logUserAgent], f[logVersionID] = "-", "-", dashIfEmpty(k.version)
+	return joinLogFields(f)
+}
+
+func joinLogFields(f []string) []byte { return append([]byte(strings.Join(f, " ")), '\n') }
+
+// The fields of a record that batchDeleteLine rewrites, by index.
+const (
+	logOperation  = 6
+	logKeyField   = 7
+	logRequestURI = 8
+	logStatus     = 9
+	logErrorCode  = 10
+	logBytesSent  = 11
+	logObjectSize = 12
+	logTurnAround = 14
+	logReferer    = 15
+	logUserAgent  = 16
+	logVersionID  = 17
+)
+
+// accessLogFields are the fields of a request's record.
+func (s *Server) accessLogFields(e *accessLogEntry, rt route, p Principal, res *presign.Verified, owner string) []string {
 	r := e.r
 	level := s3log.Bucket
 	if rt.key != "" {
@@ -307,7 +350,7 @@ func (s *Server) accessLogLine(e *accessLogEntry, rt route, p Principal, res *pr
 		quoteLog(dashIfEmpty(r.Header.Get("Referer"))), quoteLog(dashIfEmpty(r.Header.Get("User-Agent"))), version, e.hid,
 		sigVersion, cipher, authType, dashIfEmpty(r.Host), tlsVersion, "-", "-",
 	}
-	return append([]byte(strings.Join(fields, " ")), '\n')
+	return fields
 }
 
 func dashIfEmpty(s string) string {
@@ -329,4 +372,23 @@ func logKey(key string) string {
 // quoteLog quotes a field, escaping backslashes and quotes in it.
 func quoteLog(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// deletedKeys returns the keys (and versions) a DeleteObjects body names,
+// in its order.
+func deletedKeys(body []byte) []batchKey {
+	var del struct {
+		Objects []struct {
+			Key       string `xml:"Key"`
+			VersionID string `xml:"VersionId"`
+		} `xml:"Object"`
+	}
+	if xml.Unmarshal(body, &del) != nil {
+		return nil
+	}
+	out := make([]batchKey, 0, len(del.Objects))
+	for _, o := range del.Objects {
+		out = append(out, batchKey{key: o.Key, version: o.VersionID})
+	}
+	return out
 }

@@ -271,7 +271,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 			break
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		s.passThrough(w, r)
+		if st := s.passThrough(w, r); st == http.StatusOK {
+			if lr, ok := w.(*logRecorder); ok {
+				lr.batch = deletedKeys(body)
+			}
+		}
 		return
 	case "PutObject", "CopyObject", "CreateMultipartUpload":
 		if rt.op == "CopyObject" {
