@@ -571,3 +571,25 @@ func TestAdversarialDeleteObjectsEndToEnd(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:s3:::data/tmp/a", "arn:aws:s3:::data/tmp/b"}, del.Resources)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
 }
+
+// A DeleteObjects that names a key's version needs s3:DeleteObjectVersion
+// for it (DeleteObjects' VersionRequired in policy's catalog). Its per-key
+// record has no Request-URI to read a versionId from: the version is in the
+// Version Id field ("The version ID in the request", S3 user guide, "Amazon
+// S3 server access log format"), as for the GET half of a copy. It was
+// read from the Request-URI alone, so the proposal granted s3:DeleteObject
+// and the proof allowed a version delete S3 refuses.
+func TestAdversarialBatchDeleteOfAVersion(t *testing.T) {
+	at := now.Add(-time.Hour)
+	line := func(key, version string) string {
+		l := entry{at, "", alice, "BATCH.DELETE.OBJECT", key, "-", 204}.String()
+		return strings.Replace(l, `"-" 204 - - - 1 1 "-" "aws-sdk-go-v2" -`, `- 204 - - - 1 - - - `+version, 1)
+	}
+	rep := suggest(t, line("tmp/a", "3HL4kqtJvjVBH40Nrjfkd")+"\n"+line("tmp/b", "-")+"\n", usage.Input{}, nil)
+	require.Zero(t, rep.ServerAccessLogs.Malformed, "%v", rep.ServerAccessLogs.Errors)
+	ver := useOf(rep, alice, "s3:DeleteObjectVersion")
+	require.NotNil(t, ver, "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/tmp/a"}, ver.Resources)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/tmp/b"}, useOf(rep, alice, "s3:DeleteObject").Resources)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}

@@ -27,7 +27,8 @@ const maxLineLength = 1 << 20
 // Access Point ARN, ACL Required) may be missing, and fields S3 adds after
 // them are ignored. The Key is URL-decoded; VersionID and, for a listing,
 // ListPrefix come from the Request-URI's query (for the GET half of a copy,
-// REST.COPY.OBJECT_GET, from the Version Id field). The fields after the
+// REST.COPY.OBJECT_GET, and a key of a DeleteObjects, BATCH.DELETE.OBJECT,
+// from the Version Id field). The fields after the
 // error code are read by [Record.Detail] when asked for.
 //
 // A line that cannot be read (too few fields, an unterminated quote, a bad
@@ -469,9 +470,11 @@ func (p *salParser) parse(s string, line int) string {
 		}
 		r.VersionID = p.lastVersion
 	}
-	if strings.HasSuffix(r.Operation, "_GET") {
+	if strings.HasSuffix(r.Operation, "_GET") || r.Operation == "BATCH.DELETE.OBJECT" {
 		// The GET half of a copy (REST.COPY.OBJECT_GET): the Request-URI is
-		// the copy's, the Version Id field the source's.
+		// the copy's, the Version Id field the source's. A key of a
+		// DeleteObjects (BATCH.DELETE.OBJECT) has no Request-URI ("-"):
+		// the Version Id field is the version the request named for it.
 		var f [numDetailFields]string
 		splitFields(r.detailRaw, f[:])
 		r.VersionID = dash(f[detailVersionID])
