@@ -56,7 +56,8 @@ type PublicStatement struct {
 //   - an aws:SourceIp range broader than /8 (IPv4) or /32 (IPv6) does not
 //     limit, RFC 1918 private ranges excepted;
 //   - in a bucket policy, s3:DataAccessPointArn may wildcard the access
-//     point name when region and account are fixed; in an access point
+//     point name when the account is fixed (and the Region too, or absent
+//     as in a Multi-Region Access Point's ARN); in an access point
 //     policy, a set of access points by s3:DataAccessPointArn (a wildcard)
 //     does not limit, so such a policy is public;
 //   - only the positive equality operators limit (StringEquals,
@@ -240,15 +241,18 @@ func fixedValue(name, v string, kind Kind) bool {
 		}
 	case "s3:dataaccesspointarn":
 		// In a bucket policy the access point name may be a wildcard when
-		// the region and account are fixed:
-		// arn:aws:s3:us-west-2:123456789012:accesspoint/*. In an access
-		// point policy such a set of access points is public (S3: this
-		// "differs from bucket policies"); only a fixed ARN limits.
+		// the account is fixed ("a wildcard for the access point name ...
+		// as long as the account ID is fixed"):
+		// arn:aws:s3:us-west-2:123456789012:accesspoint/*, or with no
+		// Region arn:aws:s3::123456789012:accesspoint/*, every
+		// Multi-Region Access Point of the account. In an access point
+		// policy such a set of access points is public (S3: this "differs
+		// from bucket policies"); only a fixed ARN limits.
 		if kind == KindAccessPoint {
 			break
 		}
 		f := strings.SplitN(v, ":", 6)
-		if len(f) == 6 && f[0] == "arn" && !hasWildcard(strings.Join(f[:5], ":")) && IsAccountID(f[4]) && f[3] != "" &&
+		if len(f) == 6 && f[0] == "arn" && !hasWildcard(strings.Join(f[:5], ":")) && IsAccountID(f[4]) &&
 			strings.HasPrefix(f[5], "accesspoint/") {
 			return true
 		}

@@ -119,6 +119,16 @@ func TestIsPublicConditionForms(t *testing.T) {
 		{"RFC1918 range limits", cond("IpAddress", "aws:SourceIp", `"10.0.0.0/8"`), false},
 		{"aws:userid role session pattern limits", cond("StringLike", "aws:userid", `"AROAEXAMPLEID:*"`), false},
 		{"access point arn with wildcard name limits in bucket policy", cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3:us-west-2:111122223333:accesspoint/*"`), false},
+		// The rule is "a wildcard for the access point name ... as long as
+		// the account ID is fixed" (S3 user guide, "The meaning of
+		// public"); a Multi-Region Access Point ARN has no Region, and
+		// "arn:aws:s3::123456789012:accesspoint/* represents all
+		// Multi-Region Access Points under the account" ("Making requests
+		// through a Multi-Region Access Point").
+		{"every Multi-Region Access Point of one account limits in bucket policy", cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3::111122223333:accesspoint/*"`), false},
+		{"one Multi-Region Access Point limits", cond("StringEquals", "s3:DataAccessPointArn", `"arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap"`), false},
+		{"access points of any account are public", cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3::*:accesspoint/*"`), true},
+		{"access points of any Region are public", cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3:*:111122223333:accesspoint/*"`), true},
 		{"two conditions: one limiting suffices", `{"Bool":{"aws:SecureTransport":"true"},"StringEquals":{"aws:SourceAccount":"111122223333"}}`, false},
 		{"key name case-insensitive", cond("StringEquals", "AWS:SOURCEVPC", `"vpc-1"`), false},
 	}
@@ -135,6 +145,8 @@ func TestIsPublicAccessPointRules(t *testing.T) {
 	assert.True(t, policy.IsPublic(mustParse(t, apSet), policy.KindAccessPoint).IsPublic, "a set of access points is public in an access point policy")
 	one := stmt(`"*"`, cond("ArnEquals", "s3:DataAccessPointArn", `"arn:aws:s3:us-west-2:111122223333:accesspoint/ap1"`))
 	assert.False(t, policy.IsPublic(mustParse(t, one), policy.KindAccessPoint).IsPublic, "one fixed access point limits")
+	mraps := stmt(`"*"`, cond("ArnLike", "s3:DataAccessPointArn", `"arn:aws:s3::111122223333:accesspoint/*"`))
+	assert.True(t, policy.IsPublic(mustParse(t, mraps), policy.KindAccessPoint).IsPublic, "a set of Multi-Region Access Points too")
 	acct := stmt(`"*"`, cond("StringEquals", "s3:DataAccessPointAccount", `"111122223333"`))
 	assert.False(t, policy.IsPublic(mustParse(t, acct), policy.KindAccessPoint).IsPublic)
 }
