@@ -314,7 +314,9 @@ type BucketResult struct {
 }
 
 // AnalyzeAll lists every bucket (ListBuckets, all pages) and analyzes each,
-// at most opts.Concurrency at a time. Results are in bucket-name order; a
+// at most opts.Concurrency at a time. With opts.Control, the account's
+// Block Public Access and its Multi-Region Access Points are read once for
+// all buckets. Results are in bucket-name order; a
 // bucket that fails has its Err set and does not stop the others, unless
 // it fails with a setup problem (credentials that cannot be retrieved or
 // that AWS refuses, an untrusted TLS certificate, an endpoint that cannot
@@ -365,7 +367,12 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			return nil, err
 		}
 		o.AccountBlock = &bpa
-		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, o.Control
+		// And the Multi-Region Access Points: one listing for all buckets.
+		mraps, err := o.Control.multiRegionAccessPoints(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, AccessPoints(mraps)
 		o.Control = nil
 	}
 	results := make([]BucketResult, len(names))

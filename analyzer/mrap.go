@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,6 +84,14 @@ func arnRegion(arn string) string {
 // returns an [ErrInvalidInput] error rather than no Multi-Region Access
 // Points.
 func (c S3Control) MultiRegionAccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error) {
+	return c.multiRegionAccessPoints(ctx, bucket)
+}
+
+// multiRegionAccessPoints is MultiRegionAccessPoints for bucket, or for
+// every bucket of the account when bucket is "": one listing, and one
+// policy read per Multi-Region Access Point, whatever the number of
+// buckets.
+func (c S3Control) multiRegionAccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error) {
 	api, ok := c.Client.(MultiRegionAccessPointAPI)
 	if !ok {
 		return nil, invalid("S3Control's client cannot read Multi-Region Access Points (it has no ListMultiRegionAccessPoints and GetMultiRegionAccessPointPolicy)")
@@ -93,43 +102,60 @@ func (c S3Control) MultiRegionAccessPoints(ctx context.Context, bucket string) (
 	}
 	var out []AccessPoint
 	for _, r := range all {
-		if !mrap.Fronts(r, bucket, c.Account) {
+		buckets := mrap.Buckets(r, c.Account)
+		if bucket != "" {
+			buckets = slices.DeleteFunc(buckets, func(b string) bool { return b != bucket })
+		}
+		if len(buckets) == 0 {
 			continue
 		}
 		name := aws.ToString(r.Name)
-		a := AccessPoint{
-			Name: name, ARN: mrap.ARN(c.Account, aws.ToString(r.Alias)), Account: c.Account, Bucket: bucket,
-			// Multi-Region Access Points have no VPC network origin; a
-			// missing setting reads as all off, which reports more, never
-			// less.
-			NetworkOrigin: "Internet", BlockPublicAccess: controlBPA(r.PublicAccessBlock),
+		policies, err := mrapPolicies(ctx, api, c.Account, r.Name)
+		if err != nil {
+			return nil, err
 		}
-		pol, err := api.GetMultiRegionAccessPointPolicy(ctx, &s3control.GetMultiRegionAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: r.Name},
-			mrap.InRegion, noSetupRetryControl)
-		switch {
-		case isCode(err, "NoSuchMultiRegionAccessPointPolicy"):
-			// moto's answer for no policy; AWS has no such code.
-		case err != nil:
-			return nil, wrap("GetMultiRegionAccessPointPolicy", name, err)
-		case pol.Policy != nil:
-			var established, proposed string
-			if pol.Policy.Established != nil {
-				established = aws.ToString(pol.Policy.Established.Policy)
-			}
-			if pol.Policy.Proposed != nil {
-				proposed = aws.ToString(pol.Policy.Proposed.Policy)
-			}
-			a.Policy = established
-			if a.Policy == "" {
-				a.Policy = proposed
-			} else if proposed != "" && proposed != established {
-				next := a
-				next.Policy = proposed
-				out = append(out, a)
-				a = next
+		for _, b := range buckets {
+			for _, p := range policies {
+				out = append(out, AccessPoint{
+					Name: name, ARN: mrap.ARN(c.Account, aws.ToString(r.Alias)), Account: c.Account, Bucket: b, Policy: p,
+					// Multi-Region Access Points have no VPC network
+					// origin; a missing setting reads as all off, which
+					// reports more, never less.
+					NetworkOrigin: "Internet", BlockPublicAccess: controlBPA(r.PublicAccessBlock),
+				})
 			}
 		}
-		out = append(out, a)
 	}
 	return out, nil
+}
+
+// mrapPolicies returns the policies of the Multi-Region Access Point name
+// that may be in effect: [""] for none, the established one, and the
+// proposed one too while an update is being applied.
+func mrapPolicies(ctx context.Context, api MultiRegionAccessPointAPI, account string, name *string) ([]string, error) {
+	pol, err := api.GetMultiRegionAccessPointPolicy(ctx, &s3control.GetMultiRegionAccessPointPolicyInput{AccountId: aws.String(account), Name: name},
+		mrap.InRegion, noSetupRetryControl)
+	switch {
+	case isCode(err, "NoSuchMultiRegionAccessPointPolicy"):
+		// moto's answer for no policy; AWS has no such code.
+		return []string{""}, nil
+	case err != nil:
+		return nil, wrap("GetMultiRegionAccessPointPolicy", aws.ToString(name), err)
+	case pol.Policy == nil:
+		return []string{""}, nil
+	}
+	var established, proposed string
+	if pol.Policy.Established != nil {
+		established = aws.ToString(pol.Policy.Established.Policy)
+	}
+	if pol.Policy.Proposed != nil {
+		proposed = aws.ToString(pol.Policy.Proposed.Policy)
+	}
+	switch {
+	case established == "":
+		return []string{proposed}, nil
+	case proposed != "" && proposed != established:
+		return []string{established, proposed}, nil
+	}
+	return []string{established}, nil
 }

@@ -53,10 +53,17 @@ type mrapRow struct {
 }
 
 const (
-	mrapPublicRead   = `{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`
-	mrapPartnerRead  = `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`
-	delegateAccount  = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToAccessPoints","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}]}`
-	delegateARN      = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToMRAP","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointArn":"%[2]s"}}}]}`
+	mrapPublicRead  = `{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`
+	mrapPartnerRead = `{"Version":"2012-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:GetObject","Resource":"%[1]s/object/*"}]}`
+	delegateAccount = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToAccessPoints","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}]}`
+	delegateARN     = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToMRAP","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"StringEquals":{"s3:DataAccessPointArn":"%[2]s"}}}]}`
+	// "arn:aws:s3::123456789012:accesspoint/* ... matches all Multi-Region
+	// Access Points for account 123456789012, but doesn't match any Regional
+	// Amazon S3 Access Points because the ARN doesn't include an AWS Region"
+	// (S3 user guide, "Making requests through a Multi-Region Access Point"),
+	// and an ARN with a Region matches no Multi-Region Access Point.
+	delegateMRAPs    = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToMRAPs","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"ArnLike":{"s3:DataAccessPointArn":"arn:aws:s3::111122223333:accesspoint/*"}}}]}`
+	delegateRegional = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToRegionalAPs","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"ArnLike":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/*"}}}]}`
 	notDelegating    = `{"Version":"2012-10-17","Statement":[{"Sid":"App","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*"}]}`
 	foreignMRAPARN   = "arn:aws:s3::444455556666:accesspoint/mfzwi23gnjvgw.mrap"
 	delegateForeign  = `{"Version":"2012-10-17","Statement":[{"Sid":"DelegateToPartnerMRAP","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::%[1]s/*","Condition":{"StringEquals":{"s3:DataAccessPointArn":"` + foreignMRAPARN + `"}}}]}`
@@ -78,6 +85,8 @@ var publicThroughMRAP = projection{Kind: analyzer.KindPublic, Public: true, Prin
 var mrapRows = []mrapRow{
 	{name: "public-mrap-delegating-bucket", bpa: bpaOff(), policy: mrapPublicRead, bucketPolicy: delegateAccount, want: []projection{publicThroughMRAP}},
 	{name: "public-mrap-delegating-by-arn", bpa: bpaOff(), policy: mrapPublicRead, bucketPolicy: delegateARN, want: []projection{publicThroughMRAP}},
+	{name: "public-mrap-delegating-to-account-mraps", bpa: bpaOff(), policy: mrapPublicRead, bucketPolicy: delegateMRAPs, want: []projection{publicThroughMRAP}},
+	{name: "delegating-to-regional-access-points-only", bpa: bpaOff(), policy: mrapPublicRead, bucketPolicy: delegateRegional},
 	// With BlockPublicPolicy on (the default), S3 refuses the public
 	// policy: nothing is public through it.
 	{name: "mrap-bpa-on", policy: mrapPublicRead, refused: true, bucketPolicy: delegateAccount},
@@ -246,6 +255,22 @@ func TestFetchMultiRegionAccessPoints(t *testing.T) {
 	fs, err := analyzer.Analyze(b, nil)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, mrapWant(mrapRows[0], arn), project(fs))
+
+	// AnalyzeAll lists them once for every bucket, and reads each policy once.
+	lists, policies := cf.Count("ListMultiRegionAccessPoints"), cf.Count("GetMultiRegionAccessPointPolicy")
+	results, err := analyzer.AnalyzeAll(ctx, ownerClient(sf), &analyzer.FetchOptions{Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner}})
+	require.NoError(t, err)
+	require.Len(t, results, 2)
+	assert.Equal(t, 1, cf.Count("ListMultiRegionAccessPoints")-lists)
+	assert.Equal(t, 2, cf.Count("GetMultiRegionAccessPointPolicy")-policies, "one per Multi-Region Access Point")
+	for _, r := range results {
+		require.NoError(t, r.Err)
+		if r.Bucket == bucket {
+			assert.ElementsMatch(t, mrapWant(mrapRows[0], arn), project(r.Findings))
+		} else {
+			assert.Empty(t, r.Findings)
+		}
+	}
 
 	// A refused read is an error, not "none".
 	cf.SetFault("ListMultiRegionAccessPoints", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})

@@ -5,6 +5,7 @@ package mrap
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -59,10 +60,18 @@ func List(ctx context.Context, c Lister, account string, optFns ...func(*s3contr
 // Bucket names are unique in a partition, so the name decides; the
 // account is checked as well.
 func Fronts(r types.MultiRegionAccessPointReport, bucket, owner string) bool {
+	return slices.Contains(Buckets(r, owner), bucket)
+}
+
+// Buckets returns the buckets of owner that the Multi-Region Access Point
+// r routes requests to: those its Regions name with owner as their
+// account or with no account (the Multi-Region Access Point's own).
+func Buckets(r types.MultiRegionAccessPointReport, owner string) []string {
+	var out []string
 	for _, reg := range r.Regions {
-		if aws.ToString(reg.Bucket) == bucket && (aws.ToString(reg.BucketAccountId) == "" || aws.ToString(reg.BucketAccountId) == owner) {
-			return true
+		if acct := aws.ToString(reg.BucketAccountId); acct == "" || acct == owner {
+			out = append(out, aws.ToString(reg.Bucket))
 		}
 	}
-	return false
+	return out
 }
