@@ -593,3 +593,67 @@ func TestAdversarialBatchDeleteOfAVersion(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/tmp/b"}, useOf(rep, alice, "s3:DeleteObject").Resources)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
 }
+
+// The window is [Now-Since, Now], whatever the order of the records and the
+// zone their times are written in.
+func TestAdversarialWindowBoundaries(t *testing.T) {
+	mk := func(ts, key string) string {
+		l := entry{now, "", alice, "REST.GET.OBJECT", key, "GET /data-bucket/" + key + " HTTP/1.1", 200}.String()
+		return strings.Replace(l, now.Format("[02/Jan/2006:15:04:05 -0700]"), ts, 1)
+	}
+	// Now is 12:00Z; the window is one hour.
+	log := strings.Join([]string{
+		mk("[31/Mar/2024:13:30:00 +0200]", "in/late"),   // 11:30Z
+		mk("[31/Mar/2024:13:00:00 +0200]", "in/start"),  // 11:00Z: the window's first instant
+		mk("[31/Mar/2024:06:59:59 -0400]", "out/early"), // 10:59:59Z
+		mk("[31/Mar/2024:12:00:00 +0000]", "in/end"),    // Now
+		mk("[31/Mar/2024:12:00:01 +0000]", "out/after"), // after Now
+	}, "\n") + "\n"
+	rep := suggest(t, log, usage.Input{}, &usage.Options{Since: time.Hour})
+	assert.Equal(t, 2, rep.Counts.OutsideWindow)
+	get := useOf(rep, alice, "s3:GetObject")
+	require.NotNil(t, get)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/in/end", "arn:aws:s3:::data-bucket/in/late", "arn:aws:s3:::data-bucket/in/start"}, get.Resources)
+	assert.Equal(t, now.Add(-time.Hour), get.First)
+	assert.Equal(t, now, get.Last)
+	assert.Equal(t, 3, rep.Replay.Requests)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}
+
+// No proposed statement lists more than MaxResources resources or s3:prefix
+// values, in the bucket policy and the identity policies, and every
+// proposal validates without an ERROR.
+func TestAdversarialMaxResourcesBound(t *testing.T) {
+	at := now.Add(-time.Hour)
+	var es []entry
+	for i := range 30 {
+		k := fmt.Sprintf("d%d/x%d/f%d", i%7, i%5, i)
+		es = append(es, entry{at, "", alice, "REST.GET.OBJECT", k, "GET /data-bucket/" + k + " HTTP/1.1", 200},
+			entry{at, "", etlSession1, "REST.PUT.OBJECT", k, "PUT /data-bucket/" + k + " HTTP/1.1", 200},
+			entry{at, "", alice, "REST.GET.BUCKET", "", fmt.Sprintf("GET /data-bucket?list-type=2&prefix=d%d%%2Fx%d%%2F HTTP/1.1", i%7, i%3), 200})
+	}
+	for _, max := range []int{1, 3, 10} {
+		rep := suggest(t, logOf(es...), usage.Input{}, &usage.Options{MaxResources: max})
+		assert.True(t, rep.Proved(), "%+v", rep.Replay)
+		docs := []*policy.Document{rep.BucketPolicy}
+		for _, ip := range rep.IdentityPolicies {
+			docs = append(docs, ip.Document)
+			for _, f := range ip.Findings {
+				assert.NotEqual(t, policy.SeverityError, f.Severity, "%+v", f)
+			}
+		}
+		for _, f := range rep.BucketPolicyFindings {
+			assert.NotEqual(t, policy.SeverityError, f.Severity, "%+v", f)
+		}
+		for _, d := range docs {
+			for _, st := range d.Statements {
+				assert.LessOrEqual(t, len(st.Resource), max, "%+v", st)
+				for _, b := range st.Condition {
+					for _, e := range b.Entries {
+						assert.LessOrEqual(t, len(e.Values), max, "%+v", st)
+					}
+				}
+			}
+		}
+	}
+}
