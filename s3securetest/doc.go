@@ -25,8 +25,11 @@
 // what package analyzer's offline analysis finds in the account's buckets
 // of its Region, analyzed when the analyzer is created and again whenever
 // findings are read, so they follow every change of a policy, ACL, Block
-// Public Access or access point at once (AWS takes up to 30 minutes); and
-// CheckNoPublicAccess uses S3's definition of public (package policy).
+// Public Access, access point or Multi-Region Access Point at once (AWS
+// takes up to 30 minutes); and CheckNoPublicAccess uses S3's definition of
+// public (package policy). S3 Control serves the Multi-Region Access Point
+// operations in us-west-2 only, as AWS does: set that Region on those
+// calls (the SDK does not).
 //
 // # Organizations
 //

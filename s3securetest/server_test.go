@@ -174,3 +174,17 @@ func TestUsersAccountsAndFaults(t *testing.T) {
 	assert.Error(t, srv.InjectFault("dynamodb", "GetItem", s3securetest.Fault{Code: "InternalError"}))
 	assert.Zero(t, srv.Count("dynamodb", "GetItem"))
 }
+
+// TestMultiRegionAccessPointsOnlyInUSWest2: S3 Control serves the
+// Multi-Region Access Point operations in us-west-2 only, as AWS does, and
+// the SDK's client does not send them there by itself.
+func TestMultiRegionAccessPointsOnlyInUSWest2(t *testing.T) {
+	srv := s3securetest.NewServer(t, nil)
+	ctl := s3control.NewFromConfig(srv.Config)
+	in := &s3control.ListMultiRegionAccessPointsInput{AccountId: aws.String(srv.AccountID)}
+	_, err := ctl.ListMultiRegionAccessPoints(t.Context(), in)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PermanentRedirect")
+	_, err = ctl.ListMultiRegionAccessPoints(t.Context(), in, func(o *s3control.Options) { o.Region = "us-west-2" })
+	assert.NoError(t, err)
+}

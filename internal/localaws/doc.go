@@ -67,8 +67,8 @@
 // with Zelkova: an analyzer's findings are what the offline analysis
 // (analyzer.Analyze) finds in the state of each of the account's buckets
 // of the analyzer's Region in the S3 fake (policy, ACL, Object Ownership,
-// Block Public Access of bucket and account) and the access points the S3
-// Control fakes hold for them. The analyzer analyzes them when it is
+// Block Public Access of bucket and account) and the access points and
+// Multi-Region Access Points the S3 Control fakes hold for them. The analyzer analyzes them when it is
 // created and again before every read of findings (ListFindings,
 // ListFindingsV2, GetFinding, GetFindingV2), so findings follow changes of
 // a policy, an ACL, Block Public Access or an access point with no

@@ -3,6 +3,7 @@ package s3controlfake_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -155,6 +156,13 @@ func TestMRAPLifecycle(t *testing.T) {
 	}
 	assert.NotEqual(t, alias, open.Alias)
 	openPublic := strings.ReplaceAll(public, arn, open.ARN)
+	// The account's BlockPublicPolicy refuses it too.
+	_, err = c.PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{AccountId: a, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{BlockPublicPolicy: aws.Bool(true)}})
+	require.NoError(t, err)
+	_, err = put("open-global", openPublic)
+	assert.Equal(t, "AccessDenied", apiCode(err), "the account's BlockPublicPolicy refuses a public policy")
+	_, err = c.DeletePublicAccessBlock(ctx, &s3control.DeletePublicAccessBlockInput{AccountId: a})
+	require.NoError(t, err)
 	pop, err := put("open-global", openPublic)
 	require.NoError(t, err)
 	assert.Equal(t, "SUCCEEDED", aws.ToString(pop.RequestStatus))
@@ -246,4 +254,52 @@ func TestMRAPCrossAccountBucket(t *testing.T) {
 	require.Len(t, ms, 1)
 	assert.Equal(t, s3controlfake.MultiRegionBucket{Bucket: "owned-by-a", BucketAccount: s3f.AccountID(), Region: s3f.Region()}, ms[0].Buckets[0])
 	assert.True(t, strings.HasPrefix(ms[0].ARN, "arn:aws:s3::444455556666:accesspoint/"))
+}
+
+// TestMRAPLimits pins the quotas ("a maximum of 100 Multi-Region Access
+// Points per account", "a limit of 20 Regions for a single Multi-Region
+// Access Point"), paging of the listing, and aliases that are never
+// reused: one deleted and created again under the same name gets a new
+// one.
+func TestMRAPLimits(t *testing.T) {
+	ctx := t.Context()
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	a := aws.String(ts.AccountID())
+	var regions []types.Region
+	for i := range 21 {
+		regions = append(regions, types.Region{Bucket: aws.String(fmt.Sprintf("b%02d", i))})
+	}
+	_, err := c.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: a,
+		Details: &types.CreateMultiRegionAccessPointInput{Name: aws.String("too-wide"), Regions: regions}}, inMRAPRegion)
+	assert.Equal(t, "InvalidRequest", apiCode(err), "21 Regions")
+
+	for i := range 100 {
+		require.Equal(t, "SUCCEEDED", aws.ToString(mrapCreate(t, c, ts.AccountID(), fmt.Sprintf("m%03d", i), nil, "b").RequestStatus))
+	}
+	op := mrapCreate(t, c, ts.AccountID(), "one-too-many", nil, "b")
+	assert.Equal(t, "FAILED", aws.ToString(op.RequestStatus), "the 101st")
+
+	var names []string
+	p := s3control.NewListMultiRegionAccessPointsPaginator(c, &s3control.ListMultiRegionAccessPointsInput{AccountId: a, MaxResults: 30})
+	pages := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, inMRAPRegion)
+		require.NoError(t, err)
+		pages++
+		for _, m := range page.AccessPoints {
+			names = append(names, aws.ToString(m.Name))
+		}
+	}
+	assert.Equal(t, 4, pages)
+	assert.Len(t, names, 100)
+
+	before := ts.MultiRegionAccessPoints()[0]
+	_, err = c.DeleteMultiRegionAccessPoint(ctx, &s3control.DeleteMultiRegionAccessPointInput{AccountId: a,
+		Details: &types.DeleteMultiRegionAccessPointInput{Name: aws.String(before.Name)}}, inMRAPRegion)
+	require.NoError(t, err)
+	require.Equal(t, "SUCCEEDED", aws.ToString(mrapCreate(t, c, ts.AccountID(), before.Name, nil, "b").RequestStatus))
+	after := ts.MultiRegionAccessPoints()[0]
+	assert.Equal(t, before.Name, after.Name)
+	assert.NotEqual(t, before.Alias, after.Alias, "aliases are never reused")
 }
