@@ -388,3 +388,32 @@ func TestMultiRegionAccessPointOfflineMoto(t *testing.T) {
 	want.Source = "S3_ACCESS_POINT:" + arn + ":" + acct
 	assert.ElementsMatch(t, []projection{want}, project(got))
 }
+
+// TestFetchRefusesNilListers: a lister that is a nil pointer is bad input,
+// refused before any request, for access points and Multi-Region Access
+// Points alike.
+func TestFetchRefusesNilListers(t *testing.T) {
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner})
+	var nl *ptrLister
+	for name, o := range map[string]*analyzer.FetchOptions{
+		"access points":              {Owner: owner, AccessPoints: nl},
+		"Multi-Region Access Points": {Owner: owner, MultiRegionAccessPoints: nl},
+	} {
+		_, err := analyzer.Fetch(t.Context(), ownerClient(sf), "any-bucket", o)
+		assert.ErrorIs(t, err, analyzer.ErrInvalidInput, name)
+		_, err = analyzer.AnalyzeAll(t.Context(), ownerClient(sf), o)
+		assert.ErrorIs(t, err, analyzer.ErrInvalidInput, name)
+	}
+	assert.Zero(t, sf.Count("GetBucketPolicy")+sf.Count("ListBuckets"), "nothing sent")
+	assert.False(t, analyzer.AccessPoint{ARN: "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}.MultiRegion())
+	assert.True(t, analyzer.AccessPoint{ARN: "arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap"}.MultiRegion())
+	assert.False(t, analyzer.AccessPoint{}.MultiRegion())
+}
+
+type ptrLister struct{}
+
+func (*ptrLister) AccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) { return nil, nil }
+
+func (*ptrLister) MultiRegionAccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) {
+	return nil, nil
+}
