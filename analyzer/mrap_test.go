@@ -412,7 +412,9 @@ func TestFetchRefusesNilListers(t *testing.T) {
 
 type ptrLister struct{}
 
-func (*ptrLister) AccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) { return nil, nil }
+func (*ptrLister) AccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) {
+	return nil, nil
+}
 
 func (*ptrLister) MultiRegionAccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) {
 	return nil, nil
