@@ -3,6 +3,7 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/aafake"
 	"github.com/s3secure/s3secure/internal/conformance"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
@@ -349,11 +351,16 @@ func TestMultiRegionAccessPointOfflineMoto(t *testing.T) {
 	ep := conformance.StartMoto(t)
 	u, err := url.Parse(ep)
 	require.NoError(t, err)
-	acct := conformance.MotoAccountID
-	s3c := s3fake.NewClient(ep, "us-east-1", nil, credentials.NewStaticCredentialsProvider("AKIAMOTOOWNER0000001", "moto-secret", ""),
+	// An account of this run's own (moto's x-moto-account-id): moto may be
+	// shared with other packages' tests, which change the default
+	// account's Block Public Access.
+	acct := fakeutil.MotoAccountID(6)
+	s3c := s3fake.NewClient(ep, "us-east-1", &http.Client{Transport: fakeutil.MotoAccount(acct, http.DefaultTransport)},
+		credentials.NewStaticCredentialsProvider("AKIAMOTOOWNER0000001", "moto-secret", ""),
 		func(o *s3.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
-	ctl := s3controlfake.NewClient(ep, u.Host, "us-east-1", func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
-	_, _ = ctl.DeletePublicAccessBlock(ctx, &s3control.DeletePublicAccessBlockInput{AccountId: aws.String(acct)})
+	hc := s3controlfake.LoopbackHTTPClient(u.Host)
+	hc.Transport = fakeutil.MotoAccount(acct, hc.Transport)
+	ctl := s3controlfake.NewClient(ep, u.Host, "us-east-1", func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{}; o.HTTPClient = hc })
 	suffix := strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
 	bucket := "moto-mrap-" + suffix
 	_, err = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
