@@ -184,6 +184,12 @@ func TestMultiRegionAccessPointOffline(t *testing.T) {
 			ctl := cf.Client(func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
 			bucket, arn := setUpMRAP(t, ownerClient(sf), ctl, r)
 			opts := &analyzer.FetchOptions{Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner}}
+			// A row without findings is a judgement, not ignorance: the
+			// Multi-Region Access Point was read.
+			b, err := analyzer.Fetch(t.Context(), ownerClient(sf), bucket, opts)
+			require.NoError(t, err)
+			require.Len(t, b.MultiRegionAccessPoints, 1)
+			assert.Equal(t, arn, b.MultiRegionAccessPoints[0].ARN)
 			got, err := analyzer.AnalyzeBucket(t.Context(), ownerClient(sf), bucket, opts)
 			require.NoError(t, err)
 			assert.ElementsMatch(t, mrapWant(r, arn), project(got))
