@@ -657,3 +657,33 @@ func TestAdversarialMaxResourcesBound(t *testing.T) {
 		}
 	}
 }
+
+// A CloudTrail record that says nothing of TLS (no tlsDetails, no
+// CipherSuite) leaves aws:SecureTransport unknown. The replay left the key
+// out, so a kept "Deny unless aws:SecureTransport" did not match and the
+// request counted as allowed: a plain-HTTP request the proposal denies was
+// proved. Unknown, it is decided as plain HTTP, and a kept statement that
+// tests the key makes it unverifiable; a CipherSuite alone says TLS.
+func TestAdversarialUnknownTransportIsUnverifiable(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data-bucket","arn:aws:s3:::data-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`))
+	require.NoError(t, err)
+	base := trailEvent("GetObject", `{"bucketName":"data-bucket","key":"k"}`, "")
+	none := strings.Replace(strings.Replace(base, `"CipherSuite":"TLS_AES_128_GCM_SHA256"`, `"x":"y"`, 1), `"tlsDetails":{"tlsVersion":"TLSv1.3"},`, "", 1)
+	cipherOnly := strings.Replace(base, `"tlsDetails":{"tlsVersion":"TLSv1.3"},`, "", 1)
+	for _, tc := range []struct {
+		name, event           string
+		allowed, unverifiable int
+	}{
+		{"tlsVersion", base, 1, 0},
+		{"CipherSuite alone", cipherOnly, 1, 0},
+		{"neither", none, 0, 2}, // the bucket policy's proof and the identity policy's
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := suggest(t, "", usage.Input{BucketPolicy: cur, CloudTrail: []usage.Source{trailOfEvents(tc.event)}}, nil)
+			assert.Equal(t, tc.allowed, rep.Replay.Allowed, "%+v", rep.Replay)
+			assert.Equal(t, tc.unverifiable, rep.Replay.Unverifiable, "%+v", rep.Replay)
+			assert.Zero(t, rep.Replay.Broken, "%+v", rep.Replay.Breaks)
+		})
+	}
+}

@@ -286,7 +286,7 @@ func contextOf(r *Record, kind logKind) requestContext {
 	case kind == serverAccessLog:
 		// The Cipher Suite field is "-" for HTTP (S3 user guide).
 		c.knownTransport, c.secure = true, d.CipherSuite != "" || d.TLSVersion != ""
-	case d.TLSVersion != "":
+	case d.TLSVersion != "" || d.CipherSuite != "":
 		c.knownTransport, c.secure = true, true
 	}
 	return c

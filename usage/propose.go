@@ -24,8 +24,11 @@ type proposal struct {
 	ours     []ourStatement
 	withheld map[useKey]string
 	// unverifiable are the kept statements whose condition tests keys the
-	// logs do not record, by index, with those keys.
+	// logs do not record, by index, with those keys; transport are those
+	// that test aws:SecureTransport, which a CloudTrail record may not
+	// tell.
 	unverifiable map[int][]string
+	transport    map[int]bool
 	// servicesRelaxed are the kept grants to services whose condition
 	// tests keys the logs do not record (aws:SourceAccount, …), those
 	// keys' entries left out: a service's request they allow is one the
@@ -116,7 +119,7 @@ func sidBase(p Principal) string {
 // propose builds the proposed policies from the uses, keeping the policy in
 // force's Deny statements and AWS-service grants.
 func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report) (*proposal, error) {
-	prop := &proposal{identity: map[string]*policy.Compiled{}, withheld: map[useKey]string{}, unverifiable: map[int][]string{}}
+	prop := &proposal{identity: map[string]*policy.Compiled{}, withheld: map[useKey]string{}, unverifiable: map[int][]string{}, transport: map[int]bool{}}
 	buildOpts := &policy.BuildOptions{AllowPublic: s.opts.AllowPublic, AllowPermissionsManagement: s.opts.AllowPermissionsManagement}
 	bb := policy.NewBuilder(buildOpts)
 	keptB := policy.NewBuilder(buildOpts)
@@ -134,6 +137,9 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 			rep.Kept = append(rep.Kept, i)
 			if st.Sid != "" {
 				sids[st.Sid] = true
+			}
+			if testsKey(st, "aws:SecureTransport") {
+				prop.transport[prop.kept] = true
 			}
 			if missing := unrecordedKeys(st); len(missing) > 0 {
 				prop.unverifiable[prop.kept] = missing
@@ -276,6 +282,18 @@ var recordedKeys = []string{
 	"aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
 	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType",
 	"s3:DataAccessPointArn",
+}
+
+// testsKey reports whether st's condition tests key.
+func testsKey(st policy.Statement, key string) bool {
+	for _, b := range st.Condition {
+		for _, e := range b.Entries {
+			if policy.EqualName(e.Key, key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unrecordedKeys returns the condition keys of st that the logs do not

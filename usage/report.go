@@ -238,7 +238,8 @@ type Replay struct {
 	Unreplayed int
 	// Unverifiable decisions were denied by a kept statement whose
 	// condition tests keys the logs do not record (aws:SourceVpce,
-	// aws:PrincipalOrgID, …): the log cannot say whether it applied.
+	// aws:PrincipalOrgID, …), or aws:SecureTransport for a record that
+	// does not tell it: the log cannot say whether it applied.
 	Unverifiable int
 }
 

@@ -45,9 +45,10 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 		return req
 	}
 	ctx := &req.Context
-	if c.knownTransport {
-		ctx.SetBool("aws:SecureTransport", c.secure)
-	}
+	// Unknown (a CloudTrail record without TLS details), the transport is
+	// taken as plain HTTP, the case a TLS-only Deny refuses; the replay
+	// counts a kept statement's refusal for it as unverifiable.
+	ctx.SetBool("aws:SecureTransport", c.knownTransport && c.secure)
 	if v := tlsNumber(c.tls); v != "" {
 		ctx.Set("s3:TlsVersion", v)
 	}
