@@ -137,7 +137,8 @@ func mrapPolicies(ctx context.Context, api MultiRegionAccessPointAPI, account st
 		mrap.InRegion, noSetupRetryControl)
 	switch {
 	case isCode(err, "NoSuchMultiRegionAccessPointPolicy"):
-		// moto's answer for no policy; AWS has no such code.
+		// moto's answer for no policy (S3's published error codes do
+		// not list it; what AWS answers there is unverified).
 		return []string{""}, nil
 	case err != nil:
 		return nil, wrap("GetMultiRegionAccessPointPolicy", aws.ToString(name), err)

@@ -126,7 +126,10 @@ func TestWireConformance(t *testing.T) {
 //     suffix is compared;
 //   - moto answers GetMultiRegionAccessPointPolicy on a Multi-Region Access
 //     Point without a policy with NoSuchMultiRegionAccessPointPolicy, a code
-//     S3's error code list does not have;
+//     S3's published error code list does not have (it has
+//     NoSuchMultiRegionAccessPoint); what AWS answers there is unverified,
+//     the fake answers an empty document, and package analyzer reads both
+//     as no policy;
 //   - moto checks neither names nor buckets, and judges a policy public by
 //     looking for the text "Principal":"*".
 func TestMRAPWireConformance(t *testing.T) {
