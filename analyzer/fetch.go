@@ -291,7 +291,10 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	return b, nil
 }
 
-// AnalyzeBucket is [Fetch] followed by [Analyze].
+// AnalyzeBucket is [Fetch] followed by [Analyze]. Access through what opts
+// gives no way to read (access points or Multi-Region Access Points
+// without Control or a lister) cannot be reported: call Fetch and Analyze
+// to see BucketState.Unread.
 func AnalyzeBucket(ctx context.Context, client S3API, bucket string, opts *FetchOptions) ([]Finding, error) {
 	b, err := Fetch(ctx, client, bucket, opts)
 	if err != nil {
