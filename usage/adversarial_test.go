@@ -687,3 +687,39 @@ func TestAdversarialUnknownTransportIsUnverifiable(t *testing.T) {
 		})
 	}
 }
+
+// A kept Deny on a key a record does not give (s3:TlsVersion without
+// tlsDetails, s3:signatureversion or s3:authType without
+// additionalEventData) did not match the key's absence, and the request
+// counted as allowed, though with the real value the Deny may refuse it
+// (TLS 1.0, SigV2, a presigned URL). Such a decision is unverifiable: the
+// kept Deny, its entries on the missing keys left out, would refuse it.
+func TestAdversarialMissingKeyNeverAllows(t *testing.T) {
+	deny := func(cond string) *policy.Document {
+		doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		 {"Sid":"D","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data-bucket","arn:aws:s3:::data-bucket/*"],"Condition":` + cond + `}]}`))
+		require.NoError(t, err)
+		return doc
+	}
+	base := trailEvent("GetObject", `{"bucketName":"data-bucket","key":"k"}`, "")
+	noTLSVersion := strings.Replace(base, `"tlsDetails":{"tlsVersion":"TLSv1.3"},`, "", 1)
+	noSig := strings.Replace(base, `"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256"}`, `"additionalEventData":{"CipherSuite":"TLS_AES_128_GCM_SHA256"}`, 1)
+	tls12 := `{"NumericLessThan":{"s3:TlsVersion":"1.2"}}`
+	sigV2 := `{"StringEquals":{"s3:signatureversion":"AWS"}}`
+	for _, tc := range []struct {
+		name, event, cond     string
+		allowed, unverifiable int
+	}{
+		{"TLS 1.3 given", base, tls12, 1, 0},
+		{"TLS version not given", noTLSVersion, tls12, 0, 2},
+		{"SigV4 given", base, sigV2, 1, 0},
+		{"signature version not given", noSig, sigV2, 0, 2},
+		{"a Deny on another key is decided", noSig, `{"StringEquals":{"aws:SourceIp":"203.0.113.7"}}`, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := suggest(t, "", usage.Input{BucketPolicy: deny(tc.cond), CloudTrail: []usage.Source{trailOfEvents(tc.event)}}, nil)
+			assert.Equal(t, tc.allowed, rep.Replay.Allowed, "%+v", rep.Replay)
+			assert.Equal(t, tc.unverifiable, rep.Replay.Unverifiable, "%+v", rep.Replay)
+		})
+	}
+}

@@ -94,10 +94,11 @@
 // aws:CurrentTime, s3:prefix, s3:versionid), and aws:PrincipalArn, path
 // included, for a session of a role whose ARN is known; a kept Deny that tests a key
 // the logs do not record (aws:SourceVpce, …) makes its requests
-// Unverifiable rather than broken. A CloudTrail record that tells nothing
-// of TLS (no tlsDetails, no CipherSuite) is replayed as plain HTTP, and a
-// kept statement testing aws:SecureTransport that refuses it makes it
-// Unverifiable: never allowed on a value the log does not give. Access point policies, ACLs and Block
+// Unverifiable rather than broken. So does a kept Deny on a key a record
+// leaves out though the request had it (the transport or TLS version of a
+// CloudTrail record without TLS details, a signed request's signature
+// version or authentication type, the source IP) when it could refuse the
+// request: a request is never allowed on a value the log does not give. Access point policies, ACLs and Block
 // Public Access are not part of the proof.
 //
 // See the S3 user guide, "Amazon S3 server access log format"

@@ -24,11 +24,16 @@ type proposal struct {
 	ours     []ourStatement
 	withheld map[useKey]string
 	// unverifiable are the kept statements whose condition tests keys the
-	// logs do not record, by index, with those keys; transport are those
-	// that test aws:SecureTransport, which a CloudTrail record may not
-	// tell.
+	// logs do not record, by index, with those keys; tests are the keys of
+	// mayLack (as bits) each kept statement tests.
 	unverifiable map[int][]string
-	transport    map[int]bool
+	tests        map[int]uint8
+	// lackTested are the keys of mayLack some kept Deny tests, and
+	// relaxed, by a subset of them, the kept Deny statements that test
+	// one, its entries left out: what could refuse a request whose record
+	// does not give those keys.
+	lackTested uint8
+	relaxed    [1 << len(mayLack)]*policy.Compiled
 	// servicesRelaxed are the kept grants to services whose condition
 	// tests keys the logs do not record (aws:SourceAccount, …), those
 	// keys' entries left out: a service's request they allow is one the
@@ -119,12 +124,12 @@ func sidBase(p Principal) string {
 // propose builds the proposed policies from the uses, keeping the policy in
 // force's Deny statements and AWS-service grants.
 func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report) (*proposal, error) {
-	prop := &proposal{identity: map[string]*policy.Compiled{}, withheld: map[useKey]string{}, unverifiable: map[int][]string{}, transport: map[int]bool{}}
+	prop := &proposal{identity: map[string]*policy.Compiled{}, withheld: map[useKey]string{}, unverifiable: map[int][]string{}, tests: map[int]uint8{}}
 	buildOpts := &policy.BuildOptions{AllowPublic: s.opts.AllowPublic, AllowPermissionsManagement: s.opts.AllowPermissionsManagement}
 	bb := policy.NewBuilder(buildOpts)
 	keptB := policy.NewBuilder(buildOpts)
 	sids := map[string]bool{}
-	var relaxed []policy.Statement
+	var relaxed, keptDenies []policy.Statement
 	if current != nil {
 		for i, st := range current.Statements {
 			if !keepStatement(st) {
@@ -138,8 +143,12 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 			if st.Sid != "" {
 				sids[st.Sid] = true
 			}
-			if testsKey(st, "aws:SecureTransport") {
-				prop.transport[prop.kept] = true
+			if m := lackKeys(st); m != 0 {
+				prop.tests[prop.kept] = m
+				if st.Effect == policy.Deny {
+					prop.lackTested |= m
+					keptDenies = append(keptDenies, st)
+				}
 			}
 			if missing := unrecordedKeys(st); len(missing) > 0 {
 				prop.unverifiable[prop.kept] = missing
@@ -210,6 +219,9 @@ func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report
 		prop.bucket, prop.bucketC = doc, c
 		rep.BucketPolicy = doc
 		rep.BucketPolicyFindings = findings(doc, policy.KindBucket, s.owner)
+	}
+	if err := prop.relax(keptDenies); err != nil {
+		return nil, err
 	}
 	if len(relaxed) > 0 {
 		c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: relaxed})
@@ -284,16 +296,48 @@ var recordedKeys = []string{
 	"s3:DataAccessPointArn",
 }
 
-// testsKey reports whether st's condition tests key.
-func testsKey(st policy.Statement, key string) bool {
+// lackKeys returns the keys of mayLack (as bits) that st's condition
+// tests.
+func lackKeys(st policy.Statement) uint8 {
+	var m uint8
 	for _, b := range st.Condition {
 		for _, e := range b.Entries {
-			if policy.EqualName(e.Key, key) {
-				return true
+			for i, k := range mayLack {
+				if policy.EqualName(e.Key, k) {
+					m |= 1 << i
+				}
 			}
 		}
 	}
-	return false
+	return m
+}
+
+// relax compiles, for each set of the keys kept Deny statements test, those
+// statements with their entries on the set left out.
+func (prop *proposal) relax(denies []policy.Statement) error {
+	for m := uint8(1); m < 1<<len(mayLack); m++ {
+		if m&^prop.lackTested != 0 {
+			continue
+		}
+		var keys []string
+		for i, k := range mayLack {
+			if m&(1<<i) != 0 {
+				keys = append(keys, k)
+			}
+		}
+		var stmts []policy.Statement
+		for _, st := range denies {
+			if lackKeys(st)&m != 0 {
+				stmts = append(stmts, withoutKeys(st, keys))
+			}
+		}
+		c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: stmts})
+		if err != nil {
+			return fmt.Errorf("usage: compiling the kept Deny statements: %w", err)
+		}
+		prop.relaxed[m] = c
+	}
+	return nil
 }
 
 // unrecordedKeys returns the condition keys of st that the logs do not

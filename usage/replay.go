@@ -62,7 +62,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			c.withRoleARN(caller, p)
 			for _, n := range needs {
 				req := s.accessRequest(caller, n, &c, cache)
-				s.decide(prop, r, p, n, req, c.knownTransport, &local)
+				s.decide(prop, r, p, n, req, c.lacking(p.Kind == Anonymous), &local)
 			}
 			if local.Requests+local.Unreplayed >= 1024 {
 				flush()
@@ -74,7 +74,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 }
 
 // decide makes the proof's decisions for one action of one request.
-func (s *suggester) decide(prop *proposal, r *Record, p Principal, n need, req *policy.AccessRequest, knownTransport bool, out *Replay) {
+func (s *suggester) decide(prop *proposal, r *Record, p Principal, n need, req *policy.AccessRequest, lack uint8, out *Replay) {
 	idC := prop.identity[p.ARN]
 	sameAccount := p.Account == s.owner
 	var ids []*policy.Compiled
@@ -83,21 +83,28 @@ func (s *suggester) decide(prop *proposal, r *Record, p Principal, n need, req *
 	}
 	out.Decisions++
 	az := policy.Authorize(req, &policy.Chain{Bucket: prop.bucketC, Identity: ids})
-	s.tally(prop, r, p, n, req, az, knownTransport, "bucket policy", &out.Allowed, out)
+	s.tally(prop, r, p, n, req, az, lack, "bucket policy", &out.Allowed, out)
 	if idC != nil && sameAccount {
 		out.IdentityDecisions++
 		az := policy.Authorize(req, &policy.Chain{Bucket: prop.keptC, Identity: []*policy.Compiled{idC}})
-		s.tally(prop, r, p, n, req, az, knownTransport, "identity policy", &out.IdentityAllowed, out)
+		s.tally(prop, r, p, n, req, az, lack, "identity policy", &out.IdentityAllowed, out)
 	}
 }
 
-func (s *suggester) tally(prop *proposal, r *Record, p Principal, n need, req *policy.AccessRequest, az policy.Authorization, knownTransport bool, proof string, allowed *int, out *Replay) {
+func (s *suggester) tally(prop *proposal, r *Record, p Principal, n need, req *policy.AccessRequest, az policy.Authorization, lack uint8, proof string, allowed *int, out *Replay) {
+	lack &= prop.lackTested
 	if az.Allowed() {
+		if lack != 0 && prop.relaxed[lack].Decide(&req.Request).Decision == policy.DecisionExplicitDeny {
+			// Allowed only because the record does not give a key a
+			// kept Deny tests.
+			out.Unverifiable++
+			return
+		}
 		*allowed++
 		return
 	}
 	if az.Decision == policy.DecisionExplicitDeny && az.DecidedBy == policy.LayerBucketPolicy {
-		if idx := az.Deciding().By.Index; idx < prop.kept && (prop.unverifiable[idx] != nil || (!knownTransport && prop.transport[idx])) {
+		if idx := az.Deciding().By.Index; idx < prop.kept && (prop.unverifiable[idx] != nil || prop.tests[idx]&lack != 0) {
 			out.Unverifiable++
 			return
 		}

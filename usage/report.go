@@ -238,8 +238,10 @@ type Replay struct {
 	Unreplayed int
 	// Unverifiable decisions were denied by a kept statement whose
 	// condition tests keys the logs do not record (aws:SourceVpce,
-	// aws:PrincipalOrgID, …), or aws:SecureTransport for a record that
-	// does not tell it: the log cannot say whether it applied.
+	// aws:PrincipalOrgID, …), or could be denied by one that tests a key
+	// the request had and its record does not give (s3:TlsVersion of a
+	// CloudTrail record without TLS details, …): the log cannot say
+	// whether it applied.
 	Unverifiable int
 }
 

@@ -45,10 +45,9 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 		return req
 	}
 	ctx := &req.Context
-	// Unknown (a CloudTrail record without TLS details), the transport is
-	// taken as plain HTTP, the case a TLS-only Deny refuses; the replay
-	// counts a kept statement's refusal for it as unverifiable.
-	ctx.SetBool("aws:SecureTransport", c.knownTransport && c.secure)
+	if c.knownTransport {
+		ctx.SetBool("aws:SecureTransport", c.secure)
+	}
 	if v := tlsNumber(c.tls); v != "" {
 		ctx.Set("s3:TlsVersion", v)
 	}
@@ -90,6 +89,40 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	k.c = k.c.clone()
 	cache[k] = req.Context
 	return req
+}
+
+// mayLack are the condition keys a log record gives, or may leave out
+// (lacking's bits, in this order). A kept Deny that tests one a record
+// leaves out cannot be decided from the log: the replay counts it as
+// unverifiable when it could refuse the request, never as allowed.
+var mayLack = [...]string{"aws:SecureTransport", "s3:TlsVersion", "aws:SourceIp", "s3:signatureversion", "s3:authType"}
+
+// lacking returns the keys of mayLack (as bits) that the request had and
+// its record does not give: the transport of a CloudTrail record without
+// TLS details, the TLS version of a TLS request, the source IP, and a
+// signed request's signature version and authentication type. (What a
+// plain-HTTP or anonymous request does not have is absent in AWS's request
+// context too.)
+func (c *requestContext) lacking(anonymous bool) uint8 {
+	var m uint8
+	switch {
+	case !c.knownTransport:
+		m |= 1<<0 | 1<<1
+	case c.secure && c.tls == "":
+		m |= 1 << 1
+	}
+	if c.sourceIP == "" {
+		m |= 1 << 2
+	}
+	if !anonymous {
+		if c.sigVersion == "" {
+			m |= 1 << 3
+		}
+		if c.authType == "" && c.operation != "REST.POST.OBJECT" {
+			m |= 1 << 4
+		}
+	}
+	return m
 }
 
 // tlsNumber turns "TLSv1.2" (or "TLSV1.2", as in the S3 user guide's
