@@ -723,3 +723,34 @@ func TestAdversarialMissingKeyNeverAllows(t *testing.T) {
 		})
 	}
 }
+
+// A server access log line of the older format, which ends before the
+// Cipher Suite field, does not say whether the request used TLS: a kept
+// TLS-only Deny cannot be decided for it (unverifiable), where the replay
+// took the missing field for "-", plain HTTP, and called the request
+// broken. A line that has the field and "-" in it was plain HTTP.
+func TestAdversarialOlderLogFormatTransportUnknown(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data-bucket","arn:aws:s3:::data-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`))
+	require.NoError(t, err)
+	full := entry{now.Add(-time.Hour), "", alice, "REST.GET.OBJECT", "k", "GET /data-bucket/k HTTP/1.1", 200}.String()
+	older := full[:strings.Index(full, `"aws-sdk-go-v2"`)+len(`"aws-sdk-go-v2" -`)]
+	plain := strings.Replace(full, "TLS_AES_128_GCM_SHA256", "-", 1)
+	plain = strings.Replace(plain, "TLSv1.3", "-", 1)
+	for _, tc := range []struct {
+		name, line                    string
+		allowed, unverifiable, broken int
+	}{
+		{"TLS", full, 1, 0, 0},
+		{"the older format", older, 0, 1, 0},
+		{"plain HTTP", plain, 0, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := suggest(t, tc.line+"\n", usage.Input{BucketPolicy: cur}, nil)
+			require.Zero(t, rep.ServerAccessLogs.Malformed)
+			assert.Equal(t, tc.allowed, rep.Replay.Allowed, "%+v", rep.Replay)
+			assert.Equal(t, tc.unverifiable*2, rep.Replay.Unverifiable, "the bucket and identity proofs: %+v", rep.Replay)
+			assert.Equal(t, tc.broken*2, rep.Replay.Broken, "%+v", rep.Replay)
+		})
+	}
+}

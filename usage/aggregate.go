@@ -284,8 +284,11 @@ func contextOf(r *Record, kind logKind) requestContext {
 	c.tls, c.cipher, c.sigVersion, c.authType, c.apARN = d.TLSVersion, d.CipherSuite, d.SignatureVersion, d.AuthType, d.AccessPointARN
 	switch {
 	case kind == serverAccessLog:
-		// The Cipher Suite field is "-" for HTTP (S3 user guide).
-		c.knownTransport, c.secure = true, d.CipherSuite != "" || d.TLSVersion != ""
+		// The Cipher Suite field is "-" for HTTP (S3 user guide). A line
+		// of the older format ends before it: a field after it (the
+		// Authentication Type, Host Header, …) says it is there.
+		secure := d.CipherSuite != "" || d.TLSVersion != ""
+		c.knownTransport, c.secure = secure || d.AuthType != "" || d.HostHeader != "" || d.AccessPointARN != "" || d.ACLRequired != "", secure
 	case d.TLSVersion != "" || d.CipherSuite != "":
 		c.knownTransport, c.secure = true, true
 	}
