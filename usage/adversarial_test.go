@@ -754,3 +754,35 @@ func TestAdversarialOlderLogFormatTransportUnknown(t *testing.T) {
 		})
 	}
 }
+
+// CloudTrail names some S3 operations otherwise than the API does: the
+// bucket's Block Public Access calls are GetBucketPublicAccessBlock,
+// PutBucketPublicAccessBlock and DeleteBucketPublicAccessBlock (S3 user
+// guide, "Amazon S3 CloudTrail events", bucket-level event names, each
+// linking to GetPublicAccessBlock, …), and a browser upload is PostObject
+// (its object-level event names). No table knew them, so they went
+// unreplayed (AWS Config reads a bucket's Block Public Access every day).
+func TestAdversarialCloudTrailEventNames(t *testing.T) {
+	events := []string{
+		trailEvent("GetBucketPublicAccessBlock", `{"bucketName":"data-bucket","publicAccessBlock":""}`, ""),
+		trailEvent("PostObject", `{"bucketName":"data-bucket","key":"up/x"}`, ""),
+	}
+	rep := suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(events...)}}, nil)
+	assert.Zero(t, rep.Counts.Unmapped, "%+v", rep.Unmapped)
+	assert.NotNil(t, useOf(rep, alice, "s3:GetBucketPublicAccessBlock"), "%+v", rep.Used)
+	require.NotNil(t, useOf(rep, alice, "s3:PutObject"), "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/up/x"}, useOf(rep, alice, "s3:PutObject").Resources)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	// A browser upload's s3:authType is POST, as for the server access
+	// log's REST.POST.OBJECT, whatever additionalEventData says: a kept
+	// Deny of every other upload leaves it allowed (it was unverifiable,
+	// the record giving no AuthenticationMethod).
+	kept, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::data-bucket/up/*"},
+	 {"Sid":"BrowserUploadsOnly","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data-bucket/up/*","Condition":{"StringNotEquals":{"s3:authType":"POST"}}}]}`))
+	require.NoError(t, err)
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(events[1:]...)}, BucketPolicy: kept}, nil)
+	assert.Zero(t, rep.Replay.Unverifiable, "%+v", rep.Replay)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}

@@ -69,6 +69,9 @@ func (m *mapper) lookup(r *Record, kind logKind) *opNeeds {
 	}
 	n := &opNeeds{}
 	api := r.Operation
+	if kind == cloudTrailLog {
+		api = s3log.CloudTrailAPIOperation(api)
+	}
 	if kind == serverAccessLog && strings.HasPrefix(r.Operation, "S3.") {
 		// S3's own work (S3.EXPIRE.OBJECT, S3.TRANSITION_SIA.OBJECT, …):
 		// no caller's permission is involved. "You can't use a bucket

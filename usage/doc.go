@@ -42,7 +42,9 @@
 // through policy's catalog ([policy.LookupOperation], generated from AWS's
 // Service Authorization Reference); a server access log's operation names
 // (REST.GET.OBJECT, …) map to API operations through a table generated from
-// internal/s3log/data. Memory is bounded by the number of (principal,
+// internal/s3log/data, and so do the CloudTrail event names that are not an
+// API operation's (GetBucketPublicAccessBlock, PostObject: a browser upload,
+// replayed with s3:authType POST). Memory is bounded by the number of (principal,
 // action) pairs and Options.MaxTrackedKeys, never by the size of the logs,
 // which are streamed, several objects at a time.
 //

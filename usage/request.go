@@ -37,7 +37,7 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	if !k.prefix {
 		k.c.listPrefix, k.c.hasListPrefix = "", false
 	}
-	if k.c.operation != "REST.POST.OBJECT" {
+	if !browserUpload(k.c.operation) {
 		k.c.operation = ""
 	}
 	if ctx, ok := cache[k]; ok {
@@ -61,7 +61,7 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 		ctx.Set("s3:signatureversion", "AWS")
 	}
 	switch {
-	case c.operation == "REST.POST.OBJECT":
+	case browserUpload(c.operation):
 		ctx.Set("s3:authType", "POST")
 	case c.authType == "AuthHeader":
 		ctx.Set("s3:authType", "REST-HEADER")
@@ -118,11 +118,18 @@ func (c *requestContext) lacking(anonymous bool) uint8 {
 		if c.sigVersion == "" {
 			m |= 1 << 3
 		}
-		if c.authType == "" && c.operation != "REST.POST.OBJECT" {
+		if c.authType == "" && !browserUpload(c.operation) {
 			m |= 1 << 4
 		}
 	}
 	return m
+}
+
+// browserUpload says whether a record's operation is a browser upload (S3's
+// POST Object): REST.POST.OBJECT in a server access log, PostObject in
+// CloudTrail. Its s3:authType is "POST", whatever else the record says.
+func browserUpload(operation string) bool {
+	return operation == "REST.POST.OBJECT" || operation == "PostObject"
 }
 
 // tlsNumber turns "TLSv1.2" (or "TLSV1.2", as in the S3 user guide's

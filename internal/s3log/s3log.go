@@ -1,12 +1,15 @@
 // Package s3log holds what the project knows about the Operation field of
 // Amazon S3 server access logs: which S3 API operation each logged operation
 // stands for, generated from data/operations.tsv. The usage package reads
-// logs with it; the fake S3 writes them with it.
+// logs with it; the fake S3 writes them with it. It also knows the CloudTrail
+// event names of S3 that are not their API operation's name
+// (GetBucketPublicAccessBlock, PostObject), from
+// data/cloudtrail-event-names.tsv.
 package s3log
 
 import "slices"
 
-//go:generate go run ./internal/gen/operations -data data/operations.tsv -out operations_gen.go
+//go:generate go run ./internal/gen/operations -data data/operations.tsv -out operations_gen.go -cloudtrail data/cloudtrail-event-names.tsv -cloudtrail-out cloudtrail_gen.go
 
 // Level says what a logged request acted on.
 type Level uint8
@@ -79,4 +82,18 @@ func Operations() []Operation {
 		out[i] = o
 	}
 	return out
+}
+
+// CloudTrailAPIOperation returns the API operation that a CloudTrail record
+// of S3 (eventSource s3.amazonaws.com) named eventName stands for, as
+// policy.LookupOperation takes it. Most events are named after their
+// operation and are returned as they are; the Block Public Access events
+// name the level (GetBucketPublicAccessBlock is S3's GetPublicAccessBlock,
+// GetAccountPublicAccessBlock S3 Control's), and a browser upload is
+// PostObject, S3's PutObject (S3 user guide, "Amazon S3 CloudTrail events").
+func CloudTrailAPIOperation(eventName string) string {
+	if api, ok := cloudTrailEvents[eventName]; ok {
+		return api
+	}
+	return eventName
 }

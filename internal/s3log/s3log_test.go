@@ -21,6 +21,57 @@ func TestGeneratedFileIsFresh(t *testing.T) {
 	assert.True(t, bytes.Equal(want, got), "operations_gen.go is stale: run go generate ./internal/s3log")
 }
 
+func TestCloudTrailGeneratedFileIsFresh(t *testing.T) {
+	want, err := gen.GenerateCloudTrail("data/cloudtrail-event-names.tsv")
+	require.NoError(t, err)
+	got, err := os.ReadFile("cloudtrail_gen.go")
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "cloudtrail_gen.go is stale: run go generate ./internal/s3log")
+}
+
+func TestGenerateCloudTrailRefusesBadRows(t *testing.T) {
+	for _, tt := range []struct{ name, row, why string }{
+		{"unknown API operation", "GetBucketNothing\ts3:GetNothing\tx\n", "not in policy's catalog"},
+		{"not qualified", "GetBucketPublicAccessBlock\tGetPublicAccessBlock\tx\n", "not qualified"},
+		{"an API name already", "GetObject\ts3:GetObject\tx\n", "API operation of policy's catalog already"},
+		{"no action", "CreateSessionEvent\ts3:CreateSession\tx\n", "needs no action"},
+		{"twice", "PostObject\ts3:PutObject\tx\nPostObject\ts3:PutObject\tx\n", "listed twice"},
+		{"two columns", "PostObject\ts3:PutObject\n", "wrong number of fields"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := t.TempDir() + "/ct.tsv"
+			require.NoError(t, os.WriteFile(path, []byte("event_name\tapi_operation\tsource\n"+tt.row), 0o600))
+			_, err := gen.GenerateCloudTrail(path)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.why)
+		})
+	}
+}
+
+// Every event name of the table stands for an operation whose actions
+// are those of the API it links to, and other names are their own.
+func TestCloudTrailAPIOperation(t *testing.T) {
+	for _, tt := range []struct{ event, action string }{
+		{"GetBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
+		{"PutBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+		{"DeleteBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"},
+		{"GetAccountPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
+		{"PutAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"},
+		{"DeleteAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"},
+		{"PostObject", "s3:PutObject"},
+		{"GetObject", "s3:GetObject"},
+		{"GetBucketLifecycle", "s3:GetLifecycleConfiguration"},
+		{"PutBucketNotification", "s3:PutBucketNotification"},
+	} {
+		t.Run(tt.event, func(t *testing.T) {
+			op, ok := policy.LookupOperation(s3log.CloudTrailAPIOperation(tt.event))
+			require.True(t, ok, s3log.CloudTrailAPIOperation(tt.event))
+			assert.Equal(t, []string{tt.action}, op.Required)
+		})
+	}
+	assert.Equal(t, "NoSuchEvent", s3log.CloudTrailAPIOperation("NoSuchEvent"))
+}
+
 func TestGenerateRefusesBadRows(t *testing.T) {
 	for name, row := range map[string]string{
 		"unknown API operation": "REST.GET.X\tbucket\tGetNothing\tderived\n",

@@ -1,5 +1,6 @@
 // Command operations writes internal/s3log/operations_gen.go from
-// data/operations.tsv. It is run by go generate in package s3log:
+// data/operations.tsv, and cloudtrail_gen.go from
+// data/cloudtrail-event-names.tsv. It is run by go generate in package s3log:
 //
 //	go generate ./internal/s3log
 package main
@@ -15,13 +16,20 @@ import (
 func main() {
 	data := flag.String("data", "data/operations.tsv", "the operations table")
 	out := flag.String("out", "operations_gen.go", "the Go file to write")
+	ctData := flag.String("cloudtrail", "data/cloudtrail-event-names.tsv", "the CloudTrail event name table")
+	ctOut := flag.String("cloudtrail-out", "cloudtrail_gen.go", "the Go file to write from it")
 	flag.Parse()
-	src, err := gen.Generate(*data)
+	write(gen.Generate, *data, *out)
+	write(gen.GenerateCloudTrail, *ctData, *ctOut)
+}
+
+func write(generate func(string) ([]byte, error), data, out string) {
+	src, err := generate(data)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	if err := os.WriteFile(out, src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
