@@ -146,10 +146,8 @@ func (o *AuditOptions) validate() error {
 			return fmt.Errorf("%w: unknown bucket control %q", ErrInvalidOptions, c)
 		}
 	}
-	for _, id := range o.TrustedKMSKeyAccounts {
-		if !policy.IsAccountID(id) {
-			return fmt.Errorf("%w: TrustedKMSKeyAccounts: %q is not a 12-digit account id", ErrInvalidOptions, id)
-		}
+	if err := validateTrustedKMSKeyAccounts(o.TrustedKMSKeyAccounts); err != nil {
+		return err
 	}
 	if o.Concurrency < 0 || o.Concurrency > 1024 {
 		return fmt.Errorf("%w: Concurrency %d is not between 1 and 1024", ErrInvalidOptions, o.Concurrency)

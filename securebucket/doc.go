@@ -32,7 +32,9 @@
 // [AuditOptions].TrustedKMSKeyAccounts; it is UNKNOWN when the key is a
 // bare key id or alias (its account cannot be known, and S3 resolves an
 // alias in each writer's account) or the owner's account is not given,
-// and NOT_APPLICABLE without SSE-KMS or DSSE-KMS.
+// and NOT_APPLICABLE without SSE-KMS or DSSE-KMS. Harden, Plan and Create
+// apply the same rule to the key they are given (see "Security
+// defaults"), so a bucket they configured passes it.
 //
 // Harden is idempotent: it reads each setting, changes only what differs,
 // and a second call on a hardened bucket makes no write request. It never
@@ -64,8 +66,20 @@
 //   - Default encryption SSE-S3, or SSE-KMS with [Options].KMSKeyARN and S3
 //     Bucket Keys; never downgraded. The key must be in the bucket's Region
 //     (S3 accepts any key here, and uploads then fail), which is checked
-//     before it is written. SSE-C blocked with BlockedEncryptionTypes.
-//     Opt-out: [Options].AllowSSEC.
+//     before it is written. It must be named by its key or alias ARN (a
+//     bare key id or alias name resolves in each writer's account, and is
+//     refused with [ErrInvalidOptions]) and be of the bucket owner's
+//     account, [Options].ExpectedBucketOwner, which KMSKeyARN therefore
+//     needs: the rule of S3Secure.KMSKeyAccount. A key of another account,
+//     or any key without ExpectedBucketOwner, is refused before any
+//     request with a [*KMSKeyAccountError] ([ErrKMSKeyAccount]), unless
+//     its account is listed in [Options].TrustedKMSKeyAccounts (pass the
+//     audit the same list). An existing SSE-KMS or DSSE-KMS key is never
+//     changed, whatever its account (readers and writers without access to
+//     a new key would be cut off); when the rule does not pass it, the
+//     encryption step's Notes say so, in Plan and in Harden's Result.
+//     SSE-C blocked with BlockedEncryptionTypes. Opt-out:
+//     [Options].AllowSSEC.
 //   - Versioning enabled (noncurrent versions are kept until a lifecycle
 //     rule of the owner's expires them). Opt-out: [Options].AllowUnversioned.
 //   - Bucket policy statements that deny requests without TLS
@@ -211,7 +225,9 @@
 // # Errors
 //
 // Invalid input is refused before any request with an error wrapping
-// [ErrInvalidBucketName] or [ErrInvalidOptions]. A step that cannot be
+// [ErrInvalidBucketName] or [ErrInvalidOptions]; a KMSKeyARN that
+// S3Secure.KMSKeyAccount would not pass is a [*KMSKeyAccountError], which
+// wraps both [ErrKMSKeyAccount] and ErrInvalidOptions. A step that cannot be
 // planned or applied is a [*StepError] (bucket, step, cause) that wraps the
 // SDK's error (reach it with errors.As and smithy.APIError) or one of
 // [ErrACLGrants] ([*ACLGrantsError]), [ErrPublicPolicyBlocked],

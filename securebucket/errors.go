@@ -50,6 +50,12 @@ var (
 	// Harden was about to write; the checker's error is wrapped too.
 	ErrPolicyCheck = errors.New("securebucket: policy check refused the policy")
 
+	// ErrKMSKeyAccount means Options.KMSKeyARN is a key that
+	// S3Secure.KMSKeyAccount would not pass (another account's, or the
+	// bucket owner's account is not known); see [*KMSKeyAccountError]. No
+	// request was sent.
+	ErrKMSKeyAccount = errors.New("securebucket: KMS key of an account that is not the bucket owner's")
+
 	// ErrBucketAlreadyExists means Create's bucket name is taken by another
 	// account (S3 names are global). It wraps the SDK's
 	// *types.BucketAlreadyExists.

@@ -34,13 +34,32 @@ type Options struct {
 
 	// KMSKeyARN, when set, makes the default encryption SSE-KMS with this
 	// key and S3 Bucket Keys on (fewer KMS calls, lower cost). Give the
-	// full key ARN: S3 does not check the key id, and an alias resolves in
-	// the account of whoever writes the object. The key must be in the
-	// bucket's Region (Create checks it against the Region it creates the
-	// bucket in, Harden against the bucket's location before the key is
-	// written). By default, SSE-S3. An
-	// existing SSE-KMS or DSSE-KMS configuration is kept either way.
+	// full key or alias ARN: S3 does not check the key id, and a bare key
+	// id or alias name resolves in the account of whoever writes the
+	// object, so it is refused. The key must be in the bucket's Region
+	// (Create checks it against the Region it creates the bucket in,
+	// Harden against the bucket's location before the key is written).
+	//
+	// The key must be of the bucket owner's account, ExpectedBucketOwner,
+	// which KMSKeyARN therefore needs, or of an account listed in
+	// TrustedKMSKeyAccounts: the rule of the audit's
+	// S3Secure.KMSKeyAccount, so that a bucket Harden configured passes
+	// it. Any other key is refused with a [*KMSKeyAccountError] before any
+	// request.
+	//
+	// By default, SSE-S3. An existing SSE-KMS or DSSE-KMS configuration is
+	// kept either way, with its key; when S3Secure.KMSKeyAccount would not
+	// pass that key, the encryption step says so in a note.
 	KMSKeyARN string
+
+	// TrustedKMSKeyAccounts are 12-digit account ids, besides the bucket
+	// owner's (ExpectedBucketOwner), whose keys KMSKeyARN may name: for
+	// example an organization's central key account. Pass the audit the
+	// same list ([AuditOptions].TrustedKMSKeyAccounts). By default none: a
+	// key of another account is refused, because that account controls
+	// the key (it can stop the bucket owner's use of it, which leaves the
+	// objects unreadable, and let principals of its choice decrypt).
+	TrustedKMSKeyAccounts []string
 
 	// Logging, when set, turns on server access logging into another bucket
 	// of the same account and Region.
@@ -221,8 +240,16 @@ func (o *Options) validate(bucket string) error {
 	if o.Region != "" && !regionRe.MatchString(o.Region) {
 		return bad("Region %q is not a Region name", o.Region)
 	}
-	if o.KMSKeyARN != "" && !kmsARNRe.MatchString(o.KMSKeyARN) {
-		return bad("KMSKeyARN %q is not a KMS key or alias ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); a bare key id or alias name resolves in the writer's account", o.KMSKeyARN)
+	if err := validateTrustedKMSKeyAccounts(o.TrustedKMSKeyAccounts); err != nil {
+		return err
+	}
+	if o.KMSKeyARN != "" {
+		switch v, account := judgeKMSKey(o.KMSKeyARN, o.ExpectedBucketOwner, o.TrustedKMSKeyAccounts); v {
+		case keyNotARN:
+			return bad("KMSKeyARN %q is not a KMS key or alias ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); a bare key id or alias name resolves in the writer's account", o.KMSKeyARN)
+		case keyForeign, keyOwnerUnknown:
+			return &KMSKeyAccountError{Key: o.KMSKeyARN, KeyAccount: account, BucketOwner: o.ExpectedBucketOwner}
+		}
 	}
 	if o.AbortIncompleteMultipartDays < 0 || o.AbortIncompleteMultipartDays > 36500 {
 		return bad("AbortIncompleteMultipartDays %d is not between 1 and 36500", o.AbortIncompleteMultipartDays)

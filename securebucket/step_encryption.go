@@ -96,6 +96,9 @@ func (h *hardener) decideEncryption(cur *types.ServerSideEncryptionConfiguration
 			if h.o.KMSKeyARN != "" && key != h.o.KMSKeyARN {
 				notes = append(notes, fmt.Sprintf("kept the existing %s key %q instead of KMSKeyARN: changing keys can cut off readers", alg, keyOrDefault(key)))
 			}
+			if n := h.existingKeyNote(key); n != "" {
+				notes = append(notes, n)
+			}
 		default: // AES256, or a rule without a default
 			if h.o.KMSKeyARN != "" {
 				old := describeRule(*r)

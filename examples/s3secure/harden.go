@@ -13,13 +13,14 @@ import (
 func init() {
 	register(&command{
 		name: "harden",
-		usage: "harden -bucket B [-dry-run] [-create] [-account-id ID] [-kms-key ARN] [-log-bucket L [-log-prefix P]] " +
+		usage: "harden -bucket B [-dry-run] [-create] [-account-id ID] [-kms-key ARN [-trusted-kms-key-accounts LIST]] [-log-bucket L [-log-prefix P]] " +
 			"[-remove-public-statements] [-remove-acl-grants]",
 		summary: "make a bucket private and hardened (Block Public Access, no ACLs, encryption, TLS-only policy, versioning, lifecycle); -dry-run prints the plan",
 		run:     runHarden,
 		flagFor: map[string]string{
 			"KMSKeyARN": "-kms-key", "AllowPublicStatementRemoval": "-remove-public-statements", "AllowACLGrantRemoval": "-remove-acl-grants",
 			"ExpectedBucketOwner": "-account-id", "TargetBucket": "-log-bucket", "TargetPrefix": "-log-prefix",
+			"TrustedKMSKeyAccounts": "-trusted-kms-key-accounts",
 		},
 	})
 }
@@ -35,8 +36,11 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 	dryRun := fs.Bool("dry-run", false, "print the plan without changing anything")
 	create := fs.Bool("create", false, "create the bucket, hardened from the start (in -region)")
 	owner := accountIDFlag(fs, "the 12-digit `ID` of the account that must own the bucket, sent with every request "+
-		"(default: the embedded fake's with -local; with -log-bucket, STS GetCallerIdentity; else none)")
-	kmsKey := fs.String("kms-key", "", "default encryption SSE-KMS with this key ARN and Bucket Keys (default SSE-S3; existing SSE-KMS is kept)")
+		"(default: the embedded fake's with -local; with -kms-key or -log-bucket, STS GetCallerIdentity; else none)")
+	kmsKey := fs.String("kms-key", "", "default encryption SSE-KMS with this key ARN and Bucket Keys (default SSE-S3; existing SSE-KMS is kept); "+
+		"the key must be of the bucket owner's account or of one in -trusted-kms-key-accounts")
+	trustedKeys := fs.String("trusted-kms-key-accounts", "",
+		"comma-separated 12-digit account `IDs`, besides the bucket owner's, whose KMS keys -kms-key may name (as audit's flag of that name; default none)")
 	logBucket := fs.String("log-bucket", "", "turn on server access logging into this bucket (same account and Region)")
 	logPrefix := fs.String("log-prefix", "", "key prefix for the access logs")
 	removePublic := fs.Bool("remove-public-statements", false, "remove the statements that make the bucket policy public (default: keep and report them)")
@@ -64,9 +68,9 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 	}
-	if *owner != "" || g.local || *logBucket != "" {
-		// Log delivery needs the owner; elsewhere it is a guard sent
-		// when known.
+	if *owner != "" || g.local || *logBucket != "" || *kmsKey != "" {
+		// Log delivery and the key's account check need the owner;
+		// elsewhere it is a guard sent when known.
 		if *owner, err = g.accountID(ctx, *owner); err != nil {
 			return g.fail(err)
 		}
@@ -79,6 +83,7 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 		ExpectedBucketOwner:         *owner,
 		Region:                      partitionRegion(cfg.Region),
 		KMSKeyARN:                   *kmsKey,
+		TrustedKMSKeyAccounts:       splitList(*trustedKeys),
 		AllowPublicStatementRemoval: *removePublic,
 		AllowACLGrantRemoval:        *removeGrants,
 	}

@@ -50,3 +50,76 @@ func TestAuditKMSKeyAccount(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 	assert.Contains(t, stderr, `-trusted-kms-key-accounts: "4444-5555-6666" is not a 12-digit account id`)
 }
+
+// TestHardenKMSKeyAccount: harden, harden -dry-run and harden -create
+// refuse a -kms-key of another account than the bucket owner's (found
+// through STS without -account-id) before any S3 request, in one line
+// that names the flags (exit 2); -trusted-kms-key-accounts lets it
+// through, and the audit with the same flags then passes
+// S3Secure.KMSKeyAccount; a bucket that already has another account's
+// key keeps it, and the plan says so.
+func TestHardenKMSKeyAccount(t *testing.T) {
+	const (
+		foreignKey = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		trust      = "999988887777,444455556666"
+	)
+	a := startAWS(t, nil)
+	owner := a.AWS.Owner().ID
+	ownKey := "arn:aws:kms:us-east-1:" + owner + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	require.NoError(t, a.CreateBucket("kms-harden", s3fake.StateLegacy))
+	cli := func(args ...string) (int, string, string) {
+		return runCLI(t, "", append([]string{"-endpoint", a.URL, "-region", "us-east-1"}, args...)...)
+	}
+	audit := func(bucket string, extra ...string) (int, string) {
+		code, stdout, stderr := cli(append([]string{"audit", "-bucket", bucket, "-account-id", owner, "-controls", "S3Secure.KMSKeyAccount"}, extra...)...)
+		require.NotEqual(t, exitUsage, code, stderr)
+		return code, stdout
+	}
+
+	for _, args := range [][]string{
+		{"harden", "-bucket", "kms-harden", "-kms-key", foreignKey},
+		{"harden", "-bucket", "kms-harden", "-kms-key", foreignKey, "-dry-run"},
+		{"harden", "-bucket", "kms-harden", "-kms-key", foreignKey, "-account-id", owner, "-trusted-kms-key-accounts", "999988887777"},
+		{"harden", "-bucket", "kms-harden-new", "-create", "-kms-key", foreignKey},
+	} {
+		a.ResetCounts()
+		code, stdout, stderr := cli(args...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, stderr)
+		assert.Empty(t, stdout, args)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+		assert.Contains(t, stderr, "-kms-key is account 444455556666's key, not the bucket owner's ("+owner+")", args)
+		assert.Contains(t, stderr, "or list 444455556666 in -trusted-kms-key-accounts", args)
+		assert.NotContains(t, stderr, "KMSKeyARN", args)
+		assert.NotContains(t, stderr, "TrustedKMSKeyAccounts", args)
+		assert.Zero(t, a.TotalCount(), "%v: no S3 request: %v", args, a.Counts())
+	}
+	_, err := a.OwnerClient().HeadBucket(t.Context(), &s3.HeadBucketInput{Bucket: aws.String("kms-harden-new")})
+	assert.Error(t, err, "not created")
+
+	code, stdout, stderr := cli("harden", "-bucket", "kms-harden", "-kms-key", foreignKey, "-trusted-kms-key-accounts", trust)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, foreignKey)
+	code, stdout = audit("kms-harden", "-trusted-kms-key-accounts", trust)
+	assert.Equal(t, exitOK, code, stdout)
+	assert.Regexp(t, `S3Secure\.KMSKeyAccount +PASS`, stdout)
+
+	// The bucket keeps the key it has; the plan says the audit fails it.
+	code, stdout, stderr = cli("harden", "-bucket", "kms-harden", "-kms-key", ownKey, "-dry-run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "S3Secure.KMSKeyAccount: the existing key "+foreignKey+" is account 444455556666's, not the bucket owner's ("+owner+")")
+	assert.Contains(t, stdout, "or list 444455556666 in -trusted-kms-key-accounts")
+	assert.NotContains(t, stdout, "TrustedKMSKeyAccounts")
+
+	code, stdout, stderr = cli("harden", "-bucket", "kms-harden-own", "-create", "-kms-key", ownKey)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "created hardened")
+	code, stdout = audit("kms-harden-own")
+	assert.Equal(t, exitOK, code, stdout)
+	assert.Regexp(t, `S3Secure\.KMSKeyAccount +PASS`, stdout)
+
+	code, stdout, stderr = cli("harden", "-bucket", "kms-harden", "-trusted-kms-key-accounts", "4444-5555-6666")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+	assert.Contains(t, stderr, `-trusted-kms-key-accounts: "4444-5555-6666" is not a 12-digit account id`)
+}
