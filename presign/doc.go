@@ -50,7 +50,8 @@
 //     any fmt verb's output for [Presigner], [Request] and [Post]; use
 //     [Redact] for URLs.
 //   - [Verify] compares signatures in constant time, refuses expired URLs,
-//     URLs dated more than 15 minutes ahead, URLs minted with a longer
+//     requests signed with temporary credentials that the lookup says have
+//     expired (S3: such a URL "expires when the token expires"), URLs dated more than 15 minutes ahead, URLs minted with a longer
 //     lifetime than VerifyOptions.MaxExpiry (1 hour by default), unsigned
 //     x-amz-* headers and missing VerifyOptions.RequiredSignedHeaders. For
 //     aws-chunked uploads it makes r.Body a reader that checks every chunk

@@ -51,7 +51,9 @@ var (
 	ErrUnknownAccessKey = errors.New("presign: unknown access key")
 	// ErrSignatureMismatch reports a signature that does not match.
 	ErrSignatureMismatch = errors.New("presign: signature does not match")
-	// ErrExpired reports a presigned request used after its expiry.
+	// ErrExpired reports a presigned request used after its expiry, or a
+	// request (or POST form) signed with temporary credentials that have
+	// expired (S3's ExpiredToken).
 	ErrExpired = errors.New("presign: request has expired")
 	// ErrClockSkew reports a request dated too far from the verifier's clock.
 	ErrClockSkew = errors.New("presign: request time too skewed")

@@ -18,7 +18,9 @@ import (
 
 // Lookup returns the credentials for an access key id, or false when the
 // key is unknown. For temporary credentials, SessionToken must be set: the
-// request must present the same token.
+// request must present the same token. Set CanExpire and Expires too: once
+// they have expired, requests signed with them are refused with
+// [ErrExpired] (S3's ExpiredToken), whatever the URL's own expiry says.
 type Lookup func(accessKeyID string) (aws.Credentials, bool)
 
 // VerifyOptions tune [Verify]. Nil means the defaults.
@@ -121,8 +123,9 @@ func (b *chunkedBody) Read(p []byte) (int, error) {
 
 // Verify checks the SigV4 signature of r, presigned (query string) or
 // signed in the Authorization header, against the secret lookup returns:
-// the signature in constant time, the session token, the expiry, the
-// maximum expiry, the clock skew and the signed headers (every x-amz-*
+// the signature in constant time, the session token, the expiry (of the
+// URL, and of temporary credentials: the lookup's CanExpire and Expires),
+// the maximum expiry, the clock skew and the signed headers (every x-amz-*
 // header sent must be signed, and Content-Type too when the request is
 // signed in the Authorization header, as S3's SigV4 rules say; plus
 // opts.RequiredSignedHeaders). Verify does not read an S3 body.
@@ -183,11 +186,13 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 	// The verifier runs at one instant, so expiry and skew decisions below
 	// agree with internal/sigv4's.
 	now := o.Now()
+	var signer aws.Credentials
 	res, err := sigv4.Verify(r, func(akid string) (sigv4.Credentials, bool) {
 		c, ok := lookup(akid)
 		if !ok || c.SecretAccessKey == "" {
 			return sigv4.Credentials{}, false
 		}
+		signer = c
 		return sigv4.Credentials{AccessKeyID: akid, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, true
 	}, &sigv4.VerifyOptions{Now: func() time.Time { return now }, MaxSkew: o.MaxClockSkew, Region: o.Region, Service: service, PayloadHash: bodyHash})
 	if c, ok := r.Body.(*sigv4.ChunkedReader); ok {
@@ -196,6 +201,9 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 	}
 	if err != nil {
 		return nil, mapSigV4Error(r, err, now, o.MaxClockSkew)
+	}
+	if err := checkCredentialExpiry(signer, res.AccessKeyID, now); err != nil {
+		return nil, err
 	}
 	v := &Verified{
 		Chunked:         res.Chunked,
@@ -228,6 +236,20 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 		}
 	}
 	return v, nil
+}
+
+// checkCredentialExpiry refuses a request signed with temporary
+// credentials that have expired by now: "If you created a presigned URL
+// using a temporary token, the URL expires when the token expires, even if
+// the URL was created with a later expiration time" (S3 user guide), and
+// S3 answers ExpiredToken (400). Credentials that cannot expire pass,
+// whatever their Expires; ones that can but carry no time have expired.
+func checkCredentialExpiry(c aws.Credentials, akid string, now time.Time) error {
+	if !c.CanExpire || now.Before(c.Expires) {
+		return nil
+	}
+	return &VerifyError{AccessKeyID: akid, Err: ErrExpired, code: "ExpiredToken", status: http.StatusBadRequest,
+		Reason: "The provided token has expired."}
 }
 
 // hashBody reads r.Body (up to MaxVerifiedBody), puts an equivalent body

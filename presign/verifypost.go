@@ -102,6 +102,11 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 			return nil, &VerifyError{AccessKeyID: akid, Err: ErrInvalidToken, code: "InvalidToken", status: http.StatusBadRequest}
 		}
 	}
+	// One instant for every time decision below.
+	now := o.Now()
+	if err := checkCredentialExpiry(creds, akid, now); err != nil {
+		return nil, err
+	}
 	denied := func(sentinel error, reason string) error {
 		return &VerifyError{AccessKeyID: akid, Err: sentinel, Reason: reason, code: "AccessDenied", status: http.StatusForbidden}
 	}
@@ -120,7 +125,6 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if err != nil {
 		return nil, malformed("policy expiration is not an ISO 8601 UTC time")
 	}
-	now := o.Now()
 	if now.After(expiration) {
 		return nil, denied(ErrExpired, "Invalid according to Policy: Policy expired.")
 	}
