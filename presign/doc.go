@@ -68,7 +68,9 @@
 // ([ErrExpiryTooLong], [ErrExpiryTooShort]) or a [*CredentialExpiryError]
 // ([ErrCredentialsExpireFirst]). Disabled methods return
 // [ErrMethodNotAllowed]; credentials that cannot be retrieved, and a nil or
-// zero [Presigner], [ErrNoCredentials]. [Verify] and [VerifyPost] return [*VerifyError],
+// zero [Presigner], [ErrNoCredentials] (the provider's error is in the
+// chain for errors.As, but its text, which can quote the credentials, is
+// not in the message). [Verify] and [VerifyPost] return [*VerifyError],
 // wrapping one of [ErrUnsigned], [ErrMalformed], [ErrUnknownAccessKey],
 // [ErrSignatureMismatch], [ErrInvalidToken], [ErrExpired], [ErrClockSkew],
 // [ErrExpiryTooLong], [ErrMissingSignedHeader], [ErrUnsupportedAlgorithm] or

@@ -293,7 +293,9 @@ type UploadPartOptions struct {
 
 // Get presigns a GetObject request. Errors: *[ValidationError] (bucket,
 // key, option), *[ExpiryError], *[CredentialExpiryError], and the
-// credentials provider's error wrapped with [ErrNoCredentials].
+// credentials provider's error wrapped with [ErrNoCredentials] (errors.As
+// reaches it; its text is left out of the message, as a provider's error
+// can quote the credentials).
 func (p *Presigner) Get(ctx context.Context, bucket, key string, opts *GetOptions) (*Request, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
@@ -424,9 +426,7 @@ func (p *Presigner) presign(ctx context.Context, s *spec, expires time.Duration)
 func (p *Presigner) credentialsFor(ctx context.Context, exp time.Duration) (aws.Credentials, time.Time, time.Duration, error) {
 	creds, err := p.creds.Retrieve(ctx)
 	if err != nil {
-		// The provider's error is wrapped once; providers do not put
-		// secrets in their errors.
-		return aws.Credentials{}, time.Time{}, 0, fmt.Errorf("%w: retrieving credentials: %w", ErrNoCredentials, err)
+		return aws.Credentials{}, time.Time{}, 0, &credentialsError{err: err}
 	}
 	if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
 		return aws.Credentials{}, time.Time{}, 0, fmt.Errorf("%w: the provider returned an empty access key or secret", ErrNoCredentials)
