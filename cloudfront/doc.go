@@ -162,7 +162,8 @@
 //   - cookies are Secure, HttpOnly and SameSite=Lax
 //     (CookieOptions.InsecureAllowNonSecureCookie,
 //     CookieOptions.AllowSameSiteNone);
-//   - keys are RSA of at least [MinRSAKeyBits] bits; no error or String
+//   - keys are RSA of [MinRSAKeyBits] (2048) bits, the size CloudFront
+//     verifies; no error or String
 //     output contains key material.
 //
 // # Errors

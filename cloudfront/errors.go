@@ -99,7 +99,8 @@ var (
 	// IP range, start time after expiry).
 	ErrInvalidPolicy = errors.New("cloudfront: invalid signing policy")
 	// ErrInvalidKey means the private key cannot be used: not PEM, encrypted,
-	// not RSA, or shorter than 2048 bits. The error never contains key
+	// not RSA, or not 2048 bits (the size CloudFront verifies; CreateKeyGroup
+	// takes a public key of that size only). The error never contains key
 	// material.
 	ErrInvalidKey = errors.New("cloudfront: invalid private key")
 )

@@ -12,7 +12,7 @@ import (
 	"github.com/s3secure/s3secure/cloudfront"
 )
 
-// FuzzParsePrivateKeyPEM: any input either parses to a key of at least
+// FuzzParsePrivateKeyPEM: any input either parses to a key of exactly
 // MinRSAKeyBits or fails with ErrInvalidKey, and an error never repeats
 // the PEM body.
 func FuzzParsePrivateKeyPEM(f *testing.F) {
@@ -36,7 +36,7 @@ func FuzzParsePrivateKeyPEM(f *testing.F) {
 			}
 			return
 		}
-		if k.N.BitLen() < cloudfront.MinRSAKeyBits {
+		if k.N.BitLen() != cloudfront.MinRSAKeyBits {
 			t.Fatalf("accepted a %d-bit key", k.N.BitLen())
 		}
 	})

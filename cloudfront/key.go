@@ -9,15 +9,17 @@ import (
 	"os"
 )
 
-// MinRSAKeyBits is the smallest RSA key a [Signer] accepts. CloudFront
-// public keys are RSA 2048 in the documented set-up; shorter keys are
-// refused.
+// MinRSAKeyBits is the size of RSA key a [Signer] accepts: CloudFront
+// "supports signed URLs and signed cookies with RSA 2048 or ECDSA 256 key
+// signatures" (CloudFront API reference, PublicKey), so a shorter key is
+// weak and a longer one cannot be in a key group: both are refused, as
+// [CreateKeyGroup] refuses them.
 const MinRSAKeyBits = 2048
 
 // ParsePrivateKeyPEM parses the RSA private key of a CloudFront key pair from
 // PEM ("RSA PRIVATE KEY", PKCS #1, as openssl genrsa writes it, or "PRIVATE
-// KEY", PKCS #8). Encrypted PEM, other key types and keys shorter than
-// MinRSAKeyBits are refused.
+// KEY", PKCS #8). Encrypted PEM, other key types and RSA keys of any other
+// size than MinRSAKeyBits (2048) are refused.
 //
 // Errors wrap [ErrInvalidKey] and never contain the input: they name the PEM
 // block type at most.
@@ -88,6 +90,8 @@ func checkRSAKey(key *rsa.PrivateKey) error {
 	}
 	if bits := key.N.BitLen(); bits < MinRSAKeyBits {
 		return fmt.Errorf("%w: RSA key is %d bits, need at least %d", ErrInvalidKey, bits, MinRSAKeyBits)
+	} else if bits > MinRSAKeyBits {
+		return fmt.Errorf("%w: RSA key is %d bits; CloudFront verifies signed URLs and cookies with RSA %d keys only", ErrInvalidKey, bits, MinRSAKeyBits)
 	}
 	if err := key.Validate(); err != nil {
 		return fmt.Errorf("%w: RSA key fails validation", ErrInvalidKey)

@@ -52,7 +52,7 @@ type Signer struct {
 
 // NewSigner returns a Signer for the CloudFront public key keyID (the ID of
 // the public key in a key group, such as "K2JCJMDEHXQW5F") and its RSA
-// private key, which must be at least 2048 bits.
+// private key, which must be 2048 bits (what CloudFront verifies).
 //
 // Errors: [ErrInvalidKey] for a nil or weak key or an empty key ID,
 // [ErrInvalidOptions] for an out-of-range AllowExpiryUpTo.
