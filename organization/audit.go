@@ -79,8 +79,27 @@ type Options struct {
 	Shard Shard
 	// Checkpoint is a file that records finished accounts, so that a run
 	// interrupted (Ctrl-C, a crash) can be resumed by running it again
-	// with the same options. By default, none.
+	// with the same options. It needs CheckpointKey. By default, none.
 	Checkpoint string
+	// CheckpointKey authenticates the checkpoint: every line of the file
+	// carries an HMAC-SHA256 under this key, bound to the run's options
+	// and to the file, and a checkpoint whose MACs do not verify is
+	// refused with a [*CheckpointIntegrityError] (see "Checkpoint
+	// integrity" in the package documentation for what it protects
+	// against). Use MinCheckpointKeyLen or more random bytes, kept where
+	// whoever can write the checkpoint cannot read them, and the same key
+	// to resume. Required with Checkpoint (unless
+	// InsecureUnsignedCheckpoint); by default, none. It never appears in
+	// the file, in errors or in the output.
+	CheckpointKey CheckpointKey
+	// InsecureUnsignedCheckpoint lets Checkpoint be used without
+	// CheckpointKey, and lets a run resume from an unsigned checkpoint
+	// (written that way, or before checkpoints were signed), which it
+	// then trusts: anyone who can write the file can make a resumed run
+	// report accounts that were never audited, with the rows they like
+	// (PASS), and hide an account's FAIL rows. A checkpoint that is signed
+	// is verified whatever this says.
+	InsecureUnsignedCheckpoint bool
 
 	// Clients builds each account's service clients from its
 	// configuration. By default, the SDK's NewFromConfig.

@@ -29,4 +29,8 @@ const (
 	// (after a retry, or a throttling pause of up to
 	// DefaultMaxThrottleBackoff) with expired credentials.
 	DefaultSessionRenewal = 5 * time.Minute
+	// MinCheckpointKeyLen is the shortest Options.CheckpointKey, in bytes:
+	// 256 bits, HMAC-SHA256's own strength, so the MACs in a checkpoint
+	// that an attacker can read do not let them guess the key.
+	MinCheckpointKeyLen = 32
 )

@@ -18,6 +18,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 20*time.Second, organization.DefaultMaxThrottleBackoff)
 	assert.Equal(t, time.Hour, organization.DefaultSessionDuration)
 	assert.Equal(t, 5*time.Minute, organization.DefaultSessionRenewal)
+	assert.Equal(t, 32, organization.MinCheckpointKeyLen)
 }
 
 // ExampleParseShard splits an organization in four; each account is in

@@ -54,9 +54,53 @@
 // with the same options replays those results, in order, and audits only
 // the other accounts, so its output is the output of an uninterrupted run.
 // A checkpoint written with other options is refused ([ErrCheckpoint]).
+// A checkpoint needs Options.CheckpointKey (see "Checkpoint integrity").
 // Options.Shard ([ParseShard] "I/N") keeps the accounts whose id hashes to
 // I modulo N: N runs with 0/N … N-1/N cover every account exactly once,
 // and their outputs concatenate.
+//
+// # Checkpoint integrity
+//
+// A resumed run emits what the checkpoint says, without auditing those
+// accounts again, so the file decides the verdict of every account in it.
+// The attacker this protects against can write the checkpoint file (a
+// shared disk, a CI cache or artifact, a build agent's workspace, another
+// user of the machine) and read it, but cannot read Options.CheckpointKey:
+// without integrity they could mark accounts as done with PASS rows, or
+// turn an account's FAIL rows into PASS, and a resumed run would report an
+// organization as passing that was never audited.
+//
+// So every line of the file carries an HMAC-SHA256 under
+// Options.CheckpointKey: the header's binds the options' fingerprint and a
+// random id of the file; each account's binds its whole result, as
+// stored, to that fingerprint and that file. A run refuses, with a
+// [*CheckpointIntegrityError] ([ErrCheckpointIntegrity]) and before any
+// request, a checkpoint in which any complete line does not verify: a byte
+// changed, rows edited or moved to another account, a line forged, a line
+// or header copied from another checkpoint (of another run, even with the
+// same options and key), a file written with another key. It never starts
+// over silently, never cuts such a file, and never uses a line it has not
+// verified; a result is verified again when it is read back to be
+// emitted. The attacker can still delete lines or the whole file, and a
+// torn last line (no newline: a crash while it was written) is cut off:
+// those accounts are audited again, which costs time and hides nothing.
+// An authentic checkpoint written with a different key or options is not
+// resumed.
+//
+// What a MAC does not give: freshness. A complete earlier checkpoint of
+// the same options and key verifies, and replays results as old as their
+// [Result].Time. Use a new key (or check Time) for each audit whose
+// results must be current, delete the checkpoint once its run completed,
+// and keep the key where the checkpoint's writers cannot read it: a key
+// stored beside the checkpoint, or generated per run and written next to
+// it, is not integrity. The key is never written to the file, and never
+// appears in errors or output ([CheckpointKey] prints as <redacted>).
+//
+// The zero value refuses: Options.Checkpoint without Options.CheckpointKey
+// is [ErrInvalidOptions], and a checkpoint without MACs (written before
+// checkpoints were signed) is refused with [ErrCheckpointUnsigned].
+// Options.InsecureUnsignedCheckpoint, the one opt-out, writes and resumes
+// unsigned checkpoints and trusts whoever could write them.
 //
 // # Security defaults
 //
@@ -71,11 +115,16 @@
 //   - Options.ExternalID is sent when set, for roles whose trust policy
 //     requires sts:ExternalId.
 //   - What cannot be read is UNKNOWN, never PASS.
+//   - A checkpoint is resumed only when every line verifies with
+//     Options.CheckpointKey (HMAC-SHA256); without a key there is no
+//     checkpoint. Opt-out: Options.InsecureUnsignedCheckpoint.
 //
 // # Errors
 //
 // [ErrInvalidOptions] before any request; [ErrCheckpoint] for a
-// checkpoint that cannot be used; the SDK's error, wrapped once, when the
+// checkpoint that cannot be used, before any request: among them
+// [ErrCheckpointIntegrity] ([*CheckpointIntegrityError]) for one that does
+// not verify and [ErrCheckpointUnsigned] for one without MACs; the SDK's error, wrapped once, when the
 // caller's identity or the account list cannot be read (for example
 // AccessDeniedException from a member account); ctx's error when ctx
 // ends, with the [Summary] of what was emitted. Per-account failures are

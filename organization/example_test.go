@@ -1,8 +1,12 @@
 package organization_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -120,4 +124,53 @@ func ExampleRun() {
 	// 111122223333 AUDITED: []
 	// 222233334444 AUDITED: [data-222233334444-0]
 	// 333344445555 AUDITED: [data-333344445555-0 data-333344445555-1]
+}
+
+// A resumable audit: the checkpoint is signed with a key the caller holds,
+// so a resumed run cannot be fed results that were never audited. Here
+// the checkpoint is edited to make the failing bucket pass, and the next
+// run refuses it.
+func ExampleAudit_checkpoint() {
+	ctx := context.Background()
+	srv, err := s3securetest.Start(&s3securetest.Options{Organization: true, LegacyBuckets: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	prod, _ := srv.AddMember("222233334444", &s3securetest.MemberOptions{Name: "prod", Role: "S3SecureAudit"})
+	_, _ = s3.NewFromConfig(prod).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("prod-reports")})
+	dir, _ := os.MkdirTemp("", "checkpoint")
+	defer os.RemoveAll(dir)
+
+	opts := &organization.Options{
+		Role:       "S3SecureAudit",
+		Controls:   []securebucket.Control{securebucket.ControlBucketBPA},
+		Checkpoint: filepath.Join(dir, "org.checkpoint"),
+		// DO NOT hardcode the key: read it from a secret store or a file
+		// that whoever can write the checkpoint cannot read.
+		CheckpointKey: organization.CheckpointKey("example key: 32 bytes or more, random in real use"),
+	}
+	audit := func() error {
+		_, err := organization.Audit(ctx, srv.Config, organizations.NewFromConfig(srv.Config), sts.NewFromConfig(srv.Config),
+			func(r *organization.Report) error {
+				for _, row := range r.Rows {
+					fmt.Println(r.Account.ID, row.Resource, row.Control, row.Status)
+				}
+				return nil
+			}, opts)
+		return err
+	}
+	if err := audit(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	data, _ := os.ReadFile(opts.Checkpoint)
+	_ = os.WriteFile(opts.Checkpoint, bytes.ReplaceAll(data, []byte(`"FAIL"`), []byte(`"PASS"`)), 0o600)
+	err = audit()
+	fmt.Println(errors.Is(err, organization.ErrCheckpointIntegrity))
+	// Output:
+	// 111122223333 111122223333 S3Secure.AccountAccess NOT_APPLICABLE
+	// 222233334444 prod-reports S3.8 FAIL
+	// true
 }

@@ -304,7 +304,7 @@ func TestNoSecretsWritten(t *testing.T) {
 	}}
 	_, err := organization.Run(t.Context(), f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg), work,
 		func(*organization.Result[string]) error { return nil },
-		&organization.Options{Role: role, ExternalID: "s3secure-ext-42", Checkpoint: cp, Accounts: 1})
+		&organization.Options{Role: role, ExternalID: "s3secure-ext-42", Checkpoint: cp, CheckpointKey: testKey, Accounts: 1})
 	require.NoError(t, err)
 	require.Len(t, secrets, 1+3*2, "the owner's secret key, and the key and token of the three members audited")
 	b, err := os.ReadFile(cp)

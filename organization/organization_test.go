@@ -310,7 +310,7 @@ func lines(t *testing.T, reports []*organization.Report) []string {
 func TestResumeAfterInterrupt(t *testing.T) {
 	f := newFixture(t, 4)
 	cp := filepath.Join(t.TempDir(), "org.checkpoint")
-	opts := &organization.Options{Role: role, Checkpoint: cp, Accounts: 1}
+	opts := &organization.Options{Role: role, Checkpoint: cp, CheckpointKey: testKey, Accounts: 1}
 	ctx, cancel := context.WithCancel(t.Context())
 	var first []*organization.Report
 	sum, err := organization.Audit(ctx, f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg), func(r *organization.Report) error {
@@ -362,12 +362,13 @@ func rowsOf(reports []*organization.Report) [][]organization.Row {
 }
 
 // TestCheckpointTornLine: a crash in the middle of writing an account's
-// line leaves half a line; the rerun cuts it off and audits that account
-// again.
+// line leaves half a line; the rerun cuts it off (trusting no byte of it)
+// and audits that account again, and the lines it appends verify; one
+// torn inside its header starts afresh.
 func TestCheckpointTornLine(t *testing.T) {
 	f := newFixture(t, 0)
 	cp := filepath.Join(t.TempDir(), "org.checkpoint")
-	opts := &organization.Options{Role: role, Checkpoint: cp}
+	opts := &organization.Options{Role: role, Checkpoint: cp, CheckpointKey: testKey}
 	full, _, err := f.audit(t.Context(), opts)
 	require.NoError(t, err)
 	b, err := os.ReadFile(cp)
@@ -383,12 +384,25 @@ func TestCheckpointTornLine(t *testing.T) {
 	b, err = os.ReadFile(cp)
 	require.NoError(t, err)
 	assert.Equal(t, 7, strings.Count(string(b), "\n"), "the torn half is gone, the two accounts appended")
+	_, sum, err = f.audit(t.Context(), opts)
+	require.NoError(t, err, "the appended lines verify")
+	assert.Equal(t, 6, sum.Resumed)
 
-	_, _, err = f.audit(t.Context(), &organization.Options{Role: "OtherRole", Checkpoint: cp})
+	require.NoError(t, os.WriteFile(cp, []byte(ls[0][:len(ls[0])/2]), 0o600))
+	_, sum, err = f.audit(t.Context(), opts)
+	require.NoError(t, err)
+	assert.Zero(t, sum.Resumed, "a torn header: nothing to resume")
+
+	_, _, err = f.audit(t.Context(), &organization.Options{Role: "OtherRole", Checkpoint: cp, CheckpointKey: testKey})
 	require.ErrorIs(t, err, organization.ErrCheckpoint, "another run's checkpoint is refused")
-	require.NoError(t, os.WriteFile(cp, []byte("not a checkpoint\n"), 0o600))
-	_, _, err = f.audit(t.Context(), opts)
-	require.ErrorIs(t, err, organization.ErrCheckpoint)
+	for _, other := range []string{"not a checkpoint\n", "some other file without a newline"} {
+		require.NoError(t, os.WriteFile(cp, []byte(other), 0o600))
+		_, _, err = f.audit(t.Context(), opts)
+		require.ErrorIs(t, err, organization.ErrCheckpoint)
+		b, err = os.ReadFile(cp)
+		require.NoError(t, err)
+		assert.Equal(t, other, string(b), "another file is not cut")
+	}
 }
 
 // TestShardsCoverEveryAccountOnce: the shards of a split hold every
@@ -473,7 +487,7 @@ func TestProgress(t *testing.T) {
 	f := newFixture(t, 0)
 	var seen []organization.Summary
 	emitted := 0
-	opts := &organization.Options{Role: role, Checkpoint: filepath.Join(t.TempDir(), "cp"), Progress: func(s organization.Summary) {
+	opts := &organization.Options{Role: role, Checkpoint: filepath.Join(t.TempDir(), "cp"), CheckpointKey: testKey, Progress: func(s organization.Summary) {
 		assert.Equal(t, emitted, s.Done(), "called after each emit, with what was emitted")
 		seen = append(seen, s)
 	}}
@@ -506,7 +520,7 @@ func TestAuditTrustedKMSKeyAccounts(t *testing.T) {
 			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)}}}}})
 	require.NoError(t, err)
 	cp := filepath.Join(t.TempDir(), "org.ckpt")
-	o := &organization.Options{Role: role, Controls: []securebucket.Control{securebucket.ControlKMSKeyAccount}, Checkpoint: cp}
+	o := &organization.Options{Role: role, Controls: []securebucket.Control{securebucket.ControlKMSKeyAccount}, Checkpoint: cp, CheckpointKey: testKey}
 	reports, _, err := f.audit(t.Context(), o)
 	require.NoError(t, err)
 	assert.True(t, hasRow(byID(reports)[acctGood], "good-data", securebucket.ControlKMSKeyAccount, securebucket.StatusFail), "%+v", byID(reports)[acctGood].Rows)

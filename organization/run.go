@@ -48,8 +48,17 @@ var (
 	// sent.
 	ErrInvalidOptions = errors.New("organization: invalid options")
 	// ErrCheckpoint means the checkpoint file cannot be used for this run
-	// (another run's, or not a checkpoint).
+	// (another run's, or not a checkpoint). The errors below match it too.
 	ErrCheckpoint = errors.New("organization: checkpoint")
+	// ErrCheckpointIntegrity means the checkpoint does not verify with
+	// Options.CheckpointKey: it was altered, holds lines of another
+	// checkpoint, or another key signed it. See
+	// [*CheckpointIntegrityError].
+	ErrCheckpointIntegrity = errors.New("organization: checkpoint does not verify")
+	// ErrCheckpointUnsigned means the checkpoint has no MACs (written
+	// with InsecureUnsignedCheckpoint, or before checkpoints were signed)
+	// and Options.InsecureUnsignedCheckpoint is not set.
+	ErrCheckpointUnsigned = errors.New("organization: checkpoint is not signed")
 )
 
 // Status says what became of an account.
@@ -197,6 +206,12 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: shard %d/%d", ErrInvalidOptions, o.Shard.Index, o.Shard.Count)
 	case o.ThrottleBackoff < 0 || o.MaxThrottleBackoff < 0:
 		return fmt.Errorf("%w: backoffs must not be negative", ErrInvalidOptions)
+	case len(o.CheckpointKey) > 0 && len(o.CheckpointKey) < MinCheckpointKeyLen:
+		return fmt.Errorf("%w: CheckpointKey is %d bytes: use %d random bytes or more (for example openssl rand -hex 32)",
+			ErrInvalidOptions, len(o.CheckpointKey), MinCheckpointKeyLen)
+	case o.Checkpoint != "" && len(o.CheckpointKey) == 0 && !o.InsecureUnsignedCheckpoint:
+		return fmt.Errorf("%w: Checkpoint needs CheckpointKey, which authenticates the file so that a resumed run cannot be fed "+
+			"results that were never audited (or set InsecureUnsignedCheckpoint)", ErrInvalidOptions)
 	}
 	for _, r := range o.Regions {
 		if !regionRE.MatchString(r) {
@@ -279,10 +294,14 @@ func (o *Options) fingerprint(work string) string {
 // bounded however large the organization.
 //
 // With Options.Checkpoint, each finished account's result is appended to
-// the file (fsync'd) when it finishes; a later run with the same options
-// emits the recorded results without auditing those accounts again.
+// the file (signed with Options.CheckpointKey, fsync'd) when it finishes;
+// a later run with the same options and key emits the recorded results,
+// each verified, without auditing those accounts again.
 //
-// Errors: [ErrInvalidOptions] before any request; ErrCheckpoint; the
+// Errors: [ErrInvalidOptions] before any request; ErrCheckpoint before
+// any request (ErrCheckpointIntegrity for a checkpoint that does not
+// verify, ErrCheckpointUnsigned for one without MACs), or when a recorded
+// result no longer verifies as it is emitted; the
 // caller's identity or the account listing failing (the SDK error,
 // wrapped once); an emit error; ctx's error when ctx ends, with the
 // summary of what was emitted (finished accounts are in the checkpoint).
@@ -301,7 +320,7 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 	var cp *checkpoint
 	if o.Checkpoint != "" {
 		var err error
-		if cp, err = openCheckpoint(o.Checkpoint, o.fingerprint(work.Name)); err != nil {
+		if cp, err = openCheckpoint(o.Checkpoint, o.fingerprint(work.Name), o.CheckpointKey, o.InsecureUnsignedCheckpoint); err != nil {
 			return nil, err
 		}
 		defer cp.close()

@@ -14,13 +14,14 @@ import (
 func init() {
 	register(&command{
 		name: "audit",
-		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE] [-shard I/N] " +
+		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE [-checkpoint-key-file F | -insecure-unsigned-checkpoint]] [-shard I/N] " +
 			"[-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] [-trusted-kms-key-accounts LIST] [-concurrency N] | -print-role-policy",
 		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
 			"or NOT_APPLICABLE per control",
 		formats: []string{"text", "json", "ocsf"},
 		run:     runAudit,
 		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency", "TrustedKMSKeyAccounts": "-trusted-kms-key-accounts",
+			"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
 			// The account controls' remediations name the library calls.
 			"securebucket.SetAccountPublicAccessBlock": "s3secure account-bpa -apply",
 			"securebucket.PlanDataEvents":              "s3secure data-events -trail NAME -apply"},

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -49,6 +51,8 @@ type orgFlags struct {
 	externalID  *string
 	regions     *string
 	checkpoint  *string
+	keyFile     *string
+	insecureCP  *bool
 	shard       *string
 	printPolicy *bool
 }
@@ -64,6 +68,12 @@ func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
 		externalID: fs.String("external-id", "", "with -organization: the `ID` the role's trust policy requires (sts:ExternalId)"),
 		checkpoint: fs.String("checkpoint", "", "with -organization: record finished accounts in `FILE`; running the same command "+
 			"again after a crash or Ctrl-C skips them and prints the same output"),
+		keyFile: fs.String("checkpoint-key-file", "", "with -checkpoint: read the checkpoint's key from `FILE` (mode 0600, 32 random bytes "+
+			"or more, for example from openssl rand -hex 32; a trailing newline is dropped), or set "+checkpointKeyEnv+"; "+
+			"every line of the checkpoint is signed with it (HMAC-SHA256), and a checkpoint that does not verify is refused. "+
+			"Keep it where whoever can write the checkpoint cannot read it"),
+		insecureCP: fs.Bool("insecure-unsigned-checkpoint", false, "with -checkpoint: no key; write and resume an unsigned checkpoint, "+
+			"trusting whoever can write the file (they can make a resumed run report accounts never audited as passing)"),
 		shard: fs.String("shard", "", "with -organization: audit only part `I/N` of the accounts (0 <= I < N, by account id); "+
 			"the N parts cover every account once and their outputs concatenate"),
 	}
@@ -80,7 +90,12 @@ func (f *orgFlags) options() (*organization.Options, error) {
 	if *f.role == "" {
 		return nil, errors.New("-organization needs -role NAME: the role to assume in every member account (s3secure audit -print-role-policy prints its policy)")
 	}
-	o := &organization.Options{Role: *f.role, ExternalID: *f.externalID, Checkpoint: *f.checkpoint}
+	o := &organization.Options{Role: *f.role, ExternalID: *f.externalID, Checkpoint: *f.checkpoint, InsecureUnsignedCheckpoint: *f.insecureCP}
+	key, err := f.checkpointKey()
+	if err != nil {
+		return nil, err
+	}
+	o.CheckpointKey = key
 	if *f.shard != "" {
 		s, err := organization.ParseShard(*f.shard)
 		if err != nil {
@@ -102,6 +117,58 @@ func (f *orgFlags) options() (*organization.Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// checkpointKeyEnv is the environment variable that holds the checkpoint
+// key. There is no flag for the key itself: a flag's value is in the
+// process list (ps) and the shell history.
+const checkpointKeyEnv = "S3SECURE_CHECKPOINT_KEY"
+
+// checkpointKey reads the checkpoint key from -checkpoint-key-file or
+// checkpointKeyEnv (not both), and refuses -checkpoint without one unless
+// -insecure-unsigned-checkpoint. Its errors never hold the key.
+func (f *orgFlags) checkpointKey() (organization.CheckpointKey, error) {
+	env := os.Getenv(checkpointKeyEnv)
+	var key []byte
+	switch {
+	case *f.keyFile != "" && env != "":
+		return nil, fmt.Errorf("give the checkpoint key once: -checkpoint-key-file or %s, not both", checkpointKeyEnv)
+	case *f.keyFile != "":
+		if runtime.GOOS != "windows" {
+			fi, err := os.Stat(*f.keyFile)
+			if err != nil {
+				return nil, fmt.Errorf("-checkpoint-key-file: %w", err)
+			}
+			if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+				return nil, fmt.Errorf("-checkpoint-key-file %s is readable by others (mode %04o): chmod 600 it, and use a new key if others may have read it",
+					*f.keyFile, perm)
+			}
+		}
+		b, err := os.ReadFile(*f.keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("-checkpoint-key-file: %w", err)
+		}
+		key = []byte(strings.TrimRight(string(b), "\r\n"))
+		if len(key) == 0 {
+			return nil, fmt.Errorf("-checkpoint-key-file %s is empty", *f.keyFile)
+		}
+	case env != "":
+		key = []byte(env)
+	}
+	if len(key) > 0 && len(key) < organization.MinCheckpointKeyLen {
+		from := checkpointKeyEnv
+		if *f.keyFile != "" {
+			from = "-checkpoint-key-file " + *f.keyFile
+		}
+		return nil, fmt.Errorf("the checkpoint key in %s is %d bytes: use %d random bytes or more (openssl rand -hex 32)",
+			from, len(key), organization.MinCheckpointKeyLen)
+	}
+	if *f.checkpoint != "" && len(key) == 0 && !*f.insecureCP {
+		return nil, fmt.Errorf("-checkpoint needs a key that signs the file, so that a resumed run cannot be fed results that were never audited: "+
+			"-checkpoint-key-file FILE (openssl rand -hex 32 > FILE) or %s; -insecure-unsigned-checkpoint trusts whoever can write the checkpoint",
+			checkpointKeyEnv)
+	}
+	return key, nil
 }
 
 // orgSetup returns what every -organization run needs: the configuration

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"regexp"
 	"strconv"
@@ -89,12 +91,21 @@ func TestREADMEOrganizationWalkthrough(t *testing.T) {
 	t.Chdir(t.TempDir())
 
 	lineRe := regexp.MustCompile(`^(\./s3secure [^#]*?)\s*(?:#\s*(?:exit (\d))?.*)?$`)
+	keyLineRe := regexp.MustCompile(`^\(umask 077; openssl rand -hex 32 > (\S+)\)\s*(?:#.*)?$`)
 	var outputs []string
 	ran := 0
 	sc := bufio.NewScanner(strings.NewReader(block))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
+			continue
+		}
+		if km := keyLineRe.FindStringSubmatch(line); km != nil {
+			// What the line does: 32 random bytes, hex, in a file of mode 0600.
+			key := make([]byte, 32)
+			_, err := rand.Read(key)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(km[1], []byte(hex.EncodeToString(key)+"\n"), 0o600))
 			continue
 		}
 		m := lineRe.FindStringSubmatch(line)

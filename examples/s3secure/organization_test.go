@@ -204,6 +204,7 @@ func TestCLIChild(t *testing.T) {
 // checkpoint recorded, and its output is that of an uninterrupted run.
 func TestAuditOrganizationCrashResume(t *testing.T) {
 	_, args := orgEnv(t, 8, &localaws.Options{Latency: 15 * time.Millisecond})
+	t.Setenv(checkpointKeyEnv, testCheckpointKey) // the child inherits it
 	cp := filepath.Join(t.TempDir(), "audit.checkpoint")
 	cmdline := append(args, "audit", "-organization", "-role", orgTestRole, "-format", "json", "-concurrency", "1", "-checkpoint", cp)
 	b, _ := json.Marshal(cmdline)
@@ -260,6 +261,7 @@ func (c *cancelOnWrite) Write(p []byte) (int, error) {
 // line on stderr that says how to resume.
 func TestAuditOrganizationInterrupt(t *testing.T) {
 	_, args := orgEnv(t, 6, nil)
+	t.Setenv(checkpointKeyEnv, testCheckpointKey)
 	cp := filepath.Join(t.TempDir(), "audit.checkpoint")
 	for _, tc := range []struct{ extra, want []string }{
 		{nil, []string{"interrupted after", "give -checkpoint FILE to make a run resumable"}},

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testCheckpointKey is a test key: DO NOT hardcode a real key, and never
+// give one as a flag value (ps shows it).
+const testCheckpointKey = "5f0c1d6e9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d"
+
+// TestOrganizationCheckpointKey: -checkpoint needs a key, from
+// S3SECURE_CHECKPOINT_KEY or -checkpoint-key-file (never a flag value,
+// which ps shows), refused before any request otherwise; a key file
+// others can read is refused; a checkpoint edited to pass an account is
+// refused in one line that never shows the key (exit 2), and the file is
+// left as it is; -insecure-unsigned-checkpoint runs without a key.
+func TestOrganizationCheckpointKey(t *testing.T) {
+	a, args := orgEnv(t, 3, nil)
+	dir := t.TempDir()
+	cp := filepath.Join(dir, "org.ckpt")
+	keyFile := filepath.Join(dir, "org.key")
+	require.NoError(t, os.WriteFile(keyFile, []byte(testCheckpointKey+"\n"), 0o600))
+	audit := func(extra ...string) (int, string, string) {
+		return runCLI(t, "", append(append(args, "audit", "-organization", "-role", orgTestRole, "-checkpoint", cp), extra...)...)
+	}
+
+	t.Setenv(checkpointKeyEnv, "")
+	code, stdout, stderr := audit()
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	checkErrorLine(t, code, stderr)
+	assert.Contains(t, stderr, "-checkpoint needs a key")
+	assert.Contains(t, stderr, checkpointKeyEnv)
+	assert.Contains(t, stderr, "-checkpoint-key-file")
+	assert.Zero(t, a.Requests()["sts"], "refused before any request")
+	assert.NoFileExists(t, cp)
+
+	loose := filepath.Join(dir, "loose.key")
+	require.NoError(t, os.WriteFile(loose, []byte(testCheckpointKey), 0o644))
+	code, _, stderr = audit("-checkpoint-key-file", loose)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "readable by others")
+	assert.NotContains(t, stderr, testCheckpointKey[:12])
+
+	code, _, stderr = audit("-checkpoint-key-file", filepath.Join(dir, "short.key"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "short.key")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "short.key"), []byte("too short"), 0o600))
+	code, _, stderr = audit("-checkpoint-key-file", filepath.Join(dir, "short.key"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "32 random bytes or more")
+	assert.NotContains(t, stderr, "too short")
+
+	// From the file, then from the environment: the same key resumes.
+	code, first, stderr := audit("-checkpoint-key-file", keyFile)
+	require.Equal(t, exitFindings, code, stderr)
+	t.Setenv(checkpointKeyEnv, testCheckpointKey)
+	code, second, stderr := audit()
+	require.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, second, "from checkpoint")
+	assert.Equal(t, first[:strings.LastIndex(first, "\n4 accounts")], second[:strings.LastIndex(second, "\n4 accounts")], "replayed")
+	code, _, stderr = audit("-checkpoint-key-file", keyFile)
+	assert.Equal(t, exitUsage, code, "both: which one is meant?")
+	assert.Contains(t, stderr, "not both")
+
+	// An edited checkpoint: the FAIL rows made PASS.
+	data, err := os.ReadFile(cp)
+	require.NoError(t, err)
+	edited := strings.ReplaceAll(string(data), `"status":"FAIL"`, `"status":"PASS"`)
+	require.NotEqual(t, string(data), edited)
+	require.NoError(t, os.WriteFile(cp, []byte(edited), 0o600))
+	code, stdout, stderr = audit()
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout, "nothing from it is printed")
+	checkErrorLine(t, code, stderr, testCheckpointKey[:12])
+	assert.Contains(t, stderr, "does not verify")
+	assert.NotContains(t, stderr, testCheckpointKey[:12])
+	after, _ := os.ReadFile(cp)
+	assert.Equal(t, edited, string(after), "left as it is")
+
+	// The opt-in: no key, an unsigned checkpoint.
+	t.Setenv(checkpointKeyEnv, "")
+	unsigned := filepath.Join(dir, "unsigned.ckpt")
+	code, _, stderr = runCLI(t, "", append(args, "audit", "-organization", "-role", orgTestRole, "-checkpoint", unsigned, "-insecure-unsigned-checkpoint")...)
+	assert.Equal(t, exitFindings, code, stderr)
+	code, _, stderr = runCLI(t, "", append(args, "audit", "-organization", "-role", orgTestRole, "-checkpoint", unsigned, "-checkpoint-key-file", keyFile)...)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "-insecure-unsigned-checkpoint")
+	assert.NotContains(t, stderr, "InsecureUnsignedCheckpoint")
+}
