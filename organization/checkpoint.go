@@ -102,9 +102,12 @@ func (k CheckpointKey) MarshalJSON() ([]byte, error) { return json.Marshal(k.Str
 // CheckpointIntegrityError means a checkpoint does not verify with
 // Options.CheckpointKey: a line was altered (a byte changed, rows edited
 // or moved to another account), forged, copied from another checkpoint,
-// or the file was signed with another key. Nothing from the file is used
-// and the file is left as it is. It matches [ErrCheckpointIntegrity] and
-// [ErrCheckpoint]. It never holds the key.
+// or the file was signed with another key. When the checkpoint is opened
+// (before any request) nothing from the file is used; when a result fails
+// as it is read back to be emitted (the file changed during the run), the
+// run stops there, and what was emitted before had verified. The file is
+// left as it is. It matches [ErrCheckpointIntegrity] and [ErrCheckpoint].
+// It never holds the key.
 type CheckpointIntegrityError struct {
 	Path string
 	// Line is the 1-based line that does not verify (1: the header).
