@@ -112,6 +112,19 @@ func (b *bucketAPI) pinOwner(distributionARN string) {
 	}
 }
 
+// accounts returns the bucket's expected owner, when known, and the
+// account of distributionARN, when it has one.
+func (b *bucketAPI) accounts(distributionARN string) []string {
+	var out []string
+	if b.owner != nil {
+		out = append(out, *b.owner)
+	}
+	if parts := strings.SplitN(distributionARN, ":", 6); len(parts) == 6 && policy.IsAccountID(parts[4]) && !slices.Contains(out, parts[4]) {
+		out = append(out, parts[4])
+	}
+	return out
+}
+
 // region returns the bucket's region from GetBucketLocation.
 func (b *bucketAPI) region(ctx context.Context) (string, error) {
 	out, err := b.c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)

@@ -123,6 +123,15 @@
 //     rewrite would drop (another condition, an ARN pattern) is refused
 //     with [ErrPolicyConflict]. No s3:ListBucket: missing keys
 //     answer 403, and the root cannot list keys;
+//   - no other way in through CloudFront: a bucket policy that already
+//     lets cloudfront.amazonaws.com read or write the bucket for
+//     distributions it does not name one by one (a statement without
+//     AWS:SourceArn, which any distribution of any account meets; an ARN
+//     pattern; aws:SourceAccount alone) is refused before any write with
+//     [ErrUnscopedCloudFrontAccess], as [policy.Evaluate] decides for
+//     made-up distributions (opt out with
+//     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]
+//     warns about them;
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is
@@ -174,7 +183,7 @@
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
 // [ErrOriginNotFound], [ErrWebsiteEndpoint], [ErrUsesOAI],
-// [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
+// [ErrForwardsHost], [ErrPolicyConflict], [ErrUnscopedCloudFrontAccess], [ErrConflict],
 // [ErrConcurrentUpdate], [ErrNotDeployed], [ErrOACMisconfigured]) or the
 // SDK's error, which errors.As reaches as a
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The

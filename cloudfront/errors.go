@@ -63,6 +63,18 @@ var (
 	// the migration would widen what the distribution reads. Nothing was
 	// written.
 	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
+	// ErrUnscopedCloudFrontAccess means the bucket policy already lets
+	// CloudFront read or write the bucket for distributions it does not
+	// name one by one: a statement for cloudfront.amazonaws.com (or
+	// everyone) without AWS:SourceArn, with an ARN pattern, or limited by
+	// aws:SourceAccount only. Any such distribution (of any account, for a
+	// statement without a source condition) reaches the bucket around the
+	// one being wired, which the CloudFront developer guide calls access
+	// "through an unintended CloudFront distribution". Nothing was written.
+	// Name the distributions in AWS:SourceArn, or remove the statement; or
+	// set Options.AllowUnscopedCloudFrontAccess to wire anyway with a
+	// warning.
+	ErrUnscopedCloudFrontAccess = errors.New("cloudfront: the bucket policy lets distributions it does not name reach the bucket")
 	// ErrConflict means another writer kept replacing the bucket policy (or
 	// the key policy) while the wiring merged its change in: after each of
 	// its writes the change was gone again, or the endpoint accepted the

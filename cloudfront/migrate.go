@@ -187,7 +187,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 			return fail(StepBucketPolicy, err)
 		}
 	}
-	if err := grantDistribution(ctx, bkt, res, scope); err != nil {
+	if err := grantDistribution(ctx, bkt, res, scope, false); err != nil {
 		return fail(StepBucketPolicy, err)
 	}
 

@@ -111,6 +111,16 @@ type Options struct {
 	// a warning. By default ServeBucket refuses with ErrPublicAccessBlockOff
 	// before changing anything.
 	AllowPublicAccessBlockOff bool
+
+	// AllowUnscopedCloudFrontAccess wires a bucket whose policy already
+	// lets CloudFront in for distributions it does not name one by one (a
+	// statement for cloudfront.amazonaws.com without AWS:SourceArn, with an
+	// ARN pattern, or with aws:SourceAccount only): such distributions,
+	// of any account for a statement without a source condition, read the
+	// bucket around the one wired. The result then carries a warning
+	// naming the statements. By default ServeBucket refuses with
+	// ErrUnscopedCloudFrontAccess before changing anything.
+	AllowUnscopedCloudFrontAccess bool
 }
 
 // Change is what a step did.
@@ -226,14 +236,16 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
-// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict], [ErrConflict],
+// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict],
+// [ErrUnscopedCloudFrontAccess], [ErrConflict],
 // [ErrConcurrentUpdate], [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
 // belongs to an account other than the expected owner;
 // *types.DistributionAlreadyExists when no distribution this call asked
 // for carries its CallerReference). The refusals of an existing
 // distribution (website endpoint, custom origin, OAI, AllViewer origin
-// request policy) and of an OAC statement it cannot keep come before any
-// write. The Result holds the actions
+// request policy), of an OAC statement it cannot keep and of a bucket
+// policy that lets distributions it does not name in come before any
+// write, the origin access control's included. The Result holds the actions
 // done before a failure.
 func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *Options) (*Result, error) {
 	var o Options
@@ -312,6 +324,32 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		}
 	}
 
+	// A bucket policy the grant would have to refuse (an OAC statement it
+	// cannot keep, another way in for distributions it does not name) is
+	// refused before any write: before the OAC, and before a distribution
+	// is created or changed. S3 answers a bucket policy read only to the
+	// bucket owner's account, so this read also stops a bucket someone
+	// else owns before a distribution points at it. The grant checks the
+	// policy again as it reads it for the write.
+	doc, err := bkt.policy(ctx)
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	if _, err := grantedSourceARNs(doc); err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	if !o.AllowUnscopedCloudFrontAccess {
+		// Our statement is rewritten for the distribution: only the
+		// others count.
+		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(res.DistributionARN), bkt.accounts(res.DistributionARN))
+		if err != nil {
+			return fail(StepBucketPolicy, err)
+		}
+		if len(found) > 0 {
+			return fail(StepBucketPolicy, unscopedError(found))
+		}
+	}
+
 	// 2. The origin access control.
 	name := o.OriginAccessControlName
 	if name == "" {
@@ -326,23 +364,11 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 
 	// 3 and 4. The distribution and the bucket policy.
 	if distID == "" {
-		// A bucket policy the grant would have to refuse is refused before
-		// the distribution exists.
-		// S3 answers a bucket policy read only to the bucket owner's
-		// account, so this read also stops a bucket someone else owns
-		// before a distribution points at it.
-		doc, err := bkt.policy(ctx)
-		if err != nil {
-			return fail(StepBucketPolicy, err)
-		}
-		if _, err := grantedSourceARNs(doc); err != nil {
-			return fail(StepBucketPolicy, err)
-		}
 		if err := createDistribution(ctx, cf, &o, res); err != nil {
 			return fail(StepCreateDistribution, err)
 		}
 		bkt.pinOwner(res.DistributionARN)
-		if err := grantDistribution(ctx, bkt, res, nil); err != nil {
+		if err := grantDistribution(ctx, bkt, res, nil, !o.AllowUnscopedCloudFrontAccess); err != nil {
 			return fail(StepBucketPolicy, err)
 		}
 	} else {
@@ -520,14 +546,23 @@ func setDistribution(res *Result, d *types.Distribution) {
 
 // grantDistribution merges the OAC statement for res.DistributionARN into
 // the bucket policy, with the package's write discipline (see
-// changeDocument): merged into a fresh read, written, verified.
-func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *policy.Statement) error {
-	var others []string
+// changeDocument): merged into a fresh read, written, verified. A policy
+// that would still let CloudFront in for distributions it does not name
+// (unscopedCloudFrontAccess) is refused with ErrUnscopedCloudFrontAccess
+// before the write when refuseUnscoped is set, and warned about otherwise.
+func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *policy.Statement, refuseUnscoped bool) error {
+	var others, unscoped []string
 	created := false
 	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
 		merged, o, err := mergeGrant(cur, res.Bucket, res.DistributionARN, scope)
 		if err != nil {
 			return nil, false, err
+		}
+		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN), bkt.accounts(res.DistributionARN)); err != nil {
+			return nil, false, err
+		}
+		if len(unscoped) > 0 && refuseUnscoped {
+			return nil, false, unscopedError(unscoped)
 		}
 		others = o
 		if merged.Changed() {
@@ -540,6 +575,9 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 	}
 	if len(others) > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the bucket policy statement %s also allows %v; they were kept", OACStatementSid, others))
+	}
+	if len(unscoped) > 0 {
+		res.Warnings = append(res.Warnings, unscopedWarning(unscoped))
 	}
 	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, policy.ObjectARN(res.Bucket, ""), res.DistributionARN)}
 	if wrote {
@@ -592,7 +630,7 @@ func updateDistribution(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, o
 	}
 	// Grant before switching: the distribution never signs with an OAC the
 	// bucket does not yet trust.
-	if err := grantDistribution(ctx, bkt, res, nil); err != nil {
+	if err := grantDistribution(ctx, bkt, res, nil, !o.AllowUnscopedCloudFrontAccess); err != nil {
 		return &StepError{Step: StepBucketPolicy, Err: err}
 	}
 	if len(changes) == 0 {

@@ -1,0 +1,138 @@
+package cloudfront_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/cloudfront"
+	"github.com/s3secure/s3secure/internal/s3fake"
+)
+
+// cfStatement is a bucket policy statement for cloudfront.amazonaws.com on
+// the test bucket's objects, under Sid sid, with the condition block cond
+// (JSON, "" for none).
+func cfStatement(sid, principal, cond string) string {
+	if principal == "" {
+		principal = `{"Service":"cloudfront.amazonaws.com"}`
+	}
+	s := `{"Sid":"` + sid + `","Effect":"Allow","Principal":` + principal + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/*"`
+	if cond != "" {
+		s += `,"Condition":` + cond
+	}
+	return s + "}"
+}
+
+// TestServeBucketRefusesOtherWaysInThroughCloudFront: the CloudFront
+// developer guide ("Restricting access to an Amazon S3 origin") says the
+// wiring "makes sure that viewers (users) can access the content in the
+// bucket only through the specified CloudFront distribution—that is,
+// prevents them from accessing the content directly from the bucket, or
+// through an unintended CloudFront distribution". A statement the bucket
+// policy already has that lets cloudfront.amazonaws.com in for a
+// distribution it does not name exactly (no AWS:SourceArn: any
+// distribution of any account, the confused deputy; an ARN pattern; only
+// aws:SourceAccount) is such an unintended way in. ServeBucket kept it and
+// answered success; now it refuses with ErrUnscopedCloudFrontAccess before
+// any write (the create path before the distribution exists, an existing
+// distribution before its policy or configuration changes), and with
+// Options.AllowUnscopedCloudFrontAccess it wires and warns. Statements
+// that name distributions exactly, or are not CloudFront's, stay accepted.
+func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
+	const acct = "111122223333"
+	cases := []struct {
+		name      string
+		statement string
+		refused   bool
+	}{
+		{"no condition: any distribution of any account", cfStatement("Legacy", "", ""), true},
+		{"StringLike account wildcard", cfStatement("Legacy", "", `{"StringLike":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/*"}}`), true},
+		{"ArnLike any account", cfStatement("Legacy", "", `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::*:distribution/*"}}`), true},
+		{"ArnLike distribution id prefix", cfStatement("Legacy", "", `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/E1*"}}`), true},
+		{"aws:SourceAccount only", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
+		{"a list with a pattern among exact ARNs", cfStatement("Legacy", "", `{"StringLike":{"AWS:SourceArn":["arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","arn:aws:cloudfront::444455556666:distribution/*"]}}`), true},
+		{"everyone limited to the account", cfStatement("Legacy", `"*"`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
+		{"another distribution named exactly", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
+		{"another distribution with ArnEquals", cfStatement("Other", "", `{"ArnEquals":{"AWS:SourceArn":"arn:aws:cloudfront::444455556666:distribution/EOTHER2"}}`), false},
+		{"IfExists with an exact ARN (OAC always sends it)", cfStatement("Other", "", `{"StringEqualsIfExists":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
+		{"a role of the account", `{"Sid":"Role","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:role/app"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, false},
+		{"another service for the account", cfStatement("Logs", `{"Service":"logging.s3.amazonaws.com"}`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), false},
+		{"any distribution, denied unless named", cfStatement("Legacy", "", "") + `,{"Sid":"OnlyOne","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"AWS:SourceArn":"arn:aws:cloudfront::` + acct + `:distribution/EOTHER1"}}}`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, existing := range []bool{false, true} {
+				e := newEnv(t, s3fake.StateAWSDefault)
+				e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+c.statement+`]}`)
+				var opts *cloudfront.Options
+				if existing {
+					id, _ := legacyDistribution(t, e, "")
+					opts = &cloudfront.Options{DistributionID: id}
+				}
+				e.resetCounts()
+				res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+				if !c.refused {
+					require.NoError(t, err, "existing %v", existing)
+					for _, w := range res.Warnings {
+						assert.NotContains(t, w, "does not name", "existing %v", existing)
+					}
+					continue
+				}
+				require.ErrorIs(t, err, cloudfront.ErrUnscopedCloudFrontAccess, "existing %v", existing)
+				assert.Contains(t, err.Error(), `"Legacy"`, "the error names the statement")
+				assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "existing %v: refused before any write: %v", existing, e.cf.Counts())
+
+				var o cloudfront.Options
+				if opts != nil {
+					o = *opts
+				}
+				o.AllowUnscopedCloudFrontAccess = true
+				res, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &o)
+				require.NoError(t, err, "existing %v", existing)
+				require.NotEmpty(t, res.Warnings)
+				assert.Contains(t, res.Warnings[len(res.Warnings)-1], `"Legacy"`)
+			}
+		})
+	}
+}
+
+// TestServeBucketRefusesAConflictingOACStatementBeforeAnyWrite: ServeBucket
+// documents that "the refusals of an existing distribution ... and of an
+// OAC statement it cannot keep come before any write". For an existing
+// distribution the OAC statement was checked only when the grant was
+// merged, after the origin access control had been created.
+func TestServeBucketRefusesAConflictingOACStatementBeforeAnyWrite(t *testing.T) {
+	for _, existing := range []bool{false, true} {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement(cloudfront.OACStatementSid, "", `{"ArnLike":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}`)+`]}`)
+		var opts *cloudfront.Options
+		if existing {
+			id, _ := legacyDistribution(t, e, "")
+			opts = &cloudfront.Options{DistributionID: id}
+		}
+		e.resetCounts()
+		_, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+		require.ErrorIs(t, err, cloudfront.ErrPolicyConflict, "existing %v", existing)
+		assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "existing %v: refused before any write: %v", existing, e.cf.Counts())
+	}
+}
+
+// TestMigrateWarnsAboutOtherWaysInThroughCloudFront: Migrate does not
+// refuse a bucket policy that lets distributions it does not name in (it
+// adds no such access, and refusing would keep the OAI), but its result
+// says so instead of reading as "only this distribution".
+func TestMigrateWarnsAboutOtherWaysInThroughCloudFront(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	_, id := legacySetup(t, e)
+	doc := e.bucketPolicy(t)
+	raw, err := doc.Marshal()
+	require.NoError(t, err)
+	e.putBucketPolicy(t, strings.Replace(string(raw), `"Statement":[`, `"Statement":[`+cfStatement("Legacy", "", "")+",", 1))
+
+	res, err := cloudfront.Migrate(t.Context(), e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Warnings)
+	assert.Contains(t, strings.Join(res.Warnings, "\n"), `"Legacy"`)
+}

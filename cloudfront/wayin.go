@@ -1,0 +1,148 @@
+package cloudfront
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// probeDistributionID is the distribution ID of the made-up distributions
+// unscopedCloudFrontAccess asks the bucket policy about: one no policy
+// names.
+const probeDistributionID = "E0S3SECUREPROBE"
+
+// probeAccounts are accounts no bucket policy is expected to name, so a
+// statement without a source condition is asked about a distribution of
+// an account it does not know.
+var probeAccounts = []string{"999999999999", "999999999998"}
+
+// probeActions are asked about on every bucket resource besides the
+// statements' own actions: reading, writing and listing.
+var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+
+// unscopedCloudFrontAccess returns the statements of doc (quoted Sid, or
+// #index) that let a CloudFront distribution doc does not name one by one
+// reach the bucket: the CloudFront developer guide's "unintended
+// CloudFront distribution". It asks policy.Evaluate, the one evaluator,
+// about requests from cloudfront.amazonaws.com signed through OAC (with
+// AWS:SourceArn, aws:SourceAccount and aws:SecureTransport, as S3 sees
+// them) for made-up distributions: of each account in accounts and each
+// account doc names, of accounts doc does not name, and one matching each
+// ARN pattern doc holds; for every action probeActions lists or an Allow
+// statement names, on the bucket and on an object under each key pattern
+// of an Allow statement. A distribution doc names exactly is never asked
+// about, so a statement for other distributions named one by one is not
+// reported. partition is the ARN partition ("aws").
+func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
+	if doc == nil {
+		return nil, nil
+	}
+	var exact, sources []string
+	accts := slices.Clone(accounts)
+	actions := slices.Clone(probeActions)
+	resources := []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}
+	addUnique := func(list *[]string, v string) {
+		if !slices.Contains(*list, v) {
+			*list = append(*list, v)
+		}
+	}
+	for _, s := range doc.Statements {
+		for _, b := range s.Condition {
+			for _, e := range b.Entries {
+				for _, v := range e.Strings() {
+					if strings.ContainsAny(v, "*?") {
+						addUnique(&sources, strings.NewReplacer("*", "X", "?", "X").Replace(v))
+					} else {
+						addUnique(&exact, v)
+					}
+					if policy.IsAccountID(v) {
+						addUnique(&accts, v)
+					} else if f := strings.SplitN(v, ":", 6); len(f) == 6 && policy.IsAccountID(f[4]) {
+						addUnique(&accts, f[4])
+					}
+				}
+			}
+		}
+		if s.Effect != policy.Allow {
+			continue
+		}
+		for _, a := range s.Action {
+			if !strings.ContainsAny(a, "*?") {
+				addUnique(&actions, a)
+			}
+		}
+		for _, r := range s.Resource {
+			// arn:PARTITION:s3:::BUCKET/KEY: an object under the key
+			// pattern, in this bucket.
+			if f := strings.SplitN(r, ":", 6); len(f) == 6 {
+				if _, key, ok := strings.Cut(f[5], "/"); ok {
+					addUnique(&resources, policy.BucketARN(bucket)+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
+				}
+			}
+		}
+	}
+	for _, a := range append(accts, probeAccounts...) {
+		addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
+	}
+	var found []string
+	for _, src := range sources {
+		if slices.Contains(exact, src) {
+			continue
+		}
+		account := ""
+		if f := strings.SplitN(src, ":", 6); len(f) == 6 {
+			account = f[4]
+		}
+		for _, action := range actions {
+			for _, res := range resources {
+				req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: action, Resource: res}
+				req.Context.Set("aws:SourceArn", src)
+				req.Context.Set("aws:SourceAccount", account)
+				req.Context.SetBool("aws:SecureTransport", true)
+				r, err := policy.Evaluate(req, doc)
+				if err != nil {
+					return nil, err
+				}
+				if r.Allowed() {
+					if name := statementName(doc.Statements[r.By.Index], r.By.Index); !slices.Contains(found, name) {
+						found = append(found, name)
+					}
+				}
+			}
+		}
+	}
+	return found, nil
+}
+
+// unscopedError is the ErrUnscopedCloudFrontAccess for the statements
+// unscopedCloudFrontAccess found.
+func unscopedError(found []string) error {
+	return fmt.Errorf("%w: statement %s lets cloudfront.amazonaws.com in for distributions it does not name in AWS:SourceArn; name them, or set Options.AllowUnscopedCloudFrontAccess", ErrUnscopedCloudFrontAccess, strings.Join(found, ", "))
+}
+
+// unscopedWarning is the warning for the statements
+// unscopedCloudFrontAccess found, when they are allowed.
+func unscopedWarning(found []string) string {
+	return fmt.Sprintf("the bucket policy statement %s lets cloudfront.amazonaws.com in for distributions it does not name in AWS:SourceArn: they reach the bucket around this one", strings.Join(found, ", "))
+}
+
+// withoutSid returns doc without the statement sid (doc itself when it has
+// none).
+func withoutSid(doc *policy.Document, sid string) *policy.Document {
+	if _, ok := statementBySid(doc, sid); !ok {
+		return doc
+	}
+	next := doc.Clone()
+	next.Statements = slices.DeleteFunc(next.Statements, func(s policy.Statement) bool { return s.Sid == sid })
+	return next
+}
+
+// partitionOf returns the partition of an ARN, "aws" when it has none.
+func partitionOf(arn string) string {
+	if f := strings.SplitN(arn, ":", 3); len(f) == 3 && f[0] == "arn" && f[1] != "" {
+		return f[1]
+	}
+	return "aws"
+}
