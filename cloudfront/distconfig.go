@@ -171,12 +171,25 @@ func applyViewerCertificate(o *Options, cfg *types.DistributionConfig) []string 
 		MinimumProtocolVersion: o.minTLS(),
 	}
 	vc := cfg.ViewerCertificate
-	if vc != nil && aws.ToString(vc.ACMCertificateArn) == o.CertificateARN &&
-		vc.SSLSupportMethod == types.SSLSupportMethodSniOnly && vc.MinimumProtocolVersion == want.MinimumProtocolVersion {
-		return nil
+	if vc != nil && (aws.ToString(vc.ACMCertificateArn) != "" || aws.ToString(vc.IAMCertificateId) != "") {
+		// A custom certificate already in place: its dedicated-IP set-up
+		// (vip, static-ip) is kept, and so is a TLS floor above the
+		// default (TLSv1.2_2025, TLSv1.3_2025) unless
+		// InsecureMinimumProtocolVersion names one: the floor is only
+		// ever raised.
+		if vc.SSLSupportMethod != "" {
+			want.SSLSupportMethod = vc.SSLSupportMethod
+		}
+		if weak, known := weakTLS[vc.MinimumProtocolVersion]; known && !weak && o.InsecureMinimumProtocolVersion == "" {
+			want.MinimumProtocolVersion = vc.MinimumProtocolVersion
+		}
+		if aws.ToString(vc.ACMCertificateArn) == o.CertificateARN && aws.ToString(vc.IAMCertificateId) == "" &&
+			vc.SSLSupportMethod == want.SSLSupportMethod && vc.MinimumProtocolVersion == want.MinimumProtocolVersion {
+			return nil
+		}
 	}
 	cfg.ViewerCertificate = want
-	return []string{fmt.Sprintf("viewer certificate %s, sni-only, %s", o.CertificateARN, want.MinimumProtocolVersion)}
+	return []string{fmt.Sprintf("viewer certificate %s, %s, %s", o.CertificateARN, want.SSLSupportMethod, want.MinimumProtocolVersion)}
 }
 
 // behavior is the part of DefaultCacheBehavior and CacheBehavior the wiring

@@ -135,8 +135,8 @@
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is
-//     [DefaultMinimumProtocolVersion] (Options.InsecureMinimumProtocolVersion
-//     lowers it). With the default *.cloudfront.net certificate (no
+//     [DefaultMinimumProtocolVersion], or the stricter one an existing
+//     distribution has (Options.InsecureMinimumProtocolVersion lowers it). With the default *.cloudfront.net certificate (no
 //     Options.CertificateARN) CloudFront uses its TLSv1 security policy
 //     whatever MinimumProtocolVersion says (API reference,
 //     ViewerCertificate.MinimumProtocolVersion), so the package sets none

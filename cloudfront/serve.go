@@ -38,7 +38,10 @@ type Options struct {
 	// distribution. They need CertificateARN.
 	Aliases []string
 	// CertificateARN is an ACM certificate in us-east-1 for the aliases. With
-	// it the distribution uses SNI and DefaultMinimumProtocolVersion.
+	// it the distribution uses SNI and DefaultMinimumProtocolVersion; an
+	// existing distribution keeps its dedicated-IP set-up (vip, static-ip)
+	// and a stricter TLS policy it already has (TLSv1.2_2025,
+	// TLSv1.3_2025): the floor is only ever raised.
 	CertificateARN string
 	// HTTPSOnly refuses plain HTTP viewers instead of redirecting them.
 	HTTPSOnly bool
