@@ -113,7 +113,11 @@
 //     website endpoint (an existing website-endpoint origin is refused with
 //     [ErrWebsiteEndpoint]), with
 //     an OAC of origin type s3 that signs every request with SigV4
-//     ("always"), and an empty OriginAccessIdentity;
+//     ("always"), and an empty OriginAccessIdentity: every origin of an
+//     existing distribution for the bucket (an OAI on any of them is
+//     refused with [ErrUsesOAI]), and every behavior that reaches the
+//     bucket, through such an origin or an origin group holding one, gets
+//     the behavior defaults below;
 //   - the bucket policy grants s3:GetObject on "BUCKET/*" to
 //     cloudfront.amazonaws.com only when AWS:SourceArn is this distribution
 //     (statement Sid [OACStatementSid], merged with policy.Merge so every

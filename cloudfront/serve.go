@@ -212,8 +212,10 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 //     if they were changed;
 //  3. it creates a distribution with the bucket's regional REST endpoint as
 //     origin and the secure defaults, or, for an existing distribution (the
-//     given one or the one found), switches the bucket's origin to the OAC
-//     and enforces the secure defaults on the behaviors that target it,
+//     given one or the one found), switches every origin for the bucket
+//     (one per origin path, say) to the OAC and enforces the secure
+//     defaults on the behaviors that reach the bucket, through one of
+//     those origins or an origin group holding one,
 //     with GetDistributionConfig and UpdateDistribution with If-Match (a
 //     configuration changed by someone else in between is read, checked
 //     and secured again, MaxConfigWriteAttempts writes at most; see
@@ -703,49 +705,81 @@ func joinChanges(c []string) string {
 	return out
 }
 
-// bucketOrigin returns the index of the distribution's origin for the
-// bucket, or -1.
+// bucketOrigin returns the index of the distribution's first origin for
+// the bucket, or -1.
 func bucketOrigin(cfg *types.DistributionConfig, bucket string) int {
-	if cfg.Origins == nil {
-		return -1
-	}
-	for i, org := range cfg.Origins.Items {
-		if isBucketDomain(aws.ToString(org.DomainName), bucket) {
-			return i
-		}
+	if idx := bucketOrigins(cfg, bucket); len(idx) > 0 {
+		return idx[0]
 	}
 	return -1
 }
 
-// secureExisting switches the bucket's origin in cfg to the OAC and applies
-// the secure defaults to the behaviors that target it. It returns what it
-// changed.
+// bucketOrigins returns the indexes of the distribution's origins for the
+// bucket (one per origin path, say), in order.
+func bucketOrigins(cfg *types.DistributionConfig, bucket string) []int {
+	if cfg.Origins == nil {
+		return nil
+	}
+	var out []int
+	for i, org := range cfg.Origins.Items {
+		if isBucketDomain(aws.ToString(org.DomainName), bucket) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// bucketTargets returns the IDs a cache behavior names to reach the
+// bucket: those of the origins at idx, and those of the origin groups
+// that hold one of them (a behavior may target an origin group instead of
+// an origin).
+func bucketTargets(cfg *types.DistributionConfig, idx []int) map[string]bool {
+	targets := map[string]bool{}
+	for _, i := range idx {
+		targets[aws.ToString(cfg.Origins.Items[i].Id)] = true
+	}
+	if cfg.OriginGroups != nil {
+		for _, g := range cfg.OriginGroups.Items {
+			if g.Members != nil && slices.ContainsFunc(g.Members.Items, func(m types.OriginGroupMember) bool { return targets[aws.ToString(m.OriginId)] }) {
+				targets[aws.ToString(g.Id)] = true
+			}
+		}
+	}
+	return targets
+}
+
+// secureExisting switches every origin for the bucket in cfg to the OAC
+// and applies the secure defaults to the behaviors that reach the bucket
+// (through one of those origins, or an origin group holding one). It
+// returns what it changed.
 func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, oacID string) ([]string, error) {
-	i, err := checkExisting(cfg, bucket, region)
+	idx, err := checkExisting(cfg, bucket, region)
 	if err != nil {
 		return nil, err
 	}
-	org := &cfg.Origins.Items[i]
 	var changes []string
-	if want := RESTEndpoint(bucket, region); aws.ToString(org.DomainName) != want {
-		changes = append(changes, fmt.Sprintf("origin domain %s -> %s", aws.ToString(org.DomainName), want))
-		org.DomainName = aws.String(want)
+	for _, i := range idx {
+		org := &cfg.Origins.Items[i]
+		if want := RESTEndpoint(bucket, region); aws.ToString(org.DomainName) != want {
+			changes = append(changes, fmt.Sprintf("origin domain %s -> %s", aws.ToString(org.DomainName), want))
+			org.DomainName = aws.String(want)
+		}
+		if aws.ToString(org.OriginAccessControlId) != oacID {
+			changes = append(changes, fmt.Sprintf("origin %s -> OAC %s", aws.ToString(org.Id), oacID))
+			org.OriginAccessControlId = aws.String(oacID)
+		}
+		if org.S3OriginConfig == nil {
+			org.S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String("")}
+		}
 	}
-	if aws.ToString(org.OriginAccessControlId) != oacID {
-		changes = append(changes, fmt.Sprintf("origin %s -> OAC %s", aws.ToString(org.Id), oacID))
-		org.OriginAccessControlId = aws.String(oacID)
-	}
-	if org.S3OriginConfig == nil {
-		org.S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String("")}
-	}
-	originID := aws.ToString(org.Id)
-	if cfg.DefaultCacheBehavior != nil && aws.ToString(cfg.DefaultCacheBehavior.TargetOriginId) == originID {
+	targets := bucketTargets(cfg, idx)
+	if cfg.DefaultCacheBehavior != nil && targets[aws.ToString(cfg.DefaultCacheBehavior.TargetOriginId)] {
 		changes = append(changes, prefixed("default behavior: ", applyBehavior(o, cfg.DefaultCacheBehavior))...)
 	}
 	if cfg.CacheBehaviors != nil {
 		for j := range cfg.CacheBehaviors.Items {
 			cb := &cfg.CacheBehaviors.Items[j]
-			if aws.ToString(cb.TargetOriginId) == originID {
+			if targets[aws.ToString(cb.TargetOriginId)] {
 				changes = append(changes, prefixed("behavior "+aws.ToString(cb.PathPattern)+": ", applyCacheBehavior(o, cb))...)
 			}
 		}
@@ -760,42 +794,45 @@ func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, o
 	return changes, nil
 }
 
-// checkExisting returns the index of the bucket's origin in cfg, or the
+// checkExisting returns the indexes of the bucket's origins in cfg, or the
 // reason the wiring refuses the distribution: no origin for the bucket (or
-// only its website endpoint), a custom origin, a legacy OAI, or a behavior
-// that forwards Host to S3. It changes nothing.
-func checkExisting(cfg *types.DistributionConfig, bucket, region string) (int, error) {
-	i := bucketOrigin(cfg, bucket)
-	if i < 0 {
-		return -1, noOrigin(cfg, bucket, region)
+// only its website endpoint), an origin for the bucket that is a custom
+// origin or uses a legacy OAI, or a behavior reaching the bucket that
+// forwards Host to S3. It changes nothing.
+func checkExisting(cfg *types.DistributionConfig, bucket, region string) ([]int, error) {
+	idx := bucketOrigins(cfg, bucket)
+	if len(idx) == 0 {
+		return nil, noOrigin(cfg, bucket, region)
 	}
-	org := &cfg.Origins.Items[i]
-	if org.CustomOriginConfig != nil {
-		return -1, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
+	for _, i := range idx {
+		org := &cfg.Origins.Items[i]
+		if org.CustomOriginConfig != nil {
+			return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
+		}
+		if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
+			return nil, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+		}
 	}
-	if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
-		return -1, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+	if err := checkOriginRequestPolicies(cfg, bucketTargets(cfg, idx)); err != nil {
+		return nil, err
 	}
-	if err := checkOriginRequestPolicies(cfg, aws.ToString(org.Id)); err != nil {
-		return -1, err
-	}
-	return i, nil
+	return idx, nil
 }
 
 // allViewerOriginRequestPolicyID is the managed AllViewer origin request
 // policy, which forwards every viewer header including Host.
 const allViewerOriginRequestPolicyID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
-// checkOriginRequestPolicies refuses a behavior for the bucket's origin that
-// forwards the viewer's Host header to S3.
-func checkOriginRequestPolicies(cfg *types.DistributionConfig, originID string) error {
-	if d := cfg.DefaultCacheBehavior; d != nil && aws.ToString(d.TargetOriginId) == originID &&
+// checkOriginRequestPolicies refuses a behavior that reaches the bucket
+// (its target is in targets) and forwards the viewer's Host header to S3.
+func checkOriginRequestPolicies(cfg *types.DistributionConfig, targets map[string]bool) error {
+	if d := cfg.DefaultCacheBehavior; d != nil && targets[aws.ToString(d.TargetOriginId)] &&
 		aws.ToString(d.OriginRequestPolicyId) == allViewerOriginRequestPolicyID {
 		return fmt.Errorf("%w: the default behavior uses the AllViewer origin request policy %s", ErrForwardsHost, allViewerOriginRequestPolicyID)
 	}
 	if cfg.CacheBehaviors != nil {
 		for _, cb := range cfg.CacheBehaviors.Items {
-			if aws.ToString(cb.TargetOriginId) == originID && aws.ToString(cb.OriginRequestPolicyId) == allViewerOriginRequestPolicyID {
+			if targets[aws.ToString(cb.TargetOriginId)] && aws.ToString(cb.OriginRequestPolicyId) == allViewerOriginRequestPolicyID {
 				return fmt.Errorf("%w: behavior %s uses the AllViewer origin request policy %s", ErrForwardsHost, aws.ToString(cb.PathPattern), allViewerOriginRequestPolicyID)
 			}
 		}

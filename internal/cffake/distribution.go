@@ -3,6 +3,7 @@ package cffake
 import (
 	"bytes"
 	"encoding/xml"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -75,6 +76,14 @@ type distView struct {
 	Origins         *struct {
 		Items []originView `xml:"Items>Origin"`
 	} `xml:"Origins"`
+	// OriginGroups are failover pairs of origins; a cache behavior may
+	// target a group's Id instead of an origin's.
+	OriginGroups struct {
+		Items []struct {
+			ID      string   `xml:"Id"`
+			Members []string `xml:"Members>Items>OriginGroupMember>OriginId"`
+		} `xml:"Items>OriginGroup"`
+	} `xml:"OriginGroups"`
 	DefaultCacheBehavior *cacheBehaviorView `xml:"DefaultCacheBehavior"`
 	CacheBehaviors       struct {
 		Items []cacheBehaviorView `xml:"Items>CacheBehavior"`
@@ -170,9 +179,21 @@ func (f *Fake) parseDistributionConfig(inner []byte) (*distView, []element, *api
 		}
 		origins[o.ID] = true
 	}
+	targets := maps.Clone(origins)
+	for _, g := range v.OriginGroups.Items {
+		if g.ID == "" || targets[g.ID] {
+			return nil, nil, errorf(http.StatusBadRequest, "InvalidArgument", "Origin group Id %q is empty or already used.", g.ID)
+		}
+		for _, m := range g.Members {
+			if !origins[m] {
+				return nil, nil, errorf(http.StatusNotFound, "NoSuchOrigin", "No origin exists with the specified Origin Id %q.", m)
+			}
+		}
+		targets[g.ID] = true
+	}
 	behaviors := append([]cacheBehaviorView{*v.DefaultCacheBehavior}, v.CacheBehaviors.Items...)
 	for _, b := range behaviors {
-		if aerr := checkBehavior(&b, origins); aerr != nil {
+		if aerr := checkBehavior(&b, targets); aerr != nil {
 			return nil, nil, aerr
 		}
 		if b.TrustedKeyGroups != nil {
@@ -229,9 +250,9 @@ func (f *Fake) checkOrigin(o *originView) *apiError {
 	return nil
 }
 
-func checkBehavior(b *cacheBehaviorView, origins map[string]bool) *apiError {
+func checkBehavior(b *cacheBehaviorView, targets map[string]bool) *apiError {
 	switch {
-	case !origins[b.TargetOriginID]:
+	case !targets[b.TargetOriginID]:
 		return errorf(http.StatusNotFound, "NoSuchOrigin", "No origin exists with the specified Origin Id %q.", b.TargetOriginID)
 	case !viewerProtocolPolicies[b.ViewerProtocolPolicy]:
 		return errorf(http.StatusBadRequest, "InvalidArgument", "ViewerProtocolPolicy %q is not valid.", b.ViewerProtocolPolicy)

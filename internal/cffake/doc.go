@@ -34,8 +34,9 @@
 //     deleted, a distribution must be disabled and deployed before deletion,
 //     CallerReference cannot change, an origin cannot carry both an OAC and a
 //     non-empty OAI, references to unknown OACs, OAIs, origins, key groups,
-//     cache policies and response headers policies are refused, and list
-//     Quantity must match Items.
+//     cache policies and response headers policies are refused, a cache
+//     behavior may target an origin group (of known origins) instead of an
+//     origin, and list Quantity must match Items.
 //
 // Every request's SigV4 signature (signing name cloudfront) is verified with
 // presign.Verify against [TestAccessKeyID], the fake account owner's key

@@ -185,6 +185,13 @@ func TestCreateDistributionChecks(t *testing.T) {
 		{"bad minimum protocol", func(d *types.DistributionConfig) {
 			d.ViewerCertificate = &types.ViewerCertificate{MinimumProtocolVersion: "TLSv9"}
 		}, "InvalidMinimumProtocolVersion"},
+		{"origin group with an unknown member", func(d *types.DistributionConfig) {
+			d.OriginGroups = originGroup("failover", aws.ToString(d.Origins.Items[0].Id), "nope")
+			d.DefaultCacheBehavior.TargetOriginId = aws.String("failover")
+		}, "NoSuchOrigin"},
+		{"origin group named like an origin", func(d *types.DistributionConfig) {
+			d.OriginGroups = originGroup(aws.ToString(d.Origins.Items[0].Id), aws.ToString(d.Origins.Items[0].Id), aws.ToString(d.Origins.Items[0].Id))
+		}, "InvalidArgument"},
 		{"certificate without SNI method", func(d *types.DistributionConfig) {
 			d.ViewerCertificate = &types.ViewerCertificate{ACMCertificateArn: aws.String("arn:aws:acm:us-east-1:111122223333:certificate/x")}
 		}, "InvalidViewerCertificate"},
@@ -200,6 +207,38 @@ func TestCreateDistributionChecks(t *testing.T) {
 			assert.Equal(t, tc.code, apiCode(err), "%v", err)
 		})
 	}
+}
+
+// originGroup is an origin group id of two members that fails over on 500.
+func originGroup(id, primary, secondary string) *types.OriginGroups {
+	return &types.OriginGroups{Quantity: aws.Int32(1), Items: []types.OriginGroup{{
+		Id:               aws.String(id),
+		FailoverCriteria: &types.OriginGroupFailoverCriteria{StatusCodes: &types.StatusCodes{Quantity: aws.Int32(1), Items: []int32{500}}},
+		Members: &types.OriginGroupMembers{Quantity: aws.Int32(2), Items: []types.OriginGroupMember{
+			{OriginId: aws.String(primary)}, {OriginId: aws.String(secondary)},
+		}},
+	}}}
+}
+
+// TestCacheBehaviorTargetsAnOriginGroup: a cache behavior may name an
+// origin group instead of an origin (API reference, OriginGroup: "When you
+// create or update a distribution, you can specify the origin group
+// instead of a single origin"); the fake refused it as NoSuchOrigin.
+func TestCacheBehaviorTargetsAnOriginGroup(t *testing.T) {
+	srv := cffake.Start(t, nil)
+	c := srv.Client()
+	cfg := distConfig("group", "", "")
+	second := cfg.Origins.Items[0]
+	second.Id = aws.String("second")
+	cfg.Origins = &types.Origins{Quantity: aws.Int32(2), Items: []types.Origin{cfg.Origins.Items[0], second}}
+	cfg.OriginGroups = originGroup("failover", aws.ToString(cfg.Origins.Items[0].Id), "second")
+	cfg.DefaultCacheBehavior.TargetOriginId = aws.String("failover")
+	created, err := c.CreateDistribution(t.Context(), &cloudfront.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+	got, err := c.GetDistributionConfig(t.Context(), &cloudfront.GetDistributionConfigInput{Id: created.Distribution.Id})
+	require.NoError(t, err)
+	assert.Equal(t, "failover", aws.ToString(got.DistributionConfig.DefaultCacheBehavior.TargetOriginId))
+	assert.Equal(t, cfg.OriginGroups, got.DistributionConfig.OriginGroups)
 }
 
 // FuzzDistributionConfig: whatever the body, the fake answers
