@@ -298,6 +298,9 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
+	if err := replaceable(s); err != nil {
+		return nil, err
+	}
 	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
@@ -316,6 +319,23 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 		}
 	}
 	return arns, nil
+}
+
+// replaceable refuses, with ErrPolicyConflict, a statement under one of
+// the library's Sids that the wiring would turn into a broader grant by
+// rewriting it as its Allow: a Deny (it would become an Allow of what it
+// denies), or one with NotPrincipal, NotAction or NotResource (an Allow of
+// everything but secret/ would become an Allow of the whole bucket).
+// policy.AllowsNoMoreThan cannot compare these, so they are never kept as
+// narrowed either.
+func replaceable(s policy.Statement) error {
+	switch {
+	case s.Effect != policy.Allow:
+		return fmt.Errorf("%w: statement %s is a %s, which the wiring would replace with an Allow; give the statement another Sid to keep it as it is", ErrPolicyConflict, s.Sid, s.Effect)
+	case s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil:
+		return fmt.Errorf("%w: statement %s has NotPrincipal, NotAction or NotResource, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, s.Sid)
+	}
+	return nil
 }
 
 func containsString(list []string, s string) bool {

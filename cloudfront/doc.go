@@ -124,8 +124,8 @@
 //     other statement is kept byte for byte). A second distribution for the
 //     same bucket is added to that one statement's AWS:SourceArn list, so
 //     the first keeps reading; a statement under that Sid with anything the
-//     rewrite would drop (another condition, an ARN pattern) is refused
-//     with [ErrPolicyConflict]. No s3:ListBucket: missing keys
+//     rewrite would drop (another condition, an ARN pattern, NotResource
+//     and the like) or that is a Deny is refused with [ErrPolicyConflict]. No s3:ListBucket: missing keys
 //     answer 403, and the root cannot list keys;
 //   - no other way in through CloudFront: a bucket policy that already
 //     lets cloudfront.amazonaws.com read or write the bucket for

@@ -56,8 +56,11 @@ var (
 	ErrForwardsHost = errors.New("cloudfront: a cache behavior for the bucket forwards the viewer's Host header to S3")
 	// ErrPolicyConflict means the bucket policy already has a statement
 	// with Sid OACStatementSid holding something the wiring would drop when
-	// it rewrites that statement (a condition other than AWS:SourceArn, or
-	// an ARN pattern with wildcards); or, for [Migrate], that the bucket
+	// it rewrites that statement (a condition other than AWS:SourceArn, an
+	// ARN pattern with wildcards, NotPrincipal, NotAction or NotResource),
+	// or that is a Deny, which the rewrite would turn into an Allow (the
+	// KMS key policy statement under KMSStatementSidPrefix + the
+	// distribution ID is refused the same way); or, for [Migrate], that the bucket
 	// policy limits the origin access identity in a way the OAC statement
 	// cannot carry over (a Deny naming the OAI, several partial grants), so
 	// the migration would widen what the distribution reads. Nothing was

@@ -94,10 +94,15 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 	// A key policy is replaced whole too: the same write discipline as the
 	// bucket policy (see changeDocument).
 	wrote, err := changeDocument(ctx, rmw.Key("kms", res.KMSKeyID, "policy"), "key policy of "+res.KMSKeyID, read, write, func(cur *policy.Document) (*policy.Document, bool, error) {
-		if s, ok := statementBySid(cur, st.Sid); ok && policy.AllowsNoMoreThan(s, st) {
-			// Ours, made stricter since (a key administrator's extra
-			// condition): kept as it is, never replaced with a broader one.
-			return cur, false, nil
+		if s, ok := statementBySid(cur, st.Sid); ok {
+			if err := replaceable(s); err != nil {
+				return nil, false, err
+			}
+			if policy.AllowsNoMoreThan(s, st) {
+				// Ours, made stricter since (a key administrator's extra
+				// condition): kept as it is, never replaced with a broader one.
+				return cur, false, nil
+			}
 		}
 		merged, err := policy.Merge(cur, st)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -135,4 +137,52 @@ func TestMigrateWarnsAboutOtherWaysInThroughCloudFront(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, res.Warnings)
 	assert.Contains(t, strings.Join(res.Warnings, "\n"), `"Legacy"`)
+}
+
+// TestServeBucketNeverTurnsItsStatementIntoABroaderGrant: a statement
+// under the library's Sid is rewritten when it grants more than the
+// library's statement would; one that AllowsNoMoreThan cannot compare was
+// taken for broader and replaced, so a Deny of a distribution under that
+// Sid became an Allow for it, and an Allow narrowed with NotResource
+// (everything but secret/) became a grant of the whole bucket. The same
+// held for the KMS key statement under its Sid. Both are now refused with
+// ErrPolicyConflict before anything is written.
+func TestServeBucketNeverTurnsItsStatementIntoABroaderGrant(t *testing.T) {
+	const other = "arn:aws:cloudfront::111122223333:distribution/EOTHER1"
+	object := "arn:aws:s3:::" + testBucket + "/*"
+	cases := []struct{ name, statement string }{
+		{"a Deny of a distribution", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"` + object + `","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`},
+		{"an Allow of everything but secret/", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","NotResource":"arn:aws:s3:::` + testBucket + `/secret/*","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, existing := range []bool{false, true} {
+				e := newEnv(t, s3fake.StateAWSDefault)
+				e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+c.statement+`]}`)
+				var opts *cloudfront.Options
+				if existing {
+					id, _ := legacyDistribution(t, e, "")
+					opts = &cloudfront.Options{DistributionID: id}
+				}
+				e.resetCounts()
+				_, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+				require.ErrorIs(t, err, cloudfront.ErrPolicyConflict, "existing %v", existing)
+				assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "existing %v: %v", existing, e.cf.Counts())
+			}
+		})
+	}
+	t.Run("the key statement denied", func(t *testing.T) {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		e.useKMS(t, keyARN)
+		id, _ := legacyDistribution(t, e, "")
+		got, err := e.cfc.GetDistribution(t.Context(), &cfsdk.GetDistributionInput{Id: aws.String(id)})
+		require.NoError(t, err)
+		arn := aws.ToString(got.Distribution.ARN)
+		denied := strings.Replace(defaultKeyPolicy, `]}`, `,{"Sid":"`+cloudfront.KMSStatementSidPrefix+id+`","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"AWS:SourceArn":"`+arn+`"}}}]}`, 1)
+		kf, kc := startKMS(t, map[string]string{keyARN: denied})
+		_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id, KMS: kc, ApplyKeyPolicy: true})
+		require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
+		assert.Equal(t, denied, kf.policy(keyARN), "the Deny stays")
+		assert.Equal(t, 0, kf.count("PutKeyPolicy"))
+	})
 }
