@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
@@ -47,4 +48,24 @@ func TestCredentialsErrorHasNoSecrets(t *testing.T) {
 		}
 		assert.Contains(t, err.Error(), "processcreds.ProviderError", "%s names what failed", name)
 	}
+}
+
+// TestTemporaryCredentialsWithoutExpiry pins what the package documents:
+// a session token whose provider gives no expiry (the SDK's environment
+// and static providers set CanExpire false) cannot be judged, so the URL
+// is signed for its full lifetime, carries the token, and Request.Expires
+// is only an upper bound (S3 stops honouring it when the session ends).
+func TestTemporaryCredentialsWithoutExpiry(t *testing.T) {
+	creds := aws.Credentials{AccessKeyID: "ASIAENVIRONMENT00001", SecretAccessKey: testSecret, SessionToken: testToken}
+	p := newTestPresigner(t, creds, nil)
+	r, err := p.Get(t.Context(), "b-ok", "k", &presign.GetOptions{Expires: time.Hour})
+	require.NoError(t, err)
+	assert.Contains(t, r.URL, "X-Amz-Expires=3600&")
+	assert.Contains(t, r.URL, "X-Amz-Security-Token=")
+	assert.Equal(t, verifyNow.Add(time.Hour), r.Expires)
+
+	// The same credentials with an expiry are judged.
+	creds.CanExpire, creds.Expires = true, verifyNow.Add(30*time.Minute)
+	_, err = newTestPresigner(t, creds, nil).Get(t.Context(), "b-ok", "k", &presign.GetOptions{Expires: time.Hour})
+	assert.ErrorIs(t, err, presign.ErrCredentialsExpireFirst)
 }

@@ -32,7 +32,12 @@
 //   - A URL signed with temporary credentials may not claim to outlive them
 //     (S3 stops honouring it when they expire): the request fails with a
 //     [*CredentialExpiryError] naming when they expire, unless
-//     Options.ClampToCredentials shortens the URL instead.
+//     Options.ClampToCredentials shortens the URL instead. This needs the
+//     provider to say when they expire (aws.Credentials.CanExpire and
+//     Expires, as the SDK's STS, SSO, EC2 and container providers do); a
+//     session token from environment variables or a static provider comes
+//     without an expiry, so its URLs are signed for their full lifetime
+//     and [Request].Expires is then only an upper bound.
 //   - Buckets and keys are validated before signing ([ValidateBucket],
 //     [ValidateKey]): empty keys, keys over 1,024 bytes, invalid UTF-8,
 //     control characters and "."/".." segments are refused.

@@ -212,7 +212,9 @@ type Request struct {
 	Header http.Header
 	// SignedAt is the signing time (X-Amz-Date).
 	SignedAt time.Time
-	// Expires is when S3 stops accepting the URL.
+	// Expires is when S3 stops accepting the URL, or earlier: when the
+	// temporary credentials that signed it expire, if their provider did
+	// not say when (a session token from environment variables).
 	Expires time.Time
 }
 
