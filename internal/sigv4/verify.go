@@ -430,7 +430,7 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 	now := o.now()
 	expires := time.Duration(expSecs) * time.Second
 	if t.Sub(now) > o.maxSkew {
-		return nil, newErr(ErrAccessDenied, "Request is not valid yet")
+		return nil, newErr(ErrAccessDenied, "Request is not yet valid")
 	}
 	if now.After(t.Add(expires)) {
 		return nil, newErr(ErrAccessDenied, "Request has expired")
