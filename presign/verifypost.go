@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,8 +43,13 @@ type VerifiedPost struct {
 // in two ways: the policy must name the bucket (an exact condition,
 // {"bucket": B} or ["eq", "$bucket", B]; a starts-with condition alone
 // would let it upload into other buckets too), and its lifetime
-// (expiration minus x-amz-date) must not exceed opts.MaxExpiry. Field names are case-insensitive; fields holds the form
-// values without the file (multipart.Form.Value).
+// (expiration minus x-amz-date) must not exceed opts.MaxExpiry. Form
+// field names, condition field names and operators are case-insensitive,
+// as in S3; the policy document's own element names are not: it must hold
+// "expiration" and "conditions", spelled so, once each, and nothing else
+// (else [ErrMalformed], 400), and a condition object must name one field
+// once. fields holds the form values without the file
+// (multipart.Form.Value).
 //
 // Errors are *[VerifyError] values wrapping [ErrMalformed],
 // [ErrUnknownAccessKey], [ErrSignatureMismatch], [ErrInvalidToken],
@@ -114,14 +120,11 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if err != nil {
 		return nil, malformed("policy is not base64")
 	}
-	var doc struct {
-		Expiration string            `json:"expiration"`
-		Conditions []json.RawMessage `json:"conditions"`
+	doc, err := parsePolicyDocument(raw)
+	if err != nil {
+		return nil, malformed("policy is not a JSON policy document: " + err.Error())
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, malformed("policy is not a JSON policy document")
-	}
-	expiration, err := time.Parse(time.RFC3339Nano, doc.Expiration)
+	expiration, err := time.Parse(time.RFC3339Nano, doc.expiration)
 	if err != nil {
 		return nil, malformed("policy expiration is not an ISO 8601 UTC time")
 	}
@@ -144,7 +147,7 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	}
 	matched := map[string]bool{}
 	hasBucket := false
-	for _, rc := range doc.Conditions {
+	for _, rc := range doc.conditions {
 		c, err := parseCondition(rc)
 		if err != nil {
 			return nil, malformed("policy condition: " + err.Error())
@@ -209,16 +212,97 @@ type condition struct {
 	min, max int64
 }
 
+// policyDocument is a POST policy: "The POST policy always contains the
+// expiration and conditions elements" (S3 API reference, Creating a POST
+// policy).
+type policyDocument struct {
+	expiration string
+	conditions []json.RawMessage
+}
+
+// parsePolicyDocument reads a POST policy the way S3 does, by exact,
+// case-sensitive names (Ceph's s3-tests, written against AWS, expect 400
+// for "EXPIRATION" and "CONDITIONS"), where encoding/json would match any
+// case and keep the last of two spellings. A name given twice, or any
+// other name, is refused: which of two a reader takes is not defined.
+func parsePolicyDocument(raw []byte) (policyDocument, error) {
+	var doc policyDocument
+	members, err := jsonObject(raw)
+	if err != nil {
+		return doc, err
+	}
+	var hasExpiration, hasConditions bool
+	for _, m := range members {
+		switch m.name {
+		case "expiration":
+			hasExpiration = true
+			if json.Unmarshal(m.value, &doc.expiration) != nil {
+				return doc, fmt.Errorf("expiration is not a string")
+			}
+		case "conditions":
+			hasConditions = true
+			if json.Unmarshal(m.value, &doc.conditions) != nil {
+				return doc, fmt.Errorf("conditions is not a list")
+			}
+		default:
+			return doc, fmt.Errorf("unknown element %q (the names are case-sensitive)", m.name)
+		}
+	}
+	if !hasExpiration || !hasConditions {
+		return doc, fmt.Errorf("expiration and conditions are required")
+	}
+	return doc, nil
+}
+
+// member is one name and value of a JSON object.
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+// jsonObject returns the members of the JSON object raw, in order, and
+// refuses a name that appears twice and anything after the object.
+func jsonObject(raw []byte) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	var out []member
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not a JSON object")
+		}
+		name, _ := tok.(string)
+		for _, m := range out {
+			if m.name == name {
+				return nil, fmt.Errorf("%q appears twice", name)
+			}
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("not a JSON object")
+		}
+		out = append(out, member{name: name, value: v})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("text after the JSON object")
+	}
+	return out, nil
+}
+
 func parseCondition(raw json.RawMessage) (condition, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
-		var m map[string]string
-		if err := json.Unmarshal(raw, &m); err != nil || len(m) != 1 {
+		members, err := jsonObject(raw)
+		var v string
+		if err != nil || len(members) != 1 || json.Unmarshal(members[0].value, &v) != nil {
 			return condition{}, fmt.Errorf("an object condition must have exactly one string field")
 		}
-		for k, v := range m {
-			return condition{op: "eq", field: strings.ToLower(k), value: v}, nil
-		}
+		return condition{op: "eq", field: strings.ToLower(members[0].name), value: v}, nil
 	}
 	var arr []json.RawMessage
 	if err := json.Unmarshal(raw, &arr); err != nil || len(arr) != 3 {
