@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/organization"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -44,7 +46,10 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 			"and judge public access with the account's settings")
 	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
 	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
-	concurrency := fs.Int("concurrency", securebucket.DefaultConcurrency, "buckets audited at once with -all; requests in flight with -organization")
+	// The default depends on the run (0 here: not given), so the help
+	// names both rather than the flag package's one "(default N)".
+	concurrency := fs.Int("concurrency", 0, fmt.Sprintf("buckets audited at once with -all; requests in flight across all accounts with -organization "+
+		"(default %d with -all, %d with -organization)", securebucket.DefaultConcurrency, organization.DefaultConcurrency))
 	trustedKeys := fs.String("trusted-kms-key-accounts", "",
 		"comma-separated `list` of account ids whose KMS keys S3Secure.KMSKeyAccount accepts besides the bucket owner's (a central key account)")
 	org := addOrgFlags(fs, true)
@@ -56,6 +61,14 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	}
 	if *org.printPolicy {
 		return printRolePolicy(g)
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "concurrency" })
+	if !given {
+		*concurrency = securebucket.DefaultConcurrency
+		if *org.on {
+			*concurrency = organization.DefaultConcurrency
+		}
 	}
 	if *org.on {
 		ids, err := parseControls(*controls)
