@@ -237,7 +237,8 @@ func (g *globals) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&g.region, "region", g.region, "the AWS `Region` (default: from the environment or profile, else us-east-1)")
 	fs.BoolVar(&g.local, "local", g.local,
 		"run against an in-memory AWS started in this process for this one run (no AWS account needed; "+
-			"it starts empty and ends with the run: use s3secure serve to keep state between commands)")
+			"it starts empty, but for a demo bucket of the -bucket name the command gives, and ends with the run: "+
+			"use s3secure serve to keep state between commands)")
 	fs.StringVar(&g.format, "format", g.format, "output `format`: text (a table ending with a summary line) or json (one object per line)")
 }
 
