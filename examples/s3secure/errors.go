@@ -58,6 +58,8 @@ var codeHints = map[string]string{
 	"InvalidTrailNameException":            "trail names are 3 to 128 ASCII letters, digits, periods, underscores and hyphens, starting and ending with a letter or digit, with no two of . _ - in a row, and not an IP address (or give the trail's ARN)",
 	"NoSuchDistribution":                   "no CloudFront distribution with that id in this account",
 	"NoSuchPublicAccessBlockConfiguration": "nothing is configured yet",
+	"AWSOrganizationsNotInUseException": "the credentials' account is in no AWS Organization: run with the management account's " +
+		"(or a delegated administrator's) credentials, or without -organization for this account alone",
 }
 
 // isSetupError reports whether err is a setup problem: no credentials, no

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,4 +52,21 @@ func TestAuditOrganizationDefaultConcurrency(t *testing.T) {
 
 	_, help := commandFlags(t, "audit")
 	assert.Contains(t, help, "(default 16 with -all, 64 with -organization)")
+}
+
+// TestOrganizationOutsideAnOrganization: -organization with the
+// credentials of an account in no organization stops before any account
+// is audited, exit 2, with a line that says what to do (Organizations
+// answers AWSOrganizationsNotInUseException), for audit and keys alike.
+func TestOrganizationOutsideAnOrganization(t *testing.T) {
+	a := startAWS(t, nil)
+	for _, cmd := range []string{"audit", "keys"} {
+		code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, cmd, "-organization", "-role", orgTestRole)
+		assert.Equal(t, exitUsage, code, cmd)
+		assert.Empty(t, stdout, cmd)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+		assert.Contains(t, stderr, "Organizations ListAccounts: AWSOrganizationsNotInUseException", cmd)
+		assert.Contains(t, stderr, "(hint: the credentials' account is in no AWS Organization: run with the management account's "+
+			"(or a delegated administrator's) credentials, or without -organization for this account alone)", cmd)
+	}
 }
