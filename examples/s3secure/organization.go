@@ -74,7 +74,7 @@ func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
 			"Keep it where whoever can write the checkpoint cannot read it"),
 		insecureCP: fs.Bool("insecure-unsigned-checkpoint", false, "with -checkpoint: no key; write and resume an unsigned checkpoint, "+
 			"trusting whoever can write the file (they can make a resumed run report accounts never audited as passing)"),
-		shard: fs.String("shard", "", "with -organization: audit only part `I/N` of the accounts (0 <= I < N, by account id); "+
+		shard: fs.String("shard", "", "with -organization: only part `I/N` of the accounts (0 <= I < N, by account id); "+
 			"the N parts cover every account once and their outputs concatenate"),
 	}
 	if audit {
