@@ -34,3 +34,30 @@ func TestBlockPublicAclsAnyGroupSpelling(t *testing.T) {
 		requireCode(t, err, "AccessDenied")
 	}
 }
+
+// The account's BlockPublicAcls refuses a CreateBucket that carries a
+// public ACL: "PUT Bucket calls fail if the request includes a public
+// ACL" (S3 Control API reference, PublicAccessBlockConfiguration). The
+// fake created the bucket with the public ACL, so a test on
+// s3securetest saw account Block Public Access let it through. A private
+// ACL, and the same public ACL without the account setting, are created.
+func TestAccountBlockPublicAclsRefusesPublicCreateBucket(t *testing.T) {
+	opts := policyOptions()
+	opts.CreateBucketState = s3fake.StateLegacy
+	f := s3fake.StartTLS(t, opts)
+	owner := f.OwnerClient()
+	ctx := t.Context()
+
+	_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("before-account-bpa"), ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err, "no Block Public Access anywhere: a public ACL is S3's to keep")
+
+	f.SetAccountPublicAccessBlock(s3fake.DefaultAccountID, &s3fake.PublicAccessBlock{BlockPublicAcls: true})
+	for _, acl := range []types.BucketCannedACL{types.BucketCannedACLPublicRead, types.BucketCannedACLPublicReadWrite, types.BucketCannedACLAuthenticatedRead} {
+		_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public-" + string(acl)), ACL: acl})
+		requireCode(t, err, "AccessDenied")
+		_, err = owner.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("public-" + string(acl))})
+		require.Error(t, err, "the refused bucket %s was not created", acl)
+	}
+	_, err = owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("private-acl"), ACL: types.BucketCannedACLPrivate})
+	require.NoError(t, err)
+}

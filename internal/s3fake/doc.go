@@ -28,7 +28,8 @@
 // BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
 // versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML
 // body; AccessControlListNotSupported under BucketOwnerEnforced; public ACLs
-// refused under BlockPublicAcls), lifecycle, object-lock, tagging,
+// refused under BlockPublicAcls, and a CreateBucket with one under the
+// account's), lifecycle, object-lock, tagging,
 // requestPayment (Payer BucketOwner, the default, or Requester), location;
 // object-level acl and tagging, stored beside the object and never touching
 // its bytes. Any other sub-resource (cors, website, replication,

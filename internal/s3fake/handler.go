@@ -523,6 +523,11 @@ func (s *Server) createBucketAPI(w http.ResponseWriter, r *http.Request, rt rout
 		}
 		return errf(http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", [2]string{"BucketName", rt.bucket})
 	}
+	// The account's BlockPublicAcls: "PUT Bucket calls fail if the
+	// request includes a public ACL" (PublicAccessBlockConfiguration).
+	if acct := s.accountBPA[p.AccountID]; hasACL && acct != nil && acct.BlockPublicAcls && acl.IsPublic() {
+		return errAccessDenied()
+	}
 	if err := s.createLocked(rt.bucket, BucketOptions{State: state, AccountID: p.AccountID, Region: region, ObjectLock: lock}, ownership); err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
