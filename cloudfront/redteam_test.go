@@ -55,6 +55,7 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"ArnLike distribution id prefix", cfStatement("Legacy", "", `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/E1*"}}`), true},
 		{"aws:SourceAccount only", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
 		{"a list with a pattern among exact ARNs", cfStatement("Legacy", "", `{"StringLike":{"AWS:SourceArn":["arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","arn:aws:cloudfront::444455556666:distribution/*"]}}`), true},
+		{"tagging by any distribution (an action pattern)", `{"Sid":"Legacy","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*Tagging","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, true},
 		{"everyone limited to the account", cfStatement("Legacy", `"*"`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
 		{"another distribution named exactly", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
 		{"another distribution with ArnEquals", cfStatement("Other", "", `{"ArnEquals":{"AWS:SourceArn":"arn:aws:cloudfront::444455556666:distribution/EOTHER2"}}`), false},

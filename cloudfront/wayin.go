@@ -31,8 +31,8 @@ var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "
 // them) for made-up distributions: of each account in accounts and each
 // account doc names, of accounts doc does not name, and one matching each
 // ARN pattern doc holds; for every action probeActions lists or an Allow
-// statement names, on the bucket and on an object under each key pattern
-// of an Allow statement. A distribution doc names exactly is never asked
+// statement names (a pattern as an action it matches), on the bucket and
+// on an object under each key pattern of an Allow statement. A distribution doc names exactly is never asked
 // about, so a statement for other distributions named one by one is not
 // reported. partition is the ARN partition ("aws").
 func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
@@ -69,9 +69,9 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 			continue
 		}
 		for _, a := range s.Action {
-			if !strings.ContainsAny(a, "*?") {
-				addUnique(&actions, a)
-			}
+			// An action pattern is asked about as an action it matches
+			// ("s3:*Tagging" as "s3:XTagging").
+			addUnique(&actions, strings.NewReplacer("*", "X", "?", "X").Replace(a))
 		}
 		for _, r := range s.Resource {
 			// arn:PARTITION:s3:::BUCKET/KEY: an object under the key
