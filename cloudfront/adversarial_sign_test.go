@@ -108,3 +108,42 @@ func TestAdversarialSignRows(t *testing.T) {
 		})
 	}
 }
+
+// TestSignCookiesAreSessionCookiesByDefault: CloudFront's developer guide
+// ("Set signed cookies using a custom policy"): "In general, we recommend
+// that you exclude Expires and Max-Age attributes. This causes the browser
+// to delete the cookie when the user closes the browser, which reduces the
+// possibility of someone getting unauthorized access to your content."
+// SignCookies set Expires to the policy's expiry by default, so the
+// cookies outlived the browser session (a shared computer's next user had
+// them until the policy expired). Now they are session cookies unless
+// CookieOptions.AllowPersistentCookies is set; the policy still bounds
+// their use either way.
+func TestSignCookiesAreSessionCookiesByDefault(t *testing.T) {
+	s := newSigner(t, nil)
+	p := cloudfront.Policy{Resource: "https://d111111abcdef8.cloudfront.net/private/*", Expires: signNow.Add(time.Hour)}
+	for _, tc := range []struct {
+		name string
+		opts *cloudfront.CookieOptions
+		want time.Time
+	}{
+		{name: "nil options", opts: nil},
+		{name: "zero options", opts: &cloudfront.CookieOptions{}},
+		{name: "persistent on request", opts: &cloudfront.CookieOptions{AllowPersistentCookies: true}, want: p.Expires},
+	} {
+		cookies, err := s.SignCookies(p, tc.opts)
+		require.NoError(t, err, tc.name)
+		require.Len(t, cookies, 3, tc.name)
+		for _, c := range cookies {
+			assert.Equal(t, tc.want, c.Expires, "%s: %s", tc.name, c.Name)
+			assert.Zero(t, c.MaxAge, "%s: %s", tc.name, c.Name)
+			line := c.String()
+			if tc.want.IsZero() {
+				assert.NotContains(t, line, "Expires=", "%s: %s", tc.name, line)
+			} else {
+				assert.Contains(t, line, "Expires=Thu, 01 Jan 2026 13:00:00 GMT", "%s: %s", tc.name, line)
+			}
+			assert.NotContains(t, line, "Max-Age", "%s: %s", tc.name, line)
+		}
+	}
+}

@@ -172,9 +172,9 @@
 //     a policy resource may hold wildcards ("*", "?") only after the "/"
 //     that ends its host, and an empty resource never turns a "*" or "?"
 //     of the URL into a wildcard;
-//   - cookies are Secure, HttpOnly and SameSite=Lax
+//   - cookies are Secure, HttpOnly, SameSite=Lax and session cookies
 //     (CookieOptions.InsecureAllowNonSecureCookie,
-//     CookieOptions.AllowSameSiteNone);
+//     CookieOptions.AllowSameSiteNone, CookieOptions.AllowPersistentCookies);
 //   - keys are RSA of [MinRSAKeyBits] (2048) bits, the size CloudFront
 //     verifies; no error or String
 //     output contains key material.

@@ -217,7 +217,9 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 
 // CookieOptions configures signed cookies. A nil *CookieOptions means the
 // defaults: Secure, HttpOnly, SameSite=Lax, host-only (no Domain), Path "/",
-// expiring with the policy.
+// session cookies (no Expires or Max-Age: the browser deletes them when it
+// closes, as CloudFront's developer guide recommends; the policy still
+// ends their use at its expiry).
 type CookieOptions struct {
 	// Domain is the cookie's Domain attribute, for example
 	// "media.example.com". By default the cookie is host-only.
@@ -237,12 +239,21 @@ type CookieOptions struct {
 	// browser also sends the cookies over plain HTTP, where anyone on the
 	// network path can copy them.
 	InsecureAllowNonSecureCookie bool
+	// AllowPersistentCookies gives the cookies an Expires attribute, the
+	// policy's expiry, so they outlive the browser session: whoever opens
+	// the browser next (on a shared computer, say) has the access until
+	// the policy expires. CloudFront's developer guide: "In general, we
+	// recommend that you exclude Expires and Max-Age attributes ... which
+	// reduces the possibility of someone getting unauthorized access to
+	// your content." By default the cookies are session cookies.
+	AllowPersistentCookies bool
 }
 
 // SignCookies returns the three CloudFront signed cookies
 // (CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id) for the
 // custom policy p. p.Resource is required and usually ends in a wildcard.
-// The cookies are HttpOnly and Secure and expire with the policy.
+// The cookies are HttpOnly, Secure and session cookies (see
+// [CookieOptions]); CloudFront refuses them after the policy's expiry.
 //
 // Errors: as for [Signer.SignURLWithPolicy], plus [ErrInvalidOptions] for
 // SameSite=None without AllowSameSiteNone.
@@ -275,7 +286,9 @@ func (s *Signer) SignCookies(p Policy, opts *CookieOptions) ([]*http.Cookie, err
 		co.Path = o.Path
 		co.Secure = !o.InsecureAllowNonSecureCookie
 		co.SameSite = o.SameSite
-		co.Expires = p.Expires.UTC()
+		if o.AllowPersistentCookies {
+			co.Expires = p.Expires.UTC()
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)
