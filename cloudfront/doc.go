@@ -135,7 +135,10 @@
 //     [ErrUnscopedCloudFrontAccess], as [policy.Evaluate] decides for
 //     made-up distributions (opt out with
 //     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]
-//     warns about them;
+//     warns about them. The ways in a bucket policy names and the wiring
+//     keeps (another statement's distributions named exactly, a legacy
+//     origin access identity or an S3 canonical user) are a warning each
+//     in Result.Warnings, so a deploy can be gated on none;
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is

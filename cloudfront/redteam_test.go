@@ -187,3 +187,53 @@ func TestServeBucketNeverTurnsItsStatementIntoABroaderGrant(t *testing.T) {
 		assert.Equal(t, 0, kf.count("PutKeyPolicy"))
 	})
 }
+
+// TestServeBucketWarnsAboutWaysInItKeeps: besides the one distribution
+// wired, a bucket policy can name other ways in that ServeBucket keeps (it
+// never drops someone else's statement): another distribution named
+// exactly, or a legacy origin access identity, which every distribution
+// that uses it reaches the bucket through (an OAI grant left behind after
+// a migration to OAC: the developer guide's migration ends by removing
+// it). ServeBucket reported such a bucket as served by the one
+// distribution without a word; now each is a warning naming the
+// statement, so a deploy can be gated on none.
+func TestServeBucketWarnsAboutWaysInItKeeps(t *testing.T) {
+	const other = "arn:aws:cloudfront::111122223333:distribution/EOTHER1"
+	cases := []struct {
+		name      string
+		statement string
+		want      []string
+	}{
+		{"another distribution named exactly", cfStatement("OldSite", "", `{"StringEquals":{"AWS:SourceArn":"`+other+`"}}`), []string{`"OldSite"`, other}},
+		{"an origin access identity", `{"Sid":"OldOAI","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHEXAMPLE"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, []string{`"OldOAI"`, "E2QWRUHEXAMPLE"}},
+		{"an S3 canonical user (the form S3 may give an OAI)", `{"Sid":"Canonical","Effect":"Allow","Principal":{"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, []string{`"Canonical"`, "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}},
+		{"none: a Deny and a role", `{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},{"Sid":"Role","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, s3fake.StateAWSDefault)
+			e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+c.statement+`]}`)
+			res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+			require.NoError(t, err)
+			if c.want == nil {
+				assert.Empty(t, res.Warnings)
+				return
+			}
+			require.Len(t, res.Warnings, 1, "%v", res.Warnings)
+			for _, w := range c.want {
+				assert.Contains(t, res.Warnings[0], w)
+			}
+		})
+	}
+	t.Run("none: the console's statement for this distribution, found by listing", func(t *testing.T) {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		id, _ := legacyDistribution(t, e, "")
+		got, err := e.cfc.GetDistribution(t.Context(), &cfsdk.GetDistributionInput{Id: aws.String(id)})
+		require.NoError(t, err)
+		e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement("AllowCloudFrontServicePrincipal", "", `{"StringEquals":{"AWS:SourceArn":"`+aws.ToString(got.Distribution.ARN)+`"}}`)+`]}`)
+		res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+		require.NoError(t, err)
+		assert.Equal(t, id, res.DistributionID)
+		assert.Empty(t, res.Warnings)
+	})
+}

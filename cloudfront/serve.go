@@ -307,7 +307,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 
 	// The distribution, checked before anything is written: an origin
 	// that cannot be wired is refused without leaving an OAC behind.
-	distID := o.DistributionID
+	distID, distARN := o.DistributionID, res.DistributionARN
 	if distID == "" {
 		summary, err := findDistribution(ctx, cf, bucket)
 		if err != nil {
@@ -315,7 +315,8 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		}
 		if summary != nil {
 			distID = aws.ToString(summary.Id)
-			bkt.pinOwner(aws.ToString(summary.ARN))
+			distARN = aws.ToString(summary.ARN)
+			bkt.pinOwner(distARN)
 		}
 	}
 	var current *cfsdk.GetDistributionConfigOutput
@@ -346,7 +347,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if !o.AllowUnscopedCloudFrontAccess {
 		// Our statement is rewritten for the distribution: only the
 		// others count.
-		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(res.DistributionARN), bkt.accounts(res.DistributionARN))
+		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN), bkt.accounts(distARN))
 		if err != nil {
 			return fail(StepBucketPolicy, err)
 		}
@@ -354,6 +355,12 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 			return fail(StepBucketPolicy, unscopedError(found))
 		}
 	}
+	// The ways in the policy names and the wiring keeps: a warning each.
+	named, err := namedWaysIn(doc, bucket, distARN)
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	res.Warnings = append(res.Warnings, named...)
 
 	// 2. The origin access control.
 	name := o.OriginAccessControlName

@@ -22,45 +22,43 @@ var probeAccounts = []string{"999999999999", "999999999998"}
 // statements' own actions: reading, writing and listing.
 var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
 
-// unscopedCloudFrontAccess returns the statements of doc (quoted Sid, or
-// #index) that let a CloudFront distribution doc does not name one by one
-// reach the bucket: the CloudFront developer guide's "unintended
-// CloudFront distribution". It asks policy.Evaluate, the one evaluator,
-// about requests from cloudfront.amazonaws.com signed through OAC (with
+// cloudFrontProbe asks policy.Evaluate, the one evaluator, whether a
+// bucket policy lets a given CloudFront distribution reach the bucket:
+// requests from cloudfront.amazonaws.com signed through OAC (with
 // AWS:SourceArn, aws:SourceAccount and aws:SecureTransport, as S3 sees
-// them) for made-up distributions: of each account in accounts and each
-// account doc names, of accounts doc does not name, and one matching each
-// ARN pattern doc holds; for every action probeActions lists or an Allow
-// statement names (a pattern as an action it matches), on the bucket and
-// on an object under each key pattern of an Allow statement. A distribution doc names exactly is never asked
-// about, so a statement for other distributions named one by one is not
-// reported. partition is the ARN partition ("aws").
-func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
-	if doc == nil {
-		return nil, nil
+// them), for every action probeActions lists or an Allow statement names
+// (a pattern as an action it matches), on the bucket and on an object
+// under each key pattern of an Allow statement.
+type cloudFrontProbe struct {
+	doc                *policy.Document
+	actions, resources []string
+	// exact and patterns are the condition values doc holds, with and
+	// without wildcards; accounts the accounts they name.
+	exact, patterns, accounts []string
+}
+
+func addUnique(list *[]string, v string) {
+	if !slices.Contains(*list, v) {
+		*list = append(*list, v)
 	}
-	var exact, sources []string
-	accts := slices.Clone(accounts)
-	actions := slices.Clone(probeActions)
-	resources := []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}
-	addUnique := func(list *[]string, v string) {
-		if !slices.Contains(*list, v) {
-			*list = append(*list, v)
-		}
-	}
+}
+
+func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
+	p := &cloudFrontProbe{doc: doc, actions: slices.Clone(probeActions), resources: []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}}
+	wild := strings.NewReplacer("*", "X", "?", "X")
 	for _, s := range doc.Statements {
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
 					if strings.ContainsAny(v, "*?") {
-						addUnique(&sources, strings.NewReplacer("*", "X", "?", "X").Replace(v))
+						addUnique(&p.patterns, v)
 					} else {
-						addUnique(&exact, v)
+						addUnique(&p.exact, v)
 					}
 					if policy.IsAccountID(v) {
-						addUnique(&accts, v)
+						addUnique(&p.accounts, v)
 					} else if f := strings.SplitN(v, ":", 6); len(f) == 6 && policy.IsAccountID(f[4]) {
-						addUnique(&accts, f[4])
+						addUnique(&p.accounts, f[4])
 					}
 				}
 			}
@@ -71,49 +69,131 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 		for _, a := range s.Action {
 			// An action pattern is asked about as an action it matches
 			// ("s3:*Tagging" as "s3:XTagging").
-			addUnique(&actions, strings.NewReplacer("*", "X", "?", "X").Replace(a))
+			addUnique(&p.actions, wild.Replace(a))
 		}
 		for _, r := range s.Resource {
 			// arn:PARTITION:s3:::BUCKET/KEY: an object under the key
 			// pattern, in this bucket.
 			if f := strings.SplitN(r, ":", 6); len(f) == 6 {
 				if _, key, ok := strings.Cut(f[5], "/"); ok {
-					addUnique(&resources, policy.BucketARN(bucket)+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
+					addUnique(&p.resources, policy.BucketARN(bucket)+"/"+wild.Replace(key))
 				}
 			}
 		}
 	}
-	for _, a := range append(accts, probeAccounts...) {
-		addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
+	return p
+}
+
+// reach returns the statements (quoted Sid, or #index) that let the
+// distribution src reach the bucket.
+func (p *cloudFrontProbe) reach(src string) ([]string, error) {
+	account := ""
+	if f := strings.SplitN(src, ":", 6); len(f) == 6 {
+		account = f[4]
 	}
 	var found []string
-	for _, src := range sources {
-		if slices.Contains(exact, src) {
-			continue
-		}
-		account := ""
-		if f := strings.SplitN(src, ":", 6); len(f) == 6 {
-			account = f[4]
-		}
-		for _, action := range actions {
-			for _, res := range resources {
-				req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: action, Resource: res}
-				req.Context.Set("aws:SourceArn", src)
-				req.Context.Set("aws:SourceAccount", account)
-				req.Context.SetBool("aws:SecureTransport", true)
-				r, err := policy.Evaluate(req, doc)
-				if err != nil {
-					return nil, err
-				}
-				if r.Allowed() {
-					if name := statementName(doc.Statements[r.By.Index], r.By.Index); !slices.Contains(found, name) {
-						found = append(found, name)
-					}
-				}
+	for _, action := range p.actions {
+		for _, res := range p.resources {
+			req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: action, Resource: res}
+			req.Context.Set("aws:SourceArn", src)
+			req.Context.Set("aws:SourceAccount", account)
+			req.Context.SetBool("aws:SecureTransport", true)
+			r, err := policy.Evaluate(req, p.doc)
+			if err != nil {
+				return nil, err
+			}
+			if r.Allowed() {
+				addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
 			}
 		}
 	}
 	return found, nil
+}
+
+// unscopedCloudFrontAccess returns the statements of doc (quoted Sid, or
+// #index) that let a CloudFront distribution doc does not name one by one
+// reach the bucket: the CloudFront developer guide's "unintended
+// CloudFront distribution". It probes (see cloudFrontProbe) made-up
+// distributions: of each account in accounts and each account doc names,
+// of accounts doc does not name, and one matching each ARN pattern doc
+// holds. A distribution doc names exactly is never asked about, so a
+// statement for other distributions named one by one is not reported
+// (namedWaysIn warns about them). partition is the ARN partition ("aws").
+func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
+	if doc == nil {
+		return nil, nil
+	}
+	p := newCloudFrontProbe(doc, bucket)
+	var sources []string
+	for _, v := range p.patterns {
+		addUnique(&sources, strings.NewReplacer("*", "X", "?", "X").Replace(v))
+	}
+	for _, a := range append(append(slices.Clone(accounts), p.accounts...), probeAccounts...) {
+		addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
+	}
+	var found []string
+	for _, src := range sources {
+		if slices.Contains(p.exact, src) {
+			continue
+		}
+		got, err := p.reach(src)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range got {
+			addUnique(&found, name)
+		}
+	}
+	return found, nil
+}
+
+// namedWaysIn returns a warning for each other way in doc names and the
+// wiring keeps: a distribution other than self named exactly (in a
+// statement other than OACStatementSid's, which grantDistribution reports
+// itself), and a legacy origin access identity, which every distribution
+// that uses it reaches the bucket through, or an S3 canonical user (the
+// form S3 may give an identity, or another account's).
+func namedWaysIn(doc *policy.Document, bucket, self string) ([]string, error) {
+	if doc == nil {
+		return nil, nil
+	}
+	doc = withoutSid(doc, OACStatementSid)
+	p := newCloudFrontProbe(doc, bucket)
+	var names []string
+	dists := map[string][]string{}
+	for _, v := range p.exact {
+		if v == self || !distributionARNRe.MatchString(v) {
+			continue
+		}
+		got, err := p.reach(v)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range got {
+			if _, ok := dists[name]; !ok {
+				names = append(names, name)
+			}
+			dists[name] = append(dists[name], v)
+		}
+	}
+	var out []string
+	for _, name := range names {
+		out = append(out, fmt.Sprintf("the bucket policy statement %s also lets distribution %s reach the bucket", name, strings.Join(dists[name], ", ")))
+	}
+	for i, s := range doc.Statements {
+		if s.Effect != policy.Allow || s.Principal == nil {
+			continue
+		}
+		for _, v := range s.Principal.Get(policy.PrincipalAWS) {
+			if id, ok := strings.CutPrefix(v, policy.OAIPrincipalARN("")); ok {
+				out = append(out, fmt.Sprintf("the bucket policy statement %s lets %s read: every distribution that uses it reaches the bucket; Migrate removes it once none does", statementName(s, i), describeOAI(id)))
+			}
+		}
+		for _, v := range s.Principal.Get(policy.PrincipalCanonicalUser) {
+			out = append(out, fmt.Sprintf("the bucket policy statement %s grants the S3 canonical user %s (a legacy origin access identity, or another account)", statementName(s, i), v))
+		}
+	}
+	return out, nil
 }
 
 // unscopedError is the ErrUnscopedCloudFrontAccess for the statements
