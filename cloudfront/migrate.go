@@ -58,8 +58,11 @@ type MigrateOptions struct {
 //     limited to part of the bucket (B/public/*, a condition) gives an OAC
 //     statement limited the same way, and a limit it cannot carry (a Deny
 //     naming the OAI) stops Migrate with ErrPolicyConflict before any write;
-//  3. switch the origin: set OriginAccessControlId, empty
-//     OriginAccessIdentity (UpdateDistribution with If-Match; a
+//  3. switch every origin for the bucket (one per origin path, say): set
+//     OriginAccessControlId, empty OriginAccessIdentity. Origins for the
+//     bucket with two different identities stop Migrate with
+//     ErrPolicyConflict before any write, since the OAC statement carries
+//     one identity's grant (UpdateDistribution with If-Match; a
 //     configuration changed by someone else in between is read again and
 //     switched from that read, MaxConfigWriteAttempts writes at most, and
 //     an origin that names another OAI by then stops Migrate with
@@ -154,10 +157,19 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return fail(StepFindDistribution, noOrigin(cfg, bucket, res.Region))
 	}
 	origin := &cfg.Origins.Items[i]
-	if origin.CustomOriginConfig != nil {
-		return fail(StepFindDistribution, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id)))
+	// The identity being replaced: the first one an origin for the bucket
+	// uses.
+	oldOAI := ""
+	for _, j := range bucketOrigins(cfg, bucket) {
+		if oldOAI = oaiIDOf(&cfg.Origins.Items[j]); oldOAI != "" {
+			break
+		}
 	}
-	oldOAI := oaiIDOf(origin)
+	// Every origin for the bucket moves, before anything is written: a
+	// custom one, or one with another identity, stops Migrate here.
+	if _, err := migratableOrigins(cfg, bucket, res.Region, oldOAI, false); err != nil {
+		return fail(StepFindDistribution, err)
+	}
 
 	// 1. OAC.
 	name := o.OriginAccessControlName
@@ -209,7 +221,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return fail(StepUpdateDistribution, err)
 	}
 	if written != nil {
-		res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: written[0]})
+		res.add(Action{Step: StepUpdateDistribution, Change: ChangeUpdated, Detail: joinChanges(written)})
 	} else {
 		res.add(Action{Step: StepUpdateDistribution, Change: ChangeNone, Detail: fmt.Sprintf("origin %s already uses OAC %s", originID, oacID)})
 		if len(changes) > 0 {
@@ -314,42 +326,69 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	return res, nil
 }
 
-// switchToOAC switches cfg's origin for the bucket to the OAC oacID, with
-// an empty OriginAccessIdentity, and says what it changed (nothing when
-// the origin already uses the OAC). oldOAI is the identity the origin
-// used when Migrate first read it ("" for none): an origin that names
-// another identity now was changed by someone else since, and the bucket
+// switchToOAC switches every origin for the bucket in cfg (one per origin
+// path, say) to the OAC oacID, with an empty OriginAccessIdentity, and says
+// what it changed (nothing when they all use the OAC already). oldOAI is
+// the identity the first origin for the bucket used when Migrate first
+// read it ("" for none): an origin that names another identity now was
+// changed by someone else since, or uses a second identity, and the bucket
 // policy was checked against oldOAI's statements only, so it is refused
 // with ErrConcurrentUpdate and nothing is written.
 func switchToOAC(cfg *types.DistributionConfig, bucket, region, oldOAI, oacID string) ([]string, error) {
-	i := bucketOrigin(cfg, bucket)
-	if i < 0 {
+	idx, err := migratableOrigins(cfg, bucket, region, oldOAI, true)
+	if err != nil {
+		return nil, err
+	}
+	var changes []string
+	for _, i := range idx {
+		origin := &cfg.Origins.Items[i]
+		cur := oaiIDOf(origin)
+		if cur == "" && aws.ToString(origin.OriginAccessControlId) == oacID {
+			continue
+		}
+		origin.OriginAccessControlId = aws.String(oacID)
+		origin.S3OriginConfig = &types.S3OriginConfig{
+			OriginAccessIdentity: aws.String(""),
+			OriginReadTimeout:    originReadTimeout(origin),
+		}
+		if cur != "" {
+			changes = append(changes, fmt.Sprintf("origin %s: %s -> OAC %s", aws.ToString(origin.Id), describeOAI(cur), oacID))
+		} else {
+			changes = append(changes, fmt.Sprintf("origin %s -> OAC %s", aws.ToString(origin.Id), oacID))
+		}
+	}
+	return changes, nil
+}
+
+// migratableOrigins returns the indexes of the origins for the bucket in
+// cfg, or why Migrate cannot switch them: none (noOrigin), a custom origin
+// (ErrOriginNotFound), or one that uses another identity than oldOAI (the
+// bucket policy is checked against oldOAI's statements only): on the first
+// read (reread false; oldOAI is the first identity an origin for the
+// bucket uses) two identities for the bucket, ErrPolicyConflict,
+// since the OAC statement carries one identity's grant; on a later read a
+// change someone made since, ErrConcurrentUpdate.
+func migratableOrigins(cfg *types.DistributionConfig, bucket, region, oldOAI string, reread bool) ([]int, error) {
+	idx := bucketOrigins(cfg, bucket)
+	if len(idx) == 0 {
 		return nil, noOrigin(cfg, bucket, region)
 	}
-	origin := &cfg.Origins.Items[i]
-	if origin.CustomOriginConfig != nil {
-		return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id))
-	}
-	cur := oaiIDOf(origin)
-	if cur != "" && cur != oldOAI {
-		was := "none"
-		if oldOAI != "" {
-			was = describeOAI(oldOAI)
+	for _, i := range idx {
+		origin := &cfg.Origins.Items[i]
+		if origin.CustomOriginConfig != nil {
+			return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id))
 		}
-		return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), was)
+		if cur := oaiIDOf(origin); cur != "" && cur != oldOAI && !reread {
+			return nil, fmt.Errorf("%w: origin %s uses %s and another origin for the bucket %s; the OAC statement carries one identity's grant: point the bucket's origins at one identity, then run Migrate", ErrPolicyConflict, aws.ToString(origin.Id), describeOAI(cur), describeOAI(oldOAI))
+		} else if cur != "" && cur != oldOAI {
+			was := "none"
+			if oldOAI != "" {
+				was = describeOAI(oldOAI)
+			}
+			return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), was)
+		}
 	}
-	if cur == "" && aws.ToString(origin.OriginAccessControlId) == oacID {
-		return nil, nil
-	}
-	origin.OriginAccessControlId = aws.String(oacID)
-	origin.S3OriginConfig = &types.S3OriginConfig{
-		OriginAccessIdentity: aws.String(""),
-		OriginReadTimeout:    originReadTimeout(origin),
-	}
-	if cur != "" {
-		return []string{fmt.Sprintf("origin %s: %s -> OAC %s", aws.ToString(origin.Id), describeOAI(cur), oacID)}, nil
-	}
-	return []string{fmt.Sprintf("origin %s -> OAC %s", aws.ToString(origin.Id), oacID)}, nil
+	return idx, nil
 }
 
 // withoutOAIStatements returns doc without the statements that exist only

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -236,4 +237,74 @@ func TestServeBucketWarnsAboutWaysInItKeeps(t *testing.T) {
 		assert.Equal(t, id, res.DistributionID)
 		assert.Empty(t, res.Warnings)
 	})
+}
+
+// TestMigrateMovesEveryOriginForTheBucket: a distribution can reach the
+// bucket through several origins (one per origin path) that share an
+// origin access identity. Migrate switched the first one only, so the
+// identity stayed in use, its statement stayed in the bucket policy (with
+// a warning on every run), and ServeBucket, which refuses an origin with
+// an OAI, could never be run on the distribution; an identity on a
+// second origin only was never migrated at all. Now every origin for the
+// bucket moves to the OAC and the identity's statement goes; two
+// identities for the bucket are refused with ErrPolicyConflict before
+// any write (the OAC statement carries one identity's grant).
+func TestMigrateMovesEveryOriginForTheBucket(t *testing.T) {
+	cases := []struct {
+		name          string
+		first, second bool // which origins use the identity
+		another       bool // the first uses another identity
+	}{
+		{"both origins", true, true, false},
+		{"the second origin only", false, true, false},
+		{"two identities", true, true, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, s3fake.StateAWSDefault)
+			ctx := t.Context()
+			oai, err := cloudfront.CreateLegacyOAI(ctx, e.cfc, e.s3c, testBucket, nil)
+			require.NoError(t, err)
+			cfg := legacyConfig("by-hand", "")
+			second := cfg.Origins.Items[0]
+			second.Id, second.OriginPath = aws.String("bucket-v2"), aws.String("/v2")
+			second.S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String(oai.OriginValue)}
+			if c.first {
+				cfg.Origins.Items[0].S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String(oai.OriginValue)}
+			}
+			if c.another {
+				other, err := e.cfc.CreateCloudFrontOriginAccessIdentity(ctx, &cfsdk.CreateCloudFrontOriginAccessIdentityInput{CloudFrontOriginAccessIdentityConfig: &types.CloudFrontOriginAccessIdentityConfig{
+					CallerReference: aws.String("other"), Comment: aws.String("other")}})
+				require.NoError(t, err)
+				cfg.Origins.Items[0].S3OriginConfig = &types.S3OriginConfig{OriginAccessIdentity: aws.String(cloudfront.OAIOriginPrefix + aws.ToString(other.CloudFrontOriginAccessIdentity.Id))}
+			}
+			cfg.Origins = &types.Origins{Quantity: aws.Int32(2), Items: []types.Origin{cfg.Origins.Items[0], second}}
+			out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+			require.NoError(t, err)
+			id := aws.ToString(out.Distribution.Id)
+			e.cf.Deploy(id)
+
+			e.resetCounts()
+			res, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+			if c.another {
+				require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
+				assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "%v", e.cf.Counts())
+				return
+			}
+			require.NoError(t, err)
+			assert.Empty(t, res.Warnings)
+			got, err := e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+			require.NoError(t, err)
+			for _, o := range got.DistributionConfig.Origins.Items {
+				assert.Equal(t, res.OriginAccessControlID, aws.ToString(o.OriginAccessControlId), aws.ToString(o.Id))
+				assert.Equal(t, "", aws.ToString(o.S3OriginConfig.OriginAccessIdentity), aws.ToString(o.Id))
+			}
+			doc := e.bucketPolicy(t)
+			assert.False(t, oaiAllowed(t, doc, oai.ID), "the identity's statement is gone")
+			assertOnlyDistribution(t, doc, res.DistributionARN)
+
+			_, err = cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
+			require.NoError(t, err, "the migrated distribution can be secured")
+		})
+	}
 }
