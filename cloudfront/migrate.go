@@ -369,26 +369,20 @@ func switchToOAC(cfg *types.DistributionConfig, bucket, region, oldOAI, oacID st
 // since the OAC statement carries one identity's grant; on a later read a
 // change someone made since, ErrConcurrentUpdate.
 func migratableOrigins(cfg *types.DistributionConfig, bucket, region, oldOAI string, reread bool) ([]int, error) {
-	idx := bucketOrigins(cfg, bucket)
-	if len(idx) == 0 {
-		return nil, noOrigin(cfg, bucket, region)
-	}
-	for _, i := range idx {
-		origin := &cfg.Origins.Items[i]
-		if origin.CustomOriginConfig != nil {
-			return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(origin.Id))
+	return s3Origins(cfg, bucket, region, func(origin *types.Origin) error {
+		cur := oaiIDOf(origin)
+		switch {
+		case cur == "" || cur == oldOAI:
+			return nil
+		case !reread:
+			return fmt.Errorf("%w: origin %s uses %s and another origin for the bucket %s; the OAC statement carries one identity's grant: point the bucket's origins at one identity, then run Migrate", ErrPolicyConflict, aws.ToString(origin.Id), describeOAI(cur), describeOAI(oldOAI))
 		}
-		if cur := oaiIDOf(origin); cur != "" && cur != oldOAI && !reread {
-			return nil, fmt.Errorf("%w: origin %s uses %s and another origin for the bucket %s; the OAC statement carries one identity's grant: point the bucket's origins at one identity, then run Migrate", ErrPolicyConflict, aws.ToString(origin.Id), describeOAI(cur), describeOAI(oldOAI))
-		} else if cur != "" && cur != oldOAI {
-			was := "none"
-			if oldOAI != "" {
-				was = describeOAI(oldOAI)
-			}
-			return nil, fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), was)
+		was := "none"
+		if oldOAI != "" {
+			was = describeOAI(oldOAI)
 		}
-	}
-	return idx, nil
+		return fmt.Errorf("%w: origin %s now uses %s, not %s as first read; run Migrate again", ErrConcurrentUpdate, aws.ToString(origin.Id), describeOAI(cur), was)
+	})
 }
 
 // withoutOAIStatements returns doc without the statements that exist only

@@ -807,6 +807,25 @@ func secureExisting(o *Options, cfg *types.DistributionConfig, bucket, region, o
 // origin or uses a legacy OAI, or a behavior reaching the bucket that
 // forwards Host to S3. It changes nothing.
 func checkExisting(cfg *types.DistributionConfig, bucket, region string) ([]int, error) {
+	idx, err := s3Origins(cfg, bucket, region, func(org *types.Origin) error {
+		if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
+			return fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOriginRequestPolicies(cfg, bucketTargets(cfg, idx)); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// s3Origins returns the indexes of the origins for the bucket in cfg, or
+// the first refusal: none (noOrigin), a custom one (ErrOriginNotFound), or
+// judge's error for one of them.
+func s3Origins(cfg *types.DistributionConfig, bucket, region string, judge func(*types.Origin) error) ([]int, error) {
 	idx := bucketOrigins(cfg, bucket)
 	if len(idx) == 0 {
 		return nil, noOrigin(cfg, bucket, region)
@@ -816,12 +835,9 @@ func checkExisting(cfg *types.DistributionConfig, bucket, region string) ([]int,
 		if org.CustomOriginConfig != nil {
 			return nil, fmt.Errorf("%w: origin %s is a custom origin", ErrOriginNotFound, aws.ToString(org.Id))
 		}
-		if org.S3OriginConfig != nil && aws.ToString(org.S3OriginConfig.OriginAccessIdentity) != "" {
-			return nil, fmt.Errorf("%w: origin %s uses %s", ErrUsesOAI, aws.ToString(org.Id), aws.ToString(org.S3OriginConfig.OriginAccessIdentity))
+		if err := judge(org); err != nil {
+			return nil, err
 		}
-	}
-	if err := checkOriginRequestPolicies(cfg, bucketTargets(cfg, idx)); err != nil {
-		return nil, err
 	}
 	return idx, nil
 }
