@@ -64,6 +64,14 @@ type VerifyOptions struct {
 	// back in r.Body for the handler. An x-amz-content-sha256 header cannot
 	// stand in for the body there.
 	Service string
+
+	// Filename is the uploaded file's name (the file part's filename, as
+	// multipart.FileHeader.Filename gives it), for [VerifyPost] only. S3
+	// replaces every ${filename} in the key field with it before it checks
+	// the policy's conditions; with Filename set, VerifyPost does the same,
+	// and [VerifiedPost].Key is the key S3 would write. By default the key
+	// field is checked as sent, ${filename} and all.
+	Filename string
 }
 
 // MaxVerifiedBody is the largest body [Verify] reads to hash it, for

@@ -20,9 +20,11 @@ import (
 type VerifiedPost struct {
 	AccessKeyID string
 	Region      string
-	// Key is the form's key field as sent, before ${filename} is
-	// substituted; a server that substitutes must validate the result
-	// (for example with [ValidateKey]).
+	// Key is the form's key field, with every ${filename} replaced by
+	// VerifyOptions.Filename when it is set (as S3 does before it checks
+	// the conditions), else as sent; a server that substitutes it later
+	// must validate the result (for example with [ValidateKey]) and check
+	// it against the policy again.
 	Key string
 	// Fields are the form fields with lower-case names, except the
 	// signature, the policy, the session token and a bucket field (which
@@ -49,7 +51,9 @@ type VerifiedPost struct {
 // "expiration" and "conditions", spelled so, once each, and nothing else
 // (else [ErrMalformed], 400), and a condition object must name one field
 // once. fields holds the form values without the file
-// (multipart.Form.Value).
+// (multipart.Form.Value); set opts.Filename to the file's name so that
+// ${filename} in the key is replaced before the conditions are checked,
+// as S3 does.
 //
 // Errors are *[VerifyError] values wrapping [ErrMalformed],
 // [ErrUnknownAccessKey], [ErrSignatureMismatch], [ErrInvalidToken],
@@ -71,6 +75,10 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		if form[k] == "" {
 			return nil, malformed("missing form field " + strconv.Quote(k))
 		}
+	}
+	if o.Filename != "" {
+		// S3 substitutes before it checks the conditions.
+		form["key"] = strings.ReplaceAll(form["key"], "${filename}", o.Filename)
 	}
 	if len(form["policy"]) > maxPolicySize {
 		return nil, malformed("policy is larger than 20 KB")
