@@ -137,8 +137,10 @@
 //     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]
 //     warns about them. The ways in a bucket policy names and the wiring
 //     keeps (another statement's distributions named exactly, a legacy
-//     origin access identity or an S3 canonical user) are a warning each
-//     in Result.Warnings, so a deploy can be gated on none;
+//     origin access identity or an S3 canonical user, a statement that
+//     lets requests through the account's access points in, whose own
+//     policies are not read here) are a warning each in Result.Warnings,
+//     so a deploy can be gated on none;
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is

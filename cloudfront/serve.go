@@ -356,7 +356,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		}
 	}
 	// The ways in the policy names and the wiring keeps: a warning each.
-	named, err := namedWaysIn(doc, bucket, distARN)
+	named, err := namedWaysIn(doc, bucket, distARN, res.Region, bkt.accounts(distARN))
 	if err != nil {
 		return fail(StepBucketPolicy, err)
 	}

@@ -85,8 +85,9 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
 }
 
 // reach returns the statements (quoted Sid, or #index) that let the
-// distribution src reach the bucket.
-func (p *cloudFrontProbe) reach(src string) ([]string, error) {
+// distribution src reach the bucket, with the condition keys extra (key,
+// value pairs) in the request too.
+func (p *cloudFrontProbe) reach(src string, extra ...string) ([]string, error) {
 	account := ""
 	if f := strings.SplitN(src, ":", 6); len(f) == 6 {
 		account = f[4]
@@ -98,6 +99,9 @@ func (p *cloudFrontProbe) reach(src string) ([]string, error) {
 			req.Context.Set("aws:SourceArn", src)
 			req.Context.Set("aws:SourceAccount", account)
 			req.Context.SetBool("aws:SecureTransport", true)
+			for i := 0; i+1 < len(extra); i += 2 {
+				req.Context.Set(extra[i], extra[i+1])
+			}
 			r, err := policy.Evaluate(req, p.doc)
 			if err != nil {
 				return nil, err
@@ -150,10 +154,14 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 // namedWaysIn returns a warning for each other way in doc names and the
 // wiring keeps: a distribution other than self named exactly (in a
 // statement other than OACStatementSid's, which grantDistribution reports
-// itself), and a legacy origin access identity, which every distribution
+// itself); a legacy origin access identity, which every distribution
 // that uses it reaches the bucket through, or an S3 canonical user (the
-// form S3 may give an identity, or another account's).
-func namedWaysIn(doc *policy.Document, bucket, self string) ([]string, error) {
+// form S3 may give an identity, or another account's); and a statement
+// that lets requests made through an access point (of an account in
+// accounts or one doc names, in region) in, so that the access points'
+// own policies, which this package does not read, decide whether other
+// distributions reach the bucket through them.
+func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
@@ -179,6 +187,33 @@ func namedWaysIn(doc *policy.Document, bucket, self string) ([]string, error) {
 	var out []string
 	for _, name := range names {
 		out = append(out, fmt.Sprintf("the bucket policy statement %s also lets distribution %s reach the bucket", name, strings.Join(dists[name], ", ")))
+	}
+	// A distribution no statement names, through an access point: what
+	// lets it in only because of the access point (an unscoped statement
+	// is unscopedCloudFrontAccess's) is a delegation.
+	probe := "arn:" + partitionOf(self) + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+	unscoped, err := p.reach(probe)
+	if err != nil {
+		return nil, err
+	}
+	var delegated []string
+	for _, a := range append(slices.Clone(accounts), p.accounts...) {
+		if !policy.IsAccountID(a) {
+			continue
+		}
+		ap := "arn:" + partitionOf(self) + ":s3:" + region + ":" + a + ":accesspoint/" + strings.ToLower(probeDistributionID)
+		got, err := p.reach(probe, "s3:DataAccessPointAccount", a, "s3:DataAccessPointArn", ap, "s3:AccessPointNetworkOrigin", "Internet")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range got {
+			if !slices.Contains(unscoped, name) {
+				addUnique(&delegated, name)
+			}
+		}
+	}
+	for _, name := range delegated {
+		out = append(out, fmt.Sprintf("the bucket policy statement %s lets requests made through an access point in: the access points' policies, which are not checked here, decide whether other distributions reach the bucket through them", name))
 	}
 	for i, s := range doc.Statements {
 		if s.Effect != policy.Allow || s.Principal == nil {
