@@ -26,7 +26,7 @@ import (
 func TestVerifyPostSubstitutesFilename(t *testing.T) {
 	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
 	const date = "20260314T150926Z"
-	const fixed = `{"x-amz-algorithm":"AWS4-HMAC-SHA256"},{"x-amz-credential":"` + testAKID + `/20260314/eu-west-1/s3/aws4_request"},{"x-amz-date":"` + date + `"}`
+	fixed := signingConditions(date)
 	doc := func(keyCondition string) string {
 		return `{"expiration":"2026-03-14T15:24:26Z","conditions":[{"bucket":"b-ok"},` + keyCondition + `,` + fixed + `]}`
 	}

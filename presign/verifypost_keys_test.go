@@ -32,11 +32,10 @@ func TestVerifyPostPolicyKeysAreCaseSensitive(t *testing.T) {
 	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
 	signed := time.Date(2026, 3, 14, 15, 0, 0, 0, time.UTC)
 	const date = "20260314T150000Z"
-	const cred = testAKID + "/20260314/eu-west-1/s3/aws4_request"
 	const exp = `"2026-03-14T15:30:00Z"`
-	const fixed = `{"x-amz-algorithm":"AWS4-HMAC-SHA256"},{"x-amz-credential":"` + cred + `"},{"x-amz-date":"` + date + `"}`
-	const strict = `[{"bucket":"b-ok"},{"key":"k"},["content-length-range",0,10],` + fixed + `]`
-	const loose = `[{"bucket":"b-ok"},["starts-with","$key",""],` + fixed + `]`
+	fixed := signingConditions(date)
+	strict := `[{"bucket":"b-ok"},{"key":"k"},["content-length-range",0,10],` + fixed + `]`
+	loose := `[{"bucket":"b-ok"},["starts-with","$key",""],` + fixed + `]`
 	verify := func(doc, key string, size int64) error {
 		_, err := presign.VerifyPost("b-ok", handSignedPost(doc, date, key), size, lookupFor(creds), &presign.VerifyOptions{Now: func() time.Time { return signed.Add(time.Minute) }})
 		return err
