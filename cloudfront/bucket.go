@@ -304,7 +304,10 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
-			exact := policy.EqualName(b.Operator, "StringEquals") || policy.EqualName(b.Operator, "ArnEquals") || policy.EqualName(b.Operator, "ArnLike")
+			// ArnLike and StringLike match the one value when it has no
+			// wildcard (refused below when it has one).
+			exact := policy.EqualName(b.Operator, "StringEquals") || policy.EqualName(b.Operator, "StringLike") ||
+				policy.EqualName(b.Operator, "ArnEquals") || policy.EqualName(b.Operator, "ArnLike")
 			if !exact || !policy.EqualName(e.Key, "aws:SourceArn") {
 				return nil, fmt.Errorf("%w: statement %s has the condition %s %s, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, b.Operator, e.Key)
 			}

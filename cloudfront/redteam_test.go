@@ -316,3 +316,35 @@ func TestMigrateMovesEveryOriginForTheBucket(t *testing.T) {
 		})
 	}
 }
+
+// TestServeBucketKeepsDistributionsOfAStringLikeConditionUnderItsSid:
+// StringLike without a wildcard matches the one value, as StringEquals
+// does (IAM user guide, "Condition operators", StringLike: "Case-sensitive
+// matching. The values can include multi-character match wildcards (*)
+// and single-character match wildcards (?) anywhere in the string. You
+// must specify wildcards to achieve partial string matches."). The library's
+// statement written with it by hand, for another distribution, was
+// refused with ErrPolicyConflict though ArnLike without a wildcard was
+// carried over; now both are, and a pattern still is refused.
+func TestServeBucketKeepsDistributionsOfAStringLikeConditionUnderItsSid(t *testing.T) {
+	const other = "arn:aws:cloudfront::111122223333:distribution/EOTHERDIST0000"
+	for _, c := range []struct {
+		value string
+		ok    bool
+	}{{other, true}, {"arn:aws:cloudfront::111122223333:distribution/EOTHER*", false}} {
+		e := newEnv(t, s3fake.StateAWSDefault)
+		e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement(cloudfront.OACStatementSid, "", `{"StringLike":{"AWS:SourceArn":"`+c.value+`"}}`)+`]}`)
+		res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+		if !c.ok {
+			require.ErrorIs(t, err, cloudfront.ErrPolicyConflict, c.value)
+			continue
+		}
+		require.NoError(t, err)
+		doc := e.bucketPolicy(t)
+		assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a", res.DistributionARN))
+		assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a", other))
+		for _, probe := range []string{"arn:aws:cloudfront::111122223333:distribution/EOTHERDIST0001", "arn:aws:cloudfront::444455556666:distribution/EOTHERDIST0000"} {
+			assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/a", probe), probe)
+		}
+	}
+}
