@@ -140,7 +140,9 @@
 //     origin access identity or an S3 canonical user, a statement that
 //     lets requests through the account's access points in, whose own
 //     policies are not read here) are a warning each in Result.Warnings,
-//     so a deploy can be gated on none;
+//     so a deploy can be gated on none; so is a policy that denies the
+//     distribution the reads its statement grants (a Deny elsewhere, as
+//     [policy.Evaluate] decides), which would answer viewers 403;
 //   - viewers are redirected to HTTPS ([DefaultViewerProtocolPolicy]; opt
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is

@@ -348,3 +348,27 @@ func TestServeBucketKeepsDistributionsOfAStringLikeConditionUnderItsSid(t *testi
 		}
 	}
 }
+
+// TestServeBucketWarnsWhenTheDistributionCannotRead: the grant's action
+// says the statement "allows s3:GetObject ... for" the distribution, and
+// ServeBucket succeeded, while another statement of the bucket policy
+// denied the distribution every read (a Deny of requests from outside a
+// VPC endpoint, which CloudFront's requests never come through): the
+// result read as served while every request answered 403. The grant is
+// now checked with policy.Evaluate against the policy it wrote, and a
+// distribution that cannot read gets a warning naming the statement that
+// denies it.
+func TestServeBucketWarnsWhenTheDistributionCannotRead(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyFromVPC","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}`)
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Warnings, 1, "%v", res.Warnings)
+	assert.Contains(t, res.Warnings[0], `"OnlyFromVPC"`)
+	assert.Contains(t, res.Warnings[0], res.DistributionARN)
+
+	ok := newEnv(t, s3fake.StateAWSDefault)
+	res, err = cloudfront.ServeBucket(t.Context(), ok.cfc, ok.s3c, testBucket, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Warnings, "a distribution that reads gets none")
+}

@@ -564,7 +564,7 @@ func setDistribution(res *Result, d *types.Distribution) {
 // before the write when refuseUnscoped is set, and warned about otherwise.
 func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *policy.Statement, refuseUnscoped bool) error {
 	var others, unscoped []string
-	created := false
+	created, blocked, denier := false, false, ""
 	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
 		merged, o, err := mergeGrant(cur, res.Bucket, res.DistributionARN, scope)
 		if err != nil {
@@ -575,6 +575,9 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		}
 		if len(unscoped) > 0 && refuseUnscoped {
 			return nil, false, unscopedError(unscoped)
+		}
+		if denier, blocked, err = readBlocked(merged.Document, res.Bucket, res.DistributionARN); err != nil {
+			return nil, false, err
 		}
 		others = o
 		if merged.Changed() {
@@ -590,6 +593,13 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 	}
 	if len(unscoped) > 0 {
 		res.Warnings = append(res.Warnings, unscopedWarning(unscoped))
+	}
+	if blocked {
+		why := "no statement lets it"
+		if denier != "" {
+			why = "statement " + denier + " denies it"
+		}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the bucket policy does not let distribution %s read the objects %s covers: %s, so viewers get 403", res.DistributionARN, OACStatementSid, why))
 	}
 	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, policy.ObjectARN(res.Bucket, ""), res.DistributionARN)}
 	if wrote {

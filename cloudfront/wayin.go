@@ -261,3 +261,45 @@ func partitionOf(arn string) string {
 	}
 	return "aws"
 }
+
+// readBlocked reports whether doc keeps the distribution self from reading
+// every object its OACStatementSid statement covers (a Deny elsewhere in
+// the policy, as policy.Evaluate decides for the request CloudFront makes),
+// and names the statement that denies it ("" when nothing allows it).
+func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error) {
+	st, ok := statementBySid(doc, OACStatementSid)
+	if !ok {
+		return "", false, nil
+	}
+	account := ""
+	if f := strings.SplitN(self, ":", 6); len(f) == 6 {
+		account = f[4]
+	}
+	denier := ""
+	for _, r := range st.Resource {
+		f := strings.SplitN(r, ":", 6)
+		if len(f) != 6 {
+			continue
+		}
+		_, key, ok := strings.Cut(f[5], "/")
+		if !ok {
+			continue
+		}
+		req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: "s3:GetObject",
+			Resource: policy.BucketARN(bucket) + "/" + strings.NewReplacer("*", "x", "?", "x").Replace(key)}
+		req.Context.Set("aws:SourceArn", self)
+		req.Context.Set("aws:SourceAccount", account)
+		req.Context.SetBool("aws:SecureTransport", true)
+		res, err := policy.Evaluate(req, doc)
+		if err != nil {
+			return "", false, err
+		}
+		if res.Allowed() {
+			return "", false, nil
+		}
+		if res.Decision == policy.DecisionExplicitDeny && denier == "" {
+			denier = statementName(doc.Statements[res.By.Index], res.By.Index)
+		}
+	}
+	return denier, true, nil
+}
