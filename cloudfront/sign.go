@@ -222,7 +222,11 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 // ends their use at its expiry).
 type CookieOptions struct {
 	// Domain is the cookie's Domain attribute, for example
-	// "media.example.com". By default the cookie is host-only.
+	// "media.example.com". By default the cookie is host-only. Every host
+	// under Domain receives the cookies and can replay them, so name the
+	// most precise one: "apex.example.com is preferable to example.com,
+	// especially when you don't control example.com" (CloudFront developer
+	// guide, Preventing misuse of signed cookies).
 	Domain string
 	// Path is the cookie's Path attribute. By default "/".
 	Path string
