@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/s3secure/s3secure/internal/localaws"
 )
@@ -74,6 +75,11 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 		}
 	}
 	ep, err := srv.Listen(&localaws.ListenOptions{Addr: *addr, InsecureHTTP: !*useTLS, WriteCAFile: *useTLS})
+	if errors.Is(err, syscall.EADDRINUSE) {
+		// 9000, serve's default, is MinIO's too.
+		return g.fail(&hintError{err: fmt.Errorf("serve: %w", err),
+			hint: "another program listens on " + *addr + ": give serve -addr with another port, or -addr 127.0.0.1:0 for any free one"})
+	}
 	if err != nil {
 		return g.fail(fmt.Errorf("serve: %w", err))
 	}
