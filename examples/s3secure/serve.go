@@ -17,7 +17,8 @@ func init() {
 		name:  "serve",
 		usage: "serve [-addr 127.0.0.1:9000] [-tls] [-legacy] [-organization-members N [-member-role NAME]]",
 		summary: "run the in-memory AWS (S3, S3 Control, STS, CloudFront, CloudTrail, Access Analyzer, IAM, Organizations, Account on one endpoint; " +
-			"it verifies signatures and enforces policies) until Ctrl-C; prints endpoint=URL, then export lines to paste into another shell",
+			"it verifies signatures and enforces policies) until Ctrl-C; prints endpoint=URL, then export lines to paste into another shell; " +
+			"the owner's keys are serve's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when both are set (the secret is not printed), else a pair made for the run",
 		formats: []string{"text"},
 		run:     runServe,
 	})
