@@ -17,7 +17,7 @@ import (
 // cloudfront, accesspoint and suggest. lint reads only files; serve is
 // the local server itself.
 func TestREADMELocal(t *testing.T) {
-	logs := t.TempDir()
+	logs := oldLogFolder(t, "local-demo")
 	runs := []struct {
 		name string // as the README writes it
 		args []string

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -109,19 +110,24 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 	}
+	var sources []*countedSource
 	for _, loc := range serverLogs {
 		src, err := usage.Location(client, loc)
 		if err != nil {
 			return g.fail(err)
 		}
-		in.ServerAccessLogs = append(in.ServerAccessLogs, src)
+		c := &countedSource{Source: src, flag: "-server-logs", location: loc}
+		sources = append(sources, c)
+		in.ServerAccessLogs = append(in.ServerAccessLogs, c)
 	}
 	for _, loc := range trails {
 		src, err := usage.Location(client, loc)
 		if err != nil {
 			return g.fail(err)
 		}
-		in.CloudTrail = append(in.CloudTrail, src)
+		c := &countedSource{Source: src, flag: "-cloudtrail", location: loc}
+		sources = append(sources, c)
+		in.CloudTrail = append(in.CloudTrail, c)
 	}
 	if in.BucketOwner, err = g.accountID(ctx, *account); err != nil {
 		return g.fail(err)
@@ -132,6 +138,16 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 	})
 	if err != nil {
 		return g.fail(err)
+	}
+	// A location without a single log object is a wrong location (a typo
+	// in a prefix), not a bucket nobody used: a proposal from it would
+	// rest on no evidence.
+	for _, c := range sources {
+		if c.objects.Load() == 0 {
+			return g.fail(&hintError{err: fmt.Errorf("suggest: %s %s: no log object there", c.flag, c.location),
+				hint: "check the location: server access logs are delivered under the target bucket and prefix of the bucket's logging " +
+					"configuration, CloudTrail's under the trail's bucket and prefix, then AWSLogs/ACCOUNT/CloudTrail/REGION/"})
+		}
 	}
 	records, blocking := suggestRecords(rep)
 	if g.json() {
@@ -379,4 +395,19 @@ func suggestSummary(rep *usage.Report) string {
 		plural(stats.Lines, "line"), stats.Malformed, plural(rep.Objects, "log object"),
 		plural(rep.Counts.Succeeded, "request"), plural(len(names), "principal"), rep.Counts.Denied, len(rep.Withheld),
 		unused, len(rep.Added), proofLine(rep))
+}
+
+// countedSource is a log location of the command line that counts the
+// objects it lists.
+type countedSource struct {
+	usage.Source
+	flag, location string
+	objects        atomic.Int64
+}
+
+func (c *countedSource) Objects(ctx context.Context, fn func(usage.Object) error) error {
+	return c.Source.Objects(ctx, func(o usage.Object) error {
+		c.objects.Add(1)
+		return fn(o)
+	})
 }
