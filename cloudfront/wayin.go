@@ -88,17 +88,10 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
 // distribution src reach the bucket, with the condition keys extra (key,
 // value pairs) in the request too.
 func (p *cloudFrontProbe) reach(src string, extra ...string) ([]string, error) {
-	account := ""
-	if f := strings.SplitN(src, ":", 6); len(f) == 6 {
-		account = f[4]
-	}
 	var found []string
 	for _, action := range p.actions {
 		for _, res := range p.resources {
-			req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: action, Resource: res}
-			req.Context.Set("aws:SourceArn", src)
-			req.Context.Set("aws:SourceAccount", account)
-			req.Context.SetBool("aws:SecureTransport", true)
+			req := oacRequest(src, action, res)
 			for i := 0; i+1 < len(extra); i += 2 {
 				req.Context.Set(extra[i], extra[i+1])
 			}
@@ -271,10 +264,6 @@ func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error
 	if !ok {
 		return "", false, nil
 	}
-	account := ""
-	if f := strings.SplitN(self, ":", 6); len(f) == 6 {
-		account = f[4]
-	}
 	denier := ""
 	for _, r := range st.Resource {
 		f := strings.SplitN(r, ":", 6)
@@ -285,11 +274,7 @@ func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error
 		if !ok {
 			continue
 		}
-		req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: "s3:GetObject",
-			Resource: policy.BucketARN(bucket) + "/" + strings.NewReplacer("*", "x", "?", "x").Replace(key)}
-		req.Context.Set("aws:SourceArn", self)
-		req.Context.Set("aws:SourceAccount", account)
-		req.Context.SetBool("aws:SecureTransport", true)
+		req := oacRequest(self, "s3:GetObject", policy.BucketARN(bucket)+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
 		res, err := policy.Evaluate(req, doc)
 		if err != nil {
 			return "", false, err
@@ -302,4 +287,19 @@ func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error
 		}
 	}
 	return denier, true, nil
+}
+
+// oacRequest is the request S3 sees from distribution src through OAC:
+// cloudfront.amazonaws.com, with AWS:SourceArn, aws:SourceAccount (the
+// ARN's account) and aws:SecureTransport.
+func oacRequest(src, action, resource string) *policy.Request {
+	account := ""
+	if f := strings.SplitN(src, ":", 6); len(f) == 6 {
+		account = f[4]
+	}
+	req := &policy.Request{Caller: policy.Caller{Service: "cloudfront.amazonaws.com"}, Action: action, Resource: resource}
+	req.Context.Set("aws:SourceArn", src)
+	req.Context.Set("aws:SourceAccount", account)
+	req.Context.SetBool("aws:SecureTransport", true)
+	return req
 }
