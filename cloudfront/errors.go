@@ -62,9 +62,9 @@ var (
 	// KMS key policy statement under KMSStatementSidPrefix + the
 	// distribution ID is refused the same way); or, for [Migrate], that the bucket
 	// policy limits the origin access identity in a way the OAC statement
-	// cannot carry over (a Deny naming the OAI, several partial grants), so
-	// the migration would widen what the distribution reads. Nothing was
-	// written.
+	// cannot carry over (a Deny naming the OAI, several partial grants, or
+	// origins for the bucket that use two identities), so the migration
+	// would widen what the distribution reads. Nothing was written.
 	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
 	// ErrUnscopedCloudFrontAccess means the bucket policy already lets
 	// CloudFront read or write the bucket for distributions it does not

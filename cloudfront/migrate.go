@@ -84,7 +84,7 @@ type MigrateOptions struct {
 //
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrOriginNotFound], [ErrNotDeployed],
-// [ErrOACMisconfigured], [ErrConflict], [ErrConcurrentUpdate], or the
+// [ErrOACMisconfigured], [ErrPolicyConflict], [ErrConflict], [ErrConcurrentUpdate], or the
 // SDK's error (AccessDenied
 // when the bucket belongs to an account other than the expected owner).
 // Every S3 request carries ExpectedBucketOwner: MigrateOptions'
