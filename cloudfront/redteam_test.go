@@ -57,6 +57,8 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"ArnLike distribution id prefix", cfStatement("Legacy", "", `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/E1*"}}`), true},
 		{"aws:SourceAccount only", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
 		{"a list with a pattern among exact ARNs", cfStatement("Legacy", "", `{"StringLike":{"AWS:SourceArn":["arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","arn:aws:cloudfront::444455556666:distribution/*"]}}`), true},
+		{"a Referer the distribution sends (an origin custom header)", cfStatement("Legacy", "", `{"StringEquals":{"aws:Referer":"s3cr3t"}}`), true},
+		{"a User-Agent pattern the distribution sends", cfStatement("Legacy", "", `{"StringLike":{"aws:UserAgent":"Amazon CloudFront*"}}`), true},
 		{"tagging by any distribution (an action pattern)", `{"Sid":"Legacy","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*Tagging","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, true},
 		{"everyone limited to the account", cfStatement("Legacy", `"*"`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), true},
 		{"another distribution named exactly", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},

@@ -28,14 +28,25 @@ var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "
 // AWS:SourceArn, aws:SourceAccount and aws:SecureTransport, as S3 sees
 // them), for every action probeActions lists or an Allow statement names
 // (a pattern as an action it matches), on the bucket and on an object
-// under each key pattern of an Allow statement.
+// under each key pattern of an Allow statement, without and with each
+// value doc gives a key of requesterChosenKeys.
 type cloudFrontProbe struct {
 	doc                *policy.Document
 	actions, resources []string
 	// exact and patterns are the condition values doc holds, with and
 	// without wildcards; accounts the accounts they name.
 	exact, patterns, accounts []string
+	// headers are key, value pairs of conditions on what the distribution
+	// sends and so chooses (an origin custom header, or a viewer's header
+	// it forwards): each is asked about too, one at a time.
+	headers []string
 }
+
+// requesterChosenKeys are condition keys S3 fills from request headers
+// that any distribution can set (CloudFront developer guide, "Add custom
+// headers to origin requests": "CloudFront supports custom headers for
+// custom origins and Amazon S3 origins"), so they limit no distribution.
+var requesterChosenKeys = []string{"aws:Referer", "aws:UserAgent"}
 
 func addUnique(list *[]string, v string) {
 	if !slices.Contains(*list, v) {
@@ -54,6 +65,11 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
 						addUnique(&p.patterns, v)
 					} else {
 						addUnique(&p.exact, v)
+					}
+					for _, k := range requesterChosenKeys {
+						if policy.EqualName(e.Key, k) {
+							p.headers = append(p.headers, k, wild.Replace(v))
+						}
 					}
 					if policy.IsAccountID(v) {
 						addUnique(&p.accounts, v)
@@ -89,18 +105,23 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
 // value pairs) in the request too.
 func (p *cloudFrontProbe) reach(src string, extra ...string) ([]string, error) {
 	var found []string
-	for _, action := range p.actions {
-		for _, res := range p.resources {
-			req := oacRequest(src, action, res)
-			for i := 0; i+1 < len(extra); i += 2 {
-				req.Context.Set(extra[i], extra[i+1])
-			}
-			r, err := policy.Evaluate(req, p.doc)
-			if err != nil {
-				return nil, err
-			}
-			if r.Allowed() {
-				addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
+	for h := -2; h < len(p.headers); h += 2 {
+		for _, action := range p.actions {
+			for _, res := range p.resources {
+				req := oacRequest(src, action, res)
+				for i := 0; i+1 < len(extra); i += 2 {
+					req.Context.Set(extra[i], extra[i+1])
+				}
+				if h >= 0 {
+					req.Context.Set(p.headers[h], p.headers[h+1])
+				}
+				r, err := policy.Evaluate(req, p.doc)
+				if err != nil {
+					return nil, err
+				}
+				if r.Allowed() {
+					addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
+				}
 			}
 		}
 	}
