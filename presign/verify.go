@@ -94,8 +94,10 @@ type Verified struct {
 	SignedHeaders []string
 	// SigningTime is X-Amz-Date.
 	SigningTime time.Time
-	// ExpiresAt is SigningTime+X-Amz-Expires for presigned requests, zero
-	// otherwise.
+	// ExpiresAt is when a presigned request stops verifying:
+	// SigningTime+X-Amz-Expires, or the expiry of the temporary
+	// credentials that signed it when that comes first (the lookup's
+	// CanExpire and Expires). Zero for header-signed requests.
 	ExpiresAt time.Time
 	// PayloadHash is the signed payload hash: a hex SHA-256 (the caller
 	// checks the body against it), UNSIGNED-PAYLOAD or a STREAMING marker.
@@ -224,6 +226,9 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 		ExpiresAt:       res.ExpiresAt,
 		PayloadHash:     res.PayloadHash,
 		HasSessionToken: res.HasSessionToken,
+	}
+	if res.Presigned && signer.CanExpire && signer.Expires.Before(v.ExpiresAt) {
+		v.ExpiresAt = signer.Expires
 	}
 	if res.Presigned && res.Expires > o.MaxExpiry {
 		return nil, &VerifyError{AccessKeyID: res.AccessKeyID, Err: ErrExpiryTooLong, code: "AccessDenied", status: http.StatusForbidden,

@@ -101,3 +101,39 @@ func TestVerifyRefusesExpiredTemporaryCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifiedExpiresAtHonoursTheCredentials: Verified.ExpiresAt is when
+// the presigned URL stops verifying, so for temporary credentials that
+// expire before X-Amz-Date+X-Amz-Expires it is their expiry (S3: the URL
+// "expires when the token expires"); it was X-Amz-Date+X-Amz-Expires
+// whatever the credentials, so a server keying a grant or a cache entry to
+// it outlived the session.
+func TestVerifiedExpiresAtHonoursTheCredentials(t *testing.T) {
+	const akid = "ASIATEMPORARY0000003"
+	signing := aws.Credentials{AccessKeyID: akid, SecretAccessKey: testSecret, SessionToken: testToken,
+		CanExpire: true, Expires: verifyNow.Add(6 * time.Hour)}
+	get, err := newTestPresigner(t, signing, nil).Get(t.Context(), "my-bucket", "k", &presign.GetOptions{Expires: time.Hour})
+	require.NoError(t, err)
+	opts := &presign.VerifyOptions{Now: func() time.Time { return verifyNow.Add(time.Minute) }}
+	for _, tc := range []struct {
+		name    string
+		expires time.Time
+		want    time.Time
+	}{
+		{"session ends after the url", verifyNow.Add(6 * time.Hour), verifyNow.Add(time.Hour)},
+		{"session ends before the url", verifyNow.Add(30 * time.Minute), verifyNow.Add(30 * time.Minute)},
+		{"session ends with the url", verifyNow.Add(time.Hour), verifyNow.Add(time.Hour)},
+	} {
+		c := signing
+		c.Expires = tc.expires
+		v, err := presign.Verify(requestFor(t, get), lookupFor(c), opts)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, v.ExpiresAt, tc.name)
+	}
+	static := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
+	get, err = newTestPresigner(t, static, nil).Get(t.Context(), "my-bucket", "k", &presign.GetOptions{Expires: time.Hour})
+	require.NoError(t, err)
+	v, err := presign.Verify(requestFor(t, get), lookupFor(static), opts)
+	require.NoError(t, err)
+	assert.Equal(t, verifyNow.Add(time.Hour), v.ExpiresAt, "a key that cannot expire")
+}
