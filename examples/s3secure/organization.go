@@ -305,9 +305,24 @@ func orgSummary(sum *organization.Summary, checkpoint string) string {
 }
 
 // runAuditOrganization is audit -organization: one row per control per
-// account (account_id, account_name, region, resource, control, status,
-// severity, message), streamed account by account in account id order;
-// text adds a summary line per account and one for the run.
+// account (orgAuditRecord), streamed account by account in account id
+// order; text adds a summary line per account and one for the run.
+// orgAuditRecord is one line of audit -organization's JSON output:
+// organization.Row with the control's CIS recommendation, named as
+// audit's own records name it.
+type orgAuditRecord struct {
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name"`
+	Region      string `json:"region"`
+	Resource    string `json:"resource"`
+	Control     string `json:"control"`
+	CIS         string `json:"cis"`
+	Title       string `json:"title"`
+	Status      string `json:"status"`
+	Severity    string `json:"severity"`
+	Message     string `json:"message"`
+}
+
 func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket string, accountControls bool, controls []securebucket.Control, concurrency int, trustedKeys []string) int {
 	if bucket != "" {
 		return g.fail(errors.New("audit: -organization audits every bucket of every account: leave out -bucket"))
@@ -344,11 +359,14 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 			blocking = blocking || row.Blocking()
 			switch g.format {
 			case "json":
-				if err := enc.Encode(row); err != nil {
+				if err := enc.Encode(orgAuditRecord{AccountID: row.AccountID, AccountName: row.AccountName, Region: row.Region, Resource: row.Resource,
+					Control: string(row.Control), CIS: row.Control.CIS(), Title: row.Title, Status: string(row.Status), Severity: row.Severity,
+					Message: row.Message}); err != nil {
 					return err
 				}
 			case "ocsf":
-				c := controlCheck(securebucket.ControlResult{Control: row.Control, Title: row.Title, Status: row.Status, Severity: row.Severity, Message: row.Message},
+				c := controlCheck(securebucket.ControlResult{Control: row.Control, CIS: row.Control.CIS(), Title: row.Title, Status: row.Status,
+					Severity: row.Severity, Message: row.Message},
 					row.Resource, row.AccountID, row.Region, r.Time)
 				if err := enc.Encode(ocsf.NewDetectionFinding(product, c)); err != nil {
 					return err

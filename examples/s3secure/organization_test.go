@@ -56,6 +56,7 @@ type orgRow struct {
 	Region      string `json:"region"`
 	Resource    string `json:"resource"`
 	Control     string `json:"control"`
+	CIS         string `json:"cis"`
 	Title       string `json:"title"`
 	Status      string `json:"status"`
 	Severity    string `json:"severity"`
