@@ -22,20 +22,31 @@ var probeAccounts = []string{"999999999999", "999999999998"}
 // statements' own actions: reading, writing and listing.
 var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
 
-// cloudFrontProbe asks policy.Evaluate, the one evaluator, whether a
-// bucket policy lets a given CloudFront distribution reach the bucket:
-// requests from cloudfront.amazonaws.com signed through OAC (with
-// AWS:SourceArn, aws:SourceAccount and aws:SecureTransport, as S3 sees
-// them), for every action probeActions lists or an Allow statement names
-// (a pattern as an action it matches), on the bucket and on an object
-// under each key pattern of an Allow statement, without and with each
-// value doc gives a key of requesterChosenKeys.
+// cloudFrontProbe asks policy's evaluator whether a bucket policy lets a
+// given CloudFront distribution reach the bucket: requests from
+// cloudfront.amazonaws.com signed through OAC (oacRequest), decided by the
+// whole policy (a Deny anywhere counts). What is asked is seeded by each
+// Allow statement in turn, since only an Allow lets a request in and its
+// own elements say which requests it could: every action probeActions
+// lists or the statement names (a pattern as an action it matches), on
+// the bucket and on an object under each of its key patterns, without
+// and with each value it gives a key of requesterChosenKeys.
 type cloudFrontProbe struct {
-	doc                *policy.Document
+	doc      *policy.Document
+	compiled *policy.Compiled
+	// exact are the condition values without a wildcard anywhere in doc:
+	// distributions doc names are never made up.
+	exact []string
+	seeds []probeSeed
+}
+
+// probeSeed is what one Allow statement makes the probe ask about.
+type probeSeed struct {
 	actions, resources []string
-	// exact and patterns are the condition values doc holds, with and
-	// without wildcards; accounts the accounts they name.
-	exact, patterns, accounts []string
+	// sources are made-up distributions matching the statement's ARN
+	// patterns; accounts the accounts its conditions name; named the
+	// distribution ARNs it names exactly.
+	sources, accounts, named []string
 	// headers are key, value pairs of conditions on what the distribution
 	// sends and so chooses (an origin custom header, or a viewer's header
 	// it forwards): each is asked about too, one at a time.
@@ -54,27 +65,35 @@ func addUnique(list *[]string, v string) {
 	}
 }
 
-func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
-	p := &cloudFrontProbe{doc: doc, actions: slices.Clone(probeActions), resources: []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}}
+func newCloudFrontProbe(doc *policy.Document, bucket string) (*cloudFrontProbe, error) {
+	compiled, err := policy.Compile(doc)
+	if err != nil {
+		return nil, err
+	}
+	p := &cloudFrontProbe{doc: doc, compiled: compiled}
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	for _, s := range doc.Statements {
+		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}}
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
 					if strings.ContainsAny(v, "*?") {
-						addUnique(&p.patterns, v)
+						addUnique(&seed.sources, wild.Replace(v))
 					} else {
 						addUnique(&p.exact, v)
-					}
-					for _, k := range requesterChosenKeys {
-						if policy.EqualName(e.Key, k) {
-							p.headers = append(p.headers, k, wild.Replace(v))
+						if distributionARNRe.MatchString(v) {
+							addUnique(&seed.named, v)
 						}
 					}
 					if policy.IsAccountID(v) {
-						addUnique(&p.accounts, v)
+						addUnique(&seed.accounts, v)
 					} else if f := strings.SplitN(v, ":", 6); len(f) == 6 && policy.IsAccountID(f[4]) {
-						addUnique(&p.accounts, f[4])
+						addUnique(&seed.accounts, f[4])
+					}
+					for _, k := range requesterChosenKeys {
+						if policy.EqualName(e.Key, k) {
+							seed.headers = append(seed.headers, k, wild.Replace(v))
+						}
 					}
 				}
 			}
@@ -85,81 +104,77 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) *cloudFrontProbe {
 		for _, a := range s.Action {
 			// An action pattern is asked about as an action it matches
 			// ("s3:*Tagging" as "s3:XTagging").
-			addUnique(&p.actions, wild.Replace(a))
+			addUnique(&seed.actions, wild.Replace(a))
 		}
 		for _, r := range s.Resource {
 			// arn:PARTITION:s3:::BUCKET/KEY: an object under the key
 			// pattern, in this bucket.
 			if f := strings.SplitN(r, ":", 6); len(f) == 6 {
 				if _, key, ok := strings.Cut(f[5], "/"); ok {
-					addUnique(&p.resources, policy.BucketARN(bucket)+"/"+wild.Replace(key))
+					addUnique(&seed.resources, policy.BucketARN(bucket)+"/"+wild.Replace(key))
 				}
 			}
 		}
+		p.seeds = append(p.seeds, seed)
 	}
-	return p
+	return p, nil
 }
 
 // reach returns the statements (quoted Sid, or #index) that let the
-// distribution src reach the bucket, with the condition keys extra (key,
-// value pairs) in the request too.
-func (p *cloudFrontProbe) reach(src string, extra ...string) ([]string, error) {
+// distribution src reach the bucket in a request seed asks about, with
+// the condition keys extra (key, value pairs) in the request too.
+func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []string {
 	var found []string
-	for h := -2; h < len(p.headers); h += 2 {
-		for _, action := range p.actions {
-			for _, res := range p.resources {
+	for h := -2; h < len(seed.headers); h += 2 {
+		for _, action := range seed.actions {
+			for _, res := range seed.resources {
 				req := oacRequest(src, action, res)
 				for i := 0; i+1 < len(extra); i += 2 {
 					req.Context.Set(extra[i], extra[i+1])
 				}
 				if h >= 0 {
-					req.Context.Set(p.headers[h], p.headers[h+1])
+					req.Context.Set(seed.headers[h], seed.headers[h+1])
 				}
-				r, err := policy.Evaluate(req, p.doc)
-				if err != nil {
-					return nil, err
-				}
-				if r.Allowed() {
+				if r := p.compiled.Decide(req); r.Allowed() {
 					addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
 				}
 			}
 		}
 	}
-	return found, nil
+	return found
 }
 
 // unscopedCloudFrontAccess returns the statements of doc (quoted Sid, or
 // #index) that let a CloudFront distribution doc does not name one by one
 // reach the bucket: the CloudFront developer guide's "unintended
-// CloudFront distribution". It probes (see cloudFrontProbe) made-up
-// distributions: of each account in accounts and each account doc names,
-// of accounts doc does not name, and one matching each ARN pattern doc
-// holds. A distribution doc names exactly is never asked about, so a
-// statement for other distributions named one by one is not reported
-// (namedWaysIn warns about them). partition is the ARN partition ("aws").
+// CloudFront distribution". For each Allow statement it probes (see
+// cloudFrontProbe) made-up distributions: of each account in accounts and
+// each account the statement names, of accounts doc does not name, and
+// one matching each ARN pattern the statement holds. A distribution doc
+// names exactly is never asked about, so a statement for other
+// distributions named one by one is not reported (namedWaysIn warns
+// about them). partition is the ARN partition ("aws").
 func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
-	p := newCloudFrontProbe(doc, bucket)
-	var sources []string
-	for _, v := range p.patterns {
-		addUnique(&sources, strings.NewReplacer("*", "X", "?", "X").Replace(v))
-	}
-	for _, a := range append(append(slices.Clone(accounts), p.accounts...), probeAccounts...) {
-		addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
+	p, err := newCloudFrontProbe(doc, bucket)
+	if err != nil {
+		return nil, err
 	}
 	var found []string
-	for _, src := range sources {
-		if slices.Contains(p.exact, src) {
-			continue
+	for _, seed := range p.seeds {
+		sources := slices.Clone(seed.sources)
+		for _, a := range append(append(slices.Clone(accounts), seed.accounts...), probeAccounts...) {
+			addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
 		}
-		got, err := p.reach(src)
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range got {
-			addUnique(&found, name)
+		for _, src := range sources {
+			if slices.Contains(p.exact, src) {
+				continue
+			}
+			for _, name := range p.reach(src, seed) {
+				addUnique(&found, name)
+			}
 		}
 	}
 	return found, nil
@@ -172,59 +187,54 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 // that uses it reaches the bucket through, or an S3 canonical user (the
 // form S3 may give an identity, or another account's); and a statement
 // that lets requests made through an access point (of an account in
-// accounts or one doc names, in region) in, so that the access points'
-// own policies, which this package does not read, decide whether other
-// distributions reach the bucket through them.
+// accounts or one the statement names, in region) in, so that the access
+// points' own policies, which this package does not read, decide whether
+// other distributions reach the bucket through them.
 func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
 	doc = withoutSid(doc, OACStatementSid)
-	p := newCloudFrontProbe(doc, bucket)
-	var names []string
+	p, err := newCloudFrontProbe(doc, bucket)
+	if err != nil {
+		return nil, err
+	}
+	var names, delegated []string
 	dists := map[string][]string{}
-	for _, v := range p.exact {
-		if v == self || !distributionARNRe.MatchString(v) {
-			continue
-		}
-		got, err := p.reach(v)
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range got {
-			if _, ok := dists[name]; !ok {
-				names = append(names, name)
+	// A distribution no statement names, through an access point: what
+	// lets it in only because of the access point (an unscoped statement
+	// is unscopedCloudFrontAccess's) is a delegation.
+	probe := "arn:" + partitionOf(self) + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+	for _, seed := range p.seeds {
+		for _, v := range seed.named {
+			if v == self {
+				continue
 			}
-			dists[name] = append(dists[name], v)
+			for _, name := range p.reach(v, seed) {
+				list, ok := dists[name]
+				if !ok {
+					names = append(names, name)
+				}
+				addUnique(&list, v)
+				dists[name] = list
+			}
+		}
+		unscoped := p.reach(probe, seed)
+		for _, a := range append(slices.Clone(accounts), seed.accounts...) {
+			if !policy.IsAccountID(a) {
+				continue
+			}
+			ap := "arn:" + partitionOf(self) + ":s3:" + region + ":" + a + ":accesspoint/" + strings.ToLower(probeDistributionID)
+			for _, name := range p.reach(probe, seed, "s3:DataAccessPointAccount", a, "s3:DataAccessPointArn", ap, "s3:AccessPointNetworkOrigin", "Internet") {
+				if !slices.Contains(unscoped, name) {
+					addUnique(&delegated, name)
+				}
+			}
 		}
 	}
 	var out []string
 	for _, name := range names {
 		out = append(out, fmt.Sprintf("the bucket policy statement %s also lets distribution %s reach the bucket", name, strings.Join(dists[name], ", ")))
-	}
-	// A distribution no statement names, through an access point: what
-	// lets it in only because of the access point (an unscoped statement
-	// is unscopedCloudFrontAccess's) is a delegation.
-	probe := "arn:" + partitionOf(self) + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
-	unscoped, err := p.reach(probe)
-	if err != nil {
-		return nil, err
-	}
-	var delegated []string
-	for _, a := range append(slices.Clone(accounts), p.accounts...) {
-		if !policy.IsAccountID(a) {
-			continue
-		}
-		ap := "arn:" + partitionOf(self) + ":s3:" + region + ":" + a + ":accesspoint/" + strings.ToLower(probeDistributionID)
-		got, err := p.reach(probe, "s3:DataAccessPointAccount", a, "s3:DataAccessPointArn", ap, "s3:AccessPointNetworkOrigin", "Internet")
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range got {
-			if !slices.Contains(unscoped, name) {
-				addUnique(&delegated, name)
-			}
-		}
 	}
 	for _, name := range delegated {
 		out = append(out, fmt.Sprintf("the bucket policy statement %s lets requests made through an access point in: the access points' policies, which are not checked here, decide whether other distributions reach the bucket through them", name))
