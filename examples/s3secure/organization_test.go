@@ -50,18 +50,9 @@ func orgEnv(t *testing.T, n int, opts *localaws.Options) (*testAWS, []string) {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
-type orgRow struct {
-	AccountID   string `json:"account_id"`
-	AccountName string `json:"account_name"`
-	Region      string `json:"region"`
-	Resource    string `json:"resource"`
-	Control     string `json:"control"`
-	CIS         string `json:"cis"`
-	Title       string `json:"title"`
-	Status      string `json:"status"`
-	Severity    string `json:"severity"`
-	Message     string `json:"message"`
-}
+// orgRow is a line of audit -organization's JSON output (its fields and
+// their order: TestREADMEJSONFields).
+type orgRow = orgAuditRecord
 
 func orgRows(t *testing.T, out string) []orgRow {
 	t.Helper()
