@@ -1,6 +1,8 @@
 package cloudfront_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -84,6 +86,20 @@ func TestRedTeamCloudFrontRows(t *testing.T) {
 			_, err = cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, nil)
 			require.ErrorIs(t, err, cloudfront.ErrUnscopedCloudFrontAccess)
 			assert.Contains(t, err.Error(), `"Public"`)
+			assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
+		}},
+		{"an unscoped statement after 40 others, each with its own prefix, accounts and Referer, is still found", func(t *testing.T, e *env) {
+			var sts []string
+			for i := range 40 {
+				sts = append(sts, fmt.Sprintf(`{"Sid":"Team%d","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1111222233%02d:root"},"Action":["s3:GetObject","s3:Put*"],"Resource":"arn:aws:s3:::%s/team%d/*","Condition":{"StringLike":{"aws:Referer":"https://team%d.example/*"}}}`, i, i, testBucket, i, i))
+			}
+			sts = append(sts, `{"Sid":"Last","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/team7/*","Condition":{"StringLike":{"aws:Referer":"https://team7.example/*"}}}`)
+			e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+strings.Join(sts, ",")+`]}`)
+			e.resetCounts()
+			_, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+			require.ErrorIs(t, err, cloudfront.ErrUnscopedCloudFrontAccess)
+			assert.Contains(t, err.Error(), `"Last"`)
+			assert.NotContains(t, err.Error(), `"Team7"`, "a statement for an account's root is not CloudFront's")
 			assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
 		}},
 	}
