@@ -125,8 +125,9 @@
 //     same bucket is added to that one statement's AWS:SourceArn list, so
 //     the first keeps reading; a statement under that Sid with anything the
 //     rewrite would drop (another condition, an ARN pattern, NotResource
-//     and the like) or that is a Deny is refused with [ErrPolicyConflict]. No s3:ListBucket: missing keys
-//     answer 403, and the root cannot list keys;
+//     and the like) or that is a Deny is refused with [ErrPolicyConflict].
+//     No s3:ListBucket: missing keys answer 403, and the root cannot list
+//     keys;
 //   - no other way in through CloudFront: a bucket policy that already
 //     lets cloudfront.amazonaws.com read or write the bucket for
 //     distributions it does not name one by one (a statement without
@@ -148,7 +149,8 @@
 //     out with Options.InsecureAllowHTTPViewers, or go stricter with
 //     Options.HTTPSOnly); with a custom certificate the TLS floor is
 //     [DefaultMinimumProtocolVersion], or the stricter one an existing
-//     distribution has (Options.InsecureMinimumProtocolVersion lowers it). With the default *.cloudfront.net certificate (no
+//     distribution has (Options.InsecureMinimumProtocolVersion lowers it).
+//     With the default *.cloudfront.net certificate (no
 //     Options.CertificateARN) CloudFront uses its TLSv1 security policy
 //     whatever MinimumProtocolVersion says (API reference,
 //     ViewerCertificate.MinimumProtocolVersion), so the package sets none
