@@ -44,8 +44,12 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
-	if sub != "create" {
-		return g.fail(fmt.Errorf("accesspoint: give the subcommand create, not %q (run \"s3secure help accesspoint\")", sub))
+	switch sub {
+	case "create":
+	case "":
+		return g.fail(fmt.Errorf("accesspoint: give the subcommand first: s3secure %s", g.cmd.usage))
+	default:
+		return g.fail(fmt.Errorf("accesspoint: unknown subcommand %q: the one subcommand is create (run \"s3secure help accesspoint\")", sub))
 	}
 	if fs.NArg() > 0 {
 		return g.fail(fmt.Errorf("accesspoint: unexpected argument %q", fs.Arg(0)))

@@ -43,8 +43,8 @@ func TestAccessPointUsageErrors(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{"no subcommand", []string{"accesspoint"}, `give the subcommand create, not ""`},
-		{"unknown subcommand", []string{"accesspoint", "delete"}, `give the subcommand create, not "delete"`},
+		{"no subcommand", []string{"accesspoint"}, `give the subcommand first: s3secure accesspoint create -bucket B -name N`},
+		{"unknown subcommand", []string{"accesspoint", "delete"}, `unknown subcommand "delete": the one subcommand is create`},
 		{"bad account id", []string{"accesspoint", "create", "-bucket", "data", "-name", "app", "-vpc", "vpc-1", "-account-id", "12"}, `invalid value "12" for flag -account-id: "12" is not a 12-digit account id`},
 		{"no bucket", []string{"accesspoint", "create", "-name", "app"}, "-bucket and -name are required"},
 		{"vpc and internet", []string{"accesspoint", "create", "-bucket", "b", "-name", "app", "-vpc", "vpc-1", "-allow-internet"}, "cannot be used together"},
