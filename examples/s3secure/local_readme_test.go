@@ -70,3 +70,21 @@ func TestREADMELocal(t *testing.T) {
 	_, help := commandFlags(t, "audit")
 	assert.Contains(t, help, "it starts empty, but for a demo bucket of the -bucket name the command gives")
 }
+
+// TestLocalRegion: -local's in-memory AWS takes its Region from -region
+// only, never from the machine's AWS settings (it reads none), and the
+// help of -region says so: with AWS_REGION=eu-west-1 a -local bucket is
+// made in us-east-1, with -region eu-west-1 in eu-west-1.
+func TestLocalRegion(t *testing.T) {
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_DEFAULT_REGION", "eu-west-1")
+	code, stdout, stderr := runCLI(t, "", "-local", "harden", "-bucket", "region-demo", "-create")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "create bucket in us-east-1")
+	code, stdout, stderr = runCLI(t, "", "-local", "-region", "eu-west-1", "harden", "-bucket", "region-demo", "-create")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "create bucket in eu-west-1")
+
+	_, help := commandFlags(t, "harden")
+	assert.Contains(t, help, "the AWS Region (default: from the environment or profile, else us-east-1; with -local, us-east-1 whatever the environment says)")
+}

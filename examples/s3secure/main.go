@@ -11,7 +11,8 @@
 //
 //	-endpoint URL   send every AWS request of the command there (moto,
 //	                LocalStack, "s3secure serve"; path-style for S3)
-//	-region R       the AWS Region (default: from the environment, else us-east-1)
+//	-region R       the AWS Region (default: from the environment, else us-east-1;
+//	                with -local, us-east-1 whatever the environment says)
 //	-local          run against an in-memory AWS started in this process for
 //	                this one run (no AWS account needed; it ends with the run)
 //	-format F       text (a table ending with a summary line) or json (one
@@ -234,7 +235,7 @@ func (g *globals) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&g.endpoint, "endpoint", g.endpoint,
 		"send every AWS request of the command to this `URL` (moto, LocalStack, s3secure serve; path-style for S3); "+
 			"overrides AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>")
-	fs.StringVar(&g.region, "region", g.region, "the AWS `Region` (default: from the environment or profile, else us-east-1)")
+	fs.StringVar(&g.region, "region", g.region, "the AWS `Region` (default: from the environment or profile, else us-east-1; with -local, us-east-1 whatever the environment says)")
 	fs.BoolVar(&g.local, "local", g.local,
 		"run against an in-memory AWS started in this process for this one run (no AWS account needed; "+
 			"it starts empty, but for a demo bucket of the -bucket name the command gives, and ends with the run: "+
