@@ -3,8 +3,9 @@ package presign
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Sentinel errors. Callers branch on them with [errors.Is]; the typed errors
@@ -157,19 +158,19 @@ func (e *VerifyError) Unwrap() []error {
 	return []error{e.Err}
 }
 
-// credentialsError is a credentials provider's failure. Its message names
-// the types of the provider's error chain, never its text: providers can
-// quote the credentials they failed to hand over (aws-sdk-go-v2's
-// credential_process provider puts the whole process output, secret
-// access key and session token included, into its error when the output
-// does not parse). errors.Is finds [ErrNoCredentials] and errors.As the
-// provider's error, for a caller that wants its text and can keep it safe.
+// credentialsError is a credentials provider's failure. Its message is
+// internal/credsafe's: it names the types of the provider's error chain,
+// never its text, as providers can quote the credentials they failed to
+// hand over (aws-sdk-go-v2's credential_process provider puts the whole
+// process output, secret access key and session token included, into its
+// error when the output does not parse). errors.Is finds
+// [ErrNoCredentials] and errors.As the provider's error, for a caller that
+// wants its text and can keep it safe.
 type credentialsError struct{ err error }
 
 // Error implements error.
 func (e *credentialsError) Error() string {
-	return ErrNoCredentials.Error() + ": retrieving credentials failed (" + errorTypes(e.err) +
-		"; the provider's message is withheld because it can quote credentials)"
+	return ErrNoCredentials.Error() + ": " + credsafe.Message(e.err)
 }
 
 // Unwrap returns [ErrNoCredentials] and the provider's error.
@@ -178,20 +179,3 @@ func (e *credentialsError) Unwrap() []error { return []error{ErrNoCredentials, e
 // Format prints Error for every verb, so that %#v does not walk into the
 // provider's error.
 func (e *credentialsError) Format(f fmt.State, verb rune) { writeFormatted(f, verb, e.Error()) }
-
-// errorTypes lists the types in err's chain (following Unwrap() error
-// only), leaving out the fmt and errors packages' own wrappers.
-func errorTypes(err error) string {
-	var types []string
-	for ; err != nil; err = errors.Unwrap(err) {
-		t := fmt.Sprintf("%T", err)
-		if strings.HasPrefix(t, "*fmt.") || strings.HasPrefix(t, "*errors.") || len(types) > 0 && types[len(types)-1] == t {
-			continue
-		}
-		types = append(types, t)
-	}
-	if len(types) == 0 {
-		return "unknown error"
-	}
-	return strings.Join(types, " > ")
-}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Options configures a [Presigner]. The zero value (or nil) is the secure
@@ -234,14 +236,8 @@ func (r Request) Format(f fmt.State, verb rune) {
 	writeFormatted(f, verb, r.String())
 }
 
-// writeFormatted writes s for any verb, quoted for %q.
-func writeFormatted(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", s)
-		return
-	}
-	io.WriteString(f, s)
-}
+// writeFormatted writes s for any verb, quoted for %q (credsafe.WriteFormatted).
+func writeFormatted(f fmt.State, verb rune, s string) { credsafe.WriteFormatted(f, verb, s) }
 
 // GetOptions are the per-request options of [Presigner.Get] and
 // [Presigner.Head]. Nil means defaults.
