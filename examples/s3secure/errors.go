@@ -11,8 +11,10 @@ import (
 	"syscall"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
@@ -112,7 +114,7 @@ func transportProblemHint(err error) (problem, hint string) {
 // ids, host ids or retry chatter), a hint is added when one is known,
 // and secrets are redacted.
 func describe(err error) string {
-	msg := err.Error()
+	msg := credsafe.Text(err)
 	hint := ""
 	var he *hintError
 	if errors.As(err, &he) {
@@ -122,10 +124,18 @@ func describe(err error) string {
 		// The SDK's chain ends with instance metadata, whose refusal says
 		// nothing more than "none found"; any other cause (an expired SSO
 		// session, a broken profile) is kept.
-		if strings.Contains(msg, "no EC2 IMDS role found") {
-			msg = errNoCredentials.Error()
-		}
+		// (The provider's own text is only looked at, never printed.)
+		walk(err, func(e error) {
+			if strings.Contains(e.Error(), "no EC2 IMDS role found") {
+				msg = errNoCredentials.Error()
+			}
+		})
 		hint = "set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use -local"
+	}
+	var pe *processcreds.ProviderError
+	if errors.As(err, &pe) {
+		hint = "the profile's credential_process failed or printed credentials that do not parse: " +
+			"run it by hand to see why; its output holds the secret key, so do not paste it anywhere"
 	}
 	walk(err, func(e error) {
 		op, ok := e.(*smithy.OperationError)
@@ -133,7 +143,7 @@ func describe(err error) string {
 			return
 		}
 		short, h := shortOperationError(op)
-		msg = strings.Replace(msg, op.Error(), short, 1)
+		msg = strings.Replace(msg, credsafe.Text(op), short, 1)
 		if hint == "" {
 			hint = h
 		}
@@ -145,7 +155,7 @@ func describe(err error) string {
 	if hint != "" {
 		msg += " (hint: " + hint + ")"
 	}
-	return redactSecrets(msg)
+	return redact(msg)
 }
 
 // shortOperationError is op as "Service Operation: Code: message", or
@@ -168,6 +178,10 @@ func shortOperationError(op *smithy.OperationError) (string, string) {
 	if errors.As(op.Err, &re) && re.Response != nil {
 		return prefix + fmt.Sprintf("HTTP %d without an AWS error document", re.Response.StatusCode),
 			"is the endpoint an AWS-compatible server, with the right scheme (http or https) and port?"
+	}
+	if text := credsafe.Text(op.Err); text != op.Err.Error() {
+		// A credentials provider's error, named by its types.
+		return prefix + text, ""
 	}
 	// The innermost error says what happened; the layers above it are the
 	// SDK's retry and send wrappers.
@@ -201,12 +215,12 @@ func walk(err error, fn func(error)) {
 // oneLine is an error's message on one line, shortened and redacted like
 // describe's (without the hint), for output rows.
 func oneLine(err error) string {
-	msg := err.Error()
+	msg := credsafe.Text(err)
 	walk(err, func(e error) {
 		if op, ok := e.(*smithy.OperationError); ok {
 			short, _ := shortOperationError(op)
-			msg = strings.Replace(msg, op.Error(), short, 1)
+			msg = strings.Replace(msg, credsafe.Text(op), short, 1)
 		}
 	})
-	return redactSecrets(strings.Join(strings.Fields(msg), " "))
+	return redact(strings.Join(strings.Fields(msg), " "))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
@@ -134,6 +135,10 @@ func (g *globals) awsConfig(ctx context.Context) (aws.Config, error) {
 	if err := checkRegion("the configured Region", cfg.Region, g.custom); err != nil {
 		return aws.Config{}, err
 	}
+	// A provider's error can quote the credentials (credential_process's
+	// quotes its whole output when it does not parse): every client made
+	// from cfg reports it by its types (internal/credsafe).
+	cfg.Credentials = credsafe.Provider(cfg.Credentials)
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		return aws.Config{}, fmt.Errorf("%w: %w", errNoCredentials, err)
 	}

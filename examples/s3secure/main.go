@@ -393,14 +393,6 @@ func editDistance(a, b string) int {
 // environment are cut out wherever they appear (a panic value can be any
 // value, credentials included).
 func internalError(stderr io.Writer, v any, stack []byte) int {
-	redact := func(s string) string {
-		for _, name := range []string{"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
-			if secret := os.Getenv(name); len(secret) >= 8 {
-				s = strings.ReplaceAll(s, secret, "REDACTED")
-			}
-		}
-		return redactSecrets(s)
-	}
 	fmt.Fprintf(stderr, "s3secure: internal error: %s (please report)\n", redact(strings.Join(strings.Fields(fmt.Sprint(v)), " ")))
 	if os.Getenv(debugEnv) != "" {
 		fmt.Fprint(stderr, redact(string(stack)))

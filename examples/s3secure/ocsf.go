@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/report/ocsf"
 	"github.com/s3secure/s3secure/securebucket"
@@ -93,7 +94,7 @@ func (g *globals) auditOCSF(account string, accountRows []securebucket.AccountRe
 	for _, rep := range reports {
 		if rep.Err != nil {
 			write(ocsf.Check{ID: "s3secure.audit", Title: "Bucket audit", Outcome: string(securebucket.StatusUnknown),
-				Message:  "could not audit the bucket: " + redactSecrets(strings.ReplaceAll(rep.Err.Error(), "\n", " ")),
+				Message:  "could not audit the bucket: " + redact(strings.ReplaceAll(credsafe.Text(rep.Err), "\n", " ")),
 				Resource: ocsfResource(rep.Bucket), Account: account, Region: rep.Region, Time: now})
 			blocking = true
 			continue

@@ -382,7 +382,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 			if r.Reason != "" {
 				line += "; " + r.Reason
 			}
-			if _, err := fmt.Fprintln(g.stdout, redactSecrets(line)+"\n"); err != nil {
+			if _, err := fmt.Fprintln(g.stdout, redact(line)+"\n"); err != nil {
 				return err
 			}
 		}
