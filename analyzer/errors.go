@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Sentinel errors. Test for them with errors.Is.
@@ -48,12 +50,13 @@ type Error struct {
 	Err error
 }
 
-// Error implements error.
+// Error implements error. A credentials provider's error in Err is named
+// by its types, not its text, which can quote the credentials.
 func (e *Error) Error() string {
 	if e.Resource != "" {
-		return fmt.Sprintf("analyzer: %s %s: %v", e.Op, e.Resource, e.Err)
+		return fmt.Sprintf("analyzer: %s %s: %s", e.Op, e.Resource, credsafe.Text(e.Err))
 	}
-	return fmt.Sprintf("analyzer: %s: %v", e.Op, e.Err)
+	return fmt.Sprintf("analyzer: %s: %s", e.Op, credsafe.Text(e.Err))
 }
 
 // Unwrap returns the SDK error.

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
@@ -93,7 +94,7 @@ type AccountError struct {
 }
 
 func (e *AccountError) Error() string {
-	return fmt.Sprintf("securebucket: account %s: %s: %v", e.AccountID, e.Operation, e.Err)
+	return fmt.Sprintf("securebucket: account %s: %s: %s", e.AccountID, e.Operation, credsafe.Text(e.Err))
 }
 
 func (e *AccountError) Unwrap() error { return e.Err }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
 )
@@ -346,9 +347,9 @@ type TrailError struct {
 
 func (e *TrailError) Error() string {
 	if e.Trail == "" {
-		return fmt.Sprintf("securebucket: cloudtrail %s: %v", e.Operation, e.Err)
+		return fmt.Sprintf("securebucket: cloudtrail %s: %s", e.Operation, credsafe.Text(e.Err))
 	}
-	return fmt.Sprintf("securebucket: trail %s: %s: %v", e.Trail, e.Operation, e.Err)
+	return fmt.Sprintf("securebucket: trail %s: %s: %s", e.Trail, e.Operation, credsafe.Text(e.Err))
 }
 
 func (e *TrailError) Unwrap() error { return e.Err }

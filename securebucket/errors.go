@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Sentinel errors. Match them with [errors.Is]; the errors returned carry
@@ -83,9 +85,10 @@ func (e *StepError) Error() string {
 func (e *StepError) Unwrap() error { return e.Err }
 
 // trimPrefix drops a leading "securebucket: " from a wrapped error's text so
-// the package prefix appears once in a message.
+// the package prefix appears once in a message. The text is
+// credsafe.Text's: a credentials provider's error is named by its types.
 func trimPrefix(err error) string {
-	return strings.TrimPrefix(err.Error(), "securebucket: ")
+	return strings.TrimPrefix(credsafe.Text(err), "securebucket: ")
 }
 
 // ACLGrantsError lists the ACL grants that disabling ACLs would remove. It
@@ -129,7 +132,7 @@ type existsError struct {
 	cause    error
 }
 
-func (e *existsError) Error() string   { return e.sentinel.Error() + ": " + e.cause.Error() }
+func (e *existsError) Error() string   { return e.sentinel.Error() + ": " + credsafe.Text(e.cause) }
 func (e *existsError) Unwrap() []error { return []error{e.sentinel, e.cause} }
 
 // errorCode returns the API error code of err, or "".

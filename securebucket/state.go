@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
@@ -94,7 +95,9 @@ type partReadError struct {
 	err  error
 }
 
-func (e *partReadError) Error() string { return "read " + partNames[e.part] + ": " + e.err.Error() }
+func (e *partReadError) Error() string {
+	return "read " + partNames[e.part] + ": " + credsafe.Text(e.err)
+}
 func (e *partReadError) Unwrap() error { return e.err }
 
 func ownerPtr(id string) *string {
