@@ -5,9 +5,11 @@
 // (GetEventSelectors, PutEventSelectors, basic and advanced).
 //
 // It speaks CloudTrail's JSON 1.1 protocol (POST /, X-Amz-Target:
-// CloudTrail_20131101.<Operation>, Content-Type application/x-amz-json-1.1,
-// errors as {"__type": …, "message": …}), so the real aws-sdk-go-v2
-// cloudtrail client can be pointed at it. It validates event selectors as
+// CloudTrail_20131101.<Operation> as aws-sdk-go-v2 sends it, or with
+// com.amazonaws.cloudtrail.v20131101. before it as the AWS CLI does,
+// Content-Type application/x-amz-json-1.1, errors as {"__type": …,
+// "message": …}), so the real aws-sdk-go-v2 cloudtrail client and the AWS
+// CLI can be pointed at it. It validates event selectors as
 // CloudTrail does (limits, field names, basic and advanced selectors are
 // mutually exclusive) and answers operations it does not implement with
 // UnknownOperationException, never a wrong success.
@@ -49,6 +51,11 @@ const DefaultAccountID = "111122223333"
 const DefaultRegion = "us-east-1"
 
 const targetPrefix = "CloudTrail_20131101."
+
+// qualifiedTargetNamespace is what the AWS CLI's X-Amz-Target has before
+// targetPrefix (botocore's cloudtrail model: targetPrefix
+// "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101").
+const qualifiedTargetNamespace = "com.amazonaws.cloudtrail.v20131101."
 
 // Limits from the PutEventSelectors API reference.
 const (
@@ -217,7 +224,9 @@ func errorf(status int, code, format string, args ...any) *apiError {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	target := r.Header.Get("X-Amz-Target")
+	// The AWS CLI (botocore) sends the service model's full target
+	// prefix, aws-sdk-go-v2 its last part; CloudTrail answers both.
+	target := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), qualifiedTargetNamespace)
 	op := strings.TrimPrefix(target, targetPrefix)
 	fault, faulted := s.ops.Hit(op, r)
 
