@@ -302,7 +302,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		findings = append(findings, f)
 	}
 	judge := func(r *AccountResult, kind string, covers func(DataEventsCoverage) bool) {
-		var notes []string
+		var notes, stopped []string
 		var errs []error
 		for _, f := range findings {
 			switch {
@@ -319,6 +319,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 				notes = append(notes, "trail "+f.name+" does not select S3 object-level "+kind+" events for "+scope)
 			case !f.logging:
 				notes = append(notes, "trail "+f.name+" selects them but is not logging")
+				stopped = append(stopped, f.name)
 			}
 		}
 		if len(findings) == 0 {
@@ -329,7 +330,20 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		} else {
 			r.Status = StatusFail
 		}
-		r.Message = strings.Join(notes, "; ") + "; set up data events with securebucket.PlanDataEvents (they are billed per event)"
+		// A trail that selects the events but is stopped needs its
+		// logging started, which PlanDataEvents does not do.
+		const setUp = "set up data events with securebucket.PlanDataEvents (they are billed per event)"
+		switch {
+		case len(stopped) == 0:
+			r.Message = strings.Join(notes, "; ") + "; " + setUp
+		case len(stopped) == len(notes) && len(stopped) == 1:
+			r.Message = notes[0] + "; start its logging (CloudTrail StartLogging)"
+		case len(stopped) == len(notes):
+			r.Message = strings.Join(notes, "; ") + "; start their logging (CloudTrail StartLogging)"
+		default:
+			r.Message = strings.Join(notes, "; ") + "; start the logging of trail " + strings.Join(stopped, ", ") +
+				" (CloudTrail StartLogging), or " + setUp
+		}
 	}
 	judge(&write, "write", func(c DataEventsCoverage) bool { return c.Write })
 	judge(&read, "read", func(c DataEventsCoverage) bool { return c.Read })
