@@ -2,9 +2,14 @@ package main
 
 import (
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,4 +43,32 @@ func TestServeSaysWhoseKeysItUses(t *testing.T) {
 	text := strings.Join(strings.Fields(readmeSections(t)["The command-line tool"]), " ")
 	assert.Contains(t, text, "The keys are serve's own `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` when both are set "+
 		"(the secret is then not printed), else a pair made for the run.")
+}
+
+// TestServeS3ControlNeedsTheTool: the README says that S3 Control's
+// requests go to ACCOUNT.HOST, so a client configured only from serve's
+// export lines (the SDK's default configuration, as the AWS CLI's) cannot
+// reach serve's S3 Control by the 127.0.0.1 endpoint, and s3secure's own
+// commands can.
+func TestServeS3ControlNeedsTheTool(t *testing.T) {
+	expectNoAWS(t)
+	_, exports := serveInBackground(t, "-tls")
+	pasteExports(t, exports)
+	cfg, err := config.LoadDefaultConfig(t.Context())
+	require.NoError(t, err)
+	// Not through the test's guard proxy, which counts the attempt as
+	// leaving the machine: the name is looked up, and resolves nowhere.
+	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.Proxy = nil })
+	cfg.RetryMaxAttempts = 1
+	_, err = s3control.NewFromConfig(cfg).GetPublicAccessBlock(t.Context(), &s3control.GetPublicAccessBlockInput{AccountId: aws.String("111122223333")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "111122223333.127.0.0.1")
+
+	code, stdout, stderr := runCLI(t, "", "account-bpa")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "the account has no Block Public Access configuration")
+
+	text := strings.Join(strings.Fields(readmeSections(t)["The command-line tool"]), " ")
+	assert.Contains(t, text, "S3 Control's requests go to `ACCOUNT.HOST`, a name that resolves nowhere for `127.0.0.1`: "+
+		"s3secure's commands reach serve's S3 Control, `aws s3control` and SDK clients configured from the export lines do not.")
 }
