@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Sentinel errors. Callers branch on them with errors.Is.
@@ -135,13 +137,15 @@ type StepError struct {
 	Err error
 }
 
-// Error implements error: the step, the bucket and distribution, the cause.
+// Error implements error: the step, the bucket and distribution, the cause
+// (a credentials provider's error in it named by its types, not its text,
+// which can quote the credentials).
 func (e *StepError) Error() string {
 	where := "bucket " + e.Bucket
 	if e.Distribution != "" {
 		where += ", distribution " + e.Distribution
 	}
-	return fmt.Sprintf("cloudfront: %s (%s): %v", e.Step, where, e.Err)
+	return fmt.Sprintf("cloudfront: %s (%s): %s", e.Step, where, credsafe.Text(e.Err))
 }
 
 // Unwrap returns the cause.
