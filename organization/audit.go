@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
 )
@@ -432,9 +433,10 @@ func accountRegions(ctx context.Context, a *Account, o *Options) ([]string, []re
 
 // errorText is err on one line: an SDK operation error as "Service
 // Operation: Code: message" (no request ids), without the package
-// prefixes.
+// prefixes; a credentials provider's error is named by its types, not its
+// text, which can quote the credentials (credsafe.Text).
 func errorText(err error) string {
-	msg := err.Error()
+	msg := credsafe.Text(err)
 	var op *smithy.OperationError
 	if errors.As(err, &op) {
 		short := op.ServiceID + " " + op.OperationName + ": "
@@ -445,7 +447,7 @@ func errorText(err error) string {
 				short += ": " + m
 			}
 		} else {
-			short += op.Err.Error()
+			short += credsafe.Text(op.Err)
 		}
 		msg = short // the layers above (credential caches, retries) add nothing
 	}

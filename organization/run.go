@@ -21,6 +21,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // OrganizationsAPI is the part of AWS Organizations the audit uses. An
@@ -317,6 +319,10 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 		return nil, fmt.Errorf("%w: org, roles, work.Audit and emit are required", ErrInvalidOptions)
 	}
 	o = o.withDefaults()
+	// Every account's configuration is a copy of cfg: a provider's error,
+	// which can quote the credentials, is named by its types in all of
+	// them (internal/credsafe).
+	cfg.Credentials = credsafe.Provider(cfg.Credentials)
 	var cp *checkpoint
 	if o.Checkpoint != "" {
 		var err error
@@ -332,7 +338,9 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 	mgmtOpt := lim.middleware(mgmt)
 	var id *sts.GetCallerIdentityOutput
 	err := untilNotThrottled(ctx, func() (err error) {
-		id, err = roles.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) { so.APIOptions = append(so.APIOptions, mgmtOpt) })
+		id, err = roles.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(so *sts.Options) {
+			so.APIOptions, so.Credentials = append(so.APIOptions, mgmtOpt), credsafe.Provider(so.Credentials)
+		})
 		return err
 	})
 	if err != nil {
@@ -363,7 +371,9 @@ func listAccounts(ctx context.Context, org OrganizationsAPI, opt func(*middlewar
 		var page *organizations.ListAccountsOutput
 		err := untilNotThrottled(ctx, func() (err error) {
 			page, err = org.ListAccounts(ctx, &organizations.ListAccountsInput{NextToken: token},
-				func(oo *organizations.Options) { oo.APIOptions = append(oo.APIOptions, opt) })
+				func(oo *organizations.Options) {
+					oo.APIOptions, oo.Credentials = append(oo.APIOptions, opt), credsafe.Provider(oo.Credentials)
+				})
 			return err
 		})
 		if err != nil {
@@ -612,9 +622,9 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 			}
 			return unreachable("could not assume role " + roleARN + ": " + errorText(err))
 		}
-		acct.Config.Credentials = aws.NewCredentialsCache(&primed{next: prov, first: &creds}, func(co *aws.CredentialsCacheOptions) {
+		acct.Config.Credentials = credsafe.Provider(aws.NewCredentialsCache(&primed{next: prov, first: &creds}, func(co *aws.CredentialsCacheOptions) {
 			co.ExpiryWindow = DefaultSessionRenewal
-		})
+		}))
 	}
 	rows, err := r.work.Audit(ctx, acct)
 	if err != nil {
@@ -646,14 +656,17 @@ func (p *primed) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	return p.next.Retrieve(ctx)
 }
 
-// assumer puts AssumeRole through the run's limiter.
+// assumer puts AssumeRole through the run's limiter, with the
+// management credentials' errors named by their types (credsafe).
 type assumer struct {
 	c   STSAPI
 	opt func(*middleware.Stack) error
 }
 
 func (a assumer) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
-	return a.c.AssumeRole(ctx, in, append(optFns, func(o *sts.Options) { o.APIOptions = append(o.APIOptions, a.opt) })...)
+	return a.c.AssumeRole(ctx, in, append(optFns, func(o *sts.Options) {
+		o.APIOptions, o.Credentials = append(o.APIOptions, a.opt), credsafe.Provider(o.Credentials)
+	})...)
 }
 
 // partition is the ARN partition of a Region.
