@@ -22,13 +22,9 @@ import (
 func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	ctx := t.Context()
 	srv := s3securetest.NewServer(t, nil)
-	leaky, secret, token := secrettest.LeakyCredentialProcess(t, "cloudfront")
-	cfg := srv.Config.Copy()
-	cfg.Credentials = leaky
-	cf, s3c := cfsdk.NewFromConfig(cfg), s3.NewFromConfig(cfg)
-
-	_, raw := s3c.ListBuckets(ctx, &s3.ListBucketsInput{})
-	require.ErrorContains(t, raw, secret, "the oracle: an SDK call on the provider quotes its output")
+	leak := secrettest.NewLeak(t, srv.Config, "cloudfront")
+	cf, s3c := cfsdk.NewFromConfig(leak.Config), s3.NewFromConfig(leak.Config)
+	raw := leak.Raw
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
 
@@ -37,5 +33,5 @@ func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	_, errs["Migrate"] = cloudfront.Migrate(ctx, cf, s3c, "b-leaky", "E2EXAMPLE", nil)
 	_, errs["CreateLegacyOAI"] = cloudfront.CreateLegacyOAI(ctx, cf, s3c, "b-leaky", nil)
 	_, errs["CreateKeyGroup"] = cloudfront.CreateKeyGroup(ctx, cf, "signers", &key.PublicKey)
-	secrettest.CheckProviderErrors(t, errs, secret, token)
+	leak.Check(t, errs)
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,15 +24,14 @@ import (
 func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	ctx := t.Context()
 	f := newFixture(t, 0)
-	leaky, secret, token := secrettest.LeakyCredentialProcess(t, "organization")
-	cfg := f.cfg.Copy()
-	cfg.Credentials = leaky
+	leak := secrettest.NewLeak(t, f.cfg, "organization")
+	cfg, secret, token := leak.Config, leak.Secret, leak.Token
 	opts := &organization.Options{Role: role}
 
 	// The management clients on the provider: the run stops.
 	_, runErr := organization.Audit(ctx, cfg, organizations.NewFromConfig(cfg), sts.NewFromConfig(cfg),
 		func(*organization.Report) error { return nil }, opts)
-	secrettest.CheckProviderErrors(t, map[string]error{"Audit": runErr}, secret, token)
+	leak.Check(t, map[string]error{"Audit": runErr})
 
 	// The management clients work; the configuration the accounts are
 	// audited with (the caller's own, the one the roles are assumed from)
@@ -43,8 +41,7 @@ func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 		func(r *organization.Report) error { reports = append(reports, r); return nil }, opts)
 	require.NoError(t, err)
 	// A Work of the caller's own whose clients it did not wrap.
-	_, raw := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{})
-	require.ErrorContains(t, raw, secret, "the oracle: an SDK call on the provider quotes its output")
+	raw := leak.Raw
 	var results []*organization.Result[string]
 	_, err = organization.Run(ctx, f.cfg, organizations.NewFromConfig(f.cfg), sts.NewFromConfig(f.cfg), organization.Work[string]{
 		Name: "leaky",

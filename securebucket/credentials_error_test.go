@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
-	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/secrettest"
 	"github.com/s3secure/s3secure/s3securetest"
@@ -22,15 +21,11 @@ import (
 func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	ctx := t.Context()
 	srv := s3securetest.NewServer(t, nil)
-	leaky, secret, token := secrettest.LeakyCredentialProcess(t, "securebucket")
-	cfg := srv.Config.Copy()
-	cfg.Credentials = leaky
-	client := s3.NewFromConfig(cfg)
-	control := s3control.NewFromConfig(cfg)
-	trails := cloudtrail.NewFromConfig(cfg)
-
-	_, raw := client.ListBuckets(ctx, &s3.ListBucketsInput{})
-	require.ErrorContains(t, raw, secret, "the oracle: an SDK call on the provider quotes its output")
+	leak := secrettest.NewLeak(t, srv.Config, "securebucket")
+	client := s3.NewFromConfig(leak.Config)
+	control := s3control.NewFromConfig(leak.Config)
+	trails := cloudtrail.NewFromConfig(leak.Config)
+	raw := leak.Raw
 
 	errs := map[string]error{
 		"StepError":    &securebucket.StepError{Bucket: "b-leaky", Step: securebucket.StepCreate, Err: raw},
@@ -44,5 +39,5 @@ func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	_, errs["ReadAccountPublicAccessBlock"] = securebucket.ReadAccountPublicAccessBlock(ctx, control, s3securetest.DefaultAccountID)
 	errs["AuditAccountPublicAccessBlock"] = securebucket.AuditAccountPublicAccessBlock(ctx, control, s3securetest.DefaultAccountID).Err
 	_, errs["AuditDataEvents"] = securebucket.AuditDataEvents(ctx, trails, nil)
-	secrettest.CheckProviderErrors(t, errs, secret, token)
+	leak.Check(t, errs)
 }

@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/secrettest"
 )
 
 // TestCredentialProcessOutputStaysSecret: a profile whose credential_process
@@ -63,15 +63,9 @@ func TestCredentialProcessOutputStaysSecret(t *testing.T) {
 // identity: get credentials: ") is printed with the provider's error named
 // by its types, on stderr (describe) and in output rows (oneLine).
 func TestDescribeWithholdsCredentialProviderText(t *testing.T) {
-	const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDESCRIBEKEY", "FwoGZXIvYXdzDESCRIBETOKEN//////////wEaDH"
-	out := `{"Version":1,"AccessKeyId":"ASIADESCRIBE00000001","SecretAccessKey":"` + secret +
-		`","SessionToken":"` + token + `","Expiration":"2026-03-14 16:00:00"}`
-	client := s3.NewFromConfig(aws.Config{Region: "eu-west-1", RetryMaxAttempts: 1,
-		Credentials: aws.NewCredentialsCache(processcreds.NewProvider("printf '%s' '" + out + "'"))},
-		func(o *s3.Options) { o.BaseEndpoint = aws.String("http://127.0.0.1:1") })
-	_, err := client.ListBuckets(t.Context(), &s3.ListBucketsInput{})
-	require.ErrorContains(t, err, secret, "the oracle: the SDK's error quotes the process output")
-	err = fmt.Errorf("audit: %w", err)
+	leak := secrettest.NewLeak(t, aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String("http://127.0.0.1:1"), RetryMaxAttempts: 1}, "describe")
+	secret, token := leak.Secret, leak.Token
+	err := fmt.Errorf("audit: %w", leak.Raw)
 	for _, s := range []string{describe(err), oneLine(err)} {
 		assert.NotContains(t, s, secret)
 		assert.NotContains(t, s, token)

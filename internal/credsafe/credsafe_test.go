@@ -16,19 +16,10 @@ import (
 	"github.com/s3secure/s3secure/internal/secrettest"
 )
 
-const secret, token = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCREDSAFEKEY", "FwoGZXIvYXdzCREDSAFETOKEN//////////wEaDH"
-
-// leaky is aws-sdk-go-v2's credential_process provider fed an output
-// whose Expiration lacks its 'T': its error quotes the whole output.
-func leaky(t *testing.T) aws.CredentialsProvider {
-	t.Helper()
-	out := `{"Version":1,"AccessKeyId":"ASIACREDSAFE00000001","SecretAccessKey":"` + secret +
-		`","SessionToken":"` + token + `","Expiration":"2026-03-14 16:00:00"}`
-	p := processcreds.NewProvider("printf '%s' '" + out + "'")
-	_, err := p.Retrieve(t.Context())
-	require.Error(t, err)
-	require.Contains(t, err.Error(), secret, "the oracle: the SDK's provider error quotes the process output")
-	return p
+// leaky is secrettest.LeakyCredentialProcess's provider: its error quotes
+// the whole output of the credential process.
+func leaky(t *testing.T) (aws.CredentialsProvider, string, string) {
+	return secrettest.LeakyCredentialProcess(t, "credsafe")
 }
 
 func listBuckets(ctx context.Context, creds aws.CredentialsProvider) error {
@@ -39,7 +30,8 @@ func listBuckets(ctx context.Context, creds aws.CredentialsProvider) error {
 }
 
 func TestProviderWithholdsTheProvidersMessage(t *testing.T) {
-	p := credsafe.Provider(aws.NewCredentialsCache(leaky(t)))
+	l, secret, token := leaky(t)
+	p := credsafe.Provider(l)
 	_, err := p.Retrieve(t.Context())
 	require.Error(t, err)
 	var pe *processcreds.ProviderError
@@ -62,7 +54,7 @@ func TestProviderKeepsWhatTheSDKAsksOfIt(t *testing.T) {
 	assert.Nil(t, credsafe.Provider(nil))
 	anon := aws.AnonymousCredentials{}
 	assert.Equal(t, aws.CredentialsProvider(anon), credsafe.Provider(anon), "anonymous credentials are not signed with; the SDK looks for them by type")
-	cache := aws.NewCredentialsCache(leaky(t))
+	cache, _, _ := leaky(t)
 	p := credsafe.Provider(cache)
 	assert.Equal(t, p, credsafe.Provider(p), "wrapping twice wraps once")
 	assert.True(t, aws.IsCredentialsProvider(p, (*processcreds.Provider)(nil)), "IsCredentialsProvider sees the wrapped provider")
@@ -81,7 +73,8 @@ func TestProviderKeepsWhatTheSDKAsksOfIt(t *testing.T) {
 // text after "get identity: get credentials: "; Text puts the types in
 // its place and keeps the rest.
 func TestText(t *testing.T) {
-	sdkErr := listBuckets(t.Context(), aws.NewCredentialsCache(leaky(t)))
+	l, secret, token := leaky(t)
+	sdkErr := listBuckets(t.Context(), l)
 	require.Error(t, sdkErr)
 	require.Contains(t, sdkErr.Error(), secret, "the oracle: the SDK quotes the provider's error")
 	wrapped := fmt.Errorf("securebucket: list: %w", sdkErr)
@@ -102,6 +95,6 @@ func TestText(t *testing.T) {
 	quoted := fmt.Errorf("x: %q: %w", sdkErr.Error(), sdkErr)
 	s := credsafe.Text(quoted)
 	assert.NotContains(t, s, secret)
-	assert.NotContains(t, s, "CREDSAFEKEY")
+	assert.NotContains(t, s, token)
 	assert.Contains(t, s, "processcreds.ProviderError")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // LeakyCredentialProcess returns aws-sdk-go-v2's credential_process
@@ -54,4 +55,33 @@ func CheckProviderErrors(t testing.TB, errs map[string]error, secret, token stri
 			}
 		}
 	}
+}
+
+// Leak is a configuration whose credentials leak when they fail.
+type Leak struct {
+	// Config is a copy of the configuration given to [NewLeak], with
+	// LeakyCredentialProcess's credentials.
+	Config aws.Config
+	// Raw is the error of an S3 ListBuckets made with Config by a client
+	// whose credentials nothing wrapped: its text quotes Secret and Token.
+	Raw           error
+	Secret, Token string
+}
+
+// NewLeak returns cfg with [LeakyCredentialProcess]'s credentials.
+func NewLeak(t testing.TB, cfg aws.Config, tag string) *Leak {
+	t.Helper()
+	l := &Leak{Config: cfg.Copy()}
+	l.Config.Credentials, l.Secret, l.Token = LeakyCredentialProcess(t, tag)
+	_, l.Raw = s3.NewFromConfig(l.Config).ListBuckets(t.Context(), &s3.ListBucketsInput{})
+	if l.Raw == nil || !strings.Contains(l.Raw.Error(), l.Secret) {
+		t.Fatalf("secrettest: an SDK call on the provider no longer quotes its output: %v", l.Raw)
+	}
+	return l
+}
+
+// Check is [CheckProviderErrors] for l's secret and token.
+func (l *Leak) Check(t testing.TB, errs map[string]error) {
+	t.Helper()
+	CheckProviderErrors(t, errs, l.Secret, l.Token)
 }
