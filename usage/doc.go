@@ -117,4 +117,9 @@
 // and the context's error. A malformed line is a [*LineError] wrapping
 // [ErrMalformed], kept in [ParseStats]; the parsers return an error only
 // for a failed read ([*ReadError]) or the error of the caller's function.
+// [*ReadError] and [*Error] name a credentials provider's error in their
+// cause by the types of its chain, never by its text, which can quote the
+// credentials (aws-sdk-go-v2's credential_process provider puts its whole
+// output into its error when the output does not parse); errors.As still
+// reaches it.
 package usage

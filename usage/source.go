@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
 // Source is a set of log objects: local files, the files of a folder, or the
@@ -201,7 +203,7 @@ type ReadError struct {
 }
 
 // Error implements error.
-func (e *ReadError) Error() string { return "usage: reading " + e.Object + ": " + e.Err.Error() }
+func (e *ReadError) Error() string { return "usage: reading " + e.Object + ": " + credsafe.Text(e.Err) }
 
 // Unwrap returns the cause.
 func (e *ReadError) Unwrap() error { return e.Err }

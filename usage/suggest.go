@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -91,7 +92,9 @@ type Error struct {
 }
 
 // Error implements error.
-func (e *Error) Error() string { return fmt.Sprintf("usage: %s %s: %v", e.Op, e.Resource, e.Err) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("usage: %s %s: %s", e.Op, e.Resource, credsafe.Text(e.Err))
+}
 
 // Unwrap returns the SDK error.
 func (e *Error) Unwrap() error { return e.Err }
