@@ -51,5 +51,13 @@
 // on and typed errors that carry context and unwrap to the cause. AWS API
 // errors are wrapped exactly once and can be reached with errors.As and
 // smithy.APIError. No error, log line or String method ever contains a secret
-// key, session token or signature.
+// key, session token or signature. That holds for a credentials provider's
+// failure too, whose own message can quote the credentials (aws-sdk-go-v2's
+// credential_process provider puts the whole process output, secret key
+// and session token included, into its error when the output does not
+// parse): every aws.Config and client a package is given has its
+// credentials wrapped so that the failure is named by the types of its
+// error chain, and the package's error types print an SDK error from a
+// client they did not wrap the same way. errors.As still reaches the
+// provider's error; its own Error text is the caller's to keep safe.
 package s3secure

@@ -152,6 +152,13 @@
 // Access Analyzer answers with a finding that carries no access details.
 // A nil client, including a nil *Client pointer, is [ErrInvalidInput].
 //
+// A credentials provider's failure is named by the types of its error
+// chain, never by its text, which can quote the credentials (aws-sdk-go-v2's
+// credential_process provider puts its whole output into its error when
+// the output does not parse): every request wraps the client's
+// credentials so, and the package's error types print an SDK error that
+// holds one the same way. errors.As still reaches the provider's error.
+//
 // See https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html
 // and https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status.

@@ -205,4 +205,11 @@
 // [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
 // [ErrInvalidPolicy], [ErrInvalidKey] (also for a nil or zero [Signer]) or
 // [ErrInvalidOptions].
+//
+// A credentials provider's failure is named by the types of its error
+// chain, never by its text, which can quote the credentials (aws-sdk-go-v2's
+// credential_process provider puts its whole output into its error when
+// the output does not parse): every request wraps the client's
+// credentials so, and the package's error types print an SDK error that
+// holds one the same way. errors.As still reaches the provider's error.
 package cloudfront

@@ -130,6 +130,14 @@
 // ends, with the [Summary] of what was emitted. Per-account failures are
 // rows, not errors.
 //
+// A credentials provider's failure is named by the types of its error
+// chain, never by its text, which can quote the credentials (aws-sdk-go-v2's
+// credential_process provider puts its whole output into its error when
+// the output does not parse): the configuration's credentials, every
+// account's and the management calls' are wrapped so, and an account's
+// reason prints such an error the same way. errors.As still reaches the
+// provider's error.
+//
 // See https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html,
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html and
 // https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html.

@@ -254,6 +254,13 @@
 // hardening stop at that first read too: a [*StepError] naming the first
 // step that needs it, nothing written.
 //
+// A credentials provider's failure is named by the types of its error
+// chain, never by its text, which can quote the credentials (aws-sdk-go-v2's
+// credential_process provider puts its whole output into its error when
+// the output does not parse): every request wraps the client's
+// credentials so, and the package's error types print an SDK error that
+// holds one the same way. errors.As still reaches the provider's error.
+//
 // The account-level calls refuse invalid input before any request:
 // [ErrInvalidAccountID], [ErrInvalidAccessPoint], [ErrAccessPointOrigin]
 // and [ErrInvalidDataEvents]. A failed S3 Control request is an

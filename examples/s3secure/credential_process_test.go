@@ -52,7 +52,9 @@ func TestCredentialProcessOutputStaysSecret(t *testing.T) {
 				assert.NotContains(t, s, secret)
 				assert.NotContains(t, s, token)
 			}
-			assert.Contains(t, stderr, "credential_process", "the hint names what failed")
+			assert.True(t, strings.HasPrefix(stderr, "s3secure: no credentials: retrieving credentials failed (*processcreds.ProviderError > *time.ParseError; "),
+				"as the README shows: %s", stderr)
+			assert.Contains(t, stderr, "(hint: the profile's credential_process failed", "the hint names what failed")
 			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
 		})
 	}
