@@ -55,9 +55,11 @@
 // failure too, whose own message can quote the credentials (aws-sdk-go-v2's
 // credential_process provider puts the whole process output, secret key
 // and session token included, into its error when the output does not
-// parse): every aws.Config and client a package is given has its
-// credentials wrapped so that the failure is named by the types of its
-// error chain, and the package's error types print an SDK error from a
-// client they did not wrap the same way. errors.As still reaches the
+// parse): the failure is named by the types of its error chain. presign
+// does so for the configuration it is given; securebucket, analyzer,
+// cloudfront and organization wrap the credentials of the configurations
+// they are given and of every request they send through a client they are
+// given; and the error types of those packages and of usage print an SDK
+// error holding such a failure the same way. errors.As still reaches the
 // provider's error; its own Error text is the caller's to keep safe.
 package s3secure
