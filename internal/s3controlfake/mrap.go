@@ -474,25 +474,9 @@ func (s *Server) getMRAP(w http.ResponseWriter, name string) {
 
 func (s *Server) listMRAPs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit := maxMRAPs
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > maxMRAPs {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "maxResults must be between 0 and 100")
-			return
-		}
-		if n > 0 {
-			limit = n
-		}
-	}
-	after := ""
-	if tok := q.Get("nextToken"); tok != "" {
-		b, err := hex.DecodeString(tok)
-		if err != nil || !strings.HasPrefix(string(b), "mrap:") {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect")
-			return
-		}
-		after = strings.TrimPrefix(string(b), "mrap:")
+	limit, after, ok := listPage(w, q, maxMRAPs, "mrap:")
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -502,12 +486,7 @@ func (s *Server) listMRAPs(w http.ResponseWriter, r *http.Request) {
 			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
-	next := ""
-	if len(names) > limit {
-		names = names[:limit]
-		next = hex.EncodeToString([]byte("mrap:" + names[limit-1]))
-	}
+	names, next := cutPage(names, limit, "mrap:")
 	var b strings.Builder
 	b.WriteString(`<ListMultiRegionAccessPointsResult xmlns="` + xmlns + `"><AccessPoints>`)
 	for _, n := range names {

@@ -627,31 +627,52 @@ func (s *Server) deleteAccessPoint(w http.ResponseWriter, name string) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// listPage reads a listing's maxResults (at most max; absent or 0 means
+// max) and nextToken (the hex of prefix and the last name listed), or
+// answers InvalidArgument and returns false.
+func listPage(w http.ResponseWriter, q url.Values, max int, prefix string) (limit int, after string, ok bool) {
+	limit = max
+	if v := q.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > max {
+			writeError(w, http.StatusBadRequest, "InvalidArgument", fmt.Sprintf("maxResults must be between 0 and %d", max))
+			return 0, "", false
+		}
+		if n > 0 {
+			limit = n
+		}
+	}
+	if tok := q.Get("nextToken"); tok != "" {
+		b, err := hex.DecodeString(tok)
+		if err != nil || !strings.HasPrefix(string(b), prefix) {
+			writeError(w, http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect")
+			return 0, "", false
+		}
+		after = strings.TrimPrefix(string(b), prefix)
+	}
+	return limit, after, true
+}
+
+// cutPage sorts names and returns the first limit of them, with the
+// nextToken of the page after them ("" when there is none).
+func cutPage(names []string, limit int, prefix string) ([]string, string) {
+	sort.Strings(names)
+	if len(names) <= limit {
+		return names, ""
+	}
+	names = names[:limit]
+	return names, hex.EncodeToString([]byte(prefix + names[limit-1]))
+}
+
 // maxListResults is ListAccessPoints' page size when maxResults is absent.
 const maxListResults = 1000
 
 func (s *Server) listAccessPoints(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	bucket := q.Get("bucket")
-	limit := maxListResults
-	if v := q.Get("maxResults"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > maxListResults {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "maxResults must be between 0 and 1000")
-			return
-		}
-		if n > 0 {
-			limit = n
-		}
-	}
-	after := ""
-	if tok := q.Get("nextToken"); tok != "" {
-		b, err := hex.DecodeString(tok)
-		if err != nil || !strings.HasPrefix(string(b), "ap:") {
-			writeError(w, http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect")
-			return
-		}
-		after = strings.TrimPrefix(string(b), "ap:")
+	limit, after, ok := listPage(w, q, maxListResults, "ap:")
+	if !ok {
+		return
 	}
 	// Access points live in one Region (the fake's); AWS lists those of
 	// the Region the request is sent to.
@@ -664,12 +685,7 @@ func (s *Server) listAccessPoints(w http.ResponseWriter, r *http.Request) {
 			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
-	next := ""
-	if len(names) > limit {
-		names = names[:limit]
-		next = hex.EncodeToString([]byte("ap:" + names[limit-1]))
-	}
+	names, next := cutPage(names, limit, "ap:")
 	var b strings.Builder
 	b.WriteString(`<ListAccessPointsResult xmlns="` + xmlns + `"><AccessPointList>`)
 	for _, n := range names {
