@@ -117,3 +117,22 @@ func TestREADMEJSONFields(t *testing.T) {
 		assert.Contains(t, want, label, "the README's table has a row for %s, which the test does not check", label)
 	}
 }
+
+// TestREADMELintStatementMinusOne: lint's statement field is -1 for a
+// finding about the document as a whole (a file that does not parse), as
+// the README's row says; the README did not say what -1 meant.
+func TestREADMELintStatementMinusOne(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "broken.json")
+	require.NoError(t, os.WriteFile(file, []byte("{\"Version\":\n \"2012-10-17\",\n"), 0o600))
+	code, stdout, stderr := runCLI(t, "", "-format", "json", "lint", file)
+	require.Equal(t, exitFindings, code, stderr)
+	var f struct {
+		Code      string `json:"code"`
+		Statement int    `json:"statement"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &f), stdout)
+	assert.Equal(t, "JSON_SYNTAX_ERROR", f.Code)
+	assert.Equal(t, -1, f.Statement)
+	text := strings.Join(strings.Fields(readmeSections(t)["The command-line tool"]), " ")
+	assert.Contains(t, text, "`statement` (its index in the policy; -1 for the document as a whole)")
+}
