@@ -168,7 +168,11 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	}
 	p.Flush()
 	if !g.json() {
-		fmt.Fprintf(g.stdout, "%d files, %d policies: %d findings, %d blocking\n", len(inputs), nPolicies, nFindings, nBlocking)
+		policies := "1 policy"
+		if nPolicies != 1 {
+			policies = fmt.Sprintf("%d policies", nPolicies)
+		}
+		fmt.Fprintf(g.stdout, "%s, %s: %s, %d blocking\n", plural(len(inputs), "file"), policies, plural(nFindings, "finding"), nBlocking)
 	}
 	return code
 }

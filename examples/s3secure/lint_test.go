@@ -76,7 +76,7 @@ func TestLintExitCodes(t *testing.T) {
 	sugg := writeFile(t, "sugg.json", lintSuggestion)
 	code, stdout, _ := runCLI(t, "", "lint", good)
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "1 files, 1 policies: 0 findings, 0 blocking\n", stdout, "text ends with a summary, even when nothing was found")
+	assert.Equal(t, "1 file, 1 policy: 0 findings, 0 blocking\n", stdout, "text ends with a summary, even when nothing was found")
 
 	code, stdout, _ = runCLI(t, "", "lint", sugg)
 	assert.Equal(t, exitOK, code, "a SUGGESTION does not block")
@@ -149,7 +149,7 @@ func TestLintTemplatesAndPlans(t *testing.T) {
 	assert.Equal(t, exitFindings, code)
 	assert.Contains(t, stdout, "RESOURCE")
 	assert.Regexp(t, `template\.yaml\s+BucketPolicy\s+SECURITY_WARNING\s+S3SECURE_PUBLIC_ACCESS\s+2\s+36\s+24\s+the statement is public`, stdout)
-	assert.True(t, strings.HasSuffix(stdout, "1 files, 2 policies: 3 findings, 2 blocking\n"), stdout)
+	assert.True(t, strings.HasSuffix(stdout, "1 file, 2 policies: 3 findings, 2 blocking\n"), stdout)
 
 	// A template on standard input.
 	yaml := "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - {Effect: Allow, Action: !Sub 's3:${Op}', Resource: !GetAtt B.Arn}\n"
