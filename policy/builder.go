@@ -243,14 +243,14 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 			return nil, &BuildError{Statement: name, Value: g.Bucket, Reason: "wildcard in bucket name", Option: "AllowWildcardResources", Err: ErrWildcardResource}
 		}
 	} else if err := CheckBucketName(g.Bucket); err != nil {
-		return fail(ErrInvalidGrant, g.Bucket, err.Error())
+		return fail(ErrInvalidGrant, g.Bucket, reason(err))
 	}
 	if strings.ContainsAny(g.Prefix, "*?") {
 		if !b.opts.AllowWildcardResources {
 			return nil, &BuildError{Statement: name, Value: g.Prefix, Reason: "wildcard in key prefix", Option: "AllowWildcardResources", Err: ErrWildcardResource}
 		}
 	} else if err := CheckKeyPrefix(strings.ReplaceAll(g.Prefix, "${", "")); err != nil {
-		return fail(ErrInvalidGrant, g.Prefix, err.Error())
+		return fail(ErrInvalidGrant, g.Prefix, reason(err))
 	}
 	actions := g.Intent.Actions()
 	if g.Intent != "" && actions == nil {
@@ -420,4 +420,10 @@ func (b *Builder) check(s *Statement, index int) error {
 func wildcardResource(r string) bool {
 	head, _, _ := strings.Cut(r, "/")
 	return strings.ContainsAny(head, "*?")
+}
+
+// reason is the text of err, a check's error wrapping ErrInvalidArgument,
+// without the prefix a BuildError's message already has ("policy: ").
+func reason(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrInvalidArgument.Error()+": ")
 }

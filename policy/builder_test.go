@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -188,6 +189,7 @@ func TestBuilderRefusals(t *testing.T) {
 			require.ErrorAs(t, err, &be)
 			assert.Equal(t, tt.option, be.Option)
 			assert.Regexp(t, `^policy: statement `, err.Error())
+			assert.Equal(t, 1, strings.Count(err.Error(), "policy: "), "one prefix: %s", err)
 			if tt.option != "" {
 				assert.Contains(t, err.Error(), "set BuildOptions."+tt.option+" to allow it")
 				// The named option (and only what it needs) lets it through.
