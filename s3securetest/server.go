@@ -71,6 +71,11 @@ type Options struct {
 	// Header-signed S3 requests are checked against it with S3's
 	// 15-minute clock skew, and the SDK signs with the wall clock, so keep
 	// it within minutes of the wall clock ([Server.Advance] by minutes).
+	// Every answer's Date header is this clock, as AWS's is AWS's: after
+	// a larger step, an SDK client's next request is refused with
+	// RequestTimeTooSkewed (the Config's retryer retries no service
+	// error), the client takes its clock offset from that answer, and its
+	// later requests are signed with it.
 	Now func() time.Time
 	// Latency is added to every request, whatever the service, as a round
 	// trip to AWS would. By default, none.

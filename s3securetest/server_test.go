@@ -188,3 +188,33 @@ func TestMultiRegionAccessPointsOnlyInUSWest2(t *testing.T) {
 	_, err = ctl.ListMultiRegionAccessPoints(t.Context(), in, func(o *s3control.Options) { o.Region = "us-west-2" })
 	assert.NoError(t, err)
 }
+
+// TestServerClockInDate: every answer's Date is the server's clock, as
+// AWS's is AWS's. After an Advance past S3's 15 minutes of skew, an SDK
+// client's next request is refused (RequestTimeTooSkewed; the Config's
+// retryer retries no service error), the SDK takes its clock offset from
+// that answer's Date, and its later requests succeed.
+func TestServerClockInDate(t *testing.T) {
+	srv := s3securetest.NewServer(t, nil)
+	client := s3.NewFromConfig(srv.Config)
+	ctx := t.Context()
+	_, err := client.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err)
+
+	srv.Advance(2 * time.Hour)
+	_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "RequestTimeTooSkewed")
+	for range 2 {
+		_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{})
+		require.NoError(t, err, "the client signs with the offset the refusal's Date gave")
+	}
+
+	resp, err := srv.Client().Get(srv.URL + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	date, err := http.ParseTime(resp.Header.Get("Date"))
+	require.NoError(t, err)
+	assert.WithinDuration(t, srv.Now(), date, 2*time.Second)
+	assert.Greater(t, time.Until(date), time.Hour, "the server's clock, not the wall clock")
+}
