@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -33,7 +34,7 @@ func init() {
 // account.
 func runServe(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
-	addr := fs.String("addr", "127.0.0.1:9000", "listen address (use port 0 for any free port)")
+	addr := fs.String("addr", "127.0.0.1:9000", "listen address (use port 0 for any free port); an address other machines can reach (0.0.0.0, :PORT) is warned about")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a certificate authority generated for this run (its PEM file is printed as AWS_CA_BUNDLE); "+
 		"needed for harden, whose bucket policy denies plain HTTP")
 	legacy := fs.Bool("legacy", false, "buckets created through the API start with nothing configured, like pre-2023 buckets (default: today's AWS defaults)")
@@ -85,6 +86,14 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 		return g.fail(fmt.Errorf("serve: %w", err))
 	}
 	defer ep.Close()
+	if !loopbackAddr(*addr) {
+		transport := "HTTPS"
+		if ep.CAFile == "" {
+			transport = "plain HTTP: they can also read and change its traffic"
+		}
+		fmt.Fprintf(g.stderr, "s3secure serve: warning: %s is not a loopback address: other machines can reach this server (%s); use -addr 127.0.0.1:PORT to serve this machine only\n",
+			*addr, transport)
+	}
 	owner := srv.Owner().Root()
 	w := g.stdout
 	fmt.Fprintf(w, "endpoint=%s\n", ep.URL)
@@ -108,6 +117,21 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 	fmt.Fprintf(w, "# account %s; serving until Ctrl-C\n", srv.Owner().ID)
 	<-ctx.Done()
 	return exitOK
+}
+
+// loopbackAddr says whether a listen address serves this machine only: a
+// loopback IP or localhost. An empty host (":9000") or 0.0.0.0 listens on
+// every interface.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // shadowingSettings are the variables serve's unset line names, because in

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -71,4 +75,59 @@ func TestServeS3ControlNeedsTheTool(t *testing.T) {
 	text := strings.Join(strings.Fields(readmeSections(t)["The command-line tool"]), " ")
 	assert.Contains(t, text, "S3 Control's requests go to `ACCOUNT.HOST`, a name that resolves nowhere for `127.0.0.1`: "+
 		"s3secure's commands reach serve's S3 Control, `aws s3control` and SDK clients configured from the export lines do not.")
+}
+
+// TestServeWarnsWhenReachableFromOtherMachines: serve listens on loopback
+// by default; an -addr other machines can reach (every interface) is
+// served, with one warning line on stderr that says so and how to serve
+// this machine only. A loopback address gives none.
+func TestServeWarnsWhenReachableFromOtherMachines(t *testing.T) {
+	for _, tt := range []struct {
+		addr, want string
+	}{
+		{"0.0.0.0:0", "plain HTTP"},
+		{":0", "plain HTTP"},
+		{"127.0.0.1:0", ""},
+		{"localhost:0", ""},
+		{"[::1]:0", ""},
+	} {
+		t.Run(tt.addr, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			var stdout, stderr syncBuffer
+			done := make(chan int, 1)
+			go func() { done <- run(ctx, []string{"serve", "-addr", tt.addr}, strings.NewReader(""), &stdout, &stderr) }()
+			require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "serving until Ctrl-C") }, 10*time.Second, 10*time.Millisecond)
+			cancel()
+			assert.Equal(t, exitOK, <-done)
+			if tt.want == "" {
+				assert.Empty(t, stderr.String())
+				return
+			}
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), stderr.String())
+			assert.Contains(t, stderr.String(), "s3secure serve: warning: "+tt.addr+" is not a loopback address: other machines can reach this server")
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Contains(t, stderr.String(), "use -addr 127.0.0.1:PORT to serve this machine only")
+			text := strings.Join(strings.Fields(readmeSections(t)["The command-line tool"]), " ")
+			assert.Contains(t, text, "an `-addr` other machines can reach (`0.0.0.0:PORT`, `:PORT`) is served with a warning on stderr")
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a command writes to while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
