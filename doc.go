@@ -57,9 +57,9 @@
 // and session token included, into its error when the output does not
 // parse): the failure is named by the types of its error chain. presign
 // does so for the configuration it is given; securebucket, analyzer,
-// cloudfront and organization wrap the credentials of the configurations
-// they are given and of every request they send through a client they are
-// given; and the error types of those packages and of usage print an SDK
-// error holding such a failure the same way. errors.As still reaches the
+// cloudfront, organization and usage wrap the credentials of the
+// configurations they are given and of every request they send through a
+// client they are given; and the error types of those packages print an
+// SDK error holding such a failure the same way. errors.As still reaches the
 // provider's error; its own Error text is the caller's to keep safe.
 package s3secure

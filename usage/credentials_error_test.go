@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/secrettest"
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/s3securetest"
@@ -37,4 +38,10 @@ func TestCredentialProviderErrorsHaveNoSecrets(t *testing.T) {
 	_, errs["Suggest policy"] = usage.Suggest(ctx, "b-leaky", usage.Input{ServerAccessLogs: []usage.Source{lines}, BucketOwner: "111122223333", Policy: s3c}, nil)
 	_, errs["Suggest logs"] = usage.Suggest(ctx, "b-leaky", usage.Input{ServerAccessLogs: []usage.Source{logs}, BucketOwner: "111122223333", BucketPolicy: bucketPolicy}, nil)
 	leak.Check(t, errs)
+	// Every request wraps the client's credentials, so the SDK's own
+	// error in the chain is safe too, not only this package's message.
+	for _, name := range []string{"Suggest policy", "Suggest logs"} {
+		var safe *credsafe.Error
+		require.ErrorAs(t, errs[name], &safe, name)
+	}
 }

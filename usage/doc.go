@@ -117,6 +117,7 @@
 // and the context's error. A malformed line is a [*LineError] wrapping
 // [ErrMalformed], kept in [ParseStats]; the parsers return an error only
 // for a failed read ([*ReadError]) or the error of the caller's function.
+// Every request Suggest sends wraps the client's credentials, and
 // [*ReadError] and [*Error] name a credentials provider's error in their
 // cause by the types of its chain, never by its text, which can quote the
 // credentials (aws-sdk-go-v2's credential_process provider puts its whole

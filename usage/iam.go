@@ -84,7 +84,7 @@ func (s *suggester) policiesOf(ctx context.Context, p Principal) ([]*policy.Docu
 				func(o *iam.ListAttachedRolePoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 		}
 		get = func(pn string) (*string, error) {
-			out, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(pn)})
+			out, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(pn)}, safeIAM)
 			if err != nil {
 				return nil, err
 			}
@@ -98,7 +98,7 @@ func (s *suggester) policiesOf(ctx context.Context, p Principal) ([]*policy.Docu
 				func(o *iam.ListAttachedUserPoliciesOutput) []string { return policyARNs(o.AttachedPolicies) })
 		}
 		get = func(pn string) (*string, error) {
-			out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(pn)})
+			out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(pn)}, safeIAM)
 			if err != nil {
 				return nil, err
 			}
@@ -117,11 +117,11 @@ func (s *suggester) policiesOf(ctx context.Context, p Principal) ([]*policy.Docu
 		texts = append(texts, aws.ToString(doc))
 	}
 	for _, arn := range attached {
-		pol, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+		pol, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}, safeIAM)
 		if err != nil {
 			return nil, err
 		}
-		ver, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: pol.Policy.DefaultVersionId})
+		ver, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: pol.Policy.DefaultVersionId}, safeIAM)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ type pager[O any] interface {
 func allPages[O any](ctx context.Context, p pager[O], items func(O) []string) ([]string, error) {
 	var out []string
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, safeIAM)
 		if err != nil {
 			return nil, err
 		}

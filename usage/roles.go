@@ -118,7 +118,7 @@ func (s *suggester) resolveRoles(ctx context.Context, a *aggregator, rep *Report
 // getRole returns the ARN, path included, of the owner's role p names.
 func (s *suggester) getRole(ctx context.Context, p Principal) (string, error) {
 	name := roleName(p.ARN)
-	out, err := s.in.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	out, err := s.in.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)}, safeIAM)
 	if err != nil {
 		return "", &Error{Op: "GetRole", Resource: name, Err: err}
 	}

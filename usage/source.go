@@ -149,7 +149,7 @@ func (l s3Location) Objects(ctx context.Context, fn func(Object) error) error {
 		in.Prefix = aws.String(l.prefix)
 	}
 	for {
-		out, err := l.client.ListObjectsV2(ctx, in)
+		out, err := l.client.ListObjectsV2(ctx, in, safeS3)
 		if err != nil {
 			return &ReadError{Object: "s3://" + l.bucket + "/" + l.prefix, Err: err}
 		}
@@ -180,7 +180,7 @@ func (l s3Location) Objects(ctx context.Context, fn func(Object) error) error {
 func (l s3Location) object(key string) Object {
 	name := "s3://" + l.bucket + "/" + key
 	return Object{Name: name, Open: func(ctx context.Context) (io.ReadCloser, error) {
-		out, err := l.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(l.bucket), Key: aws.String(key)})
+		out, err := l.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(l.bucket), Key: aws.String(key)}, safeS3)
 		if err != nil {
 			return nil, err
 		}

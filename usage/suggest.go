@@ -222,7 +222,7 @@ func (s *suggester) currentBucketPolicy(ctx context.Context) (*policy.Document, 
 	if s.in.Policy == nil {
 		return s.in.BucketPolicy, nil
 	}
-	out, err := s.in.Policy.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(s.bucket)})
+	out, err := s.in.Policy.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(s.bucket)}, safeS3)
 	if err != nil {
 		var ae smithy.APIError
 		if errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucketPolicy" {
