@@ -110,21 +110,24 @@ func (c *checker) kmsKeyAccount() ControlResult {
 // existingKeyNote is the note Plan and Harden add to the encryption step
 // when they keep a key that S3Secure.KMSKeyAccount does not pass: they
 // never change an existing key (readers and writers without access to a
-// new key would be cut off), so the caller has to.
-func (h *hardener) existingKeyNote(key string) string {
+// new key would be cut off), so the caller has to. fails is true when the
+// audit fails the key or cannot decide it whatever the owner (Step.Failing):
+// another account's, or a bare key id or alias; not when only the owner is
+// unknown (ExpectedBucketOwner unset), which the note asks for.
+func (h *hardener) existingKeyNote(key string) (note string, fails bool) {
 	v, account := judgeKMSKey(key, h.o.ExpectedBucketOwner, h.o.TrustedKMSKeyAccounts)
 	const pre = "S3Secure.KMSKeyAccount: the existing key "
 	switch v {
 	case keyForeign:
 		return pre + key + " is account " + account + "'s, not the bucket owner's (" + h.o.ExpectedBucketOwner +
 			"), and was kept: that account can disable it or let others decrypt; switch to a key of the bucket owner's account, or list " +
-			account + " in TrustedKMSKeyAccounts"
+			account + " in TrustedKMSKeyAccounts", true
 	case keyNotARN:
-		return pre + key + " is a key id or alias, not an ARN, and was kept: its account cannot be known, and an alias resolves in the account of each object's writer; set the key's ARN"
+		return pre + key + " is a key id or alias, not an ARN, and was kept: its account cannot be known, and an alias resolves in the account of each object's writer; set the key's ARN", true
 	case keyOwnerUnknown:
-		return pre + key + " is account " + account + "'s, and the bucket owner's account is not known: set ExpectedBucketOwner"
+		return pre + key + " is account " + account + "'s, and the bucket owner's account is not known: set ExpectedBucketOwner", false
 	}
-	return ""
+	return "", false
 }
 
 // KMSKeyAccountError means [Options].KMSKeyARN names a key that

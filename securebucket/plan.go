@@ -86,6 +86,15 @@ type Step struct {
 	// Notes are things kept on purpose that the caller should know about,
 	// for example the Sids of public statements left in the policy.
 	Notes []string
+	// Failing are the audit controls (their IDs) that a setting the step
+	// keeps on purpose fails or leaves undecided, whatever the caller's
+	// options: "S3Secure.KMSKeyAccount" for an existing default encryption
+	// key of another account than ExpectedBucketOwner's (and not in
+	// TrustedKMSKeyAccounts), or named by a bare key id or alias. The step
+	// never changes it (readers and writers would lose access); its Notes
+	// say why and what to do. Empty when the step leaves nothing for the
+	// audit to fail.
+	Failing []string
 	// Applied is set in a [Result] when a write of the step succeeded
 	// (with ActionNotKept too: the request was accepted).
 	Applied bool

@@ -23,7 +23,9 @@ import (
 func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 	d := h.decideEncryption(h.st.encryption)
 	if len(d.what) == 0 {
-		return none(d.detail, d.notes...), nil
+		p := none(d.detail, d.notes...)
+		p.Failing = d.failing
+		return p, nil
 	}
 	action := ActionUpdate
 	if h.st.encryption == nil {
@@ -62,15 +64,18 @@ func planEncryption(ctx context.Context, h *hardener) (planned, error) {
 			WriteFP: encryptionFP,
 		})
 	}
-	return change(action, strings.Join(d.what, "; "), apply, d.notes...), nil
+	p := change(action, strings.Join(d.what, "; "), apply, d.notes...)
+	p.Failing = d.failing
+	return p, nil
 }
 
 // decideEncryption decides the encryption rules to write on top of cur.
 func (h *hardener) decideEncryption(cur *types.ServerSideEncryptionConfiguration) decision[[]types.ServerSideEncryptionRule] {
 	var (
-		rules []types.ServerSideEncryptionRule
-		what  []string
-		notes []string
+		rules   []types.ServerSideEncryptionRule
+		what    []string
+		notes   []string
+		failing []string
 	)
 	if cur == nil || len(cur.Rules) == 0 {
 		rules = []types.ServerSideEncryptionRule{h.newEncryptionRule()}
@@ -96,8 +101,11 @@ func (h *hardener) decideEncryption(cur *types.ServerSideEncryptionConfiguration
 			if h.o.KMSKeyARN != "" && key != h.o.KMSKeyARN {
 				notes = append(notes, fmt.Sprintf("kept the existing %s key %q instead of KMSKeyARN: changing keys can cut off readers", alg, keyOrDefault(key)))
 			}
-			if n := h.existingKeyNote(key); n != "" {
+			if n, fails := h.existingKeyNote(key); n != "" {
 				notes = append(notes, n)
+				if fails && !slices.Contains(failing, string(ControlKMSKeyAccount)) {
+					failing = append(failing, string(ControlKMSKeyAccount))
+				}
 			}
 		default: // AES256, or a rule without a default
 			if h.o.KMSKeyARN != "" {
@@ -117,7 +125,7 @@ func (h *hardener) decideEncryption(cur *types.ServerSideEncryptionConfiguration
 			what = append(what, "block SSE-C")
 		}
 	}
-	d := decision[[]types.ServerSideEncryptionRule]{next: rules, what: what, notes: notes}
+	d := decision[[]types.ServerSideEncryptionRule]{next: rules, what: what, notes: notes, failing: failing}
 	if len(what) == 0 {
 		d.detail = "default encryption " + describeRule(rules[0])
 		if h.o.AllowSSEC && !blocksSSEC(rules[0].BlockedEncryptionTypes) {

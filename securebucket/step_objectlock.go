@@ -58,6 +58,8 @@ type decision[N any] struct {
 	// detail says why nothing changes when what is empty.
 	detail string
 	notes  []string
+	// failing are the audit controls a setting kept fails (Step.Failing).
+	failing []string
 }
 
 func enabled(c *types.ObjectLockConfiguration) bool {

@@ -103,12 +103,15 @@ func TestHardenKMSKeyAccount(t *testing.T) {
 	assert.Equal(t, exitOK, code, stdout)
 	assert.Regexp(t, `S3Secure\.KMSKeyAccount +PASS`, stdout)
 
-	// The bucket keeps the key it has; the plan says the audit fails it.
-	code, stdout, stderr = cli("harden", "-bucket", "kms-harden", "-kms-key", ownKey, "-dry-run")
-	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "S3Secure.KMSKeyAccount: the existing key "+foreignKey+" is account 444455556666's, not the bucket owner's ("+owner+")")
-	assert.Contains(t, stdout, "or list 444455556666 in -trusted-kms-key-accounts")
-	assert.NotContains(t, stdout, "TrustedKMSKeyAccounts")
+	// The bucket keeps the key it has; the plan and the run say the audit
+	// fails it, and exit 1: the decision is the user's (README, exit codes).
+	for _, extra := range [][]string{{"-dry-run"}, nil} {
+		code, stdout, stderr = cli(append([]string{"harden", "-bucket", "kms-harden", "-kms-key", ownKey}, extra...)...)
+		require.Equal(t, exitFindings, code, stderr)
+		assert.Contains(t, stdout, "S3Secure.KMSKeyAccount: the existing key "+foreignKey+" is account 444455556666's, not the bucket owner's ("+owner+")")
+		assert.Contains(t, stdout, "or list 444455556666 in -trusted-kms-key-accounts")
+		assert.NotContains(t, stdout, "TrustedKMSKeyAccounts")
+	}
 
 	code, stdout, stderr = cli("harden", "-bucket", "kms-harden-own", "-create", "-kms-key", ownKey)
 	require.Equal(t, exitOK, code, stderr)
