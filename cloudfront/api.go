@@ -37,6 +37,18 @@ type S3API interface {
 	DeleteBucketPolicy(ctx context.Context, in *s3.DeleteBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.DeleteBucketPolicyOutput, error)
 }
 
+// BucketACLReader reads a bucket's ACL; *s3.Client is one. When the
+// [S3API] given to [ServeBucket] or [Migrate] is also a BucketACLReader and
+// the bucket's Block Public Access is not fully on (AllowPublicAccessBlockOff)
+// with IgnorePublicAcls off, they read the ACL and warn about each public
+// grant in it: anyone reaches the bucket through it, around CloudFront.
+// Without it, they warn that the ACL was not read.
+type BucketACLReader interface {
+	GetBucketAcl(ctx context.Context, in *s3.GetBucketAclInput, optFns ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+}
+
+var _ BucketACLReader = (*s3.Client)(nil)
+
 // KMSAPI is the part of *kms.Client this package uses to add the
 // CloudFront statement to an SSE-KMS key's policy.
 type KMSAPI interface {

@@ -144,16 +144,62 @@ func (b *bucketAPI) region(ctx context.Context) (string, error) {
 // publicAccessBlockOn reports whether all four bucket-level Block Public
 // Access settings are on.
 func (b *bucketAPI) publicAccessBlockOn(ctx context.Context) (bool, error) {
+	on, _, err := b.publicAccessBlock(ctx)
+	return on, err
+}
+
+// publicAccessBlock reports whether all four bucket-level Block Public
+// Access settings are on, and whether IgnorePublicAcls is.
+func (b *bucketAPI) publicAccessBlock(ctx context.Context) (all, ignoreACLs bool, err error) {
 	out, err := b.c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
 	if err != nil {
 		if apiCode(err) == "NoSuchPublicAccessBlockConfiguration" {
-			return false, nil
+			return false, false, nil
 		}
-		return false, err
+		return false, false, err
 	}
 	p := out.PublicAccessBlockConfiguration
-	return p != nil && aws.ToBool(p.BlockPublicAcls) && aws.ToBool(p.IgnorePublicAcls) &&
-		aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.RestrictPublicBuckets), nil
+	if p == nil {
+		return false, false, nil
+	}
+	ignoreACLs = aws.ToBool(p.IgnorePublicAcls)
+	return aws.ToBool(p.BlockPublicAcls) && ignoreACLs && aws.ToBool(p.BlockPublicPolicy) && aws.ToBool(p.RestrictPublicBuckets), ignoreACLs, nil
+}
+
+// aroundCloudFront returns the warnings for a bucket whose Block Public
+// Access is not fully on: that, and, unless IgnorePublicAcls is on, the
+// public grants of its ACL (read when the client is a [BucketACLReader]),
+// through which anyone reaches the bucket without CloudFront.
+func (b *bucketAPI) aroundCloudFront(ctx context.Context, ignoreACLs bool) []string {
+	w := []string{"bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront"}
+	if ignoreACLs {
+		return w
+	}
+	r, ok := b.c.(BucketACLReader)
+	if !ok {
+		return append(w, "the bucket ACL was not read (the S3 client has no GetBucketAcl) and IgnorePublicAcls is off: "+
+			"a public grant in it would reach the bucket around CloudFront")
+	}
+	out, err := r.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(b.name), ExpectedBucketOwner: b.owner}, noSetupRetryS3)
+	if err != nil {
+		why := apiCode(err)
+		if why == "" {
+			why = "error"
+		}
+		return append(w, "the bucket ACL could not be read ("+why+") and IgnorePublicAcls is off: "+
+			"a public grant in it would reach the bucket around CloudFront")
+	}
+	var public []string
+	for _, g := range out.Grants {
+		if g.Grantee != nil && policy.IsPublicGrantee(aws.ToString(g.Grantee.URI)) {
+			public = append(public, string(g.Permission)+" to "+aws.ToString(g.Grantee.URI))
+		}
+	}
+	if len(public) > 0 {
+		w = append(w, "the bucket ACL grants "+strings.Join(public, ", ")+" and IgnorePublicAcls is off: "+
+			"anyone reaches the bucket around CloudFront; remove the grants or turn Block Public Access on")
+	}
+	return w
 }
 
 // kmsKey returns the KMS key of the bucket's default SSE-KMS (or DSSE-KMS)

@@ -107,7 +107,9 @@
 //     ([MigrateOptions] and [LegacyOAIOptions] have the same field);
 //   - the bucket's Block Public Access settings must all be on, or it
 //     refuses before changing anything ([ErrPublicAccessBlockOff]; opt out
-//     with Options.AllowPublicAccessBlockOff). It never changes them;
+//     with Options.AllowPublicAccessBlockOff, which warns, and with
+//     IgnorePublicAcls off names each public grant of the bucket's ACL:
+//     [BucketACLReader]). It never changes them;
 //   - the origin is the bucket's regional REST endpoint
 //     ("BUCKET.s3.REGION.amazonaws.com", us-east-1 included), never the
 //     website endpoint (an existing website-endpoint origin is refused with

@@ -134,12 +134,12 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	bkt := newBucketAPI(s3c, bucket, o.ExpectedBucketOwner)
 	bkt.pinOwner(res.DistributionARN)
 
-	on, err := bkt.publicAccessBlockOn(ctx)
+	on, ignoreACLs, err := bkt.publicAccessBlock(ctx)
 	if err != nil {
 		return fail(StepCheckBucket, err)
 	}
 	if !on {
-		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
+		res.Warnings = append(res.Warnings, bkt.aroundCloudFront(ctx, ignoreACLs)...)
 	}
 	if res.Region == "" {
 		if res.Region, err = bkt.region(ctx); err != nil {

@@ -111,8 +111,10 @@ type Options struct {
 	// AllowPublicAccessBlockOff wires a bucket whose Block Public Access
 	// settings are not all on. Such a bucket can be made public by a policy
 	// or ACL change, bypassing CloudFront entirely; the result then carries
-	// a warning. By default ServeBucket refuses with ErrPublicAccessBlockOff
-	// before changing anything.
+	// a warning, and one naming each public grant the bucket's ACL already
+	// has while IgnorePublicAcls is off ([BucketACLReader]). By default
+	// ServeBucket refuses with ErrPublicAccessBlockOff before changing
+	// anything.
 	AllowPublicAccessBlockOff bool
 
 	// AllowUnscopedCloudFrontAccess wires a bucket whose policy already
@@ -286,7 +288,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	}
 
 	// 1. The bucket.
-	on, err := bkt.publicAccessBlockOn(ctx)
+	on, ignoreACLs, err := bkt.publicAccessBlock(ctx)
 	if err != nil {
 		return fail(StepCheckBucket, err)
 	}
@@ -294,7 +296,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		if !o.AllowPublicAccessBlockOff {
 			return fail(StepCheckBucket, ErrPublicAccessBlockOff)
 		}
-		res.Warnings = append(res.Warnings, "bucket Block Public Access is not fully on: the bucket can still be made public around CloudFront")
+		res.Warnings = append(res.Warnings, bkt.aroundCloudFront(ctx, ignoreACLs)...)
 	}
 	if res.Region == "" {
 		if res.Region, err = bkt.region(ctx); err != nil {

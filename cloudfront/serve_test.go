@@ -504,3 +504,40 @@ func TestServeBucketSSEKMSWithTheAWSManagedKey(t *testing.T) {
 	assert.Contains(t, res.Warnings[0], "customer managed key")
 	assert.Equal(t, 0, kf.count("GetKeyPolicy")+kf.count("PutKeyPolicy"))
 }
+
+// s3WithoutACL is an S3API that cannot read ACLs.
+type s3WithoutACL struct{ cloudfront.S3API }
+
+// TestServeBucketWarnsAboutAPublicACLAroundCloudFront: with Block Public
+// Access off (AllowPublicAccessBlockOff) and IgnorePublicAcls off, a public
+// grant in the bucket's ACL lets anyone read around CloudFront: ServeBucket
+// reads the ACL and names each public grant in a warning, says when it
+// could not read it, and says nothing more of a private ACL or once
+// IgnorePublicAcls is on.
+func TestServeBucketWarnsAboutAPublicACLAroundCloudFront(t *testing.T) {
+	opts := &cloudfront.Options{AllowPublicAccessBlockOff: true}
+	e := newEnv(t, s3fake.StateLegacy)
+	_, err := e.s3c.PutBucketAcl(t.Context(), &s3.PutBucketAclInput{Bucket: aws.String(testBucket), ACL: s3types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	warnings := strings.Join(res.Warnings, "\n")
+	assert.Contains(t, warnings, "the bucket ACL grants READ to http://acs.amazonaws.com/groups/global/AllUsers and IgnorePublicAcls is off: anyone reaches the bucket around CloudFront")
+
+	res, err = cloudfront.ServeBucket(t.Context(), e.cfc, s3WithoutACL{e.s3c}, testBucket, opts)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(res.Warnings, "\n"), "the bucket ACL was not read (the S3 client has no GetBucketAcl)")
+
+	_, err = e.s3c.PutPublicAccessBlock(t.Context(), &s3.PutPublicAccessBlockInput{Bucket: aws.String(testBucket),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{IgnorePublicAcls: aws.Bool(true)}})
+	require.NoError(t, err)
+	res, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	assert.NotContains(t, strings.Join(res.Warnings, "\n"), "bucket ACL", "IgnorePublicAcls: S3 ignores the grant")
+	assert.Contains(t, strings.Join(res.Warnings, "\n"), "Block Public Access is not fully on")
+
+	private := newEnv(t, s3fake.StateLegacy)
+	res, err = cloudfront.ServeBucket(t.Context(), private.cfc, private.s3c, testBucket, opts)
+	require.NoError(t, err)
+	assert.NotContains(t, strings.Join(res.Warnings, "\n"), "bucket ACL")
+}
