@@ -338,6 +338,12 @@ func notApplicable(msg string) ControlResult {
 	return ControlResult{Status: StatusNotApplicable, Message: msg}
 }
 
+// unparsedPolicy is UNKNOWN for a policy control when the bucket policy
+// does not parse.
+func unparsedPolicy(err error) ControlResult {
+	return ControlResult{Status: StatusUnknown, Message: "the bucket policy does not parse: " + err.Error(), Err: err}
+}
+
 // unknown reports that p could not be read.
 func unknown(p part, err error) ControlResult {
 	code := errorCode(err)
@@ -387,6 +393,8 @@ func (c *checker) check(ctl Control) ControlResult {
 			"add a statement denying s3:* on the bucket and its objects when s3:TlsVersion is less than 1.2")
 	case ControlCrossAccount:
 		return c.crossAccount()
+	case ControlServicePrincipal:
+		return c.servicePrincipalScoped()
 	case ControlBucketBPA:
 		if allBPA(c.st.bpa) {
 			return pass("all four bucket Block Public Access settings are on")
@@ -512,7 +520,7 @@ func enabledRules(rules []types.LifecycleRule) int {
 func (c *checker) policyHas(what string, ok func(policy.Statement, string) bool, fix string) ControlResult {
 	doc, err := c.policy()
 	if err != nil {
-		return ControlResult{Status: StatusUnknown, Message: "the bucket policy does not parse: " + err.Error(), Err: err}
+		return unparsedPolicy(err)
 	}
 	if doc == nil {
 		return fail("no bucket policy; " + fix)
@@ -532,7 +540,7 @@ func (c *checker) policyHas(what string, ok func(policy.Statement, string) bool,
 func (c *checker) crossAccount() ControlResult {
 	doc, err := c.policy()
 	if err != nil {
-		return ControlResult{Status: StatusUnknown, Message: "the bucket policy does not parse: " + err.Error(), Err: err}
+		return unparsedPolicy(err)
 	}
 	if doc == nil {
 		return pass("no bucket policy")

@@ -41,7 +41,7 @@ func TestAuditLegacyThenHardened(t *testing.T) {
 		securebucket.ControlCrossAccount: securebucket.StatusPass, securebucket.ControlBucketBPA: securebucket.StatusFail,
 		securebucket.ControlACLs: securebucket.StatusFail, securebucket.ControlSSECBlocked: securebucket.StatusFail,
 		securebucket.ControlVersioning: securebucket.StatusFail, securebucket.ControlLifecycle: securebucket.StatusFail,
-		securebucket.ControlVersionedLifecycle: securebucket.StatusNotApplicable,
+		securebucket.ControlVersionedLifecycle: securebucket.StatusNotApplicable, securebucket.ControlServicePrincipal: securebucket.StatusNotApplicable,
 	}, statuses(rep))
 	assert.True(t, rep.Failed())
 	for _, r := range rep.Results {

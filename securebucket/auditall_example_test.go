@@ -44,7 +44,7 @@ func ExampleAuditAll() {
 	fmt.Println("fleet failed:", fleet.Failed())
 	// Output:
 	// buckets audited: 2
-	// fleet-legacy: 7 of 11 controls fail
-	// fleet-new: 0 of 11 controls fail
+	// fleet-legacy: 7 of 12 controls fail
+	// fleet-new: 0 of 12 controls fail
 	// fleet failed: true
 }

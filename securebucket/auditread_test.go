@@ -16,7 +16,7 @@ import (
 
 func TestAuditUnknownForEachDeniedRead(t *testing.T) {
 	cases := map[string][]securebucket.Control{
-		"GetBucketPolicy":                 {securebucket.ControlTLSOnly, securebucket.ControlOutdatedTLS, securebucket.ControlCrossAccount},
+		"GetBucketPolicy":                 {securebucket.ControlTLSOnly, securebucket.ControlOutdatedTLS, securebucket.ControlCrossAccount, securebucket.ControlServicePrincipal},
 		"GetPublicAccessBlock":            {securebucket.ControlBucketBPA},
 		"GetBucketOwnershipControls":      {securebucket.ControlACLs},
 		"GetBucketEncryption":             {securebucket.ControlSSECBlocked, securebucket.ControlKMS, securebucket.ControlKMSKeyAccount},

@@ -23,7 +23,8 @@ const (
 	ControlMFADelete          Control = "S3.20" // MFA delete enabled
 	ControlSSECBlocked        Control = "S3Secure.SSECBlocked"
 	ControlOutdatedTLS        Control = "S3Secure.DenyOutdatedTLS"
-	ControlKMSKeyAccount      Control = "S3Secure.KMSKeyAccount" // the KMS key is the bucket owner's account's
+	ControlKMSKeyAccount      Control = "S3Secure.KMSKeyAccount"          // the KMS key is the bucket owner's account's
+	ControlServicePrincipal   Control = "S3Secure.ServicePrincipalScoped" // service principals tied to the owner's resources
 )
 
 // Status is the outcome of one control.
@@ -72,6 +73,7 @@ var controlTable = map[Control]controlInfo{
 	ControlSSECBlocked:        {"S3 general purpose buckets should block SSE-C (customer-provided keys)", SeverityMedium, "", partEncryption},
 	ControlOutdatedTLS:        {"S3 general purpose buckets should deny TLS versions older than 1.2", SeverityMedium, "", partPolicy},
 	ControlKMSKeyAccount:      {"S3 general purpose buckets encrypted with SSE-KMS should use a KMS key of the bucket owner's account", SeverityMedium, "", partEncryption},
+	ControlServicePrincipal:   {"S3 general purpose bucket policies should limit AWS service principals to the bucket owner's resources", SeverityHigh, "", partPolicy},
 }
 
 // DefaultControls returns the bucket controls [Audit] checks by default:
@@ -79,7 +81,7 @@ var controlTable = map[Control]controlInfo{
 // when AuditOptions.AccountControl is set.
 func DefaultControls() []Control {
 	return []Control{
-		ControlPublicRead, ControlPublicWrite, ControlTLSOnly, ControlOutdatedTLS, ControlCrossAccount,
+		ControlPublicRead, ControlPublicWrite, ControlTLSOnly, ControlOutdatedTLS, ControlCrossAccount, ControlServicePrincipal,
 		ControlBucketBPA, ControlACLs, ControlSSECBlocked, ControlVersioning, ControlLifecycle, ControlVersionedLifecycle,
 	}
 }

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, securebucket.DefaultRetryBaseDelay)
 	assert.Equal(t, 5*time.Second, securebucket.DefaultRetryMaxDelay)
 	assert.Equal(t, 20480, securebucket.MaxPolicySize)
-	assert.Equal(t, []securebucket.Control{"S3.2", "S3.3", "S3.5", "S3Secure.DenyOutdatedTLS", "S3.6", "S3.8", "S3.12", "S3Secure.SSECBlocked", "S3.14", "S3.13", "S3.10"}, securebucket.DefaultControls())
+	assert.Equal(t, []securebucket.Control{"S3.2", "S3.3", "S3.5", "S3Secure.DenyOutdatedTLS", "S3.6", "S3Secure.ServicePrincipalScoped", "S3.8", "S3.12", "S3Secure.SSECBlocked", "S3.14", "S3.13", "S3.10"}, securebucket.DefaultControls())
 	assert.Equal(t, append(securebucket.DefaultControls(), "S3.9", "S3.15", "S3.17", "S3Secure.KMSKeyAccount", "S3.20"), securebucket.AllControls())
 
 	// The zero Options is the secure configuration: every opt-out off.

@@ -21,10 +21,23 @@
 // combined with the bucket's, as S3 does.
 //
 // Security Hub's controls keep Security Hub's verdicts. Checks it does not
-// make have s3secure ids: S3Secure.SSECBlocked (SSE-C blocked) and
-// S3Secure.DenyOutdatedTLS (TLS older than 1.2 denied) among the
-// [DefaultControls], and S3Secure.KMSKeyAccount in [AllControls]: S3.17
-// passes SSE-KMS with any key, and this one fails a default encryption key
+// make have s3secure ids: S3Secure.SSECBlocked (SSE-C blocked),
+// S3Secure.DenyOutdatedTLS (TLS older than 1.2 denied) and
+// S3Secure.ServicePrincipalScoped among the [DefaultControls]. The last
+// fails a bucket policy whose Allow statement names an AWS service
+// principal (cloudfront.amazonaws.com, logging.s3.amazonaws.com, …)
+// without an aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or
+// aws:SourceOrgPaths condition (the policy package's
+// RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL rule), or in a public statement,
+// naming each statement and principal: the service would act on the
+// bucket for any AWS customer (the confused deputy), and S3.2 and S3.3
+// pass it, as a service principal is not public. A Deny grants nothing
+// and is not counted; it is NOT_APPLICABLE without a bucket policy, and
+// the statements Harden writes (the log-delivery grant carries
+// aws:SourceArn and aws:SourceAccount) pass it.
+//
+// S3Secure.KMSKeyAccount is in [AllControls]: S3.17 passes SSE-KMS with
+// any key, and this one fails a default encryption key
 // of another account than the bucket owner's ([AuditOptions].AccountID),
 // which that account can disable or stop sharing, leaving the objects
 // unreadable, and can let others decrypt. It passes the owner's key, the

@@ -121,7 +121,7 @@ func ExampleAudit() {
 			return
 		}
 		for _, r := range rep.Results {
-			fmt.Printf("%-25s %-14s %s\n", r.Control, r.Status, r.Severity)
+			fmt.Printf("%-31s %-14s %s\n", r.Control, r.Status, r.Severity)
 		}
 	}
 	show()
@@ -129,29 +129,31 @@ func ExampleAudit() {
 	fmt.Println("after Harden:")
 	show()
 	// Output:
-	// S3.2                      PASS           CRITICAL
-	// S3.3                      PASS           CRITICAL
-	// S3.5                      FAIL           MEDIUM
-	// S3Secure.DenyOutdatedTLS  FAIL           MEDIUM
-	// S3.6                      PASS           HIGH
-	// S3.8                      FAIL           HIGH
-	// S3.12                     FAIL           MEDIUM
-	// S3Secure.SSECBlocked      FAIL           MEDIUM
-	// S3.14                     FAIL           LOW
-	// S3.13                     FAIL           LOW
-	// S3.10                     NOT_APPLICABLE MEDIUM
+	// S3.2                            PASS           CRITICAL
+	// S3.3                            PASS           CRITICAL
+	// S3.5                            FAIL           MEDIUM
+	// S3Secure.DenyOutdatedTLS        FAIL           MEDIUM
+	// S3.6                            PASS           HIGH
+	// S3Secure.ServicePrincipalScoped NOT_APPLICABLE HIGH
+	// S3.8                            FAIL           HIGH
+	// S3.12                           FAIL           MEDIUM
+	// S3Secure.SSECBlocked            FAIL           MEDIUM
+	// S3.14                           FAIL           LOW
+	// S3.13                           FAIL           LOW
+	// S3.10                           NOT_APPLICABLE MEDIUM
 	// after Harden:
-	// S3.2                      PASS           CRITICAL
-	// S3.3                      PASS           CRITICAL
-	// S3.5                      PASS           MEDIUM
-	// S3Secure.DenyOutdatedTLS  PASS           MEDIUM
-	// S3.6                      PASS           HIGH
-	// S3.8                      PASS           HIGH
-	// S3.12                     PASS           MEDIUM
-	// S3Secure.SSECBlocked      PASS           MEDIUM
-	// S3.14                     PASS           LOW
-	// S3.13                     PASS           LOW
-	// S3.10                     PASS           MEDIUM
+	// S3.2                            PASS           CRITICAL
+	// S3.3                            PASS           CRITICAL
+	// S3.5                            PASS           MEDIUM
+	// S3Secure.DenyOutdatedTLS        PASS           MEDIUM
+	// S3.6                            PASS           HIGH
+	// S3Secure.ServicePrincipalScoped PASS           HIGH
+	// S3.8                            PASS           HIGH
+	// S3.12                           PASS           MEDIUM
+	// S3Secure.SSECBlocked            PASS           MEDIUM
+	// S3.14                           PASS           LOW
+	// S3.13                           PASS           LOW
+	// S3.10                           PASS           MEDIUM
 }
 
 func ExampleOptions_allowPublicAccess() {

@@ -69,7 +69,7 @@ func TestHardenThenAuditEndpoint(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", append(base, "audit", "-all")...)
 	assert.Equal(t, exitFindings, code, stderr)
 	rows := jsonRows(t, stdout)
-	require.Len(t, rows, 22, stdout) // 11 default controls × 2 buckets
+	require.Len(t, rows, 24, stdout) // 12 default controls × 2 buckets
 	fails := 0
 	for _, r := range rows {
 		assert.Contains(t, []string{"cli-legacy", "cli-new"}, r["bucket"])
