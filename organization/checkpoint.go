@@ -250,16 +250,27 @@ func (c *checkpoint) load(insecure bool) error {
 	}
 	h := checkpointHeader{Version: formatUnsigned, Run: c.run}
 	if c.key != nil {
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
+		id, err := newFileID()
+		if err != nil {
 			return fmt.Errorf("organization: checkpoint: %w", err)
 		}
-		c.file = hex.EncodeToString(id)
+		c.file = id
 		h = checkpointHeader{Version: formatSigned, Run: c.run, File: c.file, MAC: c.mac(c.run, macHeader)}
 	}
 	b, _ := json.Marshal(h)
 	c.count = 1
 	return c.append(b)
+}
+
+// newFileID returns a new file's random id (32 hex digits). A variable so
+// that FuzzCheckpoint can write the same seed files in each of its
+// processes.
+var newFileID = func() (string, error) {
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(id), nil
 }
 
 // header checks the first line and returns the file's format.

@@ -49,7 +49,7 @@ type fixture struct {
 
 // newFixture builds the organization on the in-memory AWS: every member
 // account has buckets of its own, some legacy (failing) and some hardened.
-func newFixture(t *testing.T, extra int) *fixture {
+func newFixture(t testing.TB, extra int) *fixture {
 	t.Helper()
 	srv, err := localaws.New(&localaws.Options{LegacyBuckets: true})
 	require.NoError(t, err)
