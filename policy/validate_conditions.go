@@ -337,20 +337,65 @@ func pinnedAccount(c Condition) (string, bool) {
 	return "", false
 }
 
-// limitsSource reports whether a condition names the source of a service
-// principal's request with a positive operator.
+// limitsSource reports whether a condition ties a service principal's
+// request to one source: a positive operator that does not hold when the
+// key is absent (not IfExists, not ForAllValues) on aws:SourceArn,
+// aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths, every value of
+// which names one account, organization or bucket. Under a wildcard
+// operator (…Like, Arn…) a value that leaves the account or organization
+// open ("*", "arn:aws:cloudfront::*:distribution/*", "1111*") admits the
+// service acting for any customer; under the Equals operators * is a
+// literal character.
 func limitsSource(c Condition) bool {
 	for _, b := range c {
 		op, ok := lookupOperator(b.Operator)
-		if !ok || op.negated {
+		if !ok || op.negated || op.ifExists || op.set == setAll {
 			continue
 		}
+		wild := op.cmp == cmpLike
 		for _, e := range b.Entries {
-			switch asciiLower(e.Key) {
+			key := asciiLower(e.Key)
+			switch key {
 			case "aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths":
+			default:
+				continue
+			}
+			if len(e.Values) == 0 {
+				continue
+			}
+			scoped := true
+			for _, v := range e.Values {
+				if wild && opensSource(key, v.Text) {
+					scoped = false
+					break
+				}
+			}
+			if scoped {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// opensSource reports whether a wildcard pattern value of a source key
+// matches sources of more than one account, organization or bucket.
+func opensSource(key, v string) bool {
+	hasWild := func(s string) bool { return strings.ContainsAny(s, "*?") }
+	switch key {
+	case "aws:sourcearn":
+		f := strings.SplitN(v, ":", 6)
+		if len(f) < 6 {
+			return hasWild(v)
+		}
+		if f[4] == "" {
+			// An S3 bucket ARN has no account: its name is the source.
+			return hasWild(v)
+		}
+		return hasWild(f[4])
+	case "aws:sourceorgpaths":
+		org, _, _ := strings.Cut(v, "/")
+		return hasWild(org)
+	}
+	return hasWild(v)
 }

@@ -191,6 +191,13 @@ func TestValidateFindsEachClass(t *testing.T) {
 		{"principal key", wrap(`{"Effect":"Allow","Principal":{"User":"alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_PRINCIPAL_KEY", "Statement[0].Principal.User"},
 		{"service principal without source", wrap(`{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b-1/logs/*"}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
 		{"service principal with negated source only", wrap(`{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b-1/logs/*","Condition":{"StringNotEquals":{"aws:SourceAccount":"444455556666"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with an IfExists source (holds without the key)", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"111122223333"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with a ForAllValues source (holds without the key)", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"ForAllValues:StringEquals":{"aws:SourceAccount":"111122223333"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with a wildcard-only source ARN", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"aws:SourceArn":"*"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with a source ARN of any account", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::*:distribution/*"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with one source value of any account", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"ArnEquals":{"aws:SourceArn":["arn:aws:cloudfront::111122223333:distribution/E1","arn:aws:cloudfront::*:distribution/*"]}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with a wildcard source account", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"StringLike":{"aws:SourceAccount":"1111*"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
+		{"service principal with a wildcard organization path", wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":{"ForAnyValue:StringLike":{"aws:SourceOrgPaths":"o-*/*"}}}`), 0, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", "Statement[0].Principal"},
 		{"service principal format", wrap(`{"Effect":"Allow","Principal":{"Service":"CloudFront"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_SERVICE_PRINCIPAL_FORMAT", "Statement[0].Principal.Service[0]"},
 		{"canonical user format", wrap(`{"Effect":"Allow","Principal":{"CanonicalUser":"abc"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "INVALID_PRINCIPAL_FORMAT", "Statement[0].Principal.CanonicalUser[0]"},
 		{"not principal with allow", wrap(`{"Effect":"Allow","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "ALLOW_WITH_NOT_PRINCIPAL", "Statement[0].NotPrincipal"},
@@ -470,5 +477,26 @@ func TestValidateLegacyBucketNames(t *testing.T) {
 	for _, bad := range []string{"ab", "my!bucket", "-bucket", "bucket_", strings.Repeat("a", 256)} {
 		assert.Contains(t, codes(bad), policy.CodeInvalidBucketName, bad)
 		assert.Error(t, policy.CheckBucketName(bad))
+	}
+}
+
+// TestValidateServicePrincipalScopedForms: a service principal is tied to
+// the owner's resources by a positive source condition whose every value
+// names one account, organization or bucket; a wildcard under the
+// Equals operators is a literal character (it matches no real source, so
+// it grants less, never more).
+func TestValidateServicePrincipalScopedForms(t *testing.T) {
+	for name, cond := range map[string]string{
+		"source account":               `{"StringEquals":{"aws:SourceAccount":"111122223333"}}`,
+		"source bucket (no account)":   `{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::source-bucket"}}`,
+		"distributions of one account": `{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}`,
+		"organization path":            `{"ForAnyValue:StringLike":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/*"}}`,
+		"organization id":              `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5"}}`,
+		"literal star under Equals":    `{"StringEquals":{"aws:SourceArn":"*"}}`,
+		"one scoped key of two blocks": `{"StringLike":{"aws:SourceArn":"*"},"StringEquals":{"aws:SourceAccount":"111122223333"}}`,
+		"AWS's log delivery statement": `{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::source-bucket"},"StringEquals":{"aws:SourceAccount":"111122223333"}}`,
+	} {
+		doc := wrap(`{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*","Condition":` + cond + `}`)
+		assert.NotContains(t, codes(policy.Validate([]byte(doc), nil)), "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", name)
 	}
 }

@@ -47,6 +47,12 @@ func TestAuditServicePrincipalScoped(t *testing.T) {
 		{"SourceOrgID", []string{logs}, []string{`,"Condition":{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5"}}`}, securebucket.StatusPass, nil},
 		{"negated SourceAccount does not scope", []string{logs}, []string{`,"Condition":{"StringNotEquals":{"aws:SourceAccount":"444455556666"}}`},
 			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
+		{"IfExists source holds without the key", []string{logs}, []string{`,"Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"` + account + `"}}`},
+			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
+		{"source ARN of any account's distribution", []string{oac}, []string{`,"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::*:distribution/*"}}`},
+			securebucket.StatusFail, []string{`statement "OAC"`, "cloudfront.amazonaws.com"}},
+		{"distributions of the owner's account", []string{oac}, []string{`,"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::` + account + `:distribution/*"}}`},
+			securebucket.StatusPass, nil},
 		{"two services, two statements", []string{
 			`{"Sid":"Trail","Effect":"Allow","Principal":{"Service":["cloudtrail.amazonaws.com","config.amazonaws.com"]},"Action":"s3:PutObject","Resource":"arn:aws:s3:::%[1]s/AWSLogs/*"%[2]s}`,
 			`{"Sid":"Delivery","Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::%[1]s"%[2]s}`},
