@@ -122,6 +122,9 @@ func TestServeBucketCreatesSecureDistribution(t *testing.T) {
 	assert.True(t, policy.Equivalent(want, doc.Statements[0]))
 	assert.Equal(t, cloudfront.OACStatementSid, doc.Statements[0].Sid)
 	assertOnlyDistribution(t, doc, res.DistributionARN)
+	for _, f := range policy.ValidateDocument(doc, nil) {
+		assert.NotEqual(t, "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", f.Code, "the OAC grant is scoped to the distribution (S3Secure.ServicePrincipalScoped passes): %s", f)
+	}
 
 	bpa, err := e.s3c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(testBucket)})
 	require.NoError(t, err)

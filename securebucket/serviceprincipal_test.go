@@ -129,7 +129,7 @@ func TestAuditServicePrincipalScoped(t *testing.T) {
 	assert.Error(t, rep.Results[0].Err)
 }
 
-// TestServicePrincipalScopedAfterHarden: Harden's own statements pass the
+// TestServicePrincipalScopedAfterHarden: Harden's and Create's own statements pass the
 // control: the server access log delivery grant it merges into the log
 // target's policy carries aws:SourceArn and aws:SourceAccount, as AWS
 // documents it, so both the hardened bucket and its log target pass
@@ -143,10 +143,14 @@ func TestServicePrincipalScopedAfterHarden(t *testing.T) {
 	o.Logging = &securebucket.Logging{TargetBucket: "sp-logs", TargetPrefix: "sp-source/"}
 	_, err := securebucket.Harden(t.Context(), c, "sp-source", o)
 	require.NoError(t, err)
+	o.Logging.TargetPrefix = "sp-created/"
+	_, err = securebucket.Create(t.Context(), c, "sp-created", o)
+	require.NoError(t, err)
 	out, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("sp-logs")})
 	require.NoError(t, err)
 	require.Contains(t, aws.ToString(out.Policy), "logging.s3.amazonaws.com", "Harden granted log delivery in the target's policy")
-	for _, b := range []string{"sp-logs", "sp-source"} {
+	require.Contains(t, aws.ToString(out.Policy), "arn:aws:s3:::sp-created", "Create granted log delivery in the target's policy")
+	for _, b := range []string{"sp-logs", "sp-source", "sp-created"} {
 		rep, err := securebucket.Audit(t.Context(), c, b, &securebucket.AuditOptions{AccountID: account, Retry: fastRetry})
 		require.NoError(t, err)
 		r, ok := rep.Result(securebucket.ControlServicePrincipal)
