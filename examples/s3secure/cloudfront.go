@@ -138,6 +138,11 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 			g.fail(&hintError{err: err, hint: "harden the bucket first: s3secure harden -bucket " + *bucket})
 			return exitFindings
 		}
+		if errors.Is(err, cloudfront.ErrUnscopedCloudFrontAccess) {
+			// A decision for the user, like Block Public Access off: exit 1.
+			g.fail(&hintError{err: err, hint: "scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again"})
+			return exitFindings
+		}
 		return g.fail(err)
 	}
 	return exitOK

@@ -3,6 +3,9 @@ package main
 import (
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,4 +60,21 @@ func TestCloudFrontCommandUsage(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Empty(t, stdout, "refused before any step: no summary of nothing")
 	assert.Regexp(t, `(?i)invalid ?bucket ?name`, stderr)
+}
+
+// TestCloudFrontCommandUnscopedAccessIsADecision: a bucket policy that
+// already lets every distribution in (cloudfront.amazonaws.com without
+// aws:SourceArn) is refused before any write, and, like a bucket whose
+// Block Public Access is off, exits 1 with a hint: the decision is the
+// user's (README, exit codes).
+func TestCloudFrontCommandUnscopedAccessIsADecision(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("cf-unscoped", s3fake.StateAWSDefault))
+	_, err := a.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cf-unscoped"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"AnyDistribution","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::cf-unscoped/*"}]}`)})
+	require.NoError(t, err)
+	code, _, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "cloudfront", "-bucket", "cf-unscoped")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stderr, "AnyDistribution")
+	assert.Contains(t, stderr, "(hint: scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again)")
 }
