@@ -36,3 +36,10 @@ func TestCheckBucket(t *testing.T) {
 		assert.ErrorIs(t, checkBucket(bad), ErrInvalidBucket, bad)
 	}
 }
+
+// TestProbeActionsFromTheCatalog: the actions every probe asks about are
+// what policy's catalog says reading, writing, deleting and listing
+// objects need.
+func TestProbeActionsFromTheCatalog(t *testing.T) {
+	assert.ElementsMatch(t, []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}, probeActions)
+}

@@ -19,8 +19,10 @@ const probeDistributionID = "E0S3SECUREPROBE"
 var probeAccounts = []string{"999999999999", "999999999998"}
 
 // probeActions are asked about on every bucket resource besides the
-// statements' own actions: reading, writing and listing.
-var probeActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+// statements' own actions: the actions policy's catalog says reading,
+// writing, deleting and listing objects need (s3:GetObject, s3:PutObject,
+// s3:DeleteObject, s3:ListBucket).
+var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "DeleteObject", "ListObjectsV2")
 
 // cloudFrontProbe asks policy's evaluator whether a bucket policy lets a
 // given CloudFront distribution reach the bucket: requests from
