@@ -16,3 +16,18 @@ func ScanServerAccessLogBlocks(r io.Reader, file string, block int, copy bool, f
 	}
 	return sc.Stats(), sc.Err()
 }
+
+// ReadServerAccessLogLines reads r as ServerAccessLogScanner does, lines
+// without parsing them, and returns their total length: the reading's own
+// share of BenchmarkParseServerAccessLog.
+func ReadServerAccessLogLines(r io.Reader) int {
+	lr := lineReader{r: r, borrow: true}
+	n := 0
+	for {
+		s, _, _, err := lr.next()
+		n += len(s)
+		if err != nil {
+			return n
+		}
+	}
+}
