@@ -1,0 +1,76 @@
+// Package workerstest checks, in tests, that a public function's worker
+// panic reaches its caller: [Recovered] runs the call in a goroutine of
+// its own with a recover, as a caller would, and fails the test on a
+// deadlock; [NoneRunning] fails it if a goroutine of the function is
+// still running when the call has ended (a leak).
+package workerstest
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Timeout is how long a call may take before Recovered calls it a deadlock.
+const Timeout = 30 * time.Second
+
+// Recovered runs call in a new goroutine and returns what it panicked
+// with, or nil if it returned. It fails the test (FailNow) if call has not
+// ended within Timeout. Without panic propagation a worker's panic ends
+// the test binary instead, which fails the test as well.
+func Recovered(t testing.TB, call func()) any {
+	t.Helper()
+	got := make(chan any, 1)
+	go func() {
+		defer func() { got <- recover() }()
+		call()
+	}()
+	select {
+	case v := <-got:
+		return v
+	case <-time.After(Timeout):
+		t.Fatalf("the call has not ended after %v: deadlock", Timeout)
+		return nil
+	}
+}
+
+// NoneRunning fails the test if a goroutine is running code of fn. fn is
+// a function name as it appears in a stack trace
+// ("github.com/s3secure/s3secure/analyzer.AnalyzeAll"); the goroutines it
+// starts run fn.funcN closures, whose frames start with it. Call it right
+// after fn has returned or panicked: every goroutine fn started has
+// finished by then (their closures have returned), so it does not wait.
+func NoneRunning(t testing.TB, fn string) {
+	t.Helper()
+	if left := running(fn); len(left) > 0 {
+		t.Errorf("%d goroutine(s) of %s still running after the call:\n%s", len(left), fn, strings.Join(left, "\n\n"))
+	}
+}
+
+// running returns the stacks of the goroutines, other than the caller's,
+// with a frame of fn.
+func running(fn string) []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var out []string
+	for i, g := range strings.Split(string(buf), "\n\n") {
+		if i == 0 {
+			continue // this goroutine
+		}
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasPrefix(line, fn+"(") || strings.HasPrefix(line, fn+".") || strings.HasPrefix(line, fn+"[") {
+				out = append(out, g)
+				break
+			}
+		}
+	}
+	return out
+}
