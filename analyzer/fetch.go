@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/internal/setuperr"
+	"github.com/s3secure/s3secure/internal/workers"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -326,6 +327,12 @@ type BucketResult struct {
 // be reached): every other bucket would fail the same way, so AnalyzeAll
 // stops at once and returns that first error.
 //
+// Each bucket is analyzed in a goroutine of its own, which calls
+// opts.Progress. A panic there (in Progress, in the client, or a bug)
+// stops the run the same way, and once the buckets in flight have ended
+// AnalyzeAll panics with it in the caller's goroutine, returning nothing
+// (see "Panics" in the s3secure package documentation).
+//
 // Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
 // [*Error] when ListBuckets fails or a bucket fails with a setup problem;
 // ctx's error when it is cancelled.
@@ -380,17 +387,17 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	}
 	results := make([]BucketResult, len(names))
 	sem := make(chan struct{}, o.Concurrency)
-	var wg sync.WaitGroup
 	var progressMu sync.Mutex
 	done := 0
 	// A setup problem stops the run: every other bucket would fail the
-	// same way.
+	// same way. So does a panic, which Wait raises again here.
 	run, stop := context.WithCancel(ctx)
 	defer stop()
+	group := workers.New("analyzer.AnalyzeAll", stop)
 	var setupOnce sync.Once
 	var setupErr error
 	finish := func() ([]BucketResult, error) {
-		wg.Wait()
+		group.Wait()
 		if setupErr != nil {
 			return nil, setupErr
 		}
@@ -410,11 +417,9 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			<-sem
 			return finish()
 		}
-		wg.Add(1)
 		bo := o
 		bo.Region = regions[name]
-		go func() {
-			defer wg.Done()
+		group.Go(func() {
 			defer func() { <-sem }()
 			results[i].Findings, results[i].Err = AnalyzeBucket(run, client, name, &bo)
 			if setuperr.Is(results[i].Err) {
@@ -426,7 +431,7 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 				done++
 				o.Progress(Progress{Done: done, Total: len(names), Bucket: name, Err: results[i].Err})
 			}
-		}()
+		})
 	}
 	return finish()
 }
