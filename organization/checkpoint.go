@@ -14,6 +14,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"time"
 )
 
 // The checkpoint file (Options.Checkpoint) is JSON lines, append-only:
@@ -42,6 +43,13 @@ import (
 //
 // Format 1 (no "file", no MACs) is written and read only with
 // Options.InsecureUnsignedCheckpoint.
+//
+// A MAC says who wrote a result, not when: every result's "time" (when the
+// account finished) is inside the bytes its MAC covers, and a checkpoint
+// holding one older than Options.CheckpointMaxAge, or dated more than
+// MaxCheckpointClockSkew after the run's clock, is refused whole (see
+// [CheckpointStaleError]), after every line verified and before anything
+// is cut or appended.
 
 const (
 	formatUnsigned = 1
@@ -129,6 +137,61 @@ func (e *CheckpointIntegrityError) Unwrap() []error {
 	return []error{ErrCheckpointIntegrity, ErrCheckpoint}
 }
 
+// CheckpointStaleError means a checkpoint holds a result that must not be
+// replayed as current: it finished more than MaxAge (Options.CheckpointMaxAge)
+// before the run started, or more than MaxCheckpointClockSkew after it
+// (its writer's clock was ahead, or forged: such a result would take that
+// much longer to go stale, or never would). A checkpoint resumes one
+// interrupted run; a result that old belongs to another audit (an earlier
+// checkpoint left behind, or swapped in: every line of it verifies), so
+// the whole checkpoint is refused, before any request, rather than only
+// those accounts audited again: the run does not mix verdicts of two
+// audits, and whoever can write the file learns nothing from which
+// accounts a run would audit again. The file is left as it is. It matches
+// [ErrCheckpointStale] and [ErrCheckpoint], not [ErrCheckpointIntegrity]:
+// the checkpoint verified.
+type CheckpointStaleError struct {
+	Path string
+	// Line is the 1-based line of the first such result; Account its
+	// account id.
+	Line    int
+	Account string
+	// Finished is the result's Time (zero: the line does not say, which
+	// only an unsigned checkpoint can); Now is the run's clock when it
+	// opened the checkpoint; MaxAge the run's CheckpointMaxAge.
+	Finished, Now time.Time
+	MaxAge        time.Duration
+}
+
+func (e *CheckpointStaleError) Error() string {
+	where := fmt.Sprintf("line %d (account %s)", e.Line, e.Account)
+	var why, or string
+	switch {
+	case e.Finished.IsZero():
+		why = where + " does not say when it finished"
+	case e.Finished.After(e.Now):
+		why = fmt.Sprintf("%s finished at %s, %v after this run's clock (more than %v of clock skew): its writer's clock was ahead, "+
+			"and such a result would not go stale for that long", where, e.Finished.UTC().Format(time.RFC3339),
+			e.Finished.Sub(e.Now).Round(time.Millisecond), MaxCheckpointClockSkew)
+		or = " (and check both machines' clocks)"
+	default:
+		why = fmt.Sprintf("%s finished at %s, %v before this run, more than CheckpointMaxAge %v: resumed, the run would report "+
+			"it as current", where, e.Finished.UTC().Format(time.RFC3339), e.Now.Sub(e.Finished).Round(time.Millisecond), e.MaxAge)
+		or = ", or set a longer CheckpointMaxAge to report results that old as current"
+	}
+	return fmt.Sprintf("organization: checkpoint %s is stale: %s; it was left as it is: audit without it (delete it, or give "+
+		"another file) to read every account again%s", e.Path, why, or)
+}
+
+func (e *CheckpointStaleError) Unwrap() []error { return []error{ErrCheckpointStale, ErrCheckpoint} }
+
+// freshness is what a run accepts of a checkpoint's results: finished at
+// most maxAge before now, and at most MaxCheckpointClockSkew after it.
+type freshness struct {
+	now    time.Time
+	maxAge time.Duration
+}
+
 // unsignedError refuses a checkpoint without MACs; it matches
 // [ErrCheckpointUnsigned] and [ErrCheckpoint].
 type unsignedError struct{ path string }
@@ -146,10 +209,11 @@ func (e *unsignedError) Unwrap() []error { return []error{ErrCheckpointUnsigned,
 // when it is emitted, so a resumed run does not hold every earlier result
 // in memory).
 type checkpoint struct {
-	path string
-	run  string
-	key  []byte // nil: format 1, unsigned
-	file string // format 2: the file's random id
+	path  string
+	run   string
+	key   []byte // nil: format 1, unsigned
+	file  string // format 2: the file's random id
+	fresh freshness
 
 	mu    sync.Mutex
 	f     *os.File
@@ -165,12 +229,13 @@ type loc struct {
 // openCheckpoint opens (or creates) path for a run whose options have the
 // fingerprint run. With a key, a new file is signed and an existing one
 // must verify; an unsigned one is used only when insecure allows it.
-func openCheckpoint(path, run string, key []byte, insecure bool) (*checkpoint, error) {
+// Every result in it must be as fresh as fresh says.
+func openCheckpoint(path, run string, key []byte, insecure bool, fresh freshness) (*checkpoint, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("organization: checkpoint: %w", err)
 	}
-	c := &checkpoint{path: path, run: run, f: f, lines: map[string]loc{}}
+	c := &checkpoint{path: path, run: run, f: f, lines: map[string]loc{}, fresh: fresh}
 	if len(key) > 0 {
 		c.key = bytes.Clone(key)
 	}
@@ -187,12 +252,15 @@ func (c *checkpoint) integrity(line int, reason string) error {
 
 // load reads the file, verifies what it holds, cuts a torn last line off
 // and positions the file for appending; an empty file (or one whose header
-// is torn) gets a new header.
+// is torn) gets a new header. A file with a stale result is refused once
+// every line verified (an altered line is the graver news), and left as
+// it is.
 func (c *checkpoint) load(insecure bool) error {
 	r := bufio.NewReaderSize(c.f, 1<<16)
 	var off, good int64
 	n := 0
 	format := 0
+	var stale error
 	for {
 		line, err := r.ReadBytes('\n')
 		if len(line) == 0 && errors.Is(err, io.EOF) {
@@ -217,18 +285,24 @@ func (c *checkpoint) load(insecure bool) error {
 				return err
 			}
 		} else {
-			id, ok, err := c.verify(line, n, format)
+			id, finished, ok, err := c.verify(line, n, format)
 			if err != nil {
 				return err
 			}
 			if !ok {
 				break // format 1: torn by a crash, cut off from here
 			}
+			if stale == nil {
+				stale = c.check(n, id, finished)
+			}
 			c.lines[id] = loc{off: off, n: int64(len(line)), line: n}
 		}
 		off += int64(len(line))
 		good = off
 		c.count = n
+	}
+	if stale != nil {
+		return stale
 	}
 	if good == 0 {
 		format = formatUnsigned
@@ -304,18 +378,19 @@ func (c *checkpoint) header(line []byte, insecure bool) (int, error) {
 	return h.Version, nil
 }
 
-// verify checks result line n and returns its account id. ok is false for
-// a format 1 line that does not parse (torn); a format 2 line that does
-// not verify is an error.
-func (c *checkpoint) verify(line []byte, n, format int) (id string, ok bool, err error) {
+// verify checks result line n and returns its account id and when it
+// finished (zero when a format 1 line does not say). ok is false for a
+// format 1 line that does not parse (torn); a format 2 line that does not
+// verify is an error.
+func (c *checkpoint) verify(line []byte, n, format int) (id string, finished time.Time, ok bool, err error) {
 	raw := line
 	if format == formatSigned {
 		var sl signedLine
 		if json.Unmarshal(line, &sl) != nil || len(sl.Result) == 0 {
-			return "", false, c.integrity(n, "not a signed result")
+			return "", time.Time{}, false, c.integrity(n, "not a signed result")
 		}
 		if !hmac.Equal([]byte(sl.MAC), []byte(c.mac(c.run, macResult, sl.Result))) {
-			return "", false, c.integrity(n, "its MAC does not match: the result was altered, forged or copied from another checkpoint")
+			return "", time.Time{}, false, c.integrity(n, "its MAC does not match: the result was altered, forged or copied from another checkpoint")
 		}
 		raw = sl.Result
 	}
@@ -323,14 +398,32 @@ func (c *checkpoint) verify(line []byte, n, format int) (id string, ok bool, err
 		Account struct {
 			ID string `json:"id"`
 		} `json:"account"`
+		Time json.RawMessage `json:"time"`
 	}
 	if json.Unmarshal(raw, &rec) != nil || rec.Account.ID == "" {
 		if format == formatSigned {
-			return "", false, c.integrity(n, "a signed result without an account") // not written by us, whoever holds the key
+			return "", time.Time{}, false, c.integrity(n, "a signed result without an account") // not written by us, whoever holds the key
 		}
-		return "", false, nil
+		return "", time.Time{}, false, nil
 	}
-	return rec.Account.ID, true, nil
+	if len(rec.Time) > 0 && json.Unmarshal(rec.Time, &finished) != nil {
+		finished = time.Time{}
+	}
+	if finished.IsZero() && format == formatSigned {
+		return "", time.Time{}, false, c.integrity(n, "a signed result without the time it finished") // not written by us either
+	}
+	return rec.Account.ID, finished, true, nil
+}
+
+// check refuses the result of line n unless it finished at most
+// c.fresh.maxAge before the run's clock and at most
+// MaxCheckpointClockSkew after it; exactly at either limit is accepted.
+func (c *checkpoint) check(n int, id string, finished time.Time) error {
+	now := c.fresh.now
+	if finished.IsZero() || now.Sub(finished) > c.fresh.maxAge || finished.Sub(now) > MaxCheckpointClockSkew {
+		return &CheckpointStaleError{Path: c.path, Line: n, Account: id, Finished: finished, Now: now, MaxAge: c.fresh.maxAge}
+	}
+	return nil
 }
 
 // mac is the hex HMAC-SHA256, under the key, of the domain, the run's
@@ -371,7 +464,7 @@ func (c *checkpoint) read(id string, v any) error {
 	if c.key != nil {
 		format = formatSigned
 	}
-	got, ok, err := c.verify(b, l.line, format)
+	got, finished, ok, err := c.verify(b, l.line, format)
 	if err != nil {
 		return err
 	}
@@ -380,6 +473,9 @@ func (c *checkpoint) read(id string, v any) error {
 			return c.integrity(l.line, "it changed since the checkpoint was opened")
 		}
 		return fmt.Errorf("%w: %s: line %d changed since the checkpoint was opened", ErrCheckpoint, c.path, l.line)
+	}
+	if err := c.check(l.line, id, finished); err != nil {
+		return err // an unsigned line rewritten since; a signed one is the bytes checked when opened
 	}
 	if format == formatSigned {
 		var sl signedLine

@@ -18,13 +18,18 @@ import (
 // result, as Audit does before emitting it). Seeds: two checkpoints of the
 // same options and key (two files, two ids) written by the checkpoint
 // writer with the results of a real audit of the fixture's organization
-// through the fakes, and tampered shapes (as in TestCheckpointIntegrity)
-// built from them. For any input it must not panic, and either
+// through the fakes, tampered shapes (as in TestCheckpointIntegrity)
+// built from them, and two more of the same options and key whose results
+// are too old and dated in the future for a run started at resumeAt. For
+// any input it must not panic, and either
 //   - refuse with an error of the ErrCheckpoint family that does not hold
 //     the key, leaving the file byte for byte as it was, or
 //   - resume results that are all, byte for byte, ones a single one of the
-//     two files holds for that same account (nothing forged, altered,
-//     moved between accounts or mixed between files is ever accepted),
+//     files holds for that same account (nothing forged, altered, moved
+//     between accounts or mixed between files is ever accepted), each
+//     finished within the default CheckpointMaxAge before resumeAt and
+//     MaxCheckpointClockSkew after (nothing stale or dated further in the
+//     future is ever accepted),
 //     having cut at most a torn last line (no newline) off the file, and
 //     written a new header only where nothing else was left.
 func FuzzCheckpoint(f *testing.F) {
@@ -44,14 +49,25 @@ func FuzzCheckpoint(f *testing.F) {
 	}
 	run := organization.AuditFingerprint(opts)
 	dir := f.TempDir()
+	resumeAt := time.Date(2026, 3, 14, 17, 0, 0, 0, time.UTC)
 	var runs []map[string]string // per file written: account id → result as written
 	var files [][]string
-	for i, id := range []string{strings.Repeat("a1", 16), strings.Repeat("b2", 16)} {
+	for i, id := range []string{strings.Repeat("a1", 16), strings.Repeat("b2", 16), strings.Repeat("c3", 16), strings.Repeat("d4", 16)} {
 		for j, r := range reports { // each file's results differ (in Time)
 			r.Time = time.Date(2026, 3, 14, 15+i, 9, 26, j*1e6, time.UTC)
+			switch i {
+			case 2: // the first exactly as old as accepted, the second a millisecond older
+				r.Time = resumeAt.Add(-organization.DefaultCheckpointMaxAge - time.Duration(j)*time.Millisecond)
+			case 3: // the first exactly as far ahead as accepted, the second a millisecond further
+				r.Time = resumeAt.Add(organization.MaxCheckpointClockSkew + time.Duration(j)*time.Millisecond)
+			}
 		}
 		cp := filepath.Join(dir, id)
-		if err := organization.WriteCheckpoint(cp, run, testKey, id, reports[:3-i]); err != nil {
+		n := 3 - i
+		if i >= 2 {
+			n = 2
+		}
+		if err := organization.WriteCheckpoint(cp, run, testKey, id, reports[:n]); err != nil {
 			f.Fatal(err)
 		}
 		data, err := os.ReadFile(cp)
@@ -75,13 +91,13 @@ func FuzzCheckpoint(f *testing.F) {
 			}
 			written[acct.Account.ID] = string(sl.Result)
 		}
-		if len(written) != 3-i {
-			f.Fatalf("%d results written, want %d", len(written), 3-i)
+		if len(written) != n {
+			f.Fatalf("%d results written, want %d", len(written), n)
 		}
 		runs = append(runs, written)
 		files = append(files, ls)
 	}
-	a, b := files[0], files[1]
+	a, b, stale, future := files[0], files[1], files[2], files[3]
 	join := func(ls ...string) []byte { return []byte(strings.Join(ls, "")) }
 	f.Add(join(a...))
 	f.Add(join(b...))
@@ -93,6 +109,10 @@ func FuzzCheckpoint(f *testing.F) {
 	f.Add(join(append([]string{b[0]}, a[1:]...)...))                  // another file's header
 	f.Add(join(a[0], a[2], a[1], a[2]))                               // reordered, repeated
 	f.Add([]byte(`{"s3secure_checkpoint":1,"run":"` + run + `"}` + "\n" + strings.Join(strings.Split(runs[0][acctGood], "\n"), "") + "\n"))
+	f.Add(join(stale...))
+	f.Add(join(future...))
+	f.Add(join(stale[:2]...)) // its first result alone: as old as accepted
+	f.Add(join(future[:2]...))
 	f.Add([]byte(nil))
 	f.Add([]byte(`{"s3secure_checkpoint":`))
 
@@ -101,7 +121,7 @@ func FuzzCheckpoint(f *testing.F) {
 		if err := os.WriteFile(cp, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		got, err := organization.ResumeCheckpoint(cp, run, testKey)
+		got, err := organization.ResumeCheckpoint(cp, run, testKey, resumeAt)
 		after, rerr := os.ReadFile(cp)
 		if rerr != nil {
 			t.Fatal(rerr)
@@ -139,6 +159,15 @@ func FuzzCheckpoint(f *testing.F) {
 		}
 		if from < 0 {
 			t.Fatalf("resumed results no single real run wrote: %q", got)
+		}
+		for id, res := range got {
+			var r struct {
+				Time time.Time `json:"time"`
+			}
+			if err := json.Unmarshal(res, &r); err != nil || resumeAt.Sub(r.Time) > organization.DefaultCheckpointMaxAge ||
+				r.Time.Sub(resumeAt) > organization.MaxCheckpointClockSkew {
+				t.Fatalf("account %s resumed, finished at %v: not within the window of a run at %v (%v)", id, r.Time, resumeAt, err)
+			}
 		}
 		// Only a torn last line is cut; a new header only in an emptied file.
 		good := bytes.LastIndexByte(data, '\n') + 1

@@ -33,4 +33,18 @@ const (
 	// 256 bits, HMAC-SHA256's own strength, so the MACs in a checkpoint
 	// that an attacker can read do not let them guess the key.
 	MinCheckpointKeyLen = 32
+	// DefaultCheckpointMaxAge is how old a checkpoint's results may be for
+	// a run to resume it (Options.CheckpointMaxAge): a checkpoint resumes
+	// an interrupted run, the same day, and a day is as old as AWS
+	// Security Hub lets its own periodic checks of these controls get
+	// ("Periodic security checks run automatically within 12 or 24 hours
+	// after the most recent run"). A result older than that belongs to an
+	// earlier audit, not to this one.
+	DefaultCheckpointMaxAge = 24 * time.Hour
+	// MaxCheckpointClockSkew is how far in the future of the run's clock a
+	// checkpoint's result may be dated: the machines that write and resume
+	// a checkpoint keep their clocks within seconds of each other (NTP),
+	// and a result dated further ahead would take that much longer to grow
+	// older than the window (one dated years ahead, never).
+	MaxCheckpointClockSkew = 5 * time.Minute
 )

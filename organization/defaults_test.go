@@ -19,6 +19,8 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, time.Hour, organization.DefaultSessionDuration)
 	assert.Equal(t, 5*time.Minute, organization.DefaultSessionRenewal)
 	assert.Equal(t, 32, organization.MinCheckpointKeyLen)
+	assert.Equal(t, 24*time.Hour, organization.DefaultCheckpointMaxAge)
+	assert.Equal(t, 5*time.Minute, organization.MaxCheckpointClockSkew)
 }
 
 // ExampleParseShard splits an organization in four; each account is in

@@ -53,8 +53,10 @@
 // appended to the file as one JSON line and the file is fsync'd; a rerun
 // with the same options replays those results, in order, and audits only
 // the other accounts, so its output is the output of an uninterrupted run.
-// A checkpoint written with other options is refused ([ErrCheckpoint]).
-// A checkpoint needs Options.CheckpointKey (see "Checkpoint integrity").
+// A checkpoint written with other options is refused ([ErrCheckpoint]),
+// and so is one with a result older than Options.CheckpointMaxAge, 24
+// hours by default ([ErrCheckpointStale]). A checkpoint needs
+// Options.CheckpointKey (see "Checkpoint integrity").
 // Options.Shard ([ParseShard] "I/N") keeps the accounts whose id hashes to
 // I modulo N: N runs with 0/N … N-1/N cover every account exactly once,
 // and their outputs concatenate.
@@ -87,14 +89,33 @@
 // An authentic checkpoint written with a different key or options is not
 // resumed.
 //
-// What a MAC does not give: freshness. A complete earlier checkpoint of
-// the same options and key verifies, and replays results as old as their
-// [Result].Time. Use a new key (or check Time) for each audit whose
-// results must be current, delete the checkpoint once its run completed,
-// and keep the key where the checkpoint's writers cannot read it: a key
-// stored beside the checkpoint, or generated per run and written next to
-// it, is not integrity. The key is never written to the file, and never
-// appears in errors or output ([CheckpointKey] prints as <redacted>).
+// What a MAC does not give: freshness. An earlier checkpoint of the same
+// options and key verifies: last month's, when every account passed,
+// copied over today's would have a resumed run report PASS for accounts
+// that have failed since, and a checkpoint left behind a week ago would
+// mix last week's verdicts with today's. So each result's [Result].Time
+// (when its account finished, inside the bytes its MAC covers: who cannot
+// read the key cannot make a result look newer) is checked against the
+// run's clock (Options.Now) when the run starts: a checkpoint holding a
+// result that finished more than Options.CheckpointMaxAge before
+// (DefaultCheckpointMaxAge, 24 hours, when zero), or more than
+// MaxCheckpointClockSkew after (a writer's clock that was ahead, whose
+// results would take that much longer to go stale), is refused whole,
+// before any request and after every line verified, with a
+// [*CheckpointStaleError] ([ErrCheckpointStale]), and left as it is.
+// Whole, rather than those accounts audited again: a checkpoint resumes
+// one interrupted run, and a result older than the window is another
+// audit's, so the file is not the one expected, which the operator must
+// hear of; a run does not mix two audits' verdicts; and the accounts a
+// run would audit again tell whoever wrote the file nothing. Within the
+// window, what a checkpoint replays is the verdict of when it was written;
+// a longer Options.CheckpointMaxAge is the explicit choice to report
+// older results as current, a shorter one is stricter. Delete the
+// checkpoint once its run completed, and keep the key where the
+// checkpoint's writers cannot read it: a key stored beside the
+// checkpoint, or generated per run and written next to it, is not
+// integrity. The key is never written to the file, and never appears in
+// errors or output ([CheckpointKey] prints as <redacted>).
 //
 // The zero value refuses: Options.Checkpoint without Options.CheckpointKey
 // is [ErrInvalidOptions], and a checkpoint without MACs (written before
@@ -118,13 +139,18 @@
 //   - A checkpoint is resumed only when every line verifies with
 //     Options.CheckpointKey (HMAC-SHA256); without a key there is no
 //     checkpoint. Opt-out: Options.InsecureUnsignedCheckpoint.
+//   - A checkpoint is resumed only when none of its results is older than
+//     DefaultCheckpointMaxAge (24 hours) or dated in the future; a longer
+//     Options.CheckpointMaxAge is the explicit choice of older results.
 //
 // # Errors
 //
 // [ErrInvalidOptions] before any request; [ErrCheckpoint] for a
 // checkpoint that cannot be used, before any request: among them
 // [ErrCheckpointIntegrity] ([*CheckpointIntegrityError]) for one that does
-// not verify and [ErrCheckpointUnsigned] for one without MACs; the SDK's error, wrapped once, when the
+// not verify, [ErrCheckpointUnsigned] for one without MACs and
+// [ErrCheckpointStale] ([*CheckpointStaleError]) for one with a result
+// too old or dated in the future; the SDK's error, wrapped once, when the
 // caller's identity or the account list cannot be read (for example
 // AccessDeniedException from a member account); ctx's error when ctx
 // ends, with the [Summary] of what was emitted. Per-account failures are

@@ -1,6 +1,9 @@
 package organization
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // WriteCheckpoint writes a new signed checkpoint at path, with the file
 // id fileID, for a run whose options have the fingerprint run, holding
@@ -10,7 +13,7 @@ import "encoding/json"
 func WriteCheckpoint(path, run string, key []byte, fileID string, results []*Report) error {
 	defer func(old func() (string, error)) { newFileID = old }(newFileID)
 	newFileID = func() (string, error) { return fileID, nil }
-	c, err := openCheckpoint(path, run, key, false)
+	c, err := openCheckpoint(path, run, key, false, freshness{now: time.Now(), maxAge: DefaultCheckpointMaxAge})
 	if err != nil {
 		return err
 	}
@@ -29,12 +32,12 @@ func AuditFingerprint(o *Options) string { return o.fingerprint("audit") }
 
 // ResumeCheckpoint opens the checkpoint at path as a run whose options
 // have the fingerprint run and whose CheckpointKey is key would (without
-// InsecureUnsignedCheckpoint), and reads back every account's result as
-// that run does before emitting it: it returns, by account id, the bytes
-// each read gave. It is FuzzCheckpoint's way in, with no request per
-// input.
-func ResumeCheckpoint(path, run string, key []byte) (map[string]json.RawMessage, error) {
-	c, err := openCheckpoint(path, run, key, false)
+// InsecureUnsignedCheckpoint, with the default CheckpointMaxAge), started
+// at now, and reads back every account's result as that run does before
+// emitting it: it returns, by account id, the bytes each read gave. It is
+// FuzzCheckpoint's way in, with no request per input.
+func ResumeCheckpoint(path, run string, key []byte, now time.Time) (map[string]json.RawMessage, error) {
+	c, err := openCheckpoint(path, run, key, false, freshness{now: now, maxAge: DefaultCheckpointMaxAge})
 	if err != nil {
 		return nil, err
 	}

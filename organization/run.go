@@ -61,6 +61,11 @@ var (
 	// with InsecureUnsignedCheckpoint, or before checkpoints were signed)
 	// and Options.InsecureUnsignedCheckpoint is not set.
 	ErrCheckpointUnsigned = errors.New("organization: checkpoint is not signed")
+	// ErrCheckpointStale means the checkpoint holds a result too old to
+	// be replayed as current (older than Options.CheckpointMaxAge) or
+	// dated in the future of the run's clock (beyond
+	// MaxCheckpointClockSkew). See [*CheckpointStaleError].
+	ErrCheckpointStale = errors.New("organization: checkpoint is stale")
 )
 
 // Status says what became of an account.
@@ -208,6 +213,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: shard %d/%d", ErrInvalidOptions, o.Shard.Index, o.Shard.Count)
 	case o.ThrottleBackoff < 0 || o.MaxThrottleBackoff < 0:
 		return fmt.Errorf("%w: backoffs must not be negative", ErrInvalidOptions)
+	case o.CheckpointMaxAge < 0:
+		return fmt.Errorf("%w: CheckpointMaxAge %v is negative: 0 means %v", ErrInvalidOptions, o.CheckpointMaxAge, DefaultCheckpointMaxAge)
 	case len(o.CheckpointKey) > 0 && len(o.CheckpointKey) < MinCheckpointKeyLen:
 		return fmt.Errorf("%w: CheckpointKey is %d bytes: use %d random bytes or more (for example openssl rand -hex 32)",
 			ErrInvalidOptions, len(o.CheckpointKey), MinCheckpointKeyLen)
@@ -243,6 +250,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxThrottleBackoff < o.ThrottleBackoff {
 		o.MaxThrottleBackoff = o.ThrottleBackoff
+	}
+	if o.CheckpointMaxAge == 0 {
+		o.CheckpointMaxAge = DefaultCheckpointMaxAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return o
 }
@@ -298,11 +311,14 @@ func (o *Options) fingerprint(work string) string {
 // With Options.Checkpoint, each finished account's result is appended to
 // the file (signed with Options.CheckpointKey, fsync'd) when it finishes;
 // a later run with the same options and key emits the recorded results,
-// each verified, without auditing those accounts again.
+// each verified, without auditing those accounts again, when none is older
+// than Options.CheckpointMaxAge (24 hours by default).
 //
 // Errors: [ErrInvalidOptions] before any request; ErrCheckpoint before
 // any request (ErrCheckpointIntegrity for a checkpoint that does not
-// verify, ErrCheckpointUnsigned for one without MACs), or when a recorded
+// verify, ErrCheckpointUnsigned for one without MACs,
+// ErrCheckpointStale for one with a result too old, or dated in the
+// future), or when a recorded
 // result no longer verifies as it is emitted; the
 // caller's identity or the account listing failing (the SDK error,
 // wrapped once); an emit error; ctx's error when ctx ends, with the
@@ -326,7 +342,8 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 	var cp *checkpoint
 	if o.Checkpoint != "" {
 		var err error
-		if cp, err = openCheckpoint(o.Checkpoint, o.fingerprint(work.Name), o.CheckpointKey, o.InsecureUnsignedCheckpoint); err != nil {
+		fresh := freshness{now: o.Now(), maxAge: o.CheckpointMaxAge}
+		if cp, err = openCheckpoint(o.Checkpoint, o.fingerprint(work.Name), o.CheckpointKey, o.InsecureUnsignedCheckpoint, fresh); err != nil {
 			return nil, err
 		}
 		defer cp.close()
@@ -566,7 +583,7 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 		if err := ctx.Err(); err != nil {
 			return nil, err // interrupted: not recorded, audited again on resume
 		}
-		res.Time = time.Now().UTC().Truncate(time.Millisecond)
+		res.Time = r.o.Now().UTC().Truncate(time.Millisecond)
 		if res.Rows == nil {
 			res.Rows = []R{}
 		}
