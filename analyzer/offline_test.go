@@ -493,6 +493,14 @@ func TestAnalyzeDenyOfRequestShape(t *testing.T) {
 		"IfExists encryption":        `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`,
 		"bucket-owner-full-control":  `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}`,
 		"both":                       `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"Null":{"s3:x-amz-server-side-encryption":"true"}}}`,
+		// A positive operator that holds when the key is absent (…IfExists,
+		// ForAllValues:) denies the probe that leaves the header out, but
+		// not a caller that sends another value.
+		"StringEqualsIfExists encryption":   `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEqualsIfExists":{"s3:x-amz-server-side-encryption":"AES256"}}}`,
+		"StringLikeIfExists storage class":  `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringLikeIfExists":{"s3:x-amz-storage-class":"STANDARD*"}}}`,
+		"DateLessThanIfExists retention":    `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"DateLessThanIfExists":{"s3:object-lock-retain-until-date":"2030-01-01T00:00:00Z"}}}`,
+		"ForAllValues:StringEquals tags":    `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"ForAllValues:StringEquals":{"s3:RequestObjectTagKeys":["team"]}}}`,
+		"ForAllValues:StringNotEquals tags": `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"ForAllValues:StringNotEquals":{"s3:RequestObjectTagKeys":["team","owner"]}}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := analyzer.Analyze(state(stmts(grant, deny)), nil)
@@ -502,6 +510,21 @@ func TestAnalyzeDenyOfRequestShape(t *testing.T) {
 			assert.Equal(t, []string{"s3:PutObject"}, got[0].Actions)
 		})
 	}
+	t.Run("a numeric limit the caller stays under", func(t *testing.T) {
+		// Anyone lists the bucket with max-keys of 100 or less.
+		got, err := analyzer.Analyze(state(stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt","Condition":{"NumericGreaterThanIfExists":{"s3:max-keys":"100"}}}`)), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		assert.Equal(t, []string{"s3:ListBucket"}, got[0].Actions)
+	})
+	t.Run("a deny no request value escapes still holds", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt","Condition":{"StringLikeIfExists":{"s3:prefix":"*"}}}`)), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
 	t.Run("a deny on who the caller is still holds", func(t *testing.T) {
 		got, err := analyzer.Analyze(state(stmts(publicReadBkt,
 			`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:PrincipalServiceName":"cloudtrail.amazonaws.com"}}}`)), nil)

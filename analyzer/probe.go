@@ -503,11 +503,12 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 // statement st: for a limiting key the Deny negates (StringNotEquals
 // aws:PrincipalOrgID, …IfExists too), one of the values it spares, also
 // recorded in extra as the limit it is; for a key the caller chooses
-// (Null "true", a negated operator, or Bool), a value that satisfies it.
-// Keys about who the caller is or where the request comes from that are
-// not limiting keys are not the caller's choice and are left alone, but
-// for its own principal's tags and MFA. It reports whether it set
-// anything.
+// (Null "true", a negated operator, or Bool), a value that satisfies it,
+// and under any other operator (StringEqualsIfExists, ForAllValues:…) a
+// value for which the condition does not hold ([escapeValue]). Keys about
+// who the caller is or where the request comes from that are not limiting
+// keys are not the caller's choice and are left alone, but for its own
+// principal's tags and MFA. It reports whether it set anything.
 func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
 	changed := false
 	for _, b := range st.Condition {
@@ -535,12 +536,51 @@ func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]stri
 				// refuses one without).
 				ctx.Set(e.Key, strconv.FormatBool(!strings.EqualFold(vs[0], "true")))
 			default:
-				continue
+				// Any other operator on a key the caller chooses, one
+				// that holds when the key is absent among them
+				// (StringEqualsIfExists, NumericGreaterThanIfExists,
+				// ForAllValues:StringEquals): the caller sends a value
+				// it does not hold for, when there is one.
+				v, ok := escapeValue(b.Operator, e, ctx)
+				if !ok {
+					continue
+				}
+				ctx.Set(e.Key, v)
 			}
 			changed = true
 		}
 	}
 	return changed
+}
+
+// escapeValue returns a value of the caller-chosen key of entry e for
+// which the condition e (under operator op) does not hold in ctx, and
+// whether one was found. The policy package's evaluator decides each
+// candidate, so that the operator is read as every probe reads it. The
+// candidates are a value no pattern names, each of the entry's own values
+// (a ForAllValues:StringNotEquals fails on one of them), and numbers,
+// dates and booleans at either end.
+func escapeValue(op string, e policy.ConditionEntry, ctx *policy.Context) (string, bool) {
+	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
+		Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*"),
+		Condition: policy.Condition{{Operator: op, Entries: []policy.ConditionEntry{e}}},
+	}}})
+	if err != nil {
+		return "", false
+	}
+	candidates := []string{"s3secure-probe"}
+	for _, v := range e.Strings() {
+		candidates = append(candidates, sample(e.Key, v))
+	}
+	candidates = append(candidates, "0", "-1000000000000", "1000000000000", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "true", "false")
+	for _, v := range candidates {
+		r := policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::s3secure-probe/s3secure-probe", Context: cloneContext(ctx)}
+		r.Context.Set(e.Key, v)
+		if !c.Decide(&r).Allowed() {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // satisfyDelegation re-tries a request through an access point that the
