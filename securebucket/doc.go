@@ -59,7 +59,8 @@
 // never suspended, Block Public Access settings are never turned off, and
 // fields it does not manage (Bucket Key, BlockedEncryptionTypes, the
 // lifecycle's TransitionDefaultMinimumObjectSize, the server access log key
-// format) are carried through the whole-replace PUTs (see [Writes]). An
+// format, Object Lock's default event hold) are carried through the
+// whole-replace PUTs (see [Writes]). An
 // infrastructure-as-code tool that owns the bucket policy or lifecycle
 // configuration (Terraform, CloudFormation, CDK) will remove merged
 // additions on its next apply: add them there too.

@@ -94,6 +94,12 @@ func (h *hardener) decideObjectLock(cur *types.ObjectLockConfiguration) decision
 		}
 		wantRule = &types.ObjectLockRule{DefaultRetention: dr}
 	}
+	// PutObjectLockConfiguration replaces the whole configuration: a
+	// default event hold read is written back beside the retention.
+	var hold *types.EventHoldDuration
+	if on {
+		hold = defaultEventHold(cur)
+	}
 	enabledDetail := "Object Lock is enabled (" + describeRetention(curRet) + ")"
 	switch {
 	case on && wantRule == nil:
@@ -110,11 +116,33 @@ func (h *hardener) decideObjectLock(cur *types.ObjectLockConfiguration) decision
 	}
 	if wantRule != nil {
 		what += " with default retention " + describeRetention(wantRule.DefaultRetention)
+		if hold != nil {
+			dr := *wantRule.DefaultRetention
+			dr.DefaultEventHold = &types.EventHoldDuration{Days: hold.Days, Years: hold.Years}
+			wantRule = &types.ObjectLockRule{DefaultRetention: &dr}
+			what += ", keeping the default event hold of " + describePeriod(hold.Days, hold.Years)
+		}
 	}
 	return decision[*types.ObjectLockConfiguration]{
 		next: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled, Rule: wantRule},
 		what: []string{what},
 	}
+}
+
+// defaultEventHold returns c's default event hold duration, or nil. A
+// rule may hold one beside a default retention or alone ("You can set one
+// or both", ObjectLockRule in the AWS SDKs' S3 reference): "When
+// configured, new objects will automatically have an event hold enabled
+// with this duration" (S3 API reference, DefaultRetention).
+func defaultEventHold(c *types.ObjectLockConfiguration) *types.EventHoldDuration {
+	if c == nil || c.Rule == nil || c.Rule.DefaultRetention == nil {
+		return nil
+	}
+	h := c.Rule.DefaultRetention.DefaultEventHold
+	if h == nil || aws.ToInt32(h.Days)+aws.ToInt32(h.Years) == 0 {
+		return nil
+	}
+	return h
 }
 
 func objectLockFP(c *types.ObjectLockConfiguration) string {
@@ -128,18 +156,27 @@ func objectLockFP(c *types.ObjectLockConfiguration) string {
 	if r == nil {
 		return string(c.ObjectLockEnabled)
 	}
-	return fmt.Sprintf("%s/%s/%d/%d", c.ObjectLockEnabled, r.Mode, aws.ToInt32(r.Days), aws.ToInt32(r.Years))
+	fp := fmt.Sprintf("%s/%s/%d/%d", c.ObjectLockEnabled, r.Mode, aws.ToInt32(r.Days), aws.ToInt32(r.Years))
+	if h := defaultEventHold(c); h != nil {
+		fp += fmt.Sprintf("/hold/%d/%d", aws.ToInt32(h.Days), aws.ToInt32(h.Years))
+	}
+	return fp
 }
 
 func describeRetention(r *types.DefaultRetention) string {
 	if r == nil || r.Mode == "" {
 		return "no default retention"
 	}
+	return string(r.Mode) + " for " + describePeriod(r.Days, r.Years)
+}
+
+// describePeriod says a period given in days or years.
+func describePeriod(days, years *int32) string {
 	// Some servers send both fields, one of them 0.
-	if y := aws.ToInt32(r.Years); y > 0 {
-		return fmt.Sprintf("%s for %d years", r.Mode, y)
+	if y := aws.ToInt32(years); y > 0 {
+		return fmt.Sprintf("%d years", y)
 	}
-	return fmt.Sprintf("%s for %d days", r.Mode, aws.ToInt32(r.Days))
+	return fmt.Sprintf("%d days", aws.ToInt32(days))
 }
 
 func retentionDays(r *types.DefaultRetention) int64 {

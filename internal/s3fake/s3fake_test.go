@@ -353,6 +353,29 @@ func TestBucketSubresourceRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, types.ObjectLockRetentionModeGovernance, lk.ObjectLockConfiguration.Rule.DefaultRetention.Mode)
 	assert.Equal(t, int32(30), *lk.ObjectLockConfiguration.Rule.DefaultRetention.Days)
+	// A default event hold, alone or beside a default retention ("You can
+	// set one or both"), round-trips; a period without a mode does not.
+	for _, dr := range []*types.DefaultRetention{
+		{DefaultEventHold: &types.EventHoldDuration{Days: aws.Int32(90)}},
+		{Mode: types.ObjectLockRetentionModeCompliance, Years: aws.Int32(1), DefaultEventHold: &types.EventHoldDuration{Years: aws.Int32(2)}},
+	} {
+		_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b, ObjectLockConfiguration: &types.ObjectLockConfiguration{
+			ObjectLockEnabled: types.ObjectLockEnabledEnabled, Rule: &types.ObjectLockRule{DefaultRetention: dr}}})
+		require.NoError(t, err)
+		lk, err = c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b})
+		require.NoError(t, err)
+		got := lk.ObjectLockConfiguration.Rule.DefaultRetention
+		assert.Equal(t, dr.Mode, got.Mode)
+		assert.Equal(t, aws.ToInt32(dr.Years), aws.ToInt32(got.Years))
+		require.NotNil(t, got.DefaultEventHold)
+		assert.Equal(t, aws.ToInt32(dr.DefaultEventHold.Days), aws.ToInt32(got.DefaultEventHold.Days))
+		assert.Equal(t, aws.ToInt32(dr.DefaultEventHold.Years), aws.ToInt32(got.DefaultEventHold.Years))
+	}
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b, ObjectLockConfiguration: &types.ObjectLockConfiguration{
+		ObjectLockEnabled: types.ObjectLockEnabledEnabled, Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Days: aws.Int32(1)}}}})
+	requireCode(t, err, "MalformedXML")
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: b, ObjectLockConfiguration: lockCfg})
+	require.NoError(t, err)
 
 	// Ownership round trip and delete.
 	_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{

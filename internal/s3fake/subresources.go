@@ -573,22 +573,43 @@ func putLifecycle(b *bucket, body []byte) *Error {
 	return nil
 }
 
+// objectLockConfig is a bucket's Object Lock configuration: a default
+// retention (mode and period) and a default event hold duration
+// (DefaultEventHold), each optional ("You can set one or both", the
+// ObjectLockRule documentation of the AWS SDKs).
 type objectLockConfig struct {
 	mode  string
 	days  int
 	years int
+	// holdDays and holdYears are the default event hold duration, one of
+	// them set, or neither.
+	holdDays, holdYears int
 }
 
 func (c *objectLockConfig) xml() []byte {
 	var b strings.Builder
 	b.WriteString(`<ObjectLockConfiguration xmlns="` + s3ns + `"><ObjectLockEnabled>Enabled</ObjectLockEnabled>`)
-	if c.mode != "" {
-		b.WriteString(`<Rule><DefaultRetention><Mode>` + c.mode + `</Mode>`)
+	hold := c.holdDays > 0 || c.holdYears > 0
+	if c.mode != "" || hold {
+		b.WriteString(`<Rule><DefaultRetention>`)
+		if c.mode != "" {
+			b.WriteString(`<Mode>` + c.mode + `</Mode>`)
+		}
 		if c.days > 0 {
 			b.WriteString(`<Days>` + strconv.Itoa(c.days) + `</Days>`)
 		}
 		if c.years > 0 {
 			b.WriteString(`<Years>` + strconv.Itoa(c.years) + `</Years>`)
+		}
+		if hold {
+			b.WriteString(`<DefaultEventHold>`)
+			if c.holdDays > 0 {
+				b.WriteString(`<Days>` + strconv.Itoa(c.holdDays) + `</Days>`)
+			}
+			if c.holdYears > 0 {
+				b.WriteString(`<Years>` + strconv.Itoa(c.holdYears) + `</Years>`)
+			}
+			b.WriteString(`</DefaultEventHold>`)
 		}
 		b.WriteString(`</DefaultRetention></Rule>`)
 	}
@@ -601,9 +622,11 @@ func putObjectLock(b *bucket, body []byte) *Error {
 		XMLName xml.Name `xml:"ObjectLockConfiguration"`
 		Enabled string   `xml:"ObjectLockEnabled"`
 		Rule    *struct {
-			Mode  string `xml:"DefaultRetention>Mode"`
-			Days  *int   `xml:"DefaultRetention>Days"`
-			Years *int   `xml:"DefaultRetention>Years"`
+			Mode      string `xml:"DefaultRetention>Mode"`
+			Days      *int   `xml:"DefaultRetention>Days"`
+			Years     *int   `xml:"DefaultRetention>Years"`
+			HoldDays  *int   `xml:"DefaultRetention>DefaultEventHold>Days"`
+			HoldYears *int   `xml:"DefaultRetention>DefaultEventHold>Years"`
 		} `xml:"Rule"`
 	}
 	if err := xml.Unmarshal(body, &in); err != nil || in.Enabled != "Enabled" {
@@ -613,27 +636,50 @@ func putObjectLock(b *bucket, body []byte) *Error {
 		return errf(http.StatusConflict, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
 	}
 	c := &objectLockConfig{}
-	if in.Rule != nil {
-		if in.Rule.Mode != "GOVERNANCE" && in.Rule.Mode != "COMPLIANCE" {
-			return errMalformedXML()
+	if r := in.Rule; r != nil {
+		// A default retention (a mode with Days or Years), a default event
+		// hold (Days or Years), or both.
+		hold := r.HoldDays != nil || r.HoldYears != nil
+		var e *Error
+		if r.Mode != "" || !hold {
+			if r.Mode != "GOVERNANCE" && r.Mode != "COMPLIANCE" {
+				return errMalformedXML()
+			}
+			c.mode = r.Mode
+			if c.days, c.years, e = lockPeriod(r.Days, r.Years, "DefaultRetention", "Default retention period"); e != nil {
+				return e
+			}
+		} else if r.Days != nil || r.Years != nil {
+			return errMalformedXML() // a period needs a mode
 		}
-		if (in.Rule.Days == nil) == (in.Rule.Years == nil) {
-			return errMalformedXML()
-		}
-		c.mode = in.Rule.Mode
-		if in.Rule.Days != nil {
-			c.days = *in.Rule.Days
-		}
-		if in.Rule.Years != nil {
-			c.years = *in.Rule.Years
-		}
-		if c.days < 0 || c.years < 0 || c.days+c.years == 0 {
-			return errInvalidArgument("Default retention period must be a positive integer value", "DefaultRetention", "")
+		if hold {
+			if c.holdDays, c.holdYears, e = lockPeriod(r.HoldDays, r.HoldYears, "DefaultEventHold", "Default event hold duration"); e != nil {
+				return e
+			}
 		}
 	}
 	b.lock = c
 	b.cfg.ObjectLockEnabled = true
 	return nil
+}
+
+// lockPeriod reads an Object Lock period given in days or years (exactly
+// one, positive).
+func lockPeriod(days, years *int, name, what string) (int, int, *Error) {
+	if (days == nil) == (years == nil) {
+		return 0, 0, errMalformedXML()
+	}
+	d, y := 0, 0
+	if days != nil {
+		d = *days
+	}
+	if years != nil {
+		y = *years
+	}
+	if d < 0 || y < 0 || d+y == 0 {
+		return 0, 0, errInvalidArgument(what+" must be a positive integer value", name, "")
+	}
+	return d, y, nil
 }
 
 // parseTags parses a Tagging document and checks S3's tag rules.
