@@ -2,6 +2,8 @@ package cloudfront_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -108,14 +110,44 @@ func ExampleSigner_SignURL() {
 	}
 	u, _ := url.Parse(signed)
 	fmt.Println(u.Host + u.Path)
-	fmt.Println(u.Query().Has("Expires"), u.Query().Has("Signature"), u.Query().Get("Key-Pair-Id"))
+	fmt.Println(u.Query().Has("Expires"), u.Query().Has("Signature"), u.Query().Get("Key-Pair-Id"), u.Query().Get("Hash-Algorithm"))
 
 	// A day is more than the default one-hour cap.
 	_, err = signer.SignURL("https://d111111abcdef8.cloudfront.net/reports/q3.pdf", time.Now().Add(24*time.Hour))
 	fmt.Println(err != nil)
 	// Output:
 	// d111111abcdef8.cloudfront.net/reports/q3.pdf
-	// true true K2JCJMDEHXQW5F
+	// true true K2JCJMDEHXQW5F SHA256
+	// true
+}
+
+// Sign with an ECDSA P-256 key: shorter signatures than RSA 2048, and
+// SHA-256 by default, like every Signer.
+func ExampleNewSignerFromKey() {
+	// DO NOT generate or hardcode keys in code: load the private key from a
+	// secret store; CreateKeyGroup uploads its public half.
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	signer, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", key, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(signer)
+	signed, err := signer.SignURL("https://d111111abcdef8.cloudfront.net/reports/q3.pdf", time.Now().Add(10*time.Minute))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := url.Parse(signed)
+	fmt.Println(u.Query().Get("Key-Pair-Id"), u.Query().Get("Hash-Algorithm"))
+
+	// Other curves cannot be verified by CloudFront.
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	_, err = cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", p384, nil)
+	fmt.Println(errors.Is(err, cloudfront.ErrInvalidKey))
+	// Output:
+	// cloudfront.Signer{KeyID: K2JCJMDEHXQW5F, Key: ECDSA P-256, Hash: SHA-256, MaxExpiry: 1h0m0s}
+	// K2JCJMDEHXQW5F SHA256
 	// true
 }
 
@@ -139,6 +171,7 @@ func ExampleSigner_SignCookies() {
 	// CloudFront-Policy true true true
 	// CloudFront-Signature true true true
 	// CloudFront-Key-Pair-Id true true true
+	// CloudFront-Hash-Algorithm true true true
 }
 
 // Move a distribution from a legacy origin access identity to origin

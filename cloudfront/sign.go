@@ -1,12 +1,20 @@
 package cloudfront
 
 import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
+	_ "crypto/sha1" // only for SignerOptions.InsecureSHA1
+	_ "crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,40 +39,90 @@ type SignerOptions struct {
 	// it expires. By default only https:// is signed.
 	InsecureAllowHTTP bool
 
+	// InsecureSHA1 signs with SHA-1 instead of SHA-256, and leaves out the
+	// Hash-Algorithm query parameter and the CloudFront-Hash-Algorithm
+	// cookie, which CloudFront then reads as SHA-1 ("existing signed URLs
+	// and cookies that do not specify a hash algorithm will continue to
+	// function with SHA-1"). The URLs and cookies are then byte for byte
+	// what feature/cloudfront/sign makes. SHA-1 is broken for signatures:
+	// chosen-prefix collisions are practical, so whoever can get one policy
+	// signed (a resource path of their choosing, say) can prepare a second
+	// policy with the same SHA-1 digest, and the signature works for both.
+	// Use it only for a verifier that cannot take SHA-256 (your own, or a
+	// tool pinned to SHA-1). By default the signature is SHA-256 and the
+	// URL carries Hash-Algorithm=SHA256 (the cookies
+	// CloudFront-Hash-Algorithm=SHA256).
+	InsecureSHA1 bool
+
 	// Now is the signer's clock. By default time.Now.
 	Now func() time.Time
 }
 
 // Signer signs CloudFront URLs and cookies with the private key of a public
-// key in one of the distribution's trusted key groups. It wraps
-// feature/cloudfront/sign and refuses what that package lets through: no or
-// past expiry, expiry beyond a cap, plain HTTP, wildcard hosts, weak keys.
-// A Signer is safe for concurrent use.
+// key in one of the distribution's trusted key groups, RSA 2048 or ECDSA
+// P-256, hashing the policy with SHA-256 (SignerOptions.InsecureSHA1 for
+// SHA-1). It refuses what feature/cloudfront/sign lets through: no or past
+// expiry, expiry beyond a cap, plain HTTP, wildcard hosts, keys CloudFront
+// cannot verify with. A Signer is safe for concurrent use.
 type Signer struct {
 	keyID     string
-	key       *rsa.PrivateKey
-	urls      *sign.URLSigner
-	cookies   *sign.CookieSigner
+	key       crypto.Signer
+	pub       crypto.PublicKey
+	keyKind   string // "RSA 2048" or "ECDSA P-256", for String
+	selfCheck bool   // a crypto.Signer other than *rsa.PrivateKey or *ecdsa.PrivateKey: verify what it signs
+	hash      crypto.Hash
 	maxExpiry time.Duration
 	allowHTTP bool
 	now       func() time.Time
 }
 
+// Names and values CloudFront reads a signature from.
+const (
+	hashAlgorithmSHA256 = "SHA256"
+	// cookieHashAlgorithmName is the fourth signed cookie: "You can
+	// optionally include a fourth name-value pair, CloudFront-Hash-Algorithm,
+	// to specify the hash algorithm used for the signature" (developer
+	// guide, Set signed cookies using a canned policy).
+	cookieHashAlgorithmName = "CloudFront-Hash-Algorithm"
+)
+
 // NewSigner returns a Signer for the CloudFront public key keyID (the ID of
 // the public key in a key group, such as "K2JCJMDEHXQW5F") and its RSA
-// private key, which must be 2048 bits (what CloudFront verifies).
+// private key, which must be 2048 bits (what CloudFront verifies). For an
+// ECDSA P-256 key, or a key held elsewhere (a crypto.Signer), use
+// [NewSignerFromKey].
 //
 // Errors: [ErrInvalidKey] for a nil or weak key or an empty key ID,
 // [ErrInvalidOptions] for an out-of-range AllowExpiryUpTo.
 func NewSigner(keyID string, key *rsa.PrivateKey, opts *SignerOptions) (*Signer, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: no key", ErrInvalidKey)
+	}
+	return NewSignerFromKey(keyID, key, opts)
+}
+
+// NewSignerFromKey returns a Signer for the CloudFront public key keyID and
+// its private key: an *rsa.PrivateKey of 2048 bits, an *ecdsa.PrivateKey on
+// P-256, or any other crypto.Signer whose Public key is one of those (a key
+// in an HSM, say), as CloudFront "supports signed URLs and signed cookies
+// with RSA 2048 or ECDSA 256 key signatures" (API reference, PublicKey).
+// RSA signs with PKCS #1 v1.5 and ECDSA with an ASN.1 DER signature, as
+// crypto.Signer does; what another crypto.Signer returns is verified with
+// its public key before a URL or cookie carries it.
+//
+// Errors: [ErrInvalidKey] for a nil key, a key of another type, size or
+// curve, or an empty key ID; [ErrInvalidOptions] for an out-of-range
+// AllowExpiryUpTo. Nothing is signed before these checks pass.
+func NewSignerFromKey(keyID string, key crypto.Signer, opts *SignerOptions) (*Signer, error) {
 	var o SignerOptions
 	if opts != nil {
 		o = *opts
 	}
-	if keyID == "" || strings.ContainsAny(keyID, "&=?# ") {
+	if keyID == "" || strings.ContainsAny(keyID, "&=?#;, ") {
 		return nil, fmt.Errorf("%w: key id must be a CloudFront public key ID", ErrInvalidKey)
 	}
-	if err := checkRSAKey(key); err != nil {
+	pub, kind, native, err := checkSigningKey(key)
+	if err != nil {
 		return nil, err
 	}
 	max := DefaultMaxSignedExpiry
@@ -78,10 +136,12 @@ func NewSigner(keyID string, key *rsa.PrivateKey, opts *SignerOptions) (*Signer,
 	if now == nil {
 		now = time.Now
 	}
+	hash := crypto.SHA256
+	if o.InsecureSHA1 {
+		hash = crypto.SHA1
+	}
 	return &Signer{
-		keyID: keyID, key: key,
-		urls:      sign.NewURLSigner(keyID, key),
-		cookies:   sign.NewCookieSigner(keyID, key),
+		keyID: keyID, key: key, pub: pub, keyKind: kind, selfCheck: !native, hash: hash,
 		maxExpiry: max, allowHTTP: o.InsecureAllowHTTP, now: now,
 	}, nil
 }
@@ -100,7 +160,7 @@ func (s *Signer) String() string {
 	if s == nil {
 		return "cloudfront.Signer(nil)"
 	}
-	return fmt.Sprintf("cloudfront.Signer{KeyID: %s, MaxExpiry: %v}", s.keyID, s.maxExpiry)
+	return fmt.Sprintf("cloudfront.Signer{KeyID: %s, Key: %s, Hash: %s, MaxExpiry: %v}", s.keyID, s.keyKind, s.hashName(), s.maxExpiry)
 }
 
 // GoString is like String, so that %#v prints no key material either.
@@ -117,12 +177,74 @@ func (s *Signer) Format(f fmt.State, verb rune) {
 	}
 }
 
+func (s *Signer) hashName() string {
+	switch s.hash {
+	case crypto.SHA256:
+		return "SHA-256"
+	case crypto.SHA1:
+		return "SHA-1 (insecure)"
+	}
+	return "none"
+}
+
 // ready refuses a nil or zero Signer (one not made by [NewSigner]).
 func (s *Signer) ready() error {
-	if s == nil || s.key == nil || s.urls == nil || s.cookies == nil || s.now == nil {
+	if s == nil || s.key == nil || s.pub == nil || s.now == nil || (s.hash != crypto.SHA256 && s.hash != crypto.SHA1) {
 		return fmt.Errorf("%w: the Signer is nil or zero; use NewSigner", ErrInvalidKey)
 	}
 	return nil
+}
+
+// signPolicy marshals p as CloudFront reads it (what feature/cloudfront/sign
+// marshals: no HTML escaping, no surrounding space) and signs it. It
+// returns the policy in CloudFront's base64 and the signature, also in
+// CloudFront's base64.
+func (s *Signer) signPolicy(p *sign.Policy) (b64Policy, b64Sig string, err error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return "", "", fmt.Errorf("%w: %v", ErrInvalidPolicy, err)
+	}
+	policyJSON := bytes.TrimSpace(buf.Bytes())
+	h := s.hash.New()
+	h.Write(policyJSON)
+	digest := h.Sum(nil)
+	sig, err := s.key.Sign(rand.Reader, digest, s.hash)
+	if err != nil {
+		// The error's text is not repeated: a remote signer's can quote
+		// credentials.
+		return "", "", fmt.Errorf("%w: the key did not sign (%T)", ErrInvalidKey, err)
+	}
+	if s.selfCheck {
+		if err := verifyDigest(s.pub, s.hash, digest, sig); err != nil {
+			return "", "", err
+		}
+	}
+	return cfBase64(policyJSON), cfBase64(sig), nil
+}
+
+// cfBase64 is CloudFront's URL-safe base64: standard base64 with '+' → '-',
+// '=' → '_' and '/' → '~'.
+func cfBase64(b []byte) string {
+	return strings.NewReplacer("+", "-", "=", "_", "/", "~").Replace(base64.StdEncoding.EncodeToString(b))
+}
+
+// signedURL appends the signature parameters to rawURL in the order of the
+// developer guide's examples: Expires (canned) or Policy (custom),
+// Signature, Key-Pair-Id, then Hash-Algorithm=SHA256 ("...&Key-Pair-Id=
+// K2JCJMDEHXQW5F&Hash-Algorithm=SHA256", Create a signed URL using a
+// canned policy).
+func (s *Signer) signedURL(rawURL, first, b64Sig string) string {
+	sep := "?"
+	if strings.Contains(rawURL, "?") {
+		sep = "&"
+	}
+	out := rawURL + sep + first + "&Signature=" + b64Sig + "&Key-Pair-Id=" + s.keyID
+	if s.hash == crypto.SHA256 {
+		out += "&Hash-Algorithm=" + hashAlgorithmSHA256
+	}
+	return out
 }
 
 // Policy is a CloudFront custom policy: what a signed URL or cookie allows,
@@ -159,7 +281,9 @@ type Policy struct {
 }
 
 // SignURL returns rawURL signed with a canned policy: the exact URL, until
-// expires. Canned URLs are shorter and cacheable; use [Signer.SignURLWithPolicy]
+// expires. The parameters follow rawURL's own in the developer guide's
+// order: Expires, Signature, Key-Pair-Id and Hash-Algorithm=SHA256 (left
+// out with SignerOptions.InsecureSHA1). Canned URLs are shorter and cacheable; use [Signer.SignURLWithPolicy]
 // for a start time, an IP range or a wildcard.
 //
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL].
@@ -173,15 +297,19 @@ func (s *Signer) SignURL(rawURL string, expires time.Time) (string, error) {
 	if err := s.checkURL(rawURL, false); err != nil {
 		return "", err
 	}
-	signed, err := s.urls.Sign(rawURL, expires)
+	_, sig, err := s.signPolicy(&sign.Policy{Statements: []sign.Statement{{
+		Resource: rawURL, Condition: sign.Condition{DateLessThan: sign.NewAWSEpochTime(expires.UTC())},
+	}}})
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidURL, err)
+		return "", err
 	}
-	return signed, nil
+	return s.signedURL(rawURL, "Expires="+strconv.FormatInt(expires.Unix(), 10), sig), nil
 }
 
-// SignURLWithPolicy returns rawURL signed with the custom policy p. An
-// empty p.Resource means rawURL exactly (see [Policy].Resource).
+// SignURLWithPolicy returns rawURL signed with the custom policy p, with
+// the parameters Policy, Signature, Key-Pair-Id and Hash-Algorithm=SHA256
+// (left out with SignerOptions.InsecureSHA1). An empty p.Resource means
+// rawURL exactly (see [Policy].Resource).
 //
 // Errors: [ErrNoExpiry], [ErrExpired], [ErrExpiryTooLong], [ErrInvalidURL],
 // [ErrInvalidPolicy] (also when p.Resource does not match rawURL, or is
@@ -208,11 +336,11 @@ func (s *Signer) SignURLWithPolicy(rawURL string, p Policy) (string, error) {
 	if !policy.MatchString(p.Resource, rawURL) {
 		return "", fmt.Errorf("%w: resource %q does not cover %q", ErrInvalidPolicy, p.Resource, rawURL)
 	}
-	signed, err := s.urls.SignWithPolicy(rawURL, sp)
+	b64Policy, sig, err := s.signPolicy(sp)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidURL, err)
+		return "", err
 	}
-	return signed, nil
+	return s.signedURL(rawURL, "Policy="+b64Policy, sig), nil
 }
 
 // CookieOptions configures signed cookies. A nil *CookieOptions means the
@@ -253,10 +381,11 @@ type CookieOptions struct {
 	AllowPersistentCookies bool
 }
 
-// SignCookies returns the three CloudFront signed cookies
-// (CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id) for the
-// custom policy p. p.Resource is required and usually ends in a wildcard.
-// The cookies are HttpOnly, Secure and session cookies (see
+// SignCookies returns the CloudFront signed cookies for the custom policy
+// p: CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id and
+// CloudFront-Hash-Algorithm=SHA256 (the last one left out with
+// SignerOptions.InsecureSHA1). p.Resource is required and usually ends in
+// a wildcard. The cookies are HttpOnly, Secure and session cookies (see
 // [CookieOptions]); CloudFront refuses them after the policy's expiry.
 //
 // Errors: as for [Signer.SignURLWithPolicy], plus [ErrInvalidOptions] for
@@ -285,17 +414,27 @@ func (s *Signer) SignCookies(p Policy, opts *CookieOptions) ([]*http.Cookie, err
 	if err != nil {
 		return nil, err
 	}
-	cookies, err := s.cookies.SignWithPolicy(sp, func(co *sign.CookieOptions) {
-		co.Domain = o.Domain
-		co.Path = o.Path
-		co.Secure = !o.InsecureAllowNonSecureCookie
-		co.SameSite = o.SameSite
-		if o.AllowPersistentCookies {
-			co.Expires = p.Expires.UTC()
-		}
-	})
+	b64Policy, sig, err := s.signPolicy(sp)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)
+		return nil, err
+	}
+	cookies := []*http.Cookie{
+		{Name: sign.CookiePolicyName, Value: b64Policy},
+		{Name: sign.CookieSignatureName, Value: sig},
+		{Name: sign.CookieKeyIDName, Value: s.keyID},
+	}
+	if s.hash == crypto.SHA256 {
+		cookies = append(cookies, &http.Cookie{Name: cookieHashAlgorithmName, Value: hashAlgorithmSHA256})
+	}
+	for _, c := range cookies {
+		c.Domain = o.Domain
+		c.Path = o.Path
+		c.Secure = !o.InsecureAllowNonSecureCookie
+		c.HttpOnly = true
+		c.SameSite = o.SameSite
+		if o.AllowPersistentCookies {
+			c.Expires = p.Expires.UTC()
+		}
 	}
 	return cookies, nil
 }
@@ -319,7 +458,9 @@ const unsafeURLChars = "\"<>\\^`{|}#"
 
 // reservedParams are the query parameters CloudFront reads the signature
 // from; a URL that already has them cannot be signed.
-var reservedParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id"}
+// (AWS CLI, cloudfront sign: "without the CloudFront signing parameters
+// (Expires, Policy, Signature, Key-Pair-Id, Hash-Algorithm)").
+var reservedParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"}
 
 // checkURL validates a URL to sign (wildcards false) or a policy resource
 // (wildcards true).

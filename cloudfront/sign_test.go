@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -64,10 +63,11 @@ func cfDecode(t *testing.T, s string) []byte {
 	return b
 }
 
+// verify checks an RSA-SHA256 signature over the policy JSON, as
+// CloudFront does for a URL with Hash-Algorithm=SHA256 (the default).
 func verify(t *testing.T, policyJSON []byte, sig string) {
 	t.Helper()
-	digest := sha1.Sum(policyJSON)
-	assert.NoError(t, rsa.VerifyPKCS1v15(&rsaKey(t).PublicKey, crypto.SHA1, digest[:], cfDecode(t, sig)), "CloudFront verifies RSA-SHA1 over the policy JSON")
+	assert.NoError(t, checkSignature(&rsaKey(t).PublicKey, crypto.SHA256, policyJSON, sig), "CloudFront verifies RSA-SHA256 over the policy JSON")
 }
 
 func TestSignURLCannedVerifies(t *testing.T) {
@@ -186,7 +186,7 @@ func TestSignCookies(t *testing.T) {
 	p := cloudfront.Policy{Resource: "https://d111111abcdef8.cloudfront.net/private/*", Expires: signNow.Add(time.Hour), SourceIP: "2001:db8::/32"}
 	cookies, err := s.SignCookies(p, nil)
 	require.NoError(t, err)
-	require.Len(t, cookies, 3)
+	require.Len(t, cookies, 4)
 	byName := map[string]*http.Cookie{}
 	for _, c := range cookies {
 		byName[c.Name] = c
@@ -198,6 +198,7 @@ func TestSignCookies(t *testing.T) {
 	}
 	require.Contains(t, byName, "CloudFront-Policy")
 	require.Contains(t, byName, "CloudFront-Signature")
+	assert.Equal(t, "SHA256", byName["CloudFront-Hash-Algorithm"].Value)
 	assert.Equal(t, "K2JCJMDEHXQW5F", byName["CloudFront-Key-Pair-Id"].Value)
 	policyJSON := cfDecode(t, byName["CloudFront-Policy"].Value)
 	var doc map[string]any

@@ -25,9 +25,12 @@ package main
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1" // CloudFront signs URLs with RSA-SHA1; used here only to check a signature.
+	_ "crypto/sha1" // CloudFront reads a signature that names no hash as SHA-1; only to check one.
+	_ "crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -297,9 +300,8 @@ func signURL(ctx context.Context, w io.Writer, cf *cfsdk.Client, key *rsa.Privat
 	return nil
 }
 
-// checkSignature verifies a canned-policy signed URL as CloudFront does:
-// the RSA-SHA1 signature of the canned policy, with the public key
-// uploaded for keyID.
+// checkSignature verifies a canned-policy signed URL as CloudFront does,
+// with the public key uploaded for keyID (see verifyCanned).
 func checkSignature(ctx context.Context, cf *cfsdk.Client, keyID, rawURL, signed string) error {
 	pk, err := cf.GetPublicKey(ctx, &cfsdk.GetPublicKeyInput{Id: aws.String(keyID)})
 	if err != nil {
@@ -309,30 +311,71 @@ func checkSignature(ctx context.Context, cf *cfsdk.Client, keyID, rawURL, signed
 	if block == nil {
 		return errors.New("public key is not PEM")
 	}
-	parsed, err := x509.ParsePKIXPublicKey(block.Bytes)
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
 		return err
 	}
-	pub, ok := parsed.(*rsa.PublicKey)
+	return verifyCanned(pub, keyID, rawURL, signed)
+}
+
+// verifyCanned checks that signed is rawURL signed with a canned policy by
+// the private key of pub (RSA 2048, PKCS #1 v1.5, or ECDSA P-256, ASN.1
+// DER: "RSA 2048 or ECDSA 256 key signatures", CloudFront API reference,
+// PublicKey) for keyID. The hash is SHA-256 when the URL ends in
+// Hash-Algorithm=SHA256 ("When you use SHA-256, include the
+// Hash-Algorithm=SHA256 query parameter in the signed URL", developer
+// guide) and SHA-1 when it names none; any other value, or the parameter
+// twice, is refused, as are the parameters in any other place or order
+// than the guide's: Expires, Signature, Key-Pair-Id, Hash-Algorithm.
+func verifyCanned(pub crypto.PublicKey, keyID, rawURL, signed string) error {
+	sep := "?"
+	if strings.Contains(rawURL, "?") {
+		sep = "&"
+	}
+	rest, ok := strings.CutPrefix(signed, rawURL+sep+"Expires=")
 	if !ok {
-		return errors.New("public key is not RSA")
+		return errors.New("signed URL is not the URL followed by Expires")
 	}
-	u, err := url.Parse(signed)
-	if err != nil {
-		return err
+	expires, rest, _ := strings.Cut(rest, "&Signature=")
+	sigText, rest, _ := strings.Cut(rest, "&Key-Pair-Id=")
+	gotKey, hashParam, named := strings.Cut(rest, "&Hash-Algorithm=")
+	if gotKey != keyID {
+		return fmt.Errorf("signed URL names key %q, want %q", gotKey, keyID)
 	}
-	q := u.Query()
-	if q.Get("Key-Pair-Id") != keyID {
-		return fmt.Errorf("signed URL names key %q, want %q", q.Get("Key-Pair-Id"), keyID)
+	if _, err := strconv.ParseInt(expires, 10, 64); err != nil {
+		return fmt.Errorf("expiry %q is not a Unix time", expires)
+	}
+	hash := crypto.SHA1
+	switch {
+	case !named:
+	case hashParam == "SHA256":
+		hash = crypto.SHA256
+	default:
+		return fmt.Errorf("Hash-Algorithm %q is not SHA256, the one value CloudFront documents", hashParam)
 	}
 	// CloudFront's URL-safe base64: '+' -> '-', '=' -> '_', '/' -> '~'.
-	sig, err := base64.StdEncoding.DecodeString(strings.NewReplacer("-", "+", "_", "=", "~", "/").Replace(q.Get("Signature")))
+	if strings.ContainsAny(sigText, "+/=&") {
+		return errors.New("signature is not CloudFront base64")
+	}
+	sig, err := base64.StdEncoding.DecodeString(strings.NewReplacer("-", "+", "_", "=", "~", "/").Replace(sigText))
 	if err != nil {
 		return fmt.Errorf("signature is not CloudFront base64: %w", err)
 	}
-	canned := `{"Statement":[{"Resource":"` + rawURL + `","Condition":{"DateLessThan":{"AWS:EpochTime":` + q.Get("Expires") + `}}}]}`
-	digest := sha1.Sum([]byte(canned))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA1, digest[:], sig); err != nil {
+	canned := `{"Statement":[{"Resource":"` + rawURL + `","Condition":{"DateLessThan":{"AWS:EpochTime":` + expires + `}}}]}`
+	h := hash.New()
+	h.Write([]byte(canned))
+	digest := h.Sum(nil)
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		err = rsa.VerifyPKCS1v15(k, hash, digest, sig)
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() || !ecdsa.VerifyASN1(k, digest, sig) {
+			err = errors.New("ECDSA P-256 signature does not verify")
+		}
+	default:
+		err = fmt.Errorf("public key is %T, not RSA or ECDSA", pub)
+	}
+	if err != nil {
 		return fmt.Errorf("signed URL does not verify with the key group's public key: %w", err)
 	}
 	return nil

@@ -2,12 +2,20 @@ package main
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/cloudfront"
 )
 
 // TestStory runs the program and checks each turn of the story, so that
@@ -73,4 +81,53 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, "https://d111111abcdef8.cloudfront.net/a.html?Expires=NOW+600s&Signature=REDACTED&Key-Pair-Id=K2JCJMDEHXQW5F", got)
 	assert.Equal(t, "https://d111111abcdef8.cloudfront.net/a?Policy=REDACTED&Signature=REDACTED&Key-Pair-Id=K",
 		redact("https://d111111abcdef8.cloudfront.net/a?Policy=eyJ9&Signature=x&Key-Pair-Id=K"))
+}
+
+// TestVerifyCanned: the example's check accepts a SHA-256 URL (the
+// Signer's default) and a SHA-1 one (SignerOptions.InsecureSHA1) as they
+// were made, with RSA and ECDSA P-256 keys, and refuses a SHA-256
+// signature presented as SHA-1, a SHA-1 one presented as SHA-256, a
+// Hash-Algorithm value CloudFront does not document, a repeated
+// Hash-Algorithm and another key ID.
+func TestVerifyCanned(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	const raw = "https://d111111abcdef8.cloudfront.net/index.html?v=2"
+	for name, key := range map[string]crypto.Signer{"RSA": rsaKey, "ECDSA": ecKey} {
+		t.Run(name, func(t *testing.T) {
+			sign := func(opts *cloudfront.SignerOptions) string {
+				s, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", key, opts)
+				require.NoError(t, err)
+				u, err := s.SignURL(raw, time.Now().Add(time.Minute))
+				require.NoError(t, err)
+				return u
+			}
+			sha256URL, sha1URL := sign(nil), sign(&cloudfront.SignerOptions{InsecureSHA1: true})
+			const suffix = "&Hash-Algorithm=SHA256"
+			require.True(t, strings.HasSuffix(sha256URL, suffix))
+			stripped := strings.TrimSuffix(sha256URL, suffix)
+			for _, tc := range []struct {
+				name, url string
+				ok        bool
+			}{
+				{"SHA-256 as made", sha256URL, true},
+				{"SHA-1 as made", sha1URL, true},
+				{"SHA-256 presented as SHA-1", stripped, false},
+				{"SHA-1 presented as SHA-256", sha1URL + suffix, false},
+				{"SHA1 named", sha1URL + "&Hash-Algorithm=SHA1", false},
+				{"lower case", stripped + "&Hash-Algorithm=sha256", false},
+				{"repeated", sha256URL + suffix, false},
+				{"other key ID", strings.Replace(sha256URL, "K2JCJMDEHXQW5F", "K2JCJMDEHXQW5G", 1), false},
+			} {
+				err := verifyCanned(key.Public(), "K2JCJMDEHXQW5F", raw, tc.url)
+				if tc.ok {
+					assert.NoError(t, err, tc.name)
+				} else {
+					assert.Error(t, err, tc.name)
+				}
+			}
+		})
+	}
 }
