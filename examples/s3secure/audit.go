@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name: "audit",
-		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE [-checkpoint-key-file F | -insecure-unsigned-checkpoint]] [-shard I/N] " +
+		usage: "audit -bucket B | -all | -organization -role NAME [-external-id ID] [-regions LIST] [-checkpoint FILE [-checkpoint-key-file F | -insecure-unsigned-checkpoint] [-checkpoint-max-age AGE]] [-shard I/N] " +
 			"[-account-controls] [-account-id ID] [-controls default|all|S3.5,S3.8,...] [-trusted-kms-key-accounts LIST] [-concurrency N] | -print-role-policy",
 		summary: "check buckets against Security Hub and CIS S3 controls: PASS, FAIL, UNKNOWN (could not be read: never taken as passing) " +
 			"or NOT_APPLICABLE per control",
@@ -24,6 +24,7 @@ func init() {
 		run:     runAudit,
 		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency", "TrustedKMSKeyAccounts": "-trusted-kms-key-accounts",
 			"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
+			"CheckpointMaxAge": "-checkpoint-max-age",
 			// The account controls' remediations name the library calls.
 			"securebucket.SetAccountPublicAccessBlock": "s3secure account-bpa -apply",
 			"securebucket.PlanDataEvents":              "s3secure data-events -trail NAME -apply"},

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,4 +95,59 @@ func TestOrganizationCheckpointKey(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "-insecure-unsigned-checkpoint")
 	assert.NotContains(t, stderr, "InsecureUnsignedCheckpoint")
+}
+
+// TestOrganizationCheckpointMaxAge: a checkpoint holding a result older
+// than -checkpoint-max-age (24h by default) is refused before any request
+// in one line (exit 2, an input problem) that says it is stale, when its
+// result finished, and what to do, with the flag's name; nothing is
+// printed and the file is left as it is. The same checkpoint resumes
+// within the window; -checkpoint-max-age must be a positive age. keys
+// -organization shares the flag.
+func TestOrganizationCheckpointMaxAge(t *testing.T) {
+	a, args := orgEnv(t, 3, nil)
+	dir := t.TempDir()
+	t.Setenv(checkpointKeyEnv, testCheckpointKey)
+	for _, cmd := range []string{"audit", "keys"} {
+		t.Run(cmd, func(t *testing.T) {
+			cp := filepath.Join(dir, cmd+".ckpt")
+			run := func(extra ...string) (int, string, string) {
+				return runCLI(t, "", append(append(args, cmd, "-organization", "-role", orgTestRole, "-checkpoint", cp), extra...)...)
+			}
+			code, first, stderr := run()
+			require.Equal(t, exitFindings, code, stderr)
+			written, err := os.ReadFile(cp)
+			require.NoError(t, err)
+			time.Sleep(20 * time.Millisecond) // every result is now older than 1ms
+
+			before := a.Requests()
+			code, stdout, stderr := run("-checkpoint-max-age", "1ms")
+			checkErrorLine(t, code, stderr, testCheckpointKey[:12])
+			assert.Empty(t, stdout, "nothing from it is printed")
+			assert.Contains(t, stderr, "checkpoint "+cp+" is stale")
+			assert.Regexp(t, `finished at 20\d\d-\d\d-\d\dT[0-9:]+Z, [0-9.]+ms before this run, more than -checkpoint-max-age 1ms`, stderr)
+			assert.Contains(t, stderr, "delete it, or give another file")
+			assert.Contains(t, stderr, "or set a longer -checkpoint-max-age")
+			assert.NotRegexp(t, `\bCheckpointMaxAge\b`, stderr, "the flag, not the library's field")
+			assert.Equal(t, before["sts"], a.Requests()["sts"], "refused before any request")
+			assert.Equal(t, before["organizations"], a.Requests()["organizations"], "refused before any request")
+			after, err := os.ReadFile(cp)
+			require.NoError(t, err)
+			assert.Equal(t, string(written), string(after), "left as it is")
+
+			code, second, stderr := run() // the default, 24h
+			require.Equal(t, exitFindings, code, stderr)
+			assert.Contains(t, second, "from checkpoint")
+			cut := func(s string) string { return s[:strings.LastIndex(s, "\n4 accounts")] }
+			assert.Equal(t, cut(first), cut(second), "replayed")
+			code, _, stderr = run("-checkpoint-max-age", "1d")
+			require.Equal(t, exitFindings, code, stderr)
+
+			for _, bad := range []string{"-1h", "0", "soon"} {
+				code, _, stderr = run("-checkpoint-max-age", bad)
+				checkErrorLine(t, code, stderr)
+				assert.Contains(t, stderr, "-checkpoint-max-age")
+			}
+		})
+	}
 }

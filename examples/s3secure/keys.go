@@ -14,10 +14,11 @@ func init() {
 	register(&command{
 		name: "keys",
 		usage: "keys [-max-age 90d] [-max-unused 45d] [-include-inactive] [-organization -role NAME [-external-id ID] " +
-			"[-checkpoint FILE [-checkpoint-key-file F | -insecure-unsigned-checkpoint]] [-shard I/N]]",
+			"[-checkpoint FILE [-checkpoint-key-file F | -insecure-unsigned-checkpoint] [-checkpoint-max-age AGE]] [-shard I/N]]",
 		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
-		flagFor: map[string]string{"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint"},
+		flagFor: map[string]string{"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
+			"CheckpointMaxAge": "-checkpoint-max-age"},
 	})
 }
 

@@ -53,6 +53,7 @@ type orgFlags struct {
 	checkpoint  *string
 	keyFile     *string
 	insecureCP  *bool
+	maxAge      *string
 	shard       *string
 	printPolicy *bool
 }
@@ -74,6 +75,10 @@ func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
 			"Keep it where whoever can write the checkpoint cannot read it"),
 		insecureCP: fs.Bool("insecure-unsigned-checkpoint", false, "with -checkpoint: no key; write and resume an unsigned checkpoint, "+
 			"trusting whoever can write the file (they can make a resumed run report accounts never audited as passing)"),
+		maxAge: fs.String("checkpoint-max-age", fmt.Sprintf("%dh", organization.DefaultCheckpointMaxAge/time.Hour),
+			"with -checkpoint: resume it only when none of its results finished longer than `AGE` ago (days, 7d, or a Go duration, 36h) "+
+				"or is dated ahead of this machine's clock; a resumed run prints the checkpoint's verdicts as current, so an older checkpoint "+
+				"(an earlier run's, left behind or copied over) is refused, and a longer AGE reports results that old as today's"),
 		shard: fs.String("shard", "", "with -organization: only part `I/N` of the accounts (0 <= I < N, by account id); "+
 			"the N parts cover every account once and their outputs concatenate"),
 	}
@@ -96,6 +101,9 @@ func (f *orgFlags) options() (*organization.Options, error) {
 		return nil, err
 	}
 	o.CheckpointKey = key
+	if o.CheckpointMaxAge, err = parseAge(*f.maxAge); err != nil {
+		return nil, fmt.Errorf("-checkpoint-max-age: %w", err)
+	}
 	if *f.shard != "" {
 		s, err := organization.ParseShard(*f.shard)
 		if err != nil {
