@@ -689,3 +689,41 @@ func TestAnalyzeForeignAccessPointDelegation(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDenyOfOneAllowedValue: a grant limited to several values of
+// a key (VPC endpoints, address ranges, organizations) stays reachable
+// through the values a Deny leaves, whichever value the grant lists
+// first.
+func TestAnalyzeDenyOfOneAllowedValue(t *testing.T) {
+	allow := func(cond string) string {
+		return `{"Sid":"Limited","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":` + cond + `}`
+	}
+	deny := func(cond string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":` + cond + `}`
+	}
+	for _, tc := range []struct {
+		name, allow, deny string
+		kind              analyzer.Kind
+	}{
+		{"a revoked VPC endpoint", `{"StringEquals":{"aws:SourceVpce":["vpce-1a2b3c4d","vpce-5e6f7a8b"]}}`, `{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`, analyzer.KindConditional},
+		{"a blocked range", `{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.0/24"]}}`, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, analyzer.KindConditional},
+		{"a blocked half of the range", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/25"}}`, analyzer.KindConditional},
+		{"a blocked IPv6 half", `{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}`, `{"IpAddress":{"aws:SourceIp":"2001:db8::/33"}}`, analyzer.KindConditional},
+		{"a refused organization", `{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5","o-zzzzzzzzzz"]}}`, `{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`, analyzer.KindOrganization},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(allow(tc.allow), deny(tc.deny))), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, "Limited", got[0].Sid)
+			assert.Equal(t, tc.kind, got[0].Kind)
+			assert.False(t, got[0].Public)
+		})
+	}
+	t.Run("a Deny of every allowed value still removes the grant", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(allow(`{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.7"]}}`),
+			deny(`{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","198.51.100.0/24"]}}`))), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+}

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"sort"
@@ -339,37 +340,46 @@ const maxProbeRequests = 24
 // pattern to the candidate survives the rest of the chain. It builds the
 // requests that the statement allows for the pattern (the actions it
 // covers, the resources it names, the candidate as caller, its own
-// condition values in the context, over HTTPS and over plain HTTP) and
-// decides them; the
+// condition values in the context, each of them in turn
+// ([probeContexts]), over HTTPS and over plain HTTP) and decides them; the
 // pattern survives when one of them is allowed through the source's layer
 // ([analysis.decide]). It returns false when the chain refuses every such
 // request, and true (with no extra limits) when no request could exercise
 // the statement, so that the finding is kept rather than lost.
 func (s *source) effective(index int, st policy.Statement, pattern string, cand candidate) (bool, map[string]string) {
-	ctx := probeContext(st)
-	tried := 0
 	var limited map[string]string
-	unlimited := false
-	try := func(req *policy.AccessRequest) bool {
-		tried++
-		ok, extra := s.decide(req, s.chain, s.layer, s.apDoc())
-		switch {
-		case ok && len(extra) == 0:
-			unlimited = true
-			return false // unlimited access: the widest answer, stop
-		case ok && limited == nil:
-			limited = extra
+	triedAny := false
+	// Each request context that satisfies the statement in its own way
+	// (another of its VPC endpoints, address ranges, organizations) gets
+	// its own requests: a Deny of one value leaves the others.
+	for _, ctx := range probeContexts(st) {
+		tried := 0
+		unlimited := false
+		try := func(req *policy.AccessRequest) bool {
+			tried++
+			ok, extra := s.decide(req, s.chain, s.layer, s.apDoc())
+			switch {
+			case ok && len(extra) == 0:
+				unlimited = true
+				return false // unlimited access: the widest answer, stop
+			case ok && limited == nil:
+				limited = extra
+			}
+			return tried < maxProbeRequests
 		}
-		return tried < maxProbeRequests
-	}
-	// The common actions first; the catalog only when none of them gives
-	// the answer (expanding a wildcard over the whole catalog is the
-	// expensive part of the analysis).
-	if s.exercise(index, probeSet(pattern), cand.caller, ctx, try) && !unlimited && limited == nil && tried < maxProbeRequests {
-		s.exercise(index, catalogSet(pattern), cand.caller, ctx, try)
+		// The common actions first; the catalog only when none of them
+		// gives the answer (expanding a wildcard over the whole catalog
+		// is the expensive part of the analysis).
+		if s.exercise(index, probeSet(pattern), cand.caller, ctx, try) && !unlimited && limited == nil && tried < maxProbeRequests {
+			s.exercise(index, catalogSet(pattern), cand.caller, ctx, try)
+		}
+		triedAny = triedAny || tried > 0
+		if unlimited {
+			return true, nil
+		}
 	}
 	switch {
-	case tried == 0, unlimited:
+	case !triedAny:
 		return true, nil
 	case limited != nil:
 		return true, limited
@@ -714,6 +724,68 @@ func probeContext(s policy.Statement) map[string]string {
 		}
 	}
 	return ctx
+}
+
+// maxProbeContexts bounds the request contexts tried per statement.
+const maxProbeContexts = 12
+
+// probeContexts returns probeContext(s) and then, for each positive
+// condition with more than one value, or an address range, the same
+// context with each other request value that satisfies it (samples): the
+// other values of the list, and the last and middle addresses of a
+// range. A Deny of one of them (a revoked VPC endpoint, a blocked range
+// inside an allowed one) leaves the rest reachable.
+func probeContexts(s policy.Statement) []map[string]string {
+	base := probeContext(s)
+	out := []map[string]string{base}
+	for _, b := range s.Condition {
+		if !positiveOperator(b.Operator) {
+			continue
+		}
+		for _, e := range b.Entries {
+			for _, v := range samples(e.Key, e.Strings()) {
+				if len(out) >= maxProbeContexts {
+					return out
+				}
+				if v == base[e.Key] {
+					continue
+				}
+				c := maps.Clone(base)
+				c[e.Key] = v
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// samples returns request values that match the condition values: one per
+// value, and for an address range its last and middle addresses too.
+func samples(key string, values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, sample(key, v))
+		if !policy.EqualName(key, "aws:SourceIp") {
+			continue
+		}
+		if p, err := netip.ParsePrefix(v); err == nil && p.Bits() < p.Addr().BitLen() {
+			p = p.Masked()
+			out = append(out, lastAddr(p, p.Bits()).String(), lastAddr(p, p.Bits()+1).Next().String())
+		}
+	}
+	return out
+}
+
+// lastAddr returns the last address of p's network when only its first
+// bits are kept: lastAddr(p, p.Bits()) is the range's last address, and
+// lastAddr(p, p.Bits()+1).Next() the first of its upper half.
+func lastAddr(p netip.Prefix, bits int) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := bits; i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
 }
 
 // sample turns a condition value into a request value it matches.
