@@ -200,7 +200,9 @@
 //     incomplete multipart uploads after 1 to AbortIncompleteMultipartDays
 //     days (fewer days is stricter);
 //   - Object Lock default retention: a mode at least as strict
-//     (COMPLIANCE over GOVERNANCE) and a period at least as long;
+//     (COMPLIANCE over GOVERNANCE) and a period at least as long in any
+//     calendar (a period in days replaces one in years only if it is as
+//     long as 366-day years), and its default event hold kept;
 //   - default encryption: SSE-KMS and DSSE-KMS over SSE-S3, any key kept;
 //     SSE-C blocked stays blocked;
 //   - Block Public Access: a setting that is on stays on; versioning that

@@ -75,3 +75,68 @@ func TestHardenKeepsDefaultEventHold(t *testing.T) {
 		})
 	}
 }
+
+// TestHardenObjectLockYearsAgainstDays: a default retention in years is
+// never replaced by one in days that may be shorter. A year has 365 or 366
+// days, so COMPLIANCE for 1 year, replaced by COMPLIANCE for 365 days, lost
+// a day of retention for objects stored across a February 29; Harden
+// counted every year as 365 days and wrote it. A period in years replaces
+// one in days only when it is as long even in 365-day years, one in days
+// replaces one in years only when it is as long as 366-day years, and the
+// same unit compares as it is.
+func TestHardenObjectLockYearsAgainstDays(t *testing.T) {
+	days := func(n int32) *types.DefaultRetention {
+		return &types.DefaultRetention{Mode: types.ObjectLockRetentionModeCompliance, Days: aws.Int32(n)}
+	}
+	years := func(n int32) *types.DefaultRetention {
+		return &types.DefaultRetention{Mode: types.ObjectLockRetentionModeCompliance, Years: aws.Int32(n)}
+	}
+	for _, tc := range []struct {
+		name     string
+		existing *types.DefaultRetention
+		asked    securebucket.ObjectLock
+		replaced bool
+	}{
+		{"1 year, 365 days asked", years(1), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 365}, false},
+		{"1 year, 366 days asked", years(1), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 366}, true},
+		{"2 years, 731 days asked", years(2), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 731}, false},
+		{"2 years, 732 days asked", years(2), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 732}, true},
+		{"365 days, 1 year asked", days(365), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Years: 1}, true},
+		{"366 days, 1 year asked", days(366), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Years: 1}, false},
+		{"1 year, 2 years asked", years(1), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Years: 2}, true},
+		{"30 days, 31 days asked", days(30), securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 31}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := startFake(t)
+			require.NoError(t, f.CreateBucketWith("lock-units", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, ObjectLock: true}))
+			_, err := c.PutObjectLockConfiguration(t.Context(), &s3.PutObjectLockConfigurationInput{Bucket: aws.String("lock-units"),
+				ObjectLockConfiguration: &types.ObjectLockConfiguration{ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+					Rule: &types.ObjectLockRule{DefaultRetention: tc.existing}}})
+			require.NoError(t, err)
+			o := opts()
+			o.ObjectLock = &tc.asked
+			res, err := securebucket.Harden(t.Context(), c, "lock-units", o)
+			require.NoError(t, err)
+			step := stepOf(t, res.Steps, securebucket.StepObjectLock)
+			out, err := c.GetObjectLockConfiguration(t.Context(), &s3.GetObjectLockConfigurationInput{Bucket: aws.String("lock-units")})
+			require.NoError(t, err)
+			got := out.ObjectLockConfiguration.Rule.DefaultRetention
+			want := tc.existing
+			if tc.replaced {
+				want = &types.DefaultRetention{Mode: tc.asked.Mode}
+				if tc.asked.Days > 0 {
+					want.Days = aws.Int32(tc.asked.Days)
+				} else {
+					want.Years = aws.Int32(tc.asked.Years)
+				}
+				assert.True(t, step.Applied, step.Detail)
+			} else {
+				assert.Equal(t, securebucket.ActionNone, step.Action, step.Detail)
+				require.NotEmpty(t, step.Notes)
+				assert.Contains(t, step.Notes[0], "kept the existing default retention")
+			}
+			assert.Equal(t, aws.ToInt32(want.Days), aws.ToInt32(got.Days), "days")
+			assert.Equal(t, aws.ToInt32(want.Years), aws.ToInt32(got.Years), "years")
+		})
+	}
+}

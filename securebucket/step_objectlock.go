@@ -179,17 +179,15 @@ func describePeriod(days, years *int32) string {
 	return fmt.Sprintf("%d days", aws.ToInt32(days))
 }
 
-func retentionDays(r *types.DefaultRetention) int64 {
-	return int64(aws.ToInt32(r.Days)) + 365*int64(aws.ToInt32(r.Years))
-}
-
 func sameRetention(a, b *types.DefaultRetention) bool {
 	return a.Mode == b.Mode && aws.ToInt32(a.Days) == aws.ToInt32(b.Days) && aws.ToInt32(a.Years) == aws.ToInt32(b.Years)
 }
 
 // atLeastAsStrong reports whether retention a protects at least as much as
 // b: a mode at least as strict (COMPLIANCE > GOVERNANCE) and a period at
-// least as long (a year counts 365 days).
+// least as long whatever the calendar: periods in the same unit compare as
+// they are; otherwise a year counts 365 days in a and 366 days in b, so a
+// period in days never replaces one in years that may be longer.
 func atLeastAsStrong(a, b *types.DefaultRetention) bool {
 	rank := func(m types.ObjectLockRetentionMode) int {
 		switch m {
@@ -200,5 +198,16 @@ func atLeastAsStrong(a, b *types.DefaultRetention) bool {
 		}
 		return 0
 	}
-	return rank(a.Mode) >= rank(b.Mode) && retentionDays(a) >= retentionDays(b)
+	if rank(a.Mode) < rank(b.Mode) {
+		return false
+	}
+	ad, ay := int64(aws.ToInt32(a.Days)), int64(aws.ToInt32(a.Years))
+	bd, by := int64(aws.ToInt32(b.Days)), int64(aws.ToInt32(b.Years))
+	if ad == 0 && bd == 0 {
+		return ay >= by
+	}
+	if ay == 0 && by == 0 {
+		return ad >= bd
+	}
+	return ad+365*ay >= bd+366*by
 }
