@@ -116,10 +116,11 @@ var (
 	// ErrInvalidPolicy means a custom policy's conditions are invalid (bad
 	// IP range, start time after expiry).
 	ErrInvalidPolicy = errors.New("cloudfront: invalid signing policy")
-	// ErrInvalidKey means the private key cannot be used: not PEM, encrypted,
-	// not RSA, or not 2048 bits (the size CloudFront verifies; CreateKeyGroup
-	// takes a public key of that size only). The error never contains key
-	// material.
+	// ErrInvalidKey means the key cannot be used: not PEM, encrypted, not
+	// RSA 2048 or ECDSA P-256 (the keys CloudFront verifies; CreateKeyGroup
+	// takes public keys of those kinds only), or a crypto.Signer whose
+	// signature does not verify with its public key. The error never
+	// contains key material.
 	ErrInvalidKey = errors.New("cloudfront: invalid private key")
 )
 

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -23,16 +24,53 @@ const MinRSAKeyBits = 2048
 // ParsePrivateKeyPEM parses the RSA private key of a CloudFront key pair from
 // PEM ("RSA PRIVATE KEY", PKCS #1, as openssl genrsa writes it, or "PRIVATE
 // KEY", PKCS #8). Encrypted PEM, other key types and RSA keys of any other
-// size than MinRSAKeyBits (2048) are refused.
+// size than MinRSAKeyBits (2048) are refused. For ECDSA P-256 keys, use
+// [ParseSigningKeyPEM].
 //
 // Errors wrap [ErrInvalidKey] and never contain the input: they name the PEM
 // block type at most.
 //
 // DO NOT embed private keys in source code; load them from a secret store.
 func ParsePrivateKeyPEM(data []byte) (*rsa.PrivateKey, error) {
+	key, err := ParseSigningKeyPEM(data)
+	if err != nil {
+		return nil, err
+	}
+	rk, ok := key.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: the key is %T, not RSA; load it with ParseSigningKeyPEM and sign with NewSignerFromKey", ErrInvalidKey, key)
+	}
+	return rk, nil
+}
+
+// ParseSigningKeyPEM parses the private key of a CloudFront key pair from
+// PEM, for [NewSignerFromKey]: RSA 2048 ("RSA PRIVATE KEY", PKCS #1, or
+// "PRIVATE KEY", PKCS #8) or ECDSA P-256 ("EC PRIVATE KEY", SEC 1, as
+// openssl ecparam -genkey writes it, also after the "EC PARAMETERS" block
+// it writes first unless told -noout; or "PRIVATE KEY", PKCS #8), the keys
+// CloudFront verifies ("RSA 2048 or ECDSA 256 key signatures", API
+// reference, PublicKey). It returns an *rsa.PrivateKey or an
+// *ecdsa.PrivateKey. Encrypted PEM, more than one key, other key types,
+// other curves and RSA keys of any other size are refused.
+//
+// Errors wrap [ErrInvalidKey] and never contain the input: they name the PEM
+// block type at most.
+//
+// DO NOT embed private keys in source code; load them from a secret store.
+func ParseSigningKeyPEM(data []byte) (crypto.Signer, error) {
 	block, rest := pem.Decode(data)
 	if block == nil {
 		return nil, fmt.Errorf("%w: no PEM block found", ErrInvalidKey)
+	}
+	if block.Type == "EC PARAMETERS" {
+		if !namesP256(block.Bytes) {
+			return nil, fmt.Errorf("%w: the EC PARAMETERS block names a curve other than P-256, the one CloudFront verifies ECDSA signatures on", ErrInvalidKey)
+		}
+		next, after := pem.Decode(rest)
+		if next == nil || next.Type != "EC PRIVATE KEY" {
+			return nil, fmt.Errorf("%w: the EC PARAMETERS block is not followed by an EC PRIVATE KEY", ErrInvalidKey)
+		}
+		block, rest = next, after
 	}
 	if _, ok := block.Headers["DEK-Info"]; ok || block.Type == "ENCRYPTED PRIVATE KEY" {
 		return nil, fmt.Errorf("%w: the PEM block is encrypted; decrypt it first", ErrInvalidKey)
@@ -40,7 +78,7 @@ func ParsePrivateKeyPEM(data []byte) (*rsa.PrivateKey, error) {
 	if extra, _ := pem.Decode(rest); extra != nil {
 		return nil, fmt.Errorf("%w: more than one PEM block (found %q after %q)", ErrInvalidKey, extra.Type, block.Type)
 	}
-	var key *rsa.PrivateKey
+	var key crypto.Signer
 	switch block.Type {
 	case "RSA PRIVATE KEY":
 		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
@@ -48,42 +86,70 @@ func ParsePrivateKeyPEM(data []byte) (*rsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%w: malformed PKCS #1 RSA private key", ErrInvalidKey)
 		}
 		key = k
+	case "EC PRIVATE KEY":
+		k, err := x509.ParseECPrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: malformed SEC 1 EC private key, or one on a curve Go does not know (CloudFront verifies P-256 only)", ErrInvalidKey)
+		}
+		key = k
 	case "PRIVATE KEY":
 		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("%w: malformed PKCS #8 private key", ErrInvalidKey)
 		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("%w: PKCS #8 key is %T, not RSA", ErrInvalidKey, k)
+		switch k := k.(type) {
+		case *rsa.PrivateKey:
+			key = k
+		case *ecdsa.PrivateKey:
+			key = k
+		default:
+			return nil, fmt.Errorf("%w: PKCS #8 key is %T, not RSA or ECDSA", ErrInvalidKey, k)
 		}
-		key = rk
 	case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
 		return nil, fmt.Errorf("%w: PEM block %q is not a private key (CloudFront keeps the public key; sign with the private one)", ErrInvalidKey, block.Type)
 	default:
 		return nil, fmt.Errorf("%w: unsupported PEM block type %q", ErrInvalidKey, block.Type)
 	}
-	if err := checkRSAKey(key); err != nil {
+	if _, _, _, err := checkSigningKey(key); err != nil {
 		return nil, err
 	}
 	return key, nil
 }
 
-// LoadPrivateKeyFile reads a PEM private key from a file; see
+// namesP256 reports whether der, the content of an EC PARAMETERS block, is
+// the named curve prime256v1 (P-256, OID 1.2.840.10045.3.1.7, RFC 5480).
+func namesP256(der []byte) bool {
+	var oid asn1.ObjectIdentifier
+	rest, err := asn1.Unmarshal(der, &oid)
+	return err == nil && len(rest) == 0 && oid.Equal(asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7})
+}
+
+// LoadPrivateKeyFile reads a PEM RSA private key from a file; see
 // [ParsePrivateKeyPEM]. Errors name the file, never its content.
 func LoadPrivateKeyFile(path string) (*rsa.PrivateKey, error) {
+	return loadKeyFile(path, ParsePrivateKeyPEM)
+}
+
+// LoadSigningKeyFile reads a PEM RSA 2048 or ECDSA P-256 private key from a
+// file; see [ParseSigningKeyPEM]. Errors name the file, never its content.
+func LoadSigningKeyFile(path string) (crypto.Signer, error) {
+	return loadKeyFile(path, ParseSigningKeyPEM)
+}
+
+func loadKeyFile[K any](path string, parse func([]byte) (K, error)) (K, error) {
+	var none K
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("%w: reading %s: %v", ErrInvalidKey, path, err)
+		return none, fmt.Errorf("%w: reading %s: %v", ErrInvalidKey, path, err)
 	}
-	key, err := ParsePrivateKeyPEM(data)
+	key, err := parse(data)
 	clear(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
+		return none, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return key, nil
 }
@@ -136,20 +202,30 @@ func checkSigningKey(key crypto.Signer) (pub crypto.PublicKey, kind string, nati
 	if v := reflect.ValueOf(key); v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, "", false, fmt.Errorf("%w: no key (nil %T)", ErrInvalidKey, key)
 	}
-	switch p := key.Public().(type) {
+	pub = key.Public()
+	kind, err = checkPublicKey(pub)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("%w (the public key of %T)", err, key)
+	}
+	return pub, kind, false, nil
+}
+
+// checkPublicKey accepts the public keys CloudFront verifies signed URLs
+// and cookies with: RSA 2048 and ECDSA P-256.
+func checkPublicKey(pub crypto.PublicKey) (kind string, err error) {
+	switch p := pub.(type) {
 	case *rsa.PublicKey:
 		if p == nil || p.N == nil || p.N.BitLen() != MinRSAKeyBits {
-			return nil, "", false, fmt.Errorf("%w: %T holds no RSA %d key; CloudFront verifies signed URLs and cookies with RSA 2048 or ECDSA P-256 keys only", ErrInvalidKey, key, MinRSAKeyBits)
+			return "", fmt.Errorf("%w: not an RSA %d key; CloudFront verifies signed URLs and cookies with RSA 2048 or ECDSA P-256 keys only", ErrInvalidKey, MinRSAKeyBits)
 		}
-		return p, "RSA 2048", false, nil
+		return "RSA 2048", nil
 	case *ecdsa.PublicKey:
 		if err := checkECDSAPublicKey(p); err != nil {
-			return nil, "", false, err
+			return "", err
 		}
-		return p, "ECDSA P-256", false, nil
-	default:
-		return nil, "", false, fmt.Errorf("%w: %T has a %T public key; CloudFront verifies signed URLs and cookies with RSA 2048 or ECDSA P-256 keys only", ErrInvalidKey, key, p)
+		return "ECDSA P-256", nil
 	}
+	return "", fmt.Errorf("%w: a %T public key; CloudFront verifies signed URLs and cookies with RSA 2048 or ECDSA P-256 keys only", ErrInvalidKey, pub)
 }
 
 // checkECDSAPublicKey accepts a valid point on P-256, the one curve

@@ -2,7 +2,7 @@ package cloudfront
 
 import (
 	"context"
-	"crypto/rsa"
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -43,8 +43,8 @@ type KeyGroup struct {
 	Actions []Action
 }
 
-// CreateKeyGroup uploads the public half of an RSA 2048 signing key to
-// CloudFront and creates a key group named name that trusts it. Only the
+// CreateKeyGroup uploads the public half of a signing key, RSA 2048
+// (*rsa.PublicKey) or ECDSA P-256 (*ecdsa.PublicKey), to CloudFront and creates a key group named name that trusts it. Only the
 // public key leaves the process. Names must be unique in the account.
 //
 // It can be run again: the public key is uploaded under the name and the
@@ -59,19 +59,20 @@ type KeyGroup struct {
 // name is never adopted, and CloudFront's error is returned with the
 // reason.
 //
-// Errors: [ErrInvalidKey] for a key that is not RSA 2048 and
+// Errors: [ErrInvalidKey] for a key that is not RSA 2048 or ECDSA P-256 and
 // [ErrInvalidOptions] for an empty name or a nil client, before any
 // request; otherwise the SDK's error (for example
 // *types.PublicKeyAlreadyExists for a public key of the name that holds
 // another key, *types.KeyGroupAlreadyExists for a key group of the name
 // that trusts other keys).
-func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.PublicKey) (*KeyGroup, error) {
+func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key crypto.PublicKey) (*KeyGroup, error) {
 	if name == "" || len(name) > 128 {
 		return nil, fmt.Errorf("%w: key group name must be 1 to 128 characters", ErrInvalidOptions)
 	}
-	// CloudFront accepts RSA 2048 public keys for signed URLs.
-	if key == nil || key.N == nil || key.N.BitLen() != 2048 {
-		return nil, fmt.Errorf("%w: CloudFront needs an RSA 2048 public key", ErrInvalidKey)
+	// CloudFront "supports signed URLs and signed cookies with RSA 2048 or
+	// ECDSA 256 key signatures" (API reference, PublicKey).
+	if _, err := checkPublicKey(key); err != nil {
+		return nil, err
 	}
 	if isNil(c) {
 		return nil, fmt.Errorf("%w: nil CloudFront client", ErrInvalidOptions)
@@ -125,7 +126,7 @@ func CreateKeyGroup(ctx context.Context, c KeyGroupAPI, name string, key *rsa.Pu
 // (PublicKeyAlreadyExists), when it is provably the one this call asked
 // for: uploaded with CallerReference ref, holding exactly key. Anything
 // else is exists with the reason: never adopted.
-func ourPublicKey(ctx context.Context, c KeyGroupAPI, name, ref string, key *rsa.PublicKey, exists error) (string, error) {
+func ourPublicKey(ctx context.Context, c KeyGroupAPI, name, ref string, key crypto.PublicKey, exists error) (string, error) {
 	var id string
 	p := cfsdk.NewListPublicKeysPaginator(c, &cfsdk.ListPublicKeysInput{})
 	seen := pageMarkers{}
@@ -171,7 +172,7 @@ func ourPublicKey(ctx context.Context, c KeyGroupAPI, name, ref string, key *rsa
 
 // holdsKey reports whether encoded, a PEM public key as CloudFront keeps
 // it, is exactly key.
-func holdsKey(encoded string, key *rsa.PublicKey) bool {
+func holdsKey(encoded string, key crypto.PublicKey) bool {
 	block, _ := pem.Decode([]byte(strings.TrimSpace(encoded)))
 	if block == nil || block.Type != "PUBLIC KEY" {
 		return false
@@ -180,7 +181,8 @@ func holdsKey(encoded string, key *rsa.PublicKey) bool {
 	if err != nil {
 		return false
 	}
-	return key.Equal(got)
+	k, ok := key.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(got)
 }
 
 // ourKeyGroup returns the ID of the key group called name, after
