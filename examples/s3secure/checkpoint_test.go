@@ -151,3 +151,11 @@ func TestOrganizationCheckpointMaxAge(t *testing.T) {
 		})
 	}
 }
+
+// TestShortDuration: the ages the organization messages print.
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 90 * time.Minute: "1h30m", 5 * time.Minute: "5m",
+		36 * time.Hour: "36h", 1500 * time.Millisecond: "1.5s", time.Hour + time.Second: "1h0m1s", time.Millisecond: "1ms"} {
+		assert.Equal(t, want, shortDuration(d), "%v", d)
+	}
+}

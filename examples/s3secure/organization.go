@@ -75,9 +75,9 @@ func addOrgFlags(fs *flag.FlagSet, audit bool) *orgFlags {
 			"Keep it where whoever can write the checkpoint cannot read it"),
 		insecureCP: fs.Bool("insecure-unsigned-checkpoint", false, "with -checkpoint: no key; write and resume an unsigned checkpoint, "+
 			"trusting whoever can write the file (they can make a resumed run report accounts never audited as passing)"),
-		maxAge: fs.String("checkpoint-max-age", fmt.Sprintf("%dh", organization.DefaultCheckpointMaxAge/time.Hour),
+		maxAge: fs.String("checkpoint-max-age", shortDuration(organization.DefaultCheckpointMaxAge),
 			"with -checkpoint: resume it only when none of its results finished longer than `AGE` ago (days, 7d, or a Go duration, 36h) "+
-				"or is dated ahead of this machine's clock; a resumed run prints the checkpoint's verdicts as current, so an older checkpoint "+
+				"or is dated more than "+shortDuration(organization.MaxCheckpointClockSkew)+" ahead of this machine's clock; a resumed run prints the checkpoint's verdicts as current, so an older checkpoint "+
 				"(an earlier run's, left behind or copied over) is refused, and a longer AGE reports results that old as today's"),
 		shard: fs.String("shard", "", "with -organization: only part `I/N` of the accounts (0 <= I < N, by account id); "+
 			"the N parts cover every account once and their outputs concatenate"),
@@ -280,13 +280,29 @@ func (g *globals) orgProgress(what string, opts *organization.Options) (finish f
 	return finish
 }
 
-// orgDone ends an -organization run: the summary, or how to resume.
-func (g *globals) orgDone(sum *organization.Summary, err error, checkpoint string, blocking bool) int {
+// shortDuration prints d without its trailing zero minutes and seconds:
+// 24h, 1h30m, 5m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// orgDone ends an -organization run: the summary, or how to resume (and
+// until when: the checkpoint's results are refused once older than
+// opts.CheckpointMaxAge).
+func (g *globals) orgDone(sum *organization.Summary, err error, opts *organization.Options, blocking bool) int {
 	if err != nil {
 		if errors.Is(err, context.Canceled) && sum != nil {
 			msg := fmt.Sprintf("interrupted after %d of %d accounts", sum.Done(), sum.Accounts)
-			if checkpoint != "" {
-				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again to resume"
+			if checkpoint := opts.Checkpoint; checkpoint != "" {
+				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again within " +
+					shortDuration(opts.CheckpointMaxAge) + " to resume (-checkpoint-max-age: an older checkpoint is refused)"
 			} else {
 				msg += "; give -checkpoint FILE to make a run resumable"
 			}
@@ -401,7 +417,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 	if err == nil && g.format == "text" {
 		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
 	}
-	return g.orgDone(sum, err, opts.Checkpoint, blocking)
+	return g.orgDone(sum, err, opts, blocking)
 }
 
 // printRolePolicy is audit -print-role-policy.
@@ -496,5 +512,5 @@ func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analy
 	if err == nil && !g.json() {
 		fmt.Fprintln(g.stdout, orgSummary(sum, opts.Checkpoint))
 	}
-	return g.orgDone(sum, err, opts.Checkpoint, blocking)
+	return g.orgDone(sum, err, opts, blocking)
 }
