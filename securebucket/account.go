@@ -22,6 +22,7 @@ import (
 	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
+	"github.com/s3secure/s3secure/internal/workers"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -385,6 +386,13 @@ func (e *PublicBucketsError) Is(target error) bool { return target == ErrBuckets
 // [*AccountError]; a bucket that cannot be inspected is listed in
 // PublicBuckets with its error rather than failing the plan. If ctx ends
 // during the scan, the plan is nil and the error is ctx.Err().
+//
+// Buckets are inspected in goroutines of its own, which call
+// opts.Progress and buckets. A panic in one of them (in Progress, in the
+// client, or a bug) stops the scan, and once the buckets in flight have
+// ended the function panics with it in the caller's goroutine, returning
+// no plan (see "Panics" in the s3secure package documentation); so does
+// [SetAccountPublicAccessBlock], before it writes anything.
 func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
 	if opts == nil {
 		opts = &AccountPublicAccessBlockOptions{}
@@ -421,15 +429,21 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	}
 	results := make([]*PublicBucket, len(list))
 	sem := make(chan struct{}, n)
-	var wg sync.WaitGroup
 	var progressMu sync.Mutex
 	done := 0
+	// A panic in a bucket's goroutine stops the scan (no bucket starts,
+	// those in flight are cancelled); group.Wait raises it again here.
+	run, stop := context.WithCancel(ctx)
+	defer stop()
+	group := workers.New("securebucket.PlanAccountPublicAccessBlock", stop)
 	for i, b := range list {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = acctInspectBucket(ctx, buckets, b, newlyRestricts, newlyIgnoresACLs)
+		sem <- struct{}{} // released by a goroutine that panics too
+		if group.Failed() {
+			break
+		}
+		group.Go(func() {
+			defer func() { <-sem }()
+			results[i] = acctInspectBucket(run, buckets, b, newlyRestricts, newlyIgnoresACLs)
 			if opts.Progress != nil {
 				progressMu.Lock()
 				defer progressMu.Unlock()
@@ -440,9 +454,9 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 				}
 				opts.Progress(pr)
 			}
-		}()
+		})
 	}
-	wg.Wait()
+	group.Wait()
 	p.BucketsChecked = len(list)
 	for _, r := range results {
 		if r != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3secure/s3secure/internal/setuperr"
+	"github.com/s3secure/s3secure/internal/workers"
 )
 
 // FleetReport is the audit of every bucket the caller can list.
@@ -56,6 +57,12 @@ func (f *FleetReport) Failed() bool {
 // Progress is called for every bucket that was started, a stopped one with
 // its error.
 //
+// Buckets are audited in goroutines of AuditAll's own, which call
+// Progress and the client. A panic in one of them (in Progress, in the
+// client, or a bug) stops the run the same way, and once the buckets in
+// flight have ended AuditAll panics with it in the caller's goroutine,
+// returning no report (see "Panics" in the s3secure package documentation).
+//
 // AuditAll returns an error wrapping [ErrInvalidOptions] before any
 // request, a [*StepError] when the buckets cannot be listed, an
 // [*AccountError] when AccountControl meets a setup problem (before any
@@ -95,19 +102,18 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	}
 	conc = min(conc, max(n, 1))
 	work := make(chan int)
-	var wg sync.WaitGroup
 	var progMu sync.Mutex
 	done := 0
 	// A setup problem stops the run: every other bucket would fail the
-	// same way (as analyzer.AnalyzeAll does).
+	// same way (as analyzer.AnalyzeAll does). So does a panic, which
+	// group.Wait raises again in the caller's goroutine.
 	run, stop := context.WithCancel(ctx)
 	defer stop()
+	group := workers.New("securebucket.AuditAll", stop)
 	var setupOnce sync.Once
 	var setupErr error
 	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		group.Go(func() {
 			for i := range work {
 				if run.Err() != nil {
 					continue // stopped before this bucket started
@@ -138,13 +144,15 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 					mu.Unlock()
 				}
 				if a.o.Progress != nil {
-					progMu.Lock()
-					done++
-					a.o.Progress(Progress{Done: done, Total: n, Bucket: name, Err: rep.Err})
-					progMu.Unlock()
+					func() {
+						progMu.Lock()
+						defer progMu.Unlock() // also when Progress panics: the others wait for the lock
+						done++
+						a.o.Progress(Progress{Done: done, Total: n, Bucket: name, Err: rep.Err})
+					}()
 				}
 			}
-		}()
+		})
 	}
 feed:
 	for i := range buckets {
@@ -155,7 +163,7 @@ feed:
 		}
 	}
 	close(work)
-	wg.Wait()
+	group.Wait()
 	for _, r := range reports {
 		if r == nil {
 			continue
