@@ -408,6 +408,18 @@ func TestAnalyzeDenyNarrowsActions(t *testing.T) {
 			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:Get*","Resource":"arn:aws:s3:::bkt/*"}`,
 			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`),
 			[]out{{Kind: analyzer.KindCrossAccount, Actions: []string{"s3:Get*"}}}},
+		// The actions tried first (object reads and writes, listing, the
+		// ACL) all refused: the rest of s3:* (PutBucketPolicy,
+		// DeleteBucket, GetObjectVersion, …) is public still.
+		{"a deny of the common actions leaves the rest of s3:*", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`,
+			`{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:PutObject","s3:ListBucket","s3:DeleteObject","s3:GetBucketAcl","s3:PutBucketAcl"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`),
+			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:*"}}}},
+		// One action far down the catalog left by a Deny of the rest.
+		{"a deny of all but one action leaves that one", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`,
+			`{"Effect":"Deny","Principal":"*","NotAction":"s3:PutObjectVersionAcl","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`),
+			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:*"}}}},
 		{"deny of every action removes the grant", stmts(
 			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
 			`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`),

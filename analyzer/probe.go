@@ -50,6 +50,9 @@ type analysis struct {
 		permission string
 		object     bool
 	}
+	// escapes holds escapeValue's answers for conditions without policy
+	// variables.
+	escapes map[string]escape
 }
 
 // source is a policy that grants access, the bucket policy or an access
@@ -76,7 +79,7 @@ type source struct {
 }
 
 func newAnalysis(b *BucketState, z zone) (*analysis, error) {
-	a := &analysis{z: z, bucketARN: "arn:aws:s3:::" + b.Name, owner: b.Owner}
+	a := &analysis{z: z, bucketARN: "arn:aws:s3:::" + b.Name, owner: b.Owner, escapes: map[string]escape{}}
 	a.aclPerms = map[string]struct {
 		permission string
 		object     bool
@@ -333,8 +336,13 @@ func addGrant(out []grant, byLimit map[string]int, action string, extra map[stri
 	return append(out, grant{actions: []string{action}, extra: extra})
 }
 
-// maxProbeRequests bounds the requests tried per action pattern.
-const maxProbeRequests = 24
+// maxProbeRequests bounds the requests tried for the common actions of
+// an action pattern (probeSet), and maxActionProbes those for each other
+// action of the catalog it covers (catalogSet).
+const (
+	maxProbeRequests = 24
+	maxActionProbes  = 8
+)
 
 // effective asks Authorize whether the statement's grant of the action
 // pattern to the candidate survives the rest of the chain. It builds the
@@ -355,6 +363,7 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 	for _, ctx := range probeContexts(st) {
 		tried := 0
 		unlimited := false
+		// try decides one request; false when the answer is final.
 		try := func(req *policy.AccessRequest) bool {
 			tried++
 			ok, extra := s.decide(req, s.chain, s.layer, s.apDoc())
@@ -365,13 +374,28 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 			case ok && limited == nil:
 				limited = extra
 			}
-			return tried < maxProbeRequests
+			return true
 		}
-		// The common actions first; the catalog only when none of them
-		// gives the answer (expanding a wildcard over the whole catalog
-		// is the expensive part of the analysis).
-		if s.exercise(index, probeSet(pattern), cand.caller, ctx, try) && !unlimited && limited == nil && tried < maxProbeRequests {
-			s.exercise(index, catalogSet(pattern), cand.caller, ctx, try)
+		// The common actions first, within maxProbeRequests.
+		s.exercise(index, probeSet(pattern), cand.caller, ctx, func(req *policy.AccessRequest) bool {
+			return try(req) && tried < maxProbeRequests
+		})
+		// When the chain refuses every one of them (a Deny of exactly
+		// those), each other action of the catalog the pattern covers,
+		// with maxActionProbes requests of its own: what is left of s3:*
+		// is access all the same. Expanding a wildcard over the whole
+		// catalog is the expensive part of the analysis, so only then.
+		if !unlimited && limited == nil {
+			for _, a := range catalogSet(pattern) {
+				n := 0
+				s.exercise(index, []string{a}, cand.caller, ctx, func(req *policy.AccessRequest) bool {
+					n++
+					return try(req) && n < maxActionProbes
+				})
+				if unlimited || limited != nil {
+					break
+				}
+			}
 		}
 		triedAny = triedAny || tried > 0
 		if unlimited {
@@ -497,7 +521,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 				doc = apDoc
 			}
 			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
-				changed = satisfyDeny(doc.Statements[by.Index], &req.Context, extra)
+				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra)
 			}
 		case az.Reason == policy.ReasonAccessPointNotDelegated && a.bucket != nil:
 			changed = a.satisfyDelegation(req, ch, extra)
@@ -519,7 +543,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 // who the caller is or where the request comes from that are not limiting
 // keys are not the caller's choice and are left alone, but for its own
 // principal's tags and MFA. It reports whether it set anything.
-func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
+func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
 	changed := false
 	for _, b := range st.Condition {
 		base, _ := cutNameSuffix(b.Operator, "IfExists")
@@ -551,7 +575,7 @@ func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]stri
 				// (StringEqualsIfExists, NumericGreaterThanIfExists,
 				// ForAllValues:StringEquals): the caller sends a value
 				// it does not hold for, when there is one.
-				v, ok := escapeValue(b.Operator, e, ctx)
+				v, ok := a.escapeValue(b.Operator, e, ctx)
 				if !ok {
 					continue
 				}
@@ -570,27 +594,45 @@ func satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]stri
 // candidates are a value no pattern names, each of the entry's own values
 // (a ForAllValues:StringNotEquals fails on one of them), and numbers,
 // dates and booleans at either end.
-func escapeValue(op string, e policy.ConditionEntry, ctx *policy.Context) (string, bool) {
+func (a *analysis) escapeValue(op string, e policy.ConditionEntry, ctx *policy.Context) (string, bool) {
+	vs := e.Strings()
+	id := op + "\x00" + e.Key + "\x00" + strings.Join(vs, "\x00")
+	// A condition without policy variables depends on its key alone: its
+	// answer is kept for the analysis (a Deny refuses many probes).
+	fixed := !strings.Contains(id, "${")
+	if x, seen := a.escapes[id]; seen && fixed {
+		return x.value, x.ok
+	}
 	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
 		Effect: policy.Allow, Action: policy.Strings("*"), Resource: policy.Strings("*"),
 		Condition: policy.Condition{{Operator: op, Entries: []policy.ConditionEntry{e}}},
 	}}})
-	if err != nil {
-		return "", false
-	}
-	candidates := []string{"s3secure-probe"}
-	for _, v := range e.Strings() {
-		candidates = append(candidates, sample(e.Key, v))
-	}
-	candidates = append(candidates, "0", "-1000000000000", "1000000000000", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "true", "false")
-	for _, v := range candidates {
-		r := policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::s3secure-probe/s3secure-probe", Context: cloneContext(ctx)}
-		r.Context.Set(e.Key, v)
-		if !c.Decide(&r).Allowed() {
-			return v, true
+	var x escape
+	if err == nil {
+		candidates := []string{"s3secure-probe"}
+		for _, v := range vs {
+			candidates = append(candidates, sample(e.Key, v))
+		}
+		candidates = append(candidates, "0", "-1000000000000", "1000000000000", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "true", "false")
+		for _, v := range candidates {
+			r := policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::s3secure-probe/s3secure-probe", Context: cloneContext(ctx)}
+			r.Context.Set(e.Key, v)
+			if !c.Decide(&r).Allowed() {
+				x = escape{v, true}
+				break
+			}
 		}
 	}
-	return "", false
+	if fixed {
+		a.escapes[id] = x
+	}
+	return x.value, x.ok
+}
+
+// escape is an answer of escapeValue.
+type escape struct {
+	value string
+	ok    bool
 }
 
 // satisfyDelegation re-tries a request through an access point that the
@@ -685,17 +727,14 @@ func probeSet(pattern string) []string {
 	return out
 }
 
-// catalogSet returns up to 40 more actions of the catalog that a wildcard
-// pattern covers.
+// catalogSet returns the other actions of the catalog that a wildcard
+// pattern covers: all of them, since a Deny may leave any one.
 func catalogSet(pattern string) []string {
 	if !strings.ContainsAny(pattern, "*?") {
 		return nil
 	}
 	var out []string
 	for _, a := range policy.ExpandActions(pattern) {
-		if len(out) >= 40 {
-			break
-		}
 		if !slices.Contains(probeActions, a.Name) {
 			out = append(out, a.Name)
 		}
