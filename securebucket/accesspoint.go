@@ -408,7 +408,9 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 //   - when opts.Principal is set, an access point policy granting it
 //     opts.Access on the objects under opts.Prefix, merged by Sid
 //     ([AccessPointSidPrefix]) with any statements already there (ours
-//     that no longer apply are removed, others are kept);
+//     that no longer apply are removed, ours that grant no more than the
+//     one asked for, because their owner narrowed them, are kept as they
+//     are, others are kept);
 //   - unless opts.DisableBucketDelegation, the bucket policy statement
 //     [policy.DelegateToAccessPoints] merged into the bucket policy,
 //     keeping every other statement.
@@ -713,11 +715,17 @@ func docFP(d *policy.Document) string {
 // apMergeOwned merges want into doc (nil: no policy yet) with the policy
 // package's Merge and removes statements of ours (Sid prefix
 // AccessPointSidPrefix) that want no longer has, for example the write
-// statement when access goes from readwrite to read. Other statements are
-// kept byte for byte. It returns the document, what changed, and whether
-// anything did.
+// statement when access goes from readwrite to read. A statement of ours
+// that grants no more than want's under its Sid (its owner narrowed it:
+// [atLeastAsStrict]) is kept as it is, never replaced with the broader
+// one. Other statements are kept byte for byte. It returns the document,
+// what changed, and whether anything did.
 func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Document, []policy.Change, bool, error) {
-	res, err := policy.Merge(doc, want...)
+	required := want
+	if doc != nil {
+		required = dropCoveredIn(doc, want, "", &policyMerge{})
+	}
+	res, err := policy.Merge(doc, required...)
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -378,3 +378,49 @@ func TestCreateAccessPointRefusesAnotherAccountsBucket(t *testing.T) {
 	assert.Contains(t, err.Error(), "444455556666")
 	assert.Zero(t, e.ctl.Count("PutAccessPointPolicy"), "nothing written")
 }
+
+// TestCreateAccessPointKeepsANarrowedStatement: a statement of ours in the
+// access point policy that its owner narrowed since (a VPC endpoint
+// condition, a smaller prefix) grants no more than the one CreateAccessPoint
+// would write, and a second run keeps it as it is ("Never replace ours with
+// something weaker", as Harden keeps ours made stricter). It was replaced
+// with the broader statement: the condition dropped, every object under the
+// prefix readable again. One that grants more than ours (another principal)
+// is replaced.
+func TestCreateAccessPointKeepsANarrowedStatement(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateAWSDefault))
+	opts := &securebucket.AccessPointOptions{VPCID: "vpc-0abc123", Principal: "arn:aws:iam::111122223333:role/app", Prefix: "app/"}
+	_, err := securebucket.CreateAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+	require.NoError(t, err)
+	arn := securebucket.AccessPointARN(e.region(), e.account, "app-ap")
+	const role = `"Principal":{"AWS":"arn:aws:iam::111122223333:role/app"}`
+	list := `{"Sid":"S3SecureAccessPointList","Effect":"Allow",` + role + `,"Action":"s3:ListBucket","Resource":"` + arn + `","Condition":{"StringLike":{"s3:prefix":"app/*"}}}`
+	for _, tc := range []struct {
+		name, read string
+		kept       bool
+	}{
+		{"VPC endpoint condition added", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`, true},
+		{"smaller prefix", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/public/*"}`, true},
+		{"another principal", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/other"},"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := `{"Version":"2012-10-17","Statement":[` + tc.read + `,` + list + `]}`
+			_, err := e.control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(e.account), Name: aws.String("app-ap"), Policy: aws.String(doc)})
+			require.NoError(t, err)
+			plan, err := securebucket.PlanAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+			require.NoError(t, err)
+			assert.Equal(t, tc.kept, plan.NoChange(), "plan: %s", plan)
+			res, err := securebucket.CreateAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
+			require.NoError(t, err)
+			assert.Equal(t, !tc.kept, res.PolicyChanged)
+			got := e.apPolicy(t, "app-ap").Statements[0]
+			if tc.kept {
+				jsonEqual(t, tc.read, got)
+			} else {
+				jsonEqual(t, `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",`+role+`,"Action":"s3:GetObject","Resource":"`+arn+`/object/app/*"}`, got)
+			}
+		})
+	}
+}

@@ -191,11 +191,13 @@
 //   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan
 //     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter; v must be a number IAM
 //     reads, so "Infinity" is weaker);
-//   - the log-delivery statement in a logging target's policy and
+//   - the log-delivery statement in a logging target's policy,
 //     S3SecureDelegateToAccessPoints ([DelegateToAccessPoints],
-//     [CreateAccessPoint]): an Allow that grants nothing ours does not (the same or fewer principals,
-//     actions and resources, and our conditions with the same or fewer
-//     values; conditions of its own only narrow it);
+//     [CreateAccessPoint]) and the access point policy statements of
+//     [CreateAccessPoint] ([AccessPointSidPrefix]): an Allow that grants
+//     nothing ours does not (the same or fewer principals, actions and
+//     resources, and our conditions with the same or fewer values;
+//     conditions of its own only narrow it);
 //   - the [LifecycleRuleID] rule: enabled, for the whole bucket, aborting
 //     incomplete multipart uploads after 1 to AbortIncompleteMultipartDays
 //     days (fewer days is stricter);

@@ -254,8 +254,9 @@ func publicStatement(s policy.Statement) bool {
 //     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter;
 //     and a statement policy.Compile accepts, so "Infinity" is not);
 //   - an Allow (the log-delivery statement in a logging target's policy,
-//     the access point delegation statement): the statement grants nothing
-//     ours does not ([policy.AllowsNoMoreThan]).
+//     the access point delegation statement, the statements of an access
+//     point policy): the statement grants nothing ours does not
+//     ([policy.AllowsNoMoreThan]).
 
 // atLeastAsStrict reports whether existing, a statement under the Sid of
 // ours, is at least as strict as ours for the bucket ARN.
