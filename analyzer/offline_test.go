@@ -682,14 +682,17 @@ func TestAnalyzeForeignAccessPointDelegation(t *testing.T) {
 		name, cond string
 		restrict   bool
 		kind       analyzer.Kind
+		action     string
 	}{
-		{"account", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, false, analyzer.KindPublic},
-		{"access point ARN", `{"StringEquals":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:444455556666:accesspoint/reports"}}`, false, analyzer.KindPublic},
-		{"account, RestrictPublicBuckets", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, true, analyzer.KindCrossAccount},
-		{"account and organization", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666","aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`, false, analyzer.KindOrganization},
+		{"account", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, false, analyzer.KindPublic, "s3:GetObject"},
+		{"access point ARN", `{"StringEquals":{"s3:DataAccessPointArn":"arn:aws:s3:us-east-1:444455556666:accesspoint/reports"}}`, false, analyzer.KindPublic, "s3:GetObject"},
+		{"account, RestrictPublicBuckets", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, true, analyzer.KindCrossAccount, "s3:GetObject"},
+		{"account and organization", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666","aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`, false, analyzer.KindOrganization, "s3:GetObject"},
+		// A wildcard that covers none of the actions tried first.
+		{"account, object versions", `{"StringEquals":{"s3:DataAccessPointAccount":"444455556666"}}`, false, analyzer.KindPublic, "s3:GetObjectVersion*"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":` + tc.cond + `}`))
+			s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"` + tc.action + `","Resource":"arn:aws:s3:::bkt/*","Condition":` + tc.cond + `}`))
 			s.AccountBlock.RestrictPublicBuckets = tc.restrict
 			got, err := analyzer.Analyze(s, nil)
 			require.NoError(t, err)

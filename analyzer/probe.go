@@ -241,7 +241,10 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	// refused to anonymous callers alone is public all the same.
 	for _, caller := range [...]policy.Caller{{}, outsiderCaller} {
 		for _, pattern := range g.actions {
-			for _, action := range probeSet(pattern) {
+			// The common actions first, then the rest of the catalog
+			// the pattern covers (s3:GetObjectVersion* covers none of
+			// the common ones).
+			for _, action := range slices.Concat(probeSet(pattern), catalogSet(pattern)) {
 				for _, r := range s.resources {
 					for _, tls := range transports {
 						req := s.request(caller, action, r, ctx)
