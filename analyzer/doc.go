@@ -64,8 +64,13 @@
 //     the organization); a Deny with NotPrincipal that spares an outside
 //     account leaves that account's access, reported as cross-account; a
 //     Deny that only demands a request shape the caller chooses (an
-//     encryption header, the bucket-owner-full-control ACL) removes no
-//     access;
+//     encryption header, the bucket-owner-full-control ACL, a Referer or
+//     User-Agent, a header value other than one it refuses) removes no
+//     access, nor does one that only demands what any outside caller's
+//     requests carry (a source address, a VPC endpoint or an organization
+//     of its own, "Null" "true" or a value other than one it refuses);
+//     a grant limited to several values (VPC endpoints, address ranges)
+//     is probed with each of them;
 //   - Block Public Access, as Authorize applies it: IgnorePublicAcls
 //     removes public ACL grants; RestrictPublicBuckets leaves a public
 //     policy only AWS services and the owner's account; BlockPublicAcls

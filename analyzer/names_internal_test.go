@@ -63,6 +63,9 @@ func TestNamesFoldASCIIOnly(t *testing.T) {
 			{"aws:RequestTag/team", true},
 			{"s3:ExistingObjectTag/team", false},
 			{"s3:DataAccessPointAccount", false},
+			{"aws:Referer", true},
+			{"AWS:USERAGENT", true},
+			{"aws:SourceVpce", false},
 			// Keys IAM does not know are in no request: no caller can
 			// set them, so a Deny on one is never satisfied by a probe.
 			{"s3:x-amz-acl-typo", false},

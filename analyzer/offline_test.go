@@ -742,3 +742,45 @@ func TestAnalyzeDenyOfOneAllowedValue(t *testing.T) {
 		assert.Empty(t, got)
 	})
 }
+
+// TestAnalyzeDenyAnOutsiderEscapes: a Deny that only asks for a request
+// property any outside caller gives its own requests does not hide a
+// public grant. The Referer and User-Agent headers are the caller's to
+// write; every request from the internet has a source address; anyone can
+// come through a VPC endpoint of its own, or from an organization of its
+// own. A Deny of everything but fixed values of a limiting key still
+// limits the grant to them.
+func TestAnalyzeDenyAnOutsiderEscapes(t *testing.T) {
+	deny := func(cond string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":` + cond + `}`
+	}
+	for _, tc := range []struct {
+		name, cond string
+		kind       analyzer.Kind // "" for no finding
+	}{
+		// "Restricting access to a specific HTTP referer", as a Deny.
+		{"referer", `{"StringNotLike":{"aws:Referer":["https://www.example.com/*","https://example.com/*"]}}`, analyzer.KindPublic},
+		{"user agent", `{"StringNotEquals":{"aws:UserAgent":"internal-app/1.0"}}`, analyzer.KindPublic},
+		{"any VPC endpoint", `{"Null":{"aws:SourceVpce":"true"}}`, analyzer.KindPublic},
+		{"any VPC", `{"Null":{"aws:SourceVpc":"true"}}`, analyzer.KindPublic},
+		{"any organization", `{"Null":{"aws:PrincipalOrgID":"true"}}`, analyzer.KindPublic},
+		{"requests from the internet", `{"Null":{"aws:SourceIp":"true"}}`, analyzer.KindPublic},
+		{"one endpoint refused", `{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`, analyzer.KindPublic},
+		{"half of the addresses refused", `{"IpAddressIfExists":{"aws:SourceIp":"0.0.0.0/1"}}`, analyzer.KindPublic},
+		{"every address and no address refused", `{"IpAddressIfExists":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}`, ""},
+		{"all but one endpoint refused", `{"StringNotEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}`, analyzer.KindConditional},
+		{"all but one organization refused", `{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}`, analyzer.KindOrganization},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(publicReadBkt, deny(tc.cond))), nil)
+			require.NoError(t, err)
+			if tc.kind == "" {
+				assert.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, tc.kind, got[0].Kind)
+			assert.Equal(t, tc.kind == analyzer.KindPublic, got[0].Public)
+		})
+	}
+}

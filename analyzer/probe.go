@@ -558,14 +558,17 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 				continue // already set and still denied: not a limit we can satisfy
 			}
 			vs := e.Strings()
+			held := outsiderHeld(e.Key)
 			switch {
-			case negated && len(vs) > 0 && limitingKey(e.Key):
+			case negated && len(vs) > 0 && (limitingKey(e.Key) || held):
 				extra[e.Key] = strings.Join(vs, ",")
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
-			case !callerChosen(e.Key):
+			case !held && !callerChosen(e.Key):
 				continue
 			case null && len(vs) == 1 && strings.EqualFold(vs[0], "true"): // a value, compared as the evaluator does
-				ctx.Set(e.Key, "s3secure-probe")
+				// The caller's own: its source address, its VPC
+				// endpoint, its organization, a header it writes.
+				ctx.Set(e.Key, escapeCandidates(e.Key, nil)[0])
 			case negated && len(vs) > 0:
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
 			case boolean && len(vs) == 1:
@@ -612,12 +615,7 @@ func (a *analysis) escapeValue(op string, e policy.ConditionEntry, ctx *policy.C
 	}}})
 	var x escape
 	if err == nil {
-		candidates := []string{"s3secure-probe"}
-		for _, v := range vs {
-			candidates = append(candidates, sample(e.Key, v))
-		}
-		candidates = append(candidates, "0", "-1000000000000", "1000000000000", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "true", "false")
-		for _, v := range candidates {
+		for _, v := range escapeCandidates(e.Key, vs) {
 			r := policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::s3secure-probe/s3secure-probe", Context: cloneContext(ctx)}
 			r.Context.Set(e.Key, v)
 			if !c.Decide(&r).Allowed() {
@@ -630,6 +628,22 @@ func (a *analysis) escapeValue(op string, e policy.ConditionEntry, ctx *policy.C
 		a.escapes[id] = x
 	}
 	return x.value, x.ok
+}
+
+// escapeCandidates returns the values escapeValue tries for a key whose
+// condition lists vs: a value no pattern names, each of the condition's
+// own values (a ForAllValues:StringNotEquals fails on one of them), and
+// numbers, dates and booleans at either end; for an address key, addresses
+// in either half of IPv4 and of IPv6, and those of the ranges listed.
+func escapeCandidates(key string, vs []string) []string {
+	if k, ok := policy.LookupConditionKey(key); ok && k.Type == "IPAddress" {
+		return append([]string{"203.0.113.1", "1.0.0.1", "10.0.0.1", "2001:db8::1", "8000::1"}, samples(key, vs)...)
+	}
+	out := []string{"s3secure-probe"}
+	for _, v := range vs {
+		out = append(out, sample(key, v))
+	}
+	return append(out, "0", "-1000000000000", "1000000000000", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "true", "false")
 }
 
 // escape is an answer of escapeValue.
@@ -701,6 +715,14 @@ func callerChosen(key string) bool {
 		return false
 	case hasNamePrefix(k.Name, "aws:RequestTag/"), nameIs(k.Name, "aws:TagKeys"):
 		return true
+	case nameIs(k.Name, "aws:Referer", "aws:UserAgent"):
+		// Request headers the caller writes: "Unauthorized parties can
+		// use modified or custom browsers to provide any aws:referer
+		// value that they choose. As a result, aws:referer should not be
+		// used to prevent unauthorized parties from making direct AWS
+		// requests" (IAM user guide, "AWS global condition context
+		// keys").
+		return true
 	case hasNamePrefix(k.Name, "aws:PrincipalTag/"), nameIs(k.Name, "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"):
 		// About the caller's own principal, which an outside account
 		// sets up as it likes: tags on its own roles, MFA on its own
@@ -713,6 +735,19 @@ func callerChosen(key string) bool {
 		return false
 	}
 	return !k.LimitsPublicAccess
+}
+
+// outsiderHeld reports whether a condition key is one whose value an
+// outside caller's request carries from its own network or organization:
+// every request from the internet has a source address, and any account
+// can send requests through a VPC endpoint of its own and from an
+// organization of its own. A Deny that asks only for such a value to be
+// present, or to differ from some, does not keep the caller out; one that
+// asks for fixed values of it limits the grant to them.
+func outsiderHeld(key string) bool {
+	k, known := policy.LookupConditionKey(key)
+	return known && nameIs(k.Name, "aws:SourceIp", "aws:VpcSourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceVpcArn",
+		"aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
 }
 
 // probeSet returns the actions tried first for a pattern: the pattern
