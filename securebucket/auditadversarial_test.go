@@ -388,3 +388,47 @@ func TestAuditLoggingTargetRecreatedElsewhere(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, securebucket.StatusPass, rep.Results[0].Status, rep.Results[0].Message)
 }
+
+// Lifecycle configurations a misconfiguration leaves behind, on a versioned
+// bucket. S3.13 and S3.10 count only an enabled rule ("The rule is
+// NON_COMPLIANT if there is no active lifecycle configuration rules", AWS
+// Config s3-lifecycle-policy-check; s3-version-lifecycle-policy-check: "if
+// Amazon S3 lifecycle policy is not enabled"), whatever its filter; S3.20
+// produces no finding for a bucket that has a lifecycle configuration, a
+// disabled one included, since MFA delete cannot be used with one. Already
+// right; kept for their verdicts.
+func TestAuditAdversarialLifecycle(t *testing.T) {
+	f, c := startFake(t)
+	ao := auditOpts()
+	ao.Controls = []securebucket.Control{securebucket.ControlLifecycle, securebucket.ControlVersionedLifecycle, securebucket.ControlMFADelete}
+	expire := &s3types.LifecycleExpiration{Days: aws.Int32(30)}
+	for i, tc := range []struct {
+		name            string
+		rules           []s3types.LifecycleRule
+		lifecycle, mfa  securebucket.Status
+		versionedStatus securebucket.Status
+	}{
+		{"only disabled rules", []s3types.LifecycleRule{{ID: aws.String("off"), Status: s3types.ExpirationStatusDisabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: expire}},
+			securebucket.StatusFail, securebucket.StatusNotApplicable, securebucket.StatusFail},
+		{"one enabled rule for one prefix", []s3types.LifecycleRule{{ID: aws.String("tmp"), Status: s3types.ExpirationStatusEnabled, Filter: &s3types.LifecycleRuleFilter{Prefix: aws.String("tmp/")}, Expiration: expire}},
+			securebucket.StatusPass, securebucket.StatusNotApplicable, securebucket.StatusPass},
+		{"no lifecycle configuration", nil, securebucket.StatusFail, securebucket.StatusFail, securebucket.StatusFail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bucket := sprintf("adv-lc-%d", i)
+			bucketIn(t, f, bucket, s3fake.StateAWSDefault)
+			_, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(bucket), VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
+			require.NoError(t, err)
+			if tc.rules != nil {
+				_, err = c.PutBucketLifecycleConfiguration(t.Context(), &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(bucket), LifecycleConfiguration: &s3types.BucketLifecycleConfiguration{Rules: tc.rules}})
+				require.NoError(t, err)
+			}
+			rep, err := securebucket.Audit(t.Context(), c, bucket, ao)
+			require.NoError(t, err)
+			got := statuses(rep)
+			assert.Equal(t, tc.lifecycle, got[securebucket.ControlLifecycle], "S3.13: %v", rep.Results)
+			assert.Equal(t, tc.versionedStatus, got[securebucket.ControlVersionedLifecycle], "S3.10: %v", rep.Results)
+			assert.Equal(t, tc.mfa, got[securebucket.ControlMFADelete], "S3.20: %v", rep.Results)
+		})
+	}
+}
