@@ -1,10 +1,15 @@
 package cloudfront_test
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,25 +47,51 @@ func FuzzParsePrivateKeyPEM(f *testing.F) {
 	})
 }
 
-// FuzzSignURL: whatever the URL, SignURL either refuses it with
-// ErrInvalidURL or returns a URL that starts with the input, carries the
-// three signature parameters once, and verifies.
+// FuzzSignURL: whatever the URL, key (RSA 2048 or ECDSA P-256) and hash
+// (SHA-256, or SHA-1 with InsecureSHA1), SignURL either refuses the URL
+// with ErrInvalidURL or returns a URL that starts with the input, carries
+// each signature parameter once (Hash-Algorithm=SHA256 last, and only for
+// SHA-256), and verifies as CloudFront reads it: with the hash it names,
+// over the canned policy for exactly the input.
 func FuzzSignURL(f *testing.F) {
 	for _, s := range []string{
 		"https://d111111abcdef8.cloudfront.net/a.jpg",
 		"https://d111111abcdef8.cloudfront.net/a.jpg?x=1&y=%20",
 		"https://d111111abcdef8.cloudfront.net/",
+		"https://d111111abcdef8.cloudfront.net/a?",
+		"https://d111111abcdef8.cloudfront.net/a?Hash-Algorithm=SHA1",
+		"https://d111111abcdef8.cloudfront.net/a?x&hash-algorithm=SHA256",
 		"http://d111111abcdef8.cloudfront.net/a",
 		"https://*.cloudfront.net/a",
 		"https://d.cloudfront.net/a?Signature=1",
 		"rtmp://s.cloudfront.net/cfx/st/a.mp4",
 	} {
-		f.Add(s)
+		f.Add(s, false, false)
+		f.Add(s, true, false)
+		f.Add(s, false, true)
 	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		s, err := cloudfront.NewSigner("K2JCJMDEHXQW5F", rsaKey(t), &cloudfront.SignerOptions{Now: func() time.Time { return signNow }})
-		if err != nil {
-			t.Fatal(err)
+	signers := map[[2]bool]*cloudfront.Signer{}
+	for _, useECDSA := range []bool{false, true} {
+		for _, sha1 := range []bool{false, true} {
+			opts := &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureSHA1: sha1}
+			var s *cloudfront.Signer
+			var err error
+			if useECDSA {
+				s, err = cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", p256Key(f), opts)
+			} else {
+				s, err = cloudfront.NewSigner("K2JCJMDEHXQW5F", rsaKey(f), opts)
+			}
+			if err != nil {
+				f.Fatal(err)
+			}
+			signers[[2]bool{useECDSA, sha1}] = s
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw string, useECDSA, insecureSHA1 bool) {
+		s := signers[[2]bool{useECDSA, insecureSHA1}]
+		var pub crypto.PublicKey = &rsaKey(t).PublicKey
+		if useECDSA {
+			pub = &p256Key(t).PublicKey
 		}
 		signed, err := s.SignURL(raw, signNow.Add(time.Minute))
 		if err != nil {
@@ -82,7 +113,72 @@ func FuzzSignURL(f *testing.F) {
 				t.Fatalf("%s appears %d times in %q", p, len(q[p]), signed)
 			}
 		}
-		verify(t, []byte(`{"Statement":[{"Resource":"`+raw+`","Condition":{"DateLessThan":{"AWS:EpochTime":1767268860}}}]}`), q.Get("Signature"))
+		wantHash, wantParam := crypto.SHA256, []string{"SHA256"}
+		if insecureSHA1 {
+			wantHash, wantParam = crypto.SHA1, nil
+		}
+		if !slices.Equal(q["Hash-Algorithm"], wantParam) {
+			t.Fatalf("Hash-Algorithm %v in %q, want %v", q["Hash-Algorithm"], signed, wantParam)
+		}
+		if !insecureSHA1 && !strings.HasSuffix(signed, "&Key-Pair-Id=K2JCJMDEHXQW5F&Hash-Algorithm=SHA256") {
+			t.Fatalf("%q does not end in Key-Pair-Id then Hash-Algorithm", signed)
+		}
+		c, err := verifyURL(pub, "K2JCJMDEHXQW5F", signed)
+		if err != nil {
+			t.Fatalf("%q does not verify: %v", signed, err)
+		}
+		if c.Hash != wantHash || c.Custom {
+			t.Fatalf("%q verified with %v (custom %v)", signed, c.Hash, c.Custom)
+		}
+		if string(c.Policy) != cannedPolicy(raw, signNow.Add(time.Minute)) {
+			t.Fatalf("%q verified over %s, not the canned policy of the input", signed, c.Policy)
+		}
+	})
+}
+
+// FuzzParseSigningKeyPEM: any input either parses to an RSA 2048 or ECDSA
+// P-256 key that NewSignerFromKey takes, or fails with ErrInvalidKey, and
+// an error never repeats the PEM body.
+func FuzzParseSigningKeyPEM(f *testing.F) {
+	sec1, err := x509.MarshalECPrivateKey(p256Key(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}))
+	f.Add(append([]byte("-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1})...))
+	f.Add([]byte("-----BEGIN EC PARAMETERS-----\nBgUrgQQAIg==\n-----END EC PARAMETERS-----\n"))
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey(f))}))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := cloudfront.ParseSigningKeyPEM(data)
+		if err != nil {
+			if !errors.Is(err, cloudfront.ErrInvalidKey) {
+				t.Fatalf("error %v does not wrap ErrInvalidKey", err)
+			}
+			if b, _ := pem.Decode(data); b != nil && len(b.Bytes) >= 8 {
+				body := strings.Join(strings.Fields(string(pem.EncodeToMemory(&pem.Block{Type: "X", Bytes: b.Bytes}))), "")
+				body = strings.TrimSuffix(strings.TrimPrefix(body, "-----BEGINX-----"), "-----ENDX-----")
+				if len(body) >= 12 && strings.Contains(err.Error(), body[:12]) {
+					t.Fatalf("error repeats key material: %v", err)
+				}
+			}
+			return
+		}
+		switch k := k.(type) {
+		case *rsa.PrivateKey:
+			if k.N.BitLen() != cloudfront.MinRSAKeyBits {
+				t.Fatalf("accepted a %d-bit key", k.N.BitLen())
+			}
+		case *ecdsa.PrivateKey:
+			if k.Curve != elliptic.P256() {
+				t.Fatalf("accepted a key on %s", k.Curve.Params().Name)
+			}
+		default:
+			t.Fatalf("accepted a %T", k)
+		}
+		if _, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", k, nil); err != nil {
+			t.Fatalf("parsed a key NewSignerFromKey refuses: %v", err)
+		}
 	})
 }
 
