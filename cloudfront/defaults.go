@@ -1,6 +1,7 @@
 package cloudfront
 
 import (
+	"crypto"
 	"net/http"
 	"time"
 
@@ -75,6 +76,12 @@ const (
 	DefaultCookieSameSite = http.SameSiteLaxMode
 	// DefaultCookiePath scopes signed cookies to the whole distribution.
 	DefaultCookiePath = "/"
+	// DefaultSignatureHash hashes the policy a Signer signs: SHA-256, named
+	// in the URL (Hash-Algorithm=SHA256) and cookies
+	// (CloudFront-Hash-Algorithm=SHA256), because SHA-1 signatures fall to
+	// practical chosen-prefix collisions (SignerOptions.InsecureSHA1
+	// weakens it).
+	DefaultSignatureHash = crypto.SHA256
 )
 
 // Policy statement Sids this package writes. Merging by Sid keeps every

@@ -1,6 +1,7 @@
 package cloudfront_test
 
 import (
+	"crypto"
 	"net/http"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, http.SameSiteLaxMode, cloudfront.DefaultCookieSameSite)
 	assert.Equal(t, "/", cloudfront.DefaultCookiePath)
 	assert.Equal(t, 2048, cloudfront.MinRSAKeyBits)
+	assert.Equal(t, crypto.SHA256, cloudfront.DefaultSignatureHash)
 	assert.Equal(t, "S3SecureAllowCloudFrontOAC", cloudfront.OACStatementSid)
 	assert.Equal(t, "S3SecureAllowCloudFrontOAI", cloudfront.OAIStatementSid)
 	assert.Equal(t, "S3SecureAllowCloudFrontSSEKMS", cloudfront.KMSStatementSidPrefix)

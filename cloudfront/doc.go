@@ -18,11 +18,14 @@
 // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
 //
 // To hand out time-limited access to the distribution's content, upload a
-// public key with [CreateKeyGroup], pass the key group in
-// Options.TrustedKeyGroupIDs so that the distribution refuses unsigned
-// requests, and create a [Signer] with the matching private key
-// ([ParsePrivateKeyPEM] loads it); then call [Signer.SignURL],
-// [Signer.SignURLWithPolicy] or [Signer.SignCookies].
+// public key (RSA 2048 or ECDSA P-256) with [CreateKeyGroup], pass the key
+// group in Options.TrustedKeyGroupIDs so that the distribution refuses
+// unsigned requests, and create a [Signer] with the matching private key
+// ([NewSigner] for RSA, [NewSignerFromKey] for ECDSA P-256 or a key behind
+// a crypto.Signer; [ParseSigningKeyPEM] loads either); then call
+// [Signer.SignURL], [Signer.SignURLWithPolicy] or [Signer.SignCookies].
+// Signatures are SHA-256
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-canned-policy.html).
 //
 // # Writes
 //
@@ -187,8 +190,21 @@
 //   - cookies are Secure, HttpOnly, SameSite=Lax and session cookies
 //     (CookieOptions.InsecureAllowNonSecureCookie,
 //     CookieOptions.AllowSameSiteNone, CookieOptions.AllowPersistentCookies);
-//   - keys are RSA of [MinRSAKeyBits] (2048) bits, the size CloudFront
-//     verifies; no error or String
+//   - the policy is hashed with SHA-256 and the URL says so, after
+//     Key-Pair-Id: Hash-Algorithm=SHA256 ("When you use SHA-256, include
+//     the Hash-Algorithm=SHA256 query parameter in the signed URL",
+//     developer guide), and the cookies in a fourth cookie,
+//     CloudFront-Hash-Algorithm=SHA256. SHA-1, which CloudFront still
+//     reads from URLs and cookies that name no hash, is broken for
+//     signatures (chosen-prefix collisions are practical) and only signs
+//     with SignerOptions.InsecureSHA1, byte for byte what
+//     feature/cloudfront/sign makes;
+//   - keys are RSA of [MinRSAKeyBits] (2048) bits or ECDSA on P-256 (an
+//     ASN.1 DER signature), what CloudFront verifies ("RSA 2048 or ECDSA
+//     256 key signatures", API reference, PublicKey); any other key is
+//     refused with [ErrInvalidKey] before anything is signed, and what a
+//     crypto.Signer other than the standard library's keys signs is
+//     verified with its public key before use; no error or String
 //     output contains key material.
 //
 // # Errors

@@ -136,7 +136,7 @@ func NewSignerFromKey(keyID string, key crypto.Signer, opts *SignerOptions) (*Si
 	if now == nil {
 		now = time.Now
 	}
-	hash := crypto.SHA256
+	hash := DefaultSignatureHash
 	if o.InsecureSHA1 {
 		hash = crypto.SHA1
 	}

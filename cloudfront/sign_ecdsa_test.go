@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"regexp"
@@ -259,8 +260,16 @@ func rawRS(t *testing.T, d []byte) []byte {
 }
 
 // TestSignerStringNamesKeyAndHash: String says which key and hash sign,
-// so a log shows a signer left on SHA-1.
+// so a log shows a signer left on SHA-1, and no verb prints an ECDSA
+// signer's private scalar.
 func TestSignerStringNamesKeyAndHash(t *testing.T) {
 	assert.Equal(t, "cloudfront.Signer{KeyID: K2JCJMDEHXQW5F, Key: RSA 2048, Hash: SHA-256, MaxExpiry: 1h0m0s}", newSigner(t, nil).String())
-	assert.True(t, strings.Contains(newECDSASigner(t, &cloudfront.SignerOptions{InsecureSHA1: true}).String(), "Key: ECDSA P-256, Hash: SHA-1 (insecure)"))
+	ec := newECDSASigner(t, &cloudfront.SignerOptions{InsecureSHA1: true})
+	assert.True(t, strings.Contains(ec.String(), "Key: ECDSA P-256, Hash: SHA-1 (insecure)"))
+	d := p256Key(t).D // the secret the output must not hold
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d"} {
+		out := strings.ToLower(fmt.Sprintf(verb, struct{ S *cloudfront.Signer }{ec}))
+		assert.NotContains(t, out, d.Text(16), verb)
+		assert.NotContains(t, out, d.String(), verb)
+	}
 }
