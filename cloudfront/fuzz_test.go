@@ -29,22 +29,29 @@ func FuzzParsePrivateKeyPEM(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k, err := cloudfront.ParsePrivateKeyPEM(data)
 		if err != nil {
-			if !errors.Is(err, cloudfront.ErrInvalidKey) {
-				t.Fatalf("error %v does not wrap ErrInvalidKey", err)
-			}
-			if b, _ := pem.Decode(data); b != nil && len(b.Bytes) >= 8 {
-				body := strings.Join(strings.Fields(string(pem.EncodeToMemory(&pem.Block{Type: "X", Bytes: b.Bytes}))), "")
-				body = strings.TrimSuffix(strings.TrimPrefix(body, "-----BEGINX-----"), "-----ENDX-----")
-				if len(body) >= 12 && strings.Contains(err.Error(), body[:12]) {
-					t.Fatalf("error repeats key material: %v", err)
-				}
-			}
+			checkKeyError(t, data, err)
 			return
 		}
 		if k.N.BitLen() != cloudfront.MinRSAKeyBits {
 			t.Fatalf("accepted a %d-bit key", k.N.BitLen())
 		}
 	})
+}
+
+// checkKeyError fails unless err, from parsing data, wraps ErrInvalidKey
+// and does not repeat the start of data's PEM body.
+func checkKeyError(t *testing.T, data []byte, err error) {
+	t.Helper()
+	if !errors.Is(err, cloudfront.ErrInvalidKey) {
+		t.Fatalf("error %v does not wrap ErrInvalidKey", err)
+	}
+	if b, _ := pem.Decode(data); b != nil && len(b.Bytes) >= 8 {
+		body := strings.Join(strings.Fields(string(pem.EncodeToMemory(&pem.Block{Type: "X", Bytes: b.Bytes}))), "")
+		body = strings.TrimSuffix(strings.TrimPrefix(body, "-----BEGINX-----"), "-----ENDX-----")
+		if len(body) >= 12 && strings.Contains(err.Error(), body[:12]) {
+			t.Fatalf("error repeats key material: %v", err)
+		}
+	}
 }
 
 // FuzzSignURL: whatever the URL, key (RSA 2048 or ECDSA P-256) and hash
@@ -152,16 +159,7 @@ func FuzzParseSigningKeyPEM(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k, err := cloudfront.ParseSigningKeyPEM(data)
 		if err != nil {
-			if !errors.Is(err, cloudfront.ErrInvalidKey) {
-				t.Fatalf("error %v does not wrap ErrInvalidKey", err)
-			}
-			if b, _ := pem.Decode(data); b != nil && len(b.Bytes) >= 8 {
-				body := strings.Join(strings.Fields(string(pem.EncodeToMemory(&pem.Block{Type: "X", Bytes: b.Bytes}))), "")
-				body = strings.TrimSuffix(strings.TrimPrefix(body, "-----BEGINX-----"), "-----ENDX-----")
-				if len(body) >= 12 && strings.Contains(err.Error(), body[:12]) {
-					t.Fatalf("error repeats key material: %v", err)
-				}
-			}
+			checkKeyError(t, data, err)
 			return
 		}
 		switch k := k.(type) {
