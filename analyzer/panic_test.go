@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/workers/workerstest"
@@ -65,24 +64,11 @@ func TestAnalyzeAllWorkerPanicReachesTheCaller(t *testing.T) {
 				got, _ = analyzer.AnalyzeAll(t.Context(), tc.client, tc.opts(&calls))
 				returned = true
 			})
-			require.NotNil(t, v, "the worker's panic reaches the caller")
+			workerstest.WorkerPanic(t, v, "analyzer.AnalyzeAll", errCallback)
 			assert.False(t, returned)
 			assert.Nil(t, got, "no results: the others' must not read as a clean run")
-			err, ok := v.(error)
-			require.True(t, ok, "%T", v)
-			assert.ErrorIs(t, err, errCallback)
-			assert.Contains(t, err.Error(), "analyzer.AnalyzeAll: panic in a worker goroutine: ")
-			assert.Contains(t, string(workersStack(v)), "panic_test.go", "the worker's stack")
 			assert.Less(t, calls.Load(), int32(12), "the other buckets are stopped")
 			workerstest.NoneRunning(t, "github.com/s3secure/s3secure/analyzer.AnalyzeAll")
 		})
 	}
-}
-
-// workersStack returns the Stack of a recovered value that has one.
-func workersStack(v any) []byte {
-	if s, ok := v.(interface{ Stack() []byte }); ok {
-		return s.Stack()
-	}
-	return nil
 }

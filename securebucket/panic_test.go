@@ -59,21 +59,6 @@ func panicCases() []panicCase {
 	}
 }
 
-// checkWorkerPanic checks what the caller recovered: an error that names
-// the function, reaches the callback's error and holds the worker's stack.
-func checkWorkerPanic(t *testing.T, v any, function string) {
-	t.Helper()
-	require.NotNil(t, v, "the worker's panic reaches the caller")
-	err, ok := v.(error)
-	require.True(t, ok, "%T", v)
-	assert.ErrorIs(t, err, errCallback)
-	assert.Contains(t, err.Error(), "securebucket."+function+": panic in a worker goroutine: ")
-	s, ok := v.(interface{ Stack() []byte })
-	require.True(t, ok)
-	assert.Contains(t, string(s.Stack()), "panic_test.go", "the worker's stack")
-	workerstest.NoneRunning(t, "github.com/s3secure/s3secure/securebucket."+function)
-}
-
 // TestAuditAllWorkerPanicReachesTheCaller: a panic in one of AuditAll's
 // bucket goroutines (the caller's Progress or client, or a bug) does not
 // end the process: no other bucket starts, and once those in flight have
@@ -98,7 +83,8 @@ func TestAuditAllWorkerPanicReachesTheCaller(t *testing.T) {
 				fleet, _ = securebucket.AuditAll(t.Context(), tc.client(c), ao)
 			})
 			assert.Nil(t, fleet, "no report")
-			checkWorkerPanic(t, v, "AuditAll")
+			workerstest.WorkerPanic(t, v, "securebucket.AuditAll", errCallback)
+			workerstest.NoneRunning(t, "github.com/s3secure/s3secure/securebucket.AuditAll")
 			assert.Less(t, calls.Load(), int32(n), "the other buckets are stopped")
 		})
 	}
@@ -123,7 +109,8 @@ func TestPlanAccountPublicAccessBlockWorkerPanicReachesTheCaller(t *testing.T) {
 				plan, _ = securebucket.PlanAccountPublicAccessBlock(t.Context(), e.control, tc.client(e.s3), e.account, o)
 			})
 			assert.Nil(t, plan, "no plan")
-			checkWorkerPanic(t, v, "PlanAccountPublicAccessBlock")
+			workerstest.WorkerPanic(t, v, "securebucket.PlanAccountPublicAccessBlock", errCallback)
+			workerstest.NoneRunning(t, "github.com/s3secure/s3secure/securebucket.PlanAccountPublicAccessBlock")
 			assert.Less(t, calls.Load(), int32(n), "the other buckets are stopped")
 
 			calls.Store(0)
@@ -131,7 +118,8 @@ func TestPlanAccountPublicAccessBlockWorkerPanicReachesTheCaller(t *testing.T) {
 				plan, _ = securebucket.SetAccountPublicAccessBlock(t.Context(), e.control, tc.client(e.s3), e.account, o)
 			})
 			assert.Nil(t, plan, "no plan")
-			checkWorkerPanic(t, v, "PlanAccountPublicAccessBlock")
+			workerstest.WorkerPanic(t, v, "securebucket.PlanAccountPublicAccessBlock", errCallback)
+			workerstest.NoneRunning(t, "github.com/s3secure/s3secure/securebucket.PlanAccountPublicAccessBlock")
 			assert.Nil(t, e.s3f.AccountPublicAccessBlock(e.account), "nothing written")
 		})
 	}

@@ -1,11 +1,13 @@
 // Package workerstest checks, in tests, that a public function's worker
 // panic reaches its caller: [Recovered] runs the call in a goroutine of
 // its own with a recover, as a caller would, and fails the test on a
-// deadlock; [NoneRunning] fails it if a goroutine of the function is
+// deadlock; [WorkerPanic] checks what it recovered; [NoneRunning] fails it if a goroutine of the function is
 // still running when the call has ended (a leak).
 package workerstest
 
 import (
+	"errors"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -32,6 +34,36 @@ func Recovered(t testing.TB, call func()) any {
 	case <-time.After(Timeout):
 		t.Fatalf("the call has not ended after %v: deadlock", Timeout)
 		return nil
+	}
+}
+
+// WorkerPanic checks a value Recovered returned for a worker's panic that
+// reached the caller of function ("analyzer.AnalyzeAll"): an error whose
+// message names function, that reaches target (errors.Is), and whose
+// Stack is the worker's, with a frame in the caller's file (where the
+// test's callback panicked).
+func WorkerPanic(t testing.TB, v any, function string, target error) {
+	t.Helper()
+	if v == nil {
+		t.Fatalf("%s: the worker's panic did not reach the caller", function)
+	}
+	err, ok := v.(error)
+	if !ok {
+		t.Fatalf("%s: the panic value is a %T, not an error", function, v)
+	}
+	if !errors.Is(err, target) {
+		t.Errorf("%s: the panic %q does not reach %v", function, err, target)
+	}
+	if want := function + ": panic in a worker goroutine: "; !strings.Contains(err.Error(), want) {
+		t.Errorf("the panic %q does not say %q", err, want)
+	}
+	s, ok := v.(interface{ Stack() []byte })
+	if !ok {
+		t.Fatalf("%s: the panic value %T has no Stack", function, v)
+	}
+	_, file, _, _ := runtime.Caller(1)
+	if !strings.Contains(string(s.Stack()), filepath.Base(file)) {
+		t.Errorf("%s: the panic's stack is not the worker's (no frame in %s):\n%s", function, filepath.Base(file), s.Stack())
 	}
 }
 
