@@ -220,7 +220,7 @@ var perRegion = []securebucket.Control{securebucket.ControlAccessPointBPA, secur
 // Region) and, with Options.AccountControls, the account-level controls of
 // every account of the organization, and calls report with each account's
 // [Report], in account id order (see [Run] for the order, concurrency,
-// checkpoint and shard). cfg is the management account's (or a delegated
+// checkpoint, shard and panics). cfg is the management account's (or a delegated
 // administrator's) configuration; org and roles are its Organizations and
 // STS clients. An account whose role cannot be assumed, or whose buckets
 // cannot be listed, and a Region that is not enabled (or that refuses the

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/workers"
 )
 
 // OrganizationsAPI is the part of AWS Organizations the audit uses. An
@@ -308,6 +309,16 @@ func (o *Options) fingerprint(work string) string {
 // while 2×Options.Accounts are running or waiting, so memory stays
 // bounded however large the organization.
 //
+// Each account runs in a goroutine of Run's own, which calls work's
+// functions. A panic there (in work, or a bug) stops the run as ctx's end
+// does: no account starts, nothing more is emitted, the account is not
+// recorded in the checkpoint. Once the accounts in flight have ended, Run
+// panics with it in the caller's goroutine, returning no summary (see
+// "Panics" in the s3secure package documentation). emit and
+// Options.Progress run in the caller's goroutine; when they panic, Run
+// stops and waits for its goroutines before the panic goes on: none
+// outlives the call.
+//
 // With Options.Checkpoint, each finished account's result is appended to
 // the file (signed with Options.CheckpointKey, fsync'd) when it finishes;
 // a later run with the same options and key emits the recorded results,
@@ -447,21 +458,24 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 	}
 	progress()
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// A panic in an account's goroutine ends the run as ctx's end does;
+	// group.Wait raises it again in the caller's goroutine. However run
+	// ends (emit and Progress, called here, may panic too), its goroutines
+	// are stopped and waited for: none outlives the call, or writes to the
+	// checkpoint Run closes. Every send and receive of theirs also waits
+	// for ctx, so once it ends they return.
+	group := workers.New("organization.Run", cancel)
+	defer func() {
+		cancel()
+		group.Wait()
+	}()
 	// window holds a token per account started and not yet emitted.
 	window := make(chan struct{}, 2*r.o.Accounts)
 	jobs := make(chan int)
 	results := make(chan done[R], r.o.Accounts)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		r.feed(ctx, accounts, window, jobs, results)
-	}()
+	group.Go(func() { r.feed(ctx, accounts, window, jobs, results) })
 	for w := 0; w < r.o.Accounts; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		group.Go(func() {
 			for i := range jobs {
 				if ctx.Err() != nil {
 					continue // interrupted: start nothing more
@@ -472,7 +486,7 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 				case <-ctx.Done():
 				}
 			}
-		}()
+		})
 	}
 
 	pending := map[int]done[R]{}
@@ -528,15 +542,10 @@ func (r *runner[R]) run(ctx context.Context, accounts []AccountInfo, emit func(*
 			<-window
 		}
 	}
-	cancel()
 	// Let the workers see the cancellation and finish; their results are
 	// dropped (finished ones are already in the checkpoint).
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-	for range results {
-	}
+	cancel()
+	group.Wait()
 	if runErr != nil {
 		return sum, runErr
 	}

@@ -25,8 +25,13 @@ func Recovered(t testing.TB, call func()) any {
 	t.Helper()
 	got := make(chan any, 1)
 	go func() {
-		defer func() { got <- recover() }()
-		call()
+		// Sent once call's frames are gone (a deferred send would run with
+		// them still on this goroutine's stack, which NoneRunning reads).
+		got <- func() (v any) {
+			defer func() { v = recover() }()
+			call()
+			return nil
+		}()
 	}()
 	select {
 	case v := <-got:
