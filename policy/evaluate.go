@@ -96,7 +96,9 @@ type Caller struct {
 	// a role session ("arn:aws:sts::111122223333:assumed-role/Role/session"),
 	// or the account root ("arn:aws:iam::111122223333:root").
 	ARN string
-	// Account is the caller's 12-digit account ID.
+	// Account is the caller's 12-digit account ID. When it is empty, the
+	// account of ARN stands for it: in aws:PrincipalAccount, for a
+	// Principal that names an account, and for Block Public Access.
 	Account string
 	// Service is set for an AWS service principal, for example
 	// "cloudfront.amazonaws.com"; ARN and Account are then usually empty.
@@ -759,9 +761,15 @@ func (p *cPrincipal) hit(c *Caller) principalHit {
 			}
 		}
 	}
-	if c.Account != "" && c.Service == "" {
+	if c.Service == "" {
+		// The caller's account, from its ARN when Account is not set,
+		// as for aws:PrincipalAccount.
+		acct := c.Account
+		if acct == "" {
+			acct = arnAccount(c.ARN)
+		}
 		for _, a := range p.accounts {
-			if a == c.Account {
+			if acct != "" && a == acct {
 				return hitAccount
 			}
 		}

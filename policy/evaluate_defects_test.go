@@ -177,4 +177,33 @@ func TestPrincipalAccountFromTheARN(t *testing.T) {
 		{"another account's user", req(policy.Caller{ARN: "arn:aws:iam::444455556666:user/bob"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "Perimeter"},
 		{"Account set wins", req(policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice", Account: "444455556666"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "Perimeter"},
 	})
+
+	// A Principal that names an account names it for a caller given by its
+	// ARN alone, as aws:PrincipalAccount does: the account's users and
+	// role sessions are granted (or denied) by it.
+	bobARN := policy.Caller{ARN: "arn:aws:iam::444455556666:user/bob"}
+	sessARN := policy.Caller{ARN: "arn:aws:sts::444455556666:assumed-role/Writer/s2"}
+	for _, named := range []string{`"444455556666"`, `"arn:aws:iam::444455556666:root"`} {
+		runEval(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Account","Effect":"Allow","Principal":{"AWS":`+named+`},"Action":"s3:GetObject","Resource":"*"}]}`, []evalCase{
+			{"user without Account", req(bobARN, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Account"},
+			{"role session without Account", req(sessARN, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Account"},
+			{"another account", req(policy.Caller{ARN: "arn:aws:iam::777788889999:user/eve"}, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionDeny, ""},
+		})
+		runEval(t, `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},
+		 {"Sid":"NotThem","Effect":"Deny","Principal":{"AWS":`+named+`},"Action":"s3:GetObject","Resource":"*"}]}`, []evalCase{
+			{"denied user without Account", req(bobARN, "s3:GetObject", "arn:aws:s3:::b/k"), policy.DecisionExplicitDeny, "NotThem"},
+		})
+	}
+
+	// Authorize: the cross-account grant reaches bob by his ARN alone, and
+	// Block Public Access's RestrictPublicBuckets counts the owner's user
+	// by hers.
+	bucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+	ar := &policy.AccessRequest{BucketOwner: "111122223333"}
+	ar.Caller, ar.Action, ar.Resource = bobARN, "s3:GetObject", "arn:aws:s3:::b/k"
+	az := policy.Authorize(ar, &policy.Chain{Bucket: bucket, Identity: []*policy.Compiled{mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}})
+	assert.True(t, az.Allowed(), "%v", az)
+	rpb := policy.BlockPublicAccess{RestrictPublicBuckets: true}
+	assert.True(t, rpb.PolicyReaches(true, policy.Caller{ARN: "arn:aws:iam::111122223333:user/alice"}, "111122223333"))
+	assert.False(t, rpb.PolicyReaches(true, bobARN, "111122223333"))
 }

@@ -497,5 +497,9 @@ func (b BlockPublicAccess) PolicyReaches(policyPublic bool, caller Caller, owner
 	if caller.Service != "" {
 		return true
 	}
-	return caller.Account != "" && caller.Account == ownerAccount
+	acct := caller.Account
+	if acct == "" {
+		acct = arnAccount(caller.ARN) // as for aws:PrincipalAccount
+	}
+	return acct != "" && acct == ownerAccount
 }
