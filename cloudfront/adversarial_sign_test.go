@@ -65,6 +65,11 @@ func TestAdversarialSignRows(t *testing.T) {
 		{name: "canned, Expires already in the query", url: host + "/a.jpg?Expires=1", wantErr: cloudfront.ErrInvalidURL},
 		{name: "canned, Key-Pair-Id already in the query", url: host + "/a.jpg?Key-Pair-Id=K", wantErr: cloudfront.ErrInvalidURL},
 		{name: "canned, Policy escaped in the query", url: host + "/a.jpg?%50olicy=x", wantErr: cloudfront.ErrInvalidURL},
+		// "without the CloudFront signing parameters (Expires, Policy,
+		// Signature, Key-Pair-Id, Hash-Algorithm)" (AWS CLI, cloudfront
+		// sign): a second Hash-Algorithm would make the hash ambiguous.
+		{name: "canned, Hash-Algorithm already in the query", url: host + "/a.jpg?Hash-Algorithm=SHA1", wantErr: cloudfront.ErrInvalidURL},
+		{name: "custom, Hash-Algorithm escaped in the query", url: host + "/a.jpg?v=1&%48ash-Algorithm=SHA256", p: cloudfront.Policy{Resource: host + "/*", Expires: hour}, wantErr: cloudfront.ErrInvalidURL},
 		{name: "custom, prefix wildcard after the host", url: host + "/v/a.mp4", p: cloudfront.Policy{Resource: host + "/v/*", Expires: hour}},
 		{name: "custom, wildcard at the end of the host", url: host + "/a.jpg", p: cloudfront.Policy{Resource: host + "*", Expires: hour}, wantErr: cloudfront.ErrInvalidURL},
 		{name: "custom, '?' right after the host", url: host + "/a.jpg", p: cloudfront.Policy{Resource: host + "?a.jpg", Expires: hour}, wantErr: cloudfront.ErrInvalidURL},
@@ -100,6 +105,7 @@ func TestAdversarialSignRows(t *testing.T) {
 			require.NoError(t, err)
 			q := u.Query()
 			assert.Equal(t, "K2JCJMDEHXQW5F", q.Get("Key-Pair-Id"))
+			requireSHA256URL(t, &rsaKey(t).PublicKey, "K2JCJMDEHXQW5F", signed)
 			for _, name := range []string{"Policy", "Signature"} {
 				assert.NotContains(t, q.Get(name), "+", name)
 				assert.NotContains(t, q.Get(name), "=", name)

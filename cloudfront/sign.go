@@ -108,10 +108,12 @@ func NewSigner(keyID string, key *rsa.PrivateKey, opts *SignerOptions) (*Signer,
 // with RSA 2048 or ECDSA 256 key signatures" (API reference, PublicKey).
 // RSA signs with PKCS #1 v1.5 and ECDSA with an ASN.1 DER signature, as
 // crypto.Signer does; what another crypto.Signer returns is verified with
-// its public key before a URL or cookie carries it.
+// its public key before a URL or cookie carries it; the Signer is safe for
+// concurrent use when that crypto.Signer is.
 //
 // Errors: [ErrInvalidKey] for a nil key, a key of another type, size or
-// curve, or an empty key ID; [ErrInvalidOptions] for an out-of-range
+// curve, or an empty key ID or one holding a character that would break
+// the query string or a cookie ("&=?#;, "); [ErrInvalidOptions] for an out-of-range
 // AllowExpiryUpTo. Nothing is signed before these checks pass.
 func NewSignerFromKey(keyID string, key crypto.Signer, opts *SignerOptions) (*Signer, error) {
 	var o SignerOptions

@@ -202,6 +202,11 @@ func TestSignerKeyRefusals(t *testing.T) {
 	}
 	_, err = cloudfront.NewSigner("K2JCJMDEHXQW5F", nil, nil)
 	assert.ErrorIs(t, err, cloudfront.ErrInvalidKey)
+	// A key ID that would break the query string or a cookie value.
+	for _, id := range []string{"", "K1&x=1", "K1;Path=/", "K1,K2", "K1 K2", "K1#", "K1?"} {
+		_, err = cloudfront.NewSignerFromKey(id, p256Key(t), nil)
+		assert.ErrorIs(t, err, cloudfront.ErrInvalidKey, id)
+	}
 
 	exp := signNow.Add(time.Minute)
 	const raw = "https://d111111abcdef8.cloudfront.net/a.jpg"
