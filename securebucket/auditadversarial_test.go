@@ -194,6 +194,7 @@ func TestAuditAdversarialTLSDeny(t *testing.T) {
 		{"TLS minimum hexadecimal", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"0x1.4p0"}}}`, securebucket.StatusFail, securebucket.StatusFail},
 		{"TLS minimum with an underscore", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1_2"}}}`, securebucket.StatusFail, securebucket.StatusFail},
 		{"TLS 1.3 minimum", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, securebucket.StatusFail, securebucket.StatusPass},
+		{"TLS LessThanEquals 1.2", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.2"}}}`, securebucket.StatusFail, securebucket.StatusPass},
 		{"TLS LessThanEquals 1.1", `{"Effect":"Deny","Principal":"*","Action":"s3:*",` + advResources + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.1"}}}`, securebucket.StatusFail, securebucket.StatusFail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

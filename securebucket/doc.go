@@ -188,9 +188,10 @@
 //   - S3SecureDenyInsecureTransport: a Deny of every S3 action for every
 //     principal on the bucket and its objects whose only condition is Bool
 //     or BoolIfExists aws:SecureTransport false;
-//   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan
-//     s3:TlsVersion v, v ≥ 1.2 ("1.3" is stricter; v must be a number IAM
-//     reads, so "Infinity" is weaker);
+//   - S3SecureDenyOutdatedTLS: the same Deny with NumericLessThan or
+//     NumericLessThanEquals s3:TlsVersion v, v ≥ 1.2 ("1.3", or "1.2" with
+//     NumericLessThanEquals, which refuses TLS 1.2 too, is stricter; v
+//     must be a number IAM reads, so "Infinity" is weaker);
 //   - the log-delivery statement in a logging target's policy,
 //     S3SecureDelegateToAccessPoints ([DelegateToAccessPoints],
 //     [CreateAccessPoint]) and the access point policy statements of

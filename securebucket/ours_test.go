@@ -26,6 +26,12 @@ func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 	}{
 		{"TLS 1.3 is stricter than 1.2", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, true},
 		{"TLS below Infinity, not a number IAM reads, is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"Infinity"}}}`, false},
+		// NumericLessThanEquals 1.2 refuses TLS 1.2 too ("Less than or
+		// equals matching", IAM condition operators): stricter than ours,
+		// and it was replaced with NumericLessThan 1.2, letting TLS 1.2 in
+		// again. Below or equal to 1.1 leaves a version below 1.2 open.
+		{"TLS up to and including 1.2 refused is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.2"}}}`, true},
+		{"TLS up to and including 1.1 refused is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.1"}}}`, false},
 		{"TLS 1.1 is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, false},
 		{"TLS deny on objects only is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, false},
 		{"TLS deny with a narrowing condition is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},

@@ -142,15 +142,19 @@ func deniesInsecureTransport(s policy.Statement, bucketARN string) bool {
 }
 
 // deniesOutdatedTLS reports whether s denies every S3 request to the bucket
-// and its objects made with a TLS version below 1.2 (or a higher minimum).
-// The value is a number as the evaluator reads it (denyForEveryoneOnBucket
-// compiles the statement), so ParseFloat below reads the same number.
+// and its objects made with a TLS version below 1.2 (or a higher minimum):
+// NumericLessThan or NumericLessThanEquals ("Less than or equals
+// matching", IAM condition operators) s3:TlsVersion v with v ≥ 1.2; the
+// latter with 1.2 refuses TLS 1.2 too. The value is a number as the
+// evaluator reads it (denyForEveryoneOnBucket compiles the statement), so
+// ParseFloat below reads the same number.
 func deniesOutdatedTLS(s policy.Statement, bucketARN string) bool {
 	if !denyForEveryoneOnBucket(s, bucketARN) {
 		return false
 	}
 	op, key, vals, ok := onlyCondition(s.Condition)
-	if !ok || !policy.EqualName(key, "s3:TlsVersion") || !policy.EqualName(op, "NumericLessThan") || len(vals) != 1 {
+	if !ok || !policy.EqualName(key, "s3:TlsVersion") || len(vals) != 1 ||
+		!policy.EqualName(op, "NumericLessThan") && !policy.EqualName(op, "NumericLessThanEquals") {
 		return false
 	}
 	v, err := strconv.ParseFloat(vals[0], 64)
@@ -251,7 +255,8 @@ func publicStatement(s policy.Statement) bool {
 //     ([deniesInsecureTransport], [deniesOutdatedTLS]): a Deny for every
 //     principal and every S3 action on the bucket and its objects, with a
 //     single condition (Bool or BoolIfExists aws:SecureTransport false; or
-//     NumericLessThan s3:TlsVersion v with v ≥ 1.2, so "1.3" is stricter;
+//     NumericLessThan or NumericLessThanEquals s3:TlsVersion v with
+//     v ≥ 1.2, so "1.3", or "1.2" with NumericLessThanEquals, is stricter;
 //     and a statement policy.Compile accepts, so "Infinity" is not);
 //   - an Allow (the log-delivery statement in a logging target's policy,
 //     the access point delegation statement, the statements of an access
