@@ -6,8 +6,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -139,6 +141,100 @@ func FuzzSignURL(f *testing.F) {
 		}
 		if string(c.Policy) != cannedPolicy(raw, signNow.Add(time.Minute)) {
 			t.Fatalf("%q verified over %s, not the canned policy of the input", signed, c.Policy)
+		}
+	})
+}
+
+// FuzzSignCookies: whatever the resource and source IP, key and hash,
+// SignCookies either refuses them with a sentinel or returns cookies that
+// verify as CloudFront reads them (the hash named by
+// CloudFront-Hash-Algorithm, or SHA-1 when there is none) over a policy
+// whose JSON decodes to exactly the resource asked for, with the expiry
+// and IP range given: what is signed is what CloudFront will enforce.
+func FuzzSignCookies(f *testing.F) {
+	for _, s := range [][2]string{
+		{"https://d111111abcdef8.cloudfront.net/*", ""},
+		{"https://d111111abcdef8.cloudfront.net/a?b=*&c=<d>", "192.0.2.0/24"},
+		{"https://d111111abcdef8.cloudfront.net/\\u0026*", "2001:db8::/32"},
+		{"https://d111111abcdef8.cloudfront.net/a%22b/*", "192.0.2.7"},
+		{"https://d111111abcdef8.cloudfront.net/a&amp;b", "::1"},
+	} {
+		f.Add(s[0], s[1], false, false)
+		f.Add(s[0], s[1], true, true)
+	}
+	signers := map[[2]bool]*cloudfront.Signer{}
+	for _, useECDSA := range []bool{false, true} {
+		for _, sha1 := range []bool{false, true} {
+			opts := &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureSHA1: sha1}
+			var key crypto.Signer = rsaKey(f)
+			if useECDSA {
+				key = p256Key(f)
+			}
+			s, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", key, opts)
+			if err != nil {
+				f.Fatal(err)
+			}
+			signers[[2]bool{useECDSA, sha1}] = s
+		}
+	}
+	exp := signNow.Add(time.Minute)
+	f.Fuzz(func(t *testing.T, resource, ip string, useECDSA, insecureSHA1 bool) {
+		cookies, err := signers[[2]bool{useECDSA, insecureSHA1}].SignCookies(cloudfront.Policy{Resource: resource, Expires: exp, SourceIP: ip}, nil)
+		if err != nil {
+			if !errors.Is(err, cloudfront.ErrInvalidURL) && !errors.Is(err, cloudfront.ErrInvalidPolicy) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		var pub crypto.PublicKey = &rsaKey(t).PublicKey
+		if useECDSA {
+			pub = &p256Key(t).PublicKey
+		}
+		h, policy, err := verifyCookies(pub, "K2JCJMDEHXQW5F", cookies)
+		if err != nil {
+			t.Fatalf("cookies for %q do not verify: %v", resource, err)
+		}
+		if want := map[bool]crypto.Hash{false: crypto.SHA256, true: crypto.SHA1}[insecureSHA1]; h != want {
+			t.Fatalf("verified with %v, want %v", h, want)
+		}
+		var doc struct {
+			Statement []struct {
+				Resource  string
+				Condition struct {
+					IpAddress *struct {
+						SourceIp string `json:"AWS:SourceIp"`
+					}
+					DateLessThan struct {
+						EpochTime int64 `json:"AWS:EpochTime"`
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(policy, &doc); err != nil || len(doc.Statement) != 1 {
+			t.Fatalf("policy %s does not decode to one statement: %v", policy, err)
+		}
+		st := doc.Statement[0]
+		if st.Resource != resource {
+			t.Fatalf("policy resource %q, asked for %q", st.Resource, resource)
+		}
+		if st.Condition.DateLessThan.EpochTime != exp.Unix() {
+			t.Fatalf("policy expiry %d, want %d", st.Condition.DateLessThan.EpochTime, exp.Unix())
+		}
+		if (ip == "") != (st.Condition.IpAddress == nil) {
+			t.Fatalf("IP %q signed as %+v", ip, st.Condition.IpAddress)
+		}
+		if ip != "" {
+			want, err := netip.ParsePrefix(st.Condition.IpAddress.SourceIp)
+			if err != nil {
+				t.Fatalf("signed IP range %q does not parse", st.Condition.IpAddress.SourceIp)
+			}
+			if asked, err := netip.ParseAddr(ip); err == nil {
+				if want.Bits() != asked.BitLen() || want.Addr() != asked {
+					t.Fatalf("IP %q signed as %s", ip, want)
+				}
+			} else if p, err := netip.ParsePrefix(ip); err != nil || p != want {
+				t.Fatalf("IP %q signed as %s", ip, want)
+			}
 		}
 	})
 }
