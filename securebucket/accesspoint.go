@@ -748,14 +748,15 @@ func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Docume
 const apTitleBPA = "Access points should have Block Public Access settings enabled"
 
 // AccessPointAuditOptions configure [AuditAccessPoints]. nil means every
-// access point of the account.
+// access point of the account in the client's Region.
 type AccessPointAuditOptions struct {
 	// Bucket limits the audit to the access points of one bucket.
 	Bucket string
 }
 
 // AuditAccessPoints checks every access point of the account (or of
-// opts.Bucket) and returns three results per access point:
+// opts.Bucket) that S3 Control's ListAccessPoints returns, and returns
+// three results per access point:
 //
 //   - S3.19: all four Block Public Access settings must be on (they cannot
 //     be changed after creation: a failing access point must be replaced);
@@ -765,9 +766,19 @@ type AccessPointAuditOptions struct {
 //     rules: s3:DataAccessPointArn does not make it non-public, and a VPC
 //     access point is never public).
 //
+// Those are the access points of one Region, the one control's requests go
+// to (access points belong to a Region: "10,000 access points per AWS
+// account per Region", S3 user guide, Access points restrictions and
+// limitations; Security Hub reports S3.19 per Region too), attached to S3
+// buckets ("Returns only access points attached to S3 buckets by
+// default", ListAccessPoints; those attached to an FSx volume have Block
+// Public Access on, which cannot be changed). Run it with a client for
+// each Region the account uses: "no access points" speaks of that Region
+// only.
+//
 // A read that fails gives UNKNOWN for the checks that needed it; a listing
 // that fails gives one UNKNOWN S3.19 result for the account. An account
-// without access points gives one PASS S3.19 result.
+// without access points in that Region gives one PASS S3.19 result.
 //
 // AuditAccessPoints returns [ErrInvalidAccountID] for a bad account id
 // before any request, and stops at the first read that meets a setup
