@@ -82,18 +82,23 @@ func TestAnalyzeDetails(t *testing.T) {
 		require.Len(t, got, 1)
 		assert.True(t, got[0].Public)
 	})
-	t.Run("VPC access point is never public", func(t *testing.T) {
-		s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`))
-		s.AccessPoints = []analyzer.AccessPoint{{Name: "inside", ARN: apARN("inside"), Account: owner, Bucket: "bkt", NetworkOrigin: "VPC",
-			Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("inside"))}}
-		got, err := analyzer.Analyze(s, nil)
-		require.NoError(t, err)
-		require.Len(t, got, 1)
-		assert.False(t, got[0].Public)
-		assert.Equal(t, analyzer.KindConditional, got[0].Kind)
-		assert.Equal(t, "VPC", got[0].Conditions["s3:AccessPointNetworkOrigin"])
-		assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
-	})
+	// Not public, and so not restricted by RestrictPublicBuckets (on for
+	// every access point created since 2019): any account's principals
+	// reach the bucket from within the VPC.
+	for _, bpa := range []policy.BlockPublicAccess{{}, policy.AllBlocked()} {
+		t.Run(fmt.Sprintf("VPC access point is never public, %+v", bpa), func(t *testing.T) {
+			s := state(stmts(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`))
+			s.AccessPoints = []analyzer.AccessPoint{{Name: "inside", ARN: apARN("inside"), Account: owner, Bucket: "bkt", NetworkOrigin: "VPC", BlockPublicAccess: bpa,
+				Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("inside"))}}
+			got, err := analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.False(t, got[0].Public)
+			assert.Equal(t, analyzer.KindConditional, got[0].Kind)
+			assert.Equal(t, "VPC", got[0].Conditions["s3:AccessPointNetworkOrigin"])
+			assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
+		})
+	}
 	t.Run("ACLs disabled by BucketOwnerEnforced", func(t *testing.T) {
 		s := state("")
 		s.ACL = []policy.ACLGrant{{GranteeURI: policy.AllUsersURI, Permission: "FULL_CONTROL"}}

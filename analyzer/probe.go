@@ -123,6 +123,7 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 	}
 	ch := a.chain
 	ch.AccessPointBlock = ap.BlockPublicAccess
+	ch.AccessPointVPC = strings.EqualFold(ap.NetworkOrigin, "VPC")
 	if c, err := policy.Compile(doc); err == nil {
 		ch.AccessPoint = c
 	}

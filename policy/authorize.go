@@ -217,6 +217,13 @@ type Chain struct {
 	// AccessPoint is the access point's policy, for a request made through
 	// an access point ([AccessRequest.SetAccessPoint]); nil for none.
 	AccessPoint *Compiled
+	// AccessPointVPC is true when the access point's network origin is
+	// VPC. S3 counts such an access point non-public whatever its policy
+	// says ("An access point that has a VPC network origin is always
+	// considered non-public, regardless of the contents of its access
+	// point policy"), so RestrictPublicBuckets leaves its policy's grants
+	// in force. False (the zero value) is network origin Internet.
+	AccessPointVPC bool
 	// AccountBlock, BucketBlock and AccessPointBlock are the Block Public
 	// Access settings at each level; S3 applies the most restrictive
 	// combination ([Effective]). AccessPointBlock counts only for requests
@@ -362,8 +369,9 @@ func kindOf(c *Caller) callerKind {
 //     member account) and of the RCPs (for every caller) must allow.
 //  3. Block Public Access: with RestrictPublicBuckets on at any level, a
 //     public bucket (or access point) policy grants only AWS services and
-//     principals of the owner's account; with IgnorePublicAcls, ACL grants
-//     to AllUsers and AuthenticatedUsers are ignored.
+//     principals of the owner's account (an access point with network
+//     origin VPC is never public); with IgnorePublicAcls, ACL grants to
+//     AllUsers and AuthenticatedUsers are ignored.
 //  4. The grant. In the resource's account, a resource policy (or ACL)
 //     that names the caller itself allows on its own; one that names its
 //     role is still limited by the boundary and session policy; one that
@@ -457,7 +465,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 			a.Layers[LayerBucketPolicy].Outcome = OutcomeBlockedPublic
 			bucketHit, blocked = hitNone, true
 		}
-		if viaAP && apHit != hitNone && !bpa.PolicyReaches(ch.AccessPoint.apPublic, r.Caller, req.AccessPointAccount) {
+		if viaAP && apHit != hitNone && !bpa.PolicyReaches(ch.AccessPoint.apPublic && !ch.AccessPointVPC, r.Caller, req.AccessPointAccount) {
 			a.Layers[LayerAccessPointPolicy].Outcome = OutcomeBlockedPublic
 			apHit, blocked = hitNone, true
 		}

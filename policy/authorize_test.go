@@ -192,6 +192,21 @@ func TestAuthorizeAccessPoint(t *testing.T) {
 	a = policy.Authorize(r, &policy.Chain{Bucket: delegate, AccessPoint: public, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})
 	assert.Equal(t, policy.DecisionDeny, a.Decision, "%v", a)
 	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+
+	// An access point with network origin VPC is never public ("An access
+	// point that has a VPC network origin is always considered
+	// non-public, regardless of the contents of its access point policy",
+	// S3 user guide, "The meaning of public"), and RestrictPublicBuckets
+	// restricts only "an access point or bucket with a public policy":
+	// the same policy grants bob, from within the VPC.
+	a = policy.Authorize(r, &policy.Chain{Bucket: delegate, AccessPoint: public, AccessPointVPC: true, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
+	assert.Equal(t, policy.OutcomeAllow, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+	// A public bucket policy is still restricted through it.
+	publicBucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*"}]}`)
+	a = policy.Authorize(r, &policy.Chain{Bucket: publicBucket, AccessPoint: public, AccessPointVPC: true, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "%v", a)
+	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerBucketPolicy).Outcome)
 }
 
 func TestAuthorizeDoesNotAllocate(t *testing.T) {
