@@ -56,6 +56,27 @@ func checkKeyError(t *testing.T, data []byte, err error) {
 	}
 }
 
+// fuzzSigners returns a Signer for each key (RSA 2048, ECDSA P-256) and
+// hash (SHA-256, InsecureSHA1), by [useECDSA, insecureSHA1], all signing at
+// signNow.
+func fuzzSigners(f *testing.F) map[[2]bool]*cloudfront.Signer {
+	signers := map[[2]bool]*cloudfront.Signer{}
+	for _, useECDSA := range []bool{false, true} {
+		for _, sha1 := range []bool{false, true} {
+			var key crypto.Signer = rsaKey(f)
+			if useECDSA {
+				key = p256Key(f)
+			}
+			s, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", key, &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureSHA1: sha1})
+			if err != nil {
+				f.Fatal(err)
+			}
+			signers[[2]bool{useECDSA, sha1}] = s
+		}
+	}
+	return signers
+}
+
 // FuzzSignURL: whatever the URL, key (RSA 2048 or ECDSA P-256) and hash
 // (SHA-256, or SHA-1 with InsecureSHA1), SignURL either refuses the URL
 // with ErrInvalidURL or returns a URL that starts with the input, carries
@@ -79,23 +100,7 @@ func FuzzSignURL(f *testing.F) {
 		f.Add(s, true, false)
 		f.Add(s, false, true)
 	}
-	signers := map[[2]bool]*cloudfront.Signer{}
-	for _, useECDSA := range []bool{false, true} {
-		for _, sha1 := range []bool{false, true} {
-			opts := &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureSHA1: sha1}
-			var s *cloudfront.Signer
-			var err error
-			if useECDSA {
-				s, err = cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", p256Key(f), opts)
-			} else {
-				s, err = cloudfront.NewSigner("K2JCJMDEHXQW5F", rsaKey(f), opts)
-			}
-			if err != nil {
-				f.Fatal(err)
-			}
-			signers[[2]bool{useECDSA, sha1}] = s
-		}
-	}
+	signers := fuzzSigners(f)
 	f.Fuzz(func(t *testing.T, raw string, useECDSA, insecureSHA1 bool) {
 		s := signers[[2]bool{useECDSA, insecureSHA1}]
 		var pub crypto.PublicKey = &rsaKey(t).PublicKey
@@ -162,21 +167,7 @@ func FuzzSignCookies(f *testing.F) {
 		f.Add(s[0], s[1], false, false)
 		f.Add(s[0], s[1], true, true)
 	}
-	signers := map[[2]bool]*cloudfront.Signer{}
-	for _, useECDSA := range []bool{false, true} {
-		for _, sha1 := range []bool{false, true} {
-			opts := &cloudfront.SignerOptions{Now: func() time.Time { return signNow }, InsecureSHA1: sha1}
-			var key crypto.Signer = rsaKey(f)
-			if useECDSA {
-				key = p256Key(f)
-			}
-			s, err := cloudfront.NewSignerFromKey("K2JCJMDEHXQW5F", key, opts)
-			if err != nil {
-				f.Fatal(err)
-			}
-			signers[[2]bool{useECDSA, sha1}] = s
-		}
-	}
+	signers := fuzzSigners(f)
 	exp := signNow.Add(time.Minute)
 	f.Fuzz(func(t *testing.T, resource, ip string, useECDSA, insecureSHA1 bool) {
 		cookies, err := signers[[2]bool{useECDSA, insecureSHA1}].SignCookies(cloudfront.Policy{Resource: resource, Expires: exp, SourceIP: ip}, nil)
