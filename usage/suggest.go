@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/workers"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -111,6 +112,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // Options.MaxTrackedKeys, not by the size of the logs; each log is read
 // twice (once to learn, once to prove), Options.Concurrency objects at a
 // time.
+//
+// The objects are read in goroutines of Suggest's own, which call each
+// Object's Open (and so the client of an S3 location). A panic there (in
+// Open, in the client, or a bug) stops the reading as an error does, and
+// once the objects in flight have ended Suggest panics with it in the
+// caller's goroutine, returning no report (see "Panics" in the s3secure
+// package documentation). A Source's Objects runs in the caller's
+// goroutine; when it panics, the reading goroutines are stopped and
+// waited for before the panic goes on.
 //
 // Errors: [ErrInvalidInput] (no bucket, no logs, a bad BucketOwner or
 // option), a [*ReadError] for a log that cannot be listed or read (the run
@@ -259,7 +269,6 @@ func (s *suggester) readAll(ctx context.Context, newWorker func() (fn func(*Reco
 	var (
 		mu       sync.Mutex
 		firstErr error
-		wg       sync.WaitGroup
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -269,11 +278,21 @@ func (s *suggester) readAll(ctx context.Context, newWorker func() (fn func(*Reco
 		mu.Unlock()
 		cancel()
 	}
+	// A panic in a reading goroutine (a caller's Object.Open or client, or
+	// a bug) stops the reading as an error does; group.Wait raises it
+	// again in the caller's goroutine. However readAll ends (a caller's
+	// Source.Objects, called here, may panic), the readers are stopped and
+	// waited for: none outlives the call.
+	group := workers.New("usage.Suggest", cancel)
+	closeJobs := sync.OnceFunc(func() { close(jobs) })
+	defer func() {
+		cancel()
+		closeJobs()
+		group.Wait()
+	}()
 	for w := 0; w < s.opts.Concurrency; w++ {
 		fn, done := newWorker()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		group.Go(func() {
 			if done != nil {
 				defer done()
 			}
@@ -287,7 +306,7 @@ func (s *suggester) readAll(ctx context.Context, newWorker func() (fn func(*Reco
 					fail(err)
 				}
 			}
-		}()
+		})
 	}
 	list := func(srcs []Source, kind logKind) error {
 		for _, src := range srcs {
@@ -310,8 +329,8 @@ func (s *suggester) readAll(ctx context.Context, newWorker func() (fn func(*Reco
 	} else if err := list(s.in.CloudTrail, cloudTrailLog); err != nil {
 		fail(err)
 	}
-	close(jobs)
-	wg.Wait()
+	closeJobs()
+	group.Wait()
 	if firstErr != nil {
 		return objects, stats, firstErr
 	}
