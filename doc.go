@@ -62,4 +62,29 @@
 // client they are given; and the error types of those packages print an
 // SDK error holding such a failure the same way. errors.As still reaches the
 // provider's error; its own Error text is the caller's to keep safe.
+//
+// # Panics
+//
+// The functions that work in parallel (analyzer.AnalyzeAll,
+// securebucket.AuditAll and securebucket.PlanAccountPublicAccessBlock,
+// organization.Run and organization.Audit, usage.Suggest) run their
+// workers in goroutines of their own. A panic in one of them, whether a
+// bug of s3secure's or in a function of the caller's that a worker calls
+// (a Progress callback, a usage Source or Object.Open, an
+// organization Work function, a client implementing one of the narrow
+// client interfaces), does not end the program from a goroutine the caller
+// cannot recover in: the function stops its other workers as it does for a
+// fatal error, waits for them, and then panics in the caller's goroutine,
+// as it would have had it run sequentially. It returns no result (no
+// partial report that could read as clean). The panic value is an error
+// whose message names the function and the original value (an error's
+// text as errors are printed here, a string as it is, any other value by
+// its type only, since a struct can hold credentials); errors.Is and
+// errors.As reach an error value through Unwrap, and the methods Value()
+// any and Stack() []byte return the original value and the worker's stack.
+// A bug stays a panic, not an error that a caller could count as UNKNOWN
+// and move past. A function of the caller's that such a function calls in
+// the caller's own goroutine (organization's emit and Progress, a usage
+// Source's Objects) panics there as it is, after the workers have been
+// stopped and waited for: no goroutine outlives the call.
 package s3secure

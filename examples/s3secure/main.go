@@ -44,6 +44,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/s3secure/s3secure/internal/workers"
 )
 
 // Exit codes shared by every command.
@@ -391,11 +393,17 @@ func editDistance(a, b string) int {
 // when debugEnv is set. The value and the trace pass through the redaction
 // every error message gets, and the secret key and session token of the
 // environment are cut out wherever they appear (a panic value can be any
-// value, credentials included).
+// value, credentials included). A panic in a goroutine a library call
+// started arrives here too, raised again by the call in the command's
+// goroutine (internal/workers); the trace is then followed by the
+// worker's stack, where it happened.
 func internalError(stderr io.Writer, v any, stack []byte) int {
 	fmt.Fprintf(stderr, "s3secure: internal error: %s (please report)\n", redact(strings.Join(strings.Fields(fmt.Sprint(v)), " ")))
 	if os.Getenv(debugEnv) != "" {
 		fmt.Fprint(stderr, redact(string(stack)))
+		if ws := workers.Stack(v); ws != nil {
+			fmt.Fprint(stderr, "\nthe panic happened in a worker goroutine:\n"+redact(string(ws)))
+		}
 	}
 	return exitInternal
 }

@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
 )
 
 // withPanickingCommand registers, for the test only, a command whose run
@@ -83,4 +88,45 @@ func TestPanicWithAnError(t *testing.T) {
 	assert.Equal(t, exitInternal, code)
 	assert.Empty(t, stdout)
 	assert.Equal(t, "s3secure: internal error: assignment to entry in nil map (please report)\n", stderr)
+}
+
+// TestWorkerPanicIsOneLine: a panic in a goroutine that a library call
+// started (securebucket.AuditAll's, in the Progress callback the long runs
+// pass) reaches the handler as a panic in the command's own goroutine
+// does: one redacted line and exit 3, no trace. With S3SECURE_DEBUG the
+// trace is followed by the worker's stack, where the panic happened, both
+// redacted.
+func TestWorkerPanicIsOneLine(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	t.Setenv(debugEnv, "")
+	f := s3fake.Start(t, nil)
+	for i := range 8 {
+		require.NoError(t, f.CreateBucket(fmt.Sprintf("b-%d", i), s3fake.StateLegacy))
+	}
+	withPanickingCommand(t, nil)
+	registry["panic-test"].run = func(ctx context.Context, g *globals, args []string) int {
+		_, err := securebucket.AuditAll(ctx, f.OwnerClient(), &securebucket.AuditOptions{AccountID: f.AccountID(), Concurrency: 4,
+			Progress: func(p securebucket.Progress) {
+				if p.Done == 2 {
+					panic(errors.New("progress callback: key " + secret))
+				}
+			}})
+		return g.fail(err) // not reached
+	}
+	code, stdout, stderr := runCLI(t, "", "panic-test")
+	assert.Equal(t, exitInternal, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "s3secure: internal error: securebucket.AuditAll: panic in a worker goroutine: progress callback: key REDACTED (please report)\n", stderr)
+
+	t.Setenv(debugEnv, "1")
+	code, _, stderr = runCLI(t, "", "panic-test")
+	assert.Equal(t, exitInternal, code)
+	first, trace, _ := strings.Cut(stderr, "\n")
+	assert.Contains(t, first, "s3secure: internal error: securebucket.AuditAll: panic in a worker goroutine: ")
+	_, worker, ok := strings.Cut(trace, "the panic happened in a worker goroutine:\n")
+	require.True(t, ok, "the worker's stack follows the trace: %s", trace)
+	assert.Contains(t, worker, "securebucket.AuditAll.func", "the worker's frames")
+	assert.Contains(t, worker, "panic_test.go", "down to the callback that panicked")
+	assert.NotContains(t, stderr, secret)
 }
