@@ -301,8 +301,10 @@ func (g *globals) orgDone(sum *organization.Summary, err error, opts *organizati
 		if errors.Is(err, context.Canceled) && sum != nil {
 			msg := fmt.Sprintf("interrupted after %d of %d accounts", sum.Done(), sum.Accounts)
 			if checkpoint := opts.Checkpoint; checkpoint != "" {
-				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again within " +
-					shortDuration(opts.CheckpointMaxAge) + " to resume (-checkpoint-max-age: an older checkpoint is refused)"
+				// The age is measured from each result's finishing, not
+				// from now: the first accounts may have finished hours ago.
+				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again to resume, within " +
+					shortDuration(opts.CheckpointMaxAge) + " of the first one's finishing (-checkpoint-max-age: a checkpoint holding an older result is refused)"
 			} else {
 				msg += "; give -checkpoint FILE to make a run resumable"
 			}

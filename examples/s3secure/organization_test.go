@@ -257,7 +257,7 @@ func TestAuditOrganizationInterrupt(t *testing.T) {
 	cp := filepath.Join(t.TempDir(), "audit.checkpoint")
 	for _, tc := range []struct{ extra, want []string }{
 		{nil, []string{"interrupted after", "give -checkpoint FILE to make a run resumable"}},
-		{[]string{"-checkpoint", cp}, []string{"interrupted after", "finished accounts are recorded in " + cp + ": run the same command again within 24h to resume (-checkpoint-max-age: an older checkpoint is refused)"}},
+		{[]string{"-checkpoint", cp}, []string{"interrupted after", "finished accounts are recorded in " + cp + ": run the same command again to resume, within 24h of the first one's finishing (-checkpoint-max-age: a checkpoint holding an older result is refused)"}},
 	} {
 		ctx, cancel := context.WithCancel(t.Context())
 		out := &cancelOnWrite{cancel: cancel}
