@@ -197,8 +197,8 @@
 //     CloudFront-Hash-Algorithm=SHA256. SHA-1, which CloudFront still
 //     reads from URLs and cookies that name no hash, is broken for
 //     signatures (chosen-prefix collisions are practical) and only signs
-//     with SignerOptions.InsecureSHA1, byte for byte what
-//     feature/cloudfront/sign makes;
+//     with SignerOptions.InsecureSHA1, what feature/cloudfront/sign
+//     makes (byte for byte with an RSA key);
 //   - keys are RSA of [MinRSAKeyBits] (2048) bits or ECDSA on P-256 (an
 //     ASN.1 DER signature), what CloudFront verifies ("RSA 2048 or ECDSA
 //     256 key signatures", API reference, PublicKey); any other key is

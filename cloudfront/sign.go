@@ -43,8 +43,9 @@ type SignerOptions struct {
 	// Hash-Algorithm query parameter and the CloudFront-Hash-Algorithm
 	// cookie, which CloudFront then reads as SHA-1 ("existing signed URLs
 	// and cookies that do not specify a hash algorithm will continue to
-	// function with SHA-1"). The URLs and cookies are then byte for byte
-	// what feature/cloudfront/sign makes. SHA-1 is broken for signatures:
+	// function with SHA-1"). The URLs and cookies are then what
+	// feature/cloudfront/sign makes (byte for byte with an RSA key; an
+	// ECDSA signature differs every time). SHA-1 is broken for signatures:
 	// chosen-prefix collisions are practical, so whoever can get one policy
 	// signed (a resource path of their choosing, say) can prepare a second
 	// policy with the same SHA-1 digest, and the signature works for both.
