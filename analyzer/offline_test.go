@@ -425,6 +425,12 @@ func TestAnalyzeDenyNarrowsActions(t *testing.T) {
 			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`,
 			`{"Effect":"Deny","Principal":"*","NotAction":"s3:PutObjectVersionAcl","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`),
 			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:*"}}}},
+		// Anyone with AWS credentials is the public too: a Deny of
+		// anonymous writes leaves them to every signed caller.
+		{"a deny of anonymous writes leaves them public", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringEquals":{"aws:PrincipalType":"Anonymous"}}}`),
+			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:GetObject", "s3:PutObject"}}}},
 		{"deny of every action removes the grant", stmts(
 			`{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`,
 			`{"Effect":"Deny","Principal":{"AWS":"444455556666"},"Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`),

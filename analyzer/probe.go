@@ -157,14 +157,14 @@ func (s *source) findings() []Finding {
 		}
 		for _, c := range candidates(st, s.kind, s.z) {
 			gs := s.grantsOf(i, st, c)
-			if len(gs) == 0 && c.everyone && c.public {
-				// Refused to anonymous callers (a Deny of requests
-				// without aws:PrincipalAccount, say), but perhaps not to
-				// a signed caller of any other account: that is public
-				// access all the same.
+			if c.everyone && c.public {
+				// Actions refused to anonymous callers (a Deny of
+				// requests without aws:PrincipalAccount, say), but
+				// perhaps not to a signed caller of any other account:
+				// that is public access all the same.
 				signed := c
 				signed.caller = outsiderCaller
-				gs = s.grantsOf(i, st, signed)
+				gs = mergeGrants(gs, s.grantsOf(i, st, signed))
 			}
 			if len(gs) == 0 && c.everyone {
 				// Denied to everyone, but perhaps not to the principals a
@@ -326,6 +326,32 @@ func (s *source) grantsOf(index int, st policy.Statement, cand candidate) []gran
 		out[i].actions = slices.Compact(out[i].actions)
 	}
 	return out
+}
+
+// mergeGrants adds to gs the actions of more that no grant of gs has
+// (those a signed caller has and an anonymous one has not), each to the
+// grant with the same extra limits, or to a new one.
+func mergeGrants(gs, more []grant) []grant {
+	have := map[string]bool{}
+	byLimit := map[string]int{}
+	for i, g := range gs {
+		byLimit[principalKey(g.extra)] = i
+		for _, a := range g.actions {
+			have[a] = true
+		}
+	}
+	for _, g := range more {
+		for _, a := range g.actions {
+			if !have[a] {
+				have[a] = true
+				gs = addGrant(gs, byLimit, a, g.extra)
+			}
+		}
+	}
+	for i := range gs {
+		sort.Strings(gs[i].actions)
+	}
+	return gs
 }
 
 // addGrant adds action to the grant with the same extra limits, or to a
