@@ -661,6 +661,23 @@ func TestAnalyzeChainDenies(t *testing.T) {
 		assert.Equal(t, analyzer.SourceACL, got[0].Sources[0].Type)
 		assert.Equal(t, org, got[0].Conditions["aws:PrincipalOrgID"])
 	})
+	t.Run("an access point's grants are kept when the bucket policy cannot be judged", func(t *testing.T) {
+		// An operator newer than this library: the bucket policy does
+		// not compile, so whether it lets requests through the access
+		// point is unknown, and the access point's grant is reported as
+		// written, not dropped for want of a delegation.
+		delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
+		newer := `{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::bkt","Condition":{"StringEqualsNewOperator":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`
+		s := state(stmts(delegate, newer))
+		s.AccessPoints = []analyzer.AccessPoint{{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet",
+			Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("ap1"))}}
+		got, err := analyzer.Analyze(s, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
+		assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
+	})
 	t.Run("a bucket policy Deny applies through an access point", func(t *testing.T) {
 		delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
 		ap := analyzer.AccessPoint{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet", BlockPublicAccess: policy.AllBlocked(),

@@ -127,7 +127,15 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 	if c, err := policy.Compile(doc); err == nil {
 		ch.AccessPoint = c
 	}
-	return &source{analysis: a, doc: doc, compiled: ch.AccessPoint, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
+	compiled := ch.AccessPoint
+	if a.bucket != nil && a.bucket.compiled == nil {
+		// The bucket policy, which must let every request through the
+		// access point, could not be compiled: the access point's
+		// grants are reported as written, unjudged, rather than
+		// dropped for want of a delegation the analysis cannot see.
+		compiled = nil
+	}
+	return &source{analysis: a, doc: doc, compiled: compiled, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
 		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account},
 		resources: probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill)}, nil
 }
