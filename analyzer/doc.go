@@ -58,10 +58,13 @@
 //     (its identity policies, SCPs, permissions boundary) is taken as
 //     allowing, since Access Analyzer "does not consider the state of any
 //     external accounts" (same page). A Deny statement drops the actions
-//     it removes, and a Deny such as "StringNotEquals aws:PrincipalOrgID"
-//     becomes the limit it is for the actions it covers (so one statement
-//     may give two findings: s3:GetObject public, s3:PutObject limited to
-//     the organization); a Deny with NotPrincipal that spares an outside
+//     it removes, and only those: a grant is dropped only once every
+//     action it covers is refused on every resource it names (in a
+//     policy naming more resources than the analysis tries, it is kept),
+//     and a Deny such as "StringNotEquals aws:PrincipalOrgID" becomes the
+//     limit it is for the actions it covers (so one statement may give two
+//     findings: s3:GetObject public, s3:PutObject limited to the
+//     organization); a Deny with NotPrincipal that spares an outside
 //     account leaves that account's access, reported as cross-account; a
 //     Deny that only demands a request shape the caller chooses (an
 //     encryption header, the bucket-owner-full-control ACL, a Referer or

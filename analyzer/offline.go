@@ -234,6 +234,8 @@ func fixedLimits(extra map[string]string, kind policy.Kind) bool {
 }
 
 // maxProbeResources bounds the resources the analysis tries per action.
+// A policy that names more keeps a grant it finds wholly refused
+// (source.truncated): the resources not tried may be those a Deny leaves.
 const maxProbeResources = 16
 
 // probeResources returns the resources requests are tried on: the
@@ -242,20 +244,25 @@ const maxProbeResources = 16
 // Resource and NotResource pattern of the policy under it, so that access
 // a Deny leaves to one prefix (NotResource, or a Deny of other prefixes)
 // is found. Keys and the wildcards' fill are made of fill (probeFill).
-func probeResources(doc *policy.Document, resource, objects, fill string) []string {
-	out := []string{resource, objects + fill, objects + probeKey(fill)}
+// truncated is true when maxProbeResources left a pattern out.
+func probeResources(doc *policy.Document, resource, objects, fill string) (out []string, truncated bool) {
+	out = []string{resource, objects + fill, objects + probeKey(fill)}
 	r := strings.NewReplacer("*", strings.Repeat(fill, 3), "?", fill)
 	for _, s := range doc.Statements {
 		for _, v := range slices.Concat(s.Resource, s.NotResource) {
-			if !strings.HasPrefix(v, resource) || len(out) >= maxProbeResources {
+			if !strings.HasPrefix(v, resource) {
 				continue
 			}
 			if p := r.Replace(v); !slices.Contains(out, p) {
+				if len(out) >= maxProbeResources {
+					truncated = true
+					continue
+				}
 				out = append(out, p)
 			}
 		}
 	}
-	return out
+	return out, truncated
 }
 
 // probeKey is the object key most probes use: many fill characters.

@@ -74,8 +74,10 @@ type source struct {
 	src *Source
 	// resources are the resources probes are tried on, in the source's
 	// own terms (bucket or object ARNs; access point ARNs and
-	// ARN/object/KEY).
+	// ARN/object/KEY); truncated, whether maxProbeResources left some of
+	// the policy's out.
 	resources []string
+	truncated bool
 }
 
 func newAnalysis(b *BucketState, z zone) (*analysis, error) {
@@ -108,7 +110,8 @@ func newAnalysis(b *BucketState, z zone) (*analysis, error) {
 		a.chain.Bucket = c
 	}
 	a.bucket = &source{analysis: a, doc: doc, compiled: a.chain.Bucket, kind: policy.KindBucket, layer: policy.LayerBucketPolicy,
-		chain: &a.chain, resources: probeResources(doc, a.bucketARN, a.bucketARN+"/", a.fill)}
+		chain: &a.chain}
+	a.bucket.resources, a.bucket.truncated = probeResources(doc, a.bucketARN, a.bucketARN+"/", a.fill)
 	return a, nil
 }
 
@@ -135,9 +138,10 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 		// dropped for want of a delegation the analysis cannot see.
 		compiled = nil
 	}
-	return &source{analysis: a, doc: doc, compiled: compiled, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
-		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account},
-		resources: probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill)}, nil
+	s := &source{analysis: a, doc: doc, compiled: compiled, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
+		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}}
+	s.resources, s.truncated = probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill)
+	return s, nil
 }
 
 // allowEverything returns a policy that allows every request: the
@@ -374,13 +378,12 @@ func addGrant(out []grant, byLimit map[string]int, action string, extra map[stri
 	return append(out, grant{actions: []string{action}, extra: extra})
 }
 
-// maxProbeRequests bounds the requests tried for the common actions of
-// an action pattern (probeSet), and maxActionProbes those for each other
-// action of the catalog it covers (catalogSet).
-const (
-	maxProbeRequests = 24
-	maxActionProbes  = 8
-)
+// maxProbeRequests bounds the requests tried first for the common actions
+// of an action pattern (probeSet). When they are all refused, each action
+// the pattern covers is tried on every resource, over either transport
+// (at most maxProbeResources × 2 requests an action): a Deny of the
+// requests tried first must not hide what it leaves.
+const maxProbeRequests = 24
 
 // effective asks Authorize whether the statement's grant of the action
 // pattern to the candidate survives the rest of the chain. It builds the
@@ -391,7 +394,8 @@ const (
 // pattern survives when one of them is allowed through the source's layer
 // ([analysis.decide]). It returns false when the chain refuses every such
 // request, and true (with no extra limits) when no request could exercise
-// the statement, so that the finding is kept rather than lost.
+// the statement, or when the policy names more resources than were tried
+// (maxProbeResources), so that the finding is kept rather than lost.
 func (s *source) effective(index int, st policy.Statement, pattern string, cand candidate) (bool, map[string]string) {
 	var limited map[string]string
 	triedAny := false
@@ -415,21 +419,29 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 			return true
 		}
 		// The common actions first, within maxProbeRequests.
+		cut := false
 		s.exercise(index, probeSet(pattern), cand.caller, ctx, func(req *policy.AccessRequest) bool {
-			return try(req) && tried < maxProbeRequests
+			if tried >= maxProbeRequests {
+				cut = true // requests are left untried
+				return false
+			}
+			return try(req)
 		})
 		// When the chain refuses every one of them (a Deny of exactly
 		// those), each other action of the catalog the pattern covers,
-		// with maxActionProbes requests of its own: what is left of s3:*
-		// is access all the same. Expanding a wildcard over the whole
-		// catalog is the expensive part of the analysis, so only then.
+		// on every resource: what is left of s3:* is access all the same.
+		// When the budget cut the first requests short, the common
+		// actions are tried again in full too (a Deny of the first
+		// resources, or of the first actions, left the others untried).
+		// Expanding a wildcard over the whole catalog is the expensive
+		// part of the analysis, so only then.
 		if !unlimited && limited == nil {
-			for _, a := range catalogSet(pattern) {
-				n := 0
-				s.exercise(index, []string{a}, cand.caller, ctx, func(req *policy.AccessRequest) bool {
-					n++
-					return try(req) && n < maxActionProbes
-				})
+			rest := catalogSet(pattern)
+			if cut {
+				rest = append(probeSet(pattern), rest...)
+			}
+			for _, a := range rest {
+				s.exercise(index, []string{a}, cand.caller, ctx, try)
 				if unlimited || limited != nil {
 					break
 				}
@@ -441,7 +453,9 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 		}
 	}
 	switch {
-	case !triedAny:
+	case !triedAny, limited == nil && s.truncated:
+		// No request exercised the grant, or some of the policy's
+		// resources were not tried: the finding is kept, not lost.
 		return true, nil
 	case limited != nil:
 		return true, limited

@@ -1,0 +1,85 @@
+package analyzer_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/analyzer"
+)
+
+// TestAnalyzeProbesEveryActionAndResource: a Deny that refuses the
+// requests the analysis tries first (the first common actions of a
+// wildcard, the first resources of a grant) does not hide what it leaves:
+// every action the grant covers is tried on every resource it names before
+// the grant is taken as refused. Allow "*" s3:* with a Deny of all but
+// s3:DeleteObject (or s3:PutBucketAcl: anyone may rewrite the bucket's
+// ACL) was reported as no finding, and so was a public GetObject of 13
+// prefixes beside a Deny of the first 12. A grant of more resources than
+// the analysis tries (maxProbeResources) that it finds wholly refused is
+// kept: the ones not tried may be those the Deny leaves.
+func TestAnalyzeProbesEveryActionAndResource(t *testing.T) {
+	bucketAndObjects := `["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]`
+	var first12 []string
+	for _, c := range "abcdefghijlm" {
+		first12 = append(first12, `"arn:aws:s3:::bkt/`+string(c)+`/*"`)
+	}
+	all13 := append(append([]string(nil), first12...), `"arn:aws:s3:::bkt/n/*"`)
+	var all20 []string
+	for _, c := range "abcdefghijlmnopqrstu" {
+		all20 = append(all20, `"arn:aws:s3:::bkt/`+string(c)+`/*"`)
+	}
+	getObject := func(resources []string) string {
+		return `"Action":"s3:GetObject","Resource":[` + strings.Join(resources, ",") + `]}`
+	}
+	type out struct {
+		Kind    analyzer.Kind
+		Actions []string
+	}
+	publicAll := []out{{Kind: analyzer.KindPublic, Actions: []string{"s3:*"}}}
+	cases := []struct {
+		name string
+		pol  string
+		want []out
+	}{
+		{"all but DeleteObject denied", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":`+bucketAndObjects+`}`,
+			`{"Effect":"Deny","Principal":"*","NotAction":"s3:DeleteObject","Resource":`+bucketAndObjects+`}`), publicAll},
+		{"all but GetBucketAcl denied", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":`+bucketAndObjects+`}`,
+			`{"Effect":"Deny","Principal":"*","NotAction":"s3:GetBucketAcl","Resource":`+bucketAndObjects+`}`), publicAll},
+		{"all but PutBucketAcl denied", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":`+bucketAndObjects+`}`,
+			`{"Effect":"Deny","Principal":"*","NotAction":"s3:PutBucketAcl","Resource":`+bucketAndObjects+`}`), publicAll},
+		{"the 13th prefix of a grant left by a Deny of the first 12", stmts(
+			`{"Effect":"Allow","Principal":"*",`+getObject(all13),
+			`{"Effect":"Deny","Principal":"*",`+getObject(first12)),
+			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:GetObject"}}}},
+		// More prefixes than the analysis makes probes of: those it does
+		// not try may be the ones the Deny leaves, so the grant is kept.
+		{"the 20th prefix of a grant left by a Deny of the first 19", stmts(
+			`{"Effect":"Allow","Principal":"*",`+getObject(all20),
+			`{"Effect":"Deny","Principal":"*",`+getObject(all20[:19])),
+			[]out{{Kind: analyzer.KindPublic, Actions: []string{"s3:GetObject"}}}},
+		// The same grants, wholly denied: no finding.
+		{"every action denied", stmts(
+			`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":`+bucketAndObjects+`}`,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":`+bucketAndObjects+`}`), nil},
+		{"every prefix denied", stmts(
+			`{"Effect":"Allow","Principal":"*",`+getObject(all13),
+			`{"Effect":"Deny","Principal":"*",`+getObject(all13)), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(tc.pol), nil)
+			require.NoError(t, err)
+			var outs []out
+			for _, f := range got {
+				outs = append(outs, out{Kind: f.Kind, Actions: f.Actions})
+			}
+			assert.ElementsMatch(t, tc.want, outs)
+		})
+	}
+}
