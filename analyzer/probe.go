@@ -395,14 +395,16 @@ const maxProbeRequests = 24
 // ([analysis.decide]). It returns false when the chain refuses every such
 // request, and true (with no extra limits) when no request could exercise
 // the statement, or when the policy names more resources than were tried
-// (maxProbeResources), so that the finding is kept rather than lost.
+// (maxProbeResources) or the statement more values (maxProbeContexts), so
+// that the finding is kept rather than lost.
 func (s *source) effective(index int, st policy.Statement, pattern string, cand candidate) (bool, map[string]string) {
 	var limited map[string]string
 	triedAny := false
 	// Each request context that satisfies the statement in its own way
 	// (another of its VPC endpoints, address ranges, organizations) gets
 	// its own requests: a Deny of one value leaves the others.
-	for _, ctx := range probeContexts(st) {
+	contexts, untried := probeContexts(st)
+	for _, ctx := range contexts {
 		tried := 0
 		unlimited := false
 		// try decides one request; false when the answer is final.
@@ -453,9 +455,10 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 		}
 	}
 	switch {
-	case !triedAny, limited == nil && s.truncated:
+	case !triedAny, limited == nil && (s.truncated || untried):
 		// No request exercised the grant, or some of the policy's
-		// resources were not tried: the finding is kept, not lost.
+		// resources or of the statement's values were not tried: the
+		// finding is kept, not lost.
 		return true, nil
 	case limited != nil:
 		return true, limited
@@ -860,21 +863,22 @@ const maxProbeContexts = 12
 // context with each other request value that satisfies it (samples): the
 // other values of the list, and the last and middle addresses of a
 // range. A Deny of one of them (a revoked VPC endpoint, a blocked range
-// inside an allowed one) leaves the rest reachable.
-func probeContexts(s policy.Statement) []map[string]string {
+// inside an allowed one) leaves the rest reachable. truncated is true when
+// maxProbeContexts left a value out.
+func probeContexts(s policy.Statement) (out []map[string]string, truncated bool) {
 	base := probeContext(s)
-	out := []map[string]string{base}
+	out = []map[string]string{base}
 	for _, b := range s.Condition {
 		if !positiveOperator(b.Operator) {
 			continue
 		}
 		for _, e := range b.Entries {
 			for _, v := range samples(e.Key, e.Strings()) {
-				if len(out) >= maxProbeContexts {
-					return out
-				}
 				if v == base[e.Key] {
 					continue
+				}
+				if len(out) >= maxProbeContexts {
+					return out, true
 				}
 				c := maps.Clone(base)
 				c[e.Key] = v
@@ -882,7 +886,7 @@ func probeContexts(s policy.Statement) []map[string]string {
 			}
 		}
 	}
-	return out
+	return out, false
 }
 
 // samples returns request values that match the condition values: one per

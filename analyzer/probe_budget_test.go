@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,44 @@ import (
 
 	"github.com/s3secure/s3secure/analyzer"
 )
+
+// TestAnalyzeKeepsAGrantOfMoreValuesThanTried: a grant limited to more VPC
+// endpoints than the analysis makes probes of (maxProbeContexts) beside a
+// Deny of those it tries keeps its finding: access through the others is
+// left. A Deny of the first 12 of 16 endpoints was reported as no finding.
+func TestAnalyzeKeepsAGrantOfMoreValuesThanTried(t *testing.T) {
+	var endpoints []string
+	for i := 1; i <= 16; i++ {
+		endpoints = append(endpoints, fmt.Sprintf(`"vpce-%017d"`, i))
+	}
+	grant := func(effect string, vpces []string) string {
+		return `{"Effect":"` + effect + `","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*",` +
+			`"Condition":{"StringEquals":{"aws:SourceVpce":[` + strings.Join(vpces, ",") + `]}}}`
+	}
+	for _, n := range []int{11, 12, 15} {
+		t.Run(fmt.Sprintf("a Deny of the first %d", n), func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(grant("Allow", endpoints), grant("Deny", endpoints[:n]))), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
+			assert.Contains(t, got[0].Conditions, "aws:SourceVpce", "limited to the endpoints, not public")
+			assert.NotEqual(t, analyzer.KindPublic, got[0].Kind)
+		})
+	}
+	t.Run("a Deny of every one of 8", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(grant("Allow", endpoints[:8]), grant("Deny", endpoints[:8]))), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+	// Beyond what it tries, the analysis cannot tell a Deny of every one
+	// from a Deny of those it tried: it keeps the finding (our choice:
+	// a finding too many, never one too few).
+	t.Run("a Deny of every one of 16", func(t *testing.T) {
+		got, err := analyzer.Analyze(state(stmts(grant("Allow", endpoints), grant("Deny", endpoints))), nil)
+		require.NoError(t, err)
+		assert.Len(t, got, 1)
+	})
+}
 
 // TestAnalyzeProbesEveryActionAndResource: a Deny that refuses the
 // requests the analysis tries first (the first common actions of a
