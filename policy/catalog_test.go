@@ -28,6 +28,7 @@ func TestCatalogGeneratedFilesAreFresh(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, files, gen.CatalogFile)
 	require.Contains(t, files, gen.CodesFile)
+	require.Contains(t, files, gen.PartitionsFile)
 	for name, want := range files {
 		got, err := os.ReadFile(name)
 		require.NoError(t, err)

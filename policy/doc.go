@@ -55,6 +55,11 @@
 // to be invalid"). Action names and condition keys fold ASCII letters only,
 // as IAM does.
 //
+// ARNs name a partition ("arn:aws-cn:s3:::bucket"): [PartitionOfRegion]
+// gives a Region's, [IsPartition] and [ARNPartition] check one, all from
+// AWS's partition data as aws-sdk-go-v2 ships it (generated into this
+// package), and none of them takes "aws" for a name it does not know.
+//
 // # The authorization chain
 //
 // [Decide] treats every document alike. To decide an S3 request as AWS

@@ -68,7 +68,7 @@ func (v *validator) awsPrincipal(i int, path, val string) {
 		// The legacy CloudFront origin access identity principal.
 	case len(f) < 6:
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has fewer than six fields", val)
-	case !validPartition(f[1]):
+	case !IsPartition(f[1]):
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q has an unknown partition %q", val, f[1])
 	case f[2] != "iam" && f[2] != "sts":
 		v.add("INVALID_PRINCIPAL_FORMAT", i, path, "principal ARN %q must be an iam or sts ARN", val)
@@ -124,14 +124,6 @@ func isHex(s string, n int) bool {
 		}
 	}
 	return true
-}
-
-func validPartition(p string) bool {
-	switch p {
-	case "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc":
-		return true
-	}
-	return false
 }
 
 // placeholderWords are the words a placeholder copied from documentation
@@ -410,7 +402,7 @@ func (v *validator) arn(i int, path, r string) {
 		return
 	}
 	part, svc, region, account, res := f[1], f[2], f[3], f[4], f[5]
-	if !hasWildcard(part) && !validPartition(part) {
+	if !hasWildcard(part) && !IsPartition(part) {
 		v.add("INVALID_PARTITION", i, path, "resource ARN %q has an unknown partition %q", r, part)
 	}
 	switch {
@@ -488,7 +480,7 @@ func (v *validator) shortARN(i int, path, r string, f []string) {
 		return
 	}
 	part, svc := f[1], f[2]
-	if !validPartition(part) {
+	if !IsPartition(part) {
 		v.add("INVALID_PARTITION", i, path, "resource ARN %q has an unknown partition %q", r, part)
 	}
 	switch {

@@ -5,7 +5,11 @@
 // plain clone, and ./data/operations-supplement.tsv, which only the
 // repository has: the actions of the API operations the service reference
 // lists without any, or once for both the s3 and s3control SDKs, each with
-// the AWS documentation page it comes from.
+// the AWS documentation page it comes from; and the partition table from
+// ./data/partitions.json, AWS's partition data (partition ids, the regular
+// expression of each partition's Region names, its known Regions) as the
+// aws-sdk-go-v2 module ships it in internal/endpoints/awsrulesfn, copied
+// unmodified from the module version go.mod requires.
 // It is used by the generator command in ./catalog (run by go generate in
 // package policy) and by policy's staleness tests, which regenerate into
 // memory and compare with the committed files, and compare ./data with the
@@ -310,7 +314,11 @@ func Generate(dataDir string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{CatalogFile: catalog, CodesFile: codes, OperationsFile: ops}, nil
+	parts, err := generatePartitions(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{CatalogFile: catalog, CodesFile: codes, OperationsFile: ops, PartitionsFile: parts}, nil
 }
 
 func writeCatalog(actions []action, resTypes []resType, keys []condKey) ([]byte, error) {

@@ -1,0 +1,69 @@
+package policy
+
+import (
+	"regexp"
+	"strings"
+)
+
+// partitionEntry is one AWS partition of partitions_gen.go, generated (go
+// generate, see catalog.go) from internal/gen/data/partitions.json.
+type partitionEntry struct {
+	ID          string
+	RegionRegex *regexp.Regexp
+	Regions     []string
+}
+
+// PartitionOfRegion returns the ARN partition of an AWS Region ("aws" for
+// us-east-1, "aws-cn" for cn-north-1, "aws-us-gov" for us-gov-west-1,
+// "aws-iso-f" for us-isof-south-1, "aws-eusc" for eusc-de-east-1), and
+// whether the Region belongs to one. It decides as aws-sdk-go-v2 does from
+// AWS's partition data (internal/endpoints/awsrulesfn/partitions.json,
+// copied and generated into this package): a Region the data lists belongs
+// to its partition, any other to the first partition whose Region pattern
+// it matches. Unlike the SDK, which falls back to "aws", it answers false
+// for a name no partition claims ("", "EU", "local"), so that a caller
+// never takes the aws partition for granted.
+func PartitionOfRegion(region string) (string, bool) {
+	for _, p := range partitionTable {
+		for _, r := range p.Regions {
+			if r == region {
+				return p.ID, true
+			}
+		}
+	}
+	for _, p := range partitionTable {
+		if p.RegionRegex.MatchString(region) {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
+// IsPartition reports whether p is the id of an AWS partition ("aws",
+// "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
+// "aws-iso-f", "aws-eusc", and any AWS's partition data adds), as written
+// in the second field of an ARN. The comparison is exact: ARNs are case
+// sensitive.
+func IsPartition(p string) bool {
+	for _, e := range partitionTable {
+		if e.ID == p {
+			return true
+		}
+	}
+	return false
+}
+
+// ARNPartition returns the partition field of an ARN
+// ("arn:aws-cn:s3:::bucket" gives "aws-cn") and whether the string is an
+// ARN with a known partition ([IsPartition]).
+func ARNPartition(arn string) (string, bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return "", false
+	}
+	p, _, ok := strings.Cut(rest, ":")
+	if !ok || !IsPartition(p) {
+		return "", false
+	}
+	return p, true
+}

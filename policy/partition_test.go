@@ -1,0 +1,134 @@
+package policy_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/policy/internal/gen"
+)
+
+func TestPartitionOfRegion(t *testing.T) {
+	tests := []struct {
+		region, want string
+	}{
+		{"us-east-1", "aws"},
+		{"eu-west-1", "aws"},
+		{"il-central-1", "aws"},
+		{"mx-central-1", "aws"},
+		{"aws-global", "aws"},
+		// A Region AWS has not opened yet: its partition's pattern.
+		{"ap-southeast-9", "aws"},
+		{"cn-north-1", "aws-cn"},
+		{"cn-northwest-1", "aws-cn"},
+		{"cn-south-2", "aws-cn"},
+		{"us-gov-west-1", "aws-us-gov"},
+		{"us-gov-east-1", "aws-us-gov"},
+		{"us-gov-central-3", "aws-us-gov"},
+		{"us-iso-east-1", "aws-iso"},
+		{"us-isob-east-1", "aws-iso-b"},
+		{"eu-isoe-west-1", "aws-iso-e"},
+		{"us-isof-south-1", "aws-iso-f"},
+		{"us-isof-east-1", "aws-iso-f"},
+		{"eusc-de-east-1", "aws-eusc"},
+		{"eusc-de-west-2", "aws-eusc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			got, ok := policy.PartitionOfRegion(tt.region)
+			assert.True(t, ok)
+			assert.Equal(t, tt.want, got)
+			assert.True(t, policy.IsPartition(got))
+		})
+	}
+	// Names no partition claims are not taken for aws (the SDK's fallback).
+	for _, r := range []string{"", "EU", "local", "garage", "US-EAST-1", "us-east-1a", "us-east-1 ", "cn-north", "eusc-fr-east-1", "xx-east-1"} {
+		t.Run("unknown "+r, func(t *testing.T) {
+			got, ok := policy.PartitionOfRegion(r)
+			assert.False(t, ok)
+			assert.Empty(t, got)
+		})
+	}
+}
+
+func TestIsPartition(t *testing.T) {
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"} {
+		assert.Truef(t, policy.IsPartition(p), "%s", p)
+	}
+	for _, p := range []string{"", "AWS", "aws-", "aws-iso-z", "aws-cn ", "*", "aws*"} {
+		assert.Falsef(t, policy.IsPartition(p), "%q", p)
+	}
+}
+
+func TestARNPartition(t *testing.T) {
+	tests := []struct {
+		arn, want string
+		ok        bool
+	}{
+		{"arn:aws:s3:::bucket", "aws", true},
+		{"arn:aws-cn:s3:::bucket/*", "aws-cn", true},
+		{"arn:aws-us-gov:iam::111122223333:root", "aws-us-gov", true},
+		{"arn:aws-iso-f:s3:::b", "aws-iso-f", true},
+		{"arn:aws-eusc:cloudfront::111122223333:distribution/E1", "aws-eusc", true},
+		{"arn:aws", "", false},
+		{"arn::s3:::b", "", false},
+		{"arn:aws-moon:s3:::b", "", false},
+		{"arn:*:s3:::b", "", false},
+		{"ARN:aws:s3:::b", "", false},
+		{"bucket", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := policy.ARNPartition(tt.arn)
+		assert.Equalf(t, tt.ok, ok, "%q", tt.arn)
+		assert.Equalf(t, tt.want, got, "%q", tt.arn)
+	}
+}
+
+// TestPartitionsDataMatchesSDK fails when the aws-sdk-go-v2 version go.mod
+// requires ships other partition data than the repository's copy (an SDK
+// upgrade that adds a partition or a Region): copy the module's
+// internal/endpoints/awsrulesfn/partitions.json to
+// policy/internal/gen/data and run go generate ./policy/...
+func TestPartitionsDataMatchesSDK(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to locate the aws-sdk-go-v2 module: %v", err)
+	}
+	out, err := exec.CommandContext(t.Context(), goTool, "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
+	dir := strings.TrimSpace(string(out))
+	if err != nil || dir == "" {
+		t.Skipf("aws-sdk-go-v2 module not in the module cache (%v)", err)
+	}
+	want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(gen.SDKPartitionsPath)))
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(dataDir, "partitions.json"))
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "%s/partitions.json differs from %s in %s: copy it and run go generate ./policy/...", dataDir, gen.SDKPartitionsPath, dir)
+}
+
+// TestValidateKnowsEveryPartition: Validate takes every partition of AWS's
+// data, and only those, in a resource and a principal ARN.
+func TestValidateKnowsEveryPartition(t *testing.T) {
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc", "aws-moon"} {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:` + p + `:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:` + p + `:s3:::b-1/*"}]}`
+		var codes []string
+		for _, f := range policy.Validate([]byte(doc), nil) {
+			if strings.HasPrefix(f.Code, "INVALID_P") {
+				codes = append(codes, f.Code)
+			}
+		}
+		if p == "aws-moon" {
+			assert.Equal(t, []string{"INVALID_PRINCIPAL_FORMAT", "INVALID_PARTITION"}, codes)
+			continue
+		}
+		assert.Emptyf(t, codes, "%s", p)
+	}
+}
