@@ -231,6 +231,12 @@ func (a *auditor) readAccount(ctx context.Context) error {
 // ControlResult.Err; "not configured" answers count as unset, not as
 // failures to read.
 //
+// Statements are judged against the bucket's ARN in its partition
+// ("arn:aws-cn:s3:::bucket" in China), that of the client's Region; for a
+// client that does not expose its Options, Audit reads the bucket's Region
+// (GetBucketLocation), and when S3 refuses that, the controls judging
+// statements against the ARN (S3.5, S3Secure.DenyOutdatedTLS) are UNKNOWN.
+//
 // A setup problem is not a setting that cannot be read: credentials that
 // cannot be retrieved or that S3 refuses (InvalidAccessKeyId,
 // SignatureDoesNotMatch, ExpiredToken, …), a machine clock S3 refuses
@@ -297,7 +303,17 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		ar := *a.accountResult
 		rep.Results = append(rep.Results, ar)
 	}
-	c := &checker{a: a, st: st, bucketARN: "arn:" + arnPartition(region) + ":s3:::" + bucket}
+	c := &checker{a: a, st: st}
+	if slices.Contains(a.controls, ControlTLSOnly) || slices.Contains(a.controls, ControlOutdatedTLS) {
+		p, err := r.bucketPartition(ctx, bucket, region)
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case setuperr.Is(err):
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("read the bucket's Region for its ARN partition: %w", err)}
+		}
+		c.bucketARN, c.partitionErr = "arn:"+p+":s3:::"+bucket, err
+	}
 	if slices.Contains(a.controls, ControlLogging) && st.ok(partLogging) && st.logging != nil {
 		c.checkLogTargetRegion(ctx, &r, region)
 		if setuperr.Is(c.logRegionErr) {
@@ -324,9 +340,12 @@ type checker struct {
 	a         *auditor
 	st        *state
 	bucketARN string
-	doc       *policy.Document
-	docErr    error
-	parsed    bool
+	// partitionErr is why the bucket's ARN partition, so bucketARN, is
+	// unknown.
+	partitionErr error
+	doc          *policy.Document
+	docErr       error
+	parsed       bool
 	// logRegionMsg is a problem with the logging target's Region, if any.
 	logRegionMsg string
 	logRegionErr error
@@ -524,6 +543,9 @@ func (c *checker) policyHas(what string, ok func(policy.Statement, string) bool,
 	}
 	if doc == nil {
 		return fail("no bucket policy; " + fix)
+	}
+	if c.partitionErr != nil {
+		return ControlResult{Status: StatusUnknown, Message: "could not read the bucket's Region, so its ARN partition: " + errorCode(c.partitionErr), Err: c.partitionErr}
 	}
 	for i, s := range doc.Statements {
 		if ok(s, c.bucketARN) {

@@ -26,10 +26,14 @@ type Options struct {
 	ExpectedBucketOwner string
 
 	// Region is where Create makes the bucket (its LocationConstraint), and
-	// it selects the ARN partition of policy statements (aws-cn for cn-*,
-	// aws-us-gov for us-gov-*). By default, the client's Region for Create
-	// and the aws partition. Harden reads an existing bucket's Region from
-	// S3 where it matters (the logging target check).
+	// its partition is that of the bucket's ARN in the policy statements
+	// Harden writes and judges (aws-cn for cn-north-1, aws-us-gov for
+	// us-gov-west-1: policy.PartitionOfRegion). By default, the client's
+	// Region for both; for a client that does not expose its Options,
+	// Harden reads the bucket's Region (GetBucketLocation) for the
+	// partition. It never takes the aws partition for granted. Harden reads
+	// an existing bucket's Region from S3 where else it matters (the
+	// logging target check).
 	Region string
 
 	// KMSKeyARN, when set, makes the default encryption SSE-KMS with this

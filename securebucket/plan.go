@@ -168,6 +168,9 @@ type hardener struct {
 	bucket string
 	o      *Options
 	st     *state
+	// partition is the bucket's ARN partition (bucketPartition), known
+	// once plan has read the state.
+	partition string
 	// checked holds the policies Options.PolicyCheck accepted.
 	checked map[string]bool
 	// keyChecked is set once Options.KMSKeyARN's Region was checked.
@@ -325,6 +328,10 @@ func (h *hardener) plan(ctx context.Context) ([]planned, error) {
 		return nil, err
 	}
 	h.st = st
+	// The statements name the bucket's ARN, in its partition.
+	if h.partition, err = h.r.bucketPartition(ctx, h.bucket, h.o.Region); err != nil {
+		return nil, &StepError{Bucket: h.bucket, Step: StepPolicy, Err: fmt.Errorf("read the bucket's Region for its ARN partition: %w", err)}
+	}
 	var out []planned
 	for _, d := range defs {
 		for p := partPolicy; p <= partLocation; p <<= 1 {

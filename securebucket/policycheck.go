@@ -13,23 +13,6 @@ import (
 // action and key names in any case; wildcard resources that cover the
 // bucket and its objects.
 
-// arnPartition returns the ARN partition of a Region.
-func arnPartition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	}
-	return "aws"
-}
-
 // everyone reports whether a statement applies to every caller: Principal
 // "*" or {"AWS": "*"} (a NotPrincipal statement is never counted).
 func everyone(s policy.Statement) bool {

@@ -41,9 +41,9 @@ func (h *hardener) requiredStatements() ([]policy.Statement, error) {
 }
 
 // partitioned rewrites the "aws" ARN partition of s's resources for buckets
-// in China or GovCloud Regions.
+// of other partitions (China, GovCloud, …).
 func (h *hardener) partitioned(s policy.Statement) policy.Statement {
-	p := arnPartition(h.o.Region)
+	p := h.partition
 	if p == "aws" {
 		return s
 	}
@@ -148,7 +148,7 @@ func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement
 	if doc == nil {
 		return required
 	}
-	bucketARN := "arn:" + arnPartition(h.o.Region) + ":s3:::" + h.bucket
+	bucketARN := "arn:" + h.partition + ":s3:::" + h.bucket
 	return dropCoveredIn(doc, required, bucketARN, m)
 }
 

@@ -127,7 +127,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	req := &AccessRequest{
-		Operation: rt.op, Action: rt.action, Resource: rt.resource(), Bucket: rt.bucket, Key: rt.key,
+		Operation: rt.op, Action: rt.action, Resource: rt.resource(s.partition), Bucket: rt.bucket, Key: rt.key,
 		Principal: p, SecureTransport: r.TLS != nil, SourceIP: sourceIP(r.RemoteAddr),
 		Header: r.Header.Clone(), Query: q, Now: now,
 	}
@@ -584,7 +584,7 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 	// The source of a copy is read as GetObject reads it.
 	srcReq.Operation, srcReq.Action = "CopyObject", operationAction("GetObject", versionID != "")
 	srcReq.Bucket, srcReq.Key = bucketName, key
-	srcReq.Resource = "arn:aws:s3:::" + bucketName + "/" + key
+	srcReq.Resource = "arn:" + s.partition + ":s3:::" + bucketName + "/" + key
 	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.AccountPublicAccessBlock = &cfg, objACL, acct
 	return s.decide(r.Context(), &srcReq)
 }

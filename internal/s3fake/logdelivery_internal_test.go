@@ -25,6 +25,6 @@ func TestAllowsLogDeliveryMatchesActions(t *testing.T) {
 	} {
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},` +
 			`"Action":` + action + `,"Resource":"arn:aws:s3:::logs/b/*"}]}`
-		assert.Equal(t, want, allowsLogDelivery(doc, "logs", "b/"), action)
+		assert.Equal(t, want, allowsLogDelivery(doc, "aws", "logs", "b/"), action)
 	}
 }

@@ -218,12 +218,12 @@ func operationAction(op string, version bool) string {
 	return ""
 }
 
-func (rt route) resource() string {
+func (rt route) resource(partition string) string {
 	switch {
 	case rt.bucket == "":
 		return "*"
 	case rt.key == "":
-		return "arn:aws:s3:::" + rt.bucket
+		return "arn:" + partition + ":s3:::" + rt.bucket
 	}
-	return "arn:aws:s3:::" + rt.bucket + "/" + rt.key
+	return "arn:" + partition + ":s3:::" + rt.bucket + "/" + rt.key
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Options configure a Server. The nil value means the defaults.
@@ -21,7 +23,11 @@ type Options struct {
 	// AccountID is the owner account. By default, DefaultAccountID.
 	AccountID string
 	// Region is the server's region: buckets created without a
-	// LocationConstraint live here. By default, DefaultRegion.
+	// LocationConstraint live here. By default, DefaultRegion. Its ARN
+	// partition (policy.PartitionOfRegion; aws for a name no partition
+	// claims) is the partition of the server's bucket and object ARNs, in
+	// the policies it accepts and the requests it authorizes: aws-cn for
+	// cn-north-1, as one S3 endpoint serves one partition.
 	Region string
 	// OwnerAccessKeyID and OwnerSecretAccessKey are the owner account root's
 	// credentials. By default, DefaultOwnerAccessKeyID and
@@ -60,6 +66,7 @@ type Options struct {
 type Server struct {
 	accountID string
 	region    string
+	partition string
 	owner     Credential
 
 	baseNow func() time.Time
@@ -127,6 +134,7 @@ func New(opts *Options) (*Server, error) {
 	s := &Server{
 		accountID:  o.AccountID,
 		region:     o.Region,
+		partition:  regionPartition(o.Region),
 		baseNow:    o.Now,
 		buckets:    map[string]*bucket{},
 		accountBPA: map[string]*PublicAccessBlock{},
@@ -162,6 +170,15 @@ func MustNew(opts *Options) *Server {
 
 // AccountID returns the owner account ID.
 func (s *Server) AccountID() string { return s.accountID }
+
+// regionPartition is the ARN partition of the server's Region, aws when
+// no partition claims it (a test's made-up name).
+func regionPartition(region string) string {
+	if p, ok := policy.PartitionOfRegion(region); ok {
+		return p
+	}
+	return "aws"
+}
 
 // Region returns the server's region.
 func (s *Server) Region() string { return s.region }

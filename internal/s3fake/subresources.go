@@ -110,7 +110,7 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 	// the lock is taken, so a PublicPolicyFunc may be slow.
 	var public bool
 	if rt.op == "PutBucketPolicy" {
-		if e := validatePolicy(rt.bucket, body); e != nil {
+		if e := validatePolicy(rt.bucket, s.partition, body); e != nil {
 			return e
 		}
 		if e := s.checkPrincipals(body); e != nil {
@@ -246,7 +246,7 @@ func pabXML(p PublicAccessBlock) []byte {
 }
 
 // validatePolicy checks a bucket policy as S3 does on PutBucketPolicy.
-func validatePolicy(bucketName string, body []byte) *Error {
+func validatePolicy(bucketName, partition string, body []byte) *Error {
 	malformed := func(msg string) *Error { return errf(http.StatusBadRequest, "MalformedPolicy", msg) }
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
@@ -309,7 +309,7 @@ func validatePolicy(bucketName string, body []byte) *Error {
 			return malformed("Missing required field Resource")
 		}
 		for _, res := range resources {
-			if !resourceInBucket(res, bucketName) {
+			if !resourceInBucket(res, bucketName, partition) {
 				return malformed("Policy has invalid resource")
 			}
 		}
@@ -369,8 +369,8 @@ func stringList(fields ...json.RawMessage) ([]string, bool) {
 
 // resourceInBucket reports whether a policy Resource can refer to the bucket
 // or objects in it (S3 refuses policies naming other buckets).
-func resourceInBucket(res, bucket string) bool {
-	arn := "arn:aws:s3:::" + bucket
+func resourceInBucket(res, bucket, partition string) bool {
+	arn := "arn:" + partition + ":s3:::" + bucket
 	lit := res
 	if i := strings.IndexAny(res, "*?"); i >= 0 {
 		lit = res[:i]
@@ -479,7 +479,7 @@ func (s *Server) putLogging(b *bucket, body []byte) *Error {
 		return errf(http.StatusForbidden, "CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ", [2]string{"TargetBucketLocation", t.cfg.Region})
 	case len(in.Enabled.Grants) > 0 && t.cfg.ObjectOwnership == OwnershipBucketOwnerEnforced:
 		return errACLNotSupported()
-	case !allowsLogDelivery(t.cfg.Policy, t.cfg.Name, in.Enabled.TargetPrefix) && !(t.cfg.ACLsEnabled() && aclAllowsLogDelivery(t.cfg.ACL)):
+	case !allowsLogDelivery(t.cfg.Policy, s.partition, t.cfg.Name, in.Enabled.TargetPrefix) && !(t.cfg.ACLsEnabled() && aclAllowsLogDelivery(t.cfg.ACL)):
 		return invalid("You must either provide the necessary permissions to the logging service using a bucket policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket")
 	}
 	b.logging = append([]byte(nil), body...)
@@ -735,7 +735,7 @@ const logDeliveryPrincipal = "logging.s3.amazonaws.com"
 
 // allowsLogDelivery reports whether a target bucket's policy lets the
 // logging service put objects under prefix, as S3 checks on PutBucketLogging.
-func allowsLogDelivery(bucketPolicy, target, prefix string) bool {
+func allowsLogDelivery(bucketPolicy, partition, target, prefix string) bool {
 	if bucketPolicy == "" {
 		return false
 	}
@@ -753,7 +753,7 @@ func allowsLogDelivery(bucketPolicy, target, prefix string) bool {
 		}
 		stmts = []map[string]json.RawMessage{one}
 	}
-	arn := "arn:aws:s3:::" + target
+	arn := "arn:" + partition + ":s3:::" + target
 	okResources := map[string]bool{arn: true, arn + "/*": true, arn + "/" + prefix + "*": true}
 	for _, st := range stmts {
 		var effect string
