@@ -812,3 +812,25 @@ func TestAnalyzeDenyAnOutsiderEscapes(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDataPerimeterDeny: a data perimeter Deny of resources outside
+// the owner's accounts never refuses a request to the owner's own bucket
+// (policy.Authorize supplies aws:ResourceAccount and s3:ResourceAccount
+// from the bucket owner), so it does not hide the public grant beside it.
+func TestAnalyzeDataPerimeterDeny(t *testing.T) {
+	for _, key := range []string{"aws:ResourceAccount", "s3:ResourceAccount"} {
+		t.Run(key, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(publicReadBkt,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"`+key+`":["111122223333","444455556666"]}}}`)), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+			// Another account's bucket is refused.
+			s := state(stmts(publicReadBkt,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"`+key+`":"444455556666"}}}`))
+			got, err = analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			assert.Empty(t, got)
+		})
+	}
+}

@@ -398,6 +398,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	}
 	rq := req.Request // a copy: the caller's request is not changed
 	r := &rq
+	r.resourceAccount = req.BucketOwner
 	action := actionIndex(r.Action)
 	kind := kindOf(&r.Caller)
 	// A Deny with NotPrincipal exempts no IAM principal with a permissions
@@ -424,6 +425,7 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	if viaAP {
 		apReq = *r
 		apReq.Resource = req.AccessPointResource
+		apReq.resourceAccount = req.AccessPointAccount
 		a.Layers[LayerAccessPointPolicy], apHit = resourceLayer(ch.AccessPoint, &apReq, action)
 		// Identity policies grant access points by their ARN.
 		idReq = &apReq

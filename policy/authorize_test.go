@@ -379,3 +379,40 @@ func TestAuthorizeAdversarialRows(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorizeResourceAccount: Authorize supplies aws:ResourceAccount and
+// s3:ResourceAccount from the bucket owner ("This key is always included
+// in the request context for most service actions", IAM user guide, "AWS
+// global condition context keys", aws:ResourceAccount), so the usual data
+// perimeter Deny of resources outside one's accounts does not refuse a
+// request to one's own bucket, and does refuse one to another's.
+func TestAuthorizeResourceAccount(t *testing.T) {
+	for _, key := range []string{"aws:ResourceAccount", "s3:ResourceAccount", "AWS:RESOURCEACCOUNT"} {
+		t.Run(key, func(t *testing.T) {
+			bucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Public","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+			 {"Sid":"Perimeter","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"`+key+`":"111122223333"}}}]}`)
+			a := policy.Authorize(accessReq(anonymous, "s3:GetObject", "arn:aws:s3:::b/k"), &policy.Chain{Bucket: bucket})
+			assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
+
+			other := accessReq(anonymous, "s3:GetObject", "arn:aws:s3:::b/k")
+			other.BucketOwner = "444455556666"
+			a = policy.Authorize(other, &policy.Chain{Bucket: bucket})
+			assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, "%v", a)
+
+			// A value the caller sets in Context is kept.
+			set := accessReq(anonymous, "s3:GetObject", "arn:aws:s3:::b/k")
+			set.Context.Set(key, "777788889999")
+			a = policy.Authorize(set, &policy.Chain{Bucket: bucket})
+			assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, "%v", a)
+		})
+	}
+	// In the access point's terms (its policy, the caller's identity
+	// policies), the resource is the access point, its account's.
+	apARN := "arn:aws:s3:us-east-1:444455556666:accesspoint/ap"
+	ap := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"`+apARN+`/object/*","Condition":{"StringEquals":{"aws:ResourceAccount":"444455556666"}}}]}`)
+	delegate := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"D","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"444455556666","aws:ResourceAccount":"111122223333"}}}]}`)
+	r := accessReq(bob, "s3:GetObject", "arn:aws:s3:::b/k")
+	r.SetAccessPoint(apARN, "444455556666")
+	a := policy.Authorize(r, &policy.Chain{Bucket: delegate, AccessPoint: ap, Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
+}

@@ -130,12 +130,18 @@ type Request struct {
 	// aws:PrincipalIsAWSService) are
 	// supplied from Caller when Context does not set them. aws:userid is
 	// the principal's unique ID (AIDA…, AROA…:session), which Caller does
-	// not hold: set it in Context when a policy tests it.
+	// not hold: set it in Context when a policy tests it. [Authorize]
+	// supplies aws:ResourceAccount and s3:ResourceAccount the same way,
+	// from [AccessRequest].BucketOwner (the access point's account in the
+	// access point's terms).
 	Context Context
 
 	// boundary is set by Authorize for an IAM principal whose chain has a
 	// permissions boundary: a Deny with NotPrincipal then exempts no one.
 	boundary bool
+	// resourceAccount is set by Authorize: the account that owns the
+	// resource, for aws:ResourceAccount and s3:ResourceAccount.
+	resourceAccount string
 }
 
 // Context is the condition context of a request: condition keys with one or
@@ -304,7 +310,8 @@ func (r *Request) variable(k *condKey) (string, bool) {
 	return r.derivedValue(k.derived)
 }
 
-// derivedKey names a principal key computed from the caller.
+// derivedKey names a key computed from the caller (or, for
+// aws:ResourceAccount, from what Authorize knows of the resource).
 type derivedKey uint8
 
 const (
@@ -315,6 +322,7 @@ const (
 	derivedPrincipalIsAWSService
 	derivedUsername
 	derivedPrincipalType
+	derivedResourceAccount
 )
 
 // derivedKind says which principal key the lower-case key lk is, if any.
@@ -332,6 +340,8 @@ func derivedKind(lk string) derivedKey {
 		return derivedUsername
 	case "aws:principaltype":
 		return derivedPrincipalType
+	case "aws:resourceaccount", "s3:resourceaccount":
+		return derivedResourceAccount
 	}
 	return derivedNone
 }
@@ -371,6 +381,8 @@ func (r *Request) derivedValue(k derivedKey) (string, bool) {
 		}
 	case derivedPrincipalType:
 		return principalType(c)
+	case derivedResourceAccount:
+		return r.resourceAccount, r.resourceAccount != ""
 	}
 	return "", false
 }
