@@ -73,8 +73,10 @@
 //     requests carry (a source address, a VPC endpoint or an organization
 //     of its own, "Null" "true" or a value other than one it refuses);
 //     a grant limited to several values (VPC endpoints, address ranges)
-//     is probed with each of them (one of more values than the analysis
-//     tries is kept when those it tries are all refused);
+//     is probed with each of them, an address range also with its
+//     addresses next to every range the policies name (one of more values
+//     than the analysis tries is kept when those it tries are all
+//     refused);
 //   - Block Public Access, as Authorize applies it: IgnorePublicAcls
 //     removes public ACL grants; RestrictPublicBuckets leaves a public
 //     policy only AWS services and the owner's account; BlockPublicAcls

@@ -53,6 +53,9 @@ type analysis struct {
 	// escapes holds escapeValue's answers for conditions without policy
 	// variables.
 	escapes map[string]escape
+	// ranges are the address ranges the policies' conditions name
+	// (addressRanges).
+	ranges []netip.Prefix
 }
 
 // source is a policy that grants access, the bucket policy or an access
@@ -98,14 +101,14 @@ func newAnalysis(b *BucketState, z zone) (*analysis, error) {
 		}
 	}
 	if strings.TrimSpace(b.Policy) == "" {
-		a.fill = probeFill(docs...)
+		a.fill, a.ranges = probeFill(docs...), addressRanges(docs...)
 		return a, nil
 	}
 	doc, err := policy.Parse([]byte(b.Policy))
 	if err != nil {
 		return nil, fmt.Errorf("%w: bucket %s: %w", ErrBadPolicy, b.Name, err)
 	}
-	a.fill = probeFill(append(docs, doc)...)
+	a.fill, a.ranges = probeFill(append(docs, doc)...), addressRanges(append(docs, doc)...)
 	if c, err := policy.Compile(doc); err == nil {
 		a.chain.Bucket = c
 	}
@@ -403,7 +406,7 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 	// Each request context that satisfies the statement in its own way
 	// (another of its VPC endpoints, address ranges, organizations) gets
 	// its own requests: a Deny of one value leaves the others.
-	contexts, untried := probeContexts(st)
+	contexts, untried := probeContexts(st, s.ranges)
 	for _, ctx := range contexts {
 		tried := 0
 		unlimited := false
@@ -689,7 +692,7 @@ func (a *analysis) escapeValue(op string, e policy.ConditionEntry, ctx *policy.C
 // in either half of IPv4 and of IPv6, and those of the ranges listed.
 func escapeCandidates(key string, vs []string) []string {
 	if k, ok := policy.LookupConditionKey(key); ok && k.Type == "IPAddress" {
-		return append([]string{"203.0.113.1", "1.0.0.1", "10.0.0.1", "2001:db8::1", "8000::1"}, samples(key, vs)...)
+		return append([]string{"203.0.113.1", "1.0.0.1", "10.0.0.1", "2001:db8::1", "8000::1"}, samples(key, vs, nil)...)
 	}
 	out := []string{"s3secure-probe"}
 	for _, v := range vs {
@@ -863,9 +866,9 @@ const maxProbeContexts = 12
 // context with each other request value that satisfies it (samples): the
 // other values of the list, and the last and middle addresses of a
 // range. A Deny of one of them (a revoked VPC endpoint, a blocked range
-// inside an allowed one) leaves the rest reachable. truncated is true when
-// maxProbeContexts left a value out.
-func probeContexts(s policy.Statement) (out []map[string]string, truncated bool) {
+// inside an allowed one) leaves the rest reachable. ranges are passed to
+// samples. truncated is true when maxProbeContexts left a value out.
+func probeContexts(s policy.Statement, ranges []netip.Prefix) (out []map[string]string, truncated bool) {
 	base := probeContext(s)
 	out = []map[string]string{base}
 	for _, b := range s.Condition {
@@ -873,7 +876,7 @@ func probeContexts(s policy.Statement) (out []map[string]string, truncated bool)
 			continue
 		}
 		for _, e := range b.Entries {
-			for _, v := range samples(e.Key, e.Strings()) {
+			for _, v := range samples(e.Key, e.Strings(), ranges) {
 				if v == base[e.Key] {
 					continue
 				}
@@ -890,25 +893,63 @@ func probeContexts(s policy.Statement) (out []map[string]string, truncated bool)
 }
 
 // samples returns request values that match the condition values: one per
-// value, and for an address range its last and middle addresses too.
-func samples(key string, values []string) []string {
+// value, and for an address range its last and middle addresses too, and
+// the addresses inside it next to each of ranges (those the policies
+// name): whatever part of the range a Deny of other ranges leaves starts
+// at the range's first address or right after one of them.
+func samples(key string, values []string, ranges []netip.Prefix) []string {
 	var out []string
+	seen := map[string]bool{}
+	add := func(v string) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
 	for _, v := range values {
-		out = append(out, sample(key, v))
+		add(sample(key, v))
 		if !policy.EqualName(key, "aws:SourceIp") {
 			continue
 		}
 		if p, err := netip.ParsePrefix(v); err == nil && p.Bits() < p.Addr().BitLen() {
 			p = p.Masked()
-			out = append(out, lastAddr(p, p.Bits()).String(), lastAddr(p, p.Bits()+1).Next().String())
+			add(lastAddr(p, p.Bits()).String())
+			add(lastAddr(p, p.Bits()+1).Next().String())
+			for _, r := range ranges {
+				if next := lastAddr(r, r.Bits()).Next(); next.IsValid() && p.Contains(next) {
+					add(next.String())
+				}
+			}
 		}
 	}
 	return out
 }
 
-// lastAddr returns the last address of p's network when only its first
-// bits are kept: lastAddr(p, p.Bits()) is the range's last address, and
-// lastAddr(p, p.Bits()+1).Next() the first of its upper half.
+// addressRanges returns the address ranges (an address is a range of
+// one) that the documents' conditions name for aws:SourceIp.
+func addressRanges(docs ...*policy.Document) []netip.Prefix {
+	var out []netip.Prefix
+	for _, d := range docs {
+		for _, st := range d.Statements {
+			for _, b := range st.Condition {
+				for _, e := range b.Entries {
+					if !policy.EqualName(e.Key, "aws:SourceIp") {
+						continue
+					}
+					for _, v := range e.Strings() {
+						if p, err := netip.ParsePrefix(v); err == nil {
+							out = append(out, p.Masked())
+						} else if a, err := netip.ParseAddr(v); err == nil {
+							out = append(out, netip.PrefixFrom(a, a.BitLen()))
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 func lastAddr(p netip.Prefix, bits int) netip.Addr {
 	b := p.Addr().AsSlice()
 	for i := bits; i < len(b)*8; i++ {

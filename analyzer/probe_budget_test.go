@@ -122,3 +122,36 @@ func TestAnalyzeProbesEveryActionAndResource(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDenyOfTheSampledAddresses: a grant to an address range is
+// probed with addresses next to every range the policies name, not only
+// the range's first, middle and last: a Deny of exactly those three
+// addresses beside Allow from 203.0.113.0/24 was reported as no finding,
+// though the other 253 addresses still reach the bucket.
+func TestAnalyzeDenyOfTheSampledAddresses(t *testing.T) {
+	grant := func(effect, ranges string) string {
+		return `{"Effect":"` + effect + `","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*",` +
+			`"Condition":{"IpAddress":{"aws:SourceIp":[` + ranges + `]}}}`
+	}
+	for _, tc := range []struct {
+		name, deny string
+		found      bool
+	}{
+		{"first, middle and last denied", `"203.0.113.0/32","203.0.113.128/32","203.0.113.255/32"`, true},
+		{"all but one denied", `"203.0.113.0/26","203.0.113.64/27","203.0.113.96/28","203.0.113.112/29","203.0.113.120/30","203.0.113.124/31","203.0.113.126/32","203.0.113.128/25"`, true},
+		{"both halves denied", `"203.0.113.0/25","203.0.113.128/25"`, false},
+		{"the range denied", `"203.0.113.0/24"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(grant("Allow", `"203.0.113.0/24"`), grant("Deny", tc.deny))), nil)
+			require.NoError(t, err)
+			if !tc.found {
+				assert.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
+			assert.Equal(t, "203.0.113.0/24", got[0].Conditions["aws:SourceIp"])
+		})
+	}
+}
