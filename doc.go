@@ -45,6 +45,15 @@
 // is a named, documented opt-in whose field name starts with Allow or
 // Insecure, so a single search finds every opt-out in a program.
 //
+// A verdict read over plain HTTP from another machine is not one to gate a
+// deploy on: SigV4 signs the requests, but nothing authenticates the
+// answers, so anyone on the network path could rewrite them into a PASS.
+// The calls that produce verdicts refuse, before any request, a client
+// whose requests would go over plain HTTP to a host that is not loopback
+// (127.0.0.0/8, ::1, localhost, where the in-memory fakes and moto run),
+// with an error matching ErrPlainHTTPEndpoint of their package (one
+// shared value); AllowInsecureTransport of their options allows it.
+//
 // # Errors
 //
 // Each package exports Err… sentinel errors for the conditions callers branch

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/s3secure/s3secure/internal/plainhttp"
 )
 
 // ValidateBucket reports whether name follows the S3 general purpose bucket
@@ -177,13 +179,7 @@ func parseEndpoint(raw string, insecure bool) (*url.URL, error) {
 
 // IsLoopback reports whether host (without port) is "localhost" or an IP
 // address in 127.0.0.0/8 or ::1.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopback(host string) bool { return plainhttp.IsLoopback(host) }
 
 func unreserved(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||

@@ -752,6 +752,15 @@ const apTitleBPA = "Access points should have Block Public Access settings enabl
 type AccessPointAuditOptions struct {
 	// Bucket limits the audit to the access points of one bucket.
 	Bucket string
+
+	// AllowInsecureTransport lets AuditAccessPoints read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // AuditAccessPoints checks every access point of the account (or of
@@ -798,6 +807,11 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 		base.Status, base.Err = StatusUnknown, errAcctNoClient
 		base.Message = "access points could not be listed: no S3 Control client"
 		return []AccountResult{base}, nil
+	}
+	if !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "AuditAccessPoints", "AccessPointAuditOptions", probeAccessPoints(control, accountID)); err != nil {
+			return nil, err
+		}
 	}
 	in := &s3control.ListAccessPointsInput{AccountId: aws.String(accountID)}
 	if opts.Bucket != "" {

@@ -657,6 +657,15 @@ type AccountAuditOptions struct {
 	// that bucket instead of all buckets. Account Block Public Access is
 	// checked either way.
 	Bucket string
+
+	// AllowInsecureTransport lets AuditAccount read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // AuditAccount runs every account-level check and returns the results in
@@ -693,12 +702,23 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 	if !acctIsNil(control) {
 		ctl, aps = control, control
 	}
+	allow := opts.AllowInsecureTransport
+	if !allow && ctl != nil {
+		if err := refuseRemote(ctx, "AuditAccount", "AccountAuditOptions", probeControl(ctl, accountID)); err != nil {
+			return nil, err
+		}
+	}
+	if !allow && !acctIsNil(trails) {
+		if err := refuseRemote(ctx, "AuditAccount", "AccountAuditOptions", probeTrails(trails)); err != nil {
+			return nil, err
+		}
+	}
 	bpa := AuditAccountPublicAccessBlock(ctx, ctl, accountID)
 	if setuperr.Is(bpa.Err) {
 		return nil, bpa.Err
 	}
 	results := []AccountResult{bpa}
-	apResults, err := AuditAccessPoints(ctx, aps, accountID, &AccessPointAuditOptions{Bucket: opts.Bucket})
+	apResults, err := AuditAccessPoints(ctx, aps, accountID, &AccessPointAuditOptions{Bucket: opts.Bucket, AllowInsecureTransport: allow})
 	if err != nil {
 		return nil, err
 	}
@@ -709,12 +729,12 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 	if m, ok := control.(MultiRegionAccessPointAPI); ok && !acctIsNil(control) {
 		mraps = m
 	}
-	mrapResults, err := AuditMultiRegionAccessPoints(ctx, mraps, accountID, &MultiRegionAccessPointAuditOptions{Bucket: opts.Bucket})
+	mrapResults, err := AuditMultiRegionAccessPoints(ctx, mraps, accountID, &MultiRegionAccessPointAuditOptions{Bucket: opts.Bucket, AllowInsecureTransport: allow})
 	if err != nil {
 		return nil, err
 	}
 	results = append(results, mrapResults...)
-	ctResults, err := AuditDataEvents(ctx, trails, &DataEventsAuditOptions{Bucket: opts.Bucket})
+	ctResults, err := AuditDataEvents(ctx, trails, &DataEventsAuditOptions{Bucket: opts.Bucket, AllowInsecureTransport: allow})
 	if err != nil {
 		return nil, err
 	}

@@ -350,8 +350,9 @@ func acctFakeTarget(t *testing.T) *acctTarget {
 // acctMotoTarget points the real clients at one moto_server. moto serves
 // CloudTrail and S3 on its one port, and routes s3control only by the Host
 // header ACCOUNT.s3-control.REGION.amazonaws.com: the s3control client gets
-// that endpoint and a transport that dials moto's loopback address for
-// every host.
+// moto's loopback endpoint (so the audits, which refuse plain HTTP to any
+// other host, run), a transport that dials moto's address for every host,
+// and the Host header moto routes on.
 //
 // moto may be shared (S3SECURE_MOTO_ENDPOINT in CI) with other packages'
 // tests that set the account's Block Public Access, so every request
@@ -368,8 +369,11 @@ func acctMotoTarget(t *testing.T) *acctTarget {
 	}
 	creds := credentials.NewStaticCredentialsProvider("AKIAMOTOOWNER0000001", "moto-secret", "")
 	s3c := s3fake.NewClient(ep, region, withAccount(&http.Client{Transport: http.DefaultTransport}), creds)
-	control := s3controlfake.NewClient("http://s3-control."+region+".amazonaws.com", u.Host, region,
-		func(o *s3control.Options) { o.HTTPClient = withAccount(s3controlfake.LoopbackHTTPClient(u.Host)) })
+	control := s3controlfake.NewClient(ep, u.Host, region, func(o *s3control.Options) {
+		c := withAccount(s3controlfake.LoopbackHTTPClient(u.Host))
+		c.Transport = acctMotoHostTransport{suffix: ".s3-control." + region + ".amazonaws.com", loopback: "." + u.Host, next: c.Transport}
+		o.HTTPClient = c
+	})
 	trails := cloudtrailfake.NewClient(ep, region, func(o *cloudtrail.Options) {
 		o.HTTPClient = withAccount(&http.Client{Transport: http.DefaultTransport})
 	})
@@ -389,6 +393,19 @@ type acctHeaderTransport struct {
 func (a acctHeaderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("x-moto-account-id", a.account)
+	return a.next.RoundTrip(r)
+}
+
+// acctMotoHostTransport turns the Host ACCOUNT.<moto's address> into
+// ACCOUNT.s3-control.REGION.amazonaws.com, which moto routes s3control on.
+type acctMotoHostTransport struct {
+	suffix, loopback string
+	next             http.RoundTripper
+}
+
+func (a acctMotoHostTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Host = strings.TrimSuffix(r.URL.Host, a.loopback) + a.suffix
 	return a.next.RoundTrip(r)
 }
 

@@ -122,6 +122,15 @@ type AuditOptions struct {
 	// Retry controls retries of failed reads. The zero value means the
 	// defaults.
 	Retry Retry
+
+	// AllowInsecureTransport lets Audit and AuditAll read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // Progress reports AuditAll's progress after one bucket.
@@ -188,6 +197,22 @@ func newAuditor(client ReadAPI, opts *AuditOptions) (*auditor, error) {
 		a.needs |= controlTable[c].needs
 	}
 	return a, nil
+}
+
+// refuseRemote returns a [*RemotePlainHTTPError] for call when the client,
+// or AccountControl, would send its requests over plain HTTP to a host
+// that is not loopback, unless AllowInsecureTransport.
+func (a *auditor) refuseRemote(ctx context.Context, call, bucket string) error {
+	if a.o.AllowInsecureTransport {
+		return nil
+	}
+	if err := refuseRemote(ctx, call, "AuditOptions", probeS3(a.client, bucket)); err != nil {
+		return err
+	}
+	if acctIsNil(a.o.AccountControl) {
+		return nil
+	}
+	return refuseRemote(ctx, call, "AuditOptions", probeControl(a.o.AccountControl, a.o.AccountID))
 }
 
 // readAccount reads the account's Block Public Access once, when asked. It
@@ -258,6 +283,9 @@ func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOption
 	}
 	a, err := newAuditor(client, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.refuseRemote(ctx, "Audit", bucket); err != nil {
 		return nil, err
 	}
 	if err := a.readAccount(ctx); err != nil {

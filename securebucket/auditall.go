@@ -72,6 +72,9 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	if err != nil {
 		return nil, err
 	}
+	if err := a.refuseRemote(ctx, "AuditAll", ""); err != nil {
+		return nil, err
+	}
 	buckets, err := listBuckets(ctx, client, a.o.Retry)
 	if err != nil {
 		return nil, &StepError{Bucket: "*", Step: StepListBuckets, Err: err}

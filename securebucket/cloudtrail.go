@@ -210,6 +210,15 @@ type DataEventsAuditOptions struct {
 	// for all buckets or one selecting this bucket passes). Empty means all
 	// buckets, as Security Hub S3.22 and S3.23 require.
 	Bucket string
+
+	// AllowInsecureTransport lets AuditDataEvents read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 type trailFinding struct {
@@ -256,6 +265,11 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 			r.Status, r.Err, r.Message = StatusUnknown, errAcctNoClient, "trails could not be read: no CloudTrail client"
 		}
 		return []AccountResult{write, read}, nil
+	}
+	if !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "AuditDataEvents", "DataEventsAuditOptions", probeTrails(client)); err != nil {
+			return nil, err
+		}
 	}
 	trails, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)}, noSetupRetryTrail)
 	if err != nil {

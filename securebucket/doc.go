@@ -123,6 +123,19 @@
 //     [Options].AllowNoLifecycleRule.
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.
+//   - The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
+//     [AuditMultiRegionAccessPoints], [AuditDataEvents]) read over TLS, or
+//     over plain HTTP from a loopback host only (127.0.0.0/8, ::1,
+//     localhost: the in-memory fakes, s3secure serve, moto). A client (or
+//     AuditOptions.AccountControl) whose requests would go over plain HTTP
+//     to any other host is refused before any request with a
+//     [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]): SigV4 signs the
+//     requests, but nothing authenticates the answers, so anyone on the
+//     network path could forge a PASS. The endpoint judged is the one the
+//     SDK resolves (BaseEndpoint, AWS_ENDPOINT_URL and
+//     AWS_ENDPOINT_URL_<SERVICE>, a custom resolver, DisableHTTPS) for
+//     a *Client, or a wrapper that passes the per-call options on.
+//     Opt-out: AllowInsecureTransport of the audit's options.
 //
 // Optional settings, only when asked for: server access logging
 // ([Options].Logging: a same-Region target without a default Object Lock

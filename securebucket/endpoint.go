@@ -4,20 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/s3secure/s3secure/internal/plainhttp"
 )
 
-// ErrPlainHTTPEndpoint means the client sends its requests over plain HTTP
-// while the options ask for the policy statement that denies requests
-// without TLS: once written, that statement would refuse Harden's own next
-// request and every later one (only the root user could then delete the
-// policy). No request was sent. The error is a [*PlainHTTPError].
-var ErrPlainHTTPEndpoint = errors.New("securebucket: plain-HTTP endpoint with a TLS-only bucket policy")
+// ErrPlainHTTPEndpoint means the client sends its requests over plain
+// HTTP where the call cannot allow it; no request was sent. It is the
+// same value in every package of s3secure (analyzer, organization, usage,
+// cloudfront export it too), so one errors.Is test covers them all.
+//
+// Plan, Harden and Create return a [*PlainHTTPError] for any plain-HTTP
+// endpoint, loopback included, while the options ask for the policy
+// statement that denies requests without TLS: once written, that statement
+// would refuse Harden's own next request and every later one (only the
+// root user could then delete the policy).
+//
+// The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
+// [AuditMultiRegionAccessPoints], [AuditDataEvents]) return a
+// [*RemotePlainHTTPError] when the requests would go over plain HTTP to a
+// host that is not loopback (127.0.0.0/8, ::1, localhost): nothing
+// authenticates a response over plain HTTP (SigV4 signs the request
+// only), so anyone on the network path could rewrite the answers into a
+// PASS, and read the policies.
+var ErrPlainHTTPEndpoint = plainhttp.ErrEndpoint
 
-// PlainHTTPError reports a client whose endpoint is plain HTTP. It matches
+// RemotePlainHTTPError reports a verdict-producing call refused because its
+// client would send its requests over plain HTTP to a host that is not
+// loopback. Call names the call ("securebucket.Audit"), Endpoint the
+// scheme and host, Option the field that allows it
+// ("AuditOptions.AllowInsecureTransport"). It matches
+// [ErrPlainHTTPEndpoint] with errors.Is. The other packages of s3secure
+// export the same type under the same name.
+type RemotePlainHTTPError = plainhttp.Error
+
+// PlainHTTPError reports a Plan, Harden or Create whose client's endpoint
+// is plain HTTP, loopback included, while the options ask for the
+// TLS-only policy statement (see [ErrPlainHTTPEndpoint]). It matches
 // [ErrPlainHTTPEndpoint] with [errors.Is].
 type PlainHTTPError struct {
 	Bucket string
@@ -40,17 +68,83 @@ func (e *PlainHTTPError) Is(target error) bool { return target == ErrPlainHTTPEn
 // per-request options on; the very first request (a read) is refused, so
 // nothing is ever written.
 func refusePlainHTTP(bucket string) func(*s3.Options) {
-	mw := middleware.FinalizeMiddlewareFunc("S3SecureRefusePlainHTTP", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-		if req, ok := in.Request.(*smithyhttp.Request); ok && req.URL != nil && req.URL.Scheme == "http" {
-			return middleware.FinalizeOutput{}, middleware.Metadata{}, &PlainHTTPError{Bucket: bucket, Endpoint: req.URL.Scheme + "://" + req.URL.Host}
+	refuse := plainhttp.Refuse("S3SecureRefusePlainHTTP", func(u *url.URL) error {
+		if u.Scheme == "http" {
+			return &PlainHTTPError{Bucket: bucket, Endpoint: u.Scheme + "://" + u.Host}
 		}
-		return next.HandleFinalize(ctx, in)
+		return nil
 	})
-	return func(o *s3.Options) {
-		// A copy: never append to the client's own slice.
-		o.APIOptions = append(o.APIOptions[:len(o.APIOptions):len(o.APIOptions)], func(st *middleware.Stack) error {
-			return st.Finalize.Add(mw, middleware.After)
-		})
+	return func(o *s3.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, refuse) }
+}
+
+// refuseRemote returns a [*RemotePlainHTTPError] for call (an audit, whose
+// options type is opts) when the client that probe calls would send its
+// requests over plain HTTP to a host that is not loopback; nothing is
+// sent (see internal/plainhttp). probe makes the call's first request
+// with the APIOptions entry it is given.
+func refuseRemote(ctx context.Context, call, opts string, probe func(context.Context, func(*middleware.Stack) error) error) error {
+	return plainhttp.Check(ctx, plainhttp.Error{Call: "securebucket." + call, Option: opts + ".AllowInsecureTransport"}, probe)
+}
+
+// probeS3 probes client with a GetBucketPolicy of bucket, or a ListBuckets
+// when bucket is "".
+func probeS3(client ReadAPI, bucket string) func(context.Context, func(*middleware.Stack) error) error {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		opt := func(o *s3.Options) {
+			o.Credentials = plainhttp.ProbeCredentials
+			o.APIOptions = plainhttp.Append(o.APIOptions, add)
+		}
+		var err error
+		if bucket == "" {
+			_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{}, opt)
+		} else {
+			_, err = client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket}, opt)
+		}
+		return err
+	}
+}
+
+// probeControl probes an S3 Control client with the account's Block Public
+// Access read.
+func probeControl(client AccountControlAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: &accountID}, controlProbeOpt(add))
+		return err
+	}
+}
+
+// probeAccessPoints probes an S3 Control client with a ListAccessPoints.
+func probeAccessPoints(client AccessPointAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: &accountID}, controlProbeOpt(add))
+		return err
+	}
+}
+
+// probeMRAP probes an S3 Control client with a ListMultiRegionAccessPoints.
+func probeMRAP(client MultiRegionAccessPointAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.ListMultiRegionAccessPoints(ctx, &s3control.ListMultiRegionAccessPointsInput{AccountId: &accountID}, controlProbeOpt(add))
+		return err
+	}
+}
+
+func controlProbeOpt(add func(*middleware.Stack) error) func(*s3control.Options) {
+	return func(o *s3control.Options) {
+		o.Credentials = plainhttp.ProbeCredentials
+		o.APIOptions = plainhttp.Append(o.APIOptions, add)
+	}
+}
+
+// probeTrails probes a CloudTrail client with a DescribeTrails.
+func probeTrails(client TrailsAPI) func(context.Context, func(*middleware.Stack) error) error {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{},
+			func(o *cloudtrail.Options) {
+				o.Credentials = plainhttp.ProbeCredentials
+				o.APIOptions = plainhttp.Append(o.APIOptions, add)
+			})
+		return err
 	}
 }
 

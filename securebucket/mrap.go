@@ -36,6 +36,15 @@ type MultiRegionAccessPointAuditOptions struct {
 	// Bucket limits the audit to the Multi-Region Access Points in front
 	// of one bucket.
 	Bucket string
+
+	// AllowInsecureTransport lets AuditMultiRegionAccessPoints read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // AuditMultiRegionAccessPoints checks Security Hub S3.24 for every
@@ -73,6 +82,11 @@ func AuditMultiRegionAccessPoints(ctx context.Context, control MultiRegionAccess
 		base.Status, base.Err = StatusUnknown, errAcctNoClient
 		base.Message = "Multi-Region Access Points could not be listed: no S3 Control client"
 		return []AccountResult{base}, nil
+	}
+	if !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "AuditMultiRegionAccessPoints", "MultiRegionAccessPointAuditOptions", probeMRAP(control, accountID)); err != nil {
+			return nil, err
+		}
 	}
 	all, err := mrap.List(ctx, control, accountID, noSetupRetryControl)
 	if err != nil {

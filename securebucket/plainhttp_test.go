@@ -1,0 +1,105 @@
+package securebucket_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/plainhttp/plainhttptest"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// TestAuditsRefuseRemotePlainHTTP: every audit whose client would send
+// its requests over plain HTTP to a host that is not loopback is refused
+// before any request with a *RemotePlainHTTPError (ErrPlainHTTPEndpoint):
+// over plain HTTP nothing authenticates the answers, so anyone on the
+// path could forge a PASS. AllowInsecureTransport lets the requests go.
+func TestAuditsRefuseRemotePlainHTTP(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	remote := s3.NewFromConfig(cfg)
+	control := s3control.NewFromConfig(cfg)
+	trails := cloudtrail.NewFromConfig(cfg)
+	f := s3fake.Start(t, nil) // HTTPS on loopback
+	bucketIn(t, f, "bkt", s3fake.StateAWSDefault)
+
+	cases := []struct {
+		call string
+		run  func(allow bool) error
+	}{
+		{"Audit", func(allow bool) error {
+			_, err := securebucket.Audit(t.Context(), remote, "bkt", &securebucket.AuditOptions{AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+		{"Audit", func(allow bool) error { // the account's settings over plain HTTP
+			_, err := securebucket.Audit(t.Context(), f.OwnerClient(), "bkt",
+				&securebucket.AuditOptions{AccountID: account, AccountControl: control, AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+		{"AuditAll", func(allow bool) error {
+			_, err := securebucket.AuditAll(t.Context(), remote, &securebucket.AuditOptions{AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+		{"AuditAll", func(allow bool) error {
+			_, err := securebucket.AuditAll(t.Context(), f.OwnerClient(),
+				&securebucket.AuditOptions{AccountID: account, AccountControl: control, AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+		{"AuditAccount", func(allow bool) error {
+			_, err := securebucket.AuditAccount(t.Context(), control, nil, account, &securebucket.AccountAuditOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"AuditAccount", func(allow bool) error {
+			_, err := securebucket.AuditAccount(t.Context(), nil, trails, account, &securebucket.AccountAuditOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"AuditAccessPoints", func(allow bool) error {
+			_, err := securebucket.AuditAccessPoints(t.Context(), control, account, &securebucket.AccessPointAuditOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"AuditMultiRegionAccessPoints", func(allow bool) error {
+			_, err := securebucket.AuditMultiRegionAccessPoints(t.Context(), control, account,
+				&securebucket.MultiRegionAccessPointAuditOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"AuditDataEvents", func(allow bool) error {
+			_, err := securebucket.AuditDataEvents(t.Context(), trails, &securebucket.DataEventsAuditOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.call, func(t *testing.T) {
+			before := sender.Sent()
+			err := tc.run(false)
+			require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			var pe *securebucket.RemotePlainHTTPError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "securebucket."+tc.call, pe.Call)
+			// S3 Control puts the account id in front of the host.
+			assert.Regexp(t, `^http://([0-9]{12}\.)?192\.0\.2\.1:9$`, pe.Endpoint)
+			assert.Contains(t, err.Error(), "AllowInsecureTransport")
+			assert.Equal(t, before, sender.Sent(), "nothing was sent")
+
+			err = tc.run(true)
+			assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+		})
+	}
+}
+
+// TestAuditLoopbackPlainHTTP: plain HTTP to a loopback host (the fakes,
+// s3secure serve, moto) is this machine: the audit runs.
+func TestAuditLoopbackPlainHTTP(t *testing.T) {
+	f := s3fake.StartHTTP(t, nil)
+	bucketIn(t, f, "bkt", s3fake.StateAWSDefault)
+	rep, err := securebucket.Audit(t.Context(), f.OwnerClient(), "bkt", nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, rep.Results)
+	fleet, err := securebucket.AuditAll(t.Context(), f.OwnerClient(), nil)
+	require.NoError(t, err)
+	assert.Len(t, fleet.Buckets, 1)
+}
