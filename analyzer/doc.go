@@ -72,6 +72,9 @@
 //     access, nor does one that only demands what any outside caller's
 //     requests carry (a source address, a VPC endpoint or an organization
 //     of its own, "Null" "true" or a value other than one it refuses);
+//     a Deny on what the analysis does not know of the bucket or its
+//     objects (their tags, the owner's organization, the Region) leaves
+//     the grant to the resources it spares, with that as a condition;
 //     a grant limited to several values (VPC endpoints, address ranges)
 //     is probed with each of them, an address range also with its
 //     addresses next to every range the policies name (one of more values

@@ -834,3 +834,33 @@ func TestAnalyzeDataPerimeterDeny(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDenyOfResourceProperties: a Deny that depends on what the
+// analysis does not know of the bucket or its objects (their tags, the
+// organization of the owner, the Region) is taken as leaving the grant to
+// the resources it spares, with what it spares as a condition: some object
+// may well carry the tag. It was taken as refusing every request.
+func TestAnalyzeDenyOfResourceProperties(t *testing.T) {
+	deny := func(cond string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":` + cond + `}`
+	}
+	for _, tc := range []struct {
+		name, cond string
+		limit      map[string]string
+	}{
+		{"objects tagged public", `{"StringNotEquals":{"s3:ExistingObjectTag/classification":"public"}}`, map[string]string{"s3:ExistingObjectTag/classification": "public"}},
+		{"the bucket's tag", `{"StringNotEquals":{"s3:BucketTag/exposure":"internet"}}`, map[string]string{"s3:BucketTag/exposure": "internet"}},
+		{"resource tag", `{"StringNotEqualsIfExists":{"aws:ResourceTag/exposure":"internet"}}`, map[string]string{"aws:ResourceTag/exposure": "internet"}},
+		{"the owner's organization", `{"StringNotEquals":{"aws:ResourceOrgID":"o-a1b2c3d4e5"}}`, map[string]string{"aws:ResourceOrgID": "o-a1b2c3d4e5"}},
+		{"the Region", `{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}`, map[string]string{"aws:RequestedRegion": "eu-west-1"}},
+		{"untagged objects", `{"Null":{"s3:ExistingObjectTag/classification":"true"}}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(publicReadBkt, deny(tc.cond))), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+			assert.Equal(t, tc.limit, got[0].Conditions)
+		})
+	}
+}

@@ -597,10 +597,13 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 // recorded in extra as the limit it is; for a key the caller chooses
 // (Null "true", a negated operator, or Bool), a value that satisfies it,
 // and under any other operator (StringEqualsIfExists, ForAllValues:…) a
-// value for which the condition does not hold ([escapeValue]). Keys about
-// who the caller is or where the request comes from that are not limiting
-// keys are not the caller's choice and are left alone, but for its own
-// principal's tags and MFA. It reports whether it set anything.
+// value for which the condition does not hold ([escapeValue]); keys any
+// outside caller's requests carry ([outsiderHeld]) and properties of the
+// resource the analysis does not know ([resourceProperty]) are treated
+// the same way, a Deny of all their values but some being a limit. Other
+// keys about who the caller is or where the request comes from are not
+// the caller's choice and are left alone, but for its own principal's
+// tags and MFA. It reports whether it set anything.
 func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
 	changed := false
 	for _, b := range st.Condition {
@@ -613,7 +616,7 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 				continue // already set and still denied: not a limit we can satisfy
 			}
 			vs := e.Strings()
-			held := outsiderHeld(e.Key)
+			held := outsiderHeld(e.Key) || resourceProperty(e.Key)
 			switch {
 			case negated && len(vs) > 0 && (limitingKey(e.Key) || held):
 				extra[e.Key] = strings.Join(vs, ",")
@@ -803,6 +806,18 @@ func outsiderHeld(key string) bool {
 	k, known := policy.LookupConditionKey(key)
 	return known && nameIs(k.Name, "aws:SourceIp", "aws:VpcSourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceVpcArn",
 		"aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
+}
+
+// resourceProperty reports whether a condition key is a property of the
+// bucket, its objects or the request's Region that the analysis does not
+// know: object and bucket tags, the owner's organization, the Region. Some
+// object may carry the tag a Deny spares, so the Deny is taken as leaving
+// the grant to such resources (a limit, for a Deny of all values but
+// some), never as refusing every request: more, never less.
+func resourceProperty(key string) bool {
+	k, known := policy.LookupConditionKey(key)
+	return known && (nameIs(k.Name, "aws:ResourceOrgID", "aws:ResourceOrgPaths", "aws:RequestedRegion") ||
+		hasNamePrefix(k.Name, "aws:ResourceTag/") || hasNamePrefix(k.Name, "s3:BucketTag/") || hasNamePrefix(k.Name, "s3:ExistingObjectTag/"))
 }
 
 // probeSet returns the actions tried first for a pattern: the pattern
