@@ -541,9 +541,6 @@ func (s *source) allowedByStatement(req *policy.AccessRequest, index int) bool {
 	return false
 }
 
-// maxSatisfyRounds bounds how often one probe is re-tried with values that
-// take it out of a Deny or into a conditional delegation.
-const maxSatisfyRounds = 8
 
 // decide authorizes req with ch and reports whether the chain allows it
 // through layer's grant (the source's: bucket policy, access point policy
@@ -560,12 +557,18 @@ const maxSatisfyRounds = 8
 // otherwise.
 func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document) (bool, map[string]string) {
 	extra := map[string]string{}
-	for range maxSatisfyRounds {
+	// The probe is re-tried with values that take it out of each Deny,
+	// or into a conditional delegation, in turn, however many there are:
+	// each round sets a key the request did not hold (a key already set
+	// and still denied is left), so the rounds end with the policies'
+	// keys, and a round that adds none ends them.
+	for {
 		az := policy.Authorize(req, ch)
 		if az.Allowed() {
 			o := az.Layer(layer).Outcome
 			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra
 		}
+		held := len(req.Context.Keys())
 		changed := false
 		switch {
 		case az.Decision == policy.DecisionExplicitDeny:
@@ -584,11 +587,10 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 		case az.Reason == policy.ReasonAccessPointNotDelegated && a.bucket != nil:
 			changed = a.satisfyDelegation(req, ch, extra)
 		}
-		if !changed {
+		if !changed || len(req.Context.Keys()) <= held {
 			return false, nil
 		}
 	}
-	return false, nil
 }
 
 // satisfyDeny sets, in ctx, values that take a request out of the Deny

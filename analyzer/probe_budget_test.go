@@ -155,3 +155,27 @@ func TestAnalyzeDenyOfTheSampledAddresses(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeManyDeniesOfRequestShape: each Deny that only demands a
+// request shape the caller chooses is satisfied, however many there are:
+// Allow "*" PutObject beside 12 Denies, each of an upload without one of
+// 12 tags, is public write for whoever sends the tags. With 8 or more it
+// was reported as no finding (a probe was re-tried 8 times at most).
+func TestAnalyzeManyDeniesOfRequestShape(t *testing.T) {
+	allow := `{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`
+	var denies []string
+	for i := range 12 {
+		denies = append(denies, fmt.Sprintf(`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"Null":{"aws:RequestTag/k%d":"true"}}}`, i))
+	}
+	got, err := analyzer.Analyze(state(stmts(append([]string{allow}, denies...)...)), nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+	assert.Equal(t, []string{"s3:PutObject"}, got[0].Actions)
+
+	// One Deny that no request shape escapes removes the grant.
+	all := `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`
+	got, err = analyzer.Analyze(state(stmts(append([]string{allow, all}, denies...)...)), nil)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
