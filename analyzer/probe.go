@@ -541,7 +541,6 @@ func (s *source) allowedByStatement(req *policy.AccessRequest, index int) bool {
 	return false
 }
 
-
 // decide authorizes req with ch and reports whether the chain allows it
 // through layer's grant (the source's: bucket policy, access point policy
 // or ACL). When the request is refused by an explicit Deny that denies
