@@ -43,8 +43,9 @@ type SignerOptions struct {
 	// Hash-Algorithm query parameter and the CloudFront-Hash-Algorithm
 	// cookie, which CloudFront then reads as SHA-1 ("existing signed URLs
 	// and cookies that do not specify a hash algorithm will continue to
-	// function with SHA-1", AWS's announcement of SHA-256 support, not
-	// the developer guide, whose examples show SHA-256 only). The URLs and cookies are then what
+	// function with SHA-1", AWS's announcement of SHA-256 support; the
+	// developer guide's code examples sign with SHA-1 and no
+	// Hash-Algorithm). The URLs and cookies are then what
 	// feature/cloudfront/sign makes (byte for byte with an RSA key; an
 	// ECDSA signature differs every time). SHA-1 is broken for signatures:
 	// chosen-prefix collisions are practical, so whoever can get one policy
