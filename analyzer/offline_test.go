@@ -678,6 +678,24 @@ func TestAnalyzeChainDenies(t *testing.T) {
 		assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
 		assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
 	})
+	t.Run("a bucket policy that refuses all but VPC access points", func(t *testing.T) {
+		delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
+		onlyVPC := `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringNotEquals":{"s3:AccessPointNetworkOrigin":"VPC"}}}`
+		for _, origin := range []string{"VPC", "Internet"} {
+			s := state(stmts(delegate, onlyVPC))
+			s.AccessPoints = []analyzer.AccessPoint{{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: origin, BlockPublicAccess: policy.AllBlocked(),
+				Policy: fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"%s/object/*"}]}`, apARN("ap1"))}}
+			got, err := analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			if origin == "Internet" {
+				assert.Empty(t, got, "refused through an Internet access point")
+				continue
+			}
+			require.Len(t, got, 1, "the VPC access point's grant to another account")
+			assert.Equal(t, analyzer.KindCrossAccount, got[0].Kind)
+			assert.Equal(t, analyzer.SourceAccessPoint, got[0].Sources[0].Type)
+		}
+	})
 	t.Run("a bucket policy Deny applies through an access point", func(t *testing.T) {
 		delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
 		ap := analyzer.AccessPoint{Name: "ap1", ARN: apARN("ap1"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet", BlockPublicAccess: policy.AllBlocked(),

@@ -222,7 +222,8 @@ type Chain struct {
 	// says ("An access point that has a VPC network origin is always
 	// considered non-public, regardless of the contents of its access
 	// point policy"), so RestrictPublicBuckets leaves its policy's grants
-	// in force. False (the zero value) is network origin Internet.
+	// in force; s3:AccessPointNetworkOrigin is then "VPC". False (the
+	// zero value) is network origin Internet.
 	AccessPointVPC bool
 	// AccountBlock, BucketBlock and AccessPointBlock are the Block Public
 	// Access settings at each level; S3 applies the most restrictive
@@ -399,6 +400,12 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	rq := req.Request // a copy: the caller's request is not changed
 	r := &rq
 	r.resourceAccount = req.BucketOwner
+	if req.AccessPointARN != "" {
+		r.apOrigin = "Internet"
+		if ch.AccessPointVPC {
+			r.apOrigin = "VPC"
+		}
+	}
 	action := actionIndex(r.Action)
 	kind := kindOf(&r.Caller)
 	// A Deny with NotPrincipal exempts no IAM principal with a permissions

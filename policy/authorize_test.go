@@ -202,6 +202,17 @@ func TestAuthorizeAccessPoint(t *testing.T) {
 	a = policy.Authorize(r, &policy.Chain{Bucket: delegate, AccessPoint: public, AccessPointVPC: true, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})
 	assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
 	assert.Equal(t, policy.OutcomeAllow, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+	// Through an access point, S3 puts its network origin in
+	// s3:AccessPointNetworkOrigin: a bucket policy that refuses all but
+	// VPC access points lets the request through this one only.
+	onlyVPC := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"D","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}},
+	 {"Sid":"OnlyVPC","Effect":"Deny","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"s3:AccessPointNetworkOrigin":"VPC"}}}]}`)
+	a = policy.Authorize(r, &policy.Chain{Bucket: onlyVPC, AccessPoint: apPolicy, AccessPointVPC: true, Identity: []*policy.Compiled{identity}})
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "%v", a)
+	a = policy.Authorize(r, &policy.Chain{Bucket: onlyVPC, AccessPoint: apPolicy, Identity: []*policy.Compiled{identity}})
+	assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, "%v", a)
+	a = policy.Authorize(accessReq(alice, "s3:GetObject", "arn:aws:s3:::b/k"), &policy.Chain{Bucket: onlyVPC, Identity: []*policy.Compiled{allowAll(t)}})
+	assert.Equal(t, policy.DecisionExplicitDeny, a.Decision, "not through an access point: %v", a)
 	// A public bucket policy is still restricted through it.
 	publicBucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*"}]}`)
 	a = policy.Authorize(r, &policy.Chain{Bucket: publicBucket, AccessPoint: public, AccessPointVPC: true, Identity: []*policy.Compiled{identity}, AccessPointBlock: policy.AllBlocked()})

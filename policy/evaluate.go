@@ -133,7 +133,9 @@ type Request struct {
 	// not hold: set it in Context when a policy tests it. [Authorize]
 	// supplies aws:ResourceAccount and s3:ResourceAccount the same way,
 	// from [AccessRequest].BucketOwner (the access point's account in the
-	// access point's terms).
+	// access point's terms), and for a request through an access point
+	// s3:AccessPointNetworkOrigin ("VPC" with [Chain].AccessPointVPC,
+	// else "Internet").
 	Context Context
 
 	// boundary is set by Authorize for an IAM principal whose chain has a
@@ -142,6 +144,9 @@ type Request struct {
 	// resourceAccount is set by Authorize: the account that owns the
 	// resource, for aws:ResourceAccount and s3:ResourceAccount.
 	resourceAccount string
+	// apOrigin is set by Authorize for a request through an access point:
+	// its network origin, for s3:AccessPointNetworkOrigin.
+	apOrigin string
 }
 
 // Context is the condition context of a request: condition keys with one or
@@ -323,6 +328,7 @@ const (
 	derivedUsername
 	derivedPrincipalType
 	derivedResourceAccount
+	derivedAccessPointNetworkOrigin
 )
 
 // derivedKind says which principal key the lower-case key lk is, if any.
@@ -342,6 +348,8 @@ func derivedKind(lk string) derivedKey {
 		return derivedPrincipalType
 	case "aws:resourceaccount", "s3:resourceaccount":
 		return derivedResourceAccount
+	case "s3:accesspointnetworkorigin":
+		return derivedAccessPointNetworkOrigin
 	}
 	return derivedNone
 }
@@ -383,6 +391,8 @@ func (r *Request) derivedValue(k derivedKey) (string, bool) {
 		return principalType(c)
 	case derivedResourceAccount:
 		return r.resourceAccount, r.resourceAccount != ""
+	case derivedAccessPointNetworkOrigin:
+		return r.apOrigin, r.apOrigin != ""
 	}
 	return "", false
 }
