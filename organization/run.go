@@ -24,6 +24,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/workers"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // OrganizationsAPI is the part of AWS Organizations the audit uses. An
@@ -332,7 +333,10 @@ func (o *Options) fingerprint(work string) string {
 // future), or when a recorded
 // result no longer verifies as it is emitted; the
 // caller's identity or the account listing failing (the SDK error,
-// wrapped once); an emit error; ctx's error when ctx ends, with the
+// wrapped once), or an identity whose ARN names no AWS partition
+// (policy.ARNPartition) with a cfg.Region that names none either: the
+// roles are assumed in the caller's partition
+// ("arn:aws-cn:iam::ACCOUNT:role/ROLE" for a caller in China); an emit error; ctx's error when ctx ends, with the
 // summary of what was emitted (finished accounts are in the checkpoint).
 func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI, work Work[R], emit func(*Result[R]) error, opts *Options) (*Summary, error) {
 	var o Options
@@ -375,6 +379,14 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 		return nil, fmt.Errorf("organization: who is calling (STS GetCallerIdentity): %w", err)
 	}
 	caller := aws.ToString(id.Account)
+	// The member accounts' roles are in the caller's partition: an
+	// organization's accounts are all in one partition.
+	part, ok := policy.ARNPartition(aws.ToString(id.Arn))
+	if !ok {
+		if part, ok = policy.PartitionOfRegion(cfg.Region); !ok {
+			return nil, fmt.Errorf("organization: who is calling (STS GetCallerIdentity): the caller's ARN %q names no AWS partition, and neither does cfg.Region %q", aws.ToString(id.Arn), cfg.Region)
+		}
+	}
 	accounts, err := listAccounts(ctx, org, mgmtOpt)
 	if err != nil {
 		return nil, err
@@ -385,7 +397,7 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 			mine = append(mine, a)
 		}
 	}
-	r := &runner[R]{o: o, cfg: cfg, roles: roles, work: work, caller: caller, lim: lim, mgmtOpt: mgmtOpt, cp: cp}
+	r := &runner[R]{o: o, cfg: cfg, roles: roles, work: work, caller: caller, partition: part, lim: lim, mgmtOpt: mgmtOpt, cp: cp}
 	return r.run(ctx, mine, emit)
 }
 
@@ -433,14 +445,16 @@ func listAccounts(ctx context.Context, org OrganizationsAPI, opt func(*middlewar
 }
 
 type runner[R any] struct {
-	o       Options
-	cfg     aws.Config
-	roles   STSAPI
-	work    Work[R]
-	caller  string
-	lim     *limiter
-	mgmtOpt func(*middleware.Stack) error
-	cp      *checkpoint
+	o      Options
+	cfg    aws.Config
+	roles  STSAPI
+	work   Work[R]
+	caller string
+	// partition is the caller's ARN partition, that of the roles.
+	partition string
+	lim       *limiter
+	mgmtOpt   func(*middleware.Stack) error
+	cp        *checkpoint
 }
 
 type done[R any] struct {
@@ -625,7 +639,7 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 		return finish()
 	}
 	if !acct.Caller {
-		roleARN := "arn:" + partition(r.cfg.Region) + ":iam::" + a.ID + ":role/" + r.o.Role
+		roleARN := "arn:" + r.partition + ":iam::" + a.ID + ":role/" + r.o.Role
 		prov := stscreds.NewAssumeRoleProvider(assumer{r.roles, r.mgmtOpt}, roleARN, func(ao *stscreds.AssumeRoleOptions) {
 			ao.RoleSessionName = r.o.SessionName
 			ao.Duration = DefaultSessionDuration
@@ -693,15 +707,4 @@ func (a assumer) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns
 	return a.c.AssumeRole(ctx, in, append(optFns, func(o *sts.Options) {
 		o.APIOptions, o.Credentials = append(o.APIOptions, a.opt), credsafe.Provider(o.Credentials)
 	})...)
-}
-
-// partition is the ARN partition of a Region.
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }

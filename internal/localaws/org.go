@@ -194,14 +194,19 @@ func (s *Server) Organization() *orgfake.Server {
 	return s.org.org
 }
 
-// AssumeRole implements stsfake.Roles: the role must exist in its account
-// and its trust policy must allow sts:AssumeRole to the caller with the
+// AssumeRole implements stsfake.Roles: the role must exist in its account,
+// in the caller's partition, and its trust policy must allow sts:AssumeRole to the caller with the
 // request's ExternalId; the session's credentials expire after
 // req.Duration on the server's clock.
 func (d directory) AssumeRole(caller s3fake.Principal, req stsfake.AssumeRoleRequest) (s3fake.Credential, error) {
 	// arn:aws:iam::ACCOUNT:role/PATH/NAME
 	parts := strings.SplitN(req.RoleARN, ":", 6)
 	if len(parts) != 6 {
+		return s3fake.Credential{}, stsfake.ErrAccessDenied
+	}
+	// A role of another partition than the caller's is none STS can
+	// reach: partitions are separate (the caller's ARN names its own).
+	if p, ok := policy.ARNPartition(caller.ARN); !ok || parts[1] != p {
 		return s3fake.Credential{}, stsfake.ErrAccessDenied
 	}
 	account, name := parts[4], parts[5][strings.LastIndexByte(parts[5], '/')+1:]
