@@ -237,14 +237,15 @@ func hasKey(m map[string]string, key string) bool {
 	return false
 }
 
+// bucketOf returns the bucket of a bucket ARN in any partition, "" for
+// other resources.
 func bucketOf(resource string) string {
-	if b, ok := strings.CutPrefix(resource, "arn:aws:s3:::"); ok {
-		return b
+	p, ok := policy.ARNPartition(resource)
+	if !ok {
+		return ""
 	}
-	for _, p := range []string{"arn:aws-cn:s3:::", "arn:aws-us-gov:s3:::"} {
-		if b, ok := strings.CutPrefix(resource, p); ok {
-			return b
-		}
+	if b, ok := strings.CutPrefix(resource, "arn:"+p+":s3:::"); ok {
+		return b
 	}
 	return ""
 }
