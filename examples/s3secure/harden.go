@@ -75,13 +75,10 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 	}
-	cfg, err := g.awsConfig(ctx)
-	if err != nil {
-		return g.fail(err)
-	}
+	// No Options.Region: Create makes the bucket in the client's Region,
+	// and the ARN partition is that Region's.
 	opts := &securebucket.Options{
 		ExpectedBucketOwner:         *owner,
-		Region:                      partitionRegion(cfg.Region),
 		KMSKeyARN:                   *kmsKey,
 		TrustedKMSKeyAccounts:       splitList(*trustedKeys),
 		AllowPublicStatementRemoval: *removePublic,
@@ -201,13 +198,4 @@ func hardenSummary(bucket string, dryRun, create, stopped bool, steps, changes, 
 		return fmt.Sprintf("%s: nothing to change (%s already as wanted)", bucket, plural(same, "step"))
 	}
 	return fmt.Sprintf("%s: hardened: %s applied, %s already as wanted", bucket, plural(applied, "change"), plural(same, "step"))
-}
-
-// partitionRegion passes the configured Region on to securebucket (Create's
-// LocationConstraint and the ARN partition) when it is a real Region name.
-func partitionRegion(r string) string {
-	if strings.Count(r, "-") >= 2 {
-		return r
-	}
-	return ""
 }

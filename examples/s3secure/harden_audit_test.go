@@ -171,3 +171,33 @@ func TestOutputNamesFlags(t *testing.T) {
 	assert.Contains(t, stderr, `-kms-key "alias/x" is not a KMS key or alias ARN`)
 	assert.NotContains(t, stderr, "KMSKeyARN")
 }
+
+// TestHardenOutsideAWSPartition: in the European Sovereign Cloud (and
+// every partition but aws) harden writes its statements on the bucket's
+// ARN in that partition, arn:aws-eusc:s3:::bucket, and audit then passes
+// them. The partition came from a list of Region prefixes that did not
+// know eusc-, so the statements named arn:aws: and S3 refused them.
+func TestHardenOutsideAWSPartition(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Region: "eusc-de-east-1"})
+	owner := f.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, f)
+	require.NoError(t, f.CreateBucket("sovereign", s3fake.StateAWSDefault))
+	base := []string{"-endpoint", f.URL, "-region", "eusc-de-east-1", "-format", "json"}
+	code, stdout, stderr := runCLI(t, "", append(base, "harden", "-bucket", "sovereign")...)
+	require.Equal(t, exitOK, code, stdout+stderr)
+	out, err := f.OwnerClient().GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("sovereign")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(out.Policy), `"arn:aws-eusc:s3:::sovereign/*"`)
+	assert.NotContains(t, aws.ToString(out.Policy), "arn:aws:")
+	code, stdout, stderr = runCLI(t, "", append(base, "audit", "-bucket", "sovereign")...)
+	require.Contains(t, []int{exitOK, exitFindings}, code, stderr)
+	seen := 0
+	for _, r := range jsonRows(t, stdout) {
+		if r["control"] == "S3.5" || r["control"] == "S3Secure.DenyOutdatedTLS" {
+			seen++
+			assert.Equal(t, "PASS", r["status"], r["message"])
+		}
+	}
+	assert.Equal(t, 2, seen, stdout)
+}
