@@ -44,6 +44,8 @@ package ocsf
 import (
 	"strings"
 	"time"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Version is the OCSF schema version of the records (metadata.version).
@@ -253,8 +255,10 @@ type Resource struct {
 	// Name is its name (a bucket's name).
 	Name string `json:"name,omitempty"`
 	// Type is its CloudFormation type, for example "AWS::S3::Bucket".
-	Type           string `json:"type,omitempty"`
-	Region         string `json:"region,omitempty"`
+	Type   string `json:"type,omitempty"`
+	Region string `json:"region,omitempty"`
+	// CloudPartition is the AWS partition ("aws", "aws-cn", …). By
+	// default, that of UID when UID is an ARN in an AWS partition.
 	CloudPartition string `json:"cloud_partition,omitempty"`
 }
 
@@ -346,7 +350,7 @@ func NewDetectionFinding(product Product, c Check) DetectionFinding {
 			r.Region = c.Region
 		}
 		if r.CloudPartition == "" {
-			r.CloudPartition = partition(r.UID)
+			r.CloudPartition, _ = policy.ARNPartition(r.UID)
 		}
 		f.Resources = []Resource{r}
 	}
@@ -354,13 +358,4 @@ func NewDetectionFinding(product Product, c Check) DetectionFinding {
 		f.Remediation = &Remediation{Desc: c.Remediation, References: c.References}
 	}
 	return f
-}
-
-// partition reads the partition from an ARN ("aws", "aws-cn", ...).
-func partition(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) == 3 && parts[0] == "arn" {
-		return parts[1]
-	}
-	return ""
 }
