@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/s3secure/s3secure/policy"
 )
@@ -243,22 +244,52 @@ const maxProbeResources = 16
 // with keys of one and of many characters, and one instance of every
 // Resource and NotResource pattern of the policy under it, so that access
 // a Deny leaves to one prefix (NotResource, or a Deny of other prefixes)
-// is found. Keys and the wildcards' fill are made of fill (probeFill).
+// is found. A pattern of one length ("bkt/???": '?' and no '*') matches
+// keys of that length only, so under objects and under each prefix a
+// pattern grants ("bkt/logs/*") a key one longer is tried too: whatever
+// lengths a Deny of such patterns leaves begin at 1 or right after one of
+// them. Keys and the wildcards' fill are made of fill (probeFill).
 // truncated is true when maxProbeResources left a pattern out.
 func probeResources(doc *policy.Document, resource, objects, fill string) (out []string, truncated bool) {
 	out = []string{resource, objects + fill, objects + probeKey(fill)}
-	r := strings.NewReplacer("*", strings.Repeat(fill, 3), "?", fill)
+	add := func(p string) {
+		if slices.Contains(out, p) {
+			return
+		}
+		if len(out) >= maxProbeResources {
+			truncated = true
+			return
+		}
+		out = append(out, p)
+	}
+	var patterns, oneLength []string
 	for _, s := range doc.Statements {
 		for _, v := range slices.Concat(s.Resource, s.NotResource) {
 			if !strings.HasPrefix(v, resource) {
 				continue
 			}
-			if p := r.Replace(v); !slices.Contains(out, p) {
-				if len(out) >= maxProbeResources {
-					truncated = true
-					continue
-				}
-				out = append(out, p)
+			patterns = append(patterns, v)
+			if strings.Contains(v, "?") && !strings.Contains(v, "*") {
+				oneLength = append(oneLength, v)
+			}
+		}
+	}
+	r := strings.NewReplacer("*", strings.Repeat(fill, 3), "?", fill)
+	for _, v := range patterns {
+		add(r.Replace(v))
+	}
+	// Keys one longer than each one-length pattern, under objects and
+	// under each prefix a pattern ends in "*" after.
+	prefixes := []string{objects}
+	for _, v := range patterns {
+		if p, ok := strings.CutSuffix(v, "*"); ok && !strings.Contains(p, "*") {
+			prefixes = append(prefixes, r.Replace(p))
+		}
+	}
+	for _, p := range prefixes {
+		for _, v := range oneLength {
+			if n := utf8.RuneCountInString(v) - utf8.RuneCountInString(p) + 1; n >= 1 {
+				add(p + strings.Repeat(fill, n))
 			}
 		}
 	}

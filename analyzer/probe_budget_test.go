@@ -179,3 +179,35 @@ func TestAnalyzeManyDeniesOfRequestShape(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
+
+// TestAnalyzeDenyOfKeyLengths: a Deny of keys of given lengths ("?",
+// "???") leaves keys of other lengths; the analysis probes keys one longer
+// than each such pattern, under the bucket and under each prefix a grant
+// names. A Deny of keys of 1, 3 and 24 characters (the lengths of the
+// probe keys) beside a public read of every object hid the read of every
+// other key ("report.pdf").
+func TestAnalyzeDenyOfKeyLengths(t *testing.T) {
+	q := func(prefix string, n int) string { return `"arn:aws:s3:::bkt/` + prefix + strings.Repeat("?", n) + `"` }
+	for _, tc := range []struct {
+		name, allow, deny string
+		found             bool
+	}{
+		{"lengths 1, 3 and 24 denied", `"arn:aws:s3:::bkt/*"`, q("", 1) + "," + q("", 3) + "," + q("", 24), true},
+		{"under a prefix", `"arn:aws:s3:::bkt/logs/*"`, q("logs/", 1) + "," + q("logs/", 3) + "," + q("logs/", 24), true},
+		{"every length denied", `"arn:aws:s3:::bkt/*"`, q("", 1) + `,"arn:aws:s3:::bkt/??*"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol := stmts(
+				`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":`+tc.allow+`}`,
+				`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":[`+tc.deny+`]}`)
+			got, err := analyzer.Analyze(state(pol), nil)
+			require.NoError(t, err)
+			if !tc.found {
+				assert.Empty(t, got)
+				return
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		})
+	}
+}
