@@ -60,7 +60,8 @@
 //     external accounts" (same page). A Deny statement drops the actions
 //     it removes, and only those: a grant is dropped only once every
 //     action it covers is refused on every resource it names (in a
-//     policy naming more resources than the analysis tries, it is kept),
+//     policy naming more resources than the analysis tries, a grant a
+//     Deny refuses on those it tries is kept),
 //     and a Deny such as "StringNotEquals aws:PrincipalOrgID" becomes the
 //     limit it is for the actions it covers (so one statement may give two
 //     findings: s3:GetObject public, s3:PutObject limited to the
@@ -78,8 +79,8 @@
 //     a grant limited to several values (VPC endpoints, address ranges)
 //     is probed with each of them, an address range also with its
 //     addresses next to every range the policies name (one of more values
-//     than the analysis tries is kept when those it tries are all
-//     refused);
+//     than the analysis tries is kept when a Deny refuses those it
+//     tries);
 //   - Block Public Access, as Authorize applies it: IgnorePublicAcls
 //     removes public ACL grants; RestrictPublicBuckets leaves a public
 //     policy only AWS services and the owner's account; BlockPublicAcls

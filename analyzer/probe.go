@@ -56,6 +56,10 @@ type analysis struct {
 	// ranges are the address ranges the policies' conditions name
 	// (addressRanges).
 	ranges []netip.Prefix
+	// denied is set when decide refuses a probe for a reason that depends
+	// on the request's resource or values (a Deny, a missing delegation),
+	// not Block Public Access, which refuses them all alike.
+	denied bool
 }
 
 // source is a policy that grants access, the bucket policy or an access
@@ -398,8 +402,9 @@ const maxProbeRequests = 24
 // ([analysis.decide]). It returns false when the chain refuses every such
 // request, and true (with no extra limits) when no request could exercise
 // the statement, or when the policy names more resources than were tried
-// (maxProbeResources) or the statement more values (maxProbeContexts), so
-// that the finding is kept rather than lost.
+// (maxProbeResources) or the statement more values (maxProbeContexts) and
+// a Deny refused those tried, so that the finding is kept rather than
+// lost.
 func (s *source) effective(index int, st policy.Statement, pattern string, cand candidate) (bool, map[string]string) {
 	var limited map[string]string
 	triedAny := false
@@ -407,6 +412,7 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 	// (another of its VPC endpoints, address ranges, organizations) gets
 	// its own requests: a Deny of one value leaves the others.
 	contexts, untried := probeContexts(st, s.ranges)
+	s.denied = false
 	for _, ctx := range contexts {
 		tried := 0
 		unlimited := false
@@ -458,10 +464,11 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 		}
 	}
 	switch {
-	case !triedAny, limited == nil && (s.truncated || untried):
+	case !triedAny, limited == nil && (s.truncated || untried) && s.denied:
 		// No request exercised the grant, or some of the policy's
-		// resources or of the statement's values were not tried: the
-		// finding is kept, not lost.
+		// resources or of the statement's values were not tried and
+		// those tried met a Deny (or a missing delegation) that the
+		// others may escape: the finding is kept, not lost.
 		return true, nil
 	case limited != nil:
 		return true, limited
@@ -587,6 +594,9 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 			changed = a.satisfyDelegation(req, ch, extra)
 		}
 		if !changed || len(req.Context.Keys()) <= held {
+			if az.Reason != policy.ReasonBlockedPublic {
+				a.denied = true
+			}
 			return false, nil
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/analyzer"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // TestAnalyzeKeepsAGrantOfMoreValuesThanTried: a grant limited to more VPC
@@ -208,6 +209,36 @@ func TestAnalyzeDenyOfKeyLengths(t *testing.T) {
 			}
 			require.Len(t, got, 1)
 			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+		})
+	}
+}
+
+// TestAnalyzeKeepsOnlyWhatADenyMayHide: a grant kept because the analysis
+// did not try all its resources or values is one a Deny (or a missing
+// delegation) refused; one that Block Public Access refuses whatever the
+// resource or value stays refused, however many of them the policy names.
+func TestAnalyzeKeepsOnlyWhatADenyMayHide(t *testing.T) {
+	var prefixes, endpoints []string
+	for _, c := range "abcdefghijlmnopqrstu" {
+		prefixes = append(prefixes, `"arn:aws:s3:::bkt/`+string(c)+`/*"`)
+	}
+	for i := 1; i <= 16; i++ {
+		endpoints = append(endpoints, fmt.Sprintf(`"s3secure-%02d/"`, i))
+	}
+	for name, pol := range map[string]string{
+		"20 prefixes": stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[` + strings.Join(prefixes, ",") + `]}`),
+		"16 listing prefixes": stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt",` +
+			`"Condition":{"StringEquals":{"s3:prefix":[` + strings.Join(endpoints, ",") + `]}}}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			st := state(pol)
+			got, err := analyzer.Analyze(st, nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1, "public without Block Public Access")
+			st.BlockPublicAccess = policy.AllBlocked()
+			got, err = analyzer.Analyze(st, nil)
+			require.NoError(t, err)
+			assert.Empty(t, got, "RestrictPublicBuckets refuses every request")
 		})
 	}
 }
