@@ -87,7 +87,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	if *concurrency < 1 || *concurrency > 1024 {
 		return g.fail(fmt.Errorf("audit: -concurrency must be between 1 and 1024, not %d", *concurrency))
 	}
-	opts := &securebucket.AuditOptions{Concurrency: *concurrency, TrustedKMSKeyAccounts: splitList(*trustedKeys)}
+	opts := &securebucket.AuditOptions{Concurrency: *concurrency, TrustedKMSKeyAccounts: splitList(*trustedKeys), AllowInsecureTransport: g.insecureTransport}
 	ids, err := parseControls(*controls)
 	if err != nil {
 		return g.fail(err)
@@ -125,7 +125,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 		opts.AccountControl = control
-		accountRows, err = securebucket.AuditAccount(ctx, control, trails, opts.AccountID, &securebucket.AccountAuditOptions{Bucket: *bucket})
+		accountRows, err = securebucket.AuditAccount(ctx, control, trails, opts.AccountID, &securebucket.AccountAuditOptions{Bucket: *bucket, AllowInsecureTransport: g.insecureTransport})
 		if err != nil {
 			return g.fail(err)
 		}

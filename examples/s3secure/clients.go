@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -173,11 +174,30 @@ func (g *globals) resolveEndpoints(cfg aws.Config) error {
 		if err := checkEndpointURL(name, *ep); err != nil {
 			return err
 		}
+		if err := g.checkTransport(name, *ep); err != nil {
+			return err
+		}
 		if !isAWSEndpoint(*ep) {
 			g.custom = true
 		}
 	}
 	return nil
+}
+
+// checkTransport refuses an endpoint that is plain HTTP to a host that is
+// not loopback, unless -allow-insecure-transport: the verdicts read from
+// it could be forged by anyone on the network path. presign, which sends
+// no request, has its own rule (-insecure-allow-http).
+func (g *globals) checkTransport(name, ep string) error {
+	u, err := url.Parse(ep)
+	if err != nil || g.insecureTransport || (g.cmd != nil && g.cmd.name == "presign") || !plainhttp.Remote(u) {
+		return nil
+	}
+	return &hintError{
+		err: fmt.Errorf("%s %s is plain HTTP to a host that is not loopback: nothing authenticates its answers (SigV4 signs only the requests), "+
+			"so anyone on the network path could forge the verdicts and read the policies; nothing was sent", name, u.Scheme+"://"+u.Host),
+		hint: "use the endpoint's https:// URL (s3secure serve -tls prints one), or, for a test server on a network you trust, -allow-insecure-transport",
+	}
 }
 
 // customServices names the services with a custom endpoint.

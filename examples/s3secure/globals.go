@@ -28,6 +28,9 @@ type globals struct {
 	region   string
 	local    bool
 	format   string
+	// insecureTransport is -allow-insecure-transport: plain HTTP to a
+	// host that is not loopback is accepted.
+	insecureTransport bool
 
 	stdin          io.Reader
 	stdout, stderr io.Writer

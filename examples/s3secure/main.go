@@ -228,7 +228,7 @@ func extraFormats() string {
 }
 
 // globalFlagNames are the flags every command accepts.
-var globalFlagNames = []string{"endpoint", "region", "local", "format"}
+var globalFlagNames = []string{"endpoint", "region", "local", "format", "allow-insecure-transport"}
 
 // globalFlags defines the global flags on fs, bound to g. A flag's default
 // is g's current value, so that a command's flag set (which defines them
@@ -243,6 +243,10 @@ func (g *globals) globalFlags(fs *flag.FlagSet) {
 			"it starts empty, but for a demo bucket of the -bucket name the command gives, and ends with the run: "+
 			"use s3secure serve to keep state between commands)")
 	fs.StringVar(&g.format, "format", g.format, "output `format`: text (a table ending with a summary line) or json (one object per line)")
+	fs.BoolVar(&g.insecureTransport, "allow-insecure-transport", g.insecureTransport,
+		"accept an endpoint that is plain HTTP to a host that is not loopback (http://localstack:4566): "+
+			"nothing authenticates its answers, so anyone on the network path can forge the verdicts and read the policies; "+
+			"for a test server on a network you trust only")
 }
 
 // globalFlagSet is the global flags with their defaults, for help texts.
