@@ -140,6 +140,18 @@
 //     a user with two (CIS 1.13); it handles key ids, never secrets.
 //   - Unknown account-level Block Public Access reads as all off, which
 //     reports more, never less.
+//   - [Fetch], [AnalyzeBucket], [AnalyzeAll], [ListFindings],
+//     [KeyHygiene], [Validate] and the [Gate] read over TLS, or over plain
+//     HTTP from a loopback host only (127.0.0.0/8, ::1, localhost: the
+//     fakes, s3secure serve, moto). A client (or FetchOptions.Control's)
+//     whose requests would go over plain HTTP to any other host is refused
+//     before any request with a [*RemotePlainHTTPError]
+//     ([ErrPlainHTTPEndpoint]): nothing authenticates the answers, so
+//     anyone on the network path could forge "nothing public" or a passing
+//     gate. The endpoint judged is the one the SDK resolves (BaseEndpoint,
+//     AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, a custom resolver).
+//     Opt-out: AllowInsecureTransport of the call's options. [GetFinding]
+//     and [EnsureAnalyzer] have no options and do not check.
 //
 // # Errors
 //

@@ -181,6 +181,15 @@ type FetchOptions struct {
 	// Progress, when set, is called by [AnalyzeAll] after each bucket,
 	// never concurrently.
 	Progress func(Progress)
+
+	// AllowInsecureTransport lets Fetch, AnalyzeBucket and AnalyzeAll read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into "nothing public" and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // Progress reports [AnalyzeAll]'s progress after one bucket.
@@ -220,6 +229,11 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	}
 	if err := o.checkClients(); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "Fetch", "FetchOptions", o.fetchProbes(client, bucket)...); err != nil {
+			return nil, err
+		}
 	}
 	b := &BucketState{Name: bucket, Owner: o.Owner, Region: o.Region}
 	optFns := regionOpt(o.Region)
@@ -349,6 +363,11 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	}
 	if err := o.checkClients(); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "AnalyzeAll", "FetchOptions", o.fetchProbes(client, "")...); err != nil {
+			return nil, err
+		}
 	}
 	if o.Concurrency < 0 {
 		return nil, invalid("negative concurrency %d", o.Concurrency)

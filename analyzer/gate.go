@@ -8,6 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/s3secure/s3secure/internal/plainhttp/probeopt"
 )
 
 // PolicyChecker judges a bucket policy before it is written. [*Gate] is
@@ -33,6 +36,15 @@ type GateOptions struct {
 	// non-public principal, such as another account, then passes. The
 	// default runs both checks.
 	AllowPublicCheckOnly bool
+
+	// AllowInsecureTransport lets the gate read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into a pass, letting a public policy be written, and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // Gate is a pre-flight check of bucket policies with Access Analyzer's
@@ -119,6 +131,17 @@ func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 	}
 	if strings.TrimSpace(policyJSON) == "" {
 		return invalid("policy document is empty")
+	}
+	if !g.opts.AllowInsecureTransport {
+		err := refuseRemote(ctx, "Gate.CheckPolicy", "GateOptions", func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := g.client.CheckNoPublicAccess(ctx, &accessanalyzer.CheckNoPublicAccessInput{
+				PolicyDocument: &policyJSON, ResourceType: g.opts.ResourceType,
+			}, probeopt.AccessAnalyzer(add))
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
 	pub, err := g.client.CheckNoPublicAccess(ctx, &accessanalyzer.CheckNoPublicAccessInput{
 		PolicyDocument: aws.String(policyJSON), ResourceType: g.opts.ResourceType,

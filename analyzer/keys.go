@@ -35,6 +35,15 @@ type KeyOptions struct {
 	IncludeInactive bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+
+	// AllowInsecureTransport lets KeyHygiene read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into "no old keys" and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // KeyProblem is why a key is reported.
@@ -96,6 +105,11 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 	}
 	if o.UnusedAge < 0 {
 		return nil, invalid("negative unused age %v", o.UnusedAge)
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "KeyHygiene", "KeyOptions", probeIAM(client)); err != nil {
+			return nil, err
+		}
 	}
 	if o.UnusedAge == 0 {
 		o.UnusedAge = DefaultKeyUnusedAge

@@ -28,6 +28,15 @@ type ListOptions struct {
 	// UseV2 uses ListFindingsV2 and GetFindingV2 even for an
 	// external-access analyzer. Analyzers of other types always use them.
 	UseV2 bool
+
+	// AllowInsecureTransport lets ListFindings read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into "nothing public" and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // ListFindings returns the analyzer's S3 findings (resource type
@@ -46,6 +55,11 @@ func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOption
 	}
 	if err := checkAnalyzer(client, a); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "ListFindings", "ListOptions", probeAnalyzers(client)); err != nil {
+			return nil, err
+		}
 	}
 	if o.PublicOnly && o.CrossAccountOnly {
 		return nil, invalid("PublicOnly and CrossAccountOnly exclude each other")

@@ -8,7 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/s3secure/s3secure/internal/plainhttp/probeopt"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -21,6 +23,15 @@ type ValidateOptions struct {
 	PolicyType types.PolicyType
 	// Locale is the language of the messages; English when empty.
 	Locale types.Locale
+
+	// AllowInsecureTransport lets Validate read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError]:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) can rewrite them into "no findings" and read the
+	// policies. Set it only for a test server on a network you trust.
+	AllowInsecureTransport bool
 }
 
 // Validate runs Access Analyzer's ValidatePolicy on a policy (by default
@@ -49,6 +60,17 @@ func Validate(ctx context.Context, client ValidateAPI, policyJSON string, opts *
 	}
 	if o.PolicyType == "" {
 		o.PolicyType = types.PolicyTypeResourcePolicy
+	}
+	if !o.AllowInsecureTransport {
+		err := refuseRemote(ctx, "Validate", "ValidateOptions", func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := client.ValidatePolicy(ctx, &accessanalyzer.ValidatePolicyInput{
+				PolicyDocument: &policyJSON, PolicyType: o.PolicyType, ValidatePolicyResourceType: o.ResourceType,
+			}, probeopt.AccessAnalyzer(add))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	var sids []string
 	if doc, err := policy.Parse([]byte(policyJSON)); err == nil {

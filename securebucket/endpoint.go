@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3secure/s3secure/internal/plainhttp"
+	"github.com/s3secure/s3secure/internal/plainhttp/probeopt"
 )
 
 // ErrPlainHTTPEndpoint means the client sends its requests over plain
@@ -82,18 +83,15 @@ func refusePlainHTTP(bucket string) func(*s3.Options) {
 // requests over plain HTTP to a host that is not loopback; nothing is
 // sent (see internal/plainhttp). probe makes the call's first request
 // with the APIOptions entry it is given.
-func refuseRemote(ctx context.Context, call, opts string, probe func(context.Context, func(*middleware.Stack) error) error) error {
+func refuseRemote(ctx context.Context, call, opts string, probe plainhttp.Probe) error {
 	return plainhttp.Check(ctx, plainhttp.Error{Call: "securebucket." + call, Option: opts + ".AllowInsecureTransport"}, probe)
 }
 
 // probeS3 probes client with a GetBucketPolicy of bucket, or a ListBuckets
 // when bucket is "".
-func probeS3(client ReadAPI, bucket string) func(context.Context, func(*middleware.Stack) error) error {
+func probeS3(client ReadAPI, bucket string) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
-		opt := func(o *s3.Options) {
-			o.Credentials = plainhttp.ProbeCredentials
-			o.APIOptions = plainhttp.Append(o.APIOptions, add)
-		}
+		opt := probeopt.S3(add)
 		var err error
 		if bucket == "" {
 			_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{}, opt)
@@ -106,44 +104,33 @@ func probeS3(client ReadAPI, bucket string) func(context.Context, func(*middlewa
 
 // probeControl probes an S3 Control client with the account's Block Public
 // Access read.
-func probeControl(client AccountControlAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+func probeControl(client AccountControlAPI, accountID string) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
-		_, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: &accountID}, controlProbeOpt(add))
+		_, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: &accountID}, probeopt.S3Control(add))
 		return err
 	}
 }
 
 // probeAccessPoints probes an S3 Control client with a ListAccessPoints.
-func probeAccessPoints(client AccessPointAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+func probeAccessPoints(client AccessPointAPI, accountID string) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
-		_, err := client.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: &accountID}, controlProbeOpt(add))
+		_, err := client.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: &accountID}, probeopt.S3Control(add))
 		return err
 	}
 }
 
 // probeMRAP probes an S3 Control client with a ListMultiRegionAccessPoints.
-func probeMRAP(client MultiRegionAccessPointAPI, accountID string) func(context.Context, func(*middleware.Stack) error) error {
+func probeMRAP(client MultiRegionAccessPointAPI, accountID string) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
-		_, err := client.ListMultiRegionAccessPoints(ctx, &s3control.ListMultiRegionAccessPointsInput{AccountId: &accountID}, controlProbeOpt(add))
+		_, err := client.ListMultiRegionAccessPoints(ctx, &s3control.ListMultiRegionAccessPointsInput{AccountId: &accountID}, probeopt.S3Control(add))
 		return err
 	}
 }
 
-func controlProbeOpt(add func(*middleware.Stack) error) func(*s3control.Options) {
-	return func(o *s3control.Options) {
-		o.Credentials = plainhttp.ProbeCredentials
-		o.APIOptions = plainhttp.Append(o.APIOptions, add)
-	}
-}
-
 // probeTrails probes a CloudTrail client with a DescribeTrails.
-func probeTrails(client TrailsAPI) func(context.Context, func(*middleware.Stack) error) error {
+func probeTrails(client TrailsAPI) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
-		_, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{},
-			func(o *cloudtrail.Options) {
-				o.Credentials = plainhttp.ProbeCredentials
-				o.APIOptions = plainhttp.Append(o.APIOptions, add)
-			})
+		_, err := client.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{}, probeopt.CloudTrail(add))
 		return err
 	}
 }

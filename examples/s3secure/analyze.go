@@ -191,7 +191,7 @@ func analyzeOnline(ctx context.Context, g *globals, buckets []string, create, ar
 			return nil, err
 		}
 	}
-	return analyzer.ListFindings(ctx, client, a, &analyzer.ListOptions{Buckets: buckets, IncludeArchived: archived})
+	return analyzer.ListFindings(ctx, client, a, &analyzer.ListOptions{Buckets: buckets, IncludeArchived: archived, AllowInsecureTransport: g.insecureTransport})
 }
 
 func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFlag, trust, org string) ([]analyzer.Finding, error) {
@@ -219,7 +219,7 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 	if err != nil {
 		return nil, err
 	}
-	opts := &analyzer.FetchOptions{Owner: account, Analyze: ao}
+	opts := &analyzer.FetchOptions{Owner: account, Analyze: ao, AllowInsecureTransport: g.insecureTransport}
 	// The account's Block Public Access, the access points and the
 	// Multi-Region Access Points come from S3 Control. An endpoint without it (an S3-compatible store) leaves
 	// the account setting read as all off, which reports more, never less.

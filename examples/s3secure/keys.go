@@ -50,13 +50,13 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 		return g.fail(fmt.Errorf("keys: -max-unused: %w", err))
 	}
 	if *org.on {
-		return runKeysOrganization(ctx, g, org, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive})
+		return runKeysOrganization(ctx, g, org, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
 	}
 	client, err := clientFor(ctx, g, svcIAM, (*globals).newIAM)
 	if err != nil {
 		return g.fail(err)
 	}
-	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive})
+	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
 	if err != nil {
 		return g.fail(err)
 	}

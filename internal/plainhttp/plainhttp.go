@@ -131,7 +131,8 @@ func (stopped) Error() string { return "plainhttp: probe request stopped before 
 // RetryableError tells the SDK's retryer not to retry.
 func (stopped) RetryableError() bool { return false }
 
-// Check makes the probe request do, which must call the client with the
+// Check makes each probe's request (in turn, until one is refused); a
+// probe must call the client with the
 // APIOptions entry it is given appended to the call's APIOptions (see
 // [Append]) and with [ProbeCredentials] as its credentials (none are
 // retrieved for a request that is never sent, so none can fail). The
@@ -145,7 +146,20 @@ func (stopped) RetryableError() bool { return false }
 //
 // The scheme judged is the one the request is sent with (after
 // EndpointOptions.DisableHTTPS).
-func Check(ctx context.Context, refused Error, do func(ctx context.Context, apiOption func(*middleware.Stack) error) error) error {
+func Check(ctx context.Context, refused Error, probes ...Probe) error {
+	for _, do := range probes {
+		if err := check(ctx, refused, do); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Probe makes one request with the APIOptions entry it is given (see
+// [Check]).
+type Probe = func(ctx context.Context, apiOption func(*middleware.Stack) error) error
+
+func check(ctx context.Context, refused Error, do Probe) error {
 	var seen *url.URL
 	probe := Refuse("S3SecurePlainHTTPProbe", func(u *url.URL) error {
 		c := *u
