@@ -56,10 +56,13 @@ type analysis struct {
 	// ranges are the address ranges the policies' conditions name
 	// (addressRanges).
 	ranges []netip.Prefix
-	// denied is set when decide refuses a probe for a reason that depends
-	// on the request's resource or values (a Deny, a missing delegation),
-	// not Block Public Access, which refuses them all alike.
-	denied bool
+	// sparesResources and sparesValues are set when decide refuses a
+	// probe for a reason that may not hold for another resource (a Deny
+	// of part of the bucket, a missing delegation) or for other condition
+	// values (a Deny with conditions, a missing delegation); Block Public
+	// Access, or a Deny of the whole bucket without conditions, refuses
+	// them all alike.
+	sparesResources, sparesValues bool
 }
 
 // source is a policy that grants access, the bucket policy or an access
@@ -412,7 +415,7 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 	// (another of its VPC endpoints, address ranges, organizations) gets
 	// its own requests: a Deny of one value leaves the others.
 	contexts, untried := probeContexts(st, s.ranges)
-	s.denied = false
+	s.sparesResources, s.sparesValues = false, false
 	for _, ctx := range contexts {
 		tried := 0
 		unlimited := false
@@ -464,7 +467,7 @@ func (s *source) effective(index int, st policy.Statement, pattern string, cand 
 		}
 	}
 	switch {
-	case !triedAny, limited == nil && (s.truncated || untried) && s.denied:
+	case !triedAny, limited == nil && (s.truncated && s.sparesResources || untried && s.sparesValues):
 		// No request exercised the grant, or some of the policy's
 		// resources or of the statement's values were not tried and
 		// those tried met a Deny (or a missing delegation) that the
@@ -576,6 +579,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 		}
 		held := len(req.Context.Keys())
 		changed := false
+		var deny *policy.Statement // the bucket policy's Deny that refused
 		switch {
 		case az.Decision == policy.DecisionExplicitDeny:
 			var doc *policy.Document
@@ -589,17 +593,40 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 			}
 			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
 				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra)
+				if az.DecidedBy == policy.LayerBucketPolicy {
+					deny = &doc.Statements[by.Index]
+				}
 			}
 		case az.Reason == policy.ReasonAccessPointNotDelegated && a.bucket != nil:
 			changed = a.satisfyDelegation(req, ch, extra)
 		}
 		if !changed || len(req.Context.Keys()) <= held {
-			if az.Reason != policy.ReasonBlockedPublic {
-				a.denied = true
+			switch {
+			case az.Reason == policy.ReasonBlockedPublic:
+			case deny == nil:
+				a.sparesResources, a.sparesValues = true, true
+			default:
+				a.sparesResources = a.sparesResources || !a.deniesWholeBucket(*deny)
+				a.sparesValues = a.sparesValues || len(deny.Condition) > 0
 			}
 			return false, nil
 		}
 	}
+}
+
+// deniesWholeBucket reports whether the bucket policy's Deny st covers
+// the bucket and every object in it (Resource "*", "arn:aws:s3:::bkt*",
+// "arn:aws:s3:::bkt" with "arn:aws:s3:::bkt/*", …; no NotResource). A
+// probe key is made of a character no pattern holds, so only a wildcard
+// that covers every key matches it.
+func (a *analysis) deniesWholeBucket(st policy.Statement) bool {
+	if len(st.NotResource) > 0 {
+		return false
+	}
+	covers := func(arn string) bool {
+		return slices.ContainsFunc(st.Resource, func(p string) bool { return policy.MatchARN(p, arn) })
+	}
+	return covers(a.bucketARN) && covers(a.bucketARN+"/"+probeKey(a.fill)) && covers(a.bucketARN+"/"+a.fill)
 }
 
 // satisfyDeny sets, in ctx, values that take a request out of the Deny

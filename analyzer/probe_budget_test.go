@@ -214,9 +214,11 @@ func TestAnalyzeDenyOfKeyLengths(t *testing.T) {
 }
 
 // TestAnalyzeKeepsOnlyWhatADenyMayHide: a grant kept because the analysis
-// did not try all its resources or values is one a Deny (or a missing
-// delegation) refused; one that Block Public Access refuses whatever the
-// resource or value stays refused, however many of them the policy names.
+// did not try all its resources or values is one a Deny that spares some
+// resources or values (or a missing delegation) refused; one that Block
+// Public Access, or a Deny of the whole bucket without conditions,
+// refuses whatever the resource or value stays refused, however many of
+// them the policy names.
 func TestAnalyzeKeepsOnlyWhatADenyMayHide(t *testing.T) {
 	var prefixes, endpoints []string
 	for _, c := range "abcdefghijlmnopqrstu" {
@@ -224,6 +226,18 @@ func TestAnalyzeKeepsOnlyWhatADenyMayHide(t *testing.T) {
 	}
 	for i := 1; i <= 16; i++ {
 		endpoints = append(endpoints, fmt.Sprintf(`"s3secure-%02d/"`, i))
+	}
+	allow20 := `{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[` + strings.Join(prefixes, ",") + `]}`
+	// A Deny of the whole bucket refuses the resources not tried alike.
+	for name, deny := range map[string]string{
+		"NotPrincipal":   `{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}`,
+		"every resource": `{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"}`,
+	} {
+		t.Run("20 prefixes, a Deny of the bucket by "+name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(allow20, deny)), nil)
+			require.NoError(t, err)
+			assert.Empty(t, got)
+		})
 	}
 	for name, pol := range map[string]string{
 		"20 prefixes": stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[` + strings.Join(prefixes, ",") + `]}`),
