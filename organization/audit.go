@@ -93,6 +93,19 @@ type Options struct {
 	// InsecureUnsignedCheckpoint); by default, none. It never appears in
 	// the file, in errors or in the output.
 	CheckpointKey CheckpointKey
+	// AllowInsecureTransport lets the run read over plain HTTP from a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default [Run]
+	// (and so [Audit]) is refused before any request with a
+	// [*RemotePlainHTTPError] when S3 built from cfg, or the Organizations
+	// or STS client (an *organizations.Client, an *sts.Client: other
+	// clients are not probed), would send its requests that way, and a
+	// member's audit
+	// over such a client gives UNKNOWN rows: SigV4 signs the requests, but
+	// nothing authenticates the answers, so anyone on the network path (a
+	// proxy, a container network, a mistyped AWS_ENDPOINT_URL) could hide
+	// accounts or rewrite their rows into PASS. Set it only for a test
+	// server on a network you trust.
+	AllowInsecureTransport bool
 	// InsecureUnsignedCheckpoint lets Checkpoint be used without
 	// CheckpointKey, and lets a run resume from an unsigned checkpoint
 	// (written that way, or before checkpoints were signed), which it
@@ -293,11 +306,17 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 	var control securebucket.AccountAuditControlAPI
 	if o.AccountControls {
 		control = o.Clients.s3control(a.Config)
-		rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID)))
+		if err := refuseRemoteControl(ctx, control, info.ID, o); err != nil {
+			rows = append(rows, controlRow(info, "", info.ID, securebucket.ControlAccountBPA, securebucket.StatusUnknown,
+				"account Block Public Access could not be audited: "+errorText(err)))
+		} else {
+			rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID)))
+		}
 		// Multi-Region Access Points are global (their control plane is in
 		// us-west-2 alone): S3.24 once per account.
 		mraps, _ := control.(securebucket.MultiRegionAccessPointAPI)
-		mr, err := securebucket.AuditMultiRegionAccessPoints(ctx, mraps, info.ID, nil)
+		mr, err := securebucket.AuditMultiRegionAccessPoints(ctx, mraps, info.ID,
+			&securebucket.MultiRegionAccessPointAuditOptions{AllowInsecureTransport: o.AllowInsecureTransport})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -320,7 +339,8 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 			// A setup problem in one Region (a Region that is not
 			// enabled refuses the account's credentials) is that Region's
 			// UNKNOWN rows, not the whole account's failure.
-			aps, err := securebucket.AuditAccessPoints(ctx, o.Clients.s3control(rc), info.ID, nil)
+			aps, err := securebucket.AuditAccessPoints(ctx, o.Clients.s3control(rc), info.ID,
+				&securebucket.AccessPointAuditOptions{AllowInsecureTransport: o.AllowInsecureTransport})
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -331,7 +351,8 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 			for _, r := range aps {
 				rows = append(rows, accountResultRow(info, region, r))
 			}
-			trails, err := securebucket.AuditDataEvents(ctx, o.Clients.cloudtrail(rc), nil)
+			trails, err := securebucket.AuditDataEvents(ctx, o.Clients.cloudtrail(rc),
+				&securebucket.DataEventsAuditOptions{AllowInsecureTransport: o.AllowInsecureTransport})
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -347,7 +368,7 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		}
 	}
 	bo := &securebucket.AuditOptions{AccountID: info.ID, Controls: o.Controls, Concurrency: o.BucketConcurrency,
-		TrustedKMSKeyAccounts: o.TrustedKMSKeyAccounts}
+		TrustedKMSKeyAccounts: o.TrustedKMSKeyAccounts, AllowInsecureTransport: o.AllowInsecureTransport}
 	if control != nil {
 		bo.AccountControl = control
 	}

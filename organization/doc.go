@@ -142,6 +142,16 @@
 //   - A checkpoint is resumed only when none of its results is older than
 //     DefaultCheckpointMaxAge (24 hours) or dated in the future; a longer
 //     Options.CheckpointMaxAge is the explicit choice of older results.
+//   - The run reads over TLS, or over plain HTTP from a loopback host only
+//     (127.0.0.0/8, ::1, localhost). When S3 built from cfg, or the
+//     *organizations.Client or *sts.Client given, would send its requests
+//     over plain HTTP to any other host, [Run] and [Audit] are refused
+//     before any request with a [*RemotePlainHTTPError]
+//     ([ErrPlainHTTPEndpoint]); a member's client that would gives UNKNOWN
+//     rows. Nothing authenticates such answers: anyone on the network path
+//     could hide accounts or forge PASS rows. Opt-out:
+//     Options.AllowInsecureTransport (a checkpoint written with it is
+//     resumed only with it).
 //
 // # Errors
 //

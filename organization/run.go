@@ -281,6 +281,11 @@ func (o *Options) fingerprint(work string) string {
 		sort.Strings(trusted)
 		parts = append(parts, trusted)
 	}
+	if o.AllowInsecureTransport {
+		// Rows read over plain HTTP from another host are not resumed as
+		// rows of a run that reads over TLS, nor the other way round.
+		parts = append(parts, "AllowInsecureTransport")
+	}
 	b, _ := json.Marshal(parts)
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:12])
@@ -350,6 +355,11 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 		return nil, fmt.Errorf("%w: org, roles, work.Audit and emit are required", ErrInvalidOptions)
 	}
 	o = o.withDefaults()
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, cfg, org, roles); err != nil {
+			return nil, err
+		}
+	}
 	// Every account's configuration is a copy of cfg: a provider's error,
 	// which can quote the credentials, is named by its types in all of
 	// them (internal/credsafe).

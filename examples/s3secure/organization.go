@@ -357,6 +357,7 @@ func runAuditOrganization(ctx context.Context, g *globals, f *orgFlags, bucket s
 	if err != nil {
 		return g.fail(fmt.Errorf("audit: %w", err))
 	}
+	opts.AllowInsecureTransport = g.insecureTransport
 	opts.AccountControls, opts.Controls, opts.Concurrency, opts.TrustedKMSKeyAccounts = accountControls, controls, concurrency, trustedKeys
 	cfg, org, roles, err := g.orgSetup(ctx, f)
 	if err != nil {
@@ -457,6 +458,7 @@ func runKeysOrganization(ctx context.Context, g *globals, f *orgFlags, ko *analy
 	if err != nil {
 		return g.fail(fmt.Errorf("keys: %w", err))
 	}
+	opts.AllowInsecureTransport = g.insecureTransport
 	cfg, org, roles, err := g.orgSetup(ctx, f)
 	if err != nil {
 		return g.fail(err)
