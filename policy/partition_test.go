@@ -132,3 +132,25 @@ func TestValidateKnowsEveryPartition(t *testing.T) {
 		assert.Emptyf(t, codes, "%s", p)
 	}
 }
+
+// TestAllowCloudFrontOACPartition: the OAC statement grants the bucket's
+// objects in the partition of the distributions it names (a distribution
+// in China reads arn:aws-cn:s3:::bucket/*, the only ARN its bucket has
+// there); distributions of two partitions, or of no partition, are
+// refused. It granted arn:aws:s3:::bucket/* whatever the distribution.
+func TestAllowCloudFrontOACPartition(t *testing.T) {
+	st, err := policy.AllowCloudFrontOAC("b-1", "arn:aws-cn:cloudfront::111122223333:distribution/E1", "arn:aws-cn:cloudfront::111122223333:distribution/E2")
+	require.NoError(t, err)
+	assert.Equal(t, policy.Values{"arn:aws-cn:s3:::b-1/*"}, st.Resource)
+	st, err = policy.AllowCloudFrontOAC("b-1", "arn:aws:cloudfront::111122223333:distribution/E1")
+	require.NoError(t, err)
+	assert.Equal(t, policy.Values{"arn:aws:s3:::b-1/*"}, st.Resource)
+	for _, arns := range [][]string{
+		{"arn:aws:cloudfront::111122223333:distribution/E1", "arn:aws-cn:cloudfront::111122223333:distribution/E2"},
+		{"arn:aws-moon:cloudfront::111122223333:distribution/E1"},
+		{"arn:aws-:cloudfront::111122223333:distribution/E1"},
+	} {
+		_, err := policy.AllowCloudFrontOAC("b-1", arns...)
+		assert.ErrorIs(t, err, policy.ErrInvalidArgument, "%v", arns)
+	}
+}

@@ -142,11 +142,14 @@ func DenyOutdatedTLS(bucket string) (Statement, error) {
 // AllowCloudFrontOAC returns the statement that lets CloudFront read objects
 // of the bucket through Origin Access Control, for the given distributions
 // only (AWS:SourceArn). It grants s3:GetObject on "bucket/*" and nothing on
-// the bucket itself, so a missing key answers 403 rather than 404.
+// the bucket itself, so a missing key answers 403 rather than 404. The
+// bucket's ARN is in the distributions' partition
+// ("arn:aws-cn:s3:::bucket/*" for a distribution in China).
 //
 // It fails with [ErrInvalidArgument] for a malformed bucket name, no
-// distribution, or an argument that is not a distribution ARN
-// ("arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE").
+// distribution, an argument that is not a distribution ARN
+// ("arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE") in an
+// AWS partition ([IsPartition]), or distributions of two partitions.
 func AllowCloudFrontOAC(bucket string, distributionARNs ...string) (Statement, error) {
 	if err := CheckBucketName(bucket); err != nil {
 		return Statement{}, err
@@ -154,14 +157,20 @@ func AllowCloudFrontOAC(bucket string, distributionARNs ...string) (Statement, e
 	if len(distributionARNs) == 0 {
 		return Statement{}, fmt.Errorf("%w: no CloudFront distribution ARN", ErrInvalidArgument)
 	}
+	partition := ""
 	for _, a := range distributionARNs {
-		if !distributionARNRe.MatchString(a) {
+		p, ok := ARNPartition(a)
+		if !ok || !distributionARNRe.MatchString(a) {
 			return Statement{}, fmt.Errorf("%w: %q is not a CloudFront distribution ARN", ErrInvalidArgument, a)
 		}
+		if partition != "" && p != partition {
+			return Statement{}, fmt.Errorf("%w: distributions of the %s and %s partitions: a bucket is in one", ErrInvalidArgument, partition, p)
+		}
+		partition = p
 	}
 	return Statement{
 		Sid: SidAllowCloudFrontOAC, Effect: Allow, Principal: ServicePrincipal("cloudfront.amazonaws.com"),
-		Action: Values{"s3:GetObject"}, Resource: Values{ObjectARN(bucket, "")},
+		Action: Values{"s3:GetObject"}, Resource: Values{"arn:" + partition + ":s3:::" + bucket + "/*"},
 		Condition: NewCondition("StringEquals", "AWS:SourceArn", distributionARNs...),
 	}, nil
 }
