@@ -349,7 +349,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if !o.AllowUnscopedCloudFrontAccess {
 		// Our statement is rewritten for the distribution: only the
 		// others count.
-		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN), bkt.accounts(distARN))
+		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN, res.Region), bkt.accounts(distARN))
 		if err != nil {
 			return fail(StepBucketPolicy, err)
 		}
@@ -572,7 +572,7 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		if err != nil {
 			return nil, false, err
 		}
-		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN), bkt.accounts(res.DistributionARN)); err != nil {
+		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN, res.Region), bkt.accounts(res.DistributionARN)); err != nil {
 			return nil, false, err
 		}
 		if len(unscoped) > 0 && refuseUnscoped {
@@ -603,7 +603,7 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the bucket policy does not let distribution %s read the objects %s covers: %s, so viewers get 403", res.DistributionARN, OACStatementSid, why))
 	}
-	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, policy.ObjectARN(res.Bucket, ""), res.DistributionARN)}
+	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: fmt.Sprintf("%s allows s3:GetObject on %s to cloudfront.amazonaws.com for %s only", OACStatementSid, "arn:"+partitionOf(res.DistributionARN, res.Region)+":s3:::"+res.Bucket+"/*", res.DistributionARN)}
 	if wrote {
 		act.Change = ChangeUpdated
 		if created {

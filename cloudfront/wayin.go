@@ -67,15 +67,16 @@ func addUnique(list *[]string, v string) {
 	}
 }
 
-func newCloudFrontProbe(doc *policy.Document, bucket string) (*cloudFrontProbe, error) {
+func newCloudFrontProbe(doc *policy.Document, bucket, partition string) (*cloudFrontProbe, error) {
 	compiled, err := policy.Compile(doc)
 	if err != nil {
 		return nil, err
 	}
 	p := &cloudFrontProbe{doc: doc, compiled: compiled}
 	wild := strings.NewReplacer("*", "X", "?", "X")
+	bucketARN := "arn:" + partition + ":s3:::" + bucket
 	for _, s := range doc.Statements {
-		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{policy.BucketARN(bucket), policy.BucketARN(bucket) + "/x"}}
+		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
@@ -113,7 +114,7 @@ func newCloudFrontProbe(doc *policy.Document, bucket string) (*cloudFrontProbe, 
 			// pattern, in this bucket.
 			if f := strings.SplitN(r, ":", 6); len(f) == 6 {
 				if _, key, ok := strings.Cut(f[5], "/"); ok {
-					addUnique(&seed.resources, policy.BucketARN(bucket)+"/"+wild.Replace(key))
+					addUnique(&seed.resources, bucketARN+"/"+wild.Replace(key))
 				}
 			}
 		}
@@ -155,12 +156,12 @@ func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []s
 // one matching each ARN pattern the statement holds. A distribution doc
 // names exactly is never asked about, so a statement for other
 // distributions named one by one is not reported (namedWaysIn warns
-// about them). partition is the ARN partition ("aws").
+// about them). partition is the bucket's ARN partition ("aws").
 func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
-	p, err := newCloudFrontProbe(doc, bucket)
+	p, err := newCloudFrontProbe(doc, bucket, partition)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +198,8 @@ func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []s
 		return nil, nil
 	}
 	doc = withoutSid(doc, OACStatementSid)
-	p, err := newCloudFrontProbe(doc, bucket)
+	partition := partitionOf(self, region)
+	p, err := newCloudFrontProbe(doc, bucket, partition)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +208,7 @@ func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []s
 	// A distribution no statement names, through an access point: what
 	// lets it in only because of the access point (an unscoped statement
 	// is unscopedCloudFrontAccess's) is a delegation.
-	probe := "arn:" + partitionOf(self) + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+	probe := "arn:" + partition + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
 	for _, seed := range p.seeds {
 		for _, v := range seed.named {
 			if v == self {
@@ -226,7 +228,7 @@ func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []s
 			if !policy.IsAccountID(a) {
 				continue
 			}
-			ap := "arn:" + partitionOf(self) + ":s3:" + region + ":" + a + ":accesspoint/" + strings.ToLower(probeDistributionID)
+			ap := "arn:" + partition + ":s3:" + region + ":" + a + ":accesspoint/" + strings.ToLower(probeDistributionID)
 			for _, name := range p.reach(probe, seed, "s3:DataAccessPointAccount", a, "s3:DataAccessPointArn", ap, "s3:AccessPointNetworkOrigin", "Internet") {
 				if !slices.Contains(unscoped, name) {
 					addUnique(&delegated, name)
@@ -280,10 +282,15 @@ func withoutSid(doc *policy.Document, sid string) *policy.Document {
 	return next
 }
 
-// partitionOf returns the partition of an ARN, "aws" when it has none.
-func partitionOf(arn string) string {
-	if f := strings.SplitN(arn, ":", 3); len(f) == 3 && f[0] == "arn" && f[1] != "" {
-		return f[1]
+// partitionOf returns the partition of the distribution ARN arn, else
+// (no distribution yet) that of the bucket's Region, else "aws", where
+// aws-sdk-go-v2 resolves a Region no partition claims.
+func partitionOf(arn, region string) string {
+	if p, ok := policy.ARNPartition(arn); ok {
+		return p
+	}
+	if p, ok := policy.PartitionOfRegion(region); ok {
+		return p
 	}
 	return "aws"
 }
@@ -307,7 +314,7 @@ func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error
 		if !ok {
 			continue
 		}
-		req := oacRequest(self, "s3:GetObject", policy.BucketARN(bucket)+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
+		req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
 		res, err := policy.Evaluate(req, doc)
 		if err != nil {
 			return "", false, err

@@ -355,7 +355,7 @@ func (f *Fake) create(inner []byte, tags []tag) (*response, *apiError) {
 		inner: inner, elements: elems, view: *v,
 	}
 	d.created = f.seq
-	d.arn = "arn:aws:cloudfront::" + f.opts.AccountID + ":distribution/" + d.id
+	d.arn = "arn:" + f.opts.Partition + ":cloudfront::" + f.opts.AccountID + ":distribution/" + d.id
 	d.domain = "d" + strings.ToLower(f.newID()[1:]) + ".cloudfront.net"
 	f.dists[d.id] = d
 	if len(tags) > 0 {

@@ -30,6 +30,9 @@ type Options struct {
 	// AccountID is the account in distribution ARNs. By default
 	// DefaultAccountID.
 	AccountID string
+	// Partition is the ARN partition of distribution ARNs ("aws-cn" for
+	// CloudFront in China). By default "aws".
+	Partition string
 	// Now is the fake's clock. By default time.Now.
 	Now func() time.Time
 	// DeployDelay is how long a created or updated distribution stays
@@ -80,6 +83,9 @@ func New(opts *Options) *Fake {
 	}
 	if f.opts.AccountID == "" {
 		f.opts.AccountID = DefaultAccountID
+	}
+	if f.opts.Partition == "" {
+		f.opts.Partition = "aws"
 	}
 	if f.opts.Now == nil {
 		f.opts.Now = time.Now
