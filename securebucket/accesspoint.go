@@ -145,15 +145,21 @@ const (
 
 var (
 	apNameRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$`)
-	apRegionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	apVPCRE    = regexp.MustCompile(`^vpc-[0-9a-f]{1,17}$`)
 	apBucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	apIAMRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
 )
 
-// AccessPointARN returns arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME.
+// AccessPointARN returns arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME,
+// PARTITION being the Region's ([policy.PartitionOfRegion]: aws-cn for
+// cn-north-1), aws for a name no partition claims, as aws-sdk-go-v2
+// resolves it.
 func AccessPointARN(region, accountID, name string) string {
-	return "arn:aws:s3:" + region + ":" + accountID + ":accesspoint/" + name
+	p, ok := partitionOf(region)
+	if !ok {
+		p = "aws"
+	}
+	return "arn:" + p + ":s3:" + region + ":" + accountID + ":accesspoint/" + name
 }
 
 func apValidate(accountID, region, bucket, name string, o *AccessPointOptions) error {
@@ -164,7 +170,7 @@ func apValidate(accountID, region, bucket, name string, o *AccessPointOptions) e
 		return err
 	}
 	switch {
-	case !apRegionRE.MatchString(region):
+	case !isRegionName(region):
 		return bad("region %q is not an AWS Region name", region)
 	case !apBucketRE.MatchString(bucket) || strings.Contains(bucket, ".."):
 		return bad("bucket name %q is not valid", bucket)

@@ -233,6 +233,14 @@ var (
 	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 )
 
+// isRegionName reports whether r is a Region name: one an AWS partition
+// claims (policy.PartitionOfRegion: eusc-de-east-1 too), or of the usual
+// shape (a Region AWS opens after the partition data was copied).
+func isRegionName(r string) bool {
+	_, ok := policy.PartitionOfRegion(r)
+	return ok || regionRe.MatchString(r)
+}
+
 // validate checks the options for bucket. o is never nil.
 func (o *Options) validate(bucket string) error {
 	bad := func(format string, a ...any) error {
@@ -241,7 +249,7 @@ func (o *Options) validate(bucket string) error {
 	if o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner) {
 		return bad("ExpectedBucketOwner %q is not a 12-digit account id", o.ExpectedBucketOwner)
 	}
-	if o.Region != "" && !regionRe.MatchString(o.Region) {
+	if o.Region != "" && !isRegionName(o.Region) {
 		return bad("Region %q is not a Region name", o.Region)
 	}
 	if err := validateTrustedKMSKeyAccounts(o.TrustedKMSKeyAccounts); err != nil {

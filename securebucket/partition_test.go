@@ -121,3 +121,48 @@ func TestPartitionUnknown(t *testing.T) {
 	assert.Contains(t, err.Error(), "AccessDenied")
 	assert.Equal(t, writes, f.WriteCount(), "nothing written")
 }
+
+// TestAccessPointARNPartition: an access point's ARN, and the statements
+// AccessPointPolicy writes on it, are in its Region's partition
+// (arn:aws-cn:s3:cn-north-1:…); they were arn:aws: everywhere.
+func TestAccessPointARNPartition(t *testing.T) {
+	for region, want := range map[string]string{
+		"eu-west-1":       "arn:aws:s3:eu-west-1:111122223333:accesspoint/app",
+		"cn-north-1":      "arn:aws-cn:s3:cn-north-1:111122223333:accesspoint/app",
+		"us-gov-west-1":   "arn:aws-us-gov:s3:us-gov-west-1:111122223333:accesspoint/app",
+		"us-isof-south-1": "arn:aws-iso-f:s3:us-isof-south-1:111122223333:accesspoint/app",
+		"eusc-de-east-1":  "arn:aws-eusc:s3:eusc-de-east-1:111122223333:accesspoint/app",
+	} {
+		assert.Equal(t, want, securebucket.AccessPointARN(region, "111122223333", "app"))
+		p, _ := policy.PartitionOfRegion(region)
+		doc, err := securebucket.AccessPointPolicy(region, "111122223333", "app", &securebucket.AccessPointOptions{Principal: "arn:" + p + ":iam::111122223333:role/reader"})
+		require.NoError(t, err, region)
+		for _, s := range doc.Statements {
+			for _, r := range s.Resource {
+				assert.True(t, strings.HasPrefix(r, want), "%s: %s", region, r)
+			}
+		}
+	}
+}
+
+// TestRegionNamesOfEveryPartition: Options.Region takes the Region names
+// of every partition, eusc-de-east-1 (the European Sovereign Cloud) among
+// them; a pattern typed by hand (two letters first) refused it as "not a
+// Region name". Names that are no Region stay refused.
+func TestRegionNamesOfEveryPartition(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Region: "eusc-de-east-1"})
+	c := f.OwnerClient()
+	bucketIn(t, f, "sovereign", s3fake.StateAWSDefault)
+	o := opts()
+	o.Region = "eusc-de-east-1"
+	_, err := securebucket.Harden(t.Context(), c, "sovereign", o)
+	require.NoError(t, err)
+	out, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("sovereign")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(out.Policy), `"arn:aws-eusc:s3:::sovereign/*"`)
+	for _, bad := range []string{"EU", "eusc", "eusc-de-east", "us_east_1", "../etc"} {
+		o.Region = bad
+		_, err := securebucket.Harden(t.Context(), c, "sovereign", o)
+		assert.ErrorIs(t, err, securebucket.ErrInvalidOptions, bad)
+	}
+}

@@ -293,12 +293,12 @@ var expectingRegionRe = regexp.MustCompile(`expecting '([a-z0-9-]+)'`)
 func regionHint(err error) string {
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.Response != nil {
-		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" && regionRe.MatchString(r) {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" && isRegionName(r) {
 			return r
 		}
 	}
 	if hasCode(err, "AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException") {
-		if m := expectingRegionRe.FindStringSubmatch(err.Error()); m != nil && regionRe.MatchString(m[1]) {
+		if m := expectingRegionRe.FindStringSubmatch(err.Error()); m != nil && isRegionName(m[1]) {
 			return m[1]
 		}
 	}
