@@ -63,6 +63,13 @@
 //
 // # Security defaults
 //
+//   - Logs and policies are read over TLS, or over plain HTTP from a
+//     loopback host only (127.0.0.0/8, ::1, localhost). A client that
+//     would send its requests over plain HTTP to any other host (an
+//     [S3Location]'s, Input.Policy, Input.IAM) is refused before any
+//     request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]):
+//     anyone on the network path could rewrite the logs and policies.
+//     Opt-out: Options.AllowInsecureTransport.
 //   - Nothing is proposed that was not used: every grant of the proposal is
 //     checked against the requests behind it (Report.Unbacked, empty), and
 //     denied requests are never proposed.

@@ -47,6 +47,17 @@ type Options struct {
 	// else. By default they are reported as withheld, and the replay lists
 	// their requests as broken.
 	AllowPermissionsManagement bool
+	// AllowInsecureTransport lets Suggest read logs and policies over
+	// plain HTTP from a host that is not loopback (127.0.0.0/8, ::1,
+	// localhost). By default Suggest is refused before any request with a
+	// [*RemotePlainHTTPError] when a client it reads with (an
+	// [S3Location]'s, Input.Policy, Input.IAM) would send its requests that
+	// way: SigV4 signs the requests, but nothing authenticates the answers,
+	// so anyone on the network path (a proxy, a container network, a
+	// mistyped AWS_ENDPOINT_URL) could rewrite the logs and policies the
+	// proposal and its proof are made of. Set it only for a test server on
+	// a network you trust.
+	AllowInsecureTransport bool
 }
 
 // BucketPolicyAPI reads the bucket policy in force.
@@ -123,8 +134,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // waited for before the panic goes on.
 //
 // Errors: [ErrInvalidInput] (no bucket, no logs, a bad BucketOwner or
-// option), a [*ReadError] for a log that cannot be listed or read (the run
-// stops: a proposal from part of the logs could take away access the rest
+// option) and [ErrPlainHTTPEndpoint] (see Options.AllowInsecureTransport)
+// before any request, a [*ReadError] for a log that cannot be listed or
+// read (the run stops: a proposal from part of the logs could take away access the rest
 // shows was used), an [*Error] when the bucket policy, an identity policy
 // or a role (GetRole, other than NoSuchEntity) cannot be read, and the
 // context's error. Malformed lines are not errors: they are counted in the
@@ -133,6 +145,11 @@ func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Repo
 	o, err := resolve(bucket, &in, opts)
 	if err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, bucket, &in); err != nil {
+			return nil, err
+		}
 	}
 	s := &suggester{bucket: bucket, owner: in.BucketOwner, opts: o, in: &in, missingRoles: map[string]bool{}}
 	s.since, s.until = o.Now.Add(-o.Since), o.Now

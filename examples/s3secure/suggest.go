@@ -134,7 +134,7 @@ func runSuggest(ctx context.Context, g *globals, args []string) int {
 	}
 	rep, err := usage.Suggest(ctx, *bucket, in, &usage.Options{
 		Since: window, MaxResources: *maxResources, Concurrency: *concurrency,
-		AllowPublic: *allowPublic, AllowPermissionsManagement: *allowPM,
+		AllowPublic: *allowPublic, AllowPermissionsManagement: *allowPM, AllowInsecureTransport: g.insecureTransport,
 	})
 	if err != nil {
 		return g.fail(err)
