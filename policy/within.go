@@ -19,8 +19,46 @@ import (
 // owner may have narrowed it since it was written: such a statement is
 // kept as it is, never replaced with a broader one.
 func AllowsNoMoreThan(s, than Statement) bool {
-	if s.Effect != Allow || than.Effect != Allow ||
-		s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil ||
+	return s.Effect == Allow && than.Effect == Allow && coveredBy(s, than) && conditionsWithin(s.Condition, than.Condition)
+}
+
+// DeniesAtLeast reports whether the Deny statement s denies every request
+// that the Deny statement than denies: the same or more principals,
+// actions and resources (each of than's matched by one of s's), and every
+// condition of s also in than (the same operator and key, with the same or
+// more values; fewer for a negated operator), so s applies wherever than
+// does. A Deny with no condition, such as a lockdown of everything, needs
+// none of than's. Anything this check cannot compare (NotPrincipal,
+// NotAction, NotResource, a wildcard in than that s does not cover, an
+// Allow) counts as narrower, so a false answer means "maybe narrower",
+// never "broader".
+//
+// It is how a library Deny under its own Sid is judged when its owner may
+// have made it stricter since it was written: such a statement is kept as
+// it is, never replaced with one that denies less.
+func DeniesAtLeast(s, than Statement) bool {
+	return s.Effect == Deny && than.Effect == Deny && coveredBy(than, s) && conditionsWithin(than.Condition, s.Condition)
+}
+
+// conditionsWithin reports whether every entry of want is in cond
+// ([conditionWithin]): a statement with cond applies only where one with
+// want does.
+func conditionsWithin(cond, want Condition) bool {
+	for _, b := range want {
+		for _, e := range b.Entries {
+			if !conditionWithin(cond, b.Operator, e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// coveredBy reports whether every principal, action and resource of s is
+// matched by one of than's. Neither may use NotPrincipal, NotAction or
+// NotResource, which this check cannot compare.
+func coveredBy(s, than Statement) bool {
+	if s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil ||
 		than.NotPrincipal != nil || than.NotAction != nil || than.NotResource != nil {
 		return false
 	}
@@ -35,13 +73,6 @@ func AllowsNoMoreThan(s, than Statement) bool {
 	for _, r := range s.Resource {
 		if !slices.ContainsFunc(than.Resource, func(o string) bool { return patternWithin(r, o, MatchARN) }) {
 			return false
-		}
-	}
-	for _, ob := range than.Condition {
-		for _, oe := range ob.Entries {
-			if !conditionWithin(s.Condition, ob.Operator, oe) {
-				return false
-			}
 		}
 	}
 	return true

@@ -12,16 +12,8 @@ import (
 func TestAllowsNoMoreThan(t *testing.T) {
 	ours, err := policy.ServerAccessLogsDelivery("logs", "p/", "src", "111122223333")
 	require.NoError(t, err)
-	mod := func(f func(s *policy.Statement)) policy.Statement {
-		s := ours.Clone()
-		f(&s)
-		return s
-	}
-	cases := []struct {
-		name string
-		s    policy.Statement
-		want bool
-	}{
+	mod := modifier(ours)
+	cases := []withinCase{
 		{"ours", ours, true},
 		{"a narrower resource", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/2026/*"} }), true},
 		{"a literal object", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::logs/p/x"} }), true},
@@ -78,4 +70,56 @@ func TestAllowsNoMoreThanKeysFoldASCIIOnly(t *testing.T) {
 	}
 	assert.NotEqual(t, policy.DecisionAllow, decide(ours))
 	assert.Equal(t, policy.DecisionAllow, decide(theirs), "theirs allows what ours does not")
+}
+
+// TestDeniesAtLeast: a Deny applies wherever the library's TLS deny does
+// when it covers its principals, actions and resources and holds none of
+// its conditions but ours (none at all: a lockdown of everything).
+func TestDeniesAtLeast(t *testing.T) {
+	ours, err := policy.DenyInsecureTransport("bkt")
+	require.NoError(t, err)
+	mod := modifier(ours)
+	cases := []withinCase{
+		{"ours", ours, true},
+		{"no condition", mod(func(s *policy.Statement) { s.Condition = nil }), true},
+		{"every action and resource, no condition", mod(func(s *policy.Statement) {
+			s.Action, s.Resource, s.Condition = policy.Values{"*"}, policy.Values{"*"}, nil
+		}), true},
+		{"a wildcard resource that covers the bucket and its objects", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::bkt*"} }), true},
+		{"the action in another case", mod(func(s *policy.Statement) { s.Action = policy.Values{"S3:*"} }), true},
+		{"more values for our key", mod(func(s *policy.Statement) {
+			s.Condition[0].Entries[0].Values = append(s.Condition[0].Entries[0].Values, policy.ConditionValue{Text: "true"})
+		}), true},
+		{"objects only", mod(func(s *policy.Statement) { s.Resource = policy.Values{"arn:aws:s3:::bkt/*"} }), false},
+		{"some actions", mod(func(s *policy.Statement) { s.Action = policy.Values{"s3:Get*"} }), false},
+		{"one account", mod(func(s *policy.Statement) { s.Principal = policy.AWSPrincipal("444455556666") }), false},
+		{"a condition of its own", mod(func(s *policy.Statement) {
+			s.Condition = append(s.Condition, policy.ConditionBlock{Operator: "StringEquals", Entries: []policy.ConditionEntry{{Key: "aws:PrincipalAccount", Values: []policy.ConditionValue{{Text: "111122223333"}}}}})
+		}), false},
+		{"another operator", mod(func(s *policy.Statement) { s.Condition[0].Operator = "StringEquals" }), false},
+		{"NotAction", mod(func(s *policy.Statement) {
+			s.Action, s.NotAction, s.Condition = nil, policy.Values{"s3:GetObject"}, nil
+		}), false},
+		{"an Allow", mod(func(s *policy.Statement) { s.Effect, s.Condition = policy.Allow, nil }), false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, policy.DeniesAtLeast(c.s, ours), c.name)
+	}
+}
+
+// modifier returns a function that applies f to a copy of base.
+func modifier(base policy.Statement) func(f func(s *policy.Statement)) policy.Statement {
+	return func(f func(s *policy.Statement)) policy.Statement {
+		s := base.Clone()
+		f(&s)
+		return s
+	}
+}
+
+// withinCase is one row of TestAllowsNoMoreThan and TestDeniesAtLeast: s
+// compared with the library's statement.
+type withinCase struct {
+	name string
+	s    policy.Statement
+	want bool
 }

@@ -205,6 +205,14 @@
 //     NumericLessThanEquals s3:TlsVersion v, v ≥ 1.2 ("1.3", or "1.2" with
 //     NumericLessThanEquals, which refuses TLS 1.2 too, is stricter; v
 //     must be a number IAM reads, so "Infinity" is weaker);
+//   - either of these two: also any Deny that applies wherever ours does
+//     (the same or more principals, actions and resources, and no
+//     condition but ours): a Deny of everything with no condition, such as
+//     a lockdown during an incident, is kept. Audit still reports S3.5 and
+//     S3Secure.DenyOutdatedTLS as FAIL for it: AWS Config's
+//     s3-bucket-ssl-requests-only, which S3.5 runs, documents as compliant
+//     a statement that denies when aws:SecureTransport is false, not a
+//     Deny without that condition;
 //   - the log-delivery statement in a logging target's policy,
 //     S3SecureDelegateToAccessPoints ([DelegateToAccessPoints],
 //     [CreateAccessPoint]) and the access point policy statements of

@@ -37,11 +37,29 @@ func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 		{"TLS deny with a narrowing condition is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},
 		{"BoolIfExists denies more", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`, true},
 		{"a deny of some actions is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":` + both + `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		// A Deny with no condition applies wherever ours does (and more): a
+		// lockdown put under our Sid during an incident. It was replaced
+		// with ours, which reopened everything TLS allows.
+		{"a deny of everything under the TLS Sid is stricter", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, true},
+		{"a deny of everything under the TLS version Sid is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, true},
+		{"a deny of every action on every resource is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}`, true},
+		{"a deny of everything with our condition is kept too", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":["s3:Get*","s3:*"],"Resource":["arn:aws:s3:::ours-*","arn:aws:s3:::ours-b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, true},
+		{"a condition-free deny of the objects only is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*"}`, false},
+		{"a condition-free deny of one account is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, false},
+		{"a condition-free deny of some actions is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:Get*","Resource":` + both + `}`, false},
+		{"a deny on another condition is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},
+		{"a condition-free NotAction deny is not compared, so weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":` + both + `}`, false},
 		{"an Allow under our Sid is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f, c := startFake(t)
+			// Policies out of the picture: a Deny of everything refuses
+			// Harden's own reads too (on S3 as on the default fake), so
+			// Harden meets it under our Sid only when it is put there
+			// while Harden runs (the policy is read again before it is
+			// written). The merge is what is under test.
+			f := s3fake.Start(t, &s3fake.Options{Authorize: s3fake.OwnerOnlyAuthorize})
+			c := f.OwnerClient()
 			bucketIn(t, f, "ours-b", s3fake.StateAWSDefault)
 			before := `{"Version":"2012-10-17","Statement":[` + tc.stmt + `]}`
 			putPolicy(t, c, "ours-b", before)
@@ -149,5 +167,36 @@ func TestHardenKeepsOurLogDeliveryStatementMadeStricter(t *testing.T) {
 		} else {
 			assert.True(t, policy.Equivalent(ours, after.Statements[0]), "broadened statement replaced with ours")
 		}
+	}
+}
+
+// TestAuditOfKeptLockdown: a Deny of everything under our TLS Sid, kept by
+// Harden, is not what AWS Config's s3-bucket-ssl-requests-only documents as
+// compliant (a statement that "explicitly denies access when the request
+// meets the condition "aws:SecureTransport": "false"", AWS knowledge
+// center "s3-bucket-policy-for-config-rule"), so S3.5 stays FAIL, as does
+// S3Secure.DenyOutdatedTLS (no s3:TlsVersion deny), while every request is
+// denied; Harden keeps the lockdown all the same.
+func TestAuditOfKeptLockdown(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Authorize: s3fake.OwnerOnlyAuthorize})
+	c := f.OwnerClient()
+	bucketIn(t, f, "lock-b", s3fake.StateAWSDefault)
+	lockdown := `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::lock-b","arn:aws:s3:::lock-b/*"]}`
+	o := opts()
+	o.AllowOutdatedTLS = true
+	putPolicy(t, c, "lock-b", `{"Version":"2012-10-17","Statement":[`+lockdown+`]}`)
+	_, err := securebucket.Harden(t.Context(), c, "lock-b", o)
+	require.NoError(t, err)
+	cfg, _ := f.Bucket("lock-b")
+	doc, err := policy.Parse([]byte(cfg.Policy))
+	require.NoError(t, err)
+	require.Len(t, doc.Statements, 1, "the lockdown kept, nothing added")
+	assert.Empty(t, doc.Statements[0].Condition)
+	rep, err := securebucket.Audit(t.Context(), c, "lock-b", auditOpts())
+	require.NoError(t, err)
+	for _, ctl := range []securebucket.Control{securebucket.ControlTLSOnly, securebucket.ControlOutdatedTLS} {
+		r, ok := rep.Result(ctl)
+		require.True(t, ok)
+		assert.Equal(t, securebucket.StatusFail, r.Status, "%s: %s", ctl, r.Message)
 	}
 }

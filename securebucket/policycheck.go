@@ -240,7 +240,11 @@ func publicStatement(s policy.Statement) bool {
 //     single condition (Bool or BoolIfExists aws:SecureTransport false; or
 //     NumericLessThan or NumericLessThanEquals s3:TlsVersion v with
 //     v ≥ 1.2, so "1.3", or "1.2" with NumericLessThanEquals, is stricter;
-//     and a statement policy.Compile accepts, so "Infinity" is not);
+//     and a statement policy.Compile accepts, so "Infinity" is not); or a
+//     Deny that applies wherever ours does ([policy.DeniesAtLeast]: the
+//     same or more principals, actions and resources, and no condition but
+//     ours, so a Deny of everything with no condition, a lockdown, is
+//     kept) that policy.Compile accepts;
 //   - an Allow (the log-delivery statement in a logging target's policy,
 //     the access point delegation statement, the statements of an access
 //     point policy): the statement grants nothing ours does not
@@ -251,12 +255,23 @@ func publicStatement(s policy.Statement) bool {
 func atLeastAsStrict(existing, ours policy.Statement, bucketARN string) bool {
 	switch ours.Sid {
 	case policy.SidDenyInsecureTransport:
-		return deniesInsecureTransport(existing, bucketARN)
+		return deniesInsecureTransport(existing, bucketARN) || deniesAtLeast(existing, ours)
 	case policy.SidDenyOutdatedTLS:
-		return deniesOutdatedTLS(existing, bucketARN)
+		return deniesOutdatedTLS(existing, bucketARN) || deniesAtLeast(existing, ours)
 	}
 	if ours.Effect == policy.Allow {
 		return policy.AllowsNoMoreThan(existing, ours)
 	}
 	return false
+}
+
+// deniesAtLeast reports whether the Deny existing applies wherever ours
+// does ([policy.DeniesAtLeast]) and the evaluator can decide it (a
+// statement policy.Compile refuses denies nothing there).
+func deniesAtLeast(existing, ours policy.Statement) bool {
+	if !policy.DeniesAtLeast(existing, ours) {
+		return false
+	}
+	_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{existing}})
+	return err == nil
 }
