@@ -1,6 +1,9 @@
 package cffake_test
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -65,6 +68,11 @@ type quirks struct {
 	// across UpdateDistribution; AWS reports InProgress until the change has
 	// propagated.
 	statusNotResetOnUpdate bool
+	// acceptsAnyKey: moto 5.2.1 stores any EncodedKey CreatePublicKey is
+	// sent (RSA 1024 and 4096, ECDSA P-384). AWS: "CloudFront supports
+	// signed URLs and signed cookies with RSA 2048 or ECDSA 256 key
+	// signatures" (API reference, PublicKeyConfig).
+	acceptsAnyKey bool
 }
 
 // motoQuirks are moto_server 5.2.1's departures from AWS, each checked by
@@ -72,7 +80,7 @@ type quirks struct {
 var motoQuirks = quirks{
 	dropsOriginAccess: true, ignoresIfMatchValue: true, noReferenceChecks: true, noOAI: true,
 	arnWithoutEmptyRegion: true, partialOACAPI: true, summaryWithoutOrigins: true,
-	statusNotResetOnUpdate: true,
+	statusNotResetOnUpdate: true, acceptsAnyKey: true,
 }
 
 // scenarios are the CloudFront conformance scenarios.
@@ -85,6 +93,7 @@ var scenarios = []struct {
 	{"OriginAccessRules", scenarioOriginAccessRules},
 	{"OriginAccessIdentity", scenarioOAI},
 	{"KeyGroups", scenarioKeyGroups},
+	{"PublicKeyTypes", scenarioPublicKeyTypes},
 }
 
 // TestConformance runs every scenario against cffake and, unless -short,
@@ -559,5 +568,88 @@ func scenarioKeyGroups(t *testing.T, tg target) {
 			CallerReference: aws.String(unique("bad")), Name: aws.String(unique("bad")), EncodedKey: aws.String("not a key"),
 		}})
 		assert.Equal(t, "InvalidArgument", apiCode(err))
+	}
+}
+
+// rsa4096PEM is the public half of an RSA 4096 key made once with
+// "openssl genrsa 4096 | openssl rsa -pubout": generating one takes
+// seconds to tens of seconds on a loaded machine.
+const rsa4096PEM = `-----BEGIN PUBLIC KEY-----
+MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAm7EvwHIen+GtO5CXTTJk
+CYZmrkoWdWc7XLQtvAdRYFxqV8EhdObHC5d7dziyo3S4bkL22viGU+CJgRqwEiJk
+BW+MkWzmWxUg5o3MO5QLEEKLQHdKrLUYsqyt84bmfgmENr9biM9c4cGGyzsbKZbr
+7Fy1HUnUGCk9m51szl21TXejhWRn+zMR2f/QnPLne/sANbOWCjMSIq1pb7/ayiGW
+mjltqkgsuKmf8dxtP89vjn3sDcolfRf772zKMGPQfDthMxGRkM2A8a61DmN4Thl9
+OK6Evbrndlo+Uso3SHlSoY3pbruBvQTOrdoy79LDnqZe+VsN9M3Wp0oVHVKTSifT
+GK7fz/Od5CidUU2CVNH0DZPl1wLWPFpnNxUbI+nqXAm5OwdHCc3I7Iim24Y7+3Wp
+SpQgv301bB3sGCNmFHbbj+xrhqIPtWCZkWSQR4+qM3OM2su0TPOrddIxPeEYzPRk
+/080YZ4yBDWhiVusaXbrTCx6jdj1HVpCFeujvJAD1aDEno0hEkh9Jo2IzEg+uom7
+XgjusipcL0N2EBX6Jpcz7vhJFOu4zx+AmKWMhM48hX1PRGrGfwIMIh1x0ukUx2h5
+385zRN127eymY9vCPIS0ZrsMi/HMXcpPISnL0zc6t41kN0jFy+h6zva5WrL1YpwQ
+iqrqP6EXWIl5p39DkXrN+ukCAwEAAQ==
+-----END PUBLIC KEY-----
+`
+
+func rsa4096() (crypto.PublicKey, error) {
+	b, _ := pem.Decode([]byte(rsa4096PEM))
+	if b == nil {
+		return nil, errors.New("rsa4096PEM is not PEM")
+	}
+	return x509.ParsePKIXPublicKey(b.Bytes)
+}
+
+// scenarioPublicKeyTypes: "CloudFront supports signed URLs and signed
+// cookies with RSA 2048 or ECDSA 256 key signatures" (API reference,
+// PublicKeyConfig), so CreatePublicKey takes an RSA 2048 or an ECDSA P-256
+// key and refuses any other; the one error the API reference lists for a
+// bad request is InvalidArgument, "An argument is invalid." (400).
+func scenarioPublicKeyTypes(t *testing.T, tg target) {
+	ctx := t.Context()
+	rsaKey := func(bits int) func() (crypto.PublicKey, error) {
+		return func() (crypto.PublicKey, error) {
+			k, err := rsa.GenerateKey(rand.Reader, bits)
+			if err != nil {
+				return nil, err
+			}
+			return &k.PublicKey, nil
+		}
+	}
+	ecKey := func(c elliptic.Curve) func() (crypto.PublicKey, error) {
+		return func() (crypto.PublicKey, error) {
+			k, err := ecdsa.GenerateKey(c, rand.Reader)
+			if err != nil {
+				return nil, err
+			}
+			return &k.PublicKey, nil
+		}
+	}
+	for _, row := range []struct {
+		name     string
+		key      func() (crypto.PublicKey, error)
+		accepted bool
+	}{
+		{"RSA 2048", rsaKey(2048), true},
+		{"ECDSA P-256", ecKey(elliptic.P256()), true},
+		{"ECDSA P-384", ecKey(elliptic.P384()), false},
+		{"RSA 1024", rsaKey(1024), false},
+		{"RSA 4096", rsa4096, false},
+	} {
+		t.Run(row.name, func(t *testing.T) {
+			pub, err := row.key()
+			require.NoError(t, err)
+			der, err := x509.MarshalPKIXPublicKey(pub)
+			require.NoError(t, err)
+			name := unique("keytype")
+			out, err := tg.client.CreatePublicKey(ctx, &cloudfront.CreatePublicKeyInput{PublicKeyConfig: &types.PublicKeyConfig{
+				CallerReference: aws.String(name), Name: aws.String(name),
+				EncodedKey: aws.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))),
+			}})
+			if row.accepted || tg.quirks.acceptsAnyKey {
+				require.NoError(t, err)
+				assert.NotEmpty(t, aws.ToString(out.PublicKey.Id))
+				return
+			}
+			assert.Equal(t, "InvalidArgument", apiCode(err), "%v", err)
+		})
 	}
 }
