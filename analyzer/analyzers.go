@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Analyzer is an IAM Access Analyzer analyzer.
@@ -166,6 +168,18 @@ func fromSummary(s types.AnalyzerSummary) *Analyzer {
 	a := &Analyzer{Name: aws.ToString(s.Name), ARN: aws.ToString(s.Arn), Type: s.Type, Status: s.Status}
 	a.Region, a.Account = arnRegionAccount(a.ARN)
 	return a
+}
+
+// partition is the ARN partition of the analyzer, so of the resources it
+// analyzes: its ARN's, else its Region's, else aws.
+func (a Analyzer) partition() string {
+	if p, ok := policy.ARNPartition(a.ARN); ok {
+		return p
+	}
+	if p, ok := policy.PartitionOfRegion(a.Region); ok {
+		return p
+	}
+	return "aws"
 }
 
 // arnRegionAccount returns the Region and account fields of an ARN.

@@ -201,7 +201,7 @@ func Rescan(ctx context.Context, client API, a *Analyzer, bucket string) error {
 		return invalid("bad bucket name %q", bucket)
 	}
 	_, err := client.StartResourceScan(ctx, &accessanalyzer.StartResourceScanInput{
-		AnalyzerArn: aws.String(a.ARN), ResourceArn: aws.String("arn:aws:s3:::" + bucket),
+		AnalyzerArn: aws.String(a.ARN), ResourceArn: aws.String("arn:" + a.partition() + ":s3:::" + bucket),
 	}, noSetupRetryAA)
 	return wrap("StartResourceScan", bucket, err)
 }

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3secure/s3secure/internal/plainhttp/probeopt"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // PolicyChecker judges a bucket policy before it is written. [*Gate] is
@@ -115,7 +117,10 @@ func (e *GateError) Error() string {
 func (e *GateError) Unwrap() error { return e.err }
 
 // CheckPolicy returns nil when Access Analyzer finds that policyJSON allows
-// no public access and grants none of the gate's actions.
+// no public access and grants none of the gate's actions on the bucket's
+// ARNs, in the partition of the client's Region (arn:aws-cn:s3:::bucket
+// in China); for a client that does not expose its Options, in each
+// partition policyJSON names the bucket in (aws when none).
 //
 // Errors: [*GateError] (matching [ErrPublicAccess] or [ErrAccessGranted])
 // when a check fails; [ErrInvalidInput] for a bad bucket name or empty
@@ -155,7 +160,10 @@ func (g *Gate) CheckPolicy(ctx context.Context, bucket, policyJSON string) error
 	if g.opts.AllowPublicCheckOnly {
 		return nil
 	}
-	res := []string{"arn:aws:s3:::" + bucket, "arn:aws:s3:::" + bucket + "/*"}
+	var res []string
+	for _, p := range gatePartitions(g.client, bucket, policyJSON) {
+		res = append(res, "arn:"+p+":s3:::"+bucket, "arn:"+p+":s3:::"+bucket+"/*")
+	}
 	ng, err := g.client.CheckAccessNotGranted(ctx, &accessanalyzer.CheckAccessNotGrantedInput{
 		PolicyDocument: aws.String(policyJSON), PolicyType: types.AccessCheckPolicyTypeResourcePolicy,
 		Access: []types.Access{{Actions: g.opts.Actions, Resources: res}},
@@ -177,6 +185,30 @@ func reasons(in []types.ReasonSummary) []Reason {
 			x.StatementIndex = int(*r.StatementIndex)
 		}
 		out = append(out, x)
+	}
+	return out
+}
+
+// gatePartitions returns the partitions in which the gate asks about the
+// bucket's ARNs: that of the client's Region (arn:aws-cn:s3:::bucket in
+// China); for a client that does not tell its Region, each partition
+// policyJSON names the bucket in, aws when it names none.
+func gatePartitions(client any, bucket, policyJSON string) []string {
+	if p, ok := policy.PartitionOfRegion(clientRegion(client)); ok {
+		return []string{p}
+	}
+	var out []string
+	if doc, err := policy.Parse([]byte(policyJSON)); err == nil {
+		for _, s := range doc.Statements {
+			for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
+				if p, ok := policy.ARNPartition(r); ok && strings.HasPrefix(r, "arn:"+p+":s3:::"+bucket) && !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"aws"}
 	}
 	return out
 }

@@ -97,7 +97,7 @@ func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOption
 		}
 		arns := make([]string, len(batch))
 		for j, b := range batch {
-			arns[j] = "arn:aws:s3:::" + b
+			arns[j] = "arn:" + a.partition() + ":s3:::" + b
 		}
 		f["resource"] = types.Criterion{Eq: arns}
 		filters = append(filters, f)
