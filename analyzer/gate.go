@@ -197,6 +197,15 @@ func gatePartitions(client any, bucket, policyJSON string) []string {
 	if p, ok := policy.PartitionOfRegion(clientRegion(client)); ok {
 		return []string{p}
 	}
+	if out := namedPartitions(policyJSON, bucket); len(out) > 0 {
+		return out
+	}
+	return []string{"aws"}
+}
+
+// namedPartitions returns the partitions policyJSON's resources name
+// bucket in ("arn:aws-cn:s3:::bucket/*" names it in aws-cn).
+func namedPartitions(policyJSON, bucket string) []string {
 	var out []string
 	if doc, err := policy.Parse([]byte(policyJSON)); err == nil {
 		for _, s := range doc.Statements {
@@ -206,9 +215,6 @@ func gatePartitions(client any, bucket, policyJSON string) []string {
 				}
 			}
 		}
-	}
-	if len(out) == 0 {
-		out = []string{"aws"}
 	}
 	return out
 }

@@ -16,7 +16,10 @@ import (
 // Multi-Region Access Points. [Fetch]
 // reads it from S3; tests and callers may also fill it in directly.
 type BucketState struct {
-	// Name is the bucket's name; Region its Region (informational).
+	// Name is the bucket's name; Region its Region, whose partition is
+	// that of the bucket's ARN (arn:aws-cn:s3:::bucket for cn-north-1).
+	// Without a Region, the bucket's ARN is in the partition Policy names
+	// it in, else in aws.
 	Name, Region string
 	// Owner is the 12-digit account that owns the bucket (the zone of
 	// trust). Required.
@@ -84,6 +87,18 @@ type AnalyzeOptions struct {
 // the offline analysis cannot judge it (Access Analyzer reports such a
 // resource with an error too).
 var ErrBadPolicy = errors.New("analyzer: unreadable policy")
+
+// partition is the ARN partition of the bucket: its Region's, else the
+// one its policy names it in, else aws.
+func (b *BucketState) partition() string {
+	if p, ok := policy.PartitionOfRegion(b.Region); ok {
+		return p
+	}
+	if ps := namedPartitions(b.Policy, b.Name); len(ps) > 0 {
+		return ps[0]
+	}
+	return "aws"
+}
 
 // Analyze computes, without Access Analyzer, the findings Access Analyzer
 // would report for a bucket: one per principal outside the zone of trust

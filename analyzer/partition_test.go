@@ -100,3 +100,21 @@ func TestGateChecksTheBucketInItsPartition(t *testing.T) {
 type hiddenAARegion struct{ *accessanalyzer.Client }
 
 func (hiddenAARegion) Options() {}
+
+// TestAnalyzeOutsideAWSPartition: a bucket policy in China grants on
+// arn:aws-cn:s3:::bucket/*, the bucket's only ARN there; Analyze probes
+// the bucket's ARN in its partition (its Region's, else the one the policy
+// names it in), so a public grant there is reported. It probed
+// arn:aws:s3:::bucket, which such a grant never matches: no finding.
+func TestAnalyzeOutsideAWSPartition(t *testing.T) {
+	pol := stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws-cn:s3:::bkt/*"}`)
+	for _, region := range []string{"cn-north-1", ""} {
+		b := state(pol)
+		b.Region = region
+		got, err := analyzer.Analyze(b, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1, "region %q", region)
+		assert.True(t, got[0].Public)
+		assert.Equal(t, "arn:aws-cn:s3:::bkt", got[0].Resource)
+	}
+}

@@ -91,7 +91,7 @@ type source struct {
 }
 
 func newAnalysis(b *BucketState, z zone) (*analysis, error) {
-	a := &analysis{z: z, bucketARN: "arn:aws:s3:::" + b.Name, owner: b.Owner, escapes: map[string]escape{}}
+	a := &analysis{z: z, bucketARN: "arn:" + b.partition() + ":s3:::" + b.Name, owner: b.Owner, escapes: map[string]escape{}}
 	a.aclPerms = map[string]struct {
 		permission string
 		object     bool
