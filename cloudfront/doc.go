@@ -178,6 +178,17 @@
 // only) and adds it to the key policy only when asked
 // (Options.ApplyKeyPolicy with Options.KMS).
 //
+// [ServeBucket], [Migrate] and [CreateLegacyOAI] read over TLS, or over
+// plain HTTP from a loopback host only (127.0.0.0/8, ::1, localhost: the
+// fakes, s3secure serve, moto). A *cloudfront.Client or *s3.Client (other
+// clients are not probed) that would send its requests over plain HTTP to
+// any other host is refused before any
+// request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]): nothing
+// authenticates the answers, so anyone on the network path could rewrite
+// the distributions and bucket policies the refusals and warnings are
+// read from. Opt-out: AllowInsecureTransport of the call's options (not
+// the viewers' protocol).
+//
 // [Signer]:
 //   - an expiry is required ([ErrNoExpiry]), must be in the future
 //     ([ErrExpired]) and within [DefaultMaxSignedExpiry] (1 hour;

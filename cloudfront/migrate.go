@@ -45,6 +45,19 @@ type MigrateOptions struct {
 	// statement does not have Sid OAIStatementSid. By default the OAI is
 	// read from the origin, or from the OAIStatementSid statement.
 	OriginAccessIdentityID string
+
+	// AllowInsecureTransport lets Migrate run with a *cloudfront.Client or
+	// *s3.Client that sends its requests over plain HTTP to a host that is
+	// not loopback (127.0.0.0/8, ::1, localhost); other clients are not
+	// probed. By default it is refused
+	// before any request with a [*RemotePlainHTTPError]: SigV4 signs the
+	// requests, but nothing authenticates the answers, so anyone on the
+	// network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) could rewrite the distributions and bucket policies
+	// its refusals and warnings are read from. It is not the viewers'
+	// protocol (see HTTPSOnly). Set it only for a test server on a network
+	// you trust.
+	AllowInsecureTransport bool
 }
 
 // Migrate moves a distribution's origin for the bucket from a legacy origin
@@ -102,6 +115,11 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	}
 	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "Migrate", "MigrateOptions", cf, s3c); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case o.PollInterval < 0 || o.DeployTimeout < 0:

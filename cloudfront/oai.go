@@ -40,6 +40,19 @@ type LegacyOAIOptions struct {
 	// then still read and written only for the bucket owner's account, as
 	// S3 allows nothing else.
 	ExpectedBucketOwner string
+
+	// AllowInsecureTransport lets CreateLegacyOAI run with a *cloudfront.Client or
+	// *s3.Client that sends its requests over plain HTTP to a host that is
+	// not loopback (127.0.0.0/8, ::1, localhost); other clients are not
+	// probed. By default it is refused
+	// before any request with a [*RemotePlainHTTPError]: SigV4 signs the
+	// requests, but nothing authenticates the answers, so anyone on the
+	// network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) could rewrite the distributions and bucket policies
+	// its refusals and warnings are read from. It is not the viewers'
+	// protocol (see HTTPSOnly). Set it only for a test server on a network
+	// you trust.
+	AllowInsecureTransport bool
 }
 
 // CreateLegacyOAI creates (or, when run again, finds) a legacy CloudFront
@@ -84,6 +97,11 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	}
 	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "CreateLegacyOAI", "LegacyOAIOptions", cf, s3c); err != nil {
+			return nil, err
+		}
 	}
 	if o.ExpectedBucketOwner != "" && !policy.IsAccountID(o.ExpectedBucketOwner) {
 		return nil, fmt.Errorf("%w: ExpectedBucketOwner %q is not a 12-digit account id", ErrInvalidOptions, o.ExpectedBucketOwner)

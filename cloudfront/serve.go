@@ -126,6 +126,19 @@ type Options struct {
 	// naming the statements. By default ServeBucket refuses with
 	// ErrUnscopedCloudFrontAccess before changing anything.
 	AllowUnscopedCloudFrontAccess bool
+
+	// AllowInsecureTransport lets ServeBucket run with a *cloudfront.Client or
+	// *s3.Client that sends its requests over plain HTTP to a host that is
+	// not loopback (127.0.0.0/8, ::1, localhost); other clients are not
+	// probed. By default it is refused
+	// before any request with a [*RemotePlainHTTPError]: SigV4 signs the
+	// requests, but nothing authenticates the answers, so anyone on the
+	// network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) could rewrite the distributions and bucket policies
+	// its refusals and warnings are read from. It is not the viewers'
+	// protocol (see HTTPSOnly). Set it only for a test server on a network
+	// you trust.
+	AllowInsecureTransport bool
 }
 
 // Change is what a step did.
@@ -240,7 +253,8 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // nothing. An origin that still uses a legacy origin access identity is
 // refused with ErrUsesOAI: use [Migrate].
 //
-// Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
+// Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request,
+// and [ErrPlainHTTPEndpoint] (see Options.AllowInsecureTransport);
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
 // [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict],
@@ -267,6 +281,11 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	}
 	if err := checkClients(cf, s3c); err != nil {
 		return nil, err
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "ServeBucket", "Options", cf, s3c); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Bucket: bucket, Region: o.Region}
 	fail := func(step string, err error) (*Result, error) {

@@ -85,9 +85,10 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 	if *migrate {
 		res, err = cloudfront.Migrate(ctx, cf, s3c, *bucket, *dist, &cloudfront.MigrateOptions{
 			DeleteOAI: *deleteOAI, DeployTimeout: *wait, PollInterval: min(cloudfront.DefaultDeployPollInterval, max(*wait/10, time.Millisecond)),
+			AllowInsecureTransport: g.insecureTransport,
 		})
 	} else {
-		opts := &cloudfront.Options{DistributionID: *dist, HTTPSOnly: *httpsOnly, CertificateARN: *cert}
+		opts := &cloudfront.Options{DistributionID: *dist, HTTPSOnly: *httpsOnly, CertificateARN: *cert, AllowInsecureTransport: g.insecureTransport}
 		if *aliases != "" {
 			opts.Aliases = strings.Split(*aliases, ",")
 		}
