@@ -100,6 +100,10 @@ func TestAdversarialInputs(t *testing.T) {
 		{[]string{"-local", "audit", "-organization", "-role", "R", "-account-controls", "-regions", "us-east-1,bad_region"},
 			`audit: -regions: "bad_region" is not an AWS Region name`},
 		{[]string{"-local", "audit", "-organization", "-role", "R", "-account-controls", "-regions", ",,"}, `audit: -regions: no Region in ",,"`},
+		// The European Sovereign Cloud's Region is one (its partition's
+		// data says so); the first name refused is the bad one.
+		{[]string{"-local", "audit", "-organization", "-role", "R", "-account-controls", "-regions", "eusc-de-east-1,bad_region"},
+			`audit: -regions: "bad_region" is not an AWS Region name`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", tc.args...)

@@ -262,10 +262,14 @@ var (
 	hostLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
-// checkRegion refuses a Region that cannot be AWS's (custom false), or
-// that the SDK would refuse (custom true: another server may name its
-// Region as it likes).
+// checkRegion refuses a Region that cannot be AWS's (custom false): one
+// no partition claims (policy.PartitionOfRegion) and not of the usual
+// shape; or that the SDK would refuse (custom true: another server may
+// name its Region as it likes).
 func checkRegion(name, region string, custom bool) error {
+	if _, ok := policy.PartitionOfRegion(region); ok {
+		return nil
+	}
 	if custom && hostLabelRe.MatchString(region) || awsRegionRe.MatchString(region) {
 		return nil
 	}
