@@ -18,6 +18,7 @@ import (
 	"github.com/s3secure/s3secure/internal/credsafe"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
+	"github.com/s3secure/s3secure/policy"
 )
 
 // TrailsAPI is the part of the CloudTrail API that [AuditDataEvents],
@@ -71,29 +72,30 @@ type DataEventsCoverage struct {
 	Read, Write bool
 }
 
-// s3ObjectsPrefix is the resource ARN prefix of bucket's objects, or of all
-// objects when bucket is "".
-func s3ObjectsPrefix(bucket string) string {
+// s3ObjectsPrefix is the resource ARN prefix of bucket's objects in
+// partition, or of all objects when bucket is "".
+func s3ObjectsPrefix(partition, bucket string) string {
 	if bucket == "" {
-		return "arn:aws:s3:::"
+		return "arn:" + partition + ":s3:::"
 	}
-	return "arn:aws:s3:::" + bucket + "/"
+	return "arn:" + partition + ":s3:::" + bucket + "/"
+}
+
+// trailPartition is the partition of a trail's ARN: the partition its data
+// resource values name. A trail whose ARN is unknown or names no partition
+// is taken to be in aws.
+func trailPartition(trailARN string) string {
+	if p, ok := policy.ARNPartition(trailARN); ok {
+		return p
+	}
+	return "aws"
 }
 
 // ctAllBucketsValue reports whether a basic data resource value selects the
-// objects of every bucket ("arn:aws:s3" in the API reference, "arn:aws:s3:::"
-// in older documentation and CIS remediation).
-func ctAllBucketsValue(v string) bool {
-	rest, ok := strings.CutPrefix(v, "arn:")
-	if !ok {
-		return false
-	}
-	i := strings.IndexByte(rest, ':')
-	if i <= 0 {
-		return false
-	}
-	rest = rest[i+1:]
-	return rest == "s3" || rest == "s3:::"
+// objects of every bucket of partition ("arn:aws:s3" in the API reference,
+// "arn:aws:s3:::" in older documentation and CIS remediation).
+func ctAllBucketsValue(partition, v string) bool {
+	return v == "arn:"+partition+":s3" || v == "arn:"+partition+":s3:::"
 }
 
 // SelectorsCoverage returns which S3 object data events the selectors
@@ -105,10 +107,22 @@ func ctAllBucketsValue(v string) bool {
 // userIdentity.arn, any resources.ARN operator but StartsWith, a field
 // given twice, …); readOnly narrows
 // them to read or write, and resources.ARN StartsWith must cover the
-// bucket's objects.
+// bucket's objects. Buckets are named in the aws partition
+// ("arn:aws:s3:::bucket/"); for a trail in another partition use
+// [SelectorsCoverageIn].
 func SelectorsCoverage(basic []cttypes.EventSelector, advanced []cttypes.AdvancedEventSelector, bucket string) DataEventsCoverage {
+	return SelectorsCoverageIn("aws", basic, advanced, bucket)
+}
+
+// SelectorsCoverageIn is [SelectorsCoverage] for a trail in partition
+// ("aws-cn", "aws-us-gov", …; [policy.ARNPartition] of the trail's ARN):
+// a bucket is named by its ARN in that partition ("arn:aws-cn:s3:::bucket/"),
+// so a selector naming it in another partition does not cover it.
+// AuditDataEvents and PlanDataEvents take the partition from each trail's
+// ARN.
+func SelectorsCoverageIn(partition string, basic []cttypes.EventSelector, advanced []cttypes.AdvancedEventSelector, bucket string) DataEventsCoverage {
 	var c DataEventsCoverage
-	target := s3ObjectsPrefix(bucket)
+	target := s3ObjectsPrefix(partition, bucket)
 	for _, sel := range basic {
 		covered := false
 		for _, dr := range sel.DataResources {
@@ -116,7 +130,7 @@ func SelectorsCoverage(basic []cttypes.EventSelector, advanced []cttypes.Advance
 				continue
 			}
 			for _, v := range dr.Values {
-				if ctAllBucketsValue(v) || bucket != "" && v == target {
+				if ctAllBucketsValue(partition, v) || bucket != "" && v == target {
 					covered = true
 				}
 			}
@@ -312,7 +326,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 			findings = append(findings, f)
 			continue
 		}
-		f.coverage = SelectorsCoverage(sel.EventSelectors, sel.AdvancedEventSelectors, opts.Bucket)
+		f.coverage = SelectorsCoverageIn(trailPartition(f.arn), sel.EventSelectors, sel.AdvancedEventSelectors, opts.Bucket)
 		findings = append(findings, f)
 	}
 	judge := func(r *AccountResult, kind string, covers func(DataEventsCoverage) bool) {
@@ -420,6 +434,9 @@ type DataEventsPlan struct {
 	// found not logged, and wantRead whether read events were asked for.
 	missing  []string
 	wantRead bool
+	// partition is the trail's (trailPartition), which the selectors name
+	// buckets in.
+	partition string
 }
 
 // NoChange reports whether the trail already records what was asked.
@@ -469,6 +486,7 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	if a := aws.ToString(sel.TrailARN); a != "" {
 		p.Trail = a
 	}
+	p.partition = trailPartition(p.Trail)
 	p.UsesAdvanced = len(sel.AdvancedEventSelectors) > 0
 
 	wantRead := !opts.AllowWriteOnly
@@ -479,7 +497,7 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	// Which targets are not yet covered?
 	var missing []string
 	for _, b := range targets {
-		c := SelectorsCoverage(sel.EventSelectors, sel.AdvancedEventSelectors, b)
+		c := SelectorsCoverageIn(p.partition, sel.EventSelectors, sel.AdvancedEventSelectors, b)
 		if !c.Write || wantRead && !c.Read {
 			missing = append(missing, b)
 		}
@@ -501,10 +519,10 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	}
 	p.missing, p.wantRead = missing, wantRead
 	if p.UsesAdvanced {
-		p.NewAdvanced = ctMergeAdvanced(sel.AdvancedEventSelectors, missing, wantRead)
+		p.NewAdvanced = ctMergeAdvanced(p.partition, sel.AdvancedEventSelectors, missing, wantRead)
 		return p, nil
 	}
-	basic, err := ctMergeBasic(sel.EventSelectors, missing, wantRead)
+	basic, err := ctMergeBasic(p.partition, sel.EventSelectors, missing, wantRead)
 	if err != nil {
 		return nil, fmt.Errorf("%w (trail %s)", err, p.Trail)
 	}
@@ -512,23 +530,31 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	return p, nil
 }
 
-func ctValues(buckets []string) []string {
+// partitionOrAWS is the plan's partition; aws for a plan made by hand.
+func (p *DataEventsPlan) partitionOrAWS() string {
+	if p.partition == "" {
+		return "aws"
+	}
+	return p.partition
+}
+
+func ctValues(partition string, buckets []string) []string {
 	var vs []string
 	for _, b := range buckets {
 		if b == "" {
-			return []string{"arn:aws:s3"}
+			return []string{"arn:" + partition + ":s3"}
 		}
-		vs = append(vs, s3ObjectsPrefix(b))
+		vs = append(vs, s3ObjectsPrefix(partition, b))
 	}
 	return vs
 }
 
-func ctMergeBasic(cur []cttypes.EventSelector, buckets []string, read bool) ([]cttypes.EventSelector, error) {
+func ctMergeBasic(partition string, cur []cttypes.EventSelector, buckets []string, read bool) ([]cttypes.EventSelector, error) {
 	rw := cttypes.ReadWriteTypeAll
 	if !read {
 		rw = cttypes.ReadWriteTypeWriteOnly
 	}
-	values := ctValues(buckets)
+	values := ctValues(partition, buckets)
 	out := make([]cttypes.EventSelector, len(cur))
 	for i, s := range cur {
 		out[i] = s
@@ -563,7 +589,7 @@ func ctMergeBasic(cur []cttypes.EventSelector, buckets []string, read bool) ([]c
 	}), nil
 }
 
-func ctMergeAdvanced(cur []cttypes.AdvancedEventSelector, buckets []string, read bool) []cttypes.AdvancedEventSelector {
+func ctMergeAdvanced(partition string, cur []cttypes.AdvancedEventSelector, buckets []string, read bool) []cttypes.AdvancedEventSelector {
 	out := slices.Clone(cur)
 	var prefixes []string
 	all := false
@@ -571,7 +597,7 @@ func ctMergeAdvanced(cur []cttypes.AdvancedEventSelector, buckets []string, read
 		if b == "" {
 			all = true
 		}
-		prefixes = append(prefixes, s3ObjectsPrefix(b))
+		prefixes = append(prefixes, s3ObjectsPrefix(partition, b))
 	}
 	idx := slices.IndexFunc(out, func(s cttypes.AdvancedEventSelector) bool { return aws.ToString(s.Name) == DataEventsSelectorName })
 	if idx >= 0 {
@@ -716,7 +742,7 @@ func (p *DataEventsPlan) loggedBy(s ctSelectors) bool {
 		return ctSameBasic(s.basic, p.NewBasic) && ctSameAdvanced(s.advanced, p.NewAdvanced)
 	}
 	for _, b := range p.missing {
-		c := SelectorsCoverage(s.basic, s.advanced, b)
+		c := SelectorsCoverageIn(p.partitionOrAWS(), s.basic, s.advanced, b)
 		if !c.Write || p.wantRead && !c.Read {
 			return false
 		}
