@@ -114,19 +114,19 @@ type Options struct {
 	// (PASS), and hide an account's FAIL rows. A checkpoint that is signed
 	// is verified whatever this says.
 	InsecureUnsignedCheckpoint bool
-	// CheckpointMaxAge is how old a checkpoint's results may be for the
+	// AllowCheckpointAgeUpTo is how old a checkpoint's results may be for the
 	// run to resume it. A MAC proves who wrote a result, not when it was
 	// read: an earlier checkpoint of the same options and key (last
 	// month's, when the accounts passed) verifies, and would be replayed
 	// as today's verdicts. So a checkpoint holding a result that finished
-	// more than CheckpointMaxAge before the run started (by Now), or more
+	// more than AllowCheckpointAgeUpTo before the run started (by Now), or more
 	// than MaxCheckpointClockSkew after it, is refused whole, before any
 	// request, with a [*CheckpointStaleError]. Each result's time is
 	// inside its MAC: who cannot read CheckpointKey cannot make it look
 	// newer. 0 means DefaultCheckpointMaxAge (24 hours); a longer value
 	// is an explicit choice to report results that old as current, a
 	// shorter one is stricter. Negative is [ErrInvalidOptions].
-	CheckpointMaxAge time.Duration
+	AllowCheckpointAgeUpTo time.Duration
 	// Now is the run's clock: it dates each [Result] (Result.Time) and is
 	// what a checkpoint's age is measured against, when the run starts.
 	// Throttling pauses and role sessions keep the real clock. By

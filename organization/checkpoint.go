@@ -46,7 +46,7 @@ import (
 //
 // A MAC says who wrote a result, not when: every result's "time" (when the
 // account finished) is inside the bytes its MAC covers, and a checkpoint
-// holding one older than Options.CheckpointMaxAge, or dated more than
+// holding one older than Options.AllowCheckpointAgeUpTo, or dated more than
 // MaxCheckpointClockSkew after the run's clock, is refused whole (see
 // [CheckpointStaleError]), after every line verified and before anything
 // is cut or appended.
@@ -138,7 +138,7 @@ func (e *CheckpointIntegrityError) Unwrap() []error {
 }
 
 // CheckpointStaleError means a checkpoint holds a result that must not be
-// replayed as current: it finished more than MaxAge (Options.CheckpointMaxAge)
+// replayed as current: it finished more than MaxAge (Options.AllowCheckpointAgeUpTo)
 // before the run started, or more than MaxCheckpointClockSkew after it
 // (its writer's clock was ahead, or forged: such a result would take that
 // much longer to go stale, or never would). A checkpoint resumes one
@@ -158,7 +158,7 @@ type CheckpointStaleError struct {
 	Account string
 	// Finished is the result's Time (zero: the line does not say, which
 	// only an unsigned checkpoint can); Now is the run's clock when it
-	// opened the checkpoint; MaxAge the run's CheckpointMaxAge.
+	// opened the checkpoint; MaxAge the run's AllowCheckpointAgeUpTo.
 	Finished, Now time.Time
 	MaxAge        time.Duration
 }
@@ -175,9 +175,9 @@ func (e *CheckpointStaleError) Error() string {
 			e.Finished.Sub(e.Now).Round(time.Millisecond), MaxCheckpointClockSkew)
 		or = " (and check both machines' clocks)"
 	default:
-		why = fmt.Sprintf("%s finished at %s, %v before this run, more than CheckpointMaxAge %v: resumed, the run would report "+
+		why = fmt.Sprintf("%s finished at %s, %v before this run, more than AllowCheckpointAgeUpTo %v: resumed, the run would report "+
 			"it as current", where, e.Finished.UTC().Format(time.RFC3339), e.Now.Sub(e.Finished).Round(time.Millisecond), e.MaxAge)
-		or = ", or set a longer CheckpointMaxAge to report results that old as current"
+		or = ", or set a longer AllowCheckpointAgeUpTo to report results that old as current"
 	}
 	return fmt.Sprintf("organization: checkpoint %s is stale: %s; it was left as it is: audit without it (delete it, or give "+
 		"another file) to read every account again%s", e.Path, why, or)

@@ -92,7 +92,7 @@ func TestCheckpointStaleIsNotReplayed(t *testing.T) {
 	assert.WithinDuration(t, time.Now(), se.Now, time.Minute)
 	assert.Contains(t, err.Error(), "is stale")
 	assert.Contains(t, err.Error(), lastMonth.Format(time.RFC3339))
-	assert.Contains(t, err.Error(), "CheckpointMaxAge 24h0m0s")
+	assert.Contains(t, err.Error(), "AllowCheckpointAgeUpTo 24h0m0s")
 	assert.Contains(t, err.Error(), "delete it")
 	assertNoKey(t, err)
 }
@@ -123,7 +123,7 @@ func TestCheckpointLastMonthsPassIsNotReplayed(t *testing.T) {
 	require.ErrorIs(t, err, organization.ErrCheckpointStale)
 }
 
-// TestCheckpointAgeLimits: a result exactly CheckpointMaxAge old, or dated
+// TestCheckpointAgeLimits: a result exactly AllowCheckpointAgeUpTo old, or dated
 // exactly MaxCheckpointClockSkew after the run's clock, is resumed; a
 // millisecond more either way and the whole checkpoint is refused before
 // any request, naming that line, even when the other results are fresh.
@@ -165,29 +165,29 @@ func TestCheckpointAgeLimits(t *testing.T) {
 	max := organization.DefaultCheckpointMaxAge
 	skew := organization.MaxCheckpointClockSkew
 
-	t.Run("exactly CheckpointMaxAge old", func(t *testing.T) { resumed(t, write(t, now.Add(-max)), organization.Options{}) })
+	t.Run("exactly AllowCheckpointAgeUpTo old", func(t *testing.T) { resumed(t, write(t, now.Add(-max)), organization.Options{}) })
 	t.Run("older", func(t *testing.T) {
 		se := stale(t, write(t, now.Add(-max-ms)), organization.Options{}, 7)
-		assert.Contains(t, se.Error(), "24h0m0.001s before this run, more than CheckpointMaxAge 24h0m0s")
+		assert.Contains(t, se.Error(), "24h0m0.001s before this run, more than AllowCheckpointAgeUpTo 24h0m0s")
 	})
 	t.Run("exactly the clock skew ahead", func(t *testing.T) { resumed(t, write(t, now.Add(skew)), organization.Options{}) })
 	t.Run("further ahead", func(t *testing.T) {
 		se := stale(t, write(t, now.Add(skew+ms)), organization.Options{}, 7)
 		assert.Contains(t, se.Error(), "5m0.001s after this run's clock (more than 5m0s of clock skew)")
 		assert.Contains(t, se.Error(), "clock was ahead")
-		assert.NotContains(t, se.Error(), "longer CheckpointMaxAge", "a longer window does not help")
+		assert.NotContains(t, se.Error(), "longer AllowCheckpointAgeUpTo", "a longer window does not help")
 	})
 	t.Run("a year ahead, with the longest window", func(t *testing.T) {
-		stale(t, write(t, now.Add(365*24*time.Hour)), organization.Options{CheckpointMaxAge: 1 << 62}, 7)
+		stale(t, write(t, now.Add(365*24*time.Hour)), organization.Options{AllowCheckpointAgeUpTo: 1 << 62}, 7)
 	})
 	t.Run("a shorter window", func(t *testing.T) {
 		cp := write(t, now.Add(-time.Hour))
-		resumed(t, cp, organization.Options{CheckpointMaxAge: time.Hour})
-		stale(t, cp, organization.Options{CheckpointMaxAge: time.Hour - ms}, 2)
+		resumed(t, cp, organization.Options{AllowCheckpointAgeUpTo: time.Hour})
+		stale(t, cp, organization.Options{AllowCheckpointAgeUpTo: time.Hour - ms}, 2)
 	})
 }
 
-// TestCheckpointMaxAgeOptIn: a longer CheckpointMaxAge is the explicit way
+// TestCheckpointMaxAgeOptIn: a longer AllowCheckpointAgeUpTo is the explicit way
 // to resume older results; negative is refused before any request.
 func TestCheckpointMaxAgeOptIn(t *testing.T) {
 	f := newFixture(t, 0)
@@ -197,10 +197,10 @@ func TestCheckpointMaxAgeOptIn(t *testing.T) {
 	require.NoError(t, err)
 	err = refused(t, f, cp, &organization.Options{Role: role, CheckpointKey: testKey})
 	require.ErrorIs(t, err, organization.ErrCheckpointStale)
-	err = refused(t, f, cp, &organization.Options{Role: role, CheckpointKey: testKey, CheckpointMaxAge: 7*24*time.Hour - time.Minute})
+	err = refused(t, f, cp, &organization.Options{Role: role, CheckpointKey: testKey, AllowCheckpointAgeUpTo: 7*24*time.Hour - time.Minute})
 	require.ErrorIs(t, err, organization.ErrCheckpointStale)
 
-	got, sum, err := f.audit(t.Context(), &organization.Options{Role: role, Checkpoint: cp, CheckpointKey: testKey, CheckpointMaxAge: 8 * 24 * time.Hour})
+	got, sum, err := f.audit(t.Context(), &organization.Options{Role: role, Checkpoint: cp, CheckpointKey: testKey, AllowCheckpointAgeUpTo: 8 * 24 * time.Hour})
 	require.NoError(t, err)
 	assert.Equal(t, 6, sum.Resumed)
 	assert.Equal(t, lines(t, then), lines(t, got))
@@ -208,9 +208,9 @@ func TestCheckpointMaxAgeOptIn(t *testing.T) {
 		assert.True(t, r.Time.Equal(lastWeek), "a resumed result keeps the time it finished: %v", r.Time)
 	}
 
-	err = refused(t, f, cp, &organization.Options{Role: role, CheckpointKey: testKey, CheckpointMaxAge: -time.Second})
+	err = refused(t, f, cp, &organization.Options{Role: role, CheckpointKey: testKey, AllowCheckpointAgeUpTo: -time.Second})
 	require.ErrorIs(t, err, organization.ErrInvalidOptions)
-	assert.Contains(t, err.Error(), "CheckpointMaxAge")
+	assert.Contains(t, err.Error(), "AllowCheckpointAgeUpTo")
 }
 
 // TestCheckpointStaleAfterIntegrity: a checkpoint both stale and altered

@@ -27,7 +27,7 @@ import (
 //   - resume results that are all, byte for byte, ones a single one of the
 //     files holds for that same account (nothing forged, altered, moved
 //     between accounts or mixed between files is ever accepted), each
-//     finished within the default CheckpointMaxAge before resumeAt and
+//     finished within the default AllowCheckpointAgeUpTo before resumeAt and
 //     MaxCheckpointClockSkew after (nothing stale or dated further in the
 //     future is ever accepted),
 //     having cut at most a torn last line (no newline) off the file, and

@@ -34,7 +34,7 @@ const (
 	// that an attacker can read do not let them guess the key.
 	MinCheckpointKeyLen = 32
 	// DefaultCheckpointMaxAge is how old a checkpoint's results may be for
-	// a run to resume it (Options.CheckpointMaxAge): a checkpoint resumes
+	// a run to resume it (Options.AllowCheckpointAgeUpTo): a checkpoint resumes
 	// an interrupted run, the same day, and a day is as old as AWS
 	// Security Hub lets its own periodic checks of these controls get
 	// ("Periodic security checks run automatically within 12 or 24 hours

@@ -54,7 +54,7 @@
 // with the same options replays those results, in order, and audits only
 // the other accounts, so its output is the output of an uninterrupted run.
 // A checkpoint written with other options is refused ([ErrCheckpoint]),
-// and so is one with a result older than Options.CheckpointMaxAge, 24
+// and so is one with a result older than Options.AllowCheckpointAgeUpTo, 24
 // hours by default ([ErrCheckpointStale]). A checkpoint needs
 // Options.CheckpointKey (see "Checkpoint integrity").
 // Options.Shard ([ParseShard] "I/N") keeps the accounts whose id hashes to
@@ -97,7 +97,7 @@
 // (when its account finished, inside the bytes its MAC covers: who cannot
 // read the key cannot make a result look newer) is checked against the
 // run's clock (Options.Now) when the run starts: a checkpoint holding a
-// result that finished more than Options.CheckpointMaxAge before
+// result that finished more than Options.AllowCheckpointAgeUpTo before
 // (DefaultCheckpointMaxAge, 24 hours, when zero), or more than
 // MaxCheckpointClockSkew after (a writer's clock that was ahead, whose
 // results would take that much longer to go stale), is refused whole,
@@ -109,7 +109,7 @@
 // hear of; a run does not mix two audits' verdicts; and the accounts a
 // run would audit again tell whoever wrote the file nothing. Within the
 // window, what a checkpoint replays is the verdict of when it was written;
-// a longer Options.CheckpointMaxAge is the explicit choice to report
+// a longer Options.AllowCheckpointAgeUpTo is the explicit choice to report
 // older results as current, a shorter one is stricter. Delete the
 // checkpoint once its run completed, and keep the key where the
 // checkpoint's writers cannot read it: a key stored beside the
@@ -141,7 +141,7 @@
 //     checkpoint. Opt-out: Options.InsecureUnsignedCheckpoint.
 //   - A checkpoint is resumed only when none of its results is older than
 //     DefaultCheckpointMaxAge (24 hours) or dated in the future; a longer
-//     Options.CheckpointMaxAge is the explicit choice of older results.
+//     Options.AllowCheckpointAgeUpTo is the explicit choice of older results.
 //   - The run reads over TLS, or over plain HTTP from a loopback host only
 //     (127.0.0.0/8, ::1, localhost). When S3 built from cfg, or the
 //     *organizations.Client or *sts.Client given, would send its requests

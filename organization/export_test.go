@@ -32,7 +32,7 @@ func AuditFingerprint(o *Options) string { return o.fingerprint("audit") }
 
 // ResumeCheckpoint opens the checkpoint at path as a run whose options
 // have the fingerprint run and whose CheckpointKey is key would (without
-// InsecureUnsignedCheckpoint, with the default CheckpointMaxAge), started
+// InsecureUnsignedCheckpoint, with the default AllowCheckpointAgeUpTo), started
 // at now, and reads back every account's result as that run does before
 // emitting it: it returns, by account id, the bytes each read gave. It is
 // FuzzCheckpoint's way in, with no request per input.

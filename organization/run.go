@@ -64,7 +64,7 @@ var (
 	// and Options.InsecureUnsignedCheckpoint is not set.
 	ErrCheckpointUnsigned = errors.New("organization: checkpoint is not signed")
 	// ErrCheckpointStale means the checkpoint holds a result too old to
-	// be replayed as current (older than Options.CheckpointMaxAge) or
+	// be replayed as current (older than Options.AllowCheckpointAgeUpTo) or
 	// dated in the future of the run's clock (beyond
 	// MaxCheckpointClockSkew). See [*CheckpointStaleError].
 	ErrCheckpointStale = errors.New("organization: checkpoint is stale")
@@ -215,8 +215,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: shard %d/%d", ErrInvalidOptions, o.Shard.Index, o.Shard.Count)
 	case o.ThrottleBackoff < 0 || o.MaxThrottleBackoff < 0:
 		return fmt.Errorf("%w: backoffs must not be negative", ErrInvalidOptions)
-	case o.CheckpointMaxAge < 0:
-		return fmt.Errorf("%w: CheckpointMaxAge %v is negative: 0 means %v", ErrInvalidOptions, o.CheckpointMaxAge, DefaultCheckpointMaxAge)
+	case o.AllowCheckpointAgeUpTo < 0:
+		return fmt.Errorf("%w: AllowCheckpointAgeUpTo %v is negative: 0 means %v", ErrInvalidOptions, o.AllowCheckpointAgeUpTo, DefaultCheckpointMaxAge)
 	case len(o.CheckpointKey) > 0 && len(o.CheckpointKey) < MinCheckpointKeyLen:
 		return fmt.Errorf("%w: CheckpointKey is %d bytes: use %d random bytes or more (for example openssl rand -hex 32)",
 			ErrInvalidOptions, len(o.CheckpointKey), MinCheckpointKeyLen)
@@ -253,8 +253,8 @@ func (o Options) withDefaults() Options {
 	if o.MaxThrottleBackoff < o.ThrottleBackoff {
 		o.MaxThrottleBackoff = o.ThrottleBackoff
 	}
-	if o.CheckpointMaxAge == 0 {
-		o.CheckpointMaxAge = DefaultCheckpointMaxAge
+	if o.AllowCheckpointAgeUpTo == 0 {
+		o.AllowCheckpointAgeUpTo = DefaultCheckpointMaxAge
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -329,7 +329,7 @@ func (o *Options) fingerprint(work string) string {
 // the file (signed with Options.CheckpointKey, fsync'd) when it finishes;
 // a later run with the same options and key emits the recorded results,
 // each verified, without auditing those accounts again, when none is older
-// than Options.CheckpointMaxAge (24 hours by default).
+// than Options.AllowCheckpointAgeUpTo (24 hours by default).
 //
 // Errors: [ErrInvalidOptions] before any request; ErrCheckpoint before
 // any request (ErrCheckpointIntegrity for a checkpoint that does not
@@ -367,7 +367,7 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 	var cp *checkpoint
 	if o.Checkpoint != "" {
 		var err error
-		fresh := freshness{now: o.Now(), maxAge: o.CheckpointMaxAge}
+		fresh := freshness{now: o.Now(), maxAge: o.AllowCheckpointAgeUpTo}
 		if cp, err = openCheckpoint(o.Checkpoint, o.fingerprint(work.Name), o.CheckpointKey, o.InsecureUnsignedCheckpoint, fresh); err != nil {
 			return nil, err
 		}

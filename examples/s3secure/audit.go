@@ -24,7 +24,7 @@ func init() {
 		run:     runAudit,
 		flagFor: map[string]string{"AccountID": "-account-id", "Concurrency": "-concurrency", "TrustedKMSKeyAccounts": "-trusted-kms-key-accounts",
 			"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
-			"CheckpointMaxAge": "-checkpoint-max-age",
+			"AllowCheckpointAgeUpTo": "-checkpoint-max-age",
 			// The account controls' remediations name the library calls.
 			"securebucket.SetAccountPublicAccessBlock": "s3secure account-bpa -apply",
 			"securebucket.PlanDataEvents":              "s3secure data-events -trail NAME -apply"},

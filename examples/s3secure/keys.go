@@ -18,7 +18,7 @@ func init() {
 		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
 		flagFor: map[string]string{"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
-			"CheckpointMaxAge": "-checkpoint-max-age"},
+			"AllowCheckpointAgeUpTo": "-checkpoint-max-age"},
 	})
 }
 

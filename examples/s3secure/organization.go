@@ -101,7 +101,7 @@ func (f *orgFlags) options() (*organization.Options, error) {
 		return nil, err
 	}
 	o.CheckpointKey = key
-	if o.CheckpointMaxAge, err = parseAge(*f.maxAge); err != nil {
+	if o.AllowCheckpointAgeUpTo, err = parseAge(*f.maxAge); err != nil {
 		return nil, fmt.Errorf("-checkpoint-max-age: %w", err)
 	}
 	if *f.shard != "" {
@@ -295,7 +295,7 @@ func shortDuration(d time.Duration) string {
 
 // orgDone ends an -organization run: the summary, or how to resume (and
 // until when: the checkpoint's results are refused once older than
-// opts.CheckpointMaxAge).
+// opts.AllowCheckpointAgeUpTo).
 func (g *globals) orgDone(sum *organization.Summary, err error, opts *organization.Options, blocking bool) int {
 	if err != nil {
 		if errors.Is(err, context.Canceled) && sum != nil {
@@ -304,7 +304,7 @@ func (g *globals) orgDone(sum *organization.Summary, err error, opts *organizati
 				// The age is measured from each result's finishing, not
 				// from now: the first accounts may have finished hours ago.
 				msg += "; finished accounts are recorded in " + checkpoint + ": run the same command again to resume, within " +
-					shortDuration(opts.CheckpointMaxAge) + " of the first one's finishing (-checkpoint-max-age: a checkpoint holding an older result is refused)"
+					shortDuration(opts.AllowCheckpointAgeUpTo) + " of the first one's finishing (-checkpoint-max-age: a checkpoint holding an older result is refused)"
 			} else {
 				msg += "; give -checkpoint FILE to make a run resumable"
 			}
