@@ -541,7 +541,10 @@ func apMatches(got *s3control.GetAccessPointOutput, accountID, bucket, vpcID str
 // is accountID. A merged policy over 20 KB fails with
 // policy.ErrPolicyTooLarge before any write; a failed request is an
 // [*AccountError], and so is a write another writer kept undoing or the
-// endpoint did not keep (wrapping [ErrConflict]).
+// endpoint did not keep (wrapping [ErrConflict]). The statement names the
+// bucket in the partition of the client's Region (arn:aws-cn:s3:::bucket
+// for a client in cn-north-1); aws for a client that does not expose its
+// Options.
 func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
 	return apWriteDelegation(ctx, client, bucket, accountID)
 }
@@ -549,7 +552,7 @@ func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bu
 // apPlanDelegation reads the bucket policy and merges the delegation
 // statement into it, checking the size of the result.
 func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (*policy.MergeResult, error) {
-	want, err := apDelegation(bucket, accountID)
+	want, err := apDelegation(bucket, accountID, client)
 	if err != nil {
 		return nil, err
 	}
@@ -570,13 +573,23 @@ func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, 
 	return merged, nil
 }
 
-func apDelegation(bucket, accountID string) (policy.Statement, error) {
+// apDelegation is the delegation statement for bucket, its resources in
+// the partition of the client's Region (arn:aws-cn:s3:::bucket in China,
+// the bucket's only ARN there); aws for a client that does not expose its
+// Options.
+func apDelegation(bucket, accountID string, client any) (policy.Statement, error) {
 	if err := acctCheckID(accountID); err != nil {
 		return policy.Statement{}, err
 	}
 	want, err := policy.DelegateToAccessPoints(bucket, accountID)
 	if err != nil {
 		return policy.Statement{}, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+	}
+	if acctIsNil(client) {
+		return want, nil // the caller reports the missing client
+	}
+	if p, ok := partitionOf(clientRegion(client)); ok {
+		want = inPartition(p, want)
 	}
 	return want, nil
 }
@@ -624,7 +637,7 @@ func apMergeDelegation(cur string, want policy.Statement) (*policy.MergeResult, 
 // with the package's write discipline (see "Writes" in the package
 // documentation) and reports whether it wrote.
 func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
-	want, err := apDelegation(bucket, accountID)
+	want, err := apDelegation(bucket, accountID, client)
 	if err != nil {
 		return false, err
 	}

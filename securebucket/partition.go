@@ -50,7 +50,7 @@ func partitionOf(regions ...string) (string, bool) {
 
 // clientRegion returns the Region of a client that exposes its Options
 // (an *s3.Client does), "" for others.
-func clientRegion(c ReadAPI) string {
+func clientRegion(c any) string {
 	if o, ok := c.(interface{ Options() s3.Options }); ok {
 		return o.Options().Region
 	}

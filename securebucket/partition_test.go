@@ -166,3 +166,23 @@ func TestRegionNamesOfEveryPartition(t *testing.T) {
 		assert.ErrorIs(t, err, securebucket.ErrInvalidOptions, bad)
 	}
 }
+
+// DelegateToAccessPoints names the bucket in the partition of the
+// client's Region: arn:aws:s3:::data is no bucket in China, and S3 (as the
+// fake) refuses a policy whose resource is in another partition. It wrote
+// arn:aws: resources, so the write failed there.
+func TestDelegateToAccessPointsInThePartition(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Region: "cn-north-1"})
+	c := f.OwnerClient()
+	bucketIn(t, f, "data", s3fake.StateAWSDefault)
+	changed, err := securebucket.DelegateToAccessPoints(t.Context(), c, "data", s3fake.DefaultAccountID)
+	require.NoError(t, err)
+	assert.True(t, changed)
+	out, err := c.GetBucketPolicy(t.Context(), &s3.GetBucketPolicyInput{Bucket: aws.String("data")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(out.Policy), `arn:aws-cn:s3:::data/*`)
+	assert.NotContains(t, aws.ToString(out.Policy), `arn:aws:s3:::`)
+	again, err := securebucket.DelegateToAccessPoints(t.Context(), c, "data", s3fake.DefaultAccountID)
+	require.NoError(t, err)
+	assert.False(t, again, "its own statement is recognised")
+}

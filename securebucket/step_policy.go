@@ -43,8 +43,14 @@ func (h *hardener) requiredStatements() ([]policy.Statement, error) {
 // partitioned rewrites the "aws" ARN partition of s's resources for buckets
 // of other partitions (China, GovCloud, …).
 func (h *hardener) partitioned(s policy.Statement) policy.Statement {
-	p := h.partition
-	if p == "aws" {
+	return inPartition(h.partition, s)
+}
+
+// inPartition returns s with the "aws" ARN partition of its resources and
+// of the S3 ARNs in its conditions rewritten to p (policy's statements
+// name buckets in aws).
+func inPartition(p string, s policy.Statement) policy.Statement {
+	if p == "aws" || p == "" {
 		return s
 	}
 	s = s.Clone()
