@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
-	"github.com/s3secure/s3secure/policy"
 )
 
 // Defaults of the fake.
@@ -269,19 +268,10 @@ func (s *Server) AddAnalyzer(region, name string, typ types.Type) string {
 	return a.arn
 }
 
-// regionPartition is the ARN partition of region (arn:aws-cn: in
-// cn-north-1), aws for a name no partition claims.
-func regionPartition(region string) string {
-	if p, ok := policy.PartitionOfRegion(region); ok {
-		return p
-	}
-	return "aws"
-}
-
 func (s *Server) newAnalyzer(region, name string, typ types.Type) *analyzer {
 	kind := "analyzer"
 	a := &analyzer{
-		arn:     fmt.Sprintf("arn:%s:access-analyzer:%s:%s:%s/%s", regionPartition(region), region, s.opts.Account, kind, name),
+		arn:     fmt.Sprintf("arn:%s:access-analyzer:%s:%s:%s/%s", fakeutil.RegionPartition(region), region, s.opts.Account, kind, name),
 		name:    name,
 		region:  region,
 		typ:     typ,

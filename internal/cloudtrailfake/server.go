@@ -42,8 +42,6 @@ import (
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/testretry"
-
-	"github.com/s3secure/s3secure/policy"
 )
 
 // DefaultAccountID is the account in trail ARNs when Options.AccountID is empty.
@@ -212,16 +210,7 @@ func defaultSelectors() []EventSelector {
 }
 
 func (s *Server) arn(t *Trail) string {
-	return "arn:" + partitionOf(t.HomeRegion) + ":cloudtrail:" + t.HomeRegion + ":" + s.account + ":trail/" + t.Name
-}
-
-// partitionOf is the ARN partition of region (aws for a Region no
-// partition claims).
-func partitionOf(region string) string {
-	if p, ok := policy.PartitionOfRegion(region); ok {
-		return p
-	}
-	return "aws"
+	return "arn:" + fakeutil.RegionPartition(t.HomeRegion) + ":cloudtrail:" + t.HomeRegion + ":" + s.account + ":trail/" + t.Name
 }
 
 type apiError struct {
@@ -338,7 +327,7 @@ func (s *Server) find(nameOrARN string) (*Trail, *apiError) {
 	}
 	t := s.trails[name]
 	if t == nil {
-		return nil, errorf(http.StatusBadRequest, "TrailNotFoundException", "Unknown trail: arn:%s:cloudtrail:%s:%s:trail/%s for the user: %s", partitionOf(s.region), s.region, s.account, name, s.account)
+		return nil, errorf(http.StatusBadRequest, "TrailNotFoundException", "Unknown trail: arn:%s:cloudtrail:%s:%s:trail/%s for the user: %s", fakeutil.RegionPartition(s.region), s.region, s.account, name, s.account)
 	}
 	return t, nil
 }

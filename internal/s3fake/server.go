@@ -15,7 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/s3secure/s3secure/policy"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 )
 
 // Options configure a Server. The nil value means the defaults.
@@ -134,7 +134,7 @@ func New(opts *Options) (*Server, error) {
 	s := &Server{
 		accountID:  o.AccountID,
 		region:     o.Region,
-		partition:  regionPartition(o.Region),
+		partition:  fakeutil.RegionPartition(o.Region),
 		baseNow:    o.Now,
 		buckets:    map[string]*bucket{},
 		accountBPA: map[string]*PublicAccessBlock{},
@@ -170,15 +170,6 @@ func MustNew(opts *Options) *Server {
 
 // AccountID returns the owner account ID.
 func (s *Server) AccountID() string { return s.accountID }
-
-// regionPartition is the ARN partition of the server's Region, aws when
-// no partition claims it (a test's made-up name).
-func regionPartition(region string) string {
-	if p, ok := policy.PartitionOfRegion(region); ok {
-		return p
-	}
-	return "aws"
-}
 
 // Region returns the server's region.
 func (s *Server) Region() string { return s.region }
