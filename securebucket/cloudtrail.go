@@ -434,9 +434,6 @@ type DataEventsPlan struct {
 	// found not logged, and wantRead whether read events were asked for.
 	missing  []string
 	wantRead bool
-	// partition is the trail's (trailPartition), which the selectors name
-	// buckets in.
-	partition string
 }
 
 // NoChange reports whether the trail already records what was asked.
@@ -486,7 +483,8 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	if a := aws.ToString(sel.TrailARN); a != "" {
 		p.Trail = a
 	}
-	p.partition = trailPartition(p.Trail)
+	// The selectors name buckets in the trail's partition.
+	partition := trailPartition(p.Trail)
 	p.UsesAdvanced = len(sel.AdvancedEventSelectors) > 0
 
 	wantRead := !opts.AllowWriteOnly
@@ -497,7 +495,7 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	// Which targets are not yet covered?
 	var missing []string
 	for _, b := range targets {
-		c := SelectorsCoverageIn(p.partition, sel.EventSelectors, sel.AdvancedEventSelectors, b)
+		c := SelectorsCoverageIn(partition, sel.EventSelectors, sel.AdvancedEventSelectors, b)
 		if !c.Write || wantRead && !c.Read {
 			missing = append(missing, b)
 		}
@@ -519,23 +517,15 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	}
 	p.missing, p.wantRead = missing, wantRead
 	if p.UsesAdvanced {
-		p.NewAdvanced = ctMergeAdvanced(p.partition, sel.AdvancedEventSelectors, missing, wantRead)
+		p.NewAdvanced = ctMergeAdvanced(partition, sel.AdvancedEventSelectors, missing, wantRead)
 		return p, nil
 	}
-	basic, err := ctMergeBasic(p.partition, sel.EventSelectors, missing, wantRead)
+	basic, err := ctMergeBasic(partition, sel.EventSelectors, missing, wantRead)
 	if err != nil {
 		return nil, fmt.Errorf("%w (trail %s)", err, p.Trail)
 	}
 	p.NewBasic = basic
 	return p, nil
-}
-
-// partitionOrAWS is the plan's partition; aws for a plan made by hand.
-func (p *DataEventsPlan) partitionOrAWS() string {
-	if p.partition == "" {
-		return "aws"
-	}
-	return p.partition
 }
 
 func ctValues(partition string, buckets []string) []string {
@@ -742,7 +732,7 @@ func (p *DataEventsPlan) loggedBy(s ctSelectors) bool {
 		return ctSameBasic(s.basic, p.NewBasic) && ctSameAdvanced(s.advanced, p.NewAdvanced)
 	}
 	for _, b := range p.missing {
-		c := SelectorsCoverageIn(p.partitionOrAWS(), s.basic, s.advanced, b)
+		c := SelectorsCoverageIn(trailPartition(p.Trail), s.basic, s.advanced, b)
 		if !c.Write || p.wantRead && !c.Read {
 			return false
 		}
