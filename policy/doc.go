@@ -56,8 +56,9 @@
 // as IAM does.
 //
 // ARNs name a partition ("arn:aws-cn:s3:::bucket"): [PartitionOfRegion]
-// gives a Region's, [IsPartition] and [ARNPartition] check one, all from
-// AWS's partition data as aws-sdk-go-v2 ships it (generated into this
+// gives a Region's, [IsPartition] and [ARNPartition] check one, and
+// [DNSSuffix] gives the domain its endpoints end in, all from AWS's
+// partition data as aws-sdk-go-v2 ships it (generated into this
 // package), and none of them takes "aws" for a name it does not know.
 //
 // # The authorization chain

@@ -9,6 +9,7 @@ import (
 // generate, see catalog.go) from internal/gen/data/partitions.json.
 type partitionEntry struct {
 	ID          string
+	DNSSuffix   string
 	RegionRegex *regexp.Regexp
 	Regions     []string
 }
@@ -51,6 +52,21 @@ func IsPartition(p string) bool {
 		}
 	}
 	return false
+}
+
+// DNSSuffix returns the domain the Regional endpoints of partition p end
+// in ("amazonaws.com" for aws and aws-us-gov, "amazonaws.com.cn" for
+// aws-cn, "c2s.ic.gov" for aws-iso), and whether p is a partition
+// ([IsPartition]). It is the dnsSuffix of AWS's partition data
+// (partitions.json, as for [PartitionOfRegion]), from which aws-sdk-go-v2
+// builds endpoints such as S3's BUCKET.s3.REGION.SUFFIX.
+func DNSSuffix(p string) (string, bool) {
+	for _, e := range partitionTable {
+		if e.ID == p {
+			return e.DNSSuffix, true
+		}
+	}
+	return "", false
 }
 
 // ARNPartition returns the partition field of an ARN

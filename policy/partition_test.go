@@ -67,6 +67,31 @@ func TestIsPartition(t *testing.T) {
 	}
 }
 
+// TestDNSSuffix: each partition's DNS suffix is the one of AWS's partition
+// data (outputs.dnsSuffix), the domain its Regional endpoints end in; an
+// id that is no partition has none.
+func TestDNSSuffix(t *testing.T) {
+	for p, want := range map[string]string{
+		"aws":        "amazonaws.com",
+		"aws-cn":     "amazonaws.com.cn",
+		"aws-us-gov": "amazonaws.com",
+		"aws-iso":    "c2s.ic.gov",
+		"aws-iso-b":  "sc2s.sgov.gov",
+		"aws-iso-e":  "cloud.adc-e.uk",
+		"aws-iso-f":  "csp.hci.ic.gov",
+		"aws-eusc":   "amazonaws.eu",
+	} {
+		got, ok := policy.DNSSuffix(p)
+		assert.Truef(t, ok, "%s", p)
+		assert.Equalf(t, want, got, "%s", p)
+	}
+	for _, p := range []string{"", "AWS", "aws-cn ", "aws-moon", "*"} {
+		got, ok := policy.DNSSuffix(p)
+		assert.Falsef(t, ok, "%q", p)
+		assert.Emptyf(t, got, "%q", p)
+	}
+}
+
 func TestARNPartition(t *testing.T) {
 	tests := []struct {
 		arn, want string

@@ -7,12 +7,12 @@ import "regexp"
 // partitionTable holds the 8 AWS partitions of aws-sdk-go-v2's
 // partitions.json (version 1.1), in its order.
 var partitionTable = []partitionEntry{
-	{ID: "aws", RegionRegex: regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`), Regions: []string{"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "aws-global", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "me-west-1", "mx-central-1", "sa-east-1", "sa-west-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2"}},
-	{ID: "aws-cn", RegionRegex: regexp.MustCompile(`^cn\-\w+\-\d+$`), Regions: []string{"aws-cn-global", "cn-north-1", "cn-northwest-1"}},
-	{ID: "aws-eusc", RegionRegex: regexp.MustCompile(`^eusc\-(de)\-\w+\-\d+$`), Regions: []string{"eusc-de-east-1"}},
-	{ID: "aws-iso", RegionRegex: regexp.MustCompile(`^us\-iso\-\w+\-\d+$`), Regions: []string{"aws-iso-global", "us-iso-east-1", "us-iso-west-1"}},
-	{ID: "aws-iso-b", RegionRegex: regexp.MustCompile(`^us\-isob\-\w+\-\d+$`), Regions: []string{"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"}},
-	{ID: "aws-iso-e", RegionRegex: regexp.MustCompile(`^eu\-isoe\-\w+\-\d+$`), Regions: []string{"aws-iso-e-global", "eu-isoe-west-1"}},
-	{ID: "aws-iso-f", RegionRegex: regexp.MustCompile(`^us\-isof\-\w+\-\d+$`), Regions: []string{"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"}},
-	{ID: "aws-us-gov", RegionRegex: regexp.MustCompile(`^us\-gov\-\w+\-\d+$`), Regions: []string{"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"}},
+	{ID: "aws", DNSSuffix: "amazonaws.com", RegionRegex: regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`), Regions: []string{"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "aws-global", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "me-west-1", "mx-central-1", "sa-east-1", "sa-west-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2"}},
+	{ID: "aws-cn", DNSSuffix: "amazonaws.com.cn", RegionRegex: regexp.MustCompile(`^cn\-\w+\-\d+$`), Regions: []string{"aws-cn-global", "cn-north-1", "cn-northwest-1"}},
+	{ID: "aws-eusc", DNSSuffix: "amazonaws.eu", RegionRegex: regexp.MustCompile(`^eusc\-(de)\-\w+\-\d+$`), Regions: []string{"eusc-de-east-1"}},
+	{ID: "aws-iso", DNSSuffix: "c2s.ic.gov", RegionRegex: regexp.MustCompile(`^us\-iso\-\w+\-\d+$`), Regions: []string{"aws-iso-global", "us-iso-east-1", "us-iso-west-1"}},
+	{ID: "aws-iso-b", DNSSuffix: "sc2s.sgov.gov", RegionRegex: regexp.MustCompile(`^us\-isob\-\w+\-\d+$`), Regions: []string{"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"}},
+	{ID: "aws-iso-e", DNSSuffix: "cloud.adc-e.uk", RegionRegex: regexp.MustCompile(`^eu\-isoe\-\w+\-\d+$`), Regions: []string{"aws-iso-e-global", "eu-isoe-west-1"}},
+	{ID: "aws-iso-f", DNSSuffix: "csp.hci.ic.gov", RegionRegex: regexp.MustCompile(`^us\-isof\-\w+\-\d+$`), Regions: []string{"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"}},
+	{ID: "aws-us-gov", DNSSuffix: "amazonaws.com", RegionRegex: regexp.MustCompile(`^us\-gov\-\w+\-\d+$`), Regions: []string{"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"}},
 }

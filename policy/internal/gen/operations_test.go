@@ -16,15 +16,22 @@ import (
 // operations supplement changed by edit.
 func dataWithSupplement(t *testing.T, edit func(string) string) string {
 	t.Helper()
+	return dataWithFile(t, "operations-supplement.tsv", edit)
+}
+
+// dataWithFile copies ./data to a temporary directory with the file name
+// changed by edit.
+func dataWithFile(t *testing.T, name string, edit func(string) string) string {
+	t.Helper()
 	dir := t.TempDir()
 	entries, err := os.ReadDir("data")
 	require.NoError(t, err)
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join("data", e.Name()))
 		require.NoError(t, err)
-		if e.Name() == "operations-supplement.tsv" {
+		if e.Name() == name {
 			changed := edit(string(b))
-			require.NotEqual(t, string(b), changed, "the edit changes the supplement")
+			require.NotEqual(t, string(b), changed, "the edit changes %s", name)
 			b = []byte(changed)
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644))

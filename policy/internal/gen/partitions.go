@@ -24,6 +24,10 @@ const partitionsData = "partitions.json"
 // module, for the test that compares the copy with the module's.
 const SDKPartitionsPath = "internal/endpoints/awsrulesfn/partitions.json"
 
+// dnsSuffixRe is a lower-case domain name of two labels or more, the shape
+// of every dnsSuffix in the data ("amazonaws.com", "c2s.ic.gov").
+var dnsSuffixRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
+
 type partitionsJSON struct {
 	Version    string `json:"version"`
 	Partitions []struct {
@@ -31,12 +35,14 @@ type partitionsJSON struct {
 		RegionRegex string                     `json:"regionRegex"`
 		Regions     map[string]json.RawMessage `json:"regions"`
 		Outputs     struct {
-			Name string `json:"name"`
+			Name      string `json:"name"`
+			DNSSuffix string `json:"dnsSuffix"`
 		} `json:"outputs"`
 	} `json:"partitions"`
 }
 
 // generatePartitions writes the partition table: each partition's id, its
+// DNS suffix (outputs.dnsSuffix: "amazonaws.com.cn" for aws-cn), its
 // regionRegex and its known Regions, in the data's order (the order the
 // SDK tries the regular expressions in).
 func generatePartitions(dataDir string) ([]byte, error) {
@@ -61,6 +67,9 @@ func generatePartitions(dataDir string) ([]byte, error) {
 			return nil, fmt.Errorf("gen: %s: duplicate partition %s", partitionsData, p.ID)
 		}
 		owner[p.ID] = ""
+		if !dnsSuffixRe.MatchString(p.Outputs.DNSSuffix) {
+			return nil, fmt.Errorf("gen: %s: partition %s: dnsSuffix %q is not a domain name", partitionsData, p.ID, p.Outputs.DNSSuffix)
+		}
 		re, err := regexp.Compile(p.RegionRegex)
 		if err != nil {
 			return nil, fmt.Errorf("gen: %s: partition %s: regionRegex: %w", partitionsData, p.ID, err)
@@ -78,7 +87,7 @@ func generatePartitions(dataDir string) ([]byte, error) {
 		if strings.Contains(re.String(), "`") {
 			lit = strconv.Quote(re.String())
 		}
-		fmt.Fprintf(&b, "{ID: %q, RegionRegex: regexp.MustCompile(%s), Regions: %s},\n", p.ID, lit, strSlice(regions))
+		fmt.Fprintf(&b, "{ID: %q, DNSSuffix: %q, RegionRegex: regexp.MustCompile(%s), Regions: %s},\n", p.ID, p.Outputs.DNSSuffix, lit, strSlice(regions))
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
