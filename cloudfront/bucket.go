@@ -32,14 +32,49 @@ func checkBucket(bucket string) error {
 }
 
 // RESTEndpoint returns the regional S3 REST endpoint of a bucket, the
-// domain name a CloudFront S3 origin must use: "BUCKET.s3.REGION.amazonaws.com".
+// domain name a CloudFront S3 origin must use: "BUCKET.s3.REGION.SUFFIX",
+// where SUFFIX is the DNS suffix of the Region's partition
+// ([policy.DNSSuffix]): "BUCKET.s3.eu-west-1.amazonaws.com",
+// "BUCKET.s3.cn-north-1.amazonaws.com.cn" in China. A Region no partition
+// claims is taken in aws (amazonaws.com), as aws-sdk-go-v2 resolves it.
 // Never the website endpoint (s3-website), which cannot use OAC or OAI.
+//
+// The CloudFront developer guide, "Use a standard Amazon S3 bucket": "we
+// recommend that you use the following format:
+// bucket-name.s3.region.amazonaws.com"
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistS3AndCustomOrigins.html);
+// CloudFront in the China Regions is operated separately
+// (https://docs.amazonaws.cn/en_us/aws/latest/userguide/cloudfront.html)
+// and reads buckets there, whose endpoints end in amazonaws.com.cn.
 func RESTEndpoint(bucket, region string) string {
-	return bucket + ".s3." + region + ".amazonaws.com"
+	return bucket + ".s3." + region + "." + dnsSuffix(region)
+}
+
+// dnsSuffix returns the DNS suffix of the partition of region (aws for a
+// Region no partition claims: partitionOf).
+func dnsSuffix(region string) string {
+	s, _ := policy.DNSSuffix(partitionOf("", region))
+	return s
+}
+
+// regionDomain reports whether rest is "REGION.SUFFIX" for a Region name
+// and the DNS suffix of its partition ("cn-north-1.amazonaws.com.cn";
+// never "cn-north-1.amazonaws.com", which no endpoint has).
+func regionDomain(rest string) bool {
+	r, suffix, ok := strings.Cut(rest, ".")
+	if !ok {
+		return false
+	}
+	if _, claimed := policy.PartitionOfRegion(r); !claimed && !regionRe.MatchString(r) {
+		return false
+	}
+	return suffix == dnsSuffix(r)
 }
 
 // isBucketDomain reports whether an origin domain is one of the bucket's S3
-// REST endpoints (regional, legacy global, or legacy dash-region form).
+// REST endpoints: regional ("BUCKET.s3.REGION.SUFFIX", in the Region's
+// partition), legacy dash-region ("BUCKET.s3-REGION.SUFFIX"), or legacy
+// global ("BUCKET.s3.amazonaws.com").
 func isBucketDomain(domain, bucket string) bool {
 	d := strings.ToLower(strings.TrimSuffix(domain, "."))
 	rest, ok := strings.CutPrefix(d, bucket+".")
@@ -50,28 +85,25 @@ func isBucketDomain(domain, bucket string) bool {
 		return true
 	}
 	if r, ok := strings.CutPrefix(rest, "s3."); ok {
-		r, ok = strings.CutSuffix(r, ".amazonaws.com")
-		return ok && regionRe.MatchString(r)
+		return regionDomain(r)
 	}
 	if r, ok := strings.CutPrefix(rest, "s3-"); ok {
-		r, ok = strings.CutSuffix(r, ".amazonaws.com")
-		return ok && regionRe.MatchString(r)
+		return regionDomain(r)
 	}
 	return false
 }
 
 // isWebsiteDomain reports whether an origin domain is one of the bucket's
-// S3 website endpoints ("BUCKET.s3-website-REGION.amazonaws.com" or
-// "BUCKET.s3-website.REGION.amazonaws.com"), which are plain-HTTP custom
-// origins that cannot use OAC or OAI.
+// S3 website endpoints ("BUCKET.s3-website-REGION.SUFFIX" or
+// "BUCKET.s3-website.REGION.SUFFIX", in the Region's partition), which are
+// plain-HTTP custom origins that cannot use OAC or OAI.
 func isWebsiteDomain(domain, bucket string) bool {
 	d := strings.ToLower(strings.TrimSuffix(domain, "."))
 	rest, ok := strings.CutPrefix(d, bucket+".s3-website")
 	if !ok || rest == "" || (rest[0] != '-' && rest[0] != '.') {
 		return false
 	}
-	r, ok := strings.CutSuffix(rest[1:], ".amazonaws.com")
-	return ok && regionRe.MatchString(r)
+	return regionDomain(rest[1:])
 }
 
 func apiCode(err error) string {

@@ -114,7 +114,10 @@
 //     IgnorePublicAcls off names each public grant of the bucket's ACL:
 //     [BucketACLReader]). It never changes them;
 //   - the origin is the bucket's regional REST endpoint
-//     ("BUCKET.s3.REGION.amazonaws.com", us-east-1 included), never the
+//     ("BUCKET.s3.REGION.amazonaws.com", us-east-1 included, the format the
+//     CloudFront developer guide recommends; in another partition its DNS
+//     suffix, "BUCKET.s3.cn-north-1.amazonaws.com.cn" in China, where
+//     CloudFront is operated separately: [RESTEndpoint]), never the
 //     website endpoint (an existing website-endpoint origin is refused with
 //     [ErrWebsiteEndpoint]), with
 //     an OAC of origin type s3 that signs every request with SigV4

@@ -42,7 +42,8 @@ var (
 	ErrOACMisconfigured = errors.New("cloudfront: origin access control exists with an insecure configuration")
 	// ErrWebsiteEndpoint means the distribution's origin for the bucket is
 	// the S3 website endpoint ("BUCKET.s3-website-REGION.amazonaws.com" or
-	// "BUCKET.s3-website.REGION.amazonaws.com"), a plain-HTTP custom origin
+	// "BUCKET.s3-website.REGION.amazonaws.com", amazonaws.com.cn in China),
+	// a plain-HTTP custom origin
 	// that works only for a public bucket and cannot use origin access
 	// control. Replace the origin with the REST endpoint ([RESTEndpoint]) by
 	// hand: the wiring does not switch it, since website features (index

@@ -1,9 +1,14 @@
 package cloudfront_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,4 +66,139 @@ func TestServeBucketOutsideAWSPartition(t *testing.T) {
 	require.ErrorIs(t, err, cloudfront.ErrUnscopedCloudFrontAccess)
 	assert.Contains(t, err.Error(), `"Legacy"`)
 	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "refused before any write")
+}
+
+// sdkBucketHost is the host aws-sdk-go-v2's S3 endpoint rules give a
+// virtual-hosted request for bucket in region: the bucket's REST endpoint,
+// which an S3 origin names.
+func sdkBucketHost(t *testing.T, bucket, region string) string {
+	t.Helper()
+	ep, err := s3.NewDefaultEndpointResolverV2().ResolveEndpoint(t.Context(), s3.EndpointParameters{Bucket: aws.String(bucket), Region: aws.String(region)})
+	require.NoError(t, err, region)
+	return ep.URI.Host
+}
+
+// partitionRegions is one Region of each partition, and one no partition
+// claims (which the SDK, and so RESTEndpoint, resolve in aws).
+var partitionRegions = []struct{ partition, region string }{
+	{"aws", "us-east-1"},
+	{"aws", "eu-west-1"},
+	{"aws-cn", "cn-north-1"},
+	{"aws-cn", "cn-northwest-1"},
+	{"aws-us-gov", "us-gov-west-1"},
+	{"aws-iso", "us-iso-east-1"},
+	{"aws-iso-b", "us-isob-east-1"},
+	{"aws-iso-e", "eu-isoe-west-1"},
+	{"aws-iso-f", "us-isof-south-1"},
+	{"aws-eusc", "eusc-de-east-1"},
+	{"aws", "xx-east-1"},
+}
+
+// TestRESTEndpointInEveryPartition: the origin domain is the bucket's REST
+// endpoint in its Region's partition, BUCKET.s3.REGION.SUFFIX with the
+// partition's DNS suffix (BUCKET.s3.cn-north-1.amazonaws.com.cn in
+// China), the host aws-sdk-go-v2's S3 endpoint rules give the bucket. It
+// ended in .amazonaws.com whatever the Region: a name no bucket in China
+// or the ISO partitions answers to.
+func TestRESTEndpointInEveryPartition(t *testing.T) {
+	for _, tt := range partitionRegions {
+		t.Run(tt.region, func(t *testing.T) {
+			got := cloudfront.RESTEndpoint(testBucket, tt.region)
+			assert.Equal(t, sdkBucketHost(t, testBucket, tt.region), got)
+			suffix, ok := policy.DNSSuffix(tt.partition)
+			require.True(t, ok)
+			assert.Equal(t, testBucket+".s3."+tt.region+"."+suffix, got)
+		})
+	}
+	assert.Equal(t, testBucket+".s3.cn-north-1.amazonaws.com.cn", cloudfront.RESTEndpoint(testBucket, "cn-north-1"))
+}
+
+// TestServeBucketOriginInThePartition: in China, GovCloud and the ISO
+// partitions, the distribution ServeBucket creates reads the bucket from
+// its REST endpoint there (the host the SDK's S3 endpoint rules give it),
+// says so in its action, and a second run finds it by that origin and
+// changes nothing. It named BUCKET.s3.cn-north-1.amazonaws.com, which
+// does not exist.
+func TestServeBucketOriginInThePartition(t *testing.T) {
+	for _, tt := range partitionRegions[1:10] {
+		t.Run(tt.region, func(t *testing.T) {
+			e := newEnvIn(t, tt.partition, tt.region)
+			want := sdkBucketHost(t, testBucket, tt.region)
+			res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+			require.NoError(t, err)
+			got, err := e.cfc.GetDistributionConfig(t.Context(), &cfsdk.GetDistributionConfigInput{Id: aws.String(res.DistributionID)})
+			require.NoError(t, err)
+			require.Len(t, got.DistributionConfig.Origins.Items, 1)
+			assert.Equal(t, want, aws.ToString(got.DistributionConfig.Origins.Items[0].DomainName))
+			var detail string
+			for _, a := range res.Actions {
+				if a.Step == cloudfront.StepCreateDistribution {
+					detail = a.Detail
+				}
+			}
+			assert.Contains(t, detail, "origin "+want+" via OAC")
+
+			e.cf.Deploy(res.DistributionID)
+			e.resetCounts()
+			again, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+			require.NoError(t, err)
+			assert.Equal(t, res.DistributionID, again.DistributionID, "found by its origin")
+			assert.False(t, again.Changed(), "%v", again.Actions)
+		})
+	}
+}
+
+// TestServeBucketFindsChinaOrigins: a distribution made by hand in China
+// whose S3 origin is the bucket's REST endpoint there
+// (BUCKET.s3.cn-north-1.amazonaws.com.cn) is the bucket's distribution:
+// ServeBucket secures it, found by its origin or named by DistributionID,
+// instead of creating a second one beside it or answering
+// ErrOriginNotFound; one whose origin is the bucket's website endpoint
+// there is refused with ErrWebsiteEndpoint. Only .amazonaws.com origins
+// were recognised, and a China bucket has none.
+func TestServeBucketFindsChinaOrigins(t *testing.T) {
+	domain := testBucket + ".s3.cn-north-1.amazonaws.com.cn"
+	for _, named := range []bool{false, true} {
+		t.Run(fmt.Sprintf("named %v", named), func(t *testing.T) {
+			e := newEnvIn(t, "aws-cn", "cn-north-1")
+			cfg := legacyConfig("by-hand", "")
+			cfg.Origins.Items[0].DomainName = aws.String(domain)
+			out, err := e.cfc.CreateDistribution(t.Context(), &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+			require.NoError(t, err)
+			id := aws.ToString(out.Distribution.Id)
+			e.cf.Deploy(id)
+			e.resetCounts()
+			var o *cloudfront.Options
+			if named {
+				o = &cloudfront.Options{DistributionID: id}
+			}
+			res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, o)
+			require.NoError(t, err)
+			assert.Equal(t, id, res.DistributionID)
+			assert.Equal(t, 0, e.cf.Count("CreateDistribution")+e.cf.Count("CreateDistributionWithTags"), "no second distribution")
+			got, err := e.cfc.GetDistributionConfig(t.Context(), &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+			require.NoError(t, err)
+			assert.Equal(t, res.OriginAccessControlID, aws.ToString(got.DistributionConfig.Origins.Items[0].OriginAccessControlId))
+			assert.Equal(t, testBucket+".s3.cn-north-1.amazonaws.com.cn", aws.ToString(got.DistributionConfig.Origins.Items[0].DomainName))
+		})
+	}
+	for _, domain := range []string{testBucket + ".s3-website.cn-north-1.amazonaws.com.cn", testBucket + ".s3-website.cn-northwest-1.amazonaws.com.cn"} {
+		t.Run(domain, func(t *testing.T) {
+			e := newEnvIn(t, "aws-cn", "cn-north-1")
+			cfg := legacyConfig("website", "")
+			cfg.Origins.Items[0] = types.Origin{
+				Id: aws.String("bucket"), DomainName: aws.String(domain),
+				CustomOriginConfig: &types.CustomOriginConfig{HTTPPort: aws.Int32(80), HTTPSPort: aws.Int32(443), OriginProtocolPolicy: types.OriginProtocolPolicyHttpOnly},
+			}
+			out, err := e.cfc.CreateDistribution(t.Context(), &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+			require.NoError(t, err)
+			e.resetCounts()
+			_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+			require.ErrorIs(t, err, cloudfront.ErrWebsiteEndpoint)
+			assert.Contains(t, err.Error(), testBucket+".s3.cn-north-1.amazonaws.com.cn", "points at the REST endpoint in China")
+			_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: aws.ToString(out.Distribution.Id)})
+			require.ErrorIs(t, err, cloudfront.ErrWebsiteEndpoint)
+			assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
+		})
+	}
 }
