@@ -52,7 +52,9 @@
 // whose requests would go over plain HTTP to a host that is not loopback
 // (127.0.0.0/8, ::1, localhost, where the in-memory fakes and moto run),
 // with an error matching ErrPlainHTTPEndpoint of their package (one
-// shared value); AllowInsecureTransport of their options allows it.
+// shared value); AllowInsecureTransport of their options allows it. They
+// fail closed: a client that does not let them see its endpoint (a wrapper
+// that drops the per-call options, a test double) is refused the same way.
 //
 // # Errors
 //

@@ -149,8 +149,11 @@
 //     ([ErrPlainHTTPEndpoint]): nothing authenticates the answers, so
 //     anyone on the network path could forge "nothing public" or a passing
 //     gate. The endpoint judged is the one the SDK resolves (BaseEndpoint,
-//     AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, a custom resolver).
-//     Opt-out: AllowInsecureTransport of the call's options. [GetFinding]
+//     AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, a custom resolver);
+//     a client that does not let the call see it (a wrapper that drops
+//     the per-call options, a test double) is refused the same way, with
+//     an empty Endpoint: the call fails closed. Opt-out:
+//     AllowInsecureTransport of the call's options. [GetFinding]
 //     and [EnsureAnalyzer] have no options and do not check.
 //
 // # Errors

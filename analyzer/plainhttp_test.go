@@ -1,6 +1,8 @@
 package analyzer_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -104,4 +106,38 @@ func TestLoopbackPlainHTTP(t *testing.T) {
 	_, iamc := iamfake.Start(t)
 	_, err = analyzer.KeyHygiene(t.Context(), iamc, nil)
 	require.NoError(t, err)
+}
+
+// dropsOptions is a caller's wrapper that does not pass the per-call
+// options on to the SDK client it wraps.
+type dropsOptions struct{ *accessanalyzer.Client }
+
+func (d dropsOptions) ListAnalyzers(ctx context.Context, in *accessanalyzer.ListAnalyzersInput, _ ...func(*accessanalyzer.Options)) (*accessanalyzer.ListAnalyzersOutput, error) {
+	return d.Client.ListAnalyzers(ctx, in)
+}
+
+// TestFailClosedForHiddenEndpoint: a client that does not let the call
+// see its endpoint (a wrapper that drops the per-call options, around a
+// client that sends over plain HTTP to a remote host) is refused with a
+// *RemotePlainHTTPError whose Endpoint is ""; AllowInsecureTransport lets
+// it run.
+func TestFailClosedForHiddenEndpoint(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	hidden := dropsOptions{accessanalyzer.NewFromConfig(cfg)}
+	a := &analyzer.Analyzer{Name: "main", ARN: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/main"}
+	err := func(allow bool) error {
+		_, err := analyzer.ListFindings(t.Context(), hidden, a, &analyzer.ListOptions{AllowInsecureTransport: allow})
+		return err
+	}
+	refused := err(false)
+	require.ErrorIs(t, refused, analyzer.ErrPlainHTTPEndpoint)
+	var pe *analyzer.RemotePlainHTTPError
+	require.ErrorAs(t, refused, &pe)
+	assert.Equal(t, "analyzer.ListFindings", pe.Call)
+	assert.Empty(t, pe.Endpoint)
+	assert.Contains(t, refused.Error(), "ListOptions.AllowInsecureTransport")
+
+	before := sender.Sent()
+	assert.NotErrorIs(t, err(true), analyzer.ErrPlainHTTPEndpoint)
+	assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
 }

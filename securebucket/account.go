@@ -664,7 +664,11 @@ type AccountAuditOptions struct {
 	// SigV4 signs the requests, but nothing authenticates the answers, so
 	// anyone on the network path (a proxy, a container network, a mistyped
 	// AWS_ENDPOINT_URL) can rewrite them into a PASS and read the
-	// policies. Set it only for a test server on a network you trust.
+	// policies. A client that does not let the call see its endpoint (a
+	// wrapper that drops the per-call options, a test double) is refused
+	// the same way, with an empty Endpoint; this allows it too. Set it
+	// only for a test server on a network you trust, or a client you know
+	// uses TLS.
 	AllowInsecureTransport bool
 }
 

@@ -134,8 +134,11 @@
 //     network path could forge a PASS. The endpoint judged is the one the
 //     SDK resolves (BaseEndpoint, AWS_ENDPOINT_URL and
 //     AWS_ENDPOINT_URL_<SERVICE>, a custom resolver, DisableHTTPS) for
-//     a *Client, or a wrapper that passes the per-call options on.
-//     Opt-out: AllowInsecureTransport of the audit's options.
+//     a *Client, or a wrapper that passes the per-call options on; a
+//     client that does not let the audit see it (a wrapper that drops
+//     the per-call options, a test double) is refused the same way, with
+//     an empty Endpoint: the audit fails closed. Opt-out:
+//     AllowInsecureTransport of the audit's options.
 //
 // Optional settings, only when asked for: server access logging
 // ([Options].Logging: a same-Region target without a default Object Lock

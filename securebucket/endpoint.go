@@ -32,13 +32,17 @@ import (
 // host that is not loopback (127.0.0.0/8, ::1, localhost): nothing
 // authenticates a response over plain HTTP (SigV4 signs the request
 // only), so anyone on the network path could rewrite the answers into a
-// PASS, and read the policies.
+// PASS, and read the policies. A client that does not let the audit see
+// its endpoint (a wrapper that drops the per-call options, a test double)
+// is refused the same way, with an empty Endpoint: the check fails
+// closed.
 var ErrPlainHTTPEndpoint = plainhttp.ErrEndpoint
 
 // RemotePlainHTTPError reports a verdict-producing call refused because its
 // client would send its requests over plain HTTP to a host that is not
 // loopback. Call names the call ("securebucket.Audit"), Endpoint the
-// scheme and host, Option the field that allows it
+// scheme and host ("" when the client did not let the call see it), Option
+// the field that allows it
 // ("AuditOptions.AllowInsecureTransport"). It matches
 // [ErrPlainHTTPEndpoint] with errors.Is. The other packages of s3secure
 // export the same type under the same name.

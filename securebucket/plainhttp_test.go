@@ -1,6 +1,8 @@
 package securebucket_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -102,4 +104,56 @@ func TestAuditLoopbackPlainHTTP(t *testing.T) {
 	fleet, err := securebucket.AuditAll(t.Context(), f.OwnerClient(), nil)
 	require.NoError(t, err)
 	assert.Len(t, fleet.Buckets, 1)
+}
+
+// dropsOptions is a caller's wrapper that does not pass the per-call
+// options on to the SDK client it wraps.
+type dropsOptions struct{ *s3.Client }
+
+func (d dropsOptions) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, _ ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	return d.Client.GetBucketPolicy(ctx, in)
+}
+
+func (d dropsOptions) ListBuckets(ctx context.Context, in *s3.ListBucketsInput, _ ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
+	return d.Client.ListBuckets(ctx, in)
+}
+
+// TestAuditsFailClosedForHiddenEndpoint: a client that does not let the
+// audit see its endpoint (here a wrapper that drops the per-call options,
+// around a client that sends over plain HTTP to a remote host) is
+// refused with a *RemotePlainHTTPError whose Endpoint is "": whether its
+// answers can be trusted cannot be known. AllowInsecureTransport lets it
+// run.
+func TestAuditsFailClosedForHiddenEndpoint(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	hidden := dropsOptions{s3.NewFromConfig(cfg)}
+	for _, tc := range []struct {
+		call string
+		run  func(allow bool) error
+	}{
+		{"Audit", func(allow bool) error {
+			_, err := securebucket.Audit(t.Context(), hidden, "bkt", &securebucket.AuditOptions{AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+		{"AuditAll", func(allow bool) error {
+			_, err := securebucket.AuditAll(t.Context(), hidden, &securebucket.AuditOptions{AllowInsecureTransport: allow, Retry: fastRetry})
+			return err
+		}},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			err := tc.run(false)
+			require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			var pe *securebucket.RemotePlainHTTPError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "securebucket."+tc.call, pe.Call)
+			assert.Empty(t, pe.Endpoint)
+			assert.Contains(t, err.Error(), "cannot tell where the client sends its requests")
+			assert.Contains(t, err.Error(), "AuditOptions.AllowInsecureTransport")
+
+			before := sender.Sent()
+			err = tc.run(true)
+			assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+		})
+	}
 }

@@ -372,8 +372,10 @@ func TestAdversarialS3LocationPagesAndFailures(t *testing.T) {
 	run := func(api *pagedS3) (*usage.Report, error) {
 		src, err := usage.S3Location(api, "s3://log-bucket/logs/")
 		require.NoError(t, err)
+		// pagedS3 is not an SDK client, so its endpoint cannot be known:
+		// Suggest refuses it unless AllowInsecureTransport.
 		return usage.Suggest(t.Context(), "data-bucket", usage.Input{BucketOwner: owner, ServerAccessLogs: []usage.Source{src}},
-			&usage.Options{Now: now, MaxResources: 100})
+			&usage.Options{Now: now, MaxResources: 100, AllowInsecureTransport: true})
 	}
 	rep, err := run(&pagedS3{keys: keys})
 	require.NoError(t, err)

@@ -68,8 +68,11 @@
 //     would send its requests over plain HTTP to any other host (an
 //     [S3Location]'s, Input.Policy, Input.IAM) is refused before any
 //     request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]):
-//     anyone on the network path could rewrite the logs and policies.
-//     Opt-out: Options.AllowInsecureTransport.
+//     anyone on the network path could rewrite the logs and policies. A
+//     client that does not let Suggest see its endpoint (a wrapper that
+//     drops the per-call options, a test double) is refused too, with an
+//     empty Endpoint: it fails closed. Opt-out:
+//     Options.AllowInsecureTransport.
 //   - Nothing is proposed that was not used: every grant of the proposal is
 //     checked against the requests behind it (Report.Unbacked, empty), and
 //     denied requests are never proposed.

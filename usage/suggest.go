@@ -55,8 +55,11 @@ type Options struct {
 	// way: SigV4 signs the requests, but nothing authenticates the answers,
 	// so anyone on the network path (a proxy, a container network, a
 	// mistyped AWS_ENDPOINT_URL) could rewrite the logs and policies the
-	// proposal and its proof are made of. Set it only for a test server on
-	// a network you trust.
+	// proposal and its proof are made of. A client that does not let
+	// Suggest see its endpoint (a wrapper that drops the per-call options,
+	// a test double) is refused the same way, with an empty Endpoint; this
+	// allows it too. Set it only for a test server on a network you trust,
+	// or a client you know uses TLS.
 	AllowInsecureTransport bool
 }
 

@@ -11,7 +11,10 @@
 // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (which the SDK's config
 // loading turns into BaseEndpoint), a custom endpoint resolver, and
 // EndpointOptions.DisableHTTPS, seen by a middleware placed last in the
-// request's Finalize step, just before the request is sent.
+// request's Finalize step, just before the request is sent. A client that
+// does not let that middleware in (a wrapper that drops the per-call
+// options, a client that is not an SDK client) has an endpoint no one can
+// see, and is refused as well: the check fails closed.
 package plainhttp
 
 import (
@@ -39,7 +42,11 @@ var ErrEndpoint = errors.New("plain-HTTP endpoint")
 type Error struct {
 	// Call is the refused call, with its package: "analyzer.Fetch".
 	Call string
-	// Endpoint is the scheme and host the requests were going to.
+	// Endpoint is the scheme and host the requests were going to; "" when
+	// the client did not let the probe see its endpoint (a wrapper that
+	// does not pass the per-call options on to an aws-sdk-go-v2 client,
+	// or a client that is not one): whether it sends its requests over
+	// plain HTTP cannot be known, so the call fails closed.
 	Endpoint string
 	// Option names the field that allows plain HTTP:
 	// "FetchOptions.AllowInsecureTransport".
@@ -48,6 +55,10 @@ type Error struct {
 
 func (e *Error) Error() string {
 	pkg, _, _ := strings.Cut(e.Call, ".")
+	if e.Endpoint == "" {
+		return fmt.Sprintf("%s: %s: cannot tell where the client sends its requests: it did not pass the per-call options (APIOptions) on to an aws-sdk-go-v2 client, so whether they go over plain HTTP, where anyone on the network path can rewrite the answers its verdict is made of, is unknown; s3secure sent nothing itself: pass the optFns of every method on to the SDK client, or, for a client you trust to use TLS (or a test double), set %s",
+			pkg, e.Call, e.Option)
+	}
 	return fmt.Sprintf("%s: %s: the client sends requests to %s over plain HTTP, where anyone on the network path can rewrite the answers its verdict is made of and read the policies (SigV4 signs the request, nothing authenticates the response); nothing was sent: use the endpoint's https:// URL, or, for a test server on a network you trust, set %s",
 		pkg, e.Call, e.Endpoint, e.Option)
 }
@@ -138,11 +149,15 @@ func (stopped) RetryableError() bool { return false }
 // retrieved for a request that is never sent, so none can fail). The
 // entry stops that request before it is sent, after the SDK resolved its
 // URL. Check returns an [*Error] (with refused's Call and Option, and the
-// endpoint) when that URL is plain HTTP to a host that is not loopback,
-// and nil otherwise, also when do did not pass the entry on (a client
-// that is not an SDK client, which is then judged by what it does) or
-// failed before resolving the endpoint (the real call meets the same
-// failure and reports it). Nothing is ever sent by an SDK client.
+// endpoint) when that URL is plain HTTP to a host that is not loopback.
+//
+// It fails closed: when the entry never reached an SDK request (a wrapper
+// that drops the per-call options, a client that is not an SDK client,
+// which may have answered or sent the probe's request itself), the
+// endpoint cannot be known, and Check returns an [*Error] whose Endpoint
+// is "". A request that the SDK failed before resolving its endpoint
+// (invalid input, no Region) is not refused here: the real call meets the
+// same failure and reports it. Nothing is ever sent by an SDK client.
 //
 // The scheme judged is the one the request is sent with (after
 // EndpointOptions.DisableHTTPS).
@@ -161,13 +176,30 @@ type Probe = func(ctx context.Context, apiOption func(*middleware.Stack) error) 
 
 func check(ctx context.Context, refused Error, do Probe) error {
 	var seen *url.URL
-	probe := Refuse("S3SecurePlainHTTPProbe", func(u *url.URL) error {
+	reached := false
+	stop := Refuse("S3SecurePlainHTTPProbe", func(u *url.URL) error {
 		c := *u
 		seen = &c
 		return stopped{}
 	})
+	mark := middleware.InitializeMiddlewareFunc("S3SecurePlainHTTPProbeReached", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		reached = true
+		return next.HandleInitialize(ctx, in)
+	})
+	probe := func(st *middleware.Stack) error {
+		if err := st.Initialize.Add(mark, middleware.Before); err != nil {
+			return err
+		}
+		return stop(st)
+	}
 	_ = do(ctx, probe)
-	if !Remote(seen) {
+	switch {
+	case seen == nil && reached:
+		return nil // the SDK failed before resolving the endpoint
+	case seen == nil:
+		refused.Endpoint = ""
+		return &refused
+	case !Remote(seen):
 		return nil
 	}
 	refused.Endpoint = seen.Scheme + "://" + seen.Host

@@ -93,12 +93,58 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestCheckNotAnSDKClient: a do that does not pass the entry on makes
-// Check answer nil (the client is judged by what it does).
-func TestCheckNotAnSDKClient(t *testing.T) {
-	err := plainhttp.Check(t.Context(), plainhttp.Error{}, func(context.Context, func(*middleware.Stack) error) error { return nil })
-	assert.NoError(t, err)
+// TestCheckFailsClosed: when the probe's APIOptions entry never reaches
+// an SDK request (a client that is not an SDK client, a wrapper that
+// drops the per-call options), the endpoint cannot be known and Check
+// refuses with an *Error whose Endpoint is "", whatever the endpoint
+// really is; an SDK request that fails before its endpoint is resolved
+// (invalid input) is left to the real call.
+func TestCheckFailsClosed(t *testing.T) {
+	refused := plainhttp.Error{Call: "pkg.Call", Option: "Options.AllowInsecureTransport"}
+	assertUnknown := func(t *testing.T, err error) {
+		t.Helper()
+		require.ErrorIs(t, err, plainhttp.ErrEndpoint)
+		var pe *plainhttp.Error
+		require.ErrorAs(t, err, &pe)
+		assert.Empty(t, pe.Endpoint)
+		assert.Equal(t, "pkg.Call", pe.Call)
+		assert.Contains(t, err.Error(), "pkg: pkg.Call: cannot tell where the client sends its requests")
+		assert.Contains(t, err.Error(), "Options.AllowInsecureTransport")
+	}
+	t.Run("not an SDK client", func(t *testing.T) {
+		assertUnknown(t, plainhttp.Check(t.Context(), refused, func(context.Context, func(*middleware.Stack) error) error { return nil }))
+	})
+	for _, base := range []string{"https://192.0.2.1:9", "http://127.0.0.1:9", "http://192.0.2.1:9"} {
+		t.Run("wrapper drops options "+base, func(t *testing.T) {
+			sent := 0
+			c := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(base),
+				Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+				HTTPClient:  senderFunc(func(*http.Request) (*http.Response, error) { sent++; return nil, http.ErrHandlerTimeout }),
+				Retryer:     aws.NopRetryer{}})
+			err := plainhttp.Check(t.Context(), refused, func(ctx context.Context, add func(*middleware.Stack) error) error {
+				_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("b")}) // add dropped
+				return err
+			})
+			assertUnknown(t, err)
+			assert.Equal(t, 1, sent, "the wrapper sent its own request")
+		})
+	}
+	t.Run("SDK fails before the endpoint", func(t *testing.T) {
+		c := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://192.0.2.1:9"), HTTPClient: noSend{t}})
+		err := plainhttp.Check(t.Context(), refused, func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{}, func(o *s3.Options) {
+				o.Credentials, o.APIOptions = plainhttp.ProbeCredentials, plainhttp.Append(o.APIOptions, add)
+			})
+			require.Error(t, err, "Bucket is required")
+			return err
+		})
+		assert.NoError(t, err)
+	})
 }
+
+type senderFunc func(*http.Request) (*http.Response, error)
+
+func (f senderFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestRemote: plain HTTP to a host that is not loopback; S3 Control's
 // ACCOUNT.127.0.0.1 is the loopback endpoint with the account id in front.
