@@ -255,6 +255,10 @@ type trailFinding struct {
 // when none was found but a read failed (trails could not be listed, a
 // trail's status or selectors could not be read: the missing trail could be
 // the one that passes); FAIL otherwise, saying what each trail lacks.
+// With opts.Bucket, each result's Resource is the bucket's ARN in the
+// trails' partition (arn:aws-cn:s3:::bucket for trails in China; with no
+// trail, the partition of the client's Region), the partition whose ARNs
+// the trails' selectors are read in.
 //
 // AuditDataEvents returns [ErrInvalidDataEvents] for an invalid bucket name
 // before any request, and stops at the first read that meets a setup
@@ -269,20 +273,27 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		return nil, fmt.Errorf("%w: bucket name %q is not valid", ErrInvalidDataEvents, opts.Bucket)
 	}
 	scope := "all buckets"
-	resource := ctAccountResource
 	if opts.Bucket != "" {
 		scope = "bucket " + opts.Bucket
-		resource = "arn:aws:s3:::" + opts.Bucket
 	}
-	write := acctResult(ControlDataEventsWrite, ctCISWrite, "S3 buckets should log object-level write events (CloudTrail data events)", SeverityMedium, resource)
-	read := acctResult(ControlDataEventsRead, ctCISRead, "S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, resource)
+	write := acctResult(ControlDataEventsWrite, ctCISWrite, "S3 buckets should log object-level write events (CloudTrail data events)", SeverityMedium, ctAccountResource)
+	read := acctResult(ControlDataEventsRead, ctCISRead, "S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, ctAccountResource)
 	write.Bucket, read.Bucket = opts.Bucket, opts.Bucket
+	// results returns the two results, for one bucket named by its ARN in
+	// partition.
+	results := func(partition string) []AccountResult {
+		if opts.Bucket != "" {
+			write.Resource = "arn:" + partition + ":s3:::" + opts.Bucket
+			read.Resource = write.Resource
+		}
+		return []AccountResult{write, read}
+	}
 
 	if acctIsNil(client) {
 		for _, r := range []*AccountResult{&write, &read} {
 			r.Status, r.Err, r.Message = StatusUnknown, errAcctNoClient, "trails could not be read: no CloudTrail client"
 		}
-		return []AccountResult{write, read}, nil
+		return results("aws"), nil
 	}
 	if !opts.AllowInsecureTransport {
 		if err := refuseRemote(ctx, "AuditDataEvents", "DataEventsAuditOptions", probeTrails(client)); err != nil {
@@ -298,7 +309,7 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		for _, r := range []*AccountResult{&write, &read} {
 			r.Status, r.Err, r.Message = StatusUnknown, err, "trails could not be listed: "+acctTrim(err)
 		}
-		return []AccountResult{write, read}, nil
+		return results(trailsPartition(client, nil)), nil
 	}
 	var findings []trailFinding
 	for _, t := range trails.TrailList {
@@ -379,7 +390,25 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 	}
 	judge(&write, "write", func(c DataEventsCoverage) bool { return c.Write })
 	judge(&read, "read", func(c DataEventsCoverage) bool { return c.Read })
-	return []AccountResult{write, read}, nil
+	return results(trailsPartition(client, trails.TrailList)), nil
+}
+
+// trailsPartition returns the partition the trails of client are in: that
+// of the first trail whose ARN names one, else that of the client's Region
+// (partitionOf: a CloudTrail endpoint serves its own partition's trails),
+// else aws. client is not nil.
+func trailsPartition(client TrailsAPI, trails []cttypes.Trail) string {
+	for _, t := range trails {
+		if p, ok := policy.ARNPartition(aws.ToString(t.TrailARN)); ok {
+			return p
+		}
+	}
+	if c, ok := client.(interface{ Options() cloudtrail.Options }); ok {
+		if p, ok := partitionOf(c.Options().Region); ok {
+			return p
+		}
+	}
+	return "aws"
 }
 
 // TrailError reports a CloudTrail request that failed: the trail (if any),

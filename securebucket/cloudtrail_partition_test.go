@@ -87,3 +87,55 @@ func TestSelectorsCoverageAllBucketsInPartition(t *testing.T) {
 		assert.Equal(t, securebucket.DataEventsCoverage{}, securebucket.SelectorsCoverage(sel, nil, "data"), v)
 	}
 }
+
+// TestAuditDataEventsResourceInThePartition: S3.22's and S3.23's results
+// for one bucket name it by its ARN in the trails' partition
+// (arn:aws-cn:s3:::data in China), whether they pass or fail, and in the
+// partition of the CloudTrail client's Region when there is no trail to
+// take it from. They said arn:aws:s3:::data whatever the partition: an ARN
+// that names no bucket there, under which a report or a suppression
+// keyed by ARN files the result.
+func TestAuditDataEventsResourceInThePartition(t *testing.T) {
+	for region, partition := range map[string]string{"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "eu-west-1": "aws"} {
+		t.Run(region, func(t *testing.T) {
+			ts := cloudtrailfake.Start(t, &cloudtrailfake.Options{Region: region})
+			e := ctTrailEnv{ts, ts.Client()}
+			ctx := t.Context()
+			want := "arn:" + partition + ":s3:::data"
+			resources := func(rs []securebucket.AccountResult) []string {
+				var out []string
+				for _, r := range rs {
+					out = append(out, r.Resource)
+				}
+				return out
+			}
+
+			rs, err := securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "data"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusFail, "S3.23": securebucket.StatusFail}, acctStatuses(rs), "no trails")
+			assert.Equal(t, []string{want, want}, resources(rs), "no trails: the client's Region's partition")
+
+			e.trail(t, "main", true, true)
+			rs, err = securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "data"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusFail, "S3.23": securebucket.StatusFail}, acctStatuses(rs))
+			assert.Equal(t, []string{want, want}, resources(rs))
+
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{
+				ctAdv(ctField("resources.ARN", "StartsWith", "arn:"+partition+":s3:::data/"))}})
+			rs, err = securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "data"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs))
+			assert.Equal(t, []string{want, want}, resources(rs))
+			for _, r := range rs {
+				assert.Equal(t, "data", r.Bucket)
+			}
+
+			ts.SetFault("DescribeTrails", cloudtrailfake.Fault{Status: 400, Code: "AccessDeniedException", Message: "denied"})
+			rs, err = securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "data"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusUnknown, "S3.23": securebucket.StatusUnknown}, acctStatuses(rs))
+			assert.Equal(t, []string{want, want}, resources(rs), "trails not listed: the client's Region's partition")
+		})
+	}
+}
