@@ -383,9 +383,11 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
 			// ArnLike and StringLike match the one value when it has no
-			// wildcard (refused below when it has one).
-			exact := policy.EqualName(b.Operator, "StringEquals") || policy.EqualName(b.Operator, "StringLike") ||
-				policy.EqualName(b.Operator, "ArnEquals") || policy.EqualName(b.Operator, "ArnLike")
+			// wildcard (refused below when it has one). Operator names
+			// are case-sensitive to IAM, unlike keys: "stringequals" is
+			// no operator and grants nothing.
+			exact := b.Operator == "StringEquals" || b.Operator == "StringLike" ||
+				b.Operator == "ArnEquals" || b.Operator == "ArnLike"
 			if !exact || !policy.EqualName(e.Key, "aws:SourceArn") {
 				return nil, fmt.Errorf("%w: statement %s has the condition %s %s, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, b.Operator, e.Key)
 			}

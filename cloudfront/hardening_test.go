@@ -275,15 +275,19 @@ func TestServeBucketKeepsANarrowedKeyPolicyStatement(t *testing.T) {
 // distribution anything; the wiring cannot carry it over and refuses with
 // ErrPolicyConflict. It read it as AWS:SourceArn (strings.EqualFold folds
 // ſ to s) and rewrote it with the real key, granting the distribution it
-// named. The same condition in other ASCII cases ("stringequals",
-// "aws:sourcearn") is carried over (it was refused).
+// named. The same key in other ASCII cases ("aws:sourcearn") is carried
+// over (it was refused). Operator names are case-sensitive to IAM
+// ("Invalid Condition type : stringEquals"; policy's
+// TestConditionOperatorNamesAreCaseSensitive): a "stringequals" statement
+// grants nothing and is refused like the long s.
 func TestServeBucketConditionNamesFoldASCIIOnly(t *testing.T) {
 	for _, tc := range []struct {
 		name, op, key string
 		carried       bool
 	}{
 		{"long s", "StringEquals", "aws:\u017FourceArn", false},
-		{"ASCII case", "stringequals", "aws:sourcearn", true},
+		{"ASCII case of the key", "StringEquals", "aws:sourcearn", true},
+		{"ASCII case of the operator", "stringequals", "aws:SourceArn", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, s3fake.StateAWSDefault)
@@ -293,7 +297,8 @@ func TestServeBucketConditionNamesFoldASCIIOnly(t *testing.T) {
 			e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"`+cloudfront.OACStatementSid+`","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"`+tc.op+`":{"`+tc.key+`":"`+first.DistributionARN+`"}}}]}`)
 			before := e.bucketPolicy(t)
 			object := "arn:aws:s3:::" + testBucket + "/a.jpg"
-			require.Equal(t, tc.carried, allowed(t, before, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+			_, compileErr := policy.Compile(before)
+			require.Equal(t, tc.carried, compileErr == nil && allowed(t, before, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
 
 			out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: legacyConfig("second", "")})
 			require.NoError(t, err)
@@ -302,7 +307,9 @@ func TestServeBucketConditionNamesFoldASCIIOnly(t *testing.T) {
 			if !tc.carried {
 				require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
 				assert.Equal(t, mustMarshal(t, before), mustMarshal(t, doc), "nothing written")
-				assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+				if compileErr == nil {
+					assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", object, first.DistributionARN))
+				}
 				return
 			}
 			require.NoError(t, err)

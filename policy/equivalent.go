@@ -96,7 +96,7 @@ func canonicalPrincipal(p *Principal) []string {
 // canonicalCondition returns one item per condition entry: its operator,
 // its key and its set of values. Values stay with their entry, because the
 // values of one key are ORed while two entries (the same key written twice
-// in another case, or under an operator written in another case) are ANDed:
+// in another case) are ANDed:
 // {k: [a, b]} is not {k: a, K: b}. Repeated entries collapse, as a AND a
 // is a.
 func canonicalCondition(c Condition) []string {
@@ -105,7 +105,7 @@ func canonicalCondition(c Condition) []string {
 	}
 	out := []string{}
 	for _, blk := range c {
-		op := asciiLower(blk.Operator)
+		op := blk.Operator // names are case-sensitive (lookupOperator)
 		base := op
 		if i := strings.LastIndexByte(base, ':'); i >= 0 {
 			base = base[i+1:]
@@ -115,9 +115,9 @@ func canonicalCondition(c Condition) []string {
 			for _, v := range e.Values {
 				text := v.Text
 				switch {
-				case strings.HasPrefix(base, "bool"):
+				case strings.HasPrefix(base, "Bool"):
 					text = asciiLower(text)
-				case strings.HasPrefix(base, "numeric"):
+				case strings.HasPrefix(base, "Numeric"):
 					if f, err := parseNumber(text); err == nil { // as the evaluator reads it
 						text = strconv.FormatFloat(f, 'g', -1, 64)
 					}

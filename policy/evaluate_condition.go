@@ -57,49 +57,51 @@ type operator struct {
 	set      setQualifier
 }
 
-// baseOperators are IAM's condition operators without qualifiers, by lower-case name.
+// baseOperators are IAM's condition operators without qualifiers, by name.
 var baseOperators = map[string]operator{
-	"stringequals":              {name: "StringEquals", family: famString, cmp: cmpEquals},
-	"stringnotequals":           {name: "StringNotEquals", family: famString, cmp: cmpEquals, negated: true},
-	"stringequalsignorecase":    {name: "StringEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold},
-	"stringnotequalsignorecase": {name: "StringNotEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold, negated: true},
-	"stringlike":                {name: "StringLike", family: famString, cmp: cmpLike},
-	"stringnotlike":             {name: "StringNotLike", family: famString, cmp: cmpLike, negated: true},
-	"numericequals":             {name: "NumericEquals", family: famNumeric, cmp: cmpEquals},
-	"numericnotequals":          {name: "NumericNotEquals", family: famNumeric, cmp: cmpEquals, negated: true},
-	"numericlessthan":           {name: "NumericLessThan", family: famNumeric, cmp: cmpLess},
-	"numericlessthanequals":     {name: "NumericLessThanEquals", family: famNumeric, cmp: cmpLessEq},
-	"numericgreaterthan":        {name: "NumericGreaterThan", family: famNumeric, cmp: cmpGreater},
-	"numericgreaterthanequals":  {name: "NumericGreaterThanEquals", family: famNumeric, cmp: cmpGreaterEq},
-	"dateequals":                {name: "DateEquals", family: famDate, cmp: cmpEquals},
-	"datenotequals":             {name: "DateNotEquals", family: famDate, cmp: cmpEquals, negated: true},
-	"datelessthan":              {name: "DateLessThan", family: famDate, cmp: cmpLess},
-	"datelessthanequals":        {name: "DateLessThanEquals", family: famDate, cmp: cmpLessEq},
-	"dategreaterthan":           {name: "DateGreaterThan", family: famDate, cmp: cmpGreater},
-	"dategreaterthanequals":     {name: "DateGreaterThanEquals", family: famDate, cmp: cmpGreaterEq},
-	"bool":                      {name: "Bool", family: famBool, cmp: cmpEqualsFold},
-	"binaryequals":              {name: "BinaryEquals", family: famBinary, cmp: cmpEquals},
-	"ipaddress":                 {name: "IpAddress", family: famIP, cmp: cmpEquals},
-	"notipaddress":              {name: "NotIpAddress", family: famIP, cmp: cmpEquals, negated: true},
-	"arnequals":                 {name: "ArnEquals", family: famARN, cmp: cmpLike},
-	"arnlike":                   {name: "ArnLike", family: famARN, cmp: cmpLike},
-	"arnnotequals":              {name: "ArnNotEquals", family: famARN, cmp: cmpLike, negated: true},
-	"arnnotlike":                {name: "ArnNotLike", family: famARN, cmp: cmpLike, negated: true},
-	"null":                      {name: "Null", family: famNull, cmp: cmpEquals},
+	"StringEquals":              {name: "StringEquals", family: famString, cmp: cmpEquals},
+	"StringNotEquals":           {name: "StringNotEquals", family: famString, cmp: cmpEquals, negated: true},
+	"StringEqualsIgnoreCase":    {name: "StringEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold},
+	"StringNotEqualsIgnoreCase": {name: "StringNotEqualsIgnoreCase", family: famString, cmp: cmpEqualsFold, negated: true},
+	"StringLike":                {name: "StringLike", family: famString, cmp: cmpLike},
+	"StringNotLike":             {name: "StringNotLike", family: famString, cmp: cmpLike, negated: true},
+	"NumericEquals":             {name: "NumericEquals", family: famNumeric, cmp: cmpEquals},
+	"NumericNotEquals":          {name: "NumericNotEquals", family: famNumeric, cmp: cmpEquals, negated: true},
+	"NumericLessThan":           {name: "NumericLessThan", family: famNumeric, cmp: cmpLess},
+	"NumericLessThanEquals":     {name: "NumericLessThanEquals", family: famNumeric, cmp: cmpLessEq},
+	"NumericGreaterThan":        {name: "NumericGreaterThan", family: famNumeric, cmp: cmpGreater},
+	"NumericGreaterThanEquals":  {name: "NumericGreaterThanEquals", family: famNumeric, cmp: cmpGreaterEq},
+	"DateEquals":                {name: "DateEquals", family: famDate, cmp: cmpEquals},
+	"DateNotEquals":             {name: "DateNotEquals", family: famDate, cmp: cmpEquals, negated: true},
+	"DateLessThan":              {name: "DateLessThan", family: famDate, cmp: cmpLess},
+	"DateLessThanEquals":        {name: "DateLessThanEquals", family: famDate, cmp: cmpLessEq},
+	"DateGreaterThan":           {name: "DateGreaterThan", family: famDate, cmp: cmpGreater},
+	"DateGreaterThanEquals":     {name: "DateGreaterThanEquals", family: famDate, cmp: cmpGreaterEq},
+	"Bool":                      {name: "Bool", family: famBool, cmp: cmpEqualsFold},
+	"BinaryEquals":              {name: "BinaryEquals", family: famBinary, cmp: cmpEquals},
+	"IpAddress":                 {name: "IpAddress", family: famIP, cmp: cmpEquals},
+	"NotIpAddress":              {name: "NotIpAddress", family: famIP, cmp: cmpEquals, negated: true},
+	"ArnEquals":                 {name: "ArnEquals", family: famARN, cmp: cmpLike},
+	"ArnLike":                   {name: "ArnLike", family: famARN, cmp: cmpLike},
+	"ArnNotEquals":              {name: "ArnNotEquals", family: famARN, cmp: cmpLike, negated: true},
+	"ArnNotLike":                {name: "ArnNotLike", family: famARN, cmp: cmpLike, negated: true},
+	"Null":                      {name: "Null", family: famNull, cmp: cmpEquals},
 }
 
 // lookupOperator parses a condition operator with its optional
-// ForAnyValue:/ForAllValues: prefix and IfExists suffix. Operator names are
-// matched case-insensitively. Null takes neither IfExists nor a set
-// qualifier.
+// ForAnyValue:/ForAllValues: prefix and IfExists suffix. Names are matched
+// exactly, as IAM spells them: IAM refuses "stringEquals" ("Invalid
+// Condition type : stringEquals", MalformedPolicyDocument) where action
+// names and condition key names are documented as case-insensitive.
+// Null takes neither IfExists nor a set qualifier.
 func lookupOperator(s string) (operator, bool) {
 	var set setQualifier
 	rest := s
 	if i := strings.IndexByte(s, ':'); i >= 0 {
-		switch asciiLower(s[:i]) {
-		case "foranyvalue":
+		switch s[:i] {
+		case "ForAnyValue":
 			set = setAny
-		case "forallvalues":
+		case "ForAllValues":
 			set = setAll
 		default:
 			return operator{}, false
@@ -107,11 +109,11 @@ func lookupOperator(s string) (operator, bool) {
 		rest = s[i+1:]
 	}
 	ifExists := false
-	if len(rest) > len("IfExists") && equalFoldASCII(rest[len(rest)-len("IfExists"):], "IfExists") {
+	if base, ok := strings.CutSuffix(rest, "IfExists"); ok && base != "" {
 		ifExists = true
-		rest = rest[:len(rest)-len("IfExists")]
+		rest = base
 	}
-	op, ok := baseOperators[asciiLower(rest)]
+	op, ok := baseOperators[rest]
 	if !ok {
 		return operator{}, false
 	}

@@ -213,7 +213,10 @@ func TestEquivalent(t *testing.T) {
 		equal bool
 	}{
 		{base, true},
-		{`{"Sid":"Other","Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:*"],"Resource":["arn:aws:s3:::b-1/*","arn:aws:s3:::b-1"],"Condition":{"numericlessthan":{"S3:TLSVERSION":1.20}}}`, true},
+		{`{"Sid":"Other","Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:*"],"Resource":["arn:aws:s3:::b-1/*","arn:aws:s3:::b-1"],"Condition":{"NumericLessThan":{"S3:TLSVERSION":1.20}}}`, true},
+		// Operator names are case-sensitive: "numericlessthan" is no
+		// operator, and IAM refuses the statement (TestConditionOperatorNamesAreCaseSensitive).
+		{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b-1","arn:aws:s3:::b-1/*"],"Condition":{"numericlessthan":{"s3:TlsVersion":"1.2"}}}`, false},
 		{`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b-1","arn:aws:s3:::b-1/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}`, false},
 		{`{"Effect":"Deny","Principal":"*","Action":"*","Resource":["arn:aws:s3:::b-1","arn:aws:s3:::b-1/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}`, false},
 		{`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::B-1","arn:aws:s3:::b-1/*"],"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}`, false},

@@ -51,8 +51,45 @@ func (v *validator) badOperator(i int, path, name string) {
 	case equalFoldASCII(base, "Null") && qualified:
 		v.add("NULL_WITH_QUALIFIER", i, path, "Null cannot be used with ForAnyValue or ForAllValues")
 	default:
+		if want, ok := operatorSpelling(name); ok {
+			v.add("INVALID_CONDITION_OPERATOR", i, path, "%q is not a condition operator: operator names are case-sensitive (IAM refuses the policy with \"Invalid Condition type\"); write %q", name, want)
+			return
+		}
 		v.add("INVALID_CONDITION_OPERATOR", i, path, "%q is not a condition operator", name)
 	}
+}
+
+// operatorSpelling returns the operator that name spells in another ASCII
+// case ("stringequals": "StringEquals"), if any.
+func operatorSpelling(name string) (string, bool) {
+	var b strings.Builder
+	rest := name
+	if j := strings.IndexByte(rest, ':'); j >= 0 {
+		switch {
+		case equalFoldASCII(rest[:j], "ForAnyValue"):
+			b.WriteString("ForAnyValue:")
+		case equalFoldASCII(rest[:j], "ForAllValues"):
+			b.WriteString("ForAllValues:")
+		default:
+			return "", false
+		}
+		rest = rest[j+1:]
+	}
+	suffix := ""
+	if n := len(rest) - len("IfExists"); n > 0 && equalFoldASCII(rest[n:], "IfExists") {
+		rest, suffix = rest[:n], "IfExists"
+	}
+	for base := range baseOperators {
+		if equalFoldASCII(base, rest) {
+			b.WriteString(base)
+			b.WriteString(suffix)
+			if _, ok := lookupOperator(b.String()); ok {
+				return b.String(), true
+			}
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // familyAccepts reports whether an operator family suits a key type.

@@ -1,0 +1,135 @@
+package policy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/policy"
+)
+
+// severityCodes returns "SEVERITY CODE" for each finding.
+func severityCodes(fs []policy.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %s", f.Severity, f.Code))
+	}
+	return out
+}
+
+// Condition operator names are spelled one way. The IAM user guide
+// documents two kinds of names as case-insensitive, and only those: action
+// names ("The prefix and the action name are case insensitive") and
+// condition key names ("Condition key names are not case-sensitive"); the
+// operators are listed by name ("IAM JSON policy elements: Condition
+// operators"), and IAM refuses another spelling: CreateRole answered
+// "MalformedPolicyDocument: Invalid Condition type : stringEquals"
+// (ministryofjustice/modernisation-platform-environments#8893, 2024). A
+// mis-cased operator is no operator: Compile and Evaluate refuse the
+// statement, Validate reports INVALID_CONDITION_OPERATOR (an ERROR) with
+// the spelling IAM takes, and the condition limits nothing for IsPublic.
+// Before, "stringequals" compiled as StringEquals and Validate was silent.
+func TestConditionOperatorNamesAreCaseSensitive(t *testing.T) {
+	stmt := func(op string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"Vpce","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/*","Condition":{"` + op + `":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}`
+	}
+	request := req(anonymous, "s3:GetObject", "arn:aws:s3:::bucket-1/k", "aws:SourceVpce", "vpce-1a2b3c4d")
+	for _, op := range []string{"StringEquals", "StringEqualsIfExists", "ForAnyValue:StringEquals", "ForAllValues:StringLikeIfExists"} {
+		c, err := policy.Compile(mustParse(t, stmt(op)))
+		require.NoError(t, err, op)
+		assert.Equal(t, policy.DecisionAllow, c.Decide(request).Decision, op)
+		assert.Empty(t, findingsWith(policy.Validate([]byte(stmt(op)), nil), "INVALID_CONDITION_OPERATOR"), op)
+	}
+	for _, tc := range []struct{ op, want string }{
+		{"stringEquals", "StringEquals"},
+		{"stringequals", "StringEquals"},
+		{"STRINGEQUALS", "StringEquals"},
+		{"StringEqualsifexists", "StringEqualsIfExists"},
+		{"forAnyValue:StringEquals", "ForAnyValue:StringEquals"},
+		{"ForAllValues:stringLike", "ForAllValues:StringLike"},
+		{"arnLike", "ArnLike"},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			src := stmt(tc.op)
+			doc := mustParse(t, src) // Parse reads the shape; the names are Validate's
+			_, err := policy.Compile(doc)
+			var se *policy.StatementError
+			require.ErrorAs(t, err, &se, "Compile must refuse %q", tc.op)
+			assert.Contains(t, se.Reason, tc.op)
+			_, err = policy.Evaluate(request, doc)
+			assert.Error(t, err, "Evaluate")
+
+			fs := findingsWith(policy.Validate([]byte(src), nil), "INVALID_CONDITION_OPERATOR")
+			require.Len(t, fs, 1, "Validate")
+			assert.Equal(t, policy.SeverityError, fs[0].Severity)
+			assert.Equal(t, "Statement[0].Condition."+tc.op, fs[0].Path)
+			assert.Contains(t, fs[0].Message, fmt.Sprintf("write %q", tc.want))
+
+			// No operator, no limit: Principal "*" is public.
+			assert.True(t, policy.IsPublic(doc, policy.KindBucket).IsPublic, "IsPublic")
+		})
+	}
+	// A name that is no operator in any case gets no spelling advice.
+	fs := findingsWith(policy.Validate([]byte(stmt("StringEqual")), nil), "INVALID_CONDITION_OPERATOR")
+	require.Len(t, fs, 1)
+	assert.NotContains(t, fs[0].Message, "write")
+}
+
+// Condition key names are not case-sensitive, and the case-sensitivity of
+// values depends on the operator (IAM user guide, "IAM JSON policy
+// elements: Condition": "Condition key names are not case-sensitive. For
+// example, including the aws:SourceIP condition key is equivalent to
+// testing for AWS:SourceIp. Case-sensitivity of condition key values
+// depends on the condition operator that you use. For example, the
+// following condition includes the StringEquals operator to ensure that
+// only requests made by johndoe match. Users named JohnDoe are denied
+// access."; the StringEqualsIgnoreCase example matches "users named
+// johndoe or JohnDoe"; StringLike is "Case-sensitive matching", ArnLike
+// "Case-sensitive matching of the ARN").
+func TestConditionKeyNamesFoldValuesPerOperator(t *testing.T) {
+	src := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Ip","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"}}},
+	 {"Sid":"Exact","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"johndoe"}}},
+	 {"Sid":"Fold","Effect":"Allow","Principal":"*","Action":"s3:DeleteObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"aws:username":"johndoe"}}},
+	 {"Sid":"Like","Effect":"Allow","Principal":"*","Action":"s3:GetObjectAcl","Resource":"*","Condition":{"StringLike":{"aws:username":"john*"}}},
+	 {"Sid":"Arn","Effect":"Allow","Principal":"*","Action":"s3:GetObjectTagging","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/john*"}}}]}`
+	john := policy.Caller{ARN: "arn:aws:iam::111122223333:user/johndoe", Account: "111122223333"}
+	John := policy.Caller{ARN: "arn:aws:iam::111122223333:user/JohnDoe", Account: "111122223333"}
+	runEval(t, src, []evalCase{
+		{"key in another case", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "aws:SourceIP", "192.0.2.7"), policy.DecisionAllow, "Ip"},
+		{"key in upper case", req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k", "AWS:SOURCEIP", "192.0.2.7"), policy.DecisionAllow, "Ip"},
+		{"StringEquals johndoe", req(john, "s3:PutObject", "arn:aws:s3:::b/k", "aws:username", "johndoe"), policy.DecisionAllow, "Exact"},
+		{"StringEquals JohnDoe denied", req(John, "s3:PutObject", "arn:aws:s3:::b/k", "aws:username", "JohnDoe"), policy.DecisionDeny, ""},
+		{"IgnoreCase JohnDoe", req(John, "s3:DeleteObject", "arn:aws:s3:::b/k", "aws:username", "JohnDoe"), policy.DecisionAllow, "Fold"},
+		{"StringLike is case-sensitive", req(John, "s3:GetObjectAcl", "arn:aws:s3:::b/k", "aws:username", "JohnDoe"), policy.DecisionDeny, ""},
+		{"ArnLike is case-sensitive", req(John, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionDeny, ""},
+		{"ArnLike matches", req(john, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Arn"},
+	})
+}
+
+// "Valid values for Effect are Allow and Deny. The Effect value is case
+// sensitive." (IAM user guide, "IAM JSON policy elements: Effect"); IAM
+// refuses "allow" (MalformedPolicyDocument). Parse reads the document (it
+// judges no element's value, so Validate can report on it), Compile and
+// Evaluate refuse the statement, and Validate reports INVALID_EFFECT, an
+// ERROR.
+func TestEffectIsCaseSensitive(t *testing.T) {
+	for _, effect := range []string{"allow", "ALLOW", "deny", "Allow ", ""} {
+		src := `{"Version":"2012-10-17","Statement":[{"Effect":"` + effect + `","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/*"}]}`
+		doc := mustParse(t, src)
+		_, err := policy.Compile(doc)
+		var se *policy.StatementError
+		require.ErrorAsf(t, err, &se, "Compile(%q)", effect)
+		_, err = policy.Evaluate(req(anonymous, "s3:GetObject", "arn:aws:s3:::bucket-1/k"), doc)
+		assert.Errorf(t, err, "Evaluate(%q)", effect)
+		codes := severityCodes(policy.Validate([]byte(src), nil))
+		want := "ERROR INVALID_EFFECT"
+		if effect == "" {
+			want = "ERROR MISSING_EFFECT"
+		}
+		assert.Containsf(t, codes, want, "Validate(%q): %s", effect, strings.Join(codes, ", "))
+	}
+}
