@@ -48,6 +48,8 @@ var s3secureChecks = map[string][2]string{
 		"No action of the statement applies to a resource it names (object actions on a bucket ARN only, bucket actions on bucket/* only), so the statement has no effect at all. Add the resource type the actions need."},
 	CodeDeadAction: {"Action applies to none of the resources",
 		"One action of the statement applies to none of its resources (s3:ListAllMyBuckets beside bucket actions on a bucket ARN), so it grants or denies nothing there; the statement's other actions still apply. Move the action to a statement with a resource of the type it needs, or remove it."},
+	CodeResourceNotStar: {"Action without a resource type needs Resource \"*\"",
+		"An action that takes no resource (s3:ListAllMyBuckets, s3:ListAccessPoints, ...) is named with S3 ARNs such as arn:aws:s3:::* but not with Resource \"*\". The Service Authorization Reference says: \"If there is no value for this column, you must specify all resources (\"*\") to which the policy applies in the Resource element of your policy statement.\" s3secure's evaluator, like the Service Authorization Reference, does not match such an action against an ARN, though some of AWS's S3 examples write arn:aws:s3:::*. Grant the action with Resource \"*\", in a statement of its own."},
 	CodeBucketARNWildcardField: {"Wildcard in a bucket ARN's region or account",
 		"A bucket or object ARN has \"*\" in its region or account field (arn:aws:s3::*:name-*). Bucket ARNs leave both empty and \"*\" matches the empty field, so the ARN works, but arn:aws:s3:::name-* says the same plainly."},
 	CodeShortARNWildcard: {"Resource ARN of fewer than six fields",

@@ -133,3 +133,60 @@ func TestEffectIsCaseSensitive(t *testing.T) {
 		assert.Containsf(t, codes, want, "Validate(%q): %s", effect, strings.Join(codes, ", "))
 	}
 }
+
+// An action that takes no resource is granted (or denied) only by Resource
+// "*": "If there is no value for this column, you must specify all
+// resources ("*") to which the policy applies in the Resource element of
+// your policy statement" (Service Authorization Reference, "Actions,
+// resources, and condition keys for Amazon S3"; s3:ListAllMyBuckets has no
+// resource type in aws-service-reference-s3.json). The evaluator, and
+// @cloud-copilot/iam-simulate 0.1.173 (Allowed with "*", ImplicitlyDenied
+// with arn:aws:s3:::*), match no ARN against it. Validate was silent on
+// arn:aws:s3:::*, which some of AWS's S3 examples write (a report that S3
+// ignored it, awsdocs/amazon-s3-userguide#51, was closed as "Sample
+// written as intended"): it is now a WARNING, S3SECURE_RESOURCE_NOT_STAR,
+// reported exactly when the evaluator does not decide the action by the
+// statement.
+func TestValidateResourceNotStar(t *testing.T) {
+	for _, tc := range []struct {
+		name, stmt string
+		warn       []string // paths of the warnings
+		// undecided: the evaluator does not decide s3:ListAllMyBuckets by
+		// the statement, and another code, or none, says so: s3:* names
+		// no action in particular, and an action dead beside bucket ARNs
+		// is S3SECURE_DEAD_ACTION.
+		undecided string
+	}{
+		{"bucket wildcard ARN", `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}`, []string{"Statement[0].Action[0]"}, ""},
+		{"beside a bucket action", `{"Effect":"Allow","Action":["s3:GetBucketLocation","s3:ListAllMyBuckets"],"Resource":"arn:aws:s3:::*"}`, []string{"Statement[0].Action[1]"}, ""},
+		{"wildcard naming only it", `{"Effect":"Allow","Action":"s3:ListAllMy*","Resource":"arn:aws:s3:::*"}`, []string{"Statement[0].Action[0]"}, ""},
+		{"short S3 ARN", `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:*"}`, []string{"Statement[0].Action[0]"}, ""},
+		{"another service's ARN", `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:kms:us-east-1:111122223333:key/k"}`, []string{"Statement[0].Action[0]"}, ""},
+		{"deny", `{"Effect":"Deny","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}`, []string{"Statement[0].Action[0]"}, ""},
+		{"star", `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`, nil, ""},
+		{"star beside an ARN", `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":["arn:aws:s3:::*","*"]}`, nil, ""},
+		{"s3:* names actions the ARN serves", `{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::*"}`, nil, "none"},
+		{"bucket ARN: a dead action, reported as such", `{"Effect":"Allow","Action":["s3:ListBucket","s3:ListAllMyBuckets"],"Resource":"arn:aws:s3:::b-1"}`, nil, policy.CodeDeadAction},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := wrap(tc.stmt)
+			fs := findingsWith(identity(src), policy.CodeResourceNotStar)
+			var paths []string
+			for _, f := range fs {
+				paths = append(paths, f.Path)
+				assert.Equal(t, policy.SeverityWarning, f.Severity)
+				assert.Contains(t, f.Message, `you must specify all resources ("*")`)
+			}
+			assert.Equal(t, tc.warn, paths, "%v", fs)
+
+			// The warning is there exactly when the statement does not
+			// decide a request for s3:ListAllMyBuckets.
+			r, err := policy.Evaluate(req(alice, "s3:ListAllMyBuckets", ""), mustParse(t, src))
+			require.NoError(t, err)
+			assert.Equal(t, len(tc.warn) == 0 && tc.undecided == "", r.Matched, "evaluator: %v", r.Decision)
+			if tc.undecided != "" && tc.undecided != "none" {
+				assert.NotEmpty(t, findingsWith(identity(src), tc.undecided))
+			}
+		})
+	}
+}

@@ -40,6 +40,15 @@ const (
 	// of its resources (s3:ListAllMyBuckets beside bucket actions on a
 	// bucket ARN) and grants nothing there, while its other actions apply.
 	CodeDeadAction = "S3SECURE_DEAD_ACTION"
+	// CodeResourceNotStar (WARNING): an action that takes no resource
+	// (s3:ListAllMyBuckets) is named only with S3 ARNs such as
+	// "arn:aws:s3:::*", not with Resource "*". The Service Authorization
+	// Reference says such an action needs "*" ("If there is no value for
+	// this column, you must specify all resources ("*") to which the policy
+	// applies in the Resource element of your policy statement"); the
+	// evaluator does not match it against an ARN, though some of AWS's S3
+	// examples write arn:aws:s3:::*.
+	CodeResourceNotStar = "S3SECURE_RESOURCE_NOT_STAR"
 	// CodeBucketARNWildcardField (WARNING): a bucket or object ARN has only
 	// "*" in its region or account field ("arn:aws:s3::*:name-*"). Bucket
 	// ARNs leave both fields empty and "*" matches the empty field, so the
@@ -80,6 +89,7 @@ var s3secureCodes = map[string]Severity{
 	CodeCrossAccountPermissionsManagement: SeveritySecurityWarning,
 	CodeActionResourceMismatch:            SeverityError,
 	CodeDeadAction:                        SeverityWarning,
+	CodeResourceNotStar:                   SeverityWarning,
 	CodeBucketARNWildcardField:            SeverityWarning,
 	CodeShortARNWildcard:                  SeverityWarning,
 	CodePlaceholder:                       SeverityError,
@@ -394,6 +404,7 @@ func (v *validator) statement(i int, s *Statement, sp string) {
 		v.resources(i, s.Resource, sp+".Resource")
 		if s.Action != nil {
 			v.actionResourceMatch(i, s, sp)
+			v.resourceNotStar(i, s, sp)
 		}
 	default:
 		v.resources(i, s.NotResource, sp+".NotResource")

@@ -51,10 +51,13 @@ func TestValidateDeadAction(t *testing.T) {
 	assert.Equal(t, "Statement[0].Action[2]", dead[0].Path)
 	assert.Contains(t, dead[0].Message, "s3:ListAllMyBuckets")
 
-	// AWS's examples give s3:ListAllMyBuckets the resource arn:aws:s3:::*.
+	// AWS's examples give s3:ListAllMyBuckets the resource arn:aws:s3:::*:
+	// no dead action, no ERROR, but the Service Authorization Reference
+	// wants "*" for it (TestValidateResourceNotStar).
 	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::*"}`))
 	assert.Empty(t, findingsWith(fs, policy.CodeDeadAction), fs)
 	assert.Empty(t, errorsOf(fs), fs)
+	assert.Len(t, findingsWith(fs, policy.CodeResourceNotStar), 1, fs)
 
 	// A wildcard that matches only dead actions.
 	fs = identity(wrap(`{"Effect":"Allow","Action":["s3:GetObject","s3:ListAllMy*"],"Resource":"arn:aws:s3:::b-1/*"}`))

@@ -793,6 +793,56 @@ func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
 	}
 }
 
+// resourceNotStar reports the Action values that name only actions taking
+// no resource (s3:ListAllMyBuckets) in a statement none of whose Resource
+// values matches a request without a resource, as the evaluator matches
+// it: only "*" does. The Service Authorization Reference: "If there is no
+// value for this column, you must specify all resources ("*") to which
+// the policy applies in the Resource element of your policy statement."
+// Beside bucket ARNs alone such an action is already dead
+// (actionResourceMatch); these are the cases that check lets pass: an ARN
+// like arn:aws:s3:::*, which some of AWS's S3 examples give it, and ARNs
+// of other services or patterns such as arn:*.
+func (v *validator) resourceNotStar(i int, s *Statement, sp string) {
+	if sc := statementScope(s); !sc.typeless && !sc.any {
+		return // actionResourceMatch reports the action as applying to none of the resources
+	}
+	for _, r := range s.Resource {
+		if MatchARN(r, "") {
+			return
+		}
+	}
+	for j, name := range s.Action {
+		if !hasPrefixFold(name, "s3:") {
+			continue
+		}
+		var acts []*Action
+		if !hasWildcard(name) {
+			if a := v.cat.lookupAction(name); a != nil {
+				acts = []*Action{a}
+			}
+		} else {
+			for idx := range v.cat.actions {
+				if MatchAction(name, v.cat.actions[idx].Name) {
+					acts = append(acts, &v.cat.actions[idx])
+				}
+			}
+		}
+		if len(acts) == 0 || slices.ContainsFunc(acts, func(a *Action) bool { return len(a.Resources) > 0 }) {
+			continue // unknown (INVALID_ACTION), or it names actions the ARNs can serve
+		}
+		verb := "grants"
+		if s.Effect == Deny {
+			verb = "denies"
+		}
+		what := acts[0].Name + " takes"
+		if len(acts) > 1 || hasWildcard(name) {
+			what = "the actions " + strconv.Quote(name) + " matches take"
+		}
+		v.add(CodeResourceNotStar, i, sp+".Action["+strconv.Itoa(j)+"]", "%s no resource: a statement %s such an action only with Resource \"*\" (\"If there is no value for this column, you must specify all resources (\"*\")\", Service Authorization Reference), and %s matches no request for it; name it in a statement with \"Resource\": \"*\"", what, verb, strings.Join(s.Resource, ", "))
+	}
+}
+
 func (v *validator) describeTypes(a *Action) string {
 	if len(a.Resources) == 0 {
 		return `Resource "*" only`

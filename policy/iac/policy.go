@@ -403,7 +403,7 @@ func (r *rendered) unknownPaths() (unknown []string, params map[string][]*paramD
 // depends on every element of it.
 var statementCodes = map[string]bool{
 	policy.CodePublicAccess: true, policy.CodePublicWrite: true, policy.CodeActionResourceMismatch: true,
-	policy.CodeCrossAccountPermissionsManagement: true, policy.CodeDeadAction: true,
+	policy.CodeCrossAccountPermissionsManagement: true, policy.CodeDeadAction: true, policy.CodeResourceNotStar: true,
 	policy.CodeAllowWithNotAction: true, policy.CodeAllowWithNotResource: true,
 }
 
