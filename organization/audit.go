@@ -310,7 +310,9 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 			rows = append(rows, controlRow(info, "", info.ID, securebucket.ControlAccountBPA, securebucket.StatusUnknown,
 				"account Block Public Access could not be audited: "+errorText(err)))
 		} else {
-			rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID)))
+			// refuseRemoteControl probed control (or AllowInsecureTransport).
+			rows = append(rows, accountResultRow(info, "", securebucket.AuditAccountPublicAccessBlock(ctx, control, info.ID,
+				&securebucket.AccountReadOptions{AllowInsecureTransport: true})))
 		}
 		// Multi-Region Access Points are global (their control plane is in
 		// us-west-2 alone): S3.24 once per account.

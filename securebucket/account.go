@@ -221,17 +221,61 @@ type AccountPublicAccessBlock struct {
 	Settings   PublicAccessBlockSettings
 }
 
+// AccountReadOptions configure [ReadAccountPublicAccessBlock] and
+// [AuditAccountPublicAccessBlock]. None (or nil) means the defaults.
+type AccountReadOptions struct {
+	// AllowInsecureTransport lets the call read over plain HTTP from a
+	// host that is not loopback (127.0.0.0/8, ::1, localhost). By default
+	// such a call is refused before any request with a
+	// [*RemotePlainHTTPError]: SigV4 signs the requests, but nothing
+	// authenticates the answers, so anyone on the network path (a proxy, a
+	// container network, a mistyped AWS_ENDPOINT_URL) can rewrite the
+	// settings into all on. A client that does not let the call see its
+	// endpoint (a wrapper that drops the per-call options, a test double)
+	// is refused the same way, with an empty Endpoint; this allows it too.
+	// Set it only for a test server on a network you trust, or a client you
+	// know uses TLS.
+	AllowInsecureTransport bool
+}
+
+// accountReadOptions returns the one options value of opts (the
+// defaults for none or nil); more than one is an [ErrInvalidOptions].
+func accountReadOptions(opts []*AccountReadOptions) (AccountReadOptions, error) {
+	switch {
+	case len(opts) > 1:
+		return AccountReadOptions{}, fmt.Errorf("%w: %d AccountReadOptions given, at most one is allowed", ErrInvalidOptions, len(opts))
+	case len(opts) == 1 && opts[0] != nil:
+		return *opts[0], nil
+	}
+	return AccountReadOptions{}, nil
+}
+
 // ReadAccountPublicAccessBlock reads the account's Block Public Access
 // settings. An account without a configuration is not an error: Configured
 // is false. Any other failure (access denied, an endpoint without S3
 // Control) is an [*AccountError] wrapping the SDK error; the settings are
 // then unknown, not off.
-func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string) (*AccountPublicAccessBlock, error) {
+//
+// opts takes at most one [AccountReadOptions] (more is an
+// [ErrInvalidOptions]). Unless AllowInsecureTransport, a client whose
+// requests would go over plain HTTP to a host that is not loopback, or
+// whose endpoint the call cannot see, is refused before any request with
+// a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]).
+func ReadAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string, opts ...*AccountReadOptions) (*AccountPublicAccessBlock, error) {
+	o, err := accountReadOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := acctCheckID(accountID); err != nil {
 		return nil, err
 	}
 	if acctIsNil(client) {
 		return nil, &AccountError{AccountID: accountID, Operation: "GetPublicAccessBlock", Err: errAcctNoClient}
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "ReadAccountPublicAccessBlock", "AccountReadOptions", probeControl(client, accountID)); err != nil {
+			return nil, err
+		}
 	}
 	out, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(accountID)}, noSetupRetryControl)
 	if err != nil {
@@ -257,10 +301,12 @@ const acctCISBPA = "2.1.4"
 // PASS) when the settings cannot be read, with the read's [*AccountError]
 // in Err, a setup problem included (this one-result form has no error to
 // return; [AuditAccount] returns a setup problem as its error). An invalid
-// account id gives UNKNOWN with [ErrInvalidAccountID].
-func AuditAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string) AccountResult {
+// account id gives UNKNOWN with [ErrInvalidAccountID]. opts are
+// [ReadAccountPublicAccessBlock]'s: a client refused for its transport
+// gives UNKNOWN with the [*RemotePlainHTTPError].
+func AuditAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI, accountID string, opts ...*AccountReadOptions) AccountResult {
 	r := acctResult(ControlAccountBPA, acctCISBPA, "Block Public Access settings should be enabled at the account level", SeverityMedium, accountID)
-	bpa, err := ReadAccountPublicAccessBlock(ctx, client, accountID)
+	bpa, err := ReadAccountPublicAccessBlock(ctx, client, accountID, opts...)
 	switch {
 	case err != nil:
 		r.Status, r.Err = StatusUnknown, err
@@ -400,7 +446,8 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	if opts.Concurrency < 0 {
 		return nil, fmt.Errorf("%w: Concurrency %d is negative", ErrInvalidOptions, opts.Concurrency)
 	}
-	cur, err := ReadAccountPublicAccessBlock(ctx, control, accountID)
+	// The plan is not an audit: its reads keep their transport unchecked.
+	cur, err := ReadAccountPublicAccessBlock(ctx, control, accountID, &AccountReadOptions{AllowInsecureTransport: true})
 	if err != nil {
 		return nil, err
 	}
@@ -717,7 +764,8 @@ func AuditAccount(ctx context.Context, control AccountAuditControlAPI, trails Tr
 			return nil, err
 		}
 	}
-	bpa := AuditAccountPublicAccessBlock(ctx, ctl, accountID)
+	// ctl was probed above (or AllowInsecureTransport).
+	bpa := AuditAccountPublicAccessBlock(ctx, ctl, accountID, &AccountReadOptions{AllowInsecureTransport: true})
 	if setuperr.Is(bpa.Err) {
 		return nil, bpa.Err
 	}

@@ -228,7 +228,8 @@ func (a *auditor) readAccount(ctx context.Context) error {
 	}
 	info := controlTable[ControlAccountBPA]
 	r := ControlResult{Control: ControlAccountBPA, CIS: info.cis, Title: info.title, Severity: info.severity}
-	bpa, err := ReadAccountPublicAccessBlock(ctx, a.o.AccountControl, a.o.AccountID)
+	// refuseRemote probed AccountControl (or AllowInsecureTransport).
+	bpa, err := ReadAccountPublicAccessBlock(ctx, a.o.AccountControl, a.o.AccountID, &AccountReadOptions{AllowInsecureTransport: true})
 	if setuperr.Is(err) {
 		return err
 	}

@@ -124,7 +124,9 @@
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.
 //   - The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
-//     [AuditMultiRegionAccessPoints], [AuditDataEvents]) read over TLS, or
+//     [AuditMultiRegionAccessPoints], [AuditDataEvents],
+//     [AuditAccountPublicAccessBlock]) and [ReadAccountPublicAccessBlock]
+//     read over TLS, or
 //     over plain HTTP from a loopback host only (127.0.0.0/8, ::1,
 //     localhost: the in-memory fakes, s3secure serve, moto). A client (or
 //     AuditOptions.AccountControl) whose requests would go over plain HTTP
@@ -138,7 +140,8 @@
 //     client that does not let the audit see it (a wrapper that drops
 //     the per-call options, a test double) is refused the same way, with
 //     an empty Endpoint: the audit fails closed. Opt-out:
-//     AllowInsecureTransport of the audit's options.
+//     AllowInsecureTransport of the audit's options ([AccountReadOptions]
+//     for the account Block Public Access read and audit).
 //
 // Optional settings, only when asked for: server access logging
 // ([Options].Logging: a same-Region target without a default Object Lock

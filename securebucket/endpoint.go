@@ -27,7 +27,8 @@ import (
 // root user could then delete the policy).
 //
 // The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
-// [AuditMultiRegionAccessPoints], [AuditDataEvents]) return a
+// [AuditMultiRegionAccessPoints], [AuditDataEvents]) and
+// [ReadAccountPublicAccessBlock] return a
 // [*RemotePlainHTTPError] when the requests would go over plain HTTP to a
 // host that is not loopback (127.0.0.0/8, ::1, localhost): nothing
 // authenticates a response over plain HTTP (SigV4 signs the request

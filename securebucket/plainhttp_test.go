@@ -157,3 +157,57 @@ func TestAuditsFailClosedForHiddenEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// TestReadAccountPublicAccessBlockRefusesRemotePlainHTTP: the account's
+// Block Public Access settings (S3.1, and what Plan and Audit build on)
+// are read over TLS or from loopback only; an S3 Control client that
+// would send over plain HTTP to a remote host is refused before any
+// request, by ReadAccountPublicAccessBlock (with an error) and by
+// AuditAccountPublicAccessBlock (UNKNOWN, never PASS), unless
+// AccountReadOptions.AllowInsecureTransport. More than one options value
+// is ErrInvalidOptions, before any request.
+func TestReadAccountPublicAccessBlockRefusesRemotePlainHTTP(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	control := s3control.NewFromConfig(cfg)
+	assertRefused := func(t *testing.T, err error) {
+		t.Helper()
+		require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+		var pe *securebucket.RemotePlainHTTPError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, "securebucket.ReadAccountPublicAccessBlock", pe.Call)
+		assert.Equal(t, "http://"+account+".192.0.2.1:9", pe.Endpoint)
+		assert.Contains(t, err.Error(), "AccountReadOptions.AllowInsecureTransport")
+	}
+
+	before := sender.Sent()
+	_, err := securebucket.ReadAccountPublicAccessBlock(t.Context(), control, account)
+	assertRefused(t, err)
+	_, err = securebucket.ReadAccountPublicAccessBlock(t.Context(), control, account, nil)
+	assertRefused(t, err)
+	r := securebucket.AuditAccountPublicAccessBlock(t.Context(), control, account)
+	assert.Equal(t, securebucket.StatusUnknown, r.Status)
+	assertRefused(t, r.Err)
+	_, err = securebucket.ReadAccountPublicAccessBlock(t.Context(), control, account, &securebucket.AccountReadOptions{}, &securebucket.AccountReadOptions{})
+	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+	assert.Equal(t, before, sender.Sent(), "nothing was sent")
+
+	allow := &securebucket.AccountReadOptions{AllowInsecureTransport: true}
+	_, err = securebucket.ReadAccountPublicAccessBlock(t.Context(), control, account, allow)
+	assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	r = securebucket.AuditAccountPublicAccessBlock(t.Context(), control, account, allow)
+	assert.NotErrorIs(t, r.Err, securebucket.ErrPlainHTTPEndpoint)
+	assert.Equal(t, before+2, sender.Sent(), "with AllowInsecureTransport the requests go")
+}
+
+// TestReadAccountPublicAccessBlockLoopback: the S3 Control fake serves
+// plain HTTP on loopback, which is this machine: the settings are read
+// with no options.
+func TestReadAccountPublicAccessBlockLoopback(t *testing.T) {
+	e := newAcctEnv(t)
+	require.Regexp(t, `^http://127\.0\.0\.1:`, e.ctl.URL)
+	e.setAccountBPA(t, securebucket.AllPublicAccessBlocked())
+	bpa, err := securebucket.ReadAccountPublicAccessBlock(t.Context(), e.control, e.account)
+	require.NoError(t, err)
+	assert.True(t, bpa.Settings.AllOn())
+	assert.Equal(t, securebucket.StatusPass, securebucket.AuditAccountPublicAccessBlock(t.Context(), e.control, e.account).Status)
+}
