@@ -55,6 +55,19 @@ type EnsureOptions struct {
 	Name string
 	// Tags are set on an analyzer created.
 	Tags map[string]string
+	// AllowInsecureTransport lets EnsureAnalyzer read over plain HTTP from
+	// a host that is not loopback (127.0.0.0/8, ::1, localhost). By default
+	// such a call is refused before any request with a
+	// [*RemotePlainHTTPError]: SigV4 signs the requests, but nothing
+	// authenticates the answers, so anyone on the network path (a proxy, a
+	// container network, a mistyped AWS_ENDPOINT_URL) can answer with an
+	// analyzer of their choosing, whose findings then say "nothing
+	// public". A client that does not let the call see its endpoint (a
+	// wrapper that drops the per-call options, a test double) is refused
+	// the same way, with an empty Endpoint; this allows it too. Set it only
+	// for a test server on a network you trust, or a client you know uses
+	// TLS.
+	AllowInsecureTransport bool
 }
 
 // EnsureAnalyzer returns an active external-access analyzer in the
@@ -67,7 +80,7 @@ type EnsureOptions struct {
 // [*WrongRegionError] when the analyzer found is in another Region than the
 // client (possible only with a client configured with a custom endpoint);
 // [*Error] for a failed call, matching [ErrAccessDenied] when permission is
-// missing.
+// missing; [*RemotePlainHTTPError] (see EnsureOptions.AllowInsecureTransport).
 func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Analyzer, error) {
 	if isNil(client) {
 		return nil, invalid("nil client")
@@ -75,6 +88,11 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	var o EnsureOptions
 	if opts != nil {
 		o = *opts
+	}
+	if !o.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "EnsureAnalyzer", "EnsureOptions", probeAnalyzers(client)); err != nil {
+			return nil, err
+		}
 	}
 	if o.Name == "" {
 		o.Name = DefaultAnalyzerName

@@ -153,8 +153,9 @@
 //     a client that does not let the call see it (a wrapper that drops
 //     the per-call options, a test double) is refused the same way, with
 //     an empty Endpoint: the call fails closed. Opt-out:
-//     AllowInsecureTransport of the call's options. [GetFinding]
-//     and [EnsureAnalyzer] have no options and do not check.
+//     AllowInsecureTransport of the call's options. [EnsureAnalyzer],
+//     [GetFinding], [BucketRegion] and [CheckBucketRegions] check too
+//     (EnsureOptions, FindingOptions, RegionOptions).
 //
 // # Errors
 //

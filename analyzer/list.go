@@ -201,18 +201,46 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 	return out, nil
 }
 
+// FindingOptions configure [GetFinding]. None (or nil) means the
+// defaults.
+type FindingOptions struct {
+	// AllowInsecureTransport lets GetFinding read over plain HTTP from a
+	// host that is not loopback (127.0.0.0/8, ::1, localhost). By default
+	// such a call is refused before any request with a
+	// [*RemotePlainHTTPError]: SigV4 signs the requests, but nothing
+	// authenticates the answers, so anyone on the network path (a proxy, a
+	// container network, a mistyped AWS_ENDPOINT_URL) can rewrite the
+	// finding (its status, its principals, whether it is public). A
+	// client that does not let the call see its endpoint (a wrapper that
+	// drops the per-call options, a test double) is refused the same way,
+	// with an empty Endpoint; this allows it too. Set it only for a test
+	// server on a network you trust, or a client you know uses TLS.
+	AllowInsecureTransport bool
+}
+
 // GetFinding reads one finding by id (with GetFindingV2 for analyzers
 // that are not external-access ones). A V2 finding with several access
-// details returns the first; use [ListFindings] for all.
+// details returns the first; use [ListFindings] for all. opts takes at
+// most one [FindingOptions].
 //
 // Errors: as [ListFindings]; a missing finding is an [*Error] wrapping
-// *types.ResourceNotFoundException.
-func GetFinding(ctx context.Context, client API, a *Analyzer, id string) (*Finding, error) {
+// *types.ResourceNotFoundException; more than one opts is an
+// [ErrInvalidInput]; [*RemotePlainHTTPError] (see
+// FindingOptions.AllowInsecureTransport).
+func GetFinding(ctx context.Context, client API, a *Analyzer, id string, opts ...*FindingOptions) (*Finding, error) {
+	if len(opts) > 1 {
+		return nil, invalid("%d FindingOptions given, at most one is allowed", len(opts))
+	}
 	if err := checkAnalyzer(client, a); err != nil {
 		return nil, err
 	}
 	if id == "" {
 		return nil, invalid("finding id is required")
+	}
+	if len(opts) == 0 || opts[0] == nil || !opts[0].AllowInsecureTransport {
+		if err := refuseRemote(ctx, "GetFinding", "FindingOptions", probeAnalyzers(client)); err != nil {
+			return nil, err
+		}
 	}
 	if !a.External() {
 		got, err := getV2(ctx, client, a, id)

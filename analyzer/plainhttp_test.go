@@ -34,6 +34,7 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 	require.NoError(t, sf.CreateBucket("data-1", s3fake.StateAWSDefault))
 	a := &analyzer.Analyzer{Name: "main", ARN: "arn:aws:access-analyzer:us-east-1:" + owner + ":analyzer/main"}
 	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data-1/*"}]}`
+	regional := &analyzer.Analyzer{Name: a.Name, ARN: a.ARN, Region: "us-east-1", Account: owner}
 
 	cases := []struct {
 		call string
@@ -76,6 +77,21 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 		{"Gate.CheckPolicy", func(allow bool) error {
 			return analyzer.NewGate(aa, &analyzer.GateOptions{AllowInsecureTransport: allow}).CheckPolicy(t.Context(), "data-1", doc)
 		}},
+		{"EnsureAnalyzer", func(allow bool) error {
+			_, err := analyzer.EnsureAnalyzer(t.Context(), aa, &analyzer.EnsureOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"GetFinding", func(allow bool) error {
+			_, err := analyzer.GetFinding(t.Context(), aa, a, "finding-1", &analyzer.FindingOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"BucketRegion", func(allow bool) error {
+			_, err := analyzer.BucketRegion(t.Context(), s3c, "data-1", &analyzer.RegionOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"CheckBucketRegions", func(allow bool) error {
+			return analyzer.CheckBucketRegionsWith(t.Context(), s3c, regional, []string{"data-1", "data-2"}, &analyzer.RegionOptions{AllowInsecureTransport: allow})
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.call, func(t *testing.T) {
@@ -96,6 +112,34 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 	}
 }
 
+// TestRefuseRemotePlainHTTPWithoutOptions: the calls that took no options
+// (GetFinding, BucketRegion, CheckBucketRegions) check by default, when
+// called as before.
+func TestRefuseRemotePlainHTTPWithoutOptions(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	s3c, aa := s3.NewFromConfig(cfg), accessanalyzer.NewFromConfig(cfg)
+	a := &analyzer.Analyzer{Name: "main", ARN: "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/main", Region: "us-east-1"}
+	_, err := analyzer.GetFinding(t.Context(), aa, a, "finding-1")
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+	_, err = analyzer.GetFinding(t.Context(), aa, a, "finding-1", nil)
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+	_, err = analyzer.BucketRegion(t.Context(), s3c, "data-1")
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+	err = analyzer.CheckBucketRegions(t.Context(), s3c, a, "data-1")
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+	_, err = analyzer.EnsureAnalyzer(t.Context(), aa, nil)
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+
+	// More than one options value is bad input, before any request.
+	_, err = analyzer.GetFinding(t.Context(), aa, a, "finding-1", &analyzer.FindingOptions{}, &analyzer.FindingOptions{})
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	_, err = analyzer.BucketRegion(t.Context(), s3c, "data-1", &analyzer.RegionOptions{}, &analyzer.RegionOptions{})
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	err = analyzer.CheckBucketRegions(t.Context(), s3c, a, "data-1", "Not_A_Bucket")
+	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+	assert.Zero(t, sender.Sent(), "nothing was sent")
+}
+
 // TestLoopbackPlainHTTP: the fakes serve plain HTTP on loopback, which is
 // this machine: the calls run.
 func TestLoopbackPlainHTTP(t *testing.T) {
@@ -106,6 +150,14 @@ func TestLoopbackPlainHTTP(t *testing.T) {
 	_, iamc := iamfake.Start(t)
 	_, err = analyzer.KeyHygiene(t.Context(), iamc, nil)
 	require.NoError(t, err)
+	_, err = analyzer.EnsureAnalyzer(t.Context(), aa, nil)
+	require.ErrorIs(t, err, analyzer.ErrNoAnalyzer, "read, and none found")
+	sf := s3fake.StartHTTP(t, nil)
+	require.NoError(t, sf.CreateBucket("data-1", s3fake.StateAWSDefault))
+	region, err := analyzer.BucketRegion(t.Context(), sf.OwnerClient(), "data-1")
+	require.NoError(t, err)
+	a := &analyzer.Analyzer{Name: "main", ARN: "arn:aws:access-analyzer:" + region + ":111122223333:analyzer/main", Region: region}
+	require.NoError(t, analyzer.CheckBucketRegions(t.Context(), sf.OwnerClient(), a, "data-1"))
 }
 
 // dropsOptions is a caller's wrapper that does not pass the per-call

@@ -170,7 +170,7 @@ func analyzeOnline(ctx context.Context, g *globals, buckets []string, create, ar
 	if err != nil {
 		return nil, err
 	}
-	a, err := analyzer.EnsureAnalyzer(ctx, client, &analyzer.EnsureOptions{AllowCreate: create})
+	a, err := analyzer.EnsureAnalyzer(ctx, client, &analyzer.EnsureOptions{AllowCreate: create, AllowInsecureTransport: g.insecureTransport})
 	if err != nil {
 		if errors.Is(err, analyzer.ErrNoAnalyzer) {
 			return nil, fmt.Errorf("%w (create one with -create-analyzer, or use -offline)", err)
@@ -187,7 +187,7 @@ func analyzeOnline(ctx context.Context, g *globals, buckets []string, create, ar
 		if err != nil {
 			return nil, err
 		}
-		if err := analyzer.CheckBucketRegions(ctx, s3c, a, buckets...); err != nil {
+		if err := analyzer.CheckBucketRegionsWith(ctx, s3c, a, buckets, &analyzer.RegionOptions{AllowInsecureTransport: g.insecureTransport}); err != nil {
 			return nil, err
 		}
 	}

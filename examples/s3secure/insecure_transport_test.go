@@ -59,6 +59,7 @@ func TestAllowInsecureTransport(t *testing.T) {
 		{"-allow-insecure-transport", "-endpoint", "http://192.0.2.1:9", "audit", "-all"},
 		{"audit", "-all", "-endpoint", "http://192.0.2.1:9", "-allow-insecure-transport"},
 		{"-allow-insecure-transport", "-endpoint", "http://192.0.2.1:9", "keys"},
+		{"-allow-insecure-transport", "-endpoint", "http://192.0.2.1:9", "analyze", "-bucket", "b-1"}, // EnsureAnalyzer
 	} {
 		awsGuard.take()
 		code, _, stderr := runCLI(t, "", args...)
