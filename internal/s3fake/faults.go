@@ -18,6 +18,15 @@ const (
 	// TCP connection before handling the request (the client sees
 	// "connection reset by peer" or EOF).
 	FaultConnectionReset = "ConnectionReset"
+	// FaultInvalidToken is S3's 400 InvalidToken, "The provided token is
+	// malformed or otherwise invalid." (S3 API reference, "List of error
+	// codes"), with the request's session token echoed as Token-0, as S3
+	// does. It is how S3 in an opt-in Region answers a session token that
+	// is not valid there: "Version 1 tokens are valid only in AWS Regions
+	// that are available by default. These tokens do not work in manually
+	// enabled Regions, such as Asia Pacific (Hong Kong)" (IAM API
+	// reference, SetSecurityTokenServicePreferences). Give it a Region.
+	FaultInvalidToken = "InvalidToken"
 )
 
 // AnyOperation matches every operation in InjectFault.
@@ -46,6 +55,14 @@ type Fault struct {
 	// request fails, drawn from a RNG seeded with Options.FaultSeed. Zero
 	// Rate and zero Count mean every matching request fails.
 	Rate float64
+	// Region, when set, makes the fault match only requests signed for
+	// that Region: one Region's endpoint. AWS answers each Region at its
+	// own host; the fake serves them all at one address and tells them
+	// apart by the signature's Region. A fault for an operation and a
+	// Region is kept beside the operation's fault for every Region.
+	// FaultInvalidToken in a Region is how S3 answers a session token
+	// that is not valid there.
+	Region string
 }
 
 func (f Fault) status() int {
@@ -57,6 +74,8 @@ func (f Fault) status() int {
 		return http.StatusServiceUnavailable
 	case FaultOperationAborted:
 		return http.StatusConflict
+	case FaultInvalidToken:
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }
@@ -71,6 +90,8 @@ func (f Fault) message() string {
 		return "Service is unable to handle request."
 	case "RequestTimeTooSkewed":
 		return "The difference between the request time and the current time is too large."
+	case FaultInvalidToken:
+		return "The provided token is malformed or otherwise invalid."
 	}
 	return "We encountered an internal error. Please try again."
 }
@@ -85,8 +106,9 @@ func newFaultTable(seed int64) *faultTable {
 	return &faultTable{faults: map[string]*Fault{}, rng: rand.New(rand.NewSource(seed))}
 }
 
-// pick returns the latency to add and the error to answer for op.
-func (t *faultTable) pick(op string) (time.Duration, *Error) {
+// pick returns the latency to add and the error to answer for op, in a
+// request signed for region ("" when unsigned).
+func (t *faultTable) pick(op, region string) (time.Duration, *Error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.faults) == 0 {
@@ -94,7 +116,11 @@ func (t *faultTable) pick(op string) (time.Duration, *Error) {
 	}
 	var latency time.Duration
 	var err *Error
-	for _, key := range []string{op, AnyOperation} {
+	keys := []string{op, AnyOperation}
+	if region != "" {
+		keys = append([]string{faultKey(op, region), faultKey(AnyOperation, region)}, keys...)
+	}
+	for _, key := range keys {
 		f := t.faults[key]
 		if f == nil {
 			continue
@@ -147,11 +173,20 @@ func (c *counters) add(op, method string) {
 }
 
 // InjectFault installs f for operation op (an SDK operation name such as
-// "PutBucketPolicy", or AnyOperation), replacing any earlier fault for op.
+// "PutBucketPolicy", or AnyOperation), replacing any earlier fault for op
+// (in f.Region, when set).
 func (s *Server) InjectFault(op string, f Fault) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.faults[op] = &f
+	s.faults.faults[faultKey(op, f.Region)] = &f
+}
+
+// faultKey is the fault table's key of op in region ("": every Region).
+func faultKey(op, region string) string {
+	if region == "" {
+		return op
+	}
+	return op + " " + region
 }
 
 // ClearFaults removes every injected fault.

@@ -102,7 +102,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if latency, ferr := s.faults.pick(rt.op); latency > 0 || ferr != nil {
+	faultRegion := ""
+	if res != nil {
+		faultRegion = res.Region
+	}
+	if latency, ferr := s.faults.pick(rt.op, faultRegion); latency > 0 || ferr != nil {
 		if latency > 0 {
 			t := time.NewTimer(latency)
 			select {
@@ -117,6 +121,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if ferr != nil {
+			if tok := r.Header.Get("X-Amz-Security-Token"); ferr.Code == FaultInvalidToken && tok != "" {
+				ferr.Extra = append(ferr.Extra, [2]string{"Token-0", tok}) // S3 echoes the token it refuses
+			}
 			writeError(w, r, ferr)
 			return
 		}

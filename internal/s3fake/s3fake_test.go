@@ -1047,3 +1047,55 @@ func TestRequestPayment(t *testing.T) {
 	_, err = f.Client(other).GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("rp-bucket")})
 	requireCode(t, err, "AccessDenied")
 }
+
+// bodyTap keeps the body of the last response it passed on.
+type bodyTap struct {
+	last string
+	next http.RoundTripper
+}
+
+func (b *bodyTap) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := b.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	b.last = string(body)
+	resp.Body = io.NopCloser(strings.NewReader(b.last))
+	return resp, err
+}
+
+// TestFaultInOneRegion: a fault with a Region fails only the requests
+// signed for that Region (its endpoint), as S3 in an opt-in Region
+// refuses a session token valid only in the Regions enabled by default:
+// 400 InvalidToken, "The provided token is malformed or otherwise
+// invalid.", the token echoed as Token-0. The other Regions, and the
+// Region-less fault of another operation, are untouched.
+func TestFaultInOneRegion(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("home", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucketWith("far", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, Region: "ap-east-1"}))
+	session := f.AddRole("", "auditor", "run")
+	tap := &bodyTap{next: f.HTTPClient().Transport}
+	c := f.Client(session, func(o *s3.Options) { o.HTTPClient = &http.Client{Transport: tap} })
+	ctx := t.Context()
+	f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultInvalidToken, Region: "ap-east-1"})
+	f.InjectFault("GetBucketTagging", s3fake.Fault{Code: s3fake.FaultSlowDown})
+
+	_, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("far")}, func(o *s3.Options) { o.Region = "ap-east-1" })
+	requireCode(t, err, "InvalidToken")
+	assert.Equal(t, http.StatusBadRequest, status(err))
+	assert.Contains(t, err.Error(), "The provided token is malformed or otherwise invalid.")
+	assert.Contains(t, tap.last, "<Token-0>"+session.SessionToken+"</Token-0>")
+	assert.NotContains(t, err.Error(), session.SessionToken, "the SDK keeps Code and Message only")
+
+	_, err = c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("home")})
+	require.NoError(t, err, "the client's own Region answers")
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err)
+	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("home")})
+	requireCode(t, err, "SlowDown")
+	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("far")}, func(o *s3.Options) { o.Region = "ap-east-1" })
+	requireCode(t, err, "InvalidToken")
+}
