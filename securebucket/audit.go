@@ -50,7 +50,9 @@ type Report struct {
 	// AuditOptions.Controls, S3.1 first when audited.
 	Results []ControlResult
 	// Err is set by AuditAll when the bucket could not be audited at all
-	// (for example it was deleted during the run); Results is then empty.
+	// (for example it was deleted during the run, or its Region's endpoint
+	// met a setup problem the client's Region did not: a [*RegionError]);
+	// Results is then empty.
 	Err error
 
 	logTarget string // where S3 delivers the bucket's access logs (its S3.9 passed), or ""
@@ -141,8 +143,10 @@ type AuditOptions struct {
 type Progress struct {
 	// Done of Total buckets are audited.
 	Done, Total int
-	// Bucket is the bucket just audited, and Err its Report.Err, or the
-	// error of a bucket a setup problem stopped (which has no Report).
+	// Bucket is the bucket just audited, and Err its Report.Err (a
+	// [*RegionError] for a bucket of a Region AuditAll could not reach),
+	// or the error of a bucket a setup problem stopped (which has no
+	// Report).
 	Bucket string
 	Err    error
 }

@@ -2,6 +2,7 @@ package securebucket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -20,9 +21,10 @@ type FleetReport struct {
 	// AuditOptions.AccountControl is set.
 	Account []ControlResult
 	// Buckets has one report per bucket, sorted by name. A bucket that
-	// could not be audited has Report.Err set. When AuditAll returns an
-	// error (ctx's, or a setup problem that stopped the run), Buckets holds
-	// only the reports finished before it.
+	// could not be audited has Report.Err set (a [*RegionError] for a
+	// bucket of a Region AuditAll could not reach). When AuditAll returns
+	// an error (ctx's, or a setup problem that stopped the run), Buckets
+	// holds only the reports finished before it.
 	Buckets []*Report
 }
 
@@ -54,8 +56,28 @@ func (f *FleetReport) Failed() bool {
 // other bucket, cancels the buckets in flight, and returns the first
 // [*StepError] (as [Audit] returns it) with the reports finished before
 // it: a bucket that met the problem or was in flight has no Report.
-// Progress is called for every bucket that was started, a stopped one with
-// its error.
+//
+// Unless the problem is one Region's. A bucket's requests go to its
+// Region's endpoint, and a setup problem can be that endpoint's alone: S3
+// in an opt-in Region that is not enabled for the account, or that
+// refuses a session token from the global STS endpoint ("Version 1
+// tokens are valid only in AWS Regions that are available by default.
+// These tokens do not work in manually enabled Regions, such as Asia
+// Pacific (Hong Kong)", IAM API reference,
+// SetSecurityTokenServicePreferences), answers 400 InvalidToken. When a
+// bucket of another Region than the client's meets a setup problem,
+// AuditAll asks the client's Region once more (one ListBuckets): if it
+// answers, the problem is that Region's, and the run goes on. The bucket
+// that met it, the Region's buckets in flight that meet it too, and the
+// Region's buckets not yet started (which get no request) have a Report
+// with no Results and Err a [*RegionError] naming the Region and
+// wrapping the bucket's [*StepError]: never PASS ([Report.Failed] and
+// [FleetReport.Failed] are true). If the client's Region refuses too, the
+// problem is everyone's and the run stops as above.
+//
+// Progress is called for every bucket that was started, a stopped one
+// with its error, and for every bucket of a Region found unreachable,
+// with its Report.Err.
 //
 // Buckets are audited in goroutines of AuditAll's own, which call
 // Progress and the client. A panic in one of them (in Progress, in the
@@ -87,10 +109,16 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 		fleet.Account = []ControlResult{*a.accountResult}
 		a.accountResult = nil // reported once, not per bucket
 	}
-	clientRegion := ""
-	if c, ok := client.(interface{ Options() s3.Options }); ok {
-		clientRegion = c.Options().Region
-	}
+	clientRegion := clientRegion(client)
+	// A setup problem met at another Region's endpoint, while the client's
+	// own (which listed the buckets) still answers, is that Region's: its
+	// buckets are not audited, the others are.
+	regions := &setuperr.Regions{Home: clientRegion, Call: "securebucket.AuditAll", Check: func(ctx context.Context) error {
+		_, err := call(ctx, a.o.Retry, func(ctx context.Context) (*s3.ListBucketsOutput, error) {
+			return client.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)}, noSetupRetry)
+		})
+		return err
+	}}
 	// Buckets that receive other buckets' logs (from a bucket whose own
 	// S3.9 passed, so S3 delivers them) are found as the run goes; their
 	// S3.9 is marked not applicable at the end (Security Hub suppresses it).
@@ -124,14 +152,24 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 				b := buckets[i]
 				name, region := aws.ToString(b.Name), aws.ToString(b.BucketRegion)
 				var optFns []func(*s3.Options)
+				endpoint := "" // the Region of the endpoint the requests go to, when not the client's
 				if region != "" && region != clientRegion && clientRegion != "" {
 					optFns = append(optFns, func(o *s3.Options) { o.Region = region })
+					endpoint = region
 				}
-				rep, err := a.audit(run, name, region, optFns)
+				var rep *Report
+				var err error
+				if down := regions.Down(endpoint); down != nil {
+					err = down // no request: the Region is known unreachable
+				} else if rep, err = a.audit(run, name, region, optFns); err != nil {
+					if down := regions.Confine(run, endpoint, err); down != nil {
+						err = down
+					}
+				}
 				if err != nil {
 					rep = &Report{Bucket: name, Region: region, Err: err}
 				}
-				setup := setuperr.Is(err)
+				setup := setuperr.Is(err) && !errors.As(err, new(*RegionError))
 				if setup {
 					setupOnce.Do(func() { setupErr = err; stop() })
 				}

@@ -298,7 +298,13 @@
 // read that meets one and return it as their error: [Audit] a [*StepError]
 // (Step [StepAudit]) and no Report; [AuditAll] the same error with the
 // reports finished before it, starting no other bucket (credentials that
-// expire during the run stop it there). [Harden], [Plan] and [Create]'s
+// expire during the run stop it there). Except a setup problem that is
+// one Region's: met by a bucket of another Region than the client's while
+// the client's Region still answers (an opt-in Region not enabled for the
+// account, a session token not valid there: S3 answers 400 InvalidToken),
+// it makes AuditAll report that Region's buckets as not audited (a
+// [*RegionError] in Report.Err, never PASS) and go on with the others.
+// [Harden], [Plan] and [Create]'s
 // hardening stop at that first read too: a [*StepError] naming the first
 // step that needs it, nothing written.
 //

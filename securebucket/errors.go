@@ -8,6 +8,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // Sentinel errors. Match them with [errors.Is]; the errors returned carry
@@ -157,3 +158,11 @@ func hasCode(err error, codes ...string) bool {
 	}
 	return false
 }
+
+// RegionError reports a Region whose buckets [AuditAll] could not audit:
+// a setup problem met at that Region's S3 endpoint (an opt-in Region not
+// enabled for the account, a session token not valid there) while the
+// client's own Region still answered. Its fields: Call
+// ("securebucket.AuditAll"), Region, ClientRegion, and Err, the first
+// bucket's [*StepError] in that Region, wrapping the SDK error.
+type RegionError = setuperr.RegionError

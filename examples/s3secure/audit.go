@@ -37,7 +37,11 @@ func init() {
 // could not be read is never taken as passing) or a bucket could not be
 // audited. A setup problem (credentials refused or expired, also during
 // -all; an unreachable endpoint; TLS) is one line on stderr and exit 2:
-// the library stops at it instead of reporting rows of UNKNOWN.
+// the library stops at it instead of reporting rows of UNKNOWN. With -all,
+// a setup problem of one Region only (S3 there refuses what the client's
+// Region accepts: an opt-in Region not enabled, a session token not valid
+// there) gives each of that Region's buckets one UNKNOWN row naming the
+// Region and the error, every other row is printed, and the exit is 1.
 func runAudit(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to audit")

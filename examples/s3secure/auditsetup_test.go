@@ -77,3 +77,63 @@ func TestAuditClockSkew(t *testing.T) {
 	assert.Contains(t, stderr, "RequestTimeTooSkewed")
 	assert.Contains(t, stderr, "(hint: this machine's clock is off: synchronise it)")
 }
+
+// TestAuditAllRegionRefusesTheToken: S3 in one Region (ap-east-1, an
+// opt-in Region) refuses the session token with 400 InvalidToken, as AWS
+// does for a token of the global STS endpoint there, while the client's
+// Region accepts it. "audit -all" prints every row: the other Regions'
+// buckets as a run without the refusal gives them, each ap-east-1 bucket
+// as one UNKNOWN row naming the Region and InvalidToken (no token), and
+// exits 1, not 0: a gate does not pass. Before, the run stopped at the
+// first ap-east-1 bucket: one error line, exit 2, no rows.
+func TestAuditAllRegionRefusesTheToken(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("a-home", s3fake.StateLegacy))
+	for name, region := range map[string]string{"b-eu": "eu-west-1", "c-hk": "ap-east-1", "d-hk": "ap-east-1"} {
+		require.NoError(t, a.CreateBucketWith(name, &s3fake.BucketOptions{State: s3fake.StateLegacy, Region: region}))
+	}
+	// The buckets outside ap-east-1 pass every control: what blocks the
+	// gate below is the Region's UNKNOWN rows alone.
+	for b, region := range map[string]string{"a-home": "us-east-1", "b-eu": "eu-west-1"} {
+		code, _, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", region, "harden", "-bucket", b)
+		require.Equal(t, exitOK, code, stderr)
+	}
+	sess, err := a.AWS.Owner().AddRoleSession("auditor", "cli", a.AWS.Now().Add(time.Hour))
+	require.NoError(t, err)
+	t.Setenv("AWS_ACCESS_KEY_ID", sess.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", sess.SecretAccessKey)
+	t.Setenv("AWS_SESSION_TOKEN", sess.SessionToken)
+	args := []string{"-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "audit", "-all", "-concurrency", "1"}
+	code, before, stderr := runCLI(t, "", args...)
+	require.Equal(t, exitFindings, code, "the ap-east-1 buckets are not hardened: %s", stderr)
+	want := map[string][]map[string]string{}
+	for _, r := range jsonRows(t, before) {
+		want[r["bucket"]] = append(want[r["bucket"]], r)
+	}
+	require.Len(t, want, 4, stderr)
+
+	a.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultInvalidToken, Region: "ap-east-1"})
+	code, stdout, stderr := runCLI(t, "", args...)
+	assert.Equal(t, exitFindings, code, stderr)
+	got := map[string][]map[string]string{}
+	for _, r := range jsonRows(t, stdout) {
+		got[r["bucket"]] = append(got[r["bucket"]], r)
+	}
+	for _, b := range []string{"a-home", "b-eu"} {
+		assert.Equal(t, want[b], got[b], "%s: the rows of a run without the refusal", b)
+		for _, r := range got[b] {
+			assert.Contains(t, []string{"PASS", "NOT_APPLICABLE"}, r["status"], "%s %s: %s", b, r["control"], r["message"])
+		}
+	}
+	for _, b := range []string{"c-hk", "d-hk"} {
+		require.Len(t, got[b], 1, b)
+		r := got[b][0]
+		assert.Equal(t, "UNKNOWN", r["status"], b)
+		assert.Contains(t, r["message"], "could not audit the bucket: securebucket: Region ap-east-1 could not be read, while the client's Region (us-east-1) answered: ", b)
+		assert.Contains(t, r["message"], "S3 GetBucketPolicy: InvalidToken: The provided token is malformed or otherwise invalid.", b)
+		for _, junk := range []string{"RequestID", "HostID", sess.SecretAccessKey, sess.SessionToken} {
+			assert.NotContains(t, r["message"], junk, b)
+		}
+	}
+	assert.NotContains(t, stderr, sess.SessionToken)
+}
