@@ -166,8 +166,11 @@
 // SignatureDoesNotMatch, ExpiredToken, …), an untrusted TLS certificate or
 // one for another host, a host name that does not resolve, a refused
 // connection. Retrying cannot fix them, so the first error is returned at
-// once, and [AnalyzeAll] stops at the first bucket that meets one. Other
-// failures are retried as the client's retryer decides.
+// once, and [AnalyzeAll] stops at the first bucket that meets one, unless
+// the problem is one Region's (met at another Region's endpoint while the
+// client's Region still answers): that Region's buckets then have a
+// [*RegionError] and the others are analyzed. Other failures are retried
+// as the client's retryer decides.
 //
 // Failed AWS calls are [*Error] values (operation, resource, the SDK's
 // smithy.APIError wrapped once); errors.Is(err, [ErrAccessDenied]) holds

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // Sentinel errors. Test for them with errors.Is.
@@ -123,3 +124,12 @@ func isNil(client any) bool {
 	v := reflect.ValueOf(client)
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
+
+// RegionError reports a Region whose buckets [AnalyzeAll] could not read:
+// a setup problem met at that Region's S3 endpoint (an opt-in Region not
+// enabled for the account, a session token not valid there) while the
+// client's own Region still answered. Its fields: Call
+// ("analyzer.AnalyzeAll"), Region, ClientRegion, and Err, the first
+// bucket's [*Error] in that Region, wrapping the SDK error. It is
+// securebucket.RegionError.
+type RegionError = setuperr.RegionError

@@ -200,7 +200,8 @@ type FetchOptions struct {
 type Progress struct {
 	// Done of Total buckets are analyzed.
 	Done, Total int
-	// Bucket is the bucket just analyzed, and Err its BucketResult.Err.
+	// Bucket is the bucket just analyzed, and Err its BucketResult.Err (a
+	// [*RegionError] for a bucket of a Region AnalyzeAll could not reach).
 	Bucket string
 	Err    error
 }
@@ -330,8 +331,10 @@ func AnalyzeBucket(ctx context.Context, client S3API, bucket string, opts *Fetch
 type BucketResult struct {
 	Bucket   string
 	Findings []Finding
-	// Err is set when the bucket could not be read or analyzed; the other
-	// buckets are still analyzed.
+	// Err is set when the bucket could not be read or analyzed (a
+	// [*RegionError] for a bucket of a Region AnalyzeAll could not reach);
+	// Findings is then empty, which says nothing about the bucket. The
+	// other buckets are still analyzed.
 	Err error
 }
 
@@ -345,6 +348,21 @@ type BucketResult struct {
 // be reached): every other bucket would fail the same way, so AnalyzeAll
 // stops at once and returns that first error.
 //
+// Unless the problem is one Region's. A bucket's S3 reads go to its
+// Region's endpoint, and a setup problem can be that endpoint's alone: S3
+// in an opt-in Region that is not enabled for the account, or that
+// refuses a session token from the global STS endpoint ("Version 1
+// tokens are valid only in AWS Regions that are available by default",
+// IAM API reference, SetSecurityTokenServicePreferences), answers 400
+// InvalidToken. When a bucket of another Region than the client's meets
+// one in its S3 reads, AnalyzeAll asks the client's Region once more (one
+// ListBuckets): if it answers, the problem is that Region's and the run
+// goes on. That Region's buckets, the one that met it, those in flight
+// that meet it too and those not yet started (which get no request), have
+// Err a [*RegionError] naming the Region and wrapping the bucket's
+// [*Error], and no Findings: not analysed, never "no finding". If the
+// client's Region refuses too, the run stops as above.
+//
 // Each bucket is analyzed in a goroutine of its own, which calls
 // opts.Progress. A panic there (in Progress, in the client, or a bug)
 // stops the run the same way, and once the buckets in flight have ended
@@ -352,8 +370,8 @@ type BucketResult struct {
 // (see "Panics" in the s3secure package documentation).
 //
 // Errors: [ErrInvalidInput] for a bad owner or negative concurrency;
-// [*Error] when ListBuckets fails or a bucket fails with a setup problem;
-// ctx's error when it is cancelled.
+// [*Error] when ListBuckets fails or a bucket fails with a setup problem
+// that is not one Region's; ctx's error when it is cancelled.
 func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]BucketResult, error) {
 	if isNil(client) {
 		return nil, invalid("nil client")
@@ -408,6 +426,17 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, AccessPoints(mraps)
 		o.Control = nil
 	}
+	// A setup problem met at another Region's endpoint, while the client's
+	// own (which listed the buckets) still answers, is that Region's: its
+	// buckets are not analysed, the others are.
+	clientRegion := ""
+	if c, ok := client.(interface{ Options() s3.Options }); ok {
+		clientRegion = c.Options().Region
+	}
+	confined := &setuperr.Regions{Home: clientRegion, Call: "analyzer.AnalyzeAll", Check: func(ctx context.Context) error {
+		_, err := client.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)}, noSetupRetryS3)
+		return err
+	}}
 	results := make([]BucketResult, len(names))
 	sem := make(chan struct{}, o.Concurrency)
 	var progressMu sync.Mutex
@@ -444,8 +473,15 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		bo.Region = regions[name]
 		group.Go(func() {
 			defer func() { <-sem }()
-			results[i].Findings, results[i].Err = AnalyzeBucket(run, client, name, &bo)
-			if setuperr.Is(results[i].Err) {
+			if down := confined.Down(bo.Region); down != nil {
+				results[i].Err = down // no request: the Region is known unreachable
+			} else {
+				results[i].Findings, results[i].Err = AnalyzeBucket(run, client, name, &bo)
+				if down := confined.Confine(run, s3Region(bo.Region, results[i].Err), results[i].Err); down != nil {
+					results[i].Findings, results[i].Err = nil, down
+				}
+			}
+			if setuperr.Is(results[i].Err) && !errors.As(results[i].Err, new(*RegionError)) {
 				setupOnce.Do(func() { setupErr = results[i].Err; stop() })
 			}
 			if o.Progress != nil {
@@ -457,6 +493,20 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 		})
 	}
 	return finish()
+}
+
+// s3Region returns region when err is the error of one of Fetch's S3
+// calls, which are sent to the bucket's Region; "" for an S3 Control
+// call's or an access point lister's, whose endpoint is not the bucket's.
+func s3Region(region string, err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		switch e.Op {
+		case "GetBucketPolicy", "GetBucketOwnershipControls", "GetBucketAcl", "GetPublicAccessBlock":
+			return region
+		}
+	}
+	return ""
 }
 
 // regionOpt returns the options of Fetch's S3 calls: no retries of a
