@@ -243,7 +243,12 @@ func parseIPRange(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(a, a.BitLen()), true
 }
 
-// dateLayouts are the ISO 8601 forms IAM accepts in Date conditions.
+// dateLayouts are the ISO 8601 forms IAM accepts in Date conditions ("one
+// of the W3C implementations of the ISO 8601 date formats", IAM user guide,
+// "Condition operators": https://www.w3.org/TR/NOTE-datetime), and some
+// more: a time without a time zone designator (read as UTC) and an offset
+// without a colon. The W3C's year-and-month form is parsed apart
+// (parseDate), its year alone ("1997") reads as epoch seconds.
 var dateLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05Z0700",
@@ -267,9 +272,14 @@ func parseDate(s string) (int64, bool) {
 		}
 		return n * int64(time.Second), true
 	}
-	// Every ISO 8601 form starts YYYY-MM-DD: anything else (a bucket name
-	// like "logs-2026", a key) is refused here, before time.Parse, whose
-	// failures allocate; Context.Set tries every value as a date.
+	// Year and month, YYYY-MM: the first instant of the month, UTC.
+	if len(s) == 7 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:]) {
+		t, err := time.Parse("2006-01", s)
+		return t.UnixNano(), err == nil
+	}
+	// Every other ISO 8601 form starts YYYY-MM-DD: anything else (a bucket
+	// name like "logs-2026", a key) is refused here, before time.Parse,
+	// whose failures allocate; Context.Set tries every value as a date.
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' || !isDigits(s[:4]) || !isDigits(s[5:7]) || !isDigits(s[8:10]) {
 		return 0, false
 	}

@@ -190,3 +190,41 @@ func TestValidateResourceNotStar(t *testing.T) {
 		})
 	}
 }
+
+// Date condition values: "You must specify date/time values with one of
+// the W3C implementations of the ISO 8601 date formats
+// (http://www.w3.org/TR/NOTE-datetime) or in epoch (UNIX) time" (IAM user
+// guide, "Condition operators", Date). The W3C note's examples of each form
+// with a month at least are read (its year alone, "1997", is also epoch
+// seconds: which one IAM reads is not documented, and the evaluator keeps
+// epoch). "1997-07" (year and month) was refused: Compile failed and
+// Validate warned TYPE_MISMATCH_DATE on a value the guide accepts.
+// iam-simulate 0.1.173 reads it as the month's first instant, as here.
+func TestDateValuesW3CForms(t *testing.T) {
+	forms := []struct{ value, justBefore, at string }{
+		{"1997-07", "1997-06-30T23:59:59Z", "1997-07-01T00:00:00Z"},
+		{"1997-07-16", "1997-07-15T23:59:59Z", "1997-07-16T00:00:00Z"},
+		{"1997-07-16T19:20+01:00", "1997-07-16T18:19:59Z", "1997-07-16T18:20:00Z"},
+		{"1997-07-16T19:20:30+01:00", "1997-07-16T18:20:29Z", "1997-07-16T18:20:30Z"},
+		{"1997-07-16T19:20:30.45+01:00", "1997-07-16T18:20:30.44Z", "1997-07-16T18:20:30.45Z"},
+		{"1997-07-16T19:20:30Z", "1997-07-16T19:20:29Z", "1997-07-16T19:20:30Z"},
+		{"869080830", "1997-07-16T19:20:29Z", "1997-07-16T19:20:30Z"}, // epoch seconds
+	}
+	for _, f := range forms {
+		t.Run(f.value, func(t *testing.T) {
+			src := wrap(`{"Sid":"From","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThanEquals":{"aws:CurrentTime":"` + f.value + `"}}}`)
+			assert.Empty(t, findingsWith(identity(src), "TYPE_MISMATCH_DATE"))
+			runEval(t, src, []evalCase{
+				{"just before", req(alice, "s3:GetObject", "arn:aws:s3:::b/k", "aws:CurrentTime", f.justBefore), policy.DecisionDeny, ""},
+				{"at", req(alice, "s3:GetObject", "arn:aws:s3:::b/k", "aws:CurrentTime", f.at), policy.DecisionAllow, "From"},
+			})
+		})
+	}
+	// Not dates: refused by Compile, reported by Validate.
+	for _, v := range []string{"1997-7", "1997-13", "97-07-16", "16/07/1997", "1997-07-16T25:00Z"} {
+		src := wrap(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"` + v + `"}}}`)
+		_, err := policy.Compile(mustParse(t, src))
+		assert.Errorf(t, err, "Compile(%q)", v)
+		assert.NotEmptyf(t, findingsWith(identity(src), "TYPE_MISMATCH_DATE"), "Validate(%q)", v)
+	}
+}
