@@ -88,14 +88,16 @@ func TestConditionOperatorNamesAreCaseSensitive(t *testing.T) {
 // only requests made by johndoe match. Users named JohnDoe are denied
 // access."; the StringEqualsIgnoreCase example matches "users named
 // johndoe or JohnDoe"; StringLike is "Case-sensitive matching", ArnLike
-// "Case-sensitive matching of the ARN").
+// "Case-sensitive matching of the ARN"). A tag key after the slash is part
+// of the name.
 func TestConditionKeyNamesFoldValuesPerOperator(t *testing.T) {
 	src := `{"Version":"2012-10-17","Statement":[
 	 {"Sid":"Ip","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"}}},
 	 {"Sid":"Exact","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:username":"johndoe"}}},
 	 {"Sid":"Fold","Effect":"Allow","Principal":"*","Action":"s3:DeleteObject","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"aws:username":"johndoe"}}},
 	 {"Sid":"Like","Effect":"Allow","Principal":"*","Action":"s3:GetObjectAcl","Resource":"*","Condition":{"StringLike":{"aws:username":"john*"}}},
-	 {"Sid":"Arn","Effect":"Allow","Principal":"*","Action":"s3:GetObjectTagging","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/john*"}}}]}`
+	 {"Sid":"Arn","Effect":"Allow","Principal":"*","Action":"s3:GetObjectTagging","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:user/john*"}}},
+	 {"Sid":"Tag","Effect":"Allow","Principal":"*","Action":"s3:GetObjectVersion","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/TagKey1":"Value1"}}}]}`
 	john := policy.Caller{ARN: "arn:aws:iam::111122223333:user/johndoe", Account: "111122223333"}
 	John := policy.Caller{ARN: "arn:aws:iam::111122223333:user/JohnDoe", Account: "111122223333"}
 	runEval(t, src, []evalCase{
@@ -107,6 +109,11 @@ func TestConditionKeyNamesFoldValuesPerOperator(t *testing.T) {
 		{"StringLike is case-sensitive", req(John, "s3:GetObjectAcl", "arn:aws:s3:::b/k", "aws:username", "JohnDoe"), policy.DecisionDeny, ""},
 		{"ArnLike is case-sensitive", req(John, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionDeny, ""},
 		{"ArnLike matches", req(john, "s3:GetObjectTagging", "arn:aws:s3:::b/k"), policy.DecisionAllow, "Arn"},
+		// "if you specify "aws:ResourceTag/TagKey1": "Value1" in the
+		// condition element of your policy, then the condition matches a
+		// resource tag key named either TagKey1 or tagkey1"
+		{"tag key in another case", req(john, "s3:GetObjectVersion", "arn:aws:s3:::b/k", "aws:ResourceTag/tagkey1", "Value1"), policy.DecisionAllow, "Tag"},
+		{"tag value is case-sensitive", req(john, "s3:GetObjectVersion", "arn:aws:s3:::b/k", "aws:ResourceTag/TagKey1", "value1"), policy.DecisionDeny, ""},
 	})
 }
 

@@ -108,7 +108,9 @@ func (d *Document) Paths() []string {
 // position of every element ([Document.Pos]).
 //
 // Parse does not judge the policy (unknown actions, bad ARNs, a missing
-// Effect…); that is [Validate]'s job. It fails with a [*ParseError] for
+// Effect, an Effect or condition operator in another case than IAM's…);
+// that is [Validate]'s job, and [Compile] refuses a statement IAM would
+// refuse for its Effect or operators. It fails with a [*ParseError] for
 // invalid JSON (including trailing commas and a byte order mark), duplicate
 // keys in any object, elements other than Version, Id and Statement at the top
 // level and Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource,
