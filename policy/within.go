@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -9,7 +10,9 @@ import (
 // that the Allow statement than does not: the same or fewer principals,
 // actions and resources (each of s's matched by one of than's), and every
 // condition of than also in s (the same operator and key, with the same or
-// fewer values; more values for a negated operator). s may have
+// fewer values; more values for a negated operator; a numeric bound of the
+// same side, NumericLessThan[Equals] or NumericGreaterThan[Equals], that
+// holds only where than's does, compared as numbers). s may have
 // conditions of its own, which only narrow it. Anything this check cannot
 // compare (NotPrincipal, NotAction, NotResource, a wildcard where than has
 // none, a Deny) counts as broader, so a false answer means "maybe
@@ -26,8 +29,9 @@ func AllowsNoMoreThan(s, than Statement) bool {
 // that the Deny statement than denies: the same or more principals,
 // actions and resources (each of than's matched by one of s's), and every
 // condition of s also in than (the same operator and key, with the same or
-// more values; fewer for a negated operator), so s applies wherever than
-// does. A Deny with no condition, such as a lockdown of everything, needs
+// more values; fewer for a negated operator; a numeric bound as loose or
+// looser, compared as numbers, so NumericLessThan s3:TlsVersion "1.3"
+// denies at least what "1.2" does), so s applies wherever than does. A Deny with no condition, such as a lockdown of everything, needs
 // none of than's. Anything this check cannot compare (NotPrincipal,
 // NotAction, NotResource, a wildcard in than that s does not cover, an
 // Allow) counts as narrower, so a false answer means "maybe narrower",
@@ -126,9 +130,14 @@ func patternWithin(p, q string, match func(pattern, s string) bool) bool {
 }
 
 // conditionWithin reports whether cond has op on entry's key with the same
-// values as entry or fewer (more for a negated operator, "…Not…").
+// values as entry or fewer (more for a negated operator, "…Not…"), or, for
+// a numeric ordering operator, a bound on the key that holds only where
+// entry's does ([numericWithin]).
 func conditionWithin(cond Condition, op string, entry ConditionEntry) bool {
 	want := entry.Strings()
+	if _, ok := numericBound[op]; ok && numericWithin(cond, op, entry.Key, want) {
+		return true
+	}
 	for _, b := range cond {
 		if b.Operator != op {
 			continue
@@ -155,4 +164,71 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// numericBound gives, for each numeric ordering operator, its direction
+// (-1: the key below the value, +1: above) and whether it includes the
+// value itself.
+var numericBound = map[string]struct {
+	dir       int
+	inclusive bool
+}{
+	"NumericLessThan":          {-1, false},
+	"NumericLessThanEquals":    {-1, true},
+	"NumericGreaterThan":       {+1, false},
+	"NumericGreaterThanEquals": {+1, true},
+}
+
+// numericWithin reports whether cond bounds key on the same side as op
+// with want's values so that it holds only where op does: a key below h
+// (NumericLessThan h, or NumericLessThanEquals h) is below w when h ≤ w,
+// or h < w for "≤ h" within "< w"; the mirror above. The values of one key
+// are ORed, so the loosest bound of each side counts. Every value must be
+// a number as the evaluator reads it; anything else is not compared.
+func numericWithin(cond Condition, op, key string, want []string) bool {
+	w := numericBound[op]
+	wv, ok := loosestBound(want, w.dir)
+	if !ok {
+		return false
+	}
+	for _, b := range cond {
+		h, ok := numericBound[b.Operator]
+		if !ok || h.dir != w.dir {
+			continue
+		}
+		for _, e := range b.Entries {
+			if !equalFoldASCII(e.Key, key) {
+				continue
+			}
+			hv, ok := loosestBound(e.Strings(), h.dir)
+			if !ok {
+				continue
+			}
+			d := (wv - hv) * float64(-w.dir) // > 0: h is strictly inside w
+			if d > 0 || d == 0 && (w.inclusive || !h.inclusive) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loosestBound returns the largest of values (dir -1) or the smallest (dir
+// +1), read as numbers the evaluator reads; ok is false when there are
+// none or one is not such a number.
+func loosestBound(values []string, dir int) (float64, bool) {
+	if len(values) == 0 {
+		return 0, false
+	}
+	var out float64
+	for i, v := range values {
+		f, err := parseNumber(v)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return 0, false
+		}
+		if i == 0 || dir < 0 && f > out || dir > 0 && f < out {
+			out = f
+		}
+	}
+	return out, true
 }

@@ -107,6 +107,53 @@ func TestDeniesAtLeast(t *testing.T) {
 	}
 }
 
+// TestDeniesAtLeastNumericBounds: a numeric bound is compared as a number
+// ("Less than matching", "Less than or equals matching", IAM JSON policy
+// elements: Condition operators): NumericLessThan s3:TlsVersion 1.3 denies
+// every version 1.2 does and more, NumericLessThanEquals 1.2 too (it also
+// denies 1.2), while 1.1, NumericLessThanEquals 1.1 and a value the
+// evaluator does not read as a number deny less, or are not compared. The
+// same ordering decides which of two Denies the library may replace:
+// DeniesAtLeast(ours, older) when ours denies all the older one did.
+func TestDeniesAtLeastNumericBounds(t *testing.T) {
+	ours, err := policy.DenyOutdatedTLS("bkt")
+	require.NoError(t, err)
+	mod := modifier(ours)
+	bound := func(op string, vals ...string) policy.Statement {
+		return mod(func(s *policy.Statement) { s.Condition = policy.NewCondition(op, "s3:TlsVersion", vals...) })
+	}
+	cases := []struct {
+		name              string
+		s                 policy.Statement
+		atLeast, atMostOf bool // DeniesAtLeast(s, ours), DeniesAtLeast(ours, s)
+	}{
+		{"ours", ours, true, true},
+		{"below 1.3", bound("NumericLessThan", "1.3"), true, false},
+		{"below 1.20, the same number", bound("NumericLessThan", "1.20"), true, true},
+		{"up to 1.2", bound("NumericLessThanEquals", "1.2"), true, false},
+		{"below 1.1", bound("NumericLessThan", "1.1"), false, true},
+		{"up to 1.1", bound("NumericLessThanEquals", "1.1"), false, true},
+		{"below 1.0 or 1.3: the loosest bound counts", bound("NumericLessThan", "1.0", "1.3"), true, false},
+		{"not a number the evaluator reads", bound("NumericLessThan", "Infinity"), false, false},
+		{"a bound from above", bound("NumericGreaterThan", "1.3"), false, false},
+		{"another key", mod(func(s *policy.Statement) {
+			s.Condition = policy.NewCondition("NumericLessThan", "s3:signatureAge", "1.3")
+		}), false, false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.atLeast, policy.DeniesAtLeast(c.s, ours), "DeniesAtLeast(%s, ours)", c.name)
+		assert.Equal(t, c.atMostOf, policy.DeniesAtLeast(ours, c.s), "DeniesAtLeast(ours, %s)", c.name)
+	}
+	// From above, mirrored: a key above 5 is above 3.
+	above := func(op, v string) policy.Statement {
+		return mod(func(s *policy.Statement) { s.Condition = policy.NewCondition(op, "s3:signatureAge", v) })
+	}
+	assert.True(t, policy.DeniesAtLeast(above("NumericGreaterThan", "3"), above("NumericGreaterThan", "5")))
+	assert.True(t, policy.DeniesAtLeast(above("NumericGreaterThanEquals", "5"), above("NumericGreaterThan", "5")))
+	assert.False(t, policy.DeniesAtLeast(above("NumericGreaterThan", "5"), above("NumericGreaterThanEquals", "5")))
+	assert.False(t, policy.DeniesAtLeast(above("NumericGreaterThan", "5"), above("NumericGreaterThan", "3")))
+}
+
 // modifier returns a function that applies f to a copy of base.
 func modifier(base policy.Statement) func(f func(s *policy.Statement)) policy.Statement {
 	return func(f func(s *policy.Statement)) policy.Statement {
