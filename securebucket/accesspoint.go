@@ -327,7 +327,10 @@ func apChanges(cs []policy.Change) string {
 // [ErrInvalidAccessPoint], [ErrAccessPointOrigin] or [ErrInvalidAccountID]
 // before any request, [ErrAccessPointMismatch] when an existing access point
 // differs, an [*AccountError] when a read fails, and policy.ErrPolicyTooLarge
-// when a merged policy would exceed 20 KB.
+// when a merged policy would exceed 20 KB. Someone else's statement under
+// one of our Sids in either policy (see "Whose statement is under our Sid"
+// in the package documentation) is an [*AccountError] wrapping a
+// [*SidConflictError].
 func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointPlan, error) {
 	if opts == nil {
 		opts = &AccessPointOptions{}
@@ -335,10 +338,13 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 	if err := apValidate(accountID, region, bucket, name, opts); err != nil {
 		return nil, err
 	}
-	var want *policy.Document
+	var want, every *policy.Document
 	if opts.Principal != "" {
 		var err error
 		if want, err = apPolicy(region, accountID, name, opts); err != nil {
+			return nil, err
+		}
+		if every, err = apEvery(region, accountID, name, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -380,7 +386,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 				return fail("GetAccessPointPolicy", err)
 			}
 		}
-		merged, changes, changed, err := apMergeOwned(cur, want.Statements)
+		merged, changes, changed, err := apMergeOwned(cur, name, want.Statements, every.Statements)
 		if err != nil {
 			return fail("GetAccessPointPolicy", err)
 		}
@@ -428,7 +434,9 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 // statement someone added since the plan (creating the access point can
 // take a while) is kept. An existing access point with the same bucket, origin and Block
 // Public Access is reused (Created false); one that differs gives
-// [ErrAccessPointMismatch]. Calling it again with the same arguments writes
+// [ErrAccessPointMismatch]. Someone else's statement under one of our Sids
+// in either policy stops it before any write, an [*AccountError] wrapping a
+// [*SidConflictError]. Calling it again with the same arguments writes
 // nothing. Invalid input gives [ErrInvalidAccessPoint] before any request;
 // a failed request is an [*AccountError] wrapping the SDK error (or
 // [ErrConflict], when another writer kept undoing a policy write or the
@@ -478,7 +486,11 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
-		out, err := apWritePolicy(ctx, control, accountID, name, want.Statements)
+		every, err := apEvery(region, accountID, name, opts)
+		if err != nil {
+			return fail("PutAccessPointPolicy", err)
+		}
+		out, err := apWritePolicy(ctx, control, accountID, name, want.Statements, every.Statements)
 		res.PolicyChanged = out.Wrote
 		if err == nil && len(out.NotKept) > 0 {
 			err = notKeptError(out.NotKept)
@@ -536,7 +548,10 @@ func apMatches(got *s3control.GetAccessPointOutput, accountID, bucket, vpcID str
 // whether it wrote anything. Every other statement is kept byte for byte;
 // an equivalent statement under another Sid is recognised (nothing is
 // written), and so is the statement under its own Sid made stricter (one
-// that grants no more). The policy is read, merged, written and verified
+// that grants no more); an older version of it that grants more (without
+// the account condition) is replaced, and anything else under its Sid is
+// someone else's: an [*AccountError] wrapping a [*SidConflictError], with
+// nothing written. The policy is read, merged, written and verified
 // as described under "Writes" in the package documentation. ConfirmRemoveSelfBucketAccess is never set; ExpectedBucketOwner
 // is accountID. A merged policy over 20 KB fails with
 // policy.ErrPolicyTooLarge before any write; a failed request is an
@@ -566,7 +581,7 @@ func apPlanDelegation(ctx context.Context, client AccessPointBucketAPI, bucket, 
 	if err != nil {
 		return fail("GetBucketPolicy", err)
 	}
-	merged, err := apMergeDelegation(cur, want)
+	merged, err := apMergeDelegation(cur, bucket, want)
 	if err != nil {
 		return fail("PutBucketPolicy", err)
 	}
@@ -610,7 +625,7 @@ func apReadBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket
 // apMergeDelegation merges want into the policy text cur ("" for none),
 // keeping a statement under its Sid that grants no more than it
 // ([atLeastAsStrict]), and checks the size of a changed result.
-func apMergeDelegation(cur string, want policy.Statement) (*policy.MergeResult, error) {
+func apMergeDelegation(cur, bucket string, want policy.Statement) (*policy.MergeResult, error) {
 	var doc *policy.Document
 	required := []policy.Statement{want}
 	if cur != "" {
@@ -619,7 +634,9 @@ func apMergeDelegation(cur string, want policy.Statement) (*policy.MergeResult, 
 			return nil, err
 		}
 		doc = d
-		required = dropCoveredIn(doc, required, "", &policyMerge{})
+		if required, err = dropCoveredIn(doc, required, "", "bucket policy of "+bucket, &policyMerge{}); err != nil {
+			return nil, err
+		}
 	}
 	merged, err := policy.Merge(doc, required...)
 	if err != nil {
@@ -648,7 +665,7 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 		Key: rmw.Key("s3", bucket, "policy"), What: "bucket policy of " + bucket,
 		Read: func(ctx context.Context) (string, error) { return apReadBucketPolicy(ctx, client, bucket, accountID) },
 		Merge: func(cur string) (*policy.Document, []string, error) {
-			m, err := apMergeDelegation(cur, want)
+			m, err := apMergeDelegation(cur, bucket, want)
 			if err != nil || !m.Changed() {
 				return nil, nil, err
 			}
@@ -676,7 +693,7 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 
 // apWritePolicy merges want into the access point's policy with the
 // package's write discipline.
-func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want []policy.Statement) (rmw.Outcome, error) {
+func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want, every []policy.Statement) (rmw.Outcome, error) {
 	return runCycle(ctx, Retry{}, rmw.Cycle[string, *policy.Document]{
 		Key: rmw.Key("s3control", accountID, "accesspoint", name, "policy"), What: "policy of access point " + name,
 		Read: func(ctx context.Context) (string, error) {
@@ -700,7 +717,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 				}
 				doc = d
 			}
-			merged, changes, changed, err := apMergeOwned(doc, want)
+			merged, changes, changed, err := apMergeOwned(doc, name, want, every)
 			if err != nil || !changed {
 				return nil, nil, err
 			}
@@ -737,12 +754,20 @@ func docFP(d *policy.Document) string {
 // statement when access goes from readwrite to read. A statement of ours
 // that grants no more than want's under its Sid (its owner narrowed it:
 // [atLeastAsStrict]) is kept as it is, never replaced with the broader
-// one. Other statements are kept byte for byte. It returns the document,
-// what changed, and whether anything did.
-func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Document, []policy.Change, bool, error) {
+// one. A statement under one of our Sids that is someone else's
+// ([judgeOurSid]; for one that want no longer has, judged against every,
+// the statements of the same principal and prefix with readwrite access)
+// stops it with a [*SidConflictError] naming the access point. Other
+// statements are kept byte for byte. It returns the document, what
+// changed, and whether anything did.
+func apMergeOwned(doc *policy.Document, name string, want, every []policy.Statement) (*policy.Document, []policy.Change, bool, error) {
+	where := "policy of access point " + name
 	required := want
 	if doc != nil {
-		required = dropCoveredIn(doc, want, "", &policyMerge{})
+		var err error
+		if required, err = dropCoveredIn(doc, want, "", where, &policyMerge{}); err != nil {
+			return nil, nil, false, err
+		}
 	}
 	res, err := policy.Merge(doc, required...)
 	if err != nil {
@@ -750,9 +775,17 @@ func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Docume
 	}
 	var stale []string
 	for _, st := range res.Document.Statements {
-		if strings.HasPrefix(st.Sid, AccessPointSidPrefix) && !slices.ContainsFunc(want, func(w policy.Statement) bool { return w.Sid == st.Sid }) {
-			stale = append(stale, st.Sid)
+		if !strings.HasPrefix(st.Sid, AccessPointSidPrefix) || slices.ContainsFunc(want, func(w policy.Statement) bool { return w.Sid == st.Sid }) {
+			continue
 		}
+		i := slices.IndexFunc(every, func(w policy.Statement) bool { return w.Sid == st.Sid })
+		if i < 0 {
+			return nil, nil, false, &SidConflictError{Policy: where, Sid: st.Sid, Reason: "s3secure writes no statement under that Sid"}
+		}
+		if v, why := judgeOurSid(st, every[i], ""); v == sidConflict {
+			return nil, nil, false, &SidConflictError{Policy: where, Sid: st.Sid, Reason: why}
+		}
+		stale = append(stale, st.Sid)
 	}
 	if len(stale) == 0 {
 		return res.Document, res.Changes, res.Changed(), nil
@@ -762,6 +795,15 @@ func apMergeOwned(doc *policy.Document, want []policy.Statement) (*policy.Docume
 		return nil, nil, false, err
 	}
 	return rm.Document, append(res.Changes, rm.Changes...), true, nil
+}
+
+// apEvery returns the statements of the access point policy for opts's
+// principal and prefix with every access (readwrite): each statement of
+// ours that a policy for opts may hold.
+func apEvery(region, accountID, name string, opts *AccessPointOptions) (*policy.Document, error) {
+	o := *opts
+	o.Access = AccessPointReadWrite
+	return apPolicy(region, accountID, name, &o)
 }
 
 const apTitleBPA = "Access points should have Block Public Access settings enabled"

@@ -385,8 +385,8 @@ func TestCreateAccessPointRefusesAnotherAccountsBucket(t *testing.T) {
 // would write, and a second run keeps it as it is ("Never replace ours with
 // something weaker", as Harden keeps ours made stricter). It was replaced
 // with the broader statement: the condition dropped, every object under the
-// prefix readable again. One that grants more than ours (another principal)
-// is replaced.
+// prefix readable again. One that grants more than ours through another
+// principal is someone else's: TestAccessPointPolicySidConflict.
 func TestCreateAccessPointKeepsANarrowedStatement(t *testing.T) {
 	e := newAcctEnv(t)
 	ctx := t.Context()
@@ -397,16 +397,19 @@ func TestCreateAccessPointKeepsANarrowedStatement(t *testing.T) {
 	arn := securebucket.AccessPointARN(e.region(), e.account, "app-ap")
 	const role = `"Principal":{"AWS":"arn:aws:iam::111122223333:role/app"}`
 	list := `{"Sid":"S3SecureAccessPointList","Effect":"Allow",` + role + `,"Action":"s3:ListBucket","Resource":"` + arn + `","Condition":{"StringLike":{"s3:prefix":"app/*"}}}`
+	read := `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*"}`
 	for _, tc := range []struct {
-		name, read string
-		kept       bool
+		name, first, second, want string
+		kept                      bool
 	}{
-		{"VPC endpoint condition added", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`, true},
-		{"smaller prefix", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/public/*"}`, true},
-		{"another principal", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/other"},"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*"}`, false},
+		{"VPC endpoint condition added", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}`, list, "", true},
+		{"smaller prefix", `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",` + role + `,"Action":"s3:GetObject","Resource":"` + arn + `/object/app/public/*"}`, list, "", true},
+		// A version of ours that lists more (another prefix too): the same
+		// principal, action and resource, a condition on our key only.
+		{"list statement listing more", `{"Sid":"S3SecureAccessPointList","Effect":"Allow",` + role + `,"Action":"s3:ListBucket","Resource":"` + arn + `","Condition":{"StringLike":{"s3:prefix":["app/*","tmp/*"]}}}`, read, list, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := `{"Version":"2012-10-17","Statement":[` + tc.read + `,` + list + `]}`
+			doc := `{"Version":"2012-10-17","Statement":[` + tc.first + `,` + tc.second + `]}`
 			_, err := e.control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(e.account), Name: aws.String("app-ap"), Policy: aws.String(doc)})
 			require.NoError(t, err)
 			plan, err := securebucket.PlanAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "app-ap", opts)
@@ -417,9 +420,9 @@ func TestCreateAccessPointKeepsANarrowedStatement(t *testing.T) {
 			assert.Equal(t, !tc.kept, res.PolicyChanged)
 			got := e.apPolicy(t, "app-ap").Statements[0]
 			if tc.kept {
-				jsonEqual(t, tc.read, got)
+				jsonEqual(t, tc.first, got)
 			} else {
-				jsonEqual(t, `{"Sid":"S3SecureAccessPointRead","Effect":"Allow",`+role+`,"Action":"s3:GetObject","Resource":"`+arn+`/object/app/*"}`, got)
+				jsonEqual(t, tc.want, got)
 			}
 		})
 	}

@@ -108,8 +108,11 @@
 //     neutralises them) and reported in the step's Notes;
 //     [Options].AllowPublicStatementRemoval removes them. Our own statement,
 //     made stricter since (S3SecureDenyOutdatedTLS with NumericLessThan
-//     "1.3"), is kept as it is (see "Ours, made stricter" under [Writes]).
-//     Because that statement refuses plain HTTP, Plan, Harden and Create
+//     "1.3"), is kept as it is, and someone else's statement under our
+//     Sid stops Harden, before any write, with a [*SidConflictError] (see
+//     "Ours, made stricter" and "Whose statement is under our Sid" under
+//     [Writes]). Because the TLS statement refuses plain HTTP, Plan,
+//     Harden and Create
 //     refuse a client whose endpoint is plain HTTP with a
 //     [*PlainHTTPError] before sending anything: the statement would lock
 //     the caller out half way. Opt-outs: [Options].AllowInsecureTransport
@@ -238,9 +241,37 @@
 //   - Block Public Access: a setting that is on stays on; versioning that
 //     is enabled stays enabled.
 //
-// Anything under our Sid or ID that is weaker is replaced with ours; a
-// lifecycle rule under our ID that does more than ours stops Harden with
-// [ErrIncompatible].
+// A lifecycle rule under our ID that does more than ours stops Harden with
+// [ErrIncompatible]; any other setting under our ID that is weaker is
+// replaced with ours.
+//
+// Whose statement is under our Sid. A policy statement under one of our
+// Sids that is not ours made stricter is replaced with ours only when it is
+// a version of ours that ours strengthens: the same effect, principals,
+// actions and resources as ours, conditions only on keys ours has, and
+// ours denies everything it denies (policy.DeniesAtLeast, comparing
+// numeric bounds as numbers: NumericLessThan s3:TlsVersion "1.1" is
+// replaced with "1.2") or grants nothing it does not (policy.AllowsNoMoreThan):
+// an older log-delivery statement without aws:SourceAccount, the
+// delegation statement without its account condition. Anything else under
+// our Sid is someone else's statement, which replacing would drop, and
+// which may deny more than ours in another way (a lockdown of the bucket
+// that spares incident responders by aws:PrincipalArn, under the TLS
+// Sid): Harden, Plan, DelegateToAccessPoints, PlanAccessPoint and
+// CreateAccessPoint refuse it before any write with a [*SidConflictError]
+// ([ErrSidConflict], also [ErrIncompatible]) naming the policy, the Sid
+// and how the statement differs; give it another Sid and run again. A
+// statement s3secure wrote for other options (an access point policy's
+// earlier principal or prefix) cannot be told from someone else's and is
+// refused too: remove it, or give it another Sid, first.
+// Removing a statement of ours that an access point no longer needs
+// follows the same rule (against our statement of the same principal and
+// prefix with readwrite access), and a Sid under [AccessPointSidPrefix]
+// that s3secure never writes is someone else's too. The same judgement is
+// made again on the fresh read before each write, so a statement put
+// under our Sid after the plan is never replaced either. Audit judges the
+// statements themselves, whatever their Sids: such a bucket keeps its
+// FAIL for S3.5 or S3Secure.DenyOutdatedTLS until it has the TLS deny.
 //
 // 409 OperationAborted, throttling (503 SlowDown), 5xx responses and
 // dropped connections are retried with exponential backoff and jitter
@@ -279,7 +310,8 @@
 // planned or applied is a [*StepError] (bucket, step, cause) that wraps the
 // SDK's error (reach it with errors.As and smithy.APIError) or one of
 // [ErrACLGrants] ([*ACLGrantsError]), [ErrPublicPolicyBlocked],
-// [ErrPolicyTooLarge], [ErrIncompatible], [ErrConflict], [ErrPolicyCheck]. Harden's Result
+// [ErrPolicyTooLarge], [ErrIncompatible], [ErrSidConflict]
+// ([*SidConflictError]), [ErrConflict], [ErrPolicyCheck]. Harden's Result
 // says which steps were applied before a failure; calling Harden again
 // continues. A client whose endpoint is plain HTTP is refused with a
 // [*PlainHTTPError] ([ErrPlainHTTPEndpoint]) before any request, unless

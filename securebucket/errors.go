@@ -49,6 +49,12 @@ var (
 	// Lock retention, Requester Pays).
 	ErrIncompatible = errors.New("securebucket: requested setting is incompatible with the bucket")
 
+	// ErrSidConflict means a policy holds, under the Sid of a statement
+	// this package writes, a statement that is not a version of it (see
+	// [*SidConflictError]): replacing it would drop someone's statement
+	// and could weaken the bucket, so nothing was written.
+	ErrSidConflict = errors.New("securebucket: another statement under one of s3secure's Sids")
+
 	// ErrPolicyCheck means Options.PolicyCheck refused a bucket policy
 	// Harden was about to write; the checker's error is wrapped too.
 	ErrPolicyCheck = errors.New("securebucket: policy check refused the policy")
@@ -124,6 +130,36 @@ func (e *ACLGrantsError) Error() string {
 }
 
 func (e *ACLGrantsError) Is(target error) bool { return target == ErrACLGrants }
+
+// SidConflictError reports a statement under the Sid of one of this
+// package's statements that is someone else's: not what s3secure writes
+// there, nor a version of it that s3secure may replace, nor s3secure's made
+// stricter (see "Whose statement is under our Sid" under Writes in the
+// package documentation). Harden, Plan, DelegateToAccessPoints,
+// PlanAccessPoint and CreateAccessPoint return it, when their plan finds
+// it, before any write, and never write that policy over it when it
+// appears later (the fresh read before the write finds it). It matches
+// [ErrSidConflict] and [ErrIncompatible] with [errors.Is]. Give the
+// statement another Sid, then run again.
+type SidConflictError struct {
+	// Policy names the policy: "bucket policy of B", "policy of access
+	// point N".
+	Policy string
+	// Sid is the Sid the statement shares with s3secure's.
+	Sid string
+	// Reason says, in a few words, how it differs from s3secure's.
+	Reason string
+}
+
+func (e *SidConflictError) Error() string {
+	return fmt.Sprintf("securebucket: %s: statement %q is not s3secure's (%s), and replacing it with s3secure's would drop it, so the policy was not written: give that statement another Sid, then run again",
+		e.Policy, e.Sid, e.Reason)
+}
+
+// Is reports whether target is [ErrSidConflict] or [ErrIncompatible].
+func (e *SidConflictError) Is(target error) bool {
+	return target == ErrSidConflict || target == ErrIncompatible
+}
 
 // existsError joins a Create sentinel with the SDK error that caused it, so
 // both errors.Is(err, ErrBucketAlreadyExists) and errors.As(err,

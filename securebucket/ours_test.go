@@ -14,42 +14,54 @@ import (
 	"github.com/s3secure/s3secure/securebucket"
 )
 
+// Outcomes of a statement under our Sid (see "Whose statement is under our
+// Sid" in the package documentation).
+const (
+	kept     = "kept"     // ours made stricter: kept as it is
+	replaced = "replaced" // a weaker version of ours: replaced with ours
+	refused  = "refused"  // someone else's: *SidConflictError, nothing written
+)
+
 // TestHardenKeepsOurStatementsMadeStricter: a statement under one of our
-// Sids that its owner made stricter is kept as it is; one made weaker is
-// replaced with ours. Each row is one definition of "stricter" in the
-// package documentation.
+// Sids that its owner made stricter is kept as it is; a weaker version of
+// ours (the same principals, actions and resources, conditions on our keys
+// only, denying nothing ours does not) is replaced with ours; anything
+// else is someone else's, and Harden refuses before any write. Several of
+// those were replaced, which dropped them and reopened what they denied
+// (TLS 1.2 on the objects, a deny of one account, a deny on another
+// condition). Each row is one definition in the package documentation.
 func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 	const both = `["arn:aws:s3:::ours-b","arn:aws:s3:::ours-b/*"]`
 	cases := []struct {
 		name, stmt string
-		kept       bool
+		outcome    string
 	}{
-		{"TLS 1.3 is stricter than 1.2", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, true},
-		{"TLS below Infinity, not a number IAM reads, is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"Infinity"}}}`, false},
+		{"TLS 1.3 is stricter than 1.2", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, kept},
+		{"TLS below Infinity, not a number IAM reads, is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"Infinity"}}}`, replaced},
 		// NumericLessThanEquals 1.2 refuses TLS 1.2 too ("Less than or
 		// equals matching", IAM condition operators): stricter than ours,
 		// and it was replaced with NumericLessThan 1.2, letting TLS 1.2 in
 		// again. Below or equal to 1.1 leaves a version below 1.2 open.
-		{"TLS up to and including 1.2 refused is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.2"}}}`, true},
-		{"TLS up to and including 1.1 refused is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.1"}}}`, false},
-		{"TLS 1.1 is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, false},
-		{"TLS deny on objects only is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, false},
-		{"TLS deny with a narrowing condition is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},
-		{"BoolIfExists denies more", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`, true},
-		{"a deny of some actions is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":` + both + `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false},
+		{"TLS up to and including 1.2 refused is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.2"}}}`, kept},
+		{"TLS up to and including 1.1 refused is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThanEquals":{"s3:TlsVersion":"1.1"}}}`, replaced},
+		{"TLS 1.1 is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.1"}}}`, replaced},
+		{"TLS deny on objects only is someone else's", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}`, refused},
+		{"TLS deny with a narrowing condition is someone else's", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, refused},
+		{"BoolIfExists denies more", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}`, kept},
+		{"a deny of some actions is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":` + both + `,"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, refused},
 		// A Deny with no condition applies wherever ours does (and more): a
 		// lockdown put under our Sid during an incident. It was replaced
 		// with ours, which reopened everything TLS allows.
-		{"a deny of everything under the TLS Sid is stricter", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, true},
-		{"a deny of everything under the TLS version Sid is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, true},
-		{"a deny of every action on every resource is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}`, true},
-		{"a deny of everything with our condition is kept too", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":["s3:Get*","s3:*"],"Resource":["arn:aws:s3:::ours-*","arn:aws:s3:::ours-b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, true},
-		{"a condition-free deny of the objects only is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*"}`, false},
-		{"a condition-free deny of one account is weaker", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, false},
-		{"a condition-free deny of some actions is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:Get*","Resource":` + both + `}`, false},
-		{"a deny on another condition is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}`, false},
-		{"a condition-free NotAction deny is not compared, so weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":` + both + `}`, false},
-		{"an Allow under our Sid is weaker", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, false},
+		{"a deny of everything under the TLS Sid is stricter", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, kept},
+		{"a deny of everything under the TLS version Sid is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `}`, kept},
+		{"a deny of every action on every resource is stricter", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}`, kept},
+		{"a deny of everything with our condition is kept too", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":["s3:Get*","s3:*"],"Resource":["arn:aws:s3:::ours-*","arn:aws:s3:::ours-b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, kept},
+		{"a condition-free deny of the objects only is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::ours-b/*"}`, refused},
+		{"a condition-free deny of one account is someone else's", `{"Sid":"S3SecureDenyOutdatedTLS","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, refused},
+		{"a condition-free deny of some actions is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:Get*","Resource":` + both + `}`, refused},
+		{"a deny on another condition is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":` + both + `,"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}`, refused},
+		{"a condition-free NotAction deny is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":` + both + `}`, refused},
+		{"an Allow under our Sid is someone else's", `{"Sid":"S3SecureDenyInsecureTransport","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":` + both + `}`, refused},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +77,19 @@ func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 			putPolicy(t, c, "ours-b", before)
 			orig, err := policy.Parse([]byte(before))
 			require.NoError(t, err)
+			if tc.outcome == refused {
+				f.ResetCounts()
+				_, err = securebucket.Harden(t.Context(), c, "ours-b", opts())
+				var sc *securebucket.SidConflictError
+				require.ErrorAs(t, err, &sc)
+				assert.Equal(t, orig.Statements[0].Sid, sc.Sid)
+				assert.Zero(t, f.WriteCount(), "nothing written")
+				cfg, _ := f.Bucket("ours-b")
+				assert.Equal(t, before, cfg.Policy)
+				_, err = securebucket.Plan(t.Context(), c, "ours-b", opts())
+				assert.ErrorIs(t, err, securebucket.ErrSidConflict, "Plan reports it too")
+				return
+			}
 			_, err = securebucket.Harden(t.Context(), c, "ours-b", opts())
 			require.NoError(t, err)
 			cfg := assertHardened(t, f, "ours-b")
@@ -81,7 +106,7 @@ func TestHardenKeepsOurStatementsMadeStricter(t *testing.T) {
 				policy.SidDenyOutdatedTLS: policy.DenyOutdatedTLS, policy.SidDenyInsecureTransport: policy.DenyInsecureTransport,
 			}[sid]("ours-b")
 			require.NoError(t, err)
-			if tc.kept {
+			if tc.outcome == kept {
 				assert.True(t, policy.Equivalent(orig.Statements[0], got), "kept as it was: %+v", got)
 			} else {
 				assert.True(t, policy.Equivalent(want, got), "replaced with ours: %+v", got)
@@ -129,7 +154,9 @@ func TestHardenKeepsOurLifecycleRuleMadeStricter(t *testing.T) {
 
 // TestHardenKeepsOurLogDeliveryStatementMadeStricter: the log-delivery
 // statement in the target's policy, narrowed by its owner with a condition
-// of its own, is kept; broadened (the whole bucket instead of the prefix), it is replaced.
+// of its own, is kept; broadened (the whole bucket instead of the prefix),
+// it is not a version of ours but someone else's grant, which was
+// replaced and is now refused.
 func TestHardenKeepsOurLogDeliveryStatementMadeStricter(t *testing.T) {
 	for _, narrowed := range []bool{true, false} {
 		f, c := startFake(t)
@@ -157,16 +184,17 @@ func TestHardenKeepsOurLogDeliveryStatementMadeStricter(t *testing.T) {
 		putPolicy(t, c, "ld-logs", string(body))
 
 		_, err = securebucket.Harden(t.Context(), c, "ld-src", o)
-		require.NoError(t, err)
+		if !narrowed {
+			require.ErrorIs(t, err, securebucket.ErrSidConflict)
+		} else {
+			require.NoError(t, err)
+		}
 		cfg, _ = f.Bucket("ld-logs")
 		after, err := policy.Parse([]byte(cfg.Policy))
 		require.NoError(t, err)
 		require.Len(t, after.Statements, 1)
-		if narrowed {
-			assert.True(t, policy.Equivalent(changed, after.Statements[0]), "narrowed statement kept")
-		} else {
-			assert.True(t, policy.Equivalent(ours, after.Statements[0]), "broadened statement replaced with ours")
-		}
+		assert.True(t, policy.Equivalent(changed, after.Statements[0]), "narrowed statement kept, broadened one left alone")
+		assert.False(t, policy.Equivalent(ours, after.Statements[0]))
 	}
 }
 

@@ -209,8 +209,10 @@ func always(*Options) bool { return true }
 // [ErrInvalidOptions] before any request; a [*StepError] when a setting
 // cannot be read (the SDK error inside, for example AccessDenied) or a
 // change cannot be made safely ([*ACLGrantsError], [ErrPublicPolicyBlocked],
-// [ErrPolicyTooLarge], [ErrIncompatible]). Even with an error, the returned
-// Plan lists the steps decided so far.
+// [ErrPolicyTooLarge], [ErrIncompatible], and [*SidConflictError] for
+// someone else's statement under the Sid of one of ours, which Harden would
+// have to replace). Even with an error, the returned Plan lists the steps
+// decided so far.
 func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*HardenPlan, error) {
 	h, err := newHardener(client, nil, bucket, opts)
 	if err != nil {
@@ -231,7 +233,13 @@ func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*H
 // requests.
 //
 // Harden writes nothing if any step cannot be planned (the errors of
-// [Plan]). When a write fails after retries it stops and returns a
+// [Plan]). It never replaces a statement under one of its Sids that is not
+// a version of its own: it keeps ours made stricter, replaces only an older
+// or weaker version of ours, and refuses anything else with a
+// [*SidConflictError] ([ErrSidConflict]) naming the policy and the Sid,
+// before any write when the plan finds it, and without writing that policy
+// when the fresh read before its write finds it (see "Whose statement is
+// under our Sid" in the package documentation). When a write fails after retries it stops and returns a
 // [*StepError] naming the step, with a Result whose Applied flags say which
 // steps took effect. Calling Harden again is safe and continues where it
 // stopped.

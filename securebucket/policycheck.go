@@ -1,6 +1,7 @@
 package securebucket
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,11 +100,7 @@ func onlyCondition(c policy.Condition) (op, key string, values []string, ok bool
 // read, such as NumericLessThan "Infinity" or "0x1.4p0") denies nothing
 // there, so it is not counted as denying anything here either.
 func denyForEveryoneOnBucket(s policy.Statement, bucketARN string) bool {
-	if s.Effect != policy.Deny || !everyone(s) || !allS3Actions(s) || !coversBucketAndObjects(s, bucketARN) {
-		return false
-	}
-	_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{s}})
-	return err == nil
+	return s.Effect == policy.Deny && everyone(s) && allS3Actions(s) && coversBucketAndObjects(s, bucketARN) && compiles(s)
 }
 
 // deniesInsecureTransport reports whether s denies every S3 request to the
@@ -269,9 +266,107 @@ func atLeastAsStrict(existing, ours policy.Statement, bucketARN string) bool {
 // does ([policy.DeniesAtLeast]) and the evaluator can decide it (a
 // statement policy.Compile refuses denies nothing there).
 func deniesAtLeast(existing, ours policy.Statement) bool {
-	if !policy.DeniesAtLeast(existing, ours) {
-		return false
-	}
-	_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{existing}})
+	return policy.DeniesAtLeast(existing, ours) && compiles(existing)
+}
+
+// compiles reports whether the evaluator can decide s: a statement
+// policy.Compile refuses (a condition value IAM cannot read, such as
+// NumericLessThan "Infinity") grants and denies nothing there.
+func compiles(s policy.Statement) bool {
+	_, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{s}})
 	return err == nil
+}
+
+// Whose statement is under our Sid. A statement under the Sid of one of
+// ours is judged by [judgeOurSid], the one rule of every writer in this
+// package that merges by Sid (Harden's bucket policy, a logging target's
+// policy, DelegateToAccessPoints, CreateAccessPoint's access point
+// policy):
+//
+//   - kept as it is ([sidKeep]): it says what ours says
+//     ([policy.Equivalent]) or is ours made stricter ([atLeastAsStrict]);
+//   - replaced with ours ([sidReplace]): a version of ours, that is the same
+//     effect, principals, actions and resources as ours (NotPrincipal,
+//     NotAction and NotResource as ours: none), conditions only on keys
+//     ours has, and ours denies everything it denies
+//     ([policy.DeniesAtLeast] with ours first; a Deny the evaluator
+//     cannot decide denies nothing) or grants nothing it does not grant
+//     ([policy.AllowsNoMoreThan] with ours first): replacing it keeps or
+//     strengthens the bucket's protection and drops nothing of anyone's;
+//   - anything else is someone else's statement ([sidConflict]): replacing
+//     it would drop it and could open what it closed (a lockdown that
+//     spares incident responders, replaced with a TLS-only Deny), so the
+//     writer refuses before any write with a [*SidConflictError].
+
+// sidVerdict is what a writer does with a statement under our Sid.
+type sidVerdict int
+
+const (
+	sidKeep sidVerdict = iota
+	sidReplace
+	sidConflict
+)
+
+// judgeOurSid decides what happens to existing, found under the Sid of
+// ours (bucketARN is the bucket's ARN for the TLS statements, "" for the
+// others); for sidConflict it says how existing differs from ours.
+func judgeOurSid(existing, ours policy.Statement, bucketARN string) (sidVerdict, string) {
+	if policy.Equivalent(existing, ours) || atLeastAsStrict(existing, ours, bucketARN) {
+		return sidKeep, ""
+	}
+	if existing.Effect != ours.Effect {
+		return sidConflict, fmt.Sprintf("it is an %s, and s3secure's is a %s", existing.Effect, ours.Effect)
+	}
+	if diff := shapeDiff(existing, ours); len(diff) > 0 {
+		return sidConflict, fmt.Sprintf("its %s differ from s3secure's", strings.Join(diff, ", "))
+	}
+	var ourKeys []string
+	for _, b := range ours.Condition {
+		for _, e := range b.Entries {
+			ourKeys = append(ourKeys, e.Key)
+		}
+	}
+	for _, b := range existing.Condition {
+		for _, e := range b.Entries {
+			if !slices.ContainsFunc(ourKeys, func(k string) bool { return policy.EqualName(k, e.Key) }) {
+				return sidConflict, fmt.Sprintf("it has a condition on %s, which s3secure's does not", e.Key)
+			}
+		}
+	}
+	switch {
+	case ours.Effect == policy.Deny && (policy.DeniesAtLeast(ours, existing) || !compiles(existing)):
+		return sidReplace, ""
+	case ours.Effect == policy.Allow && policy.AllowsNoMoreThan(ours, existing):
+		return sidReplace, ""
+	case ours.Effect == policy.Deny:
+		return sidConflict, "its conditions deny what s3secure's would not"
+	}
+	return sidConflict, "its conditions grant what s3secure's would not"
+}
+
+// shapeDiff names the parts of a statement, among principals, actions and
+// resources, in which a and b differ ([policy.Equivalent] of those parts
+// alone).
+func shapeDiff(a, b policy.Statement) []string {
+	parts := []struct {
+		name string
+		only func(s policy.Statement) policy.Statement
+	}{
+		{"principals", func(s policy.Statement) policy.Statement {
+			return policy.Statement{Principal: s.Principal, NotPrincipal: s.NotPrincipal}
+		}},
+		{"actions", func(s policy.Statement) policy.Statement {
+			return policy.Statement{Action: s.Action, NotAction: s.NotAction}
+		}},
+		{"resources", func(s policy.Statement) policy.Statement {
+			return policy.Statement{Resource: s.Resource, NotResource: s.NotResource}
+		}},
+	}
+	var out []string
+	for _, p := range parts {
+		if !policy.Equivalent(p.only(a), p.only(b)) {
+			out = append(out, p.name)
+		}
+	}
+	return out
 }

@@ -32,8 +32,9 @@ func (h *hardener) logDeliveryStatement() (policy.Statement, error) {
 // mergeTargetPolicy merges the log-delivery statement into the target's
 // policy text; the target's other statements are never touched, and a
 // log-delivery statement of ours that grants no more than stmt (its owner
-// narrowed it) is kept as it is.
-func mergeTargetPolicy(cur string, stmt policy.Statement) (*policyMerge, error) {
+// narrowed it) is kept as it is; one that is someone else's stops it
+// ([*SidConflictError]).
+func mergeTargetPolicy(cur, target string, stmt policy.Statement) (*policyMerge, error) {
 	var doc *policy.Document
 	m := &policyMerge{}
 	if cur != "" {
@@ -50,7 +51,10 @@ func mergeTargetPolicy(cur string, stmt policy.Statement) (*policyMerge, error) 
 	}
 	required := []policy.Statement{stmt}
 	if doc != nil {
-		required = dropCoveredIn(doc, required, "", m)
+		var err error
+		if required, err = dropCoveredIn(doc, required, "", "bucket policy of logging target "+target, m); err != nil {
+			return nil, err
+		}
 	}
 	res, err := policy.Merge(doc, required...)
 	if err != nil {
@@ -93,7 +97,7 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 	if err := ts.err(partPolicy); err != nil {
 		return planned{}, fmt.Errorf("read the bucket policy of logging target %s: %w", l.TargetBucket, err)
 	}
-	tm, err := mergeTargetPolicy(ts.policy, stmt)
+	tm, err := mergeTargetPolicy(ts.policy, l.TargetBucket, stmt)
 	if err != nil {
 		return planned{}, err
 	}
@@ -132,7 +136,7 @@ func planLogging(ctx context.Context, h *hardener) (planned, error) {
 		var out rmw.Outcome
 		if tm.changed {
 			o, err := h.writePolicy(ctx, l.TargetBucket, func(cur string) (*policyMerge, error) {
-				return mergeTargetPolicy(cur, stmt)
+				return mergeTargetPolicy(cur, l.TargetBucket, stmt)
 			})
 			out.Add(o)
 			if err != nil {

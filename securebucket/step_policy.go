@@ -111,7 +111,10 @@ func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policy
 			m.notes = append(m.notes, "kept public statements "+strings.Join(pub, ", ")+": Block Public Access neutralises them; AllowPublicStatementRemoval removes them")
 		}
 	}
-	required = h.dropCovered(doc, required, m)
+	required, err := h.dropCovered(doc, required, m)
+	if err != nil {
+		return nil, err
+	}
 	res, err := policy.Merge(doc, required...)
 	if err != nil {
 		return nil, fmt.Errorf("merge the bucket policy: %w", err)
@@ -139,28 +142,29 @@ func (h *hardener) mergePolicy(cur string, required []policy.Statement) (*policy
 }
 
 // dropCovered leaves out of required the statements whose job doc already
-// does:
+// does, and refuses a statement under our Sid that is someone else's:
 //
-//   - our own statement (same Sid) made at least as strict as ours since
-//     it was written ([atLeastAsStrict]): it is kept as it is, never
-//     replaced with a weaker one; a weaker statement under our Sid is
-//     replaced;
+//   - a statement under our Sid is judged by [judgeOurSid]: ours made at
+//     least as strict as ours since it was written is kept as it is, never
+//     replaced with a weaker one; a version of ours that ours strengthens
+//     is replaced; anything else is someone else's, and the merge fails
+//     with a [*SidConflictError];
 //   - a foreign TLS statement that does the job by [Audit]'s judgement
 //     (S3.5 and the TLS-version check), which accepts more forms than
 //     policy.Merge's equivalence (BoolIfExists, "*" as the action, a
 //     wildcard resource that covers the bucket and its objects): Harden and
 //     Audit then agree, and no second deny is added.
-func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement, m *policyMerge) []policy.Statement {
+func (h *hardener) dropCovered(doc *policy.Document, required []policy.Statement, m *policyMerge) ([]policy.Statement, error) {
 	if doc == nil {
-		return required
+		return required, nil
 	}
 	bucketARN := "arn:" + h.partition + ":s3:::" + h.bucket
-	return dropCoveredIn(doc, required, bucketARN, m)
+	return dropCoveredIn(doc, required, bucketARN, "bucket policy of "+h.bucket, m)
 }
 
-// dropCoveredIn is dropCovered for any bucket's policy (the bucket's own,
-// a logging target's).
-func dropCoveredIn(doc *policy.Document, required []policy.Statement, bucketARN string, m *policyMerge) []policy.Statement {
+// dropCoveredIn is dropCovered for any policy (the bucket's own, a logging
+// target's, an access point's), named by where in its errors.
+func dropCoveredIn(doc *policy.Document, required []policy.Statement, bucketARN, where string, m *policyMerge) ([]policy.Statement, error) {
 	covers := map[string]func(policy.Statement, string) bool{
 		policy.SidDenyInsecureTransport: deniesInsecureTransport,
 		policy.SidDenyOutdatedTLS:       deniesOutdatedTLS,
@@ -169,11 +173,14 @@ func dropCoveredIn(doc *policy.Document, required []policy.Statement, bucketARN 
 next:
 	for _, r := range required {
 		if i := slices.IndexFunc(doc.Statements, func(s policy.Statement) bool { return s.Sid == r.Sid }); i >= 0 {
-			if atLeastAsStrict(doc.Statements[i], r, bucketARN) && !policy.Equivalent(doc.Statements[i], r) {
+			switch v, why := judgeOurSid(doc.Statements[i], r, bucketARN); {
+			case v == sidConflict:
+				return nil, &SidConflictError{Policy: where, Sid: r.Sid, Reason: why}
+			case v == sidKeep && !policy.Equivalent(doc.Statements[i], r):
 				m.notes = append(m.notes, fmt.Sprintf("kept %s as it is: at least as strict as Harden's", r.Sid))
 				continue
 			}
-			out = append(out, r)
+			out = append(out, r) // policy.Merge keeps it (equivalent) or replaces it
 			continue
 		}
 		check := covers[r.Sid]
@@ -189,7 +196,7 @@ next:
 		}
 		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
 
 func statementName(s policy.Statement, i int) string {

@@ -78,15 +78,16 @@ func TestTLSDenyNamesFoldASCIIOnly(t *testing.T) {
 		name, sid, op, key, value string
 		control                   securebucket.Control
 		// recognised: the statement is the control's TLS deny; a statement
-		// under our Sid is then kept as it is, else replaced with ours.
-		recognised bool
+		// under our Sid is then kept as it is, else replaced with ours, or
+		// refused when it is not a version of ours (refused).
+		recognised, refused bool
 	}{
-		{"dotted capital I in s3:TlsVersion", policy.SidDenyOutdatedTLS, "NumericLessThan", "s3:TlsVers\u0130on", "1.2", securebucket.ControlOutdatedTLS, false},
-		{"long s in aws:SecureTransport", policy.SidDenyInsecureTransport, "Bool", "aws:\u017FecureTransport", "false", securebucket.ControlTLSOnly, false},
-		{"ASCII case of the key", policy.SidDenyOutdatedTLS, "NumericLessThan", "S3:TLSVERSION", "1.2", securebucket.ControlOutdatedTLS, true},
-		{"ASCII case of the key under BoolIfExists", policy.SidDenyInsecureTransport, "BoolIfExists", "AWS:SECURETRANSPORT", "false", securebucket.ControlTLSOnly, true},
-		{"ASCII case of the operator", policy.SidDenyOutdatedTLS, "numericlessthan", "s3:TlsVersion", "1.2", securebucket.ControlOutdatedTLS, false},
-		{"ASCII case of BoolIfExists", policy.SidDenyInsecureTransport, "boolifexists", "aws:SecureTransport", "false", securebucket.ControlTLSOnly, false},
+		{"dotted capital I in s3:TlsVersion", policy.SidDenyOutdatedTLS, "NumericLessThan", "s3:TlsVers\u0130on", "1.2", securebucket.ControlOutdatedTLS, false, true},
+		{"long s in aws:SecureTransport", policy.SidDenyInsecureTransport, "Bool", "aws:\u017FecureTransport", "false", securebucket.ControlTLSOnly, false, true},
+		{"ASCII case of the key", policy.SidDenyOutdatedTLS, "NumericLessThan", "S3:TLSVERSION", "1.2", securebucket.ControlOutdatedTLS, true, false},
+		{"ASCII case of the key under BoolIfExists", policy.SidDenyInsecureTransport, "BoolIfExists", "AWS:SECURETRANSPORT", "false", securebucket.ControlTLSOnly, true, false},
+		{"ASCII case of the operator", policy.SidDenyOutdatedTLS, "numericlessthan", "s3:TlsVersion", "1.2", securebucket.ControlOutdatedTLS, false, false},
+		{"ASCII case of BoolIfExists", policy.SidDenyInsecureTransport, "boolifexists", "aws:SecureTransport", "false", securebucket.ControlTLSOnly, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +104,16 @@ func TestTLSDenyNamesFoldASCIIOnly(t *testing.T) {
 			assert.Equal(t, want, r.Status, r.Message)
 
 			_, err = securebucket.Harden(t.Context(), c, "names", opts())
+			if tt.refused {
+				var sc *securebucket.SidConflictError
+				require.ErrorAs(t, err, &sc)
+				assert.Contains(t, sc.Reason, tt.key)
+				rep, err = securebucket.Audit(t.Context(), c, "names", auditOpts())
+				require.NoError(t, err)
+				r, _ = rep.Result(tt.control)
+				assert.Equal(t, securebucket.StatusFail, r.Status, "after the refusal: %s", r.Message)
+				return
+			}
 			require.NoError(t, err)
 			cfg, _ := f.Bucket("names")
 			doc, err := policy.Parse([]byte(cfg.Policy))

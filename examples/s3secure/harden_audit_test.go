@@ -119,6 +119,44 @@ func TestHardenRefusesACLGrants(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 }
 
+// TestHardenRefusesSidConflict: someone else's statement under one of
+// s3secure's Sids (a lockdown sparing one account) stops harden, and its
+// -dry-run, with the library's *SidConflictError as one line on stderr
+// (the policy, the Sid, why, and what to do) and exit 1, as the other
+// states harden will not change (ACL grants, ErrIncompatible); nothing is
+// written. Renamed, the statement is kept and harden adds its own.
+func TestHardenRefusesSidConflict(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Authorize: s3fake.OwnerOnlyAuthorize})
+	owner := f.OwnerCredential()
+	cliEnv(t, owner.AccessKeyID, owner.SecretAccessKey)
+	trustFake(t, f)
+	require.NoError(t, f.CreateBucket("cli-sid", s3fake.StateLegacy))
+	lockdown := `{"Version":"2012-10-17","Statement":[{"Sid":"S3SecureDenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*",` +
+		`"Resource":["arn:aws:s3:::cli-sid","arn:aws:s3:::cli-sid/*"],"Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`
+	_, err := f.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cli-sid"), Policy: aws.String(lockdown)})
+	require.NoError(t, err)
+	base := []string{"-endpoint", f.URL, "-region", "us-east-1"}
+	f.ResetCounts()
+	for _, args := range [][]string{{"harden", "-bucket", "cli-sid", "-dry-run"}, {"harden", "-bucket", "cli-sid"}} {
+		code, _, stderr := runCLI(t, "", append(base, args...)...)
+		assert.Equal(t, exitFindings, code, stderr)
+		assert.Equal(t, `s3secure: securebucket: bucket cli-sid: step bucket-policy: bucket policy of cli-sid: statement "S3SecureDenyInsecureTransport" is not s3secure's `+
+			`(it has a condition on aws:PrincipalAccount, which s3secure's does not), and replacing it with s3secure's would drop it, so the policy was not written: `+
+			"give that statement another Sid, then run again\n", stderr, args)
+	}
+	assert.Zero(t, f.WriteCount(), "nothing written")
+	cfg, _ := f.Bucket("cli-sid")
+	assert.Equal(t, lockdown, cfg.Policy)
+
+	renamed := strings.Replace(lockdown, "S3SecureDenyInsecureTransport", "Lockdown", 1)
+	_, err = f.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cli-sid"), Policy: aws.String(renamed)})
+	require.NoError(t, err)
+	code, _, stderr := runCLI(t, "", append(base, "harden", "-bucket", "cli-sid")...)
+	assert.Equal(t, exitOK, code, stderr)
+	cfg, _ = f.Bucket("cli-sid")
+	assert.Contains(t, cfg.Policy, `"Sid":"Lockdown"`)
+}
+
 func TestAuditLocalAccount(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "audit", "-bucket", "acct-demo", "-account-controls")
 	assert.Equal(t, exitFindings, code, stderr)
