@@ -8,7 +8,7 @@ const (
 	// start a download or upload, short enough that a leaked URL soon dies.
 	DefaultExpiry = 15 * time.Minute
 
-	// DefaultMaxExpiry caps every expiry when Options.MaxExpiry is zero: an
+	// DefaultMaxExpiry caps every expiry when Options.AllowExpiryUpTo is zero: an
 	// hour covers slow uploads while keeping leaked links short-lived.
 	DefaultMaxExpiry = time.Hour
 

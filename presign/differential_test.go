@@ -286,7 +286,7 @@ func TestDifferential(t *testing.T) {
 				so.BaseEndpoint = aws.String(c.cfg.endpoint)
 				cfg.BaseEndpoint = aws.String(c.cfg.endpoint)
 			}
-			ours, err := presign.New(cfg, &presign.Options{UsePathStyle: c.cfg.pathStyle, MaxExpiry: presign.HardMaxExpiry,
+			ours, err := presign.New(cfg, &presign.Options{UsePathStyle: c.cfg.pathStyle, AllowExpiryUpTo: presign.HardMaxExpiry,
 				AllowDelete: true, AllowUploadPart: true, Now: clock})
 			require.NoError(t, err, "config %+v", c.cfg)
 			pr = pair{sdk: s3.New(so), ours: ours}
@@ -318,7 +318,7 @@ func TestDifferential(t *testing.T) {
 				}
 			}
 			req.ContentLength = c.put.ContentLength
-			_, err = presign.Verify(req, verifyLookup, &presign.VerifyOptions{Now: func() time.Time { return c.at }, MaxExpiry: presign.HardMaxExpiry})
+			_, err = presign.Verify(req, verifyLookup, &presign.VerifyOptions{Now: func() time.Time { return c.at }, AllowExpiryUpTo: presign.HardMaxExpiry})
 			assert.NoError(t, err, "case %d: %s", i, presign.Redact(want.URL))
 		}
 		if mismatches > 5 {

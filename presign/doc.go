@@ -25,8 +25,9 @@
 //
 //   - URLs live 15 minutes ([DefaultExpiry]) unless a request asks
 //     otherwise, and never longer than one hour ([DefaultMaxExpiry]); raise
-//     the cap with Options.MaxExpiry, up to SigV4's 7 days
-//     ([HardMaxExpiry]), never beyond. Expiries under one second are
+//     the cap with Options.AllowExpiryUpTo, up to SigV4's 7 days
+//     ([HardMaxExpiry]), never beyond (the deprecated Options.MaxExpiry
+//     still works; with both set, the smaller applies). Expiries under one second are
 //     refused (the SDK silently signs 500ms as X-Amz-Expires=0 and accepts
 //     8 days).
 //   - A URL signed with temporary credentials may not claim to outlive them
@@ -57,7 +58,8 @@
 //   - [Verify] compares signatures in constant time, refuses expired URLs,
 //     requests signed with temporary credentials that the lookup says have
 //     expired (S3: such a URL "expires when the token expires"), URLs dated more than 15 minutes ahead, URLs minted with a longer
-//     lifetime than VerifyOptions.MaxExpiry (1 hour by default), unsigned
+//     lifetime than VerifyOptions.AllowExpiryUpTo (1 hour by default; the
+//     deprecated MaxExpiry likewise, the smaller when both are set), unsigned
 //     x-amz-* headers and missing VerifyOptions.RequiredSignedHeaders. For
 //     aws-chunked uploads it makes r.Body a reader that checks every chunk
 //     signature before yielding the chunk, and the final chunk, length,

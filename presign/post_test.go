@@ -37,7 +37,7 @@ func TestPostDocumentationExample(t *testing.T) {
 		"X-Amz-Signature":              {docPostSignature},
 	}
 	lookup := lookupFor(aws.Credentials{AccessKeyID: docAKID, SecretAccessKey: docSecret})
-	opts := &presign.VerifyOptions{Now: func() time.Time { return time.Date(2015, 12, 29, 10, 0, 0, 0, time.UTC) }, MaxExpiry: 48 * time.Hour}
+	opts := &presign.VerifyOptions{Now: func() time.Time { return time.Date(2015, 12, 29, 10, 0, 0, 0, time.UTC) }, AllowExpiryUpTo: 48 * time.Hour}
 	v, err := presign.VerifyPost("sigv4examplebucket", form, 1234, lookup, opts)
 	require.NoError(t, err)
 	assert.Equal(t, "user/user1/${filename}", v.Key)

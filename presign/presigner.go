@@ -38,12 +38,22 @@ type Options struct {
 	// Expires zero. By default, [DefaultExpiry] (15 minutes).
 	DefaultExpiry time.Duration
 
-	// MaxExpiry refuses any longer expiry with [ErrExpiryTooLong]. By
-	// default, [DefaultMaxExpiry] (1 hour). It cannot exceed
-	// [HardMaxExpiry] (7 days, the SigV4 limit). Raising it is a
-	// weakening: a presigned URL is a bearer credential that cannot be
-	// revoked short of revoking the signing credentials, so a leaked URL
-	// (in a log, a referrer header, a chat message) works until it expires.
+	// AllowExpiryUpTo is the longest expiry the Presigner signs; a longer
+	// one is refused with [ErrExpiryTooLong]. By default (zero),
+	// [DefaultMaxExpiry] (1 hour). It cannot exceed [HardMaxExpiry] (7
+	// days, the SigV4 limit). Raising it is a weakening: a presigned URL is
+	// a bearer credential that cannot be revoked short of revoking the
+	// signing credentials, so a leaked URL (in a log, a referrer header, a
+	// chat message) works until it expires. A value below the default
+	// lowers the cap.
+	AllowExpiryUpTo time.Duration
+
+	// MaxExpiry is the former name of AllowExpiryUpTo and works the same
+	// way. When both are set, the smaller applies: neither raises what the
+	// other allows.
+	//
+	// Deprecated: use AllowExpiryUpTo, which names the weakening as every
+	// other opt-out of this library is named (Allow…, Insecure…).
 	MaxExpiry time.Duration
 
 	// ClampToCredentials shortens a URL's expiry to the expiry of the
@@ -138,7 +148,7 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	p := &Presigner{
 		creds:         cfg.Credentials,
 		defaultExpiry: o.DefaultExpiry,
-		maxExpiry:     o.MaxExpiry,
+		maxExpiry:     smallerSet(o.AllowExpiryUpTo, o.MaxExpiry),
 		clamp:         o.ClampToCredentials,
 		allowDelete:   o.AllowDelete,
 		allowPart:     o.AllowUploadPart,
@@ -147,14 +157,17 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	if p.now == nil {
 		p.now = time.Now
 	}
+	for _, d := range []time.Duration{o.AllowExpiryUpTo, o.MaxExpiry} {
+		switch {
+		case d == 0:
+		case d < MinExpiry:
+			return nil, &ExpiryError{Requested: d, Err: ErrExpiryTooShort}
+		case d > HardMaxExpiry:
+			return nil, &ExpiryError{Requested: d, Max: HardMaxExpiry, Err: ErrExpiryTooLong}
+		}
+	}
 	if p.maxExpiry == 0 {
 		p.maxExpiry = DefaultMaxExpiry
-	}
-	if p.maxExpiry < MinExpiry {
-		return nil, &ExpiryError{Requested: p.maxExpiry, Err: ErrExpiryTooShort}
-	}
-	if p.maxExpiry > HardMaxExpiry {
-		return nil, &ExpiryError{Requested: p.maxExpiry, Max: HardMaxExpiry, Err: ErrExpiryTooLong}
 	}
 	if p.defaultExpiry == 0 {
 		p.defaultExpiry = min(DefaultExpiry, p.maxExpiry)
@@ -178,7 +191,7 @@ func (p *Presigner) String() string {
 		return "presign.Presigner(nil)"
 	}
 	host := p.path.host
-	return fmt.Sprintf("presign.Presigner{Region: %s, Endpoint: %s://%s, DefaultExpiry: %s, MaxExpiry: %s}",
+	return fmt.Sprintf("presign.Presigner{Region: %s, Endpoint: %s://%s, DefaultExpiry: %s, AllowExpiryUpTo: %s}",
 		p.signingRegion, p.scheme, host, p.defaultExpiry, p.maxExpiry)
 }
 
@@ -564,4 +577,18 @@ func validateResponseOverrides(o *GetOptions) error {
 		return err
 	}
 	return validateHeaderValue("ResponseContentType", o.ResponseContentType, false)
+}
+
+// smallerSet returns the smaller of a and b that is set (non-zero): b when
+// a is zero, a when b is zero. It merges an Allow…UpTo option with the
+// deprecated field it replaces, so that setting both never allows more
+// than either.
+func smallerSet(a, b time.Duration) time.Duration {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	return min(a, b)
 }

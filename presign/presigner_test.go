@@ -56,10 +56,10 @@ func TestExpiryCaps(t *testing.T) {
 		{name: "500ms refused (SDK makes it 0)", expires: 500 * time.Millisecond, wantErr: presign.ErrExpiryTooShort},
 		{name: "negative refused", expires: -time.Second, wantErr: presign.ErrExpiryTooShort},
 		{name: "over default max", expires: 2 * time.Hour, wantErr: presign.ErrExpiryTooLong},
-		{name: "raised max", opts: presign.Options{MaxExpiry: 7 * 24 * time.Hour}, expires: 7 * 24 * time.Hour, want: "604800"},
-		{name: "8 days refused even with the hard max", opts: presign.Options{MaxExpiry: 7 * 24 * time.Hour}, expires: 8 * 24 * time.Hour, wantErr: presign.ErrExpiryTooLong},
+		{name: "raised max", opts: presign.Options{AllowExpiryUpTo: 7 * 24 * time.Hour}, expires: 7 * 24 * time.Hour, want: "604800"},
+		{name: "8 days refused even with the hard max", opts: presign.Options{AllowExpiryUpTo: 7 * 24 * time.Hour}, expires: 8 * 24 * time.Hour, wantErr: presign.ErrExpiryTooLong},
 		{name: "custom default", opts: presign.Options{DefaultExpiry: time.Minute}, want: "60"},
-		{name: "max below default expiry lowers the default", opts: presign.Options{MaxExpiry: 5 * time.Minute}, want: "300"},
+		{name: "max below default expiry lowers the default", opts: presign.Options{AllowExpiryUpTo: 5 * time.Minute}, want: "300"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"no credentials", aws.Config{Region: "us-east-1"}, presign.Options{}, presign.ErrNoCredentials},
 		{"no region", aws.Config{Credentials: creds}, presign.Options{}, presign.ErrInvalidRegion},
 		{"bad region", aws.Config{Credentials: creds, Region: "us east"}, presign.Options{}, presign.ErrInvalidRegion},
-		{"max over 7 days", aws.Config{Credentials: creds, Region: "us-east-1"}, presign.Options{MaxExpiry: 8 * 24 * time.Hour}, presign.ErrExpiryTooLong},
+		{"max over 7 days", aws.Config{Credentials: creds, Region: "us-east-1"}, presign.Options{AllowExpiryUpTo: 8 * 24 * time.Hour}, presign.ErrExpiryTooLong},
 		{"default over max", aws.Config{Credentials: creds, Region: "us-east-1"}, presign.Options{DefaultExpiry: 2 * time.Hour}, presign.ErrExpiryTooLong},
 		{"default under 1s", aws.Config{Credentials: creds, Region: "us-east-1"}, presign.Options{DefaultExpiry: time.Millisecond}, presign.ErrExpiryTooShort},
 		{"plain http remote", aws.Config{Credentials: creds, Region: "us-east-1"}, presign.Options{Endpoint: "http://minio.example.com:9000"}, presign.ErrInvalidEndpoint},

@@ -34,7 +34,7 @@ func TestAWSDocumentationExample(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			creds := aws.Credentials{AccessKeyID: docAKID, SecretAccessKey: docSecret, SessionToken: tc.token}
 			p, err := presign.New(aws.Config{Region: "us-east-1", Credentials: credentials.StaticCredentialsProvider{Value: creds}},
-				&presign.Options{Endpoint: "https://s3.amazonaws.com", MaxExpiry: 24 * time.Hour})
+				&presign.Options{Endpoint: "https://s3.amazonaws.com", AllowExpiryUpTo: 24 * time.Hour})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, presign.PresignRawGet(p, creds, at, "examplebucket", "test.txt", 86400))
 		})

@@ -33,12 +33,22 @@ type VerifyOptions struct {
 	// [DefaultMaxClockSkew] (15 minutes, as S3).
 	MaxClockSkew time.Duration
 
-	// MaxExpiry refuses presigned URLs whose X-Amz-Expires is longer, with
+	// AllowExpiryUpTo is the longest X-Amz-Expires (and, for [VerifyPost],
+	// policy lifetime) accepted; longer ones are refused with
 	// [ErrExpiryTooLong], even before they expire: a URL minted with a
-	// longer life than your policy allows is refused outright. By default,
-	// [DefaultMaxExpiry] (1 hour). It cannot exceed [HardMaxExpiry]
-	// (7 days); S3 itself accepts up to 7 days, so an S3 emulator sets
-	// HardMaxExpiry here.
+	// longer life than your policy allows is refused outright. By default
+	// (zero or negative), [DefaultMaxExpiry] (1 hour). It is capped at
+	// [HardMaxExpiry] (7 days); S3 itself accepts up to 7 days, so an S3
+	// emulator sets HardMaxExpiry here. Raising it is a weakening: the
+	// verifier then honours URLs that, once leaked, keep working longer.
+	AllowExpiryUpTo time.Duration
+
+	// MaxExpiry is the former name of AllowExpiryUpTo and works the same
+	// way. When both are set, the smaller applies: neither raises what the
+	// other allows.
+	//
+	// Deprecated: use AllowExpiryUpTo, which names the weakening as every
+	// other opt-out of this library is named (Allow…, Insecure…).
 	MaxExpiry time.Duration
 
 	// Region, when set, is the only region the credential scope may name.
@@ -230,9 +240,9 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 	if res.Presigned && signer.CanExpire && signer.Expires.Before(v.ExpiresAt) {
 		v.ExpiresAt = signer.Expires
 	}
-	if res.Presigned && res.Expires > o.MaxExpiry {
+	if res.Presigned && res.Expires > o.AllowExpiryUpTo {
 		return nil, &VerifyError{AccessKeyID: res.AccessKeyID, Err: ErrExpiryTooLong, code: "AccessDenied", status: http.StatusForbidden,
-			Reason: "X-Amz-Expires " + res.Expires.String() + " exceeds the " + o.MaxExpiry.String() + " maximum"}
+			Reason: "X-Amz-Expires " + res.Expires.String() + " exceeds the " + o.AllowExpiryUpTo.String() + " maximum"}
 	}
 	for _, h := range o.RequiredSignedHeaders {
 		h = strings.ToLower(h)
@@ -287,7 +297,9 @@ func hashBody(r *http.Request) (string, error) {
 }
 
 // withDefaults returns a copy of opts (nil means none) with every unset
-// field at its default and MaxExpiry capped at HardMaxExpiry.
+// field at its default, and AllowExpiryUpTo the smaller of it and the
+// deprecated MaxExpiry, capped at HardMaxExpiry (MaxExpiry set to the
+// same).
 func (opts *VerifyOptions) withDefaults() VerifyOptions {
 	var o VerifyOptions
 	if opts != nil {
@@ -299,10 +311,12 @@ func (opts *VerifyOptions) withDefaults() VerifyOptions {
 	if o.MaxClockSkew <= 0 {
 		o.MaxClockSkew = DefaultMaxClockSkew
 	}
-	if o.MaxExpiry <= 0 {
-		o.MaxExpiry = DefaultMaxExpiry
+	o.AllowExpiryUpTo = smallerSet(o.AllowExpiryUpTo, o.MaxExpiry)
+	if o.AllowExpiryUpTo <= 0 {
+		o.AllowExpiryUpTo = DefaultMaxExpiry
 	}
-	o.MaxExpiry = min(o.MaxExpiry, HardMaxExpiry)
+	o.AllowExpiryUpTo = min(o.AllowExpiryUpTo, HardMaxExpiry)
+	o.MaxExpiry = o.AllowExpiryUpTo
 	return o
 }
 

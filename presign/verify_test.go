@@ -77,7 +77,7 @@ func TestVerify(t *testing.T) {
 	require.NoError(t, err)
 	tempGet, err := newTestPresigner(t, temp, nil).Get(ctx, "my-bucket", "k", &presign.GetOptions{Expires: time.Hour})
 	require.NoError(t, err)
-	long, err := newTestPresigner(t, static, &presign.Options{MaxExpiry: 48 * time.Hour}).Get(ctx, "my-bucket", "k", &presign.GetOptions{Expires: 2 * time.Hour})
+	long, err := newTestPresigner(t, static, &presign.Options{AllowExpiryUpTo: 48 * time.Hour}).Get(ctx, "my-bucket", "k", &presign.GetOptions{Expires: 2 * time.Hour})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -130,7 +130,7 @@ func TestVerify(t *testing.T) {
 		{name: "session token of another session", req: func() *http.Request { return requestFor(t, tempGet) },
 			lookup: lookupFor(aws.Credentials{AccessKeyID: temp.AccessKeyID, SecretAccessKey: testSecret, SessionToken: "other"}), wantErr: presign.ErrInvalidToken, code: "InvalidToken"},
 		{name: "expiry above verifier maximum", req: func() *http.Request { return requestFor(t, long) }, wantErr: presign.ErrExpiryTooLong},
-		{name: "expiry within raised maximum", req: func() *http.Request { return requestFor(t, long) }, opts: &presign.VerifyOptions{MaxExpiry: 2 * time.Hour}},
+		{name: "expiry within raised maximum", req: func() *http.Request { return requestFor(t, long) }, opts: &presign.VerifyOptions{AllowExpiryUpTo: 2 * time.Hour}},
 		{name: "unsigned", req: func() *http.Request {
 			return httptest.NewRequest("GET", "https://my-bucket.s3.eu-west-1.amazonaws.com/k", nil)
 		}, wantErr: presign.ErrUnsigned},

@@ -45,7 +45,7 @@ type VerifiedPost struct {
 // in two ways: the policy must name the bucket (an exact condition,
 // {"bucket": B} or ["eq", "$bucket", B]; a starts-with condition alone
 // would let it upload into other buckets too), and its lifetime
-// (expiration minus x-amz-date) must not exceed opts.MaxExpiry. Form
+// (expiration minus x-amz-date) must not exceed opts.AllowExpiryUpTo. Form
 // field names, condition field names and operators are case-insensitive,
 // as in S3; the policy document's own element names are not: it must hold
 // "expiration" and "conditions", spelled so, once each, and nothing else
@@ -142,8 +142,8 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if signedAt.Sub(now) > o.MaxClockSkew {
 		return nil, denied(ErrClockSkew, "x-amz-date is in the future")
 	}
-	if life := expiration.Sub(signedAt); life > o.MaxExpiry {
-		return nil, denied(ErrExpiryTooLong, "policy lifetime "+life.String()+" exceeds the "+o.MaxExpiry.String()+" maximum")
+	if life := expiration.Sub(signedAt); life > o.AllowExpiryUpTo {
+		return nil, denied(ErrExpiryTooLong, "policy lifetime "+life.String()+" exceeds the "+o.AllowExpiryUpTo.String()+" maximum")
 	}
 	// A form field named bucket is held to the policy's bucket conditions
 	// like any field ("The form field value must match the value

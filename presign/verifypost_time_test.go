@@ -12,7 +12,7 @@ import (
 )
 
 // TestVerifyPostTimes: the policy's lifetime (expiration minus x-amz-date)
-// is capped at MaxExpiry (1 hour by default, never above HardMaxExpiry),
+// is capped at AllowExpiryUpTo (1 hour by default, never above HardMaxExpiry),
 // x-amz-date may be at most MaxClockSkew ahead of the verifier's clock, and
 // a policy is refused after its expiration ("Invalid according to Policy:
 // Policy expired."). Each bound is tried at the edge and one second past it.
@@ -43,9 +43,9 @@ func TestVerifyPostTimes(t *testing.T) {
 	// Lifetime.
 	assert.NoError(t, verify(signed, signed, signed.Add(presign.DefaultMaxExpiry), at, nil))
 	assert.ErrorIs(t, verify(signed, signed, signed.Add(presign.DefaultMaxExpiry+time.Second), at, nil), presign.ErrExpiryTooLong)
-	raised := &presign.VerifyOptions{MaxExpiry: 30 * 24 * time.Hour}
+	raised := &presign.VerifyOptions{AllowExpiryUpTo: 30 * 24 * time.Hour}
 	assert.NoError(t, verify(signed, signed, signed.Add(presign.HardMaxExpiry), at, raised), "a raised maximum applies")
-	assert.ErrorIs(t, verify(signed, signed, signed.Add(presign.HardMaxExpiry+time.Second), at, &presign.VerifyOptions{MaxExpiry: 30 * 24 * time.Hour}),
+	assert.ErrorIs(t, verify(signed, signed, signed.Add(presign.HardMaxExpiry+time.Second), at, &presign.VerifyOptions{AllowExpiryUpTo: 30 * 24 * time.Hour}),
 		presign.ErrExpiryTooLong, "never above HardMaxExpiry")
 	// Clock skew: x-amz-date ahead of the verifier's clock.
 	assert.NoError(t, verify(signed, signed, signed.Add(time.Hour), signed.Add(-presign.DefaultMaxClockSkew), nil))

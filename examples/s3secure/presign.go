@@ -69,7 +69,7 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	// when it is not AWS's.
 	endpoint := aws.ToString(g.endpoints[svcS3])
 	p, err := presign.New(cfg, &presign.Options{Endpoint: endpoint, UsePathStyle: endpoint != "" && !isAWSEndpoint(endpoint),
-		MaxExpiry: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
+		AllowExpiryUpTo: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
 	if err != nil {
 		return g.fail(err)
 	}

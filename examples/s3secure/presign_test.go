@@ -29,7 +29,7 @@ func TestPresignCommand(t *testing.T) {
 		r, err := http.NewRequest(method, rawURL, nil)
 		require.NoError(t, err)
 		r.Header = header
-		_, err = presign.Verify(r, lookup, &presign.VerifyOptions{MaxExpiry: presign.HardMaxExpiry})
+		_, err = presign.Verify(r, lookup, &presign.VerifyOptions{AllowExpiryUpTo: presign.HardMaxExpiry})
 		return err
 	}
 

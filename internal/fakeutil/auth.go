@@ -168,9 +168,9 @@ func (a *Auth) Check(r *http.Request) *AuthError {
 		lookup = func(string) (aws.Credentials, bool) { return aws.Credentials{}, false }
 	}
 	v, err := presign.Verify(r, lookup, &presign.VerifyOptions{
-		Now:       time.Now,
-		MaxExpiry: presign.HardMaxExpiry,
-		Service:   a.Service,
+		Now:             time.Now,
+		AllowExpiryUpTo: presign.HardMaxExpiry,
+		Service:         a.Service,
 	})
 	c := a.Codes
 	if err == nil {

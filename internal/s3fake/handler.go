@@ -72,8 +72,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r, rt, res = post.put, post.route, post.verified
 	} else {
 		v, err := presign.Verify(r, s.lookup, &presign.VerifyOptions{
-			Now:       func() time.Time { return now },
-			MaxExpiry: presign.HardMaxExpiry, // S3 accepts presigned URLs of up to 7 days
+			Now:             func() time.Time { return now },
+			AllowExpiryUpTo: presign.HardMaxExpiry, // S3 accepts presigned URLs of up to 7 days
 		})
 		switch {
 		case errors.Is(err, presign.ErrUnsigned):

@@ -97,9 +97,9 @@ func (s *Server) preparePost(r *http.Request, rt route, now time.Time) (*postUpl
 		return nil, errAccessDenied()
 	}
 	v, err := presign.VerifyPost(rt.bucket, fields, int64(len(content)), s.lookup, &presign.VerifyOptions{
-		Now:       func() time.Time { return now },
-		MaxExpiry: presign.HardMaxExpiry,
-		Filename:  filename, // S3 substitutes ${filename} before it checks the policy
+		Now:             func() time.Time { return now },
+		AllowExpiryUpTo: presign.HardMaxExpiry,
+		Filename:        filename, // S3 substitutes ${filename} before it checks the policy
 	})
 	if err != nil {
 		return nil, verifyError(err)
