@@ -138,6 +138,9 @@
 //     less"), keys never used, keys last used more than
 //     DefaultKeyUnusedAge (45 days, CIS 1.12) ago, and every active key of
 //     a user with two (CIS 1.13); it handles key ids, never secrets.
+//     KeyOptions.AllowAgeUpTo and AllowUnusedAgeUpTo let keys grow older
+//     or stay unused longer (their former names MaxAge and UnusedAge still
+//     work, deprecated; with both set, the smaller applies).
 //   - Unknown account-level Block Public Access reads as all off, which
 //     reports more, never less.
 //   - [Fetch], [AnalyzeBucket], [AnalyzeAll], [ListFindings],

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3secure/s3secure/internal/allowupto"
 )
 
 // IAMAPI is the part of the IAM client [KeyHygiene] uses: read-only calls.
@@ -22,13 +24,33 @@ var _ IAMAPI = (*iam.Client)(nil)
 
 // KeyOptions configures [KeyHygiene]. nil means the defaults.
 type KeyOptions struct {
-	// MaxAge is the age beyond which an active key is reported;
-	// DefaultKeyMaxAge (90 days) when zero. A key exactly MaxAge old is
-	// not reported (CIS 1.14: rotated "every 90 days or less").
+	// AllowAgeUpTo is the age an active key may reach before it is
+	// reported as [KeyTooOld]; by default (zero) DefaultKeyMaxAge (90
+	// days). A key exactly that old is not reported (CIS 1.14: rotated
+	// "every 90 days or less"). Raising it is a weakening: a leaked key
+	// keeps working until it is rotated, and CIS and Security Hub IAM.3
+	// fail keys older than 90 days whatever this says. A value below the
+	// default reports keys sooner.
+	AllowAgeUpTo time.Duration
+	// MaxAge is the former name of AllowAgeUpTo and works the same way.
+	// When both are set, the smaller applies: neither raises what the
+	// other allows.
+	//
+	// Deprecated: use AllowAgeUpTo, which names the weakening as every
+	// other opt-out of this library is named (Allow…, Insecure…).
 	MaxAge time.Duration
-	// UnusedAge is how long since its last use a key may go unused before
-	// it is reported; DefaultKeyUnusedAge (45 days) when zero. Keys never
-	// used are reported as [KeyNeverUsed] whatever their age.
+	// AllowUnusedAgeUpTo is how long since its last use a key may go
+	// unused before it is reported as [KeyUnused]; by default (zero)
+	// DefaultKeyUnusedAge (45 days, CIS 1.12 and Security Hub IAM.22).
+	// Raising it is a weakening: an unused key is a credential nobody
+	// would miss if it were disabled, and one somebody may have copied.
+	// Keys never used are reported as [KeyNeverUsed] whatever their age.
+	AllowUnusedAgeUpTo time.Duration
+	// UnusedAge is the former name of AllowUnusedAgeUpTo and works the
+	// same way. When both are set, the smaller applies.
+	//
+	// Deprecated: use AllowUnusedAgeUpTo, which names the weakening as
+	// every other opt-out of this library is named (Allow…, Insecure…).
 	UnusedAge time.Duration
 	// IncludeInactive also reports inactive keys. By default only active
 	// keys are reported: an inactive key cannot sign requests.
@@ -55,11 +77,11 @@ type KeyProblem string
 
 // Key problems.
 const (
-	// KeyTooOld: created longer ago than MaxAge; rotate it.
+	// KeyTooOld: created longer ago than AllowAgeUpTo; rotate it.
 	KeyTooOld KeyProblem = "too-old"
 	// KeyNeverUsed: never used to sign a request; delete it if unneeded.
 	KeyNeverUsed KeyProblem = "never-used"
-	// KeyUnused: used once, but not for longer than UnusedAge (CIS 1.12:
+	// KeyUnused: used once, but not for longer than AllowUnusedAgeUpTo (CIS 1.12:
 	// credentials unused for 45 days or more should be disabled).
 	KeyUnused KeyProblem = "unused"
 	// KeyMultipleActive: the user has more than one active key (CIS 1.13:
@@ -86,14 +108,15 @@ type KeyFinding struct {
 }
 
 // KeyHygiene lists every IAM user's access keys (all pages of ListUsers
-// and ListAccessKeys) and reports active keys older than opts.MaxAge,
-// keys never used, keys not used for longer than opts.UnusedAge and the
+// and ListAccessKeys) and reports active keys older than opts.AllowAgeUpTo,
+// keys never used, keys not used for longer than opts.AllowUnusedAgeUpTo and the
 // active keys of users with more than one, sorted by user and key id
 // (CIS AWS Foundations 1.12–1.14, Security Hub IAM.3 and IAM.22). The root user's
 // keys are not IAM users' keys and are not listed; the IAM credential
 // report and Security Hub IAM.4 cover them.
 //
-// Errors: [ErrInvalidInput] for a negative MaxAge; [*Error] for a failed
+// Errors: [ErrInvalidInput], before any request, for a negative age
+// (AllowAgeUpTo, AllowUnusedAgeUpTo or their deprecated names); [*Error] for a failed
 // call (matching [ErrAccessDenied] without iam:ListUsers,
 // iam:ListAccessKeys or iam:GetAccessKeyLastUsed).
 func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFinding, error) {
@@ -104,22 +127,26 @@ func KeyHygiene(ctx context.Context, client IAMAPI, opts *KeyOptions) ([]KeyFind
 	if opts != nil {
 		o = *opts
 	}
-	if o.MaxAge < 0 {
-		return nil, invalid("negative key age %v", o.MaxAge)
+	switch {
+	case o.AllowAgeUpTo < 0 || o.MaxAge < 0:
+		return nil, invalid("negative key age %v", min(o.AllowAgeUpTo, o.MaxAge))
+	case o.AllowUnusedAgeUpTo < 0 || o.UnusedAge < 0:
+		return nil, invalid("negative unused age %v", min(o.AllowUnusedAgeUpTo, o.UnusedAge))
 	}
-	if o.UnusedAge < 0 {
-		return nil, invalid("negative unused age %v", o.UnusedAge)
-	}
+	// The deprecated names merge into the new ones: the smaller of the two
+	// set, so that setting both never allows more than either.
+	o.AllowAgeUpTo = allowupto.Merge(o.AllowAgeUpTo, o.MaxAge)
+	o.AllowUnusedAgeUpTo = allowupto.Merge(o.AllowUnusedAgeUpTo, o.UnusedAge)
 	if !o.AllowInsecureTransport {
 		if err := refuseRemote(ctx, "KeyHygiene", "KeyOptions", probeIAM(client)); err != nil {
 			return nil, err
 		}
 	}
-	if o.UnusedAge == 0 {
-		o.UnusedAge = DefaultKeyUnusedAge
+	if o.AllowUnusedAgeUpTo == 0 {
+		o.AllowUnusedAgeUpTo = DefaultKeyUnusedAge
 	}
-	if o.MaxAge == 0 {
-		o.MaxAge = DefaultKeyMaxAge
+	if o.AllowAgeUpTo == 0 {
+		o.AllowAgeUpTo = DefaultKeyMaxAge
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -193,12 +220,12 @@ func checkKey(ctx context.Context, client IAMAPI, user string, k iamtypes.Access
 		f.LastUsed = aws.ToTime(l.LastUsedDate)
 		f.LastService, f.LastRegion = aws.ToString(l.ServiceName), aws.ToString(l.Region)
 	}
-	if f.Age > o.MaxAge {
+	if f.Age > o.AllowAgeUpTo {
 		f.Problems = append(f.Problems, KeyTooOld)
 	}
 	if f.LastUsed.IsZero() {
 		f.Problems = append(f.Problems, KeyNeverUsed)
-	} else if now.Sub(f.LastUsed) > o.UnusedAge {
+	} else if now.Sub(f.LastUsed) > o.AllowUnusedAgeUpTo {
 		f.Problems = append(f.Problems, KeyUnused)
 	}
 	if active && multipleActive {

@@ -42,7 +42,7 @@ func TestKeyHygiene(t *testing.T) {
 			"AKIAALICENEW00000002": {analyzer.KeyMultipleActive},
 			"AKIABOBUNUSED0000003": {analyzer.KeyNeverUsed},
 		}},
-		{"7 days", &analyzer.KeyOptions{MaxAge: 7 * day, Now: func() time.Time { return now }}, map[string][]analyzer.KeyProblem{
+		{"7 days", &analyzer.KeyOptions{AllowAgeUpTo: 7 * day, Now: func() time.Time { return now }}, map[string][]analyzer.KeyProblem{
 			"AKIAALICEOLD00000001": {analyzer.KeyTooOld, analyzer.KeyMultipleActive},
 			"AKIAALICENEW00000002": {analyzer.KeyTooOld, analyzer.KeyMultipleActive},
 			"AKIABOBUNUSED0000003": {analyzer.KeyTooOld, analyzer.KeyNeverUsed},
@@ -82,7 +82,7 @@ func TestKeyHygiene(t *testing.T) {
 	assert.Equal(t, "N/A", got[2].LastService, "IAM reports N/A for a key never used")
 	assert.GreaterOrEqual(t, fake.Calls("ListUsers"), 3, "paginated with Marker")
 
-	_, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{MaxAge: -time.Hour})
+	_, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{AllowAgeUpTo: -time.Hour})
 	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
 }
 
@@ -146,15 +146,15 @@ func TestKeyHygieneCIS(t *testing.T) {
 	}, m)
 	assert.GreaterOrEqual(t, fake.Calls("ListUsers"), 7, "every page of 2 users")
 
-	got, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{UnusedAge: 30 * day, Now: func() time.Time { return now }})
+	got, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{AllowUnusedAgeUpTo: 30 * day, Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	m = map[string][]analyzer.KeyProblem{}
 	for _, k := range got {
 		m[k.KeyID] = k.Problems
 	}
-	assert.Equal(t, []analyzer.KeyProblem{analyzer.KeyUnused}, m["AKIARECENT0000000001"], "UnusedAge is settable")
+	assert.Equal(t, []analyzer.KeyProblem{analyzer.KeyUnused}, m["AKIARECENT0000000001"], "AllowUnusedAgeUpTo is settable")
 
-	_, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{UnusedAge: -time.Hour})
+	_, err = analyzer.KeyHygiene(t.Context(), client, &analyzer.KeyOptions{AllowUnusedAgeUpTo: -time.Hour})
 	require.ErrorIs(t, err, analyzer.ErrInvalidInput)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/s3secure/s3secure/internal/allowupto"
 	"github.com/s3secure/s3secure/internal/credsafe"
 )
 
@@ -148,7 +149,7 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	p := &Presigner{
 		creds:         cfg.Credentials,
 		defaultExpiry: o.DefaultExpiry,
-		maxExpiry:     smallerSet(o.AllowExpiryUpTo, o.MaxExpiry),
+		maxExpiry:     allowupto.Merge(o.AllowExpiryUpTo, o.MaxExpiry),
 		clamp:         o.ClampToCredentials,
 		allowDelete:   o.AllowDelete,
 		allowPart:     o.AllowUploadPart,
@@ -577,18 +578,4 @@ func validateResponseOverrides(o *GetOptions) error {
 		return err
 	}
 	return validateHeaderValue("ResponseContentType", o.ResponseContentType, false)
-}
-
-// smallerSet returns the smaller of a and b that is set (non-zero): b when
-// a is zero, a when b is zero. It merges an Allow…UpTo option with the
-// deprecated field it replaces, so that setting both never allows more
-// than either.
-func smallerSet(a, b time.Duration) time.Duration {
-	switch {
-	case a == 0:
-		return b
-	case b == 0:
-		return a
-	}
-	return min(a, b)
 }

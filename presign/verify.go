@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/s3secure/s3secure/internal/allowupto"
 	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
@@ -311,7 +312,7 @@ func (opts *VerifyOptions) withDefaults() VerifyOptions {
 	if o.MaxClockSkew <= 0 {
 		o.MaxClockSkew = DefaultMaxClockSkew
 	}
-	o.AllowExpiryUpTo = smallerSet(o.AllowExpiryUpTo, o.MaxExpiry)
+	o.AllowExpiryUpTo = allowupto.Merge(o.AllowExpiryUpTo, o.MaxExpiry)
 	if o.AllowExpiryUpTo <= 0 {
 		o.AllowExpiryUpTo = DefaultMaxExpiry
 	}

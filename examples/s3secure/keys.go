@@ -18,7 +18,7 @@ func init() {
 		summary: "IAM users' access keys that are too old, unused, never used, or a user's second active key (key ids only, never secrets)",
 		run:     runKeys,
 		flagFor: map[string]string{"CheckpointKey": "-checkpoint-key-file", "InsecureUnsignedCheckpoint": "-insecure-unsigned-checkpoint",
-			"AllowCheckpointAgeUpTo": "-checkpoint-max-age"},
+			"AllowCheckpointAgeUpTo": "-checkpoint-max-age", "AllowAgeUpTo": "-max-age", "AllowUnusedAgeUpTo": "-max-unused"},
 	})
 }
 
@@ -50,13 +50,13 @@ func runKeys(ctx context.Context, g *globals, args []string) int {
 		return g.fail(fmt.Errorf("keys: -max-unused: %w", err))
 	}
 	if *org.on {
-		return runKeysOrganization(ctx, g, org, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
+		return runKeysOrganization(ctx, g, org, &analyzer.KeyOptions{AllowAgeUpTo: age, AllowUnusedAgeUpTo: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
 	}
 	client, err := clientFor(ctx, g, svcIAM, (*globals).newIAM)
 	if err != nil {
 		return g.fail(err)
 	}
-	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{MaxAge: age, UnusedAge: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
+	findings, err := analyzer.KeyHygiene(ctx, client, &analyzer.KeyOptions{AllowAgeUpTo: age, AllowUnusedAgeUpTo: unused, IncludeInactive: *inactive, AllowInsecureTransport: g.insecureTransport})
 	if err != nil {
 		return g.fail(err)
 	}
