@@ -112,3 +112,48 @@ func TestVerifyAllowExpiryUpTo(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyAllowClockSkewUpTo: tolerating an X-Amz-Date further ahead of
+// the verifier's clock than S3's 15 minutes is the opt-in
+// VerifyOptions.AllowClockSkewUpTo; the former MaxClockSkew still works
+// alone (deprecated), and with both set the smaller applies. Verify and
+// VerifyPost read it alike.
+func TestVerifyAllowClockSkewUpTo(t *testing.T) {
+	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
+	p := newTestPresigner(t, creds, nil)
+	get, err := p.Get(t.Context(), "my-bucket", "k", nil)
+	require.NoError(t, err)
+	post, err := p.Post(t.Context(), "uploads-bucket", &presign.PostOptions{KeyPrefix: "u/", ContentTypePrefix: "text/", MaxContentLength: 10})
+	require.NoError(t, err)
+	fields := map[string][]string{"Content-Type": {"text/plain"}}
+	for k, v := range post.Fields {
+		fields[k] = []string{v}
+	}
+	// The verifier's clock is 20 minutes behind the signer's.
+	behind := func() time.Time { return verifyNow.Add(-20 * time.Minute) }
+	for _, tt := range []struct {
+		name string
+		opts presign.VerifyOptions
+		ok   bool
+	}{
+		{name: "default 15 minutes", ok: false},
+		{name: "AllowClockSkewUpTo", opts: presign.VerifyOptions{AllowClockSkewUpTo: 30 * time.Minute}, ok: true},
+		{name: "deprecated MaxClockSkew alone", opts: presign.VerifyOptions{MaxClockSkew: 30 * time.Minute}, ok: true},
+		{name: "both: AllowClockSkewUpTo smaller", opts: presign.VerifyOptions{AllowClockSkewUpTo: 10 * time.Minute, MaxClockSkew: 30 * time.Minute}, ok: false},
+		{name: "both: MaxClockSkew smaller", opts: presign.VerifyOptions{AllowClockSkewUpTo: 30 * time.Minute, MaxClockSkew: 10 * time.Minute}, ok: false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			o.Now = behind
+			_, err := presign.Verify(requestFor(t, get), lookupFor(creds), &o)
+			_, perr := presign.VerifyPost("uploads-bucket", fields, 5, lookupFor(creds), &o)
+			if tt.ok {
+				assert.NoError(t, err)
+				assert.NoError(t, perr)
+				return
+			}
+			assert.ErrorIs(t, err, presign.ErrClockSkew)
+			assert.ErrorIs(t, perr, presign.ErrClockSkew)
+		})
+	}
+}

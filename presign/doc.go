@@ -57,7 +57,7 @@
 //     [Redact] for URLs.
 //   - [Verify] compares signatures in constant time, refuses expired URLs,
 //     requests signed with temporary credentials that the lookup says have
-//     expired (S3: such a URL "expires when the token expires"), URLs dated more than 15 minutes ahead, URLs minted with a longer
+//     expired (S3: such a URL "expires when the token expires"), URLs dated more than 15 minutes ahead (VerifyOptions.AllowClockSkewUpTo), URLs minted with a longer
 //     lifetime than VerifyOptions.AllowExpiryUpTo (1 hour by default; the
 //     deprecated MaxExpiry likewise, the smaller when both are set), unsigned
 //     x-amz-* headers and missing VerifyOptions.RequiredSignedHeaders. For

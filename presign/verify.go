@@ -29,9 +29,19 @@ type VerifyOptions struct {
 	// Now returns the verifier's time. By default, time.Now.
 	Now func() time.Time
 
-	// MaxClockSkew is how far X-Amz-Date may be in the future (and, for
-	// header-signed requests, in the past). By default,
-	// [DefaultMaxClockSkew] (15 minutes, as S3).
+	// AllowClockSkewUpTo is how far X-Amz-Date may be in the future (and,
+	// for header-signed requests, in the past). By default (zero or
+	// negative), [DefaultMaxClockSkew] (15 minutes, as S3). Raising it is
+	// a weakening: a header-signed request stays replayable for as long in
+	// the past, and a URL dated ahead lives that much longer than its
+	// X-Amz-Expires says.
+	AllowClockSkewUpTo time.Duration
+
+	// MaxClockSkew is the former name of AllowClockSkewUpTo and works the
+	// same way. When both are set, the smaller applies.
+	//
+	// Deprecated: use AllowClockSkewUpTo, which names the weakening as
+	// every other opt-out of this library is named (Allow…, Insecure…).
 	MaxClockSkew time.Duration
 
 	// AllowExpiryUpTo is the longest X-Amz-Expires (and, for [VerifyPost],
@@ -215,13 +225,13 @@ func Verify(r *http.Request, lookup Lookup, opts *VerifyOptions) (*Verified, err
 		}
 		signer = c
 		return sigv4.Credentials{AccessKeyID: akid, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, true
-	}, &sigv4.VerifyOptions{Now: func() time.Time { return now }, MaxSkew: o.MaxClockSkew, Region: o.Region, Service: service, PayloadHash: bodyHash})
+	}, &sigv4.VerifyOptions{Now: func() time.Time { return now }, MaxSkew: o.AllowClockSkewUpTo, Region: o.Region, Service: service, PayloadHash: bodyHash})
 	if c, ok := r.Body.(*sigv4.ChunkedReader); ok {
 		// aws-chunked: reads verify the chunks; their errors are ours too.
 		r.Body = &chunkedBody{ChunkedReader: c, r: r}
 	}
 	if err != nil {
-		return nil, mapSigV4Error(r, err, now, o.MaxClockSkew)
+		return nil, mapSigV4Error(r, err, now, o.AllowClockSkewUpTo)
 	}
 	if err := checkCredentialExpiry(signer, res.AccessKeyID, now); err != nil {
 		return nil, err
@@ -298,9 +308,9 @@ func hashBody(r *http.Request) (string, error) {
 }
 
 // withDefaults returns a copy of opts (nil means none) with every unset
-// field at its default, and AllowExpiryUpTo the smaller of it and the
-// deprecated MaxExpiry, capped at HardMaxExpiry (MaxExpiry set to the
-// same).
+// field at its default: AllowClockSkewUpTo and AllowExpiryUpTo the smaller
+// of each and its deprecated name (MaxClockSkew, MaxExpiry, then set to
+// the same), AllowExpiryUpTo capped at HardMaxExpiry.
 func (opts *VerifyOptions) withDefaults() VerifyOptions {
 	var o VerifyOptions
 	if opts != nil {
@@ -309,9 +319,11 @@ func (opts *VerifyOptions) withDefaults() VerifyOptions {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.MaxClockSkew <= 0 {
-		o.MaxClockSkew = DefaultMaxClockSkew
+	o.AllowClockSkewUpTo = allowupto.Merge(o.AllowClockSkewUpTo, o.MaxClockSkew)
+	if o.AllowClockSkewUpTo <= 0 {
+		o.AllowClockSkewUpTo = DefaultMaxClockSkew
 	}
+	o.MaxClockSkew = o.AllowClockSkewUpTo
 	o.AllowExpiryUpTo = allowupto.Merge(o.AllowExpiryUpTo, o.MaxExpiry)
 	if o.AllowExpiryUpTo <= 0 {
 		o.AllowExpiryUpTo = DefaultMaxExpiry

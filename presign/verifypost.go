@@ -139,7 +139,7 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if now.After(expiration) {
 		return nil, denied(ErrExpired, "Invalid according to Policy: Policy expired.")
 	}
-	if signedAt.Sub(now) > o.MaxClockSkew {
+	if signedAt.Sub(now) > o.AllowClockSkewUpTo {
 		return nil, denied(ErrClockSkew, "x-amz-date is in the future")
 	}
 	if life := expiration.Sub(signedAt); life > o.AllowExpiryUpTo {

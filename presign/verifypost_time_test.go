@@ -13,7 +13,7 @@ import (
 
 // TestVerifyPostTimes: the policy's lifetime (expiration minus x-amz-date)
 // is capped at AllowExpiryUpTo (1 hour by default, never above HardMaxExpiry),
-// x-amz-date may be at most MaxClockSkew ahead of the verifier's clock, and
+// x-amz-date may be at most AllowClockSkewUpTo ahead of the verifier's clock, and
 // a policy is refused after its expiration ("Invalid according to Policy:
 // Policy expired."). Each bound is tried at the edge and one second past it.
 func TestVerifyPostTimes(t *testing.T) {
