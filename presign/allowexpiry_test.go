@@ -68,22 +68,44 @@ func TestPresignerAllowExpiryUpToOutOfRange(t *testing.T) {
 	}
 }
 
+// signedGetAndPost returns a presigned GET and the fields of a POST form,
+// both living expires (zero: the default), signed at verifyNow.
+func signedGetAndPost(t *testing.T, creds aws.Credentials, expires time.Duration) (*presign.Request, map[string][]string) {
+	t.Helper()
+	p := newTestPresigner(t, creds, &presign.Options{AllowExpiryUpTo: presign.HardMaxExpiry})
+	get, err := p.Get(t.Context(), "my-bucket", "k", &presign.GetOptions{Expires: expires})
+	require.NoError(t, err)
+	post, err := p.Post(t.Context(), "uploads-bucket", &presign.PostOptions{KeyPrefix: "u/", ContentTypePrefix: "text/", Expires: expires, MaxContentLength: 10})
+	require.NoError(t, err)
+	fields := map[string][]string{"Content-Type": {"text/plain"}}
+	for k, v := range post.Fields {
+		fields[k] = []string{v}
+	}
+	return get, fields
+}
+
+// assertVerifiesBoth checks that Verify and VerifyPost both accept get
+// and the form, or both refuse them with want (nil: accept).
+func assertVerifiesBoth(t *testing.T, creds aws.Credentials, get *presign.Request, fields map[string][]string, o *presign.VerifyOptions, want error) {
+	t.Helper()
+	_, err := presign.Verify(requestFor(t, get), lookupFor(creds), o)
+	_, perr := presign.VerifyPost("uploads-bucket", fields, 5, lookupFor(creds), o)
+	if want == nil {
+		assert.NoError(t, err)
+		assert.NoError(t, perr)
+		return
+	}
+	assert.ErrorIs(t, err, want)
+	assert.ErrorIs(t, perr, want)
+}
+
 // TestVerifyAllowExpiryUpTo: a verifier accepts presigned URLs (and POST
 // policies) living longer than DefaultMaxExpiry only through the opt-in
 // VerifyOptions.AllowExpiryUpTo; the deprecated MaxExpiry still works
 // alone, and with both set the smaller applies.
 func TestVerifyAllowExpiryUpTo(t *testing.T) {
 	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
-	p := newTestPresigner(t, creds, &presign.Options{AllowExpiryUpTo: presign.HardMaxExpiry})
-	long, err := p.Get(t.Context(), "my-bucket", "k", &presign.GetOptions{Expires: 2 * time.Hour})
-	require.NoError(t, err)
-	post, err := p.Post(t.Context(), "uploads-bucket", &presign.PostOptions{KeyPrefix: "u/", ContentTypePrefix: "text/", Expires: 2 * time.Hour, MaxContentLength: 10})
-	require.NoError(t, err)
-	now := func() time.Time { return verifyNow }
-	fields := map[string][]string{"Content-Type": {"text/plain"}}
-	for k, v := range post.Fields {
-		fields[k] = []string{v}
-	}
+	long, fields := signedGetAndPost(t, creds, 2*time.Hour)
 	for _, tt := range []struct {
 		name string
 		opts presign.VerifyOptions
@@ -99,16 +121,12 @@ func TestVerifyAllowExpiryUpTo(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.opts
-			o.Now = now
-			_, err := presign.Verify(requestFor(t, long), lookupFor(creds), &o)
-			_, perr := presign.VerifyPost("uploads-bucket", fields, 5, lookupFor(creds), &o)
-			if tt.ok {
-				assert.NoError(t, err)
-				assert.NoError(t, perr)
-				return
+			o.Now = func() time.Time { return verifyNow }
+			var want error
+			if !tt.ok {
+				want = presign.ErrExpiryTooLong
 			}
-			assert.ErrorIs(t, err, presign.ErrExpiryTooLong)
-			assert.ErrorIs(t, perr, presign.ErrExpiryTooLong)
+			assertVerifiesBoth(t, creds, long, fields, &o, want)
 		})
 	}
 }
@@ -120,15 +138,7 @@ func TestVerifyAllowExpiryUpTo(t *testing.T) {
 // VerifyPost read it alike.
 func TestVerifyAllowClockSkewUpTo(t *testing.T) {
 	creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
-	p := newTestPresigner(t, creds, nil)
-	get, err := p.Get(t.Context(), "my-bucket", "k", nil)
-	require.NoError(t, err)
-	post, err := p.Post(t.Context(), "uploads-bucket", &presign.PostOptions{KeyPrefix: "u/", ContentTypePrefix: "text/", MaxContentLength: 10})
-	require.NoError(t, err)
-	fields := map[string][]string{"Content-Type": {"text/plain"}}
-	for k, v := range post.Fields {
-		fields[k] = []string{v}
-	}
+	get, fields := signedGetAndPost(t, creds, 0)
 	// The verifier's clock is 20 minutes behind the signer's.
 	behind := func() time.Time { return verifyNow.Add(-20 * time.Minute) }
 	for _, tt := range []struct {
@@ -145,15 +155,11 @@ func TestVerifyAllowClockSkewUpTo(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.opts
 			o.Now = behind
-			_, err := presign.Verify(requestFor(t, get), lookupFor(creds), &o)
-			_, perr := presign.VerifyPost("uploads-bucket", fields, 5, lookupFor(creds), &o)
-			if tt.ok {
-				assert.NoError(t, err)
-				assert.NoError(t, perr)
-				return
+			var want error
+			if !tt.ok {
+				want = presign.ErrClockSkew
 			}
-			assert.ErrorIs(t, err, presign.ErrClockSkew)
-			assert.ErrorIs(t, perr, presign.ErrClockSkew)
+			assertVerifiesBoth(t, creds, get, fields, &o, want)
 		})
 	}
 }
