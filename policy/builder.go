@@ -48,7 +48,8 @@ func (i Intent) Actions() []string {
 
 // Grant describes access by intent. The builder derives the statements:
 // bucket-level actions on "arn:aws:s3:::bucket", object-level actions on
-// "arn:aws:s3:::bucket/prefix*", and, when Prefix is set, an s3:prefix
+// "arn:aws:s3:::bucket/prefix*" (in BuildOptions.Partition, aws by
+// default), and, when Prefix is set, an s3:prefix
 // condition on the listing actions (those the catalog says support it,
 // s3:ListBucket and s3:ListBucketVersions) only. Which resource an action applies to comes
 // from AWS's Service Authorization Reference ([LookupAction]), so an object
@@ -82,10 +83,20 @@ type Grant struct {
 	Condition Condition
 }
 
-// BuildOptions weakens the [Builder]'s refusals. The zero value (and nil)
-// refuses everything listed; each field allows one kind of broad statement
+// BuildOptions names the partition of the [Builder]'s buckets and weakens
+// its refusals. The zero value (and nil) names buckets in aws and refuses
+// everything listed; each Allow field allows one kind of broad statement
 // and says what it risks.
 type BuildOptions struct {
+	// Partition is the ARN partition of the buckets grants name: "aws-cn"
+	// for a bucket in China, "aws-us-gov" in GovCloud ([PartitionOfRegion]
+	// of the bucket's Region). S3 in a partition matches only ARNs of that
+	// partition, so a grant on arn:aws:s3:::bucket grants nothing on a
+	// bucket in China. By default (""), aws. A value that is not an AWS
+	// partition ([IsPartition]) makes every method of the Builder fail with
+	// a [*PartitionError] before anything is added. Statements given to
+	// [Builder.Add] are added as written; see [InPartition].
+	Partition string
 	// AllowWildcardActions allows Allow statements with action patterns
 	// ("*", "s3:*", "s3:Get*"). Risk: they grant every action that matches,
 	// including actions AWS adds later.
@@ -145,11 +156,15 @@ func Build(grants []Grant, opts *BuildOptions) (*Document, error) {
 var sidRe = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 
 // Grant derives the statements for g, checks them and adds them. On error
-// nothing is added. Errors are [*BuildError]s wrapping [ErrInvalidGrant]
+// nothing is added. Errors are a [*PartitionError] for a bad
+// BuildOptions.Partition, and [*BuildError]s wrapping [ErrInvalidGrant]
 // (no bucket, unknown intent or action, an action that applies to no
 // bucket or object, a bad Sid or prefix), [ErrWildcardAction],
 // [ErrWildcardResource], [ErrPublicGrant] or [ErrPermissionsManagement].
 func (b *Builder) Grant(g Grant) error {
+	if err := b.checkPartition(); err != nil {
+		return err
+	}
 	stmts, err := b.derive(g)
 	if err != nil {
 		return err
@@ -170,12 +185,16 @@ func (b *Builder) Grant(g Grant) error {
 // ([ErrWildcardResource]), everyone without a limiting condition
 // ([ErrPublicGrant]), NotPrincipal ([ErrNotPrincipalAllow]), NotAction or
 // NotResource ([ErrNotActionOrResourceAllow]) and Permissions-management
-// actions ([ErrPermissionsManagement]). Errors are [*BuildError]s.
+// actions ([ErrPermissionsManagement]). Errors are [*BuildError]s, or a
+// [*PartitionError] for a bad BuildOptions.Partition.
 //
 // The ready-made [DelegateToAccessPoints] grants "*" (limited to access
 // points by its condition), so Add refuses it without
 // AllowWildcardActions; add it with [Merge] instead.
 func (b *Builder) Add(s Statement) error {
+	if err := b.checkPartition(); err != nil {
+		return err
+	}
 	s = s.Clone()
 	if err := b.check(&s, len(b.statements)); err != nil {
 		return err
@@ -189,8 +208,12 @@ func (b *Builder) Add(s Statement) error {
 // [ErrInvalidGrant] when no statement was added or when statements with
 // and without a principal are mixed (a document is either a resource
 // policy or an identity policy), and [ErrDuplicateSid] when two statements
-// share a Sid.
+// share a Sid; and with a [*PartitionError] for a bad
+// BuildOptions.Partition.
 func (b *Builder) Document() (*Document, error) {
+	if err := b.checkPartition(); err != nil {
+		return nil, err
+	}
 	if len(b.statements) == 0 {
 		return nil, &BuildError{Statement: "(none)", Reason: "no statements", Err: ErrInvalidGrant}
 	}
@@ -215,6 +238,23 @@ func (b *Builder) Document() (*Document, error) {
 		d.Statements[i] = s.Clone()
 	}
 	return d, nil
+}
+
+// checkPartition refuses a BuildOptions.Partition that is not an AWS
+// partition.
+func (b *Builder) checkPartition() error {
+	if b.opts.Partition == "" {
+		return nil
+	}
+	return checkPartition(b.opts.Partition)
+}
+
+// partition is the partition of the builder's buckets.
+func (b *Builder) partition() string {
+	if b.opts.Partition == "" {
+		return "aws"
+	}
+	return b.opts.Partition
 }
 
 func stmtName(s Statement, i int) string {
@@ -318,6 +358,7 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 		}
 	}
 	var out []Statement
+	bucketRes := bucketARN(b.partition(), g.Bucket)
 	if len(bucketActs) > 0 {
 		// The listing actions (those that support s3:prefix: s3:ListBucket,
 		// s3:ListBucketVersions) list only under the prefix.
@@ -333,15 +374,15 @@ func (b *Builder) derive(g Grant) ([]Statement, error) {
 				return fail(ErrInvalidGrant, g.Prefix, "Condition already tests s3:prefix with StringLike; Prefix would be one more value it may match (values of one key are ORed), widening the listing: give the prefix in one place")
 			}
 			cond := g.Condition.Clone().With("StringLike", "s3:prefix", g.Prefix+"*")
-			out = append(out, mk("List", listActs, BucketARN(g.Bucket), cond))
+			out = append(out, mk("List", listActs, bucketRes, cond))
 			bucketActs = slices.DeleteFunc(bucketActs, lists)
 		}
 		if len(bucketActs) > 0 {
-			out = append(out, mk("Bucket", bucketActs, BucketARN(g.Bucket), g.Condition.Clone()))
+			out = append(out, mk("Bucket", bucketActs, bucketRes, g.Condition.Clone()))
 		}
 	}
 	if len(objectActs) > 0 {
-		out = append(out, mk("Objects", objectActs, ObjectARN(g.Bucket, g.Prefix), g.Condition.Clone()))
+		out = append(out, mk("Objects", objectActs, objectARN(b.partition(), g.Bucket, g.Prefix), g.Condition.Clone()))
 	}
 	if len(anyActs) > 0 {
 		out = append(out, mk("Any", anyActs, "*", g.Condition.Clone()))

@@ -51,6 +51,12 @@ var (
 	// malformed or would put a wildcard where none is meant.
 	ErrInvalidArgument = errors.New("policy: invalid argument")
 
+	// ErrInvalidPartition: a partition given to [BucketARNIn],
+	// [ObjectARNIn], [InPartition] or BuildOptions.Partition is not an AWS
+	// partition, or a statement to move into one names another partition's
+	// ARNs. The error is a [*PartitionError].
+	ErrInvalidPartition = errors.New("policy: invalid partition")
+
 	// ErrDuplicateSid: a Sid being merged or removed occurs more than once,
 	// so it is not clear which statement it means.
 	ErrDuplicateSid = errors.New("policy: duplicate sid")
@@ -123,6 +129,30 @@ func (e *BuildError) Error() string {
 
 // Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *BuildError) Unwrap() error { return e.Err }
+
+// PartitionError is returned for a partition that is not an AWS partition
+// ([IsPartition]: "aws", "aws-cn", "aws-us-gov", …), and by [InPartition]
+// for a statement that names an ARN of a third partition. It matches
+// [ErrInvalidPartition] and [ErrInvalidArgument].
+type PartitionError struct {
+	// Partition is the partition asked for.
+	Partition string
+	// ARN is the statement's ARN of another partition; "" when Partition
+	// itself is not an AWS partition.
+	ARN string
+}
+
+// Error implements error.
+func (e *PartitionError) Error() string {
+	if e.ARN != "" {
+		return fmt.Sprintf("policy: %s is in another partition than %s (or aws, the partition the ready-made statements name): a statement is about one partition's resources", e.ARN, e.Partition)
+	}
+	return fmt.Sprintf("policy: %q is not an AWS partition (aws, aws-cn, aws-us-gov, …; see PartitionOfRegion)", e.Partition)
+}
+
+// Unwrap returns [ErrInvalidPartition] and [ErrInvalidArgument], for
+// errors.Is.
+func (e *PartitionError) Unwrap() []error { return []error{ErrInvalidPartition, ErrInvalidArgument} }
 
 // MergeError is returned by [Merge] and [Remove] for a statement that cannot
 // be merged. Err is [ErrMissingSid] or [ErrDuplicateSid].

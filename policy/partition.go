@@ -83,3 +83,88 @@ func ARNPartition(arn string) (string, bool) {
 	}
 	return p, true
 }
+
+// checkPartition returns a *PartitionError unless p is an AWS partition.
+func checkPartition(p string) error {
+	if !IsPartition(p) {
+		return &PartitionError{Partition: p}
+	}
+	return nil
+}
+
+// InPartition returns a copy of s with its ARNs in partition: every ARN of
+// the aws partition that s names in Resource, NotResource, the AWS and
+// Federated values of Principal and NotPrincipal, and the values of
+// Condition is rewritten to partition ("arn:aws:s3:::bucket/*" becomes
+// "arn:aws-cn:s3:::bucket/*"). The ready-made statements
+// ([DenyInsecureTransport], [ServerAccessLogsDelivery], …) name buckets in
+// aws; InPartition names them where the bucket is, as S3 in another
+// partition matches only ARNs of its own ("arn:aws-cn" in China,
+// "arn:aws-us-gov" in GovCloud, [PartitionOfRegion]). ARNs already in
+// partition are kept, and so is every value that is not the ARN of an AWS
+// partition: "*", account IDs, service principals
+// ("cloudfront.amazonaws.com" is the principal in every partition), ARN
+// patterns with a wildcard partition ("arn:*:s3:::bucket").
+//
+// It fails with a [*PartitionError] (matching [ErrInvalidPartition] and
+// [ErrInvalidArgument]) when partition is not an AWS partition
+// ([IsPartition]), or when s names an ARN of a partition other than aws
+// and partition (PartitionError.ARN): such a statement is about another
+// partition's resources, and rewriting it would name different ones. s
+// itself is never changed.
+func InPartition(s Statement, partition string) (Statement, error) {
+	if err := checkPartition(partition); err != nil {
+		return Statement{}, err
+	}
+	s = s.Clone()
+	move := func(v string) (string, error) {
+		p, ok := ARNPartition(v)
+		switch {
+		case !ok || p == partition:
+			return v, nil
+		case p == "aws":
+			return "arn:" + partition + v[len("arn:aws"):], nil
+		}
+		return "", &PartitionError{Partition: partition, ARN: v}
+	}
+	moveAll := func(vs Values) error {
+		for i, v := range vs {
+			m, err := move(v)
+			if err != nil {
+				return err
+			}
+			vs[i] = m
+		}
+		return nil
+	}
+	for _, vs := range []Values{s.Resource, s.NotResource} {
+		if err := moveAll(vs); err != nil {
+			return Statement{}, err
+		}
+	}
+	for _, p := range []*Principal{s.Principal, s.NotPrincipal} {
+		if p == nil {
+			continue
+		}
+		for _, e := range p.Entries {
+			if e.Type != PrincipalAWS && e.Type != PrincipalFederated {
+				continue
+			}
+			if err := moveAll(e.Values); err != nil {
+				return Statement{}, err
+			}
+		}
+	}
+	for _, b := range s.Condition {
+		for _, e := range b.Entries {
+			for i, v := range e.Values {
+				m, err := move(v.Text)
+				if err != nil {
+					return Statement{}, err
+				}
+				e.Values[i].Text = m
+			}
+		}
+	}
+	return s, nil
+}

@@ -68,14 +68,49 @@ func CheckKeyPrefix(prefix string) error {
 	return nil
 }
 
-// BucketARN returns "arn:aws:s3:::bucket". It does not check the name; see
-// [CheckBucketName].
-func BucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+// BucketARN returns "arn:aws:s3:::bucket", the bucket's ARN in the aws
+// partition; [BucketARNIn] names it in another (China, GovCloud, …). It
+// does not check the name; see [CheckBucketName].
+func BucketARN(bucket string) string { return bucketARN("aws", bucket) }
 
 // ObjectARN returns "arn:aws:s3:::bucket/prefix*", the ARN of every object
-// under prefix ("arn:aws:s3:::bucket/*" for the empty prefix). It does not
-// check its arguments; see [CheckBucketName] and [CheckKeyPrefix].
-func ObjectARN(bucket, prefix string) string { return "arn:aws:s3:::" + bucket + "/" + prefix + "*" }
+// under prefix ("arn:aws:s3:::bucket/*" for the empty prefix) in the aws
+// partition; [ObjectARNIn] names it in another. It does not check its
+// arguments; see [CheckBucketName] and [CheckKeyPrefix].
+func ObjectARN(bucket, prefix string) string { return objectARN("aws", bucket, prefix) }
+
+// BucketARNIn returns "arn:PARTITION:s3:::bucket", the bucket's ARN in
+// partition ("arn:aws-cn:s3:::bucket" for a bucket in China: a bucket has
+// an ARN in its own partition only, and S3 there does not match
+// arn:aws:s3:::bucket). Use [PartitionOfRegion] for the partition of the
+// bucket's Region.
+//
+// It fails with a [*PartitionError] (matching [ErrInvalidPartition] and
+// [ErrInvalidArgument]) when partition is not an AWS partition
+// ([IsPartition]); "" is not one. Like [BucketARN] it does not check the
+// name; see [CheckBucketName].
+func BucketARNIn(partition, bucket string) (string, error) {
+	if err := checkPartition(partition); err != nil {
+		return "", err
+	}
+	return bucketARN(partition, bucket), nil
+}
+
+// ObjectARNIn returns "arn:PARTITION:s3:::bucket/prefix*", [ObjectARN] in
+// partition. It fails as [BucketARNIn] does, and like [ObjectARN] does not
+// check bucket or prefix; see [CheckBucketName] and [CheckKeyPrefix].
+func ObjectARNIn(partition, bucket, prefix string) (string, error) {
+	if err := checkPartition(partition); err != nil {
+		return "", err
+	}
+	return objectARN(partition, bucket, prefix), nil
+}
+
+func bucketARN(partition, bucket string) string { return "arn:" + partition + ":s3:::" + bucket }
+
+func objectARN(partition, bucket, prefix string) string {
+	return bucketARN(partition, bucket) + "/" + prefix + "*"
+}
 
 // IsAccountID reports whether s is an AWS account ID: twelve digits, as a
 // policy names an account ("111122223333") and an ARN holds one.
@@ -170,7 +205,7 @@ func AllowCloudFrontOAC(bucket string, distributionARNs ...string) (Statement, e
 	}
 	return Statement{
 		Sid: SidAllowCloudFrontOAC, Effect: Allow, Principal: ServicePrincipal("cloudfront.amazonaws.com"),
-		Action: Values{"s3:GetObject"}, Resource: Values{"arn:" + partition + ":s3:::" + bucket + "/*"},
+		Action: Values{"s3:GetObject"}, Resource: Values{objectARN(partition, bucket, "")},
 		Condition: NewCondition("StringEquals", "AWS:SourceArn", distributionARNs...),
 	}, nil
 }

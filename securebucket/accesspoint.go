@@ -604,7 +604,9 @@ func apDelegation(bucket, accountID string, client any) (policy.Statement, error
 		return want, nil // the caller reports the missing client
 	}
 	if p, ok := partitionOf(clientRegion(client)); ok {
-		want = inPartition(p, want)
+		if want, err = policy.InPartition(want, p); err != nil {
+			return policy.Statement{}, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
+		}
 	}
 	return want, nil
 }

@@ -26,7 +26,7 @@ func (h *hardener) logDeliveryStatement() (policy.Statement, error) {
 	f := fnv.New64a()
 	f.Write([]byte(h.bucket + "\x00" + l.TargetPrefix))
 	s.Sid = fmt.Sprintf("%s%016x", policy.SidServerAccessLogsDelivery, f.Sum64())
-	return h.partitioned(s), nil
+	return h.partitioned(s)
 }
 
 // mergeTargetPolicy merges the log-delivery statement into the target's

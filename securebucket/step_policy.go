@@ -28,44 +28,28 @@ func (h *hardener) requiredStatements() ([]policy.Statement, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, h.partitioned(s))
+		if s, err = h.partitioned(s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	if !h.o.AllowOutdatedTLS {
 		s, err := policy.DenyOutdatedTLS(h.bucket)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, h.partitioned(s))
+		if s, err = h.partitioned(s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
 
-// partitioned rewrites the "aws" ARN partition of s's resources for buckets
-// of other partitions (China, GovCloud, …).
-func (h *hardener) partitioned(s policy.Statement) policy.Statement {
-	return inPartition(h.partition, s)
-}
-
-// inPartition returns s with the "aws" ARN partition of its resources and
-// of the S3 ARNs in its conditions rewritten to p (policy's statements
-// name buckets in aws).
-func inPartition(p string, s policy.Statement) policy.Statement {
-	if p == "aws" || p == "" {
-		return s
-	}
-	s = s.Clone()
-	for i, r := range s.Resource {
-		s.Resource[i] = strings.Replace(r, "arn:aws:", "arn:"+p+":", 1)
-	}
-	for bi := range s.Condition {
-		for ei := range s.Condition[bi].Entries {
-			for vi, v := range s.Condition[bi].Entries[ei].Values {
-				v.Text = strings.Replace(v.Text, "arn:aws:s3:", "arn:"+p+":s3:", 1)
-				s.Condition[bi].Entries[ei].Values[vi] = v
-			}
-		}
-	}
-	return s
+// partitioned names s's bucket ARNs (which policy's statements name in
+// aws) in the bucket's partition (China, GovCloud, …): policy.InPartition.
+func (h *hardener) partitioned(s policy.Statement) (policy.Statement, error) {
+	return policy.InPartition(s, h.partition)
 }
 
 // policyMerge is the outcome of merging our statements into a policy.
