@@ -250,7 +250,7 @@ func (s *suggester) newAggregator() *aggregator {
 func (s *suggester) principalOf(r *Record) Principal {
 	p := r.Principal
 	if p.Kind == CanonicalUser && r.BucketOwner != "" && p.ID == r.BucketOwner {
-		return Principal{Kind: Root, ARN: "arn:aws:iam::" + s.owner + ":root", Account: s.owner}
+		return Principal{Kind: Root, ARN: s.rootARN(s.principalPartition()), Account: s.owner}
 	}
 	if p.Kind == Role && s.roleARNs != nil {
 		if arn, ok := s.roleARNs[p.ARN]; ok {

@@ -30,6 +30,7 @@ type ctRecord struct {
 	EventTime    looseString `json:"eventTime"`
 	EventSource  looseString `json:"eventSource"`
 	EventName    looseString `json:"eventName"`
+	AWSRegion    looseString `json:"awsRegion"`
 	UserIdentity struct {
 		Type           looseString `json:"type"`
 		PrincipalID    looseString `json:"principalId"`
@@ -280,12 +281,16 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 	})
 	stats.Records++
 	if r.Key == "" && r.Bucket != "" {
-		// DeleteObjects names its keys only as resources.
-		prefix := "arn:aws:s3:::" + r.Bucket + "/"
+		// DeleteObjects names its keys only as resources, in the
+		// bucket's partition (arn:aws-cn:s3:::bucket/key in China).
 		var keys []string
 		for _, res := range ct.Resources {
-			if string(res.Type) == "AWS::S3::Object" && strings.HasPrefix(string(res.ARN), prefix) {
-				keys = append(keys, string(res.ARN)[len(prefix):])
+			p, ok := policy.ARNPartition(string(res.ARN))
+			if !ok || string(res.Type) != "AWS::S3::Object" {
+				continue
+			}
+			if k, ok := strings.CutPrefix(string(res.ARN), "arn:"+p+":s3:::"+r.Bucket+"/"); ok {
+				keys = append(keys, k)
 			}
 		}
 		if len(keys) > 0 {
@@ -324,7 +329,7 @@ func ctPrincipal(ct *ctRecord) (string, Principal) {
 			return "", Principal{Kind: Anonymous}
 		}
 		if policy.IsAccountID(string(u.AccountID)) {
-			arn := "arn:aws:iam::" + string(u.AccountID) + ":root"
+			arn := "arn:" + eventPartition(ct) + ":iam::" + string(u.AccountID) + ":root"
 			return arn, Principal{Kind: Root, ARN: arn, Account: string(u.AccountID)}
 		}
 	case "AWSService":
@@ -337,6 +342,21 @@ func ctPrincipal(ct *ctRecord) (string, Principal) {
 		raw = string(u.Type) + ":" + string(u.PrincipalID)
 	}
 	return raw, Principal{Kind: Unknown, ID: raw}
+}
+
+// eventPartition is the ARN partition of the event's Region (awsRegion;
+// "aws-cn" for cn-north-1), else of its resources' ARNs, else aws: an
+// account is named in its own partition (arn:aws-cn:iam::ACCOUNT:root).
+func eventPartition(ct *ctRecord) string {
+	if p, ok := policy.PartitionOfRegion(string(ct.AWSRegion)); ok {
+		return p
+	}
+	for _, res := range ct.Resources {
+		if p, ok := policy.ARNPartition(string(res.ARN)); ok {
+			return p
+		}
+	}
+	return "aws"
 }
 
 // copySource turns x-amz-copy-source ("/bucket/key?versionId=v", URL-encoded)

@@ -209,7 +209,7 @@ func (s *suggester) reachesBucket(st policy.Statement) bool {
 	if st.NotResource != nil {
 		return true
 	}
-	arn := policy.BucketARN(s.bucket)
+	arn := s.bucketARN()
 	for _, r := range st.Resource {
 		head, _, _ := strings.Cut(r, "/")
 		if policy.MatchARN(head, arn) || r == "*" {

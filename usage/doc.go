@@ -48,6 +48,15 @@
 // action) pairs and Options.MaxTrackedKeys, never by the size of the logs,
 // which are streamed, several objects at a time.
 //
+// The proposal, the report and the proof name the bucket in its ARN
+// partition (arn:aws-cn:s3:::bucket in China, arn:aws-us-gov:s3:::bucket
+// in GovCloud): S3 in a partition matches only its own ARNs. The partition
+// is that of Input.Policy's client Region, else the one the bucket policy
+// in force names the bucket in, else the one the logged callers' ARNs are
+// in (accounts do not reach across partitions), else a log location
+// client's Region, else aws. Logs whose callers are in another partition
+// than the bucket's, or in two, are refused with [ErrInvalidInput].
+//
 // To read logs without proposing anything, use [ParseServerAccessLog] and
 // [ParseCloudTrail]: both stream, read gzip as S3 and CloudTrail deliver
 // it, and give one [Record] per request. A malformed line is counted and

@@ -125,7 +125,7 @@ func sidBase(p Principal) string {
 // force's Deny statements and AWS-service grants.
 func (s *suggester) propose(a *aggregator, current *policy.Document, rep *Report) (*proposal, error) {
 	prop := &proposal{identity: map[string]*policy.Compiled{}, withheld: map[useKey]string{}, unverifiable: map[int][]string{}, tests: map[int]uint8{}}
-	buildOpts := &policy.BuildOptions{AllowPublic: s.opts.AllowPublic, AllowPermissionsManagement: s.opts.AllowPermissionsManagement}
+	buildOpts := &policy.BuildOptions{Partition: s.partition, AllowPublic: s.opts.AllowPublic, AllowPermissionsManagement: s.opts.AllowPermissionsManagement}
 	bb := policy.NewBuilder(buildOpts)
 	keptB := policy.NewBuilder(buildOpts)
 	sids := map[string]bool{}
@@ -429,12 +429,12 @@ func (s *suggester) statementsFor(p Principal, uses []*use, sids map[string]bool
 	var out []ourStatement
 	for _, g := range lists {
 		out = append(out, ourStatement{stmt: policy.Statement{Sid: sid("List"), Effect: policy.Allow, Principal: principalElement(p),
-			Action: policy.Strings(g.actions...), Resource: policy.Strings(policy.BucketARN(s.bucket)),
+			Action: policy.Strings(g.actions...), Resource: policy.Strings(s.bucketARN()),
 			Condition: policy.NewCondition("StringLike", prefixKey, g.resources...)}, principal: p, uses: g.uses})
 	}
 	if len(bucket.actions) > 0 {
 		out = append(out, ourStatement{stmt: policy.Statement{Sid: sid("Bucket"), Effect: policy.Allow, Principal: principalElement(p),
-			Action: policy.Strings(bucket.actions...), Resource: policy.Strings(policy.BucketARN(s.bucket))}, principal: p, uses: bucket.uses})
+			Action: policy.Strings(bucket.actions...), Resource: policy.Strings(s.bucketARN())}, principal: p, uses: bucket.uses})
 	}
 	for i, g := range objects {
 		suffix := "Objects"

@@ -316,7 +316,7 @@ func (s *suggester) resourcesOf(u *use) (resources, prefixes []string) {
 				prefixes = append(prefixes, stringLikeOf(e))
 			}
 		}
-		return []string{policy.BucketARN(s.bucket)}, prefixes
+		return []string{s.bucketARN()}, prefixes
 	}
 	if u.keys == nil {
 		return nil, nil
@@ -331,7 +331,7 @@ func (s *suggester) resourcesOf(u *use) (resources, prefixes []string) {
 // prefix. '*', '?' and '$' in a key are escaped as IAM's ${*}, ${?}, ${$}
 // so that they match only themselves.
 func (s *suggester) objectARN(e *keyEntry) string {
-	arn := "arn:aws:s3:::" + s.bucket + "/" + escapePattern(e.pattern)
+	arn := s.keyARN(escapePattern(e.pattern))
 	if e.prefix {
 		arn += "*"
 	}

@@ -27,9 +27,9 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	req.Caller, req.Action = caller, n.action.name
 	switch n.level {
 	case onObject:
-		req.Resource = "arn:aws:s3:::" + s.bucket + "/" + n.key
+		req.Resource = s.keyARN(n.key)
 	case onBucket:
-		req.Resource = policy.BucketARN(s.bucket)
+		req.Resource = s.bucketARN()
 	default:
 		req.Resource = "*"
 	}

@@ -136,9 +136,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // goroutine; when it panics, the reading goroutines are stopped and
 // waited for before the panic goes on.
 //
+// The proposal and the proof name the bucket in its partition (see the
+// package documentation).
+//
 // Errors: [ErrInvalidInput] (no bucket, no logs, a bad BucketOwner or
 // option) and [ErrPlainHTTPEndpoint] (see Options.AllowInsecureTransport)
-// before any request, a [*ReadError] for a log that cannot be listed or
+// before any request, [ErrInvalidInput] after the first reading for logs
+// whose callers are in another ARN partition than the bucket (or in two), a [*ReadError] for a log that cannot be listed or
 // read (the run stops: a proposal from part of the logs could take away access the rest
 // shows was used), an [*Error] when the bucket policy, an identity policy
 // or a role (GetRole, other than NoSuchEntity) cannot be read, and the
@@ -160,11 +164,16 @@ func Suggest(ctx context.Context, bucket string, in Input, opts *Options) (*Repo
 	if err != nil {
 		return nil, err
 	}
+	s.partition = s.knownPartition(current)
+	s.pass1Partition = s.principalPartition()
 	rep := &Report{Bucket: bucket, BucketOwner: in.BucketOwner, Since: s.since, Until: s.until}
 
 	// Pass 1: learn what was used.
 	agg, err := s.learn(ctx, rep)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.settlePartition(agg); err != nil {
 		return nil, err
 	}
 	if err := s.resolveRoles(ctx, agg, rep); err != nil {
@@ -234,9 +243,13 @@ func resolve(bucket string, in *Input, opts *Options) (Options, error) {
 
 type suggester struct {
 	bucket, owner string
-	opts          Options
-	in            *Input
-	since, until  time.Time
+	// partition is the bucket's ARN partition: known before pass 1
+	// (knownPartition) or settled after it (settlePartition);
+	// pass1Partition is the one pass 1 named the owner's root user in.
+	partition, pass1Partition string
+	opts                      Options
+	in                        *Input
+	since, until              time.Time
 	// identity are the identity policies in force: Input.IdentityPolicies
 	// and what Input.IAM read.
 	identity map[string][]*policy.Document
