@@ -36,6 +36,9 @@ type analysis struct {
 	z         zone
 	bucketARN string
 	owner     string
+	// region is the bucket's Region (BucketState.Region), "" when not
+	// known.
+	region string
 	// fill is the character probe keys are made of (see probeFill).
 	fill string
 	// bucket is the bucket policy as a source of grants, nil when the
@@ -91,7 +94,7 @@ type source struct {
 }
 
 func newAnalysis(b *BucketState, z zone) (*analysis, error) {
-	a := &analysis{z: z, bucketARN: "arn:" + b.partition() + ":s3:::" + b.Name, owner: b.Owner, escapes: map[string]escape{}}
+	a := &analysis{z: z, bucketARN: "arn:" + b.partition() + ":s3:::" + b.Name, owner: b.Owner, region: b.Region, escapes: map[string]escape{}}
 	a.aclPerms = map[string]struct {
 		permission string
 		object     bool
@@ -244,7 +247,7 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	if s.ap != nil || s.compiled == nil {
 		return false
 	}
-	apARN := "arn:aws:s3:us-east-1:" + account + ":accesspoint/s3secure-probe"
+	apARN := s.probeAccessPointARN(account)
 	for k, v := range cond {
 		if policy.EqualName(k, "s3:DataAccessPointArn") {
 			apARN = sample(k, strings.Split(v, ",")[0])
@@ -282,6 +285,23 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 		}
 	}
 	return false
+}
+
+// probeAccessPointARN is the ARN of a made-up access point of account
+// where the bucket's access points are: in the bucket's partition and
+// Region (an access point is in its bucket's Region, and its ARN in its
+// partition: arn:aws-us-gov:s3:us-gov-west-1:… in GovCloud), so that a
+// Deny limiting the bucket to the access points of its Region does not
+// refuse the probe as it would a request no access point of the bucket
+// can make. us-east-1 when the bucket's Region is not known (or not in its
+// partition).
+func (a *analysis) probeAccessPointARN(account string) string {
+	partition, _ := policy.ARNPartition(a.bucketARN)
+	region := a.region
+	if p, ok := policy.PartitionOfRegion(region); !ok || p != partition {
+		region = "us-east-1"
+	}
+	return "arn:" + partition + ":s3:" + region + ":" + account + ":accesspoint/s3secure-probe"
 }
 
 // secureTransport is the condition key of the request's transport: "true"
