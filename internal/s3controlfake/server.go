@@ -526,8 +526,11 @@ func (s *Server) createAccessPoint(w http.ResponseWriter, r *http.Request, name 
 	writeXML(w, http.StatusOK, `<CreateAccessPointResult xmlns="`+xmlns+`"><AccessPointArn>`+esc(s.arn(name))+`</AccessPointArn><Alias>`+esc(s.alias(name))+`</Alias></CreateAccessPointResult>`)
 }
 
+// arn is the access point's ARN, in the partition of the fake's Region
+// (arn:aws-cn:s3:cn-north-1:… in China): an access point has an ARN in its
+// own partition only.
 func (s *Server) arn(name string) string {
-	return "arn:aws:s3:" + s.region + ":" + s.account + ":accesspoint/" + name
+	return "arn:" + fakeutil.RegionPartition(s.region) + ":s3:" + s.region + ":" + s.account + ":accesspoint/" + name
 }
 
 // alias derives the access point alias (NAME-<random>-s3alias) from the
