@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/iamfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/securebucket"
@@ -127,4 +128,44 @@ func TestParseCloudTrailInChina(t *testing.T) {
 	recs, _ = parseTrail(t, account)
 	require.Len(t, recs, 1)
 	assert.Equal(t, usage.Principal{Kind: usage.Root, ARN: "arn:aws-cn:iam::444455556666:root", Account: "444455556666"}, recs[0].Principal)
+}
+
+// TestSuggestResolvesRolePathInChina: in China, IAM names the role
+// arn:aws-cn:iam::ACCOUNT:role/service/etl, and the proposal names it so,
+// beside the bucket's arn:aws-cn ARNs; the fake S3 (which refuses a
+// principal IAM does not have) takes the proposal. The fake IAM answered
+// arn:aws:iam:: ARNs whatever its partition.
+func TestSuggestResolvesRolePathInChina(t *testing.T) {
+	ctx := t.Context()
+	iamSrv, ic := iamfake.StartWith(t, &iamfake.Options{Region: "cn-north-1"})
+	f := s3fake.Start(t, &s3fake.Options{Region: "cn-north-1", AccountID: iamfake.DefaultAccount, KnownPrincipal: iamSrv.HasPrincipal})
+	c := f.OwnerClient()
+	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
+	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{
+		ExpectedBucketOwner: f.AccountID(),
+		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
+	})
+	require.NoError(t, err)
+	role := iamSrv.AddRole("etl", "/service/")
+	assert.Equal(t, "arn:aws-cn:iam::"+f.AccountID()+":role/service/etl", role)
+	etl := f.Client(f.AddRole("", "etl", "run-1"))
+	_, err = etl.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.NoError(t, f.FlushAccessLogs())
+	logs, err := usage.S3Location(c, "s3://logs/data/")
+	require.NoError(t, err)
+
+	rep, err := usage.Suggest(ctx, "data", usage.Input{ServerAccessLogs: []usage.Source{logs}, BucketOwner: f.AccountID(), Policy: c, IAM: ic}, nil)
+	require.NoError(t, err)
+	u := useOf(rep, role, "s3:PutObject")
+	require.NotNil(t, u, "%+v", rep.Used)
+	assert.Equal(t, []string{"arn:aws-cn:s3:::data/in/a.csv"}, u.Resources)
+	assert.Empty(t, rep.UnresolvedRoles)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+	proposed, err := rep.BucketPolicy.Marshal()
+	require.NoError(t, err)
+	assert.NotContains(t, string(proposed), "arn:aws:")
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(string(proposed))})
+	require.NoError(t, err, "S3 accepts the principal: %s", proposed)
 }

@@ -70,6 +70,9 @@ type Server struct {
 	ops     fakeutil.Ops // calls, and Deny's faults
 	auth    fakeutil.Auth
 	account string
+	// region is Options.Region; arnPrefix arn:PARTITION:iam::ACCOUNT:,
+	// the start of the fake's ARNs.
+	region, arnPrefix string
 
 	mu    sync.Mutex
 	users map[string]*user
@@ -90,6 +93,11 @@ type Options struct {
 	// (shared with other fakes of one local AWS). By default, a table of
 	// [TestAccessKeyID] and the fake account owner's key.
 	Credentials *fakeutil.Credentials
+	// Region is a Region of the partition the fake's IAM serves: its ARNs
+	// are in that partition (arn:aws-cn:iam::ACCOUNT:role/NAME for
+	// cn-north-1, fakeutil.RegionPartition), as IAM names users, roles and
+	// policies in its own partition. By default, us-east-1 (aws).
+	Region string
 }
 
 // New returns an empty fake IAM.
@@ -108,7 +116,10 @@ func NewWith(opts *Options) *Server {
 	if o.Credentials == nil {
 		o.Credentials = fakeutil.NewCredentials(aws.Credentials{AccessKeyID: TestAccessKeyID, SecretAccessKey: TestSecretAccessKey})
 	}
-	return &Server{users: map[string]*user{}, account: o.AccountID,
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	return &Server{users: map[string]*user{}, account: o.AccountID, region: o.Region, arnPrefix: "arn:" + fakeutil.RegionPartition(o.Region) + ":iam::" + o.AccountID + ":",
 		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.QueryAuth, Credentials: o.Credentials}}
 }
 
@@ -138,7 +149,7 @@ func (s *Server) AddUser(name string, created time.Time, keys ...Key) {
 // Deny makes every later call of the operation fail with 403 AccessDenied.
 func (s *Server) Deny(op string) {
 	s.ops.SetFault(op, fakeutil.Fault{Status: http.StatusForbidden, Code: "AccessDenied",
-		Message: "User: arn:aws:iam::" + s.account + ":user/caller is not authorized to perform: iam:" + op})
+		Message: "User: " + s.arnPrefix + "user/caller is not authorized to perform: iam:" + op})
 }
 
 // Calls returns how many requests the operation has received.
@@ -152,9 +163,16 @@ func (s *Server) SetFault(op string, f fakeutil.Fault) { s.ops.SetFault(op, f) }
 // a real iam client (static test credentials, no retries of service errors).
 func Start(t testing.TB) (*Server, *iam.Client) {
 	t.Helper()
-	s := New()
+	return StartWith(t, nil)
+}
+
+// StartWith is Start with a fake configured by opts; the client signs for
+// Options.Region.
+func StartWith(t testing.TB, opts *Options) (*Server, *iam.Client) {
+	t.Helper()
+	s := NewWith(opts)
 	return s, iam.New(iam.Options{
-		Region:       "us-east-1",
+		Region:       s.region,
 		BaseEndpoint: aws.String(fakeutil.Serve(t, s).URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(TestAccessKeyID, TestSecretAccessKey, ""),
 		// No retries of service errors; see aafake.ClosedConnRetryer for
@@ -297,7 +315,7 @@ func (s *Server) listUsers(r *http.Request) (any, *apiErr) {
 	res := listUsersResult{Users: []xmlUser{}, IsTruncated: next != "", Marker: next}
 	for _, u := range users[start:end] {
 		res.Users = append(res.Users, xmlUser{Path: "/", UserName: u.name, UserID: u.id,
-			Arn: "arn:aws:iam::" + s.account + ":user/" + u.name, CreateDate: iso(u.created)})
+			Arn: s.arnPrefix + "user/" + u.name, CreateDate: iso(u.created)})
 	}
 	return res, nil
 }

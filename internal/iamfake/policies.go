@@ -48,7 +48,7 @@ func (s *Server) putInline(owner, name, document string) {
 func (s *Server) CreatePolicy(name, document string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	arn := "arn:aws:iam::" + s.account + ":policy/" + name
+	arn := s.arnPrefix + "policy/" + name
 	s.store().managed[arn] = document
 	return arn
 }

@@ -43,7 +43,7 @@ func normalPath(p string) string {
 }
 
 func (s *Server) roleARN(r *role) string {
-	return "arn:aws:iam::" + s.account + ":role" + r.path + r.name
+	return s.arnPrefix + "role" + r.path + r.name
 }
 
 // HasPrincipal reports whether arn names a user or role of the fake's
@@ -54,8 +54,7 @@ func (s *Server) roleARN(r *role) string {
 func (s *Server) HasPrincipal(arn string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	prefix := "arn:aws:iam::" + s.account + ":"
-	rest, ok := strings.CutPrefix(arn, prefix)
+	rest, ok := strings.CutPrefix(arn, s.arnPrefix)
 	if !ok {
 		return false
 	}
@@ -110,7 +109,7 @@ func (s *Server) getRole(r *http.Request) (any, *apiErr) {
 		}
 		ro = &role{name: name, path: "/", id: "AROAFAKE" + strings.Repeat("0", 12)}
 	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + s.account + `:root"},"Action":"sts:AssumeRole"}]}`
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + s.arnPrefix + `root"},"Action":"sts:AssumeRole"}]}`
 	return getRoleResult{Role: xmlRole{Path: ro.path, RoleName: ro.name, RoleID: ro.id, Arn: s.roleARN(ro),
 		CreateDate: iso(ro.created), AssumeRolePolicyDocument: escapeRFC3986(trust), MaxSessionDuration: 3600}}, nil
 }
