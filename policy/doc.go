@@ -60,6 +60,13 @@
 // [DNSSuffix] gives the domain its endpoints end in, all from AWS's
 // partition data as aws-sdk-go-v2 ships it (generated into this
 // package), and none of them takes "aws" for a name it does not know.
+// S3 in a partition matches only its own partition's ARNs, so a bucket in
+// China is arn:aws-cn:s3:::bucket in every policy that names it.
+// [BucketARN], [ObjectARN], the ready-made statements
+// ([DenyInsecureTransport], …) and the [Builder] name buckets in aws by
+// default; [BucketARNIn], [ObjectARNIn], [InPartition] (for a ready-made
+// or any other statement) and BuildOptions.Partition name them in another
+// partition.
 //
 // # The authorization chain
 //
@@ -114,8 +121,9 @@
 //
 //   - The [Builder] places each action on the resource type AWS's Service
 //     Authorization Reference gives it ([LookupAction]): bucket actions on
-//     "arn:aws:s3:::bucket", object actions on "arn:aws:s3:::bucket/prefix*",
-//     the s3:prefix condition on s3:ListBucket only.
+//     "arn:aws:s3:::bucket", object actions on "arn:aws:s3:::bucket/prefix*"
+//     (in BuildOptions.Partition, aws by default), the s3:prefix condition
+//     on s3:ListBucket only.
 //   - It refuses, with a [*BuildError], Allow statements with action
 //     patterns (AllowWildcardActions), "*" or wildcard-bucket resources
 //     (AllowWildcardResources), everyone as principal without a condition S3
@@ -151,7 +159,11 @@
 // wrapping [ErrInvalidStatement] for a statement it cannot evaluate (an
 // unknown condition operator, for example). [Merge] and [Remove] return
 // [*MergeError]s wrapping [ErrMissingSid] or [ErrDuplicateSid]. Ready-made
-// statements return errors wrapping [ErrInvalidArgument]; marshalling a
+// statements return errors wrapping [ErrInvalidArgument]; a partition that
+// is not an AWS partition ([BucketARNIn], [ObjectARNIn], [InPartition],
+// BuildOptions.Partition), or a statement [InPartition] cannot move, is a
+// [*PartitionError] matching [ErrInvalidPartition] and
+// [ErrInvalidArgument]; marshalling a
 // value that cannot be JSON returns [ErrInvalidValue].
 // [LoadServiceReference] returns errors wrapping
 // [ErrInvalidServiceReference].
