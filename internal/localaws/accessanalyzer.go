@@ -8,6 +8,7 @@ import (
 
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/aafake"
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
 )
@@ -40,7 +41,7 @@ func (s *Server) bucketARNs(account, region string) []string {
 	var out []string
 	for _, name := range s.s3.BucketNames() {
 		if cfg, ok := s.s3.Bucket(name); ok && cfg.OwnerAccountID == account && s.bucketRegion(cfg) == region {
-			out = append(out, "arn:aws:s3:::"+name)
+			out = append(out, "arn:"+fakeutil.RegionPartition(region)+":s3:::"+name)
 		}
 	}
 	return out
@@ -58,12 +59,14 @@ func (s *Server) bucketRegion(cfg s3fake.BucketConfig) string {
 // account or lives in another Region than the analyzer's, as an analyzer
 // only analyzes its own account's resources of its Region).
 func (s *Server) scanBucket(account, analyzerArn, resourceArn string) []aatypes.Finding {
-	name, ok := strings.CutPrefix(resourceArn, "arn:aws:s3:::")
-	if !ok || name == "" || strings.Contains(name, "/") {
+	partition, _ := policy.ARNPartition(resourceArn)
+	name, ok := strings.CutPrefix(resourceArn, "arn:"+partition+":s3:::")
+	if partition == "" || !ok || name == "" || strings.Contains(name, "/") {
 		return nil
 	}
 	cfg, ok := s.s3.Bucket(name)
-	if !ok || cfg.OwnerAccountID != account {
+	// A bucket has an ARN in its Region's partition only.
+	if !ok || cfg.OwnerAccountID != account || fakeutil.RegionPartition(s.bucketRegion(cfg)) != partition {
 		return nil
 	}
 	if parts := strings.SplitN(analyzerArn, ":", 5); len(parts) == 5 && parts[3] != s.bucketRegion(cfg) {
