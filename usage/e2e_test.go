@@ -25,13 +25,7 @@ func TestSuggestEndToEndOnTheFake(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	acct := f.AccountID()
 	c := f.OwnerClient()
-	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
-	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
-	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{
-		ExpectedBucketOwner: acct,
-		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
-	})
-	require.NoError(t, err)
+	loggingBucket(t, f)
 
 	// A wide grant to a partner account, beside Harden's statements.
 	const partner = "444455556666"
@@ -123,6 +117,19 @@ func TestSuggestEndToEndOnTheFake(t *testing.T) {
 	assert.Error(t, getErr(bob, "shared/y"), "never used, no longer granted")
 	_, err = bob.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("shared/z"), Body: strings.NewReader("x")})
 	assert.Error(t, err)
+}
+
+// loggingBucket creates the buckets data and logs on f and hardens data
+// with its server access logs delivered to logs/data/.
+func loggingBucket(t *testing.T, f *s3fake.Fake) {
+	t.Helper()
+	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
+	_, err := securebucket.Harden(t.Context(), f.OwnerClient(), "data", &securebucket.Options{
+		ExpectedBucketOwner: f.AccountID(),
+		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
+	})
+	require.NoError(t, err)
 }
 
 // An S3 location lists every object under its prefix, a page at a time,

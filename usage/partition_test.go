@@ -16,7 +16,6 @@ import (
 	"github.com/s3secure/s3secure/internal/iamfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
-	"github.com/s3secure/s3secure/securebucket"
 	"github.com/s3secure/s3secure/usage"
 )
 
@@ -31,16 +30,10 @@ func TestSuggestInChina(t *testing.T) {
 	f := s3fake.Start(t, &s3fake.Options{Region: "cn-north-1"})
 	acct := f.AccountID()
 	c := f.OwnerClient()
-	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
-	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
-	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{
-		ExpectedBucketOwner: acct,
-		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
-	})
-	require.NoError(t, err)
+	loggingBucket(t, f)
 
 	etl := f.Client(f.AddRole("", "etl", "run-1"))
-	_, err = etl.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv"), Body: strings.NewReader("x")})
+	_, err := etl.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv"), Body: strings.NewReader("x")})
 	require.NoError(t, err)
 	get := func() error {
 		out, err := etl.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv")})
@@ -140,17 +133,11 @@ func TestSuggestResolvesRolePathInChina(t *testing.T) {
 	iamSrv, ic := iamfake.StartWith(t, &iamfake.Options{Region: "cn-north-1"})
 	f := s3fake.Start(t, &s3fake.Options{Region: "cn-north-1", AccountID: iamfake.DefaultAccount, KnownPrincipal: iamSrv.HasPrincipal})
 	c := f.OwnerClient()
-	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
-	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
-	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{
-		ExpectedBucketOwner: f.AccountID(),
-		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
-	})
-	require.NoError(t, err)
+	loggingBucket(t, f)
 	role := iamSrv.AddRole("etl", "/service/")
 	assert.Equal(t, "arn:aws-cn:iam::"+f.AccountID()+":role/service/etl", role)
 	etl := f.Client(f.AddRole("", "etl", "run-1"))
-	_, err = etl.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv"), Body: strings.NewReader("x")})
+	_, err := etl.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("in/a.csv"), Body: strings.NewReader("x")})
 	require.NoError(t, err)
 	require.NoError(t, f.FlushAccessLogs())
 	logs, err := usage.S3Location(c, "s3://logs/data/")

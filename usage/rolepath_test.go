@@ -15,7 +15,6 @@ import (
 	"github.com/s3secure/s3secure/internal/iamfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/policy"
-	"github.com/s3secure/s3secure/securebucket"
 	"github.com/s3secure/s3secure/usage"
 )
 
@@ -29,13 +28,7 @@ func rolePathFixture(t *testing.T) (f *s3fake.Fake, iamSrv *iamfake.Server, iamC
 	iamSrv, ic := iamfake.Start(t)
 	f = s3fake.Start(t, &s3fake.Options{AccountID: iamfake.DefaultAccount, KnownPrincipal: iamSrv.HasPrincipal})
 	c := f.OwnerClient()
-	require.NoError(t, f.CreateBucket("data", s3fake.StateAWSDefault))
-	require.NoError(t, f.CreateBucket("logs", s3fake.StateAWSDefault))
-	_, err := securebucket.Harden(ctx, c, "data", &securebucket.Options{
-		ExpectedBucketOwner: f.AccountID(),
-		Logging:             &securebucket.Logging{TargetBucket: "logs", TargetPrefix: "data/"},
-	})
-	require.NoError(t, err)
+	loggingBucket(t, f)
 	iamSrv.AddRole("etl", "/service/")
 	iamSrv.PutRolePolicy("etl", "data", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::data/*"}]}`)
 
