@@ -244,15 +244,21 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 	}
 	var out []analyzer.Finding
 	var errs []error
+	failed := 0
+	seen := map[string]bool{} // the buckets of an unreachable Region share its error: said once
 	for _, r := range results {
 		if r.Err != nil {
-			errs = append(errs, r.Err)
+			failed++
+			if text := r.Err.Error(); !seen[text] {
+				seen[text] = true
+				errs = append(errs, r.Err)
+			}
 			continue
 		}
 		out = append(out, r.Findings...)
 	}
-	if len(errs) > 0 {
-		return out, fmt.Errorf("analyze: %d of %d buckets could not be analyzed: %w", len(errs), len(results), errors.Join(errs...))
+	if failed > 0 {
+		return out, fmt.Errorf("analyze: %d of %d buckets could not be analyzed: %w", failed, len(results), errors.Join(errs...))
 	}
 	return out, nil
 }

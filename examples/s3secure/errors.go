@@ -132,6 +132,16 @@ func describe(err error) string {
 		})
 		hint = "set AWS_PROFILE or AWS_ACCESS_KEY_ID, or use -local"
 	}
+	var re *setuperr.RegionError
+	if errors.As(err, &re) {
+		// Not the credentials' problem everywhere (the client's Region
+		// accepted them): "Session tokens from Regional AWS STS endpoints
+		// are valid in all AWS Regions", and "Version 2 tokens are valid
+		// in all Regions" (IAM user guide, "Managing AWS STS in an AWS
+		// Region"; IAM API reference, SetSecurityTokenServicePreferences).
+		hint = "enable the Region for the account, or use credentials valid there: a session token from a Regional STS endpoint " +
+			"(AWS_STS_REGIONAL_ENDPOINTS=regional), or version 2 tokens from the global one (aws iam set-security-token-service-preferences)"
+	}
 	var pe *processcreds.ProviderError
 	if errors.As(err, &pe) {
 		hint = "the profile's credential_process failed or printed credentials that do not parse: " +
