@@ -31,6 +31,11 @@
 // operations in us-west-2 only, as AWS does: set that Region on those
 // calls (the SDK does not).
 //
+// The server's HTTP error log goes to the standard logger (package log),
+// as net/http's does, but with the signatures and session tokens of
+// requests cut out (a handler's panic can quote the request), and with
+// one line for the first failed TLS handshake and none for later ones.
+//
 // # Organizations
 //
 // With Options.Organization the owner account is the management account

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"os"
 	"slices"
@@ -31,7 +32,9 @@ func init() {
 // generated them, the secret: throwaway credentials for a local server;
 // an unset line for the settings that would send clients elsewhere
 // (shadowingSettings); with -tls the CA bundle), then a comment naming the
-// account.
+// account. The HTTP server's error log goes to stderr through localaws'
+// (ListenOptions.ErrorLog): signatures and session tokens cut out, one
+// line for the first failed TLS handshake and none after.
 func runServe(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (use port 0 for any free port); an address other machines can reach (0.0.0.0, :PORT) is warned about")
@@ -76,7 +79,8 @@ func runServe(ctx context.Context, g *globals, args []string) int {
 			return g.fail(fmt.Errorf("serve: %w", err))
 		}
 	}
-	ep, err := srv.Listen(&localaws.ListenOptions{Addr: *addr, InsecureHTTP: !*useTLS, WriteCAFile: *useTLS})
+	ep, err := srv.Listen(&localaws.ListenOptions{Addr: *addr, InsecureHTTP: !*useTLS, WriteCAFile: *useTLS,
+		ErrorLog: log.New(g.stderr, "s3secure serve: ", 0)})
 	if errors.Is(err, syscall.EADDRINUSE) {
 		// 9000, serve's default, is MinIO's too.
 		return g.fail(&hintError{err: fmt.Errorf("serve: %w", err),

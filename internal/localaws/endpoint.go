@@ -4,16 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/s3secure/s3secure/internal/redaction"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/internal/testretry"
 )
@@ -35,6 +39,15 @@ type ListenOptions struct {
 	// file ([Endpoint.CAFile]) for clients outside this process; Close
 	// removes it. Ignored with InsecureHTTP.
 	WriteCAFile bool
+	// ErrorLog receives the HTTP server's error log: a panic in a handler
+	// (with its stack), a connection that failed. net/http prints what it
+	// is given, and a panic's value can quote the request, so every message
+	// has its signatures and session tokens cut out first
+	// (internal/redaction); TLS handshake failures (a client that does not
+	// trust the authority, a port scanner) are one line for the first and
+	// none after. nil means the standard logger of package log, as for
+	// net/http.
+	ErrorLog *log.Logger
 }
 
 // Endpoint is a [Server] listening on an address.
@@ -101,7 +114,8 @@ func (s *Server) Listen(opts *ListenOptions) (*Endpoint, error) {
 	e.Addr = ln.Addr().String()
 	e.URL = scheme + "://" + e.Addr
 	e.client = e.newHTTPClient()
-	e.hs = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+	e.hs = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog: log.New(&errorLog{to: o.ErrorLog}, "", 0)}
 	go func() {
 		defer close(e.done)
 		if e.TLS != nil {
@@ -112,6 +126,32 @@ func (s *Server) Listen(opts *ListenOptions) (*Endpoint, error) {
 		_ = e.hs.Serve(ln)
 	}()
 	return e, nil
+}
+
+// errorLog is the writer of the HTTP server's error log (see
+// ListenOptions.ErrorLog); net/http writes each message in one Write.
+type errorLog struct {
+	to         *log.Logger
+	handshakes atomic.Int64
+}
+
+// handshakePrefix starts net/http's log of a failed TLS handshake.
+const handshakePrefix = "http: TLS handshake error from "
+
+func (l *errorLog) Write(p []byte) (int, error) {
+	msg := strings.TrimSuffix(string(p), "\n")
+	if from, ok := strings.CutPrefix(msg, handshakePrefix); ok {
+		if l.handshakes.Add(1) > 1 {
+			return len(p), nil
+		}
+		msg = "TLS handshake failed from " + from +
+			" (a client that does not trust this server's certificate authority, or does not speak TLS); later handshake failures are not logged"
+	}
+	msg = redaction.Secrets(msg)
+	if l.to == nil {
+		return len(p), log.Output(2, msg)
+	}
+	return len(p), l.to.Output(2, msg)
 }
 
 // Server returns the server behind the endpoint.
