@@ -141,19 +141,20 @@ func TestEffectIsCaseSensitive(t *testing.T) {
 	}
 }
 
-// An action that takes no resource is granted (or denied) only by Resource
-// "*": "If there is no value for this column, you must specify all
+// An action that takes no resource needs Resource "*": "If there is no value for this column, you must specify all
 // resources ("*") to which the policy applies in the Resource element of
 // your policy statement" (Service Authorization Reference, "Actions,
 // resources, and condition keys for Amazon S3"; s3:ListAllMyBuckets has no
 // resource type in aws-service-reference-s3.json). The evaluator, and
 // @cloud-copilot/iam-simulate 0.1.173 (Allowed with "*", ImplicitlyDenied
 // with arn:aws:s3:::*), match no ARN against it. Validate was silent on
-// arn:aws:s3:::*, which some of AWS's S3 examples write (a report that S3
-// ignored it, awsdocs/amazon-s3-userguide#51, was closed as "Sample
-// written as intended"): it is now a WARNING, S3SECURE_RESOURCE_NOT_STAR,
-// reported exactly when the evaluator does not decide the action by the
-// statement.
+// arn:aws:s3:::*, which some of AWS's S3 examples and 12 of its managed
+// policies (CloudFrontFullAccess, AWSBackupFullAccess; MAMIP, 2025-02)
+// write, so AWS may match it (a report that S3 ignored it,
+// awsdocs/amazon-s3-userguide#51, was closed as "Sample written as
+// intended"): it is now a WARNING, S3SECURE_RESOURCE_NOT_STAR, that cites
+// the sentence and says both, reported exactly when the evaluator does not
+// decide the action by the statement.
 func TestValidateResourceNotStar(t *testing.T) {
 	for _, tc := range []struct {
 		name, stmt string
@@ -183,6 +184,7 @@ func TestValidateResourceNotStar(t *testing.T) {
 				paths = append(paths, f.Path)
 				assert.Equal(t, policy.SeverityWarning, f.Severity)
 				assert.Contains(t, f.Message, `you must specify all resources ("*")`)
+				assert.Contains(t, f.Message, "CloudFrontFullAccess", "the message says AWS's own policies write it")
 			}
 			assert.Equal(t, tc.warn, paths, "%v", fs)
 

@@ -46,8 +46,9 @@ const (
 	// Reference says such an action needs "*" ("If there is no value for
 	// this column, you must specify all resources ("*") to which the policy
 	// applies in the Resource element of your policy statement"); the
-	// evaluator does not match it against an ARN, though some of AWS's S3
-	// examples write arn:aws:s3:::*.
+	// evaluator does not match it against an ARN, though AWS's own managed
+	// policies (CloudFrontFullAccess, AWSBackupFullAccess) and some S3
+	// examples write arn:aws:s3:::*, so AWS may.
 	CodeResourceNotStar = "S3SECURE_RESOURCE_NOT_STAR"
 	// CodeBucketARNWildcardField (WARNING): a bucket or object ARN has only
 	// "*" in its region or account field ("arn:aws:s3::*:name-*"). Bucket

@@ -801,8 +801,9 @@ func (v *validator) actionResourceMatch(i int, s *Statement, sp string) {
 // the policy applies in the Resource element of your policy statement."
 // Beside bucket ARNs alone such an action is already dead
 // (actionResourceMatch); these are the cases that check lets pass: an ARN
-// like arn:aws:s3:::*, which some of AWS's S3 examples give it, and ARNs
-// of other services or patterns such as arn:*.
+// like arn:aws:s3:::*, which AWS's own managed policies give it (so AWS
+// may match it; the finding says so), and ARNs of other services or
+// patterns such as arn:*.
 func (v *validator) resourceNotStar(i int, s *Statement, sp string) {
 	if sc := statementScope(s); !sc.typeless && !sc.any {
 		return // actionResourceMatch reports the action as applying to none of the resources
@@ -839,7 +840,7 @@ func (v *validator) resourceNotStar(i int, s *Statement, sp string) {
 		if len(acts) > 1 || hasWildcard(name) {
 			what = "the actions " + strconv.Quote(name) + " matches take"
 		}
-		v.add(CodeResourceNotStar, i, sp+".Action["+strconv.Itoa(j)+"]", "%s no resource: a statement %s such an action only with Resource \"*\" (\"If there is no value for this column, you must specify all resources (\"*\")\", Service Authorization Reference), and %s matches no request for it; name it in a statement with \"Resource\": \"*\"", what, verb, strings.Join(s.Resource, ", "))
+		v.add(CodeResourceNotStar, i, sp+".Action["+strconv.Itoa(j)+"]", "%s no resource, and for such actions the Service Authorization Reference asks for Resource \"*\" (\"If there is no value for this column, you must specify all resources (\"*\")\"): s3secure's evaluator does not let %s decide a request for it, though AWS's own managed policies (CloudFrontFullAccess, AWSBackupFullAccess) give s3:ListAllMyBuckets arn:aws:s3:::*; to be certain the statement %s it, name it with \"Resource\": \"*\"", what, strings.Join(s.Resource, ", "), verb)
 	}
 }
 
