@@ -24,6 +24,15 @@ var (
 	regionRe     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 )
 
+// isRegionName reports whether r names a Region: one an AWS partition
+// claims (policy.PartitionOfRegion: eusc-de-east-1 too, which regionRe's
+// two-letter prefix does not match), or of the usual shape (a Region AWS
+// opens after the partition data was copied).
+func isRegionName(r string) bool {
+	_, claimed := policy.PartitionOfRegion(r)
+	return claimed || regionRe.MatchString(r)
+}
+
 func checkBucket(bucket string) error {
 	if !bucketNameRe.MatchString(bucket) || strings.Contains(bucket, "..") {
 		return fmt.Errorf("%w: %q (3-63 lower-case letters, digits, '.' and '-')", ErrInvalidBucket, bucket)
@@ -65,10 +74,7 @@ func regionDomain(rest string) bool {
 	if !ok {
 		return false
 	}
-	if _, claimed := policy.PartitionOfRegion(r); !claimed && !regionRe.MatchString(r) {
-		return false
-	}
-	return suffix == dnsSuffix(r)
+	return isRegionName(r) && suffix == dnsSuffix(r)
 }
 
 // isBucketDomain reports whether an origin domain is one of the bucket's S3

@@ -85,7 +85,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: ApplyKeyPolicy needs a KMS client", ErrInvalidOptions)
 	case o.AllowNoDefaultRootObject && o.DefaultRootObject != "":
 		return fmt.Errorf("%w: DefaultRootObject and AllowNoDefaultRootObject contradict each other", ErrInvalidOptions)
-	case o.Region != "" && !regionRe.MatchString(o.Region):
+	case o.Region != "" && !isRegionName(o.Region):
 		return fmt.Errorf("%w: Region %q is not an AWS Region name", ErrInvalidOptions, o.Region)
 	case len(o.OriginAccessControlName) > 64:
 		return fmt.Errorf("%w: OriginAccessControlName is longer than 64 characters", ErrInvalidOptions)

@@ -124,7 +124,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	switch {
 	case o.PollInterval < 0 || o.DeployTimeout < 0:
 		return nil, fmt.Errorf("%w: negative PollInterval or DeployTimeout", ErrInvalidOptions)
-	case o.Region != "" && !regionRe.MatchString(o.Region):
+	case o.Region != "" && !isRegionName(o.Region):
 		return nil, fmt.Errorf("%w: Region %q is not an AWS Region name", ErrInvalidOptions, o.Region)
 	case len(o.OriginAccessControlName) > 64:
 		return nil, fmt.Errorf("%w: OriginAccessControlName is longer than 64 characters", ErrInvalidOptions)

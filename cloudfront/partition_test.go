@@ -202,3 +202,38 @@ func TestServeBucketFindsChinaOrigins(t *testing.T) {
 		})
 	}
 }
+
+// TestServeBucketRegionOptionInEveryPartition: Options.Region (and
+// MigrateOptions.Region) takes the Region of every partition, the EU
+// sovereign cloud's eusc-de-east-1 too, which the Region-name pattern
+// refused although ServeBucket serves a bucket found there; a name that
+// is not a Region is still refused before any request.
+func TestServeBucketRegionOptionInEveryPartition(t *testing.T) {
+	for _, tt := range partitionRegions[1:10] {
+		t.Run(tt.region, func(t *testing.T) {
+			e := newEnvIn(t, tt.partition, tt.region)
+			res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{Region: tt.region})
+			require.NoError(t, err)
+			assert.Equal(t, tt.region, res.Region)
+			assert.Equal(t, 0, e.s3.Count("GetBucketLocation"), "the Region given is used")
+		})
+	}
+	e := newEnvIn(t, "aws-eusc", "eusc-de-east-1")
+	_, err := cloudfront.Migrate(t.Context(), e.cfc, e.s3c, testBucket, "E1EXAMPLE", &cloudfront.MigrateOptions{Region: "eusc-de-east-1"})
+	assert.NotErrorIs(t, err, cloudfront.ErrInvalidOptions)
+	for _, bad := range []string{"eusc", "evil.example/x", "eusc-de-east-1.example", "EUSC-DE-EAST-1"} {
+		e.resetCounts()
+		_, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{Region: bad})
+		assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions, bad)
+		_, err = cloudfront.Migrate(t.Context(), e.cfc, e.s3c, testBucket, "E1EXAMPLE", &cloudfront.MigrateOptions{Region: bad})
+		assert.ErrorIs(t, err, cloudfront.ErrInvalidOptions, bad)
+		n := 0
+		for _, c := range e.cf.Counts() {
+			n += c
+		}
+		for _, c := range e.s3.Counts() {
+			n += c
+		}
+		assert.Equal(t, 0, n, "refused before any request: %s", bad)
+	}
+}
