@@ -41,7 +41,8 @@ func init() {
 // a setup problem of one Region only (S3 there refuses what the client's
 // Region accepts: an opt-in Region not enabled, a session token not valid
 // there) gives each of that Region's buckets one UNKNOWN row naming the
-// Region and the error, every other row is printed, and the exit is 1.
+// Region and the error and the Region one note on stderr with a hint,
+// every other row is printed, and the exit is 1.
 func runAudit(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "bucket to audit")
@@ -145,6 +146,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 		reports = fleet.Buckets
+		g.noteUnreachableRegions(reports)
 	} else {
 		rep, err := securebucket.Audit(ctx, client, *bucket, opts)
 		if err != nil {
@@ -169,6 +171,20 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// noteUnreachableRegions says on stderr, once a Region, why the buckets
+// of a Region AuditAll could not reach have UNKNOWN rows, with the hint
+// their rows leave out.
+func (g *globals) noteUnreachableRegions(reports []*securebucket.Report) {
+	seen := map[string]bool{}
+	for _, rep := range reports {
+		var re *securebucket.RegionError
+		if errors.As(rep.Err, &re) && !seen[re.Region] {
+			seen[re.Region] = true
+			fmt.Fprintf(g.stderr, "s3secure: note: the buckets of %s are UNKNOWN: %s\n", re.Region, describe(re))
+		}
+	}
 }
 
 // auditRecord is one result of audit, in JSON: what was checked

@@ -83,8 +83,9 @@ func TestAuditClockSkew(t *testing.T) {
 // does for a token of the global STS endpoint there, while the client's
 // Region accepts it. "audit -all" prints every row: the other Regions'
 // buckets as a run without the refusal gives them, each ap-east-1 bucket
-// as one UNKNOWN row naming the Region and InvalidToken (no token), and
-// exits 1, not 0: a gate does not pass. Before, the run stopped at the
+// as one UNKNOWN row naming the Region and InvalidToken (no token), with
+// one note on stderr for the Region and its hint, and exits 1, not 0: a
+// gate does not pass. Before, the run stopped at the
 // first ap-east-1 bucket: one error line, exit 2, no rows.
 func TestAuditAllRegionRefusesTheToken(t *testing.T) {
 	a := startAWS(t, nil)
@@ -135,5 +136,8 @@ func TestAuditAllRegionRefusesTheToken(t *testing.T) {
 			assert.NotContains(t, r["message"], junk, b)
 		}
 	}
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), "one note for the Region: %q", stderr)
+	assert.Contains(t, stderr, "s3secure: note: the buckets of ap-east-1 are UNKNOWN: securebucket: Region ap-east-1 could not be read")
+	assert.Contains(t, stderr, "(hint: enable the Region for the account, or use credentials valid there: ")
 	assert.NotContains(t, stderr, sess.SessionToken)
 }

@@ -130,7 +130,7 @@ func (e *RegionError) Error() string {
 	}
 	return fmt.Sprintf("%s: Region %s could not be read, while %s answered: the Region may not be enabled for the account, "+
 		"or the credentials not valid there (session tokens from the global STS endpoint are valid only in the Regions enabled by default), "+
-		"or its endpoint not reachable from here: %s", pkg, e.Region, home, strings.TrimPrefix(credsafe.Text(e.Err), pkg+": "))
+		"or its endpoint not reachable from here; first met at %s", pkg, e.Region, home, strings.TrimPrefix(credsafe.Text(e.Err), pkg+": "))
 }
 
 // Unwrap returns Err.
