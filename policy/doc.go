@@ -57,7 +57,8 @@
 //
 // ARNs name a partition ("arn:aws-cn:s3:::bucket"): [PartitionOfRegion]
 // gives a Region's, [IsPartition] and [ARNPartition] check one, and
-// [DNSSuffix] gives the domain its endpoints end in, all from AWS's
+// [DNSSuffix] gives the domain its endpoints end in ([IsAWSDomain] tells
+// a host of AWS's own endpoints, dual-stack included), all from AWS's
 // partition data as aws-sdk-go-v2 ships it (generated into this
 // package), and none of them takes "aws" for a name it does not know.
 // S3 in a partition matches only its own partition's ARNs, so a bucket in

@@ -8,10 +8,11 @@ import (
 // partitionEntry is one AWS partition of partitions_gen.go, generated (go
 // generate, see catalog.go) from internal/gen/data/partitions.json.
 type partitionEntry struct {
-	ID          string
-	DNSSuffix   string
-	RegionRegex *regexp.Regexp
-	Regions     []string
+	ID                 string
+	DNSSuffix          string
+	DualStackDNSSuffix string
+	RegionRegex        *regexp.Regexp
+	Regions            []string
 }
 
 // PartitionOfRegion returns the ARN partition of an AWS Region ("aws" for
@@ -67,6 +68,37 @@ func DNSSuffix(p string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// IsAWSDomain reports whether host is a name inside the DNS suffix or the
+// dual-stack DNS suffix of an AWS partition, the domains of AWS's own
+// endpoints: s3.us-east-1.amazonaws.com, bucket.s3.cn-north-1.amazonaws.com.cn,
+// s3.eusc-de-east-1.amazonaws.eu, s3.dualstack.us-east-1.api.aws,
+// s3.us-iso-east-1.c2s.ic.gov (partitions.json's dnsSuffix and
+// dualStackDnsSuffix, as for [DNSSuffix]). The suffix itself is not a
+// host, nor is a look-alike that only ends in its letters
+// (evilamazonaws.com). host is compared without regard to case and
+// without a trailing dot, as DNS names are; a port or any other
+// character no host name holds makes it false.
+func IsAWSDomain(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if strings.HasPrefix(h, ".") || strings.Contains(h, "..") {
+		return false // an empty label
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	for _, e := range partitionTable {
+		for _, s := range []string{e.DNSSuffix, e.DualStackDNSSuffix} {
+			if rest, ok := strings.CutSuffix(h, "."+s); ok && rest != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ARNPartition returns the partition field of an ARN

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -177,5 +179,41 @@ func TestAllowCloudFrontOACPartition(t *testing.T) {
 	} {
 		_, err := policy.AllowCloudFrontOAC("b-1", arns...)
 		assert.ErrorIs(t, err, policy.ErrInvalidArgument, "%v", arns)
+	}
+}
+
+// TestIsAWSDomain: the hosts aws-sdk-go-v2's S3 endpoint rules give, in one
+// Region of each partition, plain, dual-stack and FIPS, are AWS's; the
+// suffixes themselves, look-alikes, other servers and malformed names are
+// not.
+func TestIsAWSDomain(t *testing.T) {
+	regions := []string{"us-east-1", "cn-north-1", "cn-northwest-1", "us-gov-west-1", "us-iso-east-1",
+		"us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1"}
+	resolver := s3.NewDefaultEndpointResolverV2()
+	seen := 0
+	for _, region := range regions {
+		for _, dual := range []bool{false, true} {
+			for _, fips := range []bool{false, true} {
+				ep, err := resolver.ResolveEndpoint(t.Context(), s3.EndpointParameters{
+					Bucket: aws.String("amzn-s3-demo-bucket"), Region: aws.String(region),
+					UseDualStack: aws.Bool(dual), UseFIPS: aws.Bool(fips),
+				})
+				if err != nil {
+					continue // a variant the partition does not offer
+				}
+				seen++
+				assert.Truef(t, policy.IsAWSDomain(ep.URI.Host), "%s dual=%v fips=%v: %s", region, dual, fips, ep.URI.Host)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, seen, 2*len(regions), "every Region resolves at least plain and one variant")
+	for _, h := range []string{"S3.US-EAST-1.AMAZONAWS.COM", "s3.us-east-1.amazonaws.com.", "s3.dualstack.cn-north-1.api.amazonwebservices.com.cn",
+		"bucket.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", "s3.eusc-de-east-1.amazonaws.eu"} {
+		assert.Truef(t, policy.IsAWSDomain(h), "%s", h)
+	}
+	for _, h := range []string{"", ".", "amazonaws.com", "api.aws", "amazonaws.com.cn", ".amazonaws.com", "s3..amazonaws.com",
+		"evilamazonaws.com", "amazonaws.com.evil.example", "s3.amazonaws.com:443", "s3.amazonaws.com/x", "localhost",
+		"127.0.0.1", "minio.internal", "s3.amazonaws.co", "s3 .amazonaws.com", "s3.amazonaws.com..", "xn--amazonaws.com", "a..b.amazonaws.com", ".s3.amazonaws.com"} {
+		assert.Falsef(t, policy.IsAWSDomain(h), "%q", h)
 	}
 }

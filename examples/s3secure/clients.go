@@ -234,24 +234,15 @@ func checkEndpointURL(name, raw string) error {
 	return nil
 }
 
-// awsHostSuffixes are the DNS domains of AWS's own endpoints (commercial,
-// China and the dual-stack api.aws).
-var awsHostSuffixes = []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"}
-
 // isAWSEndpoint reports whether an endpoint URL is one of AWS's own (a
-// VPC or FIPS endpoint, say) rather than another server.
+// VPC, FIPS or dual-stack endpoint, say, in any partition:
+// policy.IsAWSDomain) rather than another server.
 func isAWSEndpoint(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return false
 	}
-	h := strings.ToLower(u.Hostname())
-	for _, s := range awsHostSuffixes {
-		if strings.HasSuffix(h, s) {
-			return true
-		}
-	}
-	return false
+	return policy.IsAWSDomain(u.Hostname())
 }
 
 var (

@@ -35,14 +35,17 @@ type partitionsJSON struct {
 		RegionRegex string                     `json:"regionRegex"`
 		Regions     map[string]json.RawMessage `json:"regions"`
 		Outputs     struct {
-			Name      string `json:"name"`
-			DNSSuffix string `json:"dnsSuffix"`
+			Name               string `json:"name"`
+			DNSSuffix          string `json:"dnsSuffix"`
+			DualStackDNSSuffix string `json:"dualStackDnsSuffix"`
 		} `json:"outputs"`
 	} `json:"partitions"`
 }
 
 // generatePartitions writes the partition table: each partition's id, its
-// DNS suffix (outputs.dnsSuffix: "amazonaws.com.cn" for aws-cn), its
+// DNS suffix (outputs.dnsSuffix: "amazonaws.com.cn" for aws-cn) and
+// dual-stack DNS suffix (outputs.dualStackDnsSuffix:
+// "api.amazonwebservices.com.cn"), its
 // regionRegex and its known Regions, in the data's order (the order the
 // SDK tries the regular expressions in).
 func generatePartitions(dataDir string) ([]byte, error) {
@@ -70,6 +73,9 @@ func generatePartitions(dataDir string) ([]byte, error) {
 		if !dnsSuffixRe.MatchString(p.Outputs.DNSSuffix) {
 			return nil, fmt.Errorf("gen: %s: partition %s: dnsSuffix %q is not a domain name", partitionsData, p.ID, p.Outputs.DNSSuffix)
 		}
+		if !dnsSuffixRe.MatchString(p.Outputs.DualStackDNSSuffix) {
+			return nil, fmt.Errorf("gen: %s: partition %s: dualStackDnsSuffix %q is not a domain name", partitionsData, p.ID, p.Outputs.DualStackDNSSuffix)
+		}
 		re, err := regexp.Compile(p.RegionRegex)
 		if err != nil {
 			return nil, fmt.Errorf("gen: %s: partition %s: regionRegex: %w", partitionsData, p.ID, err)
@@ -87,7 +93,7 @@ func generatePartitions(dataDir string) ([]byte, error) {
 		if strings.Contains(re.String(), "`") {
 			lit = strconv.Quote(re.String())
 		}
-		fmt.Fprintf(&b, "{ID: %q, DNSSuffix: %q, RegionRegex: regexp.MustCompile(%s), Regions: %s},\n", p.ID, p.Outputs.DNSSuffix, lit, strSlice(regions))
+		fmt.Fprintf(&b, "{ID: %q, DNSSuffix: %q, DualStackDNSSuffix: %q, RegionRegex: regexp.MustCompile(%s), Regions: %s},\n", p.ID, p.Outputs.DNSSuffix, p.Outputs.DualStackDNSSuffix, lit, strSlice(regions))
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
