@@ -42,3 +42,33 @@ func TestForeignAccessPointProbeInGovCloud(t *testing.T) {
 	assert.True(t, got[0].Public, "%+v", got[0])
 	assert.Equal(t, "arn:aws-us-gov:s3:::bkt", got[0].Resource)
 }
+
+// TestSignedOutsiderInGovCloud: a bucket in GovCloud lets every AWS
+// principal read ({"AWS": "*"}), refuses anonymous callers, and keeps a
+// Deny of arn:aws: principals copied from an aws-partition template, which
+// names nobody in GovCloud. Every principal of every GovCloud account can
+// read: a finding. The signed caller of another account the probes use was
+// arn:aws:iam::999999999999:root, whom that Deny refused: no finding at
+// all. The probes' callers are named in the bucket's partition now.
+func TestSignedOutsiderInGovCloud(t *testing.T) {
+	ctx := t.Context()
+	f := s3fake.Start(t, &s3fake.Options{Region: "us-gov-west-1"})
+	c := f.OwnerClient()
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateLegacy))
+	pol := stmts(
+		`{"Sid":"AnyAccount","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws-us-gov:s3:::bkt/*"}`,
+		`{"Sid":"NoAnonymous","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws-us-gov:s3:::bkt/*","Condition":{"Null":{"aws:PrincipalArn":"true"}}}`,
+		`{"Sid":"NoCommercial","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws-us-gov:s3:::bkt/*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:*"}}}`,
+	)
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(pol)})
+	require.NoError(t, err)
+
+	got, err := analyzer.AnalyzeBucket(ctx, c, "bkt", &analyzer.FetchOptions{Owner: f.AccountID()})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "%+v", got)
+	assert.Equal(t, "AnyAccount", got[0].Sid)
+	assert.Equal(t, map[string]string{"AWS": "*"}, got[0].Principal)
+	assert.Equal(t, []string{"s3:GetObject"}, got[0].Actions)
+	assert.Empty(t, got[0].Conditions, "no limit a GovCloud caller does not pass")
+	assert.True(t, got[0].Public, "every principal of every account, as with aws partition ARNs in aws")
+}

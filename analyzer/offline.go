@@ -150,7 +150,7 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 			return nil, invalid("trusted account %q is not a 12-digit account id", a)
 		}
 	}
-	z := zone{owner: b.Owner, ownerCanonical: b.OwnerCanonicalID, org: o.Organization, trusted: map[string]bool{b.Owner: true}}
+	z := zone{owner: b.Owner, ownerCanonical: b.OwnerCanonicalID, org: o.Organization, trusted: map[string]bool{b.Owner: true}, partition: b.partition()}
 	for _, a := range o.TrustedAccounts {
 		z.trusted[a] = true
 	}
@@ -358,6 +358,22 @@ func principalKey(p map[string]string) string {
 type zone struct {
 	owner, ownerCanonical, org string
 	trusted                    map[string]bool
+	// partition is the bucket's ARN partition, which the callers of the
+	// probes are named in: an account's principals have ARNs in its own
+	// partition only, and only they reach the bucket.
+	partition string
+}
+
+// rootARN is the ARN of account's root user in the bucket's partition
+// (arn:aws-us-gov:iam::ACCOUNT:root in GovCloud).
+func (z zone) rootARN(account string) string {
+	return "arn:" + z.partition + ":iam::" + account + ":root"
+}
+
+// outsider is a signed caller of an account outside every zone of trust:
+// the root of probeAccount, in the bucket's partition.
+func (z zone) outsider() policy.Caller {
+	return policy.Caller{Account: probeAccount, ARN: z.rootARN(probeAccount)}
 }
 
 // trim removes trusted accounts from a finding's accounts.
@@ -438,7 +454,7 @@ func spared(doc *policy.Document, z zone) []candidate {
 				seen[v] = true
 				arn := v
 				if !strings.HasPrefix(v, "arn:") {
-					arn = "arn:aws:iam::" + acct + ":root"
+					arn = z.rootARN(acct)
 				}
 				out = append(out, candidate{principal: map[string]string{"AWS": v}, caller: policy.Caller{Account: acct, ARN: arn}})
 			}
@@ -449,10 +465,6 @@ func spared(doc *policy.Document, z zone) []candidate {
 
 const probeAccount = "999999999999"
 
-// outsiderCaller is a signed caller of an account outside every zone of
-// trust: the root of probeAccount.
-var outsiderCaller = policy.Caller{Account: probeAccount, ARN: "arn:aws:iam::" + probeAccount + ":root"}
-
 // candidates lists the principals of an Allow statement outside the zone
 // of trust: one public (or condition-limited) candidate for "*", NotPrincipal
 // and wildcard or federated principals; one per named account, canonical
@@ -462,7 +474,7 @@ func candidates(s policy.Statement, kind policy.Kind, z zone) []candidate {
 	everyone := s.NotPrincipal != nil || (s.Principal != nil && (s.Principal.IsEveryone() || hasWildcardPrincipal(s.Principal)))
 	var out []candidate
 	if everyone {
-		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public, everyone: true, caller: outsiderCaller})
+		out = append(out, candidate{principal: map[string]string{"AWS": "*"}, public: public, everyone: true, caller: z.outsider()})
 		if public {
 			out[0].caller = policy.Caller{}
 		}
@@ -481,7 +493,7 @@ func candidates(s policy.Statement, kind policy.Kind, z zone) []candidate {
 				}
 				arn := v
 				if !strings.HasPrefix(v, "arn:") {
-					arn = "arn:aws:iam::" + acct + ":root"
+					arn = z.rootARN(acct)
 				}
 				out = append(out, candidate{principal: map[string]string{"AWS": v}, caller: policy.Caller{Account: acct, ARN: arn}})
 			case policy.PrincipalCanonicalUser:

@@ -188,7 +188,7 @@ func (s *source) findings() []Finding {
 				// perhaps not to a signed caller of any other account:
 				// that is public access all the same.
 				signed := c
-				signed.caller = outsiderCaller
+				signed.caller = s.z.outsider()
 				gs = mergeGrants(gs, s.grantsOf(i, st, signed))
 			}
 			if len(gs) == 0 && c.everyone {
@@ -265,7 +265,7 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	}
 	// Anonymous first, then a signed caller of any other account: a grant
 	// refused to anonymous callers alone is public all the same.
-	for _, caller := range [...]policy.Caller{{}, outsiderCaller} {
+	for _, caller := range [...]policy.Caller{{}, s.z.outsider()} {
 		for _, pattern := range g.actions {
 			// The common actions first, then the rest of the catalog
 			// the pattern covers (s3:GetObjectVersion* covers none of
@@ -1059,7 +1059,7 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 	}
 	var order []*entry
 	byPrincipal := map[string]*entry{}
-	outsider := outsiderCaller
+	outsider := a.z.outsider()
 	for _, g := range grants {
 		var callers []policy.Caller
 		key := "*"
