@@ -13,7 +13,10 @@ import (
 //     or [bucket/*, bucket]), a single string and a one-element list;
 //   - actions in any case ("s3:getobject"), as IAM matches them;
 //   - the principal "*" and {"AWS": "*"}, and an account ID and its root ARN
-//     ("111122223333" and "arn:aws:iam::111122223333:root");
+//     ("111122223333" and "arn:aws:iam::111122223333:root") in the
+//     partition of the statement's resources ("arn:aws-cn:iam::…:root" for
+//     a statement on arn:aws-cn:s3:::bucket; aws when they name none or
+//     several);
 //   - condition operators in any case, condition keys in any case
 //     ("aws:SecureTransport", "AWS:securetransport");
 //   - condition values of any JSON type with the same text (false and
@@ -46,8 +49,9 @@ func canonicalStatement(s Statement) string {
 			b.WriteString(it)
 		}
 	}
-	part(keyPrincipal, canonicalPrincipal(s.Principal))
-	part(keyNotPrincipal, canonicalPrincipal(s.NotPrincipal))
+	p := resourcePartition(s)
+	part(keyPrincipal, canonicalPrincipal(s.Principal, p))
+	part(keyNotPrincipal, canonicalPrincipal(s.NotPrincipal, p))
 	part(keyAction, lowerAll(s.Action))
 	part(keyNotAction, lowerAll(s.NotAction))
 	part(keyResource, cloneStrings(s.Resource))
@@ -74,7 +78,28 @@ func lowerAll(v Values) []string {
 	return out
 }
 
-func canonicalPrincipal(p *Principal) []string {
+// resourcePartition is the partition of s's resource ARNs when they name
+// one (an account ID in a bucket policy names that partition's account),
+// else aws.
+func resourcePartition(s Statement) string {
+	found := ""
+	for _, r := range append(slices.Clone(s.Resource), s.NotResource...) {
+		p, ok := ARNPartition(r)
+		if !ok {
+			continue
+		}
+		if found != "" && p != found {
+			return "aws"
+		}
+		found = p
+	}
+	if found == "" {
+		return "aws"
+	}
+	return found
+}
+
+func canonicalPrincipal(p *Principal, partition string) []string {
 	if p == nil {
 		return nil
 	}
@@ -85,7 +110,7 @@ func canonicalPrincipal(p *Principal) []string {
 	for _, e := range p.Entries {
 		for _, v := range e.Values {
 			if e.Type == PrincipalAWS && IsAccountID(v) {
-				v = "arn:aws:iam::" + v + ":root"
+				v = "arn:" + partition + ":iam::" + v + ":root"
 			}
 			out = append(out, string(e.Type)+"\x03"+v)
 		}

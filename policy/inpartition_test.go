@@ -285,3 +285,23 @@ func ExampleBuildOptions_partition() {
 	// [s3:ListBucket] [arn:aws-us-gov:s3:::amzn-s3-demo-bucket]
 	// [s3:GetObject] [arn:aws-us-gov:s3:::amzn-s3-demo-bucket/*]
 }
+
+// TestEquivalentAccountInThePartition: in a statement on a bucket in China
+// an account ID names the account's root in China
+// (arn:aws-cn:iam::ACCOUNT:root), as S3 there reads it; Equivalent took
+// it for arn:aws:iam::ACCOUNT:root whatever the partition, so a statement
+// naming the China root ARN did not match its account ID form (and one
+// naming the aws root ARN, another principal, did).
+func TestEquivalentAccountInThePartition(t *testing.T) {
+	mk := func(principal string, resources ...string) policy.Statement {
+		return policy.Statement{Effect: policy.Allow, Principal: policy.AWSPrincipal(principal), Action: policy.Strings("s3:GetObject"), Resource: policy.Strings(resources...)}
+	}
+	cn := "arn:aws-cn:s3:::bkt/*"
+	assert.True(t, policy.Equivalent(mk("111122223333", cn), mk("arn:aws-cn:iam::111122223333:root", cn)))
+	assert.False(t, policy.Equivalent(mk("111122223333", cn), mk("arn:aws:iam::111122223333:root", cn)))
+	gov := "arn:aws-us-gov:s3:::bkt/*"
+	assert.True(t, policy.Equivalent(mk("111122223333", gov), mk("arn:aws-us-gov:iam::111122223333:root", gov)))
+	// No resource, or resources of two partitions: aws, as before.
+	assert.True(t, policy.Equivalent(mk("111122223333"), mk("arn:aws:iam::111122223333:root")))
+	assert.True(t, policy.Equivalent(mk("111122223333", cn, "arn:aws:s3:::bkt/*"), mk("arn:aws:iam::111122223333:root", cn, "arn:aws:s3:::bkt/*")))
+}
