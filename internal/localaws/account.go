@@ -50,7 +50,7 @@ func (s *Server) newAccount(id string) *Account {
 		CloudTrail: cloudtrailfake.New(&cloudtrailfake.Options{AccountID: id, Region: s.region, Credentials: s.creds}),
 		AccessAnalyzer: aafake.New(&aafake.Options{Account: id, Region: s.region, Now: s.Now, Credentials: s.creds,
 			Scan: scan, Resources: resources, CheckNoPublicAccess: check}),
-		IAM: iamfake.NewWith(&iamfake.Options{AccountID: id, Credentials: s.creds}),
+		IAM: iamfake.NewWith(&iamfake.Options{AccountID: id, Credentials: s.creds, Region: s.region}),
 	}
 }
 
@@ -77,7 +77,7 @@ func (a *Account) Root() s3fake.Credential { return a.root }
 
 // AddUser issues a new access key for an IAM user of the account.
 func (a *Account) AddUser(name string) (s3fake.Credential, error) {
-	return a.issue(s3fake.UserPrincipal(a.ID, name), false, time.Time{})
+	return a.issue(s3fake.UserPrincipalIn(a.srv.partition(), a.ID, name), false, time.Time{})
 }
 
 // AddRoleSession issues temporary credentials (with a session token) for a
@@ -85,7 +85,7 @@ func (a *Account) AddUser(name string) (s3fake.Credential, error) {
 // working at expires on the server's clock (never when zero). S3 answers
 // ExpiredToken afterwards; the other services no longer know the key.
 func (a *Account) AddRoleSession(role, session string, expires time.Time) (s3fake.Credential, error) {
-	return a.issue(s3fake.RolePrincipal(a.ID, role, session), true, expires)
+	return a.issue(s3fake.RolePrincipalIn(a.srv.partition(), a.ID, role, session), true, expires)
 }
 
 // issue makes a new access key for p and registers it with every service.

@@ -56,7 +56,7 @@ func (s *Server) Regions() *accountfake.Server { return s.org.regions }
 func TrustPolicy(trusted, externalID string) *policy.Document {
 	st := policy.Statement{
 		Effect:    policy.Allow,
-		Principal: policy.AWSPrincipal("arn:aws:iam::" + trusted + ":root"),
+		Principal: policy.AWSPrincipal(trusted), // the account's root, in its partition
 		Action:    policy.Values{"sts:AssumeRole"},
 	}
 	if externalID != "" {
@@ -199,7 +199,7 @@ func (s *Server) Organization() *orgfake.Server {
 // request's ExternalId; the session's credentials expire after
 // req.Duration on the server's clock.
 func (d directory) AssumeRole(caller s3fake.Principal, req stsfake.AssumeRoleRequest) (s3fake.Credential, error) {
-	// arn:aws:iam::ACCOUNT:role/PATH/NAME
+	// arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
 	parts := strings.SplitN(req.RoleARN, ":", 6)
 	if len(parts) != 6 {
 		return s3fake.Credential{}, stsfake.ErrAccessDenied

@@ -2,12 +2,15 @@ package localaws_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,4 +50,41 @@ func TestAccessAnalyzerInChina(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out.Findings, 1, "the scan of the bucket's ARN keeps its finding")
 	assert.Equal(t, "arn:aws-cn:s3:::open-bucket", aws.ToString(out.Findings[0].Resource))
+}
+
+// TestPrincipalsInChina: the accounts of a local AWS in cn-north-1, their
+// users and role sessions are named in aws-cn, as STS and IAM there name
+// them; a role is assumed by its arn:aws-cn ARN. They were arn:aws:iam::
+// whatever the Region, so a caller's ARN named another partition than the
+// buckets it reached.
+func TestPrincipalsInChina(t *testing.T) {
+	srv, ep := start(t, &localaws.Options{Region: "cn-north-1"}, nil)
+	ctx := t.Context()
+	id, err := sts.NewFromConfig(ep.Config(srv.Owner().Root())).GetCallerIdentity(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws-cn:iam::"+srv.Owner().ID+":root", aws.ToString(id.Arn))
+
+	alice, err := srv.Owner().AddUser("alice")
+	require.NoError(t, err)
+	id, err = sts.NewFromConfig(ep.Config(alice)).GetCallerIdentity(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws-cn:iam::"+srv.Owner().ID+":user/alice", aws.ToString(id.Arn))
+	srv.Owner().IAM.AddUser("bob", time.Now())
+	users, err := iam.NewFromConfig(ep.Config(srv.Owner().Root())).ListUsers(ctx, &iam.ListUsersInput{})
+	require.NoError(t, err)
+	require.Len(t, users.Users, 1)
+	assert.Equal(t, "arn:aws-cn:iam::"+srv.Owner().ID+":user/bob", aws.ToString(users.Users[0].Arn))
+
+	target, err := srv.AddAccount("222233334444")
+	require.NoError(t, err)
+	require.NoError(t, target.AddRole("Audit", localaws.TrustPolicy(srv.Owner().ID, "")))
+	assume := func(partition string) (*sts.AssumeRoleOutput, error) {
+		return sts.NewFromConfig(ep.Config(srv.Owner().Root())).AssumeRole(ctx, &sts.AssumeRoleInput{
+			RoleArn: aws.String("arn:" + partition + ":iam::222233334444:role/Audit"), RoleSessionName: aws.String("s3secure")})
+	}
+	out, err := assume("aws-cn")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws-cn:sts::222233334444:assumed-role/Audit/s3secure", aws.ToString(out.AssumedRoleUser.Arn))
+	_, err = assume("aws")
+	assert.Error(t, err, "no role of another partition")
 }

@@ -171,6 +171,10 @@ func (s *Server) Now() time.Time { return s.baseNow().Add(time.Duration(s.offset
 // expiry).
 func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
+// partition is the ARN partition of the server's Region (aws-cn for
+// cn-north-1), which its accounts and their principals are in.
+func (s *Server) partition() string { return fakeutil.RegionPartition(s.region) }
+
 // Region returns the server's region.
 func (s *Server) Region() string { return s.region }
 
@@ -222,7 +226,7 @@ func (s *Server) AddAccount(id string) (*Account, error) {
 	a := s.newAccount(id)
 	s.accounts[id] = a
 	s.mu.Unlock()
-	root, err := a.issue(s3fake.RootPrincipal(id), false, time.Time{})
+	root, err := a.issue(s3fake.RootPrincipalIn(s.partition(), id), false, time.Time{})
 	if err != nil {
 		return nil, err
 	}

@@ -60,29 +60,31 @@ func (p Principal) IsAnonymous() bool { return p.Type == Anonymous }
 
 // RootPrincipal returns the root principal of an account, in the aws
 // partition. A Server names its principals in its Region's partition.
-func RootPrincipal(accountID string) Principal { return rootPrincipal("aws", accountID) }
+func RootPrincipal(accountID string) Principal { return RootPrincipalIn("aws", accountID) }
 
 // UserPrincipal returns an IAM user principal, in the aws partition.
-func UserPrincipal(accountID, name string) Principal { return userPrincipal("aws", accountID, name) }
+func UserPrincipal(accountID, name string) Principal { return UserPrincipalIn("aws", accountID, name) }
 
 // RolePrincipal returns an assumed-role session principal, in the aws
 // partition.
 func RolePrincipal(accountID, role, session string) Principal {
-	return rolePrincipal("aws", accountID, role, session)
+	return RolePrincipalIn("aws", accountID, role, session)
 }
 
-// rootPrincipal, userPrincipal and rolePrincipal name the principal in
-// partition (arn:aws-cn:iam::ACCOUNT:root in China): an account, its users
-// and roles have ARNs in their own partition only.
-func rootPrincipal(partition, accountID string) Principal {
+// RootPrincipalIn, UserPrincipalIn and RolePrincipalIn name the principal
+// in partition (arn:aws-cn:iam::ACCOUNT:root in China): an account, its
+// users and roles have ARNs in their own partition only.
+func RootPrincipalIn(partition, accountID string) Principal {
 	return Principal{Type: AccountRoot, AccountID: accountID, ARN: "arn:" + partition + ":iam::" + accountID + ":root"}
 }
 
-func userPrincipal(partition, accountID, name string) Principal {
+// UserPrincipalIn is UserPrincipal in partition.
+func UserPrincipalIn(partition, accountID, name string) Principal {
 	return Principal{Type: IAMUser, AccountID: accountID, Name: name, ARN: "arn:" + partition + ":iam::" + accountID + ":user/" + name}
 }
 
-func rolePrincipal(partition, accountID, role, session string) Principal {
+// RolePrincipalIn is RolePrincipal in partition.
+func RolePrincipalIn(partition, accountID, role, session string) Principal {
 	return Principal{Type: AssumedRole, AccountID: accountID, Name: role, SessionName: session,
 		ARN: "arn:" + partition + ":sts::" + accountID + ":assumed-role/" + role + "/" + session}
 }

@@ -147,7 +147,7 @@ func New(opts *Options) (*Server, error) {
 		faults:     newFaultTable(o.FaultSeed),
 		counts:     &counters{ops: map[string]int{}},
 	}
-	s.owner = Credential{AccessKeyID: o.OwnerAccessKeyID, SecretAccessKey: o.OwnerSecretAccessKey, Principal: rootPrincipal(s.partition, o.AccountID)}
+	s.owner = Credential{AccessKeyID: o.OwnerAccessKeyID, SecretAccessKey: o.OwnerSecretAccessKey, Principal: RootPrincipalIn(s.partition, o.AccountID)}
 	s.owner.Principal.AccessKeyID = o.OwnerAccessKeyID
 	s.creds[s.owner.AccessKeyID] = s.owner
 	ts := timeSource{s}
@@ -245,7 +245,7 @@ func (s *Server) AddUser(accountID, name string) Credential {
 	if accountID == "" {
 		accountID = s.accountID
 	}
-	return s.newCredential("AKIA", userPrincipal(s.partition, accountID, name), false)
+	return s.newCredential("AKIA", UserPrincipalIn(s.partition, accountID, name), false)
 }
 
 // AddRole returns temporary credentials (with a session token) for a session
@@ -254,7 +254,7 @@ func (s *Server) AddRole(accountID, role, session string) Credential {
 	if accountID == "" {
 		accountID = s.accountID
 	}
-	return s.newCredential("ASIA", rolePrincipal(s.partition, accountID, role, session), true)
+	return s.newCredential("ASIA", RolePrincipalIn(s.partition, accountID, role, session), true)
 }
 
 // AddRoleUntil is AddRole with credentials that expire at expires (on the
@@ -270,7 +270,7 @@ func (s *Server) AddRoleUntil(accountID, role, session string, expires time.Time
 
 // AddAccountRoot returns new root credentials for another account.
 func (s *Server) AddAccountRoot(accountID string) Credential {
-	return s.newCredential("AKIA", rootPrincipal(s.partition, accountID), false)
+	return s.newCredential("AKIA", RootPrincipalIn(s.partition, accountID), false)
 }
 
 // RemoveCredential forgets an access key; later requests signed with it get
