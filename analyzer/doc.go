@@ -155,7 +155,10 @@
 //     AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, a custom resolver);
 //     a client that does not let the call see it (a wrapper that drops
 //     the per-call options, a test double) is refused the same way, with
-//     an empty Endpoint: the call fails closed. Opt-out:
+//     an empty Endpoint: the call fails closed. A bucket's S3 reads,
+//     which go to its Region's endpoint, are each checked too: a bucket
+//     whose Region's requests would go over plain HTTP to a remote host
+//     is not analysed (its BucketResult.Err). Opt-out:
 //     AllowInsecureTransport of the call's options. [EnsureAnalyzer],
 //     [GetFinding], [BucketRegion] and [CheckBucketRegions] check too
 //     (EnsureOptions, FindingOptions, RegionOptions).

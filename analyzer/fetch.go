@@ -15,6 +15,7 @@ import (
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/internal/workers"
 	"github.com/s3secure/s3secure/policy"
@@ -241,11 +242,11 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 		}
 	}
 	b := &BucketState{Name: bucket, Owner: o.Owner, Region: o.Region}
-	optFns := regionOpt(o.Region)
+	optFns := o.regionOpt(o.Region)
 	pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, optFns...)
 	if r := regionHint(err); o.Region == "" && r != "" {
 		// Asked through another Region, S3 names the bucket's own.
-		b.Region, optFns = r, regionOpt(r)
+		b.Region, optFns = r, o.regionOpt(r)
 		pol, err = client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, optFns...)
 	}
 	switch {
@@ -510,12 +511,21 @@ func s3Region(region string, err error) string {
 }
 
 // regionOpt returns the options of Fetch's S3 calls: no retries of a
-// setup problem, and the bucket's Region when known.
-func regionOpt(region string) []func(*s3.Options) {
-	if region == "" {
-		return []func(*s3.Options){noSetupRetryS3}
+// setup problem, the bucket's Region when known, and unless
+// AllowInsecureTransport a refusal ([*RemotePlainHTTPError]) of each
+// request that would go over plain HTTP to a host that is not loopback:
+// the probe saw the endpoint of the client's Region, and the bucket's
+// Region's may be elsewhere (a custom endpoint resolver).
+func (o *FetchOptions) regionOpt(region string) []func(*s3.Options) {
+	opts := []func(*s3.Options){noSetupRetryS3}
+	if region != "" {
+		opts = append(opts, func(so *s3.Options) { so.Region = region })
 	}
-	return []func(*s3.Options){noSetupRetryS3, func(o *s3.Options) { o.Region = region }}
+	if !o.AllowInsecureTransport {
+		g := plainhttp.Guard(plainhttp.Error{Call: "analyzer.Fetch", Option: "FetchOptions.AllowInsecureTransport"})
+		opts = append(opts, func(so *s3.Options) { so.APIOptions = plainhttp.Append(so.APIOptions, g) })
+	}
+	return opts
 }
 
 var (

@@ -300,7 +300,7 @@ func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOption
 	if err := a.readAccount(ctx); err != nil {
 		return nil, err
 	}
-	return a.audit(ctx, bucket, "", nil)
+	return a.audit(ctx, bucket, "", a.guard("Audit"))
 }
 
 // audit audits one bucket; region, when known and different from the
@@ -327,6 +327,9 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		if err := r.readPart(ctx, st, partACL); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if re := remotePlainHTTP(err); re != nil {
+				return nil, re
 			}
 			if setuperr.Is(err) {
 				return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: &partReadError{part: partACL, err: err}}

@@ -151,7 +151,7 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 				}
 				b := buckets[i]
 				name, region := aws.ToString(b.Name), aws.ToString(b.BucketRegion)
-				var optFns []func(*s3.Options)
+				optFns := a.guard("AuditAll")
 				endpoint := "" // the Region of the endpoint the requests go to, when not the client's
 				if region != "" && region != clientRegion && clientRegion != "" {
 					optFns = append(optFns, func(o *s3.Options) { o.Region = region })

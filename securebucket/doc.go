@@ -142,7 +142,10 @@
 //     a *Client, or a wrapper that passes the per-call options on; a
 //     client that does not let the audit see it (a wrapper that drops
 //     the per-call options, a test double) is refused the same way, with
-//     an empty Endpoint: the audit fails closed. Opt-out:
+//     an empty Endpoint: the audit fails closed. A bucket's reads, which
+//     go to its Region's endpoint, are each checked too (AuditAll gives a
+//     bucket whose Region's requests would go over plain HTTP to a remote
+//     host the error as Report.Err). Opt-out:
 //     AllowInsecureTransport of the audit's options ([AccountReadOptions]
 //     for the account Block Public Access read and audit).
 //

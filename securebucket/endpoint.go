@@ -33,7 +33,11 @@ import (
 // host that is not loopback (127.0.0.0/8, ::1, localhost): nothing
 // authenticates a response over plain HTTP (SigV4 signs the request
 // only), so anyone on the network path could rewrite the answers into a
-// PASS, and read the policies. A client that does not let the audit see
+// PASS, and read the policies. That holds for every request: a bucket's
+// reads go to its Region's endpoint, and one that would go over plain
+// HTTP to a remote host is refused before it is sent (Audit returns the
+// error; AuditAll gives the bucket it as Report.Err). A client that does
+// not let the audit see
 // its endpoint (a wrapper that drops the per-call options, a test double)
 // is refused the same way, with an empty Endpoint: the check fails
 // closed.
@@ -92,6 +96,21 @@ func refuseRemote(ctx context.Context, call, opts string, probe plainhttp.Probe)
 	return plainhttp.Check(ctx, plainhttp.Error{Call: "securebucket." + call, Option: opts + ".AllowInsecureTransport"}, probe)
 }
 
+// guard returns the per-request option of an audit's bucket reads that
+// refuses each request going over plain HTTP to a host that is not
+// loopback with a [*RemotePlainHTTPError] for call, or nothing with
+// AllowInsecureTransport. refuseRemote probes the client's first request
+// only, and a bucket's reads go to its Region's endpoint (from
+// ListBuckets, or S3's redirect), which the client's endpoint resolver
+// may place anywhere.
+func (a *auditor) guard(call string) []func(*s3.Options) {
+	if a.o.AllowInsecureTransport {
+		return nil
+	}
+	g := plainhttp.Guard(plainhttp.Error{Call: "securebucket." + call, Option: "AuditOptions.AllowInsecureTransport"})
+	return []func(*s3.Options){func(o *s3.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, g) }}
+}
+
 // probeS3 probes client with a GetBucketPolicy of bucket, or a ListBuckets
 // when bucket is "".
 func probeS3(client ReadAPI, bucket string) plainhttp.Probe {
@@ -145,6 +164,16 @@ func plainHTTP(err error) *PlainHTTPError {
 	var ph *PlainHTTPError
 	if errors.As(err, &ph) {
 		return ph
+	}
+	return nil
+}
+
+// remotePlainHTTP returns the [*RemotePlainHTTPError] in err's chain (a
+// request [auditor.guard] refused), or nil.
+func remotePlainHTTP(err error) error {
+	var re *RemotePlainHTTPError
+	if errors.As(err, &re) {
+		return re
 	}
 	return nil
 }

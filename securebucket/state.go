@@ -109,7 +109,8 @@ func ownerPtr(id string) *string {
 
 // readState reads the parts of bucket in want, one request after another
 // (each read is independent; a failure is recorded, not returned). It
-// returns ctx's error if ctx ends, a [*PlainHTTPError], and with
+// returns ctx's error if ctx ends, a [*PlainHTTPError] or
+// [*RemotePlainHTTPError], and with
 // stopAtSetup the first setup problem.
 func (r *reader) readState(ctx context.Context, bucket string, want part) (*state, error) {
 	s := &state{bucket: bucket, errs: map[part]error{}}
@@ -131,6 +132,9 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 			}
 			if ph := plainHTTP(err); ph != nil {
 				return nil, ph
+			}
+			if re := remotePlainHTTP(err); re != nil {
+				return nil, re
 			}
 			if r.stopAtSetup && setuperr.Is(err) {
 				return nil, &partReadError{part: p, err: err}

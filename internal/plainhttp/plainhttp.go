@@ -121,6 +121,24 @@ func Refuse(id string, check func(*url.URL) error) func(*middleware.Stack) error
 	return func(st *middleware.Stack) error { return st.Finalize.Add(mw, middleware.After) }
 }
 
+// Guard returns an APIOptions entry that refuses, before it is sent,
+// each request whose URL is plain HTTP to a host that is not loopback,
+// with a copy of refused naming that endpoint. [Check] judges a call's
+// first request; a call whose later requests may go elsewhere (another
+// Region's endpoint: a bucket's Region from ListBuckets or from S3's
+// redirect, which a custom endpoint resolver may send anywhere) guards
+// each of them too. Like Check's, the entry is last in the Finalize step.
+func Guard(refused Error) func(*middleware.Stack) error {
+	return Refuse("S3SecureGuardPlainHTTP", func(u *url.URL) error {
+		if !Remote(u) {
+			return nil
+		}
+		e := refused
+		e.Endpoint = u.Scheme + "://" + u.Host
+		return &e
+	})
+}
+
 // Append returns opts with add appended, never writing into opts' backing
 // array (a client's options are shared by concurrent calls).
 func Append(opts []func(*middleware.Stack) error, add func(*middleware.Stack) error) []func(*middleware.Stack) error {

@@ -5,12 +5,17 @@
 package plainhttptest
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
 
 // Endpoint is the plain-HTTP, non-loopback endpoint of [Config].
@@ -43,4 +48,43 @@ func Config() (aws.Config, *Sender) {
 		HTTPClient:   s,
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}, s
+}
+
+// RemoteRegion returns an S3 client option that sends the requests for
+// region over plain HTTP to s3.REGION.example.net, a host that is not
+// loopback, and every other Region's where the client sends them, with an
+// HTTP client that dials fakeURL's host and port whatever the host, as a
+// proxy on the network path would answer. The Sender counts the
+// connections dialed for the remote host.
+func RemoteRegion(fakeURL, region string) (func(*s3.Options), *Sender) {
+	u, err := url.Parse(fakeURL)
+	if err != nil {
+		panic("plainhttptest: " + err.Error())
+	}
+	s := &Sender{}
+	remote := "http://s3." + region + ".example.net:" + u.Port()
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, _, _ := net.SplitHostPort(addr); host != u.Hostname() {
+			s.n.Add(1)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, u.Host)
+	}
+	return func(o *s3.Options) {
+		o.EndpointResolverV2 = remoteRegion{region: region, remote: remote, next: s3.NewDefaultEndpointResolverV2()}
+		o.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: dial, DisableKeepAlives: true}}
+	}, s
+}
+
+// remoteRegion is an S3 endpoint resolver that resolves region's requests
+// for the endpoint remote.
+type remoteRegion struct {
+	region, remote string
+	next           s3.EndpointResolverV2
+}
+
+func (r remoteRegion) ResolveEndpoint(ctx context.Context, p s3.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	if aws.ToString(p.Region) == r.region {
+		p.Endpoint = aws.String(r.remote)
+	}
+	return r.next.ResolveEndpoint(ctx, p)
 }

@@ -1,0 +1,59 @@
+package securebucket_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/s3secure/s3secure/internal/plainhttp/plainhttptest"
+	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/securebucket"
+)
+
+// TestAuditsRefuseARegionsRemotePlainHTTP: the audits check the endpoint
+// of every request, not only of the first: a client whose requests for
+// one Region (here by its endpoint resolver) go over plain HTTP to a host
+// that is not loopback, while the client's own Region's stay on loopback,
+// sends nothing there. AuditAll gives that Region's bucket a Report.Err
+// matching ErrPlainHTTPEndpoint (never results anyone on the path could
+// have written); Audit of the bucket, which S3 sends to its Region,
+// returns the *RemotePlainHTTPError. Before, the check probed the
+// client's Region only, and the bucket of eu-west-1 was audited over
+// plain HTTP to the remote host: its PASS could have been forged.
+func TestAuditsRefuseARegionsRemotePlainHTTP(t *testing.T) {
+	f := s3fake.StartHTTP(t, nil)
+	bucketIn(t, f, "a-home", s3fake.StateAWSDefault)
+	require.NoError(t, f.CreateBucketWith("c-eu", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, Region: "eu-west-1"}))
+	remote, sent := plainhttptest.RemoteRegion(f.URL, "eu-west-1")
+	c := f.Client(f.OwnerCredential(), remote)
+
+	fleet, err := securebucket.AuditAll(t.Context(), c, &securebucket.AuditOptions{Retry: fastRetry})
+	require.NoError(t, err)
+	require.Len(t, fleet.Buckets, 2)
+	assert.Zero(t, sent.Sent(), "no request went to the remote plain-HTTP host")
+	assert.True(t, fleet.Failed())
+	home, eu := fleet.Buckets[0], fleet.Buckets[1]
+	require.NoError(t, home.Err)
+	assert.NotEmpty(t, home.Results)
+	assert.Equal(t, "c-eu", eu.Bucket)
+	assert.Empty(t, eu.Results, "no verdict read over plain HTTP")
+	require.ErrorIs(t, eu.Err, securebucket.ErrPlainHTTPEndpoint)
+	var pe *securebucket.RemotePlainHTTPError
+	require.ErrorAs(t, eu.Err, &pe)
+	assert.Equal(t, "securebucket.AuditAll", pe.Call)
+	assert.Contains(t, pe.Endpoint, "http://s3.eu-west-1.example.net:")
+
+	_, err = securebucket.Audit(t.Context(), c, "c-eu", &securebucket.AuditOptions{Retry: fastRetry})
+	require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "securebucket.Audit", pe.Call)
+	assert.Zero(t, sent.Sent(), "no request went to the remote plain-HTTP host")
+
+	// AllowInsecureTransport lets the requests go.
+	fleet, err = securebucket.AuditAll(t.Context(), c, &securebucket.AuditOptions{Retry: fastRetry, AllowInsecureTransport: true})
+	require.NoError(t, err)
+	require.Len(t, fleet.Buckets, 2)
+	assert.NoError(t, fleet.Buckets[1].Err)
+	assert.Positive(t, sent.Sent())
+}
