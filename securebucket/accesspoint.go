@@ -626,7 +626,7 @@ func apReadBucketPolicy(ctx context.Context, client AccessPointBucketAPI, bucket
 
 // apMergeDelegation merges want into the policy text cur ("" for none),
 // keeping a statement under its Sid that grants no more than it
-// ([atLeastAsStrict]), and checks the size of a changed result.
+// ([judgeOurSid]), and checks the size of a changed result.
 func apMergeDelegation(cur, bucket string, want policy.Statement) (*policy.MergeResult, error) {
 	var doc *policy.Document
 	required := []policy.Statement{want}
@@ -755,7 +755,7 @@ func docFP(d *policy.Document) string {
 // AccessPointSidPrefix) that want no longer has, for example the write
 // statement when access goes from readwrite to read. A statement of ours
 // that grants no more than want's under its Sid (its owner narrowed it:
-// [atLeastAsStrict]) is kept as it is, never replaced with the broader
+// [judgeOurSid]) is kept as it is, never replaced with the broader
 // one. A statement under one of our Sids that is someone else's
 // ([judgeOurSid]; for one that want no longer has, judged against every,
 // the statements of the same principal and prefix with readwrite access)

@@ -1,7 +1,6 @@
 package securebucket
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,46 +227,18 @@ func publicStatement(s policy.Statement) bool {
 // Our own statements made stricter. A statement under one of the
 // library's Sids is "ours", but its owner may have tightened it since
 // Harden wrote it. Harden keeps such a statement instead of replacing it
-// with its own, weaker one. "At least as strict" is defined per statement:
-//
-//   - the TLS denies (S3SecureDenyInsecureTransport, S3SecureDenyOutdatedTLS):
-//     the statement denies every request ours denies, as Audit judges it
-//     ([deniesInsecureTransport], [deniesOutdatedTLS]): a Deny for every
-//     principal and every S3 action on the bucket and its objects, with a
-//     single condition (Bool or BoolIfExists aws:SecureTransport false; or
-//     NumericLessThan or NumericLessThanEquals s3:TlsVersion v with
-//     v ≥ 1.2, so "1.3", or "1.2" with NumericLessThanEquals, is stricter;
-//     and a statement policy.Compile accepts, so "Infinity" is not); or a
-//     Deny that applies wherever ours does ([policy.DeniesAtLeast]: the
-//     same or more principals, actions and resources, and no condition but
-//     ours, so a Deny of everything with no condition, a lockdown, is
-//     kept) that policy.Compile accepts;
-//   - an Allow (the log-delivery statement in a logging target's policy,
-//     the access point delegation statement, the statements of an access
-//     point policy): the statement grants nothing ours does not
-//     ([policy.AllowsNoMoreThan]).
-
-// atLeastAsStrict reports whether existing, a statement under the Sid of
-// ours, is at least as strict as ours for the bucket ARN.
-func atLeastAsStrict(existing, ours policy.Statement, bucketARN string) bool {
-	switch ours.Sid {
-	case policy.SidDenyInsecureTransport:
-		return deniesInsecureTransport(existing, bucketARN) || deniesAtLeast(existing, ours)
-	case policy.SidDenyOutdatedTLS:
-		return deniesOutdatedTLS(existing, bucketARN) || deniesAtLeast(existing, ours)
-	}
-	if ours.Effect == policy.Allow {
-		return policy.AllowsNoMoreThan(existing, ours)
-	}
-	return false
-}
-
-// deniesAtLeast reports whether the Deny existing applies wherever ours
-// does ([policy.DeniesAtLeast]) and the evaluator can decide it (a
-// statement policy.Compile refuses denies nothing there).
-func deniesAtLeast(existing, ours policy.Statement) bool {
-	return policy.DeniesAtLeast(existing, ours) && compiles(existing)
-}
+// with its own, weaker one. [policy.JudgeSid] is the rule (a Deny that
+// applies wherever ours does, [policy.DeniesAtLeast], and that
+// policy.Compile accepts, so a Deny of everything with no condition, a
+// lockdown, is kept; an Allow that grants nothing ours does not,
+// [policy.AllowsNoMoreThan]); the TLS denies (S3SecureDenyInsecureTransport,
+// S3SecureDenyOutdatedTLS) are also kept in every form Audit counts
+// ([deniesInsecureTransport], [deniesOutdatedTLS]): a Deny for every
+// principal and every S3 action on the bucket and its objects, with a
+// single condition (Bool or BoolIfExists aws:SecureTransport false; or
+// NumericLessThan or NumericLessThanEquals s3:TlsVersion v with v ≥ 1.2,
+// so "1.3", or "1.2" with NumericLessThanEquals, is stricter; and a
+// statement policy.Compile accepts, so "Infinity" is not).
 
 // compiles reports whether the evaluator can decide s: a statement
 // policy.Compile refuses (a condition value IAM cannot read, such as
@@ -281,92 +252,32 @@ func compiles(s policy.Statement) bool {
 // ours is judged by [judgeOurSid], the one rule of every writer in this
 // package that merges by Sid (Harden's bucket policy, a logging target's
 // policy, DelegateToAccessPoints, CreateAccessPoint's access point
-// policy):
-//
-//   - kept as it is ([sidKeep]): it says what ours says
-//     ([policy.Equivalent]) or is ours made stricter ([atLeastAsStrict]);
-//   - replaced with ours ([sidReplace]): a version of ours, that is the same
-//     effect, principals, actions and resources as ours (NotPrincipal,
-//     NotAction and NotResource as ours: none), conditions only on keys
-//     ours has, and ours denies everything it denies
-//     ([policy.DeniesAtLeast] with ours first; a Deny the evaluator
-//     cannot decide denies nothing) or grants nothing it does not grant
-//     ([policy.AllowsNoMoreThan] with ours first): replacing it keeps or
-//     strengthens the bucket's protection and drops nothing of anyone's;
-//   - anything else is someone else's statement ([sidConflict]): replacing
-//     it would drop it and could open what it closed (a lockdown that
-//     spares incident responders, replaced with a TLS-only Deny), so the
-//     writer refuses before any write with a [*SidConflictError].
+// policy): [policy.JudgeSid], the rule cloudfront's writers share, after
+// the TLS forms above. It is kept as it is ([sidKeep]) when it says what
+// ours says or is ours made stricter; replaced with ours ([sidReplace])
+// when it is a version of ours that ours strengthens; anything else is
+// someone else's statement ([sidConflict]): replacing it would drop it and
+// could open what it closed (a lockdown that spares incident responders,
+// replaced with a TLS-only Deny), so the writer refuses before any write
+// with a [*SidConflictError].
 
 // sidVerdict is what a writer does with a statement under our Sid.
-type sidVerdict int
+type sidVerdict = policy.SidVerdict
 
 const (
-	sidKeep sidVerdict = iota
-	sidReplace
-	sidConflict
+	sidKeep     = policy.SidKeep
+	sidReplace  = policy.SidReplace
+	sidConflict = policy.SidConflict
 )
 
 // judgeOurSid decides what happens to existing, found under the Sid of
 // ours (bucketARN is the bucket's ARN for the TLS statements, "" for the
 // others); for sidConflict it says how existing differs from ours.
 func judgeOurSid(existing, ours policy.Statement, bucketARN string) (sidVerdict, string) {
-	if policy.Equivalent(existing, ours) || atLeastAsStrict(existing, ours, bucketARN) {
+	switch {
+	case ours.Sid == policy.SidDenyInsecureTransport && deniesInsecureTransport(existing, bucketARN),
+		ours.Sid == policy.SidDenyOutdatedTLS && deniesOutdatedTLS(existing, bucketARN):
 		return sidKeep, ""
 	}
-	if existing.Effect != ours.Effect {
-		return sidConflict, fmt.Sprintf("it is an %s, and s3secure's is a %s", existing.Effect, ours.Effect)
-	}
-	if diff := shapeDiff(existing, ours); len(diff) > 0 {
-		return sidConflict, fmt.Sprintf("its %s differ from s3secure's", strings.Join(diff, ", "))
-	}
-	var ourKeys []string
-	for _, b := range ours.Condition {
-		for _, e := range b.Entries {
-			ourKeys = append(ourKeys, e.Key)
-		}
-	}
-	for _, b := range existing.Condition {
-		for _, e := range b.Entries {
-			if !slices.ContainsFunc(ourKeys, func(k string) bool { return policy.EqualName(k, e.Key) }) {
-				return sidConflict, fmt.Sprintf("it has a condition on %s, which s3secure's does not", e.Key)
-			}
-		}
-	}
-	switch {
-	case ours.Effect == policy.Deny && (policy.DeniesAtLeast(ours, existing) || !compiles(existing)):
-		return sidReplace, ""
-	case ours.Effect == policy.Allow && policy.AllowsNoMoreThan(ours, existing):
-		return sidReplace, ""
-	case ours.Effect == policy.Deny:
-		return sidConflict, "its conditions deny what s3secure's would not"
-	}
-	return sidConflict, "its conditions grant what s3secure's would not"
-}
-
-// shapeDiff names the parts of a statement, among principals, actions and
-// resources, in which a and b differ ([policy.Equivalent] of those parts
-// alone).
-func shapeDiff(a, b policy.Statement) []string {
-	parts := []struct {
-		name string
-		only func(s policy.Statement) policy.Statement
-	}{
-		{"principals", func(s policy.Statement) policy.Statement {
-			return policy.Statement{Principal: s.Principal, NotPrincipal: s.NotPrincipal}
-		}},
-		{"actions", func(s policy.Statement) policy.Statement {
-			return policy.Statement{Action: s.Action, NotAction: s.NotAction}
-		}},
-		{"resources", func(s policy.Statement) policy.Statement {
-			return policy.Statement{Resource: s.Resource, NotResource: s.NotResource}
-		}},
-	}
-	var out []string
-	for _, p := range parts {
-		if !policy.Equivalent(p.only(a), p.only(b)) {
-			out = append(out, p.name)
-		}
-	}
-	return out
+	return policy.JudgeSid(existing, ours)
 }
