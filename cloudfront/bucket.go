@@ -320,11 +320,15 @@ func (b *bucketAPI) changePolicy(ctx context.Context, edit documentEdit) (bool, 
 // distributions the existing statement with our Sid already allows, so that
 // serving a bucket from a second distribution does not cut off the first.
 //
-// The existing statement is ours, but its owner may have narrowed it since
-// (a prefix of the bucket, for example): when it grants no more than the
-// library's statement would ([policy.AllowsNoMoreThan]) once it names the
-// same distributions, it is kept as it is and only its list of
-// distributions grows; it is never replaced with the broader statement.
+// The existing statement, once it names the same distributions, is judged
+// by [policy.JudgeSid], the rule of every writer that merges by Sid: ours,
+// or ours narrowed since by its owner (a prefix of the bucket, for
+// example), is kept as it is and only its list of distributions grows,
+// never replaced with the broader statement; an older version that ours
+// strengthens (no AWS:SourceArn) is replaced; anything else (a Deny, a
+// grant of other actions, principals or resources, NotPrincipal,
+// NotAction or NotResource) is someone else's, refused with a
+// [*SidConflictError].
 func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Statement, []string, error) {
 	kept, err := grantedSourceARNs(existing)
 	if err != nil {
@@ -343,17 +347,46 @@ func oacStatement(existing *policy.Document, bucket, distARN string) (policy.Sta
 		return st, others, err
 	}
 	if cur, ok := statementBySid(existing, OACStatementSid); ok {
-		if narrowed := withSourceARNs(cur, arns); policy.AllowsNoMoreThan(narrowed, st) {
+		narrowed := withSourceARNs(cur, arns)
+		switch v, why := policy.JudgeSid(narrowed, st); v {
+		case policy.SidKeep:
 			return narrowed, others, nil
+		case policy.SidConflict:
+			return st, others, &SidConflictError{Policy: "bucket policy of " + bucket, Sid: OACStatementSid, Reason: why}
 		}
 	}
 	return st, others, nil
 }
 
+// checkOACSid refuses, before any write, an OACStatementSid statement of
+// doc that oacStatement would refuse when granting distARN, or, for a
+// distribution not made yet (""), any distribution of the partition: the
+// verdict does not depend on which, since the statement compared with
+// ours names the same distributions as ours (withSourceARNs).
+func checkOACSid(doc *policy.Document, bucket, distARN, partition string) error {
+	if distARN == "" {
+		distARN = "arn:" + partition + ":cloudfront::000000000000:distribution/NEW"
+	}
+	_, _, err := oacStatement(doc, bucket, distARN)
+	return err
+}
+
 // withSourceARNs returns s with the values of its AWS:SourceArn conditions
-// (the only conditions grantedSourceARNs lets through) set to arns.
+// (the only conditions grantedSourceARNs lets through) set to arns. A
+// statement whose one condition is StringLike, ArnEquals or ArnLike
+// AWS:SourceArn, with values without wildcards (grantedSourceARNs refuses
+// the others), says what StringEquals says, which it then uses, as ours
+// does.
 func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
 	s = s.Clone()
+	if len(s.Condition) == 1 && len(s.Condition[0].Entries) == 1 && policy.EqualName(s.Condition[0].Entries[0].Key, "aws:SourceArn") {
+		switch s.Condition[0].Operator {
+		case "StringLike", "ArnEquals", "ArnLike":
+			if !slices.ContainsFunc(s.Condition[0].Entries[0].Strings(), func(v string) bool { return strings.ContainsAny(v, "*?") }) {
+				s.Condition[0].Operator = "StringEquals"
+			}
+		}
+	}
 	for bi := range s.Condition {
 		for ei := range s.Condition[bi].Entries {
 			e := &s.Condition[bi].Entries[ei]
@@ -382,9 +415,6 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	if err := replaceable(s); err != nil {
-		return nil, err
-	}
 	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
@@ -408,23 +438,6 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 		}
 	}
 	return arns, nil
-}
-
-// replaceable refuses, with ErrPolicyConflict, a statement under one of
-// the library's Sids that the wiring would turn into a broader grant by
-// rewriting it as its Allow: a Deny (it would become an Allow of what it
-// denies), or one with NotPrincipal, NotAction or NotResource (an Allow of
-// everything but secret/ would become an Allow of the whole bucket).
-// policy.AllowsNoMoreThan cannot compare these, so they are never kept as
-// narrowed either.
-func replaceable(s policy.Statement) error {
-	switch {
-	case s.Effect != policy.Allow:
-		return fmt.Errorf("%w: statement %s is a %s, which the wiring would replace with an Allow; give the statement another Sid to keep it as it is", ErrPolicyConflict, s.Sid, s.Effect)
-	case s.NotPrincipal != nil || s.NotAction != nil || s.NotResource != nil:
-		return fmt.Errorf("%w: statement %s has NotPrincipal, NotAction or NotResource, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, s.Sid)
-	}
-	return nil
 }
 
 func containsString(list []string, s string) bool {

@@ -45,6 +45,29 @@
 // is merged into what they wrote and written again, 5 writes at most;
 // after that, or when the endpoint does not keep the change, the call
 // fails with [ErrConflict].
+//
+// Whose statement is under our Sid. A statement found under the Sid of one
+// of ours ([OACStatementSid], [OAIStatementSid], [KMSStatementSidPrefix] +
+// the distribution ID) is judged by [policy.JudgeSid], the one rule of
+// every s3secure writer that merges by Sid (securebucket's too): ours, or
+// ours made stricter since (an OAC statement or OAI grant narrowed to
+// public/, a key statement with a key administrator's extra condition), is
+// kept as it is (an OAC statement only gains the distribution in its
+// AWS:SourceArn list); a version of ours that ours strengthens (the same
+// effect, principals, actions and resources, conditions only on keys ours
+// has, and granting no less: the OAC statement without AWS:SourceArn) is
+// replaced with ours; anything else is someone else's statement (a Deny of
+// private/ for the OAI, a grant to the OAI and a role, an OAC or key
+// statement that also allows uploads), which replacing would drop and
+// could open what it closed, so the call refuses with a
+// [*SidConflictError] ([ErrSidConflict], also [ErrPolicyConflict]) naming
+// the policy, the Sid and how the statement differs; give it another Sid
+// and run again. The bucket policy is judged before any write
+// ([CreateLegacyOAI] before it creates an identity), and again on the
+// fresh read before the write; the key policy when it is read for its
+// write, at the end of [ServeBucket]. [Migrate] removes only grants that
+// exist only for the identity it retires; a Deny naming it is kept.
+//
 // Distribution configurations (and an origin access control's, when its
 // signing is fixed) are written with If-Match on the ETag of the read the
 // change was merged into, so CloudFront refuses with 412
@@ -132,8 +155,10 @@
 //     other statement is kept byte for byte). A second distribution for the
 //     same bucket is added to that one statement's AWS:SourceArn list, so
 //     the first keeps reading; a statement under that Sid with anything the
-//     rewrite would drop (another condition, an ARN pattern, NotResource
-//     and the like) or that is a Deny is refused with [ErrPolicyConflict].
+//     rewrite would drop (another condition, an ARN pattern) is refused
+//     with [ErrPolicyConflict], and someone else's (a Deny, NotResource and
+//     the like: see "Whose statement is under our Sid" under Writes) with
+//     a [*SidConflictError].
 //     No s3:ListBucket: missing keys answer 403, and the root cannot list
 //     keys;
 //   - no other way in through CloudFront: a bucket policy that already
@@ -229,7 +254,8 @@
 // and the step, wrapping either one of this package's sentinels
 // ([ErrPublicAccessBlockOff], [ErrAmbiguousDistribution],
 // [ErrOriginNotFound], [ErrWebsiteEndpoint], [ErrUsesOAI],
-// [ErrForwardsHost], [ErrPolicyConflict], [ErrUnscopedCloudFrontAccess], [ErrConflict],
+// [ErrForwardsHost], [ErrPolicyConflict], [ErrSidConflict]
+// ([*SidConflictError]), [ErrUnscopedCloudFrontAccess], [ErrConflict],
 // [ErrConcurrentUpdate], [ErrNotDeployed], [ErrOACMisconfigured]) or the
 // SDK's error, which errors.As reaches as a
 // smithy.APIError or a typed error such as *types.PreconditionFailed. The

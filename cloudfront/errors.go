@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
 )
@@ -60,15 +61,22 @@ var (
 	// ErrPolicyConflict means the bucket policy already has a statement
 	// with Sid OACStatementSid holding something the wiring would drop when
 	// it rewrites that statement (a condition other than AWS:SourceArn, an
-	// ARN pattern with wildcards, NotPrincipal, NotAction or NotResource),
-	// or that is a Deny, which the rewrite would turn into an Allow (the
-	// KMS key policy statement under KMSStatementSidPrefix + the
-	// distribution ID is refused the same way); or, for [Migrate], that the bucket
+	// ARN pattern with wildcards); or someone else's statement under one of
+	// the package's Sids ([*SidConflictError], [ErrSidConflict]: a Deny,
+	// NotPrincipal, NotAction or NotResource, other actions, principals or
+	// resources); or, for [Migrate], that the bucket
 	// policy limits the origin access identity in a way the OAC statement
 	// cannot carry over (a Deny naming the OAI, several partial grants, or
 	// origins for the bucket that use two identities), so the migration
 	// would widen what the distribution reads. Nothing was written.
 	ErrPolicyConflict = errors.New("cloudfront: the bucket policy's OAC statement has content the wiring cannot keep")
+	// ErrSidConflict means a policy holds, under the Sid of a statement
+	// this package writes (OACStatementSid, OAIStatementSid,
+	// KMSStatementSidPrefix + the distribution ID), a statement that is
+	// not a version of it (see [*SidConflictError]): replacing it would
+	// drop someone's statement and could weaken the bucket or the key, so
+	// nothing was written. It is an [ErrPolicyConflict].
+	ErrSidConflict = errors.New("cloudfront: another statement under one of s3secure's Sids")
 	// ErrUnscopedCloudFrontAccess means the bucket policy already lets
 	// CloudFront read or write the bucket for distributions it does not
 	// name one by one: a statement for cloudfront.amazonaws.com (or
@@ -141,17 +149,48 @@ type StepError struct {
 
 // Error implements error: the step, the bucket and distribution, the cause
 // (a credentials provider's error in it named by its types, not its text,
-// which can quote the credentials).
+// which can quote the credentials; without a leading "cloudfront: ", so the
+// package prefix appears once in a message).
 func (e *StepError) Error() string {
 	where := "bucket " + e.Bucket
 	if e.Distribution != "" {
 		where += ", distribution " + e.Distribution
 	}
-	return fmt.Sprintf("cloudfront: %s (%s): %s", e.Step, where, credsafe.Text(e.Err))
+	return fmt.Sprintf("cloudfront: %s (%s): %s", e.Step, where, strings.TrimPrefix(credsafe.Text(e.Err), "cloudfront: "))
 }
 
 // Unwrap returns the cause.
 func (e *StepError) Unwrap() error { return e.Err }
+
+// SidConflictError reports a statement under the Sid of one of this
+// package's statements that is someone else's: not what s3secure writes
+// there, nor a version of it that s3secure may replace, nor s3secure's
+// made stricter ([policy.JudgeSid], the rule securebucket's writers use
+// too; see "Whose statement is under our Sid" in the package
+// documentation). [ServeBucket], [Migrate] and [CreateLegacyOAI] return it
+// before any write, and never write that policy over it when it appears
+// later (the fresh read before the write finds it). It matches
+// [ErrSidConflict] and [ErrPolicyConflict] with [errors.Is]. Give the
+// statement another Sid, then run again.
+type SidConflictError struct {
+	// Policy names the policy: "bucket policy of B", "key policy of K".
+	Policy string
+	// Sid is the Sid the statement shares with s3secure's.
+	Sid string
+	// Reason says, in a few words, how it differs from s3secure's.
+	Reason string
+}
+
+// Error says which statement of which policy, why, and what to do.
+func (e *SidConflictError) Error() string {
+	return fmt.Sprintf("cloudfront: %s: statement %q is not s3secure's (%s), and replacing it with s3secure's would drop it, so the policy was not written: give that statement another Sid, then run again",
+		e.Policy, e.Sid, e.Reason)
+}
+
+// Is reports whether target is [ErrSidConflict] or [ErrPolicyConflict].
+func (e *SidConflictError) Is(target error) bool {
+	return target == ErrSidConflict || target == ErrPolicyConflict
+}
 
 // isNil reports a nil client, including a typed nil pointer inside the
 // interface (a nil *cloudfront.Client or *s3.Client), which would otherwise

@@ -95,13 +95,17 @@ func keyPolicy(ctx context.Context, o *Options, res *Result) error {
 	// bucket policy (see changeDocument).
 	wrote, err := changeDocument(ctx, rmw.Key("kms", res.KMSKeyID, "policy"), "key policy of "+res.KMSKeyID, read, write, func(cur *policy.Document) (*policy.Document, bool, error) {
 		if s, ok := statementBySid(cur, st.Sid); ok {
-			if err := replaceable(s); err != nil {
-				return nil, false, err
-			}
-			if policy.AllowsNoMoreThan(s, st) {
-				// Ours, made stricter since (a key administrator's extra
-				// condition): kept as it is, never replaced with a broader one.
+			// policy.JudgeSid, the rule of every writer that merges by
+			// Sid: ours made stricter since (a key administrator's extra
+			// condition) is kept as it is, never replaced with a broader
+			// one; an older version that ours strengthens is replaced;
+			// anything else (a Deny, a grant of more actions) is someone
+			// else's, refused.
+			switch v, why := policy.JudgeSid(s, st); v {
+			case policy.SidKeep:
 				return cur, false, nil
+			case policy.SidConflict:
+				return nil, false, &SidConflictError{Policy: "key policy of " + res.KMSKeyID, Sid: st.Sid, Reason: why}
 			}
 		}
 		merged, err := policy.Merge(cur, st)

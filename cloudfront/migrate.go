@@ -82,8 +82,9 @@ type MigrateOptions struct {
 //     ErrConcurrentUpdate);
 //  4. wait until the distribution is Deployed, so no edge location still
 //     signs as the OAI;
-//  5. remove the bucket policy statements that exist only for the OAI, if
-//     no other distribution still uses that OAI for this bucket: merged
+//  5. remove the bucket policy's grants (Allow statements) that exist only
+//     for the OAI (a Deny naming it is the owner's, and kept), if no other
+//     distribution still uses that OAI for this bucket: merged
 //     into the policy as read after the wait, written and verified (see
 //     "Writes" in the package documentation), so statements others added
 //     meanwhile stay, and the OAC statement is put back if it went
@@ -97,7 +98,9 @@ type MigrateOptions struct {
 //
 // Errors: [ErrInvalidBucket] and [ErrInvalidOptions] before any request;
 // otherwise a [*StepError] wrapping [ErrOriginNotFound], [ErrNotDeployed],
-// [ErrOACMisconfigured], [ErrPolicyConflict], [ErrConflict], [ErrConcurrentUpdate], or the
+// [ErrOACMisconfigured], [ErrPolicyConflict], [ErrSidConflict] ([*SidConflictError],
+// before any write: see "Whose statement is under our Sid" in the package
+// documentation), [ErrConflict], [ErrConcurrentUpdate], or the
 // SDK's error (AccessDenied
 // when the bucket belongs to an account other than the expected owner).
 // Every S3 request carries ExpectedBucketOwner: MigrateOptions'
@@ -189,6 +192,16 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return fail(StepFindDistribution, err)
 	}
 
+	// Someone else's statement under OACStatementSid is refused before
+	// any write (the grant judges it again on its fresh read).
+	doc, err := bkt.policy(ctx)
+	if err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+	if err := checkOACSid(doc, bucket, res.DistributionARN, partitionOf(res.DistributionARN, res.Region)); err != nil {
+		return fail(StepBucketPolicy, err)
+	}
+
 	// 1. OAC.
 	name := o.OriginAccessControlName
 	if name == "" {
@@ -255,7 +268,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	// previous run may have switched the origin already). Statements for
 	// other OAIs are never touched: they may serve distributions this
 	// account cannot see.
-	doc, err := bkt.policy(ctx)
+	doc, err = bkt.policy(ctx)
 	if err != nil {
 		return fail(StepRemoveOAIStatement, err)
 	}
@@ -403,11 +416,13 @@ func migratableOrigins(cfg *types.DistributionConfig, bucket, region, oldOAI str
 	})
 }
 
-// withoutOAIStatements returns doc without the statements that exist only
-// for one of the OAIs in ids (canonical maps an OAI to its S3 canonical
+// withoutOAIStatements returns doc without the grants (Allow statements)
+// that exist only for one of the OAIs in ids (canonical maps an OAI to its S3 canonical
 // user ID), the quoted Sids (or indexes) of the statements removed, and a
 // warning for each statement that names such an OAI among other
-// principals (kept: it is not only the OAI's). Statements are matched by
+// principals (kept: it is not only the OAI's). A Deny naming such an OAI
+// is kept: it is the owner's, and removing it could only widen what the
+// identity reads. Statements are matched by
 // their principals, not by Sid: an OAI statement written by hand or by
 // the console has a Sid of its own, or none.
 func withoutOAIStatements(doc *policy.Document, ids []string, canonical map[string]string) (*policy.Document, []string, []string) {
@@ -420,9 +435,13 @@ func withoutOAIStatements(doc *policy.Document, ids []string, canonical map[stri
 	for i, s := range doc.Statements {
 		drop := false
 		for _, id := range ids {
-			if isOAIOnlyStatement(s, id, canonical[id]) {
+			switch {
+			case s.Effect != policy.Allow:
+				// A Deny naming the identity grants nothing, and removing
+				// it could only widen what the identity reads: kept.
+			case isOAIOnlyStatement(s, id, canonical[id]):
 				drop = true
-			} else if mentionsOAI(s, id, canonical[id]) {
+			case mentionsOAI(s, id, canonical[id]):
 				warnings = append(warnings, fmt.Sprintf("statement %s grants %s together with other principals: kept, edit it by hand", statementName(s, i), describeOAI(id)))
 			}
 		}
@@ -451,10 +470,10 @@ func originReadTimeout(o *types.Origin) *int32 {
 }
 
 // ourOAIStatement returns the OAI that the OAIStatementSid statement
-// grants by ARN, if any.
+// grants by ARN, if any (none when it is a Deny).
 func ourOAIStatement(doc *policy.Document) []string {
 	st, ok := statementBySid(doc, OAIStatementSid)
-	if !ok || st.Principal == nil {
+	if !ok || st.Effect != policy.Allow || st.Principal == nil {
 		return nil
 	}
 	var ids []string

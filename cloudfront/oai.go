@@ -3,6 +3,7 @@ package cloudfront
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -80,13 +81,23 @@ type LegacyOAIOptions struct {
 //
 // The statement is merged into the bucket policy with the package's write
 // discipline (read just before the write, merged, written, verified; see
-// [ServeBucket]).
+// [ServeBucket]). A statement already under OAIStatementSid is judged by
+// [policy.JudgeSid] against the identity's grant (naming the identity by
+// its S3 canonical user ID names it as its ARN does): the grant, or the
+// grant made stricter (narrowed to public/, a condition of the owner's),
+// is kept as it is; an older version the grant strengthens is replaced;
+// anything else (a Deny of private/ for the identity, a grant to the
+// identity and a role, another identity's grant) is someone else's, and
+// CreateLegacyOAI refuses before any write, before it creates an identity
+// too, with a [*SidConflictError] (see "Whose statement is under our Sid"
+// in the package documentation).
 //
 // Errors: [ErrInvalidBucket], and [ErrInvalidOptions] for a nil client or a
 // malformed ExpectedBucketOwner, before any request; otherwise a
 // [*StepError] wrapping [ErrPublicAccessBlockOff] (Block Public Access must
-// be on, as for ServeBucket), [ErrConflict] or the SDK's error (for
-// example *types.CloudFrontOriginAccessIdentityAlreadyExists, above).
+// be on, as for ServeBucket), [ErrSidConflict] ([*SidConflictError]),
+// [ErrConflict] or the SDK's error (for example
+// *types.CloudFrontOriginAccessIdentityAlreadyExists, above).
 func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string, opts *LegacyOAIOptions) (*LegacyOAI, error) {
 	var o LegacyOAIOptions
 	if opts != nil {
@@ -142,6 +153,11 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 			found = nil
 		}
 	}
+	// Someone else's statement under the Sid is refused before any write,
+	// before an identity is created too (see judgeOAIGrant).
+	if err := checkOAISid(ctx, cf, bkt, found, ref); err != nil {
+		return fail(StepBucketPolicy, err)
+	}
 	if found != nil {
 		res.ID, res.S3CanonicalUserID = aws.ToString(found.Id), aws.ToString(found.S3CanonicalUserId)
 		res.Actions = append(res.Actions, Action{Step: StepOriginAccessID, Change: ChangeNone, Detail: describeOAI(res.ID) + " (legacy)"})
@@ -187,8 +203,14 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	}
 	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: OAIStatementSid + " allows s3:GetObject on " + policy.ObjectARN(bucket, "") + " to OAI " + res.ID}
 	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
-		if existing, ok := statementBySid(cur, OAIStatementSid); ok && oaiOfStatement(existing, res.ID, res.S3CanonicalUserID) {
-			return cur, false, nil
+		if existing, ok := statementBySid(cur, OAIStatementSid); ok {
+			v, err := judgeOAIGrant(existing, bucket, res.ID, res.S3CanonicalUserID)
+			if err != nil {
+				return nil, false, err
+			}
+			if v == policy.SidKeep {
+				return cur, false, nil
+			}
 		}
 		merged, err := policy.Merge(cur, st)
 		if err != nil {
@@ -230,25 +252,110 @@ func findOAIByComment(ctx context.Context, cf CloudFrontAPI, comment string) (*t
 	return nil, nil
 }
 
-// oaiOfStatement reports whether s grants s3:GetObject to exactly this OAI,
-// in either principal form (S3 may store the ARN form as the canonical ID
-// or the other way round).
-func oaiOfStatement(s policy.Statement, oaiID, canonicalID string) bool {
-	if s.Effect != policy.Allow || s.Principal == nil || s.Principal.Wildcard || len(s.Principal.Entries) != 1 {
-		return false
+// checkOAISid judges the statement under OAIStatementSid of the bucket
+// policy, if any, before CreateLegacyOAI writes anything: against the
+// grant of found, the identity found by its comment and CallerReference;
+// else of the identity the statement names when it was made with the
+// bucket's CallerReference ref (the create that follows answers with it);
+// else of a new identity, which no statement names yet.
+func checkOAISid(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, found *types.CloudFrontOriginAccessIdentitySummary, ref string) error {
+	cur, err := bkt.policy(ctx)
+	if err != nil {
+		return err
 	}
-	e := s.Principal.Entries[0]
-	if len(e.Values) != 1 {
-		return false
+	existing, ok := statementBySid(cur, OAIStatementSid)
+	if !ok {
+		return nil
 	}
-	v := e.Values[0]
-	switch e.Type {
-	case policy.PrincipalAWS:
-		return v == policy.OAIPrincipalARN(oaiID)
-	case policy.PrincipalCanonicalUser:
-		return canonicalID != "" && strings.EqualFold(v, canonicalID)
+	id, canonical := "", ""
+	if found != nil {
+		id, canonical = aws.ToString(found.Id), aws.ToString(found.S3CanonicalUserId)
+	} else if existing.Principal != nil {
+		for _, v := range existing.Principal.Get(policy.PrincipalAWS) {
+			named, ok := strings.CutPrefix(v, policy.OAIPrincipalARN(""))
+			if !ok {
+				continue
+			}
+			got, err := cf.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(named)}, noSetupRetryCF)
+			if apiCode(err) == "NoSuchCloudFrontOriginAccessIdentity" {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if o := got.CloudFrontOriginAccessIdentity; o != nil && o.CloudFrontOriginAccessIdentityConfig != nil &&
+				aws.ToString(o.CloudFrontOriginAccessIdentityConfig.CallerReference) == ref {
+				id, canonical = named, aws.ToString(o.S3CanonicalUserId)
+				break
+			}
+		}
 	}
-	return false
+	_, err = judgeOAIGrant(existing, bkt.name, id, canonical)
+	return err
+}
+
+// judgeOAIGrant judges existing, found under OAIStatementSid, against the
+// grant of the identity id (S3 canonical user ID canonical; id "" for an
+// identity not made yet) with [policy.JudgeSid], the rule of every writer
+// that merges by Sid: a statement naming the identity by its canonical
+// user ID names it as the grant's ARN does. Someone else's statement is a
+// [*SidConflictError].
+func judgeOAIGrant(existing policy.Statement, bucket, id, canonical string) (policy.SidVerdict, error) {
+	conflict := func(why string) (policy.SidVerdict, error) {
+		return policy.SidConflict, &SidConflictError{Policy: "bucket policy of " + bucket, Sid: OAIStatementSid, Reason: why}
+	}
+	if id == "" {
+		return conflict("it does not name the origin access identity s3secure makes for the bucket")
+	}
+	ours, err := policy.AllowCloudFrontOAI(bucket, id)
+	if err != nil {
+		return policy.SidConflict, err
+	}
+	v, why := policy.JudgeSid(oaiByARN(existing, id, canonical), ours)
+	if v == policy.SidConflict {
+		return conflict(why)
+	}
+	return v, nil
+}
+
+// oaiByARN returns s with the identity's S3 canonical user ID among its
+// principals written as the identity's IAM ARN (S3 may store either form).
+func oaiByARN(s policy.Statement, id, canonical string) policy.Statement {
+	if canonical == "" || s.Principal == nil || s.Principal.Wildcard {
+		return s
+	}
+	var entries []policy.PrincipalEntry
+	converted := false
+	for _, e := range s.Principal.Entries {
+		if e.Type == policy.PrincipalCanonicalUser {
+			var kept policy.Values
+			for _, v := range e.Values {
+				if strings.EqualFold(v, canonical) {
+					converted = true
+				} else {
+					kept = append(kept, v)
+				}
+			}
+			if len(kept) == 0 {
+				continue
+			}
+			e = policy.PrincipalEntry{Type: e.Type, Values: kept}
+		}
+		entries = append(entries, e)
+	}
+	if !converted {
+		return s
+	}
+	arn := policy.OAIPrincipalARN(id)
+	i := slices.IndexFunc(entries, func(e policy.PrincipalEntry) bool { return e.Type == policy.PrincipalAWS })
+	if i < 0 {
+		entries = append(entries, policy.PrincipalEntry{Type: policy.PrincipalAWS, Values: policy.Values{arn}})
+	} else if !entries[i].Values.Contains(arn) {
+		entries[i] = policy.PrincipalEntry{Type: policy.PrincipalAWS, Values: append(slices.Clone(entries[i].Values), arn)}
+	}
+	s = s.Clone()
+	s.Principal = &policy.Principal{Entries: entries}
+	return s
 }
 
 // isOAIOnlyStatement reports whether every principal of s is the OAI (in

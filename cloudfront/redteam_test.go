@@ -161,9 +161,15 @@ func TestMigrateWarnsAboutOtherWaysInThroughCloudFront(t *testing.T) {
 func TestServeBucketNeverTurnsItsStatementIntoABroaderGrant(t *testing.T) {
 	const other = "arn:aws:cloudfront::111122223333:distribution/EOTHER1"
 	object := "arn:aws:s3:::" + testBucket + "/*"
-	cases := []struct{ name, statement string }{
-		{"a Deny of a distribution", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"` + object + `","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`},
-		{"an Allow of everything but secret/", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","NotResource":"arn:aws:s3:::` + testBucket + `/secret/*","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`},
+	cases := []struct{ name, statement, reason string }{
+		{"a Deny of a distribution", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"` + object + `","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`,
+			"it is a Deny, and s3secure's is an Allow"},
+		{"an Allow of everything but secret/", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","NotResource":"arn:aws:s3:::` + testBucket + `/secret/*","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`,
+			"its resources differ from s3secure's"},
+		// It was replaced with the read-only grant, which lost the
+		// uploads (TestServeBucketRefusesSomeoneElsesStatementUnderItsSids).
+		{"an Allow of uploads too", `{"Sid":"` + cloudfront.OACStatementSid + `","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"` + object + `","Condition":{"StringEquals":{"AWS:SourceArn":"` + other + `"}}}`,
+			"its actions differ from s3secure's"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,6 +184,9 @@ func TestServeBucketNeverTurnsItsStatementIntoABroaderGrant(t *testing.T) {
 				e.resetCounts()
 				_, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, opts)
 				require.ErrorIs(t, err, cloudfront.ErrPolicyConflict, "existing %v", existing)
+				var sc *cloudfront.SidConflictError
+				require.ErrorAs(t, err, &sc, "existing %v", existing)
+				assert.Equal(t, cloudfront.SidConflictError{Policy: "bucket policy of " + testBucket, Sid: cloudfront.OACStatementSid, Reason: c.reason}, *sc)
 				assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "existing %v: %v", existing, e.cf.Counts())
 			}
 		})

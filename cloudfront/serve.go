@@ -257,7 +257,9 @@ func (r *Result) add(a Action) { r.Actions = append(r.Actions, a) }
 // and [ErrPlainHTTPEndpoint] (see Options.AllowInsecureTransport);
 // otherwise a [*StepError] wrapping [ErrPublicAccessBlockOff],
 // [ErrAmbiguousDistribution], [ErrOriginNotFound], [ErrWebsiteEndpoint],
-// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict],
+// [ErrUsesOAI], [ErrForwardsHost], [ErrPolicyConflict], [ErrSidConflict]
+// ([*SidConflictError]: see "Whose statement is under our Sid" in the
+// package documentation),
 // [ErrUnscopedCloudFrontAccess], [ErrConflict],
 // [ErrConcurrentUpdate], [ErrOACMisconfigured] or the SDK's error (AccessDenied when the bucket
 // belongs to an account other than the expected owner;
@@ -362,7 +364,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if err != nil {
 		return fail(StepBucketPolicy, err)
 	}
-	if _, err := grantedSourceARNs(doc); err != nil {
+	if err := checkOACSid(doc, bucket, distARN, partitionOf(distARN, res.Region)); err != nil {
 		return fail(StepBucketPolicy, err)
 	}
 	if !o.AllowUnscopedCloudFrontAccess {
