@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,4 +78,37 @@ func TestCloudFrontCommandUnscopedAccessIsADecision(t *testing.T) {
 	assert.Equal(t, exitFindings, code, stderr)
 	assert.Contains(t, stderr, "AnyDistribution")
 	assert.Contains(t, stderr, "(hint: scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again)")
+}
+
+// TestCloudFrontCommandRefusesSidConflict: someone else's statement under
+// s3secure's OAC Sid (a grant that also lets distributions upload) stops
+// cloudfront with the library's *SidConflictError as one line on stderr
+// (the policy, the Sid, why, and what to do) and exit 1, as harden does
+// for its Sids (TestHardenRefusesSidConflict); nothing is written.
+// Renamed, the statement is kept and the distribution is wired.
+func TestCloudFrontCommandRefusesSidConflict(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("cf-sid", s3fake.StateAWSDefault))
+	uploads := `{"Version":"2012-10-17","Statement":[{"Sid":"S3SecureAllowCloudFrontOAC","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},` +
+		`"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::cf-sid/*","Condition":{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/EOTHER1"}}}]}`
+	_, err := a.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cf-sid"), Policy: aws.String(uploads)})
+	require.NoError(t, err)
+	a.ResetCounts()
+	base := []string{"-endpoint", a.URL, "-region", "us-east-1"}
+	code, _, stderr := runCLI(t, "", append(base, "cloudfront", "-bucket", "cf-sid")...)
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Equal(t, `s3secure: cloudfront: bucket-policy (bucket cf-sid): bucket policy of cf-sid: statement "S3SecureAllowCloudFrontOAC" is not s3secure's `+
+		`(its actions differ from s3secure's), and replacing it with s3secure's would drop it, so the policy was not written: `+
+		"give that statement another Sid, then run again\n", stderr)
+	assert.Zero(t, a.WriteCount()+a.CloudFront.Writes(), "nothing written")
+	cfg, _ := a.Bucket("cf-sid")
+	assert.Equal(t, uploads, cfg.Policy)
+
+	renamed := strings.Replace(uploads, "S3SecureAllowCloudFrontOAC", "Uploads", 1)
+	_, err = a.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cf-sid"), Policy: aws.String(renamed)})
+	require.NoError(t, err)
+	code, _, stderr = runCLI(t, "", append(base, "cloudfront", "-bucket", "cf-sid")...)
+	assert.Equal(t, exitOK, code, stderr)
+	cfg, _ = a.Bucket("cf-sid")
+	assert.Contains(t, cfg.Policy, `"Sid":"Uploads"`)
 }
