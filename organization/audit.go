@@ -97,14 +97,18 @@ type Options struct {
 	// that is not loopback (127.0.0.0/8, ::1, localhost). By default [Run]
 	// (and so [Audit]) is refused before any request with a
 	// [*RemotePlainHTTPError] when S3 built from cfg, or the Organizations
-	// or STS client (an *organizations.Client, an *sts.Client: other
-	// clients are not probed), would send its requests that way, and a
-	// member's audit
-	// over such a client gives UNKNOWN rows: SigV4 signs the requests, but
-	// nothing authenticates the answers, so anyone on the network path (a
-	// proxy, a container network, a mistyped AWS_ENDPOINT_URL) could hide
-	// accounts or rewrite their rows into PASS. Set it only for a test
-	// server on a network you trust.
+	// or STS client, would send its requests that way, and a member's
+	// audit over such a client gives UNKNOWN rows: SigV4 signs the
+	// requests, but nothing authenticates the answers, so anyone on the
+	// network path (a proxy, a container network, a mistyped
+	// AWS_ENDPOINT_URL) could hide accounts or rewrite their rows into
+	// PASS. An Organizations or STS client that does not let the run see
+	// its endpoint (a wrapper that drops the per-call options, a test
+	// double) is refused the same way, with an empty Endpoint; this allows
+	// it too. A checkpoint written with it is resumed only with it (and
+	// one written without it only without it): it is part of the options
+	// a checkpoint is bound to. Set it only for a test server on a network
+	// you trust, or clients you know use TLS.
 	AllowInsecureTransport bool
 	// InsecureUnsignedCheckpoint lets Checkpoint be used without
 	// CheckpointKey, and lets a run resume from an unsigned checkpoint

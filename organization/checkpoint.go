@@ -30,8 +30,8 @@ import (
 // finishes, in any order; a crash in the middle of a line leaves a torn
 // last line (no newline), which the rerun cuts off (that account is audited
 // again). Only the fingerprint of the options (role, ExternalId hashed,
-// Regions, controls, trusted KMS key accounts, shard, what is run) is
-// stored, never credentials, never the key.
+// Regions, controls, trusted KMS key accounts, shard, AllowInsecureTransport,
+// what is run) is stored, never credentials, never the key.
 //
 // The MACs are HMAC-SHA256 under Options.CheckpointKey. The header's covers
 // the format, the fingerprint and the file's random id; a result's covers
@@ -372,7 +372,7 @@ func (c *checkpoint) header(line []byte, insecure bool) (int, error) {
 		}
 	}
 	if h.Run != c.run {
-		return 0, fmt.Errorf("%w: %s was written by a run with other options (role, external id, regions, controls, shard or command); "+
+		return 0, fmt.Errorf("%w: %s was written by a run with other options (role, external id, regions, controls, trusted KMS key accounts, shard, AllowInsecureTransport or command); "+
 			"rerun with those, or give another file", ErrCheckpoint, c.path)
 	}
 	return h.Version, nil

@@ -2,6 +2,7 @@ package organization_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
@@ -19,22 +21,38 @@ import (
 )
 
 // noRequests is an Organizations and STS client that fails the test when
-// it is called: a run given it must refuse before any request.
-type noRequests struct{ t *testing.T }
+// it sends a request: a run given it must refuse before any request. Its
+// methods pass the per-call options on to SDK clients of cfg (loopback)
+// whose HTTP client fails the test, so the run's plain-HTTP probe, which
+// the SDK stops before sending, sees their endpoint.
+type noRequests struct {
+	org   *organizations.Client
+	roles *sts.Client
+}
 
-func (n noRequests) ListAccounts(context.Context, *organizations.ListAccountsInput, ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
-	n.t.Error("ListAccounts was called: the run did not refuse before any request")
+func newNoRequests(t *testing.T, cfg aws.Config) noRequests {
+	cfg.HTTPClient = failSend{t}
+	return noRequests{organizations.NewFromConfig(cfg), sts.NewFromConfig(cfg)}
+}
+
+// failSend is an HTTP client that fails the test for every request.
+type failSend struct{ t *testing.T }
+
+func (f failSend) Do(r *http.Request) (*http.Response, error) {
+	f.t.Errorf("%s %s was sent: the run did not refuse before any request", r.Method, r.URL)
 	return nil, context.Canceled
 }
 
-func (n noRequests) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
-	n.t.Error("GetCallerIdentity was called: the run did not refuse before any request")
-	return nil, context.Canceled
+func (n noRequests) ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
+	return n.org.ListAccounts(ctx, in, optFns...)
 }
 
-func (n noRequests) AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
-	n.t.Error("AssumeRole was called: the run did not refuse before any request")
-	return nil, context.Canceled
+func (n noRequests) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return n.roles.GetCallerIdentity(ctx, in, optFns...)
+}
+
+func (n noRequests) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return n.roles.AssumeRole(ctx, in, optFns...)
 }
 
 // clockAt returns a clock stopped at t.
@@ -49,7 +67,8 @@ func refused(t *testing.T, f *fixture, cp string, o *organization.Options) error
 	require.NoError(t, err)
 	o.Checkpoint = cp
 	var emitted []*organization.Report
-	_, err = organization.Audit(t.Context(), f.cfg, noRequests{t}, noRequests{t}, func(r *organization.Report) error {
+	none := newNoRequests(t, f.cfg)
+	_, err = organization.Audit(t.Context(), f.cfg, none, none, func(r *organization.Report) error {
 		emitted = append(emitted, r)
 		return nil
 	}, o)

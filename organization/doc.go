@@ -144,12 +144,15 @@
 //     Options.AllowCheckpointAgeUpTo is the explicit choice of older results.
 //   - The run reads over TLS, or over plain HTTP from a loopback host only
 //     (127.0.0.0/8, ::1, localhost). When S3 built from cfg, or the
-//     *organizations.Client or *sts.Client given, would send its requests
-//     over plain HTTP to any other host, [Run] and [Audit] are refused
-//     before any request with a [*RemotePlainHTTPError]
-//     ([ErrPlainHTTPEndpoint]); a member's client that would gives UNKNOWN
-//     rows. Nothing authenticates such answers: anyone on the network path
-//     could hide accounts or forge PASS rows. Opt-out:
+//     Organizations or STS client given, would send its requests over
+//     plain HTTP to any other host, [Run] and [Audit] are refused before
+//     any request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]);
+//     a member's client that would gives UNKNOWN rows. Nothing
+//     authenticates such answers: anyone on the network path could hide
+//     accounts or forge PASS rows. An Organizations or STS client that
+//     does not let the run see its endpoint (a wrapper that drops the
+//     per-call options, a test double) is refused the same way, with an
+//     empty Endpoint: the run fails closed. Opt-out:
 //     Options.AllowInsecureTransport (a checkpoint written with it is
 //     resumed only with it).
 //

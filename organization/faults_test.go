@@ -339,21 +339,23 @@ func TestRoleWithoutPermissions(t *testing.T) {
 
 // loopingOrg answers every ListAccounts page with the same NextToken, as a
 // broken proxy or endpoint could; it fails the test's run after 100 pages
-// rather than hang.
+// rather than hang. pages counts the pages answered.
 type loopingOrg struct {
 	organization.OrganizationsAPI
 	pages int
 }
 
 func (l *loopingOrg) ListAccounts(ctx context.Context, in *organizations.ListAccountsInput, optFns ...func(*organizations.Options)) (*organizations.ListAccountsOutput, error) {
-	if l.pages++; l.pages > 100 {
-		return nil, errors.New("test: ListAccounts called 100 times")
+	if l.pages >= 100 {
+		return nil, errors.New("test: ListAccounts answered 100 times")
 	}
 	out, err := l.OrganizationsAPI.ListAccounts(ctx, &organizations.ListAccountsInput{}, optFns...)
-	if err == nil {
-		out.NextToken = aws.String("same-token")
+	if err != nil {
+		return nil, err // the run's plain-HTTP probe, which the SDK stops before sending, is not a page
 	}
-	return out, err
+	l.pages++
+	out.NextToken = aws.String("same-token")
+	return out, nil
 }
 
 // TestListAccountsTokenRepeats: a listing whose NextToken comes back again

@@ -29,30 +29,28 @@ type RemotePlainHTTPError = plainhttp.Error
 
 var refused = plainhttp.Error{Call: "organization.Run", Option: "Options.AllowInsecureTransport"}
 
-// refuseRemote probes the management account's clients: org and roles
-// when they are the SDK's own clients (any other client is not probed: a
-// wrapper could count or answer the probe as a call), and S3 built from
-// cfg, of which the members' configurations are copies.
+// refuseRemote probes the management account's clients, org and roles
+// (whatever their type: a wrapper that does not pass the per-call options
+// on to an SDK client hides its endpoint and is refused, the check fails
+// closed), and S3 built from cfg, of which the members' configurations
+// are copies.
 func refuseRemote(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI) error {
-	probes := []plainhttp.Probe{func(ctx context.Context, add func(*middleware.Stack) error) error {
-		_, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{}, probeopt.S3(add))
-		return err
-	}}
-	if c, ok := org.(*organizations.Client); ok && c != nil {
-		probes = append(probes, func(ctx context.Context, add func(*middleware.Stack) error) error {
-			_, err := c.ListAccounts(ctx, &organizations.ListAccountsInput{}, func(oo *organizations.Options) {
+	return plainhttp.Check(ctx, refused,
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{}, probeopt.S3(add))
+			return err
+		},
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			// Not in probeopt: its importers would all need Organizations.
+			_, err := org.ListAccounts(ctx, &organizations.ListAccountsInput{}, func(oo *organizations.Options) {
 				oo.Credentials, oo.APIOptions = plainhttp.ProbeCredentials, plainhttp.Append(oo.APIOptions, add)
 			})
 			return err
-		})
-	}
-	if c, ok := roles.(*sts.Client); ok && c != nil {
-		probes = append(probes, func(ctx context.Context, add func(*middleware.Stack) error) error {
-			_, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, probeopt.STS(add))
+		},
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := roles.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, probeopt.STS(add))
 			return err
 		})
-	}
-	return plainhttp.Check(ctx, refused, probes...)
 }
 
 // refuseRemoteControl probes a member's S3 Control client, unless
