@@ -208,13 +208,14 @@
 //
 // [ServeBucket], [Migrate] and [CreateLegacyOAI] read over TLS, or over
 // plain HTTP from a loopback host only (127.0.0.0/8, ::1, localhost: the
-// fakes, s3secure serve, moto). A *cloudfront.Client or *s3.Client (other
-// clients are not probed) that would send its requests over plain HTTP to
-// any other host is refused before any
+// fakes, s3secure serve, moto). A CloudFront or S3 client that would send
+// its requests over plain HTTP to any other host is refused before any
 // request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]): nothing
 // authenticates the answers, so anyone on the network path could rewrite
 // the distributions and bucket policies the refusals and warnings are
-// read from. Opt-out: AllowInsecureTransport of the call's options (not
+// read from. A client that does not let the call see its endpoint (a
+// wrapper that drops the per-call options, a test double) is refused the
+// same way, with an empty Endpoint: the check fails closed. Opt-out: AllowInsecureTransport of the call's options (not
 // the viewers' protocol).
 //
 // [Signer]:

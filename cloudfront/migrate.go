@@ -46,10 +46,11 @@ type MigrateOptions struct {
 	// read from the origin, or from the OAIStatementSid statement.
 	OriginAccessIdentityID string
 
-	// AllowInsecureTransport lets Migrate run with a *cloudfront.Client or
-	// *s3.Client that sends its requests over plain HTTP to a host that is
-	// not loopback (127.0.0.0/8, ::1, localhost); other clients are not
-	// probed. By default it is refused
+	// AllowInsecureTransport lets Migrate run with a CloudFront or S3
+	// client that sends its requests over plain HTTP to a host that is not
+	// loopback (127.0.0.0/8, ::1, localhost), or that does not let the call
+	// see its endpoint (a wrapper that drops the per-call options, a test
+	// double: refused with an empty Endpoint). By default it is refused
 	// before any request with a [*RemotePlainHTTPError]: SigV4 signs the
 	// requests, but nothing authenticates the answers, so anyone on the
 	// network path (a proxy, a container network, a mistyped
@@ -120,7 +121,7 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 		return nil, err
 	}
 	if !o.AllowInsecureTransport {
-		if err := refuseRemote(ctx, "Migrate", "MigrateOptions", cf, s3c); err != nil {
+		if err := refuseRemote(ctx, "Migrate", "MigrateOptions", bucket, cf, s3c); err != nil {
 			return nil, err
 		}
 	}

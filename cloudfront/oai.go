@@ -42,10 +42,11 @@ type LegacyOAIOptions struct {
 	// S3 allows nothing else.
 	ExpectedBucketOwner string
 
-	// AllowInsecureTransport lets CreateLegacyOAI run with a *cloudfront.Client or
-	// *s3.Client that sends its requests over plain HTTP to a host that is
-	// not loopback (127.0.0.0/8, ::1, localhost); other clients are not
-	// probed. By default it is refused
+	// AllowInsecureTransport lets CreateLegacyOAI run with a CloudFront or S3
+	// client that sends its requests over plain HTTP to a host that is not
+	// loopback (127.0.0.0/8, ::1, localhost), or that does not let the call
+	// see its endpoint (a wrapper that drops the per-call options, a test
+	// double: refused with an empty Endpoint). By default it is refused
 	// before any request with a [*RemotePlainHTTPError]: SigV4 signs the
 	// requests, but nothing authenticates the answers, so anyone on the
 	// network path (a proxy, a container network, a mistyped
@@ -110,7 +111,7 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 		return nil, err
 	}
 	if !o.AllowInsecureTransport {
-		if err := refuseRemote(ctx, "CreateLegacyOAI", "LegacyOAIOptions", cf, s3c); err != nil {
+		if err := refuseRemote(ctx, "CreateLegacyOAI", "LegacyOAIOptions", bucket, cf, s3c); err != nil {
 			return nil, err
 		}
 	}

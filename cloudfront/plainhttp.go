@@ -25,23 +25,30 @@ var ErrPlainHTTPEndpoint = plainhttp.ErrEndpoint
 // ("Options.AllowInsecureTransport").
 type RemotePlainHTTPError = plainhttp.Error
 
-// refuseRemote probes cf (ListDistributions) and s3c (ListBuckets) for
-// call, whose options type is opts, when they are the SDK's own clients
-// (*cloudfront.Client, *s3.Client): any other client is not probed, as a
-// wrapper could count, check or answer the probe as a call.
-func refuseRemote(ctx context.Context, call, opts string, cf CloudFrontAPI, s3c S3API) error {
-	var probes []plainhttp.Probe
-	if c, ok := cf.(*cfsdk.Client); ok {
-		probes = append(probes, func(ctx context.Context, add func(*middleware.Stack) error) error {
-			_, err := c.ListDistributions(ctx, &cfsdk.ListDistributionsInput{}, probeopt.CloudFront(add))
+// refuseRemote probes cf (ListDistributions) and s3c (ListBuckets when it
+// has one, as *s3.Client does, else GetBucketPolicy of bucket) for call,
+// whose options type is opts, whatever their type: a wrapper that does not
+// pass the per-call options on to an SDK client hides its endpoint and is
+// refused, the check fails closed.
+func refuseRemote(ctx context.Context, call, opts, bucket string, cf CloudFrontAPI, s3c S3API) error {
+	return plainhttp.Check(ctx, plainhttp.Error{Call: "cloudfront." + call, Option: opts + ".AllowInsecureTransport"},
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := cf.ListDistributions(ctx, &cfsdk.ListDistributionsInput{}, probeopt.CloudFront(add))
+			return err
+		},
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			var err error
+			if l, ok := s3c.(bucketLister); ok {
+				_, err = l.ListBuckets(ctx, &s3.ListBucketsInput{}, probeopt.S3(add))
+			} else {
+				_, err = s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket}, probeopt.S3(add))
+			}
 			return err
 		})
-	}
-	if c, ok := s3c.(*s3.Client); ok {
-		probes = append(probes, func(ctx context.Context, add func(*middleware.Stack) error) error {
-			_, err := c.ListBuckets(ctx, &s3.ListBucketsInput{}, probeopt.S3(add))
-			return err
-		})
-	}
-	return plainhttp.Check(ctx, plainhttp.Error{Call: "cloudfront." + call, Option: opts + ".AllowInsecureTransport"}, probes...)
+}
+
+// bucketLister is the S3 client's ListBuckets: the probe it makes names
+// no bucket, so its host is the endpoint's own.
+type bucketLister interface {
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, optFns ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
 }

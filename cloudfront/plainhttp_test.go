@@ -1,6 +1,7 @@
 package cloudfront_test
 
 import (
+	"context"
 	"testing"
 
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -68,4 +69,75 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 			})
 		}
 	}
+}
+
+// dropsCFOptions and dropsS3Options are a caller's wrappers that do not
+// pass the per-call options on to the SDK clients they wrap (dropsS3Options
+// has no ListBuckets: S3API does not need one).
+type dropsCFOptions struct{ *cfsdk.Client }
+
+func (d dropsCFOptions) ListDistributions(ctx context.Context, in *cfsdk.ListDistributionsInput, _ ...func(*cfsdk.Options)) (*cfsdk.ListDistributionsOutput, error) {
+	return d.Client.ListDistributions(ctx, in)
+}
+
+type dropsS3Options struct{ cloudfront.S3API }
+
+func (d dropsS3Options) GetBucketPolicy(ctx context.Context, in *s3.GetBucketPolicyInput, _ ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	return d.S3API.GetBucketPolicy(ctx, in)
+}
+
+// passesS3Options passes the per-call options on, and has no ListBuckets.
+type passesS3Options struct{ cloudfront.S3API }
+
+// TestFailClosedForHiddenEndpoint: a CloudFront or S3 client that is not
+// the SDK's own was never probed, so a wrapper around a client sending
+// over plain HTTP to a remote host had its distributions and policies
+// read unchecked. Now a wrapper that does not let the call see its
+// endpoint is refused before the call's requests with a
+// *RemotePlainHTTPError whose Endpoint is ""; one that passes the options
+// on is judged by its endpoint (refused when remote, run when loopback);
+// AllowInsecureTransport lets a hidden one run.
+func TestFailClosedForHiddenEndpoint(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	e := newEnv(t, s3fake.StateAWSDefault) // loopback fakes
+	type pair struct {
+		name     string
+		cf       cloudfront.CloudFrontAPI
+		s3       cloudfront.S3API
+		endpoint string
+	}
+	for _, p := range []pair{
+		{"CloudFront hidden", dropsCFOptions{cfsdk.NewFromConfig(cfg)}, e.s3c, ""},
+		{"S3 hidden", e.cfc, dropsS3Options{s3.NewFromConfig(cfg)}, ""},
+		{"S3 wrapper passing options", e.cfc, passesS3Options{s3.NewFromConfig(cfg)}, plainhttptest.Endpoint},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			run := func(allow bool) error {
+				_, err := cloudfront.ServeBucket(t.Context(), p.cf, p.s3, testBucket, &cloudfront.Options{AllowInsecureTransport: allow})
+				return err
+			}
+			e.resetCounts()
+			before := sender.Sent()
+			err := run(false)
+			require.ErrorIs(t, err, cloudfront.ErrPlainHTTPEndpoint)
+			var pe *cloudfront.RemotePlainHTTPError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "cloudfront.ServeBucket", pe.Call)
+			assert.Equal(t, p.endpoint, pe.Endpoint)
+			assert.Contains(t, err.Error(), "Options.AllowInsecureTransport")
+			// A hidden wrapper may send the probe's one request itself,
+			// without the probe; the call used nothing of it.
+			assert.LessOrEqual(t, sender.Sent()-before, int64(1), "the call refused before its own requests")
+			assert.Zero(t, e.s3.TotalCount(), "nothing was sent to S3")
+			assert.Empty(t, e.cf.Counts(), "nothing was sent to CloudFront")
+
+			before = sender.Sent()
+			assert.NotErrorIs(t, run(true), cloudfront.ErrPlainHTTPEndpoint)
+			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+		})
+	}
+
+	// Over loopback, a wrapper that passes the options on runs.
+	_, err := cloudfront.ServeBucket(t.Context(), e.cfc, passesS3Options{e.s3c}, testBucket, nil)
+	assert.NotErrorIs(t, err, cloudfront.ErrPlainHTTPEndpoint)
 }
