@@ -1,10 +1,13 @@
 package cloudfront_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -209,4 +212,41 @@ func TestMigrateRefusesSomeoneElsesOACStatementBeforeAnyWrite(t *testing.T) {
 	assert.Equal(t, "its actions differ from s3secure's", sc.Reason)
 	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "refused before any write: %v", e.cf.Counts())
 	assert.Equal(t, mustMarshal(t, before), mustMarshal(t, e.bucketPolicy(t)))
+}
+
+// afterOAICreate runs hook with the identity's ID right after
+// CreateCloudFrontOriginAccessIdentity: someone writes the bucket policy
+// between CreateLegacyOAI's check and its write.
+type afterOAICreate struct {
+	cloudfront.CloudFrontAPI
+	hook func(id string)
+}
+
+func (c *afterOAICreate) CreateCloudFrontOriginAccessIdentity(ctx context.Context, in *cfsdk.CreateCloudFrontOriginAccessIdentityInput, optFns ...func(*cfsdk.Options)) (*cfsdk.CreateCloudFrontOriginAccessIdentityOutput, error) {
+	out, err := c.CloudFrontAPI.CreateCloudFrontOriginAccessIdentity(ctx, in, optFns...)
+	if err == nil {
+		c.hook(aws.ToString(out.CloudFrontOriginAccessIdentity.Id))
+	}
+	return out, err
+}
+
+// TestCreateLegacyOAIRefusesASidConflictAtWriteTime: a Deny of private/
+// for the new identity, put under OAIStatementSid after CreateLegacyOAI
+// checked the policy and before it writes, is found on the fresh read
+// before the write: *SidConflictError, the policy is not written over it.
+func TestCreateLegacyOAIRefusesASidConflictAtWriteTime(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	var deny string
+	cf := &afterOAICreate{CloudFrontAPI: e.cfc, hook: func(id string) {
+		deny = `{"Version":"2012-10-17","Statement":[{"Sid":"` + cloudfront.OAIStatementSid + `","Effect":"Deny","Principal":{"AWS":"` + policy.OAIPrincipalARN(id) + `"},` +
+			`"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + testBucket + `/private/*"}]}`
+		e.putBucketPolicy(t, deny)
+		e.resetCounts()
+	}}
+	_, err := cloudfront.CreateLegacyOAI(t.Context(), cf, e.s3c, testBucket, nil)
+	var sc *cloudfront.SidConflictError
+	require.ErrorAs(t, err, &sc)
+	assert.Equal(t, "it is a Deny, and s3secure's is an Allow", sc.Reason)
+	assert.Zero(t, e.s3.WriteCount(), "nothing written after the Deny")
+	assert.JSONEq(t, deny, string(mustMarshal(t, e.bucketPolicy(t))))
 }
