@@ -62,11 +62,11 @@
 // could open what it closed, so the call refuses with a
 // [*SidConflictError] ([ErrSidConflict], also [ErrPolicyConflict]) naming
 // the policy, the Sid and how the statement differs; give it another Sid
-// and run again. The bucket policy is judged before any write
-// ([CreateLegacyOAI] before it creates an identity), and again on the
-// fresh read before the write; the key policy when it is read for its
-// write, at the end of [ServeBucket]. [Migrate] removes only grants that
-// exist only for the identity it retires; a Deny naming it is kept.
+// and run again. Both policies are judged before any write
+// ([CreateLegacyOAI] before it creates an identity; the key policy of an
+// existing distribution, as a new one has no statement under its Sid), and
+// again on the fresh read before each write. [Migrate] removes only grants
+// that exist only for the identity it retires; a Deny naming it is kept.
 //
 // Distribution configurations (and an origin access control's, when its
 // signing is fixed) are written with If-Match on the ETag of the read the

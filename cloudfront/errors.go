@@ -168,8 +168,7 @@ func (e *StepError) Unwrap() error { return e.Err }
 // made stricter ([policy.JudgeSid], the rule securebucket's writers use
 // too; see "Whose statement is under our Sid" in the package
 // documentation). [ServeBucket], [Migrate] and [CreateLegacyOAI] return it
-// for the bucket policy before any write, for the key policy before
-// writing it, and never write a policy over such a statement when it
+// before any write, and never write a policy over such a statement when it
 // appears later (the fresh read before the write finds it). It matches
 // [ErrSidConflict] and [ErrPolicyConflict] with [errors.Is]. Give the
 // statement another Sid, then run again.

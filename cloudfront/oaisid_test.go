@@ -126,7 +126,7 @@ func oaiAllowedOn(t *testing.T, doc *policy.Document, oaiID, resource string) bo
 // it encrypt (kms:GenerateDataKey*, AWS's documented statement for
 // uploads through CloudFront) with the kms:Decrypt-only one: the uploads
 // broke and the owner's statements were lost. Now both are refused with a
-// *SidConflictError, the bucket policy before any write (its rows are in
+// *SidConflictError before any write (the OAC statement's rows are in
 // TestServeBucketNeverTurnsItsStatementIntoABroaderGrant, with a Deny under
 // the Sid, refused before with ErrPolicyConflict and now the same error).
 func TestServeBucketRefusesSomeoneElsesStatementUnderItsSids(t *testing.T) {
@@ -134,11 +134,12 @@ func TestServeBucketRefusesSomeoneElsesStatementUnderItsSids(t *testing.T) {
 		e := newEnv(t, s3fake.StateAWSDefault)
 		e.useKMS(t, keyARN)
 		id, _ := legacyDistribution(t, e, "")
-		res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id})
+		got, err := e.cfc.GetDistribution(t.Context(), &cfsdk.GetDistributionInput{Id: aws.String(id)})
 		require.NoError(t, err)
 		uploads := strings.Replace(defaultKeyPolicy, `]}`, `,{"Sid":"`+cloudfront.KMSStatementSidPrefix+id+`","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},`+
-			`"Action":["kms:Decrypt","kms:Encrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"AWS:SourceArn":"`+res.DistributionARN+`"}}}]}`, 1)
+			`"Action":["kms:Decrypt","kms:Encrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"AWS:SourceArn":"`+aws.ToString(got.Distribution.ARN)+`"}}}]}`, 1)
 		kf, kc := startKMS(t, map[string]string{keyARN: uploads})
+		e.resetCounts()
 		_, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{DistributionID: id, KMS: kc, ApplyKeyPolicy: true})
 		var sc *cloudfront.SidConflictError
 		require.True(t, errors.As(err, &sc), "%v", err)
@@ -146,6 +147,7 @@ func TestServeBucketRefusesSomeoneElsesStatementUnderItsSids(t *testing.T) {
 		assert.ErrorIs(t, err, cloudfront.ErrSidConflict)
 		assert.Equal(t, uploads, kf.policy(keyARN), "the statement stays")
 		assert.Equal(t, 0, kf.count("PutKeyPolicy"))
+		assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "refused before any write: %v", e.cf.Counts())
 	})
 }
 

@@ -368,6 +368,9 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if err := checkOACSid(doc, bucket, distARN, partitionOf(distARN, res.Region)); err != nil {
 		return fail(StepBucketPolicy, err)
 	}
+	if err := checkKeySid(ctx, &o, res.KMSKeyID, distARN); err != nil {
+		return fail(StepKeyPolicy, err)
+	}
 	if !o.AllowUnscopedCloudFrontAccess {
 		// Our statement is rewritten for the distribution: only the
 		// others count.
