@@ -20,6 +20,7 @@ import (
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/internal/workers"
@@ -343,6 +344,25 @@ type AccountPublicAccessBlockOptions struct {
 	// [SetAccountPublicAccessBlock]) after each bucket it inspects, never
 	// concurrently; Err is set when the bucket could not be checked.
 	Progress func(Progress)
+
+	// AllowInsecureTransport lets the plan read, and the apply read and
+	// write, over plain HTTP to a host that is not loopback (127.0.0.0/8,
+	// ::1, localhost). By default [PlanAccountPublicAccessBlock],
+	// [SetAccountPublicAccessBlock] and [ApplyAccountPublicAccessBlock] are
+	// refused before any request with a [*RemotePlainHTTPError] when the S3
+	// Control or S3 client would send its requests that way, and a bucket
+	// whose reads would (its Region's endpoint) is listed in PublicBuckets
+	// with that error, as not checked: SigV4 signs the requests, but
+	// nothing authenticates the answers, so anyone on the network path (a
+	// proxy, a container network, a mistyped AWS_ENDPOINT_URL) could
+	// rewrite them into "no public bucket", and applying would cut off the
+	// buckets it was meant to name, or into "already on", and nothing would
+	// be written. A client that does not let the call see its endpoint (a
+	// wrapper that drops the per-call options, a test double) is refused
+	// the same way, with an empty Endpoint; this allows it too. Set it only
+	// for a test server on a network you trust, or clients you know use
+	// TLS.
+	AllowInsecureTransport bool
 }
 
 // DefaultAccountScanConcurrency is how many buckets
@@ -439,14 +459,46 @@ func (e *PublicBucketsError) Is(target error) bool { return target == ErrBuckets
 // ended the function panics with it in the caller's goroutine, returning
 // no plan (see "Panics" in the s3secure package documentation); so does
 // [SetAccountPublicAccessBlock], before it writes anything.
+//
+// Unless opts.AllowInsecureTransport, control and buckets (when not nil)
+// are refused before any request with a [*RemotePlainHTTPError]
+// ([ErrPlainHTTPEndpoint]) when they would send their requests over plain
+// HTTP to a host that is not loopback, or do not let the plan see where
+// they send them; a bucket whose reads would go over plain HTTP to such a
+// host (its Region's endpoint) is listed in PublicBuckets with that error.
 func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
+	return planAccountPublicAccessBlock(ctx, "PlanAccountPublicAccessBlock", control, buckets, accountID, opts)
+}
+
+// accountBPAOption is what allows plain HTTP to the account Block Public
+// Access plan and apply.
+const accountBPAOption = "AccountPublicAccessBlockOptions"
+
+// planAccountPublicAccessBlock is [PlanAccountPublicAccessBlock], whose
+// transport refusals name call.
+func planAccountPublicAccessBlock(ctx context.Context, call string, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
 	if opts == nil {
 		opts = &AccountPublicAccessBlockOptions{}
 	}
 	if opts.Concurrency < 0 {
 		return nil, fmt.Errorf("%w: Concurrency %d is negative", ErrInvalidOptions, opts.Concurrency)
 	}
-	// The plan is not an audit: its reads keep their transport unchecked.
+	var guard []func(*s3.Options)
+	if !opts.AllowInsecureTransport && acctCheckID(accountID) == nil && !acctIsNil(control) {
+		probes := []plainhttp.Probe{probeControl(control, accountID)}
+		if !acctIsNil(buckets) {
+			probes = append(probes, probeBuckets(buckets))
+		}
+		refused := plainhttp.Error{Call: "securebucket." + call, Option: accountBPAOption + ".AllowInsecureTransport"}
+		if err := plainhttp.Check(ctx, refused, probes...); err != nil {
+			return nil, err
+		}
+		// A bucket's reads go to its Region's endpoint, which the
+		// client's endpoint resolver may place elsewhere.
+		g := plainhttp.Guard(refused)
+		guard = []func(*s3.Options){func(o *s3.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, g) }}
+	}
+	// control was probed above (or AllowInsecureTransport).
 	cur, err := ReadAccountPublicAccessBlock(ctx, control, accountID, &AccountReadOptions{AllowInsecureTransport: true})
 	if err != nil {
 		return nil, err
@@ -464,7 +516,7 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 	var list []s3types.Bucket
 	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{})
 	for pg.HasMorePages() {
-		out, err := pg.NextPage(ctx, noSetupRetry)
+		out, err := pg.NextPage(ctx, append([]func(*s3.Options){noSetupRetry}, guard...)...)
 		if err != nil {
 			return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: err}
 		}
@@ -490,7 +542,7 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 		}
 		group.Go(func() {
 			defer func() { <-sem }()
-			results[i] = acctInspectBucket(run, buckets, b, newlyRestricts, newlyIgnoresACLs)
+			results[i] = acctInspectBucket(run, buckets, b, newlyRestricts, newlyIgnoresACLs, guard)
 			if opts.Progress != nil {
 				progressMu.Lock()
 				defer progressMu.Unlock()
@@ -519,13 +571,14 @@ func PlanAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI
 
 // acctInspectBucket returns the bucket if it is effectively public today
 // through a policy (when restricts) or an ACL (when ignoresACLs), or if it
-// could not be checked; nil otherwise.
-func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool) *PublicBucket {
+// could not be checked; nil otherwise. guard is added to every request.
+func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool, guard []func(*s3.Options)) *PublicBucket {
 	name := aws.ToString(b.Name)
 	optFns := []func(*s3.Options){noSetupRetry}
 	if r := aws.ToString(b.BucketRegion); r != "" {
 		optFns = append(optFns, func(o *s3.Options) { o.Region = r })
 	}
+	optFns = append(optFns, guard...)
 	pb := &PublicBucket{Bucket: name}
 	fail := func(op string, err error) *PublicBucket {
 		pb.Err = fmt.Errorf("%s: %w", op, err)
@@ -595,6 +648,13 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 //
 // AWS applies the change to every Region; it may take a while to
 // propagate.
+//
+// Unless opts.AllowInsecureTransport, a control client that would send
+// its requests over plain HTTP to a host that is not loopback, or does not
+// let the call see where it sends them, is refused before any request
+// with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]): a forged read
+// of all four on would leave the account unchanged, and a forged
+// read-back would hide a write that was not kept.
 func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, plan *AccountPublicAccessBlockPlan, opts *AccountPublicAccessBlockOptions) error {
 	if plan == nil {
 		return fmt.Errorf("%w: nil plan", ErrInvalidOptions)
@@ -615,6 +675,11 @@ func ApplyAccountPublicAccessBlock(ctx context.Context, control AccountControlAP
 	target := plan.Target.Union(plan.Current.Settings).Union(AllPublicAccessBlocked())
 	if acctIsNil(control) {
 		return &AccountError{AccountID: plan.AccountID, Operation: "PutPublicAccessBlock", Err: errAcctNoClient}
+	}
+	if !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "ApplyAccountPublicAccessBlock", accountBPAOption, probeControl(control, plan.AccountID)); err != nil {
+			return err
+		}
 	}
 	op := "GetPublicAccessBlock"
 	out, err := runCycle(ctx, Retry{}, rmw.Cycle[PublicAccessBlockSettings, PublicAccessBlockSettings]{
@@ -662,9 +727,11 @@ func acctReadBPA(ctx context.Context, control AccountControlAPI, accountID strin
 // SetAccountPublicAccessBlock plans and applies account Block Public Access
 // in one call, and returns the plan it applied. It fails like
 // [ApplyAccountPublicAccessBlock], in particular with
-// [ErrBucketsRelyOnPublicAccess] (and the plan) when buckets would be cut off.
+// [ErrBucketsRelyOnPublicAccess] (and the plan) when buckets would be cut off,
+// and checks the transport as they do (a refusal names
+// SetAccountPublicAccessBlock when the plan's clients are refused).
 func SetAccountPublicAccessBlock(ctx context.Context, control AccountControlAPI, buckets AccountBucketsAPI, accountID string, opts *AccountPublicAccessBlockOptions) (*AccountPublicAccessBlockPlan, error) {
-	plan, err := PlanAccountPublicAccessBlock(ctx, control, buckets, accountID, opts)
+	plan, err := planAccountPublicAccessBlock(ctx, "SetAccountPublicAccessBlock", control, buckets, accountID, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -128,8 +128,11 @@
 //     a bucket of the same name owned by someone else is refused with 403.
 //   - The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
 //     [AuditMultiRegionAccessPoints], [AuditDataEvents],
-//     [AuditAccountPublicAccessBlock]) and [ReadAccountPublicAccessBlock]
-//     read over TLS, or
+//     [AuditAccountPublicAccessBlock]), [ReadAccountPublicAccessBlock] and
+//     the account Block Public Access change
+//     ([PlanAccountPublicAccessBlock], [SetAccountPublicAccessBlock],
+//     [ApplyAccountPublicAccessBlock], whose reads decide whether public
+//     buckets would be cut off) read over TLS, or
 //     over plain HTTP from a loopback host only (127.0.0.0/8, ::1,
 //     localhost: the in-memory fakes, s3secure serve, moto). A client (or
 //     AuditOptions.AccountControl) whose requests would go over plain HTTP
@@ -147,7 +150,8 @@
 //     bucket whose Region's requests would go over plain HTTP to a remote
 //     host the error as Report.Err). Opt-out:
 //     AllowInsecureTransport of the audit's options ([AccountReadOptions]
-//     for the account Block Public Access read and audit).
+//     for the account Block Public Access read and audit,
+//     [AccountPublicAccessBlockOptions] for its plan and apply).
 //
 // Optional settings, only when asked for: server access logging
 // ([Options].Logging: a same-Region target without a default Object Lock

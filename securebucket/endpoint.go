@@ -27,8 +27,10 @@ import (
 // root user could then delete the policy).
 //
 // The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
-// [AuditMultiRegionAccessPoints], [AuditDataEvents]) and
-// [ReadAccountPublicAccessBlock] return a
+// [AuditMultiRegionAccessPoints], [AuditDataEvents]),
+// [ReadAccountPublicAccessBlock] and the account Block Public Access plan
+// and apply ([PlanAccountPublicAccessBlock], [SetAccountPublicAccessBlock],
+// [ApplyAccountPublicAccessBlock]) return a
 // [*RemotePlainHTTPError] when the requests would go over plain HTTP to a
 // host that is not loopback (127.0.0.0/8, ::1, localhost): nothing
 // authenticates a response over plain HTTP (SigV4 signs the request
@@ -131,6 +133,14 @@ func probeS3(client ReadAPI, bucket string) plainhttp.Probe {
 func probeControl(client AccountControlAPI, accountID string) plainhttp.Probe {
 	return func(ctx context.Context, add func(*middleware.Stack) error) error {
 		_, err := client.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: &accountID}, probeopt.S3Control(add))
+		return err
+	}
+}
+
+// probeBuckets probes an S3 client with a ListBuckets.
+func probeBuckets(client AccountBucketsAPI) plainhttp.Probe {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.ListBuckets(ctx, &s3.ListBucketsInput{}, probeopt.S3(add))
 		return err
 	}
 }

@@ -211,3 +211,88 @@ func TestReadAccountPublicAccessBlockLoopback(t *testing.T) {
 	assert.True(t, bpa.Settings.AllOn())
 	assert.Equal(t, securebucket.StatusPass, securebucket.AuditAccountPublicAccessBlock(t.Context(), e.control, e.account).Status)
 }
+
+// TestAccountPublicAccessBlockPlanRefusesRemotePlainHTTP: the plan's reads
+// (the account's settings, and each bucket's Block Public Access, policy
+// and ACL) decide whether applying refuses to cut off public buckets; over
+// plain HTTP to a remote host anyone on the path could forge "no public
+// bucket" (or "all on already"), so PlanAccountPublicAccessBlock,
+// SetAccountPublicAccessBlock and ApplyAccountPublicAccessBlock refuse an
+// S3 Control or S3 client that would send that way before any request,
+// unless AccountPublicAccessBlockOptions.AllowInsecureTransport. Nothing
+// is written.
+func TestAccountPublicAccessBlockPlanRefusesRemotePlainHTTP(t *testing.T) {
+	e := newAcctEnv(t) // loopback fakes
+	e.publicPolicyBucket(t, "website")
+	cfg, sender := plainhttptest.Config()
+	remoteControl, remoteS3 := s3control.NewFromConfig(cfg), s3.NewFromConfig(cfg)
+	ctlCount := func() int { return e.ctl.Count("GetPublicAccessBlock") + e.ctl.Count("PutPublicAccessBlock") }
+	for _, tc := range []struct {
+		name     string
+		control  securebucket.AccountControlAPI
+		buckets  securebucket.AccountBucketsAPI
+		endpoint string
+	}{
+		{"S3 Control", remoteControl, e.s3, "http://" + e.account + ".192.0.2.1:9"},
+		{"S3", e.control, remoteS3, plainhttptest.Endpoint},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, call := range []string{"PlanAccountPublicAccessBlock", "SetAccountPublicAccessBlock"} {
+				run := func(allow bool) error {
+					o := &securebucket.AccountPublicAccessBlockOptions{AllowInsecureTransport: allow}
+					if call == "PlanAccountPublicAccessBlock" {
+						_, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), tc.control, tc.buckets, e.account, o)
+						return err
+					}
+					_, err := securebucket.SetAccountPublicAccessBlock(t.Context(), tc.control, tc.buckets, e.account, o)
+					return err
+				}
+				e.s3f.ResetCounts()
+				ctlBefore := ctlCount()
+				before := sender.Sent()
+				err := run(false)
+				require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint, call)
+				var pe *securebucket.RemotePlainHTTPError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, "securebucket."+call, pe.Call)
+				assert.Equal(t, tc.endpoint, pe.Endpoint)
+				assert.Contains(t, err.Error(), "AccountPublicAccessBlockOptions.AllowInsecureTransport")
+				assert.Equal(t, before, sender.Sent(), "nothing was sent")
+				assert.Zero(t, e.s3f.TotalCount(), "nothing was sent to S3")
+				assert.Equal(t, ctlBefore, ctlCount(), "nothing was sent to S3 Control")
+
+				assert.NotErrorIs(t, run(true), securebucket.ErrPlainHTTPEndpoint)
+				assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+			}
+		})
+	}
+	bpa, err := securebucket.ReadAccountPublicAccessBlock(t.Context(), e.control, e.account)
+	require.NoError(t, err)
+	assert.False(t, bpa.Configured, "nothing was written")
+
+	// Apply reads the settings again before writing (and writes nothing
+	// when they read as all on): over a remote plain-HTTP S3 Control
+	// client it is refused too.
+	plan, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.False(t, plan.NoChange())
+	before := sender.Sent()
+	err = securebucket.ApplyAccountPublicAccessBlock(t.Context(), remoteControl, plan, &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: true})
+	require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	var pe *securebucket.RemotePlainHTTPError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "securebucket.ApplyAccountPublicAccessBlock", pe.Call)
+	assert.Equal(t, before, sender.Sent(), "nothing was sent")
+}
+
+// TestAccountPublicAccessBlockPlanLoopback: over the loopback fakes the
+// plan, with no options, names the public bucket.
+func TestAccountPublicAccessBlockPlanLoopback(t *testing.T) {
+	e := newAcctEnv(t)
+	require.Regexp(t, `^http://127\.0\.0\.1:`, e.ctl.URL)
+	e.publicPolicyBucket(t, "website")
+	plan, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.PublicBuckets, 1)
+	assert.Equal(t, "website", plan.PublicBuckets[0].Bucket)
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/plainhttp/plainhttptest"
+	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/securebucket"
 )
@@ -55,5 +56,41 @@ func TestAuditsRefuseARegionsRemotePlainHTTP(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, fleet.Buckets, 2)
 	assert.NoError(t, fleet.Buckets[1].Err)
+	assert.Positive(t, sent.Sent())
+}
+
+// TestAccountPublicAccessBlockPlanRefusesARegionsRemotePlainHTTP: the
+// plan reads each bucket at its Region's endpoint; a bucket whose Region's
+// requests would go over plain HTTP to a host that is not loopback (here
+// by the client's endpoint resolver, while the client's own Region stays
+// on loopback) is not read there: it is listed in PublicBuckets as not
+// checked, with the *RemotePlainHTTPError, so applying refuses by default
+// rather than trust "not public" from anyone on the path.
+func TestAccountPublicAccessBlockPlanRefusesARegionsRemotePlainHTTP(t *testing.T) {
+	f := s3fake.StartHTTP(t, nil)
+	ctl := s3controlfake.Start(t, &s3controlfake.Options{S3: f.Server})
+	bucketIn(t, f, "a-home", s3fake.StateAWSDefault)
+	require.NoError(t, f.CreateBucketWith("c-eu", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, Region: "eu-west-1"}))
+	remote, sent := plainhttptest.RemoteRegion(f.URL, "eu-west-1")
+	c := f.Client(f.OwnerCredential(), remote)
+
+	plan, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), ctl.Client(), c, f.AccountID(), nil)
+	require.NoError(t, err)
+	assert.Zero(t, sent.Sent(), "no request went to the remote plain-HTTP host")
+	assert.Equal(t, 2, plan.BucketsChecked)
+	require.Len(t, plan.PublicBuckets, 1, "%+v", plan.PublicBuckets)
+	eu := plan.PublicBuckets[0]
+	assert.Equal(t, "c-eu", eu.Bucket)
+	require.ErrorIs(t, eu.Err, securebucket.ErrPlainHTTPEndpoint)
+	var pe *securebucket.RemotePlainHTTPError
+	require.ErrorAs(t, eu.Err, &pe)
+	assert.Equal(t, "securebucket.PlanAccountPublicAccessBlock", pe.Call)
+	assert.Contains(t, pe.Endpoint, "http://s3.eu-west-1.example.net:")
+	require.ErrorIs(t, securebucket.ApplyAccountPublicAccessBlock(t.Context(), ctl.Client(), plan, nil), securebucket.ErrBucketsRelyOnPublicAccess)
+
+	// AllowInsecureTransport lets the requests go.
+	plan, err = securebucket.PlanAccountPublicAccessBlock(t.Context(), ctl.Client(), c, f.AccountID(), &securebucket.AccountPublicAccessBlockOptions{AllowInsecureTransport: true})
+	require.NoError(t, err)
+	assert.Empty(t, plan.PublicBuckets)
 	assert.Positive(t, sent.Sent())
 }

@@ -60,7 +60,7 @@ func runAccountBPA(ctx context.Context, g *globals, args []string) int {
 		return g.fail(err)
 	}
 	report, finish := g.progress("account-bpa")
-	opts := &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: *allow, Concurrency: *concurrency,
+	opts := &securebucket.AccountPublicAccessBlockOptions{AllowBlockingPublicBuckets: *allow, Concurrency: *concurrency, AllowInsecureTransport: g.insecureTransport,
 		Progress: func(p securebucket.Progress) { report(p.Done, p.Total, p.Bucket) }}
 	var plan *securebucket.AccountPublicAccessBlockPlan
 	refused := false
