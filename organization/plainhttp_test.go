@@ -197,3 +197,23 @@ func TestCheckpointInsecureTransportNotReplayedAsSecure(t *testing.T) {
 		assert.Equal(t, 6, sum.Resumed)
 	}
 }
+
+// TestRunRefusesNilClients: a nil *organizations.Client or *sts.Client
+// (a typed nil in the interface, as from a constructor that was skipped)
+// is ErrInvalidOptions before any request, not a panic in the transport
+// probe or the listing.
+func TestRunRefusesNilClients(t *testing.T) {
+	f := newFixture(t, 0)
+	var org *organizations.Client
+	var roles *sts.Client
+	for _, c := range []struct {
+		org   organization.OrganizationsAPI
+		roles organization.STSAPI
+	}{{org, sts.NewFromConfig(f.cfg)}, {organizations.NewFromConfig(f.cfg), roles}} {
+		for _, allow := range []bool{false, true} {
+			_, err := organization.Audit(t.Context(), f.cfg, c.org, c.roles, func(*organization.Report) error { return nil },
+				&organization.Options{Role: role, AllowInsecureTransport: allow})
+			require.ErrorIs(t, err, organization.ErrInvalidOptions)
+		}
+	}
+}

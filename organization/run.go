@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -351,7 +352,7 @@ func Run[R any](ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	if org == nil || roles == nil || work.Audit == nil || emit == nil {
+	if isNil(org) || isNil(roles) || work.Audit == nil || emit == nil {
 		return nil, fmt.Errorf("%w: org, roles, work.Audit and emit are required", ErrInvalidOptions)
 	}
 	o = o.withDefaults()
@@ -717,4 +718,14 @@ func (a assumer) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, optFns
 	return a.c.AssumeRole(ctx, in, append(optFns, func(o *sts.Options) {
 		o.APIOptions, o.Credentials = append(o.APIOptions, a.opt), credsafe.Provider(o.Credentials)
 	})...)
+}
+
+// isNil reports a nil client, including a typed nil pointer in the
+// interface (a nil *organizations.Client), which would panic when called.
+func isNil(client any) bool {
+	if client == nil {
+		return true
+	}
+	v := reflect.ValueOf(client)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
