@@ -128,6 +128,9 @@ type bucketAPI struct {
 	c     S3API
 	name  string
 	owner *string
+	// partition is the bucket's ARN partition, where a caller has read
+	// it (CreateLegacyOAI).
+	partition string
 }
 
 func newBucketAPI(c S3API, bucket, owner string) *bucketAPI {

@@ -3,6 +3,7 @@ package cloudfront
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -479,7 +480,7 @@ func ourOAIStatement(doc *policy.Document) []string {
 	}
 	var ids []string
 	for _, v := range st.Principal.Get(policy.PrincipalAWS) {
-		if id, ok := strings.CutPrefix(v, policy.OAIPrincipalARN("")); ok && isOAIOnlyStatement(st, id, "") {
+		if id, ok := policy.OAIOfPrincipal(v); ok && isOAIOnlyStatement(st, id, "") {
 			ids = append(ids, id)
 		}
 	}
@@ -490,7 +491,7 @@ func mentionsOAI(s policy.Statement, id, canonical string) bool {
 	if s.Principal == nil {
 		return false
 	}
-	if s.Principal.Get(policy.PrincipalAWS).Contains(policy.OAIPrincipalARN(id)) {
+	if slices.ContainsFunc(s.Principal.Get(policy.PrincipalAWS), func(v string) bool { return namesOAI(v, id) }) {
 		return true
 	}
 	for _, v := range s.Principal.Get(policy.PrincipalCanonicalUser) {

@@ -80,6 +80,12 @@ type LegacyOAIOptions struct {
 // another comment is CloudFront's CloudFrontOriginAccessIdentityAlreadyExists
 // and is never adopted.
 //
+// The grant names the bucket and the identity in the bucket's partition,
+// from its Region (GetBucketLocation): in China the identity is
+// arn:aws-cn:iam::cloudfront:user/CloudFront Origin Access Identity ID,
+// as IAM ARNs there are. Migrate and ServeBucket's warnings know an
+// identity's grant in any partition ([policy.OAIOfPrincipal]).
+//
 // The statement is merged into the bucket policy with the package's write
 // discipline (read just before the write, merged, written, verified; see
 // [ServeBucket]). A statement already under OAIStatementSid is judged by
@@ -130,6 +136,13 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	if !on {
 		return fail(StepCheckBucket, ErrPublicAccessBlockOff)
 	}
+	// The grant names the bucket and the identity in the bucket's
+	// partition (arn:aws-cn:… in China).
+	region, err := bkt.region(ctx)
+	if err != nil {
+		return fail(StepCheckBucket, err)
+	}
+	bkt.partition = partitionOf("", region)
 	comment := "s3secure legacy OAI for bucket " + bucket
 	ref := DefaultCallerReferencePrefix + "oai-" + bucket
 	found, err := findOAIByComment(ctx, cf, comment)
@@ -198,14 +211,14 @@ func CreateLegacyOAI(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket st
 	}
 	res.OriginValue = OAIOriginPrefix + res.ID
 
-	st, err := policy.AllowCloudFrontOAI(bucket, res.ID)
+	st, err := oaiGrant(bucket, res.ID, bkt.partition)
 	if err != nil {
 		return fail(StepBucketPolicy, err)
 	}
-	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: OAIStatementSid + " allows s3:GetObject on " + policy.ObjectARN(bucket, "") + " to OAI " + res.ID}
+	act := Action{Step: StepBucketPolicy, Change: ChangeNone, Detail: OAIStatementSid + " allows s3:GetObject on " + strings.Join(st.Resource, ", ") + " to OAI " + res.ID}
 	wrote, err := bkt.changePolicy(ctx, func(cur *policy.Document) (*policy.Document, bool, error) {
 		if existing, ok := statementBySid(cur, OAIStatementSid); ok {
-			v, err := judgeOAIGrant(existing, bucket, res.ID, res.S3CanonicalUserID)
+			v, err := judgeOAIGrant(existing, bucket, res.ID, res.S3CanonicalUserID, bkt.partition)
 			if err != nil {
 				return nil, false, err
 			}
@@ -273,7 +286,7 @@ func checkOAISid(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, found *t
 		id, canonical = aws.ToString(found.Id), aws.ToString(found.S3CanonicalUserId)
 	} else if existing.Principal != nil {
 		for _, v := range existing.Principal.Get(policy.PrincipalAWS) {
-			named, ok := strings.CutPrefix(v, policy.OAIPrincipalARN(""))
+			named, ok := policy.OAIOfPrincipal(v)
 			if !ok {
 				continue
 			}
@@ -291,8 +304,18 @@ func checkOAISid(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, found *t
 			}
 		}
 	}
-	_, err = judgeOAIGrant(existing, bkt.name, id, canonical)
+	_, err = judgeOAIGrant(existing, bkt.name, id, canonical, bkt.partition)
 	return err
+}
+
+// oaiGrant is the grant of the identity id on the bucket's objects
+// ([policy.AllowCloudFrontOAI]), naming both in partition, the bucket's.
+func oaiGrant(bucket, id, partition string) (policy.Statement, error) {
+	st, err := policy.AllowCloudFrontOAI(bucket, id)
+	if err != nil {
+		return st, err
+	}
+	return policy.InPartition(st, partition)
 }
 
 // judgeOAIGrant judges existing, found under OAIStatementSid, against the
@@ -301,18 +324,18 @@ func checkOAISid(ctx context.Context, cf CloudFrontAPI, bkt *bucketAPI, found *t
 // that merges by Sid: a statement naming the identity by its canonical
 // user ID names it as the grant's ARN does. Someone else's statement is a
 // [*SidConflictError].
-func judgeOAIGrant(existing policy.Statement, bucket, id, canonical string) (policy.SidVerdict, error) {
+func judgeOAIGrant(existing policy.Statement, bucket, id, canonical, partition string) (policy.SidVerdict, error) {
 	conflict := func(why string) (policy.SidVerdict, error) {
 		return policy.SidConflict, &SidConflictError{Policy: "bucket policy of " + bucket, Sid: OAIStatementSid, Reason: why}
 	}
 	if id == "" {
 		return conflict("it does not name the origin access identity s3secure makes for the bucket")
 	}
-	ours, err := policy.AllowCloudFrontOAI(bucket, id)
+	ours, err := oaiGrant(bucket, id, partition)
 	if err != nil {
 		return policy.SidConflict, err
 	}
-	v, why := policy.JudgeSid(oaiByARN(existing, id, canonical), ours)
+	v, why := policy.JudgeSid(oaiByARN(existing, ours.Principal.Get(policy.PrincipalAWS)[0], canonical), ours)
 	if v == policy.SidConflict {
 		return conflict(why)
 	}
@@ -320,8 +343,9 @@ func judgeOAIGrant(existing policy.Statement, bucket, id, canonical string) (pol
 }
 
 // oaiByARN returns s with the identity's S3 canonical user ID among its
-// principals written as the identity's IAM ARN (S3 may store either form).
-func oaiByARN(s policy.Statement, id, canonical string) policy.Statement {
+// principals written as the identity's IAM ARN arn (S3 may store either
+// form).
+func oaiByARN(s policy.Statement, arn, canonical string) policy.Statement {
 	if canonical == "" || s.Principal == nil || s.Principal.Wildcard {
 		return s
 	}
@@ -347,7 +371,6 @@ func oaiByARN(s policy.Statement, id, canonical string) policy.Statement {
 	if !converted {
 		return s
 	}
-	arn := policy.OAIPrincipalARN(id)
 	i := slices.IndexFunc(entries, func(e policy.PrincipalEntry) bool { return e.Type == policy.PrincipalAWS })
 	if i < 0 {
 		entries = append(entries, policy.PrincipalEntry{Type: policy.PrincipalAWS, Values: policy.Values{arn}})
@@ -368,7 +391,7 @@ func isOAIOnlyStatement(s policy.Statement, oaiID, canonicalID string) bool {
 	for _, e := range s.Principal.Entries {
 		for _, v := range e.Values {
 			switch {
-			case e.Type == policy.PrincipalAWS && v == policy.OAIPrincipalARN(oaiID):
+			case e.Type == policy.PrincipalAWS && namesOAI(v, oaiID):
 			case e.Type == policy.PrincipalCanonicalUser && canonicalID != "" && strings.EqualFold(v, canonicalID):
 			default:
 				return false
@@ -398,4 +421,11 @@ func statementBySid(doc *policy.Document, sid string) (policy.Statement, bool) {
 		return policy.Statement{}, false
 	}
 	return doc.Statement(sid)
+}
+
+// namesOAI reports whether the AWS principal v is the IAM ARN of the origin
+// access identity id, in any partition ([policy.OAIOfPrincipal]).
+func namesOAI(v, id string) bool {
+	got, ok := policy.OAIOfPrincipal(v)
+	return ok && got == id
 }

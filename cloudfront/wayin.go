@@ -248,7 +248,7 @@ func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []s
 			continue
 		}
 		for _, v := range s.Principal.Get(policy.PrincipalAWS) {
-			if id, ok := strings.CutPrefix(v, policy.OAIPrincipalARN("")); ok {
+			if id, ok := policy.OAIOfPrincipal(v); ok {
 				out = append(out, fmt.Sprintf("the bucket policy statement %s lets %s read: every distribution that uses it reaches the bucket; Migrate removes it once none does", statementName(s, i), describeOAI(id)))
 			}
 		}

@@ -211,9 +211,38 @@ func AllowCloudFrontOAC(bucket string, distributionARNs ...string) (Statement, e
 }
 
 // OAIPrincipalARN returns the IAM ARN of a legacy CloudFront Origin Access
-// Identity, as a bucket policy names it.
+// Identity, as a bucket policy names it, in aws
+// ("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID");
+// [InPartition] moves it to another partition, where IAM ARNs are
+// arn:aws-cn:iam::… (China), and [OAIOfPrincipal] reads it in any.
 func OAIPrincipalARN(oaiID string) string {
-	return "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity " + oaiID
+	return "arn:aws" + oaiPrincipalPath + oaiID
+}
+
+// oaiPrincipalPath is the IAM ARN of an origin access identity after its
+// partition, up to its ID.
+const oaiPrincipalPath = ":iam::cloudfront:user/CloudFront Origin Access Identity "
+
+// OAIOfPrincipal reports whether principal, an AWS principal of a policy,
+// is the IAM ARN of a legacy CloudFront Origin Access Identity in an AWS
+// partition ([IsPartition]: "arn:aws-cn:iam::cloudfront:user/CloudFront
+// Origin Access Identity E2QWRUHEXAMPLE" in China as well as aws's
+// [OAIPrincipalARN]), and returns the identity's ID. A principal of
+// another form, or with no ID after the prefix, is not one.
+func OAIOfPrincipal(principal string) (id string, ok bool) {
+	rest, ok := strings.CutPrefix(principal, "arn:")
+	if !ok {
+		return "", false
+	}
+	p, rest, ok := strings.Cut(rest, ":")
+	if !ok || !IsPartition(p) {
+		return "", false
+	}
+	id, ok = strings.CutPrefix(":"+rest, oaiPrincipalPath)
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
 }
 
 // AllowCloudFrontOAI returns the statement that lets a legacy CloudFront
