@@ -279,6 +279,7 @@
 // under our Sid after the plan is never replaced either. Audit judges the
 // statements themselves, whatever their Sids: such a bucket keeps its
 // FAIL for S3.5 or S3Secure.DenyOutdatedTLS until it has the TLS deny.
+// The rule is policy.JudgeSid, which cloudfront's writers share.
 //
 // 409 OperationAborted, throttling (503 SlowDown), 5xx responses and
 // dropped connections are retried with exponential backoff and jitter
