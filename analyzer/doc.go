@@ -108,7 +108,10 @@
 //     https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointPermissions.html).
 //     [Fetch] reads them through S3 Control in us-west-2, the only Region
 //     that serves them. Access points and Multi-Region Access Points that
-//     FetchOptions gives no way to read are named in BucketState.Unread.
+//     FetchOptions gives no way to read are named in BucketState.Unread,
+//     and a bucket policy statement that delegates access to them is then
+//     a blocking finding with an Error ("UNREAD: …"): what they allow is
+//     unknown, never "no finding".
 //
 // It is a model of Access Analyzer, not Access Analyzer. Actions are
 // reported as the statement writes them: "s3:*" and "s3:Get*" stay

@@ -314,8 +314,10 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 
 // AnalyzeBucket is [Fetch] followed by [Analyze]. Access through what opts
 // gives no way to read (access points or Multi-Region Access Points
-// without Control or a lister) cannot be reported: call Fetch and Analyze
-// to see BucketState.Unread.
+// without Control or a lister) cannot be reported: a bucket policy
+// statement that delegates access to them is a blocking finding with an
+// Error (see BucketState.Unread); call Fetch and Analyze to see
+// BucketState.Unread itself.
 func AnalyzeBucket(ctx context.Context, client S3API, bucket string, opts *FetchOptions) ([]Finding, error) {
 	b, err := Fetch(ctx, client, bucket, opts)
 	if err != nil {

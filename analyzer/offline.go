@@ -45,7 +45,11 @@ type BucketState struct {
 	MultiRegionAccessPoints []AccessPoint
 	// Unread names what [Fetch] was given no way to read
 	// ([UnreadAccessPoints], [UnreadMultiRegionAccessPoints]): the
-	// analysis cannot report access through what it does not know.
+	// analysis cannot report access through what it does not know, so
+	// [Analyze] reports each Allow statement of Policy that delegates
+	// access to access points (a condition on s3:DataAccessPointAccount or
+	// s3:DataAccessPointArn) as a blocking finding with an Error
+	// ("UNREAD: …"), never as no finding.
 	Unread []string
 }
 
@@ -190,6 +194,10 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		z.trim(&out[i])
 	}
 	out = slices.DeleteFunc(out, func(f Finding) bool { return !z.reportable(&f) })
+	for _, f := range unreadDelegations(b) {
+		f.Bucket, f.Resource, f.ResourceType, f.Owner, f.Status = b.Name, bucketARN, "AWS::S3::Bucket", b.Owner, "ACTIVE"
+		out = append(out, f)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		si, sj := sourceRank(out[i]), sourceRank(out[j])
 		if si != sj {
@@ -201,6 +209,61 @@ func Analyze(b *BucketState, opts *AnalyzeOptions) ([]Finding, error) {
 		return principalKey(out[i].Principal) < principalKey(out[j].Principal)
 	})
 	return out, nil
+}
+
+// unreadDelegations returns, when b.Unread names access points or
+// Multi-Region Access Points that could not be read, one finding with an
+// Error (blocking, [Finding.Blocking]) for each Allow statement of the
+// bucket policy that delegates access to the owner's access points
+// ([delegates]): what such an access point allows, which S3 lets through,
+// is unknown, and must not read as "no finding". Without a delegation an
+// access point grants nothing outside the account that the bucket policy
+// does not.
+func unreadDelegations(b *BucketState) []Finding {
+	if len(b.Unread) == 0 || b.Policy == "" {
+		return nil
+	}
+	doc, err := policy.Parse([]byte(b.Policy))
+	if err != nil {
+		return nil // newAnalysis refused it already
+	}
+	var out []Finding
+	for i, s := range doc.Statements {
+		if s.Effect != policy.Allow || !delegates(s, b.Owner) {
+			continue
+		}
+		out = append(out, Finding{Statement: i, Sid: s.Sid, Actions: slices.Clone(s.Action),
+			Error: "UNREAD: the bucket policy delegates access to access points, and its " + strings.Join(b.Unread, " and ") +
+				" could not be read: access through them is unknown"})
+	}
+	return out
+}
+
+// delegates reports whether s may let through requests that come through
+// an access point of owner (a condition on s3:DataAccessPointAccount or
+// s3:DataAccessPointArn that is not a positive match of other accounts'
+// access points alone: those the analysis judges from the policy, as
+// Access Analyzer does for cross-account access points).
+func delegates(s policy.Statement, owner string) bool {
+	for _, blk := range s.Condition {
+		op := blk.Operator
+		positive := (strings.HasPrefix(op, "String") || strings.HasPrefix(op, "Arn")) &&
+			!strings.Contains(op, "Not") && !strings.HasSuffix(op, "IfExists")
+		for _, e := range blk.Entries {
+			if !policy.EqualName(e.Key, "s3:DataAccessPointAccount") && !policy.EqualName(e.Key, "s3:DataAccessPointArn") {
+				continue
+			}
+			if !positive {
+				return true
+			}
+			for _, v := range e.Strings() {
+				if strings.ContainsAny(v, "*?$") || accountOf(v) == owner || accountOf(v) == "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // accessPoints returns the access points and the Multi-Region Access

@@ -230,7 +230,8 @@ func analyzeOffline(ctx context.Context, g *globals, buckets []string, accountFl
 		return nil, err
 	} else {
 		fmt.Fprintf(g.stderr, "s3secure: note: S3 Control could not be read (%s): the account's Block Public Access is taken as off "+
-			"(this reports more, never less), and access points and Multi-Region Access Points are not listed: access through them is not reported\n", oneLine(err))
+			"(this reports more, never less), and access points and Multi-Region Access Points are not listed: access through them is not reported "+
+			"(a bucket policy that delegates access to them is a blocking finding, UNREAD)\n", oneLine(err))
 	}
 	if len(buckets) == 1 {
 		return analyzer.AnalyzeBucket(ctx, s3c, buckets[0], opts)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
@@ -26,24 +23,11 @@ func TestMultiRegionAccessPointCLI(t *testing.T) {
 	const account = "111122223333"
 	a := startAWS(t, &localaws.Options{AccountID: account, LegacyBuckets: true})
 	ctx := t.Context()
-	c := a.OwnerClient()
-	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("global-data")})
-	require.NoError(t, err)
-	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("global-data"), Policy: aws.String(
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":["arn:aws:s3:::global-data","arn:aws:s3:::global-data/*"],` +
-			`"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + account + `"}}}]}`)})
-	require.NoError(t, err)
-
 	// The account's S3 Control fake, reached directly to set the
 	// Multi-Region Access Point up.
-	hs := httptest.NewServer(a.Control)
-	t.Cleanup(hs.Close)
-	root := a.AWS.Owner().Root()
-	ctl := s3controlfake.NewClient(hs.URL, hs.Listener.Addr().String(), s3controlfake.MRAPRegion, func(o *s3control.Options) {
-		o.Credentials = credentials.NewStaticCredentialsProvider(root.AccessKeyID, root.SecretAccessKey, "")
-	})
+	ctl := delegatingBucket(t, a, account, "global-data", s3controlfake.MRAPRegion)
 	off := aws.Bool(false)
-	_, err = ctl.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: aws.String(account), Details: &s3ctltypes.CreateMultiRegionAccessPointInput{
+	_, err := ctl.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: aws.String(account), Details: &s3ctltypes.CreateMultiRegionAccessPointInput{
 		Name: aws.String("global"), Regions: []s3ctltypes.Region{{Bucket: aws.String("global-data")}},
 		PublicAccessBlock: &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: off, IgnorePublicAcls: off, BlockPublicPolicy: off, RestrictPublicBuckets: off}}})
 	require.NoError(t, err)
