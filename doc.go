@@ -55,6 +55,8 @@
 // shared value); AllowInsecureTransport of their options allows it. They
 // fail closed: a client that does not let them see its endpoint (a wrapper
 // that drops the per-call options, a test double) is refused the same way.
+// The requests a bucket's Region's endpoint receives (AuditAll,
+// AnalyzeAll) are checked as each is sent.
 //
 // # Errors
 //
