@@ -43,6 +43,9 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	if err != nil {
 		return nil, err
 	}
+	if err := h.refuseHidden(ctx, "Create"); err != nil {
+		return nil, err
+	}
 	clientRegion := ""
 	if c, ok := client.(interface{ Options() s3.Options }); ok {
 		clientRegion = c.Options().Region

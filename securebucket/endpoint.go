@@ -24,7 +24,9 @@ import (
 // endpoint, loopback included, while the options ask for the policy
 // statement that denies requests without TLS: once written, that statement
 // would refuse Harden's own next request and every later one (only the
-// root user could then delete the policy).
+// root user could then delete the policy). A client that does not let
+// them see its endpoint (a wrapper that drops the per-call options) is
+// refused with a [*RemotePlainHTTPError] whose Endpoint is empty.
 //
 // The audits ([Audit], [AuditAll], [AuditAccount], [AuditAccessPoints],
 // [AuditMultiRegionAccessPoints], [AuditDataEvents]),
@@ -87,6 +89,27 @@ func refusePlainHTTP(bucket string) func(*s3.Options) {
 		return nil
 	})
 	return func(o *s3.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, refuse) }
+}
+
+// refuseHidden returns, unless AllowInsecureTransport, the
+// [*RemotePlainHTTPError] (Endpoint "") of a client that does not let
+// call (Plan, Harden, Create) see its endpoint: [refusePlainHTTP] judges
+// each request's scheme from inside the request, which such a client (a
+// wrapper that drops the per-call options) hides, so its requests could go
+// over plain HTTP unseen, and a policy read there could be anyone's that
+// Harden then writes back. A client whose endpoint is seen is left to
+// refusePlainHTTP. s3secure sends nothing (the wrapper may send the
+// probe's read itself, without its options).
+func (h *hardener) refuseHidden(ctx context.Context, call string) error {
+	if h.o.AllowInsecureTransport {
+		return nil
+	}
+	err := refuseRemote(ctx, call, "Options", probeS3(h.r.client, h.bucket))
+	var pe *RemotePlainHTTPError
+	if errors.As(err, &pe) && pe.Endpoint == "" {
+		return err
+	}
+	return nil
 }
 
 // refuseRemote returns a [*RemotePlainHTTPError] for call (an audit, whose

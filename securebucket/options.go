@@ -133,8 +133,9 @@ type Options struct {
 	// it they refuse one with a [*PlainHTTPError] before sending anything,
 	// because the statement would refuse their own next request. They
 	// learn the scheme from the URL each request resolves to (a middleware
-	// added through the per-request options, so a client wrapper that
-	// drops those options hides it).
+	// added through the per-request options); a client wrapper that drops
+	// those options hides it, and is refused with a [*RemotePlainHTTPError]
+	// whose Endpoint is empty unless AllowInsecureTransport is set.
 	AllowInsecureTransport bool
 
 	// AllowOutdatedTLS leaves out the policy statement that denies TLS

@@ -218,6 +218,9 @@ func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*H
 	if err != nil {
 		return nil, err
 	}
+	if err := h.refuseHidden(ctx, "Plan"); err != nil {
+		return nil, err
+	}
 	ps, err := h.plan(ctx)
 	p := &HardenPlan{Bucket: bucket, Steps: make([]Step, len(ps))}
 	for i, s := range ps {
@@ -246,6 +249,9 @@ func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*H
 func Harden(ctx context.Context, client API, bucket string, opts *Options) (*Result, error) {
 	h, err := newHardener(client, client, bucket, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.refuseHidden(ctx, "Harden"); err != nil {
 		return nil, err
 	}
 	return h.harden(ctx)

@@ -3,6 +3,7 @@ package securebucket_test
 import (
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,4 +94,53 @@ func TestAccountPublicAccessBlockPlanRefusesARegionsRemotePlainHTTP(t *testing.T
 	require.NoError(t, err)
 	assert.Empty(t, plan.PublicBuckets)
 	assert.Positive(t, sent.Sent())
+}
+
+// TestHardenFailsClosedForHiddenEndpoint: Plan, Harden and Create refuse,
+// before sending anything, a client that does not let them see its
+// endpoint (a wrapper that drops the per-call options, here of
+// GetBucketPolicy, their first read), as the audits do: their per-request
+// check of the scheme cannot see such a request, which went over plain
+// HTTP to a remote host, where anyone on the path could answer it with a
+// policy Harden then writes back with its own statements (a public grant
+// kept as someone else's). Before, Plan and Harden read on and planned
+// from those answers. AllowInsecureTransport lets it run.
+func TestHardenFailsClosedForHiddenEndpoint(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	hidden := dropsOptions{s3.NewFromConfig(cfg)}
+	for _, tc := range []struct {
+		call string
+		run  func(o *securebucket.Options) error
+	}{
+		{"Plan", func(o *securebucket.Options) error {
+			_, err := securebucket.Plan(t.Context(), hidden, "bkt", o)
+			return err
+		}},
+		{"Harden", func(o *securebucket.Options) error {
+			_, err := securebucket.Harden(t.Context(), hidden, "bkt", o)
+			return err
+		}},
+		{"Create", func(o *securebucket.Options) error {
+			_, err := securebucket.Create(t.Context(), hidden, "bkt", o)
+			return err
+		}},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			before := sender.Sent()
+			err := tc.run(opts())
+			require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			var pe *securebucket.RemotePlainHTTPError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "securebucket."+tc.call, pe.Call)
+			assert.Empty(t, pe.Endpoint)
+			assert.Equal(t, "Options.AllowInsecureTransport", pe.Option)
+			assert.LessOrEqual(t, sender.Sent()-before, int64(1), "nothing but the probe's read, which the wrapper sent itself without its options")
+
+			o := opts()
+			o.AllowInsecureTransport = true
+			err = tc.run(o)
+			assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+		})
+	}
 }
