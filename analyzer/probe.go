@@ -247,10 +247,10 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 	if s.ap != nil || s.compiled == nil {
 		return false
 	}
-	apARN := s.probeAccessPointARN(account)
+	apARNs := []string{s.probeAccessPointARN(account)}
 	for k, v := range cond {
 		if policy.EqualName(k, "s3:DataAccessPointArn") {
-			apARN = sample(k, strings.Split(v, ",")[0])
+			apARNs = s.accessPointARNsOf(account, strings.Split(v, ","))
 		}
 	}
 	ch := *s.chain
@@ -271,13 +271,15 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 			// the pattern covers (s3:GetObjectVersion* covers none of
 			// the common ones).
 			for _, action := range slices.Concat(probeSet(pattern), catalogSet(pattern)) {
-				for _, r := range s.resources {
-					for _, tls := range transports {
-						req := s.request(caller, action, r, ctx)
-						req.Context.Set(secureTransport, tls)
-						req.SetAccessPoint(apARN, accountOf(apARN))
-						if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
-							return true // allowed with no limit of the caller's
+				for _, apARN := range apARNs {
+					for _, r := range s.resources {
+						for _, tls := range transports {
+							req := s.request(caller, action, r, ctx)
+							req.Context.Set(secureTransport, tls)
+							req.SetAccessPoint(apARN, accountOf(apARN))
+							if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
+								return true // allowed with no limit of the caller's
+							}
 						}
 					}
 				}
@@ -302,6 +304,41 @@ func (a *analysis) probeAccessPointARN(account string) string {
 		region = "us-east-1"
 	}
 	return "arn:" + partition + ":s3:" + region + ":" + account + ":accesspoint/s3secure-probe"
+}
+
+// accessPointARNsOf returns the ARNs of made-up access points of account
+// that the access point ARN patterns name (those a Deny of every other
+// access point spares, or an Allow asks for): each pattern with account in
+// its account field and, when the pattern allows, the Region of
+// probeAccessPointARN in its Region field, the rest sampled. A pattern that
+// names no access point of account (another account's, say) gives none:
+// the delegation to account lets no request through an access point it
+// names. At most maxProbeContexts ARNs; the first patterns are kept.
+func (a *analysis) accessPointARNsOf(account string, patterns []string) []string {
+	probe := strings.SplitN(a.probeAccessPointARN(account), ":", 6)
+	var out []string
+	for _, p := range patterns {
+		f := strings.SplitN(p, ":", 6)
+		if len(f) != 6 {
+			continue
+		}
+		for i, v := range f {
+			f[i] = sample("s3:DataAccessPointArn", v)
+		}
+		f[4] = account
+		for _, region := range []string{probe[3], f[3]} {
+			g := slices.Clone(f)
+			g[3] = region
+			arn := strings.Join(g, ":")
+			if (policy.MatchARN(p, arn) || policy.MatchString(p, arn)) && accountOf(arn) == account {
+				if !slices.Contains(out, arn) && len(out) < maxProbeContexts {
+					out = append(out, arn)
+				}
+				break
+			}
+		}
+	}
+	return out
 }
 
 // secureTransport is the condition key of the request's transport: "true"
