@@ -476,12 +476,17 @@ func sourceFor(src *Source, cond map[string]string) Source {
 	if src != nil {
 		return *src
 	}
-	for k, v := range cond {
-		switch {
-		case policy.EqualName(k, "s3:DataAccessPointAccount"):
+	// The account the grant names first: a Deny's access point ARN
+	// patterns beside it may name other accounts' too.
+	for _, name := range [...]string{"s3:DataAccessPointAccount", "s3:DataAccessPointArn"} {
+		for k, v := range cond {
+			if !policy.EqualName(k, name) {
+				continue
+			}
+			if name == "s3:DataAccessPointArn" {
+				v = accountOf(v)
+			}
 			return Source{Type: SourceAccessPointAccount, AccessPointAccount: v}
-		case policy.EqualName(k, "s3:DataAccessPointArn"):
-			return Source{Type: SourceAccessPointAccount, AccessPointAccount: accountOf(v)}
 		}
 	}
 	return Source{Type: SourcePolicy}
