@@ -110,6 +110,27 @@ type AccessPointOptions struct {
 	// access through the account's access points is decided by their
 	// policies (the bucket policy must allow a request too).
 	DisableBucketDelegation bool
+
+	// AllowInsecureTransport lets PlanAccessPoint and CreateAccessPoint
+	// read and write over plain HTTP from a host that is not loopback
+	// (127.0.0.0/8, ::1, localhost). By default such a client, or one that
+	// does not let them see its endpoint, is refused before any request
+	// with a [*RemotePlainHTTPError]: nothing authenticates the answers,
+	// so anyone on the path could answer the bucket policy read with a
+	// grant of their own, which the delegation write would then put into
+	// the bucket policy, signed by the caller.
+	AllowInsecureTransport bool
+}
+
+// DelegateOptions are the options of [DelegateToAccessPoints]; nil (or
+// none) means the defaults.
+type DelegateOptions struct {
+	// AllowInsecureTransport lets DelegateToAccessPoints read and write the
+	// bucket policy over plain HTTP from a host that is not loopback. By
+	// default such a client, or one that does not let it see its
+	// endpoint, is refused before any request with a
+	// [*RemotePlainHTTPError] (see AccessPointOptions.AllowInsecureTransport).
+	AllowInsecureTransport bool
 }
 
 // AccessPointResult says what [CreateAccessPoint] found and did.
@@ -332,11 +353,25 @@ func apChanges(cs []policy.Change) string {
 // in the package documentation) is an [*AccountError] wrapping a
 // [*SidConflictError].
 func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointPlan, error) {
+	return planAccessPoint(ctx, "PlanAccessPoint", control, buckets, accountID, region, bucket, name, opts)
+}
+
+func planAccessPoint(ctx context.Context, call string, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointPlan, error) {
 	if opts == nil {
 		opts = &AccessPointOptions{}
 	}
 	if err := apValidate(accountID, region, bucket, name, opts); err != nil {
 		return nil, err
+	}
+	if !opts.AllowInsecureTransport && !acctIsNil(control) {
+		if err := refuseRemote(ctx, call, "AccessPointOptions", probeAccessPoints(control, accountID)); err != nil {
+			return nil, err
+		}
+		if !acctIsNil(buckets) && !opts.DisableBucketDelegation {
+			if err := refuseRemote(ctx, call, "AccessPointOptions", probeBucketPolicy(buckets, bucket)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	var want, every *policy.Document
 	if opts.Principal != "" {
@@ -443,7 +478,7 @@ func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets Access
 // endpoint did not keep it), and the result says what was done before it. The bucket must be in accountID's
 // account (ExpectedBucketOwner is sent).
 func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
-	plan, err := PlanAccessPoint(ctx, control, buckets, accountID, region, bucket, name, opts)
+	plan, err := planAccessPoint(ctx, "CreateAccessPoint", control, buckets, accountID, region, bucket, name, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -559,8 +594,27 @@ func apMatches(got *s3control.GetAccessPointOutput, accountID, bucket, vpcID str
 // endpoint did not keep (wrapping [ErrConflict]). The statement names the
 // bucket in the partition of the client's Region (arn:aws-cn:s3:::bucket
 // for a client in cn-north-1); aws for a client that does not expose its
-// Options.
-func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string) (bool, error) {
+// Options. opts takes at most one [DelegateOptions] (more is an
+// [ErrInvalidOptions]); unless AllowInsecureTransport, a client whose
+// requests would go over plain HTTP to a host that is not loopback, or
+// whose endpoint the call cannot see, is refused before any request with
+// a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]).
+func DelegateToAccessPoints(ctx context.Context, client AccessPointBucketAPI, bucket, accountID string, opts ...*DelegateOptions) (bool, error) {
+	if len(opts) > 1 {
+		return false, fmt.Errorf("%w: %d DelegateOptions given, at most one is allowed", ErrInvalidOptions, len(opts))
+	}
+	var o DelegateOptions
+	if len(opts) == 1 && opts[0] != nil {
+		o = *opts[0]
+	}
+	if !o.AllowInsecureTransport && !acctIsNil(client) {
+		if err := acctCheckID(accountID); err != nil {
+			return false, err
+		}
+		if err := refuseRemote(ctx, "DelegateToAccessPoints", "DelegateOptions", probeBucketPolicy(client, bucket)); err != nil {
+			return false, err
+		}
+	}
 	return apWriteDelegation(ctx, client, bucket, accountID)
 }
 

@@ -132,7 +132,9 @@
 //     the account Block Public Access change
 //     ([PlanAccountPublicAccessBlock], [SetAccountPublicAccessBlock],
 //     [ApplyAccountPublicAccessBlock], whose reads decide whether public
-//     buckets would be cut off) read over TLS, or
+//     buckets would be cut off) and the access point writers
+//     ([DelegateToAccessPoints], [PlanAccessPoint], [CreateAccessPoint],
+//     which write back the bucket policy they read) read over TLS, or
 //     over plain HTTP from a loopback host only (127.0.0.0/8, ::1,
 //     localhost: the in-memory fakes, s3secure serve, moto). A client (or
 //     AuditOptions.AccountControl) whose requests would go over plain HTTP

@@ -151,6 +151,16 @@ func probeS3(client ReadAPI, bucket string) plainhttp.Probe {
 	}
 }
 
+// probeBucketPolicy probes a client with a GetBucketPolicy of bucket.
+func probeBucketPolicy(client interface {
+	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
+}, bucket string) plainhttp.Probe {
+	return func(ctx context.Context, add func(*middleware.Stack) error) error {
+		_, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket}, probeopt.S3(add))
+		return err
+	}
+}
+
 // probeControl probes an S3 Control client with the account's Block Public
 // Access read.
 func probeControl(client AccountControlAPI, accountID string) plainhttp.Probe {

@@ -1,9 +1,12 @@
 package securebucket_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -143,4 +146,60 @@ func TestHardenFailsClosedForHiddenEndpoint(t *testing.T) {
 			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
 		})
 	}
+}
+
+// TestAccessPointWritersRefuseRemotePlainHTTP: DelegateToAccessPoints,
+// PlanAccessPoint and CreateAccessPoint, which read the bucket policy and
+// write it back merged with their statement (every other statement kept),
+// refuse before any request a client that would send over plain HTTP to
+// a host that is not loopback: anyone on the path could answer the read
+// with a grant of their own, which the write, signed by the caller, would
+// put into the bucket policy. They never checked. AllowInsecureTransport
+// (DelegateOptions, AccessPointOptions) lets the requests go.
+func TestAccessPointWritersRefuseRemotePlainHTTP(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+
+	remote := s3.NewFromConfig(cfg)
+	control := s3control.NewFromConfig(cfg)
+	const account = "111122223333"
+	for _, tc := range []struct {
+		call string
+		run  func(ctx context.Context, allow bool) error
+	}{
+		{"DelegateToAccessPoints", func(ctx context.Context, allow bool) error {
+			_, err := securebucket.DelegateToAccessPoints(ctx, remote, "bkt", account, &securebucket.DelegateOptions{AllowInsecureTransport: allow})
+			return err
+		}},
+		{"PlanAccessPoint", func(ctx context.Context, allow bool) error {
+			_, err := securebucket.PlanAccessPoint(ctx, control, remote, account, "us-east-1", "bkt", "app-ap",
+				&securebucket.AccessPointOptions{VPCID: "vpc-1", AllowInsecureTransport: allow})
+			return err
+		}},
+		{"CreateAccessPoint", func(ctx context.Context, allow bool) error {
+			_, err := securebucket.CreateAccessPoint(ctx, control, remote, account, "us-east-1", "bkt", "app-ap",
+				&securebucket.AccessPointOptions{VPCID: "vpc-1", AllowInsecureTransport: allow})
+			return err
+		}},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			before := sender.Sent()
+			err := tc.run(t.Context(), false)
+			require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			var pe *securebucket.RemotePlainHTTPError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, "securebucket."+tc.call, pe.Call)
+			assert.Regexp(t, `^http://([0-9]{12}\.)?192\.0\.2\.1:9$`, pe.Endpoint)
+			assert.Equal(t, before, sender.Sent(), "nothing was sent")
+
+			// The requests it lets go fail (nothing answers), and the
+			// writers retry them: a short context ends that.
+			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			defer cancel()
+			err = tc.run(ctx, true)
+			assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+		})
+	}
+	_, err := securebucket.DelegateToAccessPoints(t.Context(), remote, "bkt", account, &securebucket.DelegateOptions{}, &securebucket.DelegateOptions{})
+	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
 }

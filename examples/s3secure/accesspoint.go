@@ -97,7 +97,7 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	}
 	opts := &securebucket.AccessPointOptions{
 		VPCID: *vpc, AllowInternetOrigin: *internet, Principal: *principal, Access: access, Prefix: *prefix,
-		DisableBucketDelegation: *noDelegate,
+		DisableBucketDelegation: *noDelegate, AllowInsecureTransport: g.insecureTransport,
 	}
 	explain := func(err error) int {
 		if errors.Is(err, securebucket.ErrAccessPointOrigin) {
