@@ -441,6 +441,16 @@ type DataEventsOptions struct {
 	// and so cost more. Reads of sensitive data then leave no trace, and
 	// S3.23 fails. By default both are logged.
 	AllowWriteOnly bool
+
+	// AllowInsecureTransport lets PlanDataEvents, and ApplyDataEvents with
+	// the plan it makes, read and write a trail's event selectors over
+	// plain HTTP from a host that is not loopback (127.0.0.0/8, ::1,
+	// localhost). By default such a client, or one that does not let them
+	// see its endpoint, is refused before any request with a
+	// [*RemotePlainHTTPError]: nothing authenticates the answers, so anyone
+	// on the path could answer the read with other selectors, which the
+	// write would then put in place of the trail's own.
+	AllowInsecureTransport bool
 }
 
 // DataEventsPlan is what [ApplyDataEvents] will write to a trail. Nothing
@@ -467,6 +477,9 @@ type DataEventsPlan struct {
 	// found not logged, and wantRead whether read events were asked for.
 	missing  []string
 	wantRead bool
+	// allowInsecure is DataEventsOptions.AllowInsecureTransport of the
+	// PlanDataEvents that made the plan.
+	allowInsecure bool
 }
 
 // NoChange reports whether the trail already records what was asked.
@@ -492,7 +505,10 @@ func (p *DataEventsPlan) String() string {
 //
 // Errors: [ErrInvalidDataEvents] for invalid names (no request sent);
 // [ErrDataEventsSelectorLimit] when five basic selectors leave no room; a
-// [*TrailError] wrapping the SDK error when the selectors cannot be read.
+// [*TrailError] wrapping the SDK error when the selectors cannot be read;
+// a [*RemotePlainHTTPError] (no request sent) for a client that would send
+// over plain HTTP to a host that is not loopback, or hides its endpoint,
+// unless opts.AllowInsecureTransport.
 func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *DataEventsOptions) (*DataEventsPlan, error) {
 	if opts == nil {
 		opts = &DataEventsOptions{}
@@ -508,11 +524,17 @@ func PlanDataEvents(ctx context.Context, client TrailsAPI, trail string, opts *D
 	if acctIsNil(client) {
 		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: errAcctNoClient}
 	}
+	if !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "PlanDataEvents", "DataEventsOptions", probeTrails(client)); err != nil {
+			return nil, err
+		}
+	}
 	sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trail)}, noSetupRetryTrail)
 	if err != nil {
 		return nil, &TrailError{Trail: trail, Operation: "GetEventSelectors", Err: err}
 	}
-	p := &DataEventsPlan{Trail: trail, CurrentBasic: sel.EventSelectors, CurrentAdvanced: sel.AdvancedEventSelectors}
+	p := &DataEventsPlan{Trail: trail, CurrentBasic: sel.EventSelectors, CurrentAdvanced: sel.AdvancedEventSelectors,
+		allowInsecure: opts.AllowInsecureTransport}
 	if a := aws.ToString(sel.TrailARN); a != "" {
 		p.Trail = a
 	}
@@ -675,7 +697,10 @@ func ctMergeAdvanced(partition string, cur []cttypes.AdvancedEventSelector, buck
 // after the write fail it with ErrDataEventsChanged too (plan again); a
 // write the endpoint did not keep fails it with [ErrConflict]. A plan with
 // nothing to change sends no request. A failed request is a
-// [*TrailError].
+// [*TrailError]. Unless the plan was made with
+// DataEventsOptions.AllowInsecureTransport, a client that would send over
+// plain HTTP to a host that is not loopback, or hides its endpoint, is
+// refused before any request with a [*RemotePlainHTTPError].
 func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan) error {
 	if plan == nil || plan.Trail == "" {
 		return fmt.Errorf("%w: nil or empty plan", ErrInvalidDataEvents)
@@ -685,6 +710,11 @@ func ApplyDataEvents(ctx context.Context, client TrailsAPI, plan *DataEventsPlan
 	}
 	if acctIsNil(client) {
 		return &TrailError{Trail: plan.Trail, Operation: "PutEventSelectors", Err: errAcctNoClient}
+	}
+	if !plan.allowInsecure {
+		if err := refuseRemote(ctx, "ApplyDataEvents", "DataEventsOptions", probeTrails(client)); err != nil {
+			return err
+		}
 	}
 	want := ctSelectors{basic: plan.NewBasic, advanced: plan.NewAdvanced}
 	if plan.UsesAdvanced {

@@ -134,7 +134,9 @@
 //     [ApplyAccountPublicAccessBlock], whose reads decide whether public
 //     buckets would be cut off) and the access point writers
 //     ([DelegateToAccessPoints], [PlanAccessPoint], [CreateAccessPoint],
-//     which write back the bucket policy they read) read over TLS, or
+//     which write back the bucket policy they read) and of data events
+//     ([PlanDataEvents], [ApplyDataEvents], which write back a trail's
+//     selectors) read over TLS, or
 //     over plain HTTP from a loopback host only (127.0.0.0/8, ::1,
 //     localhost: the in-memory fakes, s3secure serve, moto). A client (or
 //     AuditOptions.AccountControl) whose requests would go over plain HTTP

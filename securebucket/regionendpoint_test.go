@@ -5,11 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/cloudtrailfake"
 	"github.com/s3secure/s3secure/internal/plainhttp/plainhttptest"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
@@ -202,4 +204,49 @@ func TestAccessPointWritersRefuseRemotePlainHTTP(t *testing.T) {
 	}
 	_, err := securebucket.DelegateToAccessPoints(t.Context(), remote, "bkt", account, &securebucket.DelegateOptions{}, &securebucket.DelegateOptions{})
 	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+}
+
+// TestDataEventsWritersRefuseRemotePlainHTTP: PlanDataEvents and
+// ApplyDataEvents, which read a trail's event selectors and write them
+// back with the plan's added, refuse before any request a client that
+// would send over plain HTTP to a host that is not loopback: anyone on
+// the path could answer the read with other selectors, and the write,
+// signed by the caller, would replace the trail's own with them (the
+// logging of other buckets lost). They never checked.
+// DataEventsOptions.AllowInsecureTransport (kept in the plan for
+// ApplyDataEvents) lets the requests go.
+func TestDataEventsWritersRefuseRemotePlainHTTP(t *testing.T) {
+	cfg, sender := plainhttptest.Config()
+	trails := cloudtrail.NewFromConfig(cfg)
+	plan := &securebucket.DataEventsPlan{Trail: "arn:aws:cloudtrail:us-east-1:111122223333:trail/main", Logs: []string{"write events of every bucket"}}
+
+	before := sender.Sent()
+	_, err := securebucket.PlanDataEvents(t.Context(), trails, "main", nil)
+	require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	var pe *securebucket.RemotePlainHTTPError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "securebucket.PlanDataEvents", pe.Call)
+	assert.Equal(t, "DataEventsOptions.AllowInsecureTransport", pe.Option)
+	err = securebucket.ApplyDataEvents(t.Context(), trails, plan)
+	require.ErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "securebucket.ApplyDataEvents", pe.Call)
+	assert.Equal(t, before, sender.Sent(), "nothing was sent")
+
+	_, err = securebucket.PlanDataEvents(t.Context(), trails, "main", &securebucket.DataEventsOptions{AllowInsecureTransport: true})
+	assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
+
+	// A plan made with AllowInsecureTransport (here on loopback) lets
+	// ApplyDataEvents send.
+	ts := cloudtrailfake.Start(t, &cloudtrailfake.Options{Region: "us-east-1"})
+	e := ctTrailEnv{ts, ts.Client()}
+	e.trail(t, "main", true, true)
+	allowed, err := securebucket.PlanDataEvents(t.Context(), e.client, "main", &securebucket.DataEventsOptions{AllowInsecureTransport: true})
+	require.NoError(t, err)
+	require.False(t, allowed.NoChange())
+	before = sender.Sent()
+	err = securebucket.ApplyDataEvents(t.Context(), trails, allowed)
+	assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
+	assert.Greater(t, sender.Sent(), before, "a plan made with AllowInsecureTransport lets the requests go")
 }

@@ -46,7 +46,7 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 	if *trail == "" {
 		return g.fail(errors.New("data-events: -trail is required"))
 	}
-	opts := &securebucket.DataEventsOptions{AllowWriteOnly: *writeOnly}
+	opts := &securebucket.DataEventsOptions{AllowWriteOnly: *writeOnly, AllowInsecureTransport: g.insecureTransport}
 	if *buckets != "" {
 		for _, b := range strings.Split(*buckets, ",") {
 			b = strings.TrimSpace(b)
