@@ -208,7 +208,8 @@
 //
 // [ServeBucket], [Migrate] and [CreateLegacyOAI] read over TLS, or over
 // plain HTTP from a loopback host only (127.0.0.0/8, ::1, localhost: the
-// fakes, s3secure serve, moto). A CloudFront or S3 client that would send
+// fakes, s3secure serve, moto). A CloudFront or S3 client (and, with
+// Options.ApplyKeyPolicy, the KMS client) that would send
 // its requests over plain HTTP to any other host is refused before any
 // request with a [*RemotePlainHTTPError] ([ErrPlainHTTPEndpoint]): nothing
 // authenticates the answers, so anyone on the network path could rewrite

@@ -3,7 +3,9 @@ package cloudfront
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 
@@ -43,6 +45,22 @@ func refuseRemote(ctx context.Context, call, opts, bucket string, cf CloudFrontA
 			} else {
 				_, err = s3c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: &bucket}, probeopt.S3(add))
 			}
+			return err
+		})
+}
+
+// refuseRemoteKMS probes the KMS client that ServeBucket writes the key
+// policy with (ApplyKeyPolicy), as refuseRemote does the others: a read of
+// the key policy over plain HTTP could be answered with anyone's, which
+// the write would install.
+func refuseRemoteKMS(ctx context.Context, call, opts string, c KMSAPI) error {
+	return plainhttp.Check(ctx, plainhttp.Error{Call: "cloudfront." + call, Option: opts + ".AllowInsecureTransport"},
+		func(ctx context.Context, add func(*middleware.Stack) error) error {
+			_, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String("alias/s3secure-plain-http-probe")}, func(o *kms.Options) {
+				// probeopt's other options, for the one client it has none
+				// for (probeopt does not import KMS: every importer would).
+				o.Credentials, o.APIOptions = plainhttp.ProbeCredentials, plainhttp.Append(o.APIOptions, add)
+			})
 			return err
 		})
 }

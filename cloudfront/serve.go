@@ -128,7 +128,9 @@ type Options struct {
 	AllowUnscopedCloudFrontAccess bool
 
 	// AllowInsecureTransport lets ServeBucket run with a CloudFront or S3
-	// client that sends its requests over plain HTTP to a host that is not
+	// client (or, with ApplyKeyPolicy, a KMS client, whose key policy read
+	// decides the key policy written) that sends its requests over plain
+	// HTTP to a host that is not
 	// loopback (127.0.0.0/8, ::1, localhost), or that does not let the call
 	// see its endpoint (a wrapper that drops the per-call options, a test
 	// double: refused with an empty Endpoint). By default it is refused
@@ -288,6 +290,11 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if !o.AllowInsecureTransport {
 		if err := refuseRemote(ctx, "ServeBucket", "Options", bucket, cf, s3c); err != nil {
 			return nil, err
+		}
+		if o.ApplyKeyPolicy && !isNil(o.KMS) {
+			if err := refuseRemoteKMS(ctx, "ServeBucket", "Options", o.KMS); err != nil {
+				return nil, err
+			}
 		}
 	}
 	res := &Result{Bucket: bucket, Region: o.Region}
