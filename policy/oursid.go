@@ -38,7 +38,11 @@ const (
 //     ours has, and ours denies everything it denies ([DeniesAtLeast] with
 //     ours first; a Deny Compile refuses denies nothing) or grants nothing
 //     it does not grant ([AllowsNoMoreThan] with ours first): replacing it
-//     keeps or strengthens the protection and drops nothing of anyone's;
+//     keeps or strengthens the protection. It may narrow an Allow: values
+//     someone added to a condition on one of our keys (another
+//     aws:SourceArn, say) go with it, as under our Sid ours decides what
+//     is granted; a grant of anything beyond ours in another way is
+//     [SidConflict];
 //   - [SidConflict]: anything else is someone else's statement (a Deny
 //     under the Sid of an Allow, a grant of other actions or principals, a
 //     condition on another key). Replacing it would drop it and could open
