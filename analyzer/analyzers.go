@@ -194,10 +194,7 @@ func (a Analyzer) partition() string {
 	if p, ok := policy.ARNPartition(a.ARN); ok {
 		return p
 	}
-	if p, ok := policy.PartitionOfRegion(a.Region); ok {
-		return p
-	}
-	return "aws"
+	return policy.EndpointPartition(a.Region)
 }
 
 // arnRegionAccount returns the Region and account fields of an ARN.

@@ -289,10 +289,7 @@ func partitionOf(arn, region string) string {
 	if p, ok := policy.ARNPartition(arn); ok {
 		return p
 	}
-	if p, ok := policy.PartitionOfRegion(region); ok {
-		return p
-	}
-	return "aws"
+	return policy.EndpointPartition(region)
 }
 
 // readBlocked reports whether doc keeps the distribution self from reading

@@ -56,7 +56,8 @@
 // as IAM does.
 //
 // ARNs name a partition ("arn:aws-cn:s3:::bucket"): [PartitionOfRegion]
-// gives a Region's, [IsPartition] and [ARNPartition] check one, and
+// gives a Region's ([EndpointPartition] too, with aws for a name no
+// partition claims, as the SDK resolves it), [IsPartition] and [ARNPartition] check one, and
 // [DNSSuffix] gives the domain its endpoints end in ([IsAWSDomain] tells
 // a host of AWS's own endpoints, dual-stack included), all from AWS's
 // partition data as aws-sdk-go-v2 ships it (generated into this

@@ -41,6 +41,21 @@ func PartitionOfRegion(region string) (string, bool) {
 	return "", false
 }
 
+// EndpointPartition returns the partition whose endpoints aws-sdk-go-v2
+// resolves for region: [PartitionOfRegion]'s, and "aws" for a name no
+// partition claims (an S3-compatible server's "garage", a test's made-up
+// Region), as the SDK does ("If the partition cannot be determined then
+// the default partition (AWS commercial) will be returned", awsrulesfn).
+// It is the partition of a client's requests, for callers that must name
+// ARNs in it whatever the Region is; callers that must not take aws for
+// granted use PartitionOfRegion.
+func EndpointPartition(region string) string {
+	if p, ok := PartitionOfRegion(region); ok {
+		return p
+	}
+	return "aws"
+}
+
 // IsPartition reports whether p is the id of an AWS partition ("aws",
 // "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e",
 // "aws-iso-f", "aws-eusc", and any AWS's partition data adds), as written

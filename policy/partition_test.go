@@ -217,3 +217,24 @@ func TestIsAWSDomain(t *testing.T) {
 		assert.Falsef(t, policy.IsAWSDomain(h), "%q", h)
 	}
 }
+
+// TestEndpointPartition: a Region a partition claims is in it, as
+// PartitionOfRegion says; any other name is in aws, where aws-sdk-go-v2's
+// S3 endpoint rules resolve it (its host ends in aws's DNS suffix).
+func TestEndpointPartition(t *testing.T) {
+	for _, r := range []string{"us-east-1", "cn-north-1", "us-gov-west-1", "us-isof-south-1", "eusc-de-east-1", "ap-moon-1"} {
+		want, ok := policy.PartitionOfRegion(r)
+		require.True(t, ok, r)
+		assert.Equal(t, want, policy.EndpointPartition(r), r)
+	}
+	suffix, _ := policy.DNSSuffix("aws")
+	for _, r := range []string{"garage", "local", "EU", "xx-moon-1"} {
+		_, claimed := policy.PartitionOfRegion(r)
+		require.False(t, claimed, r)
+		assert.Equal(t, "aws", policy.EndpointPartition(r), r)
+		ep, err := s3.NewDefaultEndpointResolverV2().ResolveEndpoint(t.Context(), s3.EndpointParameters{Bucket: aws.String("amzn-s3-demo-bucket"), Region: aws.String(r)})
+		require.NoError(t, err, r)
+		assert.True(t, strings.HasSuffix(ep.URI.Host, "."+suffix), "%s: %s", r, ep.URI.Host)
+	}
+	assert.Equal(t, "aws", policy.EndpointPartition(""))
+}

@@ -124,15 +124,11 @@ func (a *aggregator) renamePrincipal(old string, p Principal) {
 	}
 }
 
-// regionPartition is the partition of a Region name (policy.PartitionOfRegion);
-// aws for a name no partition claims (aws-sdk-go-v2 resolves an endpoint
-// there, "If the partition cannot be determined then the default partition
-// (AWS commercial) will be returned", awsrulesfn); false for "".
+// regionPartition is the partition of a client's Region name
+// (policy.EndpointPartition: aws for a name no partition claims); false
+// for "", a client that does not tell its Region.
 func regionPartition(region string) (string, bool) {
-	if p, ok := policy.PartitionOfRegion(region); ok {
-		return p, true
-	}
-	return "aws", region != ""
+	return policy.EndpointPartition(region), region != ""
 }
 
 // clientRegion is the Region of a client that exposes its Options (an
