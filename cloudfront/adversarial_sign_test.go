@@ -65,6 +65,12 @@ func TestAdversarialSignRows(t *testing.T) {
 		{name: "canned, Expires already in the query", url: host + "/a.jpg?Expires=1", wantErr: cloudfront.ErrInvalidURL},
 		{name: "canned, Key-Pair-Id already in the query", url: host + "/a.jpg?Key-Pair-Id=K", wantErr: cloudfront.ErrInvalidURL},
 		{name: "canned, Policy escaped in the query", url: host + "/a.jpg?%50olicy=x", wantErr: cloudfront.ErrInvalidURL},
+		// url.Values drops a pair whose value does not unescape, so
+		// "Signature=%" used to pass and the URL got two Signatures.
+		{name: "canned, Signature with a bad escape in the query", url: host + "/a.jpg?Signature=%", wantErr: cloudfront.ErrInvalidURL},
+		{name: "custom, Policy with a bad escape in the query", url: host + "/a.jpg?v=1&Policy=%zz", p: cloudfront.Policy{Resource: host + "/*", Expires: hour}, wantErr: cloudfront.ErrInvalidURL},
+		{name: "canned, Expires after a ';'", url: host + "/a.jpg?v=1;Expires=1", wantErr: cloudfront.ErrInvalidURL},
+		{name: "canned, bad escape in a parameter name", url: host + "/a.jpg?%zz=1", wantErr: cloudfront.ErrInvalidURL},
 		// "without the CloudFront signing parameters (Expires, Policy,
 		// Signature, Key-Pair-Id, Hash-Algorithm)" (AWS CLI, cloudfront
 		// sign): a second Hash-Algorithm would make the hash ambiguous.

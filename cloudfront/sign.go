@@ -515,9 +515,30 @@ func (s *Signer) checkURL(raw string, wildcards bool) error {
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrInvalidURL, err)
 		}
-		q := u.Query()
+		if err := checkReservedParams(u.RawQuery); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkReservedParams refuses a query that names a signing parameter, read
+// from the raw query pair by pair as CloudFront reads it, not through
+// url.Values: url.Values drops a pair whose value holds a bad '%' escape
+// ("Signature=%"), so such a URL passed and was signed with a second
+// Signature that CloudFront would see (FuzzSignURL). A name counts as it
+// is written and as it unescapes, and pairs are split on ';' as well as
+// '&', so no spelling of a reserved name gets through; a name that does
+// not unescape is refused.
+func checkReservedParams(rawQuery string) error {
+	for pair := range strings.FieldsFuncSeq(rawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, _, _ := strings.Cut(pair, "=")
+		decoded, err := url.QueryUnescape(name)
+		if err != nil {
+			return fmt.Errorf("%w: a query parameter name holds a bad '%%' escape", ErrInvalidURL)
+		}
 		for _, p := range reservedParams {
-			if q.Has(p) {
+			if name == p || decoded == p {
 				return fmt.Errorf("%w: query parameter %s is reserved for the signature", ErrInvalidURL, p)
 			}
 		}
