@@ -174,13 +174,9 @@ var (
 // AccessPointARN returns arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME,
 // PARTITION being the Region's ([policy.PartitionOfRegion]: aws-cn for
 // cn-north-1), aws for a name no partition claims, as aws-sdk-go-v2
-// resolves it.
+// resolves it ([policy.EndpointPartition]).
 func AccessPointARN(region, accountID, name string) string {
-	p, ok := partitionOf(region)
-	if !ok {
-		p = "aws"
-	}
-	return "arn:" + p + ":s3:" + region + ":" + accountID + ":accesspoint/" + name
+	return "arn:" + policy.EndpointPartition(region) + ":s3:" + region + ":" + accountID + ":accesspoint/" + name
 }
 
 func apValidate(accountID, region, bucket, name string, o *AccessPointOptions) error {
@@ -657,8 +653,8 @@ func apDelegation(bucket, accountID string, client any) (policy.Statement, error
 	if acctIsNil(client) {
 		return want, nil // the caller reports the missing client
 	}
-	if p, ok := partitionOf(clientRegion(client)); ok {
-		if want, err = policy.InPartition(want, p); err != nil {
+	if r := clientRegion(client); r != "" {
+		if want, err = policy.InPartition(want, policy.EndpointPartition(r)); err != nil {
 			return policy.Statement{}, fmt.Errorf("%w: %w", ErrInvalidAccessPoint, err)
 		}
 	}

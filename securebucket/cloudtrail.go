@@ -394,19 +394,18 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 }
 
 // trailsPartition returns the partition the trails of client are in: that
-// of the first trail whose ARN names one, else that of the client's Region
-// (partitionOf: a CloudTrail endpoint serves its own partition's trails),
-// else aws. client is not nil.
+// of the first trail whose ARN names one, else the one aws-sdk-go-v2
+// resolves the client's Region in (policy.EndpointPartition: a CloudTrail
+// endpoint serves its own partition's trails), else aws. client is not
+// nil.
 func trailsPartition(client TrailsAPI, trails []cttypes.Trail) string {
 	for _, t := range trails {
 		if p, ok := policy.ARNPartition(aws.ToString(t.TrailARN)); ok {
 			return p
 		}
 	}
-	if c, ok := client.(interface{ Options() cloudtrail.Options }); ok {
-		if p, ok := partitionOf(c.Options().Region); ok {
-			return p
-		}
+	if c, ok := client.(interface{ Options() cloudtrail.Options }); ok && c.Options().Region != "" {
+		return policy.EndpointPartition(c.Options().Region)
 	}
 	return "aws"
 }

@@ -24,26 +24,24 @@ func (r *reader) bucketPartition(ctx context.Context, bucket, region string) (st
 	if err != nil {
 		return "", err
 	}
-	p, _ := partitionOf(loc)
-	return p, nil
+	return policy.EndpointPartition(loc), nil
 }
 
-// partitionOf returns the partition of the first of regions that has one
-// (policy.PartitionOfRegion). A Region name no partition claims (an
-// S3-compatible server's "garage") is in the aws partition: aws-sdk-go-v2
-// resolves its endpoint there ("If the partition cannot be determined then
-// the default partition (AWS commercial) will be returned", awsrulesfn).
-// It returns false when every name is empty.
+// partitionOf returns the partition of the first of regions a partition
+// claims (policy.PartitionOfRegion), else, when one of them is named, the
+// partition aws-sdk-go-v2 resolves it in (policy.EndpointPartition: aws
+// for an S3-compatible server's "garage"). It returns false when every
+// name is empty.
 func partitionOf(regions ...string) (string, bool) {
-	named := false
 	for _, r := range regions {
 		if p, ok := policy.PartitionOfRegion(r); ok {
 			return p, true
 		}
-		named = named || r != ""
 	}
-	if named {
-		return "aws", true
+	for _, r := range regions {
+		if r != "" {
+			return policy.EndpointPartition(r), true
+		}
 	}
 	return "", false
 }

@@ -186,3 +186,13 @@ func TestDelegateToAccessPointsInThePartition(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, again, "its own statement is recognised")
 }
+
+// TestAccessPointARNUnclaimedRegion: a Region name no partition claims (an
+// S3-compatible server's) names its access points in the partition
+// aws-sdk-go-v2 resolves it in, aws (policy.EndpointPartition).
+func TestAccessPointARNUnclaimedRegion(t *testing.T) {
+	for _, region := range []string{"garage", "zz-west-1"} {
+		assert.Equal(t, "arn:"+policy.EndpointPartition(region)+":s3:"+region+":111122223333:accesspoint/app", securebucket.AccessPointARN(region, "111122223333", "app"))
+		assert.Equal(t, "arn:aws:s3:"+region+":111122223333:accesspoint/app", securebucket.AccessPointARN(region, "111122223333", "app"))
+	}
+}
