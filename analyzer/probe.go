@@ -242,19 +242,43 @@ func (s *source) findings() []Finding {
 // access point is taken to have a policy that allows everyone everything
 // and no Block Public Access of its own, and Authorize decides an
 // anonymous request through it: RestrictPublicBuckets on the bucket or
-// account leaves a public access point policy only its own account.
+// account leaves a public access point policy only its own account. When
+// the grant names more access points than are tried (maxProbeContexts)
+// and none of those tried makes it public, the probe is made once more
+// without the bucket policy's Denies that name s3:DataAccessPointArn,
+// which may spare an access point not tried: the grant is public when
+// the rest of the chain lets that probe through (a finding too many,
+// never one too few).
 func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, account string, cond map[string]string) bool {
 	if s.ap != nil || s.compiled == nil {
 		return false
 	}
-	apARNs := []string{s.probeAccessPointARN(account)}
+	apARNs, cut := []string{s.probeAccessPointARN(account)}, false
 	for k, v := range cond {
 		if policy.EqualName(k, "s3:DataAccessPointArn") {
-			apARNs = s.accessPointARNsOf(account, strings.Split(v, ","))
+			apARNs, cut = s.accessPointARNsOf(account, strings.Split(v, ","))
 		}
 	}
 	ch := *s.chain
 	ch.AccessPoint, ch.AccessPointBlock = openAccessPoint(), policy.BlockPublicAccess{}
+	if s.anyoneThrough(&ch, st, g, apARNs) {
+		return true
+	}
+	if !cut || len(apARNs) == 0 {
+		return false
+	}
+	lenient, err := s.withoutAccessPointDenies()
+	if err != nil {
+		return true // not judged: kept public
+	}
+	ch.Bucket = lenient
+	return s.anyoneThrough(&ch, st, g, apARNs[:1])
+}
+
+// anyoneThrough reports whether an anonymous caller, or a signed caller
+// of any other account, is allowed the grant's actions through one of the
+// access points apARNs with no limit of the caller's, under ch.
+func (s *source) anyoneThrough(ch *policy.Chain, st policy.Statement, g grant, apARNs []string) bool {
 	// An anonymous caller brings none of the values that limit a grant
 	// (an organization, a VPC endpoint, …): only the delegation itself.
 	ctx := probeContext(st)
@@ -277,7 +301,7 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 							req := s.request(caller, action, r, ctx)
 							req.Context.Set(secureTransport, tls)
 							req.SetAccessPoint(apARN, accountOf(apARN))
-							if ok, extra := s.decide(req, &ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
+							if ok, extra := s.decide(req, ch, policy.LayerAccessPointPolicy, nil); ok && len(extra) == 0 {
 								return true // allowed with no limit of the caller's
 							}
 						}
@@ -287,6 +311,26 @@ func (s *source) publicThroughForeignAccessPoint(st policy.Statement, g grant, a
 		}
 	}
 	return false
+}
+
+// withoutAccessPointDenies returns the bucket policy, compiled, with each
+// Deny statement that names s3:DataAccessPointArn in its conditions made
+// to hold for no request through an access point (its condition replaced
+// by Null s3:DataAccessPointArn "true"), the statements' places kept for
+// decide.
+func (s *source) withoutAccessPointDenies() (*policy.Compiled, error) {
+	doc := *s.doc
+	doc.Statements = slices.Clone(doc.Statements)
+	for i, st := range doc.Statements {
+		names := slices.ContainsFunc(st.Condition, func(b policy.ConditionBlock) bool {
+			return slices.ContainsFunc(b.Entries, func(e policy.ConditionEntry) bool { return policy.EqualName(e.Key, "s3:DataAccessPointArn") })
+		})
+		if st.Effect == policy.Deny && names {
+			st.Condition = policy.Condition{{Operator: "Null", Entries: []policy.ConditionEntry{{Key: "s3:DataAccessPointArn", Values: []policy.ConditionValue{policy.StringValue("true")}}}}}
+			doc.Statements[i] = st
+		}
+	}
+	return policy.Compile(&doc)
 }
 
 // probeAccessPointARN is the ARN of a made-up access point of account
@@ -313,10 +357,10 @@ func (a *analysis) probeAccessPointARN(account string) string {
 // probeAccessPointARN in its Region field, the rest sampled. A pattern that
 // names no access point of account (another account's, say) gives none:
 // the delegation to account lets no request through an access point it
-// names. At most maxProbeContexts ARNs; the first patterns are kept.
-func (a *analysis) accessPointARNsOf(account string, patterns []string) []string {
+// names. At most maxProbeContexts ARNs, those of the first patterns; cut
+// is true when a pattern's ARN was left out.
+func (a *analysis) accessPointARNsOf(account string, patterns []string) (out []string, cut bool) {
 	probe := strings.SplitN(a.probeAccessPointARN(account), ":", 6)
-	var out []string
 	for _, p := range patterns {
 		f := strings.SplitN(p, ":", 6)
 		if len(f) != 6 {
@@ -331,14 +375,18 @@ func (a *analysis) accessPointARNsOf(account string, patterns []string) []string
 			g[3] = region
 			arn := strings.Join(g, ":")
 			if (policy.MatchARN(p, arn) || policy.MatchString(p, arn)) && accountOf(arn) == account {
-				if !slices.Contains(out, arn) && len(out) < maxProbeContexts {
+				switch {
+				case slices.Contains(out, arn):
+				case len(out) < maxProbeContexts:
 					out = append(out, arn)
+				default:
+					cut = true
 				}
 				break
 			}
 		}
 	}
-	return out
+	return out, cut
 }
 
 // secureTransport is the condition key of the request's transport: "true"
@@ -621,8 +669,60 @@ func (s *source) allowedByStatement(req *policy.AccessRequest, index int) bool {
 // them, and their limiting keys are extra conditions too. apDoc is the
 // access point policy for requests through an access point, nil
 // otherwise.
+//
+// The first of the values a Deny spares is tried first; when another Deny
+// refuses it (a revoked VPC endpoint or access point of the list), each
+// other value is tried in its place, at most maxProbeContexts of them.
+// When more are left untried and a Deny refused those tried, the grant is
+// kept with the limit: the values not tried may be those the Denies leave
+// (a finding too many, never one too few).
 func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document) (bool, map[string]string) {
-	extra := map[string]string{}
+	start := cloneContext(&req.Context)
+	var spared []sparedValues
+	ok, extra, denied := a.decideWith(req, ch, layer, apDoc, map[string]string{}, &spared)
+	if ok {
+		return true, extra
+	}
+	cut := false
+	for _, sv := range spared {
+		values := samples(sv.key, sv.values, a.ranges)
+		if len(values) > maxProbeContexts {
+			values, cut = values[:maxProbeContexts], true
+		}
+		for _, v := range values[1:] {
+			req.Context = cloneContext(&start)
+			req.Context.Set(sv.key, v)
+			pinned := map[string]string{}
+			if sv.limit {
+				pinned[sv.key] = strings.Join(sv.values, ",")
+			}
+			if ok, e, _ := a.decideWith(req, ch, layer, apDoc, pinned, nil); ok {
+				return true, e
+			}
+		}
+	}
+	if cut && denied {
+		return true, extra
+	}
+	return false, nil
+}
+
+// sparedValues are the values of key a Deny spares (StringNotEquals
+// aws:SourceVpce [A, B]), of which decideWith tried the first; limit, when
+// a grant they leave is limited to them (a limiting key, or one an outside
+// caller holds), not a request value the caller chooses.
+type sparedValues struct {
+	key    string
+	values []string
+	limit  bool
+}
+
+// decideWith is decide's search from req's context and the extra limits
+// set so far: it records in spared (when not nil) the sets of values a
+// Deny spares of which it took the first. It returns the extra limits
+// found even when the request is refused, and whether an explicit Deny
+// refused it last.
+func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document, extra map[string]string, spared *[]sparedValues) (bool, map[string]string, bool) {
 	// The probe is re-tried with values that take it out of each Deny,
 	// or into a conditional delegation, in turn, however many there are:
 	// each round sets a key the request did not hold (a key already set
@@ -632,7 +732,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 		az := policy.Authorize(req, ch)
 		if az.Allowed() {
 			o := az.Layer(layer).Outcome
-			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra
+			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra, false
 		}
 		held := len(req.Context.Keys())
 		changed := false
@@ -649,7 +749,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 				doc = apDoc
 			}
 			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
-				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra)
+				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra, spared)
 				if az.DecidedBy == policy.LayerBucketPolicy {
 					deny = &doc.Statements[by.Index]
 				}
@@ -666,7 +766,7 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 				a.sparesResources = a.sparesResources || !a.deniesWholeBucket(*deny)
 				a.sparesValues = a.sparesValues || len(deny.Condition) > 0
 			}
-			return false, nil
+			return false, extra, az.Decision == policy.DecisionExplicitDeny
 		}
 	}
 }
@@ -698,8 +798,10 @@ func (a *analysis) deniesWholeBucket(st policy.Statement) bool {
 // the same way, a Deny of all their values but some being a limit. Other
 // keys about who the caller is or where the request comes from are not
 // the caller's choice and are left alone, but for its own principal's
-// tags and MFA. It reports whether it set anything.
-func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string) bool {
+// tags and MFA. Where it takes the first of several values the Deny
+// spares, it adds them to spared (when not nil). It reports whether it set
+// anything.
+func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string, spared *[]sparedValues) bool {
 	changed := false
 	for _, b := range st.Condition {
 		base, _ := cutNameSuffix(b.Operator, "IfExists")
@@ -716,6 +818,7 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 			case negated && len(vs) > 0 && (limitingKey(e.Key) || held):
 				extra[e.Key] = strings.Join(vs, ",")
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
+				a.addSpared(spared, e.Key, vs, true)
 			case !held && !callerChosen(e.Key):
 				continue
 			case null && len(vs) == 1 && strings.EqualFold(vs[0], "true"): // a value, compared as the evaluator does
@@ -724,6 +827,7 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 				ctx.Set(e.Key, escapeCandidates(e.Key, nil)[0])
 			case negated && len(vs) > 0:
 				ctx.Set(e.Key, sample(e.Key, vs[0]))
+				a.addSpared(spared, e.Key, vs, false)
 			case boolean && len(vs) == 1:
 				// The other value (a session with MFA where a Deny
 				// refuses one without).
@@ -744,6 +848,14 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 		}
 	}
 	return changed
+}
+
+// addSpared adds the values vs of key that a Deny spares to spared (when
+// not nil), when there is more than one to try.
+func (a *analysis) addSpared(spared *[]sparedValues, key string, vs []string, limit bool) {
+	if spared != nil && len(samples(key, vs, a.ranges)) > 1 {
+		*spared = append(*spared, sparedValues{key: key, values: vs, limit: limit})
+	}
 }
 
 // escapeValue returns a value of the caller-chosen key of entry e for
