@@ -103,18 +103,29 @@ func (c S3Control) AccountBlock(ctx context.Context) (policy.BlockPublicAccess, 
 	return controlBPA(out.PublicAccessBlockConfiguration), nil
 }
 
-// AccessPoints lists the bucket's access points with their policies.
+// AccessPoints lists the bucket's access points with their policies, as
+// S3 Control in the Region of c.Client answers: an access point lives in
+// its bucket's Region, and S3 Control lists the access points of the
+// Region a request is sent to, so a client of another Region than the
+// bucket's lists none. [Fetch] (and so [AnalyzeBucket] and [AnalyzeAll])
+// reads them in the bucket's Region whatever the client's.
 func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error) {
+	return c.accessPointsIn(ctx, bucket, noSetupRetryControl)
+}
+
+// accessPointsIn is AccessPoints with optFns on every request (the
+// bucket's Region, a plain-HTTP guard).
+func (c S3Control) accessPointsIn(ctx context.Context, bucket string, optFns ...func(*s3control.Options)) ([]AccessPoint, error) {
 	var out []AccessPoint
 	p := s3control.NewListAccessPointsPaginator(c.Client, &s3control.ListAccessPointsInput{AccountId: aws.String(c.Account), Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, noSetupRetryControl)
+		page, err := p.NextPage(ctx, optFns...)
 		if err != nil {
 			return nil, wrap("ListAccessPoints", bucket, err)
 		}
 		for _, ap := range page.AccessPointList {
 			name := aws.ToString(ap.Name)
-			got, err := c.Client.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(c.Account), Name: ap.Name}, noSetupRetryControl)
+			got, err := c.Client.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(c.Account), Name: ap.Name}, optFns...)
 			if err != nil {
 				return nil, wrap("GetAccessPoint", name, err)
 			}
@@ -123,7 +134,7 @@ func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoi
 				NetworkOrigin:     string(got.NetworkOrigin),
 				BlockPublicAccess: controlBPA(got.PublicAccessBlockConfiguration),
 			}
-			pol, err := c.Client.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: ap.Name}, noSetupRetryControl)
+			pol, err := c.Client.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(c.Account), Name: ap.Name}, optFns...)
 			switch {
 			case isCode(err, "NoSuchAccessPointPolicy"):
 			case err != nil:
@@ -208,9 +219,10 @@ type Progress struct {
 }
 
 // Fetch reads a bucket's state for [Analyze]: policy, ACL, ownership
-// controls, Block Public Access (bucket and account), access points and
-// the Multi-Region Access Points in front of the bucket (read in
-// us-west-2, the only Region that serves them). Settings that are not
+// controls, Block Public Access (bucket and account), access points (read
+// in the bucket's Region, where they live, with Control) and the
+// Multi-Region Access Points in front of the bucket (read in us-west-2,
+// the only Region that serves them). Settings that are not
 // configured (NoSuchBucketPolicy, NoSuchPublicAccessBlockConfiguration,
 // OwnershipControlsNotFoundError) read as absent. Access points and
 // Multi-Region Access Points that opts gives no way to read are listed in
@@ -299,10 +311,19 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	case o.AccountBlock != nil:
 		b.AccountBlock = *o.AccountBlock
 	}
-	if lister == nil {
+	var apErr error
+	switch l := lister.(type) {
+	case nil:
 		b.Unread = append(b.Unread, UnreadAccessPoints)
-	} else if b.AccessPoints, err = lister.AccessPoints(ctx, bucket); err != nil {
-		return nil, err
+	case *S3Control:
+		b.AccessPoints, apErr = l.accessPointsIn(ctx, bucket, o.controlRegionOpt(fetchedRegion(b, client))...)
+	case S3Control:
+		b.AccessPoints, apErr = l.accessPointsIn(ctx, bucket, o.controlRegionOpt(fetchedRegion(b, client))...)
+	default:
+		b.AccessPoints, apErr = l.AccessPoints(ctx, bucket)
+	}
+	if apErr != nil {
+		return nil, apErr
 	}
 	if mrapLister == nil {
 		b.Unread = append(b.Unread, UnreadMultiRegionAccessPoints)
@@ -526,6 +547,39 @@ func (o *FetchOptions) regionOpt(region string) []func(*s3.Options) {
 	if !o.AllowInsecureTransport {
 		g := plainhttp.Guard(plainhttp.Error{Call: "analyzer.Fetch", Option: "FetchOptions.AllowInsecureTransport"})
 		opts = append(opts, func(so *s3.Options) { so.APIOptions = plainhttp.Append(so.APIOptions, g) })
+	}
+	return opts
+}
+
+// fetchedRegion returns the bucket's Region: the one given or S3 named
+// (b.Region), else that of client, whose endpoint answered for the bucket
+// without naming another; "" when neither is known.
+func fetchedRegion(b *BucketState, client S3API) string {
+	if b.Region != "" {
+		return b.Region
+	}
+	if c, ok := client.(interface{ Options() s3.Options }); ok {
+		return c.Options().Region
+	}
+	return ""
+}
+
+// controlRegionOpt returns the options of the S3 Control requests that
+// read a bucket's access points: no retries of a setup problem, the
+// bucket's Region when known (an access point lives in its bucket's
+// Region, and S3 Control lists those of the Region it is asked in), and
+// unless AllowInsecureTransport a refusal of each request that would go
+// over plain HTTP to a host that is not loopback: the probe saw the
+// endpoint of the S3 Control client's Region, and the bucket's Region's
+// may be elsewhere.
+func (o *FetchOptions) controlRegionOpt(region string) []func(*s3control.Options) {
+	opts := []func(*s3control.Options){noSetupRetryControl}
+	if region != "" {
+		opts = append(opts, func(co *s3control.Options) { co.Region = region })
+	}
+	if !o.AllowInsecureTransport {
+		g := plainhttp.Guard(plainhttp.Error{Call: "analyzer.Fetch", Option: "FetchOptions.AllowInsecureTransport"})
+		opts = append(opts, func(co *s3control.Options) { co.APIOptions = plainhttp.Append(co.APIOptions, g) })
 	}
 	return opts
 }
