@@ -162,7 +162,7 @@ func (s *Server) CreateOrganization() (*orgfake.Server, error) {
 	if st.org != nil {
 		return nil, errors.New("localaws: the organization exists")
 	}
-	st.org = orgfake.New(orgfake.Options{Credentials: s.creds, Directory: directory{s}, ManagementAccountID: s.owner.ID, Now: s.Now})
+	st.org = orgfake.New(orgfake.Options{Credentials: s.creds, Directory: directory{s}, ManagementAccountID: s.owner.ID, Now: s.Now, Region: s.region})
 	st.regions.SetManagementAccount(s.owner.ID)
 	return st.org, nil
 }

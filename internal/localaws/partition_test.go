@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	aatypes "github.com/aws/aws-sdk-go-v2/service/accessanalyzer/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/localaws"
+	"github.com/s3secure/s3secure/internal/orgfake"
 )
 
 // TestAccessAnalyzerInChina: the local Access Analyzer of an AWS in
@@ -87,4 +89,40 @@ func TestPrincipalsInChina(t *testing.T) {
 	assert.Equal(t, "arn:aws-cn:sts::222233334444:assumed-role/Audit/s3secure", aws.ToString(out.AssumedRoleUser.Arn))
 	_, err = assume("aws")
 	assert.Error(t, err, "no role of another partition")
+}
+
+// TestOrganizationInThePartition: an organization's ARNs, and its
+// accounts', are in the partition of its Region ("In the Beijing and
+// Ningxia Regions, the Amazon Resource Name (ARN) syntax includes a cn",
+// ARNs for Amazon Web Services in China; the Service Authorization
+// Reference gives arn:${Partition}:organizations::${Account}:account/
+// o-${OrganizationId}/${AccountId}). The fake wrote arn:aws:organizations
+// in every Region.
+func TestOrganizationInThePartition(t *testing.T) {
+	for region, partition := range map[string]string{"us-east-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "eusc-de-east-1": "aws-eusc"} {
+		t.Run(region, func(t *testing.T) {
+			srv, ep := start(t, &localaws.Options{Region: region}, nil)
+			ctx := t.Context()
+			org, err := srv.CreateOrganization()
+			require.NoError(t, err)
+			_, err = srv.AddAccount("222233334444")
+			require.NoError(t, err)
+			require.NoError(t, org.AddAccount(orgfake.Account{ID: "222233334444"}))
+			prefix := "arn:" + partition + ":organizations::" + srv.Owner().ID + ":"
+			c := organizations.NewFromConfig(ep.Config(srv.Owner().Root()))
+			d, err := c.DescribeOrganization(ctx, nil)
+			require.NoError(t, err)
+			assert.Equal(t, prefix+"organization/"+org.ID(), aws.ToString(d.Organization.Arn))
+			assert.Equal(t, prefix+"account/"+org.ID()+"/"+srv.Owner().ID, aws.ToString(d.Organization.MasterAccountArn))
+			out, err := c.ListAccounts(ctx, nil)
+			require.NoError(t, err)
+			require.Len(t, out.Accounts, 2)
+			for _, a := range out.Accounts {
+				assert.Equal(t, prefix+"account/"+org.ID()+"/"+aws.ToString(a.Id), aws.ToString(a.Arn))
+			}
+			one, err := c.DescribeAccount(ctx, &organizations.DescribeAccountInput{AccountId: aws.String("222233334444")})
+			require.NoError(t, err)
+			assert.Equal(t, prefix+"account/"+org.ID()+"/222233334444", aws.ToString(one.Account.Arn))
+		})
+	}
 }

@@ -17,7 +17,8 @@
 // Every request's SigV4 signature (signing name organizations, any
 // region) is verified with presign.Verify against Options.Credentials;
 // refusals use the coral JSON codes (fakeutil.JSONAuth). Suspended and
-// closed accounts stay in the listing with their State, as on AWS.
+// closed accounts stay in the listing with their State, as on AWS. The
+// organization's ARNs are in the partition of Options.Region.
 package orgfake
 
 import (
@@ -73,6 +74,13 @@ type Options struct {
 	ID string
 	// Now stamps JoinedTimestamp. By default, time.Now.
 	Now func() time.Time
+	// Region is a Region of the partition the organization is in: its
+	// ARNs, and its accounts', are in that partition
+	// (arn:aws-cn:organizations::… for cn-north-1,
+	// fakeutil.RegionPartition), as the Service Authorization Reference
+	// writes them (arn:${Partition}:organizations::…). By default,
+	// us-east-1 (aws).
+	Region string
 }
 
 // Account is one account of the organization.
@@ -92,6 +100,8 @@ type Server struct {
 	now  func() time.Time
 	mgmt string
 	id   string
+	// arnPrefix is arn:PARTITION:organizations::MANAGEMENT:.
+	arnPrefix string
 
 	mu        sync.Mutex
 	accounts  []Account // in joining order, the management account first
@@ -113,8 +123,12 @@ func New(opts Options) *Server {
 		sum := sha256.Sum256([]byte("orgfake " + opts.ManagementAccountID))
 		opts.ID = "o-" + hex.EncodeToString(sum[:])[:10]
 	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
 	s := &Server{dir: opts.Directory, now: opts.Now, mgmt: opts.ManagementAccountID, id: opts.ID, delegated: map[string]bool{},
-		auth: fakeutil.Auth{Service: SigningName, Codes: fakeutil.JSONAuth, Credentials: opts.Credentials}}
+		arnPrefix: "arn:" + fakeutil.RegionPartition(opts.Region) + ":organizations::" + opts.ManagementAccountID + ":",
+		auth:      fakeutil.Auth{Service: SigningName, Codes: fakeutil.JSONAuth, Credentials: opts.Credentials}}
 	s.accounts = []Account{{ID: opts.ManagementAccountID, Name: "management", Email: "management@example.com", State: StateActive, Joined: s.now()}}
 	return s
 }
@@ -270,8 +284,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch op {
 	case "DescribeOrganization":
 		s.write(w, map[string]any{"Organization": map[string]any{
-			"Id": s.id, "Arn": "arn:aws:organizations::" + s.mgmt + ":organization/" + s.id, "FeatureSet": "ALL",
-			"MasterAccountArn": "arn:aws:organizations::" + s.mgmt + ":account/" + s.id + "/" + s.mgmt,
+			"Id": s.id, "Arn": s.arnPrefix + "organization/" + s.id, "FeatureSet": "ALL",
+			"MasterAccountArn": s.accountARN(s.mgmt),
 			"MasterAccountId":  s.mgmt, "MasterAccountEmail": s.accounts[0].Email,
 			"AvailablePolicyTypes": []any{},
 		}})
@@ -350,12 +364,17 @@ func (s *Server) accountsJSON(as []Account) []map[string]any {
 			method = "INVITED"
 		}
 		out[i] = map[string]any{
-			"Id": a.ID, "Arn": "arn:aws:organizations::" + s.mgmt + ":account/" + s.id + "/" + a.ID,
+			"Id": a.ID, "Arn": s.accountARN(a.ID),
 			"Name": a.Name, "Email": a.Email, "State": a.State, "Status": status, "JoinedMethod": method,
 			"JoinedTimestamp": float64(a.Joined.UnixMilli()) / 1000,
 		}
 	}
 	return out
+}
+
+// accountARN is the ARN of the organization's account id.
+func (s *Server) accountARN(id string) string {
+	return s.arnPrefix + "account/" + s.id + "/" + id
 }
 
 func (s *Server) write(w http.ResponseWriter, v any) {
