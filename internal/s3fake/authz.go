@@ -16,8 +16,9 @@ type AccessRequest struct {
 	Operation string
 	// Action is the IAM action, for example "s3:GetObject".
 	Action string
-	// Resource is the ARN, "arn:aws:s3:::bucket" or "arn:aws:s3:::bucket/key"
-	// ("*" for ListBuckets).
+	// Resource is the ARN, "arn:PARTITION:s3:::bucket" or
+	// "arn:PARTITION:s3:::bucket/key" in the partition of the fake's Region
+	// ("arn:aws-cn:s3:::bucket" in cn-north-1), "*" for ListBuckets.
 	Resource string
 	Bucket   string
 	Key      string

@@ -1099,3 +1099,24 @@ func TestFaultInOneRegion(t *testing.T) {
 	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("far")}, func(o *s3.Options) { o.Region = "ap-east-1" })
 	requireCode(t, err, "InvalidToken")
 }
+
+// TestAuthorizerSeamInPartition: the AccessRequest an Authorizer sees names
+// the bucket and the object by their ARNs in the partition of the fake's
+// Region (arn:aws-cn:s3:::bkt in cn-north-1), and the caller by its own.
+func TestAuthorizerSeamInPartition(t *testing.T) {
+	f := s3fake.Start(t, &s3fake.Options{Region: "cn-north-1"})
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
+	var seen []s3fake.AccessRequest
+	f.SetAuthorizer(func(_ context.Context, req *s3fake.AccessRequest) error {
+		seen = append(seen, *req)
+		return s3fake.OwnerOnlyAuthorize(t.Context(), req)
+	})
+	_, err := f.OwnerClient().ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	_, err = f.OwnerClient().HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("x/y")})
+	require.Error(t, err)
+	require.Len(t, seen, 2)
+	assert.Equal(t, "arn:aws-cn:s3:::bkt", seen[0].Resource)
+	assert.Equal(t, "arn:aws-cn:s3:::bkt/x/y", seen[1].Resource)
+	assert.Equal(t, "arn:aws-cn:iam::111122223333:root", seen[0].Principal.ARN)
+}
