@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+
+	"github.com/s3secure/s3secure/policy"
 )
 
 // Region is the only Region that serves the Multi-Region Access Point
@@ -23,11 +25,24 @@ const Region = "us-west-2"
 // InRegion is the per-call option that sends a call to [Region].
 func InRegion(o *s3control.Options) { o.Region = Region }
 
+// Partition is the partition of [Region] (aws, policy.PartitionOfRegion),
+// the only partition with Multi-Region Access Points: they are made and
+// listed in Region alone (the Service Authorization Reference's request
+// token ARN names it: arn:${Partition}:s3:us-west-2:…), and "You cannot use
+// IAM credentials from one partition to interact with resources in a
+// different partition" (AWS Fault Isolation Boundaries: Partitions), so an
+// account of China or GovCloud reaches none.
+func Partition() string { return policy.EndpointPartition(Region) }
+
 // ARN returns the Multi-Region Access Point's ARN,
-// arn:aws:s3::ACCOUNT:accesspoint/ALIAS ("Making requests through a
-// Multi-Region Access Point": no Region, the alias rather than the name).
+// arn:PARTITION:s3::ACCOUNT:accesspoint/ALIAS ("Making requests through a
+// Multi-Region Access Point": no Region, the alias rather than the name;
+// arn:${Partition}:s3::${Account}:accesspoint/${AccessPointAlias} in the
+// Service Authorization Reference), PARTITION being [Partition]'s: every
+// Multi-Region Access Point is made in [Region], whatever Regions its
+// buckets are in.
 func ARN(account, alias string) string {
-	return "arn:aws:s3::" + account + ":accesspoint/" + alias
+	return "arn:" + Partition() + ":s3::" + account + ":accesspoint/" + alias
 }
 
 // Lister is the S3 Control operation that lists Multi-Region Access

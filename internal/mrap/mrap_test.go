@@ -1,14 +1,17 @@
 package mrap_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/internal/mrap"
+	"github.com/s3secure/s3secure/policy"
 )
 
 func TestFronts(t *testing.T) {
@@ -27,4 +30,27 @@ func TestARNAndRegion(t *testing.T) {
 	var o s3control.Options
 	mrap.InRegion(&o)
 	assert.Equal(t, "us-west-2", o.Region)
+}
+
+// TestARNFromTheServiceReference: a Multi-Region Access Point's ARN has the
+// form the Service Authorization Reference gives
+// (arn:${Partition}:s3::${Account}:accesspoint/${AccessPointAlias}), in the
+// partition of the one Region that serves them, whose name the reference's
+// request token ARN fixes (arn:${Partition}:s3:us-west-2:…): every
+// Multi-Region Access Point is made and listed there, so it is in
+// us-west-2's partition, whatever Region its buckets are in.
+func TestARNFromTheServiceReference(t *testing.T) {
+	tok, ok := policy.LookupResourceType("multiregionaccesspointrequestarn")
+	require.True(t, ok)
+	assert.Contains(t, tok.ARNFormat, ":s3:"+mrap.Region+":", "the request token ARN names the Region that serves them")
+	rt, ok := policy.LookupResourceType("multiregionaccesspoint")
+	require.True(t, ok)
+	partition, ok := policy.PartitionOfRegion(mrap.Region)
+	require.True(t, ok)
+	assert.Equal(t, partition, mrap.Partition())
+	want := strings.NewReplacer("${Partition}", partition, "${Account}", "123456789012", "${AccessPointAlias}", "mfzwi23gnjvgw.mrap").Replace(rt.ARNFormat)
+	assert.Equal(t, want, mrap.ARN("123456789012", "mfzwi23gnjvgw.mrap"))
+	p, ok := policy.ARNPartition(mrap.ARN("123456789012", "mfzwi23gnjvgw.mrap"))
+	assert.True(t, ok)
+	assert.Equal(t, partition, p)
 }

@@ -18,7 +18,15 @@ package s3controlfake
 //     following Regions: us-west-2. Make sure to send all future requests
 //     to a supported Region." (the answer AWS gives, quoted in
 //     gruntwork-io/cloud-nuke#667).
-//   - The ARN is arn:aws:s3::ACCOUNT:accesspoint/ALIAS, with no Region; the
+//   - us-west-2 is in the aws partition, and "You cannot use IAM
+//     credentials from one partition to interact with resources in a
+//     different partition" (AWS Fault Isolation Boundaries: Partitions): a
+//     fake whose Region is in another partition (China, GovCloud) serves
+//     its account no Multi-Region Access Point. Signed for one of its own
+//     Regions a request gets the redirect above; signed for us-west-2 it
+//     gets 403 InvalidAccessKeyId, as a key unknown to that partition.
+//   - The ARN is arn:aws:s3::ACCOUNT:accesspoint/ALIAS (mrap.ARN, in
+//     us-west-2's partition), with no Region; the
 //     alias "is a unique alphanumeric string that ends in .mrap", chosen
 //     by S3, not derived from the name, never reused ("Rules for naming
 //     Amazon S3 Multi-Region Access Points").
@@ -55,6 +63,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/mrap"
 	"github.com/s3secure/s3secure/internal/sigv4"
 )
@@ -109,7 +118,8 @@ type asyncOp struct {
 // MultiRegionAccessPoint is a Multi-Region Access Point as the fake holds
 // it, for readers in the same process.
 type MultiRegionAccessPoint struct {
-	// Name and Alias identify it; ARN is arn:aws:s3::ACCOUNT:accesspoint/ALIAS.
+	// Name and Alias identify it; ARN is arn:aws:s3::ACCOUNT:accesspoint/ALIAS
+	// (mrap.ARN).
 	Name, Alias, ARN string
 	// Buckets are the buckets it fronts, with their owners and Regions.
 	Buckets []MultiRegionBucket
@@ -202,11 +212,19 @@ func isMRAPOp(op string) bool {
 }
 
 // mrapRegionOK reports whether r may be served: signed for us-west-2, or
-// unsigned (with AllowUnsigned). Otherwise it writes AWS's redirect.
-func mrapRegionOK(w http.ResponseWriter, r *http.Request) bool {
-	if sc, signed := sigv4.RequestScope(r); signed && sc.Region != MRAPRegion {
+// unsigned (with AllowUnsigned), by a key of us-west-2's partition.
+// Otherwise it writes AWS's redirect, or, for a request signed for
+// us-west-2 by the key of an account of another partition (the fake's
+// Region's), InvalidAccessKeyId.
+func (s *Server) mrapRegionOK(w http.ResponseWriter, r *http.Request) bool {
+	sc, signed := sigv4.RequestScope(r)
+	switch {
+	case signed && sc.Region != MRAPRegion:
 		writeError(w, http.StatusMovedPermanently, "PermanentRedirect",
 			"This API operation is only available in the following Regions: "+MRAPRegion+". Make sure to send all future requests to a supported Region.")
+		return false
+	case fakeutil.RegionPartition(s.region) != mrap.Partition():
+		writeError(w, http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
 		return false
 	}
 	return true
@@ -333,7 +351,7 @@ func (s *Server) newOp(operation, params string) *asyncOp {
 	sum := sha256.Sum256([]byte(s.account + "/op/" + strconv.Itoa(s.opSeq)))
 	verb := map[string]string{"CreateMultiRegionAccessPoint": "create", "DeleteMultiRegionAccessPoint": "delete", "PutMultiRegionAccessPointPolicy": "put-policy"}[operation]
 	op := &asyncOp{
-		token:     "arn:aws:s3:" + MRAPRegion + ":" + s.account + ":async-request/mrap/" + verb + "/" + hex.EncodeToString(sum[:16]),
+		token:     "arn:" + mrap.Partition() + ":s3:" + MRAPRegion + ":" + s.account + ":async-request/mrap/" + verb + "/" + hex.EncodeToString(sum[:16]),
 		operation: operation, status: "SUCCEEDED", created: s.now().UTC(), params: params,
 	}
 	s.asyncOps[op.token] = op

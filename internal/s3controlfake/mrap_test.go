@@ -303,3 +303,53 @@ func TestMRAPLimits(t *testing.T) {
 	assert.Equal(t, before.Name, after.Name)
 	assert.NotEqual(t, before.Alias, after.Alias, "aliases are never reused")
 }
+
+// TestMRAPOnlyInUSWest2sPartition: the Multi-Region Access Point
+// operations are served in us-west-2 only ("This action will always be
+// routed to the US West (Oregon) Region"; the Service Authorization
+// Reference's request token ARN names it: arn:${Partition}:s3:us-west-2:…),
+// and us-west-2 is in the aws partition. An account of another partition
+// (China, GovCloud, the European Sovereign Cloud) reaches no Region that
+// serves them: signed for a Region of its own it gets the redirect to
+// us-west-2, and signed for us-west-2 its key is unknown there ("You
+// cannot use IAM credentials from one partition to interact with resources
+// in a different partition", AWS Fault Isolation Boundaries: Partitions),
+// so nothing is created. The fake served them to every partition and named
+// them arn:aws: whatever its Region.
+func TestMRAPOnlyInUSWest2sPartition(t *testing.T) {
+	for _, region := range []string{"cn-north-1", "us-gov-west-1", "eusc-de-east-1"} {
+		t.Run(region, func(t *testing.T) {
+			ctx := t.Context()
+			s3f := s3fake.Start(t, &s3fake.Options{Region: region})
+			require.NoError(t, s3f.CreateBucket("mrap-data", s3fake.StateAWSDefault))
+			ts := s3controlfake.Start(t, &s3controlfake.Options{S3: s3f.Server})
+			c := ts.Client()
+			a := aws.String(ts.AccountID())
+			calls := map[string]func(...func(*s3control.Options)) error{
+				"Create": func(fns ...func(*s3control.Options)) error {
+					_, err := c.CreateMultiRegionAccessPoint(ctx, &s3control.CreateMultiRegionAccessPointInput{AccountId: a,
+						Details: &types.CreateMultiRegionAccessPointInput{Name: aws.String("app-global"), Regions: []types.Region{{Bucket: aws.String("mrap-data")}}}}, fns...)
+					return err
+				},
+				"List": func(fns ...func(*s3control.Options)) error {
+					_, err := c.ListMultiRegionAccessPoints(ctx, &s3control.ListMultiRegionAccessPointsInput{AccountId: a}, fns...)
+					return err
+				},
+				"Get": func(fns ...func(*s3control.Options)) error {
+					_, err := c.GetMultiRegionAccessPoint(ctx, &s3control.GetMultiRegionAccessPointInput{AccountId: a, Name: aws.String("app-global")}, fns...)
+					return err
+				},
+			}
+			for name, call := range calls {
+				assert.Equal(t, "PermanentRedirect", apiCode(call()), name)
+				err := call(inMRAPRegion)
+				assert.Equal(t, "InvalidAccessKeyId", apiCode(err), name)
+				var re *awshttp.ResponseError
+				if assert.True(t, errors.As(err, &re), name) {
+					assert.Equal(t, http.StatusForbidden, re.HTTPStatusCode(), name)
+				}
+			}
+			assert.Empty(t, ts.MultiRegionAccessPoints())
+		})
+	}
+}

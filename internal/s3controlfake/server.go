@@ -328,7 +328,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
-	if isMRAPOp(op) && !mrapRegionOK(w, r) {
+	if isMRAPOp(op) && !s.mrapRegionOK(w, r) {
 		return
 	}
 	if faulted {
