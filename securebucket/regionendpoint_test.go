@@ -2,9 +2,11 @@ package securebucket_test
 
 import (
 	"context"
+	"net/http"
+	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -160,6 +162,8 @@ func TestHardenFailsClosedForHiddenEndpoint(t *testing.T) {
 // (DelegateOptions, AccessPointOptions) lets the requests go.
 func TestAccessPointWritersRefuseRemotePlainHTTP(t *testing.T) {
 	cfg, sender := plainhttptest.Config()
+	stop := &cancelOnSend{next: cfg.HTTPClient}
+	cfg.HTTPClient = stop
 
 	remote := s3.NewFromConfig(cfg)
 	control := s3control.NewFromConfig(cfg)
@@ -194,9 +198,13 @@ func TestAccessPointWritersRefuseRemotePlainHTTP(t *testing.T) {
 			assert.Equal(t, before, sender.Sent(), "nothing was sent")
 
 			// The requests it lets go fail (nothing answers), and the
-			// writers retry them: a short context ends that.
-			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			// writers retry them (DelegateToAccessPoints for seconds): the
+			// call's context ends once a request has been sent. (A 300 ms
+			// timeout ended it before, which a loaded machine could reach
+			// before the first request, and then nothing was sent.)
+			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
+			stop.cancel.Store(&cancel)
 			err = tc.run(ctx, true)
 			assert.NotErrorIs(t, err, securebucket.ErrPlainHTTPEndpoint)
 			assert.Greater(t, sender.Sent(), before, "with AllowInsecureTransport the requests go")
@@ -204,6 +212,21 @@ func TestAccessPointWritersRefuseRemotePlainHTTP(t *testing.T) {
 	}
 	_, err := securebucket.DelegateToAccessPoints(t.Context(), remote, "bkt", account, &securebucket.DelegateOptions{}, &securebucket.DelegateOptions{})
 	require.ErrorIs(t, err, securebucket.ErrInvalidOptions)
+}
+
+// cancelOnSend is an HTTP client that passes each request to next, then
+// calls the cancel function stored last, if any.
+type cancelOnSend struct {
+	next   aws.HTTPClient
+	cancel atomic.Pointer[context.CancelFunc]
+}
+
+func (c *cancelOnSend) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.Do(req)
+	if cancel := c.cancel.Load(); cancel != nil {
+		(*cancel)()
+	}
+	return resp, err
 }
 
 // TestDataEventsWritersRefuseRemotePlainHTTP: PlanDataEvents and
