@@ -285,7 +285,11 @@ func (a *auditor) readAccount(ctx context.Context) error {
 // Audit returns an error wrapping [ErrInvalidBucketName] or
 // [ErrInvalidOptions] before any request; ctx's error if ctx ends; and a
 // [*StepError] wrapping the SDK error (code NoSuchBucket) when the bucket
-// does not exist.
+// does not exist, or (code AllAccessDisabled) at the first read S3
+// refuses so: "All access to this Amazon S3 resource has been disabled.
+// Contact Amazon Web Services Support for further assistance." (S3 API
+// reference, list of error codes). That is the bucket's state, not a
+// setup problem: [AuditAll] reports it for that bucket and goes on.
 func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOptions) (*Report, error) {
 	if err := validateBucketName(bucket, false); err != nil {
 		return nil, err
@@ -307,11 +311,14 @@ func Audit(ctx context.Context, client ReadAPI, bucket string, opts *AuditOption
 // client's, is used for the requests.
 func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []func(*s3.Options)) (*Report, error) {
 	r := reader{client: a.client, retry: a.o.Retry, owner: ownerPtr(a.o.AccountID), optFns: append([]func(*s3.Options){noSetupRetry}, optFns...),
-		stopAtSetup: true}
+		stopAtSetup: true, stopAtDisabled: true}
 	st, err := r.readState(ctx, bucket, a.needs)
 	if err != nil {
-		if setuperr.Is(err) {
+		switch {
+		case setuperr.Is(err):
 			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: err}
+		case setuperr.Disabled(err):
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("all access to the bucket has been disabled (S3's AllAccessDisabled: contact AWS Support); not audited: %w", err)}
 		}
 		return nil, err
 	}

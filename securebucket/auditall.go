@@ -47,7 +47,10 @@ func (f *FleetReport) Failed() bool {
 // AuditAll audits every bucket ListBuckets returns, Concurrency buckets at
 // a time, each in its own Region (from ListBuckets' BucketRegion). The
 // account's Block Public Access is read once. A bucket that cannot be
-// audited gets a Report with Err set and does not stop the run.
+// audited gets a Report with Err set and does not stop the run: a bucket
+// S3 answers AllAccessDisabled for (all access to it disabled, until AWS
+// Support lifts it) has no Results and Err the [*StepError] [Audit]
+// returns, after one request, never PASS.
 //
 // A setup problem does stop it (credentials that cannot be retrieved or
 // that S3 refuses, for example a session that expires during the run; a

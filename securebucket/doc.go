@@ -348,6 +348,10 @@
 // account, a session token not valid there: S3 answers 400 InvalidToken),
 // it makes AuditAll report that Region's buckets as not audited (a
 // [*RegionError] in Report.Err, never PASS) and go on with the others.
+// Nor is a bucket all access to which has been disabled (S3 answers 403
+// AllAccessDisabled, "Contact Amazon Web Services Support"): the audits
+// stop reading it at the first such answer, [Audit] returns a [*StepError]
+// and no Report, and [AuditAll] reports it as not audited and goes on.
 // [Harden], [Plan] and [Create]'s
 // hardening stop at that first read too: a [*StepError] naming the first
 // step that needs it, nothing written.

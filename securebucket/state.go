@@ -86,6 +86,10 @@ type reader struct {
 	// would fail the same way. The audit and Harden set it; Harden's plan
 	// names the step that needs the part.
 	stopAtSetup bool
+	// stopAtDisabled makes readState return S3's AllAccessDisabled
+	// (setuperr.Disabled) at once too, as a *partReadError: every later
+	// read of that bucket would be refused alike. The audit sets it.
+	stopAtDisabled bool
 }
 
 // partReadError is a setup problem met reading one part of a bucket (see
@@ -111,7 +115,8 @@ func ownerPtr(id string) *string {
 // (each read is independent; a failure is recorded, not returned). It
 // returns ctx's error if ctx ends, a [*PlainHTTPError] or
 // [*RemotePlainHTTPError], and with
-// stopAtSetup the first setup problem.
+// stopAtSetup the first setup problem (with stopAtDisabled, the first
+// AllAccessDisabled).
 func (r *reader) readState(ctx context.Context, bucket string, want part) (*state, error) {
 	s := &state{bucket: bucket, errs: map[part]error{}}
 	for p := partPolicy; p <= partLocation; p <<= 1 {
@@ -136,7 +141,7 @@ func (r *reader) readState(ctx context.Context, bucket string, want part) (*stat
 			if re := remotePlainHTTP(err); re != nil {
 				return nil, re
 			}
-			if r.stopAtSetup && setuperr.Is(err) {
+			if r.stopAtSetup && setuperr.Is(err) || r.stopAtDisabled && setuperr.Disabled(err) {
 				return nil, &partReadError{part: p, err: err}
 			}
 			s.errs[p] = err

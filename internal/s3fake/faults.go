@@ -27,6 +27,13 @@ const (
 	// enabled Regions, such as Asia Pacific (Hong Kong)" (IAM API
 	// reference, SetSecurityTokenServicePreferences). Give it a Region.
 	FaultInvalidToken = "InvalidToken"
+	// FaultAllAccessDisabled is S3's 403 AllAccessDisabled, "All access
+	// to this Amazon S3 resource has been disabled. Contact Amazon Web
+	// Services Support for further assistance." (S3 API reference, the
+	// Error type's list of codes), with the message S3 sends, "All access
+	// to this object has been disabled" (as answered for buckets AWS has
+	// disabled, whoever asks, signed or not). Give it a Bucket.
+	FaultAllAccessDisabled = "AllAccessDisabled"
 )
 
 // AnyOperation matches every operation in InjectFault.
@@ -63,6 +70,11 @@ type Fault struct {
 	// FaultInvalidToken in a Region is how S3 answers a session token
 	// that is not valid there.
 	Region string
+	// Bucket, when set, makes the fault match only requests to that
+	// bucket, whatever their Region; it is kept beside the faults for
+	// every bucket. FaultAllAccessDisabled on a bucket is how S3 answers
+	// every request to a bucket AWS has disabled.
+	Bucket string
 }
 
 func (f Fault) status() int {
@@ -76,6 +88,8 @@ func (f Fault) status() int {
 		return http.StatusConflict
 	case FaultInvalidToken:
 		return http.StatusBadRequest
+	case FaultAllAccessDisabled:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }
@@ -92,6 +106,8 @@ func (f Fault) message() string {
 		return "The difference between the request time and the current time is too large."
 	case FaultInvalidToken:
 		return "The provided token is malformed or otherwise invalid."
+	case FaultAllAccessDisabled:
+		return "All access to this object has been disabled"
 	}
 	return "We encountered an internal error. Please try again."
 }
@@ -107,8 +123,8 @@ func newFaultTable(seed int64) *faultTable {
 }
 
 // pick returns the latency to add and the error to answer for op, in a
-// request signed for region ("" when unsigned).
-func (t *faultTable) pick(op, region string) (time.Duration, *Error) {
+// request signed for region ("" when unsigned) to bucket ("" for none).
+func (t *faultTable) pick(op, region, bucket string) (time.Duration, *Error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.faults) == 0 {
@@ -118,7 +134,10 @@ func (t *faultTable) pick(op, region string) (time.Duration, *Error) {
 	var err *Error
 	keys := []string{op, AnyOperation}
 	if region != "" {
-		keys = append([]string{faultKey(op, region), faultKey(AnyOperation, region)}, keys...)
+		keys = append([]string{faultKey(op, region, ""), faultKey(AnyOperation, region, "")}, keys...)
+	}
+	if bucket != "" {
+		keys = append([]string{faultKey(op, "", bucket), faultKey(AnyOperation, "", bucket)}, keys...)
 	}
 	for _, key := range keys {
 		f := t.faults[key]
@@ -174,19 +193,28 @@ func (c *counters) add(op, method string) {
 
 // InjectFault installs f for operation op (an SDK operation name such as
 // "PutBucketPolicy", or AnyOperation), replacing any earlier fault for op
-// (in f.Region, when set).
+// (in f.Region, or on f.Bucket, when set). A fault with both a Region
+// and a Bucket is the Bucket's.
 func (s *Server) InjectFault(op string, f Fault) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.faults[faultKey(op, f.Region)] = &f
+	region := f.Region
+	if f.Bucket != "" {
+		region = ""
+	}
+	s.faults.faults[faultKey(op, region, f.Bucket)] = &f
 }
 
-// faultKey is the fault table's key of op in region ("": every Region).
-func faultKey(op, region string) string {
-	if region == "" {
-		return op
+// faultKey is the fault table's key of op in region ("": every Region)
+// or on bucket ("": every bucket).
+func faultKey(op, region, bucket string) string {
+	switch {
+	case bucket != "":
+		return op + " bucket " + bucket
+	case region != "":
+		return op + " " + region
 	}
-	return op + " " + region
+	return op
 }
 
 // ClearFaults removes every injected fault.

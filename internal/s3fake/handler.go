@@ -106,7 +106,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if res != nil {
 		faultRegion = res.Region
 	}
-	if latency, ferr := s.faults.pick(rt.op, faultRegion); latency > 0 || ferr != nil {
+	if latency, ferr := s.faults.pick(rt.op, faultRegion, rt.bucket); latency > 0 || ferr != nil {
 		if latency > 0 {
 			t := time.NewTimer(latency)
 			select {

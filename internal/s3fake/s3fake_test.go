@@ -1120,3 +1120,44 @@ func TestAuthorizerSeamInPartition(t *testing.T) {
 	assert.Equal(t, "arn:aws-cn:s3:::bkt/x/y", seen[1].Resource)
 	assert.Equal(t, "arn:aws-cn:iam::111122223333:root", seen[0].Principal.ARN)
 }
+
+// TestFaultOnOneBucket: a fault with a Bucket fails only the requests to
+// that bucket, signed or not, in any Region, as S3 answers every request
+// to a bucket AWS has disabled: 403 AllAccessDisabled, "All access to
+// this object has been disabled". The other buckets and the listing are
+// untouched.
+func TestFaultOnOneBucket(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("open", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucket("shut", s3fake.StateAWSDefault))
+	require.NoError(t, f.CreateBucketWith("shut-far", &s3fake.BucketOptions{State: s3fake.StateAWSDefault, Region: "eu-west-1"}))
+	c := f.Client(f.OwnerCredential())
+	ctx := t.Context()
+	f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultAllAccessDisabled, Bucket: "shut"})
+	f.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultAllAccessDisabled, Bucket: "shut-far", Region: "eu-west-1"})
+
+	for _, op := range []func(string) error{
+		func(b string) error {
+			_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b)})
+			return err
+		},
+		func(b string) error {
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("k"), Body: strings.NewReader("x")})
+			return err
+		},
+	} {
+		err := op("shut")
+		requireCode(t, err, "AllAccessDisabled")
+		assert.Equal(t, http.StatusForbidden, status(err))
+		assert.Contains(t, err.Error(), "All access to this object has been disabled")
+		require.NoError(t, op("open"))
+	}
+	_, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("shut-far")}, func(o *s3.Options) { o.Region = "eu-west-1" })
+	requireCode(t, err, "AllAccessDisabled") // a Bucket fault is the bucket's, whatever its Region
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err)
+	resp, err := f.HTTPClient().Get(f.URL + "/shut/k")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "unsigned too")
+}

@@ -89,6 +89,19 @@ func Is(err error) bool {
 	return false
 }
 
+// Disabled reports whether err is S3's 403 AllAccessDisabled: "All access
+// to this Amazon S3 resource has been disabled. Contact Amazon Web
+// Services Support for further assistance." (S3 API reference, the Error
+// type's list of codes). It is not a setup problem ([Is] is false): the
+// caller's configuration cannot fix it, and it is the bucket's own state,
+// answered to every caller, signed or not, while the account's other
+// buckets answer. Every other request to that bucket fails the same way,
+// so a run stops reading it at the first and goes on with the others.
+func Disabled(err error) bool {
+	var api smithy.APIError
+	return err != nil && errors.As(err, &api) && api.ErrorCode() == "AllAccessDisabled"
+}
+
 // sdkCorrectsClock reports whether the SDK marked err as retryable clock
 // skew: its retry middleware wraps a skew error code in an error whose
 // RetryableError method says true when the response's Date is more than

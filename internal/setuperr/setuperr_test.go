@@ -208,3 +208,30 @@ func TestRetryerLetsTheSDKCorrectTheClock(t *testing.T) {
 		assert.Equal(t, int32(2), n.n.Load(), "refused once, corrected once, wrapped=%v", wrap)
 	}
 }
+
+// TestDisabled: S3's 403 AllAccessDisabled, through the SDK, is Disabled
+// and not a setup problem; AccessDenied, NoSuchBucket and a setup problem
+// are not Disabled.
+func TestDisabled(t *testing.T) {
+	ctx := t.Context()
+	sf := s3fake.Start(t, nil)
+	require.NoError(t, sf.CreateBucket("shut", s3fake.StateAWSDefault))
+	owner := sf.OwnerCredential()
+	c := must(client(sf.URL, credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, ""), sf.HTTPClient(), false))
+	sf.InjectFault(s3fake.AnyOperation, s3fake.Fault{Code: s3fake.FaultAllAccessDisabled, Bucket: "shut"})
+	_, disabled := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("shut")})
+	require.Error(t, disabled)
+	assert.True(t, setuperr.Disabled(disabled), "%v", disabled)
+	assert.False(t, setuperr.Is(disabled), "the bucket's state, not the caller's setup")
+
+	_, missing := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("missing")})
+	require.Error(t, missing)
+	_, unknownKey := must(client(sf.URL, static, sf.HTTPClient(), false)).GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("shut")})
+	require.True(t, setuperr.Is(unknownKey))
+	for name, err := range map[string]error{
+		"nil": nil, "no such bucket": missing, "unknown access key": unknownKey,
+		"access denied": &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"},
+	} {
+		assert.False(t, setuperr.Disabled(err), "%s: %v", name, err)
+	}
+}
