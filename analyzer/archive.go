@@ -90,6 +90,19 @@ type ArchiveRuleOptions struct {
 	// is also applied to existing findings (ApplyArchiveRule), as the
 	// console does, so that expected access stops showing at once.
 	NewFindingsOnly bool
+	// AllowInsecureTransport lets EnsureArchiveRule send over plain HTTP
+	// to a host that is not loopback (127.0.0.0/8, ::1, localhost). By
+	// default such a call is refused before any request with a
+	// [*RemotePlainHTTPError], as every other call of the package is:
+	// SigV4 signs the requests, but nothing authenticates the answers, so
+	// anyone on the network path could answer that the rule already
+	// exists (nothing is then created or applied) or that another rule
+	// holds the name. A client that does not let the call see its
+	// endpoint (a wrapper that drops the per-call options, a test double)
+	// is refused the same way, with an empty Endpoint; this allows it too.
+	// Set it only for a test server on a network you trust, or a client
+	// you know uses TLS.
+	AllowInsecureTransport bool
 }
 
 // EnsureArchiveRule creates the archive rule unless a rule of that name
@@ -103,13 +116,19 @@ type ArchiveRuleOptions struct {
 //
 // Errors: [ErrArchiveRuleConflict] when a rule of that name has another
 // filter (it is not overwritten); [ErrInvalidInput]; [*WrongRegionError];
-// [*Error] for a failed call.
+// [*Error] for a failed call; [*RemotePlainHTTPError] (see
+// ArchiveRuleOptions.AllowInsecureTransport).
 func EnsureArchiveRule(ctx context.Context, client API, a *Analyzer, rule ArchiveRule, opts *ArchiveRuleOptions) (bool, error) {
 	if err := checkAnalyzer(client, a); err != nil {
 		return false, err
 	}
 	if !ruleName.MatchString(rule.Name) || len(rule.Filter) == 0 {
 		return false, invalid("archive rule needs a name and a filter")
+	}
+	if opts == nil || !opts.AllowInsecureTransport {
+		if err := refuseRemote(ctx, "EnsureArchiveRule", "ArchiveRuleOptions", probeAnalyzers(client)); err != nil {
+			return false, err
+		}
 	}
 	p := accessanalyzer.NewListArchiveRulesPaginator(client, &accessanalyzer.ListArchiveRulesInput{AnalyzerName: aws.String(a.Name)})
 	for p.HasMorePages() {

@@ -166,8 +166,9 @@
 //     whose Region's requests would go over plain HTTP to a remote host
 //     is not analysed (its BucketResult.Err). Opt-out:
 //     AllowInsecureTransport of the call's options. [EnsureAnalyzer],
-//     [GetFinding], [BucketRegion] and [CheckBucketRegions] check too
-//     (EnsureOptions, FindingOptions, RegionOptions).
+//     [EnsureArchiveRule], [GetFinding], [BucketRegion] and
+//     [CheckBucketRegions] check too (EnsureOptions, ArchiveRuleOptions,
+//     FindingOptions, RegionOptions).
 //
 // # Errors
 //

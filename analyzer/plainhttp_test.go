@@ -35,6 +35,8 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 	a := &analyzer.Analyzer{Name: "main", ARN: "arn:aws:access-analyzer:us-east-1:" + owner + ":analyzer/main"}
 	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data-1/*"}]}`
 	regional := &analyzer.Analyzer{Name: a.Name, ARN: a.ARN, Region: "us-east-1", Account: owner}
+	rule, err := analyzer.OrganizationRule("our-org", "o-abcdef1234")
+	require.NoError(t, err)
 
 	cases := []struct {
 		call string
@@ -85,6 +87,10 @@ func TestRefuseRemotePlainHTTP(t *testing.T) {
 			_, err := analyzer.GetFinding(t.Context(), aa, a, "finding-1", &analyzer.FindingOptions{AllowInsecureTransport: allow})
 			return err
 		}},
+		{"EnsureArchiveRule", func(allow bool) error {
+			_, err := analyzer.EnsureArchiveRule(t.Context(), aa, a, rule, &analyzer.ArchiveRuleOptions{AllowInsecureTransport: allow})
+			return err
+		}},
 		{"BucketRegion", func(allow bool) error {
 			_, err := analyzer.BucketRegion(t.Context(), s3c, "data-1", &analyzer.RegionOptions{AllowInsecureTransport: allow})
 			return err
@@ -128,6 +134,10 @@ func TestRefuseRemotePlainHTTPWithoutOptions(t *testing.T) {
 	err = analyzer.CheckBucketRegions(t.Context(), s3c, a, "data-1")
 	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
 	_, err = analyzer.EnsureAnalyzer(t.Context(), aa, nil)
+	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
+	rule, err := analyzer.OrganizationRule("our-org", "o-abcdef1234")
+	require.NoError(t, err)
+	_, err = analyzer.EnsureArchiveRule(t.Context(), aa, a, rule, nil)
 	require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
 
 	// More than one options value is bad input, before any request.
