@@ -863,7 +863,12 @@ const apTitleBPA = "Access points should have Block Public Access settings enabl
 // AccessPointAuditOptions configure [AuditAccessPoints]. nil means every
 // access point of the account in the client's Region.
 type AccessPointAuditOptions struct {
-	// Bucket limits the audit to the access points of one bucket.
+	// Bucket limits the audit to the access points of one bucket. Its
+	// access points live in its Region, so the S3 Control client must be
+	// in that Region too: in another, S3 Control refuses the listing
+	// ("Amazon S3 AccessPoint can only be listed for bucket in the same
+	// region") and the result is UNKNOWN, never a PASS saying the bucket
+	// has none.
 	Bucket string
 
 	// AllowInsecureTransport lets AuditAccessPoints read over plain HTTP from a host

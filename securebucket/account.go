@@ -769,7 +769,10 @@ type AccountAuditOptions struct {
 	// Bucket limits the access point audit to that bucket's access points
 	// and Multi-Region Access Points, and checks CloudTrail data events for
 	// that bucket instead of all buckets. Account Block Public Access is
-	// checked either way.
+	// checked either way. The S3 Control client must then be in the
+	// bucket's Region, where its access points live: S3 Control refuses to
+	// list a bucket's access points in another Region, and S3.19 is then
+	// UNKNOWN (see [AccessPointAuditOptions]).
 	Bucket string
 
 	// AllowInsecureTransport lets AuditAccount read over plain HTTP from a host

@@ -641,3 +641,36 @@ func BenchmarkPlanAccountPublicAccessBlock(b *testing.B) {
 		})
 	}
 }
+
+// TestAuditAccountBucketOfAnotherRegion: access points live in their
+// bucket's Region and S3 Control lists those of the Region it is asked in.
+// Audited with an S3 Control client of another Region than the bucket's,
+// the bucket's S3.19 is UNKNOWN (AWS refuses the listing: "Amazon S3
+// AccessPoint can only be listed for bucket in the same region"), never a
+// PASS saying the bucket has no access points while it has a public one.
+func TestAuditAccountBucketOfAnotherRegion(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	e.setAccountBPA(t, securebucket.AllPublicAccessBlocked())
+	require.NoError(t, e.s3f.CreateBucket("far-bucket", s3fake.StateLegacy))
+	_, err := e.control.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(e.account), Name: aws.String("open-ap"),
+		Bucket: aws.String("far-bucket"), PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{
+			BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}})
+	require.NoError(t, err)
+	other := "ap-southeast-2"
+	require.NotEqual(t, other, e.region())
+	far := s3control.New(e.control.Options(), func(o *s3control.Options) { o.Region = other })
+
+	rs, err := securebucket.AuditAccessPoints(ctx, far, e.account, &securebucket.AccessPointAuditOptions{Bucket: "far-bucket"})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Equal(t, securebucket.ControlAccessPointBPA, rs[0].Control)
+	assert.Equal(t, securebucket.StatusUnknown, rs[0].Status, rs[0].Message)
+	assert.Contains(t, rs[0].Message, "can only be listed for bucket in the same region")
+
+	// In the bucket's Region, the access point is found and fails.
+	rs, err = securebucket.AuditAccessPoints(ctx, e.control, e.account, &securebucket.AccessPointAuditOptions{Bucket: "far-bucket"})
+	require.NoError(t, err)
+	require.NotEmpty(t, rs)
+	assert.Equal(t, securebucket.StatusFail, rs[0].Status, rs[0].Message)
+}

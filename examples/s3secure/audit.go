@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+
+	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/organization"
 	"github.com/s3secure/s3secure/securebucket"
@@ -49,7 +53,7 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	all := fs.Bool("all", false, "audit every bucket the credentials can list")
 	accountControls := fs.Bool("account-controls", false,
 		"add the account-level controls (S3.1 account Block Public Access, S3.19 access points, S3.24 Multi-Region Access Points, S3.22/S3.23 CloudTrail data events) "+
-			"and judge public access with the account's settings")
+			"and judge public access with the account's settings; S3.19 covers the access points of -bucket's Region, or with -all of -region's")
 	accountID := accountIDFlag(fs, "the account's"+accountIDUsage)
 	controls := fs.String("controls", "default", "controls to check: default, all, or a comma-separated `list` of ids")
 	// The default depends on the run (0 here: not given), so the help
@@ -120,20 +124,18 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		}
 		opts.AccountID = acct
 	}
+	var control *s3control.Client
+	var trails *cloudtrail.Client
 	if *accountControls {
-		control, err := clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
+		control, err = clientFor(ctx, g, svcS3Control, (*globals).newS3Control)
 		if err != nil {
 			return g.fail(err)
 		}
-		trails, err := clientFor(ctx, g, svcCloudTrail, (*globals).newCloudTrail)
+		trails, err = clientFor(ctx, g, svcCloudTrail, (*globals).newCloudTrail)
 		if err != nil {
 			return g.fail(err)
 		}
 		opts.AccountControl = control
-		accountRows, err = securebucket.AuditAccount(ctx, control, trails, opts.AccountID, &securebucket.AccountAuditOptions{Bucket: *bucket, AllowInsecureTransport: g.insecureTransport})
-		if err != nil {
-			return g.fail(err)
-		}
 	}
 
 	var reports []*securebucket.Report
@@ -153,6 +155,21 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 		reports = []*securebucket.Report{rep}
+		if control != nil {
+			// A bucket's access points live in its Region, and S3 Control
+			// lists those of the Region it is asked in (and refuses a
+			// bucket of another: S3.19 would be UNKNOWN).
+			region, err := analyzer.BucketRegion(ctx, client, *bucket, &analyzer.RegionOptions{AllowInsecureTransport: g.insecureTransport})
+			if err == nil && region != control.Options().Region {
+				control = s3control.New(control.Options(), func(o *s3control.Options) { o.Region = region })
+			}
+		}
+	}
+	if *accountControls {
+		accountRows, err = securebucket.AuditAccount(ctx, control, trails, opts.AccountID, &securebucket.AccountAuditOptions{Bucket: *bucket, AllowInsecureTransport: g.insecureTransport})
+		if err != nil {
+			return g.fail(err)
+		}
 	}
 
 	if g.format == "ocsf" {

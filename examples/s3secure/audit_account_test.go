@@ -1,11 +1,18 @@
 package main
 
 import (
+	"net/http/httptest"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/localaws"
+	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -81,4 +88,41 @@ func TestAuditAllWithAccountUnreadable(t *testing.T) {
 	}
 	assert.Positive(t, buckets["cli-acct-a"], stdout)
 	assert.Positive(t, buckets["cli-acct-b"], stdout)
+}
+
+// TestAuditBucketAccessPointsInItsRegion: "audit -bucket B -account-controls"
+// lists B's access points in B's Region, where they live (S3 Control lists
+// the access points of the Region it is asked in, and refuses a bucket of
+// another Region: "Amazon S3 AccessPoint can only be listed for bucket in
+// the same region"), whatever -region says: with -region us-east-1 and B in
+// eu-west-1, B's open access point fails S3.19. It was UNKNOWN (the
+// listing refused in us-east-1), and before the fake refused such a
+// listing as AWS does, a PASS: "no access points for bucket far-data".
+func TestAuditBucketAccessPointsInItsRegion(t *testing.T) {
+	const region = "eu-west-1"
+	a := startAWS(t, &localaws.Options{Region: region})
+	require.NoError(t, a.CreateBucket("far-data", s3fake.StateAWSDefault))
+	off := aws.Bool(false)
+	hs := httptest.NewServer(a.Control)
+	t.Cleanup(hs.Close)
+	root := a.AWS.Owner().Root()
+	ctl := s3controlfake.NewClient(hs.URL, hs.Listener.Addr().String(), region, func(o *s3control.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider(root.AccessKeyID, root.SecretAccessKey, "")
+	})
+	_, err := ctl.CreateAccessPoint(t.Context(), &s3control.CreateAccessPointInput{AccountId: aws.String(a.Control.AccountID()), Name: aws.String("open-ap"),
+		Bucket: aws.String("far-data"), PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{
+			BlockPublicAcls: off, IgnorePublicAcls: off, BlockPublicPolicy: off, RestrictPublicBuckets: off}})
+	require.NoError(t, err)
+
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "audit", "-bucket", "far-data", "-account-controls")
+	assert.Equal(t, exitFindings, code, stderr)
+	var s319 []map[string]string
+	for _, r := range jsonRows(t, stdout) {
+		if r["control"] == "S3.19" {
+			s319 = append(s319, r)
+		}
+	}
+	require.Len(t, s319, 1, stdout)
+	assert.Equal(t, "FAIL", s319[0]["status"], s319[0]["message"])
+	assert.Contains(t, s319[0]["resource"], "accesspoint/open-ap")
 }

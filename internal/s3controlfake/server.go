@@ -678,9 +678,18 @@ func (s *Server) listAccessPoints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Access points live in one Region (the fake's); AWS lists those of
-	// the Region the request is sent to.
+	// the Region the request is sent to, and refuses to list a bucket's
+	// from another Region than the bucket's (the fake's buckets are all in
+	// its Region): "api error InvalidRequest: Amazon S3 AccessPoint can
+	// only be listed for bucket in the same region", as AWS answered
+	// ListAccessPoints with a bucket of another Region
+	// (turbot/steampipe-plugin-aws#1394).
 	sc, signed := sigv4.RequestScope(r)
 	otherRegion := signed && sc.Region != "" && sc.Region != s.region
+	if otherRegion && bucket != "" {
+		writeError(w, http.StatusBadRequest, "InvalidRequest", "Amazon S3 AccessPoint can only be listed for bucket in the same region")
+		return
+	}
 	s.mu.Lock()
 	var names []string
 	for n, ap := range s.aps {

@@ -12,6 +12,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -274,4 +275,34 @@ func TestListAccessPointsPagination(t *testing.T) {
 			assert.IsNonDecreasing(t, names)
 		})
 	}
+}
+
+// TestListAccessPointsOfAnotherRegion: S3 Control lists the access points
+// of the Region a request is sent to, none for another Region's, and
+// refuses to list a bucket's from another Region than the bucket's, as AWS
+// answers ("InvalidRequest: Amazon S3 AccessPoint can only be listed for
+// bucket in the same region", turbot/steampipe-plugin-aws#1394): an empty
+// list there would read as "this bucket has no access points".
+func TestListAccessPointsOfAnotherRegion(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	ctx := t.Context()
+	_, err := c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(acct), Name: aws.String("ap-one"), Bucket: aws.String("one")})
+	require.NoError(t, err)
+	other := func(o *s3control.Options) { o.Region = "eu-west-1" }
+	require.NotEqual(t, "eu-west-1", ts.Region())
+
+	all, err := c.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: aws.String(acct)}, other)
+	require.NoError(t, err)
+	assert.Empty(t, all.AccessPointList, "another Region has none of this Region's access points")
+
+	_, err = c.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: aws.String(acct), Bucket: aws.String("one")}, other)
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "InvalidRequest", ae.ErrorCode())
+	assert.Equal(t, "Amazon S3 AccessPoint can only be listed for bucket in the same region", ae.ErrorMessage())
+
+	here, err := c.ListAccessPoints(ctx, &s3control.ListAccessPointsInput{AccountId: aws.String(acct), Bucket: aws.String("one")})
+	require.NoError(t, err)
+	assert.Len(t, here.AccessPointList, 1)
 }
