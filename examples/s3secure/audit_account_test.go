@@ -116,12 +116,7 @@ func TestAuditBucketAccessPointsInItsRegion(t *testing.T) {
 
 	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "audit", "-bucket", "far-data", "-account-controls")
 	assert.Equal(t, exitFindings, code, stderr)
-	var s319 []map[string]string
-	for _, r := range jsonRows(t, stdout) {
-		if r["control"] == "S3.19" {
-			s319 = append(s319, r)
-		}
-	}
+	s319 := controlRows(t, stdout, "S3.19")
 	require.Len(t, s319, 1, stdout)
 	assert.Equal(t, "FAIL", s319[0]["status"], s319[0]["message"])
 	assert.Contains(t, s319[0]["resource"], "accesspoint/open-ap")

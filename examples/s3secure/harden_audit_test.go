@@ -38,6 +38,18 @@ func jsonRows(t *testing.T, out string) []map[string]string {
 	return rows
 }
 
+// controlRows returns the JSON rows of out for control.
+func controlRows(t *testing.T, out, control string) []map[string]string {
+	t.Helper()
+	var rows []map[string]string
+	for _, r := range jsonRows(t, out) {
+		if r["control"] == control {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
 func TestHardenLocal(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-local", "-format", "json", "harden", "-bucket", "demo-bucket")
 	require.Equal(t, exitOK, code, stderr)

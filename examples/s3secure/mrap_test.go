@@ -40,12 +40,7 @@ func TestMultiRegionAccessPointCLI(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "audit", "-bucket", "global-data",
 		"-account-controls", "-account-id", account)
 	assert.Equal(t, exitFindings, code, stderr)
-	var s24 []map[string]string
-	for _, r := range jsonRows(t, stdout) {
-		if r["control"] == "S3.24" {
-			s24 = append(s24, r)
-		}
-	}
+	s24 := controlRows(t, stdout, "S3.24")
 	require.Len(t, s24, 1, stdout)
 	assert.Equal(t, "FAIL", s24[0]["status"])
 	assert.Equal(t, arn, s24[0]["resource"])
