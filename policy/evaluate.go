@@ -662,13 +662,23 @@ func compileActions(vs Values) []actionMatcher {
 // cPrincipal is a compiled Principal or NotPrincipal element.
 type cPrincipal struct {
 	everyone  bool
-	accounts  []string // 12-digit account IDs (also from :root ARNs)
-	arns      []string // other AWS principal ARNs, matched exactly
+	accounts  []accountRef // 12-digit account IDs (also from :root ARNs)
+	arns      []string     // other AWS principal ARNs, matched exactly
 	roles     []roleRef
 	services  []string
 	canonical []string
 	federated []string
 }
+
+// accountRef is an account a Principal element names: a bare account ID
+// (partition "", the account in the policy's partition, as IAM reads it)
+// or an account root ARN, which names the account in its own partition
+// only: "Partitions have independent instances of AWS Identity and Access
+// Management (IAM) ... You cannot use IAM credentials from one partition to
+// interact with resources in a different partition" (AWS Fault Isolation
+// Boundaries, "Partitions"), so account 111122223333 of aws-cn is not
+// account 111122223333 of aws.
+type accountRef struct{ id, partition string }
 
 // roleRef lets a role ARN in a policy match sessions of the role.
 type roleRef struct{ prefix string } // "arn:aws:sts::ACCOUNT:assumed-role/NAME/"
@@ -683,7 +693,8 @@ func compilePrincipal(p *Principal) *cPrincipal {
 					continue
 				}
 				if acct, ok := accountOfRoot(v); ok {
-					cp.accounts = append(cp.accounts, acct)
+					part, _ := ARNPartition(v) // "" for a bare account ID
+					cp.accounts = append(cp.accounts, accountRef{acct, part})
 					continue
 				}
 				cp.arns = append(cp.arns, v)
@@ -751,7 +762,37 @@ const (
 	hitDirect
 )
 
-func (p *cPrincipal) hit(c *Caller) principalHit {
+// hasAccount reports whether p names account acct of the caller of req:
+// a root ARN only in the caller's partition (callerPartition).
+func (p *cPrincipal) hasAccount(acct string, req *Request) bool {
+	if acct == "" {
+		return false
+	}
+	for _, a := range p.accounts {
+		if a.id == acct && (a.partition == "" || a.partition == callerPartition(req)) {
+			return true
+		}
+	}
+	return false
+}
+
+// callerPartition is the partition of req's caller: its ARN's, else the
+// resource's (a caller reaches resources of its own partition only: "You
+// cannot use IAM credentials from one partition to interact with resources
+// in a different partition"), else "" when neither names one, which
+// matches an account root ARN of any partition.
+func callerPartition(req *Request) string {
+	if p, ok := ARNPartition(req.Caller.ARN); ok {
+		return p
+	}
+	if p, ok := ARNPartition(req.Resource); ok {
+		return p
+	}
+	return ""
+}
+
+func (p *cPrincipal) hit(req *Request) principalHit {
+	c := &req.Caller
 	if p.everyone {
 		return hitDirect
 	}
@@ -790,10 +831,8 @@ func (p *cPrincipal) hit(c *Caller) principalHit {
 		if acct == "" {
 			acct = arnAccount(c.ARN)
 		}
-		for _, a := range p.accounts {
-			if acct != "" && a == acct {
-				return hitAccount
-			}
+		if p.hasAccount(acct, req) {
+			return hitAccount
 		}
 	}
 	if c.CanonicalUser != "" {
@@ -818,7 +857,8 @@ func (p *cPrincipal) hit(c *Caller) principalHit {
 // account does not exempt its users and roles. AWS says a missing account
 // ARN "might" deny; we take the conservative reading and require it. The
 // anonymous caller is never exempt (unless NotPrincipal is "*").
-func (p *cPrincipal) exempts(c *Caller) bool {
+func (p *cPrincipal) exempts(req *Request) bool {
+	c := &req.Caller
 	if p.everyone {
 		return true
 	}
@@ -835,7 +875,7 @@ func (p *cPrincipal) exempts(c *Caller) bool {
 	if acct == "" {
 		acct = arnAccount(c.ARN)
 	}
-	if acct == "" || !slices.Contains(p.accounts, acct) {
+	if !p.hasAccount(acct, req) {
 		return false // anonymous, or the caller's account is not listed
 	}
 	if c.ARN == "" {
@@ -931,10 +971,10 @@ func (s *cStatement) matchRest(req *Request) principalHit {
 			// policy attached, regardless of the values specified in the
 			// NotPrincipal element" (IAM user guide, "Permissions
 			// boundaries for IAM entities").
-			if !(req.boundary && s.deny) && s.prin.exempts(&req.Caller) {
+			if !(req.boundary && s.deny) && s.prin.exempts(req) {
 				return hitNone
 			}
-		} else if who = s.prin.hit(&req.Caller); who == hitNone {
+		} else if who = s.prin.hit(req); who == hitNone {
 			return hitNone
 		}
 	}

@@ -67,6 +67,7 @@ var knownDisagreements = []knownDisagreement{
 	{"principalarn-string", `S3 user guide, "Blocking public access", "The meaning of public": a policy is non-public when it grants only to "fixed values" of the limiting keys, aws:PrincipalArn among them; a fixed value is one without wildcards or policy variables, whichever string operator (StringEquals or ArnEquals) compares it.`, []policy.Decision{policy.DecisionAllow}, ""},
 	{"notresource-short-arn", `IAM user guide, "IAM JSON policy elements: NotResource": "NotResource is an advanced policy element that explicitly matches every resource except those specified." A resource outside a short pattern such as "arn:aws-cn:s3:*" is not specified by it, so the statement applies to it; the simulator pads the pattern to six fields and then, "conservative", neither matches nor excludes the resource.`, nil, ""},
 	{"unresolved-variable", `IAM user guide, "Variables and tags": "If AWS cannot resolve a variable this might cause the entire statement to be invalid" — the statement neither allows nor denies, whatever its NotResource or negated operator.`, nil, ""},
+	{"root-other-partition", `AWS Fault Isolation Boundaries, "Partitions": "Partitions have independent instances of AWS Identity and Access Management (IAM) ... You cannot use IAM credentials from one partition to interact with resources in a different partition"; IAM user guide, "Federating AWS identities across AWS partitions": "a credential issued in one partition isn't valid in another" — arn:aws-cn:iam::111122223333:root names the China account, not the aws account of the same number; the simulator reads only the account ID out of a root ARN.`, nil, ""},
 }
 
 // caller is a generated caller with the context keys IAM derives from it
@@ -113,7 +114,10 @@ func (g *scenGen) principal() string {
 		// NotPrincipal: a Deny for everyone but the listed chain.
 		list := g.pick(`"111122223333"`, `["111122223333","arn:aws:iam::111122223333:user/alice"]`,
 			`["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:role/Reader","arn:aws:sts::111122223333:assumed-role/Reader/s1"]`,
-			`"arn:aws:iam::444455556666:root"`)
+			`"arn:aws:iam::444455556666:root"`, `["arn:aws-cn:iam::111122223333:root","arn:aws:iam::111122223333:user/alice"]`)
+		if strings.Contains(list, "arn:aws-cn:") {
+			g.features["root-other-partition"] = true
+		}
 		if strings.Contains(list, `"111122223333"`) || strings.Contains(list, ":root") {
 			// The callers of that account whose own ARNs are not listed.
 			g.features["notprincipal-account"] = true
@@ -124,7 +128,10 @@ func (g *scenGen) principal() string {
 		`{"AWS":"arn:aws:iam::111122223333:user/alice"}`, `{"AWS":"arn:aws:iam::111122223333:role/Reader"}`,
 		`{"AWS":"arn:aws:sts::111122223333:assumed-role/Reader/s1"}`, `{"AWS":"444455556666"}`,
 		`{"AWS":"arn:aws:iam::444455556666:user/bob"}`, `{"AWS":["arn:aws:iam::444455556666:role/Writer","arn:aws:iam::111122223333:user/alice"]}`,
-		`{"Service":"cloudfront.amazonaws.com"}`)
+		`{"Service":"cloudfront.amazonaws.com"}`, `{"AWS":"arn:aws-cn:iam::111122223333:root"}`, `{"AWS":"arn:aws-cn:iam::444455556666:root"}`)
+	if strings.Contains(p, "arn:aws-cn:") {
+		g.features["root-other-partition"] = true
+	}
 	if strings.Contains(p, "assumed-role") || strings.Contains(p, `"*"`) {
 		g.features["names-session"] = true
 	}
