@@ -16,11 +16,17 @@ import (
 // some (StringNotEquals aws:SourceVpce [A, B]) beside a Deny of the first
 // of them (A revoked) leaves the others: the grant is reported, limited
 // to the values the Deny spares. The analysis took the first value alone,
-// found it refused, and reported no finding.
+// found it refused, and reported no finding. A Deny that does not name the
+// key refuses every value alike: with more values than the analysis tries
+// (maxProbeContexts), it is still no finding.
 func TestAnalyzeTriesEachValueADenySpares(t *testing.T) {
 	const everyone = `{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`
 	deny := func(op, key string, values ...string) string {
 		return `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":{"` + op + `":{"` + key + `":["` + strings.Join(values, `","`) + `"]}}}`
+	}
+	var vpces []string
+	for i := range 16 {
+		vpces = append(vpces, fmt.Sprintf("vpce-%017d", i))
 	}
 	for _, tc := range []struct {
 		name       string
@@ -32,6 +38,11 @@ func TestAnalyzeTriesEachValueADenySpares(t *testing.T) {
 			analyzer.KindConditional, map[string]string{"aws:SourceVpce": "vpce-1,vpce-2"}},
 		{"both revoked", stmts(everyone, deny("StringNotEquals", "aws:SourceVpce", "vpce-1", "vpce-2"), deny("StringEquals", "aws:SourceVpce", "vpce-1", "vpce-2")),
 			"", nil},
+		{"16 endpoints, every request refused by a Deny without the key", stmts(everyone, deny("StringNotEquals", "aws:SourceVpce", vpces...),
+			`{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}`),
+			"", nil},
+		{"16 endpoints, the first 15 revoked", stmts(everyone, deny("StringNotEquals", "aws:SourceVpce", vpces...), deny("StringEquals", "aws:SourceVpce", vpces[:15]...)),
+			analyzer.KindConditional, map[string]string{"aws:SourceVpce": strings.Join(vpces, ",")}},
 		{"one organization of two revoked", stmts(everyone, deny("StringNotEquals", "aws:PrincipalOrgID", "o-aaaaaaaaaa", "o-bbbbbbbbbb"), deny("StringEquals", "aws:PrincipalOrgID", "o-aaaaaaaaaa")),
 			analyzer.KindOrganization, map[string]string{"aws:PrincipalOrgID": "o-aaaaaaaaaa,o-bbbbbbbbbb"}},
 		{"one address range of two revoked", stmts(everyone, deny("NotIpAddress", "aws:SourceIp", "192.0.2.0/24", "198.51.100.0/24"), deny("IpAddress", "aws:SourceIp", "192.0.2.0/24")),

@@ -672,19 +672,22 @@ func (s *source) allowedByStatement(req *policy.AccessRequest, index int) bool {
 //
 // The first of the values a Deny spares is tried first; when another Deny
 // refuses it (a revoked VPC endpoint or access point of the list), each
-// other value is tried in its place, at most maxProbeContexts of them.
-// When more are left untried and a Deny refused those tried, the grant is
-// kept with the limit: the values not tried may be those the Denies leave
-// (a finding too many, never one too few).
+// other value is tried in its place, at most maxProbeContexts of them,
+// unless what refused it cannot depend on that key. When more are left
+// untried, the grant is kept with the limit: the values not tried may be
+// those the Denies leave (a finding too many, never one too few).
 func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document) (bool, map[string]string) {
 	start := cloneContext(&req.Context)
 	var spared []sparedValues
-	ok, extra, denied := a.decideWith(req, ch, layer, apDoc, map[string]string{}, &spared)
+	ok, extra, refused := a.decideWith(req, ch, layer, apDoc, map[string]string{}, &spared)
 	if ok {
 		return true, extra
 	}
 	cut := false
 	for _, sv := range spared {
+		if !refused.mayDependOn(sv.key) {
+			continue // another value of the key meets the same refusal
+		}
 		values := samples(sv.key, sv.values, a.ranges)
 		if len(values) > maxProbeContexts {
 			values, cut = values[:maxProbeContexts], true
@@ -701,10 +704,42 @@ func (a *analysis) decide(req *policy.AccessRequest, ch *policy.Chain, layer pol
 			}
 		}
 	}
-	if cut && denied {
+	if cut {
 		return true, extra
 	}
 	return false, nil
+}
+
+// refusal is why decideWith's request was refused in the end: by the
+// Deny statement deny (of the bucket or access point policy), or, with
+// deny nil, by Block Public Access (blocked) or for want of an Allow.
+type refusal struct {
+	deny    *policy.Statement
+	blocked bool
+}
+
+// mayDependOn reports whether another value of the request key could have
+// met another answer: not when Block Public Access refused, nor when a
+// Deny refused whose conditions do not name key (nor its Resource a
+// policy variable of it).
+func (r refusal) mayDependOn(key string) bool {
+	switch {
+	case r.blocked:
+		return false
+	case r.deny == nil:
+		return true
+	}
+	variable := func(vs []string) bool {
+		return slices.ContainsFunc(vs, func(v string) bool { return strings.Contains(strings.ToLower(v), "${"+strings.ToLower(key)) })
+	}
+	for _, b := range r.deny.Condition {
+		for _, e := range b.Entries {
+			if policy.EqualName(e.Key, key) || variable(e.Strings()) {
+				return true
+			}
+		}
+	}
+	return variable(r.deny.Resource) || variable(r.deny.NotResource)
 }
 
 // sparedValues are the values of key a Deny spares (StringNotEquals
@@ -720,9 +755,8 @@ type sparedValues struct {
 // decideWith is decide's search from req's context and the extra limits
 // set so far: it records in spared (when not nil) the sets of values a
 // Deny spares of which it took the first. It returns the extra limits
-// found even when the request is refused, and whether an explicit Deny
-// refused it last.
-func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document, extra map[string]string, spared *[]sparedValues) (bool, map[string]string, bool) {
+// found even when the request is refused, and what refused it last.
+func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer policy.Layer, apDoc *policy.Document, extra map[string]string, spared *[]sparedValues) (bool, map[string]string, refusal) {
 	// The probe is re-tried with values that take it out of each Deny,
 	// or into a conditional delegation, in turn, however many there are:
 	// each round sets a key the request did not hold (a key already set
@@ -732,11 +766,12 @@ func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer
 		az := policy.Authorize(req, ch)
 		if az.Allowed() {
 			o := az.Layer(layer).Outcome
-			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra, false
+			return o == policy.OutcomeAllow || o == policy.OutcomeAllowAccount, extra, refusal{}
 		}
 		held := len(req.Context.Keys())
 		changed := false
-		var deny *policy.Statement // the bucket policy's Deny that refused
+		var deny *policy.Statement     // the bucket policy's Deny that refused
+		var refusing *policy.Statement // the Deny that refused, of either policy
 		switch {
 		case az.Decision == policy.DecisionExplicitDeny:
 			var doc *policy.Document
@@ -750,6 +785,7 @@ func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer
 			}
 			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
 				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra, spared)
+				refusing = &doc.Statements[by.Index]
 				if az.DecidedBy == policy.LayerBucketPolicy {
 					deny = &doc.Statements[by.Index]
 				}
@@ -766,7 +802,7 @@ func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer
 				a.sparesResources = a.sparesResources || !a.deniesWholeBucket(*deny)
 				a.sparesValues = a.sparesValues || len(deny.Condition) > 0
 			}
-			return false, extra, az.Decision == policy.DecisionExplicitDeny
+			return false, extra, refusal{deny: refusing, blocked: az.Reason == policy.ReasonBlockedPublic}
 		}
 	}
 }
