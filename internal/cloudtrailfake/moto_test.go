@@ -41,9 +41,13 @@ func TestWireConformance(t *testing.T) {
 			// of this run's own, through moto's x-moto-account-id header.
 			acct := fakeutil.MotoAccountID(7)
 			hc := &http.Client{Timeout: 30 * time.Second, Transport: fakeutil.MotoAccount(acct, http.DefaultTransport)}
-			// moto's CreateTrail needs the log bucket to exist.
+			// moto's CreateTrail needs the log bucket to exist. Bucket names
+			// are one namespace across moto's accounts, as in S3: the
+			// account's own name, so that a moto that already served this
+			// test (another run against S3SECURE_MOTO_ENDPOINT, -count=2)
+			// does not answer BucketAlreadyExists.
 			s3c := s3fake.NewClient(ep, "us-east-1", hc, credentials.NewStaticCredentialsProvider("AKIAMOTO", "moto-secret", ""))
-			_, err := s3c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("wire-trail-logs")})
+			_, err := s3c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(trailLogs(acct))})
 			require.NoError(t, err)
 			return cloudtrailfake.NewClient(ep, "us-east-1", func(o *cloudtrail.Options) { o.HTTPClient = hc }), acct
 		}},
@@ -58,7 +62,7 @@ func TestWireConformance(t *testing.T) {
 			var nf *types.TrailNotFoundException
 			assert.ErrorAs(t, err, &nf)
 
-			cr, err := c.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String("wire-trail-logs"), IsMultiRegionTrail: aws.Bool(true)})
+			cr, err := c.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String(name), S3BucketName: aws.String(trailLogs(acct)), IsMultiRegionTrail: aws.Bool(true)})
 			require.NoError(t, err)
 			arn := "arn:aws:cloudtrail:us-east-1:" + acct + ":trail/" + name
 			assert.Equal(t, arn, aws.ToString(cr.TrailARN))
@@ -109,3 +113,7 @@ func TestWireConformance(t *testing.T) {
 		})
 	}
 }
+
+// trailLogs is the log bucket of TestWireConformance's trail in account
+// acct.
+func trailLogs(acct string) string { return "wire-trail-logs-" + acct }
