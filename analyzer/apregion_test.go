@@ -30,8 +30,13 @@ import (
 // access points, one of which lets everyone read, is public through it.
 // With the S3 Control client in us-east-1 (the CLI's default Region, and
 // what AnalyzeAll uses for every bucket), Fetch listed the access points
-// of us-east-1 for every bucket: none for the eu-west-1 bucket, so "no
-// finding". The access points must be read in the bucket's Region.
+// of us-east-1 for every bucket. AWS refuses to list a bucket's access
+// points from another Region ("Amazon S3 AccessPoint can only be listed
+// for bucket in the same region", turbot/steampipe-plugin-aws#1394), so
+// every bucket outside the client's Region could not be analysed; the
+// fake, before it refused that listing too, answered none and the bucket
+// read as "no finding". The access points must be read in the bucket's
+// Region.
 func TestAccessPointsReadInTheBucketsRegion(t *testing.T) {
 	ctx := t.Context()
 	const bucket, region = "eu-data", "eu-west-1"

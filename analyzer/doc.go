@@ -108,8 +108,8 @@
 //     https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointPermissions.html).
 //     [Fetch] reads them through S3 Control in us-west-2, the only Region
 //     that serves them, and a bucket's access points in the bucket's
-//     Region, whatever the S3 Control client's: S3 Control lists the
-//     access points of the Region it is asked in. Access points and
+//     Region, whatever the S3 Control client's: S3 Control lists a
+//     bucket's access points in its Region only. Access points and
 //     Multi-Region Access Points that
 //     FetchOptions gives no way to read are named in BucketState.Unread,
 //     and a bucket policy statement that delegates access to them is then

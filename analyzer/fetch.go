@@ -105,10 +105,11 @@ func (c S3Control) AccountBlock(ctx context.Context) (policy.BlockPublicAccess, 
 
 // AccessPoints lists the bucket's access points with their policies, as
 // S3 Control in the Region of c.Client answers: an access point lives in
-// its bucket's Region, and S3 Control lists the access points of the
-// Region a request is sent to, so a client of another Region than the
-// bucket's lists none. [Fetch] (and so [AnalyzeBucket] and [AnalyzeAll])
-// reads them in the bucket's Region whatever the client's.
+// its bucket's Region, and S3 Control refuses to list a bucket's access
+// points from another Region (InvalidRequest "Amazon S3 AccessPoint can
+// only be listed for bucket in the same region"). [Fetch] (and so
+// [AnalyzeBucket] and [AnalyzeAll]) reads them in the bucket's Region
+// whatever the client's.
 func (c S3Control) AccessPoints(ctx context.Context, bucket string) ([]AccessPoint, error) {
 	return c.accessPointsIn(ctx, bucket, noSetupRetryControl)
 }
@@ -567,7 +568,7 @@ func fetchedRegion(b *BucketState, client S3API) string {
 // controlRegionOpt returns the options of the S3 Control requests that
 // read a bucket's access points: no retries of a setup problem, the
 // bucket's Region when known (an access point lives in its bucket's
-// Region, and S3 Control lists those of the Region it is asked in), and
+// Region, and S3 Control lists them in that Region only), and
 // unless AllowInsecureTransport a refusal of each request that would go
 // over plain HTTP to a host that is not loopback: the probe saw the
 // endpoint of the S3 Control client's Region, and the bucket's Region's
