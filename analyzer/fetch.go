@@ -520,14 +520,18 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	return finish()
 }
 
-// s3Region returns region when err is the error of one of Fetch's S3
-// calls, which are sent to the bucket's Region; "" for an S3 Control
-// call's or an access point lister's, whose endpoint is not the bucket's.
+// s3Region returns region when err is the error of one of Fetch's calls
+// sent to the bucket's Region: its S3 calls, and S3 Control's reads of
+// the bucket's access points (S3 Control lists them in the bucket's
+// Region only); "" for the other S3 Control calls (the account's Block
+// Public Access, Multi-Region Access Points in us-west-2), whose endpoint
+// is not the bucket's Region's.
 func s3Region(region string, err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		switch e.Op {
-		case "GetBucketPolicy", "GetBucketOwnershipControls", "GetBucketAcl", "GetPublicAccessBlock":
+		case "GetBucketPolicy", "GetBucketOwnershipControls", "GetBucketAcl", "GetPublicAccessBlock",
+			"ListAccessPoints", "GetAccessPoint", "GetAccessPointPolicy":
 			return region
 		}
 	}
