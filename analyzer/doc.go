@@ -109,8 +109,11 @@
 //     [Fetch] reads them through S3 Control in us-west-2, the only Region
 //     that serves them, and a bucket's access points in the bucket's
 //     Region, whatever the S3 Control client's: S3 Control lists a
-//     bucket's access points in its Region only. Access points and
-//     Multi-Region Access Points that
+//     bucket's access points in its Region only. With an S3 Control
+//     client of another partition than us-west-2's (China, GovCloud, …),
+//     whose credentials are not valid there, it sends no request to
+//     us-west-2 and the Multi-Region Access Points are unread. Access
+//     points and Multi-Region Access Points that
 //     FetchOptions gives no way to read are named in BucketState.Unread,
 //     and a bucket policy statement that delegates access to them is then
 //     a blocking finding with an Error ("UNREAD: …"): what they allow is

@@ -15,6 +15,7 @@ import (
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3secure/s3secure/internal/mrap"
 	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/internal/workers"
@@ -326,12 +327,32 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	if apErr != nil {
 		return nil, apErr
 	}
-	if mrapLister == nil {
+	if mrapLister == nil || mrapOutsidePartition(mrapLister) {
 		b.Unread = append(b.Unread, UnreadMultiRegionAccessPoints)
 	} else if b.MultiRegionAccessPoints, err = mrapLister.MultiRegionAccessPoints(ctx, bucket); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// mrapOutsidePartition reports whether l is S3 Control whose client is in
+// another partition than us-west-2's, the only Region that serves
+// Multi-Region Access Points: its credentials are not valid there ("You
+// cannot use IAM credentials from one partition to interact with
+// resources in a different partition", AWS Fault Isolation Boundaries),
+// so they are not read (and the client's credentials not sent there).
+func mrapOutsidePartition(l MultiRegionAccessPointLister) bool {
+	var c any
+	switch l := l.(type) {
+	case *S3Control:
+		c = l.Client
+	case S3Control:
+		c = l.Client
+	default:
+		return false
+	}
+	_, out := mrap.OutsidePartition(c)
+	return out
 }
 
 // AnalyzeBucket is [Fetch] followed by [Analyze]. Access through what opts
@@ -443,12 +464,17 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 			return nil, err
 		}
 		o.AccountBlock = &bpa
-		// And the Multi-Region Access Points: one listing for all buckets.
-		mraps, err := o.Control.multiRegionAccessPoints(ctx, "")
-		if err != nil {
-			return nil, err
+		// And the Multi-Region Access Points: one listing for all buckets
+		// (none from another partition than us-west-2's: Fetch marks
+		// them unread).
+		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, nil
+		if !mrapOutsidePartition(o.Control) {
+			mraps, err := o.Control.multiRegionAccessPoints(ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			o.MultiRegionAccessPoints = AccessPoints(mraps)
 		}
-		o.AccessPoints, o.MultiRegionAccessPoints = o.Control, AccessPoints(mraps)
 		o.Control = nil
 	}
 	// A setup problem met at another Region's endpoint, while the client's

@@ -432,3 +432,51 @@ func (*ptrLister) AccessPoints(context.Context, string) ([]analyzer.AccessPoint,
 func (*ptrLister) MultiRegionAccessPoints(context.Context, string) ([]analyzer.AccessPoint, error) {
 	return nil, nil
 }
+
+// TestMultiRegionAccessPointsOutsidePartition: Multi-Region Access Points
+// are made and listed in us-west-2 alone, and "You cannot use IAM
+// credentials from one partition to interact with resources in a
+// different partition" (AWS Fault Isolation Boundaries). With S3 Control
+// in China, Fetch, AnalyzeBucket and AnalyzeAll send no request to
+// us-west-2 and mark the Multi-Region Access Points unread: a bucket that
+// delegates to access points gets the blocking UNREAD finding, the others
+// are analyzed as before. The refusal of the China credentials there
+// (InvalidAccessKeyId, a setup problem) used to fail the whole run.
+func TestMultiRegionAccessPointsOutsidePartition(t *testing.T) {
+	ctx := t.Context()
+	const region = "cn-north-1"
+	sf := s3fake.Start(t, &s3fake.Options{AccountID: owner, Region: region, CreateBucketState: s3fake.StateAWSDefault})
+	cf := s3controlfake.Start(t, &s3controlfake.Options{S3: sf.Server, Region: region})
+	ctl := cf.Client(func(o *s3control.Options) { o.Retryer = aafake.ClosedConnRetryer{} })
+	opts := func() *analyzer.FetchOptions {
+		return &analyzer.FetchOptions{Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner}}
+	}
+	client := ownerClient(sf)
+	require.NoError(t, sf.CreateBucket("plain", s3fake.StateAWSDefault))
+	require.NoError(t, sf.CreateBucket("delegating", s3fake.StateAWSDefault))
+	_, err := client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("delegating"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws-cn:s3:::delegating/*",` +
+			`"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"` + owner + `"}}}]}`)})
+	require.NoError(t, err)
+
+	b, err := analyzer.Fetch(ctx, client, "plain", opts())
+	require.NoError(t, err)
+	assert.Equal(t, []string{analyzer.UnreadMultiRegionAccessPoints}, b.Unread)
+
+	fs, err := analyzer.AnalyzeBucket(ctx, client, "delegating", opts())
+	require.NoError(t, err)
+	require.NotEmpty(t, fs)
+	assert.Contains(t, fs[0].Error, "UNREAD", "the delegation cannot be judged without the Multi-Region Access Points")
+
+	all, err := analyzer.AnalyzeAll(ctx, client, opts())
+	require.NoError(t, err)
+	got := map[string]analyzer.BucketResult{}
+	for _, r := range all {
+		got[r.Bucket] = r
+	}
+	require.NoError(t, got["plain"].Err)
+	assert.Empty(t, got["plain"].Findings)
+	require.NotEmpty(t, got["delegating"].Findings)
+	assert.Contains(t, got["delegating"].Findings[0].Error, "UNREAD")
+	assert.Equal(t, 0, cf.Count("ListMultiRegionAccessPoints"), "no request leaves the partition")
+}

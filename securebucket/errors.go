@@ -74,6 +74,12 @@ var (
 	// the caller's account. It wraps the SDK's *types.BucketAlreadyOwnedByYou.
 	// Use [Harden] to harden an existing bucket.
 	ErrBucketAlreadyOwnedByYou = errors.New("securebucket: bucket already exists and is owned by you")
+
+	// ErrMRAPOutsidePartition means Multi-Region Access Points were not
+	// read because the S3 Control client is in another partition than
+	// us-west-2's, the only Region that serves them (see
+	// [AuditMultiRegionAccessPoints]). No request was sent.
+	ErrMRAPOutsidePartition = errors.New("securebucket: Multi-Region Access Points are served in another partition than the client's")
 )
 
 // StepError reports the step that failed, for which bucket, and why. The

@@ -4,6 +4,7 @@ package securebucket
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,6 +69,16 @@ type MultiRegionAccessPointAuditOptions struct {
 // Multi-Region Access Point whose settings cannot be read an UNKNOWN
 // result: never PASS.
 //
+// Multi-Region Access Points are made and listed in us-west-2 alone, and
+// credentials are valid in their own partition only ("You cannot use IAM
+// credentials from one partition to interact with resources in a
+// different partition", AWS Fault Isolation Boundaries): with a client of
+// another partition (a Region of China, GovCloud, …) the result is one
+// UNKNOWN for the account whose Err matches [ErrMRAPOutsidePartition],
+// and no request is sent, rather than the client's credentials to
+// us-west-2. Whether that partition has Multi-Region Access Points at all,
+// AWS does not say; UNKNOWN is never taken as passing.
+//
 // AuditMultiRegionAccessPoints returns [ErrInvalidAccountID] for a bad
 // account id before any request, and stops at the first read that meets a
 // setup problem (credentials that cannot be retrieved or that S3 Control
@@ -85,6 +96,12 @@ func AuditMultiRegionAccessPoints(ctx context.Context, control MultiRegionAccess
 	if acctIsNil(control) {
 		base.Status, base.Err = StatusUnknown, errAcctNoClient
 		base.Message = "Multi-Region Access Points could not be listed: no S3 Control client"
+		return []AccountResult{base}, nil
+	}
+	if p, out := mrap.OutsidePartition(control); out {
+		base.Status, base.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "ListMultiRegionAccessPoints", Err: fmt.Errorf("%w: the client is in %s", ErrMRAPOutsidePartition, p)}
+		base.Message = "Multi-Region Access Points could not be listed: they are served in " + mrap.Region + " (partition " + mrap.Partition() +
+			") alone, and this S3 Control client's credentials are of partition " + p + ", not valid there"
 		return []AccountResult{base}, nil
 	}
 	if !opts.AllowInsecureTransport {

@@ -202,3 +202,37 @@ func (a accountOnly) CreateAccessPoint(ctx context.Context, in *s3control.Create
 func (a accountOnly) PutAccessPointPolicy(ctx context.Context, in *s3control.PutAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.PutAccessPointPolicyOutput, error) {
 	return a.c.PutAccessPointPolicy(ctx, in, optFns...)
 }
+
+// TestAuditMultiRegionAccessPointsOutsidePartition: Multi-Region Access
+// Points are made and listed in us-west-2 alone, and "You cannot use IAM
+// credentials from one partition to interact with resources in a
+// different partition" (AWS Fault Isolation Boundaries). With an S3
+// Control client of China or GovCloud, S3.24 is one UNKNOWN result for
+// the account (ErrMRAPOutsidePartition) and no request is sent: the
+// client's credentials are not carried to us-west-2, whose refusal
+// (InvalidAccessKeyId, a setup problem) used to fail the whole AuditAccount.
+func TestAuditMultiRegionAccessPointsOutsidePartition(t *testing.T) {
+	for _, region := range []string{"cn-north-1", "us-gov-west-1"} {
+		t.Run(region, func(t *testing.T) {
+			ctx := t.Context()
+			s3f := s3fake.Start(t, &s3fake.Options{Region: region})
+			ctl := s3controlfake.Start(t, &s3controlfake.Options{S3: s3f.Server, Region: region})
+			control, account := ctl.Client(), s3f.AccountID()
+
+			rs, err := securebucket.AuditMultiRegionAccessPoints(ctx, control, account, nil)
+			require.NoError(t, err)
+			require.Len(t, rs, 1)
+			assert.Equal(t, securebucket.StatusUnknown, rs[0].Status)
+			assert.ErrorIs(t, rs[0].Err, securebucket.ErrMRAPOutsidePartition)
+			assert.Contains(t, rs[0].Message, "us-west-2")
+			assert.Equal(t, 0, ctl.Count("ListMultiRegionAccessPoints"), "no request leaves the partition")
+
+			all, err := securebucket.AuditAccount(ctx, control, nil, account, nil)
+			require.NoError(t, err, "the account's other controls are audited")
+			got := s24(all)
+			require.Len(t, got, 1)
+			assert.Equal(t, securebucket.StatusUnknown, got[account].Status)
+			assert.Equal(t, 0, ctl.Count("ListMultiRegionAccessPoints"))
+		})
+	}
+}

@@ -34,6 +34,27 @@ func InRegion(o *s3control.Options) { o.Region = Region }
 // account of China or GovCloud reaches none.
 func Partition() string { return policy.EndpointPartition(Region) }
 
+// OutsidePartition returns the partition of c's Region (c an S3 Control
+// client that exposes its Options, as a *s3control.Client does) and true
+// when that is not [Partition]: c's credentials are of another partition,
+// not valid in [Region]'s, so a call sent there cannot read anything and
+// would carry them out of their partition. It returns false for a client
+// of [Partition], without a Region, or that hides its Options.
+func OutsidePartition(c any) (string, bool) {
+	o, ok := c.(interface{ Options() s3control.Options })
+	if !ok {
+		return "", false
+	}
+	region := o.Options().Region
+	if region == "" {
+		return "", false
+	}
+	if p := policy.EndpointPartition(region); p != Partition() {
+		return p, true
+	}
+	return "", false
+}
+
 // ARN returns the Multi-Region Access Point's ARN,
 // arn:PARTITION:s3::ACCOUNT:accesspoint/ALIAS ("Making requests through a
 // Multi-Region Access Point": no Region, the alias rather than the name;

@@ -54,3 +54,14 @@ func TestARNFromTheServiceReference(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, partition, p)
 }
+
+func TestOutsidePartition(t *testing.T) {
+	for region, want := range map[string]string{"us-east-1": "", "eu-west-1": "", "garage": "", "": "",
+		"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "eusc-de-east-1": "aws-eusc"} {
+		got, out := mrap.OutsidePartition(s3control.New(s3control.Options{Region: region}))
+		assert.Equal(t, want, got, region)
+		assert.Equal(t, want != "", out, region)
+	}
+	_, out := mrap.OutsidePartition(struct{}{})
+	assert.False(t, out, "a client that hides its Options")
+}
