@@ -445,7 +445,11 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	}
 	var names []string
 	regions := map[string]string{}
-	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{})
+	// Paginated (MaxBuckets): "All unpaginated ListBuckets requests will
+	// be rejected for AWS accounts with a general purpose bucket quota
+	// greater than 10,000" (S3 user guide, General purpose bucket quotas),
+	// and only paginated requests return each bucket's Region.
+	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{MaxBuckets: aws.Int32(10000)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, noSetupRetryS3)
 		if err != nil {

@@ -514,7 +514,10 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 		return nil, &AccountError{AccountID: accountID, Operation: "ListBuckets", Err: errAcctNoClient}
 	}
 	var list []s3types.Bucket
-	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{})
+	// Paginated: "All unpaginated ListBuckets requests will be rejected
+	// for AWS accounts with a general purpose bucket quota greater than
+	// 10,000" (S3 user guide, General purpose bucket quotas).
+	pg := s3.NewListBucketsPaginator(buckets, &s3.ListBucketsInput{MaxBuckets: aws.Int32(10000)})
 	for pg.HasMorePages() {
 		out, err := pg.NextPage(ctx, append([]func(*s3.Options){noSetupRetry}, guard...)...)
 		if err != nil {
