@@ -481,7 +481,7 @@ func TestValidateLegacyBucketNames(t *testing.T) {
 }
 
 // TestValidateServicePrincipalScopedForms: a service principal is tied to
-// the owner's resources by a positive source condition whose every value
+// a named source by a positive source condition whose every value
 // names one account, organization or bucket; a wildcard under the
 // Equals operators is a literal character (it matches no real source, so
 // it grants less, never more).

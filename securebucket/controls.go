@@ -24,7 +24,7 @@ const (
 	ControlSSECBlocked        Control = "S3Secure.SSECBlocked"
 	ControlOutdatedTLS        Control = "S3Secure.DenyOutdatedTLS"
 	ControlKMSKeyAccount      Control = "S3Secure.KMSKeyAccount"          // the KMS key is the bucket owner's account's
-	ControlServicePrincipal   Control = "S3Secure.ServicePrincipalScoped" // service principals tied to the owner's resources
+	ControlServicePrincipal   Control = "S3Secure.ServicePrincipalScoped" // service principals tied to the sources they act for
 )
 
 // Status is the outcome of one control.
@@ -73,7 +73,7 @@ var controlTable = map[Control]controlInfo{
 	ControlSSECBlocked:        {"S3 general purpose buckets should block SSE-C (customer-provided keys)", SeverityMedium, "", partEncryption},
 	ControlOutdatedTLS:        {"S3 general purpose buckets should deny TLS versions older than 1.2", SeverityMedium, "", partPolicy},
 	ControlKMSKeyAccount:      {"S3 general purpose buckets encrypted with SSE-KMS should use a KMS key of the bucket owner's account", SeverityMedium, "", partEncryption},
-	ControlServicePrincipal:   {"S3 general purpose bucket policies should limit AWS service principals to the bucket owner's resources", SeverityHigh, "", partPolicy},
+	ControlServicePrincipal:   {"S3 general purpose bucket policies should tie AWS service principals to the sources they act for", SeverityHigh, "", partPolicy},
 }
 
 // DefaultControls returns the bucket controls [Audit] checks by default:

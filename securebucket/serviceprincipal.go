@@ -10,7 +10,8 @@ import (
 // codeServicePrincipal is the Access Analyzer issue code [policy.Validate]
 // reports an Allow to a service principal with: no aws:SourceArn,
 // aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths condition ties
-// the service's request to the bucket owner's resources.
+// the service's request to a named source (an account, organization or
+// resource; not necessarily the bucket owner's).
 const codeServicePrincipal = "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"
 
 // servicePrincipalScoped judges S3Secure.ServicePrincipalScoped with the
@@ -27,7 +28,9 @@ const codeServicePrincipal = "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"
 // service principal is a fixed value), so S3.2 and S3.3 pass it. A public
 // statement that names a service principal fails too (policy reports it
 // as public instead): it grants the service whatever it acts for. A Deny
-// grants nothing and is never counted.
+// grants nothing and is never counted. Which account, organization or
+// resource the condition names is not judged: an organization's log
+// archive bucket rightly names the management account's trail.
 func (c *checker) servicePrincipalScoped() ControlResult {
 	doc, err := c.policy()
 	if err != nil {
@@ -63,7 +66,8 @@ func (c *checker) servicePrincipalScoped() ControlResult {
 		}
 	}
 	if len(bad) == 0 {
-		return pass("every Allow to an AWS service principal is limited to the bucket owner's resources")
+		return pass("every Allow to an AWS service principal names the source it acts for (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or " +
+			"aws:SourceOrgPaths); a source may be another account's, such as an organization trail's management account, which is not checked")
 	}
 	return fail(strings.Join(bad, "; ") + ": the service may act on this bucket for any AWS customer (confused deputy); " +
 		"add a condition on aws:SourceArn (the distribution, trail or bucket the service acts for) or aws:SourceAccount (the bucket owner's account)")

@@ -16,7 +16,7 @@ import (
 // TestAuditServicePrincipalScoped: S3Secure.ServicePrincipalScoped fails an
 // Allow to an AWS service principal that no aws:SourceArn,
 // aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths condition ties
-// to the bucket owner's resources (the confused deputy: the service acts
+// to a named source (the confused deputy: the service acts
 // for any AWS customer), naming each statement and principal, while
 // S3.2, S3.3 and S3.6 pass the same policy; it passes scoped grants and
 // Deny statements (they grant nothing), and does not apply without a
@@ -44,6 +44,11 @@ func TestAuditServicePrincipalScoped(t *testing.T) {
 		{"log delivery as AWS documents it", []string{logs}, []string{logsDocd}, securebucket.StatusPass, nil},
 		{"SourceAccount only", []string{logs}, []string{`,"Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `"}}`},
 			securebucket.StatusPass, nil},
+		// Another account's source passes, and the PASS does not call it the
+		// owner's: an organization's log archive names the management
+		// account's trail.
+		{"another account's source", []string{logs}, []string{`,"Condition":{"StringEquals":{"aws:SourceAccount":"444455556666"}}`},
+			securebucket.StatusPass, []string{"names the source it acts for", "may be another account's"}},
 		{"SourceOrgID", []string{logs}, []string{`,"Condition":{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5"}}`}, securebucket.StatusPass, nil},
 		{"negated SourceAccount does not scope", []string{logs}, []string{`,"Condition":{"StringNotEquals":{"aws:SourceAccount":"444455556666"}}`},
 			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
