@@ -104,7 +104,8 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // A record that cannot be read (a field of the wrong type, no eventName, a
 // bad eventTime) is counted in the returned stats, with its file and line,
 // and skipped. Broken JSON ends the file: the rest cannot be told apart, so
-// it is counted once, as malformed, at the line where it breaks; so does a
+// it is counted once, as malformed, at the line where it breaks; so is
+// anything but white space after the file's object; so does a
 // value larger than 1 MiB (a record, or another key's), which is not read
 // into memory. Records of
 // other services are counted as Skipped. The record passed to fn is reused
@@ -206,6 +207,19 @@ func ParseCloudTrail(r io.Reader, file string, fn func(*Record) error) (*ParseSt
 	}
 	if _, err := token(); err != nil { // '}'
 		return broken(err)
+	}
+	// A log file is one object: what follows it (another file run into
+	// this one, junk) is counted once, never dropped unread.
+	if _, err := token(); err != io.EOF {
+		if lc.err != nil {
+			return stats, &ReadError{Object: file, Err: lc.err}
+		}
+		reason := "data after the log file's JSON object"
+		if err != nil {
+			reason += ": " + jsonReason(err)
+		}
+		stats.Lines++
+		stats.malformed(file, lc.valueLine(dec.InputOffset()), "not a CloudTrail log file: "+reason)
 	}
 	return stats, nil
 }

@@ -112,6 +112,20 @@ func TestParseCloudTrailTruncatedFileKeepsWhatCameBefore(t *testing.T) {
 	assert.Zero(t, stats.Malformed, "an empty file is empty, not broken")
 	_, stats = parseTrail(t, `["not", "cloudtrail"]`)
 	assert.Equal(t, 1, stats.Malformed)
+
+	// What follows the log file's object (two files run together, a tail
+	// of junk) is not silently dropped: the records are read and the rest
+	// is counted once, at its line.
+	for _, tail := range []string{"\njunk", "\n" + full, "\n]", "\n\"x\""} {
+		recs, stats = parseTrail(t, full+tail)
+		assert.Len(t, recs, 3, "%q", tail)
+		require.Equal(t, 1, stats.Malformed, "%q", tail)
+		assert.Equal(t, 4, stats.Errors[0].Line, "%q", tail)
+		assert.Contains(t, stats.Errors[0].Reason, "after the log file's JSON object", "%q", tail)
+	}
+	recs, stats = parseTrail(t, full+"\n\n  \t\n")
+	assert.Len(t, recs, 3)
+	assert.Zero(t, stats.Malformed, "trailing white space is nothing")
 }
 
 func TestParseCloudTrailGzipAndOtherKeys(t *testing.T) {
