@@ -21,6 +21,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/cffake"
 	"github.com/s3secure/s3secure/internal/s3fake"
+	"github.com/s3secure/s3secure/internal/testretry"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -97,7 +98,8 @@ func startKMS(t *testing.T, keys map[string]string) (*kmsFake, *kms.Client) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	c := kms.New(kms.Options{
-		BaseEndpoint: aws.String(srv.URL), Region: testRegion, Retryer: aws.NopRetryer{},
+		BaseEndpoint: aws.String(srv.URL), Region: testRegion, Retryer: testretry.ClosedConn{},
+		HTTPClient:  testretry.FreshConnClient(),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIAKMSFAKE", "not-a-secret", ""),
 	})
 	return f, c

@@ -13,6 +13,7 @@ import (
 
 	"github.com/s3secure/s3secure/internal/fakeutil"
 	"github.com/s3secure/s3secure/internal/iamfake"
+	"github.com/s3secure/s3secure/internal/testretry"
 )
 
 // TestSignatureIsVerified drives the real iam client (awsQuery form body,
@@ -35,7 +36,7 @@ func TestSignatureIsVerified(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := iam.Options{Region: tt.region, BaseEndpoint: aws.String(endpoint), Retryer: aws.NopRetryer{},
+			o := iam.Options{Region: tt.region, BaseEndpoint: aws.String(endpoint), Retryer: testretry.ClosedConn{}, HTTPClient: testretry.FreshConnClient(),
 				Credentials: credentials.NewStaticCredentialsProvider(tt.akid, tt.secret, "")}
 			if tt.akid == "" {
 				o.Credentials = aws.AnonymousCredentials{}
