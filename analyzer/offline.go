@@ -3,6 +3,7 @@ package analyzer
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -478,11 +479,15 @@ func sourceFor(src *Source, cond map[string]string) Source {
 	}
 	// The account the grant names first: a Deny's access point ARN
 	// patterns beside it may name other accounts' too.
+	// Keys in sorted order: a policy may spell one key twice, in two
+	// cases, and the answer must not depend on map order.
+	keys := slices.Sorted(maps.Keys(cond))
 	for _, name := range [...]string{"s3:DataAccessPointAccount", "s3:DataAccessPointArn"} {
-		for k, v := range cond {
+		for _, k := range keys {
 			if !policy.EqualName(k, name) {
 				continue
 			}
+			v := cond[k]
 			if name == "s3:DataAccessPointArn" {
 				v = accountOf(v)
 			}
