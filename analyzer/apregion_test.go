@@ -1,22 +1,18 @@
 package analyzer_test
 
 import (
-	"context"
-	"net/http"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
-	smithyendpoints "github.com/aws/smithy-go/endpoints"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/aafake"
+	"github.com/s3secure/s3secure/internal/plainhttp/plainhttptest"
 	"github.com/s3secure/s3secure/internal/s3controlfake"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
@@ -97,52 +93,20 @@ func TestAccessPointsReadInTheBucketsRegion(t *testing.T) {
 	// refused before any request, as Fetch's S3 requests are, never read
 	// as "no access points".
 	t.Run("plain HTTP to a remote host in the bucket's Region", func(t *testing.T) {
-		var remote atomic.Int64
-		loopback := s3controlfake.LoopbackHTTPClient(cf.Addr)
-		ctl := cf.Client(retry, func(o *s3control.Options) {
-			o.Region = "us-east-1"
-			o.EndpointResolverV2 = controlRemoteIn{region: region, remote: "http://s3-control." + region + ".example.net", next: s3control.NewDefaultEndpointResolverV2()}
-			o.HTTPClient = countingClient{n: &remote, next: loopback}
-		})
+		remoteOpt, remote := plainhttptest.RemoteControlRegion(region, s3controlfake.LoopbackHTTPClient(cf.Addr))
+		ctl := cf.Client(retry, func(o *s3control.Options) { o.Region = "us-east-1" }, remoteOpt)
 		opts := &analyzer.FetchOptions{Owner: owner, Control: &analyzer.S3Control{Client: ctl, Account: owner}}
 		_, err := analyzer.AnalyzeBucket(ctx, ownerClient(sf), bucket, opts)
 		require.ErrorIs(t, err, analyzer.ErrPlainHTTPEndpoint)
 		var pe *analyzer.RemotePlainHTTPError
 		require.ErrorAs(t, err, &pe)
 		assert.Contains(t, pe.Endpoint, "example.net")
-		assert.Zero(t, remote.Load(), "no request went to the remote plain-HTTP host")
+		assert.Zero(t, remote.Sent(), "no request went to the remote plain-HTTP host")
 
 		opts.AllowInsecureTransport = true
 		fs, err := analyzer.AnalyzeBucket(ctx, ownerClient(sf), bucket, opts)
 		require.NoError(t, err)
 		publicThroughAP(t, fs)
-		assert.Positive(t, remote.Load())
+		assert.Positive(t, remote.Sent())
 	})
-}
-
-// controlRemoteIn resolves S3 Control's requests for region at remote.
-type controlRemoteIn struct {
-	region, remote string
-	next           s3control.EndpointResolverV2
-}
-
-func (r controlRemoteIn) ResolveEndpoint(ctx context.Context, p s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
-	if aws.ToString(p.Region) == r.region {
-		p.Endpoint = aws.String(r.remote)
-	}
-	return r.next.ResolveEndpoint(ctx, p)
-}
-
-// countingClient counts the requests to example.net hosts and sends every
-// request through next.
-type countingClient struct {
-	n    *atomic.Int64
-	next *http.Client
-}
-
-func (c countingClient) Do(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Hostname(), ".example.net") {
-		c.n.Add(1)
-	}
-	return c.next.Do(r)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
+	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
@@ -348,6 +349,16 @@ func apChanges(cs []policy.Change) string {
 // one of our Sids in either policy (see "Whose statement is under our Sid"
 // in the package documentation) is an [*AccountError] wrapping a
 // [*SidConflictError].
+//
+// region is the bucket's Region, where the access point lives ("The access
+// point must be created in the same Region as the associated bucket", S3
+// user guide, Creating access points): it is in the access point ARN, and
+// every S3 Control request is sent to it, whatever control's Region (S3
+// Control answers for the access points of the Region a request is sent
+// to). Unless opts.AllowInsecureTransport, each of those requests that
+// would go over plain HTTP to a host that is not loopback (the client's
+// endpoint resolver may place region elsewhere than its own Region) is
+// refused before it is sent with a [*RemotePlainHTTPError].
 func PlanAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointPlan, error) {
 	return planAccessPoint(ctx, "PlanAccessPoint", control, buckets, accountID, region, bucket, name, opts)
 }
@@ -387,8 +398,9 @@ func planAccessPoint(ctx context.Context, call string, control AccessPointAPI, b
 	}
 	p := &AccessPointPlan{AccountID: accountID, Region: region, Bucket: bucket, Name: name,
 		ARN: AccessPointARN(region, accountID, name), VPCID: opts.VPCID}
+	copts := apControlOpts(call, region, opts.AllowInsecureTransport)
 
-	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
+	got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, copts...)
 	switch {
 	case err == nil:
 		if err := apMatches(got, accountID, bucket, opts.VPCID); err != nil {
@@ -406,7 +418,7 @@ func planAccessPoint(ctx context.Context, call string, control AccessPointAPI, b
 	if want != nil {
 		var cur *policy.Document // nil: no policy yet
 		if !p.Create {
-			pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
+			pol, err := control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, copts...)
 			switch {
 			case err == nil:
 				if cur, err = policy.Parse([]byte(aws.ToString(pol.Policy))); err != nil {
@@ -472,7 +484,8 @@ func planAccessPoint(ctx context.Context, call string, control AccessPointAPI, b
 // a failed request is an [*AccountError] wrapping the SDK error (or
 // [ErrConflict], when another writer kept undoing a policy write or the
 // endpoint did not keep it), and the result says what was done before it. The bucket must be in accountID's
-// account (ExpectedBucketOwner is sent).
+// account (ExpectedBucketOwner is sent). region is the bucket's Region,
+// where its S3 Control requests go, as for [PlanAccessPoint].
 func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets AccessPointBucketAPI, accountID, region, bucket, name string, opts *AccessPointOptions) (*AccessPointResult, error) {
 	plan, err := planAccessPoint(ctx, "CreateAccessPoint", control, buckets, accountID, region, bucket, name, opts)
 	if err != nil {
@@ -485,6 +498,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 	fail := func(op string, err error) (*AccessPointResult, error) {
 		return res, &AccountError{AccountID: accountID, Operation: op, Err: err}
 	}
+	copts := apControlOpts("CreateAccessPoint", region, opts != nil && opts.AllowInsecureTransport)
 	if plan.Create {
 		in := &s3control.CreateAccessPointInput{
 			AccountId: aws.String(accountID), Name: aws.String(name), Bucket: aws.String(bucket),
@@ -494,7 +508,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if plan.VPCID != "" {
 			in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(plan.VPCID)}
 		}
-		out, err := control.CreateAccessPoint(ctx, in, noSetupRetryControl)
+		out, err := control.CreateAccessPoint(ctx, in, copts...)
 		if err != nil {
 			return fail("CreateAccessPoint", err)
 		}
@@ -504,7 +518,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 			res.ARN = a
 		}
 	} else {
-		got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
+		got, err := control.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(accountID), Name: aws.String(name)}, copts...)
 		if err != nil {
 			return fail("GetAccessPoint", err)
 		}
@@ -521,7 +535,7 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		if err != nil {
 			return fail("PutAccessPointPolicy", err)
 		}
-		out, err := apWritePolicy(ctx, control, accountID, name, want.Statements, every.Statements)
+		out, err := apWritePolicy(ctx, control, copts, accountID, name, want.Statements, every.Statements)
 		res.PolicyChanged = out.Wrote
 		if err == nil && len(out.NotKept) > 0 {
 			err = notKeptError(out.NotKept)
@@ -538,6 +552,25 @@ func CreateAccessPoint(ctx context.Context, control AccessPointAPI, buckets Acce
 		}
 	}
 	return res, nil
+}
+
+// apControlOpts returns the options of call's S3 Control requests about an
+// access point of region: no retries of a setup problem, the request sent
+// to region, whatever the client's Region (an access point lives in its
+// bucket's Region, "The access point must be created in the same Region as
+// the associated bucket", S3 user guide, Creating access points, and S3
+// Control answers for the access points of the Region a request is sent
+// to), and unless insecure a refusal ([*RemotePlainHTTPError]) of each
+// request that would go over plain HTTP to a host that is not loopback:
+// the probe saw the endpoint of the client's Region, and region's may be
+// elsewhere (a custom endpoint resolver).
+func apControlOpts(call, region string, insecure bool) []func(*s3control.Options) {
+	opts := []func(*s3control.Options){noSetupRetryControl, func(o *s3control.Options) { o.Region = region }}
+	if !insecure {
+		g := plainhttp.Guard(plainhttp.Error{Call: "securebucket." + call, Option: "AccessPointOptions.AllowInsecureTransport"})
+		opts = append(opts, func(o *s3control.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, g) })
+	}
+	return opts
 }
 
 // apMatches checks that an existing access point is the one asked for.
@@ -744,13 +777,13 @@ func apWriteDelegation(ctx context.Context, client AccessPointBucketAPI, bucket,
 }
 
 // apWritePolicy merges want into the access point's policy with the
-// package's write discipline.
-func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name string, want, every []policy.Statement) (rmw.Outcome, error) {
+// package's write discipline, each request with copts ([apControlOpts]).
+func apWritePolicy(ctx context.Context, control AccessPointAPI, copts []func(*s3control.Options), accountID, name string, want, every []policy.Statement) (rmw.Outcome, error) {
 	return runCycle(ctx, Retry{}, rmw.Cycle[string, *policy.Document]{
 		Key: rmw.Key("s3control", accountID, "accesspoint", name, "policy"), What: "policy of access point " + name,
 		Read: func(ctx context.Context) (string, error) {
 			out, err := call(ctx, Retry{}.withDefaults(), func(ctx context.Context) (*s3control.GetAccessPointPolicyOutput, error) {
-				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, noSetupRetryControl)
+				return control.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name)}, copts...)
 			})
 			if hasCode(err, "NoSuchAccessPointPolicy") {
 				return "", nil
@@ -783,7 +816,7 @@ func apWritePolicy(ctx context.Context, control AccessPointAPI, accountID, name 
 			if err != nil {
 				return err
 			}
-			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}, noSetupRetryControl)
+			_, err = control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(accountID), Name: aws.String(name), Policy: aws.String(string(body))}, copts...)
 			return err
 		},
 		ReadFP:  func(cur string) string { return cur },

@@ -89,7 +89,9 @@ type Options struct {
 	// AccountID is the only account the fake serves; requests for another
 	// account get 403 AccessDenied.
 	AccountID string
-	// Region appears in access point ARNs.
+	// Region appears in access point ARNs, and is the Region whose access
+	// points the fake holds: a request about an access point, or a
+	// listing, signed for another Region finds none.
 	Region string
 	// S3, when set, is the in-memory S3 fake of the same account: the
 	// account-level Block Public Access configuration is kept there (so
@@ -339,6 +341,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveMRAP(w, r, op, name)
 		return
 	}
+	if s.otherRegionAccessPoint(w, r, op) {
+		return
+	}
 	switch op {
 	case "GetPublicAccessBlock":
 		s.getPublicAccessBlock(w)
@@ -538,6 +543,29 @@ func (s *Server) arn(name string) string {
 func (s *Server) alias(name string) string {
 	sum := sha256.Sum256([]byte(s.account + "/" + name))
 	return name + "-" + hex.EncodeToString(sum[:])[:30] + "-s3alias"
+}
+
+// otherRegionAccessPoint answers NoSuchAccessPoint, and reports true, for
+// a request about one access point signed for another Region than the
+// fake's: access point names are per Region ("The same AWS account may
+// create access points with the same name in different AWS Regions",
+// S3 user guide, Naming rules for access points), and the fake holds the
+// access points of its Region only. CreateAccessPoint is left alone: what
+// AWS answers for a bucket of another Region is not documented ("The
+// access point must be created in the same Region as the associated
+// bucket", S3 user guide, Creating access points).
+func (s *Server) otherRegionAccessPoint(w http.ResponseWriter, r *http.Request, op string) bool {
+	switch op {
+	case "GetAccessPoint", "DeleteAccessPoint", "PutAccessPointPolicy", "GetAccessPointPolicy", "DeleteAccessPointPolicy", "GetAccessPointPolicyStatus":
+	default:
+		return false
+	}
+	sc, signed := sigv4.RequestScope(r)
+	if !signed || sc.Region == "" || sc.Region == s.region {
+		return false
+	}
+	writeError(w, http.StatusNotFound, "NoSuchAccessPoint", "The specified accesspoint does not exist")
+	return true
 }
 
 // lookup returns the access point, or writes NoSuchAccessPoint and returns

@@ -306,3 +306,50 @@ func TestListAccessPointsOfAnotherRegion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, here.AccessPointList, 1)
 }
+
+// TestAccessPointOfAnotherRegion: access point names are per Region ("The
+// same AWS account may create access points with the same name in
+// different AWS Regions", S3 user guide, Naming rules for access points),
+// so a request about one access point signed for another Region than the
+// fake's finds none there (NoSuchAccessPoint), reads nothing and changes
+// nothing; in the fake's Region the access point and its policy are
+// served as before.
+func TestAccessPointOfAnotherRegion(t *testing.T) {
+	ts := s3controlfake.Start(t, nil)
+	c := ts.Client()
+	ctx := t.Context()
+	_, err := c.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(acct), Name: aws.String("ap-one"), Bucket: aws.String("one")})
+	require.NoError(t, err)
+	const pol = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:` + acct + `:accesspoint/ap-one/object/*"}]}`
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: aws.String("ap-one"), Policy: aws.String(pol)})
+	require.NoError(t, err)
+	other := func(o *s3control.Options) { o.Region = "eu-west-1" }
+	require.NotEqual(t, "eu-west-1", ts.Region())
+	name := aws.String("ap-one")
+	noSuch := func(t *testing.T, err error) {
+		t.Helper()
+		var ae smithy.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "NoSuchAccessPoint", ae.ErrorCode())
+	}
+
+	_, err = c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: name}, other)
+	noSuch(t, err)
+	_, err = c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(acct), Name: name}, other)
+	noSuch(t, err)
+	_, err = c.GetAccessPointPolicyStatus(ctx, &s3control.GetAccessPointPolicyStatusInput{AccountId: aws.String(acct), Name: name}, other)
+	noSuch(t, err)
+	_, err = c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: aws.String(acct), Name: name, Policy: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}, other)
+	noSuch(t, err)
+	_, err = c.DeleteAccessPointPolicy(ctx, &s3control.DeleteAccessPointPolicyInput{AccountId: aws.String(acct), Name: name}, other)
+	noSuch(t, err)
+	_, err = c.DeleteAccessPoint(ctx, &s3control.DeleteAccessPointInput{AccountId: aws.String(acct), Name: name}, other)
+	noSuch(t, err)
+
+	got, err := c.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(acct), Name: name})
+	require.NoError(t, err, "nothing was deleted")
+	assert.Equal(t, "one", aws.ToString(got.Bucket))
+	p, err := c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(acct), Name: name})
+	require.NoError(t, err)
+	assert.JSONEq(t, pol, aws.ToString(p.Policy), "nothing was written or deleted")
+}

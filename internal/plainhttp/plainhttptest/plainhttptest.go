@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
 
@@ -87,4 +89,46 @@ func (r remoteRegion) ResolveEndpoint(ctx context.Context, p s3.EndpointParamete
 		p.Endpoint = aws.String(r.remote)
 	}
 	return r.next.ResolveEndpoint(ctx, p)
+}
+
+// RemoteControlRegion returns an S3 Control client option that resolves
+// the requests for region over plain HTTP at s3-control.REGION.example.net,
+// a host that is not loopback, and every other Region's where the client
+// resolves them, and sends them all through next (an HTTP client that
+// reaches the fake whatever the host, as a proxy on the network path
+// would answer). The Sender counts the requests for example.net hosts.
+func RemoteControlRegion(region string, next *http.Client) (func(*s3control.Options), *Sender) {
+	s := &Sender{}
+	return func(o *s3control.Options) {
+		o.EndpointResolverV2 = remoteControlRegion{region: region, next: s3control.NewDefaultEndpointResolverV2()}
+		o.HTTPClient = countRemote{s: s, next: next}
+	}, s
+}
+
+// remoteControlRegion is an S3 Control endpoint resolver that resolves
+// region's requests at http://s3-control.REGION.example.net.
+type remoteControlRegion struct {
+	region string
+	next   s3control.EndpointResolverV2
+}
+
+func (r remoteControlRegion) ResolveEndpoint(ctx context.Context, p s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	if aws.ToString(p.Region) == r.region {
+		p.Endpoint = aws.String("http://s3-control." + r.region + ".example.net")
+	}
+	return r.next.ResolveEndpoint(ctx, p)
+}
+
+// countRemote counts the requests for example.net hosts and sends every
+// request through next.
+type countRemote struct {
+	s    *Sender
+	next *http.Client
+}
+
+func (c countRemote) Do(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Hostname(), ".example.net") {
+		c.s.n.Add(1)
+	}
+	return c.next.Do(r)
 }
