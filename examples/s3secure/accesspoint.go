@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/securebucket"
 )
@@ -95,6 +98,15 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 	if err != nil {
 		return g.fail(err)
 	}
+	// An access point is made in its bucket's Region ("The access point
+	// must be created in the same Region as the associated bucket", S3
+	// user guide), whatever -region says; when S3 does not tell, -region.
+	region := cfg.Region
+	if r, err := analyzer.BucketRegion(ctx, s3c, *bucket, &analyzer.RegionOptions{AllowInsecureTransport: g.insecureTransport}); err == nil && r != "" && r != region {
+		// And the bucket policy is read and written there.
+		region = r
+		s3c = s3.New(s3c.Options(), func(o *s3.Options) { o.Region = r })
+	}
 	opts := &securebucket.AccessPointOptions{
 		VPCID: *vpc, AllowInternetOrigin: *internet, Principal: *principal, Access: access, Prefix: *prefix,
 		DisableBucketDelegation: *noDelegate, AllowInsecureTransport: g.insecureTransport,
@@ -110,13 +122,13 @@ func runAccessPoint(ctx context.Context, g *globals, args []string) int {
 		created, policyDone, bucketPolicy bool
 	)
 	if *dryRun {
-		plan, err := securebucket.PlanAccessPoint(ctx, control, s3c, acct, cfg.Region, *bucket, *name, opts)
+		plan, err := securebucket.PlanAccessPoint(ctx, control, s3c, acct, region, *bucket, *name, opts)
 		if err != nil {
 			return explain(err)
 		}
 		arn, created, policyDone, bucketPolicy = plan.ARN, plan.Create, plan.Policy != nil, plan.BucketPolicy != nil
 	} else {
-		res, err := securebucket.CreateAccessPoint(ctx, control, s3c, acct, cfg.Region, *bucket, *name, opts)
+		res, err := securebucket.CreateAccessPoint(ctx, control, s3c, acct, region, *bucket, *name, opts)
 		if err != nil {
 			return explain(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/s3secure/s3secure/internal/localaws"
 	"github.com/s3secure/s3secure/internal/s3fake"
 )
 
@@ -61,4 +62,22 @@ func TestAccessPointUsageErrors(t *testing.T) {
 			assert.Contains(t, stderr, tt.stderr)
 		})
 	}
+}
+
+// TestAccessPointInTheBucketsRegion: "accesspoint create" makes the access
+// point in its bucket's Region ("The access point must be created in the
+// same Region as the associated bucket", S3 user guide), found from S3,
+// whatever -region says: with -region us-east-1 and the bucket in
+// eu-west-1, the ARN names eu-west-1 and the access point is there.
+func TestAccessPointInTheBucketsRegion(t *testing.T) {
+	const region = "eu-west-1"
+	a := startAWS(t, &localaws.Options{Region: region})
+	require.NoError(t, a.CreateBucket("far-data", s3fake.StateAWSDefault))
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "-format", "json", "accesspoint", "create",
+		"-bucket", "far-data", "-name", "far-ap", "-vpc", "vpc-0abc")
+	require.Equal(t, exitOK, code, stderr)
+	rows := jsonRows(t, stdout)
+	require.NotEmpty(t, rows, stdout)
+	assert.Equal(t, "arn:aws:s3:"+region+":"+a.Control.AccountID()+":accesspoint/far-ap", rows[0]["arn"])
+	assert.Len(t, a.Control.AccessPoints("far-data"), 1)
 }
