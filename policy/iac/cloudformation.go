@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -194,9 +195,11 @@ func parseTemplate(data []byte) (*yaml.Node, error) {
 		return toYAML(j), nil
 	}
 	var doc yaml.Node
+	lines := newYAMLLines(data)
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(err)
+		return nil, lines.syntaxError(err)
 	}
+	lines.fix(&doc, map[*yaml.Node]bool{})
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &SyntaxError{Msg: "empty template"}
 	}
@@ -209,8 +212,104 @@ func parseTemplate(data []byte) (*yaml.Node, error) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
+// yamlLines moves yaml.v3's lines and columns to the package's. yaml.v3
+// ends a line at a lone CR and at NEL, LS and PS too (YAML 1.1); here, as
+// in JSON templates, Terraform plans and the policy package, a line ends
+// at a line feed only, so a policy and its findings count lines alike
+// and point inside the file. A nil *yamlLines (yaml.v3 counts as the
+// package does) changes nothing.
+type yamlLines struct {
+	src    []byte
+	starts []int // the byte offset of each of yaml.v3's lines
+	lines  *lineIndex
+}
+
+// newYAMLLines returns nil when src has no line break other than LF and
+// CRLF, or is not UTF-8 (yaml.v3 reads UTF-16 too; its positions are
+// then left as they are).
+func newYAMLLines(src []byte) *yamlLines {
+	if bytes.HasPrefix(src, []byte("\xFF\xFE")) || bytes.HasPrefix(src, []byte("\xFE\xFF")) { // UTF-16's byte order marks
+		return nil
+	}
+	y := &yamlLines{src: src, starts: []int{0}}
+	if bytes.HasPrefix(src, []byte(utf8BOM)) {
+		y.starts[0] = len(utf8BOM) // yaml.v3's first column follows it
+	}
+	odd := false
+	for i := y.starts[0]; i < len(src); {
+		n := yamlBreak(src[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		odd = odd || src[i] != '\n' && (src[i] != '\r' || n != 2)
+		i += n
+		y.starts = append(y.starts, i)
+	}
+	if !odd {
+		return nil
+	}
+	y.lines = newLineIndex(src)
+	return y
+}
+
+// yamlBreak returns the length of the line break b starts with, as
+// yaml.v3 reads it (is_break, skip_line), or 0.
+func yamlBreak(b []byte) int {
+	switch {
+	case b[0] == '\n':
+		return 1
+	case b[0] == '\r':
+		if len(b) > 1 && b[1] == '\n' {
+			return 2
+		}
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// place returns the package's line and column of yaml.v3's (both
+// 1-based; yaml.v3's column counts characters).
+func (y *yamlLines) place(line, col int) (int, int) {
+	if y == nil || line < 1 {
+		return line, col
+	}
+	off := y.starts[min(line, len(y.starts))-1]
+	for ; col > 1 && off < len(y.src); col-- {
+		_, size := utf8.DecodeRune(y.src[off:])
+		off += size
+	}
+	return y.lines.pos(off)
+}
+
+// fix moves the positions of n and of every node under it, each once.
+func (y *yamlLines) fix(n *yaml.Node, seen map[*yaml.Node]bool) {
+	if y == nil || n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	n.Line, n.Column = y.place(n.Line, n.Column)
+	for _, c := range n.Content {
+		y.fix(c, seen)
+	}
+	y.fix(n.Alias, seen)
+}
+
+// syntaxError turns a yaml.v3 error into a *SyntaxError with its line.
+func (y *yamlLines) syntaxError(err error) error {
+	se := yamlError(err)
+	if se.Line > 0 {
+		se.Line, _ = y.place(se.Line, 1)
+	}
+	return se
+}
+
 // yamlError turns a yaml.v3 error into a *SyntaxError with its line.
-func yamlError(err error) error {
+func yamlError(err error) *SyntaxError {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -229,7 +328,7 @@ func yamlError(err error) error {
 
 // isJSON reports whether data starts like a JSON object.
 func isJSON(data []byte) bool {
-	d := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	d := bytes.TrimLeft(bytes.TrimPrefix(data, []byte(utf8BOM)), " \t\r\n")
 	return len(d) > 0 && d[0] == '{'
 }
 

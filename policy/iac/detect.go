@@ -73,7 +73,7 @@ func Detect(data []byte) Format {
 // skipping nested values, so a large plan is not parsed twice.
 func topKeys(data []byte) map[string]bool {
 	keys := map[string]bool{}
-	d := bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	d := bytes.TrimPrefix(data, []byte(utf8BOM))
 	depth, i := 0, 0
 	expectKey := false
 	for i < len(d) {

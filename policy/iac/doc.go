@@ -17,6 +17,12 @@
 //		}
 //	}
 //
+// Lines and columns are 1-based and count as in the policy package: a line
+// ends at a line feed (so CRLF files count as editors show them), a column
+// is a character, and a leading byte order mark is no column. In YAML,
+// which also ends lines at a lone CR, NEL, LS and PS, positions count the
+// same way, so a policy and its findings always point inside the file.
+//
 // # Values known only at deployment
 //
 // A template's parameter with a Default is not such a value: a deployment

@@ -491,3 +491,57 @@ func TestValidateConcurrently(t *testing.T) {
 		<-done
 	}
 }
+
+// Lines end at a line feed only, in a YAML template as in a JSON one and
+// in the policy package: yaml.v3 also ends a line at a lone CR, NEL, LS
+// and PS (YAML 1.1), and its positions are moved to the package's, so a
+// policy and its findings point where the file's lines say (found by the
+// CI's fuzz smoke run: a policy "at line 6 of 5").
+func TestYAMLLinesEndAtLineFeeds(t *testing.T) {
+	body := "Resources:\n  A:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObjectt', Resource: '*'}]}\n"
+	for name, head := range map[string]string{
+		"lone CR":   "AWSTemplateFormatVersion: '2010-09-09'\rDescription: x\n",
+		"CRLF":      "AWSTemplateFormatVersion: '2010-09-09'\r\nDescription: x\n",
+		"NEL":       "Description: \"a\u0085b\"\n",
+		"LS and PS": "Description: \"a\u2028b\u2029c\"\n",
+		"BOM":       "\uFEFFDescription: \"é\"\n",
+		"none":      "Description: x\n",
+	} {
+		src := []byte(head + body)
+		ps, err := iac.CloudFormation(src)
+		require.NoError(t, err, name)
+		require.Len(t, ps, 1, name)
+		lines := strings.Count(head, "\n")
+		assert.Equal(t, lines+5, ps[0].Line, name)
+		assert.True(t, strings.HasPrefix(at(src, ps[0].Line, ps[0].Column), "{Version:"), name)
+		fs := findings(ps[0].Validate(nil))
+		if !assert.Len(t, fs, 1, name) {
+			continue
+		}
+		assert.Equal(t, lines+5, fs[0].line, name)
+		assert.True(t, strings.HasPrefix(at(src, fs[0].line, fs[0].col), "'s3:GetObjectt'"), "%s: %q", name, at(src, fs[0].line, fs[0].col))
+	}
+	// A syntax error's line counts alike.
+	_, err := iac.CloudFormation([]byte("Description: \"a\u2028b\"\rX: 1\nResources:\n  A: [\n"))
+	var se *iac.SyntaxError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 3, se.Line, se.Error()) // "  A: [", as in TestSyntaxErrors
+}
+
+// A byte order mark is no column: a finding on a plan's first line points
+// at the same column with one as without.
+func TestByteOrderMarkIsNoColumn(t *testing.T) {
+	plan := `{"values":{"root_module":{"resources":[{"address":"a","mode":"managed","type":"aws_iam_policy","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjectt\",\"Resource\":\"*\"}]}"}}]}}}`
+	var cols []int
+	for _, bom := range []string{"", "\uFEFF"} {
+		ps, err := iac.TerraformPlan([]byte(bom + plan))
+		require.NoError(t, err)
+		require.Len(t, ps, 1)
+		fs := ps[0].Validate(nil)
+		require.Len(t, fs, 1)
+		assert.Equal(t, 1, fs[0].Line)
+		cols = append(cols, fs[0].Column)
+	}
+	assert.True(t, strings.HasPrefix(at([]byte(plan), 1, cols[0]), `\"s3:GetObjectt\"`), at([]byte(plan), 1, cols[0]))
+	assert.Equal(t, cols[0], cols[1], "with a byte order mark")
+}

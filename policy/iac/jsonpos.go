@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -82,8 +83,8 @@ func parseJSON(src []byte) (*jnode, error) {
 }
 
 func (p *jsonParser) skipBOM() {
-	if len(p.src) >= 3 && p.src[0] == 0xEF && p.src[1] == 0xBB && p.src[2] == 0xBF {
-		p.off, p.cursor = 3, 3
+	if bytes.HasPrefix(p.src, []byte(utf8BOM)) {
+		p.off, p.cursor = len(utf8BOM), len(utf8BOM)
 	}
 }
 

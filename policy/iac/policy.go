@@ -518,7 +518,12 @@ func (t *textTrace) place(doc []byte, line, col int) (int, int) {
 	return t.lines.pos(t.offs[min(off, len(t.offs)-1)])
 }
 
-// lineIndex turns byte offsets of a file into lines and columns.
+// utf8BOM is UTF-8's byte order mark. A file may start with it; it is no
+// column of the first line.
+const utf8BOM = "\xEF\xBB\xBF"
+
+// lineIndex turns byte offsets of a file into lines and columns. A line
+// ends at a line feed.
 type lineIndex struct {
 	src    []byte
 	starts []int
@@ -539,6 +544,9 @@ func newLineIndex(src []byte) *lineIndex {
 func (x *lineIndex) pos(off int) (int, int) {
 	i := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
 	start := x.starts[i]
+	if i == 0 && bytes.HasPrefix(x.src, []byte(utf8BOM)) {
+		start = min(len(utf8BOM), off)
+	}
 	end := len(x.src)
 	if i+1 < len(x.starts) {
 		end = x.starts[i+1]
