@@ -83,7 +83,8 @@
 //     tries);
 //   - Block Public Access, as Authorize applies it: IgnorePublicAcls
 //     removes public ACL grants; RestrictPublicBuckets leaves a public
-//     policy only AWS services and the owner's account; BlockPublicAcls
+//     policy only AWS services, the bucket owner's account and, through
+//     an access point, the access point's account; BlockPublicAcls
 //     and BlockPublicPolicy refuse new public settings and change no
 //     existing access, so they change no finding;
 //   - access points: a grant of an access point policy counts only when
@@ -94,7 +95,8 @@
 //     Public Access applies, and an access point with network origin VPC
 //     is never public. Delegation to another account's access points,
 //     whose policies Access Analyzer cannot read, is public unless
-//     RestrictPublicBuckets (bucket or account) limits it to that account,
+//     RestrictPublicBuckets (bucket or account) limits it to that account
+//     and the bucket owner's,
 //     as "IAM Access Analyzer resource types" describes for Amazon S3
 //     buckets (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html);
 //   - Multi-Region Access Points in front of the bucket: analyzed as access

@@ -370,9 +370,11 @@ func kindOf(c *Caller) callerKind {
 //     member account) and of the RCPs (for every caller) must allow.
 //  3. Block Public Access: with RestrictPublicBuckets on at any level, a
 //     public bucket (or access point) policy grants only AWS services and
-//     principals of the owner's account (an access point with network
-//     origin VPC is never public); with IgnorePublicAcls, ACL grants to
-//     AllUsers and AuthenticatedUsers are ignored.
+//     principals of the bucket owner's account and, through an access
+//     point, of the access point's account ([BlockPublicAccess.PolicyReaches];
+//     an access point with network origin VPC is never public); with
+//     IgnorePublicAcls, ACL grants to AllUsers and AuthenticatedUsers are
+//     ignored.
 //  4. The grant. In the resource's account, a resource policy (or ACL)
 //     that names the caller itself allows on its own; one that names its
 //     role is still limited by the boundary and session policy; one that
@@ -470,11 +472,15 @@ func Authorize(req *AccessRequest, ch *Chain) Authorization {
 	}
 	blocked := false
 	if bpa.RestrictPublicBuckets {
-		if bucketHit != hitNone && !bpa.PolicyReaches(ch.Bucket.public, r.Caller, req.BucketOwner) {
+		// A public policy, the bucket's or the access point's, still
+		// reaches the bucket owner's account and the access point's
+		// (req.AccessPointAccount is "" without an access point).
+		owners := [...]string{req.BucketOwner, req.AccessPointAccount}
+		if bucketHit != hitNone && !bpa.PolicyReaches(ch.Bucket.public, r.Caller, owners[:]...) {
 			a.Layers[LayerBucketPolicy].Outcome = OutcomeBlockedPublic
 			bucketHit, blocked = hitNone, true
 		}
-		if viaAP && apHit != hitNone && !bpa.PolicyReaches(ch.AccessPoint.apPublic && !ch.AccessPointVPC, r.Caller, req.AccessPointAccount) {
+		if viaAP && apHit != hitNone && !bpa.PolicyReaches(ch.AccessPoint.apPublic && !ch.AccessPointVPC, r.Caller, owners[:]...) {
 			a.Layers[LayerAccessPointPolicy].Outcome = OutcomeBlockedPublic
 			apHit, blocked = hitNone, true
 		}

@@ -220,6 +220,70 @@ func TestAuthorizeAccessPoint(t *testing.T) {
 	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerBucketPolicy).Outcome)
 }
 
+// TestRestrictPublicBucketsAdmitsBothOwners pins which accounts a public
+// policy still reaches under RestrictPublicBuckets when the request comes
+// through another account's access point. S3 user guide, "Blocking public
+// access to your Amazon S3 storage", RestrictPublicBuckets: "Setting this
+// option to TRUE restricts access to an access point or bucket with a
+// public policy to only AWS service principals and authorized users within
+// the bucket owner's account and access point owner's account." Both
+// accounts, for the access point's policy and for the bucket's; a
+// request to the bucket itself has no access point owner.
+func TestRestrictPublicBucketsAdmitsBothOwners(t *testing.T) {
+	const apOwner = "444455556666" // bob's account; the bucket is owner's
+	apARN := "arn:aws:s3:us-east-1:" + apOwner + ":accesspoint/ap"
+	carol := policy.Caller{ARN: "arn:aws:iam::777788889999:user/carol", Account: "777788889999"}
+	through := func(c policy.Caller) *policy.AccessRequest {
+		r := accessReq(c, "s3:GetObject", "arn:aws:s3:::b/k")
+		r.SetAccessPoint(apARN, apOwner)
+		return r
+	}
+	identity := []*policy.Compiled{mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"AP","Effect":"Allow","Action":"s3:GetObject","Resource":"`+apARN+`/object/*"}]}`)}
+	publicAP := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"`+apARN+`/object/*"}]}`)
+	delegate := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"D","Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"`+apOwner+`"}}}]}`)
+	publicBucket := mustCompile(t, `{"Version":"2012-10-17","Statement":[{"Sid":"P","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)
+
+	// A public access point policy, the access point's own
+	// RestrictPublicBuckets on: the bucket owner's user is still reached
+	// through another account's access point, as is the access point
+	// owner's; a third account is not.
+	apChain := &policy.Chain{Bucket: delegate, AccessPoint: publicAP, Identity: identity, AccessPointBlock: policy.AllBlocked()}
+	a := policy.Authorize(through(alice), apChain)
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "bucket owner's user: %v", a)
+	assert.Equal(t, policy.OutcomeAllow, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+	a = policy.Authorize(through(bob), apChain)
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "access point owner's user: %v", a)
+	a = policy.Authorize(through(carol), apChain)
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "third account: %v", a)
+	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerAccessPointPolicy).Outcome)
+
+	// The mirror: a public bucket policy, the bucket's
+	// RestrictPublicBuckets on, and no access point policy: the access
+	// point owner's user is reached by the bucket policy through the
+	// access point, a third account's is not, and without the access
+	// point the bucket policy reaches the bucket owner's account only.
+	bucketChain := &policy.Chain{Bucket: publicBucket, Identity: identity, BucketBlock: policy.BlockPublicAccess{RestrictPublicBuckets: true}}
+	a = policy.Authorize(through(bob), bucketChain)
+	assert.Equal(t, policy.DecisionAllow, a.Decision, "access point owner's user: %v", a)
+	assert.Equal(t, policy.OutcomeAllow, a.Layer(policy.LayerBucketPolicy).Outcome)
+	a = policy.Authorize(through(carol), bucketChain)
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "third account: %v", a)
+	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerBucketPolicy).Outcome)
+	direct := accessReq(bob, "s3:GetObject", "arn:aws:s3:::b/k")
+	a = policy.Authorize(direct, &policy.Chain{Bucket: publicBucket, Identity: []*policy.Compiled{allowAll(t)}, BucketBlock: policy.BlockPublicAccess{RestrictPublicBuckets: true}})
+	assert.Equal(t, policy.DecisionDeny, a.Decision, "not through an access point: %v", a)
+	assert.Equal(t, policy.OutcomeBlockedPublic, a.Layer(policy.LayerBucketPolicy).Outcome)
+
+	// PolicyReaches, on its own: the principals of any of the owner
+	// accounts it is given, and AWS services.
+	rpb := policy.BlockPublicAccess{RestrictPublicBuckets: true}
+	assert.True(t, rpb.PolicyReaches(true, alice, owner, apOwner))
+	assert.True(t, rpb.PolicyReaches(true, bob, owner, apOwner))
+	assert.False(t, rpb.PolicyReaches(true, carol, owner, apOwner))
+	assert.False(t, rpb.PolicyReaches(true, anonymous, owner, ""), "an empty account is no one's")
+	assert.True(t, rpb.PolicyReaches(true, cloudfrnt, owner, apOwner))
+}
+
 func TestAuthorizeDoesNotAllocate(t *testing.T) {
 	chain := &policy.Chain{
 		SCPs:     []policy.OrgLevel{{allowAll(t)}},

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -426,10 +427,12 @@ type BlockPublicAccess struct {
 	// BlockPublicPolicy refuses a PutBucketPolicy (or access point policy)
 	// whose policy is public.
 	BlockPublicPolicy bool
-	// RestrictPublicBuckets limits a bucket with a public policy to AWS
-	// service principals and principals of the bucket owner's account: the
-	// public statements no longer grant anyone else, and neither do grants
-	// in the same policy to other accounts.
+	// RestrictPublicBuckets limits a bucket or access point with a public
+	// policy to AWS service principals and principals of the bucket
+	// owner's account and, through an access point, of the access point
+	// owner's account ([BlockPublicAccess.PolicyReaches]): the public
+	// statements no longer grant anyone else, and neither do grants in the
+	// same policy to other accounts.
 	RestrictPublicBuckets bool
 }
 
@@ -486,11 +489,19 @@ func (b BlockPublicAccess) EffectiveACL(grants []ACLGrant) []ACLGrant {
 	return out
 }
 
-// PolicyReaches reports whether a bucket policy can grant anything to
-// caller under these settings: always, unless RestrictPublicBuckets is on
-// and the policy is public, in which case only AWS service principals and
-// principals of the bucket owner's account are reached.
-func (b BlockPublicAccess) PolicyReaches(policyPublic bool, caller Caller, ownerAccount string) bool {
+// PolicyReaches reports whether a bucket or access point policy can grant
+// anything to caller under these settings: always, unless
+// RestrictPublicBuckets is on and the policy is public, in which case only
+// AWS service principals and principals of the owner accounts are reached
+// (an empty account is no one's). For a request to the bucket the owner
+// account is the bucket owner's; for a request through an access point,
+// to both the access point's policy and the bucket's, it is the bucket
+// owner's and the access point's: "Setting this option to TRUE restricts
+// access to an access point or bucket with a public policy to only AWS
+// service principals and authorized users within the bucket owner's
+// account and access point owner's account" (S3 user guide, "Blocking
+// public access to your Amazon S3 storage").
+func (b BlockPublicAccess) PolicyReaches(policyPublic bool, caller Caller, ownerAccounts ...string) bool {
 	if !b.RestrictPublicBuckets || !policyPublic {
 		return true
 	}
@@ -501,5 +512,5 @@ func (b BlockPublicAccess) PolicyReaches(policyPublic bool, caller Caller, owner
 	if acct == "" {
 		acct = arnAccount(caller.ARN) // as for aws:PrincipalAccount
 	}
-	return acct != "" && acct == ownerAccount
+	return acct != "" && slices.Contains(ownerAccounts, acct)
 }
