@@ -165,8 +165,10 @@
 //     lets cloudfront.amazonaws.com read or write the bucket for
 //     distributions it does not name one by one (a statement without
 //     AWS:SourceArn, which any distribution of any account meets; an ARN
-//     pattern; aws:SourceAccount alone; only a header any distribution can
-//     send, aws:Referer or aws:UserAgent) is refused before any write with
+//     pattern; aws:SourceAccount alone; an organization or organizational
+//     unit alone, aws:SourceOrgID or aws:SourceOrgPaths, which every
+//     distribution of its accounts meets; only a header any distribution
+//     can send, aws:Referer or aws:UserAgent) is refused before any write with
 //     [ErrUnscopedCloudFrontAccess], as [policy.Evaluate] decides for
 //     made-up distributions (opt out with
 //     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]

@@ -81,7 +81,9 @@ var (
 	// CloudFront read or write the bucket for distributions it does not
 	// name one by one: a statement for cloudfront.amazonaws.com (or
 	// everyone) without AWS:SourceArn, with an ARN pattern, or limited by
-	// aws:SourceAccount only, or by a header any distribution can send
+	// aws:SourceAccount, an organization (aws:SourceOrgID) or
+	// organizational unit (aws:SourceOrgPaths) only, or by a header any
+	// distribution can send
 	// (aws:Referer, aws:UserAgent). Any such distribution (of any account, for a
 	// statement without a source condition) reaches the bucket around the
 	// one being wired, which the CloudFront developer guide calls access

@@ -66,6 +66,19 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"IfExists with an exact ARN (OAC always sends it)", cfStatement("Other", "", `{"StringEqualsIfExists":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
 		{"a role of the account", `{"Sid":"Role","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:role/app"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*"}`, false},
 		{"another service for the account", cfStatement("Logs", `{"Service":"logging.s3.amazonaws.com"}`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), false},
+		// An organization or organizational unit alone: "aws:SourceOrgID —
+		// use this condition key to make sure that an AWS service can
+		// access your resources only when the request originates from a
+		// particular organization ID in AWS Organizations" (AWS Security
+		// Blog, "Use scalable controls for AWS services accessing your
+		// resources"), so every distribution of every account in it
+		// reads. The probe asked only without those keys, which such a
+		// condition never matches, and ServeBucket wired without a word.
+		{"aws:SourceOrgID only", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5"}}`), true},
+		{"aws:SourceOrgPaths under an OU", cfStatement("Legacy", "", `{"ForAnyValue:StringLike":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}`), true},
+		{"aws:SourceOrgPaths exact", cfStatement("Legacy", "", `{"ForAnyValue:StringEquals":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}}`), true},
+		{"the organization and the account", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","aws:SourceAccount":"`+acct+`"}}`), true},
+		{"the organization and a named distribution", cfStatement("Other", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
 		{"any distribution, denied unless named", cfStatement("Legacy", "", "") + `,{"Sid":"OnlyOne","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"AWS:SourceArn":"arn:aws:cloudfront::` + acct + `:distribution/EOTHER1"}}}`, false},
 	}
 	for _, c := range cases {

@@ -120,7 +120,8 @@ type Options struct {
 	// AllowUnscopedCloudFrontAccess wires a bucket whose policy already
 	// lets CloudFront in for distributions it does not name one by one (a
 	// statement for cloudfront.amazonaws.com without AWS:SourceArn, with an
-	// ARN pattern, or with aws:SourceAccount only): such distributions,
+	// ARN pattern, or with aws:SourceAccount, aws:SourceOrgID or
+	// aws:SourceOrgPaths only): such distributions,
 	// of any account for a statement without a source condition, read the
 	// bucket around the one wired. The result then carries a warning
 	// naming the statements. By default ServeBucket refuses with

@@ -32,7 +32,9 @@ var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "Dele
 // own elements say which requests it could: every action probeActions
 // lists or the statement names (a pattern as an action it matches), on
 // the bucket and on an object under each of its key patterns, without
-// and with each value it gives a key of requesterChosenKeys.
+// and with each value it gives a key of requesterChosenKeys, and from
+// outside and inside each organization and organizational unit it names
+// (sourceOrgKeys).
 type cloudFrontProbe struct {
 	doc      *policy.Document
 	compiled *policy.Compiled
@@ -53,6 +55,35 @@ type probeSeed struct {
 	// sends and so chooses (an origin custom header, or a viewer's header
 	// it forwards): each is asked about too, one at a time.
 	headers []string
+	// orgs are the organizations and organizational units the statement's
+	// conditions name (sourceOrgKeys), each as the key, value pairs a
+	// request from a distribution of an account in it carries.
+	orgs [][]string
+}
+
+// sourceOrgKeys are the condition keys that name the organization
+// (aws:SourceOrgID) and the organizational units (aws:SourceOrgPaths) of
+// the account a service acts for: "aws:SourceOrgID — use this condition
+// key to make sure that an AWS service can access your resources only when
+// the request originates from a particular organization ID in AWS
+// Organizations" (AWS Security Blog, "Use scalable controls for AWS
+// services accessing your resources"). Any distribution of any account in
+// that organization or unit meets them, so they name no distribution.
+var sourceOrgKeys = [2]string{"aws:SourceOrgID", "aws:SourceOrgPaths"}
+
+// orgContexts returns the key, value pairs of a request made for an
+// account in each organization (ids) and organizational unit (paths,
+// "o-ORG/r-ROOT/ou-…/", whose first element is its organization) named.
+func orgContexts(ids, paths []string) [][]string {
+	var out [][]string
+	for _, path := range paths {
+		id, _, _ := strings.Cut(path, "/")
+		out = append(out, []string{sourceOrgKeys[0], id, sourceOrgKeys[1], path})
+	}
+	for _, id := range ids {
+		out = append(out, []string{sourceOrgKeys[0], id, sourceOrgKeys[1], id + "/r-s3secure/"})
+	}
+	return out
 }
 
 // requesterChosenKeys are condition keys S3 fills from request headers
@@ -77,9 +108,16 @@ func newCloudFrontProbe(doc *policy.Document, bucket, partition string) (*cloudF
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
 	for _, s := range doc.Statements {
 		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
+		var orgIDs, orgPaths []string
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
+					switch {
+					case policy.EqualName(e.Key, sourceOrgKeys[0]):
+						addUnique(&orgIDs, wild.Replace(v))
+					case policy.EqualName(e.Key, sourceOrgKeys[1]):
+						addUnique(&orgPaths, wild.Replace(v))
+					}
 					if strings.ContainsAny(v, "*?") {
 						addUnique(&seed.sources, wild.Replace(v))
 					} else {
@@ -104,6 +142,7 @@ func newCloudFrontProbe(doc *policy.Document, bucket, partition string) (*cloudF
 		if s.Effect != policy.Allow {
 			continue
 		}
+		seed.orgs = orgContexts(orgIDs, orgPaths)
 		for _, a := range s.Action {
 			// An action pattern is asked about as an action it matches
 			// ("s3:*Tagging" as "s3:XTagging").
@@ -153,7 +192,10 @@ func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []s
 // CloudFront distribution". For each Allow statement it probes (see
 // cloudFrontProbe) made-up distributions: of each account in accounts and
 // each account the statement names, of accounts doc does not name, and
-// one matching each ARN pattern the statement holds. A distribution doc
+// one matching each ARN pattern the statement holds; each from outside
+// any organization and from inside each organization and organizational
+// unit the statement names (aws:SourceOrgID, aws:SourceOrgPaths), which
+// every distribution of every account in it meets. A distribution doc
 // names exactly is never asked about, so a statement for other
 // distributions named one by one is not reported (namedWaysIn warns
 // about them). partition is the bucket's ARN partition ("aws").
@@ -175,8 +217,10 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 			if slices.Contains(p.exact, src) {
 				continue
 			}
-			for _, name := range p.reach(src, seed) {
-				addUnique(&found, name)
+			for _, org := range append([][]string{nil}, seed.orgs...) {
+				for _, name := range p.reach(src, seed, org...) {
+					addUnique(&found, name)
+				}
 			}
 		}
 	}
