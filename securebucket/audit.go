@@ -318,7 +318,7 @@ func (a *auditor) audit(ctx context.Context, bucket, region string, optFns []fun
 		case setuperr.Is(err):
 			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: err}
 		case setuperr.Disabled(err):
-			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: fmt.Errorf("all access to the bucket has been disabled (S3's AllAccessDisabled: contact AWS Support); not audited: %w", err)}
+			return nil, &StepError{Bucket: bucket, Step: StepAudit, Err: disabledError(err, "not audited")}
 		}
 		return nil, err
 	}

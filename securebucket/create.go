@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // Create makes a new bucket that is hardened before Create returns: it is
@@ -24,6 +26,9 @@ import (
 // account has the name) or [ErrBucketAlreadyOwnedByYou] (you have it; use
 // Harden), each also wrapping the SDK's typed error; or Harden's errors,
 // in which case the bucket exists and a later Harden finishes the job.
+// A name S3 answers 403 AllAccessDisabled for is a bucket AWS has
+// disabled: Create stops at that first answer with a [*StepError] for
+// StepCreate saying so, and sends no CreateBucket.
 //
 // Create first reads the bucket's location. In us-east-1, S3 answers
 // CreateBucket for a bucket you already own with success (and resets its
@@ -78,6 +83,11 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
+	}
+	if setuperr.Disabled(lerr) {
+		// The name is a bucket AWS has disabled: CreateBucket cannot
+		// make it, and nothing else can be done with it.
+		return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: disabledError(lerr, "nothing written")}
 	}
 	absent := hasCode(lerr, "NoSuchBucket")
 	if lerr == nil && (region == "" || region == "us-east-1") {

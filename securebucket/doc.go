@@ -348,13 +348,18 @@
 // account, a session token not valid there: S3 answers 400 InvalidToken),
 // it makes AuditAll report that Region's buckets as not audited (a
 // [*RegionError] in Report.Err, never PASS) and go on with the others.
-// Nor is a bucket all access to which has been disabled (S3 answers 403
-// AllAccessDisabled, "Contact Amazon Web Services Support"): the audits
-// stop reading it at the first such answer, [Audit] returns a [*StepError]
-// and no Report, and [AuditAll] reports it as not audited and goes on.
-// [Harden], [Plan] and [Create]'s
-// hardening stop at that first read too: a [*StepError] naming the first
-// step that needs it, nothing written.
+// [Harden], [Plan] and [Create]'s hardening stop at a setup problem's
+// first read too: a [*StepError] naming the first step that needs it,
+// nothing written. A bucket all access to which has been disabled (S3
+// answers 403 AllAccessDisabled, "Contact Amazon Web Services Support")
+// is not a setup problem, but every read of it is refused alike: the
+// audits stop reading it at the first such answer, [Audit] returns a
+// [*StepError] and no Report, and [AuditAll] reports it as not audited
+// and goes on.
+// [Harden], [Plan] and [Create] stop there too, after one request, with a
+// [*StepError] naming their first step and saying the bucket is disabled,
+// nothing written (Create sends no CreateBucket for the name); so does
+// hardening a bucket whose logging target is disabled.
 //
 // A credentials provider's failure is named by the types of its error
 // chain, never by its text, which can quote the credentials (aws-sdk-go-v2's

@@ -97,6 +97,16 @@ func (e *StepError) Error() string {
 
 func (e *StepError) Unwrap() error { return e.Err }
 
+// disabledError is err, S3's 403 AllAccessDisabled for the bucket a call
+// works on (setuperr.Disabled): "All access to this Amazon S3 resource has
+// been disabled. Contact Amazon Web Services Support for further
+// assistance." (S3 API reference, list of error codes). It says so, and
+// what the call did not do. Every request to that bucket is refused alike,
+// so the call stops at the first.
+func disabledError(err error, notDone string) error {
+	return fmt.Errorf("all access to the bucket has been disabled (S3's AllAccessDisabled: contact AWS Support); %s: %w", notDone, err)
+}
+
 // trimPrefix drops a leading "securebucket: " from a wrapped error's text so
 // the package prefix appears once in a message. The text is
 // credsafe.Text's: a credentials provider's error is named by its types.

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3secure/s3secure/internal/rmw"
+	"github.com/s3secure/s3secure/internal/setuperr"
 )
 
 // StepName names one hardening step. Steps run in the order listed here,
@@ -212,7 +213,12 @@ func always(*Options) bool { return true }
 // [ErrPolicyTooLarge], [ErrIncompatible], and [*SidConflictError] for
 // someone else's statement under the Sid of one of ours, which Harden would
 // have to replace). Even with an error, the returned Plan lists the steps
-// decided so far.
+// decided so far. A bucket AWS has disabled (S3 answers 403
+// AllAccessDisabled: "All access to this Amazon S3 resource has been
+// disabled. Contact Amazon Web Services Support for further assistance.")
+// stops it at that first answer, after one request, with a [*StepError]
+// wrapping the SDK error and saying the bucket is disabled, as [Audit]
+// does; so does a logging target AWS has disabled.
 func Plan(ctx context.Context, client ReadAPI, bucket string, opts *Options) (*HardenPlan, error) {
 	h, err := newHardener(client, nil, bucket, opts)
 	if err != nil {
@@ -274,7 +280,7 @@ func newHardener(client ReadAPI, api API, bucket string, opts *Options) (*harden
 	}
 	h := &hardener{
 		api:    api,
-		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner), stopAtSetup: true},
+		r:      reader{client: client, retry: o.Retry.withDefaults(), owner: ownerPtr(o.ExpectedBucketOwner), stopAtSetup: true, stopAtDisabled: true},
 		bucket: bucket,
 		o:      o,
 	}
@@ -329,10 +335,15 @@ func (h *hardener) plan(ctx context.Context) ([]planned, error) {
 	}
 	st, err := h.r.readState(ctx, h.bucket, want)
 	if err != nil {
-		// A setup problem stops the reads at the first (every later one
-		// would fail alike); the error names the first step needing it.
+		// A setup problem, or a bucket AWS has disabled, stops the reads
+		// at the first (every later one would fail alike); the error
+		// names the first step needing it (a disabled bucket: the first
+		// step, as every step needs the bucket).
 		var pe *partReadError
 		if errors.As(err, &pe) {
+			if setuperr.Disabled(err) && len(defs) > 0 {
+				return nil, &StepError{Bucket: h.bucket, Step: defs[0].name, Err: disabledError(err, "nothing written")}
+			}
 			for _, d := range defs {
 				if d.needs(h.o)&pe.part != 0 {
 					return nil, &StepError{Bucket: h.bucket, Step: d.name, Err: err}

@@ -88,7 +88,8 @@ type reader struct {
 	stopAtSetup bool
 	// stopAtDisabled makes readState return S3's AllAccessDisabled
 	// (setuperr.Disabled) at once too, as a *partReadError: every later
-	// read of that bucket would be refused alike. The audit sets it.
+	// read of that bucket would be refused alike. The audit and Harden
+	// set it.
 	stopAtDisabled bool
 }
 

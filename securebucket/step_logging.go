@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3secure/s3secure/internal/rmw"
+	"github.com/s3secure/s3secure/internal/setuperr"
 	"github.com/s3secure/s3secure/policy"
 )
 
@@ -219,6 +220,9 @@ func (h *hardener) checkLogTargetRegion(ctx context.Context) error {
 		return fmt.Errorf("read the bucket's Region: %w", err)
 	}
 	tr, err := h.r.location(ctx, target)
+	if setuperr.Disabled(err) {
+		return fmt.Errorf("logging target %s: %w", target, disabledError(err, "nothing written"))
+	}
 	if err != nil {
 		return fmt.Errorf("read the Region of logging target %s: %w", target, err)
 	}
