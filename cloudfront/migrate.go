@@ -72,7 +72,11 @@ type MigrateOptions struct {
 //     what the bucket policy granted the OAI, never more: an OAI statement
 //     limited to part of the bucket (B/public/*, a condition) gives an OAC
 //     statement limited the same way, and a limit it cannot carry (a Deny
-//     naming the OAI) stops Migrate with ErrPolicyConflict before any write;
+//     naming the OAI) stops Migrate with ErrPolicyConflict before any
+//     write, as do an OAI no statement grants (it reads what object ACLs
+//     grant it, if anything) and an OAC statement of other distributions
+//     that grants more than the OAI was granted, unless the OAC statement
+//     already names this distribution (a grant its owner made);
 //  3. switch every origin for the bucket (one per origin path, say): set
 //     OriginAccessControlId, empty OriginAccessIdentity. Origins for the
 //     bucket with two different identities stop Migrate with
@@ -583,14 +587,18 @@ func oaiCanonicalID(ctx context.Context, cf CloudFrontAPI, id string) (string, e
 // oaiScope returns the OAC statement that grants the distribution what the
 // bucket policy grants the OAI it replaces, when that is less than the OAC
 // statement for the whole bucket (an OAI statement on B/public/*, for
-// example), and nil when the OAI was granted at least that much. A
+// example), and nil when the OAI was granted at least that much, or when
+// the OAC statement already names the distribution (its owner's grant). A
 // migration must not widen what the distribution reads. What cannot be
 // carried over to the OAC statement is refused with ErrPolicyConflict: a
 // Deny that names the OAI (Migrate removes the OAI's statements), or more
-// than one narrower grant, or NotAction/NotResource.
+// than one narrower grant, or NotAction/NotResource, or no grant at all
+// (no policy, or no statement for the OAI: it reads what object ACLs
+// grant it, if anything).
 func oaiScope(doc *policy.Document, bucket, distARN, oaiID, canonical string) (*policy.Statement, error) {
-	if doc == nil {
-		return nil, nil
+	var statements []policy.Statement
+	if doc != nil {
+		statements = doc.Statements
 	}
 	whole, err := policy.AllowCloudFrontOAC(bucket, distARN)
 	if err != nil {
@@ -601,7 +609,7 @@ func oaiScope(doc *policy.Document, bucket, distARN, oaiID, canonical string) (*
 	}
 	var narrower []policy.Statement
 	whollyGranted, other := false, -1
-	for i, s := range doc.Statements {
+	for i, s := range statements {
 		if !mentionsOAI(s, oaiID, canonical) {
 			continue
 		}
@@ -629,7 +637,14 @@ func oaiScope(doc *policy.Document, bucket, distARN, oaiID, canonical string) (*
 	case other >= 0:
 		return nil, conflict(doc.Statements[other], other, "grants what the OAC statement cannot express to")
 	case len(narrower) == 0:
-		return nil, nil
+		if namesDistribution(doc, distARN) {
+			// The owner granted the distribution what it reads.
+			return nil, nil
+		}
+		// The identity reads what object ACLs grant its canonical user,
+		// if anything: the OAC statement for the whole bucket would
+		// widen it.
+		return nil, fmt.Errorf("%w: no statement of the bucket policy grants %s (it reads only what object ACLs grant it, if anything), so the OAC statement for the whole bucket would widen what the distribution reads; grant the distribution what it should read under Sid %s yourself, and Migrate keeps it", ErrPolicyConflict, describeOAI(oaiID), OACStatementSid)
 	case len(narrower) == 1:
 		return &narrower[0], nil
 	}

@@ -651,6 +651,11 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 // policy), keeping the other distributions the statement already allows
 // (returned). scope, when not nil, is the narrower statement to write when
 // doc has no OAC statement yet (see oaiScope); nil means the whole bucket.
+// When doc has one that does not name distARN yet, distARN joins its
+// AWS:SourceArn list only if the statement grants no more than scope: an
+// OAC statement another distribution was served with (on the whole
+// bucket, say) would widen what distARN read through its origin access
+// identity, and is refused with ErrPolicyConflict.
 func mergeGrant(doc *policy.Document, bucket, distARN string, scope *policy.Statement) (*policy.MergeResult, []string, error) {
 	if _, ok := statementBySid(doc, OACStatementSid); !ok && scope != nil {
 		st := withSourceARNs(*scope, []string{distARN})
@@ -661,8 +666,21 @@ func mergeGrant(doc *policy.Document, bucket, distARN string, scope *policy.Stat
 	if err != nil {
 		return nil, nil, err
 	}
+	if scope != nil && !namesDistribution(doc, distARN) {
+		if mine := withSourceARNs(st, []string{distARN}); !policy.AllowsNoMoreThan(mine, withSourceARNs(*scope, []string{distARN})) {
+			return nil, nil, fmt.Errorf("%w: statement %s (for %v) grants more than the origin access identity %s replaces was granted; adding %s to it would widen what that distribution reads: grant it the same access yourself (under another Sid, or narrow %s), and Migrate keeps it", ErrPolicyConflict, OACStatementSid, others, distARN, distARN, OACStatementSid)
+		}
+	}
 	merged, err := policy.Merge(doc, st)
 	return merged, others, err
+}
+
+// namesDistribution reports whether the OACStatementSid statement of doc
+// already names distARN in its AWS:SourceArn condition: a grant its owner
+// (or an earlier run) made for that distribution.
+func namesDistribution(doc *policy.Document, distARN string) bool {
+	arns, err := grantedSourceARNs(doc)
+	return err == nil && containsString(arns, distARN)
 }
 
 // updateDistribution secures the existing distribution id (got is its
