@@ -375,21 +375,15 @@ func checkOACSid(doc *policy.Document, bucket, distARN, partition string) error 
 }
 
 // withSourceARNs returns s with the values of its AWS:SourceArn conditions
-// (the only conditions grantedSourceARNs lets through) set to arns. A
-// statement whose one condition is StringLike, ArnEquals or ArnLike
-// AWS:SourceArn, with values without wildcards (grantedSourceARNs refuses
-// the others), says what StringEquals says, which it then uses, as ours
-// does.
+// (the only conditions on it grantedSourceARNs lets through) set to arns.
+// A statement whose one AWS:SourceArn condition is StringLike, ArnEquals or
+// ArnLike, with values without wildcards (grantedSourceARNs refuses the
+// others), says what StringEquals says, which it then uses, as ours does,
+// whatever other conditions it has ([policy.JudgeSid] compares operators
+// as written).
 func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
 	s = s.Clone()
-	if len(s.Condition) == 1 && len(s.Condition[0].Entries) == 1 && policy.EqualName(s.Condition[0].Entries[0].Key, "aws:SourceArn") {
-		switch s.Condition[0].Operator {
-		case "StringLike", "ArnEquals", "ArnLike":
-			if !slices.ContainsFunc(s.Condition[0].Entries[0].Strings(), func(v string) bool { return strings.ContainsAny(v, "*?") }) {
-				s.Condition[0].Operator = "StringEquals"
-			}
-		}
-	}
+	s.Condition = sourceARNAsStringEquals(s.Condition)
 	for bi := range s.Condition {
 		for ei := range s.Condition[bi].Entries {
 			e := &s.Condition[bi].Entries[ei]
@@ -408,11 +402,47 @@ func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
 	return s
 }
 
+// sourceARNAsStringEquals returns c (a copy of the statement's, which it
+// may change) with its one AWS:SourceArn condition moved to StringEquals
+// when it is StringLike, ArnEquals or ArnLike with values without
+// wildcards; with none or several, c as it is.
+func sourceARNAsStringEquals(c policy.Condition) policy.Condition {
+	bi, ei, n := 0, 0, 0
+	for i, b := range c {
+		for j, e := range b.Entries {
+			if policy.EqualName(e.Key, "aws:SourceArn") {
+				bi, ei, n = i, j, n+1
+			}
+		}
+	}
+	if n != 1 {
+		return c
+	}
+	switch c[bi].Operator {
+	case "StringLike", "ArnEquals", "ArnLike":
+	default:
+		return c
+	}
+	e := c[bi].Entries[ei]
+	if slices.ContainsFunc(e.Strings(), func(v string) bool { return strings.ContainsAny(v, "*?") }) {
+		return c
+	}
+	c[bi].Entries = slices.Delete(c[bi].Entries, ei, ei+1)
+	if len(c[bi].Entries) == 0 {
+		c = slices.Delete(c, bi, bi+1)
+	}
+	return c.WithValues("StringEquals", e.Key, e.Values...)
+}
+
 // grantedSourceARNs returns the distribution ARNs the OACStatementSid
-// statement of existing allows. Merging by Sid replaces that statement, so
-// anything in it that cannot be carried over into a StringEquals
-// AWS:SourceArn condition (another condition, or an ARN pattern with
-// wildcards) is refused with ErrPolicyConflict instead of being dropped.
+// statement of existing allows. The statement is rewritten with the list
+// of distributions grown (withSourceARNs), so an AWS:SourceArn condition
+// that cannot be carried over into that list (a negated or IfExists
+// operator, or an ARN pattern with wildcards) is refused with
+// ErrPolicyConflict instead of being dropped. A condition on another key
+// (aws:SecureTransport, aws:SourceAccount) is no concern of the list's:
+// it stays in the rewritten statement, which oacStatement judges with
+// [policy.JudgeSid], the one rule of what may be kept under our Sid.
 func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	s, ok := statementBySid(existing, OACStatementSid)
 	if !ok {
@@ -421,13 +451,16 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
+			if !policy.EqualName(e.Key, "aws:SourceArn") {
+				continue
+			}
 			// ArnLike and StringLike match the one value when it has no
 			// wildcard (refused below when it has one). Operator names
 			// are case-sensitive to IAM, unlike keys: "stringequals" is
 			// no operator and grants nothing.
 			exact := b.Operator == "StringEquals" || b.Operator == "StringLike" ||
 				b.Operator == "ArnEquals" || b.Operator == "ArnLike"
-			if !exact || !policy.EqualName(e.Key, "aws:SourceArn") {
+			if !exact {
 				return nil, fmt.Errorf("%w: statement %s has the condition %s %s, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, b.Operator, e.Key)
 			}
 			for _, v := range e.Strings() {

@@ -60,8 +60,10 @@ var (
 	ErrForwardsHost = errors.New("cloudfront: a cache behavior for the bucket forwards the viewer's Host header to S3")
 	// ErrPolicyConflict means the bucket policy already has a statement
 	// with Sid OACStatementSid holding something the wiring would drop when
-	// it rewrites that statement (a condition other than AWS:SourceArn, an
-	// ARN pattern with wildcards); or someone else's statement under one of
+	// it rewrites that statement's list of distributions (a negated or
+	// IfExists operator on AWS:SourceArn, an ARN pattern with wildcards;
+	// a condition on another key stays, see [policy.JudgeSid]); or someone
+	// else's statement under one of
 	// the package's Sids ([*SidConflictError], [ErrSidConflict]: a Deny,
 	// NotPrincipal, NotAction or NotResource, other actions, principals or
 	// resources); or, for [Migrate], that the bucket
