@@ -242,7 +242,8 @@ func (s *source) findings() []Finding {
 // access point is taken to have a policy that allows everyone everything
 // and no Block Public Access of its own, and Authorize decides an
 // anonymous request through it: RestrictPublicBuckets on the bucket or
-// account leaves a public access point policy only its own account. When
+// account leaves a public access point policy only its own account and
+// the bucket owner's (policy.BlockPublicAccess.PolicyReaches). When
 // the grant names more access points than are tried (maxProbeContexts)
 // and none of those tried makes it public, the probe is made once more
 // without the bucket policy's Denies that name s3:DataAccessPointArn,
