@@ -181,26 +181,78 @@ func sameFilter(a, b map[string]types.Criterion) bool {
 	})
 }
 
-// Archive marks findings ARCHIVED (expected access).
+// UpdateOptions configure [ArchiveWith], [UnarchiveWith] and [Rescan],
+// the calls that change an analyzer's findings. None (or nil) means the
+// defaults.
+type UpdateOptions struct {
+	// AllowInsecureTransport lets the call send over plain HTTP to a host
+	// that is not loopback (127.0.0.0/8, ::1, localhost). By default such
+	// a call is refused before any request with a [*RemotePlainHTTPError],
+	// as every other call of the package is: SigV4 signs the requests, but
+	// nothing authenticates the answers, so anyone on the network path (a
+	// proxy, a container network, a mistyped AWS_ENDPOINT_URL) could
+	// answer that the change was made when it was not: a finding
+	// Unarchive was to make ACTIVE again stays ARCHIVED, out of
+	// [ListFindings]' default view, and a bucket Rescan was to have
+	// analysed again keeps its old findings. A client that does not let
+	// the call see its endpoint (a wrapper that drops the per-call
+	// options, a test double) is refused the same way, with an empty
+	// Endpoint; this allows it too. Set it only for a test server on a
+	// network you trust, or a client you know uses TLS.
+	AllowInsecureTransport bool
+}
+
+// refuseRemote returns a [*RemotePlainHTTPError] for call when client
+// would send its requests over plain HTTP to a host that is not loopback,
+// unless AllowInsecureTransport.
+func (o *UpdateOptions) refuseRemote(ctx context.Context, call string, client API) error {
+	if o != nil && o.AllowInsecureTransport {
+		return nil
+	}
+	return refuseRemote(ctx, call, "UpdateOptions", probeAnalyzers(client))
+}
+
+// Archive marks findings ARCHIVED (expected access). It is [ArchiveWith]
+// with the default options.
 //
-// Errors: [ErrInvalidInput] for no ids; [*WrongRegionError]; [*Error].
+// Errors: as [ArchiveWith].
 func Archive(ctx context.Context, client API, a *Analyzer, ids ...string) error {
-	return updateFindings(ctx, client, a, types.FindingStatusUpdateArchived, ids)
+	return ArchiveWith(ctx, client, a, ids, nil)
 }
 
-// Unarchive marks archived findings ACTIVE again.
+// ArchiveWith is [Archive] with options: opts nil means the defaults.
 //
-// Errors: as [Archive].
-func Unarchive(ctx context.Context, client API, a *Analyzer, ids ...string) error {
-	return updateFindings(ctx, client, a, types.FindingStatusUpdateActive, ids)
+// Errors: [ErrInvalidInput] for no ids; [*WrongRegionError];
+// [*RemotePlainHTTPError] (see UpdateOptions.AllowInsecureTransport);
+// [*Error].
+func ArchiveWith(ctx context.Context, client API, a *Analyzer, ids []string, opts *UpdateOptions) error {
+	return updateFindings(ctx, "Archive", client, a, types.FindingStatusUpdateArchived, ids, opts)
 }
 
-func updateFindings(ctx context.Context, client API, a *Analyzer, status types.FindingStatusUpdate, ids []string) error {
+// Unarchive marks archived findings ACTIVE again. It is [UnarchiveWith]
+// with the default options.
+//
+// Errors: as [ArchiveWith].
+func Unarchive(ctx context.Context, client API, a *Analyzer, ids ...string) error {
+	return UnarchiveWith(ctx, client, a, ids, nil)
+}
+
+// UnarchiveWith is [Unarchive] with options: opts nil means the defaults.
+//
+// Errors: as [ArchiveWith].
+func UnarchiveWith(ctx context.Context, client API, a *Analyzer, ids []string, opts *UpdateOptions) error {
+	return updateFindings(ctx, "Unarchive", client, a, types.FindingStatusUpdateActive, ids, opts)
+}
+
+func updateFindings(ctx context.Context, call string, client API, a *Analyzer, status types.FindingStatusUpdate, ids []string, opts *UpdateOptions) error {
 	if err := checkAnalyzer(client, a); err != nil {
 		return err
 	}
 	if len(ids) == 0 || slices.Contains(ids, "") {
 		return invalid("finding ids are required")
+	}
+	if err := opts.refuseRemote(ctx, call, client); err != nil {
+		return err
 	}
 	_, err := client.UpdateFindings(ctx, &accessanalyzer.UpdateFindingsInput{
 		AnalyzerArn: aws.String(a.ARN), Ids: ids, Status: status,
@@ -209,15 +261,28 @@ func updateFindings(ctx context.Context, client API, a *Analyzer, status types.F
 }
 
 // Rescan asks Access Analyzer to analyze a bucket again now
-// (StartResourceScan) instead of waiting for the next periodic scan.
+// (StartResourceScan) instead of waiting for the next periodic scan. opts
+// takes at most one [UpdateOptions].
 //
-// Errors: [ErrInvalidInput]; [*WrongRegionError]; [*Error].
-func Rescan(ctx context.Context, client API, a *Analyzer, bucket string) error {
+// Errors: [ErrInvalidInput] for a bad bucket name or more than one opts;
+// [*WrongRegionError]; [*RemotePlainHTTPError] (see
+// UpdateOptions.AllowInsecureTransport); [*Error].
+func Rescan(ctx context.Context, client API, a *Analyzer, bucket string, opts ...*UpdateOptions) error {
+	if len(opts) > 1 {
+		return invalid("%d UpdateOptions given, at most one is allowed", len(opts))
+	}
 	if err := checkAnalyzer(client, a); err != nil {
 		return err
 	}
 	if !validBucketName(bucket) {
 		return invalid("bad bucket name %q", bucket)
+	}
+	var o *UpdateOptions
+	if len(opts) == 1 {
+		o = opts[0]
+	}
+	if err := o.refuseRemote(ctx, "Rescan", client); err != nil {
+		return err
 	}
 	_, err := client.StartResourceScan(ctx, &accessanalyzer.StartResourceScanInput{
 		AnalyzerArn: aws.String(a.ARN), ResourceArn: aws.String("arn:" + a.partition() + ":s3:::" + bucket),

@@ -173,7 +173,11 @@
 //     AllowInsecureTransport of the call's options. [EnsureAnalyzer],
 //     [EnsureArchiveRule], [GetFinding], [BucketRegion] and
 //     [CheckBucketRegions] check too (EnsureOptions, ArchiveRuleOptions,
-//     FindingOptions, RegionOptions).
+//     FindingOptions, RegionOptions), and so do the calls that change
+//     findings, [Archive], [Unarchive] and [Rescan] (UpdateOptions, given
+//     to [ArchiveWith], [UnarchiveWith] or Rescan): a forged answer could
+//     say that a finding was made ACTIVE again, or a bucket analysed
+//     again, when it was not.
 //
 // # Errors
 //
