@@ -366,7 +366,7 @@ func mapSigV4Error(r *http.Request, err error, now time.Time, skew time.Duration
 		// headers; tell them apart from the (already validated) query.
 		ve.Err = ErrMissingSignedHeader
 		q := r.URL.Query()
-		if t, perr := time.Parse("20060102T150405Z", q.Get("X-Amz-Date")); perr == nil {
+		if t, ok := sigv4.ParseAmzDate(q.Get("X-Amz-Date")); ok {
 			secs, _ := strconv.ParseInt(q.Get("X-Amz-Expires"), 10, 64)
 			switch {
 			case now.After(t.Add(time.Duration(secs) * time.Second)):
@@ -374,7 +374,8 @@ func mapSigV4Error(r *http.Request, err error, now time.Time, skew time.Duration
 			case t.Sub(now) > skew:
 				ve.Err = ErrClockSkew
 			}
-		} else if r.Header.Get("Authorization") != "" && r.Header.Get("X-Amz-Date") == "" {
+		} else if _, ok := sigv4.ParseAmzDate(r.Header.Get("X-Amz-Date")); r.Header.Get("Authorization") != "" && !ok {
+			// No X-Amz-Date header, or one out of format.
 			ve.Err = ErrMalformed
 		}
 	default:

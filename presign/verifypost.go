@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/s3secure/s3secure/internal/sigv4"
 )
 
 // VerifiedPost describes a POST upload form whose signature and policy
@@ -94,8 +96,8 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	if len(akid) > 128 {
 		return nil, malformed("access key id too long")
 	}
-	signedAt, err := time.Parse("20060102T150405Z", form["x-amz-date"])
-	if err != nil || form["x-amz-date"][:8] != day {
+	signedAt, ok := sigv4.ParseAmzDate(form["x-amz-date"])
+	if !ok || form["x-amz-date"][:8] != day {
 		return nil, malformed("x-amz-date must be yyyymmddTHHMMSSZ and match the credential date")
 	}
 	if o.Region != "" && region != o.Region {

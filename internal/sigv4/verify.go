@@ -135,6 +135,19 @@ const DefaultMaxSkew = 15 * time.Minute
 
 const amzDateFormat = "20060102T150405Z"
 
+// ParseAmzDate parses an X-Amz-Date value, which "must be formatted with
+// the "yyyyMMddTHHmmssZ" format" (S3 API reference, Authenticating
+// Requests: Using Query Parameters): that and nothing else, where
+// time.Parse also takes a fractional second after the seconds
+// ("20130721T201207.5Z"), which S3 refuses.
+func ParseAmzDate(s string) (time.Time, bool) {
+	if len(s) != len(amzDateFormat) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(amzDateFormat, s)
+	return t, err == nil
+}
+
 // Verify checks the SigV4 signature of r, signed either in the Authorization
 // header or as a presigned URL, against the secret that lookup returns for
 // the request's access key.
@@ -310,8 +323,8 @@ func verifyHeader(r *http.Request, q url.Values, authz string, lookup LookupFunc
 		return nil, e
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
-	t, err := time.Parse(amzDateFormat, amzDate)
-	if err != nil {
+	t, ok := ParseAmzDate(amzDate)
+	if !ok {
 		return nil, newErr(ErrAccessDenied, "AWS authentication requires a valid Date or x-amz-date header")
 	}
 	if sc.date != amzDate[:8] {
@@ -402,8 +415,8 @@ func verifyQuery(r *http.Request, q url.Values, lookup LookupFunc, o resolved) (
 		return nil, e
 	}
 	amzDate := q.Get("X-Amz-Date")
-	t, err := time.Parse(amzDateFormat, amzDate)
-	if err != nil {
+	t, ok := ParseAmzDate(amzDate)
+	if !ok {
 		return nil, newErr(ErrAuthorizationQueryParametersError, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
 	}
 	if sc.date != amzDate[:8] {
