@@ -144,10 +144,11 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 			g.fail(&hintError{err: err, hint: "scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again"})
 			return exitFindings
 		}
-		if errors.Is(err, cloudfront.ErrSidConflict) {
-			// Someone else's statement under one of s3secure's Sids: a
-			// decision for the user, as for harden (exit 1); the error
-			// says what to do.
+		if errors.Is(err, cloudfront.ErrPolicyConflict) {
+			// Someone else's statement under one of s3secure's Sids
+			// (ErrSidConflict is one), or a policy the wiring would have
+			// to change against its owner's intent: a decision for the
+			// user, as for harden (exit 1); the error says what to do.
 			g.fail(err)
 			return exitFindings
 		}

@@ -112,3 +112,25 @@ func TestCloudFrontCommandRefusesSidConflict(t *testing.T) {
 	cfg, _ = a.Bucket("cf-sid")
 	assert.Contains(t, cfg.Policy, `"Sid":"Uploads"`)
 }
+
+// TestCloudFrontCommandPolicyConflictIsADecision: a bucket policy the
+// wiring would have to change against its owner's intent (here an ARN
+// pattern under s3secure's OAC Sid, which rewriting for one distribution
+// would drop; for -migrate, an identity the policy does not grant) is
+// refused by the library with ErrPolicyConflict before any write. The
+// README's exit codes make that 1, "a change ... cloudfront refuses to
+// make without your decision"; the command exited 2, a usage or setup
+// error, as only *SidConflictError was counted.
+func TestCloudFrontCommandPolicyConflictIsADecision(t *testing.T) {
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket("cf-pattern", s3fake.StateAWSDefault))
+	pattern := `{"Version":"2012-10-17","Statement":[{"Sid":"S3SecureAllowCloudFrontOAC","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},` +
+		`"Action":"s3:GetObject","Resource":"arn:aws:s3:::cf-pattern/*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/*"}}}]}`
+	_, err := a.OwnerClient().PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String("cf-pattern"), Policy: aws.String(pattern)})
+	require.NoError(t, err)
+	a.ResetCounts()
+	code, _, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "cloudfront", "-bucket", "cf-pattern")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stderr, "ARN pattern")
+	assert.Zero(t, a.WriteCount()+a.CloudFront.Writes(), "nothing written")
+}
