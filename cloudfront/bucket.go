@@ -153,6 +153,9 @@ func (b *bucketAPI) pinOwner(distributionARN string) {
 	}
 }
 
+// ownerID returns the bucket's expected owner, "" when not known.
+func (b *bucketAPI) ownerID() string { return aws.ToString(b.owner) }
+
 // accounts returns the bucket's expected owner, when known, and the
 // account of distributionARN, when it has one.
 func (b *bucketAPI) accounts(distributionARN string) []string {

@@ -167,8 +167,11 @@
 //     AWS:SourceArn, which any distribution of any account meets; an ARN
 //     pattern; aws:SourceAccount alone; an organization or organizational
 //     unit alone, aws:SourceOrgID or aws:SourceOrgPaths, which every
-//     distribution of its accounts meets; only a header any distribution
-//     can send, aws:Referer or aws:UserAgent) is refused before any write with
+//     distribution of its accounts meets; only the bucket's own keys,
+//     aws:ResourceAccount, s3:ResourceAccount, aws:ResourceOrgID or
+//     aws:ResourceOrgPaths, the same in every request to it; only a header
+//     any distribution can send, aws:Referer or aws:UserAgent) is refused
+//     before any write with
 //     [ErrUnscopedCloudFrontAccess], as [policy.Evaluate] decides for
 //     made-up distributions (opt out with
 //     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]

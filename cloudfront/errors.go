@@ -84,8 +84,9 @@ var (
 	// name one by one: a statement for cloudfront.amazonaws.com (or
 	// everyone) without AWS:SourceArn, with an ARN pattern, or limited by
 	// aws:SourceAccount, an organization (aws:SourceOrgID) or
-	// organizational unit (aws:SourceOrgPaths) only, or by a header any
-	// distribution can send
+	// organizational unit (aws:SourceOrgPaths) only, by the bucket's own
+	// keys only (aws:ResourceAccount and the like, the same in every
+	// request to it), or by a header any distribution can send
 	// (aws:Referer, aws:UserAgent). Any such distribution (of any account, for a
 	// statement without a source condition) reaches the bucket around the
 	// one being wired, which the CloudFront developer guide calls access

@@ -79,6 +79,17 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"aws:SourceOrgPaths exact", cfStatement("Legacy", "", `{"ForAnyValue:StringEquals":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}}`), true},
 		{"the organization and the account", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","aws:SourceAccount":"`+acct+`"}}`), true},
 		{"the organization and a named distribution", cfStatement("Other", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
+		// The bucket's own keys: the same in every request to it, so they
+		// scope no distribution (aws:ResourceAccount: "This key is always
+		// included in the request context for most service actions", IAM
+		// User Guide). The probe set none of them, so
+		// such a condition never held, and a Deny unless it holds always
+		// did, hiding the unscoped grant beside it.
+		{"aws:ResourceAccount only (the bucket owner's, always true)", cfStatement("Legacy", "", `{"StringEquals":{"aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), true},
+		{"s3:ResourceAccount only", cfStatement("Legacy", "", `{"StringEquals":{"s3:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), true},
+		{"aws:ResourceOrgID only", cfStatement("Legacy", "", `{"StringEquals":{"aws:ResourceOrgID":"o-a1b2c3d4e5"}}`), true},
+		{"any distribution, beside a Deny of other owners' buckets", cfStatement("Legacy", "", "") + `,{"Sid":"OwnBucketsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"` + s3fake.DefaultAccountID + `"}}}`, true},
+		{"another distribution named exactly, in the owner's bucket", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), false},
 		{"any distribution, denied unless named", cfStatement("Legacy", "", "") + `,{"Sid":"OnlyOne","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"AWS:SourceArn":"arn:aws:cloudfront::` + acct + `:distribution/EOTHER1"}}}`, false},
 	}
 	for _, c := range cases {

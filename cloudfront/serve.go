@@ -382,7 +382,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if !o.AllowUnscopedCloudFrontAccess {
 		// Our statement is rewritten for the distribution: only the
 		// others count.
-		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN, res.Region), bkt.accounts(distARN))
+		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN, res.Region), bkt.ownerID(), bkt.accounts(distARN))
 		if err != nil {
 			return fail(StepBucketPolicy, err)
 		}
@@ -391,7 +391,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 		}
 	}
 	// The ways in the policy names and the wiring keeps: a warning each.
-	named, err := namedWaysIn(doc, bucket, distARN, res.Region, bkt.accounts(distARN))
+	named, err := namedWaysIn(doc, bucket, distARN, res.Region, bkt.ownerID(), bkt.accounts(distARN))
 	if err != nil {
 		return fail(StepBucketPolicy, err)
 	}
@@ -605,7 +605,7 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		if err != nil {
 			return nil, false, err
 		}
-		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN, res.Region), bkt.accounts(res.DistributionARN)); err != nil {
+		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN, res.Region), bkt.ownerID(), bkt.accounts(res.DistributionARN)); err != nil {
 			return nil, false, err
 		}
 		if len(unscoped) > 0 && refuseUnscoped {

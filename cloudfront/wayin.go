@@ -42,6 +42,69 @@ type cloudFrontProbe struct {
 	// distributions doc names are never made up.
 	exact []string
 	seeds []probeSeed
+	// bucketCtx are the key, value pairs of the bucket's own condition
+	// keys (resourceKeys) each request is asked with in turn: the same
+	// for every distribution, so a condition on them scopes none.
+	bucketCtx [][]string
+}
+
+// resourceKeys are condition keys whose value is the bucket's, the same
+// in every request to it, so they limit no distribution: its owner
+// (aws:ResourceAccount, s3:ResourceAccount: "This key is always included
+// in the request context for most service actions", IAM User Guide, AWS
+// global condition context keys, aws:ResourceAccount; policy.Authorize
+// supplies it from the bucket owner) and its owner's organization and
+// organizational units
+// (aws:ResourceOrgID, aws:ResourceOrgPaths). A statement for
+// cloudfront.amazonaws.com limited by them alone lets every distribution
+// in.
+var resourceKeys = [4]string{"aws:ResourceAccount", "s3:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths"}
+
+// bucketContexts returns the bucket's values of resourceKeys to ask with:
+// its owner when known, else each account doc names for them (in a bucket
+// policy only the owner's can match); outside any organization and in each
+// organization and organizational unit doc names for them.
+func bucketContexts(doc *policy.Document, owner string) [][]string {
+	wild := strings.NewReplacer("*", "X", "?", "X")
+	var accounts, ids, paths []string
+	for _, s := range doc.Statements {
+		for _, b := range s.Condition {
+			for _, e := range b.Entries {
+				for _, v := range e.Strings() {
+					switch {
+					case policy.EqualName(e.Key, resourceKeys[0]), policy.EqualName(e.Key, resourceKeys[1]):
+						addUnique(&accounts, wild.Replace(v))
+					case policy.EqualName(e.Key, resourceKeys[2]):
+						addUnique(&ids, wild.Replace(v))
+					case policy.EqualName(e.Key, resourceKeys[3]):
+						addUnique(&paths, wild.Replace(v))
+					}
+				}
+			}
+		}
+	}
+	if owner != "" {
+		accounts = []string{owner}
+	}
+	if len(accounts) == 0 {
+		accounts = []string{""}
+	}
+	orgs := [][]string{nil}
+	for _, o := range orgContexts(ids, paths) {
+		// orgContexts names the source keys; the same values, the bucket's keys.
+		orgs = append(orgs, []string{resourceKeys[2], o[1], resourceKeys[3], o[3]})
+	}
+	var out [][]string
+	for _, a := range accounts {
+		for _, o := range orgs {
+			var pairs []string
+			if a != "" {
+				pairs = append(pairs, resourceKeys[0], a, resourceKeys[1], a)
+			}
+			out = append(out, append(pairs, o...))
+		}
+	}
+	return out
 }
 
 // probeSeed is what one Allow statement makes the probe ask about.
@@ -98,12 +161,14 @@ func addUnique(list *[]string, v string) {
 	}
 }
 
-func newCloudFrontProbe(doc *policy.Document, bucket, partition string) (*cloudFrontProbe, error) {
+// newCloudFrontProbe returns the probe of doc, the policy of bucket in
+// partition, whose owner's account is owner ("" when not known).
+func newCloudFrontProbe(doc *policy.Document, bucket, partition, owner string) (*cloudFrontProbe, error) {
 	compiled, err := policy.Compile(doc)
 	if err != nil {
 		return nil, err
 	}
-	p := &cloudFrontProbe{doc: doc, compiled: compiled}
+	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner)}
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
 	for _, s := range doc.Statements {
@@ -164,21 +229,26 @@ func newCloudFrontProbe(doc *policy.Document, bucket, partition string) (*cloudF
 
 // reach returns the statements (quoted Sid, or #index) that let the
 // distribution src reach the bucket in a request seed asks about, with
-// the condition keys extra (key, value pairs) in the request too.
+// the condition keys extra (key, value pairs) in the request too, and
+// each of the bucket's contexts (bucketCtx) in turn.
 func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []string {
 	var found []string
-	for h := -2; h < len(seed.headers); h += 2 {
-		for _, action := range seed.actions {
-			for _, res := range seed.resources {
-				req := oacRequest(src, action, res)
-				for i := 0; i+1 < len(extra); i += 2 {
-					req.Context.Set(extra[i], extra[i+1])
-				}
-				if h >= 0 {
-					req.Context.Set(seed.headers[h], seed.headers[h+1])
-				}
-				if r := p.compiled.Decide(req); r.Allowed() {
-					addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
+	for _, bucket := range p.bucketCtx {
+		for h := -2; h < len(seed.headers); h += 2 {
+			for _, action := range seed.actions {
+				for _, res := range seed.resources {
+					req := oacRequest(src, action, res)
+					for _, pairs := range [][]string{bucket, extra} {
+						for i := 0; i+1 < len(pairs); i += 2 {
+							req.Context.Set(pairs[i], pairs[i+1])
+						}
+					}
+					if h >= 0 {
+						req.Context.Set(seed.headers[h], seed.headers[h+1])
+					}
+					if r := p.compiled.Decide(req); r.Allowed() {
+						addUnique(&found, statementName(p.doc.Statements[r.By.Index], r.By.Index))
+					}
 				}
 			}
 		}
@@ -199,11 +269,11 @@ func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []s
 // names exactly is never asked about, so a statement for other
 // distributions named one by one is not reported (namedWaysIn warns
 // about them). partition is the bucket's ARN partition ("aws").
-func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, accounts []string) ([]string, error) {
+func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition, owner string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
-	p, err := newCloudFrontProbe(doc, bucket, partition)
+	p, err := newCloudFrontProbe(doc, bucket, partition, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -237,13 +307,13 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition string, ac
 // accounts or one the statement names, in region) in, so that the access
 // points' own policies, which this package does not read, decide whether
 // other distributions reach the bucket through them.
-func namedWaysIn(doc *policy.Document, bucket, self, region string, accounts []string) ([]string, error) {
+func namedWaysIn(doc *policy.Document, bucket, self, region, owner string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
 	doc = withoutSid(doc, OACStatementSid)
 	partition := partitionOf(self, region)
-	p, err := newCloudFrontProbe(doc, bucket, partition)
+	p, err := newCloudFrontProbe(doc, bucket, partition, owner)
 	if err != nil {
 		return nil, err
 	}
