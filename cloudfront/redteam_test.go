@@ -406,4 +406,15 @@ func TestServeBucketWarnsWhenTheDistributionCannotRead(t *testing.T) {
 	res, err = cloudfront.ServeBucket(t.Context(), ok.cfc, ok.s3c, testBucket, nil)
 	require.NoError(t, err)
 	assert.Empty(t, res.Warnings, "a distribution that reads gets none")
+
+	// A data perimeter's Deny of buckets outside the owner's account does
+	// not deny the owner's own bucket: aws:ResourceAccount "is always
+	// included in the request context for most service actions" (IAM User
+	// Guide), here the owner's. The check asked without it, so the
+	// negated operator held and the result warned of 403s that never come.
+	perimeter := newEnv(t, s3fake.StateAWSDefault)
+	perimeter.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"OwnersBucketsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}}]}`)
+	res, err = cloudfront.ServeBucket(t.Context(), perimeter.cfc, perimeter.s3c, testBucket, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Warnings, "the owner's bucket is inside the perimeter")
 }

@@ -611,7 +611,7 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		if len(unscoped) > 0 && refuseUnscoped {
 			return nil, false, unscopedError(unscoped)
 		}
-		if denier, blocked, err = readBlocked(merged.Document, res.Bucket, res.DistributionARN); err != nil {
+		if denier, blocked, err = readBlocked(merged.Document, res.Bucket, res.DistributionARN, bkt.ownerID()); err != nil {
 			return nil, false, err
 		}
 		others = o

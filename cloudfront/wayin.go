@@ -408,9 +408,11 @@ func partitionOf(arn, region string) string {
 
 // readBlocked reports whether doc keeps the distribution self from reading
 // every object its OACStatementSid statement covers (a Deny elsewhere in
-// the policy, as policy.Evaluate decides for the request CloudFront makes),
-// and names the statement that denies it ("" when nothing allows it).
-func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error) {
+// the policy, as policy.Evaluate decides for the request CloudFront makes,
+// with the bucket's own keys, bucketContexts, of the owner's account
+// owner: a read any of them allows is not blocked), and names the
+// statement that denies it ("" when nothing allows it).
+func readBlocked(doc *policy.Document, bucket, self, owner string) (string, bool, error) {
 	st, ok := statementBySid(doc, OACStatementSid)
 	if !ok {
 		return "", false, nil
@@ -425,16 +427,21 @@ func readBlocked(doc *policy.Document, bucket, self string) (string, bool, error
 		if !ok {
 			continue
 		}
-		req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
-		res, err := policy.Evaluate(req, doc)
-		if err != nil {
-			return "", false, err
-		}
-		if res.Allowed() {
-			return "", false, nil
-		}
-		if res.Decision == policy.DecisionExplicitDeny && denier == "" {
-			denier = statementName(doc.Statements[res.By.Index], res.By.Index)
+		for _, pairs := range bucketContexts(doc, owner) {
+			req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
+			for i := 0; i+1 < len(pairs); i += 2 {
+				req.Context.Set(pairs[i], pairs[i+1])
+			}
+			res, err := policy.Evaluate(req, doc)
+			if err != nil {
+				return "", false, err
+			}
+			if res.Allowed() {
+				return "", false, nil
+			}
+			if res.Decision == policy.DecisionExplicitDeny && denier == "" {
+				denier = statementName(doc.Statements[res.By.Index], res.By.Index)
+			}
 		}
 	}
 	return denier, true, nil
