@@ -89,6 +89,17 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"s3:ResourceAccount only", cfStatement("Legacy", "", `{"StringEquals":{"s3:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), true},
 		{"aws:ResourceOrgID only", cfStatement("Legacy", "", `{"StringEquals":{"aws:ResourceOrgID":"o-a1b2c3d4e5"}}`), true},
 		{"any distribution, beside a Deny of other owners' buckets", cfStatement("Legacy", "", "") + `,{"Sid":"OwnBucketsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"` + s3fake.DefaultAccountID + `"}}}`, true},
+		// Keys every OAC request carries alike: SigV4 in the Authorization
+		// header ("CloudFront signs all origin requests, overwriting the
+		// Authorization header from the viewer request if one exists",
+		// CloudFront API reference, OriginAccessControlConfig) and the
+		// time. Asked without them, a Deny of other signature versions
+		// held for every request and hid the grant beside it, and a grant
+		// until a date never held.
+		{"any distribution, beside a Deny of other than SigV4", cfStatement("Legacy", "", "") + `,{"Sid":"SigV4Only","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"s3:signatureversion":"AWS4-HMAC-SHA256"}}}`, true},
+		{"any distribution, beside a Deny of query-string authentication", cfStatement("Legacy", "", "") + `,{"Sid":"NoPresigned","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"s3:authType":"REST-HEADER"}}}`, true},
+		{"any distribution until 2099", cfStatement("Legacy", "", `{"DateLessThan":{"aws:CurrentTime":"2099-01-01T00:00:00Z"}}`), true},
+		{"any distribution, until 2001", cfStatement("Legacy", "", `{"DateLessThan":{"aws:CurrentTime":"2001-01-01T00:00:00Z"}}`), false},
 		{"another distribution named exactly, in the owner's bucket", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), false},
 		{"any distribution, denied unless named", cfStatement("Legacy", "", "") + `,{"Sid":"OnlyOne","Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"AWS:SourceArn":"arn:aws:cloudfront::` + acct + `:distribution/EOTHER1"}}}`, false},
 	}
@@ -413,8 +424,11 @@ func TestServeBucketWarnsWhenTheDistributionCannotRead(t *testing.T) {
 	// Guide), here the owner's. The check asked without it, so the
 	// negated operator held and the result warned of 403s that never come.
 	perimeter := newEnv(t, s3fake.StateAWSDefault)
-	perimeter.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"OwnersBucketsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}}]}`)
+	// Likewise a Deny of other signature versions than SigV4, which OAC
+	// signs with (the check asked without s3:signatureversion).
+	perimeter.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"OwnersBucketsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}},`+
+		`{"Sid":"SigV4Only","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::`+testBucket+`/*","Condition":{"StringNotEquals":{"s3:signatureversion":"AWS4-HMAC-SHA256"}}}]}`)
 	res, err = cloudfront.ServeBucket(t.Context(), perimeter.cfc, perimeter.s3c, testBucket, nil)
 	require.NoError(t, err)
-	assert.Empty(t, res.Warnings, "the owner's bucket is inside the perimeter")
+	assert.Empty(t, res.Warnings, "the owner's bucket is inside the perimeter, and OAC signs with SigV4")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/s3secure/s3secure/policy"
 )
@@ -449,7 +450,17 @@ func readBlocked(doc *policy.Document, bucket, self, owner string) (string, bool
 
 // oacRequest is the request S3 sees from distribution src through OAC:
 // cloudfront.amazonaws.com, with AWS:SourceArn, aws:SourceAccount (the
-// ARN's account) and aws:SecureTransport.
+// ARN's account), aws:SecureTransport, the time (aws:CurrentTime and
+// aws:EpochTime: now), and SigV4 in the Authorization header
+// (s3:signatureversion AWS4-HMAC-SHA256, s3:authType REST-HEADER): with
+// signing behavior always "CloudFront signs all origin requests,
+// overwriting the Authorization header from the viewer request if one
+// exists", and sigv4 is "the only valid value" of the signing protocol
+// (CloudFront API reference, OriginAccessControlConfig). A key left out
+// holds in no condition and in every negated one, so a Deny of other
+// signature versions ("StringNotEquals": {"s3:signatureversion":
+// "AWS4-HMAC-SHA256"}) would refuse every request asked about and hide
+// the grants beside it.
 func oacRequest(src, action, resource string) *policy.Request {
 	account := ""
 	if f := strings.SplitN(src, ":", 6); len(f) == 6 {
@@ -459,5 +470,8 @@ func oacRequest(src, action, resource string) *policy.Request {
 	req.Context.Set("aws:SourceArn", src)
 	req.Context.Set("aws:SourceAccount", account)
 	req.Context.SetBool("aws:SecureTransport", true)
+	req.Context.SetTime("aws:CurrentTime", time.Now())
+	req.Context.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+	req.Context.Set("s3:authType", "REST-HEADER")
 	return req
 }
