@@ -93,11 +93,13 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		// header ("CloudFront signs all origin requests, overwriting the
 		// Authorization header from the viewer request if one exists",
 		// CloudFront API reference, OriginAccessControlConfig) and the
-		// time. Asked without them, a Deny of other signature versions
+		// time, and the Region called, the bucket's (its regional REST
+		// endpoint is the origin). Asked without them, a Deny of other signature versions
 		// held for every request and hid the grant beside it, and a grant
 		// until a date never held.
 		{"any distribution, beside a Deny of other than SigV4", cfStatement("Legacy", "", "") + `,{"Sid":"SigV4Only","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"s3:signatureversion":"AWS4-HMAC-SHA256"}}}`, true},
 		{"any distribution, beside a Deny of query-string authentication", cfStatement("Legacy", "", "") + `,{"Sid":"NoPresigned","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"s3:authType":"REST-HEADER"}}}`, true},
+		{"any distribution, beside a Deny of other Regions than the bucket's", cfStatement("Legacy", "", "") + `,{"Sid":"EURegionsOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["` + testRegion + `","eu-central-1"]}}}`, true},
 		{"any distribution until 2099", cfStatement("Legacy", "", `{"DateLessThan":{"aws:CurrentTime":"2099-01-01T00:00:00Z"}}`), true},
 		{"any distribution, until 2001", cfStatement("Legacy", "", `{"DateLessThan":{"aws:CurrentTime":"2001-01-01T00:00:00Z"}}`), false},
 		{"another distribution named exactly, in the owner's bucket", cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1","aws:ResourceAccount":"`+s3fake.DefaultAccountID+`"}}`), false},

@@ -382,7 +382,7 @@ func ServeBucket(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket string
 	if !o.AllowUnscopedCloudFrontAccess {
 		// Our statement is rewritten for the distribution: only the
 		// others count.
-		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, partitionOf(distARN, res.Region), bkt.ownerID(), bkt.accounts(distARN))
+		found, err := unscopedCloudFrontAccess(withoutSid(doc, OACStatementSid), bucket, res.Region, partitionOf(distARN, res.Region), bkt.ownerID(), bkt.accounts(distARN))
 		if err != nil {
 			return fail(StepBucketPolicy, err)
 		}
@@ -605,13 +605,13 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 		if err != nil {
 			return nil, false, err
 		}
-		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, partitionOf(res.DistributionARN, res.Region), bkt.ownerID(), bkt.accounts(res.DistributionARN)); err != nil {
+		if unscoped, err = unscopedCloudFrontAccess(merged.Document, res.Bucket, res.Region, partitionOf(res.DistributionARN, res.Region), bkt.ownerID(), bkt.accounts(res.DistributionARN)); err != nil {
 			return nil, false, err
 		}
 		if len(unscoped) > 0 && refuseUnscoped {
 			return nil, false, unscopedError(unscoped)
 		}
-		if denier, blocked, err = readBlocked(merged.Document, res.Bucket, res.DistributionARN, bkt.ownerID()); err != nil {
+		if denier, blocked, err = readBlocked(merged.Document, res.Bucket, res.Region, res.DistributionARN, bkt.ownerID()); err != nil {
 			return nil, false, err
 		}
 		others = o

@@ -64,8 +64,10 @@ var resourceKeys = [4]string{"aws:ResourceAccount", "s3:ResourceAccount", "aws:R
 // bucketContexts returns the bucket's values of resourceKeys to ask with:
 // its owner when known, else each account doc names for them (in a bucket
 // policy only the owner's can match); outside any organization and in each
-// organization and organizational unit doc names for them.
-func bucketContexts(doc *policy.Document, owner string) [][]string {
+// organization and organizational unit doc names for them; and the Region
+// every request to it calls, region (aws:RequestedRegion: CloudFront calls
+// the bucket's regional REST endpoint), when known.
+func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	var accounts, ids, paths []string
 	for _, s := range doc.Statements {
@@ -99,6 +101,9 @@ func bucketContexts(doc *policy.Document, owner string) [][]string {
 	for _, a := range accounts {
 		for _, o := range orgs {
 			var pairs []string
+			if region != "" {
+				pairs = append(pairs, "aws:RequestedRegion", region)
+			}
 			if a != "" {
 				pairs = append(pairs, resourceKeys[0], a, resourceKeys[1], a)
 			}
@@ -163,13 +168,14 @@ func addUnique(list *[]string, v string) {
 }
 
 // newCloudFrontProbe returns the probe of doc, the policy of bucket in
-// partition, whose owner's account is owner ("" when not known).
-func newCloudFrontProbe(doc *policy.Document, bucket, partition, owner string) (*cloudFrontProbe, error) {
+// region and partition, whose owner's account is owner ("" when not
+// known).
+func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner string) (*cloudFrontProbe, error) {
 	compiled, err := policy.Compile(doc)
 	if err != nil {
 		return nil, err
 	}
-	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner)}
+	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner, region)}
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
 	for _, s := range doc.Statements {
@@ -269,12 +275,14 @@ func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []s
 // every distribution of every account in it meets. A distribution doc
 // names exactly is never asked about, so a statement for other
 // distributions named one by one is not reported (namedWaysIn warns
-// about them). partition is the bucket's ARN partition ("aws").
-func unscopedCloudFrontAccess(doc *policy.Document, bucket, partition, owner string, accounts []string) ([]string, error) {
+// about them). region is the bucket's Region ("" when not known),
+// partition its ARN partition ("aws"), owner its owner's account ("" when
+// not known): see bucketContexts.
+func unscopedCloudFrontAccess(doc *policy.Document, bucket, region, partition, owner string, accounts []string) ([]string, error) {
 	if doc == nil {
 		return nil, nil
 	}
-	p, err := newCloudFrontProbe(doc, bucket, partition, owner)
+	p, err := newCloudFrontProbe(doc, bucket, region, partition, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +322,7 @@ func namedWaysIn(doc *policy.Document, bucket, self, region, owner string, accou
 	}
 	doc = withoutSid(doc, OACStatementSid)
 	partition := partitionOf(self, region)
-	p, err := newCloudFrontProbe(doc, bucket, partition, owner)
+	p, err := newCloudFrontProbe(doc, bucket, region, partition, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -411,9 +419,10 @@ func partitionOf(arn, region string) string {
 // every object its OACStatementSid statement covers (a Deny elsewhere in
 // the policy, as policy.Evaluate decides for the request CloudFront makes,
 // with the bucket's own keys, bucketContexts, of the owner's account
-// owner: a read any of them allows is not blocked), and names the
+// owner and the bucket's region: a read any of them allows is not
+// blocked), and names the
 // statement that denies it ("" when nothing allows it).
-func readBlocked(doc *policy.Document, bucket, self, owner string) (string, bool, error) {
+func readBlocked(doc *policy.Document, bucket, region, self, owner string) (string, bool, error) {
 	st, ok := statementBySid(doc, OACStatementSid)
 	if !ok {
 		return "", false, nil
@@ -428,7 +437,7 @@ func readBlocked(doc *policy.Document, bucket, self, owner string) (string, bool
 		if !ok {
 			continue
 		}
-		for _, pairs := range bucketContexts(doc, owner) {
+		for _, pairs := range bucketContexts(doc, owner, region) {
 			req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
 			for i := 0; i+1 < len(pairs); i += 2 {
 				req.Context.Set(pairs[i], pairs[i+1])
