@@ -78,6 +78,11 @@ func TestServeBucketRefusesOtherWaysInThroughCloudFront(t *testing.T) {
 		{"aws:SourceOrgPaths under an OU", cfStatement("Legacy", "", `{"ForAnyValue:StringLike":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}`), true},
 		{"aws:SourceOrgPaths exact", cfStatement("Legacy", "", `{"ForAnyValue:StringEquals":{"aws:SourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}}`), true},
 		{"the organization and the account", cfStatement("Legacy", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","aws:SourceAccount":"`+acct+`"}}`), true},
+		// The confused-deputy guard (Deny unless aws:SourceOrgID is one's
+		// own) lets every distribution of the organization through; the
+		// probe asked from inside only the organizations an Allow named,
+		// so the Deny refused every request asked about and hid the grant.
+		{"any distribution, beside a Deny of other organizations' (confused deputy)", cfStatement("Legacy", "", "") + `,{"Sid":"OrgOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::` + testBucket + `/*","Condition":{"StringNotEqualsIfExists":{"aws:SourceOrgID":"o-a1b2c3d4e5"},"Null":{"aws:SourceAccount":"false"}}}`, true},
 		{"the organization and a named distribution", cfStatement("Other", "", `{"StringEquals":{"aws:SourceOrgID":"o-a1b2c3d4e5","AWS:SourceArn":"arn:aws:cloudfront::`+acct+`:distribution/EOTHER1"}}`), false},
 		// The bucket's own keys: the same in every request to it, so they
 		// scope no distribution (aws:ResourceAccount: "This key is always

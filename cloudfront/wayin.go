@@ -34,7 +34,7 @@ var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "Dele
 // lists or the statement names (a pattern as an action it matches), on
 // the bucket and on an object under each of its key patterns, without
 // and with each value it gives a key of requesterChosenKeys, and from
-// outside and inside each organization and organizational unit it names
+// outside and inside each organization and organizational unit the policy names
 // (sourceOrgKeys).
 type cloudFrontProbe struct {
 	doc      *policy.Document
@@ -124,7 +124,7 @@ type probeSeed struct {
 	// sends and so chooses (an origin custom header, or a viewer's header
 	// it forwards): each is asked about too, one at a time.
 	headers []string
-	// orgs are the organizations and organizational units the statement's
+	// orgs are the organizations and organizational units the policy's
 	// conditions name (sourceOrgKeys), each as the key, value pairs a
 	// request from a distribution of an account in it carries.
 	orgs [][]string
@@ -178,9 +178,12 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner, region)}
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
+	// The organizations and units any statement names: a Deny of requests
+	// from outside one (the confused-deputy guard) is asked about from
+	// inside it too.
+	var orgIDs, orgPaths []string
 	for _, s := range doc.Statements {
 		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
-		var orgIDs, orgPaths []string
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
@@ -214,7 +217,6 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 		if s.Effect != policy.Allow {
 			continue
 		}
-		seed.orgs = orgContexts(orgIDs, orgPaths)
 		for _, a := range s.Action {
 			// An action pattern is asked about as an action it matches
 			// ("s3:*Tagging" as "s3:XTagging").
@@ -230,6 +232,9 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 			}
 		}
 		p.seeds = append(p.seeds, seed)
+	}
+	for i := range p.seeds {
+		p.seeds[i].orgs = orgContexts(orgIDs, orgPaths)
 	}
 	return p, nil
 }
@@ -271,8 +276,8 @@ func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []s
 // each account the statement names, of accounts doc does not name, and
 // one matching each ARN pattern the statement holds; each from outside
 // any organization and from inside each organization and organizational
-// unit the statement names (aws:SourceOrgID, aws:SourceOrgPaths), which
-// every distribution of every account in it meets. A distribution doc
+// unit doc names (aws:SourceOrgID, aws:SourceOrgPaths), which every
+// distribution of every account in it meets. A distribution doc
 // names exactly is never asked about, so a statement for other
 // distributions named one by one is not reported (namedWaysIn warns
 // about them). region is the bucket's Region ("" when not known),
