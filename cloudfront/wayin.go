@@ -33,9 +33,9 @@ var probeActions = policy.RequiredActions(false, "GetObject", "PutObject", "Dele
 // own elements say which requests it could: every action probeActions
 // lists or the statement names (a pattern as an action it matches), on
 // the bucket and on an object under each of its key patterns, without
-// and with each value it gives a key of requesterChosenKeys, and from
-// outside and inside each organization and organizational unit the policy names
-// (sourceOrgKeys).
+// and with each value it gives a key of requesterChosenKeys, and in each
+// context bucketContexts gives (from outside and inside each organization
+// and organizational unit the policy names, say).
 type cloudFrontProbe struct {
 	doc      *policy.Document
 	compiled *policy.Compiled
@@ -43,9 +43,10 @@ type cloudFrontProbe struct {
 	// distributions doc names are never made up.
 	exact []string
 	seeds []probeSeed
-	// bucketCtx are the key, value pairs of the bucket's own condition
-	// keys (resourceKeys) each request is asked with in turn: the same
-	// for every distribution, so a condition on them scopes none.
+	// bucketCtx are the key, value pairs each request is asked with in
+	// turn (bucketContexts): the bucket's own condition keys
+	// (resourceKeys), the same for every distribution, so a condition on
+	// them scopes none, its Region, and the organizations the policy names.
 	bucketCtx [][]string
 }
 
@@ -61,15 +62,19 @@ type cloudFrontProbe struct {
 // in.
 var resourceKeys = [4]string{"aws:ResourceAccount", "s3:ResourceAccount", "aws:ResourceOrgID", "aws:ResourceOrgPaths"}
 
-// bucketContexts returns the bucket's values of resourceKeys to ask with:
-// its owner when known, else each account doc names for them (in a bucket
-// policy only the owner's can match); outside any organization and in each
-// organization and organizational unit doc names for them; and the Region
-// every request to it calls, region (aws:RequestedRegion: CloudFront calls
-// the bucket's regional REST endpoint), when known.
+// bucketContexts returns the key, value pairs to ask each request with,
+// in turn: the bucket's values of resourceKeys (its owner when known, else
+// each account doc names for them, as in a bucket policy only the owner's
+// can match; outside any organization and in each organization and
+// organizational unit doc names for them), the Region every request to it
+// calls, region (aws:RequestedRegion: CloudFront calls the bucket's
+// regional REST endpoint) when known, and the distribution's account's
+// organization (sourceOrgKeys): none, or each organization and unit doc
+// names, so that a Deny of requests from outside one (the confused-deputy
+// guard) is asked about from inside it too.
 func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 	wild := strings.NewReplacer("*", "X", "?", "X")
-	var accounts, ids, paths []string
+	var accounts, ids, paths, srcIDs, srcPaths []string
 	for _, s := range doc.Statements {
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
@@ -81,6 +86,10 @@ func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 						addUnique(&ids, wild.Replace(v))
 					case policy.EqualName(e.Key, resourceKeys[3]):
 						addUnique(&paths, wild.Replace(v))
+					case policy.EqualName(e.Key, sourceOrgKeys[0]):
+						addUnique(&srcIDs, wild.Replace(v))
+					case policy.EqualName(e.Key, sourceOrgKeys[1]):
+						addUnique(&srcPaths, wild.Replace(v))
 					}
 				}
 			}
@@ -97,17 +106,21 @@ func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 		// orgContexts names the source keys; the same values, the bucket's keys.
 		orgs = append(orgs, []string{resourceKeys[2], o[1], resourceKeys[3], o[3]})
 	}
+	sources := append([][]string{nil}, orgContexts(srcIDs, srcPaths)...)
 	var out [][]string
 	for _, a := range accounts {
 		for _, o := range orgs {
-			var pairs []string
-			if region != "" {
-				pairs = append(pairs, "aws:RequestedRegion", region)
+			for _, src := range sources {
+				var pairs []string
+				if region != "" {
+					pairs = append(pairs, "aws:RequestedRegion", region)
+				}
+				if a != "" {
+					pairs = append(pairs, resourceKeys[0], a, resourceKeys[1], a)
+				}
+				pairs = append(pairs, o...)
+				out = append(out, append(pairs, src...))
 			}
-			if a != "" {
-				pairs = append(pairs, resourceKeys[0], a, resourceKeys[1], a)
-			}
-			out = append(out, append(pairs, o...))
 		}
 	}
 	return out
@@ -124,10 +137,6 @@ type probeSeed struct {
 	// sends and so chooses (an origin custom header, or a viewer's header
 	// it forwards): each is asked about too, one at a time.
 	headers []string
-	// orgs are the organizations and organizational units the policy's
-	// conditions name (sourceOrgKeys), each as the key, value pairs a
-	// request from a distribution of an account in it carries.
-	orgs [][]string
 }
 
 // sourceOrgKeys are the condition keys that name the organization
@@ -178,21 +187,11 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner, region)}
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
-	// The organizations and units any statement names: a Deny of requests
-	// from outside one (the confused-deputy guard) is asked about from
-	// inside it too.
-	var orgIDs, orgPaths []string
 	for _, s := range doc.Statements {
 		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
-					switch {
-					case policy.EqualName(e.Key, sourceOrgKeys[0]):
-						addUnique(&orgIDs, wild.Replace(v))
-					case policy.EqualName(e.Key, sourceOrgKeys[1]):
-						addUnique(&orgPaths, wild.Replace(v))
-					}
 					if strings.ContainsAny(v, "*?") {
 						addUnique(&seed.sources, wild.Replace(v))
 					} else {
@@ -233,16 +232,13 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 		}
 		p.seeds = append(p.seeds, seed)
 	}
-	for i := range p.seeds {
-		p.seeds[i].orgs = orgContexts(orgIDs, orgPaths)
-	}
 	return p, nil
 }
 
 // reach returns the statements (quoted Sid, or #index) that let the
 // distribution src reach the bucket in a request seed asks about, with
 // the condition keys extra (key, value pairs) in the request too, and
-// each of the bucket's contexts (bucketCtx) in turn.
+// each context of bucketCtx in turn.
 func (p *cloudFrontProbe) reach(src string, seed probeSeed, extra ...string) []string {
 	var found []string
 	for _, bucket := range p.bucketCtx {
@@ -301,10 +297,8 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, region, partition, o
 			if slices.Contains(p.exact, src) {
 				continue
 			}
-			for _, org := range append([][]string{nil}, seed.orgs...) {
-				for _, name := range p.reach(src, seed, org...) {
-					addUnique(&found, name)
-				}
+			for _, name := range p.reach(src, seed) {
+				addUnique(&found, name)
 			}
 		}
 	}
