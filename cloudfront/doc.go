@@ -173,7 +173,11 @@
 //     any distribution can send, aws:Referer or aws:UserAgent) is refused
 //     before any write with
 //     [ErrUnscopedCloudFrontAccess], as [policy.Evaluate] decides for
-//     made-up distributions (opt out with
+//     made-up distributions, from outside and inside each organization
+//     and unit the policy names (past 64 such combinations, every
+//     statement that would let them in once its organization conditions
+//     are set aside is refused, named "maybe", and the warnings below say
+//     they were not all asked) (opt out with
 //     Options.AllowUnscopedCloudFrontAccess, which warns); [Migrate]
 //     warns about them. The ways in a bucket policy names and the wiring
 //     keeps (another statement's distributions named exactly, a legacy

@@ -48,7 +48,24 @@ type cloudFrontProbe struct {
 	// (resourceKeys), the same for every distribution, so a condition on
 	// them scopes none, its Region, and the organizations the policy names.
 	bucketCtx [][]string
+	// contexts is how many contexts bucketContexts would give without
+	// its bound, maxBucketContexts.
+	contexts int
 }
+
+// maxBucketContexts bounds the contexts (bucketContexts) each request is
+// asked in. Each organization, unit and account a policy names for the
+// bucket or for CloudFront's account multiplies them, and a policy naming
+// a hundred of each took seconds, a 20 KB one minutes. Past the bound
+// the first maxBucketContexts are asked (without any organization first),
+// and unscopedCloudFrontAccess reports every Allow statement that lets a
+// distribution it does not name in with its organization conditions set
+// aside, and namedWaysIn warns that it did not ask in every context: a
+// refusal too many, never a way in missed.
+const maxBucketContexts = 64
+
+// orgKeys are the condition keys whose values bucketContexts varies.
+var orgKeys = [...]string{resourceKeys[0], resourceKeys[1], resourceKeys[2], resourceKeys[3], sourceOrgKeys[0], sourceOrgKeys[1]}
 
 // resourceKeys are condition keys whose value is the bucket's, the same
 // in every request to it, so they limit no distribution: its owner
@@ -72,7 +89,9 @@ var resourceKeys = [4]string{"aws:ResourceAccount", "s3:ResourceAccount", "aws:R
 // organization (sourceOrgKeys): none, or each organization and unit doc
 // names, so that a Deny of requests from outside one (the confused-deputy
 // guard) is asked about from inside it too.
-func bucketContexts(doc *policy.Document, owner, region string) [][]string {
+//
+// It returns at most maxBucketContexts contexts, and how many there are.
+func bucketContexts(doc *policy.Document, owner, region string) ([][]string, int) {
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	var accounts, ids, paths, srcIDs, srcPaths []string
 	for _, s := range doc.Statements {
@@ -111,6 +130,9 @@ func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 	for _, a := range accounts {
 		for _, o := range orgs {
 			for _, src := range sources {
+				if len(out) == maxBucketContexts {
+					break
+				}
 				var pairs []string
 				if region != "" {
 					pairs = append(pairs, "aws:RequestedRegion", region)
@@ -123,11 +145,12 @@ func bucketContexts(doc *policy.Document, owner, region string) [][]string {
 			}
 		}
 	}
-	return out
+	return out, len(accounts) * len(orgs) * len(sources)
 }
 
 // probeSeed is what one Allow statement makes the probe ask about.
 type probeSeed struct {
+	index              int // of the statement in the document
 	actions, resources []string
 	// sources are made-up distributions matching the statement's ARN
 	// patterns; accounts the accounts its conditions name; named the
@@ -184,11 +207,12 @@ func newCloudFrontProbe(doc *policy.Document, bucket, region, partition, owner s
 	if err != nil {
 		return nil, err
 	}
-	p := &cloudFrontProbe{doc: doc, compiled: compiled, bucketCtx: bucketContexts(doc, owner, region)}
+	p := &cloudFrontProbe{doc: doc, compiled: compiled}
+	p.bucketCtx, p.contexts = bucketContexts(doc, owner, region)
 	wild := strings.NewReplacer("*", "X", "?", "X")
 	bucketARN := "arn:" + partition + ":s3:::" + bucket
-	for _, s := range doc.Statements {
-		seed := probeSeed{actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
+	for i, s := range doc.Statements {
+		seed := probeSeed{index: i, actions: slices.Clone(probeActions), resources: []string{bucketARN, bucketARN + "/x"}}
 		for _, b := range s.Condition {
 			for _, e := range b.Entries {
 				for _, v := range e.Strings() {
@@ -302,7 +326,47 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, region, partition, o
 			}
 		}
 	}
+	if p.contexts > maxBucketContexts {
+		probe := "arn:" + partition + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+		for _, seed := range p.seeds {
+			st := doc.Statements[seed.index]
+			name := statementName(st, seed.index)
+			if slices.Contains(found, name) {
+				continue
+			}
+			reaches, err := reachesWithoutOrgs(st, probe, seed, bucket, region, partition, owner)
+			if err != nil {
+				return nil, err
+			}
+			if reaches {
+				found = append(found, fmt.Sprintf("%s (maybe: the policy names %d combinations of accounts, organizations and organizational units, and only %d are checked)", name, p.contexts, maxBucketContexts))
+			}
+		}
+	}
 	return found, nil
+}
+
+// reachesWithoutOrgs reports whether st alone, with its conditions on
+// orgKeys set aside, lets the made-up distribution src in for a request
+// seed asks about (bucket, region, partition and owner as for
+// newCloudFrontProbe).
+func reachesWithoutOrgs(st policy.Statement, src string, seed probeSeed, bucket, region, partition, owner string) (bool, error) {
+	st = st.Clone()
+	var cond policy.Condition
+	for _, b := range st.Condition {
+		b.Entries = slices.DeleteFunc(b.Entries, func(e policy.ConditionEntry) bool {
+			return slices.ContainsFunc(orgKeys[:], func(k string) bool { return policy.EqualName(e.Key, k) })
+		})
+		if len(b.Entries) > 0 {
+			cond = append(cond, b)
+		}
+	}
+	st.Condition = cond
+	p, err := newCloudFrontProbe(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{st}}, bucket, region, partition, owner)
+	if err != nil {
+		return false, err
+	}
+	return len(p.reach(src, seed)) > 0, nil
 }
 
 // namedWaysIn returns a warning for each other way in doc names and the
@@ -359,6 +423,9 @@ func namedWaysIn(doc *policy.Document, bucket, self, region, owner string, accou
 		}
 	}
 	var out []string
+	if p.contexts > maxBucketContexts {
+		out = append(out, fmt.Sprintf("the bucket policy names %d combinations of accounts, organizations and organizational units, and only %d were checked for other distributions it lets in", p.contexts, maxBucketContexts))
+	}
 	for _, name := range names {
 		out = append(out, fmt.Sprintf("the bucket policy statement %s also lets distribution %s reach the bucket", name, strings.Join(dists[name], ", ")))
 	}
@@ -436,7 +503,8 @@ func readBlocked(doc *policy.Document, bucket, region, self, owner string) (stri
 		if !ok {
 			continue
 		}
-		for _, pairs := range bucketContexts(doc, owner, region) {
+		ctxs, _ := bucketContexts(doc, owner, region) // past the bound, a warning too many
+		for _, pairs := range ctxs {
 			req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
 			for i := 0; i+1 < len(pairs); i += 2 {
 				req.Context.Set(pairs[i], pairs[i+1])
