@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/s3secure/s3secure/policy"
 	"github.com/s3secure/s3secure/policy/iac"
@@ -12,14 +13,19 @@ import (
 // checkPolicies validates every policy found and checks that each finding
 // points inside the file.
 func checkPolicies(t *testing.T, data []byte, ps []iac.Policy) {
-	lines := bytes.Count(data, []byte("\n")) + 1
+	lines := bytes.Split(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), []byte("\n"))
+	// inside reports whether a 1-based line and column (in characters)
+	// is in the file: at most one past its line's last character.
+	inside := func(line, col int) bool {
+		return line >= 1 && line <= len(lines) && col >= 1 && col <= utf8.RuneCount(lines[line-1])+1
+	}
 	for _, p := range ps {
-		if p.Line < 1 || p.Line > lines {
-			t.Fatalf("policy %s at line %d of %d", p.Resource, p.Line, lines)
+		if !inside(p.Line, p.Column) {
+			t.Fatalf("policy %s at line %d, column %d, outside the file (%d lines)", p.Resource, p.Line, p.Column, len(lines))
 		}
 		for _, f := range p.Validate(&policy.ValidateOptions{Account: "111122223333"}) {
-			if f.Line < 1 || f.Line > lines || f.Column < 1 {
-				t.Fatalf("finding %v of %s outside the file (%d lines)", f, p.Resource, lines)
+			if !inside(f.Line, f.Column) {
+				t.Fatalf("finding %v of %s outside the file (%d lines)", f, p.Resource, len(lines))
 			}
 		}
 	}
