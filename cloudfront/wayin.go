@@ -14,6 +14,12 @@ import (
 // names.
 const probeDistributionID = "E0S3SECUREPROBE"
 
+// madeUpDistribution returns the ARN of the made-up distribution of
+// account in partition.
+func madeUpDistribution(partition, account string) string {
+	return "arn:" + partition + ":cloudfront::" + account + ":distribution/" + probeDistributionID
+}
+
 // probeAccounts are accounts no bucket policy is expected to name, so a
 // statement without a source condition is asked about a distribution of
 // an account it does not know.
@@ -315,7 +321,7 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, region, partition, o
 	for _, seed := range p.seeds {
 		sources := slices.Clone(seed.sources)
 		for _, a := range append(append(slices.Clone(accounts), seed.accounts...), probeAccounts...) {
-			addUnique(&sources, "arn:"+partition+":cloudfront::"+a+":distribution/"+probeDistributionID)
+			addUnique(&sources, madeUpDistribution(partition, a))
 		}
 		for _, src := range sources {
 			if slices.Contains(p.exact, src) {
@@ -327,7 +333,7 @@ func unscopedCloudFrontAccess(doc *policy.Document, bucket, region, partition, o
 		}
 	}
 	if p.contexts > maxBucketContexts {
-		probe := "arn:" + partition + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+		probe := madeUpDistribution(partition, probeAccounts[0])
 		for _, seed := range p.seeds {
 			st := doc.Statements[seed.index]
 			name := statementName(st, seed.index)
@@ -394,7 +400,7 @@ func namedWaysIn(doc *policy.Document, bucket, self, region, owner string, accou
 	// A distribution no statement names, through an access point: what
 	// lets it in only because of the access point (an unscoped statement
 	// is unscopedCloudFrontAccess's) is a delegation.
-	probe := "arn:" + partition + ":cloudfront::" + probeAccounts[0] + ":distribution/" + probeDistributionID
+	probe := madeUpDistribution(partition, probeAccounts[0])
 	for _, seed := range p.seeds {
 		for _, v := range seed.named {
 			if v == self {
@@ -493,6 +499,11 @@ func readBlocked(doc *policy.Document, bucket, region, self, owner string) (stri
 	if !ok {
 		return "", false, nil
 	}
+	compiled, err := policy.Compile(doc)
+	if err != nil {
+		return "", false, err
+	}
+	ctxs, _ := bucketContexts(doc, owner, region) // past the bound, a warning too many
 	denier := ""
 	for _, r := range st.Resource {
 		f := strings.SplitN(r, ":", 6)
@@ -503,16 +514,12 @@ func readBlocked(doc *policy.Document, bucket, region, self, owner string) (stri
 		if !ok {
 			continue
 		}
-		ctxs, _ := bucketContexts(doc, owner, region) // past the bound, a warning too many
 		for _, pairs := range ctxs {
 			req := oacRequest(self, "s3:GetObject", "arn:"+partitionOf(self, "")+":s3:::"+bucket+"/"+strings.NewReplacer("*", "x", "?", "x").Replace(key))
 			for i := 0; i+1 < len(pairs); i += 2 {
 				req.Context.Set(pairs[i], pairs[i+1])
 			}
-			res, err := policy.Evaluate(req, doc)
-			if err != nil {
-				return "", false, err
-			}
+			res := compiled.Decide(req)
 			if res.Allowed() {
 				return "", false, nil
 			}
