@@ -114,14 +114,24 @@ func main() {
 
 // run is main without the process: tests call it directly. A panic in
 // the command's goroutine is one line on stderr and exitInternal, never a
-// trace (see internalError).
+// trace (see internalError). Standard output that cannot be written whole
+// (a full disk, a closed file) makes the run an I/O error, exitUsage, with
+// one line on stderr, whatever the command found.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	out := &outputWriter{w: stdout}
+	g := &globals{stdin: stdin, stdout: out, stderr: stderr, format: "text", progressTo: terminal(stderr)}
 	defer func() {
 		if v := recover(); v != nil {
 			code = internalError(stderr, v, debug.Stack())
+			return
+		}
+		// A gate reads the exit code and the output together: output
+		// that could not be written whole (a full disk) is an I/O error,
+		// never the exit 0 or 1 of records that are not all there.
+		if out.err != nil && (code == exitOK || code == exitFindings) {
+			code = g.fail(fmt.Errorf("write the output: %w (what was written is incomplete)", out.err))
 		}
 	}()
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, format: "text", progressTo: terminal(stderr)}
 	fs := flag.NewFlagSet("s3secure", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	g.globalFlags(fs)

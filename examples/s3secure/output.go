@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 )
@@ -97,4 +98,25 @@ func (g *globals) statusLine() (show func(string), finish func()) {
 		}
 	}
 	return show, finish
+}
+
+// outputWriter is the command's standard output. It keeps the first write
+// error and writes nothing after it, so the output stops where it broke
+// and run turns the exit code into exitUsage, whichever writer of the
+// command met the error.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	o.err = err
+	return n, err
 }
