@@ -788,3 +788,87 @@ func TestAdversarialCloudTrailEventNames(t *testing.T) {
 	assert.Zero(t, rep.Replay.Unverifiable, "%+v", rep.Replay)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
 }
+
+// S3 writes a server access log's Key field URL-encoded twice when the
+// request's target names the key: the key "release=2025-12-01/a b.csv",
+// requested as /data-bucket/release%3D2025-12-01/a%20b.csv, is logged as
+// release%253D2025-12-01/a%2520b.csv, while the Request-URI is the target
+// as sent, encoded once (Yelp Engineering, "S3 server access logs at
+// scale", 2025: "the key is always double url-encoded … for some
+// operations, such as BATCH.DELETE.OBJECT and S3.EXPIRE.OBJECT, the key
+// is url-encoded once"). Decoded once, the key is release%3D2025-12-01/…,
+// an object nobody read: the proposal granted it, not the key read, and
+// the proof, replaying the same wrong key, said every request is allowed.
+func TestAdversarialDoublyEncodedKey(t *testing.T) {
+	at := now.Add(-time.Hour)
+	const key = "release=2025-12-01/a b.csv"
+	rows := []struct {
+		name, field, uri string
+	}{
+		{"path style", "release%253D2025-12-01/a%2520b.csv", "GET /data-bucket/release%3D2025-12-01/a%20b.csv HTTP/1.1"},
+		{"virtual-hosted, presigned", "release%253D2025-12-01/a%2520b.csv", "GET /release%3D2025-12-01/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0 HTTP/1.1"},
+		{"absolute target", "release%253D2025-12-01/a%2520b.csv", "GET https://data-bucket.s3.amazonaws.com/release%3D2025-12-01/a%20b.csv HTTP/1.1"},
+		{"encoded once, as the fake writes it", "release%3D2025-12-01/a%20b.csv", "GET /data-bucket/release%3D2025-12-01/a%20b.csv HTTP/1.1"},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			log := logOf(entry{at, "", alice, "REST.GET.OBJECT", row.field, row.uri, 200})
+			recs, stats := parseAll(t, log, "access.log")
+			require.Zero(t, stats.Malformed, "%v", stats.Errors)
+			require.Len(t, recs, 1)
+			assert.Equal(t, key, recs[0].Key)
+
+			rep := suggest(t, log, usage.Input{}, nil)
+			require.NotNil(t, useOf(rep, alice, "s3:GetObject"), "%+v", rep.Used)
+			assert.Equal(t, []string{"arn:aws:s3:::data-bucket/" + key}, useOf(rep, alice, "s3:GetObject").Resources)
+			// The oracle: the request S3 served, for the key it served,
+			// decided against the proposal.
+			c, err := policy.Compile(rep.BucketPolicy)
+			require.NoError(t, err)
+			req := policy.Request{Caller: policy.Caller{ARN: alice, Account: owner}, Action: "s3:GetObject", Resource: "arn:aws:s3:::data-bucket/" + key}
+			assert.True(t, c.Decide(&req).Allowed(), "the key read is granted")
+			assert.True(t, rep.Proved(), "%+v", rep.Replay)
+		})
+	}
+
+	// A key with a literal percent sign, encoded once (the fake) or twice
+	// (S3): the Request-URI says which.
+	for _, row := range []struct{ field, uri string }{
+		{"100%2541.csv", "GET /data-bucket/100%2541.csv HTTP/1.1"},
+		{"100%252541.csv", "GET /data-bucket/100%2541.csv HTTP/1.1"},
+	} {
+		recs, stats := parseAll(t, logOf(entry{at, "", alice, "REST.GET.OBJECT", row.field, row.uri, 200}), "access.log")
+		require.Zero(t, stats.Malformed, "%v", stats.Errors)
+		require.Len(t, recs, 1)
+		assert.Equal(t, "100%41.csv", recs[0].Key, row.field)
+	}
+
+	// Where the Request-URI does not name the key (a key of a
+	// DeleteObjects, the GET half of a copy) and the field reads as two
+	// keys, which one was touched is unknown: the line is not read, so
+	// the proof does not hold, rather than grant or replay a guess.
+	log := logOf(
+		entry{at, "", alice, "REST.COPY.OBJECT_GET", "src/a%2520b.csv", "PUT /data-bucket/dst/x.csv HTTP/1.1", 200},
+		entry{at, "", alice, "BATCH.DELETE.OBJECT", "tmp/a%2520b.csv", "-", 204},
+	)
+	recs, stats := parseAll(t, log, "access.log")
+	assert.Empty(t, recs)
+	assert.Equal(t, 2, stats.Malformed, "%v", stats.Errors)
+	rep := suggest(t, log, usage.Input{}, nil)
+	assert.Empty(t, rep.Used)
+	assert.False(t, rep.Proved(), "%+v", rep.Replay)
+
+	// Keys that decode one way only are read as before, whatever the
+	// Request-URI: a key of a DeleteObjects with a space (encoded once),
+	// S3's own work on a key with a percent sign (it needs no grant).
+	log = logOf(
+		entry{at, "", alice, "BATCH.DELETE.OBJECT", "tmp/a%20b.csv", "-", 204},
+		entry{at, "", "AmazonS3", "S3.EXPIRE.OBJECT", "tmp/100%2541.csv", "-", 200},
+	)
+	recs, stats = parseAll(t, log, "access.log")
+	require.Zero(t, stats.Malformed, "%v", stats.Errors)
+	require.Len(t, recs, 2)
+	assert.Equal(t, "tmp/a b.csv", recs[0].Key)
+	rep = suggest(t, log, usage.Input{}, nil)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}

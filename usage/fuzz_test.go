@@ -20,6 +20,7 @@ import (
 func FuzzParseServerAccessLog(f *testing.F) {
 	f.Add([]byte(line("arn:aws:sts::111122223333:assumed-role/r/s", "REST.GET.BUCKET", "-", "GET /b?prefix=a%2F&versionId=x HTTP/1.1", 200)))
 	f.Add([]byte(line("-", "REST.COPY.OBJECT_GET", "k%20x", "PUT /b/k HTTP/1.1", 403) + "\r\n\n" + oldest(line("-", "REST.HEAD.OBJECT", "z", "HEAD /b/z HTTP/1.1", 200))))
+	f.Add([]byte(line("-", "REST.GET.OBJECT", "a%253D%2520", "GET /b/a%3D%20?x=1 HTTP/1.1", 200) + "\n" + line("-", "BATCH.DELETE.OBJECT", "a%2541", "-", 204)))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if bytes.HasPrefix(in, []byte{0x1f, 0x8b}) {
 			return // gzip: a corrupt stream is a read error by design

@@ -25,7 +25,9 @@ const maxLineLength = 1 << 20
 // quote inside them) or a bare "-"; the trailing fields (Version Id, Host Id, Signature
 // Version, Cipher Suite, Authentication Type, Host Header, TLS version,
 // Access Point ARN, ACL Required) may be missing, and fields S3 adds after
-// them are ignored. The Key is URL-decoded; VersionID and, for a listing,
+// them are ignored. The Key is URL-decoded: once, or twice when S3 encoded
+// it twice, as it does for a request whose target names the key (the
+// Request-URI, encoded once, tells which); VersionID and, for a listing,
 // ListPrefix come from the Request-URI's query (for the GET half of a copy,
 // REST.COPY.OBJECT_GET, and a key of a DeleteObjects, BATCH.DELETE.OBJECT,
 // from the Version Id field). The fields after the
@@ -34,7 +36,8 @@ const maxLineLength = 1 << 20
 // A line that cannot be read (too few fields, an unterminated quote, a bad
 // time or status, a bad escape in the key, a Request-URI that is neither
 // "-" nor "METHOD TARGET HTTP/version", a line that ends before the
-// User-Agent or inside it) is counted in the returned
+// User-Agent or inside it, a Key that reads as two keys, encoded once or
+// twice, when the Request-URI names neither) is counted in the returned
 // stats, with its file and line, and skipped: it never stops the run. The record
 // passed to fn is reused for the next line: copy what you keep (its strings
 // are its own and may be kept as they are). [ServerAccessLogScanner] reads
@@ -423,6 +426,16 @@ func (p *salParser) parse(s string, line int) string {
 		return "Request-URI " + quoteShort(uri) + ` is not "-" or "METHOD TARGET HTTP/version"`
 	}
 	r.RequestURI = dash(uri)
+	if r.Key != "" && strings.IndexByte(r.Key, '%') >= 0 && !strings.HasPrefix(r.Operation, "S3.") {
+		// Decoded once, the key still has a percent sign: it may be
+		// encoded twice (see keyOf). S3's own work (S3.EXPIRE.OBJECT, …)
+		// needs no grant, so its key does not matter.
+		k, ok := keyOf(r.Key, r.RequestURI, r.Bucket)
+		if !ok {
+			return "Key field " + quoteShort(f[4]) + " reads as two keys (URL-encoded once or twice) and the Request-URI names neither"
+		}
+		r.Key = k
+	}
 	// The HTTP status: three digits.
 	for i < len(s) && s[i] == ' ' {
 		i++
@@ -480,6 +493,59 @@ func (p *salParser) parse(s string, line int) string {
 		r.VersionID = dash(f[detailVersionID])
 	}
 	return ""
+}
+
+// keyOf returns the object key a Key field names, given the field decoded
+// once (once), the Request-URI and the bucket. S3 writes the field
+// URL-encoded twice when the request's target names the key (the key "a
+// b", requested as /bucket/a%20b, is logged a%2520b), and once for the
+// keys of a DeleteObjects (BATCH.DELETE.OBJECT) and S3's own work (Yelp
+// Engineering, "S3 server access logs at scale", 2025; the S3 user guide
+// says only "URL-encoded"). Decoded once, a key that still has a percent
+// sign is then either the key (a key with a literal "%41", encoded once)
+// or encoded once more; the Request-URI, the target as sent (encoded
+// once), says which when it names the key, path style (/bucket/KEY) or
+// virtual-hosted (/KEY). ok is false when both readings are keys and the
+// Request-URI names neither (a DeleteObjects' key, the GET half of a
+// copy): which object the request touched is unknown.
+func keyOf(once, requestURI, bucket string) (key string, ok bool) {
+	twice, err := url.PathUnescape(once)
+	if err != nil || twice == once {
+		return once, true // not a URL encoding: the key was encoded once
+	}
+	target := requestURI
+	if sp := strings.IndexByte(target, ' '); sp >= 0 {
+		target = target[sp+1:]
+	}
+	if sp := strings.LastIndexByte(target, ' '); sp >= 0 {
+		target = target[:sp]
+	}
+	if q := strings.IndexByte(target, '?'); q >= 0 {
+		target = target[:q]
+	}
+	if i := strings.Index(target, "://"); i >= 0 && !strings.HasPrefix(target, "/") {
+		// An absolute target (through a proxy): the path after the host.
+		rest := target[i+len("://"):]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "", false
+		}
+		target = rest[j:]
+	}
+	path, err := url.PathUnescape(target)
+	if err != nil {
+		return "", false
+	}
+	names := func(k string) bool {
+		return path == "/"+k || path == "/"+bucket+"/"+k
+	}
+	switch {
+	case names(twice):
+		return twice, true
+	case names(once):
+		return once, true
+	}
+	return "", false
 }
 
 // throughUserAgent reports whether rest, the line after the error code,
