@@ -14,8 +14,8 @@ func Example() {
 	for _, f := range policy.Validate(doc, nil) {
 		log.Add(sarif.Location{File: "bucket-policy.json"}, f)
 	}
+	// log.WriteTo(os.Stdout) writes the whole log.
 	r := log.Runs[0].Results[0]
 	fmt.Println(r.RuleID, r.Level, r.Locations[0].PhysicalLocation.Region.StartLine)
-	// log.WriteTo(os.Stdout) writes the whole log.
 	// Output: S3SECURE_PUBLIC_ACCESS error 2
 }
