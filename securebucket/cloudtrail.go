@@ -366,7 +366,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 			}
 		}
 		if len(findings) == 0 {
-			notes = append(notes, "no trails")
+			// PlanDataEvents changes an existing trail's selectors: with
+			// none, its remediation would fail with TrailNotFound.
+			notes = append(notes, "no trails; create a multi-Region trail (CloudTrail CreateTrail), then")
 		}
 		if len(errs) > 0 {
 			r.Status, r.Err = StatusUnknown, errors.Join(errs...)
@@ -377,6 +379,8 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 		// logging started, which PlanDataEvents does not do.
 		const setUp = "set up data events with securebucket.PlanDataEvents (they are billed per event)"
 		switch {
+		case len(findings) == 0:
+			r.Message = notes[0] + " " + setUp
 		case len(stopped) == 0:
 			r.Message = strings.Join(notes, "; ") + "; " + setUp
 		case len(stopped) == len(notes) && len(stopped) == 1:

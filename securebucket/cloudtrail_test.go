@@ -145,7 +145,9 @@ func TestAuditDataEvents(t *testing.T) {
 		write, read securebucket.Status
 		msg         string
 	}{
-		{"no trails", func(*testing.T, ctTrailEnv) {}, "", fail, fail, "no trails"},
+		// PlanDataEvents needs an existing trail: with none, the message says
+		// to create one first, or its remediation fails with TrailNotFound.
+		{"no trails", func(*testing.T, ctTrailEnv) {}, "", fail, fail, "no trails; create a multi-Region trail (CloudTrail CreateTrail), then set up data events with securebucket.PlanDataEvents"},
 		{"management only", func(t *testing.T, e ctTrailEnv) { e.trail(t, "main", true, true) }, "", fail, fail, "does not select"},
 		{"basic all buckets", func(t *testing.T, e ctTrailEnv) {
 			e.trail(t, "main", true, true)

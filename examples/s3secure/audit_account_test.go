@@ -45,7 +45,7 @@ func TestAuditRemediationsNameCommands(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", "-local", "-format", format, "audit", "-all", "-account-controls")
 			assert.Equal(t, exitFindings, code, stderr)
 			assert.Contains(t, stdout, "(s3secure account-bpa -apply)", "S3.1's remediation")
-			assert.Contains(t, stdout, "set up data events with s3secure data-events -trail NAME -apply", "S3.22's remediation")
+			assert.Contains(t, stdout, "no trails; create a multi-Region trail (CloudTrail CreateTrail), then set up data events with s3secure data-events -trail NAME -apply", "S3.22's remediation")
 			assert.NotContains(t, stdout, "securebucket.")
 		})
 	}
