@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,6 +158,9 @@ func TestCommandHelp(t *testing.T) {
 						}
 					}
 					continue
+				}
+				if slices.Contains(globalFlagNames, strings.TrimPrefix(flag, "-")) {
+					continue // every command has the global flags
 				}
 				assert.Contains(t, flags, strings.TrimPrefix(flag, "-"), "flagFor maps %s to %s, which %s does not have", ident, flag, name)
 			}

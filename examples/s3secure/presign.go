@@ -18,7 +18,7 @@ func init() {
 			"[-insecure-allow-http]",
 		summary: "print a presigned URL (for PUT, with the headers the uploader must send)",
 		run:     runPresign,
-		flagFor: map[string]string{"InsecureAllowHTTP": "-insecure-allow-http", "ContentLength": "-content-length"},
+		flagFor: map[string]string{"InsecureAllowHTTP": "-allow-insecure-transport", "ContentLength": "-content-length"},
 	})
 }
 
@@ -33,7 +33,11 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	expires := fs.Duration("expires", presign.DefaultExpiry, "lifetime of the URL, at most 168h (SigV4's limit)")
 	contentType := fs.String("content-type", "", "content type the upload must declare (required for PUT)")
 	contentLength := fs.Int64("content-length", 0, "exact upload size in bytes to sign (PUT, optional)")
-	insecureHTTP := fs.Bool("insecure-allow-http", false, "accept a plain-HTTP -endpoint on a non-loopback host; the URL and its signature then cross the network in clear text")
+	// The global -allow-insecure-transport accepts a plain-HTTP endpoint
+	// on another host, as for every command; -insecure-allow-http is
+	// presign's former name for it, kept so that scripts still work.
+	insecureHTTP := fs.Bool("insecure-allow-http", false, "the same as the global -allow-insecure-transport (its former name here): "+
+		"accept a plain-HTTP -endpoint on a non-loopback host; the URL and its signature then cross the network in clear text")
 	if code, ok := g.parseFlags(fs, args); !ok {
 		return code
 	}
@@ -69,7 +73,7 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	// when it is not AWS's.
 	endpoint := aws.ToString(g.endpoints[svcS3])
 	p, err := presign.New(cfg, &presign.Options{Endpoint: endpoint, UsePathStyle: endpoint != "" && !isAWSEndpoint(endpoint),
-		AllowExpiryUpTo: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP})
+		AllowExpiryUpTo: presign.HardMaxExpiry, InsecureAllowHTTP: *insecureHTTP || g.insecureTransport})
 	if err != nil {
 		return g.fail(err)
 	}

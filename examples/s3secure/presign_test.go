@@ -57,9 +57,19 @@ func TestPresignCommand(t *testing.T) {
 	assert.WithinDuration(t, time.Now().Add(48*time.Hour), exp, time.Minute)
 	assert.NoError(t, verify("PUT", out.URL, http.Header{"Content-Type": {"image/png"}}))
 
-	code, stdout, stderr = runCLI(t, "", "-endpoint", "http://10.1.2.3:9000", "presign", "-insecure-allow-http", "-bucket", "my-bucket", "-key", "k")
-	require.Equal(t, exitOK, code, stderr)
-	assert.True(t, strings.HasPrefix(stdout, "http://10.1.2.3:9000/my-bucket/k?"), stdout)
+	// The global -allow-insecure-transport, which the README and every
+	// other command name for a plain-HTTP endpoint on another host,
+	// accepts it for presign too; -insecure-allow-http, presign's own
+	// former flag, still does.
+	for _, args := range [][]string{
+		{"-allow-insecure-transport", "-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k"},
+		{"-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k", "-allow-insecure-transport"},
+		{"-endpoint", "http://10.1.2.3:9000", "presign", "-insecure-allow-http", "-bucket", "my-bucket", "-key", "k"},
+	} {
+		code, stdout, stderr = runCLI(t, "", args...)
+		require.Equal(t, exitOK, code, "%v: %s", args, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "http://10.1.2.3:9000/my-bucket/k?"), stdout)
+	}
 
 	for _, tc := range []struct {
 		args   []string
@@ -72,7 +82,7 @@ func TestPresignCommand(t *testing.T) {
 		{[]string{"presign", "-bucket", "my-bucket", "-key", "../k"}, "invalid object key"},
 		{[]string{"presign", "-bucket", "My_Bucket", "-key", "k"}, "invalid bucket name"},
 		{[]string{"-endpoint", "http://10.1.2.3:9000", "presign", "-bucket", "my-bucket", "-key", "k"},
-			"plain HTTP is allowed only for loopback hosts (set -insecure-allow-http to override)"},
+			"plain HTTP is allowed only for loopback hosts (set -allow-insecure-transport to override)"},
 		{[]string{"-local", "presign", "-bucket", "my-bucket", "-key", "k"},
 			"-local's in-memory AWS ends with this run, so the URL would point at nothing; run s3secure serve and give its endpoint with -endpoint"},
 	} {
