@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"syscall"
 
 	"github.com/s3secure/s3secure/policy"
@@ -69,7 +70,9 @@ type lintInput struct {
 // logical id or Terraform address; empty for a policy file), severity,
 // code, statement (the statement's index, -1 for the document), line,
 // column (in the file given), message; in text, a summary line follows.
-// With -format sarif it writes one SARIF 2.1.0 log instead. It exits 1
+// With -format sarif it writes one SARIF 2.1.0 log instead, of files only
+// (standard input is refused: code scanning shows no result without a
+// file). It exits 1
 // when a finding is ERROR or SECURITY_WARNING, 2 when a file cannot be
 // read or is too large.
 func runLint(_ context.Context, g *globals, args []string) int {
@@ -108,6 +111,13 @@ func runLint(_ context.Context, g *globals, args []string) int {
 			return g.fail(err)
 		}
 		opts.ServiceReference = ref
+	}
+	// GitHub code scanning shows no result without a file ("At least one
+	// location is required for code scanning to display a result"):
+	// the findings of standard input would be uploaded and never seen.
+	if g.format == "sarif" && slices.Contains(files, "-") {
+		return g.fail(errors.New("lint: -format sarif needs files: code scanning shows no result without a file, " +
+			"so the findings of standard input (-) would never be seen; give the file's path as it is in the repository"))
 	}
 	// Read everything first, so an unreadable or oversized file fails the
 	// run before any output.

@@ -86,7 +86,10 @@ type Tool struct {
 type Location struct {
 	// File is the path of the file, as given on the command line
 	// (relative paths stay relative, so a viewer can resolve them against
-	// the repository root). Empty for standard input.
+	// the repository root). Empty for standard input: the result then
+	// has no physical location, and GitHub code scanning does not display
+	// a result without one ("At least one location is required for code
+	// scanning to display a result").
 	File string
 	// Resource names the resource the policy belongs to inside an
 	// infrastructure template: a CloudFormation logical id or a Terraform
