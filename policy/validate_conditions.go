@@ -375,18 +375,22 @@ func pinnedAccount(c Condition) (string, bool) {
 }
 
 // limitsSource reports whether a condition ties a service principal's
-// request to one source: a positive operator that does not hold when the
-// key is absent (not IfExists, not ForAllValues) on aws:SourceArn,
-// aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths, every value of
-// which names one account, organization or bucket. Under a wildcard
-// operator (…Like, Arn…) a value that leaves the account or organization
-// open ("*", "arn:aws:cloudfront::*:distribution/*", "1111*") admits the
-// service acting for any customer; under the Equals operators * is a
-// literal character.
+// request to one source: a positive String or ARN operator that does not
+// hold when the key is absent (not IfExists, not ForAllValues) on
+// aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths,
+// every value of which names one account, organization or bucket. Under a
+// wildcard operator (…Like, Arn…) a value that leaves the account or
+// organization open ("*", "arn:aws:cloudfront::*:distribution/*", "1111*")
+// admits the service acting for any customer; under the Equals operators *
+// is a literal character. Null names no source, it asks whether the key
+// is there ("use either true (the key doesn't exist — it is null) or false
+// (the key exists and its value is not null)", IAM User Guide); a Numeric
+// comparison admits a range of accounts; a value with a policy variable
+// (${aws:SourceAccount}) is the request's own, not a fixed one.
 func limitsSource(c Condition) bool {
 	for _, b := range c {
 		op, ok := lookupOperator(b.Operator)
-		if !ok || op.negated || op.ifExists || op.set == setAll {
+		if !ok || op.negated || op.ifExists || op.set == setAll || op.family != famString && op.family != famARN {
 			continue
 		}
 		wild := op.cmp == cmpLike
@@ -402,7 +406,7 @@ func limitsSource(c Condition) bool {
 			}
 			scoped := true
 			for _, v := range e.Values {
-				if wild && opensSource(key, v.Text) {
+				if strings.Contains(v.Text, "${") || wild && opensSource(key, v.Text) {
 					scoped = false
 					break
 				}

@@ -28,8 +28,10 @@
 // principal (cloudfront.amazonaws.com, logging.s3.amazonaws.com, …)
 // without an aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or
 // aws:SourceOrgPaths condition that names one account, organization or
-// bucket (not IfExists, not a pattern open in the account: the policy
-// package's RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL rule), or in a public
+// bucket (a String or ARN operator, not IfExists, not a pattern open in
+// the account, not a policy variable; Null only asks whether the key is
+// there: the policy package's RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL rule),
+// or in a public
 // statement,
 // naming each statement and principal: the service would act on the
 // bucket for any AWS customer (the confused deputy), and S3.2 and S3.3

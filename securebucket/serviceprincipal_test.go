@@ -56,6 +56,23 @@ func TestAuditServicePrincipalScoped(t *testing.T) {
 			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
 		{"source ARN of any account's distribution", []string{oac}, []string{`,"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::*:distribution/*"}}`},
 			securebucket.StatusFail, []string{`statement "OAC"`, "cloudfront.amazonaws.com"}},
+		// Only an operator that compares the source with a value names it.
+		// Null asks whether the key is there at all: "use either true (the
+		// key doesn't exist — it is null) or false (the key exists and its
+		// value is not null)" (IAM User Guide, Condition operator to check
+		// existence of condition keys): false admits every source, true only
+		// requests that carry none. A numeric comparison admits a range of
+		// accounts.
+		{"Null SourceAccount false: any source", []string{logs}, []string{`,"Condition":{"Null":{"aws:SourceAccount":"false"}}`},
+			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
+		{"Null SourceArn true: no source", []string{oac}, []string{`,"Condition":{"Null":{"aws:SourceArn":"true"}}`},
+			securebucket.StatusFail, []string{`statement "OAC"`, "cloudfront.amazonaws.com"}},
+		{"NumericGreaterThan SourceAccount: a range of accounts", []string{logs}, []string{`,"Condition":{"NumericGreaterThan":{"aws:SourceAccount":"0"}}`},
+			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
+		// A policy variable is replaced by the request's own value: the
+		// source "equal to itself" is every source.
+		{"SourceAccount equal to itself (policy variable)", []string{logs}, []string{`,"Condition":{"StringEquals":{"aws:SourceAccount":"${aws:SourceAccount}"}}`},
+			securebucket.StatusFail, []string{"statement #0", "logging.s3.amazonaws.com"}},
 		{"distributions of the owner's account", []string{oac}, []string{`,"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::` + account + `:distribution/*"}}`},
 			securebucket.StatusPass, nil},
 		{"two services, two statements", []string{
