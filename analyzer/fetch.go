@@ -163,7 +163,10 @@ func controlBPA(c *s3controltypes.PublicAccessBlockConfiguration) policy.BlockPu
 // FetchOptions configures [Fetch], [AnalyzeBucket] and [AnalyzeAll]. Owner
 // is required.
 type FetchOptions struct {
-	// Owner is the 12-digit account that owns the buckets.
+	// Owner is the 12-digit account that owns the buckets. Required (nil
+	// options are refused with ErrInvalidInput before any request): it
+	// tells the owner's principals from other accounts'. STS
+	// GetCallerIdentity gives the caller's account.
 	Owner string
 	// Control, when set, supplies the account's Block Public Access, the
 	// access points and the Multi-Region Access Points through S3 Control.
@@ -244,8 +247,8 @@ func Fetch(ctx context.Context, client S3API, bucket string, opts *FetchOptions)
 	if !validBucketName(bucket) {
 		return nil, invalid("bad bucket name %q", bucket)
 	}
-	if !policy.IsAccountID(o.Owner) {
-		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	if err := o.checkOwner(); err != nil {
+		return nil, err
 	}
 	if err := o.checkClients(); err != nil {
 		return nil, err
@@ -426,8 +429,8 @@ func AnalyzeAll(ctx context.Context, client S3API, opts *FetchOptions) ([]Bucket
 	if opts != nil {
 		o = *opts
 	}
-	if !policy.IsAccountID(o.Owner) {
-		return nil, invalid("owner %q is not a 12-digit account id", o.Owner)
+	if err := o.checkOwner(); err != nil {
+		return nil, err
 	}
 	if err := o.checkClients(); err != nil {
 		return nil, err
@@ -658,4 +661,17 @@ func fromS3(c *s3types.PublicAccessBlockConfiguration) policy.BlockPublicAccess 
 		BlockPublicAcls: aws.ToBool(c.BlockPublicAcls), IgnorePublicAcls: aws.ToBool(c.IgnorePublicAcls),
 		BlockPublicPolicy: aws.ToBool(c.BlockPublicPolicy), RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
 	}
+}
+
+// checkOwner refuses a missing or malformed Owner, saying which field it is
+// and where its value comes from: nil options are the first call a
+// newcomer writes.
+func (o *FetchOptions) checkOwner() error {
+	if o.Owner == "" {
+		return invalid("FetchOptions.Owner is required: the 12-digit account that owns the buckets (STS GetCallerIdentity gives the caller's)")
+	}
+	if !policy.IsAccountID(o.Owner) {
+		return invalid("FetchOptions.Owner %q is not a 12-digit account id", o.Owner)
+	}
+	return nil
 }
