@@ -134,9 +134,9 @@ func EnsureAnalyzer(ctx context.Context, client API, opts *EnsureOptions) (*Anal
 	}
 	if !o.AllowCreate {
 		if len(inactive) > 0 {
-			return nil, fmt.Errorf("%w %s (inactive: %s)", ErrNoAnalyzer, region, strings.Join(inactive, ", "))
+			return nil, fmt.Errorf("%w %s (inactive: %s; EnsureOptions.AllowCreate creates one)", ErrNoAnalyzer, region, strings.Join(inactive, ", "))
 		}
-		return nil, fmt.Errorf("%w %s", ErrNoAnalyzer, region)
+		return nil, fmt.Errorf("%w %s (EnsureOptions.AllowCreate creates one)", ErrNoAnalyzer, region)
 	}
 	// Names are unique per Region across every analyzer type: one that
 	// cannot serve (FAILED, DISABLED, or an unused-access analyzer) would

@@ -24,6 +24,8 @@ func TestEnsureAnalyzer(t *testing.T) {
 		_, err := analyzer.EnsureAnalyzer(ctx, c, nil)
 		require.ErrorIs(t, err, analyzer.ErrNoAnalyzer)
 		assert.Equal(t, 0, f.Calls("CreateAnalyzer"))
+		// The error says what to do, not only what is missing.
+		assert.EqualError(t, err, "analyzer: no active analyzer in the region us-east-1 (EnsureOptions.AllowCreate creates one)")
 	})
 	t.Run("create once, then find", func(t *testing.T) {
 		f, c := aafake.Start(t, nil)

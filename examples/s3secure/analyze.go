@@ -173,7 +173,9 @@ func analyzeOnline(ctx context.Context, g *globals, buckets []string, create, ar
 	a, err := analyzer.EnsureAnalyzer(ctx, client, &analyzer.EnsureOptions{AllowCreate: create, AllowInsecureTransport: g.insecureTransport})
 	if err != nil {
 		if errors.Is(err, analyzer.ErrNoAnalyzer) {
-			return nil, fmt.Errorf("%w (create one with -create-analyzer, or use -offline)", err)
+			// The library's hint, EnsureOptions.AllowCreate, is printed
+			// as -create-analyzer (cliText); the command has -offline too.
+			return nil, fmt.Errorf("%w, or use -offline", err)
 		}
 		return nil, err
 	}
