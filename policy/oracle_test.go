@@ -541,39 +541,11 @@ func TestDifferentialIAMSimulate(t *testing.T) {
 		}
 	}
 
-	cmd := exec.CommandContext(t.Context(), node, "driver.mjs")
-	cmd.Dir = dir
-	// The node process gets only what it needs: none of the user's npm,
-	// node or AWS settings.
-	cmd.Env = []string{"PATH=" + filepath.Dir(node), "HOME=" + t.TempDir(), "NODE_OPTIONS=", "NO_COLOR=1", "LANG=C"}
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	go func() {
-		w := bufio.NewWriter(stdin)
-		enc := json.NewEncoder(w)
-		for _, sc := range scenarios {
-			if enc.Encode(sc.sim) != nil {
-				break
-			}
-		}
-		w.Flush()
-		stdin.Close()
-	}()
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	answers := make([]simAnswer, 0, n)
-	for sc.Scan() {
-		var a simAnswer
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &a), "driver output %q", sc.Text())
-		answers = append(answers, a)
+	sims := make([]map[string]any, len(scenarios))
+	for i, sc := range scenarios {
+		sims[i] = sc.sim
 	}
-	require.NoError(t, cmd.Wait(), "node driver: %s", stderr.String())
-	require.Len(t, answers, n, "one answer per scenario (stderr: %s)", stderr.String())
+	answers := runSimulator(t, node, dir, sims)
 
 	errs, agree := 0, 0
 	known := map[string]int{}
@@ -617,6 +589,47 @@ func TestDifferentialIAMSimulate(t *testing.T) {
 	if len(unexplained) > 0 {
 		t.Errorf("%d+ unexplained disagreements with the simulator; the first:\n%s", len(unexplained), strings.Join(unexplained, "\n\n"))
 	}
+}
+
+// runSimulator answers each simulation with the simulator, in order: one
+// node process runs driver.mjs in dir.
+func runSimulator(t *testing.T, node, dir string, sims []map[string]any) []simAnswer {
+	t.Helper()
+	n := len(sims)
+	cmd := exec.CommandContext(t.Context(), node, "driver.mjs")
+	cmd.Dir = dir
+	// The node process gets only what it needs: none of the user's npm,
+	// node or AWS settings.
+	cmd.Env = []string{"PATH=" + filepath.Dir(node), "HOME=" + t.TempDir(), "NODE_OPTIONS=", "NO_COLOR=1", "LANG=C"}
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	go func() {
+		w := bufio.NewWriter(stdin)
+		enc := json.NewEncoder(w)
+		for _, s := range sims {
+			if enc.Encode(s) != nil {
+				break
+			}
+		}
+		w.Flush()
+		stdin.Close()
+	}()
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	answers := make([]simAnswer, 0, n)
+	for sc.Scan() {
+		var a simAnswer
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &a), "driver output %q", sc.Text())
+		answers = append(answers, a)
+	}
+	require.NoError(t, cmd.Wait(), "node driver: %s", stderr.String())
+	require.Len(t, answers, n, "one answer per scenario (stderr: %s)", stderr.String())
+	return answers
 }
 
 // explained returns the known disagreement that explains ours differing
