@@ -137,7 +137,9 @@
 //   - [Merge] never reorders, changes or drops anyone else's statement; ours
 //     carry Sids starting with [SidPrefix]; an equivalent statement written
 //     by someone else (Security Hub's AllowSSLRequestsOnly, CDK's unnamed
-//     deny) is recognised instead of duplicated.
+//     deny) is recognised instead of duplicated. A statement with a policy
+//     variable brings the policy to Version 2012-10-17, without which the
+//     variable would be literal text.
 //   - Ready-made statements validate their arguments, so a bucket name or
 //     prefix can never smuggle a wildcard into a policy.
 //   - [Parse] refuses duplicate keys, which IAM and S3 would resolve in a
@@ -160,7 +162,9 @@
 // [Finding]s, never as an error. [Compile] returns a [*StatementError]
 // wrapping [ErrInvalidStatement] for a statement it cannot evaluate (an
 // unknown condition operator, for example). [Merge] and [Remove] return
-// [*MergeError]s wrapping [ErrMissingSid] or [ErrDuplicateSid]. Ready-made
+// [*MergeError]s wrapping [ErrMissingSid] or [ErrDuplicateSid], and Merge
+// [ErrVersionConflict] for a policy variable it cannot bring into an older
+// policy without changing another statement. Ready-made
 // statements return errors wrapping [ErrInvalidArgument]; a partition that
 // is not an AWS partition ([BucketARNIn], [ObjectARNIn], [InPartition],
 // BuildOptions.Partition), or a statement [InPartition] cannot move, is a

@@ -62,6 +62,11 @@ var (
 	ErrDuplicateSid = errors.New("policy: duplicate sid")
 	// ErrMissingSid: a statement to merge has no Sid.
 	ErrMissingSid = errors.New("policy: statement has no sid")
+	// ErrVersionConflict: a statement to merge uses a policy variable,
+	// which needs Version 2012-10-17, and a statement of the existing
+	// policy, of an older version, holds text that would start reading as
+	// one under it.
+	ErrVersionConflict = errors.New("policy: policy variables need Version 2012-10-17, which would change another statement")
 )
 
 // ParseError is returned by [Parse] for a document that cannot be read. Line
@@ -155,7 +160,8 @@ func (e *PartitionError) Error() string {
 func (e *PartitionError) Unwrap() []error { return []error{ErrInvalidPartition, ErrInvalidArgument} }
 
 // MergeError is returned by [Merge] and [Remove] for a statement that cannot
-// be merged. Err is [ErrMissingSid] or [ErrDuplicateSid].
+// be merged. Err is [ErrMissingSid], [ErrDuplicateSid] or
+// [ErrVersionConflict].
 type MergeError struct {
 	Sid string
 	Err error

@@ -1,6 +1,9 @@
 package policy
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // ChangeKind says what [Merge] or [Remove] did with one statement.
 type ChangeKind string
@@ -75,12 +78,14 @@ func (r *MergeResult) Changed() bool {
 // replaces the ones with the same Sid, and returns the new document with
 // what changed. It never reorders, changes or drops a statement whose Sid
 // is not one of ours: they keep their exact bytes in the output, and
-// existing's Version, Id and layout are kept. For each statement:
+// existing's Version (but see below), Id and layout are kept. For each
+// statement:
 //
 //   - a statement with the same Sid that is [Equivalent] is kept as it is
 //     (ChangeUnchanged), even if S3 rewrote its form;
 //   - a statement with the same Sid that differs is replaced in place
-//     (ChangeReplaced);
+//     (ChangeReplaced), and so is one with a policy variable whose
+//     version Merge raises (below), since it said something else;
 //   - otherwise, an existing [Equivalent] statement under another Sid or
 //     none, such as Security Hub's AllowSSLRequestsOnly or CDK's unnamed
 //     deny of insecure transport, is recognised and nothing is added
@@ -88,11 +93,16 @@ func (r *MergeResult) Changed() bool {
 //   - otherwise the statement is appended (ChangeAdded).
 //
 // Merging the same statements again changes nothing and gives the same
-// bytes. For a nil existing document the result has Version [Version2012].
+// bytes. For a nil existing document the result has Version [Version2012],
+// and so it has when a statement passed uses a policy variable
+// (${aws:username}), which older versions read as literal text.
 //
 // Merge fails with a [*MergeError] wrapping [ErrMissingSid] for a statement
-// without Sid, or [ErrDuplicateSid] when two statements passed share a Sid
-// or existing has the Sid more than once.
+// without Sid, [ErrDuplicateSid] when two statements passed share a Sid
+// or existing has the Sid more than once, or [ErrVersionConflict] when a
+// statement passed uses a policy variable and existing, of an older
+// version, has a statement not passed whose text would start reading as
+// one.
 //
 // Note that an infrastructure-as-code tool that owns the bucket policy
 // (Terraform, CloudFormation/CDK) will remove merged statements on its next
@@ -114,6 +124,22 @@ func Merge(existing *Document, statements ...Statement) (*MergeResult, error) {
 	} else {
 		out = existing.Clone()
 	}
+	upgraded := false // the version changed: our variables mean something now
+	if out.Version != Version2012 && slices.ContainsFunc(statements, usesVariables) {
+		// Before 2012-10-17 a variable is literal text ("Variables and
+		// tags": in earlier versions variables "aren't recognized as
+		// variables and are instead treated as literal strings"), so ours
+		// would not do what it says, and a foreign statement of the same
+		// text would pass for it. The version changes the meaning of no
+		// statement without a variable.
+		for _, e := range out.Statements {
+			if !ours[e.Sid] && usesVariables(e) {
+				return nil, &MergeError{Sid: e.Sid, Err: ErrVersionConflict}
+			}
+		}
+		out.Version = Version2012
+		upgraded = true
+	}
 	foreign := len(out.Statements) // statements before this index came from existing
 	res := &MergeResult{Document: out, Changes: make([]Change, 0, len(statements))}
 	for _, s := range statements {
@@ -128,7 +154,9 @@ func Merge(existing *Document, statements ...Statement) (*MergeResult, error) {
 			at = i
 		}
 		if at >= 0 {
-			if Equivalent(out.Statements[at], s) {
+			// Under the old version the same text was literal: it said
+			// something else.
+			if Equivalent(out.Statements[at], s) && !(upgraded && usesVariables(s)) {
 				res.Changes = append(res.Changes, Change{Sid: s.Sid, Kind: ChangeUnchanged, Index: at})
 				continue
 			}
@@ -193,4 +221,31 @@ func Remove(existing *Document, sids ...string) (*MergeResult, error) {
 	}
 	res.Document = out
 	return res, nil
+}
+
+// usesVariables reports whether a statement holds a policy variable where
+// the evaluator reads one under Version 2012-10-17: in its resources or its
+// condition values.
+func usesVariables(s Statement) bool {
+	has := func(vs []string) bool {
+		for _, v := range vs {
+			if t, _ := parseTemplate(v); t.parts != nil {
+				return true
+			}
+		}
+		return false
+	}
+	if has(s.Resource) || has(s.NotResource) {
+		return true
+	}
+	for _, b := range s.Condition {
+		for _, e := range b.Entries {
+			for _, v := range e.Values {
+				if t, _ := parseTemplate(v.Text); t.parts != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -285,3 +285,62 @@ func TestMergeAllReadyMadeIntoEveryShape(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeKeepsPolicyVariables: a statement with a policy variable merged
+// into a policy of language version 2008-10-17 (or of none) did nothing
+// there, since "in earlier versions ... variables such as ${aws:username}
+// aren't recognized as variables and are instead treated as literal
+// strings in the policy" (IAM user guide, "Variables and tags"), and a
+// foreign statement written the same was taken for it. Merge now brings
+// the document to 2012-10-17 when a statement it adds uses a variable, and
+// refuses when a foreign statement would change meaning with it.
+func TestMergeKeepsPolicyVariables(t *testing.T) {
+	home := policy.Statement{Sid: "Home", Effect: policy.Allow, Principal: policy.AWSPrincipal("arn:aws:iam::111122223333:user/alice"),
+		Action: policy.Values{"s3:GetObject"}, Resource: policy.Values{"arn:aws:s3:::b/home/${aws:username}/*"}}
+	const old = `{"Sid":"Old","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}`
+	const literal = `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}`
+	r := req(alice, "s3:GetObject", "arn:aws:s3:::b/home/alice/x")
+	for _, tc := range []struct{ name, src string }{
+		{"2008-10-17", `{"Version":"2008-10-17","Statement":[` + old + `]}`},
+		{"no Version", `{"Statement":[` + old + `]}`},
+		{"2008-10-17, our statement already there", `{"Version":"2008-10-17","Statement":[` + old + `,{"Sid":"Home",` + literal[1:] + `]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := policy.Merge(parse(t, tc.src), home)
+			require.NoError(t, err)
+			assert.True(t, res.Changed())
+			assert.Equal(t, policy.Version2012, res.Document.Version)
+			c, err := policy.Compile(res.Document)
+			require.NoError(t, err)
+			got := c.Decide(r)
+			assert.Equal(t, policy.DecisionAllow, got.Decision, "the merged statement grants alice her home")
+			assert.Equal(t, "Home", got.By.Sid)
+			// The document reads back as it was written.
+			again, err := policy.Parse([]byte(marshal(t, res.Document)))
+			require.NoError(t, err)
+			assert.Equal(t, policy.Version2012, again.Version)
+			// Merging again changes nothing.
+			res2, err := policy.Merge(again, home)
+			require.NoError(t, err)
+			assert.False(t, res2.Changed())
+		})
+	}
+	// A foreign statement whose text holds ${...} would start reading it as
+	// a variable under 2012-10-17: Merge refuses rather than change it, and
+	// does not take it for ours.
+	for sid, src := range map[string]string{
+		"Theirs": `{"Version":"2008-10-17","Statement":[` + old + `,{"Sid":"Theirs",` + literal[1:] + `]}`,
+		"":       `{"Statement":[` + old + `,` + literal + `]}`,
+	} {
+		_, err := policy.Merge(parse(t, src), home)
+		var me *policy.MergeError
+		require.ErrorAs(t, err, &me)
+		assert.ErrorIs(t, err, policy.ErrVersionConflict)
+		assert.Equal(t, sid, me.Sid)
+	}
+	// Statements without variables leave the version alone.
+	res, err := policy.Merge(parse(t, `{"Version":"2008-10-17","Statement":[`+old+`]}`), policy.Statement{Sid: "Plain", Effect: policy.Allow,
+		Principal: policy.AWSPrincipal("arn:aws:iam::111122223333:user/alice"), Action: policy.Values{"s3:GetObject"}, Resource: policy.Values{"arn:aws:s3:::b/*"}})
+	require.NoError(t, err)
+	assert.Equal(t, "2008-10-17", res.Document.Version)
+}
