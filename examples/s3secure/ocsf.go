@@ -24,14 +24,21 @@ import (
 // id in lower case with the dot as a dash (#s3-5).
 const securityHubControls = "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html"
 
+// ocsfProductUID is metadata.product.uid, the first part of every
+// finding_info.uid.
+const ocsfProductUID = "s3secure"
+
 // ocsfProduct names s3secure as the product that found the records.
 func ocsfProduct() ocsf.Product {
-	p := ocsf.Product{Name: "s3secure", UID: "s3secure", VendorName: "s3secure", URLString: "https://github.com/s3secure/s3secure"}
+	p := ocsf.Product{Name: "s3secure", UID: ocsfProductUID, VendorName: "s3secure", URLString: "https://github.com/s3secure/s3secure"}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		p.Version = bi.Main.Version
 	}
 	return p
 }
+
+// ocsfAccountType is the resource type of an account's findings.
+const ocsfAccountType = "AWS::::Account"
 
 // ocsfResource describes what an audit result is about: a bucket, an
 // access point or Multi-Region Access Point (by ARN; the latter's has no
@@ -39,7 +46,7 @@ func ocsfProduct() ocsf.Product {
 func ocsfResource(resource string) ocsf.Resource {
 	switch {
 	case policy.IsAccountID(resource):
-		return ocsf.Resource{UID: "AWS::::Account:" + resource, Name: resource, Type: "AWS::::Account"}
+		return ocsf.Resource{UID: "AWS::::Account:" + resource, Name: resource, Type: ocsfAccountType}
 	case strings.HasPrefix(resource, "arn:aws:s3::") && strings.Contains(resource, ":accesspoint/"):
 		return ocsf.Resource{UID: resource, Name: resource[strings.LastIndex(resource, "/")+1:], Type: "AWS::S3::MultiRegionAccessPoint"}
 	case strings.Contains(resource, ":accesspoint/"):
@@ -62,6 +69,14 @@ func controlCheck(r securebucket.ControlResult, resource, account, region string
 		Account:  account,
 		Region:   region,
 		Time:     now,
+	}
+	if c.Resource.Type == ocsfAccountType && region != "" {
+		// A control of the account audited in each Region (S3.19,
+		// S3.22, S3.23 with -organization) is one finding per Region:
+		// with one uid, a consumer would keep the last Region's record
+		// and drop a FAIL or UNKNOWN before it. A bucket's or an access
+		// point's ARN names it alone.
+		c.UID = ocsfProductUID + "/" + c.ID + "/" + c.Resource.UID + "/" + region
 	}
 	if strings.HasPrefix(c.ID, "S3.") {
 		c.References = []string{securityHubControls + "#" + strings.ToLower(strings.ReplaceAll(c.ID, ".", "-"))}
