@@ -257,8 +257,9 @@ func TestAdversarialServerAccessLogRows(t *testing.T) {
 }
 
 // Which statuses are a request S3 served: 2xx and 304 are replayed; a
-// redirect (301, 307) and a 404 are not (they say nothing of what is
-// allowed), a 403 is denied.
+// redirect (301, 307) and a 5xx are not (they say nothing of what is
+// allowed), a 403 is denied; a 404 NoSuchKey of a GET is replayed too,
+// with the s3:ListBucket it needed (TestAdversarialNotFoundUsedListBucket).
 func TestAdversarialStatusesReplayed(t *testing.T) {
 	at := now.Add(-time.Hour)
 	var es []entry
@@ -268,10 +269,11 @@ func TestAdversarialStatusesReplayed(t *testing.T) {
 	}
 	rep := suggest(t, logOf(es...), usage.Input{}, &usage.Options{MaxResources: 100})
 	assert.Equal(t, 4, rep.Counts.Succeeded)
+	assert.Equal(t, 1, rep.Counts.NotFound)
 	assert.Equal(t, 1, rep.Counts.Denied)
-	assert.Equal(t, 4, rep.Counts.OtherErrors)
-	assert.Equal(t, 4, rep.Replay.Requests)
-	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/s/200", "arn:aws:s3:::data-bucket/s/204", "arn:aws:s3:::data-bucket/s/206", "arn:aws:s3:::data-bucket/s/304"},
+	assert.Equal(t, 3, rep.Counts.OtherErrors)
+	assert.Equal(t, 5, rep.Replay.Requests)
+	assert.Equal(t, []string{"arn:aws:s3:::data-bucket/s/200", "arn:aws:s3:::data-bucket/s/204", "arn:aws:s3:::data-bucket/s/206", "arn:aws:s3:::data-bucket/s/304", "arn:aws:s3:::data-bucket/s/404"},
 		useOf(rep, alice, "s3:GetObject").Resources)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
 }
@@ -316,7 +318,9 @@ func TestAdversarialCloudTrailIdentities(t *testing.T) {
 			usage.Principal{Kind: usage.Anonymous}, 403},
 		{"a type CloudTrail may add", `{"type":"SomethingNew","principalId":"X"}`, "",
 			usage.Principal{Kind: usage.Unknown, ID: "SomethingNew:X"}, 200},
-		{"another error", `{"type":"IAMUser","principalId":"AIDA","arn":"` + alice + `","accountId":"111122223333"}`, "NoSuchKey",
+		{"a missing key", `{"type":"IAMUser","principalId":"AIDA","arn":"` + alice + `","accountId":"111122223333"}`, "NoSuchKey",
+			usage.Principal{Kind: usage.User, ARN: alice, Account: "111122223333"}, 404},
+		{"another error", `{"type":"IAMUser","principalId":"AIDA","arn":"` + alice + `","accountId":"111122223333"}`, "InvalidRange",
 			usage.Principal{Kind: usage.User, ARN: alice, Account: "111122223333"}, 400},
 	}
 	for _, tc := range tests {
@@ -871,4 +875,75 @@ func TestAdversarialDoublyEncodedKey(t *testing.T) {
 	assert.Equal(t, "tmp/a b.csv", recs[0].Key)
 	rep = suggest(t, log, usage.Input{}, nil)
 	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+}
+
+// A read of an object that does not exist is answered 404 only to a caller
+// allowed s3:ListBucket as well: "If the object you request does not
+// exist, the error Amazon S3 returns depends on whether you also have the
+// s3:ListBucket permission. If you have the s3:ListBucket permission on
+// the bucket, Amazon S3 will return an HTTP status code 404 ("no such
+// key") error. If you don't have the s3:ListBucket permission, Amazon S3
+// will return an HTTP status code 403 ("access denied") error" (S3 API
+// reference, GetObject and HeadObject, Permissions). An existence check
+// (HEAD, 404 means "not there yet") used both; the 404s were "other
+// errors", so the diff called the s3:ListBucket in force unused, the
+// proposal dropped it, and the proof held while every such check would
+// get 403 and fail.
+func TestAdversarialNotFoundUsedListBucket(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::data-bucket","arn:aws:s3:::data-bucket/*"]}]}`))
+	require.NoError(t, err)
+	at := now.Add(-time.Hour)
+	server := logOf(
+		entry{at, "", alice, "REST.HEAD.OBJECT", "cache/a.json", "HEAD /data-bucket/cache/a.json HTTP/1.1", 200},
+		entry{at, "", alice, "REST.HEAD.OBJECT", "cache/b.json", "HEAD /data-bucket/cache/b.json HTTP/1.1", 404},
+	)
+	trail := trailOfEvents(
+		trailEvent("HeadObject", `{"bucketName":"data-bucket","key":"cache/a.json"}`, ""),
+		trailEvent("GetObject", `{"bucketName":"data-bucket","key":"cache/b.json"}`, "NoSuchKey"),
+	)
+	for name, in := range map[string]struct {
+		log string
+		in  usage.Input
+	}{
+		"server access log": {server, usage.Input{BucketPolicy: cur}},
+		"CloudTrail":        {"", usage.Input{BucketPolicy: cur, CloudTrail: []usage.Source{trail}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep := suggest(t, in.log, in.in, nil)
+			assert.Equal(t, 1, rep.Counts.NotFound, "%+v", rep.Counts)
+			assert.Zero(t, rep.Counts.OtherErrors, "%+v", rep.Counts)
+			list := useOf(rep, alice, "s3:ListBucket")
+			require.NotNil(t, list, "%+v", rep.Used)
+			assert.Empty(t, list.Prefixes, "no s3:prefix condition: which prefix S3 asks about is not documented")
+			assert.Equal(t, []string{"arn:aws:s3:::data-bucket/cache/a.json", "arn:aws:s3:::data-bucket/cache/b.json"}, useOf(rep, alice, "s3:GetObject").Resources)
+			for _, u := range rep.Unused {
+				assert.NotContains(t, u.Actions, "s3:ListBucket", "used by the 404: %+v", u)
+			}
+			assert.Equal(t, 2, rep.Replay.Requests, "%+v", rep.Replay)
+			assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+			// The oracle: the missing key's HEAD, decided against the
+			// proposal, keeps both permissions its 404 needs.
+			c, err := policy.Compile(rep.BucketPolicy)
+			require.NoError(t, err)
+			caller := policy.Caller{ARN: alice, Account: owner}
+			for _, req := range []policy.Request{
+				{Caller: caller, Action: "s3:GetObject", Resource: "arn:aws:s3:::data-bucket/cache/b.json"},
+				{Caller: caller, Action: "s3:ListBucket", Resource: "arn:aws:s3:::data-bucket"},
+			} {
+				assert.True(t, c.Decide(&req).Allowed(), "%s", req.Action)
+			}
+		})
+	}
+
+	// A 404 that says nothing of s3:ListBucket stays an other error: a
+	// version that does not exist, another operation's 404.
+	rep := suggest(t, logOf(
+		entry{at, "", alice, "REST.GET.OBJECT", "cache/b.json", "GET /data-bucket/cache/b.json?versionId=v1 HTTP/1.1", 404},
+		entry{at, "", alice, "REST.GET.OBJECT_TAGGING", "cache/b.json", "GET /data-bucket/cache/b.json?tagging HTTP/1.1", 404},
+	), usage.Input{BucketPolicy: cur}, nil)
+	assert.Zero(t, rep.Counts.NotFound, "%+v", rep.Counts)
+	assert.Equal(t, 2, rep.Counts.OtherErrors, "%+v", rep.Counts)
+	assert.Nil(t, useOf(rep, alice, "s3:ListBucket"))
 }

@@ -3,6 +3,7 @@ package usage
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3secure/s3secure/internal/s3log"
@@ -168,6 +169,29 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 	return m.buf, true
 }
 
+// notFound reports whether r is a read of an object that does not exist,
+// answered 404 as only a caller allowed s3:ListBucket is: a GetObject or
+// HeadObject (no version named) whose error is NoSuchKey ("-" too: a HEAD
+// response has no body). "If you have the s3:ListBucket permission on the
+// bucket, Amazon S3 will return an HTTP status code 404 ("no such key")
+// error. If you don't have the s3:ListBucket permission, Amazon S3 will
+// return an HTTP status code 403 ("access denied") error" (S3 API
+// reference, GetObject, Permissions; HeadObject alike).
+func (m *mapper) notFound(r *Record, kind logKind) bool {
+	if r.Status != 404 || r.Key == "" || r.VersionID != "" || (r.ErrorCode != "NoSuchKey" && r.ErrorCode != "") {
+		return false
+	}
+	n := m.lookup(r, kind)
+	return n.api == "GetObject" || n.api == "HeadObject"
+}
+
+// listingAction is the listing a 404 of a missing object used
+// (s3:ListBucket, ListObjectsV2's required action in the catalog).
+var listingAction = sync.OnceValue(func() actionInfo {
+	op, _ := policy.LookupOperation("ListObjectsV2")
+	return infoOf(op.Required[0])
+})
+
 // sampleRequest is the context of one request, kept to compare a use with
 // the policies in force.
 type sampleRequest struct {
@@ -231,6 +255,7 @@ func (c *Counts) add(o Counts) {
 	c.OtherBuckets += o.OtherBuckets
 	c.OutsideWindow += o.OutsideWindow
 	c.Succeeded += o.Succeeded
+	c.NotFound += o.NotFound
 	c.Denied += o.Denied
 	c.OtherErrors += o.OtherErrors
 	c.Unmapped += o.Unmapped
@@ -328,15 +353,20 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 		c.OutsideWindow++
 		return nil
 	}
-	denied := r.Denied()
+	denied, notFound := r.Denied(), false
 	switch {
 	case r.Succeeded():
 	case denied:
+	case a.m.notFound(r, kind):
+		notFound = true
 	default:
 		c.OtherErrors++
 		return nil
 	}
 	needs, known := a.m.needs(r, kind, a.s.bucket)
+	if notFound && known && r.Bucket == a.s.bucket {
+		needs = append(needs, need{action: listingAction(), level: onBucket})
+	}
 	switch {
 	case !known:
 		c.Unmapped++
@@ -351,9 +381,12 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 		c.NoPermission++
 		return nil
 	}
-	if denied {
+	switch {
+	case denied:
 		c.Denied++
-	} else {
+	case notFound:
+		c.NotFound++
+	default:
 		c.Succeeded++
 	}
 	p := a.s.principalOf(r)

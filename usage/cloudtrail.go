@@ -97,8 +97,8 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // another AWSAccount is that account's root, the most CloudTrail says;
 // AWSService is the service in invokedBy), the bucket, key, versionId,
 // prefix and x-amz-copy-source from requestParameters, Status 200 without
-// an errorCode, 403 for AccessDenied and AllAccessDisabled, 400 for other
-// errors. An event that names no key but lists object resources
+// an errorCode, 403 for AccessDenied and AllAccessDisabled, 404 for
+// NoSuchKey, 400 for other errors. An event that names no key but lists object resources
 // (DeleteObjects) gives one Record per object.
 //
 // A record that cannot be read (a field of the wrong type, no eventName, a
@@ -272,6 +272,8 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 		r.Status = 200
 	case "AccessDenied", "AllAccessDisabled":
 		r.Status = 403
+	case "NoSuchKey":
+		r.Status = 404
 	default:
 		r.Status = 400
 	}

@@ -122,6 +122,16 @@
 // request: a request is never allowed on a value the log does not give. Access point policies, ACLs and Block
 // Public Access are not part of the proof.
 //
+// A read of an object that does not exist (GetObject or HeadObject, no
+// version named) answered 404 NoSuchKey counts as a request that
+// succeeded ([Counts].NotFound): S3 answers 404 rather than 403 only to a
+// caller allowed s3:ListBucket on the bucket as well as s3:GetObject (S3
+// API reference, GetObject, "Permissions"), and an existence check that
+// gets 403 fails. It is learnt from, proposed and replayed as needing
+// both, s3:ListBucket with no s3:prefix condition (which prefix, if any,
+// S3 asks about is not documented), so the diff never calls that listing
+// unused.
+//
 // See the S3 user guide, "Amazon S3 server access log format"
 // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html),
 // "Logging Amazon S3 API calls using AWS CloudTrail", and the IAM user

@@ -32,7 +32,8 @@ type Record struct {
 	Requester string
 	Principal Principal
 	// Status is the HTTP status (CloudTrail: 200 without an errorCode, 403
-	// for an access-denied errorCode, 400 for any other errorCode).
+	// for an access-denied errorCode, 404 for NoSuchKey, 400 for any other
+	// errorCode).
 	Status int
 	// ErrorCode is S3's error code, "" when the request succeeded.
 	ErrorCode string

@@ -41,10 +41,18 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			local = Replay{}
 		}
 		return func(r *Record, kind logKind) error {
-			if (r.Bucket != s.bucket && r.CopySource == "") || r.Time.Before(s.since) || r.Time.After(s.until) || !r.Succeeded() {
+			if (r.Bucket != s.bucket && r.CopySource == "") || r.Time.Before(s.since) || r.Time.After(s.until) {
+				return nil
+			}
+			notFound := !r.Succeeded() && m.notFound(r, kind)
+			if !r.Succeeded() && !notFound {
 				return nil
 			}
 			needs, known := m.needs(r, kind, s.bucket)
+			if notFound && known && r.Bucket == s.bucket {
+				// Its 404 (not 403) needed s3:ListBucket too.
+				needs = append(needs, need{action: listingAction(), level: onBucket})
+			}
 			if !known {
 				// It succeeded, and what it needed is unknown: the
 				// proposal does not grant it, and the proof cannot say

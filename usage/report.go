@@ -105,11 +105,18 @@ type Counts struct {
 	OtherBuckets int
 	// OutsideWindow are records before Since or after Until.
 	OutsideWindow int
-	// Succeeded and Denied (403) are the requests learnt from.
+	// Succeeded, NotFound and Denied (403) are the requests learnt from.
 	Succeeded int
-	Denied    int
-	// OtherErrors failed for another reason (404, 5xx, a bad request):
-	// they say nothing of permissions.
+	// NotFound are reads of an object that does not exist (GetObject or
+	// HeadObject, no version named) answered 404 NoSuchKey: S3 answers
+	// 404 rather than 403 only to a caller allowed s3:ListBucket as well
+	// as s3:GetObject (S3 API reference, GetObject, "Permissions"), so
+	// they used both, and are learnt from and replayed as requests that
+	// succeeded.
+	NotFound int
+	Denied   int
+	// OtherErrors failed for another reason (5xx, a bad request, another
+	// 404): they say nothing of permissions.
 	OtherErrors int
 	// Unmapped are requests of an operation no table knows, or whose
 	// keys the log does not name (a CloudTrail DeleteObjects without

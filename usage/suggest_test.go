@@ -87,7 +87,7 @@ func scenario() string {
 		entry{day(3), "", ownerCanon, "REST.PUT.BUCKETPOLICY", "", "PUT /data-bucket?policy HTTP/1.1", 204},
 		entry{day(2), "", bob, "REST.PUT.BUCKETPOLICY", "", "PUT /data-bucket?policy HTTP/1.1", 204},
 		entry{day(2), "", bob, "REST.GET.OBJECT", "secret/x", "GET /data-bucket/secret/x HTTP/1.1", 403},
-		entry{day(2), "", alice, "REST.GET.OBJECT", "reports/missing.csv", "GET /data-bucket/reports/missing.csv HTTP/1.1", 404},
+		entry{day(2), "", alice, "REST.GET.OBJECT", "reports/missing.csv", "GET /data-bucket/reports/missing.csv?versionId=v9 HTTP/1.1", 404},
 		entry{day(2), "other-bucket", alice, "REST.GET.OBJECT", "x", "GET /other-bucket/x HTTP/1.1", 200},
 		entry{day(200), "", alice, "REST.DELETE.OBJECT", "reports/old.csv", "DELETE /data-bucket/reports/old.csv HTTP/1.1", 204},
 		entry{day(1), "", "someone-odd", "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
@@ -139,7 +139,7 @@ func TestSuggestScenario(t *testing.T) {
 	assert.Equal(t, 15, c.Requests)
 	assert.Equal(t, 1, c.OtherBuckets)
 	assert.Equal(t, 1, c.OutsideWindow)
-	assert.Equal(t, 1, c.OtherErrors, "the 404")
+	assert.Equal(t, 1, c.OtherErrors, "the 404 of a version")
 	assert.Equal(t, 1, c.Denied)
 	assert.Equal(t, 11, c.Succeeded)
 

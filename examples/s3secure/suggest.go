@@ -393,7 +393,7 @@ func suggestSummary(rep *usage.Report) string {
 		"%d unused grants in force, %d added; %s",
 		rep.Bucket, rep.Since.UTC().Format("2006-01-02"), rep.Until.UTC().Format("2006-01-02"),
 		plural(stats.Lines, "line"), stats.Malformed, plural(rep.Objects, "log object"),
-		plural(rep.Counts.Succeeded, "request"), plural(len(names), "principal"), rep.Counts.Denied, len(rep.Withheld),
+		plural(rep.Counts.Succeeded+rep.Counts.NotFound, "request"), plural(len(names), "principal"), rep.Counts.Denied, len(rep.Withheld),
 		unused, len(rep.Added), proofLine(rep))
 }
 
