@@ -56,7 +56,10 @@ const (
 	ctCISRead  = "3.9"
 
 	// DataEventsSelectorName names the advanced event selector this package
-	// writes; a selector with this name is merged into, never duplicated.
+	// writes; a selector with this name is merged into, never duplicated,
+	// while it has the shape this package writes (one its owner has
+	// narrowed or changed since is kept as it is, and a selector of this
+	// name is added beside it).
 	DataEventsSelectorName = "S3SecureDataEvents"
 
 	ctS3Object = "AWS::S3::Object"
@@ -504,7 +507,11 @@ func (p *DataEventsPlan) String() string {
 // existing selector of the same read/write type or a new selector is added
 // (management events off in it, so management logging is unchanged); with
 // advanced selectors, the selector named [DataEventsSelectorName] is added
-// or extended. Buckets already covered are left out. It writes nothing.
+// or extended (one of that name whose owner changed it since, with a
+// field or an operator this package does not write, such as resources.ARN
+// NotStartsWith, is kept as it is, field for field, and the buckets are
+// added in a new selector beside it: selectors add up, so nothing it
+// logged stops). Buckets already covered are left out. It writes nothing.
 //
 // Errors: [ErrInvalidDataEvents] for invalid names (no request sent);
 // [ErrDataEventsSelectorLimit] when five basic selectors leave no room; a
@@ -647,7 +654,14 @@ func ctMergeAdvanced(partition string, cur []cttypes.AdvancedEventSelector, buck
 		}
 		prefixes = append(prefixes, s3ObjectsPrefix(partition, b))
 	}
-	idx := slices.IndexFunc(out, func(s cttypes.AdvancedEventSelector) bool { return aws.ToString(s.Name) == DataEventsSelectorName })
+	// Our selector as we write it is extended; one its owner changed since
+	// (a field or an operator we never write: a prefix left out, reads
+	// only, an event name) is theirs, kept as it is, and the buckets go
+	// into a selector beside it: rewriting it would drop what they set, and
+	// turn "every bucket but data/tmp/" into "the new bucket alone".
+	idx := slices.IndexFunc(out, func(s cttypes.AdvancedEventSelector) bool {
+		return aws.ToString(s.Name) == DataEventsSelectorName && ctOurShape(s)
+	})
 	if idx >= 0 {
 		// Extend our own selector: keep the buckets it already had.
 		for _, f := range out[idx].FieldSelectors {
@@ -686,6 +700,42 @@ func ctMergeAdvanced(partition string, cur []cttypes.AdvancedEventSelector, buck
 		out = append(out, sel)
 	}
 	return out
+}
+
+// ctOurShape reports whether sel has the shape of the selector
+// ctMergeAdvanced writes, and nothing else: eventCategory Equals Data,
+// resources.type Equals AWS::S3::Object, and optionally readOnly Equals
+// false and resources.ARN StartsWith, each field once.
+func ctOurShape(sel cttypes.AdvancedEventSelector) bool {
+	seen := map[string]bool{}
+	for _, f := range sel.FieldSelectors {
+		name := aws.ToString(f.Field)
+		if seen[name] || len(f.EndsWith)+len(f.NotEquals)+len(f.NotStartsWith)+len(f.NotEndsWith) > 0 {
+			return false
+		}
+		seen[name] = true
+		switch name {
+		case "eventCategory":
+			if !slices.Equal(f.Equals, []string{"Data"}) || len(f.StartsWith) > 0 {
+				return false
+			}
+		case "resources.type":
+			if !slices.Equal(f.Equals, []string{ctS3Object}) || len(f.StartsWith) > 0 {
+				return false
+			}
+		case "readOnly":
+			if !slices.Equal(f.Equals, []string{"false"}) || len(f.StartsWith) > 0 {
+				return false
+			}
+		case "resources.ARN":
+			if len(f.Equals) > 0 || len(f.StartsWith) == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return seen["eventCategory"] && seen["resources.type"]
 }
 
 // ApplyDataEvents writes the plan's event selectors to its trail.

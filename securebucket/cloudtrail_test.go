@@ -1,6 +1,7 @@
 package securebucket_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -389,4 +390,70 @@ func TestPlanDataEventsNeverNarrower(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs), b)
 	}
+}
+
+// Our selector as its owner narrowed it since (a prefix left out, reads
+// only, one event name): a plan for another bucket must not rewrite it
+// into a selector of the new bucket alone, which stopped the logging of
+// every other bucket; it is kept as it is, field for field, and the new
+// bucket is logged beside it (a trail logs what any of its selectors
+// selects, so a selector added only adds). Owners do narrow it: "You can
+// include or exclude logging for specific resources by adding a filter
+// on the resources.ARN field. For example, if you were logging S3 data
+// events, you could exclude logging for the S3 bucket for your trail"
+// (CloudTrail user guide, Filtering data events by using advanced event
+// selectors).
+func TestPlanDataEventsKeepsOurSelectorItsOwnerNarrowed(t *testing.T) {
+	ours := func(extra ...cttypes.AdvancedFieldSelector) cttypes.AdvancedEventSelector {
+		s := ctAdv(extra...)
+		s.Name = aws.String(securebucket.DataEventsSelectorName)
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		sel  cttypes.AdvancedEventSelector
+	}{
+		{"all buckets but a prefix", ours(ctField("resources.ARN", "NotStartsWith", "arn:aws:s3:::data/tmp/"))},
+		{"two buckets, reads only", ours(ctField("readOnly", "Equals", "true"), ctField("resources.ARN", "StartsWith", "arn:aws:s3:::data/", "arn:aws:s3:::logs/"))},
+		{"all buckets, deletes only", ours(ctField("eventName", "Equals", "DeleteObject"))},
+		{"two buckets, .csv objects only", ours(cttypes.AdvancedFieldSelector{Field: aws.String("resources.ARN"),
+			StartsWith: []string{"arn:aws:s3:::data/", "arn:aws:s3:::logs/"}, EndsWith: []string{".csv"}})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newCtTrailEnv(t)
+			ctx := t.Context()
+			e.trail(t, "main", true, true)
+			e.put(t, "main", cloudtrail.PutEventSelectorsInput{AdvancedEventSelectors: []cttypes.AdvancedEventSelector{tc.sel}})
+			plan, err := securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"more"}})
+			require.NoError(t, err)
+			require.NoError(t, securebucket.ApplyDataEvents(ctx, e.client, plan))
+
+			got, err := e.client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String("main")})
+			require.NoError(t, err)
+			kept := false
+			for _, s := range got.AdvancedEventSelectors {
+				if ctJSON(t, s) == ctJSON(t, tc.sel) {
+					kept = true
+				}
+			}
+			assert.True(t, kept, "the narrowed selector is kept as it was: %s", ctJSON(t, got.AdvancedEventSelectors))
+			rs, err := securebucket.AuditDataEvents(ctx, e.client, &securebucket.DataEventsAuditOptions{Bucket: "more"})
+			require.NoError(t, err)
+			assert.Equal(t, map[string]securebucket.Status{"S3.22": securebucket.StatusPass, "S3.23": securebucket.StatusPass}, acctStatuses(rs))
+
+			// Planned again, nothing changes.
+			plan, err = securebucket.PlanDataEvents(ctx, e.client, "main", &securebucket.DataEventsOptions{Buckets: []string{"more"}})
+			require.NoError(t, err)
+			assert.True(t, plan.NoChange(), plan.String())
+		})
+	}
+}
+
+// ctJSON is v as JSON, to compare selectors whatever their nil and empty
+// lists.
+func ctJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
 }
