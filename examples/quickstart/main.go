@@ -58,22 +58,40 @@ const publicReadPolicy = `{
 }`
 
 func main() {
-	useAWS := flag.Bool("aws", false, "use a bucket in your AWS account (default: the embedded in-memory S3)")
-	bucket := flag.String("bucket", "", "with -aws: the bucket to audit and harden")
-	apply := flag.Bool("apply", false, "with -aws: apply the hardening plan (default: only print it)")
-	flag.Parse()
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
 
-	ctx := context.Background()
+// run is the program: 0 when the story (or, with -aws, the audit and the
+// plan) ran, 1 when it failed, 2 for flags it cannot act on.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	useAWS := fs.Bool("aws", false, "use a bucket in your AWS account (default: the embedded in-memory S3)")
+	bucket := fs.String("bucket", "", "with -aws: the bucket to audit and harden")
+	apply := fs.Bool("apply", false, "with -aws: apply the hardening plan (default: only print it)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if !*useAWS && (*bucket != "" || *apply) {
+		// Without -aws the demo would run on the in-memory S3 and exit 0,
+		// which reads as if the bucket named had been hardened.
+		fmt.Fprintln(stderr, "quickstart: -bucket and -apply work on a bucket of yours and need -aws (go run ./examples/quickstart -aws -bucket NAME [-apply])")
+		return 2
+	}
 	var err error
 	if *useAWS {
-		err = runAWS(ctx, os.Stdout, *bucket, *apply)
+		err = runAWS(ctx, stdout, *bucket, *apply)
 	} else {
-		err = runLocal(ctx, os.Stdout)
+		err = runLocal(ctx, stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "quickstart:", err)
+		return 1
 	}
+	return 0
 }
 
 // runLocal tells the whole story on the embedded fake.
@@ -157,22 +175,30 @@ func runLocal(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// audit prints one line per control and a summary.
+// audit prints one line per control and a summary. A control that could
+// not be read (UNKNOWN) is counted apart: it is not a pass.
 func audit(ctx context.Context, w io.Writer, client securebucket.ReadAPI, bucket string) error {
 	rep, err := securebucket.Audit(ctx, client, bucket, nil)
 	if err != nil {
 		return err
 	}
-	failed := 0
+	failed, unknown := 0, 0
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, r := range rep.Results {
-		if r.Status == securebucket.StatusFail {
+		switch r.Status {
+		case securebucket.StatusFail:
 			failed++
+		case securebucket.StatusUnknown:
+			unknown++
 		}
 		fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\n", r.Control, r.Status, r.Severity, r.Title)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "   => %d of %d controls fail\n", failed, len(rep.Results))
+	fmt.Fprintf(w, "   => %d of %d controls fail", failed, len(rep.Results))
+	if unknown > 0 {
+		fmt.Fprintf(w, ", %d could not be read (UNKNOWN: not a pass)", unknown)
+	}
+	fmt.Fprintln(w)
 	return nil
 }
 
@@ -217,7 +243,12 @@ func runAWS(ctx context.Context, w io.Writer, bucket string, apply bool) error {
 	if err != nil {
 		return fmt.Errorf("load AWS configuration: %w", err)
 	}
-	client := s3.NewFromConfig(cfg)
+	return hardenBucket(ctx, w, s3.NewFromConfig(cfg), bucket, apply)
+}
+
+// hardenBucket audits bucket and prints the hardening plan; with apply it
+// hardens the bucket and audits it again.
+func hardenBucket(ctx context.Context, w io.Writer, client *s3.Client, bucket string, apply bool) error {
 	fmt.Fprintf(w, "Audit of s3://%s:\n", bucket)
 	if err := audit(ctx, w, client, bucket); err != nil {
 		return err
@@ -229,6 +260,10 @@ func runAWS(ctx context.Context, w io.Writer, bucket string, apply bool) error {
 	fmt.Fprintln(w, "\nHardening plan:")
 	for _, s := range plan.Steps {
 		fmt.Fprintf(w, "   %-22s %-7s %s\n", s.Name, s.Action, s.Detail)
+	}
+	if len(plan.Changes()) == 0 {
+		fmt.Fprintln(w, "\nNothing to change: the bucket is hardened.")
+		return nil
 	}
 	if !apply {
 		fmt.Fprintln(w, "\nNothing was changed. Run again with -apply to apply the plan.")
