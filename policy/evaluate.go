@@ -128,7 +128,12 @@ type Request struct {
 	// ARN's account), aws:PrincipalType,
 	// aws:username for IAM users, aws:PrincipalServiceName,
 	// aws:PrincipalIsAWSService) are
-	// supplied from Caller when Context does not set them. aws:userid is
+	// supplied from Caller when Context does not set them. For a role
+	// session that aws:PrincipalArn is the role's ARN without a path, as
+	// the session's ARN holds none, where AWS gives the role's full ARN
+	// ("arn:aws:iam::111122223333:role/admin/Ops"): for a role under a path
+	// set it in Context, or a condition on the path (ArnLike
+	// ".../role/admin/*") finds no match. aws:userid is
 	// the principal's unique ID (AIDA…, AROA…:session), which Caller does
 	// not hold: set it in Context when a policy tests it. [Authorize]
 	// supplies aws:ResourceAccount and s3:ResourceAccount the same way,

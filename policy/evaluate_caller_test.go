@@ -51,3 +51,25 @@ func TestContextSetDoesNotParseNonDates(t *testing.T) {
 	req.Context.Set("aws:CurrentTime", "2026-12-09T10:00:00Z")
 	assert.NotEqual(t, policy.DecisionAllow, cp.Decide(req).Decision)
 }
+
+// TestCallerRoleUnderAPath pins Request's doc on aws:PrincipalArn for a
+// session of a role under a path: "For IAM roles, the request context
+// returns the ARN of the role" (IAM user guide, "AWS global condition
+// context keys"), which holds the path; a session's ARN does not, so the
+// derived value lacks it, and Context supplies it. The Principal element
+// names the session either way (role names are unique in an account,
+// whatever their path).
+func TestCallerRoleUnderAPath(t *testing.T) {
+	c := mustCompile(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"ByPath","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/path/*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/admin/*"}}},
+		{"Sid":"ByRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/admin/Ops"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-1/role/*"}]}`)
+	ops := policy.Caller{ARN: "arn:aws:sts::111122223333:assumed-role/Ops/s1", Account: "111122223333"}
+
+	req := &policy.Request{Caller: ops, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-1/path/k"}
+	assert.Equal(t, policy.DecisionDeny, c.Decide(req).Decision, "the derived aws:PrincipalArn has no path")
+	req.Context.Set("aws:PrincipalArn", "arn:aws:iam::111122223333:role/admin/Ops")
+	assert.Equal(t, policy.DecisionAllow, c.Decide(req).Decision, "aws:PrincipalArn from Context")
+
+	req = &policy.Request{Caller: ops, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-1/role/k"}
+	assert.Equal(t, policy.DecisionAllow, c.Decide(req).Decision, "the role ARN with its path names the session")
+}
