@@ -131,6 +131,16 @@ var familyDisagreements = []familyDisagreement{
 		func(r familyRow, ours policy.Decision, _ string) bool {
 			return strings.HasPrefix(r.family, `public "NotPrincipal"`) && ours == policy.DecisionAllow
 		}},
+	{"notprincipal-chain", knownDoc("notprincipal-account") + ` So with Allow: the statement leaves out only a caller whose whole chain is listed, and allows the others; and "you cannot use a wildcard to mean all sessions. Principals must always name a specific session". The simulator leaves out every principal of a listed account, and a user or session listed without its account.`,
+		func(r familyRow, ours policy.Decision, sim string) bool {
+			if !strings.HasSuffix(r.family, "NotPrincipal") || chainListed(r.caller, r.pval) {
+				return false
+			}
+			if strings.HasPrefix(r.family, "Deny") {
+				return ours == policy.DecisionExplicitDeny && sim == "Allowed"
+			}
+			return ours == policy.DecisionAllow && sim == "ImplicitlyDenied"
+		}},
 	// The rows below are not decided by AWS's documentation; each says why
 	// ours is the reading kept.
 	{"multivalued-without-set-operator", `Not decided by the documentation: "Multivalued context keys require a condition set operator" (IAM user guide, "Single-valued vs. multivalued context keys") without saying what an operator without one does. Ours reads it as for several policy values ("evaluated using a logical OR", a negated operator "a logical NOR", "Conditions with multiple context keys or values"): a positive operator holds when any request value matches, a negated one when none does; the simulator holds neither.`,
@@ -351,17 +361,89 @@ func publicFamily() []familyRow {
 	return rows
 }
 
+// notPrincipalFamily returns scenarios of a bucket policy with NotPrincipal,
+// in a Deny beside an Allow of everyone and in an Allow alone, for every
+// caller (the owner's root user among them) against lists that name
+// accounts, roots, users, roles, sessions (one with a wildcard) and
+// services in several combinations.
+func notPrincipalFamily() []familyRow {
+	root := caller{principal: "arn:aws:iam::111122223333:root", policy: policy.Caller{ARN: "arn:aws:iam::111122223333:root", Account: acctA}, iam: true,
+		keys: map[string]string{"aws:PrincipalArn": "arn:aws:iam::111122223333:root", "aws:PrincipalAccount": acctA, "aws:PrincipalIsAWSService": "false"}}
+	lists := []string{
+		`"*"`, `{"AWS":"*"}`,
+		`{"AWS":"111122223333"}`, `{"AWS":"arn:aws:iam::111122223333:root"}`,
+		`{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:user/alice"]}`,
+		`{"AWS":["111122223333","arn:aws:iam::111122223333:user/alice"]}`,
+		`{"AWS":"arn:aws:iam::111122223333:user/alice"}`,
+		`{"AWS":["arn:aws:iam::111122223333:role/Reader","arn:aws:iam::111122223333:root"]}`,
+		`{"AWS":["arn:aws:sts::111122223333:assumed-role/Reader/s1","arn:aws:iam::111122223333:root"]}`,
+		`{"AWS":["arn:aws:sts::111122223333:assumed-role/Reader/s1","arn:aws:iam::111122223333:role/Reader","arn:aws:iam::111122223333:root"]}`,
+		`{"AWS":["arn:aws:sts::111122223333:assumed-role/Reader/s1","arn:aws:iam::111122223333:role/Reader","111122223333"]}`,
+		`{"AWS":["arn:aws:sts::111122223333:assumed-role/Reader/*","arn:aws:iam::111122223333:role/Reader","arn:aws:iam::111122223333:root"]}`,
+		`{"AWS":["arn:aws:iam::444455556666:user/bob","arn:aws:iam::444455556666:root"]}`,
+		`{"AWS":"arn:aws:iam::444455556666:user/bob"}`,
+		`{"Service":"cloudfront.amazonaws.com"}`,
+		`{"AWS":"arn:aws:iam::111122223333:root","Service":"cloudfront.amazonaws.com"}`,
+	}
+	var rows []familyRow
+	for _, l := range lists {
+		for _, c := range append(oracleCallers(), root) {
+			for _, effect := range []string{"Deny", "Allow"} {
+				stmt := `{"Sid":"N","Effect":"Allow","NotPrincipal":` + l + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`
+				if effect == "Deny" {
+					stmt = `{"Sid":"All","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},` +
+						`{"Sid":"N","Effect":"Deny","NotPrincipal":` + l + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}`
+				}
+				id := ""
+				if c.iam {
+					id = fullAccess // so that another account's caller is decided by the bucket policy
+				}
+				rows = append(rows, familyRow{family: effect + " NotPrincipal", caller: c, action: "s3:GetObject", resource: "arn:aws:s3:::b/k",
+					policy: id, bucket: `{"Version":"2012-10-17","Statement":[` + stmt + `]}`, pval: l})
+			}
+		}
+	}
+	return rows
+}
+
+// chainListed reports whether a NotPrincipal list names every principal of
+// the caller's chain: its account (by ID or root ARN), and unless it is the
+// root user itself, its own ARN, and for a role session also the role.
+func chainListed(c caller, list string) bool {
+	arn, _ := c.principal.(string)
+	acct := c.policy.Account
+	if !c.iam || (!strings.Contains(list, `"`+acct+`"`) && !strings.Contains(list, "arn:aws:iam::"+acct+":root")) {
+		return false
+	}
+	if strings.HasSuffix(arn, ":root") {
+		return true
+	}
+	if !strings.Contains(list, `"`+arn+`"`) {
+		return false
+	}
+	if i := strings.Index(arn, ":assumed-role/"); i >= 0 {
+		role := strings.SplitN(arn[i+len(":assumed-role/"):], "/", 2)[0]
+		return strings.Contains(list, "arn:aws:iam::"+acct+":role/"+role+`"`)
+	}
+	return true
+}
+
 func TestDifferentialFamilies(t *testing.T) {
 	node, dir := oracleNode(t)
-	rows := append(append(conditionFamily(), resourceFamily()...), publicFamily()...)
+	rows := slices.Concat(conditionFamily(), resourceFamily(), publicFamily(), notPrincipalFamily())
 	var sims []map[string]any
 	var chains []*policy.Chain
 	for _, r := range rows {
-		doc, err := policy.Parse([]byte(r.policy))
-		require.NoError(t, err, r.policy)
-		c, err := policy.Compile(doc)
-		require.NoError(t, err, r.policy)
-		ch := &policy.Chain{Identity: []*policy.Compiled{c}}
+		ch := &policy.Chain{}
+		identity := []map[string]any{}
+		if r.policy != "" {
+			doc, err := policy.Parse([]byte(r.policy))
+			require.NoError(t, err, r.policy)
+			c, err := policy.Compile(doc)
+			require.NoError(t, err, r.policy)
+			ch.Identity = []*policy.Compiled{c}
+			identity = append(identity, map[string]any{"name": "id", "policy": json.RawMessage(r.policy)})
+		}
 		ch.BucketBlock.RestrictPublicBuckets = r.bpa
 		if r.bucket != "" {
 			bdoc, err := policy.Parse([]byte(r.bucket))
@@ -382,7 +464,7 @@ func TestDifferentialFamilies(t *testing.T) {
 				"resource":         map[string]string{"resource": r.resource, "accountId": acctA},
 				"contextVariables": ctx,
 			},
-			"identityPolicies":        []map[string]any{{"name": "id", "policy": json.RawMessage(r.policy)}},
+			"identityPolicies":        identity,
 			"serviceControlPolicies":  []any{},
 			"resourceControlPolicies": []any{},
 		}
