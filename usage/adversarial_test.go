@@ -947,3 +947,47 @@ func TestAdversarialNotFoundUsedListBucket(t *testing.T) {
 	assert.Equal(t, 2, rep.Counts.OtherErrors, "%+v", rep.Counts)
 	assert.Nil(t, useOf(rep, alice, "s3:ListBucket"))
 }
+
+// The proposal's grants carry no condition but s3:prefix: a grant in force
+// only under a condition (from the office's addresses, through a VPC
+// endpoint, over TLS) becomes one from anywhere. The diff checked each use
+// against the policy in force with the context the log records, where
+// such a condition holds (the request came from the office), so it said
+// nothing was added while the proposal let alice read from any address.
+// "Added are grants of the proposal that the policies in force, as given,
+// do not make": it must list them, with the condition dropped.
+func TestAdversarialDroppedAllowConditionIsAnAddition(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Office","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}},
+	 {"Sid":"List","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::data-bucket","Condition":{"StringLike":{"s3:prefix":"reports/*"},"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`))
+	require.NoError(t, err)
+	at := now.Add(-time.Hour)
+	log := logOf(
+		entry{at, "", alice, "REST.GET.OBJECT", "reports/q1.csv", "GET /data-bucket/reports/q1.csv HTTP/1.1", 200},
+		entry{at, "", alice, "REST.GET.BUCKET", "", "GET /data-bucket?list-type=2&prefix=reports%2F HTTP/1.1", 200},
+	)
+	rep := suggest(t, log, usage.Input{BucketPolicy: cur}, nil)
+	assert.True(t, rep.Proved(), "%+v", rep.Replay)
+
+	// The oracle: from another address, the policy in force refuses the
+	// read and the proposal allows it.
+	req := policy.Request{Caller: policy.Caller{ARN: alice, Account: owner}, Action: "s3:GetObject", Resource: "arn:aws:s3:::data-bucket/reports/q1.csv"}
+	req.Context.Set("aws:SourceIp", "198.51.100.1")
+	inForce, err := policy.Compile(cur)
+	require.NoError(t, err)
+	proposed, err := policy.Compile(rep.BucketPolicy)
+	require.NoError(t, err)
+	require.False(t, inForce.Decide(&req).Allowed())
+	require.True(t, proposed.Decide(&req).Allowed())
+
+	var added []string
+	for _, a := range rep.Added {
+		added = append(added, a.Action+" "+a.Resource)
+		if a.Action == "s3:GetObject" {
+			assert.Contains(t, a.Why, "aws:SourceIp", "the condition the proposal drops")
+		}
+	}
+	// The listing's s3:prefix condition is one the proposal keeps (it is
+	// narrower), and aws:PrincipalAccount is alice's own: not additions.
+	assert.Equal(t, []string{"s3:GetObject arn:aws:s3:::data-bucket/reports/q1.csv"}, added)
+}

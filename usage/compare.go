@@ -2,6 +2,7 @@ package usage
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,7 +72,15 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 	if current != nil {
 		currentC, _ = policy.Compile(current)
 	}
-	currentID := s.currentIdentity()
+	currentID := s.currentIdentity(false)
+	// The policies in force without their Allow statements whose condition
+	// tests a key the proposal's grants do not keep (see keptEffect): a use
+	// they do not allow is allowed in force only under such a condition.
+	var plainC *policy.Compiled
+	if current != nil {
+		plainC, _ = policy.Compile(plainDocument(current))
+	}
+	plainID := s.currentIdentity(true)
 	seen := map[[2]string]bool{}
 	for _, st := range prop.ours {
 		if st.identity {
@@ -89,12 +98,19 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 			probes = append(probes, s.widened(u)...)
 			for i, req := range probes {
 				az := policy.Authorize(req, &policy.Chain{Bucket: currentC, Identity: ids})
+				var why string
 				if az.Allowed() {
-					continue
-				}
-				why := az.String()
-				if !known && (u.principal.Kind == User || u.principal.Kind == Role) {
-					why += "; no identity policy of this principal was given"
+					plainIDs, _ := plainID(u.principal)
+					if policy.Authorize(req, &policy.Chain{Bucket: plainC, Identity: plainIDs}).Allowed() {
+						continue
+					}
+					why = "the policies in force allow it only under a condition on " + strings.Join(s.droppedKeys(req, current, u.principal), ", ") +
+						", which the proposal does not keep"
+				} else {
+					why = az.String()
+					if !known && (u.principal.Kind == User || u.principal.Kind == Role) {
+						why += "; no identity policy of this principal was given"
+					}
 				}
 				res := req.Resource
 				if i >= nSamples {
@@ -236,13 +252,16 @@ func sameIdentity(arn string, p Principal) bool {
 func roleName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 // currentIdentity returns, for a principal, its identity policies in force
-// compiled, and whether any were given.
-func (s *suggester) currentIdentity() func(Principal) ([]*policy.Compiled, bool) {
+// compiled (with plain, their plainDocument), and whether any were given.
+func (s *suggester) currentIdentity(plain bool) func(Principal) ([]*policy.Compiled, bool) {
 	compiled := map[string][]*policy.Compiled{}
 	for arn, docs := range s.identity {
 		for _, d := range docs {
 			if d == nil {
 				continue
+			}
+			if plain {
+				d = plainDocument(d)
 			}
 			if c, err := policy.Compile(d); err == nil {
 				compiled[arn] = append(compiled[arn], c)
@@ -310,4 +329,80 @@ func (s *suggester) unbacked(st ourStatement) []Grant {
 		}
 	}
 	return out
+}
+
+// keptEffect are the condition keys whose test a proposed grant keeps the
+// effect of: s3:prefix (a listing's grant carries its own, from use), and
+// the keys policy derives from the caller the grant names. Any other key
+// (aws:SourceIp, aws:SourceVpce, aws:SecureTransport, aws:PrincipalOrgID,
+// s3:x-amz-acl, …) the proposal's unconditioned grants drop.
+var keptEffect = []string{prefixKey, "aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
+	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType"}
+
+// droppedConditionKeys returns the keys of st's condition a proposed grant
+// does not keep the effect of, sorted.
+func droppedConditionKeys(st policy.Statement) []string {
+	var out []string
+	for _, b := range st.Condition {
+		for _, e := range b.Entries {
+			if !slices.ContainsFunc(keptEffect, func(k string) bool { return policy.EqualName(k, e.Key) }) && !slices.Contains(out, e.Key) {
+				out = append(out, e.Key)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// plainDocument returns doc without its Allow statements whose condition
+// tests a key a proposed grant does not keep (its Deny statements, which
+// the proposal keeps or the comparison needs, stay).
+func plainDocument(doc *policy.Document) *policy.Document {
+	out := &policy.Document{Version: doc.Version, ID: doc.ID}
+	for _, st := range doc.Statements {
+		if st.Effect == policy.Allow && len(droppedConditionKeys(st)) > 0 {
+			continue
+		}
+		out.Statements = append(out.Statements, st)
+	}
+	return out
+}
+
+// droppedKeys returns the keys of the conditions of the Allow statements in
+// force (the bucket policy's, p's identity policies') that allow req and
+// that the proposal does not keep.
+func (s *suggester) droppedKeys(req *policy.AccessRequest, current *policy.Document, p Principal) []string {
+	var keys []string
+	add := func(doc *policy.Document) {
+		for _, st := range doc.Statements {
+			ks := droppedConditionKeys(st)
+			if st.Effect != policy.Allow || len(ks) == 0 {
+				continue
+			}
+			c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{st}})
+			if err != nil || !c.Decide(&req.Request).Allowed() {
+				continue
+			}
+			for _, k := range ks {
+				if !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	if current != nil {
+		add(current)
+	}
+	for arn, docs := range s.identity {
+		if !sameIdentity(arn, p) {
+			continue
+		}
+		for _, d := range docs {
+			if d != nil {
+				add(d)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -97,7 +97,11 @@
 //     is never granted anything: S3 allows it whatever the policies say.
 //   - The proposal keeps the Deny statements of the bucket policy in force
 //     (a narrowing never drops a protection) and its grants to AWS
-//     services only (they act without appearing in the logs).
+//     services only (they act without appearing in the logs). Its own
+//     grants carry no condition but s3:prefix: a grant in force only
+//     under a condition (from some addresses, through a VPC endpoint,
+//     over TLS) is proposed without it, and Report.Added lists it with
+//     the condition keys dropped.
 //   - A service principal's use is never proposed: it acts for any AWS
 //     customer, so a grant needs aws:SourceAccount or aws:SourceArn (a
 //     confused deputy otherwise), and the logs do not record them. It is

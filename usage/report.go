@@ -70,9 +70,12 @@ type Report struct {
 	Unused []UnusedGrant
 	// Added are grants of the proposal that the policies in force, as
 	// given, do not make: the requests behind them were allowed by
-	// something not given (an identity policy, an ACL, a group), or keys
+	// something not given (an identity policy, an ACL, a group), keys
 	// (listing prefixes) were merged into a prefix wider than the grants
-	// in force (Options.MaxResources).
+	// in force (Options.MaxResources), or the policies in force make them
+	// only under a condition (aws:SourceIp, aws:SourceVpce,
+	// aws:SecureTransport, …) that the proposal's grants, which carry no
+	// condition but s3:prefix, do not keep.
 	Added []AddedGrant
 	// Unbacked are grants of the proposal that no observed request used;
 	// the proposal is built from use, so this is empty unless something is
