@@ -17,8 +17,9 @@ import (
 //     partition of the statement's resources ("arn:aws-cn:iam::…:root" for
 //     a statement on arn:aws-cn:s3:::bucket; aws when they name none or
 //     several);
-//   - condition operators in any case, condition keys in any case
-//     ("aws:SecureTransport", "AWS:securetransport");
+//   - condition keys in any case ("aws:SecureTransport",
+//     "AWS:securetransport"); operator names are case-sensitive, as IAM
+//     reads them ("numericlessthan" is no operator);
 //   - condition values of any JSON type with the same text (false and
 //     "false", 1.2 and "1.2"), booleans in any case under Bool operators
 //     and numbers with the same value under Numeric operators.
