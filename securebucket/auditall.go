@@ -100,7 +100,7 @@ func AuditAll(ctx context.Context, client ReadAPI, opts *AuditOptions) (*FleetRe
 	if err := a.refuseRemote(ctx, "AuditAll", ""); err != nil {
 		return nil, err
 	}
-	buckets, err := listBuckets(ctx, client, a.o.Retry)
+	buckets, err := listBuckets(ctx, client, a.o.Retry, "")
 	if err != nil {
 		return nil, &StepError{Bucket: "*", Step: StepListBuckets, Err: err}
 	}
@@ -237,16 +237,23 @@ feed:
 // its S3.9 result.
 func (r *Report) loggingTarget() string { return r.logTarget }
 
-// listBuckets lists every bucket, following continuation tokens.
-func listBuckets(ctx context.Context, client ReadAPI, rt Retry) ([]types.Bucket, error) {
+// listBuckets lists every bucket whose name begins with prefix ("" for
+// all), following continuation tokens; optFns are added to noSetupRetry.
+func listBuckets(ctx context.Context, client ReadAPI, rt Retry, prefix string, optFns ...func(*s3.Options)) ([]types.Bucket, error) {
 	var out []types.Bucket
 	var token *string
 	seen := map[string]bool{}
+	optFns = append([]func(*s3.Options){noSetupRetry}, optFns...)
+	in := &s3.ListBucketsInput{MaxBuckets: aws.Int32(10000)}
+	if prefix != "" {
+		in.Prefix = aws.String(prefix)
+	}
 	for {
 		page, err := call(ctx, rt, func(ctx context.Context) (*s3.ListBucketsOutput, error) {
 			// max-buckets makes S3 paginate (accounts may have more than
 			// 10,000 buckets); servers without pagination ignore it.
-			return client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token, MaxBuckets: aws.Int32(10000)}, noSetupRetry)
+			in.ContinuationToken = token
+			return client.ListBuckets(ctx, in, optFns...)
 		})
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -34,8 +35,14 @@ import (
 // CreateBucket for a bucket you already own with success (and resets its
 // ACL) rather than BucketAlreadyOwnedByYou: there, when the read succeeds,
 // Create returns ErrBucketAlreadyOwnedByYou (without an SDK error inside)
-// and sends no CreateBucket. Without ExpectedBucketOwner, another account's
-// bucket that lets you read its location counts as yours here. Elsewhere,
+// and sends no CreateBucket. When the read fails otherwise than with
+// NoSuchBucket (AccessDenied to a role without s3:GetBucketLocation, an
+// error past the retries), Create asks ListBuckets (with the name as
+// prefix) whether the account has the bucket: if it does, that same
+// ErrBucketAlreadyOwnedByYou; if ListBuckets fails too, a [*StepError] for
+// StepCreate wrapping both errors; either way no CreateBucket is sent.
+// Without ExpectedBucketOwner, another account's bucket that lets you read
+// its location counts as yours here. Elsewhere,
 // a bucket the read found missing (NoSuchBucket) that CreateBucket then
 // answers BucketAlreadyOwnedByYou for was made by this call (its first
 // request's response was lost and the request sent again): Create goes on
@@ -90,9 +97,30 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 		return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: disabledError(lerr, "nothing written")}
 	}
 	absent := hasCode(lerr, "NoSuchBucket")
-	if lerr == nil && (region == "" || region == "us-east-1") {
+	usEast1 := region == "" || region == "us-east-1"
+	if lerr == nil && usEast1 {
 		return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
 			"%w (it answers GetBucketLocation; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
+	}
+	if lerr != nil && !absent && usEast1 {
+		// The look was refused (no s3:GetBucketLocation, an error past the
+		// retries): the name may be a bucket of the account, which
+		// CreateBucket would answer with 200 OK and reset. ListBuckets
+		// tells; if it cannot, nothing is sent.
+		owned, err := ownsBucket(ctx, client, bucket, h.r.retry, h.r.optFns)
+		if ph := plainHTTP(err); ph != nil {
+			return nil, ph
+		}
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
+				"could not tell whether the account already owns the bucket (GetBucketLocation: %w; ListBuckets: %w); in us-east-1 CreateBucket would answer 200 OK for one it owns and reset its ACL, so nothing was sent", lerr, err)}
+		case owned:
+			return nil, &StepError{Bucket: bucket, Step: StepCreate, Err: fmt.Errorf(
+				"%w (ListBuckets names it; in us-east-1 CreateBucket would answer 200 OK and reset its ACL)", ErrBucketAlreadyOwnedByYou)}
+		}
 	}
 	in := &s3.CreateBucketInput{
 		Bucket:          aws.String(bucket),
@@ -169,4 +197,15 @@ func Create(ctx context.Context, client API, bucket string, opts *Options) (*Res
 func isOwnedByYou(err error) bool {
 	var owned *types.BucketAlreadyOwnedByYou
 	return errors.As(err, &owned) || hasCode(err, "BucketAlreadyOwnedByYou")
+}
+
+// ownsBucket reports whether the caller's account has a bucket named
+// bucket (ListBuckets with the name as prefix; S3 and servers without the
+// prefix filter alike list it when there is one).
+func ownsBucket(ctx context.Context, client API, bucket string, rt Retry, optFns []func(*s3.Options)) (bool, error) {
+	list, err := listBuckets(ctx, client, rt, bucket, optFns...)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(b types.Bucket) bool { return aws.ToString(b.Name) == bucket }), nil
 }

@@ -139,6 +139,53 @@ func TestCreateAlreadyOwnedInUSEast1(t *testing.T) {
 	assertHardened(t, f, "new-name-east")
 }
 
+// In us-east-1, CreateBucket for a bucket one owns answers 200 OK and
+// "resets the bucket access control lists (ACLs)" (S3 API reference,
+// BucketAlreadyOwnedByYou: "For legacy compatibility, if you re-create an
+// existing bucket that you already own in the North Virginia Region,
+// Amazon S3 returns 200 OK and resets the bucket access control lists
+// (ACLs)"). Create looks first with GetBucketLocation; when that look is
+// refused (a role without s3:GetBucketLocation, an error past the
+// retries), it sent CreateBucket anyway and took the 200 for a bucket it
+// had made: it must find out otherwise whether the name is the account's
+// (ListBuckets), and send no CreateBucket when it is, or when it cannot
+// tell.
+func TestCreateDoesNotResendForAnOwnedBucketItCannotSee(t *testing.T) {
+	f, c := startFake(t) // us-east-1
+	bucketIn(t, f, "mine-unseen", s3fake.StateLegacy)
+	denyLocation := func() {
+		f.InjectFault("GetBucketLocation", s3fake.Fault{Code: "AccessDenied", StatusCode: 403, Count: 1})
+	}
+
+	denyLocation()
+	f.ResetCounts()
+	res, err := securebucket.Create(t.Context(), c, "mine-unseen", opts())
+	require.ErrorIs(t, err, securebucket.ErrBucketAlreadyOwnedByYou)
+	assert.Nil(t, res)
+	assert.Zero(t, f.Count("CreateBucket"))
+	assert.Zero(t, f.WriteCount(), "nothing is changed on the existing bucket: %v", f.Counts())
+
+	// Neither look answers: nothing is sent that could reset it.
+	denyLocation()
+	f.InjectFault("ListBuckets", s3fake.Fault{Code: "AccessDenied", StatusCode: 403, Count: 1})
+	f.ResetCounts()
+	res, err = securebucket.Create(t.Context(), c, "mine-unseen", opts())
+	require.Error(t, err)
+	assert.Nil(t, res)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepCreate, se.Step)
+	assert.Contains(t, err.Error(), "AccessDenied")
+	assert.Zero(t, f.Count("CreateBucket"))
+	assert.Zero(t, f.WriteCount(), "%v", f.Counts())
+
+	// A name the account does not have is created, the look refused or not.
+	denyLocation()
+	_, err = securebucket.Create(t.Context(), c, "new-unseen", opts())
+	require.NoError(t, err)
+	assertHardened(t, f, "new-unseen")
+}
+
 // Names that cannot be a general purpose bucket, old or new, are refused by
 // Harden, Plan and Audit before any request: access point and Object
 // Lambda aliases, directory and table buckets, and names shorter than 3.
