@@ -56,6 +56,8 @@ var s3secureChecks = map[string][2]string{
 		"A resource ARN has fewer than six colon-separated fields and a segment that ends in * (arn:aws:s3:*). IAM lets a * that ends a segment match beyond the colons, so the ARN works (arn:aws:s3:* names every S3 resource), but IAM recommends wildcards within the segments: arn:aws:s3:*:*:* says the same in six fields."},
 	CodePlaceholder: {"Placeholder left in the policy",
 		"A placeholder from a template or an example (\"<<bucket_name>>\", \"<account_id>\", \"YOUR-BUCKET\") was left in an ARN, account ID or condition value. Replace it with the real value."},
+	CodeUnknownPolicy: {"Policy known only at deployment",
+		"The policy, or every one of its statements, is a value known only at deployment (a Terraform plan's after_unknown, such as a policy that names a bucket the same plan creates; a CloudFormation !ImportValue, or !Ref of a parameter without a Default), so it was not checked and may grant anything, to anyone. Write the values the policy needs where the plan or template can see them (a bucket name from a variable rather than the new bucket's ARN), or check the policy once deployed (s3secure audit, s3secure analyze)."},
 	CodeAllowIfExists: {"Allow with only an IfExists condition",
 		"An Allow whose only condition on a key is an ...IfExists operator also allows requests that do not carry the key. Use the operator without IfExists, or add a Null condition on the key."},
 	CodeOldVersion: {"Old policy version",
@@ -81,7 +83,7 @@ func Checks() []Check {
 }
 
 // LookupCheck returns the description of an issue code; ok is false for a
-// code [Validate] never emits.
+// code neither [Validate] nor policy/iac emits.
 func LookupCheck(code string) (c Check, ok bool) {
 	if a, ok := analyzerChecks[code]; ok {
 		return Check{

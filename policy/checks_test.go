@@ -36,7 +36,8 @@ func TestChecksDescribeEveryCode(t *testing.T) {
 	for _, code := range []string{policy.CodePublicAccess, policy.CodePublicWrite, policy.CodeAllowWithNotAction,
 		policy.CodeAllowWithNotResource, policy.CodeCrossAccountPermissionsManagement, policy.CodeActionResourceMismatch,
 		policy.CodePlaceholder, policy.CodeAllowIfExists, policy.CodeOldVersion, policy.CodeInvalidBucketName,
-		policy.CodeDeadAction, policy.CodeResourceNotStar, policy.CodeBucketARNWildcardField, policy.CodeShortARNWildcard} {
+		policy.CodeDeadAction, policy.CodeResourceNotStar, policy.CodeBucketARNWildcardField, policy.CodeShortARNWildcard,
+		policy.CodeUnknownPolicy} {
 		assert.True(t, seen[code], code)
 		c, _ := policy.LookupCheck(code)
 		assert.Contains(t, c.HelpURL, "pkg.go.dev", code)

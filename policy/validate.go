@@ -75,6 +75,12 @@ const (
 	// CodeInvalidBucketName (ERROR): the bucket name in an S3 ARN is not a
 	// valid bucket name, legacy names included ([CheckBucketName]).
 	CodeInvalidBucketName = "S3SECURE_INVALID_BUCKET_NAME"
+	// CodeUnknownPolicy (ERROR): a whole policy, or all of its statements,
+	// is known only at deployment (a Terraform plan's after_unknown, a
+	// CloudFormation !ImportValue or !Ref of a parameter without a
+	// Default), so it was not checked. Validate never reports it: the
+	// policy/iac package does, for the policies it finds but cannot read.
+	CodeUnknownPolicy = "S3SECURE_UNKNOWN_POLICY"
 )
 
 // analyzerChecksLink is the IAM user guide's reference of Access Analyzer
@@ -97,6 +103,7 @@ var s3secureCodes = map[string]Severity{
 	CodeAllowIfExists:                     SeverityWarning,
 	CodeOldVersion:                        SeverityWarning,
 	CodeInvalidBucketName:                 SeverityError,
+	CodeUnknownPolicy:                     SeverityError,
 }
 
 // CodeSeverity returns the severity of an issue code [Validate] may emit:

@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "lint [-type resource|access-point|identity] [-account-id ID] [-service-reference FILE] FILE... (- = stdin; policy JSON, CloudFormation JSON/YAML, Terraform plan JSON)",
+		usage:   "lint [-type resource|access-point|identity] [-account-id ID] [-service-reference FILE] [-allow-unknown-policies] FILE... (- = stdin; policy JSON, CloudFormation JSON/YAML, Terraform plan JSON)",
 		summary: "validate policies offline, in policy files, CloudFormation templates and Terraform plans, with IAM Access Analyzer's issue codes",
 		formats: []string{"text", "json", "sarif"},
 		run:     runLint,
@@ -70,6 +70,8 @@ type lintInput struct {
 // logical id or Terraform address; empty for a policy file), severity,
 // code, statement (the statement's index, -1 for the document), line,
 // column (in the file given), message; in text, a summary line follows.
+// A policy known only at deployment is a finding too (ERROR, or WARNING
+// with -allow-unknown-policies): nothing of it was checked.
 // With -format sarif it writes one SARIF 2.1.0 log instead, of files only
 // (standard input is refused: code scanning shows no result without a
 // file). It exits 1
@@ -79,6 +81,8 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	typ := fs.String("type", "resource", "how the policies of policy files are used: resource (a bucket policy), access-point, or identity (an IAM policy); templates and plans say it themselves")
 	account := accountIDFlag(fs, "the owning account's 12-digit `ID`, so grants to it are not reported as cross-account (templates' ${AWS::AccountId} is this account)")
+	allowUnknown := fs.Bool("allow-unknown-policies", false, "report a policy known only at deployment (a plan's after_unknown, a template's !ImportValue), "+
+		"which lint cannot check, as a WARNING instead of a blocking ERROR: for a pipeline that checks the deployed policy otherwise (s3secure audit)")
 	refFile := fs.String("service-reference", "", "a newer AWS service reference `FILE` for S3 (https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json): actions, resource types and condition keys AWS added after this build are then known")
 	// Flags may come after files too (lint a.json -format json); "--"
 	// ends the flags, for a file whose name starts with "-".
@@ -147,6 +151,9 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	code := exitOK
 	var nPolicies, nFindings, nBlocking int
 	emit := func(in lintInput, resource string, f policy.Finding) {
+		if f.Code == policy.CodeUnknownPolicy && *allowUnknown {
+			f.Severity = policy.SeverityWarning
+		}
 		nFindings++
 		if f.Severity.Blocking() {
 			nBlocking++

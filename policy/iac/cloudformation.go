@@ -46,8 +46,9 @@ var cfnPolicies = map[string]struct {
 // and !FindInMap and !Select are applied when what they name is known;
 // findings in a statement that uses one name the parameter and its
 // Default. A policy given by a function whose value is known only at
-// deployment (!Ref a parameter without a Default, !GetAtt, !ImportValue)
-// is skipped. Inside a policy, such values are placeholders (see the
+// deployment (!Ref a parameter without a Default, !GetAtt, !ImportValue),
+// or whose statements all are, is returned Unknown (see [Policy.Unknown]).
+// Inside a policy, such values are placeholders (see the
 // package documentation); !Sub
 // substitutes its variables where they are known, and its ${!Literal}
 // escape is the literal text ${Literal}, so IAM policy variables such as
@@ -138,7 +139,7 @@ func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, 
 		// string.
 		s, ok := v.literal()
 		if !ok {
-			return Policy{}, false // known only at deployment
+			return unknownPolicy(id, typ, prop, kind, v, "the policy is"), true
 		}
 		n, err := parseJSON([]byte(s))
 		if err != nil {
@@ -152,12 +153,19 @@ func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, 
 	}
 	for i, k := range v.keys {
 		if name, _ := k.literal(); name == "Statement" && v.vals[i].pick().wholly() {
-			return Policy{}, false // all its statements are known only at deployment
+			return unknownPolicy(id, typ, prop, kind, v, "the policy's statements are"), true
 		}
 	}
 	p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
 	p.Document = render(v, "", true).buf.Bytes()
 	return p, true
+}
+
+// unknownPolicy is a template's policy that is known only at deployment,
+// placed at v; what is "the policy is" or "the policy's statements are".
+func unknownPolicy(id, typ, prop string, kind policy.Kind, v *value, what string) Policy {
+	return Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, Unknown: true,
+		unknownWhy: what + " known only at deployment (!ImportValue, !GetAtt, !Ref of a parameter without a Default)"}
 }
 
 // fromJSON turns a JSON value into a template value placed at (line, col).

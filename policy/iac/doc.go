@@ -70,7 +70,13 @@
 //     statements checks both branches; elsewhere it takes the first branch
 //     that is present. !Ref AWS::NoValue removes the element.
 //   - A whole policy known only at deployment (PolicyDocument:
-//     !ImportValue x, policy after_unknown) is not returned.
+//     !ImportValue x, Statement: !Ref S, policy after_unknown) is
+//     returned Unknown, without a Document: nothing of it can be checked,
+//     and [Policy.Validate] says so with one finding,
+//     policy.CodeUnknownPolicy (ERROR), for it may grant anything, to
+//     anyone. In a plan, aws_s3_bucket's and aws_s3_access_point's policy
+//     are Computed attributes, unknown on every new resource whether set
+//     or not, and are not reported so.
 //
 // # Secrets
 //

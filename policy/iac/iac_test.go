@@ -86,7 +86,14 @@ func TestCloudFormationJSON(t *testing.T) {
 	src := read(t, "testdata/template.json")
 	ps, err := iac.CloudFormation(src)
 	require.NoError(t, err)
-	require.Len(t, ps, 2, "the bucket policy and the managed policy given as a string; not the one from Fn::ImportValue")
+	require.Len(t, ps, 3, "the bucket policy, the managed policy given as a string, and the one from Fn::ImportValue")
+	// A policy known only at deployment is one finding: it was not checked.
+	imported := ps[2]
+	assert.True(t, imported.Unknown)
+	assert.Empty(t, imported.Document)
+	assert.Equal(t, []found{{policy.CodeUnknownPolicy, "", imported.Line, imported.Column}}, findings(imported.Validate(nil)))
+	assert.True(t, strings.HasPrefix(at(src, imported.Line, imported.Column), `{"Fn::ImportValue"`), at(src, imported.Line, imported.Column))
+	assert.False(t, ps[0].Unknown)
 
 	bp := ps[0]
 	assert.Equal(t, "BucketPolicy", bp.Resource)
@@ -264,6 +271,10 @@ func TestCloudFormationResourceTypes(t *testing.T) {
 	var got []row
 	for _, p := range ps {
 		got = append(got, row{p.Resource, p.Property, p.Kind})
+		if p.Unknown {
+			assert.Equal(t, "User", p.Resource)
+			continue
+		}
 		assert.Empty(t, p.Validate(nil), p.Resource)
 	}
 	assert.Equal(t, []row{
@@ -272,6 +283,7 @@ func TestCloudFormationResourceTypes(t *testing.T) {
 		{"UserInline", "PolicyDocument", policy.KindInlineUser},
 		{"GroupInline", "PolicyDocument", policy.KindInlineGroup},
 		{"User", "Policies[0].PolicyDocument", policy.KindInlineUser},
+		{"User", "Policies[1].PolicyDocument", policy.KindInlineUser}, // !ImportValue: Unknown
 		{"User", "Policies[2].PolicyDocument", policy.KindInlineUser},
 		{"Group", "Policies[0].PolicyDocument", policy.KindInlineGroup},
 		{"RolePolicy", "PolicyDocument", policy.KindInlineRole},
@@ -289,13 +301,20 @@ func TestTerraformPlan(t *testing.T) {
 	var got []row
 	for _, p := range ps {
 		got = append(got, row{p.Resource, p.Type, p.Property, p.Kind})
+		if p.Unknown {
+			// At its after_unknown entry.
+			assert.True(t, strings.HasPrefix(at(src, p.Line, p.Column), `true, "arn"`), p.Resource)
+			continue
+		}
 		assert.True(t, strings.HasPrefix(at(src, p.Line, p.Column), `"{`), p.Resource)
 	}
-	// Not the unknown policy, the deleted one, the trust policies, nor the
-	// data source that renders the bucket policy's document again.
+	// The policy known only after apply is one, Unknown; not the deleted
+	// one, the trust policies, nor the data source that renders the bucket
+	// policy's document again.
 	assert.Equal(t, []row{
 		{"aws_s3_bucket_policy.this", "aws_s3_bucket_policy", "policy", policy.KindBucket},
 		{"module.app.aws_iam_role.reader", "aws_iam_role", "inline_policy[0].policy", policy.KindInlineRole},
+		{"aws_iam_policy.unknown", "aws_iam_policy", "policy", policy.KindManaged},
 		{`aws_iam_policy.list["a"]`, "aws_iam_policy", "policy", policy.KindManaged},
 		{"data.aws_iam_policy_document.logs", "aws_iam_policy_document", "json", policy.KindManaged},
 	}, got)
@@ -314,10 +333,17 @@ func TestTerraformPlan(t *testing.T) {
 
 	// An indented document (jsonencode's is compact, the data source's is
 	// not): the finding is on the data source's line in the plan.
-	fs = ps[3].Validate(nil)
+	fs = ps[4].Validate(nil)
 	require.Len(t, fs, 1)
 	assert.Equal(t, "EMPTY_SID_VALUE", fs[0].Code)
 	assert.True(t, strings.HasPrefix(at(src, fs[0].Line, fs[0].Column), `\"\",\n      \"Effect\"`))
+
+	// The policy known only after apply is one finding, not checked.
+	fs = ps[2].Validate(nil)
+	require.Len(t, fs, 1)
+	assert.Equal(t, policy.CodeUnknownPolicy, fs[0].Code)
+	assert.Equal(t, policy.SeverityError, fs[0].Severity)
+	assert.Contains(t, fs[0].Message, "known only after apply")
 }
 
 func TestTerraformState(t *testing.T) {
@@ -390,7 +416,7 @@ func TestFind(t *testing.T) {
 	f, ps, err = iac.Find(read(t, "testdata/plan.json"))
 	require.NoError(t, err)
 	assert.Equal(t, iac.FormatTerraformPlan, f)
-	assert.Len(t, ps, 4)
+	assert.Len(t, ps, 5)
 }
 
 func TestSyntaxErrors(t *testing.T) {
@@ -455,10 +481,13 @@ func TestUnknownObjects(t *testing.T) {
 			assert.Empty(t, ps[0].Validate(nil), string(ps[0].Document))
 		})
 	}
-	// The whole statement list: nothing to check.
+	// The whole statement list: nothing could be checked, which is the
+	// one finding.
 	ps, err := iac.CloudFormation([]byte("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: !Ref S}\n"))
 	require.NoError(t, err)
-	assert.Empty(t, ps)
+	require.Len(t, ps, 1)
+	assert.True(t, ps[0].Unknown)
+	assert.Equal(t, []found{{policy.CodeUnknownPolicy, "", 5, 23}}, findings(ps[0].Validate(nil)))
 	// What is known next to an unknown statement is still checked.
 	ps, err = iac.CloudFormation(tmpl("          - !ImportValue shared-statement\n          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObjectt, Resource: arn:aws:s3:::my-bucket/*}\n"))
 	require.NoError(t, err)
@@ -544,4 +573,31 @@ func TestByteOrderMarkIsNoColumn(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(at([]byte(plan), 1, cols[0]), `\"s3:GetObjectt\"`), at([]byte(plan), 1, cols[0]))
 	assert.Equal(t, cols[0], cols[1], "with a byte order mark")
+}
+
+// TestTerraformUnknownPolicies: a policy attribute a plan marks
+// after_unknown is an Unknown policy at that entry, unless the provider's
+// schema makes the attribute Computed (aws_s3_bucket's and
+// aws_s3_access_point's policy are unknown on every new resource, set or
+// not); a data source's document is reported where a resource holds it.
+func TestTerraformUnknownPolicies(t *testing.T) {
+	src := []byte(`{"format_version": "1.2", "resource_changes": [
+{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "change": {"after": {}, "after_unknown": {"policy": true}}},
+{"address": "aws_s3_access_point.a", "mode": "managed", "type": "aws_s3_access_point", "change": {"after": {}, "after_unknown": {"policy": true}}},
+{"address": "data.aws_iam_policy_document.d", "mode": "data", "type": "aws_iam_policy_document", "change": {"after": {}, "after_unknown": {"json": true}}},
+{"address": "aws_s3control_access_point_policy.p", "mode": "managed", "type": "aws_s3control_access_point_policy", "change": {"after": {}, "after_unknown": {"policy": true}}},
+{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "change": {"after": {"inline_policy": [{"name": "a"}, {"name": "b", "policy": "{}"}]}, "after_unknown": {"inline_policy": [{"policy": true}, {}]}}},
+{"address": "aws_iam_role.all", "mode": "managed", "type": "aws_iam_role", "change": {"after": {}, "after_unknown": {"inline_policy": true}}},
+{"address": "aws_iam_user_policy.gone", "mode": "managed", "type": "aws_iam_user_policy", "change": {"after": null, "after_unknown": {"policy": true}}}
+]}`)
+	ps, err := iac.TerraformPlan(src)
+	require.NoError(t, err)
+	var unknown []string
+	for _, p := range ps {
+		if p.Unknown {
+			unknown = append(unknown, p.Resource+" "+p.Property)
+			assert.Equal(t, "true", at(src, p.Line, p.Column)[:4], p.Resource)
+		}
+	}
+	assert.Equal(t, []string{"aws_s3control_access_point_policy.p policy", "aws_iam_role.r inline_policy[0].policy", "aws_iam_role.all inline_policy"}, unknown)
 }

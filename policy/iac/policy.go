@@ -33,6 +33,13 @@ type Policy struct {
 	// deployment replaced as the package documentation describes, and the
 	// Default of a NoEcho parameter as "s3secure-noecho-value".
 	Document []byte
+	// Unknown is set when the whole policy, or every one of its
+	// statements, is known only at deployment: Document is empty, Line
+	// and Column locate the value, and Validate reports it, unchecked,
+	// with [policy.CodeUnknownPolicy].
+	Unknown bool
+
+	unknownWhy string // Unknown: what is known only at deployment, a clause
 
 	doc       *value     // CloudFormation: the policy as evaluated
 	trace     *textTrace // Terraform: where each byte of Document came from
@@ -47,7 +54,8 @@ var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 // the rest, such as the owner's account) and returns the findings with the
 // line and column in the original file. Findings about a value unknown
 // until deployment are left out: such a value may be anything, and is
-// never reported as an error. Validate may be called from several
+// never reported as an error. A policy that is Unknown as a whole is one
+// finding, [policy.CodeUnknownPolicy] (ERROR): nothing of it was checked. Validate may be called from several
 // goroutines at once, on one policy or on several of one file.
 func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 	var o policy.ValidateOptions
@@ -56,6 +64,11 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 	}
 	if p.Kind != 0 {
 		o.Kind = p.Kind
+	}
+	if p.Unknown {
+		sev, _ := policy.CodeSeverity(policy.CodeUnknownPolicy)
+		return []policy.Finding{{Severity: sev, Code: policy.CodeUnknownPolicy, Statement: -1, Line: p.Line, Column: p.Column,
+			Message: p.unknownWhy + ", so it was not checked: it may grant anything, to anyone"}}
 	}
 	if p.doc == nil {
 		fs := policy.Validate(p.Document, &o)

@@ -12,10 +12,15 @@ import (
 var tfPolicies = map[string]struct {
 	attr string // "policy", or "inline_policy[].policy" for a list of blocks
 	kind policy.Kind
+	// computed: the attribute is Optional and Computed in the provider's
+	// schema (provider 5.x), so a plan marks it after_unknown on every new
+	// resource whatever the configuration says: an unknown one is not
+	// reported as a policy known only after apply.
+	computed bool
 }{
 	"aws_s3_bucket_policy":              {attr: "policy", kind: policy.KindBucket},
-	"aws_s3_bucket":                     {attr: "policy", kind: policy.KindBucket}, // provider 3.x
-	"aws_s3_access_point":               {attr: "policy", kind: policy.KindAccessPoint},
+	"aws_s3_bucket":                     {attr: "policy", kind: policy.KindBucket, computed: true}, // provider 3.x
+	"aws_s3_access_point":               {attr: "policy", kind: policy.KindAccessPoint, computed: true},
 	"aws_s3control_access_point_policy": {attr: "policy", kind: policy.KindAccessPoint},
 	"aws_iam_policy":                    {attr: "policy", kind: policy.KindManaged},
 	"aws_iam_role_policy":               {attr: "policy", kind: policy.KindInlineRole},
@@ -41,8 +46,10 @@ const policyDocumentData = "aws_iam_policy_document"
 // grants sts: actions, is skipped). Modules are searched too; Resource is
 // the full address.
 //
-// A policy that is unknown until apply (after_unknown) is skipped; a
-// resource being deleted has none. A policy Terraform marks sensitive
+// A policy that is unknown until apply (after_unknown) is returned Unknown
+// (see [Policy.Unknown]), at its after_unknown entry, but for the Computed
+// policy of aws_s3_bucket and aws_s3_access_point, which a plan marks
+// unknown on every new resource; a resource being deleted has none. A policy Terraform marks sensitive
 // (after_sensitive, sensitive_values) is checked, and its findings quote
 // none of its values. Findings point into the JSON string in
 // the plan, character by character.
@@ -61,6 +68,7 @@ func TerraformPlan(data []byte) ([]Policy, error) {
 		for _, ch := range rc.vals {
 			c := ch.get("change")
 			t.resource(str(ch.get("address")), str(ch.get("type")), str(ch.get("mode")), c.get("after"), c.get("after_sensitive"))
+			t.unknown(str(ch.get("address")), str(ch.get("type")), str(ch.get("mode")), c.get("after"), c.get("after_unknown"))
 		}
 	} else {
 		t.module(root.get("planned_values").get("root_module"))
@@ -178,6 +186,38 @@ func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	if p, ok := t.policy(addr, typ, where.attr, where.kind, vals.get(where.attr)); ok {
 		p.sensitive = sensitive(sens, where.attr)
 		t.add(p)
+	}
+}
+
+// unknown records, as Unknown policies, the policies of a resource change
+// that Terraform knows only after apply (after_unknown: unk), each at its
+// after_unknown entry.
+func (t *tfWalker) unknown(addr, typ, mode string, vals, unk *jnode) {
+	where, ok := tfPolicies[typ]
+	if !ok || where.computed || mode == "data" || vals == nil || vals.kind != 'o' || unk == nil || unk.kind != 'o' {
+		return // a data source's document is linted at the resource that holds it
+	}
+	add := func(prop string, n *jnode) {
+		t.out = append(t.out, Policy{Resource: addr, Type: typ, Property: prop, Kind: where.kind, Line: n.line, Column: n.col,
+			Unknown: true, unknownWhy: "the policy is known only after apply (after_unknown in the plan)"})
+	}
+	block, attr, list := strings.Cut(where.attr, "[].")
+	if !list {
+		if n := unk.get(where.attr); n != nil && n.kind == 'b' && n.str == "true" && vals.get(where.attr) == nil {
+			add(where.attr, n)
+		}
+		return
+	}
+	switch n := unk.get(block); {
+	case n == nil:
+	case n.kind == 'b' && n.str == "true":
+		add(block, n)
+	case n.kind == 'a':
+		for i, item := range n.vals {
+			if u := item.get(attr); u != nil && u.kind == 'b' && u.str == "true" {
+				add(fmt.Sprintf("%s[%d].%s", block, i, attr), u)
+			}
+		}
 	}
 }
 
