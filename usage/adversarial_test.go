@@ -991,3 +991,29 @@ func TestAdversarialDroppedAllowConditionIsAnAddition(t *testing.T) {
 	// narrower), and aws:PrincipalAccount is alice's own: not additions.
 	assert.Equal(t, []string{"s3:GetObject arn:aws:s3:::data-bucket/reports/q1.csv"}, added)
 }
+
+// An operation may need more than its required action, by a header the
+// logs do not record: a PutObject that sets an ACL (x-amz-acl, as a
+// cross-account writer's bucket-owner-full-control) or tags
+// (x-amz-tagging) needs s3:PutObjectAcl or s3:PutObjectTagging too
+// (policy.Operation.Actions: "those only some calls need (a versionId, an
+// ACL, tagging or retention header, a governance bypass)"). The diff
+// listed those grants as unused, candidates to remove, though the uploads
+// may have needed them: removing them would fail every such upload.
+func TestAdversarialHeaderActionsAreNotUnused(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Writer","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":["s3:PutObject","s3:PutObjectAcl","s3:PutObjectTagging","s3:DeleteObject"],"Resource":"arn:aws:s3:::data-bucket/up/*"},
+	 {"Sid":"Elsewhere","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:PutObjectAcl","Resource":"arn:aws:s3:::data-bucket/other/*"}]}`))
+	require.NoError(t, err)
+	at := now.Add(-time.Hour)
+	rep := suggest(t, logOf(entry{at, "", alice, "REST.PUT.OBJECT", "up/x.csv", "PUT /data-bucket/up/x.csv HTTP/1.1", 200}), usage.Input{BucketPolicy: cur}, nil)
+	bySid := map[string]usage.UnusedGrant{}
+	for _, u := range rep.Unused {
+		bySid[u.Sid] = u
+	}
+	assert.Equal(t, []string{"s3:DeleteObject"}, bySid["Writer"].Actions, "no upload needed a delete")
+	assert.Equal(t, []string{"s3:PutObjectAcl", "s3:PutObjectTagging"}, bySid["Writer"].MaybeUsed)
+	// A grant on keys no upload wrote is unused, header or not.
+	assert.Equal(t, []string{"s3:PutObjectAcl"}, bySid["Elsewhere"].Actions)
+	assert.Empty(t, bySid["Elsewhere"].MaybeUsed)
+}

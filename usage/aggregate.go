@@ -2,6 +2,7 @@ package usage
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,13 +39,17 @@ type opNeeds struct {
 	api     string // the API operation; "" when unknown
 	known   bool   // the operation is in the table
 	actions []actionInfo
+	// optional are the other actions the operation may need, by a header
+	// the logs do not record (optionalActions).
+	optional []string
 }
 
 // need is one action one request needed, on one resource.
 type need struct {
-	action actionInfo
-	level  needLevel
-	key    string
+	action   actionInfo
+	level    needLevel
+	key      string
+	optional []string // shared, never written
 }
 
 type opKey struct {
@@ -107,11 +112,27 @@ func (m *mapper) lookup(r *Record, kind logKind) *opNeeds {
 			for _, a := range acts {
 				n.actions = append(n.actions, infoOf(a))
 			}
+			n.optional = optionalActions(op)
 		}
 	}
 	k.op = strings.Clone(k.op)
 	m.cache[k] = n
 	return n
+}
+
+// optionalActions are the actions op may need besides the required ones,
+// other than those a named version needs (a log says whether one was
+// named): "those only some calls need (a versionId, an ACL, tagging or
+// retention header, a governance bypass)" (policy.Operation.Actions). A
+// log does not record the headers that decide them.
+func optionalActions(op policy.Operation) []string {
+	var out []string
+	for _, a := range op.Actions {
+		if !slices.Contains(op.Required, a) && !slices.Contains(op.VersionRequired, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func infoOf(name string) actionInfo {
@@ -137,11 +158,11 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 		for _, a := range n.actions {
 			switch {
 			case a.object && r.Key != "":
-				m.buf = append(m.buf, need{action: a, level: onObject, key: r.Key})
+				m.buf = append(m.buf, need{action: a, level: onObject, key: r.Key, optional: n.optional})
 			case a.bucket:
-				m.buf = append(m.buf, need{action: a, level: onBucket})
+				m.buf = append(m.buf, need{action: a, level: onBucket, optional: n.optional})
 			case !a.object:
-				m.buf = append(m.buf, need{action: a, level: onNothing})
+				m.buf = append(m.buf, need{action: a, level: onNothing, optional: n.optional})
 			case kind == cloudTrailLog:
 				// An object action without a key: CloudTrail names a
 				// DeleteObjects' keys as object resources (one Record
@@ -161,7 +182,7 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 					acts = op.VersionRequired
 				}
 				for _, a := range acts {
-					m.buf = append(m.buf, need{action: infoOf(a), level: onObject, key: k})
+					m.buf = append(m.buf, need{action: infoOf(a), level: onObject, key: k, optional: optionalActions(op)})
 				}
 			}
 		}
@@ -222,10 +243,13 @@ type use struct {
 	keys      *keySet // object keys (onObject)
 	lists     *keySet // listing prefixes (actions that support s3:prefix)
 	listAll   bool    // a listing without a prefix (or HeadBucket)
-	requests  int
-	first     time.Time
-	last      time.Time
-	sample    sampleRequest
+	// optional are the actions the operations behind the use may have
+	// needed by a header the logs do not record (optionalActions), sorted.
+	optional []string
+	requests int
+	first    time.Time
+	last     time.Time
+	sample   sampleRequest
 }
 
 type useKey struct {
@@ -406,6 +430,7 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 				sample: sampleRequest{caller: cloneCaller(caller), ctx: c.clone()}}
 			a.uses[k] = u
 		}
+		u.optional = unionSorted(u.optional, n.optional)
 		u.requests++
 		if r.Time.Before(u.first) {
 			u.first = r.Time
@@ -467,6 +492,7 @@ func (a *aggregator) mergeUse(k useKey, ub *use) {
 		ua.last = ub.last
 	}
 	ua.listAll = ua.listAll || ub.listAll
+	ua.optional = unionSorted(ua.optional, ub.optional)
 	ua.keys = mergeKeySets(ua.keys, ub.keys, a.s.opts.MaxTrackedKeys)
 	ua.lists = mergeKeySets(ua.lists, ub.lists, a.s.opts.MaxTrackedKeys)
 }
@@ -488,6 +514,18 @@ func mergeKeySets(a, b *keySet, limit int) *keySet {
 		}
 	}
 	return out
+}
+
+// unionSorted returns the sorted set of a's and b's names: a itself when b
+// adds none (a few catalog names: no allocation per request).
+func unionSorted(a, b []string) []string {
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			a = append(slices.Clip(a), x)
+			slices.Sort(a)
+		}
+	}
+	return a
 }
 
 // foldEntries sorts entries and folds each into an equal exact entry or a

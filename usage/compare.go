@@ -30,8 +30,8 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 				if err != nil {
 					continue
 				}
-				if unused := s.unusedActions(c, st, byAction, nil); len(unused) > 0 {
-					rep.Unused = append(rep.Unused, UnusedGrant{Policy: "bucket policy", Statement: i, Sid: st.Sid, Principal: one.name, Actions: unused})
+				if unused, maybe := s.unusedActions(c, st, used, byAction, nil); len(unused) > 0 {
+					rep.Unused = append(rep.Unused, UnusedGrant{Policy: "bucket policy", Statement: i, Sid: st.Sid, Principal: one.name, Actions: unused, MaybeUsed: maybe})
 				}
 			}
 		}
@@ -60,8 +60,8 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 					continue
 				}
 				who := func(u *use) bool { return sameIdentity(arn, u.principal) }
-				if unused := s.unusedActions(c, st, byAction, who); len(unused) > 0 {
-					rep.Unused = append(rep.Unused, UnusedGrant{Policy: fmt.Sprintf("identity policy %d of %s", j, arn), Statement: i, Sid: st.Sid, Principal: arn, Actions: unused})
+				if unused, maybe := s.unusedActions(c, st, used, byAction, who); len(unused) > 0 {
+					rep.Unused = append(rep.Unused, UnusedGrant{Policy: fmt.Sprintf("identity policy %d of %s", j, arn), Statement: i, Sid: st.Sid, Principal: arn, Actions: unused, MaybeUsed: maybe})
 				}
 			}
 		}
@@ -193,9 +193,10 @@ func grantedActions(st policy.Statement) []string {
 }
 
 // unusedActions returns the actions c's statement grants that no use (of
-// the principals who accepts) needed on a resource the statement covers.
-func (s *suggester) unusedActions(c *policy.Compiled, st policy.Statement, byAction map[string][]*use, who func(*use) bool) []string {
-	var out []string
+// the principals who accepts) needed on a resource the statement covers,
+// and apart (maybe) those of them that an operation behind a use may have
+// needed there by a header the logs do not record (use.optional).
+func (s *suggester) unusedActions(c *policy.Compiled, st policy.Statement, used []*use, byAction map[string][]*use, who func(*use) bool) (out, maybe []string) {
 	for _, a := range grantedActions(st) {
 		usedIt := false
 		for _, u := range byAction[a] {
@@ -212,11 +213,34 @@ func (s *suggester) unusedActions(c *policy.Compiled, st policy.Statement, byAct
 				break
 			}
 		}
-		if !usedIt {
+		switch {
+		case usedIt:
+		case s.mayHaveUsed(c, a, used, who):
+			maybe = append(maybe, a)
+		default:
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, maybe
+}
+
+// mayHaveUsed reports whether an operation behind a use (of the principals
+// who accepts) may have needed action a, by a header the logs do not
+// record, on a resource c's statement covers.
+func (s *suggester) mayHaveUsed(c *policy.Compiled, a string, used []*use, who func(*use) bool) bool {
+	for _, u := range used {
+		if (who != nil && !who(u)) || !slices.Contains(u.optional, a) {
+			continue
+		}
+		for _, req := range s.samples(u) {
+			probe := req.Request
+			probe.Action = a
+			if c.Decide(&probe).Allowed() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reachesBucket reports whether an identity statement's resources can name

@@ -126,6 +126,15 @@
 // request: a request is never allowed on a value the log does not give. Access point policies, ACLs and Block
 // Public Access are not part of the proof.
 //
+// A log does not record a request's headers, so the actions an operation
+// needs only for some of them (an ACL, tags or Object Lock on an upload, a
+// governance bypass on a delete: s3:PutObjectAcl, s3:PutObjectTagging, …;
+// policy.Operation.Actions beyond Required) are neither proposed nor
+// replayed: an upload that set tags needed s3:PutObjectTagging, which
+// neither the proposal nor the proof knows. The diff never lists such a
+// grant in force as unused when an operation its principal used on a
+// resource it covers may have needed it (UnusedGrant.MaybeUsed).
+//
 // A read of an object that does not exist (GetObject or HeadObject, no
 // version named) answered 404 NoSuchKey counts as a request that
 // succeeded ([Counts].NotFound): S3 answers 404 rather than 403 only to a

@@ -201,6 +201,13 @@ type UnusedGrant struct {
 	// Actions are the statement's s3: actions (patterns expanded) that
 	// nobody it names used on the bucket.
 	Actions []string
+	// MaybeUsed are the statement's actions that no request is known to
+	// have used, but that an operation its principal used on a resource
+	// it covers may have needed (policy.Operation.Actions beyond the
+	// required ones: an ACL, tagging or Object Lock header, a governance
+	// bypass): the logs do not record those headers, so they are not in
+	// Actions, not candidates to remove on the logs' word.
+	MaybeUsed []string
 }
 
 // AddedGrant is a grant of the proposal that the policies in force, as

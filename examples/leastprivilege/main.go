@@ -143,7 +143,7 @@ func run(ctx context.Context, w io.Writer) error {
 	tw.Flush()
 	all := len(policy.ExpandActions("s3:*"))
 	for _, u := range rep.Unused {
-		fmt.Fprintf(w, "   unused: %s may do s3:* and used %d of its %d actions\n", u.Principal, all-len(u.Actions), all)
+		fmt.Fprintf(w, "   unused: %s may do s3:* and used %d of its %d actions\n", u.Principal, all-len(u.Actions)-len(u.MaybeUsed), all)
 	}
 	withheld := 0
 	for _, wh := range rep.Withheld {
