@@ -144,7 +144,7 @@ func runHarden(ctx context.Context, g *globals, args []string) int {
 				detail += " [not applied]"
 			}
 			return []any{r.Bucket, r.Step, r.Action, detail}
-		}, hardenSummary(*bucket, *dryRun, *create, stopped, len(steps), changes, applied))
+		}, hardenSummary(*bucket, *dryRun, *create, err != nil, len(steps), changes, applied))
 	}
 	var plain *securebucket.PlainHTTPError
 	if errors.As(err, &plain) {
@@ -181,10 +181,17 @@ type hardenRecord struct {
 	Applied bool     `json:"applied"`
 }
 
-// hardenSummary says what harden did, or would do.
-func hardenSummary(bucket string, dryRun, create, stopped bool, steps, changes, applied int) string {
+// hardenSummary says what harden did, or would do; failed is set when it
+// stopped at an error, after steps steps.
+func hardenSummary(bucket string, dryRun, create, failed bool, steps, changes, applied int) string {
 	same := steps - changes
+	stopped := failed && !dryRun
 	switch {
+	case dryRun && failed:
+		// The steps after the error were never read: never "nothing to
+		// change".
+		return fmt.Sprintf("plan for %s: incomplete: it stopped at the error below after %s (%d already as wanted, %s); nothing written",
+			bucket, plural(steps, "step"), same, plural(changes, "change"))
 	case dryRun && changes == 0:
 		return fmt.Sprintf("plan for %s: nothing to change (%s already as wanted)", bucket, plural(same, "step"))
 	case dryRun:
