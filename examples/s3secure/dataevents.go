@@ -17,7 +17,9 @@ func init() {
 		usage:   "data-events -trail NAME [-bucket B,...] [-apply] [-allow-write-only]",
 		summary: "plan (and with -apply, write) a trail's event selectors so it logs S3 object-level data events (S3.22, S3.23); data events are billed per event",
 		run:     runDataEvents,
-		flagFor: map[string]string{"AllowWriteOnly": "-allow-write-only"},
+		flagFor: map[string]string{"AllowWriteOnly": "-allow-write-only",
+			// The S3.22/S3.23 verdicts name the library call that fixes them.
+			"securebucket.PlanDataEvents": "s3secure data-events -trail NAME -apply"},
 	})
 }
 
@@ -26,8 +28,8 @@ func init() {
 const dataEventsBilling = "CloudTrail bills data events per event delivered (https://aws.amazon.com/cloudtrail/pricing/); " +
 	"busy buckets produce many events"
 
-// runDataEvents prints one line per item: trail, step (log|billing|selectors|result),
-// status, detail. It writes the trail's event selectors only with -apply
+// runDataEvents prints one line per item: trail, step (log|billing|selectors|
+// S3.22|S3.23|result), status, detail. It writes the trail's event selectors only with -apply
 // (securebucket.ApplyDataEvents, which refuses if they changed since the
 // plan). The user's own selectors are kept.
 func runDataEvents(ctx context.Context, g *globals, args []string) int {
@@ -81,8 +83,23 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 	row := func(step, status, detail string) {
 		records = append(records, dataEventsRecord{Trail: plan.Trail, Step: step, Status: status, Detail: detail})
 	}
+	// Selectors alone do not pass S3.22 and S3.23: after writing them, or
+	// when there is nothing to write, say what still fails them (a trail
+	// that is not logging, or not multi-Region), as audit would.
+	stillFails := func() {
+		if !*apply && !plan.NoChange() {
+			return // the plan changes what the verdict would be read from
+		}
+		for _, r := range dataEventsVerdicts(ctx, client, opts) {
+			if r.Control == securebucket.ControlDataEventsRead && *writeOnly {
+				continue // -allow-write-only says S3.23 fails
+			}
+			row(string(r.Control), string(r.Status), r.Message)
+		}
+	}
 	if plan.NoChange() {
-		row("result", "none", "the trail already logs the requested S3 data events; nothing to do")
+		stillFails()
+		row("result", "none", "the trail's event selectors already select the requested S3 data events; nothing to write")
 	} else {
 		status := "planned"
 		if *apply {
@@ -99,6 +116,7 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 			row("selectors", status, fmt.Sprintf("basic event selectors: %d before, %d after; S3 object data resources added, "+
 				"the trail's other selectors and its management event logging unchanged", len(plan.CurrentBasic), len(plan.NewBasic)))
 		}
+		stillFails()
 		if *apply {
 			row("result", "applied", "event selectors written")
 		} else {
@@ -116,9 +134,38 @@ func runDataEvents(ctx context.Context, g *globals, args []string) int {
 	return exitOK
 }
 
+// dataEventsVerdicts returns the S3.22 and S3.23 results that do not pass
+// for the buckets of opts (every bucket when it names none): one set for
+// the account, or the results of each bucket named, each message once.
+func dataEventsVerdicts(ctx context.Context, client securebucket.TrailsAPI, opts *securebucket.DataEventsOptions) []securebucket.AccountResult {
+	buckets := opts.Buckets
+	if len(buckets) == 0 {
+		buckets = []string{""}
+	}
+	var out []securebucket.AccountResult
+	seen := map[string]bool{}
+	for _, b := range buckets {
+		rs, err := securebucket.AuditDataEvents(ctx, client, &securebucket.DataEventsAuditOptions{Bucket: b, AllowInsecureTransport: opts.AllowInsecureTransport})
+		if err != nil {
+			rs = []securebucket.AccountResult{{ControlResult: securebucket.ControlResult{Control: securebucket.ControlDataEventsWrite,
+				Status: securebucket.StatusUnknown, Message: "could not check the trails: " + oneLine(err)}}}
+		}
+		for _, r := range rs {
+			key := string(r.Control) + "\x00" + r.Message
+			if r.Status != securebucket.StatusPass && !seen[key] {
+				seen[key] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
 // dataEventsRecord is one line of data-events, in JSON: the trail's ARN,
-// the step (log: what will be logged; billing; selectors; result, last),
-// its status (planned, applied, note, none) and detail.
+// the step (log: what will be logged; billing; selectors; S3.22, S3.23:
+// what still fails them after -apply or with nothing to write; result,
+// last), its status (planned, applied, note, none; FAIL or UNKNOWN for
+// S3.22 and S3.23) and detail.
 type dataEventsRecord struct {
 	Trail  string `json:"trail"`
 	Step   string `json:"step"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,10 +80,12 @@ func TestDataEventsPlanThenApply(t *testing.T) {
 	assert.Equal(t, "AWS::S3::Object", aws.ToString(after[0].DataResources[0].Type))
 	assert.Equal(t, []string{"arn:aws:s3"}, after[0].DataResources[0].Values)
 
+	assert.NotContains(t, stdout, "S3.22", "the trail is logging and multi-Region: S3.22 passes, nothing to say")
+
 	// Applied once, there is nothing left to do.
 	code, stdout, stderr = runCLI(t, "", append(base, append(cmd, "-apply")...)...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `(?m)^trail arn:[^ ]+: none: the trail already logs the requested S3 data events; nothing to do$`, stdout)
+	assert.Regexp(t, `(?m)^trail arn:[^ ]+: none: the trail's event selectors already select the requested S3 data events; nothing to write$`, stdout)
 	assert.Equal(t, 1, ct.Trails.Count("PutEventSelectors"))
 	assert.NotContains(t, stdout+stderr, ctTestSecret)
 }
@@ -161,6 +164,39 @@ func TestDataEventsUsageErrors(t *testing.T) {
 			assert.Equal(t, exitUsage, code)
 			assert.Contains(t, stderr, tt.stderr)
 			assert.Empty(t, stdout)
+		})
+	}
+}
+
+// TestDataEventsSaysWhatStillFails: selectors alone do not pass S3.22 and
+// S3.23, which need a multi-Region trail that is logging. After -apply, and
+// when there is nothing to write, data-events says what still fails them
+// (securebucket.AuditDataEvents's verdict) instead of only "applied" or
+// "already logs", which read as done.
+func TestDataEventsSaysWhatStillFails(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		trail cloudtrailfake.Trail
+		want  string
+	}{
+		{"stopped", cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", IsMultiRegionTrail: true},
+			`S3\.22 +FAIL +trail main selects them but is not logging; start its logging \(CloudTrail StartLogging\)`},
+		{"single Region", cloudtrailfake.Trail{Name: "main", S3BucketName: "trail-logs", Logging: true},
+			`S3\.22 +FAIL +trail main is not multi-Region`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, base := trailEnv(t, &tc.trail)
+			cmd := append(base, "data-events", "-trail", "main", "-apply")
+			code, stdout, stderr := runCLI(t, "", cmd...)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Regexp(t, tc.want, stdout)
+			assert.Regexp(t, strings.Replace(tc.want, `S3\.22`, `S3\.23`, 1), stdout)
+			assert.Regexp(t, `(?m)^trail arn:[^ ]+: applied: event selectors written$`, stdout)
+
+			code, stdout, stderr = runCLI(t, "", cmd...)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Regexp(t, tc.want, stdout, "nothing to write, and still failing")
+			assert.NotContains(t, stdout, "securebucket.", "the remedies name commands")
 		})
 	}
 }
