@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -173,14 +171,14 @@ type dataEventsRecord struct {
 	Detail string `json:"detail"`
 }
 
-// countOther counts the trail's advanced selectors other than the one
-// this tool writes.
+// countOther counts the trail's advanced selectors the plan keeps as they
+// are: all of them when it adds its selector, all but one when it extends
+// its selector in place (one of its name that the owner changed is kept
+// and a new one added).
 func countOther(plan *securebucket.DataEventsPlan) int {
-	n := 0
-	for _, s := range plan.CurrentAdvanced {
-		if aws.ToString(s.Name) != securebucket.DataEventsSelectorName {
-			n++
-		}
+	n := len(plan.CurrentAdvanced)
+	if len(plan.NewAdvanced) == n {
+		n--
 	}
 	return n
 }

@@ -115,6 +115,25 @@ func TestDataEventsAdvancedWriteOnlyBuckets(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:s3:::alpha-data/", "arn:aws:s3:::beta-data/"}, fields["resources.ARN"])
 }
 
+// A selector named S3SecureDataEvents that its owner narrowed since (every
+// bucket but a prefix) is kept as it is and the bucket goes into a new
+// selector beside it: the summary counts it among the selectors kept.
+func TestDataEventsKeepsANarrowedSelectorOfOurName(t *testing.T) {
+	narrowed := cloudtrailfake.AdvancedEventSelector{Name: "S3SecureDataEvents", FieldSelectors: []cloudtrailfake.FieldSelector{
+		{Field: "eventCategory", Equals: []string{"Data"}},
+		{Field: "resources.type", Equals: []string{"AWS::S3::Object"}},
+		{Field: "resources.ARN", NotStartsWith: []string{"arn:aws:s3:::alpha-data/tmp/"}},
+	}}
+	ct, base := trailEnv(t, &cloudtrailfake.Trail{Name: "adv", S3BucketName: "trail-logs", IsMultiRegionTrail: true,
+		AdvancedEventSelectors: []cloudtrailfake.AdvancedEventSelector{narrowed}})
+	code, stdout, stderr := runCLI(t, "", append(base, "data-events", "-trail", "adv", "-bucket", "beta-data", "-apply")...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `selectors +applied +advanced event selector S3SecureDataEvents \(the trail's other 1 advanced selector\(s\) kept\)`, stdout)
+	adv := selectors(t, ct, "adv").AdvancedEventSelectors
+	require.Len(t, adv, 2)
+	assert.Equal(t, []string{"arn:aws:s3:::alpha-data/tmp/"}, adv[0].FieldSelectors[2].NotStartsWith, "the narrowed selector is kept")
+}
+
 func TestDataEventsRefusals(t *testing.T) {
 	full := make([]cloudtrailfake.EventSelector, 5)
 	for i := range full {
