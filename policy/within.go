@@ -15,8 +15,9 @@ import (
 // holds only where than's does, compared as numbers). s may have
 // conditions of its own, which only narrow it. Anything this check cannot
 // compare (NotPrincipal, NotAction, NotResource, a wildcard where than has
-// none, a Deny) counts as broader, so a false answer means "maybe
-// broader", never "narrower".
+// none, a policy variable, which renders to the request's value, beyond
+// the text before it, a Deny) counts as broader, so a false answer means
+// "maybe broader", never "narrower".
 //
 // It is how a library statement under its own Sid is judged when its
 // owner may have narrowed it since it was written: such a statement is
@@ -33,9 +34,9 @@ func AllowsNoMoreThan(s, than Statement) bool {
 // looser, compared as numbers, so NumericLessThan s3:TlsVersion "1.3"
 // denies at least what "1.2" does), so s applies wherever than does. A Deny with no condition, such as a lockdown of everything, needs
 // none of than's. Anything this check cannot compare (NotPrincipal,
-// NotAction, NotResource, a wildcard in than that s does not cover, an
-// Allow) counts as narrower, so a false answer means "maybe narrower",
-// never "broader".
+// NotAction, NotResource, a wildcard in than that s does not cover, a
+// policy variable beyond the text before it, an Allow) counts as
+// narrower, so a false answer means "maybe narrower", never "broader".
 //
 // It is how a library Deny under its own Sid is judged when its owner may
 // have made it stricter since it was written: such a statement is kept as
@@ -111,22 +112,33 @@ func principalsWithin(p, than *Principal) bool {
 }
 
 // patternWithin reports whether everything the IAM pattern p matches, the
-// pattern q matches too: p without wildcards matched by q (with match, the
-// matcher for the element), p equal to q, or q a literal prefix followed
-// by one final '*' that p's literal prefix starts with.
+// pattern q matches too: p equal to q, p without wildcards or policy
+// variables matched by q (with match, the matcher for the element), or q a
+// literal prefix followed by one final '*' that p's literal prefix starts
+// with. A policy variable renders to the request's value, which q's text
+// or wildcards need not match as they match the variable's name
+// ("arn:aws:s3:::b/$*" does not hold "arn:aws:s3:::b/${aws:username}"), so
+// p's literal prefix ends at its first variable, and q with a variable
+// holds only itself.
 func patternWithin(p, q string, match func(pattern, s string) bool) bool {
 	if p == q {
 		return true
 	}
-	if !strings.ContainsAny(p, "*?") {
+	if strings.Contains(q, "${") {
+		return false
+	}
+	end := strings.IndexAny(p, "*?")
+	if v := strings.Index(p, "${"); v >= 0 && (end < 0 || v < end) {
+		end = v
+	}
+	if end < 0 {
 		return match(q, p)
 	}
 	prefix, ok := strings.CutSuffix(q, "*")
 	if !ok || strings.ContainsAny(prefix, "*?") {
 		return false
 	}
-	lit := p[:strings.IndexAny(p, "*?")]
-	return strings.HasPrefix(lit, prefix)
+	return strings.HasPrefix(p[:end], prefix)
 }
 
 // conditionWithin reports whether cond has op on entry's key with the same

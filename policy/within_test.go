@@ -170,3 +170,56 @@ type withinCase struct {
 	s    policy.Statement
 	want bool
 }
+
+// TestWithinPolicyVariables: AllowsNoMoreThan and DeniesAtLeast compared a
+// Resource with a policy variable as its text, so "arn:aws:s3:::b/$*" (any
+// key starting with $) or "arn:aws:s3:::b/x*}" was taken to cover
+// "arn:aws:s3:::b/${aws:username}", which grants alice b/alice: a true
+// answer that was not, where the doc promises a false answer means "maybe
+// broader", never "narrower". A variable renders to the request's value
+// ("Variables and tags"), so only the text before it is known; each row is
+// checked against the evaluator too.
+func TestWithinPolicyVariables(t *testing.T) {
+	stmt := func(effect policy.Effect, res string) policy.Statement {
+		return policy.Statement{Effect: effect, Principal: policy.AnyPrincipal(), Action: policy.Values{"s3:GetObject"}, Resource: policy.Values{res}}
+	}
+	keys := []string{"b/alice", "b/$x", "b/x}", "b/xalice", "b/home/alice/k", "b/home/bob/k", "b/${aws:username}", "b/x${aws:username}"}
+	// narrower reports whether every key s's statement matches for alice,
+	// than's matches too, as the evaluator decides.
+	narrower := func(s, than policy.Statement) bool {
+		cs := mustCompileDoc(t, s)
+		ct := mustCompileDoc(t, than)
+		for _, k := range keys {
+			r := req(alice, "s3:GetObject", "arn:aws:s3:::"+k)
+			if cs.Decide(r).Matched && !ct.Decide(r).Matched {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range []struct {
+		s, than string
+		want    bool
+	}{
+		{"arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/$*", false},
+		{"arn:aws:s3:::b/x${aws:username}", "arn:aws:s3:::b/x*}", false},
+		{"arn:aws:s3:::b/${aws:username}*", "arn:aws:s3:::b/$*", false},
+		{"arn:aws:s3:::b/home/${aws:username}/*", "arn:aws:s3:::b/home/*", true},
+		{"arn:aws:s3:::b/home/${aws:username}/*", "arn:aws:s3:::b/*", true},
+		{"arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/${aws:username}", true},
+	} {
+		s, than := stmt(policy.Allow, c.s), stmt(policy.Allow, c.than)
+		assert.Equal(t, c.want, narrower(s, than), "evaluator: %s within %s", c.s, c.than)
+		assert.Equal(t, c.want, policy.AllowsNoMoreThan(s, than), "AllowsNoMoreThan(%s, %s)", c.s, c.than)
+		// The same pair the other way round for a Deny: than's denies
+		// at least s's.
+		assert.Equal(t, c.want, policy.DeniesAtLeast(stmt(policy.Deny, c.than), stmt(policy.Deny, c.s)), "DeniesAtLeast(%s, %s)", c.than, c.s)
+	}
+}
+
+func mustCompileDoc(t *testing.T, s policy.Statement) *policy.Compiled {
+	t.Helper()
+	c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{s}})
+	require.NoError(t, err)
+	return c
+}
