@@ -1017,3 +1017,51 @@ func TestAdversarialHeaderActionsAreNotUnused(t *testing.T) {
 	assert.Equal(t, []string{"s3:PutObjectAcl"}, bySid["Elsewhere"].Actions)
 	assert.Empty(t, bySid["Elsewhere"].MaybeUsed)
 }
+
+// fiveFolderReads is alice reading one key in each of data/f1/ … data/f5/:
+// past a MaxTrackedKeys of 4, merged into data/.
+func fiveFolderReads() string {
+	var es []entry
+	for i := 1; i <= 5; i++ {
+		k := fmt.Sprintf("data/f%d/x.csv", i)
+		es = append(es, entry{now.Add(-time.Hour), "", alice, "REST.GET.OBJECT", k, "GET /data-bucket/" + k + " HTTP/1.1", 200})
+	}
+	return logOf(es...)
+}
+
+// Past Options.MaxTrackedKeys a use's keys are merged into prefixes, each
+// remembering one key: the diff checked the grants in force against those
+// keys alone, so a grant of a folder whose keys were merged away (read,
+// but not the one remembered) was listed as unused, a candidate to remove.
+func TestAdversarialMergedKeysKeepTheirGrantsUsed(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"First","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/data/f1/*"},
+	 {"Sid":"Last","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/data/f5/*"},
+	 {"Sid":"Other","Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/logs/*"},
+	 {"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"` + bob + `"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/data/f5/*"}]}`))
+	require.NoError(t, err)
+	rep := suggest(t, fiveFolderReads(), usage.Input{BucketPolicy: cur}, &usage.Options{MaxResources: 2, MaxTrackedKeys: 4})
+	require.Equal(t, []string{"arn:aws:s3:::data-bucket/data/*"}, useOf(rep, alice, "s3:GetObject").Resources, "the keys were merged")
+	bySid := map[string]usage.UnusedGrant{}
+	for _, u := range rep.Unused {
+		bySid[u.Sid] = u
+	}
+	assert.NotContains(t, bySid, "First")
+	assert.NotContains(t, bySid["Last"].Actions, "s3:GetObject", "data/f5/x.csv was read")
+	// Outside the merged prefix, or for another principal, a grant is
+	// still unused.
+	assert.Equal(t, []string{"s3:GetObject"}, bySid["Other"].Actions)
+	assert.Equal(t, []string{"s3:GetObject"}, bySid["Bob"].Actions)
+}
+
+// A statement naming two principals is split per principal: a merged use
+// by one does not keep the other's grant.
+func TestAdversarialMergedKeysOfAnotherPrincipal(t *testing.T) {
+	cur, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Both","Effect":"Allow","Principal":{"AWS":["` + alice + `","` + bob + `"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-bucket/data/f5/*"}]}`))
+	require.NoError(t, err)
+	rep := suggest(t, fiveFolderReads(), usage.Input{BucketPolicy: cur}, &usage.Options{MaxResources: 2, MaxTrackedKeys: 4})
+	require.Len(t, rep.Unused, 1, "%+v", rep.Unused)
+	assert.Equal(t, bob, rep.Unused[0].Principal)
+	assert.Equal(t, []string{"s3:GetObject"}, rep.Unused[0].Actions)
+}

@@ -30,7 +30,7 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 				if err != nil {
 					continue
 				}
-				if unused, maybe := s.unusedActions(c, st, used, byAction, nil); len(unused) > 0 {
+				if unused, maybe := s.unusedActions(c, one.stmt, used, byAction, nil); len(unused) > 0 {
 					rep.Unused = append(rep.Unused, UnusedGrant{Policy: "bucket policy", Statement: i, Sid: st.Sid, Principal: one.name, Actions: unused, MaybeUsed: maybe})
 				}
 			}
@@ -215,13 +215,63 @@ func (s *suggester) unusedActions(c *policy.Compiled, st policy.Statement, used 
 		}
 		switch {
 		case usedIt:
-		case s.mayHaveUsed(c, a, used, who):
+		case s.mayHaveUsed(c, a, used, who), s.mergedMayReach(st, a, byAction[a], who):
 			maybe = append(maybe, a)
 		default:
 			out = append(out, a)
 		}
 	}
 	return out, maybe
+}
+
+// mergedMayReach reports whether a use of action a (by the principals who
+// accepts) that st applies to had keys merged into a prefix (past
+// Options.MaxTrackedKeys, each prefix remembers one key) that st's
+// resources may reach under: the keys merged away are not known, so
+// neither is whether st allowed one of them. It over-approximates: a
+// resource may reach under the prefix when the text before its first
+// wildcard ('*', '?', or a policy variable's '$') and the prefix's ARN
+// start alike.
+func (s *suggester) mergedMayReach(st policy.Statement, a string, uses []*use, who func(*use) bool) bool {
+	var applies *policy.Compiled
+	for _, u := range uses {
+		if (who != nil && !who(u)) || u.level != onObject || u.keys == nil || len(u.keys.prefixes) == 0 {
+			continue
+		}
+		if applies == nil {
+			// st for a on any resource: does it name u's principal?
+			anywhere := st.Clone()
+			anywhere.Action, anywhere.NotAction, anywhere.Resource, anywhere.NotResource, anywhere.Condition = policy.Values{a}, nil, policy.Values{"*"}, nil, nil
+			c, err := policy.Compile(&policy.Document{Version: policy.Version2012, Statements: []policy.Statement{anywhere}})
+			if err != nil {
+				return true // cannot tell: not called unused
+			}
+			applies = c
+		}
+		named := false
+		for _, req := range s.samples(u) {
+			if applies.Decide(&req.Request).Allowed() {
+				named = true
+				break
+			}
+		}
+		if !named {
+			continue
+		}
+		if st.NotResource != nil {
+			return true
+		}
+		for _, e := range u.keys.prefixes {
+			under := s.keyARN(e.pattern)
+			for _, r := range st.Resource {
+				i := strings.IndexAny(r, "*?$")
+				if strings.HasPrefix(r, under) || (i >= 0 && strings.HasPrefix(under, r[:i])) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // mayHaveUsed reports whether an operation behind a use (of the principals

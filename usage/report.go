@@ -202,11 +202,13 @@ type UnusedGrant struct {
 	// nobody it names used on the bucket.
 	Actions []string
 	// MaybeUsed are the statement's actions that no request is known to
-	// have used, but that an operation its principal used on a resource
-	// it covers may have needed (policy.Operation.Actions beyond the
-	// required ones: an ACL, tagging or Object Lock header, a governance
-	// bypass): the logs do not record those headers, so they are not in
-	// Actions, not candidates to remove on the logs' word.
+	// have used, but that may have been: an operation its principal used
+	// on a resource it covers may have needed them (policy.Operation.Actions
+	// beyond the required ones: an ACL, tagging or Object Lock header, a
+	// governance bypass, which the logs do not record), or its principal's
+	// keys were merged into a prefix its resources may reach under
+	// (Options.MaxTrackedKeys: the keys merged away are not known). They
+	// are not in Actions: not candidates to remove on the logs' word.
 	MaybeUsed []string
 }
 
