@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,14 +111,24 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 	if *offline {
 		summary = fmt.Sprintf("%s (offline analysis of the buckets' own settings)", summary)
 	}
-	writeRecords(g, records, []string{"bucket", "kind", "public", "principal", "accounts", "actions", "conditions", "source", "status", "id"},
+	header := []string{"bucket", "kind", "public", "principal", "accounts", "actions", "conditions", "source", "status", "id"}
+	withError := slices.ContainsFunc(records, func(r findingRecord) bool { return r.Error != "" })
+	if withError {
+		// A finding whose access could not be read says why (UNREAD: …).
+		header = append(header, "error")
+	}
+	writeRecords(g, records, header,
 		func(r findingRecord) []any {
 			src := make([]string, len(r.Sources))
 			for i, s := range r.Sources {
 				src[i] = strings.TrimSpace(s.Type + " " + s.AccessPointARN)
 			}
-			return []any{r.Bucket, r.Kind, r.Public, kvText(r.Principal), strings.Join(r.Accounts, ","), strings.Join(r.Actions, ","),
+			cells := []any{r.Bucket, r.Kind, r.Public, kvText(r.Principal), strings.Join(r.Accounts, ","), strings.Join(r.Actions, ","),
 				kvText(r.Conditions), strings.Join(src, ","), r.Status, r.ID}
+			if withError {
+				cells = append(cells, r.Error)
+			}
+			return cells
 		}, summary)
 	if partial != nil {
 		return g.fail(partial)

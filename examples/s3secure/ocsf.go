@@ -139,19 +139,37 @@ func (g *globals) analyzeOCSF(findings []analyzer.Finding, partial error) int {
 		if f.Blocking() {
 			blocking = true
 		}
+		// A finding whose access could not be read (Error, "UNREAD: …")
+		// says so where a reader looks: message, title and type.
+		kind, msg := string(f.Kind), analyzeMessage(f)
+		if f.Error != "" {
+			msg = f.Error
+			if kind == "" {
+				kind = "unread"
+			}
+		}
+		title := "S3 bucket reachable from outside the zone of trust"
+		var types []string
+		if kind != "" {
+			title += " (" + kind + ")"
+			types = []string{kind}
+		}
 		c := ocsf.Check{
 			ID:       "ExternalAccess",
 			UID:      f.ID,
-			Title:    "S3 bucket reachable from outside the zone of trust (" + string(f.Kind) + ")",
+			Title:    title,
 			Outcome:  string(f.Status),
 			Severity: ocsf.SeverityHigh,
-			Message:  analyzeMessage(f),
+			Message:  msg,
 			Resource: ocsf.Resource{UID: f.Resource, Name: f.Bucket, Type: f.ResourceType},
 			Account:  f.Owner,
-			Types:    []string{string(f.Kind)},
+			Types:    types,
 			Time:     now,
 			Unmapped: map[string]any{"principal": f.Principal, "accounts": orEmpty(f.Accounts), "actions": orEmpty(f.Actions),
 				"conditions": f.Conditions, "public": f.Public},
+		}
+		if f.Error != "" {
+			c.Unmapped["error"] = f.Error
 		}
 		switch {
 		case f.Public:
@@ -166,7 +184,12 @@ func (g *globals) analyzeOCSF(findings []analyzer.Finding, partial error) int {
 		if c.UID == "" {
 			// Offline findings have no id: make one that stays the same
 			// while the access does.
-			b, _ := json.Marshal([]any{f.Kind, f.Principal, f.Accounts, f.Actions, f.Conditions, f.Sources})
+			id := []any{f.Kind, f.Principal, f.Accounts, f.Actions, f.Conditions, f.Sources}
+			if f.Error != "" {
+				// Two unread statements may grant the same actions.
+				id = append(id, f.Error, f.Statement)
+			}
+			b, _ := json.Marshal(id)
 			h := sha256.Sum256(b)
 			c.UID = product.UID + "/ExternalAccess/" + c.Resource.UID + "/" + hex.EncodeToString(h[:8])
 		}
