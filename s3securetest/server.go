@@ -205,8 +205,15 @@ func (s *Server) Region() string { return s.ep.Server().Region() }
 // Now returns the server's clock: Options.Now plus every Advance.
 func (s *Server) Now() time.Time { return s.ep.Server().Now() }
 
-// Advance moves the server's clock forward by d, for example past a
-// presigned URL's expiry.
+// Advance moves the server's clock by d (forward; a negative d moves it
+// back), for example past a presigned URL's expiry. Header-signed
+// requests are checked against this clock with S3's 15 minutes of clock
+// skew, and SDK clients sign with the wall clock: after a step of more
+// than 15 minutes either way, each SDK client's next request is refused
+// with RequestTimeTooSkewed (the Config's retryer retries no service
+// error), and its later requests are signed with the offset that answer
+// gave. To test an expiry without that refusal, give the URL a short
+// lifetime (a minute) and advance by a few minutes.
 func (s *Server) Advance(d time.Duration) { s.ep.Server().Advance(d) }
 
 // AddAccount adds an AWS account with its own services and returns a

@@ -218,3 +218,36 @@ func TestServerClockInDate(t *testing.T) {
 	assert.WithinDuration(t, srv.Now(), date, 2*time.Second)
 	assert.Greater(t, time.Until(date), time.Hour, "the server's clock, not the wall clock")
 }
+
+// TestAdvanceWithinSkewAndBack holds Advance's doc: a step of a few
+// minutes passes a short presigned URL's expiry while SDK clients go on
+// working, and a negative step moves the clock back.
+func TestAdvanceWithinSkewAndBack(t *testing.T) {
+	srv := s3securetest.NewServer(t, nil)
+	client := s3.NewFromConfig(srv.Config)
+	ctx := t.Context()
+	_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("advance-demo")})
+	require.NoError(t, err)
+	_, err = client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("advance-demo"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	url, err := s3.NewPresignClient(client).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("advance-demo"), Key: aws.String("k")},
+		s3.WithPresignExpires(time.Minute))
+	require.NoError(t, err)
+	get := func() int {
+		resp, err := srv.Client().Get(url.URL)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, get())
+
+	before := srv.Now()
+	srv.Advance(3 * time.Minute)
+	assert.Equal(t, http.StatusForbidden, get(), "past the URL's expiry")
+	_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{})
+	assert.NoError(t, err, "within S3's 15 minutes of skew, the SDK's requests are not refused")
+
+	srv.Advance(-3 * time.Minute)
+	assert.WithinDuration(t, before, srv.Now(), 5*time.Second, "a negative step moves the clock back")
+	assert.Equal(t, http.StatusOK, get(), "back before the URL's expiry")
+}
