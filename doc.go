@@ -36,8 +36,8 @@
 // Multi-Region Access Points without Access Analyzer.
 //
 // The command-line tool in examples/s3secure exposes all of it, and
-// examples/quickstart tells the whole story against the embedded in-memory
-// S3 in a few dozen lines.
+// examples/quickstart tells the whole story in one run against the embedded
+// in-memory S3 (go run ./examples/quickstart).
 //
 // # Security defaults
 //
