@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,13 +21,16 @@ import (
 // (numbers with exponents or signs, dates in several ISO 8601 forms and as
 // epoch seconds, IPv6 and IPv4-mapped addresses, Bool spellings, ARN
 // operators on values that are not ARNs, policy variables with defaults and
-// ${*} ${?} ${$}), and Resource patterns with wildcards against object keys
-// and access point ARNs with colons. Each scenario is one identity policy
-// of the caller, alone or beside a Deny, so that a disagreement points at
-// one condition or one pattern.
+// ${*} ${?} ${$}); Resource patterns, listed and random, with wildcards
+// against object keys and access point ARNs with colons; S3's line between
+// public and non-public bucket policies under RestrictPublicBuckets; and
+// NotPrincipal lists in Deny and Allow. Each scenario holds one condition,
+// one pattern or one principal element, so that a disagreement points at
+// it.
 //
 // Where the simulator departs from AWS's documentation, the row is listed
-// in familyDisagreements with the sentence that decides it.
+// in familyDisagreements with the sentence that decides it; where no
+// documentation decides, the entry says why ours is kept.
 
 // familyRow is one scenario of the family test.
 type familyRow struct {
@@ -140,6 +144,11 @@ var familyDisagreements = []familyDisagreement{
 				return ours == policy.DecisionExplicitDeny && sim == "Allowed"
 			}
 			return ours == policy.DecisionAllow && sim == "ImplicitlyDenied"
+		}},
+	{"resource-segments", `IAM user guide, "IAM JSON policy elements: Resource": wildcards work "within the individual segments of an ARN (the parts separated by colons)", and "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries"; the resource part of an ARN is one segment, / and : included. The simulator splits it at its first / or : into a resource type and an ID, except in an S3 ARN whose Region and account are both empty, so "arn:aws:s3:*:*:b*/*" (the Region and account wildcards take the empty fields) does not match the object "arn:aws:s3:::ba/a", nor "...:a*/" the access point object ".../accesspoint/a/object/a/"; and a * that ends the Region or account never takes more than its field ("arn:aws:s3:*:*:?" and the object "arn:aws:s3:::bb/::/").`,
+		func(r familyRow, ours policy.Decision, sim string) bool {
+			f := strings.SplitN(r.pval, ":", 6)
+			return r.family == "random Resource" && ours == policy.DecisionAllow && len(f) == 6 && f[3]+f[4] != ""
 		}},
 	// The rows below are not decided by AWS's documentation; each says why
 	// ours is the reading kept.
@@ -428,9 +437,42 @@ func chainListed(c caller, list string) bool {
 	return true
 }
 
+// randomResourceFamily returns n scenarios of random Resource patterns
+// (each field of an S3 ARN from a few wildcard forms, the resource part
+// from the characters a, b, *, ?, : and /) against random object ARNs,
+// through a bucket or an access point, with : and / in their keys; seeded.
+func randomResourceFamily(n int) []familyRow {
+	alice := oracleCallers()[0]
+	r := rand.New(rand.NewPCG(7, 7))
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	frag := func(alpha string, n int) string {
+		b := make([]byte, r.IntN(n+1))
+		for i := range b {
+			b[i] = alpha[r.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	rows := make([]familyRow, 0, n)
+	for range n {
+		pat := "arn:aws:s3:" + pick("", "*", "us-east-1", "us-*", "?s-east-1", "*1") + ":" + pick("", "*", "111122223333", "1111*", "*3333") + ":" + frag("ab*?:/", 7)
+		if r.IntN(4) == 0 {
+			pat = "arn:aws:s3:::" + frag("ab*?:/", 7)
+		}
+		key := pick("a", "b", ":", "/") + frag("ab:/", 4) // S3 keys are never empty
+		arn := "arn:aws:s3:::b" + frag("ab", 2) + "/" + key
+		if r.IntN(3) == 0 {
+			arn = "arn:aws:s3:us-east-1:111122223333:accesspoint/" + pick("a", "ab") + "/object/" + key
+		}
+		rows = append(rows, familyRow{family: "random Resource", caller: alice, action: "s3:GetObject", resource: arn,
+			policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":` + strconv.Quote(pat) + `}]}`,
+			op:     "Resource", pval: pat})
+	}
+	return rows
+}
+
 func TestDifferentialFamilies(t *testing.T) {
 	node, dir := oracleNode(t)
-	rows := slices.Concat(conditionFamily(), resourceFamily(), publicFamily(), notPrincipalFamily())
+	rows := slices.Concat(conditionFamily(), resourceFamily(), publicFamily(), notPrincipalFamily(), randomResourceFamily(3000))
 	var sims []map[string]any
 	var chains []*policy.Chain
 	for _, r := range rows {
