@@ -88,6 +88,14 @@ func runPresign(ctx context.Context, g *globals, args []string) int {
 	default:
 		return g.fail(fmt.Errorf("presign: -method must be GET, PUT or HEAD, not %q", *method))
 	}
+	var expiry *presign.CredentialExpiryError
+	if errors.As(err, &expiry) {
+		// The library's remedy, ClampToCredentials, is no flag here: the
+		// person at the terminal chooses the lifetime with -expires.
+		return g.fail(fmt.Errorf("presign: the credentials expire at %s, before the URL would (%s): "+
+			"give a shorter -expires (at most until the credentials expire), or renew the credentials first",
+			expiry.CredentialsExpire.UTC().Format(time.RFC3339), expiry.URLWouldExpire.UTC().Format(time.RFC3339)))
+	}
 	if err != nil {
 		return g.fail(err)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +103,37 @@ func TestPresignCommand(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", "presign", "-bucket", "my-bucket", "-key", "k")
 	require.Equal(t, exitOK, code, stderr)
 	assert.True(t, strings.HasPrefix(stdout, "http://127.0.0.1:9100/my-bucket/k?"), stdout)
+}
+
+// TestPresignCredentialsExpireFirst: with credentials that expire before
+// the URL would (SSO, an assumed role, a credential_process that says
+// when), presign refuses, and says what to do with the command's flags:
+// the library's "set ClampToCredentials" names an option the command does
+// not have.
+func TestPresignCredentialsExpireFirst(t *testing.T) {
+	expires := time.Now().Add(10 * time.Minute).UTC().Format(time.RFC3339)
+	out := `{"Version":1,"AccessKeyId":"ASIAEXPIRESSOON00001","SecretAccessKey":"expiring/secret/key/expiring/secret/key0",` +
+		`"SessionToken":"expiringtoken","Expiration":"` + expires + `"}`
+	dir := t.TempDir()
+	script := filepath.Join(dir, "creds.sh")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s' '"+out+"'\n"), 0o700))
+	path := filepath.Join(dir, "config")
+	require.NoError(t, os.WriteFile(path, []byte("[profile sso]\ncredential_process = "+script+"\n"), 0o600))
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_CONFIG_FILE", path)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "none"))
+	t.Setenv("AWS_PROFILE", "sso")
+
+	code, stdout, stderr := runCLI(t, "", "-endpoint", "http://127.0.0.1:9000", "-region", "us-east-1", "presign", "-bucket", "my-bucket", "-key", "k")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "presign: the credentials expire at "+expires+", before the URL would")
+	assert.Contains(t, stderr, "give a shorter -expires (at most until the credentials expire), or renew the credentials first")
+	assert.NotContains(t, stderr, "ClampToCredentials")
+	assert.NotContains(t, stderr, "expiring/secret")
+
+	code, stdout, stderr = runCLI(t, "", "-endpoint", "http://127.0.0.1:9000", "-region", "us-east-1", "presign", "-bucket", "my-bucket", "-key", "k", "-expires", "5m")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "X-Amz-Expires=300&")
 }
