@@ -1065,3 +1065,24 @@ func TestAdversarialMergedKeysOfAnotherPrincipal(t *testing.T) {
 	assert.Equal(t, bob, rep.Unused[0].Principal)
 	assert.Equal(t, []string{"s3:GetObject"}, rep.Unused[0].Actions)
 }
+
+// A Key field written as the key is, not encoded, while the Request-URI
+// (the target as sent) encodes it: the Request-URI names the key, and
+// decoding the field would name another one ("a%41.csv" read as
+// "aA.csv") or none ("100%.csv", a bad escape).
+func TestAdversarialRawKeyField(t *testing.T) {
+	at := now.Add(-time.Hour)
+	for _, row := range []struct{ field, uri, key string }{
+		{"a%41.csv", "GET /data-bucket/a%2541.csv HTTP/1.1", "a%41.csv"},
+		{"100%.csv", "GET /100%25.csv HTTP/1.1", "100%.csv"},
+		{"a%2520b", "GET /data-bucket/a%2520b HTTP/1.1", "a%20b"},
+	} {
+		recs, stats := parseAll(t, logOf(entry{at, "", alice, "REST.GET.OBJECT", row.field, row.uri, 200}), "access.log")
+		require.Zero(t, stats.Malformed, "%v", stats.Errors)
+		require.Len(t, recs, 1)
+		assert.Equal(t, row.key, recs[0].Key, row.field)
+	}
+	// Without a Request-URI naming it, a bad escape is still malformed.
+	_, stats := parseAll(t, logOf(entry{at, "", alice, "BATCH.DELETE.OBJECT", "100%.csv", "-", 204}), "access.log")
+	assert.Equal(t, 1, stats.Malformed)
+}

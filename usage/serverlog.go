@@ -26,8 +26,9 @@ const maxLineLength = 1 << 20
 // Version, Cipher Suite, Authentication Type, Host Header, TLS version,
 // Access Point ARN, ACL Required) may be missing, and fields S3 adds after
 // them are ignored. The Key is URL-decoded: once, or twice when S3 encoded
-// it twice, as it does for a request whose target names the key (the
-// Request-URI, encoded once, tells which); VersionID and, for a listing,
+// it twice, as it does for a request whose target names the key, or not
+// at all when it is written as the key is (the Request-URI, encoded once,
+// tells which); VersionID and, for a listing,
 // ListPrefix come from the Request-URI's query (for the GET half of a copy,
 // REST.COPY.OBJECT_GET, and a key of a DeleteObjects, BATCH.DELETE.OBJECT,
 // from the Version Id field). The fields after the
@@ -406,12 +407,14 @@ func (p *salParser) parse(s string, line int) string {
 		r.SourceIP, r.Operation = dash(f[0]), f[3]
 	}
 	r.RequestID = dash(f[2])
+	encoded, badEscape := false, false
 	if k := dash(f[4]); !hasPercent(k) {
 		r.Key = k
 	} else {
+		encoded = true
 		dk, err := url.PathUnescape(k)
 		if err != nil {
-			return "bad escape in key " + quoteShort(k)
+			dk, badEscape = k, true
 		}
 		r.Key = dk
 	}
@@ -426,7 +429,14 @@ func (p *salParser) parse(s string, line int) string {
 		return "Request-URI " + quoteShort(uri) + ` is not "-" or "METHOD TARGET HTTP/version"`
 	}
 	r.RequestURI = dash(uri)
-	if r.Key != "" && strings.IndexByte(r.Key, '%') >= 0 && !strings.HasPrefix(r.Operation, "S3.") {
+	switch {
+	case !encoded:
+	case targetNames(r.RequestURI, r.Bucket, f[4]):
+		// The Request-URI names the field as it is: not encoded.
+		r.Key = f[4]
+	case badEscape:
+		return "bad escape in key " + quoteShort(f[4])
+	case strings.IndexByte(r.Key, '%') >= 0 && !strings.HasPrefix(r.Operation, "S3."):
 		// Decoded once, the key still has a percent sign: it may be
 		// encoded twice (see keyOf). S3's own work (S3.EXPIRE.OBJECT, …)
 		// needs no grant, so its key does not matter.
@@ -513,6 +523,19 @@ func keyOf(once, requestURI, bucket string) (key string, ok bool) {
 	if err != nil || twice == once {
 		return once, true // not a URL encoding: the key was encoded once
 	}
+	switch {
+	case targetNames(requestURI, bucket, twice):
+		return twice, true
+	case targetNames(requestURI, bucket, once):
+		return once, true
+	}
+	return "", false
+}
+
+// targetNames reports whether the target of a Request-URI ("GET
+// /bucket/a%20b?x=1 HTTP/1.1"; an absolute target's path), decoded,
+// names key in bucket, path style (/bucket/KEY) or virtual-hosted (/KEY).
+func targetNames(requestURI, bucket, key string) bool {
 	target := requestURI
 	if sp := strings.IndexByte(target, ' '); sp >= 0 {
 		target = target[sp+1:]
@@ -528,24 +551,12 @@ func keyOf(once, requestURI, bucket string) (key string, ok bool) {
 		rest := target[i+len("://"):]
 		j := strings.IndexByte(rest, '/')
 		if j < 0 {
-			return "", false
+			return false
 		}
 		target = rest[j:]
 	}
 	path, err := url.PathUnescape(target)
-	if err != nil {
-		return "", false
-	}
-	names := func(k string) bool {
-		return path == "/"+k || path == "/"+bucket+"/"+k
-	}
-	switch {
-	case names(twice):
-		return twice, true
-	case names(once):
-		return once, true
-	}
-	return "", false
+	return err == nil && (path == "/"+key || path == "/"+bucket+"/"+key)
 }
 
 // throughUserAgent reports whether rest, the line after the error code,
