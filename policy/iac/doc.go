@@ -57,7 +57,9 @@
 //   - Where an object must be, a wholly unknown value is read as one of
 //     the same effect: a principal as an unknown AWS principal, a
 //     condition as a fixed (limiting) one; a statement known only at
-//     deployment is left out, and the others are still checked.
+//     deployment is left out, and the others are still checked; the one
+//     left out (an Fn::If branch too) is a finding,
+//     policy.CodeUnknownPolicy (ERROR), as it may grant anything.
 //   - ${AWS::AccountId} is the owner's account when
 //     [policy.ValidateOptions].Account is set.
 //   - !Sub substitutes the variables it is given literal values for;

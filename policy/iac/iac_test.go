@@ -472,7 +472,6 @@ func TestUnknownObjects(t *testing.T) {
 		"not principal":  "          - {Effect: Deny, NotPrincipal: !GetAtt R.Arn, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n",
 		"condition":      "          - {Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*, Condition: !Ref P}\n",
 		"operator block": "          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*, Condition: {StringEquals: !Ref P, Bool: {aws:SecureTransport: 'true'}}}\n",
-		"statement":      "          - !ImportValue shared-statement\n          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			ps, err := iac.CloudFormation(tmpl(stmt))
@@ -488,13 +487,18 @@ func TestUnknownObjects(t *testing.T) {
 	require.Len(t, ps, 1)
 	assert.True(t, ps[0].Unknown)
 	assert.Equal(t, []found{{policy.CodeUnknownPolicy, "", 5, 23}}, findings(ps[0].Validate(nil)))
-	// What is known next to an unknown statement is still checked.
+	// What is known next to an unknown statement is still checked, and
+	// the unknown statement, which may grant anything, is one finding: it
+	// was not checked (it was left out without a word).
 	ps, err = iac.CloudFormation(tmpl("          - !ImportValue shared-statement\n          - {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObjectt, Resource: arn:aws:s3:::my-bucket/*}\n"))
 	require.NoError(t, err)
-	fs := ps[0].Validate(nil)
-	require.Len(t, fs, 1)
-	assert.Equal(t, "INVALID_ACTION", fs[0].Code)
-	assert.Equal(t, 12, fs[0].Line)
+	assert.Equal(t, []found{{"INVALID_ACTION", "Statement[0].Action[0]", 12, 71}, {policy.CodeUnknownPolicy, "", 11, 13}},
+		findings(ps[0].Validate(nil)))
+	// So is an Fn::If branch (it was a DATA_TYPE_MISMATCH ERROR: "must be
+	// an object, not a string").
+	ps, err = iac.CloudFormation(tmpl("          - !If [Cond, !ImportValue a, {Effect: Allow, Principal: {AWS: '111122223333'}, Action: s3:GetObject, Resource: arn:aws:s3:::my-bucket/*}]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []found{{policy.CodeUnknownPolicy, "", 11, 24}}, findings(ps[0].Validate(nil)))
 }
 
 // Policies may be validated at the same time (go test -race).

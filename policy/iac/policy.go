@@ -66,9 +66,7 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		o.Kind = p.Kind
 	}
 	if p.Unknown {
-		sev, _ := policy.CodeSeverity(policy.CodeUnknownPolicy)
-		return []policy.Finding{{Severity: sev, Code: policy.CodeUnknownPolicy, Statement: -1, Line: p.Line, Column: p.Column,
-			Message: p.unknownWhy + ", so it was not checked: it may grant anything, to anyone"}}
+		return []policy.Finding{unknownFinding(p.Line, p.Column, p.unknownWhy)}
 	}
 	if p.doc == nil {
 		fs := policy.Validate(p.Document, &o)
@@ -93,7 +91,42 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		f.Line, f.Column = r.place(f.Line, f.Column, p.Line, p.Column)
 		out = append(out, f)
 	}
+	// A statement known only at deployment is left out of Document; it
+	// was not checked, and may grant anything.
+	if st := p.doc.member("Statement"); st != nil && st.kind == vArray {
+		for _, it := range st.vals {
+			for _, b := range branches(it) {
+				if b := b.pick(); b.wholly() {
+					out = append(out, unknownFinding(b.line, b.col, "a statement of the policy is known only at deployment "+
+						"(!ImportValue, !GetAtt, !Ref of a parameter without a Default)"))
+				}
+			}
+		}
+	}
 	return out
+}
+
+// unknownFinding reports, at line and col, what is known only at
+// deployment (why, a clause) and so was not checked.
+func unknownFinding(line, col int, why string) policy.Finding {
+	sev, _ := policy.CodeSeverity(policy.CodeUnknownPolicy)
+	return policy.Finding{Severity: sev, Code: policy.CodeUnknownPolicy, Statement: -1, Line: line, Column: col,
+		Message: why + ", so it was not checked: it may grant anything, to anyone"}
+}
+
+// member returns the value of the object member named name, its choice
+// resolved, or nil.
+func (v *value) member(name string) *value {
+	v = v.pick()
+	if v == nil || v.kind != vObject {
+		return nil
+	}
+	for i, k := range v.keys {
+		if n, _ := k.literal(); n == name {
+			return v.vals[i].pick()
+		}
+	}
+	return nil
 }
 
 // place maps a position in Document to the file.
@@ -248,6 +281,15 @@ func (r *rendered) mark(v *value) {
 	r.segs[r.line] = append(r.segs[r.line], seg{col: r.col, line: v.line, ocol: v.col})
 }
 
+// branches returns the items an item of a list stands for: both branches
+// of an Fn::If that are present, else the item itself.
+func branches(it *value) []*value {
+	if it.kind == vChoice {
+		return present(it.vals)
+	}
+	return []*value{it}
+}
+
 func present(vs []*value) []*value {
 	out := make([]*value, 0, len(vs))
 	for _, v := range vs {
@@ -325,12 +367,12 @@ func (r *rendered) value(v *value, wild bool, parent string) {
 		r.write("[")
 		var items []*value
 		for _, it := range v.vals {
-			// Fn::If in a list: both branches are linted.
-			if it.kind == vChoice {
-				items = append(items, present(it.vals)...)
-			} else if p := it.pick(); p.kind != vAbsent && !(parent == "Statement" && p.wholly()) {
-				// A statement known only at deployment is left out.
-				items = append(items, it)
+			// Fn::If in a list: both branches are linted. A statement
+			// known only at deployment is left out (Validate reports it).
+			for _, b := range branches(it) {
+				if p := b.pick(); p.kind != vAbsent && !(parent == "Statement" && p.wholly()) {
+					items = append(items, b)
+				}
 			}
 		}
 		for i, it := range items {
