@@ -74,7 +74,7 @@ func (o *Options) validate() error {
 	case o.HTTPSOnly && o.InsecureAllowHTTPViewers:
 		return fmt.Errorf("%w: HTTPSOnly and InsecureAllowHTTPViewers contradict each other", ErrInvalidOptions)
 	case len(o.Aliases) > 0 && o.CertificateARN == "":
-		return fmt.Errorf("%w: Aliases need a CertificateARN (an ACM certificate in us-east-1 covering them)", ErrInvalidOptions)
+		return fmt.Errorf("%w: a CertificateARN is required with Aliases (an ACM certificate in us-east-1 covering them)", ErrInvalidOptions)
 	case o.CertificateARN != "" && !strings.HasPrefix(o.CertificateARN, "arn:aws"):
 		return fmt.Errorf("%w: CertificateARN %q is not an ACM certificate ARN", ErrInvalidOptions, o.CertificateARN)
 	case o.CertificateARN != "" && !strings.Contains(o.CertificateARN, ":acm:us-east-1:"):

@@ -52,6 +52,8 @@ func TestCloudFrontCommandUsage(t *testing.T) {
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-https-only"}, "-migrate only switches the origin"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-wait", "0"}, "-wait must be positive"},
 		{[]string{"cloudfront", "-bucket", "b-b-b", "-migrate", "-distribution", "E1", "-wait", "-1s"}, "-wait must be positive"},
+		{[]string{"-local", "cloudfront", "-bucket", "b-b-b", "-alias", "cdn.example.com"},
+			"a -certificate is required with -alias (an ACM certificate in us-east-1 covering them)"},
 	} {
 		code, _, stderr := runCLI(t, "", tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
