@@ -173,7 +173,14 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 	}
 
 	if g.format == "ocsf" {
-		return g.auditOCSF(opts.AccountID, accountRows, reports)
+		// The account controls are of the Region their client asked in:
+		// the access points' of -bucket's Region or the configured one,
+		// the trails' of the configured one.
+		regions := [2]string{g.region, g.region}
+		if control != nil {
+			regions = [2]string{control.Options().Region, trails.Options().Region}
+		}
+		return g.auditOCSF(opts.AccountID, regions, accountRows, reports)
 	}
 	records, blocking := auditRecords(accountRows, reports, opts.AccountID)
 	for i := range records {

@@ -90,9 +90,10 @@ func controlCheck(r securebucket.ControlResult, resource, account, region string
 	return c
 }
 
-// auditOCSF writes audit's results as OCSF records; the exit code follows
-// the same rule as the table.
-func (g *globals) auditOCSF(account string, accountRows []securebucket.AccountResult, reports []*securebucket.Report) int {
+// auditOCSF writes audit's results as OCSF records; the account's are of
+// regions[1] for the trails' controls (S3.22, S3.23), else of regions[0].
+// The exit code follows the same rule as the table.
+func (g *globals) auditOCSF(account string, regions [2]string, accountRows []securebucket.AccountResult, reports []*securebucket.Report) int {
 	enc := json.NewEncoder(g.stdout)
 	product, now := ocsfProduct(), time.Now()
 	blocking := false
@@ -103,7 +104,11 @@ func (g *globals) auditOCSF(account string, accountRows []securebucket.AccountRe
 	}
 	for _, r := range accountRows {
 		r.Message = g.cliText(r.Message)
-		write(controlCheck(r.ControlResult, r.Resource, account, g.region, now))
+		region := regions[0]
+		if r.Control == securebucket.ControlDataEventsWrite || r.Control == securebucket.ControlDataEventsRead {
+			region = regions[1]
+		}
+		write(controlCheck(r.ControlResult, r.Resource, account, region, now))
 		blocking = blocking || r.Blocking()
 	}
 	for _, rep := range reports {

@@ -41,3 +41,25 @@ func TestOCSFFindingPerRegionOfAnAccountControl(t *testing.T) {
 	assert.Equal(t, 2, perRegion, "S3.22 of member-1 in each Region")
 	assert.Contains(t, uids, "s3secure/S3.8/arn:aws:s3:::demo-222200000001", "a bucket's uid is unchanged")
 }
+
+// TestOCSFAccountRecordsNameTheirRegion: without -region, audit
+// -account-controls audits the account controls in the configured Region
+// (AWS_REGION, the profile's), but its OCSF records named none, in
+// cloud.region or the uid: two runs for two Regions wrote S3.22 under one
+// uid, and the second run's PASS replaced the first one's FAIL. The
+// records name the Region the controls were audited in.
+func TestOCSFAccountRecordsNameTheirRegion(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "-local", "-format", "ocsf", "audit", "-all", "-account-controls")
+	require.Equal(t, exitFindings, code, stderr)
+	n := 0
+	for _, r := range ocsfRecords(t, stdout) {
+		res := r["resources"].([]any)[0].(map[string]any)
+		if res["type"] != ocsfAccountType {
+			continue
+		}
+		n++
+		assert.Equal(t, "us-east-1", r["cloud"].(map[string]any)["region"], r["finding_info"])
+		assert.Regexp(t, `/us-east-1$`, r["finding_info"].(map[string]any)["uid"])
+	}
+	assert.Positive(t, n)
+}
