@@ -124,6 +124,11 @@ func TestEvaluateAdversarialRows(t *testing.T) {
 		{"AWS [*] names the anonymous caller", doc(`{"Sid":"X","Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:*","Resource":"*"}`), req(anonymous, "s3:GetObject", "arn:aws:s3:::b/k"), A, "X"},
 		{"user ARN is case-sensitive", doc(`{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},"Action":"s3:*","Resource":"*"}`), get(), N, ""},
 		{"role with a path names its sessions", doc(`{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/team/Reader"},"Action":"s3:*","Resource":"*"}`), req(session, "s3:GetObject", "arn:aws:s3:::b/k"), A, "X"},
+		// IAM allows no policy variable in Principal or NotPrincipal
+		// (Validate: VARIABLE_UNSUPPORTED_IN_ELEMENT); the text names
+		// no one, so it grants nothing and exempts no one.
+		{"a variable in Principal names no one", doc(`{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/${aws:username}"},"Action":"s3:*","Resource":"*"}`), get(), N, ""},
+		{"a variable in NotPrincipal exempts no one", doc(all, `{"Sid":"X","Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:user/${aws:username}"]},"Action":"s3:*","Resource":"*"}`), get(), D, "X"},
 		{"a user of the role's name is not its session", doc(`{"Sid":"X","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/Reader"},"Action":"s3:*","Resource":"*"}`), req(session, "s3:GetObject", "arn:aws:s3:::b/k"), N, ""},
 	}
 	for _, r := range rows {

@@ -181,6 +181,8 @@ func TestValidateFindsEachClass(t *testing.T) {
 		{"empty variable", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/${}/*"}`), 0, "EMPTY_VARIABLE", "Statement[0].Resource[0]"},
 		{"variable default quote", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/${aws:username, none}/*"}`), 0, "MISSING_QUOTE_IN_VARIABLE", "Statement[0].Resource[0]"},
 		{"variable in action", wrap(`{"Effect":"Allow",` + owner + `,"Action":"s3:${aws:username}","Resource":"arn:aws:s3:::b-1/*"}`), 0, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Statement[0].Action[0]"},
+		{"variable in principal", wrap(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/${aws:username}"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Statement[0].Principal.AWS[0]"},
+		{"variable in not principal", wrap(`{"Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::111122223333:user/${aws:username}"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), 0, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Statement[0].NotPrincipal.AWS[1]"},
 		{"variable with numeric operator", wrap(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b-1/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"${aws:username}"}}}`), 0, "INVALID_VARIABLE_FOR_OPERATOR", "Statement[0].Condition.NumericLessThan.s3:TlsVersion[0]"},
 		// Principals.
 		{"principal in identity policy", wrap(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-1/*"}`), policy.KindManaged, "UNSUPPORTED_PRINCIPAL", "Statement[0].Principal"},
