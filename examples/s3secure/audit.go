@@ -14,6 +14,7 @@ import (
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/organization"
+	"github.com/s3secure/s3secure/report/ocsf"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -180,9 +181,9 @@ func runAudit(ctx context.Context, g *globals, args []string) int {
 		if control != nil {
 			regions = [2]string{control.Options().Region, trails.Options().Region}
 		}
-		return g.auditOCSF(opts.AccountID, regions, accountRows, reports)
+		return g.auditOCSF(opts.AccountID, regions, opts.Controls, accountRows, reports)
 	}
-	records, blocking := auditRecords(accountRows, reports, opts.AccountID)
+	records, blocking := auditRecords(accountRows, reports, opts.AccountID, opts.Controls)
 	for i := range records {
 		records[i].Message = g.cliText(records[i].Message)
 	}
@@ -232,7 +233,7 @@ type auditRecord struct {
 // into records, and says whether any blocks. S3.1 comes from AuditAccount
 // with -account-controls; the bucket audit's own S3.1 (read to judge
 // public access with the effective settings) is not repeated.
-func auditRecords(account []securebucket.AccountResult, reports []*securebucket.Report, accountID string) ([]auditRecord, bool) {
+func auditRecords(account []securebucket.AccountResult, reports []*securebucket.Report, accountID string, controls []securebucket.Control) ([]auditRecord, bool) {
 	records := []auditRecord{}
 	blocking := false
 	add := func(resource, bucket string, r securebucket.ControlResult) {
@@ -246,7 +247,7 @@ func auditRecords(account []securebucket.AccountResult, reports []*securebucket.
 	for _, rep := range reports {
 		if rep.Err != nil {
 			records = append(records, auditRecord{Resource: rep.Bucket, Bucket: rep.Bucket, AccountID: accountID,
-				Status: string(securebucket.StatusUnknown), Message: "could not audit the bucket: " + oneLine(rep.Err)})
+				Status: string(securebucket.StatusUnknown), Severity: unauditedSeverity(controls), Message: "could not audit the bucket: " + oneLine(rep.Err)})
 			blocking = true
 			continue
 		}
@@ -257,6 +258,23 @@ func auditRecords(account []securebucket.AccountResult, reports []*securebucket.
 		}
 	}
 	return records, blocking
+}
+
+// unauditedSeverity is the severity of a bucket that could not be
+// audited, which stands for every control of the run (controls; nil for
+// the default ones): the highest of theirs, so a gate that keeps HIGH and
+// above never passes a bucket nobody audited.
+func unauditedSeverity(controls []securebucket.Control) string {
+	if controls == nil {
+		controls = securebucket.DefaultControls()
+	}
+	best := ""
+	for _, c := range controls {
+		if ocsf.ParseSeverity(c.Severity()) > ocsf.ParseSeverity(best) {
+			best = c.Severity()
+		}
+	}
+	return best
 }
 
 // auditSummary counts the results by status.

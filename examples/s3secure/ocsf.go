@@ -93,7 +93,8 @@ func controlCheck(r securebucket.ControlResult, resource, account, region string
 // auditOCSF writes audit's results as OCSF records; the account's are of
 // regions[1] for the trails' controls (S3.22, S3.23), else of regions[0].
 // The exit code follows the same rule as the table.
-func (g *globals) auditOCSF(account string, regions [2]string, accountRows []securebucket.AccountResult, reports []*securebucket.Report) int {
+func (g *globals) auditOCSF(account string, regions [2]string, controls []securebucket.Control, accountRows []securebucket.AccountResult,
+	reports []*securebucket.Report) int {
 	enc := json.NewEncoder(g.stdout)
 	product, now := ocsfProduct(), time.Now()
 	blocking := false
@@ -114,6 +115,7 @@ func (g *globals) auditOCSF(account string, regions [2]string, accountRows []sec
 	for _, rep := range reports {
 		if rep.Err != nil {
 			write(ocsf.Check{ID: "s3secure.audit", Title: "Bucket audit", Outcome: string(securebucket.StatusUnknown),
+				Severity: ocsf.ParseSeverity(unauditedSeverity(controls)),
 				Message:  "could not audit the bucket: " + redact(strings.ReplaceAll(credsafe.Text(rep.Err), "\n", " ")),
 				Resource: ocsfResource(rep.Bucket), Account: account, Region: rep.Region, Time: now})
 			blocking = true
