@@ -61,17 +61,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	)
 	al, w := s.accessLogStart(w, r, rid)
 	defer func() { s.accessLogFinish(al, rt, p, res) }()
+	keys := &keyLookup{s: s}
 	if rt.op == "PostObject" {
 		// A browser upload: the signature is over the form's policy, and
 		// the request becomes the PutObject it asks for.
 		var e *Error
-		if post, e = s.preparePost(r, rt, now); e != nil {
+		if post, e = s.preparePost(r, rt, now, keys); e != nil {
 			writeError(w, r, e)
 			return
 		}
 		r, rt, res = post.put, post.route, post.verified
 	} else {
-		v, err := presign.Verify(r, s.lookup, &presign.VerifyOptions{
+		v, err := presign.Verify(r, keys.lookup, &presign.VerifyOptions{
 			Now:             func() time.Time { return now },
 			AllowExpiryUpTo: presign.HardMaxExpiry, // S3 accepts presigned URLs of up to 7 days
 		})
@@ -88,7 +89,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if res != nil {
-		cred := s.credential(res.AccessKeyID)
+		if s.afterVerify != nil {
+			s.afterVerify()
+		}
+		cred := keys.cred // the credential the signature was checked with
 		if !cred.Expires.IsZero() && now.After(cred.Expires) {
 			writeError(w, r, errf(http.StatusBadRequest, "ExpiredToken", "The provided token has expired."))
 			return

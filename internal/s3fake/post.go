@@ -49,7 +49,7 @@ var postHeaders = map[string]string{
 // S3 does) and returns the PutObject request it stands for. Unsigned forms
 // are refused: S3 accepts anonymous POST uploads only into buckets whose
 // policy lets everyone write, which this fake does not model.
-func (s *Server) preparePost(r *http.Request, rt route, now time.Time) (*postUpload, *Error) {
+func (s *Server) preparePost(r *http.Request, rt route, now time.Time, keys *keyLookup) (*postUpload, *Error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, errf(http.StatusPreconditionFailed, "PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data", [2]string{"Condition", "Bucket POST must be of the enclosure-type multipart/form-data"})
@@ -96,7 +96,7 @@ func (s *Server) preparePost(r *http.Request, rt route, now time.Time) (*postUpl
 	if !hasSignature {
 		return nil, errAccessDenied()
 	}
-	v, err := presign.VerifyPost(rt.bucket, fields, int64(len(content)), s.lookup, &presign.VerifyOptions{
+	v, err := presign.VerifyPost(rt.bucket, fields, int64(len(content)), keys.lookup, &presign.VerifyOptions{
 		Now:             func() time.Time { return now },
 		AllowExpiryUpTo: presign.HardMaxExpiry,
 		Filename:        filename, // S3 substitutes ${filename} before it checks the policy

@@ -87,6 +87,9 @@ type Server struct {
 	credMu  sync.RWMutex
 	creds   map[string]Credential
 	nextKey uint64
+	// afterVerify, when set (by tests, before any request), runs after a
+	// request's signature has been checked.
+	afterVerify func()
 
 	faults *faultTable
 	counts *counters
@@ -281,17 +284,21 @@ func (s *Server) RemoveCredential(accessKeyID string) {
 	delete(s.creds, accessKeyID)
 }
 
-func (s *Server) lookup(id string) (aws.Credentials, bool) {
-	s.credMu.RLock()
-	c, ok := s.creds[id]
-	s.credMu.RUnlock()
-	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, ok
+// keyLookup looks a request's access key up once, for presign.Verify or
+// VerifyPost, and keeps the credential it found: the request is decided
+// for that credential's principal even if the key is removed meanwhile
+// (looking it up again would find no one).
+type keyLookup struct {
+	s    *Server
+	cred Credential
 }
 
-func (s *Server) credential(id string) Credential {
-	s.credMu.RLock()
-	defer s.credMu.RUnlock()
-	return s.creds[id]
+func (k *keyLookup) lookup(id string) (aws.Credentials, bool) {
+	k.s.credMu.RLock()
+	c, ok := k.s.creds[id]
+	k.s.credMu.RUnlock()
+	k.cred = c
+	return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, ok
 }
 
 // SetMFADevice configures an MFA device: serial (the device ARN) and the
