@@ -990,6 +990,11 @@ func TestAdversarialDroppedAllowConditionIsAnAddition(t *testing.T) {
 	// The listing's s3:prefix condition is one the proposal keeps (it is
 	// narrower), and aws:PrincipalAccount is alice's own: not additions.
 	assert.Equal(t, []string{"s3:GetObject arn:aws:s3:::data-bucket/reports/q1.csv"}, added)
+	// The proposal widens access in force: the keys it drops are named, and
+	// Widens says so (the command-line tool exits 1 on it).
+	require.Len(t, rep.Added, 1)
+	assert.Equal(t, []string{"aws:SourceIp"}, rep.Added[0].DroppedConditions)
+	assert.True(t, rep.Widens())
 }
 
 // An operation may need more than its required action, by a header the

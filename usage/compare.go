@@ -99,12 +99,14 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 			for i, req := range probes {
 				az := policy.Authorize(req, &policy.Chain{Bucket: currentC, Identity: ids})
 				var why string
+				var dropped []string
 				if az.Allowed() {
 					plainIDs, _ := plainID(u.principal)
 					if policy.Authorize(req, &policy.Chain{Bucket: plainC, Identity: plainIDs}).Allowed() {
 						continue
 					}
-					why = "the policies in force allow it only under a condition on " + strings.Join(s.droppedKeys(req, current, u.principal), ", ") +
+					dropped = s.droppedKeys(req, current, u.principal)
+					why = "the policies in force allow it only under a condition on " + strings.Join(dropped, ", ") +
 						", which the proposal does not keep"
 				} else {
 					why = az.String()
@@ -119,7 +121,7 @@ func (s *suggester) compare(a *aggregator, current *policy.Document, prop *propo
 						res += " (s3:prefix " + v[0] + ")"
 					}
 				}
-				rep.Added = append(rep.Added, AddedGrant{Principal: k[0], Action: k[1], Resource: res, Why: why})
+				rep.Added = append(rep.Added, AddedGrant{Principal: k[0], Action: k[1], Resource: res, Why: why, DroppedConditions: dropped})
 				break
 			}
 		}

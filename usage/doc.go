@@ -101,7 +101,9 @@
 //     grants carry no condition but s3:prefix: a grant in force only
 //     under a condition (from some addresses, through a VPC endpoint,
 //     over TLS) is proposed without it, and Report.Added lists it with
-//     the condition keys dropped.
+//     the condition keys dropped (AddedGrant.DroppedConditions), so
+//     Report.Widens is true: applying such a proposal widens access, and
+//     the command-line tool exits 1 on it.
 //   - A service principal's use is never proposed: it acts for any AWS
 //     customer, so a grant needs aws:SourceAccount or aws:SourceArn (a
 //     confused deputy otherwise), and the logs do not record them. It is

@@ -87,6 +87,20 @@ type Report struct {
 	Replay Replay
 }
 
+// Widens reports whether the proposal would let a principal do what the
+// policies in force allow it only under a condition the proposal drops
+// (an Added grant with DroppedConditions): a narrowing that is wider
+// somewhere. Grants that are Added for another reason (allowed today by a
+// policy not given, keys merged into a prefix) do not count.
+func (r *Report) Widens() bool {
+	for _, a := range r.Added {
+		if len(a.DroppedConditions) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Proved reports whether every request that succeeded is allowed by the
 // proposal (nothing broken) and every grant of the proposal was used. It
 // is false while a request may have succeeded unproved: one of an
@@ -221,6 +235,13 @@ type AddedGrant struct {
 	// Why says what the policies in force decided, for example
 	// "ImplicitDeny (no policy grants it)".
 	Why string
+	// DroppedConditions, when not empty, are the condition keys under
+	// which alone the policies in force make this grant (aws:SourceIp,
+	// aws:SourceVpce, aws:SecureTransport, …) and which the proposal's
+	// grant does not keep: applying the proposal would widen access in
+	// force (from any address, any network, plain HTTP), so
+	// Report.Widens is true and the command-line tool exits 1.
+	DroppedConditions []string
 }
 
 // Grant is one principal, action and resource of a proposal.

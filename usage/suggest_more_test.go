@@ -118,6 +118,8 @@ func TestSuggestAddedAndIdentityUnused(t *testing.T) {
 	require.Len(t, rep.Added, 1)
 	assert.Equal(t, etlRole, rep.Added[0].Principal)
 	assert.Contains(t, rep.Added[0].Why, "no identity policy of this principal was given")
+	assert.Empty(t, rep.Added[0].DroppedConditions)
+	assert.False(t, rep.Widens(), "allowed today by a policy not given: no condition dropped")
 
 	id, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
 	 {"Sid":"Data","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data-bucket/data/*"},

@@ -48,8 +48,10 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // used, the grants the proposal adds, the proposed policies, and the
 // replay proof. It exits 1 when the proof does not hold (a request that
 // succeeded would be denied, or may have succeeded unproved: an operation
-// no table knows, a line that could not be read) or a proposed policy has
-// an ERROR or SECURITY_WARNING finding.
+// no table knows, a line that could not be read), when the proposal
+// widens access in force (it drops a condition, such as aws:SourceIp,
+// under which alone the policies in force allow a use: usage.Report.Widens)
+// or when a proposed policy has an ERROR or SECURITY_WARNING finding.
 func runSuggest(ctx context.Context, g *globals, args []string) int {
 	fs := g.newFlagSet(g.cmd)
 	bucket := fs.String("bucket", "", "the bucket whose use is read")
@@ -256,7 +258,7 @@ func suggestRecords(rep *usage.Report) ([]suggestRecord, bool) {
 	for _, u := range rep.Unbacked {
 		add(suggestRecord{Kind: "unbacked", Principal: u.Principal, Action: u.Action, Resources: []string{u.Resource}, Detail: "no request used this grant"})
 	}
-	blocking := !rep.Proved()
+	blocking := !rep.Proved() || rep.Widens()
 	policyRecord := func(kind, principal string, doc *policy.Document, findings []policy.Finding) {
 		js, err := doc.Marshal()
 		if err != nil {
@@ -389,12 +391,28 @@ func suggestSummary(rep *usage.Report) string {
 		names = append(names, p)
 	}
 	sort.Strings(names)
+	added := fmt.Sprintf("%d added", len(rep.Added))
+	if widening := countWidening(rep); widening > 0 {
+		added += fmt.Sprintf(" (%d widen access in force: a condition dropped)", widening)
+	}
 	return fmt.Sprintf("bucket %s, %s to %s: %s read (%d malformed) from %s; %s used by %s, %d denied, %d withheld; "+
-		"%d unused grants in force, %d added; %s",
+		"%d unused grants in force, %s; %s",
 		rep.Bucket, rep.Since.UTC().Format("2006-01-02"), rep.Until.UTC().Format("2006-01-02"),
 		plural(stats.Lines, "line"), stats.Malformed, plural(rep.Objects, "log object"),
 		plural(rep.Counts.Succeeded+rep.Counts.NotFound, "request"), plural(len(names), "principal"), rep.Counts.Denied, len(rep.Withheld),
-		unused, len(rep.Added), proofLine(rep))
+		unused, added, proofLine(rep))
+}
+
+// countWidening counts the Added grants that drop a condition the policies
+// in force set (usage.AddedGrant.DroppedConditions).
+func countWidening(rep *usage.Report) int {
+	n := 0
+	for _, a := range rep.Added {
+		if len(a.DroppedConditions) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // countedSource is a log location of the command line that counts the

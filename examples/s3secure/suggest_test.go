@@ -150,3 +150,38 @@ func TestSuggestLocalUnprovedExitsOne(t *testing.T) {
 		assert.Contains(t, stdout, tc.want)
 	}
 }
+
+// A proposal that drops a condition under which alone the policies in
+// force allow a use widens access (alice may read from the office's
+// addresses only; the proposal lets her read from anywhere): the gate
+// fails, exit 1, and the summary says how many grants widen. Before, it
+// exited 0 with "1 added; … nothing breaks".
+func TestSuggestWideningExitsOne(t *testing.T) {
+	expectNoAWS(t)
+	dir := t.TempDir()
+	log := `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be local-data [06/Feb/2024:00:00:38 +0000] 192.0.2.3 arn:aws:iam::111122223333:user/alice R1 REST.GET.OBJECT k "GET /local-data/k HTTP/1.1" 200 - 1 1 1 1 "-" "ua" - H SigV4 C AuthHeader h TLSv1.3 - -` + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "log1"), []byte(log), 0o600))
+	for _, tc := range []struct {
+		condition string
+		code      int
+		summary   string
+	}{
+		{`,"Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}`, exitFindings, "1 added (1 widen access in force: a condition dropped)"},
+		{``, exitOK, "0 unused grants in force, 0 added;"},
+	} {
+		pol := filepath.Join(t.TempDir(), "alice.json")
+		require.NoError(t, os.WriteFile(pol, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::local-data/*"`+tc.condition+`}]}`), 0o600))
+		args := []string{"-local", "suggest", "-bucket", "local-data", "-server-logs", dir, "-since", "5000d", "-account-id", "111122223333",
+			"-identity-policy", "arn:aws:iam::111122223333:user/alice=" + pol}
+		code, stdout, stderr := runCLI(t, "", args...)
+		assert.Equal(t, tc.code, code, "%s\n%s", stdout, stderr)
+		assert.Contains(t, stdout, tc.summary)
+		assert.Contains(t, stdout, "nothing breaks", "the proof holds either way")
+		if tc.condition != "" {
+			code, stdout, _ = runCLI(t, "", append([]string{"-format", "json"}, args...)...)
+			assert.Equal(t, exitFindings, code)
+			assert.Contains(t, stdout, `"kind":"added"`)
+			assert.Contains(t, stdout, "aws:SourceIp")
+		}
+	}
+}
