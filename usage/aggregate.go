@@ -277,6 +277,7 @@ type aggregator struct {
 func (c *Counts) add(o Counts) {
 	c.Requests += o.Requests
 	c.OtherBuckets += o.OtherBuckets
+	c.UnplacedAccessPoint += o.UnplacedAccessPoint
 	c.OutsideWindow += o.OutsideWindow
 	c.Succeeded += o.Succeeded
 	c.NotFound += o.NotFound
@@ -369,6 +370,10 @@ func clonePrincipal(p Principal) Principal {
 func (a *aggregator) add(r *Record, kind logKind) error {
 	c := &a.count
 	c.Requests++
+	if r.Bucket != a.s.bucket && r.unplacedAP {
+		c.UnplacedAccessPoint++
+		return nil
+	}
 	if r.Bucket != a.s.bucket && r.CopySource == "" {
 		c.OtherBuckets++
 		return nil

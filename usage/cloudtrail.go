@@ -287,6 +287,18 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 			r.CopySource, r.CopySourceVersionID = copySource(string(rp.CopySource))
 		}
 	}
+	ap := accessPointOf(ct)
+	if ap != "" {
+		// Through an access point the resources name the bucket ("An
+		// AWS::S3::Bucket" beside the AWS::S3::AccessPoint, S3 user
+		// guide, "Monitoring and logging access points"); what
+		// bucketName holds then is not documented.
+		if b, ok := bucketOf(ct); ok {
+			r.Bucket = b
+		} else {
+			r.unplacedAP = true
+		}
+	}
 	cipher := string(ct.TLSDetails.CipherSuite)
 	if cipher == "" {
 		cipher = string(ct.AdditionalEventData.CipherSuite)
@@ -294,6 +306,7 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 	r.SetDetail(Detail{
 		UserAgent: string(ct.UserAgent), SignatureVersion: string(ct.AdditionalEventData.SignatureVersion), CipherSuite: cipher,
 		AuthType: string(ct.AdditionalEventData.AuthenticationMethod), HostHeader: host, TLSVersion: string(ct.TLSDetails.TLSVersion),
+		AccessPointARN: ap,
 	})
 	stats.Records++
 	if r.Key == "" && r.Bucket != "" {
@@ -320,6 +333,39 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 		}
 	}
 	return fn(r)
+}
+
+// accessPointOf returns the ARN of the event's AWS::S3::AccessPoint
+// resource, "" when it lists none: CloudTrail names the access point a
+// request came through only there ("CloudTrail log entries for requests
+// made through access points include the access point ARN in the
+// resources section of the log", S3 user guide, "Monitoring and logging
+// access points").
+func accessPointOf(ct *ctRecord) string {
+	for _, res := range ct.Resources {
+		if string(res.Type) == "AWS::S3::AccessPoint" && string(res.ARN) != "" {
+			return string(res.ARN)
+		}
+	}
+	return ""
+}
+
+// bucketOf returns the bucket of the event's first AWS::S3::Bucket
+// resource (arn:PARTITION:s3:::BUCKET), if it lists one.
+func bucketOf(ct *ctRecord) (string, bool) {
+	for _, res := range ct.Resources {
+		if string(res.Type) != "AWS::S3::Bucket" {
+			continue
+		}
+		p, ok := policy.ARNPartition(string(res.ARN))
+		if !ok {
+			continue
+		}
+		if b, ok := strings.CutPrefix(string(res.ARN), "arn:"+p+":s3:::"); ok && b != "" && !strings.Contains(b, "/") {
+			return b, true
+		}
+	}
+	return "", false
 }
 
 // ctPrincipal maps userIdentity to the requester and the principal.

@@ -128,6 +128,20 @@
 // request: a request is never allowed on a value the log does not give. Access point policies, ACLs and Block
 // Public Access are not part of the proof.
 //
+// A request made through an access point (a server access log's Access
+// Point ARN; CloudTrail's AWS::S3::AccessPoint resource, the record's
+// bucket then read from its AWS::S3::Bucket resource, since what
+// requestParameters.bucketName holds for it is not documented) is learnt
+// from and proposed, and the diff reads it with s3:DataAccessPointArn and
+// s3:DataAccessPointAccount, but the proof does not decide it: S3 decides
+// it with the access point's policy too, and the caller's identity policy
+// must grant the access point's ARN, neither of which Suggest reads or
+// proposes. Such requests are [Replay].ThroughAccessPoint, and the
+// proposal is not proved while there are any. A CloudTrail record naming
+// an access point and no bucket resource cannot be placed: it is counted
+// ([Counts].UnplacedAccessPoint) and, when it succeeded, is
+// Replay.Unreplayed.
+//
 // A log does not record a request's headers, so the actions an operation
 // needs only for some of them (an ACL, tags or Object Lock on an upload, a
 // governance bypass on a delete: s3:PutObjectAcl, s3:PutObjectTagging, …;

@@ -91,6 +91,10 @@ func FuzzParseServerAccessLog(f *testing.F) {
 // operation, a time and a line.
 func FuzzParseCloudTrail(f *testing.F) {
 	f.Add([]byte(`{"Records":[{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"DeleteObjects","requestParameters":{"bucketName":"b"},"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"}]}]}`))
+	// Through an access point: the S3 user guide's resources ("Monitoring
+	// and logging access points"), and one naming no bucket.
+	f.Add([]byte(`{"Records":[{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"ap","key":"k"},"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"},{"type":"AWS::S3::AccessPoint","ARN":"arn:aws:s3:us-west-2:111122223333:accesspoint/ap"}]},
+{"eventTime":"2024-03-01T10:20:30Z","eventSource":"s3.amazonaws.com","eventName":"ListObjects","requestParameters":{"bucketName":"ap"},"resources":[{"type":"AWS::S3::AccessPoint","ARN":"arn:aws:s3:us-west-2:111122223333:accesspoint/ap"}]}]}`))
 	f.Add([]byte("{\"Records\":[\n{\"eventTime\":\"2024-03-01T10:20:30Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/r/s\"}},\n42,"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if bytes.HasPrefix(in, []byte{0x1f, 0x8b}) {

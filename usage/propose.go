@@ -293,7 +293,7 @@ var recordedKeys = []string{
 	"s3:authType", "aws:CurrentTime", "aws:EpochTime", "s3:prefix", "s3:VersionId",
 	"aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
 	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType",
-	"s3:DataAccessPointArn",
+	"s3:DataAccessPointArn", "s3:DataAccessPointAccount",
 }
 
 // lackKeys returns the keys of mayLack (as bits) that st's condition

@@ -68,6 +68,10 @@ type Record struct {
 	// roleFromIssuer: Principal is a role named by CloudTrail's
 	// sessionIssuer, path included (not guessed from a session ARN).
 	roleFromIssuer bool
+	// unplacedAP: a CloudTrail record of a request made through an
+	// access point that names no bucket resource; Bucket is
+	// requestParameters.bucketName, which may be the access point's.
+	unplacedAP bool
 }
 
 // Detail are the fields of a request that say how it was made, rather than

@@ -32,6 +32,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			out.Broken += local.Broken
 			out.Unverifiable += local.Unverifiable
 			out.Unreplayed += local.Unreplayed
+			out.ThroughAccessPoint += local.ThroughAccessPoint
 			for _, b := range local.Breaks {
 				if len(out.Breaks) < MaxBreaks {
 					out.Breaks = append(out.Breaks, b)
@@ -41,11 +42,18 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			local = Replay{}
 		}
 		return func(r *Record, kind logKind) error {
-			if (r.Bucket != s.bucket && r.CopySource == "") || r.Time.Before(s.since) || r.Time.After(s.until) {
+			unplaced := r.Bucket != s.bucket && r.unplacedAP
+			if (r.Bucket != s.bucket && r.CopySource == "" && !unplaced) || r.Time.Before(s.since) || r.Time.After(s.until) {
 				return nil
 			}
 			notFound := !r.Succeeded() && m.notFound(r, kind)
 			if !r.Succeeded() && !notFound {
+				return nil
+			}
+			if unplaced {
+				// It succeeded, perhaps on this bucket: the proof cannot
+				// say it is allowed.
+				local.Unreplayed++
 				return nil
 			}
 			needs, known := m.needs(r, kind, s.bucket)
@@ -63,16 +71,23 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 			if len(needs) == 0 {
 				return nil
 			}
+			c := contextOf(r, kind)
+			if c.apARN != "" {
+				// The access point's policy decided it too, and the
+				// identity side granted the access point: neither is
+				// read nor proposed.
+				local.ThroughAccessPoint++
+				return nil
+			}
 			local.Requests++
 			p := s.principalOf(r)
 			caller := callerOf(r, p)
-			c := contextOf(r, kind)
 			c.withRoleARN(caller, p)
 			for _, n := range needs {
 				req := s.accessRequest(caller, n, &c, cache)
 				s.decide(prop, r, p, n, req, c.lacking(p.Kind == Anonymous), &local)
 			}
-			if local.Requests+local.Unreplayed >= 1024 {
+			if local.Requests+local.Unreplayed+local.ThroughAccessPoint >= 1024 {
 				flush()
 			}
 			return nil

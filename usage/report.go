@@ -104,12 +104,14 @@ func (r *Report) Widens() bool {
 // Proved reports whether every request that succeeded is allowed by the
 // proposal (nothing broken) and every grant of the proposal was used. It
 // is false while a request may have succeeded unproved: one of an
-// operation no table knows (Replay.Unreplayed), or a line or record that
+// operation no table knows or that no bucket can be told for
+// (Replay.Unreplayed), one made through an access point
+// (Replay.ThroughAccessPoint), or a line or record that
 // could not be read (ServerAccessLogs.Malformed, CloudTrail.Malformed),
 // which may be one; an empty proposal would otherwise "allow every request
 // replayed" from a log none of whose lines were read.
 func (r *Report) Proved() bool {
-	return r.Replay.Broken == 0 && r.Replay.Unreplayed == 0 && len(r.Unbacked) == 0 &&
+	return r.Replay.Broken == 0 && r.Replay.Unreplayed == 0 && r.Replay.ThroughAccessPoint == 0 && len(r.Unbacked) == 0 &&
 		r.ServerAccessLogs.Malformed == 0 && r.CloudTrail.Malformed == 0
 }
 
@@ -120,6 +122,12 @@ type Counts struct {
 	// OtherBuckets are records of other buckets (the logs of several
 	// buckets often share a target prefix).
 	OtherBuckets int
+	// UnplacedAccessPoint are CloudTrail records of requests made through
+	// an access point (an AWS::S3::AccessPoint resource) that list no
+	// AWS::S3::Bucket resource, and whose requestParameters.bucketName is
+	// not the bucket: the bucket they were for cannot be told, and it may
+	// be this one. Those that succeeded count in Replay.Unreplayed too.
+	UnplacedAccessPoint int
 	// OutsideWindow are records before Since or after Until.
 	OutsideWindow int
 	// Succeeded, NotFound and Denied (403) are the requests learnt from.
@@ -272,10 +280,21 @@ type Replay struct {
 	Breaks []Break
 	// Unreplayed are requests that succeeded within the window whose
 	// operation no table knows, or whose keys the log does not name
-	// (Counts.Unmapped; Report.Unmapped names the operations): what they
-	// needed is unknown, so the proposal grants nothing for them and the
-	// proof cannot decide them. Proved is false while there are any.
+	// (Counts.Unmapped; Report.Unmapped names the operations), or that
+	// went through an access point whose bucket the record does not say
+	// (Counts.UnplacedAccessPoint): what they needed is unknown, so the
+	// proposal grants nothing for them and the proof cannot decide them.
+	// Proved is false while there are any.
 	Unreplayed int
+	// ThroughAccessPoint are requests that succeeded within the window
+	// made through an access point (a server access log's Access Point
+	// ARN, a CloudTrail record's AWS::S3::AccessPoint resource). They are
+	// learnt from, but not decided: S3 decides such a request with the
+	// access point's policy too, and the caller's identity policy must
+	// grant the access point's ARN (S3 user guide, "Configuring IAM
+	// policies for using access points"), neither of which the proof
+	// reads or proposes. Proved is false while there are any.
+	ThroughAccessPoint int
 	// Unverifiable decisions were denied by a kept statement whose
 	// condition tests keys the logs do not record (aws:SourceVpce,
 	// aws:PrincipalOrgID, …), or could be denied by one that tests a key

@@ -20,7 +20,7 @@ type contextKey struct {
 // request: the caller, the resource, and the condition keys the log
 // records (aws:SecureTransport, s3:TlsVersion, aws:SourceIp,
 // s3:signatureversion, s3:authType, aws:CurrentTime, s3:prefix,
-// s3:versionid, s3:DataAccessPointArn), and aws:PrincipalArn for a role
+// s3:versionid, s3:DataAccessPointArn, s3:DataAccessPointAccount), and aws:PrincipalArn for a role
 // session whose role lives under a path.
 func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContext, cache contexts) *policy.AccessRequest {
 	req := &policy.AccessRequest{BucketOwner: s.owner}
@@ -79,6 +79,11 @@ func (s *suggester) accessRequest(caller policy.Caller, n need, c *requestContex
 	}
 	if c.apARN != "" {
 		ctx.Set("s3:DataAccessPointArn", c.apARN)
+		// The access point's owner, the account its ARN names
+		// (arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME).
+		if f := strings.SplitN(c.apARN, ":", 6); len(f) == 6 && policy.IsAccountID(f[4]) {
+			ctx.Set("s3:DataAccessPointAccount", f[4])
+		}
 	}
 	if c.principalARN != "" {
 		ctx.Set("aws:PrincipalArn", c.principalARN)

@@ -312,7 +312,10 @@ func proofLine(rep *usage.Report) string {
 		s += fmt.Sprintf(", %d unverifiable (a kept Deny tests keys the logs do not record)", r.Unverifiable)
 	}
 	if r.Unreplayed > 0 {
-		s += fmt.Sprintf(", %d that succeeded not replayed (an operation no table knows)", r.Unreplayed)
+		s += fmt.Sprintf(", %d that succeeded not replayed (an operation no table knows, or an access point's request of no known bucket)", r.Unreplayed)
+	}
+	if r.ThroughAccessPoint > 0 {
+		s += fmt.Sprintf(", %d that succeeded through an access point not decided (its policy is not read)", r.ThroughAccessPoint)
 	}
 	if n := rep.ServerAccessLogs.Malformed + rep.CloudTrail.Malformed; n > 0 {
 		s += fmt.Sprintf(", %s not read (each may be a request that succeeded)", plural(n, "malformed line"))

@@ -141,7 +141,7 @@ func TestSuggestLocalUnprovedExitsOne(t *testing.T) {
 	good := strings.Replace(line, "OP", "REST.GET.OBJECT", 1)
 	for _, tc := range []struct{ log, want string }{
 		{good + "not a log line\n", "1 malformed line not read (each may be a request that succeeded); nothing replayed breaks, but the proof does not hold"},
-		{good + strings.Replace(line, "OP", "REST.GET.SOMETHING_NEW", 1), "1 that succeeded not replayed (an operation no table knows); nothing replayed breaks, but the proof does not hold"},
+		{good + strings.Replace(line, "OP", "REST.GET.SOMETHING_NEW", 1), "1 that succeeded not replayed (an operation no table knows, or an access point's request of no known bucket); nothing replayed breaks, but the proof does not hold"},
 	} {
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "log1"), []byte(tc.log), 0o600))
