@@ -244,8 +244,11 @@ var perRegion = []securebucket.Control{securebucket.ControlAccessPointBPA, secur
 // account's credentials) give UNKNOWN rows with the reason, never silence
 // and never PASS; so does a setup problem that stops an account's bucket
 // audit (securebucket.AuditAll stops at one), after the rows of the
-// buckets audited before it. A suspended account gives one NOT_APPLICABLE
-// row.
+// buckets audited before it. A row for one control has that control's
+// severity; a bucket that could not be audited at all is one UNKNOWN row
+// (Control "-") with the highest severity of Options.Controls
+// (securebucket.HighestSeverity), so a gate keeping HIGH and above never
+// passes it. A suspended account gives one NOT_APPLICABLE row.
 //
 // Errors: as [Run]'s.
 func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI, report func(*Report) error, opts *Options) (*Summary, error) {
@@ -405,7 +408,7 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 	for _, rep := range fleet.Buckets {
 		if rep.Err != nil {
 			rows = append(rows, Row{AccountID: info.ID, AccountName: info.Name, Region: rep.Region, Resource: rep.Bucket, Control: "-",
-				Title: "Bucket audit", Status: securebucket.StatusUnknown, Message: "could not audit the bucket: " + errorText(rep.Err)})
+				Title: "Bucket audit", Status: securebucket.StatusUnknown, Severity: securebucket.HighestSeverity(o.Controls), Message: "could not audit the bucket: " + errorText(rep.Err)})
 			continue
 		}
 		for _, r := range rep.Results {

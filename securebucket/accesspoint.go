@@ -957,7 +957,8 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 	if opts == nil {
 		opts = &AccessPointAuditOptions{}
 	}
-	base := acctResult(ControlAccessPointBPA, "", apTitleBPA, SeverityCritical, accountID)
+	c := ControlAccessPointBPA
+	base := acctResult(c, c.CIS(), c.Title(), c.Severity(), accountID)
 	if acctIsNil(control) {
 		base.Status, base.Err = StatusUnknown, errAcctNoClient
 		base.Message = "access points could not be listed: no S3 Control client"
@@ -1013,9 +1014,8 @@ func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID str
 	if arn == "" {
 		arn = name
 	}
-	bpa := acctResult(ControlAccessPointBPA, "", apTitleBPA, SeverityCritical, arn)
-	origin := acctResult(ControlAccessPointOrigin, "", "Access points should only accept requests from a VPC", SeverityLow, arn)
-	pol := acctResult(ControlAccessPointPolicy, "", "Access point policies should not grant public access", SeverityCritical, arn)
+	result := func(c Control) AccountResult { return acctResult(c, c.CIS(), c.Title(), c.Severity(), arn) }
+	bpa, origin, pol := result(ControlAccessPointBPA), result(ControlAccessPointOrigin), result(ControlAccessPointPolicy)
 
 	vpc := ap.NetworkOrigin == s3ctltypes.NetworkOriginVpc
 	if vpc {

@@ -279,8 +279,9 @@ func AuditDataEvents(ctx context.Context, client TrailsAPI, opts *DataEventsAudi
 	if opts.Bucket != "" {
 		scope = "bucket " + opts.Bucket
 	}
-	write := acctResult(ControlDataEventsWrite, ctCISWrite, "S3 buckets should log object-level write events (CloudTrail data events)", SeverityMedium, ctAccountResource)
-	read := acctResult(ControlDataEventsRead, ctCISRead, "S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, ctAccountResource)
+	w, rd := ControlDataEventsWrite, ControlDataEventsRead
+	write := acctResult(w, w.CIS(), w.Title(), w.Severity(), ctAccountResource)
+	read := acctResult(rd, rd.CIS(), rd.Title(), rd.Severity(), ctAccountResource)
 	write.Bucket, read.Bucket = opts.Bucket, opts.Bucket
 	// results returns the two results, for one bucket named by its ARN in
 	// partition.

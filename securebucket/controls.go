@@ -1,5 +1,7 @@
 package securebucket
 
+import "slices"
+
 // Control identifies one audit check: an AWS Security Hub control id
 // ("S3.2") or, for checks Security Hub does not have, an s3secure id
 // ("S3Secure.SSECBlocked").
@@ -98,6 +100,30 @@ func AllControls() []Control {
 // controls ([Audit] refuses them); it is immutable.
 var accountControlTable = map[Control]controlInfo{
 	ControlMultiRegionAccessPointBPA: {mrapTitleBPA, SeverityHigh, "", 0},
+	ControlAccessPointBPA:            {apTitleBPA, SeverityCritical, "", 0},
+	ControlAccessPointOrigin:         {"Access points should only accept requests from a VPC", SeverityLow, "", 0},
+	ControlAccessPointPolicy:         {"Access point policies should not grant public access", SeverityCritical, "", 0},
+	ControlDataEventsWrite:           {"S3 buckets should log object-level write events (CloudTrail data events)", SeverityMedium, ctCISWrite, 0},
+	ControlDataEventsRead:            {"S3 buckets should log object-level read events (CloudTrail data events)", SeverityMedium, ctCISRead, 0},
+}
+
+// HighestSeverity returns the highest severity of controls (nil: those of
+// [DefaultControls]), or "" when none has one. It is the severity of a
+// result that stands for all of them, such as a bucket that could not be
+// audited at all, so that a gate or view keeping HIGH and above never
+// passes what nobody audited because the result had no severity.
+func HighestSeverity(controls []Control) string {
+	if controls == nil {
+		controls = DefaultControls()
+	}
+	order := []string{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+	best := ""
+	for _, c := range controls {
+		if slices.Index(order, c.Severity()) > slices.Index(order, best) {
+			best = c.Severity()
+		}
+	}
+	return best
 }
 
 func infoOf(c Control) controlInfo {

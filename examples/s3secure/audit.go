@@ -14,7 +14,6 @@ import (
 	"github.com/s3secure/s3secure/analyzer"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/s3secure/s3secure/organization"
-	"github.com/s3secure/s3secure/report/ocsf"
 	"github.com/s3secure/s3secure/securebucket"
 )
 
@@ -247,7 +246,7 @@ func auditRecords(account []securebucket.AccountResult, reports []*securebucket.
 	for _, rep := range reports {
 		if rep.Err != nil {
 			records = append(records, auditRecord{Resource: rep.Bucket, Bucket: rep.Bucket, AccountID: accountID,
-				Status: string(securebucket.StatusUnknown), Severity: unauditedSeverity(controls), Message: "could not audit the bucket: " + oneLine(rep.Err)})
+				Status: string(securebucket.StatusUnknown), Severity: securebucket.HighestSeverity(controls), Message: "could not audit the bucket: " + oneLine(rep.Err)})
 			blocking = true
 			continue
 		}
@@ -258,23 +257,6 @@ func auditRecords(account []securebucket.AccountResult, reports []*securebucket.
 		}
 	}
 	return records, blocking
-}
-
-// unauditedSeverity is the severity of a bucket that could not be
-// audited, which stands for every control of the run (controls; nil for
-// the default ones): the highest of theirs, so a gate that keeps HIGH and
-// above never passes a bucket nobody audited.
-func unauditedSeverity(controls []securebucket.Control) string {
-	if controls == nil {
-		controls = securebucket.DefaultControls()
-	}
-	best := ""
-	for _, c := range controls {
-		if ocsf.ParseSeverity(c.Severity()) > ocsf.ParseSeverity(best) {
-			best = c.Severity()
-		}
-	}
-	return best
 }
 
 // auditSummary counts the results by status.

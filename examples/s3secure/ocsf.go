@@ -115,7 +115,7 @@ func (g *globals) auditOCSF(account string, regions [2]string, controls []secure
 	for _, rep := range reports {
 		if rep.Err != nil {
 			write(ocsf.Check{ID: "s3secure.audit", Title: "Bucket audit", Outcome: string(securebucket.StatusUnknown),
-				Severity: ocsf.ParseSeverity(unauditedSeverity(controls)),
+				Severity: ocsf.ParseSeverity(securebucket.HighestSeverity(controls)),
 				Message:  "could not audit the bucket: " + redact(strings.ReplaceAll(credsafe.Text(rep.Err), "\n", " ")),
 				Resource: ocsfResource(rep.Bucket), Account: account, Region: rep.Region, Time: now})
 			blocking = true
