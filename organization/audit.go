@@ -248,7 +248,9 @@ var perRegion = []securebucket.Control{securebucket.ControlAccessPointBPA, secur
 // severity; a bucket that could not be audited at all is one UNKNOWN row
 // (Control "-") with the highest severity of Options.Controls
 // (securebucket.HighestSeverity), so a gate keeping HIGH and above never
-// passes it. A suspended account gives one NOT_APPLICABLE row.
+// passes it; so has an account's UNKNOWN S3Secure.AccountAccess row (the
+// account unreachable, its buckets not listed or their audit stopped),
+// HIGH at least. A suspended account gives one NOT_APPLICABLE row.
 //
 // Errors: as [Run]'s.
 func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSAPI, report func(*Report) error, opts *Options) (*Summary, error) {
@@ -276,7 +278,7 @@ func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSA
 		Name:  "audit",
 		Audit: func(ctx context.Context, a *Account) ([]Row, error) { return auditAccount(ctx, a, &o) },
 		Unreachable: func(a AccountInfo, reason string) []Row {
-			rows := []Row{accessRow(a, "", securebucket.StatusUnknown, reason)}
+			rows := []Row{accessRow(a, "", securebucket.StatusUnknown, reason, &o)}
 			if o.AccountControls {
 				for _, c := range append([]securebucket.Control{securebucket.ControlAccountBPA, securebucket.ControlMultiRegionAccessPointBPA}, perRegion...) {
 					rows = append(rows, controlRow(a, "", a.ID, c, securebucket.StatusUnknown, "the account could not be audited: "+reason))
@@ -285,15 +287,25 @@ func Audit(ctx context.Context, cfg aws.Config, org OrganizationsAPI, roles STSA
 			return rows
 		},
 		Skipped: func(a AccountInfo, reason string) []Row {
-			return []Row{accessRow(a, "", securebucket.StatusNotApplicable, reason)}
+			return []Row{accessRow(a, "", securebucket.StatusNotApplicable, reason, &o)}
 		},
 	}
 	return Run(ctx, cfg, org, roles, work, report, &o)
 }
 
-func accessRow(a AccountInfo, region string, st securebucket.Status, msg string) Row {
+// accessRow is the account's S3Secure.AccountAccess row. Its severity is
+// HIGH; an UNKNOWN one stands for buckets that were not audited (the
+// account unreachable, its buckets not listed, their audit stopped), so it
+// has the highest severity of Options.Controls when that is higher, as a
+// bucket that could not be audited has: a view keeping only CRITICAL
+// shows an unaudited account as it shows an unaudited bucket.
+func accessRow(a AccountInfo, region string, st securebucket.Status, msg string, o *Options) Row {
+	sev := securebucket.SeverityHigh
+	if st == securebucket.StatusUnknown && securebucket.HighestSeverity(o.Controls) == securebucket.SeverityCritical {
+		sev = securebucket.SeverityCritical
+	}
 	return Row{AccountID: a.ID, AccountName: a.Name, Region: region, Resource: a.ID, Control: ControlAccountAccess,
-		Title: accessTitle, Status: st, Severity: securebucket.SeverityHigh, Message: msg}
+		Title: accessTitle, Status: st, Severity: sev, Message: msg}
 }
 
 func controlRow(a AccountInfo, region, resource string, c securebucket.Control, st securebucket.Status, msg string) Row {
@@ -389,9 +401,9 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		var se *securebucket.StepError
 		switch {
 		case errors.As(err, &se) && se.Step == securebucket.StepListBuckets:
-			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err))), nil
+			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not list the account's buckets: "+errorText(err), o)), nil
 		case fleet == nil:
-			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not audit the account's buckets: "+errorText(err))), nil
+			return append(rows, accessRow(info, "", securebucket.StatusUnknown, "could not audit the account's buckets: "+errorText(err), o)), nil
 		}
 		// A setup problem stopped the bucket audit (the session's
 		// credentials refused, the endpoint unreachable): the buckets
@@ -400,10 +412,10 @@ func auditAccount(ctx context.Context, a *Account, o *Options) ([]Row, error) {
 		if errors.As(err, &se) {
 			msg += " at bucket " + se.Bucket
 		}
-		rows = append(rows, accessRow(info, "", securebucket.StatusUnknown, msg+" (buckets not reported here were not audited): "+errorText(err)))
+		rows = append(rows, accessRow(info, "", securebucket.StatusUnknown, msg+" (buckets not reported here were not audited): "+errorText(err), o))
 	}
 	if len(fleet.Buckets) == 0 && err == nil {
-		rows = append(rows, accessRow(info, "", securebucket.StatusNotApplicable, "the account has no buckets"))
+		rows = append(rows, accessRow(info, "", securebucket.StatusNotApplicable, "the account has no buckets", o))
 	}
 	for _, rep := range fleet.Buckets {
 		if rep.Err != nil {
