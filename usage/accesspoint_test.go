@@ -138,3 +138,45 @@ func TestAdversarialDelegationToAccessPointsIsUsed(t *testing.T) {
 	assert.Contains(t, rep.Added[0].Why, "only under a condition on s3:DataAccessPointAccount")
 	assert.False(t, rep.Proved())
 }
+
+// mrapHost is the S3 user guide's Multi-Region Access Point host
+// ("Monitoring and logging requests made through a Multi-Region Access
+// Point to underlying resources": such requests "appear in your Amazon S3
+// server access logs and AWS CloudTrail logs with the Multi-Region Access
+// Point hostname", MRAP_alias.accesspoint.s3-global.amazonaws.com, the
+// alias mfzwi23gnjvgw.mrap).
+const mrapHost = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"
+
+// A request made through a Multi-Region Access Point is decided with its
+// policy too, and the logs say so only by its host: it was replayed as a
+// request to the bucket and proved. It is now ThroughAccessPoint; a
+// CloudTrail record of one whose bucketName is not the bucket and that
+// lists no bucket resource cannot be placed.
+func TestAdversarialMultiRegionAccessPointRequests(t *testing.T) {
+	line := entry{now.Add(-time.Hour), "", alice, "REST.GET.OBJECT", "my-image.jpg", "GET /my-image.jpg HTTP/1.1", 200}.String()
+	line = strings.Replace(line, " data-bucket.s3.amazonaws.com ", " "+mrapHost+" ", 1)
+	require.Contains(t, line, mrapHost)
+	rep := suggest(t, line+"\n", usage.Input{}, nil)
+	require.NotNil(t, useOf(rep, alice, "s3:GetObject"), "%+v", rep.Used)
+	assert.Equal(t, 1, rep.Replay.ThroughAccessPoint, "%+v", rep.Replay)
+	assert.False(t, rep.Proved())
+
+	withHost := func(e string) string {
+		return strings.Replace(e, `"tlsDetails":{"tlsVersion":"TLSv1.3"}`, `"tlsDetails":{"tlsVersion":"TLSv1.3","clientProvidedHostHeader":"`+mrapHost+`"}`, 1)
+	}
+	ct := withHost(trailEvent("GetObject", `{"bucketName":"data-bucket","key":"my-image.jpg"}`, ""))
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(ct)}}, nil)
+	assert.Equal(t, 1, rep.Replay.ThroughAccessPoint, "%+v", rep.Replay)
+	assert.False(t, rep.Proved())
+
+	// requestParameters.Host says it too.
+	ct = trailEvent("GetObject", `{"bucketName":"data-bucket","Host":"`+mrapHost+`","key":"my-image.jpg"}`, "")
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(ct)}}, nil)
+	assert.Equal(t, 1, rep.Replay.ThroughAccessPoint, "%+v", rep.Replay)
+
+	ct = withHost(trailEvent("GetObject", `{"bucketName":"mfzwi23gnjvgw.mrap","key":"my-image.jpg"}`, ""))
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(ct)}}, nil)
+	assert.Equal(t, 1, rep.Counts.UnplacedAccessPoint, "%+v", rep.Counts)
+	assert.Equal(t, 1, rep.Replay.Unreplayed)
+	assert.False(t, rep.Proved())
+}

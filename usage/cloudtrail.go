@@ -50,6 +50,7 @@ type ctRecord struct {
 	RequestID         looseString `json:"requestID"`
 	RequestParameters *struct {
 		BucketName looseString  `json:"bucketName"`
+		Host       looseString  `json:"Host"`
 		Key        looseString  `json:"key"`
 		VersionID  looseString  `json:"versionId"`
 		Prefix     *looseString `json:"prefix"`
@@ -99,7 +100,12 @@ func (l *looseString) UnmarshalJSON(b []byte) error {
 // prefix and x-amz-copy-source from requestParameters, Status 200 without
 // an errorCode, 403 for AccessDenied and AllAccessDisabled, 404 for
 // NoSuchKey, 400 for other errors. An event that names no key but lists object resources
-// (DeleteObjects) gives one Record per object.
+// (DeleteObjects) gives one Record per object. An event of a request made
+// through an access point (an AWS::S3::AccessPoint resource, its ARN
+// Detail.AccessPointARN) or a Multi-Region Access Point (its host in
+// tlsDetails.clientProvidedHostHeader or requestParameters.Host,
+// Detail.HostHeader) has the bucket of its AWS::S3::Bucket resource, if it
+// lists one: what bucketName holds for such a request is not documented.
 //
 // A record that cannot be read (a field of the wrong type, no eventName, a
 // bad eventTime) is counted in the returned stats, with its file and line,
@@ -287,8 +293,11 @@ func (p *ctParser) emit(ct *ctRecord, line int, stats *ParseStats, fn func(*Reco
 			r.CopySource, r.CopySourceVersionID = copySource(string(rp.CopySource))
 		}
 	}
+	if rp := ct.RequestParameters; host == "" && rp != nil {
+		host = string(rp.Host)
+	}
 	ap := accessPointOf(ct)
-	if ap != "" {
+	if ap != "" || multiRegionAccessPointHost(host) {
 		// Through an access point the resources name the bucket ("An
 		// AWS::S3::Bucket" beside the AWS::S3::AccessPoint, S3 user
 		// guide, "Monitoring and logging access points"); what
@@ -348,6 +357,16 @@ func accessPointOf(ct *ctRecord) string {
 		}
 	}
 	return ""
+}
+
+// multiRegionAccessPointHost says whether host is a Multi-Region Access
+// Point's, MRAP_alias.accesspoint.s3-global.amazonaws.com (the alias ends
+// in .mrap): requests made through one "appear in your Amazon S3 server
+// access logs and AWS CloudTrail logs with the Multi-Region Access Point
+// hostname" (S3 user guide, "Monitoring and logging requests made through
+// a Multi-Region Access Point to underlying resources").
+func multiRegionAccessPointHost(host string) bool {
+	return strings.Contains(strings.ToLower(host), ".mrap.accesspoint.s3-global.")
 }
 
 // bucketOf returns the bucket of the event's first AWS::S3::Bucket

@@ -131,14 +131,17 @@
 // A request made through an access point (a server access log's Access
 // Point ARN; CloudTrail's AWS::S3::AccessPoint resource, the record's
 // bucket then read from its AWS::S3::Bucket resource, since what
-// requestParameters.bucketName holds for it is not documented) is learnt
+// requestParameters.bucketName holds for it is not documented) or a
+// Multi-Region Access Point (the host of either log,
+// ALIAS.mrap.accesspoint.s3-global.amazonaws.com) is learnt
 // from and proposed, and the diff reads it with s3:DataAccessPointArn and
 // s3:DataAccessPointAccount, but the proof does not decide it: S3 decides
 // it with the access point's policy too, and the caller's identity policy
 // must grant the access point's ARN, neither of which Suggest reads or
 // proposes. Such requests are [Replay].ThroughAccessPoint, and the
 // proposal is not proved while there are any. A CloudTrail record naming
-// an access point and no bucket resource cannot be placed: it is counted
+// an access point (or a Multi-Region Access Point's host) and no bucket
+// resource, whose bucketName is not the bucket, cannot be placed: it is counted
 // ([Counts].UnplacedAccessPoint) and, when it succeeded, is
 // Replay.Unreplayed.
 //

@@ -72,7 +72,7 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 				return nil
 			}
 			c := contextOf(r, kind)
-			if c.apARN != "" {
+			if c.apARN != "" || multiRegionAccessPointHost(r.Detail().HostHeader) {
 				// The access point's policy decided it too, and the
 				// identity side granted the access point: neither is
 				// read nor proposed.

@@ -123,7 +123,8 @@ type Counts struct {
 	// buckets often share a target prefix).
 	OtherBuckets int
 	// UnplacedAccessPoint are CloudTrail records of requests made through
-	// an access point (an AWS::S3::AccessPoint resource) that list no
+	// an access point (an AWS::S3::AccessPoint resource, or a Multi-Region
+	// Access Point's host) that list no
 	// AWS::S3::Bucket resource, and whose requestParameters.bucketName is
 	// not the bucket: the bucket they were for cannot be told, and it may
 	// be this one. Those that succeeded count in Replay.Unreplayed too.
@@ -288,7 +289,9 @@ type Replay struct {
 	Unreplayed int
 	// ThroughAccessPoint are requests that succeeded within the window
 	// made through an access point (a server access log's Access Point
-	// ARN, a CloudTrail record's AWS::S3::AccessPoint resource). They are
+	// ARN, a CloudTrail record's AWS::S3::AccessPoint resource) or a
+	// Multi-Region Access Point (its host,
+	// ALIAS.mrap.accesspoint.s3-global.amazonaws.com). They are
 	// learnt from, but not decided: S3 decides such a request with the
 	// access point's policy too, and the caller's identity policy must
 	// grant the access point's ARN (S3 user guide, "Configuring IAM
