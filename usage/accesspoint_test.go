@@ -180,3 +180,28 @@ func TestAdversarialMultiRegionAccessPointRequests(t *testing.T) {
 	assert.Equal(t, 1, rep.Replay.Unreplayed)
 	assert.False(t, rep.Proved())
 }
+
+// A copy whose source is read through an access point names the source by
+// the access point's object ARN (S3 API reference, CopyObject,
+// x-amz-copy-source: "arn:aws:s3:<Region>:<account-id>:accesspoint/
+// <access-point-name>/object/<key>", URL-encoded), which does not say the
+// bucket. Its read was dropped with no count, and the proof held though
+// the read (perhaps of this bucket) was never replayed. It is now counted
+// (Counts.UnplacedAccessPoint) and, the copy having succeeded, keeps the
+// proof from holding; the copy's write is learnt and replayed as before.
+func TestAdversarialCopyFromAccessPointIsCounted(t *testing.T) {
+	src := "arn%3Aaws%3As3%3Aeu-west-1%3A111122223333%3Aaccesspoint%2Fmy-bucket-ap%2Fobject%2Freports%2Fjanuary.pdf"
+	ct := trailEvent("CopyObject", `{"bucketName":"data-bucket","key":"dst/january.pdf","x-amz-copy-source":"`+src+`"}`, "")
+	rep := suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(ct)}}, nil)
+	require.NotNil(t, useOf(rep, alice, "s3:PutObject"), "%+v", rep.Used)
+	assert.Equal(t, 1, rep.Counts.UnplacedAccessPoint, "%+v", rep.Counts)
+	assert.Equal(t, 1, rep.Replay.Unreplayed, "%+v", rep.Replay)
+	assert.False(t, rep.Proved())
+
+	// Into another bucket: still counted, not another bucket's.
+	ct = trailEvent("CopyObject", `{"bucketName":"other-bucket","key":"dst/january.pdf","x-amz-copy-source":"`+src+`"}`, "")
+	rep = suggest(t, "", usage.Input{CloudTrail: []usage.Source{trailOfEvents(ct)}}, nil)
+	assert.Equal(t, 1, rep.Counts.UnplacedAccessPoint, "%+v", rep.Counts)
+	assert.Zero(t, rep.Counts.OtherBuckets)
+	assert.False(t, rep.Proved())
+}

@@ -141,6 +141,14 @@ func infoOf(name string) actionInfo {
 		permissionsManage: a.AccessLevel == policy.AccessPermissionsManagement, lists: a.SupportsConditionKey(prefixKey)}
 }
 
+// copyFromAccessPoint says whether r is a CloudTrail copy whose source is
+// named through an access point: x-amz-copy-source
+// "arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name>/object/<key>"
+// (S3 API reference, CopyObject), which does not say the bucket read.
+func copyFromAccessPoint(r *Record) bool {
+	return r.CopySource != "" && strings.HasPrefix(r.CopySource, "arn:") && strings.Contains(r.CopySource, ":accesspoint/")
+}
+
 // needs returns the actions r needed on bucket: its own operation's, and for
 // a CloudTrail copy whose source is in bucket, the source's read
 // (s3:GetObject, s3:GetObjectVersion for a version; a server access log
@@ -373,6 +381,14 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 	if r.Bucket != a.s.bucket && r.unplacedAP {
 		c.UnplacedAccessPoint++
 		return nil
+	}
+	if copyFromAccessPoint(r) {
+		// The source's bucket is not known: counted, and its write, if
+		// to this bucket, learnt from below.
+		c.UnplacedAccessPoint++
+		if r.Bucket != a.s.bucket {
+			return nil
+		}
 	}
 	if r.Bucket != a.s.bucket && r.CopySource == "" {
 		c.OtherBuckets++

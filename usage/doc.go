@@ -143,7 +143,9 @@
 // an access point (or a Multi-Region Access Point's host) and no bucket
 // resource, whose bucketName is not the bucket, cannot be placed: it is counted
 // ([Counts].UnplacedAccessPoint) and, when it succeeded, is
-// Replay.Unreplayed.
+// Replay.Unreplayed. So is the source read of a CloudTrail copy whose
+// x-amz-copy-source names the object through an access point
+// (arn:…:accesspoint/NAME/object/KEY): it does not say the bucket.
 //
 // A log does not record a request's headers, so the actions an operation
 // needs only for some of them (an ACL, tags or Object Lock on an upload, a

@@ -56,6 +56,14 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 				local.Unreplayed++
 				return nil
 			}
+			if copyFromAccessPoint(r) {
+				// Its source read, perhaps of this bucket, cannot be
+				// replayed; its write, if to this bucket, is below.
+				local.Unreplayed++
+				if r.Bucket != s.bucket {
+					return nil
+				}
+			}
 			needs, known := m.needs(r, kind, s.bucket)
 			if notFound && known && r.Bucket == s.bucket {
 				// Its 404 (not 403) needed s3:ListBucket too.

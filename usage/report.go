@@ -127,7 +127,12 @@ type Counts struct {
 	// Access Point's host) that list no
 	// AWS::S3::Bucket resource, and whose requestParameters.bucketName is
 	// not the bucket: the bucket they were for cannot be told, and it may
-	// be this one. Those that succeeded count in Replay.Unreplayed too.
+	// be this one. So are CloudTrail copies whose source is named through
+	// an access point (x-amz-copy-source
+	// arn:…:accesspoint/NAME/object/KEY), whose read's bucket cannot be
+	// told; a copy into this bucket is counted by its outcome as well, its
+	// write learnt from. Those that succeeded count in Replay.Unreplayed
+	// too.
 	UnplacedAccessPoint int
 	// OutsideWindow are records before Since or after Until.
 	OutsideWindow int
