@@ -135,10 +135,12 @@
 // Multi-Region Access Point (the host of either log,
 // ALIAS.mrap.accesspoint.s3-global.amazonaws.com) is learnt
 // from and proposed, and the diff reads it with s3:DataAccessPointArn and
-// s3:DataAccessPointAccount, but the proof does not decide it: S3 decides
-// it with the access point's policy too, and the caller's identity policy
-// must grant the access point's ARN, neither of which Suggest reads or
-// proposes. Such requests are [Replay].ThroughAccessPoint, and the
+// s3:DataAccessPointAccount, but the proof does not decide it: "both the
+// access point and the underlying bucket must permit the request" (S3
+// user guide, "Configuring IAM policies for using access points"), and
+// Suggest neither reads the access point's policy nor proposes one (nor
+// identity grants on the access point's ARN, which policy.Authorize
+// matches such a request's identity policies against). Such requests are [Replay].ThroughAccessPoint, and the
 // proposal is not proved while there are any. A CloudTrail record naming
 // an access point (or a Multi-Region Access Point's host) and no bucket
 // resource, whose bucketName is not the bucket, cannot be placed: it is counted

@@ -297,11 +297,12 @@ type Replay struct {
 	// ARN, a CloudTrail record's AWS::S3::AccessPoint resource) or a
 	// Multi-Region Access Point (its host,
 	// ALIAS.mrap.accesspoint.s3-global.amazonaws.com). They are
-	// learnt from, but not decided: S3 decides such a request with the
-	// access point's policy too, and the caller's identity policy must
-	// grant the access point's ARN (S3 user guide, "Configuring IAM
-	// policies for using access points"), neither of which the proof
-	// reads or proposes. Proved is false while there are any.
+	// learnt from, but not decided: "both the access point and the
+	// underlying bucket must permit the request" (S3 user guide,
+	// "Configuring IAM policies for using access points"), and the proof
+	// neither reads the access point's policy nor proposes one (nor, as
+	// policy.Authorize decides such a request, identity grants on the
+	// access point's ARN). Proved is false while there are any.
 	ThroughAccessPoint int
 	// Unverifiable decisions were denied by a kept statement whose
 	// condition tests keys the logs do not record (aws:SourceVpce,
