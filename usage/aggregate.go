@@ -149,7 +149,8 @@ func copyFromAccessPoint(r *Record) bool {
 	return r.CopySource != "" && strings.HasPrefix(r.CopySource, "arn:") && strings.Contains(r.CopySource, ":accesspoint/")
 }
 
-// needs returns the actions r needed on bucket: its own operation's, and for
+// needs returns the actions r needed on bucket: its own operation's (and
+// s3:ListBucket for a read of a missing object answered 404, notFound), and for
 // a CloudTrail copy whose source is in bucket, the source's read
 // (s3:GetObject, s3:GetObjectVersion for a version; a server access log
 // records that read as a REST.COPY.OBJECT_GET record of its own). known is
@@ -180,6 +181,10 @@ func (m *mapper) needs(r *Record, kind logKind, bucket string) (out []need, know
 			// An object action a server access log records without a key
 			// (the DeleteObjects request, REST.POST.MULTI_OBJECT_DELETE)
 			// is carried by its per-key records (BATCH.DELETE.OBJECT).
+		}
+		if m.notFound(r, kind) {
+			// Its 404 (not 403) needed s3:ListBucket too.
+			m.buf = append(m.buf, need{action: listingAction(), level: onBucket})
 		}
 	}
 	if kind == cloudTrailLog && r.CopySource != "" && (r.Operation == "CopyObject" || r.Operation == "UploadPartCopy") {
@@ -409,9 +414,6 @@ func (a *aggregator) add(r *Record, kind logKind) error {
 		return nil
 	}
 	needs, known := a.m.needs(r, kind, a.s.bucket)
-	if notFound && known && r.Bucket == a.s.bucket {
-		needs = append(needs, need{action: listingAction(), level: onBucket})
-	}
 	switch {
 	case !known:
 		c.Unmapped++

@@ -65,10 +65,6 @@ func (s *suggester) replay(ctx context.Context, prop *proposal, rep *Report) err
 				}
 			}
 			needs, known := m.needs(r, kind, s.bucket)
-			if notFound && known && r.Bucket == s.bucket {
-				// Its 404 (not 403) needed s3:ListBucket too.
-				needs = append(needs, need{action: listingAction(), level: onBucket})
-			}
 			if !known {
 				// It succeeded, and what it needed is unknown: the
 				// proposal does not grant it, and the proof cannot say
