@@ -412,8 +412,7 @@ func (s *suggester) unbacked(st ourStatement) []Grant {
 // the keys policy derives from the caller the grant names. Any other key
 // (aws:SourceIp, aws:SourceVpce, aws:SecureTransport, aws:PrincipalOrgID,
 // s3:x-amz-acl, …) the proposal's unconditioned grants drop.
-var keptEffect = []string{prefixKey, "aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
-	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType"}
+var keptEffect = append([]string{prefixKey}, callerKeys...)
 
 // droppedConditionKeys returns the keys of st's condition a proposed grant
 // does not keep the effect of, sorted.

@@ -285,16 +285,21 @@ func keepStatement(st policy.Statement) bool {
 	return true
 }
 
-// recordedKeys are the condition keys the replay sets from a log, compared
-// with policy.EqualName; keys derived from the caller are set by policy
-// itself.
-var recordedKeys = []string{
-	"aws:SecureTransport", "s3:TlsVersion", "aws:SourceIp", "s3:signatureversion",
-	"s3:authType", "aws:CurrentTime", "aws:EpochTime", "s3:prefix", "s3:VersionId",
+// callerKeys are the condition keys whose value follows from the caller a
+// request or a grant names (policy derives all but aws:userid from the
+// Caller): recordedKeys and keptEffect both count them.
+var callerKeys = []string{
 	"aws:PrincipalArn", "aws:PrincipalAccount", "aws:userid", "aws:username",
 	"aws:PrincipalServiceName", "aws:PrincipalIsAWSService", "aws:PrincipalType",
-	"s3:DataAccessPointArn", "s3:DataAccessPointAccount",
 }
+
+// recordedKeys are the condition keys the replay sets from a log and the
+// callerKeys, compared with policy.EqualName.
+var recordedKeys = append([]string{
+	"aws:SecureTransport", "s3:TlsVersion", "aws:SourceIp", "s3:signatureversion",
+	"s3:authType", "aws:CurrentTime", "aws:EpochTime", "s3:prefix", "s3:VersionId",
+	"s3:DataAccessPointArn", "s3:DataAccessPointAccount",
+}, callerKeys...)
 
 // lackKeys returns the keys of mayLack (as bits) that st's condition
 // tests.
