@@ -100,6 +100,7 @@ func TestJSONFields(t *testing.T) {
 		{"cloudfront", "-bucket", "ep-logs"},
 		{"presign", "-bucket", "ep-data", "-key", "k"},
 		{"lint", "-type", "resource", policyFile},
+		{"version"},
 	}
 	var golden strings.Builder
 	for _, args := range commands {

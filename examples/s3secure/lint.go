@@ -144,7 +144,7 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	var log *sarif.Log
 	var p *printer
 	if g.format == "sarif" {
-		log = sarif.NewLog(sarif.Tool{Name: "s3secure", InformationURI: "https://github.com/s3secure/s3secure"})
+		log = sarif.NewLog(sarif.Tool{Name: "s3secure", Version: thisVersion().known(), InformationURI: "https://github.com/s3secure/s3secure"})
 	} else {
 		p = g.newPrinter("file", "resource", "severity", "code", "statement", "line", "column", "message")
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -31,9 +30,7 @@ const ocsfProductUID = "s3secure"
 // ocsfProduct names s3secure as the product that found the records.
 func ocsfProduct() ocsf.Product {
 	p := ocsf.Product{Name: "s3secure", UID: ocsfProductUID, VendorName: "s3secure", URLString: "https://github.com/s3secure/s3secure"}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		p.Version = bi.Main.Version
-	}
+	p.Version = thisVersion().known()
 	return p
 }
 
