@@ -143,7 +143,8 @@ func runAnalyze(ctx context.Context, g *globals, args []string) int {
 // of access (public, cross-account, organization, service, ...), whether
 // it is public, the principal and the accounts it names, the actions and
 // conditions granted, where the grant comes from (sources), the status
-// (ACTIVE or ARCHIVED) and, online, the finding's id.
+// (ACTIVE or ARCHIVED), online the finding's id, and why its access could
+// not be read ("" when it was).
 type findingRecord struct {
 	Bucket     string            `json:"bucket"`
 	Kind       string            `json:"kind"`
@@ -155,9 +156,10 @@ type findingRecord struct {
 	Sources    []findingSource   `json:"sources"`
 	Status     string            `json:"status"`
 	ID         string            `json:"id"`
-	// Error is set when Access Analyzer could not analyze the bucket (the
-	// finding blocks: its access is unknown).
-	Error string `json:"error,omitempty"`
+	// Error says why, when Access Analyzer could not analyze the bucket
+	// (the finding blocks: its access is unknown); "" otherwise. It is
+	// always there, as every JSON field is.
+	Error string `json:"error"`
 }
 
 // findingSource is where a grant comes from: POLICY, BUCKET_ACL,
