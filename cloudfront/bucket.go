@@ -387,6 +387,9 @@ func checkOACSid(doc *policy.Document, bucket, distARN, partition string) error 
 func withSourceARNs(s policy.Statement, arns []string) policy.Statement {
 	s = s.Clone()
 	s.Condition = sourceARNAsStringEquals(s.Condition)
+	if have, n := sourceARNsOf(s.Condition); n > 0 && sameSet(have, arns) {
+		return s // the same distributions: the statement as it was
+	}
 	for bi := range s.Condition {
 		for ei := range s.Condition[bi].Entries {
 			e := &s.Condition[bi].Entries[ei]
@@ -451,7 +454,6 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
-	var arns []string
 	for _, b := range s.Condition {
 		for _, e := range b.Entries {
 			if !policy.EqualName(e.Key, "aws:SourceArn") {
@@ -470,13 +472,45 @@ func grantedSourceARNs(existing *policy.Document) ([]string, error) {
 				if strings.ContainsAny(v, "*?") {
 					return nil, fmt.Errorf("%w: statement %s allows the ARN pattern %q, which the wiring would drop; give the statement another Sid to keep it as it is", ErrPolicyConflict, OACStatementSid, v)
 				}
-				if !containsString(arns, v) {
-					arns = append(arns, v)
-				}
 			}
 		}
 	}
+	arns, _ := sourceARNsOf(s.Condition)
 	return arns, nil
+}
+
+// sourceARNsOf returns the values every AWS:SourceArn condition of c
+// allows, in the order of the first, and how many such conditions c has.
+// A statement's conditions are ANDed ("If your policy statement has
+// multiple condition operators, the condition operators are evaluated
+// using a logical AND", and so are "multiple context keys attached to a
+// single condition operator", IAM user guide, "Conditions with multiple
+// context keys or values"), so a
+// distribution one of them does not list is not allowed, whatever the
+// others list. The operators are the exact ones grantedSourceARNs lets
+// through.
+func sourceARNsOf(c policy.Condition) ([]string, int) {
+	var arns []string
+	n := 0
+	for _, b := range c {
+		for _, e := range b.Entries {
+			if !policy.EqualName(e.Key, "aws:SourceArn") {
+				continue
+			}
+			vals := e.Strings()
+			if n == 0 {
+				for _, v := range vals {
+					if !containsString(arns, v) {
+						arns = append(arns, v)
+					}
+				}
+			} else {
+				arns = slices.DeleteFunc(arns, func(a string) bool { return !containsString(vals, a) })
+			}
+			n++
+		}
+	}
+	return arns, n
 }
 
 func containsString(list []string, s string) bool {
