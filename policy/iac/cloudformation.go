@@ -53,7 +53,8 @@ var cfnPolicies = map[string]struct {
 // substitutes its variables where they are known, and its ${!Literal}
 // escape is the literal text ${Literal}, so IAM policy variables such as
 // ${aws:username} are written ${!aws:username} in a !Sub and plainly
-// elsewhere.
+// elsewhere. An Fn::If is checked in every branch (see the package
+// documentation): a policy in one is returned for each branch.
 //
 // The error is a *SyntaxError when data is neither JSON nor YAML, or has
 // no Resources mapping.
@@ -75,31 +76,36 @@ func CloudFormation(data []byte) ([]Policy, error) {
 		if !ok {
 			continue
 		}
-		props := deref(mapGet(res, "Properties"))
-		if where.list == "" {
-			kind := where.kind
-			if typ == "AWS::IAM::Policy" {
-				kind = iamPolicyKind(props)
-			}
-			if p, ok := e.policy(id, typ, where.prop, kind, mapGet(props, where.prop)); ok {
-				out = append(out, p)
-			}
+		props := mapGet(res, "Properties")
+		if props == nil {
 			continue
 		}
-		list := e.eval(mapGet(props, where.list), 0).pick()
-		if list == nil || list.kind != vArray {
-			continue
-		}
-		for j, item := range list.vals {
-			item = item.pick()
-			if item.kind != vObject {
+		// Which branch of an Fn::If the stack takes is decided at
+		// deployment: a policy in either is found.
+		for _, pv := range alternatives(e.eval(props, 0)) {
+			if where.list == "" {
+				kind := where.kind
+				if typ == "AWS::IAM::Policy" {
+					kind = iamPolicyKind(pv)
+				}
+				out = append(out, policyFromValue(id, typ, where.prop, kind, pv.get(where.prop))...)
 				continue
 			}
-			for k, key := range item.keys {
-				if name, _ := key.literal(); name == where.prop {
-					prop := fmt.Sprintf("%s[%d].%s", where.list, j, where.prop)
-					if p, ok := policyFromValue(id, typ, prop, where.kind, item.vals[k]); ok {
-						out = append(out, p)
+			for _, list := range alternatives(pv.get(where.list)) {
+				if list.kind != vArray {
+					continue
+				}
+				for j, it := range list.vals {
+					for _, item := range alternatives(it) {
+						if item.kind != vObject {
+							continue
+						}
+						for k, key := range item.keys {
+							if name, _ := key.literal(); name == where.prop {
+								prop := fmt.Sprintf("%s[%d].%s", where.list, j, where.prop)
+								out = append(out, policyFromValue(id, typ, prop, where.kind, item.vals[k])...)
+							}
+						}
 					}
 				}
 			}
@@ -110,55 +116,86 @@ func CloudFormation(data []byte) ([]Policy, error) {
 
 // iamPolicyKind tells which inline policy an AWS::IAM::Policy is: a role's,
 // a user's or a group's, by what it is attached to (a role's when several).
-func iamPolicyKind(props *yaml.Node) policy.Kind {
+func iamPolicyKind(props *value) policy.Kind {
 	switch {
-	case mapGet(props, "Roles") != nil:
+	case props.get("Roles") != nil:
 		return policy.KindInlineRole
-	case mapGet(props, "Users") != nil:
+	case props.get("Users") != nil:
 		return policy.KindInlineUser
-	case mapGet(props, "Groups") != nil:
+	case props.get("Groups") != nil:
 		return policy.KindInlineGroup
 	}
 	return policy.KindInlineRole
 }
 
-func (e *evaluator) policy(id, typ, prop string, kind policy.Kind, n *yaml.Node) (Policy, bool) {
-	if n == nil {
-		return Policy{}, false
+// get returns the value of the last object member named name, as it is
+// (an Fn::If not resolved), or nil when there is none or it is
+// AWS::NoValue.
+func (v *value) get(name string) *value {
+	if v == nil || v.kind != vObject {
+		return nil
 	}
-	return policyFromValue(id, typ, prop, kind, e.eval(n, 0))
+	var found *value
+	for i, k := range v.keys {
+		if n, _ := k.literal(); n == name {
+			found = v.vals[i]
+		}
+	}
+	if found != nil && found.kind == vAbsent {
+		return nil
+	}
+	return found
 }
 
-func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) (Policy, bool) {
-	v = v.pick()
-	if v == nil {
-		return Policy{}, false
+// alternatives returns what v may be once deployed: each branch of an
+// Fn::If that is present (those of an Fn::If in a branch too), else v.
+func alternatives(v *value) []*value {
+	switch {
+	case v == nil || v.kind == vAbsent:
+		return nil
+	case v.kind != vChoice:
+		return []*value{v}
 	}
-	if v.kind == vString {
-		// A document given as a JSON string: its findings point at the
-		// string.
-		s, ok := v.literal()
-		if !ok {
-			return unknownPolicy(id, typ, prop, kind, v, "the policy is"), true
+	var out []*value
+	for _, b := range v.vals {
+		out = append(out, alternatives(b)...)
+	}
+	return out
+}
+
+// policyFromValue returns the policy v is, one for each branch when v is
+// an Fn::If, or none.
+func policyFromValue(id, typ, prop string, kind policy.Kind, v *value) []Policy {
+	var out []Policy
+	for _, v := range alternatives(v) {
+		if v.kind == vString {
+			// A document given as a JSON string: its findings point at
+			// the string.
+			s, ok := v.literal()
+			if !ok {
+				out = append(out, unknownPolicy(id, typ, prop, kind, v, "the policy is"))
+				continue
+			}
+			n, err := parseJSON([]byte(s))
+			if err != nil {
+				// Validate reports the syntax error at the string.
+				out = append(out, Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, Document: []byte(s)})
+				continue
+			}
+			v = fromJSON(n, v.line, v.col)
 		}
-		n, err := parseJSON([]byte(s))
-		if err != nil {
-			p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, Document: []byte(s)}
-			return p, true // Validate reports the syntax error at the string
+		if v.kind != vObject {
+			continue
 		}
-		v = fromJSON(n, v.line, v.col)
-	}
-	if v.kind != vObject {
-		return Policy{}, false
-	}
-	for i, k := range v.keys {
-		if name, _ := k.literal(); name == "Statement" && v.vals[i].pick().wholly() {
-			return unknownPolicy(id, typ, prop, kind, v, "the policy's statements are"), true
+		if st := v.get("Statement"); st.wholly() {
+			out = append(out, unknownPolicy(id, typ, prop, kind, v, "the policy's statements are"))
+			continue
 		}
+		p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
+		p.Document = render(v, "", true).buf.Bytes()
+		out = append(out, p)
 	}
-	p := Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: v.line, Column: v.col, doc: v}
-	p.Document = render(v, "", true).buf.Bytes()
-	return p, true
+	return out
 }
 
 // unknownPolicy is a template's policy that is known only at deployment,
@@ -558,7 +595,7 @@ func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth i
 		return e.join(n, arg, depth)
 	case "Fn::If":
 		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 3 {
-			return &value{kind: vChoice, line: n.Line, col: n.Column,
+			return &value{kind: vChoice, cond: scalar(arg.Content[0]), line: n.Line, col: n.Column,
 				vals: []*value{e.eval(arg.Content[1], depth+1), e.eval(arg.Content[2], depth+1)}}
 		}
 	case "Fn::FindInMap":
@@ -575,6 +612,39 @@ func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth i
 	return unknown(n, "")
 }
 
+// maxLift bounds the Fn::If choices one function's arguments are
+// expanded over (2^maxLift values); past it the value is unknown.
+const maxLift = 6
+
+// lift applies f to args, and when an argument is an Fn::If, to each of
+// its branches in turn: the value is then an Fn::If of the results, so
+// !Join ["", [!If [C, a, b], c]] is "ac" or "bc", both checked. f returns
+// nil for a value that is not known before deployment.
+func (e *evaluator) lift(n *yaml.Node, args []*value, f func([]*value) *value) *value {
+	return e.liftN(n, args, f, 0)
+}
+
+func (e *evaluator) liftN(n *yaml.Node, args []*value, f func([]*value) *value, k int) *value {
+	for i, a := range args {
+		if a == nil || a.kind != vChoice {
+			continue
+		}
+		if k >= maxLift {
+			return unknown(n, "")
+		}
+		with := func(b *value) *value {
+			c := append([]*value(nil), args...)
+			c[i] = b
+			return e.liftN(n, c, f, k+1)
+		}
+		return &value{kind: vChoice, cond: a.cond, line: n.Line, col: n.Column, vals: []*value{with(a.vals[0]), with(a.vals[1])}}
+	}
+	if v := f(args); v != nil {
+		return v
+	}
+	return unknown(n, "")
+}
+
 // findInMap evaluates Fn::FindInMap [map, key, key] whose names are known
 // (literal, or parameter Defaults) and name an entry of the template's
 // Mappings, or returns nil. Mappings are fixed in the template, so the
@@ -583,17 +653,23 @@ func (e *evaluator) findInMap(n, arg *yaml.Node, depth int) *value {
 	if arg.Kind != yaml.SequenceNode || len(arg.Content) != 3 {
 		return nil
 	}
-	node := e.mappings
-	for _, k := range arg.Content {
-		name, ok := e.eval(k, depth+1).pick().literal()
-		if !ok {
-			return nil
-		}
-		if node = mapGet(node, name); node == nil {
-			return nil
-		}
+	keys := make([]*value, len(arg.Content))
+	for i, k := range arg.Content {
+		keys[i] = e.eval(k, depth+1)
 	}
-	return e.placed(n, node, depth)
+	return e.lift(n, keys, func(keys []*value) *value {
+		node := e.mappings
+		for _, k := range keys {
+			name, ok := k.literal()
+			if !ok {
+				return nil
+			}
+			if node = mapGet(node, name); node == nil {
+				return nil
+			}
+		}
+		return e.placed(n, node, depth)
+	})
 }
 
 // selectItem evaluates Fn::Select [index, list] when the index and the list
@@ -602,19 +678,21 @@ func (e *evaluator) selectItem(n, arg *yaml.Node, depth int) *value {
 	if arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
 		return nil
 	}
-	iv := e.eval(arg.Content[0], depth+1).pick()
-	idx, ok := iv.literal()
-	if !ok && iv != nil && iv.kind == vNumber {
-		idx, ok = iv.text, true
-	}
-	i, err := strconv.Atoi(idx)
-	list := e.eval(arg.Content[1], depth+1).pick()
-	if !ok || err != nil || list == nil || list.kind != vArray || i < 0 || i >= len(list.vals) {
-		return nil
-	}
-	v := *list.vals[i]
-	v.line, v.col = n.Line, n.Column
-	return &v
+	args := []*value{e.eval(arg.Content[0], depth+1), e.eval(arg.Content[1], depth+1)}
+	return e.lift(n, args, func(args []*value) *value {
+		iv, list := args[0], args[1]
+		idx, ok := iv.literal()
+		if !ok && iv != nil && iv.kind == vNumber {
+			idx, ok = iv.text, true
+		}
+		i, err := strconv.Atoi(idx)
+		if !ok || err != nil || list == nil || list.kind != vArray || i < 0 || i >= len(list.vals) {
+			return nil
+		}
+		v := *list.vals[i]
+		v.line, v.col = n.Line, n.Column
+		return &v
+	})
 }
 
 // placed evaluates node as the value of the call n, at n's place.
@@ -638,15 +716,22 @@ func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
 	if tmpl == nil || tmpl.Kind != yaml.ScalarNode {
 		return unknown(n, "")
 	}
-	v := &value{kind: vString, line: n.Line, col: n.Column}
-	s := tmpl.Value
+	// The template's pieces: literal text, and the names of variables.
+	type piece struct {
+		text string
+		name string
+		arg  int // the variable's value in args, or -1
+	}
+	var pieces []piece
+	var args []*value
 	var lit strings.Builder
 	flush := func() {
 		if lit.Len() > 0 {
-			v.parts = append(v.parts, part{text: lit.String()})
+			pieces = append(pieces, piece{text: lit.String(), arg: -1})
 			lit.Reset()
 		}
 	}
+	s := tmpl.Value
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
@@ -668,35 +753,59 @@ func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
 		}
 		name := strings.TrimSpace(s[2:end])
 		s = s[end+1:]
-		if vn := mapGet(vars, name); vn != nil {
-			if val := e.eval(vn, depth+1).pick(); val != nil && val.kind == vString {
-				for _, p := range val.parts {
-					if p.unknown {
-						flush()
-						v.parts = append(v.parts, p)
-					} else {
-						lit.WriteString(p.text)
-					}
-				}
-				continue
-			}
-		}
 		flush()
-		if p, ok := e.params[name]; ok && !p.list() {
-			v.parts = append(v.parts, part{text: p.def, param: &paramDefault{name: name, def: p.def, noEcho: p.noEcho}})
-			continue
+		p := piece{name: name, arg: -1}
+		if vn := mapGet(vars, name); vn != nil {
+			p.arg = len(args)
+			args = append(args, e.eval(vn, depth+1))
 		}
-		pseudo := ""
-		if strings.HasPrefix(name, "AWS::") {
-			pseudo = name
-		}
-		v.parts = append(v.parts, part{unknown: true, pseudo: pseudo})
+		pieces = append(pieces, p)
 	}
 	flush()
-	if len(v.parts) == 0 {
-		v.parts = []part{{}}
-	}
-	return v
+	return e.lift(n, args, func(args []*value) *value {
+		v := &value{kind: vString, line: n.Line, col: n.Column}
+		var lit strings.Builder
+		flush := func() {
+			if lit.Len() > 0 {
+				v.parts = append(v.parts, part{text: lit.String()})
+				lit.Reset()
+			}
+		}
+		for _, pc := range pieces {
+			if pc.name == "" {
+				lit.WriteString(pc.text)
+				continue
+			}
+			if pc.arg >= 0 {
+				if val := args[pc.arg]; val != nil && val.kind == vString {
+					for _, p := range val.parts {
+						if p.unknown {
+							flush()
+							v.parts = append(v.parts, p)
+						} else {
+							lit.WriteString(p.text)
+						}
+					}
+					continue
+				}
+			}
+			flush()
+			if p, ok := e.params[pc.name]; ok && !p.list() {
+				v.parts = append(v.parts, part{text: p.def, param: &paramDefault{name: pc.name, def: p.def, noEcho: p.noEcho}})
+				continue
+			}
+			pseudo := ""
+			if strings.HasPrefix(pc.name, "AWS::") {
+				pseudo = pc.name
+			}
+			v.parts = append(v.parts, part{unknown: true, pseudo: pseudo})
+		}
+		flush()
+		if len(v.parts) == 0 {
+			v.parts = []part{{}}
+		}
+		return v
+	})
 }
 
 // join evaluates Fn::Join [delimiter, [values]].
@@ -705,32 +814,34 @@ func (e *evaluator) join(n, arg *yaml.Node, depth int) *value {
 		return unknown(n, "")
 	}
 	delim := scalar(arg.Content[0])
-	list := e.eval(arg.Content[1], depth+1).pick()
-	if list == nil || list.kind != vArray {
-		return unknown(n, "")
-	}
-	v := &value{kind: vString, line: n.Line, col: n.Column}
-	first := true
-	for _, it := range list.vals {
-		it = it.pick()
-		if it.kind == vAbsent {
-			continue
+	return e.lift(n, []*value{e.eval(arg.Content[1], depth+1)}, func(list []*value) *value {
+		if list[0] == nil || list[0].kind != vArray {
+			return nil
 		}
-		if !first && delim != "" {
-			v.parts = append(v.parts, part{text: delim})
-		}
-		first = false
-		switch it.kind {
-		case vString:
-			v.parts = append(v.parts, it.parts...)
-		case vNumber, vBool:
-			v.parts = append(v.parts, part{text: it.text})
-		default:
-			v.parts = append(v.parts, part{unknown: true})
-		}
-	}
-	if len(v.parts) == 0 {
-		v.parts = []part{{}}
-	}
-	return v
+		return e.lift(n, list[0].vals, func(items []*value) *value {
+			v := &value{kind: vString, line: n.Line, col: n.Column}
+			first := true
+			for _, it := range items {
+				if it.kind == vAbsent {
+					continue
+				}
+				if !first && delim != "" {
+					v.parts = append(v.parts, part{text: delim})
+				}
+				first = false
+				switch it.kind {
+				case vString:
+					v.parts = append(v.parts, it.parts...)
+				case vNumber, vBool:
+					v.parts = append(v.parts, part{text: it.text})
+				default:
+					v.parts = append(v.parts, part{unknown: true})
+				}
+			}
+			if len(v.parts) == 0 {
+				v.parts = []part{{}}
+			}
+			return v
+		})
+	})
 }

@@ -68,9 +68,19 @@
 //     ${aws:username} in a plain string, and both are checked as the
 //     variable. A Terraform plan holds rendered strings, where ${...} is
 //     always text (a policy variable), never an interpolation.
-//   - !Join joins what is known around the unknown parts; !If in a list of
-//     statements checks both branches; elsewhere it takes the first branch
-//     that is present. !Ref AWS::NoValue removes the element.
+//   - !Join joins what is known around the unknown parts. !Ref
+//     AWS::NoValue removes the element.
+//   - !If (Fn::If) is checked in every branch, wherever it is: a policy
+//     (or the Properties holding it, or an item of a role's Policies) in
+//     an !If is returned once for each branch; inside a policy, including
+//     in an argument of !Join, !Sub, !Select or !FindInMap, the policy is
+//     validated with every combination of its conditions' branches (a
+//     condition is taken by its name, the same way everywhere in the
+//     policy), and each finding is reported once, at the branch it is
+//     about. Which branch a stack takes is decided at deployment, by its
+//     parameters, so a public second branch is public. Past 6 conditions
+//     in one policy, the others are taken at their first branch and
+//     Validate says so with a policy.CodeUnknownPolicy finding.
 //   - A whole policy known only at deployment (PolicyDocument:
 //     !ImportValue x, Statement: !Ref S, policy after_unknown) is
 //     returned Unknown, without a Document: nothing of it can be checked,

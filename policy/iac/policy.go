@@ -3,6 +3,7 @@ package iac
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -31,7 +32,10 @@ type Policy struct {
 	Line, Column int
 	// Document is the policy as JSON, with every value unknown until
 	// deployment replaced as the package documentation describes, and the
-	// Default of a NoEcho parameter as "s3secure-noecho-value".
+	// Default of a NoEcho parameter as "s3secure-noecho-value". Of a
+	// template's policy with an Fn::If inside, Document holds the first
+	// branch that is present, and both in a list (Validate checks each
+	// combination of branches).
 	Document []byte
 	// Unknown is set when the whole policy, or every one of its
 	// statements, is known only at deployment: Document is empty, Line
@@ -78,8 +82,80 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		}
 		return fs
 	}
-	r := render(p.doc, o.Account, false)
-	fs := policy.Validate(r.buf.Bytes(), &o)
+	// Fn::If: which branch the stack takes is decided at deployment, so
+	// the policy is checked with each combination of its conditions'
+	// branches (each condition taken by its name, the same way wherever
+	// it is), and a finding is reported once.
+	conds := p.doc.conditions(nil, map[string]bool{})
+	n := min(len(conds), maxConditions)
+	var out []policy.Finding
+	seen := map[findingKey]bool{}
+	for w := range 1 << n {
+		world := map[string]int{}
+		for i, c := range conds[:n] {
+			world[c] = w >> i & 1
+		}
+		doc := p.doc
+		if len(conds) > 0 {
+			doc = doc.resolve(world)
+		}
+		for _, f := range validateDoc(doc, &o) {
+			k := findingKey{f.Code, f.Line, f.Column, f.Message}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, f)
+			}
+		}
+	}
+	if len(conds) > maxConditions {
+		sev, _ := policy.CodeSeverity(policy.CodeUnknownPolicy)
+		out = append(out, policy.Finding{Severity: sev, Code: policy.CodeUnknownPolicy, Statement: -1, Line: p.Line, Column: p.Column,
+			Message: fmt.Sprintf("the policy has %d Fn::If conditions; every combination of the branches of the first %d was checked, "+
+				"the others at their first branch only, so it may grant more than was checked", len(conds), maxConditions)})
+	}
+	return out
+}
+
+// maxConditions bounds the Fn::If conditions of one policy whose every
+// combination is checked (2^maxConditions validations).
+const maxConditions = 6
+
+// findingKey tells findings apart across the combinations of Fn::If
+// branches.
+type findingKey struct {
+	code      string
+	line, col int
+	msg       string
+}
+
+// validateDoc validates a template's policy whose Fn::Ifs are resolved.
+func validateDoc(doc *value, o *policy.ValidateOptions) []policy.Finding {
+	if st := doc.member("Statement"); st.wholly() {
+		return []policy.Finding{unknownFinding(st.line, st.col, "the policy's statements are known only at deployment "+
+			"(!ImportValue, !GetAtt, !Ref of a parameter without a Default)")}
+	}
+	// A statement known only at deployment is left out of Document; it
+	// was not checked, and may grant anything.
+	var unknowns []policy.Finding
+	known := 0
+	if st := doc.member("Statement"); st != nil && st.kind == vArray {
+		for _, it := range st.vals {
+			for _, b := range branches(it) {
+				switch b := b.pick(); {
+				case b.wholly():
+					unknowns = append(unknowns, unknownFinding(b.line, b.col, "a statement of the policy is known only at deployment "+
+						"(!ImportValue, !GetAtt, !Ref of a parameter without a Default)"))
+				case b.kind != vAbsent:
+					known++
+				}
+			}
+		}
+	}
+	if known == 0 && len(unknowns) > 0 {
+		return unknowns // no statement is known: nothing else can be checked
+	}
+	r := render(doc, o.Account, false)
+	fs := policy.Validate(r.buf.Bytes(), o)
 	unknown, params := r.unknownPaths()
 	out := fs[:0]
 	for _, f := range fs {
@@ -88,22 +164,44 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		}
 		hideNoEcho(&f, params)
 		withDefaults(&f, params)
-		f.Line, f.Column = r.place(f.Line, f.Column, p.Line, p.Column)
+		f.Line, f.Column = r.place(f.Line, f.Column, doc.line, doc.col)
 		out = append(out, f)
 	}
-	// A statement known only at deployment is left out of Document; it
-	// was not checked, and may grant anything.
-	if st := p.doc.member("Statement"); st != nil && st.kind == vArray {
-		for _, it := range st.vals {
-			for _, b := range branches(it) {
-				if b := b.pick(); b.wholly() {
-					out = append(out, unknownFinding(b.line, b.col, "a statement of the policy is known only at deployment "+
-						"(!ImportValue, !GetAtt, !Ref of a parameter without a Default)"))
-				}
-			}
-		}
+	return append(out, unknowns...)
+}
+
+// conditions appends to names the names of the Fn::If conditions in v,
+// each once, in the order they come.
+func (v *value) conditions(names []string, seen map[string]bool) []string {
+	if v == nil {
+		return names
 	}
-	return out
+	if v.kind == vChoice && !seen[v.cond] {
+		seen[v.cond] = true
+		names = append(names, v.cond)
+	}
+	for _, c := range v.vals {
+		names = c.conditions(names, seen)
+	}
+	return names
+}
+
+// resolve returns v with each Fn::If taken to the branch world gives its
+// condition (0, the first, or 1); a branch AWS::NoValue leaves the element
+// out.
+func (v *value) resolve(world map[string]int) *value {
+	switch v.kind {
+	case vChoice:
+		return v.vals[world[v.cond]].resolve(world)
+	case vObject, vArray:
+		c := *v
+		c.vals = make([]*value, len(v.vals))
+		for i, x := range v.vals {
+			c.vals[i] = x.resolve(world)
+		}
+		return &c
+	}
+	return v
 }
 
 // unknownFinding reports, at line and col, what is known only at
@@ -188,6 +286,7 @@ type value struct {
 	parts     []part   // a string: literal text and unknown pieces
 	keys      []*value // object member names (strings)
 	vals      []*value // object member values, array items, or the two choices
+	cond      string   // a choice: the name of its Fn::If condition
 }
 
 // part is a piece of a string: literal text, or a value unknown until
