@@ -41,8 +41,10 @@ type Options struct {
 
 	// Regions are the Regions whose access points and trails are audited
 	// (with AccountControls). By default, each account's enabled Regions
-	// (account:ListRegions, ENABLED and ENABLED_BY_DEFAULT). A Region given
-	// here that the account has not enabled yields UNKNOWN rows saying so.
+	// (account:ListRegions, ENABLED and ENABLED_BY_DEFAULT); a listing that
+	// fails, or names no enabled Region, yields one UNKNOWN row per control
+	// saying so. A Region given here that the account has not enabled
+	// yields UNKNOWN rows saying so.
 	// Buckets are audited in their own Region whatever this says.
 	Regions []string
 	// Controls are the bucket controls. By default,
@@ -467,6 +469,12 @@ func accountRegions(ctx context.Context, a *Account, o *Options) ([]string, []re
 		var regions []string
 		for r := range status {
 			regions = append(regions, r)
+		}
+		if len(regions) == 0 {
+			// AWS always has its default Regions enabled: a listing of none
+			// has said nothing about where the access points and trails are,
+			// and no row at all would read as nothing to report.
+			return nil, []regionProblem{{"", "account:ListRegions named no enabled Region: the access points and trails were not audited; give the Regions to audit"}}
 		}
 		slices.Sort(regions)
 		return regions, nil
