@@ -34,10 +34,11 @@
 // with the number of accounts audited. Every [Row] carries its account id.
 // An account whose role cannot be assumed is [Unreachable] and its rows
 // are UNKNOWN with the reason; a Region that is not enabled gives UNKNOWN
-// rows saying so; an account that is not ACTIVE (suspended, closing) is
-// [Skipped] with one NOT_APPLICABLE row. Nothing is ever silently left out
-// or reported as PASS without having been read. [Summary] counts the
-// accounts audited, unreachable and skipped.
+// rows saying so; an account that cannot be used (PENDING_ACTIVATION,
+// SUSPENDED, PENDING_CLOSURE, CLOSED) is [Skipped] with one NOT_APPLICABLE
+// row, and one in a state the audit does not know is audited. Nothing is
+// ever silently left out or reported as PASS without having been read.
+// [Summary] counts the accounts audited, unreachable and skipped.
 //
 // Buckets report their own Region. Access points and CloudTrail trails are
 // audited per Region: Options.Regions, or each account's enabled Regions

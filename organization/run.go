@@ -82,8 +82,9 @@ const (
 	// Unreachable: the role could not be assumed (or the calling account's
 	// own credentials failed); the rows say so, UNKNOWN.
 	Unreachable Status = "UNREACHABLE"
-	// Skipped: the account is not active (suspended, closing, closed) and
-	// was not audited.
+	// Skipped: the account cannot be used (pending activation, suspended,
+	// closing, closed) and was not audited. An account in a state the
+	// audit does not know (empty, or one AWS adds later) is audited.
 	Skipped Status = "SKIPPED"
 )
 
@@ -143,7 +144,7 @@ type Work[R any] struct {
 	// Name identifies the work in the checkpoint's fingerprint (for example
 	// "audit" or "keys"), with Options.
 	Name string
-	// Audit runs in each active, reachable account. It returns the
+	// Audit runs in each reachable account that is not Skipped. It returns the
 	// account's rows; an error makes the account Unreachable with the
 	// error as reason (when the context has not ended).
 	Audit func(ctx context.Context, a *Account) ([]R, error)
@@ -301,9 +302,10 @@ func (o *Options) fingerprint(work string) string {
 // It lists the accounts with org (the management account's, or a
 // delegated administrator's), asks sts who is calling (that account is
 // audited with cfg's own credentials), and assumes Options.Role in every
-// other active account, with Options.ExternalID and the session name
-// Options.SessionName, through sts. Accounts that are not ACTIVE are
-// Skipped; an account whose role cannot be assumed is Unreachable, with
+// other account, with Options.ExternalID and the session name
+// Options.SessionName, through sts. Accounts that cannot be used
+// (PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE, CLOSED) are Skipped,
+// and only those: one in a state Run does not know is audited; an account whose role cannot be assumed is Unreachable, with
 // the reason. At most Options.Accounts accounts run at once and at most
 // Options.Concurrency requests are in flight in all; a throttling answer
 // pauses that account's requests only (Options.ThrottleBackoff). The
@@ -631,7 +633,7 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if a.State != string(orgtypes.AccountStateActive) {
+	if inactive(a.State) {
 		res.Status, res.Reason = Skipped, "the account is "+a.State+": not audited"
 		if r.work.Skipped != nil {
 			res.Rows = r.work.Skipped(a, res.Reason)
@@ -686,6 +688,20 @@ func (r *runner[R]) account(ctx context.Context, a AccountInfo) (*Result[R], err
 	}
 	res.Status, res.Rows, res.Throttled = Audited, rows, g.count()
 	return finish()
+}
+
+// inactive reports whether Organizations' state says the account cannot
+// be used: the four states besides ACTIVE of "Monitor the state of your
+// AWS accounts" (Organizations User Guide). Any other, empty or one AWS
+// adds later, is audited: skipping it would give a NOT_APPLICABLE row, which
+// a gate passes, for an account nobody looked at; audited, it is reported,
+// or UNKNOWN when its role cannot be assumed.
+func inactive(state string) bool {
+	switch orgtypes.AccountState(state) {
+	case orgtypes.AccountStatePendingActivation, orgtypes.AccountStateSuspended, orgtypes.AccountStatePendingClosure, orgtypes.AccountStateClosed:
+		return true
+	}
+	return false
 }
 
 // primed hands out credentials already retrieved once, then retrieves
