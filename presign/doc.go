@@ -46,6 +46,8 @@
 //     UploadPart need Options.AllowDelete and Options.AllowUploadPart.
 //   - Endpoints must be HTTPS; plain HTTP is accepted only for loopback
 //     hosts (127.0.0.0/8, ::1, localhost), unless Options.InsecureAllowHTTP.
+//     FIPS (and dual-stack) endpoints are used when the aws.Config asks for
+//     them, as the SDK's S3 client does ([New]).
 //   - PUT requires a content type and signs it; content length, a checksum
 //     value (never an algorithm alone, which makes the SDK sign the
 //     checksum of an empty body) and encryption headers can be signed too.

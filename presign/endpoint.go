@@ -23,17 +23,52 @@ const (
 	dottedTemplateBucket = "s3secure.endpoint.template"
 )
 
+// endpointSettings are the settings of an aws.Config that choose the S3
+// endpoint beside the region and the base endpoint.
+type endpointSettings struct {
+	fips, dualStack bool
+}
+
+// configEndpointSettings reads cfg's FIPS and dual-stack settings as the
+// SDK's S3 client does (s3.NewFromConfig resolves them from
+// cfg.ConfigSources: use_fips_endpoint and use_dualstack_endpoint in the
+// shared config, AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT, the
+// LoadOptions), and maps a FIPS pseudo-region ("fips-us-gov-west-1",
+// "us-east-1-fips") to its Region with FIPS on, as the client does before
+// it resolves an endpoint (finalizeClientEndpointResolverOptions and
+// bindRegion, through the SDK's internal endpoints.MapFIPSRegion).
+func configEndpointSettings(cfg aws.Config, region string) (string, endpointSettings) {
+	eo := s3.NewFromConfig(cfg).Options().EndpointOptions
+	es := endpointSettings{
+		fips:      eo.UseFIPSEndpoint == aws.FIPSEndpointStateEnabled,
+		dualStack: eo.UseDualStackEndpoint == aws.DualStackEndpointStateEnabled,
+	}
+	if strings.Contains(region, "-fips-") || strings.Contains(region, "fips-") || strings.Contains(region, "-fips") {
+		region = strings.ReplaceAll(region, "-fips-", "-")
+		region = strings.ReplaceAll(region, "fips-", "")
+		region = strings.ReplaceAll(region, "-fips", "")
+		es.fips = true
+	}
+	return region, es
+}
+
 // resolveAddresses fills p.scheme, p.vhost, p.path, p.signingRegion and
 // p.customHTTP from the SDK endpoint resolver.
-func (p *Presigner) resolveAddresses(region string, endpoint *url.URL, usePathStyle bool) error {
+func (p *Presigner) resolveAddresses(region string, endpoint *url.URL, usePathStyle bool, es endpointSettings) error {
+	if es.fips && endpoint != nil {
+		// The endpoint rules refuse the pair ("A custom endpoint cannot be
+		// combined with FIPS"); say which settings clash.
+		return &ValidationError{Field: "endpoint", Reason: "the configuration asks for FIPS endpoints (use_fips_endpoint, AWS_USE_FIPS_ENDPOINT or a fips Region), " +
+			"which cannot be combined with a custom endpoint", Err: ErrInvalidEndpoint}
+	}
 	r := s3.NewDefaultEndpointResolverV2()
 	params := func(forcePath bool) s3.EndpointParameters {
 		ps := s3.EndpointParameters{
 			Bucket:         aws.String(templateBucket),
 			Region:         aws.String(region),
 			ForcePathStyle: aws.Bool(forcePath),
-			UseFIPS:        aws.Bool(false),
-			UseDualStack:   aws.Bool(false),
+			UseFIPS:        aws.Bool(es.fips),
+			UseDualStack:   aws.Bool(es.dualStack),
 			Accelerate:     aws.Bool(false),
 		}
 		if endpoint != nil {
@@ -44,7 +79,9 @@ func (p *Presigner) resolveAddresses(region string, endpoint *url.URL, usePathSt
 	ctx := context.Background()
 	pathEP, err := r.ResolveEndpoint(ctx, params(true))
 	if err != nil {
-		return &ValidationError{Field: "endpoint", Reason: fmt.Sprintf("cannot resolve the S3 endpoint for region %q", region), Err: ErrInvalidEndpoint}
+		// The rules' message says why (for example FIPS or dual-stack in
+		// a partition without them); it holds no credentials.
+		return &ValidationError{Field: "endpoint", Reason: fmt.Sprintf("cannot resolve the S3 endpoint for region %q: %v", region, err), Err: ErrInvalidEndpoint}
 	}
 	p.scheme = pathEP.URI.Scheme
 	p.customHTTP = endpoint != nil && endpoint.Scheme == "http"

@@ -114,8 +114,14 @@ type Presigner struct {
 
 // New returns a Presigner that signs with cfg.Credentials for cfg.Region
 // (or opts.Region) at cfg.BaseEndpoint (or opts.Endpoint, or the AWS
-// endpoint). It fails with a *[ValidationError] for a bad region or
-// endpoint and an *[ExpiryError] for expiry options out of range.
+// endpoint). Like the SDK's S3 client (s3.NewFromConfig), it follows the
+// configuration's FIPS and dual-stack settings (use_fips_endpoint,
+// AWS_USE_FIPS_ENDPOINT, a FIPS Region name such as "fips-us-gov-west-1";
+// use_dualstack_endpoint, AWS_USE_DUALSTACK_ENDPOINT), so a deployment
+// required to use FIPS endpoints gets URLs for them. It fails with a
+// *[ValidationError] for a bad region or endpoint (FIPS with a custom
+// endpoint, or in a Region without FIPS endpoints, among them) and an
+// *[ExpiryError] for expiry options out of range.
 func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	var o Options
 	if opts != nil {
@@ -134,6 +140,7 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	if err := validateRegion(region); err != nil {
 		return nil, err
 	}
+	region, es := configEndpointSettings(cfg, region)
 	rawEndpoint := o.Endpoint
 	if rawEndpoint == "" && cfg.BaseEndpoint != nil {
 		rawEndpoint = *cfg.BaseEndpoint
@@ -179,7 +186,7 @@ func New(cfg aws.Config, opts *Options) (*Presigner, error) {
 	if p.defaultExpiry > p.maxExpiry {
 		return nil, &ExpiryError{Requested: p.defaultExpiry, Max: p.maxExpiry, Err: ErrExpiryTooLong}
 	}
-	if err := p.resolveAddresses(region, endpoint, o.UsePathStyle); err != nil {
+	if err := p.resolveAddresses(region, endpoint, o.UsePathStyle, es); err != nil {
 		return nil, err
 	}
 	return p, nil
