@@ -44,10 +44,13 @@ type VerifiedPost struct {
 // fields no condition covers (other than x-amz-signature, policy, file and
 // x-ignore-*); a form field named bucket must name bucket, the bucket the
 // policy's bucket conditions are checked against. It is stricter than S3
-// in two ways: the policy must name the bucket (an exact condition,
+// in three ways: the policy must name the bucket (an exact condition,
 // {"bucket": B} or ["eq", "$bucket", B]; a starts-with condition alone
-// would let it upload into other buckets too), and its lifetime
-// (expiration minus x-amz-date) must not exceed opts.AllowExpiryUpTo. Form
+// would let it upload into other buckets too), it must pin x-amz-date
+// with an exact condition, as every SDK's forms do (the signature covers
+// the policy, not the form, so an x-amz-date it does not pin is any time
+// of the signing day the form's holder chooses), and its lifetime
+// (expiration minus that x-amz-date) must not exceed opts.AllowExpiryUpTo. Form
 // field names, condition field names and operators are case-insensitive,
 // as in S3; the policy document's own element names are not: it must hold
 // "expiration" and "conditions", spelled so, once each, and nothing else
@@ -156,7 +159,7 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 		return nil, denied(ErrPolicyViolation, "Invalid according to Policy: the bucket field does not name the request's bucket")
 	}
 	matched := map[string]bool{}
-	hasBucket := false
+	hasBucket, hasDate := false, false
 	for _, rc := range doc.conditions {
 		c, err := parseCondition(rc)
 		if err != nil {
@@ -185,6 +188,9 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 			hasBucket = hasBucket || c.op == "eq"
 		} else {
 			value, present = form[c.field]
+			// Only an exact condition pins x-amz-date, from which the
+			// lifetime cap and the skew are measured.
+			hasDate = hasDate || c.field == "x-amz-date" && c.op == "eq"
 		}
 		ok := present && (c.op == "eq" && value == c.value || c.op == "starts-with" && strings.HasPrefix(value, c.value))
 		if !ok {
@@ -194,6 +200,12 @@ func VerifyPost(bucket string, fields map[string][]string, fileSize int64, looku
 	}
 	if !hasBucket {
 		return nil, denied(ErrPolicyViolation, "the policy does not name the bucket (an exact bucket condition)")
+	}
+	if !hasDate {
+		// The signature covers the policy, not the form: an x-amz-date
+		// the policy does not pin is any time of the signing day the
+		// holder chooses, and the lifetime cap above would measure from it.
+		return nil, denied(ErrPolicyViolation, "the policy does not pin x-amz-date (an exact x-amz-date condition)")
 	}
 	out := make(map[string]string, len(form))
 	for k, v := range form {
