@@ -72,7 +72,12 @@
 //     User-Agent, a header value other than one it refuses) removes no
 //     access, nor does one that only demands what any outside caller's
 //     requests carry (a source address, a VPC endpoint or an organization
-//     of its own, "Null" "true" or a value other than one it refuses);
+//     of its own, "Null" "true" or a value other than one it refuses) or
+//     what any account sets up on its own principal or session (a role
+//     session rather than its root user, an IAM user of a given name, a
+//     source identity, temporary credentials, a federated session, a
+//     request made on its behalf through a service such as Athena,
+//     aws:CalledVia);
 //     a Deny on what the analysis does not know of the bucket or its
 //     objects (their tags, the owner's organization, the Region) leaves
 //     the grant to the resources it spares, with that as a condition;

@@ -882,3 +882,54 @@ func TestAnalyzeDenyOfResourceProperties(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeDenyOfCallerOwnSession: a Deny that only demands what an
+// outside account sets up on its own principal or session (a role session
+// rather than its root user, an IAM user of a given name, a source
+// identity, temporary credentials, a federated session, a request made
+// through a service such as Athena on its behalf, aws:CalledVia) does not
+// remove the access: any account's principals can meet it. The grant was
+// hidden, and the bucket read as shared with no one. A Deny that no
+// signed caller of another account escapes still holds for a named
+// account.
+func TestAnalyzeDenyOfCallerOwnSession(t *testing.T) {
+	partnerGrant := `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}`
+	deny := func(cond string) string {
+		return `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*","Condition":` + cond + `}`
+	}
+	for name, cond := range map[string]string{
+		"only through a service":           `{"Null":{"aws:CalledVia":"true"}}`,
+		"only through Athena":              `{"ForAllValues:StringNotEquals":{"aws:CalledVia":"athena.amazonaws.com"}}`,
+		"only through a first service":     `{"Null":{"aws:CalledViaFirst":"true"}}`,
+		"only with a source identity":      `{"Null":{"aws:SourceIdentity":"true"}}`,
+		"only temporary credentials":       `{"Null":{"aws:TokenIssueTime":"true"}}`,
+		"only fresh temporary credentials": `{"DateLessThanIfExists":{"aws:TokenIssueTime":"2020-01-01T00:00:00Z"}}`,
+		"only role sessions":               `{"StringNotEquals":{"aws:PrincipalType":"AssumedRole"}}`,
+		"only IAM users":                   `{"StringNotEquals":{"aws:PrincipalType":"User"}}`,
+		"only the user alice":              `{"StringNotEquals":{"aws:username":"alice"}}`,
+		"only federated sessions":          `{"Null":{"aws:FederatedProvider":"true"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := analyzer.Analyze(state(stmts(publicReadBkt, deny(cond))), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+			got, err = analyzer.Analyze(state(stmts(partnerGrant, deny(cond))), nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, analyzer.KindCrossAccount, got[0].Kind)
+			assert.Equal(t, []string{partner}, got[0].Accounts)
+		})
+	}
+	t.Run("a deny of every signed principal type", func(t *testing.T) {
+		cond := `{"StringEquals":{"aws:PrincipalType":["Account","User","AssumedRole","FederatedUser"]}}`
+		got, err := analyzer.Analyze(state(stmts(partnerGrant, deny(cond))), nil)
+		require.NoError(t, err)
+		assert.Empty(t, got, "no principal of the partner escapes it")
+		// Anonymous callers are not denied: public.
+		got, err = analyzer.Analyze(state(stmts(publicReadBkt, deny(cond))), nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+	})
+}

@@ -785,7 +785,7 @@ func (a *analysis) decideWith(req *policy.AccessRequest, ch *policy.Chain, layer
 				doc = apDoc
 			}
 			if by := az.Deciding().By; doc != nil && by.Index >= 0 && by.Index < len(doc.Statements) {
-				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, extra, spared)
+				changed = a.satisfyDeny(doc.Statements[by.Index], &req.Context, !req.Caller.Anonymous(), extra, spared)
 				refusing = &doc.Statements[by.Index]
 				if az.DecidedBy == policy.LayerBucketPolicy {
 					deny = &doc.Statements[by.Index]
@@ -834,11 +834,13 @@ func (a *analysis) deniesWholeBucket(st policy.Statement) bool {
 // resource the analysis does not know ([resourceProperty]) are treated
 // the same way, a Deny of all their values but some being a limit. Other
 // keys about who the caller is or where the request comes from are not
-// the caller's choice and are left alone, but for its own principal's
-// tags and MFA. Where it takes the first of several values the Deny
-// spares, it adds them to spared (when not nil). It reports whether it set
-// anything.
-func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra map[string]string, spared *[]sparedValues) bool {
+// the caller's choice and are left alone, but for what a signed caller
+// sets up on its own principal or session ([ownPrincipal]: its tags, MFA,
+// principal type, a request through a service, …), which an anonymous
+// caller (signed false) does not have. Where it takes the first of
+// several values the Deny spares, it adds them to spared (when not nil).
+// It reports whether it set anything.
+func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, signed bool, extra map[string]string, spared *[]sparedValues) bool {
 	changed := false
 	for _, b := range st.Condition {
 		base, _ := cutNameSuffix(b.Operator, "IfExists")
@@ -848,6 +850,9 @@ func (a *analysis) satisfyDeny(st policy.Statement, ctx *policy.Context, extra m
 		for _, e := range b.Entries {
 			if _, set := ctx.Lookup(e.Key); set {
 				continue // already set and still denied: not a limit we can satisfy
+			}
+			if !signed && ownPrincipal(e.Key) {
+				continue // an anonymous caller has no principal to set up
 			}
 			vs := e.Strings()
 			held := outsiderHeld(e.Key) || resourceProperty(e.Key)
@@ -938,6 +943,11 @@ func (a *analysis) escapeValue(op string, e policy.ConditionEntry, ctx *policy.C
 // numbers, dates and booleans at either end; for an address key, addresses
 // in either half of IPv4 and of IPv6, and those of the ranges listed.
 func escapeCandidates(key string, vs []string) []string {
+	if nameIs(key, "aws:PrincipalType") {
+		// The types of a signed caller's principal (IAM user guide,
+		// "AWS global condition context keys", aws:PrincipalType).
+		return []string{"AssumedRole", "User", "FederatedUser", "Account"}
+	}
 	if k, ok := policy.LookupConditionKey(key); ok && k.Type == "IPAddress" {
 		return append([]string{"203.0.113.1", "1.0.0.1", "10.0.0.1", "2001:db8::1", "8000::1"}, samples(key, vs, nil)...)
 	}
@@ -1025,10 +1035,7 @@ func callerChosen(key string) bool {
 		// requests" (IAM user guide, "AWS global condition context
 		// keys").
 		return true
-	case hasNamePrefix(k.Name, "aws:PrincipalTag/"), nameIs(k.Name, "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"):
-		// About the caller's own principal, which an outside account
-		// sets up as it likes: tags on its own roles, MFA on its own
-		// sessions.
+	case ownPrincipal(k.Name):
 		return true
 	case !hasNamePrefix(k.Name, "s3:"):
 		return false
@@ -1037,6 +1044,24 @@ func callerChosen(key string) bool {
 		return false
 	}
 	return !k.LimitsPublicAccess
+}
+
+// ownPrincipal reports whether a condition key is about the signed
+// caller's own principal or session, which an outside account sets up as
+// it likes: tags on its own roles, MFA on its own sessions, the type of
+// principal it signs with (a role session rather than its root user), the
+// name of its own IAM users, a source identity on its sessions, temporary
+// credentials (aws:TokenIssueTime), a federated session, and the services
+// it has make requests on its behalf ("When a principal makes a request to
+// an AWS service, that service might use the principal's credentials to
+// make subsequent requests to other services. The aws:CalledVia key
+// contains an ordered list of each service in the chain", Athena user
+// guide, "Use CalledVia context keys for Athena"). An anonymous caller has
+// none of them.
+func ownPrincipal(name string) bool {
+	return hasNamePrefix(name, "aws:PrincipalTag/") || nameIs(name, "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
+		"aws:PrincipalType", "aws:username", "aws:SourceIdentity", "aws:TokenIssueTime", "aws:FederatedProvider",
+		"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:ViaAWSService")
 }
 
 // outsiderHeld reports whether a condition key is one whose value an
