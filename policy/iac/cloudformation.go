@@ -70,33 +70,62 @@ func CloudFormation(data []byte) ([]Policy, error) {
 	e := &evaluator{budget: evalBudget, params: parameters(root), mappings: mapGet(root, "Mappings")}
 	var out []Policy
 	for i := 0; i+1 < len(resources.Content); i += 2 {
-		id, res := resources.Content[i].Value, deref(resources.Content[i+1])
+		key := resources.Content[i]
+		id, res := key.Value, deref(resources.Content[i+1])
+		if id == transform {
+			// Resources included at deployment (AWS::Include).
+			out = append(out, included(id, "", "", 0, key.Line, key.Column, "resources"))
+			continue
+		}
 		typ := scalar(mapGet(res, "Type"))
 		where, ok := cfnPolicies[typ]
 		if !ok {
+			if typ == "" && mapGet(res, transform) != nil {
+				out = append(out, included(id, "", "", 0, res.Line, res.Column, "resource"))
+			}
 			continue
+		}
+		prop := where.prop
+		if where.list != "" {
+			prop = where.list
 		}
 		props := mapGet(res, "Properties")
 		if props == nil {
+			if t := mapGet(res, transform); t != nil {
+				// Properties included at deployment.
+				out = append(out, included(id, typ, prop, where.kind, t.Line, t.Column, "policy"))
+			}
 			continue
 		}
 		// Which branch of an Fn::If the stack takes is decided at
 		// deployment: a policy in either is found.
 		for _, pv := range alternatives(e.eval(props, 0)) {
+			kind := where.kind
+			if typ == "AWS::IAM::Policy" {
+				kind = iamPolicyKind(pv)
+			}
+			if p, ok := includedProperty(id, typ, prop, kind, pv); ok {
+				out = append(out, p)
+				continue
+			}
 			if where.list == "" {
-				kind := where.kind
-				if typ == "AWS::IAM::Policy" {
-					kind = iamPolicyKind(pv)
-				}
 				out = append(out, policyFromValue(id, typ, where.prop, kind, pv.get(where.prop))...)
 				continue
 			}
 			for _, list := range alternatives(pv.get(where.list)) {
+				if list.wholly() {
+					out = append(out, included(id, typ, where.list, kind, list.line, list.col, "policies"))
+					continue
+				}
 				if list.kind != vArray {
 					continue
 				}
 				for j, it := range list.vals {
 					for _, item := range alternatives(it) {
+						if item.wholly() {
+							out = append(out, included(id, typ, fmt.Sprintf("%s[%d]", where.list, j), kind, item.line, item.col, "policy"))
+							continue
+						}
 						if item.kind != vObject {
 							continue
 						}
@@ -112,6 +141,36 @@ func CloudFormation(data []byte) ([]Policy, error) {
 		}
 	}
 	return out, nil
+}
+
+// transform is the key of AWS::Include (and other macros) inside a
+// template: what it names is inserted in its place at deployment.
+const transform = "Fn::Transform"
+
+// includedProperty returns, for a policy resource's Properties that are
+// known only at deployment (AWS::Include in place of them, or beside
+// them without the policy's property prop), the Unknown policy.
+func includedProperty(id, typ, prop string, kind policy.Kind, props *value) (Policy, bool) {
+	if props.wholly() {
+		return included(id, typ, prop, kind, props.line, props.col, "policy"), true
+	}
+	if props.get(prop) != nil {
+		return Policy{}, false
+	}
+	for i, k := range props.keys {
+		if name, _ := k.literal(); name == transform && props.vals[i].kind != vAbsent {
+			return included(id, typ, prop, kind, k.line, k.col, "policy"), true
+		}
+	}
+	return Policy{}, false
+}
+
+// included is what an Fn::Transform (AWS::Include) inserts at line, col,
+// a policy or what may hold one (what: "policy", "resource", ...): known
+// only at deployment.
+func included(id, typ, prop string, kind policy.Kind, line, col int, what string) Policy {
+	return Policy{Resource: id, Type: typ, Property: prop, Kind: kind, Line: line, Column: col, Unknown: true,
+		unknownWhy: "the " + what + " is inserted at deployment by Fn::Transform (AWS::Include or another macro) and known only then"}
 }
 
 // iamPolicyKind tells which inline policy an AWS::IAM::Policy is: a role's,

@@ -89,6 +89,15 @@
 //     anyone. In a plan, aws_s3_bucket's and aws_s3_access_point's policy
 //     are Computed attributes, unknown on every new resource whether set
 //     or not, and are not reported so.
+//   - What an Fn::Transform (AWS::Include, which may be used "anywhere
+//     within the CloudFormation template except in the template
+//     parameters section or the template version") inserts at deployment
+//     is not known either: a policy resource's Properties (or those
+//     beside it without the policy), an item of a role's Policies or the
+//     list, a resource that has no Type but an Fn::Transform, and an
+//     Fn::Transform among the Resources are each returned as an Unknown
+//     policy (the last two with no Type, and Resource the logical id or
+//     "Fn::Transform").
 //
 // # Secrets
 //
