@@ -190,6 +190,27 @@ func TestMigrateWarnsAboutOtherWaysInThroughCloudFront(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, res.Warnings)
 	assert.Contains(t, strings.Join(res.Warnings, "\n"), `"Legacy"`)
+	// A gate reads it without parsing warnings (the command-line tool
+	// exits 1 on it).
+	assert.Equal(t, []string{`"Legacy"`}, res.UnscopedStatements)
+}
+
+// TestUnscopedStatementsNamesWhatWasKept: Result.UnscopedStatements is
+// empty when ServeBucket wires a bucket whose policy names every
+// distribution it lets in, and names each statement kept by
+// Options.AllowUnscopedCloudFrontAccess.
+func TestUnscopedStatementsNamesWhatWasKept(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement("Other", "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/EOTHER1"}}`)+`]}`)
+	res, err := cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.UnscopedStatements)
+
+	e = newEnv(t, s3fake.StateAWSDefault)
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement("Legacy", "", "")+`]}`)
+	res, err = cloudfront.ServeBucket(t.Context(), e.cfc, e.s3c, testBucket, &cloudfront.Options{AllowUnscopedCloudFrontAccess: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{`"Legacy"`}, res.UnscopedStatements)
 }
 
 // TestServeBucketNeverTurnsItsStatementIntoABroaderGrant: a statement

@@ -207,6 +207,16 @@ type Result struct {
 	// Warnings are conditions that did not stop the wiring but deserve
 	// attention.
 	Warnings []string
+	// UnscopedStatements names (quoted Sid, or #index) the bucket policy
+	// statements that let cloudfront.amazonaws.com in for distributions
+	// they do not name one by one, which the call kept: [Migrate] warns
+	// about them instead of refusing, and so does [ServeBucket] with
+	// Options.AllowUnscopedCloudFrontAccess. Each is also in Warnings.
+	// Through them a distribution other than this one (of any account, for
+	// a statement without a source condition) reads the bucket, so a gate
+	// on "CloudFront's only way in is this distribution" fails while it is
+	// not empty.
+	UnscopedStatements []string
 }
 
 // Changed reports whether any step changed anything.
@@ -628,6 +638,7 @@ func grantDistribution(ctx context.Context, bkt *bucketAPI, res *Result, scope *
 	}
 	if len(unscoped) > 0 {
 		res.Warnings = append(res.Warnings, unscopedWarning(unscoped))
+		res.UnscopedStatements = unscoped
 	}
 	if blocked {
 		why := "no statement lets it"

@@ -141,7 +141,7 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		}
 		if errors.Is(err, cloudfront.ErrUnscopedCloudFrontAccess) {
 			// A decision for the user, like Block Public Access off: exit 1.
-			g.fail(&hintError{err: err, hint: "scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again"})
+			g.fail(&hintError{err: err, hint: unscopedHint})
 			return exitFindings
 		}
 		if errors.Is(err, cloudfront.ErrPolicyConflict) {
@@ -154,8 +154,20 @@ func runCloudFront(ctx context.Context, g *globals, args []string) int {
 		}
 		return g.fail(err)
 	}
+	if res != nil && len(res.UnscopedStatements) > 0 {
+		// Migrate wires and warns rather than refuse (refusing would
+		// keep the OAI), but the bucket is still open to distributions
+		// the policy does not name: the same decision, exit 1.
+		g.fail(&hintError{err: fmt.Errorf("%w: statement %s lets cloudfront.amazonaws.com in for distributions it does not name in AWS:SourceArn",
+			cloudfront.ErrUnscopedCloudFrontAccess, strings.Join(res.UnscopedStatements, ", ")), hint: unscopedHint})
+		return exitFindings
+	}
 	return exitOK
 }
+
+// unscopedHint is what to do about a bucket policy statement that lets
+// distributions it does not name in.
+const unscopedHint = "scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again"
 
 // cloudFrontRecord is one step of cloudfront, in JSON: the bucket, the
 // distribution (id, domain name, ARN and status after the run), the step,

@@ -5,8 +5,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3secure/s3secure/cloudfront"
 	"github.com/s3secure/s3secure/internal/s3fake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,4 +139,48 @@ func TestCloudFrontCommandPolicyConflictIsADecision(t *testing.T) {
 	assert.Equal(t, exitFindings, code, stderr)
 	assert.Contains(t, stderr, "ARN pattern")
 	assert.Zero(t, a.WriteCount()+a.CloudFront.Writes(), "nothing written")
+}
+
+// TestCloudFrontCommandMigrateUnscopedAccessIsADecision: Migrate does not
+// refuse a bucket policy that lets distributions it does not name in (it
+// adds no such access, and refusing would keep the OAI): it warns, and
+// names the statements in Result.UnscopedStatements. The command printed
+// the warning and exited 0, though the README makes "cloudfront on a
+// bucket ... whose policy already lets distributions it does not name in"
+// exit 1, so a gate on -migrate passed a bucket any distribution of any
+// account reads. It now finishes the migration and exits 1 with the hint.
+func TestCloudFrontCommandMigrateUnscopedAccessIsADecision(t *testing.T) {
+	const bucket = "cf-migrate-unscoped"
+	a := startAWS(t, nil)
+	require.NoError(t, a.CreateBucket(bucket, s3fake.StateAWSDefault))
+	ctx := t.Context()
+	owner := a.OwnerCredential()
+	cfc := cfsdk.New(cfsdk.Options{
+		BaseEndpoint: aws.String(a.URL), Region: "us-east-1", HTTPClient: a.HTTPClient(),
+		Credentials: credentials.NewStaticCredentialsProvider(owner.AccessKeyID, owner.SecretAccessKey, owner.SessionToken),
+	})
+	oai, err := cloudfront.CreateLegacyOAI(ctx, cfc, a.OwnerClient(), bucket, nil)
+	require.NoError(t, err)
+	out, err := cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: &cftypes.DistributionConfig{
+		CallerReference: aws.String("by-hand"), Comment: aws.String("site"), Enabled: aws.Bool(true),
+		Origins: &cftypes.Origins{Quantity: aws.Int32(1), Items: []cftypes.Origin{{
+			Id: aws.String("bucket"), DomainName: aws.String(bucket + ".s3.us-east-1.amazonaws.com"),
+			S3OriginConfig: &cftypes.S3OriginConfig{OriginAccessIdentity: aws.String(oai.OriginValue)},
+		}}},
+		DefaultCacheBehavior: &cftypes.DefaultCacheBehavior{TargetOriginId: aws.String("bucket"), ViewerProtocolPolicy: cftypes.ViewerProtocolPolicyHttpsOnly,
+			CachePolicyId: aws.String(cloudfront.DefaultCachePolicyID)},
+	}})
+	require.NoError(t, err)
+	id := aws.ToString(out.Distribution.Id)
+	a.CloudFront.Deploy(id)
+	cfg, _ := a.Bucket(bucket)
+	_, err = a.OwnerClient().PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(strings.Replace(cfg.Policy, `"Statement":[`,
+		`"Statement":[{"Sid":"AnyDistribution","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+bucket+`/*"},`, 1))})
+	require.NoError(t, err)
+
+	code, stdout, stderr := runCLI(t, "", "-endpoint", a.URL, "-region", "us-east-1", "cloudfront", "-bucket", bucket, "-migrate", "-distribution", id, "-wait", "5s")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, "origin bucket: origin access identity "+oai.ID, "the migration was done")
+	assert.Equal(t, `s3secure: cloudfront: the bucket policy lets distributions it does not name reach the bucket: statement "AnyDistribution" lets cloudfront.amazonaws.com in for distributions it does not name in AWS:SourceArn`+
+		" (hint: scope each named statement to one distribution (aws:SourceArn with its ARN) or remove it, then run again)\n", stderr)
 }
