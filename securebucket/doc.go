@@ -124,7 +124,10 @@
 //     uploads after [DefaultAbortIncompleteMultipartDays] days, merged by
 //     rule ID. A rule that carries that ID but has settings of its own
 //     (expiration, transitions, a filter) is never overwritten: Harden stops
-//     with [ErrIncompatible]; one that aborts sooner is kept. Opt-out:
+//     with [ErrIncompatible]; one that aborts sooner is kept. A bucket whose
+//     owner turned MFA delete on gets no rule: S3 does not support a
+//     lifecycle configuration with MFA delete, and Harden never turns it
+//     off (the step says so, and its Failing names S3.13 and S3.10). Opt-out:
 //     [Options].AllowNoLifecycleRule.
 //   - [Options].ExpectedBucketOwner, when set, is sent with every request, so
 //     a bucket of the same name owned by someone else is refused with 403.

@@ -26,6 +26,19 @@ func planLifecycle(_ context.Context, h *hardener) (planned, error) {
 	if h.o.AllowNoLifecycleRule {
 		return none("left as is (AllowNoLifecycleRule)"), nil
 	}
+	if h.st.mfaDelete == types.MFADeleteStatusEnabled {
+		// "Lifecycle configuration on MFA-enabled buckets is not
+		// supported" (S3 user guide, "Lifecycle and other bucket
+		// configurations"): the rule could only be added by turning MFA
+		// delete off, which Harden never does.
+		p := none("left as is: MFA delete is enabled, and S3 does not support a lifecycle configuration on such a bucket",
+			"no rule aborts incomplete multipart uploads; the audit's "+string(ControlLifecycle)+" fails")
+		p.Failing = []string{string(ControlLifecycle)}
+		if h.st.versioning == types.BucketVersioningStatusEnabled {
+			p.Failing = append(p.Failing, string(ControlVersionedLifecycle))
+		}
+		return p, nil
+	}
 	days := h.o.abortDays()
 	merged, found, ourDays := mergeLifecycle(h.st.lifecycle, days)
 	switch found {

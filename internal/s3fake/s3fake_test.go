@@ -631,6 +631,34 @@ func TestMFADelete(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestMFADeleteExcludesLifecycle: S3 does not combine MFA delete with a
+// lifecycle configuration, in either order.
+func TestMFADeleteExcludesLifecycle(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	const serial = "arn:aws:iam::111122223333:mfa/root-account-mfa-device"
+	f.SetMFADevice(serial, "123456")
+	c := f.OwnerClient()
+	ctx := t.Context()
+	enable := &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled}
+	lifecycle := &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String("r"), Status: types.ExpirationStatusEnabled,
+		Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)}}}}
+
+	require.NoError(t, f.CreateBucket("with-lifecycle", s3fake.StateAWSDefault))
+	_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("with-lifecycle"), LifecycleConfiguration: lifecycle})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("with-lifecycle"), VersioningConfiguration: enable, MFA: aws.String(serial + " 123456")})
+	requireCode(t, err, "InvalidBucketState")
+	assert.Equal(t, http.StatusConflict, status(err))
+
+	require.NoError(t, f.CreateBucket("with-mfa", s3fake.StateAWSDefault))
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("with-mfa"), VersioningConfiguration: enable, MFA: aws.String(serial + " 123456")})
+	require.NoError(t, err)
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("with-mfa"), LifecycleConfiguration: lifecycle})
+	requireCode(t, err, "InvalidBucketState")
+	cfg, _ := f.Bucket("with-mfa")
+	assert.False(t, cfg.HasLifecycle)
+}
+
 func TestAuthentication(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))

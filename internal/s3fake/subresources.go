@@ -194,6 +194,13 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 	case "PutBucketAcl":
 		e = s.putBucketACL(b, r, body, req)
 	case "PutBucketLifecycleConfiguration":
+		if b.cfg.MFADelete == "Enabled" {
+			// "Lifecycle configuration on MFA-enabled buckets is not
+			// supported" (S3 user guide, "Lifecycle and other bucket
+			// configurations"). The error code is the one S3 gives the
+			// reverse order (errMFAWithLifecycle); this one is unverified.
+			return errMFAWithLifecycle()
+		}
 		e = putLifecycle(b, body)
 	case "DeleteBucketLifecycle":
 		b.lifecycle = nil

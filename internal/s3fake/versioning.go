@@ -8,6 +8,12 @@ import (
 	"github.com/johannesboyne/gofakes3"
 )
 
+// errMFAWithLifecycle is S3's refusal to combine MFA delete with a
+// lifecycle configuration.
+func errMFAWithLifecycle() *Error {
+	return errf(http.StatusConflict, "InvalidBucketState", "Mfa Authentication is not supported on a bucket with lifecycle configuration. Delete lifecycle configuration before enabling Mfa Authentication.")
+}
+
 func errMFARequired() *Error {
 	return errf(http.StatusForbidden, "AccessDenied", "Mfa Authentication must be used for this request")
 }
@@ -102,6 +108,12 @@ func (s *Server) versioning(w http.ResponseWriter, r *http.Request, rt route, re
 	b := s.buckets[rt.bucket]
 	if b == nil {
 		return errNoSuchBucket(rt.bucket)
+	}
+	if in.MfaDelete == "Enabled" && b.cfg.MFADelete != "Enabled" && b.cfg.HasLifecycle {
+		// S3's answer, as users report it (cloudposse/terraform-aws-codebuild
+		// issue #76): "You cannot use MFA delete with lifecycle
+		// configurations" (S3 user guide, "Configuring MFA delete").
+		return errMFAWithLifecycle()
 	}
 	if b.cfg.ObjectLockEnabled && in.Status == "Suspended" {
 		return errf(http.StatusConflict, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
