@@ -534,6 +534,11 @@ func (c *checker) check(ctl Control) ControlResult {
 		return fail("Object Lock is not enabled")
 	case ControlMFADelete:
 		if c.st.mfaDelete == types.MFADeleteStatusEnabled {
+			// Security Hub checks the setting alone; say what it no
+			// longer guards when versioning is Suspended.
+			if c.st.versioning == types.BucketVersioningStatusSuspended {
+				return pass("MFA delete is enabled, but versioning is Suspended: a write of a key written since then overwrites its null version, which no version keeps")
+			}
 			return pass("MFA delete is enabled")
 		}
 		if len(c.st.lifecycle) > 0 {
