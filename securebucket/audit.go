@@ -758,9 +758,10 @@ func listActions(acts []string) string {
 	return fmt.Sprintf("%s, … (%d actions)", strings.Join(acts[:show-1], ", "), len(acts))
 }
 
-// checkLogTargetRegion checks that the logging target is in the bucket's
-// Region, has no default Object Lock retention (Security Hub S3.9 requires
-// both) and is not a Requester Pays bucket: S3 delivers no logs otherwise.
+// checkLogTargetRegion checks that the logging target exists, is in the
+// bucket's Region, has no default Object Lock retention (Security Hub S3.9
+// requires both) and is not a Requester Pays bucket: S3 delivers no logs
+// otherwise.
 func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region string) {
 	target := aws.ToString(c.st.logging.TargetBucket)
 	if region == "" {
@@ -772,7 +773,12 @@ func (c *checker) checkLogTargetRegion(ctx context.Context, r *reader, region st
 		region = reg
 	}
 	treg, err := r.location(ctx, target)
-	if err != nil {
+	switch {
+	case hasCode(err, "NoSuchBucket"):
+		// A configuration outlives its target: the logs go nowhere.
+		c.logRegionMsg = fmt.Sprintf("logging target %s does not exist, so S3 delivers no logs", target)
+		return
+	case err != nil:
 		c.logRegionMsg, c.logRegionErr = "could not read the logging target's Region: "+errorCode(err), err
 		return
 	}
