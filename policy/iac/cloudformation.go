@@ -54,7 +54,9 @@ var cfnPolicies = map[string]struct {
 // escape is the literal text ${Literal}, so IAM policy variables such as
 // ${aws:username} are written ${!aws:username} in a !Sub and plainly
 // elsewhere. An Fn::If is checked in every branch (see the package
-// documentation): a policy in one is returned for each branch.
+// documentation): a policy in one is returned for each branch. The
+// resources of an Fn::ForEach loop are returned once for each item, with
+// their logical ids as the loop makes them.
 //
 // The error is a *SyntaxError when data is neither JSON nor YAML, or has
 // no Resources mapping.
@@ -69,78 +71,94 @@ func CloudFormation(data []byte) ([]Policy, error) {
 	}
 	e := &evaluator{budget: evalBudget, params: parameters(root), mappings: mapGet(root, "Mappings")}
 	var out []Policy
-	for i := 0; i+1 < len(resources.Content); i += 2 {
-		key := resources.Content[i]
-		id, res := key.Value, deref(resources.Content[i+1])
-		if id == transform {
-			// Resources included at deployment (AWS::Include).
-			out = append(out, included(id, "", "", 0, key.Line, key.Column, "resources"))
-			continue
-		}
-		typ := scalar(mapGet(res, "Type"))
-		where, ok := cfnPolicies[typ]
-		if !ok {
-			if typ == "" && mapGet(res, transform) != nil {
-				out = append(out, included(id, "", "", 0, res.Line, res.Column, "resource"))
-			}
-			continue
-		}
-		prop := where.prop
-		if where.list != "" {
-			prop = where.list
-		}
-		props := mapGet(res, "Properties")
-		if props == nil {
-			if t := mapGet(res, transform); t != nil {
-				// Properties included at deployment.
-				out = append(out, included(id, typ, prop, where.kind, t.Line, t.Column, "policy"))
-			}
-			continue
-		}
-		// Which branch of an Fn::If the stack takes is decided at
-		// deployment: a policy in either is found.
-		for _, pv := range alternatives(e.eval(props, 0)) {
-			kind := where.kind
-			if typ == "AWS::IAM::Policy" {
-				kind = iamPolicyKind(pv)
-			}
-			if p, ok := includedProperty(id, typ, prop, kind, pv); ok {
-				out = append(out, p)
+	var walk func(m *yaml.Node, depth int)
+	walk = func(m *yaml.Node, depth int) {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			key := m.Content[i]
+			if strings.HasPrefix(key.Value, forEachPrefix) {
+				// Fn::ForEach (AWS::LanguageExtensions): the fragment's
+				// resources, once for each item.
+				e.forEach(deref(m.Content[i+1]), depth, func(fragment *yaml.Node) { walk(fragment, depth+1) })
 				continue
 			}
-			if where.list == "" {
-				out = append(out, policyFromValue(id, typ, where.prop, kind, pv.get(where.prop))...)
+			out = append(out, e.resource(key, e.name(key.Value), deref(m.Content[i+1]))...)
+		}
+	}
+	walk(resources, 0)
+	return out, nil
+}
+
+// resource returns the policies of the resource res, whose logical id is
+// id (key in the template).
+func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy {
+	if id == transform {
+		// Resources included at deployment (AWS::Include).
+		return []Policy{included(id, "", "", 0, key.Line, key.Column, "resources")}
+	}
+	typ := scalar(mapGet(res, "Type"))
+	where, ok := cfnPolicies[typ]
+	if !ok {
+		if typ == "" && mapGet(res, transform) != nil {
+			return []Policy{included(id, "", "", 0, res.Line, res.Column, "resource")}
+		}
+		return nil
+	}
+	prop := where.prop
+	if where.list != "" {
+		prop = where.list
+	}
+	props := mapGet(res, "Properties")
+	if props == nil {
+		if t := mapGet(res, transform); t != nil {
+			// Properties included at deployment.
+			return []Policy{included(id, typ, prop, where.kind, t.Line, t.Column, "policy")}
+		}
+		return nil
+	}
+	var out []Policy
+	// Which branch of an Fn::If the stack takes is decided at
+	// deployment: a policy in either is found.
+	for _, pv := range alternatives(e.eval(props, 0)) {
+		kind := where.kind
+		if typ == "AWS::IAM::Policy" {
+			kind = iamPolicyKind(pv)
+		}
+		if p, ok := includedProperty(id, typ, prop, kind, pv); ok {
+			out = append(out, p)
+			continue
+		}
+		if where.list == "" {
+			out = append(out, policyFromValue(id, typ, where.prop, kind, pv.get(where.prop))...)
+			continue
+		}
+		for _, list := range alternatives(pv.get(where.list)) {
+			if list.wholly() {
+				out = append(out, included(id, typ, where.list, kind, list.line, list.col, "policies"))
 				continue
 			}
-			for _, list := range alternatives(pv.get(where.list)) {
-				if list.wholly() {
-					out = append(out, included(id, typ, where.list, kind, list.line, list.col, "policies"))
-					continue
-				}
-				if list.kind != vArray {
-					continue
-				}
-				for j, it := range list.vals {
-					for _, item := range alternatives(it) {
-						if item.wholly() {
-							out = append(out, included(id, typ, fmt.Sprintf("%s[%d]", where.list, j), kind, item.line, item.col, "policy"))
-							continue
-						}
-						if item.kind != vObject {
-							continue
-						}
-						for k, key := range item.keys {
-							if name, _ := key.literal(); name == where.prop {
-								prop := fmt.Sprintf("%s[%d].%s", where.list, j, where.prop)
-								out = append(out, policyFromValue(id, typ, prop, where.kind, item.vals[k])...)
-							}
+			if list.kind != vArray {
+				continue
+			}
+			for j, it := range list.vals {
+				for _, item := range alternatives(it) {
+					if item.wholly() {
+						out = append(out, included(id, typ, fmt.Sprintf("%s[%d]", where.list, j), kind, item.line, item.col, "policy"))
+						continue
+					}
+					if item.kind != vObject {
+						continue
+					}
+					for k, key := range item.keys {
+						if name, _ := key.literal(); name == where.prop {
+							prop := fmt.Sprintf("%s[%d].%s", where.list, j, where.prop)
+							out = append(out, policyFromValue(id, typ, prop, where.kind, item.vals[k])...)
 						}
 					}
 				}
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // transform is the key of AWS::Include (and other macros) inside a
@@ -506,6 +524,147 @@ type evaluator struct {
 	budget   int
 	params   map[string]parameter
 	mappings *yaml.Node // the template's Mappings, for Fn::FindInMap
+	loop     []loopVar  // the identifiers of the Fn::ForEach loops being expanded, innermost last
+}
+
+// loopVar is the identifier of an Fn::ForEach loop and the item it stands
+// for.
+type loopVar struct {
+	name string
+	val  *value
+}
+
+// forEachPrefix starts the key of an Fn::ForEach loop
+// ("Fn::ForEach::LoopLogicalName").
+const forEachPrefix = "Fn::ForEach::"
+
+// forEach expands the Fn::ForEach [Identifier, Collection, Fragment] at
+// val (AWS::LanguageExtensions): it calls fn with the fragment once for
+// each item of the collection, the identifier standing for the item. A
+// collection known only at deployment (!Ref of a CommaDelimitedList
+// parameter without a Default) is one item known only then, so the
+// fragment is still checked, with a placeholder.
+func (e *evaluator) forEach(val *yaml.Node, depth int, fn func(fragment *yaml.Node)) {
+	if val == nil || val.Kind != yaml.SequenceNode || len(val.Content) != 3 || depth > maxDepth {
+		return
+	}
+	name, fragment := scalar(val.Content[0]), deref(val.Content[2])
+	if name == "" || fragment == nil || fragment.Kind != yaml.MappingNode {
+		return
+	}
+	var items []*value
+	for _, c := range alternatives(e.eval(val.Content[1], depth+1)) {
+		if c.kind != vArray {
+			items = append(items, unknown(val.Content[1], ""))
+			continue
+		}
+		for _, it := range c.vals {
+			items = append(items, alternatives(it)...)
+		}
+	}
+	for _, it := range items {
+		// Each item counts, so loops in loops over long lists (a
+		// CommaDelimitedList's Default is one node) stay bounded too.
+		if e.budget--; e.budget < 0 {
+			return
+		}
+		e.loop = append(e.loop, loopVar{name: name, val: it})
+		fn(fragment)
+		e.loop = e.loop[:len(e.loop)-1]
+	}
+}
+
+// loopValue returns the item the loop identifier name stands for.
+func (e *evaluator) loopValue(name string) (*value, bool) {
+	for i := len(e.loop) - 1; i >= 0; i-- {
+		if e.loop[i].name == name {
+			return e.loop[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// expand returns the parts of s with each ${Identifier} and &{Identifier}
+// of a loop replaced by its item ("All instances of ${Identifier} or
+// &{Identifier} in the OutputKey and OutputValue parameters are replaced
+// with the values from the Collection parameter"; &{} drops the item's
+// characters that are not letters or digits). An item known only at
+// deployment is an unknown part, or with asText its ${Identifier} as it
+// is written.
+func (e *evaluator) expand(s string, asText bool) []part {
+	if len(e.loop) == 0 || !strings.Contains(s, "{") {
+		return []part{{text: s}}
+	}
+	var parts []part
+	var lit strings.Builder
+	for i := 0; i < len(s); {
+		if (s[i] == '$' || s[i] == '&') && strings.HasPrefix(s[i+1:], "{") {
+			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
+				token := s[i : i+3+end]
+				if v, ok := e.loopValue(s[i+2 : i+2+end]); ok {
+					for _, p := range stringParts(v) {
+						switch {
+						case p.unknown && asText:
+							lit.WriteString(token)
+						case p.unknown:
+							if lit.Len() > 0 {
+								parts = append(parts, part{text: lit.String()})
+								lit.Reset()
+							}
+							parts = append(parts, p)
+						case s[i] == '&':
+							lit.WriteString(alphanumeric(p.text))
+						default:
+							lit.WriteString(p.text)
+						}
+					}
+					i += len(token)
+					continue
+				}
+			}
+		}
+		lit.WriteByte(s[i])
+		i++
+	}
+	if lit.Len() > 0 || len(parts) == 0 {
+		parts = append(parts, part{text: lit.String()})
+	}
+	return parts
+}
+
+// name is a logical id or key with the loops' identifiers replaced.
+func (e *evaluator) name(s string) string {
+	if len(e.loop) == 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, p := range e.expand(s, true) {
+		b.WriteString(p.text)
+	}
+	return b.String()
+}
+
+// stringParts returns v as the parts of a string: a number's or boolean's
+// text, else unknown.
+func stringParts(v *value) []part {
+	switch v.kind {
+	case vString:
+		return v.parts
+	case vNumber, vBool:
+		return []part{{text: v.text}}
+	}
+	return []part{{unknown: true}}
+}
+
+// alphanumeric keeps the ASCII letters and digits of s.
+func alphanumeric(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // parameter is a template parameter that has a Default. A NoEcho
@@ -592,16 +751,12 @@ func (e *evaluator) eval(n *yaml.Node, depth int) *value {
 	switch n.Kind {
 	case yaml.MappingNode:
 		if len(n.Content) == 2 {
-			if k := n.Content[0].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			if k := n.Content[0].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") && !strings.HasPrefix(k, forEachPrefix) {
 				return e.intrinsic(n, k, deref(n.Content[1]), depth)
 			}
 		}
 		v.kind = vObject
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			v.keys = append(v.keys, &value{kind: vString, line: k.Line, col: k.Column, parts: []part{{text: k.Value}}})
-			v.vals = append(v.vals, e.eval(n.Content[i+1], depth+1))
-		}
+		e.members(v, n, depth)
 	case yaml.SequenceNode:
 		v.kind = vArray
 		for _, it := range n.Content {
@@ -623,9 +778,26 @@ func (e *evaluator) eval(n *yaml.Node, depth int) *value {
 			v.kind = vNull
 			return v
 		}
-		v.kind, v.parts = vString, []part{{text: n.Value}}
+		v.kind, v.parts = vString, e.expand(n.Value, false)
 	}
 	return v
+}
+
+// members adds the members of the mapping n to the object v; an
+// Fn::ForEach among them adds its fragment's members for each item.
+func (e *evaluator) members(v *value, n *yaml.Node, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if strings.HasPrefix(k.Value, forEachPrefix) {
+			e.forEach(deref(n.Content[i+1]), depth+1, func(fragment *yaml.Node) { e.members(v, fragment, depth+1) })
+			continue
+		}
+		v.keys = append(v.keys, &value{kind: vString, line: k.Line, col: k.Column, parts: e.expand(k.Value, false)})
+		v.vals = append(v.vals, e.eval(n.Content[i+1], depth+1))
+	}
 }
 
 // unknown is a string known only at deployment.
@@ -640,6 +812,11 @@ func (e *evaluator) intrinsic(n *yaml.Node, name string, arg *yaml.Node, depth i
 		ref := scalar(arg)
 		if ref == "AWS::NoValue" {
 			return &value{kind: vAbsent, line: n.Line, col: n.Column}
+		}
+		if v, ok := e.loopValue(ref); ok {
+			c := *v
+			c.line, c.col = n.Line, n.Column
+			return &c
 		}
 		if strings.HasPrefix(ref, "AWS::") {
 			return unknown(n, ref)
@@ -814,7 +991,12 @@ func (e *evaluator) sub(n, arg *yaml.Node, depth int) *value {
 		s = s[end+1:]
 		flush()
 		p := piece{name: name, arg: -1}
-		if vn := mapGet(vars, name); vn != nil {
+		if lv, ok := e.loopValue(name); ok {
+			// The transform replaces ${Identifier} before Fn::Sub is
+			// evaluated.
+			p.arg = len(args)
+			args = append(args, lv)
+		} else if vn := mapGet(vars, name); vn != nil {
 			p.arg = len(args)
 			args = append(args, e.eval(vn, depth+1))
 		}

@@ -70,6 +70,13 @@
 //     always text (a policy variable), never an interpolation.
 //   - !Join joins what is known around the unknown parts. !Ref
 //     AWS::NoValue removes the element.
+//   - Fn::ForEach (the AWS::LanguageExtensions transform) is expanded:
+//     among the Resources, and among the members of a mapping, its
+//     fragment is evaluated once for each item of the collection (a list,
+//     or !Ref of a CommaDelimitedList parameter), ${Identifier} and
+//     &{Identifier} replaced in strings and keys (in logical ids too) and
+//     !Ref Identifier the item. A collection known only at deployment
+//     is one item known only then, so the fragment is still checked.
 //   - !If (Fn::If) is checked in every branch, wherever it is: a policy
 //     (or the Properties holding it, or an item of a role's Policies) in
 //     an !If is returned once for each branch; inside a policy, including

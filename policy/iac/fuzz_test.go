@@ -42,7 +42,7 @@ func seed(f *testing.F, names ...string) {
 }
 
 func FuzzCloudFormation(f *testing.F) {
-	seed(f, "testdata/template.yaml", "testdata/template.json")
+	seed(f, "testdata/template.yaml", "testdata/template.json", "testdata/language.yaml")
 	f.Add(tmpl("          - {Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: !Join ['', [s3, ':', !Ref P]], Resource: !If [C, '*', !Ref AWS::NoValue]}\n"))
 	f.Add([]byte("Resources:\n  A: &a\n    Type: AWS::IAM::ManagedPolicy\n    Properties: {PolicyDocument: '{\"Statement\": []}'}\n  B: *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -67,7 +67,7 @@ func FuzzTerraformPlan(f *testing.F) {
 }
 
 func FuzzFind(f *testing.F) {
-	seed(f, "testdata/template.yaml", "testdata/plan.json")
+	seed(f, "testdata/template.yaml", "testdata/plan.json", "testdata/language.yaml")
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, ps, err := iac.Find(data)
