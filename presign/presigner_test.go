@@ -289,6 +289,33 @@ func TestRedact(t *testing.T) {
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, presign.Redact(tc.in))
 	}
+}
+
+// TestRedactOtherSeparators: a URL as it reaches a log is not always as
+// the Presigner wrote it: HTML-escaped ("&amp;"), or joined by ';' or a
+// second '?'. Each still carries a working signature (undo the escaping
+// and the URL works), so Redact hides a secret parameter that follows
+// any of them; a value holding ';' is not cut short.
+func TestRedactOtherSeparators(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://h/k?a=1&amp;X-Amz-Security-Token=t0k&amp;X-Amz-Signature=s3cr3t",
+			"https://h/k?a=1&amp;X-Amz-Security-Token=REDACTED&amp;X-Amz-Signature=REDACTED"},
+		{"https://h/k?a=1;X-Amz-Signature=s3cr3t", "https://h/k?a=1;X-Amz-Signature=REDACTED"},
+		{"https://h/k?a=1;x%2Damz%2Dsignature=s3cr3t;b=2&c=3", "https://h/k?a=1;x%2Damz%2Dsignature=REDACTED&c=3"},
+		{"https://h/k?a=b?X-Amz-Signature=s3cr3t", "https://h/k?a=b?X-Amz-Signature=REDACTED"},
+		{"https://h/k?X-Amz-Signature=s3c;r3t&a=1", "https://h/k?X-Amz-Signature=REDACTED&a=1"},
+		{"https://h/k?response-content-disposition=attachment;filename=a.pdf&a=1",
+			"https://h/k?response-content-disposition=attachment;filename=a.pdf&a=1"},
+	}
+	for _, tc := range tests {
+		got := presign.Redact(tc.in)
+		assert.Equal(t, tc.want, got)
+		assert.NotContains(t, got, "s3c")
+		assert.NotContains(t, got, "t0k")
+	}
+}
+
+func TestRedactedRequestFormats(t *testing.T) {
 
 	p := newTestPresigner(t, aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}, nil)
 	r, err := p.Get(t.Context(), "b-ok", "k", nil)

@@ -9,8 +9,9 @@ import (
 const redacted = "REDACTED"
 
 // Redact returns rawURL with the values of X-Amz-Signature and
-// X-Amz-Security-Token (in any letter case) replaced by "REDACTED", for
-// logging. The rest of the URL, including the access key id in
+// X-Amz-Security-Token (in any letter case, their names percent-encoded
+// or not) replaced by "REDACTED", for logging, also where they follow a
+// ';', a second '?' or an HTML-escaped "&amp;" rather than a plain '&'. The rest of the URL, including the access key id in
 // X-Amz-Credential (an identifier, not a secret), is kept so the log stays
 // useful. Redact does not parse or normalise the URL otherwise; a fragment is
 // dropped.
@@ -30,15 +31,32 @@ func Redact(rawURL string) string {
 			b.WriteByte('&')
 		}
 		first = false
-		name, _, hasValue := strings.Cut(param, "=")
-		if hasValue && isSecretParam(name) {
-			b.WriteString(name)
-			b.WriteString("=" + redacted)
-			continue
-		}
-		b.WriteString(param)
+		b.WriteString(redactParam(param))
 	}
 	return b.String()
+}
+
+// redactParam returns one '&'-separated pair with the value of a secret
+// parameter redacted. A secret name may also follow a ';' or a '?' inside
+// the pair (a URL HTML-escaped to "&amp;", joined with ';', or given a
+// second '?'): the value of the first one found is redacted to the end
+// of the pair.
+func redactParam(param string) string {
+	for start := 0; start <= len(param); {
+		seg := param[start:]
+		end := strings.IndexAny(seg, ";?")
+		if end >= 0 {
+			seg = seg[:end]
+		}
+		if name, _, hasValue := strings.Cut(seg, "="); hasValue && isSecretParam(name) {
+			return param[:start] + name + "=" + redacted
+		}
+		if end < 0 {
+			break
+		}
+		start += end + 1
+	}
+	return param
 }
 
 func isSecretParam(escapedName string) bool {
