@@ -137,3 +137,21 @@ func TestPresignCredentialsExpireFirst(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "X-Amz-Expires=300&")
 }
+
+// TestPresignFollowsFIPSSetting: with AWS_USE_FIPS_ENDPOINT=true the URL
+// is for the s3-fips endpoint, as every other command's SDK client would
+// use; with -endpoint as well, the clash is a
+// setup error (exit 2) naming FIPS, not a URL for the other endpoint.
+func TestPresignFollowsFIPSSetting(t *testing.T) {
+	cliEnv(t, "AKIACLITEST000000001", "cli/secret+key")
+	t.Setenv("AWS_USE_FIPS_ENDPOINT", "true")
+
+	code, stdout, stderr := runCLI(t, "", "-region", "us-gov-west-1", "presign", "-bucket", "my-bucket", "-key", "k")
+	require.Equal(t, exitOK, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "https://my-bucket.s3-fips.us-gov-west-1.amazonaws.com/k?"), stdout)
+
+	code, stdout, stderr = runCLI(t, "", "-endpoint", "https://s3.example.com", "-region", "us-gov-west-1", "presign", "-bucket", "my-bucket", "-key", "k")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "FIPS")
+}
