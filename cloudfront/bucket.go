@@ -79,15 +79,19 @@ func regionDomain(rest string) bool {
 
 // isBucketDomain reports whether an origin domain is one of the bucket's S3
 // REST endpoints: regional ("BUCKET.s3.REGION.SUFFIX", in the Region's
-// partition), legacy dash-region ("BUCKET.s3-REGION.SUFFIX"), or legacy
-// global ("BUCKET.s3.amazonaws.com").
+// partition), legacy dash-region ("BUCKET.s3-REGION.SUFFIX"), legacy
+// global ("BUCKET.s3.amazonaws.com"), or legacy Northern Virginia
+// ("BUCKET.s3-external-1.amazonaws.com", which the CloudFront developer
+// guide gave for a bucket "in the US Standard region" that should be
+// reached "to a facility in Northern Virginia", "Using Amazon S3 Origins
+// and Custom Origins for Web Distributions").
 func isBucketDomain(domain, bucket string) bool {
 	d := strings.ToLower(strings.TrimSuffix(domain, "."))
 	rest, ok := strings.CutPrefix(d, bucket+".")
 	if !ok {
 		return false
 	}
-	if rest == "s3.amazonaws.com" {
+	if rest == "s3.amazonaws.com" || rest == "s3-external-1.amazonaws.com" {
 		return true
 	}
 	if r, ok := strings.CutPrefix(rest, "s3."); ok {

@@ -163,20 +163,33 @@ func TestMigrateWaitsForDeployment(t *testing.T) {
 	assertOnlyDistribution(t, e.bucketPolicy(t), res.DistributionARN)
 }
 
+// TestMigrateKeepsAnOAIStillInUse: another distribution that reaches the
+// bucket through the identity keeps its statement, whatever form of the
+// bucket's REST endpoint its origin names, the legacy
+// "bucket-name.s3-external-1.amazonaws.com" too, which the CloudFront
+// developer guide gave for a bucket "in the US Standard region" ("Using
+// Amazon S3 Origins and Custom Origins for Web Distributions"): that one
+// was not taken for the bucket's, and the statement was removed under it.
 func TestMigrateKeepsAnOAIStillInUse(t *testing.T) {
-	e := newEnv(t, s3fake.StateAWSDefault)
-	ctx := t.Context()
-	oai, id := legacySetup(t, e)
-	_, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: legacyConfig("second-site", oai.OriginValue)})
-	require.NoError(t, err)
+	for _, domain := range []string{testBucket + ".s3.amazonaws.com", testBucket + ".s3-external-1.amazonaws.com"} {
+		t.Run(domain, func(t *testing.T) {
+			e := newEnv(t, s3fake.StateAWSDefault)
+			ctx := t.Context()
+			oai, id := legacySetup(t, e)
+			second := legacyConfig("second-site", oai.OriginValue)
+			second.Origins.Items[0].DomainName = aws.String(domain)
+			_, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: second})
+			require.NoError(t, err)
 
-	res, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, &cloudfront.MigrateOptions{PollInterval: time.Millisecond, DeployTimeout: time.Second, DeleteOAI: true})
-	require.NoError(t, err)
-	require.NotEmpty(t, res.Warnings)
-	assert.Contains(t, res.Warnings[0], "still used by distribution")
-	assert.True(t, oaiAllowed(t, e.bucketPolicy(t), oai.ID), "the other distribution keeps working")
-	_, err = e.cfc.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(oai.ID)})
-	assert.NoError(t, err, "an OAI in use is not deleted")
+			res, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, &cloudfront.MigrateOptions{PollInterval: time.Millisecond, DeployTimeout: time.Second, DeleteOAI: true})
+			require.NoError(t, err)
+			require.NotEmpty(t, res.Warnings)
+			assert.Contains(t, res.Warnings[0], "still used by distribution")
+			assert.True(t, oaiAllowed(t, e.bucketPolicy(t), oai.ID), "the other distribution keeps working")
+			_, err = e.cfc.GetCloudFrontOriginAccessIdentity(ctx, &cfsdk.GetCloudFrontOriginAccessIdentityInput{Id: aws.String(oai.ID)})
+			assert.NoError(t, err, "an OAI in use is not deleted")
+		})
+	}
 }
 
 func TestMigrateDeletesTheOAI(t *testing.T) {
