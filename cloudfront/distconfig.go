@@ -204,16 +204,17 @@ type behavior struct {
 	defaultTTL      **int64
 	maxTTL          **int64
 	keyGroups       **types.TrustedKeyGroups
+	signers         **types.TrustedSigners
 }
 
 func applyBehavior(o *Options, d *types.DefaultCacheBehavior) []string {
 	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
-	return enforce(o, behavior{&d.ViewerProtocolPolicy, &d.AllowedMethods, &d.CachePolicyId, &d.ResponseHeadersPolicyId, &d.ForwardedValues, &d.MinTTL, &d.DefaultTTL, &d.MaxTTL, &d.TrustedKeyGroups})
+	return enforce(o, behavior{&d.ViewerProtocolPolicy, &d.AllowedMethods, &d.CachePolicyId, &d.ResponseHeadersPolicyId, &d.ForwardedValues, &d.MinTTL, &d.DefaultTTL, &d.MaxTTL, &d.TrustedKeyGroups, &d.TrustedSigners})
 }
 
 func applyCacheBehavior(o *Options, c *types.CacheBehavior) []string {
 	//lint:ignore SA1019 the legacy cache settings are read to be cleared: a cache policy replaces them
-	return enforce(o, behavior{&c.ViewerProtocolPolicy, &c.AllowedMethods, &c.CachePolicyId, &c.ResponseHeadersPolicyId, &c.ForwardedValues, &c.MinTTL, &c.DefaultTTL, &c.MaxTTL, &c.TrustedKeyGroups})
+	return enforce(o, behavior{&c.ViewerProtocolPolicy, &c.AllowedMethods, &c.CachePolicyId, &c.ResponseHeadersPolicyId, &c.ForwardedValues, &c.MinTTL, &c.DefaultTTL, &c.MaxTTL, &c.TrustedKeyGroups, &c.TrustedSigners})
 }
 
 // enforce applies the secure defaults to one cache behavior and says what
@@ -245,6 +246,14 @@ func enforce(o *Options, b behavior) []string {
 		if cur := *b.keyGroups; cur == nil || !aws.ToBool(cur.Enabled) || !sameSet(cur.Items, ids) {
 			changes = append(changes, fmt.Sprintf("trusted key groups -> %v (signed URLs or cookies required)", ids))
 			*b.keyGroups = &types.TrustedKeyGroups{Enabled: aws.Bool(true), Quantity: aws.Int32(int32(len(ids))), Items: slices.Clone(ids)}
+		}
+		// Only keys of these groups sign: the AWS accounts a behavior
+		// still trusts (legacy CloudFront key pairs) would sign for it
+		// too. "We recommend using TrustedKeyGroups instead of
+		// TrustedSigners" (API reference, CacheBehavior).
+		if cur := *b.signers; cur != nil && (aws.ToBool(cur.Enabled) || len(cur.Items) > 0) {
+			changes = append(changes, fmt.Sprintf("trusted signers %v -> none (only the key groups sign)", cur.Items))
+			*b.signers = &types.TrustedSigners{Enabled: aws.Bool(false), Quantity: aws.Int32(0)}
 		}
 	}
 	rh := o.responseHeadersPolicy()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfsdk "github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -117,4 +118,45 @@ func TestTrustedKeyGroupsAreASet(t *testing.T) {
 	got, err = e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(res.DistributionID)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{a.KeyGroupID}, got.DistributionConfig.DefaultCacheBehavior.TrustedKeyGroups.Items)
+}
+
+// TestTrustedKeyGroupsReplaceTrustedSigners: Options.TrustedKeyGroupIDs
+// promises that the behaviors serving the bucket "accept only requests with
+// a valid signed URL or signed cookies from a key in one of these key
+// groups". A behavior that also trusts AWS accounts (legacy TrustedSigners:
+// CloudFront key pairs of the root user, "We recommend using
+// TrustedKeyGroups instead of TrustedSigners", API reference) kept them,
+// so the key pairs of those accounts signed for it too, and AWS Config's
+// cloudfront-distribution-key-group-enabled rule is NON_COMPLIANT "if
+// cache behaviors use trusted signers". ServeBucket now turns them off on
+// the behaviors it gives the key groups, and a second run changes nothing.
+func TestTrustedKeyGroupsReplaceTrustedSigners(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	kg, err := cloudfront.CreateKeyGroup(ctx, e.cfc, "media-signers", &rsaKey(t).PublicKey)
+	require.NoError(t, err)
+	cfg := legacyConfig("by-hand", "")
+	cfg.DefaultCacheBehavior.TrustedSigners = &types.TrustedSigners{Enabled: aws.Bool(true), Quantity: aws.Int32(1), Items: []string{"self"}}
+	out, err := e.cfc.CreateDistribution(ctx, &cfsdk.CreateDistributionInput{DistributionConfig: cfg})
+	require.NoError(t, err)
+	id := aws.ToString(out.Distribution.Id)
+
+	opts := &cloudfront.Options{DistributionID: id, TrustedKeyGroupIDs: []string{kg.KeyGroupID}}
+	_, err = cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	got, err := e.cfc.GetDistributionConfig(ctx, &cfsdk.GetDistributionConfigInput{Id: aws.String(id)})
+	require.NoError(t, err)
+	d := got.DistributionConfig.DefaultCacheBehavior
+	require.NotNil(t, d.TrustedKeyGroups)
+	assert.Equal(t, []string{kg.KeyGroupID}, d.TrustedKeyGroups.Items)
+	if ts := d.TrustedSigners; ts != nil {
+		assert.False(t, aws.ToBool(ts.Enabled), "no AWS account signs for the behavior")
+		assert.Empty(t, ts.Items, "no AWS account signs for the behavior")
+	}
+
+	e.resetCounts()
+	again, err := cloudfront.ServeBucket(ctx, e.cfc, e.s3c, testBucket, opts)
+	require.NoError(t, err)
+	assert.False(t, again.Changed(), "%+v", again.Actions)
+	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount())
 }

@@ -63,8 +63,10 @@ type Options struct {
 	// TrustedKeyGroupIDs, when set, makes the behaviors that serve the
 	// bucket accept only requests with a valid signed URL or signed cookies
 	// from a key in one of these key groups (see [CreateKeyGroup] and
-	// [Signer]). By default requests need no signature, and an existing
-	// requirement is kept.
+	// [Signer]); the AWS accounts such a behavior trusted as signers
+	// (legacy TrustedSigners: CloudFront key pairs) are removed from it.
+	// By default requests need no signature, and an existing requirement
+	// is kept.
 	TrustedKeyGroupIDs []string
 	// Tags are added to a created distribution, next to the
 	// "s3secure-bucket" tag.
