@@ -942,7 +942,10 @@ type AccessPointAuditOptions struct {
 //
 // A read that fails gives UNKNOWN for the checks that needed it; a listing
 // that fails gives one UNKNOWN S3.19 result for the account. An account
-// without access points in that Region gives one PASS S3.19 result.
+// without access points in that Region gives one PASS S3.19 result. Both
+// results for the account name the Region in their message ("no access
+// points in Region eu-west-1"), the client's Options().Region; an access
+// point's results name it by its ARN, which holds its Region.
 //
 // AuditAccessPoints returns [ErrInvalidAccountID] for a bad account id
 // before any request, and stops at the first read that meets a setup
@@ -973,6 +976,11 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 	if opts.Bucket != "" {
 		in.Bucket = aws.String(opts.Bucket)
 	}
+	// The result for the account speaks of one Region: it says which.
+	where := "in the S3 Control client's Region"
+	if r := controlRegion(control); r != "" {
+		where = "in Region " + r
+	}
 	var aps []s3ctltypes.AccessPoint
 	pg := s3control.NewListAccessPointsPaginator(control, in)
 	for pg.HasMorePages() {
@@ -982,16 +990,16 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 				return nil, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
 			}
 			base.Status, base.Err = StatusUnknown, &AccountError{AccountID: accountID, Operation: "ListAccessPoints", Err: err}
-			base.Message = "access points could not be listed: " + acctTrim(base.Err)
+			base.Message = "access points could not be listed " + where + ": " + acctTrim(base.Err)
 			return []AccountResult{base}, nil
 		}
 		aps = append(aps, out.AccessPointList...)
 	}
 	if len(aps) == 0 {
 		base.Status = StatusPass
-		base.Message = "no access points"
+		base.Message = "no access points " + where
 		if opts.Bucket != "" {
-			base.Message = "no access points for bucket " + opts.Bucket
+			base.Message = "no access points for bucket " + opts.Bucket + " " + where
 		}
 		return []AccountResult{base}, nil
 	}
@@ -1006,6 +1014,15 @@ func AuditAccessPoints(ctx context.Context, control AccessPointAPI, accountID st
 		results = append(results, rs...)
 	}
 	return results, nil
+}
+
+// controlRegion is the Region an S3 Control client sends its requests to,
+// "" for a client that does not expose its Options.
+func controlRegion(c any) string {
+	if o, ok := c.(interface{ Options() s3control.Options }); ok {
+		return o.Options().Region
+	}
+	return ""
 }
 
 func auditAccessPoint(ctx context.Context, control AccessPointAPI, accountID string, ap s3ctltypes.AccessPoint) []AccountResult {

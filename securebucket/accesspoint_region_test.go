@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,4 +92,50 @@ func TestAccessPointRefusesTheBucketsRegionsRemotePlainHTTP(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.Created)
 	assert.Positive(t, remote.Sent())
+}
+
+// TestAccessPointAuditNamesItsRegion: S3 Control lists the access points
+// of the Region it is asked in, so S3.19's "no access points" (PASS) and
+// its listing failure (UNKNOWN), whose resource is the account, name that
+// Region: an account with a public access point in us-east-1, audited
+// with a client of eu-west-1, read "no access points", and a report
+// (the CLI's JSON has no Region field) could not tell that it spoke of
+// one Region only. The results of an access point name it by its ARN,
+// which holds its Region.
+func TestAccessPointAuditNamesItsRegion(t *testing.T) {
+	e := newAcctEnv(t)
+	region, account, ctx := e.region(), e.account, t.Context()
+	require.NoError(t, e.s3f.CreateBucket("data", s3fake.StateAWSDefault))
+	off := &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false),
+		BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}
+	_, err := e.control.CreateAccessPoint(ctx, &s3control.CreateAccessPointInput{AccountId: aws.String(account), Name: aws.String("open"),
+		Bucket: aws.String("data"), PublicAccessBlockConfiguration: off})
+	require.NoError(t, err)
+	other := e.ctl.Client(func(o *s3control.Options) { o.Region = "eu-west-1" })
+
+	res, err := securebucket.AuditAccessPoints(ctx, other, account, nil)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, securebucket.StatusPass, res[0].Status)
+	assert.Contains(t, res[0].Message, "eu-west-1", "the Region that has none")
+
+	res, err = securebucket.AuditAccessPoints(ctx, other, account, &securebucket.AccessPointAuditOptions{Bucket: "data"})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, securebucket.StatusUnknown, res[0].Status, "S3 Control refuses a bucket of another Region")
+	assert.Contains(t, res[0].Message, "eu-west-1")
+
+	all, err := securebucket.AuditAccount(ctx, other, nil, account, nil)
+	require.NoError(t, err)
+	for _, r := range all {
+		if r.Control == securebucket.ControlAccessPointBPA {
+			assert.Contains(t, r.Message, "eu-west-1", "%+v", r)
+		}
+	}
+
+	res, err = securebucket.AuditAccessPoints(ctx, e.control, account, nil)
+	require.NoError(t, err)
+	require.Len(t, res, 3)
+	assert.Equal(t, securebucket.StatusFail, res[0].Status)
+	assert.Equal(t, securebucket.AccessPointARN(region, account, "open"), res[0].Resource, "an access point's result names it by its ARN, with its Region")
 }

@@ -211,7 +211,7 @@ func TestAuditAccessPoints(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	assert.Equal(t, securebucket.StatusPass, rs[0].Status)
-	assert.Equal(t, "no access points", rs[0].Message)
+	assert.Equal(t, "no access points in Region "+e.region(), rs[0].Message)
 
 	_, err = securebucket.CreateAccessPoint(ctx, e.control, e.s3, e.account, e.region(), "data", "good", &securebucket.AccessPointOptions{VPCID: "vpc-1", Principal: "111122223333"})
 	require.NoError(t, err)
