@@ -330,7 +330,8 @@ func AuditAccountPublicAccessBlock(ctx context.Context, client AccountControlAPI
 type AccountPublicAccessBlockOptions struct {
 	// AllowBlockingPublicBuckets applies the account settings even though
 	// the plan lists buckets that are public today (their policy or ACL
-	// grants public access) or that could not be checked. Those buckets
+	// grants public access, or the policy of one of their access points
+	// does) or that could not be checked. Those buckets
 	// stop being reachable publicly at once, in every Region: a public
 	// website or download bucket goes dark. By default,
 	// ApplyAccountPublicAccessBlock refuses with ErrBucketsRelyOnPublicAccess.
@@ -378,6 +379,14 @@ type PublicBucket struct {
 	// Reasons say what makes it public, for example "bucket policy is
 	// public (statement 0 \"PublicRead\")" or "ACL grants READ to AllUsers".
 	Reasons []string
+	// AccessPoints are the ARNs of the bucket's access points whose policy
+	// is public (network origin Internet, the access point's own
+	// RestrictPublicBuckets off), when RestrictPublicBuckets turns on:
+	// requests through them from outside the account stop, as S3 "evaluates
+	// the block public access settings for that access point, the
+	// underlying bucket, and the bucket owner's account" for any request
+	// made through an access point. Reasons name them too.
+	AccessPoints []string
 	// Err is set when the bucket could not be checked; it may be public.
 	Err error
 }
@@ -394,10 +403,12 @@ type AccountPublicAccessBlockPlan struct {
 	// nothing to do.
 	TurnOn []string
 	// PublicBuckets are the buckets that are public today through a
-	// mechanism the change neutralises (a public policy while
-	// RestrictPublicBuckets turns on, a public ACL while IgnorePublicAcls
-	// turns on), or that could not be checked. Objects with public ACLs are
-	// not inspected one by one; IgnorePublicAcls neutralises them too.
+	// mechanism the change neutralises (a public bucket policy, or a
+	// public policy of one of the bucket's access points, named in
+	// PublicBucket.AccessPoints, while RestrictPublicBuckets turns on; a
+	// public ACL while IgnorePublicAcls turns on), or that could not be
+	// checked. Objects with public ACLs are not inspected one by one;
+	// IgnorePublicAcls neutralises them too.
 	PublicBuckets []PublicBucket
 	// BucketsChecked is how many buckets were inspected.
 	BucketsChecked int
@@ -446,6 +457,20 @@ func (e *PublicBucketsError) Is(target error) bool { return target == ErrBuckets
 // Access, policy, ACL) to name the buckets that rely on public access
 // today. It writes nothing.
 //
+// When RestrictPublicBuckets turns on, it also lists each bucket's access
+// points (ListAccessPoints for the bucket, in its Region, through control,
+// which must then also list and read access points, as a
+// *s3control.Client does) and names, in PublicBucket.AccessPoints, those
+// with network origin Internet, their own RestrictPublicBuckets off and a
+// public policy ([policy.IsPublic] for an access point): S3 decides a
+// request through an access point with the Block Public Access settings
+// of "that access point, the underlying bucket, and the bucket owner's
+// account", so requests through them from other accounts stop. A bucket
+// whose access points cannot be listed or read (control cannot, access
+// denied) is listed with the error, as not checked. Access points that
+// other accounts own on the bucket are not seen: ListAccessPoints lists
+// the caller's own.
+//
 // buckets may be nil when the account already has IgnorePublicAcls and
 // RestrictPublicBuckets on (no bucket can be affected). Errors: a read of
 // the account settings or of the bucket list that fails is an
@@ -484,6 +509,7 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 		return nil, fmt.Errorf("%w: Concurrency %d is negative", ErrInvalidOptions, opts.Concurrency)
 	}
 	var guard []func(*s3.Options)
+	var ctlGuard []func(*s3control.Options)
 	if !opts.AllowInsecureTransport && acctCheckID(accountID) == nil && !acctIsNil(control) {
 		probes := []plainhttp.Probe{probeControl(control, accountID)}
 		if !acctIsNil(buckets) {
@@ -497,6 +523,7 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 		// client's endpoint resolver may place elsewhere.
 		g := plainhttp.Guard(refused)
 		guard = []func(*s3.Options){func(o *s3.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, g) }}
+		ctlGuard = []func(*s3control.Options){func(o *s3control.Options) { o.APIOptions = plainhttp.Append(o.APIOptions, g) }}
 	}
 	// control was probed above (or AllowInsecureTransport).
 	cur, err := ReadAccountPublicAccessBlock(ctx, control, accountID, &AccountReadOptions{AllowInsecureTransport: true})
@@ -525,6 +552,10 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 		}
 		list = append(list, out.Buckets...)
 	}
+	aps := acctAccessPoints{accountID: accountID, guard: ctlGuard}
+	if r, ok := control.(accessPointReader); ok && !acctIsNil(r) {
+		aps.reader = r
+	}
 	n := opts.Concurrency
 	if n == 0 {
 		n = DefaultAccountScanConcurrency
@@ -545,7 +576,7 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 		}
 		group.Go(func() {
 			defer func() { <-sem }()
-			results[i] = acctInspectBucket(run, buckets, b, newlyRestricts, newlyIgnoresACLs, guard)
+			results[i] = acctInspectBucket(run, buckets, b, newlyRestricts, newlyIgnoresACLs, guard, aps)
 			if opts.Progress != nil {
 				progressMu.Lock()
 				defer progressMu.Unlock()
@@ -573,9 +604,10 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 }
 
 // acctInspectBucket returns the bucket if it is effectively public today
-// through a policy (when restricts) or an ACL (when ignoresACLs), or if it
-// could not be checked; nil otherwise. guard is added to every request.
-func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool, guard []func(*s3.Options)) *PublicBucket {
+// through its policy or an access point's (when restricts) or an ACL (when
+// ignoresACLs), or if it could not be checked; nil otherwise. guard is
+// added to every request.
+func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.Bucket, restricts, ignoresACLs bool, guard []func(*s3.Options), aps acctAccessPoints) *PublicBucket {
 	name := aws.ToString(b.Name)
 	optFns := []func(*s3.Options){noSetupRetry}
 	if r := aws.ToString(b.BucketRegion); r != "" {
@@ -611,6 +643,9 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 		default:
 			return fail("GetBucketPolicy", err)
 		}
+		if op, err := aps.inspect(ctx, name, aws.ToString(b.BucketRegion), pb); err != nil {
+			return fail(op, err)
+		}
 	}
 	if ignoresACLs && !bucketBPA.IgnorePublicAcls {
 		acl, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b.Name}, optFns...)
@@ -630,6 +665,95 @@ func acctInspectBucket(ctx context.Context, client AccountBucketsAPI, b s3types.
 		return nil
 	}
 	return pb
+}
+
+// accessPointReader is what [PlanAccountPublicAccessBlock] reads of a
+// bucket's access points. A *s3control.Client satisfies it.
+type accessPointReader interface {
+	ListAccessPoints(ctx context.Context, in *s3control.ListAccessPointsInput, optFns ...func(*s3control.Options)) (*s3control.ListAccessPointsOutput, error)
+	GetAccessPoint(ctx context.Context, in *s3control.GetAccessPointInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointOutput, error)
+	GetAccessPointPolicy(ctx context.Context, in *s3control.GetAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.GetAccessPointPolicyOutput, error)
+}
+
+var _ accessPointReader = (*s3control.Client)(nil)
+
+// errNoAccessPointReader stands for an S3 Control client that cannot list
+// access points: a bucket's may rely on public access.
+var errNoAccessPointReader = fmt.Errorf("%w: the S3 Control client does not list access points", ErrInvalidOptions)
+
+// acctAccessPoints reads the access points of the account's buckets for
+// the plan; reader is nil when the S3 Control client cannot.
+type acctAccessPoints struct {
+	reader    accessPointReader
+	accountID string
+	guard     []func(*s3control.Options)
+}
+
+// inspect adds to pb the access points of bucket (of region, where they
+// live: "The access point must be created in the same Region as the
+// associated bucket", S3 user guide, Creating access points) whose policy
+// is public and not restricted already by their own RestrictPublicBuckets:
+// account RestrictPublicBuckets cuts off requests through them from
+// outside the account, as S3 "evaluates the block public access settings
+// for that access point, the underlying bucket, and the bucket owner's
+// account" (S3 user guide, Managing public access to access points for
+// general purpose buckets). A VPC access point is never public. It returns
+// the operation that failed, and its error.
+func (a acctAccessPoints) inspect(ctx context.Context, bucket, region string, pb *PublicBucket) (string, error) {
+	if a.reader == nil {
+		return "ListAccessPoints", errNoAccessPointReader
+	}
+	opts := append([]func(*s3control.Options){noSetupRetryControl}, a.guard...)
+	if region != "" {
+		opts = append(opts, func(o *s3control.Options) { o.Region = region })
+	}
+	pg := s3control.NewListAccessPointsPaginator(a.reader, &s3control.ListAccessPointsInput{AccountId: aws.String(a.accountID), Bucket: aws.String(bucket)})
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(ctx, opts...)
+		if err != nil {
+			return "ListAccessPoints", err
+		}
+		for _, ap := range out.AccessPointList {
+			if ap.NetworkOrigin == s3ctltypes.NetworkOriginVpc {
+				continue
+			}
+			if ba := aws.ToString(ap.BucketAccountId); ba != "" && ba != a.accountID {
+				continue // another account's bucket of that name: its account's settings apply
+			}
+			name := aws.ToString(ap.Name)
+			got, err := a.reader.GetAccessPoint(ctx, &s3control.GetAccessPointInput{AccountId: aws.String(a.accountID), Name: ap.Name}, opts...)
+			if err != nil {
+				return "GetAccessPoint " + name, err
+			}
+			if got.NetworkOrigin == s3ctltypes.NetworkOriginVpc || PublicAccessBlockFromS3Control(got.PublicAccessBlockConfiguration).RestrictPublicBuckets {
+				continue
+			}
+			pol, err := a.reader.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: aws.String(a.accountID), Name: ap.Name}, opts...)
+			if hasCode(err, "NoSuchAccessPointPolicy") {
+				continue
+			}
+			if err != nil {
+				return "GetAccessPointPolicy " + name, err
+			}
+			doc, err := policy.Parse([]byte(aws.ToString(pol.Policy)))
+			if err != nil {
+				return "GetAccessPointPolicy " + name, err
+			}
+			st := policy.IsPublic(doc, policy.KindAccessPoint)
+			if !st.IsPublic {
+				continue
+			}
+			arn := aws.ToString(ap.AccessPointArn)
+			if arn == "" {
+				arn = name
+			}
+			pb.AccessPoints = append(pb.AccessPoints, arn)
+			for _, ps := range st.Statements {
+				pb.Reasons = append(pb.Reasons, "access point "+arn+": "+acctStatementLabel(ps)+": "+ps.Reason)
+			}
+		}
+	}
+	return "", nil
 }
 
 // ApplyAccountPublicAccessBlock writes plan.Target (all four settings on)

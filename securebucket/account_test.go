@@ -611,8 +611,9 @@ func TestAccountDefaults(t *testing.T) {
 }
 
 // BenchmarkPlanAccountPublicAccessBlock scans 100 legacy buckets (three
-// reads each) with 2 ms of injected latency per read, one bucket at a time
-// (the obvious loop) and with the default concurrency.
+// S3 reads each, with 2 ms of injected latency per read, and a listing of
+// their access points), one bucket at a time (the obvious loop) and with
+// the default concurrency.
 func BenchmarkPlanAccountPublicAccessBlock(b *testing.B) {
 	const buckets, latency = 100, 2 * time.Millisecond
 	for _, conc := range []int{1, securebucket.DefaultAccountScanConcurrency} {
@@ -673,4 +674,106 @@ func TestAuditAccountBucketOfAnotherRegion(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, rs)
 	assert.Equal(t, securebucket.StatusFail, rs[0].Status, rs[0].Message)
+}
+
+// accessPoint creates access point name on bucket with network origin
+// Internet (vpc "") or VPC, bpa as its Block Public Access, and policy (if
+// not "", %s standing for its ARN).
+func (e acctEnv) accessPoint(t *testing.T, bucket, name, vpc string, bpa securebucket.PublicAccessBlockSettings, pol string) string {
+	t.Helper()
+	in := &s3control.CreateAccessPointInput{AccountId: aws.String(e.account), Name: aws.String(name), Bucket: aws.String(bucket),
+		PublicAccessBlockConfiguration: &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(bpa.BlockPublicAcls),
+			IgnorePublicAcls: aws.Bool(bpa.IgnorePublicAcls), BlockPublicPolicy: aws.Bool(bpa.BlockPublicPolicy), RestrictPublicBuckets: aws.Bool(bpa.RestrictPublicBuckets)}}
+	if vpc != "" {
+		in.VpcConfiguration = &s3ctltypes.VpcConfiguration{VpcId: aws.String(vpc)}
+	}
+	out, err := e.control.CreateAccessPoint(t.Context(), in)
+	require.NoError(t, err)
+	arn := aws.ToString(out.AccessPointArn)
+	if pol != "" {
+		_, err = e.control.PutAccessPointPolicy(t.Context(), &s3control.PutAccessPointPolicyInput{AccountId: aws.String(e.account), Name: aws.String(name),
+			Policy: aws.String(strings.ReplaceAll(pol, "%s", arn))})
+		require.NoError(t, err)
+	}
+	return arn
+}
+
+// apPublicRead lets any AWS principal read through the access point.
+const apPublicRead = `{"Version":"2012-10-17","Statement":[{"Sid":"PartnersRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`
+
+// TestPlanAccountPublicAccessBlockNamesAccessPoints: an access point of
+// one of the account's buckets whose policy is public (network origin
+// Internet, its own RestrictPublicBuckets off) is reachable from other
+// accounts through it today, and account RestrictPublicBuckets cuts that
+// off: "For any request made through an access point, Amazon S3 evaluates
+// the block public access settings for that access point, the underlying
+// bucket, and the bucket owner's account" (S3 user guide, Managing public
+// access to access points for general purpose buckets), and
+// RestrictPublicBuckets restricts "access to an access point or S3 bucket
+// that has a public policy to only AWS service principals and authorized
+// users within the S3 bucket owner's account" (Security Hub API,
+// AwsS3AccountPublicAccessBlockDetails). The plan named only buckets whose
+// own policy or ACL is public, so its "nothing relies on public access"
+// let Apply cut off such an access point unannounced; the bucket is now
+// listed with the access point named (PublicBucket.AccessPoints and
+// a reason), and Apply refuses by default. A VPC access point (never
+// public), one with RestrictPublicBuckets on, one without a policy or
+// with a policy that is not public, and one of a bucket whose own
+// RestrictPublicBuckets is on, are not affected. An access point listing
+// that fails leaves the bucket "could not be checked".
+func TestPlanAccountPublicAccessBlockNamesAccessPoints(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	off := securebucket.PublicAccessBlockSettings{}
+	for _, b := range []string{"shared", "quiet", "restricted"} {
+		require.NoError(t, e.s3f.CreateBucket(b, s3fake.StateLegacy))
+		_, err := securebucket.DelegateToAccessPoints(ctx, e.s3, b, e.account)
+		require.NoError(t, err)
+	}
+	partners := e.accessPoint(t, "shared", "partners", "", off, apPublicRead)
+	e.accessPoint(t, "shared", "in-vpc", "vpc-0abc123", off, apPublicRead)
+	e.accessPoint(t, "shared", "restricted-ap", "", securebucket.PublicAccessBlockSettings{RestrictPublicBuckets: true}, apPublicRead)
+	e.accessPoint(t, "shared", "no-policy", "", off, "")
+	e.accessPoint(t, "quiet", "own-account", "", off,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+e.account+`:root"},"Action":"s3:GetObject","Resource":"%s/object/*"}]}`)
+	e.accessPoint(t, "restricted", "behind-bucket", "", off, apPublicRead)
+	_, err := e.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("restricted"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}})
+	require.NoError(t, err)
+
+	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.PublicBuckets, 1, plan.String())
+	pb := plan.PublicBuckets[0]
+	assert.Equal(t, "shared", pb.Bucket)
+	require.NoError(t, pb.Err)
+	assert.Equal(t, []string{partners}, pb.AccessPoints)
+	require.Len(t, pb.Reasons, 1)
+	assert.Contains(t, pb.Reasons[0], partners)
+	assert.Contains(t, pb.Reasons[0], `"PartnersRead"`)
+	assert.Contains(t, plan.String(), partners)
+	err = securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, nil)
+	require.ErrorIs(t, err, securebucket.ErrBucketsRelyOnPublicAccess)
+	assert.Zero(t, e.ctl.Count("PutPublicAccessBlock"))
+
+	// Already restricted at account level: no access point is affected,
+	// none is read.
+	e.setAccountBPA(t, securebucket.PublicAccessBlockSettings{RestrictPublicBuckets: true})
+	lists := e.ctl.Count("ListAccessPoints")
+	plan, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	assert.Empty(t, plan.PublicBuckets, plan.String())
+	assert.Equal(t, lists, e.ctl.Count("ListAccessPoints"))
+
+	// The access points cannot be listed: the bucket may rely on them.
+	e.setAccountBPA(t, off)
+	e.ctl.SetFault("ListAccessPoints", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})
+	plan, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	var names []string
+	for _, pb := range plan.PublicBuckets {
+		names = append(names, pb.Bucket)
+		assert.ErrorContains(t, pb.Err, "AccessDenied")
+	}
+	assert.Equal(t, []string{"quiet", "shared"}, names, "the buckets whose RestrictPublicBuckets is off")
 }
