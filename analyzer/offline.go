@@ -327,7 +327,9 @@ const maxProbeResources = 16
 // keys of that length only, so under objects and under each prefix a
 // pattern grants ("bkt/logs/*") a key one longer is tried too: whatever
 // lengths a Deny of such patterns leaves begin at 1 or right after one of
-// them. Keys and the wildcards' fill are made of fill (probeFill).
+// them. Keys and the wildcards' fill are made of fill (probeFill). A
+// pattern that names the resource through wildcards
+// ("arn:aws:s3:::*/public/*") gives one instance under it too.
 // truncated is true when maxProbeResources left a pattern out.
 func probeResources(doc *policy.Document, resource, objects, fill string) (out []string, truncated bool) {
 	out = []string{resource, objects + fill, objects + probeKey(fill)}
@@ -341,10 +343,11 @@ func probeResources(doc *policy.Document, resource, objects, fill string) (out [
 		}
 		out = append(out, p)
 	}
-	var patterns, oneLength []string
+	var patterns, oneLength, others []string
 	for _, s := range doc.Statements {
 		for _, v := range slices.Concat(s.Resource, s.NotResource) {
 			if !strings.HasPrefix(v, resource) {
+				others = append(others, v)
 				continue
 			}
 			patterns = append(patterns, v)
@@ -356,6 +359,30 @@ func probeResources(doc *policy.Document, resource, objects, fill string) (out [
 	r := strings.NewReplacer("*", strings.Repeat(fill, 3), "?", fill)
 	for _, v := range patterns {
 		add(r.Replace(v))
+	}
+	// A pattern that names the resource through wildcards
+	// ("arn:aws:s3:::*/public/*", "arn:aws:s3:::b?t/public/*"): one
+	// resource under it that the pattern matches, made of what follows a
+	// "/" of the pattern, else a wildcard, so that access a Deny of every
+	// bucket's other prefixes leaves is found too.
+	for _, v := range others {
+		var cands []string
+		for i := range len(v) {
+			if v[i] == '/' {
+				cands = append(cands, resource+r.Replace(v[i:]))
+			}
+		}
+		for i := range len(v) {
+			if v[i] == '*' || v[i] == '?' {
+				cands = append(cands, objects+r.Replace(v[i+1:]))
+			}
+		}
+		for _, c := range cands {
+			if strings.HasPrefix(c, objects) && c != objects && policy.MatchARN(v, c) {
+				add(c)
+				break
+			}
+		}
 	}
 	// Keys one longer than each one-length pattern, under objects and
 	// under each prefix a pattern ends in "*" after.

@@ -578,6 +578,12 @@ func TestAnalyzeDenyCarveOut(t *testing.T) {
 			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","NotResource":"arn:aws:s3:::bkt/public/*"}`),
 		"deny of other prefixes": stmts(publicReadBkt,
 			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::bkt/s3secure-probe","arn:aws:s3:::bkt/private/*"]}`),
+		// The pattern names the bucket through a wildcard: it was not
+		// probed, and the grant read as wholly denied.
+		"deny NotResource of every bucket's prefix": stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"arn:aws:s3:::*/public/*"}`),
+		"deny NotResource of some buckets' prefix": stmts(publicReadBkt,
+			`{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":["arn:aws:s3:::b?t/public/*","arn:aws:s3:::other/*"]}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := analyzer.Analyze(state(pol), nil)
