@@ -329,9 +329,11 @@ const maxProbeResources = 16
 // lengths a Deny of such patterns leaves begin at 1 or right after one of
 // them. Keys and the wildcards' fill are made of fill (probeFill). A
 // pattern that names the resource through wildcards
-// ("arn:aws:s3:::*/public/*") gives one instance under it too.
-// truncated is true when maxProbeResources left a pattern out.
-func probeResources(doc *policy.Document, resource, objects, fill string) (out []string, truncated bool) {
+// ("arn:aws:s3:::*/public/*") gives one instance under it too. also are
+// more resources to try: those of another policy of the chain, in the
+// source's terms. truncated is true when maxProbeResources left a
+// pattern out.
+func probeResources(doc *policy.Document, resource, objects, fill string, also ...string) (out []string, truncated bool) {
 	out = []string{resource, objects + fill, objects + probeKey(fill)}
 	add := func(p string) {
 		if slices.Contains(out, p) {
@@ -383,6 +385,9 @@ func probeResources(doc *policy.Document, resource, objects, fill string) (out [
 				break
 			}
 		}
+	}
+	for _, v := range also {
+		add(v)
 	}
 	// Keys one longer than each one-length pattern, under objects and
 	// under each prefix a pattern ends in "*" after.

@@ -939,3 +939,33 @@ func TestAnalyzeDenyOfCallerOwnSession(t *testing.T) {
 		assert.Equal(t, analyzer.KindPublic, got[0].Kind)
 	})
 }
+
+// TestAnalyzeAccessPointDenyCarveOut: a bucket policy that delegates to
+// the access points and denies every object but one prefix leaves an
+// access point's public grant to that prefix. The access point's requests
+// were probed on the access point policy's resources only, all of them
+// outside the prefix, and the grant read as wholly denied.
+func TestAnalyzeAccessPointDenyCarveOut(t *testing.T) {
+	delegate := `{"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringEquals":{"s3:DataAccessPointAccount":"111122223333"}}}`
+	for _, tc := range []struct {
+		name, deny string
+		want       int
+	}{
+		{"deny NotResource of a prefix", `{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"arn:aws:s3:::bkt/public/*"}`, 1},
+		{"deny NotResource of every bucket's prefix", `{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":"arn:aws:s3:::*/public/*"}`, 1},
+		{"deny of every object", `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bkt/*"}`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := state(stmts(delegate, tc.deny))
+			s.AccessPoints = []analyzer.AccessPoint{{Name: "open", ARN: apARN("open"), Account: owner, Bucket: "bkt", NetworkOrigin: "Internet",
+				Policy: stmts(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + apARN("open") + `/object/*"}`)}}
+			got, err := analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			require.Len(t, got, tc.want)
+			if tc.want > 0 {
+				assert.Equal(t, analyzer.KindPublic, got[0].Kind)
+				assert.Equal(t, []analyzer.Source{{Type: analyzer.SourceAccessPoint, AccessPointARN: apARN("open"), AccessPointAccount: owner}}, got[0].Sources)
+			}
+		})
+	}
+}

@@ -153,7 +153,19 @@ func (a *analysis) accessPointSource(ap *AccessPoint) (*source, error) {
 	}
 	s := &source{analysis: a, doc: doc, compiled: compiled, kind: policy.KindAccessPoint, layer: policy.LayerAccessPointPolicy,
 		chain: &ch, ap: ap, src: &Source{Type: SourceAccessPoint, AccessPointARN: ap.ARN, AccessPointAccount: ap.Account}}
-	s.resources, s.truncated = probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill)
+	// The bucket policy's resources too, through the access point: a
+	// Deny of the bucket's other prefixes leaves the access point's grant
+	// to the one it spares.
+	var also []string
+	if a.bucket != nil {
+		for _, r := range a.bucket.resources {
+			if key, ok := strings.CutPrefix(r, a.bucketARN+"/"); ok {
+				also = append(also, ap.ARN+"/object/"+key)
+			}
+		}
+	}
+	s.resources, s.truncated = probeResources(doc, ap.ARN, ap.ARN+"/object/", a.fill, also...)
+	s.truncated = s.truncated || (a.bucket != nil && a.bucket.truncated)
 	return s, nil
 }
 
