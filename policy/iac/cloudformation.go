@@ -85,12 +85,22 @@ func CloudFormation(data []byte) ([]Policy, error) {
 		}
 	}
 	walk(resources, 0)
+	if e.budget < 0 {
+		// What is past the budget was read as values known only at
+		// deployment, placeholders that may hide anything.
+		out = append(out, Policy{Line: resources.Line, Column: resources.Column, Unknown: true,
+			unknownWhy: fmt.Sprintf("the template is too large to check whole (more than %d values to evaluate, YAML aliases "+
+				"and Fn::ForEach loops expanded), and its policies past that", evalBudget)})
+	}
 	return out, nil
 }
 
 // resource returns the policies of the resource res, whose logical id is
 // id (key in the template).
 func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy {
+	if e.budget < 0 {
+		return nil // CloudFormation reports what is past the budget
+	}
 	if id == transform {
 		// Resources included at deployment (AWS::Include).
 		return []Policy{included(id, "", "", 0, key.Line, key.Column, "resources")}
@@ -115,10 +125,14 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 		}
 		return nil
 	}
+	pvs := alternatives(e.eval(props, 0))
+	if e.budget < 0 {
+		return nil // CloudFormation reports what is past the budget
+	}
 	var out []Policy
 	// Which branch of an Fn::If the stack takes is decided at
 	// deployment: a policy in either is found.
-	for _, pv := range alternatives(e.eval(props, 0)) {
+	for _, pv := range pvs {
 		kind := where.kind
 		if typ == "AWS::IAM::Policy" {
 			kind = iamPolicyKind(pv)

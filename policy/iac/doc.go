@@ -70,6 +70,10 @@
 //     always text (a policy variable), never an interpolation.
 //   - !Join joins what is known around the unknown parts. !Ref
 //     AWS::NoValue removes the element.
+//   - A template too large to check whole (more than 100,000 values to
+//     evaluate, YAML aliases and Fn::ForEach loops expanded, which bounds
+//     a "billion laughs" file) has its policies past that left out, and
+//     one Unknown policy more, with no Resource, at its Resources.
 //   - Fn::ForEach (the AWS::LanguageExtensions transform) is expanded:
 //     among the Resources, and among the members of a mapping, its
 //     fragment is evaluated once for each item of the collection (a list,
