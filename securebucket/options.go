@@ -186,7 +186,10 @@ type Logging struct {
 	// aws:SourceArn and aws:SourceAccount); no ACL grant is used.
 	TargetBucket string
 	// TargetPrefix is the key prefix of the log objects, for example
-	// "logs/mybucket/". It may be empty.
+	// "logs/mybucket/". It may be empty. It becomes the Resource of the
+	// log-delivery statement, so a prefix holding * or ? (wildcards there),
+	// ${ (a policy variable), a control character, or a leading / is
+	// refused with ErrInvalidOptions before any request.
 	TargetPrefix string
 }
 
@@ -279,6 +282,11 @@ func (o *Options) validate(bucket string) error {
 		}
 		if len(l.TargetPrefix) > 1024 {
 			return bad("Logging.TargetPrefix is longer than 1024 bytes")
+		}
+		// It is the Resource of the target's log-delivery statement, where
+		// * and ? are wildcards and ${…} a policy variable.
+		if err := policy.CheckKeyPrefix(l.TargetPrefix); err != nil {
+			return bad("Logging.TargetPrefix: %v", trimPrefix(err))
 		}
 		if o.ExpectedBucketOwner == "" {
 			return bad("Logging needs ExpectedBucketOwner: the log-delivery statement is scoped to the account by aws:SourceAccount")

@@ -27,6 +27,12 @@ func TestOptionsValidatedBeforeAnyRequest(t *testing.T) {
 		{"logging without owner", securebucket.Options{Logging: &securebucket.Logging{TargetBucket: "logs-bucket"}}},
 		{"logging into itself", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "valid-bucket"}}},
 		{"logging bad target", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "bad/name"}}},
+		// The prefix becomes the Resource of the target's log-delivery
+		// statement, where * and ? are wildcards and ${…} a variable.
+		{"logging prefix wildcard", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "logs-bucket", TargetPrefix: "logs/*"}}},
+		{"logging prefix question mark", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "logs-bucket", TargetPrefix: "logs/?/"}}},
+		{"logging prefix variable", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "logs-bucket", TargetPrefix: "logs/${aws:username}/"}}},
+		{"logging prefix control character", securebucket.Options{ExpectedBucketOwner: account, Logging: &securebucket.Logging{TargetBucket: "logs-bucket", TargetPrefix: "logs/\n"}}},
 		{"object lock bad mode", securebucket.Options{ObjectLock: &securebucket.ObjectLock{Mode: "FOREVER", Days: 1}}},
 		{"object lock days and years", securebucket.Options{ObjectLock: &securebucket.ObjectLock{Mode: types.ObjectLockRetentionModeCompliance, Days: 1, Years: 1}}},
 		{"object lock without versioning", securebucket.Options{AllowUnversioned: true, ObjectLock: &securebucket.ObjectLock{}}},
