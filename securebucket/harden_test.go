@@ -315,3 +315,29 @@ func TestHardenPolicyTooLarge(t *testing.T) {
 	require.ErrorIs(t, err, securebucket.ErrPolicyTooLarge)
 	assert.Zero(t, f.WriteCount())
 }
+
+// TestHardenACLResetReportedWhenOwnershipFails: with AllowACLGrantRemoval,
+// the ownership step resets the bucket ACL to private and then writes
+// BucketOwnerEnforced. When that second write fails, the grants are gone
+// already: the step's Applied and the error say so, so the caller knows
+// what changed.
+func TestHardenACLResetReportedWhenOwnershipFails(t *testing.T) {
+	f, c := startFake(t)
+	bucketIn(t, f, "half-way", s3fake.StateLegacy)
+	_, err := c.PutBucketAcl(t.Context(), &s3.PutBucketAclInput{Bucket: aws.String("half-way"), ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	f.InjectFault("PutBucketOwnershipControls", s3fake.Fault{Code: "AccessDenied", StatusCode: 403})
+	o := opts()
+	o.AllowACLGrantRemoval = true
+	res, err := securebucket.Harden(t.Context(), c, "half-way", o)
+	var se *securebucket.StepError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, securebucket.StepOwnership, se.Step)
+	acl, err2 := c.GetBucketAcl(t.Context(), &s3.GetBucketAclInput{Bucket: aws.String("half-way")})
+	require.NoError(t, err2)
+	require.Len(t, acl.Grants, 1, "the ACL was reset to private before the failure")
+	own := stepOf(t, res.Steps, securebucket.StepOwnership)
+	assert.True(t, own.Applied, "the ACL reset took effect: %v", own)
+	assert.Contains(t, err.Error(), "bucket ACL was reset to private")
+	assert.Contains(t, err.Error(), "AccessDenied")
+}

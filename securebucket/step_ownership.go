@@ -55,7 +55,11 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 		}
 	}
 	apply := func(ctx context.Context) (rmw.Outcome, error) {
-		return runCycle(ctx, h.r.retry, rmw.Cycle[*state, *state]{
+		// The ACL reset is a write of its own: when the ownership write
+		// after it fails, the grants are gone already, and the Result
+		// and the error must say so.
+		reset := 0
+		out, err := runCycle(ctx, h.r.retry, rmw.Cycle[*state, *state]{
 			Key: rmw.Key("s3", h.bucket, "ownershipControls"), What: "ownership controls",
 			Read: func(ctx context.Context) (*state, error) {
 				return h.fresh(ctx, h.bucket, partOwnership|partACL)
@@ -69,10 +73,21 @@ func planOwnership(ctx context.Context, h *hardener) (planned, error) {
 				}
 				return cur, []string{"set Object Ownership to BucketOwnerEnforced"}, nil
 			},
-			Write:   h.writeOwnership,
+			Write: func(ctx context.Context, cur *state) error {
+				n, err := h.writeOwnership(ctx, cur)
+				reset += n
+				return err
+			},
 			ReadFP:  func(s *state) string { return string(s.ownership) },
 			WriteFP: func(*state) string { return string(types.ObjectOwnershipBucketOwnerEnforced) },
 		})
+		if reset > 0 {
+			out.Wrote = true
+			if err != nil {
+				err = fmt.Errorf("the bucket ACL was reset to private (%d grants removed), then: %w", reset, err)
+			}
+		}
+		return out, err
 	}
 	return change(action, detail, apply, notes...), nil
 }
@@ -89,14 +104,17 @@ func (h *hardener) aclGrantsToRemove(st *state) ([]Grant, error) {
 
 // writeOwnership resets the bucket ACL read in cur to private when it
 // grants to others (the merge allowed it: AllowACLGrantRemoval), and writes
-// BucketOwnerEnforced.
-func (h *hardener) writeOwnership(ctx context.Context, cur *state) error {
+// BucketOwnerEnforced. It returns how many grants the reset removed (0
+// when it made none, or it failed).
+func (h *hardener) writeOwnership(ctx context.Context, cur *state) (int, error) {
 	b := aws.String(h.bucket)
-	if len(foreignGrants(cur.aclOwner, cur.aclGrants)) > 0 {
+	removed := 0
+	if foreign := foreignGrants(cur.aclOwner, cur.aclGrants); len(foreign) > 0 {
 		_, err := h.api.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate, ExpectedBucketOwner: h.r.owner}, h.r.optFns...)
 		if err != nil {
-			return fmt.Errorf("reset bucket ACL: %w", err)
+			return 0, fmt.Errorf("reset bucket ACL: %w", err)
 		}
+		removed = len(foreign)
 	}
 	_, err := h.api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{
 		Bucket:              b,
@@ -105,7 +123,7 @@ func (h *hardener) writeOwnership(ctx context.Context, cur *state) error {
 			{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced},
 		}},
 	}, h.r.optFns...)
-	return err
+	return removed, err
 }
 
 // logDeliveryURI is the ACL group that server access logging used before
