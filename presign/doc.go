@@ -67,6 +67,10 @@
 //     signature before yielding the chunk, and the final chunk, length,
 //     trailer signature and trailing checksum before io.EOF
 //     ([Verified].Chunked); SigV4a is refused, never accepted unchecked.
+//   - [VerifyPost] checks a form as S3 does, and more strictly: its policy
+//     must name the bucket and pin x-amz-date with exact conditions (the
+//     signature covers the policy, not the form fields), and its lifetime
+//     is capped like a URL's (VerifyOptions.AllowExpiryUpTo).
 //
 // # Errors
 //
