@@ -511,7 +511,15 @@ func malformedPolicy(t *testing.T, tgt *conformance.Target) {
 	}
 	ctx := t.Context()
 	name := newBucket(t, tgt, "badpolicy")
-	for _, p := range []string{"not json", `{"Version":"2012-10-17"}`, `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::someone-else/*"}]}`} {
+	for _, p := range []string{"not json", `{"Version":"2012-10-17"}`, `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::someone-else/*"}]}`,
+		// AWS: "Policy has invalid action".
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObjects","Resource":"arn:aws:s3:::` + name + `/*"}]}`,
+		// AWS: "Action does not apply to any resource(s) in statement",
+		// for an object action on the bucket ARN and for a bucket action
+		// beside object actions on bucket/* (aws-amplify/docs#7799).
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + name + `"}]}`,
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::` + name + `/*"}]}`,
+	} {
 		_, err := tgt.Owner.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(name), Policy: aws.String(p)})
 		requireCode(t, err, "MalformedPolicy")
 	}

@@ -21,7 +21,11 @@
 //
 // Bucket sub-resources, stored and answered with S3's XML, status codes and
 // error codes: policy (JSON kept verbatim; 20 KB minified limit; malformed →
-// MalformedPolicy; an IAM user or role that Options.KnownPrincipal does not
+// MalformedPolicy, as is an action S3 does not have ("Policy has invalid
+// action", judged by package policy's catalog) or one that applies to none
+// of its statement's resources ("Action does not apply to any resource(s)
+// in statement"; [Server.SetBucketPolicy] stores a policy without these
+// checks); an IAM user or role that Options.KnownPrincipal does not
 // know → MalformedPolicy "Invalid principal in policy"; public policy under
 // BlockPublicPolicy → AccessDenied),
 // policyStatus, publicAccessBlock, ownershipControls, encryption (with

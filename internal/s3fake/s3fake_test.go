@@ -448,6 +448,75 @@ func TestPolicyValidation(t *testing.T) {
 	assert.Nil(t, f.AccountPublicAccessBlock(f.AccountID()))
 }
 
+// TestPolicyValidationActions pins S3's PutBucketPolicy checks of the
+// Action element: an action S3 does not have is refused with MalformedPolicy
+// "Policy has invalid action", and an action that applies to none of the
+// statement's resources (s3:GetObject on the bucket ARN, s3:ListBucket on
+// bucket/*) with "Action does not apply to any resource(s) in statement", as
+// S3 answers (users report both messages verbatim from AWS:
+// aws-amplify/docs#7799, ministryofjustice/modernisation-platform#10762,
+// wandb/terraform-aws-wandb#156, and versity/versitygw#645 and #650, which
+// copy AWS's answers). One dead action is enough: s3:ListBucket beside
+// object actions on bucket/* is refused (aws-amplify/docs#7799). Wildcards
+// that match an action for the resources are accepted.
+func TestPolicyValidationActions(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	stmt := func(action, resource string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":` + action + `,"Resource":` + resource + `}]}`
+	}
+	const (
+		invalidAction = "Policy has invalid action"
+		noResource    = "Action does not apply to any resource(s) in statement"
+	)
+	refused := []struct{ name, policy, message string }{
+		{"misspelt action", stmt(`"s3:GetObjects"`, `"arn:aws:s3:::bkt/*"`), invalidAction},
+		{"pattern matching no action", stmt(`"s3:Fetch*"`, `"arn:aws:s3:::bkt/*"`), invalidAction},
+		{"object action on the bucket ARN", stmt(`"s3:GetObject"`, `"arn:aws:s3:::bkt"`), noResource},
+		{"bucket action on objects", stmt(`["s3:GetObject","s3:ListBucket"]`, `"arn:aws:s3:::bkt/*"`), noResource},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(tt.policy)})
+			requireCode(t, err, "MalformedPolicy")
+			var ae smithy.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tt.message, ae.ErrorMessage())
+			_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+			requireCode(t, err, "NoSuchBucketPolicy")
+		})
+	}
+	accepted := []struct{ name, policy string }{
+		{"s3:* on the bucket ARN", stmt(`"s3:*"`, `"arn:aws:s3:::bkt"`)},
+		{"* on the bucket ARN", stmt(`"*"`, `"arn:aws:s3:::bkt"`)},
+		{"s3:Get* on objects", stmt(`"s3:Get*"`, `"arn:aws:s3:::bkt/*"`)},
+		{"lower-case action", stmt(`"s3:getobject"`, `"arn:aws:s3:::bkt/*"`)},
+		{"bucket and object actions on both", stmt(`["s3:GetObject","s3:ListBucket"]`, `["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]`)},
+	}
+	for _, tt := range accepted {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(tt.policy)})
+			require.NoError(t, err)
+		})
+	}
+
+	// SetBucketPolicy stores what PutBucketPolicy refuses (a policy naming
+	// an action AWS added after the catalog), and "" removes it.
+	future := stmt(`"s3:GetObjectAddedLater"`, `"arn:aws:s3:::bkt/*"`)
+	require.NoError(t, f.SetBucketPolicy("bkt", future))
+	got, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	assert.Equal(t, future, aws.ToString(got.Policy))
+	require.NoError(t, f.SetBucketPolicy("bkt", ""))
+	_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("bkt")})
+	requireCode(t, err, "NoSuchBucketPolicy")
+	var fe *s3fake.Error
+	require.ErrorAs(t, f.SetBucketPolicy("no-such-bucket", future), &fe)
+	assert.Equal(t, "NoSuchBucket", fe.Code)
+}
+
 func getBody(t *testing.T, c *s3.Client, bucket, key string) string {
 	t.Helper()
 	out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})

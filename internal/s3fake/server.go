@@ -409,6 +409,25 @@ func (s *Server) createLocked(name string, o BucketOptions, ownership string) er
 	return nil
 }
 
+// SetBucketPolicy stores a bucket policy without the checks PutBucketPolicy
+// makes (validation, Block Public Access), and without a request (none is
+// counted): a policy S3 accepted under rules the fake does not have, such
+// as one naming an action AWS added after package policy's catalog, which
+// PutBucketPolicy on the fake refuses as "Policy has invalid action". ""
+// removes the policy.
+//
+// Errors: an *Error with NoSuchBucket.
+func (s *Server) SetBucketPolicy(bucketName, policy string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[bucketName]
+	if !ok {
+		return errNoSuchBucket(bucketName)
+	}
+	b.cfg.Policy = policy
+	return nil
+}
+
 // Bucket returns a snapshot of a bucket's configuration.
 func (s *Server) Bucket(name string) (BucketConfig, bool) {
 	s.mu.RLock()

@@ -321,6 +321,17 @@ func validatePolicy(bucketName, partition string, body []byte) *Error {
 			}
 		}
 	}
+	// S3 refuses an action it does not have, and an action that applies to
+	// none of its statement's resources; package policy's validator knows
+	// both from the Service Authorization Reference's catalog.
+	for _, f := range policy.Validate(trimmed, &policy.ValidateOptions{Kind: policy.KindBucket}) {
+		switch f.Code {
+		case "INVALID_ACTION":
+			return malformed("Policy has invalid action")
+		case policy.CodeActionResourceMismatch, policy.CodeDeadAction:
+			return malformed("Action does not apply to any resource(s) in statement")
+		}
+	}
 	return nil
 }
 
