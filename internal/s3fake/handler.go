@@ -259,7 +259,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 	case "GetBucketVersioning", "PutBucketVersioning":
 		e = s.versioning(w, r, rt, req)
 	case "DeleteObject":
-		if rt.versionID != "" {
+		if rt.versioned {
 			if e = s.checkMFADelete(r, req, false); e != nil {
 				break
 			}

@@ -13,7 +13,12 @@ type route struct {
 	op, action  string
 	bucket, key string
 	sub         string
-	versionID   string
+	// versionID is the version the request names, "" for the null
+	// version (versionId=null) as for none; versioned is set for any
+	// versionId, null included, which S3 authorizes as a request for a
+	// specific version.
+	versionID string
+	versioned bool
 	// unsupported is set for sub-resources the fake does not implement.
 	unsupported bool
 }
@@ -110,6 +115,7 @@ func classify(r *http.Request, q url.Values) route {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	rt := route{bucket: bucket, key: key, versionID: q.Get("versionId")}
+	rt.versioned = rt.versionID != ""
 	if rt.versionID == "null" {
 		rt.versionID = ""
 	}
@@ -188,7 +194,7 @@ func classify(r *http.Request, q url.Values) route {
 			rt.op = "DeleteObject"
 		}
 	}
-	rt.action = operationAction(rt.op, rt.versionID != "")
+	rt.action = operationAction(rt.op, rt.versioned)
 	if rt.op == "" {
 		rt.op = "MethodNotAllowed"
 	}

@@ -728,6 +728,53 @@ func TestMFADeleteExcludesLifecycle(t *testing.T) {
 	assert.False(t, cfg.HasLifecycle)
 }
 
+// TestNullVersionID pins that a request naming the null version
+// (versionId=null, the version of an object written while versioning was
+// off or suspended) is a request for a specific version, as any versionId
+// is: GetObject needs s3:GetObjectVersion ("If you include a versionId in
+// your request header, you must have the s3:GetObjectVersion permission to
+// access a specific version of an object. The s3:GetObject permission is
+// not required in this scenario", S3 API reference, GetObject), DeleteObject
+// needs s3:DeleteObjectVersion, and, with MFA delete enabled, permanently
+// deleting it needs the x-amz-mfa header ("you must include the x-amz-mfa
+// request header in the DELETE versionId request", DeleteObject). The fake
+// read versionId=null as no versionId, so a Deny of s3:GetObjectVersion or
+// s3:DeleteObjectVersion, or MFA delete, was bypassed with it.
+func TestNullVersionID(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	const serial = "arn:aws:iam::111122223333:mfa/root-account-mfa-device"
+	f.SetMFADevice(serial, "123456")
+	require.NoError(t, f.CreateBucket("bkt", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	null := aws.String("null")
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: strings.NewReader("v1")})
+	require.NoError(t, err)
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: null})
+	require.NoError(t, err, "the null version is readable by version id")
+	out.Body.Close()
+
+	alice := f.Client(f.AddUser("", "alice"))
+	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":["s3:GetObjectVersion","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::bkt/*"}]}`
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("bkt"), Policy: aws.String(deny)})
+	require.NoError(t, err)
+	_, err = alice.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: null})
+	requireCode(t, err, "AccessDenied")
+	_, err = alice.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: null})
+	requireCode(t, err, "AccessDenied")
+	assert.Equal(t, "v1", getBody(t, alice, "bkt", "k"), "s3:GetObject alone reads the current version")
+
+	// MFA delete: a permanent delete of the null version needs x-amz-mfa.
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"), MFA: aws.String(serial + " 123456"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended, MFADelete: types.MFADeleteEnabled}})
+	require.NoError(t, err)
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: null})
+	requireCode(t, err, "AccessDenied")
+	assert.Equal(t, "v1", getBody(t, c, "bkt", "k"))
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: null, MFA: aws.String(serial + " 123456")})
+	require.NoError(t, err)
+}
+
 func TestAuthentication(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
