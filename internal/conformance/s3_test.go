@@ -77,6 +77,7 @@ func TestS3Conformance(t *testing.T) {
 		{"DeleteBucketEncryptionResetsToSSES3", deleteEncryption},
 		{"ExpectedBucketOwner", expectedBucketOwner},
 		{"NewBucketDefaults", newBucketDefaults},
+		{"EmptyPublicAccessBlockRefused", emptyPublicAccessBlock},
 	}
 	conformance.Each(t, func(t *testing.T, tgt *conformance.Target) {
 		for _, sc := range scenarios {
@@ -585,4 +586,28 @@ func newBucketDefaults(t *testing.T, tgt *conformance.Target) {
 		require.NoError(t, err)
 		assert.Equal(t, types.ServerSideEncryptionAes256, got.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm)
 	})
+}
+
+// emptyPublicAccessBlock: a PutPublicAccessBlock that sets none of the four
+// flags (the SDK sends <PublicAccessBlockConfiguration/> for a
+// configuration whose fields are all nil) is refused with 400 InvalidRequest
+// "Must specify at least one configuration." and changes nothing. AWS
+// refuses it (awslabs/aws-sdk-rust#819: its S3 client left out false flags
+// and S3 refused the request); moto answers the same code and message.
+func emptyPublicAccessBlock(t *testing.T, tgt *conformance.Target) {
+	ctx := t.Context()
+	name := newBucket(t, tgt, "emptypab")
+	b := aws.String(name)
+	_, err := tgt.Owner.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{}})
+	requireCode(t, err, "InvalidRequest")
+	_, err = tgt.Owner.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	requireCode(t, err, "NoSuchPublicAccessBlockConfiguration")
+
+	// All four flags false, sent, is a configuration.
+	off := &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}
+	_, err = tgt.Owner.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: off})
+	require.NoError(t, err)
+	got, err := tgt.Owner.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b})
+	require.NoError(t, err)
+	assert.False(t, aws.ToBool(got.PublicAccessBlockConfiguration.BlockPublicPolicy))
 }

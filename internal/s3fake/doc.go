@@ -28,7 +28,8 @@
 // checks); an IAM user or role that Options.KnownPrincipal does not
 // know → MalformedPolicy "Invalid principal in policy"; public policy under
 // BlockPublicPolicy → AccessDenied),
-// policyStatus, publicAccessBlock, ownershipControls, encryption (with
+// policyStatus, publicAccessBlock (one that sets no flag → InvalidRequest),
+// ownershipControls, encryption (with
 // BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
 // versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML
 // body; AccessControlListNotSupported under BucketOwnerEnforced; public ACLs

@@ -142,15 +142,21 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 	case "PutPublicAccessBlock":
 		var in struct {
 			XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
-			BlockPublicAcls       bool
-			IgnorePublicAcls      bool
-			BlockPublicPolicy     bool
-			RestrictPublicBuckets bool
+			BlockPublicAcls       *bool
+			IgnorePublicAcls      *bool
+			BlockPublicPolicy     *bool
+			RestrictPublicBuckets *bool
 		}
 		if err := xml.Unmarshal(body, &in); err != nil {
 			return errMalformedXML()
 		}
-		b.cfg.PublicAccessBlock = &PublicAccessBlock{in.BlockPublicAcls, in.IgnorePublicAcls, in.BlockPublicPolicy, in.RestrictPublicBuckets}
+		if in.BlockPublicAcls == nil && in.IgnorePublicAcls == nil && in.BlockPublicPolicy == nil && in.RestrictPublicBuckets == nil {
+			// S3 refuses a configuration without any flag (a flag that is
+			// sent, false included, counts; an omitted one is false).
+			return errf(http.StatusBadRequest, "InvalidRequest", "Must specify at least one configuration.")
+		}
+		isTrue := func(p *bool) bool { return p != nil && *p }
+		b.cfg.PublicAccessBlock = &PublicAccessBlock{isTrue(in.BlockPublicAcls), isTrue(in.IgnorePublicAcls), isTrue(in.BlockPublicPolicy), isTrue(in.RestrictPublicBuckets)}
 	case "DeletePublicAccessBlock":
 		b.cfg.PublicAccessBlock = nil
 		status = http.StatusNoContent
