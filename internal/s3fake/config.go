@@ -143,6 +143,9 @@ type bucket struct {
 	logging   []byte // raw XML as PUT, nil when off
 	lock      *objectLockConfig
 	objects   map[string]*objectMeta
+	// uploads holds, by upload id, the ACL and tags a multipart upload
+	// gives the object it completes into.
+	uploads map[string]*objectMeta
 }
 
 // objectMeta is what the fake keeps beside an object: its ACL and tags.

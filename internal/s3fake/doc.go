@@ -37,7 +37,8 @@
 // account's), lifecycle, object-lock, tagging,
 // requestPayment (Payer BucketOwner, the default, or Requester), location;
 // object-level acl and tagging, stored beside the object and never touching
-// its bytes. Any other sub-resource (cors, website, replication,
+// its bytes (those a CreateMultipartUpload gives are the object's when the
+// upload completes). Any other sub-resource (cors, website, replication,
 // notification, retention, legal-hold, …) answers 501 NotImplemented. Objects,
 // listings, versions and multipart uploads are gofakes3's.
 //

@@ -301,6 +301,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt route, req 
 			}
 		}
 		e = s.putObject(w, r, rt, req)
+	case "CompleteMultipartUpload", "AbortMultipartUpload":
+		s.endUpload(w, r, rt)
+		return
 	case "UploadPart":
 		chunkedForBackend(r)
 		if e = checkUploadChecksum(r); e != nil {

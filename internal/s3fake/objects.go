@@ -1,6 +1,8 @@
 package s3fake
 
 import (
+	"bytes"
+	"encoding/xml"
 	"net/http"
 	"net/url"
 
@@ -182,8 +184,29 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req
 			return errf(http.StatusBadRequest, "BadRequest", "Object tags cannot be greater than 10")
 		}
 	}
-	status := s.passThrough(w, r)
-	if status == http.StatusOK && rt.op != "CreateMultipartUpload" {
+	if rt.op == "CreateMultipartUpload" {
+		// The ACL and tags are the object's when the upload completes.
+		tw := &teeWriter{ResponseWriter: w}
+		if s.passThrough(tw, r) != http.StatusOK {
+			return nil
+		}
+		var out struct {
+			UploadID string `xml:"UploadId"`
+		}
+		if xml.Unmarshal(tw.body.Bytes(), &out) != nil || out.UploadID == "" {
+			return nil
+		}
+		s.mu.Lock()
+		if b := s.buckets[rt.bucket]; b != nil {
+			if b.uploads == nil {
+				b.uploads = map[string]*objectMeta{}
+			}
+			b.uploads[out.UploadID] = &objectMeta{acl: acl, tags: tags}
+		}
+		s.mu.Unlock()
+		return nil
+	}
+	if s.passThrough(w, r) == http.StatusOK {
 		m := &objectMeta{acl: acl, tags: tags, version: w.Header().Get("x-amz-version-id")}
 		s.mu.Lock()
 		if b := s.buckets[rt.bucket]; b != nil {
@@ -192,4 +215,48 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req
 		s.mu.Unlock()
 	}
 	return nil
+}
+
+// endUpload serves CompleteMultipartUpload and AbortMultipartUpload: once
+// the upload completes, the object has the ACL and tags its
+// CreateMultipartUpload gave; either way the upload's record goes.
+func (s *Server) endUpload(w http.ResponseWriter, r *http.Request, rt route) {
+	status := s.passThrough(w, r)
+	id := r.URL.Query().Get("uploadId")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[rt.bucket]
+	if b == nil {
+		return
+	}
+	switch {
+	case rt.op == "CompleteMultipartUpload" && status == http.StatusOK:
+		if m := b.uploads[id]; m != nil {
+			done := *m
+			done.version = w.Header().Get("x-amz-version-id")
+			b.setMeta(rt.key, &done, true)
+		} else {
+			// No record: never the ACL of the object it replaced.
+			b.dropMeta(rt.key, "")
+		}
+		delete(b.uploads, id)
+	case rt.op == "AbortMultipartUpload" && status == http.StatusNoContent:
+		delete(b.uploads, id)
+	}
+}
+
+// maxUploadResult bounds the CreateMultipartUpload answer teeWriter keeps.
+const maxUploadResult = 64 << 10
+
+// teeWriter keeps (the start of) what is written through it.
+type teeWriter struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (t *teeWriter) Write(b []byte) (int, error) {
+	if room := maxUploadResult - t.body.Len(); room > 0 {
+		t.body.Write(b[:min(len(b), room)])
+	}
+	return t.ResponseWriter.Write(b)
 }

@@ -775,6 +775,62 @@ func TestNullVersionID(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestMultipartUploadKeepsACLAndTags pins that the ACL and tags given to
+// CreateMultipartUpload (x-amz-acl, x-amz-grant-*, x-amz-tagging) are the
+// object's once the upload completes, as with PutObject (S3 API reference,
+// CreateMultipartUpload, ACL: "The canned ACL to apply to the object. ...
+// These permissions are then added to the access control list (ACL) on the
+// new object"). The fake dropped them, so an object uploaded in parts with
+// public-read was private on the fake and public on AWS.
+func TestMultipartUploadKeepsACLAndTags(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("legacy", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b, k := aws.String("legacy"), aws.String("site/index.html")
+	inParts := func(in *s3.CreateMultipartUploadInput, body string) {
+		t.Helper()
+		in.Bucket, in.Key = b, k
+		up, err := c.CreateMultipartUpload(ctx, in)
+		require.NoError(t, err)
+		part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: k, UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader(body)})
+		require.NoError(t, err)
+		_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: k, UploadId: up.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{ETag: part.ETag, PartNumber: aws.Int32(1)}}}})
+		require.NoError(t, err)
+	}
+	inParts(&s3.CreateMultipartUploadInput{ACL: types.ObjectCannedACLPublicRead, Tagging: aws.String("class=public")}, "hello")
+
+	acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	var grants []string
+	for _, g := range acl.Grants {
+		grants = append(grants, aws.ToString(g.Grantee.URI)+" "+string(g.Permission))
+	}
+	assert.Contains(t, grants, s3fake.AllUsersURI+" READ")
+	tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	require.Len(t, tags.TagSet, 1)
+	assert.Equal(t, "class", aws.ToString(tags.TagSet[0].Key))
+	assert.Equal(t, "hello", getBody(t, f.AnonymousClient(), "legacy", *k), "a public-read object is public")
+
+	// An object uploaded in parts over a public one has its own ACL.
+	inParts(&s3.CreateMultipartUploadInput{}, "private now")
+	_, err = f.AnonymousClient().GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: k})
+	requireCode(t, err, "AccessDenied")
+
+	// An upload aborted leaves nothing behind; a later PutObject of the
+	// key has its own (private) ACL.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("other"), ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: b, Key: aws.String("other"), UploadId: up.UploadId})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("other"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = f.AnonymousClient().GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("other")})
+	requireCode(t, err, "AccessDenied")
+}
+
 func TestAuthentication(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
