@@ -47,8 +47,10 @@ func (s *Server) objectSub(w http.ResponseWriter, r *http.Request, rt route, req
 	}
 	switch rt.op {
 	case "GetObjectAcl":
+		// With ACLs disabled, "Requests to read ACLs always return a
+		// response that shows full control for the bucket owner".
 		acl := privateACL(bucketOwner)
-		if req.ObjectACL != nil {
+		if req.ObjectACL != nil && cfg.ACLsEnabled() {
 			acl = *req.ObjectACL
 		}
 		writeXML(w, aclXML(acl))

@@ -831,6 +831,37 @@ func TestMultipartUploadKeepsACLAndTags(t *testing.T) {
 	requireCode(t, err, "AccessDenied")
 }
 
+// TestObjectACLReadUnderBucketOwnerEnforced pins that once ACLs are
+// disabled, GetObjectAcl answers full control for the bucket owner alone,
+// whatever ACL the object was written with before: "Requests to read ACLs
+// are still supported. Requests to read ACLs always return a response that
+// shows full control for the bucket owner" (S3 user guide, Troubleshooting
+// Object Ownership, AccessControlListNotSupported). The fake answered the
+// object's old public-read ACL, which no longer applies.
+func TestObjectACLReadUnderBucketOwnerEnforced(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("legacy", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b, k := aws.String("legacy"), aws.String("old.txt")
+	other := f.Client(f.AddAccountRoot("444455556666"))
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::legacy/*"}]}`)})
+	require.NoError(t, err)
+	_, err = other.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: b, OwnershipControls: &types.OwnershipControls{
+		Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	require.NoError(t, err)
+	acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	owner := s3fake.CanonicalUserID(f.AccountID())
+	require.NotNil(t, acl.Owner)
+	assert.Equal(t, owner, aws.ToString(acl.Owner.ID), "the bucket owner owns every object")
+	require.Len(t, acl.Grants, 1)
+	assert.Equal(t, owner, aws.ToString(acl.Grants[0].Grantee.ID))
+	assert.Equal(t, types.PermissionFullControl, acl.Grants[0].Permission)
+}
+
 func TestAuthentication(t *testing.T) {
 	f := s3fake.Start(t, nil)
 	require.NoError(t, f.CreateBucket("bkt", s3fake.StateAWSDefault))
