@@ -52,6 +52,9 @@ type AccessRequest struct {
 	// ObjectACL is the object's ACL for object operations on an existing
 	// object, nil otherwise.
 	ObjectACL *ACL
+	// ObjectTags are the tags of that object (s3:ExistingObjectTag/<key>),
+	// nil when it has none or there is no such object.
+	ObjectTags []Tag
 }
 
 // AuthorizeFunc decides a request: nil allows it. An *Error is answered as

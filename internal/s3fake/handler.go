@@ -163,6 +163,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if m := b.meta(rt.key, rt.versionID); rt.key != "" && m != nil {
 				acl := m.acl
 				req.ObjectACL = &acl
+				req.ObjectTags = m.tags
 			}
 		}
 		s.mu.RUnlock()
@@ -561,30 +562,22 @@ func (s *Server) createBucketAPI(w http.ResponseWriter, r *http.Request, rt rout
 // copy source (s3:GetObject on it), as S3 does for CopyObject.
 func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error {
 	src := r.Header.Get("X-Amz-Copy-Source")
-	path, query, _ := strings.Cut(src, "?")
-	if p, err := url.PathUnescape(path); err == nil {
-		path = p
-	}
-	path = strings.TrimPrefix(path, "/")
-	bucketName, key, ok := strings.Cut(path, "/")
-	if !ok || bucketName == "" || key == "" {
+	bucketName, key, versionID, ok := copySource(src)
+	if !ok {
 		return errInvalidArgument("Invalid copy source object key", "x-amz-copy-source", src)
-	}
-	versionID := ""
-	if q, err := url.ParseQuery(query); err == nil {
-		versionID = q.Get("versionId")
 	}
 	s.mu.RLock()
 	b := s.buckets[bucketName]
 	var cfg BucketConfig
 	var objACL *ACL
+	var objTags []Tag
 	var acct *PublicAccessBlock
 	if b != nil {
 		cfg = b.cfg
 		acct = s.accountBPA[cfg.OwnerAccountID]
 		if m := b.meta(key, versionID); m != nil {
 			a := m.acl
-			objACL = &a
+			objACL, objTags = &a, m.tags
 		}
 	}
 	s.mu.RUnlock()
@@ -599,8 +592,25 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 	srcReq.Operation, srcReq.Action = "CopyObject", operationAction("GetObject", versionID != "")
 	srcReq.Bucket, srcReq.Key = bucketName, key
 	srcReq.Resource = "arn:" + s.partition + ":s3:::" + bucketName + "/" + key
-	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.AccountPublicAccessBlock = &cfg, objACL, acct
+	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.ObjectTags, srcReq.AccountPublicAccessBlock = &cfg, objACL, objTags, acct
 	return s.decide(r.Context(), &srcReq)
+}
+
+// copySource reads an x-amz-copy-source header: "/bucket/key?versionId=v",
+// URL-encoded, the leading slash optional.
+func copySource(src string) (bucketName, key, versionID string, ok bool) {
+	path, query, _ := strings.Cut(src, "?")
+	if p, err := url.PathUnescape(path); err == nil {
+		path = p
+	}
+	bucketName, key, ok = strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !ok || bucketName == "" || key == "" {
+		return "", "", "", false
+	}
+	if q, err := url.ParseQuery(query); err == nil {
+		versionID = q.Get("versionId")
+	}
+	return bucketName, key, versionID, true
 }
 
 // verifyPayload checks a signed hex SHA-256 payload hash against the body,

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/johannesboyne/gofakes3"
 )
@@ -186,6 +187,11 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req
 			return errf(http.StatusBadRequest, "BadRequest", "Object tags cannot be greater than 10")
 		}
 	}
+	if rt.op == "CopyObject" && !strings.EqualFold(r.Header.Get("X-Amz-Tagging-Directive"), "REPLACE") {
+		// "COPY (default) - Copies the tag-set from the source object"
+		// (CopyObject, x-amz-tagging-directive).
+		tags = s.copySourceTags(r.Header.Get("X-Amz-Copy-Source"))
+	}
 	if rt.op == "CreateMultipartUpload" {
 		// The ACL and tags are the object's when the upload completes.
 		tw := &teeWriter{ResponseWriter: w}
@@ -215,6 +221,25 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, rt route, req
 			b.setMeta(rt.key, m, true)
 		}
 		s.mu.Unlock()
+	}
+	return nil
+}
+
+// copySourceTags returns the tags of a copy's source object.
+func (s *Server) copySourceTags(src string) []Tag {
+	bucketName, key, versionID, ok := copySource(src)
+	if !ok {
+		return nil
+	}
+	if versionID == "null" {
+		versionID = ""
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if b := s.buckets[bucketName]; b != nil {
+		if m := b.meta(key, versionID); m != nil {
+			return m.tags
+		}
 	}
 	return nil
 }

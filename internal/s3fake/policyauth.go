@@ -3,6 +3,8 @@ package s3fake
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,9 +20,12 @@ import (
 //     from the peer, aws:CurrentTime and aws:EpochTime from the fake clock,
 //     s3:authType, s3:signatureAge, s3:signatureversion, the principal keys
 //     (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
-//     aws:username), s3:ResourceAccount, and the request keys S3 defines from
+//     aws:username), s3:ResourceAccount, the request keys S3 defines from
 //     headers and query (s3:prefix, s3:delimiter, s3:max-keys, s3:versionid,
-//     s3:x-amz-acl, s3:x-amz-server-side-encryption, …).
+//     s3:x-amz-acl, s3:x-amz-server-side-encryption, …), and the object tag
+//     keys (s3:ExistingObjectTag/<key> from the object's tags, a copy's
+//     source's for its read; s3:RequestObjectTag/<key> and
+//     s3:RequestObjectTagKeys from x-amz-tagging).
 //   - An explicit Deny refuses the request for everyone, the owner account
 //     included. The owner account's root user can still read, replace and
 //     delete the bucket policy, as in S3, so it cannot lock itself out.
@@ -233,7 +238,40 @@ func policyRequest(req *AccessRequest) *policy.Request {
 	if v := req.Query.Get("versionId"); v != "" {
 		c.Set("s3:versionid", v)
 	}
+	objectTagKeys(c, req)
 	return r
+}
+
+// objectTagKeys sets the object tag condition keys of the actions that
+// support them (Service Authorization Reference): s3:ExistingObjectTag/<key>
+// from the tags of the object the request acts on, s3:RequestObjectTag/<key>
+// and s3:RequestObjectTagKeys from the tags its x-amz-tagging header gives
+// (PutObject, CopyObject, CreateMultipartUpload).
+func objectTagKeys(c *policy.Context, req *AccessRequest) {
+	a, ok := policy.LookupAction(req.Action)
+	if !ok {
+		return
+	}
+	if len(req.ObjectTags) > 0 && a.SupportsConditionKey("s3:ExistingObjectTag/<key>") {
+		for _, t := range req.ObjectTags {
+			c.Set("s3:ExistingObjectTag/"+t.Key, t.Value)
+		}
+	}
+	h := req.Header.Get("X-Amz-Tagging")
+	if h == "" || !a.SupportsConditionKey("s3:RequestObjectTag/<key>") {
+		return
+	}
+	vals, err := url.ParseQuery(h)
+	if err != nil {
+		return // the request is refused (InvalidArgument) when served
+	}
+	keys := make([]string, 0, len(vals))
+	for k, vs := range vals {
+		keys = append(keys, k)
+		c.Set("s3:RequestObjectTag/"+k, vs...)
+	}
+	sort.Strings(keys)
+	c.Set("s3:RequestObjectTagKeys", keys...)
 }
 
 // requestHeaderKeys are the headers S3 exposes as s3: condition keys of the

@@ -311,3 +311,71 @@ func TestPolicyIsPublic(t *testing.T) {
 	_, err = s3fake.PolicyIsPublic(`{"Statement":[`)
 	assert.Error(t, err)
 }
+
+// TestObjectTagConditionKeys pins the object tag condition keys S3 puts in
+// a request's context: s3:ExistingObjectTag/<key> for the tags of the
+// object a request acts on (GetObject and the other actions that list the
+// key in the Service Authorization Reference), and s3:RequestObjectTag/<key>
+// and s3:RequestObjectTagKeys for the tags a PutObject's x-amz-tagging
+// header gives. The fake set none of them, so a bucket policy denying reads
+// of objects tagged classification=secret let every read through, and one
+// denying uploads with a tag let them all through.
+func TestObjectTagConditionKeys(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("tagged", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b := aws.String("tagged")
+	put := func(key, tagging string) error {
+		in := &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Body: strings.NewReader(key)}
+		if tagging != "" {
+			in.Tagging = aws.String(tagging)
+		}
+		_, err := c.PutObject(ctx, in)
+		return err
+	}
+	require.NoError(t, put("secret.txt", "classification=secret&team=red"))
+	require.NoError(t, put("open.txt", "classification=public"))
+	require.NoError(t, put("untagged.txt", ""))
+	pol := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"NoSecretReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::tagged/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"secret"}}},
+	 {"Sid":"NoPublicTag","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::tagged/*","Condition":{"StringEquals":{"s3:RequestObjectTag/classification":"public"}}},
+	 {"Sid":"NoForbiddenKey","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::tagged/*","Condition":{"ForAnyValue:StringEquals":{"s3:RequestObjectTagKeys":"forbidden"}}}]}`
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(pol)})
+	require.NoError(t, err)
+
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("secret.txt")})
+	requireCode(t, err, "AccessDenied")
+	for _, k := range []string{"open.txt", "untagged.txt"} {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String(k)})
+		require.NoError(t, err, k)
+		out.Body.Close()
+	}
+
+	// A copy reads its source, as GetObject: a secret object cannot be
+	// copied. The copy keeps its source's tags unless it replaces them
+	// (x-amz-tagging-directive "COPY (default) - Copies the tag-set from
+	// the source object", CopyObject).
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy.txt"), CopySource: aws.String("tagged/secret.txt")})
+	requireCode(t, err, "AccessDenied")
+	copyTags := func(in *s3.CopyObjectInput) map[string]string {
+		t.Helper()
+		in.Bucket, in.Key, in.CopySource = b, aws.String("copy.txt"), aws.String("tagged/open.txt")
+		_, err := c.CopyObject(ctx, in)
+		require.NoError(t, err)
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("copy.txt")})
+		require.NoError(t, err)
+		tags := map[string]string{}
+		for _, tg := range out.TagSet {
+			tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		}
+		return tags
+	}
+	assert.Equal(t, map[string]string{"classification": "public"}, copyTags(&s3.CopyObjectInput{}))
+	assert.Equal(t, map[string]string{"team": "blue"}, copyTags(&s3.CopyObjectInput{TaggingDirective: types.TaggingDirectiveReplace, Tagging: aws.String("team=blue")}))
+
+	requireCode(t, put("new.txt", "classification=public"), "AccessDenied")
+	requireCode(t, put("new.txt", "team=blue&forbidden=1"), "AccessDenied")
+	require.NoError(t, put("new.txt", "classification=internal"))
+	require.NoError(t, put("new2.txt", ""))
+}
