@@ -56,7 +56,9 @@ var cfnPolicies = map[string]struct {
 // elsewhere. An Fn::If is checked in every branch (see the package
 // documentation): a policy in one is returned for each branch. The
 // resources of an Fn::ForEach loop are returned once for each item, with
-// their logical ids as the loop makes them.
+// their logical ids as the loop makes them. YAML aliases and merge keys
+// (<<) are followed, as aws cloudformation package resolves them in the
+// template it deploys.
 //
 // The error is a *SyntaxError when data is neither JSON nor YAML, or has
 // no Resources mapping.
@@ -73,15 +75,16 @@ func CloudFormation(data []byte) ([]Policy, error) {
 	var out []Policy
 	var walk func(m *yaml.Node, depth int)
 	walk = func(m *yaml.Node, depth int) {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			key := m.Content[i]
+		ps := pairs(m)
+		for i := 0; i+1 < len(ps); i += 2 {
+			key := ps[i]
 			if strings.HasPrefix(key.Value, forEachPrefix) {
 				// Fn::ForEach (AWS::LanguageExtensions): the fragment's
 				// resources, once for each item.
-				e.forEach(deref(m.Content[i+1]), depth, func(fragment *yaml.Node) { walk(fragment, depth+1) })
+				e.forEach(deref(ps[i+1]), depth, func(fragment *yaml.Node) { walk(fragment, depth+1) })
 				continue
 			}
-			out = append(out, e.resource(key, e.name(key.Value), deref(m.Content[i+1]))...)
+			out = append(out, e.resource(key, e.name(key.Value), deref(ps[i+1]))...)
 		}
 	}
 	walk(resources, 0)
@@ -510,12 +513,77 @@ func mapGet(n *yaml.Node, key string) *yaml.Node {
 		return nil
 	}
 	var found *yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			found = n.Content[i+1]
+	ps := pairs(n)
+	for i := 0; i+1 < len(ps); i += 2 {
+		if ps[i].Value == key {
+			found = ps[i+1]
 		}
 	}
 	return deref(found)
+}
+
+// isMerge reports whether a mapping key is YAML's merge key, <<.
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Tag == "!!merge"
+}
+
+// pairs returns the keys and values of a mapping (key, value, key, ...)
+// with its merge keys applied, as aws cloudformation package (PyYAML)
+// applies them: "<<: *a" or "<<: [*a, *b]" adds the members of the
+// mappings named whose keys the mapping does not have, a mapping named
+// first winning over a later one.
+func pairs(n *yaml.Node) []*yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	merged := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		merged = merged || isMerge(n.Content[i])
+	}
+	if !merged {
+		return n.Content
+	}
+	return mergePairs(n, map[*yaml.Node][]*yaml.Node{}, 0)
+}
+
+// mergePairs is pairs of a mapping that has merge keys; done holds the
+// pairs of the mappings already merged, so that each is merged once
+// however often it is named (aliases of aliases stay linear).
+func mergePairs(n *yaml.Node, done map[*yaml.Node][]*yaml.Node, depth int) []*yaml.Node {
+	if ps, ok := done[n]; ok {
+		return ps
+	}
+	done[n] = nil // a mapping that merges itself adds nothing more
+	var out, from []*yaml.Node
+	have := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !isMerge(k) {
+			out = append(out, k, v)
+			have[k.Value] = true
+			continue
+		}
+		if v = deref(v); v != nil && v.Kind == yaml.SequenceNode {
+			from = append(from, v.Content...)
+		} else {
+			from = append(from, v)
+		}
+	}
+	for _, m := range from {
+		if m = deref(m); m == nil || m.Kind != yaml.MappingNode || depth >= maxDepth {
+			continue
+		}
+		ps := mergePairs(m, done, depth+1)
+		for i := 0; i+1 < len(ps); i += 2 {
+			if !have[ps[i].Value] {
+				have[ps[i].Value] = true
+				out = append(out, ps[i], ps[i+1])
+			}
+		}
+	}
+	done[n] = out
+	return out
 }
 
 // scalar returns a scalar node's text, or "".
@@ -698,15 +766,16 @@ func parameters(root *yaml.Node) map[string]parameter {
 		return nil
 	}
 	out := map[string]parameter{}
-	for i := 0; i+1 < len(ps.Content); i += 2 {
-		p := deref(ps.Content[i+1])
+	params := pairs(ps)
+	for i := 0; i+1 < len(params); i += 2 {
+		p := deref(params[i+1])
 		def := deref(mapGet(p, "Default"))
 		typ := scalar(mapGet(p, "Type"))
 		if def == nil || def.Kind != yaml.ScalarNode || def.Tag == "!!null" ||
 			strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") { // the Default names a parameter of Systems Manager, whose value is known at deployment
 			continue
 		}
-		out[ps.Content[i].Value] = parameter{typ: typ, def: def.Value, noEcho: strings.EqualFold(scalar(mapGet(p, "NoEcho")), "true")}
+		out[params[i].Value] = parameter{typ: typ, def: def.Value, noEcho: strings.EqualFold(scalar(mapGet(p, "NoEcho")), "true")}
 	}
 	return out
 }
@@ -764,9 +833,9 @@ func (e *evaluator) eval(n *yaml.Node, depth int) *value {
 	v := &value{line: n.Line, col: n.Column}
 	switch n.Kind {
 	case yaml.MappingNode:
-		if len(n.Content) == 2 {
-			if k := n.Content[0].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") && !strings.HasPrefix(k, forEachPrefix) {
-				return e.intrinsic(n, k, deref(n.Content[1]), depth)
+		if ps := pairs(n); len(ps) == 2 {
+			if k := ps[0].Value; k == "Ref" || strings.HasPrefix(k, "Fn::") && !strings.HasPrefix(k, forEachPrefix) {
+				return e.intrinsic(n, k, deref(ps[1]), depth)
 			}
 		}
 		v.kind = vObject
@@ -803,14 +872,15 @@ func (e *evaluator) members(v *value, n *yaml.Node, depth int) {
 	if depth > maxDepth {
 		return
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
+	ps := pairs(n)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k := ps[i]
 		if strings.HasPrefix(k.Value, forEachPrefix) {
-			e.forEach(deref(n.Content[i+1]), depth+1, func(fragment *yaml.Node) { e.members(v, fragment, depth+1) })
+			e.forEach(deref(ps[i+1]), depth+1, func(fragment *yaml.Node) { e.members(v, fragment, depth+1) })
 			continue
 		}
 		v.keys = append(v.keys, &value{kind: vString, line: k.Line, col: k.Column, parts: e.expand(k.Value, false)})
-		v.vals = append(v.vals, e.eval(n.Content[i+1], depth+1))
+		v.vals = append(v.vals, e.eval(ps[i+1], depth+1))
 	}
 }
 

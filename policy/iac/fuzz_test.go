@@ -43,6 +43,7 @@ func seed(f *testing.F, names ...string) {
 
 func FuzzCloudFormation(f *testing.F) {
 	seed(f, "testdata/template.yaml", "testdata/template.json", "testdata/language.yaml")
+	f.Add([]byte("S: &s {Principal: '*', Action: s3:GetObject}\nM: &m {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: {Statement: [{<<: *s, Effect: Allow}]}}}\nResources:\n  A: {<<: [*m, {Type: x}]}\n  B: {<<: *m, Properties: {<<: {Bucket: b}}}\n"))
 	f.Add(tmpl("          - {Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: !Join ['', [s3, ':', !Ref P]], Resource: !If [C, '*', !Ref AWS::NoValue]}\n"))
 	f.Add([]byte("Resources:\n  A: &a\n    Type: AWS::IAM::ManagedPolicy\n    Properties: {PolicyDocument: '{\"Statement\": []}'}\n  B: *a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
