@@ -54,6 +54,8 @@
 //     [Request].Header lists what the uploader must send.
 //   - POST policies always carry content-length-range (10 MiB by default),
 //     the bucket, the key or a non-empty key prefix, and the content type.
+//     A key prefix ends in '/' (a form for "users/alice" would also write
+//     "users/alice-evil/x"), unless PostOptions.AllowKeyPrefixWithoutSlash.
 //   - Signatures, secrets and session tokens never appear in errors, nor in
 //     any fmt verb's output for [Presigner], [Request] and [Post]; use
 //     [Redact] for URLs.

@@ -24,8 +24,15 @@ type PostOptions struct {
 	// KeyPrefix lets the form write any key starting with it; the form's
 	// key field is KeyPrefix+"${filename}" (S3 substitutes the uploaded
 	// file's name). It must not be empty: an empty prefix would let the
-	// form overwrite any object in the bucket.
+	// form overwrite any object in the bucket. It must end in '/' unless
+	// AllowKeyPrefixWithoutSlash is set: the policy's condition is
+	// starts-with, so "users/alice" would also let the form write
+	// "users/alice-evil/x" and "users/alice2/x", another user's folder.
 	KeyPrefix string
+	// AllowKeyPrefixWithoutSlash accepts a KeyPrefix that does not end in
+	// '/' ("uploads/2026-12-08-"): the form may then write every key that
+	// merely starts with it, those of longer names included.
+	AllowKeyPrefixWithoutSlash bool
 
 	// ContentType is the exact Content-Type the upload must declare.
 	ContentType string
@@ -123,6 +130,9 @@ func (p *Presigner) Post(ctx context.Context, bucket string, opts *PostOptions) 
 	case o.KeyPrefix != "":
 		if err := ValidateKey(o.KeyPrefix + "f"); err != nil {
 			return nil, err
+		}
+		if !strings.HasSuffix(o.KeyPrefix, "/") && !o.AllowKeyPrefixWithoutSlash {
+			return nil, bad("KeyPrefix", fmt.Sprintf("%q does not end in '/', so the form could also write keys that only start with it (%q); end it with '/', or set AllowKeyPrefixWithoutSlash", o.KeyPrefix, o.KeyPrefix+"-other/x"))
 		}
 	default:
 		return nil, bad("Key", "Key or KeyPrefix is required")
