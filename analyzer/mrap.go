@@ -130,33 +130,11 @@ func (c S3Control) multiRegionAccessPoints(ctx context.Context, bucket string) (
 }
 
 // mrapPolicies returns the policies of the Multi-Region Access Point name
-// that may be in effect: [""] for none, the established one, and the
-// proposed one too while an update is being applied.
+// that may be in effect ([mrap.Policies]).
 func mrapPolicies(ctx context.Context, api MultiRegionAccessPointAPI, account string, name *string) ([]string, error) {
-	pol, err := api.GetMultiRegionAccessPointPolicy(ctx, &s3control.GetMultiRegionAccessPointPolicyInput{AccountId: aws.String(account), Name: name},
-		mrap.InRegion, noSetupRetryControl)
-	switch {
-	case isCode(err, "NoSuchMultiRegionAccessPointPolicy"):
-		// moto's answer for no policy (S3's published error codes do
-		// not list it; what AWS answers there is unverified).
-		return []string{""}, nil
-	case err != nil:
+	pols, err := mrap.Policies(ctx, api, account, name, noSetupRetryControl)
+	if err != nil {
 		return nil, wrap("GetMultiRegionAccessPointPolicy", aws.ToString(name), err)
-	case pol.Policy == nil:
-		return []string{""}, nil
 	}
-	var established, proposed string
-	if pol.Policy.Established != nil {
-		established = aws.ToString(pol.Policy.Established.Policy)
-	}
-	if pol.Policy.Proposed != nil {
-		proposed = aws.ToString(pol.Policy.Proposed.Policy)
-	}
-	switch {
-	case established == "":
-		return []string{proposed}, nil
-	case proposed != "" && proposed != established:
-		return []string{established, proposed}, nil
-	}
-	return []string{established}, nil
+	return pols, nil
 }

@@ -20,6 +20,7 @@ import (
 	s3ctltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/s3secure/s3secure/internal/credsafe"
+	"github.com/s3secure/s3secure/internal/mrap"
 	"github.com/s3secure/s3secure/internal/plainhttp"
 	"github.com/s3secure/s3secure/internal/rmw"
 	"github.com/s3secure/s3secure/internal/setuperr"
@@ -379,13 +380,14 @@ type PublicBucket struct {
 	// Reasons say what makes it public, for example "bucket policy is
 	// public (statement 0 \"PublicRead\")" or "ACL grants READ to AllUsers".
 	Reasons []string
-	// AccessPoints are the ARNs of the bucket's access points whose policy
-	// is public (network origin Internet, the access point's own
-	// RestrictPublicBuckets off), when RestrictPublicBuckets turns on:
-	// requests through them from outside the account stop, as S3 "evaluates
-	// the block public access settings for that access point, the
-	// underlying bucket, and the bucket owner's account" for any request
-	// made through an access point. Reasons name them too.
+	// AccessPoints are the ARNs of the bucket's access points and of the
+	// Multi-Region Access Points in front of it whose policy is public
+	// (network origin Internet, their own RestrictPublicBuckets off), when
+	// RestrictPublicBuckets turns on: requests through them from outside
+	// the account stop, as S3 "evaluates the block public access settings
+	// for that access point, the underlying bucket, and the bucket owner's
+	// account" for any request made through an access point, and likewise
+	// for a Multi-Region Access Point. Reasons name them too.
 	AccessPoints []string
 	// Err is set when the bucket could not be checked; it may be public.
 	Err error
@@ -469,7 +471,14 @@ func (e *PublicBucketsError) Is(target error) bool { return target == ErrBuckets
 // whose access points cannot be listed or read (control cannot, access
 // denied) is listed with the error, as not checked. Access points that
 // other accounts own on the bucket are not seen: ListAccessPoints lists
-// the caller's own.
+// the caller's own. The account's Multi-Region Access Points are read the
+// same way, once (in us-west-2, through control, which must then read
+// them too), and one with RestrictPublicBuckets off and a public policy
+// is named under each bucket of the account it fronts; when they cannot
+// be listed or read, every bucket inspected is listed as not checked. A
+// control client of another partition (China, GovCloud) reaches no
+// Multi-Region Access Point ([AuditMultiRegionAccessPoints]) and reads
+// none.
 //
 // buckets may be nil when the account already has IgnorePublicAcls and
 // RestrictPublicBuckets on (no bucket can be affected). Errors: a read of
@@ -555,6 +564,9 @@ func planAccountPublicAccessBlock(ctx context.Context, call string, control Acco
 	aps := acctAccessPoints{accountID: accountID, guard: ctlGuard}
 	if r, ok := control.(accessPointReader); ok && !acctIsNil(r) {
 		aps.reader = r
+	}
+	if newlyRestricts {
+		aps.mraps, aps.mrapOp, aps.mrapErr = acctPublicMRAPs(ctx, control, accountID, ctlGuard)
 	}
 	n := opts.Concurrency
 	if n == 0 {
@@ -687,6 +699,106 @@ type acctAccessPoints struct {
 	reader    accessPointReader
 	accountID string
 	guard     []func(*s3control.Options)
+	// mraps are the public Multi-Region Access Points by the buckets they
+	// front; mrapOp and mrapErr say why they could not be read.
+	mraps   map[string][]acctPublicMRAP
+	mrapOp  string
+	mrapErr error
+}
+
+// acctPublicMRAP is a Multi-Region Access Point whose policy is public
+// and whose own RestrictPublicBuckets is off.
+type acctPublicMRAP struct {
+	arn     string
+	reasons []string
+}
+
+// mrapReader is what [PlanAccountPublicAccessBlock] reads of the
+// account's Multi-Region Access Points. A *s3control.Client satisfies it.
+type mrapReader interface {
+	MultiRegionAccessPointAPI
+	mrap.PolicyGetter
+}
+
+var _ mrapReader = (*s3control.Client)(nil)
+
+// errNoMRAPReader stands for an S3 Control client that cannot list
+// Multi-Region Access Points: a bucket's may rely on public access.
+var errNoMRAPReader = fmt.Errorf("%w: the S3 Control client does not read Multi-Region Access Points", ErrInvalidOptions)
+
+// acctPublicMRAPs returns, by the buckets of accountID they front, the
+// Multi-Region Access Points whose RestrictPublicBuckets is off and whose
+// policy (established, or proposed while an update is applied) is public:
+// account RestrictPublicBuckets cuts off requests through them from
+// outside the account, as a request through one is rejected when the
+// settings of "the Multi-Region Access Point owner account, the
+// underlying bucket, or the bucket owner account" block it (S3 user
+// guide, Blocking public access with Amazon S3 Multi-Region Access
+// Points). A client of another partition than us-west-2's reaches none
+// (see [AuditMultiRegionAccessPoints]): nothing is read. On failure it
+// returns the operation and its error.
+func acctPublicMRAPs(ctx context.Context, control any, accountID string, guard []func(*s3control.Options)) (map[string][]acctPublicMRAP, string, error) {
+	if _, out := mrap.OutsidePartition(control); out {
+		return nil, "", nil
+	}
+	r, ok := control.(mrapReader)
+	if !ok || acctIsNil(r) {
+		return nil, "ListMultiRegionAccessPoints", errNoMRAPReader
+	}
+	opts := append([]func(*s3control.Options){noSetupRetryControl}, guard...)
+	all, err := mrap.List(ctx, r, accountID, opts...)
+	if err != nil {
+		return nil, "ListMultiRegionAccessPoints", err
+	}
+	found := map[string][]acctPublicMRAP{}
+	for _, m := range all {
+		buckets := mrap.Buckets(m, accountID)
+		if len(buckets) == 0 {
+			continue
+		}
+		name := aws.ToString(m.Name)
+		bpa := m.PublicAccessBlock
+		if bpa == nil {
+			got, err := r.GetMultiRegionAccessPoint(ctx, &s3control.GetMultiRegionAccessPointInput{AccountId: aws.String(accountID), Name: m.Name},
+				append([]func(*s3control.Options){mrap.InRegion}, opts...)...)
+			if err != nil {
+				return nil, "GetMultiRegionAccessPoint " + name, err
+			}
+			if got.AccessPoint != nil {
+				bpa = got.AccessPoint.PublicAccessBlock
+			}
+		}
+		if PublicAccessBlockFromS3Control(bpa).RestrictPublicBuckets {
+			continue
+		}
+		pols, err := mrap.Policies(ctx, r, accountID, m.Name, opts...)
+		if err != nil {
+			return nil, "GetMultiRegionAccessPointPolicy " + name, err
+		}
+		p := acctPublicMRAP{arn: mrap.ARN(accountID, aws.ToString(m.Alias))}
+		if m.Alias == nil {
+			p.arn = name
+		}
+		for _, text := range pols {
+			if text == "" {
+				continue
+			}
+			doc, err := policy.Parse([]byte(text))
+			if err != nil {
+				return nil, "GetMultiRegionAccessPointPolicy " + name, err
+			}
+			for _, ps := range policy.IsPublic(doc, policy.KindAccessPoint).Statements {
+				p.reasons = append(p.reasons, "Multi-Region Access Point "+p.arn+": "+acctStatementLabel(ps)+": "+ps.Reason)
+			}
+		}
+		if len(p.reasons) == 0 {
+			continue
+		}
+		for _, b := range buckets {
+			found[b] = append(found[b], p)
+		}
+	}
+	return found, "", nil
 }
 
 // inspect adds to pb the access points of bucket (of region, where they
@@ -700,6 +812,13 @@ type acctAccessPoints struct {
 // general purpose buckets). A VPC access point is never public. It returns
 // the operation that failed, and its error.
 func (a acctAccessPoints) inspect(ctx context.Context, bucket, region string, pb *PublicBucket) (string, error) {
+	if a.mrapErr != nil {
+		return a.mrapOp, a.mrapErr
+	}
+	for _, m := range a.mraps[bucket] {
+		pb.AccessPoints = append(pb.AccessPoints, m.arn)
+		pb.Reasons = append(pb.Reasons, m.reasons...)
+	}
 	if a.reader == nil {
 		return "ListAccessPoints", errNoAccessPointReader
 	}

@@ -698,6 +698,27 @@ func (e acctEnv) accessPoint(t *testing.T, bucket, name, vpc string, bpa secureb
 	return arn
 }
 
+// planNamesOneAccessPoint plans account Block Public Access and checks
+// that it names bucket alone, for the access point arn whose policy
+// statement sid is public, and that Apply refuses it.
+func (e acctEnv) planNamesOneAccessPoint(t *testing.T, bucket, arn, sid string) {
+	t.Helper()
+	plan, err := securebucket.PlanAccountPublicAccessBlock(t.Context(), e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.PublicBuckets, 1, plan.String())
+	pb := plan.PublicBuckets[0]
+	assert.Equal(t, bucket, pb.Bucket)
+	require.NoError(t, pb.Err)
+	assert.Equal(t, []string{arn}, pb.AccessPoints)
+	require.Len(t, pb.Reasons, 1)
+	assert.Contains(t, pb.Reasons[0], arn)
+	assert.Contains(t, pb.Reasons[0], sid)
+	assert.Contains(t, plan.String(), arn)
+	err = securebucket.ApplyAccountPublicAccessBlock(t.Context(), e.control, plan, nil)
+	require.ErrorIs(t, err, securebucket.ErrBucketsRelyOnPublicAccess)
+	assert.Zero(t, e.ctl.Count("PutPublicAccessBlock"))
+}
+
 // apPublicRead lets any AWS principal read through the access point.
 const apPublicRead = `{"Version":"2012-10-17","Statement":[{"Sid":"PartnersRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"%s/object/*"}]}`
 
@@ -741,26 +762,13 @@ func TestPlanAccountPublicAccessBlockNamesAccessPoints(t *testing.T) {
 		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}})
 	require.NoError(t, err)
 
-	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
-	require.NoError(t, err)
-	require.Len(t, plan.PublicBuckets, 1, plan.String())
-	pb := plan.PublicBuckets[0]
-	assert.Equal(t, "shared", pb.Bucket)
-	require.NoError(t, pb.Err)
-	assert.Equal(t, []string{partners}, pb.AccessPoints)
-	require.Len(t, pb.Reasons, 1)
-	assert.Contains(t, pb.Reasons[0], partners)
-	assert.Contains(t, pb.Reasons[0], `"PartnersRead"`)
-	assert.Contains(t, plan.String(), partners)
-	err = securebucket.ApplyAccountPublicAccessBlock(ctx, e.control, plan, nil)
-	require.ErrorIs(t, err, securebucket.ErrBucketsRelyOnPublicAccess)
-	assert.Zero(t, e.ctl.Count("PutPublicAccessBlock"))
+	e.planNamesOneAccessPoint(t, "shared", partners, `"PartnersRead"`)
 
 	// Already restricted at account level: no access point is affected,
 	// none is read.
 	e.setAccountBPA(t, securebucket.PublicAccessBlockSettings{RestrictPublicBuckets: true})
 	lists := e.ctl.Count("ListAccessPoints")
-	plan, err = securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
 	require.NoError(t, err)
 	assert.Empty(t, plan.PublicBuckets, plan.String())
 	assert.Equal(t, lists, e.ctl.Count("ListAccessPoints"))

@@ -236,3 +236,48 @@ func TestAuditMultiRegionAccessPointsOutsidePartition(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanAccountPublicAccessBlockNamesMultiRegionAccessPoints: a
+// Multi-Region Access Point with RestrictPublicBuckets off and a public
+// policy is reachable from other accounts today, and the account's
+// RestrictPublicBuckets cuts that off: its settings "operate in
+// conjunction with the Block Public Access settings for the AWS account
+// that owns the Multi-Region Access Point and the underlying buckets ...
+// If the Block Public Access settings for any of these resources (the
+// Multi-Region Access Point owner account, the underlying bucket, or the
+// bucket owner account) block access ..., Amazon S3 rejects the request"
+// (S3 user guide, Blocking public access with Amazon S3 Multi-Region
+// Access Points). The plan names it under each bucket it fronts
+// (PublicBucket.AccessPoints), so Apply refuses by default; one with its
+// own RestrictPublicBuckets on is not affected, and a listing that fails
+// leaves the buckets "could not be checked".
+func TestPlanAccountPublicAccessBlockNamesMultiRegionAccessPoints(t *testing.T) {
+	e := newAcctEnv(t)
+	ctx := t.Context()
+	for _, b := range []string{"global-a", "global-b"} {
+		require.NoError(t, e.s3f.CreateBucket(b, s3fake.StateLegacy))
+	}
+	off := &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false),
+		BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false)}
+	restricted := &s3ctltypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(false), IgnorePublicAcls: aws.Bool(false),
+		BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(true)}
+	open := e.createMRAP(t, "open", "global-a", off)
+	shut := e.createMRAP(t, "shut", "global-b", restricted)
+	inRegion := func(o *s3control.Options) { o.Region = s3controlfake.MRAPRegion }
+	for name, arn := range map[string]string{"open": open, "shut": shut} {
+		_, err := e.control.PutMultiRegionAccessPointPolicy(ctx, &s3control.PutMultiRegionAccessPointPolicyInput{AccountId: aws.String(e.account),
+			Details: &s3ctltypes.PutMultiRegionAccessPointPolicyInput{Name: aws.String(name),
+				Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"WorldRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"` + arn + `/object/*"}]}`)}}, inRegion)
+		require.NoError(t, err)
+	}
+
+	e.planNamesOneAccessPoint(t, "global-a", open, `"WorldRead"`)
+
+	e.ctl.SetFault("ListMultiRegionAccessPoints", s3controlfake.Fault{Status: 403, Code: "AccessDenied"})
+	plan, err := securebucket.PlanAccountPublicAccessBlock(ctx, e.control, e.s3, e.account, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.PublicBuckets, 2, plan.String())
+	for _, pb := range plan.PublicBuckets {
+		assert.ErrorContains(t, pb.Err, "AccessDenied", pb.Bucket)
+	}
+}

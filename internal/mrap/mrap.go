@@ -5,11 +5,13 @@ package mrap
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/s3secure/s3secure/policy"
 )
@@ -110,4 +112,48 @@ func Buckets(r types.MultiRegionAccessPointReport, owner string) []string {
 		}
 	}
 	return out
+}
+
+// PolicyGetter is the S3 Control operation that reads a Multi-Region
+// Access Point's policy. A *s3control.Client satisfies it.
+type PolicyGetter interface {
+	GetMultiRegionAccessPointPolicy(ctx context.Context, in *s3control.GetMultiRegionAccessPointPolicyInput, optFns ...func(*s3control.Options)) (*s3control.GetMultiRegionAccessPointPolicyOutput, error)
+}
+
+var _ PolicyGetter = (*s3control.Client)(nil)
+
+// Policies returns the policies of the Multi-Region Access Point name
+// that may be in effect: [""] for none, the established one, and the
+// proposed one too while an update is being applied ("When you update the
+// policy, the update is first listed as the proposed policy", API
+// reference, MultiRegionAccessPointPolicyDocument), asked in [Region];
+// optFns are added to the call. The error is the call's.
+func Policies(ctx context.Context, c PolicyGetter, account string, name *string, optFns ...func(*s3control.Options)) ([]string, error) {
+	fns := append([]func(*s3control.Options){InRegion}, optFns...)
+	pol, err := c.GetMultiRegionAccessPointPolicy(ctx, &s3control.GetMultiRegionAccessPointPolicyInput{AccountId: aws.String(account), Name: name}, fns...)
+	var api smithy.APIError
+	switch {
+	case errors.As(err, &api) && api.ErrorCode() == "NoSuchMultiRegionAccessPointPolicy":
+		// moto's answer for no policy (S3's published error codes do
+		// not list it; what AWS answers there is unverified).
+		return []string{""}, nil
+	case err != nil:
+		return nil, err
+	case pol.Policy == nil:
+		return []string{""}, nil
+	}
+	var established, proposed string
+	if pol.Policy.Established != nil {
+		established = aws.ToString(pol.Policy.Established.Policy)
+	}
+	if pol.Policy.Proposed != nil {
+		proposed = aws.ToString(pol.Policy.Proposed.Policy)
+	}
+	switch {
+	case established == "":
+		return []string{proposed}, nil
+	case proposed != "" && proposed != established:
+		return []string{established, proposed}, nil
+	}
+	return []string{established}, nil
 }
