@@ -55,6 +55,11 @@ type AccessRequest struct {
 	// ObjectTags are the tags of that object (s3:ExistingObjectTag/<key>),
 	// nil when it has none or there is no such object.
 	ObjectTags []Tag
+	// RequestObjectTags are the tags the request gives the object: the
+	// x-amz-tagging header's (PutObject, CopyObject,
+	// CreateMultipartUpload) or PutObjectTagging's body
+	// (s3:RequestObjectTag/<key>, s3:RequestObjectTagKeys); nil for none.
+	RequestObjectTags []Tag
 }
 
 // AuthorizeFunc decides a request: nil allows it. An *Error is answered as

@@ -197,6 +197,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if e := requestTags(r, req); e != nil {
+		writeError(w, r, e)
+		return
+	}
 	if e := s.decide(r.Context(), req); e != nil {
 		writeError(w, r, e)
 		return
@@ -594,6 +598,34 @@ func (s *Server) authorizeCopySource(r *http.Request, req *AccessRequest) *Error
 	srcReq.Resource = "arn:" + s.partition + ":s3:::" + bucketName + "/" + key
 	srcReq.BucketConfig, srcReq.ObjectACL, srcReq.ObjectTags, srcReq.AccountPublicAccessBlock = &cfg, objACL, objTags, acct
 	return s.decide(r.Context(), &srcReq)
+}
+
+// requestTags reads the tags a request gives an object into
+// req.RequestObjectTags: PutObjectTagging's body (read here and put back
+// for the handler) or the x-amz-tagging header. Tags that do not parse
+// are left for the handler to refuse.
+func requestTags(r *http.Request, req *AccessRequest) *Error {
+	if req.Operation == "PutObjectTagging" {
+		body, e := readBody(r)
+		if e != nil {
+			return e
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		req.RequestObjectTags, _ = parseTags(body, MaxObjectTags, false)
+		return nil
+	}
+	if h := r.Header.Get("X-Amz-Tagging"); h != "" {
+		vals, err := url.ParseQuery(h)
+		if err != nil {
+			return nil
+		}
+		for k, vs := range vals {
+			for _, v := range vs {
+				req.RequestObjectTags = append(req.RequestObjectTags, Tag{Key: k, Value: v})
+			}
+		}
+	}
+	return nil
 }
 
 // copySource reads an x-amz-copy-source header: "/bucket/key?versionId=v",

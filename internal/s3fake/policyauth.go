@@ -3,7 +3,6 @@ package s3fake
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +24,8 @@ import (
 //     s3:x-amz-acl, s3:x-amz-server-side-encryption, …), and the object tag
 //     keys (s3:ExistingObjectTag/<key> from the object's tags, a copy's
 //     source's for its read; s3:RequestObjectTag/<key> and
-//     s3:RequestObjectTagKeys from x-amz-tagging).
+//     s3:RequestObjectTagKeys from x-amz-tagging or PutObjectTagging's
+//     body).
 //   - An explicit Deny refuses the request for everyone, the owner account
 //     included. The owner account's root user can still read, replace and
 //     delete the bucket policy, as in S3, so it cannot lock itself out.
@@ -245,8 +245,8 @@ func policyRequest(req *AccessRequest) *policy.Request {
 // objectTagKeys sets the object tag condition keys of the actions that
 // support them (Service Authorization Reference): s3:ExistingObjectTag/<key>
 // from the tags of the object the request acts on, s3:RequestObjectTag/<key>
-// and s3:RequestObjectTagKeys from the tags its x-amz-tagging header gives
-// (PutObject, CopyObject, CreateMultipartUpload).
+// and s3:RequestObjectTagKeys from the tags it gives the object
+// (AccessRequest.RequestObjectTags).
 func objectTagKeys(c *policy.Context, req *AccessRequest) {
 	a, ok := policy.LookupAction(req.Action)
 	if !ok {
@@ -257,16 +257,15 @@ func objectTagKeys(c *policy.Context, req *AccessRequest) {
 			c.Set("s3:ExistingObjectTag/"+t.Key, t.Value)
 		}
 	}
-	h := req.Header.Get("X-Amz-Tagging")
-	if h == "" || !a.SupportsConditionKey("s3:RequestObjectTag/<key>") {
+	if len(req.RequestObjectTags) == 0 || !a.SupportsConditionKey("s3:RequestObjectTag/<key>") {
 		return
 	}
-	vals, err := url.ParseQuery(h)
-	if err != nil {
-		return // the request is refused (InvalidArgument) when served
+	values := map[string][]string{}
+	for _, t := range req.RequestObjectTags {
+		values[t.Key] = append(values[t.Key], t.Value)
 	}
-	keys := make([]string, 0, len(vals))
-	for k, vs := range vals {
+	keys := make([]string, 0, len(values))
+	for k, vs := range values {
 		keys = append(keys, k)
 		c.Set("s3:RequestObjectTag/"+k, vs...)
 	}

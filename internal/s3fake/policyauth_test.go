@@ -379,3 +379,32 @@ func TestObjectTagConditionKeys(t *testing.T) {
 	require.NoError(t, put("new.txt", "classification=internal"))
 	require.NoError(t, put("new2.txt", ""))
 }
+
+// TestPutObjectTaggingRequestTagKeys pins that a PutObjectTagging request's
+// tags (its Tagging body) are s3:RequestObjectTag/<key> and
+// s3:RequestObjectTagKeys, keys the Service Authorization Reference lists
+// for s3:PutObjectTagging, so a bucket policy can refuse a tag: the fake
+// read them from x-amz-tagging alone, which PutObjectTagging does not send,
+// and let every retagging through.
+func TestPutObjectTaggingRequestTagKeys(t *testing.T) {
+	f := s3fake.Start(t, nil)
+	require.NoError(t, f.CreateBucket("retag", s3fake.StateLegacy))
+	c := f.OwnerClient()
+	ctx := t.Context()
+	b, k := aws.String("retag"), aws.String("doc.txt")
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("x"), Tagging: aws.String("classification=internal")})
+	require.NoError(t, err)
+	pol := `{"Version":"2012-10-17","Statement":[{"Sid":"NoPublicTag","Effect":"Deny","Principal":"*","Action":"s3:PutObjectTagging","Resource":"arn:aws:s3:::retag/*","Condition":{"StringEquals":{"s3:RequestObjectTag/classification":"public"}}}]}`
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(pol)})
+	require.NoError(t, err)
+	tag := func(v string) error {
+		_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: k, Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("classification"), Value: aws.String(v)}}}})
+		return err
+	}
+	requireCode(t, tag("public"), "AccessDenied")
+	out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	require.Len(t, out.TagSet, 1)
+	assert.Equal(t, "internal", aws.ToString(out.TagSet[0].Value), "the refused request changed nothing")
+	require.NoError(t, tag("confidential"))
+}
