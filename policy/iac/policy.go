@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -76,6 +77,7 @@ func (p *Policy) Validate(opts *policy.ValidateOptions) []policy.Finding {
 		fs := policy.Validate(p.Document, &o)
 		for i := range fs {
 			fs[i].Line, fs[i].Column = p.place(fs[i].Line, fs[i].Column)
+			fs[i].Message = relocate(fs[i].Message, p.place)
 			if p.sensitive {
 				fs[i].Message = quoted.ReplaceAllString(fs[i].Message, "(sensitive value)")
 			}
@@ -164,7 +166,9 @@ func validateDoc(doc *value, o *policy.ValidateOptions) []policy.Finding {
 		}
 		hideNoEcho(&f, params)
 		withDefaults(&f, params)
-		f.Line, f.Column = r.place(f.Line, f.Column, doc.line, doc.col)
+		place := func(line, col int) (int, int) { return r.place(line, col, doc.line, doc.col) }
+		f.Line, f.Column = place(f.Line, f.Column)
+		f.Message = relocate(f.Message, place)
 		out = append(out, f)
 	}
 	return append(out, unknowns...)
@@ -202,6 +206,22 @@ func (v *value) resolve(world map[string]int) *value {
 		return &c
 	}
 	return v
+}
+
+// firstAt is where a message places the first of duplicate keys
+// (policy.Validate's "duplicate key %q (first at line L, column C)").
+var firstAt = regexp.MustCompile(`\(first at line (\d+), column (\d+)\)`)
+
+// relocate moves the positions a message names from the policy's text to
+// the file.
+func relocate(msg string, place func(line, col int) (int, int)) string {
+	return firstAt.ReplaceAllStringFunc(msg, func(m string) string {
+		sm := firstAt.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sm[1])
+		col, _ := strconv.Atoi(sm[2])
+		line, col = place(line, col)
+		return fmt.Sprintf("(first at line %d, column %d)", line, col)
+	})
 }
 
 // unknownFinding reports, at line and col, what is known only at
