@@ -13,7 +13,7 @@ func init() {
 	register(&command{
 		name:    "account-bpa",
 		usage:   "account-bpa [-account-id ID] [-apply] [-allow-blocking-public-buckets] [-concurrency N]",
-		summary: "plan (and with -apply, turn on) the account's four Block Public Access settings, naming the buckets that would be cut off",
+		summary: "plan (and with -apply, turn on) the account's four Block Public Access settings, naming the buckets that would be cut off and the access points and Multi-Region Access Points through which they are public",
 		run:     runAccountBPA,
 		flagFor: map[string]string{
 			"AllowBlockingPublicBuckets": "-allow-blocking-public-buckets", "Concurrency": "-concurrency", "AccountID": "-account-id",
