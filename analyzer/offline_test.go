@@ -969,3 +969,37 @@ func TestAnalyzeAccessPointDenyCarveOut(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeACLDenyCarveOut: a bucket ACL grant of WRITE is a grant of
+// every key, and a bucket policy Deny of every object but one prefix
+// leaves it to that prefix. The ACL's object actions were probed on one
+// key only, outside the prefix, and the grant read as wholly denied: the
+// bucket read as shared with no one while anyone could write under
+// public/.
+func TestAnalyzeACLDenyCarveOut(t *testing.T) {
+	carveOut := stmts(`{"Effect":"Deny","Principal":"*","Action":"s3:*","NotResource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/public/*"]}`)
+	everyObject := stmts(`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}`)
+	for _, tc := range []struct {
+		name  string
+		grant policy.ACLGrant
+		pol   string
+		want  analyzer.Kind
+		put   bool
+	}{
+		{"AllUsers WRITE, all but a prefix denied", policy.ACLGrant{GranteeURI: policy.AllUsersURI, Permission: policy.ACLWrite}, carveOut, analyzer.KindPublic, true},
+		{"another account's FULL_CONTROL, all but a prefix denied", policy.ACLGrant{GranteeID: "other-canonical", Permission: policy.ACLFullControl}, carveOut, analyzer.KindCrossAccount, true},
+		{"another account's FULL_CONTROL, every object denied", policy.ACLGrant{GranteeID: "other-canonical", Permission: policy.ACLFullControl}, everyObject, analyzer.KindCrossAccount, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := state(tc.pol)
+			s.OwnerCanonicalID = "owner-canonical"
+			s.ACL = []policy.ACLGrant{tc.grant}
+			got, err := analyzer.Analyze(s, nil)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, tc.want, got[0].Kind)
+			assert.Equal(t, analyzer.SourceACL, got[0].Sources[0].Type)
+			assert.Equal(t, tc.put, got[0].Allows("s3:PutObject"), "%v", got[0].Actions)
+		})
+	}
+}

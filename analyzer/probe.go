@@ -1271,7 +1271,8 @@ func sample(key, v string) string {
 // users: each action the grant's permission gives is probed with Authorize
 // (so that ACLs count only when Object Ownership allows them,
 // IgnorePublicAcls ignores public grants, and a bucket policy Deny removes
-// or limits what a grant gives). The owner's grants and the S3 log
+// or limits what a grant gives), an object action on the objects the
+// bucket policy names as well as on one key. The owner's grants and the S3 log
 // delivery group are not reported.
 func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 	type entry struct {
@@ -1283,6 +1284,18 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 	var order []*entry
 	byPrincipal := map[string]*entry{}
 	outsider := a.z.outsider()
+	// A grant's object actions apply to every key: they are tried on the
+	// objects the bucket policy names too, so that a Deny of all but one
+	// prefix leaves the grant to it.
+	objects, truncated := []string{a.bucketARN + "/" + probeKey(a.fill)}, false
+	if a.bucket != nil {
+		for _, r := range a.bucket.resources {
+			if strings.HasPrefix(r, a.bucketARN+"/") && !slices.Contains(objects, r) {
+				objects = append(objects, r)
+			}
+		}
+		truncated = a.bucket.truncated
+	}
 	for _, g := range grants {
 		var callers []policy.Caller
 		key := "*"
@@ -1306,22 +1319,33 @@ func (a *analysis) aclFindings(grants []policy.ACLGrant) []Finding {
 			order = append(order, e)
 		}
 		for _, action := range policy.ACLPermissionActions(g.Permission, false) {
-			res := a.bucketARN
+			resources := []string{a.bucketARN}
 			if act, _ := policy.LookupAction(action); act.AppliesTo("object") {
-				res = a.bucketARN + "/" + probeKey(a.fill)
+				resources = objects
 			}
+			a.sparesResources, a.sparesValues = false, false
+			allowed := false
 		probes:
-			for _, caller := range callers {
-				for _, tls := range transports {
-					req := &policy.AccessRequest{BucketOwner: a.owner}
-					req.Caller, req.Action, req.Resource = caller, action, res
-					req.Context.Set(secureTransport, tls)
-					req.ACLPermission, req.ACLOnObject = a.aclPermission(action)
-					if ok, extra := a.decide(req, &a.chain, policy.LayerACL, nil); ok {
-						e.grants = addGrant(e.grants, e.byLimit, action, extra)
-						break probes
+			for _, res := range resources {
+				for _, caller := range callers {
+					for _, tls := range transports {
+						req := &policy.AccessRequest{BucketOwner: a.owner}
+						req.Caller, req.Action, req.Resource = caller, action, res
+						req.Context.Set(secureTransport, tls)
+						req.ACLPermission, req.ACLOnObject = a.aclPermission(action)
+						if ok, extra := a.decide(req, &a.chain, policy.LayerACL, nil); ok {
+							e.grants = addGrant(e.grants, e.byLimit, action, extra)
+							allowed = true
+							break probes
+						}
 					}
 				}
+			}
+			if !allowed && truncated && a.sparesResources && a.chain.ACLsEnabled {
+				// Refused on the objects tried, by a Deny that may spare
+				// one of those the bucket policy names but were not
+				// tried: kept, not lost.
+				e.grants = addGrant(e.grants, e.byLimit, action, nil)
 			}
 		}
 	}
