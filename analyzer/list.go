@@ -49,9 +49,11 @@ type ListOptions struct {
 // ListFindings for ACCOUNT and ORGANIZATION analyzers and ListFindingsV2
 // plus GetFindingV2 otherwise (or with opts.UseV2).
 //
-// Errors: [ErrInvalidInput] for a bad bucket name or conflicting options,
+// Errors: [ErrInvalidInput] for a bad bucket name, conflicting options or
+// an unused-access analyzer (ACCOUNT_UNUSED_ACCESS,
+// ORGANIZATION_UNUSED_ACCESS), whose findings are never about a bucket;
 // [*WrongRegionError] when the analyzer is in another Region than the
-// client, [*Error] for a failed call.
+// client; [*Error] for a failed call.
 func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOptions) ([]Finding, error) {
 	var o ListOptions
 	if opts != nil {
@@ -64,6 +66,13 @@ func ListFindings(ctx context.Context, client API, a *Analyzer, opts *ListOption
 		if err := refuseRemote(ctx, "ListFindings", "ListOptions", probeAnalyzers(client)); err != nil {
 			return nil, err
 		}
+	}
+	if a.Type == types.TypeAccountUnusedAccess || a.Type == types.TypeOrganizationUnusedAccess {
+		// "Unused access analyzers help you identify potential identity
+		// access risks by enabling you to identify unused IAM roles" (IAM
+		// Access Analyzer API reference): none of their findings is about
+		// a bucket, so "none" would say nothing about S3 access.
+		return nil, invalid("analyzer %s is of type %s, which reports unused IAM access and never access to S3 buckets; use an ACCOUNT or ORGANIZATION analyzer (EnsureAnalyzer)", a.ARN, a.Type)
 	}
 	if o.PublicOnly && o.CrossAccountOnly {
 		return nil, invalid("PublicOnly and CrossAccountOnly exclude each other")

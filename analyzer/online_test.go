@@ -513,3 +513,21 @@ func TestEnsureArchiveRuleRace(t *testing.T) {
 		})
 	}
 }
+
+// TestListFindingsUnusedAccessAnalyzerRefused: an unused-access analyzer
+// reports unused IAM roles, users and permissions, never access to a
+// bucket, so its S3 findings are always none. ListFindings answered so,
+// and a gate read "no S3 bucket is shared"; it now refuses such an
+// analyzer before any request.
+func TestListFindingsUnusedAccessAnalyzerRefused(t *testing.T) {
+	for _, typ := range []types.Type{types.TypeAccountUnusedAccess, types.TypeOrganizationUnusedAccess} {
+		t.Run(string(typ), func(t *testing.T) {
+			f, a, _ := seedAnalyzer(t, typ)
+			c := f.Client("us-east-1")
+			_, err := analyzer.ListFindings(t.Context(), c, a, nil)
+			require.ErrorIs(t, err, analyzer.ErrInvalidInput)
+			assert.Contains(t, err.Error(), string(typ))
+			assert.Zero(t, f.Calls("ListFindingsV2")+f.Calls("ListFindings"))
+		})
+	}
+}
