@@ -121,8 +121,10 @@
 // MalformedPolicy; a PutBucketEncryption without BlockedEncryptionTypes
 // clears the SSE-C block, and DeleteBucketEncryption resets to plain SSE-S3
 // without it; MfaDelete changes without a valid x-amz-mfa answer 403
-// AccessDenied; an aws-chunked upload without x-amz-decoded-content-length
-// answers 411 MissingContentLength (S3 answers the SDK's unknown-length
-// upload 501 NotImplemented, for its Transfer-Encoding); a signed chunk over
-// 16 MiB answers InvalidChunkSizeError (S3 documents no maximum).
+// AccessDenied, and x-amz-mfa over plain HTTP 400 InvalidRequest (the code
+// S3 answers SSE-C keys over HTTP with); an aws-chunked upload without
+// x-amz-decoded-content-length answers 411 MissingContentLength (S3
+// answers the SDK's unknown-length upload 501 NotImplemented, for its
+// Transfer-Encoding); a signed chunk over 16 MiB answers
+// InvalidChunkSizeError (S3 documents no maximum).
 package s3fake

@@ -25,6 +25,10 @@ func (s *Server) checkMFA(r *http.Request, req *AccessRequest) *Error {
 	if v == "" {
 		return errMFARequired()
 	}
+	if !req.SecureTransport {
+		// "Requests that include x-amz-mfa must use HTTPS."
+		return errf(http.StatusBadRequest, "InvalidRequest", "Requests that include x-amz-mfa must be made over a secure connection.")
+	}
 	serial, code, ok := strings.Cut(strings.TrimSpace(v), " ")
 	if !ok || serial == "" || code == "" {
 		return errInvalidArgument("Mfa header is invalid -- the header should be formatted as {serialNumber}(space){tokenCode}", "x-amz-mfa", "")
