@@ -18,7 +18,7 @@ import (
 // policies: a property holding one document, or a list property whose
 // items hold one each (AWS::IAM::Role's Policies[].PolicyDocument).
 var cfnPolicies = map[string]struct {
-	prop, list string // the document's property; the list it is in, if any
+	prop, list string // the document's property; the list it is in, if any (no prop: the list's items are the documents)
 	kind       policy.Kind
 }{
 	"AWS::S3::BucketPolicy":   {prop: "PolicyDocument", kind: policy.KindBucket},
@@ -31,6 +31,12 @@ var cfnPolicies = map[string]struct {
 	"AWS::IAM::Role":          {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineRole},
 	"AWS::IAM::User":          {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineUser},
 	"AWS::IAM::Group":         {list: "Policies", prop: "PolicyDocument", kind: policy.KindInlineGroup},
+	// AWS SAM: Policies is one item or a list, each a managed policy's
+	// name or ARN, a policy template, or an inline policy document (a
+	// mapping with a Statement), which SAM makes an inline policy of the
+	// role it makes.
+	"AWS::Serverless::Function":     {list: "Policies", kind: policy.KindInlineRole},
+	"AWS::Serverless::StateMachine": {list: "Policies", kind: policy.KindInlineRole},
 }
 
 // CloudFormation returns the policies of a CloudFormation template, in
@@ -38,7 +44,11 @@ var cfnPolicies = map[string]struct {
 // !GetAtt, !Join, !If, ...), in the order of the template's resources:
 // AWS::S3::BucketPolicy, AWS::S3::AccessPoint, AWS::IAM::ManagedPolicy,
 // AWS::IAM::Policy (and RolePolicy, UserPolicy, GroupPolicy), and the
-// inline Policies of AWS::IAM::Role, User and Group. Role trust policies
+// inline Policies of AWS::IAM::Role, User and Group, and the inline
+// policy documents among the Policies of AWS SAM's
+// AWS::Serverless::Function and AWS::Serverless::StateMachine (as role
+// inline policies; SAM's policy templates are not expanded, and managed
+// policies are named, not written, there). Role trust policies
 // (AssumeRolePolicyDocument) grant no S3 access and are not returned.
 //
 // A parameter with a Default (other than a Systems Manager parameter type)
@@ -148,6 +158,10 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 			out = append(out, policyFromValue(id, typ, where.prop, kind, pv.get(where.prop))...)
 			continue
 		}
+		if where.prop == "" {
+			out = append(out, samPolicies(id, typ, where.list, kind, pv.get(where.list))...)
+			continue
+		}
 		for _, list := range alternatives(pv.get(where.list)) {
 			if list.wholly() {
 				out = append(out, included(id, typ, where.list, kind, list.line, list.col, "policies"))
@@ -171,6 +185,31 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 							out = append(out, policyFromValue(id, typ, prop, where.kind, item.vals[k])...)
 						}
 					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// samPolicies returns the inline policy documents of an AWS SAM resource's
+// Policies (list, the property's name): the property itself, or its items,
+// that are mappings with a Statement. Managed policies' names and ARNs, and
+// policy templates, are not documents of the template.
+func samPolicies(id, typ, list string, kind policy.Kind, v *value) []Policy {
+	var out []Policy
+	for _, l := range alternatives(v) {
+		if l.kind == vObject && l.get("Statement") != nil {
+			out = append(out, policyFromValue(id, typ, list, kind, l)...)
+			continue
+		}
+		if l.kind != vArray {
+			continue
+		}
+		for j, it := range l.vals {
+			for _, item := range alternatives(it) {
+				if item.kind == vObject && item.get("Statement") != nil {
+					out = append(out, policyFromValue(id, typ, fmt.Sprintf("%s[%d]", list, j), kind, item)...)
 				}
 			}
 		}
