@@ -914,6 +914,8 @@ func TestAnalyzeDenyOfCallerOwnSession(t *testing.T) {
 		"only IAM users":                   `{"StringNotEquals":{"aws:PrincipalType":"User"}}`,
 		"only the user alice":              `{"StringNotEquals":{"aws:username":"alice"}}`,
 		"only federated sessions":          `{"Null":{"aws:FederatedProvider":"true"}}`,
+		// Every signed request carries aws:userid; anonymous ones do not.
+		"only signed requests": `{"Null":{"aws:userid":"true"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := analyzer.Analyze(state(stmts(publicReadBkt, deny(cond))), nil)

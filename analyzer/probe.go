@@ -1068,12 +1068,16 @@ func callerChosen(key string) bool {
 // an AWS service, that service might use the principal's credentials to
 // make subsequent requests to other services. The aws:CalledVia key
 // contains an ordered list of each service in the chain", Athena user
-// guide, "Use CalledVia context keys for Athena"). An anonymous caller has
+// guide, "Use CalledVia context keys for Athena"), and the unique id of
+// the principal it signs with, aws:userid, whose form follows from the
+// type it chooses ("This key is included in the request context for all
+// signed requests. Anonymous requests do not include this key", IAM user
+// guide, "AWS global condition context keys"). An anonymous caller has
 // none of them.
 func ownPrincipal(name string) bool {
 	return hasNamePrefix(name, "aws:PrincipalTag/") || nameIs(name, "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
 		"aws:PrincipalType", "aws:username", "aws:SourceIdentity", "aws:TokenIssueTime", "aws:FederatedProvider",
-		"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:ViaAWSService")
+		"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:ViaAWSService", "aws:userid")
 }
 
 // outsiderHeld reports whether a condition key is one whose value an
