@@ -70,8 +70,9 @@ type lintInput struct {
 // logical id or Terraform address; empty for a policy file), severity,
 // code, statement (the statement's index, -1 for the document), line,
 // column (in the file given), message; in text, a summary line follows.
-// A policy known only at deployment is a finding too (ERROR, or WARNING
-// with -allow-unknown-policies): nothing of it was checked.
+// A policy known only at deployment, or of a kind lint does not check
+// yet, is a finding too (ERROR, or WARNING with -allow-unknown-policies):
+// nothing of it was checked.
 // With -format sarif it writes one SARIF 2.1.0 log instead, of files only
 // (standard input is refused: code scanning shows no result without a
 // file). It exits 1
@@ -82,7 +83,7 @@ func runLint(_ context.Context, g *globals, args []string) int {
 	typ := fs.String("type", "resource", "how the policies of policy files are used: resource (a bucket policy), access-point, or identity (an IAM policy); templates and plans say it themselves")
 	account := accountIDFlag(fs, "the owning account's 12-digit `ID`, so grants to it are not reported as cross-account (templates' ${AWS::AccountId} is this account)")
 	allowUnknown := fs.Bool("allow-unknown-policies", false, "report a policy known only at deployment (a plan's after_unknown, a template's !ImportValue), "+
-		"which lint cannot check, as a WARNING instead of a blocking ERROR: for a pipeline that checks the deployed policy otherwise (s3secure audit)")
+		"or of a kind lint does not check yet (a Multi-Region Access Point, directory bucket, Object Lambda or Outposts policy), which lint cannot check, as a WARNING instead of a blocking ERROR: for a pipeline that checks the deployed policy otherwise (s3secure audit)")
 	refFile := fs.String("service-reference", "", "a newer AWS service reference `FILE` for S3 (https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json): actions, resource types and condition keys AWS added after this build are then known")
 	// Flags may come after files too (lint a.json -format json); "--"
 	// ends the flags, for a file whose name starts with "-".

@@ -39,6 +39,25 @@ var cfnPolicies = map[string]struct {
 	"AWS::Serverless::StateMachine": {list: "Policies", kind: policy.KindInlineRole},
 }
 
+// cfnUnchecked are the S3 resource types whose policy (in prop) package
+// policy cannot validate yet: their actions (s3express:, s3-outposts:,
+// s3-object-lambda:) or resource ARNs are not in its catalog, so every
+// one would give false errors. Such a policy is returned Unknown, for it
+// may grant anything and was not read.
+var cfnUnchecked = map[string]struct{ prop, what string }{
+	"AWS::S3Express::BucketPolicy":           {"PolicyDocument", "directory bucket policies"},
+	"AWS::S3::MultiRegionAccessPointPolicy":  {"Policy", "Multi-Region Access Point policies"},
+	"AWS::S3ObjectLambda::AccessPointPolicy": {"PolicyDocument", "Object Lambda Access Point policies"},
+	"AWS::S3Outposts::BucketPolicy":          {"PolicyDocument", "S3 on Outposts bucket policies"},
+	"AWS::S3Outposts::AccessPoint":           {"Policy", "S3 on Outposts access point policies"},
+}
+
+// uncheckedWhy is why a policy of an unchecked type (what, from
+// cfnUnchecked or tfUnchecked) is Unknown, a clause.
+func uncheckedWhy(what, typ string) string {
+	return "s3secure does not check " + what + " (" + typ + ") yet"
+}
+
 // CloudFormation returns the policies of a CloudFormation template, in
 // JSON or YAML (with the short-form intrinsic functions !Sub, !Ref,
 // !GetAtt, !Join, !If, ...), in the order of the template's resources:
@@ -48,7 +67,9 @@ var cfnPolicies = map[string]struct {
 // policy documents among the Policies of AWS SAM's
 // AWS::Serverless::Function and AWS::Serverless::StateMachine (as role
 // inline policies; SAM's policy templates are not expanded, and managed
-// policies are named, not written, there). Role trust policies
+// policies are named, not written, there); the policies of the types in
+// the package documentation that package policy cannot validate yet are
+// returned Unknown. Role trust policies
 // (AssumeRolePolicyDocument) grant no S3 access and are not returned.
 //
 // A parameter with a Default (other than a Systems Manager parameter type)
@@ -123,6 +144,18 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 	if !ok {
 		if typ == "" && mapGet(res, transform) != nil {
 			return []Policy{included(id, "", "", 0, res.Line, res.Column, "resource")}
+		}
+		if u, ok := cfnUnchecked[typ]; ok {
+			// The policy where it is written; Properties given by a
+			// function (Fn::If, Fn::Transform) may hold one too.
+			props := mapGet(res, "Properties")
+			at := mapGet(props, u.prop)
+			if at == nil && props != nil && (props.Kind != yaml.MappingNode || mapGet(props, transform) != nil || mapGet(props, "Fn::If") != nil) {
+				at = props
+			}
+			if at != nil {
+				return []Policy{{Resource: id, Type: typ, Property: u.prop, Line: at.Line, Column: at.Column, Unknown: true, unknownWhy: uncheckedWhy(u.what, typ)}}
+			}
 		}
 		return nil
 	}

@@ -109,6 +109,17 @@
 //     Fn::Transform among the Resources are each returned as an Unknown
 //     policy (the last two with no Type, and Resource the logical id or
 //     "Fn::Transform").
+//   - The policies of S3 resource types package policy cannot validate
+//     yet, whose actions (s3express:, s3-object-lambda:, s3-outposts:) or
+//     ARNs (a Multi-Region Access Point's) its catalog does not have, are
+//     returned Unknown too, at their value, rather than skipped: a
+//     directory bucket's (AWS::S3Express::BucketPolicy), a Multi-Region
+//     Access Point's (AWS::S3::MultiRegionAccessPointPolicy,
+//     aws_s3control_multi_region_access_point_policy), an Object Lambda
+//     Access Point's (AWS::S3ObjectLambda::AccessPointPolicy,
+//     aws_s3control_object_lambda_access_point_policy) and S3 on
+//     Outposts' (AWS::S3Outposts::BucketPolicy and AccessPoint,
+//     aws_s3control_bucket_policy). The finding names the type.
 //
 // # Secrets
 //

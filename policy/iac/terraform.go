@@ -29,6 +29,15 @@ var tfPolicies = map[string]struct {
 	"aws_iam_role":                      {attr: "inline_policy[].policy", kind: policy.KindInlineRole},
 }
 
+// tfUnchecked are the S3 resource types whose policy (in attr; "block[].attr"
+// for one in each block) package policy cannot validate yet, as
+// cfnUnchecked: such a policy is returned Unknown.
+var tfUnchecked = map[string]struct{ attr, what string }{
+	"aws_s3control_multi_region_access_point_policy":  {"details[].policy", "Multi-Region Access Point policies"},
+	"aws_s3control_object_lambda_access_point_policy": {"policy", "Object Lambda Access Point policies"},
+	"aws_s3control_bucket_policy":                     {"policy", "S3 on Outposts bucket policies"},
+}
+
 // policyDocumentData is the data source that renders a policy document;
 // its "json" attribute is the document.
 const policyDocumentData = "aws_iam_policy_document"
@@ -43,8 +52,10 @@ const policyDocumentData = "aws_iam_policy_document"
 // of the aws_iam_policy_document data source when no resource above holds
 // the same document (it is then validated as a resource policy when it
 // names principals, else as a managed policy; a role trust policy, which
-// grants sts: actions, is skipped). Modules are searched too; Resource is
-// the full address.
+// grants sts: actions, is skipped); the policies of the types in the
+// package documentation that package policy cannot validate yet are
+// returned Unknown. Modules are searched too; Resource is the full
+// address.
 //
 // A policy that is unknown until apply (after_unknown) is returned Unknown
 // (see [Policy.Unknown]), at its after_unknown entry, but for the Computed
@@ -167,6 +178,7 @@ func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	}
 	where, ok := tfPolicies[typ]
 	if !ok {
+		t.unchecked(addr, typ, vals)
 		return
 	}
 	if block, attr, ok := strings.Cut(where.attr, "[]."); ok {
@@ -189,11 +201,40 @@ func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	}
 }
 
+// unchecked records the policies of a resource of a type in tfUnchecked
+// as Unknown, each at its value.
+func (t *tfWalker) unchecked(addr, typ string, vals *jnode) {
+	u, ok := tfUnchecked[typ]
+	if !ok || vals == nil || vals.kind != 'o' {
+		return
+	}
+	add := func(prop string, n *jnode) {
+		if n != nil && n.kind == 's' && strings.TrimSpace(n.str) != "" {
+			t.seen[n.str] = true // not linted again as a data source's document
+			t.out = append(t.out, Policy{Resource: addr, Type: typ, Property: prop, Line: n.line, Column: n.col,
+				Unknown: true, unknownWhy: uncheckedWhy(u.what, typ)})
+		}
+	}
+	block, attr, ok := strings.Cut(u.attr, "[].")
+	if !ok {
+		add(u.attr, vals.get(u.attr))
+		return
+	}
+	if list := vals.get(block); list != nil && list.kind == 'a' {
+		for i, b := range list.vals {
+			add(fmt.Sprintf("%s[%d].%s", block, i, attr), b.get(attr))
+		}
+	}
+}
+
 // unknown records, as Unknown policies, the policies of a resource change
 // that Terraform knows only after apply (after_unknown: unk), each at its
 // after_unknown entry.
 func (t *tfWalker) unknown(addr, typ, mode string, vals, unk *jnode) {
 	where, ok := tfPolicies[typ]
+	if u, unchecked := tfUnchecked[typ]; unchecked {
+		where.attr, ok = u.attr, true
+	}
 	if !ok || where.computed || mode == "data" || vals == nil || vals.kind != 'o' || unk == nil || unk.kind != 'o' {
 		return // a data source's document is linted at the resource that holds it
 	}
