@@ -41,7 +41,8 @@ type ValidateOptions struct {
 // Validate runs Access Analyzer's ValidatePolicy on a policy (by default
 // as an S3 bucket policy), reading every page, and returns the findings as
 // [policy.Finding] values, the type [policy.Validate] returns, so the two
-// can be compared. Severity is the finding type, Code the issue code, Path,
+// can be compared. Severity is the finding type (a type this version does
+// not know, or none, is ERROR, its message naming it), Code the issue code, Path,
 // Statement, Line and Column come from the finding's first location
 // (Access Analyzer's 0-based column is made 1-based), Sid from the policy.
 // ValidatePolicy is free of charge.
@@ -106,6 +107,14 @@ func toPolicyFinding(f types.ValidatePolicyFinding, sids []string) policy.Findin
 		Statement:     -1,
 		Message:       aws.ToString(f.FindingDetails),
 		LearnMoreLink: aws.ToString(f.LearnMoreLink),
+	}
+	switch pf.Severity {
+	case policy.SeverityError, policy.SeveritySecurityWarning, policy.SeverityWarning, policy.SeveritySuggestion:
+	default:
+		// A type AWS added after this version, or none: fail closed, as
+		// a gate would otherwise pass what Access Analyzer flagged.
+		pf.Message = fmt.Sprintf("%s (Access Analyzer's finding type %q, which this version does not know, is taken as ERROR)", pf.Message, f.FindingType)
+		pf.Severity = policy.SeverityError
 	}
 	if len(f.Locations) == 0 {
 		return pf
