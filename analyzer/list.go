@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -47,7 +48,9 @@ type ListOptions struct {
 // AWS::S3::Bucket; access granted through access points is reported on the
 // bucket with an S3_ACCESS_POINT source), reading every page. It uses
 // ListFindings for ACCOUNT and ORGANIZATION analyzers and ListFindingsV2
-// plus GetFindingV2 otherwise (or with opts.UseV2).
+// plus GetFindingV2 otherwise (or with opts.UseV2). A GetFindingV2 detail
+// of a kind this version does not read (one AWS adds later) is a Finding
+// whose Error says so, which blocks while active: never no access.
 //
 // Errors: [ErrInvalidInput] for a bad bucket name, conflicting options or
 // an unused-access analyzer (ACCOUNT_UNUSED_ACCESS,
@@ -201,6 +204,16 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 			case *types.FindingDetailsMemberInternalAccessDetails:
 				out = append(out, mk(access{principal: v.Value.Principal, action: v.Value.Action,
 					condition: v.Value.Condition, public: aws.Bool(false), sources: v.Value.Sources, internal: true}))
+			default:
+				// Details of a kind AWS added after this version: the
+				// access they describe is unknown, never none.
+				kind := fmt.Sprintf("%T", d)
+				if u, ok := d.(*types.UnknownUnionMember); ok {
+					kind = u.Tag
+				}
+				out = append(out, newFinding(aws.ToString(g.Id), aws.ToString(g.Resource), g.ResourceType, aws.ToString(g.ResourceOwnerAccount),
+					g.Status, "the finding's details are of a kind this version does not read ("+kind+"): what access it grants is unknown",
+					g.CreatedAt, g.UpdatedAt, g.AnalyzedAt, access{}))
 			}
 		}
 		if len(g.FindingDetails) == 0 && g.Error != nil {

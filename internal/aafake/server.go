@@ -91,6 +91,11 @@ type Options struct {
 	// By default, a table of [TestAccessKeyID] and the fake account
 	// owner's key.
 	Credentials *fakeutil.Credentials
+	// DetailsMember, when set, is the union member GetFindingV2 names
+	// every finding's access details under, in place of
+	// externalAccessDetails or internalAccessDetails: a kind of details
+	// AWS adds later, which a client must not read as no access.
+	DetailsMember string
 }
 
 type rule struct {
@@ -933,6 +938,9 @@ func (s *Server) getFindingV2(q *request) (any, error) {
 	key := "externalAccessDetails"
 	if f.findingType == types.FindingTypeInternalAccess {
 		key = "internalAccessDetails"
+	}
+	if s.opts.DetailsMember != "" {
+		key = s.opts.DetailsMember
 	}
 	details := []map[string]wireAccessDetails{{key: {
 		Action: f.f.Action, Condition: f.f.Condition, IsPublic: f.f.IsPublic,
