@@ -85,6 +85,9 @@ func TestHardenLifecycleFieldsSurvive(t *testing.T) {
 	b1, _ := json.Marshal(before.Rules)
 	b2, _ := json.Marshal(after.Rules[:len(rules)])
 	assert.JSONEq(t, string(b1), string(b2))
+	// Not the default (all_storage_classes_128K), which a PUT without the
+	// header would put back.
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeVariesByStorageClass, before.TransitionDefaultMinimumObjectSize)
 	assert.Equal(t, before.TransitionDefaultMinimumObjectSize, after.TransitionDefaultMinimumObjectSize)
 	t.Logf("%s", b1)
 }

@@ -140,9 +140,12 @@ type Tag struct {
 type bucket struct {
 	cfg       BucketConfig
 	lifecycle []byte // raw XML as PUT
-	logging   []byte // raw XML as PUT, nil when off
-	lock      *objectLockConfig
-	objects   map[string]*objectMeta
+	// lifecycleMinSize is the lifecycle configuration's
+	// x-amz-transition-default-minimum-object-size.
+	lifecycleMinSize string
+	logging          []byte // raw XML as PUT, nil when off
+	lock             *objectLockConfig
+	objects          map[string]*objectMeta
 	// uploads holds, by upload id, the ACL and tags a multipart upload
 	// gives the object it completes into.
 	uploads map[string]*objectMeta

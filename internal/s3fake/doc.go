@@ -31,10 +31,13 @@
 // policyStatus, publicAccessBlock (one that sets no flag → InvalidRequest),
 // ownershipControls, encryption (with
 // BlockedEncryptionTypes; DeleteBucketEncryption resets to SSE-S3), logging,
-// versioning (with MFA delete and x-amz-mfa), acl (canned, grant headers, XML
-// body; AccessControlListNotSupported under BucketOwnerEnforced; public ACLs
-// refused under BlockPublicAcls, and a CreateBucket with one under the
-// account's), lifecycle, object-lock, tagging,
+// versioning (with MFA delete and x-amz-mfa; MFA delete and a lifecycle
+// configuration exclude each other, 409 InvalidBucketState), acl (canned,
+// grant headers, XML body; AccessControlListNotSupported under
+// BucketOwnerEnforced; public ACLs refused under BlockPublicAcls, and a
+// CreateBucket with one under the account's), lifecycle (with its
+// x-amz-transition-default-minimum-object-size, reset to
+// all_storage_classes_128K by a PUT without it), object-lock, tagging,
 // requestPayment (Payer BucketOwner, the default, or Requester), location;
 // object-level acl and tagging, stored beside the object and never touching
 // its bytes (those a CreateMultipartUpload gives are the object's when the

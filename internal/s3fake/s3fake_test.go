@@ -322,6 +322,21 @@ func TestBucketSubresourceRoundTrips(t *testing.T) {
 	require.Len(t, lc.Rules, 1)
 	assert.Equal(t, "abort-mpu", *lc.Rules[0].ID)
 	assert.Equal(t, int32(7), *lc.Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation)
+	// The transition minimum size is part of the configuration a PUT
+	// replaces: the default unless the PUT names another.
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k, lc.TransitionDefaultMinimumObjectSize)
+	put, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b, LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: lc.Rules},
+		TransitionDefaultMinimumObjectSize: types.TransitionDefaultMinimumObjectSizeVariesByStorageClass})
+	require.NoError(t, err)
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeVariesByStorageClass, put.TransitionDefaultMinimumObjectSize)
+	lc, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeVariesByStorageClass, lc.TransitionDefaultMinimumObjectSize)
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b, LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: lc.Rules}})
+	require.NoError(t, err)
+	lc, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k, lc.TransitionDefaultMinimumObjectSize, "a PUT without it resets it")
 	_, err = c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: b})
 	require.NoError(t, err)
 	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})

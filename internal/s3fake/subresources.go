@@ -75,11 +75,12 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 		return nil
 	case "GetBucketLifecycleConfiguration":
 		s.mu.RLock()
-		raw := s.buckets[rt.bucket].lifecycle
+		raw, minSize := s.buckets[rt.bucket].lifecycle, s.buckets[rt.bucket].lifecycleMinSize
 		s.mu.RUnlock()
 		if raw == nil {
 			return errf(http.StatusNotFound, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", [2]string{"BucketName", rt.bucket})
 		}
+		w.Header().Set(transitionMinSizeHeader, minSize)
 		writeXML(w, raw)
 		return nil
 	case "GetObjectLockConfiguration":
@@ -207,9 +208,11 @@ func (s *Server) bucketSub(w http.ResponseWriter, r *http.Request, rt route, req
 			// reverse order (errMFAWithLifecycle); this one is unverified.
 			return errMFAWithLifecycle()
 		}
-		e = putLifecycle(b, body)
+		if e = putLifecycle(b, body, r.Header.Get(transitionMinSizeHeader)); e == nil {
+			w.Header().Set(transitionMinSizeHeader, b.lifecycleMinSize)
+		}
 	case "DeleteBucketLifecycle":
-		b.lifecycle = nil
+		b.lifecycle, b.lifecycleMinSize = nil, ""
 		b.cfg.HasLifecycle = false
 		status = http.StatusNoContent
 	case "PutObjectLockConfiguration":
@@ -568,7 +571,25 @@ func (s *Server) putBucketACL(b *bucket, r *http.Request, body []byte, req *Acce
 	return nil
 }
 
-func putLifecycle(b *bucket, body []byte) *Error {
+// transitionMinSizeHeader carries a lifecycle configuration's default
+// minimum object size for transitions, on PutBucketLifecycleConfiguration
+// (request and response) and GetBucketLifecycleConfiguration (response):
+// all_storage_classes_128K or varies_by_storage_class (S3 API reference,
+// PutBucketLifecycleConfiguration). It is part of the configuration a PUT
+// replaces: one without it gets the default, S3's "default behavior ...
+// that prevents objects smaller than 128 KB from being transitioned to any
+// storage class" (S3 user guide, "Transitioning objects using Amazon S3
+// Lifecycle").
+const transitionMinSizeHeader = "X-Amz-Transition-Default-Minimum-Object-Size"
+
+func putLifecycle(b *bucket, body []byte, minSize string) *Error {
+	switch minSize {
+	case "":
+		minSize = "all_storage_classes_128K"
+	case "all_storage_classes_128K", "varies_by_storage_class":
+	default:
+		return errInvalidArgument("Invalid value for x-amz-transition-default-minimum-object-size", transitionMinSizeHeader, minSize)
+	}
 	var in struct {
 		XMLName xml.Name `xml:"LifecycleConfiguration"`
 		Rules   []struct {
@@ -592,7 +613,7 @@ func putLifecycle(b *bucket, body []byte) *Error {
 		}
 		seen[r.ID] = true
 	}
-	b.lifecycle = append([]byte(nil), body...)
+	b.lifecycle, b.lifecycleMinSize = append([]byte(nil), body...), minSize
 	b.cfg.HasLifecycle = true
 	return nil
 }
