@@ -523,13 +523,16 @@ func TestOACWriteIsVerified(t *testing.T) {
 }
 
 // TestMigrateRereadFindsAnOAIWhereNoneWas: Migrate on a distribution whose
-// origin used no OAI (only the OAC switch to make) stops with
+// origin used no OAI (only the OAC switch to make, the owner having
+// granted the distribution under OACStatementSid:
+// TestMigrateRefusesAnOriginWithoutAnIdentity) stops with
 // ErrConcurrentUpdate when another writer put an OAI on the origin in the
 // meantime: no OAI statement was looked at, so nothing is written over it.
 func TestMigrateRereadFindsAnOAIWhereNoneWas(t *testing.T) {
 	e := newEnv(t, s3fake.StateAWSDefault)
 	id, _ := legacyDistribution(t, e, "")
 	e.cf.Deploy(id)
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[`+cfStatement(cloudfront.OACStatementSid, "", `{"StringEquals":{"AWS:SourceArn":"arn:aws:cloudfront::111122223333:distribution/`+id+`"}}`)+`]}`)
 	oai := makeOAI(t, e, "someone-else", "someone else's")
 	value := cloudfront.OAIOriginPrefix + oai
 	cf := &beforeUpdate{CloudFrontAPI: e.cfc, times: 1, hook: setOriginOAI(t, e, value)}

@@ -74,7 +74,10 @@ type MigrateOptions struct {
 //     statement limited the same way, and a limit it cannot carry (a Deny
 //     naming the OAI) stops Migrate with ErrPolicyConflict before any
 //     write, as do an OAI no statement grants (it reads what object ACLs
-//     grant it, if anything) and an OAC statement of other distributions
+//     grant it, if anything), origins for the bucket that use no identity
+//     at all (they read only what is public; [ServeBucket] serves a
+//     bucket) while no statement grants the distribution, and an OAC
+//     statement of other distributions
 //     that grants more than the OAI was granted, unless the OAC statement
 //     already names this distribution (a grant its owner made);
 //  3. switch every origin for the bucket (one per origin path, say): set
@@ -206,6 +209,14 @@ func Migrate(ctx context.Context, cf CloudFrontAPI, s3c S3API, bucket, distribut
 	}
 	if err := checkOACSid(doc, bucket, res.DistributionARN, partitionOf(res.DistributionARN, res.Region)); err != nil {
 		return fail(StepBucketPolicy, err)
+	}
+	// No identity to move from (no origin for the bucket uses one, none is
+	// named, none has our statement) and no grant of the distribution's
+	// own: its origin reaches the bucket without an identity and reads
+	// what is public, so the OAC statement for the whole bucket would
+	// widen what it reads.
+	if oldOAI == "" && o.OriginAccessIdentityID == "" && len(ourOAIStatement(doc)) == 0 && !namesDistribution(doc, res.DistributionARN) {
+		return fail(StepBucketPolicy, fmt.Errorf("%w: no origin of distribution %s for the bucket uses an origin access identity, and the bucket policy does not grant the distribution under Sid %s: it reads only what is public, so the OAC statement for the whole bucket would widen what it reads; to serve the bucket through it, use ServeBucket (which also secures its behaviors), or grant the distribution what it should read under Sid %s yourself, and Migrate keeps it", ErrPolicyConflict, res.DistributionID, OACStatementSid, OACStatementSid))
 	}
 
 	// 1. OAC.

@@ -106,3 +106,36 @@ func migrateUngrantedIdentity(t *testing.T, noPolicy bool) {
 	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/public/a.png", res.DistributionARN))
 	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", private, res.DistributionARN), "%s", mustMarshal(t, doc))
 }
+
+// TestMigrateRefusesAnOriginWithoutAnIdentity: an S3 origin with an empty
+// OriginAccessIdentity reaches the bucket without one ("If you want end
+// users to be able to access objects using either the CloudFront URL or
+// the Amazon S3 URL, specify an empty OriginAccessIdentity element", API
+// reference, S3Origin), so the distribution reads what is public, and of
+// a private bucket nothing. Migrate promises to move an origin from an
+// identity "without a moment where the bucket ... trusts anyone new", the
+// OAC statement granting "what the bucket policy granted the OAI, never
+// more"; on such an origin it granted the distribution every object of
+// the private bucket, without a word. It now refuses with
+// ErrPolicyConflict before any write (ServeBucket is the call that serves
+// a bucket); once the owner grants the distribution under
+// OACStatementSid, Migrate keeps that grant and switches the origin.
+func TestMigrateRefusesAnOriginWithoutAnIdentity(t *testing.T) {
+	e := newEnv(t, s3fake.StateAWSDefault)
+	ctx := t.Context()
+	id, _ := legacyDistribution(t, e, "")
+	e.cf.Deploy(id)
+	e.resetCounts()
+
+	res, err := cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.ErrorIs(t, err, cloudfront.ErrPolicyConflict)
+	assert.Contains(t, err.Error(), "ServeBucket")
+	assert.Equal(t, 0, e.cf.Writes()+e.s3.WriteCount(), "nothing written: %v", e.cf.Counts())
+
+	e.putBucketPolicy(t, `{"Version":"2012-10-17","Statement":[{"Sid":"`+cloudfront.OACStatementSid+`","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::`+testBucket+`/public/*","Condition":{"StringEquals":{"AWS:SourceArn":"`+res.DistributionARN+`"}}}]}`)
+	res, err = cloudfront.Migrate(ctx, e.cfc, e.s3c, testBucket, id, fastPoll)
+	require.NoError(t, err)
+	doc := e.bucketPolicy(t)
+	assert.True(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/public/a.png", res.DistributionARN))
+	assert.False(t, allowed(t, doc, cloudfrontService, "s3:GetObject", "arn:aws:s3:::"+testBucket+"/private/payroll.csv", res.DistributionARN), "%s", mustMarshal(t, doc))
+}
