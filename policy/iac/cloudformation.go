@@ -20,6 +20,12 @@ import (
 var cfnPolicies = map[string]struct {
 	prop, list string // the document's property; the list it is in, if any (no prop: the list's items are the documents)
 	kind       policy.Kind
+	// unchecked: package policy cannot validate the type's policies yet
+	// (their actions, s3express:, s3-object-lambda:, s3-outposts:, or
+	// ARNs are not in its catalog, so every one would give false errors);
+	// what they are, a plural for unchecked. Each is returned Unknown,
+	// at its value: it may grant anything and was not read.
+	unchecked string
 }{
 	"AWS::S3::BucketPolicy":   {prop: "PolicyDocument", kind: policy.KindBucket},
 	"AWS::S3::AccessPoint":    {prop: "Policy", kind: policy.KindAccessPoint},
@@ -35,27 +41,24 @@ var cfnPolicies = map[string]struct {
 	// name or ARN, a policy template, or an inline policy document (a
 	// mapping with a Statement), which SAM makes an inline policy of the
 	// role it makes.
-	"AWS::Serverless::Function":     {list: "Policies", kind: policy.KindInlineRole},
-	"AWS::Serverless::StateMachine": {list: "Policies", kind: policy.KindInlineRole},
+	"AWS::Serverless::Function":              {list: "Policies", kind: policy.KindInlineRole},
+	"AWS::Serverless::StateMachine":          {list: "Policies", kind: policy.KindInlineRole},
+	"AWS::S3Express::BucketPolicy":           {prop: "PolicyDocument", unchecked: "directory bucket policies"},
+	"AWS::S3::MultiRegionAccessPointPolicy":  {prop: "Policy", unchecked: "Multi-Region Access Point policies"},
+	"AWS::S3ObjectLambda::AccessPointPolicy": {prop: "PolicyDocument", unchecked: "Object Lambda Access Point policies"},
+	"AWS::S3Outposts::BucketPolicy":          {prop: "PolicyDocument", unchecked: "S3 on Outposts bucket policies"},
+	"AWS::S3Outposts::AccessPoint":           {prop: "Policy", unchecked: "S3 on Outposts access point policies"},
 }
 
-// cfnUnchecked are the S3 resource types whose policy (in prop) package
-// policy cannot validate yet: their actions (s3express:, s3-outposts:,
-// s3-object-lambda:) or resource ARNs are not in its catalog, so every
-// one would give false errors. Such a policy is returned Unknown, for it
-// may grant anything and was not read.
-var cfnUnchecked = map[string]struct{ prop, what string }{
-	"AWS::S3Express::BucketPolicy":           {"PolicyDocument", "directory bucket policies"},
-	"AWS::S3::MultiRegionAccessPointPolicy":  {"Policy", "Multi-Region Access Point policies"},
-	"AWS::S3ObjectLambda::AccessPointPolicy": {"PolicyDocument", "Object Lambda Access Point policies"},
-	"AWS::S3Outposts::BucketPolicy":          {"PolicyDocument", "S3 on Outposts bucket policies"},
-	"AWS::S3Outposts::AccessPoint":           {"Policy", "S3 on Outposts access point policies"},
-}
-
-// uncheckedWhy is why a policy of an unchecked type (what, from
-// cfnUnchecked or tfUnchecked) is Unknown, a clause.
-func uncheckedWhy(what, typ string) string {
-	return "s3secure does not check " + what + " (" + typ + ") yet"
+// unchecked returns p, a policy of a type package policy cannot validate
+// yet (what they are, a plural: cfnPolicies, tfPolicies), as an Unknown
+// policy at the same place, unless it is Unknown already.
+func unchecked(p Policy, what string) Policy {
+	if p.Unknown {
+		return p
+	}
+	return Policy{Resource: p.Resource, Type: p.Type, Property: p.Property, Line: p.Line, Column: p.Column, Unknown: true,
+		unknownWhy: "s3secure does not check " + what + " (" + p.Type + ") yet"}
 }
 
 // CloudFormation returns the policies of a CloudFormation template, in
@@ -145,18 +148,6 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 		if typ == "" && mapGet(res, transform) != nil {
 			return []Policy{included(id, "", "", 0, res.Line, res.Column, "resource")}
 		}
-		if u, ok := cfnUnchecked[typ]; ok {
-			// The policy where it is written; Properties given by a
-			// function (Fn::If, Fn::Transform) may hold one too.
-			props := mapGet(res, "Properties")
-			at := mapGet(props, u.prop)
-			if at == nil && props != nil && (props.Kind != yaml.MappingNode || mapGet(props, transform) != nil || mapGet(props, "Fn::If") != nil) {
-				at = props
-			}
-			if at != nil {
-				return []Policy{{Resource: id, Type: typ, Property: u.prop, Line: at.Line, Column: at.Column, Unknown: true, unknownWhy: uncheckedWhy(u.what, typ)}}
-			}
-		}
 		return nil
 	}
 	prop := where.prop
@@ -220,6 +211,11 @@ func (e *evaluator) resource(key *yaml.Node, id string, res *yaml.Node) []Policy
 					}
 				}
 			}
+		}
+	}
+	if where.unchecked != "" {
+		for i := range out {
+			out[i] = unchecked(out[i], where.unchecked)
 		}
 	}
 	return out

@@ -17,25 +17,23 @@ var tfPolicies = map[string]struct {
 	// resource whatever the configuration says: an unknown one is not
 	// reported as a policy known only after apply.
 	computed bool
+	// unchecked: package policy cannot validate the type's policies yet
+	// (what they are, a plural for unchecked); each is returned
+	// Unknown, at its value.
+	unchecked string
 }{
-	"aws_s3_bucket_policy":              {attr: "policy", kind: policy.KindBucket},
-	"aws_s3_bucket":                     {attr: "policy", kind: policy.KindBucket, computed: true}, // provider 3.x
-	"aws_s3_access_point":               {attr: "policy", kind: policy.KindAccessPoint, computed: true},
-	"aws_s3control_access_point_policy": {attr: "policy", kind: policy.KindAccessPoint},
-	"aws_iam_policy":                    {attr: "policy", kind: policy.KindManaged},
-	"aws_iam_role_policy":               {attr: "policy", kind: policy.KindInlineRole},
-	"aws_iam_user_policy":               {attr: "policy", kind: policy.KindInlineUser},
-	"aws_iam_group_policy":              {attr: "policy", kind: policy.KindInlineGroup},
-	"aws_iam_role":                      {attr: "inline_policy[].policy", kind: policy.KindInlineRole},
-}
-
-// tfUnchecked are the S3 resource types whose policy (in attr; "block[].attr"
-// for one in each block) package policy cannot validate yet, as
-// cfnUnchecked: such a policy is returned Unknown.
-var tfUnchecked = map[string]struct{ attr, what string }{
-	"aws_s3control_multi_region_access_point_policy":  {"details[].policy", "Multi-Region Access Point policies"},
-	"aws_s3control_object_lambda_access_point_policy": {"policy", "Object Lambda Access Point policies"},
-	"aws_s3control_bucket_policy":                     {"policy", "S3 on Outposts bucket policies"},
+	"aws_s3_bucket_policy":                            {attr: "policy", kind: policy.KindBucket},
+	"aws_s3_bucket":                                   {attr: "policy", kind: policy.KindBucket, computed: true}, // provider 3.x
+	"aws_s3_access_point":                             {attr: "policy", kind: policy.KindAccessPoint, computed: true},
+	"aws_s3control_access_point_policy":               {attr: "policy", kind: policy.KindAccessPoint},
+	"aws_iam_policy":                                  {attr: "policy", kind: policy.KindManaged},
+	"aws_iam_role_policy":                             {attr: "policy", kind: policy.KindInlineRole},
+	"aws_iam_user_policy":                             {attr: "policy", kind: policy.KindInlineUser},
+	"aws_iam_group_policy":                            {attr: "policy", kind: policy.KindInlineGroup},
+	"aws_iam_role":                                    {attr: "inline_policy[].policy", kind: policy.KindInlineRole},
+	"aws_s3control_multi_region_access_point_policy":  {attr: "details[].policy", unchecked: "Multi-Region Access Point policies"},
+	"aws_s3control_object_lambda_access_point_policy": {attr: "policy", unchecked: "Object Lambda Access Point policies"},
+	"aws_s3control_bucket_policy":                     {attr: "policy", unchecked: "S3 on Outposts bucket policies"},
 }
 
 // policyDocumentData is the data source that renders a policy document;
@@ -178,7 +176,6 @@ func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	}
 	where, ok := tfPolicies[typ]
 	if !ok {
-		t.unchecked(addr, typ, vals)
 		return
 	}
 	if block, attr, ok := strings.Cut(where.attr, "[]."); ok {
@@ -201,40 +198,11 @@ func (t *tfWalker) resource(addr, typ, mode string, vals, sens *jnode) {
 	}
 }
 
-// unchecked records the policies of a resource of a type in tfUnchecked
-// as Unknown, each at its value.
-func (t *tfWalker) unchecked(addr, typ string, vals *jnode) {
-	u, ok := tfUnchecked[typ]
-	if !ok || vals == nil || vals.kind != 'o' {
-		return
-	}
-	add := func(prop string, n *jnode) {
-		if n != nil && n.kind == 's' && strings.TrimSpace(n.str) != "" {
-			t.seen[n.str] = true // not linted again as a data source's document
-			t.out = append(t.out, Policy{Resource: addr, Type: typ, Property: prop, Line: n.line, Column: n.col,
-				Unknown: true, unknownWhy: uncheckedWhy(u.what, typ)})
-		}
-	}
-	block, attr, ok := strings.Cut(u.attr, "[].")
-	if !ok {
-		add(u.attr, vals.get(u.attr))
-		return
-	}
-	if list := vals.get(block); list != nil && list.kind == 'a' {
-		for i, b := range list.vals {
-			add(fmt.Sprintf("%s[%d].%s", block, i, attr), b.get(attr))
-		}
-	}
-}
-
 // unknown records, as Unknown policies, the policies of a resource change
 // that Terraform knows only after apply (after_unknown: unk), each at its
 // after_unknown entry.
 func (t *tfWalker) unknown(addr, typ, mode string, vals, unk *jnode) {
 	where, ok := tfPolicies[typ]
-	if u, unchecked := tfUnchecked[typ]; unchecked {
-		where.attr, ok = u.attr, true
-	}
 	if !ok || where.computed || mode == "data" || vals == nil || vals.kind != 'o' || unk == nil || unk.kind != 'o' {
 		return // a data source's document is linted at the resource that holds it
 	}
@@ -264,6 +232,9 @@ func (t *tfWalker) unknown(addr, typ, mode string, vals, unk *jnode) {
 
 func (t *tfWalker) add(p Policy) {
 	t.seen[string(p.Document)] = true
+	if what := tfPolicies[p.Type].unchecked; what != "" {
+		p = unchecked(p, what)
+	}
 	t.out = append(t.out, p)
 }
 
