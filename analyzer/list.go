@@ -192,17 +192,17 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 		if err != nil {
 			return nil, wrap("GetFindingV2", id, err)
 		}
-		mk := func(x access) Finding {
+		mk := func(errMsg string, x access) Finding {
 			return newFinding(aws.ToString(g.Id), aws.ToString(g.Resource), g.ResourceType, aws.ToString(g.ResourceOwnerAccount),
-				g.Status, aws.ToString(g.Error), g.CreatedAt, g.UpdatedAt, g.AnalyzedAt, x)
+				g.Status, errMsg, g.CreatedAt, g.UpdatedAt, g.AnalyzedAt, x)
 		}
 		for _, d := range g.FindingDetails {
 			switch v := d.(type) {
 			case *types.FindingDetailsMemberExternalAccessDetails:
-				out = append(out, mk(access{principal: v.Value.Principal, action: v.Value.Action,
+				out = append(out, mk(aws.ToString(g.Error), access{principal: v.Value.Principal, action: v.Value.Action,
 					condition: v.Value.Condition, public: v.Value.IsPublic, sources: v.Value.Sources}))
 			case *types.FindingDetailsMemberInternalAccessDetails:
-				out = append(out, mk(access{principal: v.Value.Principal, action: v.Value.Action,
+				out = append(out, mk(aws.ToString(g.Error), access{principal: v.Value.Principal, action: v.Value.Action,
 					condition: v.Value.Condition, public: aws.Bool(false), sources: v.Value.Sources, internal: true}))
 			default:
 				// Details of a kind AWS added after this version: the
@@ -211,13 +211,11 @@ func getV2(ctx context.Context, client API, a *Analyzer, id string) ([]Finding, 
 				if u, ok := d.(*types.UnknownUnionMember); ok {
 					kind = u.Tag
 				}
-				out = append(out, newFinding(aws.ToString(g.Id), aws.ToString(g.Resource), g.ResourceType, aws.ToString(g.ResourceOwnerAccount),
-					g.Status, "the finding's details are of a kind this version does not read ("+kind+"): what access it grants is unknown",
-					g.CreatedAt, g.UpdatedAt, g.AnalyzedAt, access{}))
+				out = append(out, mk("the finding's details are of a kind this version does not read ("+kind+"): what access it grants is unknown", access{}))
 			}
 		}
 		if len(g.FindingDetails) == 0 && g.Error != nil {
-			out = append(out, mk(access{}))
+			out = append(out, mk(aws.ToString(g.Error), access{}))
 		}
 	}
 	return out, nil
